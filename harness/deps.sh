@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install the Debian packages ikecheck needs to build and test, when missing.
+# Root: apt-get installs them. Not root and something missing: print the apt-get line, exit 2.
+set -euo pipefail
+
+# One list, grouped by why we need it.
+PKGS=(
+	# build
+	gcc make libc6-dev libssl-dev libpcap-dev pkg-config
+	# unit tests, fuzzing, memory checks
+	libcunit1-dev clang libclang-rt-14-dev valgrind libxml2-utils
+	# independent wire checks and the lab
+	tcpdump tshark ike-scan iproute2 util-linux procps iputils-ping
+	# reference peers (Libreswan is unpacked privately by peers/libreswan: it conflicts)
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+	libnss3-tools
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	[[ $p == \#* ]] && continue
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ $st == "install ok installed" ]] || missing+=("$p")
+done
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "deps: missing Debian packages; run as root:" >&2
+	echo "  apt-get install -y ${missing[*]}" >&2
+	exit 2
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
