@@ -1,0 +1,187 @@
+/* UDP transport for IKE and the NAT-T port; see net.h. */
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* RFC 3948 2.2: IKE on the NAT-T port is preceded by four zero octets (the non-ESP marker). */
+static const uint8_t non_esp_marker[4];
+
+bool ik_addr_parse(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len,
+		   struct ik_status *st)
+{
+	memset(ss, 0, sizeof(*ss));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		*len = sizeof(*in4);
+		return true;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*len = sizeof(*in6);
+		return true;
+	}
+	return ik_fail(st, 0, "ik_addr_parse: '%s' is not an IPv4 or IPv6 address", host);
+}
+
+const char *ik_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in4->sin_addr, a, sizeof(a));
+		snprintf(buf, n, "%s:%u", a, ntohs(in4->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		snprintf(buf, n, "[%s]:%u", a, ntohs(in6->sin6_port));
+	} else {
+		snprintf(buf, n, "(no address)");
+	}
+	return buf;
+}
+
+uint16_t ik_addr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+void ik_addr_set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+bool ik_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return false;
+}
+
+bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, socklen_t len, bool natt,
+		  struct ik_status *st)
+{
+	char a[80];
+	int one = 1;
+
+	s->fd = socket(local->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return ik_fail(st, 0, "ik_sock_open: socket: %s", strerror(errno));
+	setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s->fd, (const struct sockaddr *)local, len) < 0) {
+		int e = errno;
+		close(s->fd);
+		s->fd = -1;
+		return ik_fail(st, 0, "ik_sock_open: cannot bind %s: %s", ik_addr_str(local, a, sizeof(a)),
+			       strerror(e));
+	}
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	getsockname(s->fd, (struct sockaddr *)&bound, &blen);
+	s->port = ik_addr_port(&bound);
+	s->natt = natt;
+	return true;
+}
+
+void ik_sock_close(struct ik_sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static socklen_t addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
+		      size_t len, struct ik_status *st)
+{
+	char a[80];
+
+	if (sendto(s->fd, p, len, 0, (const struct sockaddr *)to, addr_len(to)) < 0)
+		return ik_fail(st, 0, "ik_sock_send: to %s: %s", ik_addr_str(to, a, sizeof(a)),
+			       strerror(errno));
+	return true;
+}
+
+bool ik_sock_send_ike(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *msg,
+		      size_t len, struct ik_status *st)
+{
+	if (!s->natt)
+		return ik_sock_send_raw(s, to, msg, len, st);
+	uint8_t buf[IK_MAX_DGRAM];
+	if (len > sizeof(buf) - sizeof(non_esp_marker))
+		return ik_fail(st, 0, "ik_sock_send_ike: %zu bytes do not fit a UDP datagram", len);
+	memcpy(buf, non_esp_marker, sizeof(non_esp_marker));
+	memcpy(buf + sizeof(non_esp_marker), msg, len);
+	return ik_sock_send_raw(s, to, buf, len + sizeof(non_esp_marker), st);
+}
+
+/* RFC 3948 2.1-2.3: tell IKE, ESP and keepalives apart on the NAT-T port. */
+static void classify_natt(struct ik_dgram *d)
+{
+	if (d->len == 1 && d->data[0] == 0xFF) {
+		d->kind = IK_DGRAM_KEEPALIVE;
+	} else if (d->len < sizeof(non_esp_marker)) {
+		d->kind = IK_DGRAM_RUNT;
+	} else if (!memcmp(d->data, non_esp_marker, sizeof(non_esp_marker))) {
+		d->kind = IK_DGRAM_IKE;
+		d->len -= sizeof(non_esp_marker);
+		memmove(d->data, d->data + sizeof(non_esp_marker), d->len);
+	} else {
+		d->kind = IK_DGRAM_ESP;
+	}
+}
+
+bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d)
+{
+	d->peer_len = sizeof(d->peer);
+	ssize_t n = recvfrom(s->fd, d->data, sizeof(d->data), 0, (struct sockaddr *)&d->peer,
+			     &d->peer_len);
+	if (n < 0)
+		return false;
+	d->len = (size_t)n;
+	d->local_port = s->port;
+	d->kind = IK_DGRAM_IKE;
+	if (s->natt)
+		classify_natt(d);
+	return true;
+}
+
+uint64_t ik_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}

@@ -1,0 +1,67 @@
+/*
+ * UDP transport for IKE: port 500 and the NAT-T port (RFC 3947/3948), and one event loop with
+ * timers so many exchanges run in one process and none waits for another's timeout.
+ *
+ * On a NAT-T socket every IKE message carries the 4-byte non-ESP marker (RFC 3948 2.2); a datagram
+ * whose first four bytes are not zero is ESP (RFC 3948 2.1) and a single 0xFF byte is a NAT
+ * keepalive (RFC 3948 2.3). The marker is added and stripped here and nowhere else.
+ */
+#ifndef IK_NET_H
+#define IK_NET_H
+
+#include "status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define IK_MAX_DGRAM 65535
+
+struct ik_sock {
+	int fd;
+	uint16_t port; /* local port, as bound (useful when 0 was asked for) */
+	bool natt;     /* carries the non-ESP marker (RFC 3948 2.2) */
+};
+
+enum ik_dgram_kind {
+	IK_DGRAM_IKE,       /* an ISAKMP message (marker already stripped) */
+	IK_DGRAM_ESP,       /* UDP-encapsulated ESP (RFC 3948 2.1) */
+	IK_DGRAM_KEEPALIVE, /* NAT keepalive, one 0xFF byte (RFC 3948 2.3) */
+	IK_DGRAM_RUNT,      /* on a NAT-T port: 1..3 bytes that are not a keepalive */
+};
+
+struct ik_dgram {
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	uint16_t local_port;
+	enum ik_dgram_kind kind;
+	size_t len;
+	uint8_t data[IK_MAX_DGRAM];
+};
+
+/* Parse "192.0.2.1", "::1" plus port into a sockaddr; false with a reason on bad input. */
+bool ik_addr_parse(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len,
+		   struct ik_status *st);
+/* "192.0.2.1:500" / "[::1]:4500" into buf; returns buf. */
+const char *ik_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n);
+uint16_t ik_addr_port(const struct sockaddr_storage *ss);
+void ik_addr_set_port(struct sockaddr_storage *ss, uint16_t port);
+bool ik_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+
+bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, socklen_t len, bool natt,
+		  struct ik_status *st);
+void ik_sock_close(struct ik_sock *s);
+/* Send one IKE message (adds the non-ESP marker on a NAT-T socket). */
+bool ik_sock_send_ike(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *msg,
+		      size_t len, struct ik_status *st);
+/* Send raw bytes as they are (ESP, keepalives, deliberately broken datagrams). */
+bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
+		      size_t len, struct ik_status *st);
+/* Receive one datagram without blocking; false when none is waiting (EAGAIN) or on error. */
+bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d);
+
+/* Milliseconds on the monotonic clock. */
+uint64_t ik_now_ms(void);
+
+#endif

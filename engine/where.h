@@ -1,0 +1,52 @@
+/*
+ * Where an exchange is: RFC message names (MM1..MM6, AM1..AM3, QM1..QM3), Cisco IOS states
+ * (MM_NO_STATE .. QM_IDLE), the hint for a stall, and the message ladder that reports print.
+ */
+#ifndef IK_WHERE_H
+#define IK_WHERE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum ik_role { IK_INITIATOR, IK_RESPONDER };
+enum ik_xchg { IK_X_MAIN, IK_X_AGGR, IK_X_QUICK, IK_X_INFO, IK_X_TRANS };
+
+/* "MM3"; "?" when the exchange has no such message. */
+const char *ik_msg_name(enum ik_xchg x, int msg);
+/* IOS state once message msg is done; msg 0 = before the first message. */
+const char *ik_ios_state(enum ik_xchg x, int msg);
+/* One sentence on the likely cause when message msg was expected and never came. */
+const char *ik_stall_hint(enum ik_xchg x, int msg);
+/* Who sends message msg of exchange x. */
+enum ik_role ik_msg_sender(enum ik_xchg x, int msg);
+/* Number of messages in the exchange (6 main, 3 aggressive and quick, ...). */
+int ik_xchg_len(enum ik_xchg x);
+const char *ik_role_name(enum ik_role r);
+
+/* One rung of the message ladder: what crossed the wire, and the state after it. */
+struct ik_rung {
+	uint64_t t_ms;        /* since the ladder started */
+	bool sent;            /* by us (the tester) */
+	enum ik_xchg xchg;
+	int msg;              /* RFC message number, 0 when it fits none (a stray notify) */
+	uint16_t notify;      /* notify type carried, 0 if none */
+	bool retransmit;
+	char payloads[96];    /* e.g. "HDR*, HASH, ID, NAT-D" (* = encrypted) */
+	char note[96];        /* mutation applied, decode finding, ... */
+};
+
+struct ik_ladder {
+	uint64_t t0_ms;
+	struct ik_rung *rungs;
+	size_t n, cap;
+};
+
+void ik_ladder_init(struct ik_ladder *l);
+void ik_ladder_free(struct ik_ladder *l);
+struct ik_rung *ik_ladder_add(struct ik_ladder *l, bool sent, enum ik_xchg x, int msg);
+/* Print as a two-column ladder: tester on the left, DUT on the right. */
+void ik_ladder_print(const struct ik_ladder *l, FILE *f, const char *dut_name);
+
+#endif
