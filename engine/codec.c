@@ -728,3 +728,52 @@ bool ik_encode_body(struct ik_msg *m, struct ik_wr *w, struct ik_status *st)
 		return ik_fail(st, 0, "ik_encode_body: out of memory");
 	return true;
 }
+
+/* ---- builders ---- */
+
+struct ik_node *ik_payload_new(uint8_t type)
+{
+	const struct ik_sdesc *sd = ik_payload_desc(type);
+	struct ik_node *n = ik_node_new(sd ? sd : &ik_sd_opaque);
+	if (n)
+		n->type = type;
+	return n;
+}
+
+bool ik_msg_new(struct ik_msg *m, uint8_t exch)
+{
+	static const uint8_t zero[8];
+
+	memset(m, 0, sizeof(*m));
+	m->hdr = ik_node_new(&ik_sd_hdr);
+	if (!m->hdr || !ik_val_set_bytes(&m->hdr->v[0], zero, 8) ||
+	    !ik_val_set_bytes(&m->hdr->v[1], zero, 8)) {
+		ik_msg_free(m);
+		return false;
+	}
+	m->hdr->v[3].num = 0x10; /* RFC 2408 3.1: major 1, minor 0 */
+	m->hdr->v[4].num = exch;
+	return true;
+}
+
+bool ik_node_set_num(struct ik_node *n, const char *field, uint32_t v)
+{
+	int i = ik_field_index(n->sd, field);
+	if (i < 0 || n->sd->f[i].kind == IK_K_BYTES || n->sd->f[i].kind == IK_K_LIST)
+		return false;
+	n->v[i].num = v;
+	return true;
+}
+
+bool ik_node_set_bytes(struct ik_node *n, const char *field, const void *p, size_t len)
+{
+	int i = ik_field_index(n->sd, field);
+	if (i < 0 || (n->sd->f[i].kind != IK_K_BYTES && n->sd != &ik_sd_attr))
+		return false;
+	return ik_val_set_bytes(&n->v[i], p, len);
+}
+
+bool ik_msg_add(struct ik_msg *m, struct ik_node *payload)
+{
+	return m->hdr && ik_node_insert(m->hdr, SIZE_MAX, payload);
+}

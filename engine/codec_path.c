@@ -33,7 +33,7 @@ static bool next_tok(const char **s, struct tok *t)
 			return false;
 		p = end + 1;
 	}
-	if (*p == '.')
+	if (*p == '.' && p[1])
 		p++;
 	else if (*p)
 		return false;
@@ -220,6 +220,8 @@ void ik_path_of(struct ik_msg *m, const struct ik_node *node, int field, char *b
 			for (size_t j = 0; j < k; j++)
 				seen += m->hdr->kids[j]->type == p->type;
 			snprintf(tmp, sizeof(tmp), "%s[%zu]", ik_name(IK_T_PAYLOAD, p->type), seen);
+			if (p->sd == &ik_sd_opaque)
+				snprintf(tmp, sizeof(tmp), "PL[%zu]", k);
 			if (p == node || path_in(p, node, tmp, sizeof(tmp)))
 				break;
 			tmp[0] = 0;
