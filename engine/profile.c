@@ -547,7 +547,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 		c->p->p2.n_prop = 0;
 		return for_each_item(c, k, c->p, v, add_p2);
 	case K_GROUP: {
-		const struct ik_dh_alg *dh = ik_dh_by_name(v);
+		const struct ik_dh_alg *dh = ik_dh_alg_by_name(v);
 		if (strcasecmp(v, "none") && !dh)
 			return fail_at(c, c->line,
 				       "%s: '%s' is not a Diffie-Hellman group (modp2048, ecp256, "

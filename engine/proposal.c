@@ -134,7 +134,7 @@ const struct ik_integ_alg *ik_integ_by_name(const char *name)
 	return NULL;
 }
 
-const struct ik_dh_alg *ik_dh_by_name(const char *name)
+const struct ik_dh_alg *ik_dh_alg_by_name(const char *name)
 {
 	name = canonical(name);
 	for (size_t i = 0; i < COUNT(dh_algs); i++)
@@ -244,7 +244,7 @@ static bool split_tokens(const char *text, struct tokens *t, struct ik_status *s
 		tok[n] = '\0';
 		const struct ik_enc_alg *e = ik_enc_by_name(tok);
 		const struct ik_integ_alg *i = ik_integ_by_name(tok);
-		const struct ik_dh_alg *d = ik_dh_by_name(tok);
+		const struct ik_dh_alg *d = ik_dh_alg_by_name(tok);
 		if (e)
 			SLOT(enc, e, "encryption");
 		else if (i)
