@@ -220,6 +220,14 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 			goto done;
 		memcpy(out->body, plain.p, plain.len);
 		out->body_len = plain.len;
+	} else if (fill) {
+		/* In the clear but HASH-filled (AM2, AM3): the patched octets are the message. */
+		free(out->body);
+		out->body = malloc(plain.len ? plain.len : 1);
+		if (!out->body)
+			goto done;
+		memcpy(out->body, plain.p, plain.len);
+		out->body_len = plain.len;
 	}
 	if (!ik_encode(out, &wire, st) || !ik_send_wire(sa, wire.p, wire.len, st))
 		goto done;
@@ -319,6 +327,10 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 		return false;
 	}
 	(void)zero;
+	/* The received message counts as done while its reply is built: fillers read it. */
+	int *at = qm ? &qm->msg : &sa->msg, before = *at;
+	if (s->in)
+		*at = s->in;
 	ok = s->fn(sa, qm, in, &out, st);
 	if (ok && s->out) {
 		uint8_t *iv = qm ? qm->k.iv : sa->k.iv;
@@ -326,8 +338,10 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 			  st);
 	}
 	ik_msg_free(&out);
-	if (!ok)
+	if (!ok) {
+		*at = before;
 		return false;
+	}
 	int done = s->out ? s->out : s->in;
 	if (qm) {
 		qm->msg = done;

@@ -57,7 +57,7 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	if (!ik_decode_body(m, *plain, m->body_len, st)) {
 		/* Garbage after decryption: almost always a wrong key, i.e. a PSK mismatch. */
 		char why[sizeof(st->why)];
-		snprintf(why, sizeof(why), "%s (after decryption: likely a pre-shared key mismatch)",
+		snprintf(why, sizeof(why), "%.190s (after decryption: likely a pre-shared key mismatch)",
 			 st->why);
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
 	}

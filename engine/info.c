@@ -179,6 +179,12 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 	if (type < 16384 && !sa->established) {
 		struct ik_status st = sa->st;
 		ik_sa_fail(sa, NULL, &st);
+	} else if (type < 16384) {
+		/* An error notify under the SA answers our pending quick modes. */
+		struct ik_status st = sa->st;
+		for (struct ik_qm *q = sa->qms; q; q = q->next)
+			if (q->role == IK_INITIATOR && !q->established && q->rtx_timer)
+				ik_sa_fail(sa, q, &st);
 	}
 }
 

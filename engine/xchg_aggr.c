@@ -35,10 +35,10 @@ bool aggr_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 {
 	(void)qm;
 	if (!ik_p1_choose(sa, in, out, st) || !ik_p1_take_ke_nonce(sa, in, st) ||
-	    !ik_p1_take_id(sa, in, st) || !ik_p1_derive_keys(sa, st))
+	    !ik_p1_take_id(sa, in, st))
 		return false;
 	size_t nvid = out->hdr->nkids - 1;
-	if (!ik_p1_add_ke_nonce(sa, out, st) || !ik_p1_add_id(sa, out) ||
+	if (!ik_p1_add_ke_nonce(sa, out, st) || !ik_p1_derive_keys(sa, st) || !ik_p1_add_id(sa, out) ||
 	    !ik_p1_add_hash(out, sa->k.p1.h->len) || !ik_natd_add(sa, out, st))
 		return false;
 	for (size_t i = 0; i < nvid; i++)

@@ -13,6 +13,8 @@
 #include "consts.h"
 #include "xchg.h"
 
+#include <string.h>
+
 bool main_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
 		struct ik_status *st)
 {
