@@ -49,8 +49,10 @@ bool ik_skeyid(const struct ik_hash_alg *h, const struct ik_p1_in *in, uint8_t *
 		if (in->ni_b.len + in->nr_b.len > sizeof(key))
 			return ik_fail(st, 16, "ik_skeyid: nonces of %zu bytes are too long",
 				       in->ni_b.len + in->nr_b.len);
-		memcpy(key, in->ni_b.p, in->ni_b.len);
-		memcpy(key + in->ni_b.len, in->nr_b.p, in->nr_b.len);
+		if (in->ni_b.len)
+			memcpy(key, in->ni_b.p, in->ni_b.len);
+		if (in->nr_b.len)
+			memcpy(key + in->ni_b.len, in->nr_b.p, in->nr_b.len);
 		ok = prf_or_fail(h, key, in->ni_b.len + in->nr_b.len, &in->gxy, 1, out,
 				 "ik_skeyid", st);
 		OPENSSL_cleanse(key, sizeof(key));
@@ -139,10 +141,10 @@ bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h,
 		  const struct ik_cipher_alg *c, const struct ik_p1_in *in, struct ik_status *st)
 {
 	memset(k, 0, sizeof(*k));
-	k->h = h;
-	k->c = c;
 	if (!h || !c)
 		return ik_fail(st, 0, "ik_p1_derive: hash or cipher missing");
+	k->h = h;
+	k->c = c;
 	bool ok = ik_skeyid(h, in, k->skeyid, st) &&
 		  ik_skeyid_dae(h, k->skeyid, in->gxy, in->cky_i, in->cky_r, k->skeyid_d,
 				k->skeyid_a, k->skeyid_e, st) &&
