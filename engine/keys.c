@@ -187,6 +187,33 @@ bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t 
 	return true;
 }
 
+size_t ik_ike_padded_len(const struct ik_cipher_alg *c, size_t len)
+{
+	return c && c->block ? (len + c->block - 1) / c->block * c->block : len;
+}
+
+/* RFC 2409 Appendix B: CBC with the chained IV; *iv becomes the last ciphertext block. */
+bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+{
+	if (!ik_cbc_crypt(c, key, iv, in, len, out, true, st))
+		return false;
+	return ik_iv_chain(iv, c->block, out, len, st);
+}
+
+bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+{
+	uint8_t next[IK_MAX_BLOCK];
+
+	/* Take the next IV before decrypting: in and out may be the same buffer. */
+	if (!c || !ik_iv_chain(next, c->block, in, len, st) ||
+	    !ik_cbc_crypt(c, key, iv, in, len, out, false, st))
+		return false;
+	memcpy(iv, next, c->block);
+	return true;
+}
+
 /* RFC 2409 5: HASH_I and HASH_R share one shape with the roles swapped. */
 static bool p1_auth_hash(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik_span g1,
 			 struct ik_span g2, const uint8_t *c1, const uint8_t *c2,

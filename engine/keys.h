@@ -66,6 +66,18 @@ bool ik_iv_chain(uint8_t *iv, size_t block, const uint8_t *ct, size_t ctlen,
 bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t block,
 	      uint32_t msgid, uint8_t *iv, struct ik_status *st);
 
+/*
+ * RFC 2409 Appendix B: encrypt / decrypt the payloads after the ISAKMP header of one message
+ * with the cipher key and the IV in *iv, then leave in *iv the last cipher block (the next
+ * message's IV; after phase 1 it is the block ik_p2_iv needs). len must already be padded to
+ * the block size (zero bytes, RFC 2409 Appendix B): see ik_ike_padded_len. in == out is ok.
+ */
+size_t ik_ike_padded_len(const struct ik_cipher_alg *c, size_t len);
+bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
+bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
+
 /* RFC 2409 5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b). */
 bool ik_hash_i(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
 	       struct ik_span sai_b, struct ik_span idii_b, uint8_t *out, struct ik_status *st);

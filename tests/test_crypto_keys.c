@@ -232,6 +232,34 @@ static void test_ivs(void)
 	CU_ASSERT_FALSE(ik_p2_iv(ik_hash_by_id(IK_HASH_MD5), ct, 32, 1, iv, &st));
 }
 
+/* Two messages each way with the chained IV (Appendix B), decrypting in place. */
+static void test_ike_crypt_chain(void)
+{
+	const struct ik_cipher_alg *c = ik_cipher_by_ike(IK_ENCR_3DES_CBC, 0);
+	uint8_t key[24], iv_s[8], iv_r[8], m[2][24], buf[24];
+
+	for (int i = 0; i < 24; i++) {
+		key[i] = (uint8_t)(0x40 + i);
+		m[0][i] = (uint8_t)i;
+		m[1][i] = (uint8_t)(0xff - i);
+	}
+	memset(iv_s, 9, 8);
+	memcpy(iv_r, iv_s, 8);
+	CU_ASSERT_EQUAL(ik_ike_padded_len(c, 17), 24);
+	CU_ASSERT_EQUAL(ik_ike_padded_len(c, 24), 24);
+	for (int n = 0; n < 2; n++) {
+		uint8_t before[8];
+		memcpy(before, iv_s, 8);
+		CU_ASSERT_FATAL(ik_ike_encrypt(c, key, iv_s, m[n], 24, buf, NULL));
+		CU_ASSERT_EQUAL(memcmp(iv_s, buf + 16, 8), 0); /* next IV = last cipher block */
+		CU_ASSERT(memcmp(iv_s, before, 8) != 0);
+		CU_ASSERT_FATAL(ik_ike_decrypt(c, key, iv_r, buf, 24, buf, NULL));
+		CU_ASSERT_EQUAL(memcmp(buf, m[n], 24), 0);
+		CU_ASSERT_EQUAL(memcmp(iv_r, iv_s, 8), 0);
+	}
+	CU_ASSERT_FALSE(ik_ike_decrypt(c, key, iv_r, buf, 20, buf, NULL));
+}
+
 static const struct ik_test tests[] = {
 	{"SKEYID for PSK, signatures, public key encryption", test_skeyid_kinds},
 	{"Appendix B key expansion for every cipher and hash", test_key_expansion},
@@ -240,5 +268,6 @@ static const struct ik_test tests[] = {
 	{"quick mode HASH(1)(2)(3), informational HASH", test_qm_hashes},
 	{"KEYMAT with and without PFS, 3 blocks", test_keymat},
 	{"IV chaining and phase 2 IV", test_ivs},
+	{"IKE message encrypt/decrypt with IV chaining", test_ike_crypt_chain},
 };
 IK_TEST_MAIN("crypto-keys", tests)
