@@ -48,7 +48,8 @@ bool ik_skeyid_dae(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik
 		   const uint8_t cky_i[8], const uint8_t cky_r[8], uint8_t *d, uint8_t *a,
 		   uint8_t *e, struct ik_status *st);
 /* RFC 2409 Appendix B: the first outlen bytes of SKEYID_e, or of Ka = K1 | K2 | ... with
- * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1) when SKEYID_e is too short. */
+ * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1) when SKEYID_e is too short.
+ * Not done: Appendix B asks DES keys to skip weak and semi-weak bytes; the key is used as is. */
 bool ik_key_expand(const struct ik_hash_alg *h, const uint8_t *skeyid_e, uint8_t *out,
 		   size_t outlen, struct ik_status *st);
 /* RFC 2409 Appendix B: phase 1 IV = hash(g^xi | g^xr) truncated to the block size. */
