@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
-/* RFC 2409 Appendix A (hash class values); 4-6 from the IANA registry (RFC 4868 section 2.4). */
+/* RFC 2409 Appendix A (hash class values 1, 2); 4-6 are the IANA assignments in RFC 4868 4. */
 const struct ik_hash_alg ik_hash_algs[] = {
 	{IK_HASH_MD5, "md5", "MD5", 16, 64},
 	{IK_HASH_SHA1, "sha1", "SHA1", 20, 64},

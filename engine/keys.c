@@ -49,8 +49,10 @@ bool ik_skeyid(const struct ik_hash_alg *h, const struct ik_p1_in *in, uint8_t *
 		if (in->ni_b.len + in->nr_b.len > sizeof(key))
 			return ik_fail(st, 16, "ik_skeyid: nonces of %zu bytes are too long",
 				       in->ni_b.len + in->nr_b.len);
-		memcpy(key, in->ni_b.p, in->ni_b.len);
-		memcpy(key + in->ni_b.len, in->nr_b.p, in->nr_b.len);
+		if (in->ni_b.len)
+			memcpy(key, in->ni_b.p, in->ni_b.len);
+		if (in->nr_b.len)
+			memcpy(key + in->ni_b.len, in->nr_b.p, in->nr_b.len);
 		ok = prf_or_fail(h, key, in->ni_b.len + in->nr_b.len, &in->gxy, 1, out,
 				 "ik_skeyid", st);
 		OPENSSL_cleanse(key, sizeof(key));
@@ -139,10 +141,10 @@ bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h,
 		  const struct ik_cipher_alg *c, const struct ik_p1_in *in, struct ik_status *st)
 {
 	memset(k, 0, sizeof(*k));
-	k->h = h;
-	k->c = c;
 	if (!h || !c)
 		return ik_fail(st, 0, "ik_p1_derive: hash or cipher missing");
+	k->h = h;
+	k->c = c;
 	bool ok = ik_skeyid(h, in, k->skeyid, st) &&
 		  ik_skeyid_dae(h, k->skeyid, in->gxy, in->cky_i, in->cky_r, k->skeyid_d,
 				k->skeyid_a, k->skeyid_e, st) &&
@@ -182,6 +184,33 @@ bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t 
 	if (!h || block > h->len || !ik_digest(h, parts, 2, md))
 		return ik_fail(st, 0, "ik_p2_iv: cannot hash the phase 1 block and M-ID");
 	memcpy(iv, md, block);
+	return true;
+}
+
+size_t ik_ike_padded_len(const struct ik_cipher_alg *c, size_t len)
+{
+	return c && c->block ? (len + c->block - 1) / c->block * c->block : len;
+}
+
+/* RFC 2409 Appendix B: CBC with the chained IV; *iv becomes the last ciphertext block. */
+bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+{
+	if (!ik_cbc_crypt(c, key, iv, in, len, out, true, st))
+		return false;
+	return ik_iv_chain(iv, c->block, out, len, st);
+}
+
+bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+{
+	uint8_t next[IK_MAX_BLOCK];
+
+	/* Take the next IV before decrypting: in and out may be the same buffer. */
+	if (!c || !ik_iv_chain(next, c->block, in, len, st) ||
+	    !ik_cbc_crypt(c, key, iv, in, len, out, false, st))
+		return false;
+	memcpy(iv, next, c->block);
 	return true;
 }
 

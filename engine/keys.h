@@ -48,7 +48,8 @@ bool ik_skeyid_dae(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik
 		   const uint8_t cky_i[8], const uint8_t cky_r[8], uint8_t *d, uint8_t *a,
 		   uint8_t *e, struct ik_status *st);
 /* RFC 2409 Appendix B: the first outlen bytes of SKEYID_e, or of Ka = K1 | K2 | ... with
- * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1) when SKEYID_e is too short. */
+ * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1) when SKEYID_e is too short.
+ * Not done: Appendix B asks DES keys to skip weak and semi-weak bytes; the key is used as is. */
 bool ik_key_expand(const struct ik_hash_alg *h, const uint8_t *skeyid_e, uint8_t *out,
 		   size_t outlen, struct ik_status *st);
 /* RFC 2409 Appendix B: phase 1 IV = hash(g^xi | g^xr) truncated to the block size. */
@@ -65,6 +66,18 @@ bool ik_iv_chain(uint8_t *iv, size_t block, const uint8_t *ct, size_t ctlen,
 /* RFC 2409 Appendix B: quick mode / informational IV = hash(last phase 1 CBC block | M-ID). */
 bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t block,
 	      uint32_t msgid, uint8_t *iv, struct ik_status *st);
+
+/*
+ * RFC 2409 Appendix B: encrypt / decrypt the payloads after the ISAKMP header of one message
+ * with the cipher key and the IV in *iv, then leave in *iv the last cipher block (the next
+ * message's IV; after phase 1 it is the block ik_p2_iv needs). len must already be padded to
+ * the block size (zero bytes, RFC 2409 Appendix B): see ik_ike_padded_len. in == out is ok.
+ */
+size_t ik_ike_padded_len(const struct ik_cipher_alg *c, size_t len);
+bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
+bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
+		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
 
 /* RFC 2409 5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b). */
 bool ik_hash_i(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,

@@ -42,7 +42,11 @@ int cmd_vectors(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return IK_EXIT_OK;
-		} else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--dir")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "cmd_vectors: --dir needs a directory\n");
+				return IK_EXIT_USAGE;
+			}
 			dir = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "cmd_vectors: unknown option '%s'\n", argv[i]);

@@ -56,4 +56,13 @@ check_fails "missing vector file exits 2" 2 $IK vectors --dir "$TEST_TMP/v" rfc5
 check_grep "the missing file is named" "cannot read vector file .*rfc5903/ecp.txt" "$(last_out)"
 check_fails "unknown family is a usage error" 2 $IK vectors no-such-family
 check_grep "unknown family is named" "unknown family 'no-such-family'" "$(last_out)"
+# vectors/PROVENANCE.md names every vector file with its sha256; they must still match.
+while IFS="|" read -r _ file _ sum _; do
+	file=$(echo $file); sum=$(echo $sum | tr -d '`')
+	[[ -f vectors/$file ]] || continue
+	check "PROVENANCE sha256 of $file" test "$(sha256sum "vectors/$file" | cut -c1-64)" = "$sum"
+done < <(grep -E "^\| [a-z0-9-]+/" vectors/PROVENANCE.md)
+listed=$(grep -cE "^\| [a-z0-9-]+/" vectors/PROVENANCE.md)
+files=$(find vectors -type f ! -name PROVENANCE.md | wc -l)
+check "every vector file is in PROVENANCE.md ($listed listed, $files files)" test "$listed" -eq "$files"
 exit $TESTS_FAILED
