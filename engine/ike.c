@@ -166,7 +166,11 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 {
 	struct ik_engine *e = sa->eng;
 	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
-	return ik_sock_send_ike(s, &sa->peer, p, len, st);
+	if (!ik_sock_send_ike(s, &sa->peer, p, len, st))
+		return false;
+	if (e->tap)
+		e->tap(e, true, &sa->peer, s->port, p, len);
+	return true;
 }
 
 /* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */

@@ -131,6 +131,10 @@ struct ik_engine {
 	struct ik_sa *sas;
 	void (*on_event)(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);
 	void *user;
+	/* Sees every IKE message sent or received (without the non-ESP marker): pcaps, golden
+	 * transcripts. local_port tells the NAT-T port from port 500. */
+	void (*tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+		    uint16_t local_port, const uint8_t *p, size_t len);
 	bool quiet; /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
 	unsigned sa_count, p1_up, p2_up;

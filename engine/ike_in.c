@@ -248,6 +248,8 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 
 	if (d->kind != IK_DGRAM_IKE)
 		return; /* keepalives need no answer; ESP has no data path here yet */
+	if (e->tap)
+		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	if (!ik_decode(&m, d->data, d->len, &st)) {
 		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,

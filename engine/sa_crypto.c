@@ -45,17 +45,10 @@ bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t 
 bool ik_p1_crypt(struct ik_sa_keys *k, uint8_t *iv, uint8_t *buf, size_t len, bool encrypt,
 		 struct ik_status *st)
 {
-	uint8_t last[IK_MAX_BLOCK];
-	size_t b = k->blk;
-
-	if (!k->have_keys || !len || len % b)
-		return ik_fail(st, 16, "ik_p1_crypt: %zu octets, not whole %zu-octet blocks", len, b);
-	if (!encrypt)
-		memcpy(last, buf + len - b, b); /* in place: keep the ciphertext block first */
-	if (!ik_cbc_crypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, encrypt, st))
-		return false;
-	memcpy(iv, encrypt ? buf + len - b : last, b);
-	return true;
+	if (!k->have_keys)
+		return ik_fail(st, 16, "ik_p1_crypt: no keys yet");
+	return encrypt ? ik_ike_encrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st)
+		       : ik_ike_decrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st);
 }
 
 void ik_p1_phase2_iv(const struct ik_sa_keys *k, uint32_t msgid, uint8_t *iv)
