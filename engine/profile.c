@@ -700,6 +700,10 @@ static bool finish(struct ctx *c)
 {
 	struct ik_profile *p = c->p;
 
+	/* Said first: a missing psk would be a confusing message for an rsa-sig profile. */
+	if (p->auth == IK_AUTH_RSA_SIG)
+		return fail_at(c, line_of(c, KEY_auth_method),
+			       "auth.method rsa-sig is not supported yet (use psk)");
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		if (!keys[i].required || c->key_line[i])
 			continue;
@@ -709,9 +713,6 @@ static bool finish(struct ctx *c)
 		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%s'",
 			       section_names[keys[i].sec], keys[i].key);
 	}
-	if (p->auth == IK_AUTH_RSA_SIG)
-		return fail_at(c, line_of(c, KEY_auth_method),
-			       "auth.method rsa-sig is not supported yet (use psk)");
 	if (line_of(c, KEY_auth_psk) && line_of(c, KEY_auth_psk_file))
 		return fail_at(c, line_of(c, KEY_auth_psk_file),
 			       "auth.psk and auth.psk_file are both set (line %u); keep one",

@@ -86,8 +86,6 @@ static void child_section(const struct ik_profile *p, const struct ik_emit_opts 
 	fprintf(out, "\t\t\t\tlife_time = %us\n", p->p2.lifetime);
 	fprintf(out, "\t\t\t\trekey_time = %us\n", rekey);
 	fprintf(out, "\t\t\t\trand_time = 0s\n");
-	if (p->p1.dpd_delay)
-		fprintf(out, "\t\t\t\tdpd_action = clear\n");
 	fprintf(out, "\t\t\t\tstart_action = %s\n", o->initiator ? "start" : "none");
 	fprintf(out, "\t\t\t}\n\t\t}\n");
 }
