@@ -12,35 +12,36 @@
 #include <unistd.h>
 
 /* A complete valid profile; error rows are written out in full so their line numbers are plain. */
-static const char good[] = "# lab profile\n"
-			   "[dut]\n"
-			   "name = lab ; a comment\n"
-			   "address = 192.0.2.2\n"
-			   "port = 4501\n"
-			   "roles = responder\n"
-			   "vendor = strongswan\n"
-			   "id = @dut.example\n"
-			   "subnet = 10.2.0.0/24, 10.3.0.0/16\n"
-			   "[tester]\n"
-			   "address = 192.0.2.1\n"
-			   "nat_t_port = 4600\n"
-			   "subnet = 10.1.0.0/24\n"
-			   "[auth]\n"
-			   "method = psk\n"
-			   "psk = \"a #secret; \\\"quoted\\\"\"\n"
-			   "[phase1]\n"
-			   "modes = main, aggressive\n"
-			   "proposals = aes128-sha1-modp2048, 3des-md5-modp1024 , aes256-sha2_512-ecp384\n"
-			   "lifetime = 8h\n"
-			   "lifetime_policy = strict\n"
-			   "dpd = 30s\n"
-			   "[phase2]\n"
-			   "proposals = aes128-sha1, aes256gcm16-ecp256, aes128ctr-sha256\n"
-			   "pfs = modp2048\n"
-			   "lifetime = 30m\n"
-			   "mode = transport\n"
-			   "[features]\n"
-			   "xauth = yes\n";
+static const char good[] =
+    "# lab profile\n"
+    "[dut]\n"
+    "name = lab ; a comment\n"
+    "address = 192.0.2.2\n"
+    "port = 4501\n"
+    "roles = responder\n"
+    "vendor = strongswan\n"
+    "id = @dut.example\n"
+    "subnet = 10.2.0.0/24, 10.3.0.0/16\n"
+    "[tester]\n"
+    "address = 192.0.2.1\n"
+    "nat_t_port = 4600\n"
+    "subnet = 10.1.0.0/24\n"
+    "[auth]\n"
+    "method = psk\n"
+    "psk = \"a #secret; \\\"quoted\\\"\"\n"
+    "[phase1]\n"
+    "modes = main, aggressive\n"
+    "proposals = aes128-sha1-modp2048, 3des-md5-modp1024 , aes256-sha2_512-ecp384\n"
+    "lifetime = 8h\n"
+    "lifetime_policy = strict\n"
+    "dpd = 30s\n"
+    "[phase2]\n"
+    "proposals = aes128-sha1, aes256gcm16-ecp256, aes128ctr-sha256\n"
+    "pfs = modp2048\n"
+    "lifetime = 30m\n"
+    "mode = transport\n"
+    "[features]\n"
+    "xauth = yes\n";
 
 static bool parse(struct ik_profile *p, const char *text, struct ik_status *st)
 {
@@ -113,8 +114,8 @@ static void test_good_profile_fields(void)
 }
 
 static const char minimal[] = "[dut]\naddress = 2001:db8::2\n[tester]\naddress = 2001:db8::1\n"
-			      "[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = "
-			      "aes128-sha1-modp2048\n[phase2]\nproposals = aes128gcm128\n";
+                              "[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = "
+                              "aes128-sha1-modp2048\n[phase2]\nproposals = aes128gcm128\n";
 
 static void test_defaults(void)
 {
@@ -153,17 +154,17 @@ static void test_identities(void)
 		const char *value;
 		size_t bin_len;
 	} rows[] = {
-		{"192.0.2.9", IK_ID_IPV4_ADDR, "192.0.2.9", 4},
-		{"2001:db8::9", IK_ID_IPV6_ADDR, "2001:db8::9", 16},
-		{"@vpn.example", IK_ID_FQDN, "vpn.example", 0},
-		{"vpn.example", IK_ID_FQDN, "vpn.example", 0},
-		{"fqdn:vpn.example", IK_ID_FQDN, "vpn.example", 0},
-		{"ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
-		{"email:ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
-		{"\"C=CH, O=Lab, CN=dut\"", IK_ID_DER_ASN1_DN, "C=CH, O=Lab, CN=dut", 0},
-		{"asn1dn:C=CH, CN=dut", IK_ID_DER_ASN1_DN, "C=CH, CN=dut", 0},
-		{"@#0a0B", IK_ID_KEY_ID, "0a0B", 2},
-		{"keyid:#ff", IK_ID_KEY_ID, "ff", 1},
+	    {"192.0.2.9", IK_ID_IPV4_ADDR, "192.0.2.9", 4},
+	    {"2001:db8::9", IK_ID_IPV6_ADDR, "2001:db8::9", 16},
+	    {"@vpn.example", IK_ID_FQDN, "vpn.example", 0},
+	    {"vpn.example", IK_ID_FQDN, "vpn.example", 0},
+	    {"fqdn:vpn.example", IK_ID_FQDN, "vpn.example", 0},
+	    {"ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
+	    {"email:ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
+	    {"\"C=CH, O=Lab, CN=dut\"", IK_ID_DER_ASN1_DN, "C=CH, O=Lab, CN=dut", 0},
+	    {"asn1dn:C=CH, CN=dut", IK_ID_DER_ASN1_DN, "C=CH, CN=dut", 0},
+	    {"@#0a0B", IK_ID_KEY_ID, "0a0B", 2},
+	    {"keyid:#ff", IK_ID_KEY_ID, "ff", 1},
 	};
 	static struct ik_profile p;
 	char text[1024];
@@ -173,10 +174,10 @@ static void test_identities(void)
 		snprintf(text, sizeof(text), "%s[features]\n[dut]\nid = %s\n", minimal, rows[i].id);
 		/* minimal's [dut] is already open: use a profile with id in the first [dut]. */
 		snprintf(text, sizeof(text),
-			 "[dut]\naddress = 192.0.2.2\nid = %s\n[tester]\naddress = 192.0.2.1\n"
-			 "[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = 3des-sha1-modp2048\n"
-			 "[phase2]\nproposals = 3des-sha1\n",
-			 rows[i].id);
+		         "[dut]\naddress = 192.0.2.2\nid = %s\n[tester]\naddress = 192.0.2.1\n"
+		         "[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = 3des-sha1-modp2048\n"
+		         "[phase2]\nproposals = 3des-sha1\n",
+		         rows[i].id);
 		CU_ASSERT_TRUE_FATAL(parse(&p, text, &st));
 		CU_ASSERT_EQUAL(p.dut.id.type, rows[i].type);
 		CU_ASSERT_STRING_EQUAL(p.dut.id.value, rows[i].value);
@@ -191,84 +192,86 @@ static void test_identities(void)
 #define HEAD                                                                                       \
 	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n"        \
 	"psk = s\n"
-#define P1 "[phase1]\nproposals = aes128-sha1-modp2048\n"          /* lines 8-9 */
-#define P2 "[phase2]\nproposals = aes128-sha1\n"                   /* lines 10-11 */
+#define P1 "[phase1]\nproposals = aes128-sha1-modp2048\n" /* lines 8-9 */
+#define P2 "[phase2]\nproposals = aes128-sha1\n"          /* lines 10-11 */
 
 static const struct bad {
 	const char *name, *text;
 	unsigned line;
 	const char *want; /* substring of the message after "t.conf:LINE: " */
 } bad[] = {
-	{"unknown section", HEAD P1 P2 "[bogus]\n", 12, "unknown section [bogus]"},
-	{"unknown key", "[dut]\nfoo = 1\n", 2, "unknown key 'foo' in [dut]"},
-	{"key before section", "address = 1.2.3.4\n", 1, "before any [section]"},
-	{"no equals sign", "[dut]\naddress 1.2.3.4\n", 2, "expected 'key = value'"},
-	{"malformed header", "[dut\n", 1, "malformed section header"},
-	{"repeated section", "[dut]\n[dut]\n", 2, "repeated"},
-	{"duplicate key", "[dut]\naddress = 192.0.2.2\naddress = 192.0.2.3\n", 3, "set twice"},
-	{"empty value", "[dut]\naddress =\n", 2, "empty value"},
-	{"bad address", "[dut]\naddress = 192.0.2.300\n", 2, "not an IPv4 or IPv6 address"},
-	{"port 0", "[dut]\nport = 0\n", 2, "not a port"},
-	{"port too big", "[tester]\nport = 65536\n", 2, "not a port"},
-	{"port junk", "[dut]\nnat_t_port = 45x\n", 2, "not a port"},
-	{"bad subnet", "[dut]\nsubnet = 10.2.0.0/33\n", 2, "not a subnet"},
-	{"host bits in subnet", "[dut]\nsubnet = 10.2.0.1/24\n", 2, "host bits zero"},
-	{"empty list item", "[dut]\nsubnet = 10.2.0.0/24,,10.3.0.0/24\n", 2, "empty item"},
-	{"bad role", "[dut]\nroles = responder, observer\n", 2, "unknown value 'observer'"},
-	{"bad vendor", "[dut]\nvendor = juniper\n", 2, "unknown value 'juniper'"},
-	{"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
-	{"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
-	{"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
-	{"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
-	{"psk file missing", "[auth]\npsk_file = no-such-file\n", 2, "cannot open"},
-	{"unknown algorithm", HEAD "[phase1]\nproposals = aes128-sha1-modp2047\n", 9,
-	 "unknown algorithm 'modp2047'"},
-	{"phase 1 without group", HEAD "[phase1]\nproposals = aes128-sha1\n", 9,
-	 "lacks a Diffie-Hellman group"},
-	{"phase 1 without hash", HEAD "[phase1]\nproposals = aes128-modp2048\n", 9,
-	 "lacks a hash"},
-	{"phase 1 GCM", HEAD "[phase1]\nproposals = aes128gcm16-sha1-modp2048\n", 9,
-	 "not defined for IKEv1 phase 1"},
-	{"two ciphers", HEAD "[phase1]\nproposals = aes128-aes256-sha1-modp2048\n", 9,
-	 "two encryption algorithms"},
-	{"dash dash", HEAD "[phase1]\nproposals = aes128--sha1-modp2048\n", 9, "empty algorithm"},
-	{"AEAD with integrity", HEAD P1 "[phase2]\nproposals = aes128gcm16-sha1\n", 11,
-	 "AEAD and takes no integrity"},
-	{"ESP without integrity", HEAD P1 "[phase2]\nproposals = aes128\n", 11,
-	 "lacks an integrity algorithm"},
-	{"ESP null without integrity", HEAD P1 "[phase2]\nproposals = null\n", 11,
-	 "lacks an integrity algorithm"},
-	{"bad pfs", HEAD P1 P2 "pfs = modp1000\n", 12, "not a Diffie-Hellman group"},
-	{"zero lifetime", HEAD "[phase1]\nlifetime = 0\n", 9, "greater than 0"},
-	{"bad duration", HEAD "[phase1]\nlifetime = 8w\n", 9, "not a duration"},
-	{"duration overflow", HEAD "[phase1]\nlifetime = 99999999999h\n", 9, "not a duration"},
-	{"bad policy", HEAD "[phase1]\nlifetime_policy = maybe\n", 9, "unknown value 'maybe'"},
-	{"bad mode", HEAD P1 P2 "mode = beet\n", 12, "unknown value 'beet'"},
-	{"bad bool", HEAD P1 P2 "[features]\nnat_t = perhaps\n", 13, "not yes or no"},
-	{"missing dut section", "[tester]\naddress = 192.0.2.1\n", 0, "missing section [dut]"},
-	{"missing dut.address", "[dut]\nport = 500\n[tester]\naddress = 192.0.2.1\n", 1,
-	 "[dut] lacks required key 'address'"},
-	{"missing phase2 proposals", HEAD P1 "[phase2]\npfs = none\n", 10,
-	 "[phase2] lacks required key 'proposals'"},
-	{"missing phase2 section", HEAD P1, 0, "missing section [phase2]"},
-	{"missing psk", "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-			"[auth]\nmethod = psk\n" P1 P2,
-	 5, "needs key 'psk' or 'psk_file'"},
-	{"mixed families", "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 2001:db8::1\n"
-			   "[auth]\nmethod = psk\npsk = s\n" P1 P2,
-	 4, "not the same address family"},
-	{"aggressive contradiction", HEAD P1 "modes = main, aggressive\n" P2
-	 "[features]\naggressive = no\n",
-	 14, "contradicts phase1.modes (line 10)"},
-	{"dpd contradiction", HEAD P1 "dpd = 10\n" P2 "[features]\ndpd = no\n", 14,
-	 "contradicts phase1.dpd"},
-	{"line too long", "[dut]\nname = "
-			  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			  "\n",
-	 2, "too long"},
+    {"unknown section", HEAD P1 P2 "[bogus]\n", 12, "unknown section [bogus]"},
+    {"unknown key", "[dut]\nfoo = 1\n", 2, "unknown key 'foo' in [dut]"},
+    {"key before section", "address = 1.2.3.4\n", 1, "before any [section]"},
+    {"no equals sign", "[dut]\naddress 1.2.3.4\n", 2, "expected 'key = value'"},
+    {"malformed header", "[dut\n", 1, "malformed section header"},
+    {"repeated section", "[dut]\n[dut]\n", 2, "repeated"},
+    {"duplicate key", "[dut]\naddress = 192.0.2.2\naddress = 192.0.2.3\n", 3, "set twice"},
+    {"empty value", "[dut]\naddress =\n", 2, "empty value"},
+    {"bad address", "[dut]\naddress = 192.0.2.300\n", 2, "not an IPv4 or IPv6 address"},
+    {"port 0", "[dut]\nport = 0\n", 2, "not a port"},
+    {"port too big", "[tester]\nport = 65536\n", 2, "not a port"},
+    {"port junk", "[dut]\nnat_t_port = 45x\n", 2, "not a port"},
+    {"bad subnet", "[dut]\nsubnet = 10.2.0.0/33\n", 2, "not a subnet"},
+    {"host bits in subnet", "[dut]\nsubnet = 10.2.0.1/24\n", 2, "host bits zero"},
+    {"empty list item", "[dut]\nsubnet = 10.2.0.0/24,,10.3.0.0/24\n", 2, "empty item"},
+    {"bad role", "[dut]\nroles = responder, observer\n", 2, "unknown value 'observer'"},
+    {"bad vendor", "[dut]\nvendor = juniper\n", 2, "unknown value 'juniper'"},
+    {"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
+    {"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
+    {"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
+    {"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
+    {"psk file missing", "[auth]\npsk_file = no-such-file\n", 2, "cannot open"},
+    {"unknown algorithm", HEAD "[phase1]\nproposals = aes128-sha1-modp2047\n", 9,
+     "unknown algorithm 'modp2047'"},
+    {"phase 1 without group", HEAD "[phase1]\nproposals = aes128-sha1\n", 9,
+     "lacks a Diffie-Hellman group"},
+    {"phase 1 without hash", HEAD "[phase1]\nproposals = aes128-modp2048\n", 9, "lacks a hash"},
+    {"phase 1 GCM", HEAD "[phase1]\nproposals = aes128gcm16-sha1-modp2048\n", 9,
+     "not defined for IKEv1 phase 1"},
+    {"two ciphers", HEAD "[phase1]\nproposals = aes128-aes256-sha1-modp2048\n", 9,
+     "two encryption algorithms"},
+    {"dash dash", HEAD "[phase1]\nproposals = aes128--sha1-modp2048\n", 9, "empty algorithm"},
+    {"AEAD with integrity", HEAD P1 "[phase2]\nproposals = aes128gcm16-sha1\n", 11,
+     "AEAD and takes no integrity"},
+    {"ESP without integrity", HEAD P1 "[phase2]\nproposals = aes128\n", 11,
+     "lacks an integrity algorithm"},
+    {"ESP null without integrity", HEAD P1 "[phase2]\nproposals = null\n", 11,
+     "lacks an integrity algorithm"},
+    {"bad pfs", HEAD P1 P2 "pfs = modp1000\n", 12, "not a Diffie-Hellman group"},
+    {"zero lifetime", HEAD "[phase1]\nlifetime = 0\n", 9, "greater than 0"},
+    {"bad duration", HEAD "[phase1]\nlifetime = 8w\n", 9, "not a duration"},
+    {"duration overflow", HEAD "[phase1]\nlifetime = 99999999999h\n", 9, "not a duration"},
+    {"bad policy", HEAD "[phase1]\nlifetime_policy = maybe\n", 9, "unknown value 'maybe'"},
+    {"bad mode", HEAD P1 P2 "mode = beet\n", 12, "unknown value 'beet'"},
+    {"bad bool", HEAD P1 P2 "[features]\nnat_t = perhaps\n", 13, "not yes or no"},
+    {"missing dut section", "[tester]\naddress = 192.0.2.1\n", 0, "missing section [dut]"},
+    {"missing dut.address", "[dut]\nport = 500\n[tester]\naddress = 192.0.2.1\n", 1,
+     "[dut] lacks required key 'address'"},
+    {"missing phase2 proposals", HEAD P1 "[phase2]\npfs = none\n", 10,
+     "[phase2] lacks required key 'proposals'"},
+    {"missing phase2 section", HEAD P1, 0, "missing section [phase2]"},
+    {"missing psk",
+     "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+     "[auth]\nmethod = psk\n" P1 P2,
+     5, "needs key 'psk' or 'psk_file'"},
+    {"mixed families",
+     "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 2001:db8::1\n"
+     "[auth]\nmethod = psk\npsk = s\n" P1 P2,
+     4, "not the same address family"},
+    {"aggressive contradiction",
+     HEAD P1 "modes = main, aggressive\n" P2 "[features]\naggressive = no\n", 14,
+     "contradicts phase1.modes (line 10)"},
+    {"dpd contradiction", HEAD P1 "dpd = 10\n" P2 "[features]\ndpd = no\n", 14,
+     "contradicts phase1.dpd"},
+    {"line too long",
+     "[dut]\nname = "
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "\n",
+     2, "too long"},
 };
 
 static void test_bad_profiles(void)
@@ -283,8 +286,8 @@ static void test_bad_profiles(void)
 		bool good_line = !strncmp(st.why, prefix, strlen(prefix));
 		bool good_why = strstr(st.why, bad[i].want) != NULL;
 		if (ok || !good_line || !good_why)
-			fprintf(stderr, "\n  row '%s': ok=%d why='%s' (wanted '%s%s')\n", bad[i].name,
-				ok, st.why, prefix, bad[i].want);
+			fprintf(stderr, "\n  row '%s': ok=%d why='%s' (wanted '%s%s')\n",
+			        bad[i].name, ok, st.why, prefix, bad[i].want);
 		CU_ASSERT_FALSE(ok);
 		CU_ASSERT_TRUE(good_line);
 		CU_ASSERT_TRUE(good_why);
@@ -311,29 +314,29 @@ static void test_get(void)
 	static const struct {
 		const char *key, *want;
 	} rows[] = {
-		{"dut.address", "192.0.2.2"},
-		{"dut.port", "4501"},
-		{"dut.nat_t_port", "4500"},
-		{"tester.nat_t_port", "4600"},
-		{"tester.port", "500"},
-		{"dut.id", "@dut.example"},
-		{"tester.id", "192.0.2.1"},
-		{"dut.subnet", "10.2.0.0/24,10.3.0.0/16"},
-		{"dut.roles", "responder"},
-		{"dut.vendor", "strongswan"},
-		{"auth.method", "psk"},
-		{"auth.psk", "a #secret; \"quoted\""},
-		{"phase1.modes", "main,aggressive"},
-		{"phase1.proposals", "aes128-sha1-modp2048,3des-md5-modp1024,aes256-sha512-ecp384"},
-		{"phase1.lifetime", "28800"},
-		{"phase1.lifetime_policy", "strict"},
-		{"phase1.dpd", "30"},
-		{"phase2.proposals", "aes128-sha1,aes256gcm16-ecp256,aes128ctr-sha256"},
-		{"phase2.pfs", "modp2048"},
-		{"phase2.lifetime", "1800"},
-		{"phase2.mode", "transport"},
-		{"features.aggressive", "yes"},
-		{"features.modecfg", "no"},
+	    {"dut.address", "192.0.2.2"},
+	    {"dut.port", "4501"},
+	    {"dut.nat_t_port", "4500"},
+	    {"tester.nat_t_port", "4600"},
+	    {"tester.port", "500"},
+	    {"dut.id", "@dut.example"},
+	    {"tester.id", "192.0.2.1"},
+	    {"dut.subnet", "10.2.0.0/24,10.3.0.0/16"},
+	    {"dut.roles", "responder"},
+	    {"dut.vendor", "strongswan"},
+	    {"auth.method", "psk"},
+	    {"auth.psk", "a #secret; \"quoted\""},
+	    {"phase1.modes", "main,aggressive"},
+	    {"phase1.proposals", "aes128-sha1-modp2048,3des-md5-modp1024,aes256-sha512-ecp384"},
+	    {"phase1.lifetime", "28800"},
+	    {"phase1.lifetime_policy", "strict"},
+	    {"phase1.dpd", "30"},
+	    {"phase2.proposals", "aes128-sha1,aes256gcm16-ecp256,aes128ctr-sha256"},
+	    {"phase2.pfs", "modp2048"},
+	    {"phase2.lifetime", "1800"},
+	    {"phase2.mode", "transport"},
+	    {"features.aggressive", "yes"},
+	    {"features.modecfg", "no"},
 	};
 
 	CU_ASSERT_TRUE_FATAL(parse(&p, good, &st));
@@ -341,7 +344,7 @@ static void test_get(void)
 		CU_ASSERT_TRUE(ik_profile_get(&p, rows[i].key, v, sizeof(v)));
 		if (strcmp(v, rows[i].want))
 			fprintf(stderr, "\n  %s = '%s', wanted '%s'\n", rows[i].key, v,
-				rows[i].want);
+			        rows[i].want);
 		CU_ASSERT_STRING_EQUAL(v, rows[i].want);
 	}
 	CU_ASSERT_FALSE(ik_profile_get(&p, "dut.nope", v, sizeof(v)));
@@ -410,14 +413,14 @@ static void test_garbage(void)
 }
 
 static const struct ik_test tests[] = {
-	{"good profile lands as numbers", test_good_profile_fields},
-	{"defaults", test_defaults},
-	{"identities in strongSwan syntax", test_identities},
-	{"each broken profile: FILE:LINE: reason", test_bad_profiles},
-	{"valid profile still parses", test_no_false_length_error},
-	{"get prints normalized values", test_get},
-	{"psk_file relative to the profile", test_psk_file},
-	{"garbage input", test_garbage},
+    {"good profile lands as numbers", test_good_profile_fields},
+    {"defaults", test_defaults},
+    {"identities in strongSwan syntax", test_identities},
+    {"each broken profile: FILE:LINE: reason", test_bad_profiles},
+    {"valid profile still parses", test_no_false_length_error},
+    {"get prints normalized values", test_get},
+    {"psk_file relative to the profile", test_psk_file},
+    {"garbage input", test_garbage},
 };
 
 IK_TEST_MAIN("profile", tests)
