@@ -9,10 +9,15 @@
 #include <string.h>
 
 /* Phase 1 proposals Libreswan can express, in profile order. Returns how many. */
+/*
+ * Libreswan drops all but one DH group in an aggressive mode offer ("multiple DH groups in
+ * aggressive mode can cause interop failure"): AM1 carries one KE, so keep the first group.
+ */
 static size_t usable_p1(const struct ik_profile *p, const struct ik_p1_proposal **keep, FILE *warn)
 {
 	size_t n = 0;
 	char prop[64];
+	bool aggressive = p->p1.modes == IK_MODE_AGGRESSIVE;
 
 	for (size_t i = 0; i < p->p1.n_prop; i++) {
 		const struct ik_p1_proposal *x = &p->p1.prop[i];
@@ -22,6 +27,14 @@ static size_t usable_p1(const struct ik_profile *p, const struct ik_p1_proposal 
 			        "ik_emit_libreswan_conf: phase 1 proposal %s left out: "
 			        "Libreswan 4.10 has no %s\n",
 			        prop, !x->enc->libreswan ? x->enc->name : x->dh->name);
+			continue;
+		}
+		if (aggressive && n && x->group != keep[0]->group) {
+			fprintf(
+			    warn,
+			    "ik_emit_libreswan_conf: phase 1 proposal %s left out: aggressive mode "
+			    "offers one DH group (%s here)\n",
+			    prop, keep[0]->dh->name);
 			continue;
 		}
 		keep[n++] = x;

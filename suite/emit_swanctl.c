@@ -71,8 +71,11 @@ static void child_section(const struct ik_profile *p, const struct ik_emit_opts 
 	char prop[64];
 
 	fprintf(out, "\t\tchildren {\n\t\t\t%s {\n", o->name);
-	subnets(out, "local_ts", l);
-	subnets(out, "remote_ts", r);
+	/* Transport mode protects the two hosts themselves: their addresses are the selectors. */
+	if (p->p2.mode == IK_IPSEC_TUNNEL) {
+		subnets(out, "local_ts", l);
+		subnets(out, "remote_ts", r);
+	}
 	/* A group in an ESP proposal is strongSwan's way of asking for PFS in quick mode. */
 	fprintf(out, "\t\t\t\tesp_proposals = ");
 	for (size_t i = 0; i < p->p2.n_prop; i++) {
@@ -97,6 +100,8 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 
 	if (p->auth != IK_AUTH_PSK)
 		return ik_fail(st, 0, "ik_emit_swanctl: only PSK authentication is rendered");
+	if (p->p2.mode == IK_IPSEC_TRANSPORT && (p->dut.n_subnets || p->tester.n_subnets))
+		fprintf(warn, "ik_emit_swanctl: transport mode: subnets left out\n");
 	if (!p->features.nat_t)
 		fprintf(warn,
 		        "ik_emit_swanctl: features.nat_t = no: strongSwan always offers NAT-T "

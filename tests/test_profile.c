@@ -171,8 +171,6 @@ static void test_identities(void)
 	struct ik_status st;
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		snprintf(text, sizeof(text), "%s[features]\n[dut]\nid = %s\n", minimal, rows[i].id);
-		/* minimal's [dut] is already open: use a profile with id in the first [dut]. */
 		snprintf(text, sizeof(text),
 		         "[dut]\naddress = 192.0.2.2\nid = %s\n[tester]\naddress = 192.0.2.1\n"
 		         "[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = 3des-sha1-modp2048\n"
@@ -295,8 +293,8 @@ static void test_bad_profiles(void)
 	}
 }
 
-/* A long but valid line proves the "too long" row is about length, not the key. */
-static void test_no_false_length_error(void)
+/* The rows above share HEAD P1 P2: that base alone must be valid. */
+static void test_repeated_section(void)
 {
 	static struct ik_profile p;
 	struct ik_status st;
@@ -412,15 +410,54 @@ static void test_garbage(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.conf:0: missing section [dut]"));
 }
 
+/*
+ * Mutated profiles (bytes overwritten, lines cut short): every result is either a valid profile
+ * or one "t.conf:LINE: reason" message, and ASan/UBSan see no memory error.
+ */
+static void test_mutations(void)
+{
+	static struct ik_profile p;
+	static const char alphabet[] = "=[]#;\",-/ \n\\@:0a9zZ\t\x01\xff";
+	char text[sizeof(good)];
+	struct ik_status st;
+	uint32_t seed = 12345;
+	unsigned ok = 0, failed = 0;
+
+	for (int iter = 0; iter < 3000; iter++) {
+		memcpy(text, good, sizeof(good));
+		size_t len = sizeof(good) - 1;
+		for (int m = 0; m < 1 + iter % 4; m++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % len;
+			text[at] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+		}
+		if (iter % 7 == 0)
+			len = (seed >> 4) % len;
+		ik_status_clear(&st);
+		if (ik_profile_parse(&p, text, len, "t.conf", &st)) {
+			ok++;
+			ik_profile_wipe(&p);
+			continue;
+		}
+		failed++;
+		bool shaped = !strncmp(st.why, "t.conf:", 7) && strstr(st.why + 7, ": ");
+		if (!shaped)
+			fprintf(stderr, "\n  unshaped error: '%s'\n", st.why);
+		CU_ASSERT_TRUE(shaped);
+	}
+	CU_ASSERT(failed > 1000); /* the mutations do break profiles... */
+	CU_ASSERT(ok > 10);       /* ...and some (comments, names) survive */
+}
 static const struct ik_test tests[] = {
     {"good profile lands as numbers", test_good_profile_fields},
     {"defaults", test_defaults},
     {"identities in strongSwan syntax", test_identities},
     {"each broken profile: FILE:LINE: reason", test_bad_profiles},
-    {"valid profile still parses", test_no_false_length_error},
+    {"repeated section refused, valid one parses", test_repeated_section},
     {"get prints normalized values", test_get},
     {"psk_file relative to the profile", test_psk_file},
     {"garbage input", test_garbage},
+    {"mutated profiles: valid or FILE:LINE", test_mutations},
 };
 
 IK_TEST_MAIN("profile", tests)

@@ -173,6 +173,14 @@ static void test_swanctl_variants(void)
 	CU_ASSERT_PTR_NULL(strstr(r.out, "local_ts")); /* no subnets: host to host */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "nat_t = no"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "charon.port = 4501"));
+	/* Transport mode with subnets in the profile: selectors are the hosts, with a warning. */
+	render(ik_emit_swanctl,
+	       BASE "[phase1]\nproposals = aes128-sha1-modp2048\n"
+	            "[phase2]\nproposals = aes128-sha1\nmode = transport\n",
+	       IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "local_ts"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "transport mode: subnets left out"));
 }
 
 static void test_libreswan_conf(void)
@@ -236,6 +244,14 @@ static void test_libreswan_limits(void)
 	    strstr(r.warn, "des-md5-modp2048 left out: Libreswan 4.10 has no des"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes256-sha1-modp3072 left out: Libreswan allows one "
 	                                      "PFS group per conn"));
+	/* Aggressive mode offers one DH group: the first usable proposal's. */
+	static const char am[] = BASE "[phase1]\nmodes = aggressive\n"
+	                              "proposals = aes128-sha1-modp2048, aes256-sha1-ecp256, "
+	                              "aes256-sha256-modp2048\n[phase2]\nproposals = aes128-sha1\n";
+	render(ik_emit_libreswan_conf, am, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "ike=aes128-sha1;modp2048,aes256-sha2_256;modp2048"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes256-sha1-ecp256 left out: aggressive mode"));
 	static const char none[] = BASE "[phase1]\nproposals = 3des-sha1-modp1024\n"
 	                                "[phase2]\nproposals = aes128-sha1\n";
 	render(ik_emit_libreswan_conf, none, IK_SIDE_DUT, false);

@@ -89,15 +89,26 @@ check_fails "nothing usable for Libreswan exits 2" 2 render "$TEST_TMP/old.conf"
 render "$TEST_TMP/old.conf" --target libreswan-conf --side dut >"$TEST_TMP/stdout" 2>/dev/null
 check "a failed render prints nothing" test ! -s "$TEST_TMP/stdout"
 
-# --- Libreswan's own parser, when an unpacked tree is at hand -------------------------------
-rwc=${LIBRESWAN_ROOT:-/nonexistent}/usr/libexec/ipsec/readwriteconf
-if [[ -x $rwc ]]; then
+# --- Libreswan's own parsers, when an unpacked tree is at hand -------------------------------
+LSX=${LIBRESWAN_ROOT:-/nonexistent}/usr/libexec/ipsec
+# readwriteconf must read the file without a warning; algparse must accept ike= and esp=.
+libreswan_reads() { # PROFILE
+	render "$1" --target libreswan-conf --side dut >"$TEST_TMP/ipsec.conf" 2>/dev/null || return 1
+	"$LSX/readwriteconf" --config "$TEST_TMP/ipsec.conf" >"$TEST_TMP/rwc.out" 2>&1 || {
+		cat "$TEST_TMP/rwc.out"; return 1; }
+	if grep -i 'warning' "$TEST_TMP/rwc.out"; then return 1; fi
+	local ike esp pfs
+	ike=$(sed -n 's/^\tike=//p' "$TEST_TMP/ipsec.conf")
+	esp=$(sed -n 's/^\tesp=//p' "$TEST_TMP/ipsec.conf")
+	pfs=$(sed -n 's/^\tpfs=//p' "$TEST_TMP/ipsec.conf")
+	"$LSX/algparse" -v1 "ike=$ike" && "$LSX/algparse" -v1 -pfs="$pfs" "esp=$esp"
+}
+if [[ -x $LSX/readwriteconf && -x $LSX/algparse ]]; then
 	for f in $LS $SW $IKC; do
-		render $f --target libreswan-conf --side dut >"$TEST_TMP/ipsec.conf" 2>/dev/null
-		check "Libreswan readwriteconf reads rendered $f" "$rwc" --config "$TEST_TMP/ipsec.conf"
+		check "Libreswan reads rendered $f (readwriteconf, algparse)" libreswan_reads $f
 	done
 else
-	echo "# Libreswan parser not found (set LIBRESWAN_ROOT): rendered ipsec.conf not parsed"
+	echo "# Libreswan parsers not found (set LIBRESWAN_ROOT): rendered ipsec.conf not parsed"
 fi
 
 # --- strongSwan: load the rendered swanctl.conf into a private charon (root) ----------------
