@@ -171,6 +171,14 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 
 	if (!check_renderable(p, o, st))
 		return false;
+	/* IOS takes "lifetime 60-86400" for ISAKMP and 120-2592000 seconds for IPsec SAs. */
+	if (p->p1.lifetime < 60 || p->p1.lifetime > 86400)
+		fprintf(warn, "ik_emit_ios: phase1.lifetime %u is outside IOS's 60-86400 seconds\n",
+		        p->p1.lifetime);
+	if (p->p2.lifetime < 120 || p->p2.lifetime > 2592000)
+		fprintf(warn,
+		        "ik_emit_ios: phase2.lifetime %u is outside IOS's 120-2592000 seconds\n",
+		        p->p2.lifetime);
 	if (p->p1.modes == IK_MODE_AGGRESSIVE)
 		fprintf(warn, "ik_emit_ios: aggressive-only is not expressible with a crypto map "
 		              "(IOS initiates main mode); rendered with aggressive mode allowed\n");

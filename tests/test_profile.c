@@ -410,6 +410,23 @@ static void test_garbage(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.conf:0: missing section [dut]"));
 }
 
+/* Files written on Windows (CRLF) parse like the rest; a quoted value keeps its inside. */
+static void test_crlf(void)
+{
+	static struct ik_profile p;
+	struct ik_status st;
+	const char crlf[] =
+	    "[dut]\r\naddress = 192.0.2.2\r\n[tester]\r\naddress = 192.0.2.1\r\n"
+	    "[auth]\r\nmethod = psk\r\npsk = \" s \"\r\n[phase1]\r\n"
+	    "proposals = aes128-sha1-modp2048\r\n[phase2]\r\nproposals = aes128-sha1\r\n";
+
+	CU_ASSERT_TRUE_FATAL(parse(&p, crlf, &st));
+	CU_ASSERT_EQUAL(p.psk_len, 3);
+	CU_ASSERT_EQUAL(memcmp(p.psk, " s ", 3), 0);
+	CU_ASSERT_EQUAL(p.p2.n_prop, 1);
+	ik_profile_wipe(&p);
+}
+
 /*
  * Mutated profiles (bytes overwritten, lines cut short): every result is either a valid profile
  * or one "t.conf:LINE: reason" message, and ASan/UBSan see no memory error.
@@ -457,6 +474,7 @@ static const struct ik_test tests[] = {
     {"get prints normalized values", test_get},
     {"psk_file relative to the profile", test_psk_file},
     {"garbage input", test_garbage},
+    {"CRLF line ends", test_crlf},
     {"mutated profiles: valid or FILE:LINE", test_mutations},
 };
 

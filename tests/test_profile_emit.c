@@ -305,16 +305,18 @@ static void test_ios(void)
 
 static void test_ios_limits(void)
 {
-	static const char text[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-	                           "[auth]\nmethod = psk\npsk = k\n"
-	                           "[phase1]\nproposals = aes128-sha1-modp8192, 3des-md5-modp1024\n"
-	                           "[phase2]\nproposals = aes128ctr-sha1, 3des-md5, "
-	                           "aes128-sha1-ecp256\nmode = transport\n";
+	static const char text[] =
+	    "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+	    "[auth]\nmethod = psk\npsk = k\n"
+	    "[phase1]\nproposals = aes128-sha1-modp8192, 3des-md5-modp1024\nlifetime = 30\n"
+	    "[phase2]\nproposals = aes128ctr-sha1, 3des-md5, "
+	    "aes128-sha1-ecp256\nmode = transport\n";
 	static const char *const lines[] = {
 	    "crypto isakmp policy 10",
 	    "encr 3des",
 	    "hash md5",
 	    "group 2",
+	    "lifetime 30",
 	    "crypto isakmp aggressive-mode disable",
 	    "mode transport",
 	    "crypto ipsec transform-set lab-ts1 esp-3des esp-md5-hmac",
@@ -327,6 +329,7 @@ static void test_ios_limits(void)
 	expect_lines(lines);
 	expect_absent("crypto isakmp policy 20");
 	CU_ASSERT_PTR_NULL(strstr(r.out, "set pfs"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "phase1.lifetime 30 is outside IOS"));
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(r.warn, "aes128-sha1-modp8192 left out: IOS has no modp8192"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes128ctr-sha1 left out: IOS has no aes128ctr"));
