@@ -29,24 +29,24 @@ struct name_val {
 };
 
 static const struct name_val vendor_names[] = {
-	{"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
-	{"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
-	{"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
+    {"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
+    {"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
+    {"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
 };
 static const struct name_val role_names[] = {
-	{"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
+    {"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
 static const struct name_val mode_names[] = {
-	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
+    {"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
 static const struct name_val auth_names[] = {
-	{"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
+    {"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
 static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
-					       {"lenient", IK_LIFETIME_LENIENT},
-					       {"obey", IK_LIFETIME_OBEY},
-					       {NULL, 0}};
+                                               {"lenient", IK_LIFETIME_LENIENT},
+                                               {"obey", IK_LIFETIME_OBEY},
+                                               {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
-	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
-static const struct name_val bool_names[] = {
-	{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {"on", 1}, {"off", 0}, {NULL, 0}};
+    {"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
+static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
+                                             {"on", 1},  {"off", 0}, {NULL, 0}};
 
 enum kind {
 	K_TEXT,     /* char[IK_PROFILE_TEXT] */
@@ -72,7 +72,7 @@ enum section {
 #define S(n) SEC_##n,
 	SECTION_TABLE
 #undef S
-	SEC_COUNT
+	    SEC_COUNT
 };
 
 static const char *const section_names[] = {
@@ -140,7 +140,7 @@ enum key_id {
 #define KEY(s, k, kind, off, names, req) KEY_##s##_##k,
 	KEY_TABLE
 #undef KEY
-	KEY_COUNT
+	    KEY_COUNT
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -157,7 +157,7 @@ struct ctx {
 
 /* Every parse error: "FILE:LINE: reason". */
 static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
 {
 	char why[sizeof(c->st->why)];
@@ -192,7 +192,7 @@ static const char *name_of(const struct name_val *names, int val)
 typedef bool (*item_fn)(struct ctx *c, const struct key_def *k, void *field, const char *item);
 
 static bool for_each_item(struct ctx *c, const struct key_def *k, void *field, const char *v,
-			  item_fn fn)
+                          item_fn fn)
 {
 	char item[IK_PROFILE_TEXT];
 
@@ -304,7 +304,7 @@ static bool parse_ident(struct ik_ident *id, const char *v, const char **why)
 		val = strchr(v, ':') + 1;
 		id->type = IK_ID_FQDN;
 	} else if (!strncmp(v, "userfqdn:", 9) || !strncmp(v, "email:", 6) ||
-		   !strncmp(v, "rfc822:", 7)) {
+	           !strncmp(v, "rfc822:", 7)) {
 		val = strchr(v, ':') + 1;
 		id->type = IK_ID_USER_FQDN;
 	} else if (!strncmp(v, "asn1dn:", 7)) {
@@ -317,8 +317,8 @@ static bool parse_ident(struct ik_ident *id, const char *v, const char **why)
 		id->type = a.ss.ss_family == AF_INET ? IK_ID_IPV4_ADDR : IK_ID_IPV6_ADDR;
 		size_t n = id->type == IK_ID_IPV4_ADDR ? 4 : 16;
 		const void *src = id->type == IK_ID_IPV4_ADDR
-					  ? (const void *)&((struct sockaddr_in *)&a.ss)->sin_addr
-					  : (const void *)&((struct sockaddr_in6 *)&a.ss)->sin6_addr;
+		                      ? (const void *)&((struct sockaddr_in *)&a.ss)->sin_addr
+		                      : (const void *)&((struct sockaddr_in6 *)&a.ss)->sin6_addr;
 		memcpy(id->bin, src, n);
 		id->bin_len = n;
 		val = a.text;
@@ -341,7 +341,8 @@ static bool parse_ident(struct ik_ident *id, const char *v, const char **why)
 			return *why = "key id needs an even number of hex digits (at most 256)",
 			       false;
 		for (size_t i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)val[i]), lo = hexval((unsigned char)val[i + 1]);
+			int hi = hexval((unsigned char)val[i]),
+			    lo = hexval((unsigned char)val[i + 1]);
 			if (hi < 0 || lo < 0)
 				return *why = "key id is not hex", false;
 			id->bin[i / 2] = (uint8_t)(hi << 4 | lo);
@@ -399,12 +400,12 @@ static bool add_subnet(struct ctx *c, const struct key_def *k, void *field, cons
 
 	if (e->n_subnets == IK_PROFILE_MAX_SUBNETS)
 		return fail_at(c, c->line, "%s: more than %d subnets", k->full,
-			       IK_PROFILE_MAX_SUBNETS);
+		               IK_PROFILE_MAX_SUBNETS);
 	if (!parse_subnet(&e->subnet[e->n_subnets], item))
 		return fail_at(c, c->line,
-			       "%s: '%s' is not a subnet in CIDR notation (address/prefix, host "
-			       "bits zero)",
-			       k->full, item);
+		               "%s: '%s' is not a subnet in CIDR notation (address/prefix, host "
+		               "bits zero)",
+		               k->full, item);
 	e->n_subnets++;
 	return true;
 }
@@ -428,7 +429,7 @@ static bool add_p1(struct ctx *c, const struct key_def *k, void *field, const ch
 	(void)k;
 	if (p->p1.n_prop == IK_PROFILE_MAX_PROPOSALS)
 		return fail_at(c, c->line, "phase1.proposals: more than %d proposals",
-			       IK_PROFILE_MAX_PROPOSALS);
+		               IK_PROFILE_MAX_PROPOSALS);
 	if (!ik_p1_parse(item, &p->p1.prop[p->p1.n_prop], &st))
 		return fail_at(c, c->line, "%s", st.why);
 	p->p1.n_prop++;
@@ -443,7 +444,7 @@ static bool add_p2(struct ctx *c, const struct key_def *k, void *field, const ch
 	(void)k;
 	if (p->p2.n_prop == IK_PROFILE_MAX_PROPOSALS)
 		return fail_at(c, c->line, "phase2.proposals: more than %d proposals",
-			       IK_PROFILE_MAX_PROPOSALS);
+		               IK_PROFILE_MAX_PROPOSALS);
 	if (!ik_p2_parse(item, &p->p2.prop[p->p2.n_prop], &st))
 		return fail_at(c, c->line, "%s", st.why);
 	p->p2.n_prop++;
@@ -464,13 +465,13 @@ static bool read_psk_file(struct ctx *c, const char *name)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return fail_at(c, c->line, "auth.psk_file: cannot open '%s': %s", path,
-			       strerror(errno));
+		               strerror(errno));
 	size_t n = fread(p->psk, 1, sizeof(p->psk), f);
 	bool too_long = n == sizeof(p->psk) && fgetc(f) != EOF;
 	fclose(f);
 	if (too_long)
 		return fail_at(c, c->line, "auth.psk_file: '%s' holds more than %zu bytes", path,
-			       sizeof(p->psk) - 1);
+		               sizeof(p->psk) - 1);
 	if (n && p->psk[n - 1] == '\n')
 		n--;
 	if (n && p->psk[n - 1] == '\r')
@@ -498,7 +499,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_ADDR:
 		if (!parse_addr(field, v))
 			return fail_at(c, c->line, "%s: '%s' is not an IPv4 or IPv6 address",
-				       k->full, v);
+			               k->full, v);
 		return true;
 	case K_PORT:
 		if (!parse_uint(v, 65535, &u) || u == 0)
@@ -525,13 +526,14 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_LIFETIME:
 	case K_SECONDS:
 		if (!parse_duration(v, field))
-			return fail_at(c, c->line,
-				       "%s: '%s' is not a duration (seconds, or a number with s, m, "
-				       "h or d)",
-				       k->full, v);
+			return fail_at(
+			    c, c->line,
+			    "%s: '%s' is not a duration (seconds, or a number with s, m, "
+			    "h or d)",
+			    k->full, v);
 		if (k->kind == K_LIFETIME && *(uint32_t *)field == 0)
 			return fail_at(c, c->line, "%s: a lifetime must be greater than 0",
-				       k->full);
+			               k->full);
 		return true;
 	case K_BOOL: {
 		int val = name_lookup(k->names, v, &ok);
@@ -550,16 +552,16 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 		const struct ik_dh_alg *dh = ik_dh_alg_by_name(v);
 		if (strcasecmp(v, "none") && !dh)
 			return fail_at(c, c->line,
-				       "%s: '%s' is not a Diffie-Hellman group (modp2048, ecp256, "
-				       "... or none)",
-				       k->full, v);
+			               "%s: '%s' is not a Diffie-Hellman group (modp2048, ecp256, "
+			               "... or none)",
+			               k->full, v);
 		*(uint16_t *)field = dh ? dh->group : 0;
 		return true;
 	}
 	case K_PSK:
 		if (strlen(v) >= sizeof(c->p->psk))
 			return fail_at(c, c->line, "auth.psk: longer than %zu bytes",
-				       sizeof(c->p->psk) - 1);
+			               sizeof(c->p->psk) - 1);
 		c->p->psk_len = strlen(v);
 		memcpy(c->p->psk, v, c->p->psk_len);
 		return true;
@@ -584,7 +586,7 @@ static void strip_comment(char *s)
 		if (*p == '"' && (p == s || p[-1] != '\\'))
 			quoted = !quoted;
 		else if (!quoted && (*p == '#' || *p == ';') &&
-			 (p == s || isspace((unsigned char)p[-1]))) {
+		         (p == s || isspace((unsigned char)p[-1]))) {
 			*p = '\0';
 			return;
 		}
@@ -636,16 +638,16 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 			if (!strcmp(name, section_names[i])) {
 				if (c->sec_line[i])
 					return fail_at(c, c->line,
-						       "section [%s] repeated (first at line %u)",
-						       name, c->sec_line[i]);
+					               "section [%s] repeated (first at line %u)",
+					               name, c->sec_line[i]);
 				c->sec_line[i] = c->line;
 				*sec = (enum section)i;
 				return true;
 			}
 		return fail_at(c, c->line,
-			       "unknown section [%s] (known: dut, tester, auth, phase1, phase2, "
-			       "features)",
-			       name);
+		               "unknown section [%s] (known: dut, tester, auth, phase1, phase2, "
+		               "features)",
+		               name);
 	}
 	char *eq = strchr(s, '=');
 	if (!eq)
@@ -658,8 +660,8 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 		if (keys[i].sec != *sec || strcmp(keys[i].key, key))
 			continue;
 		if (c->key_line[i])
-			return fail_at(c, c->line, "%s set twice (first at line %u)",
-				       keys[i].full, c->key_line[i]);
+			return fail_at(c, c->line, "%s set twice (first at line %u)", keys[i].full,
+			               c->key_line[i]);
 		c->key_line[i] = c->line;
 		if (*val == '"' && !unquote(c, val))
 			return false;
@@ -700,28 +702,29 @@ static bool finish(struct ctx *c)
 {
 	struct ik_profile *p = c->p;
 
+	/* Said first: a missing psk would be a confusing message for an rsa-sig profile. */
+	if (p->auth == IK_AUTH_RSA_SIG)
+		return fail_at(c, line_of(c, KEY_auth_method),
+		               "auth.method rsa-sig is not supported yet (use psk)");
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		if (!keys[i].required || c->key_line[i])
 			continue;
 		if (!c->sec_line[keys[i].sec])
 			return fail_at(c, 0, "missing section [%s] (it must set %s)",
-				       section_names[keys[i].sec], keys[i].key);
+			               section_names[keys[i].sec], keys[i].key);
 		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%s'",
-			       section_names[keys[i].sec], keys[i].key);
+		               section_names[keys[i].sec], keys[i].key);
 	}
-	if (p->auth == IK_AUTH_RSA_SIG)
-		return fail_at(c, line_of(c, KEY_auth_method),
-			       "auth.method rsa-sig is not supported yet (use psk)");
 	if (line_of(c, KEY_auth_psk) && line_of(c, KEY_auth_psk_file))
 		return fail_at(c, line_of(c, KEY_auth_psk_file),
-			       "auth.psk and auth.psk_file are both set (line %u); keep one",
-			       line_of(c, KEY_auth_psk));
+		               "auth.psk and auth.psk_file are both set (line %u); keep one",
+		               line_of(c, KEY_auth_psk));
 	if (p->auth == IK_AUTH_PSK && !p->psk_len)
 		return fail_at(c, c->sec_line[SEC_auth],
-			       "[auth] method psk needs key 'psk' or 'psk_file'");
+		               "[auth] method psk needs key 'psk' or 'psk_file'");
 	if (p->dut.addr.ss.ss_family != p->tester.addr.ss.ss_family)
 		return fail_at(c, line_of(c, KEY_tester_address),
-			       "tester.address and dut.address are not the same address family");
+		               "tester.address and dut.address are not the same address family");
 	if (!p->roles)
 		return fail_at(c, line_of(c, KEY_dut_roles), "dut.roles is empty");
 	if (!p->p1.modes)
@@ -732,15 +735,15 @@ static bool finish(struct ctx *c)
 		p->features.aggressive = p->p1.modes & IK_MODE_AGGRESSIVE;
 	else if (!p->features.aggressive && (p->p1.modes & IK_MODE_AGGRESSIVE))
 		return fail_at(c, line_of(c, KEY_features_aggressive),
-			       "features.aggressive = no contradicts phase1.modes (line %u) "
-			       "which includes aggressive",
-			       line_of(c, KEY_phase1_modes));
+		               "features.aggressive = no contradicts phase1.modes (line %u) "
+		               "which includes aggressive",
+		               line_of(c, KEY_phase1_modes));
 	if (!line_of(c, KEY_features_dpd))
 		p->features.dpd = p->p1.dpd_delay > 0;
 	else if (!p->features.dpd && p->p1.dpd_delay)
 		return fail_at(c, line_of(c, KEY_features_dpd),
-			       "features.dpd = no contradicts phase1.dpd = %u (line %u)",
-			       p->p1.dpd_delay, line_of(c, KEY_phase1_dpd));
+		               "features.dpd = no contradicts phase1.dpd = %u (line %u)",
+		               p->p1.dpd_delay, line_of(c, KEY_phase1_dpd));
 
 	/* Identities default to the endpoint's address, as in strongSwan. */
 	const char *why = NULL;
@@ -754,7 +757,7 @@ static bool finish(struct ctx *c)
 }
 
 bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	struct ctx c = {.p = p, .file = file, .st = st};
 	enum section sec = SEC_COUNT;
@@ -806,7 +809,8 @@ bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *s
 				fclose(f);
 				free(buf);
 				memset(p, 0, sizeof(*p));
-				return ik_fail(st, 0, "%s:0: larger than 1 MiB: not a profile", file);
+				return ik_fail(st, 0, "%s:0: larger than 1 MiB: not a profile",
+				               file);
 			}
 			cap = cap ? cap * 2 : 4096;
 			char *nb = realloc(buf, cap);
@@ -857,8 +861,7 @@ static bool append(char *out, size_t len, size_t *used, const char *s)
 	return true;
 }
 
-static bool format_value(const struct ik_profile *p, const struct key_def *k, char *out,
-			 size_t len)
+static bool format_value(const struct ik_profile *p, const struct key_def *k, char *out, size_t len)
 {
 	const void *field = (const char *)p + k->off;
 	char item[IK_PROFILE_TEXT];
@@ -879,7 +882,8 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 		if (k->kind == K_GROUP && !*(const uint16_t *)field)
 			n = snprintf(out, len, "none");
 		else if (k->kind == K_GROUP)
-			n = snprintf(out, len, "%s", ik_dh_by_group(*(const uint16_t *)field)->name);
+			n = snprintf(out, len, "%s",
+			             ik_dh_by_group(*(const uint16_t *)field)->name);
 		else
 			n = snprintf(out, len, "%u", *(const uint16_t *)field);
 		break;

@@ -64,7 +64,7 @@ struct ik_addr {
 };
 
 struct ik_subnet {
-	int family; /* AF_INET or AF_INET6 */
+	int family;       /* AF_INET or AF_INET6 */
 	uint8_t addr[16]; /* network byte order, host bits cleared */
 	uint8_t prefix;
 };
@@ -133,7 +133,7 @@ struct ik_profile {
 bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *st);
 /* The same from memory; `file` names it in messages and anchors relative paths. */
 bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
-		      struct ik_status *st);
+                      struct ik_status *st);
 /* Wipe the secrets (OPENSSL_cleanse) and zero the struct. */
 void ik_profile_wipe(struct ik_profile *p);
 

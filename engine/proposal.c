@@ -217,10 +217,11 @@ struct tokens {
 #define SLOT(slot, val, kind)                                                                      \
 	do {                                                                                       \
 		if (t->slot)                                                                       \
-			return ik_fail(st, 0,                                                      \
-				       "proposal '%s' has two %s algorithms (%s, %s); IKEv1 takes " \
-				       "one of each: list combinations as separate proposals",     \
-				       text, kind, t->slot->name, val->name);                      \
+			return ik_fail(                                                            \
+			    st, 0,                                                                 \
+			    "proposal '%s' has two %s algorithms (%s, %s); IKEv1 takes "           \
+			    "one of each: list combinations as separate proposals",                \
+			    text, kind, t->slot->name, val->name);                                 \
 		t->slot = val;                                                                     \
 	} while (0)
 
@@ -237,7 +238,7 @@ static bool split_tokens(const char *text, struct tokens *t, struct ik_status *s
 		size_t n = strcspn(p, "-");
 		if (n == 0)
 			return ik_fail(st, 0, "proposal '%s' has an empty algorithm between dashes",
-				       text);
+			               text);
 		if (n >= sizeof(tok))
 			return ik_fail(st, 0, "proposal '%s': algorithm name too long", text);
 		memcpy(tok, p, n);
@@ -270,19 +271,19 @@ bool ik_p1_parse(const char *text, struct ik_p1_proposal *out, struct ik_status 
 		return ik_fail(st, 0, "phase 1 proposal '%s' lacks an encryption algorithm", text);
 	if (!t.enc->ike_id)
 		return ik_fail(st, 0, "phase 1 proposal '%s': %s is not defined for IKEv1 phase 1",
-			       text, t.enc->name);
+		               text, t.enc->name);
 	if (!t.integ)
 		return ik_fail(st, 0, "phase 1 proposal '%s' lacks a hash algorithm", text);
 	if (!t.dh)
 		return ik_fail(st, 0, "phase 1 proposal '%s' lacks a Diffie-Hellman group", text);
 	*out = (struct ik_p1_proposal){
-		.enc = t.enc,
-		.hash = t.integ,
-		.dh = t.dh,
-		.enc_id = t.enc->ike_id,
-		.key_bits = t.enc->key_bits,
-		.hash_id = t.integ->ike_hash,
-		.group = t.dh->group,
+	    .enc = t.enc,
+	    .hash = t.integ,
+	    .dh = t.dh,
+	    .enc_id = t.enc->ike_id,
+	    .key_bits = t.enc->key_bits,
+	    .hash_id = t.integ->ike_hash,
+	    .group = t.dh->group,
 	};
 	return true;
 }
@@ -301,21 +302,21 @@ bool ik_p2_parse(const char *text, struct ik_p2_proposal *out, struct ik_status 
 		return ik_fail(st, 0, "phase 2 proposal '%s' lacks an encryption algorithm", text);
 	if (!t.enc->esp_id)
 		return ik_fail(st, 0, "phase 2 proposal '%s': %s is not an ESP algorithm", text,
-			       t.enc->name);
+		               t.enc->name);
 	if (t.enc->aead && t.integ)
 		return ik_fail(st, 0,
-			       "phase 2 proposal '%s': %s is AEAD and takes no integrity algorithm",
-			       text, t.enc->name);
+		               "phase 2 proposal '%s': %s is AEAD and takes no integrity algorithm",
+		               text, t.enc->name);
 	if (!t.enc->aead && !t.integ)
 		return ik_fail(st, 0, "phase 2 proposal '%s' lacks an integrity algorithm", text);
 	*out = (struct ik_p2_proposal){
-		.enc = t.enc,
-		.integ = t.integ,
-		.dh = t.dh,
-		.esp_id = t.enc->esp_id,
-		.key_bits = t.enc->key_bits,
-		.auth_alg = t.integ ? t.integ->esp_auth : 0,
-		.group = t.dh ? t.dh->group : 0,
+	    .enc = t.enc,
+	    .integ = t.integ,
+	    .dh = t.dh,
+	    .esp_id = t.enc->esp_id,
+	    .key_bits = t.enc->key_bits,
+	    .auth_alg = t.integ ? t.integ->esp_auth : 0,
+	    .group = t.dh ? t.dh->group : 0,
 	};
 	return true;
 }
@@ -330,6 +331,6 @@ bool ik_p2_format(const struct ik_p2_proposal *p, uint16_t pfs, char *out, size_
 {
 	const struct ik_dh_alg *dh = p->dh ? p->dh : ik_dh_by_group(pfs);
 	int n = snprintf(out, len, "%s%s%s%s%s", p->enc->name, p->integ ? "-" : "",
-			 p->integ ? p->integ->name : "", dh ? "-" : "", dh ? dh->name : "");
+	                 p->integ ? p->integ->name : "", dh ? "-" : "", dh ? dh->name : "");
 	return n >= 0 && (size_t)n < len;
 }
