@@ -63,15 +63,14 @@ lab_gone() {
 		echo "state dir left: /tmp/ikecheck-lab/$name"
 		return 1
 	fi
-	local p
-	for p in /proc/[0-9]*; do
-		# Our peers carry the lab's state dir in their command line (pluto's paths) or their
-		# environment (charon's STRONGSWAN_CONF).
-		if cat "$p/cmdline" "$p/environ" 2>/dev/null | tr '\0' '\n' |
-			grep -q -- "ikecheck-lab/$name/"; then
-			echo "process left: ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"
-			return 1
-		fi
-	done
+	# Our peers carry the lab's state dir in their command line (pluto's paths) or their
+	# environment (charon's STRONGSWAN_CONF). "[/]" keeps grep from matching its own cmdline.
+	local hits
+	hits=$(grep -las -- "ikecheck-lab/$name[/]" /proc/[0-9]*/cmdline /proc/[0-9]*/environ |
+		grep -v "^/proc/$$/") || true
+	if [[ -n $hits ]]; then
+		echo "processes left: $hits"
+		return 1
+	fi
 	return 0
 }
