@@ -157,3 +157,25 @@ subnet_host() {
 	[[ $len == 32 ]] || d=$((d + 1))
 	echo "$a.$b.$c.$d/$len"
 }
+
+# profile_set IN section.key VALUE > OUT: a copy of a profile with one key set (added to its
+# section when absent). For tests and the corpus, which vary one thing of a base profile.
+profile_set() {
+	local file=$1 key=$2 val=$3
+	awk -v sec="${key%%.*}" -v k="${key#*.}" -v v="$val" '
+		function flush() { if (cur == sec && !done) { print k " = " v; done = 1 } }
+		/^[ \t]*\[/ {
+			flush()
+			cur = $0; gsub(/[][ \t]/, "", cur)
+			print; next
+		}
+		{
+			line = $0; i = index(line, "=")
+			if (cur == sec && i > 0 && line !~ /^[ \t]*[#;]/) {
+				kk = substr(line, 1, i - 1); gsub(/^[ \t]+|[ \t]+$/, "", kk)
+				if (kk == k) { if (!done) print k " = " v; done = 1; next }
+			}
+			print
+		}
+		END { flush(); if (!done) { print "[" sec "]"; print k " = " v } }' "$file"
+}
