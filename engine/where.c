@@ -9,7 +9,7 @@ struct step {
 	enum ik_xchg xchg;
 	int msg;
 	const char *name;
-	enum ik_role sender;
+	enum ik_who sender;
 	const char *ios;
 	const char *hint;
 };
@@ -48,7 +48,7 @@ const char *ik_stall_hint(enum ik_xchg x, int msg)
 	return s ? s->hint : "no hint for this message";
 }
 
-enum ik_role ik_msg_sender(enum ik_xchg x, int msg)
+enum ik_who ik_msg_sender(enum ik_xchg x, int msg)
 {
 	const struct step *s = find(x, msg);
 	return s ? s->sender : IK_INITIATOR;
@@ -63,7 +63,7 @@ int ik_xchg_len(enum ik_xchg x)
 	return n;
 }
 
-const char *ik_role_name(enum ik_role r)
+const char *ik_role_name(enum ik_who r)
 {
 	return r == IK_INITIATOR ? "initiator" : "responder";
 }

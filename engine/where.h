@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum ik_role { IK_INITIATOR, IK_RESPONDER };
+enum ik_who { IK_INITIATOR, IK_RESPONDER };
 enum ik_xchg { IK_X_MAIN, IK_X_AGGR, IK_X_QUICK, IK_X_INFO, IK_X_TRANS };
 
 /* "MM3"; "?" when the exchange has no such message. */
@@ -20,10 +20,10 @@ const char *ik_ios_state(enum ik_xchg x, int msg);
 /* One sentence on the likely cause when message msg was expected and never came. */
 const char *ik_stall_hint(enum ik_xchg x, int msg);
 /* Who sends message msg of exchange x. */
-enum ik_role ik_msg_sender(enum ik_xchg x, int msg);
+enum ik_who ik_msg_sender(enum ik_xchg x, int msg);
 /* Number of messages in the exchange (6 main, 3 aggressive and quick, ...). */
 int ik_xchg_len(enum ik_xchg x);
-const char *ik_role_name(enum ik_role r);
+const char *ik_role_name(enum ik_who r);
 
 /* One rung of the message ladder: what crossed the wire, and the state after it. */
 struct ik_rung {

@@ -1,0 +1,105 @@
+#include "crypto.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/provider.h>
+
+/* RFC 2409 Appendix A (hash class values); 4-6 from the IANA registry (RFC 4868 section 2.4). */
+const struct ik_hash_alg ik_hash_algs[] = {
+	{IK_HASH_MD5, "md5", "MD5", 16, 64},
+	{IK_HASH_SHA1, "sha1", "SHA1", 20, 64},
+	{IK_HASH_SHA256, "sha256", "SHA2-256", 32, 64},
+	{IK_HASH_SHA384, "sha384", "SHA2-384", 48, 128},
+	{IK_HASH_SHA512, "sha512", "SHA2-512", 64, 128},
+};
+const size_t ik_hash_alg_count = sizeof(ik_hash_algs) / sizeof(ik_hash_algs[0]);
+
+const struct ik_hash_alg *ik_hash_by_id(uint16_t id)
+{
+	for (size_t i = 0; i < ik_hash_alg_count; i++)
+		if (ik_hash_algs[i].id == id)
+			return &ik_hash_algs[i];
+	return NULL;
+}
+
+const struct ik_hash_alg *ik_hash_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < ik_hash_alg_count; i++)
+		if (!strcasecmp(ik_hash_algs[i].name, name) || !strcasecmp(ik_hash_algs[i].evp, name))
+			return &ik_hash_algs[i];
+	return NULL;
+}
+
+bool ik_digest_init(struct ik_digest_ctx *c, const struct ik_hash_alg *h)
+{
+	c->h = h;
+	c->md = h ? EVP_MD_CTX_new() : NULL;
+	if (!c->md)
+		return false;
+	/* Implicit fetch by name: the default provider has every digest of the table. */
+	const EVP_MD *md = EVP_get_digestbyname(h->evp);
+	if (!md || !EVP_DigestInit_ex(c->md, md, NULL)) {
+		ik_digest_free(c);
+		return false;
+	}
+	return true;
+}
+
+bool ik_digest_update(struct ik_digest_ctx *c, const void *p, size_t n)
+{
+	return c->md && (n == 0 || EVP_DigestUpdate(c->md, p, n));
+}
+
+bool ik_digest_final(struct ik_digest_ctx *c, uint8_t *out)
+{
+	unsigned int len = 0;
+	bool ok = c->md && EVP_DigestFinal_ex(c->md, out, &len) && len == c->h->len;
+
+	ik_digest_free(c);
+	return ok;
+}
+
+void ik_digest_free(struct ik_digest_ctx *c)
+{
+	EVP_MD_CTX_free(c->md);
+	c->md = NULL;
+}
+
+bool ik_digest(const struct ik_hash_alg *h, const struct ik_span *parts, size_t n, uint8_t *out)
+{
+	struct ik_digest_ctx c;
+
+	if (!ik_digest_init(&c, h))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!ik_digest_update(&c, parts[i].p, parts[i].len)) {
+			ik_digest_free(&c);
+			return false;
+		}
+	return ik_digest_final(&c, out);
+}
+
+bool ik_ct_equal(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+bool ik_crypto_legacy(void)
+{
+	static int state; /* 0 not tried, 1 loaded, -1 unavailable */
+
+	if (state == 0) {
+		/* Loading any provider explicitly disables the implicit default: load both. */
+		OSSL_PROVIDER *def = OSSL_PROVIDER_load(NULL, "default");
+		OSSL_PROVIDER *leg = OSSL_PROVIDER_load(NULL, "legacy");
+		state = def && leg ? 1 : -1;
+		if (state < 0)
+			fprintf(stderr, "ik_crypto_legacy: OpenSSL legacy provider not available; "
+					"single DES is disabled\n");
+	}
+	return state > 0;
+}

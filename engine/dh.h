@@ -1,0 +1,66 @@
+/*
+ * Diffie-Hellman groups of IKEv1: MODP 1, 2 (RFC 2409 6.1, 6.2), 5, 14-18 (RFC 3526) and the
+ * random ECP groups 19, 20, 21 (RFC 5903).
+ *
+ * Wire forms: a MODP public value and shared secret are big-endian, left-padded with zeros to
+ * the length of the prime. An ECP public value is x | y, each padded to the field length, with
+ * no 0x04 point-format octet (RFC 5903 7); the shared secret is x only (RFC 5903 7).
+ */
+#ifndef IK_DH_H
+#define IK_DH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/types.h>
+
+#include "status.h"
+
+#define IK_DH_MAX 1024 /* largest KE value / shared secret: MODP 8192 bits */
+
+enum ik_dh_kind { IK_DH_MODP, IK_DH_ECP };
+
+struct ik_dh_group {
+	uint16_t id;        /* "Group Description" attribute value (IANA) */
+	const char *name;   /* descriptive name */
+	const char *swan;   /* strongSwan proposal keyword: modp1024, ecp256, ... */
+	enum ik_dh_kind kind;
+	size_t len;         /* KE payload data length in bytes */
+	size_t secret_len;  /* g^xy length in bytes */
+	const char *prime;  /* MODP: the prime in hex (generator 2); NULL for ECP */
+	int nid;            /* ECP: OpenSSL curve NID */
+	const char *rfc;    /* where the group is defined */
+};
+
+extern const struct ik_dh_group ik_dh_groups[];
+extern const size_t ik_dh_group_count;
+const struct ik_dh_group *ik_dh_by_id(uint16_t id);
+const struct ik_dh_group *ik_dh_by_name(const char *swan_name);
+
+/* One side's key pair. pub is the KE payload data (g->len bytes). Free with ik_dh_free. */
+struct ik_dh {
+	const struct ik_dh_group *g;
+	BIGNUM *priv;
+	uint8_t pub[IK_DH_MAX];
+	size_t pub_len;
+};
+
+/* Fresh key pair; the private value comes from ik_rng_bytes (reproducible when seeded). */
+bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_status *st);
+/* Key pair from a fixed big-endian private value (tests, golden transcripts, RFC 5903 8). */
+bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uint8_t *priv,
+			size_t len, struct ik_status *st);
+/*
+ * Peer public value checks. Wrong length: PAYLOAD-MALFORMED (16). MODP 0, 1, p-1 or >= p and
+ * ECP off-curve, coordinate >= p, or the point at infinity: INVALID-KEY-INFORMATION (17).
+ */
+bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
+		      struct ik_status *st);
+/* g^xy into out (dh->g->secret_len bytes); checks the peer value first. */
+bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8_t *out,
+		  struct ik_status *st);
+/* Clears the private value (BN_clear_free) and the struct. Safe on a zeroed struct. */
+void ik_dh_free(struct ik_dh *dh);
+
+#endif

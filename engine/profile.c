@@ -1,0 +1,941 @@
+/*
+ * The DUT profile parser (docs/profile.md). The file format is INI: [section] headers,
+ * `key = value` lines, comments from '#' or ';' to the end of the line. Every key is one row
+ * of KEY_TABLE below: its section, name, kind of value, where it lands in struct ik_profile and
+ * whether it is required. One function per kind parses a value and one formats it back for
+ * `ikecheck profile get`, so adding a key is adding a row.
+ */
+#include "profile.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(sizeof(enum ik_vendor) == sizeof(int), "enum fields are written as int");
+_Static_assert(sizeof(enum ik_auth_method) == sizeof(int), "enum fields are written as int");
+_Static_assert(sizeof(enum ik_lifetime_policy) == sizeof(int), "enum fields are written as int");
+_Static_assert(sizeof(enum ik_ipsec_mode) == sizeof(int), "enum fields are written as int");
+
+/* Names for enumerated and bit-set values; the first name of a value is the one printed. */
+struct name_val {
+	const char *name;
+	int val;
+};
+
+static const struct name_val vendor_names[] = {
+	{"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
+	{"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
+	{"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
+};
+static const struct name_val role_names[] = {
+	{"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
+static const struct name_val mode_names[] = {
+	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
+static const struct name_val auth_names[] = {
+	{"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
+static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
+					       {"lenient", IK_LIFETIME_LENIENT},
+					       {"obey", IK_LIFETIME_OBEY},
+					       {NULL, 0}};
+static const struct name_val ipsec_mode_names[] = {
+	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
+static const struct name_val bool_names[] = {
+	{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {"on", 1}, {"off", 0}, {NULL, 0}};
+
+enum kind {
+	K_TEXT,     /* char[IK_PROFILE_TEXT] */
+	K_ADDR,     /* struct ik_addr */
+	K_PORT,     /* uint16_t, 1..65535 */
+	K_ID,       /* struct ik_ident */
+	K_SUBNETS,  /* struct ik_endpoint (its subnet list) */
+	K_ENUM,     /* int, one of names */
+	K_FLAGS,    /* unsigned, comma list of names */
+	K_LIFETIME, /* uint32_t seconds > 0, "8h" "30m" "45s" */
+	K_SECONDS,  /* uint32_t seconds >= 0 */
+	K_BOOL,     /* bool */
+	K_P1PROPS,  /* phase 1 proposal list */
+	K_P2PROPS,  /* phase 2 proposal list */
+	K_GROUP,    /* uint16_t DH group, "none" = 0 */
+	K_PSK,      /* the secret itself */
+	K_PSK_FILE, /* a file holding the secret */
+};
+
+#define SECTION_TABLE S(dut) S(tester) S(auth) S(phase1) S(phase2) S(features)
+
+enum section {
+#define S(n) SEC_##n,
+	SECTION_TABLE
+#undef S
+	SEC_COUNT
+};
+
+static const char *const section_names[] = {
+#define S(n) #n,
+	SECTION_TABLE
+#undef S
+};
+
+#define OFF(f) offsetof(struct ik_profile, f)
+
+/*
+ * KEY(section, key, kind, field, names, required). docs/profile.md documents each row;
+ * defaults are set in set_defaults().
+ */
+#define KEY_TABLE                                                                                  \
+	KEY(dut, name, K_TEXT, OFF(name), NULL, false)                                             \
+	KEY(dut, address, K_ADDR, OFF(dut.addr), NULL, true)                                       \
+	KEY(dut, port, K_PORT, OFF(dut.port), NULL, false)                                         \
+	KEY(dut, nat_t_port, K_PORT, OFF(dut.nat_t_port), NULL, false)                             \
+	KEY(dut, roles, K_FLAGS, OFF(roles), role_names, false)                                    \
+	KEY(dut, vendor, K_ENUM, OFF(vendor), vendor_names, false)                                 \
+	KEY(dut, id, K_ID, OFF(dut.id), NULL, false)                                               \
+	KEY(dut, subnet, K_SUBNETS, OFF(dut), NULL, false)                                         \
+	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                                 \
+	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                                   \
+	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)                       \
+	KEY(tester, id, K_ID, OFF(tester.id), NULL, false)                                         \
+	KEY(tester, subnet, K_SUBNETS, OFF(tester), NULL, false)                                   \
+	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                     \
+	KEY(auth, psk, K_PSK, 0, NULL, false)                                                      \
+	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                                \
+	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                              \
+	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                           \
+	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                           \
+	KEY(phase1, lifetime_policy, K_ENUM, OFF(p1.lifetime_policy), policy_names, false)         \
+	KEY(phase1, dpd, K_SECONDS, OFF(p1.dpd_delay), NULL, false)                                \
+	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                           \
+	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                                  \
+	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                           \
+	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                           \
+	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)             \
+	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)                       \
+	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                           \
+	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)                       \
+	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)                   \
+	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false)
+
+struct key_def {
+	enum section sec;
+	const char *key;
+	const char *full; /* "section.key" */
+	enum kind kind;
+	size_t off;
+	const struct name_val *names;
+	bool required;
+};
+
+static const struct key_def keys[] = {
+#define KEY(s, k, kind, off, names, req) {SEC_##s, #k, #s "." #k, kind, off, names, req},
+	KEY_TABLE
+#undef KEY
+};
+
+enum key_id {
+#define KEY(s, k, kind, off, names, req) KEY_##s##_##k,
+	KEY_TABLE
+#undef KEY
+	KEY_COUNT
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where we are in the file, and where each section and key was seen (0 = not seen). */
+struct ctx {
+	struct ik_profile *p;
+	const char *file;
+	unsigned line;
+	unsigned sec_line[SEC_COUNT];
+	unsigned key_line[KEY_COUNT];
+	struct ik_status *st;
+};
+
+/* Every parse error: "FILE:LINE: reason". */
+static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
+{
+	char why[sizeof(c->st->why)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return ik_fail(c->st, 0, "%s:%u: %s", c->file, line, why);
+}
+
+static int name_lookup(const struct name_val *names, const char *s, bool *ok)
+{
+	for (size_t i = 0; names[i].name; i++)
+		if (!strcasecmp(names[i].name, s)) {
+			*ok = true;
+			return names[i].val;
+		}
+	*ok = false;
+	return 0;
+}
+
+static const char *name_of(const struct name_val *names, int val)
+{
+	for (size_t i = 0; names[i].name; i++)
+		if (names[i].val == val)
+			return names[i].name;
+	return "?";
+}
+
+/* "a, b,c" -> callback per trimmed item; an empty item is an error. */
+typedef bool (*item_fn)(struct ctx *c, const struct key_def *k, void *field, const char *item);
+
+static bool for_each_item(struct ctx *c, const struct key_def *k, void *field, const char *v,
+			  item_fn fn)
+{
+	char item[IK_PROFILE_TEXT];
+
+	for (const char *p = v;;) {
+		size_t n = strcspn(p, ",");
+		while (n && isspace((unsigned char)*p))
+			p++, n--;
+		size_t m = n;
+		while (m && isspace((unsigned char)p[m - 1]))
+			m--;
+		if (!m)
+			return fail_at(c, c->line, "%s: empty item in list '%s'", k->full, v);
+		if (m >= sizeof(item))
+			return fail_at(c, c->line, "%s: item too long", k->full);
+		memcpy(item, p, m);
+		item[m] = '\0';
+		if (!fn(c, k, field, item))
+			return false;
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
+static bool parse_addr(struct ik_addr *a, const char *v)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, v, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		a->len = sizeof(*in);
+		inet_ntop(AF_INET, &in->sin_addr, a->text, sizeof(a->text));
+		return true;
+	}
+	if (inet_pton(AF_INET6, v, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		a->len = sizeof(*in6);
+		inet_ntop(AF_INET6, &in6->sin6_addr, a->text, sizeof(a->text));
+		return true;
+	}
+	return false;
+}
+
+/* Decimal with no sign, no junk, at most max. */
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "28800", "28800s", "480m", "8h", "1d" -> seconds. */
+static bool parse_duration(const char *s, uint32_t *out)
+{
+	char num[24];
+	size_t n = strspn(s, "0123456789");
+	unsigned long v, mult = 1;
+
+	if (!n || n >= sizeof(num))
+		return false;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!s[n] || !strcmp(s + n, "s"))
+		mult = 1;
+	else if (!strcmp(s + n, "m"))
+		mult = 60;
+	else if (!strcmp(s + n, "h"))
+		mult = 3600;
+	else if (!strcmp(s + n, "d"))
+		mult = 86400;
+	else
+		return false;
+	if (!parse_uint(num, UINT32_MAX, &v) || v > UINT32_MAX / mult)
+		return false;
+	*out = (uint32_t)(v * mult);
+	return true;
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower(ch);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/*
+ * strongSwan identity syntax (swanctl.conf "id"): an IP address, "@fqdn", "@#hex" (key id),
+ * "user@fqdn", a DN ("C=CH, O=Lab, CN=dut") or a typed "fqdn:", "userfqdn:"/"email:",
+ * "keyid:#hex", "asn1dn:" prefix. Bare names without '@' or '=' are FQDNs, as in strongSwan.
+ */
+static bool parse_ident(struct ik_ident *id, const char *v, const char **why)
+{
+	struct ik_addr a;
+	const char *val = v;
+
+	memset(id, 0, sizeof(*id));
+	snprintf(id->text, sizeof(id->text), "%s", v);
+	if (!strncmp(v, "fqdn:", 5) || !strncmp(v, "dns:", 4)) {
+		val = strchr(v, ':') + 1;
+		id->type = IK_ID_FQDN;
+	} else if (!strncmp(v, "userfqdn:", 9) || !strncmp(v, "email:", 6) ||
+		   !strncmp(v, "rfc822:", 7)) {
+		val = strchr(v, ':') + 1;
+		id->type = IK_ID_USER_FQDN;
+	} else if (!strncmp(v, "asn1dn:", 7)) {
+		val = v + 7;
+		id->type = IK_ID_DER_ASN1_DN;
+	} else if (!strncmp(v, "keyid:#", 7) || !strncmp(v, "@#", 2)) {
+		val = strchr(v, '#') + 1;
+		id->type = IK_ID_KEY_ID;
+	} else if (parse_addr(&a, v)) {
+		id->type = a.ss.ss_family == AF_INET ? IK_ID_IPV4_ADDR : IK_ID_IPV6_ADDR;
+		size_t n = id->type == IK_ID_IPV4_ADDR ? 4 : 16;
+		const void *src = id->type == IK_ID_IPV4_ADDR
+					  ? (const void *)&((struct sockaddr_in *)&a.ss)->sin_addr
+					  : (const void *)&((struct sockaddr_in6 *)&a.ss)->sin6_addr;
+		memcpy(id->bin, src, n);
+		id->bin_len = n;
+		val = a.text;
+	} else if (v[0] == '@') {
+		val = v + 1;
+		id->type = IK_ID_FQDN;
+	} else if (strchr(v, '=')) {
+		id->type = IK_ID_DER_ASN1_DN;
+	} else if (strchr(v, '@')) {
+		id->type = IK_ID_USER_FQDN;
+	} else {
+		id->type = IK_ID_FQDN;
+	}
+	if (!*val)
+		return *why = "identity has an empty value", false;
+	snprintf(id->value, sizeof(id->value), "%s", val);
+	if (id->type == IK_ID_KEY_ID) {
+		size_t n = strlen(val);
+		if (n % 2 || n / 2 > sizeof(id->bin))
+			return *why = "key id needs an even number of hex digits (at most 256)",
+			       false;
+		for (size_t i = 0; i < n; i += 2) {
+			int hi = hexval((unsigned char)val[i]), lo = hexval((unsigned char)val[i + 1]);
+			if (hi < 0 || lo < 0)
+				return *why = "key id is not hex", false;
+			id->bin[i / 2] = (uint8_t)(hi << 4 | lo);
+		}
+		id->bin_len = n / 2;
+	}
+	return true;
+}
+
+/* "10.2.0.0/24" or "2001:db8::/64"; a bare address is a host (/32, /128). */
+static bool parse_subnet(struct ik_subnet *s, const char *v)
+{
+	char addr[64];
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	unsigned long prefix;
+
+	memset(s, 0, sizeof(*s));
+	if (n >= sizeof(addr))
+		return false;
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, s->addr) == 1)
+		s->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, s->addr) == 1)
+		s->family = AF_INET6;
+	else
+		return false;
+	unsigned max = s->family == AF_INET ? 32 : 128;
+	if (!slash)
+		prefix = max;
+	else if (!parse_uint(slash + 1, max, &prefix))
+		return false;
+	s->prefix = (uint8_t)prefix;
+	/* Host bits set ("10.2.0.1/24") is a typo more often than not: refuse it. */
+	for (unsigned bit = s->prefix; bit < max; bit++)
+		if (s->addr[bit / 8] & (0x80 >> (bit % 8)))
+			return false;
+	return true;
+}
+
+bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(s->family, s->addr, a, sizeof(a)))
+		return false;
+	int n = snprintf(out, len, "%s/%u", a, s->prefix);
+	return n >= 0 && (size_t)n < len;
+}
+
+static bool add_subnet(struct ctx *c, const struct key_def *k, void *field, const char *item)
+{
+	struct ik_endpoint *e = field;
+
+	if (e->n_subnets == IK_PROFILE_MAX_SUBNETS)
+		return fail_at(c, c->line, "%s: more than %d subnets", k->full,
+			       IK_PROFILE_MAX_SUBNETS);
+	if (!parse_subnet(&e->subnet[e->n_subnets], item))
+		return fail_at(c, c->line,
+			       "%s: '%s' is not a subnet in CIDR notation (address/prefix, host "
+			       "bits zero)",
+			       k->full, item);
+	e->n_subnets++;
+	return true;
+}
+
+static bool add_flag(struct ctx *c, const struct key_def *k, void *field, const char *item)
+{
+	bool ok;
+	int v = name_lookup(k->names, item, &ok);
+
+	if (!ok)
+		return fail_at(c, c->line, "%s: unknown value '%s'", k->full, item);
+	*(unsigned *)field |= (unsigned)v;
+	return true;
+}
+
+static bool add_p1(struct ctx *c, const struct key_def *k, void *field, const char *item)
+{
+	struct ik_profile *p = field;
+	struct ik_status st;
+
+	(void)k;
+	if (p->p1.n_prop == IK_PROFILE_MAX_PROPOSALS)
+		return fail_at(c, c->line, "phase1.proposals: more than %d proposals",
+			       IK_PROFILE_MAX_PROPOSALS);
+	if (!ik_p1_parse(item, &p->p1.prop[p->p1.n_prop], &st))
+		return fail_at(c, c->line, "%s", st.why);
+	p->p1.n_prop++;
+	return true;
+}
+
+static bool add_p2(struct ctx *c, const struct key_def *k, void *field, const char *item)
+{
+	struct ik_profile *p = field;
+	struct ik_status st;
+
+	(void)k;
+	if (p->p2.n_prop == IK_PROFILE_MAX_PROPOSALS)
+		return fail_at(c, c->line, "phase2.proposals: more than %d proposals",
+			       IK_PROFILE_MAX_PROPOSALS);
+	if (!ik_p2_parse(item, &p->p2.prop[p->p2.n_prop], &st))
+		return fail_at(c, c->line, "%s", st.why);
+	p->p2.n_prop++;
+	return true;
+}
+
+/* Read a PSK file relative to the profile's directory; one trailing newline is dropped. */
+static bool read_psk_file(struct ctx *c, const char *name)
+{
+	char path[PATH_MAX];
+	const char *slash = strrchr(c->file, '/');
+	struct ik_profile *p = c->p;
+
+	if (name[0] == '/' || !slash)
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - c->file), c->file, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return fail_at(c, c->line, "auth.psk_file: cannot open '%s': %s", path,
+			       strerror(errno));
+	size_t n = fread(p->psk, 1, sizeof(p->psk), f);
+	bool too_long = n == sizeof(p->psk) && fgetc(f) != EOF;
+	fclose(f);
+	if (too_long)
+		return fail_at(c, c->line, "auth.psk_file: '%s' holds more than %zu bytes", path,
+			       sizeof(p->psk) - 1);
+	if (n && p->psk[n - 1] == '\n')
+		n--;
+	if (n && p->psk[n - 1] == '\r')
+		n--;
+	if (!n)
+		return fail_at(c, c->line, "auth.psk_file: '%s' is empty", path);
+	p->psk_len = n;
+	return true;
+}
+
+/* Parse one value of kind k->kind into its field. */
+static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
+{
+	void *field = (char *)c->p + k->off;
+	unsigned long u;
+	const char *why = NULL;
+	bool ok;
+
+	switch (k->kind) {
+	case K_TEXT:
+		if (strlen(v) >= IK_PROFILE_TEXT)
+			return fail_at(c, c->line, "%s: too long", k->full);
+		snprintf(field, IK_PROFILE_TEXT, "%s", v);
+		return true;
+	case K_ADDR:
+		if (!parse_addr(field, v))
+			return fail_at(c, c->line, "%s: '%s' is not an IPv4 or IPv6 address",
+				       k->full, v);
+		return true;
+	case K_PORT:
+		if (!parse_uint(v, 65535, &u) || u == 0)
+			return fail_at(c, c->line, "%s: '%s' is not a port (1-65535)", k->full, v);
+		*(uint16_t *)field = (uint16_t)u;
+		return true;
+	case K_ID:
+		if (!parse_ident(field, v, &why))
+			return fail_at(c, c->line, "%s: '%s': %s", k->full, v, why);
+		return true;
+	case K_SUBNETS:
+		((struct ik_endpoint *)field)->n_subnets = 0;
+		return for_each_item(c, k, field, v, add_subnet);
+	case K_ENUM: {
+		int val = name_lookup(k->names, v, &ok);
+		if (!ok)
+			return fail_at(c, c->line, "%s: unknown value '%s'", k->full, v);
+		*(int *)field = val;
+		return true;
+	}
+	case K_FLAGS:
+		*(unsigned *)field = 0;
+		return for_each_item(c, k, field, v, add_flag);
+	case K_LIFETIME:
+	case K_SECONDS:
+		if (!parse_duration(v, field))
+			return fail_at(c, c->line,
+				       "%s: '%s' is not a duration (seconds, or a number with s, m, "
+				       "h or d)",
+				       k->full, v);
+		if (k->kind == K_LIFETIME && *(uint32_t *)field == 0)
+			return fail_at(c, c->line, "%s: a lifetime must be greater than 0",
+				       k->full);
+		return true;
+	case K_BOOL: {
+		int val = name_lookup(k->names, v, &ok);
+		if (!ok)
+			return fail_at(c, c->line, "%s: '%s' is not yes or no", k->full, v);
+		*(bool *)field = val;
+		return true;
+	}
+	case K_P1PROPS:
+		c->p->p1.n_prop = 0;
+		return for_each_item(c, k, c->p, v, add_p1);
+	case K_P2PROPS:
+		c->p->p2.n_prop = 0;
+		return for_each_item(c, k, c->p, v, add_p2);
+	case K_GROUP: {
+		const struct ik_dh_alg *dh = ik_dh_by_name(v);
+		if (strcasecmp(v, "none") && !dh)
+			return fail_at(c, c->line,
+				       "%s: '%s' is not a Diffie-Hellman group (modp2048, ecp256, "
+				       "... or none)",
+				       k->full, v);
+		*(uint16_t *)field = dh ? dh->group : 0;
+		return true;
+	}
+	case K_PSK:
+		if (strlen(v) >= sizeof(c->p->psk))
+			return fail_at(c, c->line, "auth.psk: longer than %zu bytes",
+				       sizeof(c->p->psk) - 1);
+		c->p->psk_len = strlen(v);
+		memcpy(c->p->psk, v, c->p->psk_len);
+		return true;
+	case K_PSK_FILE:
+		if (strlen(v) >= IK_PROFILE_TEXT)
+			return fail_at(c, c->line, "%s: too long", k->full);
+		snprintf(field, IK_PROFILE_TEXT, "%s", v);
+		return read_psk_file(c, v);
+	}
+	return fail_at(c, c->line, "%s: internal error: unknown kind", k->full);
+}
+
+/*
+ * Strip a comment: '#' or ';' at the start of the line or after whitespace, outside double
+ * quotes, so "proposals = a,b # note" loses its note but a PSK "a#b" keeps its '#'.
+ */
+static void strip_comment(char *s)
+{
+	bool quoted = false;
+
+	for (char *p = s; *p; p++) {
+		if (*p == '"' && (p == s || p[-1] != '\\'))
+			quoted = !quoted;
+		else if (!quoted && (*p == '#' || *p == ';') &&
+			 (p == s || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* "..." with \" and \\ escapes -> the bytes inside, in place. */
+static bool unquote(struct ctx *c, char *v)
+{
+	size_t n = strlen(v), o = 0;
+
+	if (n < 2 || v[n - 1] != '"' || (n >= 3 && v[n - 2] == '\\' && v[n - 3] != '\\'))
+		return fail_at(c, c->line, "unterminated quoted value");
+	for (size_t i = 1; i < n - 1; i++) {
+		if (v[i] == '\\' && i + 1 < n - 1 && (v[i + 1] == '"' || v[i + 1] == '\\'))
+			i++;
+		else if (v[i] == '"')
+			return fail_at(c, c->line, "stray '\"' inside a quoted value");
+		v[o++] = v[i];
+	}
+	v[o] = '\0';
+	return true;
+}
+
+static bool parse_line(struct ctx *c, char *line, enum section *sec)
+{
+	strip_comment(line);
+	char *s = trim(line);
+
+	if (!*s)
+		return true;
+	if (*s == '[') {
+		char *end = strchr(s, ']');
+		if (!end || end[1])
+			return fail_at(c, c->line, "malformed section header '%s'", s);
+		*end = '\0';
+		char *name = trim(s + 1);
+		for (int i = 0; i < SEC_COUNT; i++)
+			if (!strcmp(name, section_names[i])) {
+				if (c->sec_line[i])
+					return fail_at(c, c->line,
+						       "section [%s] repeated (first at line %u)",
+						       name, c->sec_line[i]);
+				c->sec_line[i] = c->line;
+				*sec = (enum section)i;
+				return true;
+			}
+		return fail_at(c, c->line,
+			       "unknown section [%s] (known: dut, tester, auth, phase1, phase2, "
+			       "features)",
+			       name);
+	}
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return fail_at(c, c->line, "expected 'key = value' or '[section]', got '%s'", s);
+	*eq = '\0';
+	char *key = trim(s), *val = trim(eq + 1);
+	if (*sec == SEC_COUNT)
+		return fail_at(c, c->line, "key '%s' before any [section]", key);
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		if (keys[i].sec != *sec || strcmp(keys[i].key, key))
+			continue;
+		if (c->key_line[i])
+			return fail_at(c, c->line, "%s set twice (first at line %u)",
+				       keys[i].full, c->key_line[i]);
+		c->key_line[i] = c->line;
+		if (*val == '"' && !unquote(c, val))
+			return false;
+		if (!*val)
+			return fail_at(c, c->line, "%s: empty value", keys[i].full);
+		return set_value(c, &keys[i], val);
+	}
+	return fail_at(c, c->line, "unknown key '%s' in [%s]", key, section_names[*sec]);
+}
+
+static void set_defaults(struct ik_profile *p, const char *file)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	size_t n = strcspn(base, ".");
+
+	snprintf(p->path, sizeof(p->path), "%s", file);
+	snprintf(p->name, sizeof(p->name), "%.*s", (int)n, base);
+	p->dut.port = p->tester.port = 500;
+	p->dut.nat_t_port = p->tester.nat_t_port = 4500;
+	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
+	p->vendor = IK_VENDOR_GENERIC;
+	p->p1.modes = IK_MODE_MAIN;
+	p->p1.lifetime = 28800;
+	p->p1.lifetime_policy = IK_LIFETIME_LENIENT;
+	p->p2.lifetime = 3600;
+	p->p2.mode = IK_IPSEC_TUNNEL;
+	p->features.nat_t = true;
+}
+
+static unsigned line_of(const struct ctx *c, enum key_id k)
+{
+	return c->key_line[k];
+}
+
+/* Missing required keys and rules that span keys, checked after the whole file is read. */
+static bool finish(struct ctx *c)
+{
+	struct ik_profile *p = c->p;
+
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		if (!keys[i].required || c->key_line[i])
+			continue;
+		if (!c->sec_line[keys[i].sec])
+			return fail_at(c, 0, "missing section [%s] (it must set %s)",
+				       section_names[keys[i].sec], keys[i].key);
+		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%s'",
+			       section_names[keys[i].sec], keys[i].key);
+	}
+	if (p->auth == IK_AUTH_RSA_SIG)
+		return fail_at(c, line_of(c, KEY_auth_method),
+			       "auth.method rsa-sig is not supported yet (use psk)");
+	if (line_of(c, KEY_auth_psk) && line_of(c, KEY_auth_psk_file))
+		return fail_at(c, line_of(c, KEY_auth_psk_file),
+			       "auth.psk and auth.psk_file are both set (line %u); keep one",
+			       line_of(c, KEY_auth_psk));
+	if (p->auth == IK_AUTH_PSK && !p->psk_len)
+		return fail_at(c, c->sec_line[SEC_auth],
+			       "[auth] method psk needs key 'psk' or 'psk_file'");
+	if (p->dut.addr.ss.ss_family != p->tester.addr.ss.ss_family)
+		return fail_at(c, line_of(c, KEY_tester_address),
+			       "tester.address and dut.address are not the same address family");
+	if (!p->roles)
+		return fail_at(c, line_of(c, KEY_dut_roles), "dut.roles is empty");
+	if (!p->p1.modes)
+		return fail_at(c, line_of(c, KEY_phase1_modes), "phase1.modes is empty");
+
+	/* Feature flags say what the DUT can do; they must not contradict its configuration. */
+	if (!line_of(c, KEY_features_aggressive))
+		p->features.aggressive = p->p1.modes & IK_MODE_AGGRESSIVE;
+	else if (!p->features.aggressive && (p->p1.modes & IK_MODE_AGGRESSIVE))
+		return fail_at(c, line_of(c, KEY_features_aggressive),
+			       "features.aggressive = no contradicts phase1.modes (line %u) "
+			       "which includes aggressive",
+			       line_of(c, KEY_phase1_modes));
+	if (!line_of(c, KEY_features_dpd))
+		p->features.dpd = p->p1.dpd_delay > 0;
+	else if (!p->features.dpd && p->p1.dpd_delay)
+		return fail_at(c, line_of(c, KEY_features_dpd),
+			       "features.dpd = no contradicts phase1.dpd = %u (line %u)",
+			       p->p1.dpd_delay, line_of(c, KEY_phase1_dpd));
+
+	/* Identities default to the endpoint's address, as in strongSwan. */
+	const char *why = NULL;
+	if (!line_of(c, KEY_dut_id))
+		parse_ident(&p->dut.id, p->dut.addr.text, &why);
+	if (!line_of(c, KEY_tester_id))
+		parse_ident(&p->tester.id, p->tester.addr.text, &why);
+	((struct sockaddr_in *)&p->dut.addr.ss)->sin_port = htons(p->dut.port);
+	((struct sockaddr_in *)&p->tester.addr.ss)->sin_port = htons(p->tester.port);
+	return true;
+}
+
+bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
+		      struct ik_status *st)
+{
+	struct ctx c = {.p = p, .file = file, .st = st};
+	enum section sec = SEC_COUNT;
+	char line[1024];
+	size_t pos = 0;
+
+	memset(p, 0, sizeof(*p));
+	set_defaults(p, file);
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		c.line++;
+		if (n >= sizeof(line)) {
+			fail_at(&c, c.line, "line longer than %zu characters", sizeof(line) - 1);
+			goto bad;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl ? 1 : 0);
+		if (memchr(line, '\0', n)) {
+			fail_at(&c, c.line, "NUL byte in line");
+			goto bad;
+		}
+		if (!parse_line(&c, line, &sec))
+			goto bad;
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	if (finish(&c))
+		return true;
+bad:
+	OPENSSL_cleanse(line, sizeof(line));
+	ik_profile_wipe(p);
+	return false;
+}
+
+bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *st)
+{
+	FILE *f = fopen(file, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!f) {
+		memset(p, 0, sizeof(*p));
+		return ik_fail(st, 0, "%s:0: cannot open: %s", file, strerror(errno));
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap >= 1u << 20) {
+				fclose(f);
+				free(buf);
+				memset(p, 0, sizeof(*p));
+				return ik_fail(st, 0, "%s:0: larger than 1 MiB: not a profile", file);
+			}
+			cap = cap ? cap * 2 : 4096;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				fclose(f);
+				free(buf);
+				return ik_fail(st, 0, "%s:0: out of memory", file);
+			}
+			buf = nb;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	bool ok = !err && ik_profile_parse(p, buf, len, file, st);
+	if (err)
+		ik_fail(st, 0, "%s:0: read error", file);
+	OPENSSL_cleanse(buf, cap);
+	free(buf);
+	return ok;
+}
+
+void ik_profile_wipe(struct ik_profile *p)
+{
+	OPENSSL_cleanse(p, sizeof(*p));
+}
+
+const char *ik_profile_vendor_name(enum ik_vendor v)
+{
+	return name_of(vendor_names, v);
+}
+
+const char *ik_profile_key_at(size_t i)
+{
+	return i < KEY_COUNT ? keys[i].full : NULL;
+}
+
+/* Appends to out; false once it no longer fits. */
+static bool append(char *out, size_t len, size_t *used, const char *s)
+{
+	int n = snprintf(out + *used, len - *used, "%s%s", *used ? "," : "", s);
+	if (n < 0 || (size_t)n >= len - *used)
+		return false;
+	*used += (size_t)n;
+	return true;
+}
+
+static bool format_value(const struct ik_profile *p, const struct key_def *k, char *out,
+			 size_t len)
+{
+	const void *field = (const char *)p + k->off;
+	char item[IK_PROFILE_TEXT];
+	size_t used = 0;
+	int n = 0;
+
+	out[0] = '\0';
+	switch (k->kind) {
+	case K_TEXT:
+	case K_PSK_FILE:
+		n = snprintf(out, len, "%s", (const char *)field);
+		break;
+	case K_ADDR:
+		n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text);
+		break;
+	case K_PORT:
+	case K_GROUP:
+		if (k->kind == K_GROUP && !*(const uint16_t *)field)
+			n = snprintf(out, len, "none");
+		else if (k->kind == K_GROUP)
+			n = snprintf(out, len, "%s", ik_dh_by_group(*(const uint16_t *)field)->name);
+		else
+			n = snprintf(out, len, "%u", *(const uint16_t *)field);
+		break;
+	case K_ID:
+		n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text);
+		break;
+	case K_SUBNETS: {
+		const struct ik_endpoint *e = field;
+		for (size_t i = 0; i < e->n_subnets; i++)
+			if (!ik_subnet_format(&e->subnet[i], item, sizeof(item)) ||
+			    !append(out, len, &used, item))
+				return false;
+		return true;
+	}
+	case K_ENUM:
+		n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field));
+		break;
+	case K_FLAGS:
+		for (size_t i = 0; k->names[i].name; i++)
+			if ((*(const unsigned *)field & (unsigned)k->names[i].val) &&
+			    !append(out, len, &used, k->names[i].name))
+				return false;
+		return true;
+	case K_LIFETIME:
+	case K_SECONDS:
+		n = snprintf(out, len, "%u", *(const uint32_t *)field);
+		break;
+	case K_BOOL:
+		n = snprintf(out, len, "%s", *(const bool *)field ? "yes" : "no");
+		break;
+	case K_P1PROPS:
+		for (size_t i = 0; i < p->p1.n_prop; i++)
+			if (!ik_p1_format(&p->p1.prop[i], item, sizeof(item)) ||
+			    !append(out, len, &used, item))
+				return false;
+		return true;
+	case K_P2PROPS:
+		for (size_t i = 0; i < p->p2.n_prop; i++)
+			if (!ik_p2_format(&p->p2.prop[i], 0, item, sizeof(item)) ||
+			    !append(out, len, &used, item))
+				return false;
+		return true;
+	case K_PSK:
+		if (p->psk_len >= len)
+			return false;
+		memcpy(out, p->psk, p->psk_len);
+		out[p->psk_len] = '\0';
+		return true;
+	}
+	return n >= 0 && (size_t)n < len;
+}
+
+bool ik_profile_get(const struct ik_profile *p, const char *key, char *out, size_t len)
+{
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (!strcmp(keys[i].full, key))
+			return format_value(p, &keys[i], out, len);
+	return false;
+}

@@ -1,0 +1,152 @@
+/*
+ * The DUT profile (DESIGN.md "The DUT profile", docs/profile.md): one INI-style file that says
+ * how to reach a device under test and what it is configured with. The same parsed struct feeds
+ * the configuration emitters (`ikecheck profile render`) and the engine (`connect`, `serve`,
+ * `run --profile`), so everything here is already validated and numeric.
+ */
+#ifndef IK_PROFILE_H
+#define IK_PROFILE_H
+
+#include "proposal.h"
+#include "status.h"
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define IK_PROFILE_MAX_PROPOSALS 16
+#define IK_PROFILE_MAX_SUBNETS   8
+#define IK_PROFILE_MAX_PSK       256
+#define IK_PROFILE_TEXT          256
+
+/* Who may start an exchange (bit set). */
+enum { IK_ROLE_RESPONDER = 1u << 0, IK_ROLE_INITIATOR = 1u << 1 };
+/* Phase 1 exchange modes the DUT accepts (bit set). */
+enum { IK_MODE_MAIN = 1u << 0, IK_MODE_AGGRESSIVE = 1u << 1 };
+
+enum ik_vendor {
+	IK_VENDOR_GENERIC,
+	IK_VENDOR_STRONGSWAN,
+	IK_VENDOR_LIBRESWAN,
+	IK_VENDOR_CISCO_IOS,
+	IK_VENDOR_IKECHECK,
+};
+
+/* RFC 2409 Appendix A Authentication Method values. */
+enum ik_auth_method { IK_AUTH_PSK = 1, IK_AUTH_RSA_SIG = 3 };
+
+/* What the DUT does with a phase 1 lifetime longer than its own (issue 4, Build 3). */
+enum ik_lifetime_policy {
+	IK_LIFETIME_STRICT,  /* refuse the proposal (Cisco IOS) */
+	IK_LIFETIME_LENIENT, /* accept, answer RESPONDER-LIFETIME with its own (RFC 2407 4.6.3.1) */
+	IK_LIFETIME_OBEY,    /* accept the initiator's value as is */
+};
+
+/* RFC 2407 4.5 Encapsulation Mode values. */
+enum ik_ipsec_mode { IK_IPSEC_TUNNEL = 1, IK_IPSEC_TRANSPORT = 2 };
+
+/* RFC 2407 4.6.2.1 Identification Type values (those a profile can name). */
+enum ik_id_type {
+	IK_ID_IPV4_ADDR = 1,
+	IK_ID_FQDN = 2,
+	IK_ID_USER_FQDN = 3,
+	IK_ID_IPV6_ADDR = 5,
+	IK_ID_DER_ASN1_DN = 9,
+	IK_ID_KEY_ID = 11,
+};
+
+struct ik_addr {
+	struct sockaddr_storage ss; /* port filled from the endpoint's `port` */
+	socklen_t len;
+	char text[48]; /* as written, normalized by inet_ntop */
+};
+
+struct ik_subnet {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network byte order, host bits cleared */
+	uint8_t prefix;
+};
+
+/*
+ * An identity in strongSwan syntax. `text` is what the profile said (or the address when it
+ * said nothing); `type` and `value` are what goes into an ID payload: the address text for
+ * IPV4/IPV6 (bytes in `bin`), the name for FQDN / USER_FQDN, the DN string for DER_ASN1_DN
+ * (still to be DER-encoded by the engine), and raw bytes in `bin` for KEY_ID ("@#hex").
+ */
+struct ik_ident {
+	char text[IK_PROFILE_TEXT];
+	enum ik_id_type type;
+	char value[IK_PROFILE_TEXT];
+	uint8_t bin[128];
+	size_t bin_len;
+};
+
+struct ik_endpoint {
+	struct ik_addr addr;
+	uint16_t port;       /* IKE port, default 500 */
+	uint16_t nat_t_port; /* RFC 3947 floated port, default 4500 */
+	struct ik_ident id;  /* default: the address */
+	struct ik_subnet subnet[IK_PROFILE_MAX_SUBNETS];
+	size_t n_subnets;
+};
+
+struct ik_profile {
+	char path[IK_PROFILE_TEXT]; /* the file it came from, for messages */
+	char name[IK_PROFILE_TEXT];
+	enum ik_vendor vendor;
+	unsigned roles; /* IK_ROLE_* */
+	struct ik_endpoint dut, tester;
+
+	enum ik_auth_method auth;
+	uint8_t psk[IK_PROFILE_MAX_PSK]; /* wiped by ik_profile_wipe */
+	size_t psk_len;
+	char psk_file[IK_PROFILE_TEXT]; /* as written; "" when the PSK was inline */
+
+	struct {
+		unsigned modes; /* IK_MODE_* */
+		struct ik_p1_proposal prop[IK_PROFILE_MAX_PROPOSALS];
+		size_t n_prop;
+		uint32_t lifetime; /* seconds */
+		enum ik_lifetime_policy lifetime_policy;
+		uint32_t dpd_delay; /* seconds, 0 = off */
+	} p1;
+
+	struct {
+		struct ik_p2_proposal prop[IK_PROFILE_MAX_PROPOSALS];
+		size_t n_prop;
+		uint16_t pfs_group; /* for proposals that name none; 0 = no PFS */
+		uint32_t lifetime;  /* seconds */
+		enum ik_ipsec_mode mode;
+	} p2;
+
+	struct {
+		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
+	} features;
+};
+
+/*
+ * Read and validate a profile. On failure st->why is "FILE:LINE: reason" (LINE 0 when a whole
+ * section is missing) and *p is wiped. Relative psk_file paths are taken from FILE's directory.
+ */
+bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *st);
+/* The same from memory; `file` names it in messages and anchors relative paths. */
+bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
+		      struct ik_status *st);
+/* Wipe the secrets (OPENSSL_cleanse) and zero the struct. */
+void ik_profile_wipe(struct ik_profile *p);
+
+/*
+ * One value as `ikecheck profile get` prints it: KEY is "section.key" (dut.address,
+ * phase1.lifetime in seconds, auth.psk, ...). False for an unknown key or a value too long.
+ */
+bool ik_profile_get(const struct ik_profile *p, const char *key, char *out, size_t len);
+/* Walk the known keys ("dut.address", ...): NULL past the end. */
+const char *ik_profile_key_at(size_t i);
+
+const char *ik_profile_vendor_name(enum ik_vendor v);
+/* "10.2.0.0/24" */
+bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len);
+
+#endif

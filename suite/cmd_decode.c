@@ -1,0 +1,235 @@
+/*
+ * ikecheck decode: print the payload tree of ISAKMP messages from a hex string, a file of hex
+ * messages (one per line), or a capture file. Exit 0 all decoded, 1 some message malformed,
+ * 2 unreadable input or bad options. Every failure is one line on stderr (docs/decode.md).
+ */
+#include "cli.h"
+#include "codec.h"
+#include "pcapio.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct opts {
+	unsigned dump_flags;
+	int check; /* --roundtrip: also require encode(decode(x)) == x */
+	int quiet; /* -q: no tree, only failures */
+	size_t bad, good;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: ikecheck decode [--full] [--roundtrip] [-q] (--hex HEX | --raw FILE | "
+	      "--pcap FILE | -)\n"
+	      "  --hex HEX     one message in hex (spaces, ':' and a 0x prefix are ignored)\n"
+	      "  --raw FILE    hex messages, one per line; '#' starts a comment ('-': stdin)\n"
+	      "  -             same as --raw -\n"
+	      "  --pcap FILE   UDP 500 and 4500 (non-ESP marker) in a capture file\n"
+	      "  --full        print long octet strings in full\n"
+	      "  --roundtrip   re-encode each message and require the same octets\n"
+	      "  -q            print only failures\n",
+	      f);
+}
+
+/* Hex to octets; false on an odd count or a non-hex character. */
+static bool unhex(const char *s, uint8_t **out, size_t *len)
+{
+	size_t cap = strlen(s) / 2 + 1, n = 0;
+	uint8_t *b = malloc(cap);
+	int hi = -1;
+
+	if (!b)
+		return false;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++) {
+		int v;
+		if (isspace((unsigned char)*s) || *s == ':')
+			continue;
+		if (!isxdigit((unsigned char)*s)) {
+			free(b);
+			return false;
+		}
+		v = isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10);
+		if (hi < 0) {
+			hi = v;
+		} else {
+			b[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	if (hi >= 0) {
+		free(b);
+		return false;
+	}
+	*out = b;
+	*len = n;
+	return true;
+}
+
+/* Decode, print, optionally re-encode; counts good and bad messages. */
+static void one(struct opts *o, const char *where, const uint8_t *p, size_t len)
+{
+	struct ik_msg m;
+	struct ik_status st;
+	char buf[IK_NAME_MAX];
+
+	if (!ik_decode(&m, p, len, &st)) {
+		fprintf(stderr, "decode: %s: %s -> %s\n", where, st.why,
+			ik_fmt(buf, IK_T_NOTIFY, st.notify));
+		o->bad++;
+		return;
+	}
+	if (!o->quiet) {
+		ik_dump(stdout, &m, o->dump_flags);
+		ik_dump_findings(stdout, &m);
+	}
+	if (o->check) {
+		struct ik_wr w;
+		ik_wr_init(&w);
+		if (!ik_encode(&m, &w, &st) || w.len != len || memcmp(w.p, p, len)) {
+			fprintf(stderr, "decode: %s: re-encoding gives different octets\n", where);
+			o->bad++;
+			ik_wr_free(&w);
+			ik_msg_free(&m);
+			return;
+		}
+		if (!o->quiet)
+			printf("  roundtrip: ok (%zu octets)\n", len);
+		ik_wr_free(&w);
+	}
+	o->good++;
+	ik_msg_free(&m);
+}
+
+static int from_raw(struct opts *o, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *line = NULL, where[64];
+	size_t cap = 0, lineno = 0, msgs = 0;
+
+	if (!f) {
+		fprintf(stderr, "decode: cannot read %s: %s\n", path, strerror(errno));
+		return IK_EXIT_USAGE;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		uint8_t *b;
+		size_t n;
+		lineno++;
+		line[strcspn(line, "#")] = 0;
+		if (!line[strspn(line, " \t\r\n")])
+			continue;
+		if (!unhex(line, &b, &n)) {
+			fprintf(stderr, "decode: %s line %zu: not hex\n", path, lineno);
+			o->bad++;
+			continue;
+		}
+		snprintf(where, sizeof(where), "line %zu", lineno);
+		if (msgs++ && !o->quiet)
+			putchar('\n');
+		if (!o->quiet)
+			printf("# %s\n", where);
+		one(o, where, b, n);
+		free(b);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return IK_EXIT_OK;
+}
+
+static int from_pcap(struct opts *o, const char *path)
+{
+	struct ik_status st;
+	struct ik_pcap *pc = ik_pcap_open(path, &st);
+	struct ik_pkt k;
+	char where[64], tbuf[32];
+	int rc;
+
+	if (!pc) {
+		fprintf(stderr, "decode: %s\n", st.why);
+		return IK_EXIT_USAGE;
+	}
+	while ((rc = ik_pcap_next(pc, &k, &st)) == 1) {
+		struct tm tm;
+		time_t t = k.ts.tv_sec;
+		gmtime_r(&t, &tm);
+		strftime(tbuf, sizeof(tbuf), "%Y-%m-%d %H:%M:%S", &tm);
+		if (!o->quiet)
+			printf("%s#%zu %s.%06ld %s%s%s:%u -> %s%s%s:%u%s (%zu octets)\n",
+			       o->good + o->bad ? "\n" : "", k.num, tbuf, (long)k.ts.tv_usec,
+			       k.family == AF_INET6 ? "[" : "", k.src,
+			       k.family == AF_INET6 ? "]" : "", k.sport,
+			       k.family == AF_INET6 ? "[" : "", k.dst,
+			       k.family == AF_INET6 ? "]" : "", k.dport,
+			       k.marker ? " non-ESP marker" : "", k.len);
+		snprintf(where, sizeof(where), "%s frame %zu", path, k.num);
+		one(o, where, k.isakmp, k.len);
+	}
+	ik_pcap_close(pc);
+	if (rc < 0) {
+		fprintf(stderr, "decode: %s\n", st.why);
+		return IK_EXIT_USAGE;
+	}
+	return IK_EXIT_OK;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	struct opts o = {0};
+	const char *hex = NULL, *raw = NULL, *pcap = NULL;
+	int rc = IK_EXIT_OK;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_arg = i + 1 < argc;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return IK_EXIT_OK;
+		} else if (!strcmp(a, "--full")) {
+			o.dump_flags |= IK_DUMP_FULL_HEX;
+		} else if (!strcmp(a, "--roundtrip")) {
+			o.check = 1;
+		} else if (!strcmp(a, "-q")) {
+			o.quiet = 1;
+		} else if (!strcmp(a, "-")) {
+			raw = "-";
+		} else if (!strcmp(a, "--hex") && has_arg) {
+			hex = argv[++i];
+		} else if (!strcmp(a, "--raw") && has_arg) {
+			raw = argv[++i];
+		} else if (!strcmp(a, "--pcap") && has_arg) {
+			pcap = argv[++i];
+		} else {
+			fprintf(stderr, "decode: unknown option or missing argument: '%s'\n", a);
+			usage(stderr);
+			return IK_EXIT_USAGE;
+		}
+	}
+	if (!!hex + !!raw + !!pcap != 1) {
+		fprintf(stderr, "decode: give exactly one of --hex, --raw, --pcap or -\n");
+		usage(stderr);
+		return IK_EXIT_USAGE;
+	}
+	if (hex) {
+		uint8_t *b;
+		size_t n;
+		if (!unhex(hex, &b, &n)) {
+			fprintf(stderr, "decode: --hex: not an even number of hex digits\n");
+			return IK_EXIT_USAGE;
+		}
+		one(&o, "message", b, n);
+		free(b);
+	} else if (raw) {
+		rc = from_raw(&o, raw);
+	} else {
+		rc = from_pcap(&o, pcap);
+	}
+	if (rc != IK_EXIT_OK)
+		return rc;
+	return o.bad ? IK_EXIT_FAIL : IK_EXIT_OK;
+}

@@ -1,0 +1,97 @@
+/*
+ * Configuration emitters: a DUT profile as strongSwan swanctl.conf, Libreswan ipsec.conf and
+ * ipsec.secrets, or a Cisco IOS snippet (`ikecheck profile render`, docs/profile.md).
+ *
+ * Each emitter writes to `out` and says on `warn` what the target cannot express (and leaves it
+ * out); it fails, with st->why, only when nothing usable remains or the profile cannot be
+ * rendered at all. Callers buffer `out` so a failed render prints nothing.
+ */
+#ifndef IK_EMIT_H
+#define IK_EMIT_H
+
+#include "profile.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum ik_emit_side { IK_SIDE_DUT, IK_SIDE_TESTER };
+
+struct ik_emit_opts {
+	enum ik_emit_side side; /* dut: local = [dut], remote = [tester]; tester: the mirror */
+	bool initiator;         /* the rendered connection starts on its own */
+	const char *name;       /* connection name, [A-Za-z0-9_-]+ */
+};
+
+bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+		     FILE *warn, struct ik_status *st);
+bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+			    FILE *warn, struct ik_status *st);
+bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_opts *o,
+			       FILE *out, FILE *warn, struct ik_status *st);
+bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out, FILE *warn,
+		 struct ik_status *st);
+
+/* The endpoint the rendered box is (local) and the one it talks to (remote). */
+static inline const struct ik_endpoint *ik_emit_local(const struct ik_profile *p,
+						      const struct ik_emit_opts *o)
+{
+	return o->side == IK_SIDE_DUT ? &p->dut : &p->tester;
+}
+
+static inline const struct ik_endpoint *ik_emit_remote(const struct ik_profile *p,
+						       const struct ik_emit_opts *o)
+{
+	return o->side == IK_SIDE_DUT ? &p->tester : &p->dut;
+}
+
+static inline const char *ik_emit_side_name(const struct ik_emit_opts *o)
+{
+	return o->side == IK_SIDE_DUT ? "dut" : "tester";
+}
+
+/*
+ * True when the PSK can be written between double quotes as is (printable ASCII, no quote or
+ * backslash); otherwise emitters write it as 0x-hex, which strongSwan and Libreswan both read.
+ */
+static inline bool ik_emit_psk_plain(const struct ik_profile *p)
+{
+	for (size_t i = 0; i < p->psk_len; i++)
+		if (p->psk[i] < 0x20 || p->psk[i] > 0x7e || p->psk[i] == '"' || p->psk[i] == '\\')
+			return false;
+	return true;
+}
+
+/* The PSK as a quoted string or 0x-hex (see ik_emit_psk_plain). */
+static inline void ik_emit_psk(const struct ik_profile *p, FILE *out)
+{
+	if (ik_emit_psk_plain(p)) {
+		fprintf(out, "\"%.*s\"", (int)p->psk_len, (const char *)p->psk);
+		return;
+	}
+	fputs("0x", out);
+	for (size_t i = 0; i < p->psk_len; i++)
+		fprintf(out, "%02x", p->psk[i]);
+}
+
+/*
+ * An identity as strongSwan and Libreswan both write it: address, @fqdn, user@fqdn, @#hex key
+ * id, or a quoted DN.
+ */
+static inline void ik_emit_ident(const struct ik_ident *id, FILE *out)
+{
+	switch (id->type) {
+	case IK_ID_FQDN:
+		fprintf(out, "@%s", id->value);
+		break;
+	case IK_ID_KEY_ID:
+		fprintf(out, "@#%s", id->value);
+		break;
+	case IK_ID_DER_ASN1_DN:
+		fprintf(out, "\"%s\"", id->value);
+		break;
+	default:
+		fputs(id->value, out);
+	}
+}
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * A profile as a classic Cisco IOS site-to-site configuration: ISAKMP policies, a pre-shared
+ * key, transform sets, a crypto ACL and a crypto map (Cisco "Configuring Security for VPNs with
+ * IPsec", IOS 12.4/15.x syntax). IPv4 only: IPv6 crypto maps use another syntax.
+ */
+#include "emit.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+/* One ISAKMP policy per phase 1 proposal, priorities 10, 20, ... in profile order. */
+static size_t isakmp_policies(const struct ik_profile *p, FILE *out, FILE *warn)
+{
+	size_t n = 0;
+	char prop[64];
+
+	for (size_t i = 0; i < p->p1.n_prop; i++) {
+		const struct ik_p1_proposal *x = &p->p1.prop[i];
+		if (!x->enc->ios_ike || !x->dh->ios) {
+			ik_p1_format(x, prop, sizeof(prop));
+			fprintf(warn, "ik_emit_ios: phase 1 proposal %s left out: IOS has no %s\n",
+				prop, !x->enc->ios_ike ? x->enc->name : x->dh->name);
+			continue;
+		}
+		n++;
+		fprintf(out, "crypto isakmp policy %zu\n encr %s\n hash %s\n"
+			     " authentication pre-share\n group %u\n lifetime %u\n!\n",
+			n * 10, x->enc->ios_ike, x->hash->ios_ike, x->group, p->p1.lifetime);
+	}
+	return n;
+}
+
+/* One transform set per phase 2 proposal that IOS has; their names go into `used`. */
+static size_t transform_sets(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+			     FILE *warn, uint16_t *group)
+{
+	size_t n = 0;
+	char prop[64];
+
+	for (size_t i = 0; i < p->p2.n_prop; i++) {
+		const struct ik_p2_proposal *x = &p->p2.prop[i];
+		uint16_t g = x->group ? x->group : p->p2.pfs_group;
+		ik_p2_format(x, p->p2.pfs_group, prop, sizeof(prop));
+		if (!x->enc->ios_esp || (g && !ik_dh_by_group(g)->ios)) {
+			fprintf(warn, "ik_emit_ios: phase 2 proposal %s left out: IOS has no %s\n",
+				prop, !x->enc->ios_esp ? x->enc->name : ik_dh_by_group(g)->name);
+			continue;
+		}
+		/* A crypto map entry has one "set pfs": the first usable proposal's group wins. */
+		if (n && g != *group) {
+			fprintf(warn, "ik_emit_ios: phase 2 proposal %s left out: one PFS group per "
+				      "crypto map entry\n",
+				prop);
+			continue;
+		}
+		*group = g;
+		n++;
+		fprintf(out, "crypto ipsec transform-set %s-ts%zu %s%s%s\n mode %s\n!\n", o->name, n,
+			x->enc->ios_esp, x->integ ? " " : "", x->integ ? x->integ->ios_esp : "",
+			p->p2.mode == IK_IPSEC_TUNNEL ? "tunnel" : "transport");
+	}
+	return n;
+}
+
+/* "10.2.0.0 0.0.0.255", or "host A" for a /32 (IOS ACLs take wildcard masks). */
+static void acl_operand(FILE *out, const struct ik_subnet *s)
+{
+	char a[INET_ADDRSTRLEN], w[INET_ADDRSTRLEN];
+	uint32_t wild = s->prefix == 32 ? 0 : 0xffffffffu >> s->prefix;
+	struct in_addr wa = {.s_addr = htonl(wild)};
+
+	inet_ntop(AF_INET, s->addr, a, sizeof(a));
+	inet_ntop(AF_INET, &wa, w, sizeof(w));
+	if (s->prefix == 32)
+		fprintf(out, "host %s", a);
+	else
+		fprintf(out, "%s %s", a, w);
+}
+
+/* The crypto ACL: local subnets to remote subnets, or host to host without subnets. */
+static void crypto_acl(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
+	struct ik_subnet lh = {.family = AF_INET, .prefix = 32},
+			 rh = {.family = AF_INET, .prefix = 32};
+	memcpy(lh.addr, &((const struct sockaddr_in *)&l->addr.ss)->sin_addr, 4);
+	memcpy(rh.addr, &((const struct sockaddr_in *)&r->addr.ss)->sin_addr, 4);
+	const struct ik_subnet *ls = l->n_subnets ? l->subnet : &lh;
+	const struct ik_subnet *rs = r->n_subnets ? r->subnet : &rh;
+	size_t nl = l->n_subnets ? l->n_subnets : 1, nr = r->n_subnets ? r->n_subnets : 1;
+
+	fprintf(out, "ip access-list extended %s-acl\n", o->name);
+	for (size_t i = 0; i < nl; i++)
+		for (size_t j = 0; j < nr; j++) {
+			if (ls[i].family != AF_INET || rs[j].family != AF_INET)
+				continue;
+			fprintf(out, " permit ip ");
+			acl_operand(out, &ls[i]);
+			fputc(' ', out);
+			acl_operand(out, &rs[j]);
+			fputc('\n', out);
+		}
+	fprintf(out, "!\n");
+}
+
+static bool check_renderable(const struct ik_profile *p, const struct ik_emit_opts *o,
+			     struct ik_status *st)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
+
+	if (p->auth != IK_AUTH_PSK)
+		return ik_fail(st, 0, "ik_emit_ios: only PSK authentication is rendered");
+	if (l->addr.ss.ss_family != AF_INET)
+		return ik_fail(st, 0, "ik_emit_ios: only IPv4 is rendered for IOS (IPv6 crypto "
+				      "maps differ)");
+	for (size_t i = 0; i < l->n_subnets; i++)
+		if (l->subnet[i].family != AF_INET)
+			return ik_fail(st, 0, "ik_emit_ios: IPv6 subnets are not rendered");
+	for (size_t i = 0; i < r->n_subnets; i++)
+		if (r->subnet[i].family != AF_INET)
+			return ik_fail(st, 0, "ik_emit_ios: IPv6 subnets are not rendered");
+	/* IOS reads the key up to the end of the line, but a blank or '?' confuses its parser. */
+	for (size_t i = 0; i < p->psk_len; i++)
+		if (p->psk[i] <= 0x20 || p->psk[i] > 0x7e || p->psk[i] == '?')
+			return ik_fail(st, 0, "ik_emit_ios: the PSK holds a blank, '?' or a "
+					      "non-printable byte, which IOS cannot take");
+	return true;
+}
+
+/* Identity and key: IOS keys PSKs by peer address (or hostname with identity hostname). */
+static void isakmp_key(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
+
+	if (l->id.type == IK_ID_FQDN)
+		fprintf(out, "crypto isakmp identity hostname\n! the router's hostname and domain "
+			     "must make up %s\n",
+			l->id.value);
+	else if (l->id.type != IK_ID_IPV4_ADDR || strcmp(l->id.value, l->addr.text))
+		fprintf(out, "! IOS sends its address as identity; profile id %s is not rendered\n",
+			l->id.text);
+	if (r->id.type == IK_ID_FQDN)
+		fprintf(out, "crypto isakmp key %.*s hostname %s\n", (int)p->psk_len,
+			(const char *)p->psk, r->id.value);
+	else
+		fprintf(out, "crypto isakmp key %.*s address %s\n", (int)p->psk_len,
+			(const char *)p->psk, r->addr.text);
+}
+
+static void global_options(const struct ik_profile *p, FILE *out)
+{
+	if (p->p1.dpd_delay)
+		fprintf(out, "crypto isakmp keepalive %u periodic\n", p->p1.dpd_delay);
+	if (!(p->p1.modes & IK_MODE_AGGRESSIVE))
+		fprintf(out, "crypto isakmp aggressive-mode disable\n");
+	if (!p->features.nat_t)
+		fprintf(out, "no crypto ipsec nat-transparency udp-encapsulation\n");
+	fprintf(out, "!\n");
+}
+
+bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out, FILE *warn,
+		 struct ik_status *st)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
+	uint16_t group = 0;
+
+	if (!check_renderable(p, o, st))
+		return false;
+	if (p->p1.modes == IK_MODE_AGGRESSIVE)
+		fprintf(warn, "ik_emit_ios: aggressive-only is not expressible with a crypto map "
+			      "(IOS initiates main mode); rendered with aggressive mode allowed\n");
+	fprintf(out, "! Cisco IOS configuration for the %s of ikecheck profile %s (%s).\n",
+		ik_emit_side_name(o), p->path, p->name);
+	fprintf(out, "! Generated by `ikecheck profile render`; edit the profile, not this.\n!\n");
+	if (!isakmp_policies(p, out, warn))
+		return ik_fail(st, 0, "ik_emit_ios: no phase 1 proposal of %s is usable with IOS",
+			       p->path);
+	isakmp_key(p, o, out);
+	global_options(p, out);
+	size_t nts = transform_sets(p, o, out, warn, &group);
+	if (!nts)
+		return ik_fail(st, 0, "ik_emit_ios: no phase 2 proposal of %s is usable with IOS",
+			       p->path);
+	crypto_acl(p, o, out);
+	fprintf(out, "crypto map %s 10 ipsec-isakmp\n set peer %s\n set transform-set", o->name,
+		r->addr.text);
+	for (size_t i = 1; i <= nts; i++)
+		fprintf(out, " %s-ts%zu", o->name, i);
+	fputc('\n', out);
+	if (group)
+		fprintf(out, " set pfs group%u\n", group);
+	fprintf(out, " set security-association lifetime seconds %u\n match address %s-acl\n!\n",
+		p->p2.lifetime, o->name);
+	fprintf(out, "! Apply the map to the interface that owns %s, e.g.:\n"
+		     "! interface GigabitEthernet0/0\n!  crypto map %s\n",
+		l->addr.text, o->name);
+	if (o->initiator)
+		fprintf(out, "! IOS initiates when traffic matches %s-acl (no auto-start).\n",
+			o->name);
+	return true;
+}

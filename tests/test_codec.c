@@ -1,0 +1,343 @@
+/*
+ * The codec on built messages: every payload kind round-trips, fix-ups fill lengths/chains/
+ * counts unless pinned, paths find and set fields, encrypted and decrypted bodies, the dump.
+ * Malformed input is in test_codec_malformed.c, the captures in test_codec_pcap.c.
+ */
+#include "cunit.h"
+#include "codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OK(x) CU_ASSERT_TRUE_FATAL(x)
+
+static struct ik_node *payload(struct ik_msg *m, uint8_t type)
+{
+	struct ik_node *n = ik_payload_new(type);
+	OK(n && ik_msg_add(m, n));
+	return n;
+}
+
+static void bytes(struct ik_node *n, const char *field, const char *s)
+{
+	OK(ik_node_set_bytes(n, field, s, strlen(s)));
+}
+
+static void num(struct ik_node *n, const char *field, uint32_t v)
+{
+	OK(ik_node_set_num(n, field, v));
+}
+
+static struct ik_node *kid(struct ik_node *parent, struct ik_node *k)
+{
+	OK(k && ik_node_insert(parent, SIZE_MAX, k));
+	return k;
+}
+
+/* A quick-mode-like message holding one of every payload kind (not a valid exchange). */
+static void build_all(struct ik_msg *m)
+{
+	OK(ik_msg_new(m, IK_EXCH_QUICK));
+	bytes(m->hdr, "icookie", "ICOOKIE!");
+	bytes(m->hdr, "rcookie", "RCOOKIE!");
+	num(m->hdr, "msgid", 0x01020304);
+	bytes(payload(m, IK_PAYLOAD_HASH), "data", "0123456789abcdefghij");
+	struct ik_node *sa = payload(m, IK_PAYLOAD_SA);
+	num(sa, "doi", IK_DOI_IPSEC);
+	num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	struct ik_node *p = kid(sa, ik_node_new(&ik_sd_prop));
+	num(p, "number", 1);
+	num(p, "proto", IK_PROTO_ESP);
+	bytes(p, "spi", "SPI1");
+	for (int i = 0; i < 2; i++) {
+		struct ik_node *t = kid(p, ik_node_new(&ik_sd_trans));
+		num(t, "number", (uint32_t)i + 1);
+		num(t, "id", i ? IK_ESP_TRANS_3DES : IK_ESP_TRANS_AES);
+		kid(t, ik_attr_new(IK_P2_ATTR_LIFE_TYPE, true, IK_LIFE_TYPE_SECONDS, 0));
+		kid(t, ik_attr_new(IK_P2_ATTR_LIFE_DURATION, false, 3600 * (i + 1), 4));
+		kid(t, ik_attr_new(IK_P2_ATTR_ENCAP, true, IK_ENCAP_TUNNEL, 0));
+		kid(t, ik_attr_new(IK_P2_ATTR_AUTH, true, IK_P2_AUTH_HMAC_SHA, 0));
+	}
+	bytes(payload(m, IK_PAYLOAD_NONCE), "data", "nonce-nonce-nonce-nonce");
+	bytes(payload(m, IK_PAYLOAD_KE), "data", "public-value");
+	struct ik_node *id = payload(m, IK_PAYLOAD_ID);
+	num(id, "id_type", IK_ID_TYPE_IPV4_ADDR_SUBNET);
+	num(id, "proto", 17);
+	num(id, "port", 500);
+	OK(ik_node_set_bytes(id, "data", "\x0a\x00\x00\x00\xff\xff\xff\x00", 8));
+	struct ik_node *cert = payload(m, IK_PAYLOAD_CERT);
+	num(cert, "encoding", IK_CERT_ENC_X509_SIG);
+	bytes(cert, "data", "0\x82-der");
+	num(payload(m, IK_PAYLOAD_CR), "cert_type", IK_CERT_ENC_X509_SIG);
+	bytes(payload(m, IK_PAYLOAD_SIG), "data", "signature");
+	struct ik_node *n = payload(m, IK_PAYLOAD_N);
+	num(n, "doi", IK_DOI_IPSEC);
+	num(n, "proto", IK_PROTO_ISAKMP);
+	num(n, "type", IK_NOTIFY_INITIAL_CONTACT);
+	bytes(n, "spi", "ICOOKIE!RCOOKIE!");
+	n = payload(m, IK_PAYLOAD_N);
+	num(n, "doi", IK_DOI_IPSEC);
+	num(n, "proto", IK_PROTO_ESP);
+	num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME);
+	bytes(n, "spi", "SPI1");
+	OK(ik_node_set_bytes(n, "data", "\x80\x01\x00\x01\x00\x02\x00\x04\x00\x00\x0e\x10", 12));
+	struct ik_node *d = payload(m, IK_PAYLOAD_D);
+	num(d, "doi", IK_DOI_IPSEC);
+	num(d, "proto", IK_PROTO_ESP);
+	num(d, "spi_size", 4);
+	bytes(d, "spis", "AAAABBBBCCCC");
+	OK(ik_node_set_bytes(payload(m, IK_PAYLOAD_VID), "data",
+			     "\xaf\xca\xd7\x13\x68\xa1\xf1\xc9\x6b\x86\x96\xfc\x77\x57\x01\x00", 16));
+	struct ik_node *cfg = payload(m, IK_PAYLOAD_ATTR);
+	num(cfg, "type", IK_CFG_TYPE_REPLY);
+	num(cfg, "identifier", 0x4242);
+	struct ik_node *a = kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_USER_NAME, false, 0, 0));
+	OK(ik_val_set_bytes(&a->v[IK_A_VALUE], "alice", 5));
+	kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_STATUS, true, IK_XAUTH_STATUS_OK, 0));
+	bytes(payload(m, IK_PAYLOAD_NATD), "data", "natd-hash-twenty-oct");
+	bytes(payload(m, IK_PAYLOAD_NATD_DRAFT), "data", "natd-draft-hash-abcd");
+	struct ik_node *oa = payload(m, IK_PAYLOAD_NATOA);
+	num(oa, "id_type", IK_ID_TYPE_IPV4_ADDR);
+	OK(ik_node_set_bytes(oa, "addr", "\xc0\x00\x02\x01", 4));
+	oa = payload(m, IK_PAYLOAD_NATOA_DRAFT);
+	num(oa, "id_type", IK_ID_TYPE_IPV4_ADDR);
+	OK(ik_node_set_bytes(oa, "addr", "\xc0\x00\x02\x02", 4));
+	struct ik_node *fr = payload(m, IK_PAYLOAD_FRAG);
+	num(fr, "frag_id", 7);
+	num(fr, "frag_num", 1);
+	num(fr, "flags", 1);
+	bytes(fr, "data", "fragment");
+	bytes(payload(m, 200), "data", "private");
+}
+
+static void encode(struct ik_msg *m, struct ik_wr *w)
+{
+	struct ik_status st;
+	ik_wr_init(w);
+	OK(ik_encode(m, w, &st));
+}
+
+static char *dump(struct ik_msg *m)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	ik_dump(f, m, 0);
+	ik_dump_findings(f, m);
+	fclose(f);
+	return buf;
+}
+
+static void test_all_payloads_roundtrip(void)
+{
+	struct ik_msg m, m2;
+	struct ik_wr w, w2;
+	struct ik_status st;
+
+	build_all(&m);
+	encode(&m, &w);
+	CU_ASSERT_EQUAL(m.hdr->v[7].num, w.len); /* HDR.length filled */
+	CU_ASSERT_EQUAL(w.p[16], IK_PAYLOAD_HASH); /* HDR.np = first payload */
+	if (!ik_decode(&m2, w.p, w.len, &st))
+		CU_FAIL_FATAL(st.why);
+	CU_ASSERT_EQUAL(m2.hdr->nkids, m.hdr->nkids);
+	CU_ASSERT_EQUAL(m2.nfindings, 1); /* the private payload type */
+	encode(&m2, &w2);
+	CU_ASSERT_EQUAL(w.len, w2.len);
+	CU_ASSERT(w.len == w2.len && !memcmp(w.p, w2.p, w.len));
+	char *d = dump(&m2);
+	static const char *const want[] = {
+		"exch=QUICK (32)",
+		"type=INITIAL-CONTACT (24578)",
+		"proto=ISAKMP (1)",
+		"type=RESPONDER-LIFETIME (24576)",
+		"id=ESP_AES (12)",
+		"SA_LIFE_DURATION (2) = 3600 [TLV length=4]",
+		"ENCAPSULATION_MODE (4) = TUNNEL (1) [TV]",
+		"data=10.0.0.0/255.255.255.0",
+		"XAUTH_USER_NAME (16521) = \"alice\"",
+		"XAUTH_STATUS (16527) = OK (1) [TV]",
+		"vendor=DPD (RFC 3706)",
+		"addr=192.0.2.1",
+		"NAT-OA-DRAFT[0]:",
+		"count=3",
+		"transforms=2 spi=53504931 (4 octets)",
+		"PL[18] type 200",
+		"frag_num=1",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(d, want[i])) {
+			fprintf(stderr, "missing in dump: %s\n%s", want[i], d);
+			CU_FAIL(want[i]);
+		}
+	free(d);
+	ik_wr_free(&w);
+	ik_wr_free(&w2);
+	ik_msg_free(&m);
+	ik_msg_free(&m2);
+}
+
+/* Fix-ups fill counts, sizes, chains and lengths; pinned fields are left as set. */
+static void test_fixups_and_pins(void)
+{
+	struct ik_msg m, m2;
+	struct ik_wr w;
+	struct ik_status st;
+	struct ik_ref r;
+
+	build_all(&m);
+	encode(&m, &w);
+	OK(ik_path_find(&m, "SA.P[0]", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[5].num, 4); /* spi_size */
+	CU_ASSERT_EQUAL(r.node->v[6].num, 2); /* transforms */
+	CU_ASSERT_EQUAL(r.node->kids[0]->v[0].num, IK_PAYLOAD_T);
+	CU_ASSERT_EQUAL(r.node->kids[1]->v[0].num, 0);
+	OK(ik_path_find(&m, "HASH.length", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[r.field].num, 24);
+	size_t hash_off = IK_HDR_LEN;
+	ik_wr_free(&w);
+
+	/* A wrong length on purpose: it survives encoding, and the decoder rejects it. */
+	OK(ik_path_set_num(&m, "HASH.length", 99, &st));
+	encode(&m, &w);
+	CU_ASSERT_EQUAL(w.p[hash_off + 2] << 8 | w.p[hash_off + 3], 99);
+	CU_ASSERT_FALSE(ik_decode(&m2, w.p, w.len, &st));
+	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_PAYLOAD_MALFORMED);
+	ik_wr_free(&w);
+
+	/* Unpinned again: back to the true length. Then a wrong next payload, pinned. */
+	OK(ik_path_find(&m, "HASH.length", &r, &st));
+	r.node->v[r.field].pinned = false;
+	OK(ik_path_set_num(&m, "HASH.np", 99, &st));
+	encode(&m, &w);
+	CU_ASSERT_EQUAL(w.p[hash_off + 3], 24);
+	CU_ASSERT_EQUAL(w.p[hash_off], 99);
+	CU_ASSERT_FALSE(ik_decode(&m2, w.p, w.len, &st));
+	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_PAYLOAD_TYPE);
+	ik_wr_free(&w);
+
+	/* An omitted field shrinks the payload; the length follows. */
+	OK(ik_path_find(&m, "HASH.np", &r, &st));
+	r.node->v[r.field].pinned = false;
+	OK(ik_path_find(&m, "N[0].spi", &r, &st));
+	r.node->v[r.field].omitted = true;
+	size_t before = r.node->len;
+	encode(&m, &w);
+	CU_ASSERT_EQUAL(r.node->v[2].num, 12); /* 4 + doi 4 + proto, spi_size, type 4 */
+	CU_ASSERT_EQUAL(r.node->v[5].num, 16); /* spi_size still claims 16 */
+	(void)before;
+	CU_ASSERT_FALSE(ik_decode(&m2, w.p, w.len, &st));
+	ik_wr_free(&w);
+	ik_msg_free(&m);
+}
+
+static void test_paths(void)
+{
+	struct ik_msg m;
+	struct ik_ref r;
+	struct ik_status st;
+	uint64_t v;
+	char buf[128];
+
+	build_all(&m);
+	OK(ik_path_find(&m, "SA.P[0].T[1].SA_LIFE_DURATION", &r, &st));
+	CU_ASSERT_EQUAL(r.field, IK_A_VALUE);
+	CU_ASSERT(ik_attr_num(r.node, &v) && v == 7200);
+	CU_ASSERT_EQUAL(r.index, 1);
+	OK(ik_path_set_num(&m, "SA.P[0].T[1].sa-life-duration", 86400, &st));
+	CU_ASSERT(ik_attr_num(r.node, &v) && v == 86400);
+	CU_ASSERT_EQUAL(r.node->v[IK_A_VALUE].len, 4);
+	OK(ik_path_find(&m, "SA.P[0].T[0].A[2]", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[IK_A_TYPE].num, IK_P2_ATTR_ENCAP);
+	OK(ik_path_find(&m, "N[1].type", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[r.field].num, IK_NOTIFY_RESPONDER_LIFETIME);
+	OK(ik_path_set_num(&m, "HDR.flags", 0x01, &st));
+	CU_ASSERT_EQUAL(m.hdr->v[5].num, 1);
+	CU_ASSERT(m.hdr->v[5].pinned);
+	OK(ik_path_set_bytes(&m, "HASH.data", "xyz", 3, &st));
+	OK(ik_path_find(&m, "HASH", &r, &st));
+	CU_ASSERT_EQUAL(r.field, -1);
+	CU_ASSERT_EQUAL(r.parent, m.hdr);
+	CU_ASSERT_EQUAL(r.index, 0);
+	CU_ASSERT_EQUAL(r.node->v[3].len, 3);
+	OK(ik_path_find(&m, "PL[18].data", &r, &st));
+	CU_ASSERT_EQUAL(r.node->type, 200);
+	OK(ik_path_find(&m, "ATTR.XAUTH_USER_NAME", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[IK_A_VALUE].len, 5);
+	OK(ik_path_find(&m, "NAT-OA-DRAFT.addr", &r, &st));
+	ik_path_of(&m, r.node, r.field, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "NAT-OA-DRAFT[0].addr");
+	OK(ik_path_find(&m, "SA.P[0].T[1].A[3]", &r, &st));
+	ik_path_of(&m, r.node, -1, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "SA[0].P[0].T[1].A[3]");
+	static const char *const bad[] = {
+		"", "XYZ", "N[2]", "SA.P[1]", "SA.P[0].T[0].LIFE_DURATION", "HDR.nosuch",
+		"SA.doi.x", "SA.P[0].T[x]", "HASH.data.", "N[1].type[0]",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_FALSE(ik_path_find(&m, bad[i], &r, &st));
+		CU_ASSERT(st.why[0] != 0);
+	}
+	CU_ASSERT_FALSE(ik_path_set_num(&m, "HASH.data", 1, &st));
+	CU_ASSERT_FALSE(ik_path_set_bytes(&m, "N[0].type", "x", 1, &st));
+	/* Mutation-style edits on children: duplicate a transform, remove a payload. */
+	OK(ik_path_find(&m, "SA.P[0].T[0]", &r, &st));
+	OK(ik_node_insert(r.parent, 1, ik_node_clone(r.node)));
+	ik_node_free(ik_node_remove(m.hdr, 0));
+	struct ik_wr w;
+	struct ik_msg m2;
+	m.hdr->v[5].num = 0; /* flags back to none so it decodes */
+	encode(&m, &w);
+	OK(ik_decode(&m2, w.p, w.len, &st));
+	OK(ik_path_find(&m2, "SA.P[0]", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[6].num, 3);
+	CU_ASSERT_EQUAL(m2.hdr->kids[0]->type, IK_PAYLOAD_SA);
+	ik_wr_free(&w);
+	ik_msg_free(&m2);
+	ik_msg_free(&m);
+}
+
+/* RFC 2408 3.1 E flag: header decoded, body kept; a decrypted body decodes with padding. */
+static void test_encrypted(void)
+{
+	struct ik_msg m, e;
+	struct ik_wr w, body;
+	struct ik_status st;
+
+	build_all(&m);
+	ik_wr_init(&body);
+	OK(ik_encode_body(&m, &body, &st));
+	ik_wr_zero(&body, 7); /* cipher block padding */
+	OK(ik_path_set_num(&m, "HDR.flags", 1, &st));
+	m.body = malloc(body.len);
+	OK(m.body != NULL);
+	memcpy(m.body, body.p, body.len);
+	m.body_len = body.len;
+	encode(&m, &w);
+	CU_ASSERT_EQUAL(w.len, IK_HDR_LEN + body.len);
+	OK(ik_decode(&e, w.p, w.len, &st));
+	CU_ASSERT_EQUAL(e.hdr->nkids, 0);
+	CU_ASSERT_EQUAL(e.body_len, body.len);
+	char *d = dump(&e);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "encrypted body"));
+	free(d);
+	OK(ik_decode_body(&e, body.p, body.len, &st));
+	CU_ASSERT_EQUAL(e.hdr->nkids, m.hdr->nkids);
+	CU_ASSERT_EQUAL(e.pad_len, 7);
+	struct ik_wr w2;
+	encode(&e, &w2);
+	CU_ASSERT(w2.len == w.len && !memcmp(w.p, w2.p, w.len));
+	ik_wr_free(&w);
+	ik_wr_free(&w2);
+	ik_wr_free(&body);
+	ik_msg_free(&e);
+	ik_msg_free(&m);
+}
+
+static const struct ik_test tests[] = {
+	{"every payload kind round-trips", test_all_payloads_roundtrip},
+	{"fix-ups and pinned fields", test_fixups_and_pins},
+	{"paths find, set and edit", test_paths},
+	{"encrypted and decrypted bodies", test_encrypted},
+};
+IK_TEST_MAIN("codec", tests)
