@@ -107,6 +107,7 @@ profile_get_fallback() {
 			i = index($0, "="); if (i == 0) next
 			k = substr($0, 1, i - 1); v = substr($0, i + 1)
 			gsub(/^[ \t]+|[ \t]+$/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", v)
+			if (v ~ /^".*"$/) v = substr(v, 2, length(v) - 2)
 			if (s "." k == want) { print v; found = 1; exit }
 		}
 		END { exit found ? 0 : 1 }' "$file"

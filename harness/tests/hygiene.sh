@@ -56,8 +56,10 @@ check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 
 # A deliberately broken config: a proposal charon does not know. The profile check or swanctl
 # refuses it; either way lab up fails and leaves nothing.
-sed 's/^proposals = aes128-sha1-modp2048/proposals = aes128-sha1-modp2048x/' \
-	peers/strongswan/profile.fallback.conf >"$TEST_TMP/broken.conf"
+source harness/lib/common.sh
+base=peers/profiles/strongswan.conf
+[[ -f $base ]] || base=peers/strongswan/profile.fallback.conf
+profile_set "$base" phase1.proposals aes128-sha1-modp2048x >"$TEST_TMP/broken.conf"
 check_fails "hygiene: a broken profile fails lab up" 1 $LAB up strongswan --profile "$TEST_TMP/broken.conf"
 check_grep "hygiene: ... saying what is wrong" 'modp2048x|proposal' "$(last_out)"
 check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
