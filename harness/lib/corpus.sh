@@ -62,7 +62,10 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] || names=(strongswan-mm-qm strongswan-mm-qm-pfs strongswan-am-qm strongswan-delete)
 for n in "${names[@]}"; do
 	case $n in
-	strongswan-mm-qm) capture "$n" strongswan strongswan "$SW" ping ;;
+	strongswan-mm-qm)
+		profile_set "$SW" phase2.pfs none >"$TMP/nopfs.conf"
+		capture "$n" strongswan strongswan "$TMP/nopfs.conf" ping
+		;;
 	strongswan-mm-qm-pfs)
 		profile_set "$SW" phase2.pfs modp2048 >"$TMP/pfs.conf"
 		capture "$n" strongswan strongswan "$TMP/pfs.conf" ping
@@ -71,7 +74,10 @@ for n in "${names[@]}"; do
 		profile_set "$SW" phase1.modes aggressive >"$TMP/am.conf"
 		capture "$n" strongswan strongswan "$TMP/am.conf" ping
 		;;
-	strongswan-delete) capture "$n" strongswan strongswan "$SW" delete ;;
+	strongswan-delete)
+		profile_set "$SW" phase2.pfs none >"$TMP/nopfs.conf"
+		capture "$n" strongswan strongswan "$TMP/nopfs.conf" delete
+		;;
 	libreswan-mm-qm) capture "$n" strongswan libreswan "$(base_profile libreswan)" ;;
 	strongswan-libreswan-mm-qm) capture "$n" libreswan strongswan "$(base_profile libreswan)" ;;
 	*) lab_die "unknown capture $n" ;;

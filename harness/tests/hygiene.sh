@@ -7,7 +7,11 @@ cd "$(dirname "$0")/../.."
 source harness/lib/labtest.sh
 lab_test_init hy
 
-pids_of_lab() { cat /tmp/ikecheck-lab/"$1"/*/state 2>/dev/null | sed -n 's/^pid=//p'; }
+# The peers' PIDs and the capture's (tcpdump) of lab NAME.
+pids_of_lab() {
+	cat /tmp/ikecheck-lab/"$1"/*/state 2>/dev/null | sed -n 's/^pid=//p'
+	sed -n 's/^capture_pid=//p' /tmp/ikecheck-lab/"$1"/lab.state
+}
 none_alive() {
 	local p
 	for p in "$@"; do
@@ -18,13 +22,16 @@ none_alive() {
 	done
 }
 
-for round in 1 2; do
-	check "hygiene: up #$round" lab up strongswan --tester strongswan
-	pids=$(pids_of_lab "$LAB_NAME")
-	check "hygiene: two peers recorded #$round" test "$(wc -w <<<"$pids")" -eq 2
-	check "hygiene: down #$round" lab down
-	check "hygiene: peers' processes gone #$round" none_alive $pids
-	check "hygiene: no namespace, state dir or process left #$round" lab_gone "$LAB_NAME"
+for peer in strongswan libreswan; do
+	for round in 1 2; do
+		check "hygiene: up $peer #$round" lab up "$peer" --tester strongswan
+		check "hygiene: capture start $peer #$round" lab capture start "$TEST_TMP/c.pcap"
+		pids=$(pids_of_lab "$LAB_NAME")
+		check "hygiene: two peers and a capture recorded $peer #$round" test "$(wc -w <<<"$pids")" -eq 3
+		check "hygiene: down $peer #$round" lab down
+		check "hygiene: peers' processes gone $peer #$round" none_alive $pids
+		check "hygiene: no namespace, state dir or process left $peer #$round" lab_gone "$LAB_NAME"
+	done
 done
 
 check "hygiene: up" lab up strongswan

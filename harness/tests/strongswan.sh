@@ -19,6 +19,9 @@ for role in responder initiator; do
 		expect "$side::peer list-sas::ESTABLISHED, IKEv1::YES"
 		expect "$side::peer list-sas::INSTALLED, TUNNEL::YES"
 	done
+	# The generated swanctl.conf loaded without a complaint from swanctl.
+	expect "dut::cat $LAB_DIR/dut/load.log::(warning|failed|error|unknown|invalid|ignored)::NO"
+	expect "dut::cat $LAB_DIR/dut/load.log::loaded connection 'lab'::YES"
 	expect 'tester::ping -c 2 -W 2 -I 10.1.0.1 10.2.0.1::2 received::YES'
 	expect 'dut::ping -c 1 -W 2 -I 10.2.0.1 10.1.0.1::1 received::YES'
 	# The pings really went through the SA: its outbound byte counter moved.
