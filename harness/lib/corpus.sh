@@ -6,7 +6,7 @@
 #   bash harness/lib/corpus.sh [OUTDIR] [NAME...]     (root; default OUTDIR vectors/pcap)
 #
 # Names: strongswan-mm-qm strongswan-mm-qm-pfs strongswan-am-qm strongswan-delete
-#        libreswan-mm-qm strongswan-libreswan-mm-qm
+#        libreswan-mm-qm libreswan-responder-mm-qm
 # See vectors/pcap/LAB-CAPTURES.md for what each holds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,7 +31,7 @@ base_profile() {
 	lab_die "no profile for $1"
 }
 
-# capture NAME DUT TESTER PROFILE [ping] [delete]: tester initiates against the DUT.
+# capture NAME DUT TESTER PROFILE [ping] [delete]: the tester peer initiates against the DUT peer.
 capture() {
 	local name=$1 dut=$2 tester=$3 prof=$4 opt
 	shift 4
@@ -59,7 +59,7 @@ capture() {
 
 SW=$(base_profile strongswan)
 names=("$@")
-[[ ${#names[@]} -gt 0 ]] || names=(strongswan-mm-qm strongswan-mm-qm-pfs strongswan-am-qm strongswan-delete)
+[[ ${#names[@]} -gt 0 ]] || names=(strongswan-mm-qm strongswan-mm-qm-pfs strongswan-am-qm strongswan-delete libreswan-mm-qm libreswan-responder-mm-qm)
 for n in "${names[@]}"; do
 	case $n in
 	strongswan-mm-qm)
@@ -79,7 +79,7 @@ for n in "${names[@]}"; do
 		capture "$n" strongswan strongswan "$TMP/nopfs.conf" delete
 		;;
 	libreswan-mm-qm) capture "$n" strongswan libreswan "$(base_profile libreswan)" ;;
-	strongswan-libreswan-mm-qm) capture "$n" libreswan strongswan "$(base_profile libreswan)" ;;
+	libreswan-responder-mm-qm) capture "$n" libreswan strongswan "$(base_profile libreswan)" ;;
 	*) lab_die "unknown capture $n" ;;
 	esac
 done
