@@ -63,7 +63,7 @@ static void test_numbers_match_rfcs(void)
 		CU_ASSERT_EQUAL(h->esp_auth, integ_rfc[i].auth);
 	}
 	for (size_t i = 0; i < N(dh_rfc); i++) {
-		const struct ik_dh_alg *d = ik_dh_by_name(dh_rfc[i].name);
+		const struct ik_dh_alg *d = ik_dh_alg_by_name(dh_rfc[i].name);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 		CU_ASSERT_EQUAL(d->group, dh_rfc[i].group);
 		CU_ASSERT_PTR_EQUAL(ik_dh_by_group(dh_rfc[i].group), d);
@@ -164,9 +164,9 @@ static void test_target_names(void)
 	CU_ASSERT_STRING_EQUAL(ik_enc_by_name("aes128gcm16")->ios_esp, "esp-gcm 128");
 	CU_ASSERT_STRING_EQUAL(ik_integ_by_name("sha1")->ios_esp, "esp-sha-hmac");
 	CU_ASSERT_STRING_EQUAL(ik_integ_by_name("sha256")->libreswan, "sha2_256");
-	CU_ASSERT_PTR_NULL(ik_dh_by_name("modp1024")->libreswan);
-	CU_ASSERT_STRING_EQUAL(ik_dh_by_name("ecp256")->libreswan, "dh19");
-	CU_ASSERT_FALSE(ik_dh_by_name("modp8192")->ios);
+	CU_ASSERT_PTR_NULL(ik_dh_alg_by_name("modp1024")->libreswan);
+	CU_ASSERT_STRING_EQUAL(ik_dh_alg_by_name("ecp256")->libreswan, "dh19");
+	CU_ASSERT_FALSE(ik_dh_alg_by_name("modp8192")->ios);
 }
 
 static const struct {
