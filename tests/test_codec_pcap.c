@@ -80,7 +80,32 @@ static void test_udp_offsets(void)
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(53, 1234, esp, sizeof(esp), 1), 0);
 }
 
+/* The path the mutation engine will use, on a real phase 1 message (mm-aes-sha2.pcap). */
+static void test_phase1_path(void)
+{
+	struct ik_status st;
+	struct ik_pcap *pc = ik_pcap_open("vectors/pcap/mm-aes-sha2.pcap", &st);
+	struct ik_pkt k;
+	struct ik_msg m;
+	struct ik_ref r;
+	uint64_t v = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pc);
+	CU_ASSERT_EQUAL_FATAL(ik_pcap_next(pc, &k, &st), 1);
+	CU_ASSERT_TRUE_FATAL(ik_decode(&m, k.isakmp, k.len, &st));
+	CU_ASSERT_TRUE(ik_path_find(&m, "SA.P[0].T[1].LIFE_DURATION", &r, &st));
+	CU_ASSERT(ik_attr_num(r.node, &v) && v == 28800);
+	CU_ASSERT_TRUE(ik_path_find(&m, "SA.P[0].T[0].KEY_LENGTH", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[IK_A_VALUE].num, 256);
+	CU_ASSERT_FALSE(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_DURATION", &r, &st));
+	CU_ASSERT_TRUE(ik_path_find(&m, "VID[1].data", &r, &st));
+	CU_ASSERT_EQUAL(r.node->v[r.field].len, 16);
+	ik_msg_free(&m);
+	ik_pcap_close(pc);
+}
+
 static const struct ik_test tests[] = {
+	{"phase 1 attribute paths", test_phase1_path},
 	{"captures round-trip octet for octet", test_roundtrip},
 	{"malformed captures fail with a notify", test_malformed},
 	{"UDP 500/4500 classification", test_udp_offsets},
