@@ -204,7 +204,7 @@ static bool for_each_item(struct ctx *c, const struct key_def *k, void *field, c
 		while (m && isspace((unsigned char)p[m - 1]))
 			m--;
 		if (!m)
-			return fail_at(c, c->line, "%s: empty item in list '%s'", k->full, v);
+			return fail_at(c, c->line, "%s: empty item in list '%.64s'", k->full, v);
 		if (m >= sizeof(item))
 			return fail_at(c, c->line, "%s: item too long", k->full);
 		memcpy(item, p, m);
@@ -226,7 +226,7 @@ static bool add_subnet(struct ctx *c, const struct key_def *k, void *field, cons
 		               IK_PROFILE_MAX_SUBNETS);
 	if (!ik_subnet_parse(&e->subnet[e->n_subnets], item))
 		return fail_at(c, c->line,
-		               "%s: '%s' is not a subnet in CIDR notation (address/prefix, host "
+		               "%s: '%.64s' is not a subnet in CIDR notation (address/prefix, host "
 		               "bits zero)",
 		               k->full, item);
 	e->n_subnets++;
@@ -239,7 +239,7 @@ static bool add_flag(struct ctx *c, const struct key_def *k, void *field, const 
 	int v = name_lookup(k->names, item, &ok);
 
 	if (!ok)
-		return fail_at(c, c->line, "%s: unknown value '%s'", k->full, item);
+		return fail_at(c, c->line, "%s: unknown value '%.64s'", k->full, item);
 	*(unsigned *)field |= (unsigned)v;
 	return true;
 }
@@ -287,20 +287,20 @@ static bool read_psk_file(struct ctx *c, const char *name)
 		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - c->file), c->file, name);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return fail_at(c, c->line, "auth.psk_file: cannot open '%s': %s", path,
+		return fail_at(c, c->line, "auth.psk_file: cannot open '%.64s': %s", path,
 		               strerror(errno));
 	size_t n = fread(p->psk, 1, sizeof(p->psk), f);
 	bool too_long = n == sizeof(p->psk) && fgetc(f) != EOF;
 	fclose(f);
 	if (too_long)
-		return fail_at(c, c->line, "auth.psk_file: '%s' holds more than %zu bytes", path,
+		return fail_at(c, c->line, "auth.psk_file: '%.64s' holds more than %zu bytes", path,
 		               sizeof(p->psk) - 1);
 	if (n && p->psk[n - 1] == '\n')
 		n--;
 	if (n && p->psk[n - 1] == '\r')
 		n--;
 	if (!n)
-		return fail_at(c, c->line, "auth.psk_file: '%s' is empty", path);
+		return fail_at(c, c->line, "auth.psk_file: '%.64s' is empty", path);
 	p->psk_len = n;
 	return true;
 }
@@ -319,23 +319,23 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 		return true;
 	case K_ADDR:
 		if (!ik_addr_parse(field, v))
-			return fail_at(c, c->line, "%s: '%s' is not an IPv4 or IPv6 address",
+			return fail_at(c, c->line, "%s: '%.64s' is not an IPv4 or IPv6 address",
 			               k->full, v);
 		return true;
 	case K_PORT:
 		if (!ik_uint_parse(v, 65535, &u) || u == 0)
-			return fail_at(c, c->line, "%s: '%s' is not a port (1-65535)", k->full, v);
+			return fail_at(c, c->line, "%s: '%.64s' is not a port (1-65535)", k->full, v);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
 	case K_ID:
 		if (!ik_ident_parse(field, v, &why))
-			return fail_at(c, c->line, "%s: '%s': %s", k->full, v, why);
+			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
 		return true;
 	default: /* K_LIFETIME, K_SECONDS */
 		if (!ik_duration_parse(v, field))
 			return fail_at(
 			    c, c->line,
-			    "%s: '%s' is not a duration (seconds, or a number with s, m, "
+			    "%s: '%.64s' is not a duration (seconds, or a number with s, m, "
 			    "h or d)",
 			    k->full, v);
 		if (k->kind == K_LIFETIME && *(uint32_t *)field == 0)
@@ -354,7 +354,7 @@ static bool set_named(struct ctx *c, const struct key_def *k, void *field, const
 		const struct ik_dh_alg *dh = ik_dh_by_name(v);
 		if (strcasecmp(v, "none") && !dh)
 			return fail_at(c, c->line,
-			               "%s: '%s' is not a Diffie-Hellman group (modp2048, ecp256, "
+			               "%s: '%.64s' is not a Diffie-Hellman group (modp2048, ecp256, "
 			               "... or none)",
 			               k->full, v);
 		*(uint16_t *)field = dh ? dh->group : 0;
@@ -362,9 +362,9 @@ static bool set_named(struct ctx *c, const struct key_def *k, void *field, const
 	}
 	int val = name_lookup(k->names, v, &ok);
 	if (!ok && k->kind == K_BOOL)
-		return fail_at(c, c->line, "%s: '%s' is not yes or no", k->full, v);
+		return fail_at(c, c->line, "%s: '%.64s' is not yes or no", k->full, v);
 	if (!ok)
-		return fail_at(c, c->line, "%s: unknown value '%s'", k->full, v);
+		return fail_at(c, c->line, "%s: unknown value '%.64s'", k->full, v);
 	if (k->kind == K_BOOL)
 		*(bool *)field = val;
 	else
@@ -494,7 +494,7 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 	if (*s == '[') {
 		char *end = strchr(s, ']');
 		if (!end || end[1])
-			return fail_at(c, c->line, "malformed section header '%s'", s);
+			return fail_at(c, c->line, "malformed section header '%.64s'", s);
 		*end = '\0';
 		char *name = trim(s + 1);
 		for (int i = 0; i < SEC_COUNT; i++)
@@ -514,11 +514,11 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 	}
 	char *eq = strchr(s, '=');
 	if (!eq)
-		return fail_at(c, c->line, "expected 'key = value' or '[section]', got '%s'", s);
+		return fail_at(c, c->line, "expected 'key = value' or '[section]', got '%.64s'", s);
 	*eq = '\0';
 	char *key = trim(s), *val = trim(eq + 1);
 	if (*sec == SEC_COUNT)
-		return fail_at(c, c->line, "key '%s' before any [section]", key);
+		return fail_at(c, c->line, "key '%.64s' before any [section]", key);
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		if (keys[i].sec != *sec || strcmp(keys[i].key, key))
 			continue;
@@ -532,7 +532,7 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 			return fail_at(c, c->line, "%s: empty value", keys[i].full);
 		return set_value(c, &keys[i], val);
 	}
-	return fail_at(c, c->line, "unknown key '%s' in [%s]", key, section_names[*sec]);
+	return fail_at(c, c->line, "unknown key '%.64s' in [%s]", key, section_names[*sec]);
 }
 
 static void set_defaults(struct ik_profile *p, const char *file)
@@ -569,7 +569,7 @@ static bool check_required(struct ctx *c)
 		if (!c->sec_line[keys[i].sec])
 			return fail_at(c, 0, "missing section [%s] (it must set %s)",
 			               section_names[keys[i].sec], keys[i].key);
-		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%s'",
+		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%.64s'",
 		               section_names[keys[i].sec], keys[i].key);
 	}
 	return true;

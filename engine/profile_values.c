@@ -94,6 +94,8 @@ bool ik_ident_parse(struct ik_ident *id, const char *v, const char **why)
 	const char *val = v;
 
 	memset(id, 0, sizeof(*id));
+	if (strlen(v) >= sizeof(id->text))
+		return *why = "identity longer than 255 characters", false;
 	snprintf(id->text, sizeof(id->text), "%s", v);
 	if (!strncmp(v, "fqdn:", 5) || !strncmp(v, "dns:", 4)) {
 		val = strchr(v, ':') + 1;

@@ -218,6 +218,7 @@ static const struct bad {
     {"bad role", "[dut]\nroles = responder, observer\n", 2, "unknown value 'observer'"},
     {"bad vendor", "[dut]\nvendor = juniper\n", 2, "unknown value 'juniper'"},
     {"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
+    {"identity too long", "[dut]\nid = @" X320 "\n", 2, "identity longer than 255"},
     {"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
     {"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
     {"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
