@@ -60,7 +60,7 @@ enum ik_id_type {
 struct ik_addr {
 	struct sockaddr_storage ss; /* port filled from the endpoint's `port` */
 	socklen_t len;
-	char text[48]; /* as written, normalized by inet_ntop */
+	char text[48]; /* the address as inet_ntop writes it */
 };
 
 struct ik_subnet {
