@@ -60,7 +60,7 @@ enum ik_id_type {
 struct ik_addr {
 	struct sockaddr_storage ss; /* port filled from the endpoint's `port` */
 	socklen_t len;
-	char text[48]; /* as written, normalized by inet_ntop */
+	char text[48]; /* the address as inet_ntop writes it */
 };
 
 struct ik_subnet {
@@ -146,6 +146,15 @@ bool ik_profile_get(const struct ik_profile *p, const char *key, char *out, size
 const char *ik_profile_key_at(size_t i);
 
 const char *ik_profile_vendor_name(enum ik_vendor v);
+
+/* The value parsers the profile uses (engine/profile_values.c); false when text is not one. */
+bool ik_profile_addr_parse(struct ik_addr *a, const char *text); /* IPv4 or IPv6, port 0 */
+bool ik_uint_parse(const char *text, unsigned long max, unsigned long *out); /* decimal */
+bool ik_duration_parse(const char *text, uint32_t *seconds); /* "28800", "8h", "30m", "45s", "1d" */
+/* strongSwan identity syntax (docs/profile.md); *why says what is wrong. */
+bool ik_ident_parse(struct ik_ident *id, const char *text, const char **why);
+/* "10.2.0.0/24", "2001:db8::/64", a bare address (= host); host bits must be zero. */
+bool ik_subnet_parse(struct ik_subnet *s, const char *text);
 /* "10.2.0.0/24" */
 bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len);
 

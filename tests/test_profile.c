@@ -190,8 +190,10 @@ static void test_identities(void)
 #define HEAD                                                                                       \
 	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n"        \
 	"psk = s\n"
-#define P1 "[phase1]\nproposals = aes128-sha1-modp2048\n" /* lines 8-9 */
-#define P2 "[phase2]\nproposals = aes128-sha1\n"          /* lines 10-11 */
+#define P1   "[phase1]\nproposals = aes128-sha1-modp2048\n" /* lines 8-9 */
+#define P2   "[phase2]\nproposals = aes128-sha1\n"          /* lines 10-11 */
+#define X64  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define X320 X64 X64 X64 X64 X64
 
 static const struct bad {
 	const char *name, *text;
@@ -216,6 +218,7 @@ static const struct bad {
     {"bad role", "[dut]\nroles = responder, observer\n", 2, "unknown value 'observer'"},
     {"bad vendor", "[dut]\nvendor = juniper\n", 2, "unknown value 'juniper'"},
     {"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
+    {"identity too long", "[dut]\nid = @" X320 "\n", 2, "identity longer than 255"},
     {"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
     {"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
     {"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
@@ -262,14 +265,8 @@ static const struct bad {
      "contradicts phase1.modes (line 10)"},
     {"dpd contradiction", HEAD P1 "dpd = 10\n" P2 "[features]\ndpd = no\n", 14,
      "contradicts phase1.dpd"},
-    {"line too long",
-     "[dut]\nname = "
-     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-     "\n",
-     2, "too long"},
+    {"name too long", "[dut]\nname = " X320 "\n", 2, "dut.name: too long"},
+    {"line too long", "[dut]\n# " X320 X320 X320 X320 "\n", 2, "line longer than 1023"},
 };
 
 static void test_bad_profiles(void)
@@ -465,6 +462,48 @@ static void test_mutations(void)
 	CU_ASSERT(failed > 1000); /* the mutations do break profiles... */
 	CU_ASSERT(ok > 10);       /* ...and some (comments, names) survive */
 }
+
+/* The value parsers on their own: durations and subnets at their edges. */
+static void test_value_parsers(void)
+{
+	static const struct {
+		const char *text;
+		bool ok;
+		uint32_t secs;
+	} dur[] = {
+	    {"0", true, 0},           {"45s", true, 45},    {"30m", true, 1800},
+	    {"8h", true, 28800},      {"1d", true, 86400},  {"4294967295", true, 4294967295u},
+	    {"4294967296", false, 0}, {"49711d", false, 0}, {"h", false, 0},
+	    {"-1", false, 0},         {"1.5h", false, 0},   {"8 h", false, 0},
+	    {"", false, 0},           {"+5", false, 0},
+	};
+	static const struct {
+		const char *text;
+		bool ok;
+		uint8_t prefix;
+	} net[] = {
+	    {"10.0.0.0/8", true, 8},     {"0.0.0.0/0", true, 0},     {"192.0.2.7", true, 32},
+	    {"2001:db8::/32", true, 32}, {"2001:db8::1", true, 128}, {"10.0.0.0/", false, 0},
+	    {"10.0.0.0/-1", false, 0},   {"10.0.0.1/31", false, 0},  {"2001:db8::/129", false, 0},
+	    {"10.0.0/8", false, 0},      {"/8", false, 0},
+	};
+	uint32_t s;
+	struct ik_subnet sn;
+
+	for (size_t i = 0; i < sizeof(dur) / sizeof(dur[0]); i++) {
+		CU_ASSERT_EQUAL(ik_duration_parse(dur[i].text, &s), dur[i].ok);
+		if (dur[i].ok)
+			CU_ASSERT_EQUAL(s, dur[i].secs);
+	}
+	for (size_t i = 0; i < sizeof(net) / sizeof(net[0]); i++) {
+		bool ok = ik_subnet_parse(&sn, net[i].text);
+		if (ok != net[i].ok)
+			fprintf(stderr, "\n  subnet '%s': %d\n", net[i].text, ok);
+		CU_ASSERT_EQUAL(ok, net[i].ok);
+		if (net[i].ok)
+			CU_ASSERT_EQUAL(sn.prefix, net[i].prefix);
+	}
+}
 static const struct ik_test tests[] = {
     {"good profile lands as numbers", test_good_profile_fields},
     {"defaults", test_defaults},
@@ -475,6 +514,7 @@ static const struct ik_test tests[] = {
     {"psk_file relative to the profile", test_psk_file},
     {"garbage input", test_garbage},
     {"CRLF line ends", test_crlf},
+    {"value parsers: durations, subnets", test_value_parsers},
     {"mutated profiles: valid or FILE:LINE", test_mutations},
 };
 
