@@ -143,6 +143,31 @@ bool ik_attr_num(const struct ik_node *a, uint64_t *out)
 	return true;
 }
 
+bool ik_attr_set_tv(struct ik_node *a, bool tv)
+{
+	uint64_t v;
+	uint8_t b[8];
+	size_t n;
+
+	if (!ik_attr_num(a, &v) || (tv && v > 0xffff))
+		return false;
+	if (tv) {
+		free(a->v[IK_A_VALUE].bytes);
+		a->v[IK_A_VALUE].bytes = NULL;
+		a->v[IK_A_VALUE].len = 0;
+		a->v[IK_A_VALUE].num = (uint32_t)v;
+	} else {
+		n = v <= 0xffff ? 2 : v <= 0xffffffff ? 4 : 8;
+		for (size_t i = 0; i < n; i++)
+			b[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+		if (!ik_val_set_bytes(&a->v[IK_A_VALUE], b, n))
+			return false;
+		a->v[IK_A_VALUE].num = 0;
+	}
+	a->v[IK_A_AF].num = tv;
+	return true;
+}
+
 void ik_msg_free(struct ik_msg *m)
 {
 	if (!m)

@@ -92,6 +92,8 @@ bool ik_node_set_bytes(struct ik_node *n, const char *field, const void *p, size
 bool ik_msg_add(struct ik_msg *m, struct ik_node *payload);
 /* A new attribute node: TV when tv, else TLV holding `value` in `len` octets (big endian). */
 struct ik_node *ik_attr_new(uint16_t type, bool tv, uint64_t value, size_t len);
+/* Switch an attribute between TV and TLV keeping its value (TLV in 2, 4 or 8 octets). */
+bool ik_attr_set_tv(struct ik_node *a, bool tv);
 /* The numeric value of an attribute (TV, or TLV up to 8 octets). */
 bool ik_attr_num(const struct ik_node *a, uint64_t *out);
 

@@ -278,6 +278,14 @@ static void test_paths(void)
 		CU_ASSERT_FALSE(ik_path_find(&m, bad[i], &r, &st));
 		CU_ASSERT(st.why[0] != 0);
 	}
+	OK(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_TYPE", &r, &st));
+	OK(ik_attr_set_tv(r.node, false));
+	CU_ASSERT(r.node->v[IK_A_VALUE].len == 2 && ik_attr_num(r.node, &v) && v == 1);
+	OK(ik_attr_set_tv(r.node, true));
+	CU_ASSERT(r.node->v[IK_A_AF].num == 1 && r.node->v[IK_A_VALUE].num == 1);
+	OK(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_DURATION", &r, &st));
+	OK(ik_path_set_num(&m, "SA.P[0].T[0].SA_LIFE_DURATION", 0x10000, &st));
+	CU_ASSERT_FALSE(ik_attr_set_tv(r.node, true)); /* does not fit in 16 bits */
 	CU_ASSERT_FALSE(ik_path_set_num(&m, "HASH.data", 1, &st));
 	CU_ASSERT_FALSE(ik_path_set_bytes(&m, "N[0].type", "x", 1, &st));
 	/* Mutation-style edits on children: duplicate a transform, remove a payload. */
