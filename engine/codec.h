@@ -43,10 +43,10 @@ struct ik_finding {
 };
 
 struct ik_msg {
-	struct ik_node *hdr;      /* header; hdr->kids are the payloads */
-	uint8_t *body;            /* E flag set: the encrypted body, not decoded (owned) */
+	struct ik_node *hdr; /* header; hdr->kids are the payloads */
+	uint8_t *body;       /* E flag set: the encrypted body, not decoded (owned) */
 	size_t body_len;
-	uint8_t *pad;             /* bytes after the last payload of a decrypted body (owned) */
+	uint8_t *pad; /* bytes after the last payload of a decrypted body (owned) */
 	size_t pad_len;
 	struct ik_finding *findings;
 	size_t nfindings;
@@ -54,7 +54,7 @@ struct ik_msg {
 
 /* Limits that keep hostile input cheap; more is reported as PAYLOAD-MALFORMED. */
 #define IK_MAX_PAYLOADS 512
-#define IK_HDR_LEN 28
+#define IK_HDR_LEN      28
 
 /*
  * Decode one ISAKMP message (the UDP payload, without the non-ESP marker). On failure st names
@@ -118,7 +118,7 @@ bool ik_path_find(struct ik_msg *m, const char *path, struct ik_ref *ref, struct
 /* Set a field and pin it (the encoder keeps it). Numbers or bytes as the field's kind needs. */
 bool ik_path_set_num(struct ik_msg *m, const char *path, uint32_t v, struct ik_status *st);
 bool ik_path_set_bytes(struct ik_msg *m, const char *path, const void *p, size_t len,
-		       struct ik_status *st);
+                       struct ik_status *st);
 /* The path of node's field (or of the node when field < 0) as ik_path_find accepts it. */
 void ik_path_of(struct ik_msg *m, const struct ik_node *node, int field, char *buf, size_t n);
 

@@ -38,6 +38,6 @@ void ik_pcap_close(struct ik_pcap *p);
  * when `any_port` (lab setups on odd ports).
  */
 int ik_udp_isakmp_offset(uint16_t sport, uint16_t dport, const uint8_t *p, size_t len,
-			 int any_port);
+                         int any_port);
 
 #endif

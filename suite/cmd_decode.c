@@ -80,7 +80,7 @@ static void one(struct opts *o, const char *where, const uint8_t *p, size_t len)
 
 	if (!ik_decode(&m, p, len, &st)) {
 		fprintf(stderr, "decode: %s: %s -> %s\n", where, st.why,
-			ik_fmt(buf, IK_T_NOTIFY, st.notify));
+		        ik_fmt(buf, IK_T_NOTIFY, st.notify));
 		o->bad++;
 		return;
 	}
