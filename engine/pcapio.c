@@ -170,6 +170,7 @@ int ik_pcap_next(struct ik_pcap *p, struct ik_pkt *k, struct ik_status *st)
 		if (off < 0)
 			continue;
 		k->marker = off > 0;
+		k->truncated = (size_t)ulen - 8 > n;
 		k->isakmp = udp.p + off;
 		k->len = n - (size_t)off;
 		return 1;
