@@ -713,24 +713,29 @@ static bool encode_attr(struct ik_node *a, struct ik_wr *w)
 	return !w->failed;
 }
 
-static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bool body_only);
+static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, size_t base);
 
-static bool encode_kids(struct ik_msg *m, struct ik_node *n, struct ik_wr *w)
+static bool encode_kids(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, size_t base)
 {
 	for (size_t k = 0; k < n->nkids; k++)
-		if (!encode_node(m, n->kids[k], w, false))
+		if (!encode_node(m, n->kids[k], w, base))
 			return false;
 	return true;
 }
 
-static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bool body_only)
+/* Writes n; records where it went (off relative to the message start `base`, len). */
+static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, size_t base)
 {
 	const struct ik_sdesc *sd = n->sd;
 	size_t start = w->len, len_off = SIZE_MAX;
 	int len_field = -1;
 
-	if (sd->kind == IK_S_ATTR)
-		return encode_attr(n, w);
+	n->off = start - base;
+	if (sd->kind == IK_S_ATTR) {
+		bool ok = encode_attr(n, w);
+		n->len = w->len - start;
+		return ok;
+	}
 	for (uint8_t i = 0; i < sd->nf; i++) {
 		const struct ik_fdesc *f = &sd->f[i];
 		struct ik_val *v = &n->v[i];
@@ -739,13 +744,13 @@ static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bo
 				ik_wr_bytes(w, m->body, m->body_len);
 				continue;
 			}
-			if (!encode_kids(m, n, w))
+			if (!encode_kids(m, n, w, base))
 				return false;
 			if (sd->kind == IK_S_HDR && m->pad)
 				ik_wr_bytes(w, m->pad, m->pad_len);
 			continue;
 		}
-		if (v->omitted || (body_only && sd->kind == IK_S_HDR))
+		if (v->omitted)
 			continue;
 		if (f->role == IK_R_LENGTH) {
 			len_field = i;
@@ -760,6 +765,7 @@ static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bo
 		n->v[len_field].num = (uint32_t)(w->len - start);
 		patch_num(w, len_off, sd->f[len_field].kind, n->v[len_field].num);
 	}
+	n->len = w->len - start;
 	return !w->failed;
 }
 
@@ -769,7 +775,7 @@ bool ik_encode(struct ik_msg *m, struct ik_wr *w, struct ik_status *st)
 	if (!m->hdr)
 		return ik_fail(st, 0, "ik_encode: no header");
 	fixup(m->hdr);
-	if (!encode_node(m, m->hdr, w, false))
+	if (!encode_node(m, m->hdr, w, w->len))
 		return ik_fail(st, 0, "ik_encode: out of memory");
 	return true;
 }
@@ -780,7 +786,8 @@ bool ik_encode_body(struct ik_msg *m, struct ik_wr *w, struct ik_status *st)
 	if (!m->hdr)
 		return ik_fail(st, 0, "ik_encode_body: no header");
 	fixup(m->hdr);
-	if (!encode_kids(m, m->hdr, w) || (m->pad && !ik_wr_bytes(w, m->pad, m->pad_len)))
+	/* offsets as if the 28-octet header preceded the body */
+	if (!encode_kids(m, m->hdr, w, w->len - IK_HDR_LEN) || (m->pad && !ik_wr_bytes(w, m->pad, m->pad_len)))
 		return ik_fail(st, 0, "ik_encode_body: out of memory");
 	return true;
 }

@@ -33,7 +33,8 @@ struct ik_node {
 	struct ik_val v[IK_MAX_FIELDS];
 	struct ik_node **kids; /* children of the LIST field, in wire order */
 	size_t nkids, cap;
-	size_t off, len; /* where the node was in the decoded message (0/0 when built) */
+	size_t off, len; /* where the node was in the decoded message or went in the last
+			  * encoding, from the start of the message */
 };
 
 /* A deviation the decoder accepted but that a conformant peer would not send. */

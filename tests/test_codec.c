@@ -195,6 +195,12 @@ static void test_fixups_and_pins(void)
 	CU_ASSERT_EQUAL(r.node->kids[1]->v[0].num, 0);
 	OK(ik_path_find(&m, "HASH.length", &r, &st));
 	CU_ASSERT_EQUAL(r.node->v[r.field].num, 24);
+	CU_ASSERT_EQUAL(r.node->off, IK_HDR_LEN); /* spans recorded by the encoder */
+	CU_ASSERT_EQUAL(r.node->len, 24);
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->off, IK_HDR_LEN + 24);
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->off, IK_HDR_LEN + 24 + 12 + 8 + 4); /* SA, P hdr, SPI */
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->kids[1]->len, 8);
+	CU_ASSERT_EQUAL(m.hdr->len, w.len);
 	size_t hash_off = IK_HDR_LEN;
 	ik_wr_free(&w);
 
