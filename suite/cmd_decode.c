@@ -8,6 +8,7 @@
 #include "pcapio.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,7 @@ static void one(struct opts *o, const char *where, const uint8_t *p, size_t len)
 
 	if (!ik_decode(&m, p, len, &st)) {
 		fprintf(stderr, "decode: %s: %s -> %s\n", where, st.why,
-			ik_fmt(buf, IK_T_NOTIFY, st.notify));
+		        ik_fmt(buf, IK_T_NOTIFY, st.notify));
 		o->bad++;
 		return;
 	}
@@ -147,7 +148,7 @@ static int from_pcap(struct opts *o, const char *path)
 	struct ik_status st;
 	struct ik_pcap *pc = ik_pcap_open(path, &st);
 	struct ik_pkt k;
-	char where[64], tbuf[32];
+	char where[PATH_MAX + 96], tbuf[32];
 	int rc;
 
 	if (!pc) {
@@ -167,9 +168,13 @@ static int from_pcap(struct opts *o, const char *path)
 			       k.family == AF_INET6 ? "[" : "", k.dst,
 			       k.family == AF_INET6 ? "]" : "", k.dport,
 			       k.marker ? " non-ESP marker" : "", k.len);
-		snprintf(where, sizeof(where), "%s frame %zu", path, k.num);
+		snprintf(where, sizeof(where), "%s frame %zu%s", path, k.num,
+			 k.truncated ? " (cut short by the capture's snap length)" : "");
 		one(o, where, k.isakmp, k.len);
 	}
+	if (!o->good && !o->bad)
+		fprintf(stderr, "decode: %s: no ISAKMP messages (UDP 500, or 4500 with the non-ESP marker)\n",
+			path);
 	ik_pcap_close(pc);
 	if (rc < 0) {
 		fprintf(stderr, "decode: %s\n", st.why);
