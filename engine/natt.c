@@ -49,7 +49,7 @@ bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	const struct sockaddr_storage *addrs[2] = {&sa->peer, &me};
 	for (int i = 0; i < 2; i++) {
 		struct ik_node *n = ik_pl_add(out, type);
-		if (!h || !n || !natd_hash(sa, addrs[i], hv) || !ik_fset_bytes(n, "data", hv, h->len))
+		if (!h || !n || !natd_hash(sa, addrs[i], hv) || !ik_node_set_bytes(n, "data", hv, h->len))
 			return ik_fail(st, 0, "ik_natd_add: cannot build NAT-D");
 	}
 	return true;
