@@ -148,8 +148,10 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
 	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st))
 		goto refused;
-	if (enc)
+	if (enc) {
 		in.body = plain, in.len = m->body_len;
+		ik_natt_follow(sa, d);
+	}
 	in.m = *m;
 	note_in(sa, sa->xchg, expect, m, enc, NULL);
 	if (!rules_ok(sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
@@ -222,6 +224,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	}
 	if (!open_body(sa, m, qm->k.iv, &plain, &st))
 		goto refused;
+	ik_natt_follow(sa, d);
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
 	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
 	if (!rules_ok(IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))

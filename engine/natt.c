@@ -81,15 +81,34 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 	if (!seen)
 		return;
 	sa->nat_there = !peer_match;
-	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated) {
-		/* RFC 3947 4: the initiator moves to the NAT-T port with its next message. */
+	/* RFC 3947 4: the initiator moves to the NAT-T port with its next message; the responder
+	 * still answers this one from port 500 and follows when a message arrives on the NAT-T port
+	 * (ik_natt_follow). */
+	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated &&
+	    sa->role == IK_INITIATOR) {
 		sa->floated = true;
-		if (sa->role == IK_INITIATOR)
-			ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
+		ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
 		IK_LOG(sa->eng, "NAT detected (%s%s): floating to port %u",
 		       sa->nat_here ? "here" : "", sa->nat_there ? " there" : "",
 		       sa->eng->natt.port);
 	}
+}
+
+/* RFC 3947 4: after a valid (decrypted) message on the NAT-T port, every later message to the
+ * peer goes from the NAT-T port to the address and port that message came from. */
+void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
+{
+	struct ik_engine *e = sa->eng;
+	char a[80], b[80];
+
+	if (e->natt.fd < 0 || d->local_port != e->natt.port)
+		return;
+	sa->floated = true;
+	if (ik_addr_equal(&sa->peer, &d->peer))
+		return;
+	IK_LOG(e, "peer moved from %s to %s", ik_addr_str(&sa->peer, a, sizeof(a)),
+	       ik_addr_str(&d->peer, b, sizeof(b)));
+	sa->peer = d->peer;
 }
 
 void ik_p1_done(struct ik_sa *sa)
