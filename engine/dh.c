@@ -110,6 +110,25 @@ bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uin
 	return finish(dh, st);
 }
 
+/*
+ * RFC 3526 8: a private exponent of twice the group's strength is enough; we take the upper
+ * of its two estimates (240 bits for 1536-bit MODP, 320 for 2048 ... 620 for 8192) and 256 bits
+ * for the RFC 2409 groups. All are safe primes, so a short exponent loses nothing, and it makes
+ * a group 14 exponentiation about six times faster than a full-length one (bench/README.md).
+ */
+size_t ik_dh_exp_bits(const struct ik_dh_group *g)
+{
+	static const struct {
+		size_t prime_len, bits;
+	} t[] = {{96, 256}, {128, 256}, {192, 240}, {256, 320},
+		 {384, 420}, {512, 480}, {768, 540}, {1024, 620}};
+
+	for (size_t i = 0; g && g->kind == IK_DH_MODP && i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].prime_len == g->len)
+			return t[i].bits;
+	return 0; /* ECP, or an unknown MODP size: the full range */
+}
+
 bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_status *st)
 {
 	uint8_t raw[IK_DH_MAX + 8];
@@ -117,15 +136,18 @@ bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_sta
 	memset(dh, 0, sizeof(*dh));
 	if (!g)
 		return ik_fail(st, 0, "ik_dh_generate: no group");
+	size_t bits = ik_dh_exp_bits(g);
 	/* 8 extra bytes make the bias of the reduction below negligible. */
-	size_t n = g->secret_len + 8;
+	size_t n = (bits ? (bits + 7) / 8 : g->secret_len) + 8;
 	BIGNUM *lo = BN_new(), *hi = BN_new(), *r = BN_secure_new(), *span = BN_new();
 	BN_CTX *ctx = BN_CTX_new();
 	dh->g = g;
 	dh->priv = BN_secure_new();
-	/* priv = lo + (r mod (hi - lo + 1)) */
+	/* priv = lo + (r mod (hi - lo + 1)); MODP: hi = 2^bits - 1 */
 	bool ok = lo && hi && r && span && ctx && dh->priv && ik_rng_bytes(raw, n) &&
-		  BN_bin2bn(raw, (int)n, r) && priv_range(g, lo, hi) && BN_sub(span, hi, lo) &&
+		  BN_bin2bn(raw, (int)n, r) && priv_range(g, lo, hi) &&
+		  (!bits || (BN_set_word(hi, 0) && BN_set_bit(hi, (int)bits) && BN_sub_word(hi, 1))) &&
+		  BN_sub(span, hi, lo) &&
 		  BN_add_word(span, 1) && BN_mod(dh->priv, r, span, ctx) &&
 		  BN_add(dh->priv, dh->priv, lo);
 	OPENSSL_cleanse(raw, sizeof(raw));
