@@ -16,6 +16,30 @@
 /* Notify types (RFC 2408 3.14.1) the checks report. */
 enum { N_PAYLOAD_MALFORMED = 16, N_INVALID_KEY_INFORMATION = 17 };
 
+/*
+ * One EC_GROUP per curve for the life of the process: making one costs about as much as a
+ * point multiplication, and a handshake needs five per side. Read-only once made; like the
+ * RNG, not for several threads at once.
+ */
+static const EC_GROUP *ec_group(int nid)
+{
+	static struct {
+		int nid;
+		EC_GROUP *grp;
+	} cache[4];
+
+	for (size_t i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
+		if (cache[i].grp && cache[i].nid == nid)
+			return cache[i].grp;
+		if (!cache[i].grp) {
+			cache[i].grp = EC_GROUP_new_by_curve_name(nid);
+			cache[i].nid = nid;
+			return cache[i].grp;
+		}
+	}
+	return NULL;
+}
+
 static BIGNUM *modp_prime(const struct ik_dh_group *g)
 {
 	BIGNUM *p = NULL;
@@ -43,7 +67,7 @@ static bool modp_public(struct ik_dh *dh, struct ik_status *st)
 static bool ecp_public(struct ik_dh *dh, struct ik_status *st)
 {
 	size_t f = dh->g->secret_len;
-	EC_GROUP *grp = EC_GROUP_new_by_curve_name(dh->g->nid);
+	const EC_GROUP *grp = ec_group(dh->g->nid);
 	EC_POINT *pt = grp ? EC_POINT_new(grp) : NULL;
 	BIGNUM *x = BN_new(), *y = BN_new();
 	BN_CTX *ctx = BN_CTX_new();
@@ -54,7 +78,6 @@ static bool ecp_public(struct ik_dh *dh, struct ik_status *st)
 
 	dh->pub_len = ok ? dh->g->len : 0;
 	EC_POINT_free(pt);
-	EC_GROUP_free(grp);
 	BN_free(x);
 	BN_free(y);
 	BN_CTX_free(ctx);
@@ -71,10 +94,9 @@ static bool priv_range(const struct ik_dh_group *g, BIGNUM *lo, BIGNUM *hi)
 		BN_free(p);
 		return ok;
 	}
-	EC_GROUP *grp = EC_GROUP_new_by_curve_name(g->nid);
+	const EC_GROUP *grp = ec_group(g->nid);
 	bool ok = grp && BN_copy(hi, EC_GROUP_get0_order(grp)) && BN_sub_word(hi, 1) &&
 		  BN_set_word(lo, 1);
-	EC_GROUP_free(grp);
 	return ok;
 }
 
@@ -192,7 +214,7 @@ static bool modp_check(const struct ik_dh_group *g, const uint8_t *pub, size_t l
 }
 
 /* The peer's point, validated (RFC 5903 7; SP 800-56A 5.6.2.3 partial validation). */
-static EC_POINT *ecp_point(const struct ik_dh_group *g, EC_GROUP *grp, const uint8_t *pub,
+static EC_POINT *ecp_point(const struct ik_dh_group *g, const EC_GROUP *grp, const uint8_t *pub,
 			   BN_CTX *ctx, struct ik_status *st)
 {
 	size_t f = g->secret_len;
@@ -240,12 +262,11 @@ bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t le
 			       g->swan, len, g->len);
 	if (g->kind == IK_DH_MODP)
 		return modp_check(g, pub, len, st);
-	EC_GROUP *grp = EC_GROUP_new_by_curve_name(g->nid);
+	const EC_GROUP *grp = ec_group(g->nid);
 	BN_CTX *ctx = BN_CTX_new();
 	EC_POINT *pt = grp && ctx ? ecp_point(g, grp, pub, ctx, st) : NULL;
 	bool ok = pt != NULL;
 	EC_POINT_free(pt);
-	EC_GROUP_free(grp);
 	BN_CTX_free(ctx);
 	return ok;
 }
@@ -269,7 +290,7 @@ static bool ecp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *out
 		       struct ik_status *st)
 {
 	size_t f = dh->g->secret_len;
-	EC_GROUP *grp = EC_GROUP_new_by_curve_name(dh->g->nid);
+	const EC_GROUP *grp = ec_group(dh->g->nid);
 	BN_CTX *ctx = BN_CTX_new();
 	EC_POINT *pt = grp && ctx ? ecp_point(dh->g, grp, peer, ctx, st) : NULL;
 	EC_POINT *z = grp ? EC_POINT_new(grp) : NULL;
@@ -282,7 +303,6 @@ static bool ecp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *out
 
 	EC_POINT_clear_free(z);
 	EC_POINT_free(pt);
-	EC_GROUP_free(grp);
 	BN_clear_free(x);
 	BN_CTX_free(ctx);
 	return ok;
