@@ -145,13 +145,15 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	bool enc = ik_fnum(m->hdr, "flags") & FLAG_E;
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
+	struct sockaddr_storage peer_old = sa->peer;
+	bool floated_old = sa->floated;
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
 	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st))
 		goto refused;
-	if (enc) {
+	if (enc)
 		in.body = plain, in.len = m->body_len;
-		ik_natt_follow(sa, d);
-	}
+	/* Before the step: its NAT-D check (AM3) and its reply need the new addresses. */
+	ik_natt_follow(sa, d);
 	in.m = *m;
 	note_in(sa, sa->xchg, expect, m, enc, NULL);
 	if (!rules_ok(sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
@@ -163,6 +165,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	return;
 refused:
 	memcpy(sa->k.iv, iv_old, sizeof(iv_old));
+	sa->peer = peer_old; /* RFC 3947 4: only a valid message moves the peer */
+	sa->floated = floated_old;
 	free(plain);
 	refuse(sa, NULL, &st);
 }

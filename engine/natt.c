@@ -94,8 +94,9 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 	}
 }
 
-/* RFC 3947 4: after a valid (decrypted) message on the NAT-T port, every later message to the
- * peer goes from the NAT-T port to the address and port that message came from. */
+/* RFC 3947 4: after a valid message on the NAT-T port, every later message to the peer goes
+ * from the NAT-T port to the address and port that message came from. The driver calls this
+ * before the step runs and undoes it when the step refuses the message. */
 void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
 {
 	struct ik_engine *e = sa->eng;

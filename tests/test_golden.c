@@ -49,6 +49,8 @@ static const struct gold_case cases[] = {
 	 false, true, false, 0, 0x6b05},
 	{"main_quick_natt_float.txt", "main mode + quick mode with NAT-T, initiator behind a simulated NAT (127.0.0.1:P -> 127.0.0.2:P+20000): float to the NAT-T ports, UDP-encapsulated tunnel, no PFS",
 	 false, true, true, 0, 0x6b06},
+	{"aggr_quick_natt_float.txt", "aggressive mode + quick mode with NAT-T, initiator behind the simulated NAT: AM3 onward between the NAT-T ports, no PFS",
+	 true, true, true, 0, 0x6b07},
 };
 
 struct gold_run {
@@ -413,32 +415,39 @@ static void inspect_float(struct gold_run *r)
 	}
 }
 
-/* RFC 3947 4 behind a NAT: MM1..MM4 on the IKE ports, MM5 onward between the NAT-T ports, and
- * the responder's replies go to the NAT's mapping of the initiator's NAT-T port. */
+/* RFC 3947 4 behind a NAT: MM1..MM4 (AM1, AM2) on the IKE ports, MM5 (AM3) onward between
+ * the NAT-T ports, and the responder's replies go to the NAT's mapping of the initiator's NAT-T
+ * port. */
 static void test_nat_float(void)
 {
-	const struct gold_case *c = &cases[5];
-	struct gold_tx t;
-	char why[512];
-
-	bool ok = gold_run_case(c, c->seed, &t, inspect_float, why, sizeof(why));
-	if (!ok)
-		fprintf(stderr, "\n%s\n", why);
-	CU_ASSERT_TRUE(ok);
-	CU_ASSERT_EQUAL_FATAL(t.n, 9);
-	for (size_t k = 0; k < t.n; k++) {
-		bool late = k >= 4, ini = k % 2 == 0;
-		char want[160];
-		snprintf(want, sizeof(want), "127.0.0.1:%u -> %s:%u",
-			 ini ? (late ? INI_NATT : INI_IKE) : (late ? RES_NATT : RES_IKE),
-			 ini ? "127.0.0.1" : "127.0.0.2",
-			 ini ? (late ? RES_NATT : RES_IKE)
-			     : (late ? INI_NATT : INI_IKE) + NAT_SHIFT);
-		if (!strstr(t.m[k].head, want))
-			fprintf(stderr, "\n%s: want %s\n", t.m[k].head, want);
-		CU_ASSERT_PTR_NOT_NULL(strstr(t.m[k].head, want));
+	for (size_t c = 0; c < NCASES; c++) {
+		if (!cases[c].nat)
+			continue;
+		struct gold_tx t;
+		char why[512];
+		size_t first_natt = cases[c].aggressive ? 2 : 4, n = cases[c].aggressive ? 6 : 9;
+		bool ok = gold_run_case(&cases[c], cases[c].seed, &t, inspect_float, why, sizeof(why));
+		if (!ok)
+			fprintf(stderr, "\n%s\n", why);
+		CU_ASSERT_TRUE(ok);
+		CU_ASSERT_EQUAL(t.n, n);
+		for (size_t k = 0; k < t.n && k < n; k++) {
+			bool late = k >= first_natt, ini = k % 2 == 0;
+			/* aggressive mode: AM3 and QM1 both come from the initiator */
+			if (cases[c].aggressive)
+				ini = k == 0 || k == 2 || k == 3 || k == 5;
+			char want[160];
+			snprintf(want, sizeof(want), "%s 127.0.0.1:%u -> %s:%u", ini ? "I->R" : "R->I",
+				 ini ? (late ? INI_NATT : INI_IKE) : (late ? RES_NATT : RES_IKE),
+				 ini ? "127.0.0.1" : "127.0.0.2",
+				 ini ? (late ? RES_NATT : RES_IKE)
+				     : (late ? INI_NATT : INI_IKE) + NAT_SHIFT);
+			if (!strstr(t.m[k].head, want))
+				fprintf(stderr, "\n%s: want %s\n", t.m[k].head, want);
+			CU_ASSERT_PTR_NOT_NULL(strstr(t.m[k].head, want));
+		}
+		gold_free(&t);
 	}
-	gold_free(&t);
 }
 
 /* A damaged golden file is an error that names the line, never a crash or a pass. */
