@@ -129,6 +129,7 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	if (retransmitted(sa, NULL, sa->xchg, sa->last_in, d) || sa->dead)
 		return;
+	ik_natt_follow(sa, d);
 	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, "exch")) {
 		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, "exch"),
 		       sa->xchg == IK_X_MAIN ? "main mode" : "aggressive mode");
@@ -145,15 +146,11 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	bool enc = ik_fnum(m->hdr, "flags") & FLAG_E;
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
-	struct sockaddr_storage peer_old = sa->peer;
-	bool floated_old = sa->floated;
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
 	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st))
 		goto refused;
 	if (enc)
 		in.body = plain, in.len = m->body_len;
-	/* Before the step: its NAT-D check (AM3) and its reply need the new addresses. */
-	ik_natt_follow(sa, d);
 	in.m = *m;
 	note_in(sa, sa->xchg, expect, m, enc, NULL);
 	if (!rules_ok(sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
@@ -165,8 +162,6 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	return;
 refused:
 	memcpy(sa->k.iv, iv_old, sizeof(iv_old));
-	sa->peer = peer_old; /* RFC 3947 4: only a valid message moves the peer */
-	sa->floated = floated_old;
 	free(plain);
 	refuse(sa, NULL, &st);
 }
@@ -212,6 +207,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	if (!qm && !(qm = qm_responder(sa, msgid)))
 		return;
+	ik_natt_follow(sa, d);
 	int expect = qm->msg + 1;
 	const struct ik_step *s = ik_step_find(IK_X_QUICK, qm->role, expect);
 	if (!s || qm->established) {
@@ -228,7 +224,6 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	}
 	if (!open_body(sa, m, qm->k.iv, &plain, &st))
 		goto refused;
-	ik_natt_follow(sa, d);
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
 	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
 	if (!rules_ok(IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))

@@ -82,8 +82,7 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 		return;
 	sa->nat_there = !peer_match;
 	/* RFC 3947 4: the initiator moves to the NAT-T port with its next message; the responder
-	 * still answers this one from port 500 and follows when a message arrives on the NAT-T port
-	 * (ik_natt_follow). */
+	 * follows when a message reaches it there (ik_natt_follow). */
 	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated &&
 	    sa->role == IK_INITIATOR) {
 		sa->floated = true;
@@ -92,24 +91,6 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 		       sa->nat_here ? "here" : "", sa->nat_there ? " there" : "",
 		       sa->eng->natt.port);
 	}
-}
-
-/* RFC 3947 4: after a valid message on the NAT-T port, every later message to the peer goes
- * from the NAT-T port to the address and port that message came from. The driver calls this
- * before the step runs and undoes it when the step refuses the message. */
-void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
-{
-	struct ik_engine *e = sa->eng;
-	char a[80], b[80];
-
-	if (e->natt.fd < 0 || d->local_port != e->natt.port)
-		return;
-	sa->floated = true;
-	if (ik_addr_equal(&sa->peer, &d->peer))
-		return;
-	IK_LOG(e, "peer moved from %s to %s", ik_addr_str(&sa->peer, a, sizeof(a)),
-	       ik_addr_str(&d->peer, b, sizeof(b)));
-	sa->peer = d->peer;
 }
 
 void ik_p1_done(struct ik_sa *sa)
@@ -137,4 +118,14 @@ void ik_p1_done(struct ik_sa *sa)
 	}
 	if (sa->role == IK_INITIATOR && e->auto_quick)
 		ik_quick_initiate(sa);
+}
+
+/* RFC 3947 4: a message on the NAT-T port moves the SA there, and a NAT may have changed the
+ * peer's address or port: answer where it came from. */
+void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
+{
+	if (sa->eng->natt.fd < 0 || d->local_port != sa->eng->natt.port)
+		return;
+	sa->floated = true;
+	sa->peer = d->peer;
 }

@@ -63,8 +63,8 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor IDs */
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
-void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
+void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
 
 /* Driver internals shared by ike.c (SAs, output), ike_in.c (input) and info.c. */
 uint8_t ik_exch_of(enum ik_xchg x);
