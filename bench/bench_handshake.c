@@ -35,6 +35,15 @@
 
 static const uint16_t groups[] = {14, 19};
 
+/* Set by SIGINT/SIGTERM in the charon child: stop measuring, then stop charon and clean up. */
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
 struct bench {
 	struct ik_loop loop;
 	struct ik_engine ini, res;
@@ -80,7 +89,7 @@ static bool measure(struct bench *b, double *secs, double *cpu)
 {
 	double t0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), t = t0;
 
-	while (b->up_i + b->failed < COUNT && t - t0 < LIMIT_S) {
+	while (!stop && b->up_i + b->failed < COUNT && t - t0 < LIMIT_S) {
 		while (b->started < COUNT && b->started - b->up_i - b->failed < PARALLEL) {
 			b->started++;
 			if (!ik_initiate(&b->ini))
@@ -105,7 +114,7 @@ static void report(const char *what, uint16_t group, const struct bench *b, doub
 	       secs > 0 ? b->up_i / secs : 0.0, b->up_i, secs, detail);
 	if (b->up_i != COUNT)
 		printf(" -- %d of %d failed: %s", COUNT - b->up_i, COUNT,
-		       b->why[0] ? b->why : "timeout");
+		       stop ? "interrupted" : b->why[0] ? b->why : "timeout");
 	printf("\n");
 	fflush(stdout);
 }
@@ -242,7 +251,7 @@ static bool charon_ready(pid_t pid, const char *dir)
 	char sock[300];
 	struct stat sb;
 	snprintf(sock, sizeof(sock), "%s/charon.vici", dir);
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 100 && !stop; i++) {
 		if (!stat(sock, &sb))
 			return true;
 		if (waitpid(pid, NULL, WNOHANG) == pid)
@@ -293,6 +302,9 @@ static int charon_child(void)
 {
 	char dir[] = "/tmp/ikbench.XXXXXX", path[300], cmd[900];
 
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	signal(SIGPIPE, SIG_IGN);
 	if (!mkdtemp(dir)) {
 		printf("charon: skipped (mkdtemp: %s)\n", strerror(errno));
 		return 0;
@@ -319,14 +331,14 @@ static int charon_child(void)
 	bool ok = system(cmd) == 0;
 	if (!ok)
 		printf("charon: skipped (swanctl --load-all failed; see %s/swanctl.out)\n", dir);
-	for (size_t i = 0; ok && i < sizeof(groups) / sizeof(groups[0]); i++)
+	for (size_t i = 0; ok && !stop && i < sizeof(groups) / sizeof(groups[0]); i++)
 		ok = bench_charon_group(groups[i], charon);
 	kill(charon, SIGTERM);
 	for (int i = 0; i < 40 && waitpid(charon, NULL, WNOHANG) != charon; i++)
 		usleep(50000);
 	kill(charon, SIGKILL); /* harmless when it is gone: still our child until reaped */
 	waitpid(charon, NULL, WNOHANG);
-	if (!ok) {
+	if (!ok && !stop) {
 		printf("charon: logs kept in %s\n", dir);
 		return 0;
 	}
