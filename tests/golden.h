@@ -29,6 +29,8 @@ struct gold_msg {
 	char head[GOLD_HEAD]; /* "msg 3 MM3 I->R 127.0.0.1:40500 -> 127.0.0.1:50500 len 292" */
 	size_t len;
 	uint8_t *p;
+	uint8_t *plain; /* the decrypted body of an encrypted message, for the dump only */
+	size_t plain_len;
 };
 
 struct gold_tx {
@@ -39,8 +41,10 @@ struct gold_tx {
 
 static inline void gold_free(struct gold_tx *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->m[i].p);
+		free(t->m[i].plain);
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -105,10 +109,15 @@ static inline void gold_dump_msg(FILE *f, const struct gold_msg *g)
 
 	if (!mf)
 		return;
-	if (ik_decode(&m, g->p, g->len, &st))
-		ik_dump(mf, &m, 0);
-	else
+	if (!ik_decode(&m, g->p, g->len, &st)) {
 		fprintf(mf, "(does not decode: %s)\n", st.why);
+	} else if (g->plain && !ik_decode_body(&m, g->plain, g->plain_len, &st)) {
+		fprintf(mf, "(decrypted body does not decode: %s)\n", st.why);
+	} else {
+		if (g->plain)
+			fprintf(mf, "decrypted with the initiator's phase 1 keys (RFC 2409 App. B IVs):\n");
+		ik_dump(mf, &m, 0);
+	}
 	fclose(mf);
 	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');

@@ -523,6 +523,56 @@ static const struct ik_test tests[] = {
 	{"damaged golden files are named errors", test_reader_errors},
 };
 
+/*
+ * For the readable dump only: decrypt each encrypted message with the initiator's keys, the IVs
+ * rebuilt as RFC 2409 Appendix B says (phase 1: hash(g^xi | g^xr), then the last cipher block
+ * of the previous message; each quick mode: hash(last phase 1 block | M-ID), then chained).
+ */
+static void gold_decrypt(struct gold_run *r)
+{
+	struct ik_sa *sa = r->ini.sas;
+	struct ik_status st;
+	uint8_t iv1[IK_MAX_BLOCK];
+	struct {
+		uint32_t id;
+		uint8_t iv[IK_MAX_BLOCK];
+	} p2[8];
+	size_t np2 = 0;
+
+	if (!sa || !sa->k.have_keys ||
+	    !ik_p1_iv(sa->k.p1.h, (struct ik_span)IK_SPAN(sa->k.gxi, sa->k.gx_len),
+		      (struct ik_span)IK_SPAN(sa->k.gxr, sa->k.gx_len), sa->k.blk, iv1, &st))
+		return;
+	for (size_t i = 0; i < r->tx.n; i++) {
+		struct gold_msg *m = &r->tx.m[i];
+		if (m->len <= 28 || !(m->p[19] & 1) || (m->len - 28) % sa->k.blk)
+			continue;
+		uint32_t id = (uint32_t)m->p[20] << 24 | (uint32_t)m->p[21] << 16 |
+			      (uint32_t)m->p[22] << 8 | m->p[23];
+		uint8_t *iv = iv1;
+		if (id) {
+			size_t k = 0;
+			while (k < np2 && p2[k].id != id)
+				k++;
+			if (k == np2) {
+				if (np2 == sizeof(p2) / sizeof(p2[0]))
+					continue;
+				p2[np2].id = id;
+				ik_p1_phase2_iv(&sa->k, id, p2[np2++].iv);
+			}
+			iv = p2[k].iv;
+		}
+		m->plain_len = m->len - 28;
+		m->plain = malloc(m->plain_len);
+		if (m->plain)
+			memcpy(m->plain, m->p + 28, m->plain_len);
+		if (!m->plain || !ik_p1_crypt(&sa->k, iv, m->plain, m->plain_len, false, &st)) {
+			free(m->plain);
+			m->plain = NULL;
+		}
+	}
+}
+
 /* --regen: write every golden file (a changed engine must be reviewed with `git diff`). */
 static int regen(void)
 {
@@ -533,7 +583,7 @@ static int regen(void)
 		char path[256], tmp[300], why[512];
 		path_of(&cases[i], path, sizeof(path));
 		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-		if (!gold_run_case(&cases[i], cases[i].seed, &t, NULL, why, sizeof(why))) {
+		if (!gold_run_case(&cases[i], cases[i].seed, &t, gold_decrypt, why, sizeof(why))) {
 			fprintf(stderr, "regen: %s (not written)\n", why);
 			gold_free(&t);
 			bad = 1;
