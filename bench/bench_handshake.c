@@ -3,9 +3,9 @@
  * AES-128/SHA-1, ESP AES-128/HMAC-SHA-1 without PFS, groups 14 and 19:
  *   1. ikecheck initiator against ikecheck responder, both engines in this one thread on
  *      loopback (so the rate is per core, both sides' work included);
- *   2. ikecheck initiator against strongSwan's charon as responder, charon started privately in
- *      a network and mount namespace of its own (the templates in bench/charon/), when we are root and
- *      charon is installed; otherwise "charon: skipped (reason)".
+ *   2. ikecheck initiator against strongSwan's charon as responder, charon started privately
+ *      in a network and mount namespace of its own (the templates in bench/charon/), when we
+ *      are root and charon is installed; otherwise "charon: skipped (reason)".
  * Many handshakes run at once through one initiator engine (ik_initiate again whenever one is
  * done), over a fixed count. See bench/README.md for what the numbers mean.
  */

@@ -36,20 +36,28 @@ struct gold_case {
 	uint64_t seed;
 };
 
+/* The algorithms of every case (gold_cfg). */
+#define ALGS "PSK, AES-128/SHA-1/MODP-2048, ESP AES-128/SHA-1"
+
 static const struct gold_case cases[] = {
-	{"main_quick.txt", "main mode + quick mode, PSK, AES-128/SHA-1/MODP-2048, ESP AES-128/SHA-1, no PFS",
-	 false, false, false, 0, 0x6b01},
-	{"main_quick_pfs.txt", "main mode + quick mode, PSK, AES-128/SHA-1/MODP-2048, ESP AES-128/SHA-1, PFS group 14",
-	 false, false, false, 14, 0x6b02},
-	{"aggr_quick.txt", "aggressive mode + quick mode, PSK, AES-128/SHA-1/MODP-2048, ESP AES-128/SHA-1, no PFS",
-	 true, false, false, 0, 0x6b03},
-	{"aggr_quick_pfs.txt", "aggressive mode + quick mode, PSK, AES-128/SHA-1/MODP-2048, ESP AES-128/SHA-1, PFS group 14",
-	 true, false, false, 14, 0x6b04},
-	{"main_quick_natt.txt", "main mode + quick mode with NAT-T (RFC 3947) on both sides, no NAT between them, no PFS",
+	{"main_quick.txt", "main mode + quick mode, " ALGS ", no PFS", false, false, false, 0, 0x6b01},
+	{"main_quick_pfs.txt", "main mode + quick mode, " ALGS ", PFS group 14", false, false, false,
+	 14, 0x6b02},
+	{"aggr_quick.txt", "aggressive mode + quick mode, " ALGS ", no PFS", true, false, false, 0,
+	 0x6b03},
+	{"aggr_quick_pfs.txt", "aggressive mode + quick mode, " ALGS ", PFS group 14", true, false,
+	 false, 14, 0x6b04},
+	{"main_quick_natt.txt",
+	 "main mode + quick mode with NAT-T (RFC 3947) on both sides, no NAT between them, no PFS",
 	 false, true, false, 0, 0x6b05},
-	{"main_quick_natt_float.txt", "main mode + quick mode with NAT-T, initiator behind a simulated NAT (127.0.0.1:P -> 127.0.0.2:P+20000): float to the NAT-T ports, UDP-encapsulated tunnel, no PFS",
+	{"main_quick_natt_float.txt",
+	 "main mode + quick mode with NAT-T, initiator behind a simulated NAT "
+	 "(127.0.0.1:P -> 127.0.0.2:P+20000): float to the NAT-T ports, UDP-encapsulated tunnel, "
+	 "no PFS",
 	 false, true, true, 0, 0x6b06},
-	{"aggr_quick_natt_float.txt", "aggressive mode + quick mode with NAT-T, initiator behind the simulated NAT: AM3 onward between the NAT-T ports, no PFS",
+	{"aggr_quick_natt_float.txt",
+	 "aggressive mode + quick mode with NAT-T, initiator behind the simulated NAT: AM3 onward "
+	 "between the NAT-T ports, no PFS",
 	 true, true, true, 0, 0x6b07},
 };
 
