@@ -1,0 +1,159 @@
+# ikecheck serve and ikecheck connect against each other on loopback (issue 4, items 6 and 7):
+# main, aggressive and quick mode, a wrong pre-shared key, a broken profile, nobody listening,
+# SIGTERM and --once shutdowns, the key file, and (as root with tcpdump and tshark) tshark
+# decrypting our capture with our keys: the independent check of wire format and keys.
+#
+#   127.0.0.2:T (tester, connect) <---- UDP ----> 127.0.0.1:D (DUT, serve)
+#
+# Ports come from $$ so parallel runs do not collide; no root needed except for the capture.
+. tests/lib.sh
+
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+T=$TEST_TMP
+BASE=$((30000 + ($$ % 400) * 50))
+
+# profile TEMPLATE OUT N: the loopback profile with its ports moved to BASE + 10*N.
+profile() {
+	local d=$((BASE + 10 * $3)) t=$((BASE + 10 * $3 + 5))
+	sed -e "s/= 10500\$/= $d/" -e "s/= 14500\$/= $((d + 1))/" \
+	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "$1" >"$2"
+}
+
+# serve_start NAME ARGS...: serve in the background, its pid in SERVE_PID; waits (5 s at most)
+# for the "listening" line.
+serve_start() {
+	local name=$1 i
+	shift
+	$IK serve "$@" >"$T/$name.log" 2>&1 &
+	SERVE_PID=$!
+	PIDS+=("$SERVE_PID")
+	for i in $(seq 50); do
+		grep -q "listening on" "$T/$name.log" && return 0
+		sleep 0.1
+	done
+	echo "# serve did not start:"; sed 's/^/#   /' "$T/$name.log"
+	return 1
+}
+
+# serve_wait PID: its exit status (10 s at most, then killed and 124).
+serve_wait() {
+	local i
+	for i in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+		sleep 0.1
+	done
+	kill "$1"; wait "$1"
+	return 124
+}
+
+DUT=peers/profiles/loopback-dut.conf
+TESTER=peers/profiles/loopback-tester.conf
+
+# --- main mode + quick mode, serve --once --------------------------------------------------
+profile $DUT "$T/dut1.conf" 1
+profile $TESTER "$T/tester1.conf" 1
+check "serve starts and says where it listens" serve_start serve1 --profile "$T/dut1.conf" \
+	--once --keys "$T/serve1.keys" --pidfile "$T/serve1.pid"
+check "pidfile holds the serve pid" grep -qx "$SERVE_PID" "$T/serve1.pid"
+check "connect brings main + quick mode up (exit 0)" $IK connect --profile "$T/tester1.conf" \
+	--keys "$T/conn1.keys"
+cp "$(last_out)" "$T/conn1.out"
+for m in MM1 MM2 MM3 MM4 MM5 MM6 QM1 QM2 QM3; do
+	check_grep "ladder shows $m" "$m" "$T/conn1.out"
+done
+check_grep "ladder shows the IOS states" 'MM_KEY_EXCH.*HDR\*' "$T/conn1.out"
+check_grep "QM_IDLE after MM6" 'MM6 ----.*QM_IDLE' "$T/conn1.out"
+check_grep "the SAs are deleted at the end" 'INFO.*HDR\*, HASH, D' "$T/conn1.out"
+check_grep "result line names both SAs" \
+	'^established: ISAKMP SA [0-9a-f]{16}/[0-9a-f]{16} \(AES-CBC/256 SHA2-256 MODP-2048, 28800 s\), IPsec SA ESP in 0x[0-9a-f]{8} out 0x[0-9a-f]{8} \(ESP_AES/128 HMAC-SHA, PFS MODP-2048, 3600 s, TUNNEL\)' \
+	"$T/conn1.out"
+serve_wait "$SERVE_PID"
+check "serve --once exits 0 after the first quick mode" test $? -eq 0
+check_grep "serve logs the ISAKMP SA" 'ISAKMP SA established, main mode' "$T/serve1.log"
+check_grep "serve logs the IPsec SA" 'IPsec SA established: ESP in' "$T/serve1.log"
+check "serve removed its pidfile" test ! -e "$T/serve1.pid"
+icky=$(sed -n 's/^established: ISAKMP SA \([0-9a-f]*\)\/.*/\1/p' "$T/conn1.out")
+check "key file is mode 0600" test "$(stat -c %a "$T/conn1.keys")" = 600
+check_grep "key file: ikev1_decryption_table line for our cookie" \
+	"^uat:ikev1_decryption_table:$icky,[0-9a-f]{32,64}\$" "$T/conn1.keys"
+check_grep "key file: esp_sa lines" '^uat:esp_sa:"IPv4","127.0.0.2","127.0.0.1","0x[0-9a-f]{8}","AES-CBC \[RFC3602\]","0x[0-9a-f]{32}","HMAC-SHA-1-96 \[RFC2404\]","0x[0-9a-f]{40}"$' "$T/conn1.keys"
+check "both sides derived the same keys" \
+	cmp <(grep -v '^#' "$T/conn1.keys" | sort) <(grep -v '^#' "$T/serve1.keys" | sort)
+
+# --- one long-running serve: several peers, failures, SIGTERM -------------------------------
+profile $DUT "$T/dut2.conf" 2
+profile $TESTER "$T/tester2.conf" 2
+sed 's/^psk .*/psk = "not-the-secret"/' "$T/tester2.conf" >"$T/wrongpsk.conf"
+check "serve starts (no --once)" serve_start serve2 --profile "$T/dut2.conf"
+SERVE2=$SERVE_PID
+check_fails "wrong pre-shared key: exit 1" 1 $IK connect --profile "$T/wrongpsk.conf" --timeout 5
+check_grep "wrong PSK: stops at MM5 (MM_KEY_EXCH)" '^failed at MM5 \(MM_KEY_EXCH\)' "$(last_out)"
+check_grep "wrong PSK: the hint says pre-shared key" 'pre-shared key' "$(last_out)"
+check "aggressive mode + quick mode" $IK connect --profile "$T/tester2.conf" --aggressive
+check_grep "aggressive ladder AM1..AM3 then QM3" 'AM3 --->.*QM_IDLE' "$(last_out)"
+check_grep "aggressive: QM3 follows" 'QM3' "$(last_out)"
+check "phase 1 only (--no-quick)" $IK connect --profile "$T/tester2.conf" --no-quick --quiet
+check_grep "--no-quick: ISAKMP SA only" '^established: ISAKMP SA [0-9a-f/]+ \([^)]*\)$' "$(last_out)"
+check "serve still answers after a failure" $IK connect --profile "$T/tester2.conf" --quiet
+kill -TERM "$SERVE2"
+serve_wait "$SERVE2"
+check "serve exits 0 on SIGTERM (ASan: no leaks)" test $? -eq 0
+check_grep "serve logged the failure with message and state" \
+	'phase 1 failed at MM4 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
+check_grep "serve counted the SAs" '3 ISAKMP SA\(s\) and 2 IPsec SA\(s\)' "$T/serve2.log"
+
+# --- errors that are not the DUT's fault: exit 2 ---------------------------------------------
+sed 's/^lifetime    = 28800/lifetime    = banana/' "$T/tester1.conf" >"$T/broken.conf"
+line=$(grep -n banana "$T/broken.conf" | cut -d: -f1)
+check_fails "broken profile: exit 2" 2 $IK connect --profile "$T/broken.conf"
+check_grep "broken profile: FILE:LINE: reason" "broken.conf:$line: " "$(last_out)"
+check_fails "no --profile: exit 2" 2 $IK connect
+check_fails "serve, broken profile: exit 2" 2 $IK serve --profile "$T/broken.conf"
+check_fails "unknown option: exit 2" 2 $IK connect --profile "$T/tester1.conf" --frobnicate
+
+# --- nobody listening: exit 1 with the hint ---------------------------------------------------
+profile $TESTER "$T/tester3.conf" 3
+check_fails "nobody listening: exit 1" 1 $IK connect --profile "$T/tester3.conf" --timeout 2
+check_grep "nobody listening: no MM2" '^failed at MM1 \(MM_NO_STATE\): no MM2' "$(last_out)"
+check_grep "nobody listening: hint" 'unreachable' "$(last_out)"
+check_grep "nobody listening: MM1 retransmitted" 'MM1\(re\)' "$(last_out)"
+
+# --- tshark decrypts our capture with our key file (root, tcpdump, tshark) -------------------
+if [[ $(id -u) -eq 0 ]] && command -v tcpdump >/dev/null && command -v tshark >/dev/null; then
+	profile $DUT "$T/dut4.conf" 4
+	profile $TESTER "$T/tester4.conf" 4
+	d=$((BASE + 40))
+	tcpdump -U --immediate-mode -i lo -w "$T/f.pcap" udp port $d >"$T/tcpdump.log" 2>&1 &
+	TD=$!
+	PIDS+=("$TD")
+	for i in $(seq 50); do grep -q "listening on" "$T/tcpdump.log" && break; sleep 0.1; done
+	serve_start serve4 --profile "$T/dut4.conf" --once
+	check "capture: connect" $IK connect --profile "$T/tester4.conf" --keys "$T/f.keys"
+	serve_wait "$SERVE_PID"
+	sleep 0.3
+	kill -INT "$TD"; wait "$TD"
+	args=()
+	while read -r l; do args+=(-o "$l"); done < <(grep -v '^#' "$T/f.keys")
+	ts() { tshark -r "$T/f.pcap" -d udp.port==$d,isakmp "$@" 2>/dev/null; }
+	check "tshark: 11 ISAKMP messages captured" test "$(ts -Y isakmp | wc -l)" -eq 11
+	check "tshark without keys sees no ID payload" test "$(ts -Y isakmp.typepayload==5 | wc -l)" -eq 0
+	check "tshark with our keys: ID in MM5, MM6, QM1, QM2" \
+		test "$(ts "${args[@]}" -Y isakmp.typepayload==5 | wc -l)" -eq 4
+	check "tshark with our keys: HASH in MM5..QM3 and both deletes" \
+		test "$(ts "${args[@]}" -Y isakmp.typepayload==8 | wc -l)" -eq 7
+	check "tshark with our keys: Delete payloads" \
+		test "$(ts "${args[@]}" -Y isakmp.typepayload==12 | wc -l)" -eq 2
+	check "tshark: nothing malformed" test "$(ts "${args[@]}" -Y _ws.malformed | wc -l)" -eq 0
+else
+	echo "ok - tshark decryption check skipped (needs root, tcpdump and tshark) # SKIP"
+fi
+exit $TESTS_FAILED
