@@ -47,7 +47,6 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 {
 	struct serve *s = e->user;
 	char sum[256], where[64];
-	const char *hint;
 
 	switch (ev) {
 	case IK_EV_P1_UP:
@@ -65,11 +64,16 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		if (s->once)
 			e->loop->stop = 1;
 		break;
-	case IK_EV_FAILED:
-		ik_run_where(sa, qm, where, sizeof(where), &hint);
+	case IK_EV_FAILED: {
+		/* The message that broke is the peer's next one (refused, or never sent). */
+		enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
+		int msg = qm ? qm->msg : sa->msg;
+		snprintf(where, sizeof(where), "%s (%s)", ik_msg_name(x, msg + 1),
+			 ik_ios_state(x, msg));
 		snprintf(sum, sizeof(sum), "%s failed at %s", qm ? "quick mode" : "phase 1", where);
 		log_line(sa, "%s: %s", sum, sa->st.why);
 		break;
+	}
 	case IK_EV_DELETE:
 		log_line(sa, "%s%s", sa->st.why, "");
 		break;

@@ -108,7 +108,7 @@ kill -TERM "$SERVE2"
 serve_wait "$SERVE2"
 check "serve exits 0 on SIGTERM (ASan: no leaks)" test $? -eq 0
 check_grep "serve logged the failure with message and state" \
-	'phase 1 failed at MM4 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
+	'phase 1 failed at MM5 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
 check_grep "serve counted the SAs" '3 ISAKMP SA\(s\) and 2 IPsec SA\(s\)' "$T/serve2.log"
 
 # --- errors that are not the DUT's fault: exit 2 ---------------------------------------------
