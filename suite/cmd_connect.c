@@ -137,6 +137,34 @@ static void delete_sas(struct conn *c)
 	ik_send_delete(sa, IK_PROTO_ISAKMP, cookies, 16, 1);
 }
 
+/* RFC 2408 3.14.1: when the DUT said why, its notify is a better hint than the stall table. */
+static const struct {
+	uint16_t notify;
+	const char *hint;
+} notify_hints[] = {
+	{IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+	 "the DUT accepts none of our proposals: compare the profile's proposals (in quick mode also "
+	 "the PFS group and the mode) with its configuration"},
+	{IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
+	 "the DUT does not support an attribute we proposed (often a lifetime or a key length)"},
+	{IK_NOTIFY_INVALID_ID_INFORMATION,
+	 "the DUT refused an identity: check the profile's ids (phase 1) or subnets (quick mode)"},
+	{IK_NOTIFY_INVALID_HASH_INFORMATION,
+	 "the DUT could not verify our HASH: usually a pre-shared key mismatch"},
+	{IK_NOTIFY_AUTHENTICATION_FAILED,
+	 "the DUT could not authenticate us: usually a pre-shared key or identity mismatch"},
+};
+
+static const char *notify_hint(const struct ik_sa *sa)
+{
+	if (strncmp(sa->st.why, "peer sent", 9))
+		return NULL;
+	for (size_t i = 0; i < sizeof(notify_hints) / sizeof(notify_hints[0]); i++)
+		if (notify_hints[i].notify == sa->st.notify)
+			return notify_hints[i].hint;
+	return NULL;
+}
+
 /* The result line (stdout) and, on failure, the hint for the message that never came. */
 static int verdict(struct conn *c, bool timed_out)
 {
@@ -159,6 +187,8 @@ static int verdict(struct conn *c, bool timed_out)
 	struct ik_qm *qm = c->p1_up ? (c->qm_failed ? c->qm_failed : sa->qms) : NULL;
 	ik_run_where(sa, qm, where, sizeof(where), &hint);
 	const char *why = c->failed ? sa->st.why : "";
+	if (c->failed && notify_hint(sa))
+		hint = notify_hint(sa);
 	if (timed_out && !c->failed)
 		printf("failed at %s: no answer within %u s (connect --timeout)\n", where,
 		       c->timeout_s);

@@ -21,9 +21,10 @@ trap cleanup EXIT
 T=$TEST_TMP
 BASE=$((30000 + ($$ % 400) * 50))
 
-# profile TEMPLATE OUT N: the loopback profile with its ports moved to BASE + 10*N.
+# profile TEMPLATE OUT N [TPORT]: the loopback profile with its ports moved to BASE + 10*N (the
+# tester's to TPORT when given).
 profile() {
-	local d=$((BASE + 10 * $3)) t=$((BASE + 10 * $3 + 5))
+	local d=$((BASE + 10 * $3)) t=${4:-$((BASE + 10 * $3 + 5))}
 	sed -e "s/= 10500\$/= $d/" -e "s/= 14500\$/= $((d + 1))/" \
 	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "$1" >"$2"
 }
@@ -104,12 +105,36 @@ check_grep "aggressive: QM3 follows" 'QM3' "$(last_out)"
 check "phase 1 only (--no-quick)" $IK connect --profile "$T/tester2.conf" --no-quick --quiet
 check_grep "--no-quick: ISAKMP SA only" '^established: ISAKMP SA [0-9a-f/]+ \([^)]*\)$' "$(last_out)"
 check "serve still answers after a failure" $IK connect --profile "$T/tester2.conf" --quiet
+sed 's/^proposals   = aes256-sha256-modp2048, aes128-sha1-modp2048/proposals = aes128-md5-modp1536/' \
+	"$T/tester2.conf" >"$T/noprop.conf"
+check_fails "no proposal in common: exit 1" 1 $IK connect --profile "$T/noprop.conf" --quiet
+check_grep "no proposal: the DUT's notify and a hint" \
+	'^failed at MM1 \(MM_NO_STATE\): peer sent an unprotected notify NO-PROPOSAL-CHOSEN' "$(last_out)"
+check_grep "no proposal: hint names the proposals" '^hint: the DUT accepts none of our proposals' \
+	"$(last_out)"
+sed 's/^pfs .*/pfs = none/' "$T/tester2.conf" >"$T/nopfs.conf"
+check_fails "PFS mismatch: quick mode refused, exit 1" 1 $IK connect --profile "$T/nopfs.conf"
+check_grep "PFS mismatch: fails at QM1 with a protected notify" \
+	'^failed at QM1 \(QM_IDLE\): peer sent a protected notify NO-PROPOSAL-CHOSEN' "$(last_out)"
+check_grep "PFS mismatch: phase 1 was up, so the ISAKMP SA is deleted" 'INFO --->.*HDR\*, HASH, D' \
+	"$(last_out)"
+# Many peers at once: four testers on their own ports, started together.
+cpids=()
+for k in 1 2 3 4; do
+	profile $TESTER "$T/peer$k.conf" 2 $((BASE + 100 + 2 * k))
+	$IK connect --profile "$T/peer$k.conf" --quiet >"$T/peer$k.out" 2>&1 &
+	cpids+=($!)
+done
+up=0
+for p in "${cpids[@]}"; do wait "$p" && up=$((up + 1)); done
+check "four peers at once all get their tunnel" test $up -eq 4
 kill -TERM "$SERVE2"
 serve_wait "$SERVE2"
 check "serve exits 0 on SIGTERM (ASan: no leaks)" test $? -eq 0
 check_grep "serve logged the failure with message and state" \
 	'phase 1 failed at MM5 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
-check_grep "serve counted the SAs" '3 ISAKMP SA\(s\) and 2 IPsec SA\(s\)' "$T/serve2.log"
+check_grep "serve counted the SAs" '8 ISAKMP SA\(s\) and 6 IPsec SA\(s\)' "$T/serve2.log"
+check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 6
 
 # --- errors that are not the DUT's fault: exit 2 ---------------------------------------------
 sed 's/^lifetime    = 28800/lifetime    = banana/' "$T/tester1.conf" >"$T/broken.conf"
