@@ -43,6 +43,8 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 {
 	struct conn *c = e->user;
 
+	if (!c->sa)
+		c->sa = sa; /* ik_initiate has not returned yet: MM1 could not be sent */
 	if (sa != c->sa)
 		return;
 	switch (ev) {
@@ -93,13 +95,13 @@ static int parse(struct conn *c, int argc, char **argv)
 			char *end;
 			unsigned long t_s = strtoul(argv[++i], &end, 10);
 			if (*end || !t_s || t_s > 3600 || argv[i][0] == '-') {
-				fprintf(stderr, "connect: --timeout '%s' is not 1..3600 seconds\n",
+				fprintf(stderr, "cmd_connect: --timeout '%s' is not 1..3600 seconds\n",
 					argv[i]);
 				return IK_EXIT_USAGE;
 			}
 			c->timeout_s = (unsigned)t_s;
 		} else {
-			fprintf(stderr, "connect: unknown option or missing value: '%s'\n", o);
+			fprintf(stderr, "cmd_connect: unknown option or missing value: '%s'\n", o);
 			usage(stderr);
 			return IK_EXIT_USAGE;
 		}
@@ -184,6 +186,11 @@ static int verdict(struct conn *c, bool timed_out)
 		printf("\n");
 		return IK_EXIT_OK;
 	}
+	/* Nothing went out (no route, socket error): our side could not run, not the DUT's fault. */
+	if (c->failed && !sa->ladder.n) {
+		printf("could not start: %s\n", sa->st.why);
+		return IK_EXIT_USAGE;
+	}
 	struct ik_qm *qm = c->p1_up ? (c->qm_failed ? c->qm_failed : sa->qms) : NULL;
 	ik_run_where(sa, qm, where, sizeof(where), &hint);
 	const char *why = c->failed ? sa->st.why : "";
@@ -201,7 +208,7 @@ static int verdict(struct conn *c, bool timed_out)
 
 int cmd_connect(int argc, char **argv)
 {
-	struct conn c = {.r = {.verb = "connect"}, .timeout_s = 30};
+	struct conn c = {.r = {.verb = "cmd_connect"}, .timeout_s = 30};
 	int rc = parse(&c, argc, argv);
 
 	if (rc >= 0)
@@ -213,7 +220,7 @@ int cmd_connect(int argc, char **argv)
 	if (c.aggressive)
 		c.r.cfg.aggressive = true;
 	if (c.r.cfg.aggressive && ik_cfg_one_group(&c.r.cfg) && c.verbose)
-		fprintf(stderr, "connect: aggressive mode: only the proposals in the first one's "
+		fprintf(stderr, "cmd_connect: aggressive mode: only the proposals in the first one's "
 				"DH group are offered (RFC 2409 5: KE goes in AM1)\n");
 	fit_retransmissions(&c.r.cfg, c.timeout_s);
 	if (!ik_run_start(&c.r)) {
@@ -227,7 +234,7 @@ int cmd_connect(int argc, char **argv)
 	c.r.eng.auto_quick = !c.no_quick;
 	c.sa = ik_initiate(&c.r.eng);
 	if (!c.sa) {
-		fprintf(stderr, "connect: out of memory\n");
+		fprintf(stderr, "cmd_connect: out of memory\n");
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;
 	}
@@ -241,7 +248,7 @@ int cmd_connect(int argc, char **argv)
 		ik_loop_once(&c.r.loop, 50);
 	}
 	if (c.r.loop.stop && ik_run_signalled) {
-		fprintf(stderr, "connect: interrupted\n");
+		fprintf(stderr, "cmd_connect: interrupted\n");
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;
 	}

@@ -101,7 +101,7 @@ static int parse(struct serve *s, int argc, char **argv)
 		} else if (!strcmp(o, "--pidfile") && i + 1 < argc) {
 			s->pidfile = argv[++i];
 		} else {
-			fprintf(stderr, "serve: unknown option or missing value: '%s'\n", o);
+			fprintf(stderr, "cmd_serve: unknown option or missing value: '%s'\n", o);
 			usage(stderr);
 			return IK_EXIT_USAGE;
 		}
@@ -113,7 +113,7 @@ static bool write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
 	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)) {
-		fprintf(stderr, "serve: --pidfile %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "cmd_serve: --pidfile %s: %s\n", path, strerror(errno));
 		return false;
 	}
 	return true;
@@ -121,7 +121,7 @@ static bool write_pidfile(const char *path)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve s = {.r = {.verb = "serve"}, .quiet = true};
+	struct serve s = {.r = {.verb = "cmd_serve"}, .quiet = true};
 	char a[80];
 	int rc = parse(&s, argc, argv);
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 struct ik_run {
-	const char *verb;    /* "connect" / "serve": prefixes every message */
+	const char *verb;    /* "cmd_connect" / "cmd_serve": prefixes every message */
 	const char *profile; /* --profile FILE */
 	const char *keys;    /* --keys FILE */
 	bool seeded;

@@ -14,6 +14,7 @@ cleanup() {
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
+	[[ -n ${NS:-} ]] && ip netns del "$NS" 2>/dev/null
 	rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT
@@ -136,6 +137,19 @@ check_grep "serve logged the failure with message and state" \
 check_grep "serve counted the SAs" '8 ISAKMP SA\(s\) and 6 IPsec SA\(s\)' "$T/serve2.log"
 check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 6
 
+# --- --seed: both sides seeded, the whole exchange (so every key) is the same twice ----------
+profile $DUT "$T/dut5.conf" 5
+profile $TESTER "$T/tester5.conf" 5
+for run in 1 2; do
+	serve_start seed$run --profile "$T/dut5.conf" --once --seed 7
+	$IK connect --profile "$T/tester5.conf" --seed 9 --keys "$T/seed$run.keys" --quiet \
+		>"$T/seed$run.out" 2>&1
+	serve_wait "$SERVE_PID"
+done
+check "--seed: same cookies, SPIs and keys in two runs" cmp "$T/seed1.keys" "$T/seed2.keys"
+check "--seed: the key file is not empty" grep -q '^uat:esp_sa:' "$T/seed1.keys"
+check "--seed: a different seed gives other keys" sh -c "! cmp -s '$T/seed1.keys' '$T/conn1.keys'"
+
 # --- errors that are not the DUT's fault: exit 2 ---------------------------------------------
 sed 's/^lifetime    = 28800/lifetime    = banana/' "$T/tester1.conf" >"$T/broken.conf"
 line=$(grep -n banana "$T/broken.conf" | cut -d: -f1)
@@ -180,5 +194,21 @@ if [[ $(id -u) -eq 0 ]] && command -v tcpdump >/dev/null && command -v tshark >/
 	check "tshark: nothing malformed" test "$(ts "${args[@]}" -Y _ws.malformed | wc -l)" -eq 0
 else
 	echo "ok - tshark decryption check skipped (needs root, tcpdump and tshark) # SKIP"
+fi
+
+# --- a local network error is exit 2, not the DUT's fault (root: a namespace of our own) -----
+if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "cli-connect-$$" 2>/dev/null; then
+	NS=cli-connect-$$
+	ip -n "$NS" link set lo up
+	# In an empty namespace 10.9.9.9 has no route: sendto() fails, nothing leaves.
+	sed -e 's/^address     = 127.0.0.1/address     = 10.9.9.9/' \
+	    -e 's/^address     = 127.0.0.2/address     = 0.0.0.0/' "$T/tester3.conf" >"$T/noroute.conf"
+	check_fails "no route to the DUT: exit 2" 2 ip netns exec "$NS" $IK connect \
+		--profile "$T/noroute.conf" --timeout 2
+	check_grep "no route: says it could not start" '^could not start: .*unreachable' "$(last_out)"
+	ip netns del "$NS"
+	NS=
+else
+	echo "ok - no-route check skipped (needs root and ip netns) # SKIP"
 fi
 exit $TESTS_FAILED
