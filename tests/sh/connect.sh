@@ -119,6 +119,11 @@ check_grep "PFS mismatch: fails at QM1 with a protected notify" \
 	'^failed at QM1 \(QM_IDLE\): peer sent a protected notify NO-PROPOSAL-CHOSEN' "$(last_out)"
 check_grep "PFS mismatch: phase 1 was up, so the ISAKMP SA is deleted" 'INFO --->.*HDR\*, HASH, D' \
 	"$(last_out)"
+sed 's/^id          = @dut.loopback.test/id = @someone.else.test/' "$T/tester2.conf" >"$T/otherid.conf"
+check_fails "DUT identity not the configured one: exit 1" 1 $IK connect --profile "$T/otherid.conf"
+check_grep "identity mismatch: named after MM6 arrived" \
+	'^failed at MM5 \(MM_KEY_EXCH\): peer identity ID_FQDN.*is not the one configured' "$(last_out)"
+check_grep "identity mismatch: MM6 was received" '<--- MM6 ----' "$(last_out)"
 # Many peers at once: four testers on their own ports, started together.
 cpids=()
 for k in 1 2 3 4; do
@@ -134,7 +139,7 @@ serve_wait "$SERVE2"
 check "serve exits 0 on SIGTERM (ASan: no leaks)" test $? -eq 0
 check_grep "serve logged the failure with message and state" \
 	'phase 1 failed at MM5 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
-check_grep "serve counted the SAs" '8 ISAKMP SA\(s\) and 6 IPsec SA\(s\)' "$T/serve2.log"
+check_grep "serve counted the SAs" '9 ISAKMP SA\(s\) and 6 IPsec SA\(s\)' "$T/serve2.log"
 check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 6
 
 # --- --seed: both sides seeded, the whole exchange (so every key) is the same twice ----------
@@ -156,6 +161,11 @@ line=$(grep -n banana "$T/broken.conf" | cut -d: -f1)
 check_fails "broken profile: exit 2" 2 $IK connect --profile "$T/broken.conf"
 check_grep "broken profile: FILE:LINE: reason" "broken.conf:$line: " "$(last_out)"
 check_fails "no --profile: exit 2" 2 $IK connect
+check "connect --help" $IK connect --help
+check_grep "connect --help names the exit statuses" '0 established, 1 not established' "$(last_out)"
+check "serve --help" $IK serve --help
+check_fails "serve: no --profile: exit 2" 2 $IK serve
+check_fails "serve: bad --seed: exit 2" 2 $IK serve --profile "$T/dut1.conf" --seed x1
 check_fails "serve, broken profile: exit 2" 2 $IK serve --profile "$T/broken.conf"
 check_fails "unknown option: exit 2" 2 $IK connect --profile "$T/tester1.conf" --frobnicate
 
