@@ -124,6 +124,11 @@ check_fails "DUT identity not the configured one: exit 1" 1 $IK connect --profil
 check_grep "identity mismatch: named after MM6 arrived" \
 	'^failed at MM5 \(MM_KEY_EXCH\): peer identity ID_FQDN.*is not the one configured' "$(last_out)"
 check_grep "identity mismatch: MM6 was received" '<--- MM6 ----' "$(last_out)"
+sed 's/^proposals   = aes128-sha1, aes256gcm16/proposals = aes256gcm16/' "$T/tester2.conf" >"$T/gcm.conf"
+check "AES-GCM quick mode" $IK connect --profile "$T/gcm.conf" --quiet --keys "$T/gcm.keys"
+check_grep "AES-GCM: named in the result" 'ESP_AES-GCM_16/256, PFS' "$(last_out)"
+check_grep "AES-GCM: key file has key+salt (36 octets) and no integrity" \
+	'"AES-GCM with 16 octet ICV \[RFC4106\]","0x[0-9a-f]{72}","NULL","0x"$' "$T/gcm.keys"
 # Many peers at once: four testers on their own ports, started together.
 cpids=()
 for k in 1 2 3 4; do
@@ -139,8 +144,8 @@ serve_wait "$SERVE2"
 check "serve exits 0 on SIGTERM (ASan: no leaks)" test $? -eq 0
 check_grep "serve logged the failure with message and state" \
 	'phase 1 failed at MM5 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
-check_grep "serve counted the SAs" '9 ISAKMP SA\(s\) and 6 IPsec SA\(s\)' "$T/serve2.log"
-check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 6
+check_grep "serve counted the SAs" '10 ISAKMP SA\(s\) and 7 IPsec SA\(s\)' "$T/serve2.log"
+check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 7
 
 # --- --seed: both sides seeded, the whole exchange (so every key) is the same twice ----------
 profile $DUT "$T/dut5.conf" 5
