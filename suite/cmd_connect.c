@@ -248,7 +248,13 @@ int cmd_connect(int argc, char **argv)
 		ik_loop_once(&c.r.loop, 50);
 	}
 	if (c.r.loop.stop && ik_run_signalled) {
-		fprintf(stderr, "cmd_connect: interrupted\n");
+		/* Show how far it got; an interrupted run says nothing about the DUT. */
+		char where[64];
+		const char *hint;
+		if (!c.quiet)
+			ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
+		ik_run_where(c.sa, c.p1_up ? c.sa->qms : NULL, where, sizeof(where), &hint);
+		printf("interrupted at %s\n", where);
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;
 	}

@@ -30,7 +30,7 @@ profile() {
 	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "$1" >"$2"
 }
 
-# serve_start NAME ARGS...: serve in the background, its pid in SERVE_PID; waits (5 s at most)
+# serve_start NAME ARGS...: serve in the background, its pid in SERVE_PID; waits (10 s at most)
 # for the "listening" line.
 serve_start() {
 	local name=$1 i
@@ -38,7 +38,7 @@ serve_start() {
 	$IK serve "$@" >"$T/$name.log" 2>&1 &
 	SERVE_PID=$!
 	PIDS+=("$SERVE_PID")
-	for i in $(seq 50); do
+	for i in $(seq 100); do
 		grep -q "listening on" "$T/$name.log" && return 0
 		sleep 0.1
 	done
@@ -180,6 +180,13 @@ check_fails "nobody listening: exit 1" 1 $IK connect --profile "$T/tester3.conf"
 check_grep "nobody listening: no MM2" '^failed at MM1 \(MM_NO_STATE\): no MM2' "$(last_out)"
 check_grep "nobody listening: hint" 'unreachable' "$(last_out)"
 check_grep "nobody listening: MM1 retransmitted" 'MM1\(re\)' "$(last_out)"
+$IK connect --profile "$T/tester3.conf" >"$T/int.out" 2>&1 &
+cp=$!
+sleep 1
+kill -INT $cp
+wait $cp
+check "SIGINT during connect: exit 2" test $? -eq 2
+check_grep "SIGINT: says where it was" '^interrupted at MM1 \(MM_NO_STATE\)' "$T/int.out"
 
 # --- tshark decrypts our capture with our key file (root, tcpdump, tshark) -------------------
 if [[ $(id -u) -eq 0 ]] && command -v tcpdump >/dev/null && command -v tshark >/dev/null; then
