@@ -3,9 +3,11 @@
 #include "consts.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -154,4 +156,69 @@ void ik_keyfile_close(struct ik_keyfile *k)
 	if (k->f)
 		fclose(k->f);
 	k->f = NULL;
+}
+
+/* Hex digits (optionally in double quotes) into out; the number of octets, -1 when not hex. */
+static int unhex_field(const char *p, size_t n, uint8_t *out, size_t cap)
+{
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"')
+		p++, n -= 2;
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		if (!isxdigit((unsigned char)p[i]) || !isxdigit((unsigned char)p[i + 1]))
+			return -1;
+		char b[3] = {p[i], p[i + 1], 0};
+		out[i / 2] = (uint8_t)strtoul(b, NULL, 16);
+	}
+	return (int)(n / 2);
+}
+
+static bool read_p1_line(const char *l, struct ik_keyfile_p1 *r)
+{
+	static const char prefix[] = "uat:ikev1_decryption_table:";
+	if (!strncmp(l, prefix, sizeof(prefix) - 1))
+		l += sizeof(prefix) - 1;
+	const char *comma = strchr(l, ',');
+	if (!comma)
+		return false;
+	size_t end = strcspn(comma + 1, "\r\n");
+	int kl = unhex_field(comma + 1, end, r->key, sizeof(r->key));
+	if (unhex_field(l, (size_t)(comma - l), r->icookie, 8) != 8 || kl <= 0)
+		return false;
+	r->key_len = (size_t)kl;
+	return true;
+}
+
+int ik_keyfile_read_p1(const char *path, struct ik_keyfile_p1 *out, size_t max,
+		       struct ik_status *st)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	unsigned lineno = 0;
+	size_t n = 0;
+
+	if (!f)
+		return ik_fail(st, 0, "%s: %s", path, strerror(errno)), -1;
+	while (fgets(line, sizeof(line), f)) {
+		struct ik_keyfile_p1 r;
+		lineno++;
+		const char *l = line + strspn(line, " \t");
+		if (*l == '#' || *l == '\n' || *l == '\r' || !*l || !strncmp(l, "uat:esp_sa:", 11))
+			continue;
+		if (!read_p1_line(l, &r)) {
+			fclose(f);
+			OPENSSL_cleanse(line, sizeof(line));
+			return ik_fail(st, 0,
+				       "%s:%u: not an ikev1_decryption_table record "
+				       "(16 hex digits of initiator cookie, a comma, the key in hex)",
+				       path, lineno), -1;
+		}
+		if (n < max)
+			out[n++] = r;
+		OPENSSL_cleanse(&r, sizeof(r));
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	fclose(f);
+	return (int)n;
 }

@@ -32,6 +32,22 @@ bool ik_keyfile_isakmp(struct ik_keyfile *k, const struct ik_sa *sa);
 bool ik_keyfile_esp(struct ik_keyfile *k, const struct ik_sa *sa, const struct ik_qm *qm);
 void ik_keyfile_close(struct ik_keyfile *k);
 
+/* One ISAKMP record read back (`decode --keys`): the initiator cookie and phase 1 cipher key. */
+struct ik_keyfile_p1 {
+	uint8_t icookie[8];
+	uint8_t key[IK_MAX_KEY];
+	size_t key_len;
+};
+
+/*
+ * Read the ISAKMP records of a key file: our "uat:ikev1_decryption_table:" lines, or the lines of
+ * Wireshark's own ikev1_decryption_table file (quoted or not). Comments, blank lines and esp_sa
+ * records are skipped. Returns how many were stored (at most max), -1 with "FILE:LINE: reason"
+ * on a malformed record or an unreadable file.
+ */
+int ik_keyfile_read_p1(const char *path, struct ik_keyfile_p1 *out, size_t max,
+		       struct ik_status *st);
+
 /* Wireshark's esp_sa names for an ESP transform id / IPsec authentication algorithm; NULL when
  * Wireshark has none. */
 const char *ik_keyfile_esp_cipher(uint8_t esp_id);
