@@ -173,6 +173,12 @@ check_fails "serve: no --profile: exit 2" 2 $IK serve
 check_fails "serve: bad --seed: exit 2" 2 $IK serve --profile "$T/dut1.conf" --seed x1
 check_fails "serve, broken profile: exit 2" 2 $IK serve --profile "$T/broken.conf"
 check_fails "unknown option: exit 2" 2 $IK connect --profile "$T/tester1.conf" --frobnicate
+check_fails "key file not writable: exit 2" 2 $IK connect --profile "$T/tester1.conf" \
+	--keys "$T/no/such/dir/k"
+check_grep "key file not writable: named" 'no/such/dir/k: No such file' "$(last_out)"
+sed 's/^address     = 127.0.0.1/address     = 10.9.9.9/' "$T/dut1.conf" >"$T/notlocal.conf"
+check_fails "serve on an address we do not have: exit 2" 2 $IK serve --profile "$T/notlocal.conf"
+check_grep "serve: cannot listen, says where" 'cannot listen on 10.9.9.9:' "$(last_out)"
 
 # --- nobody listening: exit 1 with the hint ---------------------------------------------------
 profile $TESTER "$T/tester3.conf" 3
