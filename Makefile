@@ -109,3 +109,10 @@ clean:
 	rm -rf build out
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# lab: libreswan XFRM shim (LD_PRELOAD for pluto where the kernel has no ESP; peers/libreswan)
+XFRMSHIM := build/peers/libreswan/xfrmshim.so
+$(XFRMSHIM): peers/libreswan/xfrmshim.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -O2 -g -shared -fPIC $< -ldl -o $@
+all: $(XFRMSHIM)

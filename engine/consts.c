@@ -1,6 +1,7 @@
 /* Constant names: lookups over the rows of consts.def (a few hundred; a linear scan is fine). */
 #include "consts.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 static const struct ik_const rows[] = {
 #define IK_TABLE(t, title)
 #define IK_C(t, id, v, nm, rf) {IK_T_##t, (v), (v), false, nm, rf},
-#define IK_R(t, l, h, nm, rf) {IK_T_##t, (l), (h), true, nm, rf},
+#define IK_R(t, l, h, nm, rf)  {IK_T_##t, (l), (h), true, nm, rf},
 #define IK_A(ct, c, vt)
 #include "consts.def"
 #undef IK_TABLE
@@ -19,7 +20,7 @@ static const struct ik_const rows[] = {
 };
 
 static const char *const titles[IK_T_COUNT] = {
-	[IK_T_NONE] = "number",
+    [IK_T_NONE] = "number",
 #define IK_TABLE(t, title) [IK_T_##t] = title,
 #define IK_C(t, id, v, nm, rf)
 #define IK_R(t, l, h, nm, rf)
@@ -93,15 +94,17 @@ const char *ik_fmt(char buf[IK_NAME_MAX], enum ik_table t, uint32_t v)
 	return buf;
 }
 
+/* Names as users type them: case-insensitive, with '-' and '_' interchangeable. */
+static int fold(char c)
+{
+	return c == '-' ? '_' : tolower((unsigned char)c);
+}
+
 static bool name_eq(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
-		char x = (*a == '-') ? '_' : *a, y = (*b == '-') ? '_' : *b;
-		if (x != y && (x | 0x20) != (y | 0x20))
+	for (; *a && *b; a++, b++)
+		if (fold(*a) != fold(*b))
 			return false;
-		if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
-			return false;
-	}
 	return !*a && !*b;
 }
 

@@ -14,6 +14,9 @@ PKGS=(
 	# reference peers (Libreswan is unpacked privately by peers/libreswan: it conflicts)
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 	libnss3-tools
+	# the libraries of the unpacked Libreswan 4.10 (apt-cache depends libreswan)
+	libaudit1 libcap-ng0 libcrypt1 libcurl3-nss libevent-core-2.1-7 libevent-pthreads-2.1-7
+	libldap-2.5-0 libldns3 libnspr4 libnss3 libpam0g libselinux1 libsystemd0 libunbound8
 )
 
 missing=()
