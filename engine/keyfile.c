@@ -3,11 +3,9 @@
 #include "consts.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,11 +71,11 @@ bool ik_keyfile_open(struct ik_keyfile *k, const char *path, struct ik_status *s
 			close(fd);
 		return ik_fail(st, 0, "ik_keyfile_open: %s: %s", path, strerror(err));
 	}
-	fprintf(k->f, "# ikecheck key file (secrets: keep it private). Each line below is one tshark\n"
-		      "# preference: tshark -r CAPTURE -o \"<line>\" ... decrypts IKEv1 and ESP.\n"
-		      "# uat:ikev1_decryption_table:<initiator cookie>,<phase 1 cipher key> (hex, unquoted)\n"
-		      "# uat:esp_sa:\"protocol\",\"src\",\"dst\",\"SPI\",\"cipher\",\"key\","
-		      "\"integrity\",\"key\"\n");
+	fprintf(k->f, "# ikecheck key file (secrets: keep it private): Wireshark UAT records.\n"
+		      "# ikev1_decryption_table: <initiator cookie>,<phase 1 cipher key> (hex)\n"
+		      "# esp_sa: \"protocol\",\"src\",\"dst\",\"SPI\",\"cipher\",\"key\","
+		      "\"integrity\",\"key\"\n"
+		      "# ikecheck decode --keys reads this file; for tshark see docs/connect-serve.md.\n");
 	fflush(k->f);
 	return true;
 }
@@ -100,7 +98,7 @@ bool ik_keyfile_isakmp(struct ik_keyfile *k, const struct ik_sa *sa)
 		return false;
 	hex(cky, sa->icookie, 8);
 	hex(key, sa->k.p1.enc_key, sa->k.p1.c->key_len);
-	fprintf(k->f, "uat:ikev1_decryption_table:%s,%s\n", cky, key);
+	fprintf(k->f, "%s,%s\n", cky, key);
 	OPENSSL_cleanse(key, sizeof(key));
 	k->isakmp++;
 	return fflush(k->f) == 0;
@@ -130,7 +128,7 @@ static bool esp_line(struct ik_keyfile *k, const struct sockaddr_storage *src,
 	size_t elen = qm->k.keymat_len - ilen;
 	hex(ekey, keymat, elen);
 	hex(ikey, keymat + elen, ilen);
-	fprintf(k->f, "uat:esp_sa:\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"0x%s\"\n",
+	fprintf(k->f, "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"0x%s\"\n",
 		src->ss_family == AF_INET ? "IPv4" : "IPv6", addr_text(src, s, sizeof(s)),
 		addr_text(dst, d, sizeof(d)), spi, cipher, ekey, integ, ikey);
 	OPENSSL_cleanse(ekey, sizeof(ekey));
@@ -158,67 +156,3 @@ void ik_keyfile_close(struct ik_keyfile *k)
 	k->f = NULL;
 }
 
-/* Hex digits (optionally in double quotes) into out; the number of octets, -1 when not hex. */
-static int unhex_field(const char *p, size_t n, uint8_t *out, size_t cap)
-{
-	if (n >= 2 && p[0] == '"' && p[n - 1] == '"')
-		p++, n -= 2;
-	if (n % 2 || n / 2 > cap)
-		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		if (!isxdigit((unsigned char)p[i]) || !isxdigit((unsigned char)p[i + 1]))
-			return -1;
-		char b[3] = {p[i], p[i + 1], 0};
-		out[i / 2] = (uint8_t)strtoul(b, NULL, 16);
-	}
-	return (int)(n / 2);
-}
-
-static bool read_p1_line(const char *l, struct ik_keyfile_p1 *r)
-{
-	static const char prefix[] = "uat:ikev1_decryption_table:";
-	if (!strncmp(l, prefix, sizeof(prefix) - 1))
-		l += sizeof(prefix) - 1;
-	const char *comma = strchr(l, ',');
-	if (!comma)
-		return false;
-	size_t end = strcspn(comma + 1, "\r\n");
-	int kl = unhex_field(comma + 1, end, r->key, sizeof(r->key));
-	if (unhex_field(l, (size_t)(comma - l), r->icookie, 8) != 8 || kl <= 0)
-		return false;
-	r->key_len = (size_t)kl;
-	return true;
-}
-
-int ik_keyfile_read_p1(const char *path, struct ik_keyfile_p1 *out, size_t max,
-		       struct ik_status *st)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	unsigned lineno = 0;
-	size_t n = 0;
-
-	if (!f)
-		return ik_fail(st, 0, "%s: %s", path, strerror(errno)), -1;
-	while (fgets(line, sizeof(line), f)) {
-		struct ik_keyfile_p1 r;
-		lineno++;
-		const char *l = line + strspn(line, " \t");
-		if (*l == '#' || *l == '\n' || *l == '\r' || !*l || !strncmp(l, "uat:esp_sa:", 11))
-			continue;
-		if (!read_p1_line(l, &r)) {
-			fclose(f);
-			OPENSSL_cleanse(line, sizeof(line));
-			return ik_fail(st, 0,
-				       "%s:%u: not an ikev1_decryption_table record "
-				       "(16 hex digits of initiator cookie, a comma, the key in hex)",
-				       path, lineno), -1;
-		}
-		if (n < max)
-			out[n++] = r;
-		OPENSSL_cleanse(&r, sizeof(r));
-	}
-	OPENSSL_cleanse(line, sizeof(line));
-	fclose(f);
-	return (int)n;
-}

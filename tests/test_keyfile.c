@@ -2,6 +2,7 @@
 #include "consts.h"
 #include "cunit.h"
 #include "keyfile.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +81,10 @@ static void test_records(void)
 	CU_ASSERT_EQUAL(sb.st_mode & 0777, 0600);
 	/* Written as they come: readable before the file is closed. */
 	const char *t = slurp(path);
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\nuat:ikev1_decryption_table:0123456789abcdef,"
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\n0123456789abcdef,"
 					  "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		t, "\nuat:esp_sa:\"IPv4\",\"192.0.2.2\",\"192.0.2.1\",\"0x11223344\",\"AES-CBC [RFC3602]\","
+		t, "\n\"IPv4\",\"192.0.2.2\",\"192.0.2.1\",\"0x11223344\",\"AES-CBC [RFC3602]\","
 		   "\"0x000102030405060708090a0b0c0d0e0f\",\"HMAC-SHA-1-96 [RFC2404]\","
 		   "\"0x101112131415161718191a1b1c1d1e1f20212223\"\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\"192.0.2.1\",\"192.0.2.2\",\"0xcafe0001\",\"AES-CBC [RFC3602]\","
@@ -92,11 +93,14 @@ static void test_records(void)
 	CU_ASSERT_EQUAL(k.esp, 2);
 	ik_keyfile_close(&k);
 
-	struct ik_keyfile_p1 r[4];
-	CU_ASSERT_EQUAL_FATAL(ik_keyfile_read_p1(path, r, 4, &st), 1);
-	CU_ASSERT_EQUAL(memcmp(r[0].icookie, f->sa.icookie, 8), 0);
-	CU_ASSERT_EQUAL(r[0].key_len, 16);
-	CU_ASSERT_EQUAL(memcmp(r[0].key, f->sa.k.p1.enc_key, 16), 0);
+	/* decode --keys (engine/trace.c) reads the same file: the ISAKMP record, esp_sa skipped. */
+	struct ik_trace tr = {0};
+	CU_ASSERT_TRUE_FATAL(ik_trace_load_keys(&tr, path, &st));
+	CU_ASSERT_EQUAL_FATAL(tr.nkeys, 1);
+	CU_ASSERT_EQUAL(memcmp(tr.keys[0].icookie, f->sa.icookie, 8), 0);
+	CU_ASSERT_EQUAL(tr.keys[0].len, 16);
+	CU_ASSERT_EQUAL(memcmp(tr.keys[0].key, f->sa.k.p1.enc_key, 16), 0);
+	ik_trace_free(&tr);
 	unlink(path);
 	free(f);
 }
@@ -121,47 +125,9 @@ static void test_gcm(void)
 	CU_ASSERT_TRUE_FATAL(ik_keyfile_open(&k, path, &st));
 	CU_ASSERT_FALSE(ik_keyfile_esp(&k, &f->sa, &f->qm));
 	ik_keyfile_close(&k);
-	CU_ASSERT_PTR_NULL(strstr(slurp(path), "\nuat:esp_sa"));
+	CU_ASSERT_PTR_NULL(strstr(slurp(path), "\n\"IPv4\""));
 	unlink(path);
 	free(f);
-}
-
-/* Wireshark's own ikev1_decryption_table file (quoted fields) reads too; bad lines are named. */
-static void test_read(void)
-{
-	static const struct {
-		const char *text;
-		int n;
-		const char *why;
-	} rows[] = {
-		{"# comment\n\n\"0011223344556677\",\"000102030405060708090a0b0c0d0e0f\"\n", 1, NULL},
-		{"uat:ikev1_decryption_table:0011223344556677,0001\nuat:esp_sa:\"IPv4\",\"x\"\n"
-		 "8899aabbccddeeff,00010203\n",
-		 2, NULL},
-		{"0011223344556677,00\n00112233,0001\n", -1, ":2: not an ikev1_decryption_table"},
-		{"0011223344556677,zz\n", -1, ":1: "},
-		{"0011223344556677\n", -1, ":1: "},
-	};
-	struct ik_status st;
-
-	tmpname();
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct ik_keyfile_p1 r[4];
-		FILE *f = fopen(path, "w");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-		fputs(rows[i].text, f);
-		fclose(f);
-		ik_status_clear(&st);
-		int n = ik_keyfile_read_p1(path, r, 4, &st);
-		CU_ASSERT_EQUAL(n, rows[i].n);
-		if (rows[i].why)
-			CU_ASSERT_PTR_NOT_NULL(strstr(st.why, rows[i].why));
-		if (n > 0)
-			CU_ASSERT_EQUAL(memcmp(r[0].icookie, "\x00\x11\x22\x33\x44\x55\x66\x77", 8), 0);
-	}
-	unlink(path);
-	CU_ASSERT_EQUAL(ik_keyfile_read_p1(path, NULL, 0, &st), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, path));
 }
 
 static void test_names(void)
@@ -176,9 +142,8 @@ static void test_names(void)
 }
 
 static const struct ik_test tests[] = {
-	{"ISAKMP and esp_sa records, mode 0600, read back", test_records},
+	{"ISAKMP and esp_sa records, mode 0600, read by decode --keys", test_records},
 	{"AES-GCM key with salt, no integrity key (RFC 4106)", test_gcm},
-	{"reading key files: ours, Wireshark's, malformed lines", test_read},
 	{"Wireshark algorithm names", test_names},
 };
 

@@ -1,7 +1,8 @@
 # ikecheck serve and ikecheck connect against each other on loopback (issue 4, items 6 and 7):
 # main, aggressive and quick mode, a wrong pre-shared key, a broken profile, nobody listening,
-# SIGTERM and --once shutdowns, the key file, and (as root with tcpdump and tshark) tshark
-# decrypting our capture with our keys: the independent check of wire format and keys.
+# SIGTERM and --once shutdowns, the key file, and (as root, in a namespace of our own, with
+# tcpdump and tshark) tshark and `decode --keys` decrypting our capture with our key file: the
+# independent check of wire format and keys.
 #
 #   127.0.0.2:T (tester, connect) <---- UDP ----> 127.0.0.1:D (DUT, serve)
 #
@@ -9,6 +10,7 @@
 . tests/lib.sh
 
 PIDS=()
+IN_NS=() # a command prefix: run serve inside our namespace
 cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
@@ -35,7 +37,7 @@ profile() {
 serve_start() {
 	local name=$1 i
 	shift
-	$IK serve "$@" >"$T/$name.log" 2>&1 &
+	"${IN_NS[@]}" $IK serve "$@" >"$T/$name.log" 2>&1 &
 	SERVE_PID=$!
 	PIDS+=("$SERVE_PID")
 	for i in $(seq 100); do
@@ -86,8 +88,8 @@ check "serve removed its pidfile" test ! -e "$T/serve1.pid"
 icky=$(sed -n 's/^established: ISAKMP SA \([0-9a-f]*\)\/.*/\1/p' "$T/conn1.out")
 check "key file is mode 0600" test "$(stat -c %a "$T/conn1.keys")" = 600
 check_grep "key file: ikev1_decryption_table line for our cookie" \
-	"^uat:ikev1_decryption_table:$icky,[0-9a-f]{32,64}\$" "$T/conn1.keys"
-check_grep "key file: esp_sa lines" '^uat:esp_sa:"IPv4","127.0.0.2","127.0.0.1","0x[0-9a-f]{8}","AES-CBC \[RFC3602\]","0x[0-9a-f]{32}","HMAC-SHA-1-96 \[RFC2404\]","0x[0-9a-f]{40}"$' "$T/conn1.keys"
+	"^$icky,[0-9a-f]{32,64}\$" "$T/conn1.keys"
+check_grep "key file: esp_sa lines" '^"IPv4","127.0.0.2","127.0.0.1","0x[0-9a-f]{8}","AES-CBC \[RFC3602\]","0x[0-9a-f]{32}","HMAC-SHA-1-96 \[RFC2404\]","0x[0-9a-f]{40}"$' "$T/conn1.keys"
 check "both sides derived the same keys" \
 	cmp <(grep -v '^#' "$T/conn1.keys" | sort) <(grep -v '^#' "$T/serve1.keys" | sort)
 
@@ -157,7 +159,7 @@ for run in 1 2; do
 	serve_wait "$SERVE_PID"
 done
 check "--seed: same cookies, SPIs and keys in two runs" cmp "$T/seed1.keys" "$T/seed2.keys"
-check "--seed: the key file is not empty" grep -q '^uat:esp_sa:' "$T/seed1.keys"
+check "--seed: the key file is not empty" grep -q '^"IPv4"' "$T/seed1.keys"
 check "--seed: a different seed gives other keys" sh -c "! cmp -s '$T/seed1.keys' '$T/conn1.keys'"
 
 # --- errors that are not the DUT's fault: exit 2 ---------------------------------------------
@@ -194,49 +196,70 @@ wait $cp
 check "SIGINT during connect: exit 2" test $? -eq 2
 check_grep "SIGINT: says where it was" '^interrupted at MM1 \(MM_NO_STATE\)' "$T/int.out"
 
-# --- tshark decrypts our capture with our key file (root, tcpdump, tshark) -------------------
-if [[ $(id -u) -eq 0 ]] && command -v tcpdump >/dev/null && command -v tshark >/dev/null; then
-	profile $DUT "$T/dut4.conf" 4
-	profile $TESTER "$T/tester4.conf" 4
-	d=$((BASE + 40))
-	tcpdump -U --immediate-mode -i lo -w "$T/f.pcap" udp port $d >"$T/tcpdump.log" 2>&1 &
-	TD=$!
-	PIDS+=("$TD")
-	for i in $(seq 50); do grep -q "listening on" "$T/tcpdump.log" && break; sleep 0.1; done
-	serve_start serve4 --profile "$T/dut4.conf" --once
-	check "capture: connect" $IK connect --profile "$T/tester4.conf" --keys "$T/f.keys"
-	serve_wait "$SERVE_PID"
-	sleep 0.3
-	kill -INT "$TD"; wait "$TD"
-	args=()
-	while read -r l; do args+=(-o "$l"); done < <(grep -v '^#' "$T/f.keys")
-	ts() { tshark -r "$T/f.pcap" -d udp.port==$d,isakmp "$@" 2>/dev/null; }
-	check "tshark: 11 ISAKMP messages captured" test "$(ts -Y isakmp | wc -l)" -eq 11
-	check "tshark without keys sees no ID payload" test "$(ts -Y isakmp.typepayload==5 | wc -l)" -eq 0
-	check "tshark with our keys: ID in MM5, MM6, QM1, QM2" \
-		test "$(ts "${args[@]}" -Y isakmp.typepayload==5 | wc -l)" -eq 4
-	check "tshark with our keys: HASH in MM5..QM3 and both deletes" \
-		test "$(ts "${args[@]}" -Y isakmp.typepayload==8 | wc -l)" -eq 7
-	check "tshark with our keys: Delete payloads" \
-		test "$(ts "${args[@]}" -Y isakmp.typepayload==12 | wc -l)" -eq 2
-	check "tshark: nothing malformed" test "$(ts "${args[@]}" -Y _ws.malformed | wc -l)" -eq 0
-else
-	echo "ok - tshark decryption check skipped (needs root, tcpdump and tshark) # SKIP"
-fi
-
-# --- a local network error is exit 2, not the DUT's fault (root: a namespace of our own) -----
+# --- in a namespace of our own (root): real ports 500/4500, a capture that tshark and
+# `decode --keys` decrypt with our key file, and a local network error --------------------------
 if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "cli-connect-$$" 2>/dev/null; then
 	NS=cli-connect-$$
 	ip -n "$NS" link set lo up
-	# In an empty namespace 10.9.9.9 has no route: sendto() fails, nothing leaves.
+	IN_NS=(ip netns exec "$NS")
+	for f in dut tester; do
+		src=$DUT
+		[[ $f == tester ]] && src=$TESTER
+		sed -e 's/= 10500$/= 500/' -e 's/= 14500$/= 4500/' -e 's/= 20500$/= 500/' \
+		    -e 's/= 24500$/= 4500/' "$src" >"$T/ns-$f.conf"
+	done
+	if command -v tcpdump >/dev/null && command -v tshark >/dev/null; then
+		"${IN_NS[@]}" tcpdump -U --immediate-mode -i lo -w "$T/f.pcap" udp port 500 \
+			>"$T/tcpdump.log" 2>&1 &
+		TD=$!
+		PIDS+=("$TD")
+		for i in $(seq 50); do grep -q "listening on" "$T/tcpdump.log" && break; sleep 0.1; done
+		serve_start serve4 --profile "$T/ns-dut.conf" --once
+		check "capture: connect on port 500" "${IN_NS[@]}" $IK connect \
+			--profile "$T/ns-tester.conf" --keys "$T/f.keys"
+		serve_wait "$SERVE_PID"
+		sleep 0.3
+		kill -INT "$TD"
+		wait "$TD"
+		args=()
+		while read -r l; do
+			case $l in
+			'#'* | '') ;;
+			'"IPv'*) args+=(-o "uat:esp_sa:$l") ;;
+			*) args+=(-o "uat:ikev1_decryption_table:$l") ;;
+			esac
+		done <"$T/f.keys"
+		ts() { tshark -r "$T/f.pcap" "$@" 2>/dev/null; }
+		check "tshark: 11 ISAKMP messages captured" test "$(ts -Y isakmp | wc -l)" -eq 11
+		check "tshark without keys sees no ID payload" \
+			test "$(ts -Y isakmp.typepayload==5 | wc -l)" -eq 0
+		check "tshark with our keys: ID in MM5, MM6, QM1, QM2" \
+			test "$(ts "${args[@]}" -Y isakmp.typepayload==5 | wc -l)" -eq 4
+		check "tshark with our keys: HASH in MM5..QM3 and both deletes" \
+			test "$(ts "${args[@]}" -Y isakmp.typepayload==8 | wc -l)" -eq 7
+		check "tshark with our keys: Delete payloads" \
+			test "$(ts "${args[@]}" -Y isakmp.typepayload==12 | wc -l)" -eq 2
+		check "tshark: nothing malformed" \
+			test "$(ts "${args[@]}" -Y _ws.malformed | wc -l)" -eq 0
+		# Our own decoder reads the same key file (engine/trace.c).
+		check "decode --keys opens our capture" $IK decode --pcap "$T/f.pcap" --keys "$T/f.keys"
+		check "decode --keys: 7 messages decrypted" \
+			test "$(grep -c 'decrypted with the key file' "$(last_out)")" -eq 7
+		check "decode --keys: nothing left encrypted" \
+			bash -c "! grep -q 'not decrypted' '$(last_out)'"
+	else
+		echo "ok - capture checks skipped (need tcpdump and tshark) # SKIP"
+	fi
+	# In a namespace with only lo, 10.9.9.9 has no route: sendto() fails, nothing leaves.
 	sed -e 's/^address     = 127.0.0.1/address     = 10.9.9.9/' \
 	    -e 's/^address     = 127.0.0.2/address     = 0.0.0.0/' "$T/tester3.conf" >"$T/noroute.conf"
-	check_fails "no route to the DUT: exit 2" 2 ip netns exec "$NS" $IK connect \
+	check_fails "no route to the DUT: exit 2" 2 "${IN_NS[@]}" $IK connect \
 		--profile "$T/noroute.conf" --timeout 2
 	check_grep "no route: says it could not start" '^could not start: .*unreachable' "$(last_out)"
+	IN_NS=()
 	ip netns del "$NS"
 	NS=
 else
-	echo "ok - no-route check skipped (needs root and ip netns) # SKIP"
+	echo "ok - namespace checks skipped (need root and ip netns) # SKIP"
 fi
 exit $TESTS_FAILED
