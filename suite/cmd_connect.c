@@ -14,7 +14,7 @@
 
 struct conn {
 	struct ik_run r;
-	bool aggressive, no_quick, keep, quiet, verbose;
+	bool aggressive, no_quick, keep, hold, quiet, verbose;
 	unsigned timeout_s;
 	struct ik_sa *sa;
 	struct ik_qm *qm_done, *qm_failed;
@@ -23,12 +23,14 @@ struct conn {
 
 static void usage(FILE *f)
 {
-	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep]\n"
+	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep] [--hold]\n"
 	      "                        [--keys FILE] [--seed N] [--timeout SEC] [--quiet] [-v]\n"
 	      "  --profile FILE  the DUT profile; we are its [tester], the DUT its [dut]\n"
 	      "  --aggressive    aggressive mode instead of main mode\n"
 	      "  --no-quick      stop after phase 1\n"
 	      "  --keep          do not delete the SAs before exiting\n"
+	      "  --hold          once established, stay up (answering DPD) until SIGINT/SIGTERM\n"
+	      "  --side dut|tester  play this side of the profile (default tester)\n"
 	      "  --keys FILE     write Wireshark decryption keys (mode 0600)\n"
 	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
 	      "  --timeout SEC   give up after SEC seconds (default 30)\n"
@@ -87,6 +89,8 @@ static int parse(struct conn *c, int argc, char **argv)
 			c->no_quick = true;
 		} else if (!strcmp(o, "--keep")) {
 			c->keep = true;
+		} else if (!strcmp(o, "--hold")) {
+			c->hold = true;
 		} else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
 			c->quiet = true;
 		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
@@ -257,6 +261,18 @@ int cmd_connect(int argc, char **argv)
 		printf("interrupted at %s\n", where);
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;
+	}
+	if (c.hold && c.p1_up && (c.no_quick || c.qm_done)) {
+		/* A lab peer: report now, then stay up (DPD, the peer's deletes) until told. */
+		if (!c.quiet)
+			ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
+		rc = verdict(&c, false);
+		fflush(stdout);
+		ik_loop_run(&c.r.loop, 0);
+		if (!c.keep)
+			delete_sas(&c);
+		ik_run_end(&c.r);
+		return rc;
 	}
 	if (c.p1_up && !c.keep)
 		delete_sas(&c);

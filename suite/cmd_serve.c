@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
 	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
 	      "  --once          exit after the first quick mode completes\n"
+	      "  --side dut|tester  play this side of the profile (default dut)\n"
 	      "  -v              engine log lines on stderr too\n"
 	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
 	      f);

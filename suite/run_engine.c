@@ -17,7 +17,8 @@ static struct ik_loop *signal_loop;
 int ik_run_option(struct ik_run *r, int argc, char **argv, int *i)
 {
 	const char *o = argv[*i];
-	bool known = !strcmp(o, "--profile") || !strcmp(o, "--keys") || !strcmp(o, "--seed");
+	bool known = !strcmp(o, "--profile") || !strcmp(o, "--keys") || !strcmp(o, "--seed") ||
+		     !strcmp(o, "--side");
 
 	if (!known)
 		return 0;
@@ -30,6 +31,12 @@ int ik_run_option(struct ik_run *r, int argc, char **argv, int *i)
 		r->profile = v;
 	} else if (!strcmp(o, "--keys")) {
 		r->keys = v;
+	} else if (!strcmp(o, "--side")) {
+		r->side = !strcmp(v, "dut") ? 1 : !strcmp(v, "tester") ? 2 : 0;
+		if (!r->side) {
+			fprintf(stderr, "%s: --side '%s' is not dut or tester\n", r->verb, v);
+			return -1;
+		}
 	} else {
 		char *end;
 		errno = 0;
@@ -57,7 +64,7 @@ bool ik_run_load(struct ik_run *r, bool as_dut)
 		return false;
 	}
 	if (!ik_profile_load(r->p, r->profile, &st) ||
-	    !ik_cfg_from_profile(&r->cfg, r->p, as_dut, &st)) {
+	    !ik_cfg_from_profile(&r->cfg, r->p, r->side ? r->side == 1 : as_dut, &st)) {
 		fprintf(stderr, "%s\n", st.why);
 		return false;
 	}

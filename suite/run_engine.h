@@ -17,6 +17,7 @@ struct ik_run {
 	const char *profile; /* --profile FILE */
 	const char *keys;    /* --keys FILE */
 	bool seeded;
+	int side; /* --side: 0 the verb's own, 1 dut, 2 tester (a lab peer may play either) */
 	uint64_t seed;
 	struct ik_profile *p;
 	struct ik_cfg cfg;
