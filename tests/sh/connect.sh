@@ -207,7 +207,7 @@ check_grep "nobody listening: hint" 'unreachable' "$(last_out)"
 check_grep "nobody listening: MM1 retransmitted" 'MM1\(re\)' "$(last_out)"
 $IK connect --profile "$T/tester3.conf" >"$T/int.out" 2>&1 &
 cp=$!
-sleep 1
+sleep 2 # past start-up (ASan included), while MM1 is being retransmitted
 kill -INT $cp
 wait $cp
 check "SIGINT during connect: exit 2" test $? -eq 2
