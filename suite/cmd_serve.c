@@ -16,13 +16,17 @@ struct serve {
 	struct ik_run r;
 	const char *pidfile;
 	bool once, quiet;
+	bool as_tester; /* --side tester: play the profile's [tester] instead of its [dut] */
+	bool initiate;  /* --role initiator: also bring one tunnel up towards the peer */
 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: ikecheck serve --profile FILE [--keys FILE] [--seed N] [--pidfile FILE]\n"
-	      "                      [--once] [-v]\n"
+	fputs("usage: ikecheck serve --profile FILE [--side dut|tester] [--role responder|initiator]\n"
+	      "                      [--keys FILE] [--seed N] [--pidfile FILE] [--once] [-v]\n"
 	      "  --profile FILE  the DUT profile; we play its [dut] towards its [tester]\n"
+	      "  --side tester   play its [tester] towards its [dut] instead (lab peers)\n"
+	      "  --role initiator  also start main (or aggressive) + quick mode towards the peer\n"
 	      "  --keys FILE     write Wireshark decryption keys as SAs come up (mode 0600)\n"
 	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
 	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
@@ -101,6 +105,12 @@ static int parse(struct serve *s, int argc, char **argv)
 			s->quiet = false;
 		} else if (!strcmp(o, "--pidfile") && i + 1 < argc) {
 			s->pidfile = argv[++i];
+		} else if (!strcmp(o, "--side") && i + 1 < argc &&
+			   (!strcmp(argv[i + 1], "dut") || !strcmp(argv[i + 1], "tester"))) {
+			s->as_tester = !strcmp(argv[++i], "tester");
+		} else if (!strcmp(o, "--role") && i + 1 < argc &&
+			   (!strcmp(argv[i + 1], "responder") || !strcmp(argv[i + 1], "initiator"))) {
+			s->initiate = !strcmp(argv[++i], "initiator");
 		} else {
 			fprintf(stderr, "cmd_serve: unknown option or missing value: '%s'\n", o);
 			usage(stderr);
@@ -128,7 +138,7 @@ int cmd_serve(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (!ik_run_load(&s.r, true) || !ik_run_start(&s.r)) {
+	if (!ik_run_load(&s.r, !s.as_tester) || !ik_run_start(&s.r)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
 	}
@@ -145,6 +155,12 @@ int cmd_serve(int argc, char **argv)
 		printf(" (NAT-T %u)", s.r.eng.natt.port);
 	printf("\n");
 	fflush(stdout);
+	/* --role initiator: one exchange towards the peer; answering goes on as before. */
+	if (s.initiate) {
+		s.r.eng.auto_quick = true;
+		if (!ik_initiate(&s.r.eng))
+			fprintf(stderr, "cmd_serve: out of memory\n");
+	}
 	/* The loop returns after each dispatch, so SAs that failed or were deleted are reaped
 	 * outside the engine's callbacks. */
 	while (!s.r.loop.stop) {

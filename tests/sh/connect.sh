@@ -162,6 +162,23 @@ check "--seed: same cookies, SPIs and keys in two runs" cmp "$T/seed1.keys" "$T/
 check "--seed: the key file is not empty" grep -q '^"IPv4"' "$T/seed1.keys"
 check "--seed: a different seed gives other keys" sh -c "! cmp -s '$T/seed1.keys' '$T/conn1.keys'"
 
+# --- serve on both sides (the lab's peers/ikecheck): --side tester --role initiator --------------
+profile $DUT "$T/both.conf" 6
+check "serve as the DUT" serve_start both-dut --profile "$T/both.conf" --once
+DUTPID=$SERVE_PID
+check "serve as the tester, initiating" serve_start both-tester --profile "$T/both.conf" \
+	--side tester --role initiator --once
+serve_wait "$SERVE_PID"
+check "tester-side serve exits 0 once its quick mode is done" test $? -eq 0
+serve_wait "$DUTPID"
+check "DUT-side serve exits 0 too" test $? -eq 0
+check_grep "tester side listened on the tester's address" 'listening on 127.0.0.2:' \
+	"$T/both-tester.log"
+check_grep "tester side brought the IPsec SA up" 'IPsec SA established' "$T/both-tester.log"
+check_grep "DUT side saw it from the tester" '127.0.0.2:[0-9]+ .*IPsec SA established' \
+	"$T/both-dut.log"
+check_fails "serve: bad --side: exit 2" 2 $IK serve --profile "$T/both.conf" --side both
+
 # --- errors that are not the DUT's fault: exit 2 ---------------------------------------------
 sed 's/^lifetime    = 28800/lifetime    = banana/' "$T/tester1.conf" >"$T/broken.conf"
 line=$(grep -n banana "$T/broken.conf" | cut -d: -f1)
@@ -190,7 +207,7 @@ check_grep "nobody listening: hint" 'unreachable' "$(last_out)"
 check_grep "nobody listening: MM1 retransmitted" 'MM1\(re\)' "$(last_out)"
 $IK connect --profile "$T/tester3.conf" >"$T/int.out" 2>&1 &
 cp=$!
-sleep 1
+sleep 2 # past start-up (ASan included), while MM1 is being retransmitted
 kill -INT $cp
 wait $cp
 check "SIGINT during connect: exit 2" test $? -eq 2
