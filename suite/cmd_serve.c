@@ -16,7 +16,6 @@ struct serve {
 	struct ik_run r;
 	const char *pidfile;
 	bool once, quiet;
-	bool as_tester; /* --side tester: play the profile's [tester] instead of its [dut] */
 	bool initiate;  /* --role initiator: also bring one tunnel up towards the peer */
 };
 
@@ -31,7 +30,6 @@ static void usage(FILE *f)
 	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
 	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
 	      "  --once          exit after the first quick mode completes\n"
-	      "  --side dut|tester  play this side of the profile (default dut)\n"
 	      "  -v              engine log lines on stderr too\n"
 	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
 	      f);
@@ -105,9 +103,6 @@ static int parse(struct serve *s, int argc, char **argv)
 			s->quiet = false;
 		} else if (!strcmp(o, "--pidfile") && i + 1 < argc) {
 			s->pidfile = argv[++i];
-		} else if (!strcmp(o, "--side") && i + 1 < argc &&
-			   (!strcmp(argv[i + 1], "dut") || !strcmp(argv[i + 1], "tester"))) {
-			s->as_tester = !strcmp(argv[++i], "tester");
 		} else if (!strcmp(o, "--role") && i + 1 < argc &&
 			   (!strcmp(argv[i + 1], "responder") || !strcmp(argv[i + 1], "initiator"))) {
 			s->initiate = !strcmp(argv[++i], "initiator");
@@ -138,7 +133,7 @@ int cmd_serve(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (!ik_run_load(&s.r, !s.as_tester) || !ik_run_start(&s.r)) {
+	if (!ik_run_load(&s.r, true) || !ik_run_start(&s.r)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
 	}
