@@ -33,6 +33,9 @@ pid_alive() {
 	[[ -z $name ]] || [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
 }
 
+# For wait_for: PID has exited (a zombie our parent has not reaped yet counts as exited).
+pid_gone() { ! pid_alive "$1"; }
+
 stop_pid() {
 	local pid=$1 name=${2:-} i
 	pid_alive "$pid" "$name" || return 0
