@@ -11,11 +11,12 @@
 enum { N_PAYLOAD_MALFORMED = 16 };
 
 /*
- * RFC 2409 Appendix A (IKE ids), RFC 3602 5 (AES key lengths), RFC 2407 4.4.4 / IANA (ESP ids),
+ * RFC 2409 Appendix A (IKE ids 1, 5), RFC 3602 5.1-5.3 (AES: IKE 7, ESP 12, key lengths),
+ * RFC 2407 4.4.4 / IANA (ESP ids),
  * RFC 3686 (CTR: 4-byte nonce after the key, 8-byte IV), RFC 4106 (GCM: 4-byte salt, 8-byte IV).
  */
 const struct ik_cipher_alg ik_cipher_algs[] = {
-	/* ike esp bits  name          evp            mode        blk key iv salt icv */
+	/* {ike id, esp id, key bits, name, OpenSSL name, mode, block, key, iv, salt, icv} */
 	{1, 2, 0, "des", "DES-CBC", IK_MODE_CBC, 8, 8, 8, 0, 0},
 	{5, 3, 0, "3des", "DES-EDE3-CBC", IK_MODE_CBC, 8, 24, 8, 0, 0},
 	{7, 12, 128, "aes128", "AES-128-CBC", IK_MODE_CBC, 16, 16, 16, 0, 0},

@@ -2,7 +2,7 @@
  * Symmetric ciphers for IKEv1 (phase 1 / ISAKMP SA encryption) and, later, ESP.
  *
  * IKE: by phase 1 "Encryption Algorithm" attribute value (RFC 2409 Appendix A: 1 DES-CBC,
- * 5 3DES-CBC, 7 AES-CBC (RFC 3602 section 5) with the Key Length attribute in bits).
+ * 5 3DES-CBC; RFC 3602 5.1: 7 AES-CBC, with the Key Length attribute in bits, 5.3).
  * ESP: by IPsec DOI transform id (RFC 2407 4.4.4: 2 ESP_DES, 3 ESP_3DES, 12 ESP_AES;
  * 13 AES-CTR RFC 3686; 20 AES-GCM with a 16-octet ICV RFC 4106).
  * OpenSSL never pads: IKE pads itself (RFC 2409 Appendix B: zero bytes to the block size),
@@ -41,7 +41,7 @@ extern const struct ik_cipher_alg ik_cipher_algs[];
 extern const size_t ik_cipher_alg_count;
 
 /* IKE attribute value + key length (bits, 0 when the attribute is absent). AES requires it
- * (RFC 3602 5: "the Key Length attribute MUST be specified"): key_bits 0 gives NULL for AES. */
+ * (RFC 3602 5.3: "the Key Length attribute MUST be specified"): key_bits 0 gives NULL for AES. */
 const struct ik_cipher_alg *ik_cipher_by_ike(uint16_t ike_id, uint16_t key_bits);
 const struct ik_cipher_alg *ik_cipher_by_name(const char *name);
 

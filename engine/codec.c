@@ -431,6 +431,15 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 				"%s.data: %zu octets, %s carries %zu (RFC2407 4.6.2)", d->path,
 				k->v[6].len, ik_name(IK_T_ID_TYPE, t), want[t]);
 	}
+	/* RFC 3947 5.1: the original address is 4 octets for ID_IPV4_ADDR, 16 for ID_IPV6_ADDR. */
+	if (k->type == IK_PAYLOAD_NATOA || k->type == IK_PAYLOAD_NATOA_DRAFT) {
+		uint32_t t = k->v[3].num;
+		size_t want = t == IK_ID_TYPE_IPV4_ADDR ? 4 : t == IK_ID_TYPE_IPV6_ADDR ? 16 : 0;
+		if (want != k->v[6].len)
+			finding(d, IK_NOTIFY_PAYLOAD_MALFORMED,
+				"%s.addr: %zu octets with %s (RFC3947 5.1 allows IPv4 or IPv6 only)",
+				d->path, k->v[6].len, ik_name(IK_T_ID_TYPE, t));
+	}
 	return true;
 }
 

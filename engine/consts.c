@@ -1,6 +1,7 @@
 /* Constant names: lookups over the rows of consts.def (a few hundred; a linear scan is fine). */
 #include "consts.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,15 +94,17 @@ const char *ik_fmt(char buf[IK_NAME_MAX], enum ik_table t, uint32_t v)
 	return buf;
 }
 
+/* Names as users type them: case-insensitive, with '-' and '_' interchangeable. */
+static int fold(char c)
+{
+	return c == '-' ? '_' : tolower((unsigned char)c);
+}
+
 static bool name_eq(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
-		char x = (*a == '-') ? '_' : *a, y = (*b == '-') ? '_' : *b;
-		if (x != y && (x | 0x20) != (y | 0x20))
+	for (; *a && *b; a++, b++)
+		if (fold(*a) != fold(*b))
 			return false;
-		if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
-			return false;
-	}
 	return !*a && !*b;
 }
 

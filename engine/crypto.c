@@ -1,6 +1,7 @@
 #include "crypto.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -8,7 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
-/* RFC 2409 Appendix A (hash class values); 4-6 from the IANA registry (RFC 4868 section 2.4). */
+/* RFC 2409 Appendix A (hash class values 1, 2); 4-6 are the IANA assignments in RFC 4868 4. */
 const struct ik_hash_alg ik_hash_algs[] = {
 	{IK_HASH_MD5, "md5", "MD5", 16, 64},
 	{IK_HASH_SHA1, "sha1", "SHA1", 20, 64},
@@ -88,15 +89,28 @@ bool ik_ct_equal(const void *a, const void *b, size_t n)
 	return CRYPTO_memcmp(a, b, n) == 0;
 }
 
+static OSSL_PROVIDER *prov_default, *prov_legacy;
+
+/* Runs before OpenSSL's own atexit cleanup (registered earlier), so nothing is left behind. */
+static void unload_providers(void)
+{
+	if (prov_legacy)
+		OSSL_PROVIDER_unload(prov_legacy);
+	if (prov_default)
+		OSSL_PROVIDER_unload(prov_default);
+	prov_legacy = prov_default = NULL;
+}
+
 bool ik_crypto_legacy(void)
 {
 	static int state; /* 0 not tried, 1 loaded, -1 unavailable */
 
 	if (state == 0) {
 		/* Loading any provider explicitly disables the implicit default: load both. */
-		OSSL_PROVIDER *def = OSSL_PROVIDER_load(NULL, "default");
-		OSSL_PROVIDER *leg = OSSL_PROVIDER_load(NULL, "legacy");
-		state = def && leg ? 1 : -1;
+		prov_default = OSSL_PROVIDER_load(NULL, "default");
+		prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
+		atexit(unload_providers);
+		state = prov_default && prov_legacy ? 1 : -1;
 		if (state < 0)
 			fprintf(stderr, "ik_crypto_legacy: OpenSSL legacy provider not available; "
 					"single DES is disabled\n");

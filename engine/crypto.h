@@ -2,7 +2,7 @@
  * Hash algorithms of IKEv1 and the small types the crypto layer shares (OpenSSL 3 EVP only).
  *
  * The table is indexed by the IKEv1 phase 1 "Hash Algorithm" attribute value (RFC 2409
- * Appendix A: 1 MD5, 2 SHA, 4 SHA2-256, 5 SHA2-384, 6 SHA2-512 as assigned by IANA / RFC 4868).
+ * Appendix A: 1 MD5, 2 SHA; RFC 4868 4 (IANA): 4 SHA2-256, 5 SHA2-384, 6 SHA2-512).
  * The PRF of IKEv1 is the HMAC of the negotiated hash (RFC 2409 section 5): see prf.h.
  */
 #ifndef IK_CRYPTO_H

@@ -29,24 +29,24 @@ struct name_val {
 };
 
 static const struct name_val vendor_names[] = {
-	{"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
-	{"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
-	{"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
+    {"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
+    {"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
+    {"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
 };
 static const struct name_val role_names[] = {
-	{"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
+    {"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
 static const struct name_val mode_names[] = {
-	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
+    {"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
 static const struct name_val auth_names[] = {
-	{"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
+    {"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
 static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
-					       {"lenient", IK_LIFETIME_LENIENT},
-					       {"obey", IK_LIFETIME_OBEY},
-					       {NULL, 0}};
+                                               {"lenient", IK_LIFETIME_LENIENT},
+                                               {"obey", IK_LIFETIME_OBEY},
+                                               {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
-	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
-static const struct name_val bool_names[] = {
-	{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {"on", 1}, {"off", 0}, {NULL, 0}};
+    {"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
+static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
+                                             {"on", 1},  {"off", 0}, {NULL, 0}};
 
 enum kind {
 	K_TEXT,     /* char[IK_PROFILE_TEXT] */
@@ -72,12 +72,12 @@ enum section {
 #define S(n) SEC_##n,
 	SECTION_TABLE
 #undef S
-	SEC_COUNT
+	    SEC_COUNT
 };
 
 static const char *const section_names[] = {
 #define S(n) #n,
-	SECTION_TABLE
+    SECTION_TABLE
 #undef S
 };
 
@@ -132,7 +132,7 @@ struct key_def {
 
 static const struct key_def keys[] = {
 #define KEY(s, k, kind, off, names, req) {SEC_##s, #k, #s "." #k, kind, off, names, req},
-	KEY_TABLE
+    KEY_TABLE
 #undef KEY
 };
 
@@ -140,7 +140,7 @@ enum key_id {
 #define KEY(s, k, kind, off, names, req) KEY_##s##_##k,
 	KEY_TABLE
 #undef KEY
-	KEY_COUNT
+	    KEY_COUNT
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -157,7 +157,7 @@ struct ctx {
 
 /* Every parse error: "FILE:LINE: reason". */
 static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
 {
 	char why[sizeof(c->st->why)];
@@ -192,7 +192,7 @@ static const char *name_of(const struct name_val *names, int val)
 typedef bool (*item_fn)(struct ctx *c, const struct key_def *k, void *field, const char *item);
 
 static bool for_each_item(struct ctx *c, const struct key_def *k, void *field, const char *v,
-			  item_fn fn)
+                          item_fn fn)
 {
 	char item[IK_PROFILE_TEXT];
 
@@ -204,7 +204,7 @@ static bool for_each_item(struct ctx *c, const struct key_def *k, void *field, c
 		while (m && isspace((unsigned char)p[m - 1]))
 			m--;
 		if (!m)
-			return fail_at(c, c->line, "%s: empty item in list '%s'", k->full, v);
+			return fail_at(c, c->line, "%s: empty item in list '%.64s'", k->full, v);
 		if (m >= sizeof(item))
 			return fail_at(c, c->line, "%s: item too long", k->full);
 		memcpy(item, p, m);
@@ -217,194 +217,18 @@ static bool for_each_item(struct ctx *c, const struct key_def *k, void *field, c
 	}
 }
 
-static bool parse_addr(struct ik_addr *a, const char *v)
-{
-	struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
-
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, v, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		a->len = sizeof(*in);
-		inet_ntop(AF_INET, &in->sin_addr, a->text, sizeof(a->text));
-		return true;
-	}
-	if (inet_pton(AF_INET6, v, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		a->len = sizeof(*in6);
-		inet_ntop(AF_INET6, &in6->sin6_addr, a->text, sizeof(a->text));
-		return true;
-	}
-	return false;
-}
-
-/* Decimal with no sign, no junk, at most max. */
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* "28800", "28800s", "480m", "8h", "1d" -> seconds. */
-static bool parse_duration(const char *s, uint32_t *out)
-{
-	char num[24];
-	size_t n = strspn(s, "0123456789");
-	unsigned long v, mult = 1;
-
-	if (!n || n >= sizeof(num))
-		return false;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (!s[n] || !strcmp(s + n, "s"))
-		mult = 1;
-	else if (!strcmp(s + n, "m"))
-		mult = 60;
-	else if (!strcmp(s + n, "h"))
-		mult = 3600;
-	else if (!strcmp(s + n, "d"))
-		mult = 86400;
-	else
-		return false;
-	if (!parse_uint(num, UINT32_MAX, &v) || v > UINT32_MAX / mult)
-		return false;
-	*out = (uint32_t)(v * mult);
-	return true;
-}
-
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-/*
- * strongSwan identity syntax (swanctl.conf "id"): an IP address, "@fqdn", "@#hex" (key id),
- * "user@fqdn", a DN ("C=CH, O=Lab, CN=dut") or a typed "fqdn:", "userfqdn:"/"email:",
- * "keyid:#hex", "asn1dn:" prefix. Bare names without '@' or '=' are FQDNs, as in strongSwan.
- */
-static bool parse_ident(struct ik_ident *id, const char *v, const char **why)
-{
-	struct ik_addr a;
-	const char *val = v;
-
-	memset(id, 0, sizeof(*id));
-	snprintf(id->text, sizeof(id->text), "%s", v);
-	if (!strncmp(v, "fqdn:", 5) || !strncmp(v, "dns:", 4)) {
-		val = strchr(v, ':') + 1;
-		id->type = IK_ID_FQDN;
-	} else if (!strncmp(v, "userfqdn:", 9) || !strncmp(v, "email:", 6) ||
-		   !strncmp(v, "rfc822:", 7)) {
-		val = strchr(v, ':') + 1;
-		id->type = IK_ID_USER_FQDN;
-	} else if (!strncmp(v, "asn1dn:", 7)) {
-		val = v + 7;
-		id->type = IK_ID_DER_ASN1_DN;
-	} else if (!strncmp(v, "keyid:#", 7) || !strncmp(v, "@#", 2)) {
-		val = strchr(v, '#') + 1;
-		id->type = IK_ID_KEY_ID;
-	} else if (parse_addr(&a, v)) {
-		id->type = a.ss.ss_family == AF_INET ? IK_ID_IPV4_ADDR : IK_ID_IPV6_ADDR;
-		size_t n = id->type == IK_ID_IPV4_ADDR ? 4 : 16;
-		const void *src = id->type == IK_ID_IPV4_ADDR
-					  ? (const void *)&((struct sockaddr_in *)&a.ss)->sin_addr
-					  : (const void *)&((struct sockaddr_in6 *)&a.ss)->sin6_addr;
-		memcpy(id->bin, src, n);
-		id->bin_len = n;
-		val = a.text;
-	} else if (v[0] == '@') {
-		val = v + 1;
-		id->type = IK_ID_FQDN;
-	} else if (strchr(v, '=')) {
-		id->type = IK_ID_DER_ASN1_DN;
-	} else if (strchr(v, '@')) {
-		id->type = IK_ID_USER_FQDN;
-	} else {
-		id->type = IK_ID_FQDN;
-	}
-	if (!*val)
-		return *why = "identity has an empty value", false;
-	snprintf(id->value, sizeof(id->value), "%s", val);
-	if (id->type == IK_ID_KEY_ID) {
-		size_t n = strlen(val);
-		if (n % 2 || n / 2 > sizeof(id->bin))
-			return *why = "key id needs an even number of hex digits (at most 256)",
-			       false;
-		for (size_t i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)val[i]), lo = hexval((unsigned char)val[i + 1]);
-			if (hi < 0 || lo < 0)
-				return *why = "key id is not hex", false;
-			id->bin[i / 2] = (uint8_t)(hi << 4 | lo);
-		}
-		id->bin_len = n / 2;
-	}
-	return true;
-}
-
-/* "10.2.0.0/24" or "2001:db8::/64"; a bare address is a host (/32, /128). */
-static bool parse_subnet(struct ik_subnet *s, const char *v)
-{
-	char addr[64];
-	const char *slash = strchr(v, '/');
-	size_t n = slash ? (size_t)(slash - v) : strlen(v);
-	unsigned long prefix;
-
-	memset(s, 0, sizeof(*s));
-	if (n >= sizeof(addr))
-		return false;
-	memcpy(addr, v, n);
-	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, s->addr) == 1)
-		s->family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, s->addr) == 1)
-		s->family = AF_INET6;
-	else
-		return false;
-	unsigned max = s->family == AF_INET ? 32 : 128;
-	if (!slash)
-		prefix = max;
-	else if (!parse_uint(slash + 1, max, &prefix))
-		return false;
-	s->prefix = (uint8_t)prefix;
-	/* Host bits set ("10.2.0.1/24") is a typo more often than not: refuse it. */
-	for (unsigned bit = s->prefix; bit < max; bit++)
-		if (s->addr[bit / 8] & (0x80 >> (bit % 8)))
-			return false;
-	return true;
-}
-
-bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (!inet_ntop(s->family, s->addr, a, sizeof(a)))
-		return false;
-	int n = snprintf(out, len, "%s/%u", a, s->prefix);
-	return n >= 0 && (size_t)n < len;
-}
-
 static bool add_subnet(struct ctx *c, const struct key_def *k, void *field, const char *item)
 {
 	struct ik_endpoint *e = field;
 
 	if (e->n_subnets == IK_PROFILE_MAX_SUBNETS)
 		return fail_at(c, c->line, "%s: more than %d subnets", k->full,
-			       IK_PROFILE_MAX_SUBNETS);
-	if (!parse_subnet(&e->subnet[e->n_subnets], item))
+		               IK_PROFILE_MAX_SUBNETS);
+	if (!ik_subnet_parse(&e->subnet[e->n_subnets], item))
 		return fail_at(c, c->line,
-			       "%s: '%s' is not a subnet in CIDR notation (address/prefix, host "
-			       "bits zero)",
-			       k->full, item);
+		               "%s: '%.64s' is not a subnet in CIDR notation (address/prefix, host "
+		               "bits zero)",
+		               k->full, item);
 	e->n_subnets++;
 	return true;
 }
@@ -415,7 +239,7 @@ static bool add_flag(struct ctx *c, const struct key_def *k, void *field, const 
 	int v = name_lookup(k->names, item, &ok);
 
 	if (!ok)
-		return fail_at(c, c->line, "%s: unknown value '%s'", k->full, item);
+		return fail_at(c, c->line, "%s: unknown value '%.64s'", k->full, item);
 	*(unsigned *)field |= (unsigned)v;
 	return true;
 }
@@ -428,7 +252,7 @@ static bool add_p1(struct ctx *c, const struct key_def *k, void *field, const ch
 	(void)k;
 	if (p->p1.n_prop == IK_PROFILE_MAX_PROPOSALS)
 		return fail_at(c, c->line, "phase1.proposals: more than %d proposals",
-			       IK_PROFILE_MAX_PROPOSALS);
+		               IK_PROFILE_MAX_PROPOSALS);
 	if (!ik_p1_parse(item, &p->p1.prop[p->p1.n_prop], &st))
 		return fail_at(c, c->line, "%s", st.why);
 	p->p1.n_prop++;
@@ -443,7 +267,7 @@ static bool add_p2(struct ctx *c, const struct key_def *k, void *field, const ch
 	(void)k;
 	if (p->p2.n_prop == IK_PROFILE_MAX_PROPOSALS)
 		return fail_at(c, c->line, "phase2.proposals: more than %d proposals",
-			       IK_PROFILE_MAX_PROPOSALS);
+		               IK_PROFILE_MAX_PROPOSALS);
 	if (!ik_p2_parse(item, &p->p2.prop[p->p2.n_prop], &st))
 		return fail_at(c, c->line, "%s", st.why);
 	p->p2.n_prop++;
@@ -463,31 +287,29 @@ static bool read_psk_file(struct ctx *c, const char *name)
 		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - c->file), c->file, name);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return fail_at(c, c->line, "auth.psk_file: cannot open '%s': %s", path,
-			       strerror(errno));
+		return fail_at(c, c->line, "auth.psk_file: cannot open '%.64s': %s", path,
+		               strerror(errno));
 	size_t n = fread(p->psk, 1, sizeof(p->psk), f);
 	bool too_long = n == sizeof(p->psk) && fgetc(f) != EOF;
 	fclose(f);
 	if (too_long)
-		return fail_at(c, c->line, "auth.psk_file: '%s' holds more than %zu bytes", path,
-			       sizeof(p->psk) - 1);
+		return fail_at(c, c->line, "auth.psk_file: '%.64s' holds more than %zu bytes", path,
+		               sizeof(p->psk) - 1);
 	if (n && p->psk[n - 1] == '\n')
 		n--;
 	if (n && p->psk[n - 1] == '\r')
 		n--;
 	if (!n)
-		return fail_at(c, c->line, "auth.psk_file: '%s' is empty", path);
+		return fail_at(c, c->line, "auth.psk_file: '%.64s' is empty", path);
 	p->psk_len = n;
 	return true;
 }
 
-/* Parse one value of kind k->kind into its field. */
-static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
+/* Single values: text, address, port, identity, duration. */
+static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, const char *v)
 {
-	void *field = (char *)c->p + k->off;
 	unsigned long u;
 	const char *why = NULL;
-	bool ok;
 
 	switch (k->kind) {
 	case K_TEXT:
@@ -496,78 +318,121 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 		snprintf(field, IK_PROFILE_TEXT, "%s", v);
 		return true;
 	case K_ADDR:
-		if (!parse_addr(field, v))
-			return fail_at(c, c->line, "%s: '%s' is not an IPv4 or IPv6 address",
-				       k->full, v);
+		if (!ik_profile_addr_parse(field, v))
+			return fail_at(c, c->line, "%s: '%.64s' is not an IPv4 or IPv6 address",
+			               k->full, v);
 		return true;
 	case K_PORT:
-		if (!parse_uint(v, 65535, &u) || u == 0)
-			return fail_at(c, c->line, "%s: '%s' is not a port (1-65535)", k->full, v);
+		if (!ik_uint_parse(v, 65535, &u) || u == 0)
+			return fail_at(c, c->line, "%s: '%.64s' is not a port (1-65535)", k->full, v);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
 	case K_ID:
-		if (!parse_ident(field, v, &why))
-			return fail_at(c, c->line, "%s: '%s': %s", k->full, v, why);
+		if (!ik_ident_parse(field, v, &why))
+			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
 		return true;
-	case K_SUBNETS:
-		((struct ik_endpoint *)field)->n_subnets = 0;
-		return for_each_item(c, k, field, v, add_subnet);
-	case K_ENUM: {
-		int val = name_lookup(k->names, v, &ok);
-		if (!ok)
-			return fail_at(c, c->line, "%s: unknown value '%s'", k->full, v);
-		*(int *)field = val;
-		return true;
-	}
-	case K_FLAGS:
-		*(unsigned *)field = 0;
-		return for_each_item(c, k, field, v, add_flag);
-	case K_LIFETIME:
-	case K_SECONDS:
-		if (!parse_duration(v, field))
-			return fail_at(c, c->line,
-				       "%s: '%s' is not a duration (seconds, or a number with s, m, "
-				       "h or d)",
-				       k->full, v);
+	default: /* K_LIFETIME, K_SECONDS */
+		if (!ik_duration_parse(v, field))
+			return fail_at(
+			    c, c->line,
+			    "%s: '%.64s' is not a duration (seconds, or a number with s, m, "
+			    "h or d)",
+			    k->full, v);
 		if (k->kind == K_LIFETIME && *(uint32_t *)field == 0)
 			return fail_at(c, c->line, "%s: a lifetime must be greater than 0",
-				       k->full);
-		return true;
-	case K_BOOL: {
-		int val = name_lookup(k->names, v, &ok);
-		if (!ok)
-			return fail_at(c, c->line, "%s: '%s' is not yes or no", k->full, v);
-		*(bool *)field = val;
+			               k->full);
 		return true;
 	}
-	case K_P1PROPS:
-		c->p->p1.n_prop = 0;
-		return for_each_item(c, k, c->p, v, add_p1);
-	case K_P2PROPS:
-		c->p->p2.n_prop = 0;
-		return for_each_item(c, k, c->p, v, add_p2);
-	case K_GROUP: {
-		const struct ik_dh_alg *dh = ik_dh_by_name(v);
+}
+
+/* One name out of a table: enumerations, booleans, a DH group or none. */
+static bool set_named(struct ctx *c, const struct key_def *k, void *field, const char *v)
+{
+	bool ok;
+
+	if (k->kind == K_GROUP) {
+		const struct ik_dh_alg *dh = ik_dh_alg_by_name(v);
 		if (strcasecmp(v, "none") && !dh)
 			return fail_at(c, c->line,
-				       "%s: '%s' is not a Diffie-Hellman group (modp2048, ecp256, "
-				       "... or none)",
-				       k->full, v);
+			               "%s: '%.64s' is not a Diffie-Hellman group (modp2048, ecp256, "
+			               "... or none)",
+			               k->full, v);
 		*(uint16_t *)field = dh ? dh->group : 0;
 		return true;
 	}
-	case K_PSK:
+	int val = name_lookup(k->names, v, &ok);
+	if (!ok && k->kind == K_BOOL)
+		return fail_at(c, c->line, "%s: '%.64s' is not yes or no", k->full, v);
+	if (!ok)
+		return fail_at(c, c->line, "%s: unknown value '%.64s'", k->full, v);
+	if (k->kind == K_BOOL)
+		*(bool *)field = val;
+	else
+		*(int *)field = val;
+	return true;
+}
+
+/* Comma lists: subnets, role/mode sets, proposals. */
+static bool set_list(struct ctx *c, const struct key_def *k, void *field, const char *v)
+{
+	switch (k->kind) {
+	case K_SUBNETS:
+		((struct ik_endpoint *)field)->n_subnets = 0;
+		return for_each_item(c, k, field, v, add_subnet);
+	case K_FLAGS:
+		*(unsigned *)field = 0;
+		return for_each_item(c, k, field, v, add_flag);
+	case K_P1PROPS:
+		c->p->p1.n_prop = 0;
+		return for_each_item(c, k, c->p, v, add_p1);
+	default: /* K_P2PROPS */
+		c->p->p2.n_prop = 0;
+		return for_each_item(c, k, c->p, v, add_p2);
+	}
+}
+
+/* The PSK, inline or from a file. */
+static bool set_secret(struct ctx *c, const struct key_def *k, void *field, const char *v)
+{
+	if (k->kind == K_PSK) {
 		if (strlen(v) >= sizeof(c->p->psk))
 			return fail_at(c, c->line, "auth.psk: longer than %zu bytes",
-				       sizeof(c->p->psk) - 1);
+			               sizeof(c->p->psk) - 1);
 		c->p->psk_len = strlen(v);
 		memcpy(c->p->psk, v, c->p->psk_len);
 		return true;
+	}
+	if (strlen(v) >= IK_PROFILE_TEXT)
+		return fail_at(c, c->line, "%s: too long", k->full);
+	snprintf(field, IK_PROFILE_TEXT, "%s", v);
+	return read_psk_file(c, v);
+}
+
+/* Parse one value of kind k->kind into its field. */
+static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
+{
+	void *field = (char *)c->p + k->off;
+
+	switch (k->kind) {
+	case K_TEXT:
+	case K_ADDR:
+	case K_PORT:
+	case K_ID:
+	case K_LIFETIME:
+	case K_SECONDS:
+		return set_scalar(c, k, field, v);
+	case K_ENUM:
+	case K_BOOL:
+	case K_GROUP:
+		return set_named(c, k, field, v);
+	case K_SUBNETS:
+	case K_FLAGS:
+	case K_P1PROPS:
+	case K_P2PROPS:
+		return set_list(c, k, field, v);
+	case K_PSK:
 	case K_PSK_FILE:
-		if (strlen(v) >= IK_PROFILE_TEXT)
-			return fail_at(c, c->line, "%s: too long", k->full);
-		snprintf(field, IK_PROFILE_TEXT, "%s", v);
-		return read_psk_file(c, v);
+		return set_secret(c, k, field, v);
 	}
 	return fail_at(c, c->line, "%s: internal error: unknown kind", k->full);
 }
@@ -584,7 +449,7 @@ static void strip_comment(char *s)
 		if (*p == '"' && (p == s || p[-1] != '\\'))
 			quoted = !quoted;
 		else if (!quoted && (*p == '#' || *p == ';') &&
-			 (p == s || isspace((unsigned char)p[-1]))) {
+		         (p == s || isspace((unsigned char)p[-1]))) {
 			*p = '\0';
 			return;
 		}
@@ -629,37 +494,37 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 	if (*s == '[') {
 		char *end = strchr(s, ']');
 		if (!end || end[1])
-			return fail_at(c, c->line, "malformed section header '%s'", s);
+			return fail_at(c, c->line, "malformed section header '%.64s'", s);
 		*end = '\0';
 		char *name = trim(s + 1);
 		for (int i = 0; i < SEC_COUNT; i++)
 			if (!strcmp(name, section_names[i])) {
 				if (c->sec_line[i])
 					return fail_at(c, c->line,
-						       "section [%s] repeated (first at line %u)",
-						       name, c->sec_line[i]);
+					               "section [%s] repeated (first at line %u)",
+					               name, c->sec_line[i]);
 				c->sec_line[i] = c->line;
 				*sec = (enum section)i;
 				return true;
 			}
 		return fail_at(c, c->line,
-			       "unknown section [%s] (known: dut, tester, auth, phase1, phase2, "
-			       "features)",
-			       name);
+		               "unknown section [%s] (known: dut, tester, auth, phase1, phase2, "
+		               "features)",
+		               name);
 	}
 	char *eq = strchr(s, '=');
 	if (!eq)
-		return fail_at(c, c->line, "expected 'key = value' or '[section]', got '%s'", s);
+		return fail_at(c, c->line, "expected 'key = value' or '[section]', got '%.64s'", s);
 	*eq = '\0';
 	char *key = trim(s), *val = trim(eq + 1);
 	if (*sec == SEC_COUNT)
-		return fail_at(c, c->line, "key '%s' before any [section]", key);
+		return fail_at(c, c->line, "key '%.64s' before any [section]", key);
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		if (keys[i].sec != *sec || strcmp(keys[i].key, key))
 			continue;
 		if (c->key_line[i])
-			return fail_at(c, c->line, "%s set twice (first at line %u)",
-				       keys[i].full, c->key_line[i]);
+			return fail_at(c, c->line, "%s set twice (first at line %u)", keys[i].full,
+			               c->key_line[i]);
 		c->key_line[i] = c->line;
 		if (*val == '"' && !unquote(c, val))
 			return false;
@@ -667,7 +532,7 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 			return fail_at(c, c->line, "%s: empty value", keys[i].full);
 		return set_value(c, &keys[i], val);
 	}
-	return fail_at(c, c->line, "unknown key '%s' in [%s]", key, section_names[*sec]);
+	return fail_at(c, c->line, "unknown key '%.64s' in [%s]", key, section_names[*sec]);
 }
 
 static void set_defaults(struct ik_profile *p, const char *file)
@@ -695,66 +560,89 @@ static unsigned line_of(const struct ctx *c, enum key_id k)
 	return c->key_line[k];
 }
 
-/* Missing required keys and rules that span keys, checked after the whole file is read. */
-static bool finish(struct ctx *c)
+/* Required keys: a missing one is reported at its section header, or line 0 without one. */
+static bool check_required(struct ctx *c)
 {
-	struct ik_profile *p = c->p;
-
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		if (!keys[i].required || c->key_line[i])
 			continue;
 		if (!c->sec_line[keys[i].sec])
 			return fail_at(c, 0, "missing section [%s] (it must set %s)",
-				       section_names[keys[i].sec], keys[i].key);
-		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%s'",
-			       section_names[keys[i].sec], keys[i].key);
+			               section_names[keys[i].sec], keys[i].key);
+		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%.64s'",
+		               section_names[keys[i].sec], keys[i].key);
 	}
-	if (p->auth == IK_AUTH_RSA_SIG)
-		return fail_at(c, line_of(c, KEY_auth_method),
-			       "auth.method rsa-sig is not supported yet (use psk)");
+	return true;
+}
+
+/* Rules between keys: credentials, address families, non-empty sets. */
+static bool check_consistent(struct ctx *c)
+{
+	struct ik_profile *p = c->p;
+
 	if (line_of(c, KEY_auth_psk) && line_of(c, KEY_auth_psk_file))
 		return fail_at(c, line_of(c, KEY_auth_psk_file),
-			       "auth.psk and auth.psk_file are both set (line %u); keep one",
-			       line_of(c, KEY_auth_psk));
+		               "auth.psk and auth.psk_file are both set (line %u); keep one",
+		               line_of(c, KEY_auth_psk));
 	if (p->auth == IK_AUTH_PSK && !p->psk_len)
 		return fail_at(c, c->sec_line[SEC_auth],
-			       "[auth] method psk needs key 'psk' or 'psk_file'");
+		               "[auth] method psk needs key 'psk' or 'psk_file'");
 	if (p->dut.addr.ss.ss_family != p->tester.addr.ss.ss_family)
 		return fail_at(c, line_of(c, KEY_tester_address),
-			       "tester.address and dut.address are not the same address family");
+		               "tester.address and dut.address are not the same address family");
 	if (!p->roles)
 		return fail_at(c, line_of(c, KEY_dut_roles), "dut.roles is empty");
 	if (!p->p1.modes)
 		return fail_at(c, line_of(c, KEY_phase1_modes), "phase1.modes is empty");
+	return true;
+}
 
-	/* Feature flags say what the DUT can do; they must not contradict its configuration. */
+/* Feature flags say what the DUT can do: defaults follow its configuration, never contradict it. */
+static bool derive_features(struct ctx *c)
+{
+	struct ik_profile *p = c->p;
+
 	if (!line_of(c, KEY_features_aggressive))
 		p->features.aggressive = p->p1.modes & IK_MODE_AGGRESSIVE;
 	else if (!p->features.aggressive && (p->p1.modes & IK_MODE_AGGRESSIVE))
 		return fail_at(c, line_of(c, KEY_features_aggressive),
-			       "features.aggressive = no contradicts phase1.modes (line %u) "
-			       "which includes aggressive",
-			       line_of(c, KEY_phase1_modes));
+		               "features.aggressive = no contradicts phase1.modes (line %u) "
+		               "which includes aggressive",
+		               line_of(c, KEY_phase1_modes));
 	if (!line_of(c, KEY_features_dpd))
 		p->features.dpd = p->p1.dpd_delay > 0;
 	else if (!p->features.dpd && p->p1.dpd_delay)
 		return fail_at(c, line_of(c, KEY_features_dpd),
-			       "features.dpd = no contradicts phase1.dpd = %u (line %u)",
-			       p->p1.dpd_delay, line_of(c, KEY_phase1_dpd));
+		               "features.dpd = no contradicts phase1.dpd = %u (line %u)",
+		               p->p1.dpd_delay, line_of(c, KEY_phase1_dpd));
+	return true;
+}
 
-	/* Identities default to the endpoint's address, as in strongSwan. */
+/* Checks that need the whole file, then the values derived from several keys. */
+static bool finish(struct ctx *c)
+{
+	struct ik_profile *p = c->p;
 	const char *why = NULL;
+
+	/* Said first: a missing psk would be a confusing message for an rsa-sig profile. */
+	if (p->auth == IK_AUTH_RSA_SIG)
+		return fail_at(c, line_of(c, KEY_auth_method),
+		               "auth.method rsa-sig is not supported yet (use psk)");
+	if (!check_required(c) || !check_consistent(c) || !derive_features(c))
+		return false;
+	/* Identities default to the endpoint's address, as in strongSwan. */
 	if (!line_of(c, KEY_dut_id))
-		parse_ident(&p->dut.id, p->dut.addr.text, &why);
+		ik_ident_parse(&p->dut.id, p->dut.addr.text, &why);
 	if (!line_of(c, KEY_tester_id))
-		parse_ident(&p->tester.id, p->tester.addr.text, &why);
+		ik_ident_parse(&p->tester.id, p->tester.addr.text, &why);
+	/* sin_port and sin6_port sit at the same offset (RFC 3493 3.3, 3.4). */
 	((struct sockaddr_in *)&p->dut.addr.ss)->sin_port = htons(p->dut.port);
 	((struct sockaddr_in *)&p->tester.addr.ss)->sin_port = htons(p->tester.port);
 	return true;
 }
 
 bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	struct ctx c = {.p = p, .file = file, .st = st};
 	enum section sec = SEC_COUNT;
@@ -806,7 +694,8 @@ bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *s
 				fclose(f);
 				free(buf);
 				memset(p, 0, sizeof(*p));
-				return ik_fail(st, 0, "%s:0: larger than 1 MiB: not a profile", file);
+				return ik_fail(st, 0, "%s:0: larger than 1 MiB: not a profile",
+				               file);
 			}
 			cap = cap ? cap * 2 : 4096;
 			char *nb = realloc(buf, cap);
@@ -857,15 +746,44 @@ static bool append(char *out, size_t len, size_t *used, const char *s)
 	return true;
 }
 
-static bool format_value(const struct ik_profile *p, const struct key_def *k, char *out,
-			 size_t len)
+/* The list kinds, comma separated; false once out is full. */
+static bool format_list(const struct ik_profile *p, const struct key_def *k, char *out, size_t len)
 {
 	const void *field = (const char *)p + k->off;
 	char item[IK_PROFILE_TEXT];
 	size_t used = 0;
-	int n = 0;
+	bool ok = true;
 
 	out[0] = '\0';
+	if (k->kind == K_SUBNETS) {
+		const struct ik_endpoint *e = field;
+		for (size_t i = 0; ok && i < e->n_subnets; i++)
+			ok = ik_subnet_format(&e->subnet[i], item, sizeof(item)) &&
+			     append(out, len, &used, item);
+	} else if (k->kind == K_FLAGS) {
+		for (size_t i = 0; ok && k->names[i].name; i++)
+			if (*(const unsigned *)field & (unsigned)k->names[i].val)
+				ok = append(out, len, &used, k->names[i].name);
+	} else if (k->kind == K_P1PROPS) {
+		for (size_t i = 0; ok && i < p->p1.n_prop; i++)
+			ok = ik_p1_format(&p->p1.prop[i], item, sizeof(item)) &&
+			     append(out, len, &used, item);
+	} else {
+		for (size_t i = 0; ok && i < p->p2.n_prop; i++)
+			ok = ik_p2_format(&p->p2.prop[i], 0, item, sizeof(item)) &&
+			     append(out, len, &used, item);
+	}
+	return ok;
+}
+
+static bool format_value(const struct ik_profile *p, const struct key_def *k, char *out, size_t len)
+{
+	const void *field = (const char *)p + k->off;
+	uint16_t u16 = 0;
+	int n = -1;
+
+	if (k->kind == K_PORT || k->kind == K_GROUP)
+		u16 = *(const uint16_t *)field;
 	switch (k->kind) {
 	case K_TEXT:
 	case K_PSK_FILE:
@@ -875,34 +793,17 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 		n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text);
 		break;
 	case K_PORT:
+		n = snprintf(out, len, "%u", u16);
+		break;
 	case K_GROUP:
-		if (k->kind == K_GROUP && !*(const uint16_t *)field)
-			n = snprintf(out, len, "none");
-		else if (k->kind == K_GROUP)
-			n = snprintf(out, len, "%s", ik_dh_by_group(*(const uint16_t *)field)->name);
-		else
-			n = snprintf(out, len, "%u", *(const uint16_t *)field);
+		n = snprintf(out, len, "%s", u16 ? ik_dh_by_group(u16)->name : "none");
 		break;
 	case K_ID:
 		n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text);
 		break;
-	case K_SUBNETS: {
-		const struct ik_endpoint *e = field;
-		for (size_t i = 0; i < e->n_subnets; i++)
-			if (!ik_subnet_format(&e->subnet[i], item, sizeof(item)) ||
-			    !append(out, len, &used, item))
-				return false;
-		return true;
-	}
 	case K_ENUM:
 		n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field));
 		break;
-	case K_FLAGS:
-		for (size_t i = 0; k->names[i].name; i++)
-			if ((*(const unsigned *)field & (unsigned)k->names[i].val) &&
-			    !append(out, len, &used, k->names[i].name))
-				return false;
-		return true;
 	case K_LIFETIME:
 	case K_SECONDS:
 		n = snprintf(out, len, "%u", *(const uint32_t *)field);
@@ -910,18 +811,11 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	case K_BOOL:
 		n = snprintf(out, len, "%s", *(const bool *)field ? "yes" : "no");
 		break;
+	case K_SUBNETS:
+	case K_FLAGS:
 	case K_P1PROPS:
-		for (size_t i = 0; i < p->p1.n_prop; i++)
-			if (!ik_p1_format(&p->p1.prop[i], item, sizeof(item)) ||
-			    !append(out, len, &used, item))
-				return false;
-		return true;
 	case K_P2PROPS:
-		for (size_t i = 0; i < p->p2.n_prop; i++)
-			if (!ik_p2_format(&p->p2.prop[i], 0, item, sizeof(item)) ||
-			    !append(out, len, &used, item))
-				return false;
-		return true;
+		return format_list(p, k, out, len);
 	case K_PSK:
 		if (p->psk_len >= len)
 			return false;

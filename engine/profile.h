@@ -60,11 +60,11 @@ enum ik_id_type {
 struct ik_addr {
 	struct sockaddr_storage ss; /* port filled from the endpoint's `port` */
 	socklen_t len;
-	char text[48]; /* as written, normalized by inet_ntop */
+	char text[48]; /* the address as inet_ntop writes it */
 };
 
 struct ik_subnet {
-	int family; /* AF_INET or AF_INET6 */
+	int family;       /* AF_INET or AF_INET6 */
 	uint8_t addr[16]; /* network byte order, host bits cleared */
 	uint8_t prefix;
 };
@@ -133,7 +133,7 @@ struct ik_profile {
 bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *st);
 /* The same from memory; `file` names it in messages and anchors relative paths. */
 bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
-		      struct ik_status *st);
+                      struct ik_status *st);
 /* Wipe the secrets (OPENSSL_cleanse) and zero the struct. */
 void ik_profile_wipe(struct ik_profile *p);
 
@@ -146,6 +146,15 @@ bool ik_profile_get(const struct ik_profile *p, const char *key, char *out, size
 const char *ik_profile_key_at(size_t i);
 
 const char *ik_profile_vendor_name(enum ik_vendor v);
+
+/* The value parsers the profile uses (engine/profile_values.c); false when text is not one. */
+bool ik_profile_addr_parse(struct ik_addr *a, const char *text); /* IPv4 or IPv6, port 0 */
+bool ik_uint_parse(const char *text, unsigned long max, unsigned long *out); /* decimal */
+bool ik_duration_parse(const char *text, uint32_t *seconds); /* "28800", "8h", "30m", "45s", "1d" */
+/* strongSwan identity syntax (docs/profile.md); *why says what is wrong. */
+bool ik_ident_parse(struct ik_ident *id, const char *text, const char **why);
+/* "10.2.0.0/24", "2001:db8::/64", a bare address (= host); host bits must be zero. */
+bool ik_subnet_parse(struct ik_subnet *s, const char *text);
 /* "10.2.0.0/24" */
 bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len);
 

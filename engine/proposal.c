@@ -134,7 +134,7 @@ const struct ik_integ_alg *ik_integ_by_name(const char *name)
 	return NULL;
 }
 
-const struct ik_dh_alg *ik_dh_by_name(const char *name)
+const struct ik_dh_alg *ik_dh_alg_by_name(const char *name)
 {
 	name = canonical(name);
 	for (size_t i = 0; i < COUNT(dh_algs); i++)
@@ -217,10 +217,11 @@ struct tokens {
 #define SLOT(slot, val, kind)                                                                      \
 	do {                                                                                       \
 		if (t->slot)                                                                       \
-			return ik_fail(st, 0,                                                      \
-				       "proposal '%s' has two %s algorithms (%s, %s); IKEv1 takes " \
-				       "one of each: list combinations as separate proposals",     \
-				       text, kind, t->slot->name, val->name);                      \
+			return ik_fail(                                                            \
+			    st, 0,                                                                 \
+			    "proposal '%.64s' has two %s algorithms (%s, %s); IKEv1 takes "           \
+			    "one of each: list combinations as separate proposals",                \
+			    text, kind, t->slot->name, val->name);                                 \
 		t->slot = val;                                                                     \
 	} while (0)
 
@@ -236,15 +237,15 @@ static bool split_tokens(const char *text, struct tokens *t, struct ik_status *s
 	for (;;) {
 		size_t n = strcspn(p, "-");
 		if (n == 0)
-			return ik_fail(st, 0, "proposal '%s' has an empty algorithm between dashes",
-				       text);
+			return ik_fail(st, 0, "proposal '%.64s' has an empty algorithm between dashes",
+			               text);
 		if (n >= sizeof(tok))
-			return ik_fail(st, 0, "proposal '%s': algorithm name too long", text);
+			return ik_fail(st, 0, "proposal '%.64s': algorithm name too long", text);
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		const struct ik_enc_alg *e = ik_enc_by_name(tok);
 		const struct ik_integ_alg *i = ik_integ_by_name(tok);
-		const struct ik_dh_alg *d = ik_dh_by_name(tok);
+		const struct ik_dh_alg *d = ik_dh_alg_by_name(tok);
 		if (e)
 			SLOT(enc, e, "encryption");
 		else if (i)
@@ -252,7 +253,7 @@ static bool split_tokens(const char *text, struct tokens *t, struct ik_status *s
 		else if (d)
 			SLOT(dh, d, "Diffie-Hellman");
 		else
-			return ik_fail(st, 0, "proposal '%s': unknown algorithm '%s'", text, tok);
+			return ik_fail(st, 0, "proposal '%.64s': unknown algorithm '%.64s'", text, tok);
 		if (!p[n])
 			return true;
 		p += n + 1;
@@ -267,22 +268,22 @@ bool ik_p1_parse(const char *text, struct ik_p1_proposal *out, struct ik_status 
 	if (!split_tokens(text, &t, st))
 		return false;
 	if (!t.enc)
-		return ik_fail(st, 0, "phase 1 proposal '%s' lacks an encryption algorithm", text);
+		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks an encryption algorithm", text);
 	if (!t.enc->ike_id)
-		return ik_fail(st, 0, "phase 1 proposal '%s': %s is not defined for IKEv1 phase 1",
-			       text, t.enc->name);
+		return ik_fail(st, 0, "phase 1 proposal '%.64s': %s is not defined for IKEv1 phase 1",
+		               text, t.enc->name);
 	if (!t.integ)
-		return ik_fail(st, 0, "phase 1 proposal '%s' lacks a hash algorithm", text);
+		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks a hash algorithm", text);
 	if (!t.dh)
-		return ik_fail(st, 0, "phase 1 proposal '%s' lacks a Diffie-Hellman group", text);
+		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks a Diffie-Hellman group", text);
 	*out = (struct ik_p1_proposal){
-		.enc = t.enc,
-		.hash = t.integ,
-		.dh = t.dh,
-		.enc_id = t.enc->ike_id,
-		.key_bits = t.enc->key_bits,
-		.hash_id = t.integ->ike_hash,
-		.group = t.dh->group,
+	    .enc = t.enc,
+	    .hash = t.integ,
+	    .dh = t.dh,
+	    .enc_id = t.enc->ike_id,
+	    .key_bits = t.enc->key_bits,
+	    .hash_id = t.integ->ike_hash,
+	    .group = t.dh->group,
 	};
 	return true;
 }
@@ -298,24 +299,24 @@ bool ik_p2_parse(const char *text, struct ik_p2_proposal *out, struct ik_status 
 	if (!split_tokens(text, &t, st))
 		return false;
 	if (!t.enc)
-		return ik_fail(st, 0, "phase 2 proposal '%s' lacks an encryption algorithm", text);
+		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an encryption algorithm", text);
 	if (!t.enc->esp_id)
-		return ik_fail(st, 0, "phase 2 proposal '%s': %s is not an ESP algorithm", text,
-			       t.enc->name);
+		return ik_fail(st, 0, "phase 2 proposal '%.64s': %s is not an ESP algorithm", text,
+		               t.enc->name);
 	if (t.enc->aead && t.integ)
 		return ik_fail(st, 0,
-			       "phase 2 proposal '%s': %s is AEAD and takes no integrity algorithm",
-			       text, t.enc->name);
+		               "phase 2 proposal '%.64s': %s is AEAD and takes no integrity algorithm",
+		               text, t.enc->name);
 	if (!t.enc->aead && !t.integ)
-		return ik_fail(st, 0, "phase 2 proposal '%s' lacks an integrity algorithm", text);
+		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an integrity algorithm", text);
 	*out = (struct ik_p2_proposal){
-		.enc = t.enc,
-		.integ = t.integ,
-		.dh = t.dh,
-		.esp_id = t.enc->esp_id,
-		.key_bits = t.enc->key_bits,
-		.auth_alg = t.integ ? t.integ->esp_auth : 0,
-		.group = t.dh ? t.dh->group : 0,
+	    .enc = t.enc,
+	    .integ = t.integ,
+	    .dh = t.dh,
+	    .esp_id = t.enc->esp_id,
+	    .key_bits = t.enc->key_bits,
+	    .auth_alg = t.integ ? t.integ->esp_auth : 0,
+	    .group = t.dh ? t.dh->group : 0,
 	};
 	return true;
 }
@@ -330,6 +331,6 @@ bool ik_p2_format(const struct ik_p2_proposal *p, uint16_t pfs, char *out, size_
 {
 	const struct ik_dh_alg *dh = p->dh ? p->dh : ik_dh_by_group(pfs);
 	int n = snprintf(out, len, "%s%s%s%s%s", p->enc->name, p->integ ? "-" : "",
-			 p->integ ? p->integ->name : "", dh ? "-" : "", dh ? dh->name : "");
+	                 p->integ ? p->integ->name : "", dh ? "-" : "", dh ? dh->name : "");
 	return n >= 0 && (size_t)n < len;
 }

@@ -67,7 +67,7 @@ struct ik_p2_proposal {
 /* Lookups by strongSwan keyword (aliases included) or by number; NULL when unknown. */
 const struct ik_enc_alg *ik_enc_by_name(const char *name);
 const struct ik_integ_alg *ik_integ_by_name(const char *name);
-const struct ik_dh_alg *ik_dh_by_name(const char *name);
+const struct ik_dh_alg *ik_dh_alg_by_name(const char *name);
 const struct ik_dh_alg *ik_dh_by_group(uint16_t group);
 const struct ik_enc_alg *ik_enc_by_ike(uint16_t ike_id, uint16_t key_bits);
 const struct ik_enc_alg *ik_enc_by_esp(uint8_t esp_id, uint16_t key_bits);

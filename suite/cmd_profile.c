@@ -17,28 +17,28 @@
 #include <string.h>
 
 typedef bool (*emit_fn)(const struct ik_profile *, const struct ik_emit_opts *, FILE *, FILE *,
-			struct ik_status *);
+                        struct ik_status *);
 
 static const struct {
 	const char *name;
 	emit_fn fn;
 } targets[] = {
-	{"swanctl", ik_emit_swanctl},
-	{"libreswan-conf", ik_emit_libreswan_conf},
-	{"libreswan-secrets", ik_emit_libreswan_secrets},
-	{"ios", ik_emit_ios},
+    {"swanctl", ik_emit_swanctl},
+    {"libreswan-conf", ik_emit_libreswan_conf},
+    {"libreswan-secrets", ik_emit_libreswan_secrets},
+    {"ios", ik_emit_ios},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ikecheck profile check FILE\n"
-		   "       ikecheck profile get FILE KEY            (KEY is section.key, e.g. "
-		   "dut.address)\n"
-		   "       ikecheck profile render FILE --target swanctl|libreswan-conf|"
-		   "libreswan-secrets|ios\n"
-		   "                               --side dut|tester [--role responder|initiator] "
-		   "[--name CONN]\n"
-		   "       ikecheck profile keys                    (list the keys)\n");
+	           "       ikecheck profile get FILE KEY            (KEY is section.key, e.g. "
+	           "dut.address)\n"
+	           "       ikecheck profile render FILE --target swanctl|libreswan-conf|"
+	           "libreswan-secrets|ios\n"
+	           "                               --side dut|tester [--role responder|initiator] "
+	           "[--name CONN]\n"
+	           "       ikecheck profile keys                    (list the keys)\n");
 }
 
 static bool load(struct ik_profile *p, const char *file)
@@ -81,7 +81,7 @@ static int do_get(const char *file, const char *key)
 		rc = IK_EXIT_OK;
 	} else {
 		fprintf(stderr, "profile get: unknown key '%s' (see `ikecheck profile keys`)\n",
-			key);
+		        key);
 	}
 	OPENSSL_cleanse(val, sizeof(val));
 	ik_profile_wipe(p);
@@ -108,10 +108,10 @@ static bool parse_render_args(int argc, char **argv, struct render_args *a)
 	a->name = "ikecheck";
 	for (int i = 1; i < argc; i++) {
 		const char **slot = !strcmp(argv[i], "--target") ? &a->target
-				    : !strcmp(argv[i], "--side") ? &a->side
-				    : !strcmp(argv[i], "--role") ? &a->role
-				    : !strcmp(argv[i], "--name") ? &a->name
-								 : NULL;
+		                    : !strcmp(argv[i], "--side") ? &a->side
+		                    : !strcmp(argv[i], "--role") ? &a->role
+		                    : !strcmp(argv[i], "--name") ? &a->name
+		                                                 : NULL;
 		if (!slot) {
 			fprintf(stderr, "profile render: unknown option '%s'\n", argv[i]);
 			return false;
@@ -142,9 +142,10 @@ static int do_render(int argc, char **argv)
 		if (!strcmp(a.target, targets[i].name))
 			fn = targets[i].fn;
 	if (!fn) {
-		fprintf(stderr, "profile render: unknown target '%s' (swanctl, libreswan-conf, "
-				"libreswan-secrets, ios)\n",
-			a.target);
+		fprintf(stderr,
+		        "profile render: unknown target '%s' (swanctl, libreswan-conf, "
+		        "libreswan-secrets, ios)\n",
+		        a.target);
 		return IK_EXIT_USAGE;
 	}
 	if (strcmp(a.side, "dut") && strcmp(a.side, "tester")) {
@@ -157,7 +158,7 @@ static int do_render(int argc, char **argv)
 	}
 	if (!valid_name(a.name)) {
 		fprintf(stderr, "profile render: --name '%s' must be 1-64 of [A-Za-z0-9_-]\n",
-			a.name);
+		        a.name);
 		return IK_EXIT_USAGE;
 	}
 	o.side = !strcmp(a.side, "dut") ? IK_SIDE_DUT : IK_SIDE_TESTER;
@@ -172,7 +173,7 @@ static int do_render(int argc, char **argv)
 	unsigned want = o.initiator ? IK_ROLE_INITIATOR : IK_ROLE_RESPONDER;
 	if (o.side == IK_SIDE_DUT && !(p->roles & want))
 		fprintf(stderr, "profile render: warning: dut.roles of %s does not include %s\n",
-			a.file, a.role);
+		        a.file, a.role);
 
 	char *buf = NULL;
 	size_t len = 0;
@@ -196,8 +197,8 @@ static int do_render(int argc, char **argv)
 
 int cmd_profile(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "help"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
 		usage(stdout);
 		return IK_EXIT_OK;
 	}

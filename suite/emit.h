@@ -23,23 +23,23 @@ struct ik_emit_opts {
 };
 
 bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
-		     FILE *warn, struct ik_status *st);
+                     FILE *warn, struct ik_status *st);
 bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
-			    FILE *warn, struct ik_status *st);
-bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_opts *o,
-			       FILE *out, FILE *warn, struct ik_status *st);
+                            FILE *warn, struct ik_status *st);
+bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+                               FILE *warn, struct ik_status *st);
 bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out, FILE *warn,
-		 struct ik_status *st);
+                 struct ik_status *st);
 
 /* The endpoint the rendered box is (local) and the one it talks to (remote). */
 static inline const struct ik_endpoint *ik_emit_local(const struct ik_profile *p,
-						      const struct ik_emit_opts *o)
+                                                      const struct ik_emit_opts *o)
 {
 	return o->side == IK_SIDE_DUT ? &p->dut : &p->tester;
 }
 
 static inline const struct ik_endpoint *ik_emit_remote(const struct ik_profile *p,
-						       const struct ik_emit_opts *o)
+                                                       const struct ik_emit_opts *o)
 {
 	return o->side == IK_SIDE_DUT ? &p->tester : &p->dut;
 }

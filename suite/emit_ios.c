@@ -19,20 +19,21 @@ static size_t isakmp_policies(const struct ik_profile *p, FILE *out, FILE *warn)
 		if (!x->enc->ios_ike || !x->dh->ios) {
 			ik_p1_format(x, prop, sizeof(prop));
 			fprintf(warn, "ik_emit_ios: phase 1 proposal %s left out: IOS has no %s\n",
-				prop, !x->enc->ios_ike ? x->enc->name : x->dh->name);
+			        prop, !x->enc->ios_ike ? x->enc->name : x->dh->name);
 			continue;
 		}
 		n++;
-		fprintf(out, "crypto isakmp policy %zu\n encr %s\n hash %s\n"
-			     " authentication pre-share\n group %u\n lifetime %u\n!\n",
-			n * 10, x->enc->ios_ike, x->hash->ios_ike, x->group, p->p1.lifetime);
+		fprintf(out,
+		        "crypto isakmp policy %zu\n encr %s\n hash %s\n"
+		        " authentication pre-share\n group %u\n lifetime %u\n!\n",
+		        n * 10, x->enc->ios_ike, x->hash->ios_ike, x->group, p->p1.lifetime);
 	}
 	return n;
 }
 
 /* One transform set per phase 2 proposal that IOS has; their names go into `used`. */
 static size_t transform_sets(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
-			     FILE *warn, uint16_t *group)
+                             FILE *warn, uint16_t *group)
 {
 	size_t n = 0;
 	char prop[64];
@@ -43,21 +44,22 @@ static size_t transform_sets(const struct ik_profile *p, const struct ik_emit_op
 		ik_p2_format(x, p->p2.pfs_group, prop, sizeof(prop));
 		if (!x->enc->ios_esp || (g && !ik_dh_by_group(g)->ios)) {
 			fprintf(warn, "ik_emit_ios: phase 2 proposal %s left out: IOS has no %s\n",
-				prop, !x->enc->ios_esp ? x->enc->name : ik_dh_by_group(g)->name);
+			        prop, !x->enc->ios_esp ? x->enc->name : ik_dh_by_group(g)->name);
 			continue;
 		}
 		/* A crypto map entry has one "set pfs": the first usable proposal's group wins. */
 		if (n && g != *group) {
-			fprintf(warn, "ik_emit_ios: phase 2 proposal %s left out: one PFS group per "
-				      "crypto map entry\n",
-				prop);
+			fprintf(warn,
+			        "ik_emit_ios: phase 2 proposal %s left out: one PFS group per "
+			        "crypto map entry\n",
+			        prop);
 			continue;
 		}
 		*group = g;
 		n++;
-		fprintf(out, "crypto ipsec transform-set %s-ts%zu %s%s%s\n mode %s\n!\n", o->name, n,
-			x->enc->ios_esp, x->integ ? " " : "", x->integ ? x->integ->ios_esp : "",
-			p->p2.mode == IK_IPSEC_TUNNEL ? "tunnel" : "transport");
+		fprintf(out, "crypto ipsec transform-set %s-ts%zu %s%s%s\n mode %s\n!\n", o->name,
+		        n, x->enc->ios_esp, x->integ ? " " : "", x->integ ? x->integ->ios_esp : "",
+		        p->p2.mode == IK_IPSEC_TUNNEL ? "tunnel" : "transport");
 	}
 	return n;
 }
@@ -82,7 +84,7 @@ static void crypto_acl(const struct ik_profile *p, const struct ik_emit_opts *o,
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
 	struct ik_subnet lh = {.family = AF_INET, .prefix = 32},
-			 rh = {.family = AF_INET, .prefix = 32};
+	                 rh = {.family = AF_INET, .prefix = 32};
 	memcpy(lh.addr, &((const struct sockaddr_in *)&l->addr.ss)->sin_addr, 4);
 	memcpy(rh.addr, &((const struct sockaddr_in *)&r->addr.ss)->sin_addr, 4);
 	const struct ik_subnet *ls = l->n_subnets ? l->subnet : &lh;
@@ -104,15 +106,16 @@ static void crypto_acl(const struct ik_profile *p, const struct ik_emit_opts *o,
 }
 
 static bool check_renderable(const struct ik_profile *p, const struct ik_emit_opts *o,
-			     struct ik_status *st)
+                             struct ik_status *st)
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
 
 	if (p->auth != IK_AUTH_PSK)
 		return ik_fail(st, 0, "ik_emit_ios: only PSK authentication is rendered");
 	if (l->addr.ss.ss_family != AF_INET)
-		return ik_fail(st, 0, "ik_emit_ios: only IPv4 is rendered for IOS (IPv6 crypto "
-				      "maps differ)");
+		return ik_fail(st, 0,
+		               "ik_emit_ios: only IPv4 is rendered for IOS (IPv6 crypto "
+		               "maps differ)");
 	for (size_t i = 0; i < l->n_subnets; i++)
 		if (l->subnet[i].family != AF_INET)
 			return ik_fail(st, 0, "ik_emit_ios: IPv6 subnets are not rendered");
@@ -122,8 +125,9 @@ static bool check_renderable(const struct ik_profile *p, const struct ik_emit_op
 	/* IOS reads the key up to the end of the line, but a blank or '?' confuses its parser. */
 	for (size_t i = 0; i < p->psk_len; i++)
 		if (p->psk[i] <= 0x20 || p->psk[i] > 0x7e || p->psk[i] == '?')
-			return ik_fail(st, 0, "ik_emit_ios: the PSK holds a blank, '?' or a "
-					      "non-printable byte, which IOS cannot take");
+			return ik_fail(st, 0,
+			               "ik_emit_ios: the PSK holds a blank, '?' or a "
+			               "non-printable byte, which IOS cannot take");
 	return true;
 }
 
@@ -133,18 +137,19 @@ static void isakmp_key(const struct ik_profile *p, const struct ik_emit_opts *o,
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
 
 	if (l->id.type == IK_ID_FQDN)
-		fprintf(out, "crypto isakmp identity hostname\n! the router's hostname and domain "
-			     "must make up %s\n",
-			l->id.value);
+		fprintf(out,
+		        "crypto isakmp identity hostname\n! the router's hostname and domain "
+		        "must make up %s\n",
+		        l->id.value);
 	else if (l->id.type != IK_ID_IPV4_ADDR || strcmp(l->id.value, l->addr.text))
 		fprintf(out, "! IOS sends its address as identity; profile id %s is not rendered\n",
-			l->id.text);
+		        l->id.text);
 	if (r->id.type == IK_ID_FQDN)
 		fprintf(out, "crypto isakmp key %.*s hostname %s\n", (int)p->psk_len,
-			(const char *)p->psk, r->id.value);
+		        (const char *)p->psk, r->id.value);
 	else
 		fprintf(out, "crypto isakmp key %.*s address %s\n", (int)p->psk_len,
-			(const char *)p->psk, r->addr.text);
+		        (const char *)p->psk, r->addr.text);
 }
 
 static void global_options(const struct ik_profile *p, FILE *out)
@@ -159,43 +164,52 @@ static void global_options(const struct ik_profile *p, FILE *out)
 }
 
 bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out, FILE *warn,
-		 struct ik_status *st)
+                 struct ik_status *st)
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
 	uint16_t group = 0;
 
 	if (!check_renderable(p, o, st))
 		return false;
+	/* IOS takes "lifetime 60-86400" for ISAKMP and 120-2592000 seconds for IPsec SAs. */
+	if (p->p1.lifetime < 60 || p->p1.lifetime > 86400)
+		fprintf(warn, "ik_emit_ios: phase1.lifetime %u is outside IOS's 60-86400 seconds\n",
+		        p->p1.lifetime);
+	if (p->p2.lifetime < 120 || p->p2.lifetime > 2592000)
+		fprintf(warn,
+		        "ik_emit_ios: phase2.lifetime %u is outside IOS's 120-2592000 seconds\n",
+		        p->p2.lifetime);
 	if (p->p1.modes == IK_MODE_AGGRESSIVE)
 		fprintf(warn, "ik_emit_ios: aggressive-only is not expressible with a crypto map "
-			      "(IOS initiates main mode); rendered with aggressive mode allowed\n");
+		              "(IOS initiates main mode); rendered with aggressive mode allowed\n");
 	fprintf(out, "! Cisco IOS configuration for the %s of ikecheck profile %s (%s).\n",
-		ik_emit_side_name(o), p->path, p->name);
+	        ik_emit_side_name(o), p->path, p->name);
 	fprintf(out, "! Generated by `ikecheck profile render`; edit the profile, not this.\n!\n");
 	if (!isakmp_policies(p, out, warn))
 		return ik_fail(st, 0, "ik_emit_ios: no phase 1 proposal of %s is usable with IOS",
-			       p->path);
+		               p->path);
 	isakmp_key(p, o, out);
 	global_options(p, out);
 	size_t nts = transform_sets(p, o, out, warn, &group);
 	if (!nts)
 		return ik_fail(st, 0, "ik_emit_ios: no phase 2 proposal of %s is usable with IOS",
-			       p->path);
+		               p->path);
 	crypto_acl(p, o, out);
 	fprintf(out, "crypto map %s 10 ipsec-isakmp\n set peer %s\n set transform-set", o->name,
-		r->addr.text);
+	        r->addr.text);
 	for (size_t i = 1; i <= nts; i++)
 		fprintf(out, " %s-ts%zu", o->name, i);
 	fputc('\n', out);
 	if (group)
 		fprintf(out, " set pfs group%u\n", group);
 	fprintf(out, " set security-association lifetime seconds %u\n match address %s-acl\n!\n",
-		p->p2.lifetime, o->name);
-	fprintf(out, "! Apply the map to the interface that owns %s, e.g.:\n"
-		     "! interface GigabitEthernet0/0\n!  crypto map %s\n",
-		l->addr.text, o->name);
+	        p->p2.lifetime, o->name);
+	fprintf(out,
+	        "! Apply the map to the interface that owns %s, e.g.:\n"
+	        "! interface GigabitEthernet0/0\n!  crypto map %s\n",
+	        l->addr.text, o->name);
 	if (o->initiator)
 		fprintf(out, "! IOS initiates when traffic matches %s-acl (no auto-start).\n",
-			o->name);
+		        o->name);
 	return true;
 }

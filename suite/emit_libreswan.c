@@ -9,18 +9,32 @@
 #include <string.h>
 
 /* Phase 1 proposals Libreswan can express, in profile order. Returns how many. */
+/*
+ * Libreswan drops all but one DH group in an aggressive mode offer ("multiple DH groups in
+ * aggressive mode can cause interop failure"): AM1 carries one KE, so keep the first group.
+ */
 static size_t usable_p1(const struct ik_profile *p, const struct ik_p1_proposal **keep, FILE *warn)
 {
 	size_t n = 0;
 	char prop[64];
+	bool aggressive = p->p1.modes == IK_MODE_AGGRESSIVE;
 
 	for (size_t i = 0; i < p->p1.n_prop; i++) {
 		const struct ik_p1_proposal *x = &p->p1.prop[i];
 		ik_p1_format(x, prop, sizeof(prop));
 		if (!x->enc->libreswan || !x->dh->libreswan) {
-			fprintf(warn, "ik_emit_libreswan_conf: phase 1 proposal %s left out: "
-				      "Libreswan 4.10 has no %s\n",
-				prop, !x->enc->libreswan ? x->enc->name : x->dh->name);
+			fprintf(warn,
+			        "ik_emit_libreswan_conf: phase 1 proposal %s left out: "
+			        "Libreswan 4.10 has no %s\n",
+			        prop, !x->enc->libreswan ? x->enc->name : x->dh->name);
+			continue;
+		}
+		if (aggressive && n && x->group != keep[0]->group) {
+			fprintf(
+			    warn,
+			    "ik_emit_libreswan_conf: phase 1 proposal %s left out: aggressive mode "
+			    "offers one DH group (%s here)\n",
+			    prop, keep[0]->dh->name);
 			continue;
 		}
 		keep[n++] = x;
@@ -34,7 +48,7 @@ static size_t usable_p1(const struct ik_profile *p, const struct ik_p1_proposal 
  * the group of the first usable proposal decides; proposals with another one are left out.
  */
 static size_t usable_p2(const struct ik_profile *p, const struct ik_p2_proposal **keep,
-			uint16_t *group, FILE *warn)
+                        uint16_t *group, FILE *warn)
 {
 	size_t n = 0;
 	char prop[64];
@@ -45,15 +59,17 @@ static size_t usable_p2(const struct ik_profile *p, const struct ik_p2_proposal 
 		const struct ik_dh_alg *dh = ik_dh_by_group(g);
 		ik_p2_format(x, p->p2.pfs_group, prop, sizeof(prop));
 		if (!x->enc->libreswan || (dh && !dh->libreswan)) {
-			fprintf(warn, "ik_emit_libreswan_conf: phase 2 proposal %s left out: "
-				      "Libreswan 4.10 has no %s\n",
-				prop, !x->enc->libreswan ? x->enc->name : dh->name);
+			fprintf(warn,
+			        "ik_emit_libreswan_conf: phase 2 proposal %s left out: "
+			        "Libreswan 4.10 has no %s\n",
+			        prop, !x->enc->libreswan ? x->enc->name : dh->name);
 			continue;
 		}
 		if (n && g != *group) {
-			fprintf(warn, "ik_emit_libreswan_conf: phase 2 proposal %s left out: "
-				      "Libreswan allows one PFS group per conn (%s here)\n",
-				prop, *group ? ik_dh_by_group(*group)->name : "none");
+			fprintf(warn,
+			        "ik_emit_libreswan_conf: phase 2 proposal %s left out: "
+			        "Libreswan allows one PFS group per conn (%s here)\n",
+			        prop, *group ? ik_dh_by_group(*group)->name : "none");
 			continue;
 		}
 		*group = g;
@@ -92,24 +108,24 @@ static void endpoint(FILE *out, const char *side, const struct ik_endpoint *e, b
 }
 
 static void algorithms(FILE *out, const struct ik_p1_proposal **p1, size_t n1,
-		       const struct ik_p2_proposal **p2, size_t n2, uint16_t group)
+                       const struct ik_p2_proposal **p2, size_t n2, uint16_t group)
 {
 	const struct ik_dh_alg *pfs = ik_dh_by_group(group);
 
 	fprintf(out, "\tike=");
 	for (size_t i = 0; i < n1; i++)
 		fprintf(out, "%s%s-%s;%s", i ? "," : "", p1[i]->enc->libreswan,
-			p1[i]->hash->libreswan, p1[i]->dh->libreswan);
+		        p1[i]->hash->libreswan, p1[i]->dh->libreswan);
 	fprintf(out, "\n\tesp=");
 	for (size_t i = 0; i < n2; i++)
 		fprintf(out, "%s%s-%s%s%s", i ? "," : "", p2[i]->enc->libreswan,
-			p2[i]->integ ? p2[i]->integ->libreswan : "null", pfs ? ";" : "",
-			pfs ? pfs->libreswan : "");
+		        p2[i]->integ ? p2[i]->integ->libreswan : "null", pfs ? ";" : "",
+		        pfs ? pfs->libreswan : "");
 	fprintf(out, "\n\tpfs=%s\n", pfs ? "yes" : "no");
 }
 
 bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
-			    FILE *warn, struct ik_status *st)
+                            FILE *warn, struct ik_status *st)
 {
 	const struct ik_p1_proposal *p1[IK_PROFILE_MAX_PROPOSALS];
 	const struct ik_p2_proposal *p2[IK_PROFILE_MAX_PROPOSALS];
@@ -118,48 +134,52 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	uint16_t group = 0;
 
 	if (p->auth != IK_AUTH_PSK)
-		return ik_fail(st, 0, "ik_emit_libreswan_conf: only PSK authentication is rendered");
+		return ik_fail(st, 0,
+		               "ik_emit_libreswan_conf: only PSK authentication is rendered");
 	size_t n1 = usable_p1(p, p1, warn);
 	size_t n2 = usable_p2(p, p2, &group, warn);
 	if (!n1 || !n2)
 		return ik_fail(st, 0,
-			       "ik_emit_libreswan_conf: no %s proposal of profile %s is usable "
-			       "with Libreswan 4.10",
-			       n1 ? "phase 2" : "phase 1", p->path);
+		               "ik_emit_libreswan_conf: no %s proposal of profile %s is usable "
+		               "with Libreswan 4.10",
+		               n1 ? "phase 2" : "phase 1", p->path);
 	if (!tunnel && (l->n_subnets || r->n_subnets))
 		fprintf(warn, "ik_emit_libreswan_conf: transport mode: subnets left out\n");
 
 	fprintf(out, "# ipsec.conf for the %s of ikecheck profile %s (%s, role %s).\n",
-		ik_emit_side_name(o), p->path, p->name, o->initiator ? "initiator" : "responder");
-	fprintf(out, "# Generated by `ikecheck profile render`; edit the profile, not this file.\n");
+	        ik_emit_side_name(o), p->path, p->name, o->initiator ? "initiator" : "responder");
+	fprintf(out,
+	        "# Generated by `ikecheck profile render`; edit the profile, not this file.\n");
 	fprintf(out, "config setup\n\tikev1-policy=accept\n\n");
 	fprintf(out, "conn %s\n\tikev2=no\n\tauthby=secret\n", o->name);
 	endpoint(out, "left", l, tunnel);
 	endpoint(out, "right", r, tunnel);
 	algorithms(out, p1, n1, p2, n2, group);
 	fprintf(out, "\tikelifetime=%us\n\tsalifetime=%us\n", p->p1.lifetime, p->p2.lifetime);
-	/* Libreswan's aggressive=yes makes the conn aggressive-only, as an initiator and responder. */
+	/* Libreswan's aggressive=yes makes the conn aggressive-only, as an initiator and responder.
+	 */
 	if (p->p1.modes == IK_MODE_AGGRESSIVE)
 		fprintf(out, "\taggressive=yes\n");
 	fprintf(out, "\ttype=%s\n", tunnel ? "tunnel" : "transport");
 	if (p->p1.dpd_delay)
 		fprintf(out, "\tdpddelay=%us\n\tdpdtimeout=%us\n\tdpdaction=clear\n",
-			p->p1.dpd_delay, 4 * p->p1.dpd_delay);
+		        p->p1.dpd_delay, 4 * p->p1.dpd_delay);
 	fprintf(out, "\tencapsulation=%s\n", p->features.nat_t ? "auto" : "no");
 	fprintf(out, "\tauto=%s\n", o->initiator ? "start" : "add");
 	return true;
 }
 
 /* RFC-free but fixed by Libreswan's ipsec.secrets(5): "LEFTID RIGHTID : PSK secret". */
-bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_opts *o,
-			       FILE *out, FILE *warn, struct ik_status *st)
+bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+                               FILE *warn, struct ik_status *st)
 {
 	(void)warn;
 	if (p->auth != IK_AUTH_PSK)
-		return ik_fail(st, 0, "ik_emit_libreswan_secrets: only PSK authentication is "
-				      "rendered");
+		return ik_fail(st, 0,
+		               "ik_emit_libreswan_secrets: only PSK authentication is "
+		               "rendered");
 	fprintf(out, "# ipsec.secrets for the %s of ikecheck profile %s (%s).\n",
-		ik_emit_side_name(o), p->path, p->name);
+	        ik_emit_side_name(o), p->path, p->name);
 	ik_emit_ident(&ik_emit_local(p, o)->id, out);
 	fputc(' ', out);
 	ik_emit_ident(&ik_emit_remote(p, o)->id, out);

@@ -334,7 +334,31 @@ static void test_encrypted(void)
 	ik_msg_free(&m);
 }
 
+/* Semantic deviations decode, reported as findings naming the field (RFC 3947 5.1, RFC 2407 4.6.2). */
+static void test_semantic_findings(void)
+{
+	struct ik_msg m, m2;
+	struct ik_wr w;
+	struct ik_status st;
+
+	build_all(&m);
+	OK(ik_path_set_bytes(&m, "NAT-OA.addr", "abc", 3, &st));
+	OK(ik_path_set_bytes(&m, "ID.data", "\x0a\x00\x00\x00", 4, &st));
+	encode(&m, &w);
+	OK(ik_decode(&m2, w.p, w.len, &st));
+	CU_ASSERT_EQUAL(m2.nfindings, 3);
+	char *d = dump(&m2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "NAT-OA[0].addr: 3 octets with ID_IPV4_ADDR"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "ID[0].data: 4 octets, ID_IPV4_ADDR_SUBNET carries 8"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "INVALID-ID-INFORMATION (18)"));
+	free(d);
+	ik_wr_free(&w);
+	ik_msg_free(&m);
+	ik_msg_free(&m2);
+}
+
 static const struct ik_test tests[] = {
+	{"semantic deviations are findings", test_semantic_findings},
 	{"every payload kind round-trips", test_all_payloads_roundtrip},
 	{"fix-ups and pinned fields", test_fixups_and_pins},
 	{"paths find, set and edit", test_paths},

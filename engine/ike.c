@@ -1,0 +1,463 @@
+/*
+ * The driver: every received IKE message and every message we send passes through here.
+ *
+ *   in:  datagram -> header decode -> SA lookup -> retransmission? -> decrypt -> body decode
+ *        -> message rules (rules.def) -> the step of the state table (xchg.def) -> reply
+ *   out: tree -> encode -> fill HASHes on the encoded octets -> pad, encrypt -> send, keep for
+ *        retransmission -> ladder
+ *
+ * Quick mode and informational exchanges live under their ISAKMP SA (ik_qm), phase 1 in ik_sa.
+ */
+#include "ike.h"
+#include "consts.h"
+#include "crypto.h"
+#include "rng.h"
+#include "rules.h"
+#include "xchg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+#define FLAG_E 0x01 /* RFC 2408 3.1: encryption */
+#define FLAG_C 0x02 /* commit */
+
+void ik_log(const struct ik_engine *e, const char *fn, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e && e->quiet)
+		return;
+	fprintf(stderr, "%s: ", fn);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct ik_step steps[] = {
+#define STEP(x, role, in, out, fn, fill) {x, role, in, out, fn, fill, #fn},
+#include "xchg.def"
+#undef STEP
+};
+
+const struct ik_step *ik_step_find(enum ik_xchg x, enum ik_who role, int in)
+{
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i].xchg == x && steps[i].role == role && steps[i].in == in)
+			return &steps[i];
+	return NULL;
+}
+
+uint8_t ik_exch_of(enum ik_xchg x)
+{
+	switch (x) {
+	case IK_X_MAIN: return IK_EXCH_ID_PROT;
+	case IK_X_AGGR: return IK_EXCH_AGGRESSIVE;
+	case IK_X_QUICK: return IK_EXCH_QUICK;
+	case IK_X_TRANS: return IK_EXCH_TRANSACTION;
+	default: return IK_EXCH_INFO;
+	}
+}
+
+void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32])
+{
+	struct ik_span s = IK_SPAN(p, len);
+	ik_digest(ik_hash_by_id(IK_HASH_SHA256), &s, 1, out);
+}
+
+/* ---- SAs ---- */
+
+struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
+			    const struct sockaddr_storage *peer)
+{
+	struct ik_sa *sa = calloc(1, sizeof(*sa));
+	if (!sa)
+		return NULL;
+	sa->eng = e;
+	sa->role = role;
+	sa->xchg = x;
+	sa->peer = *peer;
+	ik_wr_init(&sa->last_out);
+	ik_ladder_init(&sa->ladder);
+	/* RFC 2408 2.5.3: cookies unique per SA; from the RNG so seeded runs are reproducible. */
+	ik_rng_bytes(role == IK_INITIATOR ? sa->icookie : sa->rcookie, 8);
+	sa->next = e->sas;
+	e->sas = sa;
+	e->sa_count++;
+	return sa;
+}
+
+void ik_qm_free(struct ik_qm *qm)
+{
+	struct ik_loop *l = qm->sa->eng->loop;
+	ik_loop_cancel(l, qm->rtx_timer);
+	ik_qm_keys_wipe(&qm->k);
+	ik_wr_free(&qm->last_out);
+	free(qm);
+}
+
+void ik_sa_free(struct ik_sa *sa)
+{
+	while (sa->qms) {
+		struct ik_qm *q = sa->qms;
+		sa->qms = q->next;
+		ik_qm_free(q);
+	}
+	ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
+	ik_sa_keys_wipe(&sa->k);
+	ik_wr_free(&sa->last_out);
+	ik_ladder_free(&sa->ladder);
+	free(sa);
+}
+
+struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
+			     const struct sockaddr_storage *peer)
+{
+	static const uint8_t zero[8];
+
+	for (struct ik_sa *sa = e->sas; sa; sa = sa->next) {
+		if (memcmp(sa->icookie, ic, 8))
+			continue;
+		if (!memcmp(sa->rcookie, rc, 8))
+			return sa;
+		/* A retransmitted first message still carries a zero responder cookie. */
+		if (!memcmp(rc, zero, 8) && sa->role == IK_RESPONDER && ik_addr_equal(&sa->peer, peer))
+			return sa;
+		/* Our own first message got its responder cookie in the reply. */
+		if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
+			return sa;
+	}
+	return NULL;
+}
+
+void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
+{
+	if (sa->eng->on_event)
+		sa->eng->on_event(sa->eng, sa, qm, ev);
+}
+
+/* The exchange cannot go on: record why and where, stop retransmitting, tell the user. */
+void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
+{
+	if (sa->dead && !qm)
+		return;
+	sa->st = *st;
+	if (qm) {
+		ik_loop_cancel(sa->eng->loop, qm->rtx_timer);
+		qm->rtx_timer = 0;
+	} else {
+		sa->dead = true;
+		ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
+		sa->rtx_timer = 0;
+	}
+	IK_LOG(sa->eng, "%s: %s", qm ? "quick mode" : "phase 1", st->why);
+	ik_emit_event(sa, qm, IK_EV_FAILED);
+}
+
+/* ---- output ---- */
+
+static void rtx_fire(void *arg);
+static void qm_rtx_fire(void *arg);
+
+bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_status *st)
+{
+	struct ik_engine *e = sa->eng;
+	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
+	if (!ik_sock_send_ike(s, &sa->peer, p, len, st))
+		return false;
+	if (e->tap)
+		e->tap(e, true, &sa->peer, s->port, p, len);
+	return true;
+}
+
+/* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */
+void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap)
+{
+	size_t l = (size_t)snprintf(buf, cap, "HDR%s", enc ? "*" : "");
+	for (size_t i = 0; m->hdr && i < m->hdr->nkids && l < cap; i++)
+		l += (size_t)snprintf(buf + l, cap - l, ", %s", m->hdr->kids[i]->sd->name);
+}
+
+static uint16_t first_notify(const struct ik_msg *m)
+{
+	const struct ik_node *n = ik_pl_find(m, IK_PAYLOAD_N, 0);
+	return n ? (uint16_t)ik_fnum(n, "type") : 0;
+}
+
+/*
+ * Encode, fill the HASH payloads over the encoded octets, encrypt when the message rules say so,
+ * and send. The wire bytes stay in *keep for retransmission. iv: the CBC IV chain to use and
+ * advance (phase 1 or this quick mode's).
+ */
+bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
+		 struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
+{
+	struct ik_wr plain, wire;
+	struct ik_msg dec = {0};
+	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv);
+	bool ok = false;
+
+	ik_wr_init(&plain);
+	ik_wr_init(&wire);
+	if (!ik_encode_body(out, &plain, st))
+		goto done;
+	if (fill) {
+		dec.hdr = ik_node_clone(out->hdr);
+		if (!dec.hdr || !ik_decode_body(&dec, plain.p, plain.len, st) ||
+		    !fill(sa, qm, plain.p, plain.len, &dec, st))
+			goto done;
+	}
+	if (enc) {
+		/* RFC 2409 App. B: pad with zero octets to the cipher block size. */
+		size_t blk = sa->k.blk;
+		if (plain.len % blk && !ik_wr_zero(&plain, blk - plain.len % blk))
+			goto done;
+		if (!ik_p1_crypt(&sa->k, iv, plain.p, plain.len, true, st))
+			goto done;
+		ik_fset_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
+		free(out->body);
+		out->body = malloc(plain.len);
+		if (!out->body)
+			goto done;
+		memcpy(out->body, plain.p, plain.len);
+		out->body_len = plain.len;
+	} else if (fill) {
+		/* In the clear but HASH-filled (AM2, AM3): the patched octets are the message. */
+		free(out->body);
+		out->body = malloc(plain.len ? plain.len : 1);
+		if (!out->body)
+			goto done;
+		memcpy(out->body, plain.p, plain.len);
+		out->body_len = plain.len;
+	}
+	if (!ik_encode(out, &wire, st) || !ik_send_wire(sa, wire.p, wire.len, st))
+		goto done;
+	ik_wr_reset(keep);
+	ik_wr_bytes(keep, wire.p, wire.len);
+	struct ik_rung *r = ik_ladder_add(&sa->ladder, true, x, msgno);
+	if (r) {
+		ik_ladder_payloads(out, enc, r->payloads, sizeof(r->payloads));
+		r->notify = first_notify(out);
+	}
+	ok = true;
+done:
+	ik_msg_free(&dec);
+	ik_wr_free(&plain);
+	ik_wr_free(&wire);
+	return ok;
+}
+
+static void arm_rtx(struct ik_sa *sa, struct ik_qm *qm)
+{
+	struct ik_engine *e = sa->eng;
+	uint32_t n = qm ? qm->rtx_count : sa->rtx_count;
+	uint64_t delay = (uint64_t)e->cfg.retrans_ms << (n > 6 ? 6 : n);
+
+	if (qm) {
+		ik_loop_cancel(e->loop, qm->rtx_timer);
+		qm->rtx_timer = ik_loop_timer(e->loop, delay, qm_rtx_fire, qm);
+	} else {
+		ik_loop_cancel(e->loop, sa->rtx_timer);
+		sa->rtx_timer = ik_loop_timer(e->loop, delay, rtx_fire, sa);
+	}
+}
+
+/* Retransmission with backoff (initiator side, and a responder's last message of an exchange
+ * where the initiator speaks last is never retransmitted: RFC 2408 has no acknowledgement). */
+static void rtx_fire(void *arg)
+{
+	struct ik_sa *sa = arg;
+	struct ik_status st;
+	int expect = sa->msg + 1;
+
+	sa->rtx_timer = 0;
+	if (sa->dead || sa->established)
+		return;
+	if (sa->rtx_count >= sa->eng->cfg.retrans_tries) {
+		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s (%s): %s",
+			ik_msg_name(sa->xchg, expect), sa->rtx_count, ik_msg_name(sa->xchg, sa->msg),
+			ik_ios_state(sa->xchg, sa->msg), ik_stall_hint(sa->xchg, expect));
+		ik_sa_fail(sa, NULL, &st);
+		return;
+	}
+	sa->rtx_count++;
+	if (ik_send_wire(sa, sa->last_out.p, sa->last_out.len, &st)) {
+		struct ik_rung *r = ik_ladder_add(&sa->ladder, true, sa->xchg, sa->msg);
+		if (r)
+			r->retransmit = true;
+	}
+	arm_rtx(sa, NULL);
+}
+
+static void qm_rtx_fire(void *arg)
+{
+	struct ik_qm *qm = arg;
+	struct ik_sa *sa = qm->sa;
+	struct ik_status st;
+
+	qm->rtx_timer = 0;
+	if (qm->established || sa->dead)
+		return;
+	if (qm->rtx_count >= sa->eng->cfg.retrans_tries) {
+		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s: %s",
+			ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
+			ik_msg_name(IK_X_QUICK, qm->msg), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
+		ik_sa_fail(sa, qm, &st);
+		return;
+	}
+	qm->rtx_count++;
+	if (ik_send_wire(sa, qm->last_out.p, qm->last_out.len, &st)) {
+		struct ik_rung *r = ik_ladder_add(&sa->ladder, true, IK_X_QUICK, qm->msg);
+		if (r)
+			r->retransmit = true;
+	}
+	arm_rtx(sa, qm);
+}
+
+/* Run one step: build its message, send it, advance. `in` is NULL when the step starts. */
+bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, struct ik_in *in,
+		     struct ik_status *st)
+{
+	struct ik_msg out = {0};
+	static const uint8_t zero[8];
+	uint32_t msgid = qm ? qm->msgid : 0;
+	bool ok;
+
+	if (s->out && !ik_msg_start(&out, sa->icookie, sa->rcookie, ik_exch_of(s->xchg), 0, msgid)) {
+		ik_fail(st, 0, "%s: out of memory", s->name);
+		return false;
+	}
+	(void)zero;
+	/* The received message counts as done while its reply is built: fillers read it. */
+	int *at = qm ? &qm->msg : &sa->msg, before = *at;
+	if (s->in)
+		*at = s->in;
+	ok = s->fn(sa, qm, in, &out, st);
+	if (ok && s->out) {
+		uint8_t *iv = qm ? qm->k.iv : sa->k.iv;
+		ok = ik_emit(sa, qm, s->xchg, s->out, s->fill, &out, iv, qm ? &qm->last_out : &sa->last_out,
+			  st);
+	}
+	ik_msg_free(&out);
+	if (!ok) {
+		*at = before;
+		return false;
+	}
+	int done = s->out ? s->out : s->in;
+	if (qm) {
+		qm->msg = done;
+		qm->rtx_count = 0;
+	} else {
+		sa->msg = done;
+		sa->rtx_count = 0;
+	}
+	/* The side that sent the last message of an exchange cannot know it arrived, so only
+	 * messages that expect an answer are retransmitted (RFC 2408 has no acknowledgement). */
+	bool last = !ik_step_find(s->xchg, s->role == IK_INITIATOR ? IK_RESPONDER : IK_INITIATOR,
+				  done);
+	if (s->out && !last)
+		arm_rtx(sa, qm);
+	return true;
+}
+
+struct ik_sa *ik_initiate(struct ik_engine *e)
+{
+	struct ik_status st;
+	enum ik_xchg x = e->cfg.aggressive ? IK_X_AGGR : IK_X_MAIN;
+	struct ik_sa *sa = ik_sa_new(e, IK_INITIATOR, x, &e->cfg.remote);
+
+	if (!sa)
+		return NULL;
+	if (!ik_run_step(sa, NULL, ik_step_find(x, IK_INITIATOR, 0), NULL, &st))
+		ik_sa_fail(sa, NULL, &st);
+	return sa;
+}
+
+struct ik_qm *ik_quick_initiate(struct ik_sa *sa)
+{
+	struct ik_status st;
+	struct ik_qm *qm = calloc(1, sizeof(*qm));
+
+	if (!qm)
+		return NULL;
+	qm->sa = sa;
+	qm->role = IK_INITIATOR;
+	ik_wr_init(&qm->last_out);
+	/* RFC 2408 3.1: a random, non-zero message ID per exchange. */
+	while (!qm->msgid)
+		ik_rng_bytes(&qm->msgid, sizeof(qm->msgid));
+	ik_p1_phase2_iv(&sa->k, qm->msgid, qm->k.iv);
+	qm->next = sa->qms;
+	sa->qms = qm;
+	if (!ik_run_step(sa, qm, ik_step_find(IK_X_QUICK, IK_INITIATOR, 0), NULL, &st))
+		ik_sa_fail(sa, qm, &st);
+	return qm;
+}
+
+/* ---- the engine ---- */
+
+static void on_readable(struct ik_engine *e, struct ik_sock *s)
+{
+	static struct ik_dgram d; /* 64 KiB: not on the stack; one engine thread */
+
+	while (ik_sock_recv(s, &d))
+		ik_engine_input(e, &d);
+}
+
+static void on_ike(void *arg)
+{
+	struct ik_engine *e = arg;
+	on_readable(e, &e->sock);
+}
+
+static void on_natt(void *arg)
+{
+	struct ik_engine *e = arg;
+	on_readable(e, &e->natt);
+}
+
+bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loop *loop,
+		    struct ik_status *st)
+{
+	memset(e, 0, sizeof(*e));
+	e->cfg = *cfg;
+	e->loop = loop;
+	e->sock.fd = e->natt.fd = -1;
+	if (!e->cfg.retrans_ms)
+		e->cfg.retrans_ms = 500;
+	if (!e->cfg.retrans_tries)
+		e->cfg.retrans_tries = 5;
+	if (!ik_sock_open(&e->sock, &e->cfg.local, e->cfg.local_len, false, st))
+		return false;
+	ik_addr_set_port(&e->cfg.local, e->sock.port);
+	if (e->cfg.natt_port || e->cfg.natt) {
+		struct sockaddr_storage n = e->cfg.local;
+		ik_addr_set_port(&n, e->cfg.natt_port);
+		if (!ik_sock_open(&e->natt, &n, e->cfg.local_len, true, st)) {
+			ik_sock_close(&e->sock);
+			return false;
+		}
+		e->cfg.natt_port = e->natt.port;
+	}
+	if (!e->cfg.remote_natt_port)
+		e->cfg.remote_natt_port = 4500;
+	ik_loop_add_fd(loop, e->sock.fd, on_ike, e);
+	if (e->natt.fd >= 0)
+		ik_loop_add_fd(loop, e->natt.fd, on_natt, e);
+	return true;
+}
+
+void ik_engine_free(struct ik_engine *e)
+{
+	while (e->sas) {
+		struct ik_sa *sa = e->sas;
+		e->sas = sa->next;
+		ik_sa_free(sa);
+	}
+	ik_sock_close(&e->sock);
+	ik_sock_close(&e->natt);
+	OPENSSL_cleanse(e->cfg.psk, sizeof(e->cfg.psk));
+}

@@ -1,0 +1,165 @@
+/*
+ * The IKEv1 engine: ISAKMP SAs and quick modes, one driver for every exchange and both roles
+ * (DESIGN.md "Exchanges"). The exchanges themselves are state tables of steps (xchg_*.c) whose
+ * handlers are named after their messages (main_inI1_outR1 ...); this header holds what they
+ * share.
+ */
+#ifndef IK_IKE_H
+#define IK_IKE_H
+
+#include "codec.h"
+#include "sa_crypto.h"
+#include "loop.h"
+#include "msg.h"
+#include "net.h"
+#include "select.h"
+#include "where.h"
+
+#define IK_NONCE_LEN 32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
+#define IK_MAX_ID 256
+
+/* An identification payload body: RFC 2407 4.6.2 (type, protocol, port, data). */
+struct ik_id {
+	uint8_t type, proto;
+	uint16_t port;
+	uint8_t data[IK_MAX_ID];
+	size_t len;
+};
+
+/* What one engine negotiates: the numeric form of a DUT profile seen from our side. */
+struct ik_cfg {
+	struct sockaddr_storage local, remote;
+	socklen_t local_len, remote_len;
+	uint16_t natt_port;        /* our NAT-T port (RFC 3947), 0: none */
+	uint16_t remote_natt_port; /* the peer's */
+	uint8_t psk[256];
+	size_t psk_len;
+	struct ik_id id_local, id_remote; /* phase 1 identities; id_remote.type 0: accept any */
+	bool aggressive;                  /* initiate aggressive mode instead of main mode */
+	struct ik_p1_xform p1[IK_MAX_XFORMS];
+	size_t np1;
+	uint32_t p1_life;
+	enum ik_life_policy p1_policy;
+	struct ik_p2_xform p2[IK_MAX_XFORMS];
+	size_t np2;
+	uint16_t pfs_group;
+	uint32_t p2_life;
+	bool transport;
+	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
+	bool natt, dpd, initial_contact;
+	uint32_t retrans_ms;    /* first retransmission after this; doubles each time */
+	uint32_t retrans_tries; /* give up after this many retransmissions */
+};
+
+struct ik_engine;
+struct ik_sa;
+
+/* One quick mode (or informational) exchange under an ISAKMP SA, keyed by message ID. */
+struct ik_qm {
+	struct ik_sa *sa;
+	enum ik_who role;
+	uint32_t msgid;
+	int msg; /* last message number done */
+	bool established;
+	struct ik_qm_keys k;
+	struct ik_p2_xform offers[IK_MAX_XFORMS];
+	size_t noffers;
+	struct ik_p2_xform chosen;
+	uint32_t spi_in, spi_out; /* ours (inbound) and the peer's */
+	uint32_t life_s;
+	bool lowered; /* responder lowered the lifetime (RESPONDER-LIFETIME) */
+	struct ik_id idci, idcr;
+	bool have_ids;
+	struct ik_wr last_out; /* for retransmission (initiator) and replay of replies (responder) */
+	uint64_t rtx_timer;
+	uint32_t rtx_count;
+	uint8_t last_in[32]; /* digest of the last message received: spots retransmissions */
+	struct ik_qm *next;
+};
+
+struct ik_sa {
+	struct ik_engine *eng;
+	enum ik_who role;
+	enum ik_xchg xchg; /* IK_X_MAIN or IK_X_AGGR */
+	int msg;           /* last phase 1 message number done */
+	bool established, dead;
+	uint8_t icookie[8], rcookie[8];
+	struct sockaddr_storage peer;
+	bool floated; /* moved to the NAT-T port (RFC 3947 4) */
+	struct ik_p1_xform offers[IK_MAX_XFORMS];
+	size_t noffers;
+	struct ik_p1_xform chosen;
+	uint32_t life_s;
+	bool life_notify; /* send RESPONDER-LIFETIME for phase 1 (lenient policy) */
+	struct ik_sa_keys k;
+	struct ik_id id_peer;
+	/* ID payload bodies as on the wire (IDii_b / IDir_b of RFC 2409 5): aggressive mode hashes
+	 * an ID that is not in the message carrying the HASH. */
+	uint8_t id_mine_b[IK_MAX_ID + 4], id_peer_b[IK_MAX_ID + 4];
+	size_t id_mine_len, id_peer_len;
+	/* RFC 3947 / draft NAT-T and RFC 3706 DPD as negotiated by vendor IDs */
+	uint8_t natt_method; /* 0 none; IK_NATT_RFC, IK_NATT_DRAFT02, IK_NATT_DRAFT03 */
+	bool nat_here, nat_there;
+	bool peer_dpd;
+	uint32_t dpd_seq;
+	struct ik_wr last_out;
+	uint64_t rtx_timer;
+	uint32_t rtx_count;
+	uint8_t last_in[32];
+	struct ik_ladder ladder;
+	struct ik_status st; /* why it failed */
+	struct ik_qm *qms;
+	struct ik_sa *next;
+};
+
+enum { IK_NATT_NONE, IK_NATT_DRAFT02, IK_NATT_DRAFT03, IK_NATT_RFC };
+
+/* What the engine tells its user (connect, serve, the runner, tests). */
+enum ik_event {
+	IK_EV_P1_UP,     /* ISAKMP SA established */
+	IK_EV_P2_UP,     /* quick mode done: IPsec SA pair negotiated */
+	IK_EV_FAILED,    /* sa->st says why and where */
+	IK_EV_NOTIFY,    /* a notify arrived (sa->st.notify holds its type) */
+	IK_EV_DELETE,    /* the peer deleted an SA */
+	IK_EV_DPD_ACK,   /* R-U-THERE-ACK received */
+};
+
+struct ik_engine {
+	struct ik_cfg cfg;
+	struct ik_loop *loop;
+	struct ik_sock sock, natt;
+	struct ik_sa *sas;
+	void (*on_event)(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);
+	void *user;
+	/* Sees every IKE message sent or received (without the non-ESP marker): pcaps, golden
+	 * transcripts. local_port tells the NAT-T port from port 500. */
+	void (*tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+		    uint16_t local_port, const uint8_t *p, size_t len);
+	bool quiet; /* no log lines on stderr */
+	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
+	unsigned sa_count, p1_up, p2_up;
+};
+
+/* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */
+bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loop *loop,
+		    struct ik_status *st);
+void ik_engine_free(struct ik_engine *e); /* frees every SA, wipes every key */
+/* Start phase 1 as initiator towards cfg.remote (main or aggressive mode by cfg.aggressive). */
+struct ik_sa *ik_initiate(struct ik_engine *e);
+/* Start a quick mode on an established ISAKMP SA. */
+struct ik_qm *ik_quick_initiate(struct ik_sa *sa);
+/* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
+bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
+		    size_t spi_len, const uint8_t *data, size_t dlen);
+bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t spi_len,
+		    uint16_t count);
+/* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
+bool ik_send_dpd(struct ik_sa *sa);
+/* Feed one received IKE datagram (the socket callbacks do this; tests may call it directly). */
+void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d);
+/* Log a line (prefixed with the function name by the IK_LOG macro) unless quiet. */
+void ik_log(const struct ik_engine *e, const char *fn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define IK_LOG(e, ...) ik_log(e, __func__, __VA_ARGS__)
+
+#endif

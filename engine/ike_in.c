@@ -1,0 +1,273 @@
+/*
+ * The driver's input side: a received datagram is decoded, matched to its ISAKMP SA (and quick
+ * mode), recognised as a retransmission or decrypted, checked against the message rules and
+ * handed to the step of the state table that expects it.
+ */
+#include "consts.h"
+#include "rules.h"
+#include "xchg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FLAG_E 0x01
+
+/* A refused message: say so on the ladder and, before phase 1 keys exist, with a plain notify
+ * (RFC 2408 5: a notify tells the peer why); afterwards the notify is protected (info.c). */
+static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
+{
+	if (st->notify && sa->established)
+		ik_send_notify(sa, st->notify, IK_PROTO_ISAKMP, NULL, 0, NULL, 0);
+	else if (st->notify)
+		ik_send_plain_notify(sa, st->notify);
+	ik_sa_fail(sa, qm, st);
+}
+
+static void note_in(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_msg *m, bool enc,
+		    const char *note)
+{
+	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, x, msgno);
+	if (!r)
+		return;
+	ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));
+	const struct ik_node *n = ik_pl_find(m, IK_PAYLOAD_N, 0);
+	r->notify = n ? (uint16_t)ik_fnum(n, "type") : 0;
+	if (note)
+		snprintf(r->note, sizeof(r->note), "%s", note);
+}
+
+/* Decrypt the body of m with a copy of iv (advanced to the last ciphertext block) and decode
+ * it; *plain receives the buffer the node offsets point into. */
+static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t **plain,
+		      struct ik_status *st)
+{
+	if (!sa->k.have_keys)
+		return ik_fail(st, IK_NOTIFY_INVALID_FLAGS,
+			       "encrypted message before the keys exist (RFC 2408 3.1 E flag)");
+	if (!m->body_len || m->body_len % sa->k.blk)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "encrypted body of %zu octets is not a whole number of %zu-octet "
+			       "blocks", m->body_len, sa->k.blk);
+	*plain = malloc(m->body_len);
+	if (!*plain)
+		return ik_fail(st, 0, "out of memory");
+	memcpy(*plain, m->body, m->body_len);
+	if (!ik_p1_crypt(&sa->k, iv, *plain, m->body_len, false, st))
+		return false;
+	if (!ik_decode_body(m, *plain, m->body_len, st)) {
+		/* Garbage after decryption: almost always a wrong key, i.e. a PSK mismatch. */
+		char why[sizeof(st->why)];
+		snprintf(why, sizeof(why), "%.190s (after decryption: likely a pre-shared key mismatch)",
+			 st->why);
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
+	}
+	return true;
+}
+
+static bool rules_ok(enum ik_xchg x, int msgno, const struct ik_msg *m, bool enc,
+		     struct ik_status *st)
+{
+	uint8_t types[IK_MAX_PAYLOADS];
+	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
+	return ik_rules_check(x, msgno, enc, types, n, st);
+}
+
+static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	uint8_t exch = (uint8_t)ik_fnum(m->hdr, "exch");
+	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
+	char a[80];
+
+	if (ik_fnum(m->hdr, "msgid")) {
+		IK_LOG(e, "%s: phase 1 start with message ID %u dropped (RFC 2408 2.4: must be 0)",
+		       ik_addr_str(&d->peer, a, sizeof(a)), ik_fnum(m->hdr, "msgid"));
+		return NULL;
+	}
+	struct ik_sa *sa = ik_sa_new(e, IK_RESPONDER, x, &d->peer);
+	if (!sa)
+		return NULL;
+	memcpy(sa->icookie, ik_fget(m->hdr, "icookie")->bytes, 8);
+	sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
+	return sa;
+}
+
+/* The same octets again: answer with what we sent last, and never advance twice. */
+static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, const uint8_t *dg,
+			  const struct ik_dgram *d)
+{
+	uint8_t h[32];
+	ik_digest_of(d->data, d->len, h);
+	if (memcmp(h, dg, 32))
+		return false;
+	struct ik_wr *keep = qm ? &qm->last_out : &sa->last_out;
+	int msgno = qm ? qm->msg : sa->msg;
+	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, x, msgno - 1 > 0 ? msgno - 1 : msgno);
+	if (r) {
+		r->retransmit = true;
+		snprintf(r->note, sizeof(r->note), "retransmission: stored reply sent again");
+	}
+	struct ik_status st;
+	if (keep->len)
+		ik_send_wire(sa, keep->p, keep->len, &st);
+	return true;
+}
+
+static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	static const uint8_t zero[8];
+	const uint8_t *ic = ik_fget(m->hdr, "icookie")->bytes, *rc = ik_fget(m->hdr, "rcookie")->bytes;
+	struct ik_sa *sa = ik_sa_find(e, ic, rc, &d->peer);
+	struct ik_status st;
+	uint8_t *plain = NULL;
+
+	ik_status_clear(&st);
+	if (!sa && memcmp(rc, zero, 8)) {
+		IK_LOG(e, "phase 1 message for unknown cookies dropped (RFC 2408 2.5.3)");
+		return;
+	}
+	if (!sa && !(sa = p1_responder(e, m, d)))
+		return;
+	if (retransmitted(sa, NULL, sa->xchg, sa->last_in, d) || sa->dead)
+		return;
+	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, "exch")) {
+		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, "exch"),
+		       sa->xchg == IK_X_MAIN ? "main mode" : "aggressive mode");
+		return;
+	}
+	int expect = sa->msg + 1;
+	const struct ik_step *s = ik_step_find(sa->xchg, sa->role, expect);
+	if (!s || ik_msg_sender(sa->xchg, expect) == sa->role) {
+		IK_LOG(e, "unexpected phase 1 message after %s dropped", ik_msg_name(sa->xchg, sa->msg));
+		return;
+	}
+	if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
+		memcpy(sa->rcookie, rc, 8);
+	bool enc = ik_fnum(m->hdr, "flags") & FLAG_E;
+	uint8_t iv_old[IK_MAX_BLOCK];
+	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
+	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
+	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st))
+		goto refused;
+	if (enc)
+		in.body = plain, in.len = m->body_len;
+	in.m = *m;
+	note_in(sa, sa->xchg, expect, m, enc, NULL);
+	if (!rules_ok(sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
+		goto refused;
+	ik_digest_of(d->data, d->len, sa->last_in);
+	if (sa->msg == ik_xchg_len(sa->xchg))
+		ik_p1_done(sa);
+	free(plain);
+	return;
+refused:
+	memcpy(sa->k.iv, iv_old, sizeof(iv_old));
+	free(plain);
+	refuse(sa, NULL, &st);
+}
+
+static struct ik_qm *qm_find(struct ik_sa *sa, uint32_t msgid)
+{
+	for (struct ik_qm *q = sa->qms; q; q = q->next)
+		if (q->msgid == msgid)
+			return q;
+	return NULL;
+}
+
+static struct ik_qm *qm_responder(struct ik_sa *sa, uint32_t msgid)
+{
+	struct ik_qm *qm = calloc(1, sizeof(*qm));
+	if (!qm)
+		return NULL;
+	qm->sa = sa;
+	qm->role = IK_RESPONDER;
+	qm->msgid = msgid;
+	ik_wr_init(&qm->last_out);
+	ik_p1_phase2_iv(&sa->k, msgid, qm->k.iv); /* RFC 2409 App. B */
+	qm->next = sa->qms;
+	sa->qms = qm;
+	return qm;
+}
+
+static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, "icookie")->bytes,
+				      ik_fget(m->hdr, "rcookie")->bytes, &d->peer);
+	uint32_t msgid = ik_fnum(m->hdr, "msgid");
+	struct ik_status st;
+	uint8_t *plain = NULL;
+
+	ik_status_clear(&st);
+	if (!sa || !sa->established || sa->dead || !msgid) {
+		IK_LOG(e, "quick mode without an established ISAKMP SA (or message ID 0) dropped");
+		return;
+	}
+	struct ik_qm *qm = qm_find(sa, msgid);
+	if (qm && retransmitted(sa, qm, IK_X_QUICK, qm->last_in, d))
+		return;
+	if (!qm && !(qm = qm_responder(sa, msgid)))
+		return;
+	int expect = qm->msg + 1;
+	const struct ik_step *s = ik_step_find(IK_X_QUICK, qm->role, expect);
+	if (!s || qm->established) {
+		IK_LOG(e, "unexpected quick mode message after %s dropped",
+		       ik_msg_name(IK_X_QUICK, qm->msg));
+		return;
+	}
+	bool enc = ik_fnum(m->hdr, "flags") & FLAG_E;
+	uint8_t iv_old[IK_MAX_BLOCK];
+	memcpy(iv_old, qm->k.iv, sizeof(iv_old));
+	if (!enc) {
+		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS, "quick mode message in the clear (RFC 2409 5.5)");
+		goto refused;
+	}
+	if (!open_body(sa, m, qm->k.iv, &plain, &st))
+		goto refused;
+	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
+	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
+	if (!rules_ok(IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
+		goto refused;
+	ik_digest_of(d->data, d->len, qm->last_in);
+	if (qm->msg == ik_xchg_len(IK_X_QUICK)) {
+		qm->established = true;
+		e->p2_up++;
+		ik_emit_event(sa, qm, IK_EV_P2_UP);
+	}
+	free(plain);
+	return;
+refused:
+	memcpy(qm->k.iv, iv_old, sizeof(iv_old));
+	free(plain);
+	refuse(sa, qm, &st);
+}
+
+void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
+{
+	struct ik_msg m = {0};
+	struct ik_status st;
+	char a[80];
+
+	if (d->kind != IK_DGRAM_IKE)
+		return; /* keepalives need no answer; ESP has no data path here yet */
+	if (e->tap)
+		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
+	if (!ik_decode(&m, d->data, d->len, &st)) {
+		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
+		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
+		       ik_name(IK_T_NOTIFY, st.notify));
+		return;
+	}
+	switch (ik_fnum(m.hdr, "exch")) {
+	case IK_EXCH_ID_PROT:
+	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;
+	case IK_EXCH_QUICK: qm_input(e, &m, d); break;
+	case IK_EXCH_INFO:
+		ik_info_input(e, ik_sa_find(e, ik_fget(m.hdr, "icookie")->bytes,
+					    ik_fget(m.hdr, "rcookie")->bytes, &d->peer),
+			      &m, d);
+		break;
+	default:
+		IK_LOG(e, "exchange type %s from %s not supported, dropped",
+		       ik_name(IK_T_EXCH, ik_fnum(m.hdr, "exch")), ik_addr_str(&d->peer, a, sizeof(a)));
+	}
+	ik_msg_free(&m);
+}

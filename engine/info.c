@@ -1,0 +1,268 @@
+/*
+ * Informational exchanges (RFC 2408 4.8, RFC 2409 5.7): notifies and deletes, protected by
+ * HASH(1) = prf(SKEYID_a, M-ID | N/D) once the ISAKMP SA exists, in the clear before; DPD
+ * R-U-THERE / R-U-THERE-ACK (RFC 3706 5) ride on them.
+ */
+#include "consts.h"
+#include "rng.h"
+#include "rules.h"
+#include "xchg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t fresh_msgid(void)
+{
+	uint32_t id = 0;
+	while (!id)
+		ik_rng_bytes(&id, sizeof(id));
+	return id;
+}
+
+/* End of the payload chain in a decoded message (padding after it is not hashed). */
+static size_t chain_end(const struct ik_msg *m)
+{
+	const struct ik_node *last = m->hdr->nkids ? m->hdr->kids[m->hdr->nkids - 1] : NULL;
+	return last ? last->off + last->len : 0;
+}
+
+/* prf(SKEYID_a, M-ID | everything after the HASH payload): informational HASH(1) (5.7) and
+ * quick mode HASH(1) (5.5) alike; ni adds Ni_b for quick mode HASH(2). */
+bool ik_hash_after(const struct ik_sa *sa, const struct ik_msg *m, const uint8_t *base,
+		   uint32_t msgid, const uint8_t *ni, size_t ni_len, uint8_t *out,
+		   struct ik_status *st)
+{
+	const struct ik_node *h = m->hdr->nkids ? m->hdr->kids[0] : NULL;
+	const struct ik_hash_alg *alg = sa->k.p1.h;
+
+	if (!h || h->type != IK_PAYLOAD_HASH)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "HASH is not the first payload");
+	size_t from = h->off + h->len, to = chain_end(m);
+	struct ik_span rest = IK_SPAN(base + from, to > from ? to - from : 0);
+	if (ni)
+		return ik_qm_hash2(alg, sa->k.p1.skeyid_a, msgid, IK_SPAN(ni, ni_len), rest, out, st);
+	return ik_qm_hash1(alg, sa->k.p1.skeyid_a, msgid, rest, out, st);
+}
+
+bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_t msgid,
+			 const uint8_t *ni, size_t ni_len, const char *what, struct ik_status *st)
+{
+	uint8_t want[IK_MAX_HASH];
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
+
+	if (!ik_hash_after(sa, &in->m, in->body, msgid, ni, ni_len, want, st))
+		return false;
+	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
+		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION, "%s does not verify (RFC 2409 %s)",
+			       what, ni || !strcmp(what, "HASH(1)") ? "5.5" : "5.7");
+	return true;
+}
+
+static bool fill_info_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
+			   const struct ik_msg *dec, struct ik_status *st)
+{
+	uint8_t h[IK_MAX_HASH];
+	(void)qm, (void)len;
+	if (!ik_hash_after(sa, dec, plain, ik_fnum(dec->hdr, "msgid"), NULL, 0, h, st))
+		return false;
+	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
+	return true;
+}
+
+/* A protected informational exchange holding the payload `extra` builds. */
+static bool send_protected(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
+{
+	uint8_t iv[IK_MAX_BLOCK];
+	struct ik_wr keep;
+	uint32_t msgid = ik_fnum(out->hdr, "msgid");
+
+	ik_wr_init(&keep);
+	ik_p1_phase2_iv(&sa->k, msgid, iv);
+	bool ok = ik_emit(sa, NULL, IK_X_INFO, 1, fill_info_hash, out, iv, &keep, st);
+	ik_wr_free(&keep);
+	return ok;
+}
+
+static struct ik_node *notify_payload(struct ik_msg *out, uint16_t type, uint8_t proto,
+				      const uint8_t *spi, size_t spi_len, const uint8_t *data,
+				      size_t dlen)
+{
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_N);
+	if (!n || !ik_fset_num(n, "doi", IK_DOI_IPSEC) || !ik_fset_num(n, "proto", proto) ||
+	    !ik_fset_num(n, "type", type) || (spi_len && !ik_fset_bytes(n, "spi", spi, spi_len)) ||
+	    (dlen && !ik_fset_bytes(n, "data", data, dlen)))
+		return NULL;
+	return n;
+}
+
+bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
+		    size_t spi_len, const uint8_t *data, size_t dlen)
+{
+	struct ik_msg out;
+	struct ik_status st;
+	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
+		  ik_p1_add_hash(&out, sa->k.p1.h->len) &&
+		  notify_payload(&out, type, proto, spi, spi_len, data, dlen) &&
+		  send_protected(sa, &out, &st);
+	ik_msg_free(&out);
+	return ok;
+}
+
+bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t spi_len,
+		    uint16_t count)
+{
+	struct ik_msg out;
+	struct ik_status st;
+	struct ik_node *d;
+	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
+		  ik_p1_add_hash(&out, sa->k.p1.h->len) && (d = ik_pl_add(&out, IK_PAYLOAD_D)) &&
+		  ik_fset_num(d, "doi", IK_DOI_IPSEC) && ik_fset_num(d, "proto", proto) &&
+		  ik_fset_num(d, "spi_size", (uint32_t)spi_len) &&
+		  ik_fset_bytes(d, "spis", spis, spi_len * count) && send_protected(sa, &out, &st);
+	ik_msg_free(&out);
+	return ok;
+}
+
+/* Before the ISAKMP SA exists an error can only go out in the clear (RFC 2408 5). */
+bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type)
+{
+	struct ik_msg out;
+	struct ik_wr w;
+	struct ik_status st;
+	uint8_t spi[16];
+
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	ik_wr_init(&w);
+	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, 0) &&
+		  notify_payload(&out, type, IK_PROTO_ISAKMP, spi, 16, NULL, 0) &&
+		  ik_encode(&out, &w, &st) && ik_send_wire(sa, w.p, w.len, &st);
+	struct ik_rung *r = ok ? ik_ladder_add(&sa->ladder, true, IK_X_INFO, 0) : NULL;
+	if (r) {
+		ik_ladder_payloads(&out, false, r->payloads, sizeof(r->payloads));
+		r->notify = type;
+	}
+	ik_msg_free(&out);
+	ik_wr_free(&w);
+	return ok;
+}
+
+static uint32_t u32_of(const struct ik_val *v)
+{
+	return v && v->len == 4 ? (uint32_t)v->bytes[0] << 24 | (uint32_t)v->bytes[1] << 16 |
+					  (uint32_t)v->bytes[2] << 8 | v->bytes[3]
+				: 0;
+}
+
+/* RFC 3706 5: answer R-U-THERE with R-U-THERE-ACK carrying the same sequence number. */
+static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
+{
+	uint16_t type = (uint16_t)ik_fnum(n, "type");
+	const struct ik_val *spi = ik_fget(n, "spi"), *data = ik_fget(n, "data");
+	char nb[IK_NAME_MAX];
+
+	if (type == IK_NOTIFY_R_U_THERE && protected) {
+		ik_send_notify(sa, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP, spi ? spi->bytes : NULL,
+			       spi ? spi->len : 0, data ? data->bytes : NULL, data ? data->len : 0);
+		return;
+	}
+	if (type == IK_NOTIFY_R_U_THERE_ACK && protected) {
+		if (u32_of(data) == sa->dpd_seq)
+			ik_emit_event(sa, NULL, IK_EV_DPD_ACK);
+		return;
+	}
+	sa->st.notify = type;
+	snprintf(sa->st.why, sizeof(sa->st.why), "peer sent %s notify %s",
+		 protected ? "a protected" : "an unprotected", ik_fmt(nb, IK_T_NOTIFY, type));
+	ik_emit_event(sa, NULL, IK_EV_NOTIFY);
+	/* RFC 2408 3.14.1: types below 16384 are errors; one before the SA is up ends it. */
+	if (type < 16384 && !sa->established) {
+		struct ik_status st = sa->st;
+		ik_sa_fail(sa, NULL, &st);
+	} else if (type < 16384) {
+		/* An error notify under the SA answers our pending quick modes. */
+		struct ik_status st = sa->st;
+		for (struct ik_qm *q = sa->qms; q; q = q->next)
+			if (q->role == IK_INITIATOR && !q->established && q->rtx_timer)
+				ik_sa_fail(sa, q, &st);
+	}
+}
+
+static void on_delete(struct ik_sa *sa, const struct ik_node *d)
+{
+	sa->st.notify = 0;
+	snprintf(sa->st.why, sizeof(sa->st.why), "peer deleted %s SA(s)",
+		 ik_name(IK_T_PROTO, ik_fnum(d, "proto")));
+	ik_emit_event(sa, NULL, IK_EV_DELETE);
+	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP)
+		sa->dead = true;
+}
+
+void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
+		   const struct ik_dgram *d)
+{
+	struct ik_status st;
+	uint8_t *plain = NULL, iv[IK_MAX_BLOCK];
+	bool enc = ik_fnum(m->hdr, "flags") & 1;
+	uint32_t msgid = ik_fnum(m->hdr, "msgid");
+	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
+
+	if (!sa) {
+		IK_LOG(e, "informational for unknown cookies dropped");
+		return;
+	}
+	if (enc) {
+		if (!sa->k.have_keys || !m->body_len || m->body_len % sa->k.blk)
+			return;
+		plain = malloc(m->body_len);
+		if (!plain)
+			return;
+		memcpy(plain, m->body, m->body_len);
+		ik_p1_phase2_iv(&sa->k, msgid, iv);
+		if (!ik_p1_crypt(&sa->k, iv, plain, m->body_len, false, &st) ||
+		    !ik_decode_body(m, plain, m->body_len, &st)) {
+			IK_LOG(e, "protected informational does not decrypt: %s", st.why);
+			goto out;
+		}
+		in.body = plain, in.len = m->body_len;
+	}
+	in.m = *m;
+	uint8_t types[IK_MAX_PAYLOADS];
+	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
+	if (!ik_rules_check(IK_X_INFO, enc ? 1 : IK_INFO_PLAIN, enc, types, n, &st) ||
+	    (enc && !ik_check_hash_after(sa, &in, msgid, NULL, 0, "informational HASH(1)", &st))) {
+		IK_LOG(e, "informational dropped: %s", st.why);
+		goto out;
+	}
+	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, IK_X_INFO, 0);
+	if (r) {
+		ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));
+		const struct ik_node *nn = ik_pl_find(m, IK_PAYLOAD_N, 0);
+		r->notify = nn ? (uint16_t)ik_fnum(nn, "type") : 0;
+	}
+	for (size_t i = 0; i < m->hdr->nkids; i++) {
+		if (m->hdr->kids[i]->type == IK_PAYLOAD_N)
+			on_notify(sa, m->hdr->kids[i], enc);
+		else if (m->hdr->kids[i]->type == IK_PAYLOAD_D && enc)
+			on_delete(sa, m->hdr->kids[i]);
+	}
+out:
+	free(plain);
+}
+
+/* RFC 3706 5: R-U-THERE with the next sequence number, SPI = the two cookies. */
+bool ik_send_dpd(struct ik_sa *sa)
+{
+	uint8_t spi[16], seq[4];
+
+	if (!sa->established)
+		return false;
+	if (!sa->dpd_seq)
+		ik_rng_bytes(&sa->dpd_seq, sizeof(sa->dpd_seq)); /* RFC 3706 7: random start */
+	sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	for (int i = 0; i < 4; i++)
+		seq[i] = (uint8_t)(sa->dpd_seq >> (24 - 8 * i));
+	return ik_send_notify(sa, IK_NOTIFY_R_U_THERE, IK_PROTO_ISAKMP, spi, 16, seq, 4);
+}

@@ -1,0 +1,194 @@
+/*
+ * Key-exchange families: NIST CAVS IKEv1 SKEYID (SP 800-135 component test), RFC 5903 section 8
+ * ECP values, and the MODP primes of RFC 3526 / RFC 2409 6.1-6.2 against our built-in table.
+ */
+#include "kat_internal.h"
+
+#include "dh.h"
+#include "keys.h"
+
+#include <openssl/bn.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* CAVS "[SHA-1]" / "[SHA-256]" group headers to the IKEv1 hash. */
+static const struct ik_hash_alg *cavs_hash(const struct kat_file *kf)
+{
+	static const struct {
+		const char *hdr;
+		uint16_t id;
+	} map[] = {{"SHA-1", IK_HASH_SHA1},
+		   {"SHA-256", IK_HASH_SHA256},
+		   {"SHA-384", IK_HASH_SHA384},
+		   {"SHA-512", IK_HASH_SHA512}};
+	const char *h = kat_hdr(kf, "SHA-");
+
+	for (size_t i = 0; h && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(h, map[i].hdr))
+			return ik_hash_by_id(map[i].id);
+	return NULL;
+}
+
+/* One CAVS IKEv1 case: SKEYID (per auth kind) then SKEYID_d/a/e (RFC 2409 section 5). */
+static void ikev1_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
+		       enum ik_auth_kind auth)
+{
+	static const char *names[4] = {"SKEYID", "SKEYID_d", "SKEYID_a", "SKEYID_e"};
+	const struct ik_hash_alg *h = cavs_hash(kf);
+	struct ik_p1_in in = {.auth = auth};
+	uint8_t out[4][IK_MAX_HASH];
+	struct ik_status st = {0};
+	size_t ci = 0, cr = 0;
+	const uint8_t *cky_i = kat_bin(r, "CKY_I", &ci), *cky_r = kat_bin(r, "CKY_R", &cr);
+
+	in.ni_b.p = kat_bin(r, "Ni", &in.ni_b.len);
+	in.nr_b.p = kat_bin(r, "Nr", &in.nr_b.len);
+	in.gxy.p = kat_bin(r, "g^xy", &in.gxy.len);
+	if (auth == IK_AUTH_PSK)
+		in.psk.p = kat_bin(r, "pre-shared-key", &in.psk.len);
+	if (!h || !cky_i || ci != 8 || !cky_r || cr != 8 || !in.ni_b.p || !in.nr_b.p ||
+	    !in.gxy.p || (auth == IK_AUTH_PSK && !in.psk.p)) {
+		kat_case(c, kf, r, false, "missing or malformed input field (or hash header)");
+		return;
+	}
+	memcpy(in.cky_i, cky_i, 8);
+	memcpy(in.cky_r, cky_r, 8);
+	if (!ik_skeyid(h, &in, out[0], &st) ||
+	    !ik_skeyid_dae(h, out[0], in.gxy, in.cky_i, in.cky_r, out[1], out[2], out[3], &st)) {
+		kat_case(c, kf, r, false, "%s", st.why);
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		if (!kat_eq(r, names[i], out[i], h->len)) {
+			kat_case(c, kf, r, false, "%s differs (HMAC-%s)", names[i], h->name);
+			return;
+		}
+	kat_case(c, kf, r, true, NULL);
+}
+
+static bool ikev1_file(struct ik_kat_ctx *c, const char *rel, enum ik_auth_kind auth)
+{
+	struct kat_file *kf = kat_open(c, rel);
+	struct kat_rec r = {0};
+
+	if (!kf)
+		return false;
+	while (kat_next(kf, &r))
+		ikev1_case(c, kf, &r, auth);
+	kat_rec_free(&r);
+	kat_close(kf);
+	return true;
+}
+
+bool kat_run_ikev1_psk(struct ik_kat_ctx *c)
+{
+	return ikev1_file(c, "nist-cavs-ikev1/ikev1_psk.fax", IK_AUTH_PSK);
+}
+
+/* The CAVS "dsa" file exercises the signature formula SKEYID = prf(Ni_b | Nr_b, g^xy). */
+bool kat_run_ikev1_dsa(struct ik_kat_ctx *c)
+{
+	return ikev1_file(c, "nist-cavs-ikev1/ikev1_dsa.fax", IK_AUTH_SIG);
+}
+
+/* x | y of the file, the KE payload form of RFC 5903 7. */
+static bool point(struct kat_rec *r, const char *x, const char *y, uint8_t *out, size_t f)
+{
+	size_t lx = 0, ly = 0;
+	const uint8_t *px = kat_bin(r, x, &lx), *py = kat_bin(r, y, &ly);
+
+	if (!px || !py || lx != f || ly != f)
+		return false;
+	memcpy(out, px, f);
+	memcpy(out + f, py, f);
+	return true;
+}
+
+/* RFC 5903 section 8: both sides' public values and the shared secret girx, both ways. */
+static void ecp_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r)
+{
+	const char *gs = kat_get(r, "GROUP");
+	const struct ik_dh_group *g = gs ? ik_dh_by_id((uint16_t)atoi(gs)) : NULL;
+	struct ik_dh di = {0}, dr = {0};
+	struct ik_status st = {0};
+	uint8_t gi[IK_DH_MAX], gr[IK_DH_MAX], zi[IK_DH_MAX], zr[IK_DH_MAX];
+	size_t li = 0, lr = 0;
+	const uint8_t *pi = kat_bin(r, "i", &li), *pr = kat_bin(r, "r", &lr);
+	const char *bad = NULL;
+
+	if (!g || g->kind != IK_DH_ECP || !pi || !pr ||
+	    !point(r, "gix", "giy", gi, g->secret_len) || !point(r, "grx", "gry", gr, g->secret_len))
+		bad = "missing or malformed field or GROUP";
+	else if (!ik_dh_from_private(&di, g, pi, li, &st) ||
+		 !ik_dh_from_private(&dr, g, pr, lr, &st))
+		bad = st.why;
+	else if (di.pub_len != g->len || memcmp(di.pub, gi, g->len))
+		bad = "g^i (gix | giy) differs";
+	else if (dr.pub_len != g->len || memcmp(dr.pub, gr, g->len))
+		bad = "g^r (grx | gry) differs";
+	else if (!ik_dh_shared(&di, gr, g->len, zi, &st) || !ik_dh_shared(&dr, gi, g->len, zr, &st))
+		bad = st.why;
+	else if (!kat_eq(r, "girx", zi, g->secret_len))
+		bad = "initiator's shared secret differs from girx";
+	else if (!kat_eq(r, "girx", zr, g->secret_len))
+		bad = "responder's shared secret differs from girx";
+	ik_dh_free(&di);
+	ik_dh_free(&dr);
+	kat_case(c, kf, r, !bad, "%s", bad ? bad : "");
+}
+
+bool kat_run_rfc5903(struct ik_kat_ctx *c)
+{
+	struct kat_file *kf = kat_open(c, "rfc5903/ecp.txt");
+	struct kat_rec r = {0};
+
+	if (!kf)
+		return false;
+	while (kat_next(kf, &r))
+		ecp_case(c, kf, &r);
+	kat_rec_free(&r);
+	kat_close(kf);
+	return true;
+}
+
+/* The built-in MODP group whose prime has the file's length (all eight lengths differ). */
+static void modp_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r)
+{
+	size_t plen = 0;
+	const uint8_t *p = kat_bin(r, "P", &plen);
+	const char *gen = kat_get(r, "G");
+	const struct ik_dh_group *g = NULL;
+	uint8_t ours[IK_DH_MAX];
+	BIGNUM *bn = NULL;
+
+	for (size_t i = 0; p && i < ik_dh_group_count; i++)
+		if (ik_dh_groups[i].kind == IK_DH_MODP && ik_dh_groups[i].len == plen)
+			g = &ik_dh_groups[i];
+	if (!g) {
+		kat_case(c, kf, r, false, "no built-in MODP group has a %zu-byte prime", plen);
+		return;
+	}
+	bool ok = BN_hex2bn(&bn, g->prime) && BN_bn2binpad(bn, ours, (int)g->len) == (int)g->len;
+	BN_free(bn);
+	if (!ok || memcmp(ours, p, plen))
+		kat_case(c, kf, r, false, "group %u (%s) prime differs from P", g->id, g->swan);
+	else
+		kat_case(c, kf, r, gen && !strcmp(gen, "2"), "group %u generator is not 2", g->id);
+}
+
+bool kat_run_modp(struct ik_kat_ctx *c)
+{
+	static const char *files[] = {"dh/rfc2409.txt", "dh/rfc3526.txt"};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct kat_file *kf = kat_open(c, files[i]);
+		struct kat_rec r = {0};
+		if (!kf)
+			return false;
+		while (kat_next(kf, &r))
+			modp_case(c, kf, &r);
+		kat_rec_free(&r);
+		kat_close(kf);
+	}
+	return true;
+}

@@ -1,0 +1,297 @@
+/* Builders and readers over the codec tree; see msg.h. */
+#include "msg.h"
+#include "consts.h"
+
+#include <string.h>
+
+bool ik_msg_start(struct ik_msg *m, const uint8_t icookie[8], const uint8_t rcookie[8],
+		  uint8_t exch, uint8_t flags, uint32_t msgid)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr = ik_node_new(&ik_sd_hdr);
+	if (!m->hdr)
+		return false;
+	/* RFC 2408 3.1: major version 1, minor 0. */
+	return ik_fset_bytes(m->hdr, "icookie", icookie, 8) &&
+	       ik_fset_bytes(m->hdr, "rcookie", rcookie, 8) && ik_fset_num(m->hdr, "version", 0x10) &&
+	       ik_fset_num(m->hdr, "exch", exch) && ik_fset_num(m->hdr, "flags", flags) &&
+	       ik_fset_num(m->hdr, "msgid", msgid);
+}
+
+struct ik_node *ik_pl_add(struct ik_msg *m, uint8_t type)
+{
+	const struct ik_sdesc *sd = ik_payload_desc(type);
+	struct ik_node *n = sd ? ik_node_new(sd) : NULL;
+
+	if (n && !ik_node_insert(m->hdr, SIZE_MAX, n)) {
+		ik_node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+struct ik_node *ik_pl_find(const struct ik_msg *m, uint8_t type, size_t nth)
+{
+	for (size_t i = 0; m->hdr && i < m->hdr->nkids; i++)
+		if (m->hdr->kids[i]->type == type && nth-- == 0)
+			return m->hdr->kids[i];
+	return NULL;
+}
+
+size_t ik_pl_types(const struct ik_msg *m, uint8_t *types, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; m->hdr && i < m->hdr->nkids && n < cap; i++)
+		types[n++] = m->hdr->kids[i]->type;
+	return n;
+}
+
+bool ik_fset_num(struct ik_node *n, const char *field, uint32_t v)
+{
+	int i = ik_field_index(n->sd, field);
+	if (i < 0)
+		return false;
+	n->v[i].num = v;
+	return true;
+}
+
+bool ik_fset_bytes(struct ik_node *n, const char *field, const void *p, size_t len)
+{
+	int i = ik_field_index(n->sd, field);
+	return i >= 0 && ik_val_set_bytes(&n->v[i], p, len);
+}
+
+const struct ik_val *ik_fget(const struct ik_node *n, const char *field)
+{
+	int i = n ? ik_field_index(n->sd, field) : -1;
+	return i >= 0 ? &n->v[i] : NULL;
+}
+
+uint32_t ik_fnum(const struct ik_node *n, const char *field)
+{
+	const struct ik_val *v = ik_fget(n, field);
+	return v ? v->num : 0;
+}
+
+const uint8_t *ik_pl_body(const struct ik_node *n, const uint8_t *base, size_t *len)
+{
+	if (!n || n->len < 4) {
+		*len = 0;
+		return NULL;
+	}
+	*len = n->len - 4;
+	return base + n->off + 4;
+}
+
+/* Append a TV attribute, or a 4-octet TLV when the value does not fit 16 bits (RFC 2408 3.3). */
+static bool add_attr(struct ik_node *t, uint16_t cls, uint32_t v)
+{
+	struct ik_node *a = v > 0xffff ? ik_attr_new(cls, false, v, 4) : ik_attr_new(cls, true, v, 0);
+	if (a && ik_node_insert(t, SIZE_MAX, a))
+		return true;
+	ik_node_free(a);
+	return false;
+}
+
+static struct ik_node *add_kid(struct ik_node *parent, const struct ik_sdesc *sd)
+{
+	struct ik_node *k = ik_node_new(sd);
+	if (k && ik_node_insert(parent, SIZE_MAX, k))
+		return k;
+	ik_node_free(k);
+	return NULL;
+}
+
+static bool p1_transform(struct ik_node *p, const struct ik_p1_xform *x, uint8_t number)
+{
+	struct ik_node *t = add_kid(p, &ik_sd_trans);
+	bool ok = t && ik_fset_num(t, "number", number) && ik_fset_num(t, "id", IK_P1_TRANS_KEY_IKE);
+
+	/* RFC 2409 App. A order as most implementations send it. */
+	ok = ok && add_attr(t, IK_P1_ATTR_ENCR, x->enc);
+	if (ok && x->keylen)
+		ok = add_attr(t, IK_P1_ATTR_KEY_LENGTH, x->keylen);
+	ok = ok && add_attr(t, IK_P1_ATTR_HASH, x->hash) && add_attr(t, IK_P1_ATTR_AUTH, x->auth) &&
+	     add_attr(t, IK_P1_ATTR_GROUP_DESC, x->group);
+	if (ok && x->life_s)
+		ok = add_attr(t, IK_P1_ATTR_LIFE_TYPE, IK_LIFE_TYPE_SECONDS) &&
+		     add_attr(t, IK_P1_ATTR_LIFE_DURATION, x->life_s);
+	if (ok && x->life_kb)
+		ok = add_attr(t, IK_P1_ATTR_LIFE_TYPE, IK_LIFE_TYPE_KILOBYTES) &&
+		     add_attr(t, IK_P1_ATTR_LIFE_DURATION, x->life_kb);
+	return ok;
+}
+
+struct ik_node *ik_sa_p1_add(struct ik_msg *m, const struct ik_p1_xform *x, size_t n)
+{
+	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
+	struct ik_node *p = sa ? add_kid(sa, &ik_sd_prop) : NULL;
+	bool ok = p && ik_fset_num(sa, "doi", IK_DOI_IPSEC) &&
+		  ik_fset_num(sa, "situation", IK_SIT_IDENTITY_ONLY) && ik_fset_num(p, "number", 1) &&
+		  ik_fset_num(p, "proto", IK_PROTO_ISAKMP);
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = p1_transform(p, &x[i], x[i].number ? x[i].number : (uint8_t)(i + 1));
+	return ok ? sa : NULL;
+}
+
+/* The attributes of a transform node as neutral (class, value) pairs. */
+static size_t read_attrs(const struct ik_node *t, struct ik_attr *a, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->nkids && n < cap; i++) {
+		const struct ik_node *k = t->kids[i];
+		uint64_t v = 0;
+		a[n].cls = (uint16_t)k->v[IK_A_TYPE].num;
+		a[n].too_long = !ik_attr_num(k, &v) || v > 0xffffffffu;
+		a[n].val = (uint32_t)v;
+		n++;
+	}
+	return n;
+}
+
+/* RFC 2408 3.4: the SA payload of the IPsec DOI (RFC 2407 4.6.1). */
+static bool sa_header_ok(const struct ik_node *sa, struct ik_status *st)
+{
+	char nb[IK_NAME_MAX];
+
+	if (ik_fnum(sa, "doi") != IK_DOI_IPSEC)
+		return ik_fail(st, IK_NOTIFY_DOI_NOT_SUPPORTED, "SA.doi = %s, expected IPSEC (1)",
+			       ik_fmt(nb, IK_T_DOI, ik_fnum(sa, "doi")));
+	if (ik_fnum(sa, "situation") != IK_SIT_IDENTITY_ONLY)
+		return ik_fail(st, IK_NOTIFY_SITUATION_NOT_SUPPORTED,
+			       "SA.situation = 0x%x, only SIT_IDENTITY_ONLY (1) is supported",
+			       ik_fnum(sa, "situation"));
+	if (!sa->nkids)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "SA payload holds no proposal");
+	return true;
+}
+
+bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap, size_t *n,
+		   struct ik_status *st)
+{
+	struct ik_attr attrs[32];
+
+	if (!sa_header_ok(sa, st))
+		return false;
+	/* RFC 2409 5: phase 1 offers are transforms of ONE proposal. */
+	if (sa->nkids != 1)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+			       "phase 1 SA holds %zu proposals, RFC 2409 5 allows exactly one",
+			       sa->nkids);
+	const struct ik_node *p = sa->kids[0];
+	if (ik_fnum(p, "proto") != IK_PROTO_ISAKMP)
+		return ik_fail(st, IK_NOTIFY_INVALID_PROTOCOL_ID,
+			       "phase 1 proposal protocol is %u, PROTO_ISAKMP (1) expected",
+			       ik_fnum(p, "proto"));
+	*n = 0;
+	for (size_t i = 0; i < p->nkids && *n < cap; i++) {
+		const struct ik_node *t = p->kids[i];
+		struct ik_p1_xform *x = &out[(*n)++];
+		memset(x, 0, sizeof(*x));
+		x->number = (uint8_t)ik_fnum(t, "number");
+		if (ik_fnum(t, "id") != IK_P1_TRANS_KEY_IKE) {
+			x->bad_class = 0xffff;
+			snprintf(x->bad_why, sizeof(x->bad_why), "transform id %u is not KEY_IKE (1)",
+				 ik_fnum(t, "id"));
+			continue;
+		}
+		ik_p1_from_attrs(x, attrs, read_attrs(t, attrs, 32));
+	}
+	if (!*n)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "phase 1 proposal has no transform");
+	return true;
+}
+
+static bool p2_transform(struct ik_node *p, const struct ik_p2_xform *x, uint8_t number)
+{
+	struct ik_node *t = add_kid(p, &ik_sd_trans);
+	bool ok = t && ik_fset_num(t, "number", number) && ik_fset_num(t, "id", x->id);
+
+	/* RFC 2407 4.5: lifetime first, as the parsing example of 4.5.2 does. */
+	if (ok && x->life_s)
+		ok = add_attr(t, IK_P2_ATTR_LIFE_TYPE, IK_LIFE_TYPE_SECONDS) &&
+		     add_attr(t, IK_P2_ATTR_LIFE_DURATION, x->life_s);
+	if (ok && x->life_kb)
+		ok = add_attr(t, IK_P2_ATTR_LIFE_TYPE, IK_LIFE_TYPE_KILOBYTES) &&
+		     add_attr(t, IK_P2_ATTR_LIFE_DURATION, x->life_kb);
+	if (ok && x->group)
+		ok = add_attr(t, IK_P2_ATTR_GROUP_DESC, x->group);
+	if (ok && x->encap)
+		ok = add_attr(t, IK_P2_ATTR_ENCAP, x->encap);
+	if (ok && x->auth)
+		ok = add_attr(t, IK_P2_ATTR_AUTH, x->auth);
+	if (ok && x->keylen)
+		ok = add_attr(t, IK_P2_ATTR_KEY_LENGTH, x->keylen);
+	return ok;
+}
+
+struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size_t n,
+			     uint32_t spi)
+{
+	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
+	bool ok = sa && ik_fset_num(sa, "doi", IK_DOI_IPSEC) &&
+		  ik_fset_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	uint8_t spib[4] = {(uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
+			   (uint8_t)spi};
+
+	/* One proposal per offer (logical OR, RFC 2408 4.2), each ESP with our inbound SPI. */
+	for (size_t i = 0; ok && i < n; i++) {
+		struct ik_node *p = add_kid(sa, &ik_sd_prop);
+		ok = p && ik_fset_num(p, "number", x[i].proposal ? x[i].proposal : (uint8_t)(i + 1)) &&
+		     ik_fset_num(p, "proto", x[i].proto ? x[i].proto : IK_PROTO_ESP) &&
+		     ik_fset_bytes(p, "spi", spib, 4) &&
+		     p2_transform(p, &x[i], x[i].number ? x[i].number : 1);
+	}
+	return ok ? sa : NULL;
+}
+
+bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *spis, size_t cap,
+		   size_t *n, struct ik_status *st)
+{
+	struct ik_attr attrs[32];
+
+	if (!sa_header_ok(sa, st))
+		return false;
+	*n = 0;
+	for (size_t i = 0; i < sa->nkids; i++) {
+		const struct ik_node *p = sa->kids[i];
+		const struct ik_val *spi = ik_fget(p, "spi");
+		uint32_t s = 0;
+		/* RFC 2407 4.6.1 / RFC 2408 2.4: an IPsec SPI is four octets. */
+		if (spi && spi->len == 4)
+			s = (uint32_t)spi->bytes[0] << 24 | (uint32_t)spi->bytes[1] << 16 |
+			    (uint32_t)spi->bytes[2] << 8 | spi->bytes[3];
+		/* RFC 2408 4.2: proposals sharing a number are one AND-suite (e.g. AH+ESP); we do ESP only. */
+		bool combined = (i > 0 && ik_fnum(sa->kids[i - 1], "number") == ik_fnum(p, "number")) ||
+				(i + 1 < sa->nkids && ik_fnum(sa->kids[i + 1], "number") == ik_fnum(p, "number"));
+		for (size_t k = 0; k < p->nkids && *n < cap; k++) {
+			const struct ik_node *t = p->kids[k];
+			struct ik_p2_xform *x = &out[*n];
+			memset(x, 0, sizeof(*x));
+			x->proposal = (uint8_t)ik_fnum(p, "number");
+			x->number = (uint8_t)ik_fnum(t, "number");
+			x->proto = (uint8_t)ik_fnum(p, "proto");
+			x->id = (uint8_t)ik_fnum(t, "id");
+			ik_p2_from_attrs(x, attrs, read_attrs(t, attrs, 32));
+			if (!spi || spi->len != 4) {
+				x->bad_class = 0xffff;
+				snprintf(x->bad_why, sizeof(x->bad_why),
+					 "SPI of %zu octets, 4 expected (RFC 2407 4.6.1)",
+					 spi ? spi->len : 0);
+			} else if (combined) {
+				x->bad_class = 0xffff;
+				snprintf(x->bad_why, sizeof(x->bad_why),
+					 "proposal #%u is a combined suite, not supported", x->proposal);
+			} else if (x->proto != IK_PROTO_ESP) {
+				x->bad_class = 0xffff;
+				snprintf(x->bad_why, sizeof(x->bad_why), "protocol %u: only ESP (3)",
+					 x->proto);
+			}
+			spis[(*n)++] = s;
+		}
+	}
+	if (!*n)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "quick mode SA holds no transform");
+	return true;
+}

@@ -1,0 +1,120 @@
+/*
+ * NAT traversal (RFC 3947) and the end of phase 1: NAT-D hashes in MM3/MM4 and AM2/AM3,
+ * floating to the NAT-T port when a NAT is seen, DPD (RFC 3706) once the ISAKMP SA is up.
+ */
+#include "consts.h"
+#include "crypto.h"
+#include "xchg.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+/* RFC 3947 3.2: HASH = hash(CKY-I | CKY-R | IP | Port) with the negotiated hash. */
+static bool natd_hash(const struct ik_sa *sa, const struct sockaddr_storage *a, uint8_t *out)
+{
+	const struct ik_hash_alg *h = ik_hash_by_id(sa->chosen.hash);
+	uint8_t port[2];
+	uint16_t p = ik_addr_port(a);
+	struct ik_span parts[4] = {IK_SPAN(sa->icookie, 8), IK_SPAN(sa->rcookie, 8)};
+
+	port[0] = (uint8_t)(p >> 8);
+	port[1] = (uint8_t)p;
+	if (a->ss_family == AF_INET)
+		parts[2] = IK_SPAN(&((const struct sockaddr_in *)a)->sin_addr, 4);
+	else
+		parts[2] = IK_SPAN(&((const struct sockaddr_in6 *)a)->sin6_addr, 16);
+	parts[3] = IK_SPAN(port, 2);
+	return h && ik_digest(h, parts, 4, out);
+}
+
+/* Our own address and port as the peer sees them when there is no NAT. */
+static struct sockaddr_storage local_of(const struct ik_sa *sa)
+{
+	const struct ik_engine *e = sa->eng;
+	struct sockaddr_storage me = e->cfg.local;
+	ik_addr_set_port(&me, sa->floated ? e->natt.port : e->sock.port);
+	return me;
+}
+
+bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
+{
+	uint8_t type = sa->natt_method == IK_NATT_RFC ? IK_PAYLOAD_NATD : IK_PAYLOAD_NATD_DRAFT;
+	const struct ik_hash_alg *h = ik_hash_by_id(sa->chosen.hash);
+	uint8_t hv[IK_MAX_HASH];
+	struct sockaddr_storage me = local_of(sa);
+
+	if (!sa->natt_method)
+		return true;
+	/* RFC 3947 3.2: first the destination (the peer), then our own address(es). */
+	const struct sockaddr_storage *addrs[2] = {&sa->peer, &me};
+	for (int i = 0; i < 2; i++) {
+		struct ik_node *n = ik_pl_add(out, type);
+		if (!h || !n || !natd_hash(sa, addrs[i], hv) || !ik_fset_bytes(n, "data", hv, h->len))
+			return ik_fail(st, 0, "ik_natd_add: cannot build NAT-D");
+	}
+	return true;
+}
+
+/* RFC 3947 3.2/4: compare the NAT-D hashes; float to the NAT-T port when a NAT is between us. */
+void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
+{
+	const struct ik_hash_alg *h = ik_hash_by_id(sa->chosen.hash);
+	uint8_t here[IK_MAX_HASH], there[IK_MAX_HASH];
+	struct sockaddr_storage me = local_of(sa);
+	size_t seen = 0;
+	bool peer_match = false;
+
+	if (!sa->natt_method || !h || !natd_hash(sa, &me, here) || !natd_hash(sa, &sa->peer, there))
+		return;
+	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
+		const struct ik_node *n = in->m.hdr->kids[i];
+		const struct ik_val *v = ik_fget(n, "data");
+		if ((n->type != IK_PAYLOAD_NATD && n->type != IK_PAYLOAD_NATD_DRAFT) || !v)
+			continue;
+		bool eq_here = v->len == h->len && !memcmp(v->bytes, here, h->len);
+		bool eq_there = v->len == h->len && !memcmp(v->bytes, there, h->len);
+		if (seen++ == 0)
+			sa->nat_here = !eq_here; /* the first one hashes us, as the peer sees us */
+		else
+			peer_match |= eq_there;
+	}
+	if (!seen)
+		return;
+	sa->nat_there = !peer_match;
+	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated) {
+		/* RFC 3947 4: the initiator moves to the NAT-T port with its next message. */
+		sa->floated = true;
+		if (sa->role == IK_INITIATOR)
+			ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
+		IK_LOG(sa->eng, "NAT detected (%s%s): floating to port %u",
+		       sa->nat_here ? "here" : "", sa->nat_there ? " there" : "",
+		       sa->eng->natt.port);
+	}
+}
+
+void ik_p1_done(struct ik_sa *sa)
+{
+	struct ik_engine *e = sa->eng;
+
+	sa->established = true;
+	/* RFC 2409 App. B: phase 2 IVs start from the last phase 1 CBC block. */
+	memcpy(sa->k.p1_last, sa->k.iv, sizeof(sa->k.p1_last));
+	e->p1_up++;
+	ik_loop_cancel(e->loop, sa->rtx_timer);
+	sa->rtx_timer = 0;
+	ik_emit_event(sa, NULL, IK_EV_P1_UP);
+	if (sa->role == IK_RESPONDER && sa->life_notify) {
+		/* RFC 2407 4.6.3.1 for the ISAKMP SA: our lifetime as an attribute list. */
+		uint8_t attrs[8] = {0x80, 11, 0, 1, 0, 12, 0, 0};
+		uint8_t spi[16], data[12];
+		memcpy(spi, sa->icookie, 8);
+		memcpy(spi + 8, sa->rcookie, 8);
+		memcpy(data, attrs, 4);
+		data[4] = 0x00, data[5] = 12, data[6] = 0, data[7] = 4; /* TLV duration, 4 octets */
+		for (int i = 0; i < 4; i++)
+			data[8 + i] = (uint8_t)(sa->life_s >> (24 - 8 * i));
+		ik_send_notify(sa, IK_NOTIFY_RESPONDER_LIFETIME, IK_PROTO_ISAKMP, spi, 16, data, 12);
+	}
+	if (sa->role == IK_INITIATOR && e->auto_quick)
+		ik_quick_initiate(sa);
+}

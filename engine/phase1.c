@@ -1,0 +1,335 @@
+/*
+ * The work main mode and aggressive mode share (RFC 2409 5, 5.4): the SA offer and choice,
+ * KE and nonce, identities, HASH_I / HASH_R, vendor IDs, NAT-D (RFC 3947 3). The exchanges in
+ * xchg_main.c and xchg_aggr.c are then short lists of these steps.
+ */
+#include "consts.h"
+#include "rng.h"
+#include "xchg.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+/* Vendor IDs we send (RFC 3947 4, draft-ietf-ipsec-nat-t-ike-02/03, RFC 3706 5.1). */
+static const uint8_t vid_rfc3947[16] = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
+					0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
+static const uint8_t vid_draft03[16] = {0x7d, 0x94, 0x19, 0xa6, 0x53, 0x10, 0xca, 0x6f,
+					0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d, 0x56};
+static const uint8_t vid_draft02n[16] = {0x90, 0xcb, 0x80, 0x91, 0x3e, 0xbb, 0x69, 0x6e,
+					 0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b, 0x1f};
+static const uint8_t vid_dpd[16] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
+				    0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};
+
+static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const uint8_t *base);
+
+static bool add_vid(struct ik_msg *out, const uint8_t *v, size_t len)
+{
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_VID);
+	return n && ik_fset_bytes(n, "data", v, len);
+}
+
+static const uint8_t *natt_vid(uint8_t method)
+{
+	return method == IK_NATT_RFC ? vid_rfc3947 : method == IK_NATT_DRAFT03 ? vid_draft03
+										: vid_draft02n;
+}
+
+bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+
+	sa->noffers = c->np1;
+	for (size_t i = 0; i < c->np1; i++) {
+		sa->offers[i] = c->p1[i];
+		sa->offers[i].number = (uint8_t)(i + 1);
+		sa->offers[i].life_s = c->p1_life;
+	}
+	if (!ik_sa_p1_add(out, sa->offers, sa->noffers))
+		return false;
+	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
+			 add_vid(out, vid_draft02n, 16)))
+		return false;
+	return !c->dpd || add_vid(out, vid_dpd, 16);
+}
+
+/* The best NAT-T method both sides know, and DPD support (RFC 3706 5.1). */
+void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
+{
+	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
+		const struct ik_node *n = in->m.hdr->kids[i];
+		const struct ik_val *v = ik_fget(n, "data");
+		if (n->type != IK_PAYLOAD_VID || !v)
+			continue;
+		const char *name = ik_vendor_name(v->bytes, v->len);
+		uint8_t m = IK_NATT_NONE;
+		if (!name)
+			continue;
+		if (!strcmp(name, "RFC 3947"))
+			m = IK_NATT_RFC;
+		else if (!strcmp(name, "draft-ietf-ipsec-nat-t-ike-03"))
+			m = IK_NATT_DRAFT03;
+		else if (!strncmp(name, "draft-ietf-ipsec-nat-t-ike-02", 29))
+			m = IK_NATT_DRAFT02;
+		else if (!strncmp(name, "DPD", 3))
+			sa->peer_dpd = true;
+		if (sa->eng->cfg.natt && m > sa->natt_method)
+			sa->natt_method = m;
+	}
+}
+
+static void sa_body(const struct ik_node *sa_pl, const uint8_t *base, struct ik_sa *sa)
+{
+	size_t len;
+	const uint8_t *b = ik_pl_body(sa_pl, base, &len);
+	if (b)
+		ik_sa_set_sai(&sa->k, b, len);
+}
+
+/* RFC 2408 4.2: answer with the chosen transform exactly as offered, numbers kept. */
+static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pick)
+{
+	struct ik_node *sa_out = ik_node_clone(sa_in);
+	if (!sa_out)
+		return false;
+	struct ik_node *p = sa_out->kids[0];
+	for (size_t i = p->nkids; i-- > 0;)
+		if (i != pick)
+			ik_node_free(ik_node_remove(p, i));
+	if (ik_node_insert(out->hdr, SIZE_MAX, sa_out))
+		return true;
+	ik_node_free(sa_out);
+	return false;
+}
+
+bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
+	struct ik_p1_policy pol = {c->p1, c->np1, c->p1_life, c->p1_policy};
+	struct ik_pick pick;
+
+	if (!ik_sa_p1_read(sa_in, sa->offers, IK_MAX_XFORMS, &sa->noffers, st) ||
+	    !ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
+		return false;
+	sa->chosen = sa->offers[pick.index];
+	sa->life_s = pick.life_s;
+	sa->life_notify = pick.notify_lifetime;
+	sa_body(sa_in, in->body, sa);
+	ik_p1_vids(sa, in);
+	if (!reply_sa(out, sa_in, pick.index))
+		return ik_fail(st, 0, "ik_p1_choose: out of memory");
+	if (sa->natt_method && !add_vid(out, natt_vid(sa->natt_method), 16))
+		return ik_fail(st, 0, "ik_p1_choose: out of memory");
+	if (c->dpd && !add_vid(out, vid_dpd, 16))
+		return ik_fail(st, 0, "ik_p1_choose: out of memory");
+	return true;
+}
+
+/* RFC 2408 4.2: the initiator MUST check the reply is one of its offers; SAi_b is the SA
+ * payload body we sent, taken back from the stored first message. */
+bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
+{
+	struct ik_p1_xform reply[IK_MAX_XFORMS];
+	size_t n;
+	struct ik_msg first = {0};
+
+	if (!ik_sa_p1_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, IK_MAX_XFORMS, &n, st))
+		return false;
+	if (n != 1)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+			       "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
+	int i = ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
+	if (i < 0)
+		return false;
+	sa->chosen = sa->offers[i];
+	sa->life_s = sa->chosen.life_s;
+	ik_p1_vids(sa, in);
+	if (!ik_decode(&first, sa->last_out.p, sa->last_out.len, st))
+		return false;
+	sa_body(ik_pl_find(&first, IK_PAYLOAD_SA, 0), sa->last_out.p, sa);
+	ik_msg_free(&first);
+	return true;
+}
+
+bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
+{
+	struct ik_sa_keys *k = &sa->k;
+	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group ? sa->chosen.group
+								   : sa->offers[0].group);
+	bool ini = sa->role == IK_INITIATOR;
+
+	if (!g)
+		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED, "DH group %u not implemented",
+			       sa->chosen.group);
+	if (!k->dh.g && !ik_dh_generate(&k->dh, g, st))
+		return false;
+	k->gx_len = k->dh.pub_len;
+	memcpy(ini ? k->gxi : k->gxr, k->dh.pub, k->dh.pub_len);
+	uint8_t *nonce = ini ? k->ni : k->nr;
+	ik_rng_bytes(nonce, IK_NONCE_LEN);
+	*(ini ? &k->ni_len : &k->nr_len) = IK_NONCE_LEN;
+	struct ik_node *ke = ik_pl_add(out, IK_PAYLOAD_KE);
+	struct ik_node *no = ik_pl_add(out, IK_PAYLOAD_NONCE);
+	if (!ke || !no || !ik_fset_bytes(ke, "data", k->dh.pub, k->dh.pub_len) ||
+	    !ik_fset_bytes(no, "data", nonce, IK_NONCE_LEN))
+		return ik_fail(st, 0, "ik_p1_add_ke_nonce: out of memory");
+	return true;
+}
+
+/* RFC 2409 5: the KE must fit the negotiated group; nonces are 8 to 256 octets. */
+bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
+{
+	struct ik_sa_keys *k = &sa->k;
+	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
+	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
+	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
+	bool ini = sa->role == IK_INITIATOR;
+
+	if (!ke || !no || !g)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
+	if (ke->len != g->len)
+		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
+			       "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
+			       g->len);
+	if (!ik_dh_check_peer(g, ke->bytes, ke->len, st))
+		return false;
+	if (no->len < 8 || no->len > IK_MAX_NONCE)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no->len);
+	k->gx_len = g->len;
+	memcpy(ini ? k->gxr : k->gxi, ke->bytes, ke->len);
+	memcpy(ini ? k->nr : k->ni, no->bytes, no->len);
+	*(ini ? &k->nr_len : &k->ni_len) = no->len;
+	return true;
+}
+
+bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	return ik_sa_derive(&sa->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash, c->psk,
+			    c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR, st);
+}
+
+/* RFC 2407 4.6.2: phase 1 IDs carry protocol 0 / port 0, or UDP / 500. */
+bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
+{
+	const struct ik_id *id = &sa->eng->cfg.id_local;
+	uint8_t *b = sa->id_mine_b;
+	b[0] = id->type, b[1] = id->proto, b[2] = (uint8_t)(id->port >> 8), b[3] = (uint8_t)id->port;
+	memcpy(b + 4, id->data, id->len);
+	sa->id_mine_len = id->len + 4;
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
+	return n && ik_fset_num(n, "id_type", id->type) && ik_fset_num(n, "proto", id->proto) &&
+	       ik_fset_num(n, "port", id->port) && ik_fset_bytes(n, "data", id->data, id->len);
+}
+
+bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
+{
+	const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
+	const struct ik_id *want = &sa->eng->cfg.id_remote;
+	const struct ik_val *d = ik_fget(n, "data");
+	char nb[IK_NAME_MAX];
+
+	if (!n || !d)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
+	uint32_t proto = ik_fnum(n, "proto"), port = ik_fnum(n, "port");
+	/* RFC 2407 4.6.2; port 4500 tolerated because RFC 3947 peers send it (catalogue note). */
+	if (!(proto == 0 && port == 0) &&
+	    !(proto == 17 && (port == 0 || port == 500 || port == 4500)))
+		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			       "phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
+			       proto, port);
+	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
+	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
+	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
+	memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
+	if (want->type && (want->type != sa->id_peer.type || want->len != d->len ||
+			   memcmp(want->data, d->bytes, d->len)))
+		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			       "peer identity %s (%zu octets) is not the one configured",
+			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len);
+	return true;
+}
+
+bool ik_p1_add_hash(struct ik_msg *out, size_t len)
+{
+	uint8_t zero[IK_MAX_HASH] = {0};
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_HASH);
+	return n && ik_fset_bytes(n, "data", zero, len);
+}
+
+/* Keep an ID payload body exactly as it is on the wire. */
+static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const uint8_t *base)
+{
+	size_t len;
+	const uint8_t *b = ik_pl_body(ik_pl_find(m, IK_PAYLOAD_ID, 0), base, &len);
+	if (b && len <= IK_MAX_ID + 4) {
+		memcpy(dst, b, len);
+		*dlen = len;
+	}
+}
+
+/* HASH_I (over IDii_b) or HASH_R (over IDir_b), RFC 2409 5. */
+static bool p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
+{
+	struct ik_sa_keys *k = &sa->k;
+	bool mine = initiator_hash == (sa->role == IK_INITIATOR);
+	const uint8_t *id = mine ? sa->id_mine_b : sa->id_peer_b;
+	size_t idlen = mine ? sa->id_mine_len : sa->id_peer_len;
+	struct ik_p1_in in = {
+		.gxi = IK_SPAN(k->gxi, k->gx_len),
+		.gxr = IK_SPAN(k->gxr, k->gx_len),
+	};
+
+	if (!idlen)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "no identity to hash");
+	memcpy(in.cky_i, sa->icookie, 8);
+	memcpy(in.cky_r, sa->rcookie, 8);
+	struct ik_span sai = IK_SPAN(k->sai_b, k->sai_len), idb = IK_SPAN(id, idlen);
+	return initiator_hash ? ik_hash_i(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st)
+			      : ik_hash_r(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st);
+}
+
+static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
+			 const struct ik_msg *dec, struct ik_status *st)
+{
+	const struct ik_node *h = ik_pl_find(dec, IK_PAYLOAD_HASH, 0);
+	uint8_t out[IK_MAX_HASH];
+
+	keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
+	if (!h || !p1_hash(sa, initiator_hash, out, st))
+		return h ? false : ik_fail(st, 0, "no HASH payload to fill");
+	/* A mutation may have resized the HASH payload: never write past it. */
+	size_t n = h->len - 4 < sa->k.p1.h->len ? h->len - 4 : sa->k.p1.h->len;
+	memcpy(plain + h->off + 4, out, n);
+	return true;
+}
+
+bool ik_fill_hash_i(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
+		    const struct ik_msg *dec, struct ik_status *st)
+{
+	(void)qm, (void)len;
+	return fill_p1_hash(sa, true, plain, dec, st);
+}
+
+bool ik_fill_hash_r(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
+		    const struct ik_msg *dec, struct ik_status *st)
+{
+	(void)qm, (void)len;
+	return fill_p1_hash(sa, false, plain, dec, st);
+}
+
+bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
+		      struct ik_status *st)
+{
+	uint8_t want[IK_MAX_HASH];
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
+
+	if (!p1_hash(sa, initiator_hash, want, st))
+		return false;
+	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
+		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
+			       "%s does not verify (RFC 2409 5): pre-shared key mismatch or a "
+			       "changed message", initiator_hash ? "HASH_I" : "HASH_R");
+	return true;
+}

@@ -1,0 +1,25 @@
+/* Per-message payload rules (rules.def): required, optional, how many, where, and encryption. */
+#ifndef IK_RULES_H
+#define IK_RULES_H
+
+#include "status.h"
+#include "where.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ik_enc { IK_ENC_NO, IK_ENC_YES, IK_ENC_ANY };
+
+/* Message 2 of IK_X_INFO holds the rules of an unprotected informational (no ISAKMP SA yet). */
+#define IK_INFO_PLAIN 2
+
+/* Check the payload types of one message (in order) against the rules of (x, msg).
+ * Fails with INVALID-PAYLOAD-TYPE (a payload the message may not carry), PAYLOAD-MALFORMED
+ * (missing, repeated or misplaced) or INVALID-FLAGS (encryption wrong), naming the payload. */
+bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
+		    struct ik_status *st);
+/* Whether message msg of exchange x must travel encrypted. */
+enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
+
+#endif

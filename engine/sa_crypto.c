@@ -1,0 +1,83 @@
+/* The crypto state of ISAKMP SAs and quick modes; see sa_crypto.h. */
+#include "sa_crypto.h"
+
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t hash,
+		  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8], const uint8_t cky_r[8],
+		  bool initiator, struct ik_status *st)
+{
+	const struct ik_hash_alg *h = ik_hash_by_id(hash);
+	const struct ik_cipher_alg *c = ik_cipher_by_ike(enc, keylen);
+	uint8_t gxy[IK_DH_MAX];
+	bool ok;
+
+	if (!h || !c)
+		return ik_fail(st, 17, "ik_sa_derive: no implementation of hash %u / cipher %u/%u",
+			       hash, enc, keylen);
+	const uint8_t *peer = initiator ? k->gxr : k->gxi;
+	if (!ik_dh_shared(&k->dh, peer, k->gx_len, gxy, st))
+		return false;
+	struct ik_p1_in in = {
+		.auth = IK_AUTH_PSK,
+		.psk = IK_SPAN(psk, psk_len),
+		.ni_b = IK_SPAN(k->ni, k->ni_len),
+		.nr_b = IK_SPAN(k->nr, k->nr_len),
+		.gxy = IK_SPAN(gxy, k->dh.g->secret_len),
+		.gxi = IK_SPAN(k->gxi, k->gx_len),
+		.gxr = IK_SPAN(k->gxr, k->gx_len),
+	};
+	memcpy(in.cky_i, cky_i, 8);
+	memcpy(in.cky_r, cky_r, 8);
+	ok = ik_p1_derive(&k->p1, h, c, &in, st);
+	OPENSSL_cleanse(gxy, sizeof(gxy));
+	if (!ok)
+		return false;
+	k->blk = c->block;
+	memcpy(k->iv, k->p1.iv, sizeof(k->iv));
+	memcpy(k->p1_last, k->p1.iv, sizeof(k->p1_last));
+	k->have_keys = true;
+	return true;
+}
+
+bool ik_p1_crypt(struct ik_sa_keys *k, uint8_t *iv, uint8_t *buf, size_t len, bool encrypt,
+		 struct ik_status *st)
+{
+	if (!k->have_keys)
+		return ik_fail(st, 16, "ik_p1_crypt: no keys yet");
+	return encrypt ? ik_ike_encrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st)
+		       : ik_ike_decrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st);
+}
+
+void ik_p1_phase2_iv(const struct ik_sa_keys *k, uint32_t msgid, uint8_t *iv)
+{
+	struct ik_status st;
+	ik_p2_iv(k->p1.h, k->p1_last, k->blk, msgid, iv, &st);
+}
+
+bool ik_sa_set_sai(struct ik_sa_keys *k, const uint8_t *p, size_t len)
+{
+	free(k->sai_b);
+	k->sai_b = malloc(len ? len : 1);
+	if (!k->sai_b)
+		return false;
+	memcpy(k->sai_b, p, len);
+	k->sai_len = len;
+	return true;
+}
+
+void ik_sa_keys_wipe(struct ik_sa_keys *k)
+{
+	ik_p1_keys_wipe(&k->p1);
+	ik_dh_free(&k->dh);
+	free(k->sai_b);
+	OPENSSL_cleanse(k, sizeof(*k));
+}
+
+void ik_qm_keys_wipe(struct ik_qm_keys *k)
+{
+	ik_dh_free(&k->dh);
+	OPENSSL_cleanse(k, sizeof(*k));
+}

@@ -1,0 +1,354 @@
+/* Proposal selection by the RFC rules; see select.h for the rules and their sources. */
+#include "select.h"
+#include "consts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define BAD(x, c, ...)                                                                             \
+	do {                                                                                       \
+		if (!(x)->bad_class) {                                                             \
+			(x)->bad_class = (c);                                                      \
+			snprintf((x)->bad_why, sizeof((x)->bad_why), __VA_ARGS__);                 \
+		}                                                                                  \
+	} while (0)
+
+/* RFC 2407 4.5.2 / RFC 2409 App. A: a duration follows its type; a second duration for the same
+ * type that disagrees is a conflict. Shared by both phases (their class numbers differ). */
+struct life_state {
+	uint16_t type; /* last LIFE_TYPE seen, 0 before any */
+	uint32_t *s, *kb;
+};
+
+static const char *life_attr(struct life_state *ls, uint16_t cls, uint32_t val, bool is_type)
+{
+	if (is_type) {
+		if (val != IK_LIFE_TYPE_SECONDS && val != IK_LIFE_TYPE_KILOBYTES)
+			return "unknown LIFE_TYPE value";
+		ls->type = (uint16_t)val;
+		return NULL;
+	}
+	(void)cls;
+	if (!ls->type)
+		return "LIFE_DURATION without a preceding LIFE_TYPE (RFC 2407 4.5)";
+	uint32_t *slot = ls->type == IK_LIFE_TYPE_SECONDS ? ls->s : ls->kb;
+	if (*slot && *slot != val)
+		return "conflicting LIFE_DURATION values (RFC 2407 4.5.2)";
+	if (!val)
+		return "LIFE_DURATION of zero";
+	*slot = val;
+	ls->type = 0;
+	return NULL;
+}
+
+/* Store a single-valued attribute; a repeated class with another value is a conflict. */
+static bool set_once(uint16_t *slot, uint32_t val)
+{
+	if (val > 0xffff || (*slot && *slot != val))
+		return false;
+	*slot = (uint16_t)val;
+	return true;
+}
+
+/* RFC 2409 Appendix A: classes 1-16; we support the fixed groups only (no 6-10, 15, 16) and no
+ * PRF attribute (none is defined, RFC 2409 App. A "PRF"). */
+void ik_p1_from_attrs(struct ik_p1_xform *x, const struct ik_attr *a, size_t n)
+{
+	struct life_state ls = {0, &x->life_s, &x->life_kb};
+	uint16_t gtype = 0;
+	char nb[IK_NAME_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		uint16_t c = a[i].cls;
+		uint32_t v = a[i].val;
+		const char *why = NULL;
+		bool ok = !a[i].too_long;
+
+		switch (c) {
+		case IK_P1_ATTR_ENCR: ok = ok && set_once(&x->enc, v); break;
+		case IK_P1_ATTR_HASH: ok = ok && set_once(&x->hash, v); break;
+		case IK_P1_ATTR_AUTH: ok = ok && set_once(&x->auth, v); break;
+		case IK_P1_ATTR_GROUP_DESC: ok = ok && set_once(&x->group, v); break;
+		case IK_P1_ATTR_KEY_LENGTH: ok = ok && set_once(&x->keylen, v); break;
+		case IK_P1_ATTR_GROUP_TYPE: ok = ok && set_once(&gtype, v); break;
+		case IK_P1_ATTR_LIFE_TYPE:
+		case IK_P1_ATTR_LIFE_DURATION:
+			why = ok ? life_attr(&ls, c, v, c == IK_P1_ATTR_LIFE_TYPE)
+				 : "LIFE_DURATION longer than 4 octets";
+			ok = !why;
+			break;
+		default:
+			why = "attribute class not supported";
+			ok = false;
+		}
+		if (!ok)
+			BAD(x, c ? c : 0xffff, "%s: %s", ik_fmt(nb, IK_T_P1_ATTR, c),
+			    why ? why : "repeated with another value or out of range");
+	}
+	static const struct {
+		uint16_t cls;
+		size_t off;
+	} mandatory[] = {
+		/* RFC 2409 5: these four MUST be negotiated in every phase 1 transform. */
+		{IK_P1_ATTR_ENCR, offsetof(struct ik_p1_xform, enc)},
+		{IK_P1_ATTR_HASH, offsetof(struct ik_p1_xform, hash)},
+		{IK_P1_ATTR_AUTH, offsetof(struct ik_p1_xform, auth)},
+		{IK_P1_ATTR_GROUP_DESC, offsetof(struct ik_p1_xform, group)},
+	};
+	for (size_t i = 0; i < sizeof(mandatory) / sizeof(mandatory[0]); i++) {
+		uint16_t v;
+		memcpy(&v, (const char *)x + mandatory[i].off, sizeof(v));
+		if (!v)
+			BAD(x, mandatory[i].cls, "%s missing (mandatory, RFC 2409 5)",
+			    ik_fmt(nb, IK_T_P1_ATTR, mandatory[i].cls));
+	}
+}
+
+/* RFC 2407 4.5: classes 1-11. Key rounds and the compression classes have no meaning for ESP. */
+void ik_p2_from_attrs(struct ik_p2_xform *x, const struct ik_attr *a, size_t n)
+{
+	struct life_state ls = {0, &x->life_s, &x->life_kb};
+	char nb[IK_NAME_MAX];
+	uint16_t ecn = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint16_t c = a[i].cls;
+		uint32_t v = a[i].val;
+		const char *why = NULL;
+		bool ok = !a[i].too_long;
+
+		switch (c) {
+		case IK_P2_ATTR_GROUP_DESC: ok = ok && set_once(&x->group, v); break;
+		case IK_P2_ATTR_ENCAP: ok = ok && set_once(&x->encap, v); break;
+		case IK_P2_ATTR_AUTH: ok = ok && set_once(&x->auth, v); break;
+		case IK_P2_ATTR_KEY_LENGTH: ok = ok && set_once(&x->keylen, v); break;
+		case IK_P2_ATTR_ECN_TUNNEL: ok = ok && set_once(&ecn, v); break;
+		case IK_P2_ATTR_LIFE_TYPE:
+		case IK_P2_ATTR_LIFE_DURATION:
+			why = ok ? life_attr(&ls, c, v, c == IK_P2_ATTR_LIFE_TYPE)
+				 : "SA_LIFE_DURATION longer than 4 octets";
+			ok = !why;
+			break;
+		default:
+			why = "attribute class not supported for ESP";
+			ok = false;
+		}
+		if (!ok)
+			BAD(x, c ? c : 0xffff, "%s: %s", ik_fmt(nb, IK_T_P2_ATTR, c),
+			    why ? why : "repeated with another value or out of range");
+	}
+	/* RFC 2407 4.5: an unspecified SA lifetime means 28800 seconds. */
+	if (!x->life_s && !x->life_kb)
+		x->life_s = 28800;
+}
+
+/* Append "T<n>: reason; " to the refusal sentence, keeping it inside the status buffer. */
+static void note(char *buf, size_t cap, unsigned proposal, unsigned number, const char *why)
+{
+	size_t len = strlen(buf);
+	if (len + 8 >= cap)
+		return;
+	if (proposal)
+		snprintf(buf + len, cap - len, "%sP%u.T%u %s", len ? "; " : "", proposal, number, why);
+	else
+		snprintf(buf + len, cap - len, "%sT%u %s", len ? "; " : "", number, why);
+}
+
+static bool p1_same_suite(const struct ik_p1_xform *a, const struct ik_p1_xform *b)
+{
+	return a->enc == b->enc && a->keylen == b->keylen && a->hash == b->hash &&
+	       a->auth == b->auth && a->group == b->group;
+}
+
+static void p1_suite_str(const struct ik_p1_xform *x, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s", ik_name(IK_T_P1_ENCR, x->enc));
+	size_t l = strlen(buf);
+	if (x->keylen)
+		snprintf(buf + l, cap - l, "/%u", x->keylen);
+	l = strlen(buf);
+	snprintf(buf + l, cap - l, " %s %s %s", ik_name(IK_T_P1_HASH, x->hash),
+		 ik_name(IK_T_P1_AUTH, x->auth), ik_name(IK_T_GROUP, x->group));
+}
+
+/* RFC 2407 4.5.4 applied to phase 1 by the profile's policy. False: refuse this transform. */
+static bool p1_lifetime(const struct ik_p1_policy *pol, const struct ik_p1_xform *o,
+			struct ik_pick *pick, char *why, size_t cap)
+{
+	pick->notify_lifetime = false;
+	pick->life_s = o->life_s ? o->life_s : pol->life_s;
+	if (!o->life_s || o->life_s <= pol->life_s || pol->life == IK_LIFE_OBEY)
+		return true;
+	if (pol->life == IK_LIFE_STRICT) {
+		snprintf(why, cap, "lifetime %u s longer than the configured %u s (strict policy)",
+			 o->life_s, pol->life_s);
+		return false;
+	}
+	pick->life_s = pol->life_s;
+	pick->notify_lifetime = true;
+	return true;
+}
+
+bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offers, size_t n,
+		  struct ik_pick *pick, struct ik_status *st)
+{
+	char reasons[sizeof(st->why)] = "";
+	char why[160], suite[96];
+	size_t unsupported = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ik_p1_xform *o = &offers[i];
+		if (o->bad_class) {
+			unsupported++;
+			note(reasons, sizeof(reasons), 0, o->number, o->bad_why);
+			continue;
+		}
+		size_t k;
+		for (k = 0; k < pol->n && !p1_same_suite(o, &pol->accept[k]); k++)
+			;
+		if (k == pol->n) {
+			p1_suite_str(o, suite, sizeof(suite));
+			snprintf(why, sizeof(why), "%s not configured", suite);
+			note(reasons, sizeof(reasons), 0, o->number, why);
+			continue;
+		}
+		if (!p1_lifetime(pol, o, pick, why, sizeof(why))) {
+			note(reasons, sizeof(reasons), 0, o->number, why);
+			continue;
+		}
+		pick->index = i;
+		return true;
+	}
+	if (!n)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
+	return ik_fail(st,
+		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
+					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		       "%s", reasons);
+}
+
+/* Encapsulation modes that mean what the policy wants (RFC 2407 4.5, RFC 3947 5.1 and the
+ * draft-02 private values); 0 (unspecified) is host-dependent, so it is accepted. */
+static bool encap_ok(const struct ik_p2_policy *pol, uint16_t e)
+{
+	if (!e)
+		return true;
+	if (pol->udp_encap)
+		return pol->transport ? e == IK_ENCAP_UDP_TRANSPORT || e == IK_ENCAP_UDP_TRANSPORT_DRAFT
+				      : e == IK_ENCAP_UDP_TUNNEL || e == IK_ENCAP_UDP_TUNNEL_DRAFT;
+	return e == (pol->transport ? IK_ENCAP_TRANSPORT : IK_ENCAP_TUNNEL);
+}
+
+static bool p2_same_suite(const struct ik_p2_xform *a, const struct ik_p2_xform *b)
+{
+	return a->proto == b->proto && a->id == b->id && a->keylen == b->keylen &&
+	       a->auth == b->auth;
+}
+
+static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform *o, char *why,
+		       size_t cap)
+{
+	char a[IK_NAME_MAX], b[IK_NAME_MAX];
+	size_t k;
+
+	for (k = 0; k < pol->n && !p2_same_suite(o, &pol->accept[k]); k++)
+		;
+	if (k == pol->n) {
+		snprintf(why, cap, "%s/%u %s not configured", ik_name(IK_T_ESP_TRANS, o->id),
+			 o->keylen, o->auth ? ik_name(IK_T_P2_AUTH, o->auth) : "(no auth)");
+		return true;
+	}
+	/* RFC 2409 5.5: the group attribute says whether PFS is done and with which group. */
+	if (o->group != pol->pfs_group) {
+		if (!pol->pfs_group)
+			snprintf(why, cap, "PFS %s offered but none configured",
+				 ik_fmt(a, IK_T_GROUP, o->group));
+		else if (!o->group)
+			snprintf(why, cap, "no PFS offered but %s required",
+				 ik_fmt(a, IK_T_GROUP, pol->pfs_group));
+		else
+			snprintf(why, cap, "PFS group %s offered, %s configured",
+				 ik_fmt(a, IK_T_GROUP, o->group), ik_fmt(b, IK_T_GROUP, pol->pfs_group));
+		return true;
+	}
+	if (!encap_ok(pol, o->encap)) {
+		snprintf(why, cap, "encapsulation %s not what the policy wants",
+			 ik_fmt(a, IK_T_ENCAP, o->encap));
+		return true;
+	}
+	return false;
+}
+
+bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offers, size_t n,
+		  struct ik_pick *pick, struct ik_status *st)
+{
+	char reasons[sizeof(st->why)] = "";
+	char why[160];
+	size_t unsupported = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ik_p2_xform *o = &offers[i];
+		if (o->bad_class) {
+			unsupported++;
+			note(reasons, sizeof(reasons), o->proposal, o->number, o->bad_why);
+			continue;
+		}
+		if (p2_refusal(pol, o, why, sizeof(why))) {
+			note(reasons, sizeof(reasons), o->proposal, o->number, why);
+			continue;
+		}
+		pick->index = i;
+		/* RFC 2407 4.5.4 choice 3: lower it and say so with RESPONDER-LIFETIME. */
+		pick->notify_lifetime = o->life_s > pol->life_s || (!o->life_s && o->life_kb);
+		pick->life_s = pick->notify_lifetime || !o->life_s ? pol->life_s : o->life_s;
+		return true;
+	}
+	if (!n)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
+	return ik_fail(st,
+		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
+					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		       "%s", reasons);
+}
+
+int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
+		      struct ik_status *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (offers[i].number != reply->number)
+			continue;
+		if (!p1_same_suite(&offers[i], reply) || offers[i].life_s != reply->life_s ||
+		    offers[i].life_kb != reply->life_kb) {
+			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+				"responder changed the attributes of transform #%u (RFC 2408 4.2)",
+				reply->number);
+			return -1;
+		}
+		return (int)i;
+	}
+	ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		"responder chose transform #%u, which was never offered (RFC 2408 4.2)", reply->number);
+	return -1;
+}
+
+int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
+		      struct ik_status *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct ik_p2_xform *o = &offers[i];
+		if (o->proposal != reply->proposal || o->number != reply->number)
+			continue;
+		if (!p2_same_suite(o, reply) || o->group != reply->group ||
+		    o->encap != reply->encap) {
+			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+				"responder changed the attributes of proposal #%u transform #%u "
+				"(RFC 2408 4.2)", reply->proposal, reply->number);
+			return -1;
+		}
+		return (int)i;
+	}
+	ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		"responder chose proposal #%u transform #%u, which was never offered (RFC 2408 4.2)",
+		reply->proposal, reply->number);
+	return -1;
+}

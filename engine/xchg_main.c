@@ -1,0 +1,90 @@
+/*
+ * Main mode with pre-shared keys, RFC 2409 5 and 5.4 (identity protection exchange, RFC 2408
+ * 4.5), both roles. Each handler is a short list of the shared phase 1 steps (phase1.c).
+ *
+ *      Initiator                          Responder
+ *   MM1  HDR, SA                    -->
+ *   MM2                             <--   HDR, SA
+ *   MM3  HDR, KE, Ni [, NAT-D x2]   -->
+ *   MM4                             <--   HDR, KE, Nr [, NAT-D x2]
+ *   MM5  HDR*, IDii, HASH_I         -->
+ *   MM6                             <--   HDR*, IDir, HASH_R
+ */
+#include "consts.h"
+#include "xchg.h"
+
+#include <string.h>
+
+bool main_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		struct ik_status *st)
+{
+	(void)qm, (void)in;
+	return ik_p1_offer(sa, out) || ik_fail(st, 0, "main_outI1: cannot build the SA offer");
+}
+
+bool main_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		     struct ik_status *st)
+{
+	(void)qm;
+	return ik_p1_choose(sa, in, out, st);
+}
+
+bool main_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		     struct ik_status *st)
+{
+	(void)qm;
+	return ik_p1_accept_reply(sa, in, st) && ik_p1_add_ke_nonce(sa, out, st) &&
+	       ik_natd_add(sa, out, st);
+}
+
+bool main_inI2_outR2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		     struct ik_status *st)
+{
+	(void)qm;
+	if (!ik_p1_take_ke_nonce(sa, in, st) || !ik_p1_add_ke_nonce(sa, out, st) ||
+	    !ik_natd_add(sa, out, st))
+		return false;
+	ik_natd_check(sa, in);
+	return ik_p1_derive_keys(sa, st);
+}
+
+/* RFC 2407 4.6.3.3: INITIAL-CONTACT with the first protected message, SPI = the cookies. */
+static bool initial_contact(struct ik_sa *sa, struct ik_msg *out)
+{
+	uint8_t spi[16];
+	struct ik_node *n;
+
+	if (!sa->eng->cfg.initial_contact)
+		return true;
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	return (n = ik_pl_add(out, IK_PAYLOAD_N)) && ik_fset_num(n, "doi", IK_DOI_IPSEC) &&
+	       ik_fset_num(n, "proto", IK_PROTO_ISAKMP) &&
+	       ik_fset_num(n, "type", IK_NOTIFY_INITIAL_CONTACT) && ik_fset_bytes(n, "spi", spi, 16);
+}
+
+bool main_inR2_outI3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		     struct ik_status *st)
+{
+	(void)qm;
+	if (!ik_p1_take_ke_nonce(sa, in, st))
+		return false;
+	ik_natd_check(sa, in); /* RFC 3947 4: float before MM5 when a NAT is seen */
+	return ik_p1_derive_keys(sa, st) && ik_p1_add_id(sa, out) &&
+	       ik_p1_add_hash(out, sa->k.p1.h->len) && initial_contact(sa, out);
+}
+
+bool main_inI3_outR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		     struct ik_status *st)
+{
+	(void)qm;
+	return ik_p1_take_id(sa, in, st) && ik_p1_check_hash(sa, in, true, st) &&
+	       ik_p1_add_id(sa, out) && ik_p1_add_hash(out, sa->k.p1.h->len);
+}
+
+bool main_inR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+	       struct ik_status *st)
+{
+	(void)qm, (void)out;
+	return ik_p1_take_id(sa, in, st) && ik_p1_check_hash(sa, in, false, st);
+}

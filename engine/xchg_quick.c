@@ -1,0 +1,353 @@
+/*
+ * Quick mode, RFC 2409 5.5, both roles: ESP proposals in tunnel or transport mode (UDP-
+ * encapsulated ones after a NAT, RFC 3947 5.1), optional PFS in any group, optional client IDs
+ * (IDci/IDcr), RESPONDER-LIFETIME (RFC 2407 4.5.4) and KEYMAT with or without PFS.
+ *
+ *      Initiator                                        Responder
+ *   QM1  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr] -->
+ *   QM2                                              <-- HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
+ *   QM3  HDR*, HASH(3)                               -->
+ */
+#include "consts.h"
+#include "rng.h"
+#include "xchg.h"
+
+#include <string.h>
+
+/* RFC 2407 4.5 / RFC 3947 5.1 (and the draft values when that is what was negotiated). */
+static uint16_t encap_mode(const struct ik_sa *sa)
+{
+	bool transport = sa->eng->cfg.transport, draft = sa->natt_method != IK_NATT_RFC;
+	if (!sa->floated)
+		return transport ? IK_ENCAP_TRANSPORT : IK_ENCAP_TUNNEL;
+	if (transport)
+		return draft ? IK_ENCAP_UDP_TRANSPORT_DRAFT : IK_ENCAP_UDP_TRANSPORT;
+	return draft ? IK_ENCAP_UDP_TUNNEL_DRAFT : IK_ENCAP_UDP_TUNNEL;
+}
+
+static bool add_nonce(struct ik_msg *out, uint8_t *nonce, size_t *len)
+{
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_NONCE);
+	ik_rng_bytes(nonce, IK_NONCE_LEN);
+	*len = IK_NONCE_LEN;
+	return n && ik_fset_bytes(n, "data", nonce, IK_NONCE_LEN);
+}
+
+static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct ik_status *st)
+{
+	const struct ik_dh_group *g = ik_dh_by_id(group);
+	struct ik_node *n;
+
+	if (!g)
+		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED, "PFS group %u not implemented",
+			       group);
+	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
+		return false;
+	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
+		ik_fset_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
+	       ik_fail(st, 0, "add_ke: out of memory");
+}
+
+static bool add_id(struct ik_msg *out, const struct ik_id *id)
+{
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
+	return n && ik_fset_num(n, "id_type", id->type) && ik_fset_num(n, "proto", id->proto) &&
+	       ik_fset_num(n, "port", id->port) && ik_fset_bytes(n, "data", id->data, id->len);
+}
+
+static void read_id(const struct ik_node *n, struct ik_id *id)
+{
+	const struct ik_val *d = ik_fget(n, "data");
+	id->type = (uint8_t)ik_fnum(n, "id_type");
+	id->proto = (uint8_t)ik_fnum(n, "proto");
+	id->port = (uint16_t)ik_fnum(n, "port");
+	id->len = d && d->len <= IK_MAX_ID ? d->len : 0;
+	if (id->len)
+		memcpy(id->data, d->bytes, id->len);
+}
+
+static bool same_id(const struct ik_id *a, const struct ik_id *b)
+{
+	return a->type == b->type && a->proto == b->proto && a->port == b->port &&
+	       a->len == b->len && !memcmp(a->data, b->data, a->len);
+}
+
+bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		 struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	(void)in;
+
+	qm->noffers = c->np2;
+	for (size_t i = 0; i < c->np2; i++) {
+		struct ik_p2_xform *x = &qm->offers[i];
+		*x = c->p2[i];
+		x->proposal = (uint8_t)(i + 1), x->number = 1, x->proto = IK_PROTO_ESP;
+		x->group = c->pfs_group;
+		x->encap = encap_mode(sa);
+		x->life_s = c->p2_life;
+	}
+	/* RFC 4303 2.1: SPIs 1-255 are reserved. */
+	while (qm->spi_in < 256)
+		ik_rng_bytes(&qm->spi_in, sizeof(qm->spi_in));
+	if (!ik_p1_add_hash(out, sa->k.p1.h->len) ||
+	    !ik_sa_p2_add(out, qm->offers, qm->noffers, qm->spi_in) ||
+	    !add_nonce(out, qm->k.ni, &qm->k.ni_len))
+		return ik_fail(st, 0, "quick_outI1: out of memory");
+	if (c->pfs_group && !add_ke(qm, c->pfs_group, out, st))
+		return false;
+	if (c->ts_local.type) {
+		qm->idci = c->ts_local, qm->idcr = c->ts_remote, qm->have_ids = true;
+		if (!add_id(out, &qm->idci) || !add_id(out, &qm->idcr))
+			return ik_fail(st, 0, "quick_outI1: out of memory");
+	}
+	return true;
+}
+
+/* The nonce, the PFS KE (required exactly when the transform names a group, RFC 2409 5.5) and
+ * the client IDs of a received QM1 or QM2. */
+static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group, uint8_t *nonce,
+			      size_t *nlen, struct ik_status *st)
+{
+	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
+	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
+	const struct ik_dh_group *g = ik_dh_by_id(group);
+
+	if (!no || no->len < 8 || no->len > IK_MAX_NONCE)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "quick mode nonce of %zu octets, RFC 2409 5 allows 8 to 256",
+			       no ? no->len : 0);
+	memcpy(nonce, no->bytes, no->len);
+	*nlen = no->len;
+	if (!group && ke)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "KE payload without a GROUP_DESCRIPTION attribute (RFC 2409 5.5)");
+	if (group && !ke)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
+	if (group) {
+		if (!g || ke->len != g->len || !ik_dh_check_peer(g, ke->bytes, ke->len, st))
+			return st->why[0] ? false
+					  : ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
+						    "PFS KE of %zu octets does not fit group %u",
+						    ke->len, group);
+		memcpy(qm->k.gpeer, ke->bytes, ke->len);
+		qm->k.gpeer_len = ke->len;
+	}
+	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
+	const struct ik_node *i2 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 1);
+	if (!!i1 != !!i2)
+		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			       "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
+	return true;
+}
+
+/* Offers are read proposal by proposal, transform by transform (msg.c); find the pick again
+ * in the tree, keep only it, and put our SPI in (RFC 2408 4.2). */
+static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pick, uint32_t spi)
+{
+	struct ik_node *sa = ik_node_clone(sa_in);
+	size_t idx = 0;
+	uint8_t spib[4] = {(uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
+			   (uint8_t)spi};
+
+	if (!sa)
+		return false;
+	for (size_t p = 0; p < sa->nkids;) {
+		struct ik_node *prop = sa->kids[p];
+		size_t keep = SIZE_MAX;
+		if (pick >= idx && pick < idx + prop->nkids)
+			keep = pick - idx;
+		idx += prop->nkids;
+		if (keep == SIZE_MAX) {
+			ik_node_free(ik_node_remove(sa, p));
+			continue;
+		}
+		for (size_t t = prop->nkids; t-- > 0;)
+			if (t != keep)
+				ik_node_free(ik_node_remove(prop, t));
+		ik_fset_bytes(prop, "spi", spib, 4);
+		p++;
+	}
+	if (ik_node_insert(out->hdr, SIZE_MAX, sa))
+		return true;
+	ik_node_free(sa);
+	return false;
+}
+
+/* RFC 2407 4.6.3.1: RESPONDER-LIFETIME, SPI = our inbound SPI, data = the lifetime attributes. */
+static bool add_responder_lifetime(struct ik_qm *qm, struct ik_msg *out)
+{
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_N);
+	uint8_t spi[4], data[12] = {0x80, 1, 0, 1, 0, 2, 0, 4};
+
+	for (int i = 0; i < 4; i++) {
+		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
+		data[8 + i] = (uint8_t)(qm->life_s >> (24 - 8 * i));
+	}
+	return n && ik_fset_num(n, "doi", IK_DOI_IPSEC) && ik_fset_num(n, "proto", IK_PROTO_ESP) &&
+	       ik_fset_num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME) &&
+	       ik_fset_bytes(n, "spi", spi, 4) && ik_fset_bytes(n, "data", data, sizeof(data));
+}
+
+/* As responder: the client IDs must be the mirror of our configured ones (RFC 2409 5.5). */
+static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in,
+				struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
+
+	if (!i1)
+		return true; /* no IDs: the SA is between the two IKE peers */
+	read_id(i1, &qm->idci);
+	read_id(ik_pl_find(&in->m, IK_PAYLOAD_ID, 1), &qm->idcr);
+	qm->have_ids = true;
+	if (c->ts_local.type && (!same_id(&qm->idci, &c->ts_remote) ||
+				 !same_id(&qm->idcr, &c->ts_local)))
+		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			       "proxy identities (IDci %s, IDcr %s) do not match our policy",
+			       ik_name(IK_T_ID_TYPE, qm->idci.type),
+			       ik_name(IK_T_ID_TYPE, qm->idcr.type));
+	return true;
+}
+
+bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		      struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	struct ik_p2_policy pol = {c->p2, c->np2, c->pfs_group, c->p2_life, c->transport,
+				   sa->floated};
+	uint32_t spis[IK_MAX_XFORMS];
+	struct ik_pick pick;
+	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
+
+	if (!ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) ||
+	    !ik_sa_p2_read(sa_in, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st) ||
+	    !ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
+		return false;
+	qm->chosen = qm->offers[pick.index];
+	qm->spi_out = spis[pick.index];
+	qm->life_s = pick.life_s;
+	qm->lowered = pick.notify_lifetime;
+	if (!take_nonce_ke_ids(qm, in, qm->chosen.group, qm->k.ni, &qm->k.ni_len, st) ||
+	    !check_ids_responder(sa, qm, in, st))
+		return false;
+	while (qm->spi_in < 256)
+		ik_rng_bytes(&qm->spi_in, sizeof(qm->spi_in));
+	if (!ik_p1_add_hash(out, sa->k.p1.h->len) || !reply_sa(out, sa_in, pick.index, qm->spi_in) ||
+	    !add_nonce(out, qm->k.nr, &qm->k.nr_len))
+		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
+	if (qm->chosen.group && !add_ke(qm, qm->chosen.group, out, st))
+		return false;
+	if (qm->have_ids && (!add_id(out, &qm->idci) || !add_id(out, &qm->idcr)))
+		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
+	return !qm->lowered || add_responder_lifetime(qm, out) ||
+	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
+}
+
+/* RESPONDER-LIFETIME in QM2: the responder's real lifetime (RFC 2407 4.5.4). */
+static void take_responder_lifetime(struct ik_qm *qm, struct ik_in *in)
+{
+	for (size_t k = 0; k < 4; k++) {
+		const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_N, k);
+		const struct ik_val *d = ik_fget(n, "data");
+		if (!n || ik_fnum(n, "type") != IK_NOTIFY_RESPONDER_LIFETIME || !d)
+			continue;
+		/* Walk the attribute list for a seconds duration. */
+		bool secs = false;
+		for (size_t o = 0; o + 4 <= d->len;) {
+			uint16_t t = (uint16_t)(d->bytes[o] << 8 | d->bytes[o + 1]);
+			uint16_t v = (uint16_t)(d->bytes[o + 2] << 8 | d->bytes[o + 3]);
+			uint32_t val = v;
+			size_t step = 4;
+			if (!(t & 0x8000)) {
+				val = 0;
+				for (size_t i = 0; i < v && o + 4 + i < d->len; i++)
+					val = val << 8 | d->bytes[o + 4 + i];
+				step += v;
+			}
+			if ((t & 0x7fff) == IK_P2_ATTR_LIFE_TYPE)
+				secs = val == IK_LIFE_TYPE_SECONDS;
+			else if ((t & 0x7fff) == IK_P2_ATTR_LIFE_DURATION && secs && val) {
+				qm->life_s = val;
+				qm->lowered = true;
+			}
+			o += step;
+		}
+	}
+}
+
+bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		      struct ik_status *st)
+{
+	struct ik_p2_xform reply[IK_MAX_XFORMS];
+	uint32_t spis[IK_MAX_XFORMS];
+	size_t n;
+
+	if (!ik_check_hash_after(sa, in, qm->msgid, qm->k.ni, qm->k.ni_len, "HASH(2)", st) ||
+	    !ik_sa_p2_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, spis, IK_MAX_XFORMS, &n, st))
+		return false;
+	if (n != 1)
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+			       "QM2 SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
+	int i = ik_p2_match_reply(qm->offers, qm->noffers, &reply[0], st);
+	if (i < 0)
+		return false;
+	qm->chosen = qm->offers[i];
+	qm->spi_out = spis[0];
+	qm->life_s = qm->chosen.life_s;
+	if (!take_nonce_ke_ids(qm, in, qm->chosen.group, qm->k.nr, &qm->k.nr_len, st))
+		return false;
+	if (qm->have_ids) {
+		struct ik_id ci, cr;
+		const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
+		if (!i1)
+			return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+				       "QM2 without the client IDs we sent (RFC 2409 5.5)");
+		read_id(i1, &ci);
+		read_id(ik_pl_find(&in->m, IK_PAYLOAD_ID, 1), &cr);
+		if (!same_id(&ci, &qm->idci) || !same_id(&cr, &qm->idcr))
+			return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+				       "QM2 client IDs differ from the ones we proposed");
+	}
+	take_responder_lifetime(qm, in);
+	if (!ik_qm_keymat(sa, qm, st))
+		return false;
+	return ik_p1_add_hash(out, sa->k.p1.h->len) || ik_fail(st, 0, "out of memory");
+}
+
+bool quick_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		struct ik_status *st)
+{
+	uint8_t want[IK_MAX_HASH];
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
+	(void)out;
+
+	if (!ik_qm_hash3(sa->k.p1.h, sa->k.p1.skeyid_a, qm->msgid, IK_SPAN(qm->k.ni, qm->k.ni_len),
+			 IK_SPAN(qm->k.nr, qm->k.nr_len), want, st))
+		return false;
+	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
+		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
+			       "HASH(3) does not verify (RFC 2409 5.5)");
+	return ik_qm_keymat(sa, qm, st);
+}
+
+bool ik_fill_qm_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
+		     const struct ik_msg *dec, struct ik_status *st)
+{
+	uint8_t h[IK_MAX_HASH];
+	bool ok;
+	(void)len;
+
+	if (qm->msg == 2)
+		ok = ik_qm_hash3(sa->k.p1.h, sa->k.p1.skeyid_a, qm->msgid,
+				 IK_SPAN(qm->k.ni, qm->k.ni_len), IK_SPAN(qm->k.nr, qm->k.nr_len), h,
+				 st);
+	else
+		ok = ik_hash_after(sa, dec, plain, qm->msgid, qm->msg == 1 ? qm->k.ni : NULL,
+				   qm->k.ni_len, h, st);
+	if (!ok || !dec->hdr->nkids || dec->hdr->kids[0]->type != IK_PAYLOAD_HASH)
+		return ok ? ik_fail(st, 0, "no HASH payload first") : false;
+	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
+	return true;
+}

@@ -1,0 +1,220 @@
+# ikecheck profile: check, get, render (issue 3 item 5, docs/profile.md). As root with
+# strongSwan installed, the rendered swanctl.conf is loaded into a private charon in a scratch
+# network namespace; with a Libreswan tree unpacked (LIBRESWAN_ROOT, see peers/libreswan), the
+# rendered ipsec.conf is read by its own parser.
+. tests/lib.sh
+
+SW=peers/profiles/strongswan.conf
+LS=peers/profiles/libreswan.conf
+IKC=peers/profiles/ikecheck.conf
+
+# --- check ---------------------------------------------------------------------------------
+for f in $SW $LS $IKC; do
+	check "check $f" $IK profile check $f
+	check_grep "check $f says ok" "^$f: ok \([0-9]+ phase 1, [0-9]+ phase 2 proposals\)$" \
+		"$(last_out)"
+done
+check_grep "strongswan profile counts proposals" "ok \(2 phase 1, 2 phase 2 proposals\)" \
+	<($IK profile check $SW)
+
+sed 's/^proposals   = aes128-sha1-modp2048.*/proposals = aes128-sha1-modp9999/' $SW \
+	>"$TEST_TMP/broken.conf"
+line=$(grep -n 'modp9999' "$TEST_TMP/broken.conf" | cut -d: -f1)
+check_fails "check broken profile exits 2" 2 $IK profile check "$TEST_TMP/broken.conf"
+check_grep "broken profile names FILE:LINE" \
+	"^$TEST_TMP/broken.conf:$line: .*unknown algorithm 'modp9999'" "$(last_out)"
+$IK profile check "$TEST_TMP/broken.conf" >"$TEST_TMP/stdout" 2>/dev/null
+check "broken profile prints nothing on stdout" test ! -s "$TEST_TMP/stdout"
+check_fails "missing file exits 2" 2 $IK profile check "$TEST_TMP/nope.conf"
+check_grep "missing file is named" "nope.conf:0: cannot open" "$(last_out)"
+grep -v '^address' $SW >"$TEST_TMP/noaddr.conf"
+check_fails "missing dut.address exits 2" 2 $IK profile check "$TEST_TMP/noaddr.conf"
+check_grep "missing key names the section line" "noaddr.conf:[0-9]+: \[dut\] lacks required key 'address'" \
+	"$(last_out)"
+check_fails "profile without subcommand is a usage error" 2 $IK profile
+
+# --- get -----------------------------------------------------------------------------------
+get_is() { # NAME FILE KEY WANT
+	local got
+	got=$($IK profile get "$2" "$3" 2>&1)
+	if [[ $got == "$4" ]]; then echo "ok - $1"; else
+		echo "not ok - $1: got '$got', wanted '$4'"
+		TESTS_FAILED=1
+	fi
+}
+get_is "get dut.address" $SW dut.address 192.0.2.2
+get_is "get dut.port" $SW dut.port 500
+get_is "get tester.nat_t_port" $SW tester.nat_t_port 4500
+get_is "get phase1.lifetime in seconds (8h)" $SW phase1.lifetime 28800
+get_is "get phase2.lifetime in seconds (1h)" $SW phase2.lifetime 3600
+get_is "get auth.psk unquoted" $SW auth.psk ikecheck-lab-secret
+get_is "get dut.subnet" $SW dut.subnet 10.2.0.0/24
+get_is "get tester.id defaults to the address" $LS tester.id 192.0.2.1
+get_is "get phase1.proposals normalized" $SW phase1.proposals \
+	aes128-sha1-modp2048,aes256-sha256-modp2048
+get_is "get phase2.pfs" $SW phase2.pfs modp2048
+check_fails "get unknown key exits 2" 2 $IK profile get $SW dut.colour
+check_grep "unknown key is named" "unknown key 'dut.colour'" "$(last_out)"
+check "keys lists every key" $IK profile keys
+check_grep "keys include auth.psk_file" '^auth\.psk_file$' "$(last_out)"
+
+# --- render --------------------------------------------------------------------------------
+render() { $IK profile render "$@"; }
+check "render swanctl dut" render $SW --target swanctl --side dut
+check_grep "swanctl has IKEv1 proposals" '^\s+proposals = aes128-sha1-modp2048,aes256-sha256-modp2048$' \
+	"$(last_out)"
+check_grep "swanctl responder does not start" '^\s+start_action = none$' "$(last_out)"
+check "render swanctl tester initiator" render $SW --target swanctl --side tester --role initiator \
+	--name t1
+check_grep "swanctl tester is local 192.0.2.1" '^\s+local_addrs = 192.0.2.1$' "$(last_out)"
+check_grep "swanctl initiator starts" '^\s+start_action = start$' "$(last_out)"
+check_grep "swanctl conn named t1" '^\s+t1 \{$' "$(last_out)"
+check "render libreswan-conf" render $LS --target libreswan-conf --side dut
+check_grep "libreswan ike=" '^\s+ike=aes128-sha1;modp2048,aes256-sha2_256;modp2048$' "$(last_out)"
+check_grep "libreswan ikev1-policy" '^\s+ikev1-policy=accept$' "$(last_out)"
+check "render libreswan-secrets" render $LS --target libreswan-secrets --side tester
+check_grep "libreswan secrets line" '^192\.0\.2\.1 192\.0\.2\.2 : PSK "ikecheck-lab-secret"$' \
+	"$(last_out)"
+check "render ios" render $SW --target ios --side dut
+check_grep "ios crypto map" '^crypto map ikecheck 10 ipsec-isakmp$' "$(last_out)"
+check "render libreswan-conf of ikecheck.conf warns" render $IKC --target libreswan-conf --side dut
+check_grep "libreswan warning names modp1024" 'left out: Libreswan 4.10 has no modp1024' "$(last_out)"
+check_fails "render unknown target exits 2" 2 render $SW --target racoon --side dut
+check_fails "render without --side exits 2" 2 render $SW --target swanctl
+check_fails "render bad --name exits 2" 2 render $SW --target swanctl --side dut --name 'a b'
+printf '[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\npsk = k\n[phase1]\nproposals = 3des-sha1-modp1024\n[phase2]\nproposals = aes128-sha1\n' \
+	>"$TEST_TMP/old.conf"
+check_fails "nothing usable for Libreswan exits 2" 2 render "$TEST_TMP/old.conf" \
+	--target libreswan-conf --side dut
+render "$TEST_TMP/old.conf" --target libreswan-conf --side dut >"$TEST_TMP/stdout" 2>/dev/null
+check "a failed render prints nothing" test ! -s "$TEST_TMP/stdout"
+
+# The two richest example profiles render for every target, side and role (under ASan in the
+# san build; libreswan.conf renders in the checks above).
+matrix_ok=0
+for f in $SW $IKC; do
+	for t in swanctl libreswan-conf libreswan-secrets ios; do
+		for s in dut tester; do
+			roles=(responder)
+			[[ $t == swanctl || $t == libreswan-conf ]] && roles+=(initiator)
+			for r in "${roles[@]}"; do
+				render $f --target $t --side $s --role $r >"$TEST_TMP/m.out" 2>"$TEST_TMP/m.err" &&
+					[[ -s $TEST_TMP/m.out ]] || { echo "# $f $t $s $r failed:"; cat "$TEST_TMP/m.err"; matrix_ok=1; }
+			done
+		done
+	done
+done
+check "every profile x target x side x role renders" test $matrix_ok -eq 0
+# --- Libreswan's own parsers, when an unpacked tree is at hand -------------------------------
+LSX=${LIBRESWAN_ROOT:-/nonexistent}/usr/libexec/ipsec
+# readwriteconf must read the file without a warning; algparse must accept ike= and esp=.
+libreswan_reads() { # PROFILE
+	render "$1" --target libreswan-conf --side dut >"$TEST_TMP/ipsec.conf" 2>/dev/null || return 1
+	"$LSX/readwriteconf" --config "$TEST_TMP/ipsec.conf" >"$TEST_TMP/rwc.out" 2>&1 || {
+		cat "$TEST_TMP/rwc.out"; return 1; }
+	if grep -i 'warning' "$TEST_TMP/rwc.out"; then return 1; fi
+	local ike esp pfs
+	ike=$(sed -n 's/^\tike=//p' "$TEST_TMP/ipsec.conf")
+	esp=$(sed -n 's/^\tesp=//p' "$TEST_TMP/ipsec.conf")
+	pfs=$(sed -n 's/^\tpfs=//p' "$TEST_TMP/ipsec.conf")
+	"$LSX/algparse" -v1 "ike=$ike" && "$LSX/algparse" -v1 -pfs="$pfs" "esp=$esp"
+}
+if [[ -x $LSX/readwriteconf && -x $LSX/algparse ]]; then
+	for f in $LS $SW $IKC; do
+		check "Libreswan reads rendered $f (readwriteconf, algparse)" libreswan_reads $f
+	done
+else
+	echo "# Libreswan parsers not found (set LIBRESWAN_ROOT): rendered ipsec.conf not parsed"
+fi
+
+# --- strongSwan: load the rendered swanctl.conf into a private charon (root) ----------------
+charon_usable() {
+	[[ $(id -u) -eq 0 && -x /usr/lib/ipsec/charon ]] && command -v swanctl >/dev/null &&
+		command -v unshare >/dev/null
+}
+
+NS=profile-t$$
+CH=$TEST_TMP/charon
+cleanup_charon() {
+	if [[ -f $CH/pid ]]; then
+		kill "$(cat "$CH/pid")" 2>/dev/null || true
+		for _ in $(seq 30); do kill -0 "$(cat "$CH/pid")" 2>/dev/null || break; sleep 0.1; done
+	fi
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$TEST_TMP"
+}
+
+start_charon() {
+	mkdir -p "$CH/run" "$CH/conf"
+	for d in x509 x509ca x509ocsp x509aa x509ac x509crl pubkey private rsa ecdsa bliss pkcs8 pkcs12; do
+		mkdir -p "$CH/conf/$d"
+	done
+	cat >"$CH/strongswan.conf" <<-EOF
+	charon {
+		load_modular = no
+		load = random nonce openssl pem pkcs1 x509 pubkey revocation constraints sha1 sha2 md5 aes gcm hmac gmp kdf kernel-netlink socket-default vici
+		i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+		plugins {
+			vici {
+				socket = unix://$CH/charon.vici
+			}
+		}
+		filelog {
+			log {
+				path = $CH/charon.log
+				default = 1
+			}
+		}
+	}
+	swanctl {
+		load = pem pkcs1 x509 revocation constraints pubkey openssl random
+		socket = unix://$CH/charon.vici
+	}
+	EOF
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip netns exec "$NS" unshare -m --propagation private sh -c \
+		"mount --bind '$CH/run' /run && exec env STRONGSWAN_CONF='$CH/strongswan.conf' /usr/lib/ipsec/charon" \
+		>"$CH/charon.out" 2>&1 &
+	echo $! >"$CH/pid"
+	for _ in $(seq 50); do [[ -S $CH/charon.vici ]] && return 0; sleep 0.1; done
+	echo "# charon did not start:"; tail -5 "$CH/charon.out" | sed 's/^/#   /'
+	return 1
+}
+
+swanctl_ns() { ip netns exec "$NS" env STRONGSWAN_CONF="$CH/strongswan.conf" swanctl "$@"; }
+
+# Render, load, list: the conn must be there and swanctl must not complain.
+load_and_list() { # PROFILE NAME RENDER-ARGS...
+	local prof=$1 name=$2
+	shift 2
+	render "$prof" --target swanctl --name "$name" "$@" >"$CH/conf/swanctl.conf" 2>/dev/null || return 1
+	swanctl_ns --load-all --file "$CH/conf/swanctl.conf" >"$CH/load.out" 2>&1 || { cat "$CH/load.out"; return 1; }
+	if grep -iE 'warn|error|fail|invalid|unknown|ignor' "$CH/load.out"; then return 1; fi
+	grep -q "loaded connection '$name'" "$CH/load.out" || { cat "$CH/load.out"; return 1; }
+	swanctl_ns --list-conns >"$CH/list.out" 2>&1
+	grep -q "^$name: IKEv1" "$CH/list.out" || { cat "$CH/list.out"; return 1; }
+}
+
+if charon_usable; then
+	trap cleanup_charon EXIT
+	if start_charon; then
+		echo "ok - private charon started in netns $NS"
+		check "strongswan.conf dut responder loads" load_and_list $SW dutr --side dut
+		check "strongswan.conf tester initiator loads" load_and_list $SW testi --side tester --role initiator
+		check "libreswan.conf dut loads in charon" load_and_list $LS lsdut --side dut
+		check "ikecheck.conf (3des, modp1024, ecp256) loads" load_and_list $IKC ikc --side dut
+		sed -e 's/^modes .*/modes = aggressive/' -e 's/^port .*/port = 4501/' \
+			-e 's/^id          = 192.0.2.2/id = @dut.example/' -e 's/^mode .*/mode = transport/' \
+			-e 's/^psk .*/psk = "with \\"quote\\""/' $SW >"$TEST_TMP/variant.conf"
+		check "variant (aggressive, port, fqdn id, transport, hex psk) loads" \
+			load_and_list "$TEST_TMP/variant.conf" var --side dut
+		check_grep "variant lists aggressive fqdn" '@dut.example|dut.example' "$CH/list.out"
+	else
+		echo "not ok - private charon did not start"
+		TESTS_FAILED=1
+	fi
+else
+	echo "# not root or no strongSwan: rendered swanctl.conf not loaded into charon"
+fi
+exit $TESTS_FAILED
