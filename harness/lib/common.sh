@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by harness/lab and the peer scripts in peers/*/peer (sourced, never run).
 #
 #   lab_log / lab_die         messages on stderr, prefixed with the calling function

@@ -3,7 +3,7 @@
 # run side by side; a peer that fails to start is reported with its log and the lab is torn
 # down; an invalid profile is refused before anything is made.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
 lab_test_init hy
 

@@ -4,7 +4,7 @@
 # in its status, and the shim's log shows the SA requests it answered. Then the initiator
 # deletes: the other side drops its SAs (INFORMATIONAL Delete).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
 source harness/lib/common.sh
 lab_test_init lsw

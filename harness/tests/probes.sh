@@ -3,7 +3,7 @@
 # (not a notify), using the first proposal of the peer's profile (aes128-sha1-modp2048 here:
 # ike-scan transform 7/128 = AES-128, hash 2 = SHA1, auth 1 = PSK, group 14).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
 source harness/lib/common.sh
 lab_test_init probe
