@@ -64,9 +64,7 @@ check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 # A deliberately broken config: a proposal charon does not know. The profile check or swanctl
 # refuses it; either way lab up fails and leaves nothing.
 source harness/lib/common.sh
-base=peers/profiles/strongswan.conf
-[[ -f $base ]] || base=peers/strongswan/profile.fallback.conf
-profile_set "$base" phase1.proposals aes128-sha1-modp2048x >"$TEST_TMP/broken.conf"
+profile_set peers/profiles/strongswan.conf phase1.proposals aes128-sha1-modp2048x >"$TEST_TMP/broken.conf"
 check_fails "hygiene: a broken profile fails lab up" 1 $LAB up strongswan --profile "$TEST_TMP/broken.conf"
 check_grep "hygiene: ... saying what is wrong" 'modp2048x|proposal' "$(last_out)"
 check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
