@@ -74,7 +74,7 @@ bool ik_node_insert(struct ik_node *parent, size_t at, struct ik_node *kid)
 	if (at > parent->nkids)
 		at = parent->nkids;
 	memmove(parent->kids + at + 1, parent->kids + at,
-		(parent->nkids - at) * sizeof(*parent->kids));
+	        (parent->nkids - at) * sizeof(*parent->kids));
 	parent->kids[at] = kid;
 	parent->nkids++;
 	return true;
@@ -86,7 +86,7 @@ struct ik_node *ik_node_remove(struct ik_node *parent, size_t at)
 		return NULL;
 	struct ik_node *k = parent->kids[at];
 	memmove(parent->kids + at, parent->kids + at + 1,
-		(parent->nkids - at - 1) * sizeof(*parent->kids));
+	        (parent->nkids - at - 1) * sizeof(*parent->kids));
 	parent->nkids--;
 	return k;
 }
@@ -143,6 +143,31 @@ bool ik_attr_num(const struct ik_node *a, uint64_t *out)
 	return true;
 }
 
+bool ik_attr_set_tv(struct ik_node *a, bool tv)
+{
+	uint64_t v;
+	uint8_t b[8];
+	size_t n;
+
+	if (!ik_attr_num(a, &v) || (tv && v > 0xffff))
+		return false;
+	if (tv) {
+		free(a->v[IK_A_VALUE].bytes);
+		a->v[IK_A_VALUE].bytes = NULL;
+		a->v[IK_A_VALUE].len = 0;
+		a->v[IK_A_VALUE].num = (uint32_t)v;
+	} else {
+		n = v <= 0xffff ? 2 : v <= 0xffffffff ? 4 : 8;
+		for (size_t i = 0; i < n; i++)
+			b[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+		if (!ik_val_set_bytes(&a->v[IK_A_VALUE], b, n))
+			return false;
+		a->v[IK_A_VALUE].num = 0;
+	}
+	a->v[IK_A_AF].num = tv;
+	return true;
+}
+
 void ik_msg_free(struct ik_msg *m)
 {
 	if (!m)
@@ -159,11 +184,16 @@ void ik_msg_free(struct ik_msg *m)
 static enum ik_table trans_table(uint32_t proto)
 {
 	switch (proto) {
-	case IK_PROTO_ISAKMP: return IK_T_P1_TRANS;
-	case IK_PROTO_AH: return IK_T_AH_TRANS;
-	case IK_PROTO_ESP: return IK_T_ESP_TRANS;
-	case IK_PROTO_IPCOMP: return IK_T_IPCOMP_TRANS;
-	default: return IK_T_NONE;
+	case IK_PROTO_ISAKMP:
+		return IK_T_P1_TRANS;
+	case IK_PROTO_AH:
+		return IK_T_AH_TRANS;
+	case IK_PROTO_ESP:
+		return IK_T_ESP_TRANS;
+	case IK_PROTO_IPCOMP:
+		return IK_T_IPCOMP_TRANS;
+	default:
+		return IK_T_NONE;
 	}
 }
 
@@ -197,7 +227,7 @@ struct dec {
 };
 
 static void finding(struct dec *d, uint16_t notify, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void finding(struct dec *d, uint16_t notify, const char *fmt, ...)
 {
@@ -231,23 +261,31 @@ static size_t path_push(struct dec *d, const char *name, size_t idx)
 }
 
 static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc *f,
-			struct ik_rd *r);
+                        struct ik_rd *r);
 
 static bool decode_number(struct dec *d, const struct ik_fdesc *f, struct ik_rd *r,
-			  struct ik_val *v, uint16_t notify, size_t slen)
+                          struct ik_val *v, uint16_t notify, size_t slen)
 {
 	bool ok;
 	uint8_t b8;
 	uint16_t b16;
 
 	switch (f->kind) {
-	case IK_K_U8: ok = ik_rd_u8(r, &b8); v->num = b8; break;
-	case IK_K_U16: ok = ik_rd_u16(r, &b16); v->num = b16; break;
-	default: ok = ik_rd_u32(r, &v->num); break;
+	case IK_K_U8:
+		ok = ik_rd_u8(r, &b8);
+		v->num = b8;
+		break;
+	case IK_K_U16:
+		ok = ik_rd_u16(r, &b16);
+		v->num = b16;
+		break;
+	default:
+		ok = ik_rd_u32(r, &v->num);
+		break;
 	}
 	if (!ok)
 		return ik_fail(d->st, notify, "%s.%s: length %zu leaves no room for this field",
-			       d->path, f->name, slen);
+		               d->path, f->name, slen);
 	return true;
 }
 
@@ -270,19 +308,20 @@ static bool decode_fields(struct dec *d, struct ik_node *n, struct ik_rd *r, uin
 				return false;
 			if (f->role == IK_R_RESERVED && v->num)
 				finding(d, IK_NOTIFY_PAYLOAD_MALFORMED,
-					"%s.%s = 0x%02x: %s says MUST be zero", d->path, f->name,
-					v->num, f->rule);
+				        "%s.%s = 0x%02x: %s says MUST be zero", d->path, f->name,
+				        v->num, f->rule);
 			break;
 		case IK_K_BYTES:
 			if (f->size)
 				want = f->size;
 			else if (f->ref >= 0)
-				want = (size_t)n->v[f->ref].num *
-				       (f->mul >= 0 ? n->v[f->mul].num : 1);
+				want =
+				    (size_t)n->v[f->ref].num * (f->mul >= 0 ? n->v[f->mul].num : 1);
 			if (!ik_rd_span(r, &p, want))
-				return ik_fail(d->st, notify,
-					       "%s.%s: %zu octets needed, only %zu left in length %zu",
-					       d->path, f->name, want, ik_rd_left(r), slen);
+				return ik_fail(
+				    d->st, notify,
+				    "%s.%s: %zu octets needed, only %zu left in length %zu",
+				    d->path, f->name, want, ik_rd_left(r), slen);
 			if (!ik_val_set_bytes(v, p, want))
 				return ik_fail(d->st, 0, "%s: out of memory", d->path);
 			break;
@@ -294,7 +333,7 @@ static bool decode_fields(struct dec *d, struct ik_node *n, struct ik_rd *r, uin
 	}
 	if (ik_rd_left(r))
 		return ik_fail(d->st, notify, "%s: %zu octets after the last field", d->path,
-			       ik_rd_left(r));
+		               ik_rd_left(r));
 	return true;
 }
 
@@ -307,7 +346,7 @@ static bool decode_attr(struct dec *d, struct ik_node *a, struct ik_rd *r)
 
 	if (!ik_rd_u16(r, &t) || !ik_rd_u16(r, &lv))
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "%s: attribute header needs 4 octets, %zu left", d->path, left);
+		               "%s: attribute header needs 4 octets, %zu left", d->path, left);
 	a->v[IK_A_AF].num = t >> 15;
 	a->v[IK_A_TYPE].num = t & 0x7fff;
 	if (t >> 15) {
@@ -316,8 +355,8 @@ static bool decode_attr(struct dec *d, struct ik_node *a, struct ik_rd *r)
 		a->v[IK_A_LENGTH].num = lv;
 		if (!ik_rd_span(r, &p, lv))
 			return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
-				       "%s: attribute length %u runs past its payload (%zu left)",
-				       d->path, lv, ik_rd_left(r));
+			               "%s: attribute length %u runs past its payload (%zu left)",
+			               d->path, lv, ik_rd_left(r));
 		if (!ik_val_set_bytes(&a->v[IK_A_VALUE], p, lv))
 			return ik_fail(d->st, 0, "%s: out of memory", d->path);
 	}
@@ -334,17 +373,17 @@ static bool decode_payload(struct dec *d, struct ik_node *n, struct ik_rd *r, ui
 
 	if (ik_rd_left(r) < 4)
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "%s: %zu octets left, a payload header needs 4", d->path,
-			       ik_rd_left(r));
+		               "%s: %zu octets left, a payload header needs 4", d->path,
+		               ik_rd_left(r));
 	ik_rd_skip(&peek, 2);
 	ik_rd_u16(&peek, &len);
 	if (len < 4)
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "%s.length = %u, less than its own header (4)", d->path, len);
+		               "%s.length = %u, less than its own header (4)", d->path, len);
 	if (len > ik_rd_left(r))
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "%s.length = %u runs past the end (%zu octets left)", d->path, len,
-			       ik_rd_left(r));
+		               "%s.length = %u runs past the end (%zu octets left)", d->path, len,
+		               ik_rd_left(r));
 	n->off = pos_of(d, r);
 	n->len = len;
 	ik_rd_sub(r, &sub, len);
@@ -353,7 +392,7 @@ static bool decode_payload(struct dec *d, struct ik_node *n, struct ik_rd *r, ui
 
 /* Children of a LIST field that follow each other in a next-payload chain (P in SA, T in P). */
 static bool decode_chain_kids(struct dec *d, struct ik_node *n, const struct ik_fdesc *f,
-			      struct ik_rd *r)
+                              struct ik_rd *r)
 {
 	const struct ik_sdesc *csd = f->child;
 	uint16_t bad = IK_NOTIFY_BAD_PROPOSAL_SYNTAX;
@@ -373,10 +412,10 @@ static bool decode_chain_kids(struct dec *d, struct ik_node *n, const struct ik_
 		uint32_t np = k->v[0].num;
 		if (np != 0 && np != csd->type)
 			return ik_fail(d->st, bad, "%s.np = %u: must be %u (%s follows) or 0",
-				       d->path, np, csd->type, csd->name);
+			               d->path, np, csd->type, csd->name);
 		if (np == 0 && ik_rd_left(r))
 			return ik_fail(d->st, bad, "%s.np = 0 but %zu octets follow", d->path,
-				       ik_rd_left(r));
+			               ik_rd_left(r));
 		if (np != 0 && !ik_rd_left(r))
 			return ik_fail(d->st, bad, "%s.np = %u but nothing follows", d->path, np);
 		d->path[old] = 0;
@@ -384,8 +423,7 @@ static bool decode_chain_kids(struct dec *d, struct ik_node *n, const struct ik_
 	return true;
 }
 
-static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc *f,
-			struct ik_rd *r)
+static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc *f, struct ik_rd *r)
 {
 	if (f->child == &ik_sd_attr) {
 		while (ik_rd_left(r)) {
@@ -409,8 +447,8 @@ static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc 
 		if (n->sd->f[i].role == IK_R_COUNT && &n->sd->f[n->sd->f[i].ref] == f &&
 		    n->v[i].num != n->nkids)
 			return ik_fail(d->st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-				       "%s.%s = %u but %zu %s follow", d->path, n->sd->f[i].name,
-				       n->v[i].num, n->nkids, f->child->name);
+			               "%s.%s = %u but %zu %s follow", d->path, n->sd->f[i].name,
+			               n->v[i].num, n->nkids, f->child->name);
 	return true;
 }
 
@@ -420,25 +458,27 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 	if (k->type == IK_PAYLOAD_SA && (k->v[4].num & ~(uint32_t)IK_SIT_IDENTITY_ONLY) &&
 	    k->v[3].num == IK_DOI_IPSEC)
 		return ik_fail(d->st, IK_NOTIFY_SITUATION_NOT_SUPPORTED,
-			       "%s.situation = 0x%x: only SIT_IDENTITY_ONLY is decoded (RFC2407 "
-			       "4.2; labeled domains are not)",
-			       d->path, k->v[4].num);
+		               "%s.situation = 0x%x: only SIT_IDENTITY_ONLY is decoded (RFC2407 "
+		               "4.2; labeled domains are not)",
+		               d->path, k->v[4].num);
 	if (k->type == IK_PAYLOAD_ID) {
-		static const size_t want[] = {[1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
+		static const size_t want[] = {
+		    [1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
 		uint32_t t = k->v[3].num;
 		if (t < sizeof(want) / sizeof(want[0]) && want[t] && k->v[6].len != want[t])
 			finding(d, IK_NOTIFY_INVALID_ID_INFORMATION,
-				"%s.data: %zu octets, %s carries %zu (RFC2407 4.6.2)", d->path,
-				k->v[6].len, ik_name(IK_T_ID_TYPE, t), want[t]);
+			        "%s.data: %zu octets, %s carries %zu (RFC2407 4.6.2)", d->path,
+			        k->v[6].len, ik_name(IK_T_ID_TYPE, t), want[t]);
 	}
 	/* RFC 3947 5.1: the original address is 4 octets for ID_IPV4_ADDR, 16 for ID_IPV6_ADDR. */
 	if (k->type == IK_PAYLOAD_NATOA || k->type == IK_PAYLOAD_NATOA_DRAFT) {
 		uint32_t t = k->v[3].num;
 		size_t want = t == IK_ID_TYPE_IPV4_ADDR ? 4 : t == IK_ID_TYPE_IPV6_ADDR ? 16 : 0;
 		if (want != k->v[6].len)
-			finding(d, IK_NOTIFY_PAYLOAD_MALFORMED,
-				"%s.addr: %zu octets with %s (RFC3947 5.1 allows IPv4 or IPv6 only)",
-				d->path, k->v[6].len, ik_name(IK_T_ID_TYPE, t));
+			finding(
+			    d, IK_NOTIFY_PAYLOAD_MALFORMED,
+			    "%s.addr: %zu octets with %s (RFC3947 5.1 allows IPv4 or IPv6 only)",
+			    d->path, k->v[6].len, ik_name(IK_T_ID_TYPE, t));
 	}
 	return true;
 }
@@ -454,21 +494,21 @@ static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow
 		const struct ik_sdesc *sd = ik_payload_desc((uint8_t)np);
 		if (!ik_rd_left(r))
 			return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
-				       "%s.np = %s (%u) but the message ends there", prev,
-				       ik_name(IK_T_PAYLOAD, np), np);
+			               "%s.np = %s (%u) but the message ends there", prev,
+			               ik_name(IK_T_PAYLOAD, np), np);
 		if (!sd && np >= 128) {
 			sd = &ik_sd_opaque;
 			finding(d, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
-				"%s.np = %u: a private-use payload type, shown as opaque data", prev,
-				np);
+			        "%s.np = %u: a private-use payload type, shown as opaque data",
+			        prev, np);
 		}
 		if (!sd)
 			return ik_fail(d->st, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
-				       "%s.np = %u: not a payload type that may appear here", prev,
-				       np);
+			               "%s.np = %u: not a payload type that may appear here", prev,
+			               np);
 		if (++d->npayloads > IK_MAX_PAYLOADS)
 			return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED, "more than %d payloads",
-				       IK_MAX_PAYLOADS);
+			               IK_MAX_PAYLOADS);
 		struct ik_node *k = ik_node_new(sd);
 		if (!k || !ik_node_insert(h, SIZE_MAX, k)) {
 			ik_node_free(k);
@@ -485,7 +525,8 @@ static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow
 	}
 	if (ik_rd_left(r) && !allow_pad)
 		return ik_fail(d->st, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
-			       "%zu octets after the last payload (%s.np = 0)", ik_rd_left(r), prev);
+		               "%zu octets after the last payload (%s.np = 0)", ik_rd_left(r),
+		               prev);
 	if (ik_rd_left(r)) {
 		const uint8_t *p;
 		size_t n = ik_rd_left(r);
@@ -508,26 +549,26 @@ static bool check_header(struct dec *d, size_t len)
 
 	if (ver >> 4 != 1)
 		return ik_fail(d->st, IK_NOTIFY_INVALID_MAJOR_VERSION,
-			       "HDR.version = 0x%02x: major version %u, IKEv1 is 1", ver, ver >> 4);
+		               "HDR.version = 0x%02x: major version %u, IKEv1 is 1", ver, ver >> 4);
 	if (ver & 0xf)
 		finding(d, IK_NOTIFY_INVALID_MINOR_VERSION,
-			"HDR.version = 0x%02x: minor version %u, RFC2408 3.1 has 0", ver,
-			ver & 0xf);
+		        "HDR.version = 0x%02x: minor version %u, RFC2408 3.1 has 0", ver,
+		        ver & 0xf);
 	if (exch == IK_EXCH_NONE || (exch >= 7 && exch <= 31) || (exch >= 34 && exch <= 239))
 		return ik_fail(d->st, IK_NOTIFY_INVALID_EXCHANGE_TYPE,
-			       "HDR.exch = %u: %s exchange type", exch,
-			       exch ? "a reserved" : "the NONE");
+		               "HDR.exch = %u: %s exchange type", exch,
+		               exch ? "a reserved" : "the NONE");
 	if (exch >= 240)
 		finding(d, IK_NOTIFY_INVALID_EXCHANGE_TYPE,
-			"HDR.exch = %u: a private-use exchange type", exch);
+		        "HDR.exch = %u: a private-use exchange type", exch);
 	if (flags & ~7u)
 		return ik_fail(d->st, IK_NOTIFY_INVALID_FLAGS,
-			       "HDR.flags = 0x%02x: only E, C, A (0x07) are defined, the rest MUST "
-			       "be zero (RFC2408 3.1)",
-			       flags);
+		               "HDR.flags = 0x%02x: only E, C, A (0x07) are defined, the rest MUST "
+		               "be zero (RFC2408 3.1)",
+		               flags);
 	if (v[7].num != len)
 		return ik_fail(d->st, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
-			       "HDR.length = %u but the message has %zu octets", v[7].num, len);
+		               "HDR.length = %u but the message has %zu octets", v[7].num, len);
 	return true;
 }
 
@@ -541,8 +582,8 @@ bool ik_decode(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_status 
 	ik_rd_init(&r, p, len);
 	if (len < IK_HDR_LEN)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "truncated header: %zu octets, an ISAKMP header has %d", len,
-			       IK_HDR_LEN);
+		               "truncated header: %zu octets, an ISAKMP header has %d", len,
+		               IK_HDR_LEN);
 	m->hdr = ik_node_new(&ik_sd_hdr);
 	if (!m->hdr)
 		return ik_fail(st, 0, "out of memory");
@@ -622,7 +663,7 @@ static void fixup(struct ik_node *n)
 		else if (f->role == IK_R_COUNT && sd->f[f->ref].kind == IK_K_LIST)
 			v->num = (uint32_t)n->nkids;
 		else if (f->role == IK_R_COUNT && sd->f[f->ref].ref >= 0 &&
-			 n->v[sd->f[f->ref].ref].num)
+		         n->v[sd->f[f->ref].ref].num)
 			v->num = (uint32_t)(n->v[f->ref].len / n->v[sd->f[f->ref].ref].num);
 	}
 }
@@ -630,18 +671,24 @@ static void fixup(struct ik_node *n)
 static bool put_num(struct ik_wr *w, enum ik_kind k, uint32_t v)
 {
 	switch (k) {
-	case IK_K_U8: return ik_wr_u8(w, (uint8_t)v);
-	case IK_K_U16: return ik_wr_u16(w, (uint16_t)v);
-	default: return ik_wr_u32(w, v);
+	case IK_K_U8:
+		return ik_wr_u8(w, (uint8_t)v);
+	case IK_K_U16:
+		return ik_wr_u16(w, (uint16_t)v);
+	default:
+		return ik_wr_u32(w, v);
 	}
 }
 
 static bool patch_num(struct ik_wr *w, size_t off, enum ik_kind k, uint32_t v)
 {
 	switch (k) {
-	case IK_K_U8: return ik_wr_put_u8_at(w, off, (uint8_t)v);
-	case IK_K_U16: return ik_wr_put_u16_at(w, off, (uint16_t)v);
-	default: return ik_wr_put_u32_at(w, off, v);
+	case IK_K_U8:
+		return ik_wr_put_u8_at(w, off, (uint8_t)v);
+	case IK_K_U16:
+		return ik_wr_put_u16_at(w, off, (uint16_t)v);
+	default:
+		return ik_wr_put_u32_at(w, off, v);
 	}
 }
 
@@ -666,24 +713,29 @@ static bool encode_attr(struct ik_node *a, struct ik_wr *w)
 	return !w->failed;
 }
 
-static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bool body_only);
+static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, size_t base);
 
-static bool encode_kids(struct ik_msg *m, struct ik_node *n, struct ik_wr *w)
+static bool encode_kids(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, size_t base)
 {
 	for (size_t k = 0; k < n->nkids; k++)
-		if (!encode_node(m, n->kids[k], w, false))
+		if (!encode_node(m, n->kids[k], w, base))
 			return false;
 	return true;
 }
 
-static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bool body_only)
+/* Writes n; records where it went (off relative to the message start `base`, len). */
+static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, size_t base)
 {
 	const struct ik_sdesc *sd = n->sd;
 	size_t start = w->len, len_off = SIZE_MAX;
 	int len_field = -1;
 
-	if (sd->kind == IK_S_ATTR)
-		return encode_attr(n, w);
+	n->off = start - base;
+	if (sd->kind == IK_S_ATTR) {
+		bool ok = encode_attr(n, w);
+		n->len = w->len - start;
+		return ok;
+	}
 	for (uint8_t i = 0; i < sd->nf; i++) {
 		const struct ik_fdesc *f = &sd->f[i];
 		struct ik_val *v = &n->v[i];
@@ -692,13 +744,13 @@ static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bo
 				ik_wr_bytes(w, m->body, m->body_len);
 				continue;
 			}
-			if (!encode_kids(m, n, w))
+			if (!encode_kids(m, n, w, base))
 				return false;
 			if (sd->kind == IK_S_HDR && m->pad)
 				ik_wr_bytes(w, m->pad, m->pad_len);
 			continue;
 		}
-		if (v->omitted || (body_only && sd->kind == IK_S_HDR))
+		if (v->omitted)
 			continue;
 		if (f->role == IK_R_LENGTH) {
 			len_field = i;
@@ -713,6 +765,7 @@ static bool encode_node(struct ik_msg *m, struct ik_node *n, struct ik_wr *w, bo
 		n->v[len_field].num = (uint32_t)(w->len - start);
 		patch_num(w, len_off, sd->f[len_field].kind, n->v[len_field].num);
 	}
+	n->len = w->len - start;
 	return !w->failed;
 }
 
@@ -722,7 +775,7 @@ bool ik_encode(struct ik_msg *m, struct ik_wr *w, struct ik_status *st)
 	if (!m->hdr)
 		return ik_fail(st, 0, "ik_encode: no header");
 	fixup(m->hdr);
-	if (!encode_node(m, m->hdr, w, false))
+	if (!encode_node(m, m->hdr, w, w->len))
 		return ik_fail(st, 0, "ik_encode: out of memory");
 	return true;
 }
@@ -733,7 +786,8 @@ bool ik_encode_body(struct ik_msg *m, struct ik_wr *w, struct ik_status *st)
 	if (!m->hdr)
 		return ik_fail(st, 0, "ik_encode_body: no header");
 	fixup(m->hdr);
-	if (!encode_kids(m, m->hdr, w) || (m->pad && !ik_wr_bytes(w, m->pad, m->pad_len)))
+	/* offsets as if the 28-octet header preceded the body */
+	if (!encode_kids(m, m->hdr, w, w->len - IK_HDR_LEN) || (m->pad && !ik_wr_bytes(w, m->pad, m->pad_len)))
 		return ik_fail(st, 0, "ik_encode_body: out of memory");
 	return true;
 }

@@ -33,7 +33,8 @@ struct ik_node {
 	struct ik_val v[IK_MAX_FIELDS];
 	struct ik_node **kids; /* children of the LIST field, in wire order */
 	size_t nkids, cap;
-	size_t off, len; /* where the node was in the decoded message (0/0 when built) */
+	size_t off, len; /* where the node was in the decoded message or went in the last
+			  * encoding, from the start of the message */
 };
 
 /* A deviation the decoder accepted but that a conformant peer would not send. */
@@ -43,10 +44,10 @@ struct ik_finding {
 };
 
 struct ik_msg {
-	struct ik_node *hdr;      /* header; hdr->kids are the payloads */
-	uint8_t *body;            /* E flag set: the encrypted body, not decoded (owned) */
+	struct ik_node *hdr; /* header; hdr->kids are the payloads */
+	uint8_t *body;       /* E flag set: the encrypted body, not decoded (owned) */
 	size_t body_len;
-	uint8_t *pad;             /* bytes after the last payload of a decrypted body (owned) */
+	uint8_t *pad; /* bytes after the last payload of a decrypted body (owned) */
 	size_t pad_len;
 	struct ik_finding *findings;
 	size_t nfindings;
@@ -54,7 +55,7 @@ struct ik_msg {
 
 /* Limits that keep hostile input cheap; more is reported as PAYLOAD-MALFORMED. */
 #define IK_MAX_PAYLOADS 512
-#define IK_HDR_LEN 28
+#define IK_HDR_LEN      28
 
 /*
  * Decode one ISAKMP message (the UDP payload, without the non-ESP marker). On failure st names
@@ -92,6 +93,8 @@ bool ik_node_set_bytes(struct ik_node *n, const char *field, const void *p, size
 bool ik_msg_add(struct ik_msg *m, struct ik_node *payload);
 /* A new attribute node: TV when tv, else TLV holding `value` in `len` octets (big endian). */
 struct ik_node *ik_attr_new(uint16_t type, bool tv, uint64_t value, size_t len);
+/* Switch an attribute between TV and TLV keeping its value (TLV in 2, 4 or 8 octets). */
+bool ik_attr_set_tv(struct ik_node *a, bool tv);
 /* The numeric value of an attribute (TV, or TLV up to 8 octets). */
 bool ik_attr_num(const struct ik_node *a, uint64_t *out);
 
@@ -116,7 +119,7 @@ bool ik_path_find(struct ik_msg *m, const char *path, struct ik_ref *ref, struct
 /* Set a field and pin it (the encoder keeps it). Numbers or bytes as the field's kind needs. */
 bool ik_path_set_num(struct ik_msg *m, const char *path, uint32_t v, struct ik_status *st);
 bool ik_path_set_bytes(struct ik_msg *m, const char *path, const void *p, size_t len,
-		       struct ik_status *st);
+                       struct ik_status *st);
 /* The path of node's field (or of the node when field < 0) as ik_path_find accepts it. */
 void ik_path_of(struct ik_msg *m, const struct ik_node *node, int field, char *buf, size_t n);
 

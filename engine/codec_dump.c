@@ -60,9 +60,9 @@ static void id_data(FILE *f, uint32_t type, const uint8_t *p, size_t n, unsigned
 		if (n == 8 || n == 32) {
 			addr(f, p, n / 2);
 			fputc(type == IK_ID_TYPE_IPV4_ADDR_SUBNET ||
-					      type == IK_ID_TYPE_IPV6_ADDR_SUBNET
-				      ? '/'
-				      : '-',
+			              type == IK_ID_TYPE_IPV6_ADDR_SUBNET
+			          ? '/'
+			          : '-',
 			      f);
 			addr(f, p + n / 2, n / 2);
 			return;
@@ -107,7 +107,7 @@ static void field(FILE *f, const struct ik_node *n, uint8_t i, unsigned flags)
 		fprintf(f, "0x%08x", v->num);
 	else if (n->sd == &ik_sd_hdr && !strcmp(d->name, "flags"))
 		fprintf(f, "0x%02x (%s%s%s)", v->num, v->num & 1 ? "E" : "-",
-			v->num & 2 ? "C" : "-", v->num & 4 ? "A" : "-");
+		        v->num & 2 ? "C" : "-", v->num & 4 ? "A" : "-");
 	else if (n->sd == &ik_sd_hdr && !strcmp(d->name, "version"))
 		fprintf(f, "0x%02x (%u.%u)", v->num, v->num >> 4, v->num & 0xf);
 	else if (d->role == IK_R_FLAGS) {
@@ -183,7 +183,8 @@ void ik_dump(FILE *f, struct ik_msg *m, unsigned flags)
 	node(f, m->hdr, "HDR", 0, flags);
 	for (size_t k = 0; k < m->hdr->nkids; k++) {
 		const struct ik_node *p = m->hdr->kids[k];
-		snprintf(kl, sizeof(kl), "%s[%zu]", ik_name(IK_T_PAYLOAD, p->type), count[p->type]++);
+		snprintf(kl, sizeof(kl), "%s[%zu]", ik_name(IK_T_PAYLOAD, p->type),
+		         count[p->type]++);
 		if (p->sd == &ik_sd_opaque)
 			snprintf(kl, sizeof(kl), "PL[%zu] type %u", k, p->type);
 		node(f, p, kl, 1, flags);
@@ -207,5 +208,5 @@ void ik_dump_findings(FILE *f, const struct ik_msg *m)
 
 	for (size_t i = 0; i < m->nfindings; i++)
 		fprintf(f, "  finding: %s -> %s\n", m->findings[i].text,
-			ik_fmt(buf, IK_T_NOTIFY, m->findings[i].notify));
+		        ik_fmt(buf, IK_T_NOTIFY, m->findings[i].notify));
 }

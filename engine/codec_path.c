@@ -66,7 +66,8 @@ static bool child(struct ik_node *n, const struct tok *t, size_t *at)
 	}
 	for (size_t k = 0; k < n->nkids; k++) {
 		const struct ik_node *c = n->kids[k];
-		bool match = by_class ? c->v[IK_A_TYPE].num == cls : !strcasecmp(c->sd->name, t->name);
+		bool match =
+		    by_class ? c->v[IK_A_TYPE].num == cls : !strcasecmp(c->sd->name, t->name);
 		if (match && seen++ == want) {
 			*at = k;
 			return true;
@@ -101,7 +102,7 @@ bool ik_path_find(struct ik_msg *m, const char *path, struct ik_ref *ref, struct
 				break;
 		if (at == m->hdr->nkids)
 			return ik_fail(st, 0, "ik_path_find: '%s': no %s[%zu] in the message", path,
-				       t.name, want);
+			               t.name, want);
 		ref->parent = m->hdr;
 		ref->index = at;
 	} else {
@@ -117,14 +118,15 @@ bool ik_path_find(struct ik_msg *m, const char *path, struct ik_ref *ref, struct
 		fi = ik_field_index(n->sd, t.name);
 		if (fi >= 0 && n->sd->f[fi].kind != IK_K_LIST && t.idx < 0) {
 			if (*s)
-				return ik_fail(st, 0, "ik_path_find: '%s': %s is a field, not a node",
-					       path, t.name);
+				return ik_fail(st, 0,
+				               "ik_path_find: '%s': %s is a field, not a node",
+				               path, t.name);
 			ref->field = fi;
 			return true;
 		}
 		if (!child(n, &t, &at))
-			return ik_fail(st, 0, "ik_path_find: '%s': no %s[%ld] under %s", path, t.name,
-				       t.idx < 0 ? 0 : t.idx, n->sd->name);
+			return ik_fail(st, 0, "ik_path_find: '%s': no %s[%ld] under %s", path,
+			               t.name, t.idx < 0 ? 0 : t.idx, n->sd->name);
 		ref->parent = n;
 		ref->index = at;
 		ref->node = n->kids[at];
@@ -153,7 +155,8 @@ bool ik_path_set_num(struct ik_msg *m, const char *path, uint32_t v, struct ik_s
 	bool attr_tlv = r.node->sd == &ik_sd_attr && r.field == IK_A_VALUE && !r.node->v[0].num;
 	if (attr_tlv) {
 		/* TLV value: keep its width (4 octets when empty), big endian. */
-		uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+		uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
+		                (uint8_t)v};
 		size_t n = val->len && val->len < 4 ? val->len : 4;
 		if (!ik_val_set_bytes(val, b + 4 - n, n))
 			return ik_fail(st, 0, "ik_path_set_num: out of memory");
@@ -167,14 +170,14 @@ bool ik_path_set_num(struct ik_msg *m, const char *path, uint32_t v, struct ik_s
 }
 
 bool ik_path_set_bytes(struct ik_msg *m, const char *path, const void *p, size_t len,
-		       struct ik_status *st)
+                       struct ik_status *st)
 {
 	struct ik_ref r;
 
 	if (!find_field(m, path, &r, st))
 		return false;
 	bool is_bytes = r.node->sd == &ik_sd_attr ? r.field == IK_A_VALUE
-						   : r.node->sd->f[r.field].kind == IK_K_BYTES;
+	                                          : r.node->sd->f[r.field].kind == IK_K_BYTES;
 	if (!is_bytes)
 		return ik_fail(st, 0, "ik_path_set_bytes: '%s' is a number", path);
 	if (!ik_val_set_bytes(&r.node->v[r.field], p, len))

@@ -10,7 +10,7 @@
 static const struct ik_const rows[] = {
 #define IK_TABLE(t, title)
 #define IK_C(t, id, v, nm, rf) {IK_T_##t, (v), (v), false, nm, rf},
-#define IK_R(t, l, h, nm, rf) {IK_T_##t, (l), (h), true, nm, rf},
+#define IK_R(t, l, h, nm, rf)  {IK_T_##t, (l), (h), true, nm, rf},
 #define IK_A(ct, c, vt)
 #include "consts.def"
 #undef IK_TABLE
@@ -20,7 +20,7 @@ static const struct ik_const rows[] = {
 };
 
 static const char *const titles[IK_T_COUNT] = {
-	[IK_T_NONE] = "number",
+    [IK_T_NONE] = "number",
 #define IK_TABLE(t, title) [IK_T_##t] = title,
 #define IK_C(t, id, v, nm, rf)
 #define IK_R(t, l, h, nm, rf)

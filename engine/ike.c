@@ -217,7 +217,7 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 			goto done;
 		if (!ik_p1_crypt(&sa->k, iv, plain.p, plain.len, true, st))
 			goto done;
-		ik_fset_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
+		ik_node_set_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
 		free(out->body);
 		out->body = malloc(plain.len);
 		if (!out->body)

@@ -129,6 +129,7 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	if (retransmitted(sa, NULL, sa->xchg, sa->last_in, d) || sa->dead)
 		return;
+	ik_natt_follow(sa, d);
 	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, "exch")) {
 		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, "exch"),
 		       sa->xchg == IK_X_MAIN ? "main mode" : "aggressive mode");
@@ -206,6 +207,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	if (!qm && !(qm = qm_responder(sa, msgid)))
 		return;
+	ik_natt_follow(sa, d);
 	int expect = qm->msg + 1;
 	const struct ik_step *s = ik_step_find(IK_X_QUICK, qm->role, expect);
 	if (!s || qm->established) {

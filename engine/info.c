@@ -88,9 +88,9 @@ static struct ik_node *notify_payload(struct ik_msg *out, uint16_t type, uint8_t
 				      size_t dlen)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_N);
-	if (!n || !ik_fset_num(n, "doi", IK_DOI_IPSEC) || !ik_fset_num(n, "proto", proto) ||
-	    !ik_fset_num(n, "type", type) || (spi_len && !ik_fset_bytes(n, "spi", spi, spi_len)) ||
-	    (dlen && !ik_fset_bytes(n, "data", data, dlen)))
+	if (!n || !ik_node_set_num(n, "doi", IK_DOI_IPSEC) || !ik_node_set_num(n, "proto", proto) ||
+	    !ik_node_set_num(n, "type", type) || (spi_len && !ik_node_set_bytes(n, "spi", spi, spi_len)) ||
+	    (dlen && !ik_node_set_bytes(n, "data", data, dlen)))
 		return NULL;
 	return n;
 }
@@ -116,9 +116,9 @@ bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t
 	struct ik_node *d;
 	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
 		  ik_p1_add_hash(&out, sa->k.p1.h->len) && (d = ik_pl_add(&out, IK_PAYLOAD_D)) &&
-		  ik_fset_num(d, "doi", IK_DOI_IPSEC) && ik_fset_num(d, "proto", proto) &&
-		  ik_fset_num(d, "spi_size", (uint32_t)spi_len) &&
-		  ik_fset_bytes(d, "spis", spis, spi_len * count) && send_protected(sa, &out, &st);
+		  ik_node_set_num(d, "doi", IK_DOI_IPSEC) && ik_node_set_num(d, "proto", proto) &&
+		  ik_node_set_num(d, "spi_size", (uint32_t)spi_len) &&
+		  ik_node_set_bytes(d, "spis", spis, spi_len * count) && send_protected(sa, &out, &st);
 	ik_msg_free(&out);
 	return ok;
 }

@@ -12,10 +12,10 @@ bool ik_msg_start(struct ik_msg *m, const uint8_t icookie[8], const uint8_t rcoo
 	if (!m->hdr)
 		return false;
 	/* RFC 2408 3.1: major version 1, minor 0. */
-	return ik_fset_bytes(m->hdr, "icookie", icookie, 8) &&
-	       ik_fset_bytes(m->hdr, "rcookie", rcookie, 8) && ik_fset_num(m->hdr, "version", 0x10) &&
-	       ik_fset_num(m->hdr, "exch", exch) && ik_fset_num(m->hdr, "flags", flags) &&
-	       ik_fset_num(m->hdr, "msgid", msgid);
+	return ik_node_set_bytes(m->hdr, "icookie", icookie, 8) &&
+	       ik_node_set_bytes(m->hdr, "rcookie", rcookie, 8) && ik_node_set_num(m->hdr, "version", 0x10) &&
+	       ik_node_set_num(m->hdr, "exch", exch) && ik_node_set_num(m->hdr, "flags", flags) &&
+	       ik_node_set_num(m->hdr, "msgid", msgid);
 }
 
 struct ik_node *ik_pl_add(struct ik_msg *m, uint8_t type)
@@ -44,21 +44,6 @@ size_t ik_pl_types(const struct ik_msg *m, uint8_t *types, size_t cap)
 	for (size_t i = 0; m->hdr && i < m->hdr->nkids && n < cap; i++)
 		types[n++] = m->hdr->kids[i]->type;
 	return n;
-}
-
-bool ik_fset_num(struct ik_node *n, const char *field, uint32_t v)
-{
-	int i = ik_field_index(n->sd, field);
-	if (i < 0)
-		return false;
-	n->v[i].num = v;
-	return true;
-}
-
-bool ik_fset_bytes(struct ik_node *n, const char *field, const void *p, size_t len)
-{
-	int i = ik_field_index(n->sd, field);
-	return i >= 0 && ik_val_set_bytes(&n->v[i], p, len);
 }
 
 const struct ik_val *ik_fget(const struct ik_node *n, const char *field)
@@ -105,7 +90,7 @@ static struct ik_node *add_kid(struct ik_node *parent, const struct ik_sdesc *sd
 static bool p1_transform(struct ik_node *p, const struct ik_p1_xform *x, uint8_t number)
 {
 	struct ik_node *t = add_kid(p, &ik_sd_trans);
-	bool ok = t && ik_fset_num(t, "number", number) && ik_fset_num(t, "id", IK_P1_TRANS_KEY_IKE);
+	bool ok = t && ik_node_set_num(t, "number", number) && ik_node_set_num(t, "id", IK_P1_TRANS_KEY_IKE);
 
 	/* RFC 2409 App. A order as most implementations send it. */
 	ok = ok && add_attr(t, IK_P1_ATTR_ENCR, x->enc);
@@ -126,9 +111,9 @@ struct ik_node *ik_sa_p1_add(struct ik_msg *m, const struct ik_p1_xform *x, size
 {
 	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
 	struct ik_node *p = sa ? add_kid(sa, &ik_sd_prop) : NULL;
-	bool ok = p && ik_fset_num(sa, "doi", IK_DOI_IPSEC) &&
-		  ik_fset_num(sa, "situation", IK_SIT_IDENTITY_ONLY) && ik_fset_num(p, "number", 1) &&
-		  ik_fset_num(p, "proto", IK_PROTO_ISAKMP);
+	bool ok = p && ik_node_set_num(sa, "doi", IK_DOI_IPSEC) &&
+		  ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY) && ik_node_set_num(p, "number", 1) &&
+		  ik_node_set_num(p, "proto", IK_PROTO_ISAKMP);
 
 	for (size_t i = 0; ok && i < n; i++)
 		ok = p1_transform(p, &x[i], x[i].number ? x[i].number : (uint8_t)(i + 1));
@@ -206,7 +191,7 @@ bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap
 static bool p2_transform(struct ik_node *p, const struct ik_p2_xform *x, uint8_t number)
 {
 	struct ik_node *t = add_kid(p, &ik_sd_trans);
-	bool ok = t && ik_fset_num(t, "number", number) && ik_fset_num(t, "id", x->id);
+	bool ok = t && ik_node_set_num(t, "number", number) && ik_node_set_num(t, "id", x->id);
 
 	/* RFC 2407 4.5: lifetime first, as the parsing example of 4.5.2 does. */
 	if (ok && x->life_s)
@@ -230,17 +215,17 @@ struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size
 			     uint32_t spi)
 {
 	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
-	bool ok = sa && ik_fset_num(sa, "doi", IK_DOI_IPSEC) &&
-		  ik_fset_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	bool ok = sa && ik_node_set_num(sa, "doi", IK_DOI_IPSEC) &&
+		  ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
 	uint8_t spib[4] = {(uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
 			   (uint8_t)spi};
 
 	/* One proposal per offer (logical OR, RFC 2408 4.2), each ESP with our inbound SPI. */
 	for (size_t i = 0; ok && i < n; i++) {
 		struct ik_node *p = add_kid(sa, &ik_sd_prop);
-		ok = p && ik_fset_num(p, "number", x[i].proposal ? x[i].proposal : (uint8_t)(i + 1)) &&
-		     ik_fset_num(p, "proto", x[i].proto ? x[i].proto : IK_PROTO_ESP) &&
-		     ik_fset_bytes(p, "spi", spib, 4) &&
+		ok = p && ik_node_set_num(p, "number", x[i].proposal ? x[i].proposal : (uint8_t)(i + 1)) &&
+		     ik_node_set_num(p, "proto", x[i].proto ? x[i].proto : IK_PROTO_ESP) &&
+		     ik_node_set_bytes(p, "spi", spib, 4) &&
 		     p2_transform(p, &x[i], x[i].number ? x[i].number : 1);
 	}
 	return ok ? sa : NULL;

@@ -22,9 +22,8 @@ struct ik_node *ik_pl_find(const struct ik_msg *m, uint8_t type, size_t nth);
 /* The payload types in wire order into types[]; returns how many (at most cap). */
 size_t ik_pl_types(const struct ik_msg *m, uint8_t *types, size_t cap);
 
-/* Field access by descriptor name; false/NULL when the node has no such field. */
-bool ik_fset_num(struct ik_node *n, const char *field, uint32_t v);
-bool ik_fset_bytes(struct ik_node *n, const char *field, const void *p, size_t len);
+/* Field access by descriptor name (setters: codec.h ik_node_set_num/bytes); NULL or 0 when the
+ * node has no such field. */
 const struct ik_val *ik_fget(const struct ik_node *n, const char *field);
 uint32_t ik_fnum(const struct ik_node *n, const char *field); /* 0 when absent */
 /* The payload body after the 4-octet generic header, as it was on the wire (decoded nodes). */

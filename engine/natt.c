@@ -49,7 +49,7 @@ bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	const struct sockaddr_storage *addrs[2] = {&sa->peer, &me};
 	for (int i = 0; i < 2; i++) {
 		struct ik_node *n = ik_pl_add(out, type);
-		if (!h || !n || !natd_hash(sa, addrs[i], hv) || !ik_fset_bytes(n, "data", hv, h->len))
+		if (!h || !n || !natd_hash(sa, addrs[i], hv) || !ik_node_set_bytes(n, "data", hv, h->len))
 			return ik_fail(st, 0, "ik_natd_add: cannot build NAT-D");
 	}
 	return true;
@@ -81,11 +81,12 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 	if (!seen)
 		return;
 	sa->nat_there = !peer_match;
-	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated) {
-		/* RFC 3947 4: the initiator moves to the NAT-T port with its next message. */
+	/* RFC 3947 4: the initiator moves to the NAT-T port with its next message; the responder
+	 * follows when a message reaches it there (ik_natt_follow). */
+	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated &&
+	    sa->role == IK_INITIATOR) {
 		sa->floated = true;
-		if (sa->role == IK_INITIATOR)
-			ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
+		ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
 		IK_LOG(sa->eng, "NAT detected (%s%s): floating to port %u",
 		       sa->nat_here ? "here" : "", sa->nat_there ? " there" : "",
 		       sa->eng->natt.port);
@@ -117,4 +118,14 @@ void ik_p1_done(struct ik_sa *sa)
 	}
 	if (sa->role == IK_INITIATOR && e->auto_quick)
 		ik_quick_initiate(sa);
+}
+
+/* RFC 3947 4: a message on the NAT-T port moves the SA there, and a NAT may have changed the
+ * peer's address or port: answer where it came from. */
+void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
+{
+	if (sa->eng->natt.fd < 0 || d->local_port != sa->eng->natt.port)
+		return;
+	sa->floated = true;
+	sa->peer = d->peer;
 }

@@ -18,7 +18,8 @@ enum ik_kind {
 	IK_K_U16,
 	IK_K_U32,
 	IK_K_BYTES, /* fixed size, sized by another field, or the rest of the structure */
-	IK_K_LIST,  /* children: proposals in SA, transforms in P, attributes, payloads in a message */
+	IK_K_LIST,  /* children: proposals in SA, transforms in P, attributes, payloads in a message
+	             */
 };
 
 enum ik_role {
@@ -51,7 +52,8 @@ struct ik_fdesc {
 	uint16_t size;       /* BYTES: fixed size (0: variable) */
 	int8_t ref;          /* BYTES: field holding the size; SIZE/COUNT: field described; -1 */
 	int8_t mul;          /* BYTES: field holding an item count multiplying the size; -1 */
-	const struct ik_sdesc *child; /* LIST: the structure of each child (NULL: by payload type) */
+	const struct ik_sdesc
+	    *child; /* LIST: the structure of each child (NULL: by payload type) */
 	enum ik_show show;
 	const char *rule; /* RESERVED: the rule cited in findings */
 };
@@ -66,14 +68,14 @@ struct ik_sdesc {
 	const char *name; /* "HDR", "SA", "P", "T", "NAT-D", "A" ... (path key) */
 	uint8_t type;     /* payload type number (0 for the header and attributes) */
 	enum ik_skind kind;
-	const char *ref;  /* RFC section */
+	const char *ref; /* RFC section */
 	const struct ik_fdesc *f;
 	uint8_t nf;
-	uint8_t list;     /* index of the LIST field, or 0xff */
+	uint8_t list; /* index of the LIST field, or 0xff */
 };
 
 #define IK_MAX_FIELDS 12
-#define IK_NO_LIST 0xff
+#define IK_NO_LIST    0xff
 
 /* Attribute node fields (codec.c codes them by hand: the AF bit changes the layout). */
 enum { IK_A_AF, IK_A_TYPE, IK_A_LENGTH, IK_A_VALUE };

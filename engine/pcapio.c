@@ -40,8 +40,7 @@ void ik_pcap_close(struct ik_pcap *p)
 	free(p);
 }
 
-int ik_udp_isakmp_offset(uint16_t sport, uint16_t dport, const uint8_t *p, size_t len,
-			 int any_port)
+int ik_udp_isakmp_offset(uint16_t sport, uint16_t dport, const uint8_t *p, size_t len, int any_port)
 {
 	if (sport == 4500 || dport == 4500) {
 		/* RFC 3948 2.2/2.3: marker 0x00000000 = IKE; 0xff alone = keepalive; else ESP. */
@@ -134,7 +133,8 @@ static int ip_layer(int et, struct ik_rd *r, struct ik_pkt *k)
 	/* Extension headers: hop-by-hop 0, routing 43, destination options 60; fragments 44. */
 	while (proto == 0 || proto == 43 || proto == 60) {
 		uint8_t nh, len8;
-		if (!ik_rd_u8(r, &nh) || !ik_rd_u8(r, &len8) || !ik_rd_skip(r, (size_t)len8 * 8 + 6))
+		if (!ik_rd_u8(r, &nh) || !ik_rd_u8(r, &len8) ||
+		    !ik_rd_skip(r, (size_t)len8 * 8 + 6))
 			return -1;
 		proto = nh;
 	}
@@ -170,6 +170,7 @@ int ik_pcap_next(struct ik_pcap *p, struct ik_pkt *k, struct ik_status *st)
 		if (off < 0)
 			continue;
 		k->marker = off > 0;
+		k->truncated = (size_t)ulen - 8 > n;
 		k->isakmp = udp.p + off;
 		k->len = n - (size_t)off;
 		return 1;

@@ -20,6 +20,7 @@ struct ik_pkt {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	uint16_t sport, dport;
 	int marker;            /* 1: came after a non-ESP marker on a NAT-T port */
+	int truncated; /* the capture holds fewer octets than the UDP length says (snaplen) */
 	const uint8_t *isakmp; /* the ISAKMP message; valid until the next ik_pcap_next */
 	size_t len;
 };
@@ -38,6 +39,6 @@ void ik_pcap_close(struct ik_pcap *p);
  * when `any_port` (lab setups on odd ports).
  */
 int ik_udp_isakmp_offset(uint16_t sport, uint16_t dport, const uint8_t *p, size_t len,
-			 int any_port);
+                         int any_port);
 
 #endif

@@ -25,7 +25,7 @@ static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const ui
 static bool add_vid(struct ik_msg *out, const uint8_t *v, size_t len)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_VID);
-	return n && ik_fset_bytes(n, "data", v, len);
+	return n && ik_node_set_bytes(n, "data", v, len);
 }
 
 static const uint8_t *natt_vid(uint8_t method)
@@ -170,8 +170,8 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 	*(ini ? &k->ni_len : &k->nr_len) = IK_NONCE_LEN;
 	struct ik_node *ke = ik_pl_add(out, IK_PAYLOAD_KE);
 	struct ik_node *no = ik_pl_add(out, IK_PAYLOAD_NONCE);
-	if (!ke || !no || !ik_fset_bytes(ke, "data", k->dh.pub, k->dh.pub_len) ||
-	    !ik_fset_bytes(no, "data", nonce, IK_NONCE_LEN))
+	if (!ke || !no || !ik_node_set_bytes(ke, "data", k->dh.pub, k->dh.pub_len) ||
+	    !ik_node_set_bytes(no, "data", nonce, IK_NONCE_LEN))
 		return ik_fail(st, 0, "ik_p1_add_ke_nonce: out of memory");
 	return true;
 }
@@ -219,8 +219,8 @@ bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
 	memcpy(b + 4, id->data, id->len);
 	sa->id_mine_len = id->len + 4;
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
-	return n && ik_fset_num(n, "id_type", id->type) && ik_fset_num(n, "proto", id->proto) &&
-	       ik_fset_num(n, "port", id->port) && ik_fset_bytes(n, "data", id->data, id->len);
+	return n && ik_node_set_num(n, "id_type", id->type) && ik_node_set_num(n, "proto", id->proto) &&
+	       ik_node_set_num(n, "port", id->port) && ik_node_set_bytes(n, "data", id->data, id->len);
 }
 
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
@@ -255,7 +255,7 @@ bool ik_p1_add_hash(struct ik_msg *out, size_t len)
 {
 	uint8_t zero[IK_MAX_HASH] = {0};
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_HASH);
-	return n && ik_fset_bytes(n, "data", zero, len);
+	return n && ik_node_set_bytes(n, "data", zero, len);
 }
 
 /* Keep an ID payload body exactly as it is on the wire. */

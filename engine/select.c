@@ -50,93 +50,107 @@ static bool set_once(uint16_t *slot, uint32_t val)
 	return true;
 }
 
+/* Where a single-valued attribute class lands in an xform (offset of a uint16_t), or NOWHERE
+ * for a class that is understood and checked for conflicts but not kept. */
+#define NOWHERE SIZE_MAX
+struct slot {
+	uint16_t cls;
+	size_t off;
+};
+
+/* One phase's attribute rules: its single-valued classes, its lifetime classes, its names. */
+struct attr_rules {
+	const struct slot *slots;
+	size_t nslots;
+	uint16_t life_type, life_duration;
+	enum ik_table names;
+	const char *unsupported;
+};
+
 /* RFC 2409 Appendix A: classes 1-16; we support the fixed groups only (no 6-10, 15, 16) and no
  * PRF attribute (none is defined, RFC 2409 App. A "PRF"). */
-void ik_p1_from_attrs(struct ik_p1_xform *x, const struct ik_attr *a, size_t n)
+static const struct slot p1_slots[] = {
+	{IK_P1_ATTR_ENCR, offsetof(struct ik_p1_xform, enc)},
+	{IK_P1_ATTR_HASH, offsetof(struct ik_p1_xform, hash)},
+	{IK_P1_ATTR_AUTH, offsetof(struct ik_p1_xform, auth)},
+	{IK_P1_ATTR_GROUP_DESC, offsetof(struct ik_p1_xform, group)},
+	{IK_P1_ATTR_KEY_LENGTH, offsetof(struct ik_p1_xform, keylen)},
+	{IK_P1_ATTR_GROUP_TYPE, NOWHERE},
+};
+static const struct attr_rules p1_rules = {
+	p1_slots, sizeof(p1_slots) / sizeof(p1_slots[0]), IK_P1_ATTR_LIFE_TYPE,
+	IK_P1_ATTR_LIFE_DURATION, IK_T_P1_ATTR, "attribute class not supported",
+};
+
+/* RFC 2407 4.5: classes 1-11. Key rounds and the compression classes have no meaning for ESP. */
+static const struct slot p2_slots[] = {
+	{IK_P2_ATTR_GROUP_DESC, offsetof(struct ik_p2_xform, group)},
+	{IK_P2_ATTR_ENCAP, offsetof(struct ik_p2_xform, encap)},
+	{IK_P2_ATTR_AUTH, offsetof(struct ik_p2_xform, auth)},
+	{IK_P2_ATTR_KEY_LENGTH, offsetof(struct ik_p2_xform, keylen)},
+	{IK_P2_ATTR_ECN_TUNNEL, NOWHERE},
+};
+static const struct attr_rules p2_rules = {
+	p2_slots, sizeof(p2_slots) / sizeof(p2_slots[0]), IK_P2_ATTR_LIFE_TYPE,
+	IK_P2_ATTR_LIFE_DURATION, IK_T_P2_ATTR, "attribute class not supported for ESP",
+};
+
+/* Both phases: each attribute into its slot, lifetimes by RFC 2407 4.5.2, anything else (and
+ * any conflict) into bad_class / bad_why. */
+static void from_attrs(const struct attr_rules *r, void *x, uint32_t *life_s, uint32_t *life_kb,
+		       uint16_t *bad_class, char *bad_why, size_t why_len, const struct ik_attr *a,
+		       size_t n)
 {
-	struct life_state ls = {0, &x->life_s, &x->life_kb};
-	uint16_t gtype = 0;
+	struct life_state ls = {0, life_s, life_kb};
+	uint16_t vals[8] = {0};
 	char nb[IK_NAME_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		uint16_t c = a[i].cls;
-		uint32_t v = a[i].val;
 		const char *why = NULL;
 		bool ok = !a[i].too_long;
+		size_t k;
 
-		switch (c) {
-		case IK_P1_ATTR_ENCR: ok = ok && set_once(&x->enc, v); break;
-		case IK_P1_ATTR_HASH: ok = ok && set_once(&x->hash, v); break;
-		case IK_P1_ATTR_AUTH: ok = ok && set_once(&x->auth, v); break;
-		case IK_P1_ATTR_GROUP_DESC: ok = ok && set_once(&x->group, v); break;
-		case IK_P1_ATTR_KEY_LENGTH: ok = ok && set_once(&x->keylen, v); break;
-		case IK_P1_ATTR_GROUP_TYPE: ok = ok && set_once(&gtype, v); break;
-		case IK_P1_ATTR_LIFE_TYPE:
-		case IK_P1_ATTR_LIFE_DURATION:
-			why = ok ? life_attr(&ls, c, v, c == IK_P1_ATTR_LIFE_TYPE)
-				 : "LIFE_DURATION longer than 4 octets";
-			ok = !why;
-			break;
-		default:
-			why = "attribute class not supported";
-			ok = false;
+		for (k = 0; k < r->nslots && r->slots[k].cls != c; k++)
+			;
+		if (k < r->nslots)
+			ok = ok && set_once(&vals[k], a[i].val);
+		else if (c == r->life_type || c == r->life_duration)
+			ok = !(why = ok ? life_attr(&ls, c, a[i].val, c == r->life_type)
+					: "duration longer than 4 octets");
+		else
+			ok = false, why = r->unsupported;
+		if (!ok && !*bad_class) {
+			*bad_class = c ? c : 0xffff;
+			snprintf(bad_why, why_len, "%s: %s", ik_fmt(nb, r->names, c),
+				 why ? why : "repeated with another value or out of range");
 		}
-		if (!ok)
-			BAD(x, c ? c : 0xffff, "%s: %s", ik_fmt(nb, IK_T_P1_ATTR, c),
-			    why ? why : "repeated with another value or out of range");
 	}
-	static const struct {
-		uint16_t cls;
-		size_t off;
-	} mandatory[] = {
-		/* RFC 2409 5: these four MUST be negotiated in every phase 1 transform. */
-		{IK_P1_ATTR_ENCR, offsetof(struct ik_p1_xform, enc)},
-		{IK_P1_ATTR_HASH, offsetof(struct ik_p1_xform, hash)},
-		{IK_P1_ATTR_AUTH, offsetof(struct ik_p1_xform, auth)},
-		{IK_P1_ATTR_GROUP_DESC, offsetof(struct ik_p1_xform, group)},
-	};
-	for (size_t i = 0; i < sizeof(mandatory) / sizeof(mandatory[0]); i++) {
+	for (size_t k = 0; k < r->nslots; k++)
+		if (r->slots[k].off != NOWHERE)
+			memcpy((char *)x + r->slots[k].off, &vals[k], sizeof(uint16_t));
+}
+
+void ik_p1_from_attrs(struct ik_p1_xform *x, const struct ik_attr *a, size_t n)
+{
+	char nb[IK_NAME_MAX];
+
+	from_attrs(&p1_rules, x, &x->life_s, &x->life_kb, &x->bad_class, x->bad_why,
+		   sizeof(x->bad_why), a, n);
+	/* RFC 2409 5: these four MUST be negotiated in every phase 1 transform. */
+	for (size_t k = 0; k < 4; k++) {
 		uint16_t v;
-		memcpy(&v, (const char *)x + mandatory[i].off, sizeof(v));
+		memcpy(&v, (const char *)x + p1_slots[k].off, sizeof(v));
 		if (!v)
-			BAD(x, mandatory[i].cls, "%s missing (mandatory, RFC 2409 5)",
-			    ik_fmt(nb, IK_T_P1_ATTR, mandatory[i].cls));
+			BAD(x, p1_slots[k].cls, "%s missing (mandatory, RFC 2409 5)",
+			    ik_fmt(nb, IK_T_P1_ATTR, p1_slots[k].cls));
 	}
 }
 
-/* RFC 2407 4.5: classes 1-11. Key rounds and the compression classes have no meaning for ESP. */
 void ik_p2_from_attrs(struct ik_p2_xform *x, const struct ik_attr *a, size_t n)
 {
-	struct life_state ls = {0, &x->life_s, &x->life_kb};
-	char nb[IK_NAME_MAX];
-	uint16_t ecn = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint16_t c = a[i].cls;
-		uint32_t v = a[i].val;
-		const char *why = NULL;
-		bool ok = !a[i].too_long;
-
-		switch (c) {
-		case IK_P2_ATTR_GROUP_DESC: ok = ok && set_once(&x->group, v); break;
-		case IK_P2_ATTR_ENCAP: ok = ok && set_once(&x->encap, v); break;
-		case IK_P2_ATTR_AUTH: ok = ok && set_once(&x->auth, v); break;
-		case IK_P2_ATTR_KEY_LENGTH: ok = ok && set_once(&x->keylen, v); break;
-		case IK_P2_ATTR_ECN_TUNNEL: ok = ok && set_once(&ecn, v); break;
-		case IK_P2_ATTR_LIFE_TYPE:
-		case IK_P2_ATTR_LIFE_DURATION:
-			why = ok ? life_attr(&ls, c, v, c == IK_P2_ATTR_LIFE_TYPE)
-				 : "SA_LIFE_DURATION longer than 4 octets";
-			ok = !why;
-			break;
-		default:
-			why = "attribute class not supported for ESP";
-			ok = false;
-		}
-		if (!ok)
-			BAD(x, c ? c : 0xffff, "%s: %s", ik_fmt(nb, IK_T_P2_ATTR, c),
-			    why ? why : "repeated with another value or out of range");
-	}
+	from_attrs(&p2_rules, x, &x->life_s, &x->life_kb, &x->bad_class, x->bad_why,
+		   sizeof(x->bad_why), a, n);
 	/* RFC 2407 4.5: an unspecified SA lifetime means 28800 seconds. */
 	if (!x->life_s && !x->life_kb)
 		x->life_s = 28800;

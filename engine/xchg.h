@@ -64,6 +64,7 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor 
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
+void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
 
 /* Driver internals shared by ike.c (SAs, output), ike_in.c (input) and info.c. */
 uint8_t ik_exch_of(enum ik_xchg x);

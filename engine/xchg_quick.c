@@ -30,7 +30,7 @@ static bool add_nonce(struct ik_msg *out, uint8_t *nonce, size_t *len)
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_NONCE);
 	ik_rng_bytes(nonce, IK_NONCE_LEN);
 	*len = IK_NONCE_LEN;
-	return n && ik_fset_bytes(n, "data", nonce, IK_NONCE_LEN);
+	return n && ik_node_set_bytes(n, "data", nonce, IK_NONCE_LEN);
 }
 
 static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct ik_status *st)
@@ -44,15 +44,15 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
 		return false;
 	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
-		ik_fset_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
+		ik_node_set_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
 	       ik_fail(st, 0, "add_ke: out of memory");
 }
 
 static bool add_id(struct ik_msg *out, const struct ik_id *id)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
-	return n && ik_fset_num(n, "id_type", id->type) && ik_fset_num(n, "proto", id->proto) &&
-	       ik_fset_num(n, "port", id->port) && ik_fset_bytes(n, "data", id->data, id->len);
+	return n && ik_node_set_num(n, "id_type", id->type) && ik_node_set_num(n, "proto", id->proto) &&
+	       ik_node_set_num(n, "port", id->port) && ik_node_set_bytes(n, "data", id->data, id->len);
 }
 
 static void read_id(const struct ik_node *n, struct ik_id *id)
@@ -166,7 +166,7 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 		for (size_t t = prop->nkids; t-- > 0;)
 			if (t != keep)
 				ik_node_free(ik_node_remove(prop, t));
-		ik_fset_bytes(prop, "spi", spib, 4);
+		ik_node_set_bytes(prop, "spi", spib, 4);
 		p++;
 	}
 	if (ik_node_insert(out->hdr, SIZE_MAX, sa))
@@ -185,9 +185,9 @@ static bool add_responder_lifetime(struct ik_qm *qm, struct ik_msg *out)
 		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
 		data[8 + i] = (uint8_t)(qm->life_s >> (24 - 8 * i));
 	}
-	return n && ik_fset_num(n, "doi", IK_DOI_IPSEC) && ik_fset_num(n, "proto", IK_PROTO_ESP) &&
-	       ik_fset_num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME) &&
-	       ik_fset_bytes(n, "spi", spi, 4) && ik_fset_bytes(n, "data", data, sizeof(data));
+	return n && ik_node_set_num(n, "doi", IK_DOI_IPSEC) && ik_node_set_num(n, "proto", IK_PROTO_ESP) &&
+	       ik_node_set_num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME) &&
+	       ik_node_set_bytes(n, "spi", spi, 4) && ik_node_set_bytes(n, "data", data, sizeof(data));
 }
 
 /* As responder: the client IDs must be the mirror of our configured ones (RFC 2409 5.5). */

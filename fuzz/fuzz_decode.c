@@ -45,6 +45,49 @@ static void paths(struct ik_msg *m)
 	}
 }
 
+/*
+ * Mutation smoke: pin, omit or re-set one field chosen by the input, clone or drop a payload,
+ * then encode and decode again. Any result is fine except a crash or a silent failure.
+ */
+static void mutate(struct ik_msg *m, const uint8_t *data, size_t size)
+{
+	struct ik_status st;
+	struct ik_wr w;
+	struct ik_msg m2;
+
+	if (!m->hdr->nkids || size < 4)
+		return;
+	struct ik_node *p = m->hdr->kids[data[0] % m->hdr->nkids];
+	struct ik_node *n = p->nkids ? p->kids[data[1] % p->nkids] : p;
+	uint8_t f = (uint8_t)(data[2] % n->sd->nf);
+	switch (data[3] & 3) {
+	case 0:
+		n->v[f].pinned = true;
+		n->v[f].num ^= data[size - 1];
+		break;
+	case 1:
+		n->v[f].omitted = true;
+		break;
+	case 2: {
+		struct ik_node *c = ik_node_clone(p);
+		if (c && !ik_node_insert(m->hdr, data[1], c))
+			ik_node_free(c);
+		break;
+	}
+	default:
+		ik_node_free(ik_node_remove(m->hdr, data[0] % m->hdr->nkids));
+		break;
+	}
+	ik_wr_init(&w);
+	if (!ik_encode(m, &w, &st))
+		abort();
+	if (ik_decode(&m2, w.p, w.len, &st))
+		ik_msg_free(&m2);
+	else if (!st.why[0])
+		abort();
+	ik_wr_free(&w);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ik_msg m, m2;
@@ -72,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	paths(&m);
+	mutate(&m, data, size);
 	free(d1);
 	free(d2);
 	ik_wr_free(&w);

@@ -6,8 +6,10 @@
 #include "cli.h"
 #include "codec.h"
 #include "pcapio.h"
+#include "trace.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,18 +21,20 @@ struct opts {
 	int check; /* --roundtrip: also require encode(decode(x)) == x */
 	int quiet; /* -q: no tree, only failures */
 	size_t bad, good;
+	struct ik_trace *trace; /* --keys: decrypt what the key file opens */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ikecheck decode [--full] [--roundtrip] [-q] (--hex HEX | --raw FILE | "
-	      "--pcap FILE | -)\n"
+	      "--pcap FILE | -) [--keys FILE]\n"
 	      "  --hex HEX     one message in hex (spaces, ':' and a 0x prefix are ignored)\n"
 	      "  --raw FILE    hex messages, one per line; '#' starts a comment ('-': stdin)\n"
 	      "  -             same as --raw -\n"
 	      "  --pcap FILE   UDP 500 and 4500 (non-ESP marker) in a capture file\n"
 	      "  --full        print long octet strings in full\n"
 	      "  --roundtrip   re-encode each message and require the same octets\n"
+	      "  --keys FILE   decrypt with Wireshark ikev1_decryption_table lines (connect --keys)\n"
 	      "  -q            print only failures\n",
 	      f);
 }
@@ -80,14 +84,23 @@ static void one(struct opts *o, const char *where, const uint8_t *p, size_t len)
 
 	if (!ik_decode(&m, p, len, &st)) {
 		fprintf(stderr, "decode: %s: %s -> %s\n", where, st.why,
-			ik_fmt(buf, IK_T_NOTIFY, st.notify));
+		        ik_fmt(buf, IK_T_NOTIFY, st.notify));
 		o->bad++;
 		return;
+	}
+	uint8_t *plain = NULL;
+	if (o->trace) {
+		bool opened = ik_trace_feed(o->trace, &m, &plain, &st);
+		if (!o->quiet && opened)
+			printf("  (decrypted with the key file)\n");
+		else if (!o->quiet && m.body && st.why[0])
+			printf("  (not decrypted: %s)\n", st.why);
 	}
 	if (!o->quiet) {
 		ik_dump(stdout, &m, o->dump_flags);
 		ik_dump_findings(stdout, &m);
 	}
+	free(plain);
 	if (o->check) {
 		struct ik_wr w;
 		ik_wr_init(&w);
@@ -147,7 +160,7 @@ static int from_pcap(struct opts *o, const char *path)
 	struct ik_status st;
 	struct ik_pcap *pc = ik_pcap_open(path, &st);
 	struct ik_pkt k;
-	char where[64], tbuf[32];
+	char where[PATH_MAX + 96], tbuf[32];
 	int rc;
 
 	if (!pc) {
@@ -167,9 +180,13 @@ static int from_pcap(struct opts *o, const char *path)
 			       k.family == AF_INET6 ? "[" : "", k.dst,
 			       k.family == AF_INET6 ? "]" : "", k.dport,
 			       k.marker ? " non-ESP marker" : "", k.len);
-		snprintf(where, sizeof(where), "%s frame %zu", path, k.num);
+		snprintf(where, sizeof(where), "%s frame %zu%s", path, k.num,
+			 k.truncated ? " (cut short by the capture's snap length)" : "");
 		one(o, where, k.isakmp, k.len);
 	}
+	if (!o->good && !o->bad)
+		fprintf(stderr, "decode: %s: no ISAKMP messages (UDP 500, or 4500 with the non-ESP marker)\n",
+			path);
 	ik_pcap_close(pc);
 	if (rc < 0) {
 		fprintf(stderr, "decode: %s\n", st.why);
@@ -181,7 +198,9 @@ static int from_pcap(struct opts *o, const char *path)
 int cmd_decode(int argc, char **argv)
 {
 	struct opts o = {0};
-	const char *hex = NULL, *raw = NULL, *pcap = NULL;
+	const char *hex = NULL, *raw = NULL, *pcap = NULL, *keys = NULL;
+	struct ik_trace trace = {0};
+	struct ik_status st;
 	int rc = IK_EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -204,6 +223,8 @@ int cmd_decode(int argc, char **argv)
 			raw = argv[++i];
 		} else if (!strcmp(a, "--pcap") && has_arg) {
 			pcap = argv[++i];
+		} else if (!strcmp(a, "--keys") && has_arg) {
+			keys = argv[++i];
 		} else {
 			fprintf(stderr, "decode: unknown option or missing argument: '%s'\n", a);
 			usage(stderr);
@@ -214,6 +235,13 @@ int cmd_decode(int argc, char **argv)
 		fprintf(stderr, "decode: give exactly one of --hex, --raw, --pcap or -\n");
 		usage(stderr);
 		return IK_EXIT_USAGE;
+	}
+	if (keys) {
+		if (!ik_trace_load_keys(&trace, keys, &st)) {
+			fprintf(stderr, "decode: %s\n", st.why);
+			return IK_EXIT_USAGE;
+		}
+		o.trace = &trace;
 	}
 	if (hex) {
 		uint8_t *b;
@@ -229,6 +257,7 @@ int cmd_decode(int argc, char **argv)
 	} else {
 		rc = from_pcap(&o, pcap);
 	}
+	ik_trace_free(&trace);
 	if (rc != IK_EXIT_OK)
 		return rc;
 	return o.bad ? IK_EXIT_FAIL : IK_EXIT_OK;

@@ -15,7 +15,7 @@
 struct ik_pair {
 	struct ik_loop loop;
 	struct ik_engine ini, res;
-	int p1_up, p2_up, failed;
+	int p1_up, p2_up, failed, dpd_acks, deletes, notifies;
 	struct ik_status why;
 };
 
@@ -28,6 +28,12 @@ static inline void pair_on_event(struct ik_engine *e, struct ik_sa *sa, struct i
 		p->p1_up++;
 	else if (ev == IK_EV_P2_UP)
 		p->p2_up++;
+	else if (ev == IK_EV_DPD_ACK)
+		p->dpd_acks++;
+	else if (ev == IK_EV_DELETE)
+		p->deletes++;
+	else if (ev == IK_EV_NOTIFY)
+		p->notifies++;
 	else if (ev == IK_EV_FAILED) {
 		p->failed++;
 		p->why = sa->st;
@@ -92,6 +98,14 @@ static inline bool pair_open(struct ik_pair *p, struct ik_cfg *ci, struct ik_cfg
 	p->ini.quiet = p->res.quiet = !getenv("IK_VERBOSE");
 	p->ini.auto_quick = true;
 	return true;
+}
+
+/* Run the loop for ms milliseconds whatever happens. */
+static inline void pair_spin(struct ik_pair *p, uint64_t ms)
+{
+	uint64_t end = ik_now_ms() + ms;
+	while (ik_now_ms() < end)
+		ik_loop_once(&p->loop, 10);
 }
 
 /* Run until both sides have `want` quick modes up, something failed, or ms passed. */

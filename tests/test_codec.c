@@ -87,7 +87,8 @@ static void build_all(struct ik_msg *m)
 	num(d, "spi_size", 4);
 	bytes(d, "spis", "AAAABBBBCCCC");
 	OK(ik_node_set_bytes(payload(m, IK_PAYLOAD_VID), "data",
-			     "\xaf\xca\xd7\x13\x68\xa1\xf1\xc9\x6b\x86\x96\xfc\x77\x57\x01\x00", 16));
+	                     "\xaf\xca\xd7\x13\x68\xa1\xf1\xc9\x6b\x86\x96\xfc\x77\x57\x01\x00",
+	                     16));
 	struct ik_node *cfg = payload(m, IK_PAYLOAD_ATTR);
 	num(cfg, "type", IK_CFG_TYPE_REPLY);
 	num(cfg, "identifier", 0x4242);
@@ -136,7 +137,7 @@ static void test_all_payloads_roundtrip(void)
 
 	build_all(&m);
 	encode(&m, &w);
-	CU_ASSERT_EQUAL(m.hdr->v[7].num, w.len); /* HDR.length filled */
+	CU_ASSERT_EQUAL(m.hdr->v[7].num, w.len);   /* HDR.length filled */
 	CU_ASSERT_EQUAL(w.p[16], IK_PAYLOAD_HASH); /* HDR.np = first payload */
 	if (!ik_decode(&m2, w.p, w.len, &st))
 		CU_FAIL_FATAL(st.why);
@@ -147,23 +148,23 @@ static void test_all_payloads_roundtrip(void)
 	CU_ASSERT(w.len == w2.len && !memcmp(w.p, w2.p, w.len));
 	char *d = dump(&m2);
 	static const char *const want[] = {
-		"exch=QUICK (32)",
-		"type=INITIAL-CONTACT (24578)",
-		"proto=ISAKMP (1)",
-		"type=RESPONDER-LIFETIME (24576)",
-		"id=ESP_AES (12)",
-		"SA_LIFE_DURATION (2) = 3600 [TLV length=4]",
-		"ENCAPSULATION_MODE (4) = TUNNEL (1) [TV]",
-		"data=10.0.0.0/255.255.255.0",
-		"XAUTH_USER_NAME (16521) = \"alice\"",
-		"XAUTH_STATUS (16527) = OK (1) [TV]",
-		"vendor=DPD (RFC 3706)",
-		"addr=192.0.2.1",
-		"NAT-OA-DRAFT[0]:",
-		"count=3",
-		"transforms=2 spi=53504931 (4 octets)",
-		"PL[18] type 200",
-		"frag_num=1",
+	    "exch=QUICK (32)",
+	    "type=INITIAL-CONTACT (24578)",
+	    "proto=ISAKMP (1)",
+	    "type=RESPONDER-LIFETIME (24576)",
+	    "id=ESP_AES (12)",
+	    "SA_LIFE_DURATION (2) = 3600 [TLV length=4]",
+	    "ENCAPSULATION_MODE (4) = TUNNEL (1) [TV]",
+	    "data=10.0.0.0/255.255.255.0",
+	    "XAUTH_USER_NAME (16521) = \"alice\"",
+	    "XAUTH_STATUS (16527) = OK (1) [TV]",
+	    "vendor=DPD (RFC 3706)",
+	    "addr=192.0.2.1",
+	    "NAT-OA-DRAFT[0]:",
+	    "count=3",
+	    "transforms=2 spi=53504931 (4 octets)",
+	    "PL[18] type 200",
+	    "frag_num=1",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(d, want[i])) {
@@ -194,6 +195,12 @@ static void test_fixups_and_pins(void)
 	CU_ASSERT_EQUAL(r.node->kids[1]->v[0].num, 0);
 	OK(ik_path_find(&m, "HASH.length", &r, &st));
 	CU_ASSERT_EQUAL(r.node->v[r.field].num, 24);
+	CU_ASSERT_EQUAL(r.node->off, IK_HDR_LEN); /* spans recorded by the encoder */
+	CU_ASSERT_EQUAL(r.node->len, 24);
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->off, IK_HDR_LEN + 24);
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->off, IK_HDR_LEN + 24 + 12 + 8 + 4); /* SA, P hdr, SPI */
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->kids[1]->len, 8);
+	CU_ASSERT_EQUAL(m.hdr->len, w.len);
 	size_t hash_off = IK_HDR_LEN;
 	ik_wr_free(&w);
 
@@ -271,13 +278,21 @@ static void test_paths(void)
 	ik_path_of(&m, r.node, -1, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "SA[0].P[0].T[1].A[3]");
 	static const char *const bad[] = {
-		"", "XYZ", "N[2]", "SA.P[1]", "SA.P[0].T[0].LIFE_DURATION", "HDR.nosuch",
-		"SA.doi.x", "SA.P[0].T[x]", "HASH.data.", "N[1].type[0]",
+	    "",           "XYZ",      "N[2]",         "SA.P[1]",    "SA.P[0].T[0].LIFE_DURATION",
+	    "HDR.nosuch", "SA.doi.x", "SA.P[0].T[x]", "HASH.data.", "N[1].type[0]",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CU_ASSERT_FALSE(ik_path_find(&m, bad[i], &r, &st));
 		CU_ASSERT(st.why[0] != 0);
 	}
+	OK(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_TYPE", &r, &st));
+	OK(ik_attr_set_tv(r.node, false));
+	CU_ASSERT(r.node->v[IK_A_VALUE].len == 2 && ik_attr_num(r.node, &v) && v == 1);
+	OK(ik_attr_set_tv(r.node, true));
+	CU_ASSERT(r.node->v[IK_A_AF].num == 1 && r.node->v[IK_A_VALUE].num == 1);
+	OK(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_DURATION", &r, &st));
+	OK(ik_path_set_num(&m, "SA.P[0].T[0].SA_LIFE_DURATION", 0x10000, &st));
+	CU_ASSERT_FALSE(ik_attr_set_tv(r.node, true)); /* does not fit in 16 bits */
 	CU_ASSERT_FALSE(ik_path_set_num(&m, "HASH.data", 1, &st));
 	CU_ASSERT_FALSE(ik_path_set_bytes(&m, "N[0].type", "x", 1, &st));
 	/* Mutation-style edits on children: duplicate a transform, remove a payload. */
@@ -334,7 +349,8 @@ static void test_encrypted(void)
 	ik_msg_free(&m);
 }
 
-/* Semantic deviations decode, reported as findings naming the field (RFC 3947 5.1, RFC 2407 4.6.2). */
+/* Semantic deviations decode, reported as findings naming the field (RFC 3947 5.1, RFC 2407 4.6.2).
+ */
 static void test_semantic_findings(void)
 {
 	struct ik_msg m, m2;
@@ -358,10 +374,10 @@ static void test_semantic_findings(void)
 }
 
 static const struct ik_test tests[] = {
-	{"semantic deviations are findings", test_semantic_findings},
-	{"every payload kind round-trips", test_all_payloads_roundtrip},
-	{"fix-ups and pinned fields", test_fixups_and_pins},
-	{"paths find, set and edit", test_paths},
-	{"encrypted and decrypted bodies", test_encrypted},
+    {"semantic deviations are findings", test_semantic_findings},
+    {"every payload kind round-trips", test_all_payloads_roundtrip},
+    {"fix-ups and pinned fields", test_fixups_and_pins},
+    {"paths find, set and edit", test_paths},
+    {"encrypted and decrypted bodies", test_encrypted},
 };
 IK_TEST_MAIN("codec", tests)

@@ -11,11 +11,11 @@
 
 /* 180 octets: HDR 0, SA 28, P 40, T0 48, T1 76 (TLV LIFE_DURATION at 108), T2 116, VID 140, 160 */
 static const char good_hex[] =
-	"350e17d1cc217f6900000000000000000110020000000000000000b40d000070000000010000000100000064"
-	"010100030300001c0101000080010007800e010080020004800300018004000e030000280201000080010007"
-	"800e0080800200028003000180040002800b0001000c0004000070800000001803010000800100058002000180"
-	"030001800400020d0000144a131c81070358455c5728f20e95452f00000014afcad71368a1f1c96b8696fc7757"
-	"0100";
+    "350e17d1cc217f6900000000000000000110020000000000000000b40d000070000000010000000100000064"
+    "010100030300001c0101000080010007800e010080020004800300018004000e030000280201000080010007"
+    "800e0080800200028003000180040002800b0001000c0004000070800000001803010000800100058002000180"
+    "030001800400020d0000144a131c81070358455c5728f20e95452f00000014afcad71368a1f1c96b8696fc7757"
+    "0100";
 
 static uint8_t good[256];
 static size_t good_len;
@@ -44,54 +44,121 @@ static const struct row {
 	uint16_t notify; /* 0: must decode */
 	const char *why; /* substring of the reason, or of a finding */
 } rows[] = {
-	{"truncated header", {{-1, 0, 0}}, 20, 0, IK_NOTIFY_PAYLOAD_MALFORMED, "truncated header"},
-	{"header length too long", {{24, 4, 181}}, 0, 0, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
-	 "HDR.length = 181"},
-	{"header length too short", {{24, 4, 179}}, 0, 0, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
-	 "HDR.length = 179"},
-	{"bad next payload in header", {{16, 1, 99}}, 0, 0, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
-	 "HDR.np = 99"},
-	{"proposal outside an SA", {{16, 1, 2}}, 0, 0, IK_NOTIFY_INVALID_PAYLOAD_TYPE, "HDR.np = 2"},
-	{"bad next payload after SA", {{28, 1, 50}}, 0, 0, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
-	 "SA.np = 50"},
-	{"zero-length payload", {{162, 2, 0}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED,
-	 "VID[1].length = 0"},
-	{"payload length 3", {{162, 2, 3}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED, "VID[1].length = 3"},
-	{"payload length beyond the end", {{162, 2, 21}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED,
-	 "runs past"},
-	{"SA length beyond the end", {{30, 2, 0x200}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED,
-	 "SA[0].length = 512"},
-	{"overlong attribute", {{110, 2, 16}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED,
-	 "SA[0].P[0].T[1].A[6]: attribute length 16"},
-	{"attribute cut in half", {{78, 2, 38}, {42, 2, 98}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED,
-	 "attribute"},
-	{"more transforms claimed", {{47, 1, 4}}, 0, 0, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-	 "transforms = 4 but 3"},
-	{"fewer transforms claimed", {{47, 1, 2}}, 0, 0, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-	 "transforms = 2 but 3"},
-	{"transform chained as proposal", {{48, 1, 2}}, 0, 0, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-	 "T[0].np = 2"},
-	{"last transform says more follow", {{116, 1, 3}}, 0, 0, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-	 "nothing follows"},
-	{"proposal shorter than its transforms", {{42, 2, 99}}, 0, 0,
-	 IK_NOTIFY_PAYLOAD_MALFORMED, "runs past"},
-	{"chain promises a payload the message lacks", {{160, 1, 13}}, 0, 0,
-	 IK_NOTIFY_PAYLOAD_MALFORMED, "message ends"},
-	{"octets after the last payload", {{-1, 0, 0}}, 0, 4, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
-	 "4 octets after the last payload"},
-	{"major version 2", {{17, 1, 0x20}}, 0, 0, IK_NOTIFY_INVALID_MAJOR_VERSION, "major version 2"},
-	{"exchange type NONE", {{18, 1, 0}}, 0, 0, IK_NOTIFY_INVALID_EXCHANGE_TYPE, "HDR.exch = 0"},
-	{"reserved exchange type", {{18, 1, 20}}, 0, 0, IK_NOTIFY_INVALID_EXCHANGE_TYPE,
-	 "HDR.exch = 20"},
-	{"undefined flag", {{19, 1, 0x08}}, 0, 0, IK_NOTIFY_INVALID_FLAGS, "HDR.flags = 0x08"},
-	{"secrecy situation", {{39, 1, 3}}, 0, 0, IK_NOTIFY_SITUATION_NOT_SUPPORTED, "situation"},
-	/* decoded, but reported */
-	{"SA reserved non-zero", {{29, 1, 1}}, 0, 0, 0, "SA[0].reserved = 0x01"},
-	{"transform RESERVED2 non-zero", {{54, 2, 0x0100}}, 0, 0, 0,
-	 "SA[0].P[0].T[0].reserved2 = 0x100: RFC2408 3.6"},
-	{"VID reserved non-zero", {{161, 1, 0xff}}, 0, 0, 0, "VID[1].reserved = 0xff"},
-	{"minor version 1", {{17, 1, 0x11}}, 0, 0, 0, "minor version 1"},
-	{"private exchange type", {{18, 1, 250}}, 0, 0, 0, "private-use exchange"},
+    {"truncated header", {{-1, 0, 0}}, 20, 0, IK_NOTIFY_PAYLOAD_MALFORMED, "truncated header"},
+    {"header length too long",
+     {{24, 4, 181}},
+     0,
+     0,
+     IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
+     "HDR.length = 181"},
+    {"header length too short",
+     {{24, 4, 179}},
+     0,
+     0,
+     IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
+     "HDR.length = 179"},
+    {"bad next payload in header",
+     {{16, 1, 99}},
+     0,
+     0,
+     IK_NOTIFY_INVALID_PAYLOAD_TYPE,
+     "HDR.np = 99"},
+    {"proposal outside an SA", {{16, 1, 2}}, 0, 0, IK_NOTIFY_INVALID_PAYLOAD_TYPE, "HDR.np = 2"},
+    {"bad next payload after SA",
+     {{28, 1, 50}},
+     0,
+     0,
+     IK_NOTIFY_INVALID_PAYLOAD_TYPE,
+     "SA.np = 50"},
+    {"zero-length payload", {{162, 2, 0}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED, "VID[1].length = 0"},
+    {"payload length 3", {{162, 2, 3}}, 0, 0, IK_NOTIFY_PAYLOAD_MALFORMED, "VID[1].length = 3"},
+    {"payload length beyond the end",
+     {{162, 2, 21}},
+     0,
+     0,
+     IK_NOTIFY_PAYLOAD_MALFORMED,
+     "runs past"},
+    {"SA length beyond the end",
+     {{30, 2, 0x200}},
+     0,
+     0,
+     IK_NOTIFY_PAYLOAD_MALFORMED,
+     "SA[0].length = 512"},
+    {"overlong attribute",
+     {{110, 2, 16}},
+     0,
+     0,
+     IK_NOTIFY_PAYLOAD_MALFORMED,
+     "SA[0].P[0].T[1].A[6]: attribute length 16"},
+    {"attribute cut in half",
+     {{78, 2, 38}, {42, 2, 98}},
+     0,
+     0,
+     IK_NOTIFY_PAYLOAD_MALFORMED,
+     "attribute"},
+    {"more transforms claimed",
+     {{47, 1, 4}},
+     0,
+     0,
+     IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+     "transforms = 4 but 3"},
+    {"fewer transforms claimed",
+     {{47, 1, 2}},
+     0,
+     0,
+     IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+     "transforms = 2 but 3"},
+    {"transform chained as proposal",
+     {{48, 1, 2}},
+     0,
+     0,
+     IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+     "T[0].np = 2"},
+    {"last transform says more follow",
+     {{116, 1, 3}},
+     0,
+     0,
+     IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+     "nothing follows"},
+    {"proposal shorter than its transforms",
+     {{42, 2, 99}},
+     0,
+     0,
+     IK_NOTIFY_PAYLOAD_MALFORMED,
+     "runs past"},
+    {"chain promises a payload the message lacks",
+     {{160, 1, 13}},
+     0,
+     0,
+     IK_NOTIFY_PAYLOAD_MALFORMED,
+     "message ends"},
+    {"octets after the last payload",
+     {{-1, 0, 0}},
+     0,
+     4,
+     IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
+     "4 octets after the last payload"},
+    {"major version 2", {{17, 1, 0x20}}, 0, 0, IK_NOTIFY_INVALID_MAJOR_VERSION, "major version 2"},
+    {"exchange type NONE", {{18, 1, 0}}, 0, 0, IK_NOTIFY_INVALID_EXCHANGE_TYPE, "HDR.exch = 0"},
+    {"reserved exchange type",
+     {{18, 1, 20}},
+     0,
+     0,
+     IK_NOTIFY_INVALID_EXCHANGE_TYPE,
+     "HDR.exch = 20"},
+    {"undefined flag", {{19, 1, 0x08}}, 0, 0, IK_NOTIFY_INVALID_FLAGS, "HDR.flags = 0x08"},
+    {"secrecy situation", {{39, 1, 3}}, 0, 0, IK_NOTIFY_SITUATION_NOT_SUPPORTED, "situation"},
+    /* decoded, but reported */
+    {"SA reserved non-zero", {{29, 1, 1}}, 0, 0, 0, "SA[0].reserved = 0x01"},
+    {"transform RESERVED2 non-zero",
+     {{54, 2, 0x0100}},
+     0,
+     0,
+     0,
+     "SA[0].P[0].T[0].reserved2 = 0x100: RFC2408 3.6"},
+    {"VID reserved non-zero", {{161, 1, 0xff}}, 0, 0, 0, "VID[1].reserved = 0xff"},
+    {"minor version 1", {{17, 1, 0x11}}, 0, 0, 0, "minor version 1"},
+    {"private exchange type", {{18, 1, 250}}, 0, 0, 0, "private-use exchange"},
 };
 
 static void apply(const struct row *r, uint8_t *buf, size_t *len)
@@ -144,7 +211,7 @@ static void test_table(void)
 		}
 		if (!pass) {
 			fprintf(stderr, "\n%s: decode %s, notify %u, why '%s'\n", r->name,
-				ok ? "succeeded" : "failed", st.notify, st.why);
+			        ok ? "succeeded" : "failed", st.notify, st.why);
 			CU_FAIL(r->name);
 		}
 	}
@@ -174,8 +241,8 @@ static void test_truncate_everywhere(void)
 			CU_ASSERT_FALSE(ok);
 			CU_ASSERT(st.why[0] != 0);
 			CU_ASSERT(st.notify == IK_NOTIFY_PAYLOAD_MALFORMED ||
-				  st.notify == IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS ||
-				  st.notify == IK_NOTIFY_BAD_PROPOSAL_SYNTAX);
+			          st.notify == IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS ||
+			          st.notify == IK_NOTIFY_BAD_PROPOSAL_SYNTAX);
 			if (ok)
 				ik_msg_free(&m);
 		}
@@ -183,7 +250,7 @@ static void test_truncate_everywhere(void)
 }
 
 static const struct ik_test tests[] = {
-	{"malformed messages name field and notify", test_table},
-	{"truncated at every offset", test_truncate_everywhere},
+    {"malformed messages name field and notify", test_table},
+    {"truncated at every offset", test_truncate_everywhere},
 };
 IK_TEST_MAIN("codec_malformed", tests)

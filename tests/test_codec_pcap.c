@@ -1,6 +1,6 @@
 /*
- * Round trip over every capture in vectors/pcap/ (every .pcap) (ike-scan now, strongSwan and Libreswan
- * captures from the lab later): encode(decode(x)) == x octet for octet for every message.
+ * Round trip over every capture in vectors/pcap/ (every .pcap) (ike-scan now, strongSwan and
+ * Libreswan captures from the lab later): encode(decode(x)) == x octet for octet for every message.
  * Every message in vectors/pcap/malformed/ must fail to decode, with a notify.
  */
 #include "cunit.h"
@@ -42,8 +42,8 @@ static size_t each(const char *pattern, bool want_ok)
 			ik_wr_init(&w);
 			CU_ASSERT_TRUE(ik_encode(&m, &w, &st));
 			if (w.len != k.len || memcmp(w.p, k.isakmp, k.len)) {
-				fprintf(stderr, "\n%s #%zu: re-encoded octets differ\n", g.gl_pathv[i],
-					k.num);
+				fprintf(stderr, "\n%s #%zu: re-encoded octets differ\n",
+				        g.gl_pathv[i], k.num);
 				CU_FAIL("encode(decode(x)) == x");
 			}
 			ik_wr_free(&w);
@@ -71,7 +71,7 @@ static void test_malformed(void)
 static void test_udp_offsets(void)
 {
 	static const uint8_t marker[] = {0, 0, 0, 0, 1, 2}, esp[] = {0, 0, 0, 1, 1, 2},
-			     ka[] = {0xff};
+	                     ka[] = {0xff};
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(4500, 4500, marker, sizeof(marker), 0), 4);
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(4500, 1234, esp, sizeof(esp), 0), -1);
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(1234, 4500, ka, sizeof(ka), 0), -1);
@@ -105,9 +105,9 @@ static void test_phase1_path(void)
 }
 
 static const struct ik_test tests[] = {
-	{"phase 1 attribute paths", test_phase1_path},
-	{"captures round-trip octet for octet", test_roundtrip},
-	{"malformed captures fail with a notify", test_malformed},
-	{"UDP 500/4500 classification", test_udp_offsets},
+    {"phase 1 attribute paths", test_phase1_path},
+    {"captures round-trip octet for octet", test_roundtrip},
+    {"malformed captures fail with a notify", test_malformed},
+    {"UDP 500/4500 classification", test_udp_offsets},
 };
 IK_TEST_MAIN("codec_pcap", tests)

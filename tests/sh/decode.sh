@@ -76,6 +76,13 @@ check_grep "ID decoded as FQDN" 'id_type=ID_FQDN \(2\) proto=17 port=500 data="v
 run_err 1 "malformed capture exits 1" $IK decode --pcap vectors/pcap/malformed/next-payload.pcap
 one_line_reason "malformed capture: frame named" 'next-payload.pcap frame 1: HDR.np = 99'
 
+editcap -s 200 vectors/pcap/mm-default.pcap "$TEST_TMP/snap.pcap" 2>/dev/null
+run_err 1 "message cut by the snap length exits 1" $IK decode --pcap "$TEST_TMP/snap.pcap"
+one_line_reason "snap length named" "cut short by the capture's snap length.*HDR.length = 336 but the message has 158"
+tcpdump -r vectors/pcap/mm-default.pcap -w "$TEST_TMP/none.pcap" 'udp port 53' 2>/dev/null
+run_err 0 "capture without ISAKMP exits 0" $IK decode --pcap "$TEST_TMP/none.pcap"
+one_line_reason "capture without ISAKMP says so" "no ISAKMP messages"
+
 run_err 2 "missing file exits 2" $IK decode --pcap /nonexistent/x.pcap
 one_line_reason "missing file: one line" '^decode: '
 run_err 2 "missing raw file exits 2" $IK decode --raw /nonexistent/x.hex
