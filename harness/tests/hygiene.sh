@@ -69,6 +69,19 @@ check_fails "hygiene: a broken profile fails lab up" 1 $LAB up strongswan --prof
 check_grep "hygiene: ... saying what is wrong" 'modp2048x|proposal' "$(last_out)"
 check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 
+# Addresses come from the profile; the environment may only agree with it.
+profile_set peers/profiles/strongswan.conf dut.address 198.51.100.2 |
+	profile_set /dev/stdin dut.id 198.51.100.2 | profile_set /dev/stdin tester.address 198.51.100.1 |
+	profile_set /dev/stdin tester.id 198.51.100.1 >"$TEST_TMP/addr.conf"
+check "hygiene: a lab on the profile's addresses" lab up strongswan --profile "$TEST_TMP/addr.conf"
+check "hygiene: ... the DUT answers there" lab exec tester ike-scan --trans=7/128,2,1,14 198.51.100.2
+check_grep "hygiene: ... with a handshake" 'Main Mode Handshake returned' "$(last_out)"
+check "hygiene: ... down" lab down
+check_fails "hygiene: an environment address the profile contradicts is refused" 1 \
+	env LAB_DUT_ADDR=192.0.2.9 $LAB up strongswan
+check_grep "hygiene: ... saying which" 'LAB_DUT_ADDR=192.0.2.9 but the profile' "$(last_out)"
+check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
+
 # The ikecheck peer is a placeholder until `ikecheck serve` exists: it must say so, not fake it.
 if ! build/ikecheck help 2>&1 | grep -Eq '^ +serve '; then
 	check_fails "hygiene: ikecheck peer refuses without serve" 1 $LAB up ikecheck
