@@ -46,6 +46,8 @@ struct ik_dh {
 	size_t pub_len;
 };
 
+/* Bits of a generated MODP private value (RFC 3526 8: twice the strength); 0 for ECP. */
+size_t ik_dh_exp_bits(const struct ik_dh_group *g);
 /* Fresh key pair; the private value comes from ik_rng_bytes (reproducible when seeded). */
 bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_status *st);
 /* Key pair from a fixed big-endian private value (tests, golden transcripts, RFC 5903 8). */

@@ -129,6 +129,9 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	if (retransmitted(sa, NULL, sa->xchg, sa->last_in, d) || sa->dead)
 		return;
+	/* RFC 3947 4: follow a port change only for a message that proves valid. */
+	struct sockaddr_storage peer_old = sa->peer;
+	bool floated_old = sa->floated;
 	ik_natt_follow(sa, d);
 	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, "exch")) {
 		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, "exch"),
@@ -162,6 +165,7 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	return;
 refused:
 	memcpy(sa->k.iv, iv_old, sizeof(iv_old));
+	sa->peer = peer_old, sa->floated = floated_old;
 	free(plain);
 	refuse(sa, NULL, &st);
 }
@@ -207,6 +211,8 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	if (!qm && !(qm = qm_responder(sa, msgid)))
 		return;
+	struct sockaddr_storage peer_old = sa->peer;
+	bool floated_old = sa->floated;
 	ik_natt_follow(sa, d);
 	int expect = qm->msg + 1;
 	const struct ik_step *s = ik_step_find(IK_X_QUICK, qm->role, expect);
@@ -238,6 +244,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	return;
 refused:
 	memcpy(qm->k.iv, iv_old, sizeof(iv_old));
+	sa->peer = peer_old, sa->floated = floated_old;
 	free(plain);
 	refuse(sa, qm, &st);
 }

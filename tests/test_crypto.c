@@ -246,7 +246,31 @@ static void test_rng_dh_reproducible(void)
 	ik_rng_unseed();
 }
 
+/* RFC 3526 8: MODP private values of twice the strength (320 bits for group 14), not of the
+ * prime's length; two such pairs still agree. ECP keeps the full range. */
+static void test_dh_exp_bits(void)
+{
+	struct ik_dh a, b;
+	struct ik_status st = {0};
+	uint8_t sa[IK_DH_MAX], sb[IK_DH_MAX];
+
+	CU_ASSERT_EQUAL(ik_dh_exp_bits(ik_dh_by_id(14)), 320);
+	CU_ASSERT_EQUAL(ik_dh_exp_bits(ik_dh_by_id(18)), 620);
+	CU_ASSERT_EQUAL(ik_dh_exp_bits(ik_dh_by_id(19)), 0);
+	for (int i = 0; i < 4; i++) {
+		CU_ASSERT_FATAL(ik_dh_generate(&a, ik_dh_by_id(14), &st));
+		CU_ASSERT_FATAL(ik_dh_generate(&b, ik_dh_by_id(14), &st));
+		CU_ASSERT(BN_num_bits(a.priv) <= 320 && BN_num_bits(a.priv) > 256);
+		CU_ASSERT(ik_dh_shared(&a, b.pub, b.pub_len, sa, &st));
+		CU_ASSERT(ik_dh_shared(&b, a.pub, a.pub_len, sb, &st));
+		CU_ASSERT_EQUAL(memcmp(sa, sb, 256), 0);
+		ik_dh_free(&a);
+		ik_dh_free(&b);
+	}
+}
+
 static const struct ik_test tests[] = {
+	{"MODP private values of twice the strength (RFC 3526 8)", test_dh_exp_bits},
 	{"hash table by IKE id", test_hash_table},
 	{"digest over spans", test_digest_spans},
 	{"cipher table by IKE id", test_cipher_table},

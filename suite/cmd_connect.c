@@ -1,0 +1,268 @@
+/*
+ * ikecheck connect: bring one tunnel up as initiator towards the DUT of a profile (main or
+ * aggressive mode, then quick mode), print the message ladder in RFC message names and Cisco
+ * IOS states, then one result line; finally delete the IPsec and ISAKMP SAs (RFC 2408 4.8,
+ * 3.15) unless --keep. Exit 0 established, 1 the DUT did not bring it up, 2 usage, profile or
+ * local network error (docs/connect-serve.md).
+ */
+#include "run_engine.h"
+#include "cli.h"
+#include "consts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct conn {
+	struct ik_run r;
+	bool aggressive, no_quick, keep, quiet, verbose;
+	unsigned timeout_s;
+	struct ik_sa *sa;
+	struct ik_qm *qm_done, *qm_failed;
+	bool p1_up, failed;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep]\n"
+	      "                        [--keys FILE] [--seed N] [--timeout SEC] [--quiet] [-v]\n"
+	      "  --profile FILE  the DUT profile; we are its [tester], the DUT its [dut]\n"
+	      "  --aggressive    aggressive mode instead of main mode\n"
+	      "  --no-quick      stop after phase 1\n"
+	      "  --keep          do not delete the SAs before exiting\n"
+	      "  --keys FILE     write Wireshark decryption keys (mode 0600)\n"
+	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
+	      "  --timeout SEC   give up after SEC seconds (default 30)\n"
+	      "  --quiet         only the result line\n"
+	      "  -v              engine log lines on stderr\n"
+	      "exit: 0 established, 1 not established (the DUT's answer or silence), 2 usage,\n"
+	      "      profile or local network error\n",
+	      f);
+}
+
+static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
+{
+	struct conn *c = e->user;
+
+	if (!c->sa)
+		c->sa = sa; /* ik_initiate has not returned yet: MM1 could not be sent */
+	if (sa != c->sa)
+		return;
+	switch (ev) {
+	case IK_EV_P1_UP:
+		c->p1_up = true;
+		if (c->r.kf.f)
+			ik_keyfile_isakmp(&c->r.kf, sa);
+		break;
+	case IK_EV_P2_UP:
+		if (!c->qm_done)
+			c->qm_done = qm;
+		if (c->r.kf.f)
+			ik_keyfile_esp(&c->r.kf, sa, qm);
+		break;
+	case IK_EV_FAILED:
+		c->failed = true;
+		if (qm)
+			c->qm_failed = qm;
+		break;
+	default:
+		break;
+	}
+}
+
+static int parse(struct conn *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int t = ik_run_option(&c->r, argc, argv, &i);
+		if (t < 0)
+			return IK_EXIT_USAGE;
+		if (t > 0)
+			continue;
+		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			usage(stdout);
+			return IK_EXIT_OK;
+		} else if (!strcmp(o, "--aggressive")) {
+			c->aggressive = true;
+		} else if (!strcmp(o, "--no-quick")) {
+			c->no_quick = true;
+		} else if (!strcmp(o, "--keep")) {
+			c->keep = true;
+		} else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
+			c->quiet = true;
+		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
+			c->verbose = true;
+		} else if (!strcmp(o, "--timeout") && i + 1 < argc) {
+			char *end;
+			unsigned long t_s = strtoul(argv[++i], &end, 10);
+			if (*end || !t_s || t_s > 3600 || argv[i][0] == '-') {
+				fprintf(stderr, "cmd_connect: --timeout '%s' is not 1..3600 seconds\n",
+					argv[i]);
+				return IK_EXIT_USAGE;
+			}
+			c->timeout_s = (unsigned)t_s;
+		} else {
+			fprintf(stderr, "cmd_connect: unknown option or missing value: '%s'\n", o);
+			usage(stderr);
+			return IK_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* Retransmissions (first after 500 ms, doubling) that fit into the timeout: the engine's own
+ * verdict ("no MM2 after N retransmissions ...") then comes before our deadline. */
+static void fit_retransmissions(struct ik_cfg *cfg, unsigned timeout_s)
+{
+	uint64_t total = 500, budget = (uint64_t)timeout_s * 1000;
+	cfg->retrans_ms = 500;
+	cfg->retrans_tries = 0;
+	while (cfg->retrans_tries < 8 && total + (500ull << (cfg->retrans_tries + 1)) <= budget)
+		total += 500ull << ++cfg->retrans_tries;
+}
+
+/* RFC 2408 3.15 / RFC 2409 5.7: delete the IPsec SA (our inbound SPI) then the ISAKMP SA
+ * (SPI = the two cookies), each in a protected informational exchange. */
+static void delete_sas(struct conn *c)
+{
+	struct ik_sa *sa = c->sa;
+
+	for (struct ik_qm *q = sa->qms; q; q = q->next) {
+		if (!q->established)
+			continue;
+		uint8_t spi[4] = {(uint8_t)(q->spi_in >> 24), (uint8_t)(q->spi_in >> 16),
+				  (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in};
+		ik_send_delete(sa, IK_PROTO_ESP, spi, 4, 1);
+	}
+	uint8_t cookies[16];
+	memcpy(cookies, sa->icookie, 8);
+	memcpy(cookies + 8, sa->rcookie, 8);
+	ik_send_delete(sa, IK_PROTO_ISAKMP, cookies, 16, 1);
+}
+
+/* RFC 2408 3.14.1: when the DUT said why, its notify is a better hint than the stall table. */
+static const struct {
+	uint16_t notify;
+	const char *hint;
+} notify_hints[] = {
+	{IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+	 "the DUT accepts none of our proposals: compare the profile's proposals (in quick mode also "
+	 "the PFS group and the mode) with its configuration"},
+	{IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
+	 "the DUT does not support an attribute we proposed (often a lifetime or a key length)"},
+	{IK_NOTIFY_INVALID_ID_INFORMATION,
+	 "the DUT refused an identity: check the profile's ids (phase 1) or subnets (quick mode)"},
+	{IK_NOTIFY_INVALID_HASH_INFORMATION,
+	 "the DUT could not verify our HASH: usually a pre-shared key mismatch"},
+	{IK_NOTIFY_AUTHENTICATION_FAILED,
+	 "the DUT could not authenticate us: usually a pre-shared key or identity mismatch"},
+};
+
+static const char *notify_hint(const struct ik_sa *sa)
+{
+	if (strncmp(sa->st.why, "peer sent", 9))
+		return NULL;
+	for (size_t i = 0; i < sizeof(notify_hints) / sizeof(notify_hints[0]); i++)
+		if (notify_hints[i].notify == sa->st.notify)
+			return notify_hints[i].hint;
+	return NULL;
+}
+
+/* The result line (stdout) and, on failure, the hint for the message that never came. */
+static int verdict(struct conn *c, bool timed_out)
+{
+	struct ik_sa *sa = c->sa;
+	char cky[40], p1[128], p2[256], where[64];
+	const char *hint;
+	bool want_qm = !c->no_quick;
+
+	if (c->p1_up && (!want_qm || c->qm_done)) {
+		ik_run_cookies(sa, cky, sizeof(cky));
+		ik_run_p1_summary(sa, p1, sizeof(p1));
+		printf("established: ISAKMP SA %s (%s)", cky, p1);
+		if (c->qm_done) {
+			ik_run_p2_summary(c->qm_done, p2, sizeof(p2));
+			printf(", IPsec SA %s", p2);
+		}
+		printf("\n");
+		return IK_EXIT_OK;
+	}
+	/* Nothing went out (no route, socket error): our side could not run, not the DUT's fault. */
+	if (c->failed && !sa->ladder.n) {
+		printf("could not start: %s\n", sa->st.why);
+		return IK_EXIT_USAGE;
+	}
+	struct ik_qm *qm = c->p1_up ? (c->qm_failed ? c->qm_failed : sa->qms) : NULL;
+	ik_run_where(sa, qm, where, sizeof(where), &hint);
+	const char *why = c->failed ? sa->st.why : "";
+	if (c->failed && notify_hint(sa))
+		hint = notify_hint(sa);
+	if (timed_out && !c->failed)
+		printf("failed at %s: no answer within %u s (connect --timeout)\n", where,
+		       c->timeout_s);
+	else
+		printf("failed at %s: %s\n", where, why);
+	if (!strstr(why, hint))
+		printf("hint: %s\n", hint);
+	return IK_EXIT_FAIL;
+}
+
+int cmd_connect(int argc, char **argv)
+{
+	struct conn c = {.r = {.verb = "cmd_connect"}, .timeout_s = 30};
+	int rc = parse(&c, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	if (!ik_run_load(&c.r, false)) {
+		ik_run_end(&c.r);
+		return IK_EXIT_USAGE;
+	}
+	if (c.aggressive)
+		c.r.cfg.aggressive = true;
+	if (c.r.cfg.aggressive && ik_cfg_one_group(&c.r.cfg) && c.verbose)
+		fprintf(stderr, "cmd_connect: aggressive mode: only the proposals in the first one's "
+				"DH group are offered (RFC 2409 5: KE goes in AM1)\n");
+	fit_retransmissions(&c.r.cfg, c.timeout_s);
+	if (!ik_run_start(&c.r)) {
+		ik_run_end(&c.r);
+		return IK_EXIT_USAGE;
+	}
+	ik_run_signals(&c.r);
+	c.r.eng.user = &c;
+	c.r.eng.on_event = on_event;
+	c.r.eng.quiet = !c.verbose;
+	c.r.eng.auto_quick = !c.no_quick;
+	c.sa = ik_initiate(&c.r.eng);
+	if (!c.sa) {
+		fprintf(stderr, "cmd_connect: out of memory\n");
+		ik_run_end(&c.r);
+		return IK_EXIT_USAGE;
+	}
+	uint64_t end = ik_now_ms() + (uint64_t)c.timeout_s * 1000;
+	bool timed_out = false;
+	while (!c.failed && !(c.p1_up && (c.no_quick || c.qm_done)) && !c.r.loop.stop) {
+		if (ik_now_ms() >= end) {
+			timed_out = true;
+			break;
+		}
+		ik_loop_once(&c.r.loop, 50);
+	}
+	if (c.r.loop.stop && ik_run_signalled) {
+		/* Show how far it got; an interrupted run says nothing about the DUT. */
+		char where[64];
+		const char *hint;
+		if (!c.quiet)
+			ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
+		ik_run_where(c.sa, c.p1_up ? c.sa->qms : NULL, where, sizeof(where), &hint);
+		printf("interrupted at %s\n", where);
+		ik_run_end(&c.r);
+		return IK_EXIT_USAGE;
+	}
+	if (c.p1_up && !c.keep)
+		delete_sas(&c);
+	if (!c.quiet)
+		ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
+	rc = verdict(&c, timed_out);
+	ik_run_end(&c.r);
+	return rc;
+}

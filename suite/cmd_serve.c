@@ -1,0 +1,160 @@
+/*
+ * ikecheck serve: a conformant IKEv1 responder for the DUT of a profile (we are its [dut]):
+ * any number of peers at once, until SIGINT or SIGTERM, then a clean exit with everything
+ * freed. One log line per ISAKMP SA and IPsec SA established or failed, with the RFC message
+ * name, the Cisco IOS state and the reason (docs/connect-serve.md).
+ */
+#include "run_engine.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct serve {
+	struct ik_run r;
+	const char *pidfile;
+	bool once, quiet;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: ikecheck serve --profile FILE [--keys FILE] [--seed N] [--pidfile FILE]\n"
+	      "                      [--once] [-v]\n"
+	      "  --profile FILE  the DUT profile; we play its [dut] towards its [tester]\n"
+	      "  --keys FILE     write Wireshark decryption keys as SAs come up (mode 0600)\n"
+	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
+	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
+	      "  --once          exit after the first quick mode completes\n"
+	      "  -v              engine log lines on stderr too\n"
+	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
+	      f);
+}
+
+static void log_line(const struct ik_sa *sa, const char *fmt, const char *a, const char *b)
+{
+	char peer[80], cky[40];
+
+	ik_run_cookies(sa, cky, sizeof(cky));
+	printf("serve_event: %s %s ", ik_addr_str(&sa->peer, peer, sizeof(peer)), cky);
+	printf(fmt, a, b);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
+{
+	struct serve *s = e->user;
+	char sum[256], where[64];
+
+	switch (ev) {
+	case IK_EV_P1_UP:
+		ik_run_p1_summary(sa, sum, sizeof(sum));
+		log_line(sa, "ISAKMP SA established, %s (%s)",
+			 sa->xchg == IK_X_AGGR ? "aggressive mode" : "main mode", sum);
+		if (s->r.kf.f)
+			ik_keyfile_isakmp(&s->r.kf, sa);
+		break;
+	case IK_EV_P2_UP:
+		ik_run_p2_summary(qm, sum, sizeof(sum));
+		log_line(sa, "IPsec SA established: %s%s", sum, "");
+		if (s->r.kf.f)
+			ik_keyfile_esp(&s->r.kf, sa, qm);
+		if (s->once)
+			e->loop->stop = 1;
+		break;
+	case IK_EV_FAILED: {
+		/* The message that broke is the peer's next one (refused, or never sent). */
+		enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
+		int msg = qm ? qm->msg : sa->msg;
+		snprintf(where, sizeof(where), "%s (%s)", ik_msg_name(x, msg + 1),
+			 ik_ios_state(x, msg));
+		snprintf(sum, sizeof(sum), "%s failed at %s", qm ? "quick mode" : "phase 1", where);
+		log_line(sa, "%s: %s", sum, sa->st.why);
+		break;
+	}
+	case IK_EV_DELETE:
+		log_line(sa, "%s%s", sa->st.why, "");
+		break;
+	default:
+		break;
+	}
+}
+
+static int parse(struct serve *s, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int t = ik_run_option(&s->r, argc, argv, &i);
+		if (t < 0)
+			return IK_EXIT_USAGE;
+		if (t > 0)
+			continue;
+		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			usage(stdout);
+			return IK_EXIT_OK;
+		} else if (!strcmp(o, "--once")) {
+			s->once = true;
+		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
+			s->quiet = false;
+		} else if (!strcmp(o, "--pidfile") && i + 1 < argc) {
+			s->pidfile = argv[++i];
+		} else {
+			fprintf(stderr, "cmd_serve: unknown option or missing value: '%s'\n", o);
+			usage(stderr);
+			return IK_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+static bool write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "cmd_serve: --pidfile %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve s = {.r = {.verb = "cmd_serve"}, .quiet = true};
+	char a[80];
+	int rc = parse(&s, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	if (!ik_run_load(&s.r, true) || !ik_run_start(&s.r)) {
+		ik_run_end(&s.r);
+		return IK_EXIT_USAGE;
+	}
+	ik_run_signals(&s.r);
+	s.r.eng.user = &s;
+	s.r.eng.on_event = on_event;
+	s.r.eng.quiet = s.quiet;
+	if (s.pidfile && !write_pidfile(s.pidfile)) {
+		ik_run_end(&s.r);
+		return IK_EXIT_USAGE;
+	}
+	printf("ikecheck serve: listening on %s", ik_addr_str(&s.r.eng.cfg.local, a, sizeof(a)));
+	if (s.r.eng.natt.fd >= 0)
+		printf(" (NAT-T %u)", s.r.eng.natt.port);
+	printf("\n");
+	fflush(stdout);
+	/* The loop returns after each dispatch, so SAs that failed or were deleted are reaped
+	 * outside the engine's callbacks. */
+	while (!s.r.loop.stop) {
+		ik_loop_once(&s.r.loop, 1000);
+		ik_run_reap(&s.r.eng);
+	}
+	printf("ikecheck serve: %s, %u ISAKMP SA(s) and %u IPsec SA(s) established; exiting\n",
+	       ik_run_signalled ? "signal received" : "--once: first quick mode done",
+	       s.r.eng.p1_up, s.r.eng.p2_up);
+	if (s.pidfile)
+		unlink(s.pidfile);
+	ik_run_end(&s.r);
+	return IK_EXIT_OK;
+}

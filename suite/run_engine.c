@@ -1,0 +1,191 @@
+/* Glue shared by `ikecheck connect` and `ikecheck serve`; see run_engine.h. */
+#include "run_engine.h"
+#include "consts.h"
+#include "rng.h"
+#include "xchg.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <openssl/crypto.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+volatile sig_atomic_t ik_run_signalled;
+static struct ik_loop *signal_loop;
+
+int ik_run_option(struct ik_run *r, int argc, char **argv, int *i)
+{
+	const char *o = argv[*i];
+	bool known = !strcmp(o, "--profile") || !strcmp(o, "--keys") || !strcmp(o, "--seed");
+
+	if (!known)
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s: %s needs a value\n", r->verb, o);
+		return -1;
+	}
+	const char *v = argv[++*i];
+	if (!strcmp(o, "--profile")) {
+		r->profile = v;
+	} else if (!strcmp(o, "--keys")) {
+		r->keys = v;
+	} else {
+		char *end;
+		errno = 0;
+		r->seed = strtoull(v, &end, 0);
+		if (errno || !*v || *end || *v == '-') {
+			fprintf(stderr, "%s: --seed '%s' is not a number\n", r->verb, v);
+			return -1;
+		}
+		r->seeded = true;
+	}
+	return 1;
+}
+
+bool ik_run_load(struct ik_run *r, bool as_dut)
+{
+	struct ik_status st;
+
+	ik_status_clear(&st);
+	if (!r->profile) {
+		fprintf(stderr, "%s: --profile FILE is required\n", r->verb);
+		return false;
+	}
+	if (!(r->p = calloc(1, sizeof(*r->p)))) {
+		fprintf(stderr, "%s: out of memory\n", r->verb);
+		return false;
+	}
+	if (!ik_profile_load(r->p, r->profile, &st) ||
+	    !ik_cfg_from_profile(&r->cfg, r->p, as_dut, &st)) {
+		fprintf(stderr, "%s\n", st.why);
+		return false;
+	}
+	return true;
+}
+
+bool ik_run_start(struct ik_run *r)
+{
+	struct ik_status st;
+	char a[80];
+
+	ik_status_clear(&st);
+	if (r->seeded)
+		ik_rng_seed(r->seed);
+	ik_loop_init(&r->loop);
+	if (r->keys && !ik_keyfile_open(&r->kf, r->keys, &st)) {
+		fprintf(stderr, "%s: %s\n", r->verb, st.why);
+		return false;
+	}
+	if (!ik_engine_init(&r->eng, &r->cfg, &r->loop, &st)) {
+		fprintf(stderr, "%s: cannot listen on %s: %s\n", r->verb,
+			ik_addr_str(&r->cfg.local, a, sizeof(a)), st.why);
+		ik_engine_free(&r->eng); /* closes what was opened, wipes the PSK copy */
+		return false;
+	}
+	r->eng_up = true;
+	return true;
+}
+
+void ik_run_end(struct ik_run *r)
+{
+	if (r->eng_up)
+		ik_engine_free(&r->eng);
+	r->eng_up = false;
+	ik_loop_free(&r->loop);
+	ik_keyfile_close(&r->kf);
+	OPENSSL_cleanse(r->cfg.psk, sizeof(r->cfg.psk));
+	if (r->p) {
+		ik_profile_wipe(r->p);
+		free(r->p);
+		r->p = NULL;
+	}
+	if (r->seeded)
+		ik_rng_unseed();
+	if (signal_loop == &r->loop)
+		signal_loop = NULL;
+}
+
+void ik_run_reap(struct ik_engine *e)
+{
+	for (struct ik_sa **pp = &e->sas; *pp;) {
+		struct ik_sa *sa = *pp;
+		if (sa->dead) {
+			*pp = sa->next;
+			ik_sa_free(sa);
+		} else {
+			pp = &sa->next;
+		}
+	}
+}
+
+/* Only async-signal-safe work here: the loop notices stop after poll() returns EINTR. */
+static void on_signal(int sig)
+{
+	ik_run_signalled = sig;
+	if (signal_loop)
+		signal_loop->stop = 1;
+}
+
+void ik_run_signals(struct ik_run *r)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	signal_loop = &r->loop; /* no SA_RESTART: poll() must return */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void ik_run_p1_summary(const struct ik_sa *sa, char *buf, size_t n)
+{
+	const struct ik_p1_xform *x = &sa->chosen;
+	char kl[16] = "";
+
+	if (x->keylen)
+		snprintf(kl, sizeof(kl), "/%u", x->keylen);
+	snprintf(buf, n, "%s%s %s %s, %u s", ik_name(IK_T_P1_ENCR, x->enc), kl,
+		 ik_name(IK_T_P1_HASH, x->hash), ik_name(IK_T_GROUP, x->group), sa->life_s);
+}
+
+void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n)
+{
+	const struct ik_p2_xform *x = &qm->chosen;
+	char kl[16] = "", pfs[48] = "no PFS";
+
+	if (x->keylen)
+		snprintf(kl, sizeof(kl), "/%u", x->keylen);
+	if (x->group)
+		snprintf(pfs, sizeof(pfs), "PFS %s", ik_name(IK_T_GROUP, x->group));
+	snprintf(buf, n, "ESP in 0x%08" PRIx32 " out 0x%08" PRIx32 " (%s%s%s%s, %s, %u s, %s)",
+		 qm->spi_in, qm->spi_out, ik_name(IK_T_ESP_TRANS, x->id), kl, x->auth ? " " : "",
+		 x->auth ? ik_name(IK_T_P2_AUTH, x->auth) : "", pfs, qm->life_s,
+		 ik_name(IK_T_ENCAP, x->encap));
+}
+
+void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n)
+{
+	char *p = buf;
+	if (n < 34)
+		return;
+	for (int i = 0; i < 8; i++, p += 2)
+		snprintf(p, 3, "%02x", sa->icookie[i]);
+	*p++ = '/';
+	for (int i = 0; i < 8; i++, p += 2)
+		snprintf(p, 3, "%02x", sa->rcookie[i]);
+}
+
+void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, size_t n,
+		  const char **hint)
+{
+	enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
+	int msg = qm ? qm->msg : sa->msg;
+
+	*hint = ik_stall_hint(x, msg + 1);
+	if (!msg)
+		snprintf(buf, n, "before %s (%s)", ik_msg_name(x, 1), ik_ios_state(x, 0));
+	else
+		snprintf(buf, n, "%s (%s)", ik_msg_name(x, msg), ik_ios_state(x, msg));
+}

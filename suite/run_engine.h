@@ -1,0 +1,55 @@
+/*
+ * What `connect` and `serve` share: a profile loaded into an engine configuration, the common
+ * options (--profile, --keys, --seed), and the one-line summaries of SAs and of where an
+ * exchange stopped, in RFC message names and Cisco IOS states.
+ */
+#ifndef IK_RUN_ENGINE_H
+#define IK_RUN_ENGINE_H
+
+#include "cfg_profile.h" /* first: it includes profile.h and ike.h together */
+#include "keyfile.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+struct ik_run {
+	const char *verb;    /* "cmd_connect" / "cmd_serve": prefixes every message */
+	const char *profile; /* --profile FILE */
+	const char *keys;    /* --keys FILE */
+	bool seeded;
+	uint64_t seed;
+	struct ik_profile *p;
+	struct ik_cfg cfg;
+	struct ik_loop loop;
+	struct ik_engine eng;
+	struct ik_keyfile kf;
+	bool eng_up;
+};
+
+/* One of the shared options at argv[*i] (consuming its value); 1 taken, 0 not one of ours,
+ * -1 a usage error already printed. */
+int ik_run_option(struct ik_run *r, int argc, char **argv, int *i);
+/* Load the profile and build the configuration for one side (the profile's own FILE:LINE
+ * message on stderr when it is bad). */
+bool ik_run_load(struct ik_run *r, bool as_dut);
+/* Seed, open the key file, start the engine on r->cfg; errors on stderr. */
+bool ik_run_start(struct ik_run *r);
+/* Free the engine, close the key file, wipe the profile: everything ik_run_* made. */
+void ik_run_end(struct ik_run *r);
+/* Reap ISAKMP SAs that failed or were deleted (a long-running responder must not grow). */
+void ik_run_reap(struct ik_engine *e);
+/* Stop r->loop on SIGINT and SIGTERM (the handler only sets loop.stop). */
+void ik_run_signals(struct ik_run *r);
+extern volatile sig_atomic_t ik_run_signalled;
+
+/* "AES-CBC/128 SHA MODP-2048, 28800 s" */
+void ik_run_p1_summary(const struct ik_sa *sa, char *buf, size_t n);
+/* "ESP in 0x... out 0x... (ESP_AES/128 HMAC-SHA, PFS MODP-2048, 3600 s, tunnel)" */
+void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n);
+/* "0123456789abcdef/fedcba9876543210" */
+void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n);
+/* Where an exchange stopped: "MM5 (MM_KEY_EXCH)"; the hint is for the message expected next. */
+void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, size_t n,
+		  const char **hint);
+
+#endif

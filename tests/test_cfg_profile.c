@@ -1,0 +1,278 @@
+/* A DUT profile as an engine configuration, both views (engine/cfg_profile.h). */
+#include "cfg_profile.h" /* first: profile.h and ike.h together */
+#include "consts.h"
+#include "cunit.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A base profile; each case appends lines to its sections through the %s slots. */
+static const char base[] = "[dut]\naddress = 192.0.2.2\nport = 10500\nnat_t_port = 14500\n%s"
+			   "[tester]\naddress = 192.0.2.1\nport = 20500\nnat_t_port = 24500\n%s"
+			   "[auth]\nmethod = psk\npsk = \"s3cret\"\n"
+			   "[phase1]\nproposals = aes128-sha1-modp2048, 3des-md5-modp1024\n%s"
+			   "[phase2]\nproposals = %s\n%s"
+			   "[features]\n%s";
+
+struct pcase {
+	const char *name;
+	const char *dut, *tester, *p1, *p2props, *p2, *features;
+	bool as_dut;
+	bool ok;
+	const char *why; /* substring of the refusal */
+};
+
+static bool build(const struct pcase *c, struct ik_cfg *cfg, struct ik_status *st)
+{
+	char text[2048];
+	struct ik_profile p;
+	snprintf(text, sizeof(text), base, c->dut ? c->dut : "", c->tester ? c->tester : "",
+		 c->p1 ? c->p1 : "", c->p2props ? c->p2props : "aes128-sha1",
+		 c->p2 ? c->p2 : "", c->features ? c->features : "");
+	ik_status_clear(st);
+	bool ok = ik_profile_parse(&p, text, strlen(text), "case.conf", st);
+	if (!ok)
+		fprintf(stderr, "%s: profile: %s\n", c->name, st->why);
+	CU_ASSERT_TRUE_FATAL(ok);
+	ok = ik_cfg_from_profile(cfg, &p, c->as_dut, st);
+	ik_profile_wipe(&p);
+	return ok;
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ik_addr_port(ss);
+}
+
+static bool addr_is(const struct sockaddr_storage *ss, const char *a)
+{
+	struct in_addr in;
+	inet_pton(AF_INET, a, &in);
+	return ss->ss_family == AF_INET &&
+	       !memcmp(&((const struct sockaddr_in *)ss)->sin_addr, &in, 4);
+}
+
+/* The tester's view: local = [tester], remote = [dut], every field the engine reads. */
+static void test_tester_view(void)
+{
+	static const struct pcase c = {"tester", .dut = "id = @dut.example\nsubnet = 10.2.0.0/24\n",
+				       .tester = "subnet = 10.1.0.0/20\n",
+				       .p1 = "lifetime = 7200\nlifetime_policy = strict\n",
+				       .p2props = "aes256-sha256, aes128gcm16",
+				       .p2 = "pfs = modp2048\nlifetime = 1800\nmode = transport\n",
+				       .features = "nat_t = yes\ndpd = yes\n"};
+	struct ik_cfg cfg;
+	struct ik_status st;
+
+	CU_ASSERT_TRUE_FATAL(build(&c, &cfg, &st));
+	CU_ASSERT_TRUE(addr_is(&cfg.local, "192.0.2.1"));
+	CU_ASSERT_EQUAL(port_of(&cfg.local), 20500);
+	CU_ASSERT_TRUE(addr_is(&cfg.remote, "192.0.2.2"));
+	CU_ASSERT_EQUAL(port_of(&cfg.remote), 10500);
+	CU_ASSERT_EQUAL(cfg.natt_port, 24500);
+	CU_ASSERT_EQUAL(cfg.remote_natt_port, 14500);
+	CU_ASSERT_TRUE(cfg.natt);
+	CU_ASSERT_TRUE(cfg.dpd);
+	CU_ASSERT_TRUE(cfg.initial_contact);
+	CU_ASSERT_FALSE(cfg.aggressive);
+	CU_ASSERT_EQUAL(cfg.psk_len, 6);
+	CU_ASSERT_EQUAL(memcmp(cfg.psk, "s3cret", 6), 0);
+	/* IDs: our address as ID_IPV4_ADDR, the DUT's FQDN as text without a NUL. */
+	CU_ASSERT_EQUAL(cfg.id_local.type, IK_ID_TYPE_IPV4_ADDR);
+	CU_ASSERT_EQUAL(cfg.id_local.len, 4);
+	CU_ASSERT_EQUAL(memcmp(cfg.id_local.data, "\xc0\x00\x02\x01", 4), 0);
+	CU_ASSERT_EQUAL(cfg.id_remote.type, IK_ID_TYPE_FQDN);
+	CU_ASSERT_EQUAL(cfg.id_remote.len, 11);
+	CU_ASSERT_EQUAL(memcmp(cfg.id_remote.data, "dut.example", 11), 0);
+	/* Phase 1 transforms in profile order, PSK, lifetimes and policy. */
+	CU_ASSERT_EQUAL_FATAL(cfg.np1, 2);
+	CU_ASSERT_EQUAL(cfg.p1[0].enc, IK_P1_ENCR_AES_CBC);
+	CU_ASSERT_EQUAL(cfg.p1[0].keylen, 128);
+	CU_ASSERT_EQUAL(cfg.p1[0].hash, IK_P1_HASH_SHA);
+	CU_ASSERT_EQUAL(cfg.p1[0].auth, IK_P1_AUTH_PSK);
+	CU_ASSERT_EQUAL(cfg.p1[0].group, 14);
+	CU_ASSERT_EQUAL(cfg.p1[1].enc, IK_P1_ENCR_3DES_CBC);
+	CU_ASSERT_EQUAL(cfg.p1[1].keylen, 0);
+	CU_ASSERT_EQUAL(cfg.p1[1].hash, IK_P1_HASH_MD5);
+	CU_ASSERT_EQUAL(cfg.p1[1].group, 2);
+	CU_ASSERT_EQUAL(cfg.p1_life, 7200);
+	CU_ASSERT_EQUAL(cfg.p1_policy, IK_LIFE_STRICT);
+	/* Phase 2: ESP ids, key lengths, integrity (none for GCM), PFS, mode. */
+	CU_ASSERT_EQUAL_FATAL(cfg.np2, 2);
+	CU_ASSERT_EQUAL(cfg.p2[0].proto, IK_PROTO_ESP);
+	CU_ASSERT_EQUAL(cfg.p2[0].id, IK_ESP_TRANS_AES);
+	CU_ASSERT_EQUAL(cfg.p2[0].keylen, 256);
+	CU_ASSERT_EQUAL(cfg.p2[0].auth, IK_P2_AUTH_HMAC_SHA2_256);
+	CU_ASSERT_EQUAL(cfg.p2[1].id, IK_ESP_TRANS_AES_GCM_16);
+	CU_ASSERT_EQUAL(cfg.p2[1].keylen, 128);
+	CU_ASSERT_EQUAL(cfg.p2[1].auth, 0);
+	CU_ASSERT_EQUAL(cfg.pfs_group, 14);
+	CU_ASSERT_EQUAL(cfg.p2_life, 1800);
+	CU_ASSERT_TRUE(cfg.transport);
+	/* Client IDs: 10.1.0.0/20 is ours, 10.2.0.0/24 the DUT's, address then mask. */
+	CU_ASSERT_EQUAL(cfg.ts_local.type, IK_ID_TYPE_IPV4_ADDR_SUBNET);
+	CU_ASSERT_EQUAL(cfg.ts_local.len, 8);
+	CU_ASSERT_EQUAL(memcmp(cfg.ts_local.data, "\x0a\x01\x00\x00\xff\xff\xf0\x00", 8), 0);
+	CU_ASSERT_EQUAL(cfg.ts_remote.type, IK_ID_TYPE_IPV4_ADDR_SUBNET);
+	CU_ASSERT_EQUAL(memcmp(cfg.ts_remote.data, "\x0a\x02\x00\x00\xff\xff\xff\x00", 8), 0);
+}
+
+/* The DUT's view is the mirror image; the DUT sends no INITIAL-CONTACT. */
+static void test_dut_view(void)
+{
+	static const struct pcase c = {"dut", .dut = "subnet = 10.2.0.0/24\n",
+				       .tester = "id = tester@example\nsubnet = 10.1.0.0/24\n",
+				       .as_dut = true};
+	struct ik_cfg cfg;
+	struct ik_status st;
+
+	CU_ASSERT_TRUE_FATAL(build(&c, &cfg, &st));
+	CU_ASSERT_TRUE(addr_is(&cfg.local, "192.0.2.2"));
+	CU_ASSERT_EQUAL(port_of(&cfg.local), 10500);
+	CU_ASSERT_TRUE(addr_is(&cfg.remote, "192.0.2.1"));
+	CU_ASSERT_EQUAL(port_of(&cfg.remote), 20500);
+	CU_ASSERT_EQUAL(cfg.natt_port, 14500);
+	CU_ASSERT_EQUAL(cfg.remote_natt_port, 24500);
+	CU_ASSERT_FALSE(cfg.initial_contact);
+	CU_ASSERT_EQUAL(cfg.id_local.type, IK_ID_TYPE_IPV4_ADDR);
+	CU_ASSERT_EQUAL(memcmp(cfg.id_local.data, "\xc0\x00\x02\x02", 4), 0);
+	CU_ASSERT_EQUAL(cfg.id_remote.type, IK_ID_TYPE_USER_FQDN);
+	CU_ASSERT_EQUAL(cfg.id_remote.len, 14);
+	CU_ASSERT_EQUAL(memcmp(cfg.ts_local.data, "\x0a\x02\x00\x00", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(cfg.ts_remote.data, "\x0a\x01\x00\x00", 4), 0);
+	CU_ASSERT_EQUAL(cfg.p1_policy, IK_LIFE_LENIENT); /* the profile's default */
+	CU_ASSERT_EQUAL(cfg.p1_life, 28800);
+	CU_ASSERT_EQUAL(cfg.p2_life, 3600);
+	CU_ASSERT_EQUAL(cfg.pfs_group, 0);
+	CU_ASSERT_FALSE(cfg.transport);
+}
+
+/* Cases that differ in one or two fields: the table names what each proves. */
+#define L IK_LIFE_LENIENT /* the profile's default phase 1 lifetime policy */
+static void test_table(void)
+{
+	static const struct {
+		struct pcase c;
+		bool aggressive, natt, dpd, ts;
+		uint16_t pfs, natt_port;
+		enum ik_life_policy policy;
+		uint8_t id_remote_type;
+		size_t id_remote_len;
+	} rows[] = {
+		{{"aggressive only", .p1 = "modes = aggressive\n", .ok = true}, .aggressive = true,
+		 .natt = true, .natt_port = 20500 + 4000, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+		{{"main and aggressive: main", .p1 = "modes = main, aggressive\n", .ok = true},
+		 .natt = true, .natt_port = 24500, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+		{{"no NAT-T: no NAT-T port", .features = "nat_t = no\n", .ok = true},
+		 .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+		{{"dpd delay turns DPD on", .p1 = "dpd = 30\n", .ok = true}, .natt = true,
+		 .dpd = true, .natt_port = 24500, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+		{{"obey policy", .p1 = "lifetime_policy = obey\n", .ok = true}, .natt = true,
+		 .natt_port = 24500, .policy = IK_LIFE_OBEY, .id_remote_type = 1,
+		 .id_remote_len = 4},
+		{{"proposal group wins over [phase2] pfs", .p2props = "aes128-sha1-modp1024",
+		  .p2 = "pfs = modp2048\n", .ok = true},
+		 .natt = true, .natt_port = 24500, .pfs = 2, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+		{{"one subnet: the other side is a host", .dut = "subnet = 10.2.0.0/24\n", .ok = true},
+		 .natt = true, .natt_port = 24500, .ts = true, .id_remote_type = 1,
+		 .id_remote_len = 4, .policy = L},
+		{{"key id", .dut = "id = @#0a0b0c\n", .ok = true}, .natt = true, .natt_port = 24500,
+		 .id_remote_type = IK_ID_TYPE_KEY_ID, .id_remote_len = 3, .policy = L},
+		{{"distinguished name refused", .dut = "id = C=CH, O=Lab, CN=dut\n",
+		  .why = "distinguished name"}, .aggressive = false},
+		{{"different PFS groups refused", .p2props = "aes128-sha1-modp1024, aes128-sha1-modp2048",
+		  .why = "different PFS groups"}, .aggressive = false},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ik_cfg cfg;
+		struct ik_status st;
+		bool ok = build(&rows[i].c, &cfg, &st);
+		CU_ASSERT_EQUAL(ok, rows[i].c.ok);
+		if (!ok) {
+			bool named = rows[i].c.why && strstr(st.why, rows[i].c.why) &&
+				     strstr(st.why, "case.conf");
+			if (!named)
+				fprintf(stderr, "%s: %s\n", rows[i].c.name, st.why);
+			CU_ASSERT_TRUE(named);
+			continue;
+		}
+		bool good = cfg.aggressive == rows[i].aggressive && cfg.natt == rows[i].natt &&
+			    cfg.dpd == rows[i].dpd && cfg.pfs_group == rows[i].pfs &&
+			    cfg.natt_port == rows[i].natt_port && cfg.p1_policy == rows[i].policy &&
+			    cfg.id_remote.type == rows[i].id_remote_type &&
+			    cfg.id_remote.len == rows[i].id_remote_len &&
+			    (cfg.ts_local.type != 0) == rows[i].ts;
+		if (!good)
+			fprintf(stderr, "row '%s': aggressive %d natt %d/%u dpd %d pfs %u policy %d id %u/%zu ts %u\n",
+				rows[i].c.name, cfg.aggressive, cfg.natt, cfg.natt_port, cfg.dpd,
+				cfg.pfs_group, (int)cfg.p1_policy, cfg.id_remote.type, cfg.id_remote.len,
+				cfg.ts_local.type);
+		CU_ASSERT_TRUE(good);
+		/* Host side of a one-sided policy: our address as ID_IPV4_ADDR. */
+		if (rows[i].ts) {
+			CU_ASSERT_EQUAL(cfg.ts_local.type, IK_ID_TYPE_IPV4_ADDR);
+			CU_ASSERT_EQUAL(cfg.ts_remote.type, IK_ID_TYPE_IPV4_ADDR_SUBNET);
+		}
+		for (size_t k = 0; k < cfg.np2; k++)
+			CU_ASSERT_EQUAL(cfg.p2[k].group, cfg.pfs_group);
+	}
+}
+
+/* RFC 2407 4.6.2.5 / 4.6.2.7: subnet IDs are address then mask; host prefixes are addresses. */
+static void test_subnet_ids(void)
+{
+	static const struct {
+		int family;
+		const char *addr;
+		uint8_t prefix, type;
+		size_t len;
+		const char *mask; /* hex of the mask part */
+	} rows[] = {
+		{AF_INET, "10.0.0.0", 8, IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, "ff000000"},
+		{AF_INET, "10.1.0.0", 20, IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, "fffff000"},
+		{AF_INET, "0.0.0.0", 0, IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, "00000000"},
+		{AF_INET, "10.1.2.3", 32, IK_ID_TYPE_IPV4_ADDR, 4, ""},
+		{AF_INET6, "2001:db8::", 64, IK_ID_TYPE_IPV6_ADDR_SUBNET, 32,
+		 "ffffffffffffffff0000000000000000"},
+		{AF_INET6, "2001:db8::1", 128, IK_ID_TYPE_IPV6_ADDR, 16, ""},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ik_subnet s = {.family = rows[i].family, .prefix = rows[i].prefix};
+		struct ik_id id;
+		char hex[80] = "";
+		size_t alen = rows[i].family == AF_INET ? 4 : 16;
+		inet_pton(rows[i].family, rows[i].addr, s.addr);
+		ik_id_from_subnet(&id, &s);
+		CU_ASSERT_EQUAL(id.type, rows[i].type);
+		CU_ASSERT_EQUAL_FATAL(id.len, rows[i].len);
+		CU_ASSERT_EQUAL(memcmp(id.data, s.addr, alen), 0);
+		for (size_t b = alen; b < id.len; b++)
+			snprintf(hex + 2 * (b - alen), 3, "%02x", id.data[b]);
+		CU_ASSERT_STRING_EQUAL(hex, rows[i].mask);
+	}
+}
+
+/* RFC 2409 5: aggressive mode has one KE in AM1, so only one DH group can be offered. */
+static void test_one_group(void)
+{
+	struct ik_cfg c = {.np1 = 4};
+	static const uint16_t groups[] = {14, 19, 14, 2};
+	for (size_t i = 0; i < 4; i++)
+		c.p1[i] = (struct ik_p1_xform){.enc = (uint16_t)(i + 1), .group = groups[i]};
+	CU_ASSERT_EQUAL(ik_cfg_one_group(&c), 2);
+	CU_ASSERT_EQUAL_FATAL(c.np1, 2);
+	CU_ASSERT_EQUAL(c.p1[0].enc, 1);
+	CU_ASSERT_EQUAL(c.p1[1].enc, 3);
+	CU_ASSERT_EQUAL(ik_cfg_one_group(&c), 0);
+}
+
+static const struct ik_test tests[] = {
+	{"tester view: every field from the profile", test_tester_view},
+	{"DUT view: the mirror image, no INITIAL-CONTACT", test_dut_view},
+	{"table: modes, NAT-T, DPD, policies, PFS, IDs, refusals", test_table},
+	{"subnet client IDs (RFC 2407 4.6.2.5/7)", test_subnet_ids},
+	{"aggressive mode offers one DH group (RFC 2409 5)", test_one_group},
+};
+
+IK_TEST_MAIN("cfg_profile", tests)
