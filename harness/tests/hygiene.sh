@@ -82,11 +82,4 @@ check_fails "hygiene: an environment address the profile contradicts is refused"
 check_grep "hygiene: ... saying which" 'LAB_DUT_ADDR=192.0.2.9 but the profile' "$(last_out)"
 check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 
-# The ikecheck peer is a placeholder until `ikecheck serve` exists: it must say so, not fake it.
-if ! build/ikecheck help 2>&1 | grep -Eq '^ +serve '; then
-	check_fails "hygiene: ikecheck peer refuses without serve" 1 $LAB up ikecheck
-	check_grep "hygiene: ... naming the issue" 'ikecheck serve is not built yet \(issue 4\)' "$(last_out)"
-	check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
-fi
-
 exit $TESTS_FAILED

@@ -11,7 +11,7 @@ lab_test_init probe
 TRANS=--trans=7/128,2,1,14
 ID="--idtype=1 --id=0xc0000201" # ID_IPV4_ADDR 192.0.2.1, the tester's profile id
 
-for peer in ${LAB_PROBE_PEERS:-strongswan libreswan}; do
+for peer in ${LAB_PROBE_PEERS:-strongswan libreswan ikecheck}; do
 	[[ -x peers/$peer/peer ]] || continue
 	# The peer's own profile, allowing both phase 1 modes (a profile may leave one out).
 	profile_set "peers/profiles/$peer.conf" phase1.modes main,aggressive >"$TEST_TMP/$peer.conf"
