@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lab: ikecheck itself as a peer (peers/ikecheck) against strongSwan, both ways: `ikecheck serve`
+# Lab: ikecheck itself as a peer (peers/ikecheck) against strongSwan, both ways (and connect
+# against Libreswan): `ikecheck serve`
 # as the DUT with strongSwan initiating, and strongSwan as the DUT with `ikecheck connect`
 # initiating. Main mode + quick mode established on both sides, and the keys each peer wrote
 # (ikecheck's key file, charon's key log) agree line for line. ikecheck cannot be the DUT initiator:
@@ -32,6 +33,13 @@ for dut in ikecheck strongswan; do
 	done
 	check "ikecheck: lab down ($dut DUT)" lab down
 done
+
+# ikecheck connect against Libreswan (pluto answers without NAT-T here: no fake NAT on its side).
+check "ikecheck: lab up, DUT libreswan, tester ikecheck" lab up libreswan --tester ikecheck
+check "ikecheck: connect brings up main mode + quick mode with pluto" lab initiate
+check_grep "ikecheck: ... its result line" '^established: ISAKMP SA' "$(last_out)"
+expect 'dut::peer list-sas::STATE_QUICK_R2 \(IPsec SA established\)::YES'
+check "ikecheck: lab down (DUT libreswan)" lab down
 
 check_fails "ikecheck: as the DUT initiator it is refused" 1 lab up ikecheck --role initiator
 check_grep "ikecheck: ... saying why" 'cannot be the dut initiator' "$(last_out)"
