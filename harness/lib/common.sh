@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by harness/lab and the peer scripts in peers/*/peer (sourced, never run).
 #
 #   lab_log / lab_die         messages on stderr, prefixed with the calling function
@@ -5,8 +6,9 @@
 #   pid_alive PID [NAME]      is PID running (and, when NAME is given, is its comm NAME)
 #   stop_pid PID [NAME]       TERM, wait up to 5 s, then KILL -- only that PID
 #   kernel_has_esp            can this kernel install an ESP SA? (tried in a scratch namespace)
-#   profile_get FILE KEY      one value of a DUT profile (section.key), generator or fallback
-#   profile_render FILE ARGS  the generator's render, or exit 3 when it is not built
+#   profile_get FILE KEY [DEF] one value of a DUT profile (section.key), via the generator
+#   profile_check FILE        the generator's check
+#   profile_set IN KEY VALUE  a copy of a profile with one key changed (stdout)
 #   wait_for SECS CMD...      poll CMD every 0.1 s until it succeeds or SECS pass
 #   tail_log FILE [N]         the last N lines of a log, indented, for failure reports
 
@@ -32,6 +34,9 @@ pid_alive() {
 	[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
 	[[ -z $name ]] || [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
 }
+
+# For wait_for: PID has exited (a zombie our parent has not reaped yet counts as exited).
+pid_gone() { ! pid_alive "$1"; }
 
 stop_pid() {
 	local pid=$1 name=${2:-} i
@@ -92,35 +97,16 @@ kernel_has_esp() {
 
 # Is the profile generator (engine/profile.c, `ikecheck profile ...`) in this build?
 profile_generator() {
-	[[ ${LAB_NO_GENERATOR:-0} != 1 && -x $IKECHECK_BIN ]] &&
+	[[ -x $IKECHECK_BIN ]] &&
 		"$IKECHECK_BIN" help 2>&1 | grep -Eq '^ +profile '
 }
 
-# FALLBACK reader for the INI profile until the generator is in the build: [section] headers,
-# key = value lines, '#' and ';' comments. Same keys, same meaning as `ikecheck profile get`.
-profile_get_fallback() {
-	local file=$1 key=$2
-	awk -v want="$key" '
-		/^[ \t]*[#;]/ || /^[ \t]*$/ { next }
-		/^[ \t]*\[/ { s = $0; gsub(/[][ \t]/, "", s); next }
-		{
-			i = index($0, "="); if (i == 0) next
-			k = substr($0, 1, i - 1); v = substr($0, i + 1)
-			gsub(/^[ \t]+|[ \t]+$/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", v)
-			if (v ~ /^".*"$/) v = substr(v, 2, length(v) - 2)
-			if (s "." k == want) { print v; found = 1; exit }
-		}
-		END { exit found ? 0 : 1 }' "$file"
-}
-
-# profile_get FILE section.key [DEFAULT]: the value, or DEFAULT when the key is absent.
+# profile_get FILE section.key [DEFAULT]: the value (`ikecheck profile get`), or DEFAULT when
+# the key is absent. The generator (engine/profile.c) is the one reader of profiles.
 profile_get() {
 	local file=$1 key=$2 v
-	if profile_generator; then
-		v=$("$IKECHECK_BIN" profile get "$file" "$key" 2>/dev/null) || v=
-	else
-		v=$(profile_get_fallback "$file" "$key") || v=
-	fi
+	profile_generator || lab_die "the profile generator (ikecheck profile) is not built; run make"
+	v=$("$IKECHECK_BIN" profile get "$file" "$key" 2>/dev/null) || v=
 	if [[ -z $v ]]; then
 		[[ $# -ge 3 ]] || return 1
 		v=$3
@@ -128,25 +114,13 @@ profile_get() {
 	printf '%s\n' "$v"
 }
 
-# Check a profile: the generator's check (file, line, reason) or, as fallback, that the keys
-# every peer needs are there.
+# profile_check FILE: the generator's check (file, line and reason on failure).
 profile_check() {
-	local file=$1 k
-	[[ -r $file ]] || {
-		echo "profile_check: $file: cannot read" >&2
+	profile_generator || {
+		echo "profile_check: the profile generator (ikecheck profile) is not built; run make" >&2
 		return 1
 	}
-	if profile_generator; then
-		"$IKECHECK_BIN" profile check "$file"
-		return
-	fi
-	for k in dut.address tester.address auth.psk phase1.proposals phase2.proposals; do
-		profile_get_fallback "$file" "$k" >/dev/null ||
-			{
-				echo "profile_check: $file: missing $k" >&2
-				return 1
-			}
-	done
+	"$IKECHECK_BIN" profile check "$1"
 }
 
 # First host of a subnet "10.2.0.0/24" -> "10.2.0.1/24" (what the lab puts on lo).

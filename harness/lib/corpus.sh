@@ -21,14 +21,8 @@ trap 'harness/lab down >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
 mkdir -p "$OUT"
 
 base_profile() {
-	local p
-	for p in peers/profiles/"$1".conf peers/"$1"/profile.fallback.conf; do
-		[[ -f $p ]] && {
-			echo "$p"
-			return
-		}
-	done
-	lab_die "no profile for $1"
+	[[ -f peers/profiles/$1.conf ]] || lab_die "no profile peers/profiles/$1.conf"
+	echo "peers/profiles/$1.conf"
 }
 
 # capture NAME DUT TESTER PROFILE [ping] [delete]: the tester peer initiates against the DUT peer.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the lab tests in harness/tests/*.sh (sourced after cd to the repository root).
 # They print "ok - NAME" / "not ok - NAME" lines like tests/lib.sh, which they build on.
 #
@@ -10,6 +11,7 @@
 #       absent (NO) in its output.
 #   lab_gone NAME             no namespace, process or file of lab NAME is left (for check)
 
+# shellcheck source=../../tests/lib.sh
 source tests/lib.sh
 LAB=harness/lab
 
@@ -48,6 +50,7 @@ expect() {
 	else
 		echo "not ok - $host::$cmd::$pat::$want (exit $rc)"
 		sed 's/^/#   /' <<<"$out" | tail -20
+		# shellcheck disable=SC2034 # read by the test script (tests/lib.sh)
 		TESTS_FAILED=1
 	fi
 }
@@ -66,7 +69,7 @@ lab_gone() {
 	# Our peers carry the lab's state dir in their command line (pluto's paths) or their
 	# environment (charon's STRONGSWAN_CONF). "[/]" keeps grep from matching its own cmdline.
 	local hits
-	hits=$(grep -las -- "ikecheck-lab/$name[/]" /proc/[0-9]*/cmdline /proc/[0-9]*/environ |
+	hits=$(grep -las -- "ikecheck-lab/${name}[/]" /proc/[0-9]*/cmdline /proc/[0-9]*/environ |
 		grep -v "^/proc/$$/") || true
 	if [[ -n $hits ]]; then
 		echo "processes left: $hits"

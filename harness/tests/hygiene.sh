@@ -3,7 +3,7 @@
 # run side by side; a peer that fails to start is reported with its log and the lab is torn
 # down; an invalid profile is refused before anything is made.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
 lab_test_init hy
 
@@ -64,18 +64,22 @@ check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 # A deliberately broken config: a proposal charon does not know. The profile check or swanctl
 # refuses it; either way lab up fails and leaves nothing.
 source harness/lib/common.sh
-base=peers/profiles/strongswan.conf
-[[ -f $base ]] || base=peers/strongswan/profile.fallback.conf
-profile_set "$base" phase1.proposals aes128-sha1-modp2048x >"$TEST_TMP/broken.conf"
+profile_set peers/profiles/strongswan.conf phase1.proposals aes128-sha1-modp2048x >"$TEST_TMP/broken.conf"
 check_fails "hygiene: a broken profile fails lab up" 1 $LAB up strongswan --profile "$TEST_TMP/broken.conf"
 check_grep "hygiene: ... saying what is wrong" 'modp2048x|proposal' "$(last_out)"
 check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 
-# The ikecheck peer is a placeholder until `ikecheck serve` exists: it must say so, not fake it.
-if ! build/ikecheck help 2>&1 | grep -Eq '^ +serve '; then
-	check_fails "hygiene: ikecheck peer refuses without serve" 1 $LAB up ikecheck
-	check_grep "hygiene: ... naming the issue" 'ikecheck serve is not built yet \(issue 4\)' "$(last_out)"
-	check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
-fi
+# Addresses come from the profile; the environment may only agree with it.
+profile_set peers/profiles/strongswan.conf dut.address 198.51.100.2 |
+	profile_set /dev/stdin dut.id 198.51.100.2 | profile_set /dev/stdin tester.address 198.51.100.1 |
+	profile_set /dev/stdin tester.id 198.51.100.1 >"$TEST_TMP/addr.conf"
+check "hygiene: a lab on the profile's addresses" lab up strongswan --profile "$TEST_TMP/addr.conf"
+check "hygiene: ... the DUT answers there" lab exec tester ike-scan --trans=7/128,2,1,14 198.51.100.2
+check_grep "hygiene: ... with a handshake" 'Main Mode Handshake returned' "$(last_out)"
+check "hygiene: ... down" lab down
+check_fails "hygiene: an environment address the profile contradicts is refused" 1 \
+	env LAB_DUT_ADDR=192.0.2.9 $LAB up strongswan
+check_grep "hygiene: ... saying which" 'LAB_DUT_ADDR=192.0.2.9 but the profile' "$(last_out)"
+check "hygiene: ... leaving nothing" lab_gone "$LAB_NAME"
 
 exit $TESTS_FAILED

@@ -4,7 +4,7 @@
 # in its status, and the shim's log shows the SA requests it answered. Then the initiator
 # deletes: the other side drops its SAs (INFORMATIONAL Delete).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
 source harness/lib/common.sh
 lab_test_init lsw
@@ -34,7 +34,8 @@ for role in responder initiator; do
 	# The initiator deletes; the responder must drop its SAs on the Delete notifications.
 	if [[ $role == responder ]]; then init=tester resp=dut pat='#[0-9]+: "lab'; else init=dut resp=tester pat='ESTABLISHED'; fi
 	check "libreswan: the $init deletes its SAs (DUT $role)" lab peer "$init" terminate
-	sleep 1
+	# The Delete is sent after terminate returns: give it up to 5 s to arrive.
+	wait_for 5 bash -c "! $LAB peer $resp list-sas 2>/dev/null | grep -Eq '$pat'" || true
 	expect "$resp::peer list-sas::$pat::NO"
 	check "libreswan: lab down (DUT $role)" lab down
 done

@@ -4,7 +4,7 @@
 # inner addresses through the tunnel (kernel ESP where the kernel has it, else userspace ESP
 # over kernel-libipsec's TUN device, UDP-encapsulated on 4500).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
 lab_test_init sw
 

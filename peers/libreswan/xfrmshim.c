@@ -48,7 +48,8 @@ struct shim_msg {
 };
 
 struct shim_fd {
-	int fd; /* -1: free slot */
+	int fd;		 /* -1: free slot */
+	uint32_t portid; /* the socket's netlink port id: the kernel puts it in every answer */
 	unsigned head, count;
 	struct shim_msg q[SHIM_QUEUE];
 };
@@ -136,7 +137,7 @@ static void shim_ack(struct shim_fd *s, const struct nlmsghdr *req, int err)
 	struct nlmsghdr h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr)),
 			      .nlmsg_type = NLMSG_ERROR,
 			      .nlmsg_seq = req->nlmsg_seq,
-			      .nlmsg_pid = req->nlmsg_pid };
+			      .nlmsg_pid = s->portid };
 	struct nlmsgerr e = { .error = err, .msg = *req };
 	memcpy(m->data, &h, sizeof(h));
 	memcpy(m->data + NLMSG_HDRLEN, &e, sizeof(e));
@@ -153,7 +154,7 @@ static void shim_newsa(struct shim_fd *s, const struct nlmsghdr *req,
 	struct nlmsghdr h = { .nlmsg_len = NLMSG_LENGTH(sizeof(*info)),
 			      .nlmsg_type = XFRM_MSG_NEWSA,
 			      .nlmsg_seq = req->nlmsg_seq,
-			      .nlmsg_pid = req->nlmsg_pid };
+			      .nlmsg_pid = s->portid };
 	memcpy(m->data, &h, sizeof(h));
 	memcpy(m->data + NLMSG_HDRLEN, info, sizeof(*info));
 	m->len = h.nlmsg_len;
@@ -222,6 +223,10 @@ static ssize_t shim_send(int fd, const void *buf, size_t len)
 	for (; NLMSG_OK(n, left); n = NLMSG_NEXT(n, left))
 		if (!shim_type_name(n->nlmsg_type))
 			return -1;
+	/* The port id the kernel would have answered to (iproute2 checks it; 0 if unbound). */
+	struct sockaddr_nl me = { 0 };
+	socklen_t melen = sizeof(me);
+	s->portid = getsockname(fd, (struct sockaddr *)&me, &melen) == 0 ? me.nl_pid : 0;
 	n = buf;
 	left = len;
 	for (; NLMSG_OK(n, left); n = NLMSG_NEXT(n, left))
@@ -229,24 +234,35 @@ static ssize_t shim_send(int fd, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
-/* A receive on a tracked socket with answers waiting: one answer per call, like a datagram. */
-static ssize_t shim_recv(int fd, void *buf, size_t len, struct sockaddr *from, socklen_t *flen)
+/*
+ * A receive on a tracked socket with answers waiting: one answer per call, like a datagram.
+ * MSG_PEEK leaves it queued and MSG_TRUNC returns its full length (iproute2 asks that way for
+ * the size first); a short buffer gets MSG_TRUNC in *mflags, as recvmsg(2) says.
+ */
+static ssize_t shim_recv(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+			 socklen_t *flen, int *mflags)
 {
 	struct shim_fd *s = shim_find(fd);
 	if (!s || s->count == 0)
 		return -1;
 	struct shim_msg *m = &s->q[s->head];
 	size_t n = m->len < len ? m->len : len;
-	memcpy(buf, m->data, n);
-	s->head = (s->head + 1) % SHIM_QUEUE;
-	s->count--;
+	if (buf && n)
+		memcpy(buf, m->data, n);
+	if (mflags)
+		*mflags = m->len > len ? MSG_TRUNC : 0;
+	ssize_t ret = (ssize_t)((flags & MSG_TRUNC) ? m->len : n);
+	if (!(flags & MSG_PEEK)) {
+		s->head = (s->head + 1) % SHIM_QUEUE;
+		s->count--;
+	}
 	if (from && flen) {
 		struct sockaddr_nl k = { .nl_family = AF_NETLINK }; /* from the kernel: pid 0 */
 		socklen_t l = *flen < sizeof(k) ? *flen : (socklen_t)sizeof(k);
 		memcpy(from, &k, l);
 		*flen = sizeof(k);
 	}
-	return (ssize_t)n;
+	return ret;
 }
 
 int socket(int domain, int type, int protocol)
@@ -309,14 +325,14 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 ssize_t read(int fd, void *buf, size_t len)
 {
 	REAL(read);
-	ssize_t r = shim_recv(fd, buf, len, NULL, NULL);
+	ssize_t r = shim_recv(fd, buf, len, 0, NULL, NULL, NULL);
 	return r >= 0 ? r : real_read(fd, buf, len);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags)
 {
 	REAL(recv);
-	ssize_t r = shim_recv(fd, buf, len, NULL, NULL);
+	ssize_t r = shim_recv(fd, buf, len, flags, NULL, NULL, NULL);
 	return r >= 0 ? r : real_recv(fd, buf, len, flags);
 }
 
@@ -324,7 +340,7 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 		 socklen_t *flen)
 {
 	REAL(recvfrom);
-	ssize_t r = shim_recv(fd, buf, len, from, flen);
+	ssize_t r = shim_recv(fd, buf, len, flags, from, flen, NULL);
 	return r >= 0 ? r : real_recvfrom(fd, buf, len, flags, from, flen);
 }
 
@@ -333,12 +349,13 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	REAL(recvmsg);
 	if (msg && msg->msg_iovlen >= 1) {
 		socklen_t nl = msg->msg_namelen;
-		ssize_t r = shim_recv(fd, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len,
-				      msg->msg_name, msg->msg_name ? &nl : NULL);
+		int mflags = 0;
+		ssize_t r = shim_recv(fd, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len, flags,
+				      msg->msg_name, msg->msg_name ? &nl : NULL, &mflags);
 		if (r >= 0) {
 			msg->msg_namelen = msg->msg_name ? nl : 0;
 			msg->msg_controllen = 0;
-			msg->msg_flags = 0;
+			msg->msg_flags = mflags;
 			return r;
 		}
 	}
