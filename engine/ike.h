@@ -14,6 +14,7 @@
 #include "net.h"
 #include "select.h"
 #include "where.h"
+#include "mutate.h"
 
 #define IK_NONCE_LEN 32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
 #define IK_MAX_ID 256
@@ -49,6 +50,7 @@ struct ik_cfg {
 	bool natt, dpd, initial_contact;
 	uint32_t retrans_ms;    /* first retransmission after this; doubles each time */
 	uint32_t retrans_tries; /* give up after this many retransmissions */
+	uint32_t quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/quirk.def) */
 };
 
 struct ik_engine;
@@ -137,6 +139,10 @@ struct ik_engine {
 		    uint16_t local_port, const uint8_t *p, size_t len);
 	bool quiet; /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
+	/* Deliberate deviations (engine/mutate.h), owned by the caller; the engine counts in them
+	 * what it applied. */
+	struct ik_mutation *mut;
+	size_t nmut;
 	unsigned sa_count, p1_up, p2_up;
 };
 

@@ -1,0 +1,133 @@
+/*
+ * Test cases as data (DESIGN.md "Suite: how a test is written"): text files under
+ * suite/cases/<area>/*.case that a test engineer edits without writing C. docs/writing-cases.md
+ * teaches the language; this is its parsed form, what the runner (suite/runner.c) executes.
+ *
+ *   case MM-LIFE-003
+ *     title    A responder lowers or refuses a phase 1 lifetime longer than its own
+ *     ref      RFC2407 4.6.3.1 ; RFC2409 5
+ *     req      DOI-4.6.3-01 IKE-5-03            (ids from ../shared/REQUIREMENTS.md)
+ *     level    MUST                             (MUST | SHOULD | MAY | ADVISORY)
+ *     role     dut=responder                    (or dut=initiator)
+ *     needs    aggressive nat_t                 (profile features; SKIP when the DUT lacks one)
+ *     run      main, quick                      (steps, see enum ik_step_kind)
+ *     set      phase1.lifetime = 86401          (override the TESTER's side of the profile)
+ *     mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401      (engine/mutate.h syntax)
+ *     expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN or silence
+ *     expect   policy lenient: adjusted p1-lifetime
+ *     breaks   any-p1-lifetime                  (serve quirks under which the case must FAIL)
+ *
+ * A family line expands into one case per field of a message:
+ *
+ *   family MM1-FUZZ-{n}  fields MM1  ops omit fill:ff
+ *     ... (the other lines as for a case; "{path}" and "{op}" in the title are substituted)
+ *
+ * The area is the directory name under suite/cases/.
+ */
+#ifndef IK_CASE_H
+#define IK_CASE_H
+
+#include "mutate.h"
+#include "status.h"
+#include "where.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IK_CASE_MAX_STEPS   8
+#define IK_CASE_MAX_SETS    8
+#define IK_CASE_MAX_NOTIFY  8
+#define IK_CASE_MAX_EXPECT  3
+#define IK_CASE_MAX_QUIRKS  4
+
+enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };
+
+/* What the tester does, in order, once the previous step succeeded. */
+enum ik_step_kind {
+	IK_STEP_MAIN,       /* main mode (RFC 2409 5) */
+	IK_STEP_AGGRESSIVE, /* aggressive mode (RFC 2409 5) */
+	IK_STEP_QUICK,      /* quick mode (RFC 2409 5.5); arg: PFS group override, 0 = profile's */
+	IK_STEP_DPD,        /* R-U-THERE, expect the ACK (RFC 3706 5) */
+	IK_STEP_DELETE,     /* delete the IPsec SAs, then the ISAKMP SA (RFC 2408 3.15) */
+	IK_STEP_INITIAL_CONTACT, /* INITIAL-CONTACT notify (RFC 2407 4.6.3.3) */
+	IK_STEP_WAIT,       /* wait arg ms (let a DUT act, e.g. DPD towards us) */
+};
+
+struct ik_case_step {
+	enum ik_step_kind kind;
+	long arg; /* quick: "pfs=modp2048" -> group number, "nopfs" -> -1; wait: ms */
+};
+
+enum ik_expect_kind {
+	IK_EXP_ESTABLISHED, /* every step completed (phase: 1 only phase 1, 2 through quick mode) */
+	IK_EXP_REJECTED,    /* the exchange stopped: at `at` (0 any), by one of `notify`, or silence */
+	IK_EXP_ADJUSTED,    /* completed, and the DUT lowered a lifetime and said so */
+	IK_EXP_IGNORED,     /* the DUT dropped the mutated message (a #1 mutation) and completed
+			     * on the clean retransmission */
+	IK_EXP_SURVIVES,    /* any outcome, but no SA from a broken message and the DUT alive
+			     * after (robustness families) */
+};
+
+enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
+
+struct ik_expect {
+	int policy; /* 0 any; else IK_LIFETIME_STRICT + 1 / IK_LIFETIME_LENIENT + 1: the line only
+		     * applies when the profile's phase1.lifetime_policy matches */
+	enum ik_expect_kind kind;
+	int phase;              /* established: 1 or 2 (0: all steps) */
+	enum ik_xchg at_x;      /* rejected at: exchange and message (at_msg 0: anywhere) */
+	int at_msg;
+	uint16_t notify[IK_CASE_MAX_NOTIFY]; /* acceptable notify types */
+	size_t nnotify;
+	bool silence;           /* silence is acceptable (or the only outcome when nnotify == 0) */
+	enum ik_adjust adjust;
+};
+
+struct ik_case {
+	char id[32];
+	char title[200];
+	char ref[96];   /* "RFC2409 5.4" (required) */
+	char req[160];  /* requirement ids, space-separated (may be empty) */
+	char area[32];  /* directory under suite/cases */
+	char file[256]; /* for messages: FILE:LINE */
+	unsigned line;
+	enum ik_level level;
+	enum ik_who dut_role; /* IK_RESPONDER: we initiate */
+	unsigned needs;       /* IK_NEED_* */
+	struct ik_case_step steps[IK_CASE_MAX_STEPS];
+	size_t nsteps;
+	char set_key[IK_CASE_MAX_SETS][48]; /* "phase1.lifetime" */
+	char set_val[IK_CASE_MAX_SETS][160];
+	size_t nsets;
+	struct ik_mutation mut[IK_MAX_MUTATIONS];
+	size_t nmut;
+	struct ik_expect expect[IK_CASE_MAX_EXPECT];
+	size_t nexpect;
+	char breaks[IK_CASE_MAX_QUIRKS][32]; /* serve quirk names */
+	size_t nbreaks;
+};
+
+enum {
+	IK_NEED_AGGRESSIVE = 1, IK_NEED_NAT_T = 2, IK_NEED_DPD = 4, IK_NEED_PFS = 8,
+	IK_NEED_XAUTH = 16, IK_NEED_MODECFG = 32, IK_NEED_TRANSPORT = 64
+};
+
+struct ik_caseset {
+	struct ik_case *c;
+	size_t n, cap;
+};
+
+/* Load every *.case under dir (recursively, sorted by path, then by order in the file). On a
+ * syntax error st->why is "FILE:LINE: what was expected" and the set is freed. */
+bool ik_cases_load(struct ik_caseset *cs, const char *dir, struct ik_status *st);
+/* Parse one file's text (tests use this); area names the cases' area. */
+bool ik_cases_parse(struct ik_caseset *cs, const char *text, size_t len, const char *file,
+		    const char *area, struct ik_status *st);
+void ik_cases_free(struct ik_caseset *cs);
+/* Keep only cases whose id matches glob (fnmatch) and whose level is at most `level` strict
+ * (MUST keeps MUST; SHOULD keeps MUST and SHOULD; ...). NULL/-1: no filter. */
+void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level);
+const char *ik_level_name(enum ik_level l);
+
+#endif
