@@ -452,6 +452,12 @@ bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loo
 
 void ik_engine_free(struct ik_engine *e)
 {
+	if (e->loop) {
+		if (e->sock.fd >= 0)
+			ik_loop_del_fd(e->loop, e->sock.fd);
+		if (e->natt.fd >= 0)
+			ik_loop_del_fd(e->loop, e->natt.fd);
+	}
 	while (e->sas) {
 		struct ik_sa *sa = e->sas;
 		e->sas = sa->next;
