@@ -1,6 +1,6 @@
 /*
  * Test cases as data (DESIGN.md "Suite: how a test is written"): text files under
- * suite/cases/<area>/*.case that a test engineer edits without writing C. docs/writing-cases.md
+ * suite/cases/AREA/NAME.case that a test engineer edits without writing C. docs/writing-cases.md
  * teaches the language; this is its parsed form, what the runner (suite/runner.c) executes.
  *
  *   case MM-LIFE-003
