@@ -36,8 +36,10 @@ struct stored { /* our last wire octets of one message of one SA, for replay:MSG
 	struct stored *next;
 };
 
-struct variant { /* a #N transmission, N > 1, prebuilt at the first one */
+struct variant { /* a #N transmission, N > 1, prebuilt at the first one; or (idx KEPT) which
+		 * every-time mutations the stored message carries */
 	size_t idx;
+	unsigned mask;
 	uint8_t icookie[8];
 	uint8_t msgid[4];
 	uint8_t *p;
@@ -63,6 +65,7 @@ struct ik_mut_state {
 };
 
 #define BIT(i) (1u << (i))
+#define KEPT SIZE_MAX
 static bool build_place(enum ik_mut_place p)
 {
 	return p == IK_MP_FIELD || p == IK_MP_PLAIN || p == IK_MP_WIRE || p == IK_MP_IV;
@@ -299,6 +302,32 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 	return true;
 }
 
+/* An attribute value set to a number: TV while it fits 16 bits, else TLV of at least 4 octets
+ * (8 beyond 32 bits) keeping a longer width it had (RFC 2408 3.3). */
+static bool attr_set_num(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
+			 struct ik_node *a)
+{
+	struct ik_val *v = &a->v[IK_A_VALUE];
+	uint8_t b[8];
+
+	if ((a->v[IK_A_AF].num & 1) && m->num <= 0xffff) {
+		v->num = (uint32_t)m->num;
+		v->pinned = true;
+		return true;
+	}
+	if ((a->v[IK_A_AF].num & 1) && !ik_attr_set_tv(a, false))
+		return skip(mx, m, "out of memory");
+	size_t w = m->num > 0xffffffffu ? 8 : 4;
+	if (v->len > w && v->len <= 8)
+		w = v->len;
+	for (size_t i = 0; i < w; i++)
+		b[w - 1 - i] = (uint8_t)(m->num >> (8 * i));
+	if (!ik_val_set_bytes(v, b, w))
+		return skip(mx, m, "out of memory");
+	v->pinned = true;
+	return true;
+}
+
 static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, struct ik_msg *msg,
 		     struct ik_node *n, int f)
 {
@@ -307,17 +336,13 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 	bool bytes = attr ? f == IK_A_VALUE && !(n->v[IK_A_AF].num & 1)
 			  : n->sd->f[f].kind == IK_K_BYTES;
 
+	(void)msg;
+	if (attr && f == IK_A_VALUE && m->op == IK_MO_SET && m->has_num)
+		return attr_set_num(mx, m, n);
 	if (!bytes)
 		return num_op(mx, m, n, f);
 	if (m->op == IK_MO_SET && m->special)
 		return ke_special(mx, m, v) && (v->pinned = true);
-	if (m->op == IK_MO_SET && attr && m->has_num && m->num <= 0xffffffffu) {
-		/* A TLV attribute value as a number keeps its width (ik_path_set_num). */
-		char path[160];
-		struct ik_status st;
-		ik_path_of(msg, n, f, path, sizeof(path));
-		return ik_path_set_num(msg, path, (uint32_t)m->num, &st) || skip(mx, m, "%s", st.why);
-	}
 	switch (m->op) {
 	case IK_MO_SET:
 		if (!m->arg_len)
@@ -741,7 +766,30 @@ static bool keep_variant(struct ik_engine *e, size_t idx, const struct ik_wr *w)
 	return true;
 }
 
-/* The prebuilt #N variant of mutation idx for the message stored in keep. */
+/* Remember which every-time mutations the stored message carries: its retransmissions count. */
+static void keep_mask(struct ik_engine *e, const struct ik_wr *keep, unsigned mask)
+{
+	struct ik_mut_state *ms = state(e);
+	struct variant *v;
+
+	if (!ms || keep->len < IK_HDR_LEN)
+		return;
+	for (v = ms->variants; v; v = v->next)
+		if (v->idx == KEPT && !memcmp(v->icookie, keep->p, 8) &&
+		    !memcmp(v->msgid, keep->p + 24, 4))
+			break;
+	if (!v && mask && (v = calloc(1, sizeof(*v)))) {
+		v->idx = KEPT;
+		memcpy(v->icookie, keep->p, 8);
+		memcpy(v->msgid, keep->p + 24, 4);
+		v->next = ms->variants;
+		ms->variants = v;
+	}
+	if (v)
+		v->mask = mask;
+}
+
+/* The prebuilt #N variant of mutation idx for the message stored in keep (KEPT: the mask). */
 static const struct variant *variant_of(struct ik_engine *e, size_t idx, const struct ik_wr *keep)
 {
 	for (const struct variant *v = e->mst ? e->mst->variants : NULL; v; v = v->next)
@@ -749,6 +797,30 @@ static const struct variant *variant_of(struct ik_engine *e, size_t idx, const s
 		    !memcmp(v->msgid, keep->p + 24, 4))
 			return v;
 	return NULL;
+}
+
+/* Our nonce as the kept message carries it: SKEYID and the quick mode HASHes then use the
+ * value the peer got. (A responder derived SKEYID before sending MM4/AM2: not followed.) */
+static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m)
+{
+	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), "data");
+	bool ini = qm ? qm->role == IK_INITIATOR : sa->role == IK_INITIATOR;
+	uint8_t *dst = qm ? (ini ? qm->k.ni : qm->k.nr) : (ini ? sa->k.ni : sa->k.nr);
+	size_t *len = qm ? (ini ? &qm->k.ni_len : &qm->k.nr_len) : (ini ? &sa->k.ni_len : &sa->k.nr_len);
+
+	if (v && v->len <= IK_MAX_NONCE) {
+		memcpy(dst, v->bytes, v->len);
+		*len = v->len;
+	}
+	/* Our phase 1 offers as sent: the reply is checked against them (RFC 2408 4.2). */
+	struct ik_p1_xform offers[IK_MAX_XFORMS];
+	size_t n;
+	struct ik_status st;
+	const struct ik_node *sa_pl = ik_pl_find(m, IK_PAYLOAD_SA, 0);
+	if (!qm && ini && sa_pl && ik_sa_p1_read(sa_pl, offers, IK_MAX_XFORMS, &n, &st) && n) {
+		memcpy(sa->offers, offers, sizeof(offers));
+		sa->noffers = n;
+	}
 }
 
 /* One build of a copy of the tree (out stays as it was) with a copy of the IV. */
@@ -817,6 +889,9 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 		goto out;
 	ik_wr_reset(keep);
 	ik_wr_bytes(keep, clean.p, clean.len);
+	keep_mask(e, keep, (b_now ? mc.done : mw.done) & b_every);
+	if (b_now ? mc.done : mw.done)
+		own_state(sa, qm, b_now ? &pristine : out);
 	finish(e, done, note, n);
 	ok = true;
 out:
@@ -827,7 +902,7 @@ out:
 }
 
 bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_wr *keep,
-		   char *note, size_t n, struct ik_status *st)
+		   bool reply, char *note, size_t n, struct ik_status *st)
 {
 	struct ik_engine *e = sa->eng;
 	unsigned every, now, later, done = 0;
@@ -836,6 +911,9 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 
 	count(e, x, msgno, false, &every, &now, &later);
 	/* The stored message already carries the every-time changes; #N ones were prebuilt. */
+	const struct variant *kept = variant_of(e, KEPT, keep);
+	if (kept)
+		done |= kept->mask & every;
 	for (size_t i = 0; i < nmut(e); i++) {
 		const struct variant *v;
 		if (!(of_places(e, now, true) & BIT(i)))
@@ -848,7 +926,12 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 		p = v->p, len = v->len;
 		done |= BIT(i);
 	}
-	bool sent = transmit(sa, x, msgno, p, len, of_places(e, every | now, false), &done, st);
+	unsigned sendm = of_places(e, every | now, false);
+	if (reply) /* the peer retransmitted: duplicating or replaying the answer feeds a loop */
+		for (size_t i = 0; i < nmut(e); i++)
+			if (e->mut[i].op == IK_MO_DUPLICATE || e->mut[i].op == IK_MO_REPLAY)
+				sendm &= ~BIT(i);
+	bool sent = transmit(sa, x, msgno, p, len, sendm, &done, st);
 	finish(e, done, note, n);
 	return sent;
 }
