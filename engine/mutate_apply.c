@@ -84,9 +84,9 @@ static struct ik_mut_state *state(struct ik_engine *e)
 }
 
 /* A mutation that could not take effect: say why (it stays unapplied). */
-static bool skip(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
+static bool not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static bool skip(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
+static bool not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -134,7 +134,7 @@ static unsigned of_places(const struct ik_engine *e, unsigned mask, bool build)
 }
 
 /* Count what took effect: `applied`, the log, and "mutated: ..." for the ladder rung. */
-static void finish(struct ik_engine *e, unsigned done, char *note, size_t n)
+static void count_applied(struct ik_engine *e, unsigned done, char *note, size_t n)
 {
 	size_t l = 0;
 	for (size_t i = 0; i < nmut(e); i++) {
@@ -162,7 +162,7 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 	if (field && m->op == IK_MO_APPEND)
 		off = n;
 	if (off > n)
-		return skip(mx, m, "offset %zu is beyond the %zu octets there", off, n);
+		return not_applied(mx, m, "offset %zu is beyond the %zu octets there", off, n);
 	switch (m->op) {
 	case IK_MO_SET:
 		nl = off + m->arg_len > n ? off + m->arg_len : n;
@@ -172,13 +172,13 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 		break;
 	case IK_MO_FLIP:
 		if (off + m->num >= n)
-			return skip(mx, m, "octet %zu is beyond the %zu octets there",
+			return not_applied(mx, m, "octet %zu is beyond the %zu octets there",
 				    off + (size_t)m->num, n);
 		(*p)[off + m->num] ^= 0xff;
 		return true;
 	case IK_MO_TRUNCATE:
 		if (off + m->num >= n)
-			return skip(mx, m, "%zu octets are no longer than %zu", n,
+			return not_applied(mx, m, "%zu octets are no longer than %zu", n,
 				    off + (size_t)m->num);
 		*len = off + (size_t)m->num;
 		return true;
@@ -186,10 +186,10 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 		nl = n + m->arg_len;
 		break;
 	default:
-		return skip(mx, m, "'%s' does not apply to octets", m->text);
+		return not_applied(mx, m, "'%s' does not apply to octets", m->text);
 	}
 	if (!(b = calloc(1, nl ? nl : 1)))
-		return skip(mx, m, "out of memory");
+		return not_applied(mx, m, "out of memory");
 	if (n)
 		memcpy(b, *p, n);
 	if (m->op == IK_MO_SET) {
@@ -212,7 +212,7 @@ static bool wr_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, stru
 	size_t len = w->len;
 	uint8_t *p = malloc(len ? len : 1);
 	if (!p)
-		return skip(mx, m, "out of memory");
+		return not_applied(mx, m, "out of memory");
 	memcpy(p, w->p, len);
 	bool ok = bytes_op(mx, m, &p, &len, m->offset, false);
 	if (ok) {
@@ -232,7 +232,7 @@ static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	uint8_t b[IK_DH_MAX] = {0};
 
 	if (!g)
-		return skip(mx, m, "no DH group for this KE");
+		return not_applied(mx, m, "no DH group for this KE");
 	if (m->special == 2 && g->kind == IK_DH_MODP)
 		b[g->len - 1] = 1;
 	else if (m->special == 3 && g->kind == IK_DH_MODP) {
@@ -241,10 +241,10 @@ static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 			  BN_bn2binpad(p, b, (int)g->len) == (int)g->len;
 		BN_free(p);
 		if (!ok)
-			return skip(mx, m, "cannot compute p-1 of group %u", g->id);
+			return not_applied(mx, m, "cannot compute p-1 of group %u", g->id);
 	} else if (m->special != 1)
-		return skip(mx, m, "group %u is an elliptic curve group: only set:zero applies", g->id);
-	return ik_val_set_bytes(v, b, g->len) || skip(mx, m, "out of memory");
+		return not_applied(mx, m, "group %u is an elliptic curve group: only set:zero applies", g->id);
+	return ik_val_set_bytes(v, b, g->len) || not_applied(mx, m, "out of memory");
 }
 
 static size_t num_width(const struct ik_node *n, int f)
@@ -269,13 +269,13 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 	case IK_MO_SET:
 		if (!m->has_num) {
 			if (!m->arg_len || m->arg_len > w)
-				return skip(mx, m, "a %zu-octet number field takes a number", w);
+				return not_applied(mx, m, "a %zu-octet number field takes a number", w);
 			x = 0;
 			for (size_t i = 0; i < m->arg_len; i++)
 				x = x << 8 | m->arg[i];
 		}
 		if (x > max)
-			return skip(mx, m, "%llu does not fit a %zu-octet field",
+			return not_applied(mx, m, "%llu does not fit a %zu-octet field",
 				    (unsigned long long)x, w);
 		v->num = (uint32_t)x;
 		break;
@@ -287,7 +287,7 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 		break;
 	case IK_MO_FLIP:
 		if (m->num >= 8 * w)
-			return skip(mx, m, "bit %llu of a %zu-octet number",
+			return not_applied(mx, m, "bit %llu of a %zu-octet number",
 				    (unsigned long long)m->num, w);
 		v->num ^= 1u << m->num;
 		break;
@@ -295,7 +295,7 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 		v->omitted = true;
 		break;
 	default:
-		return skip(mx, m, "'%s' needs an octet field or a node; this is a number",
+		return not_applied(mx, m, "'%s' needs an octet field or a node; this is a number",
 			    ik_mutation_op_word(m->op));
 	}
 	v->pinned = true;
@@ -316,14 +316,14 @@ static bool attr_set_num(const struct ik_mut_ctx *mx, const struct ik_mutation *
 		return true;
 	}
 	if ((a->v[IK_A_AF].num & 1) && !ik_attr_set_tv(a, false))
-		return skip(mx, m, "out of memory");
+		return not_applied(mx, m, "out of memory");
 	size_t w = m->num > 0xffffffffu ? 8 : 4;
 	if (v->len > w && v->len <= 8)
 		w = v->len;
 	for (size_t i = 0; i < w; i++)
 		b[w - 1 - i] = (uint8_t)(m->num >> (8 * i));
 	if (!ik_val_set_bytes(v, b, w))
-		return skip(mx, m, "out of memory");
+		return not_applied(mx, m, "out of memory");
 	v->pinned = true;
 	return true;
 }
@@ -346,9 +346,9 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 	switch (m->op) {
 	case IK_MO_SET:
 		if (!m->arg_len)
-			return skip(mx, m, "an octet field takes hex octets");
+			return not_applied(mx, m, "an octet field takes hex octets");
 		if (!ik_val_set_bytes(v, m->arg, m->arg_len))
-			return skip(mx, m, "out of memory");
+			return not_applied(mx, m, "out of memory");
 		break;
 	case IK_MO_OMIT:
 		v->omitted = true;
@@ -359,10 +359,10 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 	case IK_MO_FILL:
 		if (m->arg_len) {
 			if (!ik_val_set_bytes(v, m->arg, m->arg_len))
-				return skip(mx, m, "out of memory");
+				return not_applied(mx, m, "out of memory");
 		} else {
 			if (!v->len)
-				return skip(mx, m, "the field is empty: give fill:BYTE:LEN");
+				return not_applied(mx, m, "the field is empty: give fill:BYTE:LEN");
 			memset(v->bytes, (int)m->num, v->len);
 		}
 		break;
@@ -373,7 +373,7 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 			return false;
 		break;
 	default:
-		return skip(mx, m, "'%s' needs a node; this is a field", ik_mutation_op_word(m->op));
+		return not_applied(mx, m, "'%s' needs a node; this is a field", ik_mutation_op_word(m->op));
 	}
 	v->pinned = true;
 	return true;
@@ -400,7 +400,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	int only;
 
 	if (!r->parent && (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER))
-		return skip(mx, m, "the header cannot be removed, copied or moved");
+		return not_applied(mx, m, "the header cannot be removed, copied or moved");
 	switch (m->op) {
 	case IK_MO_OMIT:
 		ik_node_free(ik_node_remove(r->parent, r->index));
@@ -408,14 +408,14 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	case IK_MO_DUPLICATE:
 		if (!(c = ik_node_clone(n)) || !ik_node_insert(r->parent, r->index + 1, c)) {
 			ik_node_free(c);
-			return skip(mx, m, "out of memory");
+			return not_applied(mx, m, "out of memory");
 		}
 		return true;
 	case IK_MO_REORDER:
 		c = ik_node_remove(r->parent, r->index);
 		if (!ik_node_insert(r->parent, (size_t)m->num, c)) {
 			ik_node_free(c);
-			return skip(mx, m, "out of memory");
+			return not_applied(mx, m, "out of memory");
 		}
 		return true;
 	case IK_MO_EMPTY:
@@ -433,7 +433,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	case IK_MO_TRUNCATE:
 		if (list) {
 			if (m->num >= n->nkids)
-				return skip(mx, m, "%s has only %zu children", n->sd->name, n->nkids);
+				return not_applied(mx, m, "%s has only %zu children", n->sd->name, n->nkids);
 			while (n->nkids > m->num)
 				ik_node_free(ik_node_remove(n, n->nkids - 1));
 			return true;
@@ -445,7 +445,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	/* set/fill/flip/append/truncate on NONCE, KE, HASH, VID...: their one octet field. */
 	if ((only = only_bytes_field(n)) >= 0)
 		return field_op(mx, m, msg, n, only);
-	return skip(mx, m, "'%s' names %s, a node: give one of its fields", m->path, n->sd->name);
+	return not_applied(mx, m, "'%s' names %s, a node: give one of its fields", m->path, n->sd->name);
 }
 
 /* An attribute path ending in .value/.af/.type/.length names the field, else the attribute. */
@@ -465,7 +465,7 @@ static bool apply_path(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	struct ik_status st;
 
 	if (!ik_path_find(msg, m->path, &r, &st))
-		return skip(mx, m, "%s", st.why);
+		return not_applied(mx, m, "%s", st.why);
 	bool attr_node = r.node->sd == &ik_sd_attr && !names_attr_field(m->path) &&
 			 (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER);
 	if (r.field < 0 || attr_node)
@@ -723,7 +723,7 @@ static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t 
 		else if (m->op == IK_MO_REPLAY) {
 			const struct stored *s = stored_of(sa, m->replay_x, m->replay_msg);
 			if (!s)
-				skip(&mx, m, "%s of this SA was never sent",
+				not_applied(&mx, m, "%s of this SA was never sent",
 				     ik_msg_name(m->replay_x, m->replay_msg));
 			else if (ik_send_wire(sa, s->p, s->len, st))
 				*done |= BIT(i);
@@ -892,7 +892,7 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 	keep_mask(e, keep, (b_now ? mc.done : mw.done) & b_every);
 	if (b_now ? mc.done : mw.done)
 		own_state(sa, qm, b_now ? &pristine : out);
-	finish(e, done, note, n);
+	count_applied(e, done, note, n);
 	ok = true;
 out:
 	ik_msg_free(&pristine);
@@ -932,7 +932,7 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 			if (e->mut[i].op == IK_MO_DUPLICATE || e->mut[i].op == IK_MO_REPLAY)
 				sendm &= ~BIT(i);
 	bool sent = transmit(sa, x, msgno, p, len, sendm, &done, st);
-	finish(e, done, note, n);
+	count_applied(e, done, note, n);
 	return sent;
 }
 
@@ -1007,7 +1007,7 @@ unsigned ik_mut_recv(struct ik_engine *e, const struct ik_dgram *d)
 	}
 	if (!done)
 		return 1;
-	finish(e, done, note, sizeof(note));
+	count_applied(e, done, note, sizeof(note));
 	struct ik_rung *r = sa ? ik_ladder_add(&sa->ladder, false, x, msgno) : NULL;
 	if (r) {
 		snprintf(r->payloads, sizeof(r->payloads), "%s", times ? "(processed twice)"
