@@ -283,7 +283,7 @@ static void resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 {
 	struct ik_status st;
 	char note[sizeof(((struct ik_rung *)0)->note)] = "";
-	bool sent = sa->eng->nmut ? ik_mut_resend(sa, x, msgno, keep, note, sizeof(note), &st)
+	bool sent = sa->eng->nmut ? ik_mut_resend(sa, x, msgno, keep, false, note, sizeof(note), &st)
 				  : ik_send_wire(sa, keep->p, keep->len, &st);
 	struct ik_rung *r = sent ? ik_ladder_add(&sa->ladder, true, x, msgno) : NULL;
 	if (r) {

@@ -115,7 +115,7 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 		enum ik_who me = qm ? qm->role : sa->role;
 		int mine = ik_msg_sender(x, msgno) == me ? msgno : msgno - 1;
 		char note[sizeof(r->note)] = "";
-		ik_mut_resend(sa, x, mine, keep, note, sizeof(note), &st);
+		ik_mut_resend(sa, x, mine, keep, true, note, sizeof(note), &st);
 		if (r && note[0])
 			snprintf(r->note, sizeof(r->note), "stored reply sent again; %.70s", note);
 	}

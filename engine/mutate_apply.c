@@ -36,8 +36,10 @@ struct stored { /* our last wire octets of one message of one SA, for replay:MSG
 	struct stored *next;
 };
 
-struct variant { /* a #N transmission, N > 1, prebuilt at the first one */
+struct variant { /* a #N transmission, N > 1, prebuilt at the first one; or (idx KEPT) which
+		 * every-time mutations the stored message carries */
 	size_t idx;
+	unsigned mask;
 	uint8_t icookie[8];
 	uint8_t msgid[4];
 	uint8_t *p;
@@ -63,6 +65,7 @@ struct ik_mut_state {
 };
 
 #define BIT(i) (1u << (i))
+#define KEPT SIZE_MAX
 static bool build_place(enum ik_mut_place p)
 {
 	return p == IK_MP_FIELD || p == IK_MP_PLAIN || p == IK_MP_WIRE || p == IK_MP_IV;
@@ -81,9 +84,9 @@ static struct ik_mut_state *state(struct ik_engine *e)
 }
 
 /* A mutation that could not take effect: say why (it stays unapplied). */
-static bool skip(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
+static bool not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static bool skip(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
+static bool not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -131,7 +134,7 @@ static unsigned of_places(const struct ik_engine *e, unsigned mask, bool build)
 }
 
 /* Count what took effect: `applied`, the log, and "mutated: ..." for the ladder rung. */
-static void finish(struct ik_engine *e, unsigned done, char *note, size_t n)
+static void count_applied(struct ik_engine *e, unsigned done, char *note, size_t n)
 {
 	size_t l = 0;
 	for (size_t i = 0; i < nmut(e); i++) {
@@ -159,7 +162,7 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 	if (field && m->op == IK_MO_APPEND)
 		off = n;
 	if (off > n)
-		return skip(mx, m, "offset %zu is beyond the %zu octets there", off, n);
+		return not_applied(mx, m, "offset %zu is beyond the %zu octets there", off, n);
 	switch (m->op) {
 	case IK_MO_SET:
 		nl = off + m->arg_len > n ? off + m->arg_len : n;
@@ -169,13 +172,13 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 		break;
 	case IK_MO_FLIP:
 		if (off + m->num >= n)
-			return skip(mx, m, "octet %zu is beyond the %zu octets there",
+			return not_applied(mx, m, "octet %zu is beyond the %zu octets there",
 				    off + (size_t)m->num, n);
 		(*p)[off + m->num] ^= 0xff;
 		return true;
 	case IK_MO_TRUNCATE:
 		if (off + m->num >= n)
-			return skip(mx, m, "%zu octets are no longer than %zu", n,
+			return not_applied(mx, m, "%zu octets are no longer than %zu", n,
 				    off + (size_t)m->num);
 		*len = off + (size_t)m->num;
 		return true;
@@ -183,10 +186,10 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 		nl = n + m->arg_len;
 		break;
 	default:
-		return skip(mx, m, "'%s' does not apply to octets", m->text);
+		return not_applied(mx, m, "'%s' does not apply to octets", m->text);
 	}
 	if (!(b = calloc(1, nl ? nl : 1)))
-		return skip(mx, m, "out of memory");
+		return not_applied(mx, m, "out of memory");
 	if (n)
 		memcpy(b, *p, n);
 	if (m->op == IK_MO_SET) {
@@ -209,7 +212,7 @@ static bool wr_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, stru
 	size_t len = w->len;
 	uint8_t *p = malloc(len ? len : 1);
 	if (!p)
-		return skip(mx, m, "out of memory");
+		return not_applied(mx, m, "out of memory");
 	memcpy(p, w->p, len);
 	bool ok = bytes_op(mx, m, &p, &len, m->offset, false);
 	if (ok) {
@@ -229,7 +232,7 @@ static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	uint8_t b[IK_DH_MAX] = {0};
 
 	if (!g)
-		return skip(mx, m, "no DH group for this KE");
+		return not_applied(mx, m, "no DH group for this KE");
 	if (m->special == 2 && g->kind == IK_DH_MODP)
 		b[g->len - 1] = 1;
 	else if (m->special == 3 && g->kind == IK_DH_MODP) {
@@ -238,10 +241,10 @@ static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 			  BN_bn2binpad(p, b, (int)g->len) == (int)g->len;
 		BN_free(p);
 		if (!ok)
-			return skip(mx, m, "cannot compute p-1 of group %u", g->id);
+			return not_applied(mx, m, "cannot compute p-1 of group %u", g->id);
 	} else if (m->special != 1)
-		return skip(mx, m, "group %u is an elliptic curve group: only set:zero applies", g->id);
-	return ik_val_set_bytes(v, b, g->len) || skip(mx, m, "out of memory");
+		return not_applied(mx, m, "group %u is an elliptic curve group: only set:zero applies", g->id);
+	return ik_val_set_bytes(v, b, g->len) || not_applied(mx, m, "out of memory");
 }
 
 static size_t num_width(const struct ik_node *n, int f)
@@ -266,13 +269,13 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 	case IK_MO_SET:
 		if (!m->has_num) {
 			if (!m->arg_len || m->arg_len > w)
-				return skip(mx, m, "a %zu-octet number field takes a number", w);
+				return not_applied(mx, m, "a %zu-octet number field takes a number", w);
 			x = 0;
 			for (size_t i = 0; i < m->arg_len; i++)
 				x = x << 8 | m->arg[i];
 		}
 		if (x > max)
-			return skip(mx, m, "%llu does not fit a %zu-octet field",
+			return not_applied(mx, m, "%llu does not fit a %zu-octet field",
 				    (unsigned long long)x, w);
 		v->num = (uint32_t)x;
 		break;
@@ -284,7 +287,7 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 		break;
 	case IK_MO_FLIP:
 		if (m->num >= 8 * w)
-			return skip(mx, m, "bit %llu of a %zu-octet number",
+			return not_applied(mx, m, "bit %llu of a %zu-octet number",
 				    (unsigned long long)m->num, w);
 		v->num ^= 1u << m->num;
 		break;
@@ -292,9 +295,35 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 		v->omitted = true;
 		break;
 	default:
-		return skip(mx, m, "'%s' needs an octet field or a node; this is a number",
+		return not_applied(mx, m, "'%s' needs an octet field or a node; this is a number",
 			    ik_mutation_op_word(m->op));
 	}
+	v->pinned = true;
+	return true;
+}
+
+/* An attribute value set to a number: TV while it fits 16 bits, else TLV of at least 4 octets
+ * (8 beyond 32 bits) keeping a longer width it had (RFC 2408 3.3). */
+static bool attr_set_num(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
+			 struct ik_node *a)
+{
+	struct ik_val *v = &a->v[IK_A_VALUE];
+	uint8_t b[8];
+
+	if ((a->v[IK_A_AF].num & 1) && m->num <= 0xffff) {
+		v->num = (uint32_t)m->num;
+		v->pinned = true;
+		return true;
+	}
+	if ((a->v[IK_A_AF].num & 1) && !ik_attr_set_tv(a, false))
+		return not_applied(mx, m, "out of memory");
+	size_t w = m->num > 0xffffffffu ? 8 : 4;
+	if (v->len > w && v->len <= 8)
+		w = v->len;
+	for (size_t i = 0; i < w; i++)
+		b[w - 1 - i] = (uint8_t)(m->num >> (8 * i));
+	if (!ik_val_set_bytes(v, b, w))
+		return not_applied(mx, m, "out of memory");
 	v->pinned = true;
 	return true;
 }
@@ -307,23 +336,19 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 	bool bytes = attr ? f == IK_A_VALUE && !(n->v[IK_A_AF].num & 1)
 			  : n->sd->f[f].kind == IK_K_BYTES;
 
+	(void)msg;
+	if (attr && f == IK_A_VALUE && m->op == IK_MO_SET && m->has_num)
+		return attr_set_num(mx, m, n);
 	if (!bytes)
 		return num_op(mx, m, n, f);
 	if (m->op == IK_MO_SET && m->special)
 		return ke_special(mx, m, v) && (v->pinned = true);
-	if (m->op == IK_MO_SET && attr && m->has_num && m->num <= 0xffffffffu) {
-		/* A TLV attribute value as a number keeps its width (ik_path_set_num). */
-		char path[160];
-		struct ik_status st;
-		ik_path_of(msg, n, f, path, sizeof(path));
-		return ik_path_set_num(msg, path, (uint32_t)m->num, &st) || skip(mx, m, "%s", st.why);
-	}
 	switch (m->op) {
 	case IK_MO_SET:
 		if (!m->arg_len)
-			return skip(mx, m, "an octet field takes hex octets");
+			return not_applied(mx, m, "an octet field takes hex octets");
 		if (!ik_val_set_bytes(v, m->arg, m->arg_len))
-			return skip(mx, m, "out of memory");
+			return not_applied(mx, m, "out of memory");
 		break;
 	case IK_MO_OMIT:
 		v->omitted = true;
@@ -334,10 +359,10 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 	case IK_MO_FILL:
 		if (m->arg_len) {
 			if (!ik_val_set_bytes(v, m->arg, m->arg_len))
-				return skip(mx, m, "out of memory");
+				return not_applied(mx, m, "out of memory");
 		} else {
 			if (!v->len)
-				return skip(mx, m, "the field is empty: give fill:BYTE:LEN");
+				return not_applied(mx, m, "the field is empty: give fill:BYTE:LEN");
 			memset(v->bytes, (int)m->num, v->len);
 		}
 		break;
@@ -348,7 +373,7 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 			return false;
 		break;
 	default:
-		return skip(mx, m, "'%s' needs a node; this is a field", ik_mutation_op_word(m->op));
+		return not_applied(mx, m, "'%s' needs a node; this is a field", ik_mutation_op_word(m->op));
 	}
 	v->pinned = true;
 	return true;
@@ -375,7 +400,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	int only;
 
 	if (!r->parent && (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER))
-		return skip(mx, m, "the header cannot be removed, copied or moved");
+		return not_applied(mx, m, "the header cannot be removed, copied or moved");
 	switch (m->op) {
 	case IK_MO_OMIT:
 		ik_node_free(ik_node_remove(r->parent, r->index));
@@ -383,14 +408,14 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	case IK_MO_DUPLICATE:
 		if (!(c = ik_node_clone(n)) || !ik_node_insert(r->parent, r->index + 1, c)) {
 			ik_node_free(c);
-			return skip(mx, m, "out of memory");
+			return not_applied(mx, m, "out of memory");
 		}
 		return true;
 	case IK_MO_REORDER:
 		c = ik_node_remove(r->parent, r->index);
 		if (!ik_node_insert(r->parent, (size_t)m->num, c)) {
 			ik_node_free(c);
-			return skip(mx, m, "out of memory");
+			return not_applied(mx, m, "out of memory");
 		}
 		return true;
 	case IK_MO_EMPTY:
@@ -408,7 +433,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	case IK_MO_TRUNCATE:
 		if (list) {
 			if (m->num >= n->nkids)
-				return skip(mx, m, "%s has only %zu children", n->sd->name, n->nkids);
+				return not_applied(mx, m, "%s has only %zu children", n->sd->name, n->nkids);
 			while (n->nkids > m->num)
 				ik_node_free(ik_node_remove(n, n->nkids - 1));
 			return true;
@@ -420,7 +445,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, st
 	/* set/fill/flip/append/truncate on NONCE, KE, HASH, VID...: their one octet field. */
 	if ((only = only_bytes_field(n)) >= 0)
 		return field_op(mx, m, msg, n, only);
-	return skip(mx, m, "'%s' names %s, a node: give one of its fields", m->path, n->sd->name);
+	return not_applied(mx, m, "'%s' names %s, a node: give one of its fields", m->path, n->sd->name);
 }
 
 /* An attribute path ending in .value/.af/.type/.length names the field, else the attribute. */
@@ -440,7 +465,7 @@ static bool apply_path(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	struct ik_status st;
 
 	if (!ik_path_find(msg, m->path, &r, &st))
-		return skip(mx, m, "%s", st.why);
+		return not_applied(mx, m, "%s", st.why);
 	bool attr_node = r.node->sd == &ik_sd_attr && !names_attr_field(m->path) &&
 			 (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER);
 	if (r.field < 0 || attr_node)
@@ -698,7 +723,7 @@ static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t 
 		else if (m->op == IK_MO_REPLAY) {
 			const struct stored *s = stored_of(sa, m->replay_x, m->replay_msg);
 			if (!s)
-				skip(&mx, m, "%s of this SA was never sent",
+				not_applied(&mx, m, "%s of this SA was never sent",
 				     ik_msg_name(m->replay_x, m->replay_msg));
 			else if (ik_send_wire(sa, s->p, s->len, st))
 				*done |= BIT(i);
@@ -741,7 +766,30 @@ static bool keep_variant(struct ik_engine *e, size_t idx, const struct ik_wr *w)
 	return true;
 }
 
-/* The prebuilt #N variant of mutation idx for the message stored in keep. */
+/* Remember which every-time mutations the stored message carries: its retransmissions count. */
+static void keep_mask(struct ik_engine *e, const struct ik_wr *keep, unsigned mask)
+{
+	struct ik_mut_state *ms = state(e);
+	struct variant *v;
+
+	if (!ms || keep->len < IK_HDR_LEN)
+		return;
+	for (v = ms->variants; v; v = v->next)
+		if (v->idx == KEPT && !memcmp(v->icookie, keep->p, 8) &&
+		    !memcmp(v->msgid, keep->p + 24, 4))
+			break;
+	if (!v && mask && (v = calloc(1, sizeof(*v)))) {
+		v->idx = KEPT;
+		memcpy(v->icookie, keep->p, 8);
+		memcpy(v->msgid, keep->p + 24, 4);
+		v->next = ms->variants;
+		ms->variants = v;
+	}
+	if (v)
+		v->mask = mask;
+}
+
+/* The prebuilt #N variant of mutation idx for the message stored in keep (KEPT: the mask). */
 static const struct variant *variant_of(struct ik_engine *e, size_t idx, const struct ik_wr *keep)
 {
 	for (const struct variant *v = e->mst ? e->mst->variants : NULL; v; v = v->next)
@@ -749,6 +797,30 @@ static const struct variant *variant_of(struct ik_engine *e, size_t idx, const s
 		    !memcmp(v->msgid, keep->p + 24, 4))
 			return v;
 	return NULL;
+}
+
+/* Our nonce as the kept message carries it: SKEYID and the quick mode HASHes then use the
+ * value the peer got. (A responder derived SKEYID before sending MM4/AM2: not followed.) */
+static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m)
+{
+	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), "data");
+	bool ini = qm ? qm->role == IK_INITIATOR : sa->role == IK_INITIATOR;
+	uint8_t *dst = qm ? (ini ? qm->k.ni : qm->k.nr) : (ini ? sa->k.ni : sa->k.nr);
+	size_t *len = qm ? (ini ? &qm->k.ni_len : &qm->k.nr_len) : (ini ? &sa->k.ni_len : &sa->k.nr_len);
+
+	if (v && v->len <= IK_MAX_NONCE) {
+		memcpy(dst, v->bytes, v->len);
+		*len = v->len;
+	}
+	/* Our phase 1 offers as sent: the reply is checked against them (RFC 2408 4.2). */
+	struct ik_p1_xform offers[IK_MAX_XFORMS];
+	size_t n;
+	struct ik_status st;
+	const struct ik_node *sa_pl = ik_pl_find(m, IK_PAYLOAD_SA, 0);
+	if (!qm && ini && sa_pl && ik_sa_p1_read(sa_pl, offers, IK_MAX_XFORMS, &n, &st) && n) {
+		memcpy(sa->offers, offers, sizeof(offers));
+		sa->noffers = n;
+	}
 }
 
 /* One build of a copy of the tree (out stays as it was) with a copy of the IV. */
@@ -817,7 +889,10 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 		goto out;
 	ik_wr_reset(keep);
 	ik_wr_bytes(keep, clean.p, clean.len);
-	finish(e, done, note, n);
+	keep_mask(e, keep, (b_now ? mc.done : mw.done) & b_every);
+	if (b_now ? mc.done : mw.done)
+		own_state(sa, qm, b_now ? &pristine : out);
+	count_applied(e, done, note, n);
 	ok = true;
 out:
 	ik_msg_free(&pristine);
@@ -827,7 +902,7 @@ out:
 }
 
 bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_wr *keep,
-		   char *note, size_t n, struct ik_status *st)
+		   bool reply, char *note, size_t n, struct ik_status *st)
 {
 	struct ik_engine *e = sa->eng;
 	unsigned every, now, later, done = 0;
@@ -836,6 +911,9 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 
 	count(e, x, msgno, false, &every, &now, &later);
 	/* The stored message already carries the every-time changes; #N ones were prebuilt. */
+	const struct variant *kept = variant_of(e, KEPT, keep);
+	if (kept)
+		done |= kept->mask & every;
 	for (size_t i = 0; i < nmut(e); i++) {
 		const struct variant *v;
 		if (!(of_places(e, now, true) & BIT(i)))
@@ -848,8 +926,13 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 		p = v->p, len = v->len;
 		done |= BIT(i);
 	}
-	bool sent = transmit(sa, x, msgno, p, len, of_places(e, every | now, false), &done, st);
-	finish(e, done, note, n);
+	unsigned sendm = of_places(e, every | now, false);
+	if (reply) /* the peer retransmitted: duplicating or replaying the answer feeds a loop */
+		for (size_t i = 0; i < nmut(e); i++)
+			if (e->mut[i].op == IK_MO_DUPLICATE || e->mut[i].op == IK_MO_REPLAY)
+				sendm &= ~BIT(i);
+	bool sent = transmit(sa, x, msgno, p, len, sendm, &done, st);
+	count_applied(e, done, note, n);
 	return sent;
 }
 
@@ -924,7 +1007,7 @@ unsigned ik_mut_recv(struct ik_engine *e, const struct ik_dgram *d)
 	}
 	if (!done)
 		return 1;
-	finish(e, done, note, sizeof(note));
+	count_applied(e, done, note, sizeof(note));
 	struct ik_rung *r = sa ? ik_ladder_add(&sa->ladder, false, x, msgno) : NULL;
 	if (r) {
 		snprintf(r->payloads, sizeof(r->payloads), "%s", times ? "(processed twice)"

@@ -31,9 +31,10 @@ bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
 bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
 		 bool enc, struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, char *note, size_t n,
 		 struct ik_status *st);
-/* A stored message sent again: true when it counts as transmitted (a deliberate drop too). */
+/* A stored message sent again (reply: because the peer retransmitted; duplicate and replay
+ * then do not apply): true when it counts as transmitted (a deliberate drop too). */
 bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_wr *keep,
-		   char *note, size_t n, struct ik_status *st);
+		   bool reply, char *note, size_t n, struct ik_status *st);
 /* How often to process a received datagram: 0 (dropped), 1, or 2 (duplicated). */
 unsigned ik_mut_recv(struct ik_engine *e, const struct ik_dgram *d);
 /* Cancel delayed sends, free stored messages (ik_engine_free). */
