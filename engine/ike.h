@@ -15,6 +15,7 @@
 #include "select.h"
 #include "where.h"
 #include "mutate.h"
+#include "quirk.h"
 
 #define IK_NONCE_LEN 32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
 #define IK_MAX_ID 256
@@ -144,6 +145,7 @@ struct ik_engine {
 	struct ik_mutation *mut;
 	size_t nmut;
 	unsigned sa_count, p1_up, p2_up;
+	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
 };
 
 /* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */
