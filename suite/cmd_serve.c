@@ -17,12 +17,15 @@ struct serve {
 	const char *pidfile;
 	bool once, quiet;
 	bool initiate;  /* --role initiator: also bring one tunnel up towards the peer */
+	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/quirk.def) */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ikecheck serve --profile FILE [--side dut|tester] [--role responder|initiator]\n"
 	      "                      [--keys FILE] [--seed N] [--pidfile FILE] [--once] [-v]\n"
+	      "                      [--quirk NAME[,NAME...]]...\n"
+	      "       ikecheck serve --list-quirks\n"
 	      "  --profile FILE  the DUT profile; we play its [dut] towards its [tester]\n"
 	      "  --side tester   play its [tester] towards its [dut] instead (lab peers)\n"
 	      "  --role initiator  also start main (or aggressive) + quick mode towards the peer\n"
@@ -31,6 +34,8 @@ static void usage(FILE *f)
 	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
 	      "  --once          exit after the first quick mode completes\n"
 	      "  -v              engine log lines on stderr too\n"
+	      "  --quirk NAMES   behave non-conformantly on purpose (the suite's self-test);\n"
+	      "                  repeatable; --list-quirks shows the names\n"
 	      "SIGUSR1 starts one more exchange towards the peer (as --role initiator does).\n"
 	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
 	      f);
@@ -98,6 +103,17 @@ static int parse(struct serve *s, int argc, char **argv)
 		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			usage(stdout);
 			return IK_EXIT_OK;
+		} else if (!strcmp(o, "--list-quirks")) {
+			ik_quirk_list(stdout);
+			return IK_EXIT_OK;
+		} else if (!strcmp(o, "--quirk") && i + 1 < argc) {
+			char bad[64];
+			if (!ik_quirk_parse(argv[++i], &s->quirks, bad, sizeof(bad))) {
+				fprintf(stderr, "cmd_serve: --quirk: unknown quirk '%s'; known ones:\n",
+					bad);
+				ik_quirk_list(stderr);
+				return IK_EXIT_USAGE;
+			}
 		} else if (!strcmp(o, "--once")) {
 			s->once = true;
 		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
@@ -144,7 +160,12 @@ int cmd_serve(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (!ik_run_load(&s.r, true) || !ik_run_start(&s.r)) {
+	if (!ik_run_load(&s.r, true)) {
+		ik_run_end(&s.r);
+		return IK_EXIT_USAGE;
+	}
+	s.r.cfg.quirks = s.quirks;
+	if (!ik_run_start(&s.r)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
 	}
@@ -162,6 +183,12 @@ int cmd_serve(int argc, char **argv)
 		printf(" (NAT-T %u)", s.r.eng.natt.port);
 	printf("\n");
 	fflush(stdout);
+	if (s.quirks) {
+		char names[512];
+		ik_quirk_names(s.quirks, names, sizeof(names));
+		printf("serve: QUIRKS ACTIVE (non-conformant on purpose): %s\n", names);
+		fflush(stdout);
+	}
 	/* --role initiator: one exchange towards the peer; answering goes on as before. */
 	if (s.initiate) {
 		s.r.eng.auto_quick = true;
