@@ -113,7 +113,10 @@ static bool jp_uescape(struct jp *j, char *o, size_t *n)
 	if (u >= 0xdc00 && u <= 0xdfff)
 		return jp_fail(j, "lone low surrogate \\u%04x", u);
 	if (u >= 0xd800 && u <= 0xdbff) {
-		if (!jp_lit(j, "\\u") || !jp_hex4(j, &lo) || lo < 0xdc00 || lo > 0xdfff)
+		if (j->len - j->pos < 2 || memcmp(j->p + j->pos, "\\u", 2))
+			return jp_fail(j, "high surrogate not followed by a low one");
+		j->pos += 2;
+		if (!jp_hex4(j, &lo) || lo < 0xdc00 || lo > 0xdfff)
 			return jp_fail(j, "high surrogate not followed by a low one");
 		u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 	}
