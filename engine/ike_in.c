@@ -302,6 +302,9 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d);
 /* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
+	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
+	if (e->tap && d->kind == IK_DGRAM_IKE)
+		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
 	for (unsigned i = 0; i < times; i++)
 		input_one(e, d);
@@ -317,8 +320,6 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* keepalives need no answer; ESP has no data path here yet */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
-	if (e->tap)
-		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	if (!ik_decode(&m, d->data, d->len, &st)) {
 		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
