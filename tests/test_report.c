@@ -6,9 +6,11 @@
  * (review the change with `git diff`).
  */
 #include "cunit.h"
+#include "consts.h"
 #include "json.h"
 #include "report.h"
 #include "result.h"
+#include "where.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -424,6 +426,47 @@ static void test_progress(void)
 	ik_results_free(&rs);
 }
 
+/* The engine's ladder becomes rungs with RFC names, IOS states and notify names. */
+static void test_ladder_from_engine(void)
+{
+	struct ik_ladder l;
+	struct ik_result *r = calloc(1, sizeof(*r));
+	CU_ASSERT_FATAL(r != NULL);
+	ik_ladder_init(&l);
+	for (int m = 1; m <= 2; m++) {
+		struct ik_rung *g = ik_ladder_add(&l, m == 1, IK_X_MAIN, m);
+		CU_ASSERT_FATAL(g != NULL);
+		snprintf(g->payloads, sizeof(g->payloads), "HDR, SA");
+	}
+	struct ik_rung *g = ik_ladder_add(&l, false, IK_X_INFO, 0);
+	CU_ASSERT_FATAL(g != NULL);
+	g->notify = IK_NOTIFY_NO_PROPOSAL_CHOSEN;
+	ik_result_set_ladder(r, &l);
+	CU_ASSERT_EQUAL(r->nladder, 3);
+	CU_ASSERT_STRING_EQUAL(r->ladder[0].msg, "MM1");
+	CU_ASSERT(r->ladder[0].sent && !r->ladder[1].sent);
+	CU_ASSERT_STRING_EQUAL(r->ladder[1].state, ik_ios_state(IK_X_MAIN, 2));
+	CU_ASSERT_STRING_EQUAL(r->ladder[1].payloads, "HDR, SA");
+	CU_ASSERT_STRING_EQUAL(r->ladder[2].msg, "INFO");
+	CU_ASSERT_STRING_EQUAL(r->ladder[2].notify, "NO-PROPOSAL-CHOSEN (14)");
+	/* A retransmission storm: 60 messages keep the start and the end. */
+	for (int i = 0; i < 57; i++) {
+		g = ik_ladder_add(&l, true, IK_X_MAIN, 5);
+		CU_ASSERT_FATAL(g != NULL);
+		g->retransmit = true;
+	}
+	snprintf(l.rungs[59].note, sizeof(l.rungs[59].note), "the last one");
+	ik_result_set_ladder(r, &l);
+	CU_ASSERT_EQUAL(r->nladder, IK_RESULT_MAX_RUNGS);
+	CU_ASSERT_STRING_EQUAL(r->ladder[0].msg, "MM1");
+	CU_ASSERT_STRING_EQUAL(r->ladder[IK_RESULT_MAX_RUNGS / 2].msg, "...");
+	CU_ASSERT(strstr(r->ladder[IK_RESULT_MAX_RUNGS / 2].note, "13 messages left out") != NULL);
+	CU_ASSERT_STRING_EQUAL(r->ladder[IK_RESULT_MAX_RUNGS - 1].note, "the last one");
+	CU_ASSERT(r->ladder[IK_RESULT_MAX_RUNGS - 1].retransmit);
+	ik_ladder_free(&l);
+	free(r);
+}
+
 static const struct {
 	const char *file;
 	bool (*fn)(FILE *, const struct ik_results *);
@@ -493,6 +536,7 @@ static const struct ik_test tests[] = {
 	{"merge shards", test_merge},
 	{"baseline", test_baseline},
 	{"progress line", test_progress},
+	{"ladder from the engine", test_ladder_from_engine},
 	{"golden reports", test_golden},
 	{"html", test_html},
 };
