@@ -233,7 +233,11 @@ static bool map_object(const struct ik_json *o, const struct field *t, size_t n,
 					    v->len, fd->size - 1);
 			memcpy(b + fd->off, v->str, v->len + 1);
 			break;
-		case F_DBL: memcpy(b + fd->off, &v->num, sizeof(double)); break;
+		case F_DBL:
+			if (!isfinite(v->num))
+				return fail(err, errlen, "field \"%s\" is out of range", key);
+			memcpy(b + fd->off, &v->num, sizeof(double));
+			break;
 		case F_BOOL: *(bool *)(b + fd->off) = v->b; break;
 		case F_VERDICT:
 			if (!ik_verdict_parse(v->str, (enum ik_verdict *)(void *)(b + fd->off)))

@@ -253,6 +253,7 @@ static void test_strict_errors(void)
 		     "\"PASS\"}\n",
 		 "field \"id\" is 34 bytes, at most 31"},
 		{RUN "{\"type\":\"bogus\"}\n", "unknown record type \"bogus\""},
+		{RUN CASE(",\"duration_s\":1e999"), "field \"duration_s\" is out of range"},
 		{RUN "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]\n", "nested deeper than 16"},
 		{"{\"format\":\"ikecheck-report\",\"run\":{},\"cases\":{}}", "needs \"run\" and a"},
 		{"{\"format\":\"other\",\"run\":{},\"cases\":[]}", "not an ikecheck report"},
