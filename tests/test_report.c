@@ -13,6 +13,8 @@
 #include "where.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -427,6 +429,49 @@ static void test_progress(void)
 	ik_results_free(&rs);
 }
 
+/* A run killed (SIGKILL) after three verdicts: the file holds exactly those, and renders. */
+static void test_killed_writer(void)
+{
+	struct ik_results fx;
+	CU_ASSERT_FATAL(load_fixture(&fx));
+	char path[] = "/tmp/test_report_XXXXXX";
+	int fd = mkstemp(path), sync[2];
+	CU_ASSERT_FATAL(fd >= 0 && pipe(sync) == 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		FILE *f = fdopen(fd, "w");
+		bool ok = f && ik_result_write_run(f, &fx.run);
+		for (size_t i = 0; ok && i < 3; i++)
+			ok = ik_result_write_case(f, &fx.r[i]);
+		if (write(sync[1], ok ? "y" : "n", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause(); /* "still running" until killed: no end record, no exit path */
+	}
+	close(fd);
+	char c = 0;
+	CU_ASSERT(read(sync[0], &c, 1) == 1 && c == 'y');
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(sync[0]);
+	close(sync[1]);
+	struct ik_results rs = {0};
+	char err[300];
+	CU_ASSERT_FATAL(ik_results_load(&rs, path, err, sizeof(err)));
+	CU_ASSERT_EQUAL(rs.n, 3);
+	CU_ASSERT(!rs.run.complete && !rs.torn);
+	CU_ASSERT_STRING_EQUAL(rs.r[2].id, fx.r[2].id);
+	size_t n;
+	char *txt = render(ik_report_text, &rs, &n);
+	CU_ASSERT(strstr(txt, "INTERRUPTED") != NULL && strstr(txt, "\n3 cases:") != NULL);
+	free(txt);
+	unlink(path);
+	ik_results_free(&rs);
+	ik_results_free(&fx);
+}
+
 /* The engine's ladder becomes rungs with RFC names, IOS states and notify names. */
 static void test_ladder_from_engine(void)
 {
@@ -538,6 +583,7 @@ static const struct ik_test tests[] = {
 	{"baseline", test_baseline},
 	{"progress line", test_progress},
 	{"ladder from the engine", test_ladder_from_engine},
+	{"killed writer", test_killed_writer},
 	{"golden reports", test_golden},
 	{"html", test_html},
 };
