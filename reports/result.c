@@ -360,7 +360,10 @@ static bool load_jsonl(struct ik_results *rs, const char *path, const char *buf,
 		const char *s = buf + pos;
 		size_t sl = end - pos;
 		pos = end + 1;
-		if (strspn(s, " \t\r") >= sl)
+		size_t blank = 0;
+		while (blank < sl && (s[blank] == ' ' || s[blank] == '\t' || s[blank] == '\r'))
+			blank++;
+		if (blank == sl)
 			continue; /* a blank line */
 		struct ik_json o;
 		char e[200];
@@ -445,10 +448,16 @@ bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t 
 	char *buf = slurp(path, &len, err, errlen);
 	if (!buf)
 		return false;
-	if (memchr(buf, 0, len)) {
-		free(buf);
+	bool ok = ik_results_load_mem(rs, path, buf, len, err, errlen);
+	free(buf);
+	return ok;
+}
+
+bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *buf, size_t len,
+			 char *err, size_t errlen)
+{
+	if (memchr(buf, 0, len))
 		return fail(err, errlen, "%s: contains a NUL byte: not a result file", path);
-	}
 	/* A report.json is one document with "format"; a results.jsonl is one per line. */
 	struct ik_json d;
 	char e[200];
@@ -463,7 +472,6 @@ bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t 
 		ok = load_jsonl(rs, path, buf, len, err, errlen);
 	}
 	ik_json_free(&d);
-	free(buf);
 	if (!ok)
 		ik_results_free(rs);
 	return ok;
