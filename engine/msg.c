@@ -280,3 +280,14 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "quick mode SA holds no transform");
 	return true;
 }
+
+void ik_sa_strip_unknown(struct ik_node *sa, bool phase1)
+{
+	for (size_t i = 0; sa && i < sa->nkids; i++)
+		for (size_t k = 0; k < sa->kids[i]->nkids; k++) {
+			struct ik_node *t = sa->kids[i]->kids[k];
+			for (size_t a = t->nkids; a-- > 0;)
+				if (!ik_attr_supported(phase1, (uint16_t)t->kids[a]->v[IK_A_TYPE].num))
+					ik_node_free(ik_node_remove(t, a));
+		}
+}
