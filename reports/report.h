@@ -59,7 +59,8 @@ enum {
 	IK_FMT_JUNIT = 2,
 	IK_FMT_JSON = 4,
 	IK_FMT_HTML = 8,
-	IK_FMT_ALL = 15
+	IK_FMT_ALL = 15,     /* the four reports */
+	IK_FMT_RESULTS = 16, /* results.jsonl itself (a merge writes the joined records) */
 };
 
 /* Write the chosen formats into dir (report.txt, junit.xml, report.json, report.html), each

@@ -143,48 +143,70 @@ static bool emit_line(FILE *f, char *line, size_t len)
 	return true;
 }
 
-bool ik_result_write_run(FILE *f, const struct ik_run_info *ri)
+/* The three lines, written to any stream. */
+static void line_run(FILE *m, const struct ik_run_info *ri)
 {
-	char *line = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&line, &len);
-	if (!m)
-		return false;
 	fputs("{\"type\":\"run\",", m);
 	ik_result_json_run(m, ri, 0);
 	fputs("}\n", m);
-	fclose(m);
-	return emit_line(f, line, len);
 }
 
-bool ik_result_write_case(FILE *f, const struct ik_result *r)
+static void line_case(FILE *m, const struct ik_result *r)
 {
-	char *line = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&line, &len);
-	if (!m)
-		return false;
 	fputs("{\"type\":\"case\",", m);
 	ik_result_json_case(m, r, 0);
 	fputs("}\n", m);
-	fclose(m);
-	return emit_line(f, line, len);
 }
 
-bool ik_result_write_end(FILE *f, const char *finished, double duration_s)
+static void line_end(FILE *m, const char *finished, double duration_s)
 {
-	char *line = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&line, &len);
-	if (!m)
-		return false;
 	fputs("{\"type\":\"end\",\"finished\":\"", m);
 	ik_esc_json(m, finished ? finished : "", 0);
 	fputs("\",\"duration_s\":", m);
 	put_num(m, duration_s);
 	fputs("}\n", m);
-	fclose(m);
-	return emit_line(f, line, len);
+}
+
+/* One record built in memory by fn, then emitted (see emit_line). */
+#define WRITE_LINE(f, call)                                                                        \
+	do {                                                                                       \
+		char *line = NULL;                                                                 \
+		size_t len = 0;                                                                    \
+		FILE *m = open_memstream(&line, &len);                                             \
+		if (!m)                                                                            \
+			return false;                                                              \
+		call;                                                                              \
+		fclose(m);                                                                         \
+		return emit_line(f, line, len);                                                    \
+	} while (0)
+
+bool ik_result_write_run(FILE *f, const struct ik_run_info *ri)
+{
+	WRITE_LINE(f, line_run(m, ri));
+}
+
+bool ik_result_write_case(FILE *f, const struct ik_result *r)
+{
+	WRITE_LINE(f, line_case(m, r));
+}
+
+bool ik_result_write_end(FILE *f, const char *finished, double duration_s)
+{
+	WRITE_LINE(f, line_end(m, finished, duration_s));
+}
+
+bool ik_results_write(FILE *f, const struct ik_results *rs)
+{
+	/* The run line as the runner writes it, before the end is known. */
+	struct ik_run_info start = rs->run;
+	start.finished[0] = 0;
+	start.duration_s = 0;
+	line_run(f, &start);
+	for (size_t i = 0; i < rs->n; i++)
+		line_case(f, &rs->r[i]);
+	if (rs->run.complete)
+		line_end(f, rs->run.finished, rs->run.duration_s);
+	return !ferror(f);
 }
 
 /* ---- reading ---- */

@@ -91,6 +91,8 @@ bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *bu
 void ik_results_free(struct ik_results *rs);
 /* A new zeroed record at the end of rs, NULL when out of memory. */
 struct ik_result *ik_results_add(struct ik_results *rs);
+/* All of rs as a results.jsonl (no fsync: for merged or converted files, not a live run). */
+bool ik_results_write(FILE *f, const struct ik_results *rs);
 /* The record with this id, NULL when none. */
 const struct ik_result *ik_results_find(const struct ik_results *rs, const char *id);
 /* The JSON members of one record, without braces and without "type" (report.json reuses them). */

@@ -121,6 +121,9 @@ static void test_fixture_round_trip(void)
 	CU_ASSERT_EQUAL(n, flen);
 	CU_ASSERT(n == flen && !memcmp(s, want, n));
 	free(s);
+	s = render(ik_results_write, &rs, &n);
+	CU_ASSERT(n == flen && !memcmp(s, want, n));
+	free(s);
 	free(want);
 	ik_results_free(&rs);
 }
