@@ -213,17 +213,27 @@ static bool p1_lifetime(const struct ik_p1_policy *pol, const struct ik_p1_xform
 	return true;
 }
 
+/* The notify for a refused offer: every transform unreadable for its SPI (RFC 2408 5.5 step 2)
+ * or for its attributes (5.6), else none configured. */
+static uint16_t refusal(size_t n, size_t unsupported, size_t badspi)
+{
+	if (badspi == n)
+		return IK_NOTIFY_INVALID_SPI;
+	return unsupported + badspi == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
+					 : IK_NOTIFY_NO_PROPOSAL_CHOSEN;
+}
+
 bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offers, size_t n,
 		  struct ik_pick *pick, struct ik_status *st)
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160], suite[96];
-	size_t unsupported = 0;
+	size_t unsupported = 0, badspi = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p1_xform *o = &offers[i];
 		if (o->bad_class) {
-			unsupported++;
+			*(o->bad_class == IK_BAD_SPI ? &badspi : &unsupported) += 1;
 			note(reasons, sizeof(reasons), 0, o->number, o->bad_why);
 			continue;
 		}
@@ -245,10 +255,7 @@ bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offe
 	}
 	if (!n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
-	return ik_fail(st,
-		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		       "%s", reasons);
+	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
 /* Encapsulation modes that mean what the policy wants (RFC 2407 4.5, RFC 3947 5.1 and the
@@ -309,12 +316,12 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160];
-	size_t unsupported = 0;
+	size_t unsupported = 0, badspi = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p2_xform *o = &offers[i];
 		if (o->bad_class) {
-			unsupported++;
+			*(o->bad_class == IK_BAD_SPI ? &badspi : &unsupported) += 1;
 			note(reasons, sizeof(reasons), o->proposal, o->number, o->bad_why);
 			continue;
 		}
@@ -330,10 +337,7 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 	}
 	if (!n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
-	return ik_fail(st,
-		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		       "%s", reasons);
+	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,

@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* bad_class for a transform whose proposal has an SPI of the wrong size: not an attribute
+ * problem, so the refusal is INVALID-SPI (RFC 2408 5.5 step 2), not ATTRIBUTES-NOT-SUPPORTED. */
+#define IK_BAD_SPI 0xfffe
+
 /* One data attribute as decoded: class and value (TLV values longer than 4 octets: too_long). */
 struct ik_attr {
 	uint16_t cls;

@@ -45,6 +45,9 @@ static int progress(const struct crun *cr)
 
 static void stop_at(struct crun *cr)
 {
+	/* As responder our quick mode is the one the DUT started. */
+	if (cr->responder && !cr->qm && cr->sa)
+		cr->qm = cr->sa->qms;
 	const struct ik_sa *sa = cr->sa;
 	cr->o.at_x = cr->qm && sa && sa->established ? IK_X_QUICK : sa ? sa->xchg : IK_X_MAIN;
 	cr->o.at_msg = cr->o.at_x == IK_X_QUICK ? cr->qm->msg : sa ? sa->msg : 0;
@@ -132,8 +135,11 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		cr->last_ev_notify = true;
 		return;
 	case IK_EV_DPD_ACK:
-		if (s && s->kind == IK_STEP_DPD)
+		if (s && s->kind == IK_STEP_DPD) {
+			ik_loop_cancel(&cr->R->loop, cr->step_timer);
+			cr->step_timer = 0;
 			advance(cr);
+		}
 		break;
 	case IK_EV_FAILED:
 		if (cr->responder && qm && !cr->qm)
@@ -187,6 +193,18 @@ static bool send_deletes(struct crun *cr)
 	memcpy(cookies, cr->sa->icookie, 8);
 	memcpy(cookies + 8, cr->sa->rcookie, 8);
 	return ik_send_delete(cr->sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;
+}
+
+/* RFC 3706 5: a sender SHOULD retransmit R-U-THERE when no ACK comes (each with the next sequence
+ * number, 6.2); inside the silence window, so a DUT that dropped a bad one can answer the next. */
+static void dpd_retry(void *arg)
+{
+	struct crun *cr = arg;
+	cr->step_timer = 0;
+	if (cr->finished || cr->step >= cr->nsteps || cr->steps[cr->step].kind != IK_STEP_DPD)
+		return;
+	ik_send_dpd(cr->sa);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, cr->R->o->silence_ms / 3 + 1, dpd_retry, cr);
 }
 
 static bool need_sa(struct crun *cr, const char *what)
@@ -247,6 +265,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_AGGRESSIVE:
 		if (cr->responder)
 			return trigger(cr); /* then wait for the DUT's phase 1 */
+		cr->have_rc = false; /* a new ISAKMP SA: its own responder cookie */
 		e->cfg.aggressive = s->kind == IK_STEP_AGGRESSIVE;
 		cr->sa = ik_initiate(e);
 		if (!cr->sa && !cr->o.failed)
@@ -265,9 +284,10 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send QM1");
 		return cr->qm != NULL;
 	case IK_STEP_DPD:
-		if (!need_sa(cr, "dpd"))
+		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
 			return false;
-		return ik_send_dpd(cr->sa);
+		cr->step_timer = ik_loop_timer(&cr->R->loop, cr->R->o->silence_ms / 3 + 1, dpd_retry, cr);
+		return true;
 	case IK_STEP_DELETE:
 		if (!need_sa(cr, "delete") || !send_deletes(cr))
 			return false;
