@@ -56,4 +56,14 @@ check_grep "the catalogue is printed" "[Mm]utation" "$(last_out)"
 check_fails "list without a subject is a usage error" 2 $IK list
 check_fails "list nonsense is a usage error" 2 $IK list nonsense
 
+
+# --- the examples in docs/writing-cases.md parse ---------------------------------------------
+mkdir -p "$TEST_TMP/doc/examples"
+awk -v dir="$TEST_TMP/doc/examples" '
+	/^```/ { if (inb) { inb = 0; close(f) } else { inb = 1; n++; f = dir "/ex" n ".case"; first = 1 }; next }
+	inb && first { keep = ($1 == "case" || $1 == "family" || $1 == "#"); first = 0 }
+	inb && keep { print > f }
+' docs/writing-cases.md
+check "the examples of docs/writing-cases.md parse" $IK list cases "$TEST_TMP/doc"
+check_grep "all of them (4 cases + a family of 67)" "^71 cases$" "$(last_out)"
 exit $TESTS_FAILED
