@@ -3,7 +3,7 @@
  * robustness coverage comes from the payload descriptors (engine/payload.c) PROTOS-style rather
  * than from copy-paste (DESIGN.md "Suite: how a test is written").
  *
- *   family MM1-FUZZ-{n} fields MM1 ops omit fill:ff flip
+ *   family MM1-FUZZ-{n} fields MM1 ops omit fill:0xff flip
  *
  * The fields of a message are those our engine really sends in it, so every generated mutation
  * finds its target: the ISAKMP header, every payload the message must carry (engine/rules.def,
@@ -165,7 +165,7 @@ bool ik_family_parse(struct ik_family *f, const char *text, const struct ik_cpos
 		w[n++] = t;
 	if (n < 5 || strcmp(w[1], "fields") || strcmp(w[3], "ops"))
 		return ik_case_fail(at, "family: expected 'family ID-{n} fields MSG ops OP...' (e.g. "
-					"family MM1-FUZZ-{n} fields MM1 ops omit fill:ff)");
+					"family MM1-FUZZ-{n} fields MM1 ops omit fill:0xff)");
 	const char *brace = strstr(w[0], "{n}");
 	if (!brace || strstr(brace + 1, "{n}"))
 		return ik_case_fail(at, "family id '%.31s': expected one '{n}' (replaced by 001, 002, "

@@ -112,7 +112,7 @@ bool ik_case_parse_req(struct ik_case *c, const char *text, const struct ik_cpos
 	for (size_t i = 0; i < n; i++) {
 		if (!ik_case_word_ok(w[i]) || !strchr(w[i], '-'))
 			return ik_case_fail(at, "req '%.40s': expected requirement ids such as "
-						"IKE-5.4-03 (docs/REQUIREMENTS.md)", w[i]);
+						"ISAKMP-3.1-02 (docs/REQUIREMENTS.md)", w[i]);
 		if (strlen(c->req) + 1 + strlen(w[i]) >= sizeof(c->req))
 			return ik_case_fail(at, "req: more ids than fit %zu characters",
 					    sizeof(c->req) - 1);
