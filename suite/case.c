@@ -261,7 +261,7 @@ static unsigned indent_of(const char *s)
 	return col;
 }
 
-/* Process one physical line (no newline); flushes the pending statement when a new one starts. */
+/* The statement being assembled from a keyword line and its continuations. */
 struct reader {
 	char stmt[STMT_MAX];
 	unsigned line, indent;
@@ -277,6 +277,7 @@ static bool flush(struct pstate *ps, struct reader *r)
 	return statement(ps, r->stmt);
 }
 
+/* Process one physical line (no newline); flushes the pending statement when a new one starts. */
 static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsigned lineno)
 {
 	char *p = line + strspn(line, " \t");
@@ -293,6 +294,9 @@ static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsig
 	if (!*p)
 		return true;
 	size_t w = strcspn(p, " \t");
+	if (*p == '|' && !r->have)
+		return ik_case_fail(&ps->at, "'|' continues a value, but no keyword line comes "
+					     "before it");
 	if (r->have && (*p == '|' || (indent_of(line) > r->indent && !keyword_of(p, w)))) {
 		if (strlen(r->stmt) + 1 + strlen(p) >= sizeof(r->stmt))
 			return ik_case_fail(&ps->at, "statement longer than %zu characters",
@@ -343,6 +347,8 @@ bool ik_cases_parse(struct ik_caseset *cs, const char *text, size_t len, const c
 			break;
 		memcpy(line, text + pos, e - pos);
 		line[e - pos] = 0;
+		if (lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+			memmove(line, line + 3, e - pos - 2); /* a UTF-8 byte order mark */
 		pos = e + 1;
 		ok = physical_line(ps, r, line, lineno);
 	}

@@ -228,6 +228,8 @@ static void test_errors(void)
 	    {"family F-{n} fields MM1 ops explode\n", "1: family: operator 'explode' applies to"},
 	    {"case A\n  title t\0oops\n", "2: NUL byte"},
 	    {"case A\n  title \x01\n", "2: control character 0x01"},
+	    {"  | PAYLOAD-MALFORMED\n", "1: '|' continues a value, but no keyword line"},
+	    {"\xef\xbb\xbf" HEAD "  run main\n  expect bogus\n", "7: expect 'bogus'"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct ik_caseset cs = {0};
