@@ -113,6 +113,7 @@ struct ik_case {
 	size_t nexpect;
 	char breaks[IK_CASE_MAX_QUIRKS][32]; /* serve quirk names */
 	size_t nbreaks;
+	char family[32]; /* the family id pattern ("MM1-FUZZ-{n}") that generated the case, or "" */
 };
 
 enum {

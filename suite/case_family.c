@@ -241,6 +241,7 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 				break;
 			}
 			*c = *t;
+			snprintf(c->family, sizeof(c->family), "%s", f->pattern);
 			subst(c->id, sizeof(c->id), f->pattern, "{n}", num);
 			if (idx > 999 || (dup = ik_cases_find(cs, c->id)) != c) {
 				cs->n--;

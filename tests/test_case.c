@@ -54,6 +54,7 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL_FATAL(cs.n, 1);
 	const struct ik_case *c = &cs.c[0];
 	CU_ASSERT_STRING_EQUAL(c->id, "MM-LIFE-003");
+	CU_ASSERT_STRING_EQUAL(c->family, "");
 	CU_ASSERT_STRING_EQUAL(c->title, "A responder lowers a long lifetime");
 	CU_ASSERT_STRING_EQUAL(c->ref,
 			       "RFC2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2");
@@ -290,6 +291,7 @@ static void test_family(void)
 	CU_ASSERT_FATAL(parse(&cs, text, &st));
 	CU_ASSERT_EQUAL_FATAL(cs.n, 35 + 32);
 	CU_ASSERT_STRING_EQUAL(cs.c[0].id, "MM1-FUZZ-001");
+	CU_ASSERT_STRING_EQUAL(cs.c[0].family, "MM1-FUZZ-{n}");
 	CU_ASSERT_STRING_EQUAL(cs.c[0].title, "MM1 with HDR.icookie mutated by omit (001)");
 	CU_ASSERT_EQUAL(cs.c[0].nmut, 1);
 	CU_ASSERT_EQUAL(cs.c[0].mut[0].msg, 1);
