@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const op_names[] = {"set",  "omit",     "empty",   "duplicate",
-				       "fill", "flip",     "truncate", "append",
-				       "reorder", "drop",  "delay",   "replay"};
+static const char *const op_names[] = {"set",     "omit", "empty",    "duplicate",
+                                       "fill",    "flip", "truncate", "append",
+                                       "reorder", "drop", "delay",    "replay"};
 
 static bool msg_of(const char *s, struct ik_mutation *m)
 {
@@ -34,7 +34,7 @@ static bool msg_of(const char *s, struct ik_mutation *m)
 }
 
 __attribute__((weak)) bool ik_mutation_parse(const char *spec, struct ik_mutation *m,
-					     struct ik_status *st)
+                                             struct ik_status *st)
 {
 	char buf[sizeof(m->text)], *w[4], *save = NULL, *hash;
 	size_t n = 0;
@@ -47,31 +47,35 @@ __attribute__((weak)) bool ik_mutation_parse(const char *spec, struct ik_mutatio
 		w[n++] = t;
 	if (n != 3)
 		return ik_fail(st, 0, "ik_mutation_parse: '%s': expected MSG[#N] PLACE OP[:ARG]",
-			       spec);
+		               spec);
 	if ((hash = strchr(w[0], '#'))) {
 		*hash = 0;
 		m->nth = (unsigned)strtoul(hash + 1, NULL, 10);
 		if (!m->nth)
 			return ik_fail(st, 0, "ik_mutation_parse: '#%s': expected #N (N >= 1)",
-				       hash + 1);
+			               hash + 1);
 	}
 	if (!msg_of(w[0], m))
-		return ik_fail(st, 0, "ik_mutation_parse: message '%s': expected MM1..MM6, "
-				      "AM1..AM3, QM1..QM3 or INFO", w[0]);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: message '%s': expected MM1..MM6, "
+		               "AM1..AM3, QM1..QM3 or INFO",
+		               w[0]);
 	m->place = !strcmp(w[1], "send")        ? IK_MP_SEND
-		   : !strcmp(w[1], "recv")      ? IK_MP_RECV
-		   : !strcmp(w[1], "crypto.iv") ? IK_MP_IV
-		   : !strncmp(w[1], "plain", 5) ? IK_MP_PLAIN
-		   : !strncmp(w[1], "wire", 4)  ? IK_MP_WIRE
-						: IK_MP_FIELD;
+	           : !strcmp(w[1], "recv")      ? IK_MP_RECV
+	           : !strcmp(w[1], "crypto.iv") ? IK_MP_IV
+	           : !strncmp(w[1], "plain", 5) ? IK_MP_PLAIN
+	           : !strncmp(w[1], "wire", 4)  ? IK_MP_WIRE
+	                                        : IK_MP_FIELD;
 	snprintf(m->path, sizeof(m->path), "%s", w[1]);
 	size_t ol = strcspn(w[2], ":"), k = 0;
 	while (k < 12 && (strlen(op_names[k]) != ol || strncmp(op_names[k], w[2], ol)))
 		k++;
 	if (k == 12)
-		return ik_fail(st, 0, "ik_mutation_parse: operation '%.*s': expected set, omit, "
-				      "empty, duplicate, fill, flip, truncate, append, reorder, drop, "
-				      "delay or replay", (int)ol, w[2]);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: operation '%.*s': expected set, omit, "
+		               "empty, duplicate, fill, flip, truncate, append, reorder, drop, "
+		               "delay or replay",
+		               (int)ol, w[2]);
 	m->op = (enum ik_mut_op)k;
 	snprintf(m->text, sizeof(m->text), "%s", spec);
 	return true;

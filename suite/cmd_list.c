@@ -19,13 +19,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
-		   "[DIR]\n"
-		   "       ikecheck list coverage [--requirements FILE] [DIR]\n"
-		   "       ikecheck list mutations\n"
-		   "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
-		   "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
-		   " (docs/writing-cases.md)\n");
+	fprintf(f,
+	        "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
+	        "[DIR]\n"
+	        "       ikecheck list coverage [--requirements FILE] [DIR]\n"
+	        "       ikecheck list mutations\n"
+	        "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
+	        "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
+	        " (docs/writing-cases.md)\n");
 }
 
 struct opts {
@@ -40,8 +41,8 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		bool takes = !strcmp(a, "--cases") || !strcmp(a, "--level") ||
-			     !strcmp(a, "--requirements");
+		bool takes =
+		    !strcmp(a, "--cases") || !strcmp(a, "--level") || !strcmp(a, "--requirements");
 		if (takes && i + 1 >= argc) {
 			fprintf(stderr, "list: %s needs a value\n", a);
 			return false;
@@ -55,8 +56,10 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 				if (!strcasecmp(v, ik_level_name((enum ik_level)l)))
 					o->level = l;
 			if (o->level < 0) {
-				fprintf(stderr, "list: --level '%s': expected MUST, SHOULD, MAY or "
-						"ADVISORY\n", v);
+				fprintf(stderr,
+				        "list: --level '%s': expected MUST, SHOULD, MAY or "
+				        "ADVISORY\n",
+				        v);
 				return false;
 			}
 		} else if (!filters && !strcmp(a, "--requirements")) {
@@ -114,7 +117,7 @@ static size_t unknown_ids(const struct ik_caseset *cs, const struct ik_reqcat *r
 		for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
 			if (!ik_reqcat_find(rc, t)) {
 				fprintf(stderr, "%s:%u: case %s cites unknown requirement %s\n",
-					cs->c[i].file, cs->c[i].line, cs->c[i].id, t);
+				        cs->c[i].file, cs->c[i].line, cs->c[i].id, t);
 				bad++;
 			}
 	}
@@ -139,8 +142,8 @@ static void print_ids(const struct ik_case *const *c, size_t n)
 	for (size_t i = 0; i < n;) {
 		size_t pl = 0, pl2 = 0, j = i + 1;
 		int a = suffix_num(c[i]->id, &pl);
-		while (a >= 0 && j < n && suffix_num(c[j]->id, &pl2) == a + (int)(j - i) && pl2 == pl &&
-		       !strncmp(c[j]->id, c[i]->id, pl))
+		while (a >= 0 && j < n && suffix_num(c[j]->id, &pl2) == a + (int)(j - i) &&
+		       pl2 == pl && !strncmp(c[j]->id, c[i]->id, pl))
 			j++;
 		if (j - i > 2)
 			printf(" %s..%s", c[i]->id, c[j - 1]->id + pl);
@@ -218,7 +221,8 @@ static int list_fields(const char *msg)
 				break;
 			}
 	if (!m) {
-		fprintf(stderr, "list fields: '%s': expected MM1..MM6, AM1..AM3 or QM1..QM3\n", msg);
+		fprintf(stderr, "list fields: '%s': expected MM1..MM6, AM1..AM3 or QM1..QM3\n",
+		        msg);
 		return IK_EXIT_USAGE;
 	}
 	size_t n = ik_case_field_paths(x, m, paths, 256);
