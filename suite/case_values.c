@@ -390,6 +390,13 @@ static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cp
 				                    w[i + 1]);
 			i += 2;
 		} else if (!strcmp(w[i], "or") || !strcmp(w[i], "by")) {
+			const char *next = i + 1 < n ? w[i + 1] : "";
+			bool by = w[i][0] == 'b';
+			if (strcmp(next, "silence") && strcmp(next, by ? "notify" : "by"))
+				return ik_case_fail(
+				    at, "expect: rejected ... '%s' must be followed by %s", w[i],
+				    by ? "'notify NAME' or 'silence'"
+				       : "'silence' or 'by silence'");
 			i++;
 		} else if (!strcmp(w[i], "silence")) {
 			e->silence = true;
