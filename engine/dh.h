@@ -44,6 +44,8 @@ struct ik_dh {
 	BIGNUM *priv;
 	uint8_t pub[IK_DH_MAX];
 	size_t pub_len;
+	/* Quirk weak-ke (engine/quirk.def): ik_dh_shared takes any peer value unchecked. */
+	bool unchecked;
 };
 
 /* Bits of a generated MODP private value (RFC 3526 8: twice the strength); 0 for ECP. */
@@ -59,7 +61,7 @@ bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uin
  */
 bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
 		      struct ik_status *st);
-/* g^xy into out (dh->g->secret_len bytes); checks the peer value first. */
+/* g^xy into out (dh->g->secret_len bytes); checks the peer value first (unless dh->unchecked). */
 bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8_t *out,
 		  struct ik_status *st);
 /* Clears the private value (BN_clear_free) and the struct. Safe on a zeroed struct. */

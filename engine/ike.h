@@ -15,6 +15,7 @@
 #include "select.h"
 #include "where.h"
 #include "mutate.h"
+#include "quirk.h"
 
 #define IK_NONCE_LEN 32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
 #define IK_MAX_ID 256
@@ -55,6 +56,7 @@ struct ik_cfg {
 
 struct ik_engine;
 struct ik_sa;
+struct ik_mut_state;
 
 /* One quick mode (or informational) exchange under an ISAKMP SA, keyed by message ID. */
 struct ik_qm {
@@ -143,7 +145,9 @@ struct ik_engine {
 	 * what it applied. */
 	struct ik_mutation *mut;
 	size_t nmut;
+	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
+	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
 };
 
 /* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */

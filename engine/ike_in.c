@@ -6,6 +6,7 @@
 #include "consts.h"
 #include "rules.h"
 #include "xchg.h"
+#include "mutate_apply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,16 @@
  * (RFC 2408 5: a notify tells the peer why); afterwards the notify is protected (info.c). */
 static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 {
-	if (st->notify && sa->established)
+	uint32_t quirks = sa->eng->cfg.quirks;
+	/* Quirk no-notify: refuse without a word. */
+	bool tell = st->notify && !(quirks & IK_QUIRK_NO_NOTIFY);
+
+	/* Quirk die-on-refusal: the refusal "crashes" us before any answer (quirk.def). */
+	if (quirks & IK_QUIRK_DIE_ON_REFUSAL)
+		sa->eng->wedged = true;
+	if (tell && sa->established)
 		ik_send_notify(sa, st->notify, IK_PROTO_ISAKMP, NULL, 0, NULL, 0);
-	else if (st->notify)
+	else if (tell)
 		ik_send_plain_notify(sa, st->notify);
 	ik_sa_fail(sa, qm, st);
 }
@@ -64,9 +72,16 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	return true;
 }
 
-static bool rules_ok(enum ik_xchg x, int msgno, const struct ik_msg *m, bool enc,
-		     struct ik_status *st)
+/* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
+ * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
+static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const struct ik_msg *m,
+		     bool enc, struct ik_status *st)
 {
+	/* Quirk answer-malformed: no payload rules, no findings. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
+		return true;
+	if (m->nfindings)
+		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	return ik_rules_check(x, msgno, enc, types, n, st);
@@ -91,13 +106,19 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	return sa;
 }
 
+/* Whether d holds the same octets as the message whose digest is dg. */
+static bool same_in(const uint8_t *dg, const struct ik_dgram *d)
+{
+	uint8_t h[32];
+	ik_digest_of(d->data, d->len, h);
+	return !memcmp(h, dg, 32);
+}
+
 /* The same octets again: answer with what we sent last, and never advance twice. */
 static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, const uint8_t *dg,
 			  const struct ik_dgram *d)
 {
-	uint8_t h[32];
-	ik_digest_of(d->data, d->len, h);
-	if (memcmp(h, dg, 32))
+	if (!same_in(dg, d))
 		return false;
 	struct ik_wr *keep = qm ? &qm->last_out : &sa->last_out;
 	int msgno = qm ? qm->msg : sa->msg;
@@ -107,8 +128,17 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 		snprintf(r->note, sizeof(r->note), "retransmission: stored reply sent again");
 	}
 	struct ik_status st;
-	if (keep->len)
+	if (keep->len && !sa->eng->nmut) {
 		ik_send_wire(sa, keep->p, keep->len, &st);
+	} else if (keep->len) {
+		/* Our stored reply goes out again: a transmission mutations count (mutate.h #N). */
+		enum ik_who me = qm ? qm->role : sa->role;
+		int mine = ik_msg_sender(x, msgno) == me ? msgno : msgno - 1;
+		char note[sizeof(r->note)] = "";
+		ik_mut_resend(sa, x, mine, keep, true, note, sizeof(note), &st);
+		if (r && note[0])
+			snprintf(r->note, sizeof(r->note), "stored reply sent again; %.70s", note);
+	}
 	return true;
 }
 
@@ -127,8 +157,19 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	}
 	if (!sa && !(sa = p1_responder(e, m, d)))
 		return;
+	/* Quirk restart-on-retransmit: MM1/AM1 again (no responder cookie) opens a new SA. */
+	if (e->cfg.quirks & IK_QUIRK_RESTART_ON_RETRANSMIT && sa->role == IK_RESPONDER && sa->msg &&
+	    !memcmp(rc, zero, 8) && !(sa = p1_responder(e, m, d)))
+		return;
 	if (retransmitted(sa, NULL, sa->xchg, sa->last_in, d) || sa->dead)
 		return;
+	/* No responder cookie, yet the SA is past its first message: an old copy of MM1/AM1, not
+	 * the message expected next (RFC 2408 2.5.3: the cookie pair names the SA). */
+	if (sa->role == IK_RESPONDER && sa->msg && !memcmp(rc, zero, 8)) {
+		IK_LOG(e, "stale %s (no responder cookie) after %s dropped", ik_msg_name(sa->xchg, 1),
+		       ik_msg_name(sa->xchg, sa->msg));
+		return;
+	}
 	/* RFC 3947 4: follow a port change only for a message that proves valid. */
 	struct sockaddr_storage peer_old = sa->peer;
 	bool floated_old = sa->floated;
@@ -156,7 +197,7 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
 	note_in(sa, sa->xchg, expect, m, enc, NULL);
-	if (!rules_ok(sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
+	if (!rules_ok(e, sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
 		goto refused;
 	ik_digest_of(d->data, d->len, sa->last_in);
 	if (sa->msg == ik_xchg_len(sa->xchg))
@@ -207,6 +248,13 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	}
 	struct ik_qm *qm = qm_find(sa, msgid);
+	/* Quirk restart-on-retransmit: QM1 again opens a new quick mode; quirk replay-qm: so does a
+	 * QM1 with the message ID of a completed one. Both end up in qm_responder below. */
+	if (qm && qm->role == IK_RESPONDER &&
+	    ((e->cfg.quirks & IK_QUIRK_RESTART_ON_RETRANSMIT && qm->msg == 2 &&
+	      same_in(qm->last_in, d)) ||
+	     (e->cfg.quirks & IK_QUIRK_REPLAY_QM && qm->established)))
+		qm = NULL;
 	if (qm && retransmitted(sa, qm, IK_X_QUICK, qm->last_in, d))
 		return;
 	if (!qm && !(qm = qm_responder(sa, msgid)))
@@ -232,7 +280,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		goto refused;
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
 	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
-	if (!rules_ok(IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
+	if (!rules_ok(e, IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
 		goto refused;
 	ik_digest_of(d->data, d->len, qm->last_in);
 	if (qm->msg == ik_xchg_len(IK_X_QUICK)) {
@@ -249,7 +297,17 @@ refused:
 	refuse(sa, qm, &st);
 }
 
+static void input_one(struct ik_engine *e, const struct ik_dgram *d);
+
+/* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
+{
+	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
+	for (unsigned i = 0; i < times; i++)
+		input_one(e, d);
+}
+
+static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 {
 	struct ik_msg m = {0};
 	struct ik_status st;
@@ -257,12 +315,17 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 
 	if (d->kind != IK_DGRAM_IKE)
 		return; /* keepalives need no answer; ESP has no data path here yet */
+	if (e->wedged)
+		return; /* quirk die-on-refusal: "crashed" */
 	if (e->tap)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	if (!ik_decode(&m, d->data, d->len, &st)) {
 		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
 		       ik_name(IK_T_NOTIFY, st.notify));
+		/* Quirk die-on-refusal: a malformed message "crashes" us. */
+		if (e->cfg.quirks & IK_QUIRK_DIE_ON_REFUSAL)
+			e->wedged = true;
 		return;
 	}
 	switch (ik_fnum(m.hdr, "exch")) {

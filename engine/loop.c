@@ -19,8 +19,11 @@ void ik_loop_free(struct ik_loop *l)
 	ik_loop_init(l);
 }
 
+static void compact(struct ik_loop *l);
+
 bool ik_loop_add_fd(struct ik_loop *l, int fd, ik_fd_fn fn, void *arg)
 {
+	compact(l);
 	if (l->nfds == IK_LOOP_MAX_FDS)
 		return false;
 	l->fds[l->nfds] = fd;
@@ -28,6 +31,29 @@ bool ik_loop_add_fd(struct ik_loop *l, int fd, ik_fd_fn fn, void *arg)
 	l->fd_arg[l->nfds] = arg;
 	l->nfds++;
 	return true;
+}
+
+/* Removal leaves a hole (fd -1) that the next ik_loop_once compacts, so a callback may remove
+ * an fd (its own engine's) while the loop is dispatching. */
+void ik_loop_del_fd(struct ik_loop *l, int fd)
+{
+	for (size_t i = 0; i < l->nfds; i++)
+		if (l->fds[i] == fd)
+			l->fds[i] = -1;
+}
+
+static void compact(struct ik_loop *l)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < l->nfds; i++) {
+		if (l->fds[i] < 0)
+			continue;
+		l->fds[k] = l->fds[i];
+		l->fd_fn[k] = l->fd_fn[i];
+		l->fd_arg[k] = l->fd_arg[i];
+		k++;
+	}
+	l->nfds = k;
 }
 
 static void heap_swap(struct ik_loop *l, size_t a, size_t b)
@@ -120,6 +146,7 @@ int ik_loop_once(struct ik_loop *l, int max_wait_ms)
 	int wait = max_wait_ms;
 	int n = 0;
 
+	compact(l);
 	if (l->ntimers) {
 		uint64_t now = ik_now_ms(), due = l->heap[0].due;
 		int until = due <= now ? 0 : (int)(due - now > 0x7fffffff ? 0x7fffffff : due - now);
@@ -135,7 +162,7 @@ int ik_loop_once(struct ik_loop *l, int max_wait_ms)
 	if (r < 0 && errno != EINTR)
 		return -1;
 	for (size_t i = 0; r > 0 && i < l->nfds; i++) {
-		if (p[i].revents & (POLLIN | POLLERR)) {
+		if ((p[i].revents & (POLLIN | POLLERR)) && l->fds[i] == p[i].fd) {
 			l->fd_fn[i](l->fd_arg[i]);
 			n++;
 		}

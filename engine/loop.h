@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IK_LOOP_MAX_FDS 16
+#define IK_LOOP_MAX_FDS 128
 
 typedef void (*ik_fd_fn)(void *arg);
 typedef void (*ik_timer_fn)(void *arg);
@@ -37,6 +37,8 @@ void ik_loop_init(struct ik_loop *l);
 void ik_loop_free(struct ik_loop *l);
 /* Call fn(arg) whenever fd is readable; false when the table is full. */
 bool ik_loop_add_fd(struct ik_loop *l, int fd, ik_fd_fn fn, void *arg);
+/* Forget fd (before closing it); safe from inside a callback of the same loop. */
+void ik_loop_del_fd(struct ik_loop *l, int fd);
 /* Arm a one-shot timer; returns its id (never 0), 0 when out of memory. */
 uint64_t ik_loop_timer(struct ik_loop *l, uint64_t delay_ms, ik_timer_fn fn, void *arg);
 /* Disarm; harmless for an id that already fired or was cancelled (and for 0). */

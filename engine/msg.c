@@ -260,7 +260,7 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 			x->id = (uint8_t)ik_fnum(t, "id");
 			ik_p2_from_attrs(x, attrs, read_attrs(t, attrs, 32));
 			if (!spi || spi->len != 4) {
-				x->bad_class = 0xffff;
+				x->bad_class = IK_BAD_SPI;
 				snprintf(x->bad_why, sizeof(x->bad_why),
 					 "SPI of %zu octets, 4 expected (RFC 2407 4.6.1)",
 					 spi ? spi->len : 0);
@@ -279,4 +279,15 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 	if (!*n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "quick mode SA holds no transform");
 	return true;
+}
+
+void ik_sa_strip_unknown(struct ik_node *sa, bool phase1)
+{
+	for (size_t i = 0; sa && i < sa->nkids; i++)
+		for (size_t k = 0; k < sa->kids[i]->nkids; k++) {
+			struct ik_node *t = sa->kids[i]->kids[k];
+			for (size_t a = t->nkids; a-- > 0;)
+				if (!ik_attr_supported(phase1, (uint16_t)t->kids[a]->v[IK_A_TYPE].num))
+					ik_node_free(ik_node_remove(t, a));
+		}
 }

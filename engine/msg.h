@@ -42,5 +42,8 @@ struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size
 /* Read the ESP transforms of a quick mode SA payload and the SPI of each proposal. */
 bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *spis, size_t cap,
 		   size_t *n, struct ik_status *st);
+/* Quirk ignore-critical (quirk.def): drop the attributes selection does not support from every
+ * transform of an SA payload (a copy: the reply still echoes the offer as it came). */
+void ik_sa_strip_unknown(struct ik_node *sa, bool phase1);
 
 #endif

@@ -107,9 +107,24 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_p1_policy pol = {c->p1, c->np1, c->p1_life, c->p1_policy};
 	struct ik_pick pick;
+	struct ik_node *stripped = NULL;
 
-	if (!ik_sa_p1_read(sa_in, sa->offers, IK_MAX_XFORMS, &sa->noffers, st) ||
-	    !ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
+	/* Quirk any-p1-lifetime: any lifetime as offered, never refused nor answered. */
+	if (c->quirks & IK_QUIRK_ANY_P1_LIFETIME)
+		pol.life = IK_LIFE_OBEY;
+	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
+	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && sa_in && (stripped = ik_node_clone(sa_in)))
+		ik_sa_strip_unknown(stripped, true);
+	bool ok = ik_sa_p1_read(stripped ? stripped : sa_in, sa->offers, IK_MAX_XFORMS,
+				&sa->noffers, st);
+	ik_node_free(stripped);
+	if (!ok)
+		return false;
+	/* Quirk accept-any-proposal: the first transform whatever we have configured. */
+	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
+					false};
+	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
 		return false;
 	sa->chosen = sa->offers[pick.index];
 	sa->life_s = pick.life_s;
@@ -163,6 +178,7 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 			       sa->chosen.group);
 	if (!k->dh.g && !ik_dh_generate(&k->dh, g, st))
 		return false;
+	k->dh.unchecked = sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE; /* quirk weak-ke */
 	k->gx_len = k->dh.pub_len;
 	memcpy(ini ? k->gxi : k->gxr, k->dh.pub, k->dh.pub_len);
 	uint8_t *nonce = ini ? k->ni : k->nr;
@@ -191,7 +207,9 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 			       "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
 			       g->len);
-	if (!ik_dh_check_peer(g, ke->bytes, ke->len, st))
+	/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
+	if (!(sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE) &&
+	    !ik_dh_check_peer(g, ke->bytes, ke->len, st))
 		return false;
 	if (no->len < 8 || no->len > IK_MAX_NONCE)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
@@ -243,8 +261,10 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
 	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
 	memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
-	if (want->type && (want->type != sa->id_peer.type || want->len != d->len ||
-			   memcmp(want->data, d->bytes, d->len)))
+	/* Quirk any-id: whoever the peer says it is. */
+	if (want->type && !(sa->eng->cfg.quirks & IK_QUIRK_ANY_ID) &&
+	    (want->type != sa->id_peer.type || want->len != d->len ||
+	     memcmp(want->data, d->bytes, d->len)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			       "peer identity %s (%zu octets) is not the one configured",
 			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len);
@@ -327,6 +347,9 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 
 	if (!p1_hash(sa, initiator_hash, want, st))
 		return false;
+	/* Quirk ignore-hash: never compared. */
+	if (sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH)
+		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
 			       "%s does not verify (RFC 2409 5): pre-shared key mismatch or a "

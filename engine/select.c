@@ -185,22 +185,42 @@ static void p1_suite_str(const struct ik_p1_xform *x, char *buf, size_t cap)
 		 ik_name(IK_T_P1_AUTH, x->auth), ik_name(IK_T_GROUP, x->group));
 }
 
-/* RFC 2407 4.5.4 applied to phase 1 by the profile's policy. False: refuse this transform. */
+/* RFC 2407 4.5.4 applied to phase 1 by the profile's policy. False: refuse this transform.
+ * We keep no volume (kilobyte) lifetime on an ISAKMP SA, so one offered is not honoured: like a
+ * longer lifetime it is refused (strict) or answered with our seconds lifetime in
+ * RESPONDER-LIFETIME (lenient, RFC 2407 4.6.3.1); only the obey policy takes it silently. */
 static bool p1_lifetime(const struct ik_p1_policy *pol, const struct ik_p1_xform *o,
 			struct ik_pick *pick, char *why, size_t cap)
 {
+	bool longer = o->life_s > pol->life_s;
+
 	pick->notify_lifetime = false;
 	pick->life_s = o->life_s ? o->life_s : pol->life_s;
-	if (!o->life_s || o->life_s <= pol->life_s || pol->life == IK_LIFE_OBEY)
+	if ((!longer && !o->life_kb) || pol->life == IK_LIFE_OBEY)
 		return true;
 	if (pol->life == IK_LIFE_STRICT) {
-		snprintf(why, cap, "lifetime %u s longer than the configured %u s (strict policy)",
-			 o->life_s, pol->life_s);
+		if (longer)
+			snprintf(why, cap, "lifetime %u s longer than the configured %u s (strict "
+				 "policy)", o->life_s, pol->life_s);
+		else
+			snprintf(why, cap, "lifetime of %u KB: no volume lifetime on the ISAKMP SA "
+				 "(strict policy)", o->life_kb);
 		return false;
 	}
-	pick->life_s = pol->life_s;
+	if (longer)
+		pick->life_s = pol->life_s;
 	pick->notify_lifetime = true;
 	return true;
+}
+
+/* The notify for a refused offer: every transform unreadable for its SPI (RFC 2408 5.5 step 2)
+ * or for its attributes (5.6), else none configured. */
+static uint16_t refusal(size_t n, size_t unsupported, size_t badspi)
+{
+	if (badspi == n)
+		return IK_NOTIFY_INVALID_SPI;
+	return unsupported + badspi == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
+					 : IK_NOTIFY_NO_PROPOSAL_CHOSEN;
 }
 
 bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offers, size_t n,
@@ -208,12 +228,12 @@ bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offe
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160], suite[96];
-	size_t unsupported = 0;
+	size_t unsupported = 0, badspi = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p1_xform *o = &offers[i];
 		if (o->bad_class) {
-			unsupported++;
+			*(o->bad_class == IK_BAD_SPI ? &badspi : &unsupported) += 1;
 			note(reasons, sizeof(reasons), 0, o->number, o->bad_why);
 			continue;
 		}
@@ -235,10 +255,7 @@ bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offe
 	}
 	if (!n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
-	return ik_fail(st,
-		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		       "%s", reasons);
+	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
 /* Encapsulation modes that mean what the policy wants (RFC 2407 4.5, RFC 3947 5.1 and the
@@ -272,8 +289,9 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
 			 o->keylen, o->auth ? ik_name(IK_T_P2_AUTH, o->auth) : "(no auth)");
 		return true;
 	}
-	/* RFC 2409 5.5: the group attribute says whether PFS is done and with which group. */
-	if (o->group != pol->pfs_group) {
+	/* RFC 2409 5.5: the group attribute says whether PFS is done and with which group.
+	 * Quirk any-pfs-group (quirk.def): take whatever the initiator offers. */
+	if (!pol->any_group && o->group != pol->pfs_group) {
 		if (!pol->pfs_group)
 			snprintf(why, cap, "PFS %s offered but none configured",
 				 ik_fmt(a, IK_T_GROUP, o->group));
@@ -298,12 +316,12 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160];
-	size_t unsupported = 0;
+	size_t unsupported = 0, badspi = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p2_xform *o = &offers[i];
 		if (o->bad_class) {
-			unsupported++;
+			*(o->bad_class == IK_BAD_SPI ? &badspi : &unsupported) += 1;
 			note(reasons, sizeof(reasons), o->proposal, o->number, o->bad_why);
 			continue;
 		}
@@ -319,10 +337,7 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 	}
 	if (!n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
-	return ik_fail(st,
-		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		       "%s", reasons);
+	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
@@ -365,4 +380,14 @@ int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct i
 		"responder chose proposal #%u transform #%u, which was never offered (RFC 2408 4.2)",
 		reply->proposal, reply->number);
 	return -1;
+}
+
+bool ik_attr_supported(bool phase1, uint16_t cls)
+{
+	const struct attr_rules *r = phase1 ? &p1_rules : &p2_rules;
+
+	for (size_t k = 0; k < r->nslots; k++)
+		if (r->slots[k].cls == cls)
+			return true;
+	return cls == r->life_type || cls == r->life_duration;
 }

@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* bad_class for a transform whose proposal has an SPI of the wrong size: not an attribute
+ * problem, so the refusal is INVALID-SPI (RFC 2408 5.5 step 2), not ATTRIBUTES-NOT-SUPPORTED. */
+#define IK_BAD_SPI 0xfffe
+
 /* One data attribute as decoded: class and value (TLV values longer than 4 octets: too_long). */
 struct ik_attr {
 	uint16_t cls;
@@ -46,7 +50,8 @@ struct ik_p2_xform {
 };
 
 enum ik_life_policy {
-	IK_LIFE_STRICT,  /* a longer proposed lifetime makes the transform unacceptable (Cisco IOS) */
+	IK_LIFE_STRICT,  /* a longer proposed lifetime (phase 1: or one in kilobytes) makes the
+			  * transform unacceptable (Cisco IOS) */
 	IK_LIFE_LENIENT, /* accept, use ours, tell the initiator with RESPONDER-LIFETIME */
 	IK_LIFE_OBEY,    /* accept the initiator's lifetime as it is */
 };
@@ -65,6 +70,7 @@ struct ik_p2_policy {
 	uint32_t life_s;
 	bool transport;                   /* transport mode wanted (else tunnel) */
 	bool udp_encap;                   /* NAT detected: UDP-encapsulated modes (RFC 3947 5.1) */
+	bool any_group;                   /* quirk any-pfs-group: no PFS check at all */
 };
 
 struct ik_pick {
@@ -93,5 +99,9 @@ int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct i
 		      struct ik_status *st);
 int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
 		      struct ik_status *st);
+
+/* Whether an attribute class of phase 1 (RFC 2409 App. A) or of an ESP transform (RFC 2407 4.5)
+ * is one the selection honours; any other makes the transform unacceptable (RFC 2407 4.5.3). */
+bool ik_attr_supported(bool phase1, uint16_t cls);
 
 #endif

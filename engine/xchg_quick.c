@@ -43,6 +43,7 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 			       group);
 	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
 		return false;
+	qm->k.dh.unchecked = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE; /* quirk weak-ke */
 	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
 		ik_node_set_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
 	       ik_fail(st, 0, "add_ke: out of memory");
@@ -126,7 +127,10 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
 	if (group) {
-		if (!g || ke->len != g->len || !ik_dh_check_peer(g, ke->bytes, ke->len, st))
+		/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
+		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE;
+		if (!g || ke->len != g->len ||
+		    (!weak && !ik_dh_check_peer(g, ke->bytes, ke->len, st)))
 			return st->why[0] ? false
 					  : ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 						    "PFS KE of %zu octets does not fit group %u",
@@ -190,20 +194,36 @@ static bool add_responder_lifetime(struct ik_qm *qm, struct ik_msg *out)
 	       ik_node_set_bytes(n, "spi", spi, 4) && ik_node_set_bytes(n, "data", data, sizeof(data));
 }
 
+/* A single address (host) identity, as the phase 1 endpoints are (RFC 2407 4.6.2.2, 4.6.2.6). */
+static bool host_id(const struct ik_id *id)
+{
+	return id->type == IK_ID_TYPE_IPV4_ADDR || id->type == IK_ID_TYPE_IPV6_ADDR;
+}
+
 /* As responder: the client IDs must be the mirror of our configured ones (RFC 2409 5.5). */
 static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in,
 				struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
+	/* Quirk any-proxy-id: whatever traffic the initiator asks for. */
+	bool any = c->quirks & IK_QUIRK_ANY_PROXY_ID;
 
+	/* RFC 2409 5.5: without client IDs the phase 1 addresses are assumed, which a subnet
+	 * policy cannot match. */
+	if (!i1 && !any && c->ts_local.type && (!host_id(&c->ts_local) || !host_id(&c->ts_remote)))
+		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			       "quick mode without client IDs means the phase 1 addresses (RFC 2409 "
+			       "5.5), our policy is %s to %s",
+			       ik_name(IK_T_ID_TYPE, c->ts_local.type),
+			       ik_name(IK_T_ID_TYPE, c->ts_remote.type));
 	if (!i1)
 		return true; /* no IDs: the SA is between the two IKE peers */
 	read_id(i1, &qm->idci);
 	read_id(ik_pl_find(&in->m, IK_PAYLOAD_ID, 1), &qm->idcr);
 	qm->have_ids = true;
-	if (c->ts_local.type && (!same_id(&qm->idci, &c->ts_remote) ||
-				 !same_id(&qm->idcr, &c->ts_local)))
+	if (!any && c->ts_local.type &&
+	    (!same_id(&qm->idci, &c->ts_remote) || !same_id(&qm->idcr, &c->ts_local)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			       "proxy identities (IDci %s, IDcr %s) do not match our policy",
 			       ik_name(IK_T_ID_TYPE, qm->idci.type),
@@ -215,16 +235,36 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		      struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
-	struct ik_p2_policy pol = {c->p2, c->np2, c->pfs_group, c->p2_life, c->transport,
-				   sa->floated};
+	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
+	struct ik_p2_policy pol = {c->p2,          c->np2,      c->pfs_group,
+				   c->p2_life,     c->transport, sa->floated,
+				   c->quirks & IK_QUIRK_ANY_PFS_GROUP};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
+	struct ik_node *stripped = NULL;
 
-	if (!ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) ||
-	    !ik_sa_p2_read(sa_in, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st) ||
-	    !ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
+	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
+	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && sa_in && (stripped = ik_node_clone(sa_in)))
+		ik_sa_strip_unknown(stripped, false);
+	bool ok = ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) &&
+		  ik_sa_p2_read(stripped ? stripped : sa_in, qm->offers, spis, IK_MAX_XFORMS,
+				&qm->noffers, st);
+	ik_node_free(stripped);
+	if (!ok)
 		return false;
+	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
+	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
+					false};
+	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
+		return false;
+	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
+	if (c->quirks & IK_QUIRK_ANY_P2_LIFETIME) {
+		if (qm->offers[pick.index].life_s)
+			pick.life_s = qm->offers[pick.index].life_s;
+		pick.notify_lifetime = false;
+	}
 	qm->chosen = qm->offers[pick.index];
 	qm->spi_out = spis[pick.index];
 	qm->life_s = pick.life_s;
@@ -326,7 +366,9 @@ bool quick_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 	if (!ik_qm_hash3(sa->k.p1.h, sa->k.p1.skeyid_a, qm->msgid, IK_SPAN(qm->k.ni, qm->k.ni_len),
 			 IK_SPAN(qm->k.nr, qm->k.nr_len), want, st))
 		return false;
-	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
+	/* Quirk ignore-hash: HASH(3) never compared. */
+	if (!(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH) &&
+	    (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len)))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
 			       "HASH(3) does not verify (RFC 2409 5.5)");
 	return ik_qm_keymat(sa, qm, st);

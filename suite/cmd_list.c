@@ -21,6 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
+	        "[--breaks QUIRK] "
 	        "[DIR]\n"
 	        "       ikecheck list coverage [--requirements FILE] [DIR]\n"
 	        "       ikecheck list mutations\n"
@@ -32,23 +33,26 @@ static void usage(FILE *f)
 struct opts {
 	const char *dir, *glob, *reqs;
 	int level;
+	const char *breaks; /* --breaks QUIRK: only the cases that quirk must make fail */
 };
 
 static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 {
-	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1};
+	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1, NULL};
 	bool have_dir = false;
 
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		bool takes =
-		    !strcmp(a, "--cases") || !strcmp(a, "--level") || !strcmp(a, "--requirements");
+		bool takes = !strcmp(a, "--cases") || !strcmp(a, "--level") ||
+		             !strcmp(a, "--breaks") || !strcmp(a, "--requirements");
 		if (takes && i + 1 >= argc) {
 			fprintf(stderr, "list: %s needs a value\n", a);
 			return false;
 		}
 		if (filters && !strcmp(a, "--cases")) {
 			o->glob = argv[++i];
+		} else if (filters && !strcmp(a, "--breaks")) {
+			o->breaks = argv[++i];
 		} else if (filters && !strcmp(a, "--level")) {
 			const char *v = argv[++i];
 			o->level = -1;
@@ -75,6 +79,15 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 	return true;
 }
 
+/* Whether case c names quirk q on its breaks line (the suite's self-test, docs/quirks.md). */
+static bool breaks(const struct ik_case *c, const char *q)
+{
+	for (size_t i = 0; i < c->nbreaks; i++)
+		if (!strcmp(c->breaks[i], q))
+			return true;
+	return false;
+}
+
 static int list_cases(int argc, char **argv)
 {
 	struct ik_caseset cs = {0};
@@ -88,10 +101,15 @@ static int list_cases(int argc, char **argv)
 		return IK_EXIT_USAGE;
 	}
 	ik_cases_filter(&cs, o.glob, o.level);
-	for (size_t i = 0; i < cs.n; i++)
+	size_t shown = 0;
+	for (size_t i = 0; i < cs.n; i++) {
+		if (o.breaks && !breaks(&cs.c[i], o.breaks))
+			continue;
+		shown++;
 		printf("%-20s %-8s %-18s %s\n", cs.c[i].id, ik_level_name(cs.c[i].level),
 		       cs.c[i].area, cs.c[i].title);
-	printf("%zu case%s\n", cs.n, cs.n == 1 ? "" : "s");
+	}
+	printf("%zu case%s\n", shown, shown == 1 ? "" : "s");
 	ik_cases_free(&cs);
 	return IK_EXIT_OK;
 }

@@ -17,12 +17,15 @@ struct serve {
 	const char *pidfile;
 	bool once, quiet;
 	bool initiate;  /* --role initiator: also bring one tunnel up towards the peer */
+	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/quirk.def) */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ikecheck serve --profile FILE [--side dut|tester] [--role responder|initiator]\n"
 	      "                      [--keys FILE] [--seed N] [--pidfile FILE] [--once] [-v]\n"
+	      "                      [--quirk NAME[,NAME...]]...\n"
+	      "       ikecheck serve --list-quirks\n"
 	      "  --profile FILE  the DUT profile; we play its [dut] towards its [tester]\n"
 	      "  --side tester   play its [tester] towards its [dut] instead (lab peers)\n"
 	      "  --role initiator  also start main (or aggressive) + quick mode towards the peer\n"
@@ -31,6 +34,9 @@ static void usage(FILE *f)
 	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
 	      "  --once          exit after the first quick mode completes\n"
 	      "  -v              engine log lines on stderr too\n"
+	      "  --quirk NAMES   behave non-conformantly on purpose (the suite's self-test);\n"
+	      "                  repeatable; --list-quirks shows the names\n"
+	      "SIGUSR1 starts one more exchange towards the peer (as --role initiator does).\n"
 	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
 	      f);
 }
@@ -97,6 +103,17 @@ static int parse(struct serve *s, int argc, char **argv)
 		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			usage(stdout);
 			return IK_EXIT_OK;
+		} else if (!strcmp(o, "--list-quirks")) {
+			ik_quirk_list(stdout);
+			return IK_EXIT_OK;
+		} else if (!strcmp(o, "--quirk") && i + 1 < argc) {
+			char bad[64];
+			if (!ik_quirk_parse(argv[++i], &s->quirks, bad, sizeof(bad))) {
+				fprintf(stderr, "cmd_serve: --quirk: unknown quirk '%s'; known ones:\n",
+					bad);
+				ik_quirk_list(stderr);
+				return IK_EXIT_USAGE;
+			}
 		} else if (!strcmp(o, "--once")) {
 			s->once = true;
 		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
@@ -125,6 +142,16 @@ static bool write_pidfile(const char *path)
 	return true;
 }
 
+/* SIGUSR1: start one more exchange towards the peer, as --role initiator does at start; the
+ * runner (`ikecheck run --dut-initiate`) uses it for the cases where the DUT must initiate. */
+static volatile sig_atomic_t initiate_requested;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	initiate_requested = 1;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct serve s = {.r = {.verb = "cmd_serve"}, .quiet = true};
@@ -133,11 +160,17 @@ int cmd_serve(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (!ik_run_load(&s.r, true) || !ik_run_start(&s.r)) {
+	if (!ik_run_load(&s.r, true)) {
+		ik_run_end(&s.r);
+		return IK_EXIT_USAGE;
+	}
+	s.r.cfg.quirks = s.quirks;
+	if (!ik_run_start(&s.r)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
 	}
 	ik_run_signals(&s.r);
+	signal(SIGUSR1, on_usr1);
 	s.r.eng.user = &s;
 	s.r.eng.on_event = on_event;
 	s.r.eng.quiet = s.quiet;
@@ -150,6 +183,12 @@ int cmd_serve(int argc, char **argv)
 		printf(" (NAT-T %u)", s.r.eng.natt.port);
 	printf("\n");
 	fflush(stdout);
+	if (s.quirks) {
+		char names[512];
+		ik_quirk_names(s.quirks, names, sizeof(names));
+		printf("serve: QUIRKS ACTIVE (non-conformant on purpose): %s\n", names);
+		fflush(stdout);
+	}
 	/* --role initiator: one exchange towards the peer; answering goes on as before. */
 	if (s.initiate) {
 		s.r.eng.auto_quick = true;
@@ -160,6 +199,12 @@ int cmd_serve(int argc, char **argv)
 	 * outside the engine's callbacks. */
 	while (!s.r.loop.stop) {
 		ik_loop_once(&s.r.loop, 1000);
+		if (initiate_requested) {
+			initiate_requested = 0;
+			s.r.eng.auto_quick = true;
+			if (!ik_initiate(&s.r.eng))
+				fprintf(stderr, "cmd_serve: could not start an exchange\n");
+		}
 		ik_run_reap(&s.r.eng);
 	}
 	printf("ikecheck serve: %s, %u ISAKMP SA(s) and %u IPsec SA(s) established; exiting\n",

@@ -3,13 +3,13 @@
 # tests (CLI, known answers, wire checks), then the lab tests when root. Ends with one line
 # "check: N passed, N failed".
 #
-#   tests/run.sh [unit|shell|lab ...]   run only those stages (default: all)
+#   tests/run.sh [unit|vectors|shell|lab ...]   run only those stages (default: all)
 #   IKECHECK_SKIP_LAB=1                 skip the namespace lab (needs root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(unit shell lab)
+[[ ${#stages[@]} -eq 0 ]] && stages=(unit vectors shell lab)
 passed=0
 failed=0
 failed_names=()
@@ -37,6 +37,22 @@ run_unit() {
 	done
 }
 
+# The known-answer vectors (ikecheck vectors): per family, and the total counted in.
+run_vectors() {
+	local out rc ok bad
+	out=$(build/san/ikecheck vectors 2>&1)
+	rc=$?
+	sed "s/^/  /" <<<"$out" | grep -v "^  vectors:"
+	read -r ok bad < <(sed -nE "s/^vectors: ([0-9]+) passed, ([0-9]+) failed/\1 \2/p" <<<"$out")
+	if [[ -z ${ok:-} || $rc -ne 0 ]]; then
+		[[ ${bad:-0} -eq 0 ]] && bad=1
+		failed_names+=("vectors")
+	fi
+	passed=$((passed + ${ok:-0}))
+	failed=$((failed + ${bad:-0}))
+	printf "%-40s %4d passed, %d failed\n" "ikecheck vectors (known answers)" "${ok:-0}" "${bad:-0}"
+}
+
 run_sh() {
 	local t out
 	for t in "$@"; do
@@ -59,6 +75,7 @@ run_sh() {
 for s in "${stages[@]}"; do
 	case $s in
 	unit) run_unit ;;
+	vectors) run_vectors ;;
 	shell) run_sh tests/sh/*.sh ;;
 	lab)
 		if [[ ${IKECHECK_SKIP_LAB:-0} == 1 ]]; then

@@ -56,8 +56,16 @@ static const struct p1_row p1_rows[] = {
 	 false, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED, "HASH_ALGORITHM"},
 	{"missing group (mandatory)", {A(1, TDES), A(2, SHA), A(3, PSK)}, 3, IK_LIFE_STRICT, false, 0, false,
 	 IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED, "GROUP_DESCRIPTION (4) missing"},
-	{"kilobyte lifetime accepted, seconds ours", {P1(AES, 128, 14), A(11, 2), A(12, 1000)}, 7,
-	 IK_LIFE_STRICT, true, 28800, false, 0, NULL},
+	/* No volume lifetime on ISAKMP SAs: refused (strict), our seconds said (lenient), taken (obey). */
+	{"kilobyte lifetime, strict: refused", {P1(AES, 128, 14), A(11, 2), A(12, 1000)}, 7,
+	 IK_LIFE_STRICT, false, 0, false, IK_NOTIFY_NO_PROPOSAL_CHOSEN, "1000 KB"},
+	{"kilobyte lifetime, lenient: ours + notify", {P1(AES, 128, 14), A(11, 2), A(12, 1000)}, 7,
+	 IK_LIFE_LENIENT, true, 28800, true, 0, NULL},
+	{"kilobyte + shorter seconds, lenient: seconds kept + notify",
+	 {P1(AES, 128, 14), A(11, 2), A(12, 1000), LIFE(600)}, 9, IK_LIFE_LENIENT, true, 600, true, 0,
+	 NULL},
+	{"kilobyte lifetime, obey: taken", {P1(AES, 128, 14), A(11, 2), A(12, 1000)}, 7, IK_LIFE_OBEY,
+	 true, 28800, false, 0, NULL},
 };
 
 static void test_p1_rows(void)
@@ -179,7 +187,7 @@ static void test_p2_rows(void)
 {
 	for (size_t i = 0; i < sizeof(p2_rows) / sizeof(p2_rows[0]); i++) {
 		const struct p2_row *r = &p2_rows[i];
-		struct ik_p2_policy pol = {p2_conf, 2, r->pfs, 3600, false, r->udp};
+		struct ik_p2_policy pol = {p2_conf, 2, r->pfs, 3600, false, r->udp, false};
 		struct ik_p2_xform x = {.proposal = 1, .number = 1, .proto = IK_PROTO_ESP, .id = r->id};
 		struct ik_pick pick;
 		struct ik_status st;

@@ -1,0 +1,71 @@
+/* The quirk table and its names; see quirk.h and quirk.def. */
+#include "quirk.h"
+
+#include <string.h>
+
+static const struct ik_quirk quirks[] = {
+#define QUIRK(id, name, what, rfc) {IK_QUIRK_##id, name, what, rfc},
+#include "quirk.def"
+#undef QUIRK
+};
+
+/* Every bit must fit in ik_cfg.quirks. */
+_Static_assert(IK_QUIRK_COUNT <= 32, "more quirks than bits in ik_cfg.quirks");
+
+const struct ik_quirk *ik_quirk_table(size_t *n)
+{
+	*n = sizeof(quirks) / sizeof(quirks[0]);
+	return quirks;
+}
+
+uint32_t ik_quirk_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++)
+		if (!strcmp(quirks[i].name, name))
+			return quirks[i].bit;
+	return 0;
+}
+
+bool ik_quirk_parse(const char *list, uint32_t *bits, char *bad, size_t cap)
+{
+	char word[64];
+	const char *p = list;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		uint32_t b = 0;
+		if (len && len < sizeof(word)) {
+			memcpy(word, p, len);
+			word[len] = 0;
+			b = ik_quirk_by_name(word);
+		}
+		if (!b) {
+			snprintf(bad, cap, "%.*s", (int)len, p);
+			return false;
+		}
+		*bits |= b;
+		if (!p[len])
+			return true;
+		p += len + 1;
+	}
+}
+
+void ik_quirk_names(uint32_t bits, char *buf, size_t cap)
+{
+	size_t l = 0;
+
+	if (!cap)
+		return;
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]) && l < cap; i++)
+		if (bits & quirks[i].bit)
+			l += (size_t)snprintf(buf + l, cap - l, "%s%s", l ? "," : "", quirks[i].name);
+	if (!bits)
+		snprintf(buf, cap, "none");
+}
+
+void ik_quirk_list(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++)
+		fprintf(f, "%-22s %s [%s]\n", quirks[i].name, quirks[i].what, quirks[i].rfc);
+}

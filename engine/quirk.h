@@ -1,0 +1,43 @@
+/*
+ * Quirk switches (engine/quirk.def): deliberate non-conformance of the built-in responder for
+ * the suite's self-test. One bit each in ik_cfg.quirks.
+ */
+#ifndef IK_QUIRK_H
+#define IK_QUIRK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum ik_quirk_index {
+#define QUIRK(id, name, what, rfc) IK_QUIRK_I_##id,
+#include "quirk.def"
+#undef QUIRK
+	IK_QUIRK_COUNT
+};
+
+enum ik_quirk_bit {
+#define QUIRK(id, name, what, rfc) IK_QUIRK_##id = 1u << IK_QUIRK_I_##id,
+#include "quirk.def"
+#undef QUIRK
+};
+
+struct ik_quirk {
+	uint32_t bit;
+	const char *name, *what, *rfc;
+};
+
+/* The table, in quirk.def order. */
+const struct ik_quirk *ik_quirk_table(size_t *n);
+/* The bit of a quirk by its command-line name; 0 when unknown. */
+uint32_t ik_quirk_by_name(const char *name);
+/* Parse "a,b,c" into *bits (ORed in). False with *bad pointing at the first unknown name
+ * (copied into bad, at most cap bytes). */
+bool ik_quirk_parse(const char *list, uint32_t *bits, char *bad, size_t cap);
+/* "any-id,no-notify" into buf ("none" for 0). */
+void ik_quirk_names(uint32_t bits, char *buf, size_t cap);
+/* One line per quirk: name, what it does, what it violates (`serve --list-quirks`). */
+void ik_quirk_list(FILE *f);
+
+#endif

@@ -1,0 +1,392 @@
+/*
+ * One case run: an engine of its own (own sockets, so own cookies and ports), the case's steps
+ * in order, and what the DUT did, recorded in struct ik_observed for the judge (verdict.c).
+ * Silence is decided by a window without progress (DESIGN.md "Networking": one test must never
+ * wait for another's timeout, nor for the DUT's full retransmission schedule).
+ */
+#include "consts.h"
+#include "runner_int.h"
+
+#include <openssl/crypto.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void step_start(struct crun *cr);
+
+static void finish(struct crun *cr)
+{
+	if (cr->finished)
+		return;
+	cr->finished = true;
+	ik_loop_cancel(&cr->R->loop, cr->watch_timer);
+	ik_loop_cancel(&cr->R->loop, cr->step_timer);
+	cr->watch_timer = cr->step_timer = 0;
+	if (cr->sa && !cr->o.failed) {
+		cr->o.at_x = cr->qm ? IK_X_QUICK : cr->sa->xchg;
+		cr->o.at_msg = cr->qm ? cr->qm->msg : cr->sa->msg;
+	}
+}
+
+/* Where the exchange is, as one number that grows with every message and step. */
+static int progress(const struct crun *cr)
+{
+	int p = (int)cr->step * 100;
+	if (cr->sa)
+		p += cr->sa->msg * 10;
+	if (cr->qm)
+		p += cr->qm->msg;
+	return p;
+}
+
+static void stop_at(struct crun *cr)
+{
+	/* As responder our quick mode is the one the DUT started. */
+	if (cr->responder && !cr->qm && cr->sa)
+		cr->qm = cr->sa->qms;
+	const struct ik_sa *sa = cr->sa;
+	cr->o.at_x = cr->qm && sa && sa->established ? IK_X_QUICK : sa ? sa->xchg : IK_X_MAIN;
+	cr->o.at_msg = cr->o.at_x == IK_X_QUICK ? cr->qm->msg : sa ? sa->msg : 0;
+}
+
+/* Every quarter window: no progress for a whole window is silence. */
+static void watch(void *arg)
+{
+	struct crun *cr = arg;
+	uint64_t now = ik_now_ms();
+	unsigned w = cr->R->o->silence_ms;
+
+	cr->watch_timer = 0;
+	if (cr->finished)
+		return;
+	if (progress(cr) != cr->snap) {
+		cr->snap = progress(cr);
+		cr->last_change_ms = now;
+	} else if (now - cr->last_change_ms >= w) {
+		stop_at(cr);
+		cr->o.failed = cr->o.silence = true;
+		snprintf(cr->o.why, sizeof(cr->o.why), "no progress from the DUT for %u ms after %s",
+			 w, cr->o.at_msg ? ik_msg_name(cr->o.at_x, cr->o.at_msg) : "the start");
+		finish(cr);
+		return;
+	}
+	cr->watch_timer = ik_loop_timer(&cr->R->loop, w / 4 ? w / 4 : 1, watch, cr);
+}
+
+static void advance(struct crun *cr)
+{
+	cr->step++;
+	cr->last_change_ms = ik_now_ms();
+	cr->snap = progress(cr);
+	step_start(cr);
+}
+
+static void step_timer_fired(void *arg)
+{
+	struct crun *cr = arg;
+	cr->step_timer = 0;
+	if (!cr->finished)
+		advance(cr);
+}
+
+static void note_notify(struct crun *cr, uint16_t type, bool in_quick)
+{
+	if (cr->o.nnotify < sizeof(cr->o.notify) / sizeof(cr->o.notify[0]))
+		cr->o.notify[cr->o.nnotify++] = type;
+	if (type == IK_NOTIFY_RESPONDER_LIFETIME && !in_quick)
+		cr->o.p1_adjusted = true;
+}
+
+static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
+{
+	struct crun *cr = e->user;
+	const struct ik_case_step *s = cr->step < cr->nsteps ? &cr->steps[cr->step] : NULL;
+
+	if (!cr->sa)
+		cr->sa = sa;
+	if (sa != cr->sa || cr->finished)
+		return;
+	switch (ev) {
+	case IK_EV_P1_UP:
+		cr->o.p1_up = true;
+		if (cr->R->kf.f)
+			ik_keyfile_isakmp(&cr->R->kf, sa);
+		if (s && (s->kind == IK_STEP_MAIN || s->kind == IK_STEP_AGGRESSIVE))
+			advance(cr);
+		break;
+	case IK_EV_P2_UP:
+		if (cr->responder && !cr->qm)
+			cr->qm = qm;
+		if (qm != cr->qm)
+			break;
+		cr->o.p2_up = true;
+		cr->o.p2_adjusted = qm->lowered || qm->life_s < e->cfg.p2_life;
+		if (cr->R->kf.f)
+			ik_keyfile_esp(&cr->R->kf, sa, qm);
+		if (s && s->kind == IK_STEP_QUICK)
+			advance(cr);
+		break;
+	case IK_EV_NOTIFY:
+		note_notify(cr, sa->st.notify, false);
+		cr->last_ev_notify = true;
+		return;
+	case IK_EV_DPD_ACK:
+		if (s && s->kind == IK_STEP_DPD) {
+			ik_loop_cancel(&cr->R->loop, cr->step_timer);
+			cr->step_timer = 0;
+			advance(cr);
+		}
+		break;
+	case IK_EV_FAILED:
+		if (cr->responder && qm && !cr->qm)
+			cr->qm = qm;
+		if (qm && qm != cr->qm)
+			break;
+		stop_at(cr);
+		cr->o.failed = true;
+		cr->o.we_refused = !cr->last_ev_notify;
+		snprintf(cr->o.why, sizeof(cr->o.why), "%s", sa->st.why);
+		finish(cr);
+		break;
+	default:
+		break;
+	}
+	cr->last_ev_notify = false;
+}
+
+/* Evidence and the responder-cookie check: a DUT that answers a retransmission with a new
+ * responder cookie restarted the exchange instead of resending its reply (RFC 2408 2.5.3). */
+static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+		uint16_t local_port, const uint8_t *p, size_t len)
+{
+	struct crun *cr = e->user;
+	static const uint8_t zero[8];
+	struct sockaddr_storage me = e->cfg.local;
+	bool marker = e->natt.fd >= 0 && local_port == e->natt.port;
+
+	ik_addr_set_port(&me, local_port);
+	if (cr->pcap)
+		ik_pcapw_udp(cr->pcap, sent ? &me : peer, sent ? peer : &me, marker, p, len);
+	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) || !memcmp(p + 8, zero, 8))
+		return;
+	if (cr->have_rc && memcmp(cr->rcookie, p + 8, 8))
+		cr->o.restarted = true;
+	memcpy(cr->rcookie, p + 8, 8);
+	cr->have_rc = true;
+}
+
+static bool send_deletes(struct crun *cr)
+{
+	uint8_t spi[4], cookies[16];
+	bool ok = true;
+	cr->deleted = true;
+	if (cr->qm && cr->qm->established) {
+		uint32_t v = cr->qm->spi_in;
+		spi[0] = (uint8_t)(v >> 24), spi[1] = (uint8_t)(v >> 16), spi[2] = (uint8_t)(v >> 8);
+		spi[3] = (uint8_t)v;
+		ok = ik_send_delete(cr->sa, IK_PROTO_ESP, spi, 4, 1);
+	}
+	memcpy(cookies, cr->sa->icookie, 8);
+	memcpy(cookies + 8, cr->sa->rcookie, 8);
+	return ik_send_delete(cr->sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;
+}
+
+/* RFC 3706 5: a sender SHOULD retransmit R-U-THERE when no ACK comes (each with the next sequence
+ * number, 6.2); inside the silence window, so a DUT that dropped a bad one can answer the next. */
+static void dpd_retry(void *arg)
+{
+	struct crun *cr = arg;
+	cr->step_timer = 0;
+	if (cr->finished || cr->step >= cr->nsteps || cr->steps[cr->step].kind != IK_STEP_DPD)
+		return;
+	ik_send_dpd(cr->sa);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, cr->R->o->silence_ms / 3 + 1, dpd_retry, cr);
+}
+
+static bool need_sa(struct crun *cr, const char *what)
+{
+	if (cr->sa && cr->sa->established)
+		return true;
+	snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+		 "step '%s' needs an established ISAKMP SA: put main or aggressive before it", what);
+	return false;
+}
+
+/* dut=initiator: run the --dut-initiate command (e.g. `kill -USR1 PID` for ikecheck serve,
+ * `swanctl --initiate ...`, `harness/lab initiate`) without waiting for it; it may block until
+ * its own exchange ends. */
+static bool trigger(struct crun *cr)
+{
+	const char *cmd = cr->R->o->dut_initiate;
+	if (cr->trigger_pid > 0)
+		return true;
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "--dut-initiate: fork: %s",
+			 strerror(errno));
+		return false;
+	}
+	if (!pid) {
+		int fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+			close(fd);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	cr->trigger_pid = pid;
+	return true;
+}
+
+static void trigger_reap(struct crun *cr)
+{
+	int status;
+	if (cr->trigger_pid <= 0)
+		return;
+	if (waitpid(cr->trigger_pid, &status, WNOHANG) == 0) {
+		kill(cr->trigger_pid, SIGTERM);
+		waitpid(cr->trigger_pid, &status, 0);
+	}
+	cr->trigger_pid = 0;
+}
+
+static bool run_step(struct crun *cr, const struct ik_case_step *s)
+{
+	struct ik_engine *e = &cr->eng;
+	uint8_t cookies[16];
+
+	switch (s->kind) {
+	case IK_STEP_MAIN:
+	case IK_STEP_AGGRESSIVE:
+		if (cr->responder)
+			return trigger(cr); /* then wait for the DUT's phase 1 */
+		cr->have_rc = false; /* a new ISAKMP SA: its own responder cookie */
+		e->cfg.aggressive = s->kind == IK_STEP_AGGRESSIVE;
+		cr->sa = ik_initiate(e);
+		if (!cr->sa && !cr->o.failed)
+			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send %s",
+				 e->cfg.aggressive ? "AM1" : "MM1");
+		return cr->sa || cr->o.failed;
+	case IK_STEP_QUICK:
+		if (cr->responder)
+			return true; /* the DUT starts its quick mode */
+		if (!need_sa(cr, "quick"))
+			return false;
+		if (s->arg)
+			e->cfg.pfs_group = s->arg < 0 ? 0 : (uint16_t)s->arg;
+		cr->qm = ik_quick_initiate(cr->sa);
+		if (!cr->qm)
+			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send QM1");
+		return cr->qm != NULL;
+	case IK_STEP_DPD:
+		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
+			return false;
+		cr->step_timer = ik_loop_timer(&cr->R->loop, cr->R->o->silence_ms / 3 + 1, dpd_retry, cr);
+		return true;
+	case IK_STEP_DELETE:
+		if (!need_sa(cr, "delete") || !send_deletes(cr))
+			return false;
+		cr->step_timer = ik_loop_timer(&cr->R->loop, 200, step_timer_fired, cr);
+		return true;
+	case IK_STEP_INITIAL_CONTACT:
+		if (!need_sa(cr, "initial-contact"))
+			return false;
+		memcpy(cookies, cr->sa->icookie, 8);
+		memcpy(cookies + 8, cr->sa->rcookie, 8);
+		if (!ik_send_notify(cr->sa, IK_NOTIFY_INITIAL_CONTACT, IK_PROTO_ISAKMP, cookies, 16,
+				    NULL, 0))
+			return false;
+		cr->step_timer = ik_loop_timer(&cr->R->loop, 200, step_timer_fired, cr);
+		return true;
+	case IK_STEP_WAIT:
+		cr->step_timer = ik_loop_timer(&cr->R->loop, (uint64_t)s->arg, step_timer_fired, cr);
+		return true;
+	}
+	return false;
+}
+
+/* After the last step: a phase 1 RESPONDER-LIFETIME comes as an informational after MM6/AM3, so
+ * a case that expects one gives it a moment (a fraction of the window) to arrive. */
+static void linger_done(void *arg)
+{
+	struct crun *cr = arg;
+	cr->step_timer = 0;
+	finish(cr);
+}
+
+static bool wants_p1_adjust(const struct ik_case *c)
+{
+	for (size_t i = 0; c && i < c->nexpect; i++)
+		if (c->expect[i].kind == IK_EXP_ADJUSTED && c->expect[i].adjust == IK_ADJ_P1_LIFETIME)
+			return true;
+	return false;
+}
+
+static void step_start(struct crun *cr)
+{
+	if (cr->finished)
+		return;
+	if (cr->step == cr->nsteps) {
+		cr->o.all_done = true;
+		if (!cr->probe && wants_p1_adjust(cr->c) && !cr->o.p1_adjusted)
+			cr->step_timer = ik_loop_timer(&cr->R->loop, cr->R->o->silence_ms / 2,
+						       linger_done, cr);
+		else
+			finish(cr);
+		return;
+	}
+	if (!run_step(cr, &cr->steps[cr->step]) && !cr->o.failed) {
+		if (!cr->o.step_fail[0])
+			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "step %zu could not be sent",
+				 cr->step + 1);
+		stop_at(cr);
+		cr->o.failed = true;
+		finish(cr);
+	}
+}
+
+bool ik_crun_start(struct crun *cr, struct ik_status *st)
+{
+	struct ik_runner *R = cr->R;
+
+	/* Retransmit inside the window, so a DUT that dropped a #1-mutated message gets the clean
+	 * one before silence is declared, and never give up before the window does. */
+	cr->cfg.retrans_ms = R->o->silence_ms / 3 ? R->o->silence_ms / 3 : 1;
+	cr->cfg.retrans_tries = 20;
+	if (!ik_engine_init(&cr->eng, &cr->cfg, &R->loop, st))
+		return false;
+	cr->eng_up = true;
+	cr->eng.user = cr;
+	cr->eng.on_event = on_event;
+	cr->eng.tap = tap;
+	cr->eng.quiet = !R->o->verbose;
+	cr->eng.mut = cr->nmut ? cr->mut : NULL;
+	cr->eng.nmut = cr->nmut;
+	cr->t0_ms = cr->last_change_ms = ik_now_ms();
+	cr->watch_timer = ik_loop_timer(&R->loop, R->o->silence_ms / 4 ? R->o->silence_ms / 4 : 1,
+					watch, cr);
+	step_start(cr);
+	return true;
+}
+
+void ik_crun_free(struct crun *cr)
+{
+	trigger_reap(cr);
+	ik_loop_cancel(&cr->R->loop, cr->watch_timer);
+	ik_loop_cancel(&cr->R->loop, cr->step_timer);
+	if (cr->eng_up) {
+		/* Leave nothing behind on the DUT (RFC 2408 3.15): delete what we established. */
+		if (cr->sa && cr->sa->established && !cr->sa->dead && !cr->deleted)
+			send_deletes(cr);
+		ik_engine_free(&cr->eng);
+	}
+	cr->eng_up = false;
+	ik_pcapw_close(cr->pcap);
+	cr->pcap = NULL;
+	OPENSSL_cleanse(cr->cfg.psk, sizeof(cr->cfg.psk));
+}

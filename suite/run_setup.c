@@ -1,0 +1,189 @@
+/*
+ * What a case starts from and what it leaves as evidence: the tester-side configuration (the DUT
+ * profile with the case's `set` lines applied, re-validated by the profile parser so a bad
+ * override is reported like a bad profile), and the result's ladder, notifies and mutations.
+ */
+#include "consts.h"
+#include "runner_int.h"
+
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Replace "key = ..." inside [section] (or add it at the section's end, or add the section). */
+static bool override_one(char **text, const char *skey, const char *val, struct ik_status *st)
+{
+	char sec[48], hdr[56];
+	const char *dot = strchr(skey, '.');
+	if (!dot || (size_t)(dot - skey) >= sizeof(sec))
+		return ik_fail(st, 0, "override '%s': expected section.key", skey);
+	memcpy(sec, skey, (size_t)(dot - skey));
+	sec[dot - skey] = 0;
+	const char *key = dot + 1;
+	snprintf(hdr, sizeof(hdr), "[%s]", sec);
+
+	size_t tl = strlen(*text), kl = strlen(key);
+	char *s = strstr(*text, hdr);
+	size_t at = tl, end = tl; /* insert position; end of the line replaced */
+	if (s) {
+		char *p = strchr(s, '\n');
+		at = p ? (size_t)(p + 1 - *text) : tl;
+		while (at < tl && (*text)[at] != '[') {
+			char *line = *text + at, *nl = strchr(line, '\n');
+			size_t ll = nl ? (size_t)(nl - line) + 1 : tl - at;
+			const char *q = line;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (!strncmp(q, key, kl) && strchr(" \t=", q[kl])) {
+				end = at + ll;
+				break;
+			}
+			at += ll;
+		}
+		if (end == tl)
+			end = at; /* not found: insert before the next section */
+	}
+	char line[320];
+	int n;
+	if (!s)
+		n = snprintf(line, sizeof(line), "\n%s\n%s = %s\n", hdr, key, val);
+	else
+		n = snprintf(line, sizeof(line), "%s = %s\n", key, val);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return ik_fail(st, 0, "override '%s': value too long", skey);
+	char *out = malloc(tl + (size_t)n + 2);
+	if (!out)
+		return ik_fail(st, 0, "out of memory");
+	memcpy(out, *text, at);
+	/* a new key at a section's end must start on its own line */
+	size_t o = at;
+	if (s && o && out[o - 1] != '\n')
+		out[o++] = '\n';
+	memcpy(out + o, line, (size_t)n);
+	memcpy(out + o + n, *text + end, tl - end + 1);
+	free(*text);
+	*text = out;
+	return true;
+}
+
+bool ik_profile_override(const char *text, const char keys[][48], const char vals[][160],
+			 size_t n, char **out, struct ik_status *st)
+{
+	*out = strdup(text);
+	if (!*out)
+		return ik_fail(st, 0, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!override_one(out, keys[i], vals[i], st)) {
+			free(*out);
+			*out = NULL;
+			return false;
+		}
+	return true;
+}
+
+bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
+		 struct ik_status *st)
+{
+	char *text = NULL;
+	struct ik_profile *p = calloc(1, sizeof(*p));
+	bool ok = p && ik_profile_override(R->profile_text, c ? c->set_key : NULL,
+					   c ? c->set_val : NULL, c ? c->nsets : 0, &text, st);
+	if (!p)
+		ik_fail(st, 0, "out of memory");
+	if (ok && !ik_profile_parse(p, text, strlen(text), R->o->profile, st)) {
+		char why[sizeof(st->why)];
+		snprintf(why, sizeof(why), "the case's set lines make the profile invalid: %.180s",
+			 st->why);
+		ik_fail(st, 0, "%s", why);
+		ok = false;
+	}
+	if (ok)
+		ok = ik_cfg_from_profile(cfg, p, false, st);
+	if (ok) {
+		/* Our own ports per case: own cookies and no clash with the profile's tester port,
+		 * except where the DUT initiates: it sends to the tester port the profile names. */
+		if (!c || c->dut_role != IK_INITIATOR) {
+			ik_addr_set_port(&cfg->local, 0);
+			if (cfg->natt_port || cfg->natt)
+				cfg->natt_port = 0;
+		}
+		bool aggr = c && c->nsteps && c->steps[0].kind == IK_STEP_AGGRESSIVE;
+		if (aggr || (!c && !(R->base->p1.modes & IK_MODE_MAIN)))
+			ik_cfg_one_group(cfg); /* RFC 2409 5: one KE in AM1, one group */
+	}
+	if (text)
+		OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	if (p)
+		ik_profile_wipe(p);
+	free(p);
+	return ok;
+}
+
+static void rung_of(const struct ik_rung *g, const struct ik_ladder *l, struct ik_result_rung *r)
+{
+	char nb[IK_NAME_MAX];
+	r->t_s = (double)g->t_ms / 1000.0;
+	(void)l;
+	r->sent = g->sent;
+	snprintf(r->msg, sizeof(r->msg), "%s",
+		 g->xchg == IK_X_INFO ? "INFO" : g->msg ? ik_msg_name(g->xchg, g->msg) : "?");
+	snprintf(r->state, sizeof(r->state), "%s",
+		 g->xchg == IK_X_INFO ? "" : ik_ios_state(g->xchg, g->msg));
+	snprintf(r->payloads, sizeof(r->payloads), "%s", g->payloads);
+	snprintf(r->notify, sizeof(r->notify), "%s",
+		 g->notify ? ik_fmt(nb, IK_T_NOTIFY, g->notify) : "");
+	r->retransmit = g->retransmit;
+	snprintf(r->note, sizeof(r->note), "%s", g->note);
+}
+
+static void cat(char *buf, size_t n, const char *sep, const char *s)
+{
+	size_t l = strlen(buf);
+	if (l + 1 < n)
+		snprintf(buf + l, n - l, "%s%s", l ? sep : "", s);
+}
+
+void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
+{
+	char nb[IK_NAME_MAX], line[256];
+	const char *hint = "";
+
+	if (cr->sa) {
+		const struct ik_ladder *l = &cr->sa->ladder;
+		for (size_t i = 0; i < l->n && r->nladder < IK_RESULT_MAX_RUNGS; i++)
+			rung_of(&l->rungs[i], l, &r->ladder[r->nladder++]);
+		if (cr->o.failed) {
+			hint = ik_stall_hint(cr->o.at_x, cr->o.at_msg + 1);
+			snprintf(r->where, sizeof(r->where), "%s (%s)",
+				 cr->o.at_msg ? ik_msg_name(cr->o.at_x, cr->o.at_msg) : "start",
+				 ik_ios_state(cr->o.at_x, cr->o.at_msg));
+		}
+	}
+	snprintf(r->hint, sizeof(r->hint), "%s", hint ? hint : "");
+	for (size_t i = 0; i < cr->o.nnotify; i++)
+		cat(r->notify, sizeof(r->notify), "; ", ik_fmt(nb, IK_T_NOTIFY, cr->o.notify[i]));
+	for (size_t i = 0; i < cr->nmut; i++) {
+		snprintf(line, sizeof(line), "%s (applied %u time%s)", cr->mut[i].text,
+			 cr->mut[i].applied, cr->mut[i].applied == 1 ? "" : "s");
+		cat(r->mutation, sizeof(r->mutation), "; ", line);
+	}
+	if (cr->o.why[0])
+		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.why);
+	if (cr->o.restarted)
+		cat(r->evidence, sizeof(r->evidence), "\n",
+		    "the DUT answered with a second responder cookie: it restarted the exchange");
+	if (cr->sa && cr->sa->established) {
+		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s", ik_name(IK_T_P1_ENCR,
+			 cr->sa->chosen.enc), ik_name(IK_T_P1_HASH, cr->sa->chosen.hash),
+			 cr->sa->life_s);
+		cat(r->evidence, sizeof(r->evidence), "\n", line);
+	}
+	if (cr->qm && cr->qm->established) {
+		snprintf(line, sizeof(line), "IPsec SA: %s, PFS %s, %u s%s",
+			 ik_name(IK_T_ESP_TRANS, cr->qm->chosen.id),
+			 cr->qm->chosen.group ? ik_name(IK_T_GROUP, cr->qm->chosen.group) : "none",
+			 cr->qm->life_s, cr->qm->lowered ? " (lowered by the DUT: RESPONDER-LIFETIME)" : "");
+		cat(r->evidence, sizeof(r->evidence), "\n", line);
+	}
+}

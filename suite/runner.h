@@ -1,0 +1,67 @@
+/*
+ * The runner (`ikecheck run`): executes test cases (suite/case.h) against the DUT of a profile,
+ * many at once on one event loop, each case with its own engine, sockets and cookies; decides
+ * silence with a window instead of the DUT's retransmission schedule; checks after every
+ * negative case that the DUT still completes a fresh exchange; appends each verdict with its
+ * evidence to OUT/results.jsonl the moment it is decided (reports/result.h).
+ */
+#ifndef IK_RUNNER_H
+#define IK_RUNNER_H
+
+#include "case.h"
+#include "cfg_profile.h" /* first of profile.h/ike.h: see its comment */
+#include "pcapw.h"
+#include "result.h"
+
+#include <stdio.h>
+
+struct ik_runopts {
+	const char *profile;  /* --profile FILE */
+	const char *cases;    /* --cases-dir DIR (default suite/cases next to the binary's tree) */
+	const char *glob;     /* --cases GLOB */
+	int level;            /* --level: -1 all */
+	const char *out;      /* --out DIR */
+	unsigned parallel;    /* --parallel N */
+	unsigned silence_ms;  /* --silence MS: no progress for this long is silence */
+	unsigned shard_i, shard_n; /* --shard I/N (1-based); n 0: no sharding */
+	bool show_secrets;    /* --show-secrets: PSK in the report's run header */
+	bool no_alive;        /* --no-alive-check (debugging a DUT) */
+	bool quiet, verbose;
+	const char *argv_text;
+	const char *baseline; /* --baseline FILE: a previous results.jsonl or report.json */
+	const char *dut_initiate; /* --dut-initiate CMD: makes the DUT start an exchange */
+};
+
+/* What one case run saw, from which the verdict is judged (suite/verdict.c). */
+struct ik_observed {
+	bool p1_up, p2_up, all_done;  /* all_done: every step of the case completed */
+	bool failed;                  /* the exchange stopped */
+	bool silence;                 /* it stopped because the DUT made no progress */
+	bool we_refused;              /* our engine refused a message of the DUT */
+	bool restarted;               /* the DUT answered with a new responder cookie */
+	bool p1_adjusted, p2_adjusted;/* RESPONDER-LIFETIME (or a lower lifetime) from the DUT */
+	enum ik_xchg at_x;            /* where it stopped: exchange and last message done */
+	int at_msg;
+	bool dut_answered_after;      /* the DUT sent the next message of the exchange */
+	uint16_t notify[16];          /* error/status notifies the DUT sent, in order */
+	size_t nnotify;
+	char why[256];                /* the engine's sentence for the stop */
+	char step_fail[160];          /* a step that could not run (harness fault) */
+};
+
+/* Judge one case: verdict, reason, and the expected/observed sentences. */
+enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, int policy,
+			 char *reason, size_t rlen, char *expected, size_t elen, char *observed,
+			 size_t olen);
+/* "rejected at MM1 by NO-PROPOSAL-CHOSEN or silence" */
+void ik_expect_text(const struct ik_expect *x, char *buf, size_t n);
+
+/* Run the cases; returns the process exit status (0 all required passed, 1 some failed, 2 the
+ * run could not be done). */
+int ik_runner_run(const struct ik_runopts *o);
+
+/* Profile text with `section.key = value` overrides applied (tester side of a case). */
+bool ik_profile_override(const char *text, const char keys[][48], const char vals[][160],
+			 size_t n, char **out, struct ik_status *st);
+
+#endif

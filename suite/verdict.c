@@ -1,0 +1,146 @@
+/*
+ * The judge: a case's expectations (suite/case.h) against what the DUT did (struct ik_observed).
+ * PASS when one expect line that applies to the profile's policy matches; otherwise FAIL for a
+ * MUST, WARN for SHOULD / MAY / ADVISORY (DESIGN.md "Verdicts"); ERROR when the harness could
+ * not run the case as written. Every verdict comes with one sentence saying why.
+ */
+#include "consts.h"
+#include "runner.h"
+
+#include <string.h>
+
+static void add(char *buf, size_t n, const char *fmt, const char *s)
+{
+	size_t l = strlen(buf);
+	if (l < n)
+		snprintf(buf + l, n - l, fmt, s);
+}
+
+void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
+{
+	static const char *adj[] = {"", "p1-lifetime", "p2-lifetime"};
+	buf[0] = 0;
+	if (x->policy)
+		add(buf, n, "policy %s: ", x->policy == IK_LIFETIME_STRICT + 1 ? "strict" : "lenient");
+	switch (x->kind) {
+	case IK_EXP_ESTABLISHED:
+		add(buf, n, "%s", x->phase == 1 ? "established phase 1"
+				  : x->phase == 2 ? "established phase 2" : "established");
+		break;
+	case IK_EXP_REJECTED:
+		add(buf, n, "%s", "rejected");
+		if (x->at_msg)
+			add(buf, n, " at %s", ik_msg_name(x->at_x, x->at_msg));
+		for (size_t i = 0; i < x->nnotify; i++)
+			add(buf, n, i ? " | %s" : " by notify %s", ik_name(IK_T_NOTIFY, x->notify[i]));
+		if (x->silence)
+			add(buf, n, "%s", x->nnotify ? " or silence" : " by silence");
+		break;
+	case IK_EXP_ADJUSTED: add(buf, n, "adjusted %s", adj[x->adjust <= 2 ? x->adjust : 0]); break;
+	case IK_EXP_IGNORED: add(buf, n, "%s", "ignored (dropped, then completed)"); break;
+	case IK_EXP_SURVIVES: add(buf, n, "%s", "survives (alive afterwards)"); break;
+	}
+}
+
+/* The first error notify (RFC 2408 3.14.1: types below 16384) the DUT sent, 0 if none. */
+static uint16_t error_notify(const struct ik_observed *o)
+{
+	for (size_t i = 0; i < o->nnotify; i++)
+		if (o->notify[i] && o->notify[i] < 16384)
+			return o->notify[i];
+	return 0;
+}
+
+static bool rejected_matches(const struct ik_expect *x, const struct ik_observed *o)
+{
+	uint16_t nt = error_notify(o);
+	if (!o->failed || o->all_done || o->we_refused)
+		return false;
+	if (x->at_msg && (o->at_x != x->at_x || o->at_msg != x->at_msg))
+		return false;
+	if (!x->nnotify)
+		return !x->silence || (o->silence && !nt);
+	for (size_t i = 0; i < x->nnotify; i++)
+		if (nt == x->notify[i])
+			return true;
+	return x->silence && o->silence && !nt;
+}
+
+static bool matches(const struct ik_expect *x, const struct ik_observed *o)
+{
+	switch (x->kind) {
+	case IK_EXP_ESTABLISHED:
+		if (o->restarted)
+			return false;
+		return x->phase == 1 ? o->p1_up : x->phase == 2 ? o->p2_up : o->all_done;
+	case IK_EXP_REJECTED: return rejected_matches(x, o);
+	case IK_EXP_ADJUSTED:
+		return o->all_done && !o->restarted &&
+		       (x->adjust == IK_ADJ_P1_LIFETIME ? o->p1_adjusted : o->p2_adjusted);
+	case IK_EXP_IGNORED: return o->all_done && !o->restarted;
+	case IK_EXP_SURVIVES: return true;
+	}
+	return false;
+}
+
+static void observed_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	char nb[IK_NAME_MAX];
+	const char *at = o->at_msg ? ik_msg_name(o->at_x, o->at_msg) : "the start";
+	uint16_t nt = error_notify(o);
+
+	buf[0] = 0;
+	if (o->all_done) {
+		snprintf(buf, n, "completed every step%s%s%s", o->p2_up ? " (phase 1 and quick mode up)"
+								   : o->p1_up ? " (phase 1 up)" : "",
+			 o->p1_adjusted ? ", lowering the phase 1 lifetime" : "",
+			 o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
+	} else if (nt) {
+		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
+	} else if (o->silence) {
+		snprintf(buf, n, "went silent after %s", at);
+	} else if (o->we_refused) {
+		snprintf(buf, n, "answered %s with %s, which our engine refused: %.150s", at,
+			 ik_msg_name(o->at_x, o->at_msg + 1), o->why);
+	} else {
+		snprintf(buf, n, "stopped at %s: %.150s", at, o->why);
+	}
+	if (o->restarted && strlen(buf) + 60 < n)
+		strcat(buf, "; it restarted the exchange with a new responder cookie");
+}
+
+enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, int policy,
+			 char *reason, size_t rlen, char *expected, size_t elen, char *observed,
+			 size_t olen)
+{
+	char one[160];
+
+	expected[0] = 0;
+	observed_text(o, observed, olen);
+	if (o->step_fail[0]) {
+		snprintf(reason, rlen, "harness: %s", o->step_fail);
+		return IK_V_ERROR;
+	}
+	for (size_t i = 0; i < c->nexpect; i++) {
+		const struct ik_expect *x = &c->expect[i];
+		if (x->policy && x->policy != policy + 1)
+			continue;
+		ik_expect_text(x, one, sizeof(one));
+		if (expected[0] && strlen(expected) + 4 < elen)
+			strcat(expected, "; or ");
+		if (strlen(expected) + strlen(one) < elen)
+			strcat(expected, one);
+		if (matches(x, o)) {
+			snprintf(reason, rlen, "The DUT %.150s, as expected (%.90s).", observed, one);
+			return IK_V_PASS;
+		}
+	}
+	if (!expected[0]) {
+		snprintf(reason, rlen, "harness: no expect line applies to this profile's lifetime "
+				       "policy");
+		return IK_V_ERROR;
+	}
+	snprintf(reason, rlen, "Expected %.100s, but the DUT %.140s (%s).", expected, observed,
+		 c->ref);
+	return c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
+}

@@ -1,0 +1,104 @@
+# ikecheck serve --quirk / --list-quirks (docs/quirks.md): the table, usage errors for unknown
+# names, the start-up line, and one quirk end to end: a strict DUT refuses a longer phase 1
+# lifetime, the same DUT with --quirk any-p1-lifetime takes it.
+#
+#   127.0.0.2:T (tester, connect, 86400 s) <---- UDP ----> 127.0.0.1:D (serve, strict 28800 s)
+#
+# Ports come from $$ so parallel runs do not collide; no root needed.
+. tests/lib.sh
+
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+T=$TEST_TMP
+BASE=$((40000 + ($$ % 400) * 50))
+
+# profile TEMPLATE OUT N SEDEXPR...: the loopback profile on ports BASE + 10*N, edited.
+profile() {
+	local in=$1 out=$2 d=$((BASE + 10 * $3)) t=$((BASE + 10 * $3 + 5))
+	shift 3
+	sed -e "s/= 10500\$/= $d/" -e "s/= 14500\$/= $((d + 1))/" \
+	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "${@/#/-e}" "$in" >"$out"
+}
+
+serve_start() {
+	local name=$1 i
+	shift
+	$IK serve "$@" >"$T/$name.log" 2>&1 &
+	SERVE_PID=$!
+	PIDS+=("$SERVE_PID")
+	for i in $(seq 100); do
+		grep -q "listening on" "$T/$name.log" && return 0
+		sleep 0.1
+	done
+	echo "# serve did not start:"; sed 's/^/#   /' "$T/$name.log"
+	return 1
+}
+
+serve_stop() {
+	kill "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID" 2>/dev/null
+	return 0
+}
+
+DUT=peers/profiles/loopback-dut.conf
+TESTER=peers/profiles/loopback-tester.conf
+
+# --- the table ------------------------------------------------------------------------------
+check "--list-quirks exits 0" $IK serve --list-quirks
+cp "$(last_out)" "$T/list"
+check "--list-quirks: one line per quirk (14)" test "$(wc -l <"$T/list")" -eq 14
+for q in any-p1-lifetime any-p2-lifetime any-pfs-group ignore-hash answer-malformed weak-ke \
+	die-on-refusal restart-on-retransmit any-id any-proxy-id accept-any-proposal no-notify \
+	replay-qm ignore-critical; do
+	check_grep "--list-quirks names $q" "^$q +[a-z].*\[RFC" "$T/list"
+done
+check "--help mentions --quirk and --list-quirks" bash -c \
+	"$IK serve --help | grep -q -- '--quirk NAMES' && $IK serve --help | grep -q -- '--list-quirks'"
+
+# --- usage errors -----------------------------------------------------------------------------
+profile $DUT "$T/dut.conf" 1
+check_fails "unknown quirk: exit 2" 2 $IK serve --profile "$T/dut.conf" --quirk no-such-quirk
+check_grep "unknown quirk is named" "unknown quirk 'no-such-quirk'" "$(last_out)"
+check_grep "unknown quirk: the valid ones are listed" "^replay-qm " "$(last_out)"
+check_fails "one bad name in a list: exit 2" 2 $IK serve --profile "$T/dut.conf" \
+	--quirk any-id,bogus
+check_grep "the bad one of the list is named" "unknown quirk 'bogus'" "$(last_out)"
+check_fails "--quirk without a value: exit 2" 2 $IK serve --profile "$T/dut.conf" --quirk
+check_fails "empty name in a list: exit 2" 2 $IK serve --profile "$T/dut.conf" --quirk any-id,
+
+# --- end to end: any-p1-lifetime -------------------------------------------------------------
+profile $DUT "$T/strict.conf" 2 "s/^lifetime_policy = lenient/lifetime_policy = strict/"
+profile $TESTER "$T/long.conf" 2 "0,/^lifetime    = 28800/s//lifetime    = 86400/"
+check_grep "test profile: the DUT is strict" "^lifetime_policy = strict" "$T/strict.conf"
+check_grep "test profile: the tester offers 86400 s" "^lifetime    = 86400" "$T/long.conf"
+
+check "conformant serve starts" serve_start conformant --profile "$T/strict.conf"
+check_fails "conformant serve refuses the 86400 s lifetime (connect exit 1)" 1 \
+	$IK connect --profile "$T/long.conf"
+check_grep "connect saw NO-PROPOSAL-CHOSEN" "NO-PROPOSAL-CHOSEN" "$(last_out)"
+serve_stop
+if grep -q "QUIRKS ACTIVE" "$T/conformant.log"; then
+	echo "not ok - conformant serve claims quirks"; TESTS_FAILED=1
+else
+	echo "ok - conformant serve logs no quirks"
+fi
+
+check "quirky serve starts" serve_start quirky --profile "$T/strict.conf" \
+	--quirk any-p1-lifetime --quirk no-notify,any-id
+check_grep "serve logs the active quirks, in table order" \
+	"^serve: QUIRKS ACTIVE \(non-conformant on purpose\): any-p1-lifetime,any-id,no-notify$" \
+	"$T/quirky.log"
+check "serve --quirk any-p1-lifetime takes the 86400 s lifetime (connect exit 0)" \
+	$IK connect --profile "$T/long.conf"
+check_grep "the ISAKMP SA has 86400 s" "86400 s" "$T/quirky.log"
+serve_stop
+
+exit $TESTS_FAILED

@@ -1,0 +1,619 @@
+/*
+ * Quirk switches (engine/quirk.def), engine against engine: for each quirk a deviating initiator
+ * (configured differently, or a message injected into the responder) that the conformant
+ * responder refuses and the quirky one goes along with. Each row runs twice, without and with
+ * the quirk, and the row's probe must say "went along" exactly once: the quirk is what changes
+ * the outcome, and the conformant engine really refuses (a false PASS of the suite's self-test
+ * starts here).
+ */
+#include "cunit.h"
+#include "codec.h"
+#include "ike_pair.h"
+#include "quirk.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HDR_EXCH 18 /* RFC 2408 3.1: exchange type octet of the header */
+
+/* What the taps saw: the first message of one exchange type the initiator sent, and how many
+ * messages the responder sent. */
+static struct {
+	uint8_t exch;
+	uint8_t buf[4096];
+	size_t len;
+	unsigned res_sent;
+} cap;
+
+static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+		uint16_t local_port, const uint8_t *p, size_t len)
+{
+	struct ik_pair *pp = e->user;
+	(void)peer, (void)local_port;
+	if (e == &pp->res && sent)
+		cap.res_sent++;
+	if (e == &pp->ini && sent && !cap.len && len > HDR_EXCH && p[HDR_EXCH] == cap.exch &&
+	    len <= sizeof(cap.buf)) {
+		memcpy(cap.buf, p, len);
+		cap.len = len;
+	}
+}
+
+/* Hand the responder a datagram as if the initiator had sent it. */
+static void inject(struct ik_pair *p, const uint8_t *b, size_t len)
+{
+	static struct ik_dgram d; /* 64 KiB */
+	memset(&d, 0, sizeof(d));
+	d.peer = p->ini.cfg.local;
+	d.peer_len = p->ini.cfg.local_len;
+	d.local_port = p->res.sock.port;
+	d.kind = IK_DGRAM_IKE;
+	memcpy(d.data, b, len);
+	d.len = len;
+	ik_engine_input(&p->res, &d);
+}
+
+#define SPIN_UNTIL(p, cond, ms)                                                                    \
+	do {                                                                                       \
+		uint64_t end_ = ik_now_ms() + (ms);                                                \
+		while (!(cond) && ik_now_ms() < end_)                                              \
+			ik_loop_once(&(p)->loop, 10);                                              \
+	} while (0)
+
+static size_t count_qms(const struct ik_sa *sa)
+{
+	size_t n = 0;
+	for (const struct ik_qm *q = sa ? sa->qms : NULL; q; q = q->next)
+		n++;
+	return n;
+}
+
+/* ---- probes: did the responder go along? ---- */
+
+static bool p1_up(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p1_up || p->failed, 2000);
+	return p->res.p1_up > 0;
+}
+
+static bool p2_up(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 3000);
+	return p->res.p2_up > 0;
+}
+
+/* Phase 1 up with the initiator's 86400 s as it is, and no RESPONDER-LIFETIME. */
+static bool p1_life_as_offered(struct ik_pair *p)
+{
+	return p1_up(p) && p->res.sas->life_s == p->ini.cfg.p1_life && !p->res.sas->life_notify;
+}
+
+/* Phase 1 up and no RESPONDER-LIFETIME for the initiator's kilobytes. */
+static bool p1_kb_silent(struct ik_pair *p)
+{
+	return p1_up(p) && !p->res.sas->life_notify;
+}
+
+static bool p2_life_as_offered(struct ik_pair *p)
+{
+	if (!p2_up(p) || !p->res.sas->qms)
+		return false;
+	const struct ik_qm *q = p->res.sas->qms;
+	return q->life_s == p->ini.cfg.p2_life && !q->lowered;
+}
+
+/* Phase 1 up, then the initiator's SKEYID_a garbled: its quick mode and informational HASHes
+ * are wrong while encryption (SKEYID_e) still works. */
+static struct ik_sa *p1_then_bad_skeyid_a(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	struct ik_sa *sa = ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
+	if (!sa || !sa->established)
+		return NULL;
+	sa->k.p1.skeyid_a[0] ^= 0xff;
+	return sa;
+}
+
+static bool qm_bad_hash(struct ik_pair *p)
+{
+	struct ik_sa *sa = p1_then_bad_skeyid_a(p);
+	if (!sa)
+		return false;
+	ik_quick_initiate(sa);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	return p->res.p2_up > 0;
+}
+
+static bool info_bad_hash(struct ik_pair *p)
+{
+	struct ik_sa *sa = p1_then_bad_skeyid_a(p);
+	if (!sa)
+		return false;
+	uint8_t spi[16];
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	ik_send_delete(sa, IK_PROTO_ISAKMP, spi, 16, 1);
+	SPIN_UNTIL(p, p->deletes, 500);
+	return p->deletes > 0;
+}
+
+/* Main mode up to MM4 with the initiator's KE replaced: did the responder answer MM3? */
+static bool weak_ke(struct ik_pair *p, uint16_t group, const uint8_t *pub, size_t len)
+{
+	struct ik_status st;
+	p->ini.auto_quick = false;
+	struct ik_sa *sa = ik_initiate(&p->ini);
+	/* MM3 is built when MM2 arrives, from this pair if one is there (phase1.c). */
+	if (!sa || !ik_dh_generate(&sa->k.dh, ik_dh_by_id(group), &st))
+		return false;
+	memcpy(sa->k.dh.pub, pub, len);
+	SPIN_UNTIL(p, (p->res.sas && p->res.sas->msg >= 4) || p->failed, 1500);
+	return p->res.sas && p->res.sas->msg >= 4;
+}
+
+static bool weak_ke_one(struct ik_pair *p)
+{
+	uint8_t one[256] = {0};
+	one[255] = 1;
+	return weak_ke(p, 14, one, sizeof(one));
+}
+
+static bool weak_ke_off_curve(struct ik_pair *p)
+{
+	uint8_t pt[64] = {0};
+	pt[31] = pt[63] = 1; /* (1, 1) is not on P-256 */
+	return weak_ke(p, 19, pt, sizeof(pt));
+}
+
+/* A refused exchange first; then does a good initiator still get an answer? ("went along" here
+ * means the responder is dead.) */
+static bool dead_after_refusal(struct ik_pair *p)
+{
+	struct ik_cfg good;
+	struct ik_engine e2;
+	struct ik_status st;
+
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->failed, 1500);
+	pair_cfg(&good, true);
+	good.retrans_ms = 100;
+	good.retrans_tries = 2;
+	ik_addr_set_port(&good.remote, p->res.sock.port);
+	if (!ik_engine_init(&e2, &good, &p->loop, &st))
+		return false;
+	e2.quiet = true;
+	ik_initiate(&e2);
+	SPIN_UNTIL(p, e2.p1_up || (e2.sas && e2.sas->dead), 2000);
+	bool dead = !e2.p1_up;
+	ik_engine_free(&e2);
+	return dead;
+}
+
+/* The initiator's MM1 (captured, never delivered) handed to the responder twice: did the second
+ * copy open another ISAKMP SA? */
+static bool mm1_twice_new_sa(struct ik_pair *p)
+{
+	cap.exch = IK_EXCH_ID_PROT;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	if (!cap.len)
+		return false;
+	inject(p, cap.buf, cap.len);
+	inject(p, cap.buf, cap.len);
+	return p->res.sa_count == 2 && cap.res_sent == 2;
+}
+
+/* Phase 1 up (the loop runs), then the initiator's QM1 captured and handed to the responder
+ * directly; `after` says whether the quick mode completes first (replay) or not (retransmit). */
+static bool qm1_again(struct ik_pair *p, bool complete_first)
+{
+	p->ini.auto_quick = false;
+	struct ik_sa *sa = ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
+	if (!sa || !sa->established)
+		return false;
+	cap.exch = IK_EXCH_QUICK;
+	ik_quick_initiate(sa);
+	if (!cap.len)
+		return false;
+	if (complete_first)
+		SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	else
+		inject(p, cap.buf, cap.len); /* the original stays unread in the socket */
+	if (complete_first && !p->res.p2_up)
+		return false;
+	unsigned before = cap.res_sent;
+	inject(p, cap.buf, cap.len);
+	/* A new quick mode answers with a new QM2; a retransmission is answered too (the stored
+	 * QM2), so the number of quick modes tells them apart. */
+	return count_qms(p->res.sas) == 2 && cap.res_sent == before + 1;
+}
+
+static bool qm1_retransmit_new_qm(struct ik_pair *p)
+{
+	return qm1_again(p, false);
+}
+
+static bool qm1_replay_new_qm(struct ik_pair *p)
+{
+	return qm1_again(p, true);
+}
+
+/* The initiator did not get a notify for its refused MM1. */
+static bool refused_silently(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->ini.sas && p->ini.sas->dead, 2000);
+	return p->ini.sas && p->ini.sas->dead && p->notifies == 0;
+}
+
+/* The initiator's MM1 edited with the codec and handed to the responder: did it answer MM2? */
+static bool mm1_edited(struct ik_pair *p, bool (*edit)(struct ik_msg *m))
+{
+	struct ik_msg m;
+	struct ik_status st;
+	struct ik_wr w;
+
+	cap.exch = IK_EXCH_ID_PROT;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	if (!cap.len || !ik_decode(&m, cap.buf, cap.len, &st))
+		return false;
+	ik_wr_init(&w);
+	bool ok = edit(&m) && ik_encode(&m, &w, &st);
+	if (ok)
+		inject(p, w.p, w.len);
+	ik_wr_free(&w);
+	ik_msg_free(&m);
+	return ok && cap.res_sent == 1 && p->res.sas && p->res.sas->msg == 2;
+}
+
+static bool edit_reserved(struct ik_msg *m)
+{
+	struct ik_status st;
+	return ik_path_set_num(m, "SA.reserved", 1, &st); /* RFC 2408 3.2: MUST be zero */
+}
+
+static bool edit_dup_sa(struct ik_msg *m)
+{
+	struct ik_node *sa = ik_pl_find(m, IK_PAYLOAD_SA, 0);
+	struct ik_node *again = sa ? ik_node_clone(sa) : NULL;
+	if (again && ik_msg_add(m, again))
+		return true; /* RFC 2409 5: one SA payload, first */
+	ik_node_free(again);
+	return false;
+}
+
+static bool edit_unknown_attr(struct ik_msg *m)
+{
+	struct ik_ref ref;
+	struct ik_status st;
+	if (!ik_path_find(m, "SA.P[0].T[0]", &ref, &st))
+		return false;
+	struct ik_node *a = ik_attr_new(16400, true, 1, 0); /* a private-use class */
+	if (a && ik_node_insert(ref.node, SIZE_MAX, a))
+		return true;
+	ik_node_free(a);
+	return false;
+}
+
+static bool mm1_reserved(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_reserved);
+}
+
+static bool mm1_dup_sa(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_dup_sa);
+}
+
+static bool mm1_unknown_attr(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_unknown_attr);
+}
+
+/* ---- deviations: how the initiator (or the responder's policy) differs ---- */
+
+static void life_long(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->p1_life = 86400;
+	cr->p1_policy = IK_LIFE_STRICT;
+}
+
+static void life_long_lenient(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->p1_life = 86400;
+	cr->p1_policy = IK_LIFE_LENIENT;
+}
+
+static void life_kb_lenient(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->p1[0].life_kb = 1000;
+	cr->p1_policy = IK_LIFE_LENIENT;
+}
+
+static void p2_life_long(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->p2_life = 86400;
+}
+
+static void pfs_other(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->pfs_group = 5;
+}
+
+static void pfs_unwanted(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)ci;
+	cr->pfs_group = 0;
+}
+
+static void pfs_missing(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->pfs_group = 0;
+}
+
+/* Aggressive mode with another key: the initiator itself ignores HASH_R (quirk on its side) so
+ * it sends AM3, whose HASH_I cannot verify. */
+static void aggr_wrong_psk(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->aggressive = true;
+	ci->psk[0] ^= 1;
+	ci->quirks = IK_QUIRK_IGNORE_HASH;
+}
+
+static void ini_ignores_hash(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->quirks = IK_QUIRK_IGNORE_HASH;
+}
+
+static void other_id(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)ci;
+	id_addr4(&cr->id_remote, "127.0.0.9");
+}
+
+static void other_id_aggr(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->aggressive = true;
+	id_addr4(&cr->id_remote, "127.0.0.9");
+}
+
+static void other_subnet(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	id_subnet4(&ci->ts_local, "10.9.0.0", "255.255.255.0");
+}
+
+static void no_client_ids(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->ts_local.type = ci->ts_remote.type = 0;
+}
+
+static void weak_offer(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->p1[0].enc = IK_P1_ENCR_3DES_CBC;
+	ci->p1[0].keylen = 0;
+	ci->p1[0].hash = IK_P1_HASH_MD5;
+	ci->p2[0].id = IK_ESP_TRANS_3DES;
+	ci->p2[0].keylen = 0;
+	ci->p2[0].auth = IK_P2_AUTH_HMAC_MD5;
+}
+
+static void group19(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->p1[0].group = cr->p1[0].group = 19;
+}
+
+static void p1_mismatch(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->p1[0].group = 2;
+}
+
+struct row {
+	const char *name;
+	uint32_t quirk;
+	void (*deviate)(struct ik_cfg *ci, struct ik_cfg *cr);
+	bool (*went_along)(struct ik_pair *p);
+};
+
+static const struct row rows[] = {
+	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long, p1_life_as_offered},
+	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
+	 p1_life_as_offered},
+	{"kilobyte phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_kb_lenient,
+	 p1_kb_silent},
+	{"86400 s quick mode lifetime", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long, p2_life_as_offered},
+	{"PFS group 5 against 14", IK_QUIRK_ANY_PFS_GROUP, pfs_other, p2_up},
+	{"PFS offered, none configured", IK_QUIRK_ANY_PFS_GROUP, pfs_unwanted, p2_up},
+	{"no PFS, 14 required", IK_QUIRK_ANY_PFS_GROUP, pfs_missing, p2_up},
+	{"aggressive mode, wrong PSK (HASH_I)", IK_QUIRK_IGNORE_HASH, aggr_wrong_psk, p1_up},
+	{"quick mode HASH(1)/HASH(3) wrong", IK_QUIRK_IGNORE_HASH, ini_ignores_hash, qm_bad_hash},
+	{"informational HASH(1) wrong (delete)", IK_QUIRK_IGNORE_HASH, NULL, info_bad_hash},
+	{"MM1 SA.reserved = 1", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_reserved},
+	{"MM1 with two SA payloads", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_dup_sa},
+	{"KE = 1 (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_one},
+	{"KE off the curve (ECP-256)", IK_QUIRK_WEAK_KE, group19, weak_ke_off_curve},
+	{"dead after refusing a proposal", IK_QUIRK_DIE_ON_REFUSAL, p1_mismatch, dead_after_refusal},
+	{"MM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, mm1_twice_new_sa},
+	{"QM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, qm1_retransmit_new_qm},
+	{"unknown phase 1 identity, main mode", IK_QUIRK_ANY_ID, other_id, p1_up},
+	{"unknown phase 1 identity, aggressive mode", IK_QUIRK_ANY_ID, other_id_aggr, p1_up},
+	{"IDci outside the configured subnet", IK_QUIRK_ANY_PROXY_ID, other_subnet, p2_up},
+	{"no client IDs under a subnet policy", IK_QUIRK_ANY_PROXY_ID, no_client_ids, p2_up},
+	{"3DES/MD5 offered, AES/SHA configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL, weak_offer, p2_up},
+	{"refusal without a notify", IK_QUIRK_NO_NOTIFY, p1_mismatch, refused_silently},
+	{"QM1 replayed after QM3", IK_QUIRK_REPLAY_QM, NULL, qm1_replay_new_qm},
+	{"unknown attribute class in MM1", IK_QUIRK_IGNORE_CRITICAL, NULL, mm1_unknown_attr},
+};
+
+static bool run_row(const struct row *r, bool quirk)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.retrans_ms = cr.retrans_ms = 100;
+	ci.retrans_tries = cr.retrans_tries = 2;
+	if (r->deviate)
+		r->deviate(&ci, &cr);
+	if (quirk)
+		cr.quirks |= r->quirk;
+	memset(&cap, 0, sizeof(cap));
+	if (!pair_open(&p, &ci, &cr, &st)) {
+		fprintf(stderr, "row '%s': %s\n", r->name, st.why);
+		return !quirk; /* fails the row either way */
+	}
+	p.ini.tap = p.res.tap = tap;
+	bool went = r->went_along(&p);
+	pair_close(&p);
+	return went;
+}
+
+static void test_rows(void)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+		char name[64];
+		ik_quirk_names(r->quirk, name, sizeof(name));
+		bool conformant = run_row(r, false), quirky = run_row(r, true);
+		CU_ASSERT_FALSE(conformant);
+		CU_ASSERT_TRUE(quirky);
+		if (conformant || !quirky)
+			fprintf(stderr, "row '%s' (%s): conformant went along %d, with the quirk %d\n",
+				r->name, name, conformant, quirky);
+	}
+}
+
+/* Every quirk of the table has a row above, so none is a switch that changes nothing here. */
+static void test_every_quirk_has_a_row(void)
+{
+	size_t n;
+	const struct ik_quirk *q = ik_quirk_table(&n);
+	CU_ASSERT_EQUAL(n, IK_QUIRK_COUNT);
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
+			found |= rows[k].quirk == q[i].bit;
+		CU_ASSERT_TRUE(found);
+		if (!found)
+			fprintf(stderr, "quirk %s has no row\n", q[i].name);
+	}
+}
+
+static void test_names(void)
+{
+	uint32_t bits = 0;
+	char bad[32], buf[128];
+
+	CU_ASSERT_EQUAL(ik_quirk_by_name("any-id"), IK_QUIRK_ANY_ID);
+	CU_ASSERT_EQUAL(ik_quirk_by_name("any"), 0);
+	CU_ASSERT_TRUE(ik_quirk_parse("weak-ke,no-notify", &bits, bad, sizeof(bad)));
+	CU_ASSERT_EQUAL(bits, IK_QUIRK_WEAK_KE | IK_QUIRK_NO_NOTIFY);
+	ik_quirk_names(bits, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "weak-ke,no-notify");
+	CU_ASSERT_FALSE(ik_quirk_parse("weak-ke,nope", &bits, bad, sizeof(bad)));
+	CU_ASSERT_STRING_EQUAL(bad, "nope");
+	CU_ASSERT_FALSE(ik_quirk_parse("weak-ke,", &bits, bad, sizeof(bad)));
+	CU_ASSERT_FALSE(ik_quirk_parse("", &bits, bad, sizeof(bad)));
+	ik_quirk_names(0, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "none");
+}
+
+/* Engine fix: an old copy of MM1 (no responder cookie) arriving while the responder waits for
+ * MM5 was taken for MM5 and killed the SA; it is dropped and the exchange completes. */
+static void test_stale_mm1(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	memset(&cap, 0, sizeof(cap));
+	cap.exch = IK_EXCH_ID_PROT;
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	p.ini.tap = p.res.tap = tap;
+	p.ini.auto_quick = false;
+	ik_initiate(&p.ini);
+	SPIN_UNTIL(&p, p.res.sas && p.res.sas->msg >= 4, 2000);
+	CU_ASSERT_TRUE_FATAL(p.res.sas && p.res.sas->msg == 4 && cap.len);
+	inject(&p, cap.buf, cap.len);
+	CU_ASSERT_FALSE(p.res.sas->dead);
+	SPIN_UNTIL(&p, p.res.p1_up || p.failed, 2000);
+	CU_ASSERT_EQUAL(p.res.p1_up, 1);
+	CU_ASSERT_EQUAL(p.failed, 0);
+	pair_close(&p);
+}
+
+/* Engine fix (RFC 2409 5.5): a subnet policy refuses a quick mode without client IDs; a host to
+ * host one (no IDs configured) still takes it. */
+static void test_no_ids_host_to_host(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.ts_local.type = ci.ts_remote.type = cr.ts_local.type = cr.ts_remote.type = 0;
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	pair_run(&p, 1, 3000);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	pair_close(&p);
+}
+
+/* The self-test wants exactly the matching cases to fail: with any one quirk on, a conformant
+ * initiator still gets main mode and quick mode, with PFS, and aggressive mode. */
+static void test_quirk_alone_still_interoperates(void)
+{
+	size_t n;
+	const struct ik_quirk *q = ik_quirk_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		for (int aggr = 0; aggr < 2; aggr++) {
+			struct ik_cfg ci, cr;
+			struct ik_pair p;
+			struct ik_status st;
+			pair_cfg(&ci, true);
+			pair_cfg(&cr, false);
+			ci.aggressive = aggr;
+			cr.quirks = q[i].bit;
+			CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+			ik_initiate(&p.ini);
+			pair_run(&p, 1, 3000);
+			CU_ASSERT_EQUAL(p.p2_up, 2);
+			if (p.p2_up != 2)
+				fprintf(stderr, "quirk %s (%s mode): %s\n", q[i].name,
+					aggr ? "aggressive" : "main", p.why.why);
+			pair_close(&p);
+		}
+}
+
+static const struct ik_test tests[] = {
+	{"quirk names, parse, list", test_names},
+	{"every quirk has a row", test_every_quirk_has_a_row},
+	{"conformant refuses, quirk goes along (each row twice)", test_rows},
+	{"each quirk alone: a conformant initiator still gets through", test_quirk_alone_still_interoperates},
+	{"engine: a stale MM1 copy does not kill the SA (RFC 2408 2.5.3)", test_stale_mm1},
+	{"engine: host to host quick mode without IDs (RFC 2409 5.5)", test_no_ids_host_to_host},
+};
+
+IK_TEST_MAIN("quirk", tests)

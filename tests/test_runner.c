@@ -1,0 +1,218 @@
+/*
+ * The runner's pure parts: the judge (expectations against observations, DESIGN.md "Verdicts"),
+ * profile overrides for a case's `set` lines, the capture writer read back by our own pcap
+ * reader, and the loop's fd removal.
+ */
+#include "cunit.h"
+#include "consts.h"
+#include "loop.h"
+#include "pcapio.h"
+#include "runner.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct ik_case mk_case(enum ik_level lvl, struct ik_expect x)
+{
+	struct ik_case c;
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "T-001");
+	snprintf(c.ref, sizeof(c.ref), "RFC2409 5");
+	c.level = lvl;
+	c.expect[0] = x;
+	c.nexpect = 1;
+	return c;
+}
+
+struct judge_row {
+	const char *what;
+	enum ik_level lvl;
+	struct ik_expect x;
+	struct ik_observed o;
+	enum ik_verdict want;
+};
+
+#define NOPC IK_NOTIFY_NO_PROPOSAL_CHOSEN
+static const struct judge_row rows[] = {
+	{"established and it was", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
+	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_PASS},
+	{"established but silent at MM3", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
+	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3}, IK_V_FAIL},
+	{"established phase 1 only asked", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED, .phase = 1},
+	 {.p1_up = true, .failed = true, .at_x = IK_X_QUICK, .at_msg = 1}, IK_V_PASS},
+	{"restart spoils established", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
+	 {.p1_up = true, .p2_up = true, .all_done = true, .restarted = true}, IK_V_FAIL},
+	{"rejected by the right notify", IK_LVL_MUST,
+	 {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1},
+	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1}, IK_V_PASS},
+	{"rejected by another notify", IK_LVL_MUST,
+	 {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1},
+	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1,
+	  .notify = {IK_NOTIFY_PAYLOAD_MALFORMED}, .nnotify = 1}, IK_V_FAIL},
+	{"rejected at the wrong message", IK_LVL_MUST,
+	 {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 5, .silence = true},
+	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3}, IK_V_FAIL},
+	{"silence allowed", IK_LVL_MUST,
+	 {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1, .silence = true},
+	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1}, IK_V_PASS},
+	{"silence only, but a notify came", IK_LVL_MUST, {.kind = IK_EXP_REJECTED, .silence = true},
+	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1}, IK_V_FAIL},
+	{"any rejection", IK_LVL_MUST, {.kind = IK_EXP_REJECTED},
+	 {.failed = true, .silence = true, .at_x = IK_X_QUICK, .at_msg = 1}, IK_V_PASS},
+	{"DUT went on: not a rejection", IK_LVL_MUST, {.kind = IK_EXP_REJECTED},
+	 {.failed = true, .we_refused = true, .at_x = IK_X_MAIN, .at_msg = 5}, IK_V_FAIL},
+	{"rejection expected, established", IK_LVL_SHOULD, {.kind = IK_EXP_REJECTED},
+	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_WARN},
+	{"advisory: weak crypto accepted", IK_LVL_ADVISORY, {.kind = IK_EXP_REJECTED},
+	 {.p1_up = true, .all_done = true}, IK_V_WARN},
+	{"adjusted p2 and it was", IK_LVL_MUST, {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P2_LIFETIME},
+	 {.p1_up = true, .p2_up = true, .all_done = true, .p2_adjusted = true}, IK_V_PASS},
+	{"adjusted p2 but not", IK_LVL_MUST, {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P2_LIFETIME},
+	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_FAIL},
+	{"adjusted p1 and it was", IK_LVL_MUST, {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P1_LIFETIME},
+	 {.p1_up = true, .all_done = true, .p1_adjusted = true}, IK_V_PASS},
+	{"ignored and completed", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
+	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_PASS},
+	{"ignored but stopped", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
+	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3}, IK_V_FAIL},
+	{"survives whatever", IK_LVL_MUST, {.kind = IK_EXP_SURVIVES},
+	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1}, IK_V_PASS},
+	{"harness fault", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
+	 {.failed = true, .step_fail = "could not send MM1"}, IK_V_ERROR},
+};
+
+static void test_judge_table(void)
+{
+	char reason[256], exp[160], obs[160];
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ik_case c = mk_case(rows[i].lvl, rows[i].x);
+		enum ik_verdict v = ik_judge(&c, &rows[i].o, IK_LIFETIME_LENIENT, reason,
+					     sizeof(reason), exp, sizeof(exp), obs, sizeof(obs));
+		if (v != rows[i].want)
+			printf("\n%s: got verdict %d (%s)\n", rows[i].what, (int)v, reason);
+		CU_ASSERT_EQUAL(v, rows[i].want);
+		CU_ASSERT(reason[0] != 0);
+	}
+}
+
+/* An expect line for the other lifetime policy does not apply; one for ours does. */
+static void test_judge_policy(void)
+{
+	char reason[256], exp[160], obs[160];
+	struct ik_expect strict = {.policy = IK_LIFETIME_STRICT + 1, .kind = IK_EXP_REJECTED};
+	struct ik_expect lenient = {.policy = IK_LIFETIME_LENIENT + 1, .kind = IK_EXP_ADJUSTED,
+				    .adjust = IK_ADJ_P1_LIFETIME};
+	struct ik_case c = mk_case(IK_LVL_MUST, strict);
+	c.expect[1] = lenient;
+	c.nexpect = 2;
+	struct ik_observed adj = {.p1_up = true, .all_done = true, .p1_adjusted = true};
+	struct ik_observed rej = {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1};
+	CU_ASSERT_EQUAL(ik_judge(&c, &adj, IK_LIFETIME_LENIENT, reason, sizeof(reason), exp,
+				 sizeof(exp), obs, sizeof(obs)), IK_V_PASS);
+	CU_ASSERT_EQUAL(ik_judge(&c, &rej, IK_LIFETIME_LENIENT, reason, sizeof(reason), exp,
+				 sizeof(exp), obs, sizeof(obs)), IK_V_FAIL);
+	CU_ASSERT_EQUAL(ik_judge(&c, &rej, IK_LIFETIME_STRICT, reason, sizeof(reason), exp,
+				 sizeof(exp), obs, sizeof(obs)), IK_V_PASS);
+	CU_ASSERT_EQUAL(ik_judge(&c, &adj, IK_LIFETIME_STRICT, reason, sizeof(reason), exp,
+				 sizeof(exp), obs, sizeof(obs)), IK_V_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "RFC2409 5"));
+}
+
+static void test_override(void)
+{
+	const char *text = "[dut]\naddress = 127.0.0.1\n\n[phase1]\nlifetime = 28800\n"
+			   "proposals = aes128-sha1-modp2048\n[features]\nnat_t = yes\n";
+	const char k[3][48] = {"phase1.lifetime", "phase1.lifetime_policy", "phase2.pfs"};
+	const char v[3][160] = {"86401", "strict", "modp1024"};
+	char *out = NULL;
+	struct ik_status st;
+	CU_ASSERT_TRUE_FATAL(ik_profile_override(text, k, v, 3, &out, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "lifetime = 86401\n"));
+	CU_ASSERT_PTR_NULL(strstr(out, "28800"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "lifetime_policy = strict\n[features]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n[phase2]\npfs = modp1024\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "proposals = aes128-sha1-modp2048\n"));
+	free(out);
+	const char bad[1][48] = {"nodot"};
+	CU_ASSERT_FALSE(ik_profile_override(text, bad, v, 1, &out, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "section.key"));
+}
+
+/* What the runner writes per case reads back with the decoder's own pcap reader (and tshark in
+ * the shell tests): addresses, ports, the non-ESP marker stripped again. */
+static void test_pcap_writer(void)
+{
+	char path[] = "/tmp/ik-pcapw-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	struct ik_status st;
+	struct sockaddr_storage a, b;
+	socklen_t l;
+	CU_ASSERT_TRUE_FATAL(ik_addr_parse("127.0.0.2", 20500, &a, &l, &st));
+	CU_ASSERT_TRUE_FATAL(ik_addr_parse("127.0.0.1", 4500, &b, &l, &st));
+	uint8_t msg[28] = {1, 2, 3, 4, 5, 6, 7, 8};
+	msg[17] = 0x10, msg[18] = 2, msg[27] = 28;
+	struct ik_pcapw *w = ik_pcapw_open(path, &st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_TRUE(ik_pcapw_udp(w, &a, &b, true, msg, sizeof(msg)));
+	CU_ASSERT_TRUE(ik_pcapw_udp(w, &b, &a, true, msg, sizeof(msg)));
+	ik_pcapw_close(w);
+
+	struct ik_pcap *r = ik_pcap_open(path, &st);
+	struct ik_pkt pkt;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(ik_pcap_next(r, &pkt, &st), 1);
+	CU_ASSERT_STRING_EQUAL(pkt.src, "127.0.0.2");
+	CU_ASSERT_EQUAL(pkt.dport, 4500);
+	CU_ASSERT_EQUAL(pkt.marker, 1);
+	CU_ASSERT_EQUAL(pkt.len, sizeof(msg));
+	CU_ASSERT_EQUAL(memcmp(pkt.isakmp, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(ik_pcap_next(r, &pkt, &st), 1);
+	CU_ASSERT_EQUAL(pkt.sport, 4500);
+	CU_ASSERT_EQUAL(ik_pcap_next(r, &pkt, &st), 0);
+	ik_pcap_close(r);
+	unlink(path);
+}
+
+static int fired;
+static struct ik_loop *cur_loop;
+static void on_fd_remove_self(void *arg)
+{
+	int *fds = arg;
+	char c;
+	fired++;
+	if (read(fds[0], &c, 1) == 1)
+		ik_loop_del_fd(cur_loop, fds[0]);
+}
+
+/* An fd removed from inside its own callback is not polled again (engines are freed that way). */
+static void test_loop_del_fd(void)
+{
+	struct ik_loop l;
+	int p[2];
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	ik_loop_init(&l);
+	cur_loop = &l;
+	fired = 0;
+	CU_ASSERT_TRUE(ik_loop_add_fd(&l, p[0], on_fd_remove_self, p));
+	CU_ASSERT_EQUAL(write(p[1], "ab", 2), 2);
+	ik_loop_once(&l, 100);
+	ik_loop_once(&l, 50); /* one octet is still readable, but the fd is gone */
+	CU_ASSERT_EQUAL(fired, 1);
+	CU_ASSERT_EQUAL(l.nfds, 0);
+	ik_loop_free(&l);
+	close(p[0]);
+	close(p[1]);
+}
+
+static const struct ik_test tests[] = {
+	{"judge: expectations against observations", test_judge_table},
+	{"judge: expect lines by lifetime policy", test_judge_policy},
+	{"profile overrides for set lines", test_override},
+	{"pcap writer read back", test_pcap_writer},
+	{"loop: fd removed inside its callback", test_loop_del_fd},
+};
+
+IK_TEST_MAIN("runner", tests)
