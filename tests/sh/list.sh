@@ -17,6 +17,9 @@ check "list cases --level must (case-insensitive)" $IK list cases --level must $
 check_grep "level MUST drops the SHOULD case" "^69 cases$" "$(last_out)"
 check "list cases --cases GLOB" $IK list cases --cases 'MM-*' $FX
 check_grep "glob keeps the three MM- cases" "^3 cases$" "$(last_out)"
+check "list cases --breaks QUIRK" $IK list cases --breaks any-p1-lifetime $FX
+check_grep "only the case that names the quirk" "^MM-LIFE-003 " "$(last_out)"
+check_grep "and nothing else" "^1 case$" "$(last_out)"
 check_fails "unknown level is a usage error" 2 $IK list cases --level OFTEN $FX
 check_fails "missing directory exits 2" 2 $IK list cases "$TEST_TMP/none"
 check_grep "missing directory is named" "none:0: " "$(last_out)"
