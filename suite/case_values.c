@@ -7,6 +7,7 @@
 #include "consts.h"
 #include "profile.h"
 #include "proposal.h"
+#include "quirk.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -339,16 +340,17 @@ bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_c
 	return true;
 }
 
+/* breaks: serve quirks (engine/quirk.def) under which the case must FAIL (the self-test). */
 bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {
 	char buf[512], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w);
 
 	for (size_t i = 0; i < n; i++) {
-		if (!ik_case_word_ok(w[i]) || strlen(w[i]) >= sizeof(c->breaks[0]))
+		if (strlen(w[i]) >= sizeof(c->breaks[0]) || !ik_quirk_by_name(w[i]))
 			return ik_case_fail(at,
-			                    "breaks '%.40s': expected quirk names (see "
-			                    "`ikecheck list quirks`)",
+			                    "breaks '%.40s': unknown quirk (`ikecheck serve "
+			                    "--list-quirks` names them)",
 			                    w[i]);
 		if (c->nbreaks == IK_CASE_MAX_QUIRKS)
 			return ik_case_fail(at, "breaks: more than %d quirks", IK_CASE_MAX_QUIRKS);

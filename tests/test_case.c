@@ -46,7 +46,7 @@ static void test_good_case(void)
 	    "  expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN | 14\n"
 	    "           | PAYLOAD-MALFORMED, or by silence\n"
 	    "  expect   policy lenient: adjusted p1-lifetime\n"
-	    "  breaks   any-p1-lifetime other-quirk\n";
+	    "  breaks   any-p1-lifetime ignore-hash\n";
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 
@@ -104,7 +104,7 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL(c->expect[1].kind, IK_EXP_ADJUSTED);
 	CU_ASSERT_EQUAL(c->expect[1].adjust, IK_ADJ_P1_LIFETIME);
 	CU_ASSERT_EQUAL_FATAL(c->nbreaks, 2);
-	CU_ASSERT_STRING_EQUAL(c->breaks[1], "other-quirk");
+	CU_ASSERT_STRING_EQUAL(c->breaks[1], "ignore-hash");
 	ik_cases_free(&cs);
 }
 
@@ -230,7 +230,8 @@ static void test_errors(void)
 	    {HEAD "  run main\n  expect ignored now\n", "7: expect: 'ignored' takes nothing"},
 	    {HEAD "  title again\n", "6: 'title' given twice in case T-001"},
 	    {HEAD "  run\n", "6: 'run' needs a value"},
-	    {HEAD "  breaks bad/quirk\n", "6: breaks 'bad/quirk': expected quirk names"},
+	    {HEAD "  breaks any-p1-lifetime no-such-quirk\n",
+	     "6: breaks 'no-such-quirk': unknown quirk"},
 	    /* The continuation belongs to the expect on line 7: the error is reported there. */
 	    {HEAD "  run main\n  expect rejected by notify NO-PROPOSAL-CHOSEN\n"
 	          "         | NOPE\n",
