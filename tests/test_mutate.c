@@ -538,6 +538,36 @@ static void test_iv_flip(void)
 	pair_close(&r.p);
 }
 
+/* #1 and the IV chain: the responder loses the first (mutated) MM5; the clean retransmission
+ * is taken and MM6 decrypts only if our chain followed the clean MM5 (RFC 2409 App. B). Without
+ * #N the retransmission is mutated too and refused. */
+static void test_iv_chain(void)
+{
+	static const struct {
+		const char *spec;
+		int p1_up;
+		unsigned applied;
+	} t[] = {
+		{"MM5#1 crypto.iv flip:0", 2, 1},
+		{"MM5#1 HASH.data flip:0", 2, 1},
+		{"MM5#1 NONCE.data flip", 2, 0}, /* no NONCE in MM5: not applied, completes */
+		{"MM5 crypto.iv flip:0", 0, 2},  /* the lost one and the refused retransmission */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ik_cfg ci, cr;
+		struct run r;
+		const char *const m[] = {t[i].spec, NULL}, *const rm[] = {"MM5#1 recv drop", NULL};
+		cfgs(&ci, &cr);
+		run(&r, &ci, &cr, m, rm, 3000);
+		CU_ASSERT_EQUAL(r.p.p1_up, t[i].p1_up);
+		CU_ASSERT_EQUAL(r.res[0].applied, 1);
+		CU_ASSERT_EQUAL(r.ini[0].applied, t[i].applied);
+		if (t[i].p1_up)
+			CU_ASSERT_EQUAL(r.p.p2_up, 2);
+		pair_close(&r.p);
+	}
+}
+
 /* The plaintext after filling: cut to 4 octets, MM5 no longer decodes. */
 static void test_plain(void)
 {
@@ -716,6 +746,7 @@ static const struct ik_test tests[] = {
 	{"send and recv duplicate", test_duplicates},
 	{"send replay:MSG", test_replay},
 	{"crypto.iv flip: MM5 unreadable", test_iv_flip},
+	{"#1 keeps the clean message and its IV chain for retransmission", test_iv_chain},
 	{"plain: after filling, before encryption", test_plain},
 	{"INFO HASH(1) wrong: the delete is ignored (RFC 2409 5.7)", test_info},
 	{"send delay", test_delay},
