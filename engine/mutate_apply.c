@@ -828,9 +828,10 @@ static bool build_copy(struct ik_mut_ctx *mx, ik_filler fill, bool enc, const st
 		       const uint8_t *iv, struct ik_wr *w, struct ik_status *st)
 {
 	struct ik_msg c = {.hdr = ik_node_clone(out->hdr)};
-	uint8_t ivc[IK_MAX_BLOCK];
+	uint8_t ivc[IK_MAX_BLOCK] = {0};
 
-	memcpy(ivc, iv, sizeof(ivc));
+	if (iv) /* NULL: a message in the clear */
+		memcpy(ivc, iv, sizeof(ivc));
 	bool ok = c.hdr && ik_emit_build(mx->sa, mx->qm, fill, enc, &c, ivc, mx, w, st);
 	ik_msg_free(&c);
 	return ok;
@@ -874,8 +875,9 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 	if (b_now) {
 		/* This transmission mutated, with a copy of the IV; the clean one is kept for
 		 * retransmission and its IV chain continues. */
-		uint8_t ivc[IK_MAX_BLOCK];
-		memcpy(ivc, iv, sizeof(ivc));
+		uint8_t ivc[IK_MAX_BLOCK] = {0};
+		if (iv)
+			memcpy(ivc, iv, sizeof(ivc));
 		if (!ik_emit_build(sa, qm, fill, enc, out, ivc, &mw, &wire, st) ||
 		    !ik_emit_build(sa, qm, fill, enc, &pristine, iv, mc.mask ? &mc : NULL, &clean, st))
 			goto out;

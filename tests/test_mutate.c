@@ -277,6 +277,15 @@ static void test_hash_i_flipped(void)
 	/* The initiator heard why: the responder's unprotected notify. */
 	CU_ASSERT_EQUAL(sa->st.notify, IK_NOTIFY_INVALID_HASH_INFORMATION);
 	pair_close(&r.p);
+
+	/* The unprotected notify is an INFO we send too: the responder's mutation changes it. */
+	const char *const rm[] = {"INFO N.type set:14", NULL};
+	cfgs(&ci, &cr);
+	sa = run(&r, &ci, &cr, m, rm, 3000);
+	CU_ASSERT_EQUAL(r.res[0].applied, 1);
+	CU_ASSERT_EQUAL(sa->st.notify, IK_NOTIFY_NO_PROPOSAL_CHOSEN);
+	CU_ASSERT_TRUE(ladder_has(r.p.res.sas, "mutated: INFO N.type set:14"));
+	pair_close(&r.p);
 }
 
 /* RFC 2407 4.5.4 by policy: a longer phase 1 lifetime is refused (strict) or accepted with
