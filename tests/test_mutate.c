@@ -602,6 +602,24 @@ static void test_plain(void)
 	pair_close(&r.p);
 }
 
+/* A length that breaks decoding: the HASH is still filled (from where the encoder put it) and
+ * the message still goes out; the responder refuses it. */
+static void test_undecodable(void)
+{
+	struct ik_cfg ci, cr;
+	struct run r;
+	const char *const m[] = {"MM5 ID.length set:200", NULL};
+
+	cfgs(&ci, &cr);
+	struct ik_sa *sa = run(&r, &ci, &cr, m, NULL, 3000);
+	CU_ASSERT_EQUAL(r.ini[0].applied, 1);
+	CU_ASSERT_EQUAL(rungs(sa, true, IK_X_MAIN, 5, false), 1);
+	CU_ASSERT_EQUAL(r.p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.p.res.sas);
+	CU_ASSERT_EQUAL(r.p.res.sas->st.notify, IK_NOTIFY_PAYLOAD_MALFORMED);
+	pair_close(&r.p);
+}
+
 /* A protected informational with a wrong HASH(1) is dropped (RFC 2409 5.7). */
 static void test_info(void)
 {
@@ -757,6 +775,7 @@ static const struct ik_test tests[] = {
 	{"crypto.iv flip: MM5 unreadable", test_iv_flip},
 	{"#1 keeps the clean message and its IV chain for retransmission", test_iv_chain},
 	{"plain: after filling, before encryption", test_plain},
+	{"a mutation that breaks decoding is still sent", test_undecodable},
 	{"INFO HASH(1) wrong: the delete is ignored (RFC 2409 5.7)", test_info},
 	{"send delay", test_delay},
 	{"field and node operations on MM1", test_field_ops},
