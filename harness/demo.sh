@@ -36,7 +36,8 @@ done
 [[ -s $pidfile ]] || { echo "demo: ikecheck serve did not start" >&2; cat "$out/serve.log" >&2; exit 2; }
 
 rc=0
-$IK run --profile "$PROFILE" --out "$out" "$@" || rc=$?
+# serve starts an exchange towards us on SIGUSR1: the cases where the DUT must initiate.
+$IK run --profile "$PROFILE" --out "$out" --dut-initiate "kill -USR1 $serve_pid" "$@" || rc=$?
 echo
 echo "demo: open $out/report.html in a browser (one self-contained file);"
 echo "      $out/report.txt is the same in text, $out/junit.xml for CI, $out/pcap/ has each case's packets"
