@@ -92,7 +92,8 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
 	char a[80];
 
-	if (ik_fnum(m->hdr, "msgid")) {
+	/* Quirk answer-malformed: not looked at. */
+	if (ik_fnum(m->hdr, "msgid") && !(e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)) {
 		IK_LOG(e, "%s: phase 1 start with message ID %u dropped (RFC 2408 2.4: must be 0)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), ik_fnum(m->hdr, "msgid"));
 		return NULL;
@@ -158,6 +159,13 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (sa->role == IK_RESPONDER && sa->msg && !memcmp(rc, zero, 8)) {
 		IK_LOG(e, "stale %s (no responder cookie) after %s dropped", ik_msg_name(sa->xchg, 1),
 		       ik_msg_name(sa->xchg, sa->msg));
+		return;
+	}
+	/* RFC 2408 3.1: the message ID is 0 throughout phase 1 (p1_responder checks the first
+	 * message). Quirk answer-malformed: not looked at. */
+	if (ik_fnum(m->hdr, "msgid") && !(e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)) {
+		IK_LOG(e, "phase 1 message with message ID %u dropped (RFC 2408 3.1: must be 0)",
+		       ik_fnum(m->hdr, "msgid"));
 		return;
 	}
 	/* RFC 3947 4: follow a port change only for a message that proves valid. */

@@ -20,6 +20,7 @@
  * messages the responder sent. */
 static struct {
 	uint8_t exch;
+	unsigned skip; /* matching messages to let pass before the one kept */
 	uint8_t buf[4096];
 	size_t len;
 	unsigned res_sent;
@@ -33,7 +34,7 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	if (e == &pp->res && sent)
 		cap.res_sent++;
 	if (e == &pp->ini && sent && !cap.len && len > HDR_EXCH && p[HDR_EXCH] == cap.exch &&
-	    len <= sizeof(cap.buf)) {
+	    len <= sizeof(cap.buf) && !cap.skip--) {
 		memcpy(cap.buf, p, len);
 		cap.len = len;
 	}
@@ -303,6 +304,41 @@ static bool edit_unknown_attr(struct ik_msg *m)
 	return false;
 }
 
+static bool edit_msgid(struct ik_msg *m)
+{
+	struct ik_status st;
+	return ik_path_set_num(m, "HDR.msgid", 5, &st); /* RFC 2408 3.1: 0 in phase 1 */
+}
+
+/* MM3 with a message ID: the initiator's MM3 is kept (the loop stops before the responder reads
+ * it) and an edited copy handed over. Did the responder answer MM4? */
+static bool mm3_msgid(struct ik_pair *p)
+{
+	struct ik_msg m;
+	struct ik_status st;
+	struct ik_wr w;
+
+	cap.exch = IK_EXCH_ID_PROT;
+	cap.skip = 1;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, cap.len, 1000);
+	if (!cap.len || !p->res.sas || p->res.sas->msg != 2 || !ik_decode(&m, cap.buf, cap.len, &st))
+		return false;
+	ik_wr_init(&w);
+	bool ok = edit_msgid(&m) && ik_encode(&m, &w, &st);
+	if (ok)
+		inject(p, w.p, w.len);
+	ik_wr_free(&w);
+	ik_msg_free(&m);
+	return ok && p->res.sas->msg == 4;
+}
+
+static bool mm1_msgid(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_msgid);
+}
+
 static bool mm1_reserved(struct ik_pair *p)
 {
 	return mm1_edited(p, edit_reserved);
@@ -446,6 +482,8 @@ static const struct row rows[] = {
 	{"informational HASH(1) wrong (delete)", IK_QUIRK_IGNORE_HASH, NULL, info_bad_hash},
 	{"MM1 SA.reserved = 1", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_reserved},
 	{"MM1 with two SA payloads", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_dup_sa},
+	{"MM1 with message ID 5", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_msgid},
+	{"MM3 with message ID 5", IK_QUIRK_ANSWER_MALFORMED, NULL, mm3_msgid},
 	{"KE = 1 (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_one},
 	{"KE off the curve (ECP-256)", IK_QUIRK_WEAK_KE, group19, weak_ke_off_curve},
 	{"dead after refusing a proposal", IK_QUIRK_DIE_ON_REFUSAL, p1_mismatch, dead_after_refusal},
