@@ -14,6 +14,7 @@
 #include "rng.h"
 #include "rules.h"
 #include "xchg.h"
+#include "mutate_apply.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,44 +191,49 @@ static uint16_t first_notify(const struct ik_msg *m)
 }
 
 /*
- * Encode, fill the HASH payloads over the encoded octets, encrypt when the message rules say so,
- * and send. The wire bytes stay in *keep for retransmission. iv: the CBC IV chain to use and
- * advance (phase 1 or this quick mode's).
+ * Encode, fill the HASH payloads over the encoded octets, pad and encrypt when enc: the wire
+ * octets of out in *wire. iv: the CBC IV chain to use and advance (phase 1 or this quick
+ * mode's). mx: the mutations to apply on the way (mutate_apply.c), NULL for none; each hook is
+ * one of the named places of DESIGN.md "Mutations".
  */
-bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
-		 struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
+bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc, struct ik_msg *out,
+		   uint8_t *iv, struct ik_mut_ctx *mx, struct ik_wr *wire, struct ik_status *st)
 {
-	struct ik_wr plain, wire;
+	struct ik_wr plain;
 	struct ik_msg dec = {0};
-	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv);
 	bool ok = false;
 
 	ik_wr_init(&plain);
-	ik_wr_init(&wire);
+	if (mx && !ik_mut_tree(mx, out, false, st)) /* field paths, before encoding */
+		goto done;
 	if (!ik_encode_body(out, &plain, st))
 		goto done;
 	if (fill) {
 		dec.hdr = ik_node_clone(out->hdr);
-		if (!dec.hdr || !ik_decode_body(&dec, plain.p, plain.len, st) ||
-		    !fill(sa, qm, plain.p, plain.len, &dec, st))
+		if (!dec.hdr || !ik_decode_body(&dec, plain.p, plain.len, st)) {
+			if (!mx || !ik_mut_dec_of(mx, out, &dec, st))
+				goto done;
+		}
+		if (!fill(sa, qm, plain.p, plain.len, &dec, st) && !(mx && ik_mut_fill_failed(mx, st)))
+			goto done;
+		if (mx && !ik_mut_after_fill(mx, out, &plain, st)) /* paths into HASH */
 			goto done;
 	}
+	if (mx && !ik_mut_plain(mx, &plain, st))
+		goto done;
 	if (enc) {
 		/* RFC 2409 App. B: pad with zero octets to the cipher block size. */
 		size_t blk = sa->k.blk;
 		if (plain.len % blk && !ik_wr_zero(&plain, blk - plain.len % blk))
 			goto done;
+		if (mx)
+			ik_mut_iv(mx, iv, blk);
 		if (!ik_p1_crypt(&sa->k, iv, plain.p, plain.len, true, st))
 			goto done;
 		ik_node_set_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
-		free(out->body);
-		out->body = malloc(plain.len);
-		if (!out->body)
-			goto done;
-		memcpy(out->body, plain.p, plain.len);
-		out->body_len = plain.len;
-	} else if (fill) {
-		/* In the clear but HASH-filled (AM2, AM3): the patched octets are the message. */
+	}
+	if (enc || fill || (mx && mx->plain_changed)) {
+		/* Encrypted, HASH-filled (AM2, AM3) or edited: the patched octets are the message. */
 		free(out->body);
 		out->body = malloc(plain.len ? plain.len : 1);
 		if (!out->body)
@@ -235,21 +241,57 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 		memcpy(out->body, plain.p, plain.len);
 		out->body_len = plain.len;
 	}
-	if (!ik_encode(out, &wire, st) || !ik_send_wire(sa, wire.p, wire.len, st))
+	if (!ik_encode(out, wire, st) || (mx && !ik_mut_wire(mx, wire, st)))
 		goto done;
-	ik_wr_reset(keep);
-	ik_wr_bytes(keep, wire.p, wire.len);
-	struct ik_rung *r = ik_ladder_add(&sa->ladder, true, x, msgno);
-	if (r) {
-		ik_ladder_payloads(out, enc, r->payloads, sizeof(r->payloads));
-		r->notify = first_notify(out);
-	}
 	ok = true;
 done:
 	ik_msg_free(&dec);
 	ik_wr_free(&plain);
+	return ok;
+}
+
+/* Send a message built in out and keep its wire bytes in *keep for retransmission. */
+bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
+	     struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
+{
+	struct ik_wr wire;
+	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv);
+	char note[sizeof(((struct ik_rung *)0)->note)] = "";
+	bool ok;
+
+	ik_wr_init(&wire);
+	if (sa->eng->nmut) {
+		ok = ik_mut_emit(sa, qm, x, msgno, fill, enc, out, iv, keep, note, sizeof(note), st);
+	} else {
+		ok = ik_emit_build(sa, qm, fill, enc, out, iv, NULL, &wire, st) &&
+		     ik_send_wire(sa, wire.p, wire.len, st);
+		if (ok) {
+			ik_wr_reset(keep);
+			ik_wr_bytes(keep, wire.p, wire.len);
+		}
+	}
+	struct ik_rung *r = ok ? ik_ladder_add(&sa->ladder, true, x, msgno) : NULL;
+	if (r) {
+		ik_ladder_payloads(out, enc, r->payloads, sizeof(r->payloads));
+		r->notify = first_notify(out);
+		snprintf(r->note, sizeof(r->note), "%s", note);
+	}
 	ik_wr_free(&wire);
 	return ok;
+}
+
+/* A stored message again (retransmission): the mutations for this transmission apply. */
+static void resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_wr *keep)
+{
+	struct ik_status st;
+	char note[sizeof(((struct ik_rung *)0)->note)] = "";
+	bool sent = sa->eng->nmut ? ik_mut_resend(sa, x, msgno, keep, false, note, sizeof(note), &st)
+				  : ik_send_wire(sa, keep->p, keep->len, &st);
+	struct ik_rung *r = sent ? ik_ladder_add(&sa->ladder, true, x, msgno) : NULL;
+	if (r) {
+		r->retransmit = true;
+		snprintf(r->note, sizeof(r->note), "%s", note);
+	}
 }
 
 static void arm_rtx(struct ik_sa *sa, struct ik_qm *qm)
@@ -286,11 +328,7 @@ static void rtx_fire(void *arg)
 		return;
 	}
 	sa->rtx_count++;
-	if (ik_send_wire(sa, sa->last_out.p, sa->last_out.len, &st)) {
-		struct ik_rung *r = ik_ladder_add(&sa->ladder, true, sa->xchg, sa->msg);
-		if (r)
-			r->retransmit = true;
-	}
+	resend(sa, sa->xchg, sa->msg, &sa->last_out);
 	arm_rtx(sa, NULL);
 }
 
@@ -311,11 +349,7 @@ static void qm_rtx_fire(void *arg)
 		return;
 	}
 	qm->rtx_count++;
-	if (ik_send_wire(sa, qm->last_out.p, qm->last_out.len, &st)) {
-		struct ik_rung *r = ik_ladder_add(&sa->ladder, true, IK_X_QUICK, qm->msg);
-		if (r)
-			r->retransmit = true;
-	}
+	resend(sa, IK_X_QUICK, qm->msg, &qm->last_out);
 	arm_rtx(sa, qm);
 }
 
@@ -465,6 +499,7 @@ void ik_engine_free(struct ik_engine *e)
 		e->sas = sa->next;
 		ik_sa_free(sa);
 	}
+	ik_mut_free(e);
 	ik_sock_close(&e->sock);
 	ik_sock_close(&e->natt);
 	OPENSSL_cleanse(e->cfg.psk, sizeof(e->cfg.psk));

@@ -56,6 +56,7 @@ struct ik_cfg {
 
 struct ik_engine;
 struct ik_sa;
+struct ik_mut_state;
 
 /* One quick mode (or informational) exchange under an ISAKMP SA, keyed by message ID. */
 struct ik_qm {
@@ -144,6 +145,7 @@ struct ik_engine {
 	 * what it applied. */
 	struct ik_mutation *mut;
 	size_t nmut;
+	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
 	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
 };

@@ -6,6 +6,7 @@
 #include "consts.h"
 #include "rules.h"
 #include "xchg.h"
+#include "mutate_apply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,8 +129,17 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 		snprintf(r->note, sizeof(r->note), "retransmission: stored reply sent again");
 	}
 	struct ik_status st;
-	if (keep->len)
+	if (keep->len && !sa->eng->nmut) {
 		ik_send_wire(sa, keep->p, keep->len, &st);
+	} else if (keep->len) {
+		/* Our stored reply goes out again: a transmission mutations count (mutate.h #N). */
+		enum ik_who me = qm ? qm->role : sa->role;
+		int mine = ik_msg_sender(x, msgno) == me ? msgno : msgno - 1;
+		char note[sizeof(r->note)] = "";
+		ik_mut_resend(sa, x, mine, keep, true, note, sizeof(note), &st);
+		if (r && note[0])
+			snprintf(r->note, sizeof(r->note), "stored reply sent again; %.70s", note);
+	}
 	return true;
 }
 
@@ -295,7 +305,17 @@ refused:
 	refuse(sa, qm, &st);
 }
 
+static void input_one(struct ik_engine *e, const struct ik_dgram *d);
+
+/* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
+{
+	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
+	for (unsigned i = 0; i < times; i++)
+		input_one(e, d);
+}
+
+static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 {
 	struct ik_msg m = {0};
 	struct ik_status st;

@@ -11,6 +11,8 @@ PKGS=(
 	libcunit1-dev clang libclang-rt-14-dev valgrind libxml2-utils
 	# independent wire checks and the lab
 	tcpdump tshark ike-scan iproute2 util-linux procps iputils-ping
+	# report checks: JSON shape (jq), the HTML report rendered in headless Chromium
+	jq chromium
 	# reference peers (Libreswan is unpacked privately by peers/libreswan: it conflicts)
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 	libnss3-tools

@@ -80,8 +80,18 @@ struct ik_results {
 	struct ik_run_info run;
 	struct ik_result *r;
 	size_t n, cap;
+	bool torn; /* the last line was cut short (a kill mid-write) and was ignored */
 };
+/* Load a results.jsonl, or a report.json (its "run" and "cases", docs/report-json.md); the
+ * format is told from the content. rs must be zeroed. Errors name the file, line and problem. */
 bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t errlen);
 void ik_results_free(struct ik_results *rs);
+/* A new zeroed record at the end of rs, NULL when out of memory. */
+struct ik_result *ik_results_add(struct ik_results *rs);
+/* The record with this id, NULL when none. */
+const struct ik_result *ik_results_find(const struct ik_results *rs, const char *id);
+/* The JSON members of one record, without braces and without "type" (report.json reuses them). */
+void ik_result_json_run(FILE *f, const struct ik_run_info *ri, unsigned flags);
+void ik_result_json_case(FILE *f, const struct ik_result *r, unsigned flags);
 
 #endif

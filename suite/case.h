@@ -1,6 +1,6 @@
 /*
  * Test cases as data (DESIGN.md "Suite: how a test is written"): text files under
- * suite/cases/AREA/NAME.case that a test engineer edits without writing C. docs/writing-cases.md
+ * suite/cases/<area>/NAME.case that a test engineer edits without writing C. docs/writing-cases.md
  * teaches the language; this is its parsed form, what the runner (suite/runner.c) executes.
  *
  *   case MM-LIFE-003
@@ -80,7 +80,9 @@ struct ik_expect {
 	int at_msg;
 	uint16_t notify[IK_CASE_MAX_NOTIFY]; /* acceptable notify types */
 	size_t nnotify;
-	bool silence;           /* silence is acceptable (or the only outcome when nnotify == 0) */
+	bool silence;           /* silence is acceptable (or the only outcome when nnotify == 0);
+				 * plain "rejected" (nnotify 0, silence false): any notify or
+				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
 };
 
@@ -129,5 +131,11 @@ void ik_cases_free(struct ik_caseset *cs);
  * (MUST keeps MUST; SHOULD keeps MUST and SHOULD; ...). NULL/-1: no filter. */
 void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level);
 const char *ik_level_name(enum ik_level l);
+/*
+ * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
+ * the header, each payload the message must carry (engine/rules.def), SA.P[0], SA.P[0].T[0] and
+ * the transform attributes the engine always sends. Fills up to cap, returns how many there are.
+ */
+size_t ik_case_field_paths(enum ik_xchg x, int msg, char paths[][96], size_t cap);
 
 #endif

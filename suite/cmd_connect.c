@@ -19,12 +19,15 @@ struct conn {
 	struct ik_sa *sa;
 	struct ik_qm *qm_done, *qm_failed;
 	bool p1_up, failed;
+	struct ik_mutation mut[IK_MAX_MUTATIONS]; /* --mutate, in the order given */
+	size_t nmut;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep] [--hold]\n"
 	      "                        [--keys FILE] [--seed N] [--timeout SEC] [--quiet] [-v]\n"
+	      "                        [--mutate SPEC]...\n"
 	      "  --profile FILE  the DUT profile; we are its [tester], the DUT its [dut]\n"
 	      "  --aggressive    aggressive mode instead of main mode\n"
 	      "  --no-quick      stop after phase 1\n"
@@ -35,6 +38,9 @@ static void usage(FILE *f)
 	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
 	      "  --timeout SEC   give up after SEC seconds (default 30)\n"
 	      "  --quiet         only the result line\n"
+	      "  --mutate SPEC   a deliberate deviation, \"MSG[#N] PLACE OP[:ARG]\" such as\n"
+	      "                  \"MM5 HASH.data flip:0\" (up to 8; docs/mutations.md, ikecheck list\n"
+	      "                  mutations); the ladder marks where it applied\n"
 	      "  -v              engine log lines on stderr\n"
 	      "exit: 0 established, 1 not established (the DUT's answer or silence), 2 usage,\n"
 	      "      profile or local network error\n",
@@ -95,6 +101,17 @@ static int parse(struct conn *c, int argc, char **argv)
 			c->quiet = true;
 		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
 			c->verbose = true;
+		} else if (!strcmp(o, "--mutate") && i + 1 < argc) {
+			struct ik_status st;
+			if (c->nmut == IK_MAX_MUTATIONS) {
+				fprintf(stderr, "cmd_connect: more than %d --mutate\n", IK_MAX_MUTATIONS);
+				return IK_EXIT_USAGE;
+			}
+			if (!ik_mutation_parse(argv[++i], &c->mut[c->nmut], &st)) {
+				fprintf(stderr, "cmd_connect: --mutate: %s\n", st.why);
+				return IK_EXIT_USAGE;
+			}
+			c->nmut++;
 		} else if (!strcmp(o, "--timeout") && i + 1 < argc) {
 			char *end;
 			unsigned long t_s = strtoul(argv[++i], &end, 10);
@@ -171,6 +188,20 @@ static const char *notify_hint(const struct ik_sa *sa)
 	return NULL;
 }
 
+/* Each --mutate and how often it took effect: one that never did says nothing about the DUT. */
+static void mutations(const struct conn *c)
+{
+	for (size_t i = 0; i < c->nmut; i++) {
+		const struct ik_mutation *m = &c->mut[i];
+		if (m->applied)
+			printf("mutation '%s': applied %u time(s)\n", m->text, m->applied);
+		else
+			printf("mutation '%s': NOT applied (%s; -v says why)\n", m->text,
+			       m->seen ? "the message was there but the mutation did not fit it"
+				       : "the message never came");
+	}
+}
+
 /* The result line (stdout) and, on failure, the hint for the message that never came. */
 static int verdict(struct conn *c, bool timed_out)
 {
@@ -236,6 +267,8 @@ int cmd_connect(int argc, char **argv)
 	c.r.eng.on_event = on_event;
 	c.r.eng.quiet = !c.verbose;
 	c.r.eng.auto_quick = !c.no_quick;
+	c.r.eng.mut = c.mut;
+	c.r.eng.nmut = c.nmut;
 	c.sa = ik_initiate(&c.r.eng);
 	if (!c.sa) {
 		fprintf(stderr, "cmd_connect: out of memory\n");
@@ -266,6 +299,7 @@ int cmd_connect(int argc, char **argv)
 		/* A lab peer: report now, then stay up (DPD, the peer's deletes) until told. */
 		if (!c.quiet)
 			ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
+		mutations(&c);
 		rc = verdict(&c, false);
 		fflush(stdout);
 		ik_loop_run(&c.r.loop, 0);
@@ -278,6 +312,7 @@ int cmd_connect(int argc, char **argv)
 		delete_sas(&c);
 	if (!c.quiet)
 		ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
+	mutations(&c);
 	rc = verdict(&c, timed_out);
 	ik_run_end(&c.r);
 	return rc;

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 	      "  -v              engine log lines on stderr too\n"
 	      "  --quirk NAMES   behave non-conformantly on purpose (the suite's self-test);\n"
 	      "                  repeatable; --list-quirks shows the names\n"
+	      "SIGUSR1 starts one more exchange towards the peer (as --role initiator does).\n"
 	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
 	      f);
 }
@@ -141,6 +142,16 @@ static bool write_pidfile(const char *path)
 	return true;
 }
 
+/* SIGUSR1: start one more exchange towards the peer, as --role initiator does at start; the
+ * runner (`ikecheck run --dut-initiate`) uses it for the cases where the DUT must initiate. */
+static volatile sig_atomic_t initiate_requested;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	initiate_requested = 1;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct serve s = {.r = {.verb = "cmd_serve"}, .quiet = true};
@@ -159,6 +170,7 @@ int cmd_serve(int argc, char **argv)
 		return IK_EXIT_USAGE;
 	}
 	ik_run_signals(&s.r);
+	signal(SIGUSR1, on_usr1);
 	s.r.eng.user = &s;
 	s.r.eng.on_event = on_event;
 	s.r.eng.quiet = s.quiet;
@@ -187,6 +199,12 @@ int cmd_serve(int argc, char **argv)
 	 * outside the engine's callbacks. */
 	while (!s.r.loop.stop) {
 		ik_loop_once(&s.r.loop, 1000);
+		if (initiate_requested) {
+			initiate_requested = 0;
+			s.r.eng.auto_quick = true;
+			if (!ik_initiate(&s.r.eng))
+				fprintf(stderr, "cmd_serve: could not start an exchange\n");
+		}
 		ik_run_reap(&s.r.eng);
 	}
 	printf("ikecheck serve: %s, %u ISAKMP SA(s) and %u IPsec SA(s) established; exiting\n",

@@ -8,8 +8,13 @@
 #include "runner_int.h"
 
 #include <openssl/crypto.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void step_start(struct crun *cr);
 
@@ -111,6 +116,8 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 			advance(cr);
 		break;
 	case IK_EV_P2_UP:
+		if (cr->responder && !cr->qm)
+			cr->qm = qm;
 		if (qm != cr->qm)
 			break;
 		cr->o.p2_up = true;
@@ -129,6 +136,8 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 			advance(cr);
 		break;
 	case IK_EV_FAILED:
+		if (cr->responder && qm && !cr->qm)
+			cr->qm = qm;
 		if (qm && qm != cr->qm)
 			break;
 		stop_at(cr);
@@ -189,6 +198,45 @@ static bool need_sa(struct crun *cr, const char *what)
 	return false;
 }
 
+/* dut=initiator: run the --dut-initiate command (e.g. `kill -USR1 PID` for ikecheck serve,
+ * `swanctl --initiate ...`, `harness/lab initiate`) without waiting for it; it may block until
+ * its own exchange ends. */
+static bool trigger(struct crun *cr)
+{
+	const char *cmd = cr->R->o->dut_initiate;
+	if (cr->trigger_pid > 0)
+		return true;
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "--dut-initiate: fork: %s",
+			 strerror(errno));
+		return false;
+	}
+	if (!pid) {
+		int fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+			close(fd);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	cr->trigger_pid = pid;
+	return true;
+}
+
+static void trigger_reap(struct crun *cr)
+{
+	int status;
+	if (cr->trigger_pid <= 0)
+		return;
+	if (waitpid(cr->trigger_pid, &status, WNOHANG) == 0) {
+		kill(cr->trigger_pid, SIGTERM);
+		waitpid(cr->trigger_pid, &status, 0);
+	}
+	cr->trigger_pid = 0;
+}
+
 static bool run_step(struct crun *cr, const struct ik_case_step *s)
 {
 	struct ik_engine *e = &cr->eng;
@@ -197,6 +245,8 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	switch (s->kind) {
 	case IK_STEP_MAIN:
 	case IK_STEP_AGGRESSIVE:
+		if (cr->responder)
+			return trigger(cr); /* then wait for the DUT's phase 1 */
 		e->cfg.aggressive = s->kind == IK_STEP_AGGRESSIVE;
 		cr->sa = ik_initiate(e);
 		if (!cr->sa && !cr->o.failed)
@@ -204,6 +254,8 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 				 e->cfg.aggressive ? "AM1" : "MM1");
 		return cr->sa || cr->o.failed;
 	case IK_STEP_QUICK:
+		if (cr->responder)
+			return true; /* the DUT starts its quick mode */
 		if (!need_sa(cr, "quick"))
 			return false;
 		if (s->arg)
@@ -304,6 +356,7 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 
 void ik_crun_free(struct crun *cr)
 {
+	trigger_reap(cr);
 	ik_loop_cancel(&cr->R->loop, cr->watch_timer);
 	ik_loop_cancel(&cr->R->loop, cr->step_timer);
 	if (cr->eng_up) {

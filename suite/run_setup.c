@@ -100,10 +100,13 @@ bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cf
 	if (ok)
 		ok = ik_cfg_from_profile(cfg, p, false, st);
 	if (ok) {
-		/* Our own ports per case: own cookies and no clash with the profile's tester port. */
-		ik_addr_set_port(&cfg->local, 0);
-		if (cfg->natt_port || cfg->natt)
-			cfg->natt_port = 0;
+		/* Our own ports per case: own cookies and no clash with the profile's tester port,
+		 * except where the DUT initiates: it sends to the tester port the profile names. */
+		if (!c || c->dut_role != IK_INITIATOR) {
+			ik_addr_set_port(&cfg->local, 0);
+			if (cfg->natt_port || cfg->natt)
+				cfg->natt_port = 0;
+		}
 		bool aggr = c && c->nsteps && c->steps[0].kind == IK_STEP_AGGRESSIVE;
 		if (aggr || (!c && !(R->base->p1.modes & IK_MODE_MAIN)))
 			ik_cfg_one_group(cfg); /* RFC 2409 5: one KE in AM1, one group */

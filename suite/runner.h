@@ -28,6 +28,8 @@ struct ik_runopts {
 	bool no_alive;        /* --no-alive-check (debugging a DUT) */
 	bool quiet, verbose;
 	const char *argv_text;
+	const char *baseline; /* --baseline FILE: a previous results.jsonl or report.json */
+	const char *dut_initiate; /* --dut-initiate CMD: makes the DUT start an exchange */
 };
 
 /* What one case run saw, from which the verdict is judged (suite/verdict.c). */

@@ -32,6 +32,8 @@ struct crun {
 	uint8_t rcookie[8];
 	bool have_rc;
 	bool deleted; /* our Deletes went out */
+	bool responder; /* dut=initiator: we answer on the profile's tester port */
+	int trigger_pid; /* --dut-initiate command, while it runs */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	bool finished;
@@ -56,6 +58,8 @@ struct ik_runner {
 	char dead_since[40]; /* the case after which the DUT stopped answering */
 	uint64_t t0_ms;
 	bool failed_required;
+	bool tty; /* stdout is a terminal: live progress line */
+	bool exclusive; /* a dut=initiator case runs alone: it owns the tester port */
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# make interop: the suite against every reference peer in the lab, and the interop matrix.
+#
+#   netns ikecheck-tester                     netns ikecheck-dut
+#   ikecheck run (tester)  --- veth ---  PEER (the DUT, from peers/profiles/PEER.conf)
+#
+#   harness/interop.sh [PEER...]      default: strongswan libreswan ikecheck
+#
+# Each peer runs as responder; the suite's DUT-initiator cases are SKIPped with the reason
+# (the runner cannot make a DUT initiate yet). Per peer: out/interop/PEER/ (results.jsonl,
+# report.html, junit.xml, pcap/, keys) and, when peers/PEER/expected exists, the comparison
+# with that baseline. Then out/interop/matrix.md and matrix.html: peer x area -> verdict counts.
+# Needs root (network namespaces). Exit 0 when every peer ran (whatever its verdicts) and no
+# baseline shows a new failure; 1 otherwise.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+IK=$PWD/build/ikecheck
+OUT=${INTEROP_OUT:-out/interop}
+peers=("$@")
+[[ ${#peers[@]} -gt 0 ]] || peers=(strongswan libreswan ikecheck)
+[[ $(id -u) -eq 0 ]] || { echo "interop: needs root (network namespaces)" >&2; exit 2; }
+export LAB_NAME=ikinterop
+rc=0
+
+cleanup() { harness/lab down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+run_peer() {
+	local peer=$1 dir=$OUT/$1 prof=peers/profiles/$1.conf
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "== $peer: lab up (DUT responder)"
+	if ! harness/lab up "$peer" --profile "$prof" >"$dir/lab.log" 2>&1; then
+		tail -20 "$dir/lab.log"
+		return 1
+	fi
+	echo "== $peer: ikecheck run"
+	harness/lab exec tester "$IK" run --profile "$PWD/$prof" --out "$PWD/$dir" \
+		--parallel "${INTEROP_PARALLEL:-4}" --quiet
+	local run_rc=$?
+	harness/lab peer dut logs >"$dir/dut.log" 2>&1 || true
+	harness/lab down >/dev/null 2>&1 || true
+	[[ $run_rc -le 1 ]] || { echo "interop: the run against $peer could not be done"; return 1; }
+	if [[ -f peers/$peer/expected ]]; then
+		"$IK" report "$dir" --baseline "peers/$peer/expected" --format text >"$dir/baseline.txt" 2>&1 ||
+			{ echo "interop: $peer differs from peers/$peer/expected:"; cat "$dir/baseline.txt"; return 1; }
+	fi
+	return 0
+}
+
+# One row per peer, one column per area: "PASS/FAIL/WARN/SKIP/ERROR" counts.
+matrix() {
+	local areas peer md=$OUT/matrix.md html=$OUT/matrix.html
+	areas=$(cat "$OUT"/*/results.jsonl 2>/dev/null | jq -r 'select(.type=="case") | .area' | sort -u)
+	{
+		echo "# ikecheck interop matrix"
+		echo
+		echo "Cells: PASS / FAIL / WARN / SKIP / ERROR case counts. DUT as responder."
+		echo
+		printf '| peer |'; for a in $areas; do printf ' %s |' "$a"; done; echo
+		printf '|---|'; for _ in $areas; do printf -- '---|'; done; echo
+		for peer in "${peers[@]}"; do
+			[[ -f $OUT/$peer/results.jsonl ]] || continue
+			printf '| %s |' "$peer"
+			for a in $areas; do
+				printf ' %s |' "$(jq -r --arg a "$a" 'select(.type=="case" and .area==$a) | .verdict' \
+					"$OUT/$peer/results.jsonl" | awk '{c[$1]++} END {printf "%d / %d / %d / %d / %d",
+					c["PASS"], c["FAIL"], c["WARN"], c["SKIP"], c["ERROR"]}')"
+			done
+			echo
+		done
+	} >"$md"
+	{
+		echo '<!doctype html><meta charset="utf-8"><title>ikecheck interop matrix</title>'
+		echo '<style>body{font:14px sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}'
+		echo 'table{border-collapse:collapse}</style><h1>ikecheck interop matrix</h1>'
+		echo '<p>Cells: PASS / FAIL / WARN / SKIP / ERROR. Each peer links to its report.</p><table>'
+		awk -F'|' 'NR > 5 || /^\| peer/ {
+			if ($0 ~ /^\|---/) next
+			printf "<tr>"
+			for (i = 2; i < NF; i++) {
+				v = $i; gsub(/^ +| +$/, "", v)
+				if (i == 2 && v != "peer") v = "<a href=\"" v "/report.html\">" v "</a>"
+				printf (v == "peer" || NR <= 5 ? "<th>%s</th>" : "<td>%s</td>"), v
+			}
+			print "</tr>"
+		}' "$md"
+		echo '</table>'
+	} >"$html"
+	cat "$md"
+	echo "interop: $md, $html"
+}
+
+mkdir -p "$OUT"
+for p in "${peers[@]}"; do
+	run_peer "$p" || rc=1
+done
+matrix
+exit $rc

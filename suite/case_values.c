@@ -1,0 +1,473 @@
+/*
+ * The value of each case-file keyword (docs/writing-cases.md): one parser per keyword, each
+ * saying what it expected when the text is wrong. Names of notifies come from the constants
+ * table (engine/consts.def), DH groups from the proposal tables, profile keys from the profile.
+ */
+#include "case_internal.h"
+#include "consts.h"
+#include "profile.h"
+#include "proposal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_WORDS 48
+
+/* Split s (copied into buf) at blanks, commas and '|' (alternatives) into words. */
+static size_t words(const char *s, char *buf, size_t cap, char *w[MAX_WORDS])
+{
+	size_t n = 0;
+	char *save = NULL;
+
+	snprintf(buf, cap, "%s", s);
+	for (char *t = strtok_r(buf, " \t,|", &save); t && n < MAX_WORDS;
+	     t = strtok_r(NULL, " \t,|", &save))
+		w[n++] = t;
+	return n;
+}
+
+bool ik_case_word_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+bool ik_case_msg_by_name(const char *s, enum ik_xchg *x, int *msg)
+{
+	static const enum ik_xchg xs[] = {IK_X_MAIN, IK_X_AGGR, IK_X_QUICK};
+
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+		for (int m = 1; m <= ik_xchg_len(xs[i]); m++)
+			if (!strcasecmp(s, ik_msg_name(xs[i], m))) {
+				*x = xs[i];
+				*msg = m;
+				return true;
+			}
+	return false;
+}
+
+/* A section number or name: "5.4", "4.6.3.1", "App.A", "Appendix B", "3". */
+static bool section_ok(const char *s)
+{
+	return *s && isalnum((unsigned char)*s);
+}
+
+/*
+ * ref: "RFC2409 5.4", "draft-ietf-ipsec-nat-t-ike-02 3.2"; several separated by ';'.
+ * "RFC 2409 5.4" is taken too and written as "RFC2409 5.4".
+ */
+bool ik_case_parse_ref(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *save = NULL, out[512] = "";
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *r = strtok_r(buf, ";", &save); r; r = strtok_r(NULL, ";", &save)) {
+		char doc[96], sec[96] = "", *p = r + strspn(r, " \t");
+		size_t n = strcspn(p, " \t");
+		snprintf(doc, sizeof(doc), "%.*s", (int)n, p);
+		p += n;
+		p += strspn(p, " \t");
+		if (!strcasecmp(doc, "RFC") && isdigit((unsigned char)*p)) { /* "RFC 2409 5.4" */
+			n = strcspn(p, " \t");
+			snprintf(doc, sizeof(doc), "RFC%.*s", (int)n, p);
+			p += n;
+			p += strspn(p, " \t");
+		}
+		snprintf(sec, sizeof(sec), "%s", p);
+		for (size_t k = strlen(sec); k && isspace((unsigned char)sec[k - 1]);)
+			sec[--k] = 0;
+		bool rfc = !strncasecmp(doc, "RFC", 3) && doc[3] && strspn(doc + 3, "0123456789") ==
+									strlen(doc + 3);
+		bool draft = !strncmp(doc, "draft-", 6) && ik_case_word_ok(doc);
+		if ((!rfc && !draft) || !section_ok(sec))
+			return ik_case_fail(at, "ref '%.60s': expected 'RFCnnnn SECTION' or "
+						"'draft-NAME SECTION' (e.g. RFC2409 5.4), several "
+						"separated by ';' (requirement ids go on a 'req' line)",
+					    r + strspn(r, " \t"));
+		if (rfc)
+			memcpy(doc, "RFC", 3);
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s %s", *out ? " ; " : "",
+			 doc, sec);
+	}
+	if (!*out)
+		return ik_case_fail(at, "ref: expected 'RFCnnnn SECTION'");
+	if (strlen(out) >= sizeof(c->ref))
+		return ik_case_fail(at, "ref: longer than %zu characters", sizeof(c->ref) - 1);
+	memcpy(c->ref, out, strlen(out) + 1);
+	return true;
+}
+
+/* req: requirement ids (ISAKMP-3.1-02 ...), blank or comma separated; may be repeated. */
+bool ik_case_parse_req(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *w[MAX_WORDS];
+	size_t n = words(text, buf, sizeof(buf), w);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!ik_case_word_ok(w[i]) || !strchr(w[i], '-'))
+			return ik_case_fail(at, "req '%.40s': expected requirement ids such as "
+						"IKE-5.4-03 (docs/REQUIREMENTS.md)", w[i]);
+		if (strlen(c->req) + 1 + strlen(w[i]) >= sizeof(c->req))
+			return ik_case_fail(at, "req: more ids than fit %zu characters",
+					    sizeof(c->req) - 1);
+		snprintf(c->req + strlen(c->req), sizeof(c->req) - strlen(c->req), "%s%s",
+			 *c->req ? " " : "", w[i]);
+	}
+	return true;
+}
+
+bool ik_case_parse_level(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	for (int l = IK_LVL_MUST; l <= IK_LVL_ADVISORY; l++)
+		if (!strcmp(text, ik_level_name((enum ik_level)l))) {
+			c->level = (enum ik_level)l;
+			return true;
+		}
+	return ik_case_fail(at, "level '%.40s': expected MUST, SHOULD, MAY or ADVISORY", text);
+}
+
+bool ik_case_parse_role(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	if (!strcmp(text, "dut=responder"))
+		c->dut_role = IK_RESPONDER;
+	else if (!strcmp(text, "dut=initiator"))
+		c->dut_role = IK_INITIATOR;
+	else
+		return ik_case_fail(at, "role '%.40s': expected dut=responder (ikecheck initiates) "
+					"or dut=initiator", text);
+	return true;
+}
+
+/* needs: the profile features a case depends on (SKIP when the DUT lacks one). */
+static const struct {
+	const char *name;
+	unsigned bit;
+} features[] = {
+	{"aggressive", IK_NEED_AGGRESSIVE}, {"nat_t", IK_NEED_NAT_T}, {"nat-t", IK_NEED_NAT_T},
+	{"dpd", IK_NEED_DPD},               {"pfs", IK_NEED_PFS},     {"xauth", IK_NEED_XAUTH},
+	{"modecfg", IK_NEED_MODECFG},       {"transport", IK_NEED_TRANSPORT},
+};
+
+bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *w[MAX_WORDS];
+	size_t n = words(text, buf, sizeof(buf), w);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < sizeof(features) / sizeof(features[0]) && strcmp(features[k].name, w[i]))
+			k++;
+		if (k == sizeof(features) / sizeof(features[0]))
+			return ik_case_fail(at, "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
+						"xauth, modecfg or transport", w[i]);
+		c->needs |= features[k].bit;
+	}
+	return true;
+}
+
+/* "500ms", "2s", "500" (ms) -> milliseconds, 1..600000. */
+static bool duration_ms(const char *s, long *ms)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || v < 0)
+		return false;
+	if (!strcmp(end, "s"))
+		v *= 1000;
+	else if (*end && strcmp(end, "ms"))
+		return false;
+	*ms = v;
+	return v > 0 && v <= 600000;
+}
+
+static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct ik_cpos *at)
+{
+	const struct ik_dh_alg *dh;
+	char *end;
+
+	if (!strcmp(w, "nopfs")) {
+		s->arg = -1;
+		return true;
+	}
+	if (strncmp(w, "pfs=", 4))
+		return ik_case_fail(at, "run: quick '%.40s': expected pfs=GROUP (modp2048, 14, ...) "
+					"or nopfs", w);
+	if ((dh = ik_dh_alg_by_name(w + 4))) {
+		s->arg = dh->group;
+		return true;
+	}
+	long g = strtol(w + 4, &end, 10);
+	if (end == w + 4 || *end || g <= 0 || g > 65535 || !ik_dh_by_group((uint16_t)g))
+		return ik_case_fail(at, "run: '%.40s': unknown DH group (expected e.g. modp2048, "
+					"ecp256, or a group number ikecheck knows)", w);
+	s->arg = g;
+	return true;
+}
+
+/* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
+ * wait DURATION. */
+static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
+{
+	static const struct {
+		const char *name;
+		enum ik_step_kind kind;
+	} names[] = {
+		{"main", IK_STEP_MAIN},   {"aggressive", IK_STEP_AGGRESSIVE},
+		{"quick", IK_STEP_QUICK}, {"dpd", IK_STEP_DPD},
+		{"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
+		{"wait", IK_STEP_WAIT},
+	};
+	char buf[256], *w[MAX_WORDS];
+	size_t n = words(text, buf, sizeof(buf), w), k = 0;
+
+	if (!n)
+		return ik_case_fail(at, "run: empty step (steps are separated by ',')");
+	while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k].name, w[0]))
+		k++;
+	if (k == sizeof(names) / sizeof(names[0]))
+		return ik_case_fail(at, "run: unknown step '%.40s' (expected main, aggressive, "
+					"quick, dpd, delete, initial-contact or wait)", w[0]);
+	if (c->nsteps == IK_CASE_MAX_STEPS)
+		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
+	struct ik_case_step *s = &c->steps[c->nsteps++];
+	s->kind = names[k].kind;
+	s->arg = 0;
+	if (s->kind == IK_STEP_WAIT) {
+		if (n != 2 || !duration_ms(w[1], &s->arg))
+			return ik_case_fail(at, "run: wait needs one duration, e.g. 'wait 500ms' or "
+						"'wait 2s' (at most 600s)");
+		return true;
+	}
+	if (s->kind == IK_STEP_QUICK && n == 2)
+		return step_quick_arg(s, w[1], at);
+	if (n > 1)
+		return ik_case_fail(at, "run: step '%s' takes no argument ('%.40s')%s", w[0], w[1],
+				    s->kind == IK_STEP_MAIN ? "; credentials come from the profile"
+							    : "");
+	return true;
+}
+
+bool ik_case_parse_run(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	if (buf[strlen(buf) - 1] == ',')
+		return ik_case_fail(at, "run: empty step after the last ','");
+	for (char *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save))
+		if (!step(c, s, at))
+			return false;
+	bool p1 = c->nsteps && (c->steps[0].kind == IK_STEP_MAIN ||
+				c->steps[0].kind == IK_STEP_AGGRESSIVE);
+	if (!p1 && c->steps[0].kind != IK_STEP_WAIT)
+		return ik_case_fail(at, "run: the first step must be main or aggressive (phase 1 "
+					"comes before anything else)");
+	return true;
+}
+
+/* set section.key = value: a tester-side profile override (engine/profile.h keys). */
+bool ik_case_parse_set(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	const char *eq = strchr(text, '=');
+	char key[sizeof(c->set_key[0])];
+	size_t kl;
+
+	if (!eq)
+		return ik_case_fail(at, "set '%.40s': expected 'set section.key = value'", text);
+	kl = (size_t)(eq - text);
+	while (kl && (text[kl - 1] == ' ' || text[kl - 1] == '\t'))
+		kl--;
+	if (!kl || kl >= sizeof(c->set_key[0]))
+		return ik_case_fail(at, "set: expected 'set section.key = value'");
+	snprintf(key, sizeof(key), "%.*s", (int)kl, text);
+	const char *k;
+	size_t i = 0;
+	while ((k = ik_profile_key_at(i)) && strcmp(k, key))
+		i++;
+	if (!k)
+		return ik_case_fail(at, "set: unknown profile key '%s' (keys as in docs/profile.md: "
+					"phase1.lifetime, phase2.pfs, ...)", key);
+	const char *v = eq + 1 + strspn(eq + 1, " \t");
+	if (!*v || strlen(v) >= sizeof(c->set_val[0]))
+		return ik_case_fail(at, "set %s: expected a value after '=' (up to %zu characters)",
+				    key, sizeof(c->set_val[0]) - 1);
+	if (c->nsets == IK_CASE_MAX_SETS)
+		return ik_case_fail(at, "set: more than %d overrides", IK_CASE_MAX_SETS);
+	snprintf(c->set_key[c->nsets], sizeof(c->set_key[0]), "%s", key);
+	snprintf(c->set_val[c->nsets], sizeof(c->set_val[0]), "%s", v);
+	c->nsets++;
+	return true;
+}
+
+bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	struct ik_status mst;
+
+	if (c->nmut == IK_MAX_MUTATIONS)
+		return ik_case_fail(at, "mutate: more than %d mutations", IK_MAX_MUTATIONS);
+	if (!ik_mutation_parse(text, &c->mut[c->nmut], &mst))
+		return ik_case_fail(at, "mutate: %s", mst.why);
+	c->nmut++;
+	return true;
+}
+
+bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *w[MAX_WORDS];
+	size_t n = words(text, buf, sizeof(buf), w);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!ik_case_word_ok(w[i]) || strlen(w[i]) >= sizeof(c->breaks[0]))
+			return ik_case_fail(at, "breaks '%.40s': expected quirk names (see "
+						"`ikecheck list quirks`)", w[i]);
+		if (c->nbreaks == IK_CASE_MAX_QUIRKS)
+			return ik_case_fail(at, "breaks: more than %d quirks", IK_CASE_MAX_QUIRKS);
+		snprintf(c->breaks[c->nbreaks++], sizeof(c->breaks[0]), "%s", w[i]);
+	}
+	return true;
+}
+
+/* --- expect -------------------------------------------------------------------------------- */
+
+static bool notify_add(struct ik_expect *e, const char *name, const struct ik_cpos *at)
+{
+	uint32_t v;
+
+	if (!ik_value_of(IK_T_NOTIFY, name, &v) || v > 0xffff || !v)
+		return ik_case_fail(at, "expect: unknown notify '%.40s' (names as in RFC 2408 "
+					"3.14.1, e.g. NO-PROPOSAL-CHOSEN, INVALID-HASH-INFORMATION)",
+				    name);
+	if (e->nnotify == IK_CASE_MAX_NOTIFY)
+		return ik_case_fail(at, "expect: more than %d notify types", IK_CASE_MAX_NOTIFY);
+	e->notify[e->nnotify++] = (uint16_t)v;
+	return true;
+}
+
+/* rejected [at MSG] [by notify NAME | NAME ...] [or silence] | rejected by silence */
+static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cpos *at)
+{
+	size_t i = 1;
+	bool by_notify = false;
+
+	e->kind = IK_EXP_REJECTED;
+	while (i < n) {
+		if (!strcmp(w[i], "at") && i + 1 < n && !e->at_msg) {
+			if (!ik_case_msg_by_name(w[i + 1], &e->at_x, &e->at_msg))
+				return ik_case_fail(at, "expect: rejected at '%.20s': expected a "
+							"message MM1..MM6, AM1..AM3 or QM1..QM3",
+						    w[i + 1]);
+			i += 2;
+		} else if (!strcmp(w[i], "or") || !strcmp(w[i], "by")) {
+			i++;
+		} else if (!strcmp(w[i], "silence")) {
+			e->silence = true;
+			i++;
+		} else if (!strcmp(w[i], "notify") && !by_notify) {
+			by_notify = true;
+			for (i++; i < n; i++) {
+				if (!strcmp(w[i], "or")) {
+					if (i + 1 < n && (!strcmp(w[i + 1], "silence") ||
+							  !strcmp(w[i + 1], "by")))
+						break;
+					continue;
+				}
+				if (!strcmp(w[i], "by") || !strcmp(w[i], "at") ||
+				    !strcmp(w[i], "silence"))
+					break;
+				if (!notify_add(e, w[i], at))
+					return false;
+			}
+			if (!e->nnotify)
+				return ik_case_fail(at, "expect: 'by notify' needs at least one notify "
+							"name");
+		} else {
+			return ik_case_fail(at, "expect: rejected ... '%.40s': expected 'at MSG', "
+						"'by notify NAME | NAME', 'or silence' or 'by "
+						"silence'", w[i]);
+		}
+	}
+	return true;
+}
+
+static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpos *at)
+{
+	if (!strcmp(w[0], "rejected"))
+		return rejected(e, w, n, at);
+	if (!strcmp(w[0], "established")) {
+		e->kind = IK_EXP_ESTABLISHED;
+		if (n == 1)
+			return true;
+		if (n == 2 && (!strcmp(w[1], "phase1") || !strcmp(w[1], "phase2")))
+			e->phase = w[1][5] - '0';
+		else if (n == 3 && !strcmp(w[1], "phase") && (!strcmp(w[2], "1") || !strcmp(w[2], "2")))
+			e->phase = w[2][0] - '0';
+		else
+			return ik_case_fail(at, "expect: established '%.40s': expected nothing, "
+						"phase1 or phase2", w[1]);
+		return true;
+	}
+	if (!strcmp(w[0], "adjusted")) {
+		e->kind = IK_EXP_ADJUSTED;
+		if (n == 2 && !strcmp(w[1], "p1-lifetime"))
+			e->adjust = IK_ADJ_P1_LIFETIME;
+		else if (n == 2 && !strcmp(w[1], "p2-lifetime"))
+			e->adjust = IK_ADJ_P2_LIFETIME;
+		else
+			return ik_case_fail(at, "expect: adjusted needs p1-lifetime or p2-lifetime");
+		return true;
+	}
+	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives")) {
+		e->kind = w[0][0] == 'i' ? IK_EXP_IGNORED : IK_EXP_SURVIVES;
+		if (n > 1)
+			return ik_case_fail(at, "expect: '%s' takes nothing after it ('%.40s')", w[0],
+					    w[1]);
+		return true;
+	}
+	return ik_case_fail(at, "expect '%.40s': expected established, rejected, adjusted, "
+				"ignored or survives", w[0]);
+}
+
+/* expect [policy strict:|lenient:|obey:] OUTCOME */
+bool ik_case_parse_expect(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	static const char *const policies[] = {"strict", "lenient", "obey"};
+	struct ik_expect e = {0};
+	char buf[1024], *w[MAX_WORDS];
+	const char *rest = text;
+
+	if (!strncmp(text, "policy", 6) && (text[6] == ' ' || text[6] == '\t')) {
+		const char *p = text + 6 + strspn(text + 6, " \t"), *colon = strchr(p, ':');
+		size_t k = 0, pl = colon ? (size_t)(colon - p) : 0;
+		while (pl && (p[pl - 1] == ' ' || p[pl - 1] == '\t'))
+			pl--;
+		while (k < 3 && (strlen(policies[k]) != pl || strncmp(policies[k], p, pl)))
+			k++;
+		if (!colon || k == 3)
+			return ik_case_fail(at, "expect policy: expected 'policy strict:', 'policy "
+						"lenient:' or 'policy obey:' before the outcome");
+		/* IK_LIFETIME_STRICT + 1 ... in the order of enum ik_lifetime_policy */
+		e.policy = (int)k + 1;
+		rest = colon + 1;
+	}
+	size_t n = words(rest, buf, sizeof(buf), w);
+	if (!n)
+		return ik_case_fail(at, "expect: expected an outcome after the policy");
+	if (c->nexpect == IK_CASE_MAX_EXPECT)
+		return ik_case_fail(at, "expect: more than %d expect lines", IK_CASE_MAX_EXPECT);
+	if (!outcome(&e, w, n, at))
+		return false;
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (c->expect[i].policy == e.policy || !c->expect[i].policy || !e.policy)
+			return ik_case_fail(at, "expect: a second expect line must name a different "
+						"policy (one line per 'policy strict:' / 'policy "
+						"lenient:'), or put the alternatives on one line");
+	c->expect[c->nexpect++] = e;
+	return true;
+}

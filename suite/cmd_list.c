@@ -1,0 +1,232 @@
+/*
+ * ikecheck list: what the suite holds. `cases` (id, level, area, title), `mutations` (the
+ * catalogue of engine/mutate.h), `coverage` (which observable requirements of
+ * docs/REQUIREMENTS.md have a case: DESIGN.md "Requirements and coverage"), `fields MSG` (the
+ * field paths a family line generates for MSG).
+ */
+#include "case.h"
+#include "cli.h"
+#include "reqcat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_CASES "suite/cases"
+#define DEFAULT_REQS  "docs/REQUIREMENTS.md"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
+		   "[--breaks QUIRK] "
+		   "[DIR]\n"
+		   "       ikecheck list coverage [--requirements FILE] [DIR]\n"
+		   "       ikecheck list mutations\n"
+		   "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
+		   "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
+		   " (docs/writing-cases.md)\n");
+}
+
+struct opts {
+	const char *dir, *glob, *reqs;
+	int level;
+	const char *breaks; /* --breaks QUIRK: only the cases that quirk must make fail */
+};
+
+static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
+{
+	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1, NULL};
+	bool have_dir = false;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		bool takes = !strcmp(a, "--cases") || !strcmp(a, "--level") ||
+			     !strcmp(a, "--breaks") ||
+			     !strcmp(a, "--requirements");
+		if (takes && i + 1 >= argc) {
+			fprintf(stderr, "list: %s needs a value\n", a);
+			return false;
+		}
+		if (filters && !strcmp(a, "--cases")) {
+			o->glob = argv[++i];
+		} else if (filters && !strcmp(a, "--breaks")) {
+			o->breaks = argv[++i];
+		} else if (filters && !strcmp(a, "--level")) {
+			const char *v = argv[++i];
+			o->level = -1;
+			for (int l = IK_LVL_MUST; l <= IK_LVL_ADVISORY; l++)
+				if (!strcasecmp(v, ik_level_name((enum ik_level)l)))
+					o->level = l;
+			if (o->level < 0) {
+				fprintf(stderr, "list: --level '%s': expected MUST, SHOULD, MAY or "
+						"ADVISORY\n", v);
+				return false;
+			}
+		} else if (!filters && !strcmp(a, "--requirements")) {
+			o->reqs = argv[++i];
+		} else if (a[0] == '-' || have_dir) {
+			fprintf(stderr, "list %s: unexpected argument '%s'\n", argv[1], a);
+			return false;
+		} else {
+			o->dir = a;
+			have_dir = true;
+		}
+	}
+	return true;
+}
+
+/* Whether case c names quirk q on its breaks line (the suite's self-test, docs/quirks.md). */
+static bool breaks(const struct ik_case *c, const char *q)
+{
+	for (size_t i = 0; i < c->nbreaks; i++)
+		if (!strcmp(c->breaks[i], q))
+			return true;
+	return false;
+}
+
+static int list_cases(int argc, char **argv)
+{
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+	struct opts o;
+
+	if (!parse_opts(argc, argv, &o, true))
+		return IK_EXIT_USAGE;
+	if (!ik_cases_load(&cs, o.dir, &st)) {
+		fprintf(stderr, "%s\n", st.why);
+		return IK_EXIT_USAGE;
+	}
+	ik_cases_filter(&cs, o.glob, o.level);
+	size_t shown = 0;
+	for (size_t i = 0; i < cs.n; i++) {
+		if (o.breaks && !breaks(&cs.c[i], o.breaks))
+			continue;
+		shown++;
+		printf("%-20s %-8s %-18s %s\n", cs.c[i].id, ik_level_name(cs.c[i].level),
+		       cs.c[i].area, cs.c[i].title);
+	}
+	printf("%zu case%s\n", shown, shown == 1 ? "" : "s");
+	ik_cases_free(&cs);
+	return IK_EXIT_OK;
+}
+
+/* Whether case c names requirement id among its req words. */
+static bool cites(const struct ik_case *c, const char *id)
+{
+	size_t l = strlen(id);
+	for (const char *p = c->req; (p = strstr(p, id)); p += l)
+		if ((p == c->req || p[-1] == ' ') && (!p[l] || p[l] == ' '))
+			return true;
+	return false;
+}
+
+/* Ids a case cites that the catalogue lacks: each is reported; returns how many. */
+static size_t unknown_ids(const struct ik_caseset *cs, const struct ik_reqcat *rc)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < cs->n; i++) {
+		char buf[sizeof(cs->c[i].req)], *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", cs->c[i].req);
+		for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			if (!ik_reqcat_find(rc, t)) {
+				fprintf(stderr, "%s:%u: case %s cites unknown requirement %s\n",
+					cs->c[i].file, cs->c[i].line, cs->c[i].id, t);
+				bad++;
+			}
+	}
+	return bad;
+}
+
+static int list_coverage(int argc, char **argv)
+{
+	struct ik_caseset cs = {0};
+	struct ik_reqcat rc;
+	struct ik_status st;
+	struct opts o;
+	size_t with[2] = {0}, total[2] = {0}, citing = 0;
+
+	if (!parse_opts(argc, argv, &o, false))
+		return IK_EXIT_USAGE;
+	if (!ik_reqcat_load(&rc, o.reqs, &st)) {
+		fprintf(stderr, "%s\n", st.why);
+		return IK_EXIT_USAGE;
+	}
+	if (!ik_cases_load(&cs, o.dir, &st)) {
+		fprintf(stderr, "%s\n", st.why);
+		ik_reqcat_free(&rc);
+		return IK_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < rc.n; i++) {
+		const struct ik_req *r = &rc.r[i];
+		int k = !strcmp(r->obs, "yes") ? 0 : !strcmp(r->obs, "partly") ? 1 : -1;
+		bool any = false;
+		if (k < 0)
+			continue;
+		printf("%-22s %-12s %-6s", r->id, r->level, r->obs);
+		for (size_t j = 0; j < cs.n; j++)
+			if (cites(&cs.c[j], r->id)) {
+				printf(" %s", cs.c[j].id);
+				any = true;
+			}
+		printf("%s\n", any ? "" : " -");
+		total[k]++;
+		with[k] += any;
+	}
+	for (size_t j = 0; j < cs.n; j++)
+		citing += cs.c[j].req[0] != 0;
+	printf("observable requirements: %zu, %zu with a case, %zu without\n", total[0], with[0],
+	       total[0] - with[0]);
+	printf("partly observable requirements: %zu, %zu with a case, %zu without\n", total[1],
+	       with[1], total[1] - with[1]);
+	printf("cases: %zu, %zu citing requirements\n", cs.n, citing);
+	size_t bad = unknown_ids(&cs, &rc);
+	ik_cases_free(&cs);
+	ik_reqcat_free(&rc);
+	return bad ? IK_EXIT_FAIL : IK_EXIT_OK;
+}
+
+static int list_fields(const char *msg)
+{
+	static char paths[256][96];
+	enum ik_xchg x = IK_X_MAIN;
+	int m = 0;
+
+	for (enum ik_xchg t = IK_X_MAIN; t <= IK_X_QUICK && !m; t++)
+		for (int k = 1; k <= ik_xchg_len(t); k++)
+			if (!strcasecmp(msg, ik_msg_name(t, k))) {
+				x = t;
+				m = k;
+				break;
+			}
+	if (!m) {
+		fprintf(stderr, "list fields: '%s': expected MM1..MM6, AM1..AM3 or QM1..QM3\n", msg);
+		return IK_EXIT_USAGE;
+	}
+	size_t n = ik_case_field_paths(x, m, paths, 256);
+	for (size_t i = 0; i < n && i < 256; i++)
+		printf("%s\n", paths[i]);
+	return IK_EXIT_OK;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? IK_EXIT_USAGE : IK_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "cases"))
+		return list_cases(argc, argv);
+	if (!strcmp(argv[1], "coverage"))
+		return list_coverage(argc, argv);
+	if (!strcmp(argv[1], "mutations") && argc == 2) {
+		ik_mutation_catalogue(stdout);
+		return IK_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "fields") && argc == 3)
+		return list_fields(argv[2]);
+	fprintf(stderr, "list: unknown or incomplete '%s'\n", argv[1]);
+	usage(stderr);
+	return IK_EXIT_USAGE;
+}

@@ -1,0 +1,197 @@
+/*
+ * ikecheck report DIR [--format text|junit|json|html|all] [--merge DIR2 ...] [--baseline FILE]
+ *                     [--out DIR] [--quiet]
+ *
+ * Re-renders the reports of a run from DIR/results.jsonl (DIR may also name a results.jsonl or
+ * report.json file): report.txt, junit.xml, report.json, report.html into DIR (or --out). The
+ * text summary goes to stdout unless --quiet. --merge joins the results of shards (--shard I/N)
+ * into one report. --baseline compares with a previous results.jsonl or report.json.
+ * Exit (docs/reports.md): without --baseline 0 when no case is FAIL or ERROR, else 1; with
+ * --baseline 0 when there is no new failure, else 1; 2 for bad usage or unreadable results.
+ */
+#include "cli.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_MERGE 64
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ikecheck report DIR [--format text|junit|json|html|all] [--merge DIR2 ...]\n"
+		"                       [--baseline FILE] [--out DIR] [--quiet]\n"
+		"  Reads DIR/results.jsonl (or DIR given as a results.jsonl / report.json file) and\n"
+		"  writes report.txt, junit.xml, report.json and report.html into DIR or --out.\n"
+		"  --format F     only that format (repeatable, or comma-separated)\n"
+		"  --merge DIR2   add the results of another shard of the same run (repeatable)\n"
+		"  --baseline F   compare with a previous results.jsonl or report.json\n"
+		"  --quiet        do not print the text summary on stdout\n"
+		"  Exit: 0 no FAIL/ERROR (with --baseline: no new failure), 1 otherwise, 2 error.\n");
+}
+
+static const struct {
+	const char *name;
+	unsigned bits;
+} format_names[] = {
+	{"text", IK_FMT_TEXT}, {"junit", IK_FMT_JUNIT}, {"json", IK_FMT_JSON},
+	{"html", IK_FMT_HTML}, {"all", IK_FMT_ALL},
+};
+
+static bool parse_formats(const char *s, unsigned *bits)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t i;
+		for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+			if (!strcmp(t, format_names[i].name))
+				break;
+		if (i == sizeof(format_names) / sizeof(format_names[0]))
+			return false;
+		*bits |= format_names[i].bits;
+	}
+	return true;
+}
+
+/* DIR -> DIR/results.jsonl; a file is taken as it is. outdir gets the directory. */
+static void resolve(const char *arg, char *path, size_t plen, char *dir, size_t dlen)
+{
+	struct stat st;
+	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+		snprintf(path, plen, "%s", arg);
+		const char *slash = strrchr(arg, '/');
+		if (slash)
+			snprintf(dir, dlen, "%.*s", (int)(slash - arg), arg);
+		else
+			snprintf(dir, dlen, ".");
+		return;
+	}
+	snprintf(path, plen, "%s/results.jsonl", arg);
+	snprintf(dir, dlen, "%s", arg);
+}
+
+static bool load(const char *arg, struct ik_results *rs, char *outdir, size_t olen)
+{
+	char path[4096], dir[4096], err[512];
+	resolve(arg, path, sizeof(path), dir, sizeof(dir));
+	if (outdir)
+		snprintf(outdir, olen, "%s", dir);
+	memset(rs, 0, sizeof(*rs));
+	if (!ik_results_load(rs, path, err, sizeof(err))) {
+		fprintf(stderr, "cmd_report: %s\n", err);
+		return false;
+	}
+	if (rs->torn)
+		fprintf(stderr, "cmd_report: %s: the last line was cut short (a stopped run) and "
+				"is left out\n",
+			path);
+	return true;
+}
+
+struct opts {
+	const char *dir, *out, *baseline;
+	const char *merge[MAX_MERGE];
+	size_t nmerge;
+	unsigned formats;
+	bool quiet;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_val = i + 1 < argc;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return IK_EXIT_OK;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o->quiet = true;
+		} else if (!strcmp(a, "--format") && has_val) {
+			if (!parse_formats(argv[++i], &o->formats)) {
+				fprintf(stderr, "cmd_report: unknown format '%s'\n", argv[i]);
+				return IK_EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "--merge") && has_val) {
+			if (o->nmerge == MAX_MERGE) {
+				fprintf(stderr, "cmd_report: at most %d --merge\n", MAX_MERGE);
+				return IK_EXIT_USAGE;
+			}
+			o->merge[o->nmerge++] = argv[++i];
+		} else if (!strcmp(a, "--baseline") && has_val) {
+			o->baseline = argv[++i];
+		} else if (!strcmp(a, "--out") && has_val) {
+			o->out = argv[++i];
+		} else if (a[0] == '-') {
+			fprintf(stderr, "cmd_report: unknown option or missing value '%s'\n", a);
+			usage(stderr);
+			return IK_EXIT_USAGE;
+		} else if (o->dir) {
+			fprintf(stderr, "cmd_report: one DIR only (use --merge for more)\n");
+			return IK_EXIT_USAGE;
+		} else {
+			o->dir = a;
+		}
+	}
+	if (!o->dir) {
+		usage(stderr);
+		return IK_EXIT_USAGE;
+	}
+	if (!o->formats)
+		o->formats = IK_FMT_ALL;
+	return -1;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	struct ik_results rs, more;
+	char outdir[4096], err[512];
+	if (!load(o.dir, &rs, outdir, sizeof(outdir)))
+		return IK_EXIT_USAGE;
+	for (size_t i = 0; i < o.nmerge; i++) {
+		if (!load(o.merge[i], &more, NULL, 0)) {
+			ik_results_free(&rs);
+			return IK_EXIT_USAGE;
+		}
+		bool ok = ik_results_merge(&rs, &more, err, sizeof(err));
+		ik_results_free(&more);
+		if (!ok) {
+			fprintf(stderr, "cmd_report: %s: %s\n", o.merge[i], err);
+			ik_results_free(&rs);
+			return IK_EXIT_USAGE;
+		}
+	}
+	if (!ik_report_write(&rs, o.out ? o.out : outdir, o.formats, err, sizeof(err))) {
+		fprintf(stderr, "cmd_report: %s\n", err);
+		ik_results_free(&rs);
+		return IK_EXIT_USAGE;
+	}
+	if (!o.quiet)
+		ik_report_text(stdout, &rs);
+	rc = IK_EXIT_OK;
+	if (o.baseline) {
+		struct ik_results base;
+		if (!load(o.baseline, &base, NULL, 0)) {
+			ik_results_free(&rs);
+			return IK_EXIT_USAGE;
+		}
+		if (!o.quiet)
+			fputc('\n', stdout);
+		rc = ik_report_baseline(stdout, &rs, &base) ? IK_EXIT_FAIL : IK_EXIT_OK;
+		ik_results_free(&base);
+	} else {
+		for (size_t i = 0; i < rs.n; i++)
+			if (ik_verdict_bad(rs.r[i].verdict))
+				rc = IK_EXIT_FAIL;
+	}
+	ik_results_free(&rs);
+	return rc;
+}

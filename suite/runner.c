@@ -1,0 +1,518 @@
+/*
+ * The runner's schedule: up to --parallel cases in flight on one event loop; after a case that
+ * did not complete, a fresh clean exchange (the liveness probe) in the same slot; each verdict
+ * appended to OUT/results.jsonl as soon as it is known (reports/result.h), so Ctrl-C or a crash
+ * loses nothing already decided.
+ */
+#include "report.h"
+#include "runner_int.h"
+
+#include <openssl/crypto.h>
+#include <stddef.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+static struct ik_loop *sig_loop;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+	if (sig_loop)
+		sig_loop->stop = 1;
+}
+
+static const struct ik_case_step probe_main[] = {{IK_STEP_MAIN, 0}, {IK_STEP_QUICK, 0}};
+static const struct ik_case_step probe_aggr[] = {{IK_STEP_AGGRESSIVE, 0}, {IK_STEP_QUICK, 0}};
+
+static void iso_now(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Copy with truncation (a reason longer than its field is cut, never overflows). */
+static void put(char *d, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l >= n)
+		l = n - 1;
+	memcpy(d, s, l);
+	d[l] = 0;
+}
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* ---- records ---- */
+
+static void result_head(struct ik_runner *R, const struct ik_case *c, struct ik_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", c->id);
+	snprintf(r->title, sizeof(r->title), "%s", c->title);
+	snprintf(r->area, sizeof(r->area), "%s", c->area);
+	snprintf(r->ref, sizeof(r->ref), "%s", c->ref);
+	snprintf(r->req, sizeof(r->req), "%s", c->req);
+	snprintf(r->level, sizeof(r->level), "%s", ik_level_name(c->level));
+	r->started_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0;
+}
+
+static void record(struct ik_runner *R, struct ik_result *r)
+{
+	R->counts[r->verdict]++;
+	R->decided++;
+	if (r->verdict == IK_V_FAIL || r->verdict == IK_V_ERROR)
+		R->failed_required = true;
+	if (!ik_result_write_case(R->results, r))
+		fprintf(stderr, "ikecheck run: cannot append to results.jsonl: %s\n", strerror(errno));
+	if (!R->o->quiet)
+		ik_report_progress(stdout, R->tty, R->decided, R->cs.n, r);
+}
+
+static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_verdict v,
+		       const char *reason)
+{
+	struct ik_result *r = calloc(1, sizeof(*r));
+	if (!r)
+		return;
+	result_head(R, c, r);
+	r->verdict = v;
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+	record(R, r);
+	free(r);
+}
+
+/* ---- one slot ---- */
+
+static const char *need_names[] = {"aggressive", "nat_t", "dpd", "pfs", "xauth", "modecfg",
+				   "transport"};
+
+/* SKIP when the profile says the DUT lacks what the case needs. */
+static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
+{
+	const struct ik_profile *p = R->base;
+	bool have[] = {p->features.aggressive, p->features.nat_t, p->features.dpd,
+		       p->p2.pfs_group != 0, p->features.xauth, p->features.modecfg,
+		       p->p2.mode == IK_IPSEC_TRANSPORT};
+	for (size_t i = 0; i < sizeof(have) / sizeof(have[0]); i++)
+		if ((c->needs & (1u << i)) && !have[i]) {
+			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);
+			return true;
+		}
+	if (c->dut_role == IK_INITIATOR && !R->o->dut_initiate) {
+		snprintf(why, n, "the DUT must initiate this case: give the command that makes it "
+				 "initiate with --dut-initiate CMD");
+		return true;
+	}
+	return false;
+}
+
+static bool start_probe(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap,
+			struct ik_status *st)
+{
+	struct ik_runner *keepR = cr->R;
+	const struct ik_case *c = cr->c;
+	size_t idx = cr->idx;
+	memset(cr, 0, offsetof(struct crun, pending));
+	cr->R = keepR, cr->c = c, cr->idx = idx;
+	cr->pcap = pcap; /* the probe's packets are evidence too */
+	cr->probe = true;
+	bool main_ok = R->base->p1.modes & IK_MODE_MAIN;
+	cr->steps = main_ok ? probe_main : probe_aggr;
+	cr->nsteps = 2;
+	return ik_crun_cfg(R, NULL, &cr->cfg, st) && ik_crun_start(cr, st);
+}
+
+static struct crun *start_case(struct ik_runner *R, size_t idx)
+{
+	const struct ik_case *c = &R->cs.c[idx];
+	struct ik_status st;
+	char why[160], path[512];
+
+	ik_status_clear(&st);
+	if (lacks(R, c, why, sizeof(why))) {
+		record_now(R, c, IK_V_SKIP, why);
+		return NULL;
+	}
+	if (R->dut_dead) {
+		snprintf(why, sizeof(why), "not run: the DUT stopped answering after case %s",
+			 R->dead_since);
+		record_now(R, c, IK_V_ERROR, why);
+		return NULL;
+	}
+	struct crun *cr = calloc(1, sizeof(*cr));
+	if (!cr)
+		return NULL;
+	cr->R = R;
+	cr->c = c;
+	cr->idx = idx;
+	cr->responder = c->dut_role == IK_INITIATOR;
+	cr->steps = c->steps;
+	cr->nsteps = c->nsteps;
+	cr->nmut = c->nmut;
+	memcpy(cr->mut, c->mut, sizeof(cr->mut));
+	for (size_t i = 0; i < cr->nmut; i++)
+		cr->mut[i].seen = cr->mut[i].applied = 0;
+	snprintf(path, sizeof(path), "%s/pcap/%s.pcap", R->o->out, c->id);
+	cr->pcap = ik_pcapw_open(path, &st);
+	if (!cr->pcap || !ik_crun_cfg(R, c, &cr->cfg, &st) || !ik_crun_start(cr, &st)) {
+		snprintf(why, sizeof(why), "harness: %.150s", st.why);
+		record_now(R, c, IK_V_ERROR, why);
+		ik_crun_free(cr);
+		free(cr);
+		return NULL;
+	}
+	return cr;
+}
+
+/* A mutation whose message went out (or came in) but which never applied names a place that
+ * message does not have: the case did not test what it says, so it is the harness's ERROR. */
+static void check_mutations(struct crun *cr)
+{
+	for (size_t i = 0; i < cr->nmut && cr->sa && !cr->o.step_fail[0]; i++) {
+		const struct ik_mutation *m = &cr->mut[i];
+		const struct ik_ladder *l = &cr->sa->ladder;
+		bool reached = false;
+		for (size_t k = 0; k < l->n; k++)
+			if (l->rungs[k].xchg == m->xchg && l->rungs[k].msg == m->msg &&
+			    l->rungs[k].sent == (m->place != IK_MP_RECV))
+				reached = true;
+		char why[256];
+		snprintf(why, sizeof(why),
+			 "mutation '%.100s' never applied although its message was exchanged", m->text);
+		if (!m->applied && reached)
+			put(cr->o.step_fail, sizeof(cr->o.step_fail), why);
+	}
+}
+
+/* The case itself finished: judge it, then probe the DUT when the case was not a clean run. */
+static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
+{
+	struct ik_result *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	result_head(R, cr->c, r);
+	r->started_s = (double)(cr->t0_ms - R->t0_ms) / 1000.0;
+	r->duration_s = (double)(ik_now_ms() - cr->t0_ms) / 1000.0;
+	check_mutations(cr);
+	r->verdict = ik_judge(cr->c, &cr->o, (int)R->base->p1.lifetime_policy, r->reason,
+			      sizeof(r->reason), r->expected, sizeof(r->expected), r->observed,
+			      sizeof(r->observed));
+	ik_crun_evidence(cr, r);
+	snprintf(r->pcap, sizeof(r->pcap), "pcap/%s.pcap", cr->c->id);
+	return r;
+}
+
+
+static void probe_done(struct ik_runner *R, struct crun *cr)
+{
+	struct ik_result *r = cr->pending;
+	if (!cr->o.all_done && r->verdict != IK_V_ERROR) {
+		char why[640];
+		if (R->dut_dead) {
+			snprintf(why, sizeof(why), "not decided: the DUT had already stopped answering "
+						   "(after case %.32s); %.180s", R->dead_since, r->reason);
+			r->verdict = IK_V_ERROR;
+		} else {
+			snprintf(why, sizeof(why), "The DUT stopped answering after this case: a fresh "
+						   "clean exchange then failed (%.100s). Before that: %.100s",
+				 cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
+			r->verdict = IK_V_FAIL;
+			R->dut_dead = true;
+			snprintf(R->dead_since, sizeof(R->dead_since), "%s", r->id);
+		}
+		put(r->reason, sizeof(r->reason), why);
+	}
+	if (!cr->o.all_done) {
+		size_t l = strlen(r->evidence);
+		snprintf(r->evidence + l, sizeof(r->evidence) - l, "%sliveness probe: %s",
+			 l ? "\n" : "", cr->o.why[0] ? cr->o.why : cr->o.step_fail);
+	}
+	r->duration_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0 - r->started_s;
+	record(R, r);
+}
+
+/* A finished case run: judge it, start its probe, or record. True when cr can be freed. */
+static bool reap(struct ik_runner *R, struct crun *cr)
+{
+	struct ik_status st;
+	if (cr->probe) {
+		probe_done(R, cr);
+		return true;
+	}
+	struct ik_result *r = judge_case(R, cr);
+	if (!r)
+		return true;
+	bool clean = cr->o.all_done && !cr->o.restarted;
+	if (clean || R->o->no_alive || r->verdict == IK_V_ERROR) {
+		record(R, r);
+		free(r);
+		return true;
+	}
+	struct ik_pcapw *pcap = cr->pcap;
+	cr->pcap = NULL;
+	ik_crun_free(cr);
+	cr->pending = r;
+	ik_status_clear(&st);
+	if (!start_probe(R, cr, pcap, &st)) {
+		snprintf(r->reason, sizeof(r->reason), "harness: the liveness probe could not start: "
+						      "%.180s", st.why);
+		r->verdict = IK_V_ERROR;
+		record(R, r);
+		return true;
+	}
+	return false;
+}
+
+static void reap_all(struct ik_runner *R)
+{
+	for (struct crun **pp = &R->running; *pp;) {
+		struct crun *cr = *pp;
+		if (!cr->finished || !reap(R, cr)) {
+			pp = &cr->next;
+			continue;
+		}
+		*pp = cr->next;
+		if (cr->c && cr->c->dut_role == IK_INITIATOR)
+			R->exclusive = false;
+		ik_crun_free(cr);
+		free(cr->pending);
+		free(cr);
+		R->nrunning--;
+	}
+}
+
+static void schedule(struct ik_runner *R)
+{
+	while (!interrupted && !R->exclusive && R->next < R->cs.n && R->nrunning < R->o->parallel) {
+		/* A case where the DUT initiates owns the tester port: it runs alone. */
+		bool alone = R->cs.c[R->next].dut_role == IK_INITIATOR && R->o->dut_initiate;
+		if (alone && R->nrunning)
+			break;
+		struct crun *cr = start_case(R, R->next++);
+		if (!cr)
+			continue;
+		R->exclusive = alone;
+		cr->next = R->running;
+		R->running = cr;
+		R->nrunning++;
+	}
+}
+
+/* ---- setup ---- */
+
+static bool read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	do {
+		if (n + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 8192);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return false;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, 4096, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	buf[n] = 0;
+	*out = buf, *len = n;
+	return true;
+}
+
+static bool mkdirs(const char *dir)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0755) && errno != EEXIST)
+				return false;
+			*s = '/';
+		}
+	return !mkdir(p, 0755) || errno == EEXIST;
+}
+
+static void shard(struct ik_runner *R)
+{
+	const struct ik_runopts *o = R->o;
+	size_t k = 0;
+	if (!o->shard_n)
+		return;
+	/* A case's shard depends on its id alone: stable when cases are added elsewhere. */
+	for (size_t i = 0; i < R->cs.n; i++)
+		if (fnv1a(R->cs.c[i].id) % o->shard_n == o->shard_i - 1)
+			R->cs.c[k++] = R->cs.c[i];
+	R->cs.n = k;
+}
+
+static bool setup(struct ik_runner *R, struct ik_status *st)
+{
+	const struct ik_runopts *o = R->o;
+	char path[512];
+
+	if (!read_file(o->profile, &R->profile_text, &R->profile_len))
+		return ik_fail(st, 0, "%s: %s", o->profile, strerror(errno));
+	if (!(R->base = calloc(1, sizeof(*R->base))) || !ik_profile_load(R->base, o->profile, st))
+		return false;
+	if (!ik_cases_load(&R->cs, o->cases, st))
+		return false;
+	ik_cases_filter(&R->cs, o->glob, o->level);
+	shard(R);
+	if (!R->cs.n)
+		return ik_fail(st, 0, "no case in %s matches%s%s", o->cases, o->glob ? " " : "",
+			       o->glob ? o->glob : "");
+	snprintf(path, sizeof(path), "%s/pcap", o->out);
+	if (!mkdirs(path))
+		return ik_fail(st, 0, "cannot create %s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/keys", o->out);
+	if (!ik_keyfile_open(&R->kf, path, st))
+		return false;
+	snprintf(path, sizeof(path), "%s/results.jsonl", o->out);
+	if (!(R->results = fopen(path, "w")))
+		return ik_fail(st, 0, "cannot write %s: %s", path, strerror(errno));
+	return true;
+}
+
+static void run_header(struct ik_runner *R, struct ik_run_info *ri)
+{
+	memset(ri, 0, sizeof(*ri));
+	char dut[400];
+	snprintf(dut, sizeof(dut), "%s (%s port %u)", R->base->name, R->base->dut.addr.text,
+		 R->base->dut.port);
+	put(ri->dut, sizeof(ri->dut), dut);
+	snprintf(ri->profile, sizeof(ri->profile), "%s", R->o->profile);
+	snprintf(ri->version, sizeof(ri->version), "ikecheck %s", IKECHECK_VERSION);
+	iso_now(ri->started, sizeof(ri->started));
+	snprintf(ri->args, sizeof(ri->args), "%s", R->o->argv_text ? R->o->argv_text : "");
+	if (R->o->shard_n)
+		snprintf(ri->shard, sizeof(ri->shard), "%u/%u", R->o->shard_i, R->o->shard_n);
+}
+
+static void teardown(struct ik_runner *R)
+{
+	while (R->running) {
+		struct crun *cr = R->running;
+		R->running = cr->next;
+		ik_crun_free(cr);
+		free(cr->pending);
+		free(cr);
+	}
+	if (R->results)
+		fclose(R->results);
+	ik_keyfile_close(&R->kf);
+	ik_loop_free(&R->loop);
+	ik_cases_free(&R->cs);
+	if (R->base) {
+		ik_profile_wipe(R->base);
+		free(R->base);
+	}
+	if (R->profile_text)
+		OPENSSL_cleanse(R->profile_text, R->profile_len);
+	free(R->profile_text);
+}
+
+
+/* Every format rendered from the records just written (as `ikecheck report DIR` would), the
+ * text summary on stdout, and the comparison with a baseline when one is given: then only new
+ * failures decide the exit status (issue 6 "Baselines"). */
+static int finish_reports(const struct ik_runner *R, const struct ik_runopts *o, double secs, int rc)
+{
+	struct ik_results rs = {0}, base = {0};
+	char path[512], err[256];
+
+	snprintf(path, sizeof(path), "%s/results.jsonl", o->out);
+	if (!ik_results_load(&rs, path, err, sizeof(err)) ||
+	    !ik_report_write_all(&rs, o->out, err, sizeof(err))) {
+		fprintf(stderr, "ikecheck run: report: %s\n", err);
+		rc = rc ? rc : 2;
+	} else if (!o->quiet) {
+		ik_report_text(stdout, &rs);
+	}
+	printf("%zu case%s in %.1f s:", R->decided, R->decided == 1 ? "" : "s", secs);
+	for (int v = 0; v < IK_V__N; v++)
+		printf(" %s %zu%s", ik_verdict_name((enum ik_verdict)v), R->counts[v],
+		       v + 1 < IK_V__N ? "," : "\n");
+	printf("report: %s/report.html (also report.txt, junit.xml, report.json; pcap/ per case)\n",
+	       o->out);
+	if (o->baseline && rs.n) {
+		if (!ik_results_load(&base, o->baseline, err, sizeof(err))) {
+			fprintf(stderr, "ikecheck run: baseline %s: %s\n", o->baseline, err);
+			rc = 2;
+		} else if (rc != 2) {
+			rc = ik_report_baseline(stdout, &rs, &base) ? 1 : 0;
+		}
+	}
+	ik_results_free(&rs);
+	ik_results_free(&base);
+	return rc;
+}
+
+int ik_runner_run(const struct ik_runopts *o)
+{
+	struct ik_runner R = {.o = o};
+	struct ik_run_info ri;
+	struct ik_status st;
+	struct sigaction sa;
+	int rc = 2;
+
+	ik_status_clear(&st);
+	ik_loop_init(&R.loop);
+	if (!setup(&R, &st)) {
+		fprintf(stderr, "ikecheck run: %s\n", st.why);
+		teardown(&R);
+		return 2;
+	}
+	run_header(&R, &ri);
+	ik_result_write_run(R.results, &ri);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sig_loop = &R.loop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	R.t0_ms = ik_now_ms();
+	R.tty = isatty(STDOUT_FILENO);
+	schedule(&R);
+	while (!interrupted && (R.running || R.next < R.cs.n)) {
+		ik_loop_once(&R.loop, 200);
+		reap_all(&R);
+		schedule(&R);
+	}
+	double secs = (double)(ik_now_ms() - R.t0_ms) / 1000.0;
+	if (!interrupted) {
+		iso_now(ri.finished, sizeof(ri.finished));
+		ik_result_write_end(R.results, ri.finished, secs);
+		rc = R.failed_required ? 1 : 0;
+	} else {
+		fprintf(stderr, "ikecheck run: interrupted; %zu verdict%s kept\n", R.decided,
+			R.decided == 1 ? "" : "s");
+	}
+	fflush(R.results);
+	if (!o->quiet)
+		ik_report_progress_end(stdout, R.tty);
+	teardown(&R);
+	sig_loop = NULL;
+	return finish_reports(&R, o, secs, rc);
+}

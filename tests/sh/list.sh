@@ -1,0 +1,59 @@
+# ikecheck list: cases, coverage, fields, mutations on the fixture tree tests/fixtures/cases
+# (docs/writing-cases.md). Errors in case files name FILE:LINE and exit 2.
+. tests/lib.sh
+
+FX=tests/fixtures/cases
+
+# --- list cases ------------------------------------------------------------------------------
+check "list cases" $IK list cases $FX
+check_grep "a case line: id, level, area, title" \
+	"^MM-LIFE-003 +MUST +phase1-main +A responder lowers or refuses a phase 1 lifetime" "$(last_out)"
+check_grep "the family expands (67 MM1 fields x operators)" "^MM1-FUZZ-067 +MUST +robustness " \
+	"$(last_out)"
+check_grep "the count closes the list" "^70 cases$" "$(last_out)"
+check "list cases --level SHOULD" $IK list cases --level SHOULD $FX
+check_grep "level filter keeps MUST and SHOULD" "^70 cases$" "$(last_out)"
+check "list cases --level must (case-insensitive)" $IK list cases --level must $FX
+check_grep "level MUST drops the SHOULD case" "^69 cases$" "$(last_out)"
+check "list cases --cases GLOB" $IK list cases --cases 'MM-*' $FX
+check_grep "glob keeps the three MM- cases" "^3 cases$" "$(last_out)"
+check_fails "unknown level is a usage error" 2 $IK list cases --level OFTEN $FX
+check_fails "missing directory exits 2" 2 $IK list cases "$TEST_TMP/none"
+check_grep "missing directory is named" "none:0: " "$(last_out)"
+
+mkdir -p "$TEST_TMP/bad/quick"
+printf 'case Q-1\n  title t\n  ref RFC2409 5.5\n  level MUST\n  role dut=responder\n  run main, quick\n  expect rejected by notify NO-SUCH\n' \
+	>"$TEST_TMP/bad/quick/q.case"
+check_fails "a bad case file exits 2" 2 $IK list cases "$TEST_TMP/bad"
+check_grep "and names FILE:LINE" "^$TEST_TMP/bad/quick/q.case:7: expect: unknown notify 'NO-SUCH'" \
+	"$(last_out)"
+
+# --- list coverage ---------------------------------------------------------------------------
+check "list coverage" $IK list coverage $FX
+check_grep "a covered requirement names its cases" "^DOI-4.5.4-02 +MUST +yes +MM-LIFE-003$" \
+	"$(last_out)"
+check_grep "an uncovered requirement shows -" "^ISAKMP-3.1-02 +SHOULD +yes +-$" "$(last_out)"
+check_grep "totals of observable requirements" \
+	"^observable requirements: 550, 4 with a case, 546 without$" "$(last_out)"
+check_grep "partly observable totals" "^partly observable requirements: 69, 0 with a case" \
+	"$(last_out)"
+mkdir -p "$TEST_TMP/unk/info"
+printf 'case U-1\n  title t\n  ref RFC2409 5\n  req ISAKMP-99-01\n  level MUST\n  role dut=responder\n  run main\n  expect established\n' \
+	>"$TEST_TMP/unk/info/u.case"
+check_fails "an unknown requirement id is an error" 1 $IK list coverage "$TEST_TMP/unk"
+check_grep "naming the case and the id" "u.case:1: case U-1 cites unknown requirement ISAKMP-99-01" \
+	"$(last_out)"
+check_fails "missing catalogue exits 2" 2 $IK list coverage --requirements "$TEST_TMP/no.md" $FX
+
+# --- list fields / mutations -----------------------------------------------------------------
+check "list fields MM1" $IK list fields MM1
+check_grep "MM1 paths come from the descriptors" "^SA\.P\[0\]\.T\[0\]\.LIFE_DURATION$" "$(last_out)"
+check "list fields QM1" $IK list fields QM1
+check_grep "QM1 has the ESP SPI" "^SA\.P\[0\]\.spi$" "$(last_out)"
+check_fails "list fields MM7 is a usage error" 2 $IK list fields MM7
+check "list mutations" $IK list mutations
+check_grep "the catalogue is printed" "[Mm]utation" "$(last_out)"
+check_fails "list without a subject is a usage error" 2 $IK list
+check_fails "list nonsense is a usage error" 2 $IK list nonsense
+
+exit $TESTS_FAILED

@@ -1,0 +1,442 @@
+/*
+ * The test language (suite/case.h, docs/writing-cases.md): good cases parse into the fields the
+ * runner reads; every bad input is refused with FILE:LINE and what was expected; families expand
+ * to one case per (field, operator) from the descriptors; filters by glob and level.
+ */
+#include "case.h"
+#include "consts.h"
+#include "cunit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HEAD                                                                                       \
+	"case T-001\n"                                                                             \
+	"  title  t\n"                                                                             \
+	"  ref    RFC2409 5\n"                                                                     \
+	"  level  MUST\n"                                                                          \
+	"  role   dut=responder\n"
+
+static bool parse(struct ik_caseset *cs, const char *text, struct ik_status *st)
+{
+	return ik_cases_parse(cs, text, strlen(text), "t.case", "area", st);
+}
+
+static void test_good_case(void)
+{
+	static const char text[] =
+	    "# a comment line\n"
+	    "case MM-LIFE-003   # trailing comment\n"
+	    "  title    A responder lowers a long lifetime\n"
+	    "  ref      RFC 2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2\n"
+	    "  req      DOI-4.5.4-02, IMP-DOI-4.5.4-01\n"
+	    "  req      ISAKMP-1.5.3-01\n"
+	    "  level    SHOULD\n"
+	    "  role     dut=initiator\n"
+	    "  needs    aggressive nat_t\n"
+	    "  needs    pfs\n"
+	    "  run      main, quick pfs=modp2048, quick nopfs, quick pfs=14, dpd, delete,\n"
+	    "           initial-contact, wait 500ms\n"
+	    "  set      phase1.lifetime = 86401\n"
+	    "  mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401\n"
+	    "  mutate   MM3#1 KE.data set:one\n"
+	    "  expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN | 14\n"
+	    "           | PAYLOAD-MALFORMED, or by silence\n"
+	    "  expect   policy lenient: adjusted p1-lifetime\n"
+	    "  breaks   any-p1-lifetime other-quirk\n";
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+
+	CU_ASSERT_FATAL(parse(&cs, text, &st));
+	CU_ASSERT_EQUAL_FATAL(cs.n, 1);
+	const struct ik_case *c = &cs.c[0];
+	CU_ASSERT_STRING_EQUAL(c->id, "MM-LIFE-003");
+	CU_ASSERT_STRING_EQUAL(c->title, "A responder lowers a long lifetime");
+	CU_ASSERT_STRING_EQUAL(c->ref,
+			       "RFC2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2");
+	CU_ASSERT_STRING_EQUAL(c->req, "DOI-4.5.4-02 IMP-DOI-4.5.4-01 ISAKMP-1.5.3-01");
+	CU_ASSERT_STRING_EQUAL(c->area, "area");
+	CU_ASSERT_STRING_EQUAL(c->file, "t.case");
+	CU_ASSERT_EQUAL(c->line, 2);
+	CU_ASSERT_EQUAL(c->level, IK_LVL_SHOULD);
+	CU_ASSERT_EQUAL(c->dut_role, IK_INITIATOR);
+	CU_ASSERT_EQUAL(c->needs, IK_NEED_AGGRESSIVE | IK_NEED_NAT_T | IK_NEED_PFS);
+	CU_ASSERT_EQUAL_FATAL(c->nsteps, 8);
+	static const struct ik_case_step want[] = {
+	    {IK_STEP_MAIN, 0},   {IK_STEP_QUICK, 14},  {IK_STEP_QUICK, -1},
+	    {IK_STEP_QUICK, 14}, {IK_STEP_DPD, 0},     {IK_STEP_DELETE, 0},
+	    {IK_STEP_INITIAL_CONTACT, 0}, {IK_STEP_WAIT, 500},
+	};
+	for (size_t i = 0; i < 8; i++) {
+		CU_ASSERT_EQUAL(c->steps[i].kind, want[i].kind);
+		CU_ASSERT_EQUAL(c->steps[i].arg, want[i].arg);
+	}
+	CU_ASSERT_EQUAL_FATAL(c->nsets, 1);
+	CU_ASSERT_STRING_EQUAL(c->set_key[0], "phase1.lifetime");
+	CU_ASSERT_STRING_EQUAL(c->set_val[0], "86401");
+	CU_ASSERT_EQUAL_FATAL(c->nmut, 2);
+	CU_ASSERT_EQUAL(c->mut[0].xchg, IK_X_MAIN);
+	CU_ASSERT_EQUAL(c->mut[0].msg, 1);
+	CU_ASSERT_EQUAL(c->mut[0].nth, 0);
+	CU_ASSERT_EQUAL(c->mut[1].msg, 3);
+	CU_ASSERT_EQUAL(c->mut[1].nth, 1); /* "MM3#1" is not a comment */
+	CU_ASSERT_EQUAL_FATAL(c->nexpect, 2);
+	const struct ik_expect *e = &c->expect[0];
+	CU_ASSERT_EQUAL(e->policy, 1); /* IK_LIFETIME_STRICT + 1 */
+	CU_ASSERT_EQUAL(e->kind, IK_EXP_REJECTED);
+	CU_ASSERT_EQUAL(e->at_x, IK_X_MAIN);
+	CU_ASSERT_EQUAL(e->at_msg, 1);
+	CU_ASSERT_EQUAL_FATAL(e->nnotify, 3);
+	CU_ASSERT_EQUAL(e->notify[0], IK_NOTIFY_NO_PROPOSAL_CHOSEN);
+	CU_ASSERT_EQUAL(e->notify[1], 14);
+	CU_ASSERT_EQUAL(e->notify[2], IK_NOTIFY_PAYLOAD_MALFORMED);
+	CU_ASSERT_TRUE(e->silence);
+	CU_ASSERT_EQUAL(c->expect[1].policy, 2);
+	CU_ASSERT_EQUAL(c->expect[1].kind, IK_EXP_ADJUSTED);
+	CU_ASSERT_EQUAL(c->expect[1].adjust, IK_ADJ_P1_LIFETIME);
+	CU_ASSERT_EQUAL_FATAL(c->nbreaks, 2);
+	CU_ASSERT_STRING_EQUAL(c->breaks[1], "other-quirk");
+	ik_cases_free(&cs);
+}
+
+/* Each expect form and what it becomes. */
+static void test_expect_forms(void)
+{
+	static const struct {
+		const char *line;
+		enum ik_expect_kind kind;
+		int phase, at_msg;
+		size_t nnotify;
+		bool silence;
+	} t[] = {
+	    {"established", IK_EXP_ESTABLISHED, 0, 0, 0, false},
+	    {"established phase1", IK_EXP_ESTABLISHED, 1, 0, 0, false},
+	    {"established phase 2", IK_EXP_ESTABLISHED, 2, 0, 0, false},
+	    {"rejected", IK_EXP_REJECTED, 0, 0, 0, false},
+	    {"rejected by silence", IK_EXP_REJECTED, 0, 0, 0, true},
+	    {"rejected at MM3", IK_EXP_REJECTED, 0, 3, 0, false},
+	    {"rejected at QM1 by notify INVALID-ID-INFORMATION", IK_EXP_REJECTED, 0, 1, 1, false},
+	    {"rejected by notify A | B", IK_EXP_REJECTED, 0, 0, 0, false}, /* refused below */
+	    {"rejected by notify NO-PROPOSAL-CHOSEN or ATTRIBUTES-NOT-SUPPORTED or silence",
+	     IK_EXP_REJECTED, 0, 0, 2, true},
+	    {"survives", IK_EXP_SURVIVES, 0, 0, 0, false},
+	    {"adjusted p2-lifetime", IK_EXP_ADJUSTED, 0, 0, 0, false},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char text[512];
+		struct ik_caseset cs = {0};
+		struct ik_status st;
+		snprintf(text, sizeof(text), HEAD "  run main, quick\n  expect %s\n", t[i].line);
+		bool ok = parse(&cs, text, &st);
+		if (i == 7) {
+			CU_ASSERT_FALSE(ok);
+			CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.case:7: expect: unknown notify 'A'"));
+			continue;
+		}
+		CU_ASSERT_TRUE_FATAL(ok);
+		const struct ik_expect *e = &cs.c[0].expect[0];
+		CU_ASSERT_EQUAL(e->kind, t[i].kind);
+		CU_ASSERT_EQUAL(e->phase, t[i].phase);
+		CU_ASSERT_EQUAL(e->at_msg, t[i].at_msg);
+		CU_ASSERT_EQUAL(e->nnotify, t[i].nnotify);
+		CU_ASSERT_EQUAL(e->silence, t[i].silence);
+		CU_ASSERT_EQUAL(e->policy, 0);
+		ik_cases_free(&cs);
+	}
+}
+
+/* Bad inputs: refused, naming t.case, the line, and what was expected. */
+static void test_errors(void)
+{
+	static const struct {
+		const char *text;
+		const char *why; /* expected prefix of st.why after "t.case:" */
+	} t[] = {
+	    {HEAD "  titel x\n", "6: unknown keyword 'titel' (expected one of: title, ref"},
+	    {"title x\n", "1: 'title' outside a case"},
+	    {"case A\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n  run main\n"
+	     "  expect established\n",
+	     "1: case A: missing 'title'"},
+	    {"case A\n  title t\n  level MUST\n  role dut=responder\n  run main\n"
+	     "  expect established\n",
+	     "1: case A: missing 'ref'"},
+	    {"case A\n  title t\n  ref RFC2409 5\n  role dut=responder\n  run main\n"
+	     "  expect established\n",
+	     "1: case A: missing 'level'"},
+	    {"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  run main\n"
+	     "  expect established\n",
+	     "1: case A: missing 'role'"},
+	    {HEAD "  expect established\n", "1: case T-001: missing 'run'"},
+	    {HEAD "  run main\n", "1: case T-001: missing 'expect'"},
+	    {"case\n", "1: case: expected one id after 'case'"},
+	    {"case A B\n", "1: case: expected one id after 'case'"},
+	    {"case A/B\n", "1: case id 'A/B': expected"},
+	    {HEAD "  run main\n  expect established\n" HEAD "  run main\n  expect established\n",
+	     "8: case id T-001 already used at t.case:1"},
+	    {HEAD "  run main\n  mutate MM3 KE.data set:one\n  expect ignored\n",
+	     "1: case T-001: 'expect ignored' needs a mutation of one transmission only"},
+	    {HEAD "  run main\n  expect rejected by notify NO-SUCH-NOTIFY\n",
+	     "7: expect: unknown notify 'NO-SUCH-NOTIFY'"},
+	    {HEAD "  run main, quik\n  expect established\n", "6: run: unknown step 'quik'"},
+	    {HEAD "  run main psk\n  expect established\n", "6: run: step 'main' takes no argument"},
+	    {HEAD "  run main, quick pfs=modp9999\n  expect established\n",
+	     "6: run: 'pfs=modp9999': unknown DH group"},
+	    {HEAD "  run main, wait soon\n  expect established\n", "6: run: wait needs one duration"},
+	    {HEAD "  run quick\n  expect established\n", "6: run: the first step must be main"},
+	    {HEAD "  needs nat_t ipv6\n  run main\n  expect established\n",
+	     "6: needs 'ipv6': expected aggressive, nat_t"},
+	    {"case A\n  title t\n  ref RFC2409 5\n  level MUSTN'T\n",
+	     "4: level 'MUSTN'T': expected MUST, SHOULD, MAY or ADVISORY"},
+	    {"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=both\n",
+	     "5: role 'dut=both': expected dut=responder"},
+	    {HEAD "  run main\n  mutate XX9 HASH.data flip\n  expect established\n",
+	     "7: mutate: ik_mutation_parse: message 'XX9'"},
+	    {HEAD "  run main\n  mutate MM5 HASH.data frob\n  expect established\n",
+	     "7: mutate: ik_mutation_parse: operation 'frob'"},
+	    {HEAD "  run main\n  mutate MM5 HASH.data\n  expect established\n",
+	     "7: mutate: ik_mutation_parse: 'MM5 HASH.data': expected"},
+	    {"case A\n  title t\n  ref RFC2409 5.4 ; REQ IKE-5.4-03\n",
+	     "3: ref 'REQ IKE-5.4-03': expected 'RFCnnnn SECTION'"},
+	    {"case A\n  title t\n  ref RFC2409\n", "3: ref 'RFC2409': expected"},
+	    {"case A\n  req not_an_id\n", "2: req 'not_an_id': expected requirement ids"},
+	    {HEAD "  set phase1.lifetim = 3\n", "6: set: unknown profile key 'phase1.lifetim'"},
+	    {HEAD "  set phase1.lifetime 3\n", "6: set 'phase1.lifetime 3': expected 'set section"},
+	    {HEAD "  run main\n  expect established\n  expect rejected\n",
+	     "8: expect: a second expect line must name a different policy"},
+	    {HEAD "  run main\n  expect policy sloppy: established\n",
+	     "7: expect policy: expected 'policy strict:'"},
+	    {HEAD "  run main\n  expect rejected at MM9\n", "7: expect: rejected at 'MM9'"},
+	    {HEAD "  run main\n  expect rejected soon\n", "7: expect: rejected ... 'soon'"},
+	    {HEAD "  run main\n  expect established phase3\n", "7: expect: established 'phase3'"},
+	    {HEAD "  run main\n  expect established phase2\n",
+	     "1: case T-001: 'expect established phase2' but 'run' has no quick step"},
+	    {HEAD "  run main\n  expect happy\n", "7: expect 'happy': expected established"},
+	    {HEAD "  run main\n  expect ignored now\n", "7: expect: 'ignored' takes nothing"},
+	    {HEAD "  title again\n", "6: 'title' given twice in case T-001"},
+	    {HEAD "  run\n", "6: 'run' needs a value"},
+	    {HEAD "  breaks bad/quirk\n", "6: breaks 'bad/quirk': expected quirk names"},
+	    /* The continuation belongs to the expect on line 7: the error is reported there. */
+	    {HEAD "  run main\n  expect rejected by notify NO-PROPOSAL-CHOSEN\n"
+		  "         | NOPE\n",
+	     "7: expect: unknown notify 'NOPE'"},
+	    {"family F fields MM1 ops omit\n", "1: family id 'F': expected one '{n}'"},
+	    {"family F-{n} fields MM1\n", "1: family: expected 'family ID-{n} fields MSG ops OP"},
+	    {"family F-{n} fields MM9 ops omit\n", "1: family: fields 'MM9'"},
+	    {"family F-{n} fields MM1 ops explode\n", "1: family: operator 'explode' applies to"},
+	    {"case A\n  title t\0oops\n", "2: NUL byte"},
+	    {"case A\n  title \x01\n", "2: control character 0x01"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ik_caseset cs = {0};
+		struct ik_status st;
+		char want[256];
+		size_t len = strlen(t[i].text);
+		if (strstr(t[i].why, "NUL byte"))
+			len += 1 + strlen(t[i].text + len + 1);
+		snprintf(want, sizeof(want), "t.case:%s", t[i].why);
+		bool ok = ik_cases_parse(&cs, t[i].text, len, "t.case", "a", &st);
+		CU_ASSERT_FALSE(ok);
+		if (ok || strncmp(st.why, want, strlen(want)))
+			fprintf(stderr, "\n  input %zu: got  '%s'\n            want '%s...'\n", i,
+				st.why, want);
+		CU_ASSERT_EQUAL(strncmp(st.why, want, strlen(want)), 0);
+		ik_cases_free(&cs);
+	}
+}
+
+/* The same id in two files is refused, naming the first file. */
+static void test_duplicate_across_files(void)
+{
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+	static const char a[] = HEAD "  run main\n  expect established\n";
+
+	CU_ASSERT_TRUE(ik_cases_parse(&cs, a, strlen(a), "one.case", "x", &st));
+	CU_ASSERT_FALSE(ik_cases_parse(&cs, a, strlen(a), "two.case", "y", &st));
+	CU_ASSERT_STRING_EQUAL(st.why, "two.case:1: case id T-001 already used at one.case:1");
+	ik_cases_free(&cs);
+}
+
+/*
+ * MM1 as our engine sends it (RFC 2408 3.1, 3.4-3.6; engine/msg.c): the header's 8 fields, the
+ * SA node and its 5 fields, proposal node and 7 fields (no SPI in phase 1), transform node and
+ * 6 fields, 6 attributes = 35 paths; three of them are nodes, which take omit but not flip.
+ */
+static void test_family(void)
+{
+	static const char text[] = "family MM1-FUZZ-{n} fields MM1 ops omit flip\n"
+				   "  title  MM1 with {path} mutated by {op} ({n})\n"
+				   "  ref    RFC2408 5.2\n"
+				   "  level  MUST\n"
+				   "  role   dut=responder\n"
+				   "  run    main\n"
+				   "  expect survives\n";
+	static char paths[64][96];
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+
+	CU_ASSERT_EQUAL(ik_case_field_paths(IK_X_MAIN, 1, paths, 64), 35);
+	CU_ASSERT_STRING_EQUAL(paths[0], "HDR.icookie");
+	CU_ASSERT_STRING_EQUAL(paths[34], "SA.P[0].T[0].LIFE_DURATION");
+	CU_ASSERT_EQUAL(ik_case_field_paths(IK_X_QUICK, 1, paths, 64), 43); /* + SPI, HASH, NONCE */
+	CU_ASSERT_EQUAL(ik_case_field_paths(IK_X_MAIN, 7, paths, 64), 0);
+	CU_ASSERT_EQUAL(ik_case_field_paths(IK_X_MAIN, 1, paths, 4), 35); /* count beyond cap */
+
+	CU_ASSERT_FATAL(parse(&cs, text, &st));
+	CU_ASSERT_EQUAL_FATAL(cs.n, 35 + 32);
+	CU_ASSERT_STRING_EQUAL(cs.c[0].id, "MM1-FUZZ-001");
+	CU_ASSERT_STRING_EQUAL(cs.c[0].title, "MM1 with HDR.icookie mutated by omit (001)");
+	CU_ASSERT_EQUAL(cs.c[0].nmut, 1);
+	CU_ASSERT_EQUAL(cs.c[0].mut[0].msg, 1);
+	CU_ASSERT_STRING_EQUAL(cs.c[0].mut[0].text, "MM1 HDR.icookie omit");
+	CU_ASSERT_STRING_EQUAL(cs.c[66].id, "MM1-FUZZ-067");
+	CU_ASSERT_STRING_EQUAL(cs.c[66].mut[0].text, "MM1 SA.P[0].T[0].LIFE_DURATION flip");
+	CU_ASSERT_EQUAL(cs.c[66].line, 1);
+	/* The SA node is omitted but never flipped. */
+	size_t sa = 0;
+	for (size_t i = 0; i < cs.n; i++)
+		sa += !strncmp(cs.c[i].mut[0].text, "MM1 SA ", 7);
+	CU_ASSERT_EQUAL(sa, 1);
+
+	/* A second family colliding with an id of the first is refused. */
+	static const char again[] = "family MM1-FUZZ-{n} fields MM2 ops omit\n"
+				    "  title t\n  ref RFC2408 5.2\n  level MUST\n"
+				    "  role dut=initiator\n  run main\n  expect survives\n";
+	CU_ASSERT_FALSE(parse(&cs, again, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.case:1: case id MM1-FUZZ-001 already used"));
+	ik_cases_free(&cs);
+}
+
+static void test_filter(void)
+{
+	static const char text[] =
+	    "family F-{n} fields MM1 ops omit\n  title t\n  ref RFC2408 5.2\n  level MAY\n"
+	    "  role dut=responder\n  run main\n  expect survives\n"
+	    "case S-1\n  title t\n  ref RFC2409 5\n  level SHOULD\n  role dut=responder\n"
+	    "  run main\n  expect established\n"
+	    "case M-1\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
+	    "  run main\n  expect established\n";
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+
+	CU_ASSERT_FATAL(parse(&cs, text, &st));
+	CU_ASSERT_EQUAL(cs.n, 37);
+	ik_cases_filter(&cs, NULL, -1);
+	CU_ASSERT_EQUAL(cs.n, 37);
+	ik_cases_filter(&cs, NULL, IK_LVL_SHOULD);
+	CU_ASSERT_EQUAL_FATAL(cs.n, 2);
+	CU_ASSERT_STRING_EQUAL(cs.c[0].id, "S-1");
+	ik_cases_filter(&cs, "M-*", -1);
+	CU_ASSERT_EQUAL_FATAL(cs.n, 1);
+	CU_ASSERT_STRING_EQUAL(cs.c[0].id, "M-1");
+	ik_cases_free(&cs);
+
+	CU_ASSERT_FATAL(parse(&cs, text, &st));
+	ik_cases_filter(&cs, "F-00?", IK_LVL_MAY);
+	CU_ASSERT_EQUAL(cs.n, 9);
+	ik_cases_free(&cs);
+	CU_ASSERT_STRING_EQUAL(ik_level_name(IK_LVL_ADVISORY), "ADVISORY");
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Loading a tree: sorted by path, area from the first directory, errors name the file. */
+static void test_load(void)
+{
+	char dir[] = "/tmp/ikecheck-case-XXXXXX", p[256];
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/b-area", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/a-area", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/a-area/sub", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/b-area/x.case", dir);
+	write_file(p, "case B-1\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
+		      "  run main\n  expect established");            /* no final newline */
+	snprintf(p, sizeof(p), "%s/a-area/sub/y.case", dir);
+	write_file(p, "case A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
+		      "  run main\n  expect established\n");
+	snprintf(p, sizeof(p), "%s/a-area/README", dir);
+	write_file(p, "not a case file\n");
+
+	CU_ASSERT_TRUE_FATAL(ik_cases_load(&cs, dir, &st));
+	CU_ASSERT_EQUAL_FATAL(cs.n, 2);
+	CU_ASSERT_STRING_EQUAL(cs.c[0].id, "A-2");
+	CU_ASSERT_STRING_EQUAL(cs.c[0].area, "a-area");
+	CU_ASSERT_STRING_EQUAL(cs.c[1].id, "B-1");
+	CU_ASSERT_STRING_EQUAL(cs.c[1].area, "b-area");
+	CU_ASSERT_EQUAL(cs.c[1].nexpect, 1);
+	ik_cases_free(&cs);
+
+	snprintf(p, sizeof(p), "%s/b-area/z.case", dir);
+	write_file(p, "\n\ncase A-2\n  title t\n  ref RFC2409 5\n  level MUST\n"
+		      "  role dut=responder\n  run main\n  expect established\n");
+	CU_ASSERT_FALSE(ik_cases_load(&cs, dir, &st));
+	char want[512];
+	snprintf(want, sizeof(want), "%s/b-area/z.case:3: case id A-2 already used at "
+				     "%s/a-area/sub/y.case:1", dir, dir);
+	CU_ASSERT_STRING_EQUAL(st.why, want);
+	CU_ASSERT_EQUAL(cs.n, 0);
+	unlink(p);
+
+	snprintf(p, sizeof(p), "%s/nope", dir);
+	CU_ASSERT_FALSE(ik_cases_load(&cs, p, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "nope:0: "));
+	/* one file */
+	snprintf(p, sizeof(p), "%s/a-area/sub/y.case", dir);
+	CU_ASSERT_TRUE(ik_cases_load(&cs, p, &st));
+	CU_ASSERT_EQUAL(cs.n, 1);
+	CU_ASSERT_STRING_EQUAL(cs.c[0].area, "sub");
+	ik_cases_free(&cs);
+
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/b-area/x.case", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/a-area/README", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/a-area/sub", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/a-area", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/b-area", dir);
+	rmdir(p);
+	rmdir(dir);
+}
+
+/* The shipped fixtures parse (the shell test lists them). */
+static void test_fixtures(void)
+{
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+
+	CU_ASSERT_TRUE(ik_cases_load(&cs, "tests/fixtures/cases", &st));
+	if (cs.n == 0)
+		fprintf(stderr, "\n  %s\n", st.why);
+	CU_ASSERT(cs.n > 3);
+	ik_cases_free(&cs);
+}
+
+static const struct ik_test tests[] = {
+    {"a full case", test_good_case},
+    {"expect forms", test_expect_forms},
+    {"errors name FILE:LINE and what was expected", test_errors},
+    {"duplicate id across files", test_duplicate_across_files},
+    {"family expands per field and operator", test_family},
+    {"filter by glob and level", test_filter},
+    {"load a directory tree", test_load},
+    {"fixtures parse", test_fixtures},
+};
+IK_TEST_MAIN("case", tests)
