@@ -80,8 +80,12 @@ static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const
 	/* Quirk answer-malformed: no payload rules, no findings. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
 		return true;
-	if (m->nfindings)
-		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
+	/* Quirks any-id / any-proxy-id: an ID whose data does not fit its type goes through too. */
+	uint32_t any_id = x == IK_X_QUICK ? IK_QUIRK_ANY_PROXY_ID : IK_QUIRK_ANY_ID;
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (m->findings[i].notify != IK_NOTIFY_INVALID_ID_INFORMATION ||
+		    !(e->cfg.quirks & any_id))
+			return ik_fail(st, m->findings[i].notify, "%s", m->findings[i].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	return ik_rules_check(x, msgno, enc, types, n, st);

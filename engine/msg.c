@@ -260,7 +260,7 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 			x->id = (uint8_t)ik_fnum(t, "id");
 			ik_p2_from_attrs(x, attrs, read_attrs(t, attrs, 32));
 			if (!spi || spi->len != 4) {
-				x->bad_class = 0xffff;
+				x->bad_class = IK_BAD_SPI;
 				snprintf(x->bad_why, sizeof(x->bad_why),
 					 "SPI of %zu octets, 4 expected (RFC 2407 4.6.1)",
 					 spi ? spi->len : 0);
@@ -269,7 +269,7 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 				snprintf(x->bad_why, sizeof(x->bad_why),
 					 "proposal #%u is a combined suite, not supported", x->proposal);
 			} else if (x->proto != IK_PROTO_ESP) {
-				x->bad_class = 0xffff;
+				x->bad_class = IK_BAD_PROTO;
 				snprintf(x->bad_why, sizeof(x->bad_why), "protocol %u: only ESP (3)",
 					 x->proto);
 			}

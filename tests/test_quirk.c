@@ -163,6 +163,13 @@ static bool weak_ke_one(struct ik_pair *p)
 	return weak_ke(p, 14, one, sizeof(one));
 }
 
+static bool weak_ke_above_p(struct ik_pair *p)
+{
+	uint8_t ff[256];
+	memset(ff, 0xff, sizeof(ff));
+	return weak_ke(p, 14, ff, sizeof(ff));
+}
+
 static bool weak_ke_off_curve(struct ik_pair *p)
 {
 	uint8_t pt[64] = {0};
@@ -432,6 +439,21 @@ static void other_subnet(struct ik_cfg *ci, struct ik_cfg *cr)
 	id_subnet4(&ci->ts_local, "10.9.0.0", "255.255.255.0");
 }
 
+/* RFC 2407 4.6.2.5: a subnet ID carries 8 octets; this one has 6. */
+static void short_subnet(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->ts_local.len = 6;
+	ci->quirks = IK_QUIRK_ANY_PROXY_ID; /* it reads its own IDs back in QM2 */
+}
+
+/* RFC 2407 4.6.2.2: an IPv4 address ID carries 4 octets; this one has 3. */
+static void short_id(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->id_local.len = 3;
+}
+
 static void no_client_ids(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	(void)cr;
@@ -485,13 +507,16 @@ static const struct row rows[] = {
 	{"MM1 with message ID 5", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_msgid},
 	{"MM3 with message ID 5", IK_QUIRK_ANSWER_MALFORMED, NULL, mm3_msgid},
 	{"KE = 1 (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_one},
+	{"KE all 0xff, above p (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_above_p},
 	{"KE off the curve (ECP-256)", IK_QUIRK_WEAK_KE, group19, weak_ke_off_curve},
 	{"dead after refusing a proposal", IK_QUIRK_DIE_ON_REFUSAL, p1_mismatch, dead_after_refusal},
 	{"MM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, mm1_twice_new_sa},
 	{"QM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, qm1_retransmit_new_qm},
 	{"unknown phase 1 identity, main mode", IK_QUIRK_ANY_ID, other_id, p1_up},
 	{"unknown phase 1 identity, aggressive mode", IK_QUIRK_ANY_ID, other_id_aggr, p1_up},
+	{"phase 1 IPv4 identity of 3 octets", IK_QUIRK_ANY_ID, short_id, p1_up},
 	{"IDci outside the configured subnet", IK_QUIRK_ANY_PROXY_ID, other_subnet, p2_up},
+	{"IDci subnet of 6 octets", IK_QUIRK_ANY_PROXY_ID, short_subnet, p2_up},
 	{"no client IDs under a subnet policy", IK_QUIRK_ANY_PROXY_ID, no_client_ids, p2_up},
 	{"3DES/MD5 offered, AES/SHA configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL, weak_offer, p2_up},
 	{"refusal without a notify", IK_QUIRK_NO_NOTIFY, p1_mismatch, refused_silently},
