@@ -230,7 +230,10 @@ bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
 			ik_mut_iv(mx, iv, blk);
 		if (!ik_p1_crypt(&sa->k, iv, plain.p, plain.len, true, st))
 			goto done;
-		ik_node_set_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
+		/* unless a mutation pinned the flags: then the encrypted body goes out as it says */
+		const struct ik_val *fl = ik_fget(out->hdr, "flags");
+		if (!fl || !fl->pinned)
+			ik_node_set_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
 	}
 	if (enc || fill || (mx && mx->plain_changed)) {
 		/* Encrypted, HASH-filled (AM2, AM3) or edited: the patched octets are the message. */

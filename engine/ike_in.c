@@ -80,12 +80,8 @@ static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const
 	/* Quirk answer-malformed: no payload rules, no findings. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
 		return true;
-	/* Quirks any-id / any-proxy-id: an ID whose data does not fit its type goes through too. */
-	uint32_t any_id = x == IK_X_QUICK ? IK_QUIRK_ANY_PROXY_ID : IK_QUIRK_ANY_ID;
-	for (size_t i = 0; i < m->nfindings; i++)
-		if (m->findings[i].notify != IK_NOTIFY_INVALID_ID_INFORMATION ||
-		    !(e->cfg.quirks & any_id))
-			return ik_fail(st, m->findings[i].notify, "%s", m->findings[i].text);
+	if (m->nfindings)
+		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	return ik_rules_check(x, msgno, enc, types, n, st);
@@ -97,8 +93,7 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
 	char a[80];
 
-	/* Quirk answer-malformed: not looked at. */
-	if (ik_fnum(m->hdr, "msgid") && !(e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)) {
+	if (ik_fnum(m->hdr, "msgid")) {
 		IK_LOG(e, "%s: phase 1 start with message ID %u dropped (RFC 2408 2.4: must be 0)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), ik_fnum(m->hdr, "msgid"));
 		return NULL;
@@ -176,8 +171,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		return;
 	}
 	/* RFC 2408 3.1: the message ID is 0 throughout phase 1 (p1_responder checks the first
-	 * message). Quirk answer-malformed: not looked at. */
-	if (ik_fnum(m->hdr, "msgid") && !(e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)) {
+	 * message). */
+	if (ik_fnum(m->hdr, "msgid")) {
 		IK_LOG(e, "phase 1 message with message ID %u dropped (RFC 2408 3.1: must be 0)",
 		       ik_fnum(m->hdr, "msgid"));
 		return;
@@ -314,6 +309,9 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d);
 /* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
+	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
+	if (e->tap && d->kind == IK_DGRAM_IKE)
+		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
 	for (unsigned i = 0; i < times; i++)
 		input_one(e, d);
@@ -329,8 +327,6 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* keepalives need no answer; ESP has no data path here yet */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
-	if (e->tap)
-		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	if (!ik_decode(&m, d->data, d->len, &st)) {
 		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,

@@ -269,7 +269,7 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 				snprintf(x->bad_why, sizeof(x->bad_why),
 					 "proposal #%u is a combined suite, not supported", x->proposal);
 			} else if (x->proto != IK_PROTO_ESP) {
-				x->bad_class = IK_BAD_PROTO;
+				x->bad_class = 0xffff;
 				snprintf(x->bad_why, sizeof(x->bad_why), "protocol %u: only ESP (3)",
 					 x->proto);
 			}

@@ -950,7 +950,7 @@ static bool recv_msg(struct ik_engine *e, const struct ik_dgram *d, enum ik_xchg
 	if (d->len < IK_HDR_LEN)
 		return false;
 	uint8_t exch = p[18];
-	uint32_t msgid = (uint32_t)p[24] << 24 | (uint32_t)p[25] << 16 | (uint32_t)p[26] << 8 | p[27];
+	uint32_t msgid = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
 	struct ik_sa *sa = ik_sa_find(e, p, p + 8, &d->peer);
 	*sap = sa;
 	if (exch == IK_EXCH_INFO) {

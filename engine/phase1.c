@@ -105,9 +105,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
-	/* Quirk accept-any-proposal: our configured transforms are not compared. */
-	struct ik_p1_policy pol = {c->p1, c->np1, c->p1_life, c->p1_policy,
-				   c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL};
+	struct ik_p1_policy pol = {c->p1, c->np1, c->p1_life, c->p1_policy};
 	struct ik_pick pick;
 	struct ik_node *stripped = NULL;
 
@@ -122,7 +120,11 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	ik_node_free(stripped);
 	if (!ok)
 		return false;
-	if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
+	/* Quirk accept-any-proposal: the first transform whatever we have configured. */
+	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
+					false};
+	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
 		return false;
 	sa->chosen = sa->offers[pick.index];
 	sa->life_s = pick.life_s;

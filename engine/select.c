@@ -213,25 +213,34 @@ static bool p1_lifetime(const struct ik_p1_policy *pol, const struct ik_p1_xform
 	return true;
 }
 
+/* The notify for a refused offer: every transform unreadable for its SPI (RFC 2408 5.5 step 2)
+ * or for its attributes (5.6), else none configured. */
+static uint16_t refusal(size_t n, size_t unsupported, size_t badspi)
+{
+	if (badspi == n)
+		return IK_NOTIFY_INVALID_SPI;
+	return unsupported + badspi == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
+					 : IK_NOTIFY_NO_PROPOSAL_CHOSEN;
+}
+
 bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offers, size_t n,
 		  struct ik_pick *pick, struct ik_status *st)
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160], suite[96];
-	size_t unsupported = 0;
+	size_t unsupported = 0, badspi = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p1_xform *o = &offers[i];
 		if (o->bad_class) {
-			unsupported++;
+			*(o->bad_class == IK_BAD_SPI ? &badspi : &unsupported) += 1;
 			note(reasons, sizeof(reasons), 0, o->number, o->bad_why);
 			continue;
 		}
 		size_t k;
 		for (k = 0; k < pol->n && !p1_same_suite(o, &pol->accept[k]); k++)
 			;
-		/* Quirk accept-any-proposal: whatever suite is offered. */
-		if (k == pol->n && !pol->any_suite) {
+		if (k == pol->n) {
 			p1_suite_str(o, suite, sizeof(suite));
 			snprintf(why, sizeof(why), "%s not configured", suite);
 			note(reasons, sizeof(reasons), 0, o->number, why);
@@ -246,10 +255,7 @@ bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offe
 	}
 	if (!n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
-	return ik_fail(st,
-		       unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					: IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		       "%s", reasons);
+	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
 /* Encapsulation modes that mean what the policy wants (RFC 2407 4.5, RFC 3947 5.1 and the
@@ -278,8 +284,7 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
 
 	for (k = 0; k < pol->n && !p2_same_suite(o, &pol->accept[k]); k++)
 		;
-	/* Quirk accept-any-proposal: whatever suite is offered. */
-	if (k == pol->n && !pol->any_suite) {
+	if (k == pol->n) {
 		snprintf(why, cap, "%s/%u %s not configured", ik_name(IK_T_ESP_TRANS, o->id),
 			 o->keylen, o->auth ? ik_name(IK_T_P2_AUTH, o->auth) : "(no auth)");
 		return true;
@@ -311,14 +316,12 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160];
-	size_t unsupported = 0, bad_spi = 0, bad_proto = 0;
+	size_t unsupported = 0, badspi = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p2_xform *o = &offers[i];
 		if (o->bad_class) {
-			unsupported++;
-			bad_spi += o->bad_class == IK_BAD_SPI;
-			bad_proto += o->bad_class == IK_BAD_PROTO;
+			*(o->bad_class == IK_BAD_SPI ? &badspi : &unsupported) += 1;
 			note(reasons, sizeof(reasons), o->proposal, o->number, o->bad_why);
 			continue;
 		}
@@ -334,12 +337,7 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 	}
 	if (!n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "no transform offered");
-	/* RFC 2408 5.5: a bad SPI or protocol is said as such when no proposal was any better. */
-	uint16_t notify = bad_spi == n		 ? IK_NOTIFY_INVALID_SPI
-			  : bad_proto == n	 ? IK_NOTIFY_INVALID_PROTOCOL_ID
-			  : unsupported == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					     : IK_NOTIFY_NO_PROPOSAL_CHOSEN;
-	return ik_fail(st, notify, "%s", reasons);
+	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,

@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* bad_class for a transform whose proposal has an SPI of the wrong size: not an attribute
+ * problem, so the refusal is INVALID-SPI (RFC 2408 5.5 step 2), not ATTRIBUTES-NOT-SUPPORTED. */
+#define IK_BAD_SPI 0xfffe
+
 /* One data attribute as decoded: class and value (TLV values longer than 4 octets: too_long). */
 struct ik_attr {
 	uint16_t cls;
@@ -33,11 +37,6 @@ struct ik_p1_xform {
 	uint16_t bad_class;       /* first attribute class we cannot honour, 0 if none */
 	char bad_why[96];         /* why that attribute cannot be honoured */
 };
-
-/* bad_class for what is wrong with the proposal rather than an attribute (RFC 2408 5.5): its
- * SPI (INVALID-SPI) or its protocol (INVALID-PROTOCOL-ID); other non-attribute problems: 0xffff. */
-#define IK_BAD_SPI   0xfffe
-#define IK_BAD_PROTO 0xfffd
 
 /* A phase 2 (quick mode) ESP transform (RFC 2407 4.4.4 transform ids, 4.5 attributes). */
 struct ik_p2_xform {
@@ -62,7 +61,6 @@ struct ik_p1_policy {
 	size_t n;
 	uint32_t life_s;                  /* configured phase 1 lifetime */
 	enum ik_life_policy life;
-	bool any_suite;                   /* quirk accept-any-proposal: `accept` not compared */
 };
 
 struct ik_p2_policy {
@@ -73,7 +71,6 @@ struct ik_p2_policy {
 	bool transport;                   /* transport mode wanted (else tunnel) */
 	bool udp_encap;                   /* NAT detected: UDP-encapsulated modes (RFC 3947 5.1) */
 	bool any_group;                   /* quirk any-pfs-group: no PFS check at all */
-	bool any_suite;                   /* quirk accept-any-proposal: `accept` not compared */
 };
 
 struct ik_pick {

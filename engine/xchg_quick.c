@@ -235,16 +235,10 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		      struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
-	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers; quirk
-	 * accept-any-proposal: our configured transforms are not compared. */
-	struct ik_p2_policy pol = {c->p2,
-				   c->np2,
-				   c->pfs_group,
-				   c->p2_life,
-				   c->transport,
-				   sa->floated,
-				   c->quirks & IK_QUIRK_ANY_PFS_GROUP,
-				   c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL};
+	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
+	struct ik_p2_policy pol = {c->p2,          c->np2,      c->pfs_group,
+				   c->p2_life,     c->transport, sa->floated,
+				   c->quirks & IK_QUIRK_ANY_PFS_GROUP};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
@@ -259,7 +253,11 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	ik_node_free(stripped);
 	if (!ok)
 		return false;
-	if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
+	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
+	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
+					false};
+	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
 		return false;
 	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
 	if (c->quirks & IK_QUIRK_ANY_P2_LIFETIME) {

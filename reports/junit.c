@@ -15,7 +15,14 @@
 #include "report.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
+
+/* JUnit times are non-negative decimals (junit.xsd): a clock step back shows as 0. */
+static double secs(double s)
+{
+	return isfinite(s) && s > 0 ? s : 0.0;
+}
 
 static void attr(FILE *f, const char *name, const char *val)
 {
@@ -27,7 +34,7 @@ static void attr(FILE *f, const char *name, const char *val)
 static void put_counts_attrs(FILE *f, const struct ik_tally *t)
 {
 	fprintf(f, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\"",
-		t->total, t->v[IK_V_FAIL], t->v[IK_V_ERROR], t->v[IK_V_SKIP], t->time_s);
+		t->total, t->v[IK_V_FAIL], t->v[IK_V_ERROR], t->v[IK_V_SKIP], secs(t->time_s));
 }
 
 /* xs:dateTime as the runner writes it: YYYY-MM-DDTHH:MM:SS, optional fraction, optional Z. */
@@ -121,7 +128,7 @@ static void put_case(FILE *f, const struct ik_result *r)
 	fputs("    <testcase", f);
 	attr(f, "classname", r->area[0] ? r->area : "-");
 	attr(f, "name", name);
-	fprintf(f, " time=\"%.3f\">\n", r->duration_s);
+	fprintf(f, " time=\"%.3f\">\n", secs(r->duration_s));
 	static const char *const elem[IK_V__N] = {
 		[IK_V_FAIL] = "failure", [IK_V_ERROR] = "error", [IK_V_SKIP] = "skipped"};
 	const char *e = (unsigned)r->verdict < IK_V__N ? elem[r->verdict] : NULL;

@@ -114,6 +114,7 @@ static const struct {
 	{IK_FMT_JUNIT, "junit.xml", ik_report_junit},
 	{IK_FMT_JSON, "report.json", ik_report_json},
 	{IK_FMT_HTML, "report.html", ik_report_html},
+	{IK_FMT_RESULTS, "results.jsonl", ik_results_write},
 };
 
 static bool write_one(const struct ik_results *rs, const char *dir, const char *name,

@@ -59,7 +59,8 @@ enum {
 	IK_FMT_JUNIT = 2,
 	IK_FMT_JSON = 4,
 	IK_FMT_HTML = 8,
-	IK_FMT_ALL = 15
+	IK_FMT_ALL = 15,     /* the four reports */
+	IK_FMT_RESULTS = 16, /* results.jsonl itself (a merge writes the joined records) */
 };
 
 /* Write the chosen formats into dir (report.txt, junit.xml, report.json, report.html), each
@@ -88,5 +89,11 @@ void ik_results_sort(struct ik_results *rs);
  * and cases not run any more; returns the number of new failures (FAIL/ERROR now, and not
  * FAIL/ERROR in the baseline or absent from it). */
 size_t ik_report_baseline(FILE *f, const struct ik_results *cur, const struct ik_results *base);
+
+/* The engine's ladder (engine/where.h) as the record's rungs: message names, IOS states, notify
+ * names. More than IK_RESULT_MAX_RUNGS messages: the first half, a "..." rung saying how many
+ * were left out, and the last ones (where the exchange stopped). */
+struct ik_ladder;
+void ik_result_set_ladder(struct ik_result *r, const struct ik_ladder *l);
 
 #endif

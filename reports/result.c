@@ -143,48 +143,70 @@ static bool emit_line(FILE *f, char *line, size_t len)
 	return true;
 }
 
-bool ik_result_write_run(FILE *f, const struct ik_run_info *ri)
+/* The three lines, written to any stream. */
+static void line_run(FILE *m, const struct ik_run_info *ri)
 {
-	char *line = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&line, &len);
-	if (!m)
-		return false;
 	fputs("{\"type\":\"run\",", m);
 	ik_result_json_run(m, ri, 0);
 	fputs("}\n", m);
-	fclose(m);
-	return emit_line(f, line, len);
 }
 
-bool ik_result_write_case(FILE *f, const struct ik_result *r)
+static void line_case(FILE *m, const struct ik_result *r)
 {
-	char *line = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&line, &len);
-	if (!m)
-		return false;
 	fputs("{\"type\":\"case\",", m);
 	ik_result_json_case(m, r, 0);
 	fputs("}\n", m);
-	fclose(m);
-	return emit_line(f, line, len);
 }
 
-bool ik_result_write_end(FILE *f, const char *finished, double duration_s)
+static void line_end(FILE *m, const char *finished, double duration_s)
 {
-	char *line = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&line, &len);
-	if (!m)
-		return false;
 	fputs("{\"type\":\"end\",\"finished\":\"", m);
 	ik_esc_json(m, finished ? finished : "", 0);
 	fputs("\",\"duration_s\":", m);
 	put_num(m, duration_s);
 	fputs("}\n", m);
-	fclose(m);
-	return emit_line(f, line, len);
+}
+
+/* One record built in memory by fn, then emitted (see emit_line). */
+#define WRITE_LINE(f, call)                                                                        \
+	do {                                                                                       \
+		char *line = NULL;                                                                 \
+		size_t len = 0;                                                                    \
+		FILE *m = open_memstream(&line, &len);                                             \
+		if (!m)                                                                            \
+			return false;                                                              \
+		call;                                                                              \
+		fclose(m);                                                                         \
+		return emit_line(f, line, len);                                                    \
+	} while (0)
+
+bool ik_result_write_run(FILE *f, const struct ik_run_info *ri)
+{
+	WRITE_LINE(f, line_run(m, ri));
+}
+
+bool ik_result_write_case(FILE *f, const struct ik_result *r)
+{
+	WRITE_LINE(f, line_case(m, r));
+}
+
+bool ik_result_write_end(FILE *f, const char *finished, double duration_s)
+{
+	WRITE_LINE(f, line_end(m, finished, duration_s));
+}
+
+bool ik_results_write(FILE *f, const struct ik_results *rs)
+{
+	/* The run line as the runner writes it, before the end is known. */
+	struct ik_run_info start = rs->run;
+	start.finished[0] = 0;
+	start.duration_s = 0;
+	line_run(f, &start);
+	for (size_t i = 0; i < rs->n; i++)
+		line_case(f, &rs->r[i]);
+	if (rs->run.complete)
+		line_end(f, rs->run.finished, rs->run.duration_s);
+	return !ferror(f);
 }
 
 /* ---- reading ---- */
@@ -233,7 +255,11 @@ static bool map_object(const struct ik_json *o, const struct field *t, size_t n,
 					    v->len, fd->size - 1);
 			memcpy(b + fd->off, v->str, v->len + 1);
 			break;
-		case F_DBL: memcpy(b + fd->off, &v->num, sizeof(double)); break;
+		case F_DBL:
+			if (!isfinite(v->num))
+				return fail(err, errlen, "field \"%s\" is out of range", key);
+			memcpy(b + fd->off, &v->num, sizeof(double));
+			break;
 		case F_BOOL: *(bool *)(b + fd->off) = v->b; break;
 		case F_VERDICT:
 			if (!ik_verdict_parse(v->str, (enum ik_verdict *)(void *)(b + fd->off)))
@@ -356,7 +382,10 @@ static bool load_jsonl(struct ik_results *rs, const char *path, const char *buf,
 		const char *s = buf + pos;
 		size_t sl = end - pos;
 		pos = end + 1;
-		if (strspn(s, " \t\r") >= sl)
+		size_t blank = 0;
+		while (blank < sl && (s[blank] == ' ' || s[blank] == '\t' || s[blank] == '\r'))
+			blank++;
+		if (blank == sl)
 			continue; /* a blank line */
 		struct ik_json o;
 		char e[200];
@@ -441,10 +470,16 @@ bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t 
 	char *buf = slurp(path, &len, err, errlen);
 	if (!buf)
 		return false;
-	if (memchr(buf, 0, len)) {
-		free(buf);
+	bool ok = ik_results_load_mem(rs, path, buf, len, err, errlen);
+	free(buf);
+	return ok;
+}
+
+bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *buf, size_t len,
+			 char *err, size_t errlen)
+{
+	if (memchr(buf, 0, len))
 		return fail(err, errlen, "%s: contains a NUL byte: not a result file", path);
-	}
 	/* A report.json is one document with "format"; a results.jsonl is one per line. */
 	struct ik_json d;
 	char e[200];
@@ -459,7 +494,6 @@ bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t 
 		ok = load_jsonl(rs, path, buf, len, err, errlen);
 	}
 	ik_json_free(&d);
-	free(buf);
 	if (!ok)
 		ik_results_free(rs);
 	return ok;

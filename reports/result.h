@@ -85,9 +85,14 @@ struct ik_results {
 /* Load a results.jsonl, or a report.json (its "run" and "cases", docs/report-json.md); the
  * format is told from the content. rs must be zeroed. Errors name the file, line and problem. */
 bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t errlen);
+/* The same from memory (buf need not end in NUL); path only names it in errors. */
+bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *buf, size_t len,
+			 char *err, size_t errlen);
 void ik_results_free(struct ik_results *rs);
 /* A new zeroed record at the end of rs, NULL when out of memory. */
 struct ik_result *ik_results_add(struct ik_results *rs);
+/* All of rs as a results.jsonl (no fsync: for merged or converted files, not a live run). */
+bool ik_results_write(FILE *f, const struct ik_results *rs);
 /* The record with this id, NULL when none. */
 const struct ik_result *ik_results_find(const struct ik_results *rs, const char *id);
 /* The JSON members of one record, without braces and without "type" (report.json reuses them). */

@@ -501,13 +501,39 @@ bool ik_cases_load(struct ik_caseset *cs, const char *dir, struct ik_status *st)
 	return ok;
 }
 
+/* GLOB is a comma-separated list of fnmatch patterns; a pattern with a leading '!' excludes.
+ * A case is kept when it matches no exclusion and, if there is any plain pattern, one of them
+ * ("MM-*,QM-*", "!FZ-*"). */
+static bool glob_keeps(const char *glob, const char *id)
+{
+	char pat[128];
+	bool any_plain = false, hit = false;
+
+	for (const char *p = glob; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n && n < sizeof(pat)) {
+			memcpy(pat, p, n);
+			pat[n] = 0;
+			bool neg = pat[0] == '!';
+			if (neg && !fnmatch(pat + 1, id, 0))
+				return false;
+			if (!neg) {
+				any_plain = true;
+				hit = hit || !fnmatch(pat, id, 0);
+			}
+		}
+		p += n + (p[n] == ',');
+	}
+	return !any_plain || hit;
+}
+
 void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct ik_case *c = &cs->c[i];
-		if (glob && fnmatch(glob, c->id, 0))
+		if (glob && !glob_keeps(glob, c->id))
 			continue;
 		if (level >= 0 && (int)c->level > level)
 			continue;

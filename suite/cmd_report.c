@@ -27,7 +27,8 @@ static void usage(FILE *f)
 		"  Reads DIR/results.jsonl (or DIR given as a results.jsonl / report.json file) and\n"
 		"  writes report.txt, junit.xml, report.json and report.html into DIR or --out.\n"
 		"  --format F     only that format (repeatable, or comma-separated)\n"
-		"  --merge DIR2   add the results of another shard of the same run (repeatable)\n"
+		"  --merge DIR2   add the results of another shard of the same run (repeatable);\n"
+		"                 needs --out, which also gets the joined results.jsonl\n"
 		"  --baseline F   compare with a previous results.jsonl or report.json\n"
 		"  --quiet        do not print the text summary on stdout\n"
 		"  Exit: 0 no FAIL/ERROR (with --baseline: no new failure), 1 otherwise, 2 error.\n");
@@ -56,6 +57,14 @@ static bool parse_formats(const char *s, unsigned *bits)
 	}
 	return true;
 }
+
+struct opts {
+	const char *dir, *out, *baseline;
+	const char *merge[MAX_MERGE];
+	size_t nmerge;
+	unsigned formats;
+	bool quiet;
+};
 
 /* DIR -> DIR/results.jsonl; a file is taken as it is. outdir gets the directory. */
 static void resolve(const char *arg, char *path, size_t plen, char *dir, size_t dlen)
@@ -92,13 +101,37 @@ static bool load(const char *arg, struct ik_results *rs, char *outdir, size_t ol
 	return true;
 }
 
-struct opts {
-	const char *dir, *out, *baseline;
-	const char *merge[MAX_MERGE];
-	size_t nmerge;
-	unsigned formats;
-	bool quiet;
-};
+/* True when directories a and b are the same (b need not exist). */
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * A merge writes the joined records as OUT/results.jsonl too, so OUT is a run directory of its
+ * own (re-renderable, usable as a baseline). OUT must therefore be new: never a shard's.
+ */
+static bool check_merge_out(const struct opts *o)
+{
+	if (!o->out) {
+		fprintf(stderr, "cmd_report: --merge needs --out DIR (a directory other than the "
+				"shards')\n");
+		return false;
+	}
+	for (size_t i = 0; i <= o->nmerge; i++) {
+		char path[4096], dir[4096];
+		resolve(i ? o->merge[i - 1] : o->dir, path, sizeof(path), dir, sizeof(dir));
+		if (same_dir(dir, o->out)) {
+			fprintf(stderr, "cmd_report: --out %s is the directory of %s; merged results "
+					"go to a new directory\n",
+				o->out, path);
+			return false;
+		}
+	}
+	return true;
+}
 
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -152,6 +185,8 @@ int cmd_report(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	if (o.nmerge && !check_merge_out(&o))
+		return IK_EXIT_USAGE;
 	struct ik_results rs, more;
 	char outdir[4096], err[512];
 	if (!load(o.dir, &rs, outdir, sizeof(outdir)))
@@ -169,7 +204,8 @@ int cmd_report(int argc, char **argv)
 			return IK_EXIT_USAGE;
 		}
 	}
-	if (!ik_report_write(&rs, o.out ? o.out : outdir, o.formats, err, sizeof(err))) {
+	unsigned fmts = o.formats | (o.nmerge ? IK_FMT_RESULTS : 0);
+	if (!ik_report_write(&rs, o.out ? o.out : outdir, fmts, err, sizeof(err))) {
 		fprintf(stderr, "cmd_report: %s\n", err);
 		ik_results_free(&rs);
 		return IK_EXIT_USAGE;

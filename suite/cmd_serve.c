@@ -198,7 +198,7 @@ int cmd_serve(int argc, char **argv)
 	/* The loop returns after each dispatch, so SAs that failed or were deleted are reaped
 	 * outside the engine's callbacks. */
 	while (!s.r.loop.stop) {
-		ik_loop_once(&s.r.loop, 1000);
+		ik_loop_once(&s.r.loop, 200); /* a SIGUSR1 between polls waits at most this */
 		if (initiate_requested) {
 			initiate_requested = 0;
 			s.r.eng.auto_quick = true;

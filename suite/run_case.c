@@ -6,6 +6,7 @@
  */
 #include "consts.h"
 #include "runner_int.h"
+#include "xchg.h"
 
 #include <openssl/crypto.h>
 #include <errno.h>
@@ -32,9 +33,19 @@ static void finish(struct crun *cr)
 	}
 }
 
-/* Where the exchange is, as one number that grows with every message and step. */
-static int progress(const struct crun *cr)
+/* As responder, our SA is the first the DUT opened; it exists before any event says so. */
+static void own_sa(struct crun *cr)
 {
+	if (cr->sa || !cr->responder)
+		return;
+	for (struct ik_sa *s = cr->eng.sas; s; s = s->next)
+		cr->sa = s; /* the list is newest first: keep the oldest */
+}
+
+/* Where the exchange is, as one number that grows with every message and step. */
+static int progress(struct crun *cr)
+{
+	own_sa(cr);
 	int p = (int)cr->step * 100;
 	if (cr->sa)
 		p += cr->sa->msg * 10;
@@ -45,6 +56,10 @@ static int progress(const struct crun *cr)
 
 static void stop_at(struct crun *cr)
 {
+	own_sa(cr);
+	/* As responder our quick mode is the one the DUT started. */
+	if (cr->responder && !cr->qm && cr->sa)
+		cr->qm = cr->sa->qms;
 	const struct ik_sa *sa = cr->sa;
 	cr->o.at_x = cr->qm && sa && sa->established ? IK_X_QUICK : sa ? sa->xchg : IK_X_MAIN;
 	cr->o.at_msg = cr->o.at_x == IK_X_QUICK ? cr->qm->msg : sa ? sa->msg : 0;
@@ -55,12 +70,16 @@ static void watch(void *arg)
 {
 	struct crun *cr = arg;
 	uint64_t now = ik_now_ms();
-	unsigned w = cr->R->o->silence_ms;
+	unsigned w = cr->window_ms;
+	/* The DUT starting an exchange (--dut-initiate) may take a moment before its first message. */
+	if (cr->responder && !cr->sa && w < 5000)
+		w = 5000;
 
 	cr->watch_timer = 0;
 	if (cr->finished)
 		return;
-	if (progress(cr) != cr->snap) {
+	bool waiting = cr->step < cr->nsteps && cr->steps[cr->step].kind == IK_STEP_WAIT;
+	if (waiting || progress(cr) != cr->snap) { /* a wait step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
 	} else if (now - cr->last_change_ms >= w) {
@@ -132,8 +151,11 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		cr->last_ev_notify = true;
 		return;
 	case IK_EV_DPD_ACK:
-		if (s && s->kind == IK_STEP_DPD)
+		if (s && s->kind == IK_STEP_DPD) {
+			ik_loop_cancel(&cr->R->loop, cr->step_timer);
+			cr->step_timer = 0;
 			advance(cr);
+		}
 		break;
 	case IK_EV_FAILED:
 		if (cr->responder && qm && !cr->qm)
@@ -152,8 +174,10 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	cr->last_ev_notify = false;
 }
 
-/* Evidence and the responder-cookie check: a DUT that answers a retransmission with a new
- * responder cookie restarted the exchange instead of resending its reply (RFC 2408 2.5.3). */
+/* Evidence and two restart checks. A DUT that answers a retransmitted request with a new
+ * responder cookie restarted the exchange instead of resending its reply (RFC 2408 2.5.3); one
+ * that answers an old copy of a completed quick mode's QM1 with a QM2 other than the one it sent
+ * set up a second SA from a replay (RFC 2408 3.1 message IDs, RFC 2409 5.5). */
 static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
 		uint16_t local_port, const uint8_t *p, size_t len)
 {
@@ -161,16 +185,31 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	static const uint8_t zero[8];
 	struct sockaddr_storage me = e->cfg.local;
 	bool marker = e->natt.fd >= 0 && local_port == e->natt.port;
+	uint8_t h[32];
 
 	ik_addr_set_port(&me, local_port);
 	if (cr->pcap)
 		ik_pcapw_udp(cr->pcap, sent ? &me : peer, sent ? peer : &me, marker, p, len);
 	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) || !memcmp(p + 8, zero, 8))
 		return;
-	if (cr->have_rc && memcmp(cr->rcookie, p + 8, 8))
+	if (cr->have_rc && memcmp(cr->rcookie, p + 8, 8) && !cr->o.restarted) {
 		cr->o.restarted = true;
+		snprintf(cr->o.restart_why, sizeof(cr->o.restart_why),
+			 "it restarted the exchange with a new responder cookie");
+	}
 	memcpy(cr->rcookie, p + 8, 8);
 	cr->have_rc = true;
+	uint32_t msgid = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
+	const struct ik_qm *q = cr->qm;
+	if (p[18] != IK_EXCH_QUICK || !q || !q->established || q->msgid != msgid ||
+	    q->role != IK_INITIATOR || cr->o.restarted)
+		return;
+	ik_digest_of(p, len, h);
+	if (memcmp(h, q->last_in, 32)) {
+		cr->o.restarted = true;
+		snprintf(cr->o.restart_why, sizeof(cr->o.restart_why),
+			 "it answered an old QM1 of a completed quick mode with a new QM2 (a second SA)");
+	}
 }
 
 static bool send_deletes(struct crun *cr)
@@ -187,6 +226,18 @@ static bool send_deletes(struct crun *cr)
 	memcpy(cookies, cr->sa->icookie, 8);
 	memcpy(cookies + 8, cr->sa->rcookie, 8);
 	return ik_send_delete(cr->sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;
+}
+
+/* RFC 3706 5: a sender SHOULD retransmit R-U-THERE when no ACK comes (each with the next sequence
+ * number, 6.2); inside the silence window, so a DUT that dropped a bad one can answer the next. */
+static void dpd_retry(void *arg)
+{
+	struct crun *cr = arg;
+	cr->step_timer = 0;
+	if (cr->finished || cr->step >= cr->nsteps || cr->steps[cr->step].kind != IK_STEP_DPD)
+		return;
+	ik_send_dpd(cr->sa);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 3 + 1, dpd_retry, cr);
 }
 
 static bool need_sa(struct crun *cr, const char *what)
@@ -247,6 +298,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_AGGRESSIVE:
 		if (cr->responder)
 			return trigger(cr); /* then wait for the DUT's phase 1 */
+		cr->have_rc = false; /* a new ISAKMP SA: its own responder cookie */
 		e->cfg.aggressive = s->kind == IK_STEP_AGGRESSIVE;
 		cr->sa = ik_initiate(e);
 		if (!cr->sa && !cr->o.failed)
@@ -265,9 +317,10 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send QM1");
 		return cr->qm != NULL;
 	case IK_STEP_DPD:
-		if (!need_sa(cr, "dpd"))
+		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
 			return false;
-		return ik_send_dpd(cr->sa);
+		cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 3 + 1, dpd_retry, cr);
+		return true;
 	case IK_STEP_DELETE:
 		if (!need_sa(cr, "delete") || !send_deletes(cr))
 			return false;
@@ -314,7 +367,7 @@ static void step_start(struct crun *cr)
 	if (cr->step == cr->nsteps) {
 		cr->o.all_done = true;
 		if (!cr->probe && wants_p1_adjust(cr->c) && !cr->o.p1_adjusted)
-			cr->step_timer = ik_loop_timer(&cr->R->loop, cr->R->o->silence_ms / 2,
+			cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 2,
 						       linger_done, cr);
 		else
 			finish(cr);
@@ -334,9 +387,11 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 {
 	struct ik_runner *R = cr->R;
 
+	if (!cr->window_ms)
+		cr->window_ms = R->o->silence_ms;
 	/* Retransmit inside the window, so a DUT that dropped a #1-mutated message gets the clean
 	 * one before silence is declared, and never give up before the window does. */
-	cr->cfg.retrans_ms = R->o->silence_ms / 3 ? R->o->silence_ms / 3 : 1;
+	cr->cfg.retrans_ms = cr->window_ms / 3 ? cr->window_ms / 3 : 1;
 	cr->cfg.retrans_tries = 20;
 	if (!ik_engine_init(&cr->eng, &cr->cfg, &R->loop, st))
 		return false;
@@ -348,7 +403,7 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	cr->eng.mut = cr->nmut ? cr->mut : NULL;
 	cr->eng.nmut = cr->nmut;
 	cr->t0_ms = cr->last_change_ms = ik_now_ms();
-	cr->watch_timer = ik_loop_timer(&R->loop, R->o->silence_ms / 4 ? R->o->silence_ms / 4 : 1,
+	cr->watch_timer = ik_loop_timer(&R->loop, cr->window_ms / 4 ? cr->window_ms / 4 : 1,
 					watch, cr);
 	step_start(cr);
 	return true;

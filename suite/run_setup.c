@@ -172,7 +172,7 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.why);
 	if (cr->o.restarted)
 		cat(r->evidence, sizeof(r->evidence), "\n",
-		    "the DUT answered with a second responder cookie: it restarted the exchange");
+		    cr->o.restart_why);
 	if (cr->sa && cr->sa->established) {
 		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s", ik_name(IK_T_P1_ENCR,
 			 cr->sa->chosen.enc), ik_name(IK_T_P1_HASH, cr->sa->chosen.hash),

@@ -120,7 +120,7 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	return false;
 }
 
-static bool start_probe(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap,
+static bool start_probe(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap, unsigned try,
 			struct ik_status *st)
 {
 	struct ik_runner *keepR = cr->R;
@@ -129,6 +129,10 @@ static bool start_probe(struct ik_runner *R, struct crun *cr, struct ik_pcapw *p
 	memset(cr, 0, offsetof(struct crun, pending));
 	cr->R = keepR, cr->c = c, cr->idx = idx;
 	cr->pcap = pcap; /* the probe's packets are evidence too */
+	/* A generous window, and a second chance with a longer one, before a DUT is called dead:
+	 * a busy DUT is not a dead one. */
+	cr->probe_try = try;
+	cr->window_ms = R->o->silence_ms * (try ? 4 : 2);
 	cr->probe = true;
 	bool main_ok = R->base->p1.modes & IK_MODE_MAIN;
 	cr->steps = main_ok ? probe_main : probe_aggr;
@@ -178,6 +182,19 @@ static struct crun *start_case(struct ik_runner *R, size_t idx)
 	return cr;
 }
 
+/* Whether the DUT answered a mutated message itself: after a rung we sent with a mutation, the
+ * next rung is the DUT's (and not its retransmission of an earlier message) before we sent
+ * anything again. An `ignored` expectation needs it not to. */
+static bool answered_mutated(const struct ik_ladder *l)
+{
+	for (size_t i = 0; i + 1 < l->n; i++) {
+		const struct ik_rung *r = &l->rungs[i], *nx = &l->rungs[i + 1];
+		if (r->sent && !strncmp(r->note, "mutated", 7) && !nx->sent && !nx->retransmit)
+			return true;
+	}
+	return false;
+}
+
 /* A mutation whose message went out (or came in) but which never applied names a place that
  * message does not have: the case did not test what it says, so it is the harness's ERROR. */
 static void check_mutations(struct crun *cr)
@@ -208,6 +225,8 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	r->started_s = (double)(cr->t0_ms - R->t0_ms) / 1000.0;
 	r->duration_s = (double)(ik_now_ms() - cr->t0_ms) / 1000.0;
 	check_mutations(cr);
+	if (cr->sa)
+		cr->o.answered_mutated = answered_mutated(&cr->sa->ladder);
 	r->verdict = ik_judge(cr->c, &cr->o, (int)R->base->p1.lifetime_policy, r->reason,
 			      sizeof(r->reason), r->expected, sizeof(r->expected), r->observed,
 			      sizeof(r->observed));
@@ -249,6 +268,14 @@ static void probe_done(struct ik_runner *R, struct crun *cr)
 static bool reap(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_status st;
+	if (cr->probe && !cr->o.all_done && !cr->probe_try) {
+		struct ik_pcapw *pc = cr->pcap;
+		cr->pcap = NULL;
+		ik_crun_free(cr);
+		ik_status_clear(&st);
+		if (start_probe(R, cr, pc, 1, &st))
+			return false;
+	}
 	if (cr->probe) {
 		probe_done(R, cr);
 		return true;
@@ -267,7 +294,7 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	ik_crun_free(cr);
 	cr->pending = r;
 	ik_status_clear(&st);
-	if (!start_probe(R, cr, pcap, &st)) {
+	if (!start_probe(R, cr, pcap, 0, &st)) {
 		snprintf(r->reason, sizeof(r->reason), "harness: the liveness probe could not start: "
 						      "%.180s", st.why);
 		r->verdict = IK_V_ERROR;

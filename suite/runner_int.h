@@ -16,6 +16,8 @@ struct crun {
 	const struct ik_case *c;
 	size_t idx;        /* index in the case set */
 	bool probe;        /* this is the fresh exchange after the case, not the case */
+	unsigned window_ms; /* silence window of this run (the probe gets a longer one) */
+	unsigned probe_try;
 	struct ik_cfg cfg;
 	struct ik_engine eng;
 	bool eng_up;

@@ -21,7 +21,9 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 	static const char *adj[] = {"", "p1-lifetime", "p2-lifetime"};
 	buf[0] = 0;
 	if (x->policy)
-		add(buf, n, "policy %s: ", x->policy == IK_LIFETIME_STRICT + 1 ? "strict" : "lenient");
+		add(buf, n, "policy %s: ", x->policy == IK_LIFETIME_STRICT + 1   ? "strict"
+					    : x->policy == IK_LIFETIME_LENIENT + 1 ? "lenient"
+									       : "obey");
 	switch (x->kind) {
 	case IK_EXP_ESTABLISHED:
 		add(buf, n, "%s", x->phase == 1 ? "established phase 1"
@@ -77,7 +79,7 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_ADJUSTED:
 		return o->all_done && !o->restarted &&
 		       (x->adjust == IK_ADJ_P1_LIFETIME ? o->p1_adjusted : o->p2_adjusted);
-	case IK_EXP_IGNORED: return o->all_done && !o->restarted;
+	case IK_EXP_IGNORED: return o->all_done && !o->restarted && !o->answered_mutated;
 	case IK_EXP_SURVIVES: return true;
 	}
 	return false;
@@ -105,8 +107,14 @@ static void observed_text(const struct ik_observed *o, char *buf, size_t n)
 	} else {
 		snprintf(buf, n, "stopped at %s: %.150s", at, o->why);
 	}
-	if (o->restarted && strlen(buf) + 60 < n)
-		strcat(buf, "; it restarted the exchange with a new responder cookie");
+	if (o->answered_mutated) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, "; it answered the mutated message itself");
+	}
+	if (o->restarted) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, "; %s", o->restart_why);
+	}
 }
 
 enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, int policy,

@@ -6,11 +6,15 @@
  * (review the change with `git diff`).
  */
 #include "cunit.h"
+#include "consts.h"
 #include "json.h"
 #include "report.h"
 #include "result.h"
+#include "where.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -115,6 +119,9 @@ static void test_fixture_round_trip(void)
 	char *want = slurp(FIXTURE, &flen);
 	CU_ASSERT_FATAL(s && want);
 	CU_ASSERT_EQUAL(n, flen);
+	CU_ASSERT(n == flen && !memcmp(s, want, n));
+	free(s);
+	s = render(ik_results_write, &rs, &n);
 	CU_ASSERT(n == flen && !memcmp(s, want, n));
 	free(s);
 	free(want);
@@ -251,6 +258,7 @@ static void test_strict_errors(void)
 		     "\"PASS\"}\n",
 		 "field \"id\" is 34 bytes, at most 31"},
 		{RUN "{\"type\":\"bogus\"}\n", "unknown record type \"bogus\""},
+		{RUN CASE(",\"duration_s\":1e999"), "field \"duration_s\" is out of range"},
 		{RUN "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]\n", "nested deeper than 16"},
 		{"{\"format\":\"ikecheck-report\",\"run\":{},\"cases\":{}}", "needs \"run\" and a"},
 		{"{\"format\":\"other\",\"run\":{},\"cases\":[]}", "not an ikecheck report"},
@@ -424,6 +432,90 @@ static void test_progress(void)
 	ik_results_free(&rs);
 }
 
+/* A run killed (SIGKILL) after three verdicts: the file holds exactly those, and renders. */
+static void test_killed_writer(void)
+{
+	struct ik_results fx;
+	CU_ASSERT_FATAL(load_fixture(&fx));
+	char path[] = "/tmp/test_report_XXXXXX";
+	int fd = mkstemp(path), sync[2];
+	CU_ASSERT_FATAL(fd >= 0 && pipe(sync) == 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		FILE *f = fdopen(fd, "w");
+		bool ok = f && ik_result_write_run(f, &fx.run);
+		for (size_t i = 0; ok && i < 3; i++)
+			ok = ik_result_write_case(f, &fx.r[i]);
+		if (write(sync[1], ok ? "y" : "n", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause(); /* "still running" until killed: no end record, no exit path */
+	}
+	close(fd);
+	char c = 0;
+	CU_ASSERT(read(sync[0], &c, 1) == 1 && c == 'y');
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(sync[0]);
+	close(sync[1]);
+	struct ik_results rs = {0};
+	char err[300];
+	CU_ASSERT_FATAL(ik_results_load(&rs, path, err, sizeof(err)));
+	CU_ASSERT_EQUAL(rs.n, 3);
+	CU_ASSERT(!rs.run.complete && !rs.torn);
+	CU_ASSERT_STRING_EQUAL(rs.r[2].id, fx.r[2].id);
+	size_t n;
+	char *txt = render(ik_report_text, &rs, &n);
+	CU_ASSERT(strstr(txt, "INTERRUPTED") != NULL && strstr(txt, "\n3 cases:") != NULL);
+	free(txt);
+	unlink(path);
+	ik_results_free(&rs);
+	ik_results_free(&fx);
+}
+
+/* The engine's ladder becomes rungs with RFC names, IOS states and notify names. */
+static void test_ladder_from_engine(void)
+{
+	struct ik_ladder l;
+	struct ik_result *r = calloc(1, sizeof(*r));
+	CU_ASSERT_FATAL(r != NULL);
+	ik_ladder_init(&l);
+	for (int m = 1; m <= 2; m++) {
+		struct ik_rung *g = ik_ladder_add(&l, m == 1, IK_X_MAIN, m);
+		CU_ASSERT_FATAL(g != NULL);
+		snprintf(g->payloads, sizeof(g->payloads), "HDR, SA");
+	}
+	struct ik_rung *g = ik_ladder_add(&l, false, IK_X_INFO, 0);
+	CU_ASSERT_FATAL(g != NULL);
+	g->notify = IK_NOTIFY_NO_PROPOSAL_CHOSEN;
+	ik_result_set_ladder(r, &l);
+	CU_ASSERT_EQUAL(r->nladder, 3);
+	CU_ASSERT_STRING_EQUAL(r->ladder[0].msg, "MM1");
+	CU_ASSERT(r->ladder[0].sent && !r->ladder[1].sent);
+	CU_ASSERT_STRING_EQUAL(r->ladder[1].state, ik_ios_state(IK_X_MAIN, 2));
+	CU_ASSERT_STRING_EQUAL(r->ladder[1].payloads, "HDR, SA");
+	CU_ASSERT_STRING_EQUAL(r->ladder[2].msg, "INFO");
+	CU_ASSERT_STRING_EQUAL(r->ladder[2].notify, "NO-PROPOSAL-CHOSEN (14)");
+	/* A retransmission storm: 60 messages keep the start and the end. */
+	for (int i = 0; i < 57; i++) {
+		g = ik_ladder_add(&l, true, IK_X_MAIN, 5);
+		CU_ASSERT_FATAL(g != NULL);
+		g->retransmit = true;
+	}
+	snprintf(l.rungs[59].note, sizeof(l.rungs[59].note), "the last one");
+	ik_result_set_ladder(r, &l);
+	CU_ASSERT_EQUAL(r->nladder, IK_RESULT_MAX_RUNGS);
+	CU_ASSERT_STRING_EQUAL(r->ladder[0].msg, "MM1");
+	CU_ASSERT_STRING_EQUAL(r->ladder[IK_RESULT_MAX_RUNGS / 2].msg, "...");
+	CU_ASSERT(strstr(r->ladder[IK_RESULT_MAX_RUNGS / 2].note, "13 messages left out") != NULL);
+	CU_ASSERT_STRING_EQUAL(r->ladder[IK_RESULT_MAX_RUNGS - 1].note, "the last one");
+	CU_ASSERT(r->ladder[IK_RESULT_MAX_RUNGS - 1].retransmit);
+	ik_ladder_free(&l);
+	free(r);
+}
+
 static const struct {
 	const char *file;
 	bool (*fn)(FILE *, const struct ik_results *);
@@ -493,6 +585,8 @@ static const struct ik_test tests[] = {
 	{"merge shards", test_merge},
 	{"baseline", test_baseline},
 	{"progress line", test_progress},
+	{"ladder from the engine", test_ladder_from_engine},
+	{"killed writer", test_killed_writer},
 	{"golden reports", test_golden},
 	{"html", test_html},
 };

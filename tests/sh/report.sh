@@ -103,6 +103,13 @@ check "merged counts, by_area, by_level equal the whole's" bash -c "
 check "merged cases equal the whole's (by id)" bash -c "
 	diff <(jq -S '.cases | sort_by(.id)' $J) <(jq -S '.cases' $M/report.json)"
 check "merged run is marked merged" jq -e '.run.shard == "merged"' "$M/report.json"
+check "the merge wrote the joined results.jsonl" test "$(grep -c '"type":"case"' "$M/results.jsonl")" = 9
+mkdir -p "$TEST_TMP/again"
+check_fails "the merged directory re-renders on its own" 1 $IK report "$M" --out "$TEST_TMP/again" -q
+check "and gives the same report.json" cmp "$M/report.json" "$TEST_TMP/again/report.json"
+check_fails "--merge without --out is a usage error" 2 $IK report "$S1" --merge "$S2" -q
+check_fails "--merge into a shard's directory is refused" 2 $IK report "$S1" --merge "$S2" --out "$S2" -q
+check_grep "and says why" "is the directory of" "$(last_out)"
 check_fails "merging a shard with itself is refused" 2 $IK report "$S1" --merge "$S1" \
 	--out "$M" -q
 

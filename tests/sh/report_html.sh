@@ -22,7 +22,7 @@ check_fails "report renders" 1 $IK report "$D" --format html -q
 # network here, and the page must not need one).
 dom() { # dom FRAGMENT OUT
 	timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
+		--disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
 		--user-data-dir="$TEST_TMP/chromium" --virtual-time-budget=3000 \
 		--dump-dom "file://$D/report.html$1" 2>"$TEST_TMP/chromium.err" >"$2"
 }
