@@ -11,6 +11,7 @@ struct ik_pcap {
 	pcap_t *pc;
 	int dlt;
 	size_t num;
+	uint16_t port; /* a lab's IKE port besides 500 (ik_pcap_ike_port) */
 };
 
 struct ik_pcap *ik_pcap_open(const char *path, struct ik_status *st)
@@ -30,6 +31,11 @@ struct ik_pcap *ik_pcap_open(const char *path, struct ik_status *st)
 	}
 	p->dlt = pcap_datalink(p->pc);
 	return p;
+}
+
+void ik_pcap_ike_port(struct ik_pcap *p, uint16_t port)
+{
+	p->port = port;
 }
 
 void ik_pcap_close(struct ik_pcap *p)
@@ -166,7 +172,8 @@ int ik_pcap_next(struct ik_pcap *p, struct ik_pkt *k, struct ik_status *st)
 		/* Trust the UDP length, but never beyond what was captured. */
 		size_t n = (size_t)ulen - 8 < ik_rd_left(&r) ? (size_t)ulen - 8 : ik_rd_left(&r);
 		ik_rd_sub(&r, &udp, n);
-		off = ik_udp_isakmp_offset(k->sport, k->dport, udp.p, n, 0);
+		off = ik_udp_isakmp_offset(k->sport, k->dport, udp.p, n,
+					   p->port && (k->sport == p->port || k->dport == p->port));
 		if (off < 0)
 			continue;
 		k->marker = off > 0;

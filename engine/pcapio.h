@@ -31,6 +31,8 @@ struct ik_pcap *ik_pcap_open(const char *path, struct ik_status *st);
 /* 1: *pkt holds the next ISAKMP message; 0: end of file; -1: read error (st says why). */
 int ik_pcap_next(struct ik_pcap *p, struct ik_pkt *pkt, struct ik_status *st);
 void ik_pcap_close(struct ik_pcap *p);
+/* Also read UDP port `port` (either side) as IKE: a lab or loopback profile on a high port. */
+void ik_pcap_ike_port(struct ik_pcap *p, uint16_t port);
 
 /*
  * Which part of a UDP payload is ISAKMP. Port 500 (either side): all of it. Port 4500: after a

@@ -71,16 +71,27 @@ struct pstate {
 	struct ik_caseset *cs;
 	const char *area;
 	struct ik_cpos at;
-	bool open;        /* a case or family block is being read */
+	bool open; /* a case or family block is being read */
 	bool family;
 	struct ik_family fam;
 	struct ik_case cur;
-	unsigned seen;    /* KW_* bits of the keywords given in this block */
+	unsigned seen; /* KW_* bits of the keywords given in this block */
 };
 
 enum kw {
-	KW_TITLE, KW_REF, KW_REQ, KW_LEVEL, KW_ROLE, KW_NEEDS, KW_RUN, KW_SET, KW_MUTATE, KW_EXPECT,
-	KW_BREAKS, KW_CASE, KW_FAMILY
+	KW_TITLE,
+	KW_REF,
+	KW_REQ,
+	KW_LEVEL,
+	KW_ROLE,
+	KW_NEEDS,
+	KW_RUN,
+	KW_SET,
+	KW_MUTATE,
+	KW_EXPECT,
+	KW_BREAKS,
+	KW_CASE,
+	KW_FAMILY
 };
 
 static bool kw_title(struct ik_case *c, const char *v, const struct ik_cpos *at)
@@ -99,19 +110,19 @@ static const struct keyword {
 	bool repeat;
 	bool required;
 } keywords[] = {
-	{"title", KW_TITLE, kw_title, false, true},
-	{"ref", KW_REF, ik_case_parse_ref, false, true},
-	{"req", KW_REQ, ik_case_parse_req, true, false},
-	{"level", KW_LEVEL, ik_case_parse_level, false, true},
-	{"role", KW_ROLE, ik_case_parse_role, false, true},
-	{"needs", KW_NEEDS, ik_case_parse_needs, true, false},
-	{"run", KW_RUN, ik_case_parse_run, false, true},
-	{"set", KW_SET, ik_case_parse_set, true, false},
-	{"mutate", KW_MUTATE, ik_case_parse_mutate, true, false},
-	{"expect", KW_EXPECT, ik_case_parse_expect, true, true},
-	{"breaks", KW_BREAKS, ik_case_parse_breaks, true, false},
-	{"case", KW_CASE, NULL, true, false},
-	{"family", KW_FAMILY, NULL, true, false},
+    {"title", KW_TITLE, kw_title, false, true},
+    {"ref", KW_REF, ik_case_parse_ref, false, true},
+    {"req", KW_REQ, ik_case_parse_req, true, false},
+    {"level", KW_LEVEL, ik_case_parse_level, false, true},
+    {"role", KW_ROLE, ik_case_parse_role, false, true},
+    {"needs", KW_NEEDS, ik_case_parse_needs, true, false},
+    {"run", KW_RUN, ik_case_parse_run, false, true},
+    {"set", KW_SET, ik_case_parse_set, true, false},
+    {"mutate", KW_MUTATE, ik_case_parse_mutate, true, false},
+    {"expect", KW_EXPECT, ik_case_parse_expect, true, true},
+    {"breaks", KW_BREAKS, ik_case_parse_breaks, true, false},
+    {"case", KW_CASE, NULL, true, false},
+    {"family", KW_FAMILY, NULL, true, false},
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
@@ -130,10 +141,11 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 
 	for (size_t i = 0; i < NKEYWORDS; i++)
 		if (keywords[i].required && !(ps->seen & (1u << keywords[i].kw)))
-			return ik_case_fail(at, "%s %s: missing '%s' (a case needs title, ref, "
-						"level, role, run and expect)",
-					    ps->family ? "family" : "case",
-					    ps->family ? ps->fam.pattern : c->id, keywords[i].name);
+			return ik_case_fail(at,
+			                    "%s %s: missing '%s' (a case needs title, ref, "
+			                    "level, role, run and expect)",
+			                    ps->family ? "family" : "case",
+			                    ps->family ? ps->fam.pattern : c->id, keywords[i].name);
 	bool nth = false, quick = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;
@@ -142,15 +154,21 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *e = &c->expect[i];
 		if (e->kind == IK_EXP_IGNORED && !nth && !ps->family)
-			return ik_case_fail(at, "case %s: 'expect ignored' needs a mutation of one "
-						"transmission only (MSG#N, e.g. \"MM3#1 ...\") so "
-						"the retransmission is clean", c->id);
+			return ik_case_fail(at,
+			                    "case %s: 'expect ignored' needs a mutation of one "
+			                    "transmission only (MSG#N, e.g. \"MM3#1 ...\") so "
+			                    "the retransmission is clean",
+			                    c->id);
 		if (e->kind == IK_EXP_ESTABLISHED && e->phase == 2 && !quick)
-			return ik_case_fail(at, "case %s: 'expect established phase2' but 'run' "
-						"has no quick step", c->id);
+			return ik_case_fail(at,
+			                    "case %s: 'expect established phase2' but 'run' "
+			                    "has no quick step",
+			                    c->id);
 		if (e->kind == IK_EXP_ADJUSTED && e->adjust == IK_ADJ_P2_LIFETIME && !quick)
-			return ik_case_fail(at, "case %s: 'expect adjusted p2-lifetime' but 'run' "
-						"has no quick step", c->id);
+			return ik_case_fail(at,
+			                    "case %s: 'expect adjusted p2-lifetime' but 'run' "
+			                    "has no quick step",
+			                    c->id);
 	}
 	return true;
 }
@@ -171,7 +189,7 @@ static bool block_close(struct pstate *ps)
 		return ik_family_expand(ps->cs, &ps->cur, &ps->fam, &at);
 	if ((dup = ik_cases_find(ps->cs, ps->cur.id)))
 		return ik_case_fail(&at, "case id %s already used at %s:%u", ps->cur.id, dup->file,
-				    dup->line);
+		                    dup->line);
 	struct ik_case *c = ik_caseset_push(ps->cs);
 	if (!c)
 		return ik_case_fail(&at, "out of memory");
@@ -196,11 +214,15 @@ static bool block_open(struct pstate *ps, enum kw kw, const char *v)
 	if (ps->family)
 		return ik_family_parse(&ps->fam, v, &ps->at);
 	if (!*v || strchr(v, ' ') || strchr(v, '\t'))
-		return ik_case_fail(&ps->at, "case: expected one id after 'case' (e.g. MM-PSK-004), "
-					     "got '%s'", v);
+		return ik_case_fail(&ps->at,
+		                    "case: expected one id after 'case' (e.g. MM-PSK-004), "
+		                    "got '%s'",
+		                    v);
 	if (strlen(v) >= sizeof(c->id) || !ik_case_word_ok(v))
-		return ik_case_fail(&ps->at, "case id '%s': expected up to %zu letters, digits, '-', "
-					     "'_' or '.'", v, sizeof(c->id) - 1);
+		return ik_case_fail(&ps->at,
+		                    "case id '%s': expected up to %zu letters, digits, '-', "
+		                    "'_' or '.'",
+		                    v, sizeof(c->id) - 1);
 	snprintf(c->id, sizeof(c->id), "%s", v);
 	return true;
 }
@@ -218,18 +240,20 @@ static bool statement(struct pstate *ps, char *s)
 		char list[160] = "";
 		for (size_t i = 0; i < NKEYWORDS; i++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-				 i ? ", " : "", keywords[i].name);
+			         i ? ", " : "", keywords[i].name);
 		return ik_case_fail(&ps->at, "unknown keyword '%.*s' (expected one of: %s)",
-				    (int)(n > 40 ? 40 : n), s, list);
+		                    (int)(n > 40 ? 40 : n), s, list);
 	}
 	if (k->kw == KW_CASE || k->kw == KW_FAMILY)
 		return block_open(ps, k->kw, v);
 	if (!ps->open)
-		return ik_case_fail(&ps->at, "'%s' outside a case: a block starts with 'case ID' or "
-					     "'family ID-{n} fields MSG ops OP...'", k->name);
+		return ik_case_fail(&ps->at,
+		                    "'%s' outside a case: a block starts with 'case ID' or "
+		                    "'family ID-{n} fields MSG ops OP...'",
+		                    k->name);
 	if (!k->repeat && (ps->seen & (1u << k->kw)))
 		return ik_case_fail(&ps->at, "'%s' given twice in case %s", k->name,
-				    ps->family ? ps->fam.pattern : ps->cur.id);
+		                    ps->family ? ps->fam.pattern : ps->cur.id);
 	if (!*v)
 		return ik_case_fail(&ps->at, "'%s' needs a value", k->name);
 	ps->seen |= 1u << k->kw;
@@ -240,7 +264,8 @@ static bool statement(struct pstate *ps, char *s)
 static void cut_comment(char *s)
 {
 	for (char *p = s; (p = strchr(p, '#')); p++)
-		if (p > s && (p[-1] == ' ' || p[-1] == '\t') && (!p[1] || p[1] == ' ' || p[1] == '\t')) {
+		if (p > s && (p[-1] == ' ' || p[-1] == '\t') &&
+		    (!p[1] || p[1] == ' ' || p[1] == '\t')) {
 			*p = 0;
 			return;
 		}
@@ -261,7 +286,7 @@ static unsigned indent_of(const char *s)
 	return col;
 }
 
-/* Process one physical line (no newline); flushes the pending statement when a new one starts. */
+/* The statement being assembled from a keyword line and its continuations. */
 struct reader {
 	char stmt[STMT_MAX];
 	unsigned line, indent;
@@ -277,6 +302,7 @@ static bool flush(struct pstate *ps, struct reader *r)
 	return statement(ps, r->stmt);
 }
 
+/* Process one physical line (no newline); flushes the pending statement when a new one starts. */
 static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsigned lineno)
 {
 	char *p = line + strspn(line, " \t");
@@ -285,7 +311,7 @@ static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsig
 	for (const unsigned char *q = (const unsigned char *)line; *q; q++)
 		if (*q < 0x20 && *q != '\t' && *q != '\r')
 			return ik_case_fail(&ps->at, "control character 0x%02x: not a text line",
-					    *q);
+			                    *q);
 	if (*p == '#' || !*p)
 		return true;
 	cut_comment(line);
@@ -293,10 +319,13 @@ static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsig
 	if (!*p)
 		return true;
 	size_t w = strcspn(p, " \t");
+	if (*p == '|' && !r->have)
+		return ik_case_fail(&ps->at, "'|' continues a value, but no keyword line comes "
+		                             "before it");
 	if (r->have && (*p == '|' || (indent_of(line) > r->indent && !keyword_of(p, w)))) {
 		if (strlen(r->stmt) + 1 + strlen(p) >= sizeof(r->stmt))
 			return ik_case_fail(&ps->at, "statement longer than %zu characters",
-					    sizeof(r->stmt) - 1);
+			                    sizeof(r->stmt) - 1);
 		strcat(r->stmt, " ");
 		strcat(r->stmt, p);
 		return true;
@@ -311,7 +340,7 @@ static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsig
 }
 
 bool ik_cases_parse(struct ik_caseset *cs, const char *text, size_t len, const char *file,
-		    const char *area, struct ik_status *st)
+                    const char *area, struct ik_status *st)
 {
 	struct pstate *ps = calloc(1, sizeof(*ps));
 	struct reader *r = calloc(1, sizeof(*r));
@@ -336,13 +365,15 @@ bool ik_cases_parse(struct ik_caseset *cs, const char *text, size_t len, const c
 		ps->at.line = lineno;
 		if (e - pos >= sizeof(line))
 			ok = ik_case_fail(&ps->at, "line longer than %zu characters",
-					  sizeof(line) - 1);
+			                  sizeof(line) - 1);
 		else if (memchr(text + pos, 0, e - pos))
 			ok = ik_case_fail(&ps->at, "NUL byte: not a text file");
 		if (!ok)
 			break;
 		memcpy(line, text + pos, e - pos);
 		line[e - pos] = 0;
+		if (lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+			memmove(line, line + 3, e - pos - 2); /* a UTF-8 byte order mark */
 		pos = e + 1;
 		ok = physical_line(ps, r, line, lineno);
 	}
@@ -391,7 +422,8 @@ static bool collect(struct flist *fl, const char *dir, int depth, struct ik_stat
 		struct stat sb;
 		if (de->d_name[0] == '.')
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		        sizeof(path) ||
 		    stat(path, &sb))
 			continue;
 		if (S_ISDIR(sb.st_mode)) {
@@ -424,7 +456,8 @@ static bool read_file(const char *path, char **text, size_t *len, struct ik_stat
 
 	if (!f)
 		return ik_fail(st, 0, "%s:0: cannot open: %s", path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1L << 22) || fseek(f, 0, SEEK_SET)) {
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1L << 22) ||
+	    fseek(f, 0, SEEK_SET)) {
 		fclose(f);
 		return ik_fail(st, 0, "%s:0: cannot read, or larger than 4 MiB", path);
 	}

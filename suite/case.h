@@ -19,10 +19,15 @@
  *
  * A family line expands into one case per field of a message:
  *
- *   family MM1-FUZZ-{n}  fields MM1  ops omit fill:ff
+ *   family MM1-FUZZ-{n}  fields MM1  ops omit fill:0xff
  *     ... (the other lines as for a case; "{path}" and "{op}" in the title are substituted)
  *
- * The area is the directory name under suite/cases/.
+ * The area is the directory name under suite/cases/. Comments start with '#' (at the start of a
+ * line, or after a blank and before a blank: "MM3#1" is no comment); a line starting with '|', or
+ * indented deeper than its keyword line and not starting with a keyword, continues the value.
+ * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
+ * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; each optionally after
+ * "policy strict:", "policy lenient:" or "policy obey:".
  */
 #ifndef IK_CASE_H
 #define IK_CASE_H
@@ -108,6 +113,7 @@ struct ik_case {
 	size_t nexpect;
 	char breaks[IK_CASE_MAX_QUIRKS][32]; /* serve quirk names */
 	size_t nbreaks;
+	char family[32]; /* the family id pattern ("MM1-FUZZ-{n}") that generated the case, or "" */
 };
 
 enum {
@@ -123,7 +129,9 @@ struct ik_caseset {
 /* Load every *.case under dir (recursively, sorted by path, then by order in the file). On a
  * syntax error st->why is "FILE:LINE: what was expected" and the set is freed. */
 bool ik_cases_load(struct ik_caseset *cs, const char *dir, struct ik_status *st);
-/* Parse one file's text (tests use this); area names the cases' area. */
+/* Parse one file's text (tests use this); area names the cases' area. Appends to cs, which may
+ * already hold other files' cases (ids must be unique across all of them). On an error the
+ * cases read before it stay in cs: the caller frees the set. */
 bool ik_cases_parse(struct ik_caseset *cs, const char *text, size_t len, const char *file,
 		    const char *area, struct ik_status *st);
 void ik_cases_free(struct ik_caseset *cs);

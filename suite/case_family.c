@@ -3,7 +3,7 @@
  * robustness coverage comes from the payload descriptors (engine/payload.c) PROTOS-style rather
  * than from copy-paste (DESIGN.md "Suite: how a test is written").
  *
- *   family MM1-FUZZ-{n} fields MM1 ops omit fill:ff flip
+ *   family MM1-FUZZ-{n} fields MM1 ops omit fill:0xff flip
  *
  * The fields of a message are those our engine really sends in it, so every generated mutation
  * finds its target: the ISAKMP header, every payload the message must carry (engine/rules.def,
@@ -44,11 +44,11 @@ static const struct {
 };
 
 /* The transform attributes the engine writes whatever the proposal (engine/msg.c). */
-static const uint16_t p1_attrs[] = {IK_P1_ATTR_ENCR,       IK_P1_ATTR_HASH,
-				    IK_P1_ATTR_AUTH,       IK_P1_ATTR_GROUP_DESC,
-				    IK_P1_ATTR_LIFE_TYPE,  IK_P1_ATTR_LIFE_DURATION};
+static const uint16_t p1_attrs[] = {IK_P1_ATTR_ENCR,      IK_P1_ATTR_HASH,
+                                    IK_P1_ATTR_AUTH,      IK_P1_ATTR_GROUP_DESC,
+                                    IK_P1_ATTR_LIFE_TYPE, IK_P1_ATTR_LIFE_DURATION};
 static const uint16_t p2_attrs[] = {IK_P2_ATTR_LIFE_TYPE, IK_P2_ATTR_LIFE_DURATION,
-				    IK_P2_ATTR_ENCAP};
+                                    IK_P2_ATTR_ENCAP};
 
 /* Which operators each kind of place takes (the mutation catalogue's rules for field paths). */
 static bool op_fits(const char *op, enum pkind k)
@@ -58,15 +58,15 @@ static bool op_fits(const char *op, enum pkind k)
 		unsigned kinds;
 	} fits[] = {
 #define K(k) (1u << (k))
-		{"set", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-		{"omit", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-		{"empty", K(PK_LIST_NODE) | K(PK_BYTES)},
-		{"duplicate", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
-		{"fill", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-		{"flip", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-		{"truncate", K(PK_LIST_NODE) | K(PK_BYTES)},
-		{"append", K(PK_BYTES)},
-		{"reorder", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
+	    {"set", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+	    {"omit", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+	    {"empty", K(PK_LIST_NODE) | K(PK_BYTES)},
+	    {"duplicate", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
+	    {"fill", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+	    {"flip", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+	    {"truncate", K(PK_LIST_NODE) | K(PK_BYTES)},
+	    {"append", K(PK_BYTES)},
+	    {"reorder", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
 #undef K
 	};
 	size_t n = strcspn(op, ":");
@@ -78,7 +78,7 @@ static bool op_fits(const char *op, enum pkind k)
 }
 
 static void add(struct fpath *out, size_t cap, size_t *n, enum pkind k, const char *fmt,
-		const char *a, const char *b)
+                const char *a, const char *b)
 {
 	if (*n < cap) {
 		snprintf(out[*n].path, sizeof(out[*n].path), fmt, a, b);
@@ -89,7 +89,7 @@ static void add(struct fpath *out, size_t cap, size_t *n, enum pkind k, const ch
 
 /* prefix.field for every non-list field of sd. */
 static void fields(const struct ik_sdesc *sd, const char *prefix, struct fpath *out, size_t cap,
-		   size_t *n)
+                   size_t *n)
 {
 	for (size_t i = 0; i < sd->nf; i++) {
 		const struct ik_fdesc *f = &sd->f[i];
@@ -134,7 +134,7 @@ static size_t paths_of(enum ik_xchg x, int msg, struct fpath *out, size_t cap)
 		fields(&ik_sd_trans, "SA.P[0].T[0]", out, cap, &n);
 		const uint16_t *a = p1 ? p1_attrs : p2_attrs;
 		size_t na = p1 ? sizeof(p1_attrs) / sizeof(p1_attrs[0])
-			       : sizeof(p2_attrs) / sizeof(p2_attrs[0]);
+		               : sizeof(p2_attrs) / sizeof(p2_attrs[0]);
 		for (size_t i = 0; i < na; i++)
 			add(out, cap, &n, PK_ATTR, "SA.P[0].T[0].%s%s",
 			    ik_name(p1 ? IK_T_P1_ATTR : IK_T_P2_ATTR, a[i]), "");
@@ -164,32 +164,43 @@ bool ik_family_parse(struct ik_family *f, const char *text, const struct ik_cpos
 	for (char *t = strtok_r(buf, " \t", &save); t && n < 40; t = strtok_r(NULL, " \t", &save))
 		w[n++] = t;
 	if (n < 5 || strcmp(w[1], "fields") || strcmp(w[3], "ops"))
-		return ik_case_fail(at, "family: expected 'family ID-{n} fields MSG ops OP...' (e.g. "
-					"family MM1-FUZZ-{n} fields MM1 ops omit fill:ff)");
+		return ik_case_fail(at,
+		                    "family: expected 'family ID-{n} fields MSG ops OP...' (e.g. "
+		                    "family MM1-FUZZ-{n} fields MM1 ops omit fill:0xff)");
 	const char *brace = strstr(w[0], "{n}");
 	if (!brace || strstr(brace + 1, "{n}"))
-		return ik_case_fail(at, "family id '%.31s': expected one '{n}' (replaced by 001, 002, "
-					"...)", w[0]);
+		return ik_case_fail(at,
+		                    "family id '%.31s': expected one '{n}' (replaced by 001, 002, "
+		                    "...)",
+		                    w[0]);
 	if (strlen(w[0]) >= sizeof(f->pattern) || strlen(w[0]) - 3 + 3 >= 32)
 		return ik_case_fail(at, "family id '%.31s': too long", w[0]);
 	snprintf(f->pattern, sizeof(f->pattern), "%s", w[0]);
 	char probe[40];
 	snprintf(probe, sizeof(probe), "%.*s000%s", (int)(brace - w[0]), w[0], brace + 3);
 	if (!ik_case_word_ok(probe))
-		return ik_case_fail(at, "family id '%.31s': expected letters, digits, '-', '_', '.' "
-					"around '{n}'", w[0]);
+		return ik_case_fail(at,
+		                    "family id '%.31s': expected letters, digits, '-', '_', '.' "
+		                    "around '{n}'",
+		                    w[0]);
 	if (!ik_case_msg_by_name(w[2], &f->x, &f->msg))
-		return ik_case_fail(at, "family: fields '%.20s': expected a message MM1..MM6, "
-					"AM1..AM3 or QM1..QM3", w[2]);
+		return ik_case_fail(at,
+		                    "family: fields '%.20s': expected a message MM1..MM6, "
+		                    "AM1..AM3 or QM1..QM3",
+		                    w[2]);
 	for (size_t i = 4; i < n; i++) {
 		bool any = false;
 		for (int k = PK_NODE; k <= PK_ATTR; k++)
 			any = any || op_fits(w[i], (enum pkind)k);
 		if (!any)
-			return ik_case_fail(at, "family: operator '%.30s' applies to no field (expected "
-						"set:V omit empty duplicate fill:B flip truncate:N "
-						"append:HEX reorder:N)", w[i]);
-		if (f->nops == sizeof(f->ops) / sizeof(f->ops[0]) || strlen(w[i]) >= sizeof(f->ops[0]))
+			return ik_case_fail(
+			    at,
+			    "family: operator '%.30s' applies to no field (expected "
+			    "set:V omit empty duplicate fill:B flip truncate:N "
+			    "append:HEX reorder:N)",
+			    w[i]);
+		if (f->nops == sizeof(f->ops) / sizeof(f->ops[0]) ||
+		    strlen(w[i]) >= sizeof(f->ops[0]))
 			return ik_case_fail(at, "family: too many or too long operators");
 		snprintf(f->ops[f->nops++], sizeof(f->ops[0]), "%s", w[i]);
 	}
@@ -215,7 +226,7 @@ static bool subst(char *dst, size_t cap, const char *src, const char *key, const
 }
 
 bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const struct ik_family *f,
-		      const struct ik_cpos *at)
+                      const struct ik_cpos *at)
 {
 	struct fpath *fp = calloc(256, sizeof(*fp));
 	size_t np = fp ? paths_of(f->x, f->msg, fp, 256) : 0;
@@ -226,7 +237,7 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 		return ik_case_fail(at, "out of memory");
 	if (t->nmut == IK_MAX_MUTATIONS)
 		ok = ik_case_fail(at, "family %s: no room for the generated mutation (at most %d)",
-				  f->pattern, IK_MAX_MUTATIONS - 1);
+		                  f->pattern, IK_MAX_MUTATIONS - 1);
 	for (size_t p = 0; ok && p < np && p < 256; p++)
 		for (size_t o = 0; ok && o < f->nops; o++) {
 			if (!op_fits(f->ops[o], fp[p].kind))
@@ -241,37 +252,41 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 				break;
 			}
 			*c = *t;
+			snprintf(c->family, sizeof(c->family), "%s", f->pattern);
 			subst(c->id, sizeof(c->id), f->pattern, "{n}", num);
 			if (idx > 999 || (dup = ik_cases_find(cs, c->id)) != c) {
 				cs->n--;
-				ok = idx > 999 ? ik_case_fail(at, "family %s: more than 999 cases",
-							      f->pattern)
-					       : ik_case_fail(at, "case id %s already used at %s:%u",
-							      c->id, dup->file, dup->line);
+				ok = idx > 999
+				         ? ik_case_fail(at, "family %s: more than 999 cases",
+				                        f->pattern)
+				         : ik_case_fail(at, "case id %s already used at %s:%u",
+				                        c->id, dup->file, dup->line);
 				break;
 			}
 			snprintf(spec, sizeof(spec), "%s %s %s", ik_msg_name(f->x, f->msg),
-				 fp[p].path, f->ops[o]);
+			         fp[p].path, f->ops[o]);
 			ok = subst(tmp, sizeof(tmp), t->title, "{path}", fp[p].path) &&
 			     subst(title, sizeof(title), tmp, "{op}", f->ops[o]) &&
 			     subst(c->title, sizeof(c->title), title, "{n}", num);
 			if (!ok) {
 				cs->n--;
-				ok = ik_case_fail(at, "family %s: title too long once {path} and {op} "
-						      "are filled in", f->pattern);
+				ok = ik_case_fail(at,
+				                  "family %s: title too long once {path} and {op} "
+				                  "are filled in",
+				                  f->pattern);
 				break;
 			}
 			if (!ik_mutation_parse(spec, &c->mut[c->nmut], &mst)) {
 				cs->n--;
 				ok = ik_case_fail(at, "family %s: generated mutation '%s': %s",
-						  f->pattern, spec, mst.why);
+				                  f->pattern, spec, mst.why);
 				break;
 			}
 			c->nmut++;
 		}
 	if (ok && !idx)
 		ok = ik_case_fail(at, "family %s: no field of %s takes these operators", f->pattern,
-				  ik_msg_name(f->x, f->msg));
+		                  ik_msg_name(f->x, f->msg));
 	free(fp);
 	return ok;
 }

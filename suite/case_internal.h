@@ -17,7 +17,7 @@ struct ik_cpos {
 };
 
 bool ik_case_fail(const struct ik_cpos *at, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Value parsers for one keyword each (case_values.c); text is the value after the keyword. */
 bool ik_case_parse_ref(struct ik_case *c, const char *text, const struct ik_cpos *at);
@@ -49,7 +49,7 @@ bool ik_family_parse(struct ik_family *f, const char *text, const struct ik_cpos
 /* Append one case per (path, operator) to cs, from template t; checks ids for duplicates with
  * `dup` (returns the clashing case or NULL). */
 bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const struct ik_family *f,
-		      const struct ik_cpos *at);
+                      const struct ik_cpos *at);
 /* Grow cs by one and return the new slot (zeroed), NULL when out of memory. */
 struct ik_case *ik_caseset_push(struct ik_caseset *cs);
 /* The case in cs with this id, or NULL. */

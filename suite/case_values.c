@@ -7,6 +7,7 @@
 #include "consts.h"
 #include "profile.h"
 #include "proposal.h"
+#include "quirk.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -82,18 +83,19 @@ bool ik_case_parse_ref(struct ik_case *c, const char *text, const struct ik_cpos
 		snprintf(sec, sizeof(sec), "%s", p);
 		for (size_t k = strlen(sec); k && isspace((unsigned char)sec[k - 1]);)
 			sec[--k] = 0;
-		bool rfc = !strncasecmp(doc, "RFC", 3) && doc[3] && strspn(doc + 3, "0123456789") ==
-									strlen(doc + 3);
+		bool rfc = !strncasecmp(doc, "RFC", 3) && doc[3] &&
+		           strspn(doc + 3, "0123456789") == strlen(doc + 3);
 		bool draft = !strncmp(doc, "draft-", 6) && ik_case_word_ok(doc);
 		if ((!rfc && !draft) || !section_ok(sec))
-			return ik_case_fail(at, "ref '%.60s': expected 'RFCnnnn SECTION' or "
-						"'draft-NAME SECTION' (e.g. RFC2409 5.4), several "
-						"separated by ';' (requirement ids go on a 'req' line)",
-					    r + strspn(r, " \t"));
+			return ik_case_fail(at,
+			                    "ref '%.60s': expected 'RFCnnnn SECTION' or "
+			                    "'draft-NAME SECTION' (e.g. RFC2409 5.4), several "
+			                    "separated by ';' (requirement ids go on a 'req' line)",
+			                    r + strspn(r, " \t"));
 		if (rfc)
 			memcpy(doc, "RFC", 3);
 		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s %s", *out ? " ; " : "",
-			 doc, sec);
+		         doc, sec);
 	}
 	if (!*out)
 		return ik_case_fail(at, "ref: expected 'RFCnnnn SECTION'");
@@ -111,13 +113,15 @@ bool ik_case_parse_req(struct ik_case *c, const char *text, const struct ik_cpos
 
 	for (size_t i = 0; i < n; i++) {
 		if (!ik_case_word_ok(w[i]) || !strchr(w[i], '-'))
-			return ik_case_fail(at, "req '%.40s': expected requirement ids such as "
-						"IKE-5.4-03 (docs/REQUIREMENTS.md)", w[i]);
+			return ik_case_fail(at,
+			                    "req '%.40s': expected requirement ids such as "
+			                    "ISAKMP-3.1-02 (docs/REQUIREMENTS.md)",
+			                    w[i]);
 		if (strlen(c->req) + 1 + strlen(w[i]) >= sizeof(c->req))
 			return ik_case_fail(at, "req: more ids than fit %zu characters",
-					    sizeof(c->req) - 1);
+			                    sizeof(c->req) - 1);
 		snprintf(c->req + strlen(c->req), sizeof(c->req) - strlen(c->req), "%s%s",
-			 *c->req ? " " : "", w[i]);
+		         *c->req ? " " : "", w[i]);
 	}
 	return true;
 }
@@ -139,8 +143,10 @@ bool ik_case_parse_role(struct ik_case *c, const char *text, const struct ik_cpo
 	else if (!strcmp(text, "dut=initiator"))
 		c->dut_role = IK_INITIATOR;
 	else
-		return ik_case_fail(at, "role '%.40s': expected dut=responder (ikecheck initiates) "
-					"or dut=initiator", text);
+		return ik_case_fail(at,
+		                    "role '%.40s': expected dut=responder (ikecheck initiates) "
+		                    "or dut=initiator",
+		                    text);
 	return true;
 }
 
@@ -149,9 +155,14 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } features[] = {
-	{"aggressive", IK_NEED_AGGRESSIVE}, {"nat_t", IK_NEED_NAT_T}, {"nat-t", IK_NEED_NAT_T},
-	{"dpd", IK_NEED_DPD},               {"pfs", IK_NEED_PFS},     {"xauth", IK_NEED_XAUTH},
-	{"modecfg", IK_NEED_MODECFG},       {"transport", IK_NEED_TRANSPORT},
+    {"aggressive", IK_NEED_AGGRESSIVE},
+    {"nat_t", IK_NEED_NAT_T},
+    {"nat-t", IK_NEED_NAT_T},
+    {"dpd", IK_NEED_DPD},
+    {"pfs", IK_NEED_PFS},
+    {"xauth", IK_NEED_XAUTH},
+    {"modecfg", IK_NEED_MODECFG},
+    {"transport", IK_NEED_TRANSPORT},
 };
 
 bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cpos *at)
@@ -164,8 +175,10 @@ bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cp
 		while (k < sizeof(features) / sizeof(features[0]) && strcmp(features[k].name, w[i]))
 			k++;
 		if (k == sizeof(features) / sizeof(features[0]))
-			return ik_case_fail(at, "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
-						"xauth, modecfg or transport", w[i]);
+			return ik_case_fail(at,
+			                    "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
+			                    "xauth, modecfg or transport",
+			                    w[i]);
 		c->needs |= features[k].bit;
 	}
 	return true;
@@ -197,16 +210,20 @@ static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct i
 		return true;
 	}
 	if (strncmp(w, "pfs=", 4))
-		return ik_case_fail(at, "run: quick '%.40s': expected pfs=GROUP (modp2048, 14, ...) "
-					"or nopfs", w);
+		return ik_case_fail(at,
+		                    "run: quick '%.40s': expected pfs=GROUP (modp2048, 14, ...) "
+		                    "or nopfs",
+		                    w);
 	if ((dh = ik_dh_alg_by_name(w + 4))) {
 		s->arg = dh->group;
 		return true;
 	}
 	long g = strtol(w + 4, &end, 10);
 	if (end == w + 4 || *end || g <= 0 || g > 65535 || !ik_dh_by_group((uint16_t)g))
-		return ik_case_fail(at, "run: '%.40s': unknown DH group (expected e.g. modp2048, "
-					"ecp256, or a group number ikecheck knows)", w);
+		return ik_case_fail(at,
+		                    "run: '%.40s': unknown DH group (expected e.g. modp2048, "
+		                    "ecp256, or a group number ikecheck knows)",
+		                    w);
 	s->arg = g;
 	return true;
 }
@@ -219,10 +236,10 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		const char *name;
 		enum ik_step_kind kind;
 	} names[] = {
-		{"main", IK_STEP_MAIN},   {"aggressive", IK_STEP_AGGRESSIVE},
-		{"quick", IK_STEP_QUICK}, {"dpd", IK_STEP_DPD},
-		{"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
-		{"wait", IK_STEP_WAIT},
+	    {"main", IK_STEP_MAIN},     {"aggressive", IK_STEP_AGGRESSIVE},
+	    {"quick", IK_STEP_QUICK},   {"dpd", IK_STEP_DPD},
+	    {"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
+	    {"wait", IK_STEP_WAIT},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -232,8 +249,10 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k].name, w[0]))
 		k++;
 	if (k == sizeof(names) / sizeof(names[0]))
-		return ik_case_fail(at, "run: unknown step '%.40s' (expected main, aggressive, "
-					"quick, dpd, delete, initial-contact or wait)", w[0]);
+		return ik_case_fail(at,
+		                    "run: unknown step '%.40s' (expected main, aggressive, "
+		                    "quick, dpd, delete, initial-contact or wait)",
+		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
 	struct ik_case_step *s = &c->steps[c->nsteps++];
@@ -241,16 +260,17 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	s->arg = 0;
 	if (s->kind == IK_STEP_WAIT) {
 		if (n != 2 || !duration_ms(w[1], &s->arg))
-			return ik_case_fail(at, "run: wait needs one duration, e.g. 'wait 500ms' or "
-						"'wait 2s' (at most 600s)");
+			return ik_case_fail(at,
+			                    "run: wait needs one duration, e.g. 'wait 500ms' or "
+			                    "'wait 2s' (at most 600s)");
 		return true;
 	}
 	if (s->kind == IK_STEP_QUICK && n == 2)
 		return step_quick_arg(s, w[1], at);
 	if (n > 1)
 		return ik_case_fail(at, "run: step '%s' takes no argument ('%.40s')%s", w[0], w[1],
-				    s->kind == IK_STEP_MAIN ? "; credentials come from the profile"
-							    : "");
+		                    s->kind == IK_STEP_MAIN ? "; credentials come from the profile"
+		                                            : "");
 	return true;
 }
 
@@ -264,11 +284,11 @@ bool ik_case_parse_run(struct ik_case *c, const char *text, const struct ik_cpos
 	for (char *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save))
 		if (!step(c, s, at))
 			return false;
-	bool p1 = c->nsteps && (c->steps[0].kind == IK_STEP_MAIN ||
-				c->steps[0].kind == IK_STEP_AGGRESSIVE);
+	bool p1 = c->nsteps &&
+	          (c->steps[0].kind == IK_STEP_MAIN || c->steps[0].kind == IK_STEP_AGGRESSIVE);
 	if (!p1 && c->steps[0].kind != IK_STEP_WAIT)
 		return ik_case_fail(at, "run: the first step must be main or aggressive (phase 1 "
-					"comes before anything else)");
+		                        "comes before anything else)");
 	return true;
 }
 
@@ -292,12 +312,14 @@ bool ik_case_parse_set(struct ik_case *c, const char *text, const struct ik_cpos
 	while ((k = ik_profile_key_at(i)) && strcmp(k, key))
 		i++;
 	if (!k)
-		return ik_case_fail(at, "set: unknown profile key '%s' (keys as in docs/profile.md: "
-					"phase1.lifetime, phase2.pfs, ...)", key);
+		return ik_case_fail(at,
+		                    "set: unknown profile key '%s' (keys as in docs/profile.md: "
+		                    "phase1.lifetime, phase2.pfs, ...)",
+		                    key);
 	const char *v = eq + 1 + strspn(eq + 1, " \t");
 	if (!*v || strlen(v) >= sizeof(c->set_val[0]))
 		return ik_case_fail(at, "set %s: expected a value after '=' (up to %zu characters)",
-				    key, sizeof(c->set_val[0]) - 1);
+		                    key, sizeof(c->set_val[0]) - 1);
 	if (c->nsets == IK_CASE_MAX_SETS)
 		return ik_case_fail(at, "set: more than %d overrides", IK_CASE_MAX_SETS);
 	snprintf(c->set_key[c->nsets], sizeof(c->set_key[0]), "%s", key);
@@ -318,15 +340,18 @@ bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_c
 	return true;
 }
 
+/* breaks: serve quirks (engine/quirk.def) under which the case must FAIL (the self-test). */
 bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {
 	char buf[512], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w);
 
 	for (size_t i = 0; i < n; i++) {
-		if (!ik_case_word_ok(w[i]) || strlen(w[i]) >= sizeof(c->breaks[0]))
-			return ik_case_fail(at, "breaks '%.40s': expected quirk names (see "
-						"`ikecheck list quirks`)", w[i]);
+		if (strlen(w[i]) >= sizeof(c->breaks[0]) || !ik_quirk_by_name(w[i]))
+			return ik_case_fail(at,
+			                    "breaks '%.40s': unknown quirk (`ikecheck serve "
+			                    "--list-quirks` names them)",
+			                    w[i]);
 		if (c->nbreaks == IK_CASE_MAX_QUIRKS)
 			return ik_case_fail(at, "breaks: more than %d quirks", IK_CASE_MAX_QUIRKS);
 		snprintf(c->breaks[c->nbreaks++], sizeof(c->breaks[0]), "%s", w[i]);
@@ -341,9 +366,10 @@ static bool notify_add(struct ik_expect *e, const char *name, const struct ik_cp
 	uint32_t v;
 
 	if (!ik_value_of(IK_T_NOTIFY, name, &v) || v > 0xffff || !v)
-		return ik_case_fail(at, "expect: unknown notify '%.40s' (names as in RFC 2408 "
-					"3.14.1, e.g. NO-PROPOSAL-CHOSEN, INVALID-HASH-INFORMATION)",
-				    name);
+		return ik_case_fail(at,
+		                    "expect: unknown notify '%.40s' (names as in RFC 2408 "
+		                    "3.14.1, e.g. NO-PROPOSAL-CHOSEN, INVALID-HASH-INFORMATION)",
+		                    name);
 	if (e->nnotify == IK_CASE_MAX_NOTIFY)
 		return ik_case_fail(at, "expect: more than %d notify types", IK_CASE_MAX_NOTIFY);
 	e->notify[e->nnotify++] = (uint16_t)v;
@@ -360,11 +386,19 @@ static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cp
 	while (i < n) {
 		if (!strcmp(w[i], "at") && i + 1 < n && !e->at_msg) {
 			if (!ik_case_msg_by_name(w[i + 1], &e->at_x, &e->at_msg))
-				return ik_case_fail(at, "expect: rejected at '%.20s': expected a "
-							"message MM1..MM6, AM1..AM3 or QM1..QM3",
-						    w[i + 1]);
+				return ik_case_fail(at,
+				                    "expect: rejected at '%.20s': expected a "
+				                    "message MM1..MM6, AM1..AM3 or QM1..QM3",
+				                    w[i + 1]);
 			i += 2;
 		} else if (!strcmp(w[i], "or") || !strcmp(w[i], "by")) {
+			const char *next = i + 1 < n ? w[i + 1] : "";
+			bool by = w[i][0] == 'b';
+			if (strcmp(next, "silence") && strcmp(next, by ? "notify" : "by"))
+				return ik_case_fail(
+				    at, "expect: rejected ... '%s' must be followed by %s", w[i],
+				    by ? "'notify NAME' or 'silence'"
+				       : "'silence' or 'by silence'");
 			i++;
 		} else if (!strcmp(w[i], "silence")) {
 			e->silence = true;
@@ -374,7 +408,7 @@ static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cp
 			for (i++; i < n; i++) {
 				if (!strcmp(w[i], "or")) {
 					if (i + 1 < n && (!strcmp(w[i + 1], "silence") ||
-							  !strcmp(w[i + 1], "by")))
+					                  !strcmp(w[i + 1], "by")))
 						break;
 					continue;
 				}
@@ -385,12 +419,15 @@ static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cp
 					return false;
 			}
 			if (!e->nnotify)
-				return ik_case_fail(at, "expect: 'by notify' needs at least one notify "
-							"name");
+				return ik_case_fail(at,
+				                    "expect: 'by notify' needs at least one notify "
+				                    "name");
 		} else {
-			return ik_case_fail(at, "expect: rejected ... '%.40s': expected 'at MSG', "
-						"'by notify NAME | NAME', 'or silence' or 'by "
-						"silence'", w[i]);
+			return ik_case_fail(at,
+			                    "expect: rejected ... '%.40s': expected 'at MSG', "
+			                    "'by notify NAME | NAME', 'or silence' or 'by "
+			                    "silence'",
+			                    w[i]);
 		}
 	}
 	return true;
@@ -406,11 +443,14 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 			return true;
 		if (n == 2 && (!strcmp(w[1], "phase1") || !strcmp(w[1], "phase2")))
 			e->phase = w[1][5] - '0';
-		else if (n == 3 && !strcmp(w[1], "phase") && (!strcmp(w[2], "1") || !strcmp(w[2], "2")))
+		else if (n == 3 && !strcmp(w[1], "phase") &&
+		         (!strcmp(w[2], "1") || !strcmp(w[2], "2")))
 			e->phase = w[2][0] - '0';
 		else
-			return ik_case_fail(at, "expect: established '%.40s': expected nothing, "
-						"phase1 or phase2", w[1]);
+			return ik_case_fail(at,
+			                    "expect: established '%.40s': expected nothing, "
+			                    "phase1 or phase2",
+			                    w[1]);
 		return true;
 	}
 	if (!strcmp(w[0], "adjusted")) {
@@ -420,18 +460,21 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		else if (n == 2 && !strcmp(w[1], "p2-lifetime"))
 			e->adjust = IK_ADJ_P2_LIFETIME;
 		else
-			return ik_case_fail(at, "expect: adjusted needs p1-lifetime or p2-lifetime");
+			return ik_case_fail(at,
+			                    "expect: adjusted needs p1-lifetime or p2-lifetime");
 		return true;
 	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives")) {
 		e->kind = w[0][0] == 'i' ? IK_EXP_IGNORED : IK_EXP_SURVIVES;
 		if (n > 1)
-			return ik_case_fail(at, "expect: '%s' takes nothing after it ('%.40s')", w[0],
-					    w[1]);
+			return ik_case_fail(at, "expect: '%s' takes nothing after it ('%.40s')",
+			                    w[0], w[1]);
 		return true;
 	}
-	return ik_case_fail(at, "expect '%.40s': expected established, rejected, adjusted, "
-				"ignored or survives", w[0]);
+	return ik_case_fail(at,
+	                    "expect '%.40s': expected established, rejected, adjusted, "
+	                    "ignored or survives",
+	                    w[0]);
 }
 
 /* expect [policy strict:|lenient:|obey:] OUTCOME */
@@ -451,7 +494,7 @@ bool ik_case_parse_expect(struct ik_case *c, const char *text, const struct ik_c
 			k++;
 		if (!colon || k == 3)
 			return ik_case_fail(at, "expect policy: expected 'policy strict:', 'policy "
-						"lenient:' or 'policy obey:' before the outcome");
+			                        "lenient:' or 'policy obey:' before the outcome");
 		/* IK_LIFETIME_STRICT + 1 ... in the order of enum ik_lifetime_policy */
 		e.policy = (int)k + 1;
 		rest = colon + 1;
@@ -465,9 +508,10 @@ bool ik_case_parse_expect(struct ik_case *c, const char *text, const struct ik_c
 		return false;
 	for (size_t i = 0; i < c->nexpect; i++)
 		if (c->expect[i].policy == e.policy || !c->expect[i].policy || !e.policy)
-			return ik_case_fail(at, "expect: a second expect line must name a different "
-						"policy (one line per 'policy strict:' / 'policy "
-						"lenient:'), or put the alternatives on one line");
+			return ik_case_fail(at,
+			                    "expect: a second expect line must name a different "
+			                    "policy (one line per 'policy strict:' / 'policy "
+			                    "lenient:'), or put the alternatives on one line");
 	c->expect[c->nexpect++] = e;
 	return true;
 }

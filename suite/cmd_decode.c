@@ -22,16 +22,18 @@ struct opts {
 	int quiet; /* -q: no tree, only failures */
 	size_t bad, good;
 	struct ik_trace *trace; /* --keys: decrypt what the key file opens */
+	uint16_t port; /* --port N: IKE on that UDP port too */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ikecheck decode [--full] [--roundtrip] [-q] (--hex HEX | --raw FILE | "
-	      "--pcap FILE | -) [--keys FILE]\n"
+	      "--pcap FILE [--port N] | -) [--keys FILE]\n"
 	      "  --hex HEX     one message in hex (spaces, ':' and a 0x prefix are ignored)\n"
 	      "  --raw FILE    hex messages, one per line; '#' starts a comment ('-': stdin)\n"
 	      "  -             same as --raw -\n"
 	      "  --pcap FILE   UDP 500 and 4500 (non-ESP marker) in a capture file\n"
+	      "  --port N      with --pcap: UDP port N is IKE too (a profile on a high port)\n"
 	      "  --full        print long octet strings in full\n"
 	      "  --roundtrip   re-encode each message and require the same octets\n"
 	      "  --keys FILE   decrypt with Wireshark ikev1_decryption_table lines (connect --keys)\n"
@@ -159,6 +161,8 @@ static int from_pcap(struct opts *o, const char *path)
 {
 	struct ik_status st;
 	struct ik_pcap *pc = ik_pcap_open(path, &st);
+	if (pc && o->port)
+		ik_pcap_ike_port(pc, o->port);
 	struct ik_pkt k;
 	char where[PATH_MAX + 96], tbuf[32];
 	int rc;
@@ -225,6 +229,9 @@ int cmd_decode(int argc, char **argv)
 			pcap = argv[++i];
 		} else if (!strcmp(a, "--keys") && has_arg) {
 			keys = argv[++i];
+		} else if (!strcmp(a, "--port") && has_arg && atoi(argv[i + 1]) > 0 &&
+			   atoi(argv[i + 1]) < 65536) {
+			o.port = (uint16_t)atoi(argv[++i]);
 		} else {
 			fprintf(stderr, "decode: unknown option or missing argument: '%s'\n", a);
 			usage(stderr);

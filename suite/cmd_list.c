@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "reqcat.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
-		   "[--breaks QUIRK] "
-		   "[DIR]\n"
-		   "       ikecheck list coverage [--requirements FILE] [DIR]\n"
-		   "       ikecheck list mutations\n"
-		   "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
-		   "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
-		   " (docs/writing-cases.md)\n");
+	fprintf(f,
+	        "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
+	        "[--breaks QUIRK] "
+	        "[DIR]\n"
+	        "       ikecheck list coverage [--requirements FILE] [DIR]\n"
+	        "       ikecheck list mutations\n"
+	        "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
+	        "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
+	        " (docs/writing-cases.md)\n");
 }
 
 struct opts {
@@ -42,8 +44,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		bool takes = !strcmp(a, "--cases") || !strcmp(a, "--level") ||
-			     !strcmp(a, "--breaks") ||
-			     !strcmp(a, "--requirements");
+		             !strcmp(a, "--breaks") || !strcmp(a, "--requirements");
 		if (takes && i + 1 >= argc) {
 			fprintf(stderr, "list: %s needs a value\n", a);
 			return false;
@@ -59,8 +60,10 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 				if (!strcasecmp(v, ik_level_name((enum ik_level)l)))
 					o->level = l;
 			if (o->level < 0) {
-				fprintf(stderr, "list: --level '%s': expected MUST, SHOULD, MAY or "
-						"ADVISORY\n", v);
+				fprintf(stderr,
+				        "list: --level '%s': expected MUST, SHOULD, MAY or "
+				        "ADVISORY\n",
+				        v);
 				return false;
 			}
 		} else if (!filters && !strcmp(a, "--requirements")) {
@@ -132,13 +135,41 @@ static size_t unknown_ids(const struct ik_caseset *cs, const struct ik_reqcat *r
 		for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
 			if (!ik_reqcat_find(rc, t)) {
 				fprintf(stderr, "%s:%u: case %s cites unknown requirement %s\n",
-					cs->c[i].file, cs->c[i].line, cs->c[i].id, t);
+				        cs->c[i].file, cs->c[i].line, cs->c[i].id, t);
 				bad++;
 			}
 	}
 	return bad;
 }
 
+/* The numeric suffix of a generated id ("FZ-MM1-017" -> 17, prefix length 7), -1 if none. */
+static int suffix_num(const char *id, size_t *plen)
+{
+	size_t n = strlen(id);
+
+	if (n < 4 || !isdigit((unsigned char)id[n - 1]) || !isdigit((unsigned char)id[n - 2]) ||
+	    !isdigit((unsigned char)id[n - 3]) || isdigit((unsigned char)id[n - 4]))
+		return -1;
+	*plen = n - 3;
+	return atoi(id + n - 3);
+}
+
+/* Print the ids, folding runs of a family ("FZ-MM1-001..067") so coverage lines stay short. */
+static void print_ids(const struct ik_case *const *c, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t pl = 0, pl2 = 0, j = i + 1;
+		int a = suffix_num(c[i]->id, &pl);
+		while (a >= 0 && j < n && suffix_num(c[j]->id, &pl2) == a + (int)(j - i) &&
+		       pl2 == pl && !strncmp(c[j]->id, c[i]->id, pl))
+			j++;
+		if (j - i > 2)
+			printf(" %s..%s", c[i]->id, c[j - 1]->id + pl);
+		else
+			j = i + 1, printf(" %s", c[i]->id);
+		i = j;
+	}
+}
 static int list_coverage(int argc, char **argv)
 {
 	struct ik_caseset cs = {0};
@@ -158,18 +189,24 @@ static int list_coverage(int argc, char **argv)
 		ik_reqcat_free(&rc);
 		return IK_EXIT_USAGE;
 	}
+	const struct ik_case **citing_cases = calloc(cs.n + 1, sizeof(*citing_cases));
+	if (!citing_cases) {
+		ik_cases_free(&cs);
+		ik_reqcat_free(&rc);
+		return IK_EXIT_USAGE;
+	}
 	for (size_t i = 0; i < rc.n; i++) {
 		const struct ik_req *r = &rc.r[i];
 		int k = !strcmp(r->obs, "yes") ? 0 : !strcmp(r->obs, "partly") ? 1 : -1;
-		bool any = false;
+		size_t m = 0;
 		if (k < 0)
 			continue;
-		printf("%-22s %-12s %-6s", r->id, r->level, r->obs);
 		for (size_t j = 0; j < cs.n; j++)
-			if (cites(&cs.c[j], r->id)) {
-				printf(" %s", cs.c[j].id);
-				any = true;
-			}
+			if (cites(&cs.c[j], r->id))
+				citing_cases[m++] = &cs.c[j];
+		bool any = m > 0;
+		printf("%-22s %-12s %-6s", r->id, r->level, r->obs);
+		print_ids(citing_cases, m);
 		printf("%s\n", any ? "" : " -");
 		total[k]++;
 		with[k] += any;
@@ -182,6 +219,7 @@ static int list_coverage(int argc, char **argv)
 	       with[1], total[1] - with[1]);
 	printf("cases: %zu, %zu citing requirements\n", cs.n, citing);
 	size_t bad = unknown_ids(&cs, &rc);
+	free(citing_cases);
 	ik_cases_free(&cs);
 	ik_reqcat_free(&rc);
 	return bad ? IK_EXIT_FAIL : IK_EXIT_OK;
@@ -201,7 +239,8 @@ static int list_fields(const char *msg)
 				break;
 			}
 	if (!m) {
-		fprintf(stderr, "list fields: '%s': expected MM1..MM6, AM1..AM3 or QM1..QM3\n", msg);
+		fprintf(stderr, "list fields: '%s': expected MM1..MM6, AM1..AM3 or QM1..QM3\n",
+		        msg);
 		return IK_EXIT_USAGE;
 	}
 	size_t n = ik_case_field_paths(x, m, paths, 256);

@@ -94,12 +94,15 @@ bool ik_reqcat_load(struct ik_reqcat *rc, const char *file, struct ik_status *st
 		if (col_id < 0 || !n || !id_like(c[0]))
 			continue;
 		if (n != ncols) {
-			ok = ik_fail(st, 0, "%s:%u: row %s has %zu cells, its table %zu (a '|' in "
-					    "the text?)", file, lineno, c[0], n, ncols);
+			ok = ik_fail(st, 0,
+			             "%s:%u: row %s has %zu cells, its table %zu (a '|' in "
+			             "the text?)",
+			             file, lineno, c[0], n, ncols);
 			break;
 		}
 		if (ik_reqcat_find(rc, c[0])) {
-			ok = ik_fail(st, 0, "%s:%u: requirement %s listed twice", file, lineno, c[0]);
+			ok = ik_fail(st, 0, "%s:%u: requirement %s listed twice", file, lineno,
+			             c[0]);
 			break;
 		}
 		if (rc->n == rc->cap) {
@@ -122,7 +125,8 @@ bool ik_reqcat_load(struct ik_reqcat *rc, const char *file, struct ik_status *st
 	}
 	fclose(f);
 	if (ok && !rc->n)
-		ok = ik_fail(st, 0, "%s:0: no requirement table (a row '| id | ... | obs |')", file);
+		ok =
+		    ik_fail(st, 0, "%s:0: no requirement table (a row '| id | ... | obs |')", file);
 	if (!ok)
 		ik_reqcat_free(rc);
 	return ok;

@@ -34,6 +34,8 @@ struct crun {
 	uint8_t rcookie[8];
 	bool have_rc;
 	bool deleted; /* our Deletes went out */
+	uint8_t qm2[32]; /* digest of the first QM2 of our quick mode */
+	bool have_qm2;
 	bool responder; /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */
 	struct ik_observed o;

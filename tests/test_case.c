@@ -46,7 +46,7 @@ static void test_good_case(void)
 	    "  expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN | 14\n"
 	    "           | PAYLOAD-MALFORMED, or by silence\n"
 	    "  expect   policy lenient: adjusted p1-lifetime\n"
-	    "  breaks   any-p1-lifetime other-quirk\n";
+	    "  breaks   any-p1-lifetime ignore-hash\n";
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 
@@ -54,9 +54,10 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL_FATAL(cs.n, 1);
 	const struct ik_case *c = &cs.c[0];
 	CU_ASSERT_STRING_EQUAL(c->id, "MM-LIFE-003");
+	CU_ASSERT_STRING_EQUAL(c->family, "");
 	CU_ASSERT_STRING_EQUAL(c->title, "A responder lowers a long lifetime");
 	CU_ASSERT_STRING_EQUAL(c->ref,
-			       "RFC2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2");
+	                       "RFC2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2");
 	CU_ASSERT_STRING_EQUAL(c->req, "DOI-4.5.4-02 IMP-DOI-4.5.4-01 ISAKMP-1.5.3-01");
 	CU_ASSERT_STRING_EQUAL(c->area, "area");
 	CU_ASSERT_STRING_EQUAL(c->file, "t.case");
@@ -66,9 +67,14 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL(c->needs, IK_NEED_AGGRESSIVE | IK_NEED_NAT_T | IK_NEED_PFS);
 	CU_ASSERT_EQUAL_FATAL(c->nsteps, 8);
 	static const struct ik_case_step want[] = {
-	    {IK_STEP_MAIN, 0},   {IK_STEP_QUICK, 14},  {IK_STEP_QUICK, -1},
-	    {IK_STEP_QUICK, 14}, {IK_STEP_DPD, 0},     {IK_STEP_DELETE, 0},
-	    {IK_STEP_INITIAL_CONTACT, 0}, {IK_STEP_WAIT, 500},
+	    {IK_STEP_MAIN, 0},
+	    {IK_STEP_QUICK, 14},
+	    {IK_STEP_QUICK, -1},
+	    {IK_STEP_QUICK, 14},
+	    {IK_STEP_DPD, 0},
+	    {IK_STEP_DELETE, 0},
+	    {IK_STEP_INITIAL_CONTACT, 0},
+	    {IK_STEP_WAIT, 500},
 	};
 	for (size_t i = 0; i < 8; i++) {
 		CU_ASSERT_EQUAL(c->steps[i].kind, want[i].kind);
@@ -98,7 +104,7 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL(c->expect[1].kind, IK_EXP_ADJUSTED);
 	CU_ASSERT_EQUAL(c->expect[1].adjust, IK_ADJ_P1_LIFETIME);
 	CU_ASSERT_EQUAL_FATAL(c->nbreaks, 2);
-	CU_ASSERT_STRING_EQUAL(c->breaks[1], "other-quirk");
+	CU_ASSERT_STRING_EQUAL(c->breaks[1], "ignore-hash");
 	ik_cases_free(&cs);
 }
 
@@ -133,7 +139,8 @@ static void test_expect_forms(void)
 		bool ok = parse(&cs, text, &st);
 		if (i == 7) {
 			CU_ASSERT_FALSE(ok);
-			CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.case:7: expect: unknown notify 'A'"));
+			CU_ASSERT_PTR_NOT_NULL(
+			    strstr(st.why, "t.case:7: expect: unknown notify 'A'"));
 			continue;
 		}
 		CU_ASSERT_TRUE_FATAL(ok);
@@ -181,10 +188,12 @@ static void test_errors(void)
 	    {HEAD "  run main\n  expect rejected by notify NO-SUCH-NOTIFY\n",
 	     "7: expect: unknown notify 'NO-SUCH-NOTIFY'"},
 	    {HEAD "  run main, quik\n  expect established\n", "6: run: unknown step 'quik'"},
-	    {HEAD "  run main psk\n  expect established\n", "6: run: step 'main' takes no argument"},
+	    {HEAD "  run main psk\n  expect established\n",
+	     "6: run: step 'main' takes no argument"},
 	    {HEAD "  run main, quick pfs=modp9999\n  expect established\n",
 	     "6: run: 'pfs=modp9999': unknown DH group"},
-	    {HEAD "  run main, wait soon\n  expect established\n", "6: run: wait needs one duration"},
+	    {HEAD "  run main, wait soon\n  expect established\n",
+	     "6: run: wait needs one duration"},
 	    {HEAD "  run quick\n  expect established\n", "6: run: the first step must be main"},
 	    {HEAD "  needs nat_t ipv6\n  run main\n  expect established\n",
 	     "6: needs 'ipv6': expected aggressive, nat_t"},
@@ -210,6 +219,10 @@ static void test_errors(void)
 	     "7: expect policy: expected 'policy strict:'"},
 	    {HEAD "  run main\n  expect rejected at MM9\n", "7: expect: rejected at 'MM9'"},
 	    {HEAD "  run main\n  expect rejected soon\n", "7: expect: rejected ... 'soon'"},
+	    {HEAD "  run main\n  expect rejected by\n",
+	     "7: expect: rejected ... 'by' must be followed by"},
+	    {HEAD "  run main\n  expect rejected at MM1 or\n",
+	     "7: expect: rejected ... 'or' must be"},
 	    {HEAD "  run main\n  expect established phase3\n", "7: expect: established 'phase3'"},
 	    {HEAD "  run main\n  expect established phase2\n",
 	     "1: case T-001: 'expect established phase2' but 'run' has no quick step"},
@@ -217,10 +230,11 @@ static void test_errors(void)
 	    {HEAD "  run main\n  expect ignored now\n", "7: expect: 'ignored' takes nothing"},
 	    {HEAD "  title again\n", "6: 'title' given twice in case T-001"},
 	    {HEAD "  run\n", "6: 'run' needs a value"},
-	    {HEAD "  breaks bad/quirk\n", "6: breaks 'bad/quirk': expected quirk names"},
+	    {HEAD "  breaks any-p1-lifetime no-such-quirk\n",
+	     "6: breaks 'no-such-quirk': unknown quirk"},
 	    /* The continuation belongs to the expect on line 7: the error is reported there. */
 	    {HEAD "  run main\n  expect rejected by notify NO-PROPOSAL-CHOSEN\n"
-		  "         | NOPE\n",
+	          "         | NOPE\n",
 	     "7: expect: unknown notify 'NOPE'"},
 	    {"family F fields MM1 ops omit\n", "1: family id 'F': expected one '{n}'"},
 	    {"family F-{n} fields MM1\n", "1: family: expected 'family ID-{n} fields MSG ops OP"},
@@ -228,6 +242,8 @@ static void test_errors(void)
 	    {"family F-{n} fields MM1 ops explode\n", "1: family: operator 'explode' applies to"},
 	    {"case A\n  title t\0oops\n", "2: NUL byte"},
 	    {"case A\n  title \x01\n", "2: control character 0x01"},
+	    {"  | PAYLOAD-MALFORMED\n", "1: '|' continues a value, but no keyword line"},
+	    {"\xef\xbb\xbf" HEAD "  run main\n  expect bogus\n", "7: expect 'bogus'"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct ik_caseset cs = {0};
@@ -241,7 +257,7 @@ static void test_errors(void)
 		CU_ASSERT_FALSE(ok);
 		if (ok || strncmp(st.why, want, strlen(want)))
 			fprintf(stderr, "\n  input %zu: got  '%s'\n            want '%s...'\n", i,
-				st.why, want);
+			        st.why, want);
 		CU_ASSERT_EQUAL(strncmp(st.why, want, strlen(want)), 0);
 		ik_cases_free(&cs);
 	}
@@ -268,12 +284,12 @@ static void test_duplicate_across_files(void)
 static void test_family(void)
 {
 	static const char text[] = "family MM1-FUZZ-{n} fields MM1 ops omit flip\n"
-				   "  title  MM1 with {path} mutated by {op} ({n})\n"
-				   "  ref    RFC2408 5.2\n"
-				   "  level  MUST\n"
-				   "  role   dut=responder\n"
-				   "  run    main\n"
-				   "  expect survives\n";
+	                           "  title  MM1 with {path} mutated by {op} ({n})\n"
+	                           "  ref    RFC2408 5.2\n"
+	                           "  level  MUST\n"
+	                           "  role   dut=responder\n"
+	                           "  run    main\n"
+	                           "  expect survives\n";
 	static char paths[64][96];
 	struct ik_caseset cs = {0};
 	struct ik_status st;
@@ -288,6 +304,7 @@ static void test_family(void)
 	CU_ASSERT_FATAL(parse(&cs, text, &st));
 	CU_ASSERT_EQUAL_FATAL(cs.n, 35 + 32);
 	CU_ASSERT_STRING_EQUAL(cs.c[0].id, "MM1-FUZZ-001");
+	CU_ASSERT_STRING_EQUAL(cs.c[0].family, "MM1-FUZZ-{n}");
 	CU_ASSERT_STRING_EQUAL(cs.c[0].title, "MM1 with HDR.icookie mutated by omit (001)");
 	CU_ASSERT_EQUAL(cs.c[0].nmut, 1);
 	CU_ASSERT_EQUAL(cs.c[0].mut[0].msg, 1);
@@ -303,8 +320,8 @@ static void test_family(void)
 
 	/* A second family colliding with an id of the first is refused. */
 	static const char again[] = "family MM1-FUZZ-{n} fields MM2 ops omit\n"
-				    "  title t\n  ref RFC2408 5.2\n  level MUST\n"
-				    "  role dut=initiator\n  run main\n  expect survives\n";
+	                            "  title t\n  ref RFC2408 5.2\n  level MUST\n"
+	                            "  role dut=initiator\n  run main\n  expect survives\n";
 	CU_ASSERT_FALSE(parse(&cs, again, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.case:1: case id MM1-FUZZ-001 already used"));
 	ik_cases_free(&cs);
@@ -365,10 +382,10 @@ static void test_load(void)
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/b-area/x.case", dir);
 	write_file(p, "case B-1\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
-		      "  run main\n  expect established");            /* no final newline */
+	              "  run main\n  expect established"); /* no final newline */
 	snprintf(p, sizeof(p), "%s/a-area/sub/y.case", dir);
 	write_file(p, "case A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
-		      "  run main\n  expect established\n");
+	              "  run main\n  expect established\n");
 	snprintf(p, sizeof(p), "%s/a-area/README", dir);
 	write_file(p, "not a case file\n");
 
@@ -383,11 +400,13 @@ static void test_load(void)
 
 	snprintf(p, sizeof(p), "%s/b-area/z.case", dir);
 	write_file(p, "\n\ncase A-2\n  title t\n  ref RFC2409 5\n  level MUST\n"
-		      "  role dut=responder\n  run main\n  expect established\n");
+	              "  role dut=responder\n  run main\n  expect established\n");
 	CU_ASSERT_FALSE(ik_cases_load(&cs, dir, &st));
 	char want[512];
-	snprintf(want, sizeof(want), "%s/b-area/z.case:3: case id A-2 already used at "
-				     "%s/a-area/sub/y.case:1", dir, dir);
+	snprintf(want, sizeof(want),
+	         "%s/b-area/z.case:3: case id A-2 already used at "
+	         "%s/a-area/sub/y.case:1",
+	         dir, dir);
 	CU_ASSERT_STRING_EQUAL(st.why, want);
 	CU_ASSERT_EQUAL(cs.n, 0);
 	unlink(p);

@@ -12,6 +12,9 @@
 # Four suite runs at a time on their own ports; no root needed. SELFTEST_OUT=DIR keeps the runs.
 # The quirk runs leave out the generated families (FZ-*): they name no quirk.
 . tests/lib.sh
+# The release build: 14 suite runs under the sanitizers would take minutes (tests/sh/run.sh runs
+# the runner and serve under ASan and UBSan).
+IK=${SELFTEST_IK:-build/ikecheck}
 
 PIDS=()
 cleanup() {

@@ -1,0 +1,112 @@
+# ikecheck run (issue 5 item 3) under ASan/UBSan against ikecheck serve on loopback, with the
+# fixture cases of tests/fixtures/run-cases: verdicts of every kind, the exit status, the
+# records and reports, per-case pcaps that tshark reads, the key file, shards, a run killed
+# halfway, a DUT that is not there, and the usage errors.
+#
+#   127.0.0.2:*  ikecheck run  <---- UDP ---->  127.0.0.1:D  ikecheck serve
+. tests/lib.sh
+
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+T=$TEST_TMP
+CASES=tests/fixtures/run-cases
+P=$((52000 + ($$ % 200) * 8))
+sed -E "/^\[dut\]/,/^\[/{s/^port( *)=.*/port\1= $P/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 1))/}
+	/^\[tester\]/,/^\[/{s/^port( *)=.*/port\1= $((P + 2))/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 3))/}" \
+	peers/profiles/loopback-dut.conf >"$T/p.conf"
+
+$IK serve --profile "$T/p.conf" --pidfile "$T/serve.pid" >"$T/serve.log" 2>&1 &
+SERVE=$!
+PIDS+=($SERVE)
+for _ in $(seq 100); do [[ -s $T/serve.pid ]] && break; sleep 0.05; done
+
+run() { $IK run --profile "$T/p.conf" --cases-dir "$CASES" --silence 1000 "$@"; }
+verdict() { jq -r --arg id "$2" 'select(.type=="case" and .id==$id) | .verdict' "$1/results.jsonl"; }
+
+check_fails "a run with a FAIL exits 1" 1 run --out "$T/r1" --dut-initiate "kill -USR1 $SERVE"
+check "PASS: main and quick mode established" test "$(verdict "$T/r1" RUN-001)" = PASS
+check "PASS: a wrong PSK refused at MM5" test "$(verdict "$T/r1" RUN-002)" = PASS
+check "PASS: a dropped MM3 ignored, completed on the retransmission" test "$(verdict "$T/r1" RUN-003)" = PASS
+check "FAIL: a wrong expectation against a conformant DUT" test "$(verdict "$T/r1" RUN-004)" = FAIL
+check "PASS: the DUT initiated on SIGUSR1 (--dut-initiate)" test "$(verdict "$T/r1" RUN-005)" = PASS
+check "SKIP: a feature the profile lacks" test "$(verdict "$T/r1" RUN-006)" = SKIP
+jq -r 'select(.type=="case" and .id=="RUN-004") | .reason' "$T/r1/results.jsonl" >"$T/reason"
+check_grep "the FAIL reason says what was expected, what happened, and the RFC" \
+	'^Expected rejected at MM1, but the DUT completed every step.*\(RFC2409 5\)' "$T/reason"
+jq -r 'select(.type=="case" and .id=="RUN-002") | .where, .hint' "$T/r1/results.jsonl" >"$T/where"
+check_grep "where it stopped, in RFC names and IOS states, with a hint" '^MM5 \(MM_KEY_EXCH\)' "$T/where"
+check "results.jsonl: a run record, 7 cases, an end record" \
+	test "$(jq -r .type "$T/r1/results.jsonl" | tr '\n' ' ')" = "run case case case case case case case end "
+for f in report.html report.txt junit.xml report.json keys; do
+	check "the run wrote $f" test -s "$T/r1/$f"
+done
+check "the key file is private (0600)" test "$(stat -c %a "$T/r1/keys")" = 600
+check "junit.xml is valid against reports/junit.xsd" xmllint --noout --schema reports/junit.xsd "$T/r1/junit.xml"
+check "the PSK appears in no report" bash -c "! grep -l 'loopback-demo-secret' $T/r1/report.* $T/r1/junit.xml $T/r1/results.jsonl"
+
+# The case's own capture: tshark reads it as ISAKMP, and with the run's key file decrypts MM5.
+uat=()
+while read -r line; do uat+=(-o "uat:ikev1_decryption_table:$line"); done < <(grep -vE '^#|"IPv' "$T/r1/keys")
+tshark -r "$T/r1/pcap/RUN-001.pcap" -d "udp.port==$P,isakmp" "${uat[@]}" -V -Y isakmp >"$T/tshark" 2>&1
+check_grep "tshark: the case pcap holds main mode" 'Exchange type: Identity Protection \(Main Mode\) \(2\)' "$T/tshark"
+check_grep "tshark: the run's key file decrypts it (MM5's Identification payload)" \
+	'Payload: Identification' "$T/tshark"
+$IK decode --keys "$T/r1/keys" --pcap "$T/r1/pcap/RUN-001.pcap" --port "$P" >"$T/decode" 2>&1
+check_grep "decode --keys decrypts the case pcap too (MM5 shows its ID payload)" 'ID' "$T/decode"
+rm "$T/r1/report.html"
+$IK report "$T/r1" >/dev/null 2>&1
+check "ikecheck report re-renders the run from results.jsonl" test -s "$T/r1/report.html"
+check_fails "ikecheck report exits 1 for the FAIL" 1 $IK report "$T/r1" --format text
+
+# Shards: two stable, disjoint halves that make the whole.
+run --out "$T/s1" --shard 1/2 --quiet >/dev/null 2>&1
+run --out "$T/s2" --shard 2/2 --quiet >/dev/null 2>&1
+ids() { jq -r 'select(.type=="case") | .id' "$@" | sort; }
+check "shards 1/2 and 2/2 are disjoint and make the whole" \
+	test "$(ids "$T/s1/results.jsonl" "$T/s2/results.jsonl" | tr '\n' ' ')" = "$(ids "$T/r1/results.jsonl" | tr '\n' ' ')"
+check "a shard is not empty when it has cases" test "$(ids "$T/s1/results.jsonl" | wc -l)" -ge 1
+
+# A run killed halfway keeps what it decided and still writes its reports.
+$IK run --profile "$T/p.conf" --cases-dir "$CASES" --silence 1000 --out "$T/k" --parallel 1 \
+	--cases 'RUN-001,RUN-007' >"$T/k.out" 2>&1 &
+K=$!
+for _ in $(seq 100); do
+	[[ $(jq -r 'select(.type=="case") | .id' "$T/k/results.jsonl" 2>/dev/null | wc -l) -ge 1 ]] && break
+	sleep 0.05
+done
+kill -INT $K
+wait $K
+check "interrupted: the decided verdicts are kept" test "$(ids "$T/k/results.jsonl" | wc -l)" -ge 1
+check "interrupted: no end record" bash -c "! jq -r .type $T/k/results.jsonl | grep -q end"
+check "interrupted: the reports are written" test -s "$T/k/report.html"
+check_grep "interrupted: it says so" 'interrupted; [0-9]+ verdicts? kept' "$T/k.out"
+
+# Nobody answering: the first case goes silent, the liveness probe blames it, the rest are
+# not judged against a dead DUT.
+kill "$SERVE"
+wait "$SERVE" 2>/dev/null
+check_fails "a DUT that is not there: exit 1" 1 run --out "$T/dead" --parallel 1 --cases 'RUN-00[1-4]'
+check "the first case FAILs: the DUT stopped answering" \
+	bash -c "jq -r 'select(.type==\"case\") | .reason' $T/dead/results.jsonl | head -1 | grep -q 'stopped answering'"
+check "the others are ERROR, not run" test "$(jq -r 'select(.type=="case" and .verdict=="ERROR") | .id' "$T/dead/results.jsonl" | wc -l)" = 3
+
+# Usage and input errors: exit 2 with a reason.
+check_fails "no --profile: exit 2" 2 $IK run
+check_fails "bad --level: exit 2" 2 run --level OFTEN
+check_fails "bad --shard: exit 2" 2 run --shard 3/2
+check_fails "unknown option: exit 2" 2 run --frobnicate
+check_fails "a broken profile: exit 2" 2 $IK run --profile tests/sh/run.sh --cases-dir "$CASES"
+mkdir -p "$T/badcases/x"
+printf 'case X-1\n  title t\n  level SOMETIMES\n' >"$T/badcases/x/a.case"
+check_fails "a broken case file: exit 2" 2 run --cases-dir "$T/badcases" --out "$T/bad"
+$IK run --profile "$T/p.conf" --cases-dir "$T/badcases" --out "$T/bad" 2>"$T/bad.err"
+check_grep "... naming file and line" 'a\.case:3' "$T/bad.err"
+check_fails "no case matches: exit 2" 2 run --cases 'NOPE-*' --out "$T/none"
+exit $TESTS_FAILED
