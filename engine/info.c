@@ -130,23 +130,19 @@ bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t
 bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type)
 {
 	struct ik_msg out;
-	struct ik_wr w;
+	struct ik_wr keep;
 	struct ik_status st;
 	uint8_t spi[16];
 
 	memcpy(spi, sa->icookie, 8);
 	memcpy(spi + 8, sa->rcookie, 8);
-	ik_wr_init(&w);
+	ik_wr_init(&keep);
+	/* Through ik_emit like every message (in the clear: no IV), so INFO mutations apply. */
 	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, 0) &&
 		  notify_payload(&out, type, IK_PROTO_ISAKMP, spi, 16, NULL, 0) &&
-		  ik_encode(&out, &w, &st) && ik_send_wire(sa, w.p, w.len, &st);
-	struct ik_rung *r = ok ? ik_ladder_add(&sa->ladder, true, IK_X_INFO, 0) : NULL;
-	if (r) {
-		ik_ladder_payloads(&out, false, r->payloads, sizeof(r->payloads));
-		r->notify = type;
-	}
+		  ik_emit(sa, NULL, IK_X_INFO, 0, NULL, &out, NULL, &keep, &st);
 	ik_msg_free(&out);
-	ik_wr_free(&w);
+	ik_wr_free(&keep);
 	return ok;
 }
 

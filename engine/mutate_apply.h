@@ -40,6 +40,14 @@ unsigned ik_mut_recv(struct ik_engine *e, const struct ik_dgram *d);
 /* Cancel delayed sends, free stored messages (ik_engine_free). */
 void ik_mut_free(struct ik_engine *e);
 
+/* Shared by mutate_apply.c and mutate_xmit.c: how many mutations count (at most 32, one bit
+ * each), the ones in mask that edit the message (build) or not, and the log line of one that
+ * could not take effect (returns false). */
+size_t ik_mut_n(const struct ik_engine *e);
+unsigned ik_mut_places(const struct ik_engine *e, unsigned mask, bool build);
+bool ik_mut_not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt,
+			...) __attribute__((format(printf, 3, 4)));
+
 /* "set", "omit", ... (mutate.c) */
 const char *ik_mutation_op_word(enum ik_mut_op op);
 

@@ -277,6 +277,15 @@ static void test_hash_i_flipped(void)
 	/* The initiator heard why: the responder's unprotected notify. */
 	CU_ASSERT_EQUAL(sa->st.notify, IK_NOTIFY_INVALID_HASH_INFORMATION);
 	pair_close(&r.p);
+
+	/* The unprotected notify is an INFO we send too: the responder's mutation changes it. */
+	const char *const rm[] = {"INFO N.type set:14", NULL};
+	cfgs(&ci, &cr);
+	sa = run(&r, &ci, &cr, m, rm, 3000);
+	CU_ASSERT_EQUAL(r.res[0].applied, 1);
+	CU_ASSERT_EQUAL(sa->st.notify, IK_NOTIFY_NO_PROPOSAL_CHOSEN);
+	CU_ASSERT_TRUE(ladder_has(r.p.res.sas, "mutated: INFO N.type set:14"));
+	pair_close(&r.p);
 }
 
 /* RFC 2407 4.5.4 by policy: a longer phase 1 lifetime is refused (strict) or accepted with
@@ -538,6 +547,36 @@ static void test_iv_flip(void)
 	pair_close(&r.p);
 }
 
+/* #1 and the IV chain: the responder loses the first (mutated) MM5; the clean retransmission
+ * is taken and MM6 decrypts only if our chain followed the clean MM5 (RFC 2409 App. B). Without
+ * #N the retransmission is mutated too and refused. */
+static void test_iv_chain(void)
+{
+	static const struct {
+		const char *spec;
+		int p1_up;
+		unsigned applied;
+	} t[] = {
+		{"MM5#1 crypto.iv flip:0", 2, 1},
+		{"MM5#1 HASH.data flip:0", 2, 1},
+		{"MM5#1 NONCE.data flip", 2, 0}, /* no NONCE in MM5: not applied, completes */
+		{"MM5 crypto.iv flip:0", 0, 2},  /* the lost one and the refused retransmission */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ik_cfg ci, cr;
+		struct run r;
+		const char *const m[] = {t[i].spec, NULL}, *const rm[] = {"MM5#1 recv drop", NULL};
+		cfgs(&ci, &cr);
+		run(&r, &ci, &cr, m, rm, 3000);
+		CU_ASSERT_EQUAL(r.p.p1_up, t[i].p1_up);
+		CU_ASSERT_EQUAL(r.res[0].applied, 1);
+		CU_ASSERT_EQUAL(r.ini[0].applied, t[i].applied);
+		if (t[i].p1_up)
+			CU_ASSERT_EQUAL(r.p.p2_up, 2);
+		pair_close(&r.p);
+	}
+}
+
 /* The plaintext after filling: cut to 4 octets, MM5 no longer decodes. */
 static void test_plain(void)
 {
@@ -560,6 +599,24 @@ static void test_plain(void)
 	CU_ASSERT_EQUAL(r.first[28], 0x0d);
 	CU_ASSERT(r.ini[0].applied >= 1); /* the retransmissions carry it too */
 	CU_ASSERT_PTR_NULL(r.p.res.sas);  /* SA.np = VID, but no VID follows: dropped */
+	pair_close(&r.p);
+}
+
+/* A length that breaks decoding: the HASH is still filled (from where the encoder put it) and
+ * the message still goes out; the responder refuses it. */
+static void test_undecodable(void)
+{
+	struct ik_cfg ci, cr;
+	struct run r;
+	const char *const m[] = {"MM5 ID.length set:200", NULL};
+
+	cfgs(&ci, &cr);
+	struct ik_sa *sa = run(&r, &ci, &cr, m, NULL, 3000);
+	CU_ASSERT_EQUAL(r.ini[0].applied, 1);
+	CU_ASSERT_EQUAL(rungs(sa, true, IK_X_MAIN, 5, false), 1);
+	CU_ASSERT_EQUAL(r.p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.p.res.sas);
+	CU_ASSERT_EQUAL(r.p.res.sas->st.notify, IK_NOTIFY_PAYLOAD_MALFORMED);
 	pair_close(&r.p);
 }
 
@@ -716,7 +773,9 @@ static const struct ik_test tests[] = {
 	{"send and recv duplicate", test_duplicates},
 	{"send replay:MSG", test_replay},
 	{"crypto.iv flip: MM5 unreadable", test_iv_flip},
+	{"#1 keeps the clean message and its IV chain for retransmission", test_iv_chain},
 	{"plain: after filling, before encryption", test_plain},
+	{"a mutation that breaks decoding is still sent", test_undecodable},
 	{"INFO HASH(1) wrong: the delete is ignored (RFC 2409 5.7)", test_info},
 	{"send delay", test_delay},
 	{"field and node operations on MM1", test_field_ops},
