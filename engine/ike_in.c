@@ -170,6 +170,13 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		       ik_msg_name(sa->xchg, sa->msg));
 		return;
 	}
+	/* RFC 2408 3.1: the message ID is 0 throughout phase 1 (p1_responder checks the first
+	 * message). */
+	if (ik_fnum(m->hdr, "msgid")) {
+		IK_LOG(e, "phase 1 message with message ID %u dropped (RFC 2408 3.1: must be 0)",
+		       ik_fnum(m->hdr, "msgid"));
+		return;
+	}
 	/* RFC 3947 4: follow a port change only for a message that proves valid. */
 	struct sockaddr_storage peer_old = sa->peer;
 	bool floated_old = sa->floated;

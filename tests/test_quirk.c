@@ -20,6 +20,7 @@
  * messages the responder sent. */
 static struct {
 	uint8_t exch;
+	unsigned skip; /* matching messages to let pass before the one kept */
 	uint8_t buf[4096];
 	size_t len;
 	unsigned res_sent;
@@ -33,7 +34,7 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	if (e == &pp->res && sent)
 		cap.res_sent++;
 	if (e == &pp->ini && sent && !cap.len && len > HDR_EXCH && p[HDR_EXCH] == cap.exch &&
-	    len <= sizeof(cap.buf)) {
+	    len <= sizeof(cap.buf) && !cap.skip--) {
 		memcpy(cap.buf, p, len);
 		cap.len = len;
 	}
@@ -160,6 +161,13 @@ static bool weak_ke_one(struct ik_pair *p)
 	uint8_t one[256] = {0};
 	one[255] = 1;
 	return weak_ke(p, 14, one, sizeof(one));
+}
+
+static bool weak_ke_above_p(struct ik_pair *p)
+{
+	uint8_t ff[256];
+	memset(ff, 0xff, sizeof(ff));
+	return weak_ke(p, 14, ff, sizeof(ff));
 }
 
 static bool weak_ke_off_curve(struct ik_pair *p)
@@ -301,6 +309,41 @@ static bool edit_unknown_attr(struct ik_msg *m)
 		return true;
 	ik_node_free(a);
 	return false;
+}
+
+static bool edit_msgid(struct ik_msg *m)
+{
+	struct ik_status st;
+	return ik_path_set_num(m, "HDR.msgid", 5, &st); /* RFC 2408 3.1: 0 in phase 1 */
+}
+
+/* MM3 with a message ID: the initiator's MM3 is kept (the loop stops before the responder reads
+ * it) and an edited copy handed over. Did the responder answer MM4? */
+static bool mm3_msgid(struct ik_pair *p)
+{
+	struct ik_msg m;
+	struct ik_status st;
+	struct ik_wr w;
+
+	cap.exch = IK_EXCH_ID_PROT;
+	cap.skip = 1;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, cap.len, 1000);
+	if (!cap.len || !p->res.sas || p->res.sas->msg != 2 || !ik_decode(&m, cap.buf, cap.len, &st))
+		return false;
+	ik_wr_init(&w);
+	bool ok = edit_msgid(&m) && ik_encode(&m, &w, &st);
+	if (ok)
+		inject(p, w.p, w.len);
+	ik_wr_free(&w);
+	ik_msg_free(&m);
+	return ok && p->res.sas->msg == 4;
+}
+
+static bool mm1_msgid(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_msgid);
 }
 
 static bool mm1_reserved(struct ik_pair *p)
@@ -447,6 +490,7 @@ static const struct row rows[] = {
 	{"MM1 SA.reserved = 1", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_reserved},
 	{"MM1 with two SA payloads", IK_QUIRK_ANSWER_MALFORMED, NULL, mm1_dup_sa},
 	{"KE = 1 (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_one},
+	{"KE all 0xff, above p (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_above_p},
 	{"KE off the curve (ECP-256)", IK_QUIRK_WEAK_KE, group19, weak_ke_off_curve},
 	{"dead after refusing a proposal", IK_QUIRK_DIE_ON_REFUSAL, p1_mismatch, dead_after_refusal},
 	{"MM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, mm1_twice_new_sa},
@@ -607,12 +651,37 @@ static void test_quirk_alone_still_interoperates(void)
 		}
 }
 
+/* Engine fix (RFC 2408 3.1): a phase 1 message with a message ID is dropped, first or not, and
+ * the clean one that follows still completes the exchange. */
+static void test_phase1_msgid(void)
+{
+	for (int mm3 = 0; mm3 < 2; mm3++) {
+		struct ik_cfg ci, cr;
+		struct ik_pair p;
+		struct ik_status st;
+
+		pair_cfg(&ci, true);
+		pair_cfg(&cr, false);
+		memset(&cap, 0, sizeof(cap));
+		CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+		p.ini.tap = p.res.tap = tap;
+		CU_ASSERT_FALSE(mm3 ? mm3_msgid(&p) : mm1_msgid(&p));
+		/* Nothing answered the copy: MM2 went out for the real MM1 only, MM3 is not taken. */
+		CU_ASSERT_EQUAL(cap.res_sent, mm3 ? 1 : 0);
+		CU_ASSERT(mm3 ? p.res.sas && p.res.sas->msg == 2 : !p.res.sas);
+		SPIN_UNTIL(&p, p.res.p1_up || p.failed, 2000);
+		CU_ASSERT_EQUAL(p.res.p1_up, 1);
+		pair_close(&p);
+	}
+}
+
 static const struct ik_test tests[] = {
 	{"quirk names, parse, list", test_names},
 	{"every quirk has a row", test_every_quirk_has_a_row},
 	{"conformant refuses, quirk goes along (each row twice)", test_rows},
 	{"each quirk alone: a conformant initiator still gets through", test_quirk_alone_still_interoperates},
 	{"engine: a stale MM1 copy does not kill the SA (RFC 2408 2.5.3)", test_stale_mm1},
+	{"engine: phase 1 messages with a message ID are dropped (RFC 2408 3.1)", test_phase1_msgid},
 	{"engine: host to host quick mode without IDs (RFC 2409 5.5)", test_no_ids_host_to_host},
 };
 
