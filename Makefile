@@ -98,6 +98,7 @@ fuzz: $(FUZZERS)
 
 bench: $(BENCHES) build/ikecheck
 	@for b in $(BENCHES); do $$b || exit 1; done
+	@bench/suite.sh
 
 interop: deps all
 	@harness/interop.sh $(PEER)

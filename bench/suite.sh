@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make bench: the whole suite's wall-clock time against `ikecheck serve` on loopback (issue 5
+# "Speed"), next to the time the same cases took added up, i.e. run one after another. Prints
+# numbers; asserts nothing (targets belong in benchmarks, not in timed tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+IK=build/ikecheck
+out=$(mktemp -d)
+trap 'kill $pid 2>/dev/null; rm -rf "$out"' EXIT
+P=$((56000 + $$ % 500 * 4))
+sed -E "/^\[dut\]/,/^\[/{s/^port( *)=.*/port\1= $P/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 1))/}
+	/^\[tester\]/,/^\[/{s/^port( *)=.*/port\1= $((P + 2))/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 3))/}" \
+	peers/profiles/loopback-dut.conf >"$out/p.conf"
+$IK serve --profile "$out/p.conf" --pidfile "$out/pid" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do [[ -s $out/pid ]] && break; sleep 0.05; done
+for par in 16 8; do
+	t0=$(date +%s.%N)
+	$IK run --profile "$out/p.conf" --out "$out/r$par" --quiet --parallel $par --silence 1000 \
+		--dut-initiate "kill -USR1 $pid" >/dev/null 2>&1 || true
+	t1=$(date +%s.%N)
+	n=$(jq -r 'select(.type=="case") | .id' "$out/r$par/results.jsonl" | wc -l)
+	seq_s=$(jq -r 'select(.type=="case") | .duration_s' "$out/r$par/results.jsonl" | awk '{s += $1} END {printf "%.1f", s}')
+	printf 'suite vs ikecheck serve: %d cases, --parallel %d, --silence 1000: %.1f s wall clock (%.1f s one after another)\n' \
+		"$n" "$par" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$seq_s"
+done
