@@ -192,9 +192,10 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 	sa->st.notify = 0;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer deleted %s SA(s)",
 		 ik_name(IK_T_PROTO, ik_fnum(d, "proto")));
-	ik_emit_event(sa, NULL, IK_EV_DELETE);
+	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one */
 	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP)
 		sa->dead = true;
+	ik_emit_event(sa, NULL, IK_EV_DELETE);
 }
 
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,

@@ -150,6 +150,18 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		note_notify(cr, sa->st.notify, false);
 		cr->last_ev_notify = true;
 		return;
+	case IK_EV_DELETE:
+		/* The DUT deleted our ISAKMP SA before the case was over: not an answer to the case's
+		 * question, so the harness reports it (ERROR) with the likely cause. */
+		if (sa->dead && !cr->deleted && !cr->o.failed) {
+			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+				 "the DUT deleted this exchange's ISAKMP SA before it completed (a DUT that "
+				 "keeps one SA per peer replaces concurrent ones: try --parallel 1)");
+			stop_at(cr);
+			cr->o.failed = true;
+			finish(cr);
+		}
+		return;
 	case IK_EV_DPD_ACK:
 		if (s && s->kind == IK_STEP_DPD) {
 			ik_loop_cancel(&cr->R->loop, cr->step_timer);

@@ -239,7 +239,8 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 static void probe_done(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_result *r = cr->pending;
-	if (!cr->o.all_done && r->verdict != IK_V_ERROR) {
+	bool inconclusive = cr->o.step_fail[0] != 0; /* e.g. the DUT deleted the probe's SA */
+	if (!cr->o.all_done && !inconclusive && r->verdict != IK_V_ERROR) {
 		char why[640];
 		if (R->dut_dead) {
 			snprintf(why, sizeof(why), "not decided: the DUT had already stopped answering "
