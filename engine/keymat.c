@@ -35,7 +35,8 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 	size_t glen = 0;
 
 	if (!c)
-		return ik_fail(st, IK_NOTIFY_INVALID_TRANSFORM_ID, "ESP transform %u/%u not implemented",
+		return ik_fail(st, IK_NOTIFY_INVALID_TRANSFORM_ID,
+			       "ESP transform %u/%u is not supported by this engine",
 			       qm->chosen.id, qm->chosen.keylen);
 	qm->k.keymat_len = c->key_len + c->salt + ik_esp_auth_keylen(qm->chosen.auth);
 	if (qm->k.keymat_len > IK_MAX_KEYMAT)

@@ -174,7 +174,8 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 	bool ini = sa->role == IK_INITIATOR;
 
 	if (!g)
-		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED, "DH group %u not implemented",
+		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
+			       "DH group %u is not supported by this engine",
 			       sa->chosen.group);
 	if (!k->dh.g && !ik_dh_generate(&k->dh, g, st))
 		return false;

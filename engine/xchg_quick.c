@@ -39,7 +39,8 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 	struct ik_node *n;
 
 	if (!g)
-		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED, "PFS group %u not implemented",
+		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
+			       "PFS group %u is not supported by this engine",
 			       group);
 	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
 		return false;
