@@ -106,6 +106,7 @@ struct ik_sa {
 	bool nat_here, nat_there;
 	bool peer_dpd;
 	uint32_t dpd_seq;
+	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	struct ik_wr last_out;
 	uint64_t rtx_timer;
 	uint32_t rtx_count;

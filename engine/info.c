@@ -166,8 +166,13 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 		return;
 	}
 	if (type == IK_NOTIFY_R_U_THERE_ACK && protected) {
-		if (u32_of(data) == sa->dpd_seq)
+		/* An ACK for any retry of the outstanding query counts (RFC 3706 5.4: the sender
+		 * retransmits; a slow peer's ACK to the previous retry still proves it alive). */
+		uint32_t back = (sa->dpd_seq - u32_of(data)) & 0x7fffffff;
+		if (sa->dpd_unacked && back < sa->dpd_unacked) {
+			sa->dpd_unacked = 0;
 			ik_emit_event(sa, NULL, IK_EV_DPD_ACK);
+		}
 		return;
 	}
 	sa->st.notify = type;
@@ -260,6 +265,7 @@ bool ik_send_dpd(struct ik_sa *sa)
 	if (!sa->dpd_seq)
 		ik_rng_bytes(&sa->dpd_seq, sizeof(sa->dpd_seq)); /* RFC 3706 7: random start */
 	sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
+	sa->dpd_unacked++;
 	memcpy(spi, sa->icookie, 8);
 	memcpy(spi + 8, sa->rcookie, 8);
 	for (int i = 0; i < 4; i++)

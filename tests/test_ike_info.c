@@ -98,6 +98,54 @@ static void test_dpd_and_delete(void)
 	pair_close(&p);
 }
 
+/* RFC 3706 5.4: the ACK to a retried R-U-THERE's earlier copy proves the peer alive (a slow
+ * peer answers the first copy after the retry went out); a second ACK for the same query does not
+ * count twice, and an ACK for a sequence number never sent does not count at all. */
+static void test_dpd_ack_to_earlier_retry(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_mutation m;
+	struct ik_status st;
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.dpd = cr.dpd = true;
+	CU_ASSERT_TRUE_FATAL(up(&p, &ci, &cr));
+	CU_ASSERT_TRUE_FATAL(ik_mutation_parse("INFO#2 send drop", &m, &st));
+	p.ini.mut = &m, p.ini.nmut = 1;
+	struct ik_sa *sa = p.ini.sas;
+	CU_ASSERT_TRUE(ik_send_dpd(sa)); /* seq N: answered */
+	CU_ASSERT_TRUE(ik_send_dpd(sa)); /* seq N+1: lost on the way */
+	pair_spin(&p, 200);
+	CU_ASSERT_EQUAL(p.dpd_acks, 1);
+	CU_ASSERT_EQUAL(sa->dpd_unacked, 0);
+	/* Both copies answered (no loss): still one liveness proof for one query. */
+	p.ini.nmut = 0;
+	CU_ASSERT_TRUE(ik_send_dpd(sa));
+	CU_ASSERT_TRUE(ik_send_dpd(sa));
+	pair_spin(&p, 200);
+	CU_ASSERT_EQUAL(p.dpd_acks, 2);
+	/* A query lost on the way; an ACK for an older, already answered query does not count,
+	 * one for the outstanding query does. */
+	CU_ASSERT_TRUE_FATAL(ik_mutation_parse("INFO#1 send drop", &m, &st));
+	p.ini.nmut = 1;
+	CU_ASSERT_TRUE(ik_send_dpd(sa));
+	uint8_t spi[16], seq[4];
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	for (int k = 2; k >= 0; k--) { /* seq - 2 (old), seq - 1 (old), seq */
+		uint32_t v = sa->dpd_seq - (uint32_t)k;
+		for (int i = 0; i < 4; i++)
+			seq[i] = (uint8_t)(v >> (24 - 8 * i));
+		CU_ASSERT_TRUE(ik_send_notify(p.res.sas, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP,
+					      spi, 16, seq, 4));
+		pair_spin(&p, 50);
+		CU_ASSERT_EQUAL(p.dpd_acks, k ? 2 : 3);
+	}
+	pair_close(&p);
+}
+
 /* RFC 3947: NAT-T vendor IDs agree on the RFC method; no NAT on loopback, so no float. */
 static void test_natt_no_nat(void)
 {
@@ -149,6 +197,8 @@ static void test_natt_float(void)
 static const struct ik_test tests[] = {
 	{"replayed MM5 gets the stored MM6, no second advance", test_replayed_mm5},
 	{"DPD both ways and delete (RFC 3706, RFC 2408 3.15)", test_dpd_and_delete},
+	{"DPD: the ACK to an earlier copy of a retried R-U-THERE counts once (RFC 3706 5.4)",
+	 test_dpd_ack_to_earlier_retry},
 	{"NAT-T without a NAT: RFC 3947 method, no float", test_natt_no_nat},
 	{"NAT-T with a NAT: float to 4500, UDP-encapsulated tunnel", test_natt_float},
 };
