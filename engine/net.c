@@ -90,12 +90,13 @@ bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, sockl
 		  struct ik_status *st)
 {
 	char a[80];
-	int one = 1;
-
 	s->fd = socket(local->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return ik_fail(st, 0, "ik_sock_open: socket: %s", strerror(errno));
-	setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* No SO_REUSEADDR: on UDP it lets bind() to port 0 hand out a port another such socket
+	 * holds (two parallel cases would then share one port and read each other's replies),
+	 * and lets a second process bind a busy fixed port without a word. UDP has no TIME_WAIT
+	 * to wait out. */
 	if (bind(s->fd, (const struct sockaddr *)local, len) < 0) {
 		int e = errno;
 		close(s->fd);

@@ -106,6 +106,32 @@ static void test_natt_marker(void)
 	ik_sock_close(&b);
 }
 
+/* Many sockets on port 0 at once (a run of parallel cases): every one gets its own port, and a
+ * second bind of a busy port fails with a message naming it. */
+static void test_ports_unique(void)
+{
+	enum { N = 600 };
+	static struct ik_sock s[N];
+	struct sockaddr_storage lo;
+	socklen_t len;
+	struct ik_status st;
+	int dup = 0, opened = 0;
+	static uint8_t seen[65536];
+
+	memset(seen, 0, sizeof(seen));
+	CU_ASSERT_TRUE_FATAL(ik_addr_parse("127.0.0.2", 0, &lo, &len, &st));
+	for (int i = 0; i < N && ik_sock_open(&s[i], &lo, len, false, &st); i++, opened++)
+		dup += seen[s[i].port]++ > 0;
+	CU_ASSERT_EQUAL(opened, N);
+	CU_ASSERT_EQUAL(dup, 0);
+	struct ik_sock again;
+	ik_addr_set_port(&lo, s[0].port);
+	CU_ASSERT_FALSE(ik_sock_open(&again, &lo, len, false, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "in use"));
+	for (int i = 0; i < opened; i++)
+		ik_sock_close(&s[i]);
+}
+
 static void test_addr_parse_errors(void)
 {
 	struct sockaddr_storage ss;
@@ -125,6 +151,7 @@ static const struct ik_test tests[] = {
 	{"timers fire in order, cancel works", test_timers_order_and_cancel},
 	{"NAT-T non-ESP marker and keepalive (RFC 3948 2.2, 2.3)", test_natt_marker},
 	{"address parse errors name the input", test_addr_parse_errors},
+	{"sockets on port 0 get distinct ports; a busy port is refused", test_ports_unique},
 };
 
 IK_TEST_MAIN("where", tests)
