@@ -159,8 +159,13 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	sa->chosen = sa->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);
-	if (!ik_decode(&first, sa->last_out.p, sa->last_out.len, st))
-		return false;
+	if (!ik_decode(&first, sa->last_out.p, sa->last_out.len, st)) {
+		/* Only a message we broke on purpose (a mutation) gets here. */
+		char why[sizeof(st->why)];
+		snprintf(why, sizeof(why), "%s", st->why);
+		return ik_fail(st, st->notify, "our own %s as sent does not parse, so SAi_b cannot be "
+			       "taken from it: %.150s", ik_msg_name(sa->xchg, 1), why);
+	}
 	sa_body(ik_pl_find(&first, IK_PAYLOAD_SA, 0), sa->last_out.p, sa);
 	ik_msg_free(&first);
 	return true;

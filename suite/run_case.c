@@ -186,6 +186,13 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	cr->last_ev_notify = false;
 }
 
+static const char *hex8(const uint8_t *c, char out[17])
+{
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", c[i]);
+	return out;
+}
+
 /* Evidence and two restart checks. A DUT that answers a retransmitted request with a new
  * responder cookie restarted the exchange instead of resending its reply (RFC 2408 2.5.3); one
  * that answers an old copy of a completed quick mode's QM1 with a QM2 other than the one it sent
@@ -202,12 +209,18 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	ik_addr_set_port(&me, local_port);
 	if (cr->pcap)
 		ik_pcapw_udp(cr->pcap, sent ? &me : peer, sent ? peer : &me, marker, p, len);
-	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) || !memcmp(p + 8, zero, 8))
+	/* An informational message may echo the cookies of a message we broke on purpose (an
+	 * INVALID-COOKIE notify, RFC 2408 5.2): only exchange replies name the DUT's SA. */
+	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) || !memcmp(p + 8, zero, 8) ||
+	    p[18] == IK_EXCH_INFO)
 		return;
 	if (cr->have_rc && memcmp(cr->rcookie, p + 8, 8) && !cr->o.restarted) {
+		char was[17], now[17];
 		cr->o.restarted = true;
 		snprintf(cr->o.restart_why, sizeof(cr->o.restart_why),
-			 "it restarted the exchange with a new responder cookie");
+			 "it answered with responder cookie %s instead of its own %s (a new exchange, "
+			 "or it took a cookie we altered)",
+			 hex8(p + 8, now), hex8(cr->rcookie, was));
 	}
 	memcpy(cr->rcookie, p + 8, 8);
 	cr->have_rc = true;
