@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 IK=build/ikecheck
 out=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; rm -rf "$out"' EXIT
-P=$((56000 + $$ % 500 * 4))
+P=$((25000 + $$ % 500 * 4))
 sed -E "/^\[dut\]/,/^\[/{s/^port( *)=.*/port\1= $P/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 1))/}
 	/^\[tester\]/,/^\[/{s/^port( *)=.*/port\1= $((P + 2))/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 3))/}" \
 	peers/profiles/loopback-dut.conf >"$out/p.conf"

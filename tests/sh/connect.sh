@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 T=$TEST_TMP
-BASE=$((30000 + ($$ % 400) * 50))
+BASE=$((18000 + ($$ % 20) * 150))
 
 # profile TEMPLATE OUT N [TPORT]: the loopback profile with its ports moved to BASE + 10*N (the
 # tester's to TPORT when given).

@@ -16,8 +16,8 @@ cleanup() {
 trap cleanup EXIT
 
 T=$TEST_TMP
-# Ports apart from tests/sh/connect.sh's (30000 + ($$ % 400) * 50, up to +150).
-BASE=$((50000 + ($$ % 300) * 40))
+# Ports: see the plan in tests/lib.sh.
+BASE=$((21000 + ($$ % 100) * 20))
 sed -e "s/= 10500\$/= $BASE/" -e "s/= 14500\$/= $((BASE + 1))/" \
     -e "s/= 20500\$/= $((BASE + 5))/" -e "s/= 24500\$/= $((BASE + 6))/" \
     peers/profiles/loopback-dut.conf >"$T/dut.conf"

@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 T=$TEST_TMP
-BASE=$((40000 + ($$ % 400) * 50))
+BASE=$((16000 + ($$ % 100) * 20))
 
 # profile TEMPLATE OUT N SEDEXPR...: the loopback profile on ports BASE + 10*N, edited.
 profile() {

@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 T=$TEST_TMP
 CASES=tests/fixtures/run-cases
-P=$((52000 + ($$ % 200) * 8))
+P=$((23000 + ($$ % 200) * 8))
 sed -E "/^\[dut\]/,/^\[/{s/^port( *)=.*/port\1= $P/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 1))/}
 	/^\[tester\]/,/^\[/{s/^port( *)=.*/port\1= $((P + 2))/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 3))/}" \
 	peers/profiles/loopback-dut.conf >"$T/p.conf"

@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 T=${SELFTEST_OUT:-$TEST_TMP}
 mkdir -p "$T"
-BASE=$((40000 + ($$ % 300) * 60))
+BASE=$((11000 + ($$ % 80) * 60))
 CASES=${SELFTEST_CASES:-suite/cases}
 
 # profile N: the loopback DUT profile on ports BASE + 4*N .. +3 (DUT IKE, DUT NAT-T, tester IKE,
