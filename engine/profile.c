@@ -606,9 +606,8 @@ static bool derive_features(struct ctx *c)
 		p->features.aggressive = p->p1.modes & IK_MODE_AGGRESSIVE;
 	else if (p->features.aggressive && !(p->p1.modes & IK_MODE_AGGRESSIVE))
 		return fail_at(c, line_of(c, KEY_features_aggressive),
-		               "features.aggressive = yes contradicts phase1.modes (line %u) "
-		               "which lacks aggressive: the DUT is not configured to answer it",
-		               line_of(c, KEY_phase1_modes));
+		               "features.aggressive = yes contradicts phase1.modes, which lacks "
+		               "aggressive (the default is main): add it there or drop the feature");
 	else if (!p->features.aggressive && (p->p1.modes & IK_MODE_AGGRESSIVE))
 		return fail_at(c, line_of(c, KEY_features_aggressive),
 		               "features.aggressive = no contradicts phase1.modes (line %u) "
