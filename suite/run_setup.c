@@ -107,6 +107,8 @@ bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cf
 			if (cfg->natt_port || cfg->natt)
 				cfg->natt_port = 0;
 		}
+		if (!ik_run_may_claim_initial_contact(R->o))
+			cfg->initial_contact = false;
 		bool aggr = c && c->nsteps && c->steps[0].kind == IK_STEP_AGGRESSIVE;
 		if (aggr || (!c && !(R->base->p1.modes & IK_MODE_MAIN)))
 			ik_cfg_one_group(cfg); /* RFC 2409 5: one KE in AM1, one group */
@@ -186,4 +188,28 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 			 cr->qm->life_s, cr->qm->lowered ? " (lowered by the DUT: RESPONDER-LIFETIME)" : "");
 		cat(r->evidence, sizeof(r->evidence), "\n", line);
 	}
+}
+
+/* RFC 2407 4.6.3.3: INITIAL-CONTACT says "this is the first SA with you", and its receiver
+ * "might then elect to delete any existing SA's it has for the sending system". With several
+ * cases in flight against one DUT under one identity that claim is false, and a conformant DUT
+ * acting on it kills the other cases' SAs without a word (strongSwan 5.9.8: "destroying duplicate
+ * IKE_SA for peer ..., received INITIAL_CONTACT"): they then fail as "went silent". So MM5 carries
+ * it only when one case runs at a time (RFC 2407 4.6.3 keeps it out of aggressive mode anyway). */
+bool ik_run_may_claim_initial_contact(const struct ik_runopts *o)
+{
+	return o->parallel <= 1;
+}
+
+/* A case that runs with no other case in flight: one where the DUT initiates (it owns the tester
+ * port) and one that sends INITIAL-CONTACT on purpose (see above: it may cost the other cases
+ * their SAs). */
+bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o)
+{
+	if (c->dut_role == IK_INITIATOR && o->dut_initiate)
+		return true;
+	for (size_t i = 0; i < c->nsteps; i++)
+		if (c->steps[i].kind == IK_STEP_INITIAL_CONTACT)
+			return true;
+	return false;
 }

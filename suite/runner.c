@@ -314,7 +314,7 @@ static void reap_all(struct ik_runner *R)
 			continue;
 		}
 		*pp = cr->next;
-		if (cr->c && cr->c->dut_role == IK_INITIATOR)
+		if (cr->c && ik_case_runs_alone(cr->c, R->o))
 			R->exclusive = false;
 		ik_crun_free(cr);
 		free(cr->pending);
@@ -326,8 +326,7 @@ static void reap_all(struct ik_runner *R)
 static void schedule(struct ik_runner *R)
 {
 	while (!interrupted && !R->exclusive && R->next < R->cs.n && R->nrunning < R->o->parallel) {
-		/* A case where the DUT initiates owns the tester port: it runs alone. */
-		bool alone = R->cs.c[R->next].dut_role == IK_INITIATOR && R->o->dut_initiate;
+		bool alone = ik_case_runs_alone(&R->cs.c[R->next], R->o);
 		if (alone && R->nrunning)
 			break;
 		struct crun *cr = start_case(R, R->next++);

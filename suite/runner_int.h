@@ -63,7 +63,7 @@ struct ik_runner {
 	uint64_t t0_ms;
 	bool failed_required;
 	bool tty; /* stdout is a terminal: live progress line */
-	bool exclusive; /* a dut=initiator case runs alone: it owns the tester port */
+	bool exclusive; /* a case that runs alone is in flight (ik_case_runs_alone) */
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */
@@ -73,6 +73,10 @@ void ik_crun_free(struct crun *cr);
 /* The tester-side configuration for a case (profile + the case's `set` lines). */
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
 		 struct ik_status *st);
+/* Whether the tester may send INITIAL-CONTACT with phase 1 (only when cases run one at a time). */
+bool ik_run_may_claim_initial_contact(const struct ik_runopts *o);
+/* Whether a case must run with no other case in flight (DUT-initiated, or INITIAL-CONTACT). */
+bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o);
 /* Fill the evidence part of a result (ladder, notifies, mutations, where, hint, evidence). */
 void ik_crun_evidence(const struct crun *cr, struct ik_result *r);
 

@@ -8,6 +8,7 @@
 #include "loop.h"
 #include "pcapio.h"
 #include "runner.h"
+#include "runner_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,56 @@ static void test_override(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "section.key"));
 }
 
+/* RFC 2407 4.6.3.3: the tester claims "first SA with you" (INITIAL-CONTACT in MM5) only when one
+ * case runs at a time; in parallel runs a conformant DUT acting on it deleted the other cases' SAs
+ * (strongSwan: DPD-008, RTX-003... "went silent"). A case that sends it on purpose runs alone. */
+static void test_initial_contact_parallel(void)
+{
+	static const char prof[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+				   "[auth]\nmethod = psk\npsk = \"s3cret\"\n"
+				   "[phase1]\nproposals = aes128-sha1-modp2048\n"
+				   "[phase2]\nproposals = aes128-sha1\n[features]\ndpd = yes\n";
+	struct ik_runopts o = {.parallel = 1, .profile = "t.conf"};
+	struct ik_profile base;
+	struct ik_runner R;
+	struct ik_cfg cfg;
+	struct ik_status st;
+	struct ik_case c = mk_case(IK_LVL_MUST, (struct ik_expect){.kind = IK_EXP_ESTABLISHED});
+
+	memset(&R, 0, sizeof(R));
+	ik_status_clear(&st);
+	CU_ASSERT_TRUE_FATAL(ik_profile_parse(&base, prof, strlen(prof), "t.conf", &st));
+	R.o = &o;
+	R.profile_text = (char *)prof;
+	R.base = &base;
+	c.steps[0].kind = IK_STEP_MAIN;
+	c.steps[1].kind = IK_STEP_DPD;
+	c.nsteps = 2;
+
+	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, &c, &cfg, &st));
+	CU_ASSERT_TRUE(cfg.initial_contact);
+	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, NULL, &cfg, &st)); /* the probe after a case */
+	CU_ASSERT_TRUE(cfg.initial_contact);
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o));
+	o.parallel = 4;
+	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, &c, &cfg, &st));
+	CU_ASSERT_FALSE(cfg.initial_contact);
+	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, NULL, &cfg, &st));
+	CU_ASSERT_FALSE(cfg.initial_contact);
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o));
+
+	c.steps[1].kind = IK_STEP_INITIAL_CONTACT; /* INFO-IC-001: main, initial-contact, quick */
+	c.steps[2].kind = IK_STEP_QUICK;
+	c.nsteps = 3;
+	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o));
+	c.steps[1].kind = IK_STEP_DPD;
+	c.dut_role = IK_INITIATOR; /* owns the tester port, but only when we can make it start */
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o));
+	o.dut_initiate = "true";
+	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o));
+	ik_profile_wipe(&base);
+}
+
 /* What the runner writes per case reads back with the decoder's own pcap reader (and tshark in
  * the shell tests): addresses, ports, the non-ESP marker stripped again. */
 static void test_pcap_writer(void)
@@ -217,6 +268,7 @@ static const struct ik_test tests[] = {
 	{"judge: expectations against observations", test_judge_table},
 	{"judge: expect lines by lifetime policy", test_judge_policy},
 	{"profile overrides for set lines", test_override},
+	{"INITIAL-CONTACT only when cases run one at a time", test_initial_contact_parallel},
 	{"pcap writer read back", test_pcap_writer},
 	{"loop: fd removed inside its callback", test_loop_del_fd},
 };
