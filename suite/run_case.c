@@ -117,6 +117,14 @@ static void note_notify(struct crun *cr, uint16_t type, bool in_quick)
 		cr->o.p1_adjusted = true;
 }
 
+static bool mutated_yet(const struct crun *cr)
+{
+	for (size_t i = 0; i < cr->nmut; i++)
+		if (cr->mut[i].applied)
+			return true;
+	return false;
+}
+
 static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 {
 	struct crun *cr = e->user;
@@ -151,16 +159,25 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		cr->last_ev_notify = true;
 		return;
 	case IK_EV_DELETE:
-		/* The DUT deleted our ISAKMP SA before the case was over: not an answer to the case's
-		 * question, so the harness reports it (ERROR) with the likely cause. */
-		if (sa->dead && !cr->deleted && !cr->o.failed) {
-			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
-				 "the DUT deleted this exchange's ISAKMP SA before it completed (a DUT that "
-				 "keeps one SA per peer replaces concurrent ones: try --parallel 1)");
+		if (!sa->dead || cr->deleted || cr->o.failed)
+			return;
+		/* After a message we broke on purpose, the DUT deleting the ISAKMP SA is its refusal
+		 * (strongSwan answers a wrong HASH_I in AM3 so). */
+		if (mutated_yet(cr)) {
 			stop_at(cr);
-			cr->o.failed = true;
+			cr->o.failed = cr->o.dut_deleted = true;
+			snprintf(cr->o.why, sizeof(cr->o.why), "the DUT sent a Delete for this ISAKMP SA");
 			finish(cr);
+			return;
 		}
+		/* Otherwise not an answer to the case's question, so the harness reports it (ERROR)
+		 * with the likely cause. */
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+			 "the DUT deleted this exchange's ISAKMP SA before it completed (a DUT that "
+			 "keeps one SA per peer replaces concurrent ones: try --parallel 1)");
+		stop_at(cr);
+		cr->o.failed = true;
+		finish(cr);
 		return;
 	case IK_EV_DPD_ACK:
 		if (s && s->kind == IK_STEP_DPD) {

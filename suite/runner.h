@@ -37,6 +37,7 @@ struct ik_observed {
 	bool p1_up, p2_up, all_done;  /* all_done: every step of the case completed */
 	bool failed;                  /* the exchange stopped */
 	bool silence;                 /* it stopped because the DUT made no progress */
+	bool dut_deleted;             /* the DUT deleted our ISAKMP SA in answer to a mutated message */
 	bool we_refused;              /* our engine refused a message of the DUT */
 	bool restarted;               /* the DUT answered with a new responder cookie */
 	bool answered_mutated;        /* the DUT answered a message we mutated (before a clean copy) */

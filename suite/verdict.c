@@ -60,12 +60,14 @@ static bool rejected_matches(const struct ik_expect *x, const struct ik_observed
 		return false;
 	if (x->at_msg && (o->at_x != x->at_x || o->at_msg != x->at_msg))
 		return false;
+	/* "or silence": a Delete of the ISAKMP SA (RFC 2408 3.15) refuses as plainly. */
+	bool quiet = (o->silence || o->dut_deleted) && !nt;
 	if (!x->nnotify)
 		return !x->silence || (o->silence && !nt);
 	for (size_t i = 0; i < x->nnotify; i++)
 		if (nt == x->notify[i])
 			return true;
-	return x->silence && o->silence && !nt;
+	return x->silence && quiet;
 }
 
 /* Rejected where and as required, but with an error notify the case does not list: RFC 2408
@@ -111,6 +113,8 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 			 o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
+	} else if (o->dut_deleted) {
+		snprintf(buf, n, "deleted the ISAKMP SA (Delete) after %s", at);
 	} else if (o->silence) {
 		snprintf(buf, n, "went silent after %s", at);
 	} else if (o->we_refused) {

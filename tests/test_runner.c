@@ -36,6 +36,14 @@ struct judge_row {
 
 #define NOPC IK_NOTIFY_NO_PROPOSAL_CHOSEN
 static const struct judge_row rows[] = {
+	{"a Delete after the mutated AM3 refuses like silence", IK_LVL_MUST,
+	 {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1, .silence = true},
+	 {.failed = true, .dut_deleted = true, .at_x = IK_X_AGGR, .at_msg = 3}, IK_V_PASS},
+	{"a Delete is not the silence 'by silence' asks for", IK_LVL_MUST,
+	 {.kind = IK_EXP_REJECTED, .silence = true},
+	 {.failed = true, .dut_deleted = true, .at_x = IK_X_AGGR, .at_msg = 3}, IK_V_FAIL},
+	{"a Delete does not ignore", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
+	 {.failed = true, .dut_deleted = true, .at_x = IK_X_MAIN, .at_msg = 6}, IK_V_FAIL},
 	{"established and it was", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
 	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_PASS},
 	{"established but silent at MM3", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
