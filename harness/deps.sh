@@ -11,10 +11,15 @@ PKGS=(
 	libcunit1-dev clang libclang-rt-14-dev valgrind libxml2-utils
 	# independent wire checks and the lab
 	tcpdump tshark ike-scan iproute2 util-linux procps iputils-ping
+	# packet loss in the lab (iptables statistic match: the kernel here has no netem)
+	iptables
 	# report checks: JSON shape (jq), the HTML report rendered in headless Chromium
 	jq chromium
 	# reference peers (Libreswan is unpacked privately by peers/libreswan: it conflicts)
-	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
+	# charon loads openssl (libstrongswan-standard-plugins: openssl, gcm), kernel-libipsec
+	# (libcharon-extra-plugins) and the rest of its `load =` list (peers/strongswan/strongswan.conf.in)
+	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins
+	libstrongswan-extra-plugins
 	libnss3-tools
 	# the libraries of the unpacked Libreswan 4.10 (apt-cache depends libreswan)
 	libaudit1 libcap-ng0 libcrypt1 libcurl3-nss libevent-core-2.1-7 libevent-pthreads-2.1-7

@@ -83,6 +83,7 @@ enum kw {
 	KW_REF,
 	KW_REQ,
 	KW_LEVEL,
+	KW_BINDS,
 	KW_ROLE,
 	KW_NEEDS,
 	KW_RUN,
@@ -114,6 +115,7 @@ static const struct keyword {
     {"ref", KW_REF, ik_case_parse_ref, false, true},
     {"req", KW_REQ, ik_case_parse_req, true, false},
     {"level", KW_LEVEL, ik_case_parse_level, false, true},
+    {"binds", KW_BINDS, ik_case_parse_binds, false, false},
     {"role", KW_ROLE, ik_case_parse_role, false, true},
     {"needs", KW_NEEDS, ik_case_parse_needs, true, false},
     {"run", KW_RUN, ik_case_parse_run, false, true},
@@ -146,6 +148,11 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			                    "level, role, run and expect)",
 			                    ps->family ? "family" : "case",
 			                    ps->family ? ps->fam.pattern : c->id, keywords[i].name);
+	char what[48];
+	snprintf(what, sizeof(what), "%s %s", ps->family ? "family" : "case",
+	         ps->family ? ps->fam.pattern : c->id);
+	if (!ik_case_check_binds(c, what, ps->family, at))
+		return false;
 	bool nth = false, quick = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;

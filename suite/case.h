@@ -8,6 +8,7 @@
  *     ref      RFC2407 4.6.3.1 ; RFC2409 5
  *     req      DOI-4.6.3-01 IKE-5-03            (ids from ../shared/REQUIREMENTS.md)
  *     level    MUST                             (MUST | SHOULD | MAY | ADVISORY)
+ *     binds    responder: "... MUST ..."        (who the rule binds, and its sentence)
  *     role     dut=responder                    (or dut=initiator)
  *     needs    aggressive nat_t                 (profile features; SKIP when the DUT lacks one)
  *     run      main, quick                      (steps, see enum ik_step_kind)
@@ -47,6 +48,12 @@
 #define IK_CASE_MAX_QUIRKS  4
 
 enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };
+
+/* The party the rule a case checks binds (`binds` line, docs/verdicts.md). */
+enum ik_binds {
+	IK_BINDS_NONE, IK_BINDS_RECEIVER, IK_BINDS_RESPONDER, IK_BINDS_INITIATOR, IK_BINDS_SENDER,
+	IK_BINDS_BOTH, IK_BINDS_ROBUSTNESS, IK_BINDS_ADVICE
+};
 
 /* What the tester does, in order, once the previous step succeeded. */
 enum ik_step_kind {
@@ -100,6 +107,8 @@ struct ik_case {
 	char file[256]; /* for messages: FILE:LINE */
 	unsigned line;
 	enum ik_level level;
+	enum ik_binds binds_who; /* binds: who the cited rule binds (NONE: no binds line) */
+	char binds[320];        /* binds: the sentence that binds it */
 	enum ik_who dut_role; /* IK_RESPONDER: we initiate */
 	unsigned needs;       /* IK_NEED_* */
 	struct ik_case_step steps[IK_CASE_MAX_STEPS];
@@ -139,6 +148,7 @@ void ik_cases_free(struct ik_caseset *cs);
  * (MUST keeps MUST; SHOULD keeps MUST and SHOULD; ...). NULL/-1: no filter. */
 void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level);
 const char *ik_level_name(enum ik_level l);
+const char *ik_binds_name(enum ik_binds w);
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
  * the header, each payload the message must carry (engine/rules.def), SA.P[0], SA.P[0].T[0] and

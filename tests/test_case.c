@@ -35,6 +35,7 @@ static void test_good_case(void)
 	    "  req      DOI-4.5.4-02, IMP-DOI-4.5.4-01\n"
 	    "  req      ISAKMP-1.5.3-01\n"
 	    "  level    SHOULD\n"
+	    "  binds    receiver: \"... SHOULD check ...\" (RFC 2408 5)\n"
 	    "  role     dut=initiator\n"
 	    "  needs    aggressive nat_t\n"
 	    "  needs    pfs\n"
@@ -63,6 +64,8 @@ static void test_good_case(void)
 	CU_ASSERT_STRING_EQUAL(c->file, "t.case");
 	CU_ASSERT_EQUAL(c->line, 2);
 	CU_ASSERT_EQUAL(c->level, IK_LVL_SHOULD);
+	CU_ASSERT_EQUAL(c->binds_who, IK_BINDS_RECEIVER);
+	CU_ASSERT_STRING_EQUAL(c->binds, "\"... SHOULD check ...\" (RFC 2408 5)");
 	CU_ASSERT_EQUAL(c->dut_role, IK_INITIATOR);
 	CU_ASSERT_EQUAL(c->needs, IK_NEED_AGGRESSIVE | IK_NEED_NAT_T | IK_NEED_PFS);
 	CU_ASSERT_EQUAL_FATAL(c->nsteps, 8);
@@ -236,6 +239,25 @@ static void test_errors(void)
 	    {HEAD "  run main\n  expect rejected by notify NO-PROPOSAL-CHOSEN\n"
 	          "         | NOPE\n",
 	     "7: expect: unknown notify 'NOPE'"},
+	    /* binds (docs/verdicts.md): the level follows from the sentence and whom it binds. */
+	    {HEAD "  binds nobody: x\n", "6: binds 'nobody': expected receiver"},
+	    {HEAD "  binds receiver \"MUST\"\n", "6: binds receiver: expected ':'"},
+	    {HEAD "  binds receiver:\n", "6: binds receiver: expected the sentence"},
+	    {HEAD "  binds receiver: it should drop it\n  run main\n  expect rejected\n",
+	     "1: case T-001: level MUST, but the binds sentence has no MUST"},
+	    {HEAD "  binds robustness: a peer ought to live\n  run main\n  expect survives\n",
+	     "1: case T-001: level MUST, but binds robustness"},
+	    {HEAD "  binds initiator: \"the initiator MUST ...\"\n  run main\n  expect rejected\n",
+	     "1: case T-001: level MUST, but the rule binds the initiator and the DUT is the responder"},
+	    {HEAD "  binds sender: \"nonces MUST be 8..256\"\n  run main\n"
+	          "  mutate MM3 NONCE.data truncate:4\n  expect rejected\n",
+	     "1: case T-001: level MUST, but a sender rule binds us"},
+	    {"case A\n  title t\n  ref RFC2409 5\n  level SHOULD\n  binds receiver: they drop it quietly\n"
+	     "  role dut=responder\n  run main\n  expect rejected\n",
+	     "1: case A: level SHOULD, but the binds sentence has no RFC 2119"},
+	    {"case A\n  title t\n  ref RFC2409 5\n  level MAY\n  binds both: \"SHOULD\"\n"
+	     "  role dut=responder\n  run main\n  expect rejected\n",
+	     "1: case A: level MAY, but the binds sentence has no MAY"},
 	    {"family F fields MM1 ops omit\n", "1: family id 'F': expected one '{n}'"},
 	    {"family F-{n} fields MM1\n", "1: family: expected 'family ID-{n} fields MSG ops OP"},
 	    {"family F-{n} fields MM9 ops omit\n", "1: family: fields 'MM9'"},
