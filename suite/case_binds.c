@@ -10,7 +10,7 @@
  * The parser checks what can be checked mechanically: a MUST case quotes a MUST (SHALL,
  * REQUIRED) that binds the party the DUT is in the case, and never a sender rule while the DUT
  * receives our mutated message; a SHOULD case quotes a keyword or says robustness; a MAY case
- * quotes MAY or OPTIONAL.
+ * quotes MAY or OPTIONAL. Every case and family has a binds line (the keyword is required).
  */
 #include "case_internal.h"
 
@@ -101,7 +101,7 @@ bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,
 	bool dut_resp = c->dut_role == IK_RESPONDER;
 
 	if (w == IK_BINDS_NONE)
-		return true; /* no binds line: reported by `ikecheck list cases --unbound` */
+		return true; /* no binds line: block_check reports the missing keyword */
 	switch (c->level) {
 	case IK_LVL_MUST:
 		if (w == IK_BINDS_ROBUSTNESS || w == IK_BINDS_ADVICE)
