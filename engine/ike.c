@@ -169,8 +169,18 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	if (e->wedged)
 		return true; /* quirk die-on-refusal: a "crashed" daemon sends nothing */
 	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
-	if (!ik_sock_send_ike(s, &sa->peer, p, len, st))
-		return false;
+	if (!ik_sock_send_ike(s, &sa->peer, p, len, st)) {
+		/* Our own host refused the datagram (a firewall answering EPERM, a full queue, no
+		 * route): to the exchange it is a datagram lost on the way, so the retransmission
+		 * timer resends it (RFC 2408 5.1); the count and the reason tell the caller that the
+		 * fault was local, not the peer's. */
+		e->send_failed = true;
+		e->send_errors++;
+		snprintf(e->send_error, sizeof(e->send_error), "%.119s", st->why);
+		IK_LOG(e, "not sent: %s", st->why);
+		return true;
+	}
+	e->send_failed = false;
 	if (e->tap)
 		e->tap(e, true, &sa->peer, s->port, p, len);
 	return true;
@@ -253,6 +263,15 @@ done:
 	return ok;
 }
 
+/* A transmission our own host refused: the ladder says so (the runner tells that apart from
+ * a datagram the DUT never answered). */
+static void note_not_sent(const struct ik_engine *e, struct ik_rung *r)
+{
+	size_t l = strlen(r->note);
+	if (e->send_failed && l < sizeof(r->note))
+		snprintf(r->note + l, sizeof(r->note) - l, "%s" IK_NOT_SENT, l ? "; " : "");
+}
+
 /* Send a message built in out and keep its wire bytes in *keep for retransmission. */
 bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
 	     struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
@@ -278,6 +297,7 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 		ik_ladder_payloads(out, enc, r->payloads, sizeof(r->payloads));
 		r->notify = first_notify(out);
 		snprintf(r->note, sizeof(r->note), "%s", note);
+		note_not_sent(sa->eng, r);
 	}
 	ik_wr_free(&wire);
 	return ok;
@@ -294,14 +314,26 @@ static void resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 	if (r) {
 		r->retransmit = true;
 		snprintf(r->note, sizeof(r->note), "%s", note);
+		note_not_sent(sa->eng, r);
 	}
+}
+
+/* A give-up caused by our own host (sends refused) must not read as a silent peer. */
+static void local_errors(const struct ik_engine *e, struct ik_status *st)
+{
+	size_t l = strlen(st->why);
+	if (e->send_errors && l < sizeof(st->why))
+		snprintf(st->why + l, sizeof(st->why) - l, "; our host refused %u of our datagrams (%s)",
+			 e->send_errors, e->send_error);
 }
 
 static void arm_rtx(struct ik_sa *sa, struct ik_qm *qm)
 {
 	struct ik_engine *e = sa->eng;
 	uint32_t n = qm ? qm->rtx_count : sa->rtx_count;
-	uint64_t delay = (uint64_t)e->cfg.retrans_ms << (n > 6 ? 6 : n);
+	uint64_t delay = e->cfg.retrans_ms, growth = e->cfg.retrans_growth ? e->cfg.retrans_growth : 100;
+	for (uint32_t i = 0; i < n && i < 6; i++) /* at most 2^6 times the first, as before */
+		delay += delay * growth / 100;
 
 	if (qm) {
 		ik_loop_cancel(e->loop, qm->rtx_timer);
@@ -327,6 +359,7 @@ static void rtx_fire(void *arg)
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s (%s): %s",
 			ik_msg_name(sa->xchg, expect), sa->rtx_count, ik_msg_name(sa->xchg, sa->msg),
 			ik_ios_state(sa->xchg, sa->msg), ik_stall_hint(sa->xchg, expect));
+		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, NULL, &st);
 		return;
 	}
@@ -348,6 +381,7 @@ static void qm_rtx_fire(void *arg)
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s: %s",
 			ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
 			ik_msg_name(IK_X_QUICK, qm->msg), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
+		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, qm, &st);
 		return;
 	}

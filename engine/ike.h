@@ -49,7 +49,9 @@ struct ik_cfg {
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
 	bool natt, dpd, initial_contact;
-	uint32_t retrans_ms;    /* first retransmission after this; doubles each time */
+	uint32_t retrans_ms;    /* first retransmission after this; then longer each time */
+	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
+				  * asks for increasing intervals, "e.g. exponential backoff") */
 	uint32_t retrans_tries; /* give up after this many retransmissions */
 	uint32_t quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/quirk.def) */
 };
@@ -149,6 +151,9 @@ struct ik_engine {
 	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
 	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
+	unsigned send_errors; /* datagrams our host refused to send (treated as lost: retransmitted) */
+	char send_error[120]; /* the last such refusal, e.g. "ik_sock_send: to ...: Operation not permitted" */
+	bool send_failed;     /* the latest datagram was one of those (the ladder notes it) */
 };
 
 /* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */

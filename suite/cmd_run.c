@@ -14,7 +14,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: ikecheck run --profile FILE [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY]\n"
-	      "                    [--out DIR] [--parallel N] [--silence MS] [--shard I/N]\n"
+	      "                    [--out DIR] [--parallel N] [--silence MS] [--dead-wait S]\n"
+	      "                    [--shard I/N]"
 	      "                    [--cases-dir DIR] [--baseline FILE] [--dut-initiate CMD]\n"
 	      "                    [--no-alive-check] [--show-secrets] [--quiet] [-v]\n"
 	      "  --profile FILE   the DUT profile (docs/profile.md); we play its [tester]\n"
@@ -24,6 +25,8 @@ static void usage(FILE *f)
 	      "  --out DIR        results.jsonl, reports, pcap/ and keys go here (default out/run)\n"
 	      "  --parallel N     cases in flight at once (default 8; 1 for fragile DUTs)\n"
 	      "  --silence MS     no progress for MS milliseconds counts as silence (default 3000)\n"
+	      "  --dead-wait S    a DUT that stopped answering gets S seconds to answer again before\n"
+	      "                   the remaining cases are not run (default 30)\n"
 	      "  --shard I/N      run only the I-th of N stable slices of the cases (CI job matrix)\n"
 	      "  --cases-dir DIR  where the case files are (default suite/cases)\n"
 	      "  --baseline FILE  compare with a previous run; exit 1 only for new failures\n"
@@ -112,6 +115,8 @@ static int parse(struct ik_runopts *o, int argc, char **argv)
 			o->parallel = (unsigned)v, i++;
 		} else if (!strcmp(a, "--silence") && num(val, 600000, &v) && v >= 100) {
 			o->silence_ms = (unsigned)v, i++;
+		} else if (!strcmp(a, "--dead-wait") && num(val, 86400, &v)) {
+			o->dead_wait_s = (unsigned)v, i++;
 		} else if (!strcmp(a, "--shard") &&
 			   sscanf(val, "%u/%u", &o->shard_i, &o->shard_n) == 2 && o->shard_n &&
 			   o->shard_i >= 1 && o->shard_i <= o->shard_n) {
@@ -132,7 +137,8 @@ static int parse(struct ik_runopts *o, int argc, char **argv)
 int cmd_run(int argc, char **argv)
 {
 	char cases[PATH_MAX + 32], args[512] = "ikecheck";
-	struct ik_runopts o = {.level = -1, .out = "out/run", .parallel = 8, .silence_ms = 3000};
+	struct ik_runopts o = {.level = -1, .out = "out/run", .parallel = 8, .silence_ms = 3000,
+				.dead_wait_s = 30};
 	int rc = parse(&o, argc, argv);
 
 	if (rc >= 0)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,8 +28,6 @@ static void on_signal(int sig)
 		sig_loop->stop = 1;
 }
 
-static const struct ik_case_step probe_main[] = {{IK_STEP_MAIN, 0}, {IK_STEP_QUICK, 0}};
-static const struct ik_case_step probe_aggr[] = {{IK_STEP_AGGRESSIVE, 0}, {IK_STEP_QUICK, 0}};
 
 static void iso_now(char *buf, size_t n)
 {
@@ -70,7 +69,7 @@ static void result_head(struct ik_runner *R, const struct ik_case *c, struct ik_
 	r->started_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0;
 }
 
-static void record(struct ik_runner *R, struct ik_result *r)
+void ik_run_record(struct ik_runner *R, struct ik_result *r)
 {
 	R->counts[r->verdict]++;
 	R->decided++;
@@ -82,6 +81,19 @@ static void record(struct ik_runner *R, struct ik_result *r)
 		ik_report_progress(stdout, R->tty, R->decided, R->cs.n, r);
 }
 
+void ik_run_note(struct ik_runner *R, const char *fmt, ...)
+{
+	va_list ap;
+	if (R->tty)
+		fputs("\r\033[K", stdout);
+	fputs("ikecheck run: ", stdout);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_verdict v,
 		       const char *reason)
 {
@@ -91,7 +103,7 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 	result_head(R, c, r);
 	r->verdict = v;
 	snprintf(r->reason, sizeof(r->reason), "%s", reason);
-	record(R, r);
+	ik_run_record(R, r);
 	free(r);
 }
 
@@ -120,40 +132,33 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	return false;
 }
 
-static bool start_probe(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap, unsigned try,
-			struct ik_status *st)
+/* The case's own steps and a clean copy of its mutations (counters at zero): every attempt
+ * starts from the case as written. */
+static void case_init(struct crun *cr)
 {
-	struct ik_runner *keepR = cr->R;
 	const struct ik_case *c = cr->c;
-	size_t idx = cr->idx;
-	memset(cr, 0, offsetof(struct crun, pending));
-	cr->R = keepR, cr->c = c, cr->idx = idx;
-	cr->pcap = pcap; /* the probe's packets are evidence too */
-	/* A generous window, and a second chance with a longer one, before a DUT is called dead:
-	 * a busy DUT is not a dead one. */
-	cr->probe_try = try;
-	cr->window_ms = R->o->silence_ms * (try ? 4 : 2);
-	cr->probe = true;
-	bool main_ok = R->base->p1.modes & IK_MODE_MAIN;
-	cr->steps = main_ok ? probe_main : probe_aggr;
-	cr->nsteps = 2;
-	return ik_crun_cfg(R, NULL, &cr->cfg, st) && ik_crun_start(cr, st);
+	cr->responder = c->dut_role == IK_INITIATOR;
+	cr->steps = c->steps;
+	cr->nsteps = c->nsteps;
+	cr->nmut = c->nmut;
+	memcpy(cr->mut, c->mut, sizeof(cr->mut));
+	for (size_t i = 0; i < cr->nmut; i++)
+		cr->mut[i].seen = cr->mut[i].applied = 0;
 }
 
 static struct crun *start_case(struct ik_runner *R, size_t idx)
 {
 	const struct ik_case *c = &R->cs.c[idx];
 	struct ik_status st;
-	char why[160], path[512];
+	char why[300], path[512];
 
 	ik_status_clear(&st);
 	if (lacks(R, c, why, sizeof(why))) {
 		record_now(R, c, IK_V_SKIP, why);
 		return NULL;
 	}
-	if (R->dut_dead) {
-		snprintf(why, sizeof(why), "not run: the DUT stopped answering after case %s",
-			 R->dead_since);
+	if (R->dead_final) {
+		snprintf(why, sizeof(why), "not run: %s", R->stopped);
 		record_now(R, c, IK_V_ERROR, why);
 		return NULL;
 	}
@@ -163,13 +168,7 @@ static struct crun *start_case(struct ik_runner *R, size_t idx)
 	cr->R = R;
 	cr->c = c;
 	cr->idx = idx;
-	cr->responder = c->dut_role == IK_INITIATOR;
-	cr->steps = c->steps;
-	cr->nsteps = c->nsteps;
-	cr->nmut = c->nmut;
-	memcpy(cr->mut, c->mut, sizeof(cr->mut));
-	for (size_t i = 0; i < cr->nmut; i++)
-		cr->mut[i].seen = cr->mut[i].applied = 0;
+	case_init(cr);
 	snprintf(path, sizeof(path), "%s/pcap/%s.pcap", R->o->out, c->id);
 	cr->pcap = ik_pcapw_open(path, &st);
 	if (!cr->pcap || !ik_crun_cfg(R, c, &cr->cfg, &st) || !ik_crun_start(cr, &st)) {
@@ -180,6 +179,22 @@ static struct crun *start_case(struct ik_runner *R, size_t idx)
 		return NULL;
 	}
 	return cr;
+}
+
+/* Another attempt of the same case (run_retry.c): a fresh engine, ports and cookies; the pcap
+ * goes on, so every attempt is in the evidence. */
+static bool restart_case(struct ik_runner *R, struct crun *cr, struct ik_status *st)
+{
+	struct ik_pcapw *pcap = cr->pcap;
+	const struct ik_case *c = cr->c;
+	size_t idx = cr->idx;
+	cr->pcap = NULL;
+	ik_crun_free(cr);
+	memset(cr, 0, offsetof(struct crun, pending));
+	cr->R = R, cr->c = c, cr->idx = idx;
+	cr->pcap = pcap;
+	case_init(cr);
+	return ik_crun_cfg(R, c, &cr->cfg, st) && ik_crun_start(cr, st);
 }
 
 /* Whether the DUT answered a mutated message itself: after a rung we sent with a mutation, the
@@ -215,7 +230,22 @@ static void check_mutations(struct crun *cr)
 	}
 }
 
-/* The case itself finished: judge it, then probe the DUT when the case was not a clean run. */
+/* How often our last message went out (its retransmissions included, local refusals not). */
+static unsigned sends_of_last(const struct ik_ladder *l)
+{
+	const struct ik_rung *last = NULL;
+	unsigned n = 0;
+	for (size_t i = l->n; i-- > 0 && !last;)
+		if (l->rungs[i].sent)
+			last = &l->rungs[i];
+	for (size_t i = 0; last && i < l->n; i++) {
+		const struct ik_rung *g = &l->rungs[i];
+		n += g->sent && g->xchg == last->xchg && g->msg == last->msg && !strstr(g->note, IK_NOT_SENT);
+	}
+	return n;
+}
+
+/* One attempt of a case finished: judge it. */
 static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_result *r = calloc(1, sizeof(*r));
@@ -227,6 +257,10 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	check_mutations(cr);
 	if (cr->sa)
 		cr->o.answered_mutated = answered_mutated(&cr->sa->ladder);
+	if (cr->sa)
+		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
+	cr->o.send_errors = cr->eng.send_errors;
+	snprintf(cr->o.send_error, sizeof(cr->o.send_error), "%s", cr->eng.send_error);
 	r->verdict = ik_judge(cr->c, &cr->o, (int)R->base->p1.lifetime_policy, r->reason,
 			      sizeof(r->reason), r->expected, sizeof(r->expected), r->observed,
 			      sizeof(r->observed));
@@ -235,58 +269,105 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	return r;
 }
 
-
-static void probe_done(struct ik_runner *R, struct crun *cr)
+/* The message the case stopped on (our last one) never left our host: every transmission of it
+ * was refused locally (a firewall answering EPERM), so the DUT cannot be judged on it. */
+static bool never_left(const struct ik_ladder *l)
 {
-	struct ik_result *r = cr->pending;
-	bool inconclusive = cr->o.step_fail[0] != 0; /* e.g. the DUT deleted the probe's SA */
-	if (!cr->o.all_done && !inconclusive && r->verdict != IK_V_ERROR) {
-		char why[640];
-		if (R->dut_dead) {
-			snprintf(why, sizeof(why), "not decided: the DUT had already stopped answering "
-						   "(after case %.32s); %.180s", R->dead_since, r->reason);
-			r->verdict = IK_V_ERROR;
-		} else {
-			snprintf(why, sizeof(why), "The DUT stopped answering after this case: a fresh "
-						   "clean exchange then failed (%.100s). Before that: %.100s",
-				 cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
-			r->verdict = IK_V_FAIL;
-			R->dut_dead = true;
-			snprintf(R->dead_since, sizeof(R->dead_since), "%s", r->id);
-		}
-		put(r->reason, sizeof(r->reason), why);
+	const struct ik_rung *last = NULL;
+	for (size_t i = l->n; i-- > 0 && !last;)
+		if (l->rungs[i].sent && l->rungs[i].xchg != IK_X_INFO)
+			last = &l->rungs[i];
+	if (!last)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ik_rung *g = &l->rungs[i];
+		if (g->sent && g->xchg == last->xchg && g->msg == last->msg && !strstr(g->note, IK_NOT_SENT))
+			return false;
 	}
-	if (!cr->o.all_done) {
-		size_t l = strlen(r->evidence);
-		snprintf(r->evidence + l, sizeof(r->evidence) - l, "%sliveness probe: %s",
-			 l ? "\n" : "", cr->o.why[0] ? cr->o.why : cr->o.step_fail);
-	}
-	r->duration_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0 - r->started_s;
-	record(R, r);
+	return true;
 }
 
-/* A finished case run: judge it, start its probe, or record. True when cr can be freed. */
+/* Keep the attempt that showed most of the DUT (run_retry.c); note every attempt. */
+static void keep_attempt(struct crun *cr, struct ik_result *r)
+{
+	int info = ik_obs_info(cr);
+	size_t l = strlen(cr->attempts);
+	snprintf(cr->attempts + l, sizeof(cr->attempts) - l, "%sattempt %u: %.110s", l ? "\n" : "",
+		 cr->attempt + 1, r->observed);
+	if (cr->best && info <= cr->best_info) {
+		free(r);
+		return;
+	}
+	free(cr->best);
+	cr->best = r;
+	cr->best_o = cr->o;
+	cr->best_info = info;
+	cr->best_stalled = ik_obs_stalled(cr);
+	cr->best_unsent = cr->o.silence && cr->o.send_errors && cr->sa && never_left(&cr->sa->ladder);
+}
+
+/* The verdict of the attempts together: a case that never got past its unmutated setup, or
+ * whose datagrams our own host refused, is inconclusive (ERROR), not the DUT's failure. */
+static void final_attempt(struct crun *cr, struct ik_result *r)
+{
+	const struct ik_observed *o = &cr->best_o;
+	char why[sizeof(r->reason)];
+	if (cr->attempt) {
+		size_t l = strlen(r->evidence);
+		snprintf(r->evidence + l, sizeof(r->evidence) - l, "%sthe case ran %u times (loss on "
+			 "the path, or a stalled setup); judged: the attempt that showed most of the "
+			 "DUT\n%s", l ? "\n" : "", cr->attempt + 1, cr->attempts);
+	}
+	if (r->verdict == IK_V_ERROR)
+		return;
+	if (cr->best_unsent) {
+		snprintf(why, sizeof(why), "harness: our host refused %u datagram%s of this case (%.90s): "
+			 "a local firewall or route, not the DUT", o->send_errors,
+			 o->send_errors == 1 ? "" : "s", o->send_error);
+	} else if (cr->best_stalled) {
+		snprintf(why, sizeof(why), "harness: the case never reached the message it tests: the "
+			 "DUT did not answer the unmutated %s in %u attempt%s (loss on the path, or a "
+			 "DUT that refuses this setup: check the profile)",
+			 o->at_msg ? ik_msg_name(o->at_x, o->at_msg) : "first message", cr->attempt + 1,
+			 cr->attempt ? "s" : "");
+	} else {
+		return;
+	}
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	r->verdict = IK_V_ERROR;
+}
+
+/* A finished case run: judge it, run it again, start its probe, or record. True when cr can
+ * be freed. */
 static bool reap(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_status st;
-	if (cr->probe && !cr->o.all_done && !cr->probe_try) {
-		struct ik_pcapw *pc = cr->pcap;
-		cr->pcap = NULL;
-		ik_crun_free(cr);
-		ik_status_clear(&st);
-		if (start_probe(R, cr, pc, 1, &st))
-			return false;
-	}
-	if (cr->probe) {
-		probe_done(R, cr);
-		return true;
-	}
+	if (cr->probe)
+		return ik_probe_reap(R, cr);
 	struct ik_result *r = judge_case(R, cr);
 	if (!r)
 		return true;
-	bool clean = cr->o.all_done && !cr->o.restarted;
+	enum ik_verdict v = r->verdict;
+	ik_loss_note(R, cr);
+	bool again = ik_want_rerun(R, cr, v);
+	keep_attempt(cr, r);
+	ik_status_clear(&st);
+	if (again) {
+		cr->attempt++;
+		R->reruns++;
+		if (restart_case(R, cr, &st))
+			return false;
+		cr->attempt--; /* judged on what it has; the evidence says why no further attempt */
+		size_t l = strlen(cr->attempts);
+		snprintf(cr->attempts + l, sizeof(cr->attempts) - l, "\nno further attempt: %.150s",
+			 st.why);
+	}
+	r = cr->best;
+	cr->best = NULL;
+	final_attempt(cr, r);
+	bool clean = cr->best_o.all_done && !cr->best_o.restarted;
 	if (clean || R->o->no_alive || r->verdict == IK_V_ERROR) {
-		record(R, r);
+		ik_run_record(R, r);
 		free(r);
 		return true;
 	}
@@ -295,11 +376,11 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	ik_crun_free(cr);
 	cr->pending = r;
 	ik_status_clear(&st);
-	if (!start_probe(R, cr, pcap, 0, &st)) {
+	if (!ik_probe_start(R, cr, pcap, 0, &st)) {
 		snprintf(r->reason, sizeof(r->reason), "harness: the liveness probe could not start: "
 						      "%.180s", st.why);
 		r->verdict = IK_V_ERROR;
-		record(R, r);
+		ik_run_record(R, r);
 		return true;
 	}
 	return false;
@@ -314,22 +395,42 @@ static void reap_all(struct ik_runner *R)
 			continue;
 		}
 		*pp = cr->next;
-		if (cr->c && ik_case_runs_alone(cr->c, R->o))
+		if (cr->c && !cr->revival && ik_case_runs_alone(cr->c, R->o))
 			R->exclusive = false;
 		ik_crun_free(cr);
 		free(cr->pending);
+		free(cr->best);
 		free(cr);
 		R->nrunning--;
 	}
 }
 
+/* The next case to run: one that met a dead DUT first (it runs again), then the queue. */
+static bool next_case(const struct ik_runner *R, size_t *idx)
+{
+	if (R->nrequeue)
+		*idx = R->requeue[R->nrequeue - 1];
+	else if (R->next < R->cs.n)
+		*idx = R->next;
+	else
+		return false;
+	return true;
+}
+
 static void schedule(struct ik_runner *R)
 {
-	while (!interrupted && !R->exclusive && R->next < R->cs.n && R->nrunning < R->o->parallel) {
-		bool alone = ik_case_runs_alone(&R->cs.c[R->next], R->o);
+	size_t idx;
+	if (!ik_alive_schedule(R))
+		return;
+	while (!interrupted && !R->exclusive && R->nrunning < R->o->parallel && next_case(R, &idx)) {
+		bool alone = ik_case_runs_alone(&R->cs.c[idx], R->o);
 		if (alone && R->nrunning)
 			break;
-		struct crun *cr = start_case(R, R->next++);
+		if (R->nrequeue)
+			R->nrequeue--;
+		else
+			R->next++;
+		struct crun *cr = start_case(R, idx);
 		if (!cr)
 			continue;
 		R->exclusive = alone;
@@ -451,6 +552,7 @@ static void teardown(struct ik_runner *R)
 	ik_keyfile_close(&R->kf);
 	ik_loop_free(&R->loop);
 	ik_cases_free(&R->cs);
+	free(R->requeue);
 	if (R->base) {
 		ik_profile_wipe(R->base);
 		free(R->base);
@@ -481,6 +583,10 @@ static int finish_reports(const struct ik_runner *R, const struct ik_runopts *o,
 	for (int v = 0; v < IK_V__N; v++)
 		printf(" %s %zu%s", ik_verdict_name((enum ik_verdict)v), R->counts[v],
 		       v + 1 < IK_V__N ? "," : "\n");
+	if (R->loss_events || R->reruns)
+		printf("path: %u sign%s of loss in %u clean round trips; %u case attempt%s run again "
+		       "(docs/verdicts.md section 7)\n", R->loss_events, R->loss_events == 1 ? "" : "s",
+		       R->loss_samples, R->reruns, R->reruns == 1 ? "" : "s");
 	printf("report: %s/report.html (also report.txt, junit.xml, report.json; pcap/ per case)\n",
 	       o->out);
 	if (o->baseline && rs.n) {
@@ -522,7 +628,7 @@ int ik_runner_run(const struct ik_runopts *o)
 	R.t0_ms = ik_now_ms();
 	R.tty = isatty(STDOUT_FILENO);
 	schedule(&R);
-	while (!interrupted && (R.running || R.next < R.cs.n)) {
+	while (!interrupted && (R.running || R.next < R.cs.n || R.nrequeue)) {
 		ik_loop_once(&R.loop, 200);
 		reap_all(&R);
 		schedule(&R);

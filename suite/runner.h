@@ -23,6 +23,7 @@ struct ik_runopts {
 	const char *out;      /* --out DIR */
 	unsigned parallel;    /* --parallel N */
 	unsigned silence_ms;  /* --silence MS: no progress for this long is silence */
+	unsigned dead_wait_s; /* --dead-wait S: how long a DUT that stopped answering may take to come back */
 	unsigned shard_i, shard_n; /* --shard I/N (1-based); n 0: no sharding */
 	bool show_secrets;    /* --show-secrets: PSK in the report's run header */
 	bool no_alive;        /* --no-alive-check (debugging a DUT) */
@@ -50,6 +51,10 @@ struct ik_observed {
 	size_t nnotify;
 	char why[256];                /* the engine's sentence for the stop */
 	char step_fail[160];          /* a step that could not run (harness fault) */
+	unsigned steps_done;          /* steps of the case completed when it stopped */
+	unsigned last_sends;          /* transmissions of our last message that left our host */
+	unsigned send_errors;         /* datagrams our own host refused to send (engine/ike.h) */
+	char send_error[120];
 };
 
 /* Judge one case: verdict, reason, and the expected/observed sentences. */

@@ -27,7 +27,7 @@ struct crun {
 	size_t nsteps, step;
 	struct ik_sa *sa;
 	struct ik_qm *qm;
-	uint64_t t0_ms, last_change_ms;
+	uint64_t t0_ms, last_change_ms, last_tx_ms;
 	uint64_t watch_timer, step_timer;
 	int snap; /* progress snapshot: steps, message numbers */
 	bool last_ev_notify;
@@ -41,8 +41,16 @@ struct crun {
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	bool finished;
-	/* kept across the probe: */
+	/* kept across attempts and the probe (start_probe and rerun clear everything above): */
 	struct ik_result *pending; /* the case's result while its liveness probe runs */
+	unsigned attempt;          /* 0: the first run of the case; 1.. reruns (run_retry.c) */
+	struct ik_result *best;    /* the attempt that showed most of the DUT so far */
+	struct ik_observed best_o;
+	int best_info;
+	bool best_stalled;         /* that attempt never got past its unmutated setup */
+	bool best_unsent;          /* it went silent on a message our own host never sent */
+	char attempts[400];        /* one line per attempt, for the evidence */
+	bool revival;              /* a probe of a DUT declared dead: does it answer again? */
 	struct crun *next;
 };
 
@@ -64,6 +72,14 @@ struct ik_runner {
 	bool failed_required;
 	bool tty; /* stdout is a terminal: live progress line */
 	bool exclusive; /* a case that runs alone is in flight (ik_case_runs_alone) */
+	unsigned loss_samples, loss_events; /* clean round trips seen; signs of loss (run_retry.c) */
+	unsigned reruns;     /* attempts beyond the first, over all cases */
+	uint64_t dead_at_ms, revive_at_ms; /* when the DUT was declared dead; next revival probe */
+	bool dead_final;    /* it did not answer again within --dead-wait: the rest is not run */
+	bool reviving;      /* a revival probe is in flight */
+	char stopped[200];  /* why the run stopped early ("" when it did not) */
+	size_t *requeue;    /* cases to run again once the DUT answers (their probe met a dead DUT) */
+	size_t nrequeue;
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */
@@ -79,5 +95,28 @@ bool ik_run_may_claim_initial_contact(const struct ik_runopts *o);
 bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o);
 /* Fill the evidence part of a result (ladder, notifies, mutations, where, hint, evidence). */
 void ik_crun_evidence(const struct crun *cr, struct ik_result *r);
+
+/* Append a decided result to results.jsonl (and the progress line). */
+void ik_run_record(struct ik_runner *R, struct ik_result *r);
+/* A one-line note about the run on the terminal (not a verdict). */
+void ik_run_note(struct ik_runner *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Liveness (run_alive.c). */
+bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap, unsigned try,
+		    struct ik_status *st);
+/* A probe finished: the next probe, or blame / requeue / record. True when cr may be freed. */
+bool ik_probe_reap(struct ik_runner *R, struct crun *cr);
+/* While the DUT is dead: revival probes, --dead-wait. True when cases may be started. */
+bool ik_alive_schedule(struct ik_runner *R);
+
+/* Loss on the path (run_retry.c, docs/verdicts.md section 7). */
+void ik_loss_scan(const struct ik_ladder *l, unsigned *samples, unsigned *events);
+void ik_loss_note(struct ik_runner *R, const struct crun *cr);
+bool ik_path_lossy(struct ik_runner *R);
+/* How much of the DUT an attempt showed (higher: judge this attempt). */
+int ik_obs_info(const struct crun *cr);
+/* The attempt went silent before any of its mutations was sent. */
+bool ik_obs_stalled(const struct crun *cr);
+/* Whether the case just judged (verdict v) must be run again before it is believed. */
+bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v);
 
 #endif

@@ -1,0 +1,175 @@
+/*
+ * Liveness (docs/running-the-suite.md "Liveness", docs/verdicts.md section 7): after a case that
+ * did not complete cleanly, fresh unmutated exchanges ask whether the DUT still answers. It is
+ * declared dead only when several independent probes (each a new engine, port and cookies, each
+ * giving its last transmission its full answer time) all fail; the case before them is blamed.
+ * Then the run waits: a revival probe every few seconds, for up to --dead-wait seconds. If the
+ * DUT answers again the run resumes (cases whose own probe met the dead DUT run again); if not,
+ * the cases not yet decided are reported as not run.
+ */
+#include "runner_int.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROBES         3    /* independent probes before a DUT is called dead */
+#define REVIVE_EVERY   5000 /* ms between revival probes of a dead DUT */
+
+static const struct ik_case_step probe_main[] = {{IK_STEP_MAIN, 0}, {IK_STEP_QUICK, 0}};
+static const struct ik_case_step probe_aggr[] = {{IK_STEP_AGGRESSIVE, 0}, {IK_STEP_QUICK, 0}};
+
+/* Windows of the probes: generous, longer for the last one (a busy DUT is not a dead one). */
+static unsigned probe_window(const struct ik_runner *R, unsigned try)
+{
+	static const unsigned times[PROBES] = {2, 2, 3};
+	return R->o->silence_ms * times[try < PROBES ? try : PROBES - 1];
+}
+
+bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap, unsigned try,
+		    struct ik_status *st)
+{
+	struct ik_runner *keepR = cr->R;
+	const struct ik_case *c = cr->c;
+	size_t idx = cr->idx;
+	memset(cr, 0, offsetof(struct crun, pending));
+	cr->R = keepR, cr->c = c, cr->idx = idx;
+	cr->pcap = pcap; /* the probe's packets are evidence too */
+	cr->probe_try = try;
+	cr->window_ms = probe_window(R, try);
+	cr->probe = true;
+	bool main_ok = R->base->p1.modes & IK_MODE_MAIN;
+	cr->steps = main_ok ? probe_main : probe_aggr;
+	cr->nsteps = 2;
+	return ik_crun_cfg(R, NULL, &cr->cfg, st) && ik_crun_start(cr, st);
+}
+
+/* A case whose probe met a DUT already declared dead runs again once the DUT answers. */
+static bool requeue(struct ik_runner *R, size_t idx)
+{
+	size_t *q = realloc(R->requeue, (R->nrequeue + 1) * sizeof(*q));
+	if (!q)
+		return false;
+	R->requeue = q;
+	R->requeue[R->nrequeue++] = idx;
+	return true;
+}
+
+static void declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result *r)
+{
+	char why[256];
+	snprintf(why, sizeof(why), "The DUT stopped answering after this case: %u fresh clean "
+				   "exchanges then failed (last: %.60s). Before that: %.70s",
+		 PROBES, cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	r->verdict = IK_V_FAIL;
+	R->dut_dead = true;
+	R->dead_at_ms = ik_now_ms();
+	R->revive_at_ms = R->dead_at_ms + REVIVE_EVERY;
+	snprintf(R->dead_since, sizeof(R->dead_since), "%s", r->id);
+	if (!R->o->quiet)
+		ik_run_note(R, "the DUT stopped answering after case %s; waiting up to %u s for it",
+			    r->id, R->o->dead_wait_s);
+}
+
+/* The case's probes are over: blame, requeue or record. True when the result was recorded (or
+ * dropped for a rerun) and cr may be freed. */
+static void probe_done(struct ik_runner *R, struct crun *cr)
+{
+	struct ik_result *r = cr->pending;
+	bool inconclusive = cr->o.step_fail[0] != 0; /* e.g. the DUT deleted the probe's SA */
+	if (!cr->o.all_done && !inconclusive && r->verdict != IK_V_ERROR) {
+		if (!R->dut_dead) {
+			declare_dead(R, cr, r);
+		} else if (!R->dead_final && requeue(R, cr->idx)) {
+			return; /* not judged against a dead DUT: it runs again when the DUT is back */
+		} else {
+			char why[256];
+			snprintf(why, sizeof(why), "not decided: the DUT had stopped answering (after "
+						   "case %.32s); %.150s", R->dead_since, r->reason);
+			snprintf(r->reason, sizeof(r->reason), "%s", why);
+			r->verdict = IK_V_ERROR;
+		}
+	}
+	if (!cr->o.all_done) {
+		size_t l = strlen(r->evidence);
+		snprintf(r->evidence + l, sizeof(r->evidence) - l, "%sliveness probe: %s",
+			 l ? "\n" : "", cr->o.why[0] ? cr->o.why : cr->o.step_fail);
+	}
+	r->duration_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0 - r->started_s;
+	ik_run_record(R, r);
+}
+
+static void revival_done(struct ik_runner *R, const struct crun *cr)
+{
+	R->reviving = false;
+	if (cr->o.all_done) {
+		R->dut_dead = false;
+		if (!R->o->quiet)
+			ik_run_note(R, "the DUT answers again after %.1f s; the run goes on",
+				    (double)(ik_now_ms() - R->dead_at_ms) / 1000.0);
+		return;
+	}
+	R->revive_at_ms = ik_now_ms() + REVIVE_EVERY;
+}
+
+bool ik_probe_reap(struct ik_runner *R, struct crun *cr)
+{
+	struct ik_status st;
+	if (cr->sa) /* a clean exchange: the best measure of the path */
+		ik_loss_scan(&cr->sa->ladder, &R->loss_samples, &R->loss_events);
+	R->loss_events += cr->eng.send_errors;
+	if (cr->revival) {
+		revival_done(R, cr);
+		return true;
+	}
+	if (!cr->o.all_done && !cr->o.step_fail[0] && !R->dut_dead && cr->probe_try + 1 < PROBES) {
+		struct ik_pcapw *pc = cr->pcap;
+		cr->pcap = NULL;
+		ik_crun_free(cr);
+		ik_status_clear(&st);
+		if (ik_probe_start(R, cr, pc, cr->probe_try + 1, &st))
+			return false;
+	}
+	probe_done(R, cr);
+	return true;
+}
+
+/* While the DUT is dead: a revival probe now and then; give up after --dead-wait. True when
+ * cases may be started. */
+bool ik_alive_schedule(struct ik_runner *R)
+{
+	struct ik_status st;
+	uint64_t now = ik_now_ms();
+	if (!R->dut_dead || R->dead_final)
+		return true;
+	if (R->reviving || now < R->revive_at_ms)
+		return false;
+	if (now - R->dead_at_ms >= (uint64_t)R->o->dead_wait_s * 1000) {
+		R->dead_final = true;
+		snprintf(R->stopped, sizeof(R->stopped), "the DUT stopped answering after case %s "
+			 "and did not answer again within %u s", R->dead_since, R->o->dead_wait_s);
+		if (!R->o->quiet)
+			ik_run_note(R, "%s: the remaining cases are not run", R->stopped);
+		return true;
+	}
+	struct crun *cr = calloc(1, sizeof(*cr));
+	if (!cr)
+		return false;
+	cr->R = R;
+	cr->revival = true;
+	ik_status_clear(&st);
+	/* A short window: the run only wants to know whether the DUT is back. */
+	if (!ik_probe_start(R, cr, NULL, 0, &st)) {
+		ik_crun_free(cr);
+		free(cr);
+		R->revive_at_ms = now + REVIVE_EVERY;
+		return false;
+	}
+	cr->revival = true;
+	R->reviving = true;
+	cr->next = R->running;
+	R->running = cr;
+	R->nrunning++;
+	return false;
+}

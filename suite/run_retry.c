@@ -1,0 +1,175 @@
+/*
+ * A lossy path must never read as the DUT's fault (docs/verdicts.md section 7). Loss only takes
+ * datagrams away: it can turn an answer into silence, a RESPONDER-LIFETIME into nothing, a
+ * mutated message the DUT would have answered into one it never saw. It never makes the DUT
+ * say something. So:
+ *
+ *   - the runner watches for evidence of loss on the path (an unmutated request of ours answered
+ *     only after a retransmission, the DUT resending a reply because our next message did not
+ *     arrive, datagrams our own host refused to send);
+ *   - on a lossy path, a case whose verdict rests on the DUT not doing something (silence, a
+ *     missing notify, "ignored", "survives", any non-PASS) is run once more, and the attempt in
+ *     which the DUT said the most is judged;
+ *   - a case that stalled before its mutation was ever sent (an unmutated setup step went
+ *     silent), or a positive case that went silent, is run again whatever the path, and stays
+ *     inconclusive (ERROR, not FAIL) when it never gets past its setup.
+ */
+#include "runner_int.h"
+
+#include <string.h>
+
+#define MAX_ATTEMPTS   3 /* a stalled setup or a silent positive case */
+#define SILENT_SENDS   5 /* copies of our message unanswered before silence needs no second attempt */
+#define WARM_SAMPLES  12 /* fewer clean round trips seen than this: the path is not known yet */
+
+static bool mutated_note(const struct ik_rung *g)
+{
+	return !strncmp(g->note, "mutated", 7);
+}
+
+void ik_loss_scan(const struct ik_ladder *l, unsigned *samples, unsigned *events)
+{
+	/* Only the part of the exchange before our first mutated message: after it, a DUT that
+	 * resends or waits may be answering what we broke, not a lost datagram. Informational
+	 * exchanges are not acknowledged, so they say nothing either way. */
+	size_t end = 0;
+	while (end < l->n && !(l->rungs[end].sent && mutated_note(&l->rungs[end])))
+		end++;
+	for (size_t i = 0; i < end; i++) {
+		const struct ik_rung *g = &l->rungs[i];
+		if (g->xchg == IK_X_INFO)
+			continue;
+		if (!g->sent) {
+			/* The DUT resent a reply: our next message did not reach it. */
+			if (g->retransmit && i > 0)
+				(*events)++;
+			continue;
+		}
+		if (g->retransmit)
+			continue;
+		/* A clean first transmission: answered at once, or only after a retransmission? */
+		size_t rtx = 0, j = i + 1;
+		for (; j < end && l->rungs[j].sent; j++)
+			if (l->rungs[j].retransmit && l->rungs[j].xchg == g->xchg &&
+			    l->rungs[j].msg == g->msg)
+				rtx++;
+		if (j == end)
+			continue; /* never answered (here): the case decides what that means */
+		(*samples)++;
+		if (rtx)
+			(*events)++;
+	}
+}
+
+static bool expects(const struct ik_case *c, enum ik_expect_kind k)
+{
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (c->expect[i].kind == k)
+			return true;
+	return false;
+}
+
+/* The step after which the case tests the effect of an unacknowledged message of ours (a
+ * Delete, INITIAL-CONTACT: informational exchanges get no answer, RFC 2408 4.8), or 0. */
+static unsigned unacked_step(const struct ik_case *c)
+{
+	for (size_t i = 0; i < c->nsteps; i++)
+		if (c->steps[i].kind == IK_STEP_DELETE || c->steps[i].kind == IK_STEP_INITIAL_CONTACT)
+			return (unsigned)i + 1;
+	return 0;
+}
+
+/* What an attempt showed of the DUT; the attempt that ranks highest is judged. Loss takes
+ * datagrams away, so further progress and more said by the DUT rank higher, and the DUT doing
+ * something wrong (a restart; for an `ignored` case an answer to the mutated message, whose
+ * copy another attempt may simply have lost) outranks all. One exception: where the case tests
+ * the effect of an unacknowledged message of ours, losing that message takes the effect away
+ * and leaves the DUT doing more: there, among the attempts that got that far, the one in which
+ * the DUT did least after it ranks highest. */
+int ik_obs_info(const struct crun *cr)
+{
+	const struct ik_observed *o = &cr->o;
+	bool ignoring = expects(cr->c, IK_EXP_IGNORED);
+	int stage = o->all_done ? 90 : o->at_x == IK_X_QUICK ? 40 + o->at_msg : o->at_msg * 5;
+	int said = (int)(o->nnotify > 9 ? 9 : o->nnotify) + (o->dut_deleted ? 1 : 0) +
+		   (o->p1_adjusted || o->p2_adjusted ? 2 : 0);
+	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0);
+	unsigned u = unacked_step(cr->c);
+	if (u)
+		return o->steps_done < u ? -10000 + (int)o->steps_done : 5000 - (int)o->steps_done * 10;
+	return wrong + stage * 10 + said + (o->answered_mutated ? 1 : 0) - (o->send_errors ? 5 : 0);
+}
+
+static bool any_applied(const struct crun *cr)
+{
+	for (size_t i = 0; i < cr->nmut; i++)
+		if (cr->mut[i].applied)
+			return true;
+	return false;
+}
+
+bool ik_obs_stalled(const struct crun *cr)
+{
+	return cr->o.silence && cr->nmut && !any_applied(cr);
+}
+
+/* Silence is one of the answers the case accepts (a refusal "or silence", "survives"). */
+static bool silence_accepted(const struct ik_case *c)
+{
+	for (size_t i = 0; i < c->nexpect; i++) {
+		const struct ik_expect *x = &c->expect[i];
+		if (x->kind == IK_EXP_SURVIVES || (x->kind == IK_EXP_REJECTED && (x->silence || !x->nnotify)))
+			return true;
+	}
+	return false;
+}
+
+/* How many attempts a verdict needs on a lossy path before it is believed (1: it stands):
+ *   - a FAIL or WARN is a claim against the DUT: three attempts;
+ *   - an `ignored` PASS: the one mutated copy may simply have been lost: three attempts;
+ *   - a PASS by silence (or a Delete) after fewer than SILENT_SENDS copies of our message left
+ *     our host: two attempts (after that many, silence is the DUT's: 0.19^6 at 10% loss);
+ *   - a PASS on something the DUT said or did: loss cannot invent it.
+ */
+static unsigned attempts_needed(const struct crun *cr, enum ik_verdict v)
+{
+	const struct ik_observed *o = &cr->o;
+	if (v != IK_V_PASS || expects(cr->c, IK_EXP_IGNORED))
+		return MAX_ATTEMPTS;
+	if ((o->silence || o->dut_deleted) && o->last_sends < SILENT_SENDS)
+		return 2;
+	return 1;
+}
+
+bool ik_path_lossy(struct ik_runner *R)
+{
+	unsigned samples = R->loss_samples, events = R->loss_events;
+	/* Cases still in flight count too: they have been talking to the DUT all along. */
+	for (const struct crun *cr = R->running; cr; cr = cr->next)
+		if (cr->eng_up && cr->sa)
+			ik_loss_scan(&cr->sa->ladder, &samples, &events);
+	return events > 0 || samples < WARM_SAMPLES;
+}
+
+void ik_loss_note(struct ik_runner *R, const struct crun *cr)
+{
+	if (cr->sa)
+		ik_loss_scan(&cr->sa->ladder, &R->loss_samples, &R->loss_events);
+	R->loss_events += cr->eng.send_errors;
+}
+
+bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v)
+{
+	const struct ik_observed *o = &cr->o;
+	unsigned tries = cr->attempt + 1;
+
+	if (R->dut_dead || (o->step_fail[0] && !o->send_errors))
+		return false; /* a dead DUT, or a harness fault that a new attempt repeats */
+	/* Silence that would fail the case, or a setup that never reached the tested message: run
+	 * again whatever the path (rare against a DUT that answers). */
+	if (ik_obs_stalled(cr) || (o->silence && !silence_accepted(cr->c)))
+		return tries < MAX_ATTEMPTS;
+	if (o->send_errors && v != IK_V_PASS)
+		return tries < MAX_ATTEMPTS;
+	return tries < attempts_needed(cr, v) && ik_path_lossy(R);
+}
