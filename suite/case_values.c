@@ -179,22 +179,24 @@ static bool claim_token(struct ik_case *c, const char *w, const struct ik_cpos *
 		uint32_t secs;
 		int ph = !strncmp(colon + 1, "phase1.lifetime=", 16)   ? 1
 		         : !strncmp(colon + 1, "phase2.lifetime=", 16) ? 2
-		                                                         : 0;
+		                                                       : 0;
 		if (!ph || !ik_duration_parse(colon + 17, &secs) || !secs)
-			return ik_case_fail(at,
-			                    "needs '%.60s': expected offered:phase1.lifetime=DURATION "
-			                    "or offered:phase2.lifetime=DURATION (e.g. 28800, 8h)",
-			                    w);
+			return ik_case_fail(
+			    at,
+			    "needs '%.60s': expected offered:phase1.lifetime=DURATION "
+			    "or offered:phase2.lifetime=DURATION (e.g. 28800, 8h)",
+			    w);
 		c->offered_life[ph] = secs;
 		return true;
 	}
 	bool plus = kl == 7 && !strncmp(w, "claimed", 7);
 	if ((!plus && (kl != 9 || strncmp(w, "unclaimed", 9))) || !colon[1] ||
 	    strlen(colon + 1) >= sizeof(c->claim[0]))
-		return ik_case_fail(at,
-		                    "needs '%.60s': expected claimed:PROPOSAL, unclaimed:PROPOSAL or "
-		                    "offered:phaseN.lifetime=DURATION",
-		                    w);
+		return ik_case_fail(
+		    at,
+		    "needs '%.60s': expected claimed:PROPOSAL, unclaimed:PROPOSAL or "
+		    "offered:phaseN.lifetime=DURATION",
+		    w);
 	if (c->nclaims == IK_CASE_MAX_CLAIMS)
 		return ik_case_fail(at, "needs: more than %d claimed:/unclaimed: tokens",
 		                    IK_CASE_MAX_CLAIMS);
@@ -545,16 +547,18 @@ static const struct {
 static const char *expect_policy(struct ik_expect *e, const char *text, const struct ik_cpos *at)
 {
 	const char *p = text + 6 + strspn(text + 6, " \t"), *colon = strchr(p, ':');
-	size_t k = 0, pl = colon ? (size_t)(colon - p) : 0, n = sizeof(policies) / sizeof(policies[0]);
+	size_t k = 0, pl = colon ? (size_t)(colon - p) : 0,
+	       n = sizeof(policies) / sizeof(policies[0]);
 
 	while (pl && (p[pl - 1] == ' ' || p[pl - 1] == '\t'))
 		pl--;
 	while (k < n && (strlen(policies[k].name) != pl || strncmp(policies[k].name, p, pl)))
 		k++;
 	if (!colon || k == n) {
-		ik_case_fail(at, "expect policy: expected 'policy p1=V:' or 'policy p2=V:' (V strict, "
-		                 "lenient or obey), or 'policy ids=any:' / 'policy ids=list:', before "
-		                 "the outcome");
+		ik_case_fail(at,
+		             "expect policy: expected 'policy p1=V:' or 'policy p2=V:' (V strict, "
+		             "lenient or obey), or 'policy ids=any:' / 'policy ids=list:', before "
+		             "the outcome");
 		return NULL;
 	}
 	e->dim = policies[k].dim;
@@ -570,13 +574,14 @@ static bool expect_fits(const struct ik_case *c, const struct ik_expect *e,
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *o = &c->expect[i];
 		if (o->dim != e->dim && o->dim && e->dim)
-			return ik_case_fail(at, "expect: the policy lines of a case name one policy "
-			                        "(p1=, p2= or ids=), not several");
-		if (o->policy == e->policy || !o->policy || !e->policy)
 			return ik_case_fail(at,
-			                    "expect: a second expect line must name a different "
-			                    "policy (one line per 'policy p1=strict:', 'policy "
-			                    "p1=lenient:' ...), or put the alternatives on one line");
+			                    "expect: the policy lines of a case name one policy "
+			                    "(p1=, p2= or ids=), not several");
+		if (o->policy == e->policy || !o->policy || !e->policy)
+			return ik_case_fail(
+			    at, "expect: a second expect line must name a different "
+			        "policy (one line per 'policy p1=strict:', 'policy "
+			        "p1=lenient:' ...), or put the alternatives on one line");
 	}
 	return true;
 }

@@ -37,7 +37,7 @@ struct offer {
 	struct ik_p2_proposal p2[IK_PROFILE_MAX_PROPOSALS];
 	signed char s2[IK_PROFILE_MAX_PROPOSALS];
 	size_t n2;
-	bool pfs_set;     /* the case asks for a PFS group (0: none) */
+	bool pfs_set; /* the case asks for a PFS group (0: none) */
 	uint16_t pfs;
 	char pfs_how[40]; /* which line asks for it */
 	bool mode_set;
@@ -78,7 +78,8 @@ static size_t split(const char *v, size_t cap, void *out, bool phase1)
 	size_t n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", v);
-	for (char *t = strtok_r(buf, ", \t", &save); t && n < cap; t = strtok_r(NULL, ", \t", &save))
+	for (char *t = strtok_r(buf, ", \t", &save); t && n < cap;
+	     t = strtok_r(NULL, ", \t", &save))
 		if (phase1 ? ik_p1_parse(t, &((struct ik_p1_proposal *)out)[n], &st)
 		           : ik_p2_parse(t, &((struct ik_p2_proposal *)out)[n], &st))
 			n++;
@@ -103,8 +104,10 @@ static void read_set(struct offer *o, const char *k, const char *v)
 		o->n2 = split(v, IK_PROFILE_MAX_PROPOSALS, o->p2, false);
 	else if (!strcmp(k, "phase2.pfs") && (!strcasecmp(v, "none") || ik_dh_alg_by_name(v)))
 		ask_pfs(o, (dh = ik_dh_alg_by_name(v)) ? dh->group : 0, "set phase2.pfs");
-	else if (!strcmp(k, "phase2.mode") && (!strcasecmp(v, "tunnel") || !strcasecmp(v, "transport")))
-		o->mode_set = true, o->mode = strcasecmp(v, "tunnel") ? IK_IPSEC_TRANSPORT : IK_IPSEC_TUNNEL;
+	else if (!strcmp(k, "phase2.mode") &&
+	         (!strcasecmp(v, "tunnel") || !strcasecmp(v, "transport")))
+		o->mode_set = true,
+		o->mode = strcasecmp(v, "tunnel") ? IK_IPSEC_TRANSPORT : IK_IPSEC_TUNNEL;
 	else if (!strcmp(k, "tester.id"))
 		o->id_set = ik_ident_parse(&o->id, v, &why);
 	else if (!strcmp(k, "phase1.lifetime") || !strcmp(k, "phase2.lifetime"))
@@ -147,8 +150,8 @@ static void read_offer(const struct ik_case *c, struct offer *o)
 		if (s->kind != IK_STEP_QUICK || !s->arg)
 			continue;
 		const struct ik_dh_alg *dh = s->arg > 0 ? ik_dh_by_group((uint16_t)s->arg) : NULL;
-		snprintf(how, sizeof(how), "quick %s%s", s->arg < 0 ? "nopfs" : "pfs=",
-		         dh ? dh->name : "");
+		snprintf(how, sizeof(how), "quick %s%s",
+		         s->arg < 0 ? "nopfs" : "pfs=", dh ? dh->name : "");
 		ask_pfs(o, dh ? dh->group : 0, how);
 	}
 	for (int ph = 1; ph <= 2; ph++)
@@ -217,7 +220,8 @@ static bool proposals(struct judge *j, int phase, int want)
 	size_t n = phase == 1 ? o->n1 : o->n2;
 
 	for (size_t i = 0; i < n; i++) {
-		int w = (phase == 1 ? o->s1[i] : o->s2[i]) ? (phase == 1 ? o->s1[i] : o->s2[i]) : want;
+		int w =
+		    (phase == 1 ? o->s1[i] : o->s2[i]) ? (phase == 1 ? o->s1[i] : o->s2[i]) : want;
 		bool listed = phase == 1 ? p1_listed(j->p, &o->p1[i]) : p2_listed(j->p, &o->p2[i]);
 		if (listed == (w > 0))
 			continue;
@@ -226,10 +230,15 @@ static bool proposals(struct judge *j, int phase, int want)
 		else
 			ik_p2_format(&o->p2[i], 0, text, sizeof(text));
 		if (w > 0)
-			return say(j, "The profile does not list %s in phase%d.proposals, and this case "
-			              "needs the DUT to accept it.", text, phase);
-		return say(j, "The profile lists %s in phase%d.proposals, which this case assumes "
-		              "the DUT refuses.", text, phase);
+			return say(
+			    j,
+			    "The profile does not list %s in phase%d.proposals, and this case "
+			    "needs the DUT to accept it.",
+			    text, phase);
+		return say(j,
+		           "The profile lists %s in phase%d.proposals, which this case assumes "
+		           "the DUT refuses.",
+		           text, phase);
 	}
 	return true;
 }
@@ -241,10 +250,14 @@ static bool pfs(struct judge *j, bool claimed)
 	if (!j->o->pfs_set || j->nopfs || (j->o->pfs == have) == claimed)
 		return true;
 	if (claimed)
-		return say(j, "This case asks for PFS group %s (%s), but the profile's phase2.pfs is "
-		              "%s.", group_name(j->o->pfs), j->o->pfs_how, group_name(have));
-	return say(j, "The profile's phase2.pfs is %s, the PFS choice (%s) this case assumes the "
-	              "DUT refuses.", group_name(have), j->o->pfs_how);
+		return say(j,
+		           "This case asks for PFS group %s (%s), but the profile's phase2.pfs is "
+		           "%s.",
+		           group_name(j->o->pfs), j->o->pfs_how, group_name(have));
+	return say(j,
+	           "The profile's phase2.pfs is %s, the PFS choice (%s) this case assumes the "
+	           "DUT refuses.",
+	           group_name(have), j->o->pfs_how);
 }
 
 static bool mode(struct judge *j, bool claimed)
@@ -256,8 +269,10 @@ static bool mode(struct judge *j, bool claimed)
 	if (claimed)
 		return say(j, "This case asks for %s mode, but the profile's phase2.mode is %s.",
 		           names[j->o->mode], names[j->p->p2.mode]);
-	return say(j, "The profile's phase2.mode is %s, the mode this case assumes the DUT "
-	              "refuses.", names[j->p->p2.mode]);
+	return say(j,
+	           "The profile's phase2.mode is %s, the mode this case assumes the DUT "
+	           "refuses.",
+	           names[j->p->p2.mode]);
 }
 
 static bool identity(struct judge *j, bool claimed)
@@ -265,10 +280,14 @@ static bool identity(struct judge *j, bool claimed)
 	if (!j->o->id_set || ik_profile_accepts_id(j->p, &j->o->id) == claimed)
 		return true;
 	if (claimed)
-		return say(j, "auth.peer_ids does not accept %.100s, the identity this case needs the "
-		              "DUT to accept.", j->o->id.text);
-	return say(j, "auth.peer_ids accepts %.100s (%s), the identity this case assumes the DUT "
-	              "refuses.", j->o->id.text, j->p->peer_ids.any ? "any" : "listed");
+		return say(j,
+		           "auth.peer_ids does not accept %.100s, the identity this case needs the "
+		           "DUT to accept.",
+		           j->o->id.text);
+	return say(j,
+	           "auth.peer_ids accepts %.100s (%s), the identity this case assumes the DUT "
+	           "refuses.",
+	           j->o->id.text, j->p->peer_ids.any ? "any" : "listed");
 }
 
 /* longer: the case needs a lifetime longer than the profile's (a lifetime case); else one the
@@ -277,26 +296,31 @@ static bool lifetime(struct judge *j, int phase, bool longer)
 {
 	uint32_t offered = j->o->life[phase];
 	uint32_t have = phase == 1 ? j->p->p1.lifetime : j->p->p2.lifetime;
-	enum ik_lifetime_policy pol = phase == 1 ? j->p->p1.lifetime_policy
-	                                         : j->p->p2.lifetime_policy;
+	enum ik_lifetime_policy pol =
+	    phase == 1 ? j->p->p1.lifetime_policy : j->p->p2.lifetime_policy;
 
 	if (!offered)
 		return true;
 	if (longer && offered <= have)
-		return say(j, "This case needs a phase %d lifetime longer than phase%d.lifetime (%u s) "
-		              "but offers %u s.", phase, phase, have, offered);
+		return say(
+		    j,
+		    "This case needs a phase %d lifetime longer than phase%d.lifetime (%u s) "
+		    "but offers %u s.",
+		    phase, phase, have, offered);
 	if (!longer && offered > have && pol == IK_LIFETIME_STRICT)
-		return say(j, "This case offers a phase %d lifetime of %u s, longer than "
-		              "phase%d.lifetime (%u s), which phase%d.lifetime_policy = strict refuses.",
-		           phase, offered, phase, have, phase);
+		return say(
+		    j,
+		    "This case offers a phase %d lifetime of %u s, longer than "
+		    "phase%d.lifetime (%u s), which phase%d.lifetime_policy = strict refuses.",
+		    phase, offered, phase, have, phase);
 	return true;
 }
 
 /* Everything the case offers claimed, but lifetime `skip_life` (a lifetime case judges it). */
 static bool all_claimed(struct judge *j, int skip_life)
 {
-	return proposals(j, 1, 1) && (skip_life == 1 || lifetime(j, 1, false)) && identity(j, true) &&
-	       proposals(j, 2, 1) && pfs(j, true) && mode(j, true) &&
+	return proposals(j, 1, 1) && (skip_life == 1 || lifetime(j, 1, false)) &&
+	       identity(j, true) && proposals(j, 2, 1) && pfs(j, true) && mode(j, true) &&
 	       (skip_life == 2 || lifetime(j, 2, false));
 }
 
@@ -347,10 +371,14 @@ static bool refusal(struct judge *j, enum stage at)
 bool ik_expect_applies(const struct ik_expect *x, const struct ik_profile *p)
 {
 	switch (x->dim) {
-	case IK_POL_NONE: return true;
-	case IK_POL_P1: return x->policy == (int)p->p1.lifetime_policy + 1;
-	case IK_POL_P2: return x->policy == (int)p->p2.lifetime_policy + 1;
-	case IK_POL_IDS: return x->policy == (p->peer_ids.any ? IK_IDS_ANY : IK_IDS_LIST);
+	case IK_POL_NONE:
+		return true;
+	case IK_POL_P1:
+		return x->policy == (int)p->p1.lifetime_policy + 1;
+	case IK_POL_P2:
+		return x->policy == (int)p->p2.lifetime_policy + 1;
+	case IK_POL_IDS:
+		return x->policy == (p->peer_ids.any ? IK_IDS_ANY : IK_IDS_LIST);
 	}
 	return false;
 }
@@ -381,8 +409,10 @@ bool ik_case_unclaimed(const struct ik_case *c, const struct ik_profile *p, char
 	char pol[64];
 
 	if (j.nopfs && profile_pfs(p))
-		return !say(&j, "The profile's phase2.pfs is %s; this case needs a DUT configured "
-		                "without PFS (needs nopfs).", group_name(profile_pfs(p)));
+		return !say(&j,
+		            "The profile's phase2.pfs is %s; this case needs a DUT configured "
+		            "without PFS (needs nopfs).",
+		            group_name(profile_pfs(p)));
 	const struct ik_expect *e = applicable(c, p);
 	if (!e && c->nexpect) {
 		policy_text(c->expect[0].dim, p, pol, sizeof(pol));

@@ -48,9 +48,8 @@ static inline const struct ik_endpoint *ik_emit_remote(const struct ik_profile *
  * The remote identities the rendered box accepts: the DUT's auth.peer_ids (any, or the list,
  * the tester's first), the DUT's own identity for the tester side. NULL with *any set for any.
  */
-static inline const struct ik_ident *ik_emit_remote_id(const struct ik_profile *p,
-                                                       const struct ik_emit_opts *o, size_t i,
-                                                       bool *any)
+static inline const struct ik_ident *
+ik_emit_remote_id(const struct ik_profile *p, const struct ik_emit_opts *o, size_t i, bool *any)
 {
 	*any = o->side == IK_SIDE_DUT && p->peer_ids.any;
 	if (o->side == IK_SIDE_TESTER)

@@ -157,9 +157,9 @@ static const struct {
 	enum ik_id_type type;
 	const char *fmt;
 } ios_match[] = {
-	{IK_ID_IPV4_ADDR, " match identity address %s 255.255.255.255\n"},
-	{IK_ID_FQDN, " match identity host %s\n"},
-	{IK_ID_USER_FQDN, " match identity user-fqdn %s\n"},
+    {IK_ID_IPV4_ADDR, " match identity address %s 255.255.255.255\n"},
+    {IK_ID_FQDN, " match identity host %s\n"},
+    {IK_ID_USER_FQDN, " match identity user-fqdn %s\n"},
 };
 
 /*
@@ -181,11 +181,14 @@ static bool isakmp_profile(const struct ik_profile *p, const struct ik_emit_opts
 	fprintf(out, "crypto isakmp profile %s-peers\n", o->name);
 	for (size_t i = 0; (id = ik_emit_remote_id(p, o, i, &any)); i++) {
 		size_t k = 0;
-		while (k < sizeof(ios_match) / sizeof(ios_match[0]) && ios_match[k].type != id->type)
+		while (k < sizeof(ios_match) / sizeof(ios_match[0]) &&
+		       ios_match[k].type != id->type)
 			k++;
 		if (k == sizeof(ios_match) / sizeof(ios_match[0]))
-			fprintf(warn, "ik_emit_ios: auth.peer_ids %s left out: IOS cannot match that "
-			              "identity type\n", id->text);
+			fprintf(warn,
+			        "ik_emit_ios: auth.peer_ids %s left out: IOS cannot match that "
+			        "identity type\n",
+			        id->text);
 		else
 			fprintf(out, ios_match[k].fmt, id->value);
 	}

@@ -356,23 +356,23 @@ static void test_ios_limits(void)
 /* auth.peer_ids on each target: %any, or the list (what the target can express). */
 #define PEERS(ids)                                                                                 \
 	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n"        \
-	"psk = k\npeer_ids = " ids "\n[phase1]\nproposals = aes128-sha1-modp2048\n"                 \
+	"psk = k\npeer_ids = " ids "\n[phase1]\nproposals = aes128-sha1-modp2048\n"                \
 	"[phase2]\nproposals = aes128-sha1\n"
 
 static void test_peer_ids(void)
 {
 	static const char any[] = PEERS("any");
 	static const char list[] = PEERS("192.0.2.1, @branch.example, @#0a0b");
-	static const char *const swan_any[] = {"id = %any", "id-1 = 192.0.2.2", "id-2 = %any", NULL};
+	static const char *const swan_any[] = {"id = %any", "id-1 = 192.0.2.2", "id-2 = %any",
+	                                       NULL};
 	static const char *const swan_list[] = {"id = 192.0.2.1", "id-2 = 192.0.2.1",
-						"id-3 = @branch.example", "id-4 = @#0a0b", NULL};
-	static const char *const lsw_list[] = {"rightid=192.0.2.1", "conn lab-peer2", "also=lab",
-					       "rightid=@branch.example", "conn lab-peer3",
-					       "rightid=@#0a0b", NULL};
-	static const char *const ios_list[] = {"crypto isakmp profile lab-peers",
-					       "match identity address 192.0.2.1 255.255.255.255",
-					       "match identity host branch.example",
-					       "set isakmp-profile lab-peers", NULL};
+	                                        "id-3 = @branch.example", "id-4 = @#0a0b", NULL};
+	static const char *const lsw_list[] = {
+	    "rightid=192.0.2.1", "conn lab-peer2", "also=lab", "rightid=@branch.example",
+	    "conn lab-peer3",    "rightid=@#0a0b", NULL};
+	static const char *const ios_list[] = {
+	    "crypto isakmp profile lab-peers", "match identity address 192.0.2.1 255.255.255.255",
+	    "match identity host branch.example", "set isakmp-profile lab-peers", NULL};
 
 	render(ik_emit_swanctl, any, IK_SIDE_DUT, false);
 	expect_lines(swan_any);
@@ -380,7 +380,8 @@ static void test_peer_ids(void)
 	render(ik_emit_swanctl, list, IK_SIDE_DUT, false);
 	expect_lines(swan_list);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "@branch.example left out of the connection"));
-	render(ik_emit_swanctl, any, IK_SIDE_TESTER, false); /* the DUT's policy, not the tester's */
+	render(ik_emit_swanctl, any, IK_SIDE_TESTER,
+	       false); /* the DUT's policy, not the tester's */
 	CU_ASSERT_TRUE(has_line(r.out, "id = 192.0.2.2"));
 	CU_ASSERT_FALSE(has_line(r.out, "id = %any"));
 	render(ik_emit_libreswan_conf, any, IK_SIDE_DUT, false);
