@@ -188,6 +188,19 @@ static void test_override(void)
 	const char bad[1][48] = {"nodot"};
 	CU_ASSERT_FALSE(ik_profile_override(text, bad, v, 1, &out, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "section.key"));
+	/* A stranger's identity on our side: the DUT's list (its policy) does not apply to us. */
+	static const char listed[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+				     "[auth]\nmethod = psk\npsk = s\npeer_ids = 192.0.2.1\n"
+				     "[phase1]\nproposals = aes128-sha1-modp2048\n"
+				     "[phase2]\nproposals = aes128-sha1\n";
+	const char ik[1][48] = {"tester.id"};
+	const char iv[1][160] = {"@stranger.test"};
+	static struct ik_profile p;
+	CU_ASSERT_TRUE_FATAL(ik_profile_override(listed, ik, iv, 1, &out, &st));
+	CU_ASSERT_TRUE(ik_profile_parse(&p, out, strlen(out), "t.conf", &st));
+	CU_ASSERT_STRING_EQUAL(p.tester.id.text, "@stranger.test");
+	ik_profile_wipe(&p);
+	free(out);
 }
 
 /* RFC 2407 4.6.3.3: the tester claims "first SA with you" (INITIAL-CONTACT in MM5) only when one
