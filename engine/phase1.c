@@ -322,10 +322,12 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	if (bad)
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",
 			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), bad);
+	size_t others = sa->eng->cfg.n_id_remote_also;
 	if (!peer_id_accepted(&sa->eng->cfg, sa->id_peer.type, d->bytes, d->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "peer identity %s (%zu octets) is not one configured",
-			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len);
+			       "peer identity %s (%zu octets) is not the one configured%s",
+			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len,
+			       others ? " nor one of the others" : "");
 	return true;
 }
 
