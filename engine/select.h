@@ -55,7 +55,8 @@ enum ik_life_policy {
 	IK_LIFE_LENIENT, /* accept, use ours, tell the initiator with RESPONDER-LIFETIME */
 	IK_LIFE_STRICT,  /* a longer proposed lifetime (or one in kilobytes only) makes the
 			  * transform unacceptable (Cisco IOS) */
-	IK_LIFE_OBEY,    /* accept the initiator's lifetime as it is */
+	IK_LIFE_OBEY,    /* complete without a notify: phase 1 takes the initiator's lifetime as
+			  * it is, quick mode keeps ours when shorter, silently (IMP-DOI-4.5.4-01) */
 };
 
 struct ik_p1_policy {
