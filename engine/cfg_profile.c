@@ -26,6 +26,14 @@ static const struct {
 	{IK_LIFETIME_OBEY, IK_LIFE_OBEY},
 };
 
+static enum ik_life_policy life_policy(enum ik_lifetime_policy p)
+{
+	for (size_t i = 0; i < sizeof(life_map) / sizeof(life_map[0]); i++)
+		if (life_map[i].profile == p)
+			return life_map[i].engine;
+	return IK_LIFE_LENIENT;
+}
+
 /* RFC 2407 4.6.2: phase 1 ID protocol and port are 0/0 (or UDP/500); we send 0/0. */
 bool ik_id_from_ident(struct ik_id *id, const struct ik_ident *in, struct ik_status *st)
 {
@@ -99,6 +107,27 @@ static void endpoint_ts(struct ik_id *id, const struct ik_endpoint *ep)
 	ik_id_from_subnet(id, &host);
 }
 
+/*
+ * The DUT's view: the peer identities it accepts (auth.peer_ids). id_remote stays the tester's;
+ * "any" clears it (type 0: any well-formed identity), a list adds the others.
+ */
+static bool peer_ids(struct ik_cfg *c, const struct ik_profile *p, struct ik_status *st)
+{
+	_Static_assert(IK_PROFILE_MAX_PEER_IDS <= IK_MAX_PEER_IDS, "room for every listed id");
+	if (p->peer_ids.any) {
+		memset(&c->id_remote, 0, sizeof(c->id_remote));
+		return true;
+	}
+	for (size_t i = 0; i < p->peer_ids.n; i++) {
+		if (ik_ident_same(&p->peer_ids.id[i], &p->tester.id))
+			continue;
+		if (!ik_id_from_ident(&c->id_remote_also[c->n_id_remote_also], &p->peer_ids.id[i], st))
+			return false;
+		c->n_id_remote_also++;
+	}
+	return true;
+}
+
 static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_status *st)
 {
 	if (p->p1.n_prop > IK_MAX_XFORMS)
@@ -116,9 +145,7 @@ static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 	}
 	c->np1 = p->p1.n_prop;
 	c->p1_life = p->p1.lifetime;
-	for (size_t i = 0; i < sizeof(life_map) / sizeof(life_map[0]); i++)
-		if (life_map[i].profile == p->p1.lifetime_policy)
-			c->p1_policy = life_map[i].engine;
+	c->p1_policy = life_policy(p->p1.lifetime_policy);
 	/* Only aggressive mode allowed: start it (connect --aggressive forces it anyway). */
 	c->aggressive = p->p1.modes == IK_MODE_AGGRESSIVE;
 	return true;
@@ -153,6 +180,7 @@ static bool fill_p2(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 	for (size_t i = 0; i < c->np2; i++)
 		c->p2[i].group = c->pfs_group;
 	c->p2_life = p->p2.lifetime;
+	c->p2_policy = life_policy(p->p2.lifetime_policy);
 	c->transport = p->p2.mode == IK_IPSEC_TRANSPORT;
 	return true;
 }
@@ -183,7 +211,8 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->psk_len = p->psk_len;
 	struct ik_status why;
 	if (!ik_id_from_ident(&c->id_local, &me->id, &why) ||
-	    !ik_id_from_ident(&c->id_remote, &peer->id, &why))
+	    !ik_id_from_ident(&c->id_remote, &peer->id, &why) ||
+	    (as_dut && !peer_ids(c, p, &why)))
 		return ik_fail(st, 0, "%s: %s", p->path, why.why);
 	if (!fill_p1(c, p, st) || !fill_p2(c, p, st))
 		return false;

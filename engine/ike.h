@@ -19,6 +19,7 @@
 
 #define IK_NONCE_LEN 32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
 #define IK_MAX_ID 256
+#define IK_MAX_PEER_IDS 8 /* identities a responder accepts (profile auth.peer_ids) */
 
 /* An identification payload body: RFC 2407 4.6.2 (type, protocol, port, data). */
 struct ik_id {
@@ -36,7 +37,10 @@ struct ik_cfg {
 	uint16_t remote_natt_port; /* the peer's */
 	uint8_t psk[256];
 	size_t psk_len;
-	struct ik_id id_local, id_remote; /* phase 1 identities; id_remote.type 0: accept any */
+	struct ik_id id_local, id_remote; /* phase 1 identities; id_remote.type 0: accept any
+					   * well-formed one (profile auth.peer_ids = any) */
+	struct ik_id id_remote_also[IK_MAX_PEER_IDS - 1]; /* more accepted peer identities */
+	size_t n_id_remote_also;
 	bool aggressive;                  /* initiate aggressive mode instead of main mode */
 	struct ik_p1_xform p1[IK_MAX_XFORMS];
 	size_t np1;
@@ -46,6 +50,7 @@ struct ik_cfg {
 	size_t np2;
 	uint16_t pfs_group;
 	uint32_t p2_life;
+	enum ik_life_policy p2_policy;
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
 	bool natt, dpd, initial_contact;

@@ -247,10 +247,58 @@ bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
 	       ik_node_set_num(n, "port", id->port) && ik_node_set_bytes(n, "data", id->data, id->len);
 }
 
+/* RFC 2407 4.6.2.1: the identification types and the length of their data (max 0: any length
+ * of at least min octets); text types carry a name without terminators (4.6.2.3: "The string
+ * MUST not contain any terminators (e.g., NULL, CR, etc.)"). */
+static const struct {
+	uint8_t type;
+	size_t min, max;
+	bool text;
+} id_forms[] = {
+	{IK_ID_TYPE_IPV4_ADDR, 4, 4, false},	     {IK_ID_TYPE_FQDN, 1, 0, true},
+	{IK_ID_TYPE_USER_FQDN, 1, 0, true},	     {IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, 8, false},
+	{IK_ID_TYPE_IPV6_ADDR, 16, 16, false},	     {IK_ID_TYPE_IPV6_ADDR_SUBNET, 32, 32, false},
+	{IK_ID_TYPE_IPV4_ADDR_RANGE, 8, 8, false},  {IK_ID_TYPE_IPV6_ADDR_RANGE, 32, 32, false},
+	{IK_ID_TYPE_DER_ASN1_DN, 1, 0, false},	     {IK_ID_TYPE_DER_ASN1_GN, 1, 0, false},
+	{IK_ID_TYPE_KEY_ID, 1, 0, false},
+};
+
+/* Why an ID payload's data is not a well-formed identity of its type, or NULL. A responder
+ * that takes any identity (profile auth.peer_ids = any) still refuses these (RFC 2408 5.8). */
+static const char *id_malformed(uint8_t type, const uint8_t *data, size_t len)
+{
+	for (size_t i = 0; i < sizeof(id_forms) / sizeof(id_forms[0]); i++) {
+		if (id_forms[i].type != type)
+			continue;
+		if (len < id_forms[i].min || (id_forms[i].max && len != id_forms[i].max))
+			return "data of the wrong length for its type (RFC 2407 4.6.2)";
+		for (size_t k = 0; id_forms[i].text && k < len; k++)
+			if (data[k] < 0x20 || data[k] == 0x7f)
+				return "a name with a terminator or control octet (RFC 2407 4.6.2.3)";
+		return NULL;
+	}
+	return "not an identification type (RFC 2407 4.6.2.1)";
+}
+
+static bool same_id_data(const struct ik_id *a, uint8_t type, const uint8_t *data, size_t len)
+{
+	return a->type == type && a->len == len && !memcmp(a->data, data, len);
+}
+
+/* The configured remote identity, one of the others configured, or any (type 0). */
+static bool peer_id_accepted(const struct ik_cfg *c, uint8_t type, const uint8_t *data, size_t len)
+{
+	if (!c->id_remote.type || same_id_data(&c->id_remote, type, data, len))
+		return true;
+	for (size_t i = 0; i < c->n_id_remote_also; i++)
+		if (same_id_data(&c->id_remote_also[i], type, data, len))
+			return true;
+	return false;
+}
+
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
-	const struct ik_id *want = &sa->eng->cfg.id_remote;
 	const struct ik_val *d = ik_fget(n, "data");
 	char nb[IK_NAME_MAX];
 
@@ -267,13 +315,19 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
 	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
 	memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
-	/* Quirk any-id: whoever the peer says it is. */
-	if (want->type && !(sa->eng->cfg.quirks & IK_QUIRK_ANY_ID) &&
-	    (want->type != sa->id_peer.type || want->len != d->len ||
-	     memcmp(want->data, d->bytes, d->len)))
+	/* Quirk any-id: whoever the peer says it is, well-formed or not. */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
+		return true;
+	const char *bad = id_malformed(sa->id_peer.type, d->bytes, d->len);
+	if (bad)
+		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",
+			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), bad);
+	size_t others = sa->eng->cfg.n_id_remote_also;
+	if (!peer_id_accepted(&sa->eng->cfg, sa->id_peer.type, d->bytes, d->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "peer identity %s (%zu octets) is not the one configured",
-			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len);
+			       "peer identity %s (%zu octets) is not the one configured%s",
+			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len,
+			       others ? " nor one of the others" : "");
 	return true;
 }
 

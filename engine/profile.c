@@ -64,6 +64,7 @@ enum kind {
 	K_GROUP,    /* uint16_t DH group, "none" = 0 */
 	K_PSK,      /* the secret itself */
 	K_PSK_FILE, /* a file holding the secret */
+	K_PEER_IDS, /* "any" or a list of identities (struct ik_profile.peer_ids) */
 };
 
 #define SECTION_TABLE S(dut) S(tester) S(auth) S(phase1) S(phase2) S(features)
@@ -104,6 +105,7 @@ static const char *const section_names[] = {
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                     \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                                      \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                                \
+	KEY(auth, peer_ids, K_PEER_IDS, OFF(peer_ids), NULL, false)                                \
 	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                              \
 	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                           \
 	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                           \
@@ -112,6 +114,7 @@ static const char *const section_names[] = {
 	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                           \
 	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                                  \
 	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                           \
+	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false)         \
 	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                           \
 	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)             \
 	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)                       \
@@ -274,6 +277,23 @@ static bool add_p2(struct ctx *c, const struct key_def *k, void *field, const ch
 	return true;
 }
 
+static bool add_peer_id(struct ctx *c, const struct key_def *k, void *field, const char *item)
+{
+	struct ik_profile *p = field;
+	const char *why = NULL;
+
+	if (!strcasecmp(item, "any") || !strcasecmp(item, "%any"))
+		return fail_at(c, c->line, "%s: 'any' stands alone (any identity, or a list of them)",
+		               k->full);
+	if (p->peer_ids.n == IK_PROFILE_MAX_PEER_IDS)
+		return fail_at(c, c->line, "%s: more than %d identities", k->full,
+		               IK_PROFILE_MAX_PEER_IDS);
+	if (!ik_ident_parse(&p->peer_ids.id[p->peer_ids.n], item, &why))
+		return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, item);
+	p->peer_ids.n++;
+	return true;
+}
+
 /* Read a PSK file relative to the profile's directory; one trailing newline is dropped. */
 static bool read_psk_file(struct ctx *c, const char *name)
 {
@@ -385,6 +405,10 @@ static bool set_list(struct ctx *c, const struct key_def *k, void *field, const 
 	case K_P1PROPS:
 		c->p->p1.n_prop = 0;
 		return for_each_item(c, k, c->p, v, add_p1);
+	case K_PEER_IDS: /* "any" (strongSwan's %any too), or identities */
+		c->p->peer_ids.n = 0;
+		c->p->peer_ids.any = !strcasecmp(v, "any") || !strcasecmp(v, "%any");
+		return c->p->peer_ids.any || for_each_item(c, k, c->p, v, add_peer_id);
 	default: /* K_P2PROPS */
 		c->p->p2.n_prop = 0;
 		return for_each_item(c, k, c->p, v, add_p2);
@@ -429,6 +453,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_FLAGS:
 	case K_P1PROPS:
 	case K_P2PROPS:
+	case K_PEER_IDS:
 		return set_list(c, k, field, v);
 	case K_PSK:
 	case K_PSK_FILE:
@@ -551,6 +576,8 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->p1.lifetime = 28800;
 	p->p1.lifetime_policy = IK_LIFETIME_LENIENT;
 	p->p2.lifetime = 3600;
+	/* What `ikecheck serve` always did in quick mode: lower and say so (RFC 2407 4.6.3.1). */
+	p->p2.lifetime_policy = IK_LIFETIME_LENIENT;
 	p->p2.mode = IK_IPSEC_TUNNEL;
 	p->features.nat_t = true;
 }
@@ -622,6 +649,27 @@ static bool derive_features(struct ctx *c)
 	return true;
 }
 
+/*
+ * auth.peer_ids defaults to the tester's identity. A list must hold it: the suite runs as the
+ * tester, so a DUT that refused the tester's own identity would refuse every case.
+ */
+static bool peer_ids_default(struct ctx *c)
+{
+	struct ik_profile *p = c->p;
+
+	if (!line_of(c, KEY_auth_peer_ids)) {
+		p->peer_ids.id[0] = p->tester.id;
+		p->peer_ids.n = 1;
+		return true;
+	}
+	if (ik_profile_accepts_id(p, &p->tester.id))
+		return true;
+	return fail_at(c, line_of(c, KEY_auth_peer_ids),
+	               "auth.peer_ids lacks the tester's identity %.64s (tester.id): the DUT would "
+	               "refuse the tester itself; add it, or say any",
+	               p->tester.id.text);
+}
+
 /* Checks that need the whole file, then the values derived from several keys. */
 static bool finish(struct ctx *c)
 {
@@ -639,6 +687,8 @@ static bool finish(struct ctx *c)
 		ik_ident_parse(&p->dut.id, p->dut.addr.text, &why);
 	if (!line_of(c, KEY_tester_id))
 		ik_ident_parse(&p->tester.id, p->tester.addr.text, &why);
+	if (!peer_ids_default(c))
+		return false;
 	/* sin_port and sin6_port sit at the same offset (RFC 3493 3.3, 3.4). */
 	((struct sockaddr_in *)&p->dut.addr.ss)->sin_port = htons(p->dut.port);
 	((struct sockaddr_in *)&p->tester.addr.ss)->sin_port = htons(p->tester.port);
@@ -730,6 +780,16 @@ void ik_profile_wipe(struct ik_profile *p)
 	OPENSSL_cleanse(p, sizeof(*p));
 }
 
+bool ik_profile_accepts_id(const struct ik_profile *p, const struct ik_ident *id)
+{
+	if (p->peer_ids.any)
+		return true;
+	for (size_t i = 0; i < p->peer_ids.n; i++)
+		if (ik_ident_same(&p->peer_ids.id[i], id))
+			return true;
+	return false;
+}
+
 const char *ik_profile_vendor_name(enum ik_vendor v)
 {
 	return name_of(vendor_names, v);
@@ -768,6 +828,11 @@ static bool format_list(const struct ik_profile *p, const struct key_def *k, cha
 		for (size_t i = 0; ok && k->names[i].name; i++)
 			if (*(const unsigned *)field & (unsigned)k->names[i].val)
 				ok = append(out, len, &used, k->names[i].name);
+	} else if (k->kind == K_PEER_IDS) {
+		if (p->peer_ids.any)
+			ok = append(out, len, &used, "any");
+		for (size_t i = 0; ok && i < p->peer_ids.n; i++)
+			ok = append(out, len, &used, p->peer_ids.id[i].text);
 	} else if (k->kind == K_P1PROPS) {
 		for (size_t i = 0; ok && i < p->p1.n_prop; i++)
 			ok = ik_p1_format(&p->p1.prop[i], item, sizeof(item)) &&
@@ -819,6 +884,7 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	case K_FLAGS:
 	case K_P1PROPS:
 	case K_P2PROPS:
+	case K_PEER_IDS:
 		return format_list(p, k, out, len);
 	case K_PSK:
 		if (p->psk_len >= len)

@@ -20,6 +20,7 @@
 #define IK_PROFILE_MAX_SUBNETS   8
 #define IK_PROFILE_MAX_PSK       256
 #define IK_PROFILE_TEXT          256
+#define IK_PROFILE_MAX_PEER_IDS  8
 
 /* Who may start an exchange (bit set). */
 enum { IK_ROLE_RESPONDER = 1u << 0, IK_ROLE_INITIATOR = 1u << 1 };
@@ -37,7 +38,10 @@ enum ik_vendor {
 /* RFC 2409 Appendix A Authentication Method values. */
 enum ik_auth_method { IK_AUTH_PSK = 1, IK_AUTH_RSA_SIG = 3 };
 
-/* What the DUT does with a phase 1 lifetime longer than its own (issue 4, Build 3). */
+/*
+ * What the DUT does with a lifetime longer than its own (RFC 2407 4.5.4 allows all three), for
+ * phase 1 and for quick mode each (phase1.lifetime_policy, phase2.lifetime_policy).
+ */
 enum ik_lifetime_policy {
 	IK_LIFETIME_STRICT,  /* refuse the proposal (Cisco IOS) */
 	IK_LIFETIME_LENIENT, /* accept, answer RESPONDER-LIFETIME with its own (RFC 2407 4.6.3.1) */
@@ -103,6 +107,13 @@ struct ik_profile {
 	uint8_t psk[IK_PROFILE_MAX_PSK]; /* wiped by ik_profile_wipe */
 	size_t psk_len;
 	char psk_file[IK_PROFILE_TEXT]; /* as written; "" when the PSK was inline */
+	/* auth.peer_ids: the phase 1 identities the DUT accepts from a peer (RFC 2407 4.6.2).
+	 * Default: the tester's id alone; a list always holds the tester's id. */
+	struct {
+		bool any; /* peer_ids = any: every well-formed identity */
+		struct ik_ident id[IK_PROFILE_MAX_PEER_IDS];
+		size_t n;
+	} peer_ids;
 
 	struct {
 		unsigned modes; /* IK_MODE_* */
@@ -118,6 +129,7 @@ struct ik_profile {
 		size_t n_prop;
 		uint16_t pfs_group; /* for proposals that name none; 0 = no PFS */
 		uint32_t lifetime;  /* seconds */
+		enum ik_lifetime_policy lifetime_policy;
 		enum ik_ipsec_mode mode;
 	} p2;
 
@@ -153,6 +165,10 @@ bool ik_uint_parse(const char *text, unsigned long max, unsigned long *out); /* 
 bool ik_duration_parse(const char *text, uint32_t *seconds); /* "28800", "8h", "30m", "45s", "1d" */
 /* strongSwan identity syntax (docs/profile.md); *why says what is wrong. */
 bool ik_ident_parse(struct ik_ident *id, const char *text, const char **why);
+/* Whether two parsed identities name the same ID payload (type and value, not spelling). */
+bool ik_ident_same(const struct ik_ident *a, const struct ik_ident *b);
+/* Whether the profile's auth.peer_ids accepts identity id (any, or one listed). */
+bool ik_profile_accepts_id(const struct ik_profile *p, const struct ik_ident *id);
 /* "10.2.0.0/24", "2001:db8::/64", a bare address (= host); host bits must be zero. */
 bool ik_subnet_parse(struct ik_subnet *s, const char *text);
 /* "10.2.0.0/24" */

@@ -149,6 +149,18 @@ bool ik_ident_parse(struct ik_ident *id, const char *v, const char **why)
 	return true;
 }
 
+bool ik_ident_same(const struct ik_ident *a, const struct ik_ident *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == IK_ID_IPV4_ADDR || a->type == IK_ID_IPV6_ADDR || a->type == IK_ID_KEY_ID)
+		return a->bin_len == b->bin_len && !memcmp(a->bin, b->bin, a->bin_len);
+	/* RFC 4343: DNS names compare without regard to case. */
+	if (a->type == IK_ID_FQDN)
+		return !strcasecmp(a->value, b->value);
+	return !strcmp(a->value, b->value);
+}
+
 /* "10.2.0.0/24" or "2001:db8::/64"; a bare address is a host (/32, /128). */
 bool ik_subnet_parse(struct ik_subnet *s, const char *v)
 {

@@ -311,6 +311,32 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
 	return false;
 }
 
+/* RFC 2407 4.5.4 applied to quick mode by the profile's policy (phase2.lifetime_policy). An
+ * offer in kilobytes only is not honoured as such (we keep no volume lifetime): like a longer one
+ * it is refused (strict) or answered with our seconds in RESPONDER-LIFETIME (lenient, RFC 2407
+ * 4.6.3.1); obey completes without a notify and shortens silently, never keeping an SA longer
+ * than configured (IMP-DOI-4.5.4-01). False: refuse this transform. */
+static bool p2_lifetime(const struct ik_p2_policy *pol, const struct ik_p2_xform *o,
+			struct ik_pick *pick, char *why, size_t cap)
+{
+	bool longer = o->life_s > pol->life_s, kb_only = !o->life_s && o->life_kb;
+
+	pick->notify_lifetime = false;
+	pick->life_s = o->life_s && !longer ? o->life_s : pol->life_s;
+	if ((!longer && !kb_only) || pol->life == IK_LIFE_OBEY)
+		return true;
+	if (pol->life == IK_LIFE_STRICT) {
+		if (longer)
+			snprintf(why, cap, "lifetime %u s longer than the configured %u s (strict "
+				 "policy)", o->life_s, pol->life_s);
+		else
+			snprintf(why, cap, "lifetime of %u KB only (strict policy)", o->life_kb);
+		return false;
+	}
+	pick->notify_lifetime = true;
+	return true;
+}
+
 bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offers, size_t n,
 		  struct ik_pick *pick, struct ik_status *st)
 {
@@ -325,14 +351,12 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 			note(reasons, sizeof(reasons), o->proposal, o->number, o->bad_why);
 			continue;
 		}
-		if (p2_refusal(pol, o, why, sizeof(why))) {
+		if (p2_refusal(pol, o, why, sizeof(why)) ||
+		    !p2_lifetime(pol, o, pick, why, sizeof(why))) {
 			note(reasons, sizeof(reasons), o->proposal, o->number, why);
 			continue;
 		}
 		pick->index = i;
-		/* RFC 2407 4.5.4 choice 3: lower it and say so with RESPONDER-LIFETIME. */
-		pick->notify_lifetime = o->life_s > pol->life_s || (!o->life_s && o->life_kb);
-		pick->life_s = pick->notify_lifetime || !o->life_s ? pol->life_s : o->life_s;
 		return true;
 	}
 	if (!n)

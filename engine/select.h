@@ -6,8 +6,8 @@
  * and never changes its attributes. RFC 2409 5: phase 1 offers are one proposal with several
  * transforms. RFC 2407 4.5.3: an attribute (value) it does not support aborts the offer with
  * ATTRIBUTES-NOT-SUPPORTED. RFC 2407 4.5.4: a lifetime longer than wanted may be refused, shortened
- * silently, or shortened with RESPONDER-LIFETIME; the profile chooses for phase 1 (strict as Cisco
- * IOS, lenient, or obey), quick mode always lowers and notifies (issue 4 item 3).
+ * silently, or shortened with RESPONDER-LIFETIME; the profile chooses, for phase 1 and for quick
+ * mode each (strict as Cisco IOS, lenient, or obey: phase1/phase2.lifetime_policy).
  */
 #ifndef IK_SELECT_H
 #define IK_SELECT_H
@@ -49,11 +49,14 @@ struct ik_p2_xform {
 	char bad_why[96];
 };
 
+/* Lenient first: a zeroed configuration lowers a longer lifetime and says so (RFC 2407 4.6.3.1),
+ * what the profile defaults to as well. */
 enum ik_life_policy {
-	IK_LIFE_STRICT,  /* a longer proposed lifetime (phase 1: or one in kilobytes) makes the
-			  * transform unacceptable (Cisco IOS) */
 	IK_LIFE_LENIENT, /* accept, use ours, tell the initiator with RESPONDER-LIFETIME */
-	IK_LIFE_OBEY,    /* accept the initiator's lifetime as it is */
+	IK_LIFE_STRICT,  /* a longer proposed lifetime (or one in kilobytes only) makes the
+			  * transform unacceptable (Cisco IOS) */
+	IK_LIFE_OBEY,    /* complete without a notify: phase 1 takes the initiator's lifetime as
+			  * it is, quick mode keeps ours when shorter, silently (IMP-DOI-4.5.4-01) */
 };
 
 struct ik_p1_policy {
@@ -68,6 +71,7 @@ struct ik_p2_policy {
 	size_t n;
 	uint16_t pfs_group;               /* 0: no PFS configured */
 	uint32_t life_s;
+	enum ik_life_policy life;         /* a longer quick mode lifetime (RFC 2407 4.5.4) */
 	bool transport;                   /* transport mode wanted (else tunnel) */
 	bool udp_encap;                   /* NAT detected: UDP-encapsulated modes (RFC 3947 5.1) */
 	bool any_group;                   /* quirk any-pfs-group: no PFS check at all */

@@ -238,8 +238,8 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	const struct ik_cfg *c = &sa->eng->cfg;
 	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
 	struct ik_p2_policy pol = {c->p2,          c->np2,      c->pfs_group,
-				   c->p2_life,     c->transport, sa->floated,
-				   c->quirks & IK_QUIRK_ANY_PFS_GROUP};
+				   c->p2_life,     c->p2_policy, c->transport,
+				   sa->floated,    c->quirks & IK_QUIRK_ANY_PFS_GROUP};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);

@@ -153,6 +153,9 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	         ps->family ? ps->fam.pattern : c->id);
 	if (!ik_case_check_binds(c, what, ps->family, at))
 		return false;
+	struct ik_status cst;
+	if (!ik_case_claims_ok(c, &cst)) /* needs claimed:/unclaimed: name a `set` proposal */
+		return ik_case_fail(at, "%s", cst.why);
 	bool nth = false, quick = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;

@@ -10,12 +10,14 @@
  *     level    MUST                             (MUST | SHOULD | MAY | ADVISORY)
  *     binds    responder: "... MUST ..."        (who the rule binds, and its sentence)
  *     role     dut=responder                    (or dut=initiator)
- *     needs    aggressive nat_t                 (profile features; SKIP when the DUT lacks one)
+ *     needs    aggressive nat_t                 (profile features; SKIP when the DUT lacks one;
+ *                                               claimed:/unclaimed:/offered: tokens for the
+ *                                               claim check, suite/claims.c)
  *     run      main, quick                      (steps, see enum ik_step_kind)
  *     set      phase1.lifetime = 86401          (override the TESTER's side of the profile)
  *     mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401      (engine/mutate.h syntax)
- *     expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN or silence
- *     expect   policy lenient: adjusted p1-lifetime
+ *     expect   policy p1=strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN or silence
+ *     expect   policy p1=lenient: adjusted p1-lifetime
  *     breaks   any-p1-lifetime                  (serve quirks under which the case must FAIL)
  *
  * A family line expands into one case per field of a message:
@@ -28,7 +30,8 @@
  * indented deeper than its keyword line and not starting with a keyword, continues the value.
  * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
  * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; each optionally after
- * "policy strict:", "policy lenient:" or "policy obey:".
+ * "policy p1=V:" or "policy p2=V:" (V strict, lenient or obey: the profile's phase1/phase2
+ * lifetime_policy; "policy V:" is p1) or "policy ids=any:" / "policy ids=list:" (auth.peer_ids).
  */
 #ifndef IK_CASE_H
 #define IK_CASE_H
@@ -46,6 +49,7 @@
 #define IK_CASE_MAX_NOTIFY  8
 #define IK_CASE_MAX_EXPECT  3
 #define IK_CASE_MAX_QUIRKS  4
+#define IK_CASE_MAX_CLAIMS  8
 
 enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };
 
@@ -83,9 +87,18 @@ enum ik_expect_kind {
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
 
+/* The profile policy an expect line depends on (docs/writing-cases.md "Policy"). */
+enum ik_policy_dim {
+	IK_POL_NONE,
+	IK_POL_P1,  /* phase1.lifetime_policy; policy = IK_LIFETIME_* + 1 */
+	IK_POL_P2,  /* phase2.lifetime_policy; policy = IK_LIFETIME_* + 1 */
+	IK_POL_IDS, /* auth.peer_ids; policy = IK_IDS_ANY or IK_IDS_LIST */
+};
+enum { IK_IDS_ANY = 1, IK_IDS_LIST = 2 };
+
 struct ik_expect {
-	int policy; /* 0 any; else IK_LIFETIME_STRICT + 1 / IK_LIFETIME_LENIENT + 1: the line only
-		     * applies when the profile's phase1.lifetime_policy matches */
+	enum ik_policy_dim dim; /* IK_POL_NONE: the line applies whatever the profile says */
+	int policy; /* 0 with IK_POL_NONE; else the policy value (+1) under which the line applies */
 	enum ik_expect_kind kind;
 	int phase;              /* established: 1 or 2 (0: all steps) */
 	enum ik_xchg at_x;      /* rejected at: exchange and message (at_msg 0: anywhere) */
@@ -123,11 +136,19 @@ struct ik_case {
 	char breaks[IK_CASE_MAX_QUIRKS][32]; /* serve quirk names */
 	size_t nbreaks;
 	char family[32]; /* the family id pattern ("MM1-FUZZ-{n}") that generated the case, or "" */
+	/* needs claimed:P / unclaimed:P: a proposal of a `set` line the claim check (suite/claims.c)
+	 * takes as needed (+1) or as assumed absent from the DUT (-1), whatever its rule says */
+	char claim[IK_CASE_MAX_CLAIMS][64];
+	signed char claim_sign[IK_CASE_MAX_CLAIMS];
+	size_t nclaims;
+	uint32_t offered_life[3]; /* needs offered:phaseN.lifetime=D: [N] what the case offers in
+				   * effect (its mutations decide it); 0 = only `set` says */
 };
 
 enum {
 	IK_NEED_AGGRESSIVE = 1, IK_NEED_NAT_T = 2, IK_NEED_DPD = 4, IK_NEED_PFS = 8,
-	IK_NEED_XAUTH = 16, IK_NEED_MODECFG = 32, IK_NEED_TRANSPORT = 64
+	IK_NEED_XAUTH = 16, IK_NEED_MODECFG = 32, IK_NEED_TRANSPORT = 64,
+	IK_NEED_NOPFS = 128 /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
 };
 
 struct ik_caseset {

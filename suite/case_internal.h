@@ -34,6 +34,9 @@ bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cp
 /* The level of a case against its binds line (case_binds.c); what names the case in messages. */
 bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,
                          const struct ik_cpos *at);
+/* Each needs claimed:/unclaimed: token names a proposal of the case's own `set
+ * phase1.proposals` / `set phase2.proposals` lines (suite/claims.c). False with st set. */
+bool ik_case_claims_ok(const struct ik_case *c, struct ik_status *st);
 /* "MM1".."QM3" -> exchange and message number. */
 bool ik_case_msg_by_name(const char *s, enum ik_xchg *x, int *msg);
 /* Ids (case ids, requirement ids, quirk names): letters, digits, '.', '-', '_'. */

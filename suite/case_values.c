@@ -163,7 +163,47 @@ static const struct {
     {"xauth", IK_NEED_XAUTH},
     {"modecfg", IK_NEED_MODECFG},
     {"transport", IK_NEED_TRANSPORT},
+    {"nopfs", IK_NEED_NOPFS},
 };
+
+/*
+ * claimed:PROPOSAL, unclaimed:PROPOSAL (which `set` line holds it is checked at the end of the
+ * block, suite/claims.c) and offered:phase1.lifetime=D / offered:phase2.lifetime=D.
+ */
+static bool claim_token(struct ik_case *c, const char *w, const struct ik_cpos *at)
+{
+	const char *colon = strchr(w, ':');
+	size_t kl = (size_t)(colon - w);
+
+	if (kl == 7 && !strncmp(w, "offered", 7)) {
+		uint32_t secs;
+		int ph = !strncmp(colon + 1, "phase1.lifetime=", 16)   ? 1
+		         : !strncmp(colon + 1, "phase2.lifetime=", 16) ? 2
+		                                                       : 0;
+		if (!ph || !ik_duration_parse(colon + 17, &secs) || !secs)
+			return ik_case_fail(
+			    at,
+			    "needs '%.60s': expected offered:phase1.lifetime=DURATION "
+			    "or offered:phase2.lifetime=DURATION (e.g. 28800, 8h)",
+			    w);
+		c->offered_life[ph] = secs;
+		return true;
+	}
+	bool plus = kl == 7 && !strncmp(w, "claimed", 7);
+	if ((!plus && (kl != 9 || strncmp(w, "unclaimed", 9))) || !colon[1] ||
+	    strlen(colon + 1) >= sizeof(c->claim[0]))
+		return ik_case_fail(
+		    at,
+		    "needs '%.60s': expected claimed:PROPOSAL, unclaimed:PROPOSAL or "
+		    "offered:phaseN.lifetime=DURATION",
+		    w);
+	if (c->nclaims == IK_CASE_MAX_CLAIMS)
+		return ik_case_fail(at, "needs: more than %d claimed:/unclaimed: tokens",
+		                    IK_CASE_MAX_CLAIMS);
+	snprintf(c->claim[c->nclaims], sizeof(c->claim[0]), "%s", colon + 1);
+	c->claim_sign[c->nclaims++] = plus ? 1 : -1;
+	return true;
+}
 
 bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {
@@ -171,13 +211,19 @@ bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cp
 	size_t n = words(text, buf, sizeof(buf), w);
 
 	for (size_t i = 0; i < n; i++) {
+		if (strchr(w[i], ':')) {
+			if (!claim_token(c, w[i], at))
+				return false;
+			continue;
+		}
 		size_t k = 0;
 		while (k < sizeof(features) / sizeof(features[0]) && strcmp(features[k].name, w[i]))
 			k++;
 		if (k == sizeof(features) / sizeof(features[0]))
 			return ik_case_fail(at,
 			                    "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
-			                    "xauth, modecfg or transport",
+			                    "nopfs, xauth, modecfg, transport, claimed:PROPOSAL, "
+			                    "unclaimed:PROPOSAL or offered:phaseN.lifetime=D",
 			                    w[i]);
 		c->needs |= features[k].bit;
 	}
@@ -477,41 +523,86 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 	                    w[0]);
 }
 
-/* expect [policy strict:|lenient:|obey:] OUTCOME */
+/* The policies an expect line may name (docs/writing-cases.md "Policy"); a bare lifetime policy
+ * is the older spelling of p1=. */
+static const struct {
+	const char *name;
+	enum ik_policy_dim dim;
+	int val;
+} policies[] = {
+    {"p1=strict", IK_POL_P1, IK_LIFETIME_STRICT + 1},
+    {"p1=lenient", IK_POL_P1, IK_LIFETIME_LENIENT + 1},
+    {"p1=obey", IK_POL_P1, IK_LIFETIME_OBEY + 1},
+    {"p2=strict", IK_POL_P2, IK_LIFETIME_STRICT + 1},
+    {"p2=lenient", IK_POL_P2, IK_LIFETIME_LENIENT + 1},
+    {"p2=obey", IK_POL_P2, IK_LIFETIME_OBEY + 1},
+    {"ids=any", IK_POL_IDS, IK_IDS_ANY},
+    {"ids=list", IK_POL_IDS, IK_IDS_LIST},
+    {"strict", IK_POL_P1, IK_LIFETIME_STRICT + 1},
+    {"lenient", IK_POL_P1, IK_LIFETIME_LENIENT + 1},
+    {"obey", IK_POL_P1, IK_LIFETIME_OBEY + 1},
+};
+
+/* "policy NAME:" at the start of an expect line: fills dim/policy, returns what follows. */
+static const char *expect_policy(struct ik_expect *e, const char *text, const struct ik_cpos *at)
+{
+	const char *p = text + 6 + strspn(text + 6, " \t"), *colon = strchr(p, ':');
+	size_t k = 0, pl = colon ? (size_t)(colon - p) : 0,
+	       n = sizeof(policies) / sizeof(policies[0]);
+
+	while (pl && (p[pl - 1] == ' ' || p[pl - 1] == '\t'))
+		pl--;
+	while (k < n && (strlen(policies[k].name) != pl || strncmp(policies[k].name, p, pl)))
+		k++;
+	if (!colon || k == n) {
+		ik_case_fail(at,
+		             "expect policy: expected 'policy p1=V:' or 'policy p2=V:' (V strict, "
+		             "lenient or obey), or 'policy ids=any:' / 'policy ids=list:', before "
+		             "the outcome");
+		return NULL;
+	}
+	e->dim = policies[k].dim;
+	e->policy = policies[k].val;
+	return colon + 1;
+}
+
+/* Lines of one case: one unqualified line alone, or qualified lines naming one policy, each
+ * value once (exactly one line applies to a profile, or none: suite/claims.c SKIPs then). */
+static bool expect_fits(const struct ik_case *c, const struct ik_expect *e,
+                        const struct ik_cpos *at)
+{
+	for (size_t i = 0; i < c->nexpect; i++) {
+		const struct ik_expect *o = &c->expect[i];
+		if (o->dim != e->dim && o->dim && e->dim)
+			return ik_case_fail(at,
+			                    "expect: the policy lines of a case name one policy "
+			                    "(p1=, p2= or ids=), not several");
+		if (o->policy == e->policy || !o->policy || !e->policy)
+			return ik_case_fail(
+			    at, "expect: a second expect line must name a different "
+			        "policy (one line per 'policy p1=strict:', 'policy "
+			        "p1=lenient:' ...), or put the alternatives on one line");
+	}
+	return true;
+}
+
+/* expect [policy p1=|p2=strict|lenient|obey: | policy ids=any|list:] OUTCOME */
 bool ik_case_parse_expect(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {
-	static const char *const policies[] = {"strict", "lenient", "obey"};
 	struct ik_expect e = {0};
 	char buf[1024], *w[MAX_WORDS];
 	const char *rest = text;
 
-	if (!strncmp(text, "policy", 6) && (text[6] == ' ' || text[6] == '\t')) {
-		const char *p = text + 6 + strspn(text + 6, " \t"), *colon = strchr(p, ':');
-		size_t k = 0, pl = colon ? (size_t)(colon - p) : 0;
-		while (pl && (p[pl - 1] == ' ' || p[pl - 1] == '\t'))
-			pl--;
-		while (k < 3 && (strlen(policies[k]) != pl || strncmp(policies[k], p, pl)))
-			k++;
-		if (!colon || k == 3)
-			return ik_case_fail(at, "expect policy: expected 'policy strict:', 'policy "
-			                        "lenient:' or 'policy obey:' before the outcome");
-		/* IK_LIFETIME_STRICT + 1 ... in the order of enum ik_lifetime_policy */
-		e.policy = (int)k + 1;
-		rest = colon + 1;
-	}
+	if (!strncmp(text, "policy", 6) && (text[6] == ' ' || text[6] == '\t') &&
+	    !(rest = expect_policy(&e, text, at)))
+		return false;
 	size_t n = words(rest, buf, sizeof(buf), w);
 	if (!n)
 		return ik_case_fail(at, "expect: expected an outcome after the policy");
 	if (c->nexpect == IK_CASE_MAX_EXPECT)
 		return ik_case_fail(at, "expect: more than %d expect lines", IK_CASE_MAX_EXPECT);
-	if (!outcome(&e, w, n, at))
+	if (!outcome(&e, w, n, at) || !expect_fits(c, &e, at))
 		return false;
-	for (size_t i = 0; i < c->nexpect; i++)
-		if (c->expect[i].policy == e.policy || !c->expect[i].policy || !e.policy)
-			return ik_case_fail(at,
-			                    "expect: a second expect line must name a different "
-			                    "policy (one line per 'policy strict:' / 'policy "
-			                    "lenient:'), or put the alternatives on one line");
 	c->expect[c->nexpect++] = e;
 	return true;
 }

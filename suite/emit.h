@@ -44,6 +44,27 @@ static inline const struct ik_endpoint *ik_emit_remote(const struct ik_profile *
 	return o->side == IK_SIDE_DUT ? &p->tester : &p->dut;
 }
 
+/*
+ * The remote identities the rendered box accepts: the DUT's auth.peer_ids (any, or the list,
+ * the tester's first), the DUT's own identity for the tester side. NULL with *any set for any.
+ */
+static inline const struct ik_ident *
+ik_emit_remote_id(const struct ik_profile *p, const struct ik_emit_opts *o, size_t i, bool *any)
+{
+	*any = o->side == IK_SIDE_DUT && p->peer_ids.any;
+	if (o->side == IK_SIDE_TESTER)
+		return i ? NULL : &p->dut.id;
+	if (*any)
+		return NULL;
+	/* The tester's own first (it is always listed), then the others in profile order. */
+	if (!i)
+		return &p->tester.id;
+	for (size_t k = 0, n = 0; k < p->peer_ids.n; k++)
+		if (!ik_ident_same(&p->peer_ids.id[k], &p->tester.id) && ++n == i)
+			return &p->peer_ids.id[k];
+	return NULL;
+}
+
 static inline const char *ik_emit_side_name(const struct ik_emit_opts *o)
 {
 	return o->side == IK_SIDE_DUT ? "dut" : "tester";

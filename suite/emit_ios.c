@@ -152,6 +152,50 @@ static void isakmp_key(const struct ik_profile *p, const struct ik_emit_opts *o,
 		        (const char *)p->psk, r->addr.text);
 }
 
+/* IOS's `match identity` forms for the identity types it can match. */
+static const struct {
+	enum ik_id_type type;
+	const char *fmt;
+} ios_match[] = {
+    {IK_ID_IPV4_ADDR, " match identity address %s 255.255.255.255\n"},
+    {IK_ID_FQDN, " match identity host %s\n"},
+    {IK_ID_USER_FQDN, " match identity user-fqdn %s\n"},
+};
+
+/*
+ * auth.peer_ids beyond the tester's own identity: an ISAKMP profile that matches each of them
+ * (the pre-shared keys stay global). "any" has no IOS form (IOS matches identities by type):
+ * left to the classic configuration with a warning. True when the profile was written.
+ */
+static bool isakmp_profile(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+                           FILE *warn)
+{
+	const struct ik_ident *id;
+	bool any;
+
+	if (!ik_emit_remote_id(p, o, 0, &any) && any)
+		fprintf(warn, "ik_emit_ios: auth.peer_ids = any is not expressible (IOS matches "
+		              "identities by type); rendered for the tester's identity\n");
+	if (!ik_emit_remote_id(p, o, 1, &any))
+		return false;
+	fprintf(out, "crypto isakmp profile %s-peers\n", o->name);
+	for (size_t i = 0; (id = ik_emit_remote_id(p, o, i, &any)); i++) {
+		size_t k = 0;
+		while (k < sizeof(ios_match) / sizeof(ios_match[0]) &&
+		       ios_match[k].type != id->type)
+			k++;
+		if (k == sizeof(ios_match) / sizeof(ios_match[0]))
+			fprintf(warn,
+			        "ik_emit_ios: auth.peer_ids %s left out: IOS cannot match that "
+			        "identity type\n",
+			        id->text);
+		else
+			fprintf(out, ios_match[k].fmt, id->value);
+	}
+	fprintf(out, "!\n");
+	return true;
+}
+
 static void global_options(const struct ik_profile *p, FILE *out)
 {
 	if (p->p1.dpd_delay)
@@ -189,6 +233,7 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 		return ik_fail(st, 0, "ik_emit_ios: no phase 1 proposal of %s is usable with IOS",
 		               p->path);
 	isakmp_key(p, o, out);
+	bool peers = isakmp_profile(p, o, out, warn);
 	global_options(p, out);
 	size_t nts = transform_sets(p, o, out, warn, &group);
 	if (!nts)
@@ -202,6 +247,8 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 	fputc('\n', out);
 	if (group)
 		fprintf(out, " set pfs group%u\n", group);
+	if (peers)
+		fprintf(out, " set isakmp-profile %s-peers\n", o->name);
 	fprintf(out, " set security-association lifetime seconds %u\n match address %s-acl\n!\n",
 	        p->p2.lifetime, o->name);
 	fprintf(out,

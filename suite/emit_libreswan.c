@@ -96,10 +96,15 @@ static void subnets(FILE *out, const char *side, const struct ik_endpoint *e)
 	}
 }
 
-static void endpoint(FILE *out, const char *side, const struct ik_endpoint *e, bool tunnel)
+/* id NULL: %any (auth.peer_ids = any). */
+static void endpoint(FILE *out, const char *side, const struct ik_endpoint *e,
+                     const struct ik_ident *id, bool tunnel)
 {
 	fprintf(out, "\t%s=%s\n\t%sid=", side, e->addr.text, side);
-	ik_emit_ident(&e->id, out);
+	if (id)
+		ik_emit_ident(id, out);
+	else
+		fputs("%any", out);
 	fputc('\n', out);
 	if (e->port != 500)
 		fprintf(out, "\t%sikeport=%u\n", side, e->port);
@@ -122,6 +127,20 @@ static void algorithms(FILE *out, const struct ik_p1_proposal **p1, size_t n1,
 		        p2[i]->integ ? p2[i]->integ->libreswan : "null", pfs ? ";" : "",
 		        pfs ? pfs->libreswan : "");
 	fprintf(out, "\n\tpfs=%s\n", pfs ? "yes" : "no");
+}
+
+/* rightid takes one identity: each further one of auth.peer_ids is a conn of its own that
+ * includes the first (also=) and only names another rightid. */
+static void more_peers(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	const struct ik_ident *id;
+	bool any;
+
+	for (size_t i = 1; (id = ik_emit_remote_id(p, o, i, &any)); i++) {
+		fprintf(out, "\nconn %s-peer%zu\n\talso=%s\n\trightid=", o->name, i + 1, o->name);
+		ik_emit_ident(id, out);
+		fputc('\n', out);
+	}
 }
 
 bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
@@ -154,8 +173,9 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	 * case); with the default, pluto deletes the older ones whenever a new one comes up. */
 	fprintf(out, "config setup\n\tikev1-policy=accept\n\tuniqueids=no\n\n");
 	fprintf(out, "conn %s\n\tikev2=no\n\tauthby=secret\n", o->name);
-	endpoint(out, "left", l, tunnel);
-	endpoint(out, "right", r, tunnel);
+	bool any;
+	endpoint(out, "left", l, &l->id, tunnel);
+	endpoint(out, "right", r, ik_emit_remote_id(p, o, 0, &any), tunnel);
 	algorithms(out, p1, n1, p2, n2, group);
 	fprintf(out, "\tikelifetime=%us\n\tsalifetime=%us\n", p->p1.lifetime, p->p2.lifetime);
 	/* Libreswan's aggressive=yes makes the conn aggressive-only, as an initiator and responder.
@@ -168,6 +188,7 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 		        p->p1.dpd_delay, 4 * p->p1.dpd_delay);
 	fprintf(out, "\tencapsulation=%s\n", p->features.nat_t ? "auto" : "no");
 	fprintf(out, "\tauto=%s\n", o->initiator ? "start" : "add");
+	more_peers(p, o, out);
 	return true;
 }
 
@@ -183,8 +204,15 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
 	fprintf(out, "# ipsec.secrets for the %s of ikecheck profile %s (%s).\n",
 	        ik_emit_side_name(o), p->path, p->name);
 	ik_emit_ident(&ik_emit_local(p, o)->id, out);
-	fputc(' ', out);
-	ik_emit_ident(&ik_emit_remote(p, o)->id, out);
+	/* Every remote identity the conns accept, %any for any (ipsec.secrets(5) index list). */
+	const struct ik_ident *id;
+	bool any;
+	for (size_t i = 0; (id = ik_emit_remote_id(p, o, i, &any)); i++) {
+		fputc(' ', out);
+		ik_emit_ident(id, out);
+	}
+	if (any)
+		fputs(" %any", out);
 	fprintf(out, " : PSK ");
 	ik_emit_psk(p, out);
 	fputc('\n', out);

@@ -31,6 +31,36 @@ static void subnets(FILE *out, const char *key, const struct ik_endpoint *e)
 	fputc('\n', out);
 }
 
+/* auth.peer_ids: %any, or the tester's identity (swanctl takes one remote id per connection). */
+static void remote_id(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	bool any;
+	const struct ik_ident *id = ik_emit_remote_id(p, o, 0, &any);
+
+	if (any)
+		fputs("%any", out);
+	else
+		ik_emit_ident(id, out);
+}
+
+/* The secret's identities: ours, then every remote one we accept (%any for any). */
+static void secret_ids(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	const struct ik_ident *id;
+	bool any;
+	size_t i = 0;
+
+	fprintf(out, "\t\tid-1 = ");
+	ik_emit_ident(&ik_emit_local(p, o)->id, out);
+	if (!ik_emit_remote_id(p, o, 0, &any) && any)
+		fprintf(out, "\n\t\tid-2 = %%any");
+	while ((id = ik_emit_remote_id(p, o, i++, &any))) {
+		fprintf(out, "\n\t\tid-%zu = ", i + 1);
+		ik_emit_ident(id, out);
+	}
+	fputc('\n', out);
+}
+
 static void ike_section(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
@@ -61,7 +91,7 @@ static void ike_section(const struct ik_profile *p, const struct ik_emit_opts *o
 	fprintf(out, "\t\tlocal {\n\t\t\tauth = psk\n\t\t\tid = ");
 	ik_emit_ident(&l->id, out);
 	fprintf(out, "\n\t\t}\n\t\tremote {\n\t\t\tauth = psk\n\t\t\tid = ");
-	ik_emit_ident(&r->id, out);
+	remote_id(p, o, out);
 	fprintf(out, "\n\t\t}\n");
 }
 
@@ -96,7 +126,7 @@ static void child_section(const struct ik_profile *p, const struct ik_emit_opts 
 bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
                      FILE *warn, struct ik_status *st)
 {
-	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
+	const struct ik_endpoint *l = ik_emit_local(p, o);
 
 	if (p->auth != IK_AUTH_PSK)
 		return ik_fail(st, 0, "ik_emit_swanctl: only PSK authentication is rendered");
@@ -106,6 +136,12 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 		fprintf(warn,
 		        "ik_emit_swanctl: features.nat_t = no: strongSwan always offers NAT-T "
 		        "in IKEv1; not expressible per connection\n");
+	bool any;
+	for (size_t i = 1; ik_emit_remote_id(p, o, i, &any); i++)
+		fprintf(warn,
+		        "ik_emit_swanctl: auth.peer_ids %s left out of the connection: swanctl "
+		        "takes one remote id (the secret lists it)\n",
+		        ik_emit_remote_id(p, o, i, &any)->text);
 	fprintf(out, "# swanctl.conf for the %s of ikecheck profile %s (%s, role %s).\n",
 	        ik_emit_side_name(o), p->path, p->name, o->initiator ? "initiator" : "responder");
 	fprintf(out,
@@ -120,11 +156,9 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 	fprintf(out, "connections {\n\t%s {\n", o->name);
 	ike_section(p, o, out);
 	child_section(p, o, out);
-	fprintf(out, "\t}\n}\n\nsecrets {\n\tike-%s {\n\t\tid-1 = ", o->name);
-	ik_emit_ident(&l->id, out);
-	fprintf(out, "\n\t\tid-2 = ");
-	ik_emit_ident(&r->id, out);
-	fprintf(out, "\n\t\tsecret = ");
+	fprintf(out, "\t}\n}\n\nsecrets {\n\tike-%s {\n", o->name);
+	secret_ids(p, o, out);
+	fprintf(out, "\t\tsecret = ");
 	ik_emit_psk(p, out);
 	fprintf(out, "\n\t}\n}\n");
 	return true;

@@ -72,12 +72,22 @@ bool ik_profile_override(const char *text, const char keys[][48], const char val
 	*out = strdup(text);
 	if (!*out)
 		return ik_fail(st, 0, "out of memory");
-	for (size_t i = 0; i < n; i++)
+	bool id = false;
+	for (size_t i = 0; i < n; i++) {
+		id = id || !strcmp(keys[i], "tester.id");
 		if (!override_one(out, keys[i], vals[i], st)) {
 			free(*out);
 			*out = NULL;
 			return false;
 		}
+	}
+	/* The tester's view does not read auth.peer_ids (the DUT's policy): a case that changes
+	 * the tester's identity must not make it contradict the DUT's list of accepted ones. */
+	if (id && !override_one(out, "auth.peer_ids", "any", st)) {
+		free(*out);
+		*out = NULL;
+		return false;
+	}
 	return true;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "report.h"
 #include "runner_int.h"
+#include "claims.h"
 
 #include <openssl/crypto.h>
 #include <stddef.h>
@@ -124,6 +125,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);
 			return true;
 		}
+	if (ik_case_unclaimed(c, p, why, n)) /* docs/verdicts.md 4: only what the profile claims */
+		return true;
 	if (c->dut_role == IK_INITIATOR && !R->o->dut_initiate) {
 		snprintf(why, n, "the DUT must initiate this case: give the command that makes it "
 				 "initiate with --dut-initiate CMD");
@@ -261,7 +264,7 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
 	cr->o.send_errors = cr->eng.send_errors;
 	snprintf(cr->o.send_error, sizeof(cr->o.send_error), "%s", cr->eng.send_error);
-	r->verdict = ik_judge(cr->c, &cr->o, (int)R->base->p1.lifetime_policy, r->reason,
+	r->verdict = ik_judge(cr->c, &cr->o, R->base, r->reason,
 			      sizeof(r->reason), r->expected, sizeof(r->expected), r->observed,
 			      sizeof(r->observed));
 	ik_crun_evidence(cr, r);

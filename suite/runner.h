@@ -57,9 +57,10 @@ struct ik_observed {
 	char send_error[120];
 };
 
-/* Judge one case: verdict, reason, and the expected/observed sentences. */
-enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, int policy,
-			 char *reason, size_t rlen, char *expected, size_t elen, char *observed,
+/* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and
+ * the expected/observed sentences. */
+enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
+			 const struct ik_profile *p, char *reason, size_t rlen, char *expected, size_t elen, char *observed,
 			 size_t olen);
 /* "rejected at MM1 by NO-PROPOSAL-CHOSEN or silence" */
 void ik_expect_text(const struct ik_expect *x, char *buf, size_t n);

@@ -6,6 +6,7 @@
  */
 #include "consts.h"
 #include "runner.h"
+#include "claims.h"
 
 #include <string.h>
 
@@ -16,14 +17,29 @@ static void add(char *buf, size_t n, const char *fmt, const char *s)
 		snprintf(buf + l, n - l, fmt, s);
 }
 
+/* "p1=strict", "ids=any": the policy an expect line names, as the case language writes it. */
+static void policy_name(const struct ik_expect *x, char *buf, size_t n)
+{
+	static const char *const life[] = {"", "strict", "lenient", "obey"}; /* IK_LIFETIME_* + 1 */
+	static const char *const dims[] = {"", "p1", "p2", "ids"};
+
+	if (x->dim == IK_POL_IDS)
+		snprintf(buf, n, "ids=%s", x->policy == IK_IDS_ANY ? "any" : "list");
+	else
+		snprintf(buf, n, "%s=%s", dims[x->dim], x->policy >= 1 && x->policy <= 3
+							  ? life[x->policy] : "?");
+}
+
 void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 {
 	static const char *adj[] = {"", "p1-lifetime", "p2-lifetime"};
+	char pol[24];
+
 	buf[0] = 0;
-	if (x->policy)
-		add(buf, n, "policy %s: ", x->policy == IK_LIFETIME_STRICT + 1   ? "strict"
-					    : x->policy == IK_LIFETIME_LENIENT + 1 ? "lenient"
-									       : "obey");
+	if (x->dim) {
+		policy_name(x, pol, sizeof(pol));
+		add(buf, n, "policy %s: ", pol);
+	}
 	switch (x->kind) {
 	case IK_EXP_ESTABLISHED:
 		add(buf, n, "%s", x->phase == 1 ? "established phase 1"
@@ -133,7 +149,8 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 	}
 }
 
-enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, int policy,
+enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
+			 const struct ik_profile *p,
 			 char *reason, size_t rlen, char *expected, size_t elen, char *observed,
 			 size_t olen)
 {
@@ -150,7 +167,7 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, i
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
-		if (x->policy && x->policy != policy + 1)
+		if (!ik_expect_applies(x, p))
 			continue;
 		ik_expect_text(x, one, sizeof(one));
 		if (expected[0] && strlen(expected) + 4 < elen)
@@ -164,15 +181,14 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o, i
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
-		if ((!x->policy || x->policy == policy + 1) && rejected_other_notify(x, o)) {
+		if (ik_expect_applies(x, p) && rejected_other_notify(x, o)) {
 			snprintf(reason, rlen, "The DUT %.140s: rejected as required, but not with a notify "
 					       "the case lists (%.90s; %s).", observed, expected, c->ref);
 			return IK_V_WARN;
 		}
 	}
 	if (!expected[0]) {
-		snprintf(reason, rlen, "harness: no expect line applies to this profile's lifetime "
-				       "policy");
+		snprintf(reason, rlen, "harness: no expect line applies to this profile's policies");
 		return IK_V_ERROR;
 	}
 	snprintf(reason, rlen, "Expected %.100s, but the DUT %.140s (%s).", expected, observed,

@@ -94,7 +94,8 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL(c->mut[1].nth, 1); /* "MM3#1" is not a comment */
 	CU_ASSERT_EQUAL_FATAL(c->nexpect, 2);
 	const struct ik_expect *e = &c->expect[0];
-	CU_ASSERT_EQUAL(e->policy, 1); /* IK_LIFETIME_STRICT + 1 */
+	CU_ASSERT_EQUAL(e->dim, IK_POL_P1); /* "policy strict:" is p1=strict */
+	CU_ASSERT_EQUAL(e->policy, 1);      /* IK_LIFETIME_STRICT + 1 */
 	CU_ASSERT_EQUAL(e->kind, IK_EXP_REJECTED);
 	CU_ASSERT_EQUAL(e->at_x, IK_X_MAIN);
 	CU_ASSERT_EQUAL(e->at_msg, 1);
@@ -219,7 +220,24 @@ static void test_errors(void)
 	    {HEAD "  run main\n  expect established\n  expect rejected\n",
 	     "8: expect: a second expect line must name a different policy"},
 	    {HEAD "  run main\n  expect policy sloppy: established\n",
-	     "7: expect policy: expected 'policy strict:'"},
+	     "7: expect policy: expected 'policy p1=V:'"},
+	    {HEAD "  run main\n  expect policy p3=obey: established\n",
+	     "7: expect policy: expected 'policy p1=V:'"},
+	    {HEAD "  run main\n  expect policy ids=some: established\n",
+	     "7: expect policy: expected"},
+	    {HEAD "  run main\n  expect policy p1=obey: established\n  expect policy obey: rejected\n",
+	     "8: expect: a second expect line must name a different policy"},
+	    {HEAD "  run main\n  expect policy p1=obey: established\n"
+	          "  expect policy ids=any: established\n",
+	     "8: expect: the policy lines of a case name one policy"},
+	    {HEAD "  run main\n  expect policy ids=any: established\n  expect rejected\n",
+	     "8: expect: a second expect line must name a different policy"},
+	    {HEAD "  needs unclaimed:aes128-sha1-modp2048\n  run main\n  expect rejected\n",
+	     "1: case T-001: needs unclaimed:aes128-sha1-modp2048 names no proposal of its `set"},
+	    {HEAD "  needs claimed:\n", "6: needs 'claimed:': expected claimed:PROPOSAL"},
+	    {HEAD "  needs maybe:x\n", "6: needs 'maybe:x': expected claimed:PROPOSAL"},
+	    {HEAD "  needs offered:phase3.lifetime=8h\n", "6: needs 'offered:phase3.lifetime=8h'"},
+	    {HEAD "  needs offered:phase2.lifetime=8w\n", "6: needs 'offered:phase2.lifetime=8w'"},
 	    {HEAD "  run main\n  expect rejected at MM9\n", "7: expect: rejected at 'MM9'"},
 	    {HEAD "  run main\n  expect rejected soon\n", "7: expect: rejected ... 'soon'"},
 	    {HEAD "  run main\n  expect rejected by\n",

@@ -267,7 +267,45 @@ static void test_one_group(void)
 	CU_ASSERT_EQUAL(ik_cfg_one_group(&c), 0);
 }
 
+/* The DUT's view of auth.peer_ids and phase2.lifetime_policy: what serve accepts. */
+static void test_peer_ids_and_p2_policy(void)
+{
+	static const char fmt[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+				  "[auth]\nmethod = psk\npsk = s\n%s[phase1]\nproposals = "
+				  "aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n%s";
+	static const struct {
+		const char *auth, *p2;
+		uint8_t id_type; /* of id_remote: 0 any */
+		size_t also;
+		enum ik_life_policy p2_policy;
+	} rows[] = {
+		{"", "", IK_ID_TYPE_IPV4_ADDR, 0, IK_LIFE_LENIENT},
+		{"peer_ids = any\n", "lifetime_policy = obey\n", 0, 0, IK_LIFE_OBEY},
+		{"peer_ids = @a.test, 192.0.2.1, b@c.test\n", "lifetime_policy = strict\n",
+		 IK_ID_TYPE_IPV4_ADDR, 2, IK_LIFE_STRICT},
+	};
+	char text[1024];
+	struct ik_profile p;
+	struct ik_cfg cfg;
+	struct ik_status st;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(text, sizeof(text), fmt, rows[i].auth, rows[i].p2);
+		CU_ASSERT_TRUE_FATAL(ik_profile_parse(&p, text, strlen(text), "t.conf", &st));
+		CU_ASSERT_TRUE_FATAL(ik_cfg_from_profile(&cfg, &p, true, &st));
+		CU_ASSERT_EQUAL(cfg.id_remote.type, rows[i].id_type);
+		CU_ASSERT_EQUAL(cfg.n_id_remote_also, rows[i].also);
+		CU_ASSERT_EQUAL(cfg.p2_policy, rows[i].p2_policy);
+		/* The tester's view checks the DUT's identity, whatever the DUT accepts. */
+		CU_ASSERT_TRUE_FATAL(ik_cfg_from_profile(&cfg, &p, false, &st));
+		CU_ASSERT_EQUAL(cfg.id_remote.type, IK_ID_TYPE_IPV4_ADDR);
+		CU_ASSERT_EQUAL(cfg.n_id_remote_also, 0);
+		ik_profile_wipe(&p);
+	}
+}
+
 static const struct ik_test tests[] = {
+	{"DUT view: peer_ids and phase 2 lifetime policy", test_peer_ids_and_p2_policy},
 	{"tester view: every field from the profile", test_tester_view},
 	{"DUT view: the mirror image, no INITIAL-CONTACT", test_dut_view},
 	{"table: modes, NAT-T, DPD, policies, PFS, IDs, refusals", test_table},

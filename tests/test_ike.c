@@ -177,6 +177,62 @@ static void test_responder_lifetime(void)
 	pair_close(&p);
 }
 
+/*
+ * The responder's accepted peer identities (profile auth.peer_ids, RFC 2407 4.6.2): one, a list,
+ * or any (id_remote type 0). "Any" still refuses an ID that is no identity (RFC 2408 5.8).
+ */
+enum id_policy { ID_ONE, ID_LIST, ID_ANY };
+
+static const struct {
+	const char *name;
+	enum id_policy pol;
+	struct ik_id offer; /* what the initiator says it is */
+	bool up;
+} id_rows[] = {
+	{"configured one", ID_ONE, {.type = 1, .data = {127, 0, 0, 1}, .len = 4}, true},
+	{"a stranger, one configured", ID_ONE, {.type = 2, .data = "x.test", .len = 6}, false},
+	{"a listed other", ID_LIST, {.type = 2, .data = "branch.test", .len = 11}, true},
+	{"a stranger, list", ID_LIST, {.type = 2, .data = "x.test", .len = 6}, false},
+	{"a stranger, any", ID_ANY, {.type = 2, .data = "x.test", .len = 6}, true},
+	{"user fqdn, any", ID_ANY, {.type = 3, .data = "ops@x.test", .len = 10}, true},
+	{"reserved type 0, any", ID_ANY, {.type = 0, .data = {127, 0, 0, 1}, .len = 4}, false},
+	{"undefined type 200, any", ID_ANY, {.type = 200, .data = {127, 0, 0, 1}, .len = 4}, false},
+	{"IPv4 of 3 octets, any", ID_ANY, {.type = 1, .data = {127, 0, 0}, .len = 3}, false},
+	{"FQDN with a NUL, any", ID_ANY, {.type = 2, .data = {127, 0, 0, 2}, .len = 4}, false},
+};
+
+static void test_peer_ids(void)
+{
+	for (size_t i = 0; i < sizeof(id_rows) / sizeof(id_rows[0]); i++) {
+		struct ik_cfg ci, cr;
+		struct ik_pair p;
+		struct ik_status st;
+
+		pair_cfg(&ci, true);
+		pair_cfg(&cr, false);
+		ci.id_local = id_rows[i].offer;
+		if (id_rows[i].pol == ID_ANY)
+			memset(&cr.id_remote, 0, sizeof(cr.id_remote));
+		if (id_rows[i].pol == ID_LIST) {
+			cr.id_remote_also[0] =
+			    (struct ik_id){.type = 2, .data = "branch.test", .len = 11};
+			cr.n_id_remote_also = 1;
+		}
+		CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+		p.ini.auto_quick = false;
+		ik_initiate(&p.ini);
+		uint64_t end = ik_now_ms() + 2000;
+		while (!p.res.p1_up && !p.failed && ik_now_ms() < end)
+			ik_loop_once(&p.loop, 10);
+		bool up = p.res.p1_up > 0;
+		if (getenv("IK_SHOW") || up != id_rows[i].up)
+			fprintf(stderr, "\n  row '%s': up=%d (%s)\n", id_rows[i].name, up, p.why.why);
+		CU_ASSERT_EQUAL(up, id_rows[i].up);
+		CU_ASSERT(up || strstr(p.why.why, "identit") || strstr(p.why.why, "ID[0]"));
+		pair_close(&p);
+	}
+}
+
 static const struct ik_test tests[] = {
 	{"main + quick mode, PSK, PFS (RFC 2409 5.4, 5.5)", test_main_quick_default},
 	{"mode x PFS x cipher x hash matrix, groups 2/14/19", test_matrix},
@@ -184,6 +240,7 @@ static const struct ik_test tests[] = {
 	{"PFS mismatch refused in quick mode (RFC 2409 5.5)", test_pfs_mismatch},
 	{"silent peer: retransmissions then a hint", test_silent_peer},
 	{"RESPONDER-LIFETIME lowers the quick mode lifetime (RFC 2407 4.5.4)", test_responder_lifetime},
+	{"peer identities: one, a list, any well-formed (RFC 2407 4.6.2)", test_peer_ids},
 };
 
 IK_TEST_MAIN("ike", tests)

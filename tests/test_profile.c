@@ -29,6 +29,7 @@ static const char good[] =
     "[auth]\n"
     "method = psk\n"
     "psk = \"a #secret; \\\"quoted\\\"\"\n"
+    "peer_ids = @branch.example, 192.0.2.1, ops@example.org\n"
     "[phase1]\n"
     "modes = main, aggressive\n"
     "proposals = aes128-sha1-modp2048, 3des-md5-modp1024 , aes256-sha2_512-ecp384\n"
@@ -39,6 +40,7 @@ static const char good[] =
     "proposals = aes128-sha1, aes256gcm16-ecp256, aes128ctr-sha256\n"
     "pfs = modp2048\n"
     "lifetime = 30m\n"
+    "lifetime_policy = obey\n"
     "mode = transport\n"
     "[features]\n"
     "xauth = yes\n";
@@ -103,6 +105,12 @@ static void test_good_profile_fields(void)
 	CU_ASSERT_EQUAL(p.p2.pfs_group, 14);
 	CU_ASSERT_EQUAL(p.p2.lifetime, 1800);
 	CU_ASSERT_EQUAL(p.p2.mode, IK_IPSEC_TRANSPORT);
+	CU_ASSERT_EQUAL(p.p2.lifetime_policy, IK_LIFETIME_OBEY);
+	CU_ASSERT_FALSE(p.peer_ids.any);
+	CU_ASSERT_EQUAL(p.peer_ids.n, 3);
+	CU_ASSERT_EQUAL(p.peer_ids.id[0].type, IK_ID_FQDN);
+	CU_ASSERT_EQUAL(p.peer_ids.id[1].type, IK_ID_IPV4_ADDR);
+	CU_ASSERT_EQUAL(p.peer_ids.id[2].type, IK_ID_USER_FQDN);
 	/* Feature defaults follow the configuration when not given. */
 	CU_ASSERT_TRUE(p.features.aggressive);
 	CU_ASSERT_TRUE(p.features.dpd);
@@ -137,7 +145,12 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(p.p1.dpd_delay, 0);
 	CU_ASSERT_EQUAL(p.p2.lifetime, 3600);
 	CU_ASSERT_EQUAL(p.p2.mode, IK_IPSEC_TUNNEL);
+	CU_ASSERT_EQUAL(p.p2.lifetime_policy, IK_LIFETIME_LENIENT);
 	CU_ASSERT_EQUAL(p.p2.pfs_group, 0);
+	/* The DUT accepts the tester's identity alone. */
+	CU_ASSERT_FALSE(p.peer_ids.any);
+	CU_ASSERT_EQUAL(p.peer_ids.n, 1);
+	CU_ASSERT_TRUE(ik_ident_same(&p.peer_ids.id[0], &p.tester.id));
 	CU_ASSERT_EQUAL(p.p2.prop[0].esp_id, 20);
 	CU_ASSERT_EQUAL(p.dut.n_subnets, 0);
 	CU_ASSERT_FALSE(p.features.aggressive);
@@ -245,6 +258,20 @@ static const struct bad {
     {"duration overflow", HEAD "[phase1]\nlifetime = 99999999999h\n", 9, "not a duration"},
     {"bad policy", HEAD "[phase1]\nlifetime_policy = maybe\n", 9, "unknown value 'maybe'"},
     {"bad mode", HEAD P1 P2 "mode = beet\n", 12, "unknown value 'beet'"},
+    {"bad phase 2 policy", HEAD P1 P2 "lifetime_policy = sometimes\n", 12,
+     "phase2.lifetime_policy: unknown value 'sometimes'"},
+    {"peer_ids without the tester", HEAD "peer_ids = @branch.example\n" P1 P2, 8,
+     "auth.peer_ids lacks the tester's identity 192.0.2.1 (tester.id)"},
+    {"peer_ids: any in a list", HEAD "peer_ids = 192.0.2.1, any\n" P1 P2, 8,
+     "auth.peer_ids: 'any' stands alone"},
+    {"peer_ids: bad identity", HEAD "peer_ids = 192.0.2.1, @#abc\n" P1 P2, 8,
+     "auth.peer_ids: key id needs an even number of hex digits"},
+    {"peer_ids: empty item", HEAD "peer_ids = 192.0.2.1,,@b.example\n" P1 P2, 8,
+     "auth.peer_ids: empty item"},
+    {"peer_ids: too many", HEAD "peer_ids = 192.0.2.1,@a,@b,@c,@d,@e,@f,@g,@h\n" P1 P2, 8,
+     "auth.peer_ids: more than 8 identities"},
+    {"peer_ids twice", HEAD "peer_ids = any\npeer_ids = any\n" P1 P2, 9,
+     "auth.peer_ids set twice (first at line 8)"},
     {"bad bool", HEAD P1 P2 "[features]\nnat_t = perhaps\n", 13, "not yes or no"},
     {"missing dut section", "[tester]\naddress = 192.0.2.1\n", 0, "missing section [dut]"},
     {"missing dut.address", "[dut]\nport = 500\n[tester]\naddress = 192.0.2.1\n", 1,
@@ -333,6 +360,8 @@ static void test_get(void)
 	    {"phase2.pfs", "modp2048"},
 	    {"phase2.lifetime", "1800"},
 	    {"phase2.mode", "transport"},
+	    {"phase2.lifetime_policy", "obey"},
+	    {"auth.peer_ids", "@branch.example,192.0.2.1,ops@example.org"},
 	    {"features.aggressive", "yes"},
 	    {"features.modecfg", "no"},
 	};
@@ -507,6 +536,32 @@ static void test_value_parsers(void)
 			CU_ASSERT_EQUAL(sn.prefix, net[i].prefix);
 	}
 }
+/* peer_ids = any (or strongSwan's %any) accepts every identity; a list compares typed values. */
+static void test_peer_ids(void)
+{
+	static struct ik_profile p;
+	struct ik_status st;
+	struct ik_ident id;
+	const char *why;
+	char v[256];
+
+	CU_ASSERT_TRUE_FATAL(parse(&p, HEAD "peer_ids = %any\n" P1 P2, &st));
+	CU_ASSERT_TRUE(p.peer_ids.any);
+	CU_ASSERT_TRUE(ik_profile_get(&p, "auth.peer_ids", v, sizeof(v)));
+	CU_ASSERT_STRING_EQUAL(v, "any");
+	CU_ASSERT_TRUE(ik_ident_parse(&id, "@stranger.example", &why));
+	CU_ASSERT_TRUE(ik_profile_accepts_id(&p, &id));
+	CU_ASSERT_TRUE_FATAL(parse(&p, HEAD "peer_ids = 192.0.2.1, @Branch.Example\n" P1 P2, &st));
+	CU_ASSERT_FALSE(ik_profile_accepts_id(&p, &id));
+	CU_ASSERT_TRUE(ik_ident_parse(&id, "fqdn:branch.example", &why));
+	CU_ASSERT_TRUE(ik_profile_accepts_id(&p, &id)); /* DNS names ignore case */
+	CU_ASSERT_TRUE(ik_ident_parse(&id, "branch.example@x", &why));
+	CU_ASSERT_FALSE(ik_profile_accepts_id(&p, &id)); /* another type */
+	/* An IPv4-mapped IPv6 address is another identity: the tester's own must be listed too. */
+	CU_ASSERT_FALSE(parse(&p, HEAD "peer_ids = ::ffff:192.0.2.1\n" P1 P2, &st));
+	ik_profile_wipe(&p);
+}
+
 static const struct ik_test tests[] = {
     {"good profile lands as numbers", test_good_profile_fields},
     {"defaults", test_defaults},
@@ -514,6 +569,7 @@ static const struct ik_test tests[] = {
     {"each broken profile: FILE:LINE: reason", test_bad_profiles},
     {"repeated section refused, valid one parses", test_repeated_section},
     {"get prints normalized values", test_get},
+    {"peer_ids: any, or a list holding the tester", test_peer_ids},
     {"psk_file relative to the profile", test_psk_file},
     {"garbage input", test_garbage},
     {"CRLF line ends", test_crlf},

@@ -353,6 +353,55 @@ static void test_ios_limits(void)
 	release();
 }
 
+/* auth.peer_ids on each target: %any, or the list (what the target can express). */
+#define PEERS(ids)                                                                                 \
+	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n"        \
+	"psk = k\npeer_ids = " ids "\n[phase1]\nproposals = aes128-sha1-modp2048\n"                \
+	"[phase2]\nproposals = aes128-sha1\n"
+
+static void test_peer_ids(void)
+{
+	static const char any[] = PEERS("any");
+	static const char list[] = PEERS("192.0.2.1, @branch.example, @#0a0b");
+	static const char *const swan_any[] = {"id = %any", "id-1 = 192.0.2.2", "id-2 = %any",
+	                                       NULL};
+	static const char *const swan_list[] = {"id = 192.0.2.1", "id-2 = 192.0.2.1",
+	                                        "id-3 = @branch.example", "id-4 = @#0a0b", NULL};
+	static const char *const lsw_list[] = {
+	    "rightid=192.0.2.1", "conn lab-peer2", "also=lab", "rightid=@branch.example",
+	    "conn lab-peer3",    "rightid=@#0a0b", NULL};
+	static const char *const ios_list[] = {
+	    "crypto isakmp profile lab-peers", "match identity address 192.0.2.1 255.255.255.255",
+	    "match identity host branch.example", "set isakmp-profile lab-peers", NULL};
+
+	render(ik_emit_swanctl, any, IK_SIDE_DUT, false);
+	expect_lines(swan_any);
+	CU_ASSERT_EQUAL(r.warn_len, 0);
+	render(ik_emit_swanctl, list, IK_SIDE_DUT, false);
+	expect_lines(swan_list);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "@branch.example left out of the connection"));
+	render(ik_emit_swanctl, any, IK_SIDE_TESTER,
+	       false); /* the DUT's policy, not the tester's */
+	CU_ASSERT_TRUE(has_line(r.out, "id = 192.0.2.2"));
+	CU_ASSERT_FALSE(has_line(r.out, "id = %any"));
+	render(ik_emit_libreswan_conf, any, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE(has_line(r.out, "rightid=%any"));
+	render(ik_emit_libreswan_conf, list, IK_SIDE_DUT, false);
+	expect_lines(lsw_list);
+	render(ik_emit_libreswan_secrets, any, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE(has_line(r.out, "192.0.2.2 %any : PSK \"k\""));
+	render(ik_emit_libreswan_secrets, list, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE(has_line(r.out, "192.0.2.2 192.0.2.1 @branch.example @#0a0b : PSK \"k\""));
+	render(ik_emit_ios, list, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_lines(ios_list);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "@#0a0b left out: IOS cannot match"));
+	render(ik_emit_ios, any, IK_SIDE_DUT, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "auth.peer_ids = any is not expressible"));
+	expect_absent("set isakmp-profile lab-peers");
+	release();
+}
+
 static const struct ik_test tests[] = {
     {"swanctl: dut as responder", test_swanctl_dut_responder},
     {"swanctl: tester as initiator (mirror)", test_swanctl_tester_initiator},
@@ -362,6 +411,7 @@ static const struct ik_test tests[] = {
     {"libreswan: ipsec.secrets", test_libreswan_secrets},
     {"ios: classic crypto map", test_ios},
     {"ios: what IOS cannot do", test_ios_limits},
+    {"peer_ids: %any or the list, per target", test_peer_ids},
 };
 
 IK_TEST_MAIN("profile_emit", tests)

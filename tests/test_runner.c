@@ -97,12 +97,26 @@ static const struct judge_row rows[] = {
 	 {.failed = true, .step_fail = "could not send MM1"}, IK_V_ERROR},
 };
 
+/* A profile with the policies the judge reads (lifetime policies and peer identities). */
+static struct ik_profile policy_profile(enum ik_lifetime_policy p1, enum ik_lifetime_policy p2,
+				       bool any_id)
+{
+	struct ik_profile p;
+	memset(&p, 0, sizeof(p));
+	p.p1.lifetime_policy = p1;
+	p.p2.lifetime_policy = p2;
+	p.peer_ids.any = any_id;
+	return p;
+}
+
 static void test_judge_table(void)
 {
 	char reason[256], exp[160], obs[160];
+	static struct ik_profile lenient;
+	lenient = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_LENIENT, false);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct ik_case c = mk_case(rows[i].lvl, rows[i].x);
-		enum ik_verdict v = ik_judge(&c, &rows[i].o, IK_LIFETIME_LENIENT, reason,
+		enum ik_verdict v = ik_judge(&c, &rows[i].o, &lenient, reason,
 					     sizeof(reason), exp, sizeof(exp), obs, sizeof(obs));
 		if (v != rows[i].want)
 			printf("\n%s: got verdict %d (%s)\n", rows[i].what, (int)v, reason);
@@ -115,23 +129,45 @@ static void test_judge_table(void)
 static void test_judge_policy(void)
 {
 	char reason[256], exp[160], obs[160];
-	struct ik_expect strict = {.policy = IK_LIFETIME_STRICT + 1, .kind = IK_EXP_REJECTED};
-	struct ik_expect lenient = {.policy = IK_LIFETIME_LENIENT + 1, .kind = IK_EXP_ADJUSTED,
-				    .adjust = IK_ADJ_P1_LIFETIME};
+	static struct ik_profile L, S;
+	L = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_STRICT, true);
+	S = policy_profile(IK_LIFETIME_STRICT, IK_LIFETIME_LENIENT, false);
+	struct ik_expect strict = {.dim = IK_POL_P1, .policy = IK_LIFETIME_STRICT + 1,
+				   .kind = IK_EXP_REJECTED};
+	struct ik_expect lenient = {.dim = IK_POL_P1, .policy = IK_LIFETIME_LENIENT + 1,
+				    .kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P1_LIFETIME};
 	struct ik_case c = mk_case(IK_LVL_MUST, strict);
 	c.expect[1] = lenient;
 	c.nexpect = 2;
 	struct ik_observed adj = {.p1_up = true, .all_done = true, .p1_adjusted = true};
 	struct ik_observed rej = {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1};
-	CU_ASSERT_EQUAL(ik_judge(&c, &adj, IK_LIFETIME_LENIENT, reason, sizeof(reason), exp,
+	CU_ASSERT_EQUAL(ik_judge(&c, &adj, &L, reason, sizeof(reason), exp,
 				 sizeof(exp), obs, sizeof(obs)), IK_V_PASS);
-	CU_ASSERT_EQUAL(ik_judge(&c, &rej, IK_LIFETIME_LENIENT, reason, sizeof(reason), exp,
+	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &L, reason, sizeof(reason), exp,
 				 sizeof(exp), obs, sizeof(obs)), IK_V_FAIL);
-	CU_ASSERT_EQUAL(ik_judge(&c, &rej, IK_LIFETIME_STRICT, reason, sizeof(reason), exp,
+	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &S, reason, sizeof(reason), exp,
 				 sizeof(exp), obs, sizeof(obs)), IK_V_PASS);
-	CU_ASSERT_EQUAL(ik_judge(&c, &adj, IK_LIFETIME_STRICT, reason, sizeof(reason), exp,
+	CU_ASSERT_EQUAL(ik_judge(&c, &adj, &S, reason, sizeof(reason), exp,
 				 sizeof(exp), obs, sizeof(obs)), IK_V_FAIL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "RFC2409 5"));
+	/* Phase 2 and identity policies select their lines the same way. */
+	c.expect[0] = (struct ik_expect){.dim = IK_POL_IDS, .policy = IK_IDS_LIST,
+					 .kind = IK_EXP_REJECTED};
+	c.expect[1] = (struct ik_expect){.dim = IK_POL_IDS, .policy = IK_IDS_ANY,
+					 .kind = IK_EXP_ESTABLISHED};
+	struct ik_observed up = {.p1_up = true, .p2_up = true, .all_done = true};
+	CU_ASSERT_EQUAL(ik_judge(&c, &up, &L, reason, sizeof(reason), exp, sizeof(exp), obs,
+				 sizeof(obs)), IK_V_PASS); /* L: peer_ids = any */
+	CU_ASSERT_EQUAL(ik_judge(&c, &up, &S, reason, sizeof(reason), exp, sizeof(exp), obs,
+				 sizeof(obs)), IK_V_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(exp, "policy ids=list: rejected"));
+	c.expect[0] = (struct ik_expect){.dim = IK_POL_P2, .policy = IK_LIFETIME_STRICT + 1,
+					 .kind = IK_EXP_REJECTED};
+	c.nexpect = 1;
+	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &L, reason, sizeof(reason), exp, sizeof(exp), obs,
+				 sizeof(obs)), IK_V_PASS); /* L: phase 2 strict */
+	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &S, reason, sizeof(reason), exp, sizeof(exp), obs,
+				 sizeof(obs)), IK_V_ERROR); /* no line for phase 2 lenient */
 }
 
 static void test_override(void)
@@ -152,6 +188,19 @@ static void test_override(void)
 	const char bad[1][48] = {"nodot"};
 	CU_ASSERT_FALSE(ik_profile_override(text, bad, v, 1, &out, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "section.key"));
+	/* A stranger's identity on our side: the DUT's list (its policy) does not apply to us. */
+	static const char listed[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+				     "[auth]\nmethod = psk\npsk = s\npeer_ids = 192.0.2.1\n"
+				     "[phase1]\nproposals = aes128-sha1-modp2048\n"
+				     "[phase2]\nproposals = aes128-sha1\n";
+	const char ik[1][48] = {"tester.id"};
+	const char iv[1][160] = {"@stranger.test"};
+	static struct ik_profile p;
+	CU_ASSERT_TRUE_FATAL(ik_profile_override(listed, ik, iv, 1, &out, &st));
+	CU_ASSERT_TRUE(ik_profile_parse(&p, out, strlen(out), "t.conf", &st));
+	CU_ASSERT_STRING_EQUAL(p.tester.id.text, "@stranger.test");
+	ik_profile_wipe(&p);
+	free(out);
 }
 
 /* RFC 2407 4.6.3.3: the tester claims "first SA with you" (INITIAL-CONTACT in MM5) only when one

@@ -183,31 +183,57 @@ static const struct p2_row p2_rows[] = {
 	{"key rounds unsupported", CBC, {ESPA(128), A(7, 10)}, 3, 0, false, false, 0, false, "KEY_ROUNDS"},
 };
 
+/* RFC 2407 4.5.4 in quick mode, by the profile's phase2.lifetime_policy. */
+static const struct {
+	enum ik_life_policy life;
+	struct p2_row r;
+} p2_life_rows[] = {
+	{IK_LIFE_STRICT, {"longer lifetime, strict: refused", CBC, {ESPA(128), TUN, A(1, 1), A(2, 86400)}, 5, 0, false,
+	 false, 0, false, "lifetime 86400 s longer than the configured 3600 s (strict"}},
+	{IK_LIFE_STRICT, {"no lifetime (28800 s), strict: refused", CBC, {ESPA(128), TUN}, 3, 0, false, false, 0, false,
+	 "longer than the configured"}},
+	{IK_LIFE_STRICT, {"kilobytes only, strict: refused", CBC, {ESPA(128), TUN, A(1, 2), A(2, 50000)}, 5, 0, false,
+	 false, 0, false, "50000 KB only (strict"}},
+	{IK_LIFE_STRICT, {"shorter lifetime, strict: kept", CBC, {ESPA(128), TUN, A(1, 1), A(2, 600)}, 5, 0, false, true,
+	 600, false, NULL}},
+	{IK_LIFE_OBEY, {"longer lifetime, obey: shortened silently", CBC, {ESPA(128), TUN, A(1, 1), A(2, 86400)}, 5, 0,
+	 false, true, 3600, false, NULL}},
+	{IK_LIFE_OBEY, {"kilobytes only, obey: ours, silently", CBC, {ESPA(128), TUN, A(1, 2), A(2, 50000)}, 5, 0, false,
+	 true, 3600, false, NULL}},
+	{IK_LIFE_LENIENT, {"kilobytes only, lenient: announced", CBC, {ESPA(128), TUN, A(1, 2), A(2, 50000)}, 5, 0, false,
+	 true, 3600, true, NULL}},
+};
+
+static void check_p2_row(const struct p2_row *r, enum ik_life_policy life)
+{
+	struct ik_p2_policy pol = {p2_conf, 2, r->pfs, 3600, life, false, r->udp, false};
+	struct ik_p2_xform x = {.proposal = 1, .number = 1, .proto = IK_PROTO_ESP, .id = r->id};
+	struct ik_pick pick;
+	struct ik_status st;
+
+	ik_status_clear(&st);
+	ik_p2_from_attrs(&x, r->attrs, r->n);
+	bool ok = ik_p2_select(&pol, &x, 1, &pick, &st);
+	CU_ASSERT_EQUAL(ok, r->ok);
+	if (ok != r->ok)
+		fprintf(stderr, "row '%s': ok=%d why=%s\n", r->name, ok, st.why);
+	if (ok && r->ok) {
+		CU_ASSERT_EQUAL(pick.life_s, r->life_s);
+		CU_ASSERT_EQUAL(pick.notify_lifetime, r->notify);
+	}
+	if (!ok && !r->ok) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.why, r->why));
+		if (!strstr(st.why, r->why))
+			fprintf(stderr, "row '%s': why=%s\n", r->name, st.why);
+	}
+}
+
 static void test_p2_rows(void)
 {
-	for (size_t i = 0; i < sizeof(p2_rows) / sizeof(p2_rows[0]); i++) {
-		const struct p2_row *r = &p2_rows[i];
-		struct ik_p2_policy pol = {p2_conf, 2, r->pfs, 3600, false, r->udp, false};
-		struct ik_p2_xform x = {.proposal = 1, .number = 1, .proto = IK_PROTO_ESP, .id = r->id};
-		struct ik_pick pick;
-		struct ik_status st;
-
-		ik_status_clear(&st);
-		ik_p2_from_attrs(&x, r->attrs, r->n);
-		bool ok = ik_p2_select(&pol, &x, 1, &pick, &st);
-		CU_ASSERT_EQUAL(ok, r->ok);
-		if (ok != r->ok)
-			fprintf(stderr, "row '%s': ok=%d why=%s\n", r->name, ok, st.why);
-		if (ok && r->ok) {
-			CU_ASSERT_EQUAL(pick.life_s, r->life_s);
-			CU_ASSERT_EQUAL(pick.notify_lifetime, r->notify);
-		}
-		if (!ok && !r->ok) {
-			CU_ASSERT_PTR_NOT_NULL(strstr(st.why, r->why));
-			if (!strstr(st.why, r->why))
-				fprintf(stderr, "row '%s': why=%s\n", r->name, st.why);
-		}
-	}
+	for (size_t i = 0; i < sizeof(p2_rows) / sizeof(p2_rows[0]); i++)
+		check_p2_row(&p2_rows[i], IK_LIFE_LENIENT);
+	for (size_t i = 0; i < sizeof(p2_life_rows) / sizeof(p2_life_rows[0]); i++)
+		check_p2_row(&p2_life_rows[i].r, p2_life_rows[i].life);
 }
 
 static const struct ik_test tests[] = {

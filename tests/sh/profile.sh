@@ -57,6 +57,16 @@ check_fails "get unknown key exits 2" 2 $IK profile get $SW dut.colour
 check_grep "unknown key is named" "unknown key 'dut.colour'" "$(last_out)"
 check "keys lists every key" $IK profile keys
 check_grep "keys include auth.psk_file" '^auth\.psk_file$' "$(last_out)"
+check_grep "keys include auth.peer_ids" '^auth\.peer_ids$' "$(last_out)"
+check_grep "keys include phase2.lifetime_policy" '^phase2\.lifetime_policy$' "$(last_out)"
+get_is "get auth.peer_ids defaults to the tester's id" $SW auth.peer_ids 192.0.2.1
+get_is "get phase2.lifetime_policy (the lab's strongSwan obeys)" $SW phase2.lifetime_policy obey
+sed 's/^\[auth\]$/[auth]\npeer_ids = %any/' $SW >"$TEST_TMP/any.conf"
+get_is "get auth.peer_ids any" "$TEST_TMP/any.conf" auth.peer_ids any
+sed 's/^\[auth\]$/[auth]\npeer_ids = @branch.example/' $SW >"$TEST_TMP/noself.conf"
+check_fails "peer_ids without the tester's id: exit 2" 2 $IK profile check "$TEST_TMP/noself.conf"
+check_grep "... FILE:LINE names the key" "noself.conf:[0-9]+: auth.peer_ids lacks the tester's identity" \
+	"$(last_out)"
 
 # --- render --------------------------------------------------------------------------------
 render() { $IK profile render "$@"; }

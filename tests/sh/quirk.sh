@@ -75,7 +75,7 @@ check_fails "--quirk without a value: exit 2" 2 $IK serve --profile "$T/dut.conf
 check_fails "empty name in a list: exit 2" 2 $IK serve --profile "$T/dut.conf" --quirk any-id,
 
 # --- end to end: any-p1-lifetime -------------------------------------------------------------
-profile $DUT "$T/strict.conf" 2 "s/^lifetime_policy = lenient/lifetime_policy = strict/"
+profile $DUT "$T/strict.conf" 2 "0,/^lifetime_policy = lenient/s//lifetime_policy = strict/"
 profile $TESTER "$T/long.conf" 2 "0,/^lifetime    = 28800/s//lifetime    = 86400/"
 check_grep "test profile: the DUT is strict" "^lifetime_policy = strict" "$T/strict.conf"
 check_grep "test profile: the tester offers 86400 s" "^lifetime    = 86400" "$T/long.conf"
