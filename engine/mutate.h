@@ -68,6 +68,8 @@ struct ik_mutation {
 	unsigned seen;    /* transmissions (receptions) of MSG so far */
 	unsigned applied; /* times it took effect: the runner says ERROR when a case's mutation
 			   * never applied, rather than judging a DUT on an unmutated exchange */
+	unsigned noop;    /* times it applied to a message but changed no octet of it (a RESERVED field
+			   * filled with zeros, a Next Payload set to what it was): not counted applied */
 };
 
 /* Parse one spec; on error st->why says which word is wrong and what was expected. */

@@ -356,6 +356,32 @@ static bool build_copy(struct ik_mut_ctx *mx, ik_filler fill, bool enc, const st
 	return ok;
 }
 
+/* Whether the message built without this transmission's mutations has the same octets as the
+ * one built with them (from the same tree and IV): then they changed nothing, and a case must
+ * not be judged as if the DUT had received a broken message (docs/verdicts.md 5). */
+static bool unchanged(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
+		      struct ik_msg *pristine, uint8_t *iv, const struct ik_wr *wire)
+{
+	struct ik_wr w;
+	struct ik_status st;
+	ik_wr_init(&w);
+	bool same = pristine->hdr && ik_emit_build(sa, qm, fill, enc, pristine, iv, NULL, &w, &st) &&
+		    w.len == wire->len && !memcmp(w.p, wire->p, w.len);
+	ik_wr_free(&w);
+	return same;
+}
+
+/* The mutations in `built` changed no octet: counted as no-ops, not as applied. */
+static unsigned noop(struct ik_engine *e, unsigned done, unsigned built)
+{
+	for (size_t i = 0; i < ik_mut_n(e); i++)
+		if (built & BIT(i)) {
+			e->mut[i].noop++;
+			IK_LOG(e, "'%s' changes no octet of this message", e->mut[i].text);
+		}
+	return done & ~built;
+}
+
 bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
 		 bool enc, struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, char *note, size_t n,
 		 struct ik_status *st)
@@ -366,14 +392,14 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 	unsigned every, now, later, done = 0;
 	struct ik_wr wire, clean;
 	struct ik_msg pristine = {0};
-	bool ok = false;
+	bool ok = false, same = false;
 
 	count(e, x, msgno, false, &every, &now, &later);
 	unsigned b_every = ik_mut_places(e, every, true), b_now = ik_mut_places(e, now, true);
 	later = ik_mut_places(e, later, true);
 	ik_wr_init(&wire);
 	ik_wr_init(&clean);
-	if ((b_now || later) && !(pristine.hdr = ik_node_clone(out->hdr)))
+	if ((b_now || later || b_every) && !(pristine.hdr = ik_node_clone(out->hdr)))
 		return ik_fail(st, 0, "ik_mut_emit: out of memory");
 	/* Later transmissions (#N > 1) from the same tree and IV as this one. */
 	for (size_t i = 0; i < ik_mut_n(e); i++) {
@@ -401,16 +427,22 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 		    !ik_emit_build(sa, qm, fill, enc, &pristine, iv, mc.mask ? &mc : NULL, &clean, st))
 			goto out;
 	} else {
+		uint8_t ivc[IK_MAX_BLOCK] = {0};
+		if (iv)
+			memcpy(ivc, iv, sizeof(ivc));
 		if (!ik_emit_build(sa, qm, fill, enc, out, iv, mw.mask ? &mw : NULL, &wire, st) ||
 		    !ik_wr_bytes(&clean, wire.p, wire.len))
 			goto out;
+		same = mw.done && unchanged(sa, qm, fill, enc, &pristine, iv ? ivc : NULL, &wire);
 	}
 	done = mw.done;
+	if (same || (b_now && mw.done && wire.len == clean.len && !memcmp(wire.p, clean.p, wire.len)))
+		done = noop(e, done, same ? mw.done : mw.done & b_now);
 	if (!transmit(sa, x, msgno, wire.p, wire.len, ik_mut_places(e, every | now, false), &done, st))
 		goto out;
 	ik_wr_reset(keep);
 	ik_wr_bytes(keep, clean.p, clean.len);
-	keep_mask(e, keep, (b_now ? mc.done : mw.done) & b_every);
+	keep_mask(e, keep, (b_now ? mc.done : done) & b_every);
 	if (b_now ? mc.done : mw.done)
 		own_state(sa, qm, b_now ? &pristine : out);
 	count_applied(e, done, note, n);

@@ -115,7 +115,7 @@ static const struct keyword {
     {"ref", KW_REF, ik_case_parse_ref, false, true},
     {"req", KW_REQ, ik_case_parse_req, true, false},
     {"level", KW_LEVEL, ik_case_parse_level, false, true},
-    {"binds", KW_BINDS, ik_case_parse_binds, false, false},
+    {"binds", KW_BINDS, ik_case_parse_binds, false, true},
     {"role", KW_ROLE, ik_case_parse_role, false, true},
     {"needs", KW_NEEDS, ik_case_parse_needs, true, false},
     {"run", KW_RUN, ik_case_parse_run, false, true},
@@ -145,7 +145,7 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 		if (keywords[i].required && !(ps->seen & (1u << keywords[i].kw)))
 			return ik_case_fail(at,
 			                    "%s %s: missing '%s' (a case needs title, ref, "
-			                    "level, role, run and expect)",
+			                    "level, binds, role, run and expect)",
 			                    ps->family ? "family" : "case",
 			                    ps->family ? ps->fam.pattern : c->id, keywords[i].name);
 	char what[48];

@@ -29,7 +29,7 @@
  * line, or after a blank and before a blank: "MM3#1" is no comment); a line starting with '|', or
  * indented deeper than its keyword line and not starting with a keyword, continues the value.
  * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
- * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; each optionally after
+ * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; each optionally after
  * "policy p1=V:" or "policy p2=V:" (V strict, lenient or obey: the profile's phase1/phase2
  * lifetime_policy; "policy V:" is p1) or "policy ids=any:" / "policy ids=list:" (auth.peer_ids).
  */
@@ -81,8 +81,11 @@ enum ik_expect_kind {
 	IK_EXP_ADJUSTED,    /* completed, and the DUT lowered a lifetime and said so */
 	IK_EXP_IGNORED,     /* the DUT dropped the mutated message (a #1 mutation) and completed
 			     * on the clean retransmission */
-	IK_EXP_SURVIVES,    /* any outcome, but no SA from a broken message and the DUT alive
-			     * after (robustness families) */
+	IK_EXP_SURVIVES,    /* the DUT builds no SA from the broken message (does not answer it with
+			     * the next message of its exchange, nor completes that exchange) and
+			     * is alive afterwards (docs/verdicts.md 5) */
+	IK_EXP_ALIVE,       /* any outcome, as long as the DUT is alive afterwards (both taking and
+			     * refusing the message are allowed) */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };

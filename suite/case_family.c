@@ -18,6 +18,7 @@
 #include "consts.h"
 #include "payload.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,6 +208,50 @@ bool ik_family_parse(struct ik_family *f, const char *text, const struct ik_cpos
 	return true;
 }
 
+
+/* suite/fz_rules.def: what a conformant receiver may do with each generated mutation. */
+enum fz_class { FZ_NOOP, FZ_ACCEPT, FZ_REFUSE };
+
+static const struct fz_rule {
+	const char *msg, *path, *op;
+	enum fz_class cls;
+	enum ik_level level;
+	enum ik_binds who;
+	const char *ref, *binds;
+} fz_rules[] = {
+#define FZ(m, p, o, c, l, w, r, b) {m, p, o, FZ_##c, IK_LVL_##l, IK_BINDS_##w, r, b},
+#include "fz_rules.def"
+#undef FZ
+};
+
+static const struct fz_rule *fz_rule_of(const char *msg, const char *path, const char *op)
+{
+	for (size_t i = 0; i < sizeof(fz_rules) / sizeof(fz_rules[0]); i++) {
+		const struct fz_rule *r = &fz_rules[i];
+		if (!fnmatch(r->msg, msg, 0) && !fnmatch(r->path, path, 0) && !fnmatch(r->op, op, 0))
+			return r;
+	}
+	return NULL; /* the last row matches everything */
+}
+
+/* A generated case of a `survives` family takes its level, binds line and reference from its
+ * rule; where the broken message may still be acceptable it only asks for liveness. */
+static void fz_apply(struct ik_case *c, const struct fz_rule *r)
+{
+	bool survives = false;
+	for (size_t i = 0; i < c->nexpect; i++)
+		survives = survives || c->expect[i].kind == IK_EXP_SURVIVES;
+	if (!r || !survives)
+		return;
+	c->level = r->level;
+	c->binds_who = r->who;
+	snprintf(c->binds, sizeof(c->binds), "%s", r->binds);
+	snprintf(c->ref, sizeof(c->ref), "%s", r->ref);
+	for (size_t i = 0; i < c->nexpect && r->cls == FZ_ACCEPT; i++)
+		if (c->expect[i].kind == IK_EXP_SURVIVES)
+			c->expect[i].kind = IK_EXP_ALIVE;
+}
+
 /* dst = src with every `key` replaced by `val`; false when it does not fit. */
 static bool subst(char *dst, size_t cap, const char *src, const char *key, const char *val)
 {
@@ -242,6 +287,10 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 		for (size_t o = 0; ok && o < f->nops; o++) {
 			if (!op_fits(f->ops[o], fp[p].kind))
 				continue;
+			const struct fz_rule *rule =
+			    fz_rule_of(ik_msg_name(f->x, f->msg), fp[p].path, f->ops[o]);
+			if (rule && rule->cls == FZ_NOOP)
+				continue; /* it would change no octet */
 			char num[8], spec[200], title[sizeof(t->title)], tmp[sizeof(t->title)];
 			struct ik_status mst;
 			const struct ik_case *dup;
@@ -265,9 +314,13 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 			}
 			snprintf(spec, sizeof(spec), "%s %s %s", ik_msg_name(f->x, f->msg),
 			         fp[p].path, f->ops[o]);
+			const char *outcome = rule && rule->cls == FZ_ACCEPT
+						  ? "it stays up (it may take the message)"
+						  : "it builds no SA from it and stays up";
 			ok = subst(tmp, sizeof(tmp), t->title, "{path}", fp[p].path) &&
 			     subst(title, sizeof(title), tmp, "{op}", f->ops[o]) &&
-			     subst(c->title, sizeof(c->title), title, "{n}", num);
+			     subst(tmp, sizeof(tmp), title, "{outcome}", outcome) &&
+			     subst(c->title, sizeof(c->title), tmp, "{n}", num);
 			if (!ok) {
 				cs->n--;
 				ok = ik_case_fail(at,
@@ -283,6 +336,7 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 				break;
 			}
 			c->nmut++;
+			fz_apply(c, rule);
 		}
 	if (ok && !idx)
 		ok = ik_case_fail(at, "family %s: no field of %s takes these operators", f->pattern,

@@ -510,8 +510,8 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 			                    "expect: adjusted needs p1-lifetime or p2-lifetime");
 		return true;
 	}
-	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives")) {
-		e->kind = w[0][0] == 'i' ? IK_EXP_IGNORED : IK_EXP_SURVIVES;
+	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
+		e->kind = w[0][0] == 'i' ? IK_EXP_IGNORED : w[0][0] == 's' ? IK_EXP_SURVIVES : IK_EXP_ALIVE;
 		if (n > 1)
 			return ik_case_fail(at, "expect: '%s' takes nothing after it ('%.40s')",
 			                    w[0], w[1]);
@@ -519,7 +519,7 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 	}
 	return ik_case_fail(at,
 	                    "expect '%.40s': expected established, rejected, adjusted, "
-	                    "ignored or survives",
+	                    "ignored, survives or alive",
 	                    w[0]);
 }
 

@@ -93,7 +93,8 @@ int ik_obs_info(const struct crun *cr)
 	int stage = o->all_done ? 90 : o->at_x == IK_X_QUICK ? 40 + o->at_msg : o->at_msg * 5;
 	int said = (int)(o->nnotify > 9 ? 9 : o->nnotify) + (o->dut_deleted ? 1 : 0) +
 		   (o->p1_adjusted || o->p2_adjusted ? 2 : 0);
-	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0);
+	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0) +
+		    (o->accepted_mutated ? 2000 : 0);
 	unsigned u = unacked_step(cr->c);
 	if (u)
 		return o->steps_done < u ? -10000 + (int)o->steps_done : 5000 - (int)o->steps_done * 10;
@@ -118,7 +119,7 @@ static bool silence_accepted(const struct ik_case *c)
 {
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
-		if (x->kind == IK_EXP_SURVIVES || (x->kind == IK_EXP_REJECTED && (x->silence || !x->nnotify)))
+		if (x->kind == IK_EXP_SURVIVES || x->kind == IK_EXP_ALIVE || (x->kind == IK_EXP_REJECTED && (x->silence || !x->nnotify)))
 			return true;
 	}
 	return false;
@@ -163,8 +164,8 @@ bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v
 	const struct ik_observed *o = &cr->o;
 	unsigned tries = cr->attempt + 1;
 
-	if (R->dut_dead || (o->step_fail[0] && !o->send_errors))
-		return false; /* a dead DUT, or a harness fault that a new attempt repeats */
+	if (R->dut_dead || v == IK_V_SKIP || (o->step_fail[0] && !o->send_errors))
+		return false; /* a dead DUT, nothing to judge, or a harness fault an attempt repeats */
 	/* Silence that would fail the case, or a setup that never reached the tested message: run
 	 * again whatever the path (rare against a DUT that answers). */
 	if (ik_obs_stalled(cr) || (o->silence && !silence_accepted(cr->c)))

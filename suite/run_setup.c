@@ -91,13 +91,30 @@ bool ik_profile_override(const char *text, const char keys[][48], const char val
 	return true;
 }
 
+/* `set phaseN.proposals = first`: the profile's own first proposal, so a case that breaks one
+ * transform or proposal offers nothing the DUT could take instead (suite/cases/robustness). */
+static void set_values(const struct ik_runner *R, const struct ik_case *c, char vals[][160])
+{
+	for (size_t i = 0; c && i < c->nsets; i++) {
+		snprintf(vals[i], 160, "%s", c->set_val[i]);
+		if (strcmp(vals[i], "first"))
+			continue;
+		if (!strcmp(c->set_key[i], "phase1.proposals") && R->base->p1.n_prop)
+			ik_p1_format(&R->base->p1.prop[0], vals[i], 160);
+		else if (!strcmp(c->set_key[i], "phase2.proposals") && R->base->p2.n_prop)
+			ik_p2_format(&R->base->p2.prop[0], 0, vals[i], 160);
+	}
+}
+
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
 		 struct ik_status *st)
 {
-	char *text = NULL;
+	char *text = NULL, vals[IK_CASE_MAX_SETS][160];
 	struct ik_profile *p = calloc(1, sizeof(*p));
+	set_values(R, c, vals);
 	bool ok = p && ik_profile_override(R->profile_text, c ? c->set_key : NULL,
-					   c ? c->set_val : NULL, c ? c->nsets : 0, &text, st);
+					   c ? (const char (*)[160])vals : NULL, c ? c->nsets : 0,
+					   &text, st);
 	if (!p)
 		ik_fail(st, 0, "out of memory");
 	if (ok && !ik_profile_parse(p, text, strlen(text), R->o->profile, st)) {

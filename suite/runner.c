@@ -213,6 +213,27 @@ static bool answered_mutated(const struct ik_ladder *l)
 	return false;
 }
 
+/* The DUT built an SA from a message we broke (docs/verdicts.md 5): it answered a mutated
+ * transmission with the next message of that exchange (MM2 to a mutated MM1, QM2 to a mutated
+ * QM1) before any clean copy of it went out. */
+static bool accepted_mutated(const struct ik_ladder *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ik_rung *r = &l->rungs[i];
+		if (!r->sent || strncmp(r->note, "mutated", 7) || r->xchg == IK_X_INFO)
+			continue;
+		for (size_t k = i + 1; k < l->n; k++) {
+			const struct ik_rung *a = &l->rungs[k];
+			if (a->sent && a->xchg == r->xchg && a->msg == r->msg &&
+			    strncmp(a->note, "mutated", 7))
+				break; /* a clean copy: what follows answers it */
+			if (!a->sent && a->xchg == r->xchg && a->msg == r->msg + 1 && !a->notify)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* A mutation whose message went out (or came in) but which never applied names a place that
  * message does not have: the case did not test what it says, so it is the harness's ERROR. */
 static void check_mutations(struct crun *cr)
@@ -228,6 +249,12 @@ static void check_mutations(struct crun *cr)
 		char why[256];
 		snprintf(why, sizeof(why),
 			 "mutation '%.100s' never applied although its message was exchanged", m->text);
+		if (!m->applied && m->noop) {
+			snprintf(why, sizeof(why), "the mutation '%.100s' changes no octet of the message "
+				 "as sent here: nothing was broken, so nothing is judged", m->text);
+			put(cr->noop, sizeof(cr->noop), why);
+			continue;
+		}
 		if (!m->applied && reached)
 			put(cr->o.step_fail, sizeof(cr->o.step_fail), why);
 	}
@@ -258,8 +285,10 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	r->started_s = (double)(cr->t0_ms - R->t0_ms) / 1000.0;
 	r->duration_s = (double)(ik_now_ms() - cr->t0_ms) / 1000.0;
 	check_mutations(cr);
-	if (cr->sa)
+	if (cr->sa) {
 		cr->o.answered_mutated = answered_mutated(&cr->sa->ladder);
+		cr->o.accepted_mutated = accepted_mutated(&cr->sa->ladder);
+	}
 	if (cr->sa)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
 	cr->o.send_errors = cr->eng.send_errors;
@@ -267,6 +296,10 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	r->verdict = ik_judge(cr->c, &cr->o, R->base, r->reason,
 			      sizeof(r->reason), r->expected, sizeof(r->expected), r->observed,
 			      sizeof(r->observed));
+	if (cr->noop[0] && r->verdict != IK_V_ERROR) {
+		r->verdict = IK_V_SKIP;
+		snprintf(r->reason, sizeof(r->reason), "%s", cr->noop);
+	}
 	ik_crun_evidence(cr, r);
 	snprintf(r->pcap, sizeof(r->pcap), "pcap/%s.pcap", cr->c->id);
 	return r;
@@ -369,7 +402,7 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	cr->best = NULL;
 	final_attempt(cr, r);
 	bool clean = cr->best_o.all_done && !cr->best_o.restarted;
-	if (clean || R->o->no_alive || r->verdict == IK_V_ERROR) {
+	if (clean || R->o->no_alive || r->verdict == IK_V_ERROR || r->verdict == IK_V_SKIP) {
 		ik_run_record(R, r);
 		free(r);
 		return true;

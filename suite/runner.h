@@ -42,6 +42,8 @@ struct ik_observed {
 	bool we_refused;              /* our engine refused a message of the DUT */
 	bool restarted;               /* the DUT answered with a new responder cookie */
 	bool answered_mutated;        /* the DUT answered a message we mutated (before a clean copy) */
+	bool accepted_mutated;        /* it answered a mutated message with the next message of its
+				       * exchange, or completed the exchange it belongs to */
 	char restart_why[160]; /* how the DUT restarted */
 	bool p1_adjusted, p2_adjusted;/* RESPONDER-LIFETIME (or a lower lifetime) from the DUT */
 	enum ik_xchg at_x;            /* where it stopped: exchange and last message done */

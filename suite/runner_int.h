@@ -36,6 +36,7 @@ struct crun {
 	bool deleted; /* our Deletes went out */
 	uint8_t qm2[32]; /* digest of the first QM2 of our quick mode */
 	bool have_qm2;
+	char noop[200]; /* a mutation that changed no octet: the case is SKIPped, saying so */
 	bool responder; /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */
 	struct ik_observed o;

@@ -56,7 +56,8 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		break;
 	case IK_EXP_ADJUSTED: add(buf, n, "adjusted %s", adj[x->adjust <= 2 ? x->adjust : 0]); break;
 	case IK_EXP_IGNORED: add(buf, n, "%s", "ignored (dropped, then completed)"); break;
-	case IK_EXP_SURVIVES: add(buf, n, "%s", "survives (alive afterwards)"); break;
+	case IK_EXP_SURVIVES: add(buf, n, "%s", "survives (no SA from the broken message, alive afterwards)"); break;
+	case IK_EXP_ALIVE: add(buf, n, "%s", "alive (any outcome, alive afterwards)"); break;
 	}
 }
 
@@ -76,6 +77,10 @@ static bool rejected_matches(const struct ik_expect *x, const struct ik_observed
 		return false;
 	if (x->at_msg && (o->at_x != x->at_x || o->at_msg != x->at_msg))
 		return false;
+	/* Without "at": the refusal must still be of the message we broke; answering it with the next
+	 * message of its exchange took it (an SA from it), whatever came later. */
+	if (!x->at_msg && o->accepted_mutated)
+		return false;
 	/* "or silence": a Delete of the ISAKMP SA (RFC 2408 3.15) refuses as plainly. */
 	bool quiet = (o->silence || o->dut_deleted) && !nt;
 	if (!x->nnotify)
@@ -86,13 +91,14 @@ static bool rejected_matches(const struct ik_expect *x, const struct ik_observed
 	return x->silence && quiet;
 }
 
-/* Rejected where and as required, but with an error notify the case does not list: RFC 2408
- * section 5 says which notify "MAY be sent" for each check, so the refusal itself meets the
- * requirement and only the notify type deviates from the RFC's suggestion (a WARN, not a FAIL). */
+/* Rejected where required, but with an error notify the case does not list (or where it asks
+ * for silence): RFC 2408 section 5 only says which notify "MAY be sent" for each check ("This
+ * action is dictated by a system security policy"), so the refusal meets the requirement and the
+ * notify type is the DUT's choice (docs/verdicts.md 3): PASS, naming the notify it sent. */
 static bool rejected_other_notify(const struct ik_expect *x, const struct ik_observed *o)
 {
 	struct ik_expect any = *x;
-	if (x->kind != IK_EXP_REJECTED || !x->nnotify || !error_notify(o))
+	if (x->kind != IK_EXP_REJECTED || !error_notify(o))
 		return false;
 	any.nnotify = 0, any.silence = false;
 	return rejected_matches(&any, o);
@@ -110,7 +116,8 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 		return o->all_done && !o->restarted &&
 		       (x->adjust == IK_ADJ_P1_LIFETIME ? o->p1_adjusted : o->p2_adjusted);
 	case IK_EXP_IGNORED: return o->all_done && !o->restarted && !o->answered_mutated;
-	case IK_EXP_SURVIVES: return true;
+	case IK_EXP_SURVIVES: return !o->accepted_mutated;
+	case IK_EXP_ALIVE: return true;
 	}
 	return false;
 }
@@ -142,6 +149,11 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 	if (o->answered_mutated && ignoring) {
 		size_t l = strlen(buf);
 		snprintf(buf + l, n - l, "; it answered the mutated message itself");
+	}
+	if (o->accepted_mutated) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, "; it answered a message we broke with the next message of its "
+			 "exchange (an SA from the broken message)");
 	}
 	if (o->restarted) {
 		size_t l = strlen(buf);
@@ -182,9 +194,9 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
 		if (ik_expect_applies(x, p) && rejected_other_notify(x, o)) {
-			snprintf(reason, rlen, "The DUT %.140s: rejected as required, but not with a notify "
-					       "the case lists (%.90s; %s).", observed, expected, c->ref);
-			return IK_V_WARN;
+			snprintf(reason, rlen, "The DUT %.160s: refused as required; the notify is its "
+					       "choice (RFC 2408 5).", observed);
+			return IK_V_PASS;
 		}
 	}
 	if (!expected[0]) {

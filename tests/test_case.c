@@ -20,6 +20,9 @@
 	"  level  MUST\n"                                                                          \
 	"  role   dut=responder\n"
 
+/* A binds line that fits every level (appended where a test needs a complete case). */
+#define BINDS "  binds  both: \"MUST SHOULD MAY\"\n"
+
 static bool parse(struct ik_caseset *cs, const char *text, struct ik_status *st)
 {
 	return ik_cases_parse(cs, text, strlen(text), "t.case", "area", st);
@@ -139,7 +142,7 @@ static void test_expect_forms(void)
 		char text[512];
 		struct ik_caseset cs = {0};
 		struct ik_status st;
-		snprintf(text, sizeof(text), HEAD "  run main, quick\n  expect %s\n", t[i].line);
+		snprintf(text, sizeof(text), HEAD "  run main, quick\n  expect %s\n" BINDS, t[i].line);
 		bool ok = parse(&cs, text, &st);
 		if (i == 7) {
 			CU_ASSERT_FALSE(ok);
@@ -178,16 +181,16 @@ static void test_errors(void)
 	     "  expect established\n",
 	     "1: case A: missing 'level'"},
 	    {"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  run main\n"
-	     "  expect established\n",
+	     "  expect established\n" BINDS,
 	     "1: case A: missing 'role'"},
-	    {HEAD "  expect established\n", "1: case T-001: missing 'run'"},
-	    {HEAD "  run main\n", "1: case T-001: missing 'expect'"},
+	    {HEAD "  expect established\n" BINDS, "1: case T-001: missing 'run'"},
+	    {HEAD "  run main\n" BINDS, "1: case T-001: missing 'expect'"},
 	    {"case\n", "1: case: expected one id after 'case'"},
 	    {"case A B\n", "1: case: expected one id after 'case'"},
 	    {"case A/B\n", "1: case id 'A/B': expected"},
-	    {HEAD "  run main\n  expect established\n" HEAD "  run main\n  expect established\n",
-	     "8: case id T-001 already used at t.case:1"},
-	    {HEAD "  run main\n  mutate MM3 KE.data set:one\n  expect ignored\n",
+	    {HEAD "  run main\n  expect established\n" BINDS HEAD "  run main\n  expect established\n" BINDS,
+	     "9: case id T-001 already used at t.case:1"},
+	    {HEAD "  run main\n  mutate MM3 KE.data set:one\n  expect ignored\n" BINDS,
 	     "1: case T-001: 'expect ignored' needs a mutation of one transmission only"},
 	    {HEAD "  run main\n  expect rejected by notify NO-SUCH-NOTIFY\n",
 	     "7: expect: unknown notify 'NO-SUCH-NOTIFY'"},
@@ -232,7 +235,7 @@ static void test_errors(void)
 	     "8: expect: the policy lines of a case name one policy"},
 	    {HEAD "  run main\n  expect policy ids=any: established\n  expect rejected\n",
 	     "8: expect: a second expect line must name a different policy"},
-	    {HEAD "  needs unclaimed:aes128-sha1-modp2048\n  run main\n  expect rejected\n",
+	    {HEAD "  needs unclaimed:aes128-sha1-modp2048\n  run main\n  expect rejected\n" BINDS,
 	     "1: case T-001: needs unclaimed:aes128-sha1-modp2048 names no proposal of its `set"},
 	    {HEAD "  needs claimed:\n", "6: needs 'claimed:': expected claimed:PROPOSAL"},
 	    {HEAD "  needs maybe:x\n", "6: needs 'maybe:x': expected claimed:PROPOSAL"},
@@ -245,7 +248,7 @@ static void test_errors(void)
 	    {HEAD "  run main\n  expect rejected at MM1 or\n",
 	     "7: expect: rejected ... 'or' must be"},
 	    {HEAD "  run main\n  expect established phase3\n", "7: expect: established 'phase3'"},
-	    {HEAD "  run main\n  expect established phase2\n",
+	    {HEAD "  run main\n  expect established phase2\n" BINDS,
 	     "1: case T-001: 'expect established phase2' but 'run' has no quick step"},
 	    {HEAD "  run main\n  expect happy\n", "7: expect 'happy': expected established"},
 	    {HEAD "  run main\n  expect ignored now\n", "7: expect: 'ignored' takes nothing"},
@@ -308,7 +311,7 @@ static void test_duplicate_across_files(void)
 {
 	struct ik_caseset cs = {0};
 	struct ik_status st;
-	static const char a[] = HEAD "  run main\n  expect established\n";
+	static const char a[] = HEAD "  run main\n  expect established\n" BINDS;
 
 	CU_ASSERT_TRUE(ik_cases_parse(&cs, a, strlen(a), "one.case", "x", &st));
 	CU_ASSERT_FALSE(ik_cases_parse(&cs, a, strlen(a), "two.case", "y", &st));
@@ -327,6 +330,7 @@ static void test_family(void)
 	                           "  title  MM1 with {path} mutated by {op} ({n})\n"
 	                           "  ref    RFC2408 5.2\n"
 	                           "  level  MUST\n"
+	                           "  binds  both: \"MUST SHOULD MAY\"\n"
 	                           "  role   dut=responder\n"
 	                           "  run    main\n"
 	                           "  expect survives\n";
@@ -360,21 +364,74 @@ static void test_family(void)
 
 	/* A second family colliding with an id of the first is refused. */
 	static const char again[] = "family MM1-FUZZ-{n} fields MM2 ops omit\n"
-	                            "  title t\n  ref RFC2408 5.2\n  level MUST\n"
+	                            "  title t\n  ref RFC2408 5.2\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n"
 	                            "  role dut=initiator\n  run main\n  expect survives\n";
 	CU_ASSERT_FALSE(parse(&cs, again, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.case:1: case id MM1-FUZZ-001 already used"));
 	ik_cases_free(&cs);
 }
 
+static const struct ik_case *by_mut(const struct ik_caseset *cs, const char *mut)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (!strcmp(cs->c[i].mut[0].text, mut))
+			return &cs->c[i];
+	return NULL;
+}
+
+/* suite/fz_rules.def: a `survives` family's cases take level, binds and expectation from the
+ * rule of their field (docs/verdicts.md 5); no-op mutations are not generated. */
+static void test_family_rules(void)
+{
+	static const char text[] = "family FZ-{n} fields MM1 ops omit fill:0xff fill:0x00\n"
+	                           "  title  MM1 {path}: {op}; {outcome}\n"
+	                           "  ref    RFC2408 5\n"
+	                           "  level  SHOULD\n"
+	                           "  binds  robustness: a gateway stays up\n"
+	                           "  role   dut=responder\n"
+	                           "  run    main\n"
+	                           "  expect survives\n";
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+	const struct ik_case *c;
+
+	CU_ASSERT_FATAL(parse(&cs, text, &st));
+	c = by_mut(&cs, "MM1 HDR.length fill:0xff"); /* RFC 2408 5.1: MUST be rejected */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->level, IK_LVL_MUST);
+	CU_ASSERT_EQUAL(c->binds_who, IK_BINDS_RECEIVER);
+	CU_ASSERT_STRING_EQUAL(c->ref, "RFC2408 5.1");
+	CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_SURVIVES);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->title, "builds no SA from it"));
+	c = by_mut(&cs, "MM1 HDR.icookie fill:0xff"); /* any initiator cookie is allowed */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_ALIVE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->title, "it may take the message"));
+	c = by_mut(&cs, "MM1 SA.P[0].T[0].id fill:0xff"); /* RFC 2408 5.6: MUST be ignored */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->level, IK_LVL_MUST);
+	c = by_mut(&cs, "MM1 SA.P[0].T[0].LIFE_DURATION fill:0xff"); /* the responder's policy */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_ALIVE);
+	c = by_mut(&cs, "MM1 SA.P[0].transforms omit"); /* no rule: robustness */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->level, IK_LVL_SHOULD);
+	CU_ASSERT_EQUAL(c->binds_who, IK_BINDS_ROBUSTNESS);
+	/* A RESERVED field filled with zeros and a phase 1 message ID of zero change nothing. */
+	CU_ASSERT_PTR_NULL(by_mut(&cs, "MM1 SA.reserved fill:0x00"));
+	CU_ASSERT_PTR_NULL(by_mut(&cs, "MM1 HDR.msgid fill:0x00"));
+	CU_ASSERT_PTR_NOT_NULL(by_mut(&cs, "MM1 SA.reserved fill:0xff"));
+	ik_cases_free(&cs);
+}
+
 static void test_filter(void)
 {
 	static const char text[] =
-	    "family F-{n} fields MM1 ops omit\n  title t\n  ref RFC2408 5.2\n  level MAY\n"
-	    "  role dut=responder\n  run main\n  expect survives\n"
-	    "case S-1\n  title t\n  ref RFC2409 5\n  level SHOULD\n  role dut=responder\n"
+	    "family F-{n} fields MM1 ops omit\n  title t\n  ref RFC2408 5.2\n  level MAY\n  binds both: \"MUST SHOULD MAY\"\n"
+	    "  role dut=responder\n  run main\n  expect alive\n"
+	    "case S-1\n  title t\n  ref RFC2409 5\n  level SHOULD\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
 	    "  run main\n  expect established\n"
-	    "case M-1\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
+	    "case M-1\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
 	    "  run main\n  expect established\n";
 	struct ik_caseset cs = {0};
 	struct ik_status st;
@@ -421,10 +478,10 @@ static void test_load(void)
 	snprintf(p, sizeof(p), "%s/a-area/sub", dir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/b-area/x.case", dir);
-	write_file(p, "case B-1\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
+	write_file(p, "case B-1\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
 	              "  run main\n  expect established"); /* no final newline */
 	snprintf(p, sizeof(p), "%s/a-area/sub/y.case", dir);
-	write_file(p, "case A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n"
+	write_file(p, "case A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
 	              "  run main\n  expect established\n");
 	snprintf(p, sizeof(p), "%s/a-area/README", dir);
 	write_file(p, "not a case file\n");
@@ -439,7 +496,7 @@ static void test_load(void)
 	ik_cases_free(&cs);
 
 	snprintf(p, sizeof(p), "%s/b-area/z.case", dir);
-	write_file(p, "\n\ncase A-2\n  title t\n  ref RFC2409 5\n  level MUST\n"
+	write_file(p, "\n\ncase A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n"
 	              "  role dut=responder\n  run main\n  expect established\n");
 	CU_ASSERT_FALSE(ik_cases_load(&cs, dir, &st));
 	char want[512];
@@ -494,6 +551,7 @@ static const struct ik_test tests[] = {
     {"errors name FILE:LINE and what was expected", test_errors},
     {"duplicate id across files", test_duplicate_across_files},
     {"family expands per field and operator", test_family},
+    {"family cases judged by suite/fz_rules.def", test_family_rules},
     {"filter by glob and level", test_filter},
     {"load a directory tree", test_load},
     {"fixtures parse", test_fixtures},

@@ -47,7 +47,7 @@ static void load_profile(struct ik_profile *p, enum prof which)
 }
 
 #define HEAD(level)                                                                                \
-	"case T-1\n  title t\n  ref RFC2409 5\n  level " level "\n  role dut=responder\n"
+	"case T-1\n  title t\n  ref RFC2409 5\n  level " level "\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
 
 /* Cases, as their lines after the head. */
 static const char POS_AES256[] = HEAD("MUST") "  run main, quick\n"

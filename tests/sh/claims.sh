@@ -91,7 +91,6 @@ AM-POS-003 does not list aes256-sha256-modp2048 in phase1\.proposals
 MM-NEG-010 does not list aes256-sha256-modp2048 in phase1\.proposals
 QM-POS-003 does not list aes256gcm16 in phase2\.proposals
 QM-NEG-003 does not list aes256gcm16 in phase2\.proposals
-QM-PFS-004 phase2\.pfs is modp2048.*needs nopfs
 MM-ID-003 no expect line for auth\.peer_ids = any
 EOF
 

@@ -25,10 +25,10 @@ check_fails "missing directory exits 2" 2 $IK list cases "$TEST_TMP/none"
 check_grep "missing directory is named" "none:0: " "$(last_out)"
 
 mkdir -p "$TEST_TMP/bad/quick"
-printf 'case Q-1\n  title t\n  ref RFC2409 5.5\n  level MUST\n  role dut=responder\n  run main, quick\n  expect rejected by notify NO-SUCH\n' \
+printf 'case Q-1\n  title t\n  ref RFC2409 5.5\n  level MUST\n  binds both: "the peer MUST refuse"\n  role dut=responder\n  run main, quick\n  expect rejected by notify NO-SUCH\n' \
 	>"$TEST_TMP/bad/quick/q.case"
 check_fails "a bad case file exits 2" 2 $IK list cases "$TEST_TMP/bad"
-check_grep "and names FILE:LINE" "^$TEST_TMP/bad/quick/q.case:7: expect: unknown notify 'NO-SUCH'" \
+check_grep "and names FILE:LINE" "^$TEST_TMP/bad/quick/q.case:8: expect: unknown notify 'NO-SUCH'" \
 	"$(last_out)"
 
 # --- list coverage ---------------------------------------------------------------------------
@@ -48,7 +48,7 @@ check_grep "totals of observable requirements ($yes in the catalogue)" \
 check_grep "partly observable totals ($partly)" \
 	"^partly observable requirements: $partly, 0 with a case, $partly without$" "$(last_out)"
 mkdir -p "$TEST_TMP/unk/info"
-printf 'case U-1\n  title t\n  ref RFC2409 5\n  req ISAKMP-99-01\n  level MUST\n  role dut=responder\n  run main\n  expect established\n' \
+printf 'case U-1\n  title t\n  ref RFC2409 5\n  req ISAKMP-99-01\n  level MUST\n  binds both: "the peer MUST refuse"\n  role dut=responder\n  run main\n  expect established\n' \
 	>"$TEST_TMP/unk/info/u.case"
 check_fails "an unknown requirement id is an error" 1 $IK list coverage "$TEST_TMP/unk"
 check_grep "naming the case and the id" "u.case:1: case U-1 cites unknown requirement ISAKMP-99-01" \
