@@ -140,6 +140,12 @@ void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 		sa->eng->on_event(sa->eng, sa, qm, ev);
 }
 
+void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
+{
+	if (!sa->fault[0])
+		snprintf(sa->fault, sizeof(sa->fault), "%s: %.100s", rule, st->why);
+}
+
 /* The exchange cannot go on: record why and where, stop retransmitting, tell the user. */
 void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 {

@@ -119,6 +119,10 @@ struct ik_sa {
 	uint32_t rtx_count;
 	uint8_t last_in[32];
 	struct ik_ladder ladder;
+	/* The first MUST the peer broke in what it sent us, as its initiator (a reply SA that modifies
+	 * our offer, a malformed RESPONDER-LIFETIME): the runner fails the case on it whatever the
+	 * case asked (docs/verdicts.md 6). "" when none. */
+	char fault[200];
 	struct ik_status st; /* why it failed */
 	struct ik_qm *qms;
 	struct ik_sa *next;

@@ -153,6 +153,33 @@ static uint32_t u32_of(const struct ik_val *v)
 				: 0;
 }
 
+/* A phase 1 RESPONDER-LIFETIME from our responder must obey its sender rules (RFC 2407 4.6.3,
+ * 4.6.3.1): sent protected, outside aggressive mode (an informational after MM6 or AM3), for the
+ * ISAKMP protocol with the cookie pair as its SPI. A break is recorded as the peer's fault. */
+static void check_p1_lifetime_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
+{
+	struct ik_status st;
+	const struct ik_val *spi = ik_fget(n, "spi");
+	uint8_t cookies[16];
+
+	if (sa->role != IK_INITIATOR)
+		return;
+	memcpy(cookies, sa->icookie, 8);
+	memcpy(cookies + 8, sa->rcookie, 8);
+	if (!protected)
+		ik_fail(&st, 0, "RESPONDER-LIFETIME sent in the clear");
+	else if (sa->xchg == IK_X_AGGR && !sa->established)
+		ik_fail(&st, 0, "RESPONDER-LIFETIME sent inside aggressive mode");
+	else if (ik_fnum(n, "proto") != IK_PROTO_ISAKMP || !spi || spi->len != 16 ||
+		 memcmp(spi->bytes, cookies, 16))
+		ik_fail(&st, 0, "RESPONDER-LIFETIME for the ISAKMP SA without protocol ISAKMP and the "
+			"cookie pair as its 16-octet SPI");
+	else
+		return;
+	ik_sa_fault(sa, "RFC 2407 4.6.3 \"MUST be sent under the protection of an ISAKMP SA\", 4.6.3.1",
+		    &st);
+}
+
 /* RFC 3706 5: answer R-U-THERE with R-U-THERE-ACK carrying the same sequence number. */
 static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 {
@@ -175,6 +202,8 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 		}
 		return;
 	}
+	if (type == IK_NOTIFY_RESPONDER_LIFETIME)
+		check_p1_lifetime_notify(sa, n, protected);
 	sa->st.notify = type;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer sent %s notify %s",
 		 protected ? "a protected" : "an unprotected", ik_fmt(nb, IK_T_NOTIFY, type));

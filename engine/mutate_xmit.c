@@ -340,6 +340,14 @@ static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m
 		memcpy(sa->offers, offers, sizeof(offers));
 		sa->noffers = n;
 	}
+	/* Quick mode likewise: QM2 is compared with the proposals as they went out (docs/verdicts.md 6:
+	 * a lifetime we broke on purpose and the DUT took is not "the responder changed it"). */
+	struct ik_p2_xform p2[IK_MAX_XFORMS];
+	uint32_t spis[IK_MAX_XFORMS];
+	if (qm && ini && sa_pl && ik_sa_p2_read(sa_pl, p2, spis, IK_MAX_XFORMS, &n, &st) && n) {
+		memcpy(qm->offers, p2, sizeof(p2));
+		qm->noffers = n;
+	}
 }
 
 /* One build of a copy of the tree (out stays as it was) with a copy of the IV. */

@@ -154,8 +154,16 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
 			       "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
 	int i = ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
-	if (i < 0)
+	if (i < 0) {
+		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"", st);
 		return false;
+	}
+	/* We authenticate with a pre-shared key only: a DUT that took another method (an offer we
+	 * broke on purpose) gets no hash we know to be wrong; the exchange stops here. */
+	if (sa->offers[i].auth != IK_P1_AUTH_PSK)
+		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN, "the DUT chose authentication method %s, "
+			       "which this exchange cannot do (pre-shared key only): stopped, rather than "
+			       "sending a hash we know to be wrong", ik_name(IK_T_P1_AUTH, sa->offers[i].auth));
 	sa->chosen = sa->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);

@@ -77,6 +77,8 @@ struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *
 			 const struct sockaddr_storage *peer);
 void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);
 void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st);
+/* Record the first MUST the peer broke in what it sent (sa->fault: "RULE: why"). */
+void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st);
 bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_status *st);
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap);
 bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,

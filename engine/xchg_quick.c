@@ -286,14 +286,40 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 }
 
-/* RESPONDER-LIFETIME in QM2: the responder's real lifetime (RFC 2407 4.5.4). */
-static void take_responder_lifetime(struct ik_qm *qm, struct ik_in *in)
+/* RFC 2407 4.6.3.1: "Protocol ID - set to selected Protocol ID from chosen SA", SPI the two
+ * ISAKMP cookies or "the sender's inbound IPSEC SPI" (the SPI of its QM2 proposal). */
+static bool lifetime_notify_names_sa(const struct ik_sa *sa, const struct ik_qm *qm,
+				     const struct ik_node *n)
 {
+	const struct ik_val *spi = ik_fget(n, "spi");
+	uint8_t mine[4] = {(uint8_t)(qm->spi_out >> 24), (uint8_t)(qm->spi_out >> 16),
+			   (uint8_t)(qm->spi_out >> 8), (uint8_t)qm->spi_out};
+	uint8_t cookies[16];
+	memcpy(cookies, sa->icookie, 8);
+	memcpy(cookies + 8, sa->rcookie, 8);
+	if (ik_fnum(n, "proto") != qm->chosen.proto || !spi)
+		return false;
+	return (spi->len == 4 && !memcmp(spi->bytes, mine, 4)) ||
+	       (spi->len == 16 && !memcmp(spi->bytes, cookies, 16));
+}
+
+/* RESPONDER-LIFETIME in QM2: the responder's real lifetime (RFC 2407 4.5.4); its format is a
+ * MUST of RFC 2407 4.6.3.1, a break of which is the peer's fault. */
+static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in)
+{
+	struct ik_status st;
 	for (size_t k = 0; k < 4; k++) {
 		const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_N, k);
 		const struct ik_val *d = ik_fget(n, "data");
 		if (!n || ik_fnum(n, "type") != IK_NOTIFY_RESPONDER_LIFETIME || !d)
 			continue;
+		if (!lifetime_notify_names_sa(sa, qm, n)) {
+			ik_fail(&st, 0, "RESPONDER-LIFETIME in QM2 names protocol %u and an SPI that are "
+				"not those of the SA it answers", (unsigned)ik_fnum(n, "proto"));
+			ik_sa_fault(sa, "RFC 2407 4.6.3.1 \"the Notification Payload MUST have the "
+				    "following format\"", &st);
+			continue;
+		}
 		/* Walk the attribute list for a seconds duration. */
 		bool secs = false;
 		for (size_t o = 0; o + 4 <= d->len;) {
@@ -309,7 +335,8 @@ static void take_responder_lifetime(struct ik_qm *qm, struct ik_in *in)
 			}
 			if ((t & 0x7fff) == IK_P2_ATTR_LIFE_TYPE)
 				secs = val == IK_LIFE_TYPE_SECONDS;
-			else if ((t & 0x7fff) == IK_P2_ATTR_LIFE_DURATION && secs && val) {
+			else if ((t & 0x7fff) == IK_P2_ATTR_LIFE_DURATION && secs && val &&
+				 (!qm->life_s || val < qm->life_s)) { /* lowered, or it says nothing */
 				qm->life_s = val;
 				qm->lowered = true;
 			}
@@ -332,8 +359,10 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
 			       "QM2 SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
 	int i = ik_p2_match_reply(qm->offers, qm->noffers, &reply[0], st);
-	if (i < 0)
+	if (i < 0) {
+		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"", st);
 		return false;
+	}
 	qm->chosen = qm->offers[i];
 	qm->spi_out = spis[0];
 	qm->life_s = qm->chosen.life_s;
@@ -351,7 +380,7 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 			return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 				       "QM2 client IDs differ from the ones we proposed");
 	}
-	take_responder_lifetime(qm, in);
+	take_responder_lifetime(sa, qm, in);
 	if (!ik_qm_keymat(sa, qm, st))
 		return false;
 	return ik_p1_add_hash(out, sa->k.p1.h->len) || ik_fail(st, 0, "out of memory");

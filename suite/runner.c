@@ -216,11 +216,25 @@ static bool answered_mutated(const struct ik_ladder *l)
 /* The DUT built an SA from a message we broke (docs/verdicts.md 5): it answered a mutated
  * transmission with the next message of that exchange (MM2 to a mutated MM1, QM2 to a mutated
  * QM1) before any clean copy of it went out. */
-static bool accepted_mutated(const struct ik_ladder *l)
+/* Only the octets of a message can be broken: a copy sent again (duplicate, replay, delay) or a
+ * dropped one is not a broken message. */
+static bool breaks_msg(const struct crun *cr, enum ik_xchg x, int msg)
+{
+	for (size_t i = 0; i < cr->nmut; i++) {
+		const struct ik_mutation *m = &cr->mut[i];
+		if (m->xchg == x && m->msg == msg && m->applied && m->place != IK_MP_SEND &&
+		    m->place != IK_MP_RECV)
+			return true;
+	}
+	return false;
+}
+
+static bool accepted_mutated(const struct crun *cr, const struct ik_ladder *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ik_rung *r = &l->rungs[i];
-		if (!r->sent || strncmp(r->note, "mutated", 7) || r->xchg == IK_X_INFO)
+		if (!r->sent || strncmp(r->note, "mutated", 7) || r->xchg == IK_X_INFO ||
+		    !breaks_msg(cr, r->xchg, r->msg))
 			continue;
 		for (size_t k = i + 1; k < l->n; k++) {
 			const struct ik_rung *a = &l->rungs[k];
@@ -287,10 +301,12 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	check_mutations(cr);
 	if (cr->sa) {
 		cr->o.answered_mutated = answered_mutated(&cr->sa->ladder);
-		cr->o.accepted_mutated = accepted_mutated(&cr->sa->ladder);
+		cr->o.accepted_mutated = accepted_mutated(cr, &cr->sa->ladder);
 	}
 	if (cr->sa)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
+	if (cr->sa)
+		snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
 	cr->o.send_errors = cr->eng.send_errors;
 	snprintf(cr->o.send_error, sizeof(cr->o.send_error), "%s", cr->eng.send_error);
 	r->verdict = ik_judge(cr->c, &cr->o, R->base, r->reason,

@@ -33,6 +33,7 @@ struct crun {
 	bool last_ev_notify;
 	uint8_t rcookie[8];
 	bool have_rc;
+	bool restart_late; /* the DUT opened a new exchange for a late copy (judged at the end) */
 	bool deleted; /* our Deletes went out */
 	uint8_t qm2[32]; /* digest of the first QM2 of our quick mode */
 	bool have_qm2;

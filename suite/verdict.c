@@ -177,6 +177,11 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		snprintf(reason, rlen, "harness: %s", o->step_fail);
 		return IK_V_ERROR;
 	}
+	/* A MUST the DUT broke in what it sent fails the case whatever it asked (docs/verdicts.md 6). */
+	if (o->fault[0]) {
+		snprintf(reason, rlen, "The DUT broke %.200s.", o->fault);
+		return IK_V_FAIL;
+	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
 		if (!ik_expect_applies(x, p))
