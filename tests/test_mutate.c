@@ -288,6 +288,51 @@ static void test_hash_i_flipped(void)
 	pair_close(&r.p);
 }
 
+/* docs/verdicts.md 6: the DUT is blamed only for what it did. A reply SA that changes our offer
+ * breaks RFC 2409 5 ("Responders MUST NOT modify attributes of any offer") and is recorded as
+ * the peer's fault; a quick mode reply that takes the proposal as we mutated it is no fault; a
+ * RESPONDER-LIFETIME naming another SPI breaks RFC 2407 4.6.3.1. */
+static void test_dut_faults(void)
+{
+	struct ik_cfg ci, cr;
+	struct run r;
+
+	const char *const modify[] = {"MM2 SA.P[0].T[0].LIFE_DURATION set:1000", NULL};
+	cfgs(&ci, &cr);
+	struct ik_sa *sa = run(&r, &ci, &cr, NULL, modify, 3000);
+	CU_ASSERT_EQUAL(r.p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sa->fault, "MUST NOT modify attributes of any offer"));
+	pair_close(&r.p);
+
+	/* Our QM1 lifetime lowered on purpose: the responder takes it as offered; no fault. */
+	const char *const lower[] = {"QM1 SA.P[0].T[0].SA_LIFE_DURATION set:1800", NULL};
+	cfgs(&ci, &cr);
+	sa = run(&r, &ci, &cr, lower, NULL, 4000);
+	CU_ASSERT_EQUAL(r.p.p2_up, 2);
+	CU_ASSERT_STRING_EQUAL(sa->fault, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa->qms);
+	CU_ASSERT_EQUAL(sa->qms->life_s, 1800);
+	pair_close(&r.p);
+
+	/* A longer offer is lowered with RESPONDER-LIFETIME in QM2 (lenient); one whose SPI is not
+	 * the responder's inbound SPI is the peer's fault. */
+	const char *const bad_spi[] = {"QM2 N.spi flip:0", NULL};
+	cfgs(&ci, &cr);
+	ci.p2_life = 7200;
+	cr.p2_policy = IK_LIFE_LENIENT;
+	sa = run(&r, &ci, &cr, NULL, bad_spi, 4000);
+	CU_ASSERT_EQUAL(r.res[0].applied, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sa->fault, "RFC 2407 4.6.3.1"));
+	pair_close(&r.p);
+	cfgs(&ci, &cr);
+	ci.p2_life = 7200;
+	cr.p2_policy = IK_LIFE_LENIENT;
+	sa = run(&r, &ci, &cr, NULL, NULL, 4000);
+	CU_ASSERT_STRING_EQUAL(sa->fault, "");
+	CU_ASSERT_TRUE(sa->qms && sa->qms->lowered && sa->qms->life_s == 3600);
+	pair_close(&r.p);
+}
+
 /* RFC 2407 4.5.4 by policy: a longer phase 1 lifetime is refused (strict) or accepted with
  * RESPONDER-LIFETIME (lenient). HASH_I covers the SA as sent, so the lenient case completes. */
 static void test_p1_lifetime(void)
@@ -780,6 +825,7 @@ static const struct ik_test tests[] = {
 	{"send delay", test_delay},
 	{"field and node operations on MM1", test_field_ops},
 	{"octet field operations on NONCE", test_octet_fields},
+	{"the DUT is blamed only for what it sent (offers as sent, modified offers, RESPONDER-LIFETIME)", test_dut_faults},
 };
 
 IK_TEST_MAIN("mutate", tests)
