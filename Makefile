@@ -7,6 +7,8 @@
 #   make deps       install missing Debian packages (root) or print the apt-get line
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
 #   make bench      print benchmark numbers
+#   make interop    the suite against strongSwan, Libreswan and ikecheck in the lab (root)
+#   make loss       the suite on a lossy path (PEER=strongswan RUNS=3), verdicts compared (root)
 #   make clean
 
 VERSION      := 0.1.0
@@ -36,7 +38,7 @@ BENCHES   := $(BENCH_SRC:bench/%.c=build/rel/bench/%)
 FUZZERS   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 .SECONDARY:
-.PHONY: all check demo deps fuzz bench interop install clean unit
+.PHONY: all check demo deps fuzz bench interop loss install clean unit
 .DEFAULT_GOAL := all
 
 all: build/ikecheck build/san/ikecheck
@@ -102,6 +104,11 @@ bench: $(BENCHES) build/ikecheck
 
 interop: deps all
 	@harness/interop.sh $(PEER)
+
+# The suite with 10% random loss against PEER (default ikecheck serve), 3 runs each way: every
+# verdict must equal the lossless run's (docs/verdicts.md 7).
+loss: deps all
+	@harness/loss.sh $(PEER) $(if $(RUNS),--runs $(RUNS))
 
 install: build/ikecheck
 	install -D -m 0755 build/ikecheck $(DESTDIR)$(PREFIX)/bin/ikecheck
