@@ -6,8 +6,9 @@
 #
 #   harness/interop.sh [PEER...]      default: strongswan libreswan ikecheck
 #
-# Each peer runs as responder; the suite's DUT-initiator cases are SKIPped with the reason
-# (the runner cannot make a DUT initiate yet). Per peer: out/interop/PEER/ (results.jsonl,
+# Each peer runs as responder; for the cases where the DUT initiates, the runner has the lab make
+# it start a fresh exchange towards the tester (harness/lab dut-initiate: swanctl --initiate,
+# whack --initiate). Per peer: out/interop/PEER/ (results.jsonl,
 # report.html, junit.xml, pcap/, keys) and, when peers/PEER/expected exists, the comparison
 # with that baseline. Then out/interop/matrix.md and matrix.html: peer x area -> verdict counts.
 # Needs root (network namespaces). Exit 0 when every peer ran (whatever its verdicts) and no
@@ -46,7 +47,7 @@ run_peer() {
 	fi
 	echo "== $peer: ikecheck run"
 	harness/lab exec tester "$IK" run --profile "$PWD/$prof" --out "$PWD/$dir" \
-		--parallel "$(parallel_for "$peer")" --quiet
+		--parallel "$(parallel_for "$peer")" --quiet --dut-initiate "$PWD/harness/lab dut-initiate"
 	local run_rc=$?
 	harness/lab peer dut logs >"$dir/dut.log" 2>&1 || true
 	harness/lab down >/dev/null 2>&1 || true
@@ -65,7 +66,7 @@ matrix() {
 	{
 		echo "# ikecheck interop matrix"
 		echo
-		echo "Cells: PASS / FAIL / WARN / SKIP / ERROR case counts. DUT as responder."
+		echo "Cells: PASS / FAIL / WARN / SKIP / ERROR case counts. The DUT answers, and initiates where a case asks it to."
 		echo
 		printf '| peer |'; for a in $areas; do printf ' %s |' "$a"; done; echo
 		printf '|---|'; for _ in $areas; do printf -- '---|'; done; echo
