@@ -5,6 +5,10 @@
 #   ikecheck run (tester)  --- veth ---  PEER (the DUT, from peers/profiles/PEER.conf)
 #
 #   harness/interop.sh [PEER...]      default: strongswan libreswan ikecheck
+#   INTEROP_PARALLEL=N   cases in flight (default 4; Libreswan 1); the reviewed baselines were
+#                        made with 1 (one case at a time)
+#   INTEROP_UPDATE=1     replace peers/PEER/expected with this run's baseline (then review the
+#                        diff: a changed verdict is a change in the peer's or in our behaviour)
 #
 # Each peer runs as responder; for the cases where the DUT initiates, the runner has the lab make
 # it start a fresh exchange towards the tester (harness/lab dut-initiate: swanctl --initiate,
@@ -36,6 +40,13 @@ parallel_for() {
 	esac
 }
 
+baseline_of() {
+	jq -c 'if .type == "run" then {type, dut, version}
+		elif .type == "case" then {type, id, title, area, level, verdict, ref,
+			reason: (.reason | gsub("[0-9a-f]{16}"; "<cookie>") | gsub("0x[0-9a-f]{8}"; "<spi>"))}
+		else empty end' "$1"
+}
+
 run_peer() {
 	local peer=$1 dir=$OUT/$1 prof=peers/profiles/$1.conf
 	rm -rf "$dir"
@@ -52,6 +63,13 @@ run_peer() {
 	harness/lab peer dut logs >"$dir/dut.log" 2>&1 || true
 	harness/lab down >/dev/null 2>&1 || true
 	[[ $run_rc -le 1 ]] || { echo "interop: the run against $peer could not be done"; return 1; }
+	# The baseline form: verdicts and reasons only, no timestamps, paths, cookies or SPIs, so a
+	# refresh (INTEROP_UPDATE=1) diffs only what changed in the peer's or our behaviour.
+	baseline_of "$dir/results.jsonl" >"$dir/expected"
+	if [[ ${INTEROP_UPDATE:-0} == 1 ]]; then
+		cp "$dir/expected" "peers/$peer/expected"
+		echo "interop: peers/$peer/expected updated (review: git diff peers/$peer/expected)"
+	fi
 	if [[ -f peers/$peer/expected ]]; then
 		"$IK" report "$dir" --baseline "peers/$peer/expected" --format text >"$dir/baseline.txt" 2>&1 ||
 			{ echo "interop: $peer differs from peers/$peer/expected:"; cat "$dir/baseline.txt"; return 1; }
