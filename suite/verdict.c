@@ -10,6 +10,22 @@
 
 #include <string.h>
 
+/* s cut to fit n-1 characters at a word, with "..." when cut (the full text is in its own field). */
+static const char *clip(char *out, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l < n) {
+		memcpy(out, s, l + 1);
+		return out;
+	}
+	size_t cut = n - 4;
+	while (cut > n / 2 && s[cut] != ' ')
+		cut--;
+	memcpy(out, s, cut);
+	memcpy(out + cut, "...", 4);
+	return out;
+}
+
 static void add(char *buf, size_t n, const char *fmt, const char *s)
 {
 	size_t l = strlen(buf);
@@ -192,7 +208,9 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		if (strlen(expected) + strlen(one) < elen)
 			strcat(expected, one);
 		if (matches(x, o)) {
-			snprintf(reason, rlen, "The DUT %.150s, as expected (%.90s).", observed, one);
+			char c1[150], c2[90];
+			snprintf(reason, rlen, "The DUT %s, as expected (%s).", clip(c1, sizeof(c1), observed),
+				 clip(c2, sizeof(c2), one));
 			return IK_V_PASS;
 		}
 	}
@@ -208,7 +226,8 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		snprintf(reason, rlen, "harness: no expect line applies to this profile's policies");
 		return IK_V_ERROR;
 	}
-	snprintf(reason, rlen, "Expected %.100s, but the DUT %.140s (%s).", expected, observed,
-		 c->ref);
+	char c1[100], c2[120];
+	snprintf(reason, rlen, "Expected %s, but the DUT %s (%s).", clip(c1, sizeof(c1), expected),
+		 clip(c2, sizeof(c2), observed), c->ref);
 	return c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
 }
