@@ -104,6 +104,7 @@ static void put_system_out(FILE *f, const struct ik_result *r)
 		put_line(f, "WARN", r->reason[0] ? r->reason : "(no reason given)");
 	put_line(f, "level", r->level);
 	put_line(f, "ref", r->ref);
+	put_line(f, "binds", r->binds);
 	put_line(f, "req", r->req);
 	put_line(f, "expected", r->expected);
 	put_line(f, "observed", r->observed);

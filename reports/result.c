@@ -66,7 +66,8 @@ static const struct field rung_fields[] = {
 static const struct field case_fields[] = {
 	FS(ik_result, id),       FS(ik_result, title),    FS(ik_result, area),
 	FS(ik_result, level),    {"verdict", F_VERDICT, offsetof(struct ik_result, verdict), 0},
-	FS(ik_result, ref),      FS(ik_result, req),      FS(ik_result, reason),
+	FS(ik_result, ref),      FS(ik_result, binds),    FS(ik_result, req),
+	FS(ik_result, reason),
 	FS(ik_result, expected), FS(ik_result, observed), FS(ik_result, where),
 	FS(ik_result, hint),     FS(ik_result, mutation), FS(ik_result, notify),
 	FS(ik_result, evidence), FS(ik_result, pcap),     FD(ik_result, started_s),

@@ -49,6 +49,7 @@ struct ik_result {
 	char title[200];
 	char area[32];
 	char ref[96];
+	char binds[340];      /* who the cited rule binds and its sentence ("receiver: ...") */
 	char req[160];
 	char level[12];       /* "MUST" ... */
 	enum ik_verdict verdict;

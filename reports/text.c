@@ -78,6 +78,7 @@ static void put_case(FILE *f, const struct ik_result *r)
 	} fields[] = {
 		{"level", offsetof(struct ik_result, level)},
 		{"ref", offsetof(struct ik_result, ref)},
+		{"binds", offsetof(struct ik_result, binds)},
 		{"reason", offsetof(struct ik_result, reason)},
 		{"expected", offsetof(struct ik_result, expected)},
 		{"observed", offsetof(struct ik_result, observed)},

@@ -65,6 +65,7 @@ static void result_head(struct ik_runner *R, const struct ik_case *c, struct ik_
 	snprintf(r->title, sizeof(r->title), "%s", c->title);
 	snprintf(r->area, sizeof(r->area), "%s", c->area);
 	snprintf(r->ref, sizeof(r->ref), "%s", c->ref);
+	snprintf(r->binds, sizeof(r->binds), "%s: %s", ik_binds_name(c->binds_who), c->binds);
 	snprintf(r->req, sizeof(r->req), "%s", c->req);
 	snprintf(r->level, sizeof(r->level), "%s", ik_level_name(c->level));
 	r->started_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0;
