@@ -126,7 +126,11 @@ static bool silence_accepted(const struct ik_case *c)
 }
 
 /* How many attempts a verdict needs on a lossy path before it is believed (1: it stands):
- *   - a FAIL or WARN is a claim against the DUT: three attempts;
+ *   - a FAIL or WARN on something the DUT did (it took a broken message, completed where it
+ *     should have refused, restarted, broke a MUST in what it sent) stands: loss cannot invent
+ *     it, unless the case tests the effect of our own unacknowledged Delete;
+ *   - any other FAIL or WARN (silence, a notify or a lowered lifetime that never came) is a
+ *     claim against the DUT that loss can fake: three attempts;
  *   - an `ignored` PASS: the one mutated copy may simply have been lost: three attempts;
  *   - a PASS by silence (or a Delete) after fewer than SILENT_SENDS copies of our message left
  *     our host: two attempts (after that many, silence is the DUT's: 0.19^6 at 10% loss);
@@ -135,7 +139,11 @@ static bool silence_accepted(const struct ik_case *c)
 static unsigned attempts_needed(const struct crun *cr, enum ik_verdict v)
 {
 	const struct ik_observed *o = &cr->o;
-	if (v != IK_V_PASS || expects(cr->c, IK_EXP_IGNORED))
+	bool did = o->fault[0] || o->accepted_mutated || o->restarted ||
+		   (o->all_done && !expects(cr->c, IK_EXP_ADJUSTED));
+	if (v != IK_V_PASS)
+		return did && !unacked_step(cr->c) ? 1 : MAX_ATTEMPTS;
+	if (expects(cr->c, IK_EXP_IGNORED))
 		return MAX_ATTEMPTS;
 	if ((o->silence || o->dut_deleted) && o->last_sends < SILENT_SENDS)
 		return 2;
