@@ -22,7 +22,7 @@ static char *as_jsonl(const struct ik_results *rs, size_t *len)
 	for (size_t i = 0; i < rs->n; i++)
 		ok = ok && ik_result_write_case(f, &rs->r[i]);
 	if (rs->run.complete)
-		ok = ok && ik_result_write_end(f, rs->run.finished, rs->run.duration_s);
+		ok = ok && ik_result_write_end(f, rs->run.finished, rs->run.duration_s, rs->run.stopped);
 	fclose(f);
 	if (!ok)
 		abort();

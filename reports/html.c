@@ -33,6 +33,11 @@ static void put_header(FILE *f, const struct ik_results *rs)
 	put_dd(f, "duration", dur);
 	put_dd(f, "command", ri->args);
 	fputs("</dl></header>\n", f);
+	if (ri->complete && ri->stopped[0]) {
+		fputs("<div class=\"banner\" id=\"stopped\">This run stopped early: ", f);
+		ik_esc_xml(f, ri->stopped);
+		fputs(". The cases after it are reported as not run.</div>\n", f);
+	}
 	if (!ri->complete)
 		fprintf(f, "<div class=\"banner\" id=\"interrupted\">This run was stopped before it "
 			   "ended: the report shows the %zu cases it decided%s.</div>\n",

@@ -36,8 +36,10 @@ bool ik_report_json_doc(FILE *f, const struct ik_results *rs, unsigned flags)
 		return false;
 	fputs("{\"format\":\"ikecheck-report\",\"format_version\":1,\n\"run\":{", f);
 	ik_result_json_run(f, &rs->run, flags);
-	fprintf(f, ",\"complete\":%s,\"torn\":%s},\n\"counts\":", rs->run.complete ? "true" : "false",
+	fprintf(f, ",\"complete\":%s,\"torn\":%s,\"stopped\":\"", rs->run.complete ? "true" : "false",
 		rs->torn ? "true" : "false");
+	ik_esc_json(f, rs->run.stopped, 0);
+	fputs("\"},\n\"counts\":", f);
 	put_tally(f, &c.all);
 	put_groups(f, "by_area", c.area, c.narea, flags);
 	put_groups(f, "by_level", c.level, c.nlevel, flags);

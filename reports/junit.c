@@ -159,6 +159,7 @@ static void put_properties(FILE *f, const struct ik_results *rs)
 		{"dut", ri->dut},         {"profile", ri->profile}, {"version", ri->version},
 		{"started", ri->started}, {"finished", ri->finished}, {"shard", ri->shard},
 		{"command", ri->args},    {"complete", ri->complete ? "true" : "false"},
+		{"stopped", ri->stopped},
 	};
 	fputs("    <properties>\n", f);
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
@@ -182,6 +183,9 @@ bool ik_report_junit(FILE *f, const struct ik_results *rs)
 	      "system-out (docs/reports.md) -->\n",
 	      f);
 	fputs("<testsuites name=\"ikecheck\"", f);
+	/* The run's wall time, not the sum of the cases' (they run in parallel). */
+	if (rs->run.duration_s > 0)
+		c.all.time_s = rs->run.duration_s;
 	put_counts_attrs(f, &c.all);
 	fputs(">\n", f);
 	for (size_t a = 0; a < c.narea; a++) {

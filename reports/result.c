@@ -159,12 +159,17 @@ static void line_case(FILE *m, const struct ik_result *r)
 	fputs("}\n", m);
 }
 
-static void line_end(FILE *m, const char *finished, double duration_s)
+static void line_end(FILE *m, const char *finished, double duration_s, const char *stopped)
 {
 	fputs("{\"type\":\"end\",\"finished\":\"", m);
 	ik_esc_json(m, finished ? finished : "", 0);
 	fputs("\",\"duration_s\":", m);
 	put_num(m, duration_s);
+	if (stopped && stopped[0]) {
+		fputs(",\"stopped\":\"", m);
+		ik_esc_json(m, stopped, 0);
+		fputc('"', m);
+	}
 	fputs("}\n", m);
 }
 
@@ -191,9 +196,9 @@ bool ik_result_write_case(FILE *f, const struct ik_result *r)
 	WRITE_LINE(f, line_case(m, r));
 }
 
-bool ik_result_write_end(FILE *f, const char *finished, double duration_s)
+bool ik_result_write_end(FILE *f, const char *finished, double duration_s, const char *stopped)
 {
-	WRITE_LINE(f, line_end(m, finished, duration_s));
+	WRITE_LINE(f, line_end(m, finished, duration_s, stopped));
 }
 
 bool ik_results_write(FILE *f, const struct ik_results *rs)
@@ -206,7 +211,7 @@ bool ik_results_write(FILE *f, const struct ik_results *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		line_case(f, &rs->r[i]);
 	if (rs->run.complete)
-		line_end(f, rs->run.finished, rs->run.duration_s);
+		line_end(f, rs->run.finished, rs->run.duration_s, rs->run.stopped);
 	return !ferror(f);
 }
 
@@ -328,9 +333,14 @@ static bool map_case(struct ik_results *rs, const struct ik_json *o, char *err, 
 
 static bool map_run(struct ik_results *rs, const struct ik_json *o, char *err, size_t errlen)
 {
-	static const char *const extra[] = {"type", "complete", "torn", NULL};
+	static const char *const extra[] = {"type", "complete", "torn", "stopped", NULL};
 	if (!map_object(o, run_fields, NF(run_fields), &rs->run, extra, err, errlen))
 		return false;
+	const struct ik_json *s = ik_json_get(o, "stopped");
+	if (s && s->kind != IK_J_STR)
+		return fail(err, errlen, "field \"stopped\" must be a string");
+	if (s)
+		snprintf(rs->run.stopped, sizeof(rs->run.stopped), "%s", s->str);
 	const struct ik_json *c = ik_json_get(o, "complete");
 	if (c && c->kind != IK_J_BOOL)
 		return fail(err, errlen, "field \"complete\" must be a boolean");
@@ -364,7 +374,7 @@ static bool load_line(struct ik_results *rs, const struct ik_json *o, bool *seen
 	if (strcmp(t->str, "end"))
 		return fail(err, errlen, "unknown record type \"%s\"", t->str);
 	static const struct field end_fields[] = {FS(ik_run_info, finished),
-						  FD(ik_run_info, duration_s)};
+						  FD(ik_run_info, duration_s), FS(ik_run_info, stopped)};
 	static const char *const extra[] = {"type", NULL};
 	*seen_end = true;
 	rs->run.complete = true;

@@ -27,6 +27,7 @@ struct ik_run_info {
 	double duration_s;
 	char args[512];      /* the command line */
 	char shard[16];      /* "I/N" or "" */
+	char stopped[200];   /* why the run stopped before its last case ("" when it did not) */
 	bool complete;       /* an "end" record was seen */
 };
 
@@ -74,7 +75,8 @@ bool ik_verdict_parse(const char *s, enum ik_verdict *v);
 /* Append one record as a JSON line and flush it to disk (fflush + fsync). */
 bool ik_result_write_run(FILE *f, const struct ik_run_info *ri);
 bool ik_result_write_case(FILE *f, const struct ik_result *r);
-bool ik_result_write_end(FILE *f, const char *finished, double duration_s);
+/* stopped: why the run ended before its last case (the DUT stopped answering), "" or NULL. */
+bool ik_result_write_end(FILE *f, const char *finished, double duration_s, const char *stopped);
 
 /* All records of a results.jsonl (a torn last line, from a kill, is ignored). */
 struct ik_results {

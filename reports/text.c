@@ -55,7 +55,9 @@ static void put_header(FILE *f, const struct ik_results *rs)
 	fprintf(f, "  %-9s %.3f s\n", "duration", ri->duration_s);
 	put_field(f, "shard", ri->shard);
 	put_field(f, "command", ri->args);
-	if (ri->complete)
+	if (ri->complete && ri->stopped[0])
+		fprintf(f, "  %-9s STOPPED EARLY: %s\n", "status", ri->stopped);
+	else if (ri->complete)
 		fprintf(f, "  %-9s complete\n", "status");
 	else
 		fprintf(f, "  %-9s INTERRUPTED: no end record, the run was stopped; these are the "

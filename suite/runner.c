@@ -689,7 +689,7 @@ int ik_runner_run(const struct ik_runopts *o)
 	double secs = (double)(ik_now_ms() - R.t0_ms) / 1000.0;
 	if (!interrupted) {
 		iso_now(ri.finished, sizeof(ri.finished));
-		ik_result_write_end(R.results, ri.finished, secs);
+		ik_result_write_end(R.results, ri.finished, secs, R.stopped);
 		rc = R.failed_required ? 1 : 0;
 	} else {
 		fprintf(stderr, "ikecheck run: interrupted; %zu verdict%s kept\n", R.decided,

@@ -92,10 +92,32 @@ check_grep "interrupted: it says so" 'interrupted; [0-9]+ verdicts? kept' "$T/k.
 # not judged against a dead DUT.
 kill "$SERVE"
 wait "$SERVE" 2>/dev/null
-check_fails "a DUT that is not there: exit 1" 1 run --out "$T/dead" --parallel 1 --cases 'RUN-00[1-4]'
+check_fails "a DUT that is not there: exit 1" 1 run --out "$T/dead" --parallel 1 --cases 'RUN-00[1-4]' \
+	--dead-wait 2
 check "the first case FAILs: the DUT stopped answering" \
 	bash -c "jq -r 'select(.type==\"case\") | .reason' $T/dead/results.jsonl | head -1 | grep -q 'stopped answering'"
 check "the others are ERROR, not run" test "$(jq -r 'select(.type=="case" and .verdict=="ERROR") | .id' "$T/dead/results.jsonl" | wc -l)" = 3
+check "the end record says why the run stopped early" \
+	bash -c "jq -r 'select(.type==\"end\") | .stopped' $T/dead/results.jsonl | grep -q 'did not answer again within 2 s'"
+check_grep "the text report says it stopped early" 'status +STOPPED EARLY: the DUT stopped answering' "$T/dead/report.txt"
+check_grep "the HTML report says it too" 'id="stopped">This run stopped early' "$T/dead/report.html"
+
+# A DUT that comes back (a daemon restarted by its supervisor): the run waits --dead-wait for it,
+# blames the case after which it stopped answering, and runs the rest once it answers again.
+run --out "$T/rev" --parallel 1 --cases 'RUN-00[1-4]' --dead-wait 60 >"$T/rev.out" 2>&1 &
+REV=$!
+for _ in $(seq 600); do
+	grep -qs 'stopped answering after this case' "$T/rev/results.jsonl" && break
+	sleep 0.1
+done
+$IK serve --profile "$T/p.conf" --pidfile "$T/serve2.pid" >"$T/serve2.log" 2>&1 &
+PIDS+=($!)
+wait $REV
+check_grep "revival: the run saw the DUT answer again" 'the DUT answers again after [0-9.]+ s' "$T/rev.out"
+check "revival: the cases after it were judged, not reported as not run" \
+	test "$(jq -r 'select(.type=="case" and .verdict=="ERROR") | .id' "$T/rev/results.jsonl" | wc -l)" = 0
+check "revival: the run is complete, not stopped early" \
+	bash -c "jq -e 'select(.type==\"end\") | has(\"stopped\") | not' $T/rev/results.jsonl"
 
 # Usage and input errors: exit 2 with a reason.
 check_fails "no --profile: exit 2" 2 $IK run
