@@ -56,7 +56,7 @@ enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };
 /* The party the rule a case checks binds (`binds` line, docs/verdicts.md). */
 enum ik_binds {
 	IK_BINDS_NONE, IK_BINDS_RECEIVER, IK_BINDS_RESPONDER, IK_BINDS_INITIATOR, IK_BINDS_SENDER,
-	IK_BINDS_BOTH, IK_BINDS_ROBUSTNESS, IK_BINDS_ADVICE
+	IK_BINDS_BOTH, IK_BINDS_ROBUSTNESS, IK_BINDS_ADVICE, IK_BINDS_POLICY
 };
 
 /* What the tester does, in order, once the previous step succeeded. */

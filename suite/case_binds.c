@@ -6,7 +6,8 @@
  *   binds  responder: "... the responder MUST ..." (RFC2409 5)
  *
  * WHO is receiver, responder, initiator, sender, both (a rule of the protocol's parties), or
- * robustness (no RFC sentence: what a careful implementation does) or advice (security advice).
+ * robustness (no RFC sentence: what a careful implementation does), policy (the DUT's own configured
+ * policy, stated in its profile, which the RFC leaves to it) or advice (security advice).
  * The parser checks what can be checked mechanically: a MUST case quotes a MUST (SHALL,
  * REQUIRED) that binds the party the DUT is in the case, and never a sender rule while the DUT
  * receives our mutated message; a SHOULD case quotes a keyword or says robustness; a MAY case
@@ -20,7 +21,7 @@
 static const char *const who_names[] = {
     [IK_BINDS_NONE] = "", [IK_BINDS_RECEIVER] = "receiver", [IK_BINDS_RESPONDER] = "responder",
     [IK_BINDS_INITIATOR] = "initiator", [IK_BINDS_SENDER] = "sender", [IK_BINDS_BOTH] = "both",
-    [IK_BINDS_ROBUSTNESS] = "robustness", [IK_BINDS_ADVICE] = "advice",
+    [IK_BINDS_ROBUSTNESS] = "robustness", [IK_BINDS_ADVICE] = "advice", [IK_BINDS_POLICY] = "policy",
 };
 
 const char *ik_binds_name(enum ik_binds w)
@@ -40,7 +41,7 @@ bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cp
 	if (c->binds_who == IK_BINDS_NONE)
 		return ik_case_fail(at,
 		                    "binds '%.*s': expected receiver, responder, initiator, sender, "
-		                    "both, robustness or advice, then ':' and the binding sentence",
+		                    "both, robustness, policy or advice, then ':' and the binding sentence",
 		                    (int)(n > 30 ? 30 : n), text);
 	rest += strspn(rest, " \t");
 	if (*rest != ':')
@@ -104,7 +105,7 @@ bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,
 		return true; /* no binds line: block_check reports the missing keyword */
 	switch (c->level) {
 	case IK_LVL_MUST:
-		if (w == IK_BINDS_ROBUSTNESS || w == IK_BINDS_ADVICE)
+		if (w == IK_BINDS_ROBUSTNESS || w == IK_BINDS_ADVICE || w == IK_BINDS_POLICY)
 			return ik_case_fail(at, "%s: level MUST, but binds %s: no RFC MUST binds the DUT "
 			                        "(level SHOULD or ADVISORY)", what, ik_binds_name(w));
 		if (!has_any(c->binds, must))
@@ -120,7 +121,7 @@ bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,
 			                    what);
 		return true;
 	case IK_LVL_SHOULD:
-		if (w != IK_BINDS_ROBUSTNESS && !has_any(c->binds, any))
+		if (w != IK_BINDS_ROBUSTNESS && w != IK_BINDS_POLICY && !has_any(c->binds, any))
 			return ik_case_fail(at, "%s: level SHOULD, but the binds sentence has no RFC 2119 "
 			                        "keyword (or say 'binds robustness: ...')", what);
 		return true;
