@@ -62,7 +62,7 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	memcpy(*plain, m->body, m->body_len);
 	if (!ik_p1_crypt(&sa->k, iv, *plain, m->body_len, false, st))
 		return false;
-	if (!ik_decode_body(m, *plain, m->body_len, st)) {
+	if (!ik_decode_body_with(m, *plain, m->body_len, ik_dec_opts(sa->eng), st)) {
 		/* Garbage after decryption: almost always a wrong key, i.e. a PSK mismatch. */
 		char why[sizeof(st->why)];
 		snprintf(why, sizeof(why), "%.190s (after decryption: likely a pre-shared key mismatch)",
@@ -70,6 +70,36 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
 	}
 	return true;
+}
+
+/* The decoder's checks each quirk skips (engine/codec.h); a strict decoder without them. */
+static const struct {
+	uint32_t quirk;
+	unsigned opts;
+} dec_quirks[] = {
+	{IK_QUIRK_ACCEPT_BAD_HEADER, IK_DEC_PAD},
+	{IK_QUIRK_LENIENT_PARSER, IK_DEC_LENIENT},
+	{IK_QUIRK_SKIP_UNKNOWN_PAYLOADS, IK_DEC_SKIP_UNKNOWN},
+	{IK_QUIRK_SKIP_SA_CHECKS, IK_DEC_ANY_SITUATION},
+};
+
+unsigned ik_dec_opts(const struct ik_engine *e)
+{
+	unsigned opts = 0;
+	for (size_t i = 0; i < sizeof(dec_quirks) / sizeof(dec_quirks[0]); i++)
+		if (e->cfg.quirks & dec_quirks[i].quirk)
+			opts |= dec_quirks[i].opts;
+	return opts;
+}
+
+/* Quirk skip-unknown-payloads: the types the decoder kept as opaque data are not there. */
+static size_t known_types(uint8_t *types, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ik_payload_desc(types[i]))
+			types[k++] = types[i];
+	return k;
 }
 
 /* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
@@ -84,6 +114,8 @@ static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const
 		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
+	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
+		n = known_types(types, n);
 	return ik_rules_check(x, msgno, enc, types, n, st);
 }
 
@@ -306,6 +338,45 @@ refused:
 
 static void input_one(struct ik_engine *e, const struct ik_dgram *d);
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Quirk accept-bad-header: the header b (a copy of the datagram's) rewritten to what the SA its
+ * cookies name expects next, so that none of the checks of RFC 2408 5.1 (Length) and 5.2 steps
+ * 2-6 (Next Payload, version, exchange type, flags, message ID) can fail: phase 1 while the SA is
+ * not up, quick mode under an established one (informational stays informational), E as the
+ * exchange's rules say (rules.def), the first payload that message must start with. */
+static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct ik_dgram *d)
+{
+	const struct ik_sa *sa = ik_sa_find(e, b, b + 8, &d->peer);
+	uint8_t exch = b[18];
+	uint32_t msgid = be32(b + 20);
+	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
+	int msg = 1;
+
+	if (exch == IK_EXCH_INFO)
+		x = IK_X_INFO, msg = sa && sa->k.have_keys ? 1 : IK_INFO_PLAIN;
+	else if (sa && sa->established && msgid)
+		x = IK_X_QUICK, msg = 1;
+	else if (sa)
+		x = sa->xchg, msg = sa->msg + 1, msgid = 0;
+	else
+		msgid = 0;
+	enum ik_enc enc = ik_rules_enc(x, msg);
+	uint8_t first = ik_rules_first(x, msg);
+	if (first)
+		b[16] = first;
+	b[17] = 0x10; /* version 1.0 */
+	b[18] = ik_exch_of(x);
+	b[19] = enc == IK_ENC_ANY ? b[19] & FLAG_E : enc == IK_ENC_YES ? FLAG_E : 0;
+	for (int i = 0; i < 4; i++) {
+		b[20 + i] = (uint8_t)(msgid >> (24 - 8 * i));
+		b[24 + i] = (uint8_t)(len >> (24 - 8 * i));
+	}
+}
+
 /* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
@@ -315,6 +386,25 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
 	for (unsigned i = 0; i < times; i++)
 		input_one(e, d);
+}
+
+/* Quirk ignore-cookies (RFC 2408 5.2 step 1 not done): a responder cookie that names no SA is
+ * replaced by the cookies of the peer's newest SA (sas are newest first), or by none, which makes
+ * the message a first one. A zero responder cookie is left alone: that is how a new exchange,
+ * or a retransmitted first message, looks. */
+static void lax_cookies(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	static const uint8_t zero[8];
+	struct ik_val *ic = &m->hdr->v[0], *rc = &m->hdr->v[1];
+	const struct ik_sa *sa = e->sas;
+
+	if (!memcmp(rc->bytes, zero, 8) || ik_sa_find(e, ic->bytes, rc->bytes, &d->peer))
+		return;
+	while (sa && (sa->dead || !ik_addr_equal(&sa->peer, &d->peer)))
+		sa = sa->next;
+	if (sa)
+		memcpy(ic->bytes, sa->icookie, 8);
+	memcpy(rc->bytes, sa ? sa->rcookie : zero, 8);
 }
 
 static void input_one(struct ik_engine *e, const struct ik_dgram *d)
@@ -327,7 +417,17 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* keepalives need no answer; ESP has no data path here yet */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
-	if (!ik_decode(&m, d->data, d->len, &st)) {
+	static uint8_t lax[IK_MAX_DGRAM];
+	bool ok;
+	/* Quirk accept-bad-header: the header as the state expects it, the chain's end believed. */
+	if (e->cfg.quirks & IK_QUIRK_ACCEPT_BAD_HEADER && d->len >= IK_HDR_LEN) {
+		memcpy(lax, d->data, d->len);
+		lax_header(e, lax, d->len, d);
+		ok = ik_decode_with(&m, lax, d->len, ik_dec_opts(e), &st);
+	} else {
+		ok = ik_decode_with(&m, d->data, d->len, ik_dec_opts(e), &st);
+	}
+	if (!ok) {
 		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
 		       ik_name(IK_T_NOTIFY, st.notify));
@@ -336,6 +436,9 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 			e->wedged = true;
 		return;
 	}
+	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */
+	if (e->cfg.quirks & IK_QUIRK_IGNORE_COOKIES)
+		lax_cookies(e, &m, d);
 	switch (ik_fnum(m.hdr, "exch")) {
 	case IK_EXCH_ID_PROT:
 	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;

@@ -107,31 +107,41 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_p1_policy pol = {c->p1, c->np1, c->p1_life, c->p1_policy};
 	struct ik_pick pick;
-	struct ik_node *stripped = NULL;
+	struct ik_node *stripped = NULL, *lax = NULL;
+	const struct ik_node *offer = sa_in;
 
 	/* Quirk any-p1-lifetime: any lifetime as offered, never refused nor answered. */
 	if (c->quirks & IK_QUIRK_ANY_P1_LIFETIME)
 		pol.life = IK_LIFE_OBEY;
+	/* Quirk skip-sa-checks: read as the offer we expect (DOI, situation, protocol...). */
+	if (c->quirks & IK_QUIRK_SKIP_SA_CHECKS && sa_in && (lax = ik_node_clone(sa_in)))
+		ik_sa_as_expected(lax, true), offer = lax;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && sa_in && (stripped = ik_node_clone(sa_in)))
-		ik_sa_strip_unknown(stripped, true);
-	bool ok = ik_sa_p1_read(stripped ? stripped : sa_in, sa->offers, IK_MAX_XFORMS,
-				&sa->noffers, st);
+	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
+		ik_sa_strip_unknown(stripped, true), offer = stripped;
+	bool ok = ik_sa_p1_read(offer, sa->offers, IK_MAX_XFORMS, &sa->noffers, st);
 	ik_node_free(stripped);
-	if (!ok)
+	if (!ok) {
+		ik_node_free(lax);
 		return false;
+	}
 	/* Quirk accept-any-proposal: the first transform whatever we have configured. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
 		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
 					false};
-	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
+	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
+		ik_node_free(lax);
 		return false;
+	}
 	sa->chosen = sa->offers[pick.index];
 	sa->life_s = pick.life_s;
 	sa->life_notify = pick.notify_lifetime;
 	sa_body(sa_in, in->body, sa);
 	ik_p1_vids(sa, in);
-	if (!reply_sa(out, sa_in, pick.index))
+	/* skip-sa-checks answers with the offer as it read it */
+	ok = reply_sa(out, lax ? lax : sa_in, pick.index);
+	ik_node_free(lax);
+	if (!ok)
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if (sa->natt_method && !add_vid(out, natt_vid(sa->natt_method), 16))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
@@ -153,7 +163,10 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	if (n != 1)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
 			       "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
-	int i = ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
+	/* Quirk accept-any-reply: the choice is never compared with what we offered. */
+	int i = sa->eng->cfg.quirks & IK_QUIRK_ACCEPT_ANY_REPLY
+		    ? 0
+		    : ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
 	if (i < 0)
 		return false;
 	sa->chosen = sa->offers[i];
@@ -207,9 +220,16 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
 	bool ini = sa->role == IK_INITIATOR;
 
+	uint8_t fit[IK_DH_MAX];
+	const uint8_t *pub = ke ? ke->bytes : NULL;
+	size_t nlen = no ? no->len : 0;
+
 	if (!ke || !no || !g)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
-	if (ke->len != g->len)
+	/* Quirk weak-ke: a KE of another length is used too, fitted to the group. */
+	if (sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE && ke->len != g->len)
+		pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
+	else if (ke->len != g->len)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 			       "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
 			       g->len);
@@ -217,13 +237,16 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 	if (!(sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE) &&
 	    !ik_dh_check_peer(g, ke->bytes, ke->len, st))
 		return false;
-	if (no->len < 8 || no->len > IK_MAX_NONCE)
+	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH)
+		nlen = nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
+	else if (no->len < 8 || no->len > IK_MAX_NONCE)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no->len);
 	k->gx_len = g->len;
-	memcpy(ini ? k->gxr : k->gxi, ke->bytes, ke->len);
-	memcpy(ini ? k->nr : k->ni, no->bytes, no->len);
-	*(ini ? &k->nr_len : &k->ni_len) = no->len;
+	memcpy(ini ? k->gxr : k->gxi, pub, g->len);
+	memcpy(ini ? k->nr : k->ni, no->bytes, nlen);
+	*(ini ? &k->nr_len : &k->ni_len) = nlen;
 	return true;
 }
 

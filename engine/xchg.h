@@ -94,5 +94,7 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
 const struct ik_cipher_alg *ik_cipher_by_esp(uint16_t esp_id, uint16_t key_bits);
 size_t ik_esp_auth_keylen(uint16_t auth);
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m, const struct ik_dgram *d);
+/* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/ike_in.c). */
+unsigned ik_dec_opts(const struct ik_engine *e);
 
 #endif

@@ -114,13 +114,17 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
 	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
 	const struct ik_dh_group *g = ik_dh_by_id(group);
+	bool lax_nonce = qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH;
+	uint8_t fit[IK_DH_MAX];
+	const uint8_t *pub = ke ? ke->bytes : NULL;
 
-	if (!no || no->len < 8 || no->len > IK_MAX_NONCE)
+	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
+	if (!no || (!lax_nonce && (no->len < 8 || no->len > IK_MAX_NONCE)))
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "quick mode nonce of %zu octets, RFC 2409 5 allows 8 to 256",
 			       no ? no->len : 0);
-	memcpy(nonce, no->bytes, no->len);
-	*nlen = no->len;
+	*nlen = no->len < IK_MAX_NONCE ? no->len : IK_MAX_NONCE;
+	memcpy(nonce, no->bytes, *nlen);
 	if (!group && ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "KE payload without a GROUP_DESCRIPTION attribute (RFC 2409 5.5)");
@@ -128,16 +132,18 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
 	if (group) {
-		/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
+		/* Quirk weak-ke: 0, 1, p-1, off-curve points, other lengths (fitted) go through. */
 		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE;
-		if (!g || ke->len != g->len ||
+		if (g && weak && ke->len != g->len)
+			pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
+		if (!g || (ke->len != g->len && !weak) ||
 		    (!weak && !ik_dh_check_peer(g, ke->bytes, ke->len, st)))
 			return st->why[0] ? false
 					  : ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 						    "PFS KE of %zu octets does not fit group %u",
 						    ke->len, group);
-		memcpy(qm->k.gpeer, ke->bytes, ke->len);
-		qm->k.gpeer_len = ke->len;
+		memcpy(qm->k.gpeer, pub, g->len);
+		qm->k.gpeer_len = g->len;
 	}
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	const struct ik_node *i2 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 1);
@@ -232,8 +238,9 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 	return true;
 }
 
-bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		      struct ik_status *st)
+/* QM1 in, QM2 out, for the SA payload sa_in (as received, or as quirk skip-sa-checks read it). */
+static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+			const struct ik_node *sa_in, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
@@ -242,15 +249,14 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 				   sa->floated,    c->quirks & IK_QUIRK_ANY_PFS_GROUP};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
-	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_node *stripped = NULL;
+	const struct ik_node *offer = sa_in;
 
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && sa_in && (stripped = ik_node_clone(sa_in)))
-		ik_sa_strip_unknown(stripped, false);
+	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
+		ik_sa_strip_unknown(stripped, false), offer = stripped;
 	bool ok = ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) &&
-		  ik_sa_p2_read(stripped ? stripped : sa_in, qm->offers, spis, IK_MAX_XFORMS,
-				&qm->noffers, st);
+		  ik_sa_p2_read(offer, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st);
 	ik_node_free(stripped);
 	if (!ok)
 		return false;
@@ -284,6 +290,20 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	return !qm->lowered || add_responder_lifetime(qm, out) ||
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
+}
+
+bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		      struct ik_status *st)
+{
+	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
+	struct ik_node *lax = NULL;
+
+	/* Quirk skip-sa-checks: read, and answered, as the offer we expect (DOI, situation, ESP). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_SKIP_SA_CHECKS && sa_in && (lax = ik_node_clone(sa_in)))
+		ik_sa_as_expected(lax, false);
+	bool ok = respond_qm1(sa, qm, in, out, lax ? lax : sa_in, st);
+	ik_node_free(lax);
+	return ok;
 }
 
 /* RESPONDER-LIFETIME in QM2: the responder's real lifetime (RFC 2407 4.5.4). */
