@@ -473,7 +473,7 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 		               "%s.situation = 0x%x: only SIT_IDENTITY_ONLY is decoded (RFC2407 "
 		               "4.2; labeled domains are not)",
 		               d->path, k->v[4].num);
-	if (k->type == IK_PAYLOAD_ID) {
+	if (k->type == IK_PAYLOAD_ID && !(d->opts & IK_DEC_ANY_ID_DATA)) {
 		static const size_t want[] = {
 		    [1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
 		uint32_t t = k->v[3].num;

@@ -78,6 +78,7 @@ enum ik_dec_opt {
 	IK_DEC_SKIP_UNKNOWN = 4, /* a payload type with no descriptor (reserved or private use) is
 				  * kept as opaque data, without a finding */
 	IK_DEC_ANY_SITUATION = 8, /* an IPsec DOI SA payload is decoded whatever its Situation */
+	IK_DEC_ANY_ID_DATA = 16,  /* no finding for ID data of the wrong length for its type */
 };
 bool ik_decode_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opts,
 		    struct ik_status *st);

@@ -81,6 +81,8 @@ static const struct {
 	{IK_QUIRK_LENIENT_PARSER, IK_DEC_LENIENT},
 	{IK_QUIRK_SKIP_UNKNOWN_PAYLOADS, IK_DEC_SKIP_UNKNOWN},
 	{IK_QUIRK_SKIP_SA_CHECKS, IK_DEC_ANY_SITUATION},
+	{IK_QUIRK_ANY_ID, IK_DEC_ANY_ID_DATA},       /* well-formed or not */
+	{IK_QUIRK_ANY_PROXY_ID, IK_DEC_ANY_ID_DATA}, /* likewise in quick mode */
 };
 
 unsigned ik_dec_opts(const struct ik_engine *e)
@@ -102,11 +104,40 @@ static size_t known_types(uint8_t *types, size_t n)
 	return k;
 }
 
+/* A payload the message must carry but lacks is taken as an empty one by the quirk that does not
+ * check what it holds anyway, as a parser that hands its handlers "none" as "empty" would: no KE
+ * is an empty value (weak-ke: fitted to the group, zero), no nonce an empty nonce
+ * (any-nonce-length), no identity none (any-id: then the peer's address), no HASH one never
+ * compared (ignore-hash). */
+static const struct {
+	uint32_t quirk;
+	uint8_t type;
+} missing_as_empty[] = {
+	{IK_QUIRK_WEAK_KE, IK_PAYLOAD_KE},
+	{IK_QUIRK_ANY_NONCE_LENGTH, IK_PAYLOAD_NONCE},
+	{IK_QUIRK_ANY_ID, IK_PAYLOAD_ID},
+	{IK_QUIRK_IGNORE_HASH, IK_PAYLOAD_HASH},
+};
+
+static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m)
+{
+	for (size_t i = 0; i < sizeof(missing_as_empty) / sizeof(missing_as_empty[0]); i++) {
+		uint8_t t = missing_as_empty[i].type;
+		if (!(e->cfg.quirks & missing_as_empty[i].quirk) || !ik_rules_min(x, msgno, t) ||
+		    ik_pl_find(m, t, 0))
+			continue;
+		struct ik_node *n = ik_payload_new(t);
+		if (n && !ik_node_insert(m->hdr, ik_rules_first(x, msgno) == t ? 0 : SIZE_MAX, n))
+			ik_node_free(n);
+	}
+}
+
 /* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
-static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const struct ik_msg *m,
+static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m,
 		     bool enc, struct ik_status *st)
 {
+	add_missing(e, x, msgno, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
 		return true;

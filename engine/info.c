@@ -19,11 +19,15 @@ static uint32_t fresh_msgid(void)
 	return id;
 }
 
-/* End of the payload chain in a decoded message (padding after it is not hashed). */
+/* End of the payload chain in a decoded message (padding after it is not hashed); a payload
+ * that came with no octets (engine/ike_in.c add_missing) does not move it. */
 static size_t chain_end(const struct ik_msg *m)
 {
-	const struct ik_node *last = m->hdr->nkids ? m->hdr->kids[m->hdr->nkids - 1] : NULL;
-	return last ? last->off + last->len : 0;
+	size_t end = 0;
+	for (size_t i = 0; i < m->hdr->nkids; i++)
+		if (m->hdr->kids[i]->off + m->hdr->kids[i]->len > end)
+			end = m->hdr->kids[i]->off + m->hdr->kids[i]->len;
+	return end;
 }
 
 /* prf(SKEYID_a, M-ID | everything after the HASH payload): informational HASH(1) (5.7) and

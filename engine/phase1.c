@@ -319,6 +319,23 @@ static bool peer_id_accepted(const struct ik_cfg *c, uint8_t type, const uint8_t
 	return false;
 }
 
+/* Quirk any-id: the peer's address as its identity (ID_IPV4_ADDR or ID_IPV6_ADDR, protocol and
+ * port 0), as RFC 2409 5.5 assumes for a quick mode without client IDs. */
+static bool addr_id(struct ik_sa *sa)
+{
+	const struct sockaddr_storage *a = &sa->peer;
+	bool v6 = a->ss_family == AF_INET6;
+	const void *ip = v6 ? (const void *)&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr
+			    : (const void *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
+	size_t len = v6 ? 16 : 4;
+
+	memset(sa->id_peer_b, 0, 4);
+	sa->id_peer_b[0] = v6 ? IK_ID_TYPE_IPV6_ADDR : IK_ID_TYPE_IPV4_ADDR;
+	memcpy(sa->id_peer_b + 4, ip, len);
+	sa->id_peer_len = 4 + len;
+	return true;
+}
+
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
@@ -328,19 +345,21 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	if (!n || !d)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
 	uint32_t proto = ik_fnum(n, "proto"), port = ik_fnum(n, "port");
+	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
+	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
+	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
+	if (sa->id_peer.len)
+		memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
+	/* Quirk any-id: whoever the peer says it is, well-formed or not, on any protocol and port;
+	 * no identity at all is its address (ike_in.c hands a missing ID payload over empty). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
+		return sa->id_peer_len || addr_id(sa);
 	/* RFC 2407 4.6.2; port 4500 tolerated because RFC 3947 peers send it (catalogue note). */
 	if (!(proto == 0 && port == 0) &&
 	    !(proto == 17 && (port == 0 || port == 500 || port == 4500)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			       "phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
 			       proto, port);
-	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
-	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
-	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
-	memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
-	/* Quirk any-id: whoever the peer says it is, well-formed or not. */
-	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
-		return true;
 	const char *bad = id_malformed(sa->id_peer.type, d->bytes, d->len);
 	if (bad)
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",

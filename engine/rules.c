@@ -47,6 +47,14 @@ uint8_t ik_rules_first(enum ik_xchg x, int msg)
 	return 0;
 }
 
+unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].x == x && rules[i].msg == msg && rules[i].type == type)
+			return rules[i].min;
+	return 0;
+}
+
 static const char *msg_label(enum ik_xchg x, int msg)
 {
 	return x == IK_X_INFO ? (msg == IK_INFO_PLAIN ? "INFO (plain)" : "INFO") : ik_msg_name(x, msg);

@@ -125,6 +125,9 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 			       no ? no->len : 0);
 	*nlen = no->len < IK_MAX_NONCE ? no->len : IK_MAX_NONCE;
 	memcpy(nonce, no->bytes, *nlen);
+	/* Quirk any-pfs-group: a Group Description without a KE, or a KE without one, is no PFS. */
+	if (qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PFS_GROUP && !group != !ke)
+		group = qm->chosen.group = 0, ke = NULL;
 	if (!group && ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "KE payload without a GROUP_DESCRIPTION attribute (RFC 2409 5.5)");
@@ -147,7 +150,8 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	}
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	const struct ik_node *i2 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 1);
-	if (!!i1 != !!i2)
+	/* Quirk any-proxy-id: IDci alone goes too (check_ids_responder puts our side as IDcr). */
+	if (!!i1 != !!i2 && !(qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PROXY_ID))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			       "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
 	return true;
@@ -228,6 +232,8 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 		return true; /* no IDs: the SA is between the two IKE peers */
 	read_id(i1, &qm->idci);
 	read_id(ik_pl_find(&in->m, IK_PAYLOAD_ID, 1), &qm->idcr);
+	if (!qm->idcr.type) /* IDci alone, let through by quirk any-proxy-id: our own side */
+		qm->idcr = c->ts_local;
 	qm->have_ids = true;
 	if (!any && c->ts_local.type &&
 	    (!same_id(&qm->idci, &c->ts_remote) || !same_id(&qm->idcr, &c->ts_local)))

@@ -586,6 +586,12 @@ static void weak_offer(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->p2[0].auth = IK_P2_AUTH_HMAC_MD5;
 }
 
+static void aggr_not_allowed(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->aggressive = true;
+	cr->refuse_aggressive = true;
+}
+
 static void group19(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	ci->p1[0].group = cr->p1[0].group = 19;
@@ -633,6 +639,8 @@ static const struct row rows[] = {
 	{"IDci outside the configured subnet", IK_QUIRK_ANY_PROXY_ID, other_subnet, p2_up},
 	{"no client IDs under a subnet policy", IK_QUIRK_ANY_PROXY_ID, no_client_ids, p2_up},
 	{"3DES/MD5 offered, AES/SHA configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL, weak_offer, p2_up},
+	{"aggressive mode, main mode only configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL,
+	 aggr_not_allowed, p1_up},
 	{"refusal without a notify", IK_QUIRK_NO_NOTIFY, p1_mismatch, refused_silently},
 	{"QM1 replayed after QM3", IK_QUIRK_REPLAY_QM, NULL, qm1_replay_new_qm},
 	{"unknown attribute class in MM1", IK_QUIRK_IGNORE_CRITICAL, NULL, mm1_unknown_attr},
