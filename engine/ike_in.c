@@ -69,6 +69,10 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 			 st->why);
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
 	}
+	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either
+	 * (a wrong IV or key garbles them into odd payload types and RESERVED fields). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && m->nfindings)
+		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	return true;
 }
 
@@ -205,6 +209,61 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 	return true;
 }
 
+/* Quirk answer-unparsed: HASH(1) of a made-up QM1, now that its octets exist (RFC 2409 5.5). */
+static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uint8_t *b,
+		       struct ik_status *st)
+{
+	uint8_t h[IK_MAX_HASH];
+	struct ik_node *hash = ik_pl_find(m, IK_PAYLOAD_HASH, 0);
+	if (!hash || !ik_hash_after(sa, m, b, qm->msgid, NULL, 0, h, st))
+		return false;
+	memcpy(b + hash->off + 4, h, sa->k.p1.h->len);
+	return ik_node_set_bytes(hash, "data", h, sa->k.p1.h->len);
+}
+
+/* Quirk answer-unparsed (RFC 2408 5.1-5.3 not done: "the message is discarded"): the responder
+ * fails open. The datagram d it could not parse stands for the message it waits for: that one is
+ * made up from its own side (phase1.c, xchg_quick.c) and answered; the last cipher block of d is
+ * the IV that follows, as CBC chaining would have it. */
+static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm,
+			    const struct ik_dgram *d)
+{
+	enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
+	int msgno = (qm ? qm->msg : sa->msg) + 1;
+	const struct ik_step *s = ik_step_find(x, IK_RESPONDER, msgno);
+	struct ik_msg fake = {0}, dec = {0};
+	struct ik_status st;
+	struct ik_wr w;
+
+	if (!s || (qm ? qm->role : sa->role) != IK_RESPONDER)
+		return;
+	IK_LOG(e, "quirk answer-unparsed: %s taken as the one expected", ik_msg_name(x, msgno));
+	ik_status_clear(&st);
+	ik_wr_init(&w);
+	if (ik_rules_enc(x, msgno) == IK_ENC_YES && sa->k.have_keys && d->len >= sa->k.blk)
+		memcpy(qm ? qm->k.iv : sa->k.iv, d->data + d->len - sa->k.blk, sa->k.blk);
+	bool ok = ik_msg_start(&fake, sa->icookie, sa->rcookie, ik_exch_of(x), 0,
+			       qm ? qm->msgid : 0) &&
+		  (qm ? ik_qm_fake_input(sa, qm, &fake, &st)
+		      : ik_p1_fake_input(sa, msgno, &fake, &st)) &&
+		  ik_encode(&fake, &w, &st) && ik_decode(&dec, w.p, w.len, &st) &&
+		  (!qm || fake_hash1(sa, qm, &dec, w.p, &st));
+	if (ok) {
+		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d};
+		note_in(sa, x, msgno, &dec, false, "made up (quirk answer-unparsed)");
+		ok = ik_run_step(sa, qm, s, &in, &st);
+	}
+	if (ok)
+		ik_digest_of(d->data, d->len, qm ? qm->last_in : sa->last_in);
+	if (ok && !qm && sa->msg == ik_xchg_len(sa->xchg))
+		ik_p1_done(sa);
+	ik_msg_free(&dec);
+	ik_msg_free(&fake);
+	ik_wr_free(&w);
+	if (!ok)
+		refuse(sa, qm, &st);
+}
+
 static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
@@ -261,8 +320,15 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
-	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st))
+	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st)) {
+		/* Quirk answer-unparsed: a body that does not decrypt to payloads is answered. */
+		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED) {
+			free(plain);
+			answer_unparsed(e, sa, NULL, d);
+			return;
+		}
 		goto refused;
+	}
 	if (enc)
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
@@ -346,8 +412,15 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS, "quick mode message in the clear (RFC 2409 5.5)");
 		goto refused;
 	}
-	if (!open_body(sa, m, qm->k.iv, &plain, &st))
+	if (!open_body(sa, m, qm->k.iv, &plain, &st)) {
+		/* Quirk answer-unparsed: a body that does not decrypt to payloads is answered. */
+		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED) {
+			free(plain);
+			answer_unparsed(e, sa, qm, d);
+			return;
+		}
 		goto refused;
+	}
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
 	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
 	if (!rules_ok(e, IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
@@ -419,6 +492,30 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 		input_one(e, d);
 }
 
+/* Quirk answer-unparsed: a datagram that does not even decode still names an SA by its first 16
+ * octets (the cookies; a zero responder cookie starts one, aggressive if octet 18 says so), and
+ * under an established one a quick mode by octets 20-23 (the message ID). */
+static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d)
+{
+	static const uint8_t zero[8];
+	struct ik_sa *sa = d->len >= 16 ? ik_sa_find(e, d->data, d->data + 8, &d->peer) : NULL;
+	uint32_t msgid = d->len >= 24 ? be32(d->data + 20) : 0;
+	struct ik_qm *qm = NULL;
+
+	if (!sa && d->len >= 16 && !memcmp(d->data + 8, zero, 8)) {
+		bool aggr = d->len > 18 && d->data[18] == IK_EXCH_AGGRESSIVE;
+		if (!(sa = ik_sa_new(e, IK_RESPONDER, aggr ? IK_X_AGGR : IK_X_MAIN, &d->peer)))
+			return;
+		memcpy(sa->icookie, d->data, 8);
+		sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
+	}
+	if (!sa || sa->dead || (sa->established && !msgid))
+		return;
+	if (sa->established && !(qm = qm_find(sa, msgid)) && !(qm = qm_responder(sa, msgid)))
+		return;
+	answer_unparsed(e, sa, qm, d);
+}
+
 /* Quirk ignore-cookies (RFC 2408 5.2 step 1 not done): a responder cookie that names no SA is
  * replaced by the cookies of the peer's newest SA (sas are newest first), or by none, which makes
  * the message a first one. A zero responder cookie is left alone: that is how a new exchange,
@@ -465,6 +562,9 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		/* Quirk die-on-refusal: a malformed message "crashes" us. */
 		if (e->cfg.quirks & IK_QUIRK_DIE_ON_REFUSAL)
 			e->wedged = true;
+		/* Quirk answer-unparsed: it is answered instead (RFC 2408 5.1-5.3: discarded). */
+		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED)
+			unparsed_datagram(e, d);
 		return;
 	}
 	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */

@@ -458,3 +458,61 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 			       "changed message", initiator_hash ? "HASH_I" : "HASH_R");
 	return true;
 }
+
+/* A KE of our own making in group g and a nonce: what a made-up MM3 or AM1 carries. */
+static bool fake_ke_nonce(struct ik_msg *m, uint16_t group, struct ik_status *st)
+{
+	struct ik_dh dh = {0};
+	uint8_t nonce[IK_NONCE_LEN];
+	struct ik_node *ke = ik_pl_add(m, IK_PAYLOAD_KE), *no = ik_pl_add(m, IK_PAYLOAD_NONCE);
+	bool ok = ke && no && ik_dh_generate(&dh, ik_dh_by_id(group), st) &&
+		  ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+	ik_dh_free(&dh);
+	ik_rng_bytes(nonce, sizeof(nonce));
+	return ok && ik_node_set_bytes(no, "data", nonce, sizeof(nonce));
+}
+
+/* The identity the responder expects of its peer: the configured one, else the address. */
+static bool fake_id(struct ik_sa *sa, struct ik_msg *m)
+{
+	const struct ik_id *want = &sa->eng->cfg.id_remote;
+	struct ik_node *n = ik_pl_add(m, IK_PAYLOAD_ID);
+
+	if (!want->type)
+		addr_id(sa);
+	else {
+		sa->id_peer_b[0] = want->type, sa->id_peer_b[1] = want->proto;
+		sa->id_peer_b[2] = (uint8_t)(want->port >> 8), sa->id_peer_b[3] = (uint8_t)want->port;
+		memcpy(sa->id_peer_b + 4, want->data, want->len);
+		sa->id_peer_len = 4 + want->len;
+	}
+	const uint8_t *b = sa->id_peer_b;
+	return n && ik_node_set_num(n, "id_type", b[0]) && ik_node_set_num(n, "proto", b[1]) &&
+	       ik_node_set_num(n, "port", (uint32_t)(b[2] << 8 | b[3])) &&
+	       ik_node_set_bytes(n, "data", b + 4, sa->id_peer_len - 4);
+}
+
+bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	struct ik_p1_xform first = c->p1[0];
+	uint8_t hash[IK_MAX_HASH];
+
+	first.life_s = c->p1_life;
+	first.number = 1;
+	if (msgno == 1)
+		return (ik_sa_p1_add(m, &first, 1) &&
+			(sa->xchg == IK_X_MAIN ||
+			 (fake_ke_nonce(m, first.group, st) && fake_id(sa, m)))) ||
+		       ik_fail(st, 0, "ik_p1_fake_input: out of memory");
+	if (msgno == 3 && sa->xchg == IK_X_MAIN)
+		return fake_ke_nonce(m, sa->chosen.group, st);
+	if (msgno == 5 && sa->xchg == IK_X_MAIN) {
+		struct ik_node *h;
+		return fake_id(sa, m) && p1_hash(sa, true, hash, st) &&
+		       (h = ik_pl_add(m, IK_PAYLOAD_HASH)) &&
+		       ik_node_set_bytes(h, "data", hash, sa->k.p1.h->len);
+	}
+	return ik_fail(st, 0, "ik_p1_fake_input: %s is not made up",
+		       ik_msg_name(sa->xchg, msgno));
+}

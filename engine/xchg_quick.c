@@ -420,3 +420,30 @@ bool ik_fill_qm_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t 
 	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
 	return true;
 }
+
+bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	struct ik_p2_xform x = c->p2[0];
+	uint32_t spi = 0;
+	uint8_t nonce[IK_NONCE_LEN];
+	size_t nlen;
+	struct ik_dh dh = {0};
+	struct ik_node *ke;
+
+	(void)qm;
+	x.proposal = 1, x.number = 1, x.proto = IK_PROTO_ESP, x.group = c->pfs_group;
+	x.encap = encap_mode(sa), x.life_s = c->p2_life;
+	while (spi < 256)
+		ik_rng_bytes(&spi, sizeof(spi));
+	bool ok = ik_p1_add_hash(m, sa->k.p1.h->len) && ik_sa_p2_add(m, &x, 1, spi) &&
+		  add_nonce(m, nonce, &nlen);
+	if (ok && c->pfs_group)
+		ok = ik_dh_generate(&dh, ik_dh_by_id(c->pfs_group), st) &&
+		     (ke = ik_pl_add(m, IK_PAYLOAD_KE)) &&
+		     ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+	ik_dh_free(&dh);
+	if (ok && c->ts_local.type)
+		ok = add_id(m, &c->ts_remote) && add_id(m, &c->ts_local);
+	return ok || st->why[0] ? ok : ik_fail(st, 0, "ik_qm_fake_input: out of memory");
+}

@@ -445,6 +445,18 @@ static bool mm3_short_nonce(struct ik_pair *p)
 	return mm3_edited(p, edit_short_nonce);
 }
 
+/* The initiator's MM1 cut to 40 octets (the SA payload runs past the end): answered? */
+static bool mm1_truncated(struct ik_pair *p)
+{
+	cap.exch = IK_EXCH_ID_PROT;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	if (cap.len < 40)
+		return false;
+	inject(p, cap.buf, 40);
+	return cap.res_sent == 1 && p->res.sas && p->res.sas->msg == 2;
+}
+
 /* The responder answers MM1 with a lifetime the initiator did not offer: does the initiator
  * carry on (phase 1 up)? */
 static bool mm2_other_lifetime(struct ik_pair *p)
@@ -654,6 +666,7 @@ static const struct row rows[] = {
 	{"MM3 with a 4-octet nonce", IK_QUIRK_ANY_NONCE_LENGTH, NULL, mm3_short_nonce},
 	{"MM2 with a lifetime not offered", IK_QUIRK_ACCEPT_ANY_REPLY, NULL, mm2_other_lifetime},
 	{"Delete of the ISAKMP SA", IK_QUIRK_IGNORE_DELETE, NULL, delete_ignored},
+	{"MM1 cut to 40 octets", IK_QUIRK_ANSWER_UNPARSED, NULL, mm1_truncated},
 };
 
 static bool run_row(const struct row *r, bool quirk)
