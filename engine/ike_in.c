@@ -509,7 +509,8 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d)
 		memcpy(sa->icookie, d->data, 8);
 		sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
 	}
-	if (!sa || sa->dead || (sa->established && !msgid))
+	/* an informational is not an exchange step a responder waits for */
+	if (!sa || sa->dead || (sa->established && (!msgid || d->data[18] == IK_EXCH_INFO)))
 		return;
 	if (sa->established && !(qm = qm_find(sa, msgid)) && !(qm = qm_responder(sa, msgid)))
 		return;
@@ -570,6 +571,12 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */
 	if (e->cfg.quirks & IK_QUIRK_IGNORE_COOKIES)
 		lax_cookies(e, &m, d);
+	/* Quirk answer-unparsed: what the decoder found fault with is answered as unparsed. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && m.nfindings) {
+		unparsed_datagram(e, d);
+		ik_msg_free(&m);
+		return;
+	}
 	switch (ik_fnum(m.hdr, "exch")) {
 	case IK_EXCH_ID_PROT:
 	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;

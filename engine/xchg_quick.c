@@ -258,6 +258,9 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	struct ik_node *stripped = NULL;
 	const struct ik_node *offer = sa_in;
 
+	/* Quirk any-p2-lifetime: a longer lifetime is never refused either (strict policy). */
+	if (c->quirks & IK_QUIRK_ANY_P2_LIFETIME)
+		pol.life = IK_LIFE_OBEY;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
 	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
 		ik_sa_strip_unknown(stripped, false), offer = stripped;

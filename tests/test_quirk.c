@@ -529,6 +529,12 @@ static void p2_life_long(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->p2_life = 86400;
 }
 
+static void p2_life_long_strict(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->p2_life = 86400;
+	cr->p2_policy = IK_LIFE_STRICT;
+}
+
 static void pfs_other(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	(void)cr;
@@ -632,6 +638,8 @@ static const struct row rows[] = {
 	{"kilobyte phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_kb_lenient,
 	 p1_kb_silent},
 	{"86400 s quick mode lifetime", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long, p2_life_as_offered},
+	{"86400 s quick mode lifetime, strict", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long_strict,
+	 p2_life_as_offered},
 	{"PFS group 5 against 14", IK_QUIRK_ANY_PFS_GROUP, pfs_other, p2_up},
 	{"PFS offered, none configured", IK_QUIRK_ANY_PFS_GROUP, pfs_unwanted, p2_up},
 	{"no PFS, 14 required", IK_QUIRK_ANY_PFS_GROUP, pfs_missing, p2_up},
