@@ -71,8 +71,9 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	}
 	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either
 	 * (a wrong IV or key garbles them into odd payload types and RESERVED fields). */
-	if (sa->eng->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && m->nfindings)
-		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && (m->nfindings || !m->hdr->nkids))
+		return ik_fail(st, m->nfindings ? m->findings[0].notify : IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "%s", m->nfindings ? m->findings[0].text : "no payload");
 	return true;
 }
 
@@ -209,6 +210,15 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 	return true;
 }
 
+/* Whether message msgno of x lacks a payload it must carry (rules.def). */
+static bool lacks_payload(enum ik_xchg x, int msgno, const struct ik_msg *m)
+{
+	for (unsigned t = 1; t < 256; t++)
+		if (ik_rules_min(x, msgno, (uint8_t)t) && !ik_pl_find(m, (uint8_t)t, 0))
+			return true;
+	return false;
+}
+
 /* Quirk answer-unparsed: HASH(1) of a made-up QM1, now that its octets exist (RFC 2409 5.5). */
 static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uint8_t *b,
 		       struct ik_status *st)
@@ -332,6 +342,12 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (enc)
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
+	/* Quirk answer-unparsed: without a payload it must carry, it is answered all the same. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && lacks_payload(sa->xchg, expect, m)) {
+		free(plain);
+		answer_unparsed(e, sa, NULL, d);
+		return;
+	}
 	note_in(sa, sa->xchg, expect, m, enc, NULL);
 	if (!rules_ok(e, sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
 		goto refused;
@@ -422,6 +438,12 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		goto refused;
 	}
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
+	/* Quirk answer-unparsed: without a payload it must carry, it is answered all the same. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && lacks_payload(IK_X_QUICK, expect, m)) {
+		free(plain);
+		answer_unparsed(e, sa, qm, d);
+		return;
+	}
 	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
 	if (!rules_ok(e, IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
 		goto refused;
@@ -493,16 +515,21 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 }
 
 /* Quirk answer-unparsed: a datagram that does not even decode still names an SA by its first 16
- * octets (the cookies; a zero responder cookie starts one, aggressive if octet 18 says so), and
- * under an established one a quick mode by octets 20-23 (the message ID). */
+ * octets (the cookies; by the initiator cookie alone when they name none; a new initiator cookie
+ * starts one, aggressive if octet 18 says so), and under an established one a quick mode by
+ * octets 20-23 (the message ID). */
 static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d)
 {
-	static const uint8_t zero[8];
 	struct ik_sa *sa = d->len >= 16 ? ik_sa_find(e, d->data, d->data + 8, &d->peer) : NULL;
 	uint32_t msgid = d->len >= 24 ? be32(d->data + 20) : 0;
 	struct ik_qm *qm = NULL;
 
-	if (!sa && d->len >= 16 && !memcmp(d->data + 8, zero, 8)) {
+	/* What follows the initiator cookie is not to be trusted: the newest SA of this peer
+	 * with that initiator cookie, or a new one. */
+	for (struct ik_sa *s = e->sas; !sa && d->len >= 16 && s; s = s->next)
+		if (!memcmp(s->icookie, d->data, 8) && ik_addr_equal(&s->peer, &d->peer))
+			sa = s;
+	if (!sa && d->len >= 16) {
 		bool aggr = d->len > 18 && d->data[18] == IK_EXCH_AGGRESSIVE;
 		if (!(sa = ik_sa_new(e, IK_RESPONDER, aggr ? IK_X_AGGR : IK_X_MAIN, &d->peer)))
 			return;
@@ -519,15 +546,19 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d)
 
 /* Quirk ignore-cookies (RFC 2408 5.2 step 1 not done): a responder cookie that names no SA is
  * replaced by the cookies of the peer's newest SA (sas are newest first), or by none, which makes
- * the message a first one. A zero responder cookie is left alone: that is how a new exchange,
- * or a retransmitted first message, looks. */
+ * the message a first one; a zero one on an SA that is past its first message by that SA's. A
+ * zero responder cookie with a new initiator cookie is left alone: that is how a new exchange
+ * looks (a retransmitted first message is recognised by its octets, ike_in.c retransmitted). */
 static void lax_cookies(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
 	struct ik_val *ic = &m->hdr->v[0], *rc = &m->hdr->v[1];
-	const struct ik_sa *sa = e->sas;
+	const struct ik_sa *sa = e->sas, *named = ik_sa_find(e, ic->bytes, rc->bytes, &d->peer);
 
-	if (!memcmp(rc->bytes, zero, 8) || ik_sa_find(e, ic->bytes, rc->bytes, &d->peer))
+	/* a zero one on an SA past its first message: that SA's (not "a stale first message") */
+	if (named && named->role == IK_RESPONDER && named->msg > 1 && !memcmp(rc->bytes, zero, 8))
+		memcpy(rc->bytes, named->rcookie, 8);
+	if (!memcmp(rc->bytes, zero, 8) || named)
 		return;
 	while (sa && (sa->dead || !ik_addr_equal(&sa->peer, &d->peer)))
 		sa = sa->next;

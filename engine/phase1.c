@@ -101,6 +101,19 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 	return false;
 }
 
+/* Quirk accept-any-proposal: what offer x lacks or we cannot do, taken from ours. */
+static void complete_offer(struct ik_p1_xform *x, const struct ik_p1_xform *ours)
+{
+	if (!ik_cipher_by_ike(x->enc, x->keylen))
+		x->enc = ours->enc, x->keylen = ours->keylen;
+	if (!ik_hash_by_id(x->hash))
+		x->hash = ours->hash;
+	if (!ik_dh_by_id(x->group))
+		x->group = ours->group;
+	if (x->auth != IK_P1_AUTH_PSK)
+		x->auth = ours->auth;
+}
+
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
@@ -125,10 +138,13 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 		ik_node_free(lax);
 		return false;
 	}
-	/* Quirk accept-any-proposal: the first transform whatever we have configured. */
-	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+	/* Quirk accept-any-proposal: the first transform whatever we have configured, completed
+	 * from our own first proposal where it lacks or names an algorithm we do not have. */
+	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL) {
 		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
 					false};
+		complete_offer(&sa->offers[0], &c->p1[0]);
+	}
 	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
 		ik_node_free(lax);
 		return false;
