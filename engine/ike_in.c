@@ -210,15 +210,6 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 	return true;
 }
 
-/* Whether message msgno of x lacks a payload it must carry (rules.def). */
-static bool lacks_payload(enum ik_xchg x, int msgno, const struct ik_msg *m)
-{
-	for (unsigned t = 1; t < 256; t++)
-		if (ik_rules_min(x, msgno, (uint8_t)t) && !ik_pl_find(m, (uint8_t)t, 0))
-			return true;
-	return false;
-}
-
 /* Quirk answer-unparsed: HASH(1) of a made-up QM1, now that its octets exist (RFC 2409 5.5). */
 static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uint8_t *b,
 		       struct ik_status *st)
@@ -342,8 +333,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (enc)
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
-	/* Quirk answer-unparsed: without a payload it must carry, it is answered all the same. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && lacks_payload(sa->xchg, expect, m)) {
+	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !rules_ok(e, sa->xchg, expect, m, enc, &st)) {
 		free(plain);
 		answer_unparsed(e, sa, NULL, d);
 		return;
@@ -438,8 +429,8 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		goto refused;
 	}
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
-	/* Quirk answer-unparsed: without a payload it must carry, it is answered all the same. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && lacks_payload(IK_X_QUICK, expect, m)) {
+	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !rules_ok(e, IK_X_QUICK, expect, m, true, &st)) {
 		free(plain);
 		answer_unparsed(e, sa, qm, d);
 		return;
@@ -516,9 +507,10 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 
 /* Quirk answer-unparsed: a datagram that does not even decode still names an SA by its first 16
  * octets (the cookies; by the initiator cookie alone when they name none; a new initiator cookie
- * starts one, aggressive if octet 18 says so), and under an established one a quick mode by
+ * starts one, aggressive if octet 18 says so or the message m, as far as it decoded, carries a
+ * KE), and under an established one a quick mode by
  * octets 20-23 (the message ID). */
-static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d)
+static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d, const struct ik_msg *m)
 {
 	struct ik_sa *sa = d->len >= 16 ? ik_sa_find(e, d->data, d->data + 8, &d->peer) : NULL;
 	uint32_t msgid = d->len >= 24 ? be32(d->data + 20) : 0;
@@ -530,7 +522,9 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d)
 		if (!memcmp(s->icookie, d->data, 8) && ik_addr_equal(&s->peer, &d->peer))
 			sa = s;
 	if (!sa && d->len >= 16) {
-		bool aggr = d->len > 18 && d->data[18] == IK_EXCH_AGGRESSIVE;
+		/* aggressive mode's first message is the one that carries a KE */
+		bool aggr = (d->len > 18 && d->data[18] == IK_EXCH_AGGRESSIVE) ||
+			    (m && ik_pl_find(m, IK_PAYLOAD_KE, 0));
 		if (!(sa = ik_sa_new(e, IK_RESPONDER, aggr ? IK_X_AGGR : IK_X_MAIN, &d->peer)))
 			return;
 		memcpy(sa->icookie, d->data, 8);
@@ -596,7 +590,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 			e->wedged = true;
 		/* Quirk answer-unparsed: it is answered instead (RFC 2408 5.1-5.3: discarded). */
 		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED)
-			unparsed_datagram(e, d);
+			unparsed_datagram(e, d, NULL);
 		return;
 	}
 	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */
@@ -604,7 +598,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		lax_cookies(e, &m, d);
 	/* Quirk answer-unparsed: what the decoder found fault with is answered as unparsed. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && m.nfindings) {
-		unparsed_datagram(e, d);
+		unparsed_datagram(e, d, &m);
 		ik_msg_free(&m);
 		return;
 	}
