@@ -221,8 +221,12 @@ static const struct fz_rule {
 	enum ik_binds who;
 	const char *ref, *binds;
 } fz_rules[] = {
-#define FZ(m, p, o, c, q, l, w, r, b) {m, p, o, FZ_##c, q, IK_LVL_##l, IK_BINDS_##w, r, b},
+/* FZ(...) passes its arguments on expanded, so a row may name its rule by one macro (the
+ * R_* of fz_rules.def stand for level, whom it binds, reference and sentence). */
+#define FZ(...) FZ_ROW(__VA_ARGS__)
+#define FZ_ROW(m, p, o, c, q, l, w, r, b) {m, p, o, FZ_##c, q, IK_LVL_##l, IK_BINDS_##w, r, b},
 #include "fz_rules.def"
+#undef FZ_ROW
 #undef FZ
 };
 
