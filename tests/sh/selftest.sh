@@ -118,25 +118,25 @@ gone=$(comm -13 <(echo "$unkillable") <(printf '%s\n' $UNKILLABLE | sort) | tr '
 check "every refusal case names a quirk besides die-on-refusal, but the $(echo $UNKILLABLE | wc -w) known ones${new:+ (unkillable: $new)}${gone:+ (breakable now, drop from UNKILLABLE: $gone)}" \
 	test -z "$new$gone"
 
-# The conformant run and its strict twin, then the quirk runs, four at a time.
-runs=("conformant 0" "s-conformant 1 '' strict")
+# Every run, four at a time: the long ones (the whole suite: the conformant run and the quirks
+# the families name) first, the next one as soon as one ends.
+long=("conformant 0") short=("s-conformant 1 '' strict")
 n=2
 for q in $quirks; do
-	runs+=("q-$q $n $q")
+	if fz_breaks "$q"; then long+=("q-$q $n $q"); else short+=("q-$q $n $q"); fi
 	n=$((n + 1))
 	if life_breaks "$q"; then
-		runs+=("s-$q $n $q strict")
+		short+=("s-$q $n $q strict")
 		n=$((n + 1))
 	fi
 done
-for ((i = 0; i < ${#runs[@]}; i += 4)); do
-	for r in "${runs[@]:i:4}"; do
-		eval suite $r &
-		PIDS+=($!)
-	done
-	wait
-	PIDS=()
+for r in "${long[@]}" "${short[@]}"; do
+	while [[ $(jobs -rp | wc -l) -ge 4 ]]; do wait -n; done
+	eval suite $r &
+	PIDS+=($!)
 done
+wait
+PIDS=()
 
 check "conformant serve: the run completed (exit 0)" test "$(cat "$T/conformant.rc")" = 0
 # Against the conformant responder the only non-PASS allowed are ADVISORY WARNs that the
