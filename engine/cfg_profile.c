@@ -224,6 +224,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->dpd = p->features.dpd;
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */
 	c->initial_contact = !as_dut;
+	c->refuse_aggressive = as_dut && !(p->p1.modes & IK_MODE_AGGRESSIVE);
 	return true;
 }
 

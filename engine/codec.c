@@ -224,6 +224,7 @@ struct dec {
 	struct ik_status *st;
 	char path[160]; /* where we are, for messages: "SA[0].P[0].T[1]" */
 	size_t npayloads;
+	unsigned opts; /* enum ik_dec_opt: checks a quirk skips */
 };
 
 static void finding(struct dec *d, uint16_t notify, const char *fmt, ...)
@@ -331,7 +332,8 @@ static bool decode_fields(struct dec *d, struct ik_node *n, struct ik_rd *r, uin
 			break;
 		}
 	}
-	if (ik_rd_left(r))
+	/* IK_DEC_LENIENT: a chain of proposals or transforms that ended early leaves them. */
+	if (ik_rd_left(r) && !(d->opts & IK_DEC_LENIENT))
 		return ik_fail(d->st, notify, "%s: %zu octets after the last field", d->path,
 		               ik_rd_left(r));
 	return true;
@@ -380,6 +382,9 @@ static bool decode_payload(struct dec *d, struct ik_node *n, struct ik_rd *r, ui
 	if (len < 4)
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s.length = %u, less than its own header (4)", d->path, len);
+	/* IK_DEC_LENIENT: cut to what its container has left. */
+	if (len > ik_rd_left(r) && d->opts & IK_DEC_LENIENT)
+		len = (uint16_t)(ik_rd_left(r) < 0xffff ? ik_rd_left(r) : 0xffff);
 	if (len > ik_rd_left(r))
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s.length = %u runs past the end (%zu octets left)", d->path, len,
@@ -410,6 +415,13 @@ static bool decode_chain_kids(struct dec *d, struct ik_node *n, const struct ik_
 		if (!decode_payload(d, k, r, IK_NOTIFY_PAYLOAD_MALFORMED))
 			return false;
 		uint32_t np = k->v[0].num;
+		/* IK_DEC_LENIENT: the chain ends at 0 or where its container does. */
+		if (d->opts & IK_DEC_LENIENT && (np == 0 || !ik_rd_left(r))) {
+			d->path[old] = 0;
+			break;
+		}
+		if (d->opts & IK_DEC_LENIENT)
+			np = csd->type;
 		if (np != 0 && np != csd->type)
 			return ik_fail(d->st, bad, "%s.np = %u: must be %u (%s follows) or 0",
 			               d->path, np, csd->type, csd->name);
@@ -443,7 +455,7 @@ static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc 
 	if (!decode_chain_kids(d, n, f, r))
 		return false;
 	/* RFC 2408 3.5: the number of transforms must match what follows. */
-	for (uint8_t i = 0; i < n->sd->nf; i++)
+	for (uint8_t i = 0; i < n->sd->nf && !(d->opts & IK_DEC_LENIENT); i++)
 		if (n->sd->f[i].role == IK_R_COUNT && &n->sd->f[n->sd->f[i].ref] == f &&
 		    n->v[i].num != n->nkids)
 			return ik_fail(d->st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
@@ -456,12 +468,12 @@ static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc 
 static bool check_payload(struct dec *d, struct ik_node *k)
 {
 	if (k->type == IK_PAYLOAD_SA && (k->v[4].num & ~(uint32_t)IK_SIT_IDENTITY_ONLY) &&
-	    k->v[3].num == IK_DOI_IPSEC)
+	    k->v[3].num == IK_DOI_IPSEC && !(d->opts & IK_DEC_ANY_SITUATION))
 		return ik_fail(d->st, IK_NOTIFY_SITUATION_NOT_SUPPORTED,
 		               "%s.situation = 0x%x: only SIT_IDENTITY_ONLY is decoded (RFC2407 "
 		               "4.2; labeled domains are not)",
 		               d->path, k->v[4].num);
-	if (k->type == IK_PAYLOAD_ID) {
+	if (k->type == IK_PAYLOAD_ID && !(d->opts & IK_DEC_ANY_ID_DATA)) {
 		static const size_t want[] = {
 		    [1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
 		uint32_t t = k->v[3].num;
@@ -486,17 +498,24 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 /* RFC 2408 3.1 / 5.x: the chain of payloads that starts at the header's next payload. */
 static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow_pad)
 {
+	allow_pad = allow_pad || d->opts & (IK_DEC_PAD | IK_DEC_LENIENT);
 	struct ik_node *h = d->m->hdr;
 	size_t count[256] = {0};
 	const char *prev = "HDR";
 
 	while (np != IK_PAYLOAD_NONE) {
 		const struct ik_sdesc *sd = ik_payload_desc((uint8_t)np);
+		/* IK_DEC_LENIENT: a Next Payload naming one past the end ends the chain. */
+		if (!ik_rd_left(r) && d->opts & IK_DEC_LENIENT)
+			break;
 		if (!ik_rd_left(r))
 			return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			               "%s.np = %s (%u) but the message ends there", prev,
 			               ik_name(IK_T_PAYLOAD, np), np);
-		if (!sd && np >= 128) {
+		/* IK_DEC_SKIP_UNKNOWN: any type without a descriptor is opaque data, no finding. */
+		if (!sd && d->opts & IK_DEC_SKIP_UNKNOWN) {
+			sd = &ik_sd_opaque;
+		} else if (!sd && np >= 128) {
 			sd = &ik_sd_opaque;
 			finding(d, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
 			        "%s.np = %u: a private-use payload type, shown as opaque data",
@@ -572,9 +591,10 @@ static bool check_header(struct dec *d, size_t len)
 	return true;
 }
 
-bool ik_decode(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_status *st)
+bool ik_decode_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opts,
+                    struct ik_status *st)
 {
-	struct dec d = {.m = m, .base = p, .st = st};
+	struct dec d = {.m = m, .base = p, .st = st, .opts = opts};
 	struct ik_rd r, hr;
 
 	memset(m, 0, sizeof(*m));
@@ -624,9 +644,20 @@ payloads:
 	return false;
 }
 
+bool ik_decode(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_status *st)
+{
+	return ik_decode_with(m, p, len, 0, st);
+}
+
 bool ik_decode_body(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_status *st)
 {
-	struct dec d = {.m = m, .base = p, .st = st};
+	return ik_decode_body_with(m, p, len, 0, st);
+}
+
+bool ik_decode_body_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opts,
+                         struct ik_status *st)
+{
+	struct dec d = {.m = m, .base = p, .st = st, .opts = opts};
 	struct ik_rd r;
 
 	ik_status_clear(st);

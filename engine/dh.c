@@ -251,6 +251,16 @@ static EC_POINT *ecp_point(const struct ik_dh_group *g, const EC_GROUP *grp, con
 	return pt;
 }
 
+const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
+			 uint8_t *out)
+{
+	size_t keep = len < g->len ? len : g->len;
+	memset(out, 0, g->len - keep);
+	if (keep)
+		memcpy(out + g->len - keep, pub + len - keep, keep);
+	return out;
+}
+
 bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
 		      struct ik_status *st)
 {

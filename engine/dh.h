@@ -59,6 +59,11 @@ bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uin
  * Peer public value checks. Wrong length: PAYLOAD-MALFORMED (16). MODP 0, 1, p-1 or >= p and
  * ECP off-curve, coordinate >= p, or the point at infinity: INVALID-KEY-INFORMATION (17).
  */
+/* A peer KE of the wrong length made g->len octets long: zeros in front of a short one, the
+ * last g->len octets of a long one (quirk weak-ke: a peer that never validates the KE); returns
+ * out (g->len octets, at most IK_DH_MAX). */
+const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
+			 uint8_t *out);
 bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
 		      struct ik_status *st);
 /* g^xy into out (dh->g->secret_len bytes); checks the peer value first (unless dh->unchecked). */

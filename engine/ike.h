@@ -42,6 +42,8 @@ struct ik_cfg {
 	struct ik_id id_remote_also[IK_MAX_PEER_IDS - 1]; /* more accepted peer identities */
 	size_t n_id_remote_also;
 	bool aggressive;                  /* initiate aggressive mode instead of main mode */
+	bool refuse_aggressive; /* as responder: aggressive mode is not in the policy (the DUT
+				 * profile's phase1.modes lacks it; RFC 2409 5 makes it optional) */
 	struct ik_p1_xform p1[IK_MAX_XFORMS];
 	size_t np1;
 	uint32_t p1_life;

@@ -62,21 +62,87 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	memcpy(*plain, m->body, m->body_len);
 	if (!ik_p1_crypt(&sa->k, iv, *plain, m->body_len, false, st))
 		return false;
-	if (!ik_decode_body(m, *plain, m->body_len, st)) {
+	if (!ik_decode_body_with(m, *plain, m->body_len, ik_dec_opts(sa->eng), st)) {
 		/* Garbage after decryption: almost always a wrong key, i.e. a PSK mismatch. */
 		char why[sizeof(st->why)];
 		snprintf(why, sizeof(why), "%.190s (after decryption: likely a pre-shared key mismatch)",
 			 st->why);
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
 	}
+	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either
+	 * (a wrong IV or key garbles them into odd payload types and RESERVED fields). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && (m->nfindings || !m->hdr->nkids))
+		return ik_fail(st, m->nfindings ? m->findings[0].notify : IK_NOTIFY_PAYLOAD_MALFORMED,
+			       "%s", m->nfindings ? m->findings[0].text : "no payload");
 	return true;
+}
+
+/* The decoder's checks each quirk skips (engine/codec.h); a strict decoder without them. */
+static const struct {
+	uint32_t quirk;
+	unsigned opts;
+} dec_quirks[] = {
+	{IK_QUIRK_ACCEPT_BAD_HEADER, IK_DEC_PAD},
+	{IK_QUIRK_LENIENT_PARSER, IK_DEC_LENIENT},
+	{IK_QUIRK_SKIP_UNKNOWN_PAYLOADS, IK_DEC_SKIP_UNKNOWN},
+	{IK_QUIRK_SKIP_SA_CHECKS, IK_DEC_ANY_SITUATION},
+	{IK_QUIRK_ANY_ID, IK_DEC_ANY_ID_DATA},       /* well-formed or not */
+	{IK_QUIRK_ANY_PROXY_ID, IK_DEC_ANY_ID_DATA}, /* likewise in quick mode */
+};
+
+unsigned ik_dec_opts(const struct ik_engine *e)
+{
+	unsigned opts = 0;
+	for (size_t i = 0; i < sizeof(dec_quirks) / sizeof(dec_quirks[0]); i++)
+		if (e->cfg.quirks & dec_quirks[i].quirk)
+			opts |= dec_quirks[i].opts;
+	return opts;
+}
+
+/* Quirk skip-unknown-payloads: the types the decoder kept as opaque data are not there. */
+static size_t known_types(uint8_t *types, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ik_payload_desc(types[i]))
+			types[k++] = types[i];
+	return k;
+}
+
+/* A payload the message must carry but lacks is taken as an empty one by the quirk that does not
+ * check what it holds anyway, as a parser that hands its handlers "none" as "empty" would: no KE
+ * is an empty value (weak-ke: fitted to the group, zero), no nonce an empty nonce
+ * (any-nonce-length), no identity none (any-id: then the peer's address), no HASH one never
+ * compared (ignore-hash). */
+static const struct {
+	uint32_t quirk;
+	uint8_t type;
+} missing_as_empty[] = {
+	{IK_QUIRK_WEAK_KE, IK_PAYLOAD_KE},
+	{IK_QUIRK_ANY_NONCE_LENGTH, IK_PAYLOAD_NONCE},
+	{IK_QUIRK_ANY_ID, IK_PAYLOAD_ID},
+	{IK_QUIRK_IGNORE_HASH, IK_PAYLOAD_HASH},
+};
+
+static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m)
+{
+	for (size_t i = 0; i < sizeof(missing_as_empty) / sizeof(missing_as_empty[0]); i++) {
+		uint8_t t = missing_as_empty[i].type;
+		if (!(e->cfg.quirks & missing_as_empty[i].quirk) || !ik_rules_min(x, msgno, t) ||
+		    ik_pl_find(m, t, 0))
+			continue;
+		struct ik_node *n = ik_payload_new(t);
+		if (n && !ik_node_insert(m->hdr, ik_rules_first(x, msgno) == t ? 0 : SIZE_MAX, n))
+			ik_node_free(n);
+	}
 }
 
 /* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
-static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const struct ik_msg *m,
+static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m,
 		     bool enc, struct ik_status *st)
 {
+	add_missing(e, x, msgno, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
 		return true;
@@ -84,6 +150,8 @@ static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, const
 		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
+	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
+		n = known_types(types, n);
 	return ik_rules_check(x, msgno, enc, types, n, st);
 }
 
@@ -142,6 +210,61 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 	return true;
 }
 
+/* Quirk answer-unparsed: HASH(1) of a made-up QM1, now that its octets exist (RFC 2409 5.5). */
+static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uint8_t *b,
+		       struct ik_status *st)
+{
+	uint8_t h[IK_MAX_HASH];
+	struct ik_node *hash = ik_pl_find(m, IK_PAYLOAD_HASH, 0);
+	if (!hash || !ik_hash_after(sa, m, b, qm->msgid, NULL, 0, h, st))
+		return false;
+	memcpy(b + hash->off + 4, h, sa->k.p1.h->len);
+	return ik_node_set_bytes(hash, "data", h, sa->k.p1.h->len);
+}
+
+/* Quirk answer-unparsed (RFC 2408 5.1-5.3 not done: "the message is discarded"): the responder
+ * fails open. The datagram d it could not parse stands for the message it waits for: that one is
+ * made up from its own side (phase1.c, xchg_quick.c) and answered; the last cipher block of d is
+ * the IV that follows, as CBC chaining would have it. */
+static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm,
+			    const struct ik_dgram *d)
+{
+	enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
+	int msgno = (qm ? qm->msg : sa->msg) + 1;
+	const struct ik_step *s = ik_step_find(x, IK_RESPONDER, msgno);
+	struct ik_msg fake = {0}, dec = {0};
+	struct ik_status st;
+	struct ik_wr w;
+
+	if (!s || (qm ? qm->role : sa->role) != IK_RESPONDER)
+		return;
+	IK_LOG(e, "quirk answer-unparsed: %s taken as the one expected", ik_msg_name(x, msgno));
+	ik_status_clear(&st);
+	ik_wr_init(&w);
+	if (ik_rules_enc(x, msgno) == IK_ENC_YES && sa->k.have_keys && d->len >= sa->k.blk)
+		memcpy(qm ? qm->k.iv : sa->k.iv, d->data + d->len - sa->k.blk, sa->k.blk);
+	bool ok = ik_msg_start(&fake, sa->icookie, sa->rcookie, ik_exch_of(x), 0,
+			       qm ? qm->msgid : 0) &&
+		  (qm ? ik_qm_fake_input(sa, qm, &fake, &st)
+		      : ik_p1_fake_input(sa, msgno, &fake, &st)) &&
+		  ik_encode(&fake, &w, &st) && ik_decode(&dec, w.p, w.len, &st) &&
+		  (!qm || fake_hash1(sa, qm, &dec, w.p, &st));
+	if (ok) {
+		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d};
+		note_in(sa, x, msgno, &dec, false, "made up (quirk answer-unparsed)");
+		ok = ik_run_step(sa, qm, s, &in, &st);
+	}
+	if (ok)
+		ik_digest_of(d->data, d->len, qm ? qm->last_in : sa->last_in);
+	if (ok && !qm && sa->msg == ik_xchg_len(sa->xchg))
+		ik_p1_done(sa);
+	ik_msg_free(&dec);
+	ik_msg_free(&fake);
+	ik_wr_free(&w);
+	if (!ok)
+		refuse(sa, qm, &st);
+}
+
 static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
@@ -198,11 +321,24 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
-	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st))
+	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st)) {
+		/* Quirk answer-unparsed: a body that does not decrypt to payloads is answered. */
+		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED) {
+			free(plain);
+			answer_unparsed(e, sa, NULL, d);
+			return;
+		}
 		goto refused;
+	}
 	if (enc)
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
+	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !rules_ok(e, sa->xchg, expect, m, enc, &st)) {
+		free(plain);
+		answer_unparsed(e, sa, NULL, d);
+		return;
+	}
 	note_in(sa, sa->xchg, expect, m, enc, NULL);
 	if (!rules_ok(e, sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
 		goto refused;
@@ -283,9 +419,22 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS, "quick mode message in the clear (RFC 2409 5.5)");
 		goto refused;
 	}
-	if (!open_body(sa, m, qm->k.iv, &plain, &st))
+	if (!open_body(sa, m, qm->k.iv, &plain, &st)) {
+		/* Quirk answer-unparsed: a body that does not decrypt to payloads is answered. */
+		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED) {
+			free(plain);
+			answer_unparsed(e, sa, qm, d);
+			return;
+		}
 		goto refused;
+	}
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
+	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !rules_ok(e, IK_X_QUICK, expect, m, true, &st)) {
+		free(plain);
+		answer_unparsed(e, sa, qm, d);
+		return;
+	}
 	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
 	if (!rules_ok(e, IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
 		goto refused;
@@ -306,6 +455,45 @@ refused:
 
 static void input_one(struct ik_engine *e, const struct ik_dgram *d);
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Quirk accept-bad-header: the header b (a copy of the datagram's) rewritten to what the SA its
+ * cookies name expects next, so that none of the checks of RFC 2408 5.1 (Length) and 5.2 steps
+ * 2-6 (Next Payload, version, exchange type, flags, message ID) can fail: phase 1 while the SA is
+ * not up, quick mode under an established one (informational stays informational), E as the
+ * exchange's rules say (rules.def), the first payload that message must start with. */
+static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct ik_dgram *d)
+{
+	const struct ik_sa *sa = ik_sa_find(e, b, b + 8, &d->peer);
+	uint8_t exch = b[18];
+	uint32_t msgid = be32(b + 20);
+	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
+	int msg = 1;
+
+	if (exch == IK_EXCH_INFO)
+		x = IK_X_INFO, msg = sa && sa->k.have_keys ? 1 : IK_INFO_PLAIN;
+	else if (sa && sa->established && msgid)
+		x = IK_X_QUICK, msg = 1;
+	else if (sa)
+		x = sa->xchg, msg = sa->msg + 1, msgid = 0;
+	else
+		msgid = 0;
+	enum ik_enc enc = ik_rules_enc(x, msg);
+	uint8_t first = ik_rules_first(x, msg);
+	if (first)
+		b[16] = first;
+	b[17] = 0x10; /* version 1.0 */
+	b[18] = ik_exch_of(x);
+	b[19] = enc == IK_ENC_ANY ? b[19] & FLAG_E : enc == IK_ENC_YES ? FLAG_E : 0;
+	for (int i = 0; i < 4; i++) {
+		b[20 + i] = (uint8_t)(msgid >> (24 - 8 * i));
+		b[24 + i] = (uint8_t)(len >> (24 - 8 * i));
+	}
+}
+
 /* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
@@ -315,6 +503,62 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
 	for (unsigned i = 0; i < times; i++)
 		input_one(e, d);
+}
+
+/* Quirk answer-unparsed: a datagram that does not even decode still names an SA by its first 16
+ * octets (the cookies; by the initiator cookie alone when they name none; a new initiator cookie
+ * starts one, aggressive if octet 18 says so or the message m, as far as it decoded, carries a
+ * KE), and under an established one a quick mode by
+ * octets 20-23 (the message ID). */
+static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d, const struct ik_msg *m)
+{
+	struct ik_sa *sa = d->len >= 16 ? ik_sa_find(e, d->data, d->data + 8, &d->peer) : NULL;
+	uint32_t msgid = d->len >= 24 ? be32(d->data + 20) : 0;
+	struct ik_qm *qm = NULL;
+
+	/* What follows the initiator cookie is not to be trusted: the newest SA of this peer
+	 * with that initiator cookie, or a new one. */
+	for (struct ik_sa *s = e->sas; !sa && d->len >= 16 && s; s = s->next)
+		if (!memcmp(s->icookie, d->data, 8) && ik_addr_equal(&s->peer, &d->peer))
+			sa = s;
+	if (!sa && d->len >= 16) {
+		/* aggressive mode's first message is the one that carries a KE */
+		bool aggr = (d->len > 18 && d->data[18] == IK_EXCH_AGGRESSIVE) ||
+			    (m && ik_pl_find(m, IK_PAYLOAD_KE, 0));
+		if (!(sa = ik_sa_new(e, IK_RESPONDER, aggr ? IK_X_AGGR : IK_X_MAIN, &d->peer)))
+			return;
+		memcpy(sa->icookie, d->data, 8);
+		sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
+	}
+	/* an informational is not an exchange step a responder waits for */
+	if (!sa || sa->dead || (sa->established && (!msgid || d->data[18] == IK_EXCH_INFO)))
+		return;
+	if (sa->established && !(qm = qm_find(sa, msgid)) && !(qm = qm_responder(sa, msgid)))
+		return;
+	answer_unparsed(e, sa, qm, d);
+}
+
+/* Quirk ignore-cookies (RFC 2408 5.2 step 1 not done): a responder cookie that names no SA is
+ * replaced by the cookies of the peer's newest SA (sas are newest first), or by none, which makes
+ * the message a first one; a zero one on an SA that is past its first message by that SA's. A
+ * zero responder cookie with a new initiator cookie is left alone: that is how a new exchange
+ * looks (a retransmitted first message is recognised by its octets, ike_in.c retransmitted). */
+static void lax_cookies(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	static const uint8_t zero[8];
+	struct ik_val *ic = &m->hdr->v[0], *rc = &m->hdr->v[1];
+	const struct ik_sa *sa = e->sas, *named = ik_sa_find(e, ic->bytes, rc->bytes, &d->peer);
+
+	/* a zero one on an SA past its first message: that SA's (not "a stale first message") */
+	if (named && named->role == IK_RESPONDER && named->msg > 1 && !memcmp(rc->bytes, zero, 8))
+		memcpy(rc->bytes, named->rcookie, 8);
+	if (!memcmp(rc->bytes, zero, 8) || named)
+		return;
+	while (sa && (sa->dead || !ik_addr_equal(&sa->peer, &d->peer)))
+		sa = sa->next;
+	if (sa)
+		memcpy(ic->bytes, sa->icookie, 8);
+	memcpy(rc->bytes, sa ? sa->rcookie : zero, 8);
 }
 
 static void input_one(struct ik_engine *e, const struct ik_dgram *d)
@@ -327,13 +571,35 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* keepalives need no answer; ESP has no data path here yet */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
-	if (!ik_decode(&m, d->data, d->len, &st)) {
+	static uint8_t lax[IK_MAX_DGRAM];
+	bool ok;
+	/* Quirk accept-bad-header: the header as the state expects it, the chain's end believed. */
+	if (e->cfg.quirks & IK_QUIRK_ACCEPT_BAD_HEADER && d->len >= IK_HDR_LEN) {
+		memcpy(lax, d->data, d->len);
+		lax_header(e, lax, d->len, d);
+		ok = ik_decode_with(&m, lax, d->len, ik_dec_opts(e), &st);
+	} else {
+		ok = ik_decode_with(&m, d->data, d->len, ik_dec_opts(e), &st);
+	}
+	if (!ok) {
 		IK_LOG(e, "malformed message from %s dropped: %s (%s)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
 		       ik_name(IK_T_NOTIFY, st.notify));
 		/* Quirk die-on-refusal: a malformed message "crashes" us. */
 		if (e->cfg.quirks & IK_QUIRK_DIE_ON_REFUSAL)
 			e->wedged = true;
+		/* Quirk answer-unparsed: it is answered instead (RFC 2408 5.1-5.3: discarded). */
+		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED)
+			unparsed_datagram(e, d, NULL);
+		return;
+	}
+	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */
+	if (e->cfg.quirks & IK_QUIRK_IGNORE_COOKIES)
+		lax_cookies(e, &m, d);
+	/* Quirk answer-unparsed: what the decoder found fault with is answered as unparsed. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && m.nfindings) {
+		unparsed_datagram(e, d, &m);
+		ik_msg_free(&m);
 		return;
 	}
 	switch (ik_fnum(m.hdr, "exch")) {

@@ -19,11 +19,15 @@ static uint32_t fresh_msgid(void)
 	return id;
 }
 
-/* End of the payload chain in a decoded message (padding after it is not hashed). */
+/* End of the payload chain in a decoded message (padding after it is not hashed); a payload
+ * that came with no octets (engine/ike_in.c add_missing) does not move it. */
 static size_t chain_end(const struct ik_msg *m)
 {
-	const struct ik_node *last = m->hdr->nkids ? m->hdr->kids[m->hdr->nkids - 1] : NULL;
-	return last ? last->off + last->len : 0;
+	size_t end = 0;
+	for (size_t i = 0; i < m->hdr->nkids; i++)
+		if (m->hdr->kids[i]->off + m->hdr->kids[i]->len > end)
+			end = m->hdr->kids[i]->off + m->hdr->kids[i]->len;
+	return end;
 }
 
 /* prf(SKEYID_a, M-ID | everything after the HASH payload): informational HASH(1) (5.7) and
@@ -226,8 +230,9 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 	sa->st.notify = 0;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer deleted %s SA(s)",
 		 ik_name(IK_T_PROTO, ik_fnum(d, "proto")));
-	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one */
-	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP)
+	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one;
+	 * quirk ignore-delete: it stays up */
+	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP && !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
 		sa->dead = true;
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
 }
@@ -254,7 +259,7 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 		memcpy(plain, m->body, m->body_len);
 		ik_p1_phase2_iv(&sa->k, msgid, iv);
 		if (!ik_p1_crypt(&sa->k, iv, plain, m->body_len, false, &st) ||
-		    !ik_decode_body(m, plain, m->body_len, &st)) {
+		    !ik_decode_body_with(m, plain, m->body_len, ik_dec_opts(e), &st)) {
 			IK_LOG(e, "protected informational does not decrypt: %s", st.why);
 			goto out;
 		}

@@ -291,3 +291,17 @@ void ik_sa_strip_unknown(struct ik_node *sa, bool phase1)
 					ik_node_free(ik_node_remove(t, a));
 		}
 }
+
+void ik_sa_as_expected(struct ik_node *sa, bool phase1)
+{
+	ik_node_set_num(sa, "doi", IK_DOI_IPSEC);
+	ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	while (phase1 && sa->nkids > 1)
+		ik_node_free(ik_node_remove(sa, sa->nkids - 1));
+	for (size_t i = 0; i < sa->nkids; i++) {
+		struct ik_node *p = sa->kids[i];
+		ik_node_set_num(p, "proto", phase1 ? IK_PROTO_ISAKMP : IK_PROTO_ESP);
+		for (size_t k = 0; phase1 && k < p->nkids; k++)
+			ik_node_set_num(p->kids[k], "id", IK_P1_TRANS_KEY_IKE);
+	}
+}

@@ -45,5 +45,10 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 /* Quirk ignore-critical (quirk.def): drop the attributes selection does not support from every
  * transform of an SA payload (a copy: the reply still echoes the offer as it came). */
 void ik_sa_strip_unknown(struct ik_node *sa, bool phase1);
+/* Quirk skip-sa-checks: make an SA payload (a copy) the IPsec DOI offer the engine expects, so
+ * that none of the checks of RFC 2408 5.4-5.6 and RFC 2409 5 can refuse it: DOI IPSEC, Situation
+ * SIT_IDENTITY_ONLY, and in phase 1 only the first proposal, of protocol ISAKMP, with KEY_IKE
+ * transforms; in quick mode ESP proposals. */
+void ik_sa_as_expected(struct ik_node *sa, bool phase1);
 
 #endif

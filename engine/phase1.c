@@ -101,37 +101,63 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 	return false;
 }
 
+/* Quirk accept-any-proposal: what offer x lacks or we cannot do, taken from ours. */
+static void complete_offer(struct ik_p1_xform *x, const struct ik_p1_xform *ours)
+{
+	if (!ik_cipher_by_ike(x->enc, x->keylen))
+		x->enc = ours->enc, x->keylen = ours->keylen;
+	if (!ik_hash_by_id(x->hash))
+		x->hash = ours->hash;
+	if (!ik_dh_by_id(x->group))
+		x->group = ours->group;
+	if (x->auth != IK_P1_AUTH_PSK)
+		x->auth = ours->auth;
+}
+
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_p1_policy pol = {c->p1, c->np1, c->p1_life, c->p1_policy};
 	struct ik_pick pick;
-	struct ik_node *stripped = NULL;
+	struct ik_node *stripped = NULL, *lax = NULL;
+	const struct ik_node *offer = sa_in;
 
 	/* Quirk any-p1-lifetime: any lifetime as offered, never refused nor answered. */
 	if (c->quirks & IK_QUIRK_ANY_P1_LIFETIME)
 		pol.life = IK_LIFE_OBEY;
+	/* Quirk skip-sa-checks: read as the offer we expect (DOI, situation, protocol...). */
+	if (c->quirks & IK_QUIRK_SKIP_SA_CHECKS && sa_in && (lax = ik_node_clone(sa_in)))
+		ik_sa_as_expected(lax, true), offer = lax;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && sa_in && (stripped = ik_node_clone(sa_in)))
-		ik_sa_strip_unknown(stripped, true);
-	bool ok = ik_sa_p1_read(stripped ? stripped : sa_in, sa->offers, IK_MAX_XFORMS,
-				&sa->noffers, st);
+	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
+		ik_sa_strip_unknown(stripped, true), offer = stripped;
+	bool ok = ik_sa_p1_read(offer, sa->offers, IK_MAX_XFORMS, &sa->noffers, st);
 	ik_node_free(stripped);
-	if (!ok)
+	if (!ok) {
+		ik_node_free(lax);
 		return false;
-	/* Quirk accept-any-proposal: the first transform whatever we have configured. */
-	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+	}
+	/* Quirk accept-any-proposal: the first transform whatever we have configured, completed
+	 * from our own first proposal where it lacks or names an algorithm we do not have. */
+	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL) {
 		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
 					false};
-	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st))
+		complete_offer(&sa->offers[0], &c->p1[0]);
+	}
+	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
+		ik_node_free(lax);
 		return false;
+	}
 	sa->chosen = sa->offers[pick.index];
 	sa->life_s = pick.life_s;
 	sa->life_notify = pick.notify_lifetime;
 	sa_body(sa_in, in->body, sa);
 	ik_p1_vids(sa, in);
-	if (!reply_sa(out, sa_in, pick.index))
+	/* skip-sa-checks answers with the offer as it read it */
+	ok = reply_sa(out, lax ? lax : sa_in, pick.index);
+	ik_node_free(lax);
+	if (!ok)
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if (sa->natt_method && !add_vid(out, natt_vid(sa->natt_method), 16))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
@@ -153,7 +179,10 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	if (n != 1)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
 			       "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
-	int i = ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
+	/* Quirk accept-any-reply: the choice is never compared with what we offered. */
+	int i = sa->eng->cfg.quirks & IK_QUIRK_ACCEPT_ANY_REPLY
+		    ? 0
+		    : ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
 	if (i < 0) {
 		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"", st);
 		return false;
@@ -215,9 +244,16 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
 	bool ini = sa->role == IK_INITIATOR;
 
+	uint8_t fit[IK_DH_MAX];
+	const uint8_t *pub = ke ? ke->bytes : NULL;
+	size_t nlen = no ? no->len : 0;
+
 	if (!ke || !no || !g)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
-	if (ke->len != g->len)
+	/* Quirk weak-ke: a KE of another length is used too, fitted to the group. */
+	if (sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE && ke->len != g->len)
+		pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
+	else if (ke->len != g->len)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 			       "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
 			       g->len);
@@ -225,13 +261,16 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 	if (!(sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE) &&
 	    !ik_dh_check_peer(g, ke->bytes, ke->len, st))
 		return false;
-	if (no->len < 8 || no->len > IK_MAX_NONCE)
+	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH)
+		nlen = nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
+	else if (no->len < 8 || no->len > IK_MAX_NONCE)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no->len);
 	k->gx_len = g->len;
-	memcpy(ini ? k->gxr : k->gxi, ke->bytes, ke->len);
-	memcpy(ini ? k->nr : k->ni, no->bytes, no->len);
-	*(ini ? &k->nr_len : &k->ni_len) = no->len;
+	memcpy(ini ? k->gxr : k->gxi, pub, g->len);
+	memcpy(ini ? k->nr : k->ni, no->bytes, nlen);
+	*(ini ? &k->nr_len : &k->ni_len) = nlen;
 	return true;
 }
 
@@ -304,6 +343,23 @@ static bool peer_id_accepted(const struct ik_cfg *c, uint8_t type, const uint8_t
 	return false;
 }
 
+/* Quirk any-id: the peer's address as its identity (ID_IPV4_ADDR or ID_IPV6_ADDR, protocol and
+ * port 0), as RFC 2409 5.5 assumes for a quick mode without client IDs. */
+static bool addr_id(struct ik_sa *sa)
+{
+	const struct sockaddr_storage *a = &sa->peer;
+	bool v6 = a->ss_family == AF_INET6;
+	const void *ip = v6 ? (const void *)&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr
+			    : (const void *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
+	size_t len = v6 ? 16 : 4;
+
+	memset(sa->id_peer_b, 0, 4);
+	sa->id_peer_b[0] = v6 ? IK_ID_TYPE_IPV6_ADDR : IK_ID_TYPE_IPV4_ADDR;
+	memcpy(sa->id_peer_b + 4, ip, len);
+	sa->id_peer_len = 4 + len;
+	return true;
+}
+
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
@@ -313,19 +369,21 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	if (!n || !d)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
 	uint32_t proto = ik_fnum(n, "proto"), port = ik_fnum(n, "port");
+	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
+	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
+	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
+	if (sa->id_peer.len)
+		memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
+	/* Quirk any-id: whoever the peer says it is, well-formed or not, on any protocol and port;
+	 * no identity at all is its address (ike_in.c hands a missing ID payload over empty). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
+		return sa->id_peer_len || addr_id(sa);
 	/* RFC 2407 4.6.2; port 4500 tolerated because RFC 3947 peers send it (catalogue note). */
 	if (!(proto == 0 && port == 0) &&
 	    !(proto == 17 && (port == 0 || port == 500 || port == 4500)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			       "phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
 			       proto, port);
-	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
-	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
-	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
-	memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
-	/* Quirk any-id: whoever the peer says it is, well-formed or not. */
-	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
-		return true;
 	const char *bad = id_malformed(sa->id_peer.type, d->bytes, d->len);
 	if (bad)
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",
@@ -423,4 +481,62 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 			       "%s does not verify (RFC 2409 5): pre-shared key mismatch or a "
 			       "changed message", initiator_hash ? "HASH_I" : "HASH_R");
 	return true;
+}
+
+/* A KE of our own making in group g and a nonce: what a made-up MM3 or AM1 carries. */
+static bool fake_ke_nonce(struct ik_msg *m, uint16_t group, struct ik_status *st)
+{
+	struct ik_dh dh = {0};
+	uint8_t nonce[IK_NONCE_LEN];
+	struct ik_node *ke = ik_pl_add(m, IK_PAYLOAD_KE), *no = ik_pl_add(m, IK_PAYLOAD_NONCE);
+	bool ok = ke && no && ik_dh_generate(&dh, ik_dh_by_id(group), st) &&
+		  ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+	ik_dh_free(&dh);
+	ik_rng_bytes(nonce, sizeof(nonce));
+	return ok && ik_node_set_bytes(no, "data", nonce, sizeof(nonce));
+}
+
+/* The identity the responder expects of its peer: the configured one, else the address. */
+static bool fake_id(struct ik_sa *sa, struct ik_msg *m)
+{
+	const struct ik_id *want = &sa->eng->cfg.id_remote;
+	struct ik_node *n = ik_pl_add(m, IK_PAYLOAD_ID);
+
+	if (!want->type)
+		addr_id(sa);
+	else {
+		sa->id_peer_b[0] = want->type, sa->id_peer_b[1] = want->proto;
+		sa->id_peer_b[2] = (uint8_t)(want->port >> 8), sa->id_peer_b[3] = (uint8_t)want->port;
+		memcpy(sa->id_peer_b + 4, want->data, want->len);
+		sa->id_peer_len = 4 + want->len;
+	}
+	const uint8_t *b = sa->id_peer_b;
+	return n && ik_node_set_num(n, "id_type", b[0]) && ik_node_set_num(n, "proto", b[1]) &&
+	       ik_node_set_num(n, "port", (uint32_t)(b[2] << 8 | b[3])) &&
+	       ik_node_set_bytes(n, "data", b + 4, sa->id_peer_len - 4);
+}
+
+bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	struct ik_p1_xform first = c->p1[0];
+	uint8_t hash[IK_MAX_HASH];
+
+	first.life_s = c->p1_life;
+	first.number = 1;
+	if (msgno == 1)
+		return (ik_sa_p1_add(m, &first, 1) &&
+			(sa->xchg == IK_X_MAIN ||
+			 (fake_ke_nonce(m, first.group, st) && fake_id(sa, m)))) ||
+		       ik_fail(st, 0, "ik_p1_fake_input: out of memory");
+	if (msgno == 3 && sa->xchg == IK_X_MAIN)
+		return fake_ke_nonce(m, sa->chosen.group, st);
+	if (msgno == 5 && sa->xchg == IK_X_MAIN) {
+		struct ik_node *h;
+		return fake_id(sa, m) && p1_hash(sa, true, hash, st) &&
+		       (h = ik_pl_add(m, IK_PAYLOAD_HASH)) &&
+		       ik_node_set_bytes(h, "data", hash, sa->k.p1.h->len);
+	}
+	return ik_fail(st, 0, "ik_p1_fake_input: %s is not made up",
+		       ik_msg_name(sa->xchg, msgno));
 }

@@ -39,6 +39,22 @@ enum ik_enc ik_rules_enc(enum ik_xchg x, int msg)
 	return IK_ENC_ANY;
 }
 
+uint8_t ik_rules_first(enum ik_xchg x, int msg)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].x == x && rules[i].msg == msg && rules[i].pos == 1)
+			return rules[i].type;
+	return 0;
+}
+
+unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].x == x && rules[i].msg == msg && rules[i].type == type)
+			return rules[i].min;
+	return 0;
+}
+
 static const char *msg_label(enum ik_xchg x, int msg)
 {
 	return x == IK_X_INFO ? (msg == IK_INFO_PLAIN ? "INFO (plain)" : "INFO") : ik_msg_name(x, msg);

@@ -21,5 +21,10 @@ bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *type
 		    struct ik_status *st);
 /* Whether message msg of exchange x must travel encrypted. */
 enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
+/* The payload type message msg of exchange x must start with (SA in MM1/MM2/AM1/AM2, HASH in
+ * quick mode), or 0 when any may come first. */
+uint8_t ik_rules_first(enum ik_xchg x, int msg);
+/* How many payloads of type the message must carry at least (0: optional or not allowed). */
+unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type);
 
 #endif

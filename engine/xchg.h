@@ -64,6 +64,13 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor 
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
+/* Quirk answer-unparsed (engine/ike_in.c): the payloads of the message a responder waits for,
+ * made up from its own side -- MM1/AM1 its first proposal (AM1 with a KE, nonce and the identity
+ * it expects), MM3 a KE and a nonce of its own, MM5 the identity it expects and the HASH_I that
+ * verifies; QM1 its first proposal, a nonce, a KE if it wants PFS, its client IDs mirrored and a
+ * placeholder HASH(1) (filled once encoded). */
+bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st);
+bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st);
 void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
 
 /* Driver internals shared by ike.c (SAs, output), ike_in.c (input) and info.c. */
@@ -96,5 +103,7 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
 const struct ik_cipher_alg *ik_cipher_by_esp(uint16_t esp_id, uint16_t key_bits);
 size_t ik_esp_auth_keylen(uint16_t auth);
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m, const struct ik_dgram *d);
+/* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/ike_in.c). */
+unsigned ik_dec_opts(const struct ik_engine *e);
 
 #endif

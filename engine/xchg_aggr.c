@@ -34,6 +34,11 @@ bool aggr_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 		     struct ik_status *st)
 {
 	(void)qm;
+	/* RFC 2409 5: aggressive mode is optional, a policy without it refuses AM1; quirk
+	 * accept-any-proposal takes it whatever the configuration. */
+	if (sa->eng->cfg.refuse_aggressive && !(sa->eng->cfg.quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL))
+		return ik_fail(st, IK_NOTIFY_UNSUPPORTED_EXCHANGE_TYPE,
+			       "aggressive mode is not in the policy (phase1.modes)");
 	if (!ik_p1_choose(sa, in, out, st) || !ik_p1_take_ke_nonce(sa, in, st) ||
 	    !ik_p1_take_id(sa, in, st))
 		return false;

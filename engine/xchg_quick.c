@@ -114,13 +114,20 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
 	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
 	const struct ik_dh_group *g = ik_dh_by_id(group);
+	bool lax_nonce = qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH;
+	uint8_t fit[IK_DH_MAX];
+	const uint8_t *pub = ke ? ke->bytes : NULL;
 
-	if (!no || no->len < 8 || no->len > IK_MAX_NONCE)
+	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
+	if (!no || (!lax_nonce && (no->len < 8 || no->len > IK_MAX_NONCE)))
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "quick mode nonce of %zu octets, RFC 2409 5 allows 8 to 256",
 			       no ? no->len : 0);
-	memcpy(nonce, no->bytes, no->len);
-	*nlen = no->len;
+	*nlen = no->len < IK_MAX_NONCE ? no->len : IK_MAX_NONCE;
+	memcpy(nonce, no->bytes, *nlen);
+	/* Quirk any-pfs-group: a Group Description without a KE, or a KE without one, is no PFS. */
+	if (qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PFS_GROUP && !group != !ke)
+		group = qm->chosen.group = 0, ke = NULL;
 	if (!group && ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "KE payload without a GROUP_DESCRIPTION attribute (RFC 2409 5.5)");
@@ -128,20 +135,23 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			       "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
 	if (group) {
-		/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
+		/* Quirk weak-ke: 0, 1, p-1, off-curve points, other lengths (fitted) go through. */
 		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE;
-		if (!g || ke->len != g->len ||
+		if (g && weak && ke->len != g->len)
+			pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
+		if (!g || (ke->len != g->len && !weak) ||
 		    (!weak && !ik_dh_check_peer(g, ke->bytes, ke->len, st)))
 			return st->why[0] ? false
 					  : ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 						    "PFS KE of %zu octets does not fit group %u",
 						    ke->len, group);
-		memcpy(qm->k.gpeer, ke->bytes, ke->len);
-		qm->k.gpeer_len = ke->len;
+		memcpy(qm->k.gpeer, pub, g->len);
+		qm->k.gpeer_len = g->len;
 	}
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	const struct ik_node *i2 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 1);
-	if (!!i1 != !!i2)
+	/* Quirk any-proxy-id: IDci alone goes too (check_ids_responder puts our side as IDcr). */
+	if (!!i1 != !!i2 && !(qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PROXY_ID))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			       "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
 	return true;
@@ -222,6 +232,8 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 		return true; /* no IDs: the SA is between the two IKE peers */
 	read_id(i1, &qm->idci);
 	read_id(ik_pl_find(&in->m, IK_PAYLOAD_ID, 1), &qm->idcr);
+	if (!qm->idcr.type) /* IDci alone, let through by quirk any-proxy-id: our own side */
+		qm->idcr = c->ts_local;
 	qm->have_ids = true;
 	if (!any && c->ts_local.type &&
 	    (!same_id(&qm->idci, &c->ts_remote) || !same_id(&qm->idcr, &c->ts_local)))
@@ -232,8 +244,9 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 	return true;
 }
 
-bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		      struct ik_status *st)
+/* QM1 in, QM2 out, for the SA payload sa_in (as received, or as quirk skip-sa-checks read it). */
+static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+			const struct ik_node *sa_in, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
@@ -242,15 +255,17 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 				   sa->floated,    c->quirks & IK_QUIRK_ANY_PFS_GROUP};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
-	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_node *stripped = NULL;
+	const struct ik_node *offer = sa_in;
 
+	/* Quirk any-p2-lifetime: a longer lifetime is never refused either (strict policy). */
+	if (c->quirks & IK_QUIRK_ANY_P2_LIFETIME)
+		pol.life = IK_LIFE_OBEY;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && sa_in && (stripped = ik_node_clone(sa_in)))
-		ik_sa_strip_unknown(stripped, false);
+	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
+		ik_sa_strip_unknown(stripped, false), offer = stripped;
 	bool ok = ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) &&
-		  ik_sa_p2_read(stripped ? stripped : sa_in, qm->offers, spis, IK_MAX_XFORMS,
-				&qm->noffers, st);
+		  ik_sa_p2_read(offer, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st);
 	ik_node_free(stripped);
 	if (!ok)
 		return false;
@@ -284,6 +299,20 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	return !qm->lowered || add_responder_lifetime(qm, out) ||
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
+}
+
+bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+		      struct ik_status *st)
+{
+	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
+	struct ik_node *lax = NULL;
+
+	/* Quirk skip-sa-checks: read, and answered, as the offer we expect (DOI, situation, ESP). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_SKIP_SA_CHECKS && sa_in && (lax = ik_node_clone(sa_in)))
+		ik_sa_as_expected(lax, false);
+	bool ok = respond_qm1(sa, qm, in, out, lax ? lax : sa_in, st);
+	ik_node_free(lax);
+	return ok;
 }
 
 /* RFC 2407 4.6.3.1: "Protocol ID - set to selected Protocol ID from chosen SA", SPI the two
@@ -422,4 +451,31 @@ bool ik_fill_qm_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t 
 		return ok ? ik_fail(st, 0, "no HASH payload first") : false;
 	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
 	return true;
+}
+
+bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	struct ik_p2_xform x = c->p2[0];
+	uint32_t spi = 0;
+	uint8_t nonce[IK_NONCE_LEN];
+	size_t nlen;
+	struct ik_dh dh = {0};
+	struct ik_node *ke;
+
+	(void)qm;
+	x.proposal = 1, x.number = 1, x.proto = IK_PROTO_ESP, x.group = c->pfs_group;
+	x.encap = encap_mode(sa), x.life_s = c->p2_life;
+	while (spi < 256)
+		ik_rng_bytes(&spi, sizeof(spi));
+	bool ok = ik_p1_add_hash(m, sa->k.p1.h->len) && ik_sa_p2_add(m, &x, 1, spi) &&
+		  add_nonce(m, nonce, &nlen);
+	if (ok && c->pfs_group)
+		ok = ik_dh_generate(&dh, ik_dh_by_id(c->pfs_group), st) &&
+		     (ke = ik_pl_add(m, IK_PAYLOAD_KE)) &&
+		     ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+	ik_dh_free(&dh);
+	if (ok && c->ts_local.type)
+		ok = add_id(m, &c->ts_remote) && add_id(m, &c->ts_local);
+	return ok || st->why[0] ? ok : ik_fail(st, 0, "ik_qm_fake_input: out of memory");
 }

@@ -48,7 +48,7 @@
 #define IK_CASE_MAX_SETS    8
 #define IK_CASE_MAX_NOTIFY  8
 #define IK_CASE_MAX_EXPECT  3
-#define IK_CASE_MAX_QUIRKS  4
+#define IK_CASE_MAX_QUIRKS  8
 #define IK_CASE_MAX_CLAIMS  8
 
 enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };

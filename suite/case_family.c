@@ -17,6 +17,7 @@
 #include "case_internal.h"
 #include "consts.h"
 #include "payload.h"
+#include "quirk.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -215,12 +216,17 @@ enum fz_class { FZ_NOOP, FZ_ACCEPT, FZ_REFUSE };
 static const struct fz_rule {
 	const char *msg, *path, *op;
 	enum fz_class cls;
+	const char *quirks; /* serve quirks that build an SA from the mutation: the case's breaks */
 	enum ik_level level;
 	enum ik_binds who;
 	const char *ref, *binds;
 } fz_rules[] = {
-#define FZ(m, p, o, c, l, w, r, b) {m, p, o, FZ_##c, IK_LVL_##l, IK_BINDS_##w, r, b},
+/* FZ(...) passes its arguments on expanded, so a row may name its rule by one macro (the
+ * R_* of fz_rules.def stand for level, whom it binds, reference and sentence). */
+#define FZ(...) FZ_ROW(__VA_ARGS__)
+#define FZ_ROW(m, p, o, c, q, l, w, r, b) {m, p, o, FZ_##c, q, IK_LVL_##l, IK_BINDS_##w, r, b},
 #include "fz_rules.def"
+#undef FZ_ROW
 #undef FZ
 };
 
@@ -235,14 +241,16 @@ static const struct fz_rule *fz_rule_of(const char *msg, const char *path, const
 }
 
 /* A generated case of a `survives` family takes its level, binds line and reference from its
- * rule; where the broken message may still be acceptable it only asks for liveness. */
-static void fz_apply(struct ik_case *c, const struct fz_rule *r)
+ * rule; where the broken message may still be acceptable it only asks for liveness; where it
+ * must be refused, the quirks that make serve take it are what the case breaks (the self-test
+ * runs it under them). False (with *bad the name) when the row names an unknown quirk. */
+static bool fz_apply(struct ik_case *c, const struct fz_rule *r, const char **bad)
 {
 	bool survives = false;
 	for (size_t i = 0; i < c->nexpect; i++)
 		survives = survives || c->expect[i].kind == IK_EXP_SURVIVES;
 	if (!r || !survives)
-		return;
+		return true;
 	c->level = r->level;
 	c->binds_who = r->who;
 	snprintf(c->binds, sizeof(c->binds), "%s", r->binds);
@@ -250,6 +258,19 @@ static void fz_apply(struct ik_case *c, const struct fz_rule *r)
 	for (size_t i = 0; i < c->nexpect && r->cls == FZ_ACCEPT; i++)
 		if (c->expect[i].kind == IK_EXP_SURVIVES)
 			c->expect[i].kind = IK_EXP_ALIVE;
+	for (const char *q = r->quirks; r->cls == FZ_REFUSE && *q;) {
+		size_t n = strcspn(q, " ");
+		char name[sizeof(c->breaks[0])];
+		snprintf(name, sizeof(name), "%.*s", (int)n, q);
+		if (n >= sizeof(name) || !ik_quirk_by_name(name) ||
+		    c->nbreaks == IK_CASE_MAX_QUIRKS) {
+			*bad = q;
+			return false;
+		}
+		memcpy(c->breaks[c->nbreaks++], name, sizeof(name));
+		q += n + strspn(q + n, " ");
+	}
+	return true;
 }
 
 /* dst = src with every `key` replaced by `val`; false when it does not fit. */
@@ -336,7 +357,15 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 				break;
 			}
 			c->nmut++;
-			fz_apply(c, rule);
+			const char *bad = NULL;
+			if (!fz_apply(c, rule, &bad)) {
+				cs->n--;
+				ok = ik_case_fail(at,
+				                  "family %s: suite/fz_rules.def names an unknown "
+				                  "quirk (or more than %d) at '%.40s'",
+				                  f->pattern, IK_CASE_MAX_QUIRKS, bad);
+				break;
+			}
 		}
 	if (ok && !idx)
 		ok = ik_case_fail(at, "family %s: no field of %s takes these operators", f->pattern,

@@ -22,7 +22,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
 	        "[--breaks QUIRK] "
-	        "[DIR]\n"
+	        "[--unkillable] [DIR]\n"
 	        "       ikecheck list coverage [--requirements FILE] [DIR]\n"
 	        "       ikecheck list mutations\n"
 	        "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
@@ -34,11 +34,12 @@ struct opts {
 	const char *dir, *glob, *reqs;
 	int level;
 	const char *breaks; /* --breaks QUIRK: only the cases that quirk must make fail */
+	bool unkillable;    /* --unkillable: refusal cases no quirk but die-on-refusal breaks */
 };
 
 static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 {
-	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1, NULL};
+	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1, NULL, false};
 	bool have_dir = false;
 
 	for (int i = 2; i < argc; i++) {
@@ -53,6 +54,8 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
 			o->glob = argv[++i];
 		} else if (filters && !strcmp(a, "--breaks")) {
 			o->breaks = argv[++i];
+		} else if (filters && !strcmp(a, "--unkillable")) {
+			o->unkillable = true;
 		} else if (filters && !strcmp(a, "--level")) {
 			const char *v = argv[++i];
 			o->level = -1;
@@ -88,6 +91,30 @@ static bool breaks(const struct ik_case *c, const char *q)
 	return false;
 }
 
+/* A case that expects a refusal: one of its expect lines, for any policy, wants the broken
+ * message refused (rejected), dropped (ignored) or built no SA from (survives). */
+static bool expects_refusal(const struct ik_case *c)
+{
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (c->expect[i].kind == IK_EXP_REJECTED || c->expect[i].kind == IK_EXP_IGNORED ||
+		    c->expect[i].kind == IK_EXP_SURVIVES)
+			return true;
+	return false;
+}
+
+/* A refusal case that no quirk but die-on-refusal makes fail: nothing shows it can catch a
+ * DUT that takes what it should refuse (issue 10 item 6). die-on-refusal does not count: it
+ * fails any case the responder refuses, through the liveness check, whatever the case checks. */
+static bool unkillable(const struct ik_case *c)
+{
+	if (!expects_refusal(c))
+		return false;
+	for (size_t i = 0; i < c->nbreaks; i++)
+		if (strcmp(c->breaks[i], "die-on-refusal"))
+			return false;
+	return true;
+}
+
 static int list_cases(int argc, char **argv)
 {
 	struct ik_caseset cs = {0};
@@ -103,7 +130,8 @@ static int list_cases(int argc, char **argv)
 	ik_cases_filter(&cs, o.glob, o.level);
 	size_t shown = 0;
 	for (size_t i = 0; i < cs.n; i++) {
-		if (o.breaks && !breaks(&cs.c[i], o.breaks))
+		if ((o.breaks && !breaks(&cs.c[i], o.breaks)) ||
+		    (o.unkillable && !unkillable(&cs.c[i])))
 			continue;
 		shown++;
 		printf("%-20s %-8s %-18s %s\n", cs.c[i].id, ik_level_name(cs.c[i].level),

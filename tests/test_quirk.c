@@ -9,6 +9,8 @@
 #include "cunit.h"
 #include "codec.h"
 #include "ike_pair.h"
+#include "mutate.h"
+#include "payload.h"
 #include "quirk.h"
 
 #include <stdio.h>
@@ -170,6 +172,22 @@ static bool weak_ke_above_p(struct ik_pair *p)
 	return weak_ke(p, 14, ff, sizeof(ff));
 }
 
+/* A KE one octet short of MODP-2048 (RFC 2409 5: it MUST be the group's length). */
+static bool weak_ke_short(struct ik_pair *p)
+{
+	struct ik_status st;
+	uint8_t v[255];
+	memset(v, 0x5a, sizeof(v));
+	p->ini.auto_quick = false;
+	struct ik_sa *sa = ik_initiate(&p->ini);
+	if (!sa || !ik_dh_generate(&sa->k.dh, ik_dh_by_id(14), &st))
+		return false;
+	memcpy(sa->k.dh.pub, v, sizeof(v));
+	sa->k.dh.pub_len = sizeof(v);
+	SPIN_UNTIL(p, (p->res.sas && p->res.sas->msg >= 4) || p->failed, 1500);
+	return p->res.sas && p->res.sas->msg >= 4;
+}
+
 static bool weak_ke_off_curve(struct ik_pair *p)
 {
 	uint8_t pt[64] = {0};
@@ -317,9 +335,9 @@ static bool edit_msgid(struct ik_msg *m)
 	return ik_path_set_num(m, "HDR.msgid", 5, &st); /* RFC 2408 3.1: 0 in phase 1 */
 }
 
-/* MM3 with a message ID: the initiator's MM3 is kept (the loop stops before the responder reads
- * it) and an edited copy handed over. Did the responder answer MM4? */
-static bool mm3_msgid(struct ik_pair *p)
+/* The initiator's MM3 is kept (the loop stops before the responder reads it) and an edited copy
+ * handed over. Did the responder answer MM4? */
+static bool mm3_edited(struct ik_pair *p, bool (*edit)(struct ik_msg *m))
 {
 	struct ik_msg m;
 	struct ik_status st;
@@ -333,7 +351,7 @@ static bool mm3_msgid(struct ik_pair *p)
 	if (!cap.len || !p->res.sas || p->res.sas->msg != 2 || !ik_decode(&m, cap.buf, cap.len, &st))
 		return false;
 	ik_wr_init(&w);
-	bool ok = edit_msgid(&m) && ik_encode(&m, &w, &st);
+	bool ok = edit(&m) && ik_encode(&m, &w, &st);
 	if (ok)
 		inject(p, w.p, w.len);
 	ik_wr_free(&w);
@@ -341,9 +359,133 @@ static bool mm3_msgid(struct ik_pair *p)
 	return ok && p->res.sas->msg == 4;
 }
 
+/* MM3 with a message ID. */
+static bool mm3_msgid(struct ik_pair *p)
+{
+	return mm3_edited(p, edit_msgid);
+}
+
 static bool mm1_msgid(struct ik_pair *p)
 {
 	return mm1_edited(p, edit_msgid);
+}
+
+static bool edit_version2(struct ik_msg *m)
+{
+	struct ik_status st;
+	return ik_path_set_num(m, "HDR.version", 0x20, &st); /* RFC 2408 5.2 step 3: major 2 */
+}
+
+static bool edit_rcookie(struct ik_msg *m)
+{
+	static const uint8_t other[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct ik_status st;
+	return ik_path_set_bytes(m, "HDR.rcookie", other, 8, &st); /* RFC 2408 5.2 step 1 */
+}
+
+static bool edit_transforms(struct ik_msg *m)
+{
+	struct ik_status st;
+	return ik_path_set_num(m, "SA.P[0].transforms", 9, &st); /* RFC 2408 3.5: one follows */
+}
+
+static bool edit_unknown_payload(struct ik_msg *m)
+{
+	static const uint8_t data[4] = {0xde, 0xad, 0xbe, 0xef};
+	struct ik_node *n = ik_node_new(&ik_sd_opaque);
+	if (!n)
+		return false;
+	n->type = 99; /* RFC 2408 3.1: reserved, no payload of that type exists */
+	if (ik_node_set_bytes(n, "data", data, sizeof(data)) && ik_msg_add(m, n))
+		return true;
+	ik_node_free(n);
+	return false;
+}
+
+static bool edit_doi(struct ik_msg *m)
+{
+	struct ik_status st;
+	return ik_path_set_num(m, "SA.doi", 2, &st); /* RFC 2408 5.4 step 1: not IPSEC */
+}
+
+static bool edit_short_nonce(struct ik_msg *m)
+{
+	static const uint8_t four[4] = {1, 2, 3, 4};
+	struct ik_status st;
+	return ik_path_set_bytes(m, "NONCE.data", four, 4, &st); /* RFC 2409 5: 8 to 256 */
+}
+
+static bool mm1_version2(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_version2);
+}
+
+static bool mm3_other_rcookie(struct ik_pair *p)
+{
+	return mm3_edited(p, edit_rcookie);
+}
+
+static bool mm1_transforms(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_transforms);
+}
+
+static bool mm1_unknown_payload(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_unknown_payload);
+}
+
+static bool mm1_doi(struct ik_pair *p)
+{
+	return mm1_edited(p, edit_doi);
+}
+
+static bool mm3_short_nonce(struct ik_pair *p)
+{
+	return mm3_edited(p, edit_short_nonce);
+}
+
+/* The initiator's MM1 cut to 40 octets (the SA payload runs past the end): answered? */
+static bool mm1_truncated(struct ik_pair *p)
+{
+	cap.exch = IK_EXCH_ID_PROT;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	if (cap.len < 40)
+		return false;
+	inject(p, cap.buf, 40);
+	return cap.res_sent == 1 && p->res.sas && p->res.sas->msg == 2;
+}
+
+/* The responder answers MM1 with a lifetime the initiator did not offer: does the initiator
+ * carry on (phase 1 up)? */
+static bool mm2_other_lifetime(struct ik_pair *p)
+{
+	static struct ik_mutation m;
+	struct ik_status st;
+	if (!ik_mutation_parse("MM2 SA.P[0].T[0].LIFE_DURATION set:99999", &m, &st))
+		return false;
+	p->res.mut = &m, p->res.nmut = 1;
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->ini.p1_up || p->failed, 2000);
+	return p->ini.p1_up > 0;
+}
+
+/* Phase 1 up, then the initiator deletes the ISAKMP SA: is it still up at the responder? */
+static bool delete_ignored(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	struct ik_sa *sa = ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
+	if (!sa || !sa->established || !p->res.sas)
+		return false;
+	uint8_t spi[16];
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	ik_send_delete(sa, IK_PROTO_ISAKMP, spi, 16, 1);
+	SPIN_UNTIL(p, p->deletes, 500);
+	return p->deletes > 0 && !p->res.sas->dead;
 }
 
 static bool mm1_reserved(struct ik_pair *p)
@@ -385,6 +527,12 @@ static void p2_life_long(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	(void)cr;
 	ci->p2_life = 86400;
+}
+
+static void p2_life_long_strict(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->p2_life = 86400;
+	cr->p2_policy = IK_LIFE_STRICT;
 }
 
 static void pfs_other(struct ik_cfg *ci, struct ik_cfg *cr)
@@ -456,6 +604,12 @@ static void weak_offer(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->p2[0].auth = IK_P2_AUTH_HMAC_MD5;
 }
 
+static void aggr_not_allowed(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->aggressive = true;
+	cr->refuse_aggressive = true;
+}
+
 static void group19(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	ci->p1[0].group = cr->p1[0].group = 19;
@@ -474,6 +628,9 @@ struct row {
 	bool (*went_along)(struct ik_pair *p);
 };
 
+/* Quirks that change how the initiator judges the responder's reply: set on the initiator. */
+static const uint32_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
+
 static const struct row rows[] = {
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long, p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
@@ -481,6 +638,8 @@ static const struct row rows[] = {
 	{"kilobyte phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_kb_lenient,
 	 p1_kb_silent},
 	{"86400 s quick mode lifetime", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long, p2_life_as_offered},
+	{"86400 s quick mode lifetime, strict", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long_strict,
+	 p2_life_as_offered},
 	{"PFS group 5 against 14", IK_QUIRK_ANY_PFS_GROUP, pfs_other, p2_up},
 	{"PFS offered, none configured", IK_QUIRK_ANY_PFS_GROUP, pfs_unwanted, p2_up},
 	{"no PFS, 14 required", IK_QUIRK_ANY_PFS_GROUP, pfs_missing, p2_up},
@@ -500,9 +659,22 @@ static const struct row rows[] = {
 	{"IDci outside the configured subnet", IK_QUIRK_ANY_PROXY_ID, other_subnet, p2_up},
 	{"no client IDs under a subnet policy", IK_QUIRK_ANY_PROXY_ID, no_client_ids, p2_up},
 	{"3DES/MD5 offered, AES/SHA configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL, weak_offer, p2_up},
+	{"aggressive mode, main mode only configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL,
+	 aggr_not_allowed, p1_up},
 	{"refusal without a notify", IK_QUIRK_NO_NOTIFY, p1_mismatch, refused_silently},
 	{"QM1 replayed after QM3", IK_QUIRK_REPLAY_QM, NULL, qm1_replay_new_qm},
 	{"unknown attribute class in MM1", IK_QUIRK_IGNORE_CRITICAL, NULL, mm1_unknown_attr},
+	{"KE one octet short (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_short},
+	{"MM1 with major version 2", IK_QUIRK_ACCEPT_BAD_HEADER, NULL, mm1_version2},
+	{"MM3 with a responder cookie of no SA", IK_QUIRK_IGNORE_COOKIES, NULL, mm3_other_rcookie},
+	{"MM1 with # of Transforms 9 for one", IK_QUIRK_LENIENT_PARSER, NULL, mm1_transforms},
+	{"MM1 with a payload of reserved type 99", IK_QUIRK_SKIP_UNKNOWN_PAYLOADS, NULL,
+	 mm1_unknown_payload},
+	{"MM1 SA with DOI 2", IK_QUIRK_SKIP_SA_CHECKS, NULL, mm1_doi},
+	{"MM3 with a 4-octet nonce", IK_QUIRK_ANY_NONCE_LENGTH, NULL, mm3_short_nonce},
+	{"MM2 with a lifetime not offered", IK_QUIRK_ACCEPT_ANY_REPLY, NULL, mm2_other_lifetime},
+	{"Delete of the ISAKMP SA", IK_QUIRK_IGNORE_DELETE, NULL, delete_ignored},
+	{"MM1 cut to 40 octets", IK_QUIRK_ANSWER_UNPARSED, NULL, mm1_truncated},
 };
 
 static bool run_row(const struct row *r, bool quirk)
@@ -518,7 +690,7 @@ static bool run_row(const struct row *r, bool quirk)
 	if (r->deviate)
 		r->deviate(&ci, &cr);
 	if (quirk)
-		cr.quirks |= r->quirk;
+		*(r->quirk & initiator_quirks ? &ci.quirks : &cr.quirks) |= r->quirk;
 	memset(&cap, 0, sizeof(cap));
 	if (!pair_open(&p, &ci, &cr, &st)) {
 		fprintf(stderr, "row '%s': %s\n", r->name, st.why);

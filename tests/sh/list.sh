@@ -20,6 +20,19 @@ check_grep "glob keeps the three MM- cases" "^3 cases$" "$(last_out)"
 check "list cases --breaks QUIRK" $IK list cases --breaks any-p1-lifetime $FX
 check_grep "only the case that names the quirk" "^MM-LIFE-003 " "$(last_out)"
 check_grep "and nothing else" "^1 case$" "$(last_out)"
+# --unkillable: refusal cases (rejected, ignored, survives; any policy line) that no quirk but
+# die-on-refusal breaks. MM-LIFE-003 refuses under p1=strict and names any-p1-lifetime; the
+# family expects alive; MM-PSK-004 (rejected) and MM-RETX-001 (ignored) name no quirk.
+check "list cases --unkillable" $IK list cases --unkillable $FX
+check_grep "a rejected case without breaks is listed" "^MM-PSK-004 +MUST +phase1-main " "$(last_out)"
+check_grep "an ignored case without breaks is listed" "^MM-RETX-001 +SHOULD " "$(last_out)"
+check_grep "only those two (the quirk case and the alive family are not)" "^2 cases$" "$(last_out)"
+mkdir -p "$TEST_TMP/unkill/robustness"
+printf 'case K-1\n  title t\n  ref RFC2408 5\n  level SHOULD\n  binds robustness: a gateway must stay up\n  role dut=responder\n  run main\n  mutate MM1 SA.doi set:2\n  expect survives\n  breaks die-on-refusal\ncase K-2\n  title t\n  ref RFC2408 5\n  level SHOULD\n  binds robustness: a gateway must stay up\n  role dut=responder\n  run main\n  mutate MM1 SA.doi set:2\n  expect survives\n  breaks die-on-refusal weak-ke\ncase K-3\n  title t\n  ref RFC2408 5\n  level SHOULD\n  binds robustness: a gateway must stay up\n  role dut=responder\n  run main\n  expect established\n' \
+	>"$TEST_TMP/unkill/robustness/k.case"
+check "list cases --unkillable (die-on-refusal does not count)" $IK list cases --unkillable "$TEST_TMP/unkill"
+check_grep "a survives case broken only by die-on-refusal is listed" "^K-1 " "$(last_out)"
+check_grep "one broken by another quirk too is not, nor an established one" "^1 case$" "$(last_out)"
 check_fails "unknown level is a usage error" 2 $IK list cases --level OFTEN $FX
 check_fails "missing directory exits 2" 2 $IK list cases "$TEST_TMP/none"
 check_grep "missing directory is named" "none:0: " "$(last_out)"

@@ -54,10 +54,12 @@ TESTER=peers/profiles/loopback-tester.conf
 # --- the table ------------------------------------------------------------------------------
 check "--list-quirks exits 0" $IK serve --list-quirks
 cp "$(last_out)" "$T/list"
-check "--list-quirks: one line per quirk (14)" test "$(wc -l <"$T/list")" -eq 14
+check "--list-quirks: one line per quirk (23)" test "$(wc -l <"$T/list")" -eq 23
 for q in any-p1-lifetime any-p2-lifetime any-pfs-group ignore-hash answer-malformed weak-ke \
 	die-on-refusal restart-on-retransmit any-id any-proxy-id accept-any-proposal no-notify \
-	replay-qm ignore-critical; do
+	replay-qm ignore-critical accept-bad-header ignore-cookies lenient-parser \
+	skip-unknown-payloads skip-sa-checks any-nonce-length accept-any-reply ignore-delete \
+	answer-unparsed; do
 	check_grep "--list-quirks names $q" "^$q +[a-z].*\[RFC" "$T/list"
 done
 check "--help mentions --quirk and --list-quirks" bash -c \
