@@ -125,6 +125,9 @@ struct ik_sa {
 	 * our offer, a malformed RESPONDER-LIFETIME): the runner fails the case on it whatever the
 	 * case asked (docs/verdicts.md 6). "" when none. */
 	char fault[200];
+	/* The peer chose a transform we broke on purpose (suite/verdict.c: not what "established"
+	 * asks for). "" when it did not. */
+	char chose_broken[160];
 	struct ik_status st; /* why it failed */
 	struct ik_qm *qms;
 	struct ik_sa *next;

@@ -196,6 +196,10 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	sa->chosen = sa->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);
+	/* A transform we broke on purpose (an attribute it cannot honour) taken by the peer. */
+	if (sa->chosen.bad_class)
+		snprintf(sa->chose_broken, sizeof(sa->chose_broken), "it chose transform #%u, whose %.60s",
+			 sa->chosen.number, sa->chosen.bad_why);
 	if (!ik_decode(&first, sa->last_out.p, sa->last_out.len, st)) {
 		/* Only a message we broke on purpose (a mutation) gets here. */
 		char why[sizeof(st->why)];

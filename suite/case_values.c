@@ -566,13 +566,17 @@ static const char *expect_policy(struct ik_expect *e, const char *text, const st
 	return colon + 1;
 }
 
-/* Lines of one case: one unqualified line alone, or qualified lines naming one policy, each
- * value once (exactly one line applies to a profile, or none: suite/claims.c SKIPs then). */
+/* Lines of one case: unqualified lines (alternatives: any of them passes, for outcomes the RFC
+ * leaves to the DUT, e.g. RFC 2408 4.2 "select a single transform ... or reject the entire
+ * proposal"), or qualified lines naming one policy, each value once (the lines for the
+ * profile's policy apply; none: suite/claims.c SKIPs then). */
 static bool expect_fits(const struct ik_case *c, const struct ik_expect *e,
                         const struct ik_cpos *at)
 {
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *o = &c->expect[i];
+		if (!o->policy && !e->policy)
+			continue; /* alternatives */
 		if (o->dim != e->dim && o->dim && e->dim)
 			return ik_case_fail(at,
 			                    "expect: the policy lines of a case name one policy "
@@ -581,7 +585,7 @@ static bool expect_fits(const struct ik_case *c, const struct ik_expect *e,
 			return ik_case_fail(
 			    at, "expect: a second expect line must name a different "
 			        "policy (one line per 'policy p1=strict:', 'policy "
-			        "p1=lenient:' ...), or put the alternatives on one line");
+			        "p1=lenient:' ...), or be unqualified like the first (alternatives)");
 	}
 	return true;
 }

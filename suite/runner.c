@@ -306,8 +306,10 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	}
 	if (cr->sa)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
-	if (cr->sa)
+	if (cr->sa) {
 		snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
+		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s", cr->sa->chose_broken);
+	}
 	cr->o.send_errors = cr->eng.send_errors;
 	snprintf(cr->o.send_error, sizeof(cr->o.send_error), "%s", cr->eng.send_error);
 	r->verdict = ik_judge(cr->c, &cr->o, R->base, r->reason,

@@ -124,8 +124,8 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 {
 	switch (x->kind) {
 	case IK_EXP_ESTABLISHED:
-		if (o->restarted)
-			return false;
+		if (o->restarted || o->chose_broken[0])
+			return false; /* a restart, or an SA on the transform we broke */
 		return x->phase == 1 ? o->p1_up : x->phase == 2 ? o->p2_up : o->all_done;
 	case IK_EXP_REJECTED: return rejected_matches(x, o);
 	case IK_EXP_ADJUSTED:
@@ -165,6 +165,10 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 	if (o->answered_mutated && ignoring) {
 		size_t l = strlen(buf);
 		snprintf(buf + l, n - l, "; it answered the mutated message itself");
+	}
+	if (o->chose_broken[0]) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, "; %s", o->chose_broken);
 	}
 	if (o->accepted_mutated) {
 		size_t l = strlen(buf);

@@ -220,7 +220,7 @@ static void test_errors(void)
 	    {"case A\n  req not_an_id\n", "2: req 'not_an_id': expected requirement ids"},
 	    {HEAD "  set phase1.lifetim = 3\n", "6: set: unknown profile key 'phase1.lifetim'"},
 	    {HEAD "  set phase1.lifetime 3\n", "6: set 'phase1.lifetime 3': expected 'set section"},
-	    {HEAD "  run main\n  expect established\n  expect rejected\n",
+	    {HEAD "  run main\n  expect established\n  expect policy p1=obey: rejected\n",
 	     "8: expect: a second expect line must name a different policy"},
 	    {HEAD "  run main\n  expect policy sloppy: established\n",
 	     "7: expect policy: expected 'policy p1=V:'"},
@@ -311,6 +311,14 @@ static void test_duplicate_across_files(void)
 {
 	struct ik_caseset cs = {0};
 	struct ik_status st;
+	/* Unqualified expect lines are alternatives (RFC 2408 4.2: "select ... or reject"). */
+	static const char alt[] = HEAD "  run main\n  expect established phase1\n"
+	                               "  expect rejected at MM1\n" BINDS;
+	struct ik_caseset cs2 = {0};
+	struct ik_status st2;
+	CU_ASSERT_TRUE(parse(&cs2, alt, &st2));
+	CU_ASSERT_EQUAL(cs2.n ? cs2.c[0].nexpect : 0, 2);
+	ik_cases_free(&cs2);
 	static const char a[] = HEAD "  run main\n  expect established\n" BINDS;
 
 	CU_ASSERT_TRUE(ik_cases_parse(&cs, a, strlen(a), "one.case", "x", &st));

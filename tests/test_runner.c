@@ -102,6 +102,10 @@ static const struct judge_row rows[] = {
 	 IK_V_WARN},
 	{"alive: taking the message is allowed", IK_LVL_MUST, {.kind = IK_EXP_ALIVE},
 	 {.p1_up = true, .all_done = true, .accepted_mutated = true}, IK_V_PASS},
+	{"established, but on the transform we broke", IK_LVL_SHOULD, {.kind = IK_EXP_ESTABLISHED},
+	 {.p1_up = true, .all_done = true, .chose_broken = "it chose transform #1"}, IK_V_WARN},
+	{"a MUST broken in what the DUT sent fails any case", IK_LVL_ADVISORY, {.kind = IK_EXP_ALIVE},
+	 {.p1_up = true, .all_done = true, .fault = "RFC 2409 5: modified"}, IK_V_FAIL},
 	{"harness fault", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
 	 {.failed = true, .step_fail = "could not send MM1"}, IK_V_ERROR},
 };
