@@ -221,8 +221,13 @@ static int verdict(struct conn *c, bool timed_out)
 		printf("\n");
 		return IK_EXIT_OK;
 	}
-	/* Nothing went out (no route, socket error): our side could not run, not the DUT's fault. */
-	if (c->failed && !sa->ladder.n) {
+	/* Nothing went out (no route, a firewall, a socket error: every datagram refused by our own
+	 * host, nothing received): our side could not run, not the DUT's fault. */
+	bool went_out = false;
+	for (size_t i = 0; i < sa->ladder.n; i++)
+		went_out = went_out || !sa->ladder.rungs[i].sent ||
+			   !strstr(sa->ladder.rungs[i].note, IK_NOT_SENT);
+	if (c->failed && !went_out) {
 		printf("could not start: %s\n", sa->st.why);
 		return IK_EXIT_USAGE;
 	}
