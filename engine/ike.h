@@ -168,6 +168,9 @@ struct ik_engine {
 	unsigned send_errors; /* datagrams our host refused to send (treated as lost: retransmitted) */
 	char send_error[120]; /* the last such refusal, e.g. "ik_sock_send: to ...: Operation not permitted" */
 	bool send_failed;     /* the latest datagram was one of those (the ladder notes it) */
+	/* The datagram being handed to the tap carries a build mutation (its octets are broken on
+	 * purpose): the runner keeps its wire identity to recognise an answer to it. */
+	bool tx_broken;
 };
 
 /* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */

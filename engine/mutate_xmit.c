@@ -222,7 +222,7 @@ static bool delay(struct ik_sa *sa, uint64_t ms, const uint8_t *p, size_t len)
 /* One transmission with its send-place mutations (mask); done collects what took effect. True
  * when it counts as transmitted, a deliberate drop or delay included. */
 static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t *p, size_t len,
-		     unsigned mask, unsigned *done, struct ik_status *st)
+		     unsigned mask, bool broken, unsigned *done, struct ik_status *st)
 {
 	struct ik_engine *e = sa->eng;
 	struct ik_mut_ctx mx = {.e = e, .sa = sa, .x = x, .msgno = msgno};
@@ -259,11 +259,14 @@ static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t 
 		*done |= late;
 		return true;
 	}
-	if (!ik_send_wire(sa, p, len, st))
-		return false;
-	if (dup && ik_send_wire(sa, p, len, st))
+	/* broken: p carries a build mutation (the tap tells the runner; replays and delayed copies
+	 * are not marked, so nothing is tied to them) */
+	e->tx_broken = broken;
+	bool ok = ik_send_wire(sa, p, len, st);
+	if (ok && dup && ik_send_wire(sa, p, len, st))
 		*done |= dup;
-	return true;
+	e->tx_broken = false;
+	return ok;
 }
 
 static bool keep_variant(struct ik_engine *e, size_t idx, const struct ik_wr *w)
@@ -446,7 +449,8 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 	done = mw.done;
 	if (same || (b_now && mw.done && wire.len == clean.len && !memcmp(wire.p, clean.p, wire.len)))
 		done = noop(e, done, same ? mw.done : mw.done & b_now);
-	if (!transmit(sa, x, msgno, wire.p, wire.len, ik_mut_places(e, every | now, false), &done, st))
+	if (!transmit(sa, x, msgno, wire.p, wire.len, ik_mut_places(e, every | now, false),
+		      ik_mut_places(e, done, true) != 0, &done, st))
 		goto out;
 	ik_wr_reset(keep);
 	ik_wr_bytes(keep, clean.p, clean.len);
@@ -492,7 +496,7 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 		for (size_t i = 0; i < ik_mut_n(e); i++)
 			if (e->mut[i].op == IK_MO_DUPLICATE || e->mut[i].op == IK_MO_REPLAY)
 				sendm &= ~BIT(i);
-	bool sent = transmit(sa, x, msgno, p, len, sendm, &done, st);
+	bool sent = transmit(sa, x, msgno, p, len, sendm, done != 0, &done, st);
 	count_applied(e, done, note, n);
 	return sent;
 }

@@ -239,6 +239,32 @@ static const char *hex8(const uint8_t *c, char out[17])
 	return out;
 }
 
+/* Issue 10 item 6: keep the wire identity of each datagram we broke as it goes out, and tie to
+ * it an answer of the DUT that names no exchange of ours (run_wire.h): a fail-open DUT answers
+ * the cookies, exchange type and message ID it read, which the mutation may have moved. */
+static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
+		     const struct sockaddr_storage *peer, const uint8_t *p, size_t len)
+{
+	struct ik_sa *sa = cr->sa ? cr->sa : e->sas; /* the SA of MM1 is ours before cr->sa is */
+	if (sent) {
+		if (e->tx_broken && sa)
+			ik_wire_keep(cr->broken, &cr->nbroken, p, len, sa->icookie,
+				     sa->established ? IK_EXCH_QUICK : ik_exch_of(sa->xchg));
+		return;
+	}
+	if (!cr->nbroken || cr->wire_answer[0] || len < 28)
+		return;
+	struct ik_sa *own = ik_sa_find(e, p, p + 8, peer);
+	uint32_t mid = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
+	bool ours = own && (p[18] == IK_EXCH_INFO || (!mid && p[18] == ik_exch_of(own->xchg)));
+	for (const struct ik_qm *q = own ? own->qms : NULL; q && !ours; q = q->next)
+		ours = p[18] == IK_EXCH_QUICK && mid && q->msgid == mid;
+	for (size_t i = 0; i < cr->nbroken; i++)
+		if (ik_wire_answers(&cr->broken[i], p, len, ours, cr->wire_answer,
+				    sizeof(cr->wire_answer)))
+			return;
+}
+
 /* Evidence and two restart checks. A DUT that answers a retransmitted request with a new
  * responder cookie restarted the exchange instead of resending its reply (RFC 2408 2.5.3); one
  * that answers an old copy of a completed quick mode's QM1 with a QM2 other than the one it sent
@@ -257,6 +283,7 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 		ik_pcapw_udp(cr->pcap, sent ? &me : peer, sent ? peer : &me, marker, p, len);
 	if (sent)
 		cr->last_tx_ms = ik_now_ms();
+	wire_tap(cr, e, sent, peer, p, len);
 	/* An informational message may echo the cookies of a message we broke on purpose (an
 	 * INVALID-COOKIE notify, RFC 2408 5.2): only exchange replies name the DUT's SA. */
 	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) || !memcmp(p + 8, zero, 8) ||

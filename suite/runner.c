@@ -304,6 +304,11 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 		cr->o.answered_mutated = answered_mutated(&cr->sa->ladder);
 		cr->o.accepted_mutated = accepted_mutated(cr, &cr->sa->ladder);
 	}
+	/* An answer tied to a broken datagram by its octets took it, whatever the ladder shows. */
+	if (cr->wire_answer[0]) {
+		snprintf(cr->o.wire_answer, sizeof(cr->o.wire_answer), "%s", cr->wire_answer);
+		cr->o.accepted_mutated = cr->o.answered_mutated = true;
+	}
 	if (cr->sa)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
 	if (cr->sa) {

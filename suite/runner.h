@@ -55,6 +55,8 @@ struct ik_observed {
 	char step_fail[160];          /* a step that could not run (harness fault) */
 	char fault[200];              /* a MUST the DUT broke in what it sent (engine: sa->fault) */
 	char chose_broken[160];       /* it chose a transform we broke (engine: sa->chose_broken) */
+	char wire_answer[300];        /* it answered a datagram we broke that names no exchange of ours
+				       * (suite/run_wire.h): which octets tie the answer to it */
 	unsigned steps_done;          /* steps of the case completed when it stopped */
 	unsigned last_sends;          /* transmissions of our last message that left our host */
 	unsigned send_errors;         /* datagrams our own host refused to send (engine/ike.h) */

@@ -7,6 +7,7 @@
 
 #include "keyfile.h"
 #include "runner.h"
+#include "run_wire.h"
 
 struct ik_runner;
 
@@ -37,6 +38,9 @@ struct crun {
 	bool deleted; /* our Deletes went out */
 	uint8_t qm2[32]; /* digest of the first QM2 of our quick mode */
 	bool have_qm2;
+	struct ik_wire_id broken[IK_WIRE_MAX]; /* the datagrams we broke, as sent (run_wire.h) */
+	size_t nbroken;
+	char wire_answer[300]; /* a DUT answer tied to one of them by its octets ("" none) */
 	char noop[200]; /* a mutation that changed no octet: the case is SKIPped, saying so */
 	bool responder; /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */

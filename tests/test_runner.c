@@ -106,6 +106,11 @@ static const struct judge_row rows[] = {
 	 {.p1_up = true, .all_done = true, .chose_broken = "it chose transform #1"}, IK_V_WARN},
 	{"a MUST broken in what the DUT sent fails any case", IK_LVL_ADVISORY, {.kind = IK_EXP_ALIVE},
 	 {.p1_up = true, .all_done = true, .fault = "RFC 2409 5: modified"}, IK_V_FAIL},
+	{"rejected at QM1 or silence, but it answered the broken QM1 (tied by its octets)",
+	 IK_LVL_SHOULD, {.kind = IK_EXP_REJECTED, .at_x = IK_X_QUICK, .at_msg = 1, .silence = true},
+	 {.failed = true, .silence = true, .at_x = IK_X_QUICK, .at_msg = 1,
+	  .wire_answer = "the DUT answered a datagram we broke"},
+	 IK_V_WARN},
 	{"harness fault", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
 	 {.failed = true, .step_fail = "could not send MM1"}, IK_V_ERROR},
 };
