@@ -386,6 +386,16 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	uint8_t *plain = NULL;
 
 	ik_status_clear(&st);
+	/* Quirk answer-unparsed: message ID 0 is phase 1's (RFC 2408 3.1), so a quick mode under it is
+	 * a header that does not fit: taken for QM1 all the same and answered under 0. */
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !msgid && sa && sa->established && !sa->dead) {
+		struct ik_qm *q0 = qm_find(sa, 0);
+		if (q0 && retransmitted(sa, q0, IK_X_QUICK, q0->last_in, d))
+			return;
+		if (q0 || (q0 = qm_responder(sa, 0)))
+			answer_unparsed(e, sa, q0, d);
+		return;
+	}
 	if (!sa || !sa->established || sa->dead || !msgid) {
 		IK_LOG(e, "quick mode without an established ISAKMP SA (or message ID 0) dropped");
 		return;

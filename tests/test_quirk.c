@@ -457,6 +457,27 @@ static bool mm1_truncated(struct ik_pair *p)
 	return cap.res_sent == 1 && p->res.sas && p->res.sas->msg == 2;
 }
 
+/* QM1 under message ID 0 (RFC 2408 3.1: phase 1's): does the responder answer it with a QM2? */
+static bool qm1_msgid_zero(struct ik_pair *p)
+{
+	static struct ik_mutation m;
+	struct ik_status st;
+	if (!ik_mutation_parse("QM1 HDR.msgid set:0", &m, &st))
+		return false;
+	p->ini.mut = &m, p->ini.nmut = 1;
+	p->ini.auto_quick = false;
+	struct ik_sa *sa = ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
+	if (!sa || !sa->established)
+		return false;
+	cap.exch = IK_EXCH_QUICK;
+	unsigned before = cap.res_sent;
+	ik_quick_initiate(sa);
+	const struct ik_sa *r = p->res.sas;
+	SPIN_UNTIL(p, (r->qms && r->qms->msg >= 2) || cap.res_sent > before, 500);
+	return r->qms && r->qms->msgid == 0 && r->qms->msg >= 2;
+}
+
 /* The responder answers MM1 with a lifetime the initiator did not offer: does the initiator
  * carry on (phase 1 up)? */
 static bool mm2_other_lifetime(struct ik_pair *p)
@@ -675,6 +696,7 @@ static const struct row rows[] = {
 	{"MM2 with a lifetime not offered", IK_QUIRK_ACCEPT_ANY_REPLY, NULL, mm2_other_lifetime},
 	{"Delete of the ISAKMP SA", IK_QUIRK_IGNORE_DELETE, NULL, delete_ignored},
 	{"MM1 cut to 40 octets", IK_QUIRK_ANSWER_UNPARSED, NULL, mm1_truncated},
+	{"QM1 with message ID 0", IK_QUIRK_ANSWER_UNPARSED, NULL, qm1_msgid_zero},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -6,8 +6,8 @@
 #   - die-on-refusal (a DUT that dies after refusing anything): the liveness probe blames a case
 #     for it, and the cases after it are reported as not run (ERROR), not as the DUT's failures;
 #   - every case that expects a refusal names a quirk besides die-on-refusal (issue 10 item 6:
-#     `ikecheck list cases --unkillable` prints none but the cases listed in UNKILLABLE below,
-#     which no serve quirk can make fail; docs/quirks.md "What no quirk breaks").
+#     `ikecheck list cases --unkillable` prints none but the cases listed in UNKILLABLE below
+#     (none today), which no serve quirk can make fail; docs/quirks.md).
 # DUT-initiator cases run too: the runner makes serve initiate with SIGUSR1 (--dut-initiate).
 #
 #   127.0.0.2:*  ikecheck run  <---- UDP ---->  127.0.0.1:D  ikecheck serve [--quirk Q]
@@ -29,7 +29,7 @@ IK=${SELFTEST_IK:-build/ikecheck}
 # list may only shrink: a case that becomes breakable, or a new unbreakable one, fails the
 # self-test. (Answers that name no exchange of ours because the mutation moved the cookies, the
 # message ID or the exchange type are tied to the broken datagram by its octets: run_wire.h.)
-UNKILLABLE="DPD-007 QM-MID-001"
+UNKILLABLE="DPD-007"
 
 PIDS=()
 cleanup() {
