@@ -6,7 +6,7 @@
 #include <string.h>
 
 void ik_wire_keep(struct ik_wire_id *ids, size_t *n, const uint8_t *p, size_t len,
-		  const uint8_t ic[8], uint8_t exch)
+                  const uint8_t ic[8], uint8_t exch)
 {
 	struct ik_wire_id w = {0};
 	w.len = len < sizeof(w.hdr) ? len : sizeof(w.hdr);
@@ -43,25 +43,30 @@ static bool phase1(uint8_t exch)
  * An informational answer (a notify, RFC 2408 5) is a refusal, never tied.
  */
 bool ik_wire_answers(const struct ik_wire_id *b, const uint8_t *a, size_t alen, bool ours,
-		     char *why, size_t n)
+                     char *why, size_t n)
 {
 	if (ours || alen < 28 || b->len < 8 || a[18] == IK_EXCH_INFO || memcmp(a, b->hdr, 8))
 		return false;
 	uint32_t mid = be32(a + 20);
 	const char *tie = NULL;
 	if (memcmp(b->hdr, b->icookie, 8))
-		tie = "octets 0-7 of the broken datagram (not our initiator cookie) as its initiator "
-		      "cookie";
+		tie =
+		    "octets 0-7 of the broken datagram (not our initiator cookie) as its initiator "
+		    "cookie";
 	else if (b->len >= 24 && mid == be32(b->hdr + 20) && (mid || a[18] == IK_EXCH_QUICK))
-		tie = "our initiator cookie and octets 20-23 of the broken datagram as its message ID";
+		tie = "our initiator cookie and octets 20-23 of the broken datagram as its message "
+		      "ID";
 	else if (!mid && phase1(a[18]) && phase1(b->exch) && a[18] != b->exch)
-		tie = "our initiator cookie in another phase 1 exchange type than ours (it read the "
-		      "exchange type from octets we moved)";
+		tie =
+		    "our initiator cookie in another phase 1 exchange type than ours (it read the "
+		    "exchange type from octets we moved)";
 	if (!tie)
 		return false;
 	char x[IK_NAME_MAX];
-	snprintf(why, n, "the DUT answered a datagram we broke with a message of exchange type %s "
-		 "(message ID %08x), not a notify: it carries %s (RFC 2408 5.2: such a message is "
-		 "discarded)", ik_fmt(x, IK_T_EXCH, a[18]), mid, tie);
+	snprintf(why, n,
+	         "the DUT answered a datagram we broke with a message of exchange type %s "
+	         "(message ID %08x), not a notify: it carries %s (RFC 2408 5.2: such a message is "
+	         "discarded)",
+	         ik_fmt(x, IK_T_EXCH, a[18]), mid, tie);
 	return true;
 }
