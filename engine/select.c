@@ -364,6 +364,52 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
 	return ik_fail(st, refusal(n, unsupported, badspi), "%s", reasons);
 }
 
+/* What a reply changed in the transform we offered, for the evidence: "hash 2 -> 4, life
+ * seconds 0 -> 28800" (numbers as on the wire, RFC 2409 App.A / RFC 2407 4.5 values). */
+struct field_change {
+	const char *name;
+	uint32_t offered, answered;
+};
+
+static void changes_str(const struct field_change *f, size_t n, char *buf, size_t cap)
+{
+	size_t l = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && l < cap; i++) {
+		if (f[i].offered == f[i].answered)
+			continue;
+		int w = snprintf(buf + l, cap - l, "%s%s %u -> %u", l ? ", " : "", f[i].name,
+				 f[i].offered, f[i].answered);
+		if (w < 0)
+			break;
+		l += (size_t)w;
+	}
+}
+
+static void p1_changes(const struct ik_p1_xform *o, const struct ik_p1_xform *r, char *buf,
+		       size_t cap)
+{
+	const struct field_change f[] = {
+		{"encryption", o->enc, r->enc},	    {"key length", o->keylen, r->keylen},
+		{"hash", o->hash, r->hash},	    {"authentication method", o->auth, r->auth},
+		{"group", o->group, r->group},	    {"life seconds", o->life_s, r->life_s},
+		{"life kilobytes", o->life_kb, r->life_kb},
+	};
+	changes_str(f, sizeof(f) / sizeof(f[0]), buf, cap);
+}
+
+static void p2_changes(const struct ik_p2_xform *o, const struct ik_p2_xform *r, char *buf,
+		       size_t cap)
+{
+	const struct field_change f[] = {
+		{"protocol", o->proto, r->proto},   {"transform id", o->id, r->id},
+		{"key length", o->keylen, r->keylen}, {"authentication", o->auth, r->auth},
+		{"group", o->group, r->group},	    {"encapsulation mode", o->encap, r->encap},
+	};
+	changes_str(f, sizeof(f) / sizeof(f[0]), buf, cap);
+}
+
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
 		      struct ik_status *st)
 {
@@ -372,9 +418,11 @@ int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct i
 			continue;
 		if (!p1_same_suite(&offers[i], reply) || offers[i].life_s != reply->life_s ||
 		    offers[i].life_kb != reply->life_kb) {
+			char what[160];
+			p1_changes(&offers[i], reply, what, sizeof(what));
 			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-				"responder changed the attributes of transform #%u (RFC 2408 4.2)",
-				reply->number);
+				"responder changed the attributes of transform #%u: %s (RFC 2408 4.2)",
+				reply->number, what);
 			return -1;
 		}
 		return (int)i;
@@ -393,9 +441,11 @@ int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct i
 			continue;
 		if (!p2_same_suite(o, reply) || o->group != reply->group ||
 		    o->encap != reply->encap) {
+			char what[160];
+			p2_changes(o, reply, what, sizeof(what));
 			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-				"responder changed the attributes of proposal #%u transform #%u "
-				"(RFC 2408 4.2)", reply->proposal, reply->number);
+				"responder changed the attributes of proposal #%u transform #%u: %s "
+				"(RFC 2408 4.2)", reply->proposal, reply->number, what);
 			return -1;
 		}
 		return (int)i;

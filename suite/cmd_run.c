@@ -15,7 +15,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: ikecheck run --profile FILE [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY]\n"
 	      "                    [--out DIR] [--parallel N] [--silence MS] [--dead-wait S]\n"
-	      "                    [--shard I/N]"
+	      "                    [--shard I/N]\n"
 	      "                    [--cases-dir DIR] [--baseline FILE] [--dut-initiate CMD]\n"
 	      "                    [--no-alive-check] [--show-secrets] [--quiet] [-v]\n"
 	      "  --profile FILE   the DUT profile (docs/profile.md); we play its [tester]\n"

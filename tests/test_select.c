@@ -132,6 +132,10 @@ static void test_p1_reply_match(void)
 	reply.group = 14; /* responder changed an attribute */
 	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "changed the attributes"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, ": group 2 -> 14 ("));
+	reply.life_s = 28800; /* and added a lifetime (RFC 2409 5: "attributes have been added") */
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, ": group 2 -> 14, life seconds 0 -> 28800 ("));
 	reply = offers[0];
 	reply.number = 9;
 	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
