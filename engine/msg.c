@@ -175,13 +175,15 @@ bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap
 		struct ik_p1_xform *x = &out[(*n)++];
 		memset(x, 0, sizeof(*x));
 		x->number = (uint8_t)ik_fnum(t, "number");
-		if (ik_fnum(t, "id") != IK_P1_TRANS_KEY_IKE) {
+		x->tid = (uint8_t)ik_fnum(t, "id");
+		/* The attributes of a transform we cannot take are still read: the evidence of a
+		 * reply that changed them names them (RFC 2409 5). */
+		ik_p1_from_attrs(x, attrs, read_attrs(t, attrs, 32));
+		if (x->tid != IK_P1_TRANS_KEY_IKE) {
 			x->bad_class = 0xffff;
 			snprintf(x->bad_why, sizeof(x->bad_why), "transform id %u is not KEY_IKE (1)",
-				 ik_fnum(t, "id"));
-			continue;
+				 x->tid);
 		}
-		ik_p1_from_attrs(x, attrs, read_attrs(t, attrs, 32));
 	}
 	if (!*n)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "phase 1 proposal has no transform");

@@ -391,7 +391,8 @@ static void p1_changes(const struct ik_p1_xform *o, const struct ik_p1_xform *r,
 		       size_t cap)
 {
 	const struct field_change f[] = {
-		{"encryption", o->enc, r->enc},	    {"key length", o->keylen, r->keylen},
+		{"transform id", o->tid ? o->tid : r->tid, r->tid}, {"encryption", o->enc, r->enc},
+		{"key length", o->keylen, r->keylen},
 		{"hash", o->hash, r->hash},	    {"authentication method", o->auth, r->auth},
 		{"group", o->group, r->group},	    {"life seconds", o->life_s, r->life_s},
 		{"life kilobytes", o->life_kb, r->life_kb},
@@ -416,8 +417,10 @@ int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct i
 	for (size_t i = 0; i < n; i++) {
 		if (offers[i].number != reply->number)
 			continue;
-		if (!p1_same_suite(&offers[i], reply) || offers[i].life_s != reply->life_s ||
-		    offers[i].life_kb != reply->life_kb) {
+		/* A Transform-ID of 0 is one we did not read off the wire (a configured offer). */
+		bool tid_changed = offers[i].tid && reply->tid && offers[i].tid != reply->tid;
+		if (tid_changed || !p1_same_suite(&offers[i], reply) ||
+		    offers[i].life_s != reply->life_s || offers[i].life_kb != reply->life_kb) {
 			char what[160];
 			p1_changes(&offers[i], reply, what, sizeof(what));
 			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,

@@ -32,6 +32,7 @@ struct ik_attr {
 /* A phase 1 transform (RFC 2409 Appendix A attributes), offered or configured. */
 struct ik_p1_xform {
 	uint8_t number; /* transform # as offered, echoed in the reply (RFC 2408 4.2) */
+	uint8_t tid;    /* Transform-ID: KEY_IKE (1) unless a mutation broke it (RFC 2408 5.6) */
 	uint16_t enc, keylen, hash, auth, group, prf;
 	uint32_t life_s, life_kb; /* 0 = not given */
 	uint16_t bad_class;       /* first attribute class we cannot honour, 0 if none */
