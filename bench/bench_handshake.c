@@ -9,7 +9,7 @@
  * Many handshakes run at once through one initiator engine (ik_initiate again whenever one is
  * done), over a fixed count. See bench/README.md for what the numbers mean.
  */
-#include "../tests/ike_pair.h"
+#include "ike_pair.h"
 
 #include <errno.h>
 #include <fcntl.h>
