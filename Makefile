@@ -40,6 +40,8 @@ LDLIBS    := -lcrypto -lpcap -lm
 LIB_SRC   := $(sort $(wildcard engine/*.c) $(filter-out suite/main.c,$(wildcard suite/*.c)) \
                $(wildcard reports/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+# Support code for the tests and benchmarks (tests/ike_pair.c: two engines in one process).
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -79,14 +81,14 @@ build/ikecheck: build/rel/suite/main.o $(REL_LIB)
 build/san/ikecheck: build/san/suite/main.o $(SAN_LIB)
 	$(CC) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
 
-build/san/tests/%: build/san/tests/%.o $(SAN_LIB)
+build/san/tests/%: build/san/tests/%.o $(TEST_SUPPORT:%.c=build/san/%.o) $(SAN_LIB)
 	$(CC) $(SAN_FLAGS) $^ $(LDLIBS) -lcunit -o $@
 
 build/san/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(SAN_FLAGS) $(call inc,$<) -MMD -MP -c $< -o $@
 
-build/rel/bench/%: build/rel/bench/%.o $(REL_LIB)
+build/rel/bench/%: build/rel/bench/%.o $(TEST_SUPPORT:%.c=build/rel/%.o) $(REL_LIB)
 	$(CC) $(REL_FLAGS) $^ $(LDLIBS) -o $@
 
 build/rel/bench/%.o: bench/%.c
