@@ -1,5 +1,6 @@
-# The layer rule (tests/layers.sh, make layers; docs/architecture.md): the tree keeps it, and
-# a tree that breaks it is refused with the file and line of each wrong include.
+# The layer rule (tests/layers.sh, make layers; docs/architecture.md): the tree keeps it, a
+# tree that breaks it is refused with the file and line of each wrong include, and the
+# architecture page names only files that exist.
 . tests/lib.sh
 
 check "the tree keeps the layer rule" tests/layers.sh
@@ -24,4 +25,14 @@ check_grep "reports including the engine by <name> is named" '^reports/r\.c:3: i
 check_grep "the count of wrong includes" '^layers: 4 include\(s\) break the layer rule' "$out"
 check "a layer's own header of a shared name is allowed" bash -c "! grep -q 'a\.c:4' '$out'"
 check "suite/ may include engine/ and reports/" bash -c "! grep -q '^suite/' '$out'"
+
+# docs/architecture.md says which file does what; every path it names must exist.
+missing_paths() {
+	local p
+	grep -oE '\b(engine|suite|reports|tests|bench|fuzz)/[A-Za-z0-9_.*/-]+\.(c|h|def|sh)\b' \
+		docs/architecture.md | sort -u | while read -r p; do
+		compgen -G "$p" >/dev/null || echo "$p"
+	done
+}
+check "docs/architecture.md names only files that exist" test -z "$(missing_paths)"
 exit $TESTS_FAILED
