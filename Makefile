@@ -2,7 +2,8 @@
 # file under engine/, suite/, reports/ or tests/ needs no edit here.
 #
 #   make            release build: build/ikecheck
-#   make check      deps, build, every test (unit under ASan+UBSan, KATs, CLI, lab)
+#   make check      deps, layers, build, every test (unit under ASan+UBSan, KATs, CLI, lab)
+#   make layers     the include rule between engine/, suite/ and reports/ (tests/layers.sh)
 #   make demo       deps, build, and the demo run (see README)
 #   make deps       install missing Debian packages (root) or print the apt-get line
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
@@ -17,9 +18,20 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 PREFIX       ?= /usr/local
 
-INCLUDES  := -Iengine -Isuite -Ireports
+# Each layer compiles with only the include paths it may use (docs/architecture.md): the engine
+# is the protocol alone, the reports render result records alone, the suite joins them. A wrong
+# include then fails to compile; `make layers` names it first. $(call inc,FILE) picks the paths
+# by the file's top folder.
+INC_engine  := -Iengine
+INC_reports := -Ireports
+INC_suite   := -Isuite -Iengine -Ireports
+INC_tests   := -Itests -Isuite -Iengine -Ireports
+INC_bench   := -Itests -Iengine
+INC_fuzz    := -Iengine -Ireports
+inc = $(INC_$(firstword $(subst /, ,$(1))))
+
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
-             -g $(INCLUDES) -DIKECHECK_VERSION='"$(VERSION)"'
+             -g -DIKECHECK_VERSION='"$(VERSION)"'
 REL_FLAGS := $(BASEFLAGS) -O2
 SAN_FLAGS := $(BASEFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
@@ -28,6 +40,8 @@ LDLIBS    := -lcrypto -lpcap -lm
 LIB_SRC   := $(sort $(wildcard engine/*.c) $(filter-out suite/main.c,$(wildcard suite/*.c)) \
                $(wildcard reports/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+# Support code for the tests and benchmarks (tests/ike_pair.c: two engines in one process).
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -38,18 +52,18 @@ BENCHES   := $(BENCH_SRC:bench/%.c=build/rel/bench/%)
 FUZZERS   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 .SECONDARY:
-.PHONY: all check demo deps fuzz bench interop loss install clean unit
+.PHONY: all check demo deps fuzz bench interop loss install clean unit layers
 .DEFAULT_GOAL := all
 
 all: build/ikecheck build/san/ikecheck
 
 build/rel/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_FLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(REL_FLAGS) $(call inc,$<) -MMD -MP -c $< -o $@
 
 build/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(SAN_FLAGS) $(call inc,$<) -MMD -MP -c $< -o $@
 
 $(REL_LIB): $(LIB_SRC:%.c=build/rel/%.o)
 	@rm -f $@
@@ -67,20 +81,29 @@ build/ikecheck: build/rel/suite/main.o $(REL_LIB)
 build/san/ikecheck: build/san/suite/main.o $(SAN_LIB)
 	$(CC) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
 
-build/san/tests/%: build/san/tests/%.o $(SAN_LIB)
-	$(CC) $(SAN_FLAGS) -Itests $^ $(LDLIBS) -lcunit -o $@
+build/san/tests/%: build/san/tests/%.o $(TEST_SUPPORT:%.c=build/san/%.o) $(SAN_LIB)
+	$(CC) $(SAN_FLAGS) $^ $(LDLIBS) -lcunit -o $@
 
 build/san/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -Itests -MMD -MP -c $< -o $@
+	$(CC) $(SAN_FLAGS) $(call inc,$<) -MMD -MP -c $< -o $@
 
-build/rel/bench/%: bench/%.c $(REL_LIB)
-	@mkdir -p $(@D)
+build/rel/bench/%: build/rel/bench/%.o $(TEST_SUPPORT:%.c=build/rel/%.o) $(REL_LIB)
 	$(CC) $(REL_FLAGS) $^ $(LDLIBS) -o $@
 
-build/fuzz/%: fuzz/%.c $(LIB_SRC)
+build/rel/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASEFLAGS) -O1 -fsanitize=fuzzer,address,undefined $^ $(LDLIBS) -o $@
+	$(CC) $(REL_FLAGS) $(call inc,$<) -MMD -MP -c $< -o $@
+
+# The fuzz targets' library objects get the coverage hooks but not libFuzzer's main, which only
+# the target itself links (-fsanitize=fuzzer).
+FUZZ_FLAGS := $(BASEFLAGS) -O1 -fsanitize=address,undefined
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(call inc,$<) -MMD -MP -c $< -o $@
+
+build/fuzz/%: build/fuzz/obj/fuzz/%.o $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 unit: $(TESTS) build/san/ikecheck build/ikecheck
 
@@ -88,8 +111,11 @@ deps:
 	@harness/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory layers all unit
 	@tests/run.sh
+
+layers:
+	@tests/layers.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -9,7 +9,7 @@
  * Many handshakes run at once through one initiator engine (ik_initiate again whenever one is
  * done), over a fixed count. See bench/README.md for what the numbers mean.
  */
-#include "../tests/ike_pair.h"
+#include "ike_pair.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>

@@ -90,10 +90,4 @@ void ik_results_sort(struct ik_results *rs);
  * FAIL/ERROR in the baseline or absent from it). */
 size_t ik_report_baseline(FILE *f, const struct ik_results *cur, const struct ik_results *base);
 
-/* The engine's ladder (engine/where.h) as the record's rungs: message names, IOS states, notify
- * names. More than IK_RESULT_MAX_RUNGS messages: the first half, a "..." rung saying how many
- * were left out, and the last ones (where the exchange stopped). */
-struct ik_ladder;
-void ik_result_set_ladder(struct ik_result *r, const struct ik_ladder *l);
-
 #endif

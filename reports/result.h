@@ -31,7 +31,8 @@ struct ik_run_info {
 	bool complete;       /* an "end" record was seen */
 };
 
-/* One rung of the ladder as reports draw it (engine/where.h ik_rung, flattened to text). */
+/* One rung of the ladder as reports draw it: text only (the runner flattens the engine's ladder,
+ * suite/run_setup.c). */
 struct ik_result_rung {
 	double t_s;
 	bool sent;          /* tester -> DUT */

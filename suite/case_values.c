@@ -338,7 +338,7 @@ bool ik_case_parse_run(struct ik_case *c, const char *text, const struct ik_cpos
 	return true;
 }
 
-/* set section.key = value: a tester-side profile override (engine/profile.h keys). */
+/* set section.key = value: a tester-side profile override (suite/profile.h keys). */
 bool ik_case_parse_set(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {
 	const char *eq = strchr(text, '=');

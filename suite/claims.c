@@ -179,7 +179,7 @@ static bool p2_listed(const struct ik_profile *p, const struct ik_p2_proposal *x
 	return false;
 }
 
-/* The DUT's PFS group as the engine takes it (engine/cfg_profile.c): a group its proposals name
+/* The DUT's PFS group as the engine takes it (suite/cfg_profile.c): a group its proposals name
  * wins over phase2.pfs. */
 static uint16_t profile_pfs(const struct ik_profile *p)
 {

@@ -1,5 +1,5 @@
 /*
- * ikecheck vectors [--dir DIR] [FAMILY...]: run the known-answer tests (engine/kat.h) and print
+ * ikecheck vectors [--dir DIR] [FAMILY...]: run the known-answer tests (suite/kat.h) and print
  * "family: N passed, M failed" per family and "vectors: N passed, M failed" in total.
  * Exit 0 all passed, 1 some case failed, 2 a vector file is missing/unreadable or bad usage.
  */

@@ -1,4 +1,4 @@
-/* A DUT profile as an engine configuration, both views (engine/cfg_profile.h). */
+/* A DUT profile as an engine configuration, both views (suite/cfg_profile.h). */
 #include "cfg_profile.h" /* first: profile.h and ike.h together */
 #include "consts.h"
 #include "cunit.h"

@@ -1,5 +1,5 @@
 /*
- * The known-answer families through the same runner `ikecheck vectors` uses (engine/kat.h),
+ * The known-answer families through the same runner `ikecheck vectors` uses (suite/kat.h),
  * one CUnit assertion per family naming the first failing case; plus the vector file parser.
  */
 #include "cunit.h"

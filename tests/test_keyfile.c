@@ -1,4 +1,4 @@
-/* The Wireshark key file (engine/keyfile.h): records written, mode 0600, read back. */
+/* The Wireshark key file (suite/keyfile.h): records written, mode 0600, read back. */
 #include "consts.h"
 #include "cunit.h"
 #include "keyfile.h"

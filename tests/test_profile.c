@@ -1,5 +1,5 @@
 /*
- * Unit tests of the DUT profile parser (engine/profile.c, docs/profile.md): a valid profile
+ * Unit tests of the DUT profile parser (suite/profile.c, docs/profile.md): a valid profile
  * lands in the struct as numbers; each broken profile is one row of a table with the line and
  * the words its error must name.
  */

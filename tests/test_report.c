@@ -10,6 +10,7 @@
 #include "json.h"
 #include "report.h"
 #include "result.h"
+#include "result_ladder.h"
 #include "where.h"
 
 #include <errno.h>

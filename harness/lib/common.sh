@@ -95,14 +95,14 @@ kernel_has_esp() {
 	[[ $ans == kernel ]]
 }
 
-# Is the profile generator (engine/profile.c, `ikecheck profile ...`) in this build?
+# Is the profile generator (suite/profile.c, `ikecheck profile ...`) in this build?
 profile_generator() {
 	[[ -x $IKECHECK_BIN ]] &&
 		"$IKECHECK_BIN" help 2>&1 | grep -Eq '^ +profile '
 }
 
 # profile_get FILE section.key [DEFAULT]: the value (`ikecheck profile get`), or DEFAULT when
-# the key is absent. The generator (engine/profile.c) is the one reader of profiles.
+# the key is absent. The generator (suite/profile.c) is the one reader of profiles.
 profile_get() {
 	local file=$1 key=$2 v
 	profile_generator || lab_die "the profile generator (ikecheck profile) is not built; run make"

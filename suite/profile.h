@@ -159,7 +159,7 @@ const char *ik_profile_key_at(size_t i);
 
 const char *ik_profile_vendor_name(enum ik_vendor v);
 
-/* The value parsers the profile uses (engine/profile_values.c); false when text is not one. */
+/* The value parsers the profile uses (suite/profile_values.c); false when text is not one. */
 bool ik_profile_addr_parse(struct ik_addr *a, const char *text); /* IPv4 or IPv6, port 0 */
 bool ik_uint_parse(const char *text, unsigned long max, unsigned long *out); /* decimal */
 bool ik_duration_parse(const char *text, uint32_t *seconds); /* "28800", "8h", "30m", "45s", "1d" */

@@ -1,6 +1,6 @@
 /*
  * Values a DUT profile is made of, parsed on their own: addresses, numbers, durations, identities
- * in strongSwan syntax and subnets. engine/profile.c applies them to keys; the engine and other
+ * in strongSwan syntax and subnets. suite/profile.c applies them to keys; the engine and other
  * verbs may use them for command-line values too.
  */
 #include "profile.h"

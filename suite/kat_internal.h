@@ -1,5 +1,5 @@
 /*
- * Internals shared by the KAT parsers and family runners (engine/kat*.c only).
+ * Internals shared by the KAT parsers and family runners (suite/kat*.c only).
  *
  * File form (NIST CAVS and the RFC-derived files in vectors/): "# comment" lines, "[header]"
  * lines that apply to the records after them (consecutive headers form one group), and records
