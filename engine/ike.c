@@ -107,6 +107,8 @@ void ik_sa_free(struct ik_sa *sa)
 		sa->qms = q->next;
 		ik_qm_free(q);
 	}
+	ik_loop_cancel(sa->eng->loop, sa->held_timer);
+	free(sa->held_info);
 	ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
 	ik_sa_keys_wipe(&sa->k);
 	ik_wr_free(&sa->last_out);

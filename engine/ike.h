@@ -121,6 +121,11 @@ struct ik_sa {
 	uint32_t rtx_count;
 	uint8_t last_in[32];
 	struct ik_ladder ladder;
+	/* An encrypted informational that came before phase 1 was complete (MM6 lost and resent):
+	 * its IV derives from the last phase 1 block (RFC 2409 App. B), so it is held, not
+	 * dropped, and read once phase 1 is done (ik_info_hold). NULL when none. */
+	struct ik_dgram *held_info;
+	uint64_t held_timer;
 	/* The first MUST the peer broke in what it sent us, as its initiator (a reply SA that modifies
 	 * our offer, a malformed RESPONDER-LIFETIME): the runner fails the case on it whatever the
 	 * case asked (docs/verdicts.md 6). "" when none. */

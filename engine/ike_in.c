@@ -627,3 +627,8 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 	}
 	ik_msg_free(&m);
 }
+
+void ik_engine_reinput(struct ik_engine *e, const struct ik_dgram *d)
+{
+	input_one(e, d);
+}

@@ -237,6 +237,37 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
 }
 
+/* An encrypted informational before phase 1 is complete cannot be read yet: its IV derives from
+ * the last CBC block of phase 1 (RFC 2409 App. B), which a lost and resent MM6 has not brought.
+ * The newest one is held and read when phase 1 is done; a RESPONDER-LIFETIME sent right after
+ * MM6 (RFC 2407 4.6.3.1) is not lost with it (docs/verdicts.md section 7). */
+static void hold(struct ik_sa *sa, const struct ik_dgram *d)
+{
+	if (!sa->held_info && !(sa->held_info = malloc(sizeof(*d))))
+		return;
+	memcpy(sa->held_info, d, sizeof(*d));
+	IK_LOG(sa->eng, "protected informational before phase 1 is complete: held");
+}
+
+static void held_fire(void *arg)
+{
+	struct ik_sa *sa = arg;
+	struct ik_dgram *d = sa->held_info;
+
+	sa->held_timer = 0;
+	sa->held_info = NULL;
+	if (d)
+		ik_engine_reinput(sa->eng, d);
+	free(d);
+}
+
+void ik_info_release(struct ik_sa *sa)
+{
+	/* from the loop, not from inside the input that completed phase 1 */
+	if (sa->held_info && !sa->held_timer)
+		sa->held_timer = ik_loop_timer(sa->eng->loop, 0, held_fire, sa);
+}
+
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 		   const struct ik_dgram *d)
 {
@@ -248,6 +279,10 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 
 	if (!sa) {
 		IK_LOG(e, "informational for unknown cookies dropped");
+		return;
+	}
+	if (enc && !sa->established) {
+		hold(sa, d);
 		return;
 	}
 	if (enc) {

@@ -103,6 +103,10 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
 const struct ik_cipher_alg *ik_cipher_by_esp(uint16_t esp_id, uint16_t key_bits);
 size_t ik_esp_auth_keylen(uint16_t auth);
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m, const struct ik_dgram *d);
+/* An informational held while phase 1 was not complete is read once it is (ik_p1_done). */
+void ik_info_release(struct ik_sa *sa);
+/* One datagram through the receive path again, without the tap or recv mutations (ike_in.c). */
+void ik_engine_reinput(struct ik_engine *e, const struct ik_dgram *d);
 /* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/ike_in.c). */
 unsigned ik_dec_opts(const struct ik_engine *e);
 

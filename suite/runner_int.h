@@ -55,7 +55,7 @@ struct crun {
 	int best_info;
 	bool best_stalled;         /* that attempt never got past its unmutated setup */
 	bool best_unsent;          /* it went silent on a message our own host never sent */
-	char attempts[400];        /* one line per attempt, for the evidence */
+	char attempts[800];        /* one line per attempt, for the evidence */
 	bool revival;              /* a probe of a DUT declared dead: does it answer again? */
 	struct crun *next;
 };

@@ -363,6 +363,33 @@ static void test_p1_lifetime(void)
 	pair_close(&r.p);
 }
 
+
+/* RFC 2409 App. B: an informational's IV derives from the last phase 1 block. A RESPONDER-
+ * LIFETIME that arrives while MM6 is lost (and then resent) is held until phase 1 is done and
+ * read then, not dropped as undecryptable (docs/verdicts.md section 7: loss is not the DUT's). */
+static void test_p1_lifetime_mm6_lost(void)
+{
+	struct ik_cfg ci, cr;
+	struct run r;
+	const char *const m[] = {"MM1 SA.P[0].T[0].LIFE_DURATION set:86401", "MM6#1 recv drop", NULL};
+
+	cfgs(&ci, &cr);
+	ci.retrans_ms = 100;
+	cr.p1_policy = IK_LIFE_LENIENT;
+	struct ik_sa *sa = run(&r, &ci, &cr, m, NULL, 3000);
+	CU_ASSERT_EQUAL(r.p.p1_up, 2);
+	CU_ASSERT_EQUAL(r.ini[1].applied, 1);
+	CU_ASSERT_TRUE(ladder_has(sa, "mutated: MM6#1 recv drop"));
+	size_t rl = 0;
+	for (size_t i = 0; i < sa->ladder.n; i++)
+		if (!sa->ladder.rungs[i].sent && sa->ladder.rungs[i].xchg == IK_X_INFO &&
+		    sa->ladder.rungs[i].notify == IK_NOTIFY_RESPONDER_LIFETIME)
+			rl++;
+	CU_ASSERT_EQUAL(rl, 1);
+	CU_ASSERT_STRING_EQUAL(sa->fault, "");
+	CU_ASSERT_PTR_NULL(sa->held_info);
+	pair_close(&r.p);
+}
 /* RFC 2407 4.5.4, 4.6.3.1: a quick mode lifetime above the responder's is lowered and said
  * so; HASH(1) is computed over the mutated SA, so the responder accepts the message. */
 static void test_qm_lifetime(void)
@@ -807,6 +834,7 @@ static const struct ik_test tests[] = {
 	{"catalogue lists every place and op; its examples parse", test_catalogue},
 	{"MM5 HASH.data flip: INVALID-HASH-INFORMATION at MM5 (RFC 2409 5)", test_hash_i_flipped},
 	{"MM1 lifetime longer: strict refuses, lenient accepts (RFC 2407 4.5.4)", test_p1_lifetime},
+	{"RESPONDER-LIFETIME while MM6 is lost is held, not dropped (RFC 2409 App. B)", test_p1_lifetime_mm6_lost},
 	{"QM1 lifetime longer: RESPONDER-LIFETIME (RFC 2407 4.6.3.1)", test_qm_lifetime},
 	{"MM3#1 send drop: completes by retransmission", test_send_drop_first},
 	{"MM1 send drop (every): silence", test_send_drop_every},
