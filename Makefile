@@ -22,13 +22,22 @@ PREFIX       ?= /usr/local
 # is the protocol alone, the reports render result records alone, the suite joins them. A wrong
 # include then fails to compile; `make layers` names it first. $(call inc,FILE) picks the paths
 # by the file's top folder.
-INC_engine  := -Iengine
+# engine/ is split by kind of knowledge (codec, crypto, exchanges, mutation, net); its folders
+# are one include path list.
+ENGINE_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard engine/*/*.c))))
+ENGINE_INC  := $(addprefix -I,$(ENGINE_DIRS))
+INC_engine  := $(ENGINE_INC)
 INC_reports := -Ireports
-INC_suite   := -Isuite -Iengine -Ireports
-INC_tests   := -Itests -Isuite -Iengine -Ireports
-INC_bench   := -Itests -Iengine
-INC_fuzz    := -Iengine -Ireports
-inc = $(INC_$(firstword $(subst /, ,$(1))))
+INC_suite   := -Isuite $(ENGINE_INC) -Ireports
+INC_tests   := -Itests -Isuite $(ENGINE_INC) -Ireports
+INC_bench   := -Itests $(ENGINE_INC)
+INC_fuzz    := $(ENGINE_INC) -Ireports
+# Inside the engine the base folders see only what lies below them: the codec nothing, crypto
+# and net the codec; mutation and the exchanges see the whole engine.
+INC_engine_codec  := -Iengine/codec
+INC_engine_crypto := -Iengine/crypto -Iengine/codec
+INC_engine_net    := -Iengine/net -Iengine/codec
+inc = $(or $(INC_$(subst /,_,$(patsubst %/,%,$(dir $(1))))),$(INC_$(firstword $(subst /, ,$(1)))))
 
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
              -g -DIKECHECK_VERSION='"$(VERSION)"'
@@ -37,7 +46,7 @@ SAN_FLAGS := $(BASEFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover
              -fno-omit-frame-pointer
 LDLIBS    := -lcrypto -lpcap -lm
 
-LIB_SRC   := $(sort $(wildcard engine/*.c) $(filter-out suite/main.c,$(wildcard suite/*.c)) \
+LIB_SRC   := $(sort $(wildcard engine/*/*.c) $(filter-out suite/main.c,$(wildcard suite/*.c)) \
                $(wildcard reports/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 # Support code for the tests and benchmarks (tests/ike_pair.c: two engines in one process).

@@ -15,7 +15,7 @@
  *                                               claim check, suite/claims.c)
  *     run      main, quick                      (steps, see enum ik_step_kind)
  *     set      phase1.lifetime = 86401          (override the TESTER's side of the profile)
- *     mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401      (engine/mutate.h syntax)
+ *     mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401      (engine/mutation/mutate.h syntax)
  *     expect   policy p1=strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN or silence
  *     expect   policy p1=lenient: adjusted p1-lifetime
  *     breaks   any-p1-lifetime                  (serve quirks under which the case must FAIL)
@@ -175,7 +175,7 @@ const char *ik_level_name(enum ik_level l);
 const char *ik_binds_name(enum ik_binds w);
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
- * the header, each payload the message must carry (engine/rules.def), SA.P[0], SA.P[0].T[0] and
+ * the header, each payload the message must carry (engine/exchanges/rules.def), SA.P[0], SA.P[0].T[0] and
  * the transform attributes the engine always sends. Fills up to cap, returns how many there are.
  */
 size_t ik_case_field_paths(enum ik_xchg x, int msg, char paths[][96], size_t cap);

@@ -1,15 +1,15 @@
 /*
  * Families: one line generates a case per (field of a message, mutation operator), so that
- * robustness coverage comes from the payload descriptors (engine/payload.c) PROTOS-style rather
+ * robustness coverage comes from the payload descriptors (engine/codec/payload.c) PROTOS-style rather
  * than from copy-paste (DESIGN.md "Suite: how a test is written").
  *
  *   family MM1-FUZZ-{n} fields MM1 ops omit fill:0xff flip
  *
  * The fields of a message are those our engine really sends in it, so every generated mutation
- * finds its target: the ISAKMP header, every payload the message must carry (engine/rules.def,
+ * finds its target: the ISAKMP header, every payload the message must carry (engine/exchanges/rules.def,
  * min >= 1; optional ones such as VID or NAT-D may be absent), each payload's fields from its
  * descriptor, the first proposal and transform of an SA and the transform attributes the engine
- * writes for every proposal (engine/msg.c p1_transform / p2_transform, without the ones that
+ * writes for every proposal (engine/codec/msg.c p1_transform / p2_transform, without the ones that
  * depend on the algorithm: KEY_LENGTH, AUTHENTICATION_ALGORITHM, GROUP_DESCRIPTION in QM).
  * Operators that make no sense for a place (set:V on a whole payload, reorder on a number) are
  * not paired with it, so a family expands to the sensible pairs only.
@@ -31,7 +31,7 @@ struct fpath {
 	enum pkind kind;
 };
 
-/* engine/rules.def, the payloads each message must carry. */
+/* engine/exchanges/rules.def, the payloads each message must carry. */
 static const struct {
 	enum ik_xchg x;
 	int msg;
@@ -45,7 +45,7 @@ static const struct {
 #undef RULE
 };
 
-/* The transform attributes the engine writes whatever the proposal (engine/msg.c). */
+/* The transform attributes the engine writes whatever the proposal (engine/codec/msg.c). */
 static const uint16_t p1_attrs[] = {IK_P1_ATTR_ENCR,      IK_P1_ATTR_HASH,
                                     IK_P1_ATTR_AUTH,      IK_P1_ATTR_GROUP_DESC,
                                     IK_P1_ATTR_LIFE_TYPE, IK_P1_ATTR_LIFE_DURATION};

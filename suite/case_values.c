@@ -1,7 +1,7 @@
 /*
  * The value of each case-file keyword (docs/writing-cases.md): one parser per keyword, each
  * saying what it expected when the text is wrong. Names of notifies come from the constants
- * table (engine/consts.def), DH groups from the proposal tables, profile keys from the profile.
+ * table (engine/codec/consts.def), DH groups from the proposal tables, profile keys from the profile.
  */
 #include "case_internal.h"
 #include "consts.h"
@@ -386,7 +386,7 @@ bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_c
 	return true;
 }
 
-/* breaks: serve quirks (engine/quirk.def) under which the case must FAIL (the self-test). */
+/* breaks: serve quirks (engine/mutation/quirk.def) under which the case must FAIL (the self-test). */
 bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {
 	char buf[512], *w[MAX_WORDS];

@@ -1,6 +1,6 @@
 /*
  * ikecheck list: what the suite holds. `cases` (id, level, area, title), `mutations` (the
- * catalogue of engine/mutate.h), `coverage` (which observable requirements of
+ * catalogue of engine/mutation/mutate.h), `coverage` (which observable requirements of
  * docs/REQUIREMENTS.md have a case: DESIGN.md "Requirements and coverage"), `fields MSG` (the
  * field paths a family line generates for MSG).
  */

@@ -17,7 +17,7 @@ struct serve {
 	const char *pidfile;
 	bool once, quiet;
 	bool initiate;  /* --role initiator: also bring one tunnel up towards the peer */
-	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/quirk.def) */
+	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
 
 static void usage(FILE *f)

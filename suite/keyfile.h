@@ -1,6 +1,6 @@
 /*
  * The Wireshark key file (`--keys FILE`): the records of Wireshark's two UAT tables in one file,
- * the format `ikecheck decode --keys` reads (engine/trace.h) and the lab's key files use
+ * the format `ikecheck decode --keys` reads (engine/crypto/trace.h) and the lab's key files use
  * (vectors/pcap, one .keys per capture):
  *
  *   <initiator cookie, 16 hex>,<phase 1 cipher key, hex>           ikev1_decryption_table

@@ -1,5 +1,5 @@
 /*
- * The engine's message ladder (engine/where.h) flattened into a result record's rungs, with the
+ * The engine's message ladder (engine/exchanges/where.h) flattened into a result record's rungs, with the
  * names every report shows: RFC message names, Cisco IOS states, notify names. It lives with the
  * runner, not in reports/, so the report writers only ever see strings (docs/architecture.md).
  */

@@ -1,5 +1,5 @@
 /*
- * The engine's message ladder (engine/where.h) as a result record's rungs, flattened here in
+ * The engine's message ladder (engine/exchanges/where.h) as a result record's rungs, flattened here in
  * the runner's layer so that reports/ renders strings and never includes the engine.
  */
 #ifndef IK_RESULT_LADDER_H

@@ -59,7 +59,7 @@ struct ik_observed {
 				       * (suite/run_wire.h): which octets tie the answer to it */
 	unsigned steps_done;          /* steps of the case completed when it stopped */
 	unsigned last_sends;          /* transmissions of our last message that left our host */
-	unsigned send_errors;         /* datagrams our own host refused to send (engine/ike.h) */
+	unsigned send_errors;         /* datagrams our own host refused to send (engine/exchanges/ike.h) */
 	char send_error[120];
 };
 

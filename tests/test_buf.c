@@ -1,4 +1,4 @@
-/* Unit tests of the bounded buffers (engine/buf.c): every read past the end must fail. */
+/* Unit tests of the bounded buffers (engine/codec/buf.c): every read past the end must fail. */
 #include "cunit.h"
 #include "buf.h"
 

@@ -328,7 +328,7 @@ static void test_duplicate_across_files(void)
 }
 
 /*
- * MM1 as our engine sends it (RFC 2408 3.1, 3.4-3.6; engine/msg.c): the header's 8 fields, the
+ * MM1 as our engine sends it (RFC 2408 3.1, 3.4-3.6; engine/codec/msg.c): the header's 8 fields, the
  * SA node and its 5 fields, proposal node and 7 fields (no SPI in phase 1), transform node and
  * 6 fields, 6 attributes = 35 paths; three of them are nodes, which take omit but not flip.
  */

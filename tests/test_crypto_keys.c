@@ -1,5 +1,5 @@
 /*
- * The IKEv1 key schedule (engine/keys.c) against direct compositions with OpenSSL's one-shot
+ * The IKEv1 key schedule (engine/crypto/keys.c) against direct compositions with OpenSSL's one-shot
  * HMAC() and EVP_Digest() over hand-concatenated buffers, following the RFC 2409 formulas
  * literally. (SKEYID and SKEYID_d/a/e are also covered by the 3,400 NIST cases in test_kat.)
  */

@@ -93,7 +93,7 @@ static void test_records(void)
 	CU_ASSERT_EQUAL(k.esp, 2);
 	ik_keyfile_close(&k);
 
-	/* decode --keys (engine/trace.c) reads the same file: the ISAKMP record, esp_sa skipped. */
+	/* decode --keys (engine/crypto/trace.c) reads the same file: the ISAKMP record, esp_sa skipped. */
 	struct ik_trace tr = {0};
 	CU_ASSERT_TRUE_FATAL(ik_trace_load_keys(&tr, path, &st));
 	CU_ASSERT_EQUAL_FATAL(tr.nkeys, 1);

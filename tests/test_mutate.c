@@ -1,5 +1,5 @@
 /*
- * Mutations (engine/mutate.h): the spec parser, then two engines on loopback where the
+ * Mutations (engine/mutation/mutate.h): the spec parser, then two engines on loopback where the
  * initiator (or the responder) mutates and the other side reacts as the RFCs say.
  */
 #include "cunit.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the proposal tables (engine/proposal.c): the numbers are checked against the
+ * Unit tests of the proposal tables (engine/exchanges/proposal.c): the numbers are checked against the
  * RFCs independently of the tables, and every keyword parses and renders back to itself.
  */
 #include "cunit.h"

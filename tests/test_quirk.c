@@ -1,5 +1,5 @@
 /*
- * Quirk switches (engine/quirk.def), engine against engine: for each quirk a deviating initiator
+ * Quirk switches (engine/mutation/quirk.def), engine against engine: for each quirk a deviating initiator
  * (configured differently, or a message injected into the responder) that the conformant
  * responder refuses and the quirky one goes along with. Each row runs twice, without and with
  * the quirk, and the row's probe must say "went along" exactly once: the quirk is what changes

@@ -1,4 +1,4 @@
-/* Per-message payload rules (engine/rules.def): RFC 2409 5, 5.5, 5.7; RFC 3947. */
+/* Per-message payload rules (engine/exchanges/rules.def): RFC 2409 5, 5.5, 5.7; RFC 3947. */
 #include "cunit.h"
 #include "consts.h"
 #include "rules.h"

@@ -1,4 +1,4 @@
-/* Proposal selection (engine/select.c): RFC 2408 4.2, RFC 2409 5 / App. A, RFC 2407 4.5. */
+/* Proposal selection (engine/codec/select.c): RFC 2408 4.2, RFC 2409 5 / App. A, RFC 2407 4.5. */
 #include "cunit.h"
 #include "consts.h"
 #include "select.h"

@@ -1,4 +1,4 @@
-/* Decrypting a capture with the phase 1 key (engine/trace.c): RFC 2409 App. B IV chains. */
+/* Decrypting a capture with the phase 1 key (engine/crypto/trace.c): RFC 2409 App. B IV chains. */
 #include "cunit.h"
 #include "ike_pair.h"
 #include "trace.h"

@@ -1,4 +1,4 @@
-/* Names for where an exchange is (engine/where.c), the event loop and the UDP transport. */
+/* Names for where an exchange is (engine/exchanges/where.c), the event loop and the UDP transport. */
 #include "cunit.h"
 #include "loop.h"
 #include "net.h"

@@ -258,7 +258,7 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "cli-connect
 			test "$(ts "${args[@]}" -Y isakmp.typepayload==12 | wc -l)" -eq 2
 		check "tshark: nothing malformed" \
 			test "$(ts "${args[@]}" -Y _ws.malformed | wc -l)" -eq 0
-		# Our own decoder reads the same key file (engine/trace.c).
+		# Our own decoder reads the same key file (engine/crypto/trace.c).
 		check "decode --keys opens our capture" $IK decode --pcap "$T/f.pcap" --keys "$T/f.keys"
 		check "decode --keys: 7 messages decrypted" \
 			test "$(grep -c 'decrypted with the key file' "$(last_out)")" -eq 7

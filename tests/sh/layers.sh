@@ -26,6 +26,19 @@ check_grep "the count of wrong includes" '^layers: 4 include\(s\) break the laye
 check "a layer's own header of a shared name is allowed" bash -c "! grep -q 'a\.c:4' '$out'"
 check "suite/ may include engine/ and reports/" bash -c "! grep -q '^suite/' '$out'"
 
+# Inside the engine: the codec may not reach up into the exchanges; the exchanges may use it.
+t2=$TEST_TMP/inner
+mkdir -p "$t2/engine/codec" "$t2/engine/crypto" "$t2/engine/exchanges"
+touch "$t2/engine/codec/buf.h" "$t2/engine/exchanges/ike.h" "$t2/engine/crypto/prf.h"
+printf '#include "buf.h"\n#include "ike.h"\n' >"$t2/engine/codec/buf.c"
+printf '#include "buf.h"\n#include "prf.h"\n' >"$t2/engine/crypto/prf.c"
+printf '#include "buf.h"\n#include "prf.h"\n#include "ike.h"\n' >"$t2/engine/exchanges/ike.c"
+check_fails "the codec including the exchanges is refused" 1 tests/layers.sh "$t2"
+check_grep "the inner rule names the file, line and rule" \
+	'^engine/codec/buf\.c:2: includes engine/exchanges/ike\.h, but engine/codec/ may include only engine/codec/ headers' "$(last_out)"
+check_grep "crypto using the codec and the exchanges using both are allowed" \
+	'^layers: 1 include\(s\) break the layer rule' "$(last_out)"
+
 # docs/architecture.md says which file does what; every path it names must exist.
 missing_paths() {
 	local p

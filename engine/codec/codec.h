@@ -66,8 +66,8 @@ bool ik_decode(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_status 
 /* Decode a decrypted body: the payload chain starting at HDR.np; trailing bytes go to m->pad. */
 bool ik_decode_body(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_status *st);
 
-/* Checks a deliberately broken peer skips (the quirks of `ikecheck serve`, engine/quirk.def; the
- * engine maps its quirks to these in engine/ike_in.c). Without them the decoder is strict. */
+/* Checks a deliberately broken peer skips (the quirks of `ikecheck serve`, engine/mutation/quirk.def; the
+ * engine maps its quirks to these in engine/exchanges/ike_in.c). Without them the decoder is strict. */
 enum ik_dec_opt {
 	IK_DEC_PAD = 1,       /* octets after the last payload of a plaintext message are kept in
 			       * m->pad instead of failing it (the chain's end is believed) */

@@ -64,7 +64,7 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor 
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
-/* Quirk answer-unparsed (engine/ike_in.c): the payloads of the message a responder waits for,
+/* Quirk answer-unparsed (engine/exchanges/ike_in.c): the payloads of the message a responder waits for,
  * made up from its own side -- MM1/AM1 its first proposal (AM1 with a KE, nonce and the identity
  * it expects), MM3 a KE and a nonce of its own, MM5 the identity it expects and the HASH_I that
  * verifies; QM1 its first proposal, a nonce, a KE if it wants PFS, its client IDs mirrored and a
@@ -107,7 +107,7 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m, cons
 void ik_info_release(struct ik_sa *sa);
 /* One datagram through the receive path again, without the tap or recv mutations (ike_in.c). */
 void ik_engine_reinput(struct ik_engine *e, const struct ik_dgram *d);
-/* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/ike_in.c). */
+/* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/exchanges/ike_in.c). */
 unsigned ik_dec_opts(const struct ik_engine *e);
 
 #endif

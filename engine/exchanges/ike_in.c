@@ -77,7 +77,7 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	return true;
 }
 
-/* The decoder's checks each quirk skips (engine/codec.h); a strict decoder without them. */
+/* The decoder's checks each quirk skips (engine/codec/codec.h); a strict decoder without them. */
 static const struct {
 	uint32_t quirk;
 	unsigned opts;

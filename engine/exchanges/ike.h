@@ -60,7 +60,7 @@ struct ik_cfg {
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
 	uint32_t retrans_tries; /* give up after this many retransmissions */
-	uint32_t quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/quirk.def) */
+	uint32_t quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
 
 struct ik_engine;
@@ -163,7 +163,7 @@ struct ik_engine {
 		    uint16_t local_port, const uint8_t *p, size_t len);
 	bool quiet; /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
-	/* Deliberate deviations (engine/mutate.h), owned by the caller; the engine counts in them
+	/* Deliberate deviations (engine/mutation/mutate.h), owned by the caller; the engine counts in them
 	 * what it applied. */
 	struct ik_mutation *mut;
 	size_t nmut;

@@ -44,7 +44,7 @@ struct ik_dh {
 	BIGNUM *priv;
 	uint8_t pub[IK_DH_MAX];
 	size_t pub_len;
-	/* Quirk weak-ke (engine/quirk.def): ik_dh_shared takes any peer value unchecked. */
+	/* Quirk weak-ke (engine/mutation/quirk.def): ik_dh_shared takes any peer value unchecked. */
 	bool unchecked;
 };
 

@@ -1,5 +1,5 @@
 /*
- * Quirk switches (engine/quirk.def): deliberate non-conformance of the built-in responder for
+ * Quirk switches (engine/mutation/quirk.def): deliberate non-conformance of the built-in responder for
  * the suite's self-test. One bit each in ik_cfg.quirks.
  */
 #ifndef IK_QUIRK_H

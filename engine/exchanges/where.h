@@ -26,7 +26,7 @@ int ik_xchg_len(enum ik_xchg x);
 const char *ik_role_name(enum ik_who r);
 
 /* One rung of the message ladder: what crossed the wire, and the state after it. */
-/* The note of a rung whose datagram our own host refused to send (engine/ike.c). */
+/* The note of a rung whose datagram our own host refused to send (engine/exchanges/ike.c). */
 #define IK_NOT_SENT "not sent: local error"
 
 struct ik_rung {

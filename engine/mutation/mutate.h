@@ -8,7 +8,7 @@
  *   MSG    MM1..MM6, AM1..AM3, QM1..QM3 (RFC message numbers), INFO (an informational we send)
  *   #N     the Nth transmission (or reception) of MSG only; default: every one. "#1" leaves the
  *          retransmissions clean, so a DUT that drops the bad message can still complete.
- *   PLACE  a field path of the codec (engine/codec.h: HDR.flags, SA.P[0].T[0].LIFE_DURATION,
+ *   PLACE  a field path of the codec (engine/codec/codec.h: HDR.flags, SA.P[0].T[0].LIFE_DURATION,
  *          HASH.data, NONCE, KE.data, PL[2], VID[1]) -- applied to the payload tree before
  *          encoding; paths into HASH apply after the HASH is filled in;
  *          plain[OFF]  the plaintext after length fix-ups and HASH filling, before padding and

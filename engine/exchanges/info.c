@@ -20,7 +20,7 @@ static uint32_t fresh_msgid(void)
 }
 
 /* End of the payload chain in a decoded message (padding after it is not hashed); a payload
- * that came with no octets (engine/ike_in.c add_missing) does not move it. */
+ * that came with no octets (engine/exchanges/ike_in.c add_missing) does not move it. */
 static size_t chain_end(const struct ik_msg *m)
 {
 	size_t end = 0;
