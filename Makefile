@@ -4,6 +4,7 @@
 #   make            release build: build/ikecheck
 #   make check      deps, layers, build, every test (unit under ASan+UBSan, KATs, CLI, lab)
 #   make layers     the include rule between engine/, suite/ and reports/ (tests/layers.sh)
+#   make format     format every C file as .clang-format says (make check fails on one that is not)
 #   make demo       deps, build, and the demo run (see README)
 #   make deps       install missing Debian packages (root) or print the apt-get line
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
@@ -61,7 +62,7 @@ BENCHES   := $(BENCH_SRC:bench/%.c=build/rel/bench/%)
 FUZZERS   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 .SECONDARY:
-.PHONY: all check demo deps fuzz bench interop loss install clean unit layers
+.PHONY: all check demo deps fuzz bench interop loss install clean unit layers format format-check
 .DEFAULT_GOAL := all
 
 all: build/ikecheck build/san/ikecheck
@@ -120,11 +121,17 @@ deps:
 	@harness/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory layers all unit
+	@$(MAKE) --no-print-directory layers format-check all unit
 	@tests/run.sh
 
 layers:
 	@tests/layers.sh
+
+format:
+	@tests/format.sh --fix
+
+format-check:
+	@tests/format.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

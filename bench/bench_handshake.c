@@ -27,11 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COUNT 400      /* handshakes per measurement */
-#define PARALLEL 16    /* at most this many in flight at once */
-#define LIMIT_S 12.0   /* give up a measurement after this long: make bench stays near 60 s */
-#define CHARON "/usr/lib/ipsec/charon"
-#define SWANCTL "/usr/sbin/swanctl"
+#define COUNT       400  /* handshakes per measurement */
+#define PARALLEL    16   /* at most this many in flight at once */
+#define LIMIT_S     12.0 /* give up a measurement after this long: make bench stays near 60 s */
+#define CHARON      "/usr/lib/ipsec/charon"
+#define SWANCTL     "/usr/sbin/swanctl"
 #define CHARON_PORT 500 /* inside our own network namespace: nobody else is there */
 #define CHARON_NATT 4500
 
@@ -110,13 +110,15 @@ static bool measure(struct bench *b, double *secs, double *cpu)
 
 /* "what groupN: R handshakes/s (N in T s, detail)": R is COUNT over wall-clock time. */
 static void report(const char *what, uint16_t group, const struct bench *b, double secs,
-		   const char *detail)
+                   const char *detail)
 {
 	printf("%s group%u: %.0f handshakes/s (%d in %.3f s, %s)", what, group,
 	       secs > 0 ? b->up_i / secs : 0.0, b->up_i, secs, detail);
 	if (b->up_i != COUNT)
 		printf(" -- %d of %d failed: %s", COUNT - b->up_i, COUNT,
-		       stop ? "interrupted" : b->why[0] ? b->why : "timeout");
+		       stop        ? "interrupted"
+		       : b->why[0] ? b->why
+		                   : "timeout");
 	printf("\n");
 	fflush(stdout);
 }
@@ -153,7 +155,7 @@ static bool bench_pair(uint16_t group)
 	 * machine the wall clock also counts other processes' turns. */
 	char detail[96];
 	snprintf(detail, sizeof(detail), "1 core; %.0f/s per CPU-second, %.2f CPU-s",
-		 cpu > 0 ? b.up_i / cpu : 0.0, cpu);
+	         cpu > 0 ? b.up_i / cpu : 0.0, cpu);
 	report("main+quick psk", group, &b, secs, detail);
 	ik_engine_free(&b.ini);
 	ik_engine_free(&b.res);
@@ -185,7 +187,9 @@ static bool render(const char *dir, const char *name)
 		}
 	}
 	if (!f)
-		printf("charon: skipped (cannot read %s: run make bench from the repository root)\n", in);
+		printf("charon: skipped (cannot read %s: run make bench from the repository "
+		       "root)\n",
+		       in);
 	if (f)
 		fclose(f);
 	if (g && fclose(g))
@@ -223,7 +227,8 @@ static double proc_cpu(pid_t pid)
 	fclose(f);
 	buf[n] = 0;
 	char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) != 2)
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stime) != 2)
 		return 0;
 	return (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -291,8 +296,8 @@ static bool bench_charon_group(uint16_t group, pid_t charon)
 	double cc = proc_cpu(charon) - c0;
 	char detail[128];
 	snprintf(detail, sizeof(detail),
-		 "charon %.2f CPU-s = %.0f/s per CPU-second, ikecheck %.2f CPU-s, %ld cores", cc,
-		 cc > 0 ? b.up_i / cc : 0.0, cpu, sysconf(_SC_NPROCESSORS_ONLN));
+	         "charon %.2f CPU-s = %.0f/s per CPU-second, ikecheck %.2f CPU-s, %ld cores", cc,
+	         cc > 0 ? b.up_i / cc : 0.0, cpu, sysconf(_SC_NPROCESSORS_ONLN));
 	report("ikecheck -> charon main+quick psk", group, &b, secs, detail);
 	ik_engine_free(&b.ini);
 	ik_loop_free(&b.loop);
@@ -314,7 +319,8 @@ static int charon_child(void)
 	snprintf(path, sizeof(path), "%s/run", dir);
 	if (mkdir(path, 0700) || !render(dir, "strongswan.conf") || !render(dir, "swanctl.conf"))
 		goto out;
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount(path, "/run", NULL, MS_BIND, NULL) || !lo_up()) {
 		printf("charon: skipped (private namespaces: %s)\n", strerror(errno));
 		goto out;
@@ -328,8 +334,8 @@ static int charon_child(void)
 			kill(charon, SIGKILL), waitpid(charon, NULL, 0);
 		return 0; /* keep dir for the log */
 	}
-	snprintf(cmd, sizeof(cmd), SWANCTL " --load-all --file %s/swanctl.conf >%s/swanctl.out 2>&1",
-		 dir, dir);
+	snprintf(cmd, sizeof(cmd),
+	         SWANCTL " --load-all --file %s/swanctl.conf >%s/swanctl.out 2>&1", dir, dir);
 	bool ok = system(cmd) == 0;
 	if (!ok)
 		printf("charon: skipped (swanctl --load-all failed; see %s/swanctl.out)\n", dir);
@@ -361,7 +367,8 @@ static void bench_charon(void)
 	}
 	if (access(CHARON, X_OK) || access(SWANCTL, X_OK)) {
 		printf("charon: skipped (%s or %s not installed: Debian strongswan-charon, "
-		       "strongswan-swanctl, libcharon-extra-plugins)\n", CHARON, SWANCTL);
+		       "strongswan-swanctl, libcharon-extra-plugins)\n",
+		       CHARON, SWANCTL);
 		return;
 	}
 	fflush(stdout);

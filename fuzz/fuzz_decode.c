@@ -65,18 +65,14 @@ static void mutate(struct ik_msg *m, const uint8_t *data, size_t size)
 		n->v[f].pinned = true;
 		n->v[f].num ^= data[size - 1];
 		break;
-	case 1:
-		n->v[f].omitted = true;
-		break;
+	case 1: n->v[f].omitted = true; break;
 	case 2: {
 		struct ik_node *c = ik_node_clone(p);
 		if (c && !ik_node_insert(m->hdr, data[1], c))
 			ik_node_free(c);
 		break;
 	}
-	default:
-		ik_node_free(ik_node_remove(m->hdr, data[0] % m->hdr->nkids));
-		break;
+	default: ik_node_free(ik_node_remove(m->hdr, data[0] % m->hdr->nkids)); break;
 	}
 	ik_wr_init(&w);
 	if (!ik_encode(m, &w, &st))

@@ -22,7 +22,8 @@ static char *as_jsonl(const struct ik_results *rs, size_t *len)
 	for (size_t i = 0; i < rs->n; i++)
 		ok = ok && ik_result_write_case(f, &rs->r[i]);
 	if (rs->run.complete)
-		ok = ok && ik_result_write_end(f, rs->run.finished, rs->run.duration_s, rs->run.stopped);
+		ok = ok &&
+		     ik_result_write_end(f, rs->run.finished, rs->run.duration_s, rs->run.stopped);
 	fclose(f);
 	if (!ok)
 		abort();
@@ -32,7 +33,7 @@ static char *as_jsonl(const struct ik_results *rs, size_t *len)
 static void render_all(const struct ik_results *rs)
 {
 	bool (*const fns[])(FILE *, const struct ik_results *) = {ik_report_text, ik_report_junit,
-								   ik_report_json, ik_report_html};
+	                                                          ik_report_json, ik_report_html};
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		char *s = NULL;
 		size_t n;

@@ -9,6 +9,8 @@ PKGS=(
 	gcc make libc6-dev libssl-dev libpcap-dev pkg-config
 	# unit tests, fuzzing, memory checks
 	libcunit1-dev clang libclang-rt-14-dev valgrind libxml2-utils
+	# make format and the format check of make check
+	clang-format
 	# independent wire checks and the lab
 	tcpdump tshark ike-scan iproute2 util-linux procps iputils-ping
 	# packet loss in the lab (iptables statistic match: the kernel here has no netem)

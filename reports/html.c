@@ -39,9 +39,10 @@ static void put_header(FILE *f, const struct ik_results *rs)
 		fputs(". The cases after it are reported as not run.</div>\n", f);
 	}
 	if (!ri->complete)
-		fprintf(f, "<div class=\"banner\" id=\"interrupted\">This run was stopped before it "
-			   "ended: the report shows the %zu cases it decided%s.</div>\n",
-			rs->n, rs->torn ? " (the record cut short by the stop is left out)" : "");
+		fprintf(f,
+		        "<div class=\"banner\" id=\"interrupted\">This run was stopped before it "
+		        "ended: the report shows the %zu cases it decided%s.</div>\n",
+		        rs->n, rs->torn ? " (the record cut short by the stop is left out)" : "");
 }
 
 static const char body_top[] =

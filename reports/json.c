@@ -294,7 +294,10 @@ static bool jp_value(struct jp *j, struct ik_json *v)
 	case '{': return jp_container(j, v, true);
 	case '[': return jp_container(j, v, false);
 	case '"': v->kind = IK_J_STR; return jp_string(j, &v->str, &v->len);
-	case 't': v->kind = IK_J_BOOL; v->b = true; return jp_lit(j, "true");
+	case 't':
+		v->kind = IK_J_BOOL;
+		v->b = true;
+		return jp_lit(j, "true");
 	case 'f': v->kind = IK_J_BOOL; return jp_lit(j, "false");
 	case 'n': v->kind = IK_J_NULL; return jp_lit(j, "null");
 	case -1: return jp_fail(j, "unexpected end of input");
@@ -345,8 +348,8 @@ const struct ik_json *ik_json_get(const struct ik_json *j, const char *key)
 
 const char *ik_json_kind_name(enum ik_json_kind k)
 {
-	static const char *const names[] = {"null", "boolean", "number", "string", "array",
-					    "object"};
+	static const char *const names[] = {"null",   "boolean", "number",
+	                                    "string", "array",   "object"};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

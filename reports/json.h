@@ -22,10 +22,10 @@ struct ik_json {
 	enum ik_json_kind kind;
 	bool b;
 	double num;
-	char *str;             /* IK_J_STR: NUL-terminated, len bytes */
+	char *str; /* IK_J_STR: NUL-terminated, len bytes */
 	size_t len;
-	struct ik_json *kids;  /* IK_J_ARR, IK_J_OBJ: n values */
-	char **keys;           /* IK_J_OBJ: n keys */
+	struct ik_json *kids; /* IK_J_ARR, IK_J_OBJ: n values */
+	char **keys;          /* IK_J_OBJ: n keys */
 	size_t n;
 };
 

@@ -15,8 +15,7 @@ static void put_tally(FILE *f, const struct ik_tally *t)
 	fputc('}', f);
 }
 
-static void put_groups(FILE *f, const char *key, const struct ik_group *g, size_t n,
-		       unsigned flags)
+static void put_groups(FILE *f, const char *key, const struct ik_group *g, size_t n, unsigned flags)
 {
 	fprintf(f, ",\n\"%s\":[", key);
 	for (size_t i = 0; i < n; i++) {
@@ -36,8 +35,8 @@ bool ik_report_json_doc(FILE *f, const struct ik_results *rs, unsigned flags)
 		return false;
 	fputs("{\"format\":\"ikecheck-report\",\"format_version\":1,\n\"run\":{", f);
 	ik_result_json_run(f, &rs->run, flags);
-	fprintf(f, ",\"complete\":%s,\"torn\":%s,\"stopped\":\"", rs->run.complete ? "true" : "false",
-		rs->torn ? "true" : "false");
+	fprintf(f, ",\"complete\":%s,\"torn\":%s,\"stopped\":\"",
+	        rs->run.complete ? "true" : "false", rs->torn ? "true" : "false");
 	ik_esc_json(f, rs->run.stopped, 0);
 	fputs("\"},\n\"counts\":", f);
 	put_tally(f, &c.all);

@@ -34,7 +34,7 @@ static void attr(FILE *f, const char *name, const char *val)
 static void put_counts_attrs(FILE *f, const struct ik_tally *t)
 {
 	fprintf(f, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\"",
-		t->total, t->v[IK_V_FAIL], t->v[IK_V_ERROR], t->v[IK_V_SKIP], secs(t->time_s));
+	        t->total, t->v[IK_V_FAIL], t->v[IK_V_ERROR], t->v[IK_V_SKIP], secs(t->time_s));
 }
 
 /* xs:dateTime as the runner writes it: YYYY-MM-DDTHH:MM:SS, optional fraction, optional Z. */
@@ -156,9 +156,10 @@ static void put_properties(FILE *f, const struct ik_results *rs)
 	const struct {
 		const char *name, *val;
 	} props[] = {
-		{"dut", ri->dut},         {"profile", ri->profile}, {"version", ri->version},
-		{"started", ri->started}, {"finished", ri->finished}, {"shard", ri->shard},
-		{"command", ri->args},    {"complete", ri->complete ? "true" : "false"},
+		{"dut", ri->dut},           {"profile", ri->profile},
+		{"version", ri->version},   {"started", ri->started},
+		{"finished", ri->finished}, {"shard", ri->shard},
+		{"command", ri->args},      {"complete", ri->complete ? "true" : "false"},
 		{"stopped", ri->stopped},
 	};
 	fputs("    <properties>\n", f);

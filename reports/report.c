@@ -18,7 +18,7 @@ bool ik_verdict_bad(enum ik_verdict v)
 }
 
 __attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt,
-						       ...)
+                                                       ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -118,12 +118,12 @@ static const struct {
 };
 
 static bool write_one(const struct ik_results *rs, const char *dir, const char *name,
-		      bool (*fn)(FILE *, const struct ik_results *), char *err, size_t errlen)
+                      bool (*fn)(FILE *, const struct ik_results *), char *err, size_t errlen)
 {
 	char path[4096], tmp[4096];
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.tmp", dir, name, (long)getpid()) >=
-		    sizeof(tmp))
+	            sizeof(tmp))
 		return fail(err, errlen, "ik_report_write: path too long: %s", dir);
 	FILE *f = fopen(tmp, "w");
 	if (!f)
@@ -135,18 +135,18 @@ static bool write_one(const struct ik_results *rs, const char *dir, const char *
 		int e = errno;
 		unlink(tmp);
 		return fail(err, errlen, "ik_report_write: cannot write %s: %s", path,
-			    ok ? strerror(e) : "write error");
+		            ok ? strerror(e) : "write error");
 	}
 	return true;
 }
 
 bool ik_report_write(const struct ik_results *rs, const char *dir, unsigned fmts, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0 && mkdir(dir, 0755) != 0)
 		return fail(err, errlen, "ik_report_write: cannot create %s: %s", dir,
-			    strerror(errno));
+		            strerror(errno));
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if ((fmts & formats[i].fmt) &&
 		    !write_one(rs, dir, formats[i].file, formats[i].write, err, errlen))
@@ -183,19 +183,19 @@ static const char *earlier(const char *a, const char *b, bool want_earlier)
 }
 
 bool ik_results_merge(struct ik_results *dst, const struct ik_results *src, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	struct ik_run_info *d = &dst->run;
 	const struct ik_run_info *s = &src->run;
 	if (strcmp(d->dut, s->dut))
 		return fail(err, errlen, "ik_results_merge: results of different DUTs (%s, %s)",
-			    d->dut, s->dut);
+		            d->dut, s->dut);
 	for (size_t i = 0; i < src->n; i++)
 		if (ik_results_find(dst, src->r[i].id))
 			return fail(err, errlen,
-				    "ik_results_merge: case %s is in two result files (shards "
-				    "must not overlap)",
-				    src->r[i].id);
+			            "ik_results_merge: case %s is in two result files (shards "
+			            "must not overlap)",
+			            src->r[i].id);
 	for (size_t i = 0; i < src->n; i++) {
 		struct ik_result *r = ik_results_add(dst);
 		if (!r)
@@ -223,12 +223,13 @@ size_t ik_report_baseline(FILE *f, const struct ik_results *cur, const struct ik
 	size_t nnew = 0, nfixed = 0, nchanged = 0, ngone = 0;
 	for (int pass = 0; pass < 3; pass++) {
 		static const char *const heads[] = {"new failures", "fixed",
-						    "changed verdict or reason"};
+		                                    "changed verdict or reason"};
 		bool printed = false;
 		for (size_t i = 0; i < cur->n; i++) {
 			const struct ik_result *r = &cur->r[i];
 			const struct ik_result *b = ik_results_find(base, r->id);
-			bool bad = ik_verdict_bad(r->verdict), was = b && ik_verdict_bad(b->verdict);
+			bool bad = ik_verdict_bad(r->verdict),
+			     was = b && ik_verdict_bad(b->verdict);
 			bool hit;
 			if (pass == 0)
 				hit = bad && !was;
@@ -244,7 +245,7 @@ size_t ik_report_baseline(FILE *f, const struct ik_results *cur, const struct ik
 				fprintf(f, "%s:\n", heads[pass]);
 			printed = true;
 			fprintf(f, "  %-5s %s (was %s)\n", ik_verdict_name(r->verdict), r->id,
-				b ? ik_verdict_name(b->verdict) : "not in the baseline");
+			        b ? ik_verdict_name(b->verdict) : "not in the baseline");
 			if (pass != 1 && r->reason[0]) {
 				fputs("        now: ", f);
 				ik_esc_text(f, r->reason);
@@ -264,9 +265,9 @@ size_t ik_report_baseline(FILE *f, const struct ik_results *cur, const struct ik
 		if (!ngone++)
 			fprintf(f, "not in this run:\n");
 		fprintf(f, "  %-5s %s (baseline verdict)\n", ik_verdict_name(base->r[i].verdict),
-			base->r[i].id);
+		        base->r[i].id);
 	}
 	fprintf(f, "baseline: %zu new failures, %zu fixed, %zu changed, %zu not run\n", nnew,
-		nfixed, nchanged, ngone);
+	        nfixed, nchanged, ngone);
 	return nnew;
 }

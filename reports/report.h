@@ -66,7 +66,7 @@ enum {
 /* Write the chosen formats into dir (report.txt, junit.xml, report.json, report.html), each
  * through a temporary file and rename, so a reader never sees half a report. */
 bool ik_report_write(const struct ik_results *rs, const char *dir, unsigned formats, char *err,
-		     size_t errlen);
+                     size_t errlen);
 bool ik_report_write_all(const struct ik_results *rs, const char *dir, char *err, size_t errlen);
 
 /* The live line "[ 37/150] PASS MM-LIFE-003 title": on a terminal (tty) it overwrites itself
@@ -82,7 +82,7 @@ void ik_report_progress_end(FILE *f, bool tty);
  * the longest duration, complete only when both are; shard becomes "merged".
  */
 bool ik_results_merge(struct ik_results *dst, const struct ik_results *src, char *err,
-		      size_t errlen);
+                      size_t errlen);
 void ik_results_sort(struct ik_results *rs);
 
 /* Compare with a previous run: prints new failures, fixed cases, changed verdicts and reasons,

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 static const char *const verdict_names[IK_V__N] = {
-	[IK_V_PASS] = "PASS", [IK_V_FAIL] = "FAIL", [IK_V_WARN] = "WARN",
+	[IK_V_PASS] = "PASS", [IK_V_FAIL] = "FAIL",   [IK_V_WARN] = "WARN",
 	[IK_V_SKIP] = "SKIP", [IK_V_ERROR] = "ERROR",
 };
 
@@ -45,32 +45,52 @@ struct field {
 	size_t off, size;
 };
 
-#define FS(st, m) {#m, F_STR, offsetof(struct st, m), sizeof(((struct st *)0)->m)}
-#define FD(st, m) {#m, F_DBL, offsetof(struct st, m), sizeof(double)}
-#define FB(st, m) {#m, F_BOOL, offsetof(struct st, m), sizeof(bool)}
+#define FS(st, m)                                                              \
+	{                                                                      \
+#m, F_STR, offsetof(struct st, m), sizeof(((struct st *)0)->m) \
+	}
+#define FD(st, m)                                                 \
+	{                                                         \
+#m, F_DBL, offsetof(struct st, m), sizeof(double) \
+	}
+#define FB(st, m)                                                \
+	{                                                        \
+#m, F_BOOL, offsetof(struct st, m), sizeof(bool) \
+	}
 
 /* {"type":"run", ...}: "complete" is not on the line, it means an "end" record was seen. */
 static const struct field run_fields[] = {
-	FS(ik_run_info, dut),      FS(ik_run_info, profile),  FS(ik_run_info, version),
-	FS(ik_run_info, started),  FS(ik_run_info, finished), FD(ik_run_info, duration_s),
-	FS(ik_run_info, args),     FS(ik_run_info, shard),
+	FS(ik_run_info, dut),     FS(ik_run_info, profile),  FS(ik_run_info, version),
+	FS(ik_run_info, started), FS(ik_run_info, finished), FD(ik_run_info, duration_s),
+	FS(ik_run_info, args),    FS(ik_run_info, shard),
 };
 
 static const struct field rung_fields[] = {
-	FD(ik_result_rung, t_s),      FB(ik_result_rung, sent),  FS(ik_result_rung, msg),
-	FS(ik_result_rung, state),    FS(ik_result_rung, payloads), FS(ik_result_rung, notify),
+	FD(ik_result_rung, t_s),        FB(ik_result_rung, sent),     FS(ik_result_rung, msg),
+	FS(ik_result_rung, state),      FS(ik_result_rung, payloads), FS(ik_result_rung, notify),
 	FB(ik_result_rung, retransmit), FS(ik_result_rung, note),
 };
 
 /* {"type":"case", ...}: in this order, then "ladder": [rung, ...]. */
 static const struct field case_fields[] = {
-	FS(ik_result, id),       FS(ik_result, title),    FS(ik_result, area),
-	FS(ik_result, level),    {"verdict", F_VERDICT, offsetof(struct ik_result, verdict), 0},
-	FS(ik_result, ref),      FS(ik_result, binds),    FS(ik_result, req),
+	FS(ik_result, id),
+	FS(ik_result, title),
+	FS(ik_result, area),
+	FS(ik_result, level),
+	{"verdict", F_VERDICT, offsetof(struct ik_result, verdict), 0},
+	FS(ik_result, ref),
+	FS(ik_result, binds),
+	FS(ik_result, req),
 	FS(ik_result, reason),
-	FS(ik_result, expected), FS(ik_result, observed), FS(ik_result, where),
-	FS(ik_result, hint),     FS(ik_result, mutation), FS(ik_result, notify),
-	FS(ik_result, evidence), FS(ik_result, pcap),     FD(ik_result, started_s),
+	FS(ik_result, expected),
+	FS(ik_result, observed),
+	FS(ik_result, where),
+	FS(ik_result, hint),
+	FS(ik_result, mutation),
+	FS(ik_result, notify),
+	FS(ik_result, evidence),
+	FS(ik_result, pcap),
+	FD(ik_result, started_s),
 	FD(ik_result, duration_s),
 };
 
@@ -84,7 +104,7 @@ static void put_num(FILE *f, double d)
 }
 
 static void put_fields(FILE *f, const struct field *t, size_t n, const void *base, bool first,
-		       unsigned flags)
+                       unsigned flags)
 {
 	const char *b = base;
 	for (size_t i = 0; i < n; i++) {
@@ -98,7 +118,9 @@ static void put_fields(FILE *f, const struct field *t, size_t n, const void *bas
 		case F_DBL: put_num(f, *(const double *)(const void *)(b + t[i].off)); break;
 		case F_BOOL: fputs(*(const bool *)(b + t[i].off) ? "true" : "false", f); break;
 		case F_VERDICT:
-			fprintf(f, "\"%s\"", ik_verdict_name(*(const enum ik_verdict *)(const void *)(b + t[i].off)));
+			fprintf(f, "\"%s\"",
+			        ik_verdict_name(
+					*(const enum ik_verdict *)(const void *)(b + t[i].off)));
 			break;
 		}
 	}
@@ -132,7 +154,7 @@ static bool emit_line(FILE *f, char *line, size_t len)
 	free(line);
 	if (!ok) {
 		fprintf(stderr, "ik_result_write: cannot write a result record: %s\n",
-			strerror(errno));
+		        strerror(errno));
 		return false;
 	}
 	int fd = fileno(f);
@@ -174,16 +196,16 @@ static void line_end(FILE *m, const char *finished, double duration_s, const cha
 }
 
 /* One record built in memory by fn, then emitted (see emit_line). */
-#define WRITE_LINE(f, call)                                                                        \
-	do {                                                                                       \
-		char *line = NULL;                                                                 \
-		size_t len = 0;                                                                    \
-		FILE *m = open_memstream(&line, &len);                                             \
-		if (!m)                                                                            \
-			return false;                                                              \
-		call;                                                                              \
-		fclose(m);                                                                         \
-		return emit_line(f, line, len);                                                    \
+#define WRITE_LINE(f, call)                            \
+	do {                                           \
+		char *line = NULL;                     \
+		size_t len = 0;                        \
+		FILE *m = open_memstream(&line, &len); \
+		if (!m)                                \
+			return false;                  \
+		call;                                  \
+		fclose(m);                             \
+		return emit_line(f, line, len);        \
 	} while (0)
 
 bool ik_result_write_run(FILE *f, const struct ik_run_info *ri)
@@ -218,7 +240,7 @@ bool ik_results_write(FILE *f, const struct ik_results *rs)
 /* ---- reading ---- */
 
 __attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt,
-						       ...)
+                                                       ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -229,7 +251,7 @@ __attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen,
 
 /* Fill base from the members of object o by table t; keys in `extra` are the caller's. */
 static bool map_object(const struct ik_json *o, const struct field *t, size_t n, void *base,
-		       const char *const *extra, char *err, size_t errlen)
+                       const char *const *extra, char *err, size_t errlen)
 {
 	char *b = base;
 	if (o->kind != IK_J_OBJ)
@@ -249,16 +271,17 @@ static bool map_object(const struct ik_json *o, const struct field *t, size_t n,
 				continue;
 			return fail(err, errlen, "unknown field \"%s\"", key);
 		}
-		enum ik_json_kind want = fd->kind == F_DBL ? IK_J_NUM
-					 : fd->kind == F_BOOL ? IK_J_BOOL : IK_J_STR;
+		enum ik_json_kind want = fd->kind == F_DBL    ? IK_J_NUM
+		                         : fd->kind == F_BOOL ? IK_J_BOOL
+		                                              : IK_J_STR;
 		if (v->kind != want)
 			return fail(err, errlen, "field \"%s\" must be a %s, not a %s", key,
-				    ik_json_kind_name(want), ik_json_kind_name(v->kind));
+			            ik_json_kind_name(want), ik_json_kind_name(v->kind));
 		switch (fd->kind) {
 		case F_STR:
 			if (v->len >= fd->size)
-				return fail(err, errlen, "field \"%s\" is %zu bytes, at most %zu", key,
-					    v->len, fd->size - 1);
+				return fail(err, errlen, "field \"%s\" is %zu bytes, at most %zu",
+				            key, v->len, fd->size - 1);
 			memcpy(b + fd->off, v->str, v->len + 1);
 			break;
 		case F_DBL:
@@ -320,11 +343,11 @@ static bool map_case(struct ik_results *rs, const struct ik_json *o, char *err, 
 		return fail(err, errlen, "field \"ladder\" must be an array");
 	if (l->n > IK_RESULT_MAX_RUNGS)
 		return fail(err, errlen, "ladder has %zu rungs, at most %d", l->n,
-			    IK_RESULT_MAX_RUNGS);
+		            IK_RESULT_MAX_RUNGS);
 	for (size_t i = 0; i < l->n; i++) {
 		char e2[200];
 		if (!map_object(&l->kids[i], rung_fields, NF(rung_fields), &r->ladder[i], NULL, e2,
-				sizeof(e2)))
+		                sizeof(e2)))
 			return fail(err, errlen, "ladder rung %zu: %s", i, e2);
 	}
 	r->nladder = l->n;
@@ -354,7 +377,7 @@ static bool map_run(struct ik_results *rs, const struct ik_json *o, char *err, s
 
 /* One line of results.jsonl; *seen_run / *seen_end track the order of the records. */
 static bool load_line(struct ik_results *rs, const struct ik_json *o, bool *seen_run,
-		      bool *seen_end, char *err, size_t errlen)
+                      bool *seen_end, char *err, size_t errlen)
 {
 	const struct ik_json *t = ik_json_get(o, "type");
 	if (!t || t->kind != IK_J_STR)
@@ -373,8 +396,8 @@ static bool load_line(struct ik_results *rs, const struct ik_json *o, bool *seen
 		return map_case(rs, o, err, errlen);
 	if (strcmp(t->str, "end"))
 		return fail(err, errlen, "unknown record type \"%s\"", t->str);
-	static const struct field end_fields[] = {FS(ik_run_info, finished),
-						  FD(ik_run_info, duration_s), FS(ik_run_info, stopped)};
+	static const struct field end_fields[] = {
+		FS(ik_run_info, finished), FD(ik_run_info, duration_s), FS(ik_run_info, stopped)};
 	static const char *const extra[] = {"type", NULL};
 	*seen_end = true;
 	rs->run.complete = true;
@@ -382,7 +405,7 @@ static bool load_line(struct ik_results *rs, const struct ik_json *o, bool *seen
 }
 
 static bool load_jsonl(struct ik_results *rs, const char *path, const char *buf, size_t len,
-		       char *err, size_t errlen)
+                       char *err, size_t errlen)
 {
 	bool seen_run = false, seen_end = false;
 	size_t lineno = 0;
@@ -416,19 +439,19 @@ static bool load_jsonl(struct ik_results *rs, const char *path, const char *buf,
 	}
 	if (!seen_run)
 		return fail(err, errlen, "%s: no \"run\" record%s", path,
-			    rs->torn ? " (only a torn line)" : "");
+		            rs->torn ? " (only a torn line)" : "");
 	return true;
 }
 
 /* report.json: {"format":"ikecheck-report", "run":{...}, "cases":[...], ...}. */
 static bool load_report_json(struct ik_results *rs, const char *path, const struct ik_json *d,
-			     char *err, size_t errlen)
+                             char *err, size_t errlen)
 {
 	const struct ik_json *run = ik_json_get(d, "run"), *cases = ik_json_get(d, "cases");
 	char e[200];
 	if (!run || !cases || cases->kind != IK_J_ARR)
 		return fail(err, errlen, "%s: a report.json needs \"run\" and a \"cases\" array",
-			    path);
+		            path);
 	if (!map_run(rs, run, e, sizeof(e)))
 		return fail(err, errlen, "%s: run: %s", path, e);
 	for (size_t i = 0; i < cases->n; i++)
@@ -487,7 +510,7 @@ bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t 
 }
 
 bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *buf, size_t len,
-			 char *err, size_t errlen)
+                         char *err, size_t errlen)
 {
 	if (memchr(buf, 0, len))
 		return fail(err, errlen, "%s: contains a NUL byte: not a result file", path);

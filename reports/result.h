@@ -19,29 +19,29 @@
 enum ik_verdict { IK_V_PASS, IK_V_FAIL, IK_V_WARN, IK_V_SKIP, IK_V_ERROR, IK_V__N };
 
 struct ik_run_info {
-	char dut[128];       /* profile [dut] name and address:port */
-	char profile[256];   /* profile path */
-	char version[64];    /* ikecheck version */
-	char started[32];    /* ISO 8601 UTC */
-	char finished[32];   /* "" while running / when killed */
+	char dut[128];     /* profile [dut] name and address:port */
+	char profile[256]; /* profile path */
+	char version[64];  /* ikecheck version */
+	char started[32];  /* ISO 8601 UTC */
+	char finished[32]; /* "" while running / when killed */
 	double duration_s;
-	char args[512];      /* the command line */
-	char shard[16];      /* "I/N" or "" */
-	char stopped[200];   /* why the run stopped before its last case ("" when it did not) */
-	bool complete;       /* an "end" record was seen */
+	char args[512];    /* the command line */
+	char shard[16];    /* "I/N" or "" */
+	char stopped[200]; /* why the run stopped before its last case ("" when it did not) */
+	bool complete;     /* an "end" record was seen */
 };
 
 /* One rung of the ladder as reports draw it: text only (the runner flattens the engine's ladder,
  * suite/run_setup.c). */
 struct ik_result_rung {
 	double t_s;
-	bool sent;          /* tester -> DUT */
-	char msg[16];       /* "MM3", "QM1", "INFO", "?" */
-	char state[24];     /* Cisco IOS state after it: "MM_KEY_EXCH" */
-	char payloads[96];  /* "HDR*, HASH, ID" */
-	char notify[40];    /* "NO-PROPOSAL-CHOSEN" or "" */
+	bool sent;         /* tester -> DUT */
+	char msg[16];      /* "MM3", "QM1", "INFO", "?" */
+	char state[24];    /* Cisco IOS state after it: "MM_KEY_EXCH" */
+	char payloads[96]; /* "HDR*, HASH, ID" */
+	char notify[40];   /* "NO-PROPOSAL-CHOSEN" or "" */
 	bool retransmit;
-	char note[96];      /* "mutated: MM1 SA.P[0].T[0].LIFE_DURATION set:86401" */
+	char note[96]; /* "mutated: MM1 SA.P[0].T[0].LIFE_DURATION set:86401" */
 };
 
 #define IK_RESULT_MAX_RUNGS 48
@@ -51,20 +51,20 @@ struct ik_result {
 	char title[200];
 	char area[32];
 	char ref[96];
-	char binds[340];      /* who the cited rule binds and its sentence ("receiver: ...") */
+	char binds[340]; /* who the cited rule binds and its sentence ("receiver: ...") */
 	char req[160];
-	char level[12];       /* "MUST" ... */
+	char level[12]; /* "MUST" ... */
 	enum ik_verdict verdict;
-	char reason[256];     /* one sentence: why this verdict */
-	char expected[160];   /* the expectation, as text */
-	char observed[160];   /* what happened, as text */
-	char where[48];       /* where the exchange stopped: "MM5 (MM_KEY_EXCH)" or "" */
-	char hint[200];       /* one-line hint for a stall */
-	char mutation[400];   /* the mutations applied, "; "-separated, "" for none */
-	char notify[120];     /* notifies received, "; "-separated */
-	char evidence[2048];  /* decoded payloads that mattered (multi-line text) */
-	char pcap[128];       /* relative to the run directory, "" when none */
-	double started_s;     /* since the run started */
+	char reason[256];    /* one sentence: why this verdict */
+	char expected[160];  /* the expectation, as text */
+	char observed[160];  /* what happened, as text */
+	char where[48];      /* where the exchange stopped: "MM5 (MM_KEY_EXCH)" or "" */
+	char hint[200];      /* one-line hint for a stall */
+	char mutation[400];  /* the mutations applied, "; "-separated, "" for none */
+	char notify[120];    /* notifies received, "; "-separated */
+	char evidence[2048]; /* decoded payloads that mattered (multi-line text) */
+	char pcap[128];      /* relative to the run directory, "" when none */
+	double started_s;    /* since the run started */
 	double duration_s;
 	struct ik_result_rung ladder[IK_RESULT_MAX_RUNGS];
 	size_t nladder;
@@ -91,7 +91,7 @@ struct ik_results {
 bool ik_results_load(struct ik_results *rs, const char *path, char *err, size_t errlen);
 /* The same from memory (buf need not end in NUL); path only names it in errors. */
 bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *buf, size_t len,
-			 char *err, size_t errlen);
+                         char *err, size_t errlen);
 void ik_results_free(struct ik_results *rs);
 /* A new zeroed record at the end of rs, NULL when out of memory. */
 struct ik_result *ik_results_add(struct ik_results *rs);

@@ -60,11 +60,13 @@ static void put_header(FILE *f, const struct ik_results *rs)
 	else if (ri->complete)
 		fprintf(f, "  %-9s complete\n", "status");
 	else
-		fprintf(f, "  %-9s INTERRUPTED: no end record, the run was stopped; these are the "
-			   "%zu cases it decided\n", "status", rs->n);
+		fprintf(f,
+		        "  %-9s INTERRUPTED: no end record, the run was stopped; these are the "
+		        "%zu cases it decided\n",
+		        "status", rs->n);
 	if (rs->torn)
 		fprintf(f, "  %-9s the last record was cut short by the stop and is left out\n",
-			"note");
+		        "note");
 }
 
 static void put_case(FILE *f, const struct ik_result *r)
@@ -109,7 +111,7 @@ bool ik_report_text(FILE *f, const struct ik_results *rs)
 	fprintf(f, "\n%u cases:", c.all.total);
 	for (unsigned v = 0; v < IK_V__N; v++)
 		fprintf(f, " %s %u%s", ik_verdict_name((enum ik_verdict)v), c.all.v[v],
-			v + 1 < IK_V__N ? "," : "\n");
+		        v + 1 < IK_V__N ? "," : "\n");
 	fputc('\n', f);
 	put_table(f, "by area", c.area, c.narea);
 	put_table(f, "by level", c.level, c.nlevel);
@@ -138,7 +140,7 @@ void ik_report_progress(FILE *f, bool tty, size_t done, size_t total, const stru
 		return;
 	char line[512];
 	int n = snprintf(line, sizeof(line), "[%*zu/%zu] %-5s %s %s", total >= 100 ? 3 : 2, done,
-			 total, ik_verdict_name(r->verdict), r->id, r->title);
+	                 total, ik_verdict_name(r->verdict), r->id, r->title);
 	if (n < 0)
 		return;
 	/* One screen line: cut at the terminal width, control bytes shown as '?'. */

@@ -111,20 +111,20 @@ static const struct keyword {
 	bool repeat;
 	bool required;
 } keywords[] = {
-    {"title", KW_TITLE, kw_title, false, true},
-    {"ref", KW_REF, ik_case_parse_ref, false, true},
-    {"req", KW_REQ, ik_case_parse_req, true, false},
-    {"level", KW_LEVEL, ik_case_parse_level, false, true},
-    {"binds", KW_BINDS, ik_case_parse_binds, false, true},
-    {"role", KW_ROLE, ik_case_parse_role, false, true},
-    {"needs", KW_NEEDS, ik_case_parse_needs, true, false},
-    {"run", KW_RUN, ik_case_parse_run, false, true},
-    {"set", KW_SET, ik_case_parse_set, true, false},
-    {"mutate", KW_MUTATE, ik_case_parse_mutate, true, false},
-    {"expect", KW_EXPECT, ik_case_parse_expect, true, true},
-    {"breaks", KW_BREAKS, ik_case_parse_breaks, true, false},
-    {"case", KW_CASE, NULL, true, false},
-    {"family", KW_FAMILY, NULL, true, false},
+	{"title", KW_TITLE, kw_title, false, true},
+	{"ref", KW_REF, ik_case_parse_ref, false, true},
+	{"req", KW_REQ, ik_case_parse_req, true, false},
+	{"level", KW_LEVEL, ik_case_parse_level, false, true},
+	{"binds", KW_BINDS, ik_case_parse_binds, false, true},
+	{"role", KW_ROLE, ik_case_parse_role, false, true},
+	{"needs", KW_NEEDS, ik_case_parse_needs, true, false},
+	{"run", KW_RUN, ik_case_parse_run, false, true},
+	{"set", KW_SET, ik_case_parse_set, true, false},
+	{"mutate", KW_MUTATE, ik_case_parse_mutate, true, false},
+	{"expect", KW_EXPECT, ik_case_parse_expect, true, true},
+	{"breaks", KW_BREAKS, ik_case_parse_breaks, true, false},
+	{"case", KW_CASE, NULL, true, false},
+	{"family", KW_FAMILY, NULL, true, false},
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
@@ -330,8 +330,9 @@ static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsig
 		return true;
 	size_t w = strcspn(p, " \t");
 	if (*p == '|' && !r->have)
-		return ik_case_fail(&ps->at, "'|' continues a value, but no keyword line comes "
-		                             "before it");
+		return ik_case_fail(&ps->at,
+		                    "'|' continues a value, but no keyword line comes "
+		                    "before it");
 	if (r->have && (*p == '|' || (indent_of(line) > r->indent && !keyword_of(p, w)))) {
 		if (strlen(r->stmt) + 1 + strlen(p) >= sizeof(r->stmt))
 			return ik_case_fail(&ps->at, "statement longer than %zu characters",
@@ -433,7 +434,7 @@ static bool collect(struct flist *fl, const char *dir, int depth, struct ik_stat
 		if (de->d_name[0] == '.')
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		        sizeof(path) ||
+		            sizeof(path) ||
 		    stat(path, &sb))
 			continue;
 		if (S_ISDIR(sb.st_mode)) {

@@ -44,19 +44,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IK_CASE_MAX_STEPS   8
-#define IK_CASE_MAX_SETS    8
-#define IK_CASE_MAX_NOTIFY  8
-#define IK_CASE_MAX_EXPECT  3
-#define IK_CASE_MAX_QUIRKS  8
-#define IK_CASE_MAX_CLAIMS  8
+#define IK_CASE_MAX_STEPS  8
+#define IK_CASE_MAX_SETS   8
+#define IK_CASE_MAX_NOTIFY 8
+#define IK_CASE_MAX_EXPECT 3
+#define IK_CASE_MAX_QUIRKS 8
+#define IK_CASE_MAX_CLAIMS 8
 
 enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };
 
 /* The party the rule a case checks binds (`binds` line, docs/verdicts.md). */
 enum ik_binds {
-	IK_BINDS_NONE, IK_BINDS_RECEIVER, IK_BINDS_RESPONDER, IK_BINDS_INITIATOR, IK_BINDS_SENDER,
-	IK_BINDS_BOTH, IK_BINDS_ROBUSTNESS, IK_BINDS_ADVICE, IK_BINDS_POLICY
+	IK_BINDS_NONE,
+	IK_BINDS_RECEIVER,
+	IK_BINDS_RESPONDER,
+	IK_BINDS_INITIATOR,
+	IK_BINDS_SENDER,
+	IK_BINDS_BOTH,
+	IK_BINDS_ROBUSTNESS,
+	IK_BINDS_ADVICE,
+	IK_BINDS_POLICY
 };
 
 /* What the tester does, in order, once the previous step succeeded. */
@@ -67,7 +74,7 @@ enum ik_step_kind {
 	IK_STEP_DPD,        /* R-U-THERE, expect the ACK (RFC 3706 5) */
 	IK_STEP_DELETE,     /* delete the IPsec SAs, then the ISAKMP SA (RFC 2408 3.15) */
 	IK_STEP_INITIAL_CONTACT, /* INITIAL-CONTACT notify (RFC 2407 4.6.3.3) */
-	IK_STEP_WAIT,       /* wait arg ms (let a DUT act, e.g. DPD towards us) */
+	IK_STEP_WAIT,            /* wait arg ms (let a DUT act, e.g. DPD towards us) */
 };
 
 struct ik_case_step {
@@ -77,14 +84,14 @@ struct ik_case_step {
 
 enum ik_expect_kind {
 	IK_EXP_ESTABLISHED, /* every step completed (phase: 1 only phase 1, 2 through quick mode) */
-	IK_EXP_REJECTED,    /* the exchange stopped: at `at` (0 any), by one of `notify`, or silence */
-	IK_EXP_ADJUSTED,    /* completed, and the DUT lowered a lifetime and said so */
-	IK_EXP_IGNORED,     /* the DUT dropped the mutated message (a #1 mutation) and completed
+	IK_EXP_REJECTED, /* the exchange stopped: at `at` (0 any), by one of `notify`, or silence */
+	IK_EXP_ADJUSTED, /* completed, and the DUT lowered a lifetime and said so */
+	IK_EXP_IGNORED,  /* the DUT dropped the mutated message (a #1 mutation) and completed
 			     * on the clean retransmission */
-	IK_EXP_SURVIVES,    /* the DUT builds no SA from the broken message (does not answer it with
+	IK_EXP_SURVIVES, /* the DUT builds no SA from the broken message (does not answer it with
 			     * the next message of its exchange, nor completes that exchange) and
 			     * is alive afterwards (docs/verdicts.md 5) */
-	IK_EXP_ALIVE,       /* any outcome, as long as the DUT is alive afterwards (both taking and
+	IK_EXP_ALIVE,    /* any outcome, as long as the DUT is alive afterwards (both taking and
 			     * refusing the message are allowed) */
 };
 
@@ -103,12 +110,12 @@ struct ik_expect {
 	enum ik_policy_dim dim; /* IK_POL_NONE: the line applies whatever the profile says */
 	int policy; /* 0 with IK_POL_NONE; else the policy value (+1) under which the line applies */
 	enum ik_expect_kind kind;
-	int phase;              /* established: 1 or 2 (0: all steps) */
-	enum ik_xchg at_x;      /* rejected at: exchange and message (at_msg 0: anywhere) */
+	int phase;         /* established: 1 or 2 (0: all steps) */
+	enum ik_xchg at_x; /* rejected at: exchange and message (at_msg 0: anywhere) */
 	int at_msg;
 	uint16_t notify[IK_CASE_MAX_NOTIFY]; /* acceptable notify types */
 	size_t nnotify;
-	bool silence;           /* silence is acceptable (or the only outcome when nnotify == 0);
+	bool silence; /* silence is acceptable (or the only outcome when nnotify == 0);
 				 * plain "rejected" (nnotify 0, silence false): any notify or
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
@@ -124,9 +131,9 @@ struct ik_case {
 	unsigned line;
 	enum ik_level level;
 	enum ik_binds binds_who; /* binds: who the cited rule binds (NONE: no binds line) */
-	char binds[320];        /* binds: the sentence that binds it */
-	enum ik_who dut_role; /* IK_RESPONDER: we initiate */
-	unsigned needs;       /* IK_NEED_* */
+	char binds[320];         /* binds: the sentence that binds it */
+	enum ik_who dut_role;    /* IK_RESPONDER: we initiate */
+	unsigned needs;          /* IK_NEED_* */
 	struct ik_case_step steps[IK_CASE_MAX_STEPS];
 	size_t nsteps;
 	char set_key[IK_CASE_MAX_SETS][48]; /* "phase1.lifetime" */
@@ -149,8 +156,13 @@ struct ik_case {
 };
 
 enum {
-	IK_NEED_AGGRESSIVE = 1, IK_NEED_NAT_T = 2, IK_NEED_DPD = 4, IK_NEED_PFS = 8,
-	IK_NEED_XAUTH = 16, IK_NEED_MODECFG = 32, IK_NEED_TRANSPORT = 64,
+	IK_NEED_AGGRESSIVE = 1,
+	IK_NEED_NAT_T = 2,
+	IK_NEED_DPD = 4,
+	IK_NEED_PFS = 8,
+	IK_NEED_XAUTH = 16,
+	IK_NEED_MODECFG = 32,
+	IK_NEED_TRANSPORT = 64,
 	IK_NEED_NOPFS = 128 /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
 };
 
@@ -166,7 +178,7 @@ bool ik_cases_load(struct ik_caseset *cs, const char *dir, struct ik_status *st)
  * already hold other files' cases (ids must be unique across all of them). On an error the
  * cases read before it stay in cs: the caller frees the set. */
 bool ik_cases_parse(struct ik_caseset *cs, const char *text, size_t len, const char *file,
-		    const char *area, struct ik_status *st);
+                    const char *area, struct ik_status *st);
 void ik_cases_free(struct ik_caseset *cs);
 /* Keep only cases whose id matches glob (fnmatch) and whose level is at most `level` strict
  * (MUST keeps MUST; SHOULD keeps MUST and SHOULD; ...). NULL/-1: no filter. */

@@ -19,9 +19,15 @@
 #include <string.h>
 
 static const char *const who_names[] = {
-    [IK_BINDS_NONE] = "", [IK_BINDS_RECEIVER] = "receiver", [IK_BINDS_RESPONDER] = "responder",
-    [IK_BINDS_INITIATOR] = "initiator", [IK_BINDS_SENDER] = "sender", [IK_BINDS_BOTH] = "both",
-    [IK_BINDS_ROBUSTNESS] = "robustness", [IK_BINDS_ADVICE] = "advice", [IK_BINDS_POLICY] = "policy",
+	[IK_BINDS_NONE] = "",
+	[IK_BINDS_RECEIVER] = "receiver",
+	[IK_BINDS_RESPONDER] = "responder",
+	[IK_BINDS_INITIATOR] = "initiator",
+	[IK_BINDS_SENDER] = "sender",
+	[IK_BINDS_BOTH] = "both",
+	[IK_BINDS_ROBUSTNESS] = "robustness",
+	[IK_BINDS_ADVICE] = "advice",
+	[IK_BINDS_POLICY] = "policy",
 };
 
 const char *ik_binds_name(enum ik_binds w)
@@ -39,10 +45,11 @@ bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cp
 		if (strlen(who_names[i]) == n && !strncmp(who_names[i], text, n))
 			c->binds_who = (enum ik_binds)i;
 	if (c->binds_who == IK_BINDS_NONE)
-		return ik_case_fail(at,
-		                    "binds '%.*s': expected receiver, responder, initiator, sender, "
-		                    "both, robustness, policy or advice, then ':' and the binding sentence",
-		                    (int)(n > 30 ? 30 : n), text);
+		return ik_case_fail(
+			at,
+			"binds '%.*s': expected receiver, responder, initiator, sender, "
+			"both, robustness, policy or advice, then ':' and the binding sentence",
+			(int)(n > 30 ? 30 : n), text);
 	rest += strspn(rest, " \t");
 	if (*rest != ':')
 		return ik_case_fail(at, "binds %s: expected ':' and the sentence that binds it",
@@ -50,11 +57,13 @@ bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cp
 	rest++;
 	rest += strspn(rest, " \t");
 	if (strlen(rest) < 8)
-		return ik_case_fail(at, "binds %s: expected the sentence (quoted from the RFC, or why "
-		                        "it is robustness/advice) after ':'",
+		return ik_case_fail(at,
+		                    "binds %s: expected the sentence (quoted from the RFC, or why "
+		                    "it is robustness/advice) after ':'",
 		                    who_names[c->binds_who]);
 	if (strlen(rest) >= sizeof(c->binds))
-		return ik_case_fail(at, "binds: longer than %zu characters (cut the sentence with ...)",
+		return ik_case_fail(at,
+		                    "binds: longer than %zu characters (cut the sentence with ...)",
 		                    sizeof(c->binds) - 1);
 	snprintf(c->binds, sizeof(c->binds), "%s", rest);
 	return true;
@@ -95,8 +104,8 @@ bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,
                          const struct ik_cpos *at)
 {
 	static const char *const must[] = {"MUST", "SHALL", "REQUIRED", NULL};
-	static const char *const any[] = {"MUST", "SHALL", "REQUIRED", "SHOULD", "RECOMMENDED",
-	                                  NULL};
+	static const char *const any[] = {"MUST",   "SHALL",       "REQUIRED",
+	                                  "SHOULD", "RECOMMENDED", NULL};
 	static const char *const may[] = {"MAY", "OPTIONAL", NULL};
 	enum ik_binds w = c->binds_who;
 	bool dut_resp = c->dut_role == IK_RESPONDER;
@@ -106,32 +115,45 @@ bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,
 	switch (c->level) {
 	case IK_LVL_MUST:
 		if (w == IK_BINDS_ROBUSTNESS || w == IK_BINDS_ADVICE || w == IK_BINDS_POLICY)
-			return ik_case_fail(at, "%s: level MUST, but binds %s: no RFC MUST binds the DUT "
-			                        "(level SHOULD or ADVISORY)", what, ik_binds_name(w));
+			return ik_case_fail(
+				at,
+				"%s: level MUST, but binds %s: no RFC MUST binds the DUT "
+				"(level SHOULD or ADVISORY)",
+				what, ik_binds_name(w));
 		if (!has_any(c->binds, must))
-			return ik_case_fail(at, "%s: level MUST, but the binds sentence has no MUST, "
-			                        "SHALL or REQUIRED", what);
+			return ik_case_fail(at,
+			                    "%s: level MUST, but the binds sentence has no MUST, "
+			                    "SHALL or REQUIRED",
+			                    what);
 		if ((w == IK_BINDS_INITIATOR && dut_resp) || (w == IK_BINDS_RESPONDER && !dut_resp))
-			return ik_case_fail(at, "%s: level MUST, but the rule binds the %s and the DUT "
-			                        "is the %s in this case", what, ik_binds_name(w),
+			return ik_case_fail(at,
+			                    "%s: level MUST, but the rule binds the %s and the DUT "
+			                    "is the %s in this case",
+			                    what, ik_binds_name(w),
 			                    dut_resp ? "responder" : "initiator");
 		if (w == IK_BINDS_SENDER && (family || judges_receiver(c)))
-			return ik_case_fail(at, "%s: level MUST, but a sender rule binds us, not the DUT "
-			                        "receiving our mutated message (level SHOULD: robustness)",
-			                    what);
+			return ik_case_fail(
+				at,
+				"%s: level MUST, but a sender rule binds us, not the DUT "
+				"receiving our mutated message (level SHOULD: robustness)",
+				what);
 		return true;
 	case IK_LVL_SHOULD:
 		if (w != IK_BINDS_ROBUSTNESS && w != IK_BINDS_POLICY && !has_any(c->binds, any))
-			return ik_case_fail(at, "%s: level SHOULD, but the binds sentence has no RFC 2119 "
-			                        "keyword (or say 'binds robustness: ...')", what);
+			return ik_case_fail(
+				at,
+				"%s: level SHOULD, but the binds sentence has no RFC 2119 "
+				"keyword (or say 'binds robustness: ...')",
+				what);
 		return true;
 	case IK_LVL_MAY:
 		if (!has_any(c->binds, may))
-			return ik_case_fail(at, "%s: level MAY, but the binds sentence has no MAY or "
-			                        "OPTIONAL", what);
+			return ik_case_fail(at,
+			                    "%s: level MAY, but the binds sentence has no MAY or "
+			                    "OPTIONAL",
+			                    what);
 		return true;
-	case IK_LVL_ADVISORY:
-		return true;
+	case IK_LVL_ADVISORY: return true;
 	}
 	return true;
 }

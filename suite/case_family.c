@@ -60,15 +60,15 @@ static bool op_fits(const char *op, enum pkind k)
 		unsigned kinds;
 	} fits[] = {
 #define K(k) (1u << (k))
-	    {"set", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-	    {"omit", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-	    {"empty", K(PK_LIST_NODE) | K(PK_BYTES)},
-	    {"duplicate", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
-	    {"fill", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-	    {"flip", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
-	    {"truncate", K(PK_LIST_NODE) | K(PK_BYTES)},
-	    {"append", K(PK_BYTES)},
-	    {"reorder", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
+		{"set", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+		{"omit", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+		{"empty", K(PK_LIST_NODE) | K(PK_BYTES)},
+		{"duplicate", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
+		{"fill", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+		{"flip", K(PK_NUM) | K(PK_BYTES) | K(PK_ATTR)},
+		{"truncate", K(PK_LIST_NODE) | K(PK_BYTES)},
+		{"append", K(PK_BYTES)},
+		{"reorder", K(PK_NODE) | K(PK_LIST_NODE) | K(PK_ATTR)},
 #undef K
 	};
 	size_t n = strcspn(op, ":");
@@ -196,11 +196,11 @@ bool ik_family_parse(struct ik_family *f, const char *text, const struct ik_cpos
 			any = any || op_fits(w[i], (enum pkind)k);
 		if (!any)
 			return ik_case_fail(
-			    at,
-			    "family: operator '%.30s' applies to no field (expected "
-			    "set:V omit empty duplicate fill:B flip truncate:N "
-			    "append:HEX reorder:N)",
-			    w[i]);
+				at,
+				"family: operator '%.30s' applies to no field (expected "
+				"set:V omit empty duplicate fill:B flip truncate:N "
+				"append:HEX reorder:N)",
+				w[i]);
 		if (f->nops == sizeof(f->ops) / sizeof(f->ops[0]) ||
 		    strlen(w[i]) >= sizeof(f->ops[0]))
 			return ik_case_fail(at, "family: too many or too long operators");
@@ -208,7 +208,6 @@ bool ik_family_parse(struct ik_family *f, const char *text, const struct ik_cpos
 	}
 	return true;
 }
-
 
 /* suite/fz_rules.def: what a conformant receiver may do with each generated mutation. */
 enum fz_class { FZ_NOOP, FZ_ACCEPT, FZ_REFUSE };
@@ -223,7 +222,7 @@ static const struct fz_rule {
 } fz_rules[] = {
 /* FZ(...) passes its arguments on expanded, so a row may name its rule by one macro (the
  * R_* of fz_rules.def stand for level, whom it binds, reference and sentence). */
-#define FZ(...) FZ_ROW(__VA_ARGS__)
+#define FZ(...)                           FZ_ROW(__VA_ARGS__)
 #define FZ_ROW(m, p, o, c, q, l, w, r, b) {m, p, o, FZ_##c, q, IK_LVL_##l, IK_BINDS_##w, r, b},
 #include "fz_rules.def"
 #undef FZ_ROW
@@ -234,7 +233,8 @@ static const struct fz_rule *fz_rule_of(const char *msg, const char *path, const
 {
 	for (size_t i = 0; i < sizeof(fz_rules) / sizeof(fz_rules[0]); i++) {
 		const struct fz_rule *r = &fz_rules[i];
-		if (!fnmatch(r->msg, msg, 0) && !fnmatch(r->path, path, 0) && !fnmatch(r->op, op, 0))
+		if (!fnmatch(r->msg, msg, 0) && !fnmatch(r->path, path, 0) &&
+		    !fnmatch(r->op, op, 0))
 			return r;
 	}
 	return NULL; /* the last row matches everything */
@@ -309,7 +309,7 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 			if (!op_fits(f->ops[o], fp[p].kind))
 				continue;
 			const struct fz_rule *rule =
-			    fz_rule_of(ik_msg_name(f->x, f->msg), fp[p].path, f->ops[o]);
+				fz_rule_of(ik_msg_name(f->x, f->msg), fp[p].path, f->ops[o]);
 			if (rule && rule->cls == FZ_NOOP)
 				continue; /* it would change no octet */
 			char num[8], spec[200], title[sizeof(t->title)], tmp[sizeof(t->title)];
@@ -327,17 +327,17 @@ bool ik_family_expand(struct ik_caseset *cs, const struct ik_case *t, const stru
 			if (idx > 999 || (dup = ik_cases_find(cs, c->id)) != c) {
 				cs->n--;
 				ok = idx > 999
-				         ? ik_case_fail(at, "family %s: more than 999 cases",
-				                        f->pattern)
-				         : ik_case_fail(at, "case id %s already used at %s:%u",
-				                        c->id, dup->file, dup->line);
+				             ? ik_case_fail(at, "family %s: more than 999 cases",
+				                            f->pattern)
+				             : ik_case_fail(at, "case id %s already used at %s:%u",
+				                            c->id, dup->file, dup->line);
 				break;
 			}
 			snprintf(spec, sizeof(spec), "%s %s %s", ik_msg_name(f->x, f->msg),
 			         fp[p].path, f->ops[o]);
 			const char *outcome = rule && rule->cls == FZ_ACCEPT
-						  ? "it stays up (it may take the message)"
-						  : "it builds no SA from it and stays up";
+			                              ? "it stays up (it may take the message)"
+			                              : "it builds no SA from it and stays up";
 			ok = subst(tmp, sizeof(tmp), t->title, "{path}", fp[p].path) &&
 			     subst(title, sizeof(title), tmp, "{op}", f->ops[o]) &&
 			     subst(tmp, sizeof(tmp), title, "{outcome}", outcome) &&

@@ -17,7 +17,7 @@ struct ik_cpos {
 };
 
 bool ik_case_fail(const struct ik_cpos *at, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /* Value parsers for one keyword each (case_values.c); text is the value after the keyword. */
 bool ik_case_parse_ref(struct ik_case *c, const char *text, const struct ik_cpos *at);

@@ -155,15 +155,15 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } features[] = {
-    {"aggressive", IK_NEED_AGGRESSIVE},
-    {"nat_t", IK_NEED_NAT_T},
-    {"nat-t", IK_NEED_NAT_T},
-    {"dpd", IK_NEED_DPD},
-    {"pfs", IK_NEED_PFS},
-    {"xauth", IK_NEED_XAUTH},
-    {"modecfg", IK_NEED_MODECFG},
-    {"transport", IK_NEED_TRANSPORT},
-    {"nopfs", IK_NEED_NOPFS},
+	{"aggressive", IK_NEED_AGGRESSIVE},
+	{"nat_t", IK_NEED_NAT_T},
+	{"nat-t", IK_NEED_NAT_T},
+	{"dpd", IK_NEED_DPD},
+	{"pfs", IK_NEED_PFS},
+	{"xauth", IK_NEED_XAUTH},
+	{"modecfg", IK_NEED_MODECFG},
+	{"transport", IK_NEED_TRANSPORT},
+	{"nopfs", IK_NEED_NOPFS},
 };
 
 /*
@@ -182,10 +182,10 @@ static bool claim_token(struct ik_case *c, const char *w, const struct ik_cpos *
 		                                                       : 0;
 		if (!ph || !ik_duration_parse(colon + 17, &secs) || !secs)
 			return ik_case_fail(
-			    at,
-			    "needs '%.60s': expected offered:phase1.lifetime=DURATION "
-			    "or offered:phase2.lifetime=DURATION (e.g. 28800, 8h)",
-			    w);
+				at,
+				"needs '%.60s': expected offered:phase1.lifetime=DURATION "
+				"or offered:phase2.lifetime=DURATION (e.g. 28800, 8h)",
+				w);
 		c->offered_life[ph] = secs;
 		return true;
 	}
@@ -193,10 +193,10 @@ static bool claim_token(struct ik_case *c, const char *w, const struct ik_cpos *
 	if ((!plus && (kl != 9 || strncmp(w, "unclaimed", 9))) || !colon[1] ||
 	    strlen(colon + 1) >= sizeof(c->claim[0]))
 		return ik_case_fail(
-		    at,
-		    "needs '%.60s': expected claimed:PROPOSAL, unclaimed:PROPOSAL or "
-		    "offered:phaseN.lifetime=DURATION",
-		    w);
+			at,
+			"needs '%.60s': expected claimed:PROPOSAL, unclaimed:PROPOSAL or "
+			"offered:phaseN.lifetime=DURATION",
+			w);
 	if (c->nclaims == IK_CASE_MAX_CLAIMS)
 		return ik_case_fail(at, "needs: more than %d claimed:/unclaimed: tokens",
 		                    IK_CASE_MAX_CLAIMS);
@@ -282,10 +282,10 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		const char *name;
 		enum ik_step_kind kind;
 	} names[] = {
-	    {"main", IK_STEP_MAIN},     {"aggressive", IK_STEP_AGGRESSIVE},
-	    {"quick", IK_STEP_QUICK},   {"dpd", IK_STEP_DPD},
-	    {"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
-	    {"wait", IK_STEP_WAIT},
+		{"main", IK_STEP_MAIN},     {"aggressive", IK_STEP_AGGRESSIVE},
+		{"quick", IK_STEP_QUICK},   {"dpd", IK_STEP_DPD},
+		{"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
+		{"wait", IK_STEP_WAIT},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -333,8 +333,9 @@ bool ik_case_parse_run(struct ik_case *c, const char *text, const struct ik_cpos
 	bool p1 = c->nsteps &&
 	          (c->steps[0].kind == IK_STEP_MAIN || c->steps[0].kind == IK_STEP_AGGRESSIVE);
 	if (!p1 && c->steps[0].kind != IK_STEP_WAIT)
-		return ik_case_fail(at, "run: the first step must be main or aggressive (phase 1 "
-		                        "comes before anything else)");
+		return ik_case_fail(at,
+		                    "run: the first step must be main or aggressive (phase 1 "
+		                    "comes before anything else)");
 	return true;
 }
 
@@ -442,9 +443,10 @@ static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cp
 			bool by = w[i][0] == 'b';
 			if (strcmp(next, "silence") && strcmp(next, by ? "notify" : "by"))
 				return ik_case_fail(
-				    at, "expect: rejected ... '%s' must be followed by %s", w[i],
-				    by ? "'notify NAME' or 'silence'"
-				       : "'silence' or 'by silence'");
+					at, "expect: rejected ... '%s' must be followed by %s",
+					w[i],
+					by ? "'notify NAME' or 'silence'"
+					   : "'silence' or 'by silence'");
 			i++;
 		} else if (!strcmp(w[i], "silence")) {
 			e->silence = true;
@@ -511,7 +513,9 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		return true;
 	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
-		e->kind = w[0][0] == 'i' ? IK_EXP_IGNORED : w[0][0] == 's' ? IK_EXP_SURVIVES : IK_EXP_ALIVE;
+		e->kind = w[0][0] == 'i'   ? IK_EXP_IGNORED
+		          : w[0][0] == 's' ? IK_EXP_SURVIVES
+		                           : IK_EXP_ALIVE;
 		if (n > 1)
 			return ik_case_fail(at, "expect: '%s' takes nothing after it ('%.40s')",
 			                    w[0], w[1]);
@@ -530,17 +534,17 @@ static const struct {
 	enum ik_policy_dim dim;
 	int val;
 } policies[] = {
-    {"p1=strict", IK_POL_P1, IK_LIFETIME_STRICT + 1},
-    {"p1=lenient", IK_POL_P1, IK_LIFETIME_LENIENT + 1},
-    {"p1=obey", IK_POL_P1, IK_LIFETIME_OBEY + 1},
-    {"p2=strict", IK_POL_P2, IK_LIFETIME_STRICT + 1},
-    {"p2=lenient", IK_POL_P2, IK_LIFETIME_LENIENT + 1},
-    {"p2=obey", IK_POL_P2, IK_LIFETIME_OBEY + 1},
-    {"ids=any", IK_POL_IDS, IK_IDS_ANY},
-    {"ids=list", IK_POL_IDS, IK_IDS_LIST},
-    {"strict", IK_POL_P1, IK_LIFETIME_STRICT + 1},
-    {"lenient", IK_POL_P1, IK_LIFETIME_LENIENT + 1},
-    {"obey", IK_POL_P1, IK_LIFETIME_OBEY + 1},
+	{"p1=strict", IK_POL_P1, IK_LIFETIME_STRICT + 1},
+	{"p1=lenient", IK_POL_P1, IK_LIFETIME_LENIENT + 1},
+	{"p1=obey", IK_POL_P1, IK_LIFETIME_OBEY + 1},
+	{"p2=strict", IK_POL_P2, IK_LIFETIME_STRICT + 1},
+	{"p2=lenient", IK_POL_P2, IK_LIFETIME_LENIENT + 1},
+	{"p2=obey", IK_POL_P2, IK_LIFETIME_OBEY + 1},
+	{"ids=any", IK_POL_IDS, IK_IDS_ANY},
+	{"ids=list", IK_POL_IDS, IK_IDS_LIST},
+	{"strict", IK_POL_P1, IK_LIFETIME_STRICT + 1},
+	{"lenient", IK_POL_P1, IK_LIFETIME_LENIENT + 1},
+	{"obey", IK_POL_P1, IK_LIFETIME_OBEY + 1},
 };
 
 /* "policy NAME:" at the start of an expect line: fills dim/policy, returns what follows. */
@@ -582,10 +586,11 @@ static bool expect_fits(const struct ik_case *c, const struct ik_expect *e,
 			                    "expect: the policy lines of a case name one policy "
 			                    "(p1=, p2= or ids=), not several");
 		if (o->policy == e->policy || !o->policy || !e->policy)
-			return ik_case_fail(
-			    at, "expect: a second expect line must name a different "
-			        "policy (one line per 'policy p1=strict:', 'policy "
-			        "p1=lenient:' ...), or be unqualified like the first (alternatives)");
+			return ik_case_fail(at,
+			                    "expect: a second expect line must name a different "
+			                    "policy (one line per 'policy p1=strict:', 'policy "
+			                    "p1=lenient:' ...), or be unqualified like the first "
+			                    "(alternatives)");
 	}
 	return true;
 }

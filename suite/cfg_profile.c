@@ -56,10 +56,11 @@ bool ik_id_from_ident(struct ik_id *id, const struct ik_ident *in, struct ik_sta
 		memcpy(id->data, in->value, id->len);
 		return true;
 	case IK_ID_DER_ASN1_DN:
-		return ik_fail(st, 0,
-			       "identity '%s' is a distinguished name (ID_DER_ASN1_DN): not supported "
-			       "with pre-shared keys yet; use an address, @fqdn or user@fqdn",
-			       in->text);
+		return ik_fail(
+			st, 0,
+			"identity '%s' is a distinguished name (ID_DER_ASN1_DN): not supported "
+			"with pre-shared keys yet; use an address, @fqdn or user@fqdn",
+			in->text);
 	}
 	return ik_fail(st, 0, "identity '%s' has an unknown type %d", in->text, (int)in->type);
 }
@@ -121,7 +122,8 @@ static bool peer_ids(struct ik_cfg *c, const struct ik_profile *p, struct ik_sta
 	for (size_t i = 0; i < p->peer_ids.n; i++) {
 		if (ik_ident_same(&p->peer_ids.id[i], &p->tester.id))
 			continue;
-		if (!ik_id_from_ident(&c->id_remote_also[c->n_id_remote_also], &p->peer_ids.id[i], st))
+		if (!ik_id_from_ident(&c->id_remote_also[c->n_id_remote_also], &p->peer_ids.id[i],
+		                      st))
 			return false;
 		c->n_id_remote_also++;
 	}
@@ -132,16 +134,18 @@ static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 {
 	if (p->p1.n_prop > IK_MAX_XFORMS)
 		return ik_fail(st, 0, "%s: %zu phase 1 proposals, the engine offers at most %d",
-			       p->path, p->p1.n_prop, IK_MAX_XFORMS);
+		               p->path, p->p1.n_prop, IK_MAX_XFORMS);
 	for (size_t i = 0; i < p->p1.n_prop; i++) {
 		const struct ik_p1_proposal *q = &p->p1.prop[i];
 		if (!q->enc_id || !q->hash_id || !q->group)
 			return ik_fail(st, 0, "%s: phase 1 proposal %zu cannot be used in IKEv1",
-				       p->path, i + 1);
+			               p->path, i + 1);
 		/* RFC 2409 Appendix A: one value per attribute class; PSK is the only method. */
-		c->p1[i] = (struct ik_p1_xform){.enc = q->enc_id, .keylen = q->key_bits,
-						.hash = q->hash_id, .auth = IK_P1_AUTH_PSK,
-						.group = q->group};
+		c->p1[i] = (struct ik_p1_xform){.enc = q->enc_id,
+		                                .keylen = q->key_bits,
+		                                .hash = q->hash_id,
+		                                .auth = IK_P1_AUTH_PSK,
+		                                .group = q->group};
 	}
 	c->np1 = p->p1.n_prop;
 	c->p1_life = p->p1.lifetime;
@@ -159,21 +163,24 @@ static bool fill_p2(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 
 	if (p->p2.n_prop > IK_MAX_XFORMS)
 		return ik_fail(st, 0, "%s: %zu phase 2 proposals, the engine offers at most %d",
-			       p->path, p->p2.n_prop, IK_MAX_XFORMS);
+		               p->path, p->p2.n_prop, IK_MAX_XFORMS);
 	for (size_t i = 0; i < p->p2.n_prop; i++) {
 		const struct ik_p2_proposal *q = &p->p2.prop[i];
 		if (!q->esp_id)
 			return ik_fail(st, 0, "%s: phase 2 proposal %zu has no ESP transform id",
-				       p->path, i + 1);
+			               p->path, i + 1);
 		if (q->group && named && q->group != named)
-			return ik_fail(st, 0,
-				       "%s: phase 2 proposals name different PFS groups (%u and %u); "
-				       "the engine offers one group for all",
-				       p->path, named, q->group);
+			return ik_fail(
+				st, 0,
+				"%s: phase 2 proposals name different PFS groups (%u and %u); "
+				"the engine offers one group for all",
+				p->path, named, q->group);
 		if (q->group)
 			named = q->group;
-		c->p2[i] = (struct ik_p2_xform){.proto = IK_PROTO_ESP, .id = q->esp_id,
-						.keylen = q->key_bits, .auth = q->auth_alg};
+		c->p2[i] = (struct ik_p2_xform){.proto = IK_PROTO_ESP,
+		                                .id = q->esp_id,
+		                                .keylen = q->key_bits,
+		                                .auth = q->auth_alg};
 	}
 	c->np2 = p->p2.n_prop;
 	c->pfs_group = named ? named : p->p2.pfs_group;
@@ -186,14 +193,15 @@ static bool fill_p2(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 }
 
 bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_dut,
-			 struct ik_status *st)
+                         struct ik_status *st)
 {
 	const struct ik_endpoint *me = as_dut ? &p->dut : &p->tester;
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
 	memset(c, 0, sizeof(*c));
 	if (p->auth != IK_PROFILE_AUTH_PSK)
-		return ik_fail(st, 0, "%s: only pre-shared key authentication is supported", p->path);
+		return ik_fail(st, 0, "%s: only pre-shared key authentication is supported",
+		               p->path);
 	/* The profile already put each endpoint's IKE port into its address. */
 	c->local = me->addr.ss;
 	c->local_len = me->addr.len;
@@ -206,13 +214,12 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->remote_natt_port = peer->nat_t_port;
 	if (p->psk_len > sizeof(c->psk))
 		return ik_fail(st, 0, "%s: pre-shared key longer than %zu octets", p->path,
-			       sizeof(c->psk));
+		               sizeof(c->psk));
 	memcpy(c->psk, p->psk, p->psk_len);
 	c->psk_len = p->psk_len;
 	struct ik_status why;
 	if (!ik_id_from_ident(&c->id_local, &me->id, &why) ||
-	    !ik_id_from_ident(&c->id_remote, &peer->id, &why) ||
-	    (as_dut && !peer_ids(c, p, &why)))
+	    !ik_id_from_ident(&c->id_remote, &peer->id, &why) || (as_dut && !peer_ids(c, p, &why)))
 		return ik_fail(st, 0, "%s: %s", p->path, why.why);
 	if (!fill_p1(c, p, st) || !fill_p2(c, p, st))
 		return false;

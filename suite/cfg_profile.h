@@ -12,7 +12,7 @@
  * enumerator IK_AUTH_PSK. Until one is renamed, profile.h's are seen as IK_PROFILE_AUTH_* in
  * every file that needs both: include this header before profile.h.
  */
-#define IK_AUTH_PSK IK_PROFILE_AUTH_PSK
+#define IK_AUTH_PSK     IK_PROFILE_AUTH_PSK
 #define IK_AUTH_RSA_SIG IK_PROFILE_AUTH_RSA_SIG
 #include "profile.h"
 #undef IK_AUTH_PSK
@@ -21,7 +21,7 @@
 
 /* Fill *c from *p; as_dut picks the view. False with st->why naming the profile file. */
 bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_dut,
-			 struct ik_status *st);
+                         struct ik_status *st);
 /* An identity as a phase 1 ID payload body (RFC 2407 4.6.2, protocol 0 / port 0). */
 bool ik_id_from_ident(struct ik_id *id, const struct ik_ident *in, struct ik_status *st);
 /* A subnet as a quick mode client ID (RFC 2407 4.6.2.2/5/6/7): a host prefix becomes

@@ -220,8 +220,8 @@ static bool proposals(struct judge *j, int phase, int want)
 	size_t n = phase == 1 ? o->n1 : o->n2;
 
 	for (size_t i = 0; i < n; i++) {
-		int w =
-		    (phase == 1 ? o->s1[i] : o->s2[i]) ? (phase == 1 ? o->s1[i] : o->s2[i]) : want;
+		int w = (phase == 1 ? o->s1[i] : o->s2[i]) ? (phase == 1 ? o->s1[i] : o->s2[i])
+		                                           : want;
 		bool listed = phase == 1 ? p1_listed(j->p, &o->p1[i]) : p2_listed(j->p, &o->p2[i]);
 		if (listed == (w > 0))
 			continue;
@@ -231,10 +231,10 @@ static bool proposals(struct judge *j, int phase, int want)
 			ik_p2_format(&o->p2[i], 0, text, sizeof(text));
 		if (w > 0)
 			return say(
-			    j,
-			    "The profile does not list %s in phase%d.proposals, and this case "
-			    "needs the DUT to accept it.",
-			    text, phase);
+				j,
+				"The profile does not list %s in phase%d.proposals, and this case "
+				"needs the DUT to accept it.",
+				text, phase);
 		return say(j,
 		           "The profile lists %s in phase%d.proposals, which this case assumes "
 		           "the DUT refuses.",
@@ -297,22 +297,22 @@ static bool lifetime(struct judge *j, int phase, bool longer)
 	uint32_t offered = j->o->life[phase];
 	uint32_t have = phase == 1 ? j->p->p1.lifetime : j->p->p2.lifetime;
 	enum ik_lifetime_policy pol =
-	    phase == 1 ? j->p->p1.lifetime_policy : j->p->p2.lifetime_policy;
+		phase == 1 ? j->p->p1.lifetime_policy : j->p->p2.lifetime_policy;
 
 	if (!offered)
 		return true;
 	if (longer && offered <= have)
 		return say(
-		    j,
-		    "This case needs a phase %d lifetime longer than phase%d.lifetime (%u s) "
-		    "but offers %u s.",
-		    phase, phase, have, offered);
+			j,
+			"This case needs a phase %d lifetime longer than phase%d.lifetime (%u s) "
+			"but offers %u s.",
+			phase, phase, have, offered);
 	if (!longer && offered > have && pol == IK_LIFETIME_STRICT)
 		return say(
-		    j,
-		    "This case offers a phase %d lifetime of %u s, longer than "
-		    "phase%d.lifetime (%u s), which phase%d.lifetime_policy = strict refuses.",
-		    phase, offered, phase, have, phase);
+			j,
+			"This case offers a phase %d lifetime of %u s, longer than "
+			"phase%d.lifetime (%u s), which phase%d.lifetime_policy = strict refuses.",
+			phase, offered, phase, have, phase);
 	return true;
 }
 
@@ -371,14 +371,10 @@ static bool refusal(struct judge *j, enum stage at)
 bool ik_expect_applies(const struct ik_expect *x, const struct ik_profile *p)
 {
 	switch (x->dim) {
-	case IK_POL_NONE:
-		return true;
-	case IK_POL_P1:
-		return x->policy == (int)p->p1.lifetime_policy + 1;
-	case IK_POL_P2:
-		return x->policy == (int)p->p2.lifetime_policy + 1;
-	case IK_POL_IDS:
-		return x->policy == (p->peer_ids.any ? IK_IDS_ANY : IK_IDS_LIST);
+	case IK_POL_NONE: return true;
+	case IK_POL_P1: return x->policy == (int)p->p1.lifetime_policy + 1;
+	case IK_POL_P2: return x->policy == (int)p->p2.lifetime_policy + 1;
+	case IK_POL_IDS: return x->policy == (p->peer_ids.any ? IK_IDS_ANY : IK_IDS_LIST);
 	}
 	return false;
 }

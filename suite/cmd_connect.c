@@ -25,7 +25,8 @@ struct conn {
 
 static void usage(FILE *f)
 {
-	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep] [--hold]\n"
+	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep] "
+	      "[--hold]\n"
 	      "                        [--keys FILE] [--seed N] [--timeout SEC] [--quiet] [-v]\n"
 	      "                        [--mutate SPEC]...\n"
 	      "  --profile FILE  the DUT profile; we are its [tester], the DUT its [dut]\n"
@@ -39,7 +40,8 @@ static void usage(FILE *f)
 	      "  --timeout SEC   give up after SEC seconds (default 30)\n"
 	      "  --quiet         only the result line\n"
 	      "  --mutate SPEC   a deliberate deviation, \"MSG[#N] PLACE OP[:ARG]\" such as\n"
-	      "                  \"MM5 HASH.data flip:0\" (up to 8; docs/mutations.md, ikecheck list\n"
+	      "                  \"MM5 HASH.data flip:0\" (up to 8; docs/mutations.md, ikecheck "
+	      "list\n"
 	      "                  mutations); the ladder marks where it applied\n"
 	      "  -v              engine log lines on stderr\n"
 	      "exit: 0 established, 1 not established (the DUT's answer or silence), 2 usage,\n"
@@ -72,8 +74,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		if (qm)
 			c->qm_failed = qm;
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -104,7 +105,8 @@ static int parse(struct conn *c, int argc, char **argv)
 		} else if (!strcmp(o, "--mutate") && i + 1 < argc) {
 			struct ik_status st;
 			if (c->nmut == IK_MAX_MUTATIONS) {
-				fprintf(stderr, "cmd_connect: more than %d --mutate\n", IK_MAX_MUTATIONS);
+				fprintf(stderr, "cmd_connect: more than %d --mutate\n",
+				        IK_MAX_MUTATIONS);
 				return IK_EXIT_USAGE;
 			}
 			if (!ik_mutation_parse(argv[++i], &c->mut[c->nmut], &st)) {
@@ -116,8 +118,9 @@ static int parse(struct conn *c, int argc, char **argv)
 			char *end;
 			unsigned long t_s = strtoul(argv[++i], &end, 10);
 			if (*end || !t_s || t_s > 3600 || argv[i][0] == '-') {
-				fprintf(stderr, "cmd_connect: --timeout '%s' is not 1..3600 seconds\n",
-					argv[i]);
+				fprintf(stderr,
+				        "cmd_connect: --timeout '%s' is not 1..3600 seconds\n",
+				        argv[i]);
 				return IK_EXIT_USAGE;
 			}
 			c->timeout_s = (unsigned)t_s;
@@ -151,7 +154,7 @@ static void delete_sas(struct conn *c)
 		if (!q->established)
 			continue;
 		uint8_t spi[4] = {(uint8_t)(q->spi_in >> 24), (uint8_t)(q->spi_in >> 16),
-				  (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in};
+		                  (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in};
 		ik_send_delete(sa, IK_PROTO_ESP, spi, 4, 1);
 	}
 	uint8_t cookies[16];
@@ -166,16 +169,17 @@ static const struct {
 	const char *hint;
 } notify_hints[] = {
 	{IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-	 "the DUT accepts none of our proposals: compare the profile's proposals (in quick mode also "
-	 "the PFS group and the mode) with its configuration"},
+         "the DUT accepts none of our proposals: compare the profile's proposals (in quick mode "
+         "also "
+         "the PFS group and the mode) with its configuration"},
 	{IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
-	 "the DUT does not support an attribute we proposed (often a lifetime or a key length)"},
+         "the DUT does not support an attribute we proposed (often a lifetime or a key length)"},
 	{IK_NOTIFY_INVALID_ID_INFORMATION,
-	 "the DUT refused an identity: check the profile's ids (phase 1) or subnets (quick mode)"},
+         "the DUT refused an identity: check the profile's ids (phase 1) or subnets (quick mode)"},
 	{IK_NOTIFY_INVALID_HASH_INFORMATION,
-	 "the DUT could not verify our HASH: usually a pre-shared key mismatch"},
+         "the DUT could not verify our HASH: usually a pre-shared key mismatch"},
 	{IK_NOTIFY_AUTHENTICATION_FAILED,
-	 "the DUT could not authenticate us: usually a pre-shared key or identity mismatch"},
+         "the DUT could not authenticate us: usually a pre-shared key or identity mismatch"},
 };
 
 static const char *notify_hint(const struct ik_sa *sa)
@@ -198,7 +202,7 @@ static void mutations(const struct conn *c)
 		else
 			printf("mutation '%s': NOT applied (%s; -v says why)\n", m->text,
 			       m->seen ? "the message was there but the mutation did not fit it"
-				       : "the message never came");
+			               : "the message never came");
 	}
 }
 
@@ -226,7 +230,7 @@ static int verdict(struct conn *c, bool timed_out)
 	bool went_out = false;
 	for (size_t i = 0; i < sa->ladder.n; i++)
 		went_out = went_out || !sa->ladder.rungs[i].sent ||
-			   !strstr(sa->ladder.rungs[i].note, IK_NOT_SENT);
+		           !strstr(sa->ladder.rungs[i].note, IK_NOT_SENT);
 	if (c->failed && !went_out) {
 		printf("could not start: %s\n", sa->st.why);
 		return IK_EXIT_USAGE;
@@ -260,8 +264,9 @@ int cmd_connect(int argc, char **argv)
 	if (c.aggressive)
 		c.r.cfg.aggressive = true;
 	if (c.r.cfg.aggressive && ik_cfg_one_group(&c.r.cfg) && c.verbose)
-		fprintf(stderr, "cmd_connect: aggressive mode: only the proposals in the first one's "
-				"DH group are offered (RFC 2409 5: KE goes in AM1)\n");
+		fprintf(stderr,
+		        "cmd_connect: aggressive mode: only the proposals in the first one's "
+		        "DH group are offered (RFC 2409 5: KE goes in AM1)\n");
 	fit_retransmissions(&c.r.cfg, c.timeout_s);
 	if (!ik_run_start(&c.r)) {
 		ik_run_end(&c.r);

@@ -22,7 +22,7 @@ struct opts {
 	int quiet; /* -q: no tree, only failures */
 	size_t bad, good;
 	struct ik_trace *trace; /* --keys: decrypt what the key file opens */
-	uint16_t port; /* --port N: IKE on that UDP port too */
+	uint16_t port;          /* --port N: IKE on that UDP port too */
 };
 
 static void usage(FILE *f)
@@ -36,7 +36,8 @@ static void usage(FILE *f)
 	      "  --port N      with --pcap: UDP port N is IKE too (a profile on a high port)\n"
 	      "  --full        print long octet strings in full\n"
 	      "  --roundtrip   re-encode each message and require the same octets\n"
-	      "  --keys FILE   decrypt with Wireshark ikev1_decryption_table lines (connect --keys)\n"
+	      "  --keys FILE   decrypt with Wireshark ikev1_decryption_table lines (connect "
+	      "--keys)\n"
 	      "  -q            print only failures\n",
 	      f);
 }
@@ -185,12 +186,14 @@ static int from_pcap(struct opts *o, const char *path)
 			       k.family == AF_INET6 ? "]" : "", k.dport,
 			       k.marker ? " non-ESP marker" : "", k.len);
 		snprintf(where, sizeof(where), "%s frame %zu%s", path, k.num,
-			 k.truncated ? " (cut short by the capture's snap length)" : "");
+		         k.truncated ? " (cut short by the capture's snap length)" : "");
 		one(o, where, k.isakmp, k.len);
 	}
 	if (!o->good && !o->bad)
-		fprintf(stderr, "decode: %s: no ISAKMP messages (UDP 500, or 4500 with the non-ESP marker)\n",
-			path);
+		fprintf(stderr,
+		        "decode: %s: no ISAKMP messages (UDP 500, or 4500 with the non-ESP "
+		        "marker)\n",
+		        path);
 	ik_pcap_close(pc);
 	if (rc < 0) {
 		fprintf(stderr, "decode: %s\n", st.why);
@@ -230,7 +233,7 @@ int cmd_decode(int argc, char **argv)
 		} else if (!strcmp(a, "--keys") && has_arg) {
 			keys = argv[++i];
 		} else if (!strcmp(a, "--port") && has_arg && atoi(argv[i + 1]) > 0 &&
-			   atoi(argv[i + 1]) < 65536) {
+		           atoi(argv[i + 1]) < 65536) {
 			o.port = (uint16_t)atoi(argv[++i]);
 		} else {
 			fprintf(stderr, "decode: unknown option or missing argument: '%s'\n", a);

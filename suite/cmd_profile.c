@@ -23,22 +23,23 @@ static const struct {
 	const char *name;
 	emit_fn fn;
 } targets[] = {
-    {"swanctl", ik_emit_swanctl},
-    {"libreswan-conf", ik_emit_libreswan_conf},
-    {"libreswan-secrets", ik_emit_libreswan_secrets},
-    {"ios", ik_emit_ios},
+	{"swanctl", ik_emit_swanctl},
+	{"libreswan-conf", ik_emit_libreswan_conf},
+	{"libreswan-secrets", ik_emit_libreswan_secrets},
+	{"ios", ik_emit_ios},
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ikecheck profile check FILE\n"
-	           "       ikecheck profile get FILE KEY            (KEY is section.key, e.g. "
-	           "dut.address)\n"
-	           "       ikecheck profile render FILE --target swanctl|libreswan-conf|"
-	           "libreswan-secrets|ios\n"
-	           "                               --side dut|tester [--role responder|initiator] "
-	           "[--name CONN]\n"
-	           "       ikecheck profile keys                    (list the keys)\n");
+	fprintf(f,
+	        "usage: ikecheck profile check FILE\n"
+	        "       ikecheck profile get FILE KEY            (KEY is section.key, e.g. "
+	        "dut.address)\n"
+	        "       ikecheck profile render FILE --target swanctl|libreswan-conf|"
+	        "libreswan-secrets|ios\n"
+	        "                               --side dut|tester [--role responder|initiator] "
+	        "[--name CONN]\n"
+	        "       ikecheck profile keys                    (list the keys)\n");
 }
 
 static bool load(struct ik_profile *p, const char *file)

@@ -22,16 +22,19 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ikecheck report DIR [--format text|junit|json|html|all] [--merge DIR2 ...]\n"
-		"                       [--baseline FILE] [--out DIR] [--quiet]\n"
-		"  Reads DIR/results.jsonl (or DIR given as a results.jsonl / report.json file) and\n"
-		"  writes report.txt, junit.xml, report.json and report.html into DIR or --out.\n"
-		"  --format F     only that format (repeatable, or comma-separated)\n"
-		"  --merge DIR2   add the results of another shard of the same run (repeatable);\n"
-		"                 needs --out, which also gets the joined results.jsonl\n"
-		"  --baseline F   compare with a previous results.jsonl or report.json\n"
-		"  --quiet        do not print the text summary on stdout\n"
-		"  Exit: 0 no FAIL/ERROR (with --baseline: no new failure), 1 otherwise, 2 error.\n");
+	        "usage: ikecheck report DIR [--format text|junit|json|html|all] [--merge DIR2 "
+	        "...]\n"
+	        "                       [--baseline FILE] [--out DIR] [--quiet]\n"
+	        "  Reads DIR/results.jsonl (or DIR given as a results.jsonl / report.json file) "
+	        "and\n"
+	        "  writes report.txt, junit.xml, report.json and report.html into DIR or --out.\n"
+	        "  --format F     only that format (repeatable, or comma-separated)\n"
+	        "  --merge DIR2   add the results of another shard of the same run (repeatable);\n"
+	        "                 needs --out, which also gets the joined results.jsonl\n"
+	        "  --baseline F   compare with a previous results.jsonl or report.json\n"
+	        "  --quiet        do not print the text summary on stdout\n"
+	        "  Exit: 0 no FAIL/ERROR (with --baseline: no new failure), 1 otherwise, 2 "
+	        "error.\n");
 }
 
 static const struct {
@@ -95,9 +98,10 @@ static bool load(const char *arg, struct ik_results *rs, char *outdir, size_t ol
 		return false;
 	}
 	if (rs->torn)
-		fprintf(stderr, "cmd_report: %s: the last line was cut short (a stopped run) and "
-				"is left out\n",
-			path);
+		fprintf(stderr,
+		        "cmd_report: %s: the last line was cut short (a stopped run) and "
+		        "is left out\n",
+		        path);
 	return true;
 }
 
@@ -116,17 +120,19 @@ static bool same_dir(const char *a, const char *b)
 static bool check_merge_out(const struct opts *o)
 {
 	if (!o->out) {
-		fprintf(stderr, "cmd_report: --merge needs --out DIR (a directory other than the "
-				"shards')\n");
+		fprintf(stderr,
+		        "cmd_report: --merge needs --out DIR (a directory other than the "
+		        "shards')\n");
 		return false;
 	}
 	for (size_t i = 0; i <= o->nmerge; i++) {
 		char path[4096], dir[4096];
 		resolve(i ? o->merge[i - 1] : o->dir, path, sizeof(path), dir, sizeof(dir));
 		if (same_dir(dir, o->out)) {
-			fprintf(stderr, "cmd_report: --out %s is the directory of %s; merged results "
-					"go to a new directory\n",
-				o->out, path);
+			fprintf(stderr,
+			        "cmd_report: --out %s is the directory of %s; merged results "
+			        "go to a new directory\n",
+			        o->out, path);
 			return false;
 		}
 	}

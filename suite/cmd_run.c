@@ -13,7 +13,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ikecheck run --profile FILE [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY]\n"
+	fputs("usage: ikecheck run --profile FILE [--cases GLOB] [--level "
+	      "MUST|SHOULD|MAY|ADVISORY]\n"
 	      "                    [--out DIR] [--parallel N] [--silence MS] [--dead-wait S]\n"
 	      "                    [--shard I/N]\n"
 	      "                    [--cases-dir DIR] [--baseline FILE] [--dut-initiate CMD]\n"
@@ -21,17 +22,24 @@ static void usage(FILE *f)
 	      "  --profile FILE   the DUT profile (docs/profile.md); we play its [tester]\n"
 	      "  --cases GLOBS    only cases whose id matches: comma-separated, !GLOB excludes\n"
 	      "                   (e.g. 'MM-LIFE-*,QM-LIFE-*' or '!FZ-*')\n"
-	      "  --level L        only cases of level L or stricter (MUST < SHOULD < MAY < ADVISORY)\n"
-	      "  --out DIR        results.jsonl, reports, pcap/ and keys go here (default out/run)\n"
+	      "  --level L        only cases of level L or stricter (MUST < SHOULD < MAY < "
+	      "ADVISORY)\n"
+	      "  --out DIR        results.jsonl, reports, pcap/ and keys go here (default "
+	      "out/run)\n"
 	      "  --parallel N     cases in flight at once (default 8; 1 for fragile DUTs)\n"
-	      "  --silence MS     no progress for MS milliseconds counts as silence (default 3000)\n"
-	      "  --dead-wait S    a DUT that stopped answering gets S seconds to answer again before\n"
+	      "  --silence MS     no progress for MS milliseconds counts as silence (default "
+	      "3000)\n"
+	      "  --dead-wait S    a DUT that stopped answering gets S seconds to answer again "
+	      "before\n"
 	      "                   the remaining cases are not run (default 30)\n"
-	      "  --shard I/N      run only the I-th of N stable slices of the cases (CI job matrix)\n"
+	      "  --shard I/N      run only the I-th of N stable slices of the cases (CI job "
+	      "matrix)\n"
 	      "  --cases-dir DIR  where the case files are (default suite/cases)\n"
 	      "  --baseline FILE  compare with a previous run; exit 1 only for new failures\n"
-	      "  --dut-initiate CMD  shell command that makes the DUT start an exchange towards us\n"
-	      "                   (cases with role dut=initiator; without it they are SKIPped)\n"	      "  --no-alive-check do not probe the DUT with a fresh exchange after negative cases\n"
+	      "  --dut-initiate CMD  shell command that makes the DUT start an exchange towards "
+	      "us\n"
+	      "                   (cases with role dut=initiator; without it they are SKIPped)\n"
+	      "  --no-alive-check do not probe the DUT with a fresh exchange after negative cases\n"
 	      "  --show-secrets   allow secrets (the PSK) in the reports\n"
 	      "  --quiet          only the summary\n"
 	      "  -v               engine log lines on stderr\n"
@@ -118,8 +126,8 @@ static int parse(struct ik_runopts *o, int argc, char **argv)
 		} else if (!strcmp(a, "--dead-wait") && num(val, 86400, &v)) {
 			o->dead_wait_s = (unsigned)v, i++;
 		} else if (!strcmp(a, "--shard") &&
-			   sscanf(val, "%u/%u", &o->shard_i, &o->shard_n) == 2 && o->shard_n &&
-			   o->shard_i >= 1 && o->shard_i <= o->shard_n) {
+		           sscanf(val, "%u/%u", &o->shard_i, &o->shard_n) == 2 && o->shard_n &&
+		           o->shard_i >= 1 && o->shard_i <= o->shard_n) {
 			i++;
 		} else {
 			fprintf(stderr, "ikecheck run: bad option or value: %s %s\n", a, val);
@@ -137,8 +145,11 @@ static int parse(struct ik_runopts *o, int argc, char **argv)
 int cmd_run(int argc, char **argv)
 {
 	char cases[PATH_MAX + 32], args[512] = "ikecheck";
-	struct ik_runopts o = {.level = -1, .out = "out/run", .parallel = 8, .silence_ms = 3000,
-				.dead_wait_s = 30};
+	struct ik_runopts o = {.level = -1,
+	                       .out = "out/run",
+	                       .parallel = 8,
+	                       .silence_ms = 3000,
+	                       .dead_wait_s = 30};
 	int rc = parse(&o, argc, argv);
 
 	if (rc >= 0)

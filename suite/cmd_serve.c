@@ -16,13 +16,14 @@ struct serve {
 	struct ik_run r;
 	const char *pidfile;
 	bool once, quiet;
-	bool initiate;  /* --role initiator: also bring one tunnel up towards the peer */
+	bool initiate;   /* --role initiator: also bring one tunnel up towards the peer */
 	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: ikecheck serve --profile FILE [--side dut|tester] [--role responder|initiator]\n"
+	fputs("usage: ikecheck serve --profile FILE [--side dut|tester] [--role "
+	      "responder|initiator]\n"
 	      "                      [--keys FILE] [--seed N] [--pidfile FILE] [--once] [-v]\n"
 	      "                      [--quirk NAME[,NAME...]]...\n"
 	      "       ikecheck serve --list-quirks\n"
@@ -37,7 +38,8 @@ static void usage(FILE *f)
 	      "  --quirk NAMES   behave non-conformantly on purpose (the suite's self-test);\n"
 	      "                  repeatable; --list-quirks shows the names\n"
 	      "SIGUSR1 starts one more exchange towards the peer (as --role initiator does).\n"
-	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot start.\n",
+	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot "
+	      "start.\n",
 	      f);
 }
 
@@ -61,7 +63,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	case IK_EV_P1_UP:
 		ik_run_p1_summary(sa, sum, sizeof(sum));
 		log_line(sa, "ISAKMP SA established, %s (%s)",
-			 sa->xchg == IK_X_AGGR ? "aggressive mode" : "main mode", sum);
+		         sa->xchg == IK_X_AGGR ? "aggressive mode" : "main mode", sum);
 		if (s->r.kf.f)
 			ik_keyfile_isakmp(&s->r.kf, sa);
 		break;
@@ -78,16 +80,13 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
 		int msg = qm ? qm->msg : sa->msg;
 		snprintf(where, sizeof(where), "%s (%s)", ik_msg_name(x, msg + 1),
-			 ik_ios_state(x, msg));
+		         ik_ios_state(x, msg));
 		snprintf(sum, sizeof(sum), "%s failed at %s", qm ? "quick mode" : "phase 1", where);
 		log_line(sa, "%s: %s", sum, sa->st.why);
 		break;
 	}
-	case IK_EV_DELETE:
-		log_line(sa, "%s%s", sa->st.why, "");
-		break;
-	default:
-		break;
+	case IK_EV_DELETE: log_line(sa, "%s%s", sa->st.why, ""); break;
+	default: break;
 	}
 }
 
@@ -109,8 +108,9 @@ static int parse(struct serve *s, int argc, char **argv)
 		} else if (!strcmp(o, "--quirk") && i + 1 < argc) {
 			char bad[64];
 			if (!ik_quirk_parse(argv[++i], &s->quirks, bad, sizeof(bad))) {
-				fprintf(stderr, "cmd_serve: --quirk: unknown quirk '%s'; known ones:\n",
-					bad);
+				fprintf(stderr,
+				        "cmd_serve: --quirk: unknown quirk '%s'; known ones:\n",
+				        bad);
 				ik_quirk_list(stderr);
 				return IK_EXIT_USAGE;
 			}
@@ -121,7 +121,8 @@ static int parse(struct serve *s, int argc, char **argv)
 		} else if (!strcmp(o, "--pidfile") && i + 1 < argc) {
 			s->pidfile = argv[++i];
 		} else if (!strcmp(o, "--role") && i + 1 < argc &&
-			   (!strcmp(argv[i + 1], "responder") || !strcmp(argv[i + 1], "initiator"))) {
+		           (!strcmp(argv[i + 1], "responder") ||
+		            !strcmp(argv[i + 1], "initiator"))) {
 			s->initiate = !strcmp(argv[++i], "initiator");
 		} else {
 			fprintf(stderr, "cmd_serve: unknown option or missing value: '%s'\n", o);

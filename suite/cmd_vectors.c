@@ -25,9 +25,10 @@ static void on_fail(void *arg, const char *family, const char *what)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ikecheck vectors [--dir DIR] [FAMILY...]\n"
-		   "  Runs the known-answer tests over the files under DIR (default: vectors).\n"
-		   "  Families:\n");
+	fprintf(f,
+	        "usage: ikecheck vectors [--dir DIR] [FAMILY...]\n"
+	        "  Runs the known-answer tests over the files under DIR (default: vectors).\n"
+	        "  Families:\n");
 	for (size_t i = 0; i < ik_kat_family_count; i++)
 		fprintf(f, "    %-10s %s\n", ik_kat_families[i].name, ik_kat_families[i].source);
 }
@@ -71,14 +72,15 @@ int cmd_vectors(int argc, char **argv)
 		struct fail_log log = {0};
 		enum ik_kat_result r = ik_kat_run(want[i], dir, &t, on_fail, &log);
 		if (r == IK_KAT_MISSING) {
-			fprintf(stderr, "cmd_vectors: %s: cannot read vector file %s\n", want[i]->name,
-				t.missing_file);
+			fprintf(stderr, "cmd_vectors: %s: cannot read vector file %s\n",
+			        want[i]->name, t.missing_file);
 			printf("%s: missing vector file %s\n", want[i]->name, t.missing_file);
 			missing = true;
 			continue;
 		}
 		if (log.shown > SHOW_FAILURES)
-			printf("  FAIL %s: ... and %u more\n", want[i]->name, log.shown - SHOW_FAILURES);
+			printf("  FAIL %s: ... and %u more\n", want[i]->name,
+			       log.shown - SHOW_FAILURES);
 		printf("%s: %u passed, %u failed\n", want[i]->name, t.passed, t.failed);
 		passed += t.passed;
 		failed += t.failed;

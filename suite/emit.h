@@ -101,17 +101,10 @@ static inline void ik_emit_psk(const struct ik_profile *p, FILE *out)
 static inline void ik_emit_ident(const struct ik_ident *id, FILE *out)
 {
 	switch (id->type) {
-	case IK_ID_FQDN:
-		fprintf(out, "@%s", id->value);
-		break;
-	case IK_ID_KEY_ID:
-		fprintf(out, "@#%s", id->value);
-		break;
-	case IK_ID_DER_ASN1_DN:
-		fprintf(out, "\"%s\"", id->value);
-		break;
-	default:
-		fputs(id->value, out);
+	case IK_ID_FQDN: fprintf(out, "@%s", id->value); break;
+	case IK_ID_KEY_ID: fprintf(out, "@#%s", id->value); break;
+	case IK_ID_DER_ASN1_DN: fprintf(out, "\"%s\"", id->value); break;
+	default: fputs(id->value, out);
 	}
 }
 

@@ -30,11 +30,11 @@ static size_t usable_p1(const struct ik_profile *p, const struct ik_p1_proposal 
 			continue;
 		}
 		if (aggressive && n && x->group != keep[0]->group) {
-			fprintf(
-			    warn,
-			    "ik_emit_libreswan_conf: phase 1 proposal %s left out: aggressive mode "
-			    "offers one DH group (%s here)\n",
-			    prop, keep[0]->dh->name);
+			fprintf(warn,
+			        "ik_emit_libreswan_conf: phase 1 proposal %s left out: aggressive "
+			        "mode "
+			        "offers one DH group (%s here)\n",
+			        prop, keep[0]->dh->name);
 			continue;
 		}
 		keep[n++] = x;

@@ -7,12 +7,13 @@
 const struct ik_kat_family ik_kat_families[] = {
 	{"ikev1-psk", "NIST CAVS 17.3 IKEv1 PSK SKEYID/_d/_a/_e (SP 800-135)", kat_run_ikev1_psk},
 	{"ikev1-dsa", "NIST CAVS 17.3 IKEv1 signature SKEYID/_d/_a/_e (SP 800-135)",
-	 kat_run_ikev1_dsa},
+         kat_run_ikev1_dsa},
 	{"hmac", "RFC 2202 HMAC-MD5/SHA-1, RFC 4231 HMAC-SHA-256/384/512", kat_run_hmac},
 	{"aes-cbc", "NIST CAVP AES CBC MMT 128/192/256, encrypt and decrypt", kat_run_aes_cbc},
 	{"3des-cbc", "NIST CAVP TDES CBC MMT keying options 1-3", kat_run_3des_cbc},
 	{"des-cbc", "single DES-CBC on the one-key TDES MMT cases", kat_run_des_cbc},
-	{"aes-gcm", "NIST CAVP GCM encrypt (gcmEncryptExtIV128/256), seal and open", kat_run_aes_gcm},
+	{"aes-gcm", "NIST CAVP GCM encrypt (gcmEncryptExtIV128/256), seal and open",
+         kat_run_aes_gcm},
 	{"aes-ctr", "RFC 3686 section 6 AES-CTR", kat_run_aes_ctr},
 	{"rfc3602", "RFC 3602 section 4 AES-CBC and ESP payload cases", kat_run_rfc3602},
 	{"rfc5903", "RFC 5903 section 8 ECP groups 19/20/21", kat_run_rfc5903},
@@ -29,7 +30,7 @@ const struct ik_kat_family *ik_kat_find(const char *name)
 }
 
 enum ik_kat_result ik_kat_run(const struct ik_kat_family *f, const char *dir,
-			      struct ik_kat_tally *t, ik_kat_fail_fn fail, void *arg)
+                              struct ik_kat_tally *t, ik_kat_fail_fn fail, void *arg)
 {
 	struct ik_kat_ctx c = {.dir = dir, .fam = f, .t = t, .fail = fail, .arg = arg};
 
@@ -40,7 +41,7 @@ enum ik_kat_result ik_kat_run(const struct ik_kat_family *f, const char *dir,
 	if (t->passed + t->failed == 0) {
 		t->failed = 1;
 		snprintf(t->first_failure, sizeof(t->first_failure), "%s: no test cases found",
-			 f->name);
+		         f->name);
 		if (fail)
 			fail(arg, f->name, t->first_failure);
 	}

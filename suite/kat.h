@@ -14,7 +14,7 @@
 /* The outcome of one family. */
 struct ik_kat_tally {
 	unsigned passed, failed;
-	bool missing;                 /* a vector file could not be opened (see missing_file) */
+	bool missing; /* a vector file could not be opened (see missing_file) */
 	char missing_file[512];
 	char first_failure[IK_KAT_WHY]; /* "file:line COUNT = n [SHA-1]: SKEYID_d differs" */
 };
@@ -37,6 +37,6 @@ const struct ik_kat_family *ik_kat_find(const char *name);
 enum ik_kat_result { IK_KAT_PASS, IK_KAT_FAIL, IK_KAT_MISSING };
 /* Run one family over the files under dir (normally "vectors"); fail may be NULL. */
 enum ik_kat_result ik_kat_run(const struct ik_kat_family *f, const char *dir,
-			      struct ik_kat_tally *t, ik_kat_fail_fn fail, void *arg);
+                              struct ik_kat_tally *t, ik_kat_fail_fn fail, void *arg);
 
 #endif

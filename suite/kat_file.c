@@ -196,7 +196,7 @@ bool kat_eq(struct kat_rec *r, const char *key, const uint8_t *got, size_t len)
 }
 
 void kat_case(struct ik_kat_ctx *c, const struct kat_file *kf, const struct kat_rec *r, bool ok,
-	      const char *fmt, ...)
+              const char *fmt, ...)
 {
 	char why[160], hdrs[96] = "", msg[IK_KAT_WHY];
 	va_list ap;
@@ -226,7 +226,7 @@ void kat_case(struct ik_kat_ctx *c, const struct kat_file *kf, const struct kat_
 	if (!count)
 		count = kat_get(r, "Count");
 	snprintf(msg, sizeof(msg), "%s:%u COUNT = %s %s: %s", kf->name, r->line,
-		 count ? count : "?", hdrs, why);
+	         count ? count : "?", hdrs, why);
 	if (!c->t->first_failure[0])
 		snprintf(c->t->first_failure, sizeof(c->t->first_failure), "%s", msg);
 	if (c->fail)

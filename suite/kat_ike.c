@@ -18,9 +18,9 @@ static const struct ik_hash_alg *cavs_hash(const struct kat_file *kf)
 		const char *hdr;
 		uint16_t id;
 	} map[] = {{"SHA-1", IK_HASH_SHA1},
-		   {"SHA-256", IK_HASH_SHA256},
-		   {"SHA-384", IK_HASH_SHA384},
-		   {"SHA-512", IK_HASH_SHA512}};
+	           {"SHA-256", IK_HASH_SHA256},
+	           {"SHA-384", IK_HASH_SHA384},
+	           {"SHA-512", IK_HASH_SHA512}};
 	const char *h = kat_hdr(kf, "SHA-");
 
 	for (size_t i = 0; h && i < sizeof(map) / sizeof(map[0]); i++)
@@ -31,7 +31,7 @@ static const struct ik_hash_alg *cavs_hash(const struct kat_file *kf)
 
 /* One CAVS IKEv1 case: SKEYID (per auth kind) then SKEYID_d/a/e (RFC 2409 section 5). */
 static void ikev1_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
-		       enum ik_auth_kind auth)
+                       enum ik_auth_kind auth)
 {
 	static const char *names[4] = {"SKEYID", "SKEYID_d", "SKEYID_a", "SKEYID_e"};
 	const struct ik_hash_alg *h = cavs_hash(kf);
@@ -46,8 +46,8 @@ static void ikev1_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec
 	in.gxy.p = kat_bin(r, "g^xy", &in.gxy.len);
 	if (auth == IK_AUTH_PSK)
 		in.psk.p = kat_bin(r, "pre-shared-key", &in.psk.len);
-	if (!h || !cky_i || ci != 8 || !cky_r || cr != 8 || !in.ni_b.p || !in.nr_b.p ||
-	    !in.gxy.p || (auth == IK_AUTH_PSK && !in.psk.p)) {
+	if (!h || !cky_i || ci != 8 || !cky_r || cr != 8 || !in.ni_b.p || !in.nr_b.p || !in.gxy.p ||
+	    (auth == IK_AUTH_PSK && !in.psk.p)) {
 		kat_case(c, kf, r, false, "missing or malformed input field (or hash header)");
 		return;
 	}
@@ -117,10 +117,11 @@ static void ecp_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *
 	const char *bad = NULL;
 
 	if (!g || g->kind != IK_DH_ECP || !pi || !pr ||
-	    !point(r, "gix", "giy", gi, g->secret_len) || !point(r, "grx", "gry", gr, g->secret_len))
+	    !point(r, "gix", "giy", gi, g->secret_len) ||
+	    !point(r, "grx", "gry", gr, g->secret_len))
 		bad = "missing or malformed field or GROUP";
 	else if (!ik_dh_from_private(&di, g, pi, li, &st) ||
-		 !ik_dh_from_private(&dr, g, pr, lr, &st))
+	         !ik_dh_from_private(&dr, g, pr, lr, &st))
 		bad = st.why;
 	else if (di.pub_len != g->len || memcmp(di.pub, gi, g->len))
 		bad = "g^i (gix | giy) differs";

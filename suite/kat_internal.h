@@ -60,7 +60,7 @@ const char *kat_hdr(const struct kat_file *kf, const char *prefix);
 
 /* Count one case: ok, or a failure described as "file:line COUNT = n [hdrs]: why". */
 void kat_case(struct ik_kat_ctx *c, const struct kat_file *kf, const struct kat_rec *r, bool ok,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Compare got with the expected hex field; returns equality. */
 bool kat_eq(struct kat_rec *r, const char *key, const uint8_t *got, size_t len);
 

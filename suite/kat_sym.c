@@ -12,7 +12,7 @@
 #include <string.h>
 
 typedef void (*case_fn)(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
-			const void *arg);
+                        const void *arg);
 
 /* Every record of one file through fn; false when the file is missing. */
 static bool each(struct ik_kat_ctx *c, const char *rel, case_fn fn, const void *arg)
@@ -30,8 +30,7 @@ static bool each(struct ik_kat_ctx *c, const char *rel, case_fn fn, const void *
 }
 
 /* HMAC one-shot and incremental (message split in two) against MD. */
-static void hmac_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
-		      const void *arg)
+static void hmac_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r, const void *arg)
 {
 	const struct ik_hash_alg *h = arg;
 	size_t kl = 0, ml = 0, dl = 0;
@@ -46,12 +45,12 @@ static void hmac_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec 
 	}
 	bool ok1 = ik_prf1(h, k, kl, m, ml, one);
 	bool ok2 = ik_prf_init(&p, h, k, kl) && ik_prf_update(&p, m, ml / 2) &&
-		   ik_prf_update(&p, m + ml / 2, ml - ml / 2) && ik_prf_final(&p, inc);
+	           ik_prf_update(&p, m + ml / 2, ml - ml / 2) && ik_prf_final(&p, inc);
 	if (!ok1 || memcmp(one, md, dl))
 		kat_case(c, kf, r, false, "HMAC-%s (one-shot) differs from MD", h->name);
 	else
 		kat_case(c, kf, r, ok2 && !memcmp(inc, md, dl),
-			 "HMAC-%s (incremental) differs from MD", h->name);
+		         "HMAC-%s (incremental) differs from MD", h->name);
 }
 
 bool kat_run_hmac(struct ik_kat_ctx *c)
@@ -60,10 +59,10 @@ bool kat_run_hmac(struct ik_kat_ctx *c)
 		const char *file;
 		uint16_t hash;
 	} files[] = {{"hmac/rfc-2202-md5.txt", IK_HASH_MD5},
-		     {"hmac/rfc-2202-sha1.txt", IK_HASH_SHA1},
-		     {"hmac/rfc-4231-sha256.txt", IK_HASH_SHA256},
-		     {"hmac/rfc-4231-sha384.txt", IK_HASH_SHA384},
-		     {"hmac/rfc-4231-sha512.txt", IK_HASH_SHA512}};
+	             {"hmac/rfc-2202-sha1.txt", IK_HASH_SHA1},
+	             {"hmac/rfc-4231-sha256.txt", IK_HASH_SHA256},
+	             {"hmac/rfc-4231-sha384.txt", IK_HASH_SHA384},
+	             {"hmac/rfc-4231-sha512.txt", IK_HASH_SHA512}};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (!each(c, files[i].file, hmac_case, ik_hash_by_id(files[i].hash)))
@@ -106,8 +105,7 @@ static const struct ik_cipher_alg *cbc_key(struct kat_rec *r, enum cbc_keys how,
  * One CBC record. [ENCRYPT] records check PLAINTEXT -> CIPHERTEXT, [DECRYPT] records the
  * reverse; files without a section header (RFC 3602) check both directions.
  */
-static void cbc_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
-		     const void *arg)
+static void cbc_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r, const void *arg)
 {
 	enum cbc_keys how = *(const enum cbc_keys *)arg;
 	uint8_t key[IK_MAX_KEY];
@@ -175,8 +173,7 @@ bool kat_run_rfc3602(struct ik_kat_ctx *c)
 }
 
 /* NIST GCM encrypt: CT and the (possibly truncated) Tag, then open them back to PT. */
-static void gcm_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
-		     const void *arg)
+static void gcm_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r, const void *arg)
 {
 	(void)arg;
 	size_t kl = 0, il = 0, pl = 0, al = 0, cl = 0, tl = 0;
@@ -219,8 +216,7 @@ bool kat_run_aes_gcm(struct ik_kat_ctx *c)
 }
 
 /* RFC 3686 section 6: IV here is the whole initial counter block (nonce | IV | 1). */
-static void ctr_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r,
-		     const void *arg)
+static void ctr_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r, const void *arg)
 {
 	(void)arg;
 	size_t kl = 0, il = 0, pl = 0, cl = 0;

@@ -71,11 +71,13 @@ bool ik_keyfile_open(struct ik_keyfile *k, const char *path, struct ik_status *s
 			close(fd);
 		return ik_fail(st, 0, "ik_keyfile_open: %s: %s", path, strerror(err));
 	}
-	fprintf(k->f, "# ikecheck key file (secrets: keep it private): Wireshark UAT records.\n"
-		      "# ikev1_decryption_table: <initiator cookie>,<phase 1 cipher key> (hex)\n"
-		      "# esp_sa: \"protocol\",\"src\",\"dst\",\"SPI\",\"cipher\",\"key\","
-		      "\"integrity\",\"key\"\n"
-		      "# ikecheck decode --keys reads this file; for tshark see docs/connect-serve.md.\n");
+	fprintf(k->f,
+	        "# ikecheck key file (secrets: keep it private): Wireshark UAT records.\n"
+	        "# ikev1_decryption_table: <initiator cookie>,<phase 1 cipher key> (hex)\n"
+	        "# esp_sa: \"protocol\",\"src\",\"dst\",\"SPI\",\"cipher\",\"key\","
+	        "\"integrity\",\"key\"\n"
+	        "# ikecheck decode --keys reads this file; for tshark see "
+	        "docs/connect-serve.md.\n");
 	fflush(k->f);
 	return true;
 }
@@ -107,15 +109,15 @@ bool ik_keyfile_isakmp(struct ik_keyfile *k, const struct ik_sa *sa)
 static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t n)
 {
 	const void *a = ss->ss_family == AF_INET
-				? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
-				: (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	                        ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
+	                        : (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
 	return inet_ntop(ss->ss_family, a, buf, (socklen_t)n) ? buf : "?";
 }
 
 /* One direction: KEYMAT is the cipher key (with salt for GCM) followed by the integrity key. */
 static bool esp_line(struct ik_keyfile *k, const struct sockaddr_storage *src,
-		     const struct sockaddr_storage *dst, uint32_t spi, const struct ik_qm *qm,
-		     const uint8_t *keymat)
+                     const struct sockaddr_storage *dst, uint32_t spi, const struct ik_qm *qm,
+                     const uint8_t *keymat)
 {
 	size_t ilen = 0;
 	const char *cipher = ik_keyfile_esp_cipher(qm->chosen.id);
@@ -129,8 +131,8 @@ static bool esp_line(struct ik_keyfile *k, const struct sockaddr_storage *src,
 	hex(ekey, keymat, elen);
 	hex(ikey, keymat + elen, ilen);
 	fprintf(k->f, "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"0x%s\"\n",
-		src->ss_family == AF_INET ? "IPv4" : "IPv6", addr_text(src, s, sizeof(s)),
-		addr_text(dst, d, sizeof(d)), spi, cipher, ekey, integ, ikey);
+	        src->ss_family == AF_INET ? "IPv4" : "IPv6", addr_text(src, s, sizeof(s)),
+	        addr_text(dst, d, sizeof(d)), spi, cipher, ekey, integ, ikey);
 	OPENSSL_cleanse(ekey, sizeof(ekey));
 	OPENSSL_cleanse(ikey, sizeof(ikey));
 	k->esp++;
@@ -145,7 +147,7 @@ bool ik_keyfile_esp(struct ik_keyfile *k, const struct ik_sa *sa, const struct i
 		return false;
 	/* Inbound: the peer sends to our SPI with the KEYMAT we derived for it (RFC 2409 5.5). */
 	bool ok = esp_line(k, peer, me, qm->spi_in, qm, qm->k.keymat_in) &&
-		  esp_line(k, me, peer, qm->spi_out, qm, qm->k.keymat_out);
+	          esp_line(k, me, peer, qm->spi_out, qm, qm->k.keymat_out);
 	return fflush(k->f) == 0 && ok;
 }
 
@@ -155,4 +157,3 @@ void ik_keyfile_close(struct ik_keyfile *k)
 		fclose(k->f);
 	k->f = NULL;
 }
-

@@ -173,7 +173,7 @@ int ik_pcap_next(struct ik_pcap *p, struct ik_pkt *k, struct ik_status *st)
 		size_t n = (size_t)ulen - 8 < ik_rd_left(&r) ? (size_t)ulen - 8 : ik_rd_left(&r);
 		ik_rd_sub(&r, &udp, n);
 		off = ik_udp_isakmp_offset(k->sport, k->dport, udp.p, n,
-					   p->port && (k->sport == p->port || k->dport == p->port));
+		                           p->port && (k->sport == p->port || k->dport == p->port));
 		if (off < 0)
 			continue;
 		k->marker = off > 0;

@@ -19,7 +19,7 @@ struct ik_pkt {
 	int family; /* AF_INET or AF_INET6 */
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	uint16_t sport, dport;
-	int marker;            /* 1: came after a non-ESP marker on a NAT-T port */
+	int marker;    /* 1: came after a non-ESP marker on a NAT-T port */
 	int truncated; /* the capture holds fewer octets than the UDP length says (snaplen) */
 	const uint8_t *isakmp; /* the ISAKMP message; valid until the next ik_pcap_next */
 	size_t len;

@@ -28,7 +28,7 @@ struct ik_pcapw *ik_pcapw_open(const char *path, struct ik_status *st)
 		w->d = pcap_dump_open(w->dead, path);
 	if (!w->d) {
 		ik_fail(st, 0, "ik_pcapw_open: %s: %s", path,
-			w->dead ? pcap_geterr(w->dead) : "pcap_open_dead failed");
+		        w->dead ? pcap_geterr(w->dead) : "pcap_open_dead failed");
 		ik_pcapw_close(w);
 		return NULL;
 	}
@@ -54,7 +54,7 @@ static uint16_t fold(uint32_t s)
 }
 
 static bool ip_header(struct ik_wr *w, const struct sockaddr_storage *src,
-		      const struct sockaddr_storage *dst, size_t udp_len)
+                      const struct sockaddr_storage *dst, size_t udp_len)
 {
 	if (src->ss_family == AF_INET) {
 		const struct sockaddr_in *s = (const void *)src, *d = (const void *)dst;
@@ -76,19 +76,26 @@ static bool ip_header(struct ik_wr *w, const struct sockaddr_storage *src,
 
 static uint16_t port_of(const struct sockaddr_storage *ss)
 {
-	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)(const void *)ss)->sin_port
-					      : ((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
+	return ntohs(ss->ss_family == AF_INET
+	                     ? ((const struct sockaddr_in *)(const void *)ss)->sin_port
+	                     : ((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
 }
 
 bool ik_pcapw_udp(struct ik_pcapw *w, const struct sockaddr_storage *src,
-		  const struct sockaddr_storage *dst, bool marker, const uint8_t *p, size_t len)
+                  const struct sockaddr_storage *dst, bool marker, const uint8_t *p, size_t len)
 {
 	static const uint8_t zero4[4];
 	struct ik_wr f;
 	size_t udp_len = 8 + (marker ? 4 : 0) + len;
 	uint16_t sp = port_of(src), dp = port_of(dst);
-	uint8_t u[8] = {(uint8_t)(sp >> 8), (uint8_t)sp, (uint8_t)(dp >> 8), (uint8_t)dp,
-			(uint8_t)(udp_len >> 8), (uint8_t)udp_len, 0, 0};
+	uint8_t u[8] = {(uint8_t)(sp >> 8),
+	                (uint8_t)sp,
+	                (uint8_t)(dp >> 8),
+	                (uint8_t)dp,
+	                (uint8_t)(udp_len >> 8),
+	                (uint8_t)udp_len,
+	                0,
+	                0};
 	bool ok;
 
 	if (!w || src->ss_family != dst->ss_family || udp_len > 65507)

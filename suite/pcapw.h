@@ -21,7 +21,7 @@ struct ik_pcapw *ik_pcapw_open(const char *path, struct ik_status *st);
 /* One UDP datagram from src to dst (ports in the sockaddrs); marker: prepend the non-ESP
  * marker. */
 bool ik_pcapw_udp(struct ik_pcapw *w, const struct sockaddr_storage *src,
-		  const struct sockaddr_storage *dst, bool marker, const uint8_t *p, size_t len);
+                  const struct sockaddr_storage *dst, bool marker, const uint8_t *p, size_t len);
 void ik_pcapw_close(struct ik_pcapw *w);
 
 #endif

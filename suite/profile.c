@@ -29,22 +29,22 @@ struct name_val {
 };
 
 static const struct name_val vendor_names[] = {
-    {"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
-    {"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
-    {"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
+	{"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
+	{"libreswan", IK_VENDOR_LIBRESWAN}, {"cisco-ios", IK_VENDOR_CISCO_IOS},
+	{"ikecheck", IK_VENDOR_IKECHECK},   {NULL, 0},
 };
 static const struct name_val role_names[] = {
-    {"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
+	{"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
 static const struct name_val mode_names[] = {
-    {"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
+	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
 static const struct name_val auth_names[] = {
-    {"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
+	{"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
 static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
                                                {"lenient", IK_LIFETIME_LENIENT},
                                                {"obey", IK_LIFETIME_OBEY},
                                                {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
-    {"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
+	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
 static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
                                              {"on", 1},  {"off", 0}, {NULL, 0}};
 
@@ -73,12 +73,12 @@ enum section {
 #define S(n) SEC_##n,
 	SECTION_TABLE
 #undef S
-	    SEC_COUNT
+		SEC_COUNT
 };
 
 static const char *const section_names[] = {
 #define S(n) #n,
-    SECTION_TABLE
+	SECTION_TABLE
 #undef S
 };
 
@@ -88,39 +88,39 @@ static const char *const section_names[] = {
  * KEY(section, key, kind, field, names, required). docs/profile.md documents each row;
  * defaults are set in set_defaults().
  */
-#define KEY_TABLE                                                                                  \
-	KEY(dut, name, K_TEXT, OFF(name), NULL, false)                                             \
-	KEY(dut, address, K_ADDR, OFF(dut.addr), NULL, true)                                       \
-	KEY(dut, port, K_PORT, OFF(dut.port), NULL, false)                                         \
-	KEY(dut, nat_t_port, K_PORT, OFF(dut.nat_t_port), NULL, false)                             \
-	KEY(dut, roles, K_FLAGS, OFF(roles), role_names, false)                                    \
-	KEY(dut, vendor, K_ENUM, OFF(vendor), vendor_names, false)                                 \
-	KEY(dut, id, K_ID, OFF(dut.id), NULL, false)                                               \
-	KEY(dut, subnet, K_SUBNETS, OFF(dut), NULL, false)                                         \
-	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                                 \
-	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                                   \
-	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)                       \
-	KEY(tester, id, K_ID, OFF(tester.id), NULL, false)                                         \
-	KEY(tester, subnet, K_SUBNETS, OFF(tester), NULL, false)                                   \
-	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                     \
-	KEY(auth, psk, K_PSK, 0, NULL, false)                                                      \
-	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                                \
-	KEY(auth, peer_ids, K_PEER_IDS, OFF(peer_ids), NULL, false)                                \
-	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                              \
-	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                           \
-	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                           \
-	KEY(phase1, lifetime_policy, K_ENUM, OFF(p1.lifetime_policy), policy_names, false)         \
-	KEY(phase1, dpd, K_SECONDS, OFF(p1.dpd_delay), NULL, false)                                \
-	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                           \
-	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                                  \
-	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                           \
-	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false)         \
-	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                           \
-	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)             \
-	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)                       \
-	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                           \
-	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)                       \
-	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)                   \
+#define KEY_TABLE                                                                          \
+	KEY(dut, name, K_TEXT, OFF(name), NULL, false)                                     \
+	KEY(dut, address, K_ADDR, OFF(dut.addr), NULL, true)                               \
+	KEY(dut, port, K_PORT, OFF(dut.port), NULL, false)                                 \
+	KEY(dut, nat_t_port, K_PORT, OFF(dut.nat_t_port), NULL, false)                     \
+	KEY(dut, roles, K_FLAGS, OFF(roles), role_names, false)                            \
+	KEY(dut, vendor, K_ENUM, OFF(vendor), vendor_names, false)                         \
+	KEY(dut, id, K_ID, OFF(dut.id), NULL, false)                                       \
+	KEY(dut, subnet, K_SUBNETS, OFF(dut), NULL, false)                                 \
+	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                         \
+	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                           \
+	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)               \
+	KEY(tester, id, K_ID, OFF(tester.id), NULL, false)                                 \
+	KEY(tester, subnet, K_SUBNETS, OFF(tester), NULL, false)                           \
+	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
+	KEY(auth, psk, K_PSK, 0, NULL, false)                                              \
+	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                        \
+	KEY(auth, peer_ids, K_PEER_IDS, OFF(peer_ids), NULL, false)                        \
+	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                      \
+	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                   \
+	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                   \
+	KEY(phase1, lifetime_policy, K_ENUM, OFF(p1.lifetime_policy), policy_names, false) \
+	KEY(phase1, dpd, K_SECONDS, OFF(p1.dpd_delay), NULL, false)                        \
+	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                   \
+	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                          \
+	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                   \
+	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false) \
+	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                   \
+	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)     \
+	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)               \
+	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                   \
+	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)               \
+	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
 	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false)
 
 struct key_def {
@@ -135,7 +135,7 @@ struct key_def {
 
 static const struct key_def keys[] = {
 #define KEY(s, k, kind, off, names, req) {SEC_##s, #k, #s "." #k, kind, off, names, req},
-    KEY_TABLE
+	KEY_TABLE
 #undef KEY
 };
 
@@ -143,7 +143,7 @@ enum key_id {
 #define KEY(s, k, kind, off, names, req) KEY_##s##_##k,
 	KEY_TABLE
 #undef KEY
-	    KEY_COUNT
+		KEY_COUNT
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -160,7 +160,7 @@ struct ctx {
 
 /* Every parse error: "FILE:LINE: reason". */
 static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 static bool fail_at(struct ctx *c, unsigned line, const char *fmt, ...)
 {
 	char why[sizeof(c->st->why)];
@@ -283,8 +283,8 @@ static bool add_peer_id(struct ctx *c, const struct key_def *k, void *field, con
 	const char *why = NULL;
 
 	if (!strcasecmp(item, "any") || !strcasecmp(item, "%any"))
-		return fail_at(c, c->line, "%s: 'any' stands alone (any identity, or a list of them)",
-		               k->full);
+		return fail_at(c, c->line,
+		               "%s: 'any' stands alone (any identity, or a list of them)", k->full);
 	if (p->peer_ids.n == IK_PROFILE_MAX_PEER_IDS)
 		return fail_at(c, c->line, "%s: more than %d identities", k->full,
 		               IK_PROFILE_MAX_PEER_IDS);
@@ -344,7 +344,8 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 		return true;
 	case K_PORT:
 		if (!ik_uint_parse(v, 65535, &u) || u == 0)
-			return fail_at(c, c->line, "%s: '%.64s' is not a port (1-65535)", k->full, v);
+			return fail_at(c, c->line, "%s: '%.64s' is not a port (1-65535)", k->full,
+			               v);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
 	case K_ID:
@@ -354,10 +355,10 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 	default: /* K_LIFETIME, K_SECONDS */
 		if (!ik_duration_parse(v, field))
 			return fail_at(
-			    c, c->line,
-			    "%s: '%.64s' is not a duration (seconds, or a number with s, m, "
-			    "h or d)",
-			    k->full, v);
+				c, c->line,
+				"%s: '%.64s' is not a duration (seconds, or a number with s, m, "
+				"h or d)",
+				k->full, v);
 		if (k->kind == K_LIFETIME && *(uint32_t *)field == 0)
 			return fail_at(c, c->line, "%s: a lifetime must be greater than 0",
 			               k->full);
@@ -373,10 +374,11 @@ static bool set_named(struct ctx *c, const struct key_def *k, void *field, const
 	if (k->kind == K_GROUP) {
 		const struct ik_dh_alg *dh = ik_dh_alg_by_name(v);
 		if (strcasecmp(v, "none") && !dh)
-			return fail_at(c, c->line,
-			               "%s: '%.64s' is not a Diffie-Hellman group (modp2048, ecp256, "
-			               "... or none)",
-			               k->full, v);
+			return fail_at(
+				c, c->line,
+				"%s: '%.64s' is not a Diffie-Hellman group (modp2048, ecp256, "
+				"... or none)",
+				k->full, v);
 		*(uint16_t *)field = dh ? dh->group : 0;
 		return true;
 	}
@@ -399,19 +401,13 @@ static bool set_list(struct ctx *c, const struct key_def *k, void *field, const 
 	case K_SUBNETS:
 		((struct ik_endpoint *)field)->n_subnets = 0;
 		return for_each_item(c, k, field, v, add_subnet);
-	case K_FLAGS:
-		*(unsigned *)field = 0;
-		return for_each_item(c, k, field, v, add_flag);
-	case K_P1PROPS:
-		c->p->p1.n_prop = 0;
-		return for_each_item(c, k, c->p, v, add_p1);
+	case K_FLAGS: *(unsigned *)field = 0; return for_each_item(c, k, field, v, add_flag);
+	case K_P1PROPS: c->p->p1.n_prop = 0; return for_each_item(c, k, c->p, v, add_p1);
 	case K_PEER_IDS: /* "any" (strongSwan's %any too), or identities */
 		c->p->peer_ids.n = 0;
 		c->p->peer_ids.any = !strcasecmp(v, "any") || !strcasecmp(v, "%any");
 		return c->p->peer_ids.any || for_each_item(c, k, c->p, v, add_peer_id);
-	default: /* K_P2PROPS */
-		c->p->p2.n_prop = 0;
-		return for_each_item(c, k, c->p, v, add_p2);
+	default: /* K_P2PROPS */ c->p->p2.n_prop = 0; return for_each_item(c, k, c->p, v, add_p2);
 	}
 }
 
@@ -443,21 +439,17 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_PORT:
 	case K_ID:
 	case K_LIFETIME:
-	case K_SECONDS:
-		return set_scalar(c, k, field, v);
+	case K_SECONDS: return set_scalar(c, k, field, v);
 	case K_ENUM:
 	case K_BOOL:
-	case K_GROUP:
-		return set_named(c, k, field, v);
+	case K_GROUP: return set_named(c, k, field, v);
 	case K_SUBNETS:
 	case K_FLAGS:
 	case K_P1PROPS:
 	case K_P2PROPS:
-	case K_PEER_IDS:
-		return set_list(c, k, field, v);
+	case K_PEER_IDS: return set_list(c, k, field, v);
 	case K_PSK:
-	case K_PSK_FILE:
-		return set_secret(c, k, field, v);
+	case K_PSK_FILE: return set_secret(c, k, field, v);
 	}
 	return fail_at(c, c->line, "%s: internal error: unknown kind", k->full);
 }
@@ -632,9 +624,10 @@ static bool derive_features(struct ctx *c)
 	if (!line_of(c, KEY_features_aggressive))
 		p->features.aggressive = p->p1.modes & IK_MODE_AGGRESSIVE;
 	else if (p->features.aggressive && !(p->p1.modes & IK_MODE_AGGRESSIVE))
-		return fail_at(c, line_of(c, KEY_features_aggressive),
-		               "features.aggressive = yes contradicts phase1.modes, which lacks "
-		               "aggressive (the default is main): add it there or drop the feature");
+		return fail_at(
+			c, line_of(c, KEY_features_aggressive),
+			"features.aggressive = yes contradicts phase1.modes, which lacks "
+			"aggressive (the default is main): add it there or drop the feature");
 	else if (!p->features.aggressive && (p->p1.modes & IK_MODE_AGGRESSIVE))
 		return fail_at(c, line_of(c, KEY_features_aggressive),
 		               "features.aggressive = no contradicts phase1.modes (line %u) "
@@ -855,37 +848,20 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 		u16 = *(const uint16_t *)field;
 	switch (k->kind) {
 	case K_TEXT:
-	case K_PSK_FILE:
-		n = snprintf(out, len, "%s", (const char *)field);
-		break;
-	case K_ADDR:
-		n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text);
-		break;
-	case K_PORT:
-		n = snprintf(out, len, "%u", u16);
-		break;
-	case K_GROUP:
-		n = snprintf(out, len, "%s", u16 ? ik_dh_by_group(u16)->name : "none");
-		break;
-	case K_ID:
-		n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text);
-		break;
-	case K_ENUM:
-		n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field));
-		break;
+	case K_PSK_FILE: n = snprintf(out, len, "%s", (const char *)field); break;
+	case K_ADDR: n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text); break;
+	case K_PORT: n = snprintf(out, len, "%u", u16); break;
+	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_group(u16)->name : "none"); break;
+	case K_ID: n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text); break;
+	case K_ENUM: n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field)); break;
 	case K_LIFETIME:
-	case K_SECONDS:
-		n = snprintf(out, len, "%u", *(const uint32_t *)field);
-		break;
-	case K_BOOL:
-		n = snprintf(out, len, "%s", *(const bool *)field ? "yes" : "no");
-		break;
+	case K_SECONDS: n = snprintf(out, len, "%u", *(const uint32_t *)field); break;
+	case K_BOOL: n = snprintf(out, len, "%s", *(const bool *)field ? "yes" : "no"); break;
 	case K_SUBNETS:
 	case K_FLAGS:
 	case K_P1PROPS:
 	case K_P2PROPS:
-	case K_PEER_IDS:
-		return format_list(p, k, out, len);
+	case K_PEER_IDS: return format_list(p, k, out, len);
 	case K_PSK:
 		if (p->psk_len >= len)
 			return false;

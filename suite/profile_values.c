@@ -113,9 +113,10 @@ bool ik_ident_parse(struct ik_ident *id, const char *v, const char **why)
 	} else if (ik_profile_addr_parse(&a, v)) {
 		id->type = a.ss.ss_family == AF_INET ? IK_ID_IPV4_ADDR : IK_ID_IPV6_ADDR;
 		size_t n = id->type == IK_ID_IPV4_ADDR ? 4 : 16;
-		const void *src = id->type == IK_ID_IPV4_ADDR
-		                      ? (const void *)&((struct sockaddr_in *)&a.ss)->sin_addr
-		                      : (const void *)&((struct sockaddr_in6 *)&a.ss)->sin6_addr;
+		const void *src =
+			id->type == IK_ID_IPV4_ADDR
+				? (const void *)&((struct sockaddr_in *)&a.ss)->sin_addr
+				: (const void *)&((struct sockaddr_in6 *)&a.ss)->sin6_addr;
 		memcpy(id->bin, src, n);
 		id->bin_len = n;
 		val = a.text;

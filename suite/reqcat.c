@@ -125,8 +125,8 @@ bool ik_reqcat_load(struct ik_reqcat *rc, const char *file, struct ik_status *st
 	}
 	fclose(f);
 	if (ok && !rc->n)
-		ok =
-		    ik_fail(st, 0, "%s:0: no requirement table (a row '| id | ... | obs |')", file);
+		ok = ik_fail(st, 0, "%s:0: no requirement table (a row '| id | ... | obs |')",
+		             file);
 	if (!ok)
 		ik_reqcat_free(rc);
 	return ok;

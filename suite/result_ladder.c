@@ -47,7 +47,7 @@ void ik_result_set_ladder(struct ik_result *res, const struct ik_ladder *l)
 	gap->t_s = res->ladder[head - 1].t_s;
 	snprintf(gap->msg, sizeof(gap->msg), "...");
 	snprintf(gap->note, sizeof(gap->note), "%zu messages left out here; the pcap has them all",
-		 n - head - tail);
+	         n - head - tail);
 	for (size_t i = n - tail; i < n; i++)
 		set_rung(&res->ladder[res->nladder++], &l->rungs[i]);
 }

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROBES         3    /* independent probes before a DUT is called dead */
-#define REVIVE_EVERY   5000 /* ms between revival probes of a dead DUT */
+#define PROBES       3    /* independent probes before a DUT is called dead */
+#define REVIVE_EVERY 5000 /* ms between revival probes of a dead DUT */
 
 static const struct ik_case_step probe_main[] = {{IK_STEP_MAIN, 0}, {IK_STEP_QUICK, 0}};
 static const struct ik_case_step probe_aggr[] = {{IK_STEP_AGGRESSIVE, 0}, {IK_STEP_QUICK, 0}};
@@ -27,7 +27,7 @@ static unsigned probe_window(const struct ik_runner *R, unsigned try)
 }
 
 bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap, unsigned try,
-		    struct ik_status *st)
+                    struct ik_status *st)
 {
 	struct ik_runner *keepR = cr->R;
 	const struct ik_case *c = cr->c;
@@ -58,9 +58,10 @@ static bool requeue(struct ik_runner *R, size_t idx)
 static void declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result *r)
 {
 	char why[256];
-	snprintf(why, sizeof(why), "The DUT stopped answering after this case: %u fresh clean "
-				   "exchanges then failed (last: %.60s). Before that: %.70s",
-		 PROBES, cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
+	snprintf(why, sizeof(why),
+	         "The DUT stopped answering after this case: %u fresh clean "
+	         "exchanges then failed (last: %.60s). Before that: %.70s",
+	         PROBES, cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
 	snprintf(r->reason, sizeof(r->reason), "%s", why);
 	r->verdict = IK_V_FAIL;
 	R->dut_dead = true;
@@ -69,7 +70,7 @@ static void declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result 
 	snprintf(R->dead_since, sizeof(R->dead_since), "%s", r->id);
 	if (!R->o->quiet)
 		ik_run_note(R, "the DUT stopped answering after case %s; waiting up to %u s for it",
-			    r->id, R->o->dead_wait_s);
+		            r->id, R->o->dead_wait_s);
 }
 
 /* The case's probes are over: blame, requeue or record. True when the result was recorded (or
@@ -85,8 +86,10 @@ static void probe_done(struct ik_runner *R, struct crun *cr)
 			return; /* not judged against a dead DUT: it runs again when the DUT is back */
 		} else {
 			char why[256];
-			snprintf(why, sizeof(why), "not decided: the DUT had stopped answering (after "
-						   "case %.32s); %.150s", R->dead_since, r->reason);
+			snprintf(why, sizeof(why),
+			         "not decided: the DUT had stopped answering (after "
+			         "case %.32s); %.150s",
+			         R->dead_since, r->reason);
 			snprintf(r->reason, sizeof(r->reason), "%s", why);
 			r->verdict = IK_V_ERROR;
 		}
@@ -94,7 +97,7 @@ static void probe_done(struct ik_runner *R, struct crun *cr)
 	if (!cr->o.all_done) {
 		size_t l = strlen(r->evidence);
 		snprintf(r->evidence + l, sizeof(r->evidence) - l, "%sliveness probe: %s",
-			 l ? "\n" : "", cr->o.why[0] ? cr->o.why : cr->o.step_fail);
+		         l ? "\n" : "", cr->o.why[0] ? cr->o.why : cr->o.step_fail);
 	}
 	r->duration_s = (double)(ik_now_ms() - R->t0_ms) / 1000.0 - r->started_s;
 	ik_run_record(R, r);
@@ -107,7 +110,7 @@ static void revival_done(struct ik_runner *R, const struct crun *cr)
 		R->dut_dead = false;
 		if (!R->o->quiet)
 			ik_run_note(R, "the DUT answers again after %.1f s; the run goes on",
-				    (double)(ik_now_ms() - R->dead_at_ms) / 1000.0);
+			            (double)(ik_now_ms() - R->dead_at_ms) / 1000.0);
 		return;
 	}
 	R->revive_at_ms = ik_now_ms() + REVIVE_EVERY;
@@ -147,8 +150,10 @@ bool ik_alive_schedule(struct ik_runner *R)
 		return false;
 	if (now - R->dead_at_ms >= (uint64_t)R->o->dead_wait_s * 1000) {
 		R->dead_final = true;
-		snprintf(R->stopped, sizeof(R->stopped), "the DUT stopped answering after case %s "
-			 "and did not answer again within %u s", R->dead_since, R->o->dead_wait_s);
+		snprintf(R->stopped, sizeof(R->stopped),
+		         "the DUT stopped answering after case %s "
+		         "and did not answer again within %u s",
+		         R->dead_since, R->o->dead_wait_s);
 		if (!R->o->quiet)
 			ik_run_note(R, "%s: the remaining cases are not run", R->stopped);
 		return true;

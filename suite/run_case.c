@@ -30,7 +30,7 @@ static void finish(struct crun *cr)
 		size_t l = strlen(cr->o.restart_why);
 		cr->o.restarted = true;
 		snprintf(cr->o.restart_why + l, sizeof(cr->o.restart_why) - l,
-			 "; the exchange in progress then broke");
+		         "; the exchange in progress then broke");
 	}
 	ik_loop_cancel(&cr->R->loop, cr->watch_timer);
 	ik_loop_cancel(&cr->R->loop, cr->step_timer);
@@ -101,11 +101,13 @@ static void watch(void *arg)
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
 	} else if (now - cr->last_change_ms >= w &&
-		   (now - cr->last_tx_ms >= answer_time(w) || now - cr->last_change_ms >= w + answer_time(w))) {
+	           (now - cr->last_tx_ms >= answer_time(w) ||
+	            now - cr->last_change_ms >= w + answer_time(w))) {
 		stop_at(cr);
 		cr->o.failed = cr->o.silence = true;
-		snprintf(cr->o.why, sizeof(cr->o.why), "no progress from the DUT for %u ms after %s",
-			 w, cr->o.at_msg ? ik_msg_name(cr->o.at_x, cr->o.at_msg) : "the start");
+		snprintf(cr->o.why, sizeof(cr->o.why),
+		         "no progress from the DUT for %u ms after %s", w,
+		         cr->o.at_msg ? ik_msg_name(cr->o.at_x, cr->o.at_msg) : "the start");
 		finish(cr);
 		return;
 	}
@@ -186,15 +188,17 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		if (mutated_yet(cr)) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
-			snprintf(cr->o.why, sizeof(cr->o.why), "the DUT sent a Delete for this ISAKMP SA");
+			snprintf(cr->o.why, sizeof(cr->o.why),
+			         "the DUT sent a Delete for this ISAKMP SA");
 			finish(cr);
 			return;
 		}
 		/* Otherwise not an answer to the case's question, so the harness reports it (ERROR)
 		 * with the likely cause. */
-		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
-			 "the DUT deleted this exchange's ISAKMP SA before it completed (a DUT that "
-			 "keeps one SA per peer replaces concurrent ones: try --parallel 1)");
+		snprintf(
+			cr->o.step_fail, sizeof(cr->o.step_fail),
+			"the DUT deleted this exchange's ISAKMP SA before it completed (a DUT that "
+			"keeps one SA per peer replaces concurrent ones: try --parallel 1)");
 		stop_at(cr);
 		cr->o.failed = true;
 		finish(cr);
@@ -217,8 +221,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		snprintf(cr->o.why, sizeof(cr->o.why), "%s", sa->st.why);
 		finish(cr);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	cr->last_ev_notify = false;
 }
@@ -243,13 +246,13 @@ static const char *hex8(const uint8_t *c, char out[17])
  * it an answer of the DUT that names no exchange of ours (run_wire.h): a fail-open DUT answers
  * the cookies, exchange type and message ID it read, which the mutation may have moved. */
 static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
-		     const struct sockaddr_storage *peer, const uint8_t *p, size_t len)
+                     const struct sockaddr_storage *peer, const uint8_t *p, size_t len)
 {
 	struct ik_sa *sa = cr->sa ? cr->sa : e->sas; /* the SA of MM1 is ours before cr->sa is */
 	if (sent) {
 		if (e->tx_broken && sa)
 			ik_wire_keep(cr->broken, &cr->nbroken, p, len, sa->icookie,
-				     sa->established ? IK_EXCH_QUICK : ik_exch_of(sa->xchg));
+			             sa->established ? IK_EXCH_QUICK : ik_exch_of(sa->xchg));
 		return;
 	}
 	if (!cr->nbroken || cr->wire_answer[0] || len < 28)
@@ -261,7 +264,7 @@ static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
 		ours = p[18] == IK_EXCH_QUICK && mid && q->msgid == mid;
 	for (size_t i = 0; i < cr->nbroken; i++)
 		if (ik_wire_answers(&cr->broken[i], p, len, ours, cr->wire_answer,
-				    sizeof(cr->wire_answer)))
+		                    sizeof(cr->wire_answer)))
 			return;
 }
 
@@ -270,7 +273,7 @@ static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
  * that answers an old copy of a completed quick mode's QM1 with a QM2 other than the one it sent
  * set up a second SA from a replay (RFC 2408 3.1 message IDs, RFC 2409 5.5). */
 static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		uint16_t local_port, const uint8_t *p, size_t len)
+                uint16_t local_port, const uint8_t *p, size_t len)
 {
 	struct crun *cr = e->user;
 	static const uint8_t zero[8];
@@ -286,15 +289,16 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	wire_tap(cr, e, sent, peer, p, len);
 	/* An informational message may echo the cookies of a message we broke on purpose (an
 	 * INVALID-COOKIE notify, RFC 2408 5.2): only exchange replies name the DUT's SA. */
-	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) || !memcmp(p + 8, zero, 8) ||
-	    p[18] == IK_EXCH_INFO)
+	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) ||
+	    !memcmp(p + 8, zero, 8) || p[18] == IK_EXCH_INFO)
 		return;
 	if (cr->have_rc && memcmp(cr->rcookie, p + 8, 8) && !cr->o.restarted && !cr->restart_late) {
 		char was[17], now[17];
 		snprintf(cr->o.restart_why, sizeof(cr->o.restart_why),
-			 "it answered with responder cookie %s instead of its own %s (a new exchange, "
-			 "or it took a cookie we altered)",
-			 hex8(p + 8, now), hex8(cr->rcookie, was));
+		         "it answered with responder cookie %s instead of its own %s (a new "
+		         "exchange, "
+		         "or it took a cookie we altered)",
+		         hex8(p + 8, now), hex8(cr->rcookie, was));
 		/* An answer to a copy we replayed or delayed on purpose opens a new exchange, which is
 		 * only wrong if it breaks the one in progress (docs/verdicts.md 6): decided at the end.
 		 * An answer to a retransmission must be the stored reply (RFC 2408 5.1). */
@@ -307,7 +311,8 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	if (!cr->have_rc || !cr->restart_late)
 		memcpy(cr->rcookie, p + 8, 8);
 	cr->have_rc = true;
-	uint32_t msgid = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
+	uint32_t msgid =
+		(uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
 	const struct ik_qm *q = cr->qm;
 	if (p[18] != IK_EXCH_QUICK || !q || q->msgid != msgid || q->role != IK_INITIATOR ||
 	    cr->o.restarted)
@@ -321,7 +326,7 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	} else if (memcmp(h, cr->qm2, 32)) {
 		cr->o.restarted = true;
 		snprintf(cr->o.restart_why, sizeof(cr->o.restart_why),
-			 "it answered a copy of QM1 with a second, different QM2 (a second SA)");
+		         "it answered a copy of QM1 with a second, different QM2 (a second SA)");
 	}
 }
 
@@ -332,7 +337,8 @@ static bool send_deletes(struct crun *cr)
 	cr->deleted = true;
 	if (cr->qm && cr->qm->established) {
 		uint32_t v = cr->qm->spi_in;
-		spi[0] = (uint8_t)(v >> 24), spi[1] = (uint8_t)(v >> 16), spi[2] = (uint8_t)(v >> 8);
+		spi[0] = (uint8_t)(v >> 24), spi[1] = (uint8_t)(v >> 16),
+		spi[2] = (uint8_t)(v >> 8);
 		spi[3] = (uint8_t)v;
 		ok = ik_send_delete(cr->sa, IK_PROTO_ESP, spi, 4, 1);
 	}
@@ -358,7 +364,8 @@ static bool need_sa(struct crun *cr, const char *what)
 	if (cr->sa && cr->sa->established)
 		return true;
 	snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
-		 "step '%s' needs an established ISAKMP SA: put main or aggressive before it", what);
+	         "step '%s' needs an established ISAKMP SA: put main or aggressive before it",
+	         what);
 	return false;
 }
 
@@ -373,7 +380,7 @@ static bool trigger(struct crun *cr)
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "--dut-initiate: fork: %s",
-			 strerror(errno));
+		         strerror(errno));
 		return false;
 	}
 	if (!pid) {
@@ -411,12 +418,12 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_AGGRESSIVE:
 		if (cr->responder)
 			return trigger(cr); /* then wait for the DUT's phase 1 */
-		cr->have_rc = false; /* a new ISAKMP SA: its own responder cookie */
+		cr->have_rc = false;        /* a new ISAKMP SA: its own responder cookie */
 		e->cfg.aggressive = s->kind == IK_STEP_AGGRESSIVE;
 		cr->sa = ik_initiate(e);
 		if (!cr->sa && !cr->o.failed)
 			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send %s",
-				 e->cfg.aggressive ? "AM1" : "MM1");
+			         e->cfg.aggressive ? "AM1" : "MM1");
 		return cr->sa || cr->o.failed;
 	case IK_STEP_QUICK:
 		if (cr->responder)
@@ -446,12 +453,13 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 		memcpy(cookies, cr->sa->icookie, 8);
 		memcpy(cookies + 8, cr->sa->rcookie, 8);
 		if (!ik_send_notify(cr->sa, IK_NOTIFY_INITIAL_CONTACT, IK_PROTO_ISAKMP, cookies, 16,
-				    NULL, 0))
+		                    NULL, 0))
 			return false;
 		cr->step_timer = ik_loop_timer(&cr->R->loop, 200, step_timer_fired, cr);
 		return true;
 	case IK_STEP_WAIT:
-		cr->step_timer = ik_loop_timer(&cr->R->loop, (uint64_t)s->arg, step_timer_fired, cr);
+		cr->step_timer =
+			ik_loop_timer(&cr->R->loop, (uint64_t)s->arg, step_timer_fired, cr);
 		return true;
 	}
 	return false;
@@ -469,7 +477,8 @@ static void linger_done(void *arg)
 static bool wants_p1_adjust(const struct ik_case *c)
 {
 	for (size_t i = 0; c && i < c->nexpect; i++)
-		if (c->expect[i].kind == IK_EXP_ADJUSTED && c->expect[i].adjust == IK_ADJ_P1_LIFETIME)
+		if (c->expect[i].kind == IK_EXP_ADJUSTED &&
+		    c->expect[i].adjust == IK_ADJ_P1_LIFETIME)
 			return true;
 	return false;
 }
@@ -481,16 +490,16 @@ static void step_start(struct crun *cr)
 	if (cr->step == cr->nsteps) {
 		cr->o.all_done = true;
 		if (!cr->probe && wants_p1_adjust(cr->c) && !cr->o.p1_adjusted)
-			cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 2,
-						       linger_done, cr);
+			cr->step_timer =
+				ik_loop_timer(&cr->R->loop, cr->window_ms / 2, linger_done, cr);
 		else
 			finish(cr);
 		return;
 	}
 	if (!run_step(cr, &cr->steps[cr->step]) && !cr->o.failed) {
 		if (!cr->o.step_fail[0])
-			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "step %zu could not be sent",
-				 cr->step + 1);
+			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+			         "step %zu could not be sent", cr->step + 1);
 		stop_at(cr);
 		cr->o.failed = true;
 		finish(cr);
@@ -521,8 +530,8 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	cr->eng.mut = cr->nmut ? cr->mut : NULL;
 	cr->eng.nmut = cr->nmut;
 	cr->t0_ms = cr->last_change_ms = ik_now_ms();
-	cr->watch_timer = ik_loop_timer(&R->loop, cr->window_ms / 4 ? cr->window_ms / 4 : 1,
-					watch, cr);
+	cr->watch_timer =
+		ik_loop_timer(&R->loop, cr->window_ms / 4 ? cr->window_ms / 4 : 1, watch, cr);
 	step_start(cr);
 	return true;
 }

@@ -18,7 +18,7 @@ int ik_run_option(struct ik_run *r, int argc, char **argv, int *i)
 {
 	const char *o = argv[*i];
 	bool known = !strcmp(o, "--profile") || !strcmp(o, "--keys") || !strcmp(o, "--seed") ||
-		     !strcmp(o, "--side");
+	             !strcmp(o, "--side");
 
 	if (!known)
 		return 0;
@@ -86,7 +86,7 @@ bool ik_run_start(struct ik_run *r)
 	}
 	if (!ik_engine_init(&r->eng, &r->cfg, &r->loop, &st)) {
 		fprintf(stderr, "%s: cannot listen on %s: %s\n", r->verb,
-			ik_addr_str(&r->cfg.local, a, sizeof(a)), st.why);
+		        ik_addr_str(&r->cfg.local, a, sizeof(a)), st.why);
 		ik_engine_free(&r->eng); /* closes what was opened, wipes the PSK copy */
 		return false;
 	}
@@ -154,7 +154,7 @@ void ik_run_p1_summary(const struct ik_sa *sa, char *buf, size_t n)
 	if (x->keylen)
 		snprintf(kl, sizeof(kl), "/%u", x->keylen);
 	snprintf(buf, n, "%s%s %s %s, %u s", ik_name(IK_T_P1_ENCR, x->enc), kl,
-		 ik_name(IK_T_P1_HASH, x->hash), ik_name(IK_T_GROUP, x->group), sa->life_s);
+	         ik_name(IK_T_P1_HASH, x->hash), ik_name(IK_T_GROUP, x->group), sa->life_s);
 }
 
 void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n)
@@ -167,9 +167,9 @@ void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n)
 	if (x->group)
 		snprintf(pfs, sizeof(pfs), "PFS %s", ik_name(IK_T_GROUP, x->group));
 	snprintf(buf, n, "ESP in 0x%08" PRIx32 " out 0x%08" PRIx32 " (%s%s%s%s, %s, %u s, %s)",
-		 qm->spi_in, qm->spi_out, ik_name(IK_T_ESP_TRANS, x->id), kl, x->auth ? " " : "",
-		 x->auth ? ik_name(IK_T_P2_AUTH, x->auth) : "", pfs, qm->life_s,
-		 ik_name(IK_T_ENCAP, x->encap));
+	         qm->spi_in, qm->spi_out, ik_name(IK_T_ESP_TRANS, x->id), kl, x->auth ? " " : "",
+	         x->auth ? ik_name(IK_T_P2_AUTH, x->auth) : "", pfs, qm->life_s,
+	         ik_name(IK_T_ENCAP, x->encap));
 }
 
 void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n)
@@ -185,7 +185,7 @@ void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n)
 }
 
 void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, size_t n,
-		  const char **hint)
+                  const char **hint)
 {
 	enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
 	int msg = qm ? qm->msg : sa->msg;

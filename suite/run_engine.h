@@ -51,6 +51,6 @@ void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n);
 void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n);
 /* Where an exchange stopped: "MM5 (MM_KEY_EXCH)"; the hint is for the message expected next. */
 void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, size_t n,
-		  const char **hint);
+                  const char **hint);
 
 #endif

@@ -19,9 +19,9 @@
 
 #include <string.h>
 
-#define MAX_ATTEMPTS   3 /* a stalled setup or a silent positive case */
-#define NOTE_ATTEMPTS  5 /* an announcement the case waits for (RESPONDER-LIFETIME) never came */
-#define SILENT_SENDS   5 /* copies of our message unanswered before silence needs no second attempt */
+#define MAX_ATTEMPTS  3 /* a stalled setup or a silent positive case */
+#define NOTE_ATTEMPTS 5 /* an announcement the case waits for (RESPONDER-LIFETIME) never came */
+#define SILENT_SENDS  5 /* copies of our message unanswered before silence needs no second attempt */
 #define WARM_SAMPLES  12 /* fewer clean round trips seen than this: the path is not known yet */
 
 static bool mutated_note(const struct ik_rung *g)
@@ -78,7 +78,8 @@ static bool expects(const struct crun *cr, enum ik_expect_kind k)
 static unsigned unacked_step(const struct ik_case *c)
 {
 	for (size_t i = 0; i < c->nsteps; i++)
-		if (c->steps[i].kind == IK_STEP_DELETE || c->steps[i].kind == IK_STEP_INITIAL_CONTACT)
+		if (c->steps[i].kind == IK_STEP_DELETE ||
+		    c->steps[i].kind == IK_STEP_INITIAL_CONTACT)
 			return (unsigned)i + 1;
 	return 0;
 }
@@ -96,15 +97,17 @@ int ik_obs_info(const struct crun *cr)
 	bool ignoring = expects(cr, IK_EXP_IGNORED);
 	int stage = o->all_done ? 90 : o->at_x == IK_X_QUICK ? 40 + o->at_msg : o->at_msg * 5;
 	int said = (int)(o->nnotify > 9 ? 9 : o->nnotify) + (o->dut_deleted ? 1 : 0) +
-		   (o->p1_adjusted || o->p2_adjusted ? 2 : 0);
+	           (o->p1_adjusted || o->p2_adjusted ? 2 : 0);
 	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0) +
-		    (o->accepted_mutated ? 2000 : 0);
+	            (o->accepted_mutated ? 2000 : 0);
 	unsigned u = unacked_step(cr->c);
 	if (u)
-		return o->steps_done < u ? -10000 + (int)o->steps_done : 5000 - (int)o->steps_done * 10;
+		return o->steps_done < u ? -10000 + (int)o->steps_done
+		                         : 5000 - (int)o->steps_done * 10;
 	/* Datagrams our host refused only break a tie: an attempt that lost some but still heard
 	 * the DUT say more (a RESPONDER-LIFETIME) shows more of it. */
-	return (wrong + stage * 10 + said + (o->answered_mutated ? 1 : 0)) * 2 - (o->send_errors ? 1 : 0);
+	return (wrong + stage * 10 + said + (o->answered_mutated ? 1 : 0)) * 2 -
+	       (o->send_errors ? 1 : 0);
 }
 
 static bool any_applied(const struct crun *cr)
@@ -125,7 +128,8 @@ static bool silence_accepted(const struct ik_case *c)
 {
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
-		if (x->kind == IK_EXP_SURVIVES || x->kind == IK_EXP_ALIVE || (x->kind == IK_EXP_REJECTED && (x->silence || !x->nnotify)))
+		if (x->kind == IK_EXP_SURVIVES || x->kind == IK_EXP_ALIVE ||
+		    (x->kind == IK_EXP_REJECTED && (x->silence || !x->nnotify)))
 			return true;
 	}
 	return false;
@@ -146,7 +150,7 @@ static unsigned attempts_needed(const struct crun *cr, enum ik_verdict v)
 {
 	const struct ik_observed *o = &cr->o;
 	bool did = o->fault[0] || o->accepted_mutated || o->restarted ||
-		   (o->all_done && !expects(cr, IK_EXP_ADJUSTED));
+	           (o->all_done && !expects(cr, IK_EXP_ADJUSTED));
 	if (v != IK_V_PASS) {
 		if (o->all_done && expects(cr, IK_EXP_ADJUSTED) && !did)
 			return NOTE_ATTEMPTS; /* one unanswered informational, no retransmission */

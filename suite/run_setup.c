@@ -66,8 +66,8 @@ static bool override_one(char **text, const char *skey, const char *val, struct 
 	return true;
 }
 
-bool ik_profile_override(const char *text, const char keys[][48], const char vals[][160],
-			 size_t n, char **out, struct ik_status *st)
+bool ik_profile_override(const char *text, const char keys[][48], const char vals[][160], size_t n,
+                         char **out, struct ik_status *st)
 {
 	*out = strdup(text);
 	if (!*out)
@@ -107,20 +107,20 @@ static void set_values(const struct ik_runner *R, const struct ik_case *c, char 
 }
 
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
-		 struct ik_status *st)
+                 struct ik_status *st)
 {
 	char *text = NULL, vals[IK_CASE_MAX_SETS][160];
 	struct ik_profile *p = calloc(1, sizeof(*p));
 	set_values(R, c, vals);
 	bool ok = p && ik_profile_override(R->profile_text, c ? c->set_key : NULL,
-					   c ? (const char (*)[160])vals : NULL, c ? c->nsets : 0,
-					   &text, st);
+	                                   c ? (const char(*)[160])vals : NULL, c ? c->nsets : 0,
+	                                   &text, st);
 	if (!p)
 		ik_fail(st, 0, "out of memory");
 	if (ok && !ik_profile_parse(p, text, strlen(text), R->o->profile, st)) {
 		char why[sizeof(st->why)];
 		snprintf(why, sizeof(why), "the case's set lines make the profile invalid: %.180s",
-			 st->why);
+		         st->why);
 		ik_fail(st, 0, "%s", why);
 		ok = false;
 	}
@@ -156,12 +156,14 @@ static void rung_of(const struct ik_rung *g, const struct ik_ladder *l, struct i
 	(void)l;
 	r->sent = g->sent;
 	snprintf(r->msg, sizeof(r->msg), "%s",
-		 g->xchg == IK_X_INFO ? "INFO" : g->msg ? ik_msg_name(g->xchg, g->msg) : "?");
+	         g->xchg == IK_X_INFO ? "INFO"
+	         : g->msg             ? ik_msg_name(g->xchg, g->msg)
+	                              : "?");
 	snprintf(r->state, sizeof(r->state), "%s",
-		 g->xchg == IK_X_INFO ? "" : ik_ios_state(g->xchg, g->msg));
+	         g->xchg == IK_X_INFO ? "" : ik_ios_state(g->xchg, g->msg));
 	snprintf(r->payloads, sizeof(r->payloads), "%s", g->payloads);
 	snprintf(r->notify, sizeof(r->notify), "%s",
-		 g->notify ? ik_fmt(nb, IK_T_NOTIFY, g->notify) : "");
+	         g->notify ? ik_fmt(nb, IK_T_NOTIFY, g->notify) : "");
 	r->retransmit = g->retransmit;
 	snprintf(r->note, sizeof(r->note), "%s", g->note);
 }
@@ -185,8 +187,8 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 		if (cr->o.failed) {
 			hint = ik_stall_hint(cr->o.at_x, cr->o.at_msg + 1);
 			snprintf(r->where, sizeof(r->where), "%s (%s)",
-				 cr->o.at_msg ? ik_msg_name(cr->o.at_x, cr->o.at_msg) : "start",
-				 ik_ios_state(cr->o.at_x, cr->o.at_msg));
+			         cr->o.at_msg ? ik_msg_name(cr->o.at_x, cr->o.at_msg) : "start",
+			         ik_ios_state(cr->o.at_x, cr->o.at_msg));
 		}
 	}
 	snprintf(r->hint, sizeof(r->hint), "%s", hint ? hint : "");
@@ -194,25 +196,25 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 		cat(r->notify, sizeof(r->notify), "; ", ik_fmt(nb, IK_T_NOTIFY, cr->o.notify[i]));
 	for (size_t i = 0; i < cr->nmut; i++) {
 		snprintf(line, sizeof(line), "%s (applied %u time%s)", cr->mut[i].text,
-			 cr->mut[i].applied, cr->mut[i].applied == 1 ? "" : "s");
+		         cr->mut[i].applied, cr->mut[i].applied == 1 ? "" : "s");
 		cat(r->mutation, sizeof(r->mutation), "; ", line);
 	}
 	if (cr->o.why[0])
 		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.why);
 	if (cr->o.restarted)
-		cat(r->evidence, sizeof(r->evidence), "\n",
-		    cr->o.restart_why);
+		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.restart_why);
 	if (cr->sa && cr->sa->established) {
-		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s", ik_name(IK_T_P1_ENCR,
-			 cr->sa->chosen.enc), ik_name(IK_T_P1_HASH, cr->sa->chosen.hash),
-			 cr->sa->life_s);
+		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s",
+		         ik_name(IK_T_P1_ENCR, cr->sa->chosen.enc),
+		         ik_name(IK_T_P1_HASH, cr->sa->chosen.hash), cr->sa->life_s);
 		cat(r->evidence, sizeof(r->evidence), "\n", line);
 	}
 	if (cr->qm && cr->qm->established) {
 		snprintf(line, sizeof(line), "IPsec SA: %s, PFS %s, %u s%s",
-			 ik_name(IK_T_ESP_TRANS, cr->qm->chosen.id),
-			 cr->qm->chosen.group ? ik_name(IK_T_GROUP, cr->qm->chosen.group) : "none",
-			 cr->qm->life_s, cr->qm->lowered ? " (lowered by the DUT: RESPONDER-LIFETIME)" : "");
+		         ik_name(IK_T_ESP_TRANS, cr->qm->chosen.id),
+		         cr->qm->chosen.group ? ik_name(IK_T_GROUP, cr->qm->chosen.group) : "none",
+		         cr->qm->life_s,
+		         cr->qm->lowered ? " (lowered by the DUT: RESPONDER-LIFETIME)" : "");
 		cat(r->evidence, sizeof(r->evidence), "\n", line);
 	}
 }

@@ -50,16 +50,16 @@ bool ik_wire_answers(const struct ik_wire_id *b, const uint8_t *a, size_t alen, 
 	uint32_t mid = be32(a + 20);
 	const char *tie = NULL;
 	if (memcmp(b->hdr, b->icookie, 8))
-		tie =
-		    "octets 0-7 of the broken datagram (not our initiator cookie) as its initiator "
-		    "cookie";
+		tie = "octets 0-7 of the broken datagram (not our initiator cookie) as its "
+		      "initiator "
+		      "cookie";
 	else if (b->len >= 24 && mid == be32(b->hdr + 20) && (mid || a[18] == IK_EXCH_QUICK))
 		tie = "our initiator cookie and octets 20-23 of the broken datagram as its message "
 		      "ID";
 	else if (!mid && phase1(a[18]) && phase1(b->exch) && a[18] != b->exch)
-		tie =
-		    "our initiator cookie in another phase 1 exchange type than ours (it read the "
-		    "exchange type from octets we moved)";
+		tie = "our initiator cookie in another phase 1 exchange type than ours (it read "
+		      "the "
+		      "exchange type from octets we moved)";
 	if (!tie)
 		return false;
 	char x[IK_NAME_MAX];

@@ -29,7 +29,6 @@ static void on_signal(int sig)
 		sig_loop->stop = 1;
 }
 
-
 static void iso_now(char *buf, size_t n)
 {
 	time_t t = time(NULL);
@@ -78,7 +77,8 @@ void ik_run_record(struct ik_runner *R, struct ik_result *r)
 	if (r->verdict == IK_V_FAIL || r->verdict == IK_V_ERROR)
 		R->failed_required = true;
 	if (!ik_result_write_case(R->results, r))
-		fprintf(stderr, "ikecheck run: cannot append to results.jsonl: %s\n", strerror(errno));
+		fprintf(stderr, "ikecheck run: cannot append to results.jsonl: %s\n",
+		        strerror(errno));
 	if (!R->o->quiet)
 		ik_report_progress(stdout, R->tty, R->decided, R->cs.n, r);
 }
@@ -97,7 +97,7 @@ void ik_run_note(struct ik_runner *R, const char *fmt, ...)
 }
 
 static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_verdict v,
-		       const char *reason)
+                       const char *reason)
 {
 	struct ik_result *r = calloc(1, sizeof(*r));
 	if (!r)
@@ -111,16 +111,20 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive", "nat_t", "dpd", "pfs", "xauth", "modecfg",
-				   "transport"};
+static const char *need_names[] = {"aggressive", "nat_t",   "dpd",      "pfs",
+                                   "xauth",      "modecfg", "transport"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
 {
 	const struct ik_profile *p = R->base;
-	bool have[] = {p->features.aggressive, p->features.nat_t, p->features.dpd,
-		       p->p2.pfs_group != 0, p->features.xauth, p->features.modecfg,
-		       p->p2.mode == IK_IPSEC_TRANSPORT};
+	bool have[] = {p->features.aggressive,
+	               p->features.nat_t,
+	               p->features.dpd,
+	               p->p2.pfs_group != 0,
+	               p->features.xauth,
+	               p->features.modecfg,
+	               p->p2.mode == IK_IPSEC_TRANSPORT};
 	for (size_t i = 0; i < sizeof(have) / sizeof(have[0]); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);
@@ -129,8 +133,9 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	if (ik_case_unclaimed(c, p, why, n)) /* docs/verdicts.md 4: only what the profile claims */
 		return true;
 	if (c->dut_role == IK_INITIATOR && !R->o->dut_initiate) {
-		snprintf(why, n, "the DUT must initiate this case: give the command that makes it "
-				 "initiate with --dut-initiate CMD");
+		snprintf(why, n,
+		         "the DUT must initiate this case: give the command that makes it "
+		         "initiate with --dut-initiate CMD");
 		return true;
 	}
 	return false;
@@ -263,10 +268,13 @@ static void check_mutations(struct crun *cr)
 				reached = true;
 		char why[256];
 		snprintf(why, sizeof(why),
-			 "mutation '%.100s' never applied although its message was exchanged", m->text);
+		         "mutation '%.100s' never applied although its message was exchanged",
+		         m->text);
 		if (!m->applied && m->noop) {
-			snprintf(why, sizeof(why), "the mutation '%.100s' changes no octet of the message "
-				 "as sent here: nothing was broken, so nothing is judged", m->text);
+			snprintf(why, sizeof(why),
+			         "the mutation '%.100s' changes no octet of the message "
+			         "as sent here: nothing was broken, so nothing is judged",
+			         m->text);
 			put(cr->noop, sizeof(cr->noop), why);
 			continue;
 		}
@@ -285,7 +293,8 @@ static unsigned sends_of_last(const struct ik_ladder *l)
 			last = &l->rungs[i];
 	for (size_t i = 0; last && i < l->n; i++) {
 		const struct ik_rung *g = &l->rungs[i];
-		n += g->sent && g->xchg == last->xchg && g->msg == last->msg && !strstr(g->note, IK_NOT_SENT);
+		n += g->sent && g->xchg == last->xchg && g->msg == last->msg &&
+		     !strstr(g->note, IK_NOT_SENT);
 	}
 	return n;
 }
@@ -313,13 +322,13 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
 	if (cr->sa) {
 		snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
-		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s", cr->sa->chose_broken);
+		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s",
+		         cr->sa->chose_broken);
 	}
 	cr->o.send_errors = cr->eng.send_errors;
 	snprintf(cr->o.send_error, sizeof(cr->o.send_error), "%s", cr->eng.send_error);
-	r->verdict = ik_judge(cr->c, &cr->o, R->base, r->reason,
-			      sizeof(r->reason), r->expected, sizeof(r->expected), r->observed,
-			      sizeof(r->observed));
+	r->verdict = ik_judge(cr->c, &cr->o, R->base, r->reason, sizeof(r->reason), r->expected,
+	                      sizeof(r->expected), r->observed, sizeof(r->observed));
 	if (cr->noop[0] && r->verdict != IK_V_ERROR) {
 		r->verdict = IK_V_SKIP;
 		snprintf(r->reason, sizeof(r->reason), "%s", cr->noop);
@@ -341,7 +350,8 @@ static bool never_left(const struct ik_ladder *l)
 		return false;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ik_rung *g = &l->rungs[i];
-		if (g->sent && g->xchg == last->xchg && g->msg == last->msg && !strstr(g->note, IK_NOT_SENT))
+		if (g->sent && g->xchg == last->xchg && g->msg == last->msg &&
+		    !strstr(g->note, IK_NOT_SENT))
 			return false;
 	}
 	return true;
@@ -353,7 +363,7 @@ static void keep_attempt(struct crun *cr, struct ik_result *r)
 	int info = ik_obs_info(cr);
 	size_t l = strlen(cr->attempts);
 	snprintf(cr->attempts + l, sizeof(cr->attempts) - l, "%sattempt %u: %.110s", l ? "\n" : "",
-		 cr->attempt + 1, r->observed);
+	         cr->attempt + 1, r->observed);
 	if (cr->best && info <= cr->best_info) {
 		free(r);
 		return;
@@ -363,7 +373,8 @@ static void keep_attempt(struct crun *cr, struct ik_result *r)
 	cr->best_o = cr->o;
 	cr->best_info = info;
 	cr->best_stalled = ik_obs_stalled(cr);
-	cr->best_unsent = cr->o.silence && cr->o.send_errors && cr->sa && never_left(&cr->sa->ladder);
+	cr->best_unsent =
+		cr->o.silence && cr->o.send_errors && cr->sa && never_left(&cr->sa->ladder);
 }
 
 /* The verdict of the attempts together: a case that never got past its unmutated setup, or
@@ -374,22 +385,28 @@ static void final_attempt(struct crun *cr, struct ik_result *r)
 	char why[sizeof(r->reason)];
 	if (cr->attempt) {
 		size_t l = strlen(r->evidence);
-		snprintf(r->evidence + l, sizeof(r->evidence) - l, "%sthe case ran %u times (loss on "
-			 "the path, or a stalled setup); judged: the attempt that showed most of the "
-			 "DUT\n%s", l ? "\n" : "", cr->attempt + 1, cr->attempts);
+		snprintf(r->evidence + l, sizeof(r->evidence) - l,
+		         "%sthe case ran %u times (loss on "
+		         "the path, or a stalled setup); judged: the attempt that showed most of "
+		         "the "
+		         "DUT\n%s",
+		         l ? "\n" : "", cr->attempt + 1, cr->attempts);
 	}
 	if (r->verdict == IK_V_ERROR)
 		return;
 	if (cr->best_unsent) {
-		snprintf(why, sizeof(why), "harness: our host refused %u datagram%s of this case (%.90s): "
-			 "a local firewall or route, not the DUT", o->send_errors,
-			 o->send_errors == 1 ? "" : "s", o->send_error);
+		snprintf(why, sizeof(why),
+		         "harness: our host refused %u datagram%s of this case (%.90s): "
+		         "a local firewall or route, not the DUT",
+		         o->send_errors, o->send_errors == 1 ? "" : "s", o->send_error);
 	} else if (cr->best_stalled) {
-		snprintf(why, sizeof(why), "harness: the case never reached the message it tests: the "
-			 "DUT did not answer the unmutated %s in %u attempt%s (loss on the path, or a "
-			 "DUT that refuses this setup: check the profile)",
-			 o->at_msg ? ik_msg_name(o->at_x, o->at_msg) : "first message", cr->attempt + 1,
-			 cr->attempt ? "s" : "");
+		snprintf(why, sizeof(why),
+		         "harness: the case never reached the message it tests: the "
+		         "DUT did not answer the unmutated %s in %u attempt%s (loss on the path, "
+		         "or a "
+		         "DUT that refuses this setup: check the profile)",
+		         o->at_msg ? ik_msg_name(o->at_x, o->at_msg) : "first message",
+		         cr->attempt + 1, cr->attempt ? "s" : "");
 	} else {
 		return;
 	}
@@ -420,7 +437,7 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 		cr->attempt--; /* judged on what it has; the evidence says why no further attempt */
 		size_t l = strlen(cr->attempts);
 		snprintf(cr->attempts + l, sizeof(cr->attempts) - l, "\nno further attempt: %.150s",
-			 st.why);
+		         st.why);
 	}
 	r = cr->best;
 	cr->best = NULL;
@@ -437,8 +454,10 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	cr->pending = r;
 	ik_status_clear(&st);
 	if (!ik_probe_start(R, cr, pcap, 0, &st)) {
-		snprintf(r->reason, sizeof(r->reason), "harness: the liveness probe could not start: "
-						      "%.180s", st.why);
+		snprintf(r->reason, sizeof(r->reason),
+		         "harness: the liveness probe could not start: "
+		         "%.180s",
+		         st.why);
 		r->verdict = IK_V_ERROR;
 		ik_run_record(R, r);
 		return true;
@@ -482,7 +501,8 @@ static void schedule(struct ik_runner *R)
 	size_t idx;
 	if (!ik_alive_schedule(R))
 		return;
-	while (!interrupted && !R->exclusive && R->nrunning < R->o->parallel && next_case(R, &idx)) {
+	while (!interrupted && !R->exclusive && R->nrunning < R->o->parallel &&
+	       next_case(R, &idx)) {
 		bool alone = ik_case_runs_alone(&R->cs.c[idx], R->o);
 		if (alone && R->nrunning)
 			break;
@@ -570,7 +590,7 @@ static bool setup(struct ik_runner *R, struct ik_status *st)
 	shard(R);
 	if (!R->cs.n)
 		return ik_fail(st, 0, "no case in %s matches%s%s", o->cases, o->glob ? " " : "",
-			       o->glob ? o->glob : "");
+		               o->glob ? o->glob : "");
 	snprintf(path, sizeof(path), "%s/pcap", o->out);
 	if (!mkdirs(path))
 		return ik_fail(st, 0, "cannot create %s: %s", path, strerror(errno));
@@ -588,7 +608,7 @@ static void run_header(struct ik_runner *R, struct ik_run_info *ri)
 	memset(ri, 0, sizeof(*ri));
 	char dut[400];
 	snprintf(dut, sizeof(dut), "%s (%s port %u)", R->base->name, R->base->dut.addr.text,
-		 R->base->dut.port);
+	         R->base->dut.port);
 	put(ri->dut, sizeof(ri->dut), dut);
 	snprintf(ri->profile, sizeof(ri->profile), "%s", R->o->profile);
 	snprintf(ri->version, sizeof(ri->version), "ikecheck %s", IKECHECK_VERSION);
@@ -622,11 +642,11 @@ static void teardown(struct ik_runner *R)
 	free(R->profile_text);
 }
 
-
 /* Every format rendered from the records just written (as `ikecheck report DIR` would), the
  * text summary on stdout, and the comparison with a baseline when one is given: then only new
  * failures decide the exit status (issue 6 "Baselines"). */
-static int finish_reports(const struct ik_runner *R, const struct ik_runopts *o, double secs, int rc)
+static int finish_reports(const struct ik_runner *R, const struct ik_runopts *o, double secs,
+                          int rc)
 {
 	struct ik_results rs = {0}, base = {0};
 	char path[512], err[256];
@@ -644,9 +664,11 @@ static int finish_reports(const struct ik_runner *R, const struct ik_runopts *o,
 		printf(" %s %zu%s", ik_verdict_name((enum ik_verdict)v), R->counts[v],
 		       v + 1 < IK_V__N ? "," : "\n");
 	if (R->loss_events || R->reruns)
-		printf("path: %u sign%s of loss in %u clean round trips; %u case attempt%s run again "
-		       "(docs/verdicts.md section 7)\n", R->loss_events, R->loss_events == 1 ? "" : "s",
-		       R->loss_samples, R->reruns, R->reruns == 1 ? "" : "s");
+		printf("path: %u sign%s of loss in %u clean round trips; %u case attempt%s run "
+		       "again "
+		       "(docs/verdicts.md section 7)\n",
+		       R->loss_events, R->loss_events == 1 ? "" : "s", R->loss_samples, R->reruns,
+		       R->reruns == 1 ? "" : "s");
 	printf("report: %s/report.html (also report.txt, junit.xml, report.json; pcap/ per case)\n",
 	       o->out);
 	if (o->baseline && rs.n) {
@@ -700,7 +722,7 @@ int ik_runner_run(const struct ik_runopts *o)
 		rc = R.failed_required ? 1 : 0;
 	} else {
 		fprintf(stderr, "ikecheck run: interrupted; %zu verdict%s kept\n", R.decided,
-			R.decided == 1 ? "" : "s");
+		        R.decided == 1 ? "" : "s");
 	}
 	fflush(R.results);
 	if (!o->quiet)

@@ -16,58 +16,59 @@
 #include <stdio.h>
 
 struct ik_runopts {
-	const char *profile;  /* --profile FILE */
-	const char *cases;    /* --cases-dir DIR (default suite/cases next to the binary's tree) */
-	const char *glob;     /* --cases GLOB */
-	int level;            /* --level: -1 all */
-	const char *out;      /* --out DIR */
-	unsigned parallel;    /* --parallel N */
-	unsigned silence_ms;  /* --silence MS: no progress for this long is silence */
-	unsigned dead_wait_s; /* --dead-wait S: how long a DUT that stopped answering may take to come back */
+	const char *profile; /* --profile FILE */
+	const char *cases;   /* --cases-dir DIR (default suite/cases next to the binary's tree) */
+	const char *glob;    /* --cases GLOB */
+	int level;           /* --level: -1 all */
+	const char *out;     /* --out DIR */
+	unsigned parallel;   /* --parallel N */
+	unsigned silence_ms; /* --silence MS: no progress for this long is silence */
+	unsigned
+		dead_wait_s; /* --dead-wait S: how long a DUT that stopped answering may take to come back */
 	unsigned shard_i, shard_n; /* --shard I/N (1-based); n 0: no sharding */
-	bool show_secrets;    /* --show-secrets: PSK in the report's run header */
-	bool no_alive;        /* --no-alive-check (debugging a DUT) */
+	bool show_secrets;         /* --show-secrets: PSK in the report's run header */
+	bool no_alive;             /* --no-alive-check (debugging a DUT) */
 	bool quiet, verbose;
 	const char *argv_text;
-	const char *baseline; /* --baseline FILE: a previous results.jsonl or report.json */
+	const char *baseline;     /* --baseline FILE: a previous results.jsonl or report.json */
 	const char *dut_initiate; /* --dut-initiate CMD: makes the DUT start an exchange */
 };
 
 /* What one case run saw, from which the verdict is judged (suite/verdict.c). */
 struct ik_observed {
-	bool p1_up, p2_up, all_done;  /* all_done: every step of the case completed */
-	bool failed;                  /* the exchange stopped */
-	bool silence;                 /* it stopped because the DUT made no progress */
-	bool dut_deleted;             /* the DUT deleted our ISAKMP SA in answer to a mutated message */
-	bool we_refused;              /* our engine refused a message of the DUT */
-	bool restarted;               /* the DUT answered with a new responder cookie */
-	bool answered_mutated;        /* the DUT answered a message we mutated (before a clean copy) */
-	bool accepted_mutated;        /* it answered a mutated message with the next message of its
+	bool p1_up, p2_up, all_done; /* all_done: every step of the case completed */
+	bool failed;                 /* the exchange stopped */
+	bool silence;                /* it stopped because the DUT made no progress */
+	bool dut_deleted;      /* the DUT deleted our ISAKMP SA in answer to a mutated message */
+	bool we_refused;       /* our engine refused a message of the DUT */
+	bool restarted;        /* the DUT answered with a new responder cookie */
+	bool answered_mutated; /* the DUT answered a message we mutated (before a clean copy) */
+	bool accepted_mutated; /* it answered a mutated message with the next message of its
 				       * exchange, or completed the exchange it belongs to */
 	char restart_why[160]; /* how the DUT restarted */
-	bool p1_adjusted, p2_adjusted;/* RESPONDER-LIFETIME (or a lower lifetime) from the DUT */
-	enum ik_xchg at_x;            /* where it stopped: exchange and last message done */
+	bool p1_adjusted, p2_adjusted; /* RESPONDER-LIFETIME (or a lower lifetime) from the DUT */
+	enum ik_xchg at_x;             /* where it stopped: exchange and last message done */
 	int at_msg;
-	bool dut_answered_after;      /* the DUT sent the next message of the exchange */
-	uint16_t notify[16];          /* error/status notifies the DUT sent, in order */
+	bool dut_answered_after; /* the DUT sent the next message of the exchange */
+	uint16_t notify[16];     /* error/status notifies the DUT sent, in order */
 	size_t nnotify;
-	char why[256];                /* the engine's sentence for the stop */
-	char step_fail[160];          /* a step that could not run (harness fault) */
-	char fault[200];              /* a MUST the DUT broke in what it sent (engine: sa->fault) */
-	char chose_broken[160];       /* it chose a transform we broke (engine: sa->chose_broken) */
-	char wire_answer[300];        /* it answered a datagram we broke that names no exchange of ours
+	char why[256];          /* the engine's sentence for the stop */
+	char step_fail[160];    /* a step that could not run (harness fault) */
+	char fault[200];        /* a MUST the DUT broke in what it sent (engine: sa->fault) */
+	char chose_broken[160]; /* it chose a transform we broke (engine: sa->chose_broken) */
+	char wire_answer[300];  /* it answered a datagram we broke that names no exchange of ours
 				       * (suite/run_wire.h): which octets tie the answer to it */
-	unsigned steps_done;          /* steps of the case completed when it stopped */
-	unsigned last_sends;          /* transmissions of our last message that left our host */
-	unsigned send_errors;         /* datagrams our own host refused to send (engine/exchanges/ike.h) */
+	unsigned steps_done;    /* steps of the case completed when it stopped */
+	unsigned last_sends;    /* transmissions of our last message that left our host */
+	unsigned send_errors; /* datagrams our own host refused to send (engine/exchanges/ike.h) */
 	char send_error[120];
 };
 
 /* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and
  * the expected/observed sentences. */
 enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
-			 const struct ik_profile *p, char *reason, size_t rlen, char *expected, size_t elen, char *observed,
-			 size_t olen);
+                         const struct ik_profile *p, char *reason, size_t rlen, char *expected,
+                         size_t elen, char *observed, size_t olen);
 /* "rejected at MM1 by NO-PROPOSAL-CHOSEN or silence" */
 void ik_expect_text(const struct ik_expect *x, char *buf, size_t n);
 
@@ -76,7 +77,7 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n);
 int ik_runner_run(const struct ik_runopts *o);
 
 /* Profile text with `section.key = value` overrides applied (tester side of a case). */
-bool ik_profile_override(const char *text, const char keys[][48], const char vals[][160],
-			 size_t n, char **out, struct ik_status *st);
+bool ik_profile_override(const char *text, const char keys[][48], const char vals[][160], size_t n,
+                         char **out, struct ik_status *st);
 
 #endif

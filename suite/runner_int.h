@@ -15,8 +15,8 @@ struct ik_runner;
 struct crun {
 	struct ik_runner *R;
 	const struct ik_case *c;
-	size_t idx;        /* index in the case set */
-	bool probe;        /* this is the fresh exchange after the case, not the case */
+	size_t idx;         /* index in the case set */
+	bool probe;         /* this is the fresh exchange after the case, not the case */
 	unsigned window_ms; /* silence window of this run (the probe gets a longer one) */
 	unsigned probe_try;
 	struct ik_cfg cfg;
@@ -35,14 +35,14 @@ struct crun {
 	uint8_t rcookie[8];
 	bool have_rc;
 	bool restart_late; /* the DUT opened a new exchange for a late copy (judged at the end) */
-	bool deleted; /* our Deletes went out */
-	uint8_t qm2[32]; /* digest of the first QM2 of our quick mode */
+	bool deleted;      /* our Deletes went out */
+	uint8_t qm2[32];   /* digest of the first QM2 of our quick mode */
 	bool have_qm2;
 	struct ik_wire_id broken[IK_WIRE_MAX]; /* the datagrams we broke, as sent (run_wire.h) */
 	size_t nbroken;
 	char wire_answer[300]; /* a DUT answer tied to one of them by its octets ("" none) */
-	char noop[200]; /* a mutation that changed no octet: the case is SKIPped, saying so */
-	bool responder; /* dut=initiator: we answer on the profile's tester port */
+	char noop[200];  /* a mutation that changed no octet: the case is SKIPped, saying so */
+	bool responder;  /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
@@ -53,10 +53,10 @@ struct crun {
 	struct ik_result *best;    /* the attempt that showed most of the DUT so far */
 	struct ik_observed best_o;
 	int best_info;
-	bool best_stalled;         /* that attempt never got past its unmutated setup */
-	bool best_unsent;          /* it went silent on a message our own host never sent */
-	char attempts[800];        /* one line per attempt, for the evidence */
-	bool revival;              /* a probe of a DUT declared dead: does it answer again? */
+	bool best_stalled;  /* that attempt never got past its unmutated setup */
+	bool best_unsent;   /* it went silent on a message our own host never sent */
+	char attempts[800]; /* one line per attempt, for the evidence */
+	bool revival;       /* a probe of a DUT declared dead: does it answer again? */
 	struct crun *next;
 };
 
@@ -76,15 +76,16 @@ struct ik_runner {
 	char dead_since[40]; /* the case after which the DUT stopped answering */
 	uint64_t t0_ms;
 	bool failed_required;
-	bool tty; /* stdout is a terminal: live progress line */
+	bool tty;       /* stdout is a terminal: live progress line */
 	bool exclusive; /* a case that runs alone is in flight (ik_case_runs_alone) */
-	unsigned loss_samples, loss_events; /* clean round trips seen; signs of loss (run_retry.c) */
-	unsigned reruns;     /* attempts beyond the first, over all cases */
+	unsigned loss_samples,
+		loss_events;               /* clean round trips seen; signs of loss (run_retry.c) */
+	unsigned reruns;                   /* attempts beyond the first, over all cases */
 	uint64_t dead_at_ms, revive_at_ms; /* when the DUT was declared dead; next revival probe */
-	bool dead_final;    /* it did not answer again within --dead-wait: the rest is not run */
-	bool reviving;      /* a revival probe is in flight */
-	char stopped[200];  /* why the run stopped early ("" when it did not) */
-	size_t *requeue;    /* cases to run again once the DUT answers (their probe met a dead DUT) */
+	bool dead_final;   /* it did not answer again within --dead-wait: the rest is not run */
+	bool reviving;     /* a revival probe is in flight */
+	char stopped[200]; /* why the run stopped early ("" when it did not) */
+	size_t *requeue; /* cases to run again once the DUT answers (their probe met a dead DUT) */
 	size_t nrequeue;
 };
 
@@ -94,7 +95,7 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st);
 void ik_crun_free(struct crun *cr);
 /* The tester-side configuration for a case (profile + the case's `set` lines). */
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
-		 struct ik_status *st);
+                 struct ik_status *st);
 /* Whether the tester may send INITIAL-CONTACT with phase 1 (only when cases run one at a time). */
 bool ik_run_may_claim_initial_contact(const struct ik_runopts *o);
 /* Whether a case must run with no other case in flight (DUT-initiated, or INITIAL-CONTACT). */
@@ -108,7 +109,7 @@ void ik_run_record(struct ik_runner *R, struct ik_result *r);
 void ik_run_note(struct ik_runner *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Liveness (run_alive.c). */
 bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap, unsigned try,
-		    struct ik_status *st);
+                    struct ik_status *st);
 /* A probe finished: the next probe, or blame / requeue / record. True when cr may be freed. */
 bool ik_probe_reap(struct ik_runner *R, struct crun *cr);
 /* While the DUT is dead: revival probes, --dead-wait. True when cases may be started. */

@@ -42,8 +42,8 @@ static void policy_name(const struct ik_expect *x, char *buf, size_t n)
 	if (x->dim == IK_POL_IDS)
 		snprintf(buf, n, "ids=%s", x->policy == IK_IDS_ANY ? "any" : "list");
 	else
-		snprintf(buf, n, "%s=%s", dims[x->dim], x->policy >= 1 && x->policy <= 3
-							  ? life[x->policy] : "?");
+		snprintf(buf, n, "%s=%s", dims[x->dim],
+		         x->policy >= 1 && x->policy <= 3 ? life[x->policy] : "?");
 }
 
 void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
@@ -58,21 +58,28 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 	}
 	switch (x->kind) {
 	case IK_EXP_ESTABLISHED:
-		add(buf, n, "%s", x->phase == 1 ? "established phase 1"
-				  : x->phase == 2 ? "established phase 2" : "established");
+		add(buf, n, "%s",
+		    x->phase == 1   ? "established phase 1"
+		    : x->phase == 2 ? "established phase 2"
+		                    : "established");
 		break;
 	case IK_EXP_REJECTED:
 		add(buf, n, "%s", "rejected");
 		if (x->at_msg)
 			add(buf, n, " at %s", ik_msg_name(x->at_x, x->at_msg));
 		for (size_t i = 0; i < x->nnotify; i++)
-			add(buf, n, i ? " | %s" : " by notify %s", ik_name(IK_T_NOTIFY, x->notify[i]));
+			add(buf, n, i ? " | %s" : " by notify %s",
+			    ik_name(IK_T_NOTIFY, x->notify[i]));
 		if (x->silence)
 			add(buf, n, "%s", x->nnotify ? " or silence" : " by silence");
 		break;
-	case IK_EXP_ADJUSTED: add(buf, n, "adjusted %s", adj[x->adjust <= 2 ? x->adjust : 0]); break;
+	case IK_EXP_ADJUSTED:
+		add(buf, n, "adjusted %s", adj[x->adjust <= 2 ? x->adjust : 0]);
+		break;
 	case IK_EXP_IGNORED: add(buf, n, "%s", "ignored (dropped, then completed)"); break;
-	case IK_EXP_SURVIVES: add(buf, n, "%s", "survives (no SA from the broken message, alive afterwards)"); break;
+	case IK_EXP_SURVIVES:
+		add(buf, n, "%s", "survives (no SA from the broken message, alive afterwards)");
+		break;
 	case IK_EXP_ALIVE: add(buf, n, "%s", "alive (any outcome, alive afterwards)"); break;
 	}
 }
@@ -149,10 +156,12 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 
 	buf[0] = 0;
 	if (o->all_done) {
-		snprintf(buf, n, "completed every step%s%s%s", o->p2_up ? " (phase 1 and quick mode up)"
-								   : o->p1_up ? " (phase 1 up)" : "",
-			 o->p1_adjusted ? ", lowering the phase 1 lifetime" : "",
-			 o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
+		snprintf(buf, n, "completed every step%s%s%s",
+		         o->p2_up   ? " (phase 1 and quick mode up)"
+		         : o->p1_up ? " (phase 1 up)"
+		                    : "",
+		         o->p1_adjusted ? ", lowering the phase 1 lifetime" : "",
+		         o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->dut_deleted) {
@@ -161,7 +170,7 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		snprintf(buf, n, "went silent after %s", at);
 	} else if (o->we_refused) {
 		snprintf(buf, n, "answered %s with %s, which our engine refused: %.150s", at,
-			 ik_msg_name(o->at_x, o->at_msg + 1), o->why);
+		         ik_msg_name(o->at_x, o->at_msg + 1), o->why);
 	} else {
 		snprintf(buf, n, "stopped at %s: %.150s", at, o->why);
 	}
@@ -178,8 +187,9 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		snprintf(buf + l, n - l, "; %s", o->wire_answer);
 	} else if (o->accepted_mutated) {
 		size_t l = strlen(buf);
-		snprintf(buf + l, n - l, "; it answered a message we broke with the next message of its "
-			 "exchange (an SA from the broken message)");
+		snprintf(buf + l, n - l,
+		         "; it answered a message we broke with the next message of its "
+		         "exchange (an SA from the broken message)");
 	}
 	if (o->restarted) {
 		size_t l = strlen(buf);
@@ -188,9 +198,8 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 }
 
 enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
-			 const struct ik_profile *p,
-			 char *reason, size_t rlen, char *expected, size_t elen, char *observed,
-			 size_t olen)
+                         const struct ik_profile *p, char *reason, size_t rlen, char *expected,
+                         size_t elen, char *observed, size_t olen)
 {
 	char one[160];
 
@@ -219,25 +228,28 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 			strcat(expected, one);
 		if (matches(x, o)) {
 			char c1[150], c2[90];
-			snprintf(reason, rlen, "The DUT %s, as expected (%s).", clip(c1, sizeof(c1), observed),
-				 clip(c2, sizeof(c2), one));
+			snprintf(reason, rlen, "The DUT %s, as expected (%s).",
+			         clip(c1, sizeof(c1), observed), clip(c2, sizeof(c2), one));
 			return IK_V_PASS;
 		}
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
 		if (ik_expect_applies(x, p) && rejected_other_notify(x, o)) {
-			snprintf(reason, rlen, "The DUT %.160s: refused as required; the notify is its "
-					       "choice (RFC 2408 5).", observed);
+			snprintf(reason, rlen,
+			         "The DUT %.160s: refused as required; the notify is its "
+			         "choice (RFC 2408 5).",
+			         observed);
 			return IK_V_PASS;
 		}
 	}
 	if (!expected[0]) {
-		snprintf(reason, rlen, "harness: no expect line applies to this profile's policies");
+		snprintf(reason, rlen,
+		         "harness: no expect line applies to this profile's policies");
 		return IK_V_ERROR;
 	}
 	char c1[100], c2[120];
 	snprintf(reason, rlen, "Expected %s, but the DUT %s (%s).", clip(c1, sizeof(c1), expected),
-		 clip(c2, sizeof(c2), observed), c->ref);
+	         clip(c2, sizeof(c2), observed), c->ref);
 	return c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
 }

@@ -31,10 +31,10 @@ static inline int ik_test_run(const char *suite, const struct ik_test *t, size_t
 	return failed ? 1 : 0;
 }
 
-#define IK_TEST_MAIN(suite, table)                                                                 \
-	int main(void)                                                                             \
-	{                                                                                          \
-		return ik_test_run(suite, table, sizeof(table) / sizeof(table[0]));                \
+#define IK_TEST_MAIN(suite, table)                                                  \
+	int main(void)                                                              \
+	{                                                                           \
+		return ik_test_run(suite, table, sizeof(table) / sizeof(table[0])); \
 	}
 
 #endif

@@ -33,7 +33,7 @@ static void test_rd_past_end_latches(void)
 	ik_rd_init(&r, b, sizeof(b));
 	CU_ASSERT_FALSE(ik_rd_u32(&r, &u32));
 	CU_ASSERT_TRUE(r.failed);
-	CU_ASSERT_EQUAL(r.pos, 0); /* nothing consumed by a failed read */
+	CU_ASSERT_EQUAL(r.pos, 0);          /* nothing consumed by a failed read */
 	CU_ASSERT_FALSE(ik_rd_u8(&r, &u8)); /* failure latches */
 }
 

@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HEAD                                                                                       \
-	"case T-001\n"                                                                             \
-	"  title  t\n"                                                                             \
-	"  ref    RFC2409 5\n"                                                                     \
-	"  level  MUST\n"                                                                          \
+#define HEAD                   \
+	"case T-001\n"         \
+	"  title  t\n"         \
+	"  ref    RFC2409 5\n" \
+	"  level  MUST\n"      \
 	"  role   dut=responder\n"
 
 /* A binds line that fits every level (appended where a test needs a complete case). */
@@ -31,26 +31,26 @@ static bool parse(struct ik_caseset *cs, const char *text, struct ik_status *st)
 static void test_good_case(void)
 {
 	static const char text[] =
-	    "# a comment line\n"
-	    "case MM-LIFE-003   # trailing comment\n"
-	    "  title    A responder lowers a long lifetime\n"
-	    "  ref      RFC 2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2\n"
-	    "  req      DOI-4.5.4-02, IMP-DOI-4.5.4-01\n"
-	    "  req      ISAKMP-1.5.3-01\n"
-	    "  level    SHOULD\n"
-	    "  binds    receiver: \"... SHOULD check ...\" (RFC 2408 5)\n"
-	    "  role     dut=initiator\n"
-	    "  needs    aggressive nat_t\n"
-	    "  needs    pfs\n"
-	    "  run      main, quick pfs=modp2048, quick nopfs, quick pfs=14, dpd, delete,\n"
-	    "           initial-contact, wait 500ms\n"
-	    "  set      phase1.lifetime = 86401\n"
-	    "  mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401\n"
-	    "  mutate   MM3#1 KE.data set:one\n"
-	    "  expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN | 14\n"
-	    "           | PAYLOAD-MALFORMED, or by silence\n"
-	    "  expect   policy lenient: adjusted p1-lifetime\n"
-	    "  breaks   any-p1-lifetime ignore-hash\n";
+		"# a comment line\n"
+		"case MM-LIFE-003   # trailing comment\n"
+		"  title    A responder lowers a long lifetime\n"
+		"  ref      RFC 2407 4.6.3.1 ; RFC2409 5 ; draft-ietf-ipsec-nat-t-ike-02 3.2\n"
+		"  req      DOI-4.5.4-02, IMP-DOI-4.5.4-01\n"
+		"  req      ISAKMP-1.5.3-01\n"
+		"  level    SHOULD\n"
+		"  binds    receiver: \"... SHOULD check ...\" (RFC 2408 5)\n"
+		"  role     dut=initiator\n"
+		"  needs    aggressive nat_t\n"
+		"  needs    pfs\n"
+		"  run      main, quick pfs=modp2048, quick nopfs, quick pfs=14, dpd, delete,\n"
+		"           initial-contact, wait 500ms\n"
+		"  set      phase1.lifetime = 86401\n"
+		"  mutate   MM1 SA.P[0].T[0].LIFE_DURATION set:86401\n"
+		"  mutate   MM3#1 KE.data set:one\n"
+		"  expect   policy strict: rejected at MM1 by notify NO-PROPOSAL-CHOSEN | 14\n"
+		"           | PAYLOAD-MALFORMED, or by silence\n"
+		"  expect   policy lenient: adjusted p1-lifetime\n"
+		"  breaks   any-p1-lifetime ignore-hash\n";
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 
@@ -73,14 +73,14 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL(c->needs, IK_NEED_AGGRESSIVE | IK_NEED_NAT_T | IK_NEED_PFS);
 	CU_ASSERT_EQUAL_FATAL(c->nsteps, 8);
 	static const struct ik_case_step want[] = {
-	    {IK_STEP_MAIN, 0},
-	    {IK_STEP_QUICK, 14},
-	    {IK_STEP_QUICK, -1},
-	    {IK_STEP_QUICK, 14},
-	    {IK_STEP_DPD, 0},
-	    {IK_STEP_DELETE, 0},
-	    {IK_STEP_INITIAL_CONTACT, 0},
-	    {IK_STEP_WAIT, 500},
+		{IK_STEP_MAIN, 0},
+		{IK_STEP_QUICK, 14},
+		{IK_STEP_QUICK, -1},
+		{IK_STEP_QUICK, 14},
+		{IK_STEP_DPD, 0},
+		{IK_STEP_DELETE, 0},
+		{IK_STEP_INITIAL_CONTACT, 0},
+		{IK_STEP_WAIT, 500},
 	};
 	for (size_t i = 0; i < 8; i++) {
 		CU_ASSERT_EQUAL(c->steps[i].kind, want[i].kind);
@@ -125,29 +125,31 @@ static void test_expect_forms(void)
 		size_t nnotify;
 		bool silence;
 	} t[] = {
-	    {"established", IK_EXP_ESTABLISHED, 0, 0, 0, false},
-	    {"established phase1", IK_EXP_ESTABLISHED, 1, 0, 0, false},
-	    {"established phase 2", IK_EXP_ESTABLISHED, 2, 0, 0, false},
-	    {"rejected", IK_EXP_REJECTED, 0, 0, 0, false},
-	    {"rejected by silence", IK_EXP_REJECTED, 0, 0, 0, true},
-	    {"rejected at MM3", IK_EXP_REJECTED, 0, 3, 0, false},
-	    {"rejected at QM1 by notify INVALID-ID-INFORMATION", IK_EXP_REJECTED, 0, 1, 1, false},
-	    {"rejected by notify A | B", IK_EXP_REJECTED, 0, 0, 0, false}, /* refused below */
-	    {"rejected by notify NO-PROPOSAL-CHOSEN or ATTRIBUTES-NOT-SUPPORTED or silence",
-	     IK_EXP_REJECTED, 0, 0, 2, true},
-	    {"survives", IK_EXP_SURVIVES, 0, 0, 0, false},
-	    {"adjusted p2-lifetime", IK_EXP_ADJUSTED, 0, 0, 0, false},
+		{"established", IK_EXP_ESTABLISHED, 0, 0, 0, false},
+		{"established phase1", IK_EXP_ESTABLISHED, 1, 0, 0, false},
+		{"established phase 2", IK_EXP_ESTABLISHED, 2, 0, 0, false},
+		{"rejected", IK_EXP_REJECTED, 0, 0, 0, false},
+		{"rejected by silence", IK_EXP_REJECTED, 0, 0, 0, true},
+		{"rejected at MM3", IK_EXP_REJECTED, 0, 3, 0, false},
+		{"rejected at QM1 by notify INVALID-ID-INFORMATION", IK_EXP_REJECTED, 0, 1, 1,
+	         false},
+		{"rejected by notify A | B", IK_EXP_REJECTED, 0, 0, 0, false}, /* refused below */
+		{"rejected by notify NO-PROPOSAL-CHOSEN or ATTRIBUTES-NOT-SUPPORTED or silence",
+	         IK_EXP_REJECTED, 0, 0, 2, true},
+		{"survives", IK_EXP_SURVIVES, 0, 0, 0, false},
+		{"adjusted p2-lifetime", IK_EXP_ADJUSTED, 0, 0, 0, false},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char text[512];
 		struct ik_caseset cs = {0};
 		struct ik_status st;
-		snprintf(text, sizeof(text), HEAD "  run main, quick\n  expect %s\n" BINDS, t[i].line);
+		snprintf(text, sizeof(text), HEAD "  run main, quick\n  expect %s\n" BINDS,
+		         t[i].line);
 		bool ok = parse(&cs, text, &st);
 		if (i == 7) {
 			CU_ASSERT_FALSE(ok);
 			CU_ASSERT_PTR_NOT_NULL(
-			    strstr(st.why, "t.case:7: expect: unknown notify 'A'"));
+				strstr(st.why, "t.case:7: expect: unknown notify 'A'"));
 			continue;
 		}
 		CU_ASSERT_TRUE_FATAL(ok);
@@ -169,124 +171,137 @@ static void test_errors(void)
 		const char *text;
 		const char *why; /* expected prefix of st.why after "t.case:" */
 	} t[] = {
-	    {HEAD "  titel x\n", "6: unknown keyword 'titel' (expected one of: title, ref"},
-	    {"title x\n", "1: 'title' outside a case"},
-	    {"case A\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n  run main\n"
-	     "  expect established\n",
-	     "1: case A: missing 'title'"},
-	    {"case A\n  title t\n  level MUST\n  role dut=responder\n  run main\n"
-	     "  expect established\n",
-	     "1: case A: missing 'ref'"},
-	    {"case A\n  title t\n  ref RFC2409 5\n  role dut=responder\n  run main\n"
-	     "  expect established\n",
-	     "1: case A: missing 'level'"},
-	    {"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  run main\n"
-	     "  expect established\n" BINDS,
-	     "1: case A: missing 'role'"},
-	    {HEAD "  expect established\n" BINDS, "1: case T-001: missing 'run'"},
-	    {HEAD "  run main\n" BINDS, "1: case T-001: missing 'expect'"},
-	    {"case\n", "1: case: expected one id after 'case'"},
-	    {"case A B\n", "1: case: expected one id after 'case'"},
-	    {"case A/B\n", "1: case id 'A/B': expected"},
-	    {HEAD "  run main\n  expect established\n" BINDS HEAD "  run main\n  expect established\n" BINDS,
-	     "9: case id T-001 already used at t.case:1"},
-	    {HEAD "  run main\n  mutate MM3 KE.data set:one\n  expect ignored\n" BINDS,
-	     "1: case T-001: 'expect ignored' needs a mutation of one transmission only"},
-	    {HEAD "  run main\n  expect rejected by notify NO-SUCH-NOTIFY\n",
-	     "7: expect: unknown notify 'NO-SUCH-NOTIFY'"},
-	    {HEAD "  run main, quik\n  expect established\n", "6: run: unknown step 'quik'"},
-	    {HEAD "  run main psk\n  expect established\n",
-	     "6: run: step 'main' takes no argument"},
-	    {HEAD "  run main, quick pfs=modp9999\n  expect established\n",
-	     "6: run: 'pfs=modp9999': unknown DH group"},
-	    {HEAD "  run main, wait soon\n  expect established\n",
-	     "6: run: wait needs one duration"},
-	    {HEAD "  run quick\n  expect established\n", "6: run: the first step must be main"},
-	    {HEAD "  needs nat_t ipv6\n  run main\n  expect established\n",
-	     "6: needs 'ipv6': expected aggressive, nat_t"},
-	    {"case A\n  title t\n  ref RFC2409 5\n  level MUSTN'T\n",
-	     "4: level 'MUSTN'T': expected MUST, SHOULD, MAY or ADVISORY"},
-	    {"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=both\n",
-	     "5: role 'dut=both': expected dut=responder"},
-	    {HEAD "  run main\n  mutate XX9 HASH.data flip\n  expect established\n",
-	     "7: mutate: ik_mutation_parse: message 'XX9'"},
-	    {HEAD "  run main\n  mutate MM5 HASH.data frob\n  expect established\n",
-	     "7: mutate: ik_mutation_parse: operation 'frob'"},
-	    {HEAD "  run main\n  mutate MM5 HASH.data\n  expect established\n",
-	     "7: mutate: ik_mutation_parse: 'MM5 HASH.data': expected"},
-	    {"case A\n  title t\n  ref RFC2409 5.4 ; REQ IKE-5.4-03\n",
-	     "3: ref 'REQ IKE-5.4-03': expected 'RFCnnnn SECTION'"},
-	    {"case A\n  title t\n  ref RFC2409\n", "3: ref 'RFC2409': expected"},
-	    {"case A\n  req not_an_id\n", "2: req 'not_an_id': expected requirement ids"},
-	    {HEAD "  set phase1.lifetim = 3\n", "6: set: unknown profile key 'phase1.lifetim'"},
-	    {HEAD "  set phase1.lifetime 3\n", "6: set 'phase1.lifetime 3': expected 'set section"},
-	    {HEAD "  run main\n  expect established\n  expect policy p1=obey: rejected\n",
-	     "8: expect: a second expect line must name a different policy"},
-	    {HEAD "  run main\n  expect policy sloppy: established\n",
-	     "7: expect policy: expected 'policy p1=V:'"},
-	    {HEAD "  run main\n  expect policy p3=obey: established\n",
-	     "7: expect policy: expected 'policy p1=V:'"},
-	    {HEAD "  run main\n  expect policy ids=some: established\n",
-	     "7: expect policy: expected"},
-	    {HEAD "  run main\n  expect policy p1=obey: established\n  expect policy obey: rejected\n",
-	     "8: expect: a second expect line must name a different policy"},
-	    {HEAD "  run main\n  expect policy p1=obey: established\n"
-	          "  expect policy ids=any: established\n",
-	     "8: expect: the policy lines of a case name one policy"},
-	    {HEAD "  run main\n  expect policy ids=any: established\n  expect rejected\n",
-	     "8: expect: a second expect line must name a different policy"},
-	    {HEAD "  needs unclaimed:aes128-sha1-modp2048\n  run main\n  expect rejected\n" BINDS,
-	     "1: case T-001: needs unclaimed:aes128-sha1-modp2048 names no proposal of its `set"},
-	    {HEAD "  needs claimed:\n", "6: needs 'claimed:': expected claimed:PROPOSAL"},
-	    {HEAD "  needs maybe:x\n", "6: needs 'maybe:x': expected claimed:PROPOSAL"},
-	    {HEAD "  needs offered:phase3.lifetime=8h\n", "6: needs 'offered:phase3.lifetime=8h'"},
-	    {HEAD "  needs offered:phase2.lifetime=8w\n", "6: needs 'offered:phase2.lifetime=8w'"},
-	    {HEAD "  run main\n  expect rejected at MM9\n", "7: expect: rejected at 'MM9'"},
-	    {HEAD "  run main\n  expect rejected soon\n", "7: expect: rejected ... 'soon'"},
-	    {HEAD "  run main\n  expect rejected by\n",
-	     "7: expect: rejected ... 'by' must be followed by"},
-	    {HEAD "  run main\n  expect rejected at MM1 or\n",
-	     "7: expect: rejected ... 'or' must be"},
-	    {HEAD "  run main\n  expect established phase3\n", "7: expect: established 'phase3'"},
-	    {HEAD "  run main\n  expect established phase2\n" BINDS,
-	     "1: case T-001: 'expect established phase2' but 'run' has no quick step"},
-	    {HEAD "  run main\n  expect happy\n", "7: expect 'happy': expected established"},
-	    {HEAD "  run main\n  expect ignored now\n", "7: expect: 'ignored' takes nothing"},
-	    {HEAD "  title again\n", "6: 'title' given twice in case T-001"},
-	    {HEAD "  run\n", "6: 'run' needs a value"},
-	    {HEAD "  breaks any-p1-lifetime no-such-quirk\n",
-	     "6: breaks 'no-such-quirk': unknown quirk"},
-	    /* The continuation belongs to the expect on line 7: the error is reported there. */
-	    {HEAD "  run main\n  expect rejected by notify NO-PROPOSAL-CHOSEN\n"
-	          "         | NOPE\n",
-	     "7: expect: unknown notify 'NOPE'"},
-	    /* binds (docs/verdicts.md): the level follows from the sentence and whom it binds. */
-	    {HEAD "  binds nobody: x\n", "6: binds 'nobody': expected receiver"},
-	    {HEAD "  binds receiver \"MUST\"\n", "6: binds receiver: expected ':'"},
-	    {HEAD "  binds receiver:\n", "6: binds receiver: expected the sentence"},
-	    {HEAD "  binds receiver: it should drop it\n  run main\n  expect rejected\n",
-	     "1: case T-001: level MUST, but the binds sentence has no MUST"},
-	    {HEAD "  binds robustness: a peer ought to live\n  run main\n  expect survives\n",
-	     "1: case T-001: level MUST, but binds robustness"},
-	    {HEAD "  binds initiator: \"the initiator MUST ...\"\n  run main\n  expect rejected\n",
-	     "1: case T-001: level MUST, but the rule binds the initiator and the DUT is the responder"},
-	    {HEAD "  binds sender: \"nonces MUST be 8..256\"\n  run main\n"
-	          "  mutate MM3 NONCE.data truncate:4\n  expect rejected\n",
-	     "1: case T-001: level MUST, but a sender rule binds us"},
-	    {"case A\n  title t\n  ref RFC2409 5\n  level SHOULD\n  binds receiver: they drop it quietly\n"
-	     "  role dut=responder\n  run main\n  expect rejected\n",
-	     "1: case A: level SHOULD, but the binds sentence has no RFC 2119"},
-	    {"case A\n  title t\n  ref RFC2409 5\n  level MAY\n  binds both: \"SHOULD\"\n"
-	     "  role dut=responder\n  run main\n  expect rejected\n",
-	     "1: case A: level MAY, but the binds sentence has no MAY"},
-	    {"family F fields MM1 ops omit\n", "1: family id 'F': expected one '{n}'"},
-	    {"family F-{n} fields MM1\n", "1: family: expected 'family ID-{n} fields MSG ops OP"},
-	    {"family F-{n} fields MM9 ops omit\n", "1: family: fields 'MM9'"},
-	    {"family F-{n} fields MM1 ops explode\n", "1: family: operator 'explode' applies to"},
-	    {"case A\n  title t\0oops\n", "2: NUL byte"},
-	    {"case A\n  title \x01\n", "2: control character 0x01"},
-	    {"  | PAYLOAD-MALFORMED\n", "1: '|' continues a value, but no keyword line"},
-	    {"\xef\xbb\xbf" HEAD "  run main\n  expect bogus\n", "7: expect 'bogus'"},
+		{HEAD "  titel x\n", "6: unknown keyword 'titel' (expected one of: title, ref"},
+		{"title x\n", "1: 'title' outside a case"},
+		{"case A\n  ref RFC2409 5\n  level MUST\n  role dut=responder\n  run main\n"
+	         "  expect established\n",
+	         "1: case A: missing 'title'"},
+		{"case A\n  title t\n  level MUST\n  role dut=responder\n  run main\n"
+	         "  expect established\n",
+	         "1: case A: missing 'ref'"},
+		{"case A\n  title t\n  ref RFC2409 5\n  role dut=responder\n  run main\n"
+	         "  expect established\n",
+	         "1: case A: missing 'level'"},
+		{"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  run main\n"
+	         "  expect established\n" BINDS,
+	         "1: case A: missing 'role'"},
+		{HEAD "  expect established\n" BINDS, "1: case T-001: missing 'run'"},
+		{HEAD "  run main\n" BINDS, "1: case T-001: missing 'expect'"},
+		{"case\n", "1: case: expected one id after 'case'"},
+		{"case A B\n", "1: case: expected one id after 'case'"},
+		{"case A/B\n", "1: case id 'A/B': expected"},
+		{HEAD "  run main\n  expect established\n" BINDS HEAD
+	              "  run main\n  expect established\n" BINDS,
+	         "9: case id T-001 already used at t.case:1"},
+		{HEAD "  run main\n  mutate MM3 KE.data set:one\n  expect ignored\n" BINDS,
+	         "1: case T-001: 'expect ignored' needs a mutation of one transmission only"},
+		{HEAD "  run main\n  expect rejected by notify NO-SUCH-NOTIFY\n",
+	         "7: expect: unknown notify 'NO-SUCH-NOTIFY'"},
+		{HEAD "  run main, quik\n  expect established\n", "6: run: unknown step 'quik'"},
+		{HEAD "  run main psk\n  expect established\n",
+	         "6: run: step 'main' takes no argument"},
+		{HEAD "  run main, quick pfs=modp9999\n  expect established\n",
+	         "6: run: 'pfs=modp9999': unknown DH group"},
+		{HEAD "  run main, wait soon\n  expect established\n",
+	         "6: run: wait needs one duration"},
+		{HEAD "  run quick\n  expect established\n", "6: run: the first step must be main"},
+		{HEAD "  needs nat_t ipv6\n  run main\n  expect established\n",
+	         "6: needs 'ipv6': expected aggressive, nat_t"},
+		{"case A\n  title t\n  ref RFC2409 5\n  level MUSTN'T\n",
+	         "4: level 'MUSTN'T': expected MUST, SHOULD, MAY or ADVISORY"},
+		{"case A\n  title t\n  ref RFC2409 5\n  level MUST\n  role dut=both\n",
+	         "5: role 'dut=both': expected dut=responder"},
+		{HEAD "  run main\n  mutate XX9 HASH.data flip\n  expect established\n",
+	         "7: mutate: ik_mutation_parse: message 'XX9'"},
+		{HEAD "  run main\n  mutate MM5 HASH.data frob\n  expect established\n",
+	         "7: mutate: ik_mutation_parse: operation 'frob'"},
+		{HEAD "  run main\n  mutate MM5 HASH.data\n  expect established\n",
+	         "7: mutate: ik_mutation_parse: 'MM5 HASH.data': expected"},
+		{"case A\n  title t\n  ref RFC2409 5.4 ; REQ IKE-5.4-03\n",
+	         "3: ref 'REQ IKE-5.4-03': expected 'RFCnnnn SECTION'"},
+		{"case A\n  title t\n  ref RFC2409\n", "3: ref 'RFC2409': expected"},
+		{"case A\n  req not_an_id\n", "2: req 'not_an_id': expected requirement ids"},
+		{HEAD "  set phase1.lifetim = 3\n", "6: set: unknown profile key 'phase1.lifetim'"},
+		{HEAD "  set phase1.lifetime 3\n",
+	         "6: set 'phase1.lifetime 3': expected 'set section"},
+		{HEAD "  run main\n  expect established\n  expect policy p1=obey: rejected\n",
+	         "8: expect: a second expect line must name a different policy"},
+		{HEAD "  run main\n  expect policy sloppy: established\n",
+	         "7: expect policy: expected 'policy p1=V:'"},
+		{HEAD "  run main\n  expect policy p3=obey: established\n",
+	         "7: expect policy: expected 'policy p1=V:'"},
+		{HEAD "  run main\n  expect policy ids=some: established\n",
+	         "7: expect policy: expected"},
+		{HEAD "  run main\n  expect policy p1=obey: established\n  expect policy obey: "
+	              "rejected\n",
+	         "8: expect: a second expect line must name a different policy"},
+		{HEAD "  run main\n  expect policy p1=obey: established\n"
+	              "  expect policy ids=any: established\n",
+	         "8: expect: the policy lines of a case name one policy"},
+		{HEAD "  run main\n  expect policy ids=any: established\n  expect rejected\n",
+	         "8: expect: a second expect line must name a different policy"},
+		{HEAD
+	         "  needs unclaimed:aes128-sha1-modp2048\n  run main\n  expect rejected\n" BINDS,
+	         "1: case T-001: needs unclaimed:aes128-sha1-modp2048 names no proposal of its "
+	         "`set"},
+		{HEAD "  needs claimed:\n", "6: needs 'claimed:': expected claimed:PROPOSAL"},
+		{HEAD "  needs maybe:x\n", "6: needs 'maybe:x': expected claimed:PROPOSAL"},
+		{HEAD "  needs offered:phase3.lifetime=8h\n",
+	         "6: needs 'offered:phase3.lifetime=8h'"},
+		{HEAD "  needs offered:phase2.lifetime=8w\n",
+	         "6: needs 'offered:phase2.lifetime=8w'"},
+		{HEAD "  run main\n  expect rejected at MM9\n", "7: expect: rejected at 'MM9'"},
+		{HEAD "  run main\n  expect rejected soon\n", "7: expect: rejected ... 'soon'"},
+		{HEAD "  run main\n  expect rejected by\n",
+	         "7: expect: rejected ... 'by' must be followed by"},
+		{HEAD "  run main\n  expect rejected at MM1 or\n",
+	         "7: expect: rejected ... 'or' must be"},
+		{HEAD "  run main\n  expect established phase3\n",
+	         "7: expect: established 'phase3'"},
+		{HEAD "  run main\n  expect established phase2\n" BINDS,
+	         "1: case T-001: 'expect established phase2' but 'run' has no quick step"},
+		{HEAD "  run main\n  expect happy\n", "7: expect 'happy': expected established"},
+		{HEAD "  run main\n  expect ignored now\n", "7: expect: 'ignored' takes nothing"},
+		{HEAD "  title again\n", "6: 'title' given twice in case T-001"},
+		{HEAD "  run\n", "6: 'run' needs a value"},
+		{HEAD "  breaks any-p1-lifetime no-such-quirk\n",
+	         "6: breaks 'no-such-quirk': unknown quirk"},
+		/* The continuation belongs to the expect on line 7: the error is reported there. */
+		{HEAD "  run main\n  expect rejected by notify NO-PROPOSAL-CHOSEN\n"
+	              "         | NOPE\n",
+	         "7: expect: unknown notify 'NOPE'"},
+		/* binds (docs/verdicts.md): the level follows from the sentence and whom it binds. */
+		{HEAD "  binds nobody: x\n", "6: binds 'nobody': expected receiver"},
+		{HEAD "  binds receiver \"MUST\"\n", "6: binds receiver: expected ':'"},
+		{HEAD "  binds receiver:\n", "6: binds receiver: expected the sentence"},
+		{HEAD "  binds receiver: it should drop it\n  run main\n  expect rejected\n",
+	         "1: case T-001: level MUST, but the binds sentence has no MUST"},
+		{HEAD "  binds robustness: a peer ought to live\n  run main\n  expect survives\n",
+	         "1: case T-001: level MUST, but binds robustness"},
+		{HEAD
+	         "  binds initiator: \"the initiator MUST ...\"\n  run main\n  expect rejected\n",
+	         "1: case T-001: level MUST, but the rule binds the initiator and the DUT is the "
+	         "responder"},
+		{HEAD "  binds sender: \"nonces MUST be 8..256\"\n  run main\n"
+	              "  mutate MM3 NONCE.data truncate:4\n  expect rejected\n",
+	         "1: case T-001: level MUST, but a sender rule binds us"},
+		{"case A\n  title t\n  ref RFC2409 5\n  level SHOULD\n  binds receiver: they drop "
+	         "it quietly\n"
+	         "  role dut=responder\n  run main\n  expect rejected\n",
+	         "1: case A: level SHOULD, but the binds sentence has no RFC 2119"},
+		{"case A\n  title t\n  ref RFC2409 5\n  level MAY\n  binds both: \"SHOULD\"\n"
+	         "  role dut=responder\n  run main\n  expect rejected\n",
+	         "1: case A: level MAY, but the binds sentence has no MAY"},
+		{"family F fields MM1 ops omit\n", "1: family id 'F': expected one '{n}'"},
+		{"family F-{n} fields MM1\n",
+	         "1: family: expected 'family ID-{n} fields MSG ops OP"},
+		{"family F-{n} fields MM9 ops omit\n", "1: family: fields 'MM9'"},
+		{"family F-{n} fields MM1 ops explode\n",
+	         "1: family: operator 'explode' applies to"},
+		{"case A\n  title t\0oops\n", "2: NUL byte"},
+		{"case A\n  title \x01\n", "2: control character 0x01"},
+		{"  | PAYLOAD-MALFORMED\n", "1: '|' continues a value, but no keyword line"},
+		{"\xef\xbb\xbf" HEAD "  run main\n  expect bogus\n", "7: expect 'bogus'"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct ik_caseset cs = {0};
@@ -312,8 +327,9 @@ static void test_duplicate_across_files(void)
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 	/* Unqualified expect lines are alternatives (RFC 2408 4.2: "select ... or reject"). */
-	static const char alt[] = HEAD "  run main\n  expect established phase1\n"
-	                               "  expect rejected at MM1\n" BINDS;
+	static const char alt[] = HEAD
+		"  run main\n  expect established phase1\n"
+		"  expect rejected at MM1\n" BINDS;
 	struct ik_caseset cs2 = {0};
 	struct ik_status st2;
 	CU_ASSERT_TRUE(parse(&cs2, alt, &st2));
@@ -334,14 +350,15 @@ static void test_duplicate_across_files(void)
  */
 static void test_family(void)
 {
-	static const char text[] = "family MM1-FUZZ-{n} fields MM1 ops omit flip\n"
-	                           "  title  MM1 with {path} mutated by {op} ({n})\n"
-	                           "  ref    RFC2408 5.2\n"
-	                           "  level  MUST\n"
-	                           "  binds  both: \"MUST SHOULD MAY\"\n"
-	                           "  role   dut=responder\n"
-	                           "  run    main\n"
-	                           "  expect survives\n";
+	static const char text[] =
+		"family MM1-FUZZ-{n} fields MM1 ops omit flip\n"
+		"  title  MM1 with {path} mutated by {op} ({n})\n"
+		"  ref    RFC2408 5.2\n"
+		"  level  MUST\n"
+		"  binds  both: \"MUST SHOULD MAY\"\n"
+		"  role   dut=responder\n"
+		"  run    main\n"
+		"  expect survives\n";
 	static char paths[64][96];
 	struct ik_caseset cs = {0};
 	struct ik_status st;
@@ -371,9 +388,10 @@ static void test_family(void)
 	CU_ASSERT_EQUAL(sa, 1);
 
 	/* A second family colliding with an id of the first is refused. */
-	static const char again[] = "family MM1-FUZZ-{n} fields MM2 ops omit\n"
-	                            "  title t\n  ref RFC2408 5.2\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n"
-	                            "  role dut=initiator\n  run main\n  expect survives\n";
+	static const char again[] =
+		"family MM1-FUZZ-{n} fields MM2 ops omit\n"
+		"  title t\n  ref RFC2408 5.2\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n"
+		"  role dut=initiator\n  run main\n  expect survives\n";
 	CU_ASSERT_FALSE(parse(&cs, again, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "t.case:1: case id MM1-FUZZ-001 already used"));
 	ik_cases_free(&cs);
@@ -391,14 +409,15 @@ static const struct ik_case *by_mut(const struct ik_caseset *cs, const char *mut
  * rule of their field (docs/verdicts.md 5); no-op mutations are not generated. */
 static void test_family_rules(void)
 {
-	static const char text[] = "family FZ-{n} fields MM1 ops omit fill:0xff fill:0x00\n"
-	                           "  title  MM1 {path}: {op}; {outcome}\n"
-	                           "  ref    RFC2408 5\n"
-	                           "  level  SHOULD\n"
-	                           "  binds  robustness: a gateway stays up\n"
-	                           "  role   dut=responder\n"
-	                           "  run    main\n"
-	                           "  expect survives\n";
+	static const char text[] =
+		"family FZ-{n} fields MM1 ops omit fill:0xff fill:0x00\n"
+		"  title  MM1 {path}: {op}; {outcome}\n"
+		"  ref    RFC2408 5\n"
+		"  level  SHOULD\n"
+		"  binds  robustness: a gateway stays up\n"
+		"  role   dut=responder\n"
+		"  run    main\n"
+		"  expect survives\n";
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 	const struct ik_case *c;
@@ -446,12 +465,15 @@ static void test_family_rules(void)
 static void test_filter(void)
 {
 	static const char text[] =
-	    "family F-{n} fields MM1 ops omit\n  title t\n  ref RFC2408 5.2\n  level MAY\n  binds both: \"MUST SHOULD MAY\"\n"
-	    "  role dut=responder\n  run main\n  expect alive\n"
-	    "case S-1\n  title t\n  ref RFC2409 5\n  level SHOULD\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
-	    "  run main\n  expect established\n"
-	    "case M-1\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
-	    "  run main\n  expect established\n";
+		"family F-{n} fields MM1 ops omit\n  title t\n  ref RFC2408 5.2\n  level MAY\n  "
+		"binds both: \"MUST SHOULD MAY\"\n"
+		"  role dut=responder\n  run main\n  expect alive\n"
+		"case S-1\n  title t\n  ref RFC2409 5\n  level SHOULD\n  binds both: \"MUST SHOULD "
+		"MAY\"\n  role dut=responder\n"
+		"  run main\n  expect established\n"
+		"case M-1\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD "
+		"MAY\"\n  role dut=responder\n"
+		"  run main\n  expect established\n";
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 
@@ -497,11 +519,15 @@ static void test_load(void)
 	snprintf(p, sizeof(p), "%s/a-area/sub", dir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/b-area/x.case", dir);
-	write_file(p, "case B-1\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
-	              "  run main\n  expect established"); /* no final newline */
+	write_file(p,
+	           "case B-1\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST "
+	           "SHOULD MAY\"\n  role dut=responder\n"
+	           "  run main\n  expect established"); /* no final newline */
 	snprintf(p, sizeof(p), "%s/a-area/sub/y.case", dir);
-	write_file(p, "case A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
-	              "  run main\n  expect established\n");
+	write_file(p,
+	           "case A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST "
+	           "SHOULD MAY\"\n  role dut=responder\n"
+	           "  run main\n  expect established\n");
 	snprintf(p, sizeof(p), "%s/a-area/README", dir);
 	write_file(p, "not a case file\n");
 
@@ -515,8 +541,10 @@ static void test_load(void)
 	ik_cases_free(&cs);
 
 	snprintf(p, sizeof(p), "%s/b-area/z.case", dir);
-	write_file(p, "\n\ncase A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST SHOULD MAY\"\n"
-	              "  role dut=responder\n  run main\n  expect established\n");
+	write_file(p,
+	           "\n\ncase A-2\n  title t\n  ref RFC2409 5\n  level MUST\n  binds both: \"MUST "
+	           "SHOULD MAY\"\n"
+	           "  role dut=responder\n  run main\n  expect established\n");
 	CU_ASSERT_FALSE(ik_cases_load(&cs, dir, &st));
 	char want[512];
 	snprintf(want, sizeof(want),
@@ -565,14 +593,14 @@ static void test_fixtures(void)
 }
 
 static const struct ik_test tests[] = {
-    {"a full case", test_good_case},
-    {"expect forms", test_expect_forms},
-    {"errors name FILE:LINE and what was expected", test_errors},
-    {"duplicate id across files", test_duplicate_across_files},
-    {"family expands per field and operator", test_family},
-    {"family cases judged by suite/fz_rules.def", test_family_rules},
-    {"filter by glob and level", test_filter},
-    {"load a directory tree", test_load},
-    {"fixtures parse", test_fixtures},
+	{"a full case", test_good_case},
+	{"expect forms", test_expect_forms},
+	{"errors name FILE:LINE and what was expected", test_errors},
+	{"duplicate id across files", test_duplicate_across_files},
+	{"family expands per field and operator", test_family},
+	{"family cases judged by suite/fz_rules.def", test_family_rules},
+	{"filter by glob and level", test_filter},
+	{"load a directory tree", test_load},
+	{"fixtures parse", test_fixtures},
 };
 IK_TEST_MAIN("case", tests)

@@ -8,12 +8,13 @@
 #include <string.h>
 
 /* A base profile; each case appends lines to its sections through the %s slots. */
-static const char base[] = "[dut]\naddress = 192.0.2.2\nport = 10500\nnat_t_port = 14500\n%s"
-			   "[tester]\naddress = 192.0.2.1\nport = 20500\nnat_t_port = 24500\n%s"
-			   "[auth]\nmethod = psk\npsk = \"s3cret\"\n"
-			   "[phase1]\nproposals = aes128-sha1-modp2048, 3des-md5-modp1024\n%s"
-			   "[phase2]\nproposals = %s\n%s"
-			   "[features]\n%s";
+static const char base[] =
+	"[dut]\naddress = 192.0.2.2\nport = 10500\nnat_t_port = 14500\n%s"
+	"[tester]\naddress = 192.0.2.1\nport = 20500\nnat_t_port = 24500\n%s"
+	"[auth]\nmethod = psk\npsk = \"s3cret\"\n"
+	"[phase1]\nproposals = aes128-sha1-modp2048, 3des-md5-modp1024\n%s"
+	"[phase2]\nproposals = %s\n%s"
+	"[features]\n%s";
 
 struct pcase {
 	const char *name;
@@ -28,8 +29,8 @@ static bool build(const struct pcase *c, struct ik_cfg *cfg, struct ik_status *s
 	char text[2048];
 	struct ik_profile p;
 	snprintf(text, sizeof(text), base, c->dut ? c->dut : "", c->tester ? c->tester : "",
-		 c->p1 ? c->p1 : "", c->p2props ? c->p2props : "aes128-sha1",
-		 c->p2 ? c->p2 : "", c->features ? c->features : "");
+	         c->p1 ? c->p1 : "", c->p2props ? c->p2props : "aes128-sha1", c->p2 ? c->p2 : "",
+	         c->features ? c->features : "");
 	ik_status_clear(st);
 	bool ok = ik_profile_parse(&p, text, strlen(text), "case.conf", st);
 	if (!ok)
@@ -56,12 +57,13 @@ static bool addr_is(const struct sockaddr_storage *ss, const char *a)
 /* The tester's view: local = [tester], remote = [dut], every field the engine reads. */
 static void test_tester_view(void)
 {
-	static const struct pcase c = {"tester", .dut = "id = @dut.example\nsubnet = 10.2.0.0/24\n",
-				       .tester = "subnet = 10.1.0.0/20\n",
-				       .p1 = "lifetime = 7200\nlifetime_policy = strict\n",
-				       .p2props = "aes256-sha256, aes128gcm16",
-				       .p2 = "pfs = modp2048\nlifetime = 1800\nmode = transport\n",
-				       .features = "nat_t = yes\ndpd = yes\n"};
+	static const struct pcase c = {"tester",
+	                               .dut = "id = @dut.example\nsubnet = 10.2.0.0/24\n",
+	                               .tester = "subnet = 10.1.0.0/20\n",
+	                               .p1 = "lifetime = 7200\nlifetime_policy = strict\n",
+	                               .p2props = "aes256-sha256, aes128gcm16",
+	                               .p2 = "pfs = modp2048\nlifetime = 1800\nmode = transport\n",
+	                               .features = "nat_t = yes\ndpd = yes\n"};
 	struct ik_cfg cfg;
 	struct ik_status st;
 
@@ -122,8 +124,8 @@ static void test_tester_view(void)
 static void test_dut_view(void)
 {
 	static const struct pcase c = {"dut", .dut = "subnet = 10.2.0.0/24\n",
-				       .tester = "id = tester@example\nsubnet = 10.1.0.0/24\n",
-				       .as_dut = true};
+	                               .tester = "id = tester@example\nsubnet = 10.1.0.0/24\n",
+	                               .as_dut = true};
 	struct ik_cfg cfg;
 	struct ik_status st;
 
@@ -160,29 +162,65 @@ static void test_table(void)
 		uint8_t id_remote_type;
 		size_t id_remote_len;
 	} rows[] = {
-		{{"aggressive only", .p1 = "modes = aggressive\n", .ok = true}, .aggressive = true,
-		 .natt = true, .natt_port = 20500 + 4000, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+		{{"aggressive only", .p1 = "modes = aggressive\n", .ok = true},
+	         .aggressive = true,
+	         .natt = true,
+	         .natt_port = 20500 + 4000,
+	         .id_remote_type = 1,
+	         .id_remote_len = 4,
+	         .policy = L},
 		{{"main and aggressive: main", .p1 = "modes = main, aggressive\n", .ok = true},
-		 .natt = true, .natt_port = 24500, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
+	         .natt = true,
+	         .natt_port = 24500,
+	         .id_remote_type = 1,
+	         .id_remote_len = 4,
+	         .policy = L},
 		{{"no NAT-T: no NAT-T port", .features = "nat_t = no\n", .ok = true},
-		 .id_remote_type = 1, .id_remote_len = 4, .policy = L},
-		{{"dpd delay turns DPD on", .p1 = "dpd = 30\n", .ok = true}, .natt = true,
-		 .dpd = true, .natt_port = 24500, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
-		{{"obey policy", .p1 = "lifetime_policy = obey\n", .ok = true}, .natt = true,
-		 .natt_port = 24500, .policy = IK_LIFE_OBEY, .id_remote_type = 1,
-		 .id_remote_len = 4},
+	         .id_remote_type = 1,
+	         .id_remote_len = 4,
+	         .policy = L},
+		{{"dpd delay turns DPD on", .p1 = "dpd = 30\n", .ok = true},
+	         .natt = true,
+	         .dpd = true,
+	         .natt_port = 24500,
+	         .id_remote_type = 1,
+	         .id_remote_len = 4,
+	         .policy = L},
+		{{"obey policy", .p1 = "lifetime_policy = obey\n", .ok = true},
+	         .natt = true,
+	         .natt_port = 24500,
+	         .policy = IK_LIFE_OBEY,
+	         .id_remote_type = 1,
+	         .id_remote_len = 4},
 		{{"proposal group wins over [phase2] pfs", .p2props = "aes128-sha1-modp1024",
-		  .p2 = "pfs = modp2048\n", .ok = true},
-		 .natt = true, .natt_port = 24500, .pfs = 2, .id_remote_type = 1, .id_remote_len = 4, .policy = L},
-		{{"one subnet: the other side is a host", .dut = "subnet = 10.2.0.0/24\n", .ok = true},
-		 .natt = true, .natt_port = 24500, .ts = true, .id_remote_type = 1,
-		 .id_remote_len = 4, .policy = L},
-		{{"key id", .dut = "id = @#0a0b0c\n", .ok = true}, .natt = true, .natt_port = 24500,
-		 .id_remote_type = IK_ID_TYPE_KEY_ID, .id_remote_len = 3, .policy = L},
+	          .p2 = "pfs = modp2048\n", .ok = true},
+	         .natt = true,
+	         .natt_port = 24500,
+	         .pfs = 2,
+	         .id_remote_type = 1,
+	         .id_remote_len = 4,
+	         .policy = L},
+		{{"one subnet: the other side is a host", .dut = "subnet = 10.2.0.0/24\n",
+	          .ok = true},
+	         .natt = true,
+	         .natt_port = 24500,
+	         .ts = true,
+	         .id_remote_type = 1,
+	         .id_remote_len = 4,
+	         .policy = L},
+		{{"key id", .dut = "id = @#0a0b0c\n", .ok = true},
+	         .natt = true,
+	         .natt_port = 24500,
+	         .id_remote_type = IK_ID_TYPE_KEY_ID,
+	         .id_remote_len = 3,
+	         .policy = L},
 		{{"distinguished name refused", .dut = "id = C=CH, O=Lab, CN=dut\n",
-		  .why = "distinguished name"}, .aggressive = false},
-		{{"different PFS groups refused", .p2props = "aes128-sha1-modp1024, aes128-sha1-modp2048",
-		  .why = "different PFS groups"}, .aggressive = false},
+	          .why = "distinguished name"},
+	         .aggressive = false},
+		{{"different PFS groups refused",
+	          .p2props = "aes128-sha1-modp1024, aes128-sha1-modp2048",
+	          .why = "different PFS groups"},
+	         .aggressive = false},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct ik_cfg cfg;
@@ -191,23 +229,25 @@ static void test_table(void)
 		CU_ASSERT_EQUAL(ok, rows[i].c.ok);
 		if (!ok) {
 			bool named = rows[i].c.why && strstr(st.why, rows[i].c.why) &&
-				     strstr(st.why, "case.conf");
+			             strstr(st.why, "case.conf");
 			if (!named)
 				fprintf(stderr, "%s: %s\n", rows[i].c.name, st.why);
 			CU_ASSERT_TRUE(named);
 			continue;
 		}
 		bool good = cfg.aggressive == rows[i].aggressive && cfg.natt == rows[i].natt &&
-			    cfg.dpd == rows[i].dpd && cfg.pfs_group == rows[i].pfs &&
-			    cfg.natt_port == rows[i].natt_port && cfg.p1_policy == rows[i].policy &&
-			    cfg.id_remote.type == rows[i].id_remote_type &&
-			    cfg.id_remote.len == rows[i].id_remote_len &&
-			    (cfg.ts_local.type != 0) == rows[i].ts;
+		            cfg.dpd == rows[i].dpd && cfg.pfs_group == rows[i].pfs &&
+		            cfg.natt_port == rows[i].natt_port && cfg.p1_policy == rows[i].policy &&
+		            cfg.id_remote.type == rows[i].id_remote_type &&
+		            cfg.id_remote.len == rows[i].id_remote_len &&
+		            (cfg.ts_local.type != 0) == rows[i].ts;
 		if (!good)
-			fprintf(stderr, "row '%s': aggressive %d natt %d/%u dpd %d pfs %u policy %d id %u/%zu ts %u\n",
-				rows[i].c.name, cfg.aggressive, cfg.natt, cfg.natt_port, cfg.dpd,
-				cfg.pfs_group, (int)cfg.p1_policy, cfg.id_remote.type, cfg.id_remote.len,
-				cfg.ts_local.type);
+			fprintf(stderr,
+			        "row '%s': aggressive %d natt %d/%u dpd %d pfs %u policy %d id "
+			        "%u/%zu ts %u\n",
+			        rows[i].c.name, cfg.aggressive, cfg.natt, cfg.natt_port, cfg.dpd,
+			        cfg.pfs_group, (int)cfg.p1_policy, cfg.id_remote.type,
+			        cfg.id_remote.len, cfg.ts_local.type);
 		CU_ASSERT_TRUE(good);
 		/* Host side of a one-sided policy: our address as ID_IPV4_ADDR. */
 		if (rows[i].ts) {
@@ -234,7 +274,7 @@ static void test_subnet_ids(void)
 		{AF_INET, "0.0.0.0", 0, IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, "00000000"},
 		{AF_INET, "10.1.2.3", 32, IK_ID_TYPE_IPV4_ADDR, 4, ""},
 		{AF_INET6, "2001:db8::", 64, IK_ID_TYPE_IPV6_ADDR_SUBNET, 32,
-		 "ffffffffffffffff0000000000000000"},
+	         "ffffffffffffffff0000000000000000"},
 		{AF_INET6, "2001:db8::1", 128, IK_ID_TYPE_IPV6_ADDR, 16, ""},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -270,9 +310,10 @@ static void test_one_group(void)
 /* The DUT's view of auth.peer_ids and phase2.lifetime_policy: what serve accepts. */
 static void test_peer_ids_and_p2_policy(void)
 {
-	static const char fmt[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-				  "[auth]\nmethod = psk\npsk = s\n%s[phase1]\nproposals = "
-				  "aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n%s";
+	static const char fmt[] =
+		"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+		"[auth]\nmethod = psk\npsk = s\n%s[phase1]\nproposals = "
+		"aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n%s";
 	static const struct {
 		const char *auth, *p2;
 		uint8_t id_type; /* of id_remote: 0 any */
@@ -282,7 +323,7 @@ static void test_peer_ids_and_p2_policy(void)
 		{"", "", IK_ID_TYPE_IPV4_ADDR, 0, IK_LIFE_LENIENT},
 		{"peer_ids = any\n", "lifetime_policy = obey\n", 0, 0, IK_LIFE_OBEY},
 		{"peer_ids = @a.test, 192.0.2.1, b@c.test\n", "lifetime_policy = strict\n",
-		 IK_ID_TYPE_IPV4_ADDR, 2, IK_LIFE_STRICT},
+	         IK_ID_TYPE_IPV4_ADDR, 2, IK_LIFE_STRICT},
 	};
 	char text[1024];
 	struct ik_profile p;

@@ -11,26 +11,28 @@
 #include <string.h>
 
 /* Profiles: one base with slots for [auth], [phase1] and [phase2] lines. */
-static const char base[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-                           "[auth]\nmethod = psk\npsk = s\n%s"
-                           "[phase1]\nmodes = main, aggressive\nproposals = %s\n%s"
-                           "[phase2]\nproposals = %s\n%s";
+static const char base[] =
+	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+	"[auth]\nmethod = psk\npsk = s\n%s"
+	"[phase1]\nmodes = main, aggressive\nproposals = %s\n%s"
+	"[phase2]\nproposals = %s\n%s";
 
 enum prof { LAB, NARROW, STRICT, NOPFS, LONGLIFE, NPROF };
 
 static const struct {
 	const char *auth, *p1props, *p1, *p2props, *p2;
 } profs[NPROF] = {
-    [LAB] = {"", "aes128-sha1-modp2048, aes256-sha256-modp2048", "", "aes128-sha1, aes256gcm16",
-             "pfs = modp2048\n"},
-    [NARROW] = {"peer_ids = any\n", "aes128-sha1-modp2048", "", "aes128-sha1",
-                "pfs = modp2048\nlifetime_policy = obey\n"},
-    [STRICT] = {"peer_ids = 192.0.2.1, @stranger.test\n",
-                "aes128-sha1-modp2048, aes192-sha512-modp4096, aes128-sha1-modp1536",
-                "lifetime = 3600\nlifetime_policy = strict\n", "aes128-sha1, aes192-sha512",
-                "pfs = modp1536\nlifetime = 1800\nlifetime_policy = strict\n"},
-    [NOPFS] = {"", "aes128-sha1-modp2048", "", "aes128-sha1", "pfs = none\n"},
-    [LONGLIFE] = {"", "aes128-sha1-modp2048", "", "aes128-sha1", "pfs = modp2048\nlifetime = 1d\n"},
+	[LAB] = {"", "aes128-sha1-modp2048, aes256-sha256-modp2048", "", "aes128-sha1, aes256gcm16",
+                 "pfs = modp2048\n"},
+	[NARROW] = {"peer_ids = any\n", "aes128-sha1-modp2048", "", "aes128-sha1",
+                    "pfs = modp2048\nlifetime_policy = obey\n"},
+	[STRICT] = {"peer_ids = 192.0.2.1, @stranger.test\n",
+                    "aes128-sha1-modp2048, aes192-sha512-modp4096, aes128-sha1-modp1536",
+                    "lifetime = 3600\nlifetime_policy = strict\n", "aes128-sha1, aes192-sha512",
+                    "pfs = modp1536\nlifetime = 1800\nlifetime_policy = strict\n"},
+	[NOPFS] = {"", "aes128-sha1-modp2048", "", "aes128-sha1", "pfs = none\n"},
+	[LONGLIFE] = {"", "aes128-sha1-modp2048", "", "aes128-sha1",
+                      "pfs = modp2048\nlifetime = 1d\n"},
 };
 
 static void load_profile(struct ik_profile *p, enum prof which)
@@ -46,8 +48,9 @@ static void load_profile(struct ik_profile *p, enum prof which)
 	CU_ASSERT_TRUE_FATAL(ok);
 }
 
-#define HEAD(level)                                                                                \
-	"case T-1\n  title t\n  ref RFC2409 5\n  level " level "\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
+#define HEAD(level)                                            \
+	"case T-1\n  title t\n  ref RFC2409 5\n  level " level \
+	"\n  binds both: \"MUST SHOULD MAY\"\n  role dut=responder\n"
 
 /* Cases, as their lines after the head. */
 static const char POS_AES256[] = HEAD("MUST") "  run main, quick\n"
@@ -124,64 +127,64 @@ static const struct row {
 	enum prof prof;
 	const char *skip; /* NULL: the case runs; else a substring of the SKIP sentence */
 } rows[] = {
-    {"positive, pinned suite listed", POS_AES256, LAB, NULL},
-    {"positive, pinned suite not listed", POS_AES256, NARROW,
-     "does not list aes256-sha256-modp2048 in phase1.proposals, and this case needs the DUT "
-     "to accept it"},
-    {"refusal of an absent suite", NEG_ABSENT, LAB, NULL},
-    {"refusal of a suite the profile lists", NEG_ABSENT, STRICT,
-     "The profile lists aes192-sha512-modp4096 in phase1.proposals, which this case assumes "
-     "the DUT refuses."},
-    {"advisories are never skipped", ADV_ABSENT, STRICT, NULL},
-    {"mutation: every pinned suite must be taken", MUT_SECOND, LAB, NULL},
-    {"mutation: the second suite unlisted", MUT_SECOND, NARROW,
-     "does not list aes256gcm16 in phase2.proposals"},
-    {"mutation of a listed suite", MUT_PINNED, NARROW, NULL},
-    {"a decoy the profile lacks", DECOYS, LAB, NULL},
-    {"a decoy the profile lists", DECOYS, STRICT, "lists aes192-sha512-modp4096"},
-    {"claimed: overrides the refusal rule", KE_GROUP, LAB, NULL},
-    {"the KE group's suite listed", KE_GROUP, STRICT, "lists aes128-sha1-modp1536"},
-    {"PFS group refused, another configured", PFS_OTHER, LAB, NULL},
-    {"PFS group refused, but configured", PFS_OTHER, STRICT,
-     "The profile's phase2.pfs is modp1536, the PFS choice (quick pfs=modp1536) this case "
-     "assumes the DUT refuses."},
-    {"no PFS refused, PFS configured", PFS_NONE, LAB, NULL},
-    {"no PFS refused, none configured", PFS_NONE, NOPFS, "phase2.pfs is none"},
-    {"PFS group needed, configured", PFS_POS, LAB, NULL},
-    {"PFS group needed, another configured", PFS_POS, STRICT,
-     "asks for PFS group modp2048 (quick pfs=modp2048), but the profile's phase2.pfs is "
-     "modp1536"},
-    {"needs nopfs, PFS configured", PFS_UNASKED, LAB, "needs a DUT configured without PFS"},
-    {"needs nopfs, none configured", PFS_UNASKED, NOPFS, NULL},
-    {"stranger id, list without it", STRANGER, LAB, NULL},
-    {"stranger id, any", STRANGER, NARROW, NULL},
-    {"stranger id listed", STRANGER, STRICT,
-     "auth.peer_ids accepts @stranger.test (listed), the identity this case assumes the DUT "
-     "refuses"},
-    {"ids=list only, any", ID_LIST_ONLY, NARROW,
-     "This case has no expect line for auth.peer_ids = any."},
-    {"ids=list only, list", ID_LIST_ONLY, LAB, NULL},
-    {"longer phase 2 lifetime, lenient", P2_LONGER, LAB, NULL},
-    {"longer phase 2 lifetime, strict", P2_LONGER, STRICT, NULL},
-    {"longer phase 2 lifetime, obey", P2_LONGER, NARROW, NULL},
-    {"phase 2 lifetime not longer than the profile's", P2_LONGER, LONGLIFE,
-     "needs a phase 2 lifetime longer than phase2.lifetime (86400 s) but offers 86400 s"},
-    {"offered: default lifetime, 1 h profile", P2_DEFAULT, LAB, NULL},
-    {"offered: default lifetime, 1 d profile", P2_DEFAULT, LONGLIFE,
-     "longer than phase2.lifetime (86400 s) but offers 28800 s"},
-    {"8 h phase 1 lifetime, lenient 8 h", P1_EIGHT_HOURS, LAB, NULL},
-    {"8 h phase 1 lifetime, strict 1 h", P1_EIGHT_HOURS, STRICT,
-     "offers a phase 1 lifetime of 28800 s, longer than phase1.lifetime (3600 s), which "
-     "phase1.lifetime_policy = strict refuses"},
-    {"transport asked, tunnel configured", TRANSPORT, LAB,
-     "asks for transport mode, but the profile's phase2.mode is tunnel"},
-    {"refusal at MM5: the pinned suite must be taken", WRONG_PSK, STRICT, NULL},
-    {"refusal at MM5, pinned suite unlisted", WRONG_PSK, NOPFS, NULL},
-    {"phase 2 refusal of an absent suite", P2_ABSENT, LAB, NULL},
-    {"phase 2 refusal of a listed suite", P2_ABSENT, STRICT, "lists aes192-sha512 in phase2"},
-    {"refusal at QM1 needs phase 1 through", P1_PINNED_P2_REFUSED, NARROW,
-     "does not list aes256-sha256-modp2048 in phase1.proposals"},
-    {"refusal at QM1, phase 1 listed", P1_PINNED_P2_REFUSED, LAB, NULL},
+	{"positive, pinned suite listed", POS_AES256, LAB, NULL},
+	{"positive, pinned suite not listed", POS_AES256, NARROW,
+         "does not list aes256-sha256-modp2048 in phase1.proposals, and this case needs the DUT "
+         "to accept it"},
+	{"refusal of an absent suite", NEG_ABSENT, LAB, NULL},
+	{"refusal of a suite the profile lists", NEG_ABSENT, STRICT,
+         "The profile lists aes192-sha512-modp4096 in phase1.proposals, which this case assumes "
+         "the DUT refuses."},
+	{"advisories are never skipped", ADV_ABSENT, STRICT, NULL},
+	{"mutation: every pinned suite must be taken", MUT_SECOND, LAB, NULL},
+	{"mutation: the second suite unlisted", MUT_SECOND, NARROW,
+         "does not list aes256gcm16 in phase2.proposals"},
+	{"mutation of a listed suite", MUT_PINNED, NARROW, NULL},
+	{"a decoy the profile lacks", DECOYS, LAB, NULL},
+	{"a decoy the profile lists", DECOYS, STRICT, "lists aes192-sha512-modp4096"},
+	{"claimed: overrides the refusal rule", KE_GROUP, LAB, NULL},
+	{"the KE group's suite listed", KE_GROUP, STRICT, "lists aes128-sha1-modp1536"},
+	{"PFS group refused, another configured", PFS_OTHER, LAB, NULL},
+	{"PFS group refused, but configured", PFS_OTHER, STRICT,
+         "The profile's phase2.pfs is modp1536, the PFS choice (quick pfs=modp1536) this case "
+         "assumes the DUT refuses."},
+	{"no PFS refused, PFS configured", PFS_NONE, LAB, NULL},
+	{"no PFS refused, none configured", PFS_NONE, NOPFS, "phase2.pfs is none"},
+	{"PFS group needed, configured", PFS_POS, LAB, NULL},
+	{"PFS group needed, another configured", PFS_POS, STRICT,
+         "asks for PFS group modp2048 (quick pfs=modp2048), but the profile's phase2.pfs is "
+         "modp1536"},
+	{"needs nopfs, PFS configured", PFS_UNASKED, LAB, "needs a DUT configured without PFS"},
+	{"needs nopfs, none configured", PFS_UNASKED, NOPFS, NULL},
+	{"stranger id, list without it", STRANGER, LAB, NULL},
+	{"stranger id, any", STRANGER, NARROW, NULL},
+	{"stranger id listed", STRANGER, STRICT,
+         "auth.peer_ids accepts @stranger.test (listed), the identity this case assumes the DUT "
+         "refuses"},
+	{"ids=list only, any", ID_LIST_ONLY, NARROW,
+         "This case has no expect line for auth.peer_ids = any."},
+	{"ids=list only, list", ID_LIST_ONLY, LAB, NULL},
+	{"longer phase 2 lifetime, lenient", P2_LONGER, LAB, NULL},
+	{"longer phase 2 lifetime, strict", P2_LONGER, STRICT, NULL},
+	{"longer phase 2 lifetime, obey", P2_LONGER, NARROW, NULL},
+	{"phase 2 lifetime not longer than the profile's", P2_LONGER, LONGLIFE,
+         "needs a phase 2 lifetime longer than phase2.lifetime (86400 s) but offers 86400 s"},
+	{"offered: default lifetime, 1 h profile", P2_DEFAULT, LAB, NULL},
+	{"offered: default lifetime, 1 d profile", P2_DEFAULT, LONGLIFE,
+         "longer than phase2.lifetime (86400 s) but offers 28800 s"},
+	{"8 h phase 1 lifetime, lenient 8 h", P1_EIGHT_HOURS, LAB, NULL},
+	{"8 h phase 1 lifetime, strict 1 h", P1_EIGHT_HOURS, STRICT,
+         "offers a phase 1 lifetime of 28800 s, longer than phase1.lifetime (3600 s), which "
+         "phase1.lifetime_policy = strict refuses"},
+	{"transport asked, tunnel configured", TRANSPORT, LAB,
+         "asks for transport mode, but the profile's phase2.mode is tunnel"},
+	{"refusal at MM5: the pinned suite must be taken", WRONG_PSK, STRICT, NULL},
+	{"refusal at MM5, pinned suite unlisted", WRONG_PSK, NOPFS, NULL},
+	{"phase 2 refusal of an absent suite", P2_ABSENT, LAB, NULL},
+	{"phase 2 refusal of a listed suite", P2_ABSENT, STRICT, "lists aes192-sha512 in phase2"},
+	{"refusal at QM1 needs phase 1 through", P1_PINNED_P2_REFUSED, NARROW,
+         "does not list aes256-sha256-modp2048 in phase1.proposals"},
+	{"refusal at QM1, phase 1 listed", P1_PINNED_P2_REFUSED, LAB, NULL},
 };
 
 static void test_rule_table(void)
@@ -241,8 +244,8 @@ static void test_forms(void)
 }
 
 static const struct ik_test tests[] = {
-    {"cases x profiles: run or SKIP with the reason", test_rule_table},
-    {"policy lines and needs tokens parse", test_forms},
+	{"cases x profiles: run or SKIP with the reason", test_rule_table},
+	{"policy lines and needs tokens parse", test_forms},
 };
 
 IK_TEST_MAIN("claims", tests)

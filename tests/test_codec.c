@@ -148,23 +148,23 @@ static void test_all_payloads_roundtrip(void)
 	CU_ASSERT(w.len == w2.len && !memcmp(w.p, w2.p, w.len));
 	char *d = dump(&m2);
 	static const char *const want[] = {
-	    "exch=QUICK (32)",
-	    "type=INITIAL-CONTACT (24578)",
-	    "proto=ISAKMP (1)",
-	    "type=RESPONDER-LIFETIME (24576)",
-	    "id=ESP_AES (12)",
-	    "SA_LIFE_DURATION (2) = 3600 [TLV length=4]",
-	    "ENCAPSULATION_MODE (4) = TUNNEL (1) [TV]",
-	    "data=10.0.0.0/255.255.255.0",
-	    "XAUTH_USER_NAME (16521) = \"alice\"",
-	    "XAUTH_STATUS (16527) = OK (1) [TV]",
-	    "vendor=DPD (RFC 3706)",
-	    "addr=192.0.2.1",
-	    "NAT-OA-DRAFT[0]:",
-	    "count=3",
-	    "transforms=2 spi=53504931 (4 octets)",
-	    "PL[18] type 200",
-	    "frag_num=1",
+		"exch=QUICK (32)",
+		"type=INITIAL-CONTACT (24578)",
+		"proto=ISAKMP (1)",
+		"type=RESPONDER-LIFETIME (24576)",
+		"id=ESP_AES (12)",
+		"SA_LIFE_DURATION (2) = 3600 [TLV length=4]",
+		"ENCAPSULATION_MODE (4) = TUNNEL (1) [TV]",
+		"data=10.0.0.0/255.255.255.0",
+		"XAUTH_USER_NAME (16521) = \"alice\"",
+		"XAUTH_STATUS (16527) = OK (1) [TV]",
+		"vendor=DPD (RFC 3706)",
+		"addr=192.0.2.1",
+		"NAT-OA-DRAFT[0]:",
+		"count=3",
+		"transforms=2 spi=53504931 (4 octets)",
+		"PL[18] type 200",
+		"frag_num=1",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(d, want[i])) {
@@ -198,7 +198,8 @@ static void test_fixups_and_pins(void)
 	CU_ASSERT_EQUAL(r.node->off, IK_HDR_LEN); /* spans recorded by the encoder */
 	CU_ASSERT_EQUAL(r.node->len, 24);
 	CU_ASSERT_EQUAL(m.hdr->kids[1]->off, IK_HDR_LEN + 24);
-	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->off, IK_HDR_LEN + 24 + 12 + 8 + 4); /* SA, P hdr, SPI */
+	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->off,
+	                IK_HDR_LEN + 24 + 12 + 8 + 4); /* SA, P hdr, SPI */
 	CU_ASSERT_EQUAL(m.hdr->kids[1]->kids[0]->kids[0]->kids[1]->len, 8);
 	CU_ASSERT_EQUAL(m.hdr->len, w.len);
 	size_t hash_off = IK_HDR_LEN;
@@ -278,8 +279,16 @@ static void test_paths(void)
 	ik_path_of(&m, r.node, -1, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "SA[0].P[0].T[1].A[3]");
 	static const char *const bad[] = {
-	    "",           "XYZ",      "N[2]",         "SA.P[1]",    "SA.P[0].T[0].LIFE_DURATION",
-	    "HDR.nosuch", "SA.doi.x", "SA.P[0].T[x]", "HASH.data.", "N[1].type[0]",
+		"",
+		"XYZ",
+		"N[2]",
+		"SA.P[1]",
+		"SA.P[0].T[0].LIFE_DURATION",
+		"HDR.nosuch",
+		"SA.doi.x",
+		"SA.P[0].T[x]",
+		"HASH.data.",
+		"N[1].type[0]",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CU_ASSERT_FALSE(ik_path_find(&m, bad[i], &r, &st));
@@ -374,10 +383,10 @@ static void test_semantic_findings(void)
 }
 
 static const struct ik_test tests[] = {
-    {"semantic deviations are findings", test_semantic_findings},
-    {"every payload kind round-trips", test_all_payloads_roundtrip},
-    {"fix-ups and pinned fields", test_fixups_and_pins},
-    {"paths find, set and edit", test_paths},
-    {"encrypted and decrypted bodies", test_encrypted},
+	{"semantic deviations are findings", test_semantic_findings},
+	{"every payload kind round-trips", test_all_payloads_roundtrip},
+	{"fix-ups and pinned fields", test_fixups_and_pins},
+	{"paths find, set and edit", test_paths},
+	{"encrypted and decrypted bodies", test_encrypted},
 };
 IK_TEST_MAIN("codec", tests)

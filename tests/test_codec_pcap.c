@@ -71,7 +71,7 @@ static void test_malformed(void)
 static void test_udp_offsets(void)
 {
 	static const uint8_t marker[] = {0, 0, 0, 0, 1, 2}, esp[] = {0, 0, 0, 1, 1, 2},
-	                     ka[] = {0xff};
+			     ka[] = {0xff};
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(4500, 4500, marker, sizeof(marker), 0), 4);
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(4500, 1234, esp, sizeof(esp), 0), -1);
 	CU_ASSERT_EQUAL(ik_udp_isakmp_offset(1234, 4500, ka, sizeof(ka), 0), -1);
@@ -105,9 +105,9 @@ static void test_phase1_path(void)
 }
 
 static const struct ik_test tests[] = {
-    {"phase 1 attribute paths", test_phase1_path},
-    {"captures round-trip octet for octet", test_roundtrip},
-    {"malformed captures fail with a notify", test_malformed},
-    {"UDP 500/4500 classification", test_udp_offsets},
+	{"phase 1 attribute paths", test_phase1_path},
+	{"captures round-trip octet for octet", test_roundtrip},
+	{"malformed captures fail with a notify", test_malformed},
+	{"UDP 500/4500 classification", test_udp_offsets},
 };
 IK_TEST_MAIN("codec_pcap", tests)

@@ -14,29 +14,29 @@ static void test_format(void)
 		uint32_t v;
 		const char *want;
 	} rows[] = {
-	    {IK_T_NOTIFY, 14, "NO-PROPOSAL-CHOSEN (14)"},
-	    {IK_T_NOTIFY, 24578, "INITIAL-CONTACT (24578)"},
-	    {IK_T_NOTIFY, 36136, "R-U-THERE (36136)"},
-	    {IK_T_NOTIFY, 36137, "R-U-THERE-ACK (36137)"},
-	    {IK_T_NOTIFY, 40000, "PRIVATE-USE-STATUS (40000)"},
-	    {IK_T_NOTIFY, 9000, "PRIVATE-USE-ERROR (9000)"},
-	    {IK_T_PAYLOAD, 20, "NAT-D (20)"},
-	    {IK_T_PAYLOAD, 130, "NAT-D-DRAFT (130)"},
-	    {IK_T_PAYLOAD, 131, "NAT-OA-DRAFT (131)"},
-	    {IK_T_PAYLOAD, 132, "FRAG (132)"},
-	    {IK_T_PAYLOAD, 200, "PRIVATE-USE (200)"},
-	    {IK_T_PAYLOAD, 50, "RESERVED (50)"},
-	    {IK_T_EXCH, 6, "TRANSACTION (6)"},
-	    {IK_T_EXCH, 32, "QUICK (32)"},
-	    {IK_T_CERT_ENC, 300, "UNKNOWN (300)"},
-	    {IK_T_P1_AUTH, 65001, "XAUTH-INIT-PSK (65001)"},
-	    {IK_T_P1_AUTH, 65100, "PRIVATE-USE (65100)"},
-	    {IK_T_ENCAP, 61443, "UDP-ENCAPSULATED-TUNNEL-DRAFT (61443)"},
-	    {IK_T_ENCAP, 3, "UDP-ENCAPSULATED-TUNNEL (3)"},
-	    {IK_T_ESP_TRANS, 12, "ESP_AES (12)"},
-	    {IK_T_ID_TYPE, 9, "ID_DER_ASN1_DN (9)"},
-	    {IK_T_CFG_ATTR, 16521, "XAUTH_USER_NAME (16521)"},
-	    {IK_T_NONE, 7, "7"},
+		{IK_T_NOTIFY, 14, "NO-PROPOSAL-CHOSEN (14)"},
+		{IK_T_NOTIFY, 24578, "INITIAL-CONTACT (24578)"},
+		{IK_T_NOTIFY, 36136, "R-U-THERE (36136)"},
+		{IK_T_NOTIFY, 36137, "R-U-THERE-ACK (36137)"},
+		{IK_T_NOTIFY, 40000, "PRIVATE-USE-STATUS (40000)"},
+		{IK_T_NOTIFY, 9000, "PRIVATE-USE-ERROR (9000)"},
+		{IK_T_PAYLOAD, 20, "NAT-D (20)"},
+		{IK_T_PAYLOAD, 130, "NAT-D-DRAFT (130)"},
+		{IK_T_PAYLOAD, 131, "NAT-OA-DRAFT (131)"},
+		{IK_T_PAYLOAD, 132, "FRAG (132)"},
+		{IK_T_PAYLOAD, 200, "PRIVATE-USE (200)"},
+		{IK_T_PAYLOAD, 50, "RESERVED (50)"},
+		{IK_T_EXCH, 6, "TRANSACTION (6)"},
+		{IK_T_EXCH, 32, "QUICK (32)"},
+		{IK_T_CERT_ENC, 300, "UNKNOWN (300)"},
+		{IK_T_P1_AUTH, 65001, "XAUTH-INIT-PSK (65001)"},
+		{IK_T_P1_AUTH, 65100, "PRIVATE-USE (65100)"},
+		{IK_T_ENCAP, 61443, "UDP-ENCAPSULATED-TUNNEL-DRAFT (61443)"},
+		{IK_T_ENCAP, 3, "UDP-ENCAPSULATED-TUNNEL (3)"},
+		{IK_T_ESP_TRANS, 12, "ESP_AES (12)"},
+		{IK_T_ID_TYPE, 9, "ID_DER_ASN1_DN (9)"},
+		{IK_T_CFG_ATTR, 16521, "XAUTH_USER_NAME (16521)"},
+		{IK_T_NONE, 7, "7"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		ik_fmt(b, rows[i].t, rows[i].v);
@@ -110,14 +110,14 @@ static void test_vendor_ids(void)
 		const char *s, *name;
 		size_t keep; /* octets of the hash that are sent */
 	} rows[] = {
-	    {"RFC 3947", "RFC 3947", 16},
-	    {"draft-ietf-ipsec-nat-t-ike-02", "draft-ietf-ipsec-nat-t-ike-02", 16},
-	    {"draft-ietf-ipsec-nat-t-ike-02\n", "draft-ietf-ipsec-nat-t-ike-02\\n", 16},
-	    {"draft-ietf-ipsec-nat-t-ike-03", "draft-ietf-ipsec-nat-t-ike-03", 16},
-	    {"strongSwan", "strongSwan", 16},
-	    {"FRAGMENTATION", "FRAGMENTATION", 16},
-	    {"draft-ietf-ipsra-isakmp-xauth-06.txt", "XAUTH", 8},
-	    {"CISCO-UNITY", "Cisco Unity", 14},
+		{"RFC 3947", "RFC 3947", 16},
+		{"draft-ietf-ipsec-nat-t-ike-02", "draft-ietf-ipsec-nat-t-ike-02", 16},
+		{"draft-ietf-ipsec-nat-t-ike-02\n", "draft-ietf-ipsec-nat-t-ike-02\\n", 16},
+		{"draft-ietf-ipsec-nat-t-ike-03", "draft-ietf-ipsec-nat-t-ike-03", 16},
+		{"strongSwan", "strongSwan", 16},
+		{"FRAGMENTATION", "FRAGMENTATION", 16},
+		{"draft-ietf-ipsra-isakmp-xauth-06.txt", "XAUTH", 8},
+		{"CISCO-UNITY", "Cisco Unity", 14},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint8_t md[16];
@@ -181,10 +181,10 @@ static void test_descriptors(void)
 }
 
 static const struct ik_test tests[] = {
-    {"names and ranges", test_format},
-    {"RFC numbers all present", test_coverage},
-    {"unique rows with references", test_unique},
-    {"vendor ids recomputed", test_vendor_ids},
-    {"descriptor consistency", test_descriptors},
+	{"names and ranges", test_format},
+	{"RFC numbers all present", test_coverage},
+	{"unique rows with references", test_unique},
+	{"vendor ids recomputed", test_vendor_ids},
+	{"descriptor consistency", test_descriptors},
 };
 IK_TEST_MAIN("consts", tests)

@@ -68,13 +68,14 @@ static void test_cbc_partial_block(void)
 	uint8_t key[16] = {0}, iv[16] = {0}, buf[40] = {0};
 	struct ik_status st = {0};
 
-	CU_ASSERT_FALSE(ik_cbc_crypt(ik_cipher_by_name("aes128"), key, iv, buf, 40, buf, true, &st));
+	CU_ASSERT_FALSE(
+		ik_cbc_crypt(ik_cipher_by_name("aes128"), key, iv, buf, 40, buf, true, &st));
 	CU_ASSERT_EQUAL(st.notify, 16);
 	CU_ASSERT(strstr(st.why, "not a multiple") != NULL);
 	/* in == out round trip with no padding added */
 	CU_ASSERT_FATAL(ik_cbc_crypt(ik_cipher_by_name("3des"), buf, iv, buf, 32, buf, true, &st));
 	CU_ASSERT_FATAL(ik_cbc_crypt(ik_cipher_by_name("3des"), (uint8_t[24]){0}, iv, buf, 32, buf,
-				     false, &st));
+	                             false, &st));
 	CU_ASSERT_EQUAL(memcmp(buf, (uint8_t[32]){0}, 32), 0);
 }
 
@@ -107,9 +108,9 @@ static void test_dh_agree_all_groups(void)
 		CU_ASSERT_EQUAL(a.pub_len, g->len);
 		CU_ASSERT(memcmp(a.pub, b.pub, g->len) != 0);
 		bool ok = ik_dh_shared(&a, b.pub, b.pub_len, za, &st) &&
-			  ik_dh_shared(&b, a.pub, a.pub_len, zb, &st);
-		CU_assertImplementation(ok && !memcmp(za, zb, g->secret_len), __LINE__,
-					g->swan, __FILE__, "", CU_FALSE);
+		          ik_dh_shared(&b, a.pub, a.pub_len, zb, &st);
+		CU_assertImplementation(ok && !memcmp(za, zb, g->secret_len), __LINE__, g->swan,
+		                        __FILE__, "", CU_FALSE);
 		ik_dh_free(&a);
 		ik_dh_free(&b);
 		CU_ASSERT_PTR_NULL(a.priv);
@@ -130,16 +131,16 @@ static void modp_value(const struct ik_dh_group *g, long delta, uint8_t *out)
 }
 
 static void expect_reject(const struct ik_dh_group *g, const uint8_t *v, size_t len,
-			  uint16_t notify, const char *what)
+                          uint16_t notify, const char *what)
 {
 	struct ik_status st = {0};
 	char msg[300];
 	bool ok = ik_dh_check_peer(g, v, len, &st);
 
 	snprintf(msg, sizeof(msg), "%s %s: accepted=%d notify=%u why=%s", g->swan, what, ok,
-		 st.notify, st.why);
+	         st.notify, st.why);
 	CU_assertImplementation(!ok && st.notify == notify && st.why[0], __LINE__, msg, __FILE__,
-				"", CU_FALSE);
+	                        "", CU_FALSE);
 }
 
 static void test_dh_modp_checks(void)

@@ -42,13 +42,13 @@ static size_t cat(uint8_t *buf, const struct ik_span *parts, size_t n)
 }
 
 static void hmac(const struct ik_hash_alg *h, const uint8_t *key, size_t klen,
-		 const struct ik_span *parts, size_t n, uint8_t *out)
+                 const struct ik_span *parts, size_t n, uint8_t *out)
 {
 	uint8_t buf[1024];
 	unsigned int len = 0;
 	size_t dl = cat(buf, parts, n);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(HMAC(EVP_get_digestbyname(h->evp), key, (int)klen, buf, dl,
-					  out, &len));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+		HMAC(EVP_get_digestbyname(h->evp), key, (int)klen, buf, dl, out, &len));
 	CU_ASSERT_EQUAL(len, h->len);
 }
 
@@ -108,7 +108,8 @@ static void test_key_expansion(void)
 		}
 	}
 	/* The classic case: 3DES (24 bytes) with SHA-1 (20) and MD5 (16) needs expansion. */
-	CU_ASSERT(ik_cipher_by_ike(IK_ENCR_3DES_CBC, 0)->key_len > ik_hash_by_id(IK_HASH_SHA1)->len);
+	CU_ASSERT(ik_cipher_by_ike(IK_ENCR_3DES_CBC, 0)->key_len >
+	          ik_hash_by_id(IK_HASH_SHA1)->len);
 }
 
 static void test_p1_derive_and_wipe(void)
@@ -144,13 +145,15 @@ static void test_hash_i_r(void)
 	uint8_t skeyid[32], got[32], want[32];
 
 	memset(skeyid, 0x5a, sizeof(skeyid));
-	struct ik_span pi[] = {in.gxi, in.gxr, IK_SPAN(in.cky_i, 8), IK_SPAN(in.cky_r, 8),
-			       IK_SPAN(sa, 5), IK_SPAN(idii, 6)};
+	struct ik_span pi[] = {
+		in.gxi,         in.gxr,          IK_SPAN(in.cky_i, 8), IK_SPAN(in.cky_r, 8),
+		IK_SPAN(sa, 5), IK_SPAN(idii, 6)};
 	CU_ASSERT_FATAL(ik_hash_i(h, skeyid, &in, IK_SPAN(sa, 5), IK_SPAN(idii, 6), got, NULL));
 	hmac(h, skeyid, 32, pi, 6, want);
 	CU_ASSERT_EQUAL(memcmp(got, want, 32), 0);
-	struct ik_span pr[] = {in.gxr, in.gxi, IK_SPAN(in.cky_r, 8), IK_SPAN(in.cky_i, 8),
-			       IK_SPAN(sa, 5), IK_SPAN(idir, 6)};
+	struct ik_span pr[] = {
+		in.gxr,         in.gxi,          IK_SPAN(in.cky_r, 8), IK_SPAN(in.cky_i, 8),
+		IK_SPAN(sa, 5), IK_SPAN(idir, 6)};
 	CU_ASSERT_FATAL(ik_hash_r(h, skeyid, &in, IK_SPAN(sa, 5), IK_SPAN(idir, 6), got, NULL));
 	hmac(h, skeyid, 32, pr, 6, want);
 	CU_ASSERT_EQUAL(memcmp(got, want, 32), 0);
@@ -196,11 +199,14 @@ static void test_keymat(void)
 	for (int pfs = 0; pfs < 2; pfs++) {
 		struct ik_span g = IK_SPAN(gqm, pfs ? 6 : 0);
 		CU_ASSERT_FATAL(ik_keymat(h, skd, g, proto, IK_SPAN(spi, 4), IK_SPAN(ni, 16),
-					  IK_SPAN(nr, 12), got, 50, NULL));
+		                          IK_SPAN(nr, 12), got, 50, NULL));
 		for (int i = 0; i < 3; i++) {
-			struct ik_span p[] = {IK_SPAN(k[i ? i - 1 : 0], i ? 20 : 0), g,
-					      IK_SPAN(&proto, 1), IK_SPAN(spi, 4),
-					      IK_SPAN(ni, 16), IK_SPAN(nr, 12)};
+			struct ik_span p[] = {IK_SPAN(k[i ? i - 1 : 0], i ? 20 : 0),
+			                      g,
+			                      IK_SPAN(&proto, 1),
+			                      IK_SPAN(spi, 4),
+			                      IK_SPAN(ni, 16),
+			                      IK_SPAN(nr, 12)};
 			hmac(h, skd, 20, p, 6, k[i]);
 		}
 		CU_ASSERT_EQUAL(memcmp(got, k[0], 20), 0);

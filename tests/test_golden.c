@@ -22,10 +22,10 @@
 
 /* The addresses of the transcripts. The initiator may sit behind a simulated NAT that maps
  * 127.0.0.1:P to 127.0.0.2:P+20000 (RFC 3947 4: UDP(500,500) to UDP(X,500)). */
-#define INI_IKE 40500
-#define INI_NATT 44500
-#define RES_IKE 50500
-#define RES_NATT 54500
+#define INI_IKE   40500
+#define INI_NATT  44500
+#define RES_IKE   50500
+#define RES_NATT  54500
 #define NAT_SHIFT 20000
 
 struct gold_case {
@@ -40,25 +40,26 @@ struct gold_case {
 #define ALGS "PSK, AES-128/SHA-1/MODP-2048, ESP AES-128/SHA-1"
 
 static const struct gold_case cases[] = {
-	{"main_quick.txt", "main mode + quick mode, " ALGS ", no PFS", false, false, false, 0, 0x6b01},
-	{"main_quick_pfs.txt", "main mode + quick mode, " ALGS ", PFS group 14", false, false, false,
-	 14, 0x6b02},
+	{"main_quick.txt", "main mode + quick mode, " ALGS ", no PFS", false, false, false, 0,
+         0x6b01},
+	{"main_quick_pfs.txt", "main mode + quick mode, " ALGS ", PFS group 14", false, false,
+         false, 14, 0x6b02},
 	{"aggr_quick.txt", "aggressive mode + quick mode, " ALGS ", no PFS", true, false, false, 0,
-	 0x6b03},
+         0x6b03},
 	{"aggr_quick_pfs.txt", "aggressive mode + quick mode, " ALGS ", PFS group 14", true, false,
-	 false, 14, 0x6b04},
+         false, 14, 0x6b04},
 	{"main_quick_natt.txt",
-	 "main mode + quick mode with NAT-T (RFC 3947) on both sides, no NAT between them, no PFS",
-	 false, true, false, 0, 0x6b05},
+         "main mode + quick mode with NAT-T (RFC 3947) on both sides, no NAT between them, no PFS",
+         false, true, false, 0, 0x6b05},
 	{"main_quick_natt_float.txt",
-	 "main mode + quick mode with NAT-T, initiator behind a simulated NAT "
-	 "(127.0.0.1:P -> 127.0.0.2:P+20000): float to the NAT-T ports, UDP-encapsulated tunnel, "
-	 "no PFS",
-	 false, true, true, 0, 0x6b06},
+         "main mode + quick mode with NAT-T, initiator behind a simulated NAT "
+         "(127.0.0.1:P -> 127.0.0.2:P+20000): float to the NAT-T ports, UDP-encapsulated tunnel, "
+         "no PFS",
+         false, true, true, 0, 0x6b06},
 	{"aggr_quick_natt_float.txt",
-	 "aggressive mode + quick mode with NAT-T, initiator behind the simulated NAT: AM3 onward "
-	 "between the NAT-T ports, no PFS",
-	 true, true, true, 0, 0x6b07},
+         "aggressive mode + quick mode with NAT-T, initiator behind the simulated NAT: AM3 onward "
+         "between the NAT-T ports, no PFS",
+         true, true, true, 0, 0x6b07},
 };
 
 struct gold_run {
@@ -81,7 +82,7 @@ static void addr_of(struct sockaddr_storage *ss, const char *a, uint16_t port)
 }
 
 static void gold_tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		     uint16_t local_port, const uint8_t *p, size_t len)
+                     uint16_t local_port, const uint8_t *p, size_t len)
 {
 	struct gold_run *r = e->user;
 	char src[80], dst[80];
@@ -91,7 +92,8 @@ static void gold_tap(struct ik_engine *e, bool sent, const struct sockaddr_stora
 		/* What the receiver saw must be what the sender sent. */
 		const struct gold_msg *m = r->next ? &r->tx.m[r->next - 1] : NULL;
 		if (!r->loopback && (!m || m->len != len || memcmp(m->p, p, len)) && !r->why[0])
-			snprintf(r->why, sizeof(r->why), "received octets differ from the ones sent");
+			snprintf(r->why, sizeof(r->why),
+			         "received octets differ from the ones sent");
 		return;
 	}
 	addr_of(&me, "127.0.0.1", local_port);
@@ -100,7 +102,7 @@ static void gold_tap(struct ik_engine *e, bool sent, const struct sockaddr_stora
 		r->sport[r->tx.n] = local_port;
 	}
 	gold_add(&r->tx, e == &r->ini ? "I->R" : "R->I", ik_addr_str(&me, src, sizeof(src)),
-		 ik_addr_str(peer, dst, sizeof(dst)), p, len);
+	         ik_addr_str(peer, dst, sizeof(dst)), p, len);
 }
 
 static void gold_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
@@ -142,12 +144,17 @@ static void gold_cfg(struct ik_cfg *c, bool initiator, const struct gold_case *g
 	c->psk_len = 17;
 	id_addr4(&c->id_local, "127.0.0.1");
 	id_addr4(&c->id_remote, "127.0.0.1");
-	c->p1[0] = (struct ik_p1_xform){.enc = IK_P1_ENCR_AES_CBC, .keylen = 128,
-					.hash = IK_P1_HASH_SHA, .auth = IK_P1_AUTH_PSK, .group = 14};
+	c->p1[0] = (struct ik_p1_xform){.enc = IK_P1_ENCR_AES_CBC,
+	                                .keylen = 128,
+	                                .hash = IK_P1_HASH_SHA,
+	                                .auth = IK_P1_AUTH_PSK,
+	                                .group = 14};
 	c->np1 = 1;
 	c->p1_life = 28800;
-	c->p2[0] = (struct ik_p2_xform){.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES, .keylen = 128,
-					.auth = IK_P2_AUTH_HMAC_SHA};
+	c->p2[0] = (struct ik_p2_xform){.proto = IK_PROTO_ESP,
+	                                .id = IK_ESP_TRANS_AES,
+	                                .keylen = 128,
+	                                .auth = IK_P2_AUTH_HMAC_SHA};
 	c->np2 = 1;
 	c->pfs_group = gc->pfs;
 	c->p2_life = 3600;
@@ -222,7 +229,7 @@ static bool deliver_one(struct gold_run *r)
 	if (from_ini) {
 		/* The responder sees the initiator's address after the NAT. */
 		addr_of(&d.peer, r->nat ? "127.0.0.2" : "127.0.0.1",
-			(uint16_t)(r->nat ? sport + NAT_SHIFT : sport));
+		        (uint16_t)(r->nat ? sport + NAT_SHIFT : sport));
 		addr_of(&listens, "127.0.0.1", dport);
 		local = dport;
 		known = local == RES_IKE || local == RES_NATT;
@@ -234,16 +241,16 @@ static bool deliver_one(struct gold_run *r)
 	}
 	if (!known || !ik_addr_equal(&listens, to)) {
 		snprintf(r->why, sizeof(r->why), "%s: sent to %s, where nobody listens", m->head,
-			 ik_addr_str(to, a, sizeof(a)));
+		         ik_addr_str(to, a, sizeof(a)));
 		return false;
 	}
 	/* RFC 3948 2.2: the non-ESP marker is added on a NAT-T socket and stripped only by one. */
 	bool from_natt = sport == INI_NATT || sport == RES_NATT;
 	bool to_natt = local == INI_NATT || local == RES_NATT;
 	if (from_natt != to_natt) {
-		snprintf(r->why, sizeof(r->why), "%s: %s non-ESP marker arrives on a %s port", m->head,
-			 from_natt ? "a message with the" : "a message without the",
-			 to_natt ? "NAT-T" : "plain IKE");
+		snprintf(r->why, sizeof(r->why), "%s: %s non-ESP marker arrives on a %s port",
+		         m->head, from_natt ? "a message with the" : "a message without the",
+		         to_natt ? "NAT-T" : "plain IKE");
 		return false;
 	}
 	d.local_port = local;
@@ -258,7 +265,7 @@ typedef void (*gold_inspect)(struct gold_run *r);
 /* Seed, start, deliver every message in order until nothing is left to send; *out gets the
  * transcript (also on failure, for the message). inspect sees the engines before they go. */
 static bool gold_run_case(const struct gold_case *c, uint64_t seed, struct gold_tx *out,
-			  gold_inspect inspect, char *why, size_t cap)
+                          gold_inspect inspect, char *why, size_t cap)
 {
 	struct gold_run r;
 
@@ -276,7 +283,9 @@ static bool gold_run_case(const struct gold_case *c, uint64_t seed, struct gold_
 	ok = ok && !r.tx.overflow && !r.failed && r.p2_up == 2 && !r.why[0];
 	if (!ok)
 		snprintf(why, cap, "%s: %s", c->file,
-			 r.why[0] ? r.why : r.tx.overflow ? "too many messages" : "quick mode not up");
+		         r.why[0]        ? r.why
+		         : r.tx.overflow ? "too many messages"
+		                         : "quick mode not up");
 	if (inspect)
 		inspect(&r);
 	*out = r.tx;
@@ -352,7 +361,8 @@ static void test_different_seeds(void)
 		CU_ASSERT_EQUAL_FATAL(a.n, b.n);
 		for (size_t i = 0; i < a.n; i++) {
 			CU_ASSERT_STRING_EQUAL(a.m[i].head, b.m[i].head);
-			CU_ASSERT(a.m[i].len == b.m[i].len && memcmp(a.m[i].p, b.m[i].p, a.m[i].len));
+			CU_ASSERT(a.m[i].len == b.m[i].len &&
+			          memcmp(a.m[i].p, b.m[i].p, a.m[i].len));
 		}
 		gold_free(&a);
 		gold_free(&b);
@@ -382,7 +392,7 @@ static void test_loopback_same_octets(void)
 	CU_ASSERT_EQUAL(r.tx.n, want.n);
 	for (size_t i = 0; i < want.n && i < r.tx.n; i++) {
 		bool same = want.m[i].len == r.tx.m[i].len &&
-			    !memcmp(want.m[i].p, r.tx.m[i].p, want.m[i].len);
+		            !memcmp(want.m[i].p, r.tx.m[i].p, want.m[i].len);
 		if (!same)
 			fprintf(stderr, "\nloopback: %s differs\n", want.m[i].head);
 		CU_ASSERT_TRUE(same);
@@ -395,8 +405,8 @@ static void test_loopback_same_octets(void)
  * QM1..QM3, alternating between initiator and responder. */
 static void test_golden_shape(void)
 {
-	static const char *const main_names[] = {"MM1", "MM2", "MM3", "MM4", "MM5", "MM6",
-						 "QM1", "QM2", "QM3"};
+	static const char *const main_names[] = {"MM1", "MM2", "MM3", "MM4", "MM5",
+	                                         "MM6", "QM1", "QM2", "QM3"};
 	static const char *const aggr_names[] = {"AM1", "AM2", "AM3", "QM1", "QM2", "QM3"};
 
 	for (size_t i = 0; i < NCASES; i++) {
@@ -461,7 +471,8 @@ static void test_nat_float(void)
 		struct gold_tx t;
 		char why[512];
 		size_t first_natt = cases[c].aggressive ? 2 : 4, n = cases[c].aggressive ? 6 : 9;
-		bool ok = gold_run_case(&cases[c], cases[c].seed, &t, inspect_float, why, sizeof(why));
+		bool ok = gold_run_case(&cases[c], cases[c].seed, &t, inspect_float, why,
+		                        sizeof(why));
 		if (!ok)
 			fprintf(stderr, "\n%s\n", why);
 		CU_ASSERT_TRUE(ok);
@@ -472,11 +483,12 @@ static void test_nat_float(void)
 			if (cases[c].aggressive)
 				ini = k == 0 || k == 2 || k == 3 || k == 5;
 			char want[160];
-			snprintf(want, sizeof(want), "%s 127.0.0.1:%u -> %s:%u", ini ? "I->R" : "R->I",
-				 ini ? (late ? INI_NATT : INI_IKE) : (late ? RES_NATT : RES_IKE),
-				 ini ? "127.0.0.1" : "127.0.0.2",
-				 ini ? (late ? RES_NATT : RES_IKE)
-				     : (late ? INI_NATT : INI_IKE) + NAT_SHIFT);
+			snprintf(want, sizeof(want), "%s 127.0.0.1:%u -> %s:%u",
+			         ini ? "I->R" : "R->I",
+			         ini ? (late ? INI_NATT : INI_IKE) : (late ? RES_NATT : RES_IKE),
+			         ini ? "127.0.0.1" : "127.0.0.2",
+			         ini ? (late ? RES_NATT : RES_IKE)
+			             : (late ? INI_NATT : INI_IKE) + NAT_SHIFT);
 			if (!strstr(t.m[k].head, want))
 				fprintf(stderr, "\n%s: want %s\n", t.m[k].head, want);
 			CU_ASSERT_PTR_NOT_NULL(strstr(t.m[k].head, want));
@@ -495,7 +507,8 @@ static void test_reader_errors(void)
 		{"msg 1 MM1 I->R a -> b len 2\nhex 001\n", ":2: not hex"},
 		{"msg 1 MM1 I->R a -> b len 1\nhex 0011\n", ":2: more octets"},
 		{"msg 1 MM1 I->R a -> b len 3\nhex 0011\n", "last message has 2 octets"},
-		{"msg 1 MM1 I->R a -> b len 3\nhex 0011\nmsg 2 MM2 R->I a -> b len 1\n", ":3: previous"},
+		{"msg 1 MM1 I->R a -> b len 3\nhex 0011\nmsg 2 MM2 R->I a -> b len 1\n",
+	         ":3: previous"},
 		{"msg 1 MM1 I->R a -> b\n", ":1: bad message header"},
 		{"msg 1 MM1 I->R a -> b len x\n", ":1: bad length"},
 		{"bogus\n", ":1: expected"},
@@ -549,14 +562,14 @@ static void gold_decrypt(struct gold_run *r)
 
 	if (!sa || !sa->k.have_keys ||
 	    !ik_p1_iv(sa->k.p1.h, (struct ik_span)IK_SPAN(sa->k.gxi, sa->k.gx_len),
-		      (struct ik_span)IK_SPAN(sa->k.gxr, sa->k.gx_len), sa->k.blk, iv1, &st))
+	              (struct ik_span)IK_SPAN(sa->k.gxr, sa->k.gx_len), sa->k.blk, iv1, &st))
 		return;
 	for (size_t i = 0; i < r->tx.n; i++) {
 		struct gold_msg *m = &r->tx.m[i];
 		if (m->len <= 28 || !(m->p[19] & 1) || (m->len - 28) % sa->k.blk)
 			continue;
 		uint32_t id = (uint32_t)m->p[20] << 24 | (uint32_t)m->p[21] << 16 |
-			      (uint32_t)m->p[22] << 8 | m->p[23];
+		              (uint32_t)m->p[22] << 8 | m->p[23];
 		uint8_t *iv = iv1;
 		if (id) {
 			size_t k = 0;
@@ -604,9 +617,11 @@ static int regen(void)
 			return 1;
 		}
 		char title[400];
-		snprintf(title, sizeof(title), "%s\n# seed 0x%llx; initiator 127.0.0.1:%u (NAT-T %u), "
-			 "responder 127.0.0.1:%u (NAT-T %u)", cases[i].title,
-			 (unsigned long long)cases[i].seed, INI_IKE, INI_NATT, RES_IKE, RES_NATT);
+		snprintf(title, sizeof(title),
+		         "%s\n# seed 0x%llx; initiator 127.0.0.1:%u (NAT-T %u), "
+		         "responder 127.0.0.1:%u (NAT-T %u)",
+		         cases[i].title, (unsigned long long)cases[i].seed, INI_IKE, INI_NATT,
+		         RES_IKE, RES_NATT);
 		gold_write(f, title, &t);
 		if (fclose(f) || rename(tmp, path)) {
 			fprintf(stderr, "regen: cannot write %s: %s\n", path, strerror(errno));

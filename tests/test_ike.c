@@ -48,8 +48,10 @@ static void test_matrix(void)
 	static const struct {
 		uint16_t hash, esp_auth;
 	} hashes[] = {
-		{IK_P1_HASH_MD5, IK_P2_AUTH_HMAC_MD5},	     {IK_P1_HASH_SHA, IK_P2_AUTH_HMAC_SHA},
-		{IK_P1_HASH_SHA2_256, IK_P2_AUTH_HMAC_SHA2_256}, {IK_P1_HASH_SHA2_384, IK_P2_AUTH_HMAC_SHA2_384},
+		{IK_P1_HASH_MD5, IK_P2_AUTH_HMAC_MD5},
+		{IK_P1_HASH_SHA, IK_P2_AUTH_HMAC_SHA},
+		{IK_P1_HASH_SHA2_256, IK_P2_AUTH_HMAC_SHA2_256},
+		{IK_P1_HASH_SHA2_384, IK_P2_AUTH_HMAC_SHA2_384},
 		{IK_P1_HASH_SHA2_512, IK_P2_AUTH_HMAC_SHA2_512},
 	};
 	static const uint16_t groups[] = {2, 14, 19};
@@ -73,7 +75,8 @@ static void test_matrix(void)
 						x->p1[0].group = g;
 						x->p2[0].id = (uint8_t)ciphers[c].esp;
 						x->p2[0].keylen = ciphers[c].esp_keylen;
-						bool gcm = ciphers[c].esp == IK_ESP_TRANS_AES_GCM_16;
+						bool gcm =
+							ciphers[c].esp == IK_ESP_TRANS_AES_GCM_16;
 						x->p2[0].auth = gcm ? 0 : hashes[h].esp_auth;
 						x->pfs_group = pfs ? g : 0;
 					}
@@ -85,10 +88,13 @@ static void test_matrix(void)
 					if (p.p2_up == 2)
 						ok++;
 					else
-						fprintf(stderr, "%s pfs=%d enc=%u/%u hash=%u group=%u: %s\n",
-							aggr ? "aggressive" : "main", pfs, ciphers[c].enc,
-							ciphers[c].keylen, hashes[h].hash, g,
-							p.failed ? p.why.why : "timeout");
+						fprintf(stderr,
+						        "%s pfs=%d enc=%u/%u hash=%u group=%u: "
+						        "%s\n",
+						        aggr ? "aggressive" : "main", pfs,
+						        ciphers[c].enc, ciphers[c].keylen,
+						        hashes[h].hash, g,
+						        p.failed ? p.why.why : "timeout");
 					pair_close(&p);
 				}
 	CU_ASSERT_EQUAL(runs, 80);
@@ -215,7 +221,7 @@ static void test_peer_ids(void)
 			memset(&cr.id_remote, 0, sizeof(cr.id_remote));
 		if (id_rows[i].pol == ID_LIST) {
 			cr.id_remote_also[0] =
-			    (struct ik_id){.type = 2, .data = "branch.test", .len = 11};
+				(struct ik_id){.type = 2, .data = "branch.test", .len = 11};
 			cr.n_id_remote_also = 1;
 		}
 		CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
@@ -226,7 +232,8 @@ static void test_peer_ids(void)
 			ik_loop_once(&p.loop, 10);
 		bool up = p.res.p1_up > 0;
 		if (getenv("IK_SHOW") || up != id_rows[i].up)
-			fprintf(stderr, "\n  row '%s': up=%d (%s)\n", id_rows[i].name, up, p.why.why);
+			fprintf(stderr, "\n  row '%s': up=%d (%s)\n", id_rows[i].name, up,
+			        p.why.why);
 		CU_ASSERT_EQUAL(up, id_rows[i].up);
 		CU_ASSERT(up || strstr(p.why.why, "identit") || strstr(p.why.why, "ID[0]"));
 		pair_close(&p);
@@ -239,7 +246,8 @@ static const struct ik_test tests[] = {
 	{"wrong pre-shared key stops at MM5 (RFC 2409 5.4)", test_wrong_psk},
 	{"PFS mismatch refused in quick mode (RFC 2409 5.5)", test_pfs_mismatch},
 	{"silent peer: retransmissions then a hint", test_silent_peer},
-	{"RESPONDER-LIFETIME lowers the quick mode lifetime (RFC 2407 4.5.4)", test_responder_lifetime},
+	{"RESPONDER-LIFETIME lowers the quick mode lifetime (RFC 2407 4.5.4)",
+         test_responder_lifetime},
 	{"peer identities: one, a list, any well-formed (RFC 2407 4.6.2)", test_peer_ids},
 };
 

@@ -14,7 +14,7 @@ static size_t last_len;
 static int sent_by_res;
 
 static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		uint16_t local_port, const uint8_t *p, size_t len)
+                uint16_t local_port, const uint8_t *p, size_t len)
 {
 	struct ik_pair *pair = e->user;
 	(void)peer, (void)local_port;
@@ -139,7 +139,7 @@ static void test_dpd_ack_to_earlier_retry(void)
 		for (int i = 0; i < 4; i++)
 			seq[i] = (uint8_t)(v >> (24 - 8 * i));
 		CU_ASSERT_TRUE(ik_send_notify(p.res.sas, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP,
-					      spi, 16, seq, 4));
+		                              spi, 16, seq, 4));
 		pair_spin(&p, 50);
 		CU_ASSERT_EQUAL(p.dpd_acks, k ? 2 : 3);
 	}
@@ -198,7 +198,7 @@ static const struct ik_test tests[] = {
 	{"replayed MM5 gets the stored MM6, no second advance", test_replayed_mm5},
 	{"DPD both ways and delete (RFC 3706, RFC 2408 3.15)", test_dpd_and_delete},
 	{"DPD: the ACK to an earlier copy of a retried R-U-THERE counts once (RFC 3706 5.4)",
-	 test_dpd_ack_to_earlier_retry},
+         test_dpd_ack_to_earlier_retry},
 	{"NAT-T without a NAT: RFC 3947 method, no float", test_natt_no_nat},
 	{"NAT-T with a NAT: float to 4500, UDP-encapsulated tunnel", test_natt_float},
 };

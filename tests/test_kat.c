@@ -20,10 +20,10 @@ static struct ik_kat_tally run_family(const char *name)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	enum ik_kat_result r = ik_kat_run(f, "vectors", &t, NULL, NULL);
 	snprintf(msg, sizeof(msg), "%s: %u passed, %u failed%s%s%s%s", name, t.passed, t.failed,
-		 t.missing ? "; missing " : "", t.missing ? t.missing_file : "",
-		 t.first_failure[0] ? "; first failure: " : "", t.first_failure);
+	         t.missing ? "; missing " : "", t.missing ? t.missing_file : "",
+	         t.first_failure[0] ? "; first failure: " : "", t.first_failure);
 	CU_assertImplementation(r == IK_KAT_PASS && t.passed > 0 && t.failed == 0, __LINE__, msg,
-				__FILE__, "", CU_FALSE);
+	                        __FILE__, "", CU_FALSE);
 	return t;
 }
 
@@ -37,10 +37,10 @@ static void test_ikev1_dsa(void)
 	CU_ASSERT_EQUAL(run_family("ikev1-dsa").passed, 1700);
 }
 
-#define FAMILY(fn, name)                                                                           \
-	static void fn(void)                                                                       \
-	{                                                                                          \
-		run_family(name);                                                                  \
+#define FAMILY(fn, name)          \
+	static void fn(void)      \
+	{                         \
+		run_family(name); \
 	}
 FAMILY(test_hmac, "hmac")
 FAMILY(test_aes_cbc, "aes-cbc")
@@ -131,7 +131,7 @@ static void test_missing_dir(void)
 {
 	struct ik_kat_tally t;
 	CU_ASSERT_EQUAL(ik_kat_run(ik_kat_find("modp"), "/nonexistent-ik", &t, NULL, NULL),
-			IK_KAT_MISSING);
+	                IK_KAT_MISSING);
 	CU_ASSERT(strstr(t.missing_file, "/nonexistent-ik/dh/") != NULL);
 }
 

@@ -81,14 +81,18 @@ static void test_records(void)
 	CU_ASSERT_EQUAL(sb.st_mode & 0777, 0600);
 	/* Written as they come: readable before the file is closed. */
 	const char *t = slurp(path);
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\n0123456789abcdef,"
-					  "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t,
+	                              "\n0123456789abcdef,"
+	                              "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		t, "\n\"IPv4\",\"192.0.2.2\",\"192.0.2.1\",\"0x11223344\",\"AES-CBC [RFC3602]\","
-		   "\"0x000102030405060708090a0b0c0d0e0f\",\"HMAC-SHA-1-96 [RFC2404]\","
-		   "\"0x101112131415161718191a1b1c1d1e1f20212223\"\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\"192.0.2.1\",\"192.0.2.2\",\"0xcafe0001\",\"AES-CBC [RFC3602]\","
-					 "\"0xfffefdfcfbfaf9f8f7f6f5f4f3f2f1f0\""));
+		t,
+		"\n\"IPv4\",\"192.0.2.2\",\"192.0.2.1\",\"0x11223344\",\"AES-CBC [RFC3602]\","
+		"\"0x000102030405060708090a0b0c0d0e0f\",\"HMAC-SHA-1-96 [RFC2404]\","
+		"\"0x101112131415161718191a1b1c1d1e1f20212223\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(t,
+	               "\"192.0.2.1\",\"192.0.2.2\",\"0xcafe0001\",\"AES-CBC [RFC3602]\","
+	               "\"0xfffefdfcfbfaf9f8f7f6f5f4f3f2f1f0\""));
 	CU_ASSERT_EQUAL(k.isakmp, 1);
 	CU_ASSERT_EQUAL(k.esp, 2);
 	ik_keyfile_close(&k);
@@ -117,9 +121,11 @@ static void test_gcm(void)
 	CU_ASSERT_TRUE(ik_keyfile_esp(&k, &f->sa, &f->qm));
 	ik_keyfile_close(&k);
 	const char *t = slurp(path);
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x000102030405060708"
-					 "090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20212223\","
-					 "\"NULL\",\"0x\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(t,
+	               "\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x000102030405060708"
+	               "090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20212223\","
+	               "\"NULL\",\"0x\"\n"));
 	/* A transform Wireshark cannot decrypt is not written (and says so). */
 	f->qm.chosen.id = IK_ESP_TRANS_CAST;
 	CU_ASSERT_TRUE_FATAL(ik_keyfile_open(&k, path, &st));
@@ -136,7 +142,7 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(ik_keyfile_esp_cipher(IK_ESP_TRANS_3DES), "TripleDES-CBC [RFC2451]");
 	CU_ASSERT_PTR_NULL(ik_keyfile_esp_cipher(IK_ESP_TRANS_CAST));
 	CU_ASSERT_STRING_EQUAL(ik_keyfile_esp_integ(IK_P2_AUTH_HMAC_SHA2_256, &kl),
-			       "HMAC-SHA-256-128 [RFC4868]");
+	                       "HMAC-SHA-256-128 [RFC4868]");
 	CU_ASSERT_EQUAL(kl, 32);
 	CU_ASSERT_PTR_NULL(ik_keyfile_esp_integ(IK_P2_AUTH_DES_MAC, &kl));
 }

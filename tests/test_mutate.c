@@ -24,7 +24,7 @@ static const struct {
 } good[] = {
 	{"MM5 HASH.data flip:0", IK_X_MAIN, 5, 0, IK_MP_FIELD, IK_MO_FLIP, "HASH.data", -1},
 	{"MM1 SA.P[0].T[0].LIFE_DURATION set:86401", IK_X_MAIN, 1, 0, IK_MP_FIELD, IK_MO_SET,
-	 "SA.P[0].T[0].LIFE_DURATION", -1},
+         "SA.P[0].T[0].LIFE_DURATION", -1},
 	{"MM3 KE.data set:one", IK_X_MAIN, 3, 0, IK_MP_FIELD, IK_MO_SET, "KE.data", -1},
 	{"MM1 wire truncate:40", IK_X_MAIN, 1, 0, IK_MP_WIRE, IK_MO_TRUNCATE, "", -1},
 	{"MM1 wire[28] set:ff00", IK_X_MAIN, 1, 0, IK_MP_WIRE, IK_MO_SET, "", 28},
@@ -38,7 +38,8 @@ static const struct {
 	{"QM1 send replay:MM5", IK_X_QUICK, 1, 0, IK_MP_SEND, IK_MO_REPLAY, "", -1},
 	{"INFO HASH.data flip", IK_X_INFO, 0, 0, IK_MP_FIELD, IK_MO_FLIP, "HASH.data", -1},
 	{"MM1 VID[1] reorder:0", IK_X_MAIN, 1, 0, IK_MP_FIELD, IK_MO_REORDER, "VID[1]", -1},
-	{"MM3 NONCE.data append:0x0102", IK_X_MAIN, 3, 0, IK_MP_FIELD, IK_MO_APPEND, "NONCE.data", -1},
+	{"MM3 NONCE.data append:0x0102", IK_X_MAIN, 3, 0, IK_MP_FIELD, IK_MO_APPEND, "NONCE.data",
+         -1},
 	{"MM1  SA.P[0].T[0]   omit", IK_X_MAIN, 1, 0, IK_MP_FIELD, IK_MO_OMIT, "SA.P[0].T[0]", -1},
 };
 
@@ -53,7 +54,8 @@ static const struct {
 	{"MM5#0 HASH.data flip", "'#0'"},
 	{"MM5#x HASH.data flip", "'#x'"},
 	{"MM5 HASH.data frobnicate", "operation 'frobnicate'"},
-	{"MM5 send flip", "'flip' does not apply to send (it takes: duplicate, drop, delay, replay)"},
+	{"MM5 send flip",
+         "'flip' does not apply to send (it takes: duplicate, drop, delay, replay)"},
 	{"MM5 recv delay:10", "'delay' does not apply to recv"},
 	{"MM5 HASH.data drop", "'drop' does not apply to a field path"},
 	{"MM5 HASH.data set", "'set' needs an argument"},
@@ -137,7 +139,7 @@ static void test_parse_bad(void)
 		CU_ASSERT_FALSE(ok);
 		if (ok || !strstr(st.why, bad[i].why))
 			fprintf(stderr, "'%s': got '%s', wanted '%s'\n", bad[i].spec,
-				ok ? "(accepted)" : st.why, bad[i].why);
+			        ok ? "(accepted)" : st.why, bad[i].why);
 		CU_ASSERT_PTR_NOT_NULL(strstr(st.why, bad[i].why));
 		CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "ik_mutation_parse"));
 	}
@@ -152,10 +154,11 @@ static void test_catalogue(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	ik_mutation_catalogue(f);
 	fclose(f);
-	static const char *const words[] = {"plain[OFF]", "wire[OFF]", "send", "recv", "crypto.iv",
-					    "set:V", "omit", "empty", "duplicate", "fill:BYTE[:LEN]",
-					    "flip[:N]", "truncate:N", "append:HEX", "reorder:POS",
-					    "drop", "delay:MS", "replay:MSG", "p-1"};
+	static const char *const words[] = {
+		"plain[OFF]", "wire[OFF]",  "send",       "recv",        "crypto.iv",
+		"set:V",      "omit",       "empty",      "duplicate",   "fill:BYTE[:LEN]",
+		"flip[:N]",   "truncate:N", "append:HEX", "reorder:POS", "drop",
+		"delay:MS",   "replay:MSG", "p-1"};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		CU_ASSERT_PTR_NOT_NULL(strstr(buf, words[i]));
 	/* Every quoted example parses. */
@@ -184,7 +187,7 @@ struct run {
 };
 
 static void tap_first(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		      uint16_t port, const uint8_t *p, size_t len)
+                      uint16_t port, const uint8_t *p, size_t len)
 {
 	struct run *r = (struct run *)((char *)e->user - offsetof(struct run, p));
 	(void)peer, (void)port;
@@ -209,7 +212,7 @@ static void add(struct ik_engine *e, struct ik_mutation *arr, const char *spec)
 
 /* Open a pair with the initiator's mutations (NULL-terminated) and run ms. */
 static struct ik_sa *run(struct run *r, struct ik_cfg *ci, struct ik_cfg *cr,
-			 const char *const *ini, const char *const *res, uint64_t ms)
+                         const char *const *ini, const char *const *res, uint64_t ms)
 {
 	struct ik_status st;
 	memset(r, 0, sizeof(*r));
@@ -363,7 +366,6 @@ static void test_p1_lifetime(void)
 	pair_close(&r.p);
 }
 
-
 /* RFC 2409 App. B: an informational's IV derives from the last phase 1 block. A RESPONDER-
  * LIFETIME that arrives while MM6 is lost (and then resent) is held until phase 1 is done and
  * read then, not dropped as undecryptable (docs/verdicts.md section 7: loss is not the DUT's). */
@@ -371,7 +373,8 @@ static void test_p1_lifetime_mm6_lost(void)
 {
 	struct ik_cfg ci, cr;
 	struct run r;
-	const char *const m[] = {"MM1 SA.P[0].T[0].LIFE_DURATION set:86401", "MM6#1 recv drop", NULL};
+	const char *const m[] = {"MM1 SA.P[0].T[0].LIFE_DURATION set:86401", "MM6#1 recv drop",
+	                         NULL};
 
 	cfgs(&ci, &cr);
 	ci.retrans_ms = 100;
@@ -517,7 +520,7 @@ static void test_nth_variant(void)
 static void test_ke_values(void)
 {
 	static const char *const specs[] = {"MM3 KE.data set:one", "MM3 KE.data set:zero",
-					    "MM3 KE.data set:p-1"};
+	                                    "MM3 KE.data set:p-1"};
 	for (size_t i = 0; i < 3; i++) {
 		struct ik_cfg ci, cr;
 		struct run r;
@@ -760,12 +763,12 @@ static void test_field_ops(void)
 		{"MM1 SA.P[0].T[0] empty", "SA.P[0].T[0]", 1, 0, 0},
 		{"MM1 SA.P[0].T[0].A[0] reorder:9", "SA.P[0].T[0].A[6]", 1, ~0u, 7},
 		{"MM1 SA.P[0].T[0].LIFE_DURATION set:3", "SA.P[0].T[0].LIFE_DURATION", 1, ~0u, 3},
-		{"MM1 SA.P[0].T[0].ENCRYPTION_ALGORITHM flip:1", "SA.P[0].T[0].ENCRYPTION_ALGORITHM",
-		 1, ~0u, 7 ^ 2},
+		{"MM1 SA.P[0].T[0].ENCRYPTION_ALGORITHM flip:1",
+	         "SA.P[0].T[0].ENCRYPTION_ALGORITHM", 1, ~0u, 7 ^ 2},
 		{"MM1 SA.P[0].T[0].LIFE_DURATION set:86401", "SA.P[0].T[0].LIFE_DURATION", 1, ~0u,
-		 86401},
+	         86401},
 		{"MM1 SA.P[0].T[0].GROUP_DESCRIPTION fill:1", "SA.P[0].T[0].GROUP_DESCRIPTION", 1,
-		 ~0u, 0x0101},
+	         ~0u, 0x0101},
 		{"MM1 VID omit", "VID", 0, ~0u, 0},
 		{"MM1 SA.P[0].T[0] truncate:2", "SA.P[0].T[0]", 1, 2, 0},
 	};
@@ -781,7 +784,7 @@ static void test_field_ops(void)
 		struct ik_node *n = sent_node(&r, &m, t[i].path);
 		if ((n != NULL) != t[i].present)
 			fprintf(stderr, "'%s': %s %s\n", t[i].spec, t[i].path,
-				n ? "still there" : "missing");
+			        n ? "still there" : "missing");
 		CU_ASSERT_EQUAL(n != NULL, t[i].present);
 		if (n && t[i].nkids != ~0u)
 			CU_ASSERT_EQUAL(n->nkids, t[i].nkids);
@@ -806,7 +809,7 @@ static void test_octet_fields(void)
 		{"MM3 NONCE truncate:16", 16, 1},
 		{"MM3 NONCE.data truncate:4", 0, 1}, /* RFC 2409 5: 8 to 256 octets */
 		{"MM3 NONCE empty", 0, 1},
-		{"MM3 NONCE[3].data flip", 32, 0},   /* no such payload: not applied */
+		{"MM3 NONCE[3].data flip", 32, 0}, /* no such payload: not applied */
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct ik_cfg ci, cr;
@@ -834,7 +837,8 @@ static const struct ik_test tests[] = {
 	{"catalogue lists every place and op; its examples parse", test_catalogue},
 	{"MM5 HASH.data flip: INVALID-HASH-INFORMATION at MM5 (RFC 2409 5)", test_hash_i_flipped},
 	{"MM1 lifetime longer: strict refuses, lenient accepts (RFC 2407 4.5.4)", test_p1_lifetime},
-	{"RESPONDER-LIFETIME while MM6 is lost is held, not dropped (RFC 2409 App. B)", test_p1_lifetime_mm6_lost},
+	{"RESPONDER-LIFETIME while MM6 is lost is held, not dropped (RFC 2409 App. B)",
+         test_p1_lifetime_mm6_lost},
 	{"QM1 lifetime longer: RESPONDER-LIFETIME (RFC 2407 4.6.3.1)", test_qm_lifetime},
 	{"MM3#1 send drop: completes by retransmission", test_send_drop_first},
 	{"MM1 send drop (every): silence", test_send_drop_every},
@@ -853,7 +857,9 @@ static const struct ik_test tests[] = {
 	{"send delay", test_delay},
 	{"field and node operations on MM1", test_field_ops},
 	{"octet field operations on NONCE", test_octet_fields},
-	{"the DUT is blamed only for what it sent (offers as sent, modified offers, RESPONDER-LIFETIME)", test_dut_faults},
+	{"the DUT is blamed only for what it sent (offers as sent, modified offers, "
+         "RESPONDER-LIFETIME)",
+         test_dut_faults},
 };
 
 IK_TEST_MAIN("mutate", tests)

@@ -13,37 +13,37 @@
 
 /* A complete valid profile; error rows are written out in full so their line numbers are plain. */
 static const char good[] =
-    "# lab profile\n"
-    "[dut]\n"
-    "name = lab ; a comment\n"
-    "address = 192.0.2.2\n"
-    "port = 4501\n"
-    "roles = responder\n"
-    "vendor = strongswan\n"
-    "id = @dut.example\n"
-    "subnet = 10.2.0.0/24, 10.3.0.0/16\n"
-    "[tester]\n"
-    "address = 192.0.2.1\n"
-    "nat_t_port = 4600\n"
-    "subnet = 10.1.0.0/24\n"
-    "[auth]\n"
-    "method = psk\n"
-    "psk = \"a #secret; \\\"quoted\\\"\"\n"
-    "peer_ids = @branch.example, 192.0.2.1, ops@example.org\n"
-    "[phase1]\n"
-    "modes = main, aggressive\n"
-    "proposals = aes128-sha1-modp2048, 3des-md5-modp1024 , aes256-sha2_512-ecp384\n"
-    "lifetime = 8h\n"
-    "lifetime_policy = strict\n"
-    "dpd = 30s\n"
-    "[phase2]\n"
-    "proposals = aes128-sha1, aes256gcm16-ecp256, aes128ctr-sha256\n"
-    "pfs = modp2048\n"
-    "lifetime = 30m\n"
-    "lifetime_policy = obey\n"
-    "mode = transport\n"
-    "[features]\n"
-    "xauth = yes\n";
+	"# lab profile\n"
+	"[dut]\n"
+	"name = lab ; a comment\n"
+	"address = 192.0.2.2\n"
+	"port = 4501\n"
+	"roles = responder\n"
+	"vendor = strongswan\n"
+	"id = @dut.example\n"
+	"subnet = 10.2.0.0/24, 10.3.0.0/16\n"
+	"[tester]\n"
+	"address = 192.0.2.1\n"
+	"nat_t_port = 4600\n"
+	"subnet = 10.1.0.0/24\n"
+	"[auth]\n"
+	"method = psk\n"
+	"psk = \"a #secret; \\\"quoted\\\"\"\n"
+	"peer_ids = @branch.example, 192.0.2.1, ops@example.org\n"
+	"[phase1]\n"
+	"modes = main, aggressive\n"
+	"proposals = aes128-sha1-modp2048, 3des-md5-modp1024 , aes256-sha2_512-ecp384\n"
+	"lifetime = 8h\n"
+	"lifetime_policy = strict\n"
+	"dpd = 30s\n"
+	"[phase2]\n"
+	"proposals = aes128-sha1, aes256gcm16-ecp256, aes128ctr-sha256\n"
+	"pfs = modp2048\n"
+	"lifetime = 30m\n"
+	"lifetime_policy = obey\n"
+	"mode = transport\n"
+	"[features]\n"
+	"xauth = yes\n";
 
 static bool parse(struct ik_profile *p, const char *text, struct ik_status *st)
 {
@@ -121,9 +121,10 @@ static void test_good_profile_fields(void)
 	CU_ASSERT_EQUAL(p.psk_len, 0);
 }
 
-static const char minimal[] = "[dut]\naddress = 2001:db8::2\n[tester]\naddress = 2001:db8::1\n"
-                              "[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = "
-                              "aes128-sha1-modp2048\n[phase2]\nproposals = aes128gcm128\n";
+static const char minimal[] =
+	"[dut]\naddress = 2001:db8::2\n[tester]\naddress = 2001:db8::1\n"
+	"[auth]\nmethod = psk\npsk = s\n[phase1]\nproposals = "
+	"aes128-sha1-modp2048\n[phase2]\nproposals = aes128gcm128\n";
 
 static void test_defaults(void)
 {
@@ -167,17 +168,17 @@ static void test_identities(void)
 		const char *value;
 		size_t bin_len;
 	} rows[] = {
-	    {"192.0.2.9", IK_ID_IPV4_ADDR, "192.0.2.9", 4},
-	    {"2001:db8::9", IK_ID_IPV6_ADDR, "2001:db8::9", 16},
-	    {"@vpn.example", IK_ID_FQDN, "vpn.example", 0},
-	    {"vpn.example", IK_ID_FQDN, "vpn.example", 0},
-	    {"fqdn:vpn.example", IK_ID_FQDN, "vpn.example", 0},
-	    {"ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
-	    {"email:ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
-	    {"\"C=CH, O=Lab, CN=dut\"", IK_ID_DER_ASN1_DN, "C=CH, O=Lab, CN=dut", 0},
-	    {"asn1dn:C=CH, CN=dut", IK_ID_DER_ASN1_DN, "C=CH, CN=dut", 0},
-	    {"@#0a0B", IK_ID_KEY_ID, "0a0B", 2},
-	    {"keyid:#ff", IK_ID_KEY_ID, "ff", 1},
+		{"192.0.2.9", IK_ID_IPV4_ADDR, "192.0.2.9", 4},
+		{"2001:db8::9", IK_ID_IPV6_ADDR, "2001:db8::9", 16},
+		{"@vpn.example", IK_ID_FQDN, "vpn.example", 0},
+		{"vpn.example", IK_ID_FQDN, "vpn.example", 0},
+		{"fqdn:vpn.example", IK_ID_FQDN, "vpn.example", 0},
+		{"ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
+		{"email:ops@example.org", IK_ID_USER_FQDN, "ops@example.org", 0},
+		{"\"C=CH, O=Lab, CN=dut\"", IK_ID_DER_ASN1_DN, "C=CH, O=Lab, CN=dut", 0},
+		{"asn1dn:C=CH, CN=dut", IK_ID_DER_ASN1_DN, "C=CH, CN=dut", 0},
+		{"@#0a0B", IK_ID_KEY_ID, "0a0B", 2},
+		{"keyid:#ff", IK_ID_KEY_ID, "ff", 1},
 	};
 	static struct ik_profile p;
 	char text[1024];
@@ -200,8 +201,8 @@ static void test_identities(void)
 }
 
 /* Head of a valid profile up to (not including) [phase1]: 9 lines. */
-#define HEAD                                                                                       \
-	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n"        \
+#define HEAD                                                                                \
+	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n" \
 	"psk = s\n"
 #define P1   "[phase1]\nproposals = aes128-sha1-modp2048\n" /* lines 8-9 */
 #define P2   "[phase2]\nproposals = aes128-sha1\n"          /* lines 10-11 */
@@ -213,90 +214,90 @@ static const struct bad {
 	unsigned line;
 	const char *want; /* substring of the message after "t.conf:LINE: " */
 } bad[] = {
-    {"unknown section", HEAD P1 P2 "[bogus]\n", 12, "unknown section [bogus]"},
-    {"unknown key", "[dut]\nfoo = 1\n", 2, "unknown key 'foo' in [dut]"},
-    {"key before section", "address = 1.2.3.4\n", 1, "before any [section]"},
-    {"no equals sign", "[dut]\naddress 1.2.3.4\n", 2, "expected 'key = value'"},
-    {"malformed header", "[dut\n", 1, "malformed section header"},
-    {"repeated section", "[dut]\n[dut]\n", 2, "repeated"},
-    {"duplicate key", "[dut]\naddress = 192.0.2.2\naddress = 192.0.2.3\n", 3, "set twice"},
-    {"empty value", "[dut]\naddress =\n", 2, "empty value"},
-    {"bad address", "[dut]\naddress = 192.0.2.300\n", 2, "not an IPv4 or IPv6 address"},
-    {"port 0", "[dut]\nport = 0\n", 2, "not a port"},
-    {"port too big", "[tester]\nport = 65536\n", 2, "not a port"},
-    {"port junk", "[dut]\nnat_t_port = 45x\n", 2, "not a port"},
-    {"bad subnet", "[dut]\nsubnet = 10.2.0.0/33\n", 2, "not a subnet"},
-    {"host bits in subnet", "[dut]\nsubnet = 10.2.0.1/24\n", 2, "host bits zero"},
-    {"empty list item", "[dut]\nsubnet = 10.2.0.0/24,,10.3.0.0/24\n", 2, "empty item"},
-    {"bad role", "[dut]\nroles = responder, observer\n", 2, "unknown value 'observer'"},
-    {"bad vendor", "[dut]\nvendor = juniper\n", 2, "unknown value 'juniper'"},
-    {"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
-    {"identity too long", "[dut]\nid = @" X320 "\n", 2, "identity longer than 255"},
-    {"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
-    {"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
-    {"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
-    {"psk file missing", "[auth]\npsk_file = no-such-file\n", 2, "cannot open"},
-    {"unknown algorithm", HEAD "[phase1]\nproposals = aes128-sha1-modp2047\n", 9,
-     "unknown algorithm 'modp2047'"},
-    {"phase 1 without group", HEAD "[phase1]\nproposals = aes128-sha1\n", 9,
-     "lacks a Diffie-Hellman group"},
-    {"phase 1 without hash", HEAD "[phase1]\nproposals = aes128-modp2048\n", 9, "lacks a hash"},
-    {"phase 1 GCM", HEAD "[phase1]\nproposals = aes128gcm16-sha1-modp2048\n", 9,
-     "not defined for IKEv1 phase 1"},
-    {"two ciphers", HEAD "[phase1]\nproposals = aes128-aes256-sha1-modp2048\n", 9,
-     "two encryption algorithms"},
-    {"dash dash", HEAD "[phase1]\nproposals = aes128--sha1-modp2048\n", 9, "empty algorithm"},
-    {"AEAD with integrity", HEAD P1 "[phase2]\nproposals = aes128gcm16-sha1\n", 11,
-     "AEAD and takes no integrity"},
-    {"ESP without integrity", HEAD P1 "[phase2]\nproposals = aes128\n", 11,
-     "lacks an integrity algorithm"},
-    {"ESP null without integrity", HEAD P1 "[phase2]\nproposals = null\n", 11,
-     "lacks an integrity algorithm"},
-    {"bad pfs", HEAD P1 P2 "pfs = modp1000\n", 12, "not a Diffie-Hellman group"},
-    {"zero lifetime", HEAD "[phase1]\nlifetime = 0\n", 9, "greater than 0"},
-    {"bad duration", HEAD "[phase1]\nlifetime = 8w\n", 9, "not a duration"},
-    {"duration overflow", HEAD "[phase1]\nlifetime = 99999999999h\n", 9, "not a duration"},
-    {"bad policy", HEAD "[phase1]\nlifetime_policy = maybe\n", 9, "unknown value 'maybe'"},
-    {"bad mode", HEAD P1 P2 "mode = beet\n", 12, "unknown value 'beet'"},
-    {"bad phase 2 policy", HEAD P1 P2 "lifetime_policy = sometimes\n", 12,
-     "phase2.lifetime_policy: unknown value 'sometimes'"},
-    {"peer_ids without the tester", HEAD "peer_ids = @branch.example\n" P1 P2, 8,
-     "auth.peer_ids lacks the tester's identity 192.0.2.1 (tester.id)"},
-    {"peer_ids: any in a list", HEAD "peer_ids = 192.0.2.1, any\n" P1 P2, 8,
-     "auth.peer_ids: 'any' stands alone"},
-    {"peer_ids: bad identity", HEAD "peer_ids = 192.0.2.1, @#abc\n" P1 P2, 8,
-     "auth.peer_ids: key id needs an even number of hex digits"},
-    {"peer_ids: empty item", HEAD "peer_ids = 192.0.2.1,,@b.example\n" P1 P2, 8,
-     "auth.peer_ids: empty item"},
-    {"peer_ids: too many", HEAD "peer_ids = 192.0.2.1,@a,@b,@c,@d,@e,@f,@g,@h\n" P1 P2, 8,
-     "auth.peer_ids: more than 8 identities"},
-    {"peer_ids twice", HEAD "peer_ids = any\npeer_ids = any\n" P1 P2, 9,
-     "auth.peer_ids set twice (first at line 8)"},
-    {"bad bool", HEAD P1 P2 "[features]\nnat_t = perhaps\n", 13, "not yes or no"},
-    {"missing dut section", "[tester]\naddress = 192.0.2.1\n", 0, "missing section [dut]"},
-    {"missing dut.address", "[dut]\nport = 500\n[tester]\naddress = 192.0.2.1\n", 1,
-     "[dut] lacks required key 'address'"},
-    {"missing phase2 proposals", HEAD P1 "[phase2]\npfs = none\n", 10,
-     "[phase2] lacks required key 'proposals'"},
-    {"missing phase2 section", HEAD P1, 0, "missing section [phase2]"},
-    {"missing psk",
-     "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-     "[auth]\nmethod = psk\n" P1 P2,
-     5, "needs key 'psk' or 'psk_file'"},
-    {"mixed families",
-     "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 2001:db8::1\n"
-     "[auth]\nmethod = psk\npsk = s\n" P1 P2,
-     4, "not the same address family"},
-    {"aggressive contradiction",
-     HEAD P1 "modes = main, aggressive\n" P2 "[features]\naggressive = no\n", 14,
-     "contradicts phase1.modes (line 10)"},
-    {"aggressive claimed, not configured",
-     HEAD P1 "modes = main\n" P2 "[features]\naggressive = yes\n", 14,
-     "features.aggressive = yes contradicts phase1.modes, which lacks aggressive"},
-    {"dpd contradiction", HEAD P1 "dpd = 10\n" P2 "[features]\ndpd = no\n", 14,
-     "contradicts phase1.dpd"},
-    {"name too long", "[dut]\nname = " X320 "\n", 2, "dut.name: too long"},
-    {"line too long", "[dut]\n# " X320 X320 X320 X320 "\n", 2, "line longer than 1023"},
+	{"unknown section", HEAD P1 P2 "[bogus]\n", 12, "unknown section [bogus]"},
+	{"unknown key", "[dut]\nfoo = 1\n", 2, "unknown key 'foo' in [dut]"},
+	{"key before section", "address = 1.2.3.4\n", 1, "before any [section]"},
+	{"no equals sign", "[dut]\naddress 1.2.3.4\n", 2, "expected 'key = value'"},
+	{"malformed header", "[dut\n", 1, "malformed section header"},
+	{"repeated section", "[dut]\n[dut]\n", 2, "repeated"},
+	{"duplicate key", "[dut]\naddress = 192.0.2.2\naddress = 192.0.2.3\n", 3, "set twice"},
+	{"empty value", "[dut]\naddress =\n", 2, "empty value"},
+	{"bad address", "[dut]\naddress = 192.0.2.300\n", 2, "not an IPv4 or IPv6 address"},
+	{"port 0", "[dut]\nport = 0\n", 2, "not a port"},
+	{"port too big", "[tester]\nport = 65536\n", 2, "not a port"},
+	{"port junk", "[dut]\nnat_t_port = 45x\n", 2, "not a port"},
+	{"bad subnet", "[dut]\nsubnet = 10.2.0.0/33\n", 2, "not a subnet"},
+	{"host bits in subnet", "[dut]\nsubnet = 10.2.0.1/24\n", 2, "host bits zero"},
+	{"empty list item", "[dut]\nsubnet = 10.2.0.0/24,,10.3.0.0/24\n", 2, "empty item"},
+	{"bad role", "[dut]\nroles = responder, observer\n", 2, "unknown value 'observer'"},
+	{"bad vendor", "[dut]\nvendor = juniper\n", 2, "unknown value 'juniper'"},
+	{"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
+	{"identity too long", "[dut]\nid = @" X320 "\n", 2, "identity longer than 255"},
+	{"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
+	{"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
+	{"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
+	{"psk file missing", "[auth]\npsk_file = no-such-file\n", 2, "cannot open"},
+	{"unknown algorithm", HEAD "[phase1]\nproposals = aes128-sha1-modp2047\n", 9,
+         "unknown algorithm 'modp2047'"},
+	{"phase 1 without group", HEAD "[phase1]\nproposals = aes128-sha1\n", 9,
+         "lacks a Diffie-Hellman group"},
+	{"phase 1 without hash", HEAD "[phase1]\nproposals = aes128-modp2048\n", 9, "lacks a hash"},
+	{"phase 1 GCM", HEAD "[phase1]\nproposals = aes128gcm16-sha1-modp2048\n", 9,
+         "not defined for IKEv1 phase 1"},
+	{"two ciphers", HEAD "[phase1]\nproposals = aes128-aes256-sha1-modp2048\n", 9,
+         "two encryption algorithms"},
+	{"dash dash", HEAD "[phase1]\nproposals = aes128--sha1-modp2048\n", 9, "empty algorithm"},
+	{"AEAD with integrity", HEAD P1 "[phase2]\nproposals = aes128gcm16-sha1\n", 11,
+         "AEAD and takes no integrity"},
+	{"ESP without integrity", HEAD P1 "[phase2]\nproposals = aes128\n", 11,
+         "lacks an integrity algorithm"},
+	{"ESP null without integrity", HEAD P1 "[phase2]\nproposals = null\n", 11,
+         "lacks an integrity algorithm"},
+	{"bad pfs", HEAD P1 P2 "pfs = modp1000\n", 12, "not a Diffie-Hellman group"},
+	{"zero lifetime", HEAD "[phase1]\nlifetime = 0\n", 9, "greater than 0"},
+	{"bad duration", HEAD "[phase1]\nlifetime = 8w\n", 9, "not a duration"},
+	{"duration overflow", HEAD "[phase1]\nlifetime = 99999999999h\n", 9, "not a duration"},
+	{"bad policy", HEAD "[phase1]\nlifetime_policy = maybe\n", 9, "unknown value 'maybe'"},
+	{"bad mode", HEAD P1 P2 "mode = beet\n", 12, "unknown value 'beet'"},
+	{"bad phase 2 policy", HEAD P1 P2 "lifetime_policy = sometimes\n", 12,
+         "phase2.lifetime_policy: unknown value 'sometimes'"},
+	{"peer_ids without the tester", HEAD "peer_ids = @branch.example\n" P1 P2, 8,
+         "auth.peer_ids lacks the tester's identity 192.0.2.1 (tester.id)"},
+	{"peer_ids: any in a list", HEAD "peer_ids = 192.0.2.1, any\n" P1 P2, 8,
+         "auth.peer_ids: 'any' stands alone"},
+	{"peer_ids: bad identity", HEAD "peer_ids = 192.0.2.1, @#abc\n" P1 P2, 8,
+         "auth.peer_ids: key id needs an even number of hex digits"},
+	{"peer_ids: empty item", HEAD "peer_ids = 192.0.2.1,,@b.example\n" P1 P2, 8,
+         "auth.peer_ids: empty item"},
+	{"peer_ids: too many", HEAD "peer_ids = 192.0.2.1,@a,@b,@c,@d,@e,@f,@g,@h\n" P1 P2, 8,
+         "auth.peer_ids: more than 8 identities"},
+	{"peer_ids twice", HEAD "peer_ids = any\npeer_ids = any\n" P1 P2, 9,
+         "auth.peer_ids set twice (first at line 8)"},
+	{"bad bool", HEAD P1 P2 "[features]\nnat_t = perhaps\n", 13, "not yes or no"},
+	{"missing dut section", "[tester]\naddress = 192.0.2.1\n", 0, "missing section [dut]"},
+	{"missing dut.address", "[dut]\nport = 500\n[tester]\naddress = 192.0.2.1\n", 1,
+         "[dut] lacks required key 'address'"},
+	{"missing phase2 proposals", HEAD P1 "[phase2]\npfs = none\n", 10,
+         "[phase2] lacks required key 'proposals'"},
+	{"missing phase2 section", HEAD P1, 0, "missing section [phase2]"},
+	{"missing psk",
+         "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+         "[auth]\nmethod = psk\n" P1 P2,
+         5, "needs key 'psk' or 'psk_file'"},
+	{"mixed families",
+         "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 2001:db8::1\n"
+         "[auth]\nmethod = psk\npsk = s\n" P1 P2,
+         4, "not the same address family"},
+	{"aggressive contradiction",
+         HEAD P1 "modes = main, aggressive\n" P2 "[features]\naggressive = no\n", 14,
+         "contradicts phase1.modes (line 10)"},
+	{"aggressive claimed, not configured",
+         HEAD P1 "modes = main\n" P2 "[features]\naggressive = yes\n", 14,
+         "features.aggressive = yes contradicts phase1.modes, which lacks aggressive"},
+	{"dpd contradiction", HEAD P1 "dpd = 10\n" P2 "[features]\ndpd = no\n", 14,
+         "contradicts phase1.dpd"},
+	{"name too long", "[dut]\nname = " X320 "\n", 2, "dut.name: too long"},
+	{"line too long", "[dut]\n# " X320 X320 X320 X320 "\n", 2, "line longer than 1023"},
 };
 
 static void test_bad_profiles(void)
@@ -339,31 +340,31 @@ static void test_get(void)
 	static const struct {
 		const char *key, *want;
 	} rows[] = {
-	    {"dut.address", "192.0.2.2"},
-	    {"dut.port", "4501"},
-	    {"dut.nat_t_port", "4500"},
-	    {"tester.nat_t_port", "4600"},
-	    {"tester.port", "500"},
-	    {"dut.id", "@dut.example"},
-	    {"tester.id", "192.0.2.1"},
-	    {"dut.subnet", "10.2.0.0/24,10.3.0.0/16"},
-	    {"dut.roles", "responder"},
-	    {"dut.vendor", "strongswan"},
-	    {"auth.method", "psk"},
-	    {"auth.psk", "a #secret; \"quoted\""},
-	    {"phase1.modes", "main,aggressive"},
-	    {"phase1.proposals", "aes128-sha1-modp2048,3des-md5-modp1024,aes256-sha512-ecp384"},
-	    {"phase1.lifetime", "28800"},
-	    {"phase1.lifetime_policy", "strict"},
-	    {"phase1.dpd", "30"},
-	    {"phase2.proposals", "aes128-sha1,aes256gcm16-ecp256,aes128ctr-sha256"},
-	    {"phase2.pfs", "modp2048"},
-	    {"phase2.lifetime", "1800"},
-	    {"phase2.mode", "transport"},
-	    {"phase2.lifetime_policy", "obey"},
-	    {"auth.peer_ids", "@branch.example,192.0.2.1,ops@example.org"},
-	    {"features.aggressive", "yes"},
-	    {"features.modecfg", "no"},
+		{"dut.address", "192.0.2.2"},
+		{"dut.port", "4501"},
+		{"dut.nat_t_port", "4500"},
+		{"tester.nat_t_port", "4600"},
+		{"tester.port", "500"},
+		{"dut.id", "@dut.example"},
+		{"tester.id", "192.0.2.1"},
+		{"dut.subnet", "10.2.0.0/24,10.3.0.0/16"},
+		{"dut.roles", "responder"},
+		{"dut.vendor", "strongswan"},
+		{"auth.method", "psk"},
+		{"auth.psk", "a #secret; \"quoted\""},
+		{"phase1.modes", "main,aggressive"},
+		{"phase1.proposals", "aes128-sha1-modp2048,3des-md5-modp1024,aes256-sha512-ecp384"},
+		{"phase1.lifetime", "28800"},
+		{"phase1.lifetime_policy", "strict"},
+		{"phase1.dpd", "30"},
+		{"phase2.proposals", "aes128-sha1,aes256gcm16-ecp256,aes128ctr-sha256"},
+		{"phase2.pfs", "modp2048"},
+		{"phase2.lifetime", "1800"},
+		{"phase2.mode", "transport"},
+		{"phase2.lifetime_policy", "obey"},
+		{"auth.peer_ids", "@branch.example,192.0.2.1,ops@example.org"},
+		{"features.aggressive", "yes"},
+		{"features.modecfg", "no"},
 	};
 
 	CU_ASSERT_TRUE_FATAL(parse(&p, good, &st));
@@ -445,9 +446,9 @@ static void test_crlf(void)
 	static struct ik_profile p;
 	struct ik_status st;
 	const char crlf[] =
-	    "[dut]\r\naddress = 192.0.2.2\r\n[tester]\r\naddress = 192.0.2.1\r\n"
-	    "[auth]\r\nmethod = psk\r\npsk = \" s \"\r\n[phase1]\r\n"
-	    "proposals = aes128-sha1-modp2048\r\n[phase2]\r\nproposals = aes128-sha1\r\n";
+		"[dut]\r\naddress = 192.0.2.2\r\n[tester]\r\naddress = 192.0.2.1\r\n"
+		"[auth]\r\nmethod = psk\r\npsk = \" s \"\r\n[phase1]\r\n"
+		"proposals = aes128-sha1-modp2048\r\n[phase2]\r\nproposals = aes128-sha1\r\n";
 
 	CU_ASSERT_TRUE_FATAL(parse(&p, crlf, &st));
 	CU_ASSERT_EQUAL(p.psk_len, 3);
@@ -503,21 +504,28 @@ static void test_value_parsers(void)
 		bool ok;
 		uint32_t secs;
 	} dur[] = {
-	    {"0", true, 0},           {"45s", true, 45},    {"30m", true, 1800},
-	    {"8h", true, 28800},      {"1d", true, 86400},  {"4294967295", true, 4294967295u},
-	    {"4294967296", false, 0}, {"49711d", false, 0}, {"h", false, 0},
-	    {"-1", false, 0},         {"1.5h", false, 0},   {"8 h", false, 0},
-	    {"", false, 0},           {"+5", false, 0},
+		{"0", true, 0},           {"45s", true, 45},    {"30m", true, 1800},
+		{"8h", true, 28800},      {"1d", true, 86400},  {"4294967295", true, 4294967295u},
+		{"4294967296", false, 0}, {"49711d", false, 0}, {"h", false, 0},
+		{"-1", false, 0},         {"1.5h", false, 0},   {"8 h", false, 0},
+		{"", false, 0},           {"+5", false, 0},
 	};
 	static const struct {
 		const char *text;
 		bool ok;
 		uint8_t prefix;
 	} net[] = {
-	    {"10.0.0.0/8", true, 8},     {"0.0.0.0/0", true, 0},     {"192.0.2.7", true, 32},
-	    {"2001:db8::/32", true, 32}, {"2001:db8::1", true, 128}, {"10.0.0.0/", false, 0},
-	    {"10.0.0.0/-1", false, 0},   {"10.0.0.1/31", false, 0},  {"2001:db8::/129", false, 0},
-	    {"10.0.0/8", false, 0},      {"/8", false, 0},
+		{"10.0.0.0/8", true, 8},
+		{"0.0.0.0/0", true, 0},
+		{"192.0.2.7", true, 32},
+		{"2001:db8::/32", true, 32},
+		{"2001:db8::1", true, 128},
+		{"10.0.0.0/", false, 0},
+		{"10.0.0.0/-1", false, 0},
+		{"10.0.0.1/31", false, 0},
+		{"2001:db8::/129", false, 0},
+		{"10.0.0/8", false, 0},
+		{"/8", false, 0},
 	};
 	uint32_t s;
 	struct ik_subnet sn;
@@ -563,18 +571,18 @@ static void test_peer_ids(void)
 }
 
 static const struct ik_test tests[] = {
-    {"good profile lands as numbers", test_good_profile_fields},
-    {"defaults", test_defaults},
-    {"identities in strongSwan syntax", test_identities},
-    {"each broken profile: FILE:LINE: reason", test_bad_profiles},
-    {"repeated section refused, valid one parses", test_repeated_section},
-    {"get prints normalized values", test_get},
-    {"peer_ids: any, or a list holding the tester", test_peer_ids},
-    {"psk_file relative to the profile", test_psk_file},
-    {"garbage input", test_garbage},
-    {"CRLF line ends", test_crlf},
-    {"value parsers: durations, subnets", test_value_parsers},
-    {"mutated profiles: valid or FILE:LINE", test_mutations},
+	{"good profile lands as numbers", test_good_profile_fields},
+	{"defaults", test_defaults},
+	{"identities in strongSwan syntax", test_identities},
+	{"each broken profile: FILE:LINE: reason", test_bad_profiles},
+	{"repeated section refused, valid one parses", test_repeated_section},
+	{"get prints normalized values", test_get},
+	{"peer_ids: any, or a list holding the tester", test_peer_ids},
+	{"psk_file relative to the profile", test_psk_file},
+	{"garbage input", test_garbage},
+	{"CRLF line ends", test_crlf},
+	{"value parsers: durations, subnets", test_value_parsers},
+	{"mutated profiles: valid or FILE:LINE", test_mutations},
 };
 
 IK_TEST_MAIN("profile", tests)

@@ -10,16 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BASE                                                                                       \
-	"[dut]\naddress = 192.0.2.2\nsubnet = 10.2.0.0/24\n"                                       \
-	"[tester]\naddress = 192.0.2.1\nsubnet = 10.1.0.0/24, 10.9.0.0/16\n"                       \
+#define BASE                                                                 \
+	"[dut]\naddress = 192.0.2.2\nsubnet = 10.2.0.0/24\n"                 \
+	"[tester]\naddress = 192.0.2.1\nsubnet = 10.1.0.0/24, 10.9.0.0/16\n" \
 	"[auth]\nmethod = psk\npsk = \"lab-secret\"\n"
 
-static const char lab[] = BASE "[phase1]\nmodes = main, aggressive\n"
-                               "proposals = aes128-sha1-modp2048, aes256-sha256-modp2048\n"
-                               "lifetime = 8h\ndpd = 30\n"
-                               "[phase2]\nproposals = aes128-sha1, aes256gcm16\npfs = modp2048\n"
-                               "lifetime = 1h\n";
+static const char lab[] = BASE
+	"[phase1]\nmodes = main, aggressive\n"
+	"proposals = aes128-sha1-modp2048, aes256-sha256-modp2048\n"
+	"lifetime = 8h\ndpd = 30\n"
+	"[phase2]\nproposals = aes128-sha1, aes256gcm16\npfs = modp2048\n"
+	"lifetime = 1h\n";
 
 typedef bool (*emit_fn)(const struct ik_profile *, const struct ik_emit_opts *, FILE *, FILE *,
                         struct ik_status *);
@@ -96,29 +97,29 @@ static void expect_absent(const char *line)
 static void test_swanctl_dut_responder(void)
 {
 	static const char *const lines[] = {
-	    "connections {",
-	    "lab {",
-	    "version = 1",
-	    "local_addrs = 192.0.2.2",
-	    "remote_addrs = 192.0.2.1",
-	    "proposals = aes128-sha1-modp2048,aes256-sha256-modp2048",
-	    "rekey_time = 25920s", /* + over_time = 28800, what charon proposes */
-	    "over_time = 2880s",
-	    "dpd_delay = 30s",
-	    "auth = psk",
-	    "id = 192.0.2.2",
-	    "id = 192.0.2.1",
-	    "local_ts = 10.2.0.0/24",
-	    "remote_ts = 10.1.0.0/24,10.9.0.0/16",
-	    "esp_proposals = aes128-sha1-modp2048,aes256gcm16-modp2048",
-	    "mode = tunnel",
-	    "life_time = 3600s",
-	    "start_action = none",
-	    "ike-lab {",
-	    "id-1 = 192.0.2.2",
-	    "id-2 = 192.0.2.1",
-	    "secret = \"lab-secret\"",
-	    NULL,
+		"connections {",
+		"lab {",
+		"version = 1",
+		"local_addrs = 192.0.2.2",
+		"remote_addrs = 192.0.2.1",
+		"proposals = aes128-sha1-modp2048,aes256-sha256-modp2048",
+		"rekey_time = 25920s", /* + over_time = 28800, what charon proposes */
+		"over_time = 2880s",
+		"dpd_delay = 30s",
+		"auth = psk",
+		"id = 192.0.2.2",
+		"id = 192.0.2.1",
+		"local_ts = 10.2.0.0/24",
+		"remote_ts = 10.1.0.0/24,10.9.0.0/16",
+		"esp_proposals = aes128-sha1-modp2048,aes256gcm16-modp2048",
+		"mode = tunnel",
+		"life_time = 3600s",
+		"start_action = none",
+		"ike-lab {",
+		"id-1 = 192.0.2.2",
+		"id-2 = 192.0.2.1",
+		"secret = \"lab-secret\"",
+		NULL,
 	};
 	render(ik_emit_swanctl, lab, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -131,13 +132,13 @@ static void test_swanctl_dut_responder(void)
 static void test_swanctl_tester_initiator(void)
 {
 	static const char *const lines[] = {
-	    "local_addrs = 192.0.2.1",
-	    "remote_addrs = 192.0.2.2",
-	    "local_ts = 10.1.0.0/24,10.9.0.0/16",
-	    "remote_ts = 10.2.0.0/24",
-	    "start_action = start",
-	    "id-1 = 192.0.2.1",
-	    NULL,
+		"local_addrs = 192.0.2.1",
+		"remote_addrs = 192.0.2.2",
+		"local_ts = 10.1.0.0/24,10.9.0.0/16",
+		"remote_ts = 10.2.0.0/24",
+		"start_action = start",
+		"id-1 = 192.0.2.1",
+		NULL,
 	};
 	render(ik_emit_swanctl, lab, IK_SIDE_TESTER, true);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -147,25 +148,25 @@ static void test_swanctl_tester_initiator(void)
 static void test_swanctl_variants(void)
 {
 	static const char text[] =
-	    "[dut]\naddress = 192.0.2.2\nport = 4501\nid = @dut.example\n"
-	    "[tester]\naddress = 192.0.2.1\nport = 4502\nid = ops@example.org\n"
-	    "[auth]\nmethod = psk\npsk = \"q\\\"x\"\n"
-	    "[phase1]\nmodes = aggressive\nproposals = 3des-md5-modp1024\nlifetime = 5\n"
-	    "[phase2]\nproposals = aes128ctr-sha512-ecp384, null-sha1\nmode = transport\n"
-	    "[features]\nnat_t = no\n";
+		"[dut]\naddress = 192.0.2.2\nport = 4501\nid = @dut.example\n"
+		"[tester]\naddress = 192.0.2.1\nport = 4502\nid = ops@example.org\n"
+		"[auth]\nmethod = psk\npsk = \"q\\\"x\"\n"
+		"[phase1]\nmodes = aggressive\nproposals = 3des-md5-modp1024\nlifetime = 5\n"
+		"[phase2]\nproposals = aes128ctr-sha512-ecp384, null-sha1\nmode = transport\n"
+		"[features]\nnat_t = no\n";
 	static const char *const lines[] = {
-	    "aggressive = yes",
-	    "local_port = 4501",
-	    "remote_port = 4502",
-	    "proposals = 3des-md5-modp1024",
-	    "rekey_time = 4s",
-	    "over_time = 1s",
-	    "id = @dut.example",
-	    "id = ops@example.org",
-	    "esp_proposals = aes128ctr-sha512-ecp384,null-sha1",
-	    "mode = transport",
-	    "secret = 0x712278", /* a quote in the PSK: written as hex */
-	    NULL,
+		"aggressive = yes",
+		"local_port = 4501",
+		"remote_port = 4502",
+		"proposals = 3des-md5-modp1024",
+		"rekey_time = 4s",
+		"over_time = 1s",
+		"id = @dut.example",
+		"id = ops@example.org",
+		"esp_proposals = aes128ctr-sha512-ecp384,null-sha1",
+		"mode = transport",
+		"secret = 0x712278", /* a quote in the PSK: written as hex */
+		NULL,
 	};
 	render(ik_emit_swanctl, text, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -175,8 +176,9 @@ static void test_swanctl_variants(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "charon.port = 4501"));
 	/* Transport mode with subnets in the profile: selectors are the hosts, with a warning. */
 	render(ik_emit_swanctl,
-	       BASE "[phase1]\nproposals = aes128-sha1-modp2048\n"
-	            "[phase2]\nproposals = aes128-sha1\nmode = transport\n",
+	       BASE
+	       "[phase1]\nproposals = aes128-sha1-modp2048\n"
+	       "[phase2]\nproposals = aes128-sha1\nmode = transport\n",
 	       IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	CU_ASSERT_PTR_NULL(strstr(r.out, "local_ts"));
@@ -186,27 +188,27 @@ static void test_swanctl_variants(void)
 static void test_libreswan_conf(void)
 {
 	static const char *const lines[] = {
-	    "config setup",
-	    "ikev1-policy=accept",
-	    "conn lab",
-	    "ikev2=no",
-	    "authby=secret",
-	    "left=192.0.2.2",
-	    "leftid=192.0.2.2",
-	    "leftsubnet=10.2.0.0/24",
-	    "right=192.0.2.1",
-	    "rightid=192.0.2.1",
-	    "rightsubnets={10.1.0.0/24 10.9.0.0/16}",
-	    "ike=aes128-sha1;modp2048,aes256-sha2_256;modp2048",
-	    "esp=aes128-sha1;modp2048,aes_gcm256-null;modp2048",
-	    "pfs=yes",
-	    "ikelifetime=28800s",
-	    "salifetime=3600s",
-	    "type=tunnel",
-	    "dpddelay=30s",
-	    "encapsulation=auto",
-	    "auto=add",
-	    NULL,
+		"config setup",
+		"ikev1-policy=accept",
+		"conn lab",
+		"ikev2=no",
+		"authby=secret",
+		"left=192.0.2.2",
+		"leftid=192.0.2.2",
+		"leftsubnet=10.2.0.0/24",
+		"right=192.0.2.1",
+		"rightid=192.0.2.1",
+		"rightsubnets={10.1.0.0/24 10.9.0.0/16}",
+		"ike=aes128-sha1;modp2048,aes256-sha2_256;modp2048",
+		"esp=aes128-sha1;modp2048,aes_gcm256-null;modp2048",
+		"pfs=yes",
+		"ikelifetime=28800s",
+		"salifetime=3600s",
+		"type=tunnel",
+		"dpddelay=30s",
+		"encapsulation=auto",
+		"auto=add",
+		NULL,
 	};
 	render(ik_emit_libreswan_conf, lab, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -224,11 +226,11 @@ static void test_libreswan_conf(void)
 /* What Libreswan 4.10 cannot do is left out with a warning; nothing usable is an error. */
 static void test_libreswan_limits(void)
 {
-	static const char text[] =
-	    BASE "[phase1]\nmodes = aggressive\n"
-	         "proposals = 3des-sha1-modp1024, des-md5-modp2048, aes128-sha1-ecp256\n"
-	         "[phase2]\nproposals = aes128-sha1, aes256-sha1-modp3072, 3des-md5-modp1024, "
-	         "aes128gcm16\npfs = none\n[features]\nnat_t = no\n";
+	static const char text[] = BASE
+		"[phase1]\nmodes = aggressive\n"
+		"proposals = 3des-sha1-modp1024, des-md5-modp2048, aes128-sha1-ecp256\n"
+		"[phase2]\nproposals = aes128-sha1, aes256-sha1-modp3072, 3des-md5-modp1024, "
+		"aes128gcm16\npfs = none\n[features]\nnat_t = no\n";
 	static const char *const lines[] = {"ike=aes128-sha1;dh19",
 	                                    "esp=aes128-sha1,aes_gcm128-null",
 	                                    "pfs=no",
@@ -238,22 +240,26 @@ static void test_libreswan_limits(void)
 	render(ik_emit_libreswan_conf, text, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	expect_lines(lines);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "3des-sha1-modp1024 left out: Libreswan 4.10 has no "
-	                                      "modp1024"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn,
+	                              "3des-sha1-modp1024 left out: Libreswan 4.10 has no "
+	                              "modp1024"));
 	CU_ASSERT_PTR_NOT_NULL(
-	    strstr(r.warn, "des-md5-modp2048 left out: Libreswan 4.10 has no des"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes256-sha1-modp3072 left out: Libreswan allows one "
-	                                      "PFS group per conn"));
+		strstr(r.warn, "des-md5-modp2048 left out: Libreswan 4.10 has no des"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn,
+	                              "aes256-sha1-modp3072 left out: Libreswan allows one "
+	                              "PFS group per conn"));
 	/* Aggressive mode offers one DH group: the first usable proposal's. */
-	static const char am[] = BASE "[phase1]\nmodes = aggressive\n"
-	                              "proposals = aes128-sha1-modp2048, aes256-sha1-ecp256, "
-	                              "aes256-sha256-modp2048\n[phase2]\nproposals = aes128-sha1\n";
+	static const char am[] = BASE
+		"[phase1]\nmodes = aggressive\n"
+		"proposals = aes128-sha1-modp2048, aes256-sha1-ecp256, "
+		"aes256-sha256-modp2048\n[phase2]\nproposals = aes128-sha1\n";
 	render(ik_emit_libreswan_conf, am, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	CU_ASSERT_TRUE(has_line(r.out, "ike=aes128-sha1;modp2048,aes256-sha2_256;modp2048"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes256-sha1-ecp256 left out: aggressive mode"));
-	static const char none[] = BASE "[phase1]\nproposals = 3des-sha1-modp1024\n"
-	                                "[phase2]\nproposals = aes128-sha1\n";
+	static const char none[] = BASE
+		"[phase1]\nproposals = 3des-sha1-modp1024\n"
+		"[phase2]\nproposals = aes128-sha1\n";
 	render(ik_emit_libreswan_conf, none, IK_SIDE_DUT, false);
 	CU_ASSERT_FALSE(r.ok);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.st.why, "no phase 1 proposal"));
@@ -271,30 +277,30 @@ static void test_libreswan_secrets(void)
 static void test_ios(void)
 {
 	static const char *const lines[] = {
-	    "crypto isakmp policy 10",
-	    "encr aes 128",
-	    "hash sha",
-	    "authentication pre-share",
-	    "group 14",
-	    "lifetime 28800",
-	    "crypto isakmp policy 20",
-	    "encr aes 256",
-	    "hash sha256",
-	    "crypto isakmp key lab-secret address 192.0.2.1",
-	    "crypto isakmp keepalive 30 periodic",
-	    "crypto ipsec transform-set lab-ts1 esp-aes 128 esp-sha-hmac",
-	    "crypto ipsec transform-set lab-ts2 esp-gcm 256",
-	    "mode tunnel",
-	    "ip access-list extended lab-acl",
-	    "permit ip 10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255",
-	    "permit ip 10.2.0.0 0.0.0.255 10.9.0.0 0.0.255.255",
-	    "crypto map lab 10 ipsec-isakmp",
-	    "set peer 192.0.2.1",
-	    "set transform-set lab-ts1 lab-ts2",
-	    "set pfs group14",
-	    "set security-association lifetime seconds 3600",
-	    "match address lab-acl",
-	    NULL,
+		"crypto isakmp policy 10",
+		"encr aes 128",
+		"hash sha",
+		"authentication pre-share",
+		"group 14",
+		"lifetime 28800",
+		"crypto isakmp policy 20",
+		"encr aes 256",
+		"hash sha256",
+		"crypto isakmp key lab-secret address 192.0.2.1",
+		"crypto isakmp keepalive 30 periodic",
+		"crypto ipsec transform-set lab-ts1 esp-aes 128 esp-sha-hmac",
+		"crypto ipsec transform-set lab-ts2 esp-gcm 256",
+		"mode tunnel",
+		"ip access-list extended lab-acl",
+		"permit ip 10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255",
+		"permit ip 10.2.0.0 0.0.0.255 10.9.0.0 0.0.255.255",
+		"crypto map lab 10 ipsec-isakmp",
+		"set peer 192.0.2.1",
+		"set transform-set lab-ts1 lab-ts2",
+		"set pfs group14",
+		"set security-association lifetime seconds 3600",
+		"match address lab-acl",
+		NULL,
 	};
 	render(ik_emit_ios, lab, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -306,23 +312,23 @@ static void test_ios(void)
 static void test_ios_limits(void)
 {
 	static const char text[] =
-	    "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-	    "[auth]\nmethod = psk\npsk = k\n"
-	    "[phase1]\nproposals = aes128-sha1-modp8192, 3des-md5-modp1024\nlifetime = 30\n"
-	    "[phase2]\nproposals = aes128ctr-sha1, 3des-md5, "
-	    "aes128-sha1-ecp256\nmode = transport\n";
+		"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+		"[auth]\nmethod = psk\npsk = k\n"
+		"[phase1]\nproposals = aes128-sha1-modp8192, 3des-md5-modp1024\nlifetime = 30\n"
+		"[phase2]\nproposals = aes128ctr-sha1, 3des-md5, "
+		"aes128-sha1-ecp256\nmode = transport\n";
 	static const char *const lines[] = {
-	    "crypto isakmp policy 10",
-	    "encr 3des",
-	    "hash md5",
-	    "group 2",
-	    "lifetime 30",
-	    "crypto isakmp aggressive-mode disable",
-	    "mode transport",
-	    "crypto ipsec transform-set lab-ts1 esp-3des esp-md5-hmac",
-	    "permit ip host 192.0.2.2 host 192.0.2.1",
-	    "set transform-set lab-ts1",
-	    NULL,
+		"crypto isakmp policy 10",
+		"encr 3des",
+		"hash md5",
+		"group 2",
+		"lifetime 30",
+		"crypto isakmp aggressive-mode disable",
+		"mode transport",
+		"crypto ipsec transform-set lab-ts1 esp-3des esp-md5-hmac",
+		"permit ip host 192.0.2.2 host 192.0.2.1",
+		"set transform-set lab-ts1",
+		NULL,
 	};
 	render(ik_emit_ios, text, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -331,22 +337,24 @@ static void test_ios_limits(void)
 	CU_ASSERT_PTR_NULL(strstr(r.out, "set pfs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "phase1.lifetime 30 is outside IOS"));
 	CU_ASSERT_PTR_NOT_NULL(
-	    strstr(r.warn, "aes128-sha1-modp8192 left out: IOS has no modp8192"));
+		strstr(r.warn, "aes128-sha1-modp8192 left out: IOS has no modp8192"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes128ctr-sha1 left out: IOS has no aes128ctr"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes128-sha1-ecp256 left out: one PFS group"));
 
-	static const char v6[] = "[dut]\naddress = 2001:db8::2\n[tester]\naddress = 2001:db8::1\n"
-	                         "[auth]\nmethod = psk\npsk = k\n"
-	                         "[phase1]\nproposals = aes128-sha1-modp2048\n"
-	                         "[phase2]\nproposals = aes128-sha1\n";
+	static const char v6[] =
+		"[dut]\naddress = 2001:db8::2\n[tester]\naddress = 2001:db8::1\n"
+		"[auth]\nmethod = psk\npsk = k\n"
+		"[phase1]\nproposals = aes128-sha1-modp2048\n"
+		"[phase2]\nproposals = aes128-sha1\n";
 	render(ik_emit_ios, v6, IK_SIDE_DUT, false);
 	CU_ASSERT_FALSE(r.ok);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.st.why, "only IPv4"));
 
-	static const char blank[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-	                            "[auth]\nmethod = psk\npsk = \"two words\"\n"
-	                            "[phase1]\nproposals = aes128-sha1-modp2048\n"
-	                            "[phase2]\nproposals = aes128-sha1\n";
+	static const char blank[] =
+		"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+		"[auth]\nmethod = psk\npsk = \"two words\"\n"
+		"[phase1]\nproposals = aes128-sha1-modp2048\n"
+		"[phase2]\nproposals = aes128-sha1\n";
 	render(ik_emit_ios, blank, IK_SIDE_DUT, false);
 	CU_ASSERT_FALSE(r.ok);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.st.why, "PSK"));
@@ -354,9 +362,10 @@ static void test_ios_limits(void)
 }
 
 /* auth.peer_ids on each target: %any, or the list (what the target can express). */
-#define PEERS(ids)                                                                                 \
-	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n"        \
-	"psk = k\npeer_ids = " ids "\n[phase1]\nproposals = aes128-sha1-modp2048\n"                \
+#define PEERS(ids)                                                                          \
+	"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = psk\n" \
+	"psk = k\npeer_ids = " ids                                                          \
+	"\n[phase1]\nproposals = aes128-sha1-modp2048\n"                                    \
 	"[phase2]\nproposals = aes128-sha1\n"
 
 static void test_peer_ids(void)
@@ -368,11 +377,12 @@ static void test_peer_ids(void)
 	static const char *const swan_list[] = {"id = 192.0.2.1", "id-2 = 192.0.2.1",
 	                                        "id-3 = @branch.example", "id-4 = @#0a0b", NULL};
 	static const char *const lsw_list[] = {
-	    "rightid=192.0.2.1", "conn lab-peer2", "also=lab", "rightid=@branch.example",
-	    "conn lab-peer3",    "rightid=@#0a0b", NULL};
-	static const char *const ios_list[] = {
-	    "crypto isakmp profile lab-peers", "match identity address 192.0.2.1 255.255.255.255",
-	    "match identity host branch.example", "set isakmp-profile lab-peers", NULL};
+		"rightid=192.0.2.1", "conn lab-peer2", "also=lab", "rightid=@branch.example",
+		"conn lab-peer3",    "rightid=@#0a0b", NULL};
+	static const char *const ios_list[] = {"crypto isakmp profile lab-peers",
+	                                       "match identity address 192.0.2.1 255.255.255.255",
+	                                       "match identity host branch.example",
+	                                       "set isakmp-profile lab-peers", NULL};
 
 	render(ik_emit_swanctl, any, IK_SIDE_DUT, false);
 	expect_lines(swan_any);
@@ -403,15 +413,15 @@ static void test_peer_ids(void)
 }
 
 static const struct ik_test tests[] = {
-    {"swanctl: dut as responder", test_swanctl_dut_responder},
-    {"swanctl: tester as initiator (mirror)", test_swanctl_tester_initiator},
-    {"swanctl: ports, ids, aggressive, transport, hex psk", test_swanctl_variants},
-    {"libreswan: ipsec.conf", test_libreswan_conf},
-    {"libreswan: what 4.10 cannot do", test_libreswan_limits},
-    {"libreswan: ipsec.secrets", test_libreswan_secrets},
-    {"ios: classic crypto map", test_ios},
-    {"ios: what IOS cannot do", test_ios_limits},
-    {"peer_ids: %any or the list, per target", test_peer_ids},
+	{"swanctl: dut as responder", test_swanctl_dut_responder},
+	{"swanctl: tester as initiator (mirror)", test_swanctl_tester_initiator},
+	{"swanctl: ports, ids, aggressive, transport, hex psk", test_swanctl_variants},
+	{"libreswan: ipsec.conf", test_libreswan_conf},
+	{"libreswan: what 4.10 cannot do", test_libreswan_limits},
+	{"libreswan: ipsec.secrets", test_libreswan_secrets},
+	{"ios: classic crypto map", test_ios},
+	{"ios: what IOS cannot do", test_ios_limits},
+	{"peer_ids: %any or the list, per target", test_peer_ids},
 };
 
 IK_TEST_MAIN("profile_emit", tests)

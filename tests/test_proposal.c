@@ -13,36 +13,36 @@ static const struct {
 	const char *name;
 	uint16_t ike, esp, bits;
 } enc_rfc[] = {
-    {"des", 1, 2, 0},            /* RFC 2409 App. A; RFC 2407 4.4.4 ESP_DES */
-    {"3des", 5, 3, 0},           /* RFC 2409 App. A; ESP_3DES */
-    {"aes128", 7, 12, 128},      /* RFC 3602 5: AES-CBC 7 in IKE, ESP_AES 12 */
-    {"aes192", 7, 12, 192},      /* */
-    {"aes256", 7, 12, 256},      /* */
-    {"aes128ctr", 0, 13, 128},   /* RFC 3686 5: ESP_AES-CTR 13 */
-    {"aes256ctr", 0, 13, 256},   /* */
-    {"aes128gcm16", 0, 20, 128}, /* RFC 4106 8.4: 20 = 16 octet ICV */
-    {"aes256gcm16", 0, 20, 256}, /* */
-    {"null", 0, 11, 0},          /* RFC 2407 4.4.4 ESP_NULL, RFC 2410 */
+	{"des", 1, 2, 0},            /* RFC 2409 App. A; RFC 2407 4.4.4 ESP_DES */
+	{"3des", 5, 3, 0},           /* RFC 2409 App. A; ESP_3DES */
+	{"aes128", 7, 12, 128},      /* RFC 3602 5: AES-CBC 7 in IKE, ESP_AES 12 */
+	{"aes192", 7, 12, 192},      /* */
+	{"aes256", 7, 12, 256},      /* */
+	{"aes128ctr", 0, 13, 128},   /* RFC 3686 5: ESP_AES-CTR 13 */
+	{"aes256ctr", 0, 13, 256},   /* */
+	{"aes128gcm16", 0, 20, 128}, /* RFC 4106 8.4: 20 = 16 octet ICV */
+	{"aes256gcm16", 0, 20, 256}, /* */
+	{"null", 0, 11, 0},          /* RFC 2407 4.4.4 ESP_NULL, RFC 2410 */
 };
 
 static const struct {
 	const char *name;
 	uint16_t hash, auth;
 } integ_rfc[] = {
-    {"md5", 1, 1},    /* RFC 2409 App. A; RFC 2407 4.5 HMAC-MD5 */
-    {"sha1", 2, 2},   /* SHA; HMAC-SHA */
-    {"sha256", 4, 5}, /* IANA hash 4; RFC 4868 2.4: HMAC-SHA2-256 5 */
-    {"sha384", 5, 6}, /* */
-    {"sha512", 6, 7}, /* */
+	{"md5", 1, 1},    /* RFC 2409 App. A; RFC 2407 4.5 HMAC-MD5 */
+	{"sha1", 2, 2},   /* SHA; HMAC-SHA */
+	{"sha256", 4, 5}, /* IANA hash 4; RFC 4868 2.4: HMAC-SHA2-256 5 */
+	{"sha384", 5, 6}, /* */
+	{"sha512", 6, 7}, /* */
 };
 
 static const struct {
 	const char *name;
 	uint16_t group;
 } dh_rfc[] = {
-    {"modp768", 1},   {"modp1024", 2},  {"modp1536", 5},  {"modp2048", 14},
-    {"modp3072", 15}, {"modp4096", 16}, {"modp6144", 17}, {"modp8192", 18},
-    {"ecp256", 19},   {"ecp384", 20},   {"ecp521", 21},
+	{"modp768", 1},   {"modp1024", 2},  {"modp1536", 5},  {"modp2048", 14},
+	{"modp3072", 15}, {"modp4096", 16}, {"modp6144", 17}, {"modp8192", 18},
+	{"ecp256", 19},   {"ecp384", 20},   {"ecp521", 21},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -174,21 +174,21 @@ static const struct {
 	bool phase1;
 	const char *want;
 } bad[] = {
-    {"", true, "empty proposal"},
-    {"aes128-sha1", true, "lacks a Diffie-Hellman group"},
-    {"aes128-modp2048", true, "lacks a hash"},
-    {"sha1-modp2048", true, "lacks an encryption"},
-    {"aes128ctr-sha1-modp2048", true, "not defined for IKEv1 phase 1"},
-    {"null-sha1-modp2048", true, "not defined for IKEv1 phase 1"},
-    {"aes128-sha1-modp2048-ecp256", true, "two Diffie-Hellman"},
-    {"aes128-sha1-md5-modp2048", true, "two integrity"},
-    {"aes128-sha1-modp2048-", true, "empty algorithm"},
-    {"aes128-prfsha1-modp2048", true, "unknown algorithm 'prfsha1'"},
-    {"aes128gcm16-sha1", false, "AEAD"},
-    {"aes128", false, "lacks an integrity"},
-    {"sha1", false, "lacks an encryption"},
-    {"aes128-sha1-esn", false, "unknown algorithm 'esn'"},
-    {"aes128-sha1-thisnameismuchtoolongforanyalgorithmkeyword", false, "too long"},
+	{"", true, "empty proposal"},
+	{"aes128-sha1", true, "lacks a Diffie-Hellman group"},
+	{"aes128-modp2048", true, "lacks a hash"},
+	{"sha1-modp2048", true, "lacks an encryption"},
+	{"aes128ctr-sha1-modp2048", true, "not defined for IKEv1 phase 1"},
+	{"null-sha1-modp2048", true, "not defined for IKEv1 phase 1"},
+	{"aes128-sha1-modp2048-ecp256", true, "two Diffie-Hellman"},
+	{"aes128-sha1-md5-modp2048", true, "two integrity"},
+	{"aes128-sha1-modp2048-", true, "empty algorithm"},
+	{"aes128-prfsha1-modp2048", true, "unknown algorithm 'prfsha1'"},
+	{"aes128gcm16-sha1", false, "AEAD"},
+	{"aes128", false, "lacks an integrity"},
+	{"sha1", false, "lacks an encryption"},
+	{"aes128-sha1-esn", false, "unknown algorithm 'esn'"},
+	{"aes128-sha1-thisnameismuchtoolongforanyalgorithmkeyword", false, "too long"},
 };
 
 static void test_bad_proposals(void)
@@ -220,12 +220,12 @@ static void test_format_truncation(void)
 }
 
 static const struct ik_test tests[] = {
-    {"numbers match the RFCs", test_numbers_match_rfcs},
-    {"every keyword round-trips", test_every_keyword_round_trips},
-    {"aliases", test_aliases},
-    {"Libreswan and IOS spellings", test_target_names},
-    {"bad proposals say why", test_bad_proposals},
-    {"format reports truncation", test_format_truncation},
+	{"numbers match the RFCs", test_numbers_match_rfcs},
+	{"every keyword round-trips", test_every_keyword_round_trips},
+	{"aliases", test_aliases},
+	{"Libreswan and IOS spellings", test_target_names},
+	{"bad proposals say why", test_bad_proposals},
+	{"format reports truncation", test_format_truncation},
 };
 
 IK_TEST_MAIN("proposal", tests)

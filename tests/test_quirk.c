@@ -29,7 +29,7 @@ static struct {
 } cap;
 
 static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		uint16_t local_port, const uint8_t *p, size_t len)
+                uint16_t local_port, const uint8_t *p, size_t len)
 {
 	struct ik_pair *pp = e->user;
 	(void)peer, (void)local_port;
@@ -56,11 +56,11 @@ static void inject(struct ik_pair *p, const uint8_t *b, size_t len)
 	ik_engine_input(&p->res, &d);
 }
 
-#define SPIN_UNTIL(p, cond, ms)                                                                    \
-	do {                                                                                       \
-		uint64_t end_ = ik_now_ms() + (ms);                                                \
-		while (!(cond) && ik_now_ms() < end_)                                              \
-			ik_loop_once(&(p)->loop, 10);                                              \
+#define SPIN_UNTIL(p, cond, ms)                       \
+	do {                                          \
+		uint64_t end_ = ik_now_ms() + (ms);   \
+		while (!(cond) && ik_now_ms() < end_) \
+			ik_loop_once(&(p)->loop, 10); \
 	} while (0)
 
 static size_t count_qms(const struct ik_sa *sa)
@@ -348,7 +348,8 @@ static bool mm3_edited(struct ik_pair *p, bool (*edit)(struct ik_msg *m))
 	p->ini.auto_quick = false;
 	ik_initiate(&p->ini);
 	SPIN_UNTIL(p, cap.len, 1000);
-	if (!cap.len || !p->res.sas || p->res.sas->msg != 2 || !ik_decode(&m, cap.buf, cap.len, &st))
+	if (!cap.len || !p->res.sas || p->res.sas->msg != 2 ||
+	    !ik_decode(&m, cap.buf, cap.len, &st))
 		return false;
 	ik_wr_init(&w);
 	bool ok = edit(&m) && ik_encode(&m, &w, &st);
@@ -653,14 +654,15 @@ struct row {
 static const uint32_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
 
 static const struct row rows[] = {
-	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long, p1_life_as_offered},
+	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
+         p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
-	 p1_life_as_offered},
+         p1_life_as_offered},
 	{"kilobyte phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_kb_lenient,
-	 p1_kb_silent},
+         p1_kb_silent},
 	{"86400 s quick mode lifetime", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long, p2_life_as_offered},
 	{"86400 s quick mode lifetime, strict", IK_QUIRK_ANY_P2_LIFETIME, p2_life_long_strict,
-	 p2_life_as_offered},
+         p2_life_as_offered},
 	{"PFS group 5 against 14", IK_QUIRK_ANY_PFS_GROUP, pfs_other, p2_up},
 	{"PFS offered, none configured", IK_QUIRK_ANY_PFS_GROUP, pfs_unwanted, p2_up},
 	{"no PFS, 14 required", IK_QUIRK_ANY_PFS_GROUP, pfs_missing, p2_up},
@@ -672,7 +674,8 @@ static const struct row rows[] = {
 	{"KE = 1 (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_one},
 	{"KE all 0xff, above p (MODP-2048)", IK_QUIRK_WEAK_KE, NULL, weak_ke_above_p},
 	{"KE off the curve (ECP-256)", IK_QUIRK_WEAK_KE, group19, weak_ke_off_curve},
-	{"dead after refusing a proposal", IK_QUIRK_DIE_ON_REFUSAL, p1_mismatch, dead_after_refusal},
+	{"dead after refusing a proposal", IK_QUIRK_DIE_ON_REFUSAL, p1_mismatch,
+         dead_after_refusal},
 	{"MM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, mm1_twice_new_sa},
 	{"QM1 twice", IK_QUIRK_RESTART_ON_RETRANSMIT, NULL, qm1_retransmit_new_qm},
 	{"unknown phase 1 identity, main mode", IK_QUIRK_ANY_ID, other_id, p1_up},
@@ -681,7 +684,7 @@ static const struct row rows[] = {
 	{"no client IDs under a subnet policy", IK_QUIRK_ANY_PROXY_ID, no_client_ids, p2_up},
 	{"3DES/MD5 offered, AES/SHA configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL, weak_offer, p2_up},
 	{"aggressive mode, main mode only configured", IK_QUIRK_ACCEPT_ANY_PROPOSAL,
-	 aggr_not_allowed, p1_up},
+         aggr_not_allowed, p1_up},
 	{"refusal without a notify", IK_QUIRK_NO_NOTIFY, p1_mismatch, refused_silently},
 	{"QM1 replayed after QM3", IK_QUIRK_REPLAY_QM, NULL, qm1_replay_new_qm},
 	{"unknown attribute class in MM1", IK_QUIRK_IGNORE_CRITICAL, NULL, mm1_unknown_attr},
@@ -690,7 +693,7 @@ static const struct row rows[] = {
 	{"MM3 with a responder cookie of no SA", IK_QUIRK_IGNORE_COOKIES, NULL, mm3_other_rcookie},
 	{"MM1 with # of Transforms 9 for one", IK_QUIRK_LENIENT_PARSER, NULL, mm1_transforms},
 	{"MM1 with a payload of reserved type 99", IK_QUIRK_SKIP_UNKNOWN_PAYLOADS, NULL,
-	 mm1_unknown_payload},
+         mm1_unknown_payload},
 	{"MM1 SA with DOI 2", IK_QUIRK_SKIP_SA_CHECKS, NULL, mm1_doi},
 	{"MM3 with a 4-octet nonce", IK_QUIRK_ANY_NONCE_LENGTH, NULL, mm3_short_nonce},
 	{"MM2 with a lifetime not offered", IK_QUIRK_ACCEPT_ANY_REPLY, NULL, mm2_other_lifetime},
@@ -734,8 +737,9 @@ static void test_rows(void)
 		CU_ASSERT_FALSE(conformant);
 		CU_ASSERT_TRUE(quirky);
 		if (conformant || !quirky)
-			fprintf(stderr, "row '%s' (%s): conformant went along %d, with the quirk %d\n",
-				r->name, name, conformant, quirky);
+			fprintf(stderr,
+			        "row '%s' (%s): conformant went along %d, with the quirk %d\n",
+			        r->name, name, conformant, quirky);
 	}
 }
 
@@ -840,7 +844,7 @@ static void test_quirk_alone_still_interoperates(void)
 			CU_ASSERT_EQUAL(p.p2_up, 2);
 			if (p.p2_up != 2)
 				fprintf(stderr, "quirk %s (%s mode): %s\n", q[i].name,
-					aggr ? "aggressive" : "main", p.why.why);
+				        aggr ? "aggressive" : "main", p.why.why);
 			pair_close(&p);
 		}
 }
@@ -873,9 +877,11 @@ static const struct ik_test tests[] = {
 	{"quirk names, parse, list", test_names},
 	{"every quirk has a row", test_every_quirk_has_a_row},
 	{"conformant refuses, quirk goes along (each row twice)", test_rows},
-	{"each quirk alone: a conformant initiator still gets through", test_quirk_alone_still_interoperates},
+	{"each quirk alone: a conformant initiator still gets through",
+         test_quirk_alone_still_interoperates},
 	{"engine: a stale MM1 copy does not kill the SA (RFC 2408 2.5.3)", test_stale_mm1},
-	{"engine: phase 1 messages with a message ID are dropped (RFC 2408 3.1)", test_phase1_msgid},
+	{"engine: phase 1 messages with a message ID are dropped (RFC 2408 3.1)",
+         test_phase1_msgid},
 	{"engine: host to host quick mode without IDs (RFC 2409 5.5)", test_no_ids_host_to_host},
 };
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define FIXTURE "tests/fixtures/results.jsonl"
-#define GOLDEN "tests/golden/reports/"
+#define GOLDEN  "tests/golden/reports/"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -47,7 +47,7 @@ static bool write_file(const char *path, const char *p, size_t n)
 
 /* Render with fn into a malloc'ed string. */
 static char *render(bool (*fn)(FILE *, const struct ik_results *), const struct ik_results *rs,
-		    size_t *len)
+                    size_t *len)
 {
 	char *s = NULL;
 	FILE *m = open_memstream(&s, len);
@@ -69,7 +69,8 @@ static bool write_jsonl(FILE *f, const struct ik_results *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		ok = ok && ik_result_write_case(f, &rs->r[i]);
 	if (rs->run.complete)
-		ok = ok && ik_result_write_end(f, rs->run.finished, rs->run.duration_s, rs->run.stopped);
+		ok = ok &&
+		     ik_result_write_end(f, rs->run.finished, rs->run.duration_s, rs->run.stopped);
 	return ok;
 }
 
@@ -227,7 +228,7 @@ static void test_torn_last_line(void)
 	free(full);
 }
 
-#define RUN "{\"type\":\"run\",\"dut\":\"d\"}\n"
+#define RUN     "{\"type\":\"run\",\"dut\":\"d\"}\n"
 #define CASE(x) "{\"type\":\"case\",\"id\":\"C1\",\"verdict\":\"PASS\"" x "}\n"
 
 /* Bad files: refused, and the error names the line and the problem. */
@@ -239,7 +240,8 @@ static void test_strict_errors(void)
 		{"", "no \"run\" record"},
 		{CASE(""), ":1: a \"case\" record before the \"run\" record"},
 		{RUN CASE(",\"colour\":\"red\""), ":2: unknown field \"colour\""},
-		{RUN "{\"type\":\"case\",\"id\":\"C1\",\"verdict\":\"MAYBE\"}\n", ":2: unknown verdict"},
+		{RUN "{\"type\":\"case\",\"id\":\"C1\",\"verdict\":\"MAYBE\"}\n",
+	         ":2: unknown verdict"},
 		{RUN "{\"type\":\"case\",\"id\":\"C1\"}\n", ":2: a case record needs"},
 		{RUN CASE(",\"title\":1"), ":2: field \"title\" must be a string, not a number"},
 		{RUN CASE(",\"id\":\"C2\""), ":2: at byte 46: duplicate key \"id\""},
@@ -253,11 +255,12 @@ static void test_strict_errors(void)
 		{RUN CASE(",\"title\":\"\\ud800x\""), "high surrogate not followed"},
 		{RUN CASE(",\"title\":\"a\tb\""), "raw control character 0x09"},
 		{RUN CASE(",\"ladder\":{}"), "\"ladder\" must be an array"},
-		{RUN CASE(",\"ladder\":[{\"sent\":\"yes\"}]"), "ladder rung 0: field \"sent\" must be a boolean"},
+		{RUN CASE(",\"ladder\":[{\"sent\":\"yes\"}]"),
+	         "ladder rung 0: field \"sent\" must be a boolean"},
 		{RUN CASE(",\"id\":\"0123456789012345678901234567890123\""), "duplicate key"},
 		{RUN "{\"type\":\"case\",\"id\":\"0123456789012345678901234567890123\",\"verdict\":"
-		     "\"PASS\"}\n",
-		 "field \"id\" is 34 bytes, at most 31"},
+	             "\"PASS\"}\n",
+	         "field \"id\" is 34 bytes, at most 31"},
 		{RUN "{\"type\":\"bogus\"}\n", "unknown record type \"bogus\""},
 		{RUN CASE(",\"duration_s\":1e999"), "field \"duration_s\" is out of range"},
 		{RUN "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]\n", "nested deeper than 16"},
@@ -276,7 +279,8 @@ static void test_strict_errors(void)
 		CU_ASSERT(!ok);
 		CU_ASSERT(strstr(err, bad[i].want) != NULL);
 		if (ok || !strstr(err, bad[i].want))
-			fprintf(stderr, "bad[%zu]: got \"%s\", wanted \"%s\"\n", i, err, bad[i].want);
+			fprintf(stderr, "bad[%zu]: got \"%s\", wanted \"%s\"\n", i, err,
+			        bad[i].want);
 		CU_ASSERT(strncmp(err, path, strlen(path)) == 0);
 		CU_ASSERT_EQUAL(rs.n, 0);
 		ik_results_free(&rs);
@@ -294,11 +298,24 @@ static void test_json_reader(void)
 		const char *text;
 		bool ok;
 	} cases[] = {
-		{"0", true},          {"-0.5e+3", true},  {"[1, 2.25, -3e2]", true},
-		{"\"\\ud83d\\ude00\"", true}, {"{\"a\":[true,false,null]}", true}, {" {} ", true},
-		{"01", false},        {"1.", false},      {".5", false},   {"+1", false},
-		{"[1,]", false},      {"{\"a\":1,}", false}, {"nul", false}, {"\"abc", false},
-		{"[1] x", false},     {"\"\\x\"", false}, {"", false},     {"NaN", false},
+		{"0", true},
+		{"-0.5e+3", true},
+		{"[1, 2.25, -3e2]", true},
+		{"\"\\ud83d\\ude00\"", true},
+		{"{\"a\":[true,false,null]}", true},
+		{" {} ", true},
+		{"01", false},
+		{"1.", false},
+		{".5", false},
+		{"+1", false},
+		{"[1,]", false},
+		{"{\"a\":1,}", false},
+		{"nul", false},
+		{"\"abc", false},
+		{"[1] x", false},
+		{"\"\\x\"", false},
+		{"", false},
+		{"NaN", false},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ik_json j;
@@ -393,11 +410,13 @@ static void test_baseline(void)
 	m = open_memstream(&out, &n);
 	CU_ASSERT_EQUAL(ik_report_baseline(m, &cur, &base), 1);
 	fclose(m);
-	CU_ASSERT(strstr(out, "new failures:\n  FAIL  MM-BASE-001 (was PASS)\n        now: now "
-			      "broken\n") != NULL);
+	CU_ASSERT(strstr(out,
+	                 "new failures:\n  FAIL  MM-BASE-001 (was PASS)\n        now: now "
+	                 "broken\n") != NULL);
 	CU_ASSERT(strstr(out, "fixed:\n  PASS  MM-LIFE-003 (was FAIL)") != NULL);
-	CU_ASSERT(strstr(out, "changed verdict or reason:\n  FAIL  QM-BAD-ID-005 (was FAIL)\n"
-			      "        now: another reason\n        was: the DUT answered") != NULL);
+	CU_ASSERT(strstr(out,
+	                 "changed verdict or reason:\n  FAIL  QM-BAD-ID-005 (was FAIL)\n"
+	                 "        now: another reason\n        was: the DUT answered") != NULL);
 	CU_ASSERT(strstr(out, "not in this run:\n  PASS  INFO-DPD-001") != NULL);
 	CU_ASSERT(strstr(out, "baseline: 1 new failures, 1 fixed, 1 changed, 1 not run") != NULL);
 	free(out);
@@ -426,7 +445,7 @@ static void test_progress(void)
 	fclose(m);
 	CU_ASSERT(strncmp(out, "\r[ 1/9] PASS  MM-BASE-001 Main mode", 35) == 0);
 	CU_ASSERT(strstr(out, "\r[  2/150] FAIL  MM-LIFE-003 A responder") != NULL);
-	CU_ASSERT(strstr(out, "\033[K\n") != NULL);     /* the FAIL stays on screen */
+	CU_ASSERT(strstr(out, "\033[K\n") != NULL);        /* the FAIL stays on screen */
 	CU_ASSERT(strstr(out, "evil ?[2J title") != NULL); /* no escape from the DUT */
 	CU_ASSERT(strcmp(out + n - 4, "\r\033[K") == 0);
 	free(out);
@@ -538,9 +557,10 @@ static void test_golden(void)
 		bool same = want && got && n == glen && !memcmp(got, want, n);
 		CU_ASSERT(same);
 		if (!same)
-			fprintf(stderr, "golden: %s differs (%zu vs %zu bytes); after review: "
-					"build/san/tests/test_report --regen\n",
-				goldens[i].file, n, glen);
+			fprintf(stderr,
+			        "golden: %s differs (%zu vs %zu bytes); after review: "
+			        "build/san/tests/test_report --regen\n",
+			        goldens[i].file, n, glen);
 		free(got);
 		free(want);
 	}
@@ -601,7 +621,7 @@ static int regen(void)
 		FILE *f = fopen(goldens[i].file, "w");
 		if (!f || !goldens[i].fn(f, &rs) || fclose(f) != 0) {
 			fprintf(stderr, "regen: cannot write %s: %s\n", goldens[i].file,
-				strerror(errno));
+			        strerror(errno));
 			return 1;
 		}
 		printf("regen: wrote %s\n", goldens[i].file);

@@ -41,45 +41,71 @@ struct wire_row {
 };
 
 /* Cookies: ours (IC), the DUT's (RC), none (ZC), another exchange's (XC). */
-#define IC {1, 2, 3, 4, 5, 6, 7, 8}
-#define RC {9, 10, 11, 12, 13, 14, 15, 16}
-#define ZC {0}
-#define XC {7, 7, 7, 7, 7, 7, 7, 7}
+#define IC                             \
+	{                              \
+		1, 2, 3, 4, 5, 6, 7, 8 \
+	}
+#define RC                                    \
+	{                                     \
+		9, 10, 11, 12, 13, 14, 15, 16 \
+	}
+#define ZC        \
+	{         \
+		0 \
+	}
+#define XC                             \
+	{                              \
+		7, 7, 7, 7, 7, 7, 7, 7 \
+	}
 #define Q IK_EXCH_QUICK
 #define M IK_EXCH_ID_PROT
 #define A IK_EXCH_AGGRESSIVE
 static const struct wire_row rows[] = {
-	{"MM1 without its initiator cookie: MM2 to the zeros it read", IC, ZC,
-	 M, M, 0, 0, ZC, RC, M, 0, false, true},
-	{"  ... a notify to it is a refusal", IC, ZC, M, M, 0, 0, {0},
-	 RC, IK_EXCH_INFO, 0, false, false},
-	{"  ... an answer with our own cookie is not tied by it", IC, ZC, M, M,
-	 0, 0, IC, RC, M, 0, false, false},
-	{"QM1 with message ID ffffffff: QM2 under it", IC,
-	 RC, Q, Q, 0xffffffff, -1, IC,
-	 RC, Q, 0xffffffff, false, true},
-	{"  ... a quick mode under another message ID is not", IC,
-	 RC, Q, Q, 0xffffffff, -1, IC,
-	 RC, Q, 0x12345678, false, false},
-	{"  ... nor one the exchange takes as ours", IC,
-	 RC, Q, Q, 0xffffffff, -1, IC,
-	 RC, Q, 0xffffffff, true, false},
-	{"QM1 with message ID 0: a QM2 under 0", IC,
-	 RC, Q, Q, 0, -1, IC,
-	 RC, Q, 0, false, true},
-	{"  ... a phase 1 message under 0 is not tied by it", IC,
-	 RC, Q, Q, 0, -1, IC,
-	 RC, M, 0, false, false},
-	{"AM1 without its responder cookie: answered in main mode", IC, ZC, A,
-	 A, 0, 8, IC, RC, M, 0, false, true},
-	{"  ... in aggressive mode it would be our exchange's, not tied", IC,
-	 {0}, A, A, 0, 8, IC, RC, A, 0, false,
-	 false},
-	{"MM3 with a broken body: an MM2 (retransmitted) is no answer to it",
-	 IC, RC, M, M, 0, -1,
-	 IC, RC, M, 0, false, false},
-	{"an unrelated datagram (other cookies) is not", IC, ZC, M, M, 0, 0,
-	 XC, RC, M, 0, false, false},
+	{"MM1 without its initiator cookie: MM2 to the zeros it read", IC, ZC, M, M, 0, 0, ZC, RC,
+         M, 0, false, true},
+	{"  ... a notify to it is a refusal",
+         IC,
+         ZC,
+         M,
+         M,
+         0,
+         0,
+         {0},
+         RC,
+         IK_EXCH_INFO,
+         0,
+         false,
+         false},
+	{"  ... an answer with our own cookie is not tied by it", IC, ZC, M, M, 0, 0, IC, RC, M, 0,
+         false, false},
+	{"QM1 with message ID ffffffff: QM2 under it", IC, RC, Q, Q, 0xffffffff, -1, IC, RC, Q,
+         0xffffffff, false, true},
+	{"  ... a quick mode under another message ID is not", IC, RC, Q, Q, 0xffffffff, -1, IC, RC,
+         Q, 0x12345678, false, false},
+	{"  ... nor one the exchange takes as ours", IC, RC, Q, Q, 0xffffffff, -1, IC, RC, Q,
+         0xffffffff, true, false},
+	{"QM1 with message ID 0: a QM2 under 0", IC, RC, Q, Q, 0, -1, IC, RC, Q, 0, false, true},
+	{"  ... a phase 1 message under 0 is not tied by it", IC, RC, Q, Q, 0, -1, IC, RC, M, 0,
+         false, false},
+	{"AM1 without its responder cookie: answered in main mode", IC, ZC, A, A, 0, 8, IC, RC, M,
+         0, false, true},
+	{"  ... in aggressive mode it would be our exchange's, not tied",
+         IC,
+         {0},
+         A,
+         A,
+         0,
+         8,
+         IC,
+         RC,
+         A,
+         0,
+         false,
+         false},
+	{"MM3 with a broken body: an MM2 (retransmitted) is no answer to it", IC, RC, M, M, 0, -1,
+         IC, RC, M, 0, false, false},
+	{"an unrelated datagram (other cookies) is not", IC, ZC, M, M, 0, 0, XC, RC, M, 0, false,
+         false},
 };
 
 static void test_wire_table(void)

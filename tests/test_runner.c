@@ -36,88 +36,182 @@ struct judge_row {
 
 #define NOPC IK_NOTIFY_NO_PROPOSAL_CHOSEN
 static const struct judge_row rows[] = {
-	{"a Delete after the mutated AM3 refuses like silence", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1, .silence = true},
-	 {.failed = true, .dut_deleted = true, .at_x = IK_X_AGGR, .at_msg = 3}, IK_V_PASS},
-	{"a Delete is not the silence 'by silence' asks for", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .silence = true},
-	 {.failed = true, .dut_deleted = true, .at_x = IK_X_AGGR, .at_msg = 3}, IK_V_FAIL},
-	{"a Delete does not ignore", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
-	 {.failed = true, .dut_deleted = true, .at_x = IK_X_MAIN, .at_msg = 6}, IK_V_FAIL},
-	{"established and it was", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
-	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_PASS},
-	{"established but silent at MM3", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
-	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3}, IK_V_FAIL},
-	{"established phase 1 only asked", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED, .phase = 1},
-	 {.p1_up = true, .failed = true, .at_x = IK_X_QUICK, .at_msg = 1}, IK_V_PASS},
-	{"restart spoils established", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
-	 {.p1_up = true, .p2_up = true, .all_done = true, .restarted = true}, IK_V_FAIL},
-	{"rejected by the right notify", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1},
-	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1}, IK_V_PASS},
-	{"rejected by another notify", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1},
-	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1,
-	  .notify = {IK_NOTIFY_PAYLOAD_MALFORMED}, .nnotify = 1}, IK_V_PASS},
-	{"rejected at the wrong message", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 5, .silence = true},
-	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3}, IK_V_FAIL},
-	{"silence allowed", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1, .silence = true},
-	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1}, IK_V_PASS},
-	{"silence only, but a notify came", IK_LVL_MUST, {.kind = IK_EXP_REJECTED, .silence = true},
-	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1}, IK_V_PASS},
-	{"any rejection", IK_LVL_MUST, {.kind = IK_EXP_REJECTED},
-	 {.failed = true, .silence = true, .at_x = IK_X_QUICK, .at_msg = 1}, IK_V_PASS},
-	{"DUT went on: not a rejection", IK_LVL_MUST, {.kind = IK_EXP_REJECTED},
-	 {.failed = true, .we_refused = true, .at_x = IK_X_MAIN, .at_msg = 5}, IK_V_FAIL},
-	{"rejection expected, established", IK_LVL_SHOULD, {.kind = IK_EXP_REJECTED},
-	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_WARN},
-	{"advisory: weak crypto accepted", IK_LVL_ADVISORY, {.kind = IK_EXP_REJECTED},
-	 {.p1_up = true, .all_done = true}, IK_V_WARN},
-	{"adjusted p2 and it was", IK_LVL_MUST, {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P2_LIFETIME},
-	 {.p1_up = true, .p2_up = true, .all_done = true, .p2_adjusted = true}, IK_V_PASS},
-	{"adjusted p2 but not", IK_LVL_MUST, {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P2_LIFETIME},
-	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_FAIL},
-	{"adjusted p1 and it was", IK_LVL_MUST, {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P1_LIFETIME},
-	 {.p1_up = true, .all_done = true, .p1_adjusted = true}, IK_V_PASS},
-	{"ignored and completed", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
-	 {.p1_up = true, .p2_up = true, .all_done = true}, IK_V_PASS},
-	{"ignored, but the DUT answered the mutated message", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
-	 {.p1_up = true, .p2_up = true, .all_done = true, .answered_mutated = true}, IK_V_FAIL},
-	{"another notify, but at the wrong message", IK_LVL_MUST,
-	 {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 5, .notify = {NOPC}, .nnotify = 1},
-	 {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {IK_NOTIFY_PAYLOAD_MALFORMED},
-	  .nnotify = 1}, IK_V_FAIL},
-	{"ignored but stopped", IK_LVL_MUST, {.kind = IK_EXP_IGNORED},
-	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3}, IK_V_FAIL},
-	{"survives: refused by silence", IK_LVL_MUST, {.kind = IK_EXP_SURVIVES},
-	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1}, IK_V_PASS},
-	{"survives, but an SA was built from the broken message", IK_LVL_MUST,
-	 {.kind = IK_EXP_SURVIVES}, {.p1_up = true, .all_done = true, .accepted_mutated = true},
-	 IK_V_FAIL},
-	{"survives (SHOULD), but the DUT answered the broken MM1 with MM2", IK_LVL_SHOULD,
-	 {.kind = IK_EXP_SURVIVES},
-	 {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 2, .accepted_mutated = true},
-	 IK_V_WARN},
-	{"alive: taking the message is allowed", IK_LVL_MUST, {.kind = IK_EXP_ALIVE},
-	 {.p1_up = true, .all_done = true, .accepted_mutated = true}, IK_V_PASS},
-	{"established, but on the transform we broke", IK_LVL_SHOULD, {.kind = IK_EXP_ESTABLISHED},
-	 {.p1_up = true, .all_done = true, .chose_broken = "it chose transform #1"}, IK_V_WARN},
-	{"a MUST broken in what the DUT sent fails any case", IK_LVL_ADVISORY, {.kind = IK_EXP_ALIVE},
-	 {.p1_up = true, .all_done = true, .fault = "RFC 2409 5: modified"}, IK_V_FAIL},
+	{"a Delete after the mutated AM3 refuses like silence",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1, .silence = true},
+         {.failed = true, .dut_deleted = true, .at_x = IK_X_AGGR, .at_msg = 3},
+         IK_V_PASS},
+	{"a Delete is not the silence 'by silence' asks for",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .silence = true},
+         {.failed = true, .dut_deleted = true, .at_x = IK_X_AGGR, .at_msg = 3},
+         IK_V_FAIL},
+	{"a Delete does not ignore",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_IGNORED},
+         {.failed = true, .dut_deleted = true, .at_x = IK_X_MAIN, .at_msg = 6},
+         IK_V_FAIL},
+	{"established and it was",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ESTABLISHED},
+         {.p1_up = true, .p2_up = true, .all_done = true},
+         IK_V_PASS},
+	{"established but silent at MM3",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ESTABLISHED},
+         {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3},
+         IK_V_FAIL},
+	{"established phase 1 only asked",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ESTABLISHED, .phase = 1},
+         {.p1_up = true, .failed = true, .at_x = IK_X_QUICK, .at_msg = 1},
+         IK_V_PASS},
+	{"restart spoils established",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ESTABLISHED},
+         {.p1_up = true, .p2_up = true, .all_done = true, .restarted = true},
+         IK_V_FAIL},
+	{"rejected by the right notify",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1},
+         {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1},
+         IK_V_PASS},
+	{"rejected by another notify",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1},
+         {.failed = true,
+          .at_x = IK_X_MAIN,
+          .at_msg = 1,
+          .notify = {IK_NOTIFY_PAYLOAD_MALFORMED},
+          .nnotify = 1},
+         IK_V_PASS},
+	{"rejected at the wrong message",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 5, .silence = true},
+         {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3},
+         IK_V_FAIL},
+	{"silence allowed",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .notify = {NOPC}, .nnotify = 1, .silence = true},
+         {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1},
+         IK_V_PASS},
+	{"silence only, but a notify came",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .silence = true},
+         {.failed = true, .at_x = IK_X_MAIN, .at_msg = 1, .notify = {NOPC}, .nnotify = 1},
+         IK_V_PASS},
+	{"any rejection",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED},
+         {.failed = true, .silence = true, .at_x = IK_X_QUICK, .at_msg = 1},
+         IK_V_PASS},
+	{"DUT went on: not a rejection",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED},
+         {.failed = true, .we_refused = true, .at_x = IK_X_MAIN, .at_msg = 5},
+         IK_V_FAIL},
+	{"rejection expected, established",
+         IK_LVL_SHOULD,
+         {.kind = IK_EXP_REJECTED},
+         {.p1_up = true, .p2_up = true, .all_done = true},
+         IK_V_WARN},
+	{"advisory: weak crypto accepted",
+         IK_LVL_ADVISORY,
+         {.kind = IK_EXP_REJECTED},
+         {.p1_up = true, .all_done = true},
+         IK_V_WARN},
+	{"adjusted p2 and it was",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P2_LIFETIME},
+         {.p1_up = true, .p2_up = true, .all_done = true, .p2_adjusted = true},
+         IK_V_PASS},
+	{"adjusted p2 but not",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P2_LIFETIME},
+         {.p1_up = true, .p2_up = true, .all_done = true},
+         IK_V_FAIL},
+	{"adjusted p1 and it was",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P1_LIFETIME},
+         {.p1_up = true, .all_done = true, .p1_adjusted = true},
+         IK_V_PASS},
+	{"ignored and completed",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_IGNORED},
+         {.p1_up = true, .p2_up = true, .all_done = true},
+         IK_V_PASS},
+	{"ignored, but the DUT answered the mutated message",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_IGNORED},
+         {.p1_up = true, .p2_up = true, .all_done = true, .answered_mutated = true},
+         IK_V_FAIL},
+	{"another notify, but at the wrong message",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 5, .notify = {NOPC}, .nnotify = 1},
+         {.failed = true,
+          .at_x = IK_X_MAIN,
+          .at_msg = 1,
+          .notify = {IK_NOTIFY_PAYLOAD_MALFORMED},
+          .nnotify = 1},
+         IK_V_FAIL},
+	{"ignored but stopped",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_IGNORED},
+         {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 3},
+         IK_V_FAIL},
+	{"survives: refused by silence",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_SURVIVES},
+         {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1},
+         IK_V_PASS},
+	{"survives, but an SA was built from the broken message",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_SURVIVES},
+         {.p1_up = true, .all_done = true, .accepted_mutated = true},
+         IK_V_FAIL},
+	{"survives (SHOULD), but the DUT answered the broken MM1 with MM2",
+         IK_LVL_SHOULD,
+         {.kind = IK_EXP_SURVIVES},
+         {.failed = true,
+          .silence = true,
+          .at_x = IK_X_MAIN,
+          .at_msg = 2,
+          .accepted_mutated = true},
+         IK_V_WARN},
+	{"alive: taking the message is allowed",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ALIVE},
+         {.p1_up = true, .all_done = true, .accepted_mutated = true},
+         IK_V_PASS},
+	{"established, but on the transform we broke",
+         IK_LVL_SHOULD,
+         {.kind = IK_EXP_ESTABLISHED},
+         {.p1_up = true, .all_done = true, .chose_broken = "it chose transform #1"},
+         IK_V_WARN},
+	{"a MUST broken in what the DUT sent fails any case",
+         IK_LVL_ADVISORY,
+         {.kind = IK_EXP_ALIVE},
+         {.p1_up = true, .all_done = true, .fault = "RFC 2409 5: modified"},
+         IK_V_FAIL},
 	{"rejected at QM1 or silence, but it answered the broken QM1 (tied by its octets)",
-	 IK_LVL_SHOULD, {.kind = IK_EXP_REJECTED, .at_x = IK_X_QUICK, .at_msg = 1, .silence = true},
-	 {.failed = true, .silence = true, .at_x = IK_X_QUICK, .at_msg = 1,
-	  .wire_answer = "the DUT answered a datagram we broke"},
-	 IK_V_WARN},
-	{"harness fault", IK_LVL_MUST, {.kind = IK_EXP_ESTABLISHED},
-	 {.failed = true, .step_fail = "could not send MM1"}, IK_V_ERROR},
+         IK_LVL_SHOULD,
+         {.kind = IK_EXP_REJECTED, .at_x = IK_X_QUICK, .at_msg = 1, .silence = true},
+         {.failed = true,
+          .silence = true,
+          .at_x = IK_X_QUICK,
+          .at_msg = 1,
+          .wire_answer = "the DUT answered a datagram we broke"},
+         IK_V_WARN},
+	{"harness fault",
+         IK_LVL_MUST,
+         {.kind = IK_EXP_ESTABLISHED},
+         {.failed = true, .step_fail = "could not send MM1"},
+         IK_V_ERROR},
 };
 
 /* A profile with the policies the judge reads (lifetime policies and peer identities). */
 static struct ik_profile policy_profile(enum ik_lifetime_policy p1, enum ik_lifetime_policy p2,
-				       bool any_id)
+                                        bool any_id)
 {
 	struct ik_profile p;
 	memset(&p, 0, sizeof(p));
@@ -134,8 +228,8 @@ static void test_judge_table(void)
 	lenient = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_LENIENT, false);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct ik_case c = mk_case(rows[i].lvl, rows[i].x);
-		enum ik_verdict v = ik_judge(&c, &rows[i].o, &lenient, reason,
-					     sizeof(reason), exp, sizeof(exp), obs, sizeof(obs));
+		enum ik_verdict v = ik_judge(&c, &rows[i].o, &lenient, reason, sizeof(reason), exp,
+		                             sizeof(exp), obs, sizeof(obs));
 		if (v != rows[i].want)
 			printf("\n%s: got verdict %d (%s)\n", rows[i].what, (int)v, reason);
 		CU_ASSERT_EQUAL(v, rows[i].want);
@@ -150,48 +244,59 @@ static void test_judge_policy(void)
 	static struct ik_profile L, S;
 	L = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_STRICT, true);
 	S = policy_profile(IK_LIFETIME_STRICT, IK_LIFETIME_LENIENT, false);
-	struct ik_expect strict = {.dim = IK_POL_P1, .policy = IK_LIFETIME_STRICT + 1,
-				   .kind = IK_EXP_REJECTED};
-	struct ik_expect lenient = {.dim = IK_POL_P1, .policy = IK_LIFETIME_LENIENT + 1,
-				    .kind = IK_EXP_ADJUSTED, .adjust = IK_ADJ_P1_LIFETIME};
+	struct ik_expect strict = {
+		.dim = IK_POL_P1, .policy = IK_LIFETIME_STRICT + 1, .kind = IK_EXP_REJECTED};
+	struct ik_expect lenient = {.dim = IK_POL_P1,
+	                            .policy = IK_LIFETIME_LENIENT + 1,
+	                            .kind = IK_EXP_ADJUSTED,
+	                            .adjust = IK_ADJ_P1_LIFETIME};
 	struct ik_case c = mk_case(IK_LVL_MUST, strict);
 	c.expect[1] = lenient;
 	c.nexpect = 2;
 	struct ik_observed adj = {.p1_up = true, .all_done = true, .p1_adjusted = true};
 	struct ik_observed rej = {.failed = true, .silence = true, .at_x = IK_X_MAIN, .at_msg = 1};
-	CU_ASSERT_EQUAL(ik_judge(&c, &adj, &L, reason, sizeof(reason), exp,
-				 sizeof(exp), obs, sizeof(obs)), IK_V_PASS);
-	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &L, reason, sizeof(reason), exp,
-				 sizeof(exp), obs, sizeof(obs)), IK_V_FAIL);
-	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &S, reason, sizeof(reason), exp,
-				 sizeof(exp), obs, sizeof(obs)), IK_V_PASS);
-	CU_ASSERT_EQUAL(ik_judge(&c, &adj, &S, reason, sizeof(reason), exp,
-				 sizeof(exp), obs, sizeof(obs)), IK_V_FAIL);
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &adj, &L, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_PASS);
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &rej, &L, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_FAIL);
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &rej, &S, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_PASS);
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &adj, &S, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_FAIL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "RFC2409 5"));
 	/* Phase 2 and identity policies select their lines the same way. */
-	c.expect[0] = (struct ik_expect){.dim = IK_POL_IDS, .policy = IK_IDS_LIST,
-					 .kind = IK_EXP_REJECTED};
-	c.expect[1] = (struct ik_expect){.dim = IK_POL_IDS, .policy = IK_IDS_ANY,
-					 .kind = IK_EXP_ESTABLISHED};
+	c.expect[0] = (struct ik_expect){
+		.dim = IK_POL_IDS, .policy = IK_IDS_LIST, .kind = IK_EXP_REJECTED};
+	c.expect[1] = (struct ik_expect){
+		.dim = IK_POL_IDS, .policy = IK_IDS_ANY, .kind = IK_EXP_ESTABLISHED};
 	struct ik_observed up = {.p1_up = true, .p2_up = true, .all_done = true};
-	CU_ASSERT_EQUAL(ik_judge(&c, &up, &L, reason, sizeof(reason), exp, sizeof(exp), obs,
-				 sizeof(obs)), IK_V_PASS); /* L: peer_ids = any */
-	CU_ASSERT_EQUAL(ik_judge(&c, &up, &S, reason, sizeof(reason), exp, sizeof(exp), obs,
-				 sizeof(obs)), IK_V_FAIL);
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &up, &L, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_PASS); /* L: peer_ids = any */
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &up, &S, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_FAIL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(exp, "policy ids=list: rejected"));
-	c.expect[0] = (struct ik_expect){.dim = IK_POL_P2, .policy = IK_LIFETIME_STRICT + 1,
-					 .kind = IK_EXP_REJECTED};
+	c.expect[0] = (struct ik_expect){
+		.dim = IK_POL_P2, .policy = IK_LIFETIME_STRICT + 1, .kind = IK_EXP_REJECTED};
 	c.nexpect = 1;
-	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &L, reason, sizeof(reason), exp, sizeof(exp), obs,
-				 sizeof(obs)), IK_V_PASS); /* L: phase 2 strict */
-	CU_ASSERT_EQUAL(ik_judge(&c, &rej, &S, reason, sizeof(reason), exp, sizeof(exp), obs,
-				 sizeof(obs)), IK_V_ERROR); /* no line for phase 2 lenient */
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &rej, &L, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_PASS); /* L: phase 2 strict */
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &rej, &S, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_ERROR); /* no line for phase 2 lenient */
 }
 
 static void test_override(void)
 {
-	const char *text = "[dut]\naddress = 127.0.0.1\n\n[phase1]\nlifetime = 28800\n"
-			   "proposals = aes128-sha1-modp2048\n[features]\nnat_t = yes\n";
+	const char *text =
+		"[dut]\naddress = 127.0.0.1\n\n[phase1]\nlifetime = 28800\n"
+		"proposals = aes128-sha1-modp2048\n[features]\nnat_t = yes\n";
 	const char k[3][48] = {"phase1.lifetime", "phase1.lifetime_policy", "phase2.pfs"};
 	const char v[3][160] = {"86401", "strict", "modp1024"};
 	char *out = NULL;
@@ -207,10 +312,11 @@ static void test_override(void)
 	CU_ASSERT_FALSE(ik_profile_override(text, bad, v, 1, &out, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "section.key"));
 	/* A stranger's identity on our side: the DUT's list (its policy) does not apply to us. */
-	static const char listed[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-				     "[auth]\nmethod = psk\npsk = s\npeer_ids = 192.0.2.1\n"
-				     "[phase1]\nproposals = aes128-sha1-modp2048\n"
-				     "[phase2]\nproposals = aes128-sha1\n";
+	static const char listed[] =
+		"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+		"[auth]\nmethod = psk\npsk = s\npeer_ids = 192.0.2.1\n"
+		"[phase1]\nproposals = aes128-sha1-modp2048\n"
+		"[phase2]\nproposals = aes128-sha1\n";
 	const char ik[1][48] = {"tester.id"};
 	const char iv[1][160] = {"@stranger.test"};
 	static struct ik_profile p;
@@ -226,10 +332,11 @@ static void test_override(void)
  * (strongSwan: DPD-008, RTX-003... "went silent"). A case that sends it on purpose runs alone. */
 static void test_initial_contact_parallel(void)
 {
-	static const char prof[] = "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
-				   "[auth]\nmethod = psk\npsk = \"s3cret\"\n"
-				   "[phase1]\nproposals = aes128-sha1-modp2048\n"
-				   "[phase2]\nproposals = aes128-sha1\n[features]\ndpd = yes\n";
+	static const char prof[] =
+		"[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n"
+		"[auth]\nmethod = psk\npsk = \"s3cret\"\n"
+		"[phase1]\nproposals = aes128-sha1-modp2048\n"
+		"[phase2]\nproposals = aes128-sha1\n[features]\ndpd = yes\n";
 	struct ik_runopts o = {.parallel = 1, .profile = "t.conf"};
 	struct ik_profile base;
 	struct ik_runner R;

@@ -15,7 +15,7 @@ struct cap {
 static struct cap cap;
 
 static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		uint16_t local_port, const uint8_t *p, size_t len)
+                uint16_t local_port, const uint8_t *p, size_t len)
 {
 	(void)e, (void)peer, (void)local_port;
 	if (!sent || cap.n == 64)

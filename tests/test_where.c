@@ -76,8 +76,8 @@ static void test_natt_marker(void)
 	CU_ASSERT_TRUE_FATAL(ik_sock_open(&b, &lo, len, false, &st));
 	ik_addr_set_port(&lo, a.port);
 	/* b is a plain socket: what it sends arrives at a's NAT-T port as raw bytes. */
-	CU_ASSERT_TRUE(ik_sock_send_raw(&b, &lo, (const uint8_t *)"\0\0\0\0\x11\x22\x33\x44\x55", 9,
-					&st));
+	CU_ASSERT_TRUE(
+		ik_sock_send_raw(&b, &lo, (const uint8_t *)"\0\0\0\0\x11\x22\x33\x44\x55", 9, &st));
 	CU_ASSERT_TRUE(ik_sock_send_raw(&b, &lo, ka, 1, &st));
 	CU_ASSERT_TRUE(ik_sock_send_raw(&b, &lo, esp, sizeof(esp), &st));
 	uint64_t until = ik_now_ms() + 1000;

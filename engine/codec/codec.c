@@ -184,16 +184,11 @@ void ik_msg_free(struct ik_msg *m)
 static enum ik_table trans_table(uint32_t proto)
 {
 	switch (proto) {
-	case IK_PROTO_ISAKMP:
-		return IK_T_P1_TRANS;
-	case IK_PROTO_AH:
-		return IK_T_AH_TRANS;
-	case IK_PROTO_ESP:
-		return IK_T_ESP_TRANS;
-	case IK_PROTO_IPCOMP:
-		return IK_T_IPCOMP_TRANS;
-	default:
-		return IK_T_NONE;
+	case IK_PROTO_ISAKMP: return IK_T_P1_TRANS;
+	case IK_PROTO_AH: return IK_T_AH_TRANS;
+	case IK_PROTO_ESP: return IK_T_ESP_TRANS;
+	case IK_PROTO_IPCOMP: return IK_T_IPCOMP_TRANS;
+	default: return IK_T_NONE;
 	}
 }
 
@@ -228,7 +223,7 @@ struct dec {
 };
 
 static void finding(struct dec *d, uint16_t notify, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static void finding(struct dec *d, uint16_t notify, const char *fmt, ...)
 {
@@ -280,9 +275,7 @@ static bool decode_number(struct dec *d, const struct ik_fdesc *f, struct ik_rd 
 		ok = ik_rd_u16(r, &b16);
 		v->num = b16;
 		break;
-	default:
-		ok = ik_rd_u32(r, &v->num);
-		break;
+	default: ok = ik_rd_u32(r, &v->num); break;
 	}
 	if (!ok)
 		return ik_fail(d->st, notify, "%s.%s: length %zu leaves no room for this field",
@@ -316,13 +309,13 @@ static bool decode_fields(struct dec *d, struct ik_node *n, struct ik_rd *r, uin
 			if (f->size)
 				want = f->size;
 			else if (f->ref >= 0)
-				want =
-				    (size_t)n->v[f->ref].num * (f->mul >= 0 ? n->v[f->mul].num : 1);
+				want = (size_t)n->v[f->ref].num *
+				       (f->mul >= 0 ? n->v[f->mul].num : 1);
 			if (!ik_rd_span(r, &p, want))
 				return ik_fail(
-				    d->st, notify,
-				    "%s.%s: %zu octets needed, only %zu left in length %zu",
-				    d->path, f->name, want, ik_rd_left(r), slen);
+					d->st, notify,
+					"%s.%s: %zu octets needed, only %zu left in length %zu",
+					d->path, f->name, want, ik_rd_left(r), slen);
 			if (!ik_val_set_bytes(v, p, want))
 				return ik_fail(d->st, 0, "%s: out of memory", d->path);
 			break;
@@ -475,7 +468,7 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 		               d->path, k->v[4].num);
 	if (k->type == IK_PAYLOAD_ID && !(d->opts & IK_DEC_ANY_ID_DATA)) {
 		static const size_t want[] = {
-		    [1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
+			[1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
 		uint32_t t = k->v[3].num;
 		if (t < sizeof(want) / sizeof(want[0]) && want[t] && k->v[6].len != want[t])
 			finding(d, IK_NOTIFY_INVALID_ID_INFORMATION,
@@ -487,10 +480,10 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 		uint32_t t = k->v[3].num;
 		size_t want = t == IK_ID_TYPE_IPV4_ADDR ? 4 : t == IK_ID_TYPE_IPV6_ADDR ? 16 : 0;
 		if (want != k->v[6].len)
-			finding(
-			    d, IK_NOTIFY_PAYLOAD_MALFORMED,
-			    "%s.addr: %zu octets with %s (RFC3947 5.1 allows IPv4 or IPv6 only)",
-			    d->path, k->v[6].len, ik_name(IK_T_ID_TYPE, t));
+			finding(d, IK_NOTIFY_PAYLOAD_MALFORMED,
+			        "%s.addr: %zu octets with %s (RFC3947 5.1 allows IPv4 or IPv6 "
+			        "only)",
+			        d->path, k->v[6].len, ik_name(IK_T_ID_TYPE, t));
 	}
 	return true;
 }
@@ -702,24 +695,18 @@ static void fixup(struct ik_node *n)
 static bool put_num(struct ik_wr *w, enum ik_kind k, uint32_t v)
 {
 	switch (k) {
-	case IK_K_U8:
-		return ik_wr_u8(w, (uint8_t)v);
-	case IK_K_U16:
-		return ik_wr_u16(w, (uint16_t)v);
-	default:
-		return ik_wr_u32(w, v);
+	case IK_K_U8: return ik_wr_u8(w, (uint8_t)v);
+	case IK_K_U16: return ik_wr_u16(w, (uint16_t)v);
+	default: return ik_wr_u32(w, v);
 	}
 }
 
 static bool patch_num(struct ik_wr *w, size_t off, enum ik_kind k, uint32_t v)
 {
 	switch (k) {
-	case IK_K_U8:
-		return ik_wr_put_u8_at(w, off, (uint8_t)v);
-	case IK_K_U16:
-		return ik_wr_put_u16_at(w, off, (uint16_t)v);
-	default:
-		return ik_wr_put_u32_at(w, off, v);
+	case IK_K_U8: return ik_wr_put_u8_at(w, off, (uint8_t)v);
+	case IK_K_U16: return ik_wr_put_u16_at(w, off, (uint16_t)v);
+	default: return ik_wr_put_u32_at(w, off, v);
 	}
 }
 
@@ -818,7 +805,8 @@ bool ik_encode_body(struct ik_msg *m, struct ik_wr *w, struct ik_status *st)
 		return ik_fail(st, 0, "ik_encode_body: no header");
 	fixup(m->hdr);
 	/* offsets as if the 28-octet header preceded the body */
-	if (!encode_kids(m, m->hdr, w, w->len - IK_HDR_LEN) || (m->pad && !ik_wr_bytes(w, m->pad, m->pad_len)))
+	if (!encode_kids(m, m->hdr, w, w->len - IK_HDR_LEN) ||
+	    (m->pad && !ik_wr_bytes(w, m->pad, m->pad_len)))
 		return ik_fail(st, 0, "ik_encode_body: out of memory");
 	return true;
 }

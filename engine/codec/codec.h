@@ -69,21 +69,21 @@ bool ik_decode_body(struct ik_msg *m, const uint8_t *p, size_t len, struct ik_st
 /* Checks a deliberately broken peer skips (the quirks of `ikecheck serve`, engine/mutation/quirk.def; the
  * engine maps its quirks to these in engine/exchanges/ike_in.c). Without them the decoder is strict. */
 enum ik_dec_opt {
-	IK_DEC_PAD = 1,       /* octets after the last payload of a plaintext message are kept in
+	IK_DEC_PAD = 1,     /* octets after the last payload of a plaintext message are kept in
 			       * m->pad instead of failing it (the chain's end is believed) */
-	IK_DEC_LENIENT = 2,   /* a payload, proposal or transform Length running past its container
+	IK_DEC_LENIENT = 2, /* a payload, proposal or transform Length running past its container
 			       * is cut to it; a chain ends at Next Payload 0 or at its container's
 			       * end, whatever else its Next Payload fields say, and what follows is
 			       * ignored; "# of Transforms" is not compared (implies IK_DEC_PAD) */
-	IK_DEC_SKIP_UNKNOWN = 4, /* a payload type with no descriptor (reserved or private use) is
+	IK_DEC_SKIP_UNKNOWN = 4,  /* a payload type with no descriptor (reserved or private use) is
 				  * kept as opaque data, without a finding */
 	IK_DEC_ANY_SITUATION = 8, /* an IPsec DOI SA payload is decoded whatever its Situation */
 	IK_DEC_ANY_ID_DATA = 16,  /* no finding for ID data of the wrong length for its type */
 };
 bool ik_decode_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opts,
-		    struct ik_status *st);
+                    struct ik_status *st);
 bool ik_decode_body_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opts,
-			 struct ik_status *st);
+                         struct ik_status *st);
 /*
  * Encode: fix up (unless pinned) next-payload chains, counts, sizes, then lengths, and append the
  * wire bytes to w. With m->body set the body is written after the header instead of the payloads.

@@ -60,20 +60,17 @@ static void id_data(FILE *f, uint32_t type, const uint8_t *p, size_t n, unsigned
 		if (n == 8 || n == 32) {
 			addr(f, p, n / 2);
 			fputc(type == IK_ID_TYPE_IPV4_ADDR_SUBNET ||
-			              type == IK_ID_TYPE_IPV6_ADDR_SUBNET
-			          ? '/'
-			          : '-',
+			                      type == IK_ID_TYPE_IPV6_ADDR_SUBNET
+			              ? '/'
+			              : '-',
 			      f);
 			addr(f, p + n / 2, n / 2);
 			return;
 		}
 		break;
 	case IK_ID_TYPE_FQDN:
-	case IK_ID_TYPE_USER_FQDN:
-		text(f, p, n);
-		return;
-	default:
-		break;
+	case IK_ID_TYPE_USER_FQDN: text(f, p, n); return;
+	default: break;
 	}
 	hex(f, p, n, flags);
 }

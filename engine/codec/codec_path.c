@@ -67,7 +67,7 @@ static bool child(struct ik_node *n, const struct tok *t, size_t *at)
 	for (size_t k = 0; k < n->nkids; k++) {
 		const struct ik_node *c = n->kids[k];
 		bool match =
-		    by_class ? c->v[IK_A_TYPE].num == cls : !strcasecmp(c->sd->name, t->name);
+			by_class ? c->v[IK_A_TYPE].num == cls : !strcasecmp(c->sd->name, t->name);
 		if (match && seen++ == want) {
 			*at = k;
 			return true;

@@ -20,7 +20,7 @@ static const struct ik_const rows[] = {
 };
 
 static const char *const titles[IK_T_COUNT] = {
-    [IK_T_NONE] = "number",
+	[IK_T_NONE] = "number",
 #define IK_TABLE(t, title) [IK_T_##t] = title,
 #define IK_C(t, id, v, nm, rf)
 #define IK_R(t, l, h, nm, rf)

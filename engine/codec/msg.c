@@ -5,7 +5,7 @@
 #include <string.h>
 
 bool ik_msg_start(struct ik_msg *m, const uint8_t icookie[8], const uint8_t rcookie[8],
-		  uint8_t exch, uint8_t flags, uint32_t msgid)
+                  uint8_t exch, uint8_t flags, uint32_t msgid)
 {
 	memset(m, 0, sizeof(*m));
 	m->hdr = ik_node_new(&ik_sd_hdr);
@@ -13,9 +13,9 @@ bool ik_msg_start(struct ik_msg *m, const uint8_t icookie[8], const uint8_t rcoo
 		return false;
 	/* RFC 2408 3.1: major version 1, minor 0. */
 	return ik_node_set_bytes(m->hdr, "icookie", icookie, 8) &&
-	       ik_node_set_bytes(m->hdr, "rcookie", rcookie, 8) && ik_node_set_num(m->hdr, "version", 0x10) &&
-	       ik_node_set_num(m->hdr, "exch", exch) && ik_node_set_num(m->hdr, "flags", flags) &&
-	       ik_node_set_num(m->hdr, "msgid", msgid);
+	       ik_node_set_bytes(m->hdr, "rcookie", rcookie, 8) &&
+	       ik_node_set_num(m->hdr, "version", 0x10) && ik_node_set_num(m->hdr, "exch", exch) &&
+	       ik_node_set_num(m->hdr, "flags", flags) && ik_node_set_num(m->hdr, "msgid", msgid);
 }
 
 struct ik_node *ik_pl_add(struct ik_msg *m, uint8_t type)
@@ -71,7 +71,8 @@ const uint8_t *ik_pl_body(const struct ik_node *n, const uint8_t *base, size_t *
 /* Append a TV attribute, or a 4-octet TLV when the value does not fit 16 bits (RFC 2408 3.3). */
 static bool add_attr(struct ik_node *t, uint16_t cls, uint32_t v)
 {
-	struct ik_node *a = v > 0xffff ? ik_attr_new(cls, false, v, 4) : ik_attr_new(cls, true, v, 0);
+	struct ik_node *a =
+		v > 0xffff ? ik_attr_new(cls, false, v, 4) : ik_attr_new(cls, true, v, 0);
 	if (a && ik_node_insert(t, SIZE_MAX, a))
 		return true;
 	ik_node_free(a);
@@ -90,7 +91,8 @@ static struct ik_node *add_kid(struct ik_node *parent, const struct ik_sdesc *sd
 static bool p1_transform(struct ik_node *p, const struct ik_p1_xform *x, uint8_t number)
 {
 	struct ik_node *t = add_kid(p, &ik_sd_trans);
-	bool ok = t && ik_node_set_num(t, "number", number) && ik_node_set_num(t, "id", IK_P1_TRANS_KEY_IKE);
+	bool ok = t && ik_node_set_num(t, "number", number) &&
+	          ik_node_set_num(t, "id", IK_P1_TRANS_KEY_IKE);
 
 	/* RFC 2409 App. A order as most implementations send it. */
 	ok = ok && add_attr(t, IK_P1_ATTR_ENCR, x->enc);
@@ -112,8 +114,8 @@ struct ik_node *ik_sa_p1_add(struct ik_msg *m, const struct ik_p1_xform *x, size
 	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
 	struct ik_node *p = sa ? add_kid(sa, &ik_sd_prop) : NULL;
 	bool ok = p && ik_node_set_num(sa, "doi", IK_DOI_IPSEC) &&
-		  ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY) && ik_node_set_num(p, "number", 1) &&
-		  ik_node_set_num(p, "proto", IK_PROTO_ISAKMP);
+	          ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY) &&
+	          ik_node_set_num(p, "number", 1) && ik_node_set_num(p, "proto", IK_PROTO_ISAKMP);
 
 	for (size_t i = 0; ok && i < n; i++)
 		ok = p1_transform(p, &x[i], x[i].number ? x[i].number : (uint8_t)(i + 1));
@@ -142,18 +144,18 @@ static bool sa_header_ok(const struct ik_node *sa, struct ik_status *st)
 
 	if (ik_fnum(sa, "doi") != IK_DOI_IPSEC)
 		return ik_fail(st, IK_NOTIFY_DOI_NOT_SUPPORTED, "SA.doi = %s, expected IPSEC (1)",
-			       ik_fmt(nb, IK_T_DOI, ik_fnum(sa, "doi")));
+		               ik_fmt(nb, IK_T_DOI, ik_fnum(sa, "doi")));
 	if (ik_fnum(sa, "situation") != IK_SIT_IDENTITY_ONLY)
 		return ik_fail(st, IK_NOTIFY_SITUATION_NOT_SUPPORTED,
-			       "SA.situation = 0x%x, only SIT_IDENTITY_ONLY (1) is supported",
-			       ik_fnum(sa, "situation"));
+		               "SA.situation = 0x%x, only SIT_IDENTITY_ONLY (1) is supported",
+		               ik_fnum(sa, "situation"));
 	if (!sa->nkids)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "SA payload holds no proposal");
 	return true;
 }
 
 bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap, size_t *n,
-		   struct ik_status *st)
+                   struct ik_status *st)
 {
 	struct ik_attr attrs[32];
 
@@ -162,13 +164,13 @@ bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap
 	/* RFC 2409 5: phase 1 offers are transforms of ONE proposal. */
 	if (sa->nkids != 1)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-			       "phase 1 SA holds %zu proposals, RFC 2409 5 allows exactly one",
-			       sa->nkids);
+		               "phase 1 SA holds %zu proposals, RFC 2409 5 allows exactly one",
+		               sa->nkids);
 	const struct ik_node *p = sa->kids[0];
 	if (ik_fnum(p, "proto") != IK_PROTO_ISAKMP)
 		return ik_fail(st, IK_NOTIFY_INVALID_PROTOCOL_ID,
-			       "phase 1 proposal protocol is %u, PROTO_ISAKMP (1) expected",
-			       ik_fnum(p, "proto"));
+		               "phase 1 proposal protocol is %u, PROTO_ISAKMP (1) expected",
+		               ik_fnum(p, "proto"));
 	*n = 0;
 	for (size_t i = 0; i < p->nkids && *n < cap; i++) {
 		const struct ik_node *t = p->kids[i];
@@ -181,12 +183,13 @@ bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap
 		ik_p1_from_attrs(x, attrs, read_attrs(t, attrs, 32));
 		if (x->tid != IK_P1_TRANS_KEY_IKE) {
 			x->bad_class = 0xffff;
-			snprintf(x->bad_why, sizeof(x->bad_why), "transform id %u is not KEY_IKE (1)",
-				 x->tid);
+			snprintf(x->bad_why, sizeof(x->bad_why),
+			         "transform id %u is not KEY_IKE (1)", x->tid);
 		}
 	}
 	if (!*n)
-		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "phase 1 proposal has no transform");
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+		               "phase 1 proposal has no transform");
 	return true;
 }
 
@@ -213,19 +216,20 @@ static bool p2_transform(struct ik_node *p, const struct ik_p2_xform *x, uint8_t
 	return ok;
 }
 
-struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size_t n,
-			     uint32_t spi)
+struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size_t n, uint32_t spi)
 {
 	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
 	bool ok = sa && ik_node_set_num(sa, "doi", IK_DOI_IPSEC) &&
-		  ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	          ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
 	uint8_t spib[4] = {(uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
-			   (uint8_t)spi};
+	                   (uint8_t)spi};
 
 	/* One proposal per offer (logical OR, RFC 2408 4.2), each ESP with our inbound SPI. */
 	for (size_t i = 0; ok && i < n; i++) {
 		struct ik_node *p = add_kid(sa, &ik_sd_prop);
-		ok = p && ik_node_set_num(p, "number", x[i].proposal ? x[i].proposal : (uint8_t)(i + 1)) &&
+		ok = p &&
+		     ik_node_set_num(p, "number",
+		                     x[i].proposal ? x[i].proposal : (uint8_t)(i + 1)) &&
 		     ik_node_set_num(p, "proto", x[i].proto ? x[i].proto : IK_PROTO_ESP) &&
 		     ik_node_set_bytes(p, "spi", spib, 4) &&
 		     p2_transform(p, &x[i], x[i].number ? x[i].number : 1);
@@ -234,7 +238,7 @@ struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size
 }
 
 bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *spis, size_t cap,
-		   size_t *n, struct ik_status *st)
+                   size_t *n, struct ik_status *st)
 {
 	struct ik_attr attrs[32];
 
@@ -250,8 +254,10 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 			s = (uint32_t)spi->bytes[0] << 24 | (uint32_t)spi->bytes[1] << 16 |
 			    (uint32_t)spi->bytes[2] << 8 | spi->bytes[3];
 		/* RFC 2408 4.2: proposals sharing a number are one AND-suite (e.g. AH+ESP); we do ESP only. */
-		bool combined = (i > 0 && ik_fnum(sa->kids[i - 1], "number") == ik_fnum(p, "number")) ||
-				(i + 1 < sa->nkids && ik_fnum(sa->kids[i + 1], "number") == ik_fnum(p, "number"));
+		bool combined =
+			(i > 0 && ik_fnum(sa->kids[i - 1], "number") == ik_fnum(p, "number")) ||
+			(i + 1 < sa->nkids &&
+		         ik_fnum(sa->kids[i + 1], "number") == ik_fnum(p, "number"));
 		for (size_t k = 0; k < p->nkids && *n < cap; k++) {
 			const struct ik_node *t = p->kids[k];
 			struct ik_p2_xform *x = &out[*n];
@@ -264,22 +270,24 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 			if (!spi || spi->len != 4) {
 				x->bad_class = IK_BAD_SPI;
 				snprintf(x->bad_why, sizeof(x->bad_why),
-					 "SPI of %zu octets, 4 expected (RFC 2407 4.6.1)",
-					 spi ? spi->len : 0);
+				         "SPI of %zu octets, 4 expected (RFC 2407 4.6.1)",
+				         spi ? spi->len : 0);
 			} else if (combined) {
 				x->bad_class = 0xffff;
 				snprintf(x->bad_why, sizeof(x->bad_why),
-					 "proposal #%u is a combined suite, not supported", x->proposal);
+				         "proposal #%u is a combined suite, not supported",
+				         x->proposal);
 			} else if (x->proto != IK_PROTO_ESP) {
 				x->bad_class = 0xffff;
-				snprintf(x->bad_why, sizeof(x->bad_why), "protocol %u: only ESP (3)",
-					 x->proto);
+				snprintf(x->bad_why, sizeof(x->bad_why),
+				         "protocol %u: only ESP (3)", x->proto);
 			}
 			spis[(*n)++] = s;
 		}
 	}
 	if (!*n)
-		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "quick mode SA holds no transform");
+		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
+		               "quick mode SA holds no transform");
 	return true;
 }
 
@@ -289,7 +297,8 @@ void ik_sa_strip_unknown(struct ik_node *sa, bool phase1)
 		for (size_t k = 0; k < sa->kids[i]->nkids; k++) {
 			struct ik_node *t = sa->kids[i]->kids[k];
 			for (size_t a = t->nkids; a-- > 0;)
-				if (!ik_attr_supported(phase1, (uint16_t)t->kids[a]->v[IK_A_TYPE].num))
+				if (!ik_attr_supported(phase1,
+				                       (uint16_t)t->kids[a]->v[IK_A_TYPE].num))
 					ik_node_free(ik_node_remove(t, a));
 		}
 }

@@ -14,7 +14,7 @@
 
 /* A fresh message: header with cookies, exchange type, flags and message ID; no payloads. */
 bool ik_msg_start(struct ik_msg *m, const uint8_t icookie[8], const uint8_t rcookie[8],
-		  uint8_t exch, uint8_t flags, uint32_t msgid);
+                  uint8_t exch, uint8_t flags, uint32_t msgid);
 /* Append a payload of `type` to the message; NULL when out of memory or no descriptor. */
 struct ik_node *ik_pl_add(struct ik_msg *m, uint8_t type);
 /* The nth (0-based) payload of `type`, NULL when there is none. */
@@ -35,13 +35,12 @@ struct ik_node *ik_sa_p1_add(struct ik_msg *m, const struct ik_p1_xform *x, size
 /* Read the transforms of a phase 1 SA payload; checks the RFC 2409 5 shape (one proposal,
  * PROTO_ISAKMP, KEY_IKE transforms) and says what is wrong (BAD-PROPOSAL-SYNTAX, ...). */
 bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap, size_t *n,
-		   struct ik_status *st);
+                   struct ik_status *st);
 /* RFC 2407 4.6.1 / RFC 2409 5.5: an ESP SA payload, one proposal per offer with our SPI. */
-struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size_t n,
-			     uint32_t spi);
+struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size_t n, uint32_t spi);
 /* Read the ESP transforms of a quick mode SA payload and the SPI of each proposal. */
 bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *spis, size_t cap,
-		   size_t *n, struct ik_status *st);
+                   size_t *n, struct ik_status *st);
 /* Quirk ignore-critical (quirk.def): drop the attributes selection does not support from every
  * transform of an SA payload (a copy: the reply still echoes the offer as it came). */
 void ik_sa_strip_unknown(struct ik_node *sa, bool phase1);

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define N(nm, k, r, t)                                                                             \
-	{                                                                                          \
-		.name = nm, .kind = k, .role = r, .names = t, .ref = -1, .mul = -1                 \
+#define N(nm, k, r, t)                                                             \
+	{                                                                          \
+		.name = nm, .kind = k, .role = r, .names = t, .ref = -1, .mul = -1 \
 	}
 #define U8(nm)     N(nm, IK_K_U8, IK_R_PLAIN, IK_T_NONE)
 #define U16(nm)    N(nm, IK_K_U16, IK_R_PLAIN, IK_T_NONE)
@@ -18,52 +18,52 @@
 #define E16(nm, t) N(nm, IK_K_U16, IK_R_ENUM, IK_T_##t)
 #define E32(nm, t) N(nm, IK_K_U32, IK_R_ENUM, IK_T_##t)
 #define CTX8(nm)   N(nm, IK_K_U8, IK_R_ENUM, IK_T_CTX)
-#define RES8(nm, rl)                                                                               \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_U8, .role = IK_R_RESERVED, .ref = -1, .mul = -1,          \
-		.rule = rl                                                                         \
+#define RES8(nm, rl)                                                                      \
+	{                                                                                 \
+		.name = nm, .kind = IK_K_U8, .role = IK_R_RESERVED, .ref = -1, .mul = -1, \
+		.rule = rl                                                                \
 	}
-#define RES16(nm, rl)                                                                              \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_U16, .role = IK_R_RESERVED, .ref = -1, .mul = -1,         \
-		.rule = rl                                                                         \
+#define RES16(nm, rl)                                                                      \
+	{                                                                                  \
+		.name = nm, .kind = IK_K_U16, .role = IK_R_RESERVED, .ref = -1, .mul = -1, \
+		.rule = rl                                                                 \
 	}
-#define SIZE8(nm, of)                                                                              \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_U8, .role = IK_R_SIZE, .ref = of, .mul = -1               \
+#define SIZE8(nm, of)                                                                \
+	{                                                                            \
+		.name = nm, .kind = IK_K_U8, .role = IK_R_SIZE, .ref = of, .mul = -1 \
 	}
-#define COUNT8(nm, of)                                                                             \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_U8, .role = IK_R_COUNT, .ref = of, .mul = -1              \
+#define COUNT8(nm, of)                                                                \
+	{                                                                             \
+		.name = nm, .kind = IK_K_U8, .role = IK_R_COUNT, .ref = of, .mul = -1 \
 	}
-#define COUNT16(nm, of)                                                                            \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_U16, .role = IK_R_COUNT, .ref = of, .mul = -1             \
+#define COUNT16(nm, of)                                                                \
+	{                                                                              \
+		.name = nm, .kind = IK_K_U16, .role = IK_R_COUNT, .ref = of, .mul = -1 \
 	}
-#define FIXED(nm, n)                                                                               \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_BYTES, .size = n, .ref = -1, .mul = -1                    \
+#define FIXED(nm, n)                                                            \
+	{                                                                       \
+		.name = nm, .kind = IK_K_BYTES, .size = n, .ref = -1, .mul = -1 \
 	}
-#define SIZED(nm, by)                                                                              \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_BYTES, .ref = by, .mul = -1                               \
+#define SIZED(nm, by)                                                \
+	{                                                            \
+		.name = nm, .kind = IK_K_BYTES, .ref = by, .mul = -1 \
 	}
-#define REST(nm, sh)                                                                               \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_BYTES, .ref = -1, .mul = -1, .show = sh                   \
+#define REST(nm, sh)                                                             \
+	{                                                                        \
+		.name = nm, .kind = IK_K_BYTES, .ref = -1, .mul = -1, .show = sh \
 	}
-#define LIST(nm, ch)                                                                               \
-	{                                                                                          \
-		.name = nm, .kind = IK_K_LIST, .ref = -1, .mul = -1, .child = ch                   \
+#define LIST(nm, ch)                                                             \
+	{                                                                        \
+		.name = nm, .kind = IK_K_LIST, .ref = -1, .mul = -1, .child = ch \
 	}
 
 /* RFC 2408 3.2: every payload (and proposal and transform) begins with this header. */
-#define GENERIC_HDR                                                                                \
-	N("np", IK_K_U8, IK_R_NEXT, IK_T_PAYLOAD), RES8("reserved", "RFC2408 3.2"),                \
-	    N("length", IK_K_U16, IK_R_LENGTH, IK_T_NONE)
+#define GENERIC_HDR                                                                 \
+	N("np", IK_K_U8, IK_R_NEXT, IK_T_PAYLOAD), RES8("reserved", "RFC2408 3.2"), \
+		N("length", IK_K_U16, IK_R_LENGTH, IK_T_NONE)
 
 #define COUNT(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
-#define SDESC(var, nm, ty, knd, rf, fields, lst)                                                   \
+#define SDESC(var, nm, ty, knd, rf, fields, lst) \
 	const struct ik_sdesc var = {nm, ty, knd, rf, fields, COUNT(fields), lst}
 
 /*
@@ -85,15 +85,15 @@
  *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc hdr_f[] = {
-    FIXED("icookie", 8),
-    FIXED("rcookie", 8),
-    N("np", IK_K_U8, IK_R_FIRST, IK_T_PAYLOAD),
-    U8("version"),
-    E8("exch", EXCH),
-    U8("flags"),
-    U32("msgid"),
-    N("length", IK_K_U32, IK_R_LENGTH, IK_T_NONE),
-    LIST("payloads", NULL),
+	FIXED("icookie", 8),
+	FIXED("rcookie", 8),
+	N("np", IK_K_U8, IK_R_FIRST, IK_T_PAYLOAD),
+	U8("version"),
+	E8("exch", EXCH),
+	U8("flags"),
+	U32("msgid"),
+	N("length", IK_K_U32, IK_R_LENGTH, IK_T_NONE),
+	LIST("payloads", NULL),
 };
 SDESC(ik_sd_hdr, "HDR", 0, IK_S_HDR, "RFC2408 3.1", hdr_f, 8);
 
@@ -112,10 +112,10 @@ SDESC(ik_sd_hdr, "HDR", 0, IK_S_HDR, "RFC2408 3.1", hdr_f, 8);
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc attr_f[] = {
-    U8("af"),
-    N("type", IK_K_U16, IK_R_ENUM, IK_T_CTX),
-    N("length", IK_K_U16, IK_R_LENGTH, IK_T_NONE),
-    REST("value", IK_SHOW_HEX),
+	U8("af"),
+	N("type", IK_K_U16, IK_R_ENUM, IK_T_CTX),
+	N("length", IK_K_U16, IK_R_LENGTH, IK_T_NONE),
+	REST("value", IK_SHOW_HEX),
 };
 SDESC(ik_sd_attr, "A", 0, IK_S_ATTR, "RFC2408 3.3", attr_f, IK_NO_LIST);
 
@@ -134,11 +134,11 @@ SDESC(ik_sd_attr, "A", 0, IK_S_ATTR, "RFC2408 3.3", attr_f, IK_NO_LIST);
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc trans_f[] = {
-    GENERIC_HDR,
-    U8("number"),
-    CTX8("id"),
-    RES16("reserved2", "RFC2408 3.6"),
-    LIST("attrs", &ik_sd_attr),
+	GENERIC_HDR,
+	U8("number"),
+	CTX8("id"),
+	RES16("reserved2", "RFC2408 3.6"),
+	LIST("attrs", &ik_sd_attr),
 };
 SDESC(ik_sd_trans, "T", IK_PAYLOAD_T, IK_S_PAYLOAD, "RFC2408 3.6", trans_f, 6);
 
@@ -155,13 +155,13 @@ SDESC(ik_sd_trans, "T", IK_PAYLOAD_T, IK_S_PAYLOAD, "RFC2408 3.6", trans_f, 6);
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc prop_f[] = {
-    GENERIC_HDR,
-    U8("number"),
-    E8("proto", PROTO),
-    SIZE8("spi_size", 7),
-    COUNT8("transforms", 8),
-    SIZED("spi", 5),
-    LIST("T", &ik_sd_trans),
+	GENERIC_HDR,
+	U8("number"),
+	E8("proto", PROTO),
+	SIZE8("spi_size", 7),
+	COUNT8("transforms", 8),
+	SIZED("spi", 5),
+	LIST("T", &ik_sd_trans),
 };
 SDESC(ik_sd_prop, "P", IK_PAYLOAD_P, IK_S_PAYLOAD, "RFC2408 3.5", prop_f, 8);
 
@@ -197,10 +197,10 @@ SDESC(ik_sd_prop, "P", IK_PAYLOAD_P, IK_S_PAYLOAD, "RFC2408 3.5", prop_f, 8);
  *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc sa_f[] = {
-    GENERIC_HDR,
-    E32("doi", DOI),
-    N("situation", IK_K_U32, IK_R_FLAGS, IK_T_SIT),
-    LIST("P", &ik_sd_prop),
+	GENERIC_HDR,
+	E32("doi", DOI),
+	N("situation", IK_K_U32, IK_R_FLAGS, IK_T_SIT),
+	LIST("P", &ik_sd_prop),
 };
 SDESC(sd_sa, "SA", IK_PAYLOAD_SA, IK_S_PAYLOAD, "RFC2408 3.4", sa_f, 5);
 
@@ -233,7 +233,7 @@ SDESC(sd_ke, "KE", IK_PAYLOAD_KE, IK_S_PAYLOAD, "RFC2408 3.7", ke_f, IK_NO_LIST)
  *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc id_f[] = {
-    GENERIC_HDR, E8("id_type", ID_TYPE), U8("proto"), U16("port"), REST("data", IK_SHOW_ID),
+	GENERIC_HDR, E8("id_type", ID_TYPE), U8("proto"), U16("port"), REST("data", IK_SHOW_ID),
 };
 SDESC(sd_id, "ID", IK_PAYLOAD_ID, IK_S_PAYLOAD, "RFC2407 4.6.2", id_f, IK_NO_LIST);
 
@@ -337,8 +337,8 @@ SDESC(sd_nonce, "NONCE", IK_PAYLOAD_NONCE, IK_S_PAYLOAD, "RFC2408 3.13", nonce_f
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc n_f[] = {
-    GENERIC_HDR,         E32("doi", DOI), E8("proto", PROTO),        SIZE8("spi_size", 7),
-    E16("type", NOTIFY), SIZED("spi", 5), REST("data", IK_SHOW_HEX),
+	GENERIC_HDR,         E32("doi", DOI), E8("proto", PROTO),        SIZE8("spi_size", 7),
+	E16("type", NOTIFY), SIZED("spi", 5), REST("data", IK_SHOW_HEX),
 };
 SDESC(sd_n, "N", IK_PAYLOAD_N, IK_S_PAYLOAD, "RFC2408 3.14", n_f, IK_NO_LIST);
 
@@ -359,8 +359,9 @@ SDESC(sd_n, "N", IK_PAYLOAD_N, IK_S_PAYLOAD, "RFC2408 3.14", n_f, IK_NO_LIST);
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc d_f[] = {
-    GENERIC_HDR,    E32("doi", DOI),     E8("proto", PROTO),
-    U8("spi_size"), COUNT16("count", 7), {.name = "spis", .kind = IK_K_BYTES, .ref = 5, .mul = 6},
+	GENERIC_HDR,         E32("doi", DOI),
+	E8("proto", PROTO),  U8("spi_size"),
+	COUNT16("count", 7), {.name = "spis", .kind = IK_K_BYTES, .ref = 5, .mul = 6},
 };
 SDESC(sd_d, "D", IK_PAYLOAD_D, IK_S_PAYLOAD, "RFC2408 3.15", d_f, IK_NO_LIST);
 
@@ -394,11 +395,11 @@ SDESC(sd_vid, "VID", IK_PAYLOAD_VID, IK_S_PAYLOAD, "RFC2408 3.16", vid_f, IK_NO_
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc cfg_f[] = {
-    GENERIC_HDR,
-    E8("type", CFG_TYPE),
-    RES8("reserved2", "draft-dukes-ike-mode-cfg-02 3.2"),
-    U16("identifier"),
-    LIST("attrs", &ik_sd_attr),
+	GENERIC_HDR,
+	E8("type", CFG_TYPE),
+	RES8("reserved2", "draft-dukes-ike-mode-cfg-02 3.2"),
+	U16("identifier"),
+	LIST("attrs", &ik_sd_attr),
 };
 SDESC(sd_cfg, "ATTR", IK_PAYLOAD_ATTR, IK_S_PAYLOAD, "draft-dukes-ike-mode-cfg-02 3.2", cfg_f, 6);
 
@@ -430,11 +431,11 @@ SDESC(sd_natd_draft, "NAT-D-DRAFT", IK_PAYLOAD_NATD_DRAFT, IK_S_PAYLOAD,
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc natoa_f[] = {
-    GENERIC_HDR,
-    E8("id_type", ID_TYPE),
-    RES8("reserved2", "RFC3947 5.1"),
-    RES16("reserved3", "RFC3947 5.1"),
-    REST("addr", IK_SHOW_ADDR),
+	GENERIC_HDR,
+	E8("id_type", ID_TYPE),
+	RES8("reserved2", "RFC3947 5.1"),
+	RES16("reserved3", "RFC3947 5.1"),
+	REST("addr", IK_SHOW_ADDR),
 };
 SDESC(sd_natoa, "NAT-OA", IK_PAYLOAD_NATOA, IK_S_PAYLOAD, "RFC3947 5.1", natoa_f, IK_NO_LIST);
 SDESC(sd_natoa_draft, "NAT-OA-DRAFT", IK_PAYLOAD_NATOA_DRAFT, IK_S_PAYLOAD,
@@ -454,7 +455,7 @@ SDESC(sd_natoa_draft, "NAT-OA-DRAFT", IK_PAYLOAD_NATOA_DRAFT, IK_S_PAYLOAD,
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 static const struct ik_fdesc frag_f[] = {
-    GENERIC_HDR, U16("frag_id"), U8("frag_num"), U8("flags"), REST("data", IK_SHOW_HEX),
+	GENERIC_HDR, U16("frag_id"), U8("frag_num"), U8("flags"), REST("data", IK_SHOW_HEX),
 };
 SDESC(sd_frag, "FRAG", IK_PAYLOAD_FRAG, IK_S_PAYLOAD, "Cisco IKE fragmentation", frag_f,
       IK_NO_LIST);
@@ -464,16 +465,16 @@ static const struct ik_fdesc opaque_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX
 SDESC(ik_sd_opaque, "PRIVATE", 0, IK_S_PAYLOAD, "RFC2408 3.1", opaque_f, IK_NO_LIST);
 
 static const struct ik_sdesc *const top[] = {
-    &sd_sa,   &sd_ke,         &sd_id,    &sd_cert,        &sd_cr,   &sd_hash,
-    &sd_sig,  &sd_nonce,      &sd_n,     &sd_d,           &sd_vid,  &sd_cfg,
-    &sd_natd, &sd_natd_draft, &sd_natoa, &sd_natoa_draft, &sd_frag,
+	&sd_sa,   &sd_ke,         &sd_id,    &sd_cert,        &sd_cr,   &sd_hash,
+	&sd_sig,  &sd_nonce,      &sd_n,     &sd_d,           &sd_vid,  &sd_cfg,
+	&sd_natd, &sd_natd_draft, &sd_natoa, &sd_natoa_draft, &sd_frag,
 };
 
 static const struct ik_sdesc *const all[] = {
-    &ik_sd_hdr,     &ik_sd_prop, &ik_sd_trans,    &ik_sd_attr, &ik_sd_opaque, &sd_sa,
-    &sd_ke,         &sd_id,      &sd_cert,        &sd_cr,      &sd_hash,      &sd_sig,
-    &sd_nonce,      &sd_n,       &sd_d,           &sd_vid,     &sd_cfg,       &sd_natd,
-    &sd_natd_draft, &sd_natoa,   &sd_natoa_draft, &sd_frag,
+	&ik_sd_hdr,     &ik_sd_prop, &ik_sd_trans,    &ik_sd_attr, &ik_sd_opaque, &sd_sa,
+	&sd_ke,         &sd_id,      &sd_cert,        &sd_cr,      &sd_hash,      &sd_sig,
+	&sd_nonce,      &sd_n,       &sd_d,           &sd_vid,     &sd_cfg,       &sd_natd,
+	&sd_natd_draft, &sd_natoa,   &sd_natoa_draft, &sd_frag,
 };
 
 const struct ik_sdesc *ik_payload_desc(uint8_t type)

@@ -53,7 +53,7 @@ struct ik_fdesc {
 	int8_t ref;          /* BYTES: field holding the size; SIZE/COUNT: field described; -1 */
 	int8_t mul;          /* BYTES: field holding an item count multiplying the size; -1 */
 	const struct ik_sdesc
-	    *child; /* LIST: the structure of each child (NULL: by payload type) */
+		*child; /* LIST: the structure of each child (NULL: by payload type) */
 	enum ik_show show;
 	const char *rule; /* RESERVED: the rule cited in findings */
 };

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BAD(x, c, ...)                                                                             \
-	do {                                                                                       \
-		if (!(x)->bad_class) {                                                             \
-			(x)->bad_class = (c);                                                      \
-			snprintf((x)->bad_why, sizeof((x)->bad_why), __VA_ARGS__);                 \
-		}                                                                                  \
+#define BAD(x, c, ...)                                                             \
+	do {                                                                       \
+		if (!(x)->bad_class) {                                             \
+			(x)->bad_class = (c);                                      \
+			snprintf((x)->bad_why, sizeof((x)->bad_why), __VA_ARGS__); \
+		}                                                                  \
 	} while (0)
 
 /* RFC 2407 4.5.2 / RFC 2409 App. A: a duration follows its type; a second duration for the same
@@ -78,8 +78,12 @@ static const struct slot p1_slots[] = {
 	{IK_P1_ATTR_GROUP_TYPE, NOWHERE},
 };
 static const struct attr_rules p1_rules = {
-	p1_slots, sizeof(p1_slots) / sizeof(p1_slots[0]), IK_P1_ATTR_LIFE_TYPE,
-	IK_P1_ATTR_LIFE_DURATION, IK_T_P1_ATTR, "attribute class not supported",
+	p1_slots,
+	sizeof(p1_slots) / sizeof(p1_slots[0]),
+	IK_P1_ATTR_LIFE_TYPE,
+	IK_P1_ATTR_LIFE_DURATION,
+	IK_T_P1_ATTR,
+	"attribute class not supported",
 };
 
 /* RFC 2407 4.5: classes 1-11. Key rounds and the compression classes have no meaning for ESP. */
@@ -91,15 +95,19 @@ static const struct slot p2_slots[] = {
 	{IK_P2_ATTR_ECN_TUNNEL, NOWHERE},
 };
 static const struct attr_rules p2_rules = {
-	p2_slots, sizeof(p2_slots) / sizeof(p2_slots[0]), IK_P2_ATTR_LIFE_TYPE,
-	IK_P2_ATTR_LIFE_DURATION, IK_T_P2_ATTR, "attribute class not supported for ESP",
+	p2_slots,
+	sizeof(p2_slots) / sizeof(p2_slots[0]),
+	IK_P2_ATTR_LIFE_TYPE,
+	IK_P2_ATTR_LIFE_DURATION,
+	IK_T_P2_ATTR,
+	"attribute class not supported for ESP",
 };
 
 /* Both phases: each attribute into its slot, lifetimes by RFC 2407 4.5.2, anything else (and
  * any conflict) into bad_class / bad_why. */
 static void from_attrs(const struct attr_rules *r, void *x, uint32_t *life_s, uint32_t *life_kb,
-		       uint16_t *bad_class, char *bad_why, size_t why_len, const struct ik_attr *a,
-		       size_t n)
+                       uint16_t *bad_class, char *bad_why, size_t why_len, const struct ik_attr *a,
+                       size_t n)
 {
 	struct life_state ls = {0, life_s, life_kb};
 	uint16_t vals[8] = {0};
@@ -117,13 +125,13 @@ static void from_attrs(const struct attr_rules *r, void *x, uint32_t *life_s, ui
 			ok = ok && set_once(&vals[k], a[i].val);
 		else if (c == r->life_type || c == r->life_duration)
 			ok = !(why = ok ? life_attr(&ls, c, a[i].val, c == r->life_type)
-					: "duration longer than 4 octets");
+			                : "duration longer than 4 octets");
 		else
 			ok = false, why = r->unsupported;
 		if (!ok && !*bad_class) {
 			*bad_class = c ? c : 0xffff;
 			snprintf(bad_why, why_len, "%s: %s", ik_fmt(nb, r->names, c),
-				 why ? why : "repeated with another value or out of range");
+			         why ? why : "repeated with another value or out of range");
 		}
 	}
 	for (size_t k = 0; k < r->nslots; k++)
@@ -136,7 +144,7 @@ void ik_p1_from_attrs(struct ik_p1_xform *x, const struct ik_attr *a, size_t n)
 	char nb[IK_NAME_MAX];
 
 	from_attrs(&p1_rules, x, &x->life_s, &x->life_kb, &x->bad_class, x->bad_why,
-		   sizeof(x->bad_why), a, n);
+	           sizeof(x->bad_why), a, n);
 	/* RFC 2409 5: these four MUST be negotiated in every phase 1 transform. */
 	for (size_t k = 0; k < 4; k++) {
 		uint16_t v;
@@ -150,7 +158,7 @@ void ik_p1_from_attrs(struct ik_p1_xform *x, const struct ik_attr *a, size_t n)
 void ik_p2_from_attrs(struct ik_p2_xform *x, const struct ik_attr *a, size_t n)
 {
 	from_attrs(&p2_rules, x, &x->life_s, &x->life_kb, &x->bad_class, x->bad_why,
-		   sizeof(x->bad_why), a, n);
+	           sizeof(x->bad_why), a, n);
 	/* RFC 2407 4.5: an unspecified SA lifetime means 28800 seconds. */
 	if (!x->life_s && !x->life_kb)
 		x->life_s = 28800;
@@ -163,7 +171,8 @@ static void note(char *buf, size_t cap, unsigned proposal, unsigned number, cons
 	if (len + 8 >= cap)
 		return;
 	if (proposal)
-		snprintf(buf + len, cap - len, "%sP%u.T%u %s", len ? "; " : "", proposal, number, why);
+		snprintf(buf + len, cap - len, "%sP%u.T%u %s", len ? "; " : "", proposal, number,
+		         why);
 	else
 		snprintf(buf + len, cap - len, "%sT%u %s", len ? "; " : "", number, why);
 }
@@ -182,7 +191,7 @@ static void p1_suite_str(const struct ik_p1_xform *x, char *buf, size_t cap)
 		snprintf(buf + l, cap - l, "/%u", x->keylen);
 	l = strlen(buf);
 	snprintf(buf + l, cap - l, " %s %s %s", ik_name(IK_T_P1_HASH, x->hash),
-		 ik_name(IK_T_P1_AUTH, x->auth), ik_name(IK_T_GROUP, x->group));
+	         ik_name(IK_T_P1_AUTH, x->auth), ik_name(IK_T_GROUP, x->group));
 }
 
 /* RFC 2407 4.5.4 applied to phase 1 by the profile's policy. False: refuse this transform.
@@ -190,7 +199,7 @@ static void p1_suite_str(const struct ik_p1_xform *x, char *buf, size_t cap)
  * longer lifetime it is refused (strict) or answered with our seconds lifetime in
  * RESPONDER-LIFETIME (lenient, RFC 2407 4.6.3.1); only the obey policy takes it silently. */
 static bool p1_lifetime(const struct ik_p1_policy *pol, const struct ik_p1_xform *o,
-			struct ik_pick *pick, char *why, size_t cap)
+                        struct ik_pick *pick, char *why, size_t cap)
 {
 	bool longer = o->life_s > pol->life_s;
 
@@ -200,11 +209,15 @@ static bool p1_lifetime(const struct ik_p1_policy *pol, const struct ik_p1_xform
 		return true;
 	if (pol->life == IK_LIFE_STRICT) {
 		if (longer)
-			snprintf(why, cap, "lifetime %u s longer than the configured %u s (strict "
-				 "policy)", o->life_s, pol->life_s);
+			snprintf(why, cap,
+			         "lifetime %u s longer than the configured %u s (strict "
+			         "policy)",
+			         o->life_s, pol->life_s);
 		else
-			snprintf(why, cap, "lifetime of %u KB: no volume lifetime on the ISAKMP SA "
-				 "(strict policy)", o->life_kb);
+			snprintf(why, cap,
+			         "lifetime of %u KB: no volume lifetime on the ISAKMP SA "
+			         "(strict policy)",
+			         o->life_kb);
 		return false;
 	}
 	if (longer)
@@ -220,11 +233,11 @@ static uint16_t refusal(size_t n, size_t unsupported, size_t badspi)
 	if (badspi == n)
 		return IK_NOTIFY_INVALID_SPI;
 	return unsupported + badspi == n ? IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED
-					 : IK_NOTIFY_NO_PROPOSAL_CHOSEN;
+	                                 : IK_NOTIFY_NO_PROPOSAL_CHOSEN;
 }
 
 bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offers, size_t n,
-		  struct ik_pick *pick, struct ik_status *st)
+                  struct ik_pick *pick, struct ik_status *st)
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160], suite[96];
@@ -265,8 +278,9 @@ static bool encap_ok(const struct ik_p2_policy *pol, uint16_t e)
 	if (!e)
 		return true;
 	if (pol->udp_encap)
-		return pol->transport ? e == IK_ENCAP_UDP_TRANSPORT || e == IK_ENCAP_UDP_TRANSPORT_DRAFT
-				      : e == IK_ENCAP_UDP_TUNNEL || e == IK_ENCAP_UDP_TUNNEL_DRAFT;
+		return pol->transport
+		               ? e == IK_ENCAP_UDP_TRANSPORT || e == IK_ENCAP_UDP_TRANSPORT_DRAFT
+		               : e == IK_ENCAP_UDP_TUNNEL || e == IK_ENCAP_UDP_TUNNEL_DRAFT;
 	return e == (pol->transport ? IK_ENCAP_TRANSPORT : IK_ENCAP_TUNNEL);
 }
 
@@ -277,7 +291,7 @@ static bool p2_same_suite(const struct ik_p2_xform *a, const struct ik_p2_xform 
 }
 
 static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform *o, char *why,
-		       size_t cap)
+                       size_t cap)
 {
 	char a[IK_NAME_MAX], b[IK_NAME_MAX];
 	size_t k;
@@ -286,7 +300,7 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
 		;
 	if (k == pol->n) {
 		snprintf(why, cap, "%s/%u %s not configured", ik_name(IK_T_ESP_TRANS, o->id),
-			 o->keylen, o->auth ? ik_name(IK_T_P2_AUTH, o->auth) : "(no auth)");
+		         o->keylen, o->auth ? ik_name(IK_T_P2_AUTH, o->auth) : "(no auth)");
 		return true;
 	}
 	/* RFC 2409 5.5: the group attribute says whether PFS is done and with which group.
@@ -294,18 +308,19 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
 	if (!pol->any_group && o->group != pol->pfs_group) {
 		if (!pol->pfs_group)
 			snprintf(why, cap, "PFS %s offered but none configured",
-				 ik_fmt(a, IK_T_GROUP, o->group));
+			         ik_fmt(a, IK_T_GROUP, o->group));
 		else if (!o->group)
 			snprintf(why, cap, "no PFS offered but %s required",
-				 ik_fmt(a, IK_T_GROUP, pol->pfs_group));
+			         ik_fmt(a, IK_T_GROUP, pol->pfs_group));
 		else
 			snprintf(why, cap, "PFS group %s offered, %s configured",
-				 ik_fmt(a, IK_T_GROUP, o->group), ik_fmt(b, IK_T_GROUP, pol->pfs_group));
+			         ik_fmt(a, IK_T_GROUP, o->group),
+			         ik_fmt(b, IK_T_GROUP, pol->pfs_group));
 		return true;
 	}
 	if (!encap_ok(pol, o->encap)) {
 		snprintf(why, cap, "encapsulation %s not what the policy wants",
-			 ik_fmt(a, IK_T_ENCAP, o->encap));
+		         ik_fmt(a, IK_T_ENCAP, o->encap));
 		return true;
 	}
 	return false;
@@ -317,7 +332,7 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
  * 4.6.3.1); obey completes without a notify and shortens silently, never keeping an SA longer
  * than configured (IMP-DOI-4.5.4-01). False: refuse this transform. */
 static bool p2_lifetime(const struct ik_p2_policy *pol, const struct ik_p2_xform *o,
-			struct ik_pick *pick, char *why, size_t cap)
+                        struct ik_pick *pick, char *why, size_t cap)
 {
 	bool longer = o->life_s > pol->life_s, kb_only = !o->life_s && o->life_kb;
 
@@ -327,8 +342,10 @@ static bool p2_lifetime(const struct ik_p2_policy *pol, const struct ik_p2_xform
 		return true;
 	if (pol->life == IK_LIFE_STRICT) {
 		if (longer)
-			snprintf(why, cap, "lifetime %u s longer than the configured %u s (strict "
-				 "policy)", o->life_s, pol->life_s);
+			snprintf(why, cap,
+			         "lifetime %u s longer than the configured %u s (strict "
+			         "policy)",
+			         o->life_s, pol->life_s);
 		else
 			snprintf(why, cap, "lifetime of %u KB only (strict policy)", o->life_kb);
 		return false;
@@ -338,7 +355,7 @@ static bool p2_lifetime(const struct ik_p2_policy *pol, const struct ik_p2_xform
 }
 
 bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offers, size_t n,
-		  struct ik_pick *pick, struct ik_status *st)
+                  struct ik_pick *pick, struct ik_status *st)
 {
 	char reasons[sizeof(st->why)] = "";
 	char why[160];
@@ -380,7 +397,7 @@ static void changes_str(const struct field_change *f, size_t n, char *buf, size_
 		if (f[i].offered == f[i].answered)
 			continue;
 		int w = snprintf(buf + l, cap - l, "%s%s %u -> %u", l ? ", " : "", f[i].name,
-				 f[i].offered, f[i].answered);
+		                 f[i].offered, f[i].answered);
 		if (w < 0)
 			break;
 		l += (size_t)w;
@@ -388,31 +405,34 @@ static void changes_str(const struct field_change *f, size_t n, char *buf, size_
 }
 
 static void p1_changes(const struct ik_p1_xform *o, const struct ik_p1_xform *r, char *buf,
-		       size_t cap)
+                       size_t cap)
 {
 	const struct field_change f[] = {
-		{"transform id", o->tid ? o->tid : r->tid, r->tid}, {"encryption", o->enc, r->enc},
+		{"transform id", o->tid ? o->tid : r->tid, r->tid},
+		{"encryption", o->enc, r->enc},
 		{"key length", o->keylen, r->keylen},
-		{"hash", o->hash, r->hash},	    {"authentication method", o->auth, r->auth},
-		{"group", o->group, r->group},	    {"life seconds", o->life_s, r->life_s},
+		{"hash", o->hash, r->hash},
+		{"authentication method", o->auth, r->auth},
+		{"group", o->group, r->group},
+		{"life seconds", o->life_s, r->life_s},
 		{"life kilobytes", o->life_kb, r->life_kb},
 	};
 	changes_str(f, sizeof(f) / sizeof(f[0]), buf, cap);
 }
 
 static void p2_changes(const struct ik_p2_xform *o, const struct ik_p2_xform *r, char *buf,
-		       size_t cap)
+                       size_t cap)
 {
 	const struct field_change f[] = {
-		{"protocol", o->proto, r->proto},   {"transform id", o->id, r->id},
+		{"protocol", o->proto, r->proto},     {"transform id", o->id, r->id},
 		{"key length", o->keylen, r->keylen}, {"authentication", o->auth, r->auth},
-		{"group", o->group, r->group},	    {"encapsulation mode", o->encap, r->encap},
+		{"group", o->group, r->group},        {"encapsulation mode", o->encap, r->encap},
 	};
 	changes_str(f, sizeof(f) / sizeof(f[0]), buf, cap);
 }
 
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (offers[i].number != reply->number)
@@ -424,19 +444,21 @@ int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct i
 			char what[160];
 			p1_changes(&offers[i], reply, what, sizeof(what));
 			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-				"responder changed the attributes of transform #%u: %s (RFC 2408 4.2)",
-				reply->number, what);
+			        "responder changed the attributes of transform #%u: %s (RFC 2408 "
+			        "4.2)",
+			        reply->number, what);
 			return -1;
 		}
 		return (int)i;
 	}
 	ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		"responder chose transform #%u, which was never offered (RFC 2408 4.2)", reply->number);
+	        "responder chose transform #%u, which was never offered (RFC 2408 4.2)",
+	        reply->number);
 	return -1;
 }
 
 int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_p2_xform *o = &offers[i];
@@ -447,15 +469,18 @@ int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct i
 			char what[160];
 			p2_changes(o, reply, what, sizeof(what));
 			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-				"responder changed the attributes of proposal #%u transform #%u: %s "
-				"(RFC 2408 4.2)", reply->proposal, reply->number, what);
+			        "responder changed the attributes of proposal #%u transform #%u: "
+			        "%s "
+			        "(RFC 2408 4.2)",
+			        reply->proposal, reply->number, what);
 			return -1;
 		}
 		return (int)i;
 	}
 	ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-		"responder chose proposal #%u transform #%u, which was never offered (RFC 2408 4.2)",
-		reply->proposal, reply->number);
+	        "responder chose proposal #%u transform #%u, which was never offered (RFC 2408 "
+	        "4.2)",
+	        reply->proposal, reply->number);
 	return -1;
 }
 

@@ -63,19 +63,20 @@ enum ik_life_policy {
 struct ik_p1_policy {
 	const struct ik_p1_xform *accept; /* configured transforms; life fields ignored */
 	size_t n;
-	uint32_t life_s;                  /* configured phase 1 lifetime */
+	uint32_t life_s; /* configured phase 1 lifetime */
 	enum ik_life_policy life;
 };
 
 struct ik_p2_policy {
-	const struct ik_p2_xform *accept; /* configured transforms (group ignored: pfs_group rules) */
+	const struct ik_p2_xform
+		*accept; /* configured transforms (group ignored: pfs_group rules) */
 	size_t n;
-	uint16_t pfs_group;               /* 0: no PFS configured */
+	uint16_t pfs_group; /* 0: no PFS configured */
 	uint32_t life_s;
-	enum ik_life_policy life;         /* a longer quick mode lifetime (RFC 2407 4.5.4) */
-	bool transport;                   /* transport mode wanted (else tunnel) */
-	bool udp_encap;                   /* NAT detected: UDP-encapsulated modes (RFC 3947 5.1) */
-	bool any_group;                   /* quirk any-pfs-group: no PFS check at all */
+	enum ik_life_policy life; /* a longer quick mode lifetime (RFC 2407 4.5.4) */
+	bool transport;           /* transport mode wanted (else tunnel) */
+	bool udp_encap;           /* NAT detected: UDP-encapsulated modes (RFC 3947 5.1) */
+	bool any_group;           /* quirk any-pfs-group: no PFS check at all */
 };
 
 struct ik_pick {
@@ -94,16 +95,16 @@ void ik_p2_from_attrs(struct ik_p2_xform *x, const struct ik_attr *a, size_t n);
  * status holds NO-PROPOSAL-CHOSEN (or ATTRIBUTES-NOT-SUPPORTED when every offer failed on an
  * unsupported attribute) and a sentence listing why each offer was refused. */
 bool ik_p1_select(const struct ik_p1_policy *pol, const struct ik_p1_xform *offers, size_t n,
-		  struct ik_pick *pick, struct ik_status *st);
+                  struct ik_pick *pick, struct ik_status *st);
 bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offers, size_t n,
-		  struct ik_pick *pick, struct ik_status *st);
+                  struct ik_pick *pick, struct ik_status *st);
 
 /* As initiator (RFC 2408 4.2 "MUST verify"): the reply's transform must be one we offered with
  * the same attributes. Returns the index of the matching offer or -1 with a reason. */
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
-		      struct ik_status *st);
+                      struct ik_status *st);
 int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
-		      struct ik_status *st);
+                      struct ik_status *st);
 
 /* Whether an attribute class of phase 1 (RFC 2409 App. A) or of an ESP transform (RFC 2407 4.5)
  * is one the selection honours; any other makes the transform unacceptable (RFC 2407 4.5.3). */

@@ -49,7 +49,7 @@ const struct ik_cipher_alg *ik_cipher_by_name(const char *name)
 
 /* A context set up for c with key and iv (iv length default for the mode), padding off. */
 static EVP_CIPHER_CTX *cipher_ctx(const struct ik_cipher_alg *c, const uint8_t *key,
-				  const uint8_t *iv, size_t ivlen, int enc, struct ik_status *st)
+                                  const uint8_t *iv, size_t ivlen, int enc, struct ik_status *st)
 {
 	if (c->ike_id == IK_ENCR_DES_CBC && !ik_crypto_legacy()) {
 		ik_fail(st, 0, "cipher_ctx: %s needs the OpenSSL legacy provider", c->name);
@@ -88,14 +88,14 @@ static bool run(EVP_CIPHER_CTX *ctx, const uint8_t *in, size_t len, uint8_t *out
 
 /* RFC 2409 Appendix B / RFC 3602 2.4: CBC over already padded data. */
 bool ik_cbc_crypt(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_t *iv,
-		  const uint8_t *in, size_t len, uint8_t *out, bool encrypt, struct ik_status *st)
+                  const uint8_t *in, size_t len, uint8_t *out, bool encrypt, struct ik_status *st)
 {
 	if (!c || c->mode != IK_MODE_CBC)
 		return ik_fail(st, 0, "ik_cbc_crypt: not a CBC cipher");
 	if (len % c->block)
 		return ik_fail(st, N_PAYLOAD_MALFORMED,
-			       "ik_cbc_crypt: %zu bytes is not a multiple of the %s block size %zu",
-			       len, c->name, c->block);
+		               "ik_cbc_crypt: %zu bytes is not a multiple of the %s block size %zu",
+		               len, c->name, c->block);
 	EVP_CIPHER_CTX *ctx = cipher_ctx(c, key, iv, c->block, encrypt, st);
 	if (!ctx)
 		return false;
@@ -114,7 +114,7 @@ void ik_ctr_esp_block(const uint8_t nonce[4], const uint8_t iv[8], uint8_t out[1
 }
 
 bool ik_ctr_crypt(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_t *ctr_block,
-		  const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+                  const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
 {
 	if (!c || c->mode != IK_MODE_CTR)
 		return ik_fail(st, 0, "ik_ctr_crypt: not a CTR cipher");
@@ -126,21 +126,21 @@ bool ik_ctr_crypt(const struct ik_cipher_alg *c, const uint8_t *key, const uint8
 	return ok ? true : ik_fail(st, 0, "ik_ctr_crypt: %s failed", c->evp);
 }
 
-static bool gcm_check(const struct ik_cipher_alg *c, size_t ivlen, size_t taglen,
-		      size_t aadlen, struct ik_status *st)
+static bool gcm_check(const struct ik_cipher_alg *c, size_t ivlen, size_t taglen, size_t aadlen,
+                      struct ik_status *st)
 {
 	if (!c || c->mode != IK_MODE_GCM)
 		return ik_fail(st, 0, "gcm: not a GCM cipher");
 	if (ivlen == 0 || ivlen > 128 || taglen == 0 || taglen > 16 || aadlen > (1u << 30))
 		return ik_fail(st, 0, "gcm: IV length %zu or tag length %zu out of range", ivlen,
-			       taglen);
+		               taglen);
 	return true;
 }
 
 /* RFC 4106 / NIST SP 800-38D: encrypt and authenticate; aad is authenticated only. */
-bool ik_gcm_seal(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_t *iv,
-		 size_t ivlen, const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
-		 uint8_t *out, uint8_t *tag, size_t taglen, struct ik_status *st)
+bool ik_gcm_seal(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_t *iv, size_t ivlen,
+                 const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len, uint8_t *out,
+                 uint8_t *tag, size_t taglen, struct ik_status *st)
 {
 	uint8_t full[16];
 	int n = 0;
@@ -160,9 +160,9 @@ bool ik_gcm_seal(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_
 	return true;
 }
 
-bool ik_gcm_open(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_t *iv,
-		 size_t ivlen, const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
-		 const uint8_t *tag, size_t taglen, uint8_t *out, struct ik_status *st)
+bool ik_gcm_open(const struct ik_cipher_alg *c, const uint8_t *key, const uint8_t *iv, size_t ivlen,
+                 const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
+                 const uint8_t *tag, size_t taglen, uint8_t *out, struct ik_status *st)
 {
 	int n = 0;
 

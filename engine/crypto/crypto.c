@@ -30,7 +30,8 @@ const struct ik_hash_alg *ik_hash_by_id(uint16_t id)
 const struct ik_hash_alg *ik_hash_by_name(const char *name)
 {
 	for (size_t i = 0; name && i < ik_hash_alg_count; i++)
-		if (!strcasecmp(ik_hash_algs[i].name, name) || !strcasecmp(ik_hash_algs[i].evp, name))
+		if (!strcasecmp(ik_hash_algs[i].name, name) ||
+		    !strcasecmp(ik_hash_algs[i].evp, name))
 			return &ik_hash_algs[i];
 	return NULL;
 }
@@ -112,8 +113,9 @@ bool ik_crypto_legacy(void)
 		atexit(unload_providers);
 		state = prov_default && prov_legacy ? 1 : -1;
 		if (state < 0)
-			fprintf(stderr, "ik_crypto_legacy: OpenSSL legacy provider not available; "
-					"single DES is disabled\n");
+			fprintf(stderr,
+			        "ik_crypto_legacy: OpenSSL legacy provider not available; "
+			        "single DES is disabled\n");
 	}
 	return state > 0;
 }

@@ -53,8 +53,8 @@ static bool modp_public(struct ik_dh *dh, struct ik_status *st)
 	BIGNUM *p = modp_prime(dh->g), *two = BN_new(), *y = BN_new();
 	BN_CTX *ctx = BN_CTX_new();
 	bool ok = p && two && y && ctx && BN_set_word(two, 2) &&
-		  BN_mod_exp_mont_consttime(y, two, dh->priv, p, ctx, NULL) &&
-		  BN_bn2binpad(y, dh->pub, (int)dh->g->len) == (int)dh->g->len;
+	          BN_mod_exp_mont_consttime(y, two, dh->priv, p, ctx, NULL) &&
+	          BN_bn2binpad(y, dh->pub, (int)dh->g->len) == (int)dh->g->len;
 
 	dh->pub_len = ok ? dh->g->len : 0;
 	BN_free(p);
@@ -72,16 +72,17 @@ static bool ecp_public(struct ik_dh *dh, struct ik_status *st)
 	BIGNUM *x = BN_new(), *y = BN_new();
 	BN_CTX *ctx = BN_CTX_new();
 	bool ok = pt && x && y && ctx && EC_POINT_mul(grp, pt, dh->priv, NULL, NULL, ctx) &&
-		  EC_POINT_get_affine_coordinates(grp, pt, x, y, ctx) &&
-		  BN_bn2binpad(x, dh->pub, (int)f) == (int)f &&
-		  BN_bn2binpad(y, dh->pub + f, (int)f) == (int)f;
+	          EC_POINT_get_affine_coordinates(grp, pt, x, y, ctx) &&
+	          BN_bn2binpad(x, dh->pub, (int)f) == (int)f &&
+	          BN_bn2binpad(y, dh->pub + f, (int)f) == (int)f;
 
 	dh->pub_len = ok ? dh->g->len : 0;
 	EC_POINT_free(pt);
 	BN_free(x);
 	BN_free(y);
 	BN_CTX_free(ctx);
-	return ok ? true : ik_fail(st, 0, "ecp_public: %s point multiplication failed", dh->g->swan);
+	return ok ? true
+	          : ik_fail(st, 0, "ecp_public: %s point multiplication failed", dh->g->swan);
 }
 
 /* The range private values must lie in: [2, p-2] for MODP, [1, n-1] for ECP. */
@@ -90,13 +91,13 @@ static bool priv_range(const struct ik_dh_group *g, BIGNUM *lo, BIGNUM *hi)
 	if (g->kind == IK_DH_MODP) {
 		BIGNUM *p = modp_prime(g);
 		bool ok = p && BN_sub(hi, p, BN_value_one()) && BN_sub_word(hi, 1) &&
-			  BN_set_word(lo, 2);
+		          BN_set_word(lo, 2);
 		BN_free(p);
 		return ok;
 	}
 	const EC_GROUP *grp = ec_group(g->nid);
 	bool ok = grp && BN_copy(hi, EC_GROUP_get0_order(grp)) && BN_sub_word(hi, 1) &&
-		  BN_set_word(lo, 1);
+	          BN_set_word(lo, 1);
 	return ok;
 }
 
@@ -110,7 +111,7 @@ static bool finish(struct ik_dh *dh, struct ik_status *st)
 }
 
 bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uint8_t *priv,
-			size_t len, struct ik_status *st)
+                        size_t len, struct ik_status *st)
 {
 	memset(dh, 0, sizeof(*dh));
 	if (!g)
@@ -119,14 +120,14 @@ bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uin
 	dh->g = g;
 	dh->priv = BN_secure_new();
 	bool ok = lo && hi && dh->priv && len <= IK_DH_MAX && BN_bin2bn(priv, (int)len, dh->priv) &&
-		  priv_range(g, lo, hi);
+	          priv_range(g, lo, hi);
 	bool in_range = ok && BN_cmp(dh->priv, lo) >= 0 && BN_cmp(dh->priv, hi) <= 0;
 	BN_free(lo);
 	BN_free(hi);
 	if (!in_range) {
 		ik_dh_free(dh);
 		return ik_fail(st, 0, "ik_dh_from_private: private value out of range for %s",
-			       g->swan);
+		               g->swan);
 	}
 	BN_set_flags(dh->priv, BN_FLG_CONSTTIME);
 	return finish(dh, st);
@@ -142,8 +143,8 @@ size_t ik_dh_exp_bits(const struct ik_dh_group *g)
 {
 	static const struct {
 		size_t prime_len, bits;
-	} t[] = {{96, 256}, {128, 256}, {192, 240}, {256, 320},
-		 {384, 420}, {512, 480}, {768, 540}, {1024, 620}};
+	} t[] = {{96, 256},  {128, 256}, {192, 240}, {256, 320},
+	         {384, 420}, {512, 480}, {768, 540}, {1024, 620}};
 
 	for (size_t i = 0; g && g->kind == IK_DH_MODP && i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].prime_len == g->len)
@@ -167,11 +168,11 @@ bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_sta
 	dh->priv = BN_secure_new();
 	/* priv = lo + (r mod (hi - lo + 1)); MODP: hi = 2^bits - 1 */
 	bool ok = lo && hi && r && span && ctx && dh->priv && ik_rng_bytes(raw, n) &&
-		  BN_bin2bn(raw, (int)n, r) && priv_range(g, lo, hi) &&
-		  (!bits || (BN_set_word(hi, 0) && BN_set_bit(hi, (int)bits) && BN_sub_word(hi, 1))) &&
-		  BN_sub(span, hi, lo) &&
-		  BN_add_word(span, 1) && BN_mod(dh->priv, r, span, ctx) &&
-		  BN_add(dh->priv, dh->priv, lo);
+	          BN_bin2bn(raw, (int)n, r) && priv_range(g, lo, hi) &&
+	          (!bits ||
+	           (BN_set_word(hi, 0) && BN_set_bit(hi, (int)bits) && BN_sub_word(hi, 1))) &&
+	          BN_sub(span, hi, lo) && BN_add_word(span, 1) && BN_mod(dh->priv, r, span, ctx) &&
+	          BN_add(dh->priv, dh->priv, lo);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	BN_free(lo);
 	BN_free(hi);
@@ -188,7 +189,7 @@ bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_sta
 
 /* RFC 2409 5 / RFC 2412 (and RFC 7296 1.2 practice): y must be in [2, p-2]. */
 static bool modp_check(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
-		       struct ik_status *st)
+                       struct ik_status *st)
 {
 	BIGNUM *p = modp_prime(g), *y = BN_bin2bn(pub, (int)len, NULL);
 	BIGNUM *pm1 = BN_new();
@@ -198,13 +199,13 @@ static bool modp_check(const struct ik_dh_group *g, const uint8_t *pub, size_t l
 		ik_fail(st, 0, "modp_check: out of memory");
 	else if (BN_is_zero(y) || BN_is_one(y))
 		ik_fail(st, N_INVALID_KEY_INFORMATION, "modp_check: %s peer public value is %s",
-			g->swan, BN_is_zero(y) ? "0" : "1");
+		        g->swan, BN_is_zero(y) ? "0" : "1");
 	else if (BN_cmp(y, p) >= 0)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-			"modp_check: %s peer public value is not less than the prime p", g->swan);
+		        "modp_check: %s peer public value is not less than the prime p", g->swan);
 	else if (BN_cmp(y, pm1) == 0)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-			"modp_check: %s peer public value is p-1 (order 2 subgroup)", g->swan);
+		        "modp_check: %s peer public value is p-1 (order 2 subgroup)", g->swan);
 	else
 		ok = true;
 	BN_free(p);
@@ -215,7 +216,7 @@ static bool modp_check(const struct ik_dh_group *g, const uint8_t *pub, size_t l
 
 /* The peer's point, validated (RFC 5903 7; SP 800-56A 5.6.2.3 partial validation). */
 static EC_POINT *ecp_point(const struct ik_dh_group *g, const EC_GROUP *grp, const uint8_t *pub,
-			   BN_CTX *ctx, struct ik_status *st)
+                           BN_CTX *ctx, struct ik_status *st)
 {
 	size_t f = g->secret_len;
 	BIGNUM *x = BN_bin2bn(pub, (int)f, NULL), *y = BN_bin2bn(pub + f, (int)f, NULL);
@@ -227,17 +228,17 @@ static EC_POINT *ecp_point(const struct ik_dh_group *g, const EC_GROUP *grp, con
 		ik_fail(st, 0, "ecp_point: out of memory");
 	else if (BN_is_zero(x) && BN_is_zero(y))
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-			"ecp_point: %s peer public value is the point at infinity (0,0)", g->swan);
+		        "ecp_point: %s peer public value is the point at infinity (0,0)", g->swan);
 	else if (BN_cmp(x, p) >= 0 || BN_cmp(y, p) >= 0)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-			"ecp_point: %s peer coordinate is not less than the field prime", g->swan);
+		        "ecp_point: %s peer coordinate is not less than the field prime", g->swan);
 	else if (!EC_POINT_set_affine_coordinates(grp, pt, x, y, ctx) ||
-		 EC_POINT_is_on_curve(grp, pt, ctx) != 1)
+	         EC_POINT_is_on_curve(grp, pt, ctx) != 1)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-			"ecp_point: %s peer public value is not on the curve", g->swan);
+		        "ecp_point: %s peer public value is not on the curve", g->swan);
 	else if (EC_POINT_is_at_infinity(grp, pt))
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-			"ecp_point: %s peer public value is the point at infinity", g->swan);
+		        "ecp_point: %s peer public value is the point at infinity", g->swan);
 	else
 		ok = true;
 	ERR_clear_error(); /* a rejected point leaves OpenSSL errors we have already reported */
@@ -251,8 +252,7 @@ static EC_POINT *ecp_point(const struct ik_dh_group *g, const EC_GROUP *grp, con
 	return pt;
 }
 
-const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
-			 uint8_t *out)
+const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t len, uint8_t *out)
 {
 	size_t keep = len < g->len ? len : g->len;
 	memset(out, 0, g->len - keep);
@@ -262,14 +262,14 @@ const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t
 }
 
 bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	if (!g)
 		return ik_fail(st, 0, "ik_dh_check_peer: no group");
 	if (len != g->len)
 		return ik_fail(st, N_PAYLOAD_MALFORMED,
-			       "ik_dh_check_peer: %s KE value is %zu bytes, the group needs %zu",
-			       g->swan, len, g->len);
+		               "ik_dh_check_peer: %s KE value is %zu bytes, the group needs %zu",
+		               g->swan, len, g->len);
 	if (g->kind == IK_DH_MODP)
 		return modp_check(g, pub, len, st);
 	const EC_GROUP *grp = ec_group(g->nid);
@@ -287,7 +287,7 @@ static bool modp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *ou
 	BIGNUM *z = BN_secure_new();
 	BN_CTX *ctx = BN_CTX_new();
 	bool ok = p && y && z && ctx && BN_mod_exp_mont_consttime(z, y, dh->priv, p, ctx, NULL) &&
-		  BN_bn2binpad(z, out, (int)dh->g->secret_len) == (int)dh->g->secret_len;
+	          BN_bn2binpad(z, out, (int)dh->g->secret_len) == (int)dh->g->secret_len;
 
 	BN_free(p);
 	BN_free(y);
@@ -297,7 +297,7 @@ static bool modp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *ou
 }
 
 static bool ecp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *out,
-		       struct ik_status *st)
+                       struct ik_status *st)
 {
 	size_t f = dh->g->secret_len;
 	const EC_GROUP *grp = ec_group(dh->g->nid);
@@ -307,9 +307,9 @@ static bool ecp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *out
 	BIGNUM *x = BN_secure_new();
 	/* RFC 5903 7: the shared secret is the x coordinate of the product only. */
 	bool ok = pt && z && x && EC_POINT_mul(grp, z, NULL, pt, dh->priv, ctx) &&
-		  !EC_POINT_is_at_infinity(grp, z) &&
-		  EC_POINT_get_affine_coordinates(grp, z, x, NULL, ctx) &&
-		  BN_bn2binpad(x, out, (int)f) == (int)f;
+	          !EC_POINT_is_at_infinity(grp, z) &&
+	          EC_POINT_get_affine_coordinates(grp, z, x, NULL, ctx) &&
+	          BN_bn2binpad(x, out, (int)f) == (int)f;
 
 	EC_POINT_clear_free(z);
 	EC_POINT_free(pt);
@@ -319,7 +319,7 @@ static bool ecp_shared(const struct ik_dh *dh, const uint8_t *peer, uint8_t *out
 }
 
 bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8_t *out,
-		  struct ik_status *st)
+                  struct ik_status *st)
 {
 	if (!dh || !dh->g || !dh->priv)
 		return ik_fail(st, 0, "ik_dh_shared: no key pair");
@@ -328,7 +328,7 @@ bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8
 	if (!dh->unchecked && !ik_dh_check_peer(dh->g, peer, len, st))
 		return false;
 	bool ok = dh->g->kind == IK_DH_MODP ? modp_shared(dh, peer, out)
-					    : ecp_shared(dh, peer, out, st);
+	                                    : ecp_shared(dh, peer, out, st);
 	if (!ok && dh->unchecked) {
 		/* Quirk weak-ke: a peer that never validated the point computes something; the
 		 * peer's x coordinate stands in for it (the tester cannot predict it anyway). */
@@ -340,7 +340,7 @@ bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8
 	if (!ok) {
 		OPENSSL_cleanse(out, dh->g->secret_len);
 		return st && st->why[0] ? false
-					: ik_fail(st, 0, "ik_dh_shared: %s failed", dh->g->swan);
+		                        : ik_fail(st, 0, "ik_dh_shared: %s failed", dh->g->swan);
 	}
 	return true;
 }

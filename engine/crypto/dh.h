@@ -22,15 +22,15 @@
 enum ik_dh_kind { IK_DH_MODP, IK_DH_ECP };
 
 struct ik_dh_group {
-	uint16_t id;        /* "Group Description" attribute value (IANA) */
-	const char *name;   /* descriptive name */
-	const char *swan;   /* strongSwan proposal keyword: modp1024, ecp256, ... */
+	uint16_t id;      /* "Group Description" attribute value (IANA) */
+	const char *name; /* descriptive name */
+	const char *swan; /* strongSwan proposal keyword: modp1024, ecp256, ... */
 	enum ik_dh_kind kind;
-	size_t len;         /* KE payload data length in bytes */
-	size_t secret_len;  /* g^xy length in bytes */
-	const char *prime;  /* MODP: the prime in hex (generator 2); NULL for ECP */
-	int nid;            /* ECP: OpenSSL curve NID */
-	const char *rfc;    /* where the group is defined */
+	size_t len;        /* KE payload data length in bytes */
+	size_t secret_len; /* g^xy length in bytes */
+	const char *prime; /* MODP: the prime in hex (generator 2); NULL for ECP */
+	int nid;           /* ECP: OpenSSL curve NID */
+	const char *rfc;   /* where the group is defined */
 };
 
 extern const struct ik_dh_group ik_dh_groups[];
@@ -54,7 +54,7 @@ size_t ik_dh_exp_bits(const struct ik_dh_group *g);
 bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_status *st);
 /* Key pair from a fixed big-endian private value (tests, golden transcripts, RFC 5903 8). */
 bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uint8_t *priv,
-			size_t len, struct ik_status *st);
+                        size_t len, struct ik_status *st);
 /*
  * Peer public value checks. Wrong length: PAYLOAD-MALFORMED (16). MODP 0, 1, p-1 or >= p and
  * ECP off-curve, coordinate >= p, or the point at infinity: INVALID-KEY-INFORMATION (17).
@@ -62,13 +62,12 @@ bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uin
 /* A peer KE of the wrong length made g->len octets long: zeros in front of a short one, the
  * last g->len octets of a long one (quirk weak-ke: a peer that never validates the KE); returns
  * out (g->len octets, at most IK_DH_MAX). */
-const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
-			 uint8_t *out);
+const uint8_t *ik_dh_fit(const struct ik_dh_group *g, const uint8_t *pub, size_t len, uint8_t *out);
 bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t len,
-		      struct ik_status *st);
+                      struct ik_status *st);
 /* g^xy into out (dh->g->secret_len bytes); checks the peer value first (unless dh->unchecked). */
 bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8_t *out,
-		  struct ik_status *st);
+                  struct ik_status *st);
 /* Clears the private value (BN_clear_free) and the struct. Safe on a zeroed struct. */
 void ik_dh_free(struct ik_dh *dh);
 

@@ -182,11 +182,11 @@ const struct ik_dh_group ik_dh_groups[] = {
 	{17, "6144-bit MODP", "modp6144", IK_DH_MODP, 768, 768, modp6144, 0, "RFC 3526 6"},
 	{18, "8192-bit MODP", "modp8192", IK_DH_MODP, 1024, 1024, modp8192, 0, "RFC 3526 7"},
 	{19, "256-bit random ECP", "ecp256", IK_DH_ECP, 64, 32, NULL, NID_X9_62_prime256v1,
-	 "RFC 5903 3.1"},
+         "RFC 5903 3.1"},
 	{20, "384-bit random ECP", "ecp384", IK_DH_ECP, 96, 48, NULL, NID_secp384r1,
-	 "RFC 5903 3.2"},
+         "RFC 5903 3.2"},
 	{21, "521-bit random ECP", "ecp521", IK_DH_ECP, 132, 66, NULL, NID_secp521r1,
-	 "RFC 5903 3.3"},
+         "RFC 5903 3.3"},
 };
 const size_t ik_dh_group_count = sizeof(ik_dh_groups) / sizeof(ik_dh_groups[0]);
 

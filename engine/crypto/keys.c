@@ -16,8 +16,8 @@ static void put32(uint8_t b[4], uint32_t v)
 }
 
 static bool prf_or_fail(const struct ik_hash_alg *h, const uint8_t *key, size_t klen,
-			const struct ik_span *parts, size_t n, uint8_t *out, const char *what,
-			struct ik_status *st)
+                        const struct ik_span *parts, size_t n, uint8_t *out, const char *what,
+                        struct ik_status *st)
 {
 	if (!h)
 		return ik_fail(st, 0, "%s: no hash algorithm", what);
@@ -33,7 +33,7 @@ static bool prf_or_fail(const struct ik_hash_alg *h, const uint8_t *key, size_t 
  *   pre-shared keys:       SKEYID = prf(pre-shared-key, Ni_b | Nr_b)
  */
 bool ik_skeyid(const struct ik_hash_alg *h, const struct ik_p1_in *in, uint8_t *out,
-	       struct ik_status *st)
+               struct ik_status *st)
 {
 	struct ik_span nonces[] = {in->ni_b, in->nr_b};
 	struct ik_span ckys[] = {IK_SPAN(in->cky_i, 8), IK_SPAN(in->cky_r, 8)};
@@ -48,13 +48,13 @@ bool ik_skeyid(const struct ik_hash_alg *h, const struct ik_p1_in *in, uint8_t *
 		/* The nonces form the HMAC key; bounded by the NONCE payload limit of 256 bytes. */
 		if (in->ni_b.len + in->nr_b.len > sizeof(key))
 			return ik_fail(st, 16, "ik_skeyid: nonces of %zu bytes are too long",
-				       in->ni_b.len + in->nr_b.len);
+			               in->ni_b.len + in->nr_b.len);
 		if (in->ni_b.len)
 			memcpy(key, in->ni_b.p, in->ni_b.len);
 		if (in->nr_b.len)
 			memcpy(key + in->ni_b.len, in->nr_b.p, in->nr_b.len);
-		ok = prf_or_fail(h, key, in->ni_b.len + in->nr_b.len, &in->gxy, 1, out,
-				 "ik_skeyid", st);
+		ok = prf_or_fail(h, key, in->ni_b.len + in->nr_b.len, &in->gxy, 1, out, "ik_skeyid",
+		                 st);
 		OPENSSL_cleanse(key, sizeof(key));
 		return ok;
 	case IK_AUTH_PKE:
@@ -75,8 +75,8 @@ bool ik_skeyid(const struct ik_hash_alg *h, const struct ik_p1_in *in, uint8_t *
  * 0, 1 and 2 are single octets.
  */
 bool ik_skeyid_dae(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik_span gxy,
-		   const uint8_t cky_i[8], const uint8_t cky_r[8], uint8_t *d, uint8_t *a,
-		   uint8_t *e, struct ik_status *st)
+                   const uint8_t cky_i[8], const uint8_t cky_r[8], uint8_t *d, uint8_t *a,
+                   uint8_t *e, struct ik_status *st)
 {
 	static const uint8_t n[3] = {0, 1, 2};
 	uint8_t *outs[3] = {d, a, e};
@@ -85,11 +85,14 @@ bool ik_skeyid_dae(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik
 		return ik_fail(st, 0, "ik_skeyid_dae: no hash algorithm");
 	for (int i = 0; i < 3; i++) {
 		struct ik_span parts[] = {
-			IK_SPAN(i ? outs[i - 1] : NULL, i ? h->len : 0), gxy, IK_SPAN(cky_i, 8),
-			IK_SPAN(cky_r, 8), IK_SPAN(&n[i], 1),
+			IK_SPAN(i ? outs[i - 1] : NULL, i ? h->len : 0),
+			gxy,
+			IK_SPAN(cky_i, 8),
+			IK_SPAN(cky_r, 8),
+			IK_SPAN(&n[i], 1),
 		};
 		if (!prf_or_fail(h, skeyid, h->len, parts, NSPAN(parts), outs[i], "ik_skeyid_dae",
-				 st))
+		                 st))
 			return false;
 	}
 	return true;
@@ -97,7 +100,7 @@ bool ik_skeyid_dae(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik
 
 /* RFC 2409 Appendix B: Ka = K1 | K2 | ..., K1 = prf(SKEYID_e, 0), Kn = prf(SKEYID_e, Kn-1). */
 bool ik_key_expand(const struct ik_hash_alg *h, const uint8_t *skeyid_e, uint8_t *out,
-		   size_t outlen, struct ik_status *st)
+                   size_t outlen, struct ik_status *st)
 {
 	static const uint8_t zero = 0;
 	uint8_t k[IK_MAX_HASH];
@@ -126,7 +129,7 @@ bool ik_key_expand(const struct ik_hash_alg *h, const uint8_t *skeyid_e, uint8_t
 
 /* RFC 2409 Appendix B: IV material = hash(g^xi | g^xr), first block bytes. */
 bool ik_p1_iv(const struct ik_hash_alg *h, struct ik_span gxi, struct ik_span gxr, size_t block,
-	      uint8_t *iv, struct ik_status *st)
+              uint8_t *iv, struct ik_status *st)
 {
 	struct ik_span parts[] = {gxi, gxr};
 	uint8_t md[IK_MAX_HASH];
@@ -137,8 +140,8 @@ bool ik_p1_iv(const struct ik_hash_alg *h, struct ik_span gxi, struct ik_span gx
 	return true;
 }
 
-bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h,
-		  const struct ik_cipher_alg *c, const struct ik_p1_in *in, struct ik_status *st)
+bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h, const struct ik_cipher_alg *c,
+                  const struct ik_p1_in *in, struct ik_status *st)
 {
 	memset(k, 0, sizeof(*k));
 	if (!h || !c)
@@ -146,10 +149,10 @@ bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h,
 	k->h = h;
 	k->c = c;
 	bool ok = ik_skeyid(h, in, k->skeyid, st) &&
-		  ik_skeyid_dae(h, k->skeyid, in->gxy, in->cky_i, in->cky_r, k->skeyid_d,
-				k->skeyid_a, k->skeyid_e, st) &&
-		  ik_key_expand(h, k->skeyid_e, k->enc_key, c->key_len, st) &&
-		  ik_p1_iv(h, in->gxi, in->gxr, c->block, k->iv, st);
+	          ik_skeyid_dae(h, k->skeyid, in->gxy, in->cky_i, in->cky_r, k->skeyid_d,
+	                        k->skeyid_a, k->skeyid_e, st) &&
+	          ik_key_expand(h, k->skeyid_e, k->enc_key, c->key_len, st) &&
+	          ik_p1_iv(h, in->gxi, in->gxr, c->block, k->iv, st);
 	if (!ok)
 		ik_p1_keys_wipe(k);
 	return ok;
@@ -163,19 +166,20 @@ void ik_p1_keys_wipe(struct ik_p1_keys *k)
 
 /* RFC 2409 Appendix B: "Subsequent messages MUST use the last CBC encryption block from the
  * previous message as their initialization vector." */
-bool ik_iv_chain(uint8_t *iv, size_t block, const uint8_t *ct, size_t ctlen,
-		 struct ik_status *st)
+bool ik_iv_chain(uint8_t *iv, size_t block, const uint8_t *ct, size_t ctlen, struct ik_status *st)
 {
 	if (block == 0 || ctlen < block || ctlen % block)
-		return ik_fail(st, 16, "ik_iv_chain: %zu bytes of ciphertext is not whole %zu-byte "
-				       "blocks", ctlen, block);
+		return ik_fail(st, 16,
+		               "ik_iv_chain: %zu bytes of ciphertext is not whole %zu-byte "
+		               "blocks",
+		               ctlen, block);
 	memcpy(iv, ct + ctlen - block, block);
 	return true;
 }
 
 /* RFC 2409 Appendix B: hash(last phase 1 CBC output block | M-ID), first block bytes. */
 bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t block,
-	      uint32_t msgid, uint8_t *iv, struct ik_status *st)
+              uint32_t msgid, uint8_t *iv, struct ik_status *st)
 {
 	uint8_t mid[4], md[IK_MAX_HASH];
 
@@ -194,7 +198,7 @@ size_t ik_ike_padded_len(const struct ik_cipher_alg *c, size_t len)
 
 /* RFC 2409 Appendix B: CBC with the chained IV; *iv becomes the last ciphertext block. */
 bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
-		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+                    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
 {
 	if (!ik_cbc_crypt(c, key, iv, in, len, out, true, st))
 		return false;
@@ -202,7 +206,7 @@ bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *
 }
 
 bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
-		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
+                    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st)
 {
 	uint8_t next[IK_MAX_BLOCK];
 
@@ -216,9 +220,9 @@ bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *
 
 /* RFC 2409 5: HASH_I and HASH_R share one shape with the roles swapped. */
 static bool p1_auth_hash(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik_span g1,
-			 struct ik_span g2, const uint8_t *c1, const uint8_t *c2,
-			 struct ik_span sai_b, struct ik_span id_b, uint8_t *out,
-			 const char *what, struct ik_status *st)
+                         struct ik_span g2, const uint8_t *c1, const uint8_t *c2,
+                         struct ik_span sai_b, struct ik_span id_b, uint8_t *out, const char *what,
+                         struct ik_status *st)
 {
 	struct ik_span parts[] = {g1, g2, IK_SPAN(c1, 8), IK_SPAN(c2, 8), sai_b, id_b};
 
@@ -226,23 +230,23 @@ static bool p1_auth_hash(const struct ik_hash_alg *h, const uint8_t *skeyid, str
 }
 
 bool ik_hash_i(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
-	       struct ik_span sai_b, struct ik_span idii_b, uint8_t *out, struct ik_status *st)
+               struct ik_span sai_b, struct ik_span idii_b, uint8_t *out, struct ik_status *st)
 {
 	return p1_auth_hash(h, skeyid, in->gxi, in->gxr, in->cky_i, in->cky_r, sai_b, idii_b, out,
-			    "ik_hash_i", st);
+	                    "ik_hash_i", st);
 }
 
 bool ik_hash_r(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
-	       struct ik_span sai_b, struct ik_span idir_b, uint8_t *out, struct ik_status *st)
+               struct ik_span sai_b, struct ik_span idir_b, uint8_t *out, struct ik_status *st)
 {
 	return p1_auth_hash(h, skeyid, in->gxr, in->gxi, in->cky_r, in->cky_i, sai_b, idir_b, out,
-			    "ik_hash_r", st);
+	                    "ik_hash_r", st);
 }
 
 /* RFC 2409 5.5 and 5.7: prf(SKEYID_a, [0 |] M-ID | a | b). */
-static bool p2_hash(const struct ik_hash_alg *h, const uint8_t *skeyid_a, bool zero,
-		    uint32_t msgid, struct ik_span a, struct ik_span b, uint8_t *out,
-		    const char *what, struct ik_status *st)
+static bool p2_hash(const struct ik_hash_alg *h, const uint8_t *skeyid_a, bool zero, uint32_t msgid,
+                    struct ik_span a, struct ik_span b, uint8_t *out, const char *what,
+                    struct ik_status *st)
 {
 	static const uint8_t z = 0;
 	uint8_t mid[4];
@@ -253,33 +257,33 @@ static bool p2_hash(const struct ik_hash_alg *h, const uint8_t *skeyid_a, bool z
 }
 
 bool ik_qm_hash1(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		 struct ik_span rest, uint8_t *out, struct ik_status *st)
+                 struct ik_span rest, uint8_t *out, struct ik_status *st)
 {
 	return p2_hash(h, skeyid_a, false, msgid, rest, IK_SPAN(NULL, 0), out, "ik_qm_hash1", st);
 }
 
 bool ik_qm_hash2(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		 struct ik_span ni_b, struct ik_span rest, uint8_t *out, struct ik_status *st)
+                 struct ik_span ni_b, struct ik_span rest, uint8_t *out, struct ik_status *st)
 {
 	return p2_hash(h, skeyid_a, false, msgid, ni_b, rest, out, "ik_qm_hash2", st);
 }
 
 bool ik_qm_hash3(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		 struct ik_span ni_b, struct ik_span nr_b, uint8_t *out, struct ik_status *st)
+                 struct ik_span ni_b, struct ik_span nr_b, uint8_t *out, struct ik_status *st)
 {
 	return p2_hash(h, skeyid_a, true, msgid, ni_b, nr_b, out, "ik_qm_hash3", st);
 }
 
 bool ik_info_hash(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		  struct ik_span nd, uint8_t *out, struct ik_status *st)
+                  struct ik_span nd, uint8_t *out, struct ik_status *st)
 {
 	return p2_hash(h, skeyid_a, false, msgid, nd, IK_SPAN(NULL, 0), out, "ik_info_hash", st);
 }
 
 /* RFC 2409 5.5: KEYMAT expansion K1 | K2 | ... */
 bool ik_keymat(const struct ik_hash_alg *h, const uint8_t *skeyid_d, struct ik_span gqm,
-	       uint8_t protocol, struct ik_span spi, struct ik_span ni_b, struct ik_span nr_b,
-	       uint8_t *out, size_t outlen, struct ik_status *st)
+               uint8_t protocol, struct ik_span spi, struct ik_span ni_b, struct ik_span nr_b,
+               uint8_t *out, size_t outlen, struct ik_status *st)
 {
 	uint8_t k[IK_MAX_HASH];
 	size_t done = 0;

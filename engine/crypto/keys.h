@@ -42,30 +42,29 @@ struct ik_p1_keys {
 
 /* RFC 2409 5: SKEYID for in->auth; out receives h->len bytes. */
 bool ik_skeyid(const struct ik_hash_alg *h, const struct ik_p1_in *in, uint8_t *out,
-	       struct ik_status *st);
+               struct ik_status *st);
 /* RFC 2409 5: SKEYID_d, SKEYID_a, SKEYID_e from SKEYID (each h->len bytes). */
 bool ik_skeyid_dae(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik_span gxy,
-		   const uint8_t cky_i[8], const uint8_t cky_r[8], uint8_t *d, uint8_t *a,
-		   uint8_t *e, struct ik_status *st);
+                   const uint8_t cky_i[8], const uint8_t cky_r[8], uint8_t *d, uint8_t *a,
+                   uint8_t *e, struct ik_status *st);
 /* RFC 2409 Appendix B: the first outlen bytes of SKEYID_e, or of Ka = K1 | K2 | ... with
  * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1) when SKEYID_e is too short.
  * Not done: Appendix B asks DES keys to skip weak and semi-weak bytes; the key is used as is. */
 bool ik_key_expand(const struct ik_hash_alg *h, const uint8_t *skeyid_e, uint8_t *out,
-		   size_t outlen, struct ik_status *st);
+                   size_t outlen, struct ik_status *st);
 /* RFC 2409 Appendix B: phase 1 IV = hash(g^xi | g^xr) truncated to the block size. */
 bool ik_p1_iv(const struct ik_hash_alg *h, struct ik_span gxi, struct ik_span gxr, size_t block,
-	      uint8_t *iv, struct ik_status *st);
+              uint8_t *iv, struct ik_status *st);
 /* Everything above into k; ik_p1_keys_wipe(k) on failure too. */
-bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h,
-		  const struct ik_cipher_alg *c, const struct ik_p1_in *in, struct ik_status *st);
+bool ik_p1_derive(struct ik_p1_keys *k, const struct ik_hash_alg *h, const struct ik_cipher_alg *c,
+                  const struct ik_p1_in *in, struct ik_status *st);
 void ik_p1_keys_wipe(struct ik_p1_keys *k);
 
 /* RFC 2409 Appendix B: the next IV is the last cipher block of the previous message. */
-bool ik_iv_chain(uint8_t *iv, size_t block, const uint8_t *ct, size_t ctlen,
-		 struct ik_status *st);
+bool ik_iv_chain(uint8_t *iv, size_t block, const uint8_t *ct, size_t ctlen, struct ik_status *st);
 /* RFC 2409 Appendix B: quick mode / informational IV = hash(last phase 1 CBC block | M-ID). */
 bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t block,
-	      uint32_t msgid, uint8_t *iv, struct ik_status *st);
+              uint32_t msgid, uint8_t *iv, struct ik_status *st);
 
 /*
  * RFC 2409 Appendix B: encrypt / decrypt the payloads after the ISAKMP header of one message
@@ -75,29 +74,29 @@ bool ik_p2_iv(const struct ik_hash_alg *h, const uint8_t *p1_last_block, size_t 
  */
 size_t ik_ike_padded_len(const struct ik_cipher_alg *c, size_t len);
 bool ik_ike_encrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
-		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
+                    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
 bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *iv,
-		    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
+                    const uint8_t *in, size_t len, uint8_t *out, struct ik_status *st);
 
 /* RFC 2409 5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b). */
 bool ik_hash_i(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
-	       struct ik_span sai_b, struct ik_span idii_b, uint8_t *out, struct ik_status *st);
+               struct ik_span sai_b, struct ik_span idii_b, uint8_t *out, struct ik_status *st);
 /* RFC 2409 5: HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b). */
 bool ik_hash_r(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
-	       struct ik_span sai_b, struct ik_span idir_b, uint8_t *out, struct ik_status *st);
+               struct ik_span sai_b, struct ik_span idir_b, uint8_t *out, struct ik_status *st);
 
 /* RFC 2409 5.5: HASH(1) = prf(SKEYID_a, M-ID | rest-of-message-after-HASH). */
 bool ik_qm_hash1(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		 struct ik_span rest, uint8_t *out, struct ik_status *st);
+                 struct ik_span rest, uint8_t *out, struct ik_status *st);
 /* RFC 2409 5.5: HASH(2) = prf(SKEYID_a, M-ID | Ni_b | rest-of-message-after-HASH). */
 bool ik_qm_hash2(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		 struct ik_span ni_b, struct ik_span rest, uint8_t *out, struct ik_status *st);
+                 struct ik_span ni_b, struct ik_span rest, uint8_t *out, struct ik_status *st);
 /* RFC 2409 5.5: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). */
 bool ik_qm_hash3(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		 struct ik_span ni_b, struct ik_span nr_b, uint8_t *out, struct ik_status *st);
+                 struct ik_span ni_b, struct ik_span nr_b, uint8_t *out, struct ik_status *st);
 /* RFC 2409 5.7: informational HASH(1) = prf(SKEYID_a, M-ID | N/D). */
 bool ik_info_hash(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
-		  struct ik_span nd, uint8_t *out, struct ik_status *st);
+                  struct ik_span nd, uint8_t *out, struct ik_status *st);
 
 /*
  * RFC 2409 5.5: KEYMAT = K1 | K2 | ... (first outlen bytes), K1 = prf(SKEYID_d, [g(qm)^xy |]
@@ -105,7 +104,7 @@ bool ik_info_hash(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t
  * Nr_b). gqm.len == 0 means no PFS. spi is the SPI chosen by the SA's destination.
  */
 bool ik_keymat(const struct ik_hash_alg *h, const uint8_t *skeyid_d, struct ik_span gqm,
-	       uint8_t protocol, struct ik_span spi, struct ik_span ni_b, struct ik_span nr_b,
-	       uint8_t *out, size_t outlen, struct ik_status *st);
+               uint8_t protocol, struct ik_span spi, struct ik_span ni_b, struct ik_span nr_b,
+               uint8_t *out, size_t outlen, struct ik_status *st);
 
 #endif

@@ -14,8 +14,7 @@ static EVP_MAC *hmac_alg(void)
 	return mac;
 }
 
-bool ik_prf_init(struct ik_prf_ctx *c, const struct ik_hash_alg *h, const uint8_t *key,
-		 size_t klen)
+bool ik_prf_init(struct ik_prf_ctx *c, const struct ik_hash_alg *h, const uint8_t *key, size_t klen)
 {
 	static const uint8_t empty[1];
 	OSSL_PARAM params[2];
@@ -56,7 +55,7 @@ void ik_prf_free(struct ik_prf_ctx *c)
 }
 
 bool ik_prf(const struct ik_hash_alg *h, const uint8_t *key, size_t klen,
-	    const struct ik_span *parts, size_t n, uint8_t *out)
+            const struct ik_span *parts, size_t n, uint8_t *out)
 {
 	struct ik_prf_ctx c;
 
@@ -71,7 +70,7 @@ bool ik_prf(const struct ik_hash_alg *h, const uint8_t *key, size_t klen,
 }
 
 bool ik_prf1(const struct ik_hash_alg *h, const uint8_t *key, size_t klen, const uint8_t *data,
-	     size_t dlen, uint8_t *out)
+             size_t dlen, uint8_t *out)
 {
 	struct ik_span s = IK_SPAN(data, dlen);
 

@@ -10,10 +10,10 @@
 
 /* prf(key, parts[0] | parts[1] | ...); out receives h->len bytes. */
 bool ik_prf(const struct ik_hash_alg *h, const uint8_t *key, size_t klen,
-	    const struct ik_span *parts, size_t n, uint8_t *out);
+            const struct ik_span *parts, size_t n, uint8_t *out);
 /* prf(key, data): the one-span case. */
 bool ik_prf1(const struct ik_hash_alg *h, const uint8_t *key, size_t klen, const uint8_t *data,
-	     size_t dlen, uint8_t *out);
+             size_t dlen, uint8_t *out);
 
 /* Incremental HMAC. ik_prf_final frees the context (also on failure). */
 struct ik_prf_ctx {
@@ -21,7 +21,7 @@ struct ik_prf_ctx {
 	const struct ik_hash_alg *h;
 };
 bool ik_prf_init(struct ik_prf_ctx *c, const struct ik_hash_alg *h, const uint8_t *key,
-		 size_t klen);
+                 size_t klen);
 bool ik_prf_update(struct ik_prf_ctx *c, const void *p, size_t n);
 bool ik_prf_final(struct ik_prf_ctx *c, uint8_t *out);
 void ik_prf_free(struct ik_prf_ctx *c);

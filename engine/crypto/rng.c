@@ -47,7 +47,7 @@ static bool next_block(void)
 	rng.counter++;
 	rng.used = 0;
 	return ik_prf1(ik_hash_by_id(IK_HASH_SHA256), rng.key, sizeof(rng.key), ctr, sizeof(ctr),
-		       rng.block);
+	               rng.block);
 }
 
 bool ik_rng_bytes(void *out, size_t n)

@@ -6,8 +6,8 @@
 #include <string.h>
 
 bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t hash,
-		  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8], const uint8_t cky_r[8],
-		  bool initiator, struct ik_status *st)
+                  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8],
+                  const uint8_t cky_r[8], bool initiator, struct ik_status *st)
 {
 	const struct ik_hash_alg *h = ik_hash_by_id(hash);
 	const struct ik_cipher_alg *c = ik_cipher_by_ike(enc, keylen);
@@ -16,7 +16,7 @@ bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t 
 
 	if (!h || !c)
 		return ik_fail(st, 17, "ik_sa_derive: no implementation of hash %u / cipher %u/%u",
-			       hash, enc, keylen);
+		               hash, enc, keylen);
 	const uint8_t *peer = initiator ? k->gxr : k->gxi;
 	if (!ik_dh_shared(&k->dh, peer, k->gx_len, gxy, st))
 		return false;
@@ -43,12 +43,12 @@ bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t 
 }
 
 bool ik_p1_crypt(struct ik_sa_keys *k, uint8_t *iv, uint8_t *buf, size_t len, bool encrypt,
-		 struct ik_status *st)
+                 struct ik_status *st)
 {
 	if (!k->have_keys)
 		return ik_fail(st, 16, "ik_p1_crypt: no keys yet");
 	return encrypt ? ik_ike_encrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st)
-		       : ik_ike_decrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st);
+	               : ik_ike_decrypt(k->p1.c, k->p1.enc_key, iv, buf, len, buf, st);
 }
 
 void ik_p1_phase2_iv(const struct ik_sa_keys *k, uint32_t msgid, uint8_t *iv)

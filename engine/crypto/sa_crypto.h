@@ -9,21 +9,21 @@
 #include "dh.h"
 #include "keys.h"
 
-#define IK_MAX_NONCE 256 /* RFC 2409 5: 8 to 256 octets */
+#define IK_MAX_NONCE  256 /* RFC 2409 5: 8 to 256 octets */
 #define IK_MAX_KEYMAT 128
 
 struct ik_sa_keys {
-	struct ik_p1_keys p1;      /* SKEYID, SKEYID_d/a/e, cipher key (keys.h) */
+	struct ik_p1_keys p1; /* SKEYID, SKEYID_d/a/e, cipher key (keys.h) */
 	bool have_keys;
-	size_t blk;                /* cipher block size: padding and IV length */
-	uint8_t iv[IK_MAX_BLOCK];  /* the running phase 1 IV chain */
+	size_t blk;                    /* cipher block size: padding and IV length */
+	uint8_t iv[IK_MAX_BLOCK];      /* the running phase 1 IV chain */
 	uint8_t p1_last[IK_MAX_BLOCK]; /* last phase 1 CBC block: base of phase 2 IVs */
-	struct ik_dh dh;           /* our DH pair */
+	struct ik_dh dh;               /* our DH pair */
 	uint8_t gxi[IK_DH_MAX], gxr[IK_DH_MAX];
 	size_t gx_len;
 	uint8_t ni[IK_MAX_NONCE], nr[IK_MAX_NONCE];
 	size_t ni_len, nr_len;
-	uint8_t *sai_b;            /* the initiator's SA payload body (HASH_I/HASH_R input) */
+	uint8_t *sai_b; /* the initiator's SA payload body (HASH_I/HASH_R input) */
 	size_t sai_len;
 };
 
@@ -40,12 +40,12 @@ struct ik_qm_keys {
 
 /* DH shared secret from sa->k.dh and the peer's value, then SKEYID... (RFC 2409 5, App. B). */
 bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t hash,
-		  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8], const uint8_t cky_r[8],
-		  bool initiator, struct ik_status *st);
+                  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8],
+                  const uint8_t cky_r[8], bool initiator, struct ik_status *st);
 /* CBC in place over len octets (a multiple of blk); iv is advanced to the last ciphertext block
  * (RFC 2409 App. B chaining). */
 bool ik_p1_crypt(struct ik_sa_keys *k, uint8_t *iv, uint8_t *buf, size_t len, bool encrypt,
-		 struct ik_status *st);
+                 struct ik_status *st);
 /* RFC 2409 App. B: IV of a quick mode or informational exchange with this message ID. */
 void ik_p1_phase2_iv(const struct ik_sa_keys *k, uint32_t msgid, uint8_t *iv);
 bool ik_sa_set_sai(struct ik_sa_keys *k, const uint8_t *p, size_t len);

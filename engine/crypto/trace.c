@@ -18,7 +18,8 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap)
 	for (; *s && *s != '"' && *s != ',' && !isspace((unsigned char)*s); s++) {
 		if (!isxdigit((unsigned char)*s))
 			return 0;
-		int v = isdigit((unsigned char)*s) ? *s - '0' : tolower((unsigned char)*s) - 'a' + 10;
+		int v = isdigit((unsigned char)*s) ? *s - '0'
+		                                   : tolower((unsigned char)*s) - 'a' + 10;
 		if (hi < 0) {
 			hi = v;
 		} else {
@@ -51,11 +52,13 @@ bool ik_trace_load_keys(struct ik_trace *t, const char *path, struct ik_status *
 		if (*p == '"')
 			p++;
 		comma = strchr(p, ',');
-		if (!comma || unhex(p, k.icookie, 8) != 8 || !(k.len = unhex(comma + 1 + (comma[1] == '"'),
-									    k.key, sizeof(k.key)))) {
+		if (!comma || unhex(p, k.icookie, 8) != 8 ||
+		    !(k.len = unhex(comma + 1 + (comma[1] == '"'), k.key, sizeof(k.key)))) {
 			fclose(f);
-			return ik_fail(st, 0, "%s:%u: expected \"<initiator cookie, 16 hex>\","
-					      "\"<encryption key, hex>\"", path, no);
+			return ik_fail(st, 0,
+			               "%s:%u: expected \"<initiator cookie, 16 hex>\","
+			               "\"<encryption key, hex>\"",
+			               path, no);
 		}
 		struct ik_trace_key *nk = realloc(t->keys, (t->nkeys + 1) * sizeof(*nk));
 		if (!nk) {
@@ -117,7 +120,7 @@ static void learn(struct ik_trace_sa *s, const struct ik_msg *m)
 }
 
 static uint8_t *chain_iv(struct ik_trace_sa *s, const struct ik_hash_alg *h, size_t blk,
-			 uint32_t msgid)
+                         uint32_t msgid)
 {
 	struct ik_status st;
 	for (size_t i = 0; i < s->nchains; i++)
@@ -154,8 +157,8 @@ bool ik_trace_feed(struct ik_trace *t, struct ik_msg *m, uint8_t **plain, struct
 	if (k->len < c->key_len || m->body_len % c->block || !m->body_len)
 		return ik_fail(st, 0, "key or ciphertext length does not fit %s", c->name);
 	if (!s->iv_ready) {
-		ik_p1_iv(h, IK_SPAN(s->gxi, s->gxi_len), IK_SPAN(s->gxr, s->gxr_len), c->block, s->iv,
-			 st);
+		ik_p1_iv(h, IK_SPAN(s->gxi, s->gxi_len), IK_SPAN(s->gxr, s->gxr_len), c->block,
+		         s->iv, st);
 		memcpy(s->last_ct, s->iv, c->block);
 		s->iv_ready = true;
 	}
@@ -171,7 +174,7 @@ bool ik_trace_feed(struct ik_trace *t, struct ik_msg *m, uint8_t **plain, struct
 	if (!ik_decode_body(m, *plain, m->body_len, st)) {
 		char why[sizeof(st->why)];
 		snprintf(why, sizeof(why), "decrypted body does not decode (wrong key?): %.180s",
-			 st->why);
+		         st->why);
 		return ik_fail(st, 0, "%s", why);
 	}
 	return true;

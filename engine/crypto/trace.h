@@ -23,7 +23,7 @@ struct ik_trace_key {
 
 struct ik_trace_sa {
 	uint8_t icookie[8];
-	int sa_seen;  /* SA payloads seen: the second (MM2/AM2) is the responder's choice */
+	int sa_seen; /* SA payloads seen: the second (MM2/AM2) is the responder's choice */
 	uint16_t enc, keylen, hash;
 	uint8_t gxi[IK_DH_MAX], gxr[IK_DH_MAX];
 	size_t gxi_len, gxr_len;

@@ -72,7 +72,7 @@ void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32])
 /* ---- SAs ---- */
 
 struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
-			    const struct sockaddr_storage *peer)
+                        const struct sockaddr_storage *peer)
 {
 	struct ik_sa *sa = calloc(1, sizeof(*sa));
 	if (!sa)
@@ -117,7 +117,7 @@ void ik_sa_free(struct ik_sa *sa)
 }
 
 struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
-			     const struct sockaddr_storage *peer)
+                         const struct sockaddr_storage *peer)
 {
 	static const uint8_t zero[8];
 
@@ -127,7 +127,8 @@ struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *
 		if (!memcmp(sa->rcookie, rc, 8))
 			return sa;
 		/* A retransmitted first message still carries a zero responder cookie. */
-		if (!memcmp(rc, zero, 8) && sa->role == IK_RESPONDER && ik_addr_equal(&sa->peer, peer))
+		if (!memcmp(rc, zero, 8) && sa->role == IK_RESPONDER &&
+		    ik_addr_equal(&sa->peer, peer))
 			return sa;
 		/* Our own first message got its responder cookie in the reply. */
 		if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
@@ -215,7 +216,7 @@ static uint16_t first_notify(const struct ik_msg *m)
  * one of the named places of DESIGN.md "Mutations".
  */
 bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc, struct ik_msg *out,
-		   uint8_t *iv, struct ik_mut_ctx *mx, struct ik_wr *wire, struct ik_status *st)
+                   uint8_t *iv, struct ik_mut_ctx *mx, struct ik_wr *wire, struct ik_status *st)
 {
 	struct ik_wr plain;
 	struct ik_msg dec = {0};
@@ -232,7 +233,8 @@ bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
 			if (!mx || !ik_mut_dec_of(mx, out, &dec, st))
 				goto done;
 		}
-		if (!fill(sa, qm, plain.p, plain.len, &dec, st) && !(mx && ik_mut_fill_failed(mx, st)))
+		if (!fill(sa, qm, plain.p, plain.len, &dec, st) &&
+		    !(mx && ik_mut_fill_failed(mx, st)))
 			goto done;
 		if (mx && !ik_mut_after_fill(mx, out, &plain, st)) /* paths into HASH */
 			goto done;
@@ -282,7 +284,7 @@ static void note_not_sent(const struct ik_engine *e, struct ik_rung *r)
 
 /* Send a message built in out and keep its wire bytes in *keep for retransmission. */
 bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
-	     struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
+             struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
 {
 	struct ik_wr wire;
 	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv);
@@ -291,7 +293,8 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 
 	ik_wr_init(&wire);
 	if (sa->eng->nmut) {
-		ok = ik_mut_emit(sa, qm, x, msgno, fill, enc, out, iv, keep, note, sizeof(note), st);
+		ok = ik_mut_emit(sa, qm, x, msgno, fill, enc, out, iv, keep, note, sizeof(note),
+		                 st);
 	} else {
 		ok = ik_emit_build(sa, qm, fill, enc, out, iv, NULL, &wire, st) &&
 		     ik_send_wire(sa, wire.p, wire.len, st);
@@ -316,8 +319,9 @@ static void resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 {
 	struct ik_status st;
 	char note[sizeof(((struct ik_rung *)0)->note)] = "";
-	bool sent = sa->eng->nmut ? ik_mut_resend(sa, x, msgno, keep, false, note, sizeof(note), &st)
-				  : ik_send_wire(sa, keep->p, keep->len, &st);
+	bool sent = sa->eng->nmut
+	                    ? ik_mut_resend(sa, x, msgno, keep, false, note, sizeof(note), &st)
+	                    : ik_send_wire(sa, keep->p, keep->len, &st);
 	struct ik_rung *r = sent ? ik_ladder_add(&sa->ladder, true, x, msgno) : NULL;
 	if (r) {
 		r->retransmit = true;
@@ -331,15 +335,17 @@ static void local_errors(const struct ik_engine *e, struct ik_status *st)
 {
 	size_t l = strlen(st->why);
 	if (e->send_errors && l < sizeof(st->why))
-		snprintf(st->why + l, sizeof(st->why) - l, "; our host refused %u of our datagrams (%s)",
-			 e->send_errors, e->send_error);
+		snprintf(st->why + l, sizeof(st->why) - l,
+		         "; our host refused %u of our datagrams (%s)", e->send_errors,
+		         e->send_error);
 }
 
 static void arm_rtx(struct ik_sa *sa, struct ik_qm *qm)
 {
 	struct ik_engine *e = sa->eng;
 	uint32_t n = qm ? qm->rtx_count : sa->rtx_count;
-	uint64_t delay = e->cfg.retrans_ms, growth = e->cfg.retrans_growth ? e->cfg.retrans_growth : 100;
+	uint64_t delay = e->cfg.retrans_ms,
+		 growth = e->cfg.retrans_growth ? e->cfg.retrans_growth : 100;
 	for (uint32_t i = 0; i < n && i < 6; i++) /* at most 2^6 times the first, as before */
 		delay += delay * growth / 100;
 
@@ -365,8 +371,9 @@ static void rtx_fire(void *arg)
 		return;
 	if (sa->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s (%s): %s",
-			ik_msg_name(sa->xchg, expect), sa->rtx_count, ik_msg_name(sa->xchg, sa->msg),
-			ik_ios_state(sa->xchg, sa->msg), ik_stall_hint(sa->xchg, expect));
+		        ik_msg_name(sa->xchg, expect), sa->rtx_count,
+		        ik_msg_name(sa->xchg, sa->msg), ik_ios_state(sa->xchg, sa->msg),
+		        ik_stall_hint(sa->xchg, expect));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, NULL, &st);
 		return;
@@ -387,8 +394,8 @@ static void qm_rtx_fire(void *arg)
 		return;
 	if (qm->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s: %s",
-			ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
-			ik_msg_name(IK_X_QUICK, qm->msg), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
+		        ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
+		        ik_msg_name(IK_X_QUICK, qm->msg), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, qm, &st);
 		return;
@@ -400,14 +407,15 @@ static void qm_rtx_fire(void *arg)
 
 /* Run one step: build its message, send it, advance. `in` is NULL when the step starts. */
 bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, struct ik_in *in,
-		     struct ik_status *st)
+                 struct ik_status *st)
 {
 	struct ik_msg out = {0};
 	static const uint8_t zero[8];
 	uint32_t msgid = qm ? qm->msgid : 0;
 	bool ok;
 
-	if (s->out && !ik_msg_start(&out, sa->icookie, sa->rcookie, ik_exch_of(s->xchg), 0, msgid)) {
+	if (s->out &&
+	    !ik_msg_start(&out, sa->icookie, sa->rcookie, ik_exch_of(s->xchg), 0, msgid)) {
 		ik_fail(st, 0, "%s: out of memory", s->name);
 		return false;
 	}
@@ -419,8 +427,8 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 	ok = s->fn(sa, qm, in, &out, st);
 	if (ok && s->out) {
 		uint8_t *iv = qm ? qm->k.iv : sa->k.iv;
-		ok = ik_emit(sa, qm, s->xchg, s->out, s->fill, &out, iv, qm ? &qm->last_out : &sa->last_out,
-			  st);
+		ok = ik_emit(sa, qm, s->xchg, s->out, s->fill, &out, iv,
+		             qm ? &qm->last_out : &sa->last_out, st);
 	}
 	ik_msg_free(&out);
 	if (!ok) {
@@ -437,8 +445,8 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 	}
 	/* The side that sent the last message of an exchange cannot know it arrived, so only
 	 * messages that expect an answer are retransmitted (RFC 2408 has no acknowledgement). */
-	bool last = !ik_step_find(s->xchg, s->role == IK_INITIATOR ? IK_RESPONDER : IK_INITIATOR,
-				  done);
+	bool last =
+		!ik_step_find(s->xchg, s->role == IK_INITIATOR ? IK_RESPONDER : IK_INITIATOR, done);
 	if (s->out && !last)
 		arm_rtx(sa, qm);
 	return true;
@@ -501,7 +509,7 @@ static void on_natt(void *arg)
 }
 
 bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loop *loop,
-		    struct ik_status *st)
+                    struct ik_status *st)
 {
 	memset(e, 0, sizeof(*e));
 	e->cfg = *cfg;

@@ -17,8 +17,8 @@
 #include "mutate.h"
 #include "quirk.h"
 
-#define IK_NONCE_LEN 32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
-#define IK_MAX_ID 256
+#define IK_NONCE_LEN    32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
+#define IK_MAX_ID       256
 #define IK_MAX_PEER_IDS 8 /* identities a responder accepts (profile auth.peer_ids) */
 
 /* An identification payload body: RFC 2407 4.6.2 (type, protocol, port, data). */
@@ -41,7 +41,7 @@ struct ik_cfg {
 					   * well-formed one (profile auth.peer_ids = any) */
 	struct ik_id id_remote_also[IK_MAX_PEER_IDS - 1]; /* more accepted peer identities */
 	size_t n_id_remote_also;
-	bool aggressive;                  /* initiate aggressive mode instead of main mode */
+	bool aggressive;        /* initiate aggressive mode instead of main mode */
 	bool refuse_aggressive; /* as responder: aggressive mode is not in the policy (the DUT
 				 * profile's phase1.modes lacks it; RFC 2409 5 makes it optional) */
 	struct ik_p1_xform p1[IK_MAX_XFORMS];
@@ -56,11 +56,12 @@ struct ik_cfg {
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
 	bool natt, dpd, initial_contact;
-	uint32_t retrans_ms;    /* first retransmission after this; then longer each time */
+	uint32_t retrans_ms;     /* first retransmission after this; then longer each time */
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
-	uint32_t retrans_tries; /* give up after this many retransmissions */
-	uint32_t quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
+	uint32_t retrans_tries;  /* give up after this many retransmissions */
+	uint32_t
+		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
 
 struct ik_engine;
@@ -83,7 +84,8 @@ struct ik_qm {
 	bool lowered; /* responder lowered the lifetime (RESPONDER-LIFETIME) */
 	struct ik_id idci, idcr;
 	bool have_ids;
-	struct ik_wr last_out; /* for retransmission (initiator) and replay of replies (responder) */
+	struct ik_wr
+		last_out; /* for retransmission (initiator) and replay of replies (responder) */
 	uint64_t rtx_timer;
 	uint32_t rtx_count;
 	uint8_t last_in[32]; /* digest of the last message received: spots retransmissions */
@@ -142,12 +144,12 @@ enum { IK_NATT_NONE, IK_NATT_DRAFT02, IK_NATT_DRAFT03, IK_NATT_RFC };
 
 /* What the engine tells its user (connect, serve, the runner, tests). */
 enum ik_event {
-	IK_EV_P1_UP,     /* ISAKMP SA established */
-	IK_EV_P2_UP,     /* quick mode done: IPsec SA pair negotiated */
-	IK_EV_FAILED,    /* sa->st says why and where */
-	IK_EV_NOTIFY,    /* a notify arrived (sa->st.notify holds its type) */
-	IK_EV_DELETE,    /* the peer deleted an SA */
-	IK_EV_DPD_ACK,   /* R-U-THERE-ACK received */
+	IK_EV_P1_UP,   /* ISAKMP SA established */
+	IK_EV_P2_UP,   /* quick mode done: IPsec SA pair negotiated */
+	IK_EV_FAILED,  /* sa->st says why and where */
+	IK_EV_NOTIFY,  /* a notify arrived (sa->st.notify holds its type) */
+	IK_EV_DELETE,  /* the peer deleted an SA */
+	IK_EV_DPD_ACK, /* R-U-THERE-ACK received */
 };
 
 struct ik_engine {
@@ -160,8 +162,8 @@ struct ik_engine {
 	/* Sees every IKE message sent or received (without the non-ESP marker): pcaps, golden
 	 * transcripts. local_port tells the NAT-T port from port 500. */
 	void (*tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
-		    uint16_t local_port, const uint8_t *p, size_t len);
-	bool quiet; /* no log lines on stderr */
+	            uint16_t local_port, const uint8_t *p, size_t len);
+	bool quiet;      /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
 	/* Deliberate deviations (engine/mutation/mutate.h), owned by the caller; the engine counts in them
 	 * what it applied. */
@@ -170,9 +172,11 @@ struct ik_engine {
 	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
 	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
-	unsigned send_errors; /* datagrams our host refused to send (treated as lost: retransmitted) */
-	char send_error[120]; /* the last such refusal, e.g. "ik_sock_send: to ...: Operation not permitted" */
-	bool send_failed;     /* the latest datagram was one of those (the ladder notes it) */
+	unsigned
+		send_errors; /* datagrams our host refused to send (treated as lost: retransmitted) */
+	char send_error
+		[120]; /* the last such refusal, e.g. "ik_sock_send: to ...: Operation not permitted" */
+	bool send_failed; /* the latest datagram was one of those (the ladder notes it) */
 	/* The datagram being handed to the tap carries a build mutation (its octets are broken on
 	 * purpose): the runner keeps its wire identity to recognise an answer to it. */
 	bool tx_broken;
@@ -180,7 +184,7 @@ struct ik_engine {
 
 /* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */
 bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loop *loop,
-		    struct ik_status *st);
+                    struct ik_status *st);
 void ik_engine_free(struct ik_engine *e); /* frees every SA, wipes every key */
 /* Start phase 1 as initiator towards cfg.remote (main or aggressive mode by cfg.aggressive). */
 struct ik_sa *ik_initiate(struct ik_engine *e);
@@ -188,9 +192,9 @@ struct ik_sa *ik_initiate(struct ik_engine *e);
 struct ik_qm *ik_quick_initiate(struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
-		    size_t spi_len, const uint8_t *data, size_t dlen);
+                    size_t spi_len, const uint8_t *data, size_t dlen);
 bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t spi_len,
-		    uint16_t count);
+                    uint16_t count);
 /* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
 bool ik_send_dpd(struct ik_sa *sa);
 /* Feed one received IKE datagram (the socket callbacks do this; tests may call it directly). */

@@ -32,7 +32,7 @@ static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *s
 }
 
 static void note_in(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_msg *m, bool enc,
-		    const char *note)
+                    const char *note)
 {
 	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, x, msgno);
 	if (!r)
@@ -47,15 +47,16 @@ static void note_in(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik
 /* Decrypt the body of m with a copy of iv (advanced to the last ciphertext block) and decode
  * it; *plain receives the buffer the node offsets point into. */
 static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t **plain,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	if (!sa->k.have_keys)
 		return ik_fail(st, IK_NOTIFY_INVALID_FLAGS,
-			       "encrypted message before the keys exist (RFC 2408 3.1 E flag)");
+		               "encrypted message before the keys exist (RFC 2408 3.1 E flag)");
 	if (!m->body_len || m->body_len % sa->k.blk)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "encrypted body of %zu octets is not a whole number of %zu-octet "
-			       "blocks", m->body_len, sa->k.blk);
+		               "encrypted body of %zu octets is not a whole number of %zu-octet "
+		               "blocks",
+		               m->body_len, sa->k.blk);
 	*plain = malloc(m->body_len);
 	if (!*plain)
 		return ik_fail(st, 0, "out of memory");
@@ -65,15 +66,16 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	if (!ik_decode_body_with(m, *plain, m->body_len, ik_dec_opts(sa->eng), st)) {
 		/* Garbage after decryption: almost always a wrong key, i.e. a PSK mismatch. */
 		char why[sizeof(st->why)];
-		snprintf(why, sizeof(why), "%.190s (after decryption: likely a pre-shared key mismatch)",
-			 st->why);
+		snprintf(why, sizeof(why),
+		         "%.190s (after decryption: likely a pre-shared key mismatch)", st->why);
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
 	}
 	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either
 	 * (a wrong IV or key garbles them into odd payload types and RESERVED fields). */
 	if (sa->eng->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && (m->nfindings || !m->hdr->nkids))
-		return ik_fail(st, m->nfindings ? m->findings[0].notify : IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "%s", m->nfindings ? m->findings[0].text : "no payload");
+		return ik_fail(st,
+		               m->nfindings ? m->findings[0].notify : IK_NOTIFY_PAYLOAD_MALFORMED,
+		               "%s", m->nfindings ? m->findings[0].text : "no payload");
 	return true;
 }
 
@@ -140,7 +142,7 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, st
 /* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
 static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m,
-		     bool enc, struct ik_status *st)
+                     bool enc, struct ik_status *st)
 {
 	add_missing(e, x, msgno, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
@@ -184,7 +186,7 @@ static bool same_in(const uint8_t *dg, const struct ik_dgram *d)
 
 /* The same octets again: answer with what we sent last, and never advance twice. */
 static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, const uint8_t *dg,
-			  const struct ik_dgram *d)
+                          const struct ik_dgram *d)
 {
 	if (!same_in(dg, d))
 		return false;
@@ -212,7 +214,7 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 
 /* Quirk answer-unparsed: HASH(1) of a made-up QM1, now that its octets exist (RFC 2409 5.5). */
 static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uint8_t *b,
-		       struct ik_status *st)
+                       struct ik_status *st)
 {
 	uint8_t h[IK_MAX_HASH];
 	struct ik_node *hash = ik_pl_find(m, IK_PAYLOAD_HASH, 0);
@@ -227,7 +229,7 @@ static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uin
  * made up from its own side (phase1.c, xchg_quick.c) and answered; the last cipher block of d is
  * the IV that follows, as CBC chaining would have it. */
 static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm,
-			    const struct ik_dgram *d)
+                            const struct ik_dgram *d)
 {
 	enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
 	int msgno = (qm ? qm->msg : sa->msg) + 1;
@@ -244,11 +246,11 @@ static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm 
 	if (ik_rules_enc(x, msgno) == IK_ENC_YES && sa->k.have_keys && d->len >= sa->k.blk)
 		memcpy(qm ? qm->k.iv : sa->k.iv, d->data + d->len - sa->k.blk, sa->k.blk);
 	bool ok = ik_msg_start(&fake, sa->icookie, sa->rcookie, ik_exch_of(x), 0,
-			       qm ? qm->msgid : 0) &&
-		  (qm ? ik_qm_fake_input(sa, qm, &fake, &st)
-		      : ik_p1_fake_input(sa, msgno, &fake, &st)) &&
-		  ik_encode(&fake, &w, &st) && ik_decode(&dec, w.p, w.len, &st) &&
-		  (!qm || fake_hash1(sa, qm, &dec, w.p, &st));
+	                       qm ? qm->msgid : 0) &&
+	          (qm ? ik_qm_fake_input(sa, qm, &fake, &st)
+	              : ik_p1_fake_input(sa, msgno, &fake, &st)) &&
+	          ik_encode(&fake, &w, &st) && ik_decode(&dec, w.p, w.len, &st) &&
+	          (!qm || fake_hash1(sa, qm, &dec, w.p, &st));
 	if (ok) {
 		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d};
 		note_in(sa, x, msgno, &dec, false, "made up (quirk answer-unparsed)");
@@ -268,7 +270,8 @@ static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm 
 static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
-	const uint8_t *ic = ik_fget(m->hdr, "icookie")->bytes, *rc = ik_fget(m->hdr, "rcookie")->bytes;
+	const uint8_t *ic = ik_fget(m->hdr, "icookie")->bytes,
+		      *rc = ik_fget(m->hdr, "rcookie")->bytes;
 	struct ik_sa *sa = ik_sa_find(e, ic, rc, &d->peer);
 	struct ik_status st;
 	uint8_t *plain = NULL;
@@ -289,8 +292,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	/* No responder cookie, yet the SA is past its first message: an old copy of MM1/AM1, not
 	 * the message expected next (RFC 2408 2.5.3: the cookie pair names the SA). */
 	if (sa->role == IK_RESPONDER && sa->msg && !memcmp(rc, zero, 8)) {
-		IK_LOG(e, "stale %s (no responder cookie) after %s dropped", ik_msg_name(sa->xchg, 1),
-		       ik_msg_name(sa->xchg, sa->msg));
+		IK_LOG(e, "stale %s (no responder cookie) after %s dropped",
+		       ik_msg_name(sa->xchg, 1), ik_msg_name(sa->xchg, sa->msg));
 		return;
 	}
 	/* RFC 2408 3.1: the message ID is 0 throughout phase 1 (p1_responder checks the first
@@ -312,7 +315,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	int expect = sa->msg + 1;
 	const struct ik_step *s = ik_step_find(sa->xchg, sa->role, expect);
 	if (!s || ik_msg_sender(sa->xchg, expect) == sa->role) {
-		IK_LOG(e, "unexpected phase 1 message after %s dropped", ik_msg_name(sa->xchg, sa->msg));
+		IK_LOG(e, "unexpected phase 1 message after %s dropped",
+		       ik_msg_name(sa->xchg, sa->msg));
 		return;
 	}
 	if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
@@ -334,7 +338,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
 	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !rules_ok(e, sa->xchg, expect, m, enc, &st)) {
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED &&
+	    !rules_ok(e, sa->xchg, expect, m, enc, &st)) {
 		free(plain);
 		answer_unparsed(e, sa, NULL, d);
 		return;
@@ -380,7 +385,7 @@ static struct ik_qm *qm_responder(struct ik_sa *sa, uint32_t msgid)
 static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, "icookie")->bytes,
-				      ik_fget(m->hdr, "rcookie")->bytes, &d->peer);
+	                              ik_fget(m->hdr, "rcookie")->bytes, &d->peer);
 	uint32_t msgid = ik_fnum(m->hdr, "msgid");
 	struct ik_status st;
 	uint8_t *plain = NULL;
@@ -388,7 +393,8 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	ik_status_clear(&st);
 	/* Quirk answer-unparsed: message ID 0 is phase 1's (RFC 2408 3.1), so a quick mode under it is
 	 * a header that does not fit: taken for QM1 all the same and answered under 0. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !msgid && sa && sa->established && !sa->dead) {
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !msgid && sa && sa->established &&
+	    !sa->dead) {
 		struct ik_qm *q0 = qm_find(sa, 0);
 		if (q0 && retransmitted(sa, q0, IK_X_QUICK, q0->last_in, d))
 			return;
@@ -426,7 +432,8 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, qm->k.iv, sizeof(iv_old));
 	if (!enc) {
-		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS, "quick mode message in the clear (RFC 2409 5.5)");
+		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS,
+		        "quick mode message in the clear (RFC 2409 5.5)");
 		goto refused;
 	}
 	if (!open_body(sa, m, qm->k.iv, &plain, &st)) {
@@ -440,7 +447,8 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	}
 	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
 	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !rules_ok(e, IK_X_QUICK, expect, m, true, &st)) {
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED &&
+	    !rules_ok(e, IK_X_QUICK, expect, m, true, &st)) {
 		free(plain);
 		answer_unparsed(e, sa, qm, d);
 		return;
@@ -534,7 +542,7 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d, con
 	if (!sa && d->len >= 16) {
 		/* aggressive mode's first message is the one that carries a KE */
 		bool aggr = (d->len > 18 && d->data[18] == IK_EXCH_AGGRESSIVE) ||
-			    (m && ik_pl_find(m, IK_PAYLOAD_KE, 0));
+		            (m && ik_pl_find(m, IK_PAYLOAD_KE, 0));
 		if (!(sa = ik_sa_new(e, IK_RESPONDER, aggr ? IK_X_AGGR : IK_X_MAIN, &d->peer)))
 			return;
 		memcpy(sa->icookie, d->data, 8);
@@ -617,13 +625,15 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;
 	case IK_EXCH_QUICK: qm_input(e, &m, d); break;
 	case IK_EXCH_INFO:
-		ik_info_input(e, ik_sa_find(e, ik_fget(m.hdr, "icookie")->bytes,
-					    ik_fget(m.hdr, "rcookie")->bytes, &d->peer),
-			      &m, d);
+		ik_info_input(e,
+		              ik_sa_find(e, ik_fget(m.hdr, "icookie")->bytes,
+		                         ik_fget(m.hdr, "rcookie")->bytes, &d->peer),
+		              &m, d);
 		break;
 	default:
 		IK_LOG(e, "exchange type %s from %s not supported, dropped",
-		       ik_name(IK_T_EXCH, ik_fnum(m.hdr, "exch")), ik_addr_str(&d->peer, a, sizeof(a)));
+		       ik_name(IK_T_EXCH, ik_fnum(m.hdr, "exch")),
+		       ik_addr_str(&d->peer, a, sizeof(a)));
 	}
 	ik_msg_free(&m);
 }

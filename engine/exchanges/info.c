@@ -33,8 +33,8 @@ static size_t chain_end(const struct ik_msg *m)
 /* prf(SKEYID_a, M-ID | everything after the HASH payload): informational HASH(1) (5.7) and
  * quick mode HASH(1) (5.5) alike; ni adds Ni_b for quick mode HASH(2). */
 bool ik_hash_after(const struct ik_sa *sa, const struct ik_msg *m, const uint8_t *base,
-		   uint32_t msgid, const uint8_t *ni, size_t ni_len, uint8_t *out,
-		   struct ik_status *st)
+                   uint32_t msgid, const uint8_t *ni, size_t ni_len, uint8_t *out,
+                   struct ik_status *st)
 {
 	const struct ik_node *h = m->hdr->nkids ? m->hdr->kids[0] : NULL;
 	const struct ik_hash_alg *alg = sa->k.p1.h;
@@ -44,12 +44,13 @@ bool ik_hash_after(const struct ik_sa *sa, const struct ik_msg *m, const uint8_t
 	size_t from = h->off + h->len, to = chain_end(m);
 	struct ik_span rest = IK_SPAN(base + from, to > from ? to - from : 0);
 	if (ni)
-		return ik_qm_hash2(alg, sa->k.p1.skeyid_a, msgid, IK_SPAN(ni, ni_len), rest, out, st);
+		return ik_qm_hash2(alg, sa->k.p1.skeyid_a, msgid, IK_SPAN(ni, ni_len), rest, out,
+		                   st);
 	return ik_qm_hash1(alg, sa->k.p1.skeyid_a, msgid, rest, out, st);
 }
 
 bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_t msgid,
-			 const uint8_t *ni, size_t ni_len, const char *what, struct ik_status *st)
+                         const uint8_t *ni, size_t ni_len, const char *what, struct ik_status *st)
 {
 	uint8_t want[IK_MAX_HASH];
 	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
@@ -60,13 +61,14 @@ bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_
 	if (sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH)
 		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
-		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION, "%s does not verify (RFC 2409 %s)",
-			       what, ni || !strcmp(what, "HASH(1)") ? "5.5" : "5.7");
+		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
+		               "%s does not verify (RFC 2409 %s)", what,
+		               ni || !strcmp(what, "HASH(1)") ? "5.5" : "5.7");
 	return true;
 }
 
 static bool fill_info_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
-			   const struct ik_msg *dec, struct ik_status *st)
+                           const struct ik_msg *dec, struct ik_status *st)
 {
 	uint8_t h[IK_MAX_HASH];
 	(void)qm, (void)len;
@@ -91,41 +93,43 @@ static bool send_protected(struct ik_sa *sa, struct ik_msg *out, struct ik_statu
 }
 
 static struct ik_node *notify_payload(struct ik_msg *out, uint16_t type, uint8_t proto,
-				      const uint8_t *spi, size_t spi_len, const uint8_t *data,
-				      size_t dlen)
+                                      const uint8_t *spi, size_t spi_len, const uint8_t *data,
+                                      size_t dlen)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_N);
 	if (!n || !ik_node_set_num(n, "doi", IK_DOI_IPSEC) || !ik_node_set_num(n, "proto", proto) ||
-	    !ik_node_set_num(n, "type", type) || (spi_len && !ik_node_set_bytes(n, "spi", spi, spi_len)) ||
+	    !ik_node_set_num(n, "type", type) ||
+	    (spi_len && !ik_node_set_bytes(n, "spi", spi, spi_len)) ||
 	    (dlen && !ik_node_set_bytes(n, "data", data, dlen)))
 		return NULL;
 	return n;
 }
 
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
-		    size_t spi_len, const uint8_t *data, size_t dlen)
+                    size_t spi_len, const uint8_t *data, size_t dlen)
 {
 	struct ik_msg out;
 	struct ik_status st;
 	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
-		  ik_p1_add_hash(&out, sa->k.p1.h->len) &&
-		  notify_payload(&out, type, proto, spi, spi_len, data, dlen) &&
-		  send_protected(sa, &out, &st);
+	          ik_p1_add_hash(&out, sa->k.p1.h->len) &&
+	          notify_payload(&out, type, proto, spi, spi_len, data, dlen) &&
+	          send_protected(sa, &out, &st);
 	ik_msg_free(&out);
 	return ok;
 }
 
 bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t spi_len,
-		    uint16_t count)
+                    uint16_t count)
 {
 	struct ik_msg out;
 	struct ik_status st;
 	struct ik_node *d;
 	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
-		  ik_p1_add_hash(&out, sa->k.p1.h->len) && (d = ik_pl_add(&out, IK_PAYLOAD_D)) &&
-		  ik_node_set_num(d, "doi", IK_DOI_IPSEC) && ik_node_set_num(d, "proto", proto) &&
-		  ik_node_set_num(d, "spi_size", (uint32_t)spi_len) &&
-		  ik_node_set_bytes(d, "spis", spis, spi_len * count) && send_protected(sa, &out, &st);
+	          ik_p1_add_hash(&out, sa->k.p1.h->len) && (d = ik_pl_add(&out, IK_PAYLOAD_D)) &&
+	          ik_node_set_num(d, "doi", IK_DOI_IPSEC) && ik_node_set_num(d, "proto", proto) &&
+	          ik_node_set_num(d, "spi_size", (uint32_t)spi_len) &&
+	          ik_node_set_bytes(d, "spis", spis, spi_len * count) &&
+	          send_protected(sa, &out, &st);
 	ik_msg_free(&out);
 	return ok;
 }
@@ -143,8 +147,8 @@ bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type)
 	ik_wr_init(&keep);
 	/* Through ik_emit like every message (in the clear: no IV), so INFO mutations apply. */
 	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, 0) &&
-		  notify_payload(&out, type, IK_PROTO_ISAKMP, spi, 16, NULL, 0) &&
-		  ik_emit(sa, NULL, IK_X_INFO, 0, NULL, &out, NULL, &keep, &st);
+	          notify_payload(&out, type, IK_PROTO_ISAKMP, spi, 16, NULL, 0) &&
+	          ik_emit(sa, NULL, IK_X_INFO, 0, NULL, &out, NULL, &keep, &st);
 	ik_msg_free(&out);
 	ik_wr_free(&keep);
 	return ok;
@@ -153,8 +157,8 @@ bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type)
 static uint32_t u32_of(const struct ik_val *v)
 {
 	return v && v->len == 4 ? (uint32_t)v->bytes[0] << 24 | (uint32_t)v->bytes[1] << 16 |
-					  (uint32_t)v->bytes[2] << 8 | v->bytes[3]
-				: 0;
+	                                  (uint32_t)v->bytes[2] << 8 | v->bytes[3]
+	                        : 0;
 }
 
 /* A phase 1 RESPONDER-LIFETIME from our responder must obey its sender rules (RFC 2407 4.6.3,
@@ -175,13 +179,15 @@ static void check_p1_lifetime_notify(struct ik_sa *sa, const struct ik_node *n, 
 	else if (sa->xchg == IK_X_AGGR && !sa->established)
 		ik_fail(&st, 0, "RESPONDER-LIFETIME sent inside aggressive mode");
 	else if (ik_fnum(n, "proto") != IK_PROTO_ISAKMP || !spi || spi->len != 16 ||
-		 memcmp(spi->bytes, cookies, 16))
-		ik_fail(&st, 0, "RESPONDER-LIFETIME for the ISAKMP SA without protocol ISAKMP and the "
-			"cookie pair as its 16-octet SPI");
+	         memcmp(spi->bytes, cookies, 16))
+		ik_fail(&st, 0,
+		        "RESPONDER-LIFETIME for the ISAKMP SA without protocol ISAKMP and the "
+		        "cookie pair as its 16-octet SPI");
 	else
 		return;
-	ik_sa_fault(sa, "RFC 2407 4.6.3 \"MUST be sent under the protection of an ISAKMP SA\", 4.6.3.1",
-		    &st);
+	ik_sa_fault(sa,
+	            "RFC 2407 4.6.3 \"MUST be sent under the protection of an ISAKMP SA\", 4.6.3.1",
+	            &st);
 }
 
 /* RFC 3706 5: answer R-U-THERE with R-U-THERE-ACK carrying the same sequence number. */
@@ -192,8 +198,9 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 	char nb[IK_NAME_MAX];
 
 	if (type == IK_NOTIFY_R_U_THERE && protected) {
-		ik_send_notify(sa, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP, spi ? spi->bytes : NULL,
-			       spi ? spi->len : 0, data ? data->bytes : NULL, data ? data->len : 0);
+		ik_send_notify(sa, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP,
+		               spi ? spi->bytes : NULL, spi ? spi->len : 0,
+		               data ? data->bytes : NULL, data ? data->len : 0);
 		return;
 	}
 	if (type == IK_NOTIFY_R_U_THERE_ACK && protected) {
@@ -210,7 +217,7 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 		check_p1_lifetime_notify(sa, n, protected);
 	sa->st.notify = type;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer sent %s notify %s",
-		 protected ? "a protected" : "an unprotected", ik_fmt(nb, IK_T_NOTIFY, type));
+	         protected ? "a protected" : "an unprotected", ik_fmt(nb, IK_T_NOTIFY, type));
 	ik_emit_event(sa, NULL, IK_EV_NOTIFY);
 	/* RFC 2408 3.14.1: types below 16384 are errors; one before the SA is up ends it. */
 	if (type < 16384 && !sa->established) {
@@ -229,10 +236,11 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 {
 	sa->st.notify = 0;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer deleted %s SA(s)",
-		 ik_name(IK_T_PROTO, ik_fnum(d, "proto")));
+	         ik_name(IK_T_PROTO, ik_fnum(d, "proto")));
 	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one;
 	 * quirk ignore-delete: it stays up */
-	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP && !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
+	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP &&
+	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
 		sa->dead = true;
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
 }
@@ -269,7 +277,7 @@ void ik_info_release(struct ik_sa *sa)
 }
 
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
-		   const struct ik_dgram *d)
+                   const struct ik_dgram *d)
 {
 	struct ik_status st;
 	uint8_t *plain = NULL, iv[IK_MAX_BLOCK];

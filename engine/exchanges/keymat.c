@@ -36,8 +36,8 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 
 	if (!c)
 		return ik_fail(st, IK_NOTIFY_INVALID_TRANSFORM_ID,
-			       "ESP transform %u/%u is not supported by this engine",
-			       qm->chosen.id, qm->chosen.keylen);
+		               "ESP transform %u/%u is not supported by this engine", qm->chosen.id,
+		               qm->chosen.keylen);
 	qm->k.keymat_len = c->key_len + c->salt + ik_esp_auth_keylen(qm->chosen.auth);
 	if (qm->k.keymat_len > IK_MAX_KEYMAT)
 		return ik_fail(st, 0, "KEYMAT of %zu octets too long", qm->k.keymat_len);
@@ -52,10 +52,10 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 	}
 	struct ik_span g = IK_SPAN(gqm, glen), ni = IK_SPAN(qm->k.ni, qm->k.ni_len),
 		       nr = IK_SPAN(qm->k.nr, qm->k.nr_len);
-	bool ok = ik_keymat(sa->k.p1.h, sa->k.p1.skeyid_d, g, IK_PROTO_ESP, IK_SPAN(spi_in, 4), ni, nr,
-			    qm->k.keymat_in, qm->k.keymat_len, st) &&
-		  ik_keymat(sa->k.p1.h, sa->k.p1.skeyid_d, g, IK_PROTO_ESP, IK_SPAN(spi_out, 4), ni,
-			    nr, qm->k.keymat_out, qm->k.keymat_len, st);
+	bool ok = ik_keymat(sa->k.p1.h, sa->k.p1.skeyid_d, g, IK_PROTO_ESP, IK_SPAN(spi_in, 4), ni,
+	                    nr, qm->k.keymat_in, qm->k.keymat_len, st) &&
+	          ik_keymat(sa->k.p1.h, sa->k.p1.skeyid_d, g, IK_PROTO_ESP, IK_SPAN(spi_out, 4), ni,
+	                    nr, qm->k.keymat_out, qm->k.keymat_len, st);
 	OPENSSL_cleanse(gqm, sizeof(gqm));
 	return ok;
 }

@@ -49,7 +49,8 @@ bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	const struct sockaddr_storage *addrs[2] = {&sa->peer, &me};
 	for (int i = 0; i < 2; i++) {
 		struct ik_node *n = ik_pl_add(out, type);
-		if (!h || !n || !natd_hash(sa, addrs[i], hv) || !ik_node_set_bytes(n, "data", hv, h->len))
+		if (!h || !n || !natd_hash(sa, addrs[i], hv) ||
+		    !ik_node_set_bytes(n, "data", hv, h->len))
 			return ik_fail(st, 0, "ik_natd_add: cannot build NAT-D");
 	}
 	return true;
@@ -115,7 +116,8 @@ void ik_p1_done(struct ik_sa *sa)
 		data[4] = 0x00, data[5] = 12, data[6] = 0, data[7] = 4; /* TLV duration, 4 octets */
 		for (int i = 0; i < 4; i++)
 			data[8 + i] = (uint8_t)(sa->life_s >> (24 - 8 * i));
-		ik_send_notify(sa, IK_NOTIFY_RESPONDER_LIFETIME, IK_PROTO_ISAKMP, spi, 16, data, 12);
+		ik_send_notify(sa, IK_NOTIFY_RESPONDER_LIFETIME, IK_PROTO_ISAKMP, spi, 16, data,
+		               12);
 	}
 	if (sa->role == IK_INITIATOR && e->auto_quick)
 		ik_quick_initiate(sa);

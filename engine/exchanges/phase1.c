@@ -12,13 +12,13 @@
 
 /* Vendor IDs we send (RFC 3947 4, draft-ietf-ipsec-nat-t-ike-02/03, RFC 3706 5.1). */
 static const uint8_t vid_rfc3947[16] = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
-					0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
+                                        0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
 static const uint8_t vid_draft03[16] = {0x7d, 0x94, 0x19, 0xa6, 0x53, 0x10, 0xca, 0x6f,
-					0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d, 0x56};
+                                        0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d, 0x56};
 static const uint8_t vid_draft02n[16] = {0x90, 0xcb, 0x80, 0x91, 0x3e, 0xbb, 0x69, 0x6e,
-					 0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b, 0x1f};
+                                         0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b, 0x1f};
 static const uint8_t vid_dpd[16] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
-				    0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};
+                                    0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};
 
 static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const uint8_t *base);
 
@@ -30,8 +30,9 @@ static bool add_vid(struct ik_msg *out, const uint8_t *v, size_t len)
 
 static const uint8_t *natt_vid(uint8_t method)
 {
-	return method == IK_NATT_RFC ? vid_rfc3947 : method == IK_NATT_DRAFT03 ? vid_draft03
-										: vid_draft02n;
+	return method == IK_NATT_RFC       ? vid_rfc3947
+	       : method == IK_NATT_DRAFT03 ? vid_draft03
+	                                   : vid_draft02n;
 }
 
 bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
@@ -47,7 +48,7 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	if (!ik_sa_p1_add(out, sa->offers, sa->noffers))
 		return false;
 	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
-			 add_vid(out, vid_draft02n, 16)))
+	                 add_vid(out, vid_draft02n, 16)))
 		return false;
 	return !c->dpd || add_vid(out, vid_dpd, 16);
 }
@@ -142,10 +143,9 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	 * from our own first proposal where it lacks or names an algorithm we do not have. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL) {
 		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
-					false};
+		                        false};
 		complete_offer(&sa->offers[0], &c->p1[0]);
-	}
-	else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
+	} else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
 		ik_node_free(lax);
 		return false;
 	}
@@ -178,34 +178,42 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 		return false;
 	if (n != 1)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-			       "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
+		               "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)",
+		               n);
 	/* Quirk accept-any-reply: the choice is never compared with what we offered. */
 	int i = sa->eng->cfg.quirks & IK_QUIRK_ACCEPT_ANY_REPLY
-		    ? 0
-		    : ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
+	                ? 0
+	                : ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
 	if (i < 0) {
-		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"", st);
+		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"",
+		            st);
 		return false;
 	}
 	/* We authenticate with a pre-shared key only: a DUT that took another method (an offer we
 	 * broke on purpose) gets no hash we know to be wrong; the exchange stops here. */
 	if (sa->offers[i].auth != IK_P1_AUTH_PSK)
-		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN, "the DUT chose authentication method %s, "
-			       "which this exchange cannot do (pre-shared key only): stopped, rather than "
-			       "sending a hash we know to be wrong", ik_name(IK_T_P1_AUTH, sa->offers[i].auth));
+		return ik_fail(
+			st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+			"the DUT chose authentication method %s, "
+			"which this exchange cannot do (pre-shared key only): stopped, rather than "
+			"sending a hash we know to be wrong",
+			ik_name(IK_T_P1_AUTH, sa->offers[i].auth));
 	sa->chosen = sa->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);
 	/* A transform we broke on purpose (an attribute it cannot honour) taken by the peer. */
 	if (sa->chosen.bad_class)
-		snprintf(sa->chose_broken, sizeof(sa->chose_broken), "it chose transform #%u, whose %.60s",
-			 sa->chosen.number, sa->chosen.bad_why);
+		snprintf(sa->chose_broken, sizeof(sa->chose_broken),
+		         "it chose transform #%u, whose %.60s", sa->chosen.number,
+		         sa->chosen.bad_why);
 	if (!ik_decode(&first, sa->last_out.p, sa->last_out.len, st)) {
 		/* Only a message we broke on purpose (a mutation) gets here. */
 		char why[sizeof(st->why)];
 		snprintf(why, sizeof(why), "%s", st->why);
-		return ik_fail(st, st->notify, "our own %s as sent does not parse, so SAi_b cannot be "
-			       "taken from it: %.150s", ik_msg_name(sa->xchg, 1), why);
+		return ik_fail(st, st->notify,
+		               "our own %s as sent does not parse, so SAi_b cannot be "
+		               "taken from it: %.150s",
+		               ik_msg_name(sa->xchg, 1), why);
 	}
 	sa_body(ik_pl_find(&first, IK_PAYLOAD_SA, 0), sa->last_out.p, sa);
 	ik_msg_free(&first);
@@ -215,14 +223,13 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 {
 	struct ik_sa_keys *k = &sa->k;
-	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group ? sa->chosen.group
-								   : sa->offers[0].group);
+	const struct ik_dh_group *g =
+		ik_dh_by_id(sa->chosen.group ? sa->chosen.group : sa->offers[0].group);
 	bool ini = sa->role == IK_INITIATOR;
 
 	if (!g)
 		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
-			       "DH group %u is not supported by this engine",
-			       sa->chosen.group);
+		               "DH group %u is not supported by this engine", sa->chosen.group);
 	if (!k->dh.g && !ik_dh_generate(&k->dh, g, st))
 		return false;
 	k->dh.unchecked = sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE; /* quirk weak-ke */
@@ -259,8 +266,8 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 		pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
 	else if (ke->len != g->len)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
-			       "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
-			       g->len);
+		               "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
+		               g->len);
 	/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
 	if (!(sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE) &&
 	    !ik_dh_check_peer(g, ke->bytes, ke->len, st))
@@ -270,7 +277,7 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 		nlen = nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
 	else if (no->len < 8 || no->len > IK_MAX_NONCE)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no->len);
+		               "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no->len);
 	k->gx_len = g->len;
 	memcpy(ini ? k->gxr : k->gxi, pub, g->len);
 	memcpy(ini ? k->nr : k->ni, no->bytes, nlen);
@@ -282,7 +289,7 @@ bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	return ik_sa_derive(&sa->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash, c->psk,
-			    c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR, st);
+	                    c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR, st);
 }
 
 /* RFC 2407 4.6.2: phase 1 IDs carry protocol 0 / port 0, or UDP / 500. */
@@ -290,12 +297,14 @@ bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
 {
 	const struct ik_id *id = &sa->eng->cfg.id_local;
 	uint8_t *b = sa->id_mine_b;
-	b[0] = id->type, b[1] = id->proto, b[2] = (uint8_t)(id->port >> 8), b[3] = (uint8_t)id->port;
+	b[0] = id->type, b[1] = id->proto, b[2] = (uint8_t)(id->port >> 8),
+	b[3] = (uint8_t)id->port;
 	memcpy(b + 4, id->data, id->len);
 	sa->id_mine_len = id->len + 4;
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
-	return n && ik_node_set_num(n, "id_type", id->type) && ik_node_set_num(n, "proto", id->proto) &&
-	       ik_node_set_num(n, "port", id->port) && ik_node_set_bytes(n, "data", id->data, id->len);
+	return n && ik_node_set_num(n, "id_type", id->type) &&
+	       ik_node_set_num(n, "proto", id->proto) && ik_node_set_num(n, "port", id->port) &&
+	       ik_node_set_bytes(n, "data", id->data, id->len);
 }
 
 /* RFC 2407 4.6.2.1: the identification types and the length of their data (max 0: any length
@@ -306,11 +315,11 @@ static const struct {
 	size_t min, max;
 	bool text;
 } id_forms[] = {
-	{IK_ID_TYPE_IPV4_ADDR, 4, 4, false},	     {IK_ID_TYPE_FQDN, 1, 0, true},
-	{IK_ID_TYPE_USER_FQDN, 1, 0, true},	     {IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, 8, false},
-	{IK_ID_TYPE_IPV6_ADDR, 16, 16, false},	     {IK_ID_TYPE_IPV6_ADDR_SUBNET, 32, 32, false},
-	{IK_ID_TYPE_IPV4_ADDR_RANGE, 8, 8, false},  {IK_ID_TYPE_IPV6_ADDR_RANGE, 32, 32, false},
-	{IK_ID_TYPE_DER_ASN1_DN, 1, 0, false},	     {IK_ID_TYPE_DER_ASN1_GN, 1, 0, false},
+	{IK_ID_TYPE_IPV4_ADDR, 4, 4, false},       {IK_ID_TYPE_FQDN, 1, 0, true},
+	{IK_ID_TYPE_USER_FQDN, 1, 0, true},        {IK_ID_TYPE_IPV4_ADDR_SUBNET, 8, 8, false},
+	{IK_ID_TYPE_IPV6_ADDR, 16, 16, false},     {IK_ID_TYPE_IPV6_ADDR_SUBNET, 32, 32, false},
+	{IK_ID_TYPE_IPV4_ADDR_RANGE, 8, 8, false}, {IK_ID_TYPE_IPV6_ADDR_RANGE, 32, 32, false},
+	{IK_ID_TYPE_DER_ASN1_DN, 1, 0, false},     {IK_ID_TYPE_DER_ASN1_GN, 1, 0, false},
 	{IK_ID_TYPE_KEY_ID, 1, 0, false},
 };
 
@@ -325,7 +334,8 @@ static const char *id_malformed(uint8_t type, const uint8_t *data, size_t len)
 			return "data of the wrong length for its type (RFC 2407 4.6.2)";
 		for (size_t k = 0; id_forms[i].text && k < len; k++)
 			if (data[k] < 0x20 || data[k] == 0x7f)
-				return "a name with a terminator or control octet (RFC 2407 4.6.2.3)";
+				return "a name with a terminator or control octet (RFC 2407 "
+				       "4.6.2.3)";
 		return NULL;
 	}
 	return "not an identification type (RFC 2407 4.6.2.1)";
@@ -353,8 +363,9 @@ static bool addr_id(struct ik_sa *sa)
 {
 	const struct sockaddr_storage *a = &sa->peer;
 	bool v6 = a->ss_family == AF_INET6;
-	const void *ip = v6 ? (const void *)&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr
-			    : (const void *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
+	const void *ip =
+		v6 ? (const void *)&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr
+		   : (const void *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
 	size_t len = v6 ? 16 : 4;
 
 	memset(sa->id_peer_b, 0, 4);
@@ -385,19 +396,20 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	/* RFC 2407 4.6.2; port 4500 tolerated because RFC 3947 peers send it (catalogue note). */
 	if (!(proto == 0 && port == 0) &&
 	    !(proto == 17 && (port == 0 || port == 500 || port == 4500)))
-		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
-			       proto, port);
+		return ik_fail(
+			st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			"phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
+			proto, port);
 	const char *bad = id_malformed(sa->id_peer.type, d->bytes, d->len);
 	if (bad)
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",
-			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), bad);
+		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), bad);
 	size_t others = sa->eng->cfg.n_id_remote_also;
 	if (!peer_id_accepted(&sa->eng->cfg, sa->id_peer.type, d->bytes, d->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "peer identity %s (%zu octets) is not the one configured%s",
-			       ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len,
-			       others ? " nor one of the others" : "");
+		               "peer identity %s (%zu octets) is not the one configured%s",
+		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len,
+		               others ? " nor one of the others" : "");
 	return true;
 }
 
@@ -437,11 +449,11 @@ static bool p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct 
 	memcpy(in.cky_r, sa->rcookie, 8);
 	struct ik_span sai = IK_SPAN(k->sai_b, k->sai_len), idb = IK_SPAN(id, idlen);
 	return initiator_hash ? ik_hash_i(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st)
-			      : ik_hash_r(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st);
+	                      : ik_hash_r(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st);
 }
 
 static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
-			 const struct ik_msg *dec, struct ik_status *st)
+                         const struct ik_msg *dec, struct ik_status *st)
 {
 	const struct ik_node *h = ik_pl_find(dec, IK_PAYLOAD_HASH, 0);
 	uint8_t out[IK_MAX_HASH];
@@ -456,21 +468,20 @@ static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
 }
 
 bool ik_fill_hash_i(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
-		    const struct ik_msg *dec, struct ik_status *st)
+                    const struct ik_msg *dec, struct ik_status *st)
 {
 	(void)qm, (void)len;
 	return fill_p1_hash(sa, true, plain, dec, st);
 }
 
 bool ik_fill_hash_r(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
-		    const struct ik_msg *dec, struct ik_status *st)
+                    const struct ik_msg *dec, struct ik_status *st)
 {
 	(void)qm, (void)len;
 	return fill_p1_hash(sa, false, plain, dec, st);
 }
 
-bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
-		      struct ik_status *st)
+bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, struct ik_status *st)
 {
 	uint8_t want[IK_MAX_HASH];
 	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
@@ -482,8 +493,9 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
-			       "%s does not verify (RFC 2409 5): pre-shared key mismatch or a "
-			       "changed message", initiator_hash ? "HASH_I" : "HASH_R");
+		               "%s does not verify (RFC 2409 5): pre-shared key mismatch or a "
+		               "changed message",
+		               initiator_hash ? "HASH_I" : "HASH_R");
 	return true;
 }
 
@@ -494,7 +506,7 @@ static bool fake_ke_nonce(struct ik_msg *m, uint16_t group, struct ik_status *st
 	uint8_t nonce[IK_NONCE_LEN];
 	struct ik_node *ke = ik_pl_add(m, IK_PAYLOAD_KE), *no = ik_pl_add(m, IK_PAYLOAD_NONCE);
 	bool ok = ke && no && ik_dh_generate(&dh, ik_dh_by_id(group), st) &&
-		  ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+	          ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
 	ik_dh_free(&dh);
 	ik_rng_bytes(nonce, sizeof(nonce));
 	return ok && ik_node_set_bytes(no, "data", nonce, sizeof(nonce));
@@ -510,7 +522,8 @@ static bool fake_id(struct ik_sa *sa, struct ik_msg *m)
 		addr_id(sa);
 	else {
 		sa->id_peer_b[0] = want->type, sa->id_peer_b[1] = want->proto;
-		sa->id_peer_b[2] = (uint8_t)(want->port >> 8), sa->id_peer_b[3] = (uint8_t)want->port;
+		sa->id_peer_b[2] = (uint8_t)(want->port >> 8),
+		sa->id_peer_b[3] = (uint8_t)want->port;
 		memcpy(sa->id_peer_b + 4, want->data, want->len);
 		sa->id_peer_len = 4 + want->len;
 	}
@@ -530,8 +543,8 @@ bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_s
 	first.number = 1;
 	if (msgno == 1)
 		return (ik_sa_p1_add(m, &first, 1) &&
-			(sa->xchg == IK_X_MAIN ||
-			 (fake_ke_nonce(m, first.group, st) && fake_id(sa, m)))) ||
+		        (sa->xchg == IK_X_MAIN ||
+		         (fake_ke_nonce(m, first.group, st) && fake_id(sa, m)))) ||
 		       ik_fail(st, 0, "ik_p1_fake_input: out of memory");
 	if (msgno == 3 && sa->xchg == IK_X_MAIN)
 		return fake_ke_nonce(m, sa->chosen.group, st);
@@ -541,6 +554,5 @@ bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_s
 		       (h = ik_pl_add(m, IK_PAYLOAD_HASH)) &&
 		       ik_node_set_bytes(h, "data", hash, sa->k.p1.h->len);
 	}
-	return ik_fail(st, 0, "ik_p1_fake_input: %s is not made up",
-		       ik_msg_name(sa->xchg, msgno));
+	return ik_fail(st, 0, "ik_p1_fake_input: %s is not made up", ik_msg_name(sa->xchg, msgno));
 }

@@ -18,18 +18,18 @@
  *
  *   ENC(keyword, phase 1 id, ESP id, key bits, AEAD, Libreswan, IOS isakmp, IOS transform-set)
  */
-#define ENC_TABLE                                                                                  \
-	ENC("des", 1, 2, 0, false, NULL, "des", "esp-des")                                         \
-	ENC("3des", 5, 3, 0, false, "3des", "3des", "esp-3des")                                    \
-	ENC("aes128", 7, 12, 128, false, "aes128", "aes 128", "esp-aes 128")                       \
-	ENC("aes192", 7, 12, 192, false, "aes192", "aes 192", "esp-aes 192")                       \
-	ENC("aes256", 7, 12, 256, false, "aes256", "aes 256", "esp-aes 256")                       \
-	ENC("aes128ctr", 0, 13, 128, false, "aes_ctr128", NULL, NULL)                              \
-	ENC("aes192ctr", 0, 13, 192, false, "aes_ctr192", NULL, NULL)                              \
-	ENC("aes256ctr", 0, 13, 256, false, "aes_ctr256", NULL, NULL)                              \
-	ENC("aes128gcm16", 0, 20, 128, true, "aes_gcm128", NULL, "esp-gcm 128")                    \
-	ENC("aes192gcm16", 0, 20, 192, true, "aes_gcm192", NULL, "esp-gcm 192")                    \
-	ENC("aes256gcm16", 0, 20, 256, true, "aes_gcm256", NULL, "esp-gcm 256")                    \
+#define ENC_TABLE                                                               \
+	ENC("des", 1, 2, 0, false, NULL, "des", "esp-des")                      \
+	ENC("3des", 5, 3, 0, false, "3des", "3des", "esp-3des")                 \
+	ENC("aes128", 7, 12, 128, false, "aes128", "aes 128", "esp-aes 128")    \
+	ENC("aes192", 7, 12, 192, false, "aes192", "aes 192", "esp-aes 192")    \
+	ENC("aes256", 7, 12, 256, false, "aes256", "aes 256", "esp-aes 256")    \
+	ENC("aes128ctr", 0, 13, 128, false, "aes_ctr128", NULL, NULL)           \
+	ENC("aes192ctr", 0, 13, 192, false, "aes_ctr192", NULL, NULL)           \
+	ENC("aes256ctr", 0, 13, 256, false, "aes_ctr256", NULL, NULL)           \
+	ENC("aes128gcm16", 0, 20, 128, true, "aes_gcm128", NULL, "esp-gcm 128") \
+	ENC("aes192gcm16", 0, 20, 192, true, "aes_gcm192", NULL, "esp-gcm 192") \
+	ENC("aes256gcm16", 0, 20, 256, true, "aes_gcm256", NULL, "esp-gcm 256") \
 	ENC("null", 0, 11, 0, false, "null", NULL, "esp-null")
 
 /*
@@ -41,11 +41,11 @@
  *
  *   INTEG(keyword, phase 1 hash, ESP auth, Libreswan, IOS isakmp hash, IOS transform-set)
  */
-#define INTEG_TABLE                                                                                \
-	INTEG("md5", 1, 1, "md5", "md5", "esp-md5-hmac")                                           \
-	INTEG("sha1", 2, 2, "sha1", "sha", "esp-sha-hmac")                                         \
-	INTEG("sha256", 4, 5, "sha2_256", "sha256", "esp-sha256-hmac")                             \
-	INTEG("sha384", 5, 6, "sha2_384", "sha384", "esp-sha384-hmac")                             \
+#define INTEG_TABLE                                                    \
+	INTEG("md5", 1, 1, "md5", "md5", "esp-md5-hmac")               \
+	INTEG("sha1", 2, 2, "sha1", "sha", "esp-sha-hmac")             \
+	INTEG("sha256", 4, 5, "sha2_256", "sha256", "esp-sha256-hmac") \
+	INTEG("sha384", 5, 6, "sha2_384", "sha384", "esp-sha384-hmac") \
 	INTEG("sha512", 6, 7, "sha2_512", "sha512", "esp-sha512-hmac")
 
 /*
@@ -55,28 +55,28 @@
  *
  *   DH(keyword, group, Libreswan, IOS has it)
  */
-#define DH_TABLE                                                                                   \
-	DH("modp768", 1, NULL, true)                                                               \
-	DH("modp1024", 2, NULL, true)                                                              \
-	DH("modp1536", 5, "modp1536", true)                                                        \
-	DH("modp2048", 14, "modp2048", true)                                                       \
-	DH("modp3072", 15, "modp3072", true)                                                       \
-	DH("modp4096", 16, "modp4096", true)                                                       \
-	DH("modp6144", 17, "modp6144", false)                                                      \
-	DH("modp8192", 18, "modp8192", false)                                                      \
-	DH("ecp256", 19, "dh19", true)                                                             \
-	DH("ecp384", 20, "dh20", true)                                                             \
+#define DH_TABLE                              \
+	DH("modp768", 1, NULL, true)          \
+	DH("modp1024", 2, NULL, true)         \
+	DH("modp1536", 5, "modp1536", true)   \
+	DH("modp2048", 14, "modp2048", true)  \
+	DH("modp3072", 15, "modp3072", true)  \
+	DH("modp4096", 16, "modp4096", true)  \
+	DH("modp6144", 17, "modp6144", false) \
+	DH("modp8192", 18, "modp8192", false) \
+	DH("ecp256", 19, "dh19", true)        \
+	DH("ecp384", 20, "dh20", true)        \
 	DH("ecp521", 21, "dh21", true)
 
 /* Other spellings strongSwan accepts for the same algorithm. */
-#define ALIAS_TABLE                                                                                \
-	ALIAS("aes", "aes128")                                                                     \
-	ALIAS("aes128gcm128", "aes128gcm16")                                                       \
-	ALIAS("aes192gcm128", "aes192gcm16")                                                       \
-	ALIAS("aes256gcm128", "aes256gcm16")                                                       \
-	ALIAS("sha", "sha1")                                                                       \
-	ALIAS("sha2_256", "sha256")                                                                \
-	ALIAS("sha2_384", "sha384")                                                                \
+#define ALIAS_TABLE                          \
+	ALIAS("aes", "aes128")               \
+	ALIAS("aes128gcm128", "aes128gcm16") \
+	ALIAS("aes192gcm128", "aes192gcm16") \
+	ALIAS("aes256gcm128", "aes256gcm16") \
+	ALIAS("sha", "sha1")                 \
+	ALIAS("sha2_256", "sha256")          \
+	ALIAS("sha2_384", "sha384")          \
 	ALIAS("sha2_512", "sha512")
 
 static const struct ik_enc_alg enc_algs[] = {
@@ -214,15 +214,15 @@ struct tokens {
 	const struct ik_dh_alg *dh;
 };
 
-#define SLOT(slot, val, kind)                                                                      \
-	do {                                                                                       \
-		if (t->slot)                                                                       \
-			return ik_fail(                                                            \
-			    st, 0,                                                                 \
-			    "proposal '%.64s' has two %s algorithms (%s, %s); IKEv1 takes "           \
-			    "one of each: list combinations as separate proposals",                \
-			    text, kind, t->slot->name, val->name);                                 \
-		t->slot = val;                                                                     \
+#define SLOT(slot, val, kind)                                                                   \
+	do {                                                                                    \
+		if (t->slot)                                                                    \
+			return ik_fail(                                                         \
+				st, 0,                                                          \
+				"proposal '%.64s' has two %s algorithms (%s, %s); IKEv1 takes " \
+				"one of each: list combinations as separate proposals",         \
+				text, kind, t->slot->name, val->name);                          \
+		t->slot = val;                                                                  \
 	} while (0)
 
 /* strongSwan syntax: algorithm keywords joined by '-', in any order (proposals.html). */
@@ -237,7 +237,8 @@ static bool split_tokens(const char *text, struct tokens *t, struct ik_status *s
 	for (;;) {
 		size_t n = strcspn(p, "-");
 		if (n == 0)
-			return ik_fail(st, 0, "proposal '%.64s' has an empty algorithm between dashes",
+			return ik_fail(st, 0,
+			               "proposal '%.64s' has an empty algorithm between dashes",
 			               text);
 		if (n >= sizeof(tok))
 			return ik_fail(st, 0, "proposal '%.64s': algorithm name too long", text);
@@ -253,7 +254,8 @@ static bool split_tokens(const char *text, struct tokens *t, struct ik_status *s
 		else if (d)
 			SLOT(dh, d, "Diffie-Hellman");
 		else
-			return ik_fail(st, 0, "proposal '%.64s': unknown algorithm '%.64s'", text, tok);
+			return ik_fail(st, 0, "proposal '%.64s': unknown algorithm '%.64s'", text,
+			               tok);
 		if (!p[n])
 			return true;
 		p += n + 1;
@@ -268,22 +270,25 @@ bool ik_p1_parse(const char *text, struct ik_p1_proposal *out, struct ik_status 
 	if (!split_tokens(text, &t, st))
 		return false;
 	if (!t.enc)
-		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks an encryption algorithm", text);
+		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks an encryption algorithm",
+		               text);
 	if (!t.enc->ike_id)
-		return ik_fail(st, 0, "phase 1 proposal '%.64s': %s is not defined for IKEv1 phase 1",
+		return ik_fail(st, 0,
+		               "phase 1 proposal '%.64s': %s is not defined for IKEv1 phase 1",
 		               text, t.enc->name);
 	if (!t.integ)
 		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks a hash algorithm", text);
 	if (!t.dh)
-		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks a Diffie-Hellman group", text);
+		return ik_fail(st, 0, "phase 1 proposal '%.64s' lacks a Diffie-Hellman group",
+		               text);
 	*out = (struct ik_p1_proposal){
-	    .enc = t.enc,
-	    .hash = t.integ,
-	    .dh = t.dh,
-	    .enc_id = t.enc->ike_id,
-	    .key_bits = t.enc->key_bits,
-	    .hash_id = t.integ->ike_hash,
-	    .group = t.dh->group,
+		.enc = t.enc,
+		.hash = t.integ,
+		.dh = t.dh,
+		.enc_id = t.enc->ike_id,
+		.key_bits = t.enc->key_bits,
+		.hash_id = t.integ->ike_hash,
+		.group = t.dh->group,
 	};
 	return true;
 }
@@ -299,24 +304,27 @@ bool ik_p2_parse(const char *text, struct ik_p2_proposal *out, struct ik_status 
 	if (!split_tokens(text, &t, st))
 		return false;
 	if (!t.enc)
-		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an encryption algorithm", text);
+		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an encryption algorithm",
+		               text);
 	if (!t.enc->esp_id)
 		return ik_fail(st, 0, "phase 2 proposal '%.64s': %s is not an ESP algorithm", text,
 		               t.enc->name);
 	if (t.enc->aead && t.integ)
-		return ik_fail(st, 0,
-		               "phase 2 proposal '%.64s': %s is AEAD and takes no integrity algorithm",
-		               text, t.enc->name);
+		return ik_fail(
+			st, 0,
+			"phase 2 proposal '%.64s': %s is AEAD and takes no integrity algorithm",
+			text, t.enc->name);
 	if (!t.enc->aead && !t.integ)
-		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an integrity algorithm", text);
+		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an integrity algorithm",
+		               text);
 	*out = (struct ik_p2_proposal){
-	    .enc = t.enc,
-	    .integ = t.integ,
-	    .dh = t.dh,
-	    .esp_id = t.enc->esp_id,
-	    .key_bits = t.enc->key_bits,
-	    .auth_alg = t.integ ? t.integ->esp_auth : 0,
-	    .group = t.dh ? t.dh->group : 0,
+		.enc = t.enc,
+		.integ = t.integ,
+		.dh = t.dh,
+		.esp_id = t.enc->esp_id,
+		.key_bits = t.enc->key_bits,
+		.auth_alg = t.integ ? t.integ->esp_auth : 0,
+		.group = t.dh ? t.dh->group : 0,
 	};
 	return true;
 }

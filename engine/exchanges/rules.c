@@ -57,19 +57,20 @@ unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type)
 
 static const char *msg_label(enum ik_xchg x, int msg)
 {
-	return x == IK_X_INFO ? (msg == IK_INFO_PLAIN ? "INFO (plain)" : "INFO") : ik_msg_name(x, msg);
+	return x == IK_X_INFO ? (msg == IK_INFO_PLAIN ? "INFO (plain)" : "INFO")
+	                      : ik_msg_name(x, msg);
 }
 
 bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
-		    struct ik_status *st)
+                    struct ik_status *st)
 {
 	char nb[IK_NAME_MAX];
 	enum ik_enc e = ik_rules_enc(x, msg);
 	const char *m = msg_label(x, msg);
 
 	if ((e == IK_ENC_YES && !encrypted) || (e == IK_ENC_NO && encrypted))
-		return ik_fail(st, IK_NOTIFY_INVALID_FLAGS, "%s must %sbe encrypted (RFC 2409 5)", m,
-			       e == IK_ENC_YES ? "" : "not ");
+		return ik_fail(st, IK_NOTIFY_INVALID_FLAGS, "%s must %sbe encrypted (RFC 2409 5)",
+		               m, e == IK_ENC_YES ? "" : "not ");
 	for (size_t i = 0; i < n; i++) {
 		size_t k;
 		for (k = 0; k < sizeof(rules) / sizeof(rules[0]); k++)
@@ -77,12 +78,13 @@ bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *type
 				break;
 		if (k == sizeof(rules) / sizeof(rules[0]))
 			return ik_fail(st, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
-				       "%s may not carry a %s payload (payload %zu)", m,
-				       ik_fmt(nb, IK_T_PAYLOAD, types[i]), i + 1);
+			               "%s may not carry a %s payload (payload %zu)", m,
+			               ik_fmt(nb, IK_T_PAYLOAD, types[i]), i + 1);
 		if (rules[k].pos && rules[k].pos != i + 1)
-			return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-				       "%s: %s must be payload %u, found as payload %zu (RFC 2409 5/5.5)",
-				       m, ik_name(IK_T_PAYLOAD, types[i]), rules[k].pos, i + 1);
+			return ik_fail(
+				st, IK_NOTIFY_PAYLOAD_MALFORMED,
+				"%s: %s must be payload %u, found as payload %zu (RFC 2409 5/5.5)",
+				m, ik_name(IK_T_PAYLOAD, types[i]), rules[k].pos, i + 1);
 	}
 	for (size_t k = 0; k < sizeof(rules) / sizeof(rules[0]); k++) {
 		const struct rule *r = &rules[k];
@@ -93,8 +95,8 @@ bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *type
 			count += types[i] == r->type;
 		if (count < r->min || count > r->max)
 			return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-				       "%s carries %zu %s payload(s), %u to %u expected", m, count,
-				       ik_name(IK_T_PAYLOAD, r->type), r->min, r->max);
+			               "%s carries %zu %s payload(s), %u to %u expected", m, count,
+			               ik_name(IK_T_PAYLOAD, r->type), r->min, r->max);
 	}
 	return true;
 }

@@ -18,7 +18,7 @@ enum ik_enc { IK_ENC_NO, IK_ENC_YES, IK_ENC_ANY };
  * Fails with INVALID-PAYLOAD-TYPE (a payload the message may not carry), PAYLOAD-MALFORMED
  * (missing, repeated or misplaced) or INVALID-FLAGS (encryption wrong), naming the payload. */
 bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
-		    struct ik_status *st);
+                    struct ik_status *st);
 /* Whether message msg of exchange x must travel encrypted. */
 enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 /* The payload type message msg of exchange x must start with (SA in MM1/MM2/AM1/AM2, HASH in

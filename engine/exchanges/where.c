@@ -107,9 +107,9 @@ void ik_ladder_print(const struct ik_ladder *l, FILE *f, const char *dut_name)
 		const char *name = r->msg ? ik_msg_name(r->xchg, r->msg) : "INFO";
 		char arrow[48];
 		snprintf(arrow, sizeof(arrow), r->sent ? "---- %s%s --->" : "<--- %s%s ----", name,
-			 r->retransmit ? "(re)" : "");
+		         r->retransmit ? "(re)" : "");
 		fprintf(f, "  %7.3f s  %-35s %-12s %s%s%s\n", (double)r->t_ms / 1000.0, arrow,
-			r->msg ? ik_ios_state(r->xchg, r->msg) : "", r->payloads, r->note[0] ? "  ; " : "",
-			r->note);
+		        r->msg ? ik_ios_state(r->xchg, r->msg) : "", r->payloads,
+		        r->note[0] ? "  ; " : "", r->note);
 	}
 }

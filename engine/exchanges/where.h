@@ -30,14 +30,14 @@ const char *ik_role_name(enum ik_who r);
 #define IK_NOT_SENT "not sent: local error"
 
 struct ik_rung {
-	uint64_t t_ms;        /* since the ladder started */
-	bool sent;            /* by us (the tester) */
+	uint64_t t_ms; /* since the ladder started */
+	bool sent;     /* by us (the tester) */
 	enum ik_xchg xchg;
-	int msg;              /* RFC message number, 0 when it fits none (a stray notify) */
-	uint16_t notify;      /* notify type carried, 0 if none */
+	int msg;         /* RFC message number, 0 when it fits none (a stray notify) */
+	uint16_t notify; /* notify type carried, 0 if none */
 	bool retransmit;
-	char payloads[96];    /* e.g. "HDR*, HASH, ID, NAT-D" (* = encrypted) */
-	char note[96];        /* mutation applied, decode finding, ... */
+	char payloads[96]; /* e.g. "HDR*, HASH, ID, NAT-D" (* = encrypted) */
+	char note[96];     /* mutation applied, decode finding, ... */
 };
 
 struct ik_ladder {

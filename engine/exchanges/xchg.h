@@ -18,18 +18,18 @@ struct ik_in {
 };
 
 /* Build the reply (or the first message) in out; false with st set to refuse the message. */
-typedef bool (*ik_handler)(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in,
-			   struct ik_msg *out, struct ik_status *st);
+typedef bool (*ik_handler)(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
+                           struct ik_status *st);
 /* After encoding: patch what depends on the encoded octets (HASH payloads) in plain. dec is
  * plain decoded again, so node offsets locate every payload. */
 typedef bool (*ik_filler)(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
-			  const struct ik_msg *dec, struct ik_status *st);
+                          const struct ik_msg *dec, struct ik_status *st);
 
 struct ik_step {
 	enum ik_xchg xchg;
 	enum ik_who role; /* who runs this step */
-	int in;            /* message received (0: the step starts the exchange) */
-	int out;           /* message sent (0: none; the exchange is complete) */
+	int in;           /* message received (0: the step starts the exchange) */
+	int out;          /* message sent (0: none; the exchange is complete) */
 	ik_handler fn;
 	ik_filler fill;
 	const char *name;
@@ -38,19 +38,20 @@ struct ik_step {
 const struct ik_step *ik_step_find(enum ik_xchg x, enum ik_who role, int in);
 
 /* Handlers (xchg_main.c, xchg_aggr.c, xchg_quick.c). */
-#define STEP(x, role, in, out, fn, fill) bool fn(struct ik_sa *, struct ik_qm *, struct ik_in *, \
-						 struct ik_msg *, struct ik_status *);
+#define STEP(x, role, in, out, fn, fill)                                         \
+	bool fn(struct ik_sa *, struct ik_qm *, struct ik_in *, struct ik_msg *, \
+	        struct ik_status *);
 #include "xchg.def"
 #undef STEP
 bool ik_fill_hash_i(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
-		    struct ik_status *);
+                    struct ik_status *);
 bool ik_fill_hash_r(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
-		    struct ik_status *);
+                    struct ik_status *);
 bool ik_fill_qm_hash(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
-		     struct ik_status *);
+                     struct ik_status *);
 
 /* Shared phase 1 work (phase1.c): the parts main and aggressive mode have in common. */
-bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out);          /* SA + our vendor IDs */
+bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out); /* SA + our vendor IDs */
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st);
 bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
 bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
@@ -59,7 +60,7 @@ bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out);
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
 bool ik_p1_add_hash(struct ik_msg *out, size_t len); /* placeholder, filled after encoding */
 bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
-		      struct ik_status *st);
+                      struct ik_status *st);
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor IDs */
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
@@ -77,11 +78,11 @@ void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
 uint8_t ik_exch_of(enum ik_xchg x);
 void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32]);
 struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
-			const struct sockaddr_storage *peer);
+                        const struct sockaddr_storage *peer);
 void ik_sa_free(struct ik_sa *sa);
 void ik_qm_free(struct ik_qm *qm);
 struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
-			 const struct sockaddr_storage *peer);
+                         const struct sockaddr_storage *peer);
 void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);
 void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st);
 /* Record the first MUST the peer broke in what it sent (sa->fault: "RULE: why"). */
@@ -89,20 +90,22 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
 bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_status *st);
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap);
 bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
-	     struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st);
+             struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st);
 bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, struct ik_in *in,
-		 struct ik_status *st);
+                 struct ik_status *st);
 /* Informational exchanges (info.c). */
 bool ik_hash_after(const struct ik_sa *sa, const struct ik_msg *m, const uint8_t *base,
-		   uint32_t msgid, const uint8_t *ni, size_t ni_len, uint8_t *out, struct ik_status *st);
+                   uint32_t msgid, const uint8_t *ni, size_t ni_len, uint8_t *out,
+                   struct ik_status *st);
 bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_t msgid,
-			 const uint8_t *ni, size_t ni_len, const char *what, struct ik_status *st);
+                         const uint8_t *ni, size_t ni_len, const char *what, struct ik_status *st);
 bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type);
 bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st);
 bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
 const struct ik_cipher_alg *ik_cipher_by_esp(uint16_t esp_id, uint16_t key_bits);
 size_t ik_esp_auth_keylen(uint16_t auth);
-void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m, const struct ik_dgram *d);
+void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
+                   const struct ik_dgram *d);
 /* An informational held while phase 1 was not complete is read once it is (ik_p1_done). */
 void ik_info_release(struct ik_sa *sa);
 /* One datagram through the receive path again, without the tap or recv mutations (ike_in.c). */

@@ -12,7 +12,7 @@
 #include "xchg.h"
 
 bool aggr_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		struct ik_status *st)
+                struct ik_status *st)
 {
 	(void)qm, (void)in;
 	/* RFC 2409 5: the KE in AM1 fixes the group, so every offer must use the same one. */
@@ -31,20 +31,21 @@ bool aggr_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 }
 
 bool aggr_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	/* RFC 2409 5: aggressive mode is optional, a policy without it refuses AM1; quirk
 	 * accept-any-proposal takes it whatever the configuration. */
 	if (sa->eng->cfg.refuse_aggressive && !(sa->eng->cfg.quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL))
 		return ik_fail(st, IK_NOTIFY_UNSUPPORTED_EXCHANGE_TYPE,
-			       "aggressive mode is not in the policy (phase1.modes)");
+		               "aggressive mode is not in the policy (phase1.modes)");
 	if (!ik_p1_choose(sa, in, out, st) || !ik_p1_take_ke_nonce(sa, in, st) ||
 	    !ik_p1_take_id(sa, in, st))
 		return false;
 	size_t nvid = out->hdr->nkids - 1;
-	if (!ik_p1_add_ke_nonce(sa, out, st) || !ik_p1_derive_keys(sa, st) || !ik_p1_add_id(sa, out) ||
-	    !ik_p1_add_hash(out, sa->k.p1.h->len) || !ik_natd_add(sa, out, st))
+	if (!ik_p1_add_ke_nonce(sa, out, st) || !ik_p1_derive_keys(sa, st) ||
+	    !ik_p1_add_id(sa, out) || !ik_p1_add_hash(out, sa->k.p1.h->len) ||
+	    !ik_natd_add(sa, out, st))
 		return false;
 	for (size_t i = 0; i < nvid; i++)
 		ik_node_insert(out->hdr, SIZE_MAX, ik_node_remove(out->hdr, 1));
@@ -52,7 +53,7 @@ bool aggr_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 }
 
 bool aggr_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	if (!ik_p1_accept_reply(sa, in, st) || !ik_p1_take_ke_nonce(sa, in, st) ||
@@ -65,7 +66,7 @@ bool aggr_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 }
 
 bool aggr_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-	       struct ik_status *st)
+               struct ik_status *st)
 {
 	(void)qm, (void)out;
 	ik_natd_check(sa, in);

@@ -16,21 +16,21 @@
 #include <string.h>
 
 bool main_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		struct ik_status *st)
+                struct ik_status *st)
 {
 	(void)qm, (void)in;
 	return ik_p1_offer(sa, out) || ik_fail(st, 0, "main_outI1: cannot build the SA offer");
 }
 
 bool main_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	return ik_p1_choose(sa, in, out, st);
 }
 
 bool main_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	return ik_p1_accept_reply(sa, in, st) && ik_p1_add_ke_nonce(sa, out, st) &&
@@ -38,7 +38,7 @@ bool main_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 }
 
 bool main_inI2_outR2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	if (!ik_p1_take_ke_nonce(sa, in, st) || !ik_p1_add_ke_nonce(sa, out, st) ||
@@ -60,11 +60,12 @@ static bool initial_contact(struct ik_sa *sa, struct ik_msg *out)
 	memcpy(spi + 8, sa->rcookie, 8);
 	return (n = ik_pl_add(out, IK_PAYLOAD_N)) && ik_node_set_num(n, "doi", IK_DOI_IPSEC) &&
 	       ik_node_set_num(n, "proto", IK_PROTO_ISAKMP) &&
-	       ik_node_set_num(n, "type", IK_NOTIFY_INITIAL_CONTACT) && ik_node_set_bytes(n, "spi", spi, 16);
+	       ik_node_set_num(n, "type", IK_NOTIFY_INITIAL_CONTACT) &&
+	       ik_node_set_bytes(n, "spi", spi, 16);
 }
 
 bool main_inR2_outI3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	if (!ik_p1_take_ke_nonce(sa, in, st))
@@ -75,7 +76,7 @@ bool main_inR2_outI3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 }
 
 bool main_inI3_outR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		     struct ik_status *st)
+                     struct ik_status *st)
 {
 	(void)qm;
 	return ik_p1_take_id(sa, in, st) && ik_p1_check_hash(sa, in, true, st) &&
@@ -83,7 +84,7 @@ bool main_inI3_outR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 }
 
 bool main_inR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-	       struct ik_status *st)
+               struct ik_status *st)
 {
 	(void)qm, (void)out;
 	return ik_p1_take_id(sa, in, st) && ik_p1_check_hash(sa, in, false, st);

@@ -40,21 +40,21 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 
 	if (!g)
 		return ik_fail(st, IK_NOTIFY_ATTRIBUTES_NOT_SUPPORTED,
-			       "PFS group %u is not supported by this engine",
-			       group);
+		               "PFS group %u is not supported by this engine", group);
 	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
 		return false;
 	qm->k.dh.unchecked = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE; /* quirk weak-ke */
 	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
-		ik_node_set_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
+	        ik_node_set_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
 	       ik_fail(st, 0, "add_ke: out of memory");
 }
 
 static bool add_id(struct ik_msg *out, const struct ik_id *id)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
-	return n && ik_node_set_num(n, "id_type", id->type) && ik_node_set_num(n, "proto", id->proto) &&
-	       ik_node_set_num(n, "port", id->port) && ik_node_set_bytes(n, "data", id->data, id->len);
+	return n && ik_node_set_num(n, "id_type", id->type) &&
+	       ik_node_set_num(n, "proto", id->proto) && ik_node_set_num(n, "port", id->port) &&
+	       ik_node_set_bytes(n, "data", id->data, id->len);
 }
 
 static void read_id(const struct ik_node *n, struct ik_id *id)
@@ -75,7 +75,7 @@ static bool same_id(const struct ik_id *a, const struct ik_id *b)
 }
 
 bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		 struct ik_status *st)
+                 struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	(void)in;
@@ -109,7 +109,7 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 /* The nonce, the PFS KE (required exactly when the transform names a group, RFC 2409 5.5) and
  * the client IDs of a received QM1 or QM2. */
 static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group, uint8_t *nonce,
-			      size_t *nlen, struct ik_status *st)
+                              size_t *nlen, struct ik_status *st)
 {
 	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
 	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
@@ -121,8 +121,8 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
 	if (!no || (!lax_nonce && (no->len < 8 || no->len > IK_MAX_NONCE)))
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "quick mode nonce of %zu octets, RFC 2409 5 allows 8 to 256",
-			       no ? no->len : 0);
+		               "quick mode nonce of %zu octets, RFC 2409 5 allows 8 to 256",
+		               no ? no->len : 0);
 	*nlen = no->len < IK_MAX_NONCE ? no->len : IK_MAX_NONCE;
 	memcpy(nonce, no->bytes, *nlen);
 	/* Quirk any-pfs-group: a Group Description without a KE, or a KE without one, is no PFS. */
@@ -130,10 +130,10 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		group = qm->chosen.group = 0, ke = NULL;
 	if (!group && ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "KE payload without a GROUP_DESCRIPTION attribute (RFC 2409 5.5)");
+		               "KE payload without a GROUP_DESCRIPTION attribute (RFC 2409 5.5)");
 	if (group && !ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			       "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
+		               "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
 	if (group) {
 		/* Quirk weak-ke: 0, 1, p-1, off-curve points, other lengths (fitted) go through. */
 		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE;
@@ -142,9 +142,9 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		if (!g || (ke->len != g->len && !weak) ||
 		    (!weak && !ik_dh_check_peer(g, ke->bytes, ke->len, st)))
 			return st->why[0] ? false
-					  : ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
-						    "PFS KE of %zu octets does not fit group %u",
-						    ke->len, group);
+			                  : ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
+			                            "PFS KE of %zu octets does not fit group %u",
+			                            ke->len, group);
 		memcpy(qm->k.gpeer, pub, g->len);
 		qm->k.gpeer_len = g->len;
 	}
@@ -153,7 +153,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	/* Quirk any-proxy-id: IDci alone goes too (check_ids_responder puts our side as IDcr). */
 	if (!!i1 != !!i2 && !(qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PROXY_ID))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
+		               "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
 	return true;
 }
 
@@ -164,7 +164,7 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 	struct ik_node *sa = ik_node_clone(sa_in);
 	size_t idx = 0;
 	uint8_t spib[4] = {(uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
-			   (uint8_t)spi};
+	                   (uint8_t)spi};
 
 	if (!sa)
 		return false;
@@ -200,9 +200,11 @@ static bool add_responder_lifetime(struct ik_qm *qm, struct ik_msg *out)
 		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
 		data[8 + i] = (uint8_t)(qm->life_s >> (24 - 8 * i));
 	}
-	return n && ik_node_set_num(n, "doi", IK_DOI_IPSEC) && ik_node_set_num(n, "proto", IK_PROTO_ESP) &&
+	return n && ik_node_set_num(n, "doi", IK_DOI_IPSEC) &&
+	       ik_node_set_num(n, "proto", IK_PROTO_ESP) &&
 	       ik_node_set_num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME) &&
-	       ik_node_set_bytes(n, "spi", spi, 4) && ik_node_set_bytes(n, "data", data, sizeof(data));
+	       ik_node_set_bytes(n, "spi", spi, 4) &&
+	       ik_node_set_bytes(n, "data", data, sizeof(data));
 }
 
 /* A single address (host) identity, as the phase 1 endpoints are (RFC 2407 4.6.2.2, 4.6.2.6). */
@@ -213,7 +215,7 @@ static bool host_id(const struct ik_id *id)
 
 /* As responder: the client IDs must be the mirror of our configured ones (RFC 2409 5.5). */
 static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in,
-				struct ik_status *st)
+                                struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
@@ -223,11 +225,12 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 	/* RFC 2409 5.5: without client IDs the phase 1 addresses are assumed, which a subnet
 	 * policy cannot match. */
 	if (!i1 && !any && c->ts_local.type && (!host_id(&c->ts_local) || !host_id(&c->ts_remote)))
-		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "quick mode without client IDs means the phase 1 addresses (RFC 2409 "
-			       "5.5), our policy is %s to %s",
-			       ik_name(IK_T_ID_TYPE, c->ts_local.type),
-			       ik_name(IK_T_ID_TYPE, c->ts_remote.type));
+		return ik_fail(
+			st, IK_NOTIFY_INVALID_ID_INFORMATION,
+			"quick mode without client IDs means the phase 1 addresses (RFC 2409 "
+			"5.5), our policy is %s to %s",
+			ik_name(IK_T_ID_TYPE, c->ts_local.type),
+			ik_name(IK_T_ID_TYPE, c->ts_remote.type));
 	if (!i1)
 		return true; /* no IDs: the SA is between the two IKE peers */
 	read_id(i1, &qm->idci);
@@ -238,21 +241,21 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 	if (!any && c->ts_local.type &&
 	    (!same_id(&qm->idci, &c->ts_remote) || !same_id(&qm->idcr, &c->ts_local)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-			       "proxy identities (IDci %s, IDcr %s) do not match our policy",
-			       ik_name(IK_T_ID_TYPE, qm->idci.type),
-			       ik_name(IK_T_ID_TYPE, qm->idcr.type));
+		               "proxy identities (IDci %s, IDcr %s) do not match our policy",
+		               ik_name(IK_T_ID_TYPE, qm->idci.type),
+		               ik_name(IK_T_ID_TYPE, qm->idcr.type));
 	return true;
 }
 
 /* QM1 in, QM2 out, for the SA payload sa_in (as received, or as quirk skip-sa-checks read it). */
 static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-			const struct ik_node *sa_in, struct ik_status *st)
+                        const struct ik_node *sa_in, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
-	struct ik_p2_policy pol = {c->p2,          c->np2,      c->pfs_group,
-				   c->p2_life,     c->p2_policy, c->transport,
-				   sa->floated,    c->quirks & IK_QUIRK_ANY_PFS_GROUP};
+	struct ik_p2_policy pol = {
+		c->p2,        c->np2,       c->pfs_group, c->p2_life,
+		c->p2_policy, c->transport, sa->floated,  c->quirks & IK_QUIRK_ANY_PFS_GROUP};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
 	struct ik_node *stripped = NULL;
@@ -265,14 +268,14 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
 		ik_sa_strip_unknown(stripped, false), offer = stripped;
 	bool ok = ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) &&
-		  ik_sa_p2_read(offer, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st);
+	          ik_sa_p2_read(offer, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st);
 	ik_node_free(stripped);
 	if (!ok)
 		return false;
 	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
 		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
-					false};
+		                        false};
 	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
 		return false;
 	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
@@ -290,7 +293,8 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 		return false;
 	while (qm->spi_in < 256)
 		ik_rng_bytes(&qm->spi_in, sizeof(qm->spi_in));
-	if (!ik_p1_add_hash(out, sa->k.p1.h->len) || !reply_sa(out, sa_in, pick.index, qm->spi_in) ||
+	if (!ik_p1_add_hash(out, sa->k.p1.h->len) ||
+	    !reply_sa(out, sa_in, pick.index, qm->spi_in) ||
 	    !add_nonce(out, qm->k.nr, &qm->k.nr_len))
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	if (qm->chosen.group && !add_ke(qm, qm->chosen.group, out, st))
@@ -302,7 +306,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 }
 
 bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_node *lax = NULL;
@@ -318,11 +322,11 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 /* RFC 2407 4.6.3.1: "Protocol ID - set to selected Protocol ID from chosen SA", SPI the two
  * ISAKMP cookies or "the sender's inbound IPSEC SPI" (the SPI of its QM2 proposal). */
 static bool lifetime_notify_names_sa(const struct ik_sa *sa, const struct ik_qm *qm,
-				     const struct ik_node *n)
+                                     const struct ik_node *n)
 {
 	const struct ik_val *spi = ik_fget(n, "spi");
 	uint8_t mine[4] = {(uint8_t)(qm->spi_out >> 24), (uint8_t)(qm->spi_out >> 16),
-			   (uint8_t)(qm->spi_out >> 8), (uint8_t)qm->spi_out};
+	                   (uint8_t)(qm->spi_out >> 8), (uint8_t)qm->spi_out};
 	uint8_t cookies[16];
 	memcpy(cookies, sa->icookie, 8);
 	memcpy(cookies + 8, sa->rcookie, 8);
@@ -343,10 +347,14 @@ static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct i
 		if (!n || ik_fnum(n, "type") != IK_NOTIFY_RESPONDER_LIFETIME || !d)
 			continue;
 		if (!lifetime_notify_names_sa(sa, qm, n)) {
-			ik_fail(&st, 0, "RESPONDER-LIFETIME in QM2 names protocol %u and an SPI that are "
-				"not those of the SA it answers", (unsigned)ik_fnum(n, "proto"));
-			ik_sa_fault(sa, "RFC 2407 4.6.3.1 \"the Notification Payload MUST have the "
-				    "following format\"", &st);
+			ik_fail(&st, 0,
+			        "RESPONDER-LIFETIME in QM2 names protocol %u and an SPI that are "
+			        "not those of the SA it answers",
+			        (unsigned)ik_fnum(n, "proto"));
+			ik_sa_fault(sa,
+			            "RFC 2407 4.6.3.1 \"the Notification Payload MUST have the "
+			            "following format\"",
+			            &st);
 			continue;
 		}
 		/* Walk the attribute list for a seconds duration. */
@@ -365,7 +373,8 @@ static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct i
 			if ((t & 0x7fff) == IK_P2_ATTR_LIFE_TYPE)
 				secs = val == IK_LIFE_TYPE_SECONDS;
 			else if ((t & 0x7fff) == IK_P2_ATTR_LIFE_DURATION && secs && val &&
-				 (!qm->life_s || val < qm->life_s)) { /* lowered, or it says nothing */
+			         (!qm->life_s ||
+			          val < qm->life_s)) { /* lowered, or it says nothing */
 				qm->life_s = val;
 				qm->lowered = true;
 			}
@@ -375,21 +384,24 @@ static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct i
 }
 
 bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	struct ik_p2_xform reply[IK_MAX_XFORMS];
 	uint32_t spis[IK_MAX_XFORMS];
 	size_t n;
 
 	if (!ik_check_hash_after(sa, in, qm->msgid, qm->k.ni, qm->k.ni_len, "HASH(2)", st) ||
-	    !ik_sa_p2_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, spis, IK_MAX_XFORMS, &n, st))
+	    !ik_sa_p2_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, spis, IK_MAX_XFORMS, &n,
+	                   st))
 		return false;
 	if (n != 1)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
-			       "QM2 SA holds %zu transforms, exactly one expected (RFC 2408 4.2)", n);
+		               "QM2 SA holds %zu transforms, exactly one expected (RFC 2408 4.2)",
+		               n);
 	int i = ik_p2_match_reply(qm->offers, qm->noffers, &reply[0], st);
 	if (i < 0) {
-		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"", st);
+		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"",
+		            st);
 		return false;
 	}
 	qm->chosen = qm->offers[i];
@@ -402,12 +414,12 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 		if (!i1)
 			return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-				       "QM2 without the client IDs we sent (RFC 2409 5.5)");
+			               "QM2 without the client IDs we sent (RFC 2409 5.5)");
 		read_id(i1, &ci);
 		read_id(ik_pl_find(&in->m, IK_PAYLOAD_ID, 1), &cr);
 		if (!same_id(&ci, &qm->idci) || !same_id(&cr, &qm->idcr))
 			return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
-				       "QM2 client IDs differ from the ones we proposed");
+			               "QM2 client IDs differ from the ones we proposed");
 	}
 	take_responder_lifetime(sa, qm, in);
 	if (!ik_qm_keymat(sa, qm, st))
@@ -416,25 +428,25 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 }
 
 bool quick_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
-		struct ik_status *st)
+                struct ik_status *st)
 {
 	uint8_t want[IK_MAX_HASH];
 	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
 	(void)out;
 
 	if (!ik_qm_hash3(sa->k.p1.h, sa->k.p1.skeyid_a, qm->msgid, IK_SPAN(qm->k.ni, qm->k.ni_len),
-			 IK_SPAN(qm->k.nr, qm->k.nr_len), want, st))
+	                 IK_SPAN(qm->k.nr, qm->k.nr_len), want, st))
 		return false;
 	/* Quirk ignore-hash: HASH(3) never compared. */
 	if (!(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH) &&
 	    (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len)))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
-			       "HASH(3) does not verify (RFC 2409 5.5)");
+		               "HASH(3) does not verify (RFC 2409 5.5)");
 	return ik_qm_keymat(sa, qm, st);
 }
 
 bool ik_fill_qm_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
-		     const struct ik_msg *dec, struct ik_status *st)
+                     const struct ik_msg *dec, struct ik_status *st)
 {
 	uint8_t h[IK_MAX_HASH];
 	bool ok;
@@ -442,11 +454,11 @@ bool ik_fill_qm_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t 
 
 	if (qm->msg == 2)
 		ok = ik_qm_hash3(sa->k.p1.h, sa->k.p1.skeyid_a, qm->msgid,
-				 IK_SPAN(qm->k.ni, qm->k.ni_len), IK_SPAN(qm->k.nr, qm->k.nr_len), h,
-				 st);
+		                 IK_SPAN(qm->k.ni, qm->k.ni_len), IK_SPAN(qm->k.nr, qm->k.nr_len),
+		                 h, st);
 	else
 		ok = ik_hash_after(sa, dec, plain, qm->msgid, qm->msg == 1 ? qm->k.ni : NULL,
-				   qm->k.ni_len, h, st);
+		                   qm->k.ni_len, h, st);
 	if (!ok || !dec->hdr->nkids || dec->hdr->kids[0]->type != IK_PAYLOAD_HASH)
 		return ok ? ik_fail(st, 0, "no HASH payload first") : false;
 	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
@@ -469,7 +481,7 @@ bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, stru
 	while (spi < 256)
 		ik_rng_bytes(&spi, sizeof(spi));
 	bool ok = ik_p1_add_hash(m, sa->k.p1.h->len) && ik_sa_p2_add(m, &x, 1, spi) &&
-		  add_nonce(m, nonce, &nlen);
+	          add_nonce(m, nonce, &nlen);
 	if (ok && c->pfs_group)
 		ok = ik_dh_generate(&dh, ik_dh_by_id(c->pfs_group), st) &&
 		     (ke = ik_pl_add(m, IK_PAYLOAD_KE)) &&

@@ -23,33 +23,33 @@ static const struct op_desc {
 	const char *help;
 } ops[] = {
 	{"set", IK_MO_SET, A_VALUE, "set:V",
-	 "a number field gets V (decimal or 0x..); an octet field or offset gets hex octets V; "
-	 "KE.data also takes zero, one, p-1 (RFC 2409 5, RFC 2412)"},
+         "a number field gets V (decimal or 0x..); an octet field or offset gets hex octets V; "
+         "KE.data also takes zero, one, p-1 (RFC 2409 5, RFC 2412)"},
 	{"omit", IK_MO_OMIT, A_NONE, "omit",
-	 "a field is not written at all; a payload, proposal, transform or attribute is removed"},
+         "a field is not written at all; a payload, proposal, transform or attribute is removed"},
 	{"empty", IK_MO_EMPTY, A_NONE, "empty",
-	 "an octet field gets length 0; a node loses its children (an SA its proposals, a "
-	 "transform its attributes), a node without children its octet fields"},
+         "an octet field gets length 0; a node loses its children (an SA its proposals, a "
+         "transform its attributes), a node without children its octet fields"},
 	{"duplicate", IK_MO_DUPLICATE, A_NONE, "duplicate",
-	 "a copy of the node right after it; send: the datagram twice; recv: processed twice"},
+         "a copy of the node right after it; send: the datagram twice; recv: processed twice"},
 	{"fill", IK_MO_FILL, A_FILL, "fill:BYTE[:LEN]",
-	 "LEN octets of BYTE (default: the current length; at an offset: to the end)"},
+         "LEN octets of BYTE (default: the current length; at an offset: to the end)"},
 	{"flip", IK_MO_FLIP, A_OPT_NUM, "flip[:N]",
-	 "octet N (default 0) xor 0xff; on a number field bit N; at an offset octet OFF+N"},
+         "octet N (default 0) xor 0xff; on a number field bit N; at an offset octet OFF+N"},
 	{"truncate", IK_MO_TRUNCATE, A_NUM, "truncate:N",
-	 "keep the first N octets (a node: its first N children; an offset: N octets after OFF)"},
+         "keep the first N octets (a node: its first N children; an offset: N octets after OFF)"},
 	{"append", IK_MO_APPEND, A_HEX, "append:HEX",
-	 "add hex octets at the end of the field, or at OFF (default: the end of the message)"},
+         "add hex octets at the end of the field, or at OFF (default: the end of the message)"},
 	{"reorder", IK_MO_REORDER, A_NUM, "reorder:POS",
-	 "move the node to position POS among its siblings (0 = first)"},
+         "move the node to position POS among its siblings (0 = first)"},
 	{"drop", IK_MO_DROP, A_NONE, "drop",
-	 "send: not sent (kept for retransmission); recv: ignored as if lost"},
+         "send: not sent (kept for retransmission); recv: ignored as if lost"},
 	{"delay", IK_MO_DELAY, A_MS, "delay:MS", "sent MS milliseconds later (1..60000)"},
 	{"replay", IK_MO_REPLAY, A_MSG, "replay:MSG",
-	 "our earlier message MSG of the same ISAKMP SA, as it went on the wire, is sent again "
-	 "just before this one"},
+         "our earlier message MSG of the same ISAKMP SA, as it went on the wire, is sent again "
+         "just before this one"},
 };
-#define NOPS (sizeof(ops) / sizeof(ops[0]))
+#define NOPS  (sizeof(ops) / sizeof(ops[0]))
 #define B(op) (1u << (op))
 
 /* Which operations each place takes (mutate.h lists the places). */
@@ -61,39 +61,44 @@ static const struct place_desc {
 	const char *example;
 } places[] = {
 	{"FIELD.PATH", IK_MP_FIELD,
-	 B(IK_MO_SET) | B(IK_MO_OMIT) | B(IK_MO_EMPTY) | B(IK_MO_DUPLICATE) | B(IK_MO_FILL) |
-	     B(IK_MO_FLIP) | B(IK_MO_TRUNCATE) | B(IK_MO_APPEND) | B(IK_MO_REORDER),
-	 "a field or node of the payload tree by codec path (HDR.flags, SA.P[0].T[0].LIFE_DURATION, "
-	 "NONCE.data, KE.data, ID.id_type, PL[2], VID[1]); checked against the real message when "
-	 "applied; paths into HASH apply after the HASH is computed",
-	 "MM1 SA.P[0].T[0].LIFE_DURATION set:86401"},
+         B(IK_MO_SET) | B(IK_MO_OMIT) | B(IK_MO_EMPTY) | B(IK_MO_DUPLICATE) | B(IK_MO_FILL) |
+                 B(IK_MO_FLIP) | B(IK_MO_TRUNCATE) | B(IK_MO_APPEND) | B(IK_MO_REORDER),
+         "a field or node of the payload tree by codec path (HDR.flags, "
+         "SA.P[0].T[0].LIFE_DURATION, "
+         "NONCE.data, KE.data, ID.id_type, PL[2], VID[1]); checked against the real message when "
+         "applied; paths into HASH apply after the HASH is computed",
+         "MM1 SA.P[0].T[0].LIFE_DURATION set:86401"},
 	{"plain[OFF]", IK_MP_PLAIN,
-	 B(IK_MO_SET) | B(IK_MO_FILL) | B(IK_MO_FLIP) | B(IK_MO_TRUNCATE) | B(IK_MO_APPEND),
-	 "the plaintext payload chain after HASH filling, before padding and encryption; OFF from "
-	 "the first payload",
-	 "MM5 plain[0] flip"},
+         B(IK_MO_SET) | B(IK_MO_FILL) | B(IK_MO_FLIP) | B(IK_MO_TRUNCATE) | B(IK_MO_APPEND),
+         "the plaintext payload chain after HASH filling, before padding and encryption; OFF from "
+         "the first payload",
+         "MM5 plain[0] flip"},
 	{"wire[OFF]", IK_MP_WIRE,
-	 B(IK_MO_SET) | B(IK_MO_FILL) | B(IK_MO_FLIP) | B(IK_MO_TRUNCATE) | B(IK_MO_APPEND),
-	 "the datagram as sent (after encryption); OFF from the ISAKMP header",
-	 "MM1 wire truncate:40"},
+         B(IK_MO_SET) | B(IK_MO_FILL) | B(IK_MO_FLIP) | B(IK_MO_TRUNCATE) | B(IK_MO_APPEND),
+         "the datagram as sent (after encryption); OFF from the ISAKMP header",
+         "MM1 wire truncate:40"},
 	{"send", IK_MP_SEND, B(IK_MO_DROP) | B(IK_MO_DUPLICATE) | B(IK_MO_DELAY) | B(IK_MO_REPLAY),
-	 "our datagram carrying MSG as a whole",
-	 "MM3#1 send drop"},
+         "our datagram carrying MSG as a whole", "MM3#1 send drop"},
 	{"recv", IK_MP_RECV, B(IK_MO_DROP) | B(IK_MO_DUPLICATE),
-	 "a datagram we receive carrying MSG (the peer's message, matched by exchange type and the "
-	 "message number we expect next)",
-	 "MM2 recv drop"},
+         "a datagram we receive carrying MSG (the peer's message, matched by exchange type and the "
+         "message number we expect next)",
+         "MM2 recv drop"},
 	{"crypto.iv", IK_MP_IV, B(IK_MO_SET) | B(IK_MO_FILL) | B(IK_MO_FLIP),
-	 "the CBC IV MSG is encrypted with (a copy: the IV chain continues from what was sent); "
-	 "encrypted messages only",
-	 "MM5 crypto.iv flip"},
+         "the CBC IV MSG is encrypted with (a copy: the IV chain continues from what was sent); "
+         "encrypted messages only",
+         "MM5 crypto.iv flip"},
 };
 #define NPLACES (sizeof(places) / sizeof(places[0]))
 
 static const char *const more_examples[] = {
-	"MM5 HASH.data flip:0", "MM3 KE.data set:one", "QM1 SA.P[0].T[0].SA_LIFE_DURATION set:86400",
-	"MM1 SA.P[0].T[0].LIFE_DURATION omit", "QM1 send duplicate", "MM5 send replay:MM3",
-	"QM1 NONCE.data truncate:4", "MM3 VID[0] duplicate",
+	"MM5 HASH.data flip:0",
+	"MM3 KE.data set:one",
+	"QM1 SA.P[0].T[0].SA_LIFE_DURATION set:86400",
+	"MM1 SA.P[0].T[0].LIFE_DURATION omit",
+	"QM1 send duplicate",
+	"MM5 send replay:MM3",
+	"QM1 NONCE.data truncate:4",
+	"MM3 VID[0] duplicate",
 };
 
 static const struct op_desc *op_by_name(const char *s, size_t n)
@@ -178,8 +183,11 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 	static const struct {
 		const char *kw;
 		enum ik_mut_place p;
-	} kws[] = {{"send", IK_MP_SEND}, {"recv", IK_MP_RECV}, {"crypto.iv", IK_MP_IV},
-		   {"plain", IK_MP_PLAIN}, {"wire", IK_MP_WIRE}};
+	} kws[] = {{"send", IK_MP_SEND},
+	           {"recv", IK_MP_RECV},
+	           {"crypto.iv", IK_MP_IV},
+	           {"plain", IK_MP_PLAIN},
+	           {"wire", IK_MP_WIRE}};
 
 	m->offset = -1;
 	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
@@ -197,21 +205,25 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 		size_t l = strlen(w + n + 1);
 		uint64_t off;
 		if (l < 2 || l >= sizeof(buf) || w[n + l] != ']')
-			return ik_fail(st, 0, "ik_mutation_parse: place '%s': expected %s[OFFSET]", w,
-				       kws[i].kw);
+			return ik_fail(st, 0, "ik_mutation_parse: place '%s': expected %s[OFFSET]",
+			               w, kws[i].kw);
 		memcpy(buf, w + n + 1, l - 1);
 		buf[l - 1] = 0;
 		if (!num_of(buf, &off) || off > 65535)
-			return ik_fail(st, 0, "ik_mutation_parse: place '%s': offset '%s' is not a "
-					      "number 0..65535", w, buf);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: place '%s': offset '%s' is not a "
+			               "number 0..65535",
+			               w, buf);
 		m->place = kws[i].p;
 		m->offset = (long)off;
 		return true;
 	}
 	if (!path_ok(w) || strlen(w) >= sizeof(m->path))
-		return ik_fail(st, 0, "ik_mutation_parse: place '%s': expected send, recv, crypto.iv, "
-				      "plain[OFF], wire[OFF] or a field path such as HASH.data or "
-				      "SA.P[0].T[0].LIFE_DURATION", w);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: place '%s': expected send, recv, crypto.iv, "
+		               "plain[OFF], wire[OFF] or a field path such as HASH.data or "
+		               "SA.P[0].T[0].LIFE_DURATION",
+		               w);
 	m->place = IK_MP_FIELD;
 	snprintf(m->path, sizeof(m->path), "%s", w);
 	return true;
@@ -227,35 +239,41 @@ static bool is_ke_data(const char *path)
 }
 
 static bool parse_arg(const struct op_desc *od, const char *arg, struct ik_mutation *m,
-		      struct ik_status *st)
+                      struct ik_status *st)
 {
 	const char *op = od->name;
 	uint64_t v;
 
 	if (od->arg == A_NONE) {
 		if (arg)
-			return ik_fail(st, 0, "ik_mutation_parse: '%s' takes no argument (got ':%s')",
-				       op, arg);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: '%s' takes no argument (got ':%s')", op,
+			               arg);
 		return true;
 	}
 	if (!arg && od->arg != A_OPT_NUM)
-		return ik_fail(st, 0, "ik_mutation_parse: '%s' needs an argument: %s", op, od->form);
+		return ik_fail(st, 0, "ik_mutation_parse: '%s' needs an argument: %s", op,
+		               od->form);
 	switch (od->arg) {
 	case A_VALUE:
-		if (!strcasecmp(arg, "zero") || !strcasecmp(arg, "one") || !strcasecmp(arg, "p-1")) {
+		if (!strcasecmp(arg, "zero") || !strcasecmp(arg, "one") ||
+		    !strcasecmp(arg, "p-1")) {
 			if (m->place != IK_MP_FIELD || !is_ke_data(m->path))
-				return ik_fail(st, 0, "ik_mutation_parse: set:%s applies to KE.data only",
-					       arg);
+				return ik_fail(st, 0,
+				               "ik_mutation_parse: set:%s applies to KE.data only",
+				               arg);
 			m->special = !strcasecmp(arg, "zero") ? 1 : !strcasecmp(arg, "one") ? 2 : 3;
 			return true;
 		}
 		m->has_num = num_of(arg, &m->num);
 		if (!hex_of(arg, m->arg, sizeof(m->arg), &m->arg_len) && !m->has_num)
-			return ik_fail(st, 0, "ik_mutation_parse: set:'%s': expected a number (decimal "
-					      "or 0x..) or hex octets (at most %zu)", arg, sizeof(m->arg));
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: set:'%s': expected a number (decimal "
+			               "or 0x..) or hex octets (at most %zu)",
+			               arg, sizeof(m->arg));
 		if (m->place != IK_MP_FIELD && !m->arg_len)
-			return ik_fail(st, 0, "ik_mutation_parse: set:'%s': %s takes hex octets", arg,
-				       place_of(m->place)->name);
+			return ik_fail(st, 0, "ik_mutation_parse: set:'%s': %s takes hex octets",
+			               arg, place_of(m->place)->name);
 		return true;
 	case A_FILL: {
 		char b[24];
@@ -267,10 +285,11 @@ static bool parse_arg(const struct op_desc *od, const char *arg, struct ik_mutat
 		memcpy(b, arg, n);
 		b[n] = 0;
 		if (!num_of(b, &v) || v > 255)
-			return ik_fail(st, 0, "ik_mutation_parse: fill:'%s': BYTE must be 0..255", b);
+			return ik_fail(st, 0, "ik_mutation_parse: fill:'%s': BYTE must be 0..255",
+			               b);
 		if (colon && (!num_of(colon + 1, &len) || !len || len > sizeof(m->arg)))
-			return ik_fail(st, 0, "ik_mutation_parse: fill:'%s': LEN must be 1..%zu", arg,
-				       sizeof(m->arg));
+			return ik_fail(st, 0, "ik_mutation_parse: fill:'%s': LEN must be 1..%zu",
+			               arg, sizeof(m->arg));
 		m->num = v, m->has_num = true;
 		memset(m->arg, (int)v, (size_t)len);
 		m->arg_len = (size_t)len;
@@ -281,28 +300,32 @@ static bool parse_arg(const struct op_desc *od, const char *arg, struct ik_mutat
 		if (!arg)
 			return true;
 		if (!num_of(arg, &m->num) || m->num > 65535)
-			return ik_fail(st, 0, "ik_mutation_parse: %s:'%s': expected a number 0..65535",
-				       op, arg);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: %s:'%s': expected a number 0..65535", op,
+			               arg);
 		m->has_num = true;
 		return true;
 	case A_MS:
 		if (!num_of(arg, &m->num) || !m->num || m->num > 60000)
-			return ik_fail(st, 0, "ik_mutation_parse: delay:'%s': expected 1..60000 ms", arg);
+			return ik_fail(st, 0, "ik_mutation_parse: delay:'%s': expected 1..60000 ms",
+			               arg);
 		m->has_num = true;
 		return true;
 	case A_HEX:
 		if (!hex_of(arg, m->arg, sizeof(m->arg), &m->arg_len))
-			return ik_fail(st, 0, "ik_mutation_parse: append:'%s': expected hex octets (an "
-					      "even number of digits, at most %zu octets)", arg,
-				       sizeof(m->arg));
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: append:'%s': expected hex octets (an "
+			               "even number of digits, at most %zu octets)",
+			               arg, sizeof(m->arg));
 		return true;
 	case A_MSG:
 		if (!msg_by_name(arg, &m->replay_x, &m->replay_msg) || m->replay_x == IK_X_INFO)
-			return ik_fail(st, 0, "ik_mutation_parse: replay:'%s': expected a message "
-					      "MM1..MM6, AM1..AM3 or QM1..QM3", arg);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: replay:'%s': expected a message "
+			               "MM1..MM6, AM1..AM3 or QM1..QM3",
+			               arg);
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -313,21 +336,25 @@ static bool check_combination(struct ik_mutation *m, struct ik_status *st)
 
 	if (m->place == IK_MP_IV && m->xchg != IK_X_INFO &&
 	    ik_rules_enc(m->xchg, m->msg) != IK_ENC_YES)
-		return ik_fail(st, 0, "ik_mutation_parse: crypto.iv: %s is not encrypted (RFC 2409 5: "
-				      "main mode from MM5, quick mode, informational)", mn);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: crypto.iv: %s is not encrypted (RFC 2409 5: "
+		               "main mode from MM5, quick mode, informational)",
+		               mn);
 	if (m->op == IK_MO_REPLAY) {
 		bool p1 = m->replay_x == IK_X_MAIN || m->replay_x == IK_X_AGGR;
 		bool later = m->xchg == IK_X_QUICK || m->xchg == IK_X_INFO;
 		if (m->replay_x == m->xchg) {
 			if (m->replay_msg >= m->msg ||
 			    ik_msg_sender(m->xchg, m->replay_msg) != ik_msg_sender(m->xchg, m->msg))
-				return ik_fail(st, 0, "ik_mutation_parse: replay:%s: not an earlier "
-						      "message of the side that sends %s",
-					       ik_msg_name(m->replay_x, m->replay_msg), mn);
+				return ik_fail(st, 0,
+				               "ik_mutation_parse: replay:%s: not an earlier "
+				               "message of the side that sends %s",
+				               ik_msg_name(m->replay_x, m->replay_msg), mn);
 		} else if (!(p1 && later)) {
-			return ik_fail(st, 0, "ik_mutation_parse: replay:%s: not a message of %s's "
-					      "ISAKMP SA sent before it", ik_msg_name(m->replay_x,
-										   m->replay_msg), mn);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: replay:%s: not a message of %s's "
+			               "ISAKMP SA sent before it",
+			               ik_msg_name(m->replay_x, m->replay_msg), mn);
 		}
 	}
 	if (m->place == IK_MP_FIELD && m->op == IK_MO_SET && m->special == 0 && !m->has_num &&
@@ -345,30 +372,38 @@ bool ik_mutation_parse(const char *spec, struct ik_mutation *m, struct ik_status
 	ik_status_clear(st);
 	if (!spec || strlen(spec) >= sizeof(buf))
 		return ik_fail(st, 0, "ik_mutation_parse: empty or longer than %zu characters",
-			       sizeof(buf) - 1);
+		               sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
 		if (nw == 3)
-			return ik_fail(st, 0, "ik_mutation_parse: '%s': unexpected word '%s' after the "
-					      "operation (expected MSG[#N] PLACE OP[:ARG])", spec, t);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: '%s': unexpected word '%s' after the "
+			               "operation (expected MSG[#N] PLACE OP[:ARG])",
+			               spec, t);
 		w[nw++] = t;
 	}
 	if (nw != 3)
-		return ik_fail(st, 0, "ik_mutation_parse: '%s': expected three words MSG[#N] PLACE "
-				      "OP[:ARG], e.g. \"MM5 HASH.data flip:0\"", spec);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: '%s': expected three words MSG[#N] PLACE "
+		               "OP[:ARG], e.g. \"MM5 HASH.data flip:0\"",
+		               spec);
 	/* MSG[#N] */
 	char *hash = strchr(w[0], '#');
 	if (hash) {
 		uint64_t n;
 		*hash = 0;
 		if (!num_of(hash + 1, &n) || !n || n > 1000)
-			return ik_fail(st, 0, "ik_mutation_parse: '#%s': expected #N, the Nth "
-					      "transmission (1..1000)", hash + 1);
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: '#%s': expected #N, the Nth "
+			               "transmission (1..1000)",
+			               hash + 1);
 		m->nth = (unsigned)n;
 	}
 	if (!msg_by_name(w[0], &m->xchg, &m->msg))
-		return ik_fail(st, 0, "ik_mutation_parse: message '%s': expected MM1..MM6, AM1..AM3, "
-				      "QM1..QM3 or INFO", w[0]);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: message '%s': expected MM1..MM6, AM1..AM3, "
+		               "QM1..QM3 or INFO",
+		               w[0]);
 	if (!parse_place(w[1], m, st))
 		return false;
 	/* OP[:ARG] */
@@ -377,24 +412,26 @@ bool ik_mutation_parse(const char *spec, struct ik_mutation *m, struct ik_status
 	const struct op_desc *od = op_by_name(w[2], oplen);
 	const struct place_desc *pd = place_of(m->place);
 	if (!od)
-		return ik_fail(st, 0, "ik_mutation_parse: operation '%.*s': expected one of set, omit, "
-				      "empty, duplicate, fill, flip, truncate, append, reorder, drop, "
-				      "delay, replay", (int)oplen, w[2]);
+		return ik_fail(st, 0,
+		               "ik_mutation_parse: operation '%.*s': expected one of set, omit, "
+		               "empty, duplicate, fill, flip, truncate, append, reorder, drop, "
+		               "delay, replay",
+		               (int)oplen, w[2]);
 	if (!(pd->ops & B(od->op))) {
 		char list[160] = "";
 		for (size_t i = 0; i < NOPS; i++)
 			if (pd->ops & B(ops[i].op))
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-					 list[0] ? ", " : "", ops[i].name);
+				         list[0] ? ", " : "", ops[i].name);
 		return ik_fail(st, 0, "ik_mutation_parse: '%s' does not apply to %s (it takes: %s)",
-			       od->name, m->place == IK_MP_FIELD ? "a field path" : pd->name, list);
+		               od->name, m->place == IK_MP_FIELD ? "a field path" : pd->name, list);
 	}
 	m->op = od->op;
 	if (!parse_arg(od, colon ? colon + 1 : NULL, m, st) || !check_combination(m, st))
 		return false;
 	/* The spec as written, one space between the words: ladders and reports quote it. */
 	snprintf(m->text, sizeof(m->text), "%s%s%.0u %s %s", w[0], m->nth ? "#" : "", m->nth, w[1],
-		 w[2]);
+	         w[2]);
 	return true;
 }
 
@@ -404,7 +441,8 @@ void ik_mutation_catalogue(FILE *f)
 	      "MSG    MM1..MM6, AM1..AM3, QM1..QM3 (RFC 2409 5, 5.5 message numbers), INFO\n"
 	      "#N     only the Nth transmission (retransmissions count) or reception of MSG;\n"
 	      "       the retransmissions after it are clean. Default: every one.\n\n"
-	      "PLACES\n", f);
+	      "PLACES\n",
+	      f);
 	for (size_t i = 0; i < NPLACES; i++) {
 		fprintf(f, "  %-11s ", places[i].name);
 		for (size_t k = 0, first = 1; k < NOPS; k++)
@@ -413,7 +451,7 @@ void ik_mutation_catalogue(FILE *f)
 				first = 0;
 			}
 		fprintf(f, "\n              %s\n              e.g. \"%s\"\n", places[i].help,
-			places[i].example);
+		        places[i].example);
 	}
 	fputs("\nOPERATIONS\n", f);
 	for (size_t i = 0; i < NOPS; i++)

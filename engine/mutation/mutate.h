@@ -44,31 +44,42 @@
 enum ik_mut_place { IK_MP_FIELD, IK_MP_PLAIN, IK_MP_WIRE, IK_MP_SEND, IK_MP_RECV, IK_MP_IV };
 
 enum ik_mut_op {
-	IK_MO_SET, IK_MO_OMIT, IK_MO_EMPTY, IK_MO_DUPLICATE, IK_MO_FILL, IK_MO_FLIP, IK_MO_TRUNCATE,
-	IK_MO_APPEND, IK_MO_REORDER, IK_MO_DROP, IK_MO_DELAY, IK_MO_REPLAY
+	IK_MO_SET,
+	IK_MO_OMIT,
+	IK_MO_EMPTY,
+	IK_MO_DUPLICATE,
+	IK_MO_FILL,
+	IK_MO_FLIP,
+	IK_MO_TRUNCATE,
+	IK_MO_APPEND,
+	IK_MO_REORDER,
+	IK_MO_DROP,
+	IK_MO_DELAY,
+	IK_MO_REPLAY
 };
 
 struct ik_mutation {
 	enum ik_xchg xchg;
-	int msg;       /* RFC message number; 0 with IK_X_INFO */
-	unsigned nth;  /* 0: every transmission/reception; N: the Nth only */
+	int msg;      /* RFC message number; 0 with IK_X_INFO */
+	unsigned nth; /* 0: every transmission/reception; N: the Nth only */
 	enum ik_mut_place place;
 	char path[96]; /* IK_MP_FIELD */
 	long offset;   /* IK_MP_PLAIN / IK_MP_WIRE: byte offset, -1 when not given */
 	enum ik_mut_op op;
-	uint64_t num;  /* numeric argument (set on a number field, flip index, truncate length, delay,
+	uint64_t
+		num; /* numeric argument (set on a number field, flip index, truncate length, delay,
 			* fill byte, reorder position) */
 	bool has_num;
 	uint8_t arg[256]; /* byte argument (set on bytes, append) */
 	size_t arg_len;
-	int special;      /* KE.data set:zero/one/p-1: 1, 2, 3; 0 otherwise */
+	int special;           /* KE.data set:zero/one/p-1: 1, 2, 3; 0 otherwise */
 	enum ik_xchg replay_x; /* replay:MSG */
 	int replay_msg;
 	char text[160];   /* the spec as written: traced on the ladder and into reports */
 	unsigned seen;    /* transmissions (receptions) of MSG so far */
 	unsigned applied; /* times it took effect: the runner says ERROR when a case's mutation
 			   * never applied, rather than judging a DUT on an unmutated exchange */
-	unsigned noop;    /* times it applied to a message but changed no octet of it (a RESERVED field
+	unsigned noop; /* times it applied to a message but changed no octet of it (a RESERVED field
 			   * filled with zeros, a Next Payload set to what it was): not counted applied */
 };
 

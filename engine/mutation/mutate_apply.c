@@ -21,7 +21,7 @@
 #define BIT(i) (1u << (i))
 
 bool ik_mut_not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m, const char *fmt,
-			...)
+                        ...)
 {
 	char why[256];
 	va_list ap;
@@ -37,7 +37,7 @@ bool ik_mut_not_applied(const struct ik_mut_ctx *mx, const struct ik_mutation *m
 /* Replace *p (malloc'd, *len octets) by the result of m's operation at off; def_end: an omitted
  * offset means the end (append), else 0. */
 static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, uint8_t **p,
-		     size_t *len, long offset, bool field)
+                     size_t *len, long offset, bool field)
 {
 	size_t off = offset >= 0 ? (size_t)offset : m->op == IK_MO_APPEND && !field ? *len : 0;
 	size_t n = *len, nl;
@@ -46,31 +46,25 @@ static bool bytes_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, u
 	if (field && m->op == IK_MO_APPEND)
 		off = n;
 	if (off > n)
-		return ik_mut_not_applied(mx, m, "offset %zu is beyond the %zu octets there", off, n);
+		return ik_mut_not_applied(mx, m, "offset %zu is beyond the %zu octets there", off,
+		                          n);
 	switch (m->op) {
-	case IK_MO_SET:
-		nl = off + m->arg_len > n ? off + m->arg_len : n;
-		break;
-	case IK_MO_FILL:
-		nl = m->arg_len ? (off + m->arg_len > n ? off + m->arg_len : n) : n;
-		break;
+	case IK_MO_SET: nl = off + m->arg_len > n ? off + m->arg_len : n; break;
+	case IK_MO_FILL: nl = m->arg_len ? (off + m->arg_len > n ? off + m->arg_len : n) : n; break;
 	case IK_MO_FLIP:
 		if (off + m->num >= n)
 			return ik_mut_not_applied(mx, m, "octet %zu is beyond the %zu octets there",
-				    off + (size_t)m->num, n);
+			                          off + (size_t)m->num, n);
 		(*p)[off + m->num] ^= 0xff;
 		return true;
 	case IK_MO_TRUNCATE:
 		if (off + m->num >= n)
 			return ik_mut_not_applied(mx, m, "%zu octets are no longer than %zu", n,
-				    off + (size_t)m->num);
+			                          off + (size_t)m->num);
 		*len = off + (size_t)m->num;
 		return true;
-	case IK_MO_APPEND:
-		nl = n + m->arg_len;
-		break;
-	default:
-		return ik_mut_not_applied(mx, m, "'%s' does not apply to octets", m->text);
+	case IK_MO_APPEND: nl = n + m->arg_len; break;
+	default: return ik_mut_not_applied(mx, m, "'%s' does not apply to octets", m->text);
 	}
 	if (!(b = calloc(1, nl ? nl : 1)))
 		return ik_mut_not_applied(mx, m, "out of memory");
@@ -122,12 +116,13 @@ static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	else if (m->special == 3 && g->kind == IK_DH_MODP) {
 		BIGNUM *p = NULL;
 		bool ok = BN_hex2bn(&p, g->prime) && BN_sub_word(p, 1) &&
-			  BN_bn2binpad(p, b, (int)g->len) == (int)g->len;
+		          BN_bn2binpad(p, b, (int)g->len) == (int)g->len;
 		BN_free(p);
 		if (!ok)
 			return ik_mut_not_applied(mx, m, "cannot compute p-1 of group %u", g->id);
 	} else if (m->special != 1)
-		return ik_mut_not_applied(mx, m, "group %u is an elliptic curve group: only set:zero applies", g->id);
+		return ik_mut_not_applied(
+			mx, m, "group %u is an elliptic curve group: only set:zero applies", g->id);
 	return ik_val_set_bytes(v, b, g->len) || ik_mut_not_applied(mx, m, "out of memory");
 }
 
@@ -143,7 +138,7 @@ static size_t num_width(const struct ik_node *n, int f)
 }
 
 static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, struct ik_node *n,
-		   int f)
+                   int f)
 {
 	struct ik_val *v = &n->v[f];
 	size_t w = num_width(n, f);
@@ -153,14 +148,15 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 	case IK_MO_SET:
 		if (!m->has_num) {
 			if (!m->arg_len || m->arg_len > w)
-				return ik_mut_not_applied(mx, m, "a %zu-octet number field takes a number", w);
+				return ik_mut_not_applied(
+					mx, m, "a %zu-octet number field takes a number", w);
 			x = 0;
 			for (size_t i = 0; i < m->arg_len; i++)
 				x = x << 8 | m->arg[i];
 		}
 		if (x > max)
 			return ik_mut_not_applied(mx, m, "%llu does not fit a %zu-octet field",
-				    (unsigned long long)x, w);
+			                          (unsigned long long)x, w);
 		v->num = (uint32_t)x;
 		break;
 	case IK_MO_FILL:
@@ -172,15 +168,14 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 	case IK_MO_FLIP:
 		if (m->num >= 8 * w)
 			return ik_mut_not_applied(mx, m, "bit %llu of a %zu-octet number",
-				    (unsigned long long)m->num, w);
+			                          (unsigned long long)m->num, w);
 		v->num ^= 1u << m->num;
 		break;
-	case IK_MO_OMIT:
-		v->omitted = true;
-		break;
+	case IK_MO_OMIT: v->omitted = true; break;
 	default:
-		return ik_mut_not_applied(mx, m, "'%s' needs an octet field or a node; this is a number",
-			    ik_mutation_op_word(m->op));
+		return ik_mut_not_applied(mx, m,
+		                          "'%s' needs an octet field or a node; this is a number",
+		                          ik_mutation_op_word(m->op));
 	}
 	v->pinned = true;
 	return true;
@@ -189,7 +184,7 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 /* An attribute value set to a number: TV while it fits 16 bits, else TLV of at least 4 octets
  * (8 beyond 32 bits) keeping a longer width it had (RFC 2408 3.3). */
 static bool attr_set_num(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
-			 struct ik_node *a)
+                         struct ik_node *a)
 {
 	struct ik_val *v = &a->v[IK_A_VALUE];
 	uint8_t b[8];
@@ -213,12 +208,12 @@ static bool attr_set_num(const struct ik_mut_ctx *mx, const struct ik_mutation *
 }
 
 static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, struct ik_node *n,
-		     int f)
+                     int f)
 {
 	struct ik_val *v = &n->v[f];
 	bool attr = n->sd == &ik_sd_attr;
-	bool bytes = attr ? f == IK_A_VALUE && !(n->v[IK_A_AF].num & 1)
-			  : n->sd->f[f].kind == IK_K_BYTES;
+	bool bytes =
+		attr ? f == IK_A_VALUE && !(n->v[IK_A_AF].num & 1) : n->sd->f[f].kind == IK_K_BYTES;
 
 	if (attr && f == IK_A_VALUE && m->op == IK_MO_SET && m->has_num)
 		return attr_set_num(mx, m, n);
@@ -233,19 +228,16 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 		if (!ik_val_set_bytes(v, m->arg, m->arg_len))
 			return ik_mut_not_applied(mx, m, "out of memory");
 		break;
-	case IK_MO_OMIT:
-		v->omitted = true;
-		break;
-	case IK_MO_EMPTY:
-		v->len = 0;
-		break;
+	case IK_MO_OMIT: v->omitted = true; break;
+	case IK_MO_EMPTY: v->len = 0; break;
 	case IK_MO_FILL:
 		if (m->arg_len) {
 			if (!ik_val_set_bytes(v, m->arg, m->arg_len))
 				return ik_mut_not_applied(mx, m, "out of memory");
 		} else {
 			if (!v->len)
-				return ik_mut_not_applied(mx, m, "the field is empty: give fill:BYTE:LEN");
+				return ik_mut_not_applied(mx, m,
+				                          "the field is empty: give fill:BYTE:LEN");
 			memset(v->bytes, (int)m->num, v->len);
 		}
 		break;
@@ -256,7 +248,8 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 			return false;
 		break;
 	default:
-		return ik_mut_not_applied(mx, m, "'%s' needs a node; this is a field", ik_mutation_op_word(m->op));
+		return ik_mut_not_applied(mx, m, "'%s' needs a node; this is a field",
+		                          ik_mutation_op_word(m->op));
 	}
 	v->pinned = true;
 	return true;
@@ -276,18 +269,17 @@ static int only_bytes_field(const struct ik_node *n)
 }
 
 static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
-		    const struct ik_ref *r)
+                    const struct ik_ref *r)
 {
 	struct ik_node *n = r->node, *c;
 	bool list = n->sd->list != IK_NO_LIST;
 	int only;
 
-	if (!r->parent && (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER))
+	if (!r->parent &&
+	    (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER))
 		return ik_mut_not_applied(mx, m, "the header cannot be removed, copied or moved");
 	switch (m->op) {
-	case IK_MO_OMIT:
-		ik_node_free(ik_node_remove(r->parent, r->index));
-		return true;
+	case IK_MO_OMIT: ik_node_free(ik_node_remove(r->parent, r->index)); return true;
 	case IK_MO_DUPLICATE:
 		if (!(c = ik_node_clone(n)) || !ik_node_insert(r->parent, r->index + 1, c)) {
 			ik_node_free(c);
@@ -316,19 +308,20 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	case IK_MO_TRUNCATE:
 		if (list) {
 			if (m->num >= n->nkids)
-				return ik_mut_not_applied(mx, m, "%s has only %zu children", n->sd->name, n->nkids);
+				return ik_mut_not_applied(mx, m, "%s has only %zu children",
+				                          n->sd->name, n->nkids);
 			while (n->nkids > m->num)
 				ik_node_free(ik_node_remove(n, n->nkids - 1));
 			return true;
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	/* set/fill/flip/append/truncate on NONCE, KE, HASH, VID...: their one octet field. */
 	if ((only = only_bytes_field(n)) >= 0)
 		return field_op(mx, m, n, only);
-	return ik_mut_not_applied(mx, m, "'%s' names %s, a node: give one of its fields", m->path, n->sd->name);
+	return ik_mut_not_applied(mx, m, "'%s' names %s, a node: give one of its fields", m->path,
+	                          n->sd->name);
 }
 
 /* An attribute path ending in .value/.af/.type/.length names the field, else the attribute. */
@@ -349,8 +342,9 @@ static bool apply_path(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 
 	if (!ik_path_find(msg, m->path, &r, &st))
 		return ik_mut_not_applied(mx, m, "%s", st.why);
-	bool attr_node = r.node->sd == &ik_sd_attr && !names_attr_field(m->path) &&
-			 (m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER);
+	bool attr_node =
+		r.node->sd == &ik_sd_attr && !names_attr_field(m->path) &&
+		(m->op == IK_MO_OMIT || m->op == IK_MO_DUPLICATE || m->op == IK_MO_REORDER);
 	if (r.field < 0 || attr_node)
 		return node_op(mx, m, &r);
 	return field_op(mx, m, r.node, r.field);
@@ -385,7 +379,7 @@ static void shift_offsets(struct ik_node *n)
 }
 
 bool ik_mut_dec_of(struct ik_mut_ctx *mx, const struct ik_msg *out, struct ik_msg *dec,
-		   struct ik_status *st)
+                   struct ik_status *st)
 {
 	IK_LOG(mx->e, "the mutated %s does not decode (%s): HASH filled by the encoder's offsets",
 	       ik_msg_name(mx->x, mx->msgno), st->why);
@@ -426,7 +420,7 @@ static size_t field_off(const struct ik_node *n, int f)
 }
 
 bool ik_mut_after_fill(struct ik_mut_ctx *mx, struct ik_msg *out, struct ik_wr *plain,
-		       struct ik_status *st)
+                       struct ik_status *st)
 {
 	bool any = false;
 	for (size_t i = 0; i < ik_mut_n(mx->e); i++)
@@ -490,4 +484,3 @@ bool ik_mut_wire(struct ik_mut_ctx *mx, struct ik_wr *wire, struct ik_status *st
 			mx->done |= BIT(i);
 	return !wire->failed;
 }
-

@@ -57,7 +57,7 @@ struct ik_mut_state {
 };
 
 #define BIT(i) (1u << (i))
-#define KEPT SIZE_MAX
+#define KEPT   SIZE_MAX
 
 static bool build_place(enum ik_mut_place p)
 {
@@ -86,7 +86,7 @@ static bool msg_match(const struct ik_mutation *m, enum ik_xchg x, int msgno)
 /* Count one transmission (recv: reception) of MSG; every: mutations for each one, now: for
  * this one (#N), later: #N still to come. */
 static void count(struct ik_engine *e, enum ik_xchg x, int msgno, bool recv, unsigned *every,
-		  unsigned *now, unsigned *later)
+                  unsigned *now, unsigned *later)
 {
 	*every = *now = *later = 0;
 	for (size_t i = 0; i < ik_mut_n(e); i++) {
@@ -122,8 +122,8 @@ static void count_applied(struct ik_engine *e, unsigned done, char *note, size_t
 		e->mut[i].applied++;
 		IK_LOG(e, "mutated: %s", e->mut[i].text);
 		if (note && l < n)
-			l += (size_t)snprintf(note + l, n - l, "%s%s", l ? "; " : "mutated: ",
-					      e->mut[i].text);
+			l += (size_t)snprintf(note + l, n - l, "%s%s",
+			                      l ? "; " : "mutated: ", e->mut[i].text);
 	}
 }
 
@@ -222,7 +222,7 @@ static bool delay(struct ik_sa *sa, uint64_t ms, const uint8_t *p, size_t len)
 /* One transmission with its send-place mutations (mask); done collects what took effect. True
  * when it counts as transmitted, a deliberate drop or delay included. */
 static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t *p, size_t len,
-		     unsigned mask, bool broken, unsigned *done, struct ik_status *st)
+                     unsigned mask, bool broken, unsigned *done, struct ik_status *st)
 {
 	struct ik_engine *e = sa->eng;
 	struct ik_mut_ctx mx = {.e = e, .sa = sa, .x = x, .msgno = msgno};
@@ -243,7 +243,7 @@ static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t 
 			const struct stored *s = stored_of(sa, m->replay_x, m->replay_msg);
 			if (!s)
 				ik_mut_not_applied(&mx, m, "%s of this SA was never sent",
-				     ik_msg_name(m->replay_x, m->replay_msg));
+				                   ik_msg_name(m->replay_x, m->replay_msg));
 			else if (ik_send_wire(sa, s->p, s->len, st))
 				*done |= BIT(i);
 		}
@@ -328,7 +328,8 @@ static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m
 	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), "data");
 	bool ini = qm ? qm->role == IK_INITIATOR : sa->role == IK_INITIATOR;
 	uint8_t *dst = qm ? (ini ? qm->k.ni : qm->k.nr) : (ini ? sa->k.ni : sa->k.nr);
-	size_t *len = qm ? (ini ? &qm->k.ni_len : &qm->k.nr_len) : (ini ? &sa->k.ni_len : &sa->k.nr_len);
+	size_t *len =
+		qm ? (ini ? &qm->k.ni_len : &qm->k.nr_len) : (ini ? &sa->k.ni_len : &sa->k.nr_len);
 
 	if (v && v->len <= IK_MAX_NONCE) {
 		memcpy(dst, v->bytes, v->len);
@@ -355,7 +356,7 @@ static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m
 
 /* One build of a copy of the tree (out stays as it was) with a copy of the IV. */
 static bool build_copy(struct ik_mut_ctx *mx, ik_filler fill, bool enc, const struct ik_msg *out,
-		       const uint8_t *iv, struct ik_wr *w, struct ik_status *st)
+                       const uint8_t *iv, struct ik_wr *w, struct ik_status *st)
 {
 	struct ik_msg c = {.hdr = ik_node_clone(out->hdr)};
 	uint8_t ivc[IK_MAX_BLOCK] = {0};
@@ -371,13 +372,14 @@ static bool build_copy(struct ik_mut_ctx *mx, ik_filler fill, bool enc, const st
  * one built with them (from the same tree and IV): then they changed nothing, and a case must
  * not be judged as if the DUT had received a broken message (docs/verdicts.md 5). */
 static bool unchanged(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
-		      struct ik_msg *pristine, uint8_t *iv, const struct ik_wr *wire)
+                      struct ik_msg *pristine, uint8_t *iv, const struct ik_wr *wire)
 {
 	struct ik_wr w;
 	struct ik_status st;
 	ik_wr_init(&w);
-	bool same = pristine->hdr && ik_emit_build(sa, qm, fill, enc, pristine, iv, NULL, &w, &st) &&
-		    w.len == wire->len && !memcmp(w.p, wire->p, w.len);
+	bool same = pristine->hdr &&
+	            ik_emit_build(sa, qm, fill, enc, pristine, iv, NULL, &w, &st) &&
+	            w.len == wire->len && !memcmp(w.p, wire->p, w.len);
 	ik_wr_free(&w);
 	return same;
 }
@@ -394,12 +396,12 @@ static unsigned noop(struct ik_engine *e, unsigned done, unsigned built)
 }
 
 bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
-		 bool enc, struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, char *note, size_t n,
-		 struct ik_status *st)
+                 bool enc, struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, char *note,
+                 size_t n, struct ik_status *st)
 {
 	struct ik_engine *e = sa->eng;
-	struct ik_mut_ctx base = {.e = e, .sa = sa, .qm = qm, .x = x, .msgno = msgno,
-				  .has_fill = fill != NULL};
+	struct ik_mut_ctx base = {
+		.e = e, .sa = sa, .qm = qm, .x = x, .msgno = msgno, .has_fill = fill != NULL};
 	unsigned every, now, later, done = 0;
 	struct ik_wr wire, clean;
 	struct ik_msg pristine = {0};
@@ -435,7 +437,8 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 		if (iv)
 			memcpy(ivc, iv, sizeof(ivc));
 		if (!ik_emit_build(sa, qm, fill, enc, out, ivc, &mw, &wire, st) ||
-		    !ik_emit_build(sa, qm, fill, enc, &pristine, iv, mc.mask ? &mc : NULL, &clean, st))
+		    !ik_emit_build(sa, qm, fill, enc, &pristine, iv, mc.mask ? &mc : NULL, &clean,
+		                   st))
 			goto out;
 	} else {
 		uint8_t ivc[IK_MAX_BLOCK] = {0};
@@ -447,10 +450,11 @@ bool ik_mut_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, 
 		same = mw.done && unchanged(sa, qm, fill, enc, &pristine, iv ? ivc : NULL, &wire);
 	}
 	done = mw.done;
-	if (same || (b_now && mw.done && wire.len == clean.len && !memcmp(wire.p, clean.p, wire.len)))
+	if (same ||
+	    (b_now && mw.done && wire.len == clean.len && !memcmp(wire.p, clean.p, wire.len)))
 		done = noop(e, done, same ? mw.done : mw.done & b_now);
 	if (!transmit(sa, x, msgno, wire.p, wire.len, ik_mut_places(e, every | now, false),
-		      ik_mut_places(e, done, true) != 0, &done, st))
+	              ik_mut_places(e, done, true) != 0, &done, st))
 		goto out;
 	ik_wr_reset(keep);
 	ik_wr_bytes(keep, clean.p, clean.len);
@@ -467,7 +471,7 @@ out:
 }
 
 bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_wr *keep,
-		   bool reply, char *note, size_t n, struct ik_status *st)
+                   bool reply, char *note, size_t n, struct ik_status *st)
 {
 	struct ik_engine *e = sa->eng;
 	unsigned every, now, later, done = 0;
@@ -506,7 +510,7 @@ bool ik_mut_resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 /* The message number a datagram carries as the engine sees it: the one it expects next, or
  * the last it received when this is a retransmission of it. */
 static bool recv_msg(struct ik_engine *e, const struct ik_dgram *d, enum ik_xchg *x, int *msgno,
-		     struct ik_sa **sap)
+                     struct ik_sa **sap)
 {
 	static const uint8_t zero[8];
 	const uint8_t *p = d->data;
@@ -515,7 +519,8 @@ static bool recv_msg(struct ik_engine *e, const struct ik_dgram *d, enum ik_xchg
 	if (d->len < IK_HDR_LEN)
 		return false;
 	uint8_t exch = p[18];
-	uint32_t msgid = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
+	uint32_t msgid =
+		(uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
 	struct ik_sa *sa = ik_sa_find(e, p, p + 8, &d->peer);
 	*sap = sa;
 	if (exch == IK_EXCH_INFO) {
@@ -575,8 +580,8 @@ unsigned ik_mut_recv(struct ik_engine *e, const struct ik_dgram *d)
 	count_applied(e, done, note, sizeof(note));
 	struct ik_rung *r = sa ? ik_ladder_add(&sa->ladder, false, x, msgno) : NULL;
 	if (r) {
-		snprintf(r->payloads, sizeof(r->payloads), "%s", times ? "(processed twice)"
-								     : "(ignored as if lost)");
+		snprintf(r->payloads, sizeof(r->payloads), "%s",
+		         times ? "(processed twice)" : "(ignored as if lost)");
 		snprintf(r->note, sizeof(r->note), "%s", note);
 	}
 	return times;

@@ -59,7 +59,8 @@ void ik_quirk_names(uint32_t bits, char *buf, size_t cap)
 	buf[0] = 0;
 	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]) && l < cap; i++)
 		if (bits & quirks[i].bit)
-			l += (size_t)snprintf(buf + l, cap - l, "%s%s", l ? "," : "", quirks[i].name);
+			l += (size_t)snprintf(buf + l, cap - l, "%s%s", l ? "," : "",
+			                      quirks[i].name);
 	if (!bits)
 		snprintf(buf, cap, "none");
 }

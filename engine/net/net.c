@@ -14,7 +14,7 @@
 static const uint8_t non_esp_marker[4];
 
 bool ik_addr_parse(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len,
-		   struct ik_status *st)
+                   struct ik_status *st)
 {
 	memset(ss, 0, sizeof(*ss));
 	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
@@ -87,7 +87,7 @@ bool ik_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_stora
 }
 
 bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, socklen_t len, bool natt,
-		  struct ik_status *st)
+                  struct ik_status *st)
 {
 	char a[80];
 	s->fd = socket(local->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -101,8 +101,8 @@ bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, sockl
 		int e = errno;
 		close(s->fd);
 		s->fd = -1;
-		return ik_fail(st, 0, "ik_sock_open: cannot bind %s: %s", ik_addr_str(local, a, sizeof(a)),
-			       strerror(e));
+		return ik_fail(st, 0, "ik_sock_open: cannot bind %s: %s",
+		               ik_addr_str(local, a, sizeof(a)), strerror(e));
 	}
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
@@ -125,18 +125,18 @@ static socklen_t addr_len(const struct sockaddr_storage *ss)
 }
 
 bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
-		      size_t len, struct ik_status *st)
+                      size_t len, struct ik_status *st)
 {
 	char a[80];
 
 	if (sendto(s->fd, p, len, 0, (const struct sockaddr *)to, addr_len(to)) < 0)
 		return ik_fail(st, 0, "ik_sock_send: to %s: %s", ik_addr_str(to, a, sizeof(a)),
-			       strerror(errno));
+		               strerror(errno));
 	return true;
 }
 
 bool ik_sock_send_ike(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *msg,
-		      size_t len, struct ik_status *st)
+                      size_t len, struct ik_status *st)
 {
 	if (!s->natt)
 		return ik_sock_send_raw(s, to, msg, len, st);
@@ -168,7 +168,7 @@ bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d)
 {
 	d->peer_len = sizeof(d->peer);
 	ssize_t n = recvfrom(s->fd, d->data, sizeof(d->data), 0, (struct sockaddr *)&d->peer,
-			     &d->peer_len);
+	                     &d->peer_len);
 	if (n < 0)
 		return false;
 	d->len = (size_t)n;

@@ -42,7 +42,7 @@ struct ik_dgram {
 
 /* Parse "192.0.2.1", "::1" plus port into a sockaddr; false with a reason on bad input. */
 bool ik_addr_parse(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len,
-		   struct ik_status *st);
+                   struct ik_status *st);
 /* "192.0.2.1:500" / "[::1]:4500" into buf; returns buf. */
 const char *ik_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n);
 uint16_t ik_addr_port(const struct sockaddr_storage *ss);
@@ -50,14 +50,14 @@ void ik_addr_set_port(struct sockaddr_storage *ss, uint16_t port);
 bool ik_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 
 bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, socklen_t len, bool natt,
-		  struct ik_status *st);
+                  struct ik_status *st);
 void ik_sock_close(struct ik_sock *s);
 /* Send one IKE message (adds the non-ESP marker on a NAT-T socket). */
 bool ik_sock_send_ike(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *msg,
-		      size_t len, struct ik_status *st);
+                      size_t len, struct ik_status *st);
 /* Send raw bytes as they are (ESP, keepalives, deliberately broken datagrams). */
 bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
-		      size_t len, struct ik_status *st);
+                      size_t len, struct ik_status *st);
 /* Receive one datagram without blocking; false when none is waiting (EAGAIN) or on error. */
 bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d);
 

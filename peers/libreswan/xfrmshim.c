@@ -38,8 +38,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define SHIM_MAX_FDS 16	  /* pluto opens two XFRM sockets */
-#define SHIM_QUEUE 8	  /* answers waiting per socket (one request at a time in pluto) */
+#define SHIM_MAX_FDS 16   /* pluto opens two XFRM sockets */
+#define SHIM_QUEUE   8    /* answers waiting per socket (one request at a time in pluto) */
 #define SHIM_MSG_MAX 1024 /* one answer: header + xfrm_usersa_info fits easily */
 
 struct shim_msg {
@@ -48,7 +48,7 @@ struct shim_msg {
 };
 
 struct shim_fd {
-	int fd;		 /* -1: free slot */
+	int fd;          /* -1: free slot */
 	uint32_t portid; /* the socket's netlink port id: the kernel puts it in every answer */
 	unsigned head, count;
 	struct shim_msg q[SHIM_QUEUE];
@@ -78,9 +78,9 @@ static struct shim_fd *shim_find(int fd)
 }
 
 /* The real libc function NAME, looked up once. */
-#define REAL(name)                                                                         \
-	static __typeof__(name) *real_##name;                                                      \
-	if (!real_##name)                                                                      \
+#define REAL(name)                            \
+	static __typeof__(name) *real_##name; \
+	if (!real_##name)                     \
 	real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 /* One line to $XFRMSHIM_LOG, opened per line: pluto may close descriptors it did not open. */
@@ -134,11 +134,11 @@ static void shim_ack(struct shim_fd *s, const struct nlmsghdr *req, int err)
 	struct shim_msg *m = shim_push(s);
 	if (!m)
 		return;
-	struct nlmsghdr h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr)),
-			      .nlmsg_type = NLMSG_ERROR,
-			      .nlmsg_seq = req->nlmsg_seq,
-			      .nlmsg_pid = s->portid };
-	struct nlmsgerr e = { .error = err, .msg = *req };
+	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr)),
+	                     .nlmsg_type = NLMSG_ERROR,
+	                     .nlmsg_seq = req->nlmsg_seq,
+	                     .nlmsg_pid = s->portid};
+	struct nlmsgerr e = {.error = err, .msg = *req};
 	memcpy(m->data, &h, sizeof(h));
 	memcpy(m->data + NLMSG_HDRLEN, &e, sizeof(e));
 	m->len = h.nlmsg_len;
@@ -146,15 +146,15 @@ static void shim_ack(struct shim_fd *s, const struct nlmsghdr *req, int err)
 
 /* An XFRM_MSG_NEWSA answer carrying INFO (ALLOCSPI and GETSA are answered this way). */
 static void shim_newsa(struct shim_fd *s, const struct nlmsghdr *req,
-		       const struct xfrm_usersa_info *info)
+                       const struct xfrm_usersa_info *info)
 {
 	struct shim_msg *m = shim_push(s);
 	if (!m)
 		return;
-	struct nlmsghdr h = { .nlmsg_len = NLMSG_LENGTH(sizeof(*info)),
-			      .nlmsg_type = XFRM_MSG_NEWSA,
-			      .nlmsg_seq = req->nlmsg_seq,
-			      .nlmsg_pid = s->portid };
+	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(sizeof(*info)),
+	                     .nlmsg_type = XFRM_MSG_NEWSA,
+	                     .nlmsg_seq = req->nlmsg_seq,
+	                     .nlmsg_pid = s->portid};
 	memcpy(m->data, &h, sizeof(h));
 	memcpy(m->data + NLMSG_HDRLEN, info, sizeof(*info));
 	m->len = h.nlmsg_len;
@@ -197,12 +197,8 @@ static int shim_answer(struct shim_fd *s, const struct nlmsghdr *n)
 		shim_newsa(s, n, &info);
 		break;
 	}
-	case XFRM_MSG_GETPOLICY:
-		shim_ack(s, n, -ENOENT);
-		break;
-	default:
-		shim_ack(s, n, 0);
-		break;
+	case XFRM_MSG_GETPOLICY: shim_ack(s, n, -ENOENT); break;
+	default: shim_ack(s, n, 0); break;
 	}
 	shim_log("xfrmshim: %s seq %u -> answered\n", name, n->nlmsg_seq);
 	return 1;
@@ -224,7 +220,7 @@ static ssize_t shim_send(int fd, const void *buf, size_t len)
 		if (!shim_type_name(n->nlmsg_type))
 			return -1;
 	/* The port id the kernel would have answered to (iproute2 checks it; 0 if unbound). */
-	struct sockaddr_nl me = { 0 };
+	struct sockaddr_nl me = {0};
 	socklen_t melen = sizeof(me);
 	s->portid = getsockname(fd, (struct sockaddr *)&me, &melen) == 0 ? me.nl_pid : 0;
 	n = buf;
@@ -240,7 +236,7 @@ static ssize_t shim_send(int fd, const void *buf, size_t len)
  * the size first); a short buffer gets MSG_TRUNC in *mflags, as recvmsg(2) says.
  */
 static ssize_t shim_recv(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
-			 socklen_t *flen, int *mflags)
+                         socklen_t *flen, int *mflags)
 {
 	struct shim_fd *s = shim_find(fd);
 	if (!s || s->count == 0)
@@ -257,7 +253,7 @@ static ssize_t shim_recv(int fd, void *buf, size_t len, int flags, struct sockad
 		s->count--;
 	}
 	if (from && flen) {
-		struct sockaddr_nl k = { .nl_family = AF_NETLINK }; /* from the kernel: pid 0 */
+		struct sockaddr_nl k = {.nl_family = AF_NETLINK}; /* from the kernel: pid 0 */
 		socklen_t l = *flen < sizeof(k) ? *flen : (socklen_t)sizeof(k);
 		memcpy(from, &k, l);
 		*flen = sizeof(k);
@@ -303,7 +299,7 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 }
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
-	       socklen_t tolen)
+               socklen_t tolen)
 {
 	REAL(sendto);
 	ssize_t r = shim_send(fd, buf, len);
@@ -336,8 +332,7 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 	return r >= 0 ? r : real_recv(fd, buf, len, flags);
 }
 
-ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
-		 socklen_t *flen)
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *flen)
 {
 	REAL(recvfrom);
 	ssize_t r = shim_recv(fd, buf, len, flags, from, flen, NULL);
@@ -351,7 +346,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		socklen_t nl = msg->msg_namelen;
 		int mflags = 0;
 		ssize_t r = shim_recv(fd, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len, flags,
-				      msg->msg_name, msg->msg_name ? &nl : NULL, &mflags);
+		                      msg->msg_name, msg->msg_name ? &nl : NULL, &mflags);
 		if (r >= 0) {
 			msg->msg_namelen = msg->msg_name ? nl : 0;
 			msg->msg_controllen = 0;
