@@ -16,10 +16,11 @@ static void set_rung(struct ik_result_rung *o, const struct ik_rung *r)
 	o->t_s = (double)r->t_ms / 1000.0; /* already since the ladder started */
 	o->sent = r->sent;
 	o->retransmit = r->retransmit;
-	/* Message 0 fits no exchange step: a stray notify or delete, shown as INFO (as
-	 * ik_ladder_print does). */
-	snprintf(o->msg, sizeof(o->msg), "%s", r->msg ? ik_msg_name(r->xchg, r->msg) : "INFO");
-	snprintf(o->state, sizeof(o->state), "%s", r->msg ? ik_ios_state(r->xchg, r->msg) : "");
+	/* An informational exchange, or message 0 (fits no exchange step: a stray notify or
+	 * delete), is shown as INFO without a state (as ik_ladder_print does). */
+	bool info = r->xchg == IK_X_INFO || !r->msg;
+	snprintf(o->msg, sizeof(o->msg), "%s", info ? "INFO" : ik_msg_name(r->xchg, r->msg));
+	snprintf(o->state, sizeof(o->state), "%s", info ? "" : ik_ios_state(r->xchg, r->msg));
 	snprintf(o->payloads, sizeof(o->payloads), "%s", r->payloads);
 	snprintf(o->note, sizeof(o->note), "%s", r->note);
 	if (r->notify) {

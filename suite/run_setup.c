@@ -4,6 +4,7 @@
  * override is reported like a bad profile), and the result's ladder, notifies and mutations.
  */
 #include "consts.h"
+#include "result_ladder.h"
 #include "runner_int.h"
 
 #include <openssl/crypto.h>
@@ -149,25 +150,6 @@ bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cf
 	return ok;
 }
 
-static void rung_of(const struct ik_rung *g, const struct ik_ladder *l, struct ik_result_rung *r)
-{
-	char nb[IK_NAME_MAX];
-	r->t_s = (double)g->t_ms / 1000.0;
-	(void)l;
-	r->sent = g->sent;
-	snprintf(r->msg, sizeof(r->msg), "%s",
-	         g->xchg == IK_X_INFO ? "INFO"
-	         : g->msg             ? ik_msg_name(g->xchg, g->msg)
-	                              : "?");
-	snprintf(r->state, sizeof(r->state), "%s",
-	         g->xchg == IK_X_INFO ? "" : ik_ios_state(g->xchg, g->msg));
-	snprintf(r->payloads, sizeof(r->payloads), "%s", g->payloads);
-	snprintf(r->notify, sizeof(r->notify), "%s",
-	         g->notify ? ik_fmt(nb, IK_T_NOTIFY, g->notify) : "");
-	r->retransmit = g->retransmit;
-	snprintf(r->note, sizeof(r->note), "%s", g->note);
-}
-
 static void cat(char *buf, size_t n, const char *sep, const char *s)
 {
 	size_t l = strlen(buf);
@@ -181,9 +163,7 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 	const char *hint = "";
 
 	if (cr->sa) {
-		const struct ik_ladder *l = &cr->sa->ladder;
-		for (size_t i = 0; i < l->n && r->nladder < IK_RESULT_MAX_RUNGS; i++)
-			rung_of(&l->rungs[i], l, &r->ladder[r->nladder++]);
+		ik_result_set_ladder(r, &cr->sa->ladder);
 		if (cr->o.failed) {
 			hint = ik_stall_hint(cr->o.at_x, cr->o.at_msg + 1);
 			snprintf(r->where, sizeof(r->where), "%s (%s)",
