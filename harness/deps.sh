@@ -17,6 +17,8 @@ PKGS=(
 	iptables
 	# report checks: JSON shape (jq), the HTML report rendered in headless Chromium
 	jq chromium
+	# the test PKI for RSA signatures (harness/pki.sh)
+	openssl
 	# reference peers (Libreswan is unpacked privately by peers/libreswan: it conflicts)
 	# charon loads openssl (libstrongswan-standard-plugins: openssl, gcm), kernel-libipsec
 	# (libcharon-extra-plugins) and the rest of its `load =` list (peers/strongswan/strongswan.conf.in)
