@@ -38,6 +38,7 @@ INC_fuzz    := $(ENGINE_INC) -Ireports
 INC_engine_codec  := -Iengine/codec
 INC_engine_crypto := -Iengine/crypto -Iengine/codec
 INC_engine_net    := -Iengine/net -Iengine/codec
+INC_engine_esp    := -Iengine/esp -Iengine/crypto -Iengine/codec
 inc = $(or $(INC_$(subst /,_,$(patsubst %/,%,$(dir $(1))))),$(INC_$(firstword $(subst /, ,$(1)))))
 
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \

@@ -20,13 +20,14 @@ declare -A may=(
 	[engine/codec]="engine/codec"
 	[engine/crypto]="engine/crypto engine/codec"
 	[engine/net]="engine/net engine/codec"
+	[engine/esp]="engine/esp engine/crypto engine/codec"
 	[engine/mutation]="engine"
 	[engine/exchanges]="engine"
 	[engine]="engine"
 	[reports]="reports"
 	[suite]="suite engine reports"
 )
-layers=(engine/codec engine/crypto engine/net engine/mutation engine/exchanges engine reports suite)
+layers=(engine/codec engine/crypto engine/net engine/esp engine/mutation engine/exchanges engine reports suite)
 known=("${layers[@]}" tests bench fuzz)
 
 # The layer folder of a header path from the root, in $to ("" when none of ours): the longest

@@ -1,0 +1,192 @@
+/*
+ * Sealing and opening ESP packets (RFC 4303 2): SPI, sequence number, IV, the encrypted
+ * payload with padding, pad length and next header, then the ICV over all of it.
+ */
+#include "esp.h"
+#include "rng.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* RFC 4303 2.4: the ciphertext ends on the cipher's block and on 4 octets. */
+static size_t align_of(const struct ik_esp_xform *x)
+{
+	return x->block > 4 ? x->block : 4;
+}
+
+/* The cipher's IV from the wire IV: CTR's counter block is nonce | IV | 1 (RFC 3686 4),
+ * GCM's nonce salt | IV (RFC 4106 4). */
+static size_t full_iv(const struct ik_esp_sa *sa, const uint8_t *iv, uint8_t *out)
+{
+	const struct ik_esp_xform *x = &sa->x;
+	if (x->mode == IK_ESP_CBC) {
+		memcpy(out, iv, x->iv_len);
+		return x->iv_len;
+	}
+	memcpy(out, sa->salt, x->salt_len);
+	memcpy(out + x->salt_len, iv, x->iv_len);
+	size_t n = x->salt_len + x->iv_len;
+	if (x->mode == IK_ESP_CTR) {
+		put32(out + n, 1);
+		n += 4;
+	}
+	return n;
+}
+
+/* Encrypt or decrypt data in place; GCM authenticates aad and writes or checks tag. */
+static bool crypt(struct ik_esp_sa *sa, const uint8_t *iv, uint8_t *data, size_t len,
+                  const uint8_t *aad, uint8_t *tag, bool enc)
+{
+	EVP_CIPHER_CTX *ctx = sa->cipher_ctx;
+	uint8_t civ[16];
+	int o = 0, f = 0;
+	bool gcm = sa->x.mode == IK_ESP_GCM;
+
+	full_iv(sa, iv, civ);
+	const uint8_t *key = sa->keyed_dir == (int)enc ? NULL : sa->key;
+	if (!EVP_CipherInit_ex2(ctx, NULL, key, civ, enc, NULL))
+		return false;
+	sa->keyed_dir = enc;
+	if (sa->x.mode == IK_ESP_CBC)
+		EVP_CIPHER_CTX_set_padding(ctx, 0);
+	if (gcm && (!EVP_CipherUpdate(ctx, NULL, &o, aad, IK_ESP_HDR) ||
+	            (!enc && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag))))
+		return false;
+	if (len && !EVP_CipherUpdate(ctx, data, &o, data, (int)len))
+		return false;
+	if (!EVP_CipherFinal_ex(ctx, data + o, &f))
+		return false; /* GCM: the tag did not verify */
+	return !gcm || !enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, tag);
+}
+
+static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *icv)
+{
+	EVP_MAC_CTX *c = EVP_MAC_CTX_dup(sa->mac);
+	uint8_t full[64];
+	size_t n = 0;
+	bool ok = c && EVP_MAC_update(c, p, len) && EVP_MAC_final(c, full, &n, sizeof(full));
+	EVP_MAC_CTX_free(c);
+	if (ok)
+		memcpy(icv, full, sa->x.icv_len); /* RFC 2404 2: truncated, leftmost octets */
+	return ok;
+}
+
+bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
+                 const uint8_t *iv, uint8_t *out, size_t cap, size_t *n, struct ik_status *st)
+{
+	const struct ik_esp_xform *x = &sa->x;
+	size_t a = align_of(x), pad = (a - (len + 2) % a) % a;
+	size_t clen = len + pad + 2, total = IK_ESP_HDR + x->iv_len + clen + x->icv_len;
+
+	if (sa->seq == UINT32_MAX)
+		return ik_fail(st, 0,
+		               "ESP: the sequence number would cycle: the SA must be rekeyed "
+		               "(RFC 4303 3.3.3)");
+	if (total > cap)
+		return ik_fail(st, 0, "ESP: a %zu-octet packet does not fit in %zu", total, cap);
+	put32(out, sa->spi);
+	put32(out + 4, ++sa->seq);
+	uint8_t *ivp = out + IK_ESP_HDR, *ct = ivp + x->iv_len;
+	if (iv)
+		memcpy(ivp, iv, x->iv_len);
+	else if (!ik_rng_bytes(ivp, x->iv_len))
+		return ik_fail(st, 0, "ESP: no random IV");
+	memmove(ct, payload, len);
+	for (size_t i = 0; i < pad; i++)
+		ct[len + i] = (uint8_t)(i + 1); /* RFC 4303 2.4: 1, 2, 3, ... */
+	ct[len + pad] = (uint8_t)pad;
+	ct[len + pad + 1] = next_header;
+	uint8_t *icv = ct + clen;
+	if (x->cipher && !crypt(sa, ivp, ct, clen, out, icv, true))
+		return ik_fail(st, 0, "ESP: %s encryption failed", x->cipher);
+	if (x->integ && !hmac(sa, out, IK_ESP_HDR + x->iv_len + clen, icv))
+		return ik_fail(st, 0, "ESP: HMAC-%s failed", x->integ);
+	sa->packets++, sa->octets += len;
+	*n = total;
+	return true;
+}
+
+/* Decrypt and take the trailer off; the window is not touched here. */
+static enum ik_esp_verdict unwrap(struct ik_esp_sa *sa, const uint8_t *pkt, size_t clen,
+                                  uint8_t *buf, size_t *plen, uint8_t *nh)
+{
+	const struct ik_esp_xform *x = &sa->x;
+	const uint8_t *iv = pkt + IK_ESP_HDR;
+	uint8_t tag[16];
+
+	memcpy(buf, iv + x->iv_len, clen);
+	if (x->mode == IK_ESP_GCM)
+		memcpy(tag, iv + x->iv_len + clen, 16);
+	if (x->cipher && !crypt(sa, iv, buf, clen, pkt, tag, false))
+		return x->mode == IK_ESP_GCM ? IK_ESP_BAD_ICV : IK_ESP_MALFORMED;
+	size_t padlen = buf[clen - 2];
+	*nh = buf[clen - 1];
+	if (padlen + 2 > clen)
+		return IK_ESP_MALFORMED;
+	*plen = clen - 2 - padlen;
+	for (size_t i = 0; i < padlen; i++)
+		if (buf[*plen + i] != (uint8_t)(i + 1))
+			return IK_ESP_BAD_PAD;
+	return IK_ESP_OK;
+}
+
+enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len, uint8_t *out,
+                                size_t cap, size_t *n, uint8_t *nh, struct ik_status *st)
+{
+	const struct ik_esp_xform *x = &sa->x;
+	size_t over = IK_ESP_HDR + x->iv_len + x->icv_len, clen = len > over ? len - over : 0;
+	uint8_t icv[IK_ESP_MAX_ICV];
+
+	*n = 0;
+	if (clen < 2 || clen % align_of(x)) {
+		ik_fail(st, 0, "ESP: %zu octets do not hold a whole encrypted payload", len);
+		return IK_ESP_MALFORMED;
+	}
+	if (get32(pkt) != sa->spi) {
+		ik_fail(st, 0, "ESP: SPI %08x is not this SA's %08x", get32(pkt), sa->spi);
+		return IK_ESP_BAD_SPI;
+	}
+	uint32_t seq = get32(pkt + 4);
+	/* RFC 4303 3.4.3: the first check after the SA lookup, before any cryptography. */
+	if (sa->replay_on && !ik_esp_replay_check(&sa->win, seq)) {
+		ik_fail(st, 0, "ESP: sequence number %u replayed or left of the window (top %u)",
+		        seq, sa->win.top);
+		return IK_ESP_REPLAY;
+	}
+	if (x->integ && (!hmac(sa, pkt, len - x->icv_len, icv) ||
+	                 CRYPTO_memcmp(icv, pkt + len - x->icv_len, x->icv_len))) {
+		ik_fail(st, 0, "ESP: the ICV of sequence number %u does not verify", seq);
+		return IK_ESP_BAD_ICV;
+	}
+	uint8_t *buf = OPENSSL_malloc(clen);
+	size_t plen = 0;
+	enum ik_esp_verdict v = buf ? unwrap(sa, pkt, clen, buf, &plen, nh) : IK_ESP_MALFORMED;
+	if (v == IK_ESP_OK && plen > cap)
+		v = IK_ESP_MALFORMED;
+	if (v == IK_ESP_OK) {
+		memcpy(out, buf, plen);
+		*n = plen;
+		/* Authentic (RFC 4303 3.4.3: the window moves only after the ICV verified). */
+		if (sa->replay_on)
+			ik_esp_replay_update(&sa->win, seq);
+		sa->packets++, sa->octets += plen;
+		if (*nh == IK_ESP_NH_NONE)
+			v = IK_ESP_DUMMY;
+	}
+	if (v != IK_ESP_OK && v != IK_ESP_DUMMY)
+		ik_fail(st, 0, "ESP: sequence number %u: %s", seq, ik_esp_verdict_name(v));
+	OPENSSL_clear_free(buf, clen);
+	return v;
+}

@@ -1,0 +1,94 @@
+/*
+ * ESP (RFC 4303) in user space: one SA direction sealing or opening packets, with the default
+ * padding (RFC 4303 2.4), sequence numbers (3.3.3) and the anti-replay window (3.4.3). Tunnel or
+ * transport mode only changes what the payload is (an inner IP packet, or the upper layer with
+ * its next header); UDP encapsulation (RFC 3948) is the caller's: these functions see the ESP
+ * packet from the SPI on.
+ *
+ * The transform comes from the caller as OpenSSL names and sizes (the algorithm table owns
+ * them); the keys are cut from KEYMAT in the order RFC 4106 8.1 and RFC 3686 5.1 give:
+ * encryption key, then its salt or nonce, then the integrity key (RFC 2409 5.5 for the rest).
+ */
+#ifndef IK_ESP_H
+#define IK_ESP_H
+
+#include "status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IK_ESP_NH_NONE    59 /* RFC 4303 2.6: a dummy packet, discarded by the receiver */
+#define IK_ESP_MAX_KEY    64 /* encryption key + salt, or an integrity key */
+#define IK_ESP_MAX_ICV    32
+#define IK_ESP_MAX_WINDOW 1024 /* RFC 4303 3.4.3: at least 32, 64 the default */
+#define IK_ESP_HDR        8    /* SPI and sequence number */
+
+enum ik_esp_mode { IK_ESP_CBC, IK_ESP_CTR, IK_ESP_GCM, IK_ESP_NULL };
+
+struct ik_esp_xform {
+	enum ik_esp_mode mode;
+	const char *cipher; /* OpenSSL name ("AES-128-CBC"); NULL for ENCR_NULL (RFC 2410) */
+	size_t key_len;     /* octets of cipher key */
+	size_t salt_len;    /* GCM: 4 (RFC 4106 8.1); CTR: 4-octet nonce (RFC 3686 5.1); else 0 */
+	size_t iv_len;      /* octets of IV on the wire: CBC the block, CTR and GCM 8 */
+	size_t block;       /* padding alignment of the cipher (at least 4, RFC 4303 2.4) */
+	const char *integ;  /* OpenSSL digest for HMAC ("SHA1"), NULL for none or AEAD */
+	size_t integ_key_len, icv_len; /* GCM: icv_len 16 (RFC 4106 6), integ NULL */
+};
+
+struct ik_esp_replay {
+	uint32_t top;  /* highest validated sequence number, 0 before the first */
+	uint32_t size; /* window in packets */
+	uint64_t bits[IK_ESP_MAX_WINDOW / 64]; /* bit i: top - i was received */
+};
+
+struct ik_esp_sa {
+	struct ik_esp_xform x;
+	uint32_t spi;   /* host order */
+	uint32_t seq;   /* outbound: the last sequence number sent */
+	bool replay_on; /* inbound: anti-replay enabled (needs integrity, RFC 4303 3.4.3) */
+	struct ik_esp_replay win;
+	uint8_t salt[8];
+	uint8_t key[IK_ESP_MAX_KEY]; /* the cipher key, to key cipher_ctx for its direction */
+	int keyed_dir;    /* cipher_ctx keyed to encrypt (1), decrypt (0), or not yet (-1) */
+	void *cipher_ctx; /* EVP_CIPHER_CTX, keyed on first use for that direction */
+	void *mac;        /* EVP_MAC_CTX keyed once, duplicated per packet */
+	uint64_t packets, octets;
+};
+
+/* The KEYMAT octets the transform needs (RFC 2409 5.5: the caller expands KEYMAT to this). */
+size_t ik_esp_keymat_len(const struct ik_esp_xform *x);
+bool ik_esp_sa_init(struct ik_esp_sa *sa, const struct ik_esp_xform *x, uint32_t spi,
+                    const uint8_t *keymat, size_t len, size_t window, struct ik_status *st);
+void ik_esp_sa_free(struct ik_esp_sa *sa);
+
+/* Outbound: payload + padding + pad length + next header, encrypted, with SPI, sequence number,
+ * IV and ICV, into out (cap octets). iv: NULL for a fresh random one (known-answer tests pass
+ * theirs). *n gets the packet length. */
+bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
+                 const uint8_t *iv, uint8_t *out, size_t cap, size_t *n, struct ik_status *st);
+
+/* What opening a packet found, for the verdicts of ESP cases. */
+enum ik_esp_verdict {
+	IK_ESP_OK,
+	IK_ESP_DUMMY,     /* next header 59: authentic, to be discarded (RFC 4303 2.6) */
+	IK_ESP_BAD_SPI,   /* not this SA's SPI */
+	IK_ESP_REPLAY,    /* a duplicate, or left of the window (RFC 4303 3.4.3) */
+	IK_ESP_BAD_ICV,   /* integrity check failed (RFC 4303 3.4.4) */
+	IK_ESP_MALFORMED, /* too short, not a whole number of blocks, pad length too long */
+	IK_ESP_BAD_PAD,   /* padding not 1, 2, 3, ... (RFC 4303 2.4 "SHOULD inspect") */
+};
+const char *ik_esp_verdict_name(enum ik_esp_verdict v);
+
+/* Inbound: the payload into out (cap octets), its length in *n and next header in *nh. The
+ * window moves only for a packet whose ICV verified (RFC 4303 3.4.3). */
+enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len, uint8_t *out,
+                                size_t cap, size_t *n, uint8_t *nh, struct ik_status *st);
+
+/* The anti-replay window on its own (esp_replay.c), for tests. */
+void ik_esp_replay_init(struct ik_esp_replay *w, size_t size);
+bool ik_esp_replay_check(const struct ik_esp_replay *w, uint32_t seq);
+void ik_esp_replay_update(struct ik_esp_replay *w, uint32_t seq);
+
+#endif
