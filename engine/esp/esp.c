@@ -73,14 +73,36 @@ static bool crypt(struct ik_esp_sa *sa, const uint8_t *iv, uint8_t *data, size_t
 
 static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *icv)
 {
-	EVP_MAC_CTX *c = EVP_MAC_CTX_dup(sa->mac);
+	EVP_MAC_CTX *c = sa->mac;
 	uint8_t full[64];
 	size_t n = 0;
-	bool ok = c && EVP_MAC_update(c, p, len) && EVP_MAC_final(c, full, &n, sizeof(full));
-	EVP_MAC_CTX_free(c);
+	/* A NULL key restarts HMAC with the key it has: no copy of the context per packet. */
+	bool ok = EVP_MAC_init(c, NULL, 0, NULL) && EVP_MAC_update(c, p, len) &&
+	          EVP_MAC_final(c, full, &n, sizeof(full));
 	if (ok)
 		memcpy(icv, full, sa->x.icv_len); /* RFC 2404 2: truncated, leftmost octets */
 	return ok;
+}
+
+/* CTR and GCM need an IV that never repeats under the key; the sequence number is one (RFC 3686
+ * 3.1, RFC 4106 3.1 name a counter). CBC needs an unpredictable one (RFC 3602 2.1): random
+ * octets, drawn a pool at a time. */
+static bool new_iv(struct ik_esp_sa *sa, uint8_t *iv)
+{
+	size_t n = sa->x.iv_len;
+	if (sa->x.mode == IK_ESP_CTR || sa->x.mode == IK_ESP_GCM) {
+		memset(iv, 0, n);
+		put32(iv + n - 4, sa->seq);
+		return true;
+	}
+	if (sa->pool_left < n) {
+		if (!ik_rng_bytes(sa->pool, sizeof(sa->pool)))
+			return false;
+		sa->pool_left = sizeof(sa->pool);
+	}
+	memcpy(iv, sa->pool + sizeof(sa->pool) - sa->pool_left, n);
+	sa->pool_left -= n;
+	return true;
 }
 
 bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
@@ -101,7 +123,7 @@ bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	uint8_t *ivp = out + IK_ESP_HDR, *ct = ivp + x->iv_len;
 	if (iv)
 		memcpy(ivp, iv, x->iv_len);
-	else if (!ik_rng_bytes(ivp, x->iv_len))
+	else if (!new_iv(sa, ivp))
 		return ik_fail(st, 0, "ESP: no random IV");
 	memmove(ct, payload, len);
 	for (size_t i = 0; i < pad; i++)
@@ -170,13 +192,13 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 		ik_fail(st, 0, "ESP: the ICV of sequence number %u does not verify", seq);
 		return IK_ESP_BAD_ICV;
 	}
-	uint8_t *buf = OPENSSL_malloc(clen);
+	if (clen > cap) {
+		ik_fail(st, 0, "ESP: %zu octets of encrypted payload do not fit in %zu", clen, cap);
+		return IK_ESP_MALFORMED;
+	}
 	size_t plen = 0;
-	enum ik_esp_verdict v = buf ? unwrap(sa, pkt, clen, buf, &plen, nh) : IK_ESP_MALFORMED;
-	if (v == IK_ESP_OK && plen > cap)
-		v = IK_ESP_MALFORMED;
+	enum ik_esp_verdict v = unwrap(sa, pkt, clen, out, &plen, nh);
 	if (v == IK_ESP_OK) {
-		memcpy(out, buf, plen);
 		*n = plen;
 		/* Authentic (RFC 4303 3.4.3: the window moves only after the ICV verified). */
 		if (sa->replay_on)
@@ -184,9 +206,9 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 		sa->packets++, sa->octets += plen;
 		if (*nh == IK_ESP_NH_NONE)
 			v = IK_ESP_DUMMY;
-	}
-	if (v != IK_ESP_OK && v != IK_ESP_DUMMY)
+	} else {
+		OPENSSL_cleanse(out, clen); /* nothing unauthenticated is left for the caller */
 		ik_fail(st, 0, "ESP: sequence number %u: %s", seq, ik_esp_verdict_name(v));
-	OPENSSL_clear_free(buf, clen);
+	}
 	return v;
 }

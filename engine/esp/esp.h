@@ -51,9 +51,11 @@ struct ik_esp_sa {
 	struct ik_esp_replay win;
 	uint8_t salt[8];
 	uint8_t key[IK_ESP_MAX_KEY]; /* the cipher key, to key cipher_ctx for its direction */
-	int keyed_dir;    /* cipher_ctx keyed to encrypt (1), decrypt (0), or not yet (-1) */
-	void *cipher_ctx; /* EVP_CIPHER_CTX, keyed on first use for that direction */
-	void *mac;        /* EVP_MAC_CTX keyed once, duplicated per packet */
+	int keyed_dir;     /* cipher_ctx keyed to encrypt (1), decrypt (0), or not yet (-1) */
+	void *cipher_ctx;  /* EVP_CIPHER_CTX, keyed on first use for that direction */
+	void *mac;         /* EVP_MAC_CTX keyed once, restarted per packet */
+	uint8_t pool[512]; /* random octets for CBC IVs, drawn a pool at a time */
+	size_t pool_left;
 	uint64_t packets, octets;
 };
 
@@ -81,8 +83,9 @@ enum ik_esp_verdict {
 };
 const char *ik_esp_verdict_name(enum ik_esp_verdict v);
 
-/* Inbound: the payload into out (cap octets), its length in *n and next header in *nh. The
- * window moves only for a packet whose ICV verified (RFC 4303 3.4.3). */
+/* Inbound: the payload into out (cap octets: at least the encrypted part, payload and trailer),
+ * its length in *n and next header in *nh. The window moves only for a packet whose ICV
+ * verified (RFC 4303 3.4.3). */
 enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len, uint8_t *out,
                                 size_t cap, size_t *n, uint8_t *nh, struct ik_status *st);
 

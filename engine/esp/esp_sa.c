@@ -104,6 +104,7 @@ void ik_esp_sa_free(struct ik_esp_sa *sa)
 	sa->cipher_ctx = sa->mac = NULL;
 	OPENSSL_cleanse(sa->salt, sizeof(sa->salt));
 	OPENSSL_cleanse(sa->key, sizeof(sa->key));
+	OPENSSL_cleanse(sa->pool, sizeof(sa->pool));
 }
 
 const char *ik_esp_verdict_name(enum ik_esp_verdict v)
