@@ -4,7 +4,13 @@
  */
 #include "cunit.h"
 #include "esp.h"
+#include "pcapw.h"
 #include "rng.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -288,6 +294,110 @@ static void test_sa_limits(void)
 	ik_esp_sa_free(&sa);
 }
 
+/* An inner IPv4 ICMP echo request (tunnel mode, next header 4) from 10.1.0.1 to 10.2.0.1. */
+static size_t inner_ping(uint8_t *p, uint16_t seq)
+{
+	static const uint8_t ip[20] = {0x45, 0, 0,  36, 0, 1, 0,  0, 64, 1,
+	                               0,    0, 10, 1,  0, 1, 10, 2, 0,  1};
+	memcpy(p, ip, 20);
+	uint8_t *icmp = p + 20;
+	memset(icmp, 0, 16);
+	icmp[0] = 8; /* echo request */
+	icmp[4] = 0x12, icmp[5] = 0x34, icmp[6] = (uint8_t)(seq >> 8), icmp[7] = (uint8_t)seq;
+	memcpy(icmp + 8, "ikecheck", 8);
+	return 36;
+}
+
+static void sockaddr4(struct sockaddr_storage *ss, const char *a, uint16_t port)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	memset(ss, 0, sizeof(*ss));
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	inet_pton(AF_INET, a, &s4->sin_addr);
+}
+
+static void hexs(char *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+/*
+ * An independent reader of what we put on the wire (issue 12 item 6): tshark, given the keys as
+ * Wireshark esp_sa records, decrypts our UDP-encapsulated ESP (RFC 3948), finds the ICV good and
+ * the inner ICMP echo with its sequence number, for each cipher family.
+ */
+static void test_tshark_decrypts(void)
+{
+	static const struct {
+		size_t x;
+		const char *cipher, *integ;
+	} rows[] = {
+		{0, "AES-CBC [RFC3602]", "HMAC-SHA-1-96 [RFC2404]"},
+		{1, "AES-CBC [RFC3602]", "HMAC-SHA-256-128 [RFC4868]"},
+		{2, "TripleDES-CBC [RFC2451]", "HMAC-MD5-96 [RFC2403]"},
+		{3, "AES-CTR [RFC3686]", "HMAC-SHA-1-96 [RFC2404]"},
+		{4, "AES-GCM with 16 octet ICV [RFC4106]", "NULL"},
+	};
+	char dir[] = "/tmp/ik-esp-XXXXXX", path[64], cmd[4096], ek[200], ik[200], line[256];
+	struct sockaddr_storage src, dst;
+	struct ik_status st = {0};
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/esp.pcap", dir);
+	struct ik_pcapw *w = ik_pcapw_open(path, &st);
+	CU_ASSERT_FATAL(w != NULL);
+	sockaddr4(&src, "192.0.2.1", 4500);
+	sockaddr4(&dst, "192.0.2.2", 4500);
+	size_t l = (size_t)snprintf(cmd, sizeof(cmd),
+	                            "tshark -n -r %s -o esp.enable_encryption_decode:TRUE "
+	                            "-o esp.enable_authentication_check:TRUE",
+	                            path);
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		const struct ik_esp_xform *x = &xforms[rows[r].x];
+		struct ik_esp_sa out, in;
+		uint8_t ping[64], pkt[256];
+		size_t n = 0;
+		pair(x, &out, &in);
+		out.spi = 0x1000 + (uint32_t)r;
+		CU_ASSERT_TRUE(ik_esp_seal(&out, 4, ping, inner_ping(ping, (uint16_t)(100 + r)),
+		                           NULL, pkt, sizeof(pkt), &n, &st));
+		CU_ASSERT_TRUE(ik_pcapw_udp(w, &src, &dst, false, pkt, n));
+		hexs(ek, keymat, x->key_len + x->salt_len);
+		hexs(ik, keymat + x->key_len + x->salt_len, x->integ ? x->integ_key_len : 0);
+		l += (size_t)snprintf(
+			cmd + l, sizeof(cmd) - l,
+			" -o 'uat:esp_sa:\"IPv4\",\"192.0.2.1\",\"192.0.2.2\",\"0x%08x\","
+			"\"%s\",\"0x%s\",\"%s\",\"0x%s\"'",
+			out.spi, rows[r].cipher, ek, rows[r].integ, ik);
+		ik_esp_sa_free(&out);
+		ik_esp_sa_free(&in);
+	}
+	ik_pcapw_close(w);
+	snprintf(cmd + l, sizeof(cmd) - l,
+	         " -T fields -e esp.spi -e esp.icv_good -e icmp.type -e icmp.seq 2>&1");
+	FILE *p = popen(cmd, "r");
+	CU_ASSERT_FATAL(p != NULL);
+	int rows_ok = 0;
+	while (fgets(line, sizeof(line), p)) {
+		unsigned spi = 0, seq = 0, type = 0;
+		char good[16] = "";
+		/* "0x00001000<TAB>1<TAB>8<TAB>100": ICV good, echo request, our sequence number */
+		if (sscanf(line, "%x %15s %u %u", &spi, good, &type, &seq) == 4 && type == 8 &&
+		    seq == 100 + (spi - 0x1000) && (!strcmp(good, "1") || !strcmp(good, "True")))
+			rows_ok++;
+		else if (sscanf(line, "%x %u %u", &spi, &type, &seq) == 3 && spi == 0x1004 &&
+		         type == 8 && seq == 104)
+			rows_ok++; /* GCM: the ICV is the cipher's tag, tshark reports no HMAC check */
+		else
+			fprintf(stderr, "tshark: %s", line);
+	}
+	CU_ASSERT_EQUAL(pclose(p), 0);
+	CU_ASSERT_EQUAL(rows_ok, 5);
+	unlink(path);
+	rmdir(dir);
+}
+
 static const struct ik_test tests[] = {
 	{"RFC 3602 sample ESP packets", test_rfc3602_packets},
 	{"round trips, every transform", test_round_trips},
@@ -296,5 +406,6 @@ static const struct ik_test tests[] = {
 	{"window against a model", test_window_model},
 	{"padding, dummy, malformed", test_padding_dummy_malformed},
 	{"SA limits", test_sa_limits},
+	{"tshark decrypts our ESP", test_tshark_decrypts},
 };
 IK_TEST_MAIN("esp", tests)
