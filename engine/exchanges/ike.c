@@ -195,6 +195,18 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	return true;
 }
 
+bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,
+                        size_t len, struct ik_status *st)
+{
+	if (e->natt.fd < 0)
+		return ik_fail(st, 0, "ESP: no NAT-T socket (ESP travels in UDP here, RFC 3948)");
+	/* RFC 3948 2.1: an ESP packet's SPI is never zero, so no marker is needed to tell it
+	 * from IKE. */
+	if (len < 8 || !(p[0] | p[1] | p[2] | p[3]))
+		return ik_fail(st, 0, "ESP: a packet with SPI 0 would read as IKE (RFC 3948 2.1)");
+	return e->wedged || ik_sock_send_raw(&e->natt, to, p, len, st);
+}
+
 /* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap)
 {

@@ -163,6 +163,9 @@ struct ik_engine {
 	 * transcripts. local_port tells the NAT-T port from port 500. */
 	void (*tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
 	            uint16_t local_port, const uint8_t *p, size_t len);
+	/* UDP-encapsulated ESP that arrived on the NAT-T port (RFC 3948 2.1), for the caller's ESP
+	 * SAs (engine/esp/); NULL: dropped, as an engine without a data path must. */
+	void (*esp_in)(struct ik_engine *e, const struct ik_dgram *d);
 	bool quiet;      /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
 	/* Deliberate deviations (engine/mutation/mutate.h), owned by the caller; the engine counts in them
@@ -172,10 +175,10 @@ struct ik_engine {
 	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
 	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
-	unsigned
-		send_errors; /* datagrams our host refused to send (treated as lost: retransmitted) */
-	char send_error
-		[120]; /* the last such refusal, e.g. "ik_sock_send: to ...: Operation not permitted" */
+	/* Datagrams our host refused to send (treated as lost: retransmitted), and the last such
+	 * refusal, e.g. "ik_sock_send: to ...: Operation not permitted". */
+	unsigned send_errors;
+	char send_error[120];
 	bool send_failed; /* the latest datagram was one of those (the ladder notes it) */
 	/* The datagram being handed to the tap carries a build mutation (its octets are broken on
 	 * purpose): the runner keeps its wire identity to recognise an answer to it. */
@@ -197,6 +200,10 @@ bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t
                     uint16_t count);
 /* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
 bool ik_send_dpd(struct ik_sa *sa);
+/* Send one UDP-encapsulated ESP packet (no non-ESP marker, RFC 3948 2.1) from the NAT-T port.
+ * The tap stays IKE only: the caller that owns the ESP SAs records its own packets. */
+bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,
+                        size_t len, struct ik_status *st);
 /* Feed one received IKE datagram (the socket callbacks do this; tests may call it directly). */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d);
 /* Log a line (prefixed with the function name by the IK_LOG macro) unless quiet. */

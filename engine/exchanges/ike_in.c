@@ -518,6 +518,10 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
 	if (e->tap && d->kind == IK_DGRAM_IKE)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
+	if (d->kind == IK_DGRAM_ESP && e->esp_in && !e->wedged) {
+		e->esp_in(e, d);
+		return;
+	}
 	unsigned times = e->nmut ? ik_mut_recv(e, d) : 1;
 	for (unsigned i = 0; i < times; i++)
 		input_one(e, d);
@@ -586,7 +590,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 	char a[80];
 
 	if (d->kind != IK_DGRAM_IKE)
-		return; /* keepalives need no answer; ESP has no data path here yet */
+		return; /* keepalives need no answer; ESP without a caller's SAs is dropped */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
 	static uint8_t lax[IK_MAX_DGRAM];
