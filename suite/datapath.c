@@ -1,0 +1,171 @@
+/* The ESP data path of one quick mode; see datapath.h. */
+#include "datapath.h"
+#include "cipher.h"
+#include "consts.h"
+#include "xchg.h" /* ik_cipher_by_esp */
+
+#include <string.h>
+
+/* RFC 2407 4.5 Authentication Algorithm -> HMAC digest: RFC 2403/2404 truncate to 96 bits,
+ * RFC 4868 2.3 to half the output. */
+static const struct {
+	uint16_t auth;
+	const char *md;
+	size_t key, icv;
+} integs[] = {
+	{IK_P2_AUTH_HMAC_MD5, "MD5", 16, 12},         {IK_P2_AUTH_HMAC_SHA, "SHA1", 20, 12},
+	{IK_P2_AUTH_HMAC_SHA2_256, "SHA256", 32, 16}, {IK_P2_AUTH_HMAC_SHA2_384, "SHA384", 48, 24},
+	{IK_P2_AUTH_HMAC_SHA2_512, "SHA512", 64, 32},
+};
+
+bool ik_dp_xform(const struct ik_p2_xform *chosen, struct ik_esp_xform *x, struct ik_status *st)
+{
+	const struct ik_cipher_alg *c = ik_cipher_by_esp(chosen->id, chosen->keylen);
+	memset(x, 0, sizeof(*x));
+	if (!c)
+		return ik_fail(st, 0, "data path: ESP transform %u/%u unknown", chosen->id,
+		               chosen->keylen);
+	x->cipher = c->evp;
+	x->key_len = c->key_len, x->salt_len = c->salt, x->iv_len = c->iv_len;
+	x->block = c->mode == IK_MODE_CBC ? c->block : 4;
+	x->mode = c->mode == IK_MODE_CBC   ? IK_ESP_CBC
+	          : c->mode == IK_MODE_CTR ? IK_ESP_CTR
+	                                   : IK_ESP_GCM;
+	if (x->mode == IK_ESP_GCM) {
+		x->icv_len = c->icv;
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(integs) / sizeof(integs[0]); i++)
+		if (integs[i].auth == chosen->auth) {
+			x->integ = integs[i].md;
+			x->integ_key_len = integs[i].key, x->icv_len = integs[i].icv;
+			return true;
+		}
+	return ik_fail(st, 0, "data path: ESP authentication algorithm %u unknown", chosen->auth);
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+static void refuse(struct ik_datapath *dp, const char *why)
+{
+	dp->refused++;
+	snprintf(dp->why, sizeof(dp->why), "%s", why);
+}
+
+/* An echo reply to one of our pings: its round trip. */
+static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
+{
+	if (in->id != dp->id || in->seq >= IK_DP_MAX_PINGS || in->seq >= dp->sent ||
+	    in->src.s_addr != dp->peer.s_addr) {
+		refuse(dp, "an echo reply that answers none of our pings");
+		return;
+	}
+	if (dp->rtt_ms[in->seq] >= 0)
+		return; /* a duplicate: the first one counted */
+	dp->rtt_ms[in->seq] = (double)(ik_now_ms() - dp->sent_ms[in->seq]);
+	dp->replies++;
+}
+
+/* An echo request to our inner address: answered as a host would (RFC 792). */
+static void answer(struct ik_datapath *dp, const struct ik_inner *in)
+{
+	uint8_t b[IK_MAX_DGRAM], pkt[IK_MAX_DGRAM];
+	struct ik_status st = {0};
+	size_t n = ik_inner_echo(b, sizeof(b), dp->me, in->src, 0, in->id, in->seq, in->data_len),
+	       m = 0;
+	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
+	memcpy(b + 28, in->data, in->data_len);
+	if (!n || !ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, &st) ||
+	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
+		refuse(dp, st.why[0] ? st.why : "an echo reply that does not fit");
+		return;
+	}
+	dp->answered++;
+}
+
+static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
+{
+	struct ik_datapath *dp = e->esp_arg;
+	uint8_t clear[IK_MAX_DGRAM], nh = 0;
+	size_t n = 0;
+	struct ik_status st = {0};
+	struct ik_inner in;
+	enum ik_esp_verdict v =
+		ik_esp_open(&dp->in, d->data, d->len, clear, sizeof(clear), &n, &nh, &st);
+	if (v == IK_ESP_DUMMY)
+		return;
+	if (v != IK_ESP_OK || nh != IK_INNER_IPV4 || !ik_inner_parse(clear, n, &in, &st)) {
+		refuse(dp, v == IK_ESP_OK && nh != IK_INNER_IPV4
+		                   ? "next header is not IPv4 (tunnel mode)"
+		                   : st.why);
+		return;
+	}
+	/* RFC 3948 3.1 / RFC 3947 5.2: answer where the peer's ESP comes from. */
+	dp->to = d->peer;
+	if (in.proto == IK_INNER_ICMP && in.icmp_type == 0)
+		got_reply(dp, &in);
+	else if (in.proto == IK_INNER_ICMP && in.icmp_type == 8 && in.dst.s_addr == dp->me.s_addr)
+		answer(dp, &in);
+	else
+		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
+}
+
+bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa *sa,
+                 const struct ik_qm *qm, struct in_addr me, struct in_addr peer,
+                 struct ik_status *st)
+{
+	struct ik_esp_xform x;
+	memset(dp, 0, sizeof(*dp));
+	dp->e = e, dp->me = me, dp->peer = peer;
+	dp->id = (uint16_t)(qm->spi_in ^ qm->spi_in >> 16);
+	for (size_t i = 0; i < IK_DP_MAX_PINGS; i++)
+		dp->rtt_ms[i] = -1;
+	if (qm->chosen.proto != IK_PROTO_ESP || qm->sa != sa || !qm->established)
+		return ik_fail(st, 0, "data path: the quick mode has no established ESP SA");
+	if (qm->chosen.encap == IK_ENCAP_TRANSPORT || qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
+	    qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT)
+		return ik_fail(st, 0, "data path: transport mode is not carried yet (tunnel only)");
+	if (!ik_dp_xform(&qm->chosen, &x, st) ||
+	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, qm->k.keymat_out, qm->k.keymat_len, 64, st))
+		return false;
+	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, qm->k.keymat_in, qm->k.keymat_len, 64, st)) {
+		ik_esp_sa_free(&dp->out);
+		return false;
+	}
+	/* After a float the peer's address is its NAT-T source; before, its configured port. */
+	dp->to = sa->peer;
+	if (!sa->floated)
+		set_port(&dp->to, e->cfg.remote_natt_port);
+	e->esp_in = esp_in;
+	e->esp_arg = dp;
+	return true;
+}
+
+bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st)
+{
+	uint8_t b[128], pkt[256];
+	size_t m = 0, n = ik_inner_echo(b, sizeof(b), dp->me, dp->peer, 8, dp->id, seq, 56);
+	if (seq >= IK_DP_MAX_PINGS)
+		return ik_fail(st, 0, "data path: at most %d pings", IK_DP_MAX_PINGS);
+	if (!ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, st) ||
+	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, st))
+		return false;
+	dp->sent_ms[seq] = ik_now_ms();
+	if (seq + 1u > dp->sent)
+		dp->sent = seq + 1u;
+	return true;
+}
+
+void ik_dp_stop(struct ik_datapath *dp)
+{
+	if (dp->e && dp->e->esp_arg == dp)
+		dp->e->esp_in = NULL, dp->e->esp_arg = NULL;
+	ik_esp_sa_free(&dp->out);
+	ik_esp_sa_free(&dp->in);
+}

@@ -1,0 +1,130 @@
+/*
+ * The ESP data path (suite/datapath.c) between two engines in one process: after main mode and
+ * quick mode, pings through ESP in UDP (RFC 3948) come back decrypted for each ESP transform,
+ * and a tunnel keyed wrongly carries nothing (the KEYMAT of RFC 2409 5.5 is what is proven).
+ */
+#include "cunit.h"
+#include "datapath.h"
+#include "ike_pair.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static struct in_addr a4(const char *s)
+{
+	struct in_addr a;
+	inet_pton(AF_INET, s, &a);
+	return a;
+}
+
+static const struct ik_qm *up_qm(const struct ik_engine *e)
+{
+	for (const struct ik_sa *sa = e->sas; sa; sa = sa->next)
+		for (const struct ik_qm *q = sa->qms; q; q = q->next)
+			if (q->established)
+				return q;
+	return NULL;
+}
+
+/* Bring a pair up with ESP transform x; both sides' data paths started. */
+static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
+                   struct ik_datapath *dr)
+{
+	struct ik_cfg ci, cr;
+	struct ik_status st = {0};
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.p2[0] = cr.p2[0] = *x;
+	ci.natt = cr.natt = true; /* NAT-T sockets on ephemeral ports: ESP travels in UDP */
+	CU_ASSERT_FATAL(pair_open(p, &ci, &cr, &st));
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	p->res.cfg.remote_natt_port = p->ini.natt.port;
+	ik_initiate(&p->ini);
+	pair_run(p, 1, 5000);
+	const struct ik_qm *qi = up_qm(&p->ini), *qr = up_qm(&p->res);
+	CU_ASSERT_FATAL(qi && qr);
+	bool ok = ik_dp_start(di, &p->ini, qi->sa, qi, a4("10.1.0.1"), a4("10.2.0.1"), &st) &&
+	          ik_dp_start(dr, &p->res, qr->sa, qr, a4("10.2.0.1"), a4("10.1.0.1"), &st);
+	if (!ok)
+		fprintf(stderr, "data path: %s\n", st.why);
+	return ok;
+}
+
+static void ping(struct ik_pair *p, struct ik_datapath *di, unsigned n)
+{
+	struct ik_status st = {0};
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_TRUE(ik_dp_ping(di, (uint16_t)i, &st));
+	for (int i = 0; i < 100 && di->replies + di->refused < n; i++)
+		ik_loop_once(&p->loop, 10);
+}
+
+static void test_pings_each_transform(void)
+{
+	static const struct ik_p2_xform xs[] = {
+		{.proto = IK_PROTO_ESP,
+	         .id = IK_ESP_TRANS_AES,
+	         .keylen = 128,
+	         .auth = IK_P2_AUTH_HMAC_SHA},
+		{.proto = IK_PROTO_ESP,
+	         .id = IK_ESP_TRANS_AES,
+	         .keylen = 256,
+	         .auth = IK_P2_AUTH_HMAC_SHA2_256},
+		{.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_3DES, .auth = IK_P2_AUTH_HMAC_MD5},
+		{.proto = IK_PROTO_ESP,
+	         .id = IK_ESP_TRANS_AES_CTR,
+	         .keylen = 128,
+	         .auth = IK_P2_AUTH_HMAC_SHA2_512},
+		{.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES_GCM_16, .keylen = 128},
+	};
+	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
+		struct ik_pair p;
+		struct ik_datapath di, dr;
+		if (tunnel(&p, &xs[k], &di, &dr)) {
+			ping(&p, &di, 5);
+			CU_ASSERT_EQUAL(di.replies, 5);
+			CU_ASSERT_EQUAL(dr.answered, 5);
+			CU_ASSERT_EQUAL(di.refused + dr.refused, 0);
+			for (int i = 0; i < 5; i++)
+				CU_ASSERT_TRUE(di.rtt_ms[i] >= 0);
+		} else {
+			CU_FAIL("the data path did not start");
+		}
+		ik_dp_stop(&di);
+		ik_dp_stop(&dr);
+		pair_close(&p);
+	}
+}
+
+/* The responder keyed with the wrong direction's KEYMAT: every ping is refused, none answered. */
+static void test_wrong_keys_carry_nothing(void)
+{
+	static const struct ik_p2_xform x = {.proto = IK_PROTO_ESP,
+	                                     .id = IK_ESP_TRANS_AES,
+	                                     .keylen = 128,
+	                                     .auth = IK_P2_AUTH_HMAC_SHA};
+	struct ik_pair p;
+	struct ik_datapath di, dr;
+	struct ik_status st = {0};
+	CU_ASSERT_FATAL(tunnel(&p, &x, &di, &dr));
+	struct ik_esp_xform ex;
+	CU_ASSERT_TRUE(ik_dp_xform(&x, &ex, &st));
+	const struct ik_qm *qr = up_qm(&p.res);
+	ik_esp_sa_free(&dr.in);
+	CU_ASSERT_TRUE(ik_esp_sa_init(&dr.in, &ex, qr->spi_in, qr->k.keymat_out, qr->k.keymat_len,
+	                              64, &st));
+	ping(&p, &di, 3);
+	CU_ASSERT_EQUAL(di.replies, 0);
+	CU_ASSERT_EQUAL(dr.answered, 0);
+	CU_ASSERT_EQUAL(dr.refused, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dr.why, "ICV"));
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	pair_close(&p);
+}
+
+static const struct ik_test tests[] = {
+	{"pings through each ESP transform", test_pings_each_transform},
+	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
+};
+IK_TEST_MAIN("datapath", tests)
