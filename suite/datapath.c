@@ -5,6 +5,7 @@
 #include "xchg.h" /* ik_cipher_by_esp */
 
 #include <string.h>
+#include <time.h>
 
 /* RFC 2407 4.5 Authentication Algorithm -> HMAC digest: RFC 2403/2404 truncate to 96 bits,
  * RFC 4868 2.3 to half the output. */
@@ -44,6 +45,13 @@ bool ik_dp_xform(const struct ik_p2_xform *chosen, struct ik_esp_xform *x, struc
 	return ik_fail(st, 0, "data path: ESP authentication algorithm %u unknown", chosen->auth);
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void set_port(struct sockaddr_storage *ss, uint16_t port)
 {
 	if (ss->ss_family == AF_INET)
@@ -68,7 +76,7 @@ static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 	}
 	if (dp->rtt_ms[in->seq] >= 0)
 		return; /* a duplicate: the first one counted */
-	dp->rtt_ms[in->seq] = (double)(ik_now_ms() - dp->sent_ms[in->seq]);
+	dp->rtt_ms[in->seq] = (double)(now_us() - dp->sent_us[in->seq]) / 1000.0;
 	dp->replies++;
 }
 
@@ -156,7 +164,7 @@ bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st)
 	if (!ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, st) ||
 	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, st))
 		return false;
-	dp->sent_ms[seq] = ik_now_ms();
+	dp->sent_us[seq] = now_us();
 	if (seq + 1u > dp->sent)
 		dp->sent = seq + 1u;
 	return true;

@@ -20,7 +20,7 @@ struct ik_datapath {
 		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
 	struct in_addr me, peer; /* inner addresses: ours and the one we ping */
 	uint16_t id;             /* ICMP echo identifier of our pings */
-	uint64_t sent_ms[IK_DP_MAX_PINGS];
+	uint64_t sent_us[IK_DP_MAX_PINGS]; /* CLOCK_MONOTONIC, microseconds */
 	double rtt_ms[IK_DP_MAX_PINGS]; /* < 0: no reply yet */
 	unsigned sent, replies,
 		answered; /* echo requests sent, replies to them, requests answered */
