@@ -100,6 +100,13 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 {
 	struct ik_datapath *dp = e->esp_arg;
+	uint32_t spi = d->len >= 4 ? (uint32_t)d->data[0] << 24 | (uint32_t)d->data[1] << 16 |
+	                                     (uint32_t)d->data[2] << 8 | d->data[3]
+	                           : 0;
+	while (dp && dp->in.spi != spi)
+		dp = dp->next;
+	if (!dp)
+		return; /* RFC 4303 3.4.2: no SA for it, discarded */
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
 	size_t n = 0;
 	struct ik_status st = {0};
@@ -151,6 +158,7 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	if (!sa->floated)
 		set_port(&dp->to, e->cfg.remote_natt_port);
 	e->esp_in = esp_in;
+	dp->next = e->esp_arg;
 	e->esp_arg = dp;
 	return true;
 }
@@ -172,8 +180,16 @@ bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st)
 
 void ik_dp_stop(struct ik_datapath *dp)
 {
-	if (dp->e && dp->e->esp_arg == dp)
-		dp->e->esp_in = NULL, dp->e->esp_arg = NULL;
+	if (dp->e) {
+		struct ik_datapath **pp = (struct ik_datapath **)&dp->e->esp_arg;
+		while (*pp && *pp != dp)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = dp->next;
+		if (!dp->e->esp_arg)
+			dp->e->esp_in = NULL;
+		dp->e = NULL;
+	}
 	ik_esp_sa_free(&dp->out);
 	ik_esp_sa_free(&dp->in);
 }

@@ -2,7 +2,8 @@
  * The ESP data path of one quick mode (issue 12 item 2): ikecheck's own ESP SAs (engine/esp/)
  * keyed from the quick mode's KEYMAT (RFC 2409 5.5), ICMP echo through the tunnel with round
  * trips measured, and echo requests to our inner address answered, so a DUT's ping reaches a
- * host. ESP travels in UDP on the NAT-T port (RFC 3948); tunnel mode.
+ * host. ESP travels in UDP on the NAT-T port (RFC 3948); tunnel mode. An engine carries any
+ * number of them: its ESP input finds the one whose inbound SPI the packet names.
  */
 #ifndef IK_DATAPATH_H
 #define IK_DATAPATH_H
@@ -18,23 +19,26 @@ struct ik_datapath {
 	struct ik_esp_sa out, in;
 	struct sockaddr_storage
 		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
-	struct in_addr me, peer; /* inner addresses: ours and the one we ping */
-	uint16_t id;             /* ICMP echo identifier of our pings */
+	struct in_addr me, peer;           /* inner addresses: ours and the one we ping */
+	uint16_t id;                       /* ICMP echo identifier of our pings */
 	uint64_t sent_us[IK_DP_MAX_PINGS]; /* CLOCK_MONOTONIC, microseconds */
-	double rtt_ms[IK_DP_MAX_PINGS]; /* < 0: no reply yet */
+	double rtt_ms[IK_DP_MAX_PINGS];    /* < 0: no reply yet */
 	unsigned sent, replies,
-		answered; /* echo requests sent, replies to them, requests answered */
-	unsigned refused; /* inbound packets ESP or the inner check refused */
-	char why[256];    /* the last refusal */
+		answered;         /* echo requests sent, replies to them, requests answered */
+	unsigned refused;         /* inbound packets ESP or the inner check refused */
+	char why[256];            /* the last refusal */
+	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */
 };
 
-/* Key both directions from qm and hook the engine's ESP input. me and peer are the inner
- * addresses. False (st says why) for a transform the data path does not carry. */
+/* Key both directions from qm and add dp to the engine's data paths (its ESP input). me and
+ * peer are the inner addresses. False (st says why) for a transform the data path does not
+ * carry. */
 bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa *sa,
                  const struct ik_qm *qm, struct in_addr me, struct in_addr peer,
                  struct ik_status *st);
 /* Send echo request number seq (0 .. IK_DP_MAX_PINGS-1) through the tunnel. */
 bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st);
+/* Take dp off its engine and wipe its keys. */
 void ik_dp_stop(struct ik_datapath *dp);
 
 /* The ESP transform of a quick mode's chosen ESP transform, from the engine's algorithm data. */
