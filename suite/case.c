@@ -156,11 +156,13 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	struct ik_status cst;
 	if (!ik_case_claims_ok(c, &cst)) /* needs claimed:/unclaimed: name a `set` proposal */
 		return ik_case_fail(at, "%s", cst.why);
-	bool nth = false, quick = false;
+	bool nth = false, quick = false, traffic = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;
-	for (size_t i = 0; i < c->nsteps; i++)
+	for (size_t i = 0; i < c->nsteps; i++) {
 		quick = quick || c->steps[i].kind == IK_STEP_QUICK;
+		traffic = traffic || c->steps[i].kind == IK_STEP_TRAFFIC;
+	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *e = &c->expect[i];
 		if (e->kind == IK_EXP_IGNORED && !nth && !ps->family)
@@ -173,6 +175,11 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			return ik_case_fail(at,
 			                    "case %s: 'expect established phase2' but 'run' "
 			                    "has no quick step",
+			                    c->id);
+		if (e->kind == IK_EXP_TRAFFIC && !traffic)
+			return ik_case_fail(at,
+			                    "case %s: 'expect carries traffic' but 'run' has no "
+			                    "traffic step",
 			                    c->id);
 		if (e->kind == IK_EXP_ADJUSTED && e->adjust == IK_ADJ_P2_LIFETIME && !quick)
 			return ik_case_fail(at,

@@ -75,6 +75,7 @@ enum ik_step_kind {
 	IK_STEP_DELETE,     /* delete the IPsec SAs, then the ISAKMP SA (RFC 2408 3.15) */
 	IK_STEP_INITIAL_CONTACT, /* INITIAL-CONTACT notify (RFC 2407 4.6.3.3) */
 	IK_STEP_WAIT,            /* wait arg ms (let a DUT act, e.g. DPD towards us) */
+	IK_STEP_TRAFFIC, /* arg ICMP echo requests through the quick mode's ESP SA (RFC 4303) */
 };
 
 struct ik_case_step {
@@ -93,6 +94,8 @@ enum ik_expect_kind {
 			     * is alive afterwards (docs/verdicts.md 5) */
 	IK_EXP_ALIVE,    /* any outcome, as long as the DUT is alive afterwards (both taking and
 			     * refusing the message are allowed) */
+	IK_EXP_TRAFFIC,  /* every step completed and the traffic step's pings came back through
+			     * the tunnel (docs/writing-cases.md "traffic") */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
@@ -163,7 +166,8 @@ enum {
 	IK_NEED_XAUTH = 16,
 	IK_NEED_MODECFG = 32,
 	IK_NEED_TRANSPORT = 64,
-	IK_NEED_NOPFS = 128 /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
+	IK_NEED_NOPFS = 128,  /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
+	IK_NEED_TRAFFIC = 256 /* features.traffic: the DUT forwards ESP to an inner host */
 };
 
 struct ik_caseset {

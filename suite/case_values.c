@@ -164,6 +164,7 @@ static const struct {
 	{"modecfg", IK_NEED_MODECFG},
 	{"transport", IK_NEED_TRANSPORT},
 	{"nopfs", IK_NEED_NOPFS},
+	{"traffic", IK_NEED_TRAFFIC},
 };
 
 /*
@@ -285,7 +286,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"main", IK_STEP_MAIN},     {"aggressive", IK_STEP_AGGRESSIVE},
 		{"quick", IK_STEP_QUICK},   {"dpd", IK_STEP_DPD},
 		{"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
-		{"wait", IK_STEP_WAIT},
+		{"wait", IK_STEP_WAIT},     {"traffic", IK_STEP_TRAFFIC},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -297,7 +298,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	if (k == sizeof(names) / sizeof(names[0]))
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
-		                    "quick, dpd, delete, initial-contact or wait)",
+		                    "quick, dpd, delete, initial-contact, wait or traffic)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
@@ -313,6 +314,15 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	}
 	if (s->kind == IK_STEP_QUICK && n == 2)
 		return step_quick_arg(s, w[1], at);
+	if (s->kind == IK_STEP_TRAFFIC) {
+		/* "traffic" or "traffic N": N pings (1..16), 3 by default */
+		char *end = NULL;
+		s->arg = n == 2 ? strtol(w[1], &end, 10) : 3;
+		if (n > 2 || (end && *end) || s->arg < 1 || s->arg > 16)
+			return ik_case_fail(
+				at, "run: traffic takes a ping count 1-16, e.g. 'traffic 3'");
+		return true;
+	}
 	if (n > 1)
 		return ik_case_fail(at, "run: step '%s' takes no argument ('%.40s')%s", w[0], w[1],
 		                    s->kind == IK_STEP_MAIN ? "; credentials come from the profile"
@@ -512,6 +522,10 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 			                    "expect: adjusted needs p1-lifetime or p2-lifetime");
 		return true;
 	}
+	if (!strcmp(w[0], "carries") && n == 2 && !strcmp(w[1], "traffic")) {
+		e->kind = IK_EXP_TRAFFIC;
+		return true;
+	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
 		e->kind = w[0][0] == 'i'   ? IK_EXP_IGNORED
 		          : w[0][0] == 's' ? IK_EXP_SURVIVES
@@ -523,7 +537,7 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 	}
 	return ik_case_fail(at,
 	                    "expect '%.40s': expected established, rejected, adjusted, "
-	                    "ignored, survives or alive",
+	                    "ignored, survives, alive or carries traffic",
 	                    w[0]);
 }
 

@@ -146,10 +146,14 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	if (qm->chosen.encap == IK_ENCAP_TRANSPORT || qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
 	    qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT)
 		return ik_fail(st, 0, "data path: transport mode is not carried yet (tunnel only)");
+	/* Quirk esp-wrong-keys (RFC 2409 5.5 not kept): each direction keyed with the other's. */
+	bool swap = e->cfg.quirks & IK_QUIRK_ESP_WRONG_KEYS;
+	const uint8_t *kin = swap ? qm->k.keymat_out : qm->k.keymat_in,
+		      *kout = swap ? qm->k.keymat_in : qm->k.keymat_out;
 	if (!ik_dp_xform(&qm->chosen, &x, st) ||
-	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, qm->k.keymat_out, qm->k.keymat_len, 64, st))
+	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, kout, qm->k.keymat_len, 64, st))
 		return false;
-	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, qm->k.keymat_in, qm->k.keymat_len, 64, st)) {
+	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, kin, qm->k.keymat_len, 64, st)) {
 		ik_esp_sa_free(&dp->out);
 		return false;
 	}

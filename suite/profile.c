@@ -121,7 +121,8 @@ static const char *const section_names[] = {
 	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                   \
 	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)               \
 	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
-	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false)
+	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false) \
+	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)
 
 struct key_def {
 	enum section sec;

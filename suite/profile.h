@@ -135,6 +135,7 @@ struct ik_profile {
 
 	struct {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
+		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
 	} features;
 };
 

@@ -96,8 +96,9 @@ static void watch(void *arg)
 	cr->watch_timer = 0;
 	if (cr->finished)
 		return;
-	bool waiting = cr->step < cr->nsteps && cr->steps[cr->step].kind == IK_STEP_WAIT;
-	if (waiting || progress(cr) != cr->snap) { /* a wait step is not silence */
+	bool waiting = cr->step < cr->nsteps && (cr->steps[cr->step].kind == IK_STEP_WAIT ||
+	                                         cr->steps[cr->step].kind == IK_STEP_TRAFFIC);
+	if (waiting || progress(cr) != cr->snap) { /* a wait or traffic step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
 	} else if (now - cr->last_change_ms >= w &&
@@ -461,6 +462,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 		cr->step_timer =
 			ik_loop_timer(&cr->R->loop, (uint64_t)s->arg, step_timer_fired, cr);
 		return true;
+	case IK_STEP_TRAFFIC: return ik_traffic_start(cr);
 	}
 	return false;
 }
@@ -536,9 +538,16 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	return true;
 }
 
+void ik_traffic_done(struct crun *cr)
+{
+	if (!cr->finished)
+		advance(cr);
+}
+
 void ik_crun_free(struct crun *cr)
 {
 	trigger_reap(cr);
+	ik_traffic_stop(cr);
 	ik_loop_cancel(&cr->R->loop, cr->watch_timer);
 	ik_loop_cancel(&cr->R->loop, cr->step_timer);
 	if (cr->eng_up) {

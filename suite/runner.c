@@ -111,8 +111,8 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive", "nat_t",   "dpd",      "pfs",
-                                   "xauth",      "modecfg", "transport"};
+static const char *need_names[] = {"aggressive", "nat_t",     "dpd",   "pfs",    "xauth",
+                                   "modecfg",    "transport", "nopfs", "traffic"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -124,7 +124,9 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->p2.pfs_group != 0,
 	               p->features.xauth,
 	               p->features.modecfg,
-	               p->p2.mode == IK_IPSEC_TRANSPORT};
+	               p->p2.mode == IK_IPSEC_TRANSPORT,
+	               true, /* nopfs: suite/claims.c decides */
+	               p->features.traffic};
 	for (size_t i = 0; i < sizeof(have) / sizeof(have[0]); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);

@@ -60,7 +60,10 @@ struct ik_observed {
 				       * (suite/run_wire.h): which octets tie the answer to it */
 	unsigned steps_done;    /* steps of the case completed when it stopped */
 	unsigned last_sends;    /* transmissions of our last message that left our host */
-	unsigned send_errors; /* datagrams our own host refused to send (engine/exchanges/ike.h) */
+	unsigned send_errors;  /* datagrams our own host refused to send (engine/exchanges/ike.h) */
+	unsigned pings, pongs; /* traffic step: echo requests sent, replies through the tunnel */
+	double rtt_ms;         /* their mean round trip */
+	char traffic_why[160]; /* why a packet of the DUT's was refused (ESP or inner check) */
 	char send_error[120];
 };
 

@@ -10,6 +10,7 @@
 #include "run_wire.h"
 
 struct ik_runner;
+struct ik_datapath;
 
 /* One case in flight (or its liveness probe). */
 struct crun {
@@ -46,6 +47,8 @@ struct crun {
 	int trigger_pid; /* --dut-initiate command, while it runs */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
+	struct ik_datapath *dp; /* traffic step (run_traffic.c) */
+	uint64_t traffic_end;
 	bool finished;
 	/* kept across attempts and the probe (start_probe and rerun clear everything above): */
 	struct ik_result *pending; /* the case's result while its liveness probe runs */
@@ -125,5 +128,11 @@ int ik_obs_info(const struct crun *cr);
 bool ik_obs_stalled(const struct crun *cr);
 /* Whether the case just judged (verdict v) must be run again before it is believed. */
 bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v);
+
+/* The traffic step (run_traffic.c): start it (false with o.step_fail set), and take its data
+ * path down; run_case.c's ik_traffic_done moves on to the next step. */
+bool ik_traffic_start(struct crun *cr);
+void ik_traffic_stop(struct crun *cr);
+void ik_traffic_done(struct crun *cr);
 
 #endif

@@ -81,6 +81,9 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		add(buf, n, "%s", "survives (no SA from the broken message, alive afterwards)");
 		break;
 	case IK_EXP_ALIVE: add(buf, n, "%s", "alive (any outcome, alive afterwards)"); break;
+	case IK_EXP_TRAFFIC:
+		add(buf, n, "%s", "carries traffic (pings come back through ESP)");
+		break;
 	}
 }
 
@@ -144,8 +147,25 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_IGNORED: return o->all_done && !o->restarted && !o->answered_mutated;
 	case IK_EXP_SURVIVES: return !o->accepted_mutated;
 	case IK_EXP_ALIVE: return true;
+	case IK_EXP_TRAFFIC: return o->all_done && !o->restarted && o->pongs > 0;
 	}
 	return false;
+}
+
+/* After a traffic step: "SA up and carries traffic", or that nothing came back and why. */
+static void traffic_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	size_t l = strlen(buf);
+	if (!o->pings || l + 1 >= n)
+		return;
+	if (o->pongs)
+		snprintf(buf + l, n - l,
+		         "; the SA carries traffic: %u of %u pings came back through "
+		         "ESP (mean %.2f ms)",
+		         o->pongs, o->pings, o->rtt_ms);
+	else
+		snprintf(buf + l, n - l, "; none of %u pings came back through ESP%s%s", o->pings,
+		         o->traffic_why[0] ? ": " : "", o->traffic_why);
 }
 
 static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n)
@@ -162,6 +182,7 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		                    : "",
 		         o->p1_adjusted ? ", lowering the phase 1 lifetime" : "",
 		         o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
+		traffic_text(o, buf, n);
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->dut_deleted) {

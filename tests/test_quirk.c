@@ -7,6 +7,7 @@
  * starts here).
  */
 #include "cunit.h"
+#include "datapath.h"
 #include "codec.h"
 #include "ike_pair.h"
 #include "mutate.h"
@@ -643,6 +644,34 @@ static void p1_mismatch(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->p1[0].group = 2;
 }
 
+static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->natt = cr->natt = true; /* ESP travels in UDP between the NAT-T sockets */
+}
+
+/* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
+static bool esp_undecryptable(struct ik_pair *p)
+{
+	struct ik_datapath di = {0}, dr = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_start(&dr, &p->res, sr, sr->qms, b, a, &st)) {
+		for (uint16_t i = 0; i < 2; i++)
+			ik_dp_ping(&di, i, &st);
+		SPIN_UNTIL(p, di.replies + dr.refused >= 2, 500);
+		went = di.replies == 0 && dr.refused == 2;
+	}
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	return went;
+}
+
 struct row {
 	const char *name;
 	uint32_t quirk;
@@ -654,6 +683,8 @@ struct row {
 static const uint32_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
 
 static const struct row rows[] = {
+	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK_ESP_WRONG_KEYS, with_natt,
+         esp_undecryptable},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
          p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
