@@ -1,5 +1,5 @@
 /*
- * Unit tests of the proposal tables (engine/exchanges/proposal.c): the numbers are checked against the
+ * Unit tests of the algorithm table (engine/crypto/algs.def) as proposals use it: the numbers are checked against the
  * RFCs independently of the tables, and every keyword parses and renders back to itself.
  */
 #include "cunit.h"
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Expected numbers, copied from the RFCs (not from proposal.c). */
+/* Expected numbers, copied from the RFCs (not from algs.def). */
 static const struct {
 	const char *name;
 	uint16_t ike, esp, bits;
