@@ -249,7 +249,7 @@ static bool duration_ms(const char *s, long *ms)
 
 static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct ik_cpos *at)
 {
-	const struct ik_dh_alg *dh;
+	const struct ik_dh_group *dh;
 	char *end;
 
 	if (!strcmp(w, "nopfs")) {
@@ -261,12 +261,12 @@ static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct i
 		                    "run: quick '%.40s': expected pfs=GROUP (modp2048, 14, ...) "
 		                    "or nopfs",
 		                    w);
-	if ((dh = ik_dh_alg_by_name(w + 4))) {
-		s->arg = dh->group;
+	if ((dh = ik_dh_by_name(w + 4))) {
+		s->arg = dh->id;
 		return true;
 	}
 	long g = strtol(w + 4, &end, 10);
-	if (end == w + 4 || *end || g <= 0 || g > 65535 || !ik_dh_by_group((uint16_t)g))
+	if (end == w + 4 || *end || g <= 0 || g > 65535 || !ik_dh_by_id((uint16_t)g))
 		return ik_case_fail(at,
 		                    "run: '%.40s': unknown DH group (expected e.g. modp2048, "
 		                    "ecp256, or a group number ikecheck knows)",

@@ -96,14 +96,14 @@ static void ask_pfs(struct offer *o, uint16_t group, const char *how)
 static void read_set(struct offer *o, const char *k, const char *v)
 {
 	const char *why;
-	const struct ik_dh_alg *dh;
+	const struct ik_dh_group *dh;
 
 	if (!strcmp(k, "phase1.proposals"))
 		o->n1 = split(v, IK_PROFILE_MAX_PROPOSALS, o->p1, true);
 	else if (!strcmp(k, "phase2.proposals"))
 		o->n2 = split(v, IK_PROFILE_MAX_PROPOSALS, o->p2, false);
-	else if (!strcmp(k, "phase2.pfs") && (!strcasecmp(v, "none") || ik_dh_alg_by_name(v)))
-		ask_pfs(o, (dh = ik_dh_alg_by_name(v)) ? dh->group : 0, "set phase2.pfs");
+	else if (!strcmp(k, "phase2.pfs") && (!strcasecmp(v, "none") || ik_dh_by_name(v)))
+		ask_pfs(o, (dh = ik_dh_by_name(v)) ? dh->id : 0, "set phase2.pfs");
 	else if (!strcmp(k, "phase2.mode") &&
 	         (!strcasecmp(v, "tunnel") || !strcasecmp(v, "transport")))
 		o->mode_set = true,
@@ -149,10 +149,10 @@ static void read_offer(const struct ik_case *c, struct offer *o)
 		const struct ik_case_step *s = &c->steps[i];
 		if (s->kind != IK_STEP_QUICK || !s->arg)
 			continue;
-		const struct ik_dh_alg *dh = s->arg > 0 ? ik_dh_by_group((uint16_t)s->arg) : NULL;
+		const struct ik_dh_group *dh = s->arg > 0 ? ik_dh_by_id((uint16_t)s->arg) : NULL;
 		snprintf(how, sizeof(how), "quick %s%s",
 		         s->arg < 0 ? "nopfs" : "pfs=", dh ? dh->name : "");
-		ask_pfs(o, dh ? dh->group : 0, how);
+		ask_pfs(o, dh ? dh->id : 0, how);
 	}
 	for (int ph = 1; ph <= 2; ph++)
 		if (c->offered_life[ph])
@@ -191,7 +191,7 @@ static uint16_t profile_pfs(const struct ik_profile *p)
 
 static const char *group_name(uint16_t g)
 {
-	const struct ik_dh_alg *dh = g ? ik_dh_by_group(g) : NULL;
+	const struct ik_dh_group *dh = g ? ik_dh_by_id(g) : NULL;
 	return dh ? dh->name : "none";
 }
 

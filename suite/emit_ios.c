@@ -42,9 +42,9 @@ static size_t transform_sets(const struct ik_profile *p, const struct ik_emit_op
 		const struct ik_p2_proposal *x = &p->p2.prop[i];
 		uint16_t g = x->group ? x->group : p->p2.pfs_group;
 		ik_p2_format(x, p->p2.pfs_group, prop, sizeof(prop));
-		if (!x->enc->ios_esp || (g && !ik_dh_by_group(g)->ios)) {
+		if (!x->enc->ios_esp || (g && !ik_dh_by_id(g)->ios)) {
 			fprintf(warn, "ik_emit_ios: phase 2 proposal %s left out: IOS has no %s\n",
-			        prop, !x->enc->ios_esp ? x->enc->name : ik_dh_by_group(g)->name);
+			        prop, !x->enc->ios_esp ? x->enc->name : ik_dh_by_id(g)->name);
 			continue;
 		}
 		/* A crypto map entry has one "set pfs": the first usable proposal's group wins. */

@@ -56,7 +56,7 @@ static size_t usable_p2(const struct ik_profile *p, const struct ik_p2_proposal 
 	for (size_t i = 0; i < p->p2.n_prop; i++) {
 		const struct ik_p2_proposal *x = &p->p2.prop[i];
 		uint16_t g = x->group ? x->group : p->p2.pfs_group;
-		const struct ik_dh_alg *dh = ik_dh_by_group(g);
+		const struct ik_dh_group *dh = ik_dh_by_id(g);
 		ik_p2_format(x, p->p2.pfs_group, prop, sizeof(prop));
 		if (!x->enc->libreswan || (dh && !dh->libreswan)) {
 			fprintf(warn,
@@ -69,7 +69,7 @@ static size_t usable_p2(const struct ik_profile *p, const struct ik_p2_proposal 
 			fprintf(warn,
 			        "ik_emit_libreswan_conf: phase 2 proposal %s left out: "
 			        "Libreswan allows one PFS group per conn (%s here)\n",
-			        prop, *group ? ik_dh_by_group(*group)->name : "none");
+			        prop, *group ? ik_dh_by_id(*group)->name : "none");
 			continue;
 		}
 		*group = g;
@@ -115,7 +115,7 @@ static void endpoint(FILE *out, const char *side, const struct ik_endpoint *e,
 static void algorithms(FILE *out, const struct ik_p1_proposal **p1, size_t n1,
                        const struct ik_p2_proposal **p2, size_t n2, uint16_t group)
 {
-	const struct ik_dh_alg *pfs = ik_dh_by_group(group);
+	const struct ik_dh_group *pfs = ik_dh_by_id(group);
 
 	fprintf(out, "\tike=");
 	for (size_t i = 0; i < n1; i++)

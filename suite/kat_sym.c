@@ -5,6 +5,7 @@
 #include "kat_internal.h"
 
 #include "cipher.h"
+#include "consts.h"
 #include "crypto.h"
 #include "prf.h"
 
@@ -58,11 +59,11 @@ bool kat_run_hmac(struct ik_kat_ctx *c)
 	static const struct {
 		const char *file;
 		uint16_t hash;
-	} files[] = {{"hmac/rfc-2202-md5.txt", IK_HASH_MD5},
-	             {"hmac/rfc-2202-sha1.txt", IK_HASH_SHA1},
-	             {"hmac/rfc-4231-sha256.txt", IK_HASH_SHA256},
-	             {"hmac/rfc-4231-sha384.txt", IK_HASH_SHA384},
-	             {"hmac/rfc-4231-sha512.txt", IK_HASH_SHA512}};
+	} files[] = {{"hmac/rfc-2202-md5.txt", IK_P1_HASH_MD5},
+	             {"hmac/rfc-2202-sha1.txt", IK_P1_HASH_SHA},
+	             {"hmac/rfc-4231-sha256.txt", IK_P1_HASH_SHA2_256},
+	             {"hmac/rfc-4231-sha384.txt", IK_P1_HASH_SHA2_384},
+	             {"hmac/rfc-4231-sha512.txt", IK_P1_HASH_SHA2_512}};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (!each(c, files[i].file, hmac_case, ik_hash_by_id(files[i].hash)))
@@ -83,7 +84,7 @@ static const struct ik_cipher_alg *cbc_key(struct kat_rec *r, enum cbc_keys how,
 		if (!k || l[0] > IK_MAX_KEY)
 			return NULL;
 		memcpy(key, k, l[0]);
-		return ik_cipher_by_ike(IK_ENCR_AES_CBC, (uint16_t)(l[0] * 8));
+		return ik_cipher_by_ike(IK_P1_ENCR_AES_CBC, (uint16_t)(l[0] * 8));
 	}
 	const uint8_t *k1 = kat_bin(r, "KEY1", &l[0]), *k2 = kat_bin(r, "KEY2", &l[1]),
 		      *k3 = kat_bin(r, "KEY3", &l[2]);
@@ -93,12 +94,12 @@ static const struct ik_cipher_alg *cbc_key(struct kat_rec *r, enum cbc_keys how,
 		if (memcmp(k1, k2, 8) || memcmp(k1, k3, 8))
 			return NULL;
 		memcpy(key, k1, 8);
-		return ik_cipher_by_ike(IK_ENCR_DES_CBC, 0);
+		return ik_cipher_by_ike(IK_P1_ENCR_DES_CBC, 0);
 	}
 	memcpy(key, k1, 8);
 	memcpy(key + 8, k2, 8);
 	memcpy(key + 16, k3, 8);
-	return ik_cipher_by_ike(IK_ENCR_3DES_CBC, 0);
+	return ik_cipher_by_ike(IK_P1_ENCR_3DES_CBC, 0);
 }
 
 /*

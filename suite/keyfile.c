@@ -1,5 +1,6 @@
 /* The Wireshark key file; see keyfile.h. */
 #include "keyfile.h"
+#include "algs.h"
 #include "consts.h"
 
 #include <arpa/inet.h>
@@ -27,19 +28,18 @@ static const struct {
 	{IK_ESP_TRANS_AES_GCM_16, "AES-GCM with 16 octet ICV [RFC4106]"},
 };
 
-/* "Authentication" choices by RFC 2407 4.5 algorithm, with the HMAC key size (RFC 2403, 2404,
- * 4868 2.1.1: the key is as long as the hash output). */
+/* "Authentication" choices by RFC 2407 4.5 algorithm; the HMAC key size is the hash row's
+ * output length (engine/crypto/algs.def; RFC 2403, 2404, 4868 2.1.1). */
 static const struct {
 	uint16_t auth;
 	const char *name;
-	size_t key_len;
 } esp_integs[] = {
-	{0, "NULL", 0},
-	{IK_P2_AUTH_HMAC_MD5, "HMAC-MD5-96 [RFC2403]", 16},
-	{IK_P2_AUTH_HMAC_SHA, "HMAC-SHA-1-96 [RFC2404]", 20},
-	{IK_P2_AUTH_HMAC_SHA2_256, "HMAC-SHA-256-128 [RFC4868]", 32},
-	{IK_P2_AUTH_HMAC_SHA2_384, "HMAC-SHA-384-192 [RFC4868]", 48},
-	{IK_P2_AUTH_HMAC_SHA2_512, "HMAC-SHA-512-256 [RFC4868]", 64},
+	{0, "NULL"},
+	{IK_P2_AUTH_HMAC_MD5, "HMAC-MD5-96 [RFC2403]"},
+	{IK_P2_AUTH_HMAC_SHA, "HMAC-SHA-1-96 [RFC2404]"},
+	{IK_P2_AUTH_HMAC_SHA2_256, "HMAC-SHA-256-128 [RFC4868]"},
+	{IK_P2_AUTH_HMAC_SHA2_384, "HMAC-SHA-384-192 [RFC4868]"},
+	{IK_P2_AUTH_HMAC_SHA2_512, "HMAC-SHA-512-256 [RFC4868]"},
 };
 
 const char *ik_keyfile_esp_cipher(uint8_t esp_id)
@@ -54,7 +54,8 @@ const char *ik_keyfile_esp_integ(uint16_t auth, size_t *key_len)
 {
 	for (size_t i = 0; i < sizeof(esp_integs) / sizeof(esp_integs[0]); i++)
 		if (esp_integs[i].auth == auth) {
-			*key_len = esp_integs[i].key_len;
+			const struct ik_hash_alg *h = ik_hash_by_esp(auth);
+			*key_len = h ? h->len : 0;
 			return esp_integs[i].name;
 		}
 	return NULL;

@@ -373,14 +373,14 @@ static bool set_named(struct ctx *c, const struct key_def *k, void *field, const
 	bool ok;
 
 	if (k->kind == K_GROUP) {
-		const struct ik_dh_alg *dh = ik_dh_alg_by_name(v);
+		const struct ik_dh_group *dh = ik_dh_by_name(v);
 		if (strcasecmp(v, "none") && !dh)
 			return fail_at(
 				c, c->line,
 				"%s: '%.64s' is not a Diffie-Hellman group (modp2048, ecp256, "
 				"... or none)",
 				k->full, v);
-		*(uint16_t *)field = dh ? dh->group : 0;
+		*(uint16_t *)field = dh ? dh->id : 0;
 		return true;
 	}
 	int val = name_lookup(k->names, v, &ok);
@@ -852,7 +852,7 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	case K_PSK_FILE: n = snprintf(out, len, "%s", (const char *)field); break;
 	case K_ADDR: n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text); break;
 	case K_PORT: n = snprintf(out, len, "%u", u16); break;
-	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_group(u16)->name : "none"); break;
+	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_id(u16)->name : "none"); break;
 	case K_ID: n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text); break;
 	case K_ENUM: n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field)); break;
 	case K_LIFETIME:

@@ -5,6 +5,7 @@
  */
 #include "cunit.h"
 
+#include "consts.h"
 #include "keys.h"
 
 #include <openssl/evp.h>
@@ -54,7 +55,7 @@ static void hmac(const struct ik_hash_alg *h, const uint8_t *key, size_t klen,
 
 static void test_skeyid_kinds(void)
 {
-	const struct ik_hash_alg *h = ik_hash_by_id(IK_HASH_SHA1);
+	const struct ik_hash_alg *h = ik_hash_by_id(IK_P1_HASH_SHA);
 	uint8_t got[64], want[64], key[64], hk[64];
 	struct ik_p1_in in = sample_in(IK_AUTH_PSK);
 	struct ik_span nonces[] = {in.ni_b, in.nr_b};
@@ -108,14 +109,14 @@ static void test_key_expansion(void)
 		}
 	}
 	/* The classic case: 3DES (24 bytes) with SHA-1 (20) and MD5 (16) needs expansion. */
-	CU_ASSERT(ik_cipher_by_ike(IK_ENCR_3DES_CBC, 0)->key_len >
-	          ik_hash_by_id(IK_HASH_SHA1)->len);
+	CU_ASSERT(ik_cipher_by_ike(IK_P1_ENCR_3DES_CBC, 0)->key_len >
+	          ik_hash_by_id(IK_P1_HASH_SHA)->len);
 }
 
 static void test_p1_derive_and_wipe(void)
 {
-	const struct ik_hash_alg *h = ik_hash_by_id(IK_HASH_MD5);
-	const struct ik_cipher_alg *c = ik_cipher_by_ike(IK_ENCR_AES_CBC, 256);
+	const struct ik_hash_alg *h = ik_hash_by_id(IK_P1_HASH_MD5);
+	const struct ik_cipher_alg *c = ik_cipher_by_ike(IK_P1_ENCR_AES_CBC, 256);
 	struct ik_p1_in in = sample_in(IK_AUTH_PSK);
 	struct ik_p1_keys k, zero;
 	uint8_t d[64], a[64], e[64], iv[64], ka[32];
@@ -140,7 +141,7 @@ static void test_p1_derive_and_wipe(void)
 /* HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b) and the mirror HASH_R. */
 static void test_hash_i_r(void)
 {
-	const struct ik_hash_alg *h = ik_hash_by_id(IK_HASH_SHA256);
+	const struct ik_hash_alg *h = ik_hash_by_id(IK_P1_HASH_SHA2_256);
 	struct ik_p1_in in = sample_in(IK_AUTH_PSK);
 	uint8_t skeyid[32], got[32], want[32];
 
@@ -162,7 +163,7 @@ static void test_hash_i_r(void)
 /* Quick mode HASH(1..3) (RFC 2409 5.5) and informational HASH(1) (5.7). */
 static void test_qm_hashes(void)
 {
-	const struct ik_hash_alg *h = ik_hash_by_id(IK_HASH_SHA1);
+	const struct ik_hash_alg *h = ik_hash_by_id(IK_P1_HASH_SHA);
 	uint8_t ska[20], got[20], want[20];
 	static const uint8_t mid[4] = {0xde, 0xad, 0xbe, 0xef}, zero = 0;
 	static const uint8_t rest[9] = "SA|Nr|ID.";
@@ -190,7 +191,7 @@ static void test_qm_hashes(void)
 /* KEYMAT with and without PFS, expanded over three blocks (RFC 2409 5.5). */
 static void test_keymat(void)
 {
-	const struct ik_hash_alg *h = ik_hash_by_id(IK_HASH_SHA1);
+	const struct ik_hash_alg *h = ik_hash_by_id(IK_P1_HASH_SHA);
 	uint8_t skd[20], got[50], k[3][20];
 	static const uint8_t spi[4] = {0x11, 0x22, 0x33, 0x44}, proto = 3; /* PROTO_IPSEC_ESP */
 	static const uint8_t gqm[6] = "gqm^xy";
@@ -218,7 +219,7 @@ static void test_keymat(void)
 /* Appendix B IVs: chaining takes the last cipher block; phase 2 IV = hash(block | M-ID). */
 static void test_ivs(void)
 {
-	const struct ik_hash_alg *h = ik_hash_by_id(IK_HASH_SHA1);
+	const struct ik_hash_alg *h = ik_hash_by_id(IK_P1_HASH_SHA);
 	uint8_t ct[32], iv[16], want[20], buf[20];
 	static const uint8_t mid[4] = {0, 0, 0x01, 0x02};
 	struct ik_status st = {0};
@@ -235,13 +236,13 @@ static void test_ivs(void)
 	CU_ASSERT_FATAL(EVP_Digest(buf, 12, want, NULL, EVP_sha1(), NULL));
 	CU_ASSERT_EQUAL(memcmp(iv, want, 8), 0);
 	/* A block longer than the hash cannot be filled: refused, not overread. */
-	CU_ASSERT_FALSE(ik_p2_iv(ik_hash_by_id(IK_HASH_MD5), ct, 32, 1, iv, &st));
+	CU_ASSERT_FALSE(ik_p2_iv(ik_hash_by_id(IK_P1_HASH_MD5), ct, 32, 1, iv, &st));
 }
 
 /* Two messages each way with the chained IV (Appendix B), decrypting in place. */
 static void test_ike_crypt_chain(void)
 {
-	const struct ik_cipher_alg *c = ik_cipher_by_ike(IK_ENCR_3DES_CBC, 0);
+	const struct ik_cipher_alg *c = ik_cipher_by_ike(IK_P1_ENCR_3DES_CBC, 0);
 	uint8_t key[24], iv_s[8], iv_r[8], m[2][24], buf[24];
 
 	for (int i = 0; i < 24; i++) {

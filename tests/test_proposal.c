@@ -1,5 +1,5 @@
 /*
- * Unit tests of the proposal tables (engine/exchanges/proposal.c): the numbers are checked against the
+ * Unit tests of the algorithm table (engine/crypto/algs.def) as proposals use it: the numbers are checked against the
  * RFCs independently of the tables, and every keyword parses and renders back to itself.
  */
 #include "cunit.h"
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Expected numbers, copied from the RFCs (not from proposal.c). */
+/* Expected numbers, copied from the RFCs (not from algs.def). */
 static const struct {
 	const char *name;
 	uint16_t ike, esp, bits;
@@ -50,26 +50,26 @@ static const struct {
 static void test_numbers_match_rfcs(void)
 {
 	for (size_t i = 0; i < N(enc_rfc); i++) {
-		const struct ik_enc_alg *e = ik_enc_by_name(enc_rfc[i].name);
+		const struct ik_cipher_alg *e = ik_cipher_by_name(enc_rfc[i].name);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 		CU_ASSERT_EQUAL(e->ike_id, enc_rfc[i].ike);
 		CU_ASSERT_EQUAL(e->esp_id, enc_rfc[i].esp);
 		CU_ASSERT_EQUAL(e->key_bits, enc_rfc[i].bits);
 	}
 	for (size_t i = 0; i < N(integ_rfc); i++) {
-		const struct ik_integ_alg *h = ik_integ_by_name(integ_rfc[i].name);
+		const struct ik_hash_alg *h = ik_hash_by_keyword(integ_rfc[i].name);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 		CU_ASSERT_EQUAL(h->ike_hash, integ_rfc[i].hash);
 		CU_ASSERT_EQUAL(h->esp_auth, integ_rfc[i].auth);
 	}
 	for (size_t i = 0; i < N(dh_rfc); i++) {
-		const struct ik_dh_alg *d = ik_dh_alg_by_name(dh_rfc[i].name);
+		const struct ik_dh_group *d = ik_dh_by_name(dh_rfc[i].name);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-		CU_ASSERT_EQUAL(d->group, dh_rfc[i].group);
-		CU_ASSERT_PTR_EQUAL(ik_dh_by_group(dh_rfc[i].group), d);
+		CU_ASSERT_EQUAL(d->id, dh_rfc[i].group);
+		CU_ASSERT_PTR_EQUAL(ik_dh_by_id(dh_rfc[i].group), d);
 	}
-	CU_ASSERT_PTR_NULL(ik_dh_by_group(22));
-	CU_ASSERT_PTR_NULL(ik_enc_by_name("blowfish"));
+	CU_ASSERT_PTR_NULL(ik_dh_by_id(22));
+	CU_ASSERT_PTR_NULL(ik_cipher_by_name("blowfish"));
 }
 
 /* Every keyword: parse in the phases where it is allowed, render back, find by number. */
@@ -80,46 +80,46 @@ static void test_every_keyword_round_trips(void)
 	struct ik_status st;
 	char text[64], back[64];
 
-	for (size_t i = 0; ik_enc_at(i); i++) {
-		const struct ik_enc_alg *e = ik_enc_at(i);
+	for (size_t i = 0; i < ik_cipher_alg_count; i++) {
+		const struct ik_cipher_alg *e = &ik_cipher_algs[i];
 		snprintf(text, sizeof(text), "%s-sha1-modp2048", e->name);
 		CU_ASSERT_EQUAL(ik_p1_parse(text, &p1, &st), e->ike_id != 0);
 		if (e->ike_id) {
 			CU_ASSERT_TRUE(ik_p1_format(&p1, back, sizeof(back)));
 			CU_ASSERT_STRING_EQUAL(back, text);
-			CU_ASSERT_PTR_EQUAL(ik_enc_by_ike(p1.enc_id, p1.key_bits), e);
+			CU_ASSERT_PTR_EQUAL(ik_cipher_by_ike(p1.enc_id, p1.key_bits), e);
 		}
 		snprintf(text, sizeof(text), e->aead ? "%s" : "%s-sha256", e->name);
 		CU_ASSERT_TRUE(ik_p2_parse(text, &p2, &st));
 		CU_ASSERT_TRUE(ik_p2_format(&p2, 0, back, sizeof(back)));
 		CU_ASSERT_STRING_EQUAL(back, text);
-		CU_ASSERT_PTR_EQUAL(ik_enc_by_esp(p2.esp_id, p2.key_bits), e);
+		CU_ASSERT_PTR_EQUAL(ik_cipher_by_esp(p2.esp_id, p2.key_bits), e);
 		CU_ASSERT_EQUAL(p2.auth_alg, e->aead ? 0 : 5);
 	}
-	for (size_t i = 0; ik_integ_at(i); i++) {
-		const struct ik_integ_alg *h = ik_integ_at(i);
+	for (size_t i = 0; i < ik_hash_alg_count; i++) {
+		const struct ik_hash_alg *h = &ik_hash_algs[i];
 		snprintf(text, sizeof(text), "aes128-%s-ecp256", h->name);
 		CU_ASSERT_TRUE(ik_p1_parse(text, &p1, &st));
 		CU_ASSERT_TRUE(ik_p1_format(&p1, back, sizeof(back)));
 		CU_ASSERT_STRING_EQUAL(back, text);
-		CU_ASSERT_PTR_EQUAL(ik_integ_by_ike(p1.hash_id), h);
+		CU_ASSERT_PTR_EQUAL(ik_hash_by_id(p1.hash_id), h);
 		snprintf(text, sizeof(text), "3des-%s", h->name);
 		CU_ASSERT_TRUE(ik_p2_parse(text, &p2, &st));
-		CU_ASSERT_PTR_EQUAL(ik_integ_by_esp(p2.auth_alg), h);
+		CU_ASSERT_PTR_EQUAL(ik_hash_by_esp(p2.auth_alg), h);
 	}
-	for (size_t i = 0; ik_dh_at(i); i++) {
-		const struct ik_dh_alg *d = ik_dh_at(i);
+	for (size_t i = 0; i < ik_dh_group_count; i++) {
+		const struct ik_dh_group *d = &ik_dh_groups[i];
 		snprintf(text, sizeof(text), "aes256-sha384-%s", d->name);
 		CU_ASSERT_TRUE(ik_p1_parse(text, &p1, &st));
-		CU_ASSERT_EQUAL(p1.group, d->group);
+		CU_ASSERT_EQUAL(p1.group, d->id);
 		CU_ASSERT_TRUE(ik_p1_format(&p1, back, sizeof(back)));
 		CU_ASSERT_STRING_EQUAL(back, text);
 		/* As a PFS group in phase 2, explicit or appended from the profile's pfs. */
 		snprintf(text, sizeof(text), "aes128gcm16-%s", d->name);
 		CU_ASSERT_TRUE(ik_p2_parse(text, &p2, &st));
-		CU_ASSERT_EQUAL(p2.group, d->group);
+		CU_ASSERT_EQUAL(p2.group, d->id);
 		CU_ASSERT_TRUE(ik_p2_parse("aes128gcm16", &p2, &st));
-		CU_ASSERT_TRUE(ik_p2_format(&p2, d->group, back, sizeof(back)));
+		CU_ASSERT_TRUE(ik_p2_format(&p2, d->id, back, sizeof(back)));
 		CU_ASSERT_STRING_EQUAL(back, text);
 	}
 }
@@ -130,10 +130,10 @@ static void test_aliases(void)
 	size_t n = 0;
 
 	for (size_t i = 0; ik_alias_at(i, &alias, &canon); i++, n++) {
-		const void *a = ik_enc_by_name(alias) ? (const void *)ik_enc_by_name(alias)
-		                                      : (const void *)ik_integ_by_name(alias);
-		const void *c = ik_enc_by_name(canon) ? (const void *)ik_enc_by_name(canon)
-		                                      : (const void *)ik_integ_by_name(canon);
+		const void *a = ik_cipher_by_name(alias) ? (const void *)ik_cipher_by_name(alias)
+		                                         : (const void *)ik_hash_by_keyword(alias);
+		const void *c = ik_cipher_by_name(canon) ? (const void *)ik_cipher_by_name(canon)
+		                                         : (const void *)ik_hash_by_keyword(canon);
 		CU_ASSERT_PTR_NOT_NULL(a);
 		CU_ASSERT_PTR_EQUAL(a, c);
 	}
@@ -153,20 +153,20 @@ static void test_aliases(void)
 /* Every target spelling is present where the target has the algorithm. */
 static void test_target_names(void)
 {
-	for (size_t i = 0; ik_enc_at(i); i++) {
-		const struct ik_enc_alg *e = ik_enc_at(i);
+	for (size_t i = 0; i < ik_cipher_alg_count; i++) {
+		const struct ik_cipher_alg *e = &ik_cipher_algs[i];
 		if (e->ike_id && strcmp(e->name, "des"))
 			CU_ASSERT_PTR_NOT_NULL(e->libreswan);
 		if (e->ike_id)
 			CU_ASSERT_PTR_NOT_NULL(e->ios_ike);
 	}
-	CU_ASSERT_STRING_EQUAL(ik_enc_by_name("aes256gcm16")->libreswan, "aes_gcm256");
-	CU_ASSERT_STRING_EQUAL(ik_enc_by_name("aes128gcm16")->ios_esp, "esp-gcm 128");
-	CU_ASSERT_STRING_EQUAL(ik_integ_by_name("sha1")->ios_esp, "esp-sha-hmac");
-	CU_ASSERT_STRING_EQUAL(ik_integ_by_name("sha256")->libreswan, "sha2_256");
-	CU_ASSERT_PTR_NULL(ik_dh_alg_by_name("modp1024")->libreswan);
-	CU_ASSERT_STRING_EQUAL(ik_dh_alg_by_name("ecp256")->libreswan, "dh19");
-	CU_ASSERT_FALSE(ik_dh_alg_by_name("modp8192")->ios);
+	CU_ASSERT_STRING_EQUAL(ik_cipher_by_name("aes256gcm16")->libreswan, "aes_gcm256");
+	CU_ASSERT_STRING_EQUAL(ik_cipher_by_name("aes128gcm16")->ios_esp, "esp-gcm 128");
+	CU_ASSERT_STRING_EQUAL(ik_hash_by_keyword("sha1")->ios_esp, "esp-sha-hmac");
+	CU_ASSERT_STRING_EQUAL(ik_hash_by_keyword("sha256")->libreswan, "sha2_256");
+	CU_ASSERT_PTR_NULL(ik_dh_by_name("modp1024")->libreswan);
+	CU_ASSERT_STRING_EQUAL(ik_dh_by_name("ecp256")->libreswan, "dh19");
+	CU_ASSERT_FALSE(ik_dh_by_name("modp8192")->ios);
 }
 
 static const struct {

@@ -1,8 +1,8 @@
 #include "cipher.h"
+#include "consts.h"
 #include "crypto.h"
 
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,48 +10,11 @@
 /* Notify types (RFC 2408 3.14.1) this file reports. */
 enum { N_PAYLOAD_MALFORMED = 16 };
 
-/*
- * RFC 2409 Appendix A (IKE ids 1, 5), RFC 3602 5.1-5.3 (AES: IKE 7, ESP 12, key lengths),
- * RFC 2407 4.4.4 / IANA (ESP ids),
- * RFC 3686 (CTR: 4-byte nonce after the key, 8-byte IV), RFC 4106 (GCM: 4-byte salt, 8-byte IV).
- */
-const struct ik_cipher_alg ik_cipher_algs[] = {
-	/* {ike id, esp id, key bits, name, OpenSSL name, mode, block, key, iv, salt, icv} */
-	{1, 2, 0, "des", "DES-CBC", IK_MODE_CBC, 8, 8, 8, 0, 0},
-	{5, 3, 0, "3des", "DES-EDE3-CBC", IK_MODE_CBC, 8, 24, 8, 0, 0},
-	{7, 12, 128, "aes128", "AES-128-CBC", IK_MODE_CBC, 16, 16, 16, 0, 0},
-	{7, 12, 192, "aes192", "AES-192-CBC", IK_MODE_CBC, 16, 24, 16, 0, 0},
-	{7, 12, 256, "aes256", "AES-256-CBC", IK_MODE_CBC, 16, 32, 16, 0, 0},
-	{0, 13, 128, "aes128ctr", "AES-128-CTR", IK_MODE_CTR, 16, 16, 8, 4, 0},
-	{0, 13, 192, "aes192ctr", "AES-192-CTR", IK_MODE_CTR, 16, 24, 8, 4, 0},
-	{0, 13, 256, "aes256ctr", "AES-256-CTR", IK_MODE_CTR, 16, 32, 8, 4, 0},
-	{0, 20, 128, "aes128gcm16", "AES-128-GCM", IK_MODE_GCM, 16, 16, 8, 4, 16},
-	{0, 20, 192, "aes192gcm16", "AES-192-GCM", IK_MODE_GCM, 16, 24, 8, 4, 16},
-	{0, 20, 256, "aes256gcm16", "AES-256-GCM", IK_MODE_GCM, 16, 32, 8, 4, 16},
-};
-const size_t ik_cipher_alg_count = sizeof(ik_cipher_algs) / sizeof(ik_cipher_algs[0]);
-
-const struct ik_cipher_alg *ik_cipher_by_ike(uint16_t ike_id, uint16_t key_bits)
-{
-	for (size_t i = 0; ike_id && i < ik_cipher_alg_count; i++)
-		if (ik_cipher_algs[i].ike_id == ike_id && ik_cipher_algs[i].key_bits == key_bits)
-			return &ik_cipher_algs[i];
-	return NULL;
-}
-
-const struct ik_cipher_alg *ik_cipher_by_name(const char *name)
-{
-	for (size_t i = 0; name && i < ik_cipher_alg_count; i++)
-		if (!strcasecmp(ik_cipher_algs[i].name, name))
-			return &ik_cipher_algs[i];
-	return NULL;
-}
-
 /* A context set up for c with key and iv (iv length default for the mode), padding off. */
 static EVP_CIPHER_CTX *cipher_ctx(const struct ik_cipher_alg *c, const uint8_t *key,
                                   const uint8_t *iv, size_t ivlen, int enc, struct ik_status *st)
 {
-	if (c->ike_id == IK_ENCR_DES_CBC && !ik_crypto_legacy()) {
+	if (c->ike_id == IK_P1_ENCR_DES_CBC && !ik_crypto_legacy()) {
 		ik_fail(st, 0, "cipher_ctx: %s needs the OpenSSL legacy provider", c->name);
 		return NULL;
 	}

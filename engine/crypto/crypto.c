@@ -3,38 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
-
-/* RFC 2409 Appendix A (hash class values 1, 2); 4-6 are the IANA assignments in RFC 4868 4. */
-const struct ik_hash_alg ik_hash_algs[] = {
-	{IK_HASH_MD5, "md5", "MD5", 16, 64},
-	{IK_HASH_SHA1, "sha1", "SHA1", 20, 64},
-	{IK_HASH_SHA256, "sha256", "SHA2-256", 32, 64},
-	{IK_HASH_SHA384, "sha384", "SHA2-384", 48, 128},
-	{IK_HASH_SHA512, "sha512", "SHA2-512", 64, 128},
-};
-const size_t ik_hash_alg_count = sizeof(ik_hash_algs) / sizeof(ik_hash_algs[0]);
-
-const struct ik_hash_alg *ik_hash_by_id(uint16_t id)
-{
-	for (size_t i = 0; i < ik_hash_alg_count; i++)
-		if (ik_hash_algs[i].id == id)
-			return &ik_hash_algs[i];
-	return NULL;
-}
-
-const struct ik_hash_alg *ik_hash_by_name(const char *name)
-{
-	for (size_t i = 0; name && i < ik_hash_alg_count; i++)
-		if (!strcasecmp(ik_hash_algs[i].name, name) ||
-		    !strcasecmp(ik_hash_algs[i].evp, name))
-			return &ik_hash_algs[i];
-	return NULL;
-}
 
 bool ik_digest_init(struct ik_digest_ctx *c, const struct ik_hash_alg *h)
 {

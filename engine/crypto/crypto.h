@@ -1,8 +1,6 @@
 /*
- * Hash algorithms of IKEv1 and the small types the crypto layer shares (OpenSSL 3 EVP only).
- *
- * The table is indexed by the IKEv1 phase 1 "Hash Algorithm" attribute value (RFC 2409
- * Appendix A: 1 MD5, 2 SHA; RFC 4868 4 (IANA): 4 SHA2-256, 5 SHA2-384, 6 SHA2-512).
+ * Digests of the hash rows of algs.def (struct ik_hash_alg, lookups in algs.h) and the small
+ * types the crypto layer shares (OpenSSL 3 EVP only).
  * The PRF of IKEv1 is the HMAC of the negotiated hash (RFC 2409 section 5): see prf.h.
  */
 #ifndef IK_CRYPTO_H
@@ -14,6 +12,8 @@
 
 #include <openssl/types.h>
 
+#include "algs.h"
+
 /* A borrowed byte span: key-derivation inputs are lists of these, concatenated. */
 struct ik_span {
 	const uint8_t *p;
@@ -22,30 +22,6 @@ struct ik_span {
 #define IK_SPAN(ptr, n) ((struct ik_span){(const uint8_t *)(ptr), (n)})
 
 #define IK_MAX_HASH 64 /* largest digest (SHA-512) */
-
-/* RFC 2409 Appendix A, class 2 "Hash Algorithm" values. */
-enum ik_hash_id {
-	IK_HASH_MD5 = 1,
-	IK_HASH_SHA1 = 2,
-	IK_HASH_SHA256 = 4,
-	IK_HASH_SHA384 = 5,
-	IK_HASH_SHA512 = 6,
-};
-
-struct ik_hash_alg {
-	uint16_t id;      /* IKEv1 hash attribute value */
-	const char *name; /* strongSwan proposal keyword: md5, sha1, sha256, ... */
-	const char *evp;  /* OpenSSL 3 digest name */
-	size_t len;       /* output length in bytes */
-	size_t block;     /* internal block size (HMAC) */
-};
-
-extern const struct ik_hash_alg ik_hash_algs[];
-extern const size_t ik_hash_alg_count;
-
-const struct ik_hash_alg *ik_hash_by_id(uint16_t id);
-/* By proposal keyword ("sha1", "sha256") or OpenSSL name ("SHA2-256"); case-insensitive. */
-const struct ik_hash_alg *ik_hash_by_name(const char *name);
 
 /* One-shot digest of the concatenation of n spans; out receives h->len bytes. */
 bool ik_digest(const struct ik_hash_alg *h, const struct ik_span *parts, size_t n, uint8_t *out);

@@ -40,11 +40,10 @@ static const EC_GROUP *ec_group(int nid)
 	return NULL;
 }
 
+/* A fresh copy of OpenSSL's RFC 2409 6 / RFC 3526 prime of the group (algs.def); free it. */
 static BIGNUM *modp_prime(const struct ik_dh_group *g)
 {
-	BIGNUM *p = NULL;
-
-	return BN_hex2bn(&p, g->prime) ? p : NULL;
+	return g->prime ? g->prime(NULL) : NULL;
 }
 
 /* Private value -> public value, both for MODP: g^x mod p, left-padded to the prime length. */
@@ -61,7 +60,7 @@ static bool modp_public(struct ik_dh *dh, struct ik_status *st)
 	BN_free(two);
 	BN_free(y);
 	BN_CTX_free(ctx);
-	return ok ? true : ik_fail(st, 0, "modp_public: %s exponentiation failed", dh->g->swan);
+	return ok ? true : ik_fail(st, 0, "modp_public: %s exponentiation failed", dh->g->name);
 }
 
 static bool ecp_public(struct ik_dh *dh, struct ik_status *st)
@@ -82,7 +81,7 @@ static bool ecp_public(struct ik_dh *dh, struct ik_status *st)
 	BN_free(y);
 	BN_CTX_free(ctx);
 	return ok ? true
-	          : ik_fail(st, 0, "ecp_public: %s point multiplication failed", dh->g->swan);
+	          : ik_fail(st, 0, "ecp_public: %s point multiplication failed", dh->g->name);
 }
 
 /* The range private values must lie in: [2, p-2] for MODP, [1, n-1] for ECP. */
@@ -127,7 +126,7 @@ bool ik_dh_from_private(struct ik_dh *dh, const struct ik_dh_group *g, const uin
 	if (!in_range) {
 		ik_dh_free(dh);
 		return ik_fail(st, 0, "ik_dh_from_private: private value out of range for %s",
-		               g->swan);
+		               g->name);
 	}
 	BN_set_flags(dh->priv, BN_FLG_CONSTTIME);
 	return finish(dh, st);
@@ -181,7 +180,7 @@ bool ik_dh_generate(struct ik_dh *dh, const struct ik_dh_group *g, struct ik_sta
 	BN_CTX_free(ctx);
 	if (!ok) {
 		ik_dh_free(dh);
-		return ik_fail(st, 0, "ik_dh_generate: cannot make a %s private value", g->swan);
+		return ik_fail(st, 0, "ik_dh_generate: cannot make a %s private value", g->name);
 	}
 	BN_set_flags(dh->priv, BN_FLG_CONSTTIME);
 	return finish(dh, st);
@@ -199,13 +198,13 @@ static bool modp_check(const struct ik_dh_group *g, const uint8_t *pub, size_t l
 		ik_fail(st, 0, "modp_check: out of memory");
 	else if (BN_is_zero(y) || BN_is_one(y))
 		ik_fail(st, N_INVALID_KEY_INFORMATION, "modp_check: %s peer public value is %s",
-		        g->swan, BN_is_zero(y) ? "0" : "1");
+		        g->name, BN_is_zero(y) ? "0" : "1");
 	else if (BN_cmp(y, p) >= 0)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-		        "modp_check: %s peer public value is not less than the prime p", g->swan);
+		        "modp_check: %s peer public value is not less than the prime p", g->name);
 	else if (BN_cmp(y, pm1) == 0)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-		        "modp_check: %s peer public value is p-1 (order 2 subgroup)", g->swan);
+		        "modp_check: %s peer public value is p-1 (order 2 subgroup)", g->name);
 	else
 		ok = true;
 	BN_free(p);
@@ -228,17 +227,17 @@ static EC_POINT *ecp_point(const struct ik_dh_group *g, const EC_GROUP *grp, con
 		ik_fail(st, 0, "ecp_point: out of memory");
 	else if (BN_is_zero(x) && BN_is_zero(y))
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-		        "ecp_point: %s peer public value is the point at infinity (0,0)", g->swan);
+		        "ecp_point: %s peer public value is the point at infinity (0,0)", g->name);
 	else if (BN_cmp(x, p) >= 0 || BN_cmp(y, p) >= 0)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-		        "ecp_point: %s peer coordinate is not less than the field prime", g->swan);
+		        "ecp_point: %s peer coordinate is not less than the field prime", g->name);
 	else if (!EC_POINT_set_affine_coordinates(grp, pt, x, y, ctx) ||
 	         EC_POINT_is_on_curve(grp, pt, ctx) != 1)
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-		        "ecp_point: %s peer public value is not on the curve", g->swan);
+		        "ecp_point: %s peer public value is not on the curve", g->name);
 	else if (EC_POINT_is_at_infinity(grp, pt))
 		ik_fail(st, N_INVALID_KEY_INFORMATION,
-		        "ecp_point: %s peer public value is the point at infinity", g->swan);
+		        "ecp_point: %s peer public value is the point at infinity", g->name);
 	else
 		ok = true;
 	ERR_clear_error(); /* a rejected point leaves OpenSSL errors we have already reported */
@@ -269,7 +268,7 @@ bool ik_dh_check_peer(const struct ik_dh_group *g, const uint8_t *pub, size_t le
 	if (len != g->len)
 		return ik_fail(st, N_PAYLOAD_MALFORMED,
 		               "ik_dh_check_peer: %s KE value is %zu bytes, the group needs %zu",
-		               g->swan, len, g->len);
+		               g->name, len, g->len);
 	if (g->kind == IK_DH_MODP)
 		return modp_check(g, pub, len, st);
 	const EC_GROUP *grp = ec_group(g->nid);
@@ -340,7 +339,7 @@ bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8
 	if (!ok) {
 		OPENSSL_cleanse(out, dh->g->secret_len);
 		return st && st->why[0] ? false
-		                        : ik_fail(st, 0, "ik_dh_shared: %s failed", dh->g->swan);
+		                        : ik_fail(st, 0, "ik_dh_shared: %s failed", dh->g->name);
 	}
 	return true;
 }

@@ -15,28 +15,10 @@
 
 #include <openssl/types.h>
 
+#include "algs.h"
 #include "status.h"
 
 #define IK_DH_MAX 1024 /* largest KE value / shared secret: MODP 8192 bits */
-
-enum ik_dh_kind { IK_DH_MODP, IK_DH_ECP };
-
-struct ik_dh_group {
-	uint16_t id;      /* "Group Description" attribute value (IANA) */
-	const char *name; /* descriptive name */
-	const char *swan; /* strongSwan proposal keyword: modp1024, ecp256, ... */
-	enum ik_dh_kind kind;
-	size_t len;        /* KE payload data length in bytes */
-	size_t secret_len; /* g^xy length in bytes */
-	const char *prime; /* MODP: the prime in hex (generator 2); NULL for ECP */
-	int nid;           /* ECP: OpenSSL curve NID */
-	const char *rfc;   /* where the group is defined */
-};
-
-extern const struct ik_dh_group ik_dh_groups[];
-extern const size_t ik_dh_group_count;
-const struct ik_dh_group *ik_dh_by_id(uint16_t id);
-const struct ik_dh_group *ik_dh_by_name(const char *swan_name);
 
 /* One side's key pair. pub is the KE payload data (g->len bytes). Free with ik_dh_free. */
 struct ik_dh {

@@ -1,4 +1,5 @@
 #include "rng.h"
+#include "consts.h"
 #include "crypto.h"
 #include "prf.h"
 
@@ -24,7 +25,7 @@ void ik_rng_seed(uint64_t seed)
 		s[i] = (uint8_t)(seed >> (56 - 8 * i));
 	struct ik_span parts[] = {IK_SPAN(label, sizeof(label) - 1), IK_SPAN(s, sizeof(s))};
 	ik_rng_unseed();
-	rng.seeded = ik_digest(ik_hash_by_id(IK_HASH_SHA256), parts, 2, rng.key);
+	rng.seeded = ik_digest(ik_hash_by_id(IK_P1_HASH_SHA2_256), parts, 2, rng.key);
 	rng.used = sizeof(rng.block); /* force a fresh block on first use */
 }
 
@@ -46,8 +47,8 @@ static bool next_block(void)
 		ctr[i] = (uint8_t)(rng.counter >> (56 - 8 * i));
 	rng.counter++;
 	rng.used = 0;
-	return ik_prf1(ik_hash_by_id(IK_HASH_SHA256), rng.key, sizeof(rng.key), ctr, sizeof(ctr),
-	               rng.block);
+	return ik_prf1(ik_hash_by_id(IK_P1_HASH_SHA2_256), rng.key, sizeof(rng.key), ctr,
+	               sizeof(ctr), rng.block);
 }
 
 bool ik_rng_bytes(void *out, size_t n)

@@ -66,7 +66,7 @@ uint8_t ik_exch_of(enum ik_xchg x)
 void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32])
 {
 	struct ik_span s = IK_SPAN(p, len);
-	ik_digest(ik_hash_by_id(IK_HASH_SHA256), &s, 1, out);
+	ik_digest(ik_hash_by_id(IK_P1_HASH_SHA2_256), &s, 1, out);
 }
 
 /* ---- SAs ---- */

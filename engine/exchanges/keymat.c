@@ -5,27 +5,12 @@
 #include <openssl/crypto.h>
 #include <string.h>
 
-const struct ik_cipher_alg *ik_cipher_by_esp(uint16_t esp_id, uint16_t key_bits)
-{
-	for (size_t i = 0; i < ik_cipher_alg_count; i++) {
-		const struct ik_cipher_alg *c = &ik_cipher_algs[i];
-		if (c->esp_id == esp_id && (c->key_bits == key_bits || (!key_bits && !c->key_bits)))
-			return c;
-	}
-	return NULL;
-}
-
-/* RFC 2403, 2404, 4868: HMAC key lengths of the ESP authentication algorithms. */
+/* RFC 2403 3, 2404 3, 4868 2.1.1: an ESP HMAC key is as long as the hash output; 0 for none. */
 size_t ik_esp_auth_keylen(uint16_t auth)
 {
-	switch (auth) {
-	case IK_P2_AUTH_HMAC_MD5: return 16;
-	case IK_P2_AUTH_HMAC_SHA: return 20;
-	case IK_P2_AUTH_HMAC_SHA2_256: return 32;
-	case IK_P2_AUTH_HMAC_SHA2_384: return 48;
-	case IK_P2_AUTH_HMAC_SHA2_512: return 64;
-	default: return 0;
-	}
+	const struct ik_hash_alg *h = ik_hash_by_esp(auth);
+
+	return h ? h->len : 0;
 }
 
 bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
@@ -34,7 +19,7 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 	uint8_t gqm[IK_DH_MAX], spi_in[4], spi_out[4];
 	size_t glen = 0;
 
-	if (!c)
+	if (!c || !c->evp) /* ESP_NULL is named in algs.def, not implemented */
 		return ik_fail(st, IK_NOTIFY_INVALID_TRANSFORM_ID,
 		               "ESP transform %u/%u is not supported by this engine", qm->chosen.id,
 		               qm->chosen.keylen);

@@ -102,7 +102,6 @@ bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_
 bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type);
 bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st);
 bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
-const struct ik_cipher_alg *ik_cipher_by_esp(uint16_t esp_id, uint16_t key_bits);
 size_t ik_esp_auth_keylen(uint16_t auth);
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
                    const struct ik_dgram *d);

@@ -114,9 +114,8 @@ static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	if (m->special == 2 && g->kind == IK_DH_MODP)
 		b[g->len - 1] = 1;
 	else if (m->special == 3 && g->kind == IK_DH_MODP) {
-		BIGNUM *p = NULL;
-		bool ok = BN_hex2bn(&p, g->prime) && BN_sub_word(p, 1) &&
-		          BN_bn2binpad(p, b, (int)g->len) == (int)g->len;
+		BIGNUM *p = g->prime(NULL);
+		bool ok = p && BN_sub_word(p, 1) && BN_bn2binpad(p, b, (int)g->len) == (int)g->len;
 		BN_free(p);
 		if (!ok)
 			return ik_mut_not_applied(mx, m, "cannot compute p-1 of group %u", g->id);
