@@ -1,48 +1,43 @@
 /* The ESP data path of one quick mode; see datapath.h. */
 #include "datapath.h"
-#include "cipher.h"
 #include "consts.h"
-#include "xchg.h" /* ik_cipher_by_esp */
+#include "algs.h"
 
 #include <string.h>
 #include <time.h>
 
-/* RFC 2407 4.5 Authentication Algorithm -> HMAC digest: RFC 2403/2404 truncate to 96 bits,
- * RFC 4868 2.3 to half the output. */
-static const struct {
-	uint16_t auth;
-	const char *md;
-	size_t key, icv;
-} integs[] = {
-	{IK_P2_AUTH_HMAC_MD5, "MD5", 16, 12},         {IK_P2_AUTH_HMAC_SHA, "SHA1", 20, 12},
-	{IK_P2_AUTH_HMAC_SHA2_256, "SHA256", 32, 16}, {IK_P2_AUTH_HMAC_SHA2_384, "SHA384", 48, 24},
-	{IK_P2_AUTH_HMAC_SHA2_512, "SHA512", 64, 32},
-};
-
+/* From the algorithm table (engine/crypto/algs.def): the cipher by ESP transform id and key
+ * length, the HMAC by ESP Authentication Algorithm. */
 bool ik_dp_xform(const struct ik_p2_xform *chosen, struct ik_esp_xform *x, struct ik_status *st)
 {
+	static const enum ik_esp_mode modes[] = {[IK_MODE_CBC] = IK_ESP_CBC,
+	                                         [IK_MODE_CTR] = IK_ESP_CTR,
+	                                         [IK_MODE_GCM] = IK_ESP_GCM,
+	                                         [IK_MODE_NULL] = IK_ESP_NULL};
 	const struct ik_cipher_alg *c = ik_cipher_by_esp(chosen->id, chosen->keylen);
 	memset(x, 0, sizeof(*x));
-	if (!c)
+	if (!c || (!c->evp && c->mode != IK_MODE_NULL))
 		return ik_fail(st, 0, "data path: ESP transform %u/%u unknown", chosen->id,
 		               chosen->keylen);
+	x->mode = modes[c->mode];
 	x->cipher = c->evp;
 	x->key_len = c->key_len, x->salt_len = c->salt, x->iv_len = c->iv_len;
 	x->block = c->mode == IK_MODE_CBC ? c->block : 4;
-	x->mode = c->mode == IK_MODE_CBC   ? IK_ESP_CBC
-	          : c->mode == IK_MODE_CTR ? IK_ESP_CTR
-	                                   : IK_ESP_GCM;
-	if (x->mode == IK_ESP_GCM) {
+	if (c->aead) {
 		x->icv_len = c->icv;
 		return true;
 	}
-	for (size_t i = 0; i < sizeof(integs) / sizeof(integs[0]); i++)
-		if (integs[i].auth == chosen->auth) {
-			x->integ = integs[i].md;
-			x->integ_key_len = integs[i].key, x->icv_len = integs[i].icv;
-			return true;
-		}
-	return ik_fail(st, 0, "data path: ESP authentication algorithm %u unknown", chosen->auth);
+	if (!chosen->auth)
+		return true; /* confidentiality only (RFC 4303 3.2); no anti-replay then (3.4.3) */
+	const struct ik_hash_alg *h = ik_hash_by_esp(chosen->auth);
+	if (!h)
+		return ik_fail(st, 0, "data path: ESP authentication algorithm %u unknown",
+		               chosen->auth);
+	/* RFC 2403 and 2404: HMAC-MD5-96 and HMAC-SHA-1-96; RFC 4868 2.3: half the output. */
+	x->integ = h->evp;
+	x->integ_key_len = h->len;
+	x->icv_len = h->len <= 20 ? 12 : h->len / 2;
+	return true;
 }
 
 static uint64_t now_us(void)
