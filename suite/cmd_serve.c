@@ -6,6 +6,7 @@
  */
 #include "run_engine.h"
 #include "cli.h"
+#include "datapath.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +55,18 @@ static void log_line(const struct ik_sa *sa, const char *fmt, const char *a, con
 	fflush(stdout);
 }
 
+/* A host behind each tunnel: pings from the peer's inner address to ours are answered through
+ * ESP (suite/datapath.c), so `connect --ping` and the traffic cases see a DUT that forwards. */
+static void host(struct serve *s, const struct ik_sa *sa, const struct ik_qm *qm)
+{
+	const struct ik_profile *p = s->r.p;
+	bool dut = s->r.side ? s->r.side == 1 : true;
+	struct ik_status st = {0};
+	if (!ik_dp_host_add(&s->r.eng, sa, qm, ik_profile_first_host(dut ? &p->dut : &p->tester),
+	                    ik_profile_first_host(dut ? &p->tester : &p->dut), &st))
+		log_line(sa, "no ESP data path for this IPsec SA: %s%s", st.why, "");
+}
+
 static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 {
 	struct serve *s = e->user;
@@ -72,6 +85,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		log_line(sa, "IPsec SA established: %s%s", sum, "");
 		if (s->r.kf.f)
 			ik_keyfile_esp(&s->r.kf, sa, qm);
+		host(s, sa, qm);
 		if (s->once)
 			e->loop->stop = 1;
 		break;
@@ -213,6 +227,7 @@ int cmd_serve(int argc, char **argv)
 	       s.r.eng.p1_up, s.r.eng.p2_up);
 	if (s.pidfile)
 		unlink(s.pidfile);
+	ik_dp_host_free(&s.r.eng);
 	ik_run_end(&s.r);
 	return IK_EXIT_OK;
 }

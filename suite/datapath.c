@@ -3,6 +3,7 @@
 #include "consts.h"
 #include "algs.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -191,4 +192,34 @@ void ik_dp_stop(struct ik_datapath *dp)
 	}
 	ik_esp_sa_free(&dp->out);
 	ik_esp_sa_free(&dp->in);
+}
+
+bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik_qm *qm,
+                    struct in_addr me, struct in_addr peer, struct ik_status *st)
+{
+	struct ik_datapath *dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return ik_fail(st, 0, "data path: out of memory");
+	if (!ik_dp_start(dp, e, sa, qm, me, peer, st)) {
+		free(dp);
+		return false;
+	}
+	size_t n = 0;
+	struct ik_datapath *last = dp;
+	for (struct ik_datapath *d = dp; d; d = d->next, n++)
+		last = d;
+	if (n > IK_DP_KEEP) {
+		ik_dp_stop(last);
+		free(last);
+	}
+	return true;
+}
+
+void ik_dp_host_free(struct ik_engine *e)
+{
+	while (e->esp_arg) {
+		struct ik_datapath *dp = e->esp_arg;
+		ik_dp_stop(dp);
+		free(dp);
+	}
 }

@@ -41,6 +41,13 @@ bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st);
 /* Take dp off its engine and wipe its keys. */
 void ik_dp_stop(struct ik_datapath *dp);
 
+/* A host behind every quick mode of an engine (ikecheck serve): a data path per established
+ * quick mode, answering pings to me; the oldest beyond IK_DP_KEEP are let go. */
+#define IK_DP_KEEP 256
+bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik_qm *qm,
+                    struct in_addr me, struct in_addr peer, struct ik_status *st);
+void ik_dp_host_free(struct ik_engine *e);
+
 /* The ESP transform of a quick mode's chosen ESP transform, from the engine's algorithm data. */
 bool ik_dp_xform(const struct ik_p2_xform *chosen, struct ik_esp_xform *x, struct ik_status *st);
 

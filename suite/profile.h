@@ -172,6 +172,9 @@ bool ik_ident_same(const struct ik_ident *a, const struct ik_ident *b);
 bool ik_profile_accepts_id(const struct ik_profile *p, const struct ik_ident *id);
 /* "10.2.0.0/24", "2001:db8::/64", a bare address (= host); host bits must be zero. */
 bool ik_subnet_parse(struct ik_subnet *s, const char *text);
+/* The inner address an endpoint stands for: the first host of its first subnet (the lab puts
+ * it on lo in the namespace); 0.0.0.0 when it has no IPv4 subnet. */
+struct in_addr ik_profile_first_host(const struct ik_endpoint *ep);
 /* "10.2.0.0/24" */
 bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len);
 

@@ -203,3 +203,13 @@ bool ik_subnet_format(const struct ik_subnet *s, char *out, size_t len)
 	int n = snprintf(out, len, "%s/%u", a, s->prefix);
 	return n >= 0 && (size_t)n < len;
 }
+
+struct in_addr ik_profile_first_host(const struct ik_endpoint *ep)
+{
+	struct in_addr a = {0};
+	if (ep->n_subnets && ep->subnet[0].family == AF_INET) {
+		memcpy(&a, ep->subnet[0].addr, 4);
+		a.s_addr = htonl(ntohl(a.s_addr) + 1);
+	}
+	return a;
+}

@@ -12,16 +12,6 @@
 
 #define PING_MS 100
 
-static struct in_addr first_host(const struct ik_endpoint *ep)
-{
-	struct in_addr a = {0};
-	if (ep->n_subnets && ep->subnet[0].family == AF_INET) {
-		memcpy(&a, ep->subnet[0].addr, 4);
-		a.s_addr = htonl(ntohl(a.s_addr) + 1);
-	}
-	return a;
-}
-
 static const struct ik_qm *established_qm(const struct crun *cr)
 {
 	if (cr->qm && cr->qm->established)
@@ -78,8 +68,8 @@ bool ik_traffic_start(struct crun *cr)
 		return false;
 	}
 	if (!(cr->dp = calloc(1, sizeof(*cr->dp))) ||
-	    !ik_dp_start(cr->dp, &cr->eng, qm->sa, qm, first_host(&p->tester), first_host(&p->dut),
-	                 &st)) {
+	    !ik_dp_start(cr->dp, &cr->eng, qm->sa, qm, ik_profile_first_host(&p->tester),
+	                 ik_profile_first_host(&p->dut), &st)) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s",
 		         cr->dp ? st.why : "out of memory");
 		return false;
