@@ -127,7 +127,7 @@ static size_t paths_of(enum ik_xchg x, int msg, struct fpath *out, size_t cap)
 		for (size_t i = 0; i < ik_sd_prop.nf; i++) {
 			const struct ik_fdesc *f = &ik_sd_prop.f[i];
 			/* Phase 1 proposals carry no SPI (RFC 2408 2.4 allows it empty). */
-			if (f->kind == IK_K_LIST || (p1 && !strcmp(f->name, "spi")))
+			if (f->kind == IK_K_LIST || (p1 && i == IK_F_P_SPI))
 				continue;
 			add(out, cap, &n, f->kind == IK_K_BYTES ? PK_BYTES : PK_NUM, "SA.P[0].%s",
 			    f->name, "");

@@ -18,12 +18,12 @@ static struct ik_node *payload(struct ik_msg *m, uint8_t type)
 	return n;
 }
 
-static void bytes(struct ik_node *n, const char *field, const char *s)
+static void bytes(struct ik_node *n, int field, const char *s)
 {
 	OK(ik_node_set_bytes(n, field, s, strlen(s)));
 }
 
-static void num(struct ik_node *n, const char *field, uint32_t v)
+static void num(struct ik_node *n, int field, uint32_t v)
 {
 	OK(ik_node_set_num(n, field, v));
 }
@@ -38,77 +38,78 @@ static struct ik_node *kid(struct ik_node *parent, struct ik_node *k)
 static void build_all(struct ik_msg *m)
 {
 	OK(ik_msg_new(m, IK_EXCH_QUICK));
-	bytes(m->hdr, "icookie", "ICOOKIE!");
-	bytes(m->hdr, "rcookie", "RCOOKIE!");
-	num(m->hdr, "msgid", 0x01020304);
-	bytes(payload(m, IK_PAYLOAD_HASH), "data", "0123456789abcdefghij");
+	bytes(m->hdr, IK_F_HDR_ICOOKIE, "ICOOKIE!");
+	bytes(m->hdr, IK_F_HDR_RCOOKIE, "RCOOKIE!");
+	num(m->hdr, IK_F_HDR_MSGID, 0x01020304);
+	bytes(payload(m, IK_PAYLOAD_HASH), IK_F_HASH_DATA, "0123456789abcdefghij");
 	struct ik_node *sa = payload(m, IK_PAYLOAD_SA);
-	num(sa, "doi", IK_DOI_IPSEC);
-	num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	num(sa, IK_F_SA_DOI, IK_DOI_IPSEC);
+	num(sa, IK_F_SA_SITUATION, IK_SIT_IDENTITY_ONLY);
 	struct ik_node *p = kid(sa, ik_node_new(&ik_sd_prop));
-	num(p, "number", 1);
-	num(p, "proto", IK_PROTO_ESP);
-	bytes(p, "spi", "SPI1");
+	num(p, IK_F_P_NUMBER, 1);
+	num(p, IK_F_P_PROTO, IK_PROTO_ESP);
+	bytes(p, IK_F_P_SPI, "SPI1");
 	for (int i = 0; i < 2; i++) {
 		struct ik_node *t = kid(p, ik_node_new(&ik_sd_trans));
-		num(t, "number", (uint32_t)i + 1);
-		num(t, "id", i ? IK_ESP_TRANS_3DES : IK_ESP_TRANS_AES);
+		num(t, IK_F_T_NUMBER, (uint32_t)i + 1);
+		num(t, IK_F_T_ID, i ? IK_ESP_TRANS_3DES : IK_ESP_TRANS_AES);
 		kid(t, ik_attr_new(IK_P2_ATTR_LIFE_TYPE, true, IK_LIFE_TYPE_SECONDS, 0));
 		kid(t, ik_attr_new(IK_P2_ATTR_LIFE_DURATION, false, 3600 * (i + 1), 4));
 		kid(t, ik_attr_new(IK_P2_ATTR_ENCAP, true, IK_ENCAP_TUNNEL, 0));
 		kid(t, ik_attr_new(IK_P2_ATTR_AUTH, true, IK_P2_AUTH_HMAC_SHA, 0));
 	}
-	bytes(payload(m, IK_PAYLOAD_NONCE), "data", "nonce-nonce-nonce-nonce");
-	bytes(payload(m, IK_PAYLOAD_KE), "data", "public-value");
+	bytes(payload(m, IK_PAYLOAD_NONCE), IK_F_NONCE_DATA, "nonce-nonce-nonce-nonce");
+	bytes(payload(m, IK_PAYLOAD_KE), IK_F_KE_DATA, "public-value");
 	struct ik_node *id = payload(m, IK_PAYLOAD_ID);
-	num(id, "id_type", IK_ID_TYPE_IPV4_ADDR_SUBNET);
-	num(id, "proto", 17);
-	num(id, "port", 500);
-	OK(ik_node_set_bytes(id, "data", "\x0a\x00\x00\x00\xff\xff\xff\x00", 8));
+	num(id, IK_F_ID_ID_TYPE, IK_ID_TYPE_IPV4_ADDR_SUBNET);
+	num(id, IK_F_ID_PROTO, 17);
+	num(id, IK_F_ID_PORT, 500);
+	OK(ik_node_set_bytes(id, IK_F_ID_DATA, "\x0a\x00\x00\x00\xff\xff\xff\x00", 8));
 	struct ik_node *cert = payload(m, IK_PAYLOAD_CERT);
-	num(cert, "encoding", IK_CERT_ENC_X509_SIG);
-	bytes(cert, "data", "0\x82-der");
-	num(payload(m, IK_PAYLOAD_CR), "cert_type", IK_CERT_ENC_X509_SIG);
-	bytes(payload(m, IK_PAYLOAD_SIG), "data", "signature");
+	num(cert, IK_F_CERT_ENCODING, IK_CERT_ENC_X509_SIG);
+	bytes(cert, IK_F_CERT_DATA, "0\x82-der");
+	num(payload(m, IK_PAYLOAD_CR), IK_F_CR_CERT_TYPE, IK_CERT_ENC_X509_SIG);
+	bytes(payload(m, IK_PAYLOAD_SIG), IK_F_SIG_DATA, "signature");
 	struct ik_node *n = payload(m, IK_PAYLOAD_N);
-	num(n, "doi", IK_DOI_IPSEC);
-	num(n, "proto", IK_PROTO_ISAKMP);
-	num(n, "type", IK_NOTIFY_INITIAL_CONTACT);
-	bytes(n, "spi", "ICOOKIE!RCOOKIE!");
+	num(n, IK_F_N_DOI, IK_DOI_IPSEC);
+	num(n, IK_F_N_PROTO, IK_PROTO_ISAKMP);
+	num(n, IK_F_N_TYPE, IK_NOTIFY_INITIAL_CONTACT);
+	bytes(n, IK_F_N_SPI, "ICOOKIE!RCOOKIE!");
 	n = payload(m, IK_PAYLOAD_N);
-	num(n, "doi", IK_DOI_IPSEC);
-	num(n, "proto", IK_PROTO_ESP);
-	num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME);
-	bytes(n, "spi", "SPI1");
-	OK(ik_node_set_bytes(n, "data", "\x80\x01\x00\x01\x00\x02\x00\x04\x00\x00\x0e\x10", 12));
+	num(n, IK_F_N_DOI, IK_DOI_IPSEC);
+	num(n, IK_F_N_PROTO, IK_PROTO_ESP);
+	num(n, IK_F_N_TYPE, IK_NOTIFY_RESPONDER_LIFETIME);
+	bytes(n, IK_F_N_SPI, "SPI1");
+	OK(ik_node_set_bytes(n, IK_F_N_DATA, "\x80\x01\x00\x01\x00\x02\x00\x04\x00\x00\x0e\x10",
+	                     12));
 	struct ik_node *d = payload(m, IK_PAYLOAD_D);
-	num(d, "doi", IK_DOI_IPSEC);
-	num(d, "proto", IK_PROTO_ESP);
-	num(d, "spi_size", 4);
-	bytes(d, "spis", "AAAABBBBCCCC");
-	OK(ik_node_set_bytes(payload(m, IK_PAYLOAD_VID), "data",
+	num(d, IK_F_D_DOI, IK_DOI_IPSEC);
+	num(d, IK_F_D_PROTO, IK_PROTO_ESP);
+	num(d, IK_F_D_SPI_SIZE, 4);
+	bytes(d, IK_F_D_SPIS, "AAAABBBBCCCC");
+	OK(ik_node_set_bytes(payload(m, IK_PAYLOAD_VID), IK_F_VID_DATA,
 	                     "\xaf\xca\xd7\x13\x68\xa1\xf1\xc9\x6b\x86\x96\xfc\x77\x57\x01\x00",
 	                     16));
 	struct ik_node *cfg = payload(m, IK_PAYLOAD_ATTR);
-	num(cfg, "type", IK_CFG_TYPE_REPLY);
-	num(cfg, "identifier", 0x4242);
+	num(cfg, IK_F_ATTR_TYPE, IK_CFG_TYPE_REPLY);
+	num(cfg, IK_F_ATTR_IDENTIFIER, 0x4242);
 	struct ik_node *a = kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_USER_NAME, false, 0, 0));
-	OK(ik_val_set_bytes(&a->v[IK_A_VALUE], "alice", 5));
+	OK(ik_val_set_bytes(&a->v[IK_F_A_VALUE], "alice", 5));
 	kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_STATUS, true, IK_XAUTH_STATUS_OK, 0));
-	bytes(payload(m, IK_PAYLOAD_NATD), "data", "natd-hash-twenty-oct");
-	bytes(payload(m, IK_PAYLOAD_NATD_DRAFT), "data", "natd-draft-hash-abcd");
+	bytes(payload(m, IK_PAYLOAD_NATD), IK_F_NATD_DATA, "natd-hash-twenty-oct");
+	bytes(payload(m, IK_PAYLOAD_NATD_DRAFT), IK_F_NATD_DATA, "natd-draft-hash-abcd");
 	struct ik_node *oa = payload(m, IK_PAYLOAD_NATOA);
-	num(oa, "id_type", IK_ID_TYPE_IPV4_ADDR);
-	OK(ik_node_set_bytes(oa, "addr", "\xc0\x00\x02\x01", 4));
+	num(oa, IK_F_NATOA_ID_TYPE, IK_ID_TYPE_IPV4_ADDR);
+	OK(ik_node_set_bytes(oa, IK_F_NATOA_ADDR, "\xc0\x00\x02\x01", 4));
 	oa = payload(m, IK_PAYLOAD_NATOA_DRAFT);
-	num(oa, "id_type", IK_ID_TYPE_IPV4_ADDR);
-	OK(ik_node_set_bytes(oa, "addr", "\xc0\x00\x02\x02", 4));
+	num(oa, IK_F_NATOA_ID_TYPE, IK_ID_TYPE_IPV4_ADDR);
+	OK(ik_node_set_bytes(oa, IK_F_NATOA_ADDR, "\xc0\x00\x02\x02", 4));
 	struct ik_node *fr = payload(m, IK_PAYLOAD_FRAG);
-	num(fr, "frag_id", 7);
-	num(fr, "frag_num", 1);
-	num(fr, "flags", 1);
-	bytes(fr, "data", "fragment");
-	bytes(payload(m, 200), "data", "private");
+	num(fr, IK_F_FRAG_FRAG_ID, 7);
+	num(fr, IK_F_FRAG_FRAG_NUM, 1);
+	num(fr, IK_F_FRAG_FLAGS, 1);
+	bytes(fr, IK_F_FRAG_DATA, "fragment");
+	bytes(payload(m, 200), IK_F_PRIVATE_DATA, "private");
 }
 
 static void encode(struct ik_msg *m, struct ik_wr *w)
@@ -137,8 +138,8 @@ static void test_all_payloads_roundtrip(void)
 
 	build_all(&m);
 	encode(&m, &w);
-	CU_ASSERT_EQUAL(m.hdr->v[7].num, w.len);   /* HDR.length filled */
-	CU_ASSERT_EQUAL(w.p[16], IK_PAYLOAD_HASH); /* HDR.np = first payload */
+	CU_ASSERT_EQUAL(m.hdr->v[IK_F_HDR_LENGTH].num, w.len); /* HDR.length filled */
+	CU_ASSERT_EQUAL(w.p[16], IK_PAYLOAD_HASH);             /* HDR.np = first payload */
 	if (!ik_decode(&m2, w.p, w.len, &st))
 		CU_FAIL_FATAL(st.why);
 	CU_ASSERT_EQUAL(m2.hdr->nkids, m.hdr->nkids);
@@ -189,10 +190,10 @@ static void test_fixups_and_pins(void)
 	build_all(&m);
 	encode(&m, &w);
 	OK(ik_path_find(&m, "SA.P[0]", &r, &st));
-	CU_ASSERT_EQUAL(r.node->v[5].num, 4); /* spi_size */
-	CU_ASSERT_EQUAL(r.node->v[6].num, 2); /* transforms */
-	CU_ASSERT_EQUAL(r.node->kids[0]->v[0].num, IK_PAYLOAD_T);
-	CU_ASSERT_EQUAL(r.node->kids[1]->v[0].num, 0);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_P_SPI_SIZE].num, 4);   /* spi_size */
+	CU_ASSERT_EQUAL(r.node->v[IK_F_P_TRANSFORMS].num, 2); /* transforms */
+	CU_ASSERT_EQUAL(r.node->kids[0]->v[IK_F_T_NP].num, IK_PAYLOAD_T);
+	CU_ASSERT_EQUAL(r.node->kids[1]->v[IK_F_T_NP].num, 0);
 	OK(ik_path_find(&m, "HASH.length", &r, &st));
 	CU_ASSERT_EQUAL(r.node->v[r.field].num, 24);
 	CU_ASSERT_EQUAL(r.node->off, IK_HDR_LEN); /* spans recorded by the encoder */
@@ -231,8 +232,8 @@ static void test_fixups_and_pins(void)
 	r.node->v[r.field].omitted = true;
 	size_t before = r.node->len;
 	encode(&m, &w);
-	CU_ASSERT_EQUAL(r.node->v[2].num, 12); /* 4 + doi 4 + proto, spi_size, type 4 */
-	CU_ASSERT_EQUAL(r.node->v[5].num, 16); /* spi_size still claims 16 */
+	CU_ASSERT_EQUAL(r.node->v[IK_F_N_LENGTH].num, 12); /* 4 + doi 4 + proto, spi_size, type 4 */
+	CU_ASSERT_EQUAL(r.node->v[IK_F_N_SPI_SIZE].num, 16); /* spi_size still claims 16 */
 	(void)before;
 	CU_ASSERT_FALSE(ik_decode(&m2, w.p, w.len, &st));
 	ik_wr_free(&w);
@@ -249,29 +250,29 @@ static void test_paths(void)
 
 	build_all(&m);
 	OK(ik_path_find(&m, "SA.P[0].T[1].SA_LIFE_DURATION", &r, &st));
-	CU_ASSERT_EQUAL(r.field, IK_A_VALUE);
+	CU_ASSERT_EQUAL(r.field, IK_F_A_VALUE);
 	CU_ASSERT(ik_attr_num(r.node, &v) && v == 7200);
 	CU_ASSERT_EQUAL(r.index, 1);
 	OK(ik_path_set_num(&m, "SA.P[0].T[1].sa-life-duration", 86400, &st));
 	CU_ASSERT(ik_attr_num(r.node, &v) && v == 86400);
-	CU_ASSERT_EQUAL(r.node->v[IK_A_VALUE].len, 4);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_A_VALUE].len, 4);
 	OK(ik_path_find(&m, "SA.P[0].T[0].A[2]", &r, &st));
-	CU_ASSERT_EQUAL(r.node->v[IK_A_TYPE].num, IK_P2_ATTR_ENCAP);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_A_TYPE].num, IK_P2_ATTR_ENCAP);
 	OK(ik_path_find(&m, "N[1].type", &r, &st));
 	CU_ASSERT_EQUAL(r.node->v[r.field].num, IK_NOTIFY_RESPONDER_LIFETIME);
 	OK(ik_path_set_num(&m, "HDR.flags", 0x01, &st));
-	CU_ASSERT_EQUAL(m.hdr->v[5].num, 1);
-	CU_ASSERT(m.hdr->v[5].pinned);
+	CU_ASSERT_EQUAL(m.hdr->v[IK_F_HDR_FLAGS].num, 1);
+	CU_ASSERT(m.hdr->v[IK_F_HDR_FLAGS].pinned);
 	OK(ik_path_set_bytes(&m, "HASH.data", "xyz", 3, &st));
 	OK(ik_path_find(&m, "HASH", &r, &st));
 	CU_ASSERT_EQUAL(r.field, -1);
 	CU_ASSERT_EQUAL(r.parent, m.hdr);
 	CU_ASSERT_EQUAL(r.index, 0);
-	CU_ASSERT_EQUAL(r.node->v[3].len, 3);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_HASH_DATA].len, 3);
 	OK(ik_path_find(&m, "PL[18].data", &r, &st));
 	CU_ASSERT_EQUAL(r.node->type, 200);
 	OK(ik_path_find(&m, "ATTR.XAUTH_USER_NAME", &r, &st));
-	CU_ASSERT_EQUAL(r.node->v[IK_A_VALUE].len, 5);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_A_VALUE].len, 5);
 	OK(ik_path_find(&m, "NAT-OA-DRAFT.addr", &r, &st));
 	ik_path_of(&m, r.node, r.field, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "NAT-OA-DRAFT[0].addr");
@@ -296,9 +297,9 @@ static void test_paths(void)
 	}
 	OK(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_TYPE", &r, &st));
 	OK(ik_attr_set_tv(r.node, false));
-	CU_ASSERT(r.node->v[IK_A_VALUE].len == 2 && ik_attr_num(r.node, &v) && v == 1);
+	CU_ASSERT(r.node->v[IK_F_A_VALUE].len == 2 && ik_attr_num(r.node, &v) && v == 1);
 	OK(ik_attr_set_tv(r.node, true));
-	CU_ASSERT(r.node->v[IK_A_AF].num == 1 && r.node->v[IK_A_VALUE].num == 1);
+	CU_ASSERT(r.node->v[IK_F_A_AF].num == 1 && r.node->v[IK_F_A_VALUE].num == 1);
 	OK(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_DURATION", &r, &st));
 	OK(ik_path_set_num(&m, "SA.P[0].T[0].SA_LIFE_DURATION", 0x10000, &st));
 	CU_ASSERT_FALSE(ik_attr_set_tv(r.node, true)); /* does not fit in 16 bits */
@@ -310,11 +311,11 @@ static void test_paths(void)
 	ik_node_free(ik_node_remove(m.hdr, 0));
 	struct ik_wr w;
 	struct ik_msg m2;
-	m.hdr->v[5].num = 0; /* flags back to none so it decodes */
+	m.hdr->v[IK_F_HDR_FLAGS].num = 0; /* flags back to none so it decodes */
 	encode(&m, &w);
 	OK(ik_decode(&m2, w.p, w.len, &st));
 	OK(ik_path_find(&m2, "SA.P[0]", &r, &st));
-	CU_ASSERT_EQUAL(r.node->v[6].num, 3);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_P_TRANSFORMS].num, 3);
 	CU_ASSERT_EQUAL(m2.hdr->kids[0]->type, IK_PAYLOAD_SA);
 	ik_wr_free(&w);
 	ik_msg_free(&m2);

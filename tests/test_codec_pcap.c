@@ -96,7 +96,7 @@ static void test_phase1_path(void)
 	CU_ASSERT_TRUE(ik_path_find(&m, "SA.P[0].T[1].LIFE_DURATION", &r, &st));
 	CU_ASSERT(ik_attr_num(r.node, &v) && v == 28800);
 	CU_ASSERT_TRUE(ik_path_find(&m, "SA.P[0].T[0].KEY_LENGTH", &r, &st));
-	CU_ASSERT_EQUAL(r.node->v[IK_A_VALUE].num, 256);
+	CU_ASSERT_EQUAL(r.node->v[IK_F_A_VALUE].num, 256);
 	CU_ASSERT_FALSE(ik_path_find(&m, "SA.P[0].T[0].SA_LIFE_DURATION", &r, &st));
 	CU_ASSERT_TRUE(ik_path_find(&m, "VID[1].data", &r, &st));
 	CU_ASSERT_EQUAL(r.node->v[r.field].len, 16);

@@ -398,7 +398,7 @@ static bool edit_unknown_payload(struct ik_msg *m)
 	if (!n)
 		return false;
 	n->type = 99; /* RFC 2408 3.1: reserved, no payload of that type exists */
-	if (ik_node_set_bytes(n, "data", data, sizeof(data)) && ik_msg_add(m, n))
+	if (ik_node_set_bytes(n, IK_F_PRIVATE_DATA, data, sizeof(data)) && ik_msg_add(m, n))
 		return true;
 	ik_node_free(n);
 	return false;

@@ -111,35 +111,35 @@ struct ik_node *ik_attr_new(uint16_t type, bool tv, uint64_t value, size_t len)
 
 	if (!a)
 		return NULL;
-	a->v[IK_A_AF].num = tv;
-	a->v[IK_A_TYPE].num = type & 0x7fff;
+	a->v[IK_F_A_AF].num = tv;
+	a->v[IK_F_A_TYPE].num = type & 0x7fff;
 	if (tv) {
-		a->v[IK_A_VALUE].num = (uint16_t)value;
+		a->v[IK_F_A_VALUE].num = (uint16_t)value;
 		return a;
 	}
 	if (len > sizeof(b))
 		len = sizeof(b);
 	for (size_t i = 0; i < len; i++)
 		b[i] = (uint8_t)(value >> (8 * (len - 1 - i)));
-	if (!ik_val_set_bytes(&a->v[IK_A_VALUE], b, len)) {
+	if (!ik_val_set_bytes(&a->v[IK_F_A_VALUE], b, len)) {
 		ik_node_free(a);
 		return NULL;
 	}
-	a->v[IK_A_LENGTH].num = (uint32_t)len;
+	a->v[IK_F_A_LENGTH].num = (uint32_t)len;
 	return a;
 }
 
 bool ik_attr_num(const struct ik_node *a, uint64_t *out)
 {
-	if (a->v[IK_A_AF].num) {
-		*out = a->v[IK_A_VALUE].num;
+	if (a->v[IK_F_A_AF].num) {
+		*out = a->v[IK_F_A_VALUE].num;
 		return true;
 	}
-	if (a->v[IK_A_VALUE].len > 8)
+	if (a->v[IK_F_A_VALUE].len > 8)
 		return false;
 	*out = 0;
-	for (size_t i = 0; i < a->v[IK_A_VALUE].len; i++)
-		*out = *out << 8 | a->v[IK_A_VALUE].bytes[i];
+	for (size_t i = 0; i < a->v[IK_F_A_VALUE].len; i++)
+		*out = *out << 8 | a->v[IK_F_A_VALUE].bytes[i];
 	return true;
 }
 
@@ -152,19 +152,19 @@ bool ik_attr_set_tv(struct ik_node *a, bool tv)
 	if (!ik_attr_num(a, &v) || (tv && v > 0xffff))
 		return false;
 	if (tv) {
-		free(a->v[IK_A_VALUE].bytes);
-		a->v[IK_A_VALUE].bytes = NULL;
-		a->v[IK_A_VALUE].len = 0;
-		a->v[IK_A_VALUE].num = (uint32_t)v;
+		free(a->v[IK_F_A_VALUE].bytes);
+		a->v[IK_F_A_VALUE].bytes = NULL;
+		a->v[IK_F_A_VALUE].len = 0;
+		a->v[IK_F_A_VALUE].num = (uint32_t)v;
 	} else {
 		n = v <= 0xffff ? 2 : v <= 0xffffffff ? 4 : 8;
 		for (size_t i = 0; i < n; i++)
 			b[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-		if (!ik_val_set_bytes(&a->v[IK_A_VALUE], b, n))
+		if (!ik_val_set_bytes(&a->v[IK_F_A_VALUE], b, n))
 			return false;
-		a->v[IK_A_VALUE].num = 0;
+		a->v[IK_F_A_VALUE].num = 0;
 	}
-	a->v[IK_A_AF].num = tv;
+	a->v[IK_F_A_AF].num = tv;
 	return true;
 }
 
@@ -196,7 +196,7 @@ static enum ik_table trans_table(uint32_t proto)
 static void set_ctx(struct ik_node *n, const struct ik_node *parent)
 {
 	if (n->sd == &ik_sd_trans)
-		n->ctx = trans_table(parent ? parent->v[4].num : 0);
+		n->ctx = trans_table(parent ? parent->v[IK_F_P_PROTO].num : 0);
 	else if (n->sd == &ik_sd_attr && parent && parent->sd == &ik_sd_trans)
 		n->ctx = parent->ctx == IK_T_P1_TRANS ? IK_T_P1_ATTR : IK_T_P2_ATTR;
 	else if (n->sd == &ik_sd_attr && parent && parent->type == IK_PAYLOAD_ATTR)
@@ -342,17 +342,17 @@ static bool decode_attr(struct dec *d, struct ik_node *a, struct ik_rd *r)
 	if (!ik_rd_u16(r, &t) || !ik_rd_u16(r, &lv))
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s: attribute header needs 4 octets, %zu left", d->path, left);
-	a->v[IK_A_AF].num = t >> 15;
-	a->v[IK_A_TYPE].num = t & 0x7fff;
+	a->v[IK_F_A_AF].num = t >> 15;
+	a->v[IK_F_A_TYPE].num = t & 0x7fff;
 	if (t >> 15) {
-		a->v[IK_A_VALUE].num = lv;
+		a->v[IK_F_A_VALUE].num = lv;
 	} else {
-		a->v[IK_A_LENGTH].num = lv;
+		a->v[IK_F_A_LENGTH].num = lv;
 		if (!ik_rd_span(r, &p, lv))
 			return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			               "%s: attribute length %u runs past its payload (%zu left)",
 			               d->path, lv, ik_rd_left(r));
-		if (!ik_val_set_bytes(&a->v[IK_A_VALUE], p, lv))
+		if (!ik_val_set_bytes(&a->v[IK_F_A_VALUE], p, lv))
 			return ik_fail(d->st, 0, "%s: out of memory", d->path);
 	}
 	a->off = start;
@@ -407,7 +407,7 @@ static bool decode_chain_kids(struct dec *d, struct ik_node *n, const struct ik_
 		size_t old = path_push(d, csd->name, n->nkids - 1);
 		if (!decode_payload(d, k, r, IK_NOTIFY_PAYLOAD_MALFORMED))
 			return false;
-		uint32_t np = k->v[0].num;
+		uint32_t np = k->v[IK_F_GEN_NP].num;
 		/* IK_DEC_LENIENT: the chain ends at 0 or where its container does. */
 		if (d->opts & IK_DEC_LENIENT && (np == 0 || !ik_rd_left(r))) {
 			d->path[old] = 0;
@@ -460,30 +460,32 @@ static bool decode_list(struct dec *d, struct ik_node *n, const struct ik_fdesc 
 /* Checks on a decoded payload that are about meaning, not structure: findings or failures. */
 static bool check_payload(struct dec *d, struct ik_node *k)
 {
-	if (k->type == IK_PAYLOAD_SA && (k->v[4].num & ~(uint32_t)IK_SIT_IDENTITY_ONLY) &&
-	    k->v[3].num == IK_DOI_IPSEC && !(d->opts & IK_DEC_ANY_SITUATION))
+	if (k->type == IK_PAYLOAD_SA &&
+	    (k->v[IK_F_SA_SITUATION].num & ~(uint32_t)IK_SIT_IDENTITY_ONLY) &&
+	    k->v[IK_F_SA_DOI].num == IK_DOI_IPSEC && !(d->opts & IK_DEC_ANY_SITUATION))
 		return ik_fail(d->st, IK_NOTIFY_SITUATION_NOT_SUPPORTED,
 		               "%s.situation = 0x%x: only SIT_IDENTITY_ONLY is decoded (RFC2407 "
 		               "4.2; labeled domains are not)",
-		               d->path, k->v[4].num);
+		               d->path, k->v[IK_F_SA_SITUATION].num);
 	if (k->type == IK_PAYLOAD_ID && !(d->opts & IK_DEC_ANY_ID_DATA)) {
 		static const size_t want[] = {
 			[1] = 4, [4] = 8, [5] = 16, [6] = 32, [7] = 8, [8] = 32};
-		uint32_t t = k->v[3].num;
-		if (t < sizeof(want) / sizeof(want[0]) && want[t] && k->v[6].len != want[t])
+		uint32_t t = k->v[IK_F_ID_ID_TYPE].num;
+		if (t < sizeof(want) / sizeof(want[0]) && want[t] &&
+		    k->v[IK_F_ID_DATA].len != want[t])
 			finding(d, IK_NOTIFY_INVALID_ID_INFORMATION,
 			        "%s.data: %zu octets, %s carries %zu (RFC2407 4.6.2)", d->path,
-			        k->v[6].len, ik_name(IK_T_ID_TYPE, t), want[t]);
+			        k->v[IK_F_ID_DATA].len, ik_name(IK_T_ID_TYPE, t), want[t]);
 	}
 	/* RFC 3947 5.1: the original address is 4 octets for ID_IPV4_ADDR, 16 for ID_IPV6_ADDR. */
 	if (k->type == IK_PAYLOAD_NATOA || k->type == IK_PAYLOAD_NATOA_DRAFT) {
-		uint32_t t = k->v[3].num;
+		uint32_t t = k->v[IK_F_NATOA_ID_TYPE].num;
 		size_t want = t == IK_ID_TYPE_IPV4_ADDR ? 4 : t == IK_ID_TYPE_IPV6_ADDR ? 16 : 0;
-		if (want != k->v[6].len)
+		if (want != k->v[IK_F_NATOA_ADDR].len)
 			finding(d, IK_NOTIFY_PAYLOAD_MALFORMED,
 			        "%s.addr: %zu octets with %s (RFC3947 5.1 allows IPv4 or IPv6 "
 			        "only)",
-			        d->path, k->v[6].len, ik_name(IK_T_ID_TYPE, t));
+			        d->path, k->v[IK_F_NATOA_ADDR].len, ik_name(IK_T_ID_TYPE, t));
 	}
 	return true;
 }
@@ -531,7 +533,7 @@ static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow
 		path_push(d, ik_name(IK_T_PAYLOAD, np), count[np]++);
 		if (!decode_payload(d, k, r, IK_NOTIFY_PAYLOAD_MALFORMED) || !check_payload(d, k))
 			return false;
-		np = k->v[0].num;
+		np = k->v[IK_F_GEN_NP].num;
 		prev = sd->name;
 		d->path[0] = 0;
 	}
@@ -557,7 +559,8 @@ static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow
 static bool check_header(struct dec *d, size_t len)
 {
 	const struct ik_val *v = d->m->hdr->v;
-	uint32_t ver = v[3].num, exch = v[4].num, flags = v[5].num;
+	uint32_t ver = v[IK_F_HDR_VERSION].num, exch = v[IK_F_HDR_EXCH].num,
+		 flags = v[IK_F_HDR_FLAGS].num;
 
 	if (ver >> 4 != 1)
 		return ik_fail(d->st, IK_NOTIFY_INVALID_MAJOR_VERSION,
@@ -573,14 +576,15 @@ static bool check_header(struct dec *d, size_t len)
 	if (exch >= 240)
 		finding(d, IK_NOTIFY_INVALID_EXCHANGE_TYPE,
 		        "HDR.exch = %u: a private-use exchange type", exch);
-	if (flags & ~7u)
+	if (flags & ~(uint32_t)(IK_HDR_FLAG_ENC | IK_HDR_FLAG_COMMIT | IK_HDR_FLAG_AUTH_ONLY))
 		return ik_fail(d->st, IK_NOTIFY_INVALID_FLAGS,
 		               "HDR.flags = 0x%02x: only E, C, A (0x07) are defined, the rest MUST "
 		               "be zero (RFC2408 3.1)",
 		               flags);
-	if (v[7].num != len)
+	if (v[IK_F_HDR_LENGTH].num != len)
 		return ik_fail(d->st, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
-		               "HDR.length = %u but the message has %zu octets", v[7].num, len);
+		               "HDR.length = %u but the message has %zu octets",
+		               v[IK_F_HDR_LENGTH].num, len);
 	return true;
 }
 
@@ -614,10 +618,10 @@ bool ik_decode_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opt
 		}
 	}
 	m->hdr->len = len;
-	if (hr.failed || !m->hdr->v[0].bytes || !m->hdr->v[1].bytes)
+	if (hr.failed || !m->hdr->v[IK_F_HDR_ICOOKIE].bytes || !m->hdr->v[IK_F_HDR_RCOOKIE].bytes)
 		ik_fail(st, 0, "out of memory");
 	else if (check_header(&d, len)) {
-		if (!(m->hdr->v[5].num & 1))
+		if (!(m->hdr->v[IK_F_HDR_FLAGS].num & IK_HDR_FLAG_ENC))
 			goto payloads;
 		/* RFC 2408 3.1 E flag: the payloads are encrypted; keep them as they are. */
 		m->body_len = ik_rd_left(&r);
@@ -631,7 +635,7 @@ bool ik_decode_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opt
 	ik_msg_free(m);
 	return false;
 payloads:
-	if (decode_chain(&d, &r, m->hdr->v[2].num, false))
+	if (decode_chain(&d, &r, m->hdr->v[IK_F_HDR_NP].num, false))
 		return true;
 	ik_msg_free(m);
 	return false;
@@ -659,7 +663,7 @@ bool ik_decode_body_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigne
 	for (size_t i = m->hdr->nkids; i-- > 0;)
 		ik_node_free(ik_node_remove(m->hdr, i));
 	ik_rd_init(&r, p, len);
-	return decode_chain(&d, &r, m->hdr->v[2].num, true);
+	return decode_chain(&d, &r, m->hdr->v[IK_F_HDR_NP].num, true);
 }
 
 /* ---- encoding ---- */
@@ -672,8 +676,8 @@ static void fixup(struct ik_node *n)
 	for (size_t k = 0; k < n->nkids; k++) {
 		struct ik_node *kid = n->kids[k];
 		fixup(kid);
-		if (kid->sd->kind == IK_S_PAYLOAD && !kid->v[0].pinned)
-			kid->v[0].num = k + 1 < n->nkids ? n->kids[k + 1]->type : 0;
+		if (kid->sd->kind == IK_S_PAYLOAD && !kid->v[IK_F_GEN_NP].pinned)
+			kid->v[IK_F_GEN_NP].num = k + 1 < n->nkids ? n->kids[k + 1]->type : 0;
 	}
 	for (uint8_t i = 0; i < sd->nf; i++) {
 		const struct ik_fdesc *f = &sd->f[i];
@@ -713,20 +717,20 @@ static bool patch_num(struct ik_wr *w, size_t off, enum ik_kind k, uint32_t v)
 static bool encode_attr(struct ik_node *a, struct ik_wr *w)
 {
 	struct ik_val *v = a->v;
-	bool tv = v[IK_A_AF].num & 1;
+	bool tv = v[IK_F_A_AF].num & 1;
 
-	if (!v[IK_A_LENGTH].pinned)
-		v[IK_A_LENGTH].num = (uint32_t)v[IK_A_VALUE].len;
-	if (!v[IK_A_TYPE].omitted)
-		ik_wr_u16(w, (uint16_t)((tv ? 0x8000 : 0) | (v[IK_A_TYPE].num & 0x7fff)));
+	if (!v[IK_F_A_LENGTH].pinned)
+		v[IK_F_A_LENGTH].num = (uint32_t)v[IK_F_A_VALUE].len;
+	if (!v[IK_F_A_TYPE].omitted)
+		ik_wr_u16(w, (uint16_t)((tv ? 0x8000 : 0) | (v[IK_F_A_TYPE].num & 0x7fff)));
 	if (tv) {
-		if (!v[IK_A_VALUE].omitted)
-			ik_wr_u16(w, (uint16_t)v[IK_A_VALUE].num);
+		if (!v[IK_F_A_VALUE].omitted)
+			ik_wr_u16(w, (uint16_t)v[IK_F_A_VALUE].num);
 	} else {
-		if (!v[IK_A_LENGTH].omitted)
-			ik_wr_u16(w, (uint16_t)v[IK_A_LENGTH].num);
-		if (!v[IK_A_VALUE].omitted)
-			ik_wr_bytes(w, v[IK_A_VALUE].bytes, v[IK_A_VALUE].len);
+		if (!v[IK_F_A_LENGTH].omitted)
+			ik_wr_u16(w, (uint16_t)v[IK_F_A_LENGTH].num);
+		if (!v[IK_F_A_VALUE].omitted)
+			ik_wr_bytes(w, v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len);
 	}
 	return !w->failed;
 }
@@ -828,29 +832,28 @@ bool ik_msg_new(struct ik_msg *m, uint8_t exch)
 
 	memset(m, 0, sizeof(*m));
 	m->hdr = ik_node_new(&ik_sd_hdr);
-	if (!m->hdr || !ik_val_set_bytes(&m->hdr->v[0], zero, 8) ||
-	    !ik_val_set_bytes(&m->hdr->v[1], zero, 8)) {
+	if (!m->hdr || !ik_val_set_bytes(&m->hdr->v[IK_F_HDR_ICOOKIE], zero, 8) ||
+	    !ik_val_set_bytes(&m->hdr->v[IK_F_HDR_RCOOKIE], zero, 8)) {
 		ik_msg_free(m);
 		return false;
 	}
-	m->hdr->v[3].num = 0x10; /* RFC 2408 3.1: major 1, minor 0 */
-	m->hdr->v[4].num = exch;
+	m->hdr->v[IK_F_HDR_VERSION].num = 0x10; /* RFC 2408 3.1: major 1, minor 0 */
+	m->hdr->v[IK_F_HDR_EXCH].num = exch;
 	return true;
 }
 
-bool ik_node_set_num(struct ik_node *n, const char *field, uint32_t v)
+bool ik_node_set_num(struct ik_node *n, int i, uint32_t v)
 {
-	int i = ik_field_index(n->sd, field);
-	if (i < 0 || n->sd->f[i].kind == IK_K_BYTES || n->sd->f[i].kind == IK_K_LIST)
+	if (i < 0 || i >= n->sd->nf || n->sd->f[i].kind == IK_K_BYTES ||
+	    n->sd->f[i].kind == IK_K_LIST)
 		return false;
 	n->v[i].num = v;
 	return true;
 }
 
-bool ik_node_set_bytes(struct ik_node *n, const char *field, const void *p, size_t len)
+bool ik_node_set_bytes(struct ik_node *n, int i, const void *p, size_t len)
 {
-	int i = ik_field_index(n->sd, field);
-	if (i < 0 || (n->sd->f[i].kind != IK_K_BYTES && n->sd != &ik_sd_attr))
+	if (i < 0 || i >= n->sd->nf || (n->sd->f[i].kind != IK_K_BYTES && n->sd != &ik_sd_attr))
 		return false;
 	return ik_val_set_bytes(&n->v[i], p, len);
 }

@@ -103,11 +103,12 @@ bool ik_node_insert(struct ik_node *parent, size_t at, struct ik_node *kid); /* 
 struct ik_node *ik_node_remove(struct ik_node *parent, size_t at);
 bool ik_val_set_bytes(struct ik_val *v, const void *p, size_t len);
 /* Builders: a payload node by type (private types get the opaque layout), a header with
- * version 1.0, and field setters by name (not pinned: fix-ups still apply). */
+ * version 1.0, and field setters by index, IK_F_<S>_<FIELD> (not pinned: fix-ups still apply;
+ * false when n has no such field or it is of the other kind). */
 struct ik_node *ik_payload_new(uint8_t type);
 bool ik_msg_new(struct ik_msg *m, uint8_t exch);
-bool ik_node_set_num(struct ik_node *n, const char *field, uint32_t v);
-bool ik_node_set_bytes(struct ik_node *n, const char *field, const void *p, size_t len);
+bool ik_node_set_num(struct ik_node *n, int field, uint32_t v);
+bool ik_node_set_bytes(struct ik_node *n, int field, const void *p, size_t len);
 /* Append kid to the message's payloads / to a node's children. */
 bool ik_msg_add(struct ik_msg *m, struct ik_node *payload);
 /* A new attribute node: TV when tv, else TLV holding `value` in `len` octets (big endian). */

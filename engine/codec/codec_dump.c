@@ -89,7 +89,7 @@ static void field(FILE *f, const struct ik_node *n, uint8_t i, unsigned flags)
 	}
 	if (d->kind == IK_K_BYTES) {
 		if (d->show == IK_SHOW_ID)
-			id_data(f, n->v[3].num, v->bytes, v->len, flags);
+			id_data(f, n->v[IK_F_ID_ID_TYPE].num, v->bytes, v->len, flags);
 		else if (d->show == IK_SHOW_ADDR && (v->len == 4 || v->len == 16))
 			addr(f, v->bytes, v->len);
 		else
@@ -102,10 +102,11 @@ static void field(FILE *f, const struct ik_node *n, uint8_t i, unsigned flags)
 	}
 	if (n->sd == &ik_sd_hdr && (d->kind == IK_K_U32 && d->role != IK_R_LENGTH))
 		fprintf(f, "0x%08x", v->num);
-	else if (n->sd == &ik_sd_hdr && !strcmp(d->name, "flags"))
-		fprintf(f, "0x%02x (%s%s%s)", v->num, v->num & 1 ? "E" : "-",
-		        v->num & 2 ? "C" : "-", v->num & 4 ? "A" : "-");
-	else if (n->sd == &ik_sd_hdr && !strcmp(d->name, "version"))
+	else if (n->sd == &ik_sd_hdr && i == IK_F_HDR_FLAGS)
+		fprintf(f, "0x%02x (%s%s%s)", v->num, v->num & IK_HDR_FLAG_ENC ? "E" : "-",
+		        v->num & IK_HDR_FLAG_COMMIT ? "C" : "-",
+		        v->num & IK_HDR_FLAG_AUTH_ONLY ? "A" : "-");
+	else if (n->sd == &ik_sd_hdr && i == IK_F_HDR_VERSION)
 		fprintf(f, "0x%02x (%u.%u)", v->num, v->num >> 4, v->num & 0xf);
 	else if (d->role == IK_R_FLAGS) {
 		fprintf(f, "0x%x (", v->num);
@@ -129,22 +130,22 @@ static void field(FILE *f, const struct ik_node *n, uint8_t i, unsigned flags)
 static void attr(FILE *f, const struct ik_node *a, unsigned flags)
 {
 	const struct ik_val *v = a->v;
-	enum ik_table vt = ik_attr_values(a->ctx, v[IK_A_TYPE].num);
+	enum ik_table vt = ik_attr_values(a->ctx, v[IK_F_A_TYPE].num);
 	char buf[IK_NAME_MAX];
 	uint64_t num;
 
-	fprintf(f, " %s = ", ik_fmt(buf, a->ctx, v[IK_A_TYPE].num));
-	if (v[IK_A_AF].num) {
-		fprintf(f, "%s [TV]", ik_fmt(buf, vt, v[IK_A_VALUE].num));
+	fprintf(f, " %s = ", ik_fmt(buf, a->ctx, v[IK_F_A_TYPE].num));
+	if (v[IK_F_A_AF].num) {
+		fprintf(f, "%s [TV]", ik_fmt(buf, vt, v[IK_F_A_VALUE].num));
 		return;
 	}
-	if (v[IK_A_VALUE].len && v[IK_A_VALUE].len <= 4 && ik_attr_num(a, &num))
+	if (v[IK_F_A_VALUE].len && v[IK_F_A_VALUE].len <= 4 && ik_attr_num(a, &num))
 		fprintf(f, "%s", ik_fmt(buf, vt, (uint32_t)num));
-	else if (a->ctx == IK_T_CFG_ATTR && printable(v[IK_A_VALUE].bytes, v[IK_A_VALUE].len))
-		text(f, v[IK_A_VALUE].bytes, v[IK_A_VALUE].len);
+	else if (a->ctx == IK_T_CFG_ATTR && printable(v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len))
+		text(f, v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len);
 	else
-		hex(f, v[IK_A_VALUE].bytes, v[IK_A_VALUE].len, flags);
-	fprintf(f, " [TLV length=%u]", v[IK_A_LENGTH].num);
+		hex(f, v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len, flags);
+	fprintf(f, " [TLV length=%u]", v[IK_F_A_LENGTH].num);
 }
 
 static void node(FILE *f, const struct ik_node *n, const char *label, int depth, unsigned flags)

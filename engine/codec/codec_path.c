@@ -67,7 +67,7 @@ static bool child(struct ik_node *n, const struct tok *t, size_t *at)
 	for (size_t k = 0; k < n->nkids; k++) {
 		const struct ik_node *c = n->kids[k];
 		bool match =
-			by_class ? c->v[IK_A_TYPE].num == cls : !strcasecmp(c->sd->name, t->name);
+			by_class ? c->v[IK_F_A_TYPE].num == cls : !strcasecmp(c->sd->name, t->name);
 		if (match && seen++ == want) {
 			*at = k;
 			return true;
@@ -132,7 +132,7 @@ bool ik_path_find(struct ik_msg *m, const char *path, struct ik_ref *ref, struct
 		ref->node = n->kids[at];
 	}
 	if (ref->node->sd == &ik_sd_attr)
-		ref->field = IK_A_VALUE;
+		ref->field = IK_F_A_VALUE;
 	return true;
 }
 
@@ -152,7 +152,8 @@ bool ik_path_set_num(struct ik_msg *m, const char *path, uint32_t v, struct ik_s
 	if (!find_field(m, path, &r, st))
 		return false;
 	struct ik_val *val = &r.node->v[r.field];
-	bool attr_tlv = r.node->sd == &ik_sd_attr && r.field == IK_A_VALUE && !r.node->v[0].num;
+	bool attr_tlv =
+		r.node->sd == &ik_sd_attr && r.field == IK_F_A_VALUE && !r.node->v[IK_F_A_AF].num;
 	if (attr_tlv) {
 		/* TLV value: keep its width (4 octets when empty), big endian. */
 		uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
@@ -176,7 +177,7 @@ bool ik_path_set_bytes(struct ik_msg *m, const char *path, const void *p, size_t
 
 	if (!find_field(m, path, &r, st))
 		return false;
-	bool is_bytes = r.node->sd == &ik_sd_attr ? r.field == IK_A_VALUE
+	bool is_bytes = r.node->sd == &ik_sd_attr ? r.field == IK_F_A_VALUE
 	                                          : r.node->sd->f[r.field].kind == IK_K_BYTES;
 	if (!is_bytes)
 		return ik_fail(st, 0, "ik_path_set_bytes: '%s' is a number", path);

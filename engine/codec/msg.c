@@ -12,10 +12,12 @@ bool ik_msg_start(struct ik_msg *m, const uint8_t icookie[8], const uint8_t rcoo
 	if (!m->hdr)
 		return false;
 	/* RFC 2408 3.1: major version 1, minor 0. */
-	return ik_node_set_bytes(m->hdr, "icookie", icookie, 8) &&
-	       ik_node_set_bytes(m->hdr, "rcookie", rcookie, 8) &&
-	       ik_node_set_num(m->hdr, "version", 0x10) && ik_node_set_num(m->hdr, "exch", exch) &&
-	       ik_node_set_num(m->hdr, "flags", flags) && ik_node_set_num(m->hdr, "msgid", msgid);
+	return ik_node_set_bytes(m->hdr, IK_F_HDR_ICOOKIE, icookie, 8) &&
+	       ik_node_set_bytes(m->hdr, IK_F_HDR_RCOOKIE, rcookie, 8) &&
+	       ik_node_set_num(m->hdr, IK_F_HDR_VERSION, 0x10) &&
+	       ik_node_set_num(m->hdr, IK_F_HDR_EXCH, exch) &&
+	       ik_node_set_num(m->hdr, IK_F_HDR_FLAGS, flags) &&
+	       ik_node_set_num(m->hdr, IK_F_HDR_MSGID, msgid);
 }
 
 struct ik_node *ik_pl_add(struct ik_msg *m, uint8_t type)
@@ -46,13 +48,12 @@ size_t ik_pl_types(const struct ik_msg *m, uint8_t *types, size_t cap)
 	return n;
 }
 
-const struct ik_val *ik_fget(const struct ik_node *n, const char *field)
+const struct ik_val *ik_fget(const struct ik_node *n, int field)
 {
-	int i = n ? ik_field_index(n->sd, field) : -1;
-	return i >= 0 ? &n->v[i] : NULL;
+	return n && field >= 0 && field < n->sd->nf ? &n->v[field] : NULL;
 }
 
-uint32_t ik_fnum(const struct ik_node *n, const char *field)
+uint32_t ik_fnum(const struct ik_node *n, int field)
 {
 	const struct ik_val *v = ik_fget(n, field);
 	return v ? v->num : 0;
@@ -91,8 +92,8 @@ static struct ik_node *add_kid(struct ik_node *parent, const struct ik_sdesc *sd
 static bool p1_transform(struct ik_node *p, const struct ik_p1_xform *x, uint8_t number)
 {
 	struct ik_node *t = add_kid(p, &ik_sd_trans);
-	bool ok = t && ik_node_set_num(t, "number", number) &&
-	          ik_node_set_num(t, "id", IK_P1_TRANS_KEY_IKE);
+	bool ok = t && ik_node_set_num(t, IK_F_T_NUMBER, number) &&
+	          ik_node_set_num(t, IK_F_T_ID, IK_P1_TRANS_KEY_IKE);
 
 	/* RFC 2409 App. A order as most implementations send it. */
 	ok = ok && add_attr(t, IK_P1_ATTR_ENCR, x->enc);
@@ -113,9 +114,10 @@ struct ik_node *ik_sa_p1_add(struct ik_msg *m, const struct ik_p1_xform *x, size
 {
 	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
 	struct ik_node *p = sa ? add_kid(sa, &ik_sd_prop) : NULL;
-	bool ok = p && ik_node_set_num(sa, "doi", IK_DOI_IPSEC) &&
-	          ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY) &&
-	          ik_node_set_num(p, "number", 1) && ik_node_set_num(p, "proto", IK_PROTO_ISAKMP);
+	bool ok = p && ik_node_set_num(sa, IK_F_SA_DOI, IK_DOI_IPSEC) &&
+	          ik_node_set_num(sa, IK_F_SA_SITUATION, IK_SIT_IDENTITY_ONLY) &&
+	          ik_node_set_num(p, IK_F_P_NUMBER, 1) &&
+	          ik_node_set_num(p, IK_F_P_PROTO, IK_PROTO_ISAKMP);
 
 	for (size_t i = 0; ok && i < n; i++)
 		ok = p1_transform(p, &x[i], x[i].number ? x[i].number : (uint8_t)(i + 1));
@@ -129,7 +131,7 @@ static size_t read_attrs(const struct ik_node *t, struct ik_attr *a, size_t cap)
 	for (size_t i = 0; i < t->nkids && n < cap; i++) {
 		const struct ik_node *k = t->kids[i];
 		uint64_t v = 0;
-		a[n].cls = (uint16_t)k->v[IK_A_TYPE].num;
+		a[n].cls = (uint16_t)k->v[IK_F_A_TYPE].num;
 		a[n].too_long = !ik_attr_num(k, &v) || v > 0xffffffffu;
 		a[n].val = (uint32_t)v;
 		n++;
@@ -142,13 +144,13 @@ static bool sa_header_ok(const struct ik_node *sa, struct ik_status *st)
 {
 	char nb[IK_NAME_MAX];
 
-	if (ik_fnum(sa, "doi") != IK_DOI_IPSEC)
+	if (ik_fnum(sa, IK_F_SA_DOI) != IK_DOI_IPSEC)
 		return ik_fail(st, IK_NOTIFY_DOI_NOT_SUPPORTED, "SA.doi = %s, expected IPSEC (1)",
-		               ik_fmt(nb, IK_T_DOI, ik_fnum(sa, "doi")));
-	if (ik_fnum(sa, "situation") != IK_SIT_IDENTITY_ONLY)
+		               ik_fmt(nb, IK_T_DOI, ik_fnum(sa, IK_F_SA_DOI)));
+	if (ik_fnum(sa, IK_F_SA_SITUATION) != IK_SIT_IDENTITY_ONLY)
 		return ik_fail(st, IK_NOTIFY_SITUATION_NOT_SUPPORTED,
 		               "SA.situation = 0x%x, only SIT_IDENTITY_ONLY (1) is supported",
-		               ik_fnum(sa, "situation"));
+		               ik_fnum(sa, IK_F_SA_SITUATION));
 	if (!sa->nkids)
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX, "SA payload holds no proposal");
 	return true;
@@ -167,17 +169,17 @@ bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap
 		               "phase 1 SA holds %zu proposals, RFC 2409 5 allows exactly one",
 		               sa->nkids);
 	const struct ik_node *p = sa->kids[0];
-	if (ik_fnum(p, "proto") != IK_PROTO_ISAKMP)
+	if (ik_fnum(p, IK_F_P_PROTO) != IK_PROTO_ISAKMP)
 		return ik_fail(st, IK_NOTIFY_INVALID_PROTOCOL_ID,
 		               "phase 1 proposal protocol is %u, PROTO_ISAKMP (1) expected",
-		               ik_fnum(p, "proto"));
+		               ik_fnum(p, IK_F_P_PROTO));
 	*n = 0;
 	for (size_t i = 0; i < p->nkids && *n < cap; i++) {
 		const struct ik_node *t = p->kids[i];
 		struct ik_p1_xform *x = &out[(*n)++];
 		memset(x, 0, sizeof(*x));
-		x->number = (uint8_t)ik_fnum(t, "number");
-		x->tid = (uint8_t)ik_fnum(t, "id");
+		x->number = (uint8_t)ik_fnum(t, IK_F_T_NUMBER);
+		x->tid = (uint8_t)ik_fnum(t, IK_F_T_ID);
 		/* The attributes of a transform we cannot take are still read: the evidence of a
 		 * reply that changed them names them (RFC 2409 5). */
 		ik_p1_from_attrs(x, attrs, read_attrs(t, attrs, 32));
@@ -196,7 +198,8 @@ bool ik_sa_p1_read(const struct ik_node *sa, struct ik_p1_xform *out, size_t cap
 static bool p2_transform(struct ik_node *p, const struct ik_p2_xform *x, uint8_t number)
 {
 	struct ik_node *t = add_kid(p, &ik_sd_trans);
-	bool ok = t && ik_node_set_num(t, "number", number) && ik_node_set_num(t, "id", x->id);
+	bool ok = t && ik_node_set_num(t, IK_F_T_NUMBER, number) &&
+	          ik_node_set_num(t, IK_F_T_ID, x->id);
 
 	/* RFC 2407 4.5: lifetime first, as the parsing example of 4.5.2 does. */
 	if (ok && x->life_s)
@@ -219,8 +222,8 @@ static bool p2_transform(struct ik_node *p, const struct ik_p2_xform *x, uint8_t
 struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size_t n, uint32_t spi)
 {
 	struct ik_node *sa = ik_pl_add(m, IK_PAYLOAD_SA);
-	bool ok = sa && ik_node_set_num(sa, "doi", IK_DOI_IPSEC) &&
-	          ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	bool ok = sa && ik_node_set_num(sa, IK_F_SA_DOI, IK_DOI_IPSEC) &&
+	          ik_node_set_num(sa, IK_F_SA_SITUATION, IK_SIT_IDENTITY_ONLY);
 	uint8_t spib[4] = {(uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
 	                   (uint8_t)spi};
 
@@ -228,10 +231,10 @@ struct ik_node *ik_sa_p2_add(struct ik_msg *m, const struct ik_p2_xform *x, size
 	for (size_t i = 0; ok && i < n; i++) {
 		struct ik_node *p = add_kid(sa, &ik_sd_prop);
 		ok = p &&
-		     ik_node_set_num(p, "number",
+		     ik_node_set_num(p, IK_F_P_NUMBER,
 		                     x[i].proposal ? x[i].proposal : (uint8_t)(i + 1)) &&
-		     ik_node_set_num(p, "proto", x[i].proto ? x[i].proto : IK_PROTO_ESP) &&
-		     ik_node_set_bytes(p, "spi", spib, 4) &&
+		     ik_node_set_num(p, IK_F_P_PROTO, x[i].proto ? x[i].proto : IK_PROTO_ESP) &&
+		     ik_node_set_bytes(p, IK_F_P_SPI, spib, 4) &&
 		     p2_transform(p, &x[i], x[i].number ? x[i].number : 1);
 	}
 	return ok ? sa : NULL;
@@ -247,25 +250,25 @@ bool ik_sa_p2_read(const struct ik_node *sa, struct ik_p2_xform *out, uint32_t *
 	*n = 0;
 	for (size_t i = 0; i < sa->nkids; i++) {
 		const struct ik_node *p = sa->kids[i];
-		const struct ik_val *spi = ik_fget(p, "spi");
+		const struct ik_val *spi = ik_fget(p, IK_F_P_SPI);
 		uint32_t s = 0;
 		/* RFC 2407 4.6.1 / RFC 2408 2.4: an IPsec SPI is four octets. */
 		if (spi && spi->len == 4)
 			s = (uint32_t)spi->bytes[0] << 24 | (uint32_t)spi->bytes[1] << 16 |
 			    (uint32_t)spi->bytes[2] << 8 | spi->bytes[3];
 		/* RFC 2408 4.2: proposals sharing a number are one AND-suite (e.g. AH+ESP); we do ESP only. */
-		bool combined =
-			(i > 0 && ik_fnum(sa->kids[i - 1], "number") == ik_fnum(p, "number")) ||
-			(i + 1 < sa->nkids &&
-		         ik_fnum(sa->kids[i + 1], "number") == ik_fnum(p, "number"));
+		bool combined = (i > 0 && ik_fnum(sa->kids[i - 1], IK_F_P_NUMBER) ==
+		                                  ik_fnum(p, IK_F_P_NUMBER)) ||
+		                (i + 1 < sa->nkids && ik_fnum(sa->kids[i + 1], IK_F_P_NUMBER) ==
+		                                              ik_fnum(p, IK_F_P_NUMBER));
 		for (size_t k = 0; k < p->nkids && *n < cap; k++) {
 			const struct ik_node *t = p->kids[k];
 			struct ik_p2_xform *x = &out[*n];
 			memset(x, 0, sizeof(*x));
-			x->proposal = (uint8_t)ik_fnum(p, "number");
-			x->number = (uint8_t)ik_fnum(t, "number");
-			x->proto = (uint8_t)ik_fnum(p, "proto");
-			x->id = (uint8_t)ik_fnum(t, "id");
+			x->proposal = (uint8_t)ik_fnum(p, IK_F_P_NUMBER);
+			x->number = (uint8_t)ik_fnum(t, IK_F_T_NUMBER);
+			x->proto = (uint8_t)ik_fnum(p, IK_F_P_PROTO);
+			x->id = (uint8_t)ik_fnum(t, IK_F_T_ID);
 			ik_p2_from_attrs(x, attrs, read_attrs(t, attrs, 32));
 			if (!spi || spi->len != 4) {
 				x->bad_class = IK_BAD_SPI;
@@ -298,21 +301,21 @@ void ik_sa_strip_unknown(struct ik_node *sa, bool phase1)
 			struct ik_node *t = sa->kids[i]->kids[k];
 			for (size_t a = t->nkids; a-- > 0;)
 				if (!ik_attr_supported(phase1,
-				                       (uint16_t)t->kids[a]->v[IK_A_TYPE].num))
+				                       (uint16_t)t->kids[a]->v[IK_F_A_TYPE].num))
 					ik_node_free(ik_node_remove(t, a));
 		}
 }
 
 void ik_sa_as_expected(struct ik_node *sa, bool phase1)
 {
-	ik_node_set_num(sa, "doi", IK_DOI_IPSEC);
-	ik_node_set_num(sa, "situation", IK_SIT_IDENTITY_ONLY);
+	ik_node_set_num(sa, IK_F_SA_DOI, IK_DOI_IPSEC);
+	ik_node_set_num(sa, IK_F_SA_SITUATION, IK_SIT_IDENTITY_ONLY);
 	while (phase1 && sa->nkids > 1)
 		ik_node_free(ik_node_remove(sa, sa->nkids - 1));
 	for (size_t i = 0; i < sa->nkids; i++) {
 		struct ik_node *p = sa->kids[i];
-		ik_node_set_num(p, "proto", phase1 ? IK_PROTO_ISAKMP : IK_PROTO_ESP);
+		ik_node_set_num(p, IK_F_P_PROTO, phase1 ? IK_PROTO_ISAKMP : IK_PROTO_ESP);
 		for (size_t k = 0; phase1 && k < p->nkids; k++)
-			ik_node_set_num(p->kids[k], "id", IK_P1_TRANS_KEY_IKE);
+			ik_node_set_num(p->kids[k], IK_F_T_ID, IK_P1_TRANS_KEY_IKE);
 	}
 }

@@ -1,8 +1,8 @@
 /*
  * Small builders and readers over the codec tree (codec.h) for the exchanges: add a payload,
- * set a field by name, find the n-th payload of a type, SA payloads to and from the neutral
- * transform structs of select.h. Field names are the descriptor names (payload.c), so nothing
- * here knows a byte offset.
+ * set a field by its IK_F_<S>_<FIELD> index, find the n-th payload of a type, SA payloads to and
+ * from the neutral transform structs of select.h. Fields are named by the enums of payload.def,
+ * so nothing here knows a byte offset.
  */
 #ifndef IK_MSG_H
 #define IK_MSG_H
@@ -22,10 +22,10 @@ struct ik_node *ik_pl_find(const struct ik_msg *m, uint8_t type, size_t nth);
 /* The payload types in wire order into types[]; returns how many (at most cap). */
 size_t ik_pl_types(const struct ik_msg *m, uint8_t *types, size_t cap);
 
-/* Field access by descriptor name (setters: codec.h ik_node_set_num/bytes); NULL or 0 when the
- * node has no such field. */
-const struct ik_val *ik_fget(const struct ik_node *n, const char *field);
-uint32_t ik_fnum(const struct ik_node *n, const char *field); /* 0 when absent */
+/* Field access by index, IK_F_<S>_<FIELD> (setters: codec.h ik_node_set_num/bytes); NULL or 0
+ * when n is NULL or has no such field. */
+const struct ik_val *ik_fget(const struct ik_node *n, int field);
+uint32_t ik_fnum(const struct ik_node *n, int field); /* 0 when absent */
 /* The payload body after the 4-octet generic header, as it was on the wire (decoded nodes). */
 const uint8_t *ik_pl_body(const struct ik_node *n, const uint8_t *base, size_t *len);
 

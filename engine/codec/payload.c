@@ -1,6 +1,7 @@
 /*
- * The payload descriptors (DESIGN.md "Payload descriptors"): one table per structure, with the
- * RFC section and its diagram above it. Order of fields = order on the wire.
+ * The payload descriptors (DESIGN.md "Payload descriptors"): the fields of every structure are
+ * rows of payload.def, with the RFC section and its diagram above them; here they become one
+ * descriptor array per structure, each field at its IK_F_<S>_<FIELD> index.
  */
 #include "payload.h"
 
@@ -57,413 +58,56 @@
 		.name = nm, .kind = IK_K_LIST, .ref = -1, .mul = -1, .child = ch \
 	}
 
-/* RFC 2408 3.2: every payload (and proposal and transform) begins with this header. */
-#define GENERIC_HDR                                                                 \
-	N("np", IK_K_U8, IK_R_NEXT, IK_T_PAYLOAD), RES8("reserved", "RFC2408 3.2"), \
-		N("length", IK_K_U16, IK_R_LENGTH, IK_T_NONE)
+/* RFC 2408 3.15: `count` items of `spi_size` octets each. */
+#define ITEMS(nm, by, times)                                            \
+	{                                                               \
+		.name = nm, .kind = IK_K_BYTES, .ref = by, .mul = times \
+	}
+
+/* One array per structure; a designated index keeps each field where its enum says. */
+#define IK_SD(s, name)       static const struct ik_fdesc f_##s[] = {
+#define IK_FLD(s, fld, desc) [IK_F_##s##_##fld] = desc,
+#define IK_END(s)                                                                    \
+	}                                                                            \
+	;                                                                            \
+	_Static_assert(sizeof(f_##s) / sizeof(f_##s[0]) == IK_NF_##s, #s " fields"); \
+	_Static_assert(IK_NF_##s <= IK_MAX_FIELDS, #s " has too many fields");
+#include "payload.def"
+#undef IK_SD
+#undef IK_FLD
+#undef IK_END
 
 #define COUNT(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
 #define SDESC(var, nm, ty, knd, rf, fields, lst) \
 	const struct ik_sdesc var = {nm, ty, knd, rf, fields, COUNT(fields), lst}
 
-/*
- * RFC 2408 3.1 ISAKMP header (Figure 2). Flags: E 0x01, C 0x02, A 0x04, the rest MUST be zero.
- *                           1                   2                   3
- *       0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *      !                          Initiator                            !
- *      !                            Cookie                             !
- *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *      !                          Responder                            !
- *      !                            Cookie                             !
- *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *      !  Next Payload ! MjVer ! MnVer ! Exchange Type !     Flags     !
- *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *      !                          Message ID                           !
- *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *      !                            Length                             !
- *      +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc hdr_f[] = {
-	FIXED("icookie", 8),
-	FIXED("rcookie", 8),
-	N("np", IK_K_U8, IK_R_FIRST, IK_T_PAYLOAD),
-	U8("version"),
-	E8("exch", EXCH),
-	U8("flags"),
-	U32("msgid"),
-	N("length", IK_K_U32, IK_R_LENGTH, IK_T_NONE),
-	LIST("payloads", NULL),
-};
-SDESC(ik_sd_hdr, "HDR", 0, IK_S_HDR, "RFC2408 3.1", hdr_f, 8);
-
-/*
- * RFC 2408 3.3 data attributes (Figure 4): AF=1 TV (value in the second 16 bits), AF=0 TLV.
- * The class names depend on the context: RFC 2409 App.A in phase 1 (KEY_IKE), RFC 2407 4.5 in
- * phase 2, the mode-config draft in the ATTR payload.
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !A!       Attribute Type        !    AF=0  Attribute Length     !
- *       !F!                             !    AF=1  Attribute Value      !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       .                   AF=0  Attribute Value                       .
- *       .                   AF=1  Not Transmitted                       .
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc attr_f[] = {
-	U8("af"),
-	N("type", IK_K_U16, IK_R_ENUM, IK_T_CTX),
-	N("length", IK_K_U16, IK_R_LENGTH, IK_T_NONE),
-	REST("value", IK_SHOW_HEX),
-};
-SDESC(ik_sd_attr, "A", 0, IK_S_ATTR, "RFC2408 3.3", attr_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.6 transform payload (Figure 7); transform ids by protocol: RFC 2407 4.4.2-4.4.5.
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !  Transform #  !  Transform-Id !           RESERVED2           !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                        SA Attributes                          ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc trans_f[] = {
-	GENERIC_HDR,
-	U8("number"),
-	CTX8("id"),
-	RES16("reserved2", "RFC2408 3.6"),
-	LIST("attrs", &ik_sd_attr),
-};
-SDESC(ik_sd_trans, "T", IK_PAYLOAD_T, IK_S_PAYLOAD, "RFC2408 3.6", trans_f, 6);
-
-/*
- * RFC 2408 3.5 proposal payload (Figure 6).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !  Proposal #   !  Protocol-Id  !    SPI Size   !# of Transforms!
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                        SPI (variable)                         !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc prop_f[] = {
-	GENERIC_HDR,
-	U8("number"),
-	E8("proto", PROTO),
-	SIZE8("spi_size", 7),
-	COUNT8("transforms", 8),
-	SIZED("spi", 5),
-	LIST("T", &ik_sd_trans),
-};
-SDESC(ik_sd_prop, "P", IK_PAYLOAD_P, IK_S_PAYLOAD, "RFC2408 3.5", prop_f, 8);
-
-/*
- * RFC 2408 3.4 security association payload (Figure 5), and for the IPsec DOI RFC 2407 4.6.1
- * (its Figure 1): the labeled domain fields follow only with SIT_SECRECY or SIT_INTEGRITY,
- * which the decoder refuses (SITUATION-NOT-SUPPORTED).
- *      0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !  Next Payload !   RESERVED    !        Payload Length         !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !                Domain of Interpretation (IPSEC)               |
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !                       Situation (bitmap)                      !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !                    Labeled Domain Identifier                  !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !  Secrecy Length (in octets)   !           RESERVED            !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ~                        Secrecy Level                          ~
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ! Secrecy Cat. Length (in bits) !           RESERVED            !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ~                    Secrecy Category Bitmap                    ~
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ! Integrity Length (in octets)  !           RESERVED            !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ~                       Integrity Level                         ~
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ! Integ. Cat. Length (in bits)  !           RESERVED            !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ~                  Integrity Category Bitmap                    ~
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc sa_f[] = {
-	GENERIC_HDR,
-	E32("doi", DOI),
-	N("situation", IK_K_U32, IK_R_FLAGS, IK_T_SIT),
-	LIST("P", &ik_sd_prop),
-};
-SDESC(sd_sa, "SA", IK_PAYLOAD_SA, IK_S_PAYLOAD, "RFC2408 3.4", sa_f, 5);
-
-/*
- * RFC 2408 3.7 key exchange payload (Figure 8).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                       Key Exchange Data                       ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc ke_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX)};
-SDESC(sd_ke, "KE", IK_PAYLOAD_KE, IK_S_PAYLOAD, "RFC2408 3.7", ke_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.8 identification payload (Figure 9) as the IPsec DOI fills it, RFC 2407 4.6.2
- * (its Figure 2). Phase 1 and phase 2 share the layout; in phase 1 protocol and port are 0 or
- * UDP/500 (RFC 2407 4.6.2), in phase 2 they select traffic. Data by ID type: 4.6.2.2-4.6.2.12.
- *      0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !  Next Payload !   RESERVED    !        Payload Length         !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     !   ID Type     !  Protocol ID  !             Port              !
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *     ~                     Identification Data                       ~
- *     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc id_f[] = {
-	GENERIC_HDR, E8("id_type", ID_TYPE), U8("proto"), U16("port"), REST("data", IK_SHOW_ID),
-};
-SDESC(sd_id, "ID", IK_PAYLOAD_ID, IK_S_PAYLOAD, "RFC2407 4.6.2", id_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.9 certificate payload (Figure 10).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Cert Encoding !                                               !
- *       +-+-+-+-+-+-+-+-+                                               !
- *       ~                       Certificate Data                        ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc cert_f[] = {GENERIC_HDR, E8("encoding", CERT_ENC),
-                                         REST("data", IK_SHOW_HEX)};
-SDESC(sd_cert, "CERT", IK_PAYLOAD_CERT, IK_S_PAYLOAD, "RFC2408 3.9", cert_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.10 certificate request payload (Figure 11).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !  Cert. Type   !                                               !
- *       +-+-+-+-+-+-+-+-+                                               !
- *       ~                    Certificate Authority                      ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc cr_f[] = {GENERIC_HDR, E8("cert_type", CERT_ENC),
-                                       REST("data", IK_SHOW_HEX)};
-SDESC(sd_cr, "CR", IK_PAYLOAD_CR, IK_S_PAYLOAD, "RFC2408 3.10", cr_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.11 hash payload (Figure 12).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                           Hash Data                           ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc hash_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX)};
-SDESC(sd_hash, "HASH", IK_PAYLOAD_HASH, IK_S_PAYLOAD, "RFC2408 3.11", hash_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.12 signature payload (Figure 13).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                         Signature Data                        ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc sig_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX)};
-SDESC(sd_sig, "SIG", IK_PAYLOAD_SIG, IK_S_PAYLOAD, "RFC2408 3.12", sig_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.13 nonce payload (Figure 14).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                            Nonce Data                         ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc nonce_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX)};
-SDESC(sd_nonce, "NONCE", IK_PAYLOAD_NONCE, IK_S_PAYLOAD, "RFC2408 3.13", nonce_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.14 notification payload (Figure 15); types 3.14.1, RFC 2407 4.6.3, RFC 3706.
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !              Domain of Interpretation  (DOI)                  !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !  Protocol-ID  !   SPI Size    !      Notify Message Type      !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                Security Parameter Index (SPI)                 ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                       Notification Data                       ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc n_f[] = {
-	GENERIC_HDR,         E32("doi", DOI), E8("proto", PROTO),        SIZE8("spi_size", 7),
-	E16("type", NOTIFY), SIZED("spi", 5), REST("data", IK_SHOW_HEX),
-};
-SDESC(sd_n, "N", IK_PAYLOAD_N, IK_S_PAYLOAD, "RFC2408 3.14", n_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.15 delete payload (Figure 16): `count` SPIs of `spi_size` octets each.
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !              Domain of Interpretation  (DOI)                  !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !  Protocol-Id  !   SPI Size    !           # of SPIs           !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~               Security Parameter Index(es) (SPI)              ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc d_f[] = {
-	GENERIC_HDR,         E32("doi", DOI),
-	E8("proto", PROTO),  U8("spi_size"),
-	COUNT16("count", 7), {.name = "spis", .kind = IK_K_BYTES, .ref = 5, .mul = 6},
-};
-SDESC(sd_d, "D", IK_PAYLOAD_D, IK_S_PAYLOAD, "RFC2408 3.15", d_f, IK_NO_LIST);
-
-/*
- * RFC 2408 3.16 vendor ID payload (Figure 17).
- *                            1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                        Vendor ID (VID)                        ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc vid_f[] = {GENERIC_HDR, REST("data", IK_SHOW_VID)};
-SDESC(sd_vid, "VID", IK_PAYLOAD_VID, IK_S_PAYLOAD, "RFC2408 3.16", vid_f, IK_NO_LIST);
-
-/*
- * draft-dukes-ike-mode-cfg-02 3.2 attribute payload (mode-config and XAUTH, transaction 6).
- *                             1                   2                   3
- *         0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ! Next Payload  !   RESERVED    !         Payload Length        !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !     Type      !   RESERVED    !           Identifier          !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       !                                                               !
- *       ~                           Attributes                          ~
- *       !                                                               !
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc cfg_f[] = {
-	GENERIC_HDR,
-	E8("type", CFG_TYPE),
-	RES8("reserved2", "draft-dukes-ike-mode-cfg-02 3.2"),
-	U16("identifier"),
-	LIST("attrs", &ik_sd_attr),
-};
-SDESC(sd_cfg, "ATTR", IK_PAYLOAD_ATTR, IK_S_PAYLOAD, "draft-dukes-ike-mode-cfg-02 3.2", cfg_f, 6);
-
-/*
- * RFC 3947 3.2 NAT discovery payload (and 130 in draft-ietf-ipsec-nat-t-ike-02/03):
- *        0                   1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       | Next Payload  |    RESERVED   |        Payload length         |
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ~                 HASH of the address and port                  ~
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc natd_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX)};
-SDESC(sd_natd, "NAT-D", IK_PAYLOAD_NATD, IK_S_PAYLOAD, "RFC3947 3.2", natd_f, IK_NO_LIST);
+SDESC(ik_sd_hdr, "HDR", 0, IK_S_HDR, "RFC2408 3.1", f_HDR, IK_F_HDR_PAYLOADS);
+SDESC(ik_sd_attr, "A", 0, IK_S_ATTR, "RFC2408 3.3", f_A, IK_NO_LIST);
+SDESC(ik_sd_trans, "T", IK_PAYLOAD_T, IK_S_PAYLOAD, "RFC2408 3.6", f_T, IK_F_T_ATTRS);
+SDESC(ik_sd_prop, "P", IK_PAYLOAD_P, IK_S_PAYLOAD, "RFC2408 3.5", f_P, IK_F_P_T);
+SDESC(sd_sa, "SA", IK_PAYLOAD_SA, IK_S_PAYLOAD, "RFC2408 3.4", f_SA, IK_F_SA_P);
+SDESC(sd_ke, "KE", IK_PAYLOAD_KE, IK_S_PAYLOAD, "RFC2408 3.7", f_KE, IK_NO_LIST);
+SDESC(sd_id, "ID", IK_PAYLOAD_ID, IK_S_PAYLOAD, "RFC2407 4.6.2", f_ID, IK_NO_LIST);
+SDESC(sd_cert, "CERT", IK_PAYLOAD_CERT, IK_S_PAYLOAD, "RFC2408 3.9", f_CERT, IK_NO_LIST);
+SDESC(sd_cr, "CR", IK_PAYLOAD_CR, IK_S_PAYLOAD, "RFC2408 3.10", f_CR, IK_NO_LIST);
+SDESC(sd_hash, "HASH", IK_PAYLOAD_HASH, IK_S_PAYLOAD, "RFC2408 3.11", f_HASH, IK_NO_LIST);
+SDESC(sd_sig, "SIG", IK_PAYLOAD_SIG, IK_S_PAYLOAD, "RFC2408 3.12", f_SIG, IK_NO_LIST);
+SDESC(sd_nonce, "NONCE", IK_PAYLOAD_NONCE, IK_S_PAYLOAD, "RFC2408 3.13", f_NONCE, IK_NO_LIST);
+SDESC(sd_n, "N", IK_PAYLOAD_N, IK_S_PAYLOAD, "RFC2408 3.14", f_N, IK_NO_LIST);
+SDESC(sd_d, "D", IK_PAYLOAD_D, IK_S_PAYLOAD, "RFC2408 3.15", f_D, IK_NO_LIST);
+SDESC(sd_vid, "VID", IK_PAYLOAD_VID, IK_S_PAYLOAD, "RFC2408 3.16", f_VID, IK_NO_LIST);
+SDESC(sd_cfg, "ATTR", IK_PAYLOAD_ATTR, IK_S_PAYLOAD, "draft-dukes-ike-mode-cfg-02 3.2", f_ATTR,
+      IK_F_ATTR_ATTRS);
+/* The NAT-T drafts used private types 130/131 with the RFC 3947 layouts. */
+SDESC(sd_natd, "NAT-D", IK_PAYLOAD_NATD, IK_S_PAYLOAD, "RFC3947 3.2", f_NATD, IK_NO_LIST);
 SDESC(sd_natd_draft, "NAT-D-DRAFT", IK_PAYLOAD_NATD_DRAFT, IK_S_PAYLOAD,
-      "draft-ietf-ipsec-nat-t-ike-02 3.2", natd_f, IK_NO_LIST);
-
-/*
- * RFC 3947 5.1 NAT original address payload (131 in the drafts, same layout):
- *        0                   1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       | Next Payload  |    RESERVED   |        Payload length         |
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       |    ID Type    |    RESERVED   |            RESERVED           |
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       |           IPv4 (4 octets) or IPv6 address (16 octets)         |
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc natoa_f[] = {
-	GENERIC_HDR,
-	E8("id_type", ID_TYPE),
-	RES8("reserved2", "RFC3947 5.1"),
-	RES16("reserved3", "RFC3947 5.1"),
-	REST("addr", IK_SHOW_ADDR),
-};
-SDESC(sd_natoa, "NAT-OA", IK_PAYLOAD_NATOA, IK_S_PAYLOAD, "RFC3947 5.1", natoa_f, IK_NO_LIST);
+      "draft-ietf-ipsec-nat-t-ike-02 3.2", f_NATD, IK_NO_LIST);
+SDESC(sd_natoa, "NAT-OA", IK_PAYLOAD_NATOA, IK_S_PAYLOAD, "RFC3947 5.1", f_NATOA, IK_NO_LIST);
 SDESC(sd_natoa_draft, "NAT-OA-DRAFT", IK_PAYLOAD_NATOA_DRAFT, IK_S_PAYLOAD,
-      "draft-ietf-ipsec-nat-t-ike-02 5.1", natoa_f, IK_NO_LIST);
-
-/*
- * IKEv1 fragmentation (Cisco, implemented by strongSwan and Libreswan; no RFC), type 132.
- * Flags: 0x01 LAST_FRAGMENT.
- *        0                   1                   2                   3
- *        0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       | Next Payload  |    RESERVED   |        Payload Length         |
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       |          Fragment ID          |  Fragment Num |     Flags     |
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *       ~                         Fragment Data                         ~
- *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-static const struct ik_fdesc frag_f[] = {
-	GENERIC_HDR, U16("frag_id"), U8("frag_num"), U8("flags"), REST("data", IK_SHOW_HEX),
-};
-SDESC(sd_frag, "FRAG", IK_PAYLOAD_FRAG, IK_S_PAYLOAD, "Cisco IKE fragmentation", frag_f,
+      "draft-ietf-ipsec-nat-t-ike-02 5.1", f_NATOA, IK_NO_LIST);
+SDESC(sd_frag, "FRAG", IK_PAYLOAD_FRAG, IK_S_PAYLOAD, "Cisco IKE fragmentation", f_FRAG,
       IK_NO_LIST);
-
-/* Private-use payload types without a layout (RFC 2408 3.1: 128-255): header + opaque data. */
-static const struct ik_fdesc opaque_f[] = {GENERIC_HDR, REST("data", IK_SHOW_HEX)};
-SDESC(ik_sd_opaque, "PRIVATE", 0, IK_S_PAYLOAD, "RFC2408 3.1", opaque_f, IK_NO_LIST);
-
+SDESC(ik_sd_opaque, "PRIVATE", 0, IK_S_PAYLOAD, "RFC2408 3.1", f_PRIVATE, IK_NO_LIST);
 static const struct ik_sdesc *const top[] = {
 	&sd_sa,   &sd_ke,         &sd_id,    &sd_cert,        &sd_cr,   &sd_hash,
 	&sd_sig,  &sd_nonce,      &sd_n,     &sd_d,           &sd_vid,  &sd_cfg,

@@ -77,8 +77,25 @@ struct ik_sdesc {
 #define IK_MAX_FIELDS 12
 #define IK_NO_LIST    0xff
 
-/* Attribute node fields (codec.c codes them by hand: the AF bit changes the layout). */
-enum { IK_A_AF, IK_A_TYPE, IK_A_LENGTH, IK_A_VALUE };
+/*
+ * Field indexes, one enum per structure of payload.def: IK_F_SA_DOI, IK_F_P_SPI_SIZE,
+ * IK_F_HDR_FLAGS, IK_F_A_VALUE, ...; IK_NF_<S> is the number of fields of S. Code indexes
+ * ik_node.v[] and the accessors (msg.h) with these; tests/test_codec_fields.c proves that each
+ * names the descriptor field of the same name. (clang-format is off for the three macros: it
+ * would break them apart as if they were a declaration.)
+ */
+/* clang-format off */
+#define IK_SD(s, name)       enum ik_f_##s {
+#define IK_FLD(s, fld, desc) IK_F_##s##_##fld,
+#define IK_END(s)            IK_NF_##s };
+/* clang-format on */
+#include "payload.def"
+#undef IK_SD
+#undef IK_FLD
+#undef IK_END
+
+/* RFC 2408 3.2: the generic payload header that begins every payload, proposal and transform. */
+enum { IK_F_GEN_NP, IK_F_GEN_RESERVED, IK_F_GEN_LENGTH };
 
 extern const struct ik_sdesc ik_sd_hdr, ik_sd_prop, ik_sd_trans, ik_sd_attr;
 

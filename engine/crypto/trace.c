@@ -98,7 +98,7 @@ static const struct ik_trace_key *key_of(const struct ik_trace *t, const uint8_t
 static void learn(struct ik_trace_sa *s, const struct ik_msg *m)
 {
 	const struct ik_node *sa = ik_pl_find(m, IK_PAYLOAD_SA, 0);
-	const struct ik_val *ke = ik_fget(ik_pl_find(m, IK_PAYLOAD_KE, 0), "data");
+	const struct ik_val *ke = ik_fget(ik_pl_find(m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
 
 	if (sa && ++s->sa_seen == 2) {
 		struct ik_p1_xform x[2];
@@ -135,10 +135,10 @@ static uint8_t *chain_iv(struct ik_trace_sa *s, const struct ik_hash_alg *h, siz
 
 bool ik_trace_feed(struct ik_trace *t, struct ik_msg *m, uint8_t **plain, struct ik_status *st)
 {
-	const uint8_t *icky = ik_fget(m->hdr, "icookie")->bytes;
+	const uint8_t *icky = ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes;
 	struct ik_trace_sa *s = sa_of(t, icky);
 	const struct ik_trace_key *k = key_of(t, icky);
-	uint32_t msgid = ik_fnum(m->hdr, "msgid");
+	uint32_t msgid = ik_fnum(m->hdr, IK_F_HDR_MSGID);
 
 	ik_status_clear(st);
 	*plain = NULL;

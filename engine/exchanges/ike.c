@@ -22,9 +22,6 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
-#define FLAG_E 0x01 /* RFC 2408 3.1: encryption */
-#define FLAG_C 0x02 /* commit */
-
 void ik_log(const struct ik_engine *e, const char *fn, const char *fmt, ...)
 {
 	va_list ap;
@@ -218,7 +215,7 @@ void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap)
 static uint16_t first_notify(const struct ik_msg *m)
 {
 	const struct ik_node *n = ik_pl_find(m, IK_PAYLOAD_N, 0);
-	return n ? (uint16_t)ik_fnum(n, "type") : 0;
+	return n ? (uint16_t)ik_fnum(n, IK_F_N_TYPE) : 0;
 }
 
 /*
@@ -263,9 +260,10 @@ bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
 		if (!ik_p1_crypt(&sa->k, iv, plain.p, plain.len, true, st))
 			goto done;
 		/* unless a mutation pinned the flags: then the encrypted body goes out as it says */
-		const struct ik_val *fl = ik_fget(out->hdr, "flags");
+		const struct ik_val *fl = ik_fget(out->hdr, IK_F_HDR_FLAGS);
 		if (!fl || !fl->pinned)
-			ik_node_set_num(out->hdr, "flags", ik_fnum(out->hdr, "flags") | FLAG_E);
+			ik_node_set_num(out->hdr, IK_F_HDR_FLAGS,
+			                ik_fnum(out->hdr, IK_F_HDR_FLAGS) | IK_HDR_FLAG_ENC);
 	}
 	if (enc || fill || (mx && mx->plain_changed)) {
 		/* Encrypted, HASH-filled (AM2, AM3) or edited: the patched octets are the message. */

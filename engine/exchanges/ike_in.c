@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLAG_E 0x01
-
 /* A refused message: say so on the ladder and, before phase 1 keys exist, with a plain notify
  * (RFC 2408 5: a notify tells the peer why); afterwards the notify is protected (info.c). */
 static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
@@ -39,7 +37,7 @@ static void note_in(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik
 		return;
 	ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));
 	const struct ik_node *n = ik_pl_find(m, IK_PAYLOAD_N, 0);
-	r->notify = n ? (uint16_t)ik_fnum(n, "type") : 0;
+	r->notify = n ? (uint16_t)ik_fnum(n, IK_F_N_TYPE) : 0;
 	if (note)
 		snprintf(r->note, sizeof(r->note), "%s", note);
 }
@@ -159,19 +157,19 @@ static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struc
 
 static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
-	uint8_t exch = (uint8_t)ik_fnum(m->hdr, "exch");
+	uint8_t exch = (uint8_t)ik_fnum(m->hdr, IK_F_HDR_EXCH);
 	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
 	char a[80];
 
-	if (ik_fnum(m->hdr, "msgid")) {
+	if (ik_fnum(m->hdr, IK_F_HDR_MSGID)) {
 		IK_LOG(e, "%s: phase 1 start with message ID %u dropped (RFC 2408 2.4: must be 0)",
-		       ik_addr_str(&d->peer, a, sizeof(a)), ik_fnum(m->hdr, "msgid"));
+		       ik_addr_str(&d->peer, a, sizeof(a)), ik_fnum(m->hdr, IK_F_HDR_MSGID));
 		return NULL;
 	}
 	struct ik_sa *sa = ik_sa_new(e, IK_RESPONDER, x, &d->peer);
 	if (!sa)
 		return NULL;
-	memcpy(sa->icookie, ik_fget(m->hdr, "icookie")->bytes, 8);
+	memcpy(sa->icookie, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes, 8);
 	sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
 	return sa;
 }
@@ -221,7 +219,7 @@ static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uin
 	if (!hash || !ik_hash_after(sa, m, b, qm->msgid, NULL, 0, h, st))
 		return false;
 	memcpy(b + hash->off + 4, h, sa->k.p1.h->len);
-	return ik_node_set_bytes(hash, "data", h, sa->k.p1.h->len);
+	return ik_node_set_bytes(hash, IK_F_HASH_DATA, h, sa->k.p1.h->len);
 }
 
 /* Quirk answer-unparsed (RFC 2408 5.1-5.3 not done: "the message is discarded"): the responder
@@ -270,8 +268,8 @@ static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm 
 static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
-	const uint8_t *ic = ik_fget(m->hdr, "icookie")->bytes,
-		      *rc = ik_fget(m->hdr, "rcookie")->bytes;
+	const uint8_t *ic = ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
+		      *rc = ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes;
 	struct ik_sa *sa = ik_sa_find(e, ic, rc, &d->peer);
 	struct ik_status st;
 	uint8_t *plain = NULL;
@@ -298,17 +296,17 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	}
 	/* RFC 2408 3.1: the message ID is 0 throughout phase 1 (p1_responder checks the first
 	 * message). */
-	if (ik_fnum(m->hdr, "msgid")) {
+	if (ik_fnum(m->hdr, IK_F_HDR_MSGID)) {
 		IK_LOG(e, "phase 1 message with message ID %u dropped (RFC 2408 3.1: must be 0)",
-		       ik_fnum(m->hdr, "msgid"));
+		       ik_fnum(m->hdr, IK_F_HDR_MSGID));
 		return;
 	}
 	/* RFC 3947 4: follow a port change only for a message that proves valid. */
 	struct sockaddr_storage peer_old = sa->peer;
 	bool floated_old = sa->floated;
 	ik_natt_follow(sa, d);
-	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, "exch")) {
-		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, "exch"),
+	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, IK_F_HDR_EXCH)) {
+		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, IK_F_HDR_EXCH),
 		       sa->xchg == IK_X_MAIN ? "main mode" : "aggressive mode");
 		return;
 	}
@@ -321,7 +319,7 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	}
 	if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
 		memcpy(sa->rcookie, rc, 8);
-	bool enc = ik_fnum(m->hdr, "flags") & FLAG_E;
+	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
@@ -384,9 +382,9 @@ static struct ik_qm *qm_responder(struct ik_sa *sa, uint32_t msgid)
 
 static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
-	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, "icookie")->bytes,
-	                              ik_fget(m->hdr, "rcookie")->bytes, &d->peer);
-	uint32_t msgid = ik_fnum(m->hdr, "msgid");
+	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
+	                              ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes, &d->peer);
+	uint32_t msgid = ik_fnum(m->hdr, IK_F_HDR_MSGID);
 	struct ik_status st;
 	uint8_t *plain = NULL;
 
@@ -428,7 +426,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		       ik_msg_name(IK_X_QUICK, qm->msg));
 		return;
 	}
-	bool enc = ik_fnum(m->hdr, "flags") & FLAG_E;
+	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
 	uint8_t iv_old[IK_MAX_BLOCK];
 	memcpy(iv_old, qm->k.iv, sizeof(iv_old));
 	if (!enc) {
@@ -505,7 +503,9 @@ static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct
 		b[16] = first;
 	b[17] = 0x10; /* version 1.0 */
 	b[18] = ik_exch_of(x);
-	b[19] = enc == IK_ENC_ANY ? b[19] & FLAG_E : enc == IK_ENC_YES ? FLAG_E : 0;
+	b[19] = enc == IK_ENC_ANY   ? b[19] & IK_HDR_FLAG_ENC
+	        : enc == IK_ENC_YES ? IK_HDR_FLAG_ENC
+	                            : 0;
 	for (int i = 0; i < 4; i++) {
 		b[20 + i] = (uint8_t)(msgid >> (24 - 8 * i));
 		b[24 + i] = (uint8_t)(len >> (24 - 8 * i));
@@ -568,7 +568,7 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d, con
 static void lax_cookies(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
-	struct ik_val *ic = &m->hdr->v[0], *rc = &m->hdr->v[1];
+	struct ik_val *ic = &m->hdr->v[IK_F_HDR_ICOOKIE], *rc = &m->hdr->v[IK_F_HDR_RCOOKIE];
 	const struct ik_sa *sa = e->sas, *named = ik_sa_find(e, ic->bytes, rc->bytes, &d->peer);
 
 	/* a zero one on an SA past its first message: that SA's (not "a stale first message") */
@@ -624,19 +624,19 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		ik_msg_free(&m);
 		return;
 	}
-	switch (ik_fnum(m.hdr, "exch")) {
+	switch (ik_fnum(m.hdr, IK_F_HDR_EXCH)) {
 	case IK_EXCH_ID_PROT:
 	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;
 	case IK_EXCH_QUICK: qm_input(e, &m, d); break;
 	case IK_EXCH_INFO:
 		ik_info_input(e,
-		              ik_sa_find(e, ik_fget(m.hdr, "icookie")->bytes,
-		                         ik_fget(m.hdr, "rcookie")->bytes, &d->peer),
+		              ik_sa_find(e, ik_fget(m.hdr, IK_F_HDR_ICOOKIE)->bytes,
+		                         ik_fget(m.hdr, IK_F_HDR_RCOOKIE)->bytes, &d->peer),
 		              &m, d);
 		break;
 	default:
 		IK_LOG(e, "exchange type %s from %s not supported, dropped",
-		       ik_name(IK_T_EXCH, ik_fnum(m.hdr, "exch")),
+		       ik_name(IK_T_EXCH, ik_fnum(m.hdr, IK_F_HDR_EXCH)),
 		       ik_addr_str(&d->peer, a, sizeof(a)));
 	}
 	ik_msg_free(&m);

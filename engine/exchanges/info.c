@@ -53,7 +53,7 @@ bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_
                          const uint8_t *ni, size_t ni_len, const char *what, struct ik_status *st)
 {
 	uint8_t want[IK_MAX_HASH];
-	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), IK_F_HASH_DATA);
 
 	if (!ik_hash_after(sa, &in->m, in->body, msgid, ni, ni_len, want, st))
 		return false;
@@ -72,7 +72,7 @@ static bool fill_info_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, s
 {
 	uint8_t h[IK_MAX_HASH];
 	(void)qm, (void)len;
-	if (!ik_hash_after(sa, dec, plain, ik_fnum(dec->hdr, "msgid"), NULL, 0, h, st))
+	if (!ik_hash_after(sa, dec, plain, ik_fnum(dec->hdr, IK_F_HDR_MSGID), NULL, 0, h, st))
 		return false;
 	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
 	return true;
@@ -83,7 +83,7 @@ static bool send_protected(struct ik_sa *sa, struct ik_msg *out, struct ik_statu
 {
 	uint8_t iv[IK_MAX_BLOCK];
 	struct ik_wr keep;
-	uint32_t msgid = ik_fnum(out->hdr, "msgid");
+	uint32_t msgid = ik_fnum(out->hdr, IK_F_HDR_MSGID);
 
 	ik_wr_init(&keep);
 	ik_p1_phase2_iv(&sa->k, msgid, iv);
@@ -97,10 +97,10 @@ static struct ik_node *notify_payload(struct ik_msg *out, uint16_t type, uint8_t
                                       size_t dlen)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_N);
-	if (!n || !ik_node_set_num(n, "doi", IK_DOI_IPSEC) || !ik_node_set_num(n, "proto", proto) ||
-	    !ik_node_set_num(n, "type", type) ||
-	    (spi_len && !ik_node_set_bytes(n, "spi", spi, spi_len)) ||
-	    (dlen && !ik_node_set_bytes(n, "data", data, dlen)))
+	if (!n || !ik_node_set_num(n, IK_F_N_DOI, IK_DOI_IPSEC) ||
+	    !ik_node_set_num(n, IK_F_N_PROTO, proto) || !ik_node_set_num(n, IK_F_N_TYPE, type) ||
+	    (spi_len && !ik_node_set_bytes(n, IK_F_N_SPI, spi, spi_len)) ||
+	    (dlen && !ik_node_set_bytes(n, IK_F_N_DATA, data, dlen)))
 		return NULL;
 	return n;
 }
@@ -126,9 +126,10 @@ bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t
 	struct ik_node *d;
 	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
 	          ik_p1_add_hash(&out, sa->k.p1.h->len) && (d = ik_pl_add(&out, IK_PAYLOAD_D)) &&
-	          ik_node_set_num(d, "doi", IK_DOI_IPSEC) && ik_node_set_num(d, "proto", proto) &&
-	          ik_node_set_num(d, "spi_size", (uint32_t)spi_len) &&
-	          ik_node_set_bytes(d, "spis", spis, spi_len * count) &&
+	          ik_node_set_num(d, IK_F_D_DOI, IK_DOI_IPSEC) &&
+	          ik_node_set_num(d, IK_F_D_PROTO, proto) &&
+	          ik_node_set_num(d, IK_F_D_SPI_SIZE, (uint32_t)spi_len) &&
+	          ik_node_set_bytes(d, IK_F_D_SPIS, spis, spi_len * count) &&
 	          send_protected(sa, &out, &st);
 	ik_msg_free(&out);
 	return ok;
@@ -167,7 +168,7 @@ static uint32_t u32_of(const struct ik_val *v)
 static void check_p1_lifetime_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 {
 	struct ik_status st;
-	const struct ik_val *spi = ik_fget(n, "spi");
+	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI);
 	uint8_t cookies[16];
 
 	if (sa->role != IK_INITIATOR)
@@ -178,7 +179,7 @@ static void check_p1_lifetime_notify(struct ik_sa *sa, const struct ik_node *n, 
 		ik_fail(&st, 0, "RESPONDER-LIFETIME sent in the clear");
 	else if (sa->xchg == IK_X_AGGR && !sa->established)
 		ik_fail(&st, 0, "RESPONDER-LIFETIME sent inside aggressive mode");
-	else if (ik_fnum(n, "proto") != IK_PROTO_ISAKMP || !spi || spi->len != 16 ||
+	else if (ik_fnum(n, IK_F_N_PROTO) != IK_PROTO_ISAKMP || !spi || spi->len != 16 ||
 	         memcmp(spi->bytes, cookies, 16))
 		ik_fail(&st, 0,
 		        "RESPONDER-LIFETIME for the ISAKMP SA without protocol ISAKMP and the "
@@ -193,8 +194,8 @@ static void check_p1_lifetime_notify(struct ik_sa *sa, const struct ik_node *n, 
 /* RFC 3706 5: answer R-U-THERE with R-U-THERE-ACK carrying the same sequence number. */
 static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 {
-	uint16_t type = (uint16_t)ik_fnum(n, "type");
-	const struct ik_val *spi = ik_fget(n, "spi"), *data = ik_fget(n, "data");
+	uint16_t type = (uint16_t)ik_fnum(n, IK_F_N_TYPE);
+	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI), *data = ik_fget(n, IK_F_N_DATA);
 	char nb[IK_NAME_MAX];
 
 	if (type == IK_NOTIFY_R_U_THERE && protected) {
@@ -236,10 +237,10 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 {
 	sa->st.notify = 0;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer deleted %s SA(s)",
-	         ik_name(IK_T_PROTO, ik_fnum(d, "proto")));
+	         ik_name(IK_T_PROTO, ik_fnum(d, IK_F_D_PROTO)));
 	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one;
 	 * quirk ignore-delete: it stays up */
-	if (ik_fnum(d, "proto") == IK_PROTO_ISAKMP &&
+	if (ik_fnum(d, IK_F_D_PROTO) == IK_PROTO_ISAKMP &&
 	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
 		sa->dead = true;
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
@@ -281,8 +282,8 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 {
 	struct ik_status st;
 	uint8_t *plain = NULL, iv[IK_MAX_BLOCK];
-	bool enc = ik_fnum(m->hdr, "flags") & 1;
-	uint32_t msgid = ik_fnum(m->hdr, "msgid");
+	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
+	uint32_t msgid = ik_fnum(m->hdr, IK_F_HDR_MSGID);
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
 
 	if (!sa) {
@@ -320,7 +321,7 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 	if (r) {
 		ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));
 		const struct ik_node *nn = ik_pl_find(m, IK_PAYLOAD_N, 0);
-		r->notify = nn ? (uint16_t)ik_fnum(nn, "type") : 0;
+		r->notify = nn ? (uint16_t)ik_fnum(nn, IK_F_N_TYPE) : 0;
 	}
 	for (size_t i = 0; i < m->hdr->nkids; i++) {
 		if (m->hdr->kids[i]->type == IK_PAYLOAD_N)

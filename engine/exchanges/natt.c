@@ -50,7 +50,7 @@ bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	for (int i = 0; i < 2; i++) {
 		struct ik_node *n = ik_pl_add(out, type);
 		if (!h || !n || !natd_hash(sa, addrs[i], hv) ||
-		    !ik_node_set_bytes(n, "data", hv, h->len))
+		    !ik_node_set_bytes(n, IK_F_NATD_DATA, hv, h->len))
 			return ik_fail(st, 0, "ik_natd_add: cannot build NAT-D");
 	}
 	return true;
@@ -69,8 +69,9 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 		return;
 	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
 		const struct ik_node *n = in->m.hdr->kids[i];
-		const struct ik_val *v = ik_fget(n, "data");
-		if ((n->type != IK_PAYLOAD_NATD && n->type != IK_PAYLOAD_NATD_DRAFT) || !v)
+		bool natd = n->type == IK_PAYLOAD_NATD || n->type == IK_PAYLOAD_NATD_DRAFT;
+		const struct ik_val *v = natd ? ik_fget(n, IK_F_NATD_DATA) : NULL;
+		if (!v)
 			continue;
 		bool eq_here = v->len == h->len && !memcmp(v->bytes, here, h->len);
 		bool eq_there = v->len == h->len && !memcmp(v->bytes, there, h->len);

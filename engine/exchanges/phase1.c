@@ -25,7 +25,7 @@ static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const ui
 static bool add_vid(struct ik_msg *out, const uint8_t *v, size_t len)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_VID);
-	return n && ik_node_set_bytes(n, "data", v, len);
+	return n && ik_node_set_bytes(n, IK_F_VID_DATA, v, len);
 }
 
 static const uint8_t *natt_vid(uint8_t method)
@@ -58,8 +58,9 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
 {
 	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
 		const struct ik_node *n = in->m.hdr->kids[i];
-		const struct ik_val *v = ik_fget(n, "data");
-		if (n->type != IK_PAYLOAD_VID || !v)
+		const struct ik_val *v =
+			n->type == IK_PAYLOAD_VID ? ik_fget(n, IK_F_VID_DATA) : NULL;
+		if (!v)
 			continue;
 		const char *name = ik_vendor_name(v->bytes, v->len);
 		uint8_t m = IK_NATT_NONE;
@@ -240,8 +241,8 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 	*(ini ? &k->ni_len : &k->nr_len) = IK_NONCE_LEN;
 	struct ik_node *ke = ik_pl_add(out, IK_PAYLOAD_KE);
 	struct ik_node *no = ik_pl_add(out, IK_PAYLOAD_NONCE);
-	if (!ke || !no || !ik_node_set_bytes(ke, "data", k->dh.pub, k->dh.pub_len) ||
-	    !ik_node_set_bytes(no, "data", nonce, IK_NONCE_LEN))
+	if (!ke || !no || !ik_node_set_bytes(ke, IK_F_KE_DATA, k->dh.pub, k->dh.pub_len) ||
+	    !ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, IK_NONCE_LEN))
 		return ik_fail(st, 0, "ik_p1_add_ke_nonce: out of memory");
 	return true;
 }
@@ -250,8 +251,8 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	struct ik_sa_keys *k = &sa->k;
-	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
-	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
+	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
+	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
 	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
 	bool ini = sa->role == IK_INITIATOR;
 
@@ -302,9 +303,10 @@ bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
 	memcpy(b + 4, id->data, id->len);
 	sa->id_mine_len = id->len + 4;
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
-	return n && ik_node_set_num(n, "id_type", id->type) &&
-	       ik_node_set_num(n, "proto", id->proto) && ik_node_set_num(n, "port", id->port) &&
-	       ik_node_set_bytes(n, "data", id->data, id->len);
+	return n && ik_node_set_num(n, IK_F_ID_ID_TYPE, id->type) &&
+	       ik_node_set_num(n, IK_F_ID_PROTO, id->proto) &&
+	       ik_node_set_num(n, IK_F_ID_PORT, id->port) &&
+	       ik_node_set_bytes(n, IK_F_ID_DATA, id->data, id->len);
 }
 
 /* RFC 2407 4.6.2.1: the identification types and the length of their data (max 0: any length
@@ -378,14 +380,14 @@ static bool addr_id(struct ik_sa *sa)
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
-	const struct ik_val *d = ik_fget(n, "data");
+	const struct ik_val *d = ik_fget(n, IK_F_ID_DATA);
 	char nb[IK_NAME_MAX];
 
 	if (!n || !d)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
-	uint32_t proto = ik_fnum(n, "proto"), port = ik_fnum(n, "port");
+	uint32_t proto = ik_fnum(n, IK_F_ID_PROTO), port = ik_fnum(n, IK_F_ID_PORT);
 	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
-	sa->id_peer.type = (uint8_t)ik_fnum(n, "id_type");
+	sa->id_peer.type = (uint8_t)ik_fnum(n, IK_F_ID_ID_TYPE);
 	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
 	if (sa->id_peer.len)
 		memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
@@ -417,7 +419,7 @@ bool ik_p1_add_hash(struct ik_msg *out, size_t len)
 {
 	uint8_t zero[IK_MAX_HASH] = {0};
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_HASH);
-	return n && ik_node_set_bytes(n, "data", zero, len);
+	return n && ik_node_set_bytes(n, IK_F_HASH_DATA, zero, len);
 }
 
 /* Keep an ID payload body exactly as it is on the wire. */
@@ -484,7 +486,7 @@ bool ik_fill_hash_r(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t l
 bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, struct ik_status *st)
 {
 	uint8_t want[IK_MAX_HASH];
-	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), IK_F_HASH_DATA);
 
 	if (!p1_hash(sa, initiator_hash, want, st))
 		return false;
@@ -506,10 +508,10 @@ static bool fake_ke_nonce(struct ik_msg *m, uint16_t group, struct ik_status *st
 	uint8_t nonce[IK_NONCE_LEN];
 	struct ik_node *ke = ik_pl_add(m, IK_PAYLOAD_KE), *no = ik_pl_add(m, IK_PAYLOAD_NONCE);
 	bool ok = ke && no && ik_dh_generate(&dh, ik_dh_by_id(group), st) &&
-	          ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+	          ik_node_set_bytes(ke, IK_F_KE_DATA, dh.pub, dh.pub_len);
 	ik_dh_free(&dh);
 	ik_rng_bytes(nonce, sizeof(nonce));
-	return ok && ik_node_set_bytes(no, "data", nonce, sizeof(nonce));
+	return ok && ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, sizeof(nonce));
 }
 
 /* The identity the responder expects of its peer: the configured one, else the address. */
@@ -528,9 +530,10 @@ static bool fake_id(struct ik_sa *sa, struct ik_msg *m)
 		sa->id_peer_len = 4 + want->len;
 	}
 	const uint8_t *b = sa->id_peer_b;
-	return n && ik_node_set_num(n, "id_type", b[0]) && ik_node_set_num(n, "proto", b[1]) &&
-	       ik_node_set_num(n, "port", (uint32_t)(b[2] << 8 | b[3])) &&
-	       ik_node_set_bytes(n, "data", b + 4, sa->id_peer_len - 4);
+	return n && ik_node_set_num(n, IK_F_ID_ID_TYPE, b[0]) &&
+	       ik_node_set_num(n, IK_F_ID_PROTO, b[1]) &&
+	       ik_node_set_num(n, IK_F_ID_PORT, (uint32_t)(b[2] << 8 | b[3])) &&
+	       ik_node_set_bytes(n, IK_F_ID_DATA, b + 4, sa->id_peer_len - 4);
 }
 
 bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st)
@@ -552,7 +555,7 @@ bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_s
 		struct ik_node *h;
 		return fake_id(sa, m) && p1_hash(sa, true, hash, st) &&
 		       (h = ik_pl_add(m, IK_PAYLOAD_HASH)) &&
-		       ik_node_set_bytes(h, "data", hash, sa->k.p1.h->len);
+		       ik_node_set_bytes(h, IK_F_HASH_DATA, hash, sa->k.p1.h->len);
 	}
 	return ik_fail(st, 0, "ik_p1_fake_input: %s is not made up", ik_msg_name(sa->xchg, msgno));
 }

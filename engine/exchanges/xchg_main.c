@@ -58,10 +58,10 @@ static bool initial_contact(struct ik_sa *sa, struct ik_msg *out)
 		return true;
 	memcpy(spi, sa->icookie, 8);
 	memcpy(spi + 8, sa->rcookie, 8);
-	return (n = ik_pl_add(out, IK_PAYLOAD_N)) && ik_node_set_num(n, "doi", IK_DOI_IPSEC) &&
-	       ik_node_set_num(n, "proto", IK_PROTO_ISAKMP) &&
-	       ik_node_set_num(n, "type", IK_NOTIFY_INITIAL_CONTACT) &&
-	       ik_node_set_bytes(n, "spi", spi, 16);
+	return (n = ik_pl_add(out, IK_PAYLOAD_N)) && ik_node_set_num(n, IK_F_N_DOI, IK_DOI_IPSEC) &&
+	       ik_node_set_num(n, IK_F_N_PROTO, IK_PROTO_ISAKMP) &&
+	       ik_node_set_num(n, IK_F_N_TYPE, IK_NOTIFY_INITIAL_CONTACT) &&
+	       ik_node_set_bytes(n, IK_F_N_SPI, spi, 16);
 }
 
 bool main_inR2_outI3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,

@@ -30,7 +30,7 @@ static bool add_nonce(struct ik_msg *out, uint8_t *nonce, size_t *len)
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_NONCE);
 	ik_rng_bytes(nonce, IK_NONCE_LEN);
 	*len = IK_NONCE_LEN;
-	return n && ik_node_set_bytes(n, "data", nonce, IK_NONCE_LEN);
+	return n && ik_node_set_bytes(n, IK_F_NONCE_DATA, nonce, IK_NONCE_LEN);
 }
 
 static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct ik_status *st)
@@ -45,24 +45,25 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 		return false;
 	qm->k.dh.unchecked = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE; /* quirk weak-ke */
 	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
-	        ik_node_set_bytes(n, "data", qm->k.dh.pub, qm->k.dh.pub_len)) ||
+	        ik_node_set_bytes(n, IK_F_KE_DATA, qm->k.dh.pub, qm->k.dh.pub_len)) ||
 	       ik_fail(st, 0, "add_ke: out of memory");
 }
 
 static bool add_id(struct ik_msg *out, const struct ik_id *id)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
-	return n && ik_node_set_num(n, "id_type", id->type) &&
-	       ik_node_set_num(n, "proto", id->proto) && ik_node_set_num(n, "port", id->port) &&
-	       ik_node_set_bytes(n, "data", id->data, id->len);
+	return n && ik_node_set_num(n, IK_F_ID_ID_TYPE, id->type) &&
+	       ik_node_set_num(n, IK_F_ID_PROTO, id->proto) &&
+	       ik_node_set_num(n, IK_F_ID_PORT, id->port) &&
+	       ik_node_set_bytes(n, IK_F_ID_DATA, id->data, id->len);
 }
 
 static void read_id(const struct ik_node *n, struct ik_id *id)
 {
-	const struct ik_val *d = ik_fget(n, "data");
-	id->type = (uint8_t)ik_fnum(n, "id_type");
-	id->proto = (uint8_t)ik_fnum(n, "proto");
-	id->port = (uint16_t)ik_fnum(n, "port");
+	const struct ik_val *d = ik_fget(n, IK_F_ID_DATA);
+	id->type = (uint8_t)ik_fnum(n, IK_F_ID_ID_TYPE);
+	id->proto = (uint8_t)ik_fnum(n, IK_F_ID_PROTO);
+	id->port = (uint16_t)ik_fnum(n, IK_F_ID_PORT);
 	id->len = d && d->len <= IK_MAX_ID ? d->len : 0;
 	if (id->len)
 		memcpy(id->data, d->bytes, id->len);
@@ -111,8 +112,8 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group, uint8_t *nonce,
                               size_t *nlen, struct ik_status *st)
 {
-	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), "data");
-	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), "data");
+	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
+	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
 	const struct ik_dh_group *g = ik_dh_by_id(group);
 	bool lax_nonce = qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH;
 	uint8_t fit[IK_DH_MAX];
@@ -181,7 +182,7 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 		for (size_t t = prop->nkids; t-- > 0;)
 			if (t != keep)
 				ik_node_free(ik_node_remove(prop, t));
-		ik_node_set_bytes(prop, "spi", spib, 4);
+		ik_node_set_bytes(prop, IK_F_P_SPI, spib, 4);
 		p++;
 	}
 	if (ik_node_insert(out->hdr, SIZE_MAX, sa))
@@ -200,11 +201,11 @@ static bool add_responder_lifetime(struct ik_qm *qm, struct ik_msg *out)
 		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
 		data[8 + i] = (uint8_t)(qm->life_s >> (24 - 8 * i));
 	}
-	return n && ik_node_set_num(n, "doi", IK_DOI_IPSEC) &&
-	       ik_node_set_num(n, "proto", IK_PROTO_ESP) &&
-	       ik_node_set_num(n, "type", IK_NOTIFY_RESPONDER_LIFETIME) &&
-	       ik_node_set_bytes(n, "spi", spi, 4) &&
-	       ik_node_set_bytes(n, "data", data, sizeof(data));
+	return n && ik_node_set_num(n, IK_F_N_DOI, IK_DOI_IPSEC) &&
+	       ik_node_set_num(n, IK_F_N_PROTO, IK_PROTO_ESP) &&
+	       ik_node_set_num(n, IK_F_N_TYPE, IK_NOTIFY_RESPONDER_LIFETIME) &&
+	       ik_node_set_bytes(n, IK_F_N_SPI, spi, 4) &&
+	       ik_node_set_bytes(n, IK_F_N_DATA, data, sizeof(data));
 }
 
 /* A single address (host) identity, as the phase 1 endpoints are (RFC 2407 4.6.2.2, 4.6.2.6). */
@@ -324,13 +325,13 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 static bool lifetime_notify_names_sa(const struct ik_sa *sa, const struct ik_qm *qm,
                                      const struct ik_node *n)
 {
-	const struct ik_val *spi = ik_fget(n, "spi");
+	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI);
 	uint8_t mine[4] = {(uint8_t)(qm->spi_out >> 24), (uint8_t)(qm->spi_out >> 16),
 	                   (uint8_t)(qm->spi_out >> 8), (uint8_t)qm->spi_out};
 	uint8_t cookies[16];
 	memcpy(cookies, sa->icookie, 8);
 	memcpy(cookies + 8, sa->rcookie, 8);
-	if (ik_fnum(n, "proto") != qm->chosen.proto || !spi)
+	if (ik_fnum(n, IK_F_N_PROTO) != qm->chosen.proto || !spi)
 		return false;
 	return (spi->len == 4 && !memcmp(spi->bytes, mine, 4)) ||
 	       (spi->len == 16 && !memcmp(spi->bytes, cookies, 16));
@@ -343,14 +344,14 @@ static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct i
 	struct ik_status st;
 	for (size_t k = 0; k < 4; k++) {
 		const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_N, k);
-		const struct ik_val *d = ik_fget(n, "data");
-		if (!n || ik_fnum(n, "type") != IK_NOTIFY_RESPONDER_LIFETIME || !d)
+		const struct ik_val *d = ik_fget(n, IK_F_N_DATA);
+		if (!n || ik_fnum(n, IK_F_N_TYPE) != IK_NOTIFY_RESPONDER_LIFETIME || !d)
 			continue;
 		if (!lifetime_notify_names_sa(sa, qm, n)) {
 			ik_fail(&st, 0,
 			        "RESPONDER-LIFETIME in QM2 names protocol %u and an SPI that are "
 			        "not those of the SA it answers",
-			        (unsigned)ik_fnum(n, "proto"));
+			        (unsigned)ik_fnum(n, IK_F_N_PROTO));
 			ik_sa_fault(sa,
 			            "RFC 2407 4.6.3.1 \"the Notification Payload MUST have the "
 			            "following format\"",
@@ -431,7 +432,7 @@ bool quick_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
                 struct ik_status *st)
 {
 	uint8_t want[IK_MAX_HASH];
-	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), "data");
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), IK_F_HASH_DATA);
 	(void)out;
 
 	if (!ik_qm_hash3(sa->k.p1.h, sa->k.p1.skeyid_a, qm->msgid, IK_SPAN(qm->k.ni, qm->k.ni_len),
@@ -485,7 +486,7 @@ bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, stru
 	if (ok && c->pfs_group)
 		ok = ik_dh_generate(&dh, ik_dh_by_id(c->pfs_group), st) &&
 		     (ke = ik_pl_add(m, IK_PAYLOAD_KE)) &&
-		     ik_node_set_bytes(ke, "data", dh.pub, dh.pub_len);
+		     ik_node_set_bytes(ke, IK_F_KE_DATA, dh.pub, dh.pub_len);
 	ik_dh_free(&dh);
 	if (ok && c->ts_local.type)
 		ok = add_id(m, &c->ts_remote) && add_id(m, &c->ts_local);

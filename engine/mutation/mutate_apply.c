@@ -185,15 +185,15 @@ static bool num_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, str
 static bool attr_set_num(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
                          struct ik_node *a)
 {
-	struct ik_val *v = &a->v[IK_A_VALUE];
+	struct ik_val *v = &a->v[IK_F_A_VALUE];
 	uint8_t b[8];
 
-	if ((a->v[IK_A_AF].num & 1) && m->num <= 0xffff) {
+	if ((a->v[IK_F_A_AF].num & 1) && m->num <= 0xffff) {
 		v->num = (uint32_t)m->num;
 		v->pinned = true;
 		return true;
 	}
-	if ((a->v[IK_A_AF].num & 1) && !ik_attr_set_tv(a, false))
+	if ((a->v[IK_F_A_AF].num & 1) && !ik_attr_set_tv(a, false))
 		return ik_mut_not_applied(mx, m, "out of memory");
 	size_t w = m->num > 0xffffffffu ? 8 : 4;
 	if (v->len > w && v->len <= 8)
@@ -211,10 +211,10 @@ static bool field_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, s
 {
 	struct ik_val *v = &n->v[f];
 	bool attr = n->sd == &ik_sd_attr;
-	bool bytes =
-		attr ? f == IK_A_VALUE && !(n->v[IK_A_AF].num & 1) : n->sd->f[f].kind == IK_K_BYTES;
+	bool bytes = attr ? f == IK_F_A_VALUE && !(n->v[IK_F_A_AF].num & 1)
+	                  : n->sd->f[f].kind == IK_K_BYTES;
 
-	if (attr && f == IK_A_VALUE && m->op == IK_MO_SET && m->has_num)
+	if (attr && f == IK_F_A_VALUE && m->op == IK_MO_SET && m->has_num)
 		return attr_set_num(mx, m, n);
 	if (!bytes)
 		return num_op(mx, m, n, f);
@@ -327,11 +327,7 @@ static bool node_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 static bool names_attr_field(const char *path)
 {
 	const char *dot = strrchr(path, '.');
-	static const char *const f[] = {"value", "af", "type", "length"};
-	for (size_t i = 0; dot && i < sizeof(f) / sizeof(f[0]); i++)
-		if (!strcasecmp(dot + 1, f[i]))
-			return true;
-	return false;
+	return dot && ik_field_index(&ik_sd_attr, dot + 1) >= 0;
 }
 
 static bool apply_path(const struct ik_mut_ctx *mx, const struct ik_mutation *m, struct ik_msg *msg)
@@ -430,8 +426,8 @@ bool ik_mut_after_fill(struct ik_mut_ctx *mx, struct ik_msg *out, struct ik_wr *
 	/* The filled HASH values into the tree, then the mutation, then the body again. */
 	for (size_t k = 0; k < out->hdr->nkids; k++) {
 		struct ik_node *h = out->hdr->kids[k];
-		int f = ik_field_index(h->sd, "data");
-		if (h->type != IK_PAYLOAD_HASH || f < 0 || h->v[f].omitted)
+		const int f = IK_F_HASH_DATA;
+		if (h->type != IK_PAYLOAD_HASH || h->v[f].omitted)
 			continue;
 		size_t at = h->off - IK_HDR_LEN + field_off(h, f);
 		if (at + h->v[f].len <= plain->len)

@@ -325,7 +325,7 @@ static const struct variant *variant_of(struct ik_engine *e, size_t idx, const s
  * value the peer got. (A responder derived SKEYID before sending MM4/AM2: not followed.) */
 static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m)
 {
-	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), "data");
+	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
 	bool ini = qm ? qm->role == IK_INITIATOR : sa->role == IK_INITIATOR;
 	uint8_t *dst = qm ? (ini ? qm->k.ni : qm->k.nr) : (ini ? sa->k.ni : sa->k.nr);
 	size_t *len =
