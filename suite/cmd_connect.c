@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct mutations {
+	struct ik_mutation m[IK_MAX_MUTATIONS]; /* --mutate, in the order given */
+	size_t n;
+};
+
 struct conn {
 	struct ik_run r;
 	bool aggressive, no_quick, keep, hold, quiet, verbose;
@@ -19,35 +24,56 @@ struct conn {
 	struct ik_sa *sa;
 	struct ik_qm *qm_done, *qm_failed;
 	bool p1_up, failed;
-	struct ik_mutation mut[IK_MAX_MUTATIONS]; /* --mutate, in the order given */
-	size_t nmut;
+	struct mutations muts;
 };
 
-static void usage(FILE *f)
+static bool set_timeout(void *dst, const char *val, char *why, size_t n)
 {
-	fputs("usage: ikecheck connect --profile FILE [--aggressive] [--no-quick] [--keep] "
-	      "[--hold]\n"
-	      "                        [--keys FILE] [--seed N] [--timeout SEC] [--quiet] [-v]\n"
-	      "                        [--mutate SPEC]...\n"
-	      "  --profile FILE  the DUT profile; we are its [tester], the DUT its [dut]\n"
-	      "  --aggressive    aggressive mode instead of main mode\n"
-	      "  --no-quick      stop after phase 1\n"
-	      "  --keep          do not delete the SAs before exiting\n"
-	      "  --hold          once established, stay up (answering DPD) until SIGINT/SIGTERM\n"
-	      "  --side dut|tester  play this side of the profile (default tester)\n"
-	      "  --keys FILE     write Wireshark decryption keys (mode 0600)\n"
-	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
-	      "  --timeout SEC   give up after SEC seconds (default 30)\n"
-	      "  --quiet         only the result line\n"
-	      "  --mutate SPEC   a deliberate deviation, \"MSG[#N] PLACE OP[:ARG]\" such as\n"
-	      "                  \"MM5 HASH.data flip:0\" (up to 8; docs/mutations.md, ikecheck "
-	      "list\n"
-	      "                  mutations); the ladder marks where it applied\n"
-	      "  -v              engine log lines on stderr\n"
-	      "exit: 0 established, 1 not established (the DUT's answer or silence), 2 usage,\n"
-	      "      profile or local network error\n",
-	      f);
+	return ik_opt_uint(dst, val, 1, 3600, why, n);
 }
+
+static bool set_mutate(void *dst, const char *val, char *why, size_t n)
+{
+	struct mutations *ms = dst;
+	struct ik_status st;
+
+	if (ms->n == IK_MAX_MUTATIONS) {
+		snprintf(why, n, "more than %d --mutate", IK_MAX_MUTATIONS);
+		return false;
+	}
+	if (!ik_mutation_parse(val, &ms->m[ms->n], &st)) {
+		snprintf(why, n, "%s", st.why);
+		return false;
+	}
+	ms->n++;
+	return true;
+}
+
+static const struct ik_opt opts[] = {
+	IK_RUN_OPTS(struct conn, "the DUT profile; we are its [tester], the DUT its [dut]"),
+	IK_FLAG("aggressive", 0, struct conn, aggressive, "aggressive mode instead of main mode"),
+	IK_FLAG("no-quick", 0, struct conn, no_quick, "stop after phase 1"),
+	IK_FLAG("keep", 0, struct conn, keep, "do not delete the SAs before exiting"),
+	IK_FLAG("hold", 0, struct conn, hold,
+                "once established, stay up (answering DPD) until SIGINT/SIGTERM"),
+	IK_SET("timeout", 0, "SEC", struct conn, timeout_s, set_timeout,
+               "give up after SEC seconds (1..3600, default 30)"),
+	IK_SET("mutate", 0, "SPEC", struct conn, muts, set_mutate,
+               "a deliberate deviation, \"MSG[#N] PLACE OP[:ARG]\" such as\n"
+               "\"MM5 HASH.data flip:0\" (up to 8; docs/mutations.md, ikecheck list\n"
+               "mutations); the ladder marks where it applied"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec = {
+	.verb = "connect",
+	.synopsis = "--profile FILE [options]",
+	.opts = opts,
+	.quiet = "only the result line",
+	.verbose = "engine log lines on stderr",
+	.more = "exit: 0 established, 1 not established (the DUT's answer or silence), 2 usage,\n"
+		"      profile or local network error\n",
+};
 
 static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 {
@@ -76,61 +102,6 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		break;
 	default: break;
 	}
-}
-
-static int parse(struct conn *c, int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
-		int t = ik_run_option(&c->r, argc, argv, &i);
-		if (t < 0)
-			return IK_EXIT_USAGE;
-		if (t > 0)
-			continue;
-		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-			usage(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(o, "--aggressive")) {
-			c->aggressive = true;
-		} else if (!strcmp(o, "--no-quick")) {
-			c->no_quick = true;
-		} else if (!strcmp(o, "--keep")) {
-			c->keep = true;
-		} else if (!strcmp(o, "--hold")) {
-			c->hold = true;
-		} else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
-			c->quiet = true;
-		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
-			c->verbose = true;
-		} else if (!strcmp(o, "--mutate") && i + 1 < argc) {
-			struct ik_status st;
-			if (c->nmut == IK_MAX_MUTATIONS) {
-				fprintf(stderr, "cmd_connect: more than %d --mutate\n",
-				        IK_MAX_MUTATIONS);
-				return IK_EXIT_USAGE;
-			}
-			if (!ik_mutation_parse(argv[++i], &c->mut[c->nmut], &st)) {
-				fprintf(stderr, "cmd_connect: --mutate: %s\n", st.why);
-				return IK_EXIT_USAGE;
-			}
-			c->nmut++;
-		} else if (!strcmp(o, "--timeout") && i + 1 < argc) {
-			char *end;
-			unsigned long t_s = strtoul(argv[++i], &end, 10);
-			if (*end || !t_s || t_s > 3600 || argv[i][0] == '-') {
-				fprintf(stderr,
-				        "cmd_connect: --timeout '%s' is not 1..3600 seconds\n",
-				        argv[i]);
-				return IK_EXIT_USAGE;
-			}
-			c->timeout_s = (unsigned)t_s;
-		} else {
-			fprintf(stderr, "cmd_connect: unknown option or missing value: '%s'\n", o);
-			usage(stderr);
-			return IK_EXIT_USAGE;
-		}
-	}
-	return -1;
 }
 
 /* Retransmissions (first after 500 ms, doubling) that fit into the timeout: the engine's own
@@ -195,8 +166,8 @@ static const char *notify_hint(const struct ik_sa *sa)
 /* Each --mutate and how often it took effect: one that never did says nothing about the DUT. */
 static void mutations(const struct conn *c)
 {
-	for (size_t i = 0; i < c->nmut; i++) {
-		const struct ik_mutation *m = &c->mut[i];
+	for (size_t i = 0; i < c->muts.n; i++) {
+		const struct ik_mutation *m = &c->muts.m[i];
 		if (m->applied)
 			printf("mutation '%s': applied %u time(s)\n", m->text, m->applied);
 		else
@@ -253,10 +224,13 @@ static int verdict(struct conn *c, bool timed_out)
 int cmd_connect(int argc, char **argv)
 {
 	struct conn c = {.r = {.verb = "cmd_connect"}, .timeout_s = 30};
-	int rc = parse(&c, argc, argv);
+	struct ik_cli cli;
+	int rc = ik_cli_parse(&spec, argc, argv, &c, &cli);
 
 	if (rc >= 0)
 		return rc;
+	c.quiet = cli.quiet;
+	c.verbose = cli.verbose;
 	if (!ik_run_load(&c.r, false)) {
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;
@@ -277,8 +251,8 @@ int cmd_connect(int argc, char **argv)
 	c.r.eng.on_event = on_event;
 	c.r.eng.quiet = !c.verbose;
 	c.r.eng.auto_quick = !c.no_quick;
-	c.r.eng.mut = c.mut;
-	c.r.eng.nmut = c.nmut;
+	c.r.eng.mut = c.muts.m;
+	c.r.eng.nmut = c.muts.n;
 	c.sa = ik_initiate(&c.r.eng);
 	if (!c.sa) {
 		fprintf(stderr, "cmd_connect: out of memory\n");

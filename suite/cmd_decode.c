@@ -4,6 +4,7 @@
  * 2 unreadable input or bad options. Every failure is one line on stderr (docs/decode.md).
  */
 #include "cli.h"
+#include "cli_opts.h"
 #include "codec.h"
 #include "pcapio.h"
 #include "trace.h"
@@ -25,22 +26,43 @@ struct opts {
 	uint16_t port;          /* --port N: IKE on that UDP port too */
 };
 
-static void usage(FILE *f)
+/* What the command line says, before any input is read. */
+struct args {
+	bool full, roundtrip;
+	const char *hex, *raw, *pcap, *keys;
+	unsigned port;
+};
+
+static bool set_port(void *dst, const char *val, char *why, size_t n)
 {
-	fputs("usage: ikecheck decode [--full] [--roundtrip] [-q] (--hex HEX | --raw FILE | "
-	      "--pcap FILE [--port N] | -) [--keys FILE]\n"
-	      "  --hex HEX     one message in hex (spaces, ':' and a 0x prefix are ignored)\n"
-	      "  --raw FILE    hex messages, one per line; '#' starts a comment ('-': stdin)\n"
-	      "  -             same as --raw -\n"
-	      "  --pcap FILE   UDP 500 and 4500 (non-ESP marker) in a capture file\n"
-	      "  --port N      with --pcap: UDP port N is IKE too (a profile on a high port)\n"
-	      "  --full        print long octet strings in full\n"
-	      "  --roundtrip   re-encode each message and require the same octets\n"
-	      "  --keys FILE   decrypt with Wireshark ikev1_decryption_table lines (connect "
-	      "--keys)\n"
-	      "  -q            print only failures\n",
-	      f);
+	return ik_opt_uint(dst, val, 1, 65535, why, n);
 }
+
+static const struct ik_opt opts[] = {
+	IK_STR("hex", 0, "HEX", struct args, hex,
+               "one message in hex (spaces, ':' and a 0x prefix are ignored)"),
+	IK_STR("raw", 0, "FILE", struct args, raw,
+               "hex messages, one per line; '#' starts a comment ('-': stdin;\n"
+               "a lone '-' operand is the same as --raw -)"),
+	IK_STR("pcap", 0, "FILE", struct args, pcap,
+               "UDP 500 and 4500 (non-ESP marker) in a capture file"),
+	IK_SET("port", 0, "N", struct args, port, set_port,
+               "with --pcap: UDP port N is IKE too (a profile on a high port)"),
+	IK_FLAG("full", 0, struct args, full, "print long octet strings in full"),
+	IK_FLAG("roundtrip", 0, struct args, roundtrip,
+                "re-encode each message and require the same octets"),
+	IK_STR("keys", 0, "FILE", struct args, keys,
+               "decrypt with Wireshark ikev1_decryption_table lines (connect --keys)"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec = {
+	.verb = "decode",
+	.synopsis = "[options] (--hex HEX | --raw FILE | --pcap FILE [--port N] | -)",
+	.opts = opts,
+	.max_pos = 1,
+	.quiet = "print only failures",
+};
 
 /* Hex to octets; false on an odd count or a non-hex character. */
 static bool unhex(const char *s, uint8_t **out, size_t *len)
@@ -202,70 +224,60 @@ static int from_pcap(struct opts *o, const char *path)
 	return IK_EXIT_OK;
 }
 
+/* The one input of the command line, or the usage error. */
+static int input(struct args *a, const struct ik_cli *c)
+{
+	if (c->npos && strcmp(c->pos[0], "-")) {
+		fprintf(stderr, "decode: unexpected argument '%s'\n", c->pos[0]);
+		ik_cli_usage(stderr, &spec);
+		return IK_EXIT_USAGE;
+	}
+	if (c->npos)
+		a->raw = "-";
+	if (!!a->hex + !!a->raw + !!a->pcap != 1) {
+		fprintf(stderr, "decode: give exactly one of --hex, --raw, --pcap or -\n");
+		ik_cli_usage(stderr, &spec);
+		return IK_EXIT_USAGE;
+	}
+	return -1;
+}
+
 int cmd_decode(int argc, char **argv)
 {
 	struct opts o = {0};
-	const char *hex = NULL, *raw = NULL, *pcap = NULL, *keys = NULL;
+	struct args a = {0};
+	struct ik_cli c;
 	struct ik_trace trace = {0};
 	struct ik_status st;
-	int rc = IK_EXIT_OK;
+	int rc = ik_cli_parse(&spec, argc, argv, &a, &c);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_arg = i + 1 < argc;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(a, "--full")) {
-			o.dump_flags |= IK_DUMP_FULL_HEX;
-		} else if (!strcmp(a, "--roundtrip")) {
-			o.check = 1;
-		} else if (!strcmp(a, "-q")) {
-			o.quiet = 1;
-		} else if (!strcmp(a, "-")) {
-			raw = "-";
-		} else if (!strcmp(a, "--hex") && has_arg) {
-			hex = argv[++i];
-		} else if (!strcmp(a, "--raw") && has_arg) {
-			raw = argv[++i];
-		} else if (!strcmp(a, "--pcap") && has_arg) {
-			pcap = argv[++i];
-		} else if (!strcmp(a, "--keys") && has_arg) {
-			keys = argv[++i];
-		} else if (!strcmp(a, "--port") && has_arg && atoi(argv[i + 1]) > 0 &&
-		           atoi(argv[i + 1]) < 65536) {
-			o.port = (uint16_t)atoi(argv[++i]);
-		} else {
-			fprintf(stderr, "decode: unknown option or missing argument: '%s'\n", a);
-			usage(stderr);
-			return IK_EXIT_USAGE;
-		}
-	}
-	if (!!hex + !!raw + !!pcap != 1) {
-		fprintf(stderr, "decode: give exactly one of --hex, --raw, --pcap or -\n");
-		usage(stderr);
-		return IK_EXIT_USAGE;
-	}
-	if (keys) {
-		if (!ik_trace_load_keys(&trace, keys, &st)) {
+	if (rc >= 0 || (rc = input(&a, &c)) >= 0)
+		return rc;
+	rc = IK_EXIT_OK;
+	o.quiet = c.quiet;
+	o.check = a.roundtrip;
+	o.port = (uint16_t)a.port;
+	o.dump_flags = a.full ? IK_DUMP_FULL_HEX : 0;
+	if (a.keys) {
+		if (!ik_trace_load_keys(&trace, a.keys, &st)) {
 			fprintf(stderr, "decode: %s\n", st.why);
 			return IK_EXIT_USAGE;
 		}
 		o.trace = &trace;
 	}
-	if (hex) {
+	if (a.hex) {
 		uint8_t *b;
 		size_t n;
-		if (!unhex(hex, &b, &n)) {
+		if (!unhex(a.hex, &b, &n)) {
 			fprintf(stderr, "decode: --hex: not an even number of hex digits\n");
 			return IK_EXIT_USAGE;
 		}
 		one(&o, "message", b, n);
 		free(b);
-	} else if (raw) {
-		rc = from_raw(&o, raw);
+	} else if (a.raw) {
+		rc = from_raw(&o, a.raw);
 	} else {
-		rc = from_pcap(&o, pcap);
+		rc = from_pcap(&o, a.pcap);
 	}
 	ik_trace_free(&trace);
 	if (rc != IK_EXIT_OK)

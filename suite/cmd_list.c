@@ -6,6 +6,7 @@
  */
 #include "case.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "reqcat.h"
 
 #include <ctype.h>
@@ -17,19 +18,6 @@
 #define DEFAULT_CASES "suite/cases"
 #define DEFAULT_REQS  "docs/REQUIREMENTS.md"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: ikecheck list cases [--cases GLOB] [--level MUST|SHOULD|MAY|ADVISORY] "
-	        "[--breaks QUIRK] "
-	        "[--unkillable] [DIR]\n"
-	        "       ikecheck list coverage [--requirements FILE] [DIR]\n"
-	        "       ikecheck list mutations\n"
-	        "       ikecheck list fields MSG       (e.g. MM1: the paths a family generates)\n"
-	        "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
-	        " (docs/writing-cases.md)\n");
-}
-
 struct opts {
 	const char *dir, *glob, *reqs;
 	int level;
@@ -37,49 +25,51 @@ struct opts {
 	bool unkillable;    /* --unkillable: refusal cases no quirk but die-on-refusal breaks */
 };
 
-static bool parse_opts(int argc, char **argv, struct opts *o, bool filters)
-{
-	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1, NULL, false};
-	bool have_dir = false;
+static const struct ik_opt cases_opts[] = {
+	IK_STR("cases", 0, "GLOB", struct opts, glob, "only cases whose id matches"),
+	IK_SET("level", 0, "MUST|SHOULD|MAY|ADVISORY", struct opts, level, ik_opt_level,
+               "only cases of that level"),
+	IK_STR("breaks", 0, "QUIRK", struct opts, breaks,
+               "only the cases that quirk must make fail"),
+	IK_FLAG("unkillable", 0, struct opts, unkillable,
+                "refusal cases that no quirk but die-on-refusal makes fail"),
+	IK_OPT_END,
+};
 
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		bool takes = !strcmp(a, "--cases") || !strcmp(a, "--level") ||
-		             !strcmp(a, "--breaks") || !strcmp(a, "--requirements");
-		if (takes && i + 1 >= argc) {
-			fprintf(stderr, "list: %s needs a value\n", a);
-			return false;
-		}
-		if (filters && !strcmp(a, "--cases")) {
-			o->glob = argv[++i];
-		} else if (filters && !strcmp(a, "--breaks")) {
-			o->breaks = argv[++i];
-		} else if (filters && !strcmp(a, "--unkillable")) {
-			o->unkillable = true;
-		} else if (filters && !strcmp(a, "--level")) {
-			const char *v = argv[++i];
-			o->level = -1;
-			for (int l = IK_LVL_MUST; l <= IK_LVL_ADVISORY; l++)
-				if (!strcasecmp(v, ik_level_name((enum ik_level)l)))
-					o->level = l;
-			if (o->level < 0) {
-				fprintf(stderr,
-				        "list: --level '%s': expected MUST, SHOULD, MAY or "
-				        "ADVISORY\n",
-				        v);
-				return false;
-			}
-		} else if (!filters && !strcmp(a, "--requirements")) {
-			o->reqs = argv[++i];
-		} else if (a[0] == '-' || have_dir) {
-			fprintf(stderr, "list %s: unexpected argument '%s'\n", argv[1], a);
-			return false;
-		} else {
-			o->dir = a;
-			have_dir = true;
-		}
-	}
-	return true;
+static const struct ik_opt coverage_opts[] = {
+	IK_STR("requirements", 0, "FILE", struct opts, reqs,
+               "the requirement catalogue (default " DEFAULT_REQS ")"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec_cases = {
+	.verb = "list cases", .synopsis = "[options] [DIR]", .opts = cases_opts, .max_pos = 1};
+static const struct ik_cmd_spec spec_coverage = {.verb = "list coverage",
+                                                 .synopsis = "[options] [DIR]",
+                                                 .opts = coverage_opts,
+                                                 .max_pos = 1};
+static const struct ik_cmd_spec spec_mutations = {.verb = "list mutations"};
+static const struct ik_cmd_spec spec_fields = {
+	.verb = "list fields", .synopsis = "MSG", .min_pos = 1, .max_pos = 1};
+static const struct ik_cmd_spec *const subs[] = {&spec_cases, &spec_coverage, &spec_mutations,
+                                                 &spec_fields, NULL};
+static const struct ik_cmd_spec spec = {
+	.verb = "list",
+	.more = "DIR defaults to " DEFAULT_CASES ", FILE to " DEFAULT_REQS
+		" (docs/writing-cases.md);\n"
+		"fields MSG (MM1..MM6, AM1..AM3, QM1..QM3): the paths a family generates\n",
+	.subs = subs,
+};
+
+/* The options and DIR of a sub-verb; -1 to go on, else the exit status. */
+static int parse_opts(const struct ik_cmd_spec *sub, int argc, char **argv, struct opts *o)
+{
+	struct ik_cli c;
+	*o = (struct opts){DEFAULT_CASES, NULL, DEFAULT_REQS, -1, NULL, false};
+	int rc = ik_cli_parse(sub, argc - 1, argv + 1, o, &c);
+	if (rc < 0 && c.npos)
+		o->dir = c.pos[0];
+	return rc;
 }
 
 /* Whether case c names quirk q on its breaks line (the suite's self-test, docs/quirks.md). */
@@ -120,9 +110,10 @@ static int list_cases(int argc, char **argv)
 	struct ik_caseset cs = {0};
 	struct ik_status st;
 	struct opts o;
+	int rc = parse_opts(&spec_cases, argc, argv, &o);
 
-	if (!parse_opts(argc, argv, &o, true))
-		return IK_EXIT_USAGE;
+	if (rc >= 0)
+		return rc;
 	if (!ik_cases_load(&cs, o.dir, &st)) {
 		fprintf(stderr, "%s\n", st.why);
 		return IK_EXIT_USAGE;
@@ -205,9 +196,10 @@ static int list_coverage(int argc, char **argv)
 	struct ik_status st;
 	struct opts o;
 	size_t with[2] = {0}, total[2] = {0}, citing = 0;
+	int rc0 = parse_opts(&spec_coverage, argc, argv, &o);
 
-	if (!parse_opts(argc, argv, &o, false))
-		return IK_EXIT_USAGE;
+	if (rc0 >= 0)
+		return rc0;
 	if (!ik_reqcat_load(&rc, o.reqs, &st)) {
 		fprintf(stderr, "%s\n", st.why);
 		return IK_EXIT_USAGE;
@@ -279,21 +271,20 @@ static int list_fields(const char *msg)
 
 int cmd_list(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? IK_EXIT_USAGE : IK_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "cases"))
+	int rc;
+	struct ik_cli c;
+	const struct ik_cmd_spec *sub = ik_cli_sub(&spec, argc, argv, &rc);
+
+	if (!sub)
+		return rc;
+	if (sub == &spec_cases)
 		return list_cases(argc, argv);
-	if (!strcmp(argv[1], "coverage"))
+	if (sub == &spec_coverage)
 		return list_coverage(argc, argv);
-	if (!strcmp(argv[1], "mutations") && argc == 2) {
-		ik_mutation_catalogue(stdout);
-		return IK_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "fields") && argc == 3)
-		return list_fields(argv[2]);
-	fprintf(stderr, "list: unknown or incomplete '%s'\n", argv[1]);
-	usage(stderr);
-	return IK_EXIT_USAGE;
+	if ((rc = ik_cli_parse(sub, argc - 1, argv + 1, NULL, &c)) >= 0)
+		return rc;
+	if (sub == &spec_fields)
+		return list_fields(c.pos[0]);
+	ik_mutation_catalogue(stdout);
+	return IK_EXIT_OK;
 }

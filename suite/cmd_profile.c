@@ -8,6 +8,7 @@
  *                                --side dut|tester [--role responder|initiator] [--name CONN]
  */
 #include "cli.h"
+#include "cli_opts.h"
 #include "emit.h"
 #include "profile.h"
 
@@ -29,18 +30,40 @@ static const struct {
 	{"ios", ik_emit_ios},
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: ikecheck profile check FILE\n"
-	        "       ikecheck profile get FILE KEY            (KEY is section.key, e.g. "
-	        "dut.address)\n"
-	        "       ikecheck profile render FILE --target swanctl|libreswan-conf|"
-	        "libreswan-secrets|ios\n"
-	        "                               --side dut|tester [--role responder|initiator] "
-	        "[--name CONN]\n"
-	        "       ikecheck profile keys                    (list the keys)\n");
-}
+struct render_args {
+	const char *file, *target, *side, *role, *name;
+};
+
+static const struct ik_opt render_opts[] = {
+	IK_STR("target", 0, "swanctl|libreswan-conf|libreswan-secrets|ios", struct render_args,
+               target, "what to render (required)"),
+	IK_STR("side", 0, "dut|tester", struct render_args, side,
+               "the side of the profile the peer plays (required)"),
+	IK_STR("role", 0, "responder|initiator", struct render_args, role,
+               "the peer's role (default responder)"),
+	IK_STR("name", 0, "CONN", struct render_args, name,
+               "the connection's name (default ikecheck)"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec_check = {
+	.verb = "profile check", .synopsis = "FILE", .min_pos = 1, .max_pos = 1};
+static const struct ik_cmd_spec spec_get = {
+	.verb = "profile get", .synopsis = "FILE KEY", .min_pos = 2, .max_pos = 2};
+static const struct ik_cmd_spec spec_render = {.verb = "profile render",
+                                               .synopsis = "FILE --target T --side S [options]",
+                                               .opts = render_opts,
+                                               .min_pos = 1,
+                                               .max_pos = 1};
+static const struct ik_cmd_spec spec_keys = {.verb = "profile keys"};
+static const struct ik_cmd_spec *const subs[] = {&spec_check, &spec_get, &spec_render, &spec_keys,
+                                                 NULL};
+static const struct ik_cmd_spec spec = {
+	.verb = "profile",
+	.subs = subs,
+	.more = "get prints the value of KEY, a section.key such as dut.address; keys lists them\n"
+		"(docs/profile.md)\n",
+};
 
 static bool load(struct ik_profile *p, const char *file)
 {
@@ -98,31 +121,8 @@ static bool valid_name(const char *s)
 	       strlen(s);
 }
 
-struct render_args {
-	const char *file, *target, *side, *role, *name;
-};
-
-static bool parse_render_args(int argc, char **argv, struct render_args *a)
+static bool check_render_args(const struct render_args *a)
 {
-	a->file = argv[0];
-	a->role = "responder";
-	a->name = "ikecheck";
-	for (int i = 1; i < argc; i++) {
-		const char **slot = !strcmp(argv[i], "--target") ? &a->target
-		                    : !strcmp(argv[i], "--side") ? &a->side
-		                    : !strcmp(argv[i], "--role") ? &a->role
-		                    : !strcmp(argv[i], "--name") ? &a->name
-		                                                 : NULL;
-		if (!slot) {
-			fprintf(stderr, "profile render: unknown option '%s'\n", argv[i]);
-			return false;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "profile render: %s needs a value\n", argv[i]);
-			return false;
-		}
-		*slot = argv[++i];
-	}
 	if (!a->target || !a->side) {
 		fprintf(stderr, "profile render: --target and --side are required\n");
 		return false;
@@ -131,13 +131,12 @@ static bool parse_render_args(int argc, char **argv, struct render_args *a)
 }
 
 /* Render into memory first, so a failed render prints nothing half-made. */
-static int do_render(int argc, char **argv)
+static int do_render(struct render_args a)
 {
-	struct render_args a = {0};
 	struct ik_emit_opts o = {0};
 	emit_fn fn = NULL;
 
-	if (!parse_render_args(argc, argv, &a))
+	if (!check_render_args(&a))
 		return IK_EXIT_USAGE;
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
 		if (!strcmp(a.target, targets[i].name))
@@ -198,22 +197,27 @@ static int do_render(int argc, char **argv)
 
 int cmd_profile(int argc, char **argv)
 {
-	if (argc >= 2 &&
-	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
-		usage(stdout);
+	struct render_args a = {.role = "responder", .name = "ikecheck"};
+	struct ik_cli c;
+	int rc;
+	const struct ik_cmd_spec *sub;
+
+	if (argc == 2 && !strcmp(argv[1], "help")) {
+		ik_cli_usage(stdout, &spec);
 		return IK_EXIT_OK;
 	}
-	if (argc == 2 && !strcmp(argv[1], "keys")) {
+	sub = ik_cli_sub(&spec, argc, argv, &rc);
+	if (!sub || (rc = ik_cli_parse(sub, argc - 1, argv + 1, &a, &c)) >= 0)
+		return rc;
+	if (sub == &spec_keys) {
 		for (size_t i = 0; ik_profile_key_at(i); i++)
 			printf("%s\n", ik_profile_key_at(i));
 		return IK_EXIT_OK;
 	}
-	if (argc == 3 && !strcmp(argv[1], "check"))
-		return do_check(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "get"))
-		return do_get(argv[2], argv[3]);
-	if (argc >= 3 && !strcmp(argv[1], "render"))
-		return do_render(argc - 2, argv + 2);
-	usage(stderr);
-	return IK_EXIT_USAGE;
+	if (sub == &spec_check)
+		return do_check(c.pos[0]);
+	if (sub == &spec_get)
+		return do_get(c.pos[0], c.pos[1]);
+	a.file = c.pos[0];
+	return do_render(a);
 }

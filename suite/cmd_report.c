@@ -10,6 +10,7 @@
  * --baseline 0 when there is no new failure, else 1; 2 for bad usage or unreadable results.
  */
 #include "cli.h"
+#include "cli_opts.h"
 #include "report.h"
 
 #include <stdio.h>
@@ -19,24 +20,6 @@
 
 #define MAX_MERGE 64
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: ikecheck report DIR [--format text|junit|json|html|all] [--merge DIR2 "
-	        "...]\n"
-	        "                       [--baseline FILE] [--out DIR] [--quiet]\n"
-	        "  Reads DIR/results.jsonl (or DIR given as a results.jsonl / report.json file) "
-	        "and\n"
-	        "  writes report.txt, junit.xml, report.json and report.html into DIR or --out.\n"
-	        "  --format F     only that format (repeatable, or comma-separated)\n"
-	        "  --merge DIR2   add the results of another shard of the same run (repeatable);\n"
-	        "                 needs --out, which also gets the joined results.jsonl\n"
-	        "  --baseline F   compare with a previous results.jsonl or report.json\n"
-	        "  --quiet        do not print the text summary on stdout\n"
-	        "  Exit: 0 no FAIL/ERROR (with --baseline: no new failure), 1 otherwise, 2 "
-	        "error.\n");
-}
-
 static const struct {
 	const char *name;
 	unsigned bits;
@@ -45,8 +28,9 @@ static const struct {
 	{"html", IK_FMT_HTML}, {"all", IK_FMT_ALL},
 };
 
-static bool parse_formats(const char *s, unsigned *bits)
+static bool parse_formats(void *dst, const char *s, char *why, size_t n)
 {
+	unsigned *bits = dst;
 	char buf[128];
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -54,19 +38,61 @@ static bool parse_formats(const char *s, unsigned *bits)
 		for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
 			if (!strcmp(t, format_names[i].name))
 				break;
-		if (i == sizeof(format_names) / sizeof(format_names[0]))
+		if (i == sizeof(format_names) / sizeof(format_names[0])) {
+			snprintf(why, n, "unknown format '%s' (text, junit, json, html, all)", t);
 			return false;
+		}
 		*bits |= format_names[i].bits;
 	}
 	return true;
 }
 
+struct merges {
+	const char *dir[MAX_MERGE];
+	size_t n;
+};
+
 struct opts {
 	const char *dir, *out, *baseline;
-	const char *merge[MAX_MERGE];
-	size_t nmerge;
+	struct merges merge;
 	unsigned formats;
 	bool quiet;
+};
+
+static bool add_merge(void *dst, const char *val, char *why, size_t n)
+{
+	struct merges *m = dst;
+	if (m->n == MAX_MERGE) {
+		snprintf(why, n, "at most %d --merge", MAX_MERGE);
+		return false;
+	}
+	m->dir[m->n++] = val;
+	return true;
+}
+
+static const struct ik_opt opts[] = {
+	IK_SET("format", 0, "F", struct opts, formats, parse_formats,
+               "only that format: text, junit, json, html or all\n"
+               "(repeatable, or comma-separated)"),
+	IK_SET("merge", 0, "DIR2", struct opts, merge, add_merge,
+               "add the results of another shard of the same run (repeatable);\n"
+               "needs --out, which also gets the joined results.jsonl"),
+	IK_STR("baseline", 0, "FILE", struct opts, baseline,
+               "compare with a previous results.jsonl or report.json"),
+	IK_STR("out", 0, "DIR", struct opts, out, "write the reports here instead of into DIR"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec = {
+	.verb = "report",
+	.synopsis = "DIR [options]",
+	.opts = opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.quiet = "do not print the text summary on stdout",
+	.more = "Reads DIR/results.jsonl (or DIR given as a results.jsonl / report.json file) and\n"
+		"writes report.txt, junit.xml, report.json and report.html into DIR or --out.\n"
+		"Exit: 0 no FAIL/ERROR (with --baseline: no new failure), 1 otherwise, 2 error.\n",
 };
 
 /* DIR -> DIR/results.jsonl; a file is taken as it is. outdir gets the directory. */
@@ -125,9 +151,9 @@ static bool check_merge_out(const struct opts *o)
 		        "shards')\n");
 		return false;
 	}
-	for (size_t i = 0; i <= o->nmerge; i++) {
+	for (size_t i = 0; i <= o->merge.n; i++) {
 		char path[4096], dir[4096];
-		resolve(i ? o->merge[i - 1] : o->dir, path, sizeof(path), dir, sizeof(dir));
+		resolve(i ? o->merge.dir[i - 1] : o->dir, path, sizeof(path), dir, sizeof(dir));
 		if (same_dir(dir, o->out)) {
 			fprintf(stderr,
 			        "cmd_report: --out %s is the directory of %s; merged results "
@@ -139,78 +165,37 @@ static bool check_merge_out(const struct opts *o)
 	return true;
 }
 
-/* Returns -1 to go on, else the exit status. */
-static int parse_args(int argc, char **argv, struct opts *o)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_val = i + 1 < argc;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			o->quiet = true;
-		} else if (!strcmp(a, "--format") && has_val) {
-			if (!parse_formats(argv[++i], &o->formats)) {
-				fprintf(stderr, "cmd_report: unknown format '%s'\n", argv[i]);
-				return IK_EXIT_USAGE;
-			}
-		} else if (!strcmp(a, "--merge") && has_val) {
-			if (o->nmerge == MAX_MERGE) {
-				fprintf(stderr, "cmd_report: at most %d --merge\n", MAX_MERGE);
-				return IK_EXIT_USAGE;
-			}
-			o->merge[o->nmerge++] = argv[++i];
-		} else if (!strcmp(a, "--baseline") && has_val) {
-			o->baseline = argv[++i];
-		} else if (!strcmp(a, "--out") && has_val) {
-			o->out = argv[++i];
-		} else if (a[0] == '-') {
-			fprintf(stderr, "cmd_report: unknown option or missing value '%s'\n", a);
-			usage(stderr);
-			return IK_EXIT_USAGE;
-		} else if (o->dir) {
-			fprintf(stderr, "cmd_report: one DIR only (use --merge for more)\n");
-			return IK_EXIT_USAGE;
-		} else {
-			o->dir = a;
-		}
-	}
-	if (!o->dir) {
-		usage(stderr);
-		return IK_EXIT_USAGE;
-	}
-	if (!o->formats)
-		o->formats = IK_FMT_ALL;
-	return -1;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	struct opts o = {0};
-	int rc = parse_args(argc, argv, &o);
+	struct ik_cli c;
+	int rc = ik_cli_parse(&spec, argc, argv, &o, &c);
 	if (rc >= 0)
 		return rc;
-	if (o.nmerge && !check_merge_out(&o))
+	o.dir = c.pos[0];
+	o.quiet = c.quiet;
+	if (!o.formats)
+		o.formats = IK_FMT_ALL;
+	if (o.merge.n && !check_merge_out(&o))
 		return IK_EXIT_USAGE;
 	struct ik_results rs, more;
 	char outdir[4096], err[512];
 	if (!load(o.dir, &rs, outdir, sizeof(outdir)))
 		return IK_EXIT_USAGE;
-	for (size_t i = 0; i < o.nmerge; i++) {
-		if (!load(o.merge[i], &more, NULL, 0)) {
+	for (size_t i = 0; i < o.merge.n; i++) {
+		if (!load(o.merge.dir[i], &more, NULL, 0)) {
 			ik_results_free(&rs);
 			return IK_EXIT_USAGE;
 		}
 		bool ok = ik_results_merge(&rs, &more, err, sizeof(err));
 		ik_results_free(&more);
 		if (!ok) {
-			fprintf(stderr, "cmd_report: %s: %s\n", o.merge[i], err);
+			fprintf(stderr, "cmd_report: %s: %s\n", o.merge.dir[i], err);
 			ik_results_free(&rs);
 			return IK_EXIT_USAGE;
 		}
 	}
-	unsigned fmts = o.formats | (o.nmerge ? IK_FMT_RESULTS : 0);
+	unsigned fmts = o.formats | (o.merge.n ? IK_FMT_RESULTS : 0);
 	if (!ik_report_write(&rs, o.out ? o.out : outdir, fmts, err, sizeof(err))) {
 		fprintf(stderr, "cmd_report: %s\n", err);
 		ik_results_free(&rs);

@@ -4,6 +4,7 @@
  * could not be done (DESIGN.md "Reports").
  */
 #include "cli.h"
+#include "cli_opts.h"
 #include "runner.h"
 
 #include <limits.h>
@@ -11,58 +12,72 @@
 #include <string.h>
 #include <unistd.h>
 
-static void usage(FILE *f)
+static bool set_parallel(void *dst, const char *val, char *why, size_t n)
 {
-	fputs("usage: ikecheck run --profile FILE [--cases GLOB] [--level "
-	      "MUST|SHOULD|MAY|ADVISORY]\n"
-	      "                    [--out DIR] [--parallel N] [--silence MS] [--dead-wait S]\n"
-	      "                    [--shard I/N]\n"
-	      "                    [--cases-dir DIR] [--baseline FILE] [--dut-initiate CMD]\n"
-	      "                    [--no-alive-check] [--show-secrets] [--quiet] [-v]\n"
-	      "  --profile FILE   the DUT profile (docs/profile.md); we play its [tester]\n"
-	      "  --cases GLOBS    only cases whose id matches: comma-separated, !GLOB excludes\n"
-	      "                   (e.g. 'MM-LIFE-*,QM-LIFE-*' or '!FZ-*')\n"
-	      "  --level L        only cases of level L or stricter (MUST < SHOULD < MAY < "
-	      "ADVISORY)\n"
-	      "  --out DIR        results.jsonl, reports, pcap/ and keys go here (default "
-	      "out/run)\n"
-	      "  --parallel N     cases in flight at once (default 8; 1 for fragile DUTs)\n"
-	      "  --silence MS     no progress for MS milliseconds counts as silence (default "
-	      "3000)\n"
-	      "  --dead-wait S    a DUT that stopped answering gets S seconds to answer again "
-	      "before\n"
-	      "                   the remaining cases are not run (default 30)\n"
-	      "  --shard I/N      run only the I-th of N stable slices of the cases (CI job "
-	      "matrix)\n"
-	      "  --cases-dir DIR  where the case files are (default suite/cases)\n"
-	      "  --baseline FILE  compare with a previous run; exit 1 only for new failures\n"
-	      "  --dut-initiate CMD  shell command that makes the DUT start an exchange towards "
-	      "us\n"
-	      "                   (cases with role dut=initiator; without it they are SKIPped)\n"
-	      "  --no-alive-check do not probe the DUT with a fresh exchange after negative cases\n"
-	      "  --show-secrets   allow secrets (the PSK) in the reports\n"
-	      "  --quiet          only the summary\n"
-	      "  -v               engine log lines on stderr\n"
-	      "exit: 0 every required case passed, 1 some failed, 2 the run could not be done\n",
-	      f);
+	return ik_opt_uint(dst, val, 1, 64, why, n);
 }
 
-static bool num(const char *s, unsigned long max, unsigned long *out)
+static bool set_silence(void *dst, const char *val, char *why, size_t n)
 {
-	char *end;
-	if (!s || !*s || *s == '-')
-		return false;
-	*out = strtoul(s, &end, 10);
-	return !*end && *out <= max;
+	return ik_opt_uint(dst, val, 100, 600000, why, n);
 }
 
-static int level_of(const char *s)
+static bool set_dead_wait(void *dst, const char *val, char *why, size_t n)
 {
-	for (int l = IK_LVL_MUST; l <= IK_LVL_ADVISORY; l++)
-		if (!strcasecmp(s, ik_level_name((enum ik_level)l)))
-			return l;
-	return -2;
+	return ik_opt_uint(dst, val, 0, 86400, why, n);
 }
+
+static bool set_shard(void *dst, const char *val, char *why, size_t n)
+{
+	struct ik_runopts *o = dst;
+	if (sscanf(val, "%u/%u", &o->shard_i, &o->shard_n) == 2 && o->shard_n && o->shard_i >= 1 &&
+	    o->shard_i <= o->shard_n)
+		return true;
+	snprintf(why, n, "expected I/N with 1 <= I <= N");
+	return false;
+}
+
+static const struct ik_opt opts[] = {
+	IK_STR("profile", 0, "FILE", struct ik_runopts, profile,
+               "the DUT profile (docs/profile.md); we play its [tester]"),
+	IK_STR("cases", 0, "GLOBS", struct ik_runopts, glob,
+               "only cases whose id matches: comma-separated, !GLOB excludes\n"
+               "(e.g. 'MM-LIFE-*,QM-LIFE-*' or '!FZ-*')"),
+	IK_SET("level", 0, "L", struct ik_runopts, level, ik_opt_level,
+               "only cases of level L or stricter (MUST < SHOULD < MAY < ADVISORY)"),
+	IK_STR("out", 0, "DIR", struct ik_runopts, out,
+               "results.jsonl, reports, pcap/ and keys go here (default out/run)"),
+	IK_SET("parallel", 0, "N", struct ik_runopts, parallel, set_parallel,
+               "cases in flight at once (1..64, default 8; 1 for fragile DUTs)"),
+	IK_SET("silence", 0, "MS", struct ik_runopts, silence_ms, set_silence,
+               "no progress for MS milliseconds counts as silence (default 3000)"),
+	IK_SET("dead-wait", 0, "S", struct ik_runopts, dead_wait_s, set_dead_wait,
+               "a DUT that stopped answering gets S seconds to answer again before\n"
+               "the remaining cases are not run (default 30)"),
+	IK_SET_WHOLE("shard", 0, "I/N", set_shard,
+                     "run only the I-th of N stable slices of the cases (CI job matrix)"),
+	IK_STR("cases-dir", 0, "DIR", struct ik_runopts, cases,
+               "where the case files are (default suite/cases)"),
+	IK_STR("baseline", 0, "FILE", struct ik_runopts, baseline,
+               "compare with a previous run; exit 1 only for new failures"),
+	IK_STR("dut-initiate", 0, "CMD", struct ik_runopts, dut_initiate,
+               "shell command that makes the DUT start an exchange towards us\n"
+               "(cases with role dut=initiator; without it they are SKIPped)"),
+	IK_FLAG("no-alive-check", 0, struct ik_runopts, no_alive,
+                "do not probe the DUT with a fresh exchange after negative cases"),
+	IK_FLAG("show-secrets", 0, struct ik_runopts, show_secrets,
+                "allow secrets (the PSK) in the reports"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec = {
+	.verb = "run",
+	.synopsis = "--profile FILE [options]",
+	.opts = opts,
+	.quiet = "only the summary",
+	.verbose = "engine log lines on stderr",
+	.more = "exit: 0 every required case passed, 1 some failed, 2 the run could not be done\n",
+};
 
 /* The cases next to the binary when not run from the source tree (build/ikecheck). */
 static const char *default_cases(char *buf, size_t n)
@@ -86,62 +101,6 @@ static const char *default_cases(char *buf, size_t n)
 	return "suite/cases";
 }
 
-static int parse(struct ik_runopts *o, int argc, char **argv)
-{
-	unsigned long v;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(a, "--show-secrets")) {
-			o->show_secrets = true;
-		} else if (!strcmp(a, "--no-alive-check")) {
-			o->no_alive = true;
-		} else if (!strcmp(a, "--quiet")) {
-			o->quiet = true;
-		} else if (!strcmp(a, "-v")) {
-			o->verbose = true;
-		} else if (!val) {
-			fprintf(stderr, "ikecheck run: unknown option or missing value: %s\n", a);
-			return IK_EXIT_USAGE;
-		} else if (!strcmp(a, "--profile")) {
-			o->profile = argv[++i];
-		} else if (!strcmp(a, "--cases")) {
-			o->glob = argv[++i];
-		} else if (!strcmp(a, "--cases-dir")) {
-			o->cases = argv[++i];
-		} else if (!strcmp(a, "--out")) {
-			o->out = argv[++i];
-		} else if (!strcmp(a, "--dut-initiate")) {
-			o->dut_initiate = argv[++i];
-		} else if (!strcmp(a, "--baseline")) {
-			o->baseline = argv[++i];
-		} else if (!strcmp(a, "--level") && (o->level = level_of(val)) >= 0) {
-			i++;
-		} else if (!strcmp(a, "--parallel") && num(val, 64, &v) && v) {
-			o->parallel = (unsigned)v, i++;
-		} else if (!strcmp(a, "--silence") && num(val, 600000, &v) && v >= 100) {
-			o->silence_ms = (unsigned)v, i++;
-		} else if (!strcmp(a, "--dead-wait") && num(val, 86400, &v)) {
-			o->dead_wait_s = (unsigned)v, i++;
-		} else if (!strcmp(a, "--shard") &&
-		           sscanf(val, "%u/%u", &o->shard_i, &o->shard_n) == 2 && o->shard_n &&
-		           o->shard_i >= 1 && o->shard_i <= o->shard_n) {
-			i++;
-		} else {
-			fprintf(stderr, "ikecheck run: bad option or value: %s %s\n", a, val);
-			return IK_EXIT_USAGE;
-		}
-	}
-	if (!o->profile) {
-		fprintf(stderr, "ikecheck run: --profile FILE is required\n");
-		usage(stderr);
-		return IK_EXIT_USAGE;
-	}
-	return -1;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	char cases[PATH_MAX + 32], args[512] = "ikecheck";
@@ -150,16 +109,25 @@ int cmd_run(int argc, char **argv)
 	                       .parallel = 8,
 	                       .silence_ms = 3000,
 	                       .dead_wait_s = 30};
-	int rc = parse(&o, argc, argv);
+	struct ik_cli c;
 
-	if (rc >= 0)
-		return rc;
-	if (!o.cases)
-		o.cases = default_cases(cases, sizeof(cases));
+	/* The command line as given, before getopt_long reorders argv. */
 	for (int i = 0; i < argc; i++) {
 		size_t l = strlen(args);
 		snprintf(args + l, sizeof(args) - l, " %s", argv[i]);
 	}
+	int rc = ik_cli_parse(&spec, argc, argv, &o, &c);
+	if (rc >= 0)
+		return rc;
+	if (!o.profile) {
+		fprintf(stderr, "ikecheck run: --profile FILE is required\n");
+		ik_cli_usage(stderr, &spec);
+		return IK_EXIT_USAGE;
+	}
+	o.quiet = c.quiet;
+	o.verbose = c.verbose;
+	if (!o.cases)
+		o.cases = default_cases(cases, sizeof(cases));
 	o.argv_text = args;
 	return ik_runner_run(&o);
 }

@@ -16,33 +16,54 @@
 struct serve {
 	struct ik_run r;
 	const char *pidfile;
-	bool once, quiet;
+	bool once, list_quirks;
 	bool initiate;   /* --role initiator: also bring one tunnel up towards the peer */
 	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
 
-static void usage(FILE *f)
+static bool set_role(void *dst, const char *val, char *why, size_t n)
 {
-	fputs("usage: ikecheck serve --profile FILE [--side dut|tester] [--role "
-	      "responder|initiator]\n"
-	      "                      [--keys FILE] [--seed N] [--pidfile FILE] [--once] [-v]\n"
-	      "                      [--quirk NAME[,NAME...]]...\n"
-	      "       ikecheck serve --list-quirks\n"
-	      "  --profile FILE  the DUT profile; we play its [dut] towards its [tester]\n"
-	      "  --side tester   play its [tester] towards its [dut] instead (lab peers)\n"
-	      "  --role initiator  also start main (or aggressive) + quick mode towards the peer\n"
-	      "  --keys FILE     write Wireshark decryption keys as SAs come up (mode 0600)\n"
-	      "  --seed N        reproducible cookies, nonces and DH values (tests only)\n"
-	      "  --pidfile FILE  write our process id there once listening; removed at exit\n"
-	      "  --once          exit after the first quick mode completes\n"
-	      "  -v              engine log lines on stderr too\n"
-	      "  --quirk NAMES   behave non-conformantly on purpose (the suite's self-test);\n"
-	      "                  repeatable; --list-quirks shows the names\n"
-	      "SIGUSR1 starts one more exchange towards the peer (as --role initiator does).\n"
-	      "Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot "
-	      "start.\n",
-	      f);
+	*(bool *)dst = !strcmp(val, "initiator");
+	if (!*(bool *)dst && strcmp(val, "responder"))
+		snprintf(why, n, "not responder or initiator");
+	return *(bool *)dst || !strcmp(val, "responder");
 }
+
+/* The valid names are listed too, so the message is ours rather than the parser's. */
+static bool set_quirk(void *dst, const char *val, char *why, size_t n)
+{
+	char bad[64];
+	(void)why, (void)n;
+	if (ik_quirk_parse(val, dst, bad, sizeof(bad)))
+		return true;
+	fprintf(stderr, "ikecheck serve: --quirk: unknown quirk '%s'; known ones:\n", bad);
+	ik_quirk_list(stderr);
+	return false;
+}
+
+static const struct ik_opt opts[] = {
+	IK_RUN_OPTS(struct serve, "the DUT profile; we play its [dut] towards its [tester]"),
+	IK_SET("role", 0, "responder|initiator", struct serve, initiate, set_role,
+               "initiator: also start main (or aggressive) + quick mode towards the peer"),
+	IK_STR("pidfile", 0, "FILE", struct serve, pidfile,
+               "write our process id there once listening; removed at exit"),
+	IK_FLAG("once", 0, struct serve, once, "exit after the first quick mode completes"),
+	IK_SET("quirk", 0, "NAMES", struct serve, quirks, set_quirk,
+               "behave non-conformantly on purpose (the suite's self-test);\n"
+               "NAME[,NAME...], repeatable; --list-quirks shows the names"),
+	IK_FLAG("list-quirks", 0, struct serve, list_quirks, "list the quirks and exit"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec = {
+	.verb = "serve",
+	.synopsis = "--profile FILE [options]    (or: ikecheck serve --list-quirks)",
+	.opts = opts,
+	.verbose = "engine log lines on stderr too",
+	.more = "SIGUSR1 starts one more exchange towards the peer (as --role initiator does).\n"
+		"Runs until SIGINT or SIGTERM; exit 0 after a clean shutdown, 2 when it cannot "
+		"start.\n",
+};
 
 static void log_line(const struct ik_sa *sa, const char *fmt, const char *a, const char *b)
 {
@@ -104,49 +125,6 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	}
 }
 
-static int parse(struct serve *s, int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
-		int t = ik_run_option(&s->r, argc, argv, &i);
-		if (t < 0)
-			return IK_EXIT_USAGE;
-		if (t > 0)
-			continue;
-		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-			usage(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(o, "--list-quirks")) {
-			ik_quirk_list(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(o, "--quirk") && i + 1 < argc) {
-			char bad[64];
-			if (!ik_quirk_parse(argv[++i], &s->quirks, bad, sizeof(bad))) {
-				fprintf(stderr,
-				        "cmd_serve: --quirk: unknown quirk '%s'; known ones:\n",
-				        bad);
-				ik_quirk_list(stderr);
-				return IK_EXIT_USAGE;
-			}
-		} else if (!strcmp(o, "--once")) {
-			s->once = true;
-		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
-			s->quiet = false;
-		} else if (!strcmp(o, "--pidfile") && i + 1 < argc) {
-			s->pidfile = argv[++i];
-		} else if (!strcmp(o, "--role") && i + 1 < argc &&
-		           (!strcmp(argv[i + 1], "responder") ||
-		            !strcmp(argv[i + 1], "initiator"))) {
-			s->initiate = !strcmp(argv[++i], "initiator");
-		} else {
-			fprintf(stderr, "cmd_serve: unknown option or missing value: '%s'\n", o);
-			usage(stderr);
-			return IK_EXIT_USAGE;
-		}
-	}
-	return -1;
-}
-
 static bool write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -169,12 +147,17 @@ static void on_usr1(int sig)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve s = {.r = {.verb = "cmd_serve"}, .quiet = true};
+	struct serve s = {.r = {.verb = "cmd_serve"}};
+	struct ik_cli cli;
 	char a[80];
-	int rc = parse(&s, argc, argv);
+	int rc = ik_cli_parse(&spec, argc, argv, &s, &cli);
 
 	if (rc >= 0)
 		return rc;
+	if (s.list_quirks) {
+		ik_quirk_list(stdout);
+		return IK_EXIT_OK;
+	}
 	if (!ik_run_load(&s.r, true)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
@@ -188,7 +171,7 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGUSR1, on_usr1);
 	s.r.eng.user = &s;
 	s.r.eng.on_event = on_event;
-	s.r.eng.quiet = s.quiet;
+	s.r.eng.quiet = !cli.verbose;
 	if (s.pidfile && !write_pidfile(s.pidfile)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;

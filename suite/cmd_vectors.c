@@ -4,6 +4,7 @@
  * Exit 0 all passed, 1 some case failed, 2 a vector file is missing/unreadable or bad usage.
  */
 #include "cli.h"
+#include "cli_opts.h"
 #include "kat.h"
 
 #include <stdio.h>
@@ -23,44 +24,50 @@ static void on_fail(void *arg, const char *family, const char *what)
 		printf("  FAIL %s: %s\n", family, what);
 }
 
-static void usage(FILE *f)
+static void families(FILE *f)
 {
 	fprintf(f,
-	        "usage: ikecheck vectors [--dir DIR] [FAMILY...]\n"
-	        "  Runs the known-answer tests over the files under DIR (default: vectors).\n"
-	        "  Families:\n");
+	        "Runs the known-answer tests over the files under DIR (default: vectors).\n"
+	        "Families:\n");
 	for (size_t i = 0; i < ik_kat_family_count; i++)
-		fprintf(f, "    %-10s %s\n", ik_kat_families[i].name, ik_kat_families[i].source);
+		fprintf(f, "  %-10s %s\n", ik_kat_families[i].name, ik_kat_families[i].source);
 }
+
+struct opts {
+	const char *dir;
+};
+
+static const struct ik_opt opts[] = {
+	IK_STR("dir", 0, "DIR", struct opts, dir, "where the vector files are (default vectors)"),
+	IK_OPT_END,
+};
+
+static const struct ik_cmd_spec spec = {
+	.verb = "vectors",
+	.synopsis = "[--dir DIR] [FAMILY...]",
+	.opts = opts,
+	.max_pos = 64,
+	.more = "exit: 0 all passed, 1 some case failed, 2 a vector file is missing or bad usage\n",
+	.more_fn = families,
+};
 
 int cmd_vectors(int argc, char **argv)
 {
-	const char *dir = "vectors";
+	struct opts o = {"vectors"};
+	struct ik_cli c;
 	const struct ik_kat_family *want[64];
 	size_t nwant = 0;
+	int rc = ik_cli_parse(&spec, argc, argv, &o, &c);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return IK_EXIT_OK;
-		} else if (!strcmp(argv[i], "--dir")) {
-			if (i + 1 == argc) {
-				fprintf(stderr, "cmd_vectors: --dir needs a directory\n");
-				return IK_EXIT_USAGE;
-			}
-			dir = argv[++i];
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "cmd_vectors: unknown option '%s'\n", argv[i]);
-			usage(stderr);
+	if (rc >= 0)
+		return rc;
+	const char *dir = o.dir;
+	for (; nwant < (size_t)c.npos; nwant++)
+		if (!(want[nwant] = ik_kat_find(c.pos[nwant]))) {
+			fprintf(stderr, "cmd_vectors: unknown family '%s'\n\n", c.pos[nwant]);
+			ik_cli_usage(stderr, &spec);
 			return IK_EXIT_USAGE;
-		} else if (!(want[nwant] = ik_kat_find(argv[i])) || nwant + 1 >= 64) {
-			fprintf(stderr, "cmd_vectors: unknown family '%s'\n", argv[i]);
-			usage(stderr);
-			return IK_EXIT_USAGE;
-		} else {
-			nwant++;
 		}
-	}
 	if (nwant == 0)
 		for (; nwant < ik_kat_family_count; nwant++)
 			want[nwant] = &ik_kat_families[nwant];

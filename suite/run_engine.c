@@ -14,40 +14,27 @@
 volatile sig_atomic_t ik_run_signalled;
 static struct ik_loop *signal_loop;
 
-int ik_run_option(struct ik_run *r, int argc, char **argv, int *i)
+bool ik_run_set_side(void *dst, const char *val, char *why, size_t n)
 {
-	const char *o = argv[*i];
-	bool known = !strcmp(o, "--profile") || !strcmp(o, "--keys") || !strcmp(o, "--seed") ||
-	             !strcmp(o, "--side");
+	struct ik_run *r = dst;
 
-	if (!known)
-		return 0;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "%s: %s needs a value\n", r->verb, o);
-		return -1;
-	}
-	const char *v = argv[++*i];
-	if (!strcmp(o, "--profile")) {
-		r->profile = v;
-	} else if (!strcmp(o, "--keys")) {
-		r->keys = v;
-	} else if (!strcmp(o, "--side")) {
-		r->side = !strcmp(v, "dut") ? 1 : !strcmp(v, "tester") ? 2 : 0;
-		if (!r->side) {
-			fprintf(stderr, "%s: --side '%s' is not dut or tester\n", r->verb, v);
-			return -1;
-		}
-	} else {
-		char *end;
-		errno = 0;
-		r->seed = strtoull(v, &end, 0);
-		if (errno || !*v || *end || *v == '-') {
-			fprintf(stderr, "%s: --seed '%s' is not a number\n", r->verb, v);
-			return -1;
-		}
-		r->seeded = true;
-	}
-	return 1;
+	r->side = !strcmp(val, "dut") ? 1 : !strcmp(val, "tester") ? 2 : 0;
+	if (!r->side)
+		snprintf(why, n, "not dut or tester");
+	return r->side != 0;
+}
+
+bool ik_run_set_seed(void *dst, const char *val, char *why, size_t n)
+{
+	struct ik_run *r = dst;
+	char *end;
+
+	errno = 0;
+	r->seed = strtoull(val, &end, 0);
+	r->seeded = !errno && *val && !*end && *val != '-';
+	if (!r->seeded)
+		snprintf(why, n, "not a number");
+	return r->seeded;
 }
 
 bool ik_run_load(struct ik_run *r, bool as_dut)

@@ -7,6 +7,7 @@
 #define IK_RUN_ENGINE_H
 
 #include "cfg_profile.h" /* first: it includes profile.h and ike.h together */
+#include "cli_opts.h"
 #include "keyfile.h"
 
 #include <signal.h>
@@ -27,9 +28,19 @@ struct ik_run {
 	bool eng_up;
 };
 
-/* One of the shared options at argv[*i] (consuming its value); 1 taken, 0 not one of ours,
- * -1 a usage error already printed. */
-int ik_run_option(struct ik_run *r, int argc, char **argv, int *i);
+/* The option rows connect and serve share, for a verb struct of type whose member r is the
+ * struct ik_run (cli_opts.h); profile_help says which side of the profile the verb plays. */
+#define IK_RUN_OPTS(type, profile_help)                                               \
+	IK_STR("profile", 0, "FILE", type, r.profile, profile_help),                  \
+		IK_SET("side", 0, "dut|tester", type, r, ik_run_set_side,             \
+	               "play this side of the profile instead (lab peers)"),          \
+		IK_STR("keys", 0, "FILE", type, r.keys,                               \
+	               "write Wireshark decryption keys as SAs come up (mode 0600)"), \
+		IK_SET("seed", 0, "N", type, r, ik_run_set_seed,                      \
+	               "reproducible cookies, nonces and DH values (tests only)")
+/* The set functions of --side and --seed; dst is the struct ik_run. */
+bool ik_run_set_side(void *dst, const char *val, char *why, size_t n);
+bool ik_run_set_seed(void *dst, const char *val, char *why, size_t n);
 /* Load the profile and build the configuration for one side (the profile's own FILE:LINE
  * message on stderr when it is bad). */
 bool ik_run_load(struct ik_run *r, bool as_dut);
