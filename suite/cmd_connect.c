@@ -7,6 +7,7 @@
  */
 #include "run_engine.h"
 #include "cli.h"
+#include "connect_ping.h"
 #include "consts.h"
 
 #include <stdlib.h>
@@ -25,11 +26,17 @@ struct conn {
 	struct ik_qm *qm_done, *qm_failed;
 	bool p1_up, failed;
 	struct mutations muts;
+	struct ik_ping_run ping; /* --ping */
 };
 
 static bool set_timeout(void *dst, const char *val, char *why, size_t n)
 {
 	return ik_opt_uint(dst, val, 1, 3600, why, n);
+}
+
+static bool set_ping(void *dst, const char *val, char *why, size_t n)
+{
+	return ik_opt_uint(dst, val, 1, IK_DP_MAX_PINGS, why, n);
 }
 
 static bool set_mutate(void *dst, const char *val, char *why, size_t n)
@@ -58,6 +65,10 @@ static const struct ik_opt opts[] = {
                 "once established, stay up (answering DPD) until SIGINT/SIGTERM"),
 	IK_SET("timeout", 0, "SEC", struct conn, timeout_s, set_timeout,
                "give up after SEC seconds (1..3600, default 30)"),
+	IK_SET("ping", 0, "N", struct conn, ping.n, set_ping,
+               "after quick mode, N pings (1..64) from the first host of tester.subnet to\n"
+               "the first host of dut.subnet through the tunnel (our ESP, in UDP); exit 1\n"
+               "when none comes back"),
 	IK_SET("mutate", 0, "SPEC", struct conn, muts, set_mutate,
                "a deliberate deviation, \"MSG[#N] PLACE OP[:ARG]\" such as\n"
                "\"MM5 HASH.data flip:0\" (up to 8; docs/mutations.md, ikecheck list\n"
@@ -292,12 +303,17 @@ int cmd_connect(int argc, char **argv)
 		ik_run_end(&c.r);
 		return rc;
 	}
+	if (c.ping.n && c.qm_done)
+		ik_connect_ping(&c.r, c.sa, c.qm_done, &c.ping);
 	if (c.p1_up && !c.keep)
 		delete_sas(&c);
 	if (!c.quiet)
 		ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
 	mutations(&c);
 	rc = verdict(&c, timed_out);
+	if (rc == IK_EXIT_OK && c.ping.n && !ik_connect_ping_report(&c.ping, c.r.p))
+		rc = IK_EXIT_FAIL;
+	ik_connect_ping_end(&c.ping);
 	ik_run_end(&c.r);
 	return rc;
 }
