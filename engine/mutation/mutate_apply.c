@@ -11,6 +11,7 @@
 #include "mutate_apply.h"
 #include "consts.h"
 #include "dh.h"
+#include "util.h"
 
 #include <openssl/bn.h>
 #include <stdarg.h>
@@ -329,7 +330,7 @@ static bool names_attr_field(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	static const char *const f[] = {"value", "af", "type", "length"};
-	for (size_t i = 0; dot && i < sizeof(f) / sizeof(f[0]); i++)
+	for (size_t i = 0; dot && i < IK_ARRAY_SIZE(f); i++)
 		if (!strcasecmp(dot + 1, f[i]))
 			return true;
 	return false;
