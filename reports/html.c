@@ -2,10 +2,21 @@
  * report.html: one self-contained file for people (inline CSS and JS, no network fetch, works
  * from file://). The run header is written here, HTML-escaped; everything per case comes from
  * the data island, the report.json document written script-safe (no '<', '>' or '&' in it, so
- * no string from a DUT can close the <script> element), and is rendered by the script in
- * html_assets.h with textContent only. The Content-Security-Policy forbids any fetch.
+ * no string from a DUT can close the <script> element), and is rendered by the script with
+ * textContent only, never innerHTML, so nothing from a DUT is parsed as markup. The
+ * Content-Security-Policy forbids any fetch.
+ *
+ * The style sheet and the script are reports/assets/report.css and report.js; the Makefile
+ * embeds them as ik_html_css and ik_html_js in the generated html_assets.h. The script reads the
+ * data island (<script type="application/json" id="ik-data">) and builds the counts, the
+ * tables, the filters and, when a case is opened, its ladder.
+ *
+ * URL fragment: #verdict=FAIL&level=MUST&area=MM&q=text&expand=ID (expand opens one case; the
+ * HTML test uses it to see a ladder in the rendered DOM).
+ * Element ids the test reads: count-total, count-PASS..count-ERROR, count-area-<area>-<verdict>,
+ * count-level-<level>-<verdict>, case-<ID>, detail-<ID>, ladder-<ID>, shown; body[data-ready].
  */
-#include "html_assets.h"
+#include "html_assets.h" /* generated: build/gen/reports (Makefile) */
 #include "json.h"
 #include "report.h"
 

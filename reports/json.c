@@ -3,6 +3,7 @@
  * A recursive-descent parser over a bounded cursor; every error says where and what.
  */
 #include "json.h"
+#include "report_util.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -350,7 +351,7 @@ const char *ik_json_kind_name(enum ik_json_kind k)
 {
 	static const char *const names[] = {"null",   "boolean", "number",
 	                                    "string", "array",   "object"};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+	return (unsigned)k < IK_ARRAY_SIZE(names) ? names[k] : "?";
 }
 
 /* RFC 3629 3: the well-formed sequences (no overlongs, no surrogates, at most U+10FFFF). */

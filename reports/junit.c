@@ -13,6 +13,7 @@
  */
 #include "json.h"
 #include "report.h"
+#include "report_util.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -163,7 +164,7 @@ static void put_properties(FILE *f, const struct ik_results *rs)
 		{"stopped", ri->stopped},
 	};
 	fputs("    <properties>\n", f);
-	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(props); i++) {
 		if (!props[i].val[0])
 			continue;
 		fputs("      <property", f);

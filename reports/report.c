@@ -4,6 +4,7 @@
  */
 #include "report.h"
 #include "json.h"
+#include "report_util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,16 +16,6 @@
 bool ik_verdict_bad(enum ik_verdict v)
 {
 	return v == IK_V_FAIL || v == IK_V_ERROR;
-}
-
-__attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt,
-                                                       ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
 }
 
 /* ---- counts ---- */
@@ -56,7 +47,7 @@ static const char *const level_order[] = {"MUST", "SHOULD", "MAY", "ADVISORY"};
 
 static int level_rank(const char *l)
 {
-	for (size_t i = 0; i < sizeof(level_order) / sizeof(level_order[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(level_order); i++)
 		if (!strcmp(l, level_order[i]))
 			return (int)i;
 	return 99;
@@ -124,18 +115,18 @@ static bool write_one(const struct ik_results *rs, const char *dir, const char *
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.tmp", dir, name, (long)getpid()) >=
 	            sizeof(tmp))
-		return fail(err, errlen, "ik_report_write: path too long: %s", dir);
+		return ik_err(err, errlen, "ik_report_write: path too long: %s", dir);
 	FILE *f = fopen(tmp, "w");
 	if (!f)
-		return fail(err, errlen, "ik_report_write: %s: %s", tmp, strerror(errno));
+		return ik_err(err, errlen, "ik_report_write: %s: %s", tmp, strerror(errno));
 	bool ok = fn(f, rs);
 	ok = fflush(f) == 0 && ok && !ferror(f);
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		int e = errno;
 		unlink(tmp);
-		return fail(err, errlen, "ik_report_write: cannot write %s: %s", path,
-		            ok ? strerror(e) : "write error");
+		return ik_err(err, errlen, "ik_report_write: cannot write %s: %s", path,
+		              ok ? strerror(e) : "write error");
 	}
 	return true;
 }
@@ -145,9 +136,9 @@ bool ik_report_write(const struct ik_results *rs, const char *dir, unsigned fmts
 {
 	struct stat st;
 	if (stat(dir, &st) != 0 && mkdir(dir, 0755) != 0)
-		return fail(err, errlen, "ik_report_write: cannot create %s: %s", dir,
-		            strerror(errno));
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		return ik_err(err, errlen, "ik_report_write: cannot create %s: %s", dir,
+		              strerror(errno));
+	for (size_t i = 0; i < IK_ARRAY_SIZE(formats); i++)
 		if ((fmts & formats[i].fmt) &&
 		    !write_one(rs, dir, formats[i].file, formats[i].write, err, errlen))
 			return false;
@@ -188,18 +179,18 @@ bool ik_results_merge(struct ik_results *dst, const struct ik_results *src, char
 	struct ik_run_info *d = &dst->run;
 	const struct ik_run_info *s = &src->run;
 	if (strcmp(d->dut, s->dut))
-		return fail(err, errlen, "ik_results_merge: results of different DUTs (%s, %s)",
-		            d->dut, s->dut);
+		return ik_err(err, errlen, "ik_results_merge: results of different DUTs (%s, %s)",
+		              d->dut, s->dut);
 	for (size_t i = 0; i < src->n; i++)
 		if (ik_results_find(dst, src->r[i].id))
-			return fail(err, errlen,
-			            "ik_results_merge: case %s is in two result files (shards "
-			            "must not overlap)",
-			            src->r[i].id);
+			return ik_err(err, errlen,
+			              "ik_results_merge: case %s is in two result files (shards "
+			              "must not overlap)",
+			              src->r[i].id);
 	for (size_t i = 0; i < src->n; i++) {
 		struct ik_result *r = ik_results_add(dst);
 		if (!r)
-			return fail(err, errlen, "ik_results_merge: out of memory");
+			return ik_err(err, errlen, "ik_results_merge: out of memory");
 		*r = src->r[i];
 	}
 	char tmp[32];

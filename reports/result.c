@@ -6,6 +6,7 @@
  */
 #include "result.h"
 #include "json.h"
+#include "report_util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -94,8 +95,6 @@ static const struct field case_fields[] = {
 	FD(ik_result, duration_s),
 };
 
-#define NF(t) (sizeof(t) / sizeof(t[0]))
-
 /* ---- writing ---- */
 
 static void put_num(FILE *f, double d)
@@ -128,17 +127,17 @@ static void put_fields(FILE *f, const struct field *t, size_t n, const void *bas
 
 void ik_result_json_run(FILE *f, const struct ik_run_info *ri, unsigned flags)
 {
-	put_fields(f, run_fields, NF(run_fields), ri, true, flags);
+	put_fields(f, run_fields, IK_ARRAY_SIZE(run_fields), ri, true, flags);
 }
 
 void ik_result_json_case(FILE *f, const struct ik_result *r, unsigned flags)
 {
-	put_fields(f, case_fields, NF(case_fields), r, true, flags);
+	put_fields(f, case_fields, IK_ARRAY_SIZE(case_fields), r, true, flags);
 	fputs(",\"ladder\":[", f);
 	size_t n = r->nladder < IK_RESULT_MAX_RUNGS ? r->nladder : IK_RESULT_MAX_RUNGS;
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",{" : "{", f);
-		put_fields(f, rung_fields, NF(rung_fields), &r->ladder[i], true, flags);
+		put_fields(f, rung_fields, IK_ARRAY_SIZE(rung_fields), &r->ladder[i], true, flags);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -239,23 +238,14 @@ bool ik_results_write(FILE *f, const struct ik_results *rs)
 
 /* ---- reading ---- */
 
-__attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen, const char *fmt,
-                                                       ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 /* Fill base from the members of object o by table t; keys in `extra` are the caller's. */
 static bool map_object(const struct ik_json *o, const struct field *t, size_t n, void *base,
                        const char *const *extra, char *err, size_t errlen)
 {
 	char *b = base;
 	if (o->kind != IK_J_OBJ)
-		return fail(err, errlen, "expected an object, got %s", ik_json_kind_name(o->kind));
+		return ik_err(err, errlen, "expected an object, got %s",
+		              ik_json_kind_name(o->kind));
 	for (size_t k = 0; k < o->n; k++) {
 		const char *key = o->keys[k];
 		const struct ik_json *v = &o->kids[k];
@@ -269,30 +259,30 @@ static bool map_object(const struct ik_json *o, const struct field *t, size_t n,
 				known = !strcmp(extra[i], key);
 			if (known)
 				continue;
-			return fail(err, errlen, "unknown field \"%s\"", key);
+			return ik_err(err, errlen, "unknown field \"%s\"", key);
 		}
 		enum ik_json_kind want = fd->kind == F_DBL    ? IK_J_NUM
 		                         : fd->kind == F_BOOL ? IK_J_BOOL
 		                                              : IK_J_STR;
 		if (v->kind != want)
-			return fail(err, errlen, "field \"%s\" must be a %s, not a %s", key,
-			            ik_json_kind_name(want), ik_json_kind_name(v->kind));
+			return ik_err(err, errlen, "field \"%s\" must be a %s, not a %s", key,
+			              ik_json_kind_name(want), ik_json_kind_name(v->kind));
 		switch (fd->kind) {
 		case F_STR:
 			if (v->len >= fd->size)
-				return fail(err, errlen, "field \"%s\" is %zu bytes, at most %zu",
-				            key, v->len, fd->size - 1);
+				return ik_err(err, errlen, "field \"%s\" is %zu bytes, at most %zu",
+				              key, v->len, fd->size - 1);
 			memcpy(b + fd->off, v->str, v->len + 1);
 			break;
 		case F_DBL:
 			if (!isfinite(v->num))
-				return fail(err, errlen, "field \"%s\" is out of range", key);
+				return ik_err(err, errlen, "field \"%s\" is out of range", key);
 			memcpy(b + fd->off, &v->num, sizeof(double));
 			break;
 		case F_BOOL: *(bool *)(b + fd->off) = v->b; break;
 		case F_VERDICT:
 			if (!ik_verdict_parse(v->str, (enum ik_verdict *)(void *)(b + fd->off)))
-				return fail(err, errlen, "unknown verdict \"%s\"", v->str);
+				return ik_err(err, errlen, "unknown verdict \"%s\"", v->str);
 			break;
 		}
 	}
@@ -326,29 +316,29 @@ static bool map_case(struct ik_results *rs, const struct ik_json *o, char *err, 
 	static const char *const extra[] = {"type", "ladder", NULL};
 	struct ik_result *r = ik_results_add(rs);
 	if (!r)
-		return fail(err, errlen, "out of memory");
-	if (!map_object(o, case_fields, NF(case_fields), r, extra, err, errlen)) {
+		return ik_err(err, errlen, "out of memory");
+	if (!map_object(o, case_fields, IK_ARRAY_SIZE(case_fields), r, extra, err, errlen)) {
 		rs->n--;
 		return false;
 	}
 	if (!r->id[0] || !ik_json_get(o, "verdict"))
-		return fail(err, errlen, "a case record needs \"id\" and \"verdict\"");
+		return ik_err(err, errlen, "a case record needs \"id\" and \"verdict\"");
 	for (size_t i = 0; i + 1 < rs->n; i++)
 		if (!strcmp(rs->r[i].id, r->id))
-			return fail(err, errlen, "case %s appears twice", r->id);
+			return ik_err(err, errlen, "case %s appears twice", r->id);
 	const struct ik_json *l = ik_json_get(o, "ladder");
 	if (!l)
 		return true;
 	if (l->kind != IK_J_ARR)
-		return fail(err, errlen, "field \"ladder\" must be an array");
+		return ik_err(err, errlen, "field \"ladder\" must be an array");
 	if (l->n > IK_RESULT_MAX_RUNGS)
-		return fail(err, errlen, "ladder has %zu rungs, at most %d", l->n,
-		            IK_RESULT_MAX_RUNGS);
+		return ik_err(err, errlen, "ladder has %zu rungs, at most %d", l->n,
+		              IK_RESULT_MAX_RUNGS);
 	for (size_t i = 0; i < l->n; i++) {
 		char e2[200];
-		if (!map_object(&l->kids[i], rung_fields, NF(rung_fields), &r->ladder[i], NULL, e2,
-		                sizeof(e2)))
-			return fail(err, errlen, "ladder rung %zu: %s", i, e2);
+		if (!map_object(&l->kids[i], rung_fields, IK_ARRAY_SIZE(rung_fields), &r->ladder[i],
+		                NULL, e2, sizeof(e2)))
+			return ik_err(err, errlen, "ladder rung %zu: %s", i, e2);
 	}
 	r->nladder = l->n;
 	return true;
@@ -357,20 +347,20 @@ static bool map_case(struct ik_results *rs, const struct ik_json *o, char *err, 
 static bool map_run(struct ik_results *rs, const struct ik_json *o, char *err, size_t errlen)
 {
 	static const char *const extra[] = {"type", "complete", "torn", "stopped", NULL};
-	if (!map_object(o, run_fields, NF(run_fields), &rs->run, extra, err, errlen))
+	if (!map_object(o, run_fields, IK_ARRAY_SIZE(run_fields), &rs->run, extra, err, errlen))
 		return false;
 	const struct ik_json *s = ik_json_get(o, "stopped");
 	if (s && s->kind != IK_J_STR)
-		return fail(err, errlen, "field \"stopped\" must be a string");
+		return ik_err(err, errlen, "field \"stopped\" must be a string");
 	if (s)
 		snprintf(rs->run.stopped, sizeof(rs->run.stopped), "%s", s->str);
 	const struct ik_json *c = ik_json_get(o, "complete");
 	if (c && c->kind != IK_J_BOOL)
-		return fail(err, errlen, "field \"complete\" must be a boolean");
+		return ik_err(err, errlen, "field \"complete\" must be a boolean");
 	rs->run.complete = c && c->b;
 	const struct ik_json *t = ik_json_get(o, "torn");
 	if (t && t->kind != IK_J_BOOL)
-		return fail(err, errlen, "field \"torn\" must be a boolean");
+		return ik_err(err, errlen, "field \"torn\" must be a boolean");
 	rs->torn = t && t->b;
 	return true;
 }
@@ -381,27 +371,27 @@ static bool load_line(struct ik_results *rs, const struct ik_json *o, bool *seen
 {
 	const struct ik_json *t = ik_json_get(o, "type");
 	if (!t || t->kind != IK_J_STR)
-		return fail(err, errlen, "a record needs a \"type\" string");
+		return ik_err(err, errlen, "a record needs a \"type\" string");
 	if (!strcmp(t->str, "run")) {
 		if (*seen_run)
-			return fail(err, errlen, "a second \"run\" record (one run per file)");
+			return ik_err(err, errlen, "a second \"run\" record (one run per file)");
 		*seen_run = true;
 		return map_run(rs, o, err, errlen);
 	}
 	if (!*seen_run)
-		return fail(err, errlen, "a \"%s\" record before the \"run\" record", t->str);
+		return ik_err(err, errlen, "a \"%s\" record before the \"run\" record", t->str);
 	if (*seen_end)
-		return fail(err, errlen, "a record after the \"end\" record");
+		return ik_err(err, errlen, "a record after the \"end\" record");
 	if (!strcmp(t->str, "case"))
 		return map_case(rs, o, err, errlen);
 	if (strcmp(t->str, "end"))
-		return fail(err, errlen, "unknown record type \"%s\"", t->str);
+		return ik_err(err, errlen, "unknown record type \"%s\"", t->str);
 	static const struct field end_fields[] = {
 		FS(ik_run_info, finished), FD(ik_run_info, duration_s), FS(ik_run_info, stopped)};
 	static const char *const extra[] = {"type", NULL};
 	*seen_end = true;
 	rs->run.complete = true;
-	return map_object(o, end_fields, NF(end_fields), &rs->run, extra, err, errlen);
+	return map_object(o, end_fields, IK_ARRAY_SIZE(end_fields), &rs->run, extra, err, errlen);
 }
 
 static bool load_jsonl(struct ik_results *rs, const char *path, const char *buf, size_t len,
@@ -430,16 +420,16 @@ static bool load_jsonl(struct ik_results *rs, const char *path, const char *buf,
 				rs->torn = true;
 				break;
 			}
-			return fail(err, errlen, "%s:%zu: %s", path, lineno, e);
+			return ik_err(err, errlen, "%s:%zu: %s", path, lineno, e);
 		}
 		bool ok = load_line(rs, &o, &seen_run, &seen_end, e, sizeof(e));
 		ik_json_free(&o);
 		if (!ok)
-			return fail(err, errlen, "%s:%zu: %s", path, lineno, e);
+			return ik_err(err, errlen, "%s:%zu: %s", path, lineno, e);
 	}
 	if (!seen_run)
-		return fail(err, errlen, "%s: no \"run\" record%s", path,
-		            rs->torn ? " (only a torn line)" : "");
+		return ik_err(err, errlen, "%s: no \"run\" record%s", path,
+		              rs->torn ? " (only a torn line)" : "");
 	return true;
 }
 
@@ -450,13 +440,13 @@ static bool load_report_json(struct ik_results *rs, const char *path, const stru
 	const struct ik_json *run = ik_json_get(d, "run"), *cases = ik_json_get(d, "cases");
 	char e[200];
 	if (!run || !cases || cases->kind != IK_J_ARR)
-		return fail(err, errlen, "%s: a report.json needs \"run\" and a \"cases\" array",
-		            path);
+		return ik_err(err, errlen, "%s: a report.json needs \"run\" and a \"cases\" array",
+		              path);
 	if (!map_run(rs, run, e, sizeof(e)))
-		return fail(err, errlen, "%s: run: %s", path, e);
+		return ik_err(err, errlen, "%s: run: %s", path, e);
 	for (size_t i = 0; i < cases->n; i++)
 		if (!map_case(rs, &cases->kids[i], e, sizeof(e)))
-			return fail(err, errlen, "%s: cases[%zu]: %s", path, i, e);
+			return ik_err(err, errlen, "%s: cases[%zu]: %s", path, i, e);
 	return true;
 }
 
@@ -464,7 +454,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		ik_err(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	char *buf = NULL;
@@ -476,7 +466,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 			if (!p) {
 				free(buf);
 				fclose(f);
-				fail(err, errlen, "%s: out of memory", path);
+				ik_err(err, errlen, "%s: out of memory", path);
 				return NULL;
 			}
 			buf = p;
@@ -490,7 +480,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 	fclose(f);
 	if (bad) {
 		free(buf);
-		fail(err, errlen, "%s: read error", path);
+		ik_err(err, errlen, "%s: read error", path);
 		return NULL;
 	}
 	buf[n] = 0;
@@ -513,7 +503,7 @@ bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *bu
                          char *err, size_t errlen)
 {
 	if (memchr(buf, 0, len))
-		return fail(err, errlen, "%s: contains a NUL byte: not a result file", path);
+		return ik_err(err, errlen, "%s: contains a NUL byte: not a result file", path);
 	/* A report.json is one document with "format"; a results.jsonl is one per line. */
 	struct ik_json d;
 	char e[200];
@@ -521,7 +511,7 @@ bool ik_results_load_mem(struct ik_results *rs, const char *path, const char *bu
 	if (ik_json_parse(buf, len, &d, e, sizeof(e)) && ik_json_get(&d, "format")) {
 		const struct ik_json *fm = ik_json_get(&d, "format");
 		if (fm->kind != IK_J_STR || strcmp(fm->str, "ikecheck-report"))
-			ok = fail(err, errlen, "%s: not an ikecheck report (format)", path);
+			ok = ik_err(err, errlen, "%s: not an ikecheck report (format)", path);
 		else
 			ok = load_report_json(rs, path, &d, err, errlen);
 	} else {

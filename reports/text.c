@@ -5,6 +5,7 @@
  */
 #include "json.h"
 #include "report.h"
+#include "report_util.h"
 
 #include <string.h>
 #include <sys/ioctl.h>
@@ -92,7 +93,7 @@ static void put_case(FILE *f, const struct ik_result *r)
 		{"notify", offsetof(struct ik_result, notify)},
 		{"pcap", offsetof(struct ik_result, pcap)},
 	};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(fields); i++) {
 		const char *v = (const char *)r + fields[i].off;
 		if (!v[0])
 			continue;

@@ -8,6 +8,8 @@
  * after a blank and followed by a blank, starts a comment ("MM3#1" is not one).
  */
 #include "case_internal.h"
+#include "trim.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -35,7 +37,7 @@ bool ik_case_fail(const struct ik_cpos *at, const char *fmt, ...)
 const char *ik_level_name(enum ik_level l)
 {
 	static const char *const names[] = {"MUST", "SHOULD", "MAY", "ADVISORY"};
-	return (unsigned)l < sizeof(names) / sizeof(names[0]) ? names[l] : "?";
+	return (unsigned)l < IK_ARRAY_SIZE(names) ? names[l] : "?";
 }
 
 struct ik_case *ik_caseset_push(struct ik_caseset *cs)
@@ -126,11 +128,10 @@ static const struct keyword {
 	{"case", KW_CASE, NULL, true, false},
 	{"family", KW_FAMILY, NULL, true, false},
 };
-#define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
 static const struct keyword *keyword_of(const char *w, size_t n)
 {
-	for (size_t i = 0; i < NKEYWORDS; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(keywords); i++)
 		if (strlen(keywords[i].name) == n && !strncmp(keywords[i].name, w, n))
 			return &keywords[i];
 	return NULL;
@@ -141,7 +142,7 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 {
 	struct ik_case *c = &ps->cur;
 
-	for (size_t i = 0; i < NKEYWORDS; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(keywords); i++)
 		if (keywords[i].required && !(ps->seen & (1u << keywords[i].kw)))
 			return ik_case_fail(at,
 			                    "%s %s: missing '%s' (a case needs title, ref, "
@@ -255,7 +256,7 @@ static bool statement(struct pstate *ps, char *s)
 		v++;
 	if (!k) {
 		char list[160] = "";
-		for (size_t i = 0; i < NKEYWORDS; i++)
+		for (size_t i = 0; i < IK_ARRAY_SIZE(keywords); i++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 			         i ? ", " : "", keywords[i].name);
 		return ik_case_fail(&ps->at, "unknown keyword '%.*s' (expected one of: %s)",
@@ -286,13 +287,6 @@ static void cut_comment(char *s)
 			*p = 0;
 			return;
 		}
-}
-
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = 0;
 }
 
 static unsigned indent_of(const char *s)
@@ -332,7 +326,7 @@ static bool physical_line(struct pstate *ps, struct reader *r, char *line, unsig
 	if (*p == '#' || !*p)
 		return true;
 	cut_comment(line);
-	rtrim(line);
+	ik_rtrim(line);
 	if (!*p)
 		return true;
 	size_t w = strcspn(p, " \t");

@@ -14,6 +14,7 @@
  * quotes MAY or OPTIONAL. Every case and family has a binds line (the keyword is required).
  */
 #include "case_internal.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static const char *const who_names[] = {
 
 const char *ik_binds_name(enum ik_binds w)
 {
-	return (unsigned)w < sizeof(who_names) / sizeof(who_names[0]) ? who_names[w] : "?";
+	return (unsigned)w < IK_ARRAY_SIZE(who_names) ? who_names[w] : "?";
 }
 
 bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cpos *at)
@@ -41,7 +42,7 @@ bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cp
 	const char *rest = text + n;
 
 	c->binds_who = IK_BINDS_NONE;
-	for (size_t i = 1; i < sizeof(who_names) / sizeof(who_names[0]); i++)
+	for (size_t i = 1; i < IK_ARRAY_SIZE(who_names); i++)
 		if (strlen(who_names[i]) == n && !strncmp(who_names[i], text, n))
 			c->binds_who = (enum ik_binds)i;
 	if (c->binds_who == IK_BINDS_NONE)

@@ -18,6 +18,7 @@
 #include "consts.h"
 #include "payload.h"
 #include "quirk.h"
+#include "util.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static bool op_fits(const char *op, enum pkind k)
 	};
 	size_t n = strcspn(op, ":");
 
-	for (size_t i = 0; i < sizeof(fits) / sizeof(fits[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(fits); i++)
 		if (strlen(fits[i].op) == n && !strncmp(fits[i].op, op, n))
 			return fits[i].kinds & (1u << k);
 	return false;
@@ -112,7 +113,7 @@ static size_t paths_of(enum ik_xchg x, int msg, struct fpath *out, size_t cap)
 	if (msg < 1 || msg > ik_xchg_len(x))
 		return 0;
 	fields(&ik_sd_hdr, "HDR", out, cap, &n);
-	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+	for (size_t r = 0; r < IK_ARRAY_SIZE(rules); r++) {
 		if (rules[r].x != x || rules[r].msg != msg || rules[r].min < 1)
 			continue;
 		const struct ik_sdesc *sd = ik_payload_desc(rules[r].type);
@@ -135,8 +136,7 @@ static size_t paths_of(enum ik_xchg x, int msg, struct fpath *out, size_t cap)
 		add(out, cap, &n, PK_LIST_NODE, "%s%s", "SA.P[0].T[0]", "");
 		fields(&ik_sd_trans, "SA.P[0].T[0]", out, cap, &n);
 		const uint16_t *a = p1 ? p1_attrs : p2_attrs;
-		size_t na = p1 ? sizeof(p1_attrs) / sizeof(p1_attrs[0])
-		               : sizeof(p2_attrs) / sizeof(p2_attrs[0]);
+		size_t na = p1 ? IK_ARRAY_SIZE(p1_attrs) : IK_ARRAY_SIZE(p2_attrs);
 		for (size_t i = 0; i < na; i++)
 			add(out, cap, &n, PK_ATTR, "SA.P[0].T[0].%s%s",
 			    ik_name(p1 ? IK_T_P1_ATTR : IK_T_P2_ATTR, a[i]), "");
@@ -231,7 +231,7 @@ static const struct fz_rule {
 
 static const struct fz_rule *fz_rule_of(const char *msg, const char *path, const char *op)
 {
-	for (size_t i = 0; i < sizeof(fz_rules) / sizeof(fz_rules[0]); i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(fz_rules); i++) {
 		const struct fz_rule *r = &fz_rules[i];
 		if (!fnmatch(r->msg, msg, 0) && !fnmatch(r->path, path, 0) &&
 		    !fnmatch(r->op, op, 0))

@@ -8,6 +8,8 @@
 #include "profile.h"
 #include "proposal.h"
 #include "quirk.h"
+#include "trim.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -43,7 +45,7 @@ bool ik_case_msg_by_name(const char *s, enum ik_xchg *x, int *msg)
 {
 	static const enum ik_xchg xs[] = {IK_X_MAIN, IK_X_AGGR, IK_X_QUICK};
 
-	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(xs); i++)
 		for (int m = 1; m <= ik_xchg_len(xs[i]); m++)
 			if (!strcasecmp(s, ik_msg_name(xs[i], m))) {
 				*x = xs[i];
@@ -81,8 +83,7 @@ bool ik_case_parse_ref(struct ik_case *c, const char *text, const struct ik_cpos
 			p += strspn(p, " \t");
 		}
 		snprintf(sec, sizeof(sec), "%s", p);
-		for (size_t k = strlen(sec); k && isspace((unsigned char)sec[k - 1]);)
-			sec[--k] = 0;
+		ik_rtrim(sec);
 		bool rfc = !strncasecmp(doc, "RFC", 3) && doc[3] &&
 		           strspn(doc + 3, "0123456789") == strlen(doc + 3);
 		bool draft = !strncmp(doc, "draft-", 6) && ik_case_word_ok(doc);
@@ -218,9 +219,9 @@ bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cp
 			continue;
 		}
 		size_t k = 0;
-		while (k < sizeof(features) / sizeof(features[0]) && strcmp(features[k].name, w[i]))
+		while (k < IK_ARRAY_SIZE(features) && strcmp(features[k].name, w[i]))
 			k++;
-		if (k == sizeof(features) / sizeof(features[0]))
+		if (k == IK_ARRAY_SIZE(features))
 			return ik_case_fail(at,
 			                    "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
 			                    "nopfs, xauth, modecfg, transport, claimed:PROPOSAL, "
@@ -293,9 +294,9 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 
 	if (!n)
 		return ik_case_fail(at, "run: empty step (steps are separated by ',')");
-	while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k].name, w[0]))
+	while (k < IK_ARRAY_SIZE(names) && strcmp(names[k].name, w[0]))
 		k++;
-	if (k == sizeof(names) / sizeof(names[0]))
+	if (k == IK_ARRAY_SIZE(names))
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait or traffic)",
@@ -565,8 +566,7 @@ static const struct {
 static const char *expect_policy(struct ik_expect *e, const char *text, const struct ik_cpos *at)
 {
 	const char *p = text + 6 + strspn(text + 6, " \t"), *colon = strchr(p, ':');
-	size_t k = 0, pl = colon ? (size_t)(colon - p) : 0,
-	       n = sizeof(policies) / sizeof(policies[0]);
+	size_t k = 0, pl = colon ? (size_t)(colon - p) : 0, n = IK_ARRAY_SIZE(policies);
 
 	while (pl && (p[pl - 1] == ' ' || p[pl - 1] == '\t'))
 		pl--;

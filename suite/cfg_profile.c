@@ -1,6 +1,7 @@
 /* A DUT profile as an engine configuration; see cfg_profile.h. */
 #include "cfg_profile.h"
 #include "consts.h"
+#include "util.h"
 
 #include <netinet/in.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static const struct {
 
 static enum ik_life_policy life_policy(enum ik_lifetime_policy p)
 {
-	for (size_t i = 0; i < sizeof(life_map) / sizeof(life_map[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(life_map); i++)
 		if (life_map[i].profile == p)
 			return life_map[i].engine;
 	return IK_LIFE_LENIENT;
@@ -68,7 +69,7 @@ bool ik_id_from_ident(struct ik_id *id, const struct ik_ident *in, struct ik_sta
 void ik_id_from_subnet(struct ik_id *id, const struct ik_subnet *s)
 {
 	memset(id, 0, sizeof(*id));
-	for (size_t i = 0; i < sizeof(id_family) / sizeof(id_family[0]); i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(id_family); i++) {
 		size_t n = id_family[i].len;
 		if (id_family[i].family != s->family)
 			continue;

@@ -4,6 +4,7 @@
  * IPsec", IOS 12.4/15.x syntax). IPv4 only: IPv6 crypto maps use another syntax.
  */
 #include "emit.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -182,10 +183,9 @@ static bool isakmp_profile(const struct ik_profile *p, const struct ik_emit_opts
 	fprintf(out, "crypto isakmp profile %s-peers\n", o->name);
 	for (size_t i = 0; (id = ik_emit_remote_id(p, o, i, &any)); i++) {
 		size_t k = 0;
-		while (k < sizeof(ios_match) / sizeof(ios_match[0]) &&
-		       ios_match[k].type != id->type)
+		while (k < IK_ARRAY_SIZE(ios_match) && ios_match[k].type != id->type)
 			k++;
-		if (k == sizeof(ios_match) / sizeof(ios_match[0]))
+		if (k == IK_ARRAY_SIZE(ios_match))
 			fprintf(warn,
 			        "ik_emit_ios: auth.peer_ids %s left out: IOS cannot match that "
 			        "identity type\n",

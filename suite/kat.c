@@ -1,5 +1,6 @@
 /* The KAT family table and runner (kat.h). */
 #include "kat_internal.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ const struct ik_kat_family ik_kat_families[] = {
 	{"rfc5903", "RFC 5903 section 8 ECP groups 19/20/21", kat_run_rfc5903},
 	{"modp", "MODP primes vs RFC 2409 6.1/6.2 and RFC 3526", kat_run_modp},
 };
-const size_t ik_kat_family_count = sizeof(ik_kat_families) / sizeof(ik_kat_families[0]);
+const size_t ik_kat_family_count = IK_ARRAY_SIZE(ik_kat_families);
 
 const struct ik_kat_family *ik_kat_find(const char *name)
 {

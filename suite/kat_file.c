@@ -1,5 +1,7 @@
 /* The vector file reader and the case bookkeeping of the KAT runner (kat_internal.h). */
 #include "kat_internal.h"
+#include "trim.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -60,16 +62,6 @@ void kat_rec_free(struct kat_rec *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 static void add_header(struct kat_file *kf, char *l)
 {
 	if (kf->hdr_stale) {
@@ -80,7 +72,7 @@ static void add_header(struct kat_file *kf, char *l)
 	if (end)
 		*end = '\0';
 	if (kf->nh < KAT_MAX_HDRS)
-		kf->hdr[kf->nh++] = strdup(trim(l + 1));
+		kf->hdr[kf->nh++] = strdup(ik_trim(l + 1));
 }
 
 /* One "KEY = value" line into r; a line that is not one marks the record malformed. */
@@ -94,8 +86,8 @@ static void add_field(struct kat_file *kf, struct kat_rec *r, char *l)
 	}
 	if (r->n == KAT_MAX_FIELDS)
 		return;
-	r->key[r->n] = strdup(eq ? (*eq = '\0', trim(l)) : "!malformed");
-	r->val[r->n] = strdup(eq ? trim(eq + 1) : l);
+	r->key[r->n] = strdup(eq ? (*eq = '\0', ik_trim(l)) : "!malformed");
+	r->val[r->n] = strdup(eq ? ik_trim(eq + 1) : l);
 	r->n++;
 }
 
@@ -113,7 +105,7 @@ bool kat_next(struct kat_file *kf, struct kat_rec *r)
 		if (getline(&kf->line, &kf->cap, kf->f) < 0)
 			return r->n > 0;
 		kf->lineno++;
-		l = trim(kf->line);
+		l = ik_trim(kf->line);
 		if (*l == '#')
 			continue;
 		if (*l == '\0') {
@@ -141,14 +133,6 @@ const char *kat_get(const struct kat_rec *r, const char *key)
 	return NULL;
 }
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
 const uint8_t *kat_bin(struct kat_rec *r, const char *key, size_t *len)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -163,13 +147,9 @@ const uint8_t *kat_bin(struct kat_rec *r, const char *key, size_t *len)
 		if (n % 2)
 			return NULL;
 		uint8_t *b = malloc(n / 2 + 1);
-		for (size_t j = 0; b && j < n / 2; j++) {
-			int hi = hexval(s[2 * j]), lo = hexval(s[2 * j + 1]);
-			if (hi < 0 || lo < 0) {
-				free(b);
-				return NULL;
-			}
-			b[j] = (uint8_t)(hi << 4 | lo);
+		if (b && !ik_hex_decode(s, n / 2, b)) {
+			free(b);
+			return NULL;
 		}
 		r->bin[i] = b;
 		r->binlen[i] = n / 2;

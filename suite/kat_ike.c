@@ -7,6 +7,7 @@
 #include "consts.h"
 #include "dh.h"
 #include "keys.h"
+#include "util.h"
 
 #include <openssl/bn.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static const struct ik_hash_alg *cavs_hash(const struct kat_file *kf)
 	           {"SHA-512", IK_P1_HASH_SHA2_512}};
 	const char *h = kat_hdr(kf, "SHA-");
 
-	for (size_t i = 0; h && i < sizeof(map) / sizeof(map[0]); i++)
+	for (size_t i = 0; h && i < IK_ARRAY_SIZE(map); i++)
 		if (!strcmp(h, map[i].hdr))
 			return ik_hash_by_id(map[i].id);
 	return NULL;

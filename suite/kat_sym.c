@@ -8,6 +8,7 @@
 #include "consts.h"
 #include "crypto.h"
 #include "prf.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,7 @@ bool kat_run_hmac(struct ik_kat_ctx *c)
 	             {"hmac/rfc-4231-sha384.txt", IK_P1_HASH_SHA2_384},
 	             {"hmac/rfc-4231-sha512.txt", IK_P1_HASH_SHA2_512}};
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(files); i++)
 		if (!each(c, files[i].file, hmac_case, ik_hash_by_id(files[i].hash)))
 			return false;
 	return true;

@@ -2,6 +2,7 @@
 #include "keyfile.h"
 #include "algs.h"
 #include "consts.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,7 +45,7 @@ static const struct {
 
 const char *ik_keyfile_esp_cipher(uint8_t esp_id)
 {
-	for (size_t i = 0; i < sizeof(esp_ciphers) / sizeof(esp_ciphers[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(esp_ciphers); i++)
 		if (esp_ciphers[i].id == esp_id)
 			return esp_ciphers[i].name;
 	return NULL;
@@ -52,7 +53,7 @@ const char *ik_keyfile_esp_cipher(uint8_t esp_id)
 
 const char *ik_keyfile_esp_integ(uint16_t auth, size_t *key_len)
 {
-	for (size_t i = 0; i < sizeof(esp_integs) / sizeof(esp_integs[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(esp_integs); i++)
 		if (esp_integs[i].auth == auth) {
 			const struct ik_hash_alg *h = ik_hash_by_esp(auth);
 			*key_len = h ? h->len : 0;
@@ -83,24 +84,14 @@ bool ik_keyfile_open(struct ik_keyfile *k, const char *path, struct ik_status *s
 	return true;
 }
 
-static void hex(char *out, const uint8_t *p, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 bool ik_keyfile_isakmp(struct ik_keyfile *k, const struct ik_sa *sa)
 {
 	char cky[17], key[2 * IK_MAX_KEY + 1];
 
 	if (!k->f || !sa->k.have_keys || !sa->k.p1.c)
 		return false;
-	hex(cky, sa->icookie, 8);
-	hex(key, sa->k.p1.enc_key, sa->k.p1.c->key_len);
+	ik_hex_encode(cky, sa->icookie, 8);
+	ik_hex_encode(key, sa->k.p1.enc_key, sa->k.p1.c->key_len);
 	fprintf(k->f, "%s,%s\n", cky, key);
 	OPENSSL_cleanse(key, sizeof(key));
 	k->isakmp++;
@@ -129,8 +120,8 @@ static bool esp_line(struct ik_keyfile *k, const struct sockaddr_storage *src,
 	if (!cipher || !integ || ilen > qm->k.keymat_len)
 		return false;
 	size_t elen = qm->k.keymat_len - ilen;
-	hex(ekey, keymat, elen);
-	hex(ikey, keymat + elen, ilen);
+	ik_hex_encode(ekey, keymat, elen);
+	ik_hex_encode(ikey, keymat + elen, ilen);
 	fprintf(k->f, "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"0x%s\",\"%s\",\"0x%s\"\n",
 	        src->ss_family == AF_INET ? "IPv4" : "IPv6", addr_text(src, s, sizeof(s)),
 	        addr_text(dst, d, sizeof(d)), spi, cipher, ekey, integ, ikey);

@@ -6,6 +6,7 @@
  * `ikecheck profile get`, so adding a key is adding a row.
  */
 #include "profile.h"
+#include "trim.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -146,8 +147,6 @@ enum key_id {
 #undef KEY
 		KEY_COUNT
 };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Where we are in the file, and where each section and key was seen (0 = not seen). */
 struct ctx {
@@ -474,16 +473,6 @@ static void strip_comment(char *s)
 	}
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 /* "..." with \" and \\ escapes -> the bytes inside, in place. */
 static bool unquote(struct ctx *c, char *v)
 {
@@ -505,7 +494,7 @@ static bool unquote(struct ctx *c, char *v)
 static bool parse_line(struct ctx *c, char *line, enum section *sec)
 {
 	strip_comment(line);
-	char *s = trim(line);
+	char *s = ik_trim(line);
 
 	if (!*s)
 		return true;
@@ -514,7 +503,7 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 		if (!end || end[1])
 			return fail_at(c, c->line, "malformed section header '%.64s'", s);
 		*end = '\0';
-		char *name = trim(s + 1);
+		char *name = ik_trim(s + 1);
 		for (int i = 0; i < SEC_COUNT; i++)
 			if (!strcmp(name, section_names[i])) {
 				if (c->sec_line[i])
@@ -534,7 +523,7 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 	if (!eq)
 		return fail_at(c, c->line, "expected 'key = value' or '[section]', got '%.64s'", s);
 	*eq = '\0';
-	char *key = trim(s), *val = trim(eq + 1);
+	char *key = ik_trim(s), *val = ik_trim(eq + 1);
 	if (*sec == SEC_COUNT)
 		return fail_at(c, c->line, "key '%.64s' before any [section]", key);
 	for (size_t i = 0; i < KEY_COUNT; i++) {

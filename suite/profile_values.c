@@ -4,6 +4,7 @@
  * verbs may use them for command-line values too.
  */
 #include "profile.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -75,14 +76,6 @@ bool ik_duration_parse(const char *s, uint32_t *out)
 	return true;
 }
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
 /*
  * strongSwan identity syntax (swanctl.conf "id"): an IP address, "@fqdn", "@#hex" (key id),
  * "user@fqdn", a DN ("C=CH, O=Lab, CN=dut") or a typed "fqdn:", "userfqdn:"/"email:",
@@ -138,13 +131,8 @@ bool ik_ident_parse(struct ik_ident *id, const char *v, const char **why)
 		if (n % 2 || n / 2 > sizeof(id->bin))
 			return *why = "key id needs an even number of hex digits (at most 256)",
 			       false;
-		for (size_t i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)val[i]),
-			    lo = hexval((unsigned char)val[i + 1]);
-			if (hi < 0 || lo < 0)
-				return *why = "key id is not hex", false;
-			id->bin[i / 2] = (uint8_t)(hi << 4 | lo);
-		}
+		if (!ik_hex_decode(val, n / 2, id->bin))
+			return *why = "key id is not hex", false;
 		id->bin_len = n / 2;
 	}
 	return true;

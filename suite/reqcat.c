@@ -5,6 +5,7 @@
  * still reads. The requirement and test texts are not kept.
  */
 #include "reqcat.h"
+#include "trim.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -25,11 +26,7 @@ static size_t cells(char *line, char *c[MAX_COLS])
 		if (!bar)
 			break;
 		*bar = 0;
-		while (isspace((unsigned char)*p))
-			p++;
-		for (char *e = bar; e > p && isspace((unsigned char)e[-1]);)
-			*--e = 0;
-		c[n++] = p;
+		c[n++] = ik_trim(p);
 		p = bar + 1;
 	}
 	return n;

@@ -6,6 +6,7 @@
  */
 #include "consts.h"
 #include "runner_int.h"
+#include "util.h"
 #include "xchg.h"
 
 #include <openssl/crypto.h>
@@ -236,13 +237,6 @@ static bool late_copies(const struct crun *cr)
 	return false;
 }
 
-static const char *hex8(const uint8_t *c, char out[17])
-{
-	for (int i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", c[i]);
-	return out;
-}
-
 /* Issue 10 item 6: keep the wire identity of each datagram we broke as it goes out, and tie to
  * it an answer of the DUT that names no exchange of ours (run_wire.h): a fail-open DUT answers
  * the cookies, exchange type and message ID it read, which the mutation may have moved. */
@@ -299,7 +293,7 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 		         "it answered with responder cookie %s instead of its own %s (a new "
 		         "exchange, "
 		         "or it took a cookie we altered)",
-		         hex8(p + 8, now), hex8(cr->rcookie, was));
+		         ik_hex_encode(now, p + 8, 8), ik_hex_encode(was, cr->rcookie, 8));
 		/* An answer to a copy we replayed or delayed on purpose opens a new exchange, which is
 		 * only wrong if it breaks the one in progress (docs/verdicts.md 6): decided at the end.
 		 * An answer to a retransmission must be the stored reply (RFC 2408 5.1). */

@@ -1,5 +1,6 @@
 /* Glue shared by `ikecheck connect` and `ikecheck serve`; see run_engine.h. */
 #include "run_engine.h"
+#include "util.h"
 #include "consts.h"
 #include "rng.h"
 #include "xchg.h"
@@ -161,14 +162,11 @@ void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n)
 
 void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n)
 {
-	char *p = buf;
 	if (n < 34)
 		return;
-	for (int i = 0; i < 8; i++, p += 2)
-		snprintf(p, 3, "%02x", sa->icookie[i]);
-	*p++ = '/';
-	for (int i = 0; i < 8; i++, p += 2)
-		snprintf(p, 3, "%02x", sa->rcookie[i]);
+	ik_hex_encode(buf, sa->icookie, 8);
+	buf[16] = '/';
+	ik_hex_encode(buf + 17, sa->rcookie, 8);
 }
 
 void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, size_t n,

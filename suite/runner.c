@@ -7,6 +7,7 @@
 #include "report.h"
 #include "runner_int.h"
 #include "claims.h"
+#include "util.h"
 
 #include <openssl/crypto.h>
 #include <stddef.h>
@@ -127,7 +128,7 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->p2.mode == IK_IPSEC_TRANSPORT,
 	               true, /* nopfs: suite/claims.c decides */
 	               p->features.traffic};
-	for (size_t i = 0; i < sizeof(have) / sizeof(have[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);
 			return true;

@@ -5,6 +5,17 @@
 #   check_fails NAME STATUS CMD...  passes when CMD exits with STATUS (a number)
 #   check_grep NAME PATTERN FILE  passes when the extended regex PATTERN matches FILE
 #
+# ikecheck serve as the DUT on loopback (the tests that talk to a peer):
+#   loopback_profile IN OUT DUT TESTER [SED...]  IN (a peers/profiles/loopback-*.conf) with the
+#                                 DUT's IKE and NAT-T ports moved to DUT and DUT+1, the tester's
+#                                 to TESTER and TESTER+1; each SED a further sed expression
+#   serve_start LOG ARGS...       `$IK serve ARGS` in the background, its output in LOG, its pid in
+#                                 SERVE_PID; waits (10 s at most) until it listens. Killed at exit.
+#   serve_stop [PID]              stop serve (default: $SERVE_PID) and reap it
+#   SERVE_PREFIX=(CMD...)         a command prefix for serve (ip netns exec NS)
+#   track PID                     kill PID at exit too (another background process of the test)
+#   AT_EXIT=CMD                   run CMD at exit as well, before the temporary folder goes
+#
 # Fixed UDP ports (a DUT or tester port in a profile) stay below 32768, where Linux's ephemeral
 # range (ip_local_port_range) starts, so no socket bound to port 0 ever takes one; each script has
 # its own slice, offset by $$: selftest 11000-15859, quirk 16000-17999, connect 18000-20999,
@@ -13,8 +24,53 @@
 
 IK=${IK:-build/san/ikecheck}
 TEST_TMP=$(mktemp -d)
-trap 'rm -rf "$TEST_TMP"' EXIT
 TESTS_FAILED=0
+TEST_PIDS=()
+SERVE_PREFIX=()
+AT_EXIT=
+
+# One EXIT trap for every test: whatever it left running is stopped before its files go.
+test_exit() {
+	local p
+	for p in "${TEST_PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	eval "$AT_EXIT"
+	rm -rf "$TEST_TMP"
+}
+trap test_exit EXIT
+
+track() { TEST_PIDS+=("$@"); }
+
+loopback_profile() {
+	local in=$1 out=$2 d=$3 t=$4
+	shift 4
+	sed -e "s/= 10500\$/= $d/" -e "s/= 14500\$/= $((d + 1))/" \
+	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "${@/#/-e}" "$in" >"$out"
+}
+
+# Serve says "listening on" once bound, --pidfile or not, so every caller waits the same way.
+serve_start() {
+	local log=$1 i
+	shift
+	"${SERVE_PREFIX[@]}" $IK serve "$@" >"$log" 2>&1 &
+	SERVE_PID=$!
+	track "$SERVE_PID"
+	for i in $(seq 100); do
+		grep -q "listening on" "$log" && return 0
+		sleep 0.1
+	done
+	echo "# serve did not start:"
+	sed 's/^/#   /' "$log"
+	return 1
+}
+
+serve_stop() {
+	local pid=${1:-$SERVE_PID}
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
 
 check() {
 	local name=$1

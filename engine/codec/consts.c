@@ -1,5 +1,6 @@
 /* Constant names: lookups over the rows of consts.def (a few hundred; a linear scan is fine). */
 #include "consts.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -48,14 +49,12 @@ static const struct {
 #undef IK_A
 };
 
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
-
 /* Exact entries win over ranges (NAT-D 20 lies inside the reserved range 15-127). */
 static const struct ik_const *find(enum ik_table t, uint32_t v)
 {
 	const struct ik_const *range = NULL;
 
-	for (size_t i = 0; i < NROWS; i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(rows); i++) {
 		const struct ik_const *c = &rows[i];
 		if (c->table != t || v < c->lo || v > c->hi)
 			continue;
@@ -112,7 +111,7 @@ bool ik_value_of(enum ik_table t, const char *name, uint32_t *v)
 {
 	char *end;
 
-	for (size_t i = 0; i < NROWS; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(rows); i++)
 		if (rows[i].table == t && !rows[i].is_range && name_eq(rows[i].name, name)) {
 			*v = rows[i].lo;
 			return true;
@@ -128,7 +127,7 @@ bool ik_value_of(enum ik_table t, const char *name, uint32_t *v)
 
 enum ik_table ik_attr_values(enum ik_table class_table, uint32_t cls)
 {
-	for (size_t i = 0; i < sizeof(attr_values) / sizeof(attr_values[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(attr_values); i++)
 		if (attr_values[i].ct == class_table && attr_values[i].cls == cls)
 			return attr_values[i].vt;
 	return IK_T_NONE;
@@ -141,10 +140,10 @@ const char *ik_table_title(enum ik_table t)
 
 size_t ik_const_count(void)
 {
-	return NROWS;
+	return IK_ARRAY_SIZE(rows);
 }
 
 const struct ik_const *ik_const_at(size_t i)
 {
-	return i < NROWS ? &rows[i] : NULL;
+	return i < IK_ARRAY_SIZE(rows) ? &rows[i] : NULL;
 }

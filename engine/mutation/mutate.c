@@ -5,6 +5,7 @@
  */
 #include "mutate.h"
 #include "rules.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -49,7 +50,6 @@ static const struct op_desc {
          "our earlier message MSG of the same ISAKMP SA, as it went on the wire, is sent again "
          "just before this one"},
 };
-#define NOPS  (sizeof(ops) / sizeof(ops[0]))
 #define B(op) (1u << (op))
 
 /* Which operations each place takes (mutate.h lists the places). */
@@ -88,7 +88,6 @@ static const struct place_desc {
          "encrypted messages only",
          "MM5 crypto.iv flip"},
 };
-#define NPLACES (sizeof(places) / sizeof(places[0]))
 
 static const char *const more_examples[] = {
 	"MM5 HASH.data flip:0",
@@ -103,7 +102,7 @@ static const char *const more_examples[] = {
 
 static const struct op_desc *op_by_name(const char *s, size_t n)
 {
-	for (size_t i = 0; i < NOPS; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(ops); i++)
 		if (strlen(ops[i].name) == n && !strncasecmp(ops[i].name, s, n))
 			return &ops[i];
 	return NULL;
@@ -111,7 +110,7 @@ static const struct op_desc *op_by_name(const char *s, size_t n)
 
 static const struct place_desc *place_of(enum ik_mut_place p)
 {
-	for (size_t i = 0; i < NPLACES; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(places); i++)
 		if (places[i].place == p)
 			return &places[i];
 	return NULL;
@@ -127,7 +126,7 @@ static bool msg_by_name(const char *s, enum ik_xchg *x, int *msg)
 		*msg = 0;
 		return true;
 	}
-	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(xs); i++)
 		for (int m = 1; m <= ik_xchg_len(xs[i]); m++)
 			if (!strcasecmp(s, ik_msg_name(xs[i], m))) {
 				*x = xs[i];
@@ -154,15 +153,8 @@ static bool hex_of(const char *s, uint8_t *out, size_t cap, size_t *len)
 	if (!strncasecmp(s, "0x", 2))
 		s += 2;
 	size_t n = strlen(s);
-	if (!n || n % 2 || n / 2 > cap)
+	if (!n || n % 2 || n / 2 > cap || !ik_hex_decode(s, n / 2, out))
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	for (size_t i = 0; i < n / 2; i++) {
-		char b[3] = {s[2 * i], s[2 * i + 1], 0};
-		out[i] = (uint8_t)strtoul(b, NULL, 16);
-	}
 	*len = n / 2;
 	return true;
 }
@@ -190,7 +182,7 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 	           {"wire", IK_MP_WIRE}};
 
 	m->offset = -1;
-	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(kws); i++) {
 		size_t n = strlen(kws[i].kw);
 		if (strncasecmp(w, kws[i].kw, n))
 			continue;
@@ -419,7 +411,7 @@ bool ik_mutation_parse(const char *spec, struct ik_mutation *m, struct ik_status
 		               (int)oplen, w[2]);
 	if (!(pd->ops & B(od->op))) {
 		char list[160] = "";
-		for (size_t i = 0; i < NOPS; i++)
+		for (size_t i = 0; i < IK_ARRAY_SIZE(ops); i++)
 			if (pd->ops & B(ops[i].op))
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 				         list[0] ? ", " : "", ops[i].name);
@@ -443,9 +435,9 @@ void ik_mutation_catalogue(FILE *f)
 	      "       the retransmissions after it are clean. Default: every one.\n\n"
 	      "PLACES\n",
 	      f);
-	for (size_t i = 0; i < NPLACES; i++) {
+	for (size_t i = 0; i < IK_ARRAY_SIZE(places); i++) {
 		fprintf(f, "  %-11s ", places[i].name);
-		for (size_t k = 0, first = 1; k < NOPS; k++)
+		for (size_t k = 0, first = 1; k < IK_ARRAY_SIZE(ops); k++)
 			if (places[i].ops & B(ops[k].op)) {
 				fprintf(f, "%s%s", first ? "" : " ", ops[k].form);
 				first = 0;
@@ -454,16 +446,16 @@ void ik_mutation_catalogue(FILE *f)
 		        places[i].example);
 	}
 	fputs("\nOPERATIONS\n", f);
-	for (size_t i = 0; i < NOPS; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(ops); i++)
 		fprintf(f, "  %-16s %s\n", ops[i].form, ops[i].help);
 	fputs("\nMORE EXAMPLES\n", f);
-	for (size_t i = 0; i < sizeof(more_examples) / sizeof(more_examples[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(more_examples); i++)
 		fprintf(f, "  %s\n", more_examples[i]);
 }
 
 const char *ik_mutation_op_word(enum ik_mut_op op)
 {
-	for (size_t i = 0; i < NOPS; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(ops); i++)
 		if (ops[i].op == op)
 			return ops[i].name;
 	return "?";

@@ -11,6 +11,7 @@
 #include "mutate_apply.h"
 #include "consts.h"
 #include "dh.h"
+#include "util.h"
 
 #include <openssl/bn.h>
 #include <stdarg.h>

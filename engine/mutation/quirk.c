@@ -1,5 +1,6 @@
 /* The quirk table and its names; see quirk.h and quirk.def. */
 #include "quirk.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -14,13 +15,13 @@ _Static_assert(IK_QUIRK_COUNT <= 32, "more quirks than bits in ik_cfg.quirks");
 
 const struct ik_quirk *ik_quirk_table(size_t *n)
 {
-	*n = sizeof(quirks) / sizeof(quirks[0]);
+	*n = IK_ARRAY_SIZE(quirks);
 	return quirks;
 }
 
 uint32_t ik_quirk_by_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(quirks); i++)
 		if (!strcmp(quirks[i].name, name))
 			return quirks[i].bit;
 	return 0;
@@ -57,7 +58,7 @@ void ik_quirk_names(uint32_t bits, char *buf, size_t cap)
 	if (!cap)
 		return;
 	buf[0] = 0;
-	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]) && l < cap; i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(quirks) && l < cap; i++)
 		if (bits & quirks[i].bit)
 			l += (size_t)snprintf(buf + l, cap - l, "%s%s", l ? "," : "",
 			                      quirks[i].name);
@@ -67,6 +68,6 @@ void ik_quirk_names(uint32_t bits, char *buf, size_t cap)
 
 void ik_quirk_list(FILE *f)
 {
-	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++)
+	for (size_t i = 0; i < IK_ARRAY_SIZE(quirks); i++)
 		fprintf(f, "%-22s %s [%s]\n", quirks[i].name, quirks[i].what, quirks[i].rfc);
 }

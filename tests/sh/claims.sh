@@ -14,12 +14,6 @@
 . tests/lib.sh
 IK=${CLAIMS_IK:-build/ikecheck} # the release build: a whole suite run under ASan takes long
 
-PID=
-cleanup() {
-	[[ -n $PID ]] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
 T=${CLAIMS_OUT:-$TEST_TMP}
 mkdir -p "$T"
 P=$((27000 + ($$ % 240) * 4)) # DUT IKE, DUT NAT-T, tester IKE, tester NAT-T
@@ -58,12 +52,10 @@ dpd         = yes
 EOF
 
 check "the narrow profile is valid" $IK profile check "$T/narrow.conf"
-$IK serve --profile "$T/narrow.conf" --pidfile "$T/serve.pid" >"$T/serve.out" 2>&1 &
-PID=$!
-for _ in $(seq 100); do [[ -s $T/serve.pid ]] && break; sleep 0.05; done
+serve_start "$T/serve.out" --profile "$T/narrow.conf" --pidfile "$T/serve.pid"
 rc=0
 $IK run --profile "$T/narrow.conf" --out "$T/run" --quiet --silence 1200 --parallel 12 \
-	--dut-initiate "kill -USR1 $PID" >"$T/run.out" 2>&1 || rc=$?
+	--dut-initiate "kill -USR1 $SERVE_PID" >"$T/run.out" 2>&1 || rc=$?
 check "the run completed (exit $rc, 0 wanted)" test "$rc" = 0
 
 R=$T/run/results.jsonl

@@ -9,17 +9,8 @@
 # Ports come from $$ so parallel runs do not collide; no root needed except for the capture.
 . tests/lib.sh
 
-PIDS=()
-IN_NS=() # a command prefix: run serve inside our namespace
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	[[ -n ${NS:-} ]] && ip netns del "$NS" 2>/dev/null
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
+IN_NS=() # a command prefix: run serve, tcpdump, connect inside our namespace
+AT_EXIT='[[ -n ${NS:-} ]] && ip netns del "$NS" 2>/dev/null'
 
 T=$TEST_TMP
 BASE=$((18000 + ($$ % 20) * 150))
@@ -27,25 +18,7 @@ BASE=$((18000 + ($$ % 20) * 150))
 # profile TEMPLATE OUT N [TPORT]: the loopback profile with its ports moved to BASE + 10*N (the
 # tester's to TPORT when given).
 profile() {
-	local d=$((BASE + 10 * $3)) t=${4:-$((BASE + 10 * $3 + 5))}
-	sed -e "s/= 10500\$/= $d/" -e "s/= 14500\$/= $((d + 1))/" \
-	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "$1" >"$2"
-}
-
-# serve_start NAME ARGS...: serve in the background, its pid in SERVE_PID; waits (10 s at most)
-# for the "listening" line.
-serve_start() {
-	local name=$1 i
-	shift
-	"${IN_NS[@]}" $IK serve "$@" >"$T/$name.log" 2>&1 &
-	SERVE_PID=$!
-	PIDS+=("$SERVE_PID")
-	for i in $(seq 100); do
-		grep -q "listening on" "$T/$name.log" && return 0
-		sleep 0.1
-	done
-	echo "# serve did not start:"; sed 's/^/#   /' "$T/$name.log"
-	return 1
+	loopback_profile "$1" "$2" $((BASE + 10 * $3)) "${4:-$((BASE + 10 * $3 + 5))}"
 }
 
 # serve_wait PID: its exit status (10 s at most, then killed and 124).
@@ -65,7 +38,7 @@ TESTER=peers/profiles/loopback-tester.conf
 # --- main mode + quick mode, serve --once --------------------------------------------------
 profile $DUT "$T/dut1.conf" 1
 profile $TESTER "$T/tester1.conf" 1
-check "serve starts and says where it listens" serve_start serve1 --profile "$T/dut1.conf" \
+check "serve starts and says where it listens" serve_start "$T/serve1.log" --profile "$T/dut1.conf" \
 	--once --keys "$T/serve1.keys" --pidfile "$T/serve1.pid"
 check "pidfile holds the serve pid" grep -qx "$SERVE_PID" "$T/serve1.pid"
 check "connect brings main + quick mode up (exit 0)" $IK connect --profile "$T/tester1.conf" \
@@ -97,7 +70,7 @@ check "both sides derived the same keys" \
 profile $DUT "$T/dut2.conf" 2
 profile $TESTER "$T/tester2.conf" 2
 sed 's/^psk .*/psk = "not-the-secret"/' "$T/tester2.conf" >"$T/wrongpsk.conf"
-check "serve starts (no --once)" serve_start serve2 --profile "$T/dut2.conf"
+check "serve starts (no --once)" serve_start "$T/serve2.log" --profile "$T/dut2.conf"
 SERVE2=$SERVE_PID
 check_fails "wrong pre-shared key: exit 1" 1 $IK connect --profile "$T/wrongpsk.conf" --timeout 5
 check_grep "wrong PSK: stops at MM5 (MM_KEY_EXCH)" '^failed at MM5 \(MM_KEY_EXCH\)' "$(last_out)"
@@ -153,7 +126,7 @@ check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA establ
 profile $DUT "$T/dut5.conf" 5
 profile $TESTER "$T/tester5.conf" 5
 for run in 1 2; do
-	serve_start seed$run --profile "$T/dut5.conf" --once --seed 7
+	serve_start "$T/seed$run.log" --profile "$T/dut5.conf" --once --seed 7
 	$IK connect --profile "$T/tester5.conf" --seed 9 --keys "$T/seed$run.keys" --quiet \
 		>"$T/seed$run.out" 2>&1
 	serve_wait "$SERVE_PID"
@@ -164,9 +137,9 @@ check "--seed: a different seed gives other keys" sh -c "! cmp -s '$T/seed1.keys
 
 # --- serve on both sides (the lab's peers/ikecheck): --side tester --role initiator --------------
 profile $DUT "$T/both.conf" 6
-check "serve as the DUT" serve_start both-dut --profile "$T/both.conf" --once
+check "serve as the DUT" serve_start "$T/both-dut.log" --profile "$T/both.conf" --once
 DUTPID=$SERVE_PID
-check "serve as the tester, initiating" serve_start both-tester --profile "$T/both.conf" \
+check "serve as the tester, initiating" serve_start "$T/both-tester.log" --profile "$T/both.conf" \
 	--side tester --role initiator --once
 serve_wait "$SERVE_PID"
 check "tester-side serve exits 0 once its quick mode is done" test $? -eq 0
@@ -219,6 +192,7 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "cli-connect
 	NS=cli-connect-$$
 	ip -n "$NS" link set lo up
 	IN_NS=(ip netns exec "$NS")
+	SERVE_PREFIX=("${IN_NS[@]}")
 	for f in dut tester; do
 		src=$DUT
 		[[ $f == tester ]] && src=$TESTER
@@ -229,9 +203,9 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "cli-connect
 		"${IN_NS[@]}" tcpdump -U --immediate-mode -i lo -w "$T/f.pcap" udp port 500 \
 			>"$T/tcpdump.log" 2>&1 &
 		TD=$!
-		PIDS+=("$TD")
+		track "$TD"
 		for i in $(seq 50); do grep -q "listening on" "$T/tcpdump.log" && break; sleep 0.1; done
-		serve_start serve4 --profile "$T/ns-dut.conf" --once
+		serve_start "$T/serve4.log" --profile "$T/ns-dut.conf" --once
 		check "capture: connect on port 500" "${IN_NS[@]}" $IK connect \
 			--profile "$T/ns-tester.conf" --keys "$T/f.keys"
 		serve_wait "$SERVE_PID"
@@ -274,6 +248,7 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "cli-connect
 		--profile "$T/noroute.conf" --timeout 2
 	check_grep "no route: says it could not start" '^could not start: .*unreachable' "$(last_out)"
 	IN_NS=()
+	SERVE_PREFIX=()
 	ip netns del "$NS"
 	NS=
 else

@@ -5,25 +5,11 @@
 #   127.0.0.2:T (tester, connect --mutate) <---- UDP ----> 127.0.0.1:D (DUT, serve)
 . tests/lib.sh
 
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
-
 T=$TEST_TMP
 # Ports: see the plan in tests/lib.sh.
 BASE=$((21000 + ($$ % 100) * 20))
-sed -e "s/= 10500\$/= $BASE/" -e "s/= 14500\$/= $((BASE + 1))/" \
-    -e "s/= 20500\$/= $((BASE + 5))/" -e "s/= 24500\$/= $((BASE + 6))/" \
-    peers/profiles/loopback-dut.conf >"$T/dut.conf"
-sed -e "s/= 10500\$/= $BASE/" -e "s/= 14500\$/= $((BASE + 1))/" \
-    -e "s/= 20500\$/= $((BASE + 5))/" -e "s/= 24500\$/= $((BASE + 6))/" \
-    peers/profiles/loopback-tester.conf >"$T/tester.conf"
+loopback_profile peers/profiles/loopback-dut.conf "$T/dut.conf" $BASE $((BASE + 5))
+loopback_profile peers/profiles/loopback-tester.conf "$T/tester.conf" $BASE $((BASE + 5))
 
 # --- bad specs: exit 2 before anything is sent ---------------------------------------------
 check_fails "bad message name: exit 2" 2 $IK connect --profile "$T/tester.conf" --mutate "MM9 send drop"
@@ -41,10 +27,7 @@ for i in 1 2 3 4 5 6 7 8 9; do nine+=(--mutate "MM1 send duplicate"); done
 check_fails "more than 8 mutations: exit 2" 2 $IK connect --profile "$T/tester.conf" "${nine[@]}"
 
 # --- against serve ----------------------------------------------------------------------------
-$IK serve --profile "$T/dut.conf" >"$T/serve.log" 2>&1 &
-PIDS+=($!)
-for i in $(seq 100); do grep -q "listening on" "$T/serve.log" && break; sleep 0.1; done
-check_grep "serve is listening" "listening on" "$T/serve.log"
+check "serve is listening" serve_start "$T/serve.log" --profile "$T/dut.conf"
 
 # RFC 2409 5: a wrong HASH_I is refused at MM5 with a notify.
 check_fails "MM5 HASH.data flip: not established (exit 1)" 1 $IK connect --profile "$T/tester.conf" \

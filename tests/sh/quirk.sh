@@ -7,45 +7,14 @@
 # Ports come from $$ so parallel runs do not collide; no root needed.
 . tests/lib.sh
 
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
-
 T=$TEST_TMP
 BASE=$((16000 + ($$ % 100) * 20))
 
 # profile TEMPLATE OUT N SEDEXPR...: the loopback profile on ports BASE + 10*N, edited.
 profile() {
-	local in=$1 out=$2 d=$((BASE + 10 * $3)) t=$((BASE + 10 * $3 + 5))
+	local in=$1 out=$2 n=$3
 	shift 3
-	sed -e "s/= 10500\$/= $d/" -e "s/= 14500\$/= $((d + 1))/" \
-	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "${@/#/-e}" "$in" >"$out"
-}
-
-serve_start() {
-	local name=$1 i
-	shift
-	$IK serve "$@" >"$T/$name.log" 2>&1 &
-	SERVE_PID=$!
-	PIDS+=("$SERVE_PID")
-	for i in $(seq 100); do
-		grep -q "listening on" "$T/$name.log" && return 0
-		sleep 0.1
-	done
-	echo "# serve did not start:"; sed 's/^/#   /' "$T/$name.log"
-	return 1
-}
-
-serve_stop() {
-	kill "$SERVE_PID" 2>/dev/null
-	wait "$SERVE_PID" 2>/dev/null
-	return 0
+	loopback_profile "$in" "$out" $((BASE + 10 * n)) $((BASE + 10 * n + 5)) "$@"
 }
 
 DUT=peers/profiles/loopback-dut.conf
@@ -83,7 +52,7 @@ profile $TESTER "$T/long.conf" 2 "0,/^lifetime    = 28800/s//lifetime    = 86400
 check_grep "test profile: the DUT is strict" "^lifetime_policy = strict" "$T/strict.conf"
 check_grep "test profile: the tester offers 86400 s" "^lifetime    = 86400" "$T/long.conf"
 
-check "conformant serve starts" serve_start conformant --profile "$T/strict.conf"
+check "conformant serve starts" serve_start "$T/conformant.log" --profile "$T/strict.conf"
 check_fails "conformant serve refuses the 86400 s lifetime (connect exit 1)" 1 \
 	$IK connect --profile "$T/long.conf"
 check_grep "connect saw NO-PROPOSAL-CHOSEN" "NO-PROPOSAL-CHOSEN" "$(last_out)"
@@ -94,7 +63,7 @@ else
 	echo "ok - conformant serve logs no quirks"
 fi
 
-check "quirky serve starts" serve_start quirky --profile "$T/strict.conf" \
+check "quirky serve starts" serve_start "$T/quirky.log" --profile "$T/strict.conf" \
 	--quirk any-p1-lifetime --quirk no-notify,any-id
 check_grep "serve logs the active quirks, in table order" \
 	"^serve: QUIRKS ACTIVE \(non-conformant on purpose\): any-p1-lifetime,any-id,no-notify$" \

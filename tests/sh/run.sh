@@ -6,26 +6,13 @@
 #   127.0.0.2:*  ikecheck run  <---- UDP ---->  127.0.0.1:D  ikecheck serve
 . tests/lib.sh
 
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
 T=$TEST_TMP
 CASES=tests/fixtures/run-cases
 P=$((23000 + ($$ % 200) * 8))
-sed -E "/^\[dut\]/,/^\[/{s/^port( *)=.*/port\1= $P/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 1))/}
-	/^\[tester\]/,/^\[/{s/^port( *)=.*/port\1= $((P + 2))/;s/^nat_t_port( *)=.*/nat_t_port\1= $((P + 3))/}" \
-	peers/profiles/loopback-dut.conf >"$T/p.conf"
+loopback_profile peers/profiles/loopback-dut.conf "$T/p.conf" $P $((P + 2))
 
-$IK serve --profile "$T/p.conf" --pidfile "$T/serve.pid" >"$T/serve.log" 2>&1 &
-SERVE=$!
-PIDS+=($SERVE)
-for _ in $(seq 100); do [[ -s $T/serve.pid ]] && break; sleep 0.05; done
+serve_start "$T/serve.log" --profile "$T/p.conf" --pidfile "$T/serve.pid"
+SERVE=$SERVE_PID
 
 run() { $IK run --profile "$T/p.conf" --cases-dir "$CASES" --silence 1000 "$@"; }
 verdict() { jq -r --arg id "$2" 'select(.type=="case" and .id==$id) | .verdict' "$1/results.jsonl"; }
@@ -90,8 +77,7 @@ check_grep "interrupted: it says so" 'interrupted; [0-9]+ verdicts? kept' "$T/k.
 
 # Nobody answering: the first case goes silent, the liveness probe blames it, the rest are
 # not judged against a dead DUT.
-kill "$SERVE"
-wait "$SERVE" 2>/dev/null
+serve_stop "$SERVE"
 check_fails "a DUT that is not there: exit 1" 1 run --out "$T/dead" --parallel 1 --cases 'RUN-00[1-4]' \
 	--dead-wait 2
 check "the first case FAILs: the DUT stopped answering" \
@@ -110,8 +96,7 @@ for _ in $(seq 600); do
 	grep -qs 'stopped answering after this case' "$T/rev/results.jsonl" && break
 	sleep 0.1
 done
-$IK serve --profile "$T/p.conf" --pidfile "$T/serve2.pid" >"$T/serve2.log" 2>&1 &
-PIDS+=($!)
+serve_start "$T/serve2.log" --profile "$T/p.conf" --pidfile "$T/serve2.pid"
 wait $REV
 check_grep "revival: the run saw the DUT answer again" 'the DUT answers again after [0-9.]+ s' "$T/rev.out"
 check "revival: the cases after it were judged, not reported as not run" \

@@ -31,15 +31,6 @@ IK=${SELFTEST_IK:-build/ikecheck}
 # message ID or the exchange type are tied to the broken datagram by its octets: run_wire.h.)
 UNKILLABLE=""
 
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$TEST_TMP"
-}
-trap cleanup EXIT
 T=${SELFTEST_OUT:-$TEST_TMP}
 mkdir -p "$T"
 BASE=$((11000 + ($$ % 37) * 128)) # 4 ports a run, at most 32 runs
@@ -50,11 +41,9 @@ LIFE='*-LIFE-*'
 # tester IKE, tester NAT-T), so parallel runs never share a port; with "strict", both lifetime
 # policies strict.
 profile() {
-	local p=$((BASE + 4 * $1)) policy=
-	[[ ${2:-} == strict ]] && policy='s/^lifetime_policy( *)=.*/lifetime_policy\1= strict/'
-	sed -E "/^\[dut\]/,/^\[/{s/^port( *)=.*/port\1= $p/;s/^nat_t_port( *)=.*/nat_t_port\1= $((p + 1))/}
-		/^\[tester\]/,/^\[/{s/^port( *)=.*/port\1= $((p + 2))/;s/^nat_t_port( *)=.*/nat_t_port\1= $((p + 3))/}
-		$policy" peers/profiles/loopback-dut.conf >"$T/p$1.conf"
+	local p=$((BASE + 4 * $1)) policy=()
+	[[ ${2:-} == strict ]] && policy=('s/^lifetime_policy\( *\)=.*/lifetime_policy\1= strict/')
+	loopback_profile peers/profiles/loopback-dut.conf "$T/p$1.conf" $p $((p + 2)) "${policy[@]}"
 	echo "$T/p$1.conf"
 }
 
@@ -84,14 +73,12 @@ suite() {
 	local name=$1 n=$2 q=${3:-} prof pid rc=0 sel
 	sel=$(selection "$q" "${4:-}")
 	prof=$(profile "$n" "${4:-}")
-	$IK serve --profile "$prof" --pidfile "$T/$name.pid" ${q:+--quirk "$q"} >"$T/$name.serve" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do [[ -s $T/$name.pid ]] && break; sleep 0.05; done
+	serve_start "$T/$name.serve" --profile "$prof" --pidfile "$T/$name.pid" ${q:+--quirk "$q"}
+	pid=$SERVE_PID
 	$IK run --profile "$prof" --cases-dir "$CASES" --out "$T/$name" --quiet --silence 1200 \
 		${sel:+--cases "$sel"} --parallel 12 --dut-initiate "kill -USR1 $pid" >"$T/$name.out" 2>&1 ||
 		rc=$?
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	serve_stop "$pid"
 	echo "$rc" >"$T/$name.rc"
 }
 
@@ -129,10 +116,10 @@ done
 for r in "${long[@]}" "${short[@]}"; do
 	while [[ $(jobs -rp | wc -l) -ge 4 ]]; do wait -n; done
 	eval suite $r &
-	PIDS+=($!)
+	track $!
 done
 wait
-PIDS=()
+TEST_PIDS=()
 
 check "conformant serve: the run completed (exit 0)" test "$(cat "$T/conformant.rc")" = 0
 # Against the conformant responder the only non-PASS allowed are ADVISORY WARNs that the
