@@ -97,7 +97,7 @@ int ik_obs_info(const struct crun *cr)
 	bool ignoring = expects(cr, IK_EXP_IGNORED);
 	int stage = o->all_done ? 90 : o->at_x == IK_X_QUICK ? 40 + o->at_msg : o->at_msg * 5;
 	int said = (int)(o->nnotify > 9 ? 9 : o->nnotify) + (o->dut_deleted ? 1 : 0) +
-	           (o->p1_adjusted || o->p2_adjusted ? 2 : 0);
+	           (o->p1_adjusted || o->p2_adjusted ? 2 : 0) + (o->pongs ? 2 : 0);
 	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0) +
 	            (o->accepted_mutated ? 2000 : 0);
 	unsigned u = unacked_step(cr->c);

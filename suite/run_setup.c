@@ -211,14 +211,16 @@ bool ik_run_may_claim_initial_contact(const struct ik_runopts *o)
 }
 
 /* A case that runs with no other case in flight: one where the DUT initiates (it owns the tester
- * port) and one that sends INITIAL-CONTACT on purpose (see above: it may cost the other cases
- * their SAs). */
+ * port), one that sends INITIAL-CONTACT on purpose (see above: it may cost the other cases
+ * their SAs), and one that sends traffic (every traffic case's SA covers the same inner hosts, so
+ * the DUT may answer one case's pings through another case's SA). */
 bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o)
 {
 	if (c->dut_role == IK_INITIATOR && o->dut_initiate)
 		return true;
 	for (size_t i = 0; i < c->nsteps; i++)
-		if (c->steps[i].kind == IK_STEP_INITIAL_CONTACT)
+		if (c->steps[i].kind == IK_STEP_INITIAL_CONTACT ||
+		    c->steps[i].kind == IK_STEP_TRAFFIC)
 			return true;
 	return false;
 }

@@ -1,8 +1,8 @@
 /*
  * The traffic step (docs/writing-cases.md): ICMP echo through the quick mode's ESP SA (RFC 4303,
  * UDP-encapsulated per RFC 3948) from the first host of the tester's subnet to the first host of
- * the DUT's, one every PING_MS; done when every reply is back or half a silence window after the
- * last ping. What came back goes into the observation; the verdict decides what it means.
+ * the DUT's, one every PING_MS after SETTLE_MS; done when every reply is back or half a silence
+ * window after the last ping. What came back goes into the observation; the verdict decides what it means.
  */
 #include "datapath.h"
 #include "runner_int.h"
@@ -11,6 +11,10 @@
 #include <string.h>
 
 #define PING_MS 100
+/* The DUT installs its SAs once it has QM3 (RFC 2409 5.5), and does so at its own pace (charon
+ * hands it to a worker thread, kernel-libipsec then sets up its TUN route): a ping sent the
+ * moment our QM3 leaves can arrive before the SA exists. The first waits this long. */
+#define SETTLE_MS 250
 
 static const struct ik_qm *established_qm(const struct crun *cr)
 {
@@ -75,7 +79,7 @@ bool ik_traffic_start(struct crun *cr)
 		return false;
 	}
 	cr->traffic_end = 0;
-	tick(cr);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, SETTLE_MS, tick, cr);
 	return true;
 }
 

@@ -29,4 +29,28 @@ for role in responder initiator; do
 	check "strongswan: lab down (DUT $role)" lab down
 done
 
+# Our own ESP against charon's (issue 12): `connect --ping` through the tunnel, then the same
+# through a NAT in front of the tester (harness/lab nat: source ports 500/4500 rewritten), and
+# the traffic cases of the suite. charon's kernel-libipsec forwards the inner packets to
+# 10.2.0.1 on the DUT's lo.
+IK=$PWD/build/ikecheck
+check "strongswan: lab up for our ESP" lab up strongswan
+check "strongswan: connect --ping 3 through the tunnel" \
+	lab exec tester "$IK" connect --profile peers/profiles/strongswan.conf --ping 3
+check_grep "strongswan: the SA carries traffic" '^traffic: [1-3] of 3 pings came back through ESP' \
+	"$(last_out)"
+check_grep "strongswan: a round trip printed" '^ping 10\.2\.0\.1 through the tunnel: seq [0-2], [0-9.]+ ms$' \
+	"$(last_out)"
+check "strongswan: a NAT in front of the tester" lab nat on
+check "strongswan: connect --ping through the NAT" \
+	lab exec tester "$IK" connect --profile peers/profiles/strongswan.conf --ping 3
+check_grep "strongswan: behind the NAT the SA is UDP-encapsulated" 'UDP-ENCAPSULATED-TUNNEL' "$(last_out)"
+check_grep "strongswan: and carries traffic through the float" \
+	'^traffic: [1-3] of 3 pings came back through ESP' "$(last_out)"
+check "strongswan: NAT off" lab nat off
+check "strongswan: the traffic cases" lab exec tester "$IK" run --profile peers/profiles/strongswan.conf \
+	--cases 'ESP-*' --out "$LAB_DIR/esp-run" --quiet
+check "strongswan: ESP-POS-001 and ESP-POS-002 PASS" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id==\"ESP-POS-001\" or .id==\"ESP-POS-002\")) | .verdict' '$LAB_DIR/esp-run/results.jsonl' | sort -u) == PASS ]]"
+check "strongswan: lab down (our ESP)" lab down
+
 exit $TESTS_FAILED

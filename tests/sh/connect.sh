@@ -66,6 +66,17 @@ check_grep "key file: esp_sa lines" '^"IPv4","127.0.0.2","127.0.0.1","0x[0-9a-f]
 check "both sides derived the same keys" \
 	cmp <(grep -v '^#' "$T/conn1.keys" | sort) <(grep -v '^#' "$T/serve1.keys" | sort)
 
+# --- a serve whose ESP is keyed wrongly: quick mode completes, no traffic -------------------
+profile $DUT "$T/dut7.conf" 7
+profile $TESTER "$T/tester7.conf" 7
+check "serve with esp-wrong-keys starts" serve_start "$T/serve7.log" --profile "$T/dut7.conf" \
+	--quirk esp-wrong-keys
+check_fails "connect --ping against wrong ESP keys: exit 1" 1 $IK connect \
+	--profile "$T/tester7.conf" --ping 2
+check_grep "established, then no ping back" '^traffic: none of 2 pings came back through ESP' "$(last_out)"
+check_grep "each ping says no reply" 'seq 1, no reply' "$(last_out)"
+serve_stop
+
 # --- one long-running serve: several peers, failures, SIGTERM -------------------------------
 profile $DUT "$T/dut2.conf" 2
 profile $TESTER "$T/tester2.conf" 2
@@ -78,6 +89,13 @@ check_grep "wrong PSK: the hint says pre-shared key" 'pre-shared key' "$(last_ou
 check "aggressive mode + quick mode" $IK connect --profile "$T/tester2.conf" --aggressive
 check_grep "aggressive ladder AM1..AM3 then QM3" 'AM3 --->.*QM_IDLE' "$(last_out)"
 check_grep "aggressive: QM3 follows" 'QM3' "$(last_out)"
+# The ESP data path (issue 12): serve answers pings to 10.2.0.1 behind every IPsec SA.
+check "connect --ping 3: the SA carries traffic (exit 0)" $IK connect --profile "$T/tester2.conf" \
+	--ping 3
+cp "$(last_out)" "$T/ping.out"
+check "a line per ping with its round trip" test "$(grep -cE '^ping 10\.2\.0\.1 through the tunnel: seq [0-2], [0-9.]+ ms$' "$T/ping.out")" -eq 3
+check_grep "the traffic line" '^traffic: 3 of 3 pings came back through ESP in UDP \(SPI out 0x[0-9a-f]{8}, in 0x[0-9a-f]{8}\): the SA carries traffic$' "$T/ping.out"
+check_fails "--ping 0 is a usage error" 2 $IK connect --profile "$T/tester2.conf" --ping 0
 check "phase 1 only (--no-quick)" $IK connect --profile "$T/tester2.conf" --no-quick --quiet
 check_grep "--no-quick: ISAKMP SA only" '^established: ISAKMP SA [0-9a-f/]+ \([^)]*\)$' "$(last_out)"
 check "serve still answers after a failure" $IK connect --profile "$T/tester2.conf" --quiet
@@ -119,8 +137,8 @@ serve_wait "$SERVE2"
 check "serve exits 0 on SIGTERM (ASan: no leaks)" test $? -eq 0
 check_grep "serve logged the failure with message and state" \
 	'phase 1 failed at MM5 \(MM_KEY_EXCH\): .*pre-shared key' "$T/serve2.log"
-check_grep "serve counted the SAs" '10 ISAKMP SA\(s\) and 7 IPsec SA\(s\)' "$T/serve2.log"
-check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 7
+check_grep "serve counted the SAs" '11 ISAKMP SA\(s\) and 8 IPsec SA\(s\)' "$T/serve2.log"
+check "serve logged every established IPsec SA" test "$(grep -c 'IPsec SA established' "$T/serve2.log")" -eq 8
 
 # --- --seed: both sides seeded, the whole exchange (so every key) is the same twice ----------
 profile $DUT "$T/dut5.conf" 5
