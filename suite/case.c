@@ -157,12 +157,13 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	struct ik_status cst;
 	if (!ik_case_claims_ok(c, &cst)) /* needs claimed:/unclaimed: name a `set` proposal */
 		return ik_case_fail(at, "%s", cst.why);
-	bool nth = false, quick = false, traffic = false;
+	bool nth = false, quick = false, traffic = false, probe = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;
 	for (size_t i = 0; i < c->nsteps; i++) {
 		quick = quick || c->steps[i].kind == IK_STEP_QUICK;
 		traffic = traffic || c->steps[i].kind == IK_STEP_TRAFFIC;
+		probe = probe || c->steps[i].probe != IK_PROBE_NONE;
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *e = &c->expect[i];
@@ -182,6 +183,12 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			                    "case %s: 'expect carries traffic' but 'run' has no "
 			                    "traffic step",
 			                    c->id);
+		if ((e->kind == IK_EXP_DISCARDS || e->kind == IK_EXP_ACCEPTS) && !probe)
+			return ik_case_fail(at,
+			                    "case %s: 'expect %s probes' but no traffic step "
+			                    "sends a probe (e.g. 'traffic replay')",
+			                    c->id,
+			                    e->kind == IK_EXP_DISCARDS ? "discards" : "accepts");
 		if (e->kind == IK_EXP_ADJUSTED && e->adjust == IK_ADJ_P2_LIFETIME && !quick)
 			return ik_case_fail(at,
 			                    "case %s: 'expect adjusted p2-lifetime' but 'run' "

@@ -78,9 +78,21 @@ enum ik_step_kind {
 	IK_STEP_TRAFFIC, /* arg ICMP echo requests through the quick mode's ESP SA (RFC 4303) */
 };
 
+/* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
+enum ik_probe {
+	IK_PROBE_NONE,
+	IK_PROBE_REPLAY,      /* a ping's ESP packet sent again, octet for octet (RFC 4303 3.4.3) */
+	IK_PROBE_BAD_ICV,     /* a ping with its last ICV octet flipped (RFC 4303 3.4.4) */
+	IK_PROBE_UNKNOWN_SPI, /* a ping sealed under an SPI the DUT never gave (RFC 4303 3.4.2) */
+	IK_PROBE_DUMMY,       /* next header 59, random payload (RFC 4303 2.6) */
+	IK_PROBE_REORDER,     /* a ping 30 sequence numbers behind the newest (RFC 4303 3.4.3) */
+	IK_PROBE__N
+};
+
 struct ik_case_step {
 	enum ik_step_kind kind;
-	long arg; /* quick: "pfs=modp2048" -> group number, "nopfs" -> -1; wait: ms */
+	long arg;            /* quick: "pfs=modp2048" -> group number, "nopfs" -> -1; wait: ms */
+	enum ik_probe probe; /* traffic: what it sends besides its pings */
 };
 
 enum ik_expect_kind {
@@ -96,6 +108,8 @@ enum ik_expect_kind {
 			     * refusing the message are allowed) */
 	IK_EXP_TRAFFIC,  /* every step completed and the traffic step's pings came back through
 			     * the tunnel (docs/writing-cases.md "traffic") */
+	IK_EXP_DISCARDS, /* the traffic step's probes got no answer, its pings after them did */
+	IK_EXP_ACCEPTS,  /* the traffic step's probes were answered */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
@@ -166,8 +180,9 @@ enum {
 	IK_NEED_XAUTH = 16,
 	IK_NEED_MODECFG = 32,
 	IK_NEED_TRANSPORT = 64,
-	IK_NEED_NOPFS = 128,  /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
-	IK_NEED_TRAFFIC = 256 /* features.traffic: the DUT forwards ESP to an inner host */
+	IK_NEED_NOPFS = 128, /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
+	IK_NEED_TRAFFIC = 256,    /* features.traffic: the DUT forwards ESP to an inner host */
+	IK_NEED_ANTI_REPLAY = 512 /* features.anti_replay: its ESP SAs check sequence numbers */
 };
 
 struct ik_caseset {
@@ -189,6 +204,7 @@ void ik_cases_free(struct ik_caseset *cs);
 void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level);
 const char *ik_level_name(enum ik_level l);
 const char *ik_binds_name(enum ik_binds w);
+const char *ik_probe_name(enum ik_probe p); /* "replay", ... (case_values.c) */
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
  * the header, each payload the message must carry (engine/exchanges/rules.def), SA.P[0], SA.P[0].T[0] and

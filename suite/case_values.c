@@ -166,6 +166,8 @@ static const struct {
 	{"transport", IK_NEED_TRANSPORT},
 	{"nopfs", IK_NEED_NOPFS},
 	{"traffic", IK_NEED_TRAFFIC},
+	{"anti_replay", IK_NEED_ANTI_REPLAY},
+	{"anti-replay", IK_NEED_ANTI_REPLAY},
 };
 
 /*
@@ -222,11 +224,13 @@ bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cp
 		while (k < IK_ARRAY_SIZE(features) && strcmp(features[k].name, w[i]))
 			k++;
 		if (k == IK_ARRAY_SIZE(features))
-			return ik_case_fail(at,
-			                    "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
-			                    "nopfs, xauth, modecfg, transport, claimed:PROPOSAL, "
-			                    "unclaimed:PROPOSAL or offered:phaseN.lifetime=D",
-			                    w[i]);
+			return ik_case_fail(
+				at,
+				"needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
+				"nopfs, xauth, modecfg, transport, traffic, anti_replay, "
+				"claimed:PROPOSAL, "
+				"unclaimed:PROPOSAL or offered:phaseN.lifetime=D",
+				w[i]);
 		c->needs |= features[k].bit;
 	}
 	return true;
@@ -276,8 +280,45 @@ static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct i
 	return true;
 }
 
+/* The probes a traffic step can send (enum ik_probe), by their case-language names. */
+static const char *const probe_names[IK_PROBE__N] = {
+	[IK_PROBE_NONE] = "none",       [IK_PROBE_REPLAY] = "replay",
+	[IK_PROBE_BAD_ICV] = "bad-icv", [IK_PROBE_UNKNOWN_SPI] = "unknown-spi",
+	[IK_PROBE_DUMMY] = "dummy",     [IK_PROBE_REORDER] = "reorder",
+};
+
+const char *ik_probe_name(enum ik_probe p)
+{
+	return p < IK_PROBE__N ? probe_names[p] : "?";
+}
+
+/* "traffic [N] [PROBE]": N pings (1..16, 3 by default) and what else goes through the SA. */
+static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struct ik_cpos *at)
+{
+	s->arg = 3;
+	s->probe = IK_PROBE_NONE;
+	for (size_t i = 1; i < n; i++) {
+		char *end = NULL;
+		long v = strtol(w[i], &end, 10);
+		size_t k = 1;
+		while (k < IK_PROBE__N && strcmp(w[i], probe_names[k]))
+			k++;
+		if (end != w[i] && !*end && v >= 1 && v <= 16)
+			s->arg = v;
+		else if (k < IK_PROBE__N && s->probe == IK_PROBE_NONE)
+			s->probe = (enum ik_probe)k;
+		else
+			return ik_case_fail(
+				at,
+				"run: traffic takes a ping count 1-16 and one of replay, "
+				"bad-icv, unknown-spi, dummy, reorder ('%.40s')",
+				w[i]);
+	}
+	return true;
+}
+
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
- * wait DURATION. */
+ * wait DURATION, traffic [N] [PROBE]. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -306,6 +347,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	struct ik_case_step *s = &c->steps[c->nsteps++];
 	s->kind = names[k].kind;
 	s->arg = 0;
+	s->probe = IK_PROBE_NONE;
 	if (s->kind == IK_STEP_WAIT) {
 		if (n != 2 || !duration_ms(w[1], &s->arg))
 			return ik_case_fail(at,
@@ -315,15 +357,8 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	}
 	if (s->kind == IK_STEP_QUICK && n == 2)
 		return step_quick_arg(s, w[1], at);
-	if (s->kind == IK_STEP_TRAFFIC) {
-		/* "traffic" or "traffic N": N pings (1..16), 3 by default */
-		char *end = NULL;
-		s->arg = n == 2 ? strtol(w[1], &end, 10) : 3;
-		if (n > 2 || (end && *end) || s->arg < 1 || s->arg > 16)
-			return ik_case_fail(
-				at, "run: traffic takes a ping count 1-16, e.g. 'traffic 3'");
-		return true;
-	}
+	if (s->kind == IK_STEP_TRAFFIC)
+		return step_traffic(s, w, n, at);
 	if (n > 1)
 		return ik_case_fail(at, "run: step '%s' takes no argument ('%.40s')%s", w[0], w[1],
 		                    s->kind == IK_STEP_MAIN ? "; credentials come from the profile"
@@ -527,6 +562,12 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->kind = IK_EXP_TRAFFIC;
 		return true;
 	}
+	/* "discards probes" / "accepts probes": what the traffic step's probes met */
+	if ((!strcmp(w[0], "discards") || !strcmp(w[0], "accepts")) && n == 2 &&
+	    !strcmp(w[1], "probes")) {
+		e->kind = w[0][0] == 'd' ? IK_EXP_DISCARDS : IK_EXP_ACCEPTS;
+		return true;
+	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
 		e->kind = w[0][0] == 'i'   ? IK_EXP_IGNORED
 		          : w[0][0] == 's' ? IK_EXP_SURVIVES
@@ -536,10 +577,11 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 			                    w[0], w[1]);
 		return true;
 	}
-	return ik_case_fail(at,
-	                    "expect '%.40s': expected established, rejected, adjusted, "
-	                    "ignored, survives, alive or carries traffic",
-	                    w[0]);
+	return ik_case_fail(
+		at,
+		"expect '%.40s': expected established, rejected, adjusted, "
+		"ignored, survives, alive, carries traffic, discards probes or accepts probes",
+		w[0]);
 }
 
 /* The policies an expect line may name (docs/writing-cases.md "Policy"); a bare lifetime policy

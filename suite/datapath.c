@@ -2,6 +2,7 @@
 #include "datapath.h"
 #include "consts.h"
 #include "algs.h"
+#include "rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +71,10 @@ static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 		refuse(dp, "an echo reply that answers none of our pings");
 		return;
 	}
+	if (dp->nrep[in->seq] < UINT8_MAX)
+		dp->nrep[in->seq]++;
 	if (dp->rtt_ms[in->seq] >= 0)
-		return; /* a duplicate: the first one counted */
+		return; /* a duplicate (a replayed ping answered): counted in nrep only */
 	dp->rtt_ms[in->seq] = (double)(now_us() - dp->sent_us[in->seq]) / 1000.0;
 	dp->replies++;
 }
@@ -93,14 +96,51 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	dp->answered++;
 }
 
-static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The data path whose inbound SPI the packet names. Quirk esp-any-spi (RFC 4303 3.4.2 not
+ * kept): failing that, the newest one of the peer it came from. */
+static struct ik_datapath *lookup(struct ik_engine *e, const struct ik_dgram *d)
 {
 	struct ik_datapath *dp = e->esp_arg;
-	uint32_t spi = d->len >= 4 ? (uint32_t)d->data[0] << 24 | (uint32_t)d->data[1] << 16 |
-	                                     (uint32_t)d->data[2] << 8 | d->data[3]
-	                           : 0;
+	uint32_t spi = d->len >= 4 ? get32(d->data) : 0;
 	while (dp && dp->in.spi != spi)
 		dp = dp->next;
+	if (dp || !(e->cfg.quirks & IK_QUIRK_ESP_ANY_SPI))
+		return dp;
+	for (dp = e->esp_arg; dp && !ik_addr_equal(&dp->to, &d->peer); dp = dp->next)
+		;
+	if (dp)
+		dp->in.lax |= IK_ESP_LAX_SPI;
+	return dp;
+}
+
+/* Quirk esp-dummy-fatal (RFC 4303 2.6 not kept): the SA a dummy came on is dropped. */
+static void dummy_fatal(struct ik_datapath *dp)
+{
+	ik_dp_stop(dp);
+	if (dp->owned)
+		free(dp);
+}
+
+/* Quirk esp-no-window (RFC 4303 3.4.3 not kept): nothing older than the newest passes. */
+static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
+{
+	uint32_t seq = get32(d->data + 4);
+	if (!(dp->e->cfg.quirks & IK_QUIRK_ESP_NO_WINDOW) || seq > dp->in_top) {
+		dp->in_top = seq > dp->in_top ? seq : dp->in_top;
+		return false;
+	}
+	refuse(dp, "quirk esp-no-window: older than the newest sequence number");
+	return true;
+}
+
+static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
+{
+	struct ik_datapath *dp = lookup(e, d);
 	if (!dp)
 		return; /* RFC 4303 3.4.2: no SA for it, discarded */
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
@@ -109,7 +149,10 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	struct ik_inner in;
 	enum ik_esp_verdict v =
 		ik_esp_open(&dp->in, d->data, d->len, clear, sizeof(clear), &n, &nh, &st);
-	if (v == IK_ESP_DUMMY)
+	dp->in.lax &= ~(unsigned)IK_ESP_LAX_SPI;
+	if (v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL)
+		dummy_fatal(dp);
+	if (v == IK_ESP_DUMMY || (v == IK_ESP_OK && too_old(dp, d)))
 		return;
 	if (v != IK_ESP_OK || nh != IK_INNER_IPV4 || !ik_inner_parse(clear, n, &in, &st)) {
 		refuse(dp, v == IK_ESP_OK && nh != IK_INNER_IPV4
@@ -153,6 +196,11 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		ik_esp_sa_free(&dp->out);
 		return false;
 	}
+	/* Quirks esp-no-replay-check and esp-ignore-icv: an inbound SA without those checks. */
+	if (e->cfg.quirks & IK_QUIRK_ESP_NO_REPLAY_CHECK)
+		dp->in.replay_on = false;
+	if (e->cfg.quirks & IK_QUIRK_ESP_IGNORE_ICV)
+		dp->in.lax |= IK_ESP_LAX_ICV;
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
 	if (!sa->floated)
@@ -163,19 +211,58 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	return true;
 }
 
-bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st)
+bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *how,
+                struct ik_status *st)
 {
-	uint8_t b[128], pkt[256];
-	size_t m = 0, n = ik_inner_echo(b, sizeof(b), dp->me, dp->peer, 8, dp->id, seq, 56);
+	static const struct ik_dp_how plain = {0};
+	uint8_t b[128];
+	size_t m = 0, n = 0;
+	uint32_t spi = dp->out.spi, next = dp->out.seq;
+	if (!how)
+		how = &plain;
 	if (seq >= IK_DP_MAX_PINGS)
 		return ik_fail(st, 0, "data path: at most %d pings", IK_DP_MAX_PINGS);
-	if (!ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, st) ||
-	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, st))
+	if (how->dummy) {
+		n = 40; /* RFC 4303 2.6: the rest "may consist of only random bytes" */
+		if (!ik_rng_bytes(b, n))
+			return ik_fail(st, 0, "data path: no random octets");
+	} else {
+		n = ik_inner_echo(b, sizeof(b), dp->me, dp->peer, 8, dp->id, seq, 56);
+	}
+	if (how->spi)
+		dp->out.spi = how->spi;
+	if (how->seq_at)
+		dp->out.seq = how->seq_at - 1;
+	bool ok = ik_esp_seal(&dp->out, how->dummy ? IK_ESP_NH_NONE : IK_INNER_IPV4, b, n, NULL,
+	                      dp->last, sizeof(dp->last), &m, st);
+	dp->out.spi = spi;
+	if (how->seq_at)
+		dp->out.seq = next; /* the counter goes on where it was (RFC 4303 3.3.3) */
+	if (!ok)
 		return false;
+	if (how->flip_icv && dp->out.x.icv_len)
+		dp->last[m - 1] ^= 0xff;
+	dp->last_len = m;
+	if (!ik_engine_send_esp(dp->e, &dp->to, dp->last, m, st))
+		return false;
+	if (how->dummy)
+		return true;
 	dp->sent_us[seq] = now_us();
 	if (seq + 1u > dp->sent)
 		dp->sent = seq + 1u;
 	return true;
+}
+
+bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st)
+{
+	return ik_dp_send(dp, seq, NULL, st);
+}
+
+bool ik_dp_resend(struct ik_datapath *dp, struct ik_status *st)
+{
+	if (!dp->last_len)
+		return ik_fail(st, 0, "data path: nothing sent yet to send again");
+	return ik_engine_send_esp(dp->e, &dp->to, dp->last, dp->last_len, st);
 }
 
 void ik_dp_stop(struct ik_datapath *dp)
@@ -204,6 +291,7 @@ bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik
 		free(dp);
 		return false;
 	}
+	dp->owned = true;
 	size_t n = 0;
 	struct ik_datapath *last = dp;
 	for (struct ik_datapath *d = dp; d; d = d->next, n++)

@@ -23,9 +23,14 @@ struct ik_datapath {
 	uint16_t id;                       /* ICMP echo identifier of our pings */
 	uint64_t sent_us[IK_DP_MAX_PINGS]; /* CLOCK_MONOTONIC, microseconds */
 	double rtt_ms[IK_DP_MAX_PINGS];    /* < 0: no reply yet */
+	uint8_t nrep[IK_DP_MAX_PINGS];     /* replies to each (a replayed ping: more than one) */
+	uint8_t last[256];                 /* the last packet sent (ik_dp_resend) */
+	size_t last_len;
 	unsigned sent, replies,
 		answered;         /* echo requests sent, replies to them, requests answered */
 	unsigned refused;         /* inbound packets ESP or the inner check refused */
+	uint32_t in_top;          /* newest inbound sequence number (quirk esp-no-window) */
+	bool owned;               /* allocated by ik_dp_host_add: a quirk may free it */
 	char why[256];            /* the last refusal */
 	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */
 };
@@ -38,6 +43,19 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
                  struct ik_status *st);
 /* Send echo request number seq (0 .. IK_DP_MAX_PINGS-1) through the tunnel. */
 bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st);
+/* How ik_dp_send seals one packet besides a plain ping (the ESP cases' probes, run_traffic.c). */
+struct ik_dp_how {
+	uint32_t spi;    /* 0: the SA's; else this SPI in the header, the ICV computed over it */
+	bool flip_icv;   /* the last ICV octet inverted after sealing */
+	bool dummy;      /* next header 59 and random octets instead of a ping (RFC 4303 2.6) */
+	uint32_t seq_at; /* 0: the next sequence number; else this one (the counter is kept) */
+};
+/* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
+ * packet is kept for ik_dp_resend. */
+bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *how,
+                struct ik_status *st);
+/* The last packet ik_dp_ping or ik_dp_send sent, again octet for octet (a replay). */
+bool ik_dp_resend(struct ik_datapath *dp, struct ik_status *st);
 /* Take dp off its engine and wipe its keys. */
 void ik_dp_stop(struct ik_datapath *dp);
 

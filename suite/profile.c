@@ -123,7 +123,8 @@ static const char *const section_names[] = {
 	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)               \
 	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
 	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false) \
-	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)
+	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)           \
+	KEY(features, anti_replay, K_BOOL, OFF(features.anti_replay), bool_names, false)
 
 struct key_def {
 	enum section sec;

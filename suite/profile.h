@@ -136,6 +136,7 @@ struct ik_profile {
 	struct {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
+		bool anti_replay; /* its inbound ESP SAs drop replays (RFC 4303 3.4.3 "may be disabled") */
 	} features;
 };
 

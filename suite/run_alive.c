@@ -16,8 +16,9 @@
 #define PROBES       3    /* independent probes before a DUT is called dead */
 #define REVIVE_EVERY 5000 /* ms between revival probes of a dead DUT */
 
-static const struct ik_case_step probe_main[] = {{IK_STEP_MAIN, 0}, {IK_STEP_QUICK, 0}};
-static const struct ik_case_step probe_aggr[] = {{IK_STEP_AGGRESSIVE, 0}, {IK_STEP_QUICK, 0}};
+static const struct ik_case_step probe_main[] = {{.kind = IK_STEP_MAIN}, {.kind = IK_STEP_QUICK}};
+static const struct ik_case_step probe_aggr[] = {{.kind = IK_STEP_AGGRESSIVE},
+                                                 {.kind = IK_STEP_QUICK}};
 
 /* Windows of the probes: generous, longer for the last one (a busy DUT is not a dead one). */
 static unsigned probe_window(const struct ik_runner *R, unsigned try)

@@ -267,6 +267,17 @@ static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
  * responder cookie restarted the exchange instead of resending its reply (RFC 2408 2.5.3); one
  * that answers an old copy of a completed quick mode's QM1 with a QM2 other than the one it sent
  * set up a second SA from a replay (RFC 2408 3.1 message IDs, RFC 2409 5.5). */
+
+/* ESP in UDP on the NAT-T port, into the case's pcap as it was on the wire (no marker). */
+static void esp_tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+                    const uint8_t *p, size_t len)
+{
+	struct crun *cr = e->user;
+	struct sockaddr_storage me = e->cfg.local;
+	ik_addr_set_port(&me, e->natt.port);
+	if (cr->pcap)
+		ik_pcapw_udp(cr->pcap, sent ? &me : peer, sent ? peer : &me, false, p, len);
+}
 static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
                 uint16_t local_port, const uint8_t *p, size_t len)
 {
@@ -522,6 +533,7 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	cr->eng.user = cr;
 	cr->eng.on_event = on_event;
 	cr->eng.tap = tap;
+	cr->eng.esp_tap = esp_tap;
 	cr->eng.quiet = !R->o->verbose;
 	cr->eng.mut = cr->nmut ? cr->mut : NULL;
 	cr->eng.nmut = cr->nmut;

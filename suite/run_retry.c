@@ -73,6 +73,13 @@ static bool expects(const struct crun *cr, enum ik_expect_kind k)
 	return false;
 }
 
+/* The case waits for pings coming back (loss can take them away). */
+static bool expects_traffic(const struct crun *cr)
+{
+	return expects(cr, IK_EXP_TRAFFIC) || expects(cr, IK_EXP_DISCARDS) ||
+	       expects(cr, IK_EXP_ACCEPTS);
+}
+
 /* The step after which the case tests the effect of an unacknowledged message of ours (a
  * Delete, INITIAL-CONTACT: informational exchanges get no answer, RFC 2408 4.8), or 0. */
 static unsigned unacked_step(const struct ik_case *c)
@@ -97,9 +104,12 @@ int ik_obs_info(const struct crun *cr)
 	bool ignoring = expects(cr, IK_EXP_IGNORED);
 	int stage = o->all_done ? 90 : o->at_x == IK_X_QUICK ? 40 + o->at_msg : o->at_msg * 5;
 	int said = (int)(o->nnotify > 9 ? 9 : o->nnotify) + (o->dut_deleted ? 1 : 0) +
-	           (o->p1_adjusted || o->p2_adjusted ? 2 : 0) + (o->pongs ? 2 : 0);
+	           (o->p1_adjusted || o->p2_adjusted ? 2 : 0) + (o->pongs ? 2 : 0) +
+	           (o->pongs_after ? 2 : 0) + (o->probe_replies ? 2 : 0);
+	/* a probe answered where the case wants it discarded: the DUT's doing */
+	bool took_probe = o->probe_replies && expects(cr, IK_EXP_DISCARDS);
 	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0) +
-	            (o->accepted_mutated ? 2000 : 0);
+	            (o->accepted_mutated ? 2000 : 0) + (took_probe ? 2000 : 0);
 	unsigned u = unacked_step(cr->c);
 	if (u)
 		return o->steps_done < u ? -10000 + (int)o->steps_done
@@ -152,13 +162,15 @@ static unsigned attempts_needed(const struct crun *cr, enum ik_verdict v)
 	/* Completing every step is something the DUT did, unless the case waits for more than
 	 * completion that loss can take away: an announcement, or pings coming back. */
 	bool did = o->fault[0] || o->accepted_mutated || o->restarted ||
-	           (o->all_done && !expects(cr, IK_EXP_ADJUSTED) && !expects(cr, IK_EXP_TRAFFIC));
+	           (o->probe_replies && expects(cr, IK_EXP_DISCARDS)) ||
+	           (o->all_done && !expects(cr, IK_EXP_ADJUSTED) && !expects_traffic(cr));
 	if (v != IK_V_PASS) {
 		if (o->all_done && expects(cr, IK_EXP_ADJUSTED) && !did)
 			return NOTE_ATTEMPTS; /* one unanswered informational, no retransmission */
 		return did && !unacked_step(cr->c) ? 1 : MAX_ATTEMPTS;
 	}
-	if (expects(cr, IK_EXP_IGNORED))
+	/* the probes (or their answers) may all have been lost, as the one mutated copy */
+	if (expects(cr, IK_EXP_IGNORED) || expects(cr, IK_EXP_DISCARDS))
 		return MAX_ATTEMPTS;
 	if ((o->silence || o->dut_deleted) && o->last_sends < SILENT_SENDS)
 		return 2;

@@ -1,8 +1,12 @@
 /*
  * The traffic step (docs/writing-cases.md): ICMP echo through the quick mode's ESP SA (RFC 4303,
  * UDP-encapsulated per RFC 3948) from the first host of the tester's subnet to the first host of
- * the DUT's, one every PING_MS after SETTLE_MS; done when every reply is back or half a silence
- * window after the last ping. What came back goes into the observation; the verdict decides what it means.
+ * the DUT's, one transmission every PING_MS after SETTLE_MS. With a probe ("traffic replay",
+ * ...) the step sends BEFORE pings, then PROBES probe packets, then its pings: a probe the DUT
+ * answers is its doing (loss never makes a reply), and the pings around the probes show whether
+ * the SA carried traffic before and after them. Done when every ping is answered or half a
+ * silence window after the last transmission. What came back goes into the observation; the
+ * verdict (suite/verdict.c) decides what it means.
  */
 #include "datapath.h"
 #include "runner_int.h"
@@ -15,6 +19,28 @@
  * hands it to a worker thread, kernel-libipsec then sets up its TUN route): a ping sent the
  * moment our QM3 leaves can arrive before the SA exists. The first waits this long. */
 #define SETTLE_MS 250
+#define BEFORE    2 /* pings before the probes */
+#define PROBES    3 /* probe packets: three chances against loss on the path */
+/* RFC 4303 3.4.3: a receiver's window holds at least 32 packets. The reorder probe jumps the
+ * counter this far ahead (numbers skipped look like loss to the DUT), then sends BEHIND below
+ * the newest: inside any window a conformant receiver keeps. */
+#define JUMP   40
+#define BEHIND 30
+
+enum act { A_PING, A_JUMP_PING, A_PROBE };
+
+struct ik_traffic {
+	struct ik_datapath dp;
+	enum ik_probe probe;
+	enum act acts[BEFORE + PROBES + 16];
+	size_t nact, next;
+	uint16_t seq;               /* next ICMP sequence number */
+	uint16_t probe_seq[PROBES]; /* the pings the probes carry (UINT16_MAX: none, a replay
+	                              * or a dummy) */
+	uint16_t first_after;       /* first ping sent after the probes */
+	uint32_t top;               /* ESP sequence number of the jump ping */
+	uint64_t end;               /* when the step gives up waiting */
+};
 
 static const struct ik_qm *established_qm(const struct crun *cr)
 {
@@ -26,68 +52,154 @@ static const struct ik_qm *established_qm(const struct crun *cr)
 	return NULL;
 }
 
-static void tick(void *arg);
-
-static void schedule(struct crun *cr)
+/* The plan: N pings; with a probe, BEFORE pings (the second the jump for reorder), PROBES
+ * probes, then the N pings. */
+static void plan(struct ik_traffic *t, enum ik_probe probe, unsigned pings)
 {
-	cr->step_timer = ik_loop_timer(&cr->R->loop, PING_MS, tick, cr);
+	t->probe = probe;
+	if (probe != IK_PROBE_NONE) {
+		for (size_t i = 0; i < BEFORE; i++)
+			t->acts[t->nact++] = i && probe == IK_PROBE_REORDER ? A_JUMP_PING : A_PING;
+		for (size_t i = 0; i < PROBES; i++)
+			t->acts[t->nact++] = A_PROBE;
+	}
+	for (unsigned i = 0; i < pings; i++)
+		t->acts[t->nact++] = A_PING;
 }
 
-/* Every ping interval: the next ping, and the step over when all are back or late. */
+/* One probe packet (enum ik_probe, suite/case.h). */
+static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
+{
+	struct ik_datapath *dp = &t->dp;
+	struct ik_dp_how how = {0};
+	switch (t->probe) {
+	case IK_PROBE_REPLAY: /* the last ping before the probes, octet for octet */
+		return ik_dp_resend(dp, st);
+	case IK_PROBE_BAD_ICV: how.flip_icv = true; break;
+	case IK_PROBE_UNKNOWN_SPI:
+		/* An SPI the DUT never gave: ours turned over, kept out of the reserved 1-255. */
+		how.spi = dp->out.spi ^ 0x5a5a5a5au;
+		how.spi = how.spi < 256 ? how.spi | 0x10000u : how.spi;
+		break;
+	case IK_PROBE_DUMMY: return ik_dp_send(dp, 0, &(struct ik_dp_how){.dummy = true}, st);
+	case IK_PROBE_REORDER: how.seq_at = t->top - BEHIND + (uint32_t)k; break;
+	case IK_PROBE_NONE:
+	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
+	}
+	t->probe_seq[k] = t->seq;
+	return ik_dp_send(dp, t->seq++, &how, st);
+}
+
+static bool act(struct ik_traffic *t, enum act a, size_t probe_no, struct ik_status *st)
+{
+	struct ik_datapath *dp = &t->dp;
+	if (a == A_PROBE)
+		return send_probe(t, probe_no, st);
+	if (a == A_JUMP_PING) {
+		dp->out.seq += JUMP - 1; /* the next packet goes out JUMP numbers on */
+		t->top = dp->out.seq + 1;
+	}
+	if (t->probe != IK_PROBE_NONE && t->next > BEFORE + PROBES && !t->first_after)
+		t->first_after = t->seq; /* t->next is one past this action */
+	return ik_dp_ping(dp, t->seq++, st);
+}
+
+/* What came back, into the observation. */
+static void observe(struct crun *cr, const struct ik_traffic *t)
+{
+	const struct ik_datapath *dp = &t->dp;
+	struct ik_observed *o = &cr->o;
+	bool probing = t->probe != IK_PROBE_NONE;
+	unsigned first_after = probing ? t->first_after : 0;
+	double sum = 0;
+	o->probe = t->probe;
+	o->pings = o->pongs = o->pongs_before = o->pongs_after = o->probe_replies = 0;
+	for (uint16_t s = 0; s < t->seq; s++) {
+		bool is_probe = false;
+		for (size_t k = 0; probing && k < o->probes; k++)
+			is_probe = is_probe || t->probe_seq[k] == s;
+		if (is_probe) {
+			o->probe_replies += dp->nrep[s];
+			continue;
+		}
+		o->pings++;
+		if (dp->rtt_ms[s] < 0)
+			continue;
+		o->pongs++, sum += dp->rtt_ms[s];
+		if (probing && s < BEFORE)
+			o->pongs_before++;
+		else if (!probing || (first_after && s >= first_after))
+			o->pongs_after++;
+	}
+	/* A replayed ping answered: more than one reply to the ping the copies repeat. */
+	if (t->probe == IK_PROBE_REPLAY && o->probes && dp->nrep[BEFORE - 1] > 1)
+		o->probe_replies = dp->nrep[BEFORE - 1] - 1u;
+	o->rtt_ms = o->pongs ? sum / o->pongs : 0;
+	if (dp->refused)
+		snprintf(o->traffic_why, sizeof(o->traffic_why), "%u refused: %.130s", dp->refused,
+		         dp->why);
+}
+
+static void tick(void *arg);
+
+/* Every PING_MS: the next transmission, and the step over when all are back or late. */
 static void tick(void *arg)
 {
 	struct crun *cr = arg;
-	struct ik_datapath *dp = cr->dp;
-	unsigned want = (unsigned)cr->steps[cr->step].arg;
+	struct ik_traffic *t = cr->tr;
 	struct ik_status st = {0};
 	cr->step_timer = 0;
 	uint64_t now = ik_now_ms();
-	if (dp->sent < want && ik_dp_ping(dp, (uint16_t)dp->sent, &st))
-		cr->last_tx_ms = now;
-	cr->o.pings = dp->sent, cr->o.pongs = dp->replies;
-	if (dp->refused)
-		snprintf(cr->o.traffic_why, sizeof(cr->o.traffic_why), "%u refused: %.130s",
-		         dp->refused, dp->why);
-	if (dp->sent == want && !cr->traffic_end)
-		cr->traffic_end = now + cr->window_ms / 2;
-	if (dp->replies == want || (cr->traffic_end && now >= cr->traffic_end)) {
-		double sum = 0;
-		for (unsigned i = 0; i < dp->sent; i++)
-			sum += dp->rtt_ms[i] >= 0 ? dp->rtt_ms[i] : 0;
-		cr->o.rtt_ms = dp->replies ? sum / dp->replies : 0;
+	if (t->next < t->nact) {
+		enum act a = t->acts[t->next];
+		size_t probe_no = a == A_PROBE ? cr->o.probes : 0;
+		t->next++;
+		if (act(t, a, probe_no, &st)) {
+			cr->last_tx_ms = now;
+			cr->o.probes += a == A_PROBE;
+		}
+	}
+	observe(cr, t);
+	if (t->next == t->nact && !t->end)
+		t->end = now + cr->window_ms / 2;
+	bool all = t->next == t->nact && cr->o.pongs == cr->o.pings;
+	if (all || (t->end && now >= t->end)) {
 		ik_traffic_done(cr);
 		return;
 	}
-	schedule(cr);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, PING_MS, tick, cr);
 }
 
 bool ik_traffic_start(struct crun *cr)
 {
 	const struct ik_profile *p = cr->R->base;
 	const struct ik_qm *qm = established_qm(cr);
+	const struct ik_case_step *s = &cr->steps[cr->step];
 	struct ik_status st = {0};
 	if (!qm) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
 		         "step 'traffic' needs an established quick mode: put quick before it");
 		return false;
 	}
-	if (!(cr->dp = calloc(1, sizeof(*cr->dp))) ||
-	    !ik_dp_start(cr->dp, &cr->eng, qm->sa, qm, ik_profile_first_host(&p->tester),
+	if (!(cr->tr = calloc(1, sizeof(*cr->tr))) ||
+	    !ik_dp_start(&cr->tr->dp, &cr->eng, qm->sa, qm, ik_profile_first_host(&p->tester),
 	                 ik_profile_first_host(&p->dut), &st)) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s",
-		         cr->dp ? st.why : "out of memory");
+		         cr->tr ? st.why : "out of memory");
 		return false;
 	}
-	cr->traffic_end = 0;
+	memset(cr->tr->probe_seq, 0xff, sizeof(cr->tr->probe_seq));
+	plan(cr->tr, s->probe, (unsigned)s->arg);
+	cr->o.probes = 0;
 	cr->step_timer = ik_loop_timer(&cr->R->loop, SETTLE_MS, tick, cr);
 	return true;
 }
 
 void ik_traffic_stop(struct crun *cr)
 {
-	if (!cr->dp)
+	if (!cr->tr)
 		return;
-	ik_dp_stop(cr->dp);
-	free(cr->dp);
-	cr->dp = NULL;
+	ik_dp_stop(&cr->tr->dp);
+	free(cr->tr);
+	cr->tr = NULL;
 }

@@ -63,6 +63,10 @@ struct ik_observed {
 	unsigned send_errors;  /* datagrams our own host refused to send (engine/exchanges/ike.h) */
 	unsigned pings, pongs; /* traffic step: echo requests sent, replies through the tunnel */
 	double rtt_ms;         /* their mean round trip */
+	enum ik_probe probe; /* what the traffic step sent besides pings (IK_PROBE_NONE: nothing) */
+	unsigned probes;     /* probe packets sent */
+	unsigned probe_replies;             /* echo replies the probes drew (none for dummies) */
+	unsigned pongs_before, pongs_after; /* replies to the pings sent before / after them */
 	char traffic_why[160]; /* why a packet of the DUT's was refused (ESP or inner check) */
 	char send_error[120];
 };

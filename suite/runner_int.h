@@ -10,7 +10,7 @@
 #include "run_wire.h"
 
 struct ik_runner;
-struct ik_datapath;
+struct ik_traffic;
 
 /* One case in flight (or its liveness probe). */
 struct crun {
@@ -47,8 +47,7 @@ struct crun {
 	int trigger_pid; /* --dut-initiate command, while it runs */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
-	struct ik_datapath *dp; /* traffic step (run_traffic.c) */
-	uint64_t traffic_end;
+	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
 	bool finished;
 	/* kept across attempts and the probe (start_probe and rerun clear everything above): */
 	struct ik_result *pending; /* the case's result while its liveness probe runs */

@@ -84,6 +84,10 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 	case IK_EXP_TRAFFIC:
 		add(buf, n, "%s", "carries traffic (pings come back through ESP)");
 		break;
+	case IK_EXP_DISCARDS:
+		add(buf, n, "%s", "discards probes (none answered, the pings after them are)");
+		break;
+	case IK_EXP_ACCEPTS: add(buf, n, "%s", "accepts probes (they are answered)"); break;
 	}
 }
 
@@ -148,8 +152,66 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_SURVIVES: return !o->accepted_mutated;
 	case IK_EXP_ALIVE: return true;
 	case IK_EXP_TRAFFIC: return o->all_done && !o->restarted && o->pongs > 0;
+	case IK_EXP_DISCARDS:
+		return o->all_done && !o->restarted && o->probes && !o->probe_replies &&
+		       o->pongs_after;
+	case IK_EXP_ACCEPTS: return o->all_done && !o->restarted && o->probe_replies > 0;
 	}
 	return false;
+}
+
+/* What the probes of a traffic step met (suite/run_traffic.c). */
+static void probe_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	static const char *const what[IK_PROBE__N] = {
+		[IK_PROBE_REPLAY] = "copies of a ping it had answered",
+		[IK_PROBE_BAD_ICV] = "pings with a corrupted ICV",
+		[IK_PROBE_UNKNOWN_SPI] = "pings under an SPI it never gave",
+		[IK_PROBE_DUMMY] = "dummy packets (next header 59)",
+		[IK_PROBE_REORDER] = "pings 30 sequence numbers behind the newest",
+	};
+	size_t l = strlen(buf);
+	if (o->probe == IK_PROBE_NONE || o->probe >= IK_PROBE__N || l + 1 >= n)
+		return;
+	snprintf(buf + l, n - l,
+	         "; %u %s drew %u repl%s; through the SA %u of %u pings came back, %u of them "
+	         "after the probes (mean %.2f ms)",
+	         o->probes, what[o->probe], o->probe_replies, o->probe_replies == 1 ? "y" : "ies",
+	         o->pongs, o->pings, o->pongs_after, o->rtt_ms);
+}
+
+/* A probe case that cannot be judged (ERROR, not FAIL): it never reached its probes, or nothing
+ * came back after them while they drew no answer either -- a dead SA and a DUT that discarded
+ * the probes look the same then. A dummy is the exception: an SA that dies of one is the
+ * failure (RFC 4303 2.6 "without prejudice"), as long as it carried traffic before. */
+static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed *o,
+                               const struct ik_profile *p, char *reason, size_t rlen)
+{
+	bool probing = false;
+	for (size_t i = 0; i < c->nexpect; i++)
+		probing = probing || (ik_expect_applies(&c->expect[i], p) &&
+		                      (c->expect[i].kind == IK_EXP_DISCARDS ||
+		                       c->expect[i].kind == IK_EXP_ACCEPTS));
+	if (!probing || o->probe_replies || o->pongs_after)
+		return false;
+	if (o->probe == IK_PROBE_DUMMY && o->pongs_before)
+		return false;
+	if (!o->probes)
+		snprintf(reason, rlen, "inconclusive: the case never reached its probes (%.150s)",
+		         o->why[0] ? o->why : "it stopped before the traffic step");
+	else if (!o->pongs_before)
+		snprintf(reason, rlen,
+		         "inconclusive: the SA carried no traffic at all (no ping came back before "
+		         "or "
+		         "after the probes), so the probes cannot be judged; the traffic cases "
+		         "(ESP-POS) judge the SA itself");
+	else
+		snprintf(reason, rlen,
+		         "inconclusive: nothing came back through the SA after the probes (%u of "
+		         "the "
+		         "pings before them did): a discarded probe cannot be told from a dead SA",
+		         o->pongs_before);
+	return true;
 }
 
 /* After a traffic step: "SA up and carries traffic", or that nothing came back and why. */
@@ -158,6 +220,10 @@ static void traffic_text(const struct ik_observed *o, char *buf, size_t n)
 	size_t l = strlen(buf);
 	if (!o->pings || l + 1 >= n)
 		return;
+	if (o->probe != IK_PROBE_NONE) {
+		probe_text(o, buf, n);
+		return;
+	}
 	if (o->pongs)
 		snprintf(buf + l, n - l,
 		         "; the SA carries traffic: %u of %u pings came back through "
@@ -269,6 +335,8 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		         "harness: no expect line applies to this profile's policies");
 		return IK_V_ERROR;
 	}
+	if (probe_inconclusive(c, o, p, reason, rlen))
+		return IK_V_ERROR;
 	char c1[100], c2[120];
 	snprintf(reason, rlen, "Expected %s, but the DUT %s (%s).", clip(c1, sizeof(c1), expected),
 	         clip(c2, sizeof(c2), observed), c->ref);

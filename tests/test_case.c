@@ -73,14 +73,14 @@ static void test_good_case(void)
 	CU_ASSERT_EQUAL(c->needs, IK_NEED_AGGRESSIVE | IK_NEED_NAT_T | IK_NEED_PFS);
 	CU_ASSERT_EQUAL_FATAL(c->nsteps, 8);
 	static const struct ik_case_step want[] = {
-		{IK_STEP_MAIN, 0},
-		{IK_STEP_QUICK, 14},
-		{IK_STEP_QUICK, -1},
-		{IK_STEP_QUICK, 14},
-		{IK_STEP_DPD, 0},
-		{IK_STEP_DELETE, 0},
-		{IK_STEP_INITIAL_CONTACT, 0},
-		{IK_STEP_WAIT, 500},
+		{IK_STEP_MAIN, 0, IK_PROBE_NONE},
+		{IK_STEP_QUICK, 14, IK_PROBE_NONE},
+		{IK_STEP_QUICK, -1, IK_PROBE_NONE},
+		{IK_STEP_QUICK, 14, IK_PROBE_NONE},
+		{IK_STEP_DPD, 0, IK_PROBE_NONE},
+		{IK_STEP_DELETE, 0, IK_PROBE_NONE},
+		{IK_STEP_INITIAL_CONTACT, 0, IK_PROBE_NONE},
+		{IK_STEP_WAIT, 500, IK_PROBE_NONE},
 	};
 	for (size_t i = 0; i < 8; i++) {
 		CU_ASSERT_EQUAL(c->steps[i].kind, want[i].kind);
@@ -165,6 +165,58 @@ static void test_expect_forms(void)
 }
 
 /* Bad inputs: refused, naming t.case, the line, and what was expected. */
+
+/* "traffic [N] [PROBE]" and the expects that judge probes (docs/writing-cases.md). */
+static void test_traffic_probes(void)
+{
+	static const struct {
+		const char *run, *expect;
+		long n;
+		enum ik_probe probe;
+		const char *why; /* NULL: parses */
+	} t[] = {
+		{"traffic", "carries traffic", 3, IK_PROBE_NONE, NULL},
+		{"traffic replay", "discards probes", 3, IK_PROBE_REPLAY, NULL},
+		{"traffic 5 bad-icv", "discards probes", 5, IK_PROBE_BAD_ICV, NULL},
+		{"traffic unknown-spi 2", "discards probes", 2, IK_PROBE_UNKNOWN_SPI, NULL},
+		{"traffic dummy", "discards probes", 3, IK_PROBE_DUMMY, NULL},
+		{"traffic reorder", "accepts probes", 3, IK_PROBE_REORDER, NULL},
+		{"traffic replay dummy", "discards probes", 0, 0,
+	         "run: traffic takes a ping count"},
+		{"traffic 17", "carries traffic", 0, 0, "run: traffic takes a ping count"},
+		{"traffic replays", "discards probes", 0, 0, "run: traffic takes a ping count"},
+		{"traffic", "discards probes", 0, 0,
+	         "'expect discards probes' but no traffic step"},
+		{"traffic", "accepts probes", 0, 0, "'expect accepts probes' but no traffic step"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char text[512];
+		struct ik_caseset cs = {0};
+		struct ik_status st;
+		snprintf(text, sizeof(text),
+		         HEAD
+		         "  needs traffic anti_replay\n  run main, quick, %s\n  expect %s\n" BINDS,
+		         t[i].run, t[i].expect);
+		bool ok = parse(&cs, text, &st);
+		CU_ASSERT_EQUAL(ok, t[i].why == NULL);
+		if (!ok) {
+			CU_ASSERT_PTR_NOT_NULL(t[i].why ? strstr(st.why, t[i].why) : NULL);
+			if (!t[i].why || !strstr(st.why, t[i].why))
+				fprintf(stderr, "'%s': %s\n", t[i].run, st.why);
+			continue;
+		}
+		const struct ik_case *c = &cs.c[0];
+		CU_ASSERT_EQUAL(c->steps[2].kind, IK_STEP_TRAFFIC);
+		CU_ASSERT_EQUAL(c->steps[2].arg, t[i].n);
+		CU_ASSERT_EQUAL(c->steps[2].probe, t[i].probe);
+		CU_ASSERT_EQUAL(c->steps[1].probe, IK_PROBE_NONE);
+		CU_ASSERT_EQUAL(c->needs, IK_NEED_TRAFFIC | IK_NEED_ANTI_REPLAY);
+		CU_ASSERT_TRUE(t[i].probe == IK_PROBE_NONE
+		                       ? !strcmp(ik_probe_name(t[i].probe), "none")
+		                       : strstr(t[i].run, ik_probe_name(t[i].probe)) != NULL);
+		ik_cases_free(&cs);
+	}
+}
 static void test_errors(void)
 {
 	static const struct {
@@ -602,5 +654,6 @@ static const struct ik_test tests[] = {
 	{"filter by glob and level", test_filter},
 	{"load a directory tree", test_load},
 	{"fixtures parse", test_fixtures},
+	{"traffic probes and their expects", test_traffic_probes},
 };
 IK_TEST_MAIN("case", tests)

@@ -672,6 +672,77 @@ static bool esp_undecryptable(struct ik_pair *p)
 	return went;
 }
 
+/* The ESP receiver quirks: quick mode up, a ping that comes back, then a probe as the ESP cases
+ * send it (suite/run_traffic.c); went along = the responder's data path did what the quirk says
+ * (RFC 4303 2.6, 3.4.2, 3.4.3, 3.4.4.1). */
+enum esp_try { TRY_REPLAY, TRY_BAD_ICV, TRY_SPI, TRY_DUMMY, TRY_REORDER };
+
+static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
+{
+	struct ik_dp_how how = {0};
+	switch (t) {
+	case TRY_REPLAY: ik_dp_resend(di, st); return;
+	case TRY_BAD_ICV: how.flip_icv = true; break;
+	case TRY_SPI: how.spi = di->out.spi ^ 0x5a5a5a5au; break;
+	case TRY_DUMMY: how.dummy = true; break;
+	case TRY_REORDER:
+		di->out.seq += 39; /* ping 1 goes out 40 on, the probe 30 behind it */
+		ik_dp_ping(di, 1, st);
+		how.seq_at = di->out.seq - 30;
+		break;
+	}
+	ik_dp_send(di, 2, &how, st);
+	if (t == TRY_DUMMY)
+		ik_dp_ping(di, 3, st);
+}
+
+static bool esp_try(struct ik_pair *p, enum esp_try t)
+{
+	struct ik_datapath di = {0}, dr = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_start(&dr, &p->res, sr, sr->qms, b, a, &st)) {
+		ik_dp_ping(&di, 0, &st);
+		SPIN_UNTIL(p, di.replies >= 1, 500);
+		esp_probe(&di, t, &st);
+		SPIN_UNTIL(p, false, 200); /* whatever comes back comes back by then */
+		went = t == TRY_REPLAY    ? di.nrep[0] > 1
+		       : t == TRY_DUMMY   ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_REORDER ? di.nrep[1] && !di.nrep[2]
+		                          : di.nrep[2] > 0;
+	}
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	return went;
+}
+
+static bool esp_replay_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_REPLAY);
+}
+static bool esp_bad_icv_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_BAD_ICV);
+}
+static bool esp_spi_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SPI);
+}
+static bool esp_dummy_killed(struct ik_pair *p)
+{
+	return esp_try(p, TRY_DUMMY);
+}
+static bool esp_reorder_dropped(struct ik_pair *p)
+{
+	return esp_try(p, TRY_REORDER);
+}
+
 struct row {
 	const char *name;
 	uint32_t quirk;
@@ -685,6 +756,11 @@ static const uint32_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
 static const struct row rows[] = {
 	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK_ESP_WRONG_KEYS, with_natt,
          esp_undecryptable},
+	{"ESP packet sent again", IK_QUIRK_ESP_NO_REPLAY_CHECK, with_natt, esp_replay_taken},
+	{"ESP with its ICV flipped", IK_QUIRK_ESP_IGNORE_ICV, with_natt, esp_bad_icv_taken},
+	{"ESP under an unknown SPI", IK_QUIRK_ESP_ANY_SPI, with_natt, esp_spi_taken},
+	{"ESP dummy packet", IK_QUIRK_ESP_DUMMY_FATAL, with_natt, esp_dummy_killed},
+	{"ESP 30 behind the newest", IK_QUIRK_ESP_NO_WINDOW, with_natt, esp_reorder_dropped},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
          p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,

@@ -26,6 +26,10 @@
 
 enum ik_esp_mode { IK_ESP_CBC, IK_ESP_CTR, IK_ESP_GCM, IK_ESP_NULL };
 
+/* Checks of ik_esp_open that ikecheck serve's quirks skip, so the ESP cases can be shown to fail
+ * against a receiver that does not make them (engine/mutation/quirk.def). */
+enum { IK_ESP_LAX_SPI = 1, IK_ESP_LAX_ICV = 2 };
+
 struct ik_esp_xform {
 	enum ik_esp_mode mode;
 	const char *cipher; /* OpenSSL name ("AES-128-CBC"); NULL for ENCR_NULL (RFC 2410) */
@@ -48,6 +52,7 @@ struct ik_esp_sa {
 	uint32_t spi;   /* host order */
 	uint32_t seq;   /* outbound: the last sequence number sent */
 	bool replay_on; /* inbound: anti-replay enabled (needs integrity, RFC 4303 3.4.3) */
+	unsigned lax;   /* inbound checks a deliberately broken receiver skips (IK_ESP_LAX_*) */
 	struct ik_esp_replay win;
 	uint8_t salt[8];
 	uint8_t key[IK_ESP_MAX_KEY]; /* the cipher key, to key cipher_ctx for its direction */

@@ -201,7 +201,11 @@ bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, 
 	 * from IKE. */
 	if (len < 8 || !(p[0] | p[1] | p[2] | p[3]))
 		return ik_fail(st, 0, "ESP: a packet with SPI 0 would read as IKE (RFC 3948 2.1)");
-	return e->wedged || ik_sock_send_raw(&e->natt, to, p, len, st);
+	if (e->wedged)
+		return true;
+	if (e->esp_tap)
+		e->esp_tap(e, true, to, p, len);
+	return ik_sock_send_raw(&e->natt, to, p, len, st);
 }
 
 /* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */

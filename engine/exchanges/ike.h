@@ -166,7 +166,10 @@ struct ik_engine {
 	/* UDP-encapsulated ESP that arrived on the NAT-T port (RFC 3948 2.1), for the caller's ESP
 	 * SAs (engine/esp/); NULL: dropped, as an engine without a data path must. */
 	void (*esp_in)(struct ik_engine *e, const struct ik_dgram *d);
-	void *esp_arg;   /* the caller's, for esp_in */
+	void *esp_arg; /* the caller's, for esp_in */
+	/* Sees every ESP packet sent or received on the NAT-T port (case pcaps show the data path). */
+	void (*esp_tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+	                const uint8_t *p, size_t len);
 	bool quiet;      /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
 	/* Deliberate deviations (engine/mutation/mutate.h), owned by the caller; the engine counts in them

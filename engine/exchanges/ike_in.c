@@ -518,6 +518,8 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
 	if (e->tap && d->kind == IK_DGRAM_IKE)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
+	if (d->kind == IK_DGRAM_ESP && e->esp_tap)
+		e->esp_tap(e, false, &d->peer, d->data, d->len);
 	if (d->kind == IK_DGRAM_ESP && e->esp_in && !e->wedged) {
 		e->esp_in(e, d);
 		return;
