@@ -3,6 +3,7 @@
 #include "consts.h"
 #include "algs.h"
 #include "rng.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,9 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	       m = 0;
 	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
 	memcpy(b + 28, in->data, in->data_len);
+	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet. */
+	if (dp->e->cfg.quirks & IK_QUIRK_ESP_SEQ_GAPS)
+		dp->out.seq++;
 	if (!n || !ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, &st) ||
 	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
 		refuse(dp, st.why[0] ? st.why : "an echo reply that does not fit");
@@ -150,8 +154,12 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	enum ik_esp_verdict v =
 		ik_esp_open(&dp->in, d->data, d->len, clear, sizeof(clear), &n, &nh, &st);
 	dp->in.lax &= ~(unsigned)IK_ESP_LAX_SPI;
-	if (v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL)
+	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq))
+		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
+	if (v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) {
 		dummy_fatal(dp);
+		return;
+	}
 	if (v == IK_ESP_DUMMY || (v == IK_ESP_OK && too_old(dp, d)))
 		return;
 	if (v != IK_ESP_OK || nh != IK_INNER_IPV4 || !ik_inner_parse(clear, n, &in, &st)) {

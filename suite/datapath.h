@@ -27,9 +27,12 @@ struct ik_datapath {
 	uint8_t last[256];                 /* the last packet sent (ik_dp_resend) */
 	size_t last_len;
 	unsigned sent, replies,
-		answered;         /* echo requests sent, replies to them, requests answered */
-	unsigned refused;         /* inbound packets ESP or the inner check refused */
-	uint32_t in_top;          /* newest inbound sequence number (quirk esp-no-window) */
+		answered; /* echo requests sent, replies to them, requests answered */
+	unsigned refused; /* inbound packets ESP or the inner check refused */
+	uint32_t in_top;  /* newest inbound sequence number (quirk esp-no-window) */
+	uint32_t in_seq[2 *
+	                IK_DP_MAX_PINGS]; /* sequence numbers of the peer's packets, as they came */
+	unsigned nin_seq;
 	bool owned;               /* allocated by ik_dp_host_add: a quirk may free it */
 	char why[256];            /* the last refusal */
 	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */

@@ -140,6 +140,29 @@ static void observe(struct crun *cr, const struct ik_traffic *t)
 		         dp->why);
 }
 
+/* RFC 4303 3.3.3: the sender's counter starts at 0 and goes up by one for each packet sent, so
+ * its packets carry 1, 2, 3, ... Judged only when nothing can have been lost: every ping (and
+ * every reorder probe) came back and none of the DUT's packets was refused. A break is a MUST
+ * the DUT broke in what it sent: it fails the case whatever it asked (docs/verdicts.md 6). */
+static void check_seq(struct crun *cr, const struct ik_traffic *t)
+{
+	const struct ik_datapath *dp = &t->dp;
+	const struct ik_observed *o = &cr->o;
+	bool all_back = t->next == t->nact && o->pongs == o->pings && !dp->refused &&
+	                (t->probe != IK_PROBE_REORDER || o->probe_replies >= o->probes);
+	if (!all_back || o->fault[0])
+		return;
+	for (unsigned i = 0; i < dp->nin_seq; i++)
+		if (dp->in_seq[i] != i + 1) {
+			snprintf(cr->o.fault, sizeof(cr->o.fault),
+			         "RFC 4303 3.3.3 (the sender's counter starts at 0 and goes up by "
+			         "one "
+			         "for each packet): its ESP packet %u on SPI %08x carried sequence "
+			         "number %u, and none was lost",
+			         i + 1, dp->in.spi, dp->in_seq[i]);
+			return;
+		}
+}
 static void tick(void *arg);
 
 /* Every PING_MS: the next transmission, and the step over when all are back or late. */
@@ -164,6 +187,7 @@ static void tick(void *arg)
 		t->end = now + cr->window_ms / 2;
 	bool all = t->next == t->nact && cr->o.pongs == cr->o.pings;
 	if (all || (t->end && now >= t->end)) {
+		check_seq(cr, t);
 		ik_traffic_done(cr);
 		return;
 	}

@@ -325,7 +325,9 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	if (cr->sa)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
 	if (cr->sa) {
-		snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
+		/* the engine's, else what the data path saw (run_traffic.c: ESP sequence numbers) */
+		if (cr->sa->fault[0])
+			snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
 		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s",
 		         cr->sa->chose_broken);
 	}

@@ -743,6 +743,29 @@ static bool esp_reorder_dropped(struct ik_pair *p)
 	return esp_try(p, TRY_REORDER);
 }
 
+/* Quirk esp-seq-gaps: the responder's replies carry 2, 4, ... instead of 1, 2, ... */
+static bool esp_seq_skipped(struct ik_pair *p)
+{
+	struct ik_datapath di = {0}, dr = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_start(&dr, &p->res, sr, sr->qms, b, a, &st)) {
+		for (uint16_t i = 0; i < 2; i++)
+			ik_dp_ping(&di, i, &st);
+		SPIN_UNTIL(p, di.replies >= 2, 500);
+		went = di.nin_seq == 2 && (di.in_seq[0] != 1 || di.in_seq[1] != 2);
+	}
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	return went;
+}
+
 struct row {
 	const char *name;
 	uint32_t quirk;
@@ -761,6 +784,7 @@ static const struct row rows[] = {
 	{"ESP under an unknown SPI", IK_QUIRK_ESP_ANY_SPI, with_natt, esp_spi_taken},
 	{"ESP dummy packet", IK_QUIRK_ESP_DUMMY_FATAL, with_natt, esp_dummy_killed},
 	{"ESP 30 behind the newest", IK_QUIRK_ESP_NO_WINDOW, with_natt, esp_reorder_dropped},
+	{"ESP replies counted from 1 by one", IK_QUIRK_ESP_SEQ_GAPS, with_natt, esp_seq_skipped},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
          p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
