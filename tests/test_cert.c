@@ -5,6 +5,7 @@
  * `openssl pkeyutl -sign -pkeyopt rsa_padding_mode:pkcs1` over the same bytes.
  */
 #include "cunit.h"
+#include "pki.h"
 
 #include "cert.h"
 #include "consts.h"
@@ -16,34 +17,11 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-static char dir[64];
-
-static void pki_remove(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "test_cert: could not remove %s\n", dir);
-}
-
 /* The path of a PKI file; the PKI is made on first use. */
 static const char *f(const char *name)
 {
-	static char path[8][160];
-	static int next;
-	char cmd[160];
-
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/ikecheck-cert-XXXXXX");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-		atexit(pki_remove);
-		snprintf(cmd, sizeof(cmd), "harness/pki.sh '%s/pki' >/dev/null", dir);
-		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	}
-	next = (next + 1) % 8;
-	snprintf(path[next], sizeof(path[next]), "%s/pki/%s", dir, name);
-	return path[next];
+	CU_ASSERT_NOT_EQUAL_FATAL(ik_pki()[0], '\0');
+	return ik_pki_file(name);
 }
 
 static bool has(const struct ik_status *st, const char *s)
@@ -73,6 +51,10 @@ static void test_load_good(void)
 	CU_ASSERT_EQUAL(sk_X509_num(c.chain), 0);
 	ik_creds_free(&c);
 	load(&c, "dut-chain.pem", NULL, "dut.key"); /* the chain follows in the same file */
+	CU_ASSERT_EQUAL(sk_X509_num(c.chain), 1);
+	ik_creds_free(&c);
+	CU_ASSERT_TRUE(ik_creds_load(&c, f("dut-chain.pem"), NULL, NULL, &st)); /* no key */
+	CU_ASSERT_PTR_NULL(c.key);
 	CU_ASSERT_EQUAL(sk_X509_num(c.chain), 1);
 	ik_creds_free(&c);
 	load(&c, "tester.pem", "inter-ca.pem", "tester.key");
@@ -399,8 +381,8 @@ static void test_sig_openssl_cli(void)
 	struct ik_status st;
 
 	load(&t, "tester.pem", NULL, "tester.key");
-	snprintf(in, sizeof(in), "%s/hash.bin", dir);
-	snprintf(out, sizeof(out), "%s/sig.bin", dir);
+	snprintf(in, sizeof(in), "%s/hash.bin", ik_pki());
+	snprintf(out, sizeof(out), "%s/sig.bin", ik_pki());
 	FILE *h = fopen(in, "wb");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	CU_ASSERT_EQUAL(fwrite(hash20, 1, 20, h), 20);

@@ -113,6 +113,8 @@ bool ik_creds_load(struct ik_creds *c, const char *cert_file, const char *chain_
 			goto bad;
 		}
 	}
+	if (!key_file || !*key_file)
+		return true; /* the certificate alone */
 	if (!(c->key = pem_key(key_file, st)))
 		goto bad;
 	/* The key must be the certificate's: a peer checks SIG with the certificate's key. */

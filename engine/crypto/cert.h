@@ -37,7 +37,7 @@ struct ik_trust {
 /*
  * Load PEM files. cert_file holds our certificate first; more certificates after it are chain.
  * chain_file (NULL or "") adds intermediates. key_file holds the RSA private key, which must
- * match the certificate. On failure *c is freed and st->why names the file and the problem.
+ * match the certificate; NULL or "": the certificate and chain alone (c->key NULL). On failure *c is freed and st->why names the file and the problem.
  */
 bool ik_creds_load(struct ik_creds *c, const char *cert_file, const char *chain_file,
                    const char *key_file, struct ik_status *st);
@@ -63,7 +63,7 @@ bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untru
 
 /*
  * Whether the ID payload data (RFC 2407 4.6.2, without the DOI header) names the certificate's
- * subject: ID_IPV4_ADDR a subjectAltName iPAddress, ID_FQDN a dNSName (case-insensitive),
+ * subject: ID_IPV4_ADDR / ID_IPV6_ADDR a subjectAltName iPAddress, ID_FQDN a dNSName (case-insensitive),
  * ID_USER_FQDN an rfc822Name, ID_DER_ASN1_DN the subject DN byte for byte (RFC 4945 3.1).
  * Notify INVALID-ID-INFORMATION on a mismatch or a type a certificate cannot vouch for.
  */

@@ -11,7 +11,8 @@
 
 #include <openssl/x509v3.h>
 
-/* Which subjectAltName kind stands for an ID type (RFC 4945 3.1.1-3.1.3). */
+/* Which subjectAltName kind stands for an ID type (RFC 4945 3.1.1-3.1.3); an iPAddress holds
+ * 4 octets for IPv4, 16 for IPv6 (RFC 5280 4.2.1.6). */
 static const struct {
 	uint8_t id_type;
 	int gen; /* GEN_IPADD, GEN_DNS, GEN_EMAIL */
@@ -19,6 +20,7 @@ static const struct {
 	const char *rule;
 } san_of[] = {
 	{IK_ID_TYPE_IPV4_ADDR, GEN_IPADD, "iPAddress", "RFC 4945 3.1.1"},
+	{IK_ID_TYPE_IPV6_ADDR, GEN_IPADD, "iPAddress", "RFC 4945 3.1.1"},
 	{IK_ID_TYPE_FQDN, GEN_DNS, "dNSName", "RFC 4945 3.1.2"},
 	{IK_ID_TYPE_USER_FQDN, GEN_EMAIL, "rfc822Name", "RFC 4945 3.1.3"},
 };
@@ -136,8 +138,9 @@ bool ik_cert_id_data(X509 *cert, uint8_t id_type, uint8_t *out, size_t cap, size
 	const ASN1_STRING *v = NULL;
 	for (int i = 0; !v && i < sk_GENERAL_NAME_num(sans); i++) {
 		v = gen_value(sk_GENERAL_NAME_value(sans, i), san_of[r].gen);
-		if (v && id_type == IK_ID_TYPE_IPV4_ADDR && ASN1_STRING_length(v) != 4)
-			v = NULL; /* an IPv6 iPAddress */
+		if (v && san_of[r].gen == GEN_IPADD &&
+		    ASN1_STRING_length(v) != (id_type == IK_ID_TYPE_IPV4_ADDR ? 4 : 16))
+			v = NULL; /* an address of the other family */
 	}
 	if (v)
 		ok = copy_out(ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), out, cap,
