@@ -141,7 +141,8 @@ static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 		if (!q->enc_id || !q->hash_id || !q->group)
 			return ik_fail(st, 0, "%s: phase 1 proposal %zu cannot be used in IKEv1",
 			               p->path, i + 1);
-		/* RFC 2409 Appendix A: one value per attribute class; PSK is the only method. */
+		/* RFC 2409 Appendix A: one value per attribute class; PSK is the only method the
+		 * engine runs (rsa-sig is refused in ik_cfg_from_profile until it is wired). */
 		c->p1[i] = (struct ik_p1_xform){.enc = q->enc_id,
 		                                .keylen = q->key_bits,
 		                                .hash = q->hash_id,
@@ -200,6 +201,15 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
 	memset(c, 0, sizeof(*c));
+	/* RFC 2409 5.1: the certificates load and check (profile_cert.c, engine/crypto/cert.h),
+	 * but no exchange handler signs or checks SIG yet: refuse rather than run a PSK exchange
+	 * under an rsa-sig profile (issue 11). */
+	if (p->auth == IK_PROFILE_AUTH_RSA_SIG)
+		return ik_fail(st, 0,
+		               "%s: auth.method rsa-sig: the certificates are loaded and checked, "
+		               "but the exchanges are not wired to sign yet (issue 11); use psk to "
+		               "run exchanges",
+		               p->path);
 	if (p->auth != IK_PROFILE_AUTH_PSK)
 		return ik_fail(st, 0, "%s: only pre-shared key authentication is supported",
 		               p->path);

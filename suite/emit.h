@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 enum ik_emit_side { IK_SIDE_DUT, IK_SIDE_TESTER };
 
@@ -106,6 +107,28 @@ static inline void ik_emit_ident(const struct ik_ident *id, FILE *out)
 	case IK_ID_DER_ASN1_DN: fprintf(out, "\"%s\"", id->value); break;
 	default: fputs(id->value, out);
 	}
+}
+
+/* The file name of a path (certificates are copied into the target's own directories). */
+static inline const char *ik_emit_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/*
+ * rsa-sig: the rendered side needs its own certificate and key (the tester's are required by
+ * the profile, the DUT's are optional there: a real DUT may keep its own).
+ */
+static inline bool ik_emit_certs_ok(const struct ik_profile *p, const struct ik_emit_opts *o,
+                                    const char *who, struct ik_status *st)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o);
+
+	if (p->auth != IK_AUTH_RSA_SIG || (*l->cert && *l->key))
+		return true;
+	return ik_fail(st, 0, "%s: rsa-sig for the %s side needs %s.cert and %s.key in the profile",
+	               who, ik_emit_side_name(o), ik_emit_side_name(o), ik_emit_side_name(o));
 }
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * A profile as a classic Cisco IOS site-to-site configuration: ISAKMP policies, a pre-shared
- * key, transform sets, a crypto ACL and a crypto map (Cisco "Configuring Security for VPNs with
- * IPsec", IOS 12.4/15.x syntax). IPv4 only: IPv6 crypto maps use another syntax.
+ * key or a PKI trustpoint (rsa-sig), transform sets, a crypto ACL and a crypto map (Cisco
+ * "Configuring Security for VPNs with IPsec", IOS 12.4/15.x syntax). IPv4 only: IPv6 crypto maps use another syntax.
  */
 #include "emit.h"
 #include "util.h"
@@ -26,8 +26,10 @@ static size_t isakmp_policies(const struct ik_profile *p, FILE *out, FILE *warn)
 		n++;
 		fprintf(out,
 		        "crypto isakmp policy %zu\n encr %s\n hash %s\n"
-		        " authentication pre-share\n group %u\n lifetime %u\n!\n",
-		        n * 10, x->enc->ios_ike, x->hash->ios_ike, x->group, p->p1.lifetime);
+		        " authentication %s\n group %u\n lifetime %u\n!\n",
+		        n * 10, x->enc->ios_ike, x->hash->ios_ike,
+		        p->auth == IK_AUTH_RSA_SIG ? "rsa-sig" : "pre-share", x->group,
+		        p->p1.lifetime);
 	}
 	return n;
 }
@@ -111,8 +113,8 @@ static bool check_renderable(const struct ik_profile *p, const struct ik_emit_op
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
 
-	if (p->auth != IK_AUTH_PSK)
-		return ik_fail(st, 0, "ik_emit_ios: only PSK authentication is rendered");
+	if (!ik_emit_certs_ok(p, o, "ik_emit_ios", st))
+		return false;
 	if (l->addr.ss.ss_family != AF_INET)
 		return ik_fail(st, 0,
 		               "ik_emit_ios: only IPv4 is rendered for IOS (IPv6 crypto "
@@ -124,7 +126,7 @@ static bool check_renderable(const struct ik_profile *p, const struct ik_emit_op
 		if (r->subnet[i].family != AF_INET)
 			return ik_fail(st, 0, "ik_emit_ios: IPv6 subnets are not rendered");
 	/* IOS reads the key up to the end of the line, but a blank or '?' confuses its parser. */
-	for (size_t i = 0; i < p->psk_len; i++)
+	for (size_t i = 0; p->auth == IK_AUTH_PSK && i < p->psk_len; i++)
 		if (p->psk[i] <= 0x20 || p->psk[i] > 0x7e || p->psk[i] == '?')
 			return ik_fail(st, 0,
 			               "ik_emit_ios: the PSK holds a blank, '?' or a "
@@ -151,6 +153,49 @@ static void isakmp_key(const struct ik_profile *p, const struct ik_emit_opts *o,
 	else
 		fprintf(out, "crypto isakmp key %.*s address %s\n", (int)p->psk_len,
 		        (const char *)p->psk, r->addr.text);
+}
+
+/*
+ * rsa-sig: the identity IOS sends from its certificate (crypto isakmp identity), and a
+ * trustpoint holding the CA, our key and certificate (IOS reads them pasted, not from a path).
+ */
+static void trustpoint(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out,
+                       FILE *warn)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o);
+
+	if (l->id.type == IK_ID_DER_ASN1_DN)
+		fprintf(out, "crypto isakmp identity dn\n");
+	else if (l->id.type == IK_ID_FQDN)
+		fprintf(out,
+		        "crypto isakmp identity hostname\n! the router's hostname and domain "
+		        "must make up %s\n",
+		        l->id.value);
+	else if (l->id.type != IK_ID_IPV4_ADDR)
+		fprintf(warn, "ik_emit_ios: identity %s has no IOS form; IOS sends its address\n",
+		        l->id.text);
+	/* No CRL distribution point in the profile's PKI: try a CRL, go on without one. */
+	if (*p->pki.crl)
+		fprintf(warn,
+		        "ik_emit_ios: auth.crl %s is not rendered: IOS fetches CRLs from the "
+		        "certificates' distribution points (revocation-check crl none)\n",
+		        p->pki.crl);
+	fprintf(out,
+	        "crypto pki trustpoint %s-ca\n enrollment terminal\n revocation-check %s\n"
+	        " rsakeypair %s-key\n!\n",
+	        o->name, *p->pki.crl ? "crl none" : "none", o->name);
+	fprintf(out,
+	        "! Load CA, key and certificate (RFC 2409 5.1 signs with this key):\n"
+	        "!   openssl rsa -aes128 -in %s -out %s-enc.key -passout pass:ikecheck\n"
+	        "!   crypto pki import %s-ca pem terminal password ikecheck\n"
+	        "!     then paste %s, %s-enc.key and %s in that order\n!\n",
+	        l->key, o->name, o->name, p->pki.ca, o->name, l->cert);
+	if (*l->chain) /* the issuing CA is the intermediate, the root is trusted above it */
+		fprintf(out,
+		        "! %s holds the issuing intermediate: paste it as the CA instead, and\n"
+		        "! authenticate %s in a trustpoint of its own (chain-validation "
+		        "continue)\n!\n",
+		        l->chain, p->pki.ca);
 }
 
 /* IOS's `match identity` forms for the identity types it can match. */
@@ -234,7 +279,10 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 	if (!isakmp_policies(p, out, warn))
 		return ik_fail(st, 0, "ik_emit_ios: no phase 1 proposal of %s is usable with IOS",
 		               p->path);
-	isakmp_key(p, o, out);
+	if (p->auth == IK_AUTH_RSA_SIG)
+		trustpoint(p, o, out, warn);
+	else
+		isakmp_key(p, o, out);
 	bool peers = isakmp_profile(p, o, out, warn);
 	global_options(p, out);
 	size_t nts = transform_sets(p, o, out, warn, &group);

@@ -1,5 +1,6 @@
 /*
- * A profile as Libreswan 4.10 ipsec.conf (one IKEv1 conn) and ipsec.secrets. Keywords as in
+ * A profile as Libreswan 4.10 ipsec.conf (one IKEv1 conn) and ipsec.secrets; with rsa-sig,
+ * authby=rsasig and leftcert plus the NSS import commands. Keywords as in
  * Libreswan's ipsec.conf(5). What the Debian build cannot do (DES, modp768/modp1024, several
  * PFS groups in one conn: LAB-NOTES.md) is left out with a warning; checked against its own
  * proposal parser (`algparse -v1`).
@@ -129,6 +130,37 @@ static void algorithms(FILE *out, const struct ik_p1_proposal **p1, size_t n1,
 	fprintf(out, "\n\tpfs=%s\n", pfs ? "yes" : "no");
 }
 
+/* The NSS nickname of a certificate file: its name without the extension. */
+static const char *nickname(const char *path)
+{
+	static char nick[IK_PROFILE_TEXT];
+	const char *b = ik_emit_base(path);
+
+	snprintf(nick, sizeof(nick), "%.*s", (int)strcspn(b, "."), b);
+	return nick;
+}
+
+/*
+ * Libreswan keeps certificates and keys in its NSS database (ipsec.conf(5) leftcert): the
+ * commands that put the profile's files there, as comments to run on the host.
+ */
+static void nss_import(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	const struct ik_endpoint *l = ik_emit_local(p, o);
+	const char *nick = nickname(l->cert), *db = "sql:/var/lib/ipsec/nss";
+
+	fprintf(out, "# auth.method rsa-sig: import the certificates into NSS first (as root):\n");
+	fprintf(out,
+	        "#   openssl pkcs12 -export -in %s -inkey %s%s%s -name %s -passout pass: "
+	        "-out %s.p12\n",
+	        l->cert, l->key, *l->chain ? " -certfile " : "", l->chain, nick, nick);
+	fprintf(out, "#   pk12util -i %s.p12 -d %s -W \"\"\n", nick, db);
+	fprintf(out, "#   certutil -A -d %s -n ikecheck-ca -t \"CT,,\" -a -i %s\n", db, p->pki.ca);
+	if (*p->pki.crl)
+		fprintf(out, "#   crlutil -I -d %s -a -i %s\n", db, p->pki.crl);
+	fprintf(out, "# (another NSS directory: pluto --nssdir DIR, and sql:DIR above)\n\n");
+}
+
 /* rightid takes one identity: each further one of auth.peer_ids is a conn of its own that
  * includes the first (also=) and only names another rightid. */
 static void more_peers(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
@@ -152,9 +184,8 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	bool tunnel = p->p2.mode == IK_IPSEC_TUNNEL;
 	uint16_t group = 0;
 
-	if (p->auth != IK_AUTH_PSK)
-		return ik_fail(st, 0,
-		               "ik_emit_libreswan_conf: only PSK authentication is rendered");
+	if (!ik_emit_certs_ok(p, o, "ik_emit_libreswan_conf", st))
+		return false;
 	size_t n1 = usable_p1(p, p1, warn);
 	size_t n2 = usable_p2(p, p2, &group, warn);
 	if (!n1 || !n2)
@@ -172,10 +203,16 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	/* uniqueids=no: a conformance run keeps several SAs with one peer identity at once (one per
 	 * case); with the default, pluto deletes the older ones whenever a new one comes up. */
 	fprintf(out, "config setup\n\tikev1-policy=accept\n\tuniqueids=no\n\n");
-	fprintf(out, "conn %s\n\tikev2=no\n\tauthby=secret\n", o->name);
+	if (p->auth == IK_AUTH_RSA_SIG)
+		nss_import(p, o, out);
+	fprintf(out, "conn %s\n\tikev2=no\n\tauthby=%s\n", o->name,
+	        p->auth == IK_AUTH_RSA_SIG ? "rsasig" : "secret");
 	bool any;
 	endpoint(out, "left", l, &l->id, tunnel);
 	endpoint(out, "right", r, ik_emit_remote_id(p, o, 0, &any), tunnel);
+	if (p->auth == IK_AUTH_RSA_SIG) /* RFC 2409 5.1: our certificate, the peer's from CERT */
+		fprintf(out, "\tleftcert=%s\n\tleftrsasigkey=%%cert\n\trightrsasigkey=%%cert\n",
+		        nickname(l->cert));
 	algorithms(out, p1, n1, p2, n2, group);
 	fprintf(out, "\tikelifetime=%us\n\tsalifetime=%us\n", p->p1.lifetime, p->p2.lifetime);
 	/* Libreswan's aggressive=yes makes the conn aggressive-only, as an initiator and responder.
@@ -197,12 +234,17 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
                                FILE *warn, struct ik_status *st)
 {
 	(void)warn;
-	if (p->auth != IK_AUTH_PSK)
-		return ik_fail(st, 0,
-		               "ik_emit_libreswan_secrets: only PSK authentication is "
-		               "rendered");
+	if (!ik_emit_certs_ok(p, o, "ik_emit_libreswan_secrets", st))
+		return false;
 	fprintf(out, "# ipsec.secrets for the %s of ikecheck profile %s (%s).\n",
 	        ik_emit_side_name(o), p->path, p->name);
+	if (p->auth == IK_AUTH_RSA_SIG) {
+		fprintf(out,
+		        "# rsa-sig: the private key of leftcert=%s is in the NSS database "
+		        "(see ipsec.conf); no secret here.\n",
+		        nickname(ik_emit_local(p, o)->cert));
+		return true;
+	}
 	ik_emit_ident(&ik_emit_local(p, o)->id, out);
 	/* Every remote identity the conns accept, %any for any (ipsec.secrets(5) index list). */
 	const struct ik_ident *id;

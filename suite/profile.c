@@ -22,6 +22,7 @@ _Static_assert(sizeof(enum ik_vendor) == sizeof(int), "enum fields are written a
 _Static_assert(sizeof(enum ik_auth_method) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_lifetime_policy) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_ipsec_mode) == sizeof(int), "enum fields are written as int");
+_Static_assert(sizeof(enum ik_id_type) == sizeof(int), "enum fields are written as int");
 
 /* Names for enumerated and bit-set values; the first name of a value is the one printed. */
 struct name_val {
@@ -46,6 +47,12 @@ static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
                                                {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
 	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
+/* auth.id_type: "address" stands for the endpoint's address, IPv4 or IPv6. */
+static const struct name_val id_type_names[] = {{"address", IK_ID_IPV4_ADDR},
+                                                {"fqdn", IK_ID_FQDN},
+                                                {"user_fqdn", IK_ID_USER_FQDN},
+                                                {"dn", IK_ID_DER_ASN1_DN},
+                                                {NULL, 0}};
 static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
                                              {"on", 1},  {"off", 0}, {NULL, 0}};
 
@@ -66,6 +73,7 @@ enum kind {
 	K_PSK,      /* the secret itself */
 	K_PSK_FILE, /* a file holding the secret */
 	K_PEER_IDS, /* "any" or a list of identities (struct ik_profile.peer_ids) */
+	K_FILE,     /* char[IK_PROFILE_TEXT]: a path, relative ones from the profile's directory */
 };
 
 #define SECTION_TABLE S(dut) S(tester) S(auth) S(phase1) S(phase2) S(features)
@@ -98,15 +106,24 @@ static const char *const section_names[] = {
 	KEY(dut, vendor, K_ENUM, OFF(vendor), vendor_names, false)                         \
 	KEY(dut, id, K_ID, OFF(dut.id), NULL, false)                                       \
 	KEY(dut, subnet, K_SUBNETS, OFF(dut), NULL, false)                                 \
+	KEY(dut, cert, K_FILE, OFF(dut.cert), NULL, false)                                 \
+	KEY(dut, key, K_FILE, OFF(dut.key), NULL, false)                                   \
+	KEY(dut, chain, K_FILE, OFF(dut.chain), NULL, false)                               \
 	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                         \
 	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                           \
 	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)               \
 	KEY(tester, id, K_ID, OFF(tester.id), NULL, false)                                 \
 	KEY(tester, subnet, K_SUBNETS, OFF(tester), NULL, false)                           \
+	KEY(tester, cert, K_FILE, OFF(tester.cert), NULL, false)                           \
+	KEY(tester, key, K_FILE, OFF(tester.key), NULL, false)                             \
+	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                              \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                        \
 	KEY(auth, peer_ids, K_PEER_IDS, OFF(peer_ids), NULL, false)                        \
+	KEY(auth, ca, K_FILE, OFF(pki.ca), NULL, false)                                    \
+	KEY(auth, crl, K_FILE, OFF(pki.crl), NULL, false)                                  \
+	KEY(auth, id_type, K_ENUM, OFF(pki.id_type), id_type_names, false)                 \
 	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                      \
 	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                   \
 	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                   \
@@ -295,17 +312,26 @@ static bool add_peer_id(struct ctx *c, const struct key_def *k, void *field, con
 	return true;
 }
 
+/* A path as written, or relative to the profile's directory; false when it is too long. */
+static bool resolve(const struct ctx *c, const char *name, char *path, size_t len)
+{
+	const char *slash = strrchr(c->file, '/');
+	int n;
+
+	if (name[0] == '/' || !slash)
+		n = snprintf(path, len, "%s", name);
+	else
+		n = snprintf(path, len, "%.*s/%s", (int)(slash - c->file), c->file, name);
+	return n >= 0 && (size_t)n < len;
+}
+
 /* Read a PSK file relative to the profile's directory; one trailing newline is dropped. */
 static bool read_psk_file(struct ctx *c, const char *name)
 {
 	char path[PATH_MAX];
-	const char *slash = strrchr(c->file, '/');
 	struct ik_profile *p = c->p;
 
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - c->file), c->file, name);
+	resolve(c, name, path, sizeof(path));
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return fail_at(c, c->line, "auth.psk_file: cannot open '%.64s': %s", path,
@@ -352,6 +378,10 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 	case K_ID:
 		if (!ik_ident_parse(field, v, &why))
 			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
+		return true;
+	case K_FILE: /* checked in finish(), once the method is known */
+		if (!resolve(c, v, field, IK_PROFILE_TEXT))
+			return fail_at(c, c->line, "%s: path too long", k->full);
 		return true;
 	default: /* K_LIFETIME, K_SECONDS */
 		if (!ik_duration_parse(v, field))
@@ -439,6 +469,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_ADDR:
 	case K_PORT:
 	case K_ID:
+	case K_FILE:
 	case K_LIFETIME:
 	case K_SECONDS: return set_scalar(c, k, field, v);
 	case K_ENUM:
@@ -563,6 +594,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->p2.lifetime_policy = IK_LIFETIME_LENIENT;
 	p->p2.mode = IK_IPSEC_TUNNEL;
 	p->features.nat_t = true;
+	p->pki.id_type = IK_ID_IPV4_ADDR; /* "address" */
 }
 
 static unsigned line_of(const struct ctx *c, enum key_id k)
@@ -654,16 +686,34 @@ static bool peer_ids_default(struct ctx *c)
 	               p->tester.id.text);
 }
 
+/*
+ * auth.method = rsa-sig: the files load and fit together (profile_cert.c). Its sentence starts
+ * with the key it is about, so the error points at that key's line (its section's if unset).
+ */
+static bool check_certs(struct ctx *c)
+{
+	struct ik_status why;
+
+	if (!line_of(c, KEY_features_certificates))
+		c->p->features.certificates = c->p->auth == IK_AUTH_RSA_SIG;
+	if (c->p->auth != IK_AUTH_RSA_SIG ||
+	    ik_profile_check_certs(c->p, line_of(c, KEY_dut_id), line_of(c, KEY_tester_id), &why))
+		return true;
+	size_t n = strcspn(why.why, ":");
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (strlen(keys[i].full) == n && !strncmp(keys[i].full, why.why, n))
+			return fail_at(c,
+			               c->key_line[i] ? c->key_line[i] : c->sec_line[keys[i].sec],
+			               "%s", why.why);
+	return fail_at(c, c->sec_line[SEC_auth], "%s", why.why);
+}
+
 /* Checks that need the whole file, then the values derived from several keys. */
 static bool finish(struct ctx *c)
 {
 	struct ik_profile *p = c->p;
 	const char *why = NULL;
 
-	/* Said first: a missing psk would be a confusing message for an rsa-sig profile. */
-	if (p->auth == IK_AUTH_RSA_SIG)
-		return fail_at(c, line_of(c, KEY_auth_method),
-		               "auth.method rsa-sig is not supported yet (use psk)");
 	if (!check_required(c) || !check_consistent(c) || !derive_features(c))
 		return false;
 	/* Identities default to the endpoint's address, as in strongSwan. */
@@ -671,7 +721,8 @@ static bool finish(struct ctx *c)
 		ik_ident_parse(&p->dut.id, p->dut.addr.text, &why);
 	if (!line_of(c, KEY_tester_id))
 		ik_ident_parse(&p->tester.id, p->tester.addr.text, &why);
-	if (!peer_ids_default(c))
+	/* Certificates may give the identities, so before the peer_ids that hold them. */
+	if (!check_certs(c) || !peer_ids_default(c))
 		return false;
 	/* sin_port and sin6_port sit at the same offset (RFC 3493 3.3, 3.4). */
 	((struct sockaddr_in *)&p->dut.addr.ss)->sin_port = htons(p->dut.port);
@@ -839,6 +890,7 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 		u16 = *(const uint16_t *)field;
 	switch (k->kind) {
 	case K_TEXT:
+	case K_FILE:
 	case K_PSK_FILE: n = snprintf(out, len, "%s", (const char *)field); break;
 	case K_ADDR: n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text); break;
 	case K_PORT: n = snprintf(out, len, "%u", u16); break;

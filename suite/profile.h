@@ -94,6 +94,9 @@ struct ik_endpoint {
 	struct ik_ident id;  /* default: the address */
 	struct ik_subnet subnet[IK_PROFILE_MAX_SUBNETS];
 	size_t n_subnets;
+	/* auth.method = rsa-sig (docs/certificates.md): PEM files, paths resolved from the
+	 * profile's directory; "" when not given. */
+	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT], chain[IK_PROFILE_TEXT];
 };
 
 struct ik_profile {
@@ -107,6 +110,12 @@ struct ik_profile {
 	uint8_t psk[IK_PROFILE_MAX_PSK]; /* wiped by ik_profile_wipe */
 	size_t psk_len;
 	char psk_file[IK_PROFILE_TEXT]; /* as written; "" when the PSK was inline */
+	/* auth.ca, auth.crl (resolved paths, "" = none) and auth.id_type: which identity of its
+	 * certificate an endpoint without `id` sends (RFC 2407 4.6.2; RFC 4945 3.1). */
+	struct {
+		char ca[IK_PROFILE_TEXT], crl[IK_PROFILE_TEXT];
+		enum ik_id_type id_type;
+	} pki;
 	/* auth.peer_ids: the phase 1 identities the DUT accepts from a peer (RFC 2407 4.6.2).
 	 * Default: the tester's id alone; a list always holds the tester's id. */
 	struct {
@@ -148,6 +157,14 @@ bool ik_profile_load(struct ik_profile *p, const char *file, struct ik_status *s
 /* The same from memory; `file` names it in messages and anchors relative paths. */
 bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const char *file,
                       struct ik_status *st);
+/*
+ * auth.method = rsa-sig (suite/profile_cert.c): load every certificate, key, CA and CRL file
+ * the profile names, check each key against its certificate and each certificate against
+ * auth.ca, give an endpoint without `id` the auth.id_type identity of its certificate and
+ * check an explicit one against it. st->why starts with the key it is about.
+ */
+bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_id_set,
+                            struct ik_status *st);
 /* Wipe the secrets (OPENSSL_cleanse) and zero the struct. */
 void ik_profile_wipe(struct ik_profile *p);
 

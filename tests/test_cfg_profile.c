@@ -2,6 +2,7 @@
 #include "cfg_profile.h" /* first: profile.h and ike.h together */
 #include "consts.h"
 #include "cunit.h"
+#include "pki.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -345,6 +346,121 @@ static void test_peer_ids_and_p2_policy(void)
 	}
 }
 
+/*
+ * An rsa-sig profile over the harness PKI: %s slots for the [dut] files, the [tester] files and
+ * extra [auth] lines; the tester's chain is always there. Paths are relative to the profile, which "lives" in the PKI directory.
+ */
+static const char rsa_base[] =
+	"[dut]\naddress = 192.0.2.2\n%s"
+	"[tester]\naddress = 192.0.2.1\nchain = inter-ca.pem\n%s"
+	"[auth]\nmethod = rsa-sig\nca = root-ca.pem\n%s"
+	"[phase1]\nproposals = aes128-sha1-modp2048\n"
+	"[phase2]\nproposals = aes128-sha1\n";
+#define DUT_FILES    "cert = dut.pem\nkey = dut.key\nchain = inter-ca.pem\n"
+#define TESTER_FILES "cert = tester.pem\nkey = tester.key\n"
+
+static bool rsa_parse(struct ik_profile *p, const char *dut, const char *tester, const char *auth,
+                      struct ik_status *st)
+{
+	char text[2048], file[160];
+
+	CU_ASSERT_NOT_EQUAL_FATAL(ik_pki()[0], '\0');
+	snprintf(text, sizeof(text), rsa_base, dut, tester, auth);
+	snprintf(file, sizeof(file), "%s/rsa.conf", ik_pki());
+	ik_status_clear(st);
+	return ik_profile_parse(p, text, strlen(text), file, st);
+}
+
+/* auth.id_type: the identity each side takes from its certificate (RFC 4945 3.1). */
+static void test_rsa_sig_ids(void)
+{
+	static const struct {
+		const char *auth;
+		enum ik_id_type type;
+		const char *tester, *dut;
+	} rows[] = {
+		{"", IK_ID_IPV4_ADDR, "192.0.2.1", "192.0.2.2"},
+		{"id_type = fqdn\n", IK_ID_FQDN, "tester.ikecheck.test", "dut.ikecheck.test"},
+		{"id_type = dn\n", IK_ID_DER_ASN1_DN,
+	         "CN=tester.ikecheck.test, O=ikecheck test PKI",
+	         "CN=dut.ikecheck.test, O=ikecheck test PKI"},
+	};
+	struct ik_profile p;
+	struct ik_status st;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		bool ok = rsa_parse(&p, DUT_FILES, TESTER_FILES, rows[i].auth, &st);
+		if (!ok)
+			fprintf(stderr, "\n  %s\n", st.why);
+		CU_ASSERT_TRUE_FATAL(ok);
+		CU_ASSERT_EQUAL(p.tester.id.type, rows[i].type);
+		CU_ASSERT_STRING_EQUAL(p.tester.id.value, rows[i].tester);
+		CU_ASSERT_STRING_EQUAL(p.dut.id.value, rows[i].dut);
+		CU_ASSERT_TRUE(p.features.certificates);
+		CU_ASSERT_TRUE(ik_profile_accepts_id(&p, &p.tester.id));
+		ik_profile_wipe(&p);
+	}
+	/* The tester's email is in its certificate; a DUT without files keeps its address. */
+	CU_ASSERT_TRUE_FATAL(rsa_parse(&p, "", TESTER_FILES, "id_type = user_fqdn\n", &st));
+	CU_ASSERT_STRING_EQUAL(p.tester.id.value, "tester@ikecheck.test");
+	CU_ASSERT_EQUAL(p.dut.id.type, IK_ID_IPV4_ADDR);
+	ik_profile_wipe(&p);
+}
+
+/* Each wrong file or identity refused at load, naming the key and the path or the reason. */
+static void test_rsa_sig_refusals(void)
+{
+	static const struct {
+		const char *dut, *tester, *auth, *want;
+	} rows[] = {
+		{"", "", "", "tester.cert: required with auth.method = rsa-sig"},
+		{"", "cert = tester.pem\n", "", "tester.key: required"},
+		{"", "cert = nosuch.pem\nkey = tester.key\n", "", "tester.cert: cannot read '"},
+		{"", "cert = tester.pem\nkey = nosuch.key\n", "", "/nosuch.key': No such file"},
+		{"", "cert = tester.pem\nkey = dut.key\n", "", "does not match certificate"},
+		{"", "cert = MANIFEST\nkey = tester.key\n", "", "holds no PEM certificate"},
+		{"", "cert = expired.pem\nkey = expired.key\n", "", "expired: notAfter"},
+		{"", "cert = notyet.pem\nkey = notyet.key\n", "", "not yet valid"},
+		{"", "cert = wrongca.pem\nkey = wrongca.key\n", "",
+	         "does not chain to a trusted CA"},
+		{"", "cert = badku.pem\nkey = badku.key\n", "", "lacks digitalSignature"},
+		{"", "cert = revoked.pem\nkey = revoked.key\n", "crl = inter-ca.crl\n", "revoked"},
+		{"", "cert = noid.pem\nkey = noid.key\n", "", "tester.id: 192.0.2.1 is not in"},
+		{"", TESTER_FILES "id = @dut.ikecheck.test\n", "", "tester.id: @dut.ikecheck.test"},
+		{"cert = dut-chain.pem\n", TESTER_FILES, "id_type = user_fqdn\n",
+	         "dut.cert: the certificate has no subjectAltName rfc822Name"},
+		{"key = dut.key\n", TESTER_FILES, "", "dut.cert: required"},
+		{"", TESTER_FILES, "crl = nosuch.crl\n", "auth.crl: cannot read"},
+		{"cert = dut.pem\nchain = MANIFEST\n", TESTER_FILES, "", "dut.chain: chain file"},
+		{"", TESTER_FILES, "crl = root-ca.pem\n", "auth.crl: CRL file"},
+	};
+	struct ik_profile p;
+	struct ik_status st;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CU_ASSERT_FALSE(rsa_parse(&p, rows[i].dut, rows[i].tester, rows[i].auth, &st));
+		if (!strstr(st.why, rows[i].want))
+			fprintf(stderr, "\n  row %zu: want '%s' in '%s'\n", i, rows[i].want,
+			        st.why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.why, rows[i].want));
+	}
+}
+
+/* The engine does not sign yet: an rsa-sig profile is refused as a configuration, both views. */
+static void test_rsa_sig_not_wired(void)
+{
+	struct ik_profile p;
+	struct ik_cfg cfg;
+	struct ik_status st;
+
+	CU_ASSERT_TRUE_FATAL(rsa_parse(&p, DUT_FILES, TESTER_FILES, "", &st));
+	for (int as_dut = 0; as_dut < 2; as_dut++) {
+		CU_ASSERT_FALSE(ik_cfg_from_profile(&cfg, &p, as_dut, &st));
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "not wired to sign yet"));
+	}
+	ik_profile_wipe(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"DUT view: peer_ids and phase 2 lifetime policy", test_peer_ids_and_p2_policy},
 	{"tester view: every field from the profile", test_tester_view},
@@ -352,6 +468,9 @@ static const struct ik_test tests[] = {
 	{"table: modes, NAT-T, DPD, policies, PFS, IDs, refusals", test_table},
 	{"subnet client IDs (RFC 2407 4.6.2.5/7)", test_subnet_ids},
 	{"aggressive mode offers one DH group (RFC 2409 5)", test_one_group},
+	{"rsa-sig: identities from the certificates (auth.id_type)", test_rsa_sig_ids},
+	{"rsa-sig: bad files and identities refused at load", test_rsa_sig_refusals},
+	{"rsa-sig: the engine refuses to run it (not wired yet)", test_rsa_sig_not_wired},
 };
 
 IK_TEST_MAIN("cfg_profile", tests)

@@ -7,6 +7,7 @@
 
 #include "consts.h"
 #include "keys.h"
+#include "util.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -267,8 +268,46 @@ static void test_ike_crypt_chain(void)
 	CU_ASSERT_FALSE(ik_ike_decrypt(c, key, iv_r, buf, 20, buf, NULL));
 }
 
+/*
+ * RFC 2409 5, signatures: SKEYID = prf(Ni_b | Nr_b, g^xy). A known answer made outside this
+ * code base with the openssl command line (OpenSSL 3.0), key = Ni_b | Nr_b, data = g^xy:
+ *   echo -n $GXY | xxd -r -p | openssl mac -digest SHA1 -macopt hexkey:$NI$NR HMAC
+ * and the same with -digest SHA256.
+ */
+static void test_skeyid_sig_kat(void)
+{
+	static const struct {
+		uint16_t hash;
+		const char *want;
+	} rows[] = {
+		{IK_P1_HASH_SHA, "e7d79db00255fe72194da74321d0ccbc0fbada34"},
+		{IK_P1_HASH_SHA2_256,
+	         "0c95bd8bdd96004ec3f84f7bcc9526ee33491925dae778d32b6b81a42c38fe93"},
+	};
+	const char *ni_hex = "000102030405060708090a0b0c0d0e0f",
+		   *nr_hex = "101112131415161718191a1b1c1d1e1f",
+		   *gxy_hex = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
+	uint8_t n_i[16], n_r[16], g[32], want[32], got[64];
+	struct ik_p1_in in = {.auth = IK_AUTH_SIG};
+
+	CU_ASSERT_FATAL(ik_hex_decode(ni_hex, 16, n_i));
+	CU_ASSERT_FATAL(ik_hex_decode(nr_hex, 16, n_r));
+	CU_ASSERT_FATAL(ik_hex_decode(gxy_hex, 32, g));
+	in.ni_b = IK_SPAN(n_i, 16);
+	in.nr_b = IK_SPAN(n_r, 16);
+	in.gxy = IK_SPAN(g, 32);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct ik_hash_alg *h = ik_hash_by_id(rows[i].hash);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_FATAL(ik_hex_decode(rows[i].want, h->len, want));
+		CU_ASSERT_FATAL(ik_skeyid(h, &in, got, NULL));
+		CU_ASSERT_EQUAL(memcmp(got, want, h->len), 0);
+	}
+}
+
 static const struct ik_test tests[] = {
 	{"SKEYID for PSK, signatures, public key encryption", test_skeyid_kinds},
+	{"SKEYID for signatures: known answer from openssl mac (RFC 2409 5)", test_skeyid_sig_kat},
 	{"Appendix B key expansion for every cipher and hash", test_key_expansion},
 	{"phase 1 derive: keys, IV, and the one wipe path", test_p1_derive_and_wipe},
 	{"HASH_I / HASH_R by direct HMAC composition", test_hash_i_r},

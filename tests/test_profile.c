@@ -234,7 +234,14 @@ static const struct bad {
 	{"bad key id", "[dut]\nid = @#abc\n", 2, "even number of hex digits"},
 	{"identity too long", "[dut]\nid = @" X320 "\n", 2, "identity longer than 255"},
 	{"bad method", "[auth]\nmethod = xauth\n", 2, "unknown value 'xauth'"},
-	{"rsa-sig not yet", "[auth]\nmethod = rsa-sig\n", 2, "rsa-sig is not supported"},
+	{"rsa-sig needs a CA",
+         "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = rsa-sig\n" P1
+                 P2,
+         5, "auth.ca: required with auth.method = rsa-sig"},
+	{"rsa-sig CA file missing",
+         "[dut]\naddress = 192.0.2.2\n[tester]\naddress = 192.0.2.1\n[auth]\nmethod = rsa-sig\n"
+         "ca = no-such-ca.pem\n" P1 P2,
+         7, "auth.ca: cannot read 'no-such-ca.pem'"},
 	{"unterminated quote", "[auth]\npsk = \"abc\n", 2, "unterminated"},
 	{"psk file missing", "[auth]\npsk_file = no-such-file\n", 2, "cannot open"},
 	{"unknown algorithm", HEAD "[phase1]\nproposals = aes128-sha1-modp2047\n", 9,

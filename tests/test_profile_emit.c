@@ -4,6 +4,7 @@
  */
 #include "cunit.h"
 #include "emit.h"
+#include "pki.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -412,6 +413,76 @@ static void test_peer_ids(void)
 	release();
 }
 
+/* An rsa-sig profile over the harness PKI (tests/pki.h); dut_files: the DUT's cert and key. */
+static const char *rsa_profile(bool dut_files)
+{
+	static char text[2048];
+	const char *d = ik_pki();
+
+	CU_ASSERT_NOT_EQUAL_FATAL(d[0], '\0');
+	snprintf(text, sizeof(text),
+	         "[dut]\naddress = 192.0.2.2\n%s%s%s%s%s%s%s"
+	         "[tester]\naddress = 192.0.2.1\ncert = %s/tester.pem\nkey = %s/tester.key\n"
+	         "chain = %s/inter-ca.pem\n"
+	         "[auth]\nmethod = rsa-sig\nca = %s/root-ca.pem\ncrl = %s/inter-ca.crl\n"
+	         "id_type = fqdn\n"
+	         "[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n",
+	         dut_files ? "cert = " : "", dut_files ? d : "",
+	         dut_files ? "/dut.pem\nkey = " : "", dut_files ? d : "",
+	         dut_files ? "/dut.key\nchain = " : "", dut_files ? d : "",
+	         dut_files ? "/inter-ca.pem\n" : "", d, d, d, d, d);
+	return text;
+}
+
+/* rsa-sig in each target: pubkey + certs, rsasig + NSS import, rsa-sig + trustpoint. */
+static void test_rsa_sig(void)
+{
+	static const char *const sw[] = {"auth = pubkey",
+	                                 "certs = dut.pem",
+	                                 "cacerts = root-ca.pem",
+	                                 "id = @dut.ikecheck.test",
+	                                 "id = @tester.ikecheck.test",
+	                                 NULL};
+	static const char *const ls[] = {"authby=rsasig",
+	                                 "leftcert=dut",
+	                                 "leftrsasigkey=%cert",
+	                                 "rightrsasigkey=%cert",
+	                                 "leftid=@dut.ikecheck.test",
+	                                 NULL};
+	static const char *const ios[] = {
+		"authentication rsa-sig", "crypto isakmp identity hostname",
+		"crypto pki trustpoint lab-ca", "revocation-check crl none", NULL};
+
+	render(ik_emit_swanctl, rsa_profile(true), IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_lines(sw);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "secrets {")); /* the key is a file in private/ */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "/dut.key /etc/swanctl/private/"));
+	render(ik_emit_libreswan_conf, rsa_profile(true), IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_lines(ls);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pk12util -i dut.p12 -d sql:/var/lib/ipsec/nss"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "certutil -A -d sql:/var/lib/ipsec/nss"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "-certfile "));
+	render(ik_emit_libreswan_secrets, rsa_profile(true), IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE(r.ok);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "PSK"));
+	render(ik_emit_ios, rsa_profile(true), IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_lines(ios);
+	expect_absent("authentication pre-share");
+	CU_ASSERT_PTR_NULL(strstr(r.out, "crypto isakmp key"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "auth.crl"));
+	/* The tester side always has its files; the DUT side needs them in the profile. */
+	render(ik_emit_swanctl, rsa_profile(false), IK_SIDE_TESTER, true);
+	CU_ASSERT_TRUE(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "certs = tester.pem"));
+	render(ik_emit_ios, rsa_profile(false), IK_SIDE_DUT, false);
+	CU_ASSERT_FALSE(r.ok);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.st.why, "needs dut.cert and dut.key"));
+	release();
+}
+
 static const struct ik_test tests[] = {
 	{"swanctl: dut as responder", test_swanctl_dut_responder},
 	{"swanctl: tester as initiator (mirror)", test_swanctl_tester_initiator},
@@ -422,6 +493,7 @@ static const struct ik_test tests[] = {
 	{"ios: classic crypto map", test_ios},
 	{"ios: what IOS cannot do", test_ios_limits},
 	{"peer_ids: %any or the list, per target", test_peer_ids},
+	{"rsa-sig: certificates in swanctl, Libreswan (NSS) and IOS", test_rsa_sig},
 };
 
 IK_TEST_MAIN("profile_emit", tests)

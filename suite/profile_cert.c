@@ -1,0 +1,157 @@
+/*
+ * auth.method = rsa-sig in a profile (docs/certificates.md): every file it names is loaded with
+ * the engine's certificate layer (engine/crypto/cert.h), so a profile that loads has
+ * credentials that fit together: each key is its certificate's, each certificate chains to
+ * auth.ca (and is not revoked by auth.crl), and each endpoint's identity is in its certificate
+ * (RFC 4945 3.1), taken from it by auth.id_type when the profile gives none.
+ */
+#include "cert.h"
+#include "profile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+
+/* A copy of st->why, for a sentence that wraps it (ik_fail writes st->why while it formats). */
+static const char *saved(const struct ik_status *st, char why[sizeof(st->why)])
+{
+	memcpy(why, st->why, sizeof(st->why));
+	return why;
+}
+
+/* The key a file belongs to, readable, or st says which key and path are wrong. */
+static bool readable(const char *key, const char *path, struct ik_status *st)
+{
+	if (!access(path, R_OK))
+		return true;
+	return ik_fail(st, 0, "%s: cannot read '%.100s': %s", key, path, strerror(errno));
+}
+
+/* The subject DN as strongSwan writes it ("O=ikecheck test PKI, CN=dut"). */
+static void dn_text(X509 *x, char *out, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_SEP_CPLUS_SPC) >= 0)
+		n = BIO_read(b, out, (int)len - 1);
+	out[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+}
+
+/* Two DN texts alike but for blanks and case (the engine compares DER: RFC 4945 3.1.5). */
+static bool same_dn(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (!*a || !*b || tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return !*a && !*b;
+		a++, b++;
+	}
+}
+
+/* The identity the certificate gives for auth.id_type (the address stays the address). */
+static bool id_from_cert(struct ik_ident *id, X509 *x, enum ik_id_type type, const char *side,
+                         struct ik_status *st)
+{
+	char text[IK_PROFILE_TEXT] = "", val[IK_PROFILE_TEXT], why[sizeof(st->why)];
+	size_t len = 0;
+	const char *bad = NULL;
+
+	if (type == IK_ID_DER_ASN1_DN)
+		dn_text(x, text, sizeof(text));
+	else if (type != IK_ID_IPV4_ADDR) {
+		if (!ik_cert_id_data(x, (uint8_t)type, (uint8_t *)val, sizeof(val) - 1, &len, st))
+			return ik_fail(st, 0, "%s.cert: %s (set %s.id or auth.id_type)", side,
+			               saved(st, why), side);
+		snprintf(text, sizeof(text), "%s%.*s", type == IK_ID_FQDN ? "@" : "", (int)len,
+		         val);
+	}
+	if (*text && !ik_ident_parse(id, text, &bad))
+		return ik_fail(st, 0, "%s.cert: its identity '%.64s' is not usable: %s", side, text,
+		               bad);
+	return true;
+}
+
+/* The endpoint's identity must be one its certificate vouches for (RFC 4945 3.1). */
+static bool id_in_cert(const struct ik_ident *id, X509 *x, const char *side, struct ik_status *st)
+{
+	char dn[IK_PROFILE_TEXT], why[sizeof(st->why)];
+	const uint8_t *data = (const uint8_t *)id->value;
+	size_t len = strlen(id->value);
+
+	if (id->type == IK_ID_DER_ASN1_DN) {
+		dn_text(x, dn, sizeof(dn));
+		return same_dn(dn, id->value) ||
+		       ik_fail(st, 0, "%s.id: '%.64s' is not the subject of %s.cert ('%.64s')",
+		               side, id->value, side, dn);
+	}
+	if (id->type == IK_ID_IPV4_ADDR || id->type == IK_ID_IPV6_ADDR || id->type == IK_ID_KEY_ID)
+		data = id->bin, len = id->bin_len;
+	if (ik_cert_id_match(x, (uint8_t)id->type, data, len, st))
+		return true;
+	return ik_fail(st, 0, "%s.id: %.64s is not in %s.cert: %s", side, id->text, side,
+	               saved(st, why));
+}
+
+/* Load one endpoint's files; the key is needed for the tester (it signs), optional for the
+ * DUT (a real DUT keeps its own). */
+static bool endpoint(struct ik_profile *p, struct ik_endpoint *e, const char *side, bool need_key,
+                     bool id_set, const struct ik_trust *t, struct ik_status *st)
+{
+	struct ik_creds c = {0};
+	char k[3][32], why[sizeof(st->why)];
+
+	snprintf(k[0], sizeof(k[0]), "%s.cert", side);
+	snprintf(k[1], sizeof(k[1]), "%s.key", side);
+	snprintf(k[2], sizeof(k[2]), "%s.chain", side);
+	if (!*e->cert && (need_key || *e->key))
+		return ik_fail(st, 0, "%s: required with auth.method = rsa-sig", k[0]);
+	if (!*e->cert)
+		return true;
+	if (!*e->key && need_key)
+		return ik_fail(st, 0, "%s: required with auth.method = rsa-sig", k[1]);
+	if (!readable(k[0], e->cert, st) || (*e->key && !readable(k[1], e->key, st)) ||
+	    (*e->chain && !readable(k[2], e->chain, st)))
+		return false;
+	if (!ik_creds_load(&c, e->cert, e->chain, e->key, st)) {
+		int which = strstr(st->why, "key file") == st->why     ? 1
+		            : strstr(st->why, "chain file") == st->why ? 2
+		                                                       : 0;
+		return ik_fail(st, 0, "%s: %s", k[which], saved(st, why));
+	}
+	bool ok =
+		(ik_cert_verify(t, c.cert, c.chain, 0, st) ||
+	         ik_fail(st, 0, "%s: does not verify against auth.ca: %s", k[0], saved(st, why))) &&
+		(id_set || id_from_cert(&e->id, c.cert, p->pki.id_type, side, st)) &&
+		id_in_cert(&e->id, c.cert, side, st);
+	ik_creds_free(&c);
+	return ok;
+}
+
+bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_id_set,
+                            struct ik_status *st)
+{
+	struct ik_trust t;
+	char why[sizeof(st->why)];
+	bool ok;
+
+	if (!*p->pki.ca)
+		return ik_fail(st, 0, "auth.ca: required with auth.method = rsa-sig");
+	if (!readable("auth.ca", p->pki.ca, st) ||
+	    (*p->pki.crl && !readable("auth.crl", p->pki.crl, st)))
+		return false;
+	if (!ik_trust_load(&t, p->pki.ca, p->pki.crl, st))
+		return ik_fail(st, 0, "auth.%s: %s",
+		               strstr(st->why, "CRL") == st->why ? "crl" : "ca", saved(st, why));
+	ok = endpoint(p, &p->tester, "tester", true, tester_id_set, &t, st) &&
+	     endpoint(p, &p->dut, "dut", false, dut_id_set, &t, st);
+	ik_trust_free(&t);
+	return ok;
+}
