@@ -505,8 +505,11 @@ bool ik_probe_run(struct ik_probe *p, struct ik_status *st)
 			if (k.s[v6].fd >= 0)
 				pf[n++] = (struct pollfd){.fd = k.s[v6].fd, .events = POLLIN};
 		uint64_t now = ik_probe_now_us();
-		int ms = wake > now ? (int)((wake - now + 999) / 1000) : 0;
-		if (poll(pf, n, ms > 1000 ? 1000 : ms) > 0)
+		/* ppoll: microseconds, so --interval is kept to the microsecond as ike-scan keeps it */
+		uint64_t us = wake > now ? wake - now : 0;
+		us = us > 1000000 ? 1000000 : us;
+		struct timespec ts = {.tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000};
+		if (ppoll(pf, n, &ts, NULL) > 0)
 			for (int v6 = 0; v6 < 2; v6++)
 				drain(p, &k.s[v6], d);
 	}
