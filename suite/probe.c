@@ -508,7 +508,8 @@ bool ik_probe_run(struct ik_probe *p, struct ik_status *st)
 		/* ppoll: microseconds, so --interval is kept to the microsecond as ike-scan keeps it */
 		uint64_t us = wake > now ? wake - now : 0;
 		us = us > 1000000 ? 1000000 : us;
-		struct timespec ts = {.tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000};
+		struct timespec ts = {.tv_sec = (time_t)(us / 1000000),
+		                      .tv_nsec = (long)(us % 1000000) * 1000};
 		if (ppoll(pf, n, &ts, NULL) > 0)
 			for (int v6 = 0; v6 < 2; v6++)
 				drain(p, &k.s[v6], d);
