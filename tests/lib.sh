@@ -111,3 +111,19 @@ check_grep() {
 
 # The output of the last check, for check_grep.
 last_out() { echo "$TEST_TMP/out"; }
+
+# ikescan_trans FILE: the transform of ike-scan's first "SA=(...)" in FILE as RFC 2409 App. A
+# numbers "enc hash auth group" (ike-scan prints the attributes in the order the peer sent them).
+ikescan_trans() {
+	local sa e h a g
+	sa=$(grep -oE 'SA=\([^)]*\)' "$1" | head -1)
+	[[ -n $sa ]] || return 0
+	e=$(sed -nE 's/.*[(= ]Enc=([A-Za-z0-9]+).*/\1/p' <<<"$sa")
+	h=$(sed -nE 's/.* Hash=([A-Za-z0-9-]+).*/\1/p' <<<"$sa")
+	a=$(sed -nE 's/.* Auth=([A-Za-z0-9]+).*/\1/p' <<<"$sa")
+	g=$(sed -nE 's/.* Group=([0-9]+).*/\1/p' <<<"$sa")
+	case $e in DES) e=1 ;; 3DES) e=5 ;; AES) e=7 ;; esac
+	case $h in MD5) h=1 ;; SHA1) h=2 ;; SHA2-256) h=4 ;; SHA2-384) h=5 ;; SHA2-512) h=6 ;; esac
+	case $a in PSK) a=1 ;; DSS) a=2 ;; RSA_Sig) a=3 ;; esac
+	echo "$e $h $a $g"
+}

@@ -111,12 +111,6 @@ check_fails "aggressive mode in a group the engine has no KE for: exit 2" 2 $IK 
 check_grep "the group is named" "no key exchange value for group EC2N-155 \(3\)" "$(last_out)"
 
 # --- ike-scan against the same serve: the same answers --------------------------------------------
-# ike-scan's names to the RFC 2409 App. A numbers: "enc hash auth group" per line.
-iks_nums() {
-	sed -nE 's/.*SA=\(Enc=([A-Z0-9]+) Hash=([A-Z0-9-]+) Auth=([A-Z]+) Group=([0-9]+):.*/\1 \2 \3 \4/p' |
-		sed -E 's/^DES /1 /; s/^3DES /5 /; s/^AES /7 /; s/ MD5 / 1 /; s/ SHA1 / 2 /;
-			s/ SHA2-256 / 4 /; s/ SHA2-384 / 5 /; s/ SHA2-512 / 6 /; s/ PSK / 1 /'
-}
 ours_nums() { jq -r '.transform | [.enc_id, .hash_id, .auth_id, .group_id] | join(" ")'; }
 same() { # NAME OURS THEIRS
 	if [[ -n $2 && $2 == "$3" ]]; then
@@ -133,7 +127,7 @@ for trans in "" 7/256,4,1,14 7/128,2,1,14; do
 	$IK probe "${ik[@]}" $H >"$T/ik.json" 2>&1
 	ike-scan "${is[@]}" 127.0.0.1 >"$T/is.out" 2>&1
 	same "ike-scan agrees on the transform (${trans:-default set})" "$(ours_nums <"$T/ik.json")" \
-		"$(iks_nums <"$T/is.out")"
+		"$(ikescan_trans "$T/is.out")"
 	same "ike-scan agrees on the vendor IDs (${trans:-default set})" \
 		"$(jq -r '.vids[].hex' "$T/ik.json" | sort | tr '\n' ' ')" \
 		"$(grep -oE 'VID=[0-9a-f]+' "$T/is.out" | cut -d= -f2 | sort | tr '\n' ' ')"
