@@ -96,8 +96,10 @@ bool ik_probe_parse_trans(const char *s, struct ik_probe_trans *t, char *why, si
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
 		char *slash = i == 0 ? strchr(tok, '/') : NULL;
 		unsigned long len = 0;
-		if (i == 4)
-			break;
+		if (i == 4) {
+			snprintf(why, n, "more than four fields");
+			return false;
+		}
 		if (slash) {
 			char *end;
 			*slash = 0;
@@ -329,13 +331,16 @@ static void body_of(const struct ik_msg *m, uint8_t type, size_t *off, size_t *l
 	*len = n && n->len >= 4 ? n->len - 4 : 0;
 }
 
-static bool build(struct ik_probe *p, struct ik_status *st)
+bool ik_probe_build(struct ik_probe *p, struct ik_status *st)
 {
 	static const uint8_t zero[8];
 	struct ik_msg m;
 	struct ik_wr w;
 	bool ok;
 
+	if (!p->cfg.ntrans) /* ike-scan's default set */
+		p->cfg.ntrans = ik_probe_default_trans(p->cfg.trans, p->cfg.aggressive,
+		                                       p->cfg.dhgroup ? p->cfg.dhgroup : 2);
 	if (!ik_msg_start(&m, zero, zero, p->cfg.aggressive ? IK_EXCH_AGGRESSIVE : IK_EXCH_ID_PROT,
 	                  0, 0))
 		return ik_fail(st, 0, "out of memory");
@@ -488,10 +493,7 @@ bool ik_probe_run(struct ik_probe *p, struct ik_status *st)
 		free(d);
 		return ik_fail(st, 0, "out of memory");
 	}
-	if (!p->cfg.ntrans)
-		p->cfg.ntrans = ik_probe_default_trans(p->cfg.trans, p->cfg.aggressive,
-		                                       p->cfg.dhgroup ? p->cfg.dhgroup : 2);
-	if (!build(p, st) || !open_socks(p, &k, st)) {
+	if (!ik_probe_build(p, st) || !open_socks(p, &k, st)) {
 		free(d);
 		for (int v6 = 0; v6 < 2; v6++)
 			ik_sock_close(&k.s[v6]);

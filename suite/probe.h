@@ -127,6 +127,9 @@ bool ik_probe_set_id(struct ik_probe_cfg *c, const char *s, char *why, size_t n)
 
 /* Add "HOST[:PORT]" ("[v6]:PORT"); names are resolved (getaddrinfo); false with the reason. */
 bool ik_probe_add_host(struct ik_probe *p, const char *spec, uint16_t dport, struct ik_status *st);
+/* The message every host gets (p->pkt; the default set when cfg.ntrans is 0); ik_probe_run
+ * calls it. False when out of memory or the KE group has no implementation. */
+bool ik_probe_build(struct ik_probe *p, struct ik_status *st);
 /* Build the message and run the schedule until every host is done (or *stop). False only when
  * our side cannot run (no socket, no KE for the group): st says why. */
 bool ik_probe_run(struct ik_probe *p, struct ik_status *st);
