@@ -159,6 +159,7 @@ fuzz: $(FUZZERS)
 bench: $(BENCHES) build/ikecheck
 	@for b in $(BENCHES); do $$b || exit 1; done
 	@bench/suite.sh
+	@bench/probe.sh
 
 interop: deps all
 	@harness/interop.sh $(PEER)

@@ -32,9 +32,10 @@ static size_t count(const struct ik_opt *t)
 static void usage_row(FILE *f, const struct ik_opt *o, const char *help)
 {
 	char left[96];
-	snprintf(left, sizeof(left), "%c%c%c --%s%s%s", o->letter ? '-' : ' ',
-	         o->letter ? o->letter : ' ', o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
-	         o->arg ? o->arg : "");
+	bool opt = o->arg && o->arg[0] == '['; /* "[N]": --name[=N] */
+	snprintf(left, sizeof(left), "%c%c%c --%s%s%s%s", o->letter ? '-' : ' ',
+	         o->letter ? o->letter : ' ', o->letter ? ',' : ' ', o->name,
+	         o->arg && !opt ? " " : "", opt ? "[=" : "", o->arg ? o->arg + opt : "");
 	if (strlen(left) < HELP_COL)
 		fprintf(f, "  %-*s ", HELP_COL, left);
 	else
@@ -81,10 +82,15 @@ static void build(const struct ik_cmd_spec *s, struct option *lo, char *shorts)
 		lo[k++] = (struct option){common[i].name, no_argument, NULL, common[i].letter};
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_opt *o = &s->opts[i];
-		lo[k++] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL,
-		                          VAL_BASE + (int)i};
+		int has = !o->arg            ? no_argument
+		          : o->arg[0] == '[' ? optional_argument
+		                             : required_argument;
+		lo[k++] = (struct option){o->name, has, NULL, VAL_BASE + (int)i};
 		if (o->letter)
-			p += sprintf(p, "%c%s", o->letter, o->arg ? ":" : "");
+			p += sprintf(p, "%c%s", o->letter,
+			             has == no_argument         ? ""
+			             : has == optional_argument ? "::"
+			                                        : ":");
 	}
 	lo[k] = (struct option){NULL, 0, NULL, 0};
 }

@@ -17,7 +17,8 @@ typedef bool (*ik_opt_set)(void *dst, const char *val, char *why, size_t n);
 struct ik_opt {
 	const char *name; /* the long form, without "--" */
 	char letter;      /* the short form, 0 for none */
-	const char *arg;  /* the value's name in the usage ("FILE"); NULL: a flag */
+	const char *arg;  /* the value's name in the usage ("FILE"); NULL: a flag; "[N]": the value
+			   * is optional, given as --name=N only (set() gets NULL without it) */
 	const char *help; /* for the usage; a '\n' continues it on an indented line */
 	size_t off;       /* where the value goes: an offset into the verb's options struct */
 	ik_opt_set set;   /* NULL: a flag sets a bool there, a value stores its const char * */

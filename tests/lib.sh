@@ -19,7 +19,8 @@
 # Fixed UDP ports (a DUT or tester port in a profile) stay below 32768, where Linux's ephemeral
 # range (ip_local_port_range) starts, so no socket bound to port 0 ever takes one; each script has
 # its own slice, offset by $$: selftest 11000-15859, quirk 16000-17999, connect 18000-20999,
-# connect_mutate 21000-22999, run 23000-24599, bench/suite.sh 25000-26999, claims 27000-27999;
+# connect_mutate 21000-22999, run 23000-24599, bench/suite.sh 25000-26999, claims 27000-27999,
+# probe 29000-29599, bench/probe.sh 29600-29999;
 # make demo uses 10500.
 
 IK=${IK:-build/san/ikecheck}
@@ -110,3 +111,19 @@ check_grep() {
 
 # The output of the last check, for check_grep.
 last_out() { echo "$TEST_TMP/out"; }
+
+# ikescan_trans FILE: the transform of ike-scan's first "SA=(...)" in FILE as RFC 2409 App. A
+# numbers "enc hash auth group" (ike-scan prints the attributes in the order the peer sent them).
+ikescan_trans() {
+	local sa e h a g
+	sa=$(grep -oE 'SA=\([^)]*\)' "$1" | head -1)
+	[[ -n $sa ]] || return 0
+	e=$(sed -nE 's/.*[(= ]Enc=([A-Za-z0-9]+).*/\1/p' <<<"$sa")
+	h=$(sed -nE 's/.* Hash=([A-Za-z0-9-]+).*/\1/p' <<<"$sa")
+	a=$(sed -nE 's/.* Auth=([A-Za-z0-9]+).*/\1/p' <<<"$sa")
+	g=$(sed -nE 's/.* Group=([0-9]+).*/\1/p' <<<"$sa")
+	case $e in DES) e=1 ;; 3DES) e=5 ;; AES) e=7 ;; esac
+	case $h in MD5) h=1 ;; SHA1) h=2 ;; SHA2-256) h=4 ;; SHA2-384) h=5 ;; SHA2-512) h=6 ;; esac
+	case $a in PSK) a=1 ;; DSS) a=2 ;; RSA_Sig) a=3 ;; esac
+	echo "$e $h $a $g"
+}

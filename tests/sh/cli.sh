@@ -29,7 +29,7 @@ for v in $verbs; do
 	check "$v --help" $IK $v --help
 	cp "$(last_out)" "$TEST_TMP/help.$v"
 	for o in $names quiet verbose help; do
-		check_grep "$v --help lists --$o" "(^|[ ,])--$o( |$)" "$TEST_TMP/help.$v"
+		check_grep "$v --help lists --$o" "(^|[ ,])--$o( |\[=|$)" "$TEST_TMP/help.$v"
 	done
 	check_grep "$v --help: -q, --quiet" '^  -q, --quiet ' "$TEST_TMP/help.$v"
 	check_grep "$v --help: -v, --verbose" '^  -v, --verbose ' "$TEST_TMP/help.$v"
