@@ -183,12 +183,16 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			                    "case %s: 'expect carries traffic' but 'run' has no "
 			                    "traffic step",
 			                    c->id);
-		if ((e->kind == IK_EXP_DISCARDS || e->kind == IK_EXP_ACCEPTS) && !probe)
+		if ((e->kind == IK_EXP_DISCARDS || e->kind == IK_EXP_ACCEPTS ||
+		     e->kind == IK_EXP_STOPS) &&
+		    !probe)
 			return ik_case_fail(at,
-			                    "case %s: 'expect %s probes' but no traffic step "
-			                    "sends a probe (e.g. 'traffic replay')",
+			                    "case %s: 'expect %s' but no traffic step sends a "
+			                    "probe (e.g. 'traffic replay')",
 			                    c->id,
-			                    e->kind == IK_EXP_DISCARDS ? "discards" : "accepts");
+			                    e->kind == IK_EXP_DISCARDS  ? "discards probes"
+			                    : e->kind == IK_EXP_ACCEPTS ? "accepts probes"
+			                                                : "stops traffic");
 		if (e->kind == IK_EXP_ADJUSTED && e->adjust == IK_ADJ_P2_LIFETIME && !quick)
 			return ik_case_fail(at,
 			                    "case %s: 'expect adjusted p2-lifetime' but 'run' "

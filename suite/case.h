@@ -86,6 +86,7 @@ enum ik_probe {
 	IK_PROBE_UNKNOWN_SPI, /* a ping sealed under an SPI the DUT never gave (RFC 4303 3.4.2) */
 	IK_PROBE_DUMMY,       /* next header 59, random payload (RFC 4303 2.6) */
 	IK_PROBE_REORDER,     /* a ping 30 sequence numbers behind the newest (RFC 4303 3.4.3) */
+	IK_PROBE_DELETE,      /* a protected Delete of the IPsec SA, once (RFC 2408 3.15, 5.15) */
 	IK_PROBE__N
 };
 
@@ -110,6 +111,7 @@ enum ik_expect_kind {
 			     * the tunnel (docs/writing-cases.md "traffic") */
 	IK_EXP_DISCARDS, /* the traffic step's probes got no answer, its pings after them did */
 	IK_EXP_ACCEPTS,  /* the traffic step's probes were answered */
+	IK_EXP_STOPS,    /* pings came back before the probes and none after (a Delete acted on) */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };

@@ -285,6 +285,7 @@ static const char *const probe_names[IK_PROBE__N] = {
 	[IK_PROBE_NONE] = "none",       [IK_PROBE_REPLAY] = "replay",
 	[IK_PROBE_BAD_ICV] = "bad-icv", [IK_PROBE_UNKNOWN_SPI] = "unknown-spi",
 	[IK_PROBE_DUMMY] = "dummy",     [IK_PROBE_REORDER] = "reorder",
+	[IK_PROBE_DELETE] = "delete",
 };
 
 const char *ik_probe_name(enum ik_probe p)
@@ -311,7 +312,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 			return ik_case_fail(
 				at,
 				"run: traffic takes a ping count 1-16 and one of replay, "
-				"bad-icv, unknown-spi, dummy, reorder ('%.40s')",
+				"bad-icv, unknown-spi, dummy, reorder, delete ('%.40s')",
 				w[i]);
 	}
 	return true;
@@ -568,6 +569,11 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->kind = w[0][0] == 'd' ? IK_EXP_DISCARDS : IK_EXP_ACCEPTS;
 		return true;
 	}
+	/* "stops traffic": nothing came back after the probes (a Delete the DUT acted on) */
+	if (!strcmp(w[0], "stops") && n == 2 && !strcmp(w[1], "traffic")) {
+		e->kind = IK_EXP_STOPS;
+		return true;
+	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
 		e->kind = w[0][0] == 'i'   ? IK_EXP_IGNORED
 		          : w[0][0] == 's' ? IK_EXP_SURVIVES
@@ -580,7 +586,8 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 	return ik_case_fail(
 		at,
 		"expect '%.40s': expected established, rejected, adjusted, "
-		"ignored, survives, alive, carries traffic, discards probes or accepts probes",
+		"ignored, survives, alive, carries traffic, discards probes, accepts probes or "
+		"stops traffic",
 		w[0]);
 }
 

@@ -120,7 +120,13 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		log_line(sa, "%s: %s", sum, sa->st.why);
 		break;
 	}
-	case IK_EV_DELETE: log_line(sa, "%s%s", sa->st.why, ""); break;
+	case IK_EV_DELETE:
+		/* an IPsec SA the peer deleted (RFC 2408 5.15): its host stops answering on it */
+		if (qm)
+			ik_dp_host_del(e, qm->spi_in);
+		else
+			log_line(sa, "%s%s", sa->st.why, "");
+		break;
 	default: break;
 	}
 }

@@ -319,3 +319,15 @@ void ik_dp_host_free(struct ik_engine *e)
 		free(dp);
 	}
 }
+
+void ik_dp_host_del(struct ik_engine *e, uint32_t spi)
+{
+	struct ik_datapath *dp = e->esp_arg;
+	while (dp && dp->in.spi != spi)
+		dp = dp->next;
+	if (!dp)
+		return;
+	ik_dp_stop(dp);
+	if (dp->owned)
+		free(dp);
+}

@@ -68,6 +68,8 @@ void ik_dp_stop(struct ik_datapath *dp);
 bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik_qm *qm,
                     struct in_addr me, struct in_addr peer, struct ik_status *st);
 void ik_dp_host_free(struct ik_engine *e);
+/* The data path of the quick mode whose inbound SPI is spi, taken down (the peer deleted it). */
+void ik_dp_host_del(struct ik_engine *e, uint32_t spi);
 
 /* The ESP transform of a quick mode's chosen ESP transform, from the engine's algorithm data. */
 bool ik_dp_xform(const struct ik_p2_xform *chosen, struct ik_esp_xform *x, struct ik_status *st);

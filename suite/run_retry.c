@@ -77,7 +77,7 @@ static bool expects(const struct crun *cr, enum ik_expect_kind k)
 static bool expects_traffic(const struct crun *cr)
 {
 	return expects(cr, IK_EXP_TRAFFIC) || expects(cr, IK_EXP_DISCARDS) ||
-	       expects(cr, IK_EXP_ACCEPTS);
+	       expects(cr, IK_EXP_ACCEPTS) || expects(cr, IK_EXP_STOPS);
 }
 
 /* The step after which the case tests the effect of an unacknowledged message of ours (a
@@ -110,6 +110,10 @@ int ik_obs_info(const struct crun *cr)
 	bool took_probe = o->probe_replies && expects(cr, IK_EXP_DISCARDS);
 	int wrong = (o->restarted ? 1000 : 0) + (ignoring && o->answered_mutated ? 2000 : 0) +
 	            (o->accepted_mutated ? 2000 : 0) + (took_probe ? 2000 : 0);
+	/* Our Delete is not acknowledged (RFC 2408 4.8): the attempt in which it arrived, the one
+	 * with least traffic after it, shows what the DUT does with it. */
+	if (expects(cr, IK_EXP_STOPS))
+		return o->all_done && o->pongs_before ? 1000 - (int)o->pongs_after * 10 : stage;
 	unsigned u = unacked_step(cr->c);
 	if (u)
 		return o->steps_done < u ? -10000 + (int)o->steps_done

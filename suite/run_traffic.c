@@ -27,10 +27,11 @@
 #define JUMP   40
 #define BEHIND 30
 
-enum act { A_PING, A_JUMP_PING, A_PROBE };
+enum act { A_PING, A_JUMP_PING, A_PROBE, A_WAIT };
 
 struct ik_traffic {
 	struct ik_datapath dp;
+	struct crun *cr;
 	enum ik_probe probe;
 	enum act acts[BEFORE + PROBES + 16];
 	size_t nact, next;
@@ -60,11 +61,26 @@ static void plan(struct ik_traffic *t, enum ik_probe probe, unsigned pings)
 	if (probe != IK_PROBE_NONE) {
 		for (size_t i = 0; i < BEFORE; i++)
 			t->acts[t->nact++] = i && probe == IK_PROBE_REORDER ? A_JUMP_PING : A_PING;
+		/* one Delete, then two ticks for the DUT to act on it before the pings */
 		for (size_t i = 0; i < PROBES; i++)
-			t->acts[t->nact++] = A_PROBE;
+			t->acts[t->nact++] = probe == IK_PROBE_DELETE && i ? A_WAIT : A_PROBE;
 	}
 	for (unsigned i = 0; i < pings; i++)
 		t->acts[t->nact++] = A_PING;
+}
+
+/* A protected Delete of the IPsec SA, naming the SPI we receive on (RFC 2408 3.15; the case's
+ * INFO mutations apply to it): from now on the DUT must not use the pair (5.15). */
+static bool send_delete(struct crun *cr, struct ik_status *st)
+{
+	const struct ik_qm *qm = established_qm(cr);
+	uint8_t spi[4];
+	if (!qm || !cr->sa)
+		return ik_fail(st, 0, "traffic: no quick mode to delete");
+	for (int i = 0; i < 4; i++)
+		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
+	return ik_send_delete(cr->sa, IK_PROTO_ESP, spi, 4, 1) ||
+	       ik_fail(st, 0, "traffic: the Delete could not be sent");
 }
 
 /* One probe packet (enum ik_probe, suite/case.h). */
@@ -83,6 +99,7 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 		break;
 	case IK_PROBE_DUMMY: return ik_dp_send(dp, 0, &(struct ik_dp_how){.dummy = true}, st);
 	case IK_PROBE_REORDER: how.seq_at = t->top - BEHIND + (uint32_t)k; break;
+	case IK_PROBE_DELETE: return send_delete(t->cr, st);
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
 	}
@@ -95,6 +112,8 @@ static bool act(struct ik_traffic *t, enum act a, size_t probe_no, struct ik_sta
 	struct ik_datapath *dp = &t->dp;
 	if (a == A_PROBE)
 		return send_probe(t, probe_no, st);
+	if (a == A_WAIT)
+		return true;
 	if (a == A_JUMP_PING) {
 		dp->out.seq += JUMP - 1; /* the next packet goes out JUMP numbers on */
 		t->top = dp->out.seq + 1;
@@ -213,6 +232,7 @@ bool ik_traffic_start(struct crun *cr)
 		return false;
 	}
 	memset(cr->tr->probe_seq, 0xff, sizeof(cr->tr->probe_seq));
+	cr->tr->cr = cr;
 	plan(cr->tr, s->probe, (unsigned)s->arg);
 	cr->o.probes = 0;
 	cr->step_timer = ik_loop_timer(&cr->R->loop, SETTLE_MS, tick, cr);

@@ -88,6 +88,9 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		add(buf, n, "%s", "discards probes (none answered, the pings after them are)");
 		break;
 	case IK_EXP_ACCEPTS: add(buf, n, "%s", "accepts probes (they are answered)"); break;
+	case IK_EXP_STOPS:
+		add(buf, n, "%s", "stops traffic (pings answered before the probes, none after)");
+		break;
 	}
 }
 
@@ -156,6 +159,9 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 		return o->all_done && !o->restarted && o->probes && !o->probe_replies &&
 		       o->pongs_after;
 	case IK_EXP_ACCEPTS: return o->all_done && !o->restarted && o->probe_replies > 0;
+	case IK_EXP_STOPS:
+		return o->all_done && !o->restarted && o->probes && o->pongs_before &&
+		       !o->pongs_after;
 	}
 	return false;
 }
@@ -169,6 +175,7 @@ static void probe_text(const struct ik_observed *o, char *buf, size_t n)
 		[IK_PROBE_UNKNOWN_SPI] = "pings under an SPI it never gave",
 		[IK_PROBE_DUMMY] = "dummy packets (next header 59)",
 		[IK_PROBE_REORDER] = "pings 30 sequence numbers behind the newest",
+		[IK_PROBE_DELETE] = "protected Delete of the IPsec SA",
 	};
 	size_t l = strlen(buf);
 	if (o->probe == IK_PROBE_NONE || o->probe >= IK_PROBE__N || l + 1 >= n)
@@ -182,8 +189,9 @@ static void probe_text(const struct ik_observed *o, char *buf, size_t n)
 
 /* A probe case that cannot be judged (ERROR, not FAIL): it never reached its probes, or nothing
  * came back after them while they drew no answer either -- a dead SA and a DUT that discarded
- * the probes look the same then. A dummy is the exception: an SA that dies of one is the
- * failure (RFC 4303 2.6 "without prejudice"), as long as it carried traffic before. */
+ * the probes look the same then. A dummy or a Delete the DUT must discard is the exception: an
+ * SA that dies of one is the failure (RFC 4303 2.6 "without prejudice"; RFC 2408 5.15, a
+ * Delete that fails its checks is not acted on), as long as it carried traffic before. */
 static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed *o,
                                const struct ik_profile *p, char *reason, size_t rlen)
 {
@@ -191,10 +199,11 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 	for (size_t i = 0; i < c->nexpect; i++)
 		probing = probing || (ik_expect_applies(&c->expect[i], p) &&
 		                      (c->expect[i].kind == IK_EXP_DISCARDS ||
-		                       c->expect[i].kind == IK_EXP_ACCEPTS));
+		                       c->expect[i].kind == IK_EXP_ACCEPTS ||
+		                       c->expect[i].kind == IK_EXP_STOPS));
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
-	if (o->probe == IK_PROBE_DUMMY && o->pongs_before)
+	if ((o->probe == IK_PROBE_DUMMY || o->probe == IK_PROBE_DELETE) && o->pongs_before)
 		return false;
 	if (!o->probes)
 		snprintf(reason, rlen, "inconclusive: the case never reached its probes (%.150s)",

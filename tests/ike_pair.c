@@ -12,13 +12,14 @@
 static void pair_on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 {
 	struct ik_pair *p = e->user;
-	(void)qm;
 	if (ev == IK_EV_P1_UP)
 		p->p1_up++;
 	else if (ev == IK_EV_P2_UP)
 		p->p2_up++;
 	else if (ev == IK_EV_DPD_ACK)
 		p->dpd_acks++;
+	else if (ev == IK_EV_DELETE && qm)
+		p->ipsec_deletes++;
 	else if (ev == IK_EV_DELETE)
 		p->deletes++;
 	else if (ev == IK_EV_NOTIFY)

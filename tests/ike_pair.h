@@ -15,6 +15,7 @@ struct ik_pair {
 	struct ik_loop loop;
 	struct ik_engine ini, res;
 	int p1_up, p2_up, failed, dpd_acks, deletes, notifies;
+	int ipsec_deletes; /* IK_EV_DELETE naming a quick mode: the peer deleted that IPsec SA */
 	struct ik_status why;
 };
 

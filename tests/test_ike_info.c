@@ -95,6 +95,8 @@ static void test_dpd_and_delete(void)
 	CU_ASSERT_TRUE(ik_send_delete(sa, IK_PROTO_ESP, spi, 4, 1));
 	pair_spin(&p, 200);
 	CU_ASSERT_EQUAL(p.deletes, 1);
+	/* RFC 2408 3.15: the SPI named is the one its sender receives on, our outbound one */
+	CU_ASSERT_EQUAL(p.ipsec_deletes, 1);
 	pair_close(&p);
 }
 

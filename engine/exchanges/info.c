@@ -233,6 +233,22 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
 	}
 }
 
+/* An IPsec SA Delete lists the SPIs its sender receives on (RFC 2408 3.15), our outbound ones:
+ * the quick modes they name get the event, so a caller with a data path stops using them. */
+static void ipsec_deleted(struct ik_sa *sa, const struct ik_node *d)
+{
+	const struct ik_val *v = ik_fget(d, IK_F_D_SPIS);
+	if (ik_fnum(d, IK_F_D_SPI_SIZE) != 4 || !v || !v->bytes)
+		return;
+	for (size_t o = 0; o + 4 <= v->len; o += 4) {
+		uint32_t spi = (uint32_t)v->bytes[o] << 24 | (uint32_t)v->bytes[o + 1] << 16 |
+		               (uint32_t)v->bytes[o + 2] << 8 | v->bytes[o + 3];
+		for (struct ik_qm *q = sa->qms; q; q = q->next)
+			if (q->established && q->spi_out == spi)
+				ik_emit_event(sa, q, IK_EV_DELETE);
+	}
+}
+
 static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 {
 	sa->st.notify = 0;
@@ -244,6 +260,9 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
 		sa->dead = true;
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
+	if (ik_fnum(d, IK_F_D_PROTO) != IK_PROTO_ISAKMP &&
+	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
+		ipsec_deleted(sa, d);
 }
 
 /* An encrypted informational before phase 1 is complete cannot be read yet: its IV derives from

@@ -51,7 +51,7 @@ check "strongswan: NAT off" lab nat off
 check "strongswan: the traffic cases" lab exec tester "$IK" run --profile peers/profiles/strongswan.conf \
 	--cases 'ESP-*' --out "$LAB_DIR/esp-run" --quiet
 check "strongswan: ESP-POS-001 and ESP-POS-002 PASS" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id==\"ESP-POS-001\" or .id==\"ESP-POS-002\")) | .verdict' '$LAB_DIR/esp-run/results.jsonl' | sort -u) == PASS ]]"
-check "strongswan: the ESP receiver cases PASS (replay, bad ICV, unknown SPI, dummy, reorder)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|test(\"^ESP-NEG-00[1-4]\$|^ESP-POS-004\$\"))) | .verdict' '$LAB_DIR/esp-run/results.jsonl' | sort | uniq -c | awk '{print \$1, \$2}') == '5 PASS' ]]"
+check "strongswan: the ESP receiver cases PASS (replay, bad ICV, unknown SPI, dummy, reorder, Delete, Delete with a bad HASH)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|test(\"^ESP-NEG-00[1-4]\$|^ESP-POS-004\$|^ESP-DEL-00[12]\$\"))) | .verdict' '$LAB_DIR/esp-run/results.jsonl' | sort | uniq -c | awk '{print \$1, \$2}') == '7 PASS' ]]"
 # tshark, not ikecheck, reads the replay case's capture: a sequence number the tester sent more
 # than once: the ping and its three copies.
 check "strongswan: tshark sees the replayed ESP sequence number in the capture" bash -c "tshark -r '$LAB_DIR/esp-run/pcap/ESP-NEG-001.pcap' -Y 'esp && ip.src==192.0.2.1' -T fields -e esp.spi -e esp.sequence | sort | uniq -c | awk '\$1 >= 4 {found=1} END {exit !found}'"
