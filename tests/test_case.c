@@ -181,6 +181,8 @@ static void test_traffic_probes(void)
 		{"traffic unknown-spi 2", "discards probes", 2, IK_PROBE_UNKNOWN_SPI, NULL},
 		{"traffic dummy", "discards probes", 3, IK_PROBE_DUMMY, NULL},
 		{"traffic reorder", "accepts probes", 3, IK_PROBE_REORDER, NULL},
+		{"traffic delete", "stops traffic", 3, IK_PROBE_DELETE, NULL},
+		{"traffic", "stops traffic", 0, 0, "'expect stops traffic' but no traffic step"},
 		{"traffic replay dummy", "discards probes", 0, 0,
 	         "run: traffic takes a ping count"},
 		{"traffic 17", "carries traffic", 0, 0, "run: traffic takes a ping count"},
