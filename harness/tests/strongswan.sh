@@ -47,6 +47,9 @@ check "strongswan: connect --ping through the NAT" \
 check_grep "strongswan: behind the NAT the SA is UDP-encapsulated" 'UDP-ENCAPSULATED-TUNNEL' "$(last_out)"
 check_grep "strongswan: and carries traffic through the float" \
 	'^traffic: [1-3] of 3 pings came back through ESP' "$(last_out)"
+check "strongswan: the NAT-T and ESP cases through the NAT" lab exec tester "$IK" run \
+	--profile peers/profiles/strongswan.conf --cases 'NATT-*,ESP-*' --out "$LAB_DIR/natt-run" --quiet
+check "strongswan: through the NAT every ESP case but the no-PFS one PASSes" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"ESP-\")) and .id != \"ESP-POS-003\") | .verdict' '$LAB_DIR/natt-run/results.jsonl' | sort -u) == PASS ]]"
 check "strongswan: NAT off" lab nat off
 check "strongswan: the traffic cases" lab exec tester "$IK" run --profile peers/profiles/strongswan.conf \
 	--cases 'ESP-*' --out "$LAB_DIR/esp-run" --quiet
