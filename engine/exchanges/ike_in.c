@@ -137,7 +137,7 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, st
 	}
 }
 
-/* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
+/* The message rules (messages.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
 static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m,
                      bool enc, struct ik_status *st)
@@ -480,7 +480,7 @@ static uint32_t be32(const uint8_t *p)
  * cookies name expects next, so that none of the checks of RFC 2408 5.1 (Length) and 5.2 steps
  * 2-6 (Next Payload, version, exchange type, flags, message ID) can fail: phase 1 while the SA is
  * not up, quick mode under an established one (informational stays informational), E as the
- * exchange's rules say (rules.def), the first payload that message must start with. */
+ * exchange's rules say (messages.def), the first payload that message must start with. */
 static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct ik_dgram *d)
 {
 	const struct ik_sa *sa = ik_sa_find(e, b, b + 8, &d->peer);
