@@ -401,7 +401,7 @@ static void rtx_fire(void *arg)
 	if (sa->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s (%s): %s",
 		        ik_msg_name(sa->xchg, expect), sa->rtx_count,
-		        ik_msg_name(sa->xchg, sa->msg), ik_ios_state(sa->xchg, sa->msg),
+		        ik_state_name(ik_sa_state(sa)), ik_ios_state(sa->xchg, sa->msg),
 		        ik_stall_hint(sa->xchg, expect));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, NULL, &st);
@@ -424,7 +424,7 @@ static void qm_rtx_fire(void *arg)
 	if (qm->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s: %s",
 		        ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
-		        ik_msg_name(IK_X_QUICK, qm->msg), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
+		        ik_state_name(ik_qm_state(qm)), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, qm, &st);
 		return;
