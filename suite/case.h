@@ -209,7 +209,7 @@ const char *ik_binds_name(enum ik_binds w);
 const char *ik_probe_name(enum ik_probe p); /* "replay", ... (case_values.c) */
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
- * the header, each payload the message must carry (engine/exchanges/rules.def), SA.P[0], SA.P[0].T[0] and
+ * the header, each payload the message must carry (engine/exchanges/messages.def), SA.P[0], SA.P[0].T[0] and
  * the transform attributes the engine always sends. Fills up to cap, returns how many there are.
  */
 size_t ik_case_field_paths(enum ik_xchg x, int msg, char paths[][96], size_t cap);

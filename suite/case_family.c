@@ -6,7 +6,7 @@
  *   family MM1-FUZZ-{n} fields MM1 ops omit fill:0xff flip
  *
  * The fields of a message are those our engine really sends in it, so every generated mutation
- * finds its target: the ISAKMP header, every payload the message must carry (engine/exchanges/rules.def,
+ * finds its target: the ISAKMP header, every payload the message must carry (engine/exchanges/messages.def,
  * min >= 1; optional ones such as VID or NAT-D may be absent), each payload's fields from its
  * descriptor, the first proposal and transform of an SA and the transform attributes the engine
  * writes for every proposal (engine/codec/msg.c p1_transform / p2_transform, without the ones that
@@ -18,6 +18,7 @@
 #include "consts.h"
 #include "payload.h"
 #include "quirk.h"
+#include "rules.h"
 #include "util.h"
 
 #include <fnmatch.h>
@@ -30,20 +31,6 @@ enum pkind { PK_NODE, PK_LIST_NODE, PK_NUM, PK_BYTES, PK_ATTR };
 struct fpath {
 	char path[96];
 	enum pkind kind;
-};
-
-/* engine/exchanges/rules.def, the payloads each message must carry. */
-static const struct {
-	enum ik_xchg x;
-	int msg;
-	uint8_t type;
-	int min;
-} rules[] = {
-#define ENC(x, m, e)
-#define RULE(x, m, t, mn, mx, pos) {x, m, t, mn},
-#include "rules.def"
-#undef ENC
-#undef RULE
 };
 
 /* The transform attributes the engine writes whatever the proposal (engine/codec/msg.c). */
@@ -113,16 +100,16 @@ static size_t paths_of(enum ik_xchg x, int msg, struct fpath *out, size_t cap)
 	if (msg < 1 || msg > ik_xchg_len(x))
 		return 0;
 	fields(&ik_sd_hdr, "HDR", out, cap, &n);
-	for (size_t r = 0; r < IK_ARRAY_SIZE(rules); r++) {
-		if (rules[r].x != x || rules[r].msg != msg || rules[r].min < 1)
-			continue;
-		const struct ik_sdesc *sd = ik_payload_desc(rules[r].type);
+	uint8_t must[16]; /* a message must carry at most a handful */
+	size_t nmust = ik_rules_required(x, msg, must, IK_ARRAY_SIZE(must));
+	for (size_t r = 0; r < nmust; r++) {
+		const struct ik_sdesc *sd = ik_payload_desc(must[r]);
 		if (!sd)
 			continue;
 		add(out, cap, &n, sd->list == IK_NO_LIST ? PK_NODE : PK_LIST_NODE, "%s%s", sd->name,
 		    "");
 		fields(sd, sd->name, out, cap, &n);
-		if (rules[r].type != IK_PAYLOAD_SA)
+		if (must[r] != IK_PAYLOAD_SA)
 			continue;
 		add(out, cap, &n, PK_LIST_NODE, "%s%s", "SA.P[0]", "");
 		for (size_t i = 0; i < ik_sd_prop.nf; i++) {

@@ -1,7 +1,8 @@
-/* Per-message payload rules (engine/exchanges/rules.def): RFC 2409 5, 5.5, 5.7; RFC 3947. */
+/* Per-message payload rules (engine/exchanges/messages.def): RFC 2409 5, 5.5, 5.7; RFC 3947. */
 #include "cunit.h"
 #include "consts.h"
 #include "rules.h"
+#include "xchg.h"
 
 #include <string.h>
 
@@ -118,8 +119,47 @@ static void test_rows(void)
 	}
 }
 
+/* The payloads a message must carry, in the order of its row (the families' field paths). */
+static void test_required(void)
+{
+	uint8_t t[8];
+	CU_ASSERT_EQUAL(ik_rules_required(IK_X_AGGR, 1, t, 8), 4);
+	CU_ASSERT(t[0] == SA && t[1] == KE && t[2] == NO && t[3] == ID);
+	CU_ASSERT_EQUAL(ik_rules_required(IK_X_QUICK, 3, t, 8), 1);
+	CU_ASSERT_EQUAL(t[0], HA);
+	CU_ASSERT_EQUAL(ik_rules_required(IK_X_TRANS, 1, t, 8), 0);
+	CU_ASSERT_EQUAL(ik_rules_required(IK_X_MAIN, 1, t, 0), 0);
+}
+
+/* The steps of messages.def: each exchange alternates between the roles, every message is built
+ * by its sender, and the receiver of the last one takes it (RFC 2409 5, 5.5). */
+static void test_steps(void)
+{
+	static const enum ik_xchg xs[] = {IK_X_MAIN, IK_X_AGGR, IK_X_QUICK};
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+		enum ik_who role = IK_INITIATOR;
+		int in = 0, len = ik_xchg_len(xs[i]);
+		for (;;) {
+			const struct ik_step *s = ik_step_find(xs[i], role, in);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+			CU_ASSERT_EQUAL(s->out, in < len ? in + 1 : 0);
+			if (!s->out)
+				break;
+			CU_ASSERT_EQUAL(ik_msg_sender(xs[i], s->out), role);
+			CU_ASSERT_PTR_NULL(ik_step_find(xs[i], role, s->out));
+			role = role == IK_INITIATOR ? IK_RESPONDER : IK_INITIATOR;
+			in = s->out;
+		}
+	}
+	CU_ASSERT_PTR_NULL(ik_step_find(IK_X_INFO, IK_INITIATOR, 0));
+	CU_ASSERT_STRING_EQUAL(ik_step_find(IK_X_MAIN, IK_RESPONDER, 1)->name, "main_inI1_outR1");
+	CU_ASSERT_STRING_EQUAL(ik_step_find(IK_X_QUICK, IK_RESPONDER, 3)->name, "quick_inI2");
+}
+
 static const struct ik_test tests[] = {
 	{"message rules table (RFC 2409 5, 5.5, 5.7)", test_rows},
+	{"the payloads each message must carry, in order", test_required},
+	{"one step per message, alternating roles (RFC 2409 5, 5.5)", test_steps},
 };
 
 IK_TEST_MAIN("rules", tests)

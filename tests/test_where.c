@@ -32,6 +32,24 @@ static void test_ios_states(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(ik_stall_hint(IK_X_MAIN, 6), "MM_KEY_EXCH"));
 }
 
+/* The state enum of messages.def: one state per message, named by it, and back. */
+static void test_states(void)
+{
+	CU_ASSERT_EQUAL(ik_state_of(IK_X_MAIN, 0), IK_ST_NONE);
+	CU_ASSERT_EQUAL(ik_state_of(IK_X_MAIN, 3), IK_ST_MM3);
+	CU_ASSERT_EQUAL(ik_state_of(IK_X_QUICK, 4), IK_ST_NONE);
+	CU_ASSERT_STRING_EQUAL(ik_state_name(IK_ST_QM2), "QM2");
+	CU_ASSERT_STRING_EQUAL(ik_state_name(IK_ST_NONE), "?");
+	CU_ASSERT_EQUAL(ik_state_xchg(IK_ST_AM2), IK_X_AGGR);
+	CU_ASSERT_EQUAL(ik_state_msg(IK_ST_AM2), 2);
+	/* RFC 2409 5, 5.5: main mode ends with MM6, aggressive with AM3, quick mode with QM3. */
+	CU_ASSERT(ik_state_final(IK_ST_MM6) && ik_state_final(IK_ST_AM3));
+	CU_ASSERT(ik_state_final(IK_ST_QM3));
+	CU_ASSERT(!ik_state_final(IK_ST_MM5) && !ik_state_final(IK_ST_NONE));
+	for (int s = IK_ST_NONE + 1; s < IK_ST_COUNT; s++)
+		CU_ASSERT_EQUAL(ik_state_of(ik_state_xchg(s), ik_state_msg(s)), s);
+}
+
 static int fired[4];
 static void on_timer(void *arg)
 {
@@ -148,6 +166,7 @@ static void test_addr_parse_errors(void)
 static const struct ik_test tests[] = {
 	{"RFC message names and senders", test_names},
 	{"IOS states and stall hints", test_ios_states},
+	{"one state per message of messages.def", test_states},
 	{"timers fire in order, cancel works", test_timers_order_and_cancel},
 	{"NAT-T non-ESP marker and keepalive (RFC 3948 2.2, 2.3)", test_natt_marker},
 	{"address parse errors name the input", test_addr_parse_errors},

@@ -2,7 +2,8 @@
  * The driver: every received IKE message and every message we send passes through here.
  *
  *   in:  datagram -> header decode -> SA lookup -> retransmission? -> decrypt -> body decode
- *        -> message rules (rules.def) -> the step of the state table (xchg.def) -> reply
+ *        -> message rules (rules.c) -> the step that expects it (ik_step_find) -> reply; every
+ *        message's rules and steps are one row of messages.def
  *   out: tree -> encode -> fill HASHes on the encoded octets -> pad, encrypt -> send, keep for
  *        retransmission -> ladder
  *
@@ -35,16 +36,34 @@ void ik_log(const struct ik_engine *e, const char *fn, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+#define OTHER(role) ((role) == IK_INITIATOR ? IK_RESPONDER : IK_INITIATOR)
+
+/* Two steps per row of messages.def, without a handler where the row names none: the one its
+ * sender runs to build it (having received the message before it), and the one its receiver runs
+ * to take it when it ends the exchange. */
 static const struct ik_step steps[] = {
-#define STEP(x, role, in, out, fn, fill) {x, role, in, out, fn, fill, #fn},
-#include "xchg.def"
-#undef STEP
+#define BUILD(f, fl) .fn = f, .fill = fl, .name = #f,
+#define LAST(f)
+#define MSG(state, name, x, n, sender, enc, payloads, ios, hint, handlers) \
+	{.xchg = x, .role = sender, .in = (n)-1, .out = n, handlers},
+#include "messages.def"
+#undef MSG
+#undef LAST
+#undef BUILD
+#define BUILD(f, fl)
+#define LAST(f) .fn = f, .name = #f,
+#define MSG(state, name, x, n, sender, enc, payloads, ios, hint, handlers) \
+	{.xchg = x, .role = OTHER(sender), .in = n, .out = 0, handlers},
+#include "messages.def"
+#undef MSG
+#undef LAST
+#undef BUILD
 };
 
 const struct ik_step *ik_step_find(enum ik_xchg x, enum ik_who role, int in)
 {
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		if (steps[i].xchg == x && steps[i].role == role && steps[i].in == in)
+		if (steps[i].fn && steps[i].xchg == x && steps[i].role == role && steps[i].in == in)
 			return &steps[i];
 	return NULL;
 }
@@ -386,7 +405,7 @@ static void rtx_fire(void *arg)
 	if (sa->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s (%s): %s",
 		        ik_msg_name(sa->xchg, expect), sa->rtx_count,
-		        ik_msg_name(sa->xchg, sa->msg), ik_ios_state(sa->xchg, sa->msg),
+		        ik_state_name(ik_sa_state(sa)), ik_ios_state(sa->xchg, sa->msg),
 		        ik_stall_hint(sa->xchg, expect));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, NULL, &st);
@@ -409,7 +428,7 @@ static void qm_rtx_fire(void *arg)
 	if (qm->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s: %s",
 		        ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
-		        ik_msg_name(IK_X_QUICK, qm->msg), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
+		        ik_state_name(ik_qm_state(qm)), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, qm, &st);
 		return;

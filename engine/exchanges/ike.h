@@ -142,6 +142,17 @@ struct ik_sa {
 
 enum { IK_NATT_NONE, IK_NATT_DRAFT02, IK_NATT_DRAFT03, IK_NATT_RFC };
 
+/* Where phase 1 and a quick mode are, as the states of where.h (messages.def). */
+static inline enum ik_state ik_sa_state(const struct ik_sa *sa)
+{
+	return ik_state_of(sa->xchg, sa->msg);
+}
+
+static inline enum ik_state ik_qm_state(const struct ik_qm *qm)
+{
+	return ik_state_of(IK_X_QUICK, qm->msg);
+}
+
 /* What the engine tells its user (connect, serve, the runner, tests). */
 enum ik_event {
 	IK_EV_P1_UP,   /* ISAKMP SA established */

@@ -1,7 +1,9 @@
 /*
  * The driver's input side: a received datagram is decoded, matched to its ISAKMP SA (and quick
  * mode), recognised as a retransmission or decrypted, checked against the message rules and
- * handed to the step of the state table that expects it.
+ * handed to the step of the state table that expects it. Phase 1 and quick mode differ only in
+ * their fronts (p1_input, qm_input: what names the exchange, what only it checks); the rest is
+ * one path (take) over a view of either (struct progress).
  */
 #include "consts.h"
 #include "rules.h"
@@ -137,7 +139,7 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, st
 	}
 }
 
-/* The message rules (rules.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
+/* The message rules (messages.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
 static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m,
                      bool enc, struct ik_status *st)
@@ -174,6 +176,49 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	return sa;
 }
 
+/* What the receive path needs of the exchange a message belongs to, phase 1 (qm NULL) or one
+ * quick mode, so that both take their messages through one tail (take); qm also says what its
+ * last message completes (complete). */
+struct progress {
+	struct ik_sa *sa;
+	struct ik_qm *qm;
+	enum ik_xchg x;
+	enum ik_who role;
+	int *msg;               /* the last message done: ik_state_of(x, *msg) */
+	uint8_t *iv;            /* the CBC IV chain its messages are under */
+	uint8_t *last_in;       /* digest of the last message taken: spots retransmissions */
+	struct ik_wr *last_out; /* what we sent last: sent again for a retransmission */
+	/* Restored when the message is refused (follow). */
+	struct sockaddr_storage peer_old;
+	bool floated_old;
+	uint8_t iv_old[IK_MAX_BLOCK];
+};
+
+static struct progress progress_of(struct ik_sa *sa, struct ik_qm *qm)
+{
+	if (qm)
+		return (struct progress){.sa = sa,
+		                         .qm = qm,
+		                         .x = IK_X_QUICK,
+		                         .role = qm->role,
+		                         .msg = &qm->msg,
+		                         .iv = qm->k.iv,
+		                         .last_in = qm->last_in,
+		                         .last_out = &qm->last_out};
+	return (struct progress){.sa = sa,
+	                         .x = sa->xchg,
+	                         .role = sa->role,
+	                         .msg = &sa->msg,
+	                         .iv = sa->k.iv,
+	                         .last_in = sa->last_in,
+	                         .last_out = &sa->last_out};
+}
+
+static enum ik_state state_of(const struct progress *p)
+{
+	return ik_state_of(p->x, *p->msg);
+}
+
 /* Whether d holds the same octets as the message whose digest is dg. */
 static bool same_in(const uint8_t *dg, const struct ik_dgram *d)
 {
@@ -183,14 +228,15 @@ static bool same_in(const uint8_t *dg, const struct ik_dgram *d)
 }
 
 /* The same octets again: answer with what we sent last, and never advance twice. */
-static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, const uint8_t *dg,
-                          const struct ik_dgram *d)
+static bool retransmitted(const struct progress *p, const struct ik_dgram *d)
 {
-	if (!same_in(dg, d))
+	if (!same_in(p->last_in, d))
 		return false;
-	struct ik_wr *keep = qm ? &qm->last_out : &sa->last_out;
-	int msgno = qm ? qm->msg : sa->msg;
-	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, x, msgno - 1 > 0 ? msgno - 1 : msgno);
+	struct ik_sa *sa = p->sa;
+	struct ik_wr *keep = p->last_out;
+	int msgno = *p->msg;
+	struct ik_rung *r =
+		ik_ladder_add(&sa->ladder, false, p->x, msgno - 1 > 0 ? msgno - 1 : msgno);
 	if (r) {
 		r->retransmit = true;
 		snprintf(r->note, sizeof(r->note), "retransmission: stored reply sent again");
@@ -200,10 +246,9 @@ static bool retransmitted(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, co
 		ik_send_wire(sa, keep->p, keep->len, &st);
 	} else if (keep->len) {
 		/* Our stored reply goes out again: a transmission mutations count (mutate.h #N). */
-		enum ik_who me = qm ? qm->role : sa->role;
-		int mine = ik_msg_sender(x, msgno) == me ? msgno : msgno - 1;
+		int mine = ik_msg_sender(p->x, msgno) == p->role ? msgno : msgno - 1;
 		char note[sizeof(r->note)] = "";
-		ik_mut_resend(sa, x, mine, keep, true, note, sizeof(note), &st);
+		ik_mut_resend(sa, p->x, mine, keep, true, note, sizeof(note), &st);
 		if (r && note[0])
 			snprintf(r->note, sizeof(r->note), "stored reply sent again; %.70s", note);
 	}
@@ -222,59 +267,148 @@ static bool fake_hash1(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, uin
 	return ik_node_set_bytes(hash, IK_F_HASH_DATA, h, sa->k.p1.h->len);
 }
 
+/* The made-up message of answer_unparsed, encoded (w) and decoded again (dec) so that it is
+ * taken like one that came: made up from the responder's own side (phase1.c, xchg_quick.c). */
+static bool make_up(const struct progress *p, int msgno, struct ik_msg *fake, struct ik_wr *w,
+                    struct ik_msg *dec, struct ik_status *st)
+{
+	struct ik_sa *sa = p->sa;
+	return ik_msg_start(fake, sa->icookie, sa->rcookie, ik_exch_of(p->x), 0,
+	                    p->qm ? p->qm->msgid : 0) &&
+	       (p->qm ? ik_qm_fake_input(sa, p->qm, fake, st)
+	              : ik_p1_fake_input(sa, msgno, fake, st)) &&
+	       ik_encode(fake, w, st) && ik_decode(dec, w->p, w->len, st) &&
+	       (!p->qm || fake_hash1(sa, p->qm, dec, w->p, st));
+}
+
 /* Quirk answer-unparsed (RFC 2408 5.1-5.3 not done: "the message is discarded"): the responder
  * fails open. The datagram d it could not parse stands for the message it waits for: that one is
- * made up from its own side (phase1.c, xchg_quick.c) and answered; the last cipher block of d is
- * the IV that follows, as CBC chaining would have it. */
-static void answer_unparsed(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm,
-                            const struct ik_dgram *d)
+ * made up (make_up) and answered; the last cipher block of d is the IV that follows, as CBC
+ * chaining would have it. Only phase 1 completes here: a quick mode taken so stays open. */
+static void answer_unparsed(struct ik_engine *e, const struct progress *p, const struct ik_dgram *d)
 {
-	enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
-	int msgno = (qm ? qm->msg : sa->msg) + 1;
-	const struct ik_step *s = ik_step_find(x, IK_RESPONDER, msgno);
+	struct ik_sa *sa = p->sa;
+	int msgno = *p->msg + 1;
+	const struct ik_step *s = ik_step_find(p->x, IK_RESPONDER, msgno);
 	struct ik_msg fake = {0}, dec = {0};
 	struct ik_status st;
 	struct ik_wr w;
 
-	if (!s || (qm ? qm->role : sa->role) != IK_RESPONDER)
+	if (!s || p->role != IK_RESPONDER)
 		return;
-	IK_LOG(e, "quirk answer-unparsed: %s taken as the one expected", ik_msg_name(x, msgno));
+	IK_LOG(e, "quirk answer-unparsed: %s taken as the one expected", ik_msg_name(p->x, msgno));
 	ik_status_clear(&st);
 	ik_wr_init(&w);
-	if (ik_rules_enc(x, msgno) == IK_ENC_YES && sa->k.have_keys && d->len >= sa->k.blk)
-		memcpy(qm ? qm->k.iv : sa->k.iv, d->data + d->len - sa->k.blk, sa->k.blk);
-	bool ok = ik_msg_start(&fake, sa->icookie, sa->rcookie, ik_exch_of(x), 0,
-	                       qm ? qm->msgid : 0) &&
-	          (qm ? ik_qm_fake_input(sa, qm, &fake, &st)
-	              : ik_p1_fake_input(sa, msgno, &fake, &st)) &&
-	          ik_encode(&fake, &w, &st) && ik_decode(&dec, w.p, w.len, &st) &&
-	          (!qm || fake_hash1(sa, qm, &dec, w.p, &st));
+	if (ik_rules_enc(p->x, msgno) == IK_ENC_YES && sa->k.have_keys && d->len >= sa->k.blk)
+		memcpy(p->iv, d->data + d->len - sa->k.blk, sa->k.blk);
+	bool ok = make_up(p, msgno, &fake, &w, &dec, &st);
 	if (ok) {
 		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d};
-		note_in(sa, x, msgno, &dec, false, "made up (quirk answer-unparsed)");
-		ok = ik_run_step(sa, qm, s, &in, &st);
+		note_in(sa, p->x, msgno, &dec, false, "made up (quirk answer-unparsed)");
+		ok = ik_run_step(sa, p->qm, s, &in, &st);
 	}
 	if (ok)
-		ik_digest_of(d->data, d->len, qm ? qm->last_in : sa->last_in);
-	if (ok && !qm && sa->msg == ik_xchg_len(sa->xchg))
+		ik_digest_of(d->data, d->len, p->last_in);
+	if (ok && !p->qm && ik_state_final(state_of(p)))
 		ik_p1_done(sa);
 	ik_msg_free(&dec);
 	ik_msg_free(&fake);
 	ik_wr_free(&w);
 	if (!ok)
-		refuse(sa, qm, &st);
+		refuse(sa, p->qm, &st);
 }
 
+/* RFC 3947 4: follow a port change only for a message that proves valid; what to restore if it
+ * does not (reject) is kept, with the IV its decryption advances. */
+static void follow(struct progress *p, const struct ik_dgram *d)
+{
+	p->peer_old = p->sa->peer;
+	p->floated_old = p->sa->floated;
+	memcpy(p->iv_old, p->iv, sizeof(p->iv_old));
+	ik_natt_follow(p->sa, d);
+}
+
+static void reject(struct progress *p, const struct ik_status *st)
+{
+	memcpy(p->iv, p->iv_old, sizeof(p->iv_old));
+	p->sa->peer = p->peer_old, p->sa->floated = p->floated_old;
+	refuse(p->sa, p->qm, st);
+}
+
+/* The step that takes the next message in our role; NULL when none does (the message is
+ * dropped: it is not one the exchange waits for). */
+static const struct ik_step *expected(const struct progress *p)
+{
+	int expect = *p->msg + 1;
+	const struct ik_step *s = ik_step_find(p->x, p->role, expect);
+	if (s && ik_msg_sender(p->x, expect) != p->role && !(p->qm && p->qm->established))
+		return s;
+	IK_LOG(p->sa->eng, "unexpected %s message after %s dropped",
+	       p->qm ? "quick mode" : "phase 1", ik_state_name(state_of(p)));
+	return NULL;
+}
+
+/* An exchange's last message taken: phase 1 is up (ik_p1_done), or this quick mode. */
+static void complete(struct ik_engine *e, const struct progress *p)
+{
+	if (!p->qm) {
+		ik_p1_done(p->sa);
+		return;
+	}
+	p->qm->established = true;
+	e->p2_up++;
+	ik_emit_event(p->sa, p->qm, IK_EV_P2_UP);
+}
+
+/* The one receive path of phase 1 and quick mode, once a front (p1_input, qm_input) has matched
+ * m to its exchange p, followed the port and found the step s that expects it: decrypt, the
+ * message rules, the ladder, the step, and the exchange complete after its last message. */
+static void take(struct ik_engine *e, struct progress *p, const struct ik_step *s, struct ik_msg *m,
+                 const struct ik_dgram *d)
+{
+	int expect = *p->msg + 1;
+	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
+	bool unparsed_ok = e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED;
+	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
+	struct ik_status st;
+	uint8_t *plain = NULL;
+
+	ik_status_clear(&st);
+	bool opened = !enc || open_body(p->sa, m, p->iv, &plain, &st);
+	/* Quirk answer-unparsed: a body that does not decrypt to payloads, or a message not in the
+	 * shape of its message, is answered all the same. */
+	if (unparsed_ok && (!opened || !rules_ok(e, p->x, expect, m, enc, &st))) {
+		free(plain);
+		answer_unparsed(e, p, d);
+		return;
+	}
+	if (!opened)
+		goto refused;
+	if (enc)
+		in.body = plain, in.len = m->body_len;
+	in.m = *m;
+	note_in(p->sa, p->x, expect, m, enc, NULL);
+	if (!rules_ok(e, p->x, expect, m, enc, &st) || !ik_run_step(p->sa, p->qm, s, &in, &st))
+		goto refused;
+	ik_digest_of(d->data, d->len, p->last_in);
+	if (ik_state_final(state_of(p)))
+		complete(e, p);
+	free(plain);
+	return;
+refused:
+	free(plain);
+	reject(p, &st);
+}
+
+/* The front of phase 1: the cookies name the SA (RFC 2408 2.5.3) or a first message starts one,
+ * message ID 0 (RFC 2408 3.1), the exchange type of the SA. */
 static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	static const uint8_t zero[8];
 	const uint8_t *ic = ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
 		      *rc = ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes;
 	struct ik_sa *sa = ik_sa_find(e, ic, rc, &d->peer);
-	struct ik_status st;
-	uint8_t *plain = NULL;
 
-	ik_status_clear(&st);
 	if (!sa && memcmp(rc, zero, 8)) {
 		IK_LOG(e, "phase 1 message for unknown cookies dropped (RFC 2408 2.5.3)");
 		return;
@@ -285,13 +419,14 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (e->cfg.quirks & IK_QUIRK_RESTART_ON_RETRANSMIT && sa->role == IK_RESPONDER && sa->msg &&
 	    !memcmp(rc, zero, 8) && !(sa = p1_responder(e, m, d)))
 		return;
-	if (retransmitted(sa, NULL, sa->xchg, sa->last_in, d) || sa->dead)
+	struct progress p = progress_of(sa, NULL);
+	if (retransmitted(&p, d) || sa->dead)
 		return;
 	/* No responder cookie, yet the SA is past its first message: an old copy of MM1/AM1, not
 	 * the message expected next (RFC 2408 2.5.3: the cookie pair names the SA). */
 	if (sa->role == IK_RESPONDER && sa->msg && !memcmp(rc, zero, 8)) {
 		IK_LOG(e, "stale %s (no responder cookie) after %s dropped",
-		       ik_msg_name(sa->xchg, 1), ik_msg_name(sa->xchg, sa->msg));
+		       ik_msg_name(sa->xchg, 1), ik_state_name(ik_sa_state(sa)));
 		return;
 	}
 	/* RFC 2408 3.1: the message ID is 0 throughout phase 1 (p1_responder checks the first
@@ -301,60 +436,18 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		       ik_fnum(m->hdr, IK_F_HDR_MSGID));
 		return;
 	}
-	/* RFC 3947 4: follow a port change only for a message that proves valid. */
-	struct sockaddr_storage peer_old = sa->peer;
-	bool floated_old = sa->floated;
-	ik_natt_follow(sa, d);
+	follow(&p, d);
 	if (ik_exch_of(sa->xchg) != ik_fnum(m->hdr, IK_F_HDR_EXCH)) {
 		IK_LOG(e, "exchange type %u on a %s SA dropped", ik_fnum(m->hdr, IK_F_HDR_EXCH),
 		       sa->xchg == IK_X_MAIN ? "main mode" : "aggressive mode");
 		return;
 	}
-	int expect = sa->msg + 1;
-	const struct ik_step *s = ik_step_find(sa->xchg, sa->role, expect);
-	if (!s || ik_msg_sender(sa->xchg, expect) == sa->role) {
-		IK_LOG(e, "unexpected phase 1 message after %s dropped",
-		       ik_msg_name(sa->xchg, sa->msg));
+	const struct ik_step *s = expected(&p);
+	if (!s)
 		return;
-	}
 	if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
 		memcpy(sa->rcookie, rc, 8);
-	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
-	uint8_t iv_old[IK_MAX_BLOCK];
-	memcpy(iv_old, sa->k.iv, sizeof(iv_old));
-	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
-	if (enc && !open_body(sa, m, sa->k.iv, &plain, &st)) {
-		/* Quirk answer-unparsed: a body that does not decrypt to payloads is answered. */
-		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED) {
-			free(plain);
-			answer_unparsed(e, sa, NULL, d);
-			return;
-		}
-		goto refused;
-	}
-	if (enc)
-		in.body = plain, in.len = m->body_len;
-	in.m = *m;
-	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED &&
-	    !rules_ok(e, sa->xchg, expect, m, enc, &st)) {
-		free(plain);
-		answer_unparsed(e, sa, NULL, d);
-		return;
-	}
-	note_in(sa, sa->xchg, expect, m, enc, NULL);
-	if (!rules_ok(e, sa->xchg, expect, m, enc, &st) || !ik_run_step(sa, NULL, s, &in, &st))
-		goto refused;
-	ik_digest_of(d->data, d->len, sa->last_in);
-	if (sa->msg == ik_xchg_len(sa->xchg))
-		ik_p1_done(sa);
-	free(plain);
-	return;
-refused:
-	memcpy(sa->k.iv, iv_old, sizeof(iv_old));
-	sa->peer = peer_old, sa->floated = floated_old;
-	free(plain);
-	refuse(sa, NULL, &st);
+	take(e, &p, s, m, d);
 }
 
 static struct ik_qm *qm_find(struct ik_sa *sa, uint32_t msgid)
@@ -380,30 +473,27 @@ static struct ik_qm *qm_responder(struct ik_sa *sa, uint32_t msgid)
 	return qm;
 }
 
-static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+/* Quirk answer-unparsed: message ID 0 is phase 1's (RFC 2408 3.1), so a quick mode under it is
+ * a header that does not fit: taken for QM1 all the same and answered under 0. */
+static void qm_under_zero(struct ik_engine *e, struct ik_sa *sa, const struct ik_dgram *d)
 {
-	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
-	                              ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes, &d->peer);
-	uint32_t msgid = ik_fnum(m->hdr, IK_F_HDR_MSGID);
-	struct ik_status st;
-	uint8_t *plain = NULL;
-
-	ik_status_clear(&st);
-	/* Quirk answer-unparsed: message ID 0 is phase 1's (RFC 2408 3.1), so a quick mode under it is
-	 * a header that does not fit: taken for QM1 all the same and answered under 0. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !msgid && sa && sa->established &&
-	    !sa->dead) {
-		struct ik_qm *q0 = qm_find(sa, 0);
-		if (q0 && retransmitted(sa, q0, IK_X_QUICK, q0->last_in, d))
+	struct ik_qm *q0 = qm_find(sa, 0);
+	if (q0) {
+		struct progress p = progress_of(sa, q0);
+		if (retransmitted(&p, d))
 			return;
-		if (q0 || (q0 = qm_responder(sa, 0)))
-			answer_unparsed(e, sa, q0, d);
-		return;
 	}
-	if (!sa || !sa->established || sa->dead || !msgid) {
-		IK_LOG(e, "quick mode without an established ISAKMP SA (or message ID 0) dropped");
-		return;
+	if (q0 || (q0 = qm_responder(sa, 0))) {
+		struct progress p = progress_of(sa, q0);
+		answer_unparsed(e, &p, d);
 	}
+}
+
+/* The quick mode a message ID names under an established ISAKMP SA, or a new one as
+ * responder; NULL when the message is done with (a retransmission answered, no memory). */
+static struct ik_qm *qm_of(struct ik_engine *e, struct ik_sa *sa, uint32_t msgid,
+                           const struct ik_dgram *d)
+{
 	struct ik_qm *qm = qm_find(sa, msgid);
 	/* Quirk restart-on-retransmit: QM1 again opens a new quick mode; quirk replay-qm: so does a
 	 * QM1 with the message ID of a completed one. Both end up in qm_responder below. */
@@ -412,61 +502,47 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	      same_in(qm->last_in, d)) ||
 	     (e->cfg.quirks & IK_QUIRK_REPLAY_QM && qm->established)))
 		qm = NULL;
-	if (qm && retransmitted(sa, qm, IK_X_QUICK, qm->last_in, d))
-		return;
-	if (!qm && !(qm = qm_responder(sa, msgid)))
-		return;
-	struct sockaddr_storage peer_old = sa->peer;
-	bool floated_old = sa->floated;
-	ik_natt_follow(sa, d);
-	int expect = qm->msg + 1;
-	const struct ik_step *s = ik_step_find(IK_X_QUICK, qm->role, expect);
-	if (!s || qm->established) {
-		IK_LOG(e, "unexpected quick mode message after %s dropped",
-		       ik_msg_name(IK_X_QUICK, qm->msg));
+	if (qm) {
+		struct progress p = progress_of(sa, qm);
+		return retransmitted(&p, d) ? NULL : qm;
+	}
+	return qm_responder(sa, msgid);
+}
+
+/* The front of quick mode: an established ISAKMP SA, the quick mode its message ID names (RFC
+ * 2408 3.1), and encryption (RFC 2409 5.5: HDR*). */
+static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
+	                              ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes, &d->peer);
+	uint32_t msgid = ik_fnum(m->hdr, IK_F_HDR_MSGID);
+	struct ik_status st;
+
+	ik_status_clear(&st);
+	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !msgid && sa && sa->established &&
+	    !sa->dead) {
+		qm_under_zero(e, sa, d);
 		return;
 	}
-	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
-	uint8_t iv_old[IK_MAX_BLOCK];
-	memcpy(iv_old, qm->k.iv, sizeof(iv_old));
-	if (!enc) {
+	if (!sa || !sa->established || sa->dead || !msgid) {
+		IK_LOG(e, "quick mode without an established ISAKMP SA (or message ID 0) dropped");
+		return;
+	}
+	struct ik_qm *qm = qm_of(e, sa, msgid, d);
+	if (!qm)
+		return;
+	struct progress p = progress_of(sa, qm);
+	follow(&p, d);
+	const struct ik_step *s = expected(&p);
+	if (!s)
+		return;
+	if (!(ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC)) {
 		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS,
 		        "quick mode message in the clear (RFC 2409 5.5)");
-		goto refused;
-	}
-	if (!open_body(sa, m, qm->k.iv, &plain, &st)) {
-		/* Quirk answer-unparsed: a body that does not decrypt to payloads is answered. */
-		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED) {
-			free(plain);
-			answer_unparsed(e, sa, qm, d);
-			return;
-		}
-		goto refused;
-	}
-	struct ik_in in = {.m = *m, .body = plain, .len = m->body_len, .d = d};
-	/* Quirk answer-unparsed: not in the shape of its message, it is answered all the same. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED &&
-	    !rules_ok(e, IK_X_QUICK, expect, m, true, &st)) {
-		free(plain);
-		answer_unparsed(e, sa, qm, d);
+		reject(&p, &st);
 		return;
 	}
-	note_in(sa, IK_X_QUICK, expect, m, true, NULL);
-	if (!rules_ok(e, IK_X_QUICK, expect, m, true, &st) || !ik_run_step(sa, qm, s, &in, &st))
-		goto refused;
-	ik_digest_of(d->data, d->len, qm->last_in);
-	if (qm->msg == ik_xchg_len(IK_X_QUICK)) {
-		qm->established = true;
-		e->p2_up++;
-		ik_emit_event(sa, qm, IK_EV_P2_UP);
-	}
-	free(plain);
-	return;
-refused:
-	memcpy(qm->k.iv, iv_old, sizeof(iv_old));
-	sa->peer = peer_old, sa->floated = floated_old;
-	free(plain);
-	refuse(sa, qm, &st);
+	take(e, &p, s, m, d);
 }
 
 static void input_one(struct ik_engine *e, const struct ik_dgram *d);
@@ -480,7 +556,7 @@ static uint32_t be32(const uint8_t *p)
  * cookies name expects next, so that none of the checks of RFC 2408 5.1 (Length) and 5.2 steps
  * 2-6 (Next Payload, version, exchange type, flags, message ID) can fail: phase 1 while the SA is
  * not up, quick mode under an established one (informational stays informational), E as the
- * exchange's rules say (rules.def), the first payload that message must start with. */
+ * exchange's rules say (messages.def), the first payload that message must start with. */
 static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct ik_dgram *d)
 {
 	const struct ik_sa *sa = ik_sa_find(e, b, b + 8, &d->peer);
@@ -559,7 +635,8 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d, con
 		return;
 	if (sa->established && !(qm = qm_find(sa, msgid)) && !(qm = qm_responder(sa, msgid)))
 		return;
-	answer_unparsed(e, sa, qm, d);
+	struct progress p = progress_of(sa, qm);
+	answer_unparsed(e, &p, d);
 }
 
 /* Quirk ignore-cookies (RFC 2408 5.2 step 1 not done): a responder cookie that names no SA is

@@ -1,4 +1,5 @@
-/* Per-message payload rules (rules.def): required, optional, how many, where, and encryption. */
+/* Per-message payload rules (the encryption and payload columns of messages.def): required,
+ * optional, how many, where, and encryption. */
 #ifndef IK_RULES_H
 #define IK_RULES_H
 
@@ -11,7 +12,8 @@
 
 enum ik_enc { IK_ENC_NO, IK_ENC_YES, IK_ENC_ANY };
 
-/* Message 2 of IK_X_INFO holds the rules of an unprotected informational (no ISAKMP SA yet). */
+/* Message 2 of IK_X_INFO (INFO_PLAIN in messages.def) holds the rules of an unprotected
+ * informational (no ISAKMP SA yet). */
 #define IK_INFO_PLAIN 2
 
 /* Check the payload types of one message (in order) against the rules of (x, msg).
@@ -26,5 +28,8 @@ enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 uint8_t ik_rules_first(enum ik_xchg x, int msg);
 /* How many payloads of type the message must carry at least (0: optional or not allowed). */
 unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type);
+/* The payload types message msg of exchange x must carry (min >= 1), in the table's order, into
+ * types (at most cap); how many. */
+size_t ik_rules_required(enum ik_xchg x, int msg, uint8_t *types, size_t cap);
 
 #endif

@@ -1,4 +1,5 @@
-/* Message names, IOS states and stall hints from where.def; the ladder printer. */
+/* Message names, IOS states, stall hints and the state enum from messages.def; the ladder
+ * printer. */
 #include "where.h"
 #include "net.h"
 
@@ -10,47 +11,77 @@ struct step {
 	int msg;
 	const char *name;
 	enum ik_who sender;
-	const char *ios;
-	const char *hint;
+	const char *ios;  /* NULL: the message changes no IOS state */
+	const char *hint; /* NULL: none */
 };
 
+/* In the order of enum ik_state: steps[s - 1] is state s. */
 static const struct step steps[] = {
-#define STEP(x, n, name, sender, ios, hint) {x, n, name, sender, ios, hint},
-#include "where.def"
-#undef STEP
+#define MSG(state, name, x, n, sender, enc, payloads, ios, hint, handlers) \
+	{x, n, name, sender, ios, hint},
+#include "messages.def"
+#undef MSG
 };
 
-static const struct step *find(enum ik_xchg x, int msg)
+static const struct step *at(enum ik_state s)
+{
+	return s > IK_ST_NONE && s < IK_ST_COUNT ? &steps[s - 1] : NULL;
+}
+
+enum ik_state ik_state_of(enum ik_xchg x, int msg)
 {
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i].xchg == x && steps[i].msg == msg)
-			return &steps[i];
-	return NULL;
+			return (enum ik_state)(i + 1);
+	return IK_ST_NONE;
+}
+
+enum ik_xchg ik_state_xchg(enum ik_state s)
+{
+	const struct step *p = at(s);
+	return p ? p->xchg : IK_X_MAIN;
+}
+
+int ik_state_msg(enum ik_state s)
+{
+	const struct step *p = at(s);
+	return p ? p->msg : 0;
+}
+
+const char *ik_state_name(enum ik_state s)
+{
+	const struct step *p = at(s);
+	return p ? p->name : "?";
+}
+
+bool ik_state_final(enum ik_state s)
+{
+	const struct step *p = at(s);
+	return p && p->msg == ik_xchg_len(p->xchg);
 }
 
 const char *ik_msg_name(enum ik_xchg x, int msg)
 {
-	const struct step *s = find(x, msg);
-	return s ? s->name : "?";
+	return ik_state_name(ik_state_of(x, msg));
 }
 
 const char *ik_ios_state(enum ik_xchg x, int msg)
 {
 	if (msg == 0)
 		return x == IK_X_AGGR ? "AG_NO_STATE" : x == IK_X_MAIN ? "MM_NO_STATE" : "QM_IDLE";
-	const struct step *s = find(x, msg);
-	return s ? s->ios : "?";
+	const struct step *s = at(ik_state_of(x, msg));
+	return s && s->ios ? s->ios : "?";
 }
 
 const char *ik_stall_hint(enum ik_xchg x, int msg)
 {
-	const struct step *s = find(x, msg);
-	return s ? s->hint : "no hint for this message";
+	const struct step *s = at(ik_state_of(x, msg));
+	return s && s->hint ? s->hint : "no hint for this message";
 }
 
 enum ik_who ik_msg_sender(enum ik_xchg x, int msg)
 {
-	const struct step *s = find(x, msg);
+	const struct step *s = at(ik_state_of(x, msg));
 	return s ? s->sender : IK_INITIATOR;
 }
 

@@ -13,7 +13,25 @@
 enum ik_who { IK_INITIATOR, IK_RESPONDER };
 enum ik_xchg { IK_X_MAIN, IK_X_AGGR, IK_X_QUICK, IK_X_INFO, IK_X_TRANS };
 
-/* "MM3"; "?" when the exchange has no such message. */
+/* Where an exchange is, one state per row of messages.def: IK_ST_MM3 = "MM3 is done". An SA's
+ * phase 1 and each quick mode are in one of these (ik_sa_state, ik_qm_state of ike.h). */
+enum ik_state {
+	IK_ST_NONE, /* no message of the exchange done yet */
+#define MSG(state, ...) IK_ST_##state,
+#include "messages.def"
+#undef MSG
+	IK_ST_COUNT
+};
+
+/* The state once message msg of exchange x is done; IK_ST_NONE for msg 0 or no such message. */
+enum ik_state ik_state_of(enum ik_xchg x, int msg);
+enum ik_xchg ik_state_xchg(enum ik_state s);
+int ik_state_msg(enum ik_state s);          /* its message number; 0 for IK_ST_NONE */
+const char *ik_state_name(enum ik_state s); /* "MM3"; "?" for IK_ST_NONE */
+/* Whether the state's message is the last of its exchange: the exchange is complete. */
+bool ik_state_final(enum ik_state s);
+
+/* "MM3"; "?" when the exchange has no such message. The RFC name column of messages.def. */
 const char *ik_msg_name(enum ik_xchg x, int msg);
 /* IOS state once message msg is done; msg 0 = before the first message. */
 const char *ik_ios_state(enum ik_xchg x, int msg);

@@ -1,7 +1,9 @@
 /*
- * The exchanges as state tables (DESIGN.md "Exchanges"): one row per step, named after its
- * messages as Libreswan and isakmpd do (main_inI1_outR1 = responder receives the initiator's
- * first message and sends its own first). One driver (ike.c) runs every table in both roles.
+ * The exchanges as state tables (DESIGN.md "Exchanges"): the handlers column of messages.def
+ * gives each message the step that builds it and an exchange's last message the step that takes
+ * it, named after its messages as Libreswan and isakmpd do (main_inI1_outR1 = responder receives
+ * the initiator's first message and sends its own first). One driver (ike.c) runs every step in
+ * both roles.
  */
 #ifndef IK_XCHG_H
 #define IK_XCHG_H
@@ -37,12 +39,16 @@ struct ik_step {
 
 const struct ik_step *ik_step_find(enum ik_xchg x, enum ik_who role, int in);
 
-/* Handlers (xchg_main.c, xchg_aggr.c, xchg_quick.c). */
-#define STEP(x, role, in, out, fn, fill)                                         \
+/* Handlers (xchg_main.c, xchg_aggr.c, xchg_quick.c), declared from messages.def. */
+#define BUILD(fn, fill)                                                          \
 	bool fn(struct ik_sa *, struct ik_qm *, struct ik_in *, struct ik_msg *, \
 	        struct ik_status *);
-#include "xchg.def"
-#undef STEP
+#define LAST(fn)                                                           BUILD(fn, NULL)
+#define MSG(state, name, x, n, sender, enc, payloads, ios, hint, handlers) handlers
+#include "messages.def"
+#undef MSG
+#undef LAST
+#undef BUILD
 bool ik_fill_hash_i(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
                     struct ik_status *);
 bool ik_fill_hash_r(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
