@@ -127,3 +127,27 @@ ikescan_trans() {
 	case $a in PSK) a=1 ;; DSS) a=2 ;; RSA_Sig) a=3 ;; esac
 	echo "$e $h $a $g"
 }
+
+# same NAME OURS THEIRS: ok when two tools said the same non-empty thing (probe vs ike-scan).
+same() {
+	if [[ -n $2 && $2 == "$3" ]]; then
+		echo "ok - $1 ($2)"
+	else
+		echo "not ok - $1: probe '$2', ike-scan '$3'"
+		TESTS_FAILED=1
+	fi
+}
+
+# fuzz_smoke TARGET CORPUS: a fuzz target (fuzz/TARGET.c) builds with clang and libFuzzer and runs
+# 10 s on its seeds without a finding (the long runs are `make fuzz`).
+fuzz_smoke() {
+	local target=$1 corpus=$2
+	if ! command -v clang >/dev/null; then
+		echo "not ok - clang is missing (harness/deps.sh installs it)"
+		exit 1
+	fi
+	check "fuzz target builds" make --no-print-directory "build/fuzz/$target"
+	check "seeds present" test -n "$(ls "fuzz/corpus/$corpus")"
+	check "$target runs 10 s clean" fuzz/run.sh "build/fuzz/$target" 10
+	check_grep "fuzzer executed inputs" 'stat::number_of_executed_units: [0-9]{3,}' "$(last_out)"
+}

@@ -29,14 +29,6 @@ timed() {
 	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}' >"$T/$name.t"
 }
 times() { echo "# $1: ikecheck probe $(cat "$T/ik.t") s, ike-scan $(cat "$T/is.t") s"; }
-same() { # NAME OURS THEIRS
-	if [[ -n $2 && $2 == "$3" ]]; then
-		echo "ok - $1 ($2)"
-	else
-		echo "not ok - $1: probe '$2', ike-scan '$3'"
-		TESTS_FAILED=1
-	fi
-}
 ik_nums() { jq -r '.transform | [.enc_id, .hash_id, .auth_id, .group_id] | join(" ")' "$1"; }
 ik_vids() { jq -r '.vids[].hex' "$1" | sort | tr '\n' ' '; }
 is_vids() { grep -oE 'VID=[0-9a-f]+' "$1" | cut -d= -f2 | sort | tr '\n' ' '; }

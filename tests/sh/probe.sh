@@ -112,14 +112,6 @@ check_grep "the group is named" "no key exchange value for group EC2N-155 \(3\)"
 
 # --- ike-scan against the same serve: the same answers --------------------------------------------
 ours_nums() { jq -r '.transform | [.enc_id, .hash_id, .auth_id, .group_id] | join(" ")'; }
-same() { # NAME OURS THEIRS
-	if [[ -n $2 && $2 == "$3" ]]; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1: probe '$2', ike-scan '$3'"
-		TESTS_FAILED=1
-	fi
-}
 for trans in "" 7/256,4,1,14 7/128,2,1,14; do
 	ik=(--json)
 	is=(--sport=0 --dport=$D)
