@@ -17,13 +17,19 @@ PKGS=(
 	iptables
 	# report checks: JSON shape (jq), the HTML report rendered in headless Chromium
 	jq chromium
-	# the test PKI for RSA signatures (harness/pki.sh)
+	# the test PKI for RSA signatures (harness/pki.sh, harness/lab up --auth rsa-sig), and the
+	# PKCS#12 the Libreswan peer imports
 	openssl
 	# reference peers (Libreswan is unpacked privately by peers/libreswan: it conflicts)
 	# charon loads openssl (libstrongswan-standard-plugins: openssl, gcm), kernel-libipsec
 	# (libcharon-extra-plugins) and the rest of its `load =` list (peers/strongswan/strongswan.conf.in)
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins
 	libstrongswan-extra-plugins
+	# pubkey authentication (--auth rsa-sig): charon and swanctl load certificates and keys with
+	# pem, pkcs1, x509, pubkey, revocation (the CRL) and constraints from libstrongswan, RSA with
+	# openssl (libstrongswan-standard-plugins, above)
+	libstrongswan
+	# certutil (pluto's NSS database), pk12util and crlutil (its certificate, key and CRL)
 	libnss3-tools
 	# the libraries of the unpacked Libreswan 4.10 (apt-cache depends libreswan)
 	libaudit1 libcap-ng0 libcrypt1 libcurl3-nss libevent-core-2.1-7 libevent-pthreads-2.1-7

@@ -67,9 +67,14 @@ default_crl_days = 3650
 policy = any
 unique_subject = no
 copy_extensions = none
+crl_extensions = crl_ext
 [any]
 commonName = supplied
 organizationName = optional
+# RFC 5280 5.2.1: a CRL MUST name its issuer's key; strongSwan finds a CRL by it (without it
+# charon loads the CRL but says "certificate status is not available").
+[crl_ext]
+authorityKeyIdentifier = keyid:always
 EOF
 }
 

@@ -156,8 +156,12 @@ static void nss_import(const struct ik_profile *p, const struct ik_emit_opts *o,
 	        l->cert, l->key, *l->chain ? " -certfile " : "", l->chain, nick, nick);
 	fprintf(out, "#   pk12util -i %s.p12 -d %s -W \"\"\n", nick, db);
 	fprintf(out, "#   certutil -A -d %s -n ikecheck-ca -t \"CT,,\" -a -i %s\n", db, p->pki.ca);
+	/* crlutil -a refuses openssl's PEM CRL (SEC_ERROR_CRL_INVALID); DER imports. */
 	if (*p->pki.crl)
-		fprintf(out, "#   crlutil -I -d %s -a -i %s\n", db, p->pki.crl);
+		fprintf(out,
+		        "#   openssl crl -in %s -outform DER -out ikecheck-ca.crl\n"
+		        "#   crlutil -I -d %s -i ikecheck-ca.crl\n",
+		        p->pki.crl, db);
 	fprintf(out, "# (another NSS directory: pluto --nssdir DIR, and sql:DIR above)\n\n");
 }
 

@@ -126,6 +126,14 @@ static void ike_section(const struct ik_profile *p, const struct ik_emit_opts *o
 	fprintf(out, "\t\tover_time = %us\n", over);
 	if (p->p1.dpd_delay)
 		fprintf(out, "\t\tdpd_delay = %us\n", p->p1.dpd_delay);
+	/*
+	 * charon sends CERT only after a CERTREQ by default, and Libreswan's pluto sends none in
+	 * IKEv1 main mode unless rightca is set: it then has no certificate to check the SIG with
+	 * ("no certificate matched RSA"). RFC 2408 3.10 lets a peer send CERT unasked, and the
+	 * DUT's CERT in MM6 spares a tester a preloaded copy of it.
+	 */
+	if (p->auth == IK_AUTH_RSA_SIG)
+		fprintf(out, "\t\tsend_cert = always\n");
 	auth_sections(p, o, out);
 }
 

@@ -440,6 +440,7 @@ static void test_rsa_sig(void)
 	static const char *const sw[] = {"auth = pubkey",
 	                                 "certs = dut.pem",
 	                                 "cacerts = root-ca.pem",
+	                                 "send_cert = always",
 	                                 "id = @dut.ikecheck.test",
 	                                 "id = @tester.ikecheck.test",
 	                                 NULL};
@@ -464,6 +465,8 @@ static void test_rsa_sig(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pk12util -i dut.p12 -d sql:/var/lib/ipsec/nss"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "certutil -A -d sql:/var/lib/ipsec/nss"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "-certfile "));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(r.out, "crlutil -I -d sql:/var/lib/ipsec/nss -i ikecheck-ca.crl"));
 	render(ik_emit_libreswan_secrets, rsa_profile(true), IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE(r.ok);
 	CU_ASSERT_PTR_NULL(strstr(r.out, "PSK"));

@@ -41,6 +41,9 @@ check_grep "dut.pem's DN (DER_ASN1_DN identity)" 'O=ikecheck test PKI,CN=dut\.ik
 ext noid.pem subjectAltName >"$v"
 check "noid.pem holds none of the tester's identities" bash -c "! grep -Eq '192\.0\.2\.1|tester' '$v'"
 check "inter-ca.pem may issue but not below itself" bash -c "openssl x509 -in '$p/inter-ca.pem' -noout -ext basicConstraints | grep -q 'CA:TRUE, pathlen:0'"
+openssl crl -in "$p/inter-ca.crl" -noout -text >"$v"
+check_grep "the CRL names its issuer's key (RFC 5280 5.2.1; strongSwan finds CRLs by it)" \
+	'Authority Key Identifier' "$v"
 check "dut-chain.pem holds two certificates" test "$(grep -c 'BEGIN CERTIFICATE' "$p/dut-chain.pem")" -eq 2
 check "the keys are private to their owner" bash -c "[[ \$(stat -c %a '$p/dut.key') == 600 ]]"
 exit $TESTS_FAILED

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Lab: the peers run with certificates (issue 11 item 2, `harness/lab up PEER --auth rsa-sig`).
+# The peers' own tools must show the DUT's certificate with its private key, the CA and the CRL
+# loaded and the connection set to public key authentication; then a strongSwan initiator in the
+# tester namespace completes IKEv1 main mode + quick mode with the DUT by RSA signatures (RFC
+# 2409 5.1), charon against charon and charon against pluto, so the lab's certificate setup is
+# proven end to end before ikecheck's engine speaks rsa-sig. The profile the lab writes for the
+# tester is the one ikecheck will use: it must load. Bad --auth input is refused up front.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 2
+source harness/lib/labtest.sh
+lab_test_init cert
+
+# ---- refusals: before anything is made, and nothing may be left behind ----
+check_fails "certs: --auth with an unknown method is refused" 1 lab up strongswan --auth x509
+check_grep "certs: ... naming the methods" "--auth: psk or rsa-sig, got 'x509'" "$(last_out)"
+check_fails "certs: --auth psk with an rsa-sig profile is refused" 1 \
+	lab up strongswan --auth psk --profile peers/profiles/strongswan-rsasig.conf
+check_grep "certs: ... naming the profile's method" 'says auth.method = rsa-sig' "$(last_out)"
+# No openssl: a PATH of links to everything else (the lab itself needs ip, awk, ...).
+noossl=$TEST_TMP/no-openssl
+mkdir -p "$noossl"
+for f in /usr/bin/* /usr/sbin/*; do
+	[[ ${f##*/} == openssl ]] || ln -sf "$f" "$noossl/"
+done
+check_fails "certs: --auth rsa-sig without openssl is refused" 1 \
+	env PATH="$noossl" harness/lab up strongswan --auth rsa-sig
+check_grep "certs: ... saying what is missing" 'needs openssl to make the test PKI' "$(last_out)"
+check "certs: the refused labs left nothing behind" lab_gone "$LAB_NAME"
+
+# ---- PSK stays the default ----
+check "certs: lab up strongswan without --auth" lab up strongswan
+check "certs: status" lab status
+check_grep "certs: ... the default is psk with peers/profiles/strongswan.conf" \
+	'profile: .*peers/profiles/strongswan\.conf \(auth psk\)' "$(last_out)"
+expect "dut::peer certs::has private key::NO"
+check "certs: lab down (psk)" lab down
+
+SWC="STRONGSWAN_CONF=$LAB_DIR/dut/strongswan.conf swanctl"
+
+# ---- strongSwan DUT, each role, against a strongSwan tester ----
+for role in responder initiator; do
+	check "certs: lab up strongswan --auth rsa-sig (DUT $role, tester strongswan)" \
+		lab up strongswan --auth rsa-sig --role "$role" --tester strongswan
+	check_grep "certs: up names the PKI and the profile (DUT $role)" \
+		"rsa-sig with the test PKI in $LAB_DIR/pki; the profile is $LAB_DIR/profile.conf" "$(last_out)"
+	check "certs: lab profile prints the lab's copy (DUT $role)" \
+		bash -c "[[ \$($LAB profile) == '$LAB_DIR/profile.conf' ]]"
+	# What ikecheck will be given: it loads (every certificate checked against the CA and CRL).
+	check "certs: the tester's profile loads with ikecheck (DUT $role)" \
+		build/ikecheck profile check "$LAB_DIR/profile.conf"
+	check_grep "certs: its MANIFEST lists the PKI (DUT $role)" 'tester\.pem' "$LAB_DIR/pki/MANIFEST"
+	# charon holds the DUT's certificate with its key, both CAs and the CRL.
+	expect "dut::$SWC --list-certs::subject: +\"CN=dut\.ikecheck\.test, O=ikecheck test PKI\"::YES"
+	expect "dut::$SWC --list-certs::RSA 2048 bits, has private key::YES"
+	expect "dut::$SWC --list-certs::subject: +\"O=ikecheck test PKI, CN=ikecheck root CA\"::YES"
+	expect "dut::$SWC --list-certs::subject: +\"CN=ikecheck intermediate CA, O=ikecheck test PKI\"::YES"
+	expect "dut::$SWC --list-certs::1 revoked certificate::YES"
+	# Only the DUT's own certificate is an end entity there: not the tester's.
+	expect "dut::$SWC --list-certs::CN=tester\.ikecheck\.test::NO"
+	expect "dut::$SWC --list-conns::local public key authentication::YES"
+	expect "dut::$SWC --list-conns::remote public key authentication::YES"
+	expect "dut::$SWC --list-conns::id: dut\.ikecheck\.test::YES"
+	expect "dut::$SWC --list-conns::id: tester\.ikecheck\.test::YES"
+	expect "dut::$SWC --list-conns::cacerts: O=ikecheck test PKI, CN=ikecheck root CA::YES"
+	expect "dut::cat $LAB_DIR/dut/load.log::loaded RSA key from '.*/private/dut\.key'::YES"
+	expect "dut::cat $LAB_DIR/dut/load.log::(warning|failed|error|unknown|invalid|ignored)::NO"
+
+	check "certs: main mode + quick mode by RSA signatures (DUT $role)" lab initiate
+	check_grep "certs: main mode used (DUT $role)" 'Main Mode IKE_SA' "$(last_out)"
+	check_grep "certs: a certificate went both ways (DUT $role)" 'received end entity cert' "$(last_out)"
+	check_grep "certs: quick mode CHILD_SA established (DUT $role)" 'CHILD_SA .* established' "$(last_out)"
+	for side in dut tester; do
+		if [[ $side == dut ]]; then peer=tester; else peer=dut; fi
+		expect "$side::peer list-sas::ESTABLISHED, IKEv1::YES"
+		expect "$side::peer list-sas::remote +'$peer\.ikecheck\.test'::YES"
+		expect "$side::peer list-sas::INSTALLED, TUNNEL::YES"
+		# Each side checked the other's signature with the certificate, and the CRL.
+		expect "$side::peer logs::authentication of '$peer\.ikecheck\.test' with RSA_EMSA_PKCS1_NULL successful::YES"
+		expect "$side::peer logs::certificate status is good::YES"
+	done
+	expect 'tester::ping -c 2 -W 2 -I 10.1.0.1 10.2.0.1::2 received::YES'
+	check "certs: lab down (strongswan, DUT $role)" lab down
+done
+
+# ---- Libreswan DUT against a strongSwan tester ----
+for role in responder initiator; do
+	if [[ $role == responder ]]; then r=R; else r=I; fi
+	check "certs: lab up libreswan --auth rsa-sig (DUT $role, tester strongswan)" \
+		lab up libreswan --auth rsa-sig --role "$role" --tester strongswan
+	check "certs: the tester's profile loads with ikecheck (libreswan, DUT $role)" \
+		build/ikecheck profile check "$LAB_DIR/profile.conf"
+	# The NSS database: the DUT's certificate with its key (u,u,u), the trusted root (CT), the
+	# intermediate from the PKCS#12, the CRL; pluto's own view (what `ipsec listall` shows).
+	expect "dut::certutil -L -d sql:$LAB_DIR/dut/nss::^dut +u,u,u::YES"
+	expect "dut::certutil -L -d sql:$LAB_DIR/dut/nss::^ikecheck-ca +CT,,::YES"
+	expect "dut::certutil -L -d sql:$LAB_DIR/dut/nss::ikecheck intermediate CA::YES"
+	expect "dut::crlutil -L -d sql:$LAB_DIR/dut/nss::ikecheck intermediate CA::YES"
+	# (pluto may name it with its NSS token, "NSS Certificate DB:dut")
+	expect 'dut::peer certs::End certificate "(NSS Certificate DB:)?dut"::YES'
+	expect 'dut::peer certs::2048 bit RSA: has private key::YES'
+	expect 'dut::peer certs::Root CA certificate "ikecheck-ca"::YES'
+	expect "dut::peer logs::\"lab\": loaded private key matching left certificate 'dut'::YES"
+	expect 'dut::peer logs::"lab": added IKEv1 connection::YES'
+	expect 'dut::peer logs::(warning|ERROR|unknown|obsolete)::NO'
+	check "certs: main mode + quick mode by RSA signatures (libreswan, DUT $role)" lab initiate
+	expect "dut::peer list-sas::STATE_MAIN_${r}[34] \(IKE SA established\)::YES"
+	expect "dut::peer list-sas::STATE_QUICK_${r}2 \(IPsec SA established\)::YES"
+	expect "dut::peer logs::authenticated peer '2048-bit RSA with SHA1' signature using peer certificate '@tester\.ikecheck\.test'::YES"
+	expect 'dut::peer logs::IKE SA established \{auth=RSA_SIG::YES'
+	expect "tester::peer logs::authentication of 'dut\.ikecheck\.test' with RSA_EMSA_PKCS1_NULL successful::YES"
+	expect "tester::peer list-sas::INSTALLED, TUNNEL::YES"
+	check "certs: lab down (libreswan, DUT $role)" lab down
+done
+
+check "certs: nothing of the lab is left (namespaces, state, processes)" lab_gone "$LAB_NAME"
+exit $TESTS_FAILED
