@@ -25,7 +25,9 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	cap.len[cap.n++] = len;
 }
 
-static void run(bool aggressive, bool with_info, const char *keyline_override)
+/* feed: each message once; with dups, twice in a row (a retransmission) and, at the end, the
+ * first encrypted one again (a replay): every copy opens, and the chains are not disturbed. */
+static void run_dups(bool aggressive, bool with_info, const char *keyline_override, bool dups)
 {
 	struct ik_cfg ci, cr;
 	struct ik_pair p;
@@ -61,8 +63,18 @@ static void run(bool aggressive, bool with_info, const char *keyline_override)
 	fclose(f);
 	struct ik_trace t = {0};
 	CU_ASSERT_TRUE_FATAL(ik_trace_load_keys(&t, path, &st));
-	size_t encrypted = 0, opened = 0;
+	size_t encrypted = 0, opened = 0, first_enc = SIZE_MAX;
+	size_t order[3 * 64], norder = 0;
 	for (size_t i = 0; i < cap.n; i++) {
+		order[norder++] = i;
+		if (dups)
+			order[norder++] = i;
+	}
+	for (size_t i = 0; i < cap.n && dups; i++)
+		if (first_enc == SIZE_MAX && cap.len[i] > 19 && cap.p[i][19] & IK_HDR_FLAG_ENC)
+			order[norder++] = first_enc = i;
+	for (size_t j = 0; j < norder; j++) {
+		size_t i = order[j];
 		struct ik_msg m;
 		uint8_t *plain;
 		CU_ASSERT_TRUE_FATAL(ik_decode(&m, cap.p[i], cap.len[i], &st));
@@ -73,13 +85,27 @@ static void run(bool aggressive, bool with_info, const char *keyline_override)
 			fprintf(stderr, "message %zu: %s\n", i, st.why);
 		free(plain);
 		ik_msg_free(&m);
-		free(cap.p[i]);
 	}
-	CU_ASSERT(encrypted >= (aggressive ? 3u : 5u)); /* (MM5 MM6) QM1-3 (+ INFO) */
+	for (size_t i = 0; i < cap.n; i++)
+		free(cap.p[i]);
+	CU_ASSERT(encrypted >=
+	          (aggressive ? 3u : 5u) * (dups ? 2 : 1)); /* (MM5 MM6) QM1-3 (+ INFO) */
 	CU_ASSERT_EQUAL(opened, keyline_override ? 0 : encrypted);
 	ik_trace_free(&t);
 	unlink(path);
 	pair_close(&p);
+}
+
+static void run(bool aggressive, bool with_info, const char *keyline_override)
+{
+	run_dups(aggressive, with_info, keyline_override, false);
+}
+
+/* Issue 14 item 7: retransmitted and replayed copies decrypt as their first copy did. */
+static void test_duplicates(void)
+{
+	run_dups(false, true, NULL, true);
+	run_dups(true, false, NULL, true);
 }
 
 static void test_main(void)
@@ -115,6 +141,7 @@ static void test_bad_key_file(void)
 
 static const struct ik_test tests[] = {
 	{"main + quick + DPD decrypted from the capture", test_main},
+	{"retransmissions and replays decrypted as their first copy", test_duplicates},
 	{"aggressive + quick decrypted from the capture", test_aggressive},
 	{"a key for other cookies opens nothing", test_wrong_key},
 	{"malformed key file names its line", test_bad_key_file},

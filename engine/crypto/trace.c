@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,13 +95,21 @@ static const struct ik_trace_key *key_of(const struct ik_trace *t, const uint8_t
 	return NULL;
 }
 
-/* Plain phase 1 messages: the responder's SA choice and the two KE values. */
+/* Plain phase 1 messages: the responder's SA choice and the two KE values. A copy of a message
+ * already seen (a retransmission) teaches nothing new: the choice is the SA of a message with a
+ * responder cookie (MM2, AM2; the offer in MM1/AM1 has none), and a KE already held is not
+ * taken for the other side's. */
 static void learn(struct ik_trace_sa *s, const struct ik_msg *m)
 {
+	static const uint8_t zero[8];
 	const struct ik_node *sa = ik_pl_find(m, IK_PAYLOAD_SA, 0);
 	const struct ik_val *ke = ik_fget(ik_pl_find(m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
+	bool from_responder = memcmp(ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes, zero, 8) != 0;
 
-	if (sa && ++s->sa_seen == 2) {
+	if (ke && ((ke->len == s->gxi_len && !memcmp(ke->bytes, s->gxi, ke->len)) ||
+	           (ke->len == s->gxr_len && !memcmp(ke->bytes, s->gxr, ke->len))))
+		ke = NULL;
+	if (sa && from_responder && !s->sa_seen++) {
 		struct ik_p1_xform x[2];
 		size_t n;
 		struct ik_status st;
@@ -133,6 +142,29 @@ static uint8_t *chain_iv(struct ik_trace_sa *s, const struct ik_hash_alg *h, siz
 	return s->chain[i].iv;
 }
 
+/* The same octets again (a retransmission, RFC 2408 5.1, or a replay): the IV its first copy was
+ * opened with, or NULL for a message not seen yet (then remembered with iv, the IV it gets). */
+static const uint8_t *seen_iv(struct ik_trace_sa *s, const struct ik_msg *m, uint32_t msgid,
+                              const uint8_t *iv, size_t blk)
+{
+	uint8_t dg[32], id[4] = {(uint8_t)(msgid >> 24), (uint8_t)(msgid >> 16),
+	                         (uint8_t)(msgid >> 8), (uint8_t)msgid};
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, id, 4) &&
+	          EVP_DigestUpdate(c, m->body, m->body_len) && EVP_DigestFinal_ex(c, dg, NULL);
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return NULL;
+	size_t n = s->nseen < IK_TRACE_SEEN ? s->nseen : IK_TRACE_SEEN;
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp(s->seen[i].digest, dg, 32))
+			return s->seen[i].iv;
+	size_t slot = s->nseen++ % IK_TRACE_SEEN;
+	memcpy(s->seen[slot].digest, dg, 32);
+	memcpy(s->seen[slot].iv, iv, blk);
+	return NULL;
+}
+
 bool ik_trace_feed(struct ik_trace *t, struct ik_msg *m, uint8_t **plain, struct ik_status *st)
 {
 	const uint8_t *icky = ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes;
@@ -162,13 +194,17 @@ bool ik_trace_feed(struct ik_trace *t, struct ik_msg *m, uint8_t **plain, struct
 		memcpy(s->last_ct, s->iv, c->block);
 		s->iv_ready = true;
 	}
-	uint8_t *iv = msgid ? chain_iv(s, h, c->block, msgid) : s->iv;
+	uint8_t *iv = msgid ? chain_iv(s, h, c->block, msgid) : s->iv, again[IK_MAX_BLOCK];
+	const uint8_t *first = seen_iv(s, m, msgid, iv, c->block);
 	*plain = malloc(m->body_len);
 	if (!*plain)
 		return ik_fail(st, 0, "out of memory");
-	bool phase1 = !msgid;
-	if (phase1)
+	if (first) {
+		memcpy(again, first, c->block); /* a copy: the chains stay where they are */
+		iv = again;
+	} else if (!msgid) {
 		memcpy(s->last_ct, m->body + m->body_len - c->block, c->block);
+	}
 	if (!ik_ike_decrypt(c, k->key, iv, m->body, m->body_len, *plain, st))
 		return false;
 	if (!ik_decode_body(m, *plain, m->body_len, st)) {

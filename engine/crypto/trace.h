@@ -14,6 +14,9 @@
 #include "dh.h"
 
 #define IK_TRACE_MAX_CHAINS 32
+/* Encrypted messages remembered per SA, so a retransmission or a replay (the same octets again)
+ * is opened with the IV its first copy had, and leaves the chains as they are. */
+#define IK_TRACE_SEEN 32
 
 struct ik_trace_key {
 	uint8_t icookie[8];
@@ -23,7 +26,7 @@ struct ik_trace_key {
 
 struct ik_trace_sa {
 	uint8_t icookie[8];
-	int sa_seen; /* SA payloads seen: the second (MM2/AM2) is the responder's choice */
+	int sa_seen; /* SA payloads seen from the responder (MM2/AM2): the first is its choice */
 	uint16_t enc, keylen, hash;
 	uint8_t gxi[IK_DH_MAX], gxr[IK_DH_MAX];
 	size_t gxi_len, gxr_len;
@@ -35,6 +38,11 @@ struct ik_trace_sa {
 		uint8_t iv[IK_MAX_BLOCK];
 	} chain[IK_TRACE_MAX_CHAINS];
 	size_t nchains;
+	struct {
+		uint8_t digest[32]; /* SHA-256 of message ID and ciphertext */
+		uint8_t iv[IK_MAX_BLOCK];
+	} seen[IK_TRACE_SEEN];
+	size_t nseen; /* messages remembered; the oldest is overwritten beyond IK_TRACE_SEEN */
 };
 
 struct ik_trace {
