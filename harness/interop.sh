@@ -23,6 +23,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 IK=$PWD/build/ikecheck
 OUT=${INTEROP_OUT:-out/interop}
+[[ $OUT == /* ]] || OUT=$PWD/$OUT # the run happens in the tester namespace: one absolute path
 peers=("$@")
 [[ ${#peers[@]} -gt 0 ]] || peers=(strongswan libreswan ikecheck)
 [[ $(id -u) -eq 0 ]] || { echo "interop: needs root (network namespaces)" >&2; exit 2; }
@@ -73,13 +74,14 @@ run_peer() {
 		return 1
 	fi
 	echo "== $peer: ikecheck run"
-	harness/lab exec tester "$IK" run --profile "$PWD/$prof" --out "$PWD/$dir" \
+	harness/lab exec tester "$IK" run --profile "$PWD/$prof" --out "$dir" \
 		--parallel "$(parallel_for "$peer")" --quiet --dut-initiate "$PWD/harness/lab dut-initiate" \
 		${INTEROP_CASES:+--cases "$INTEROP_CASES"}
 	local run_rc=$?
 	harness/lab peer dut logs >"$dir/dut.log" 2>&1 || true
 	harness/lab down >/dev/null 2>&1 || true
 	[[ $run_rc -le 1 ]] || { echo "interop: the run against $peer could not be done"; return 1; }
+	[[ -s $dir/results.jsonl ]] || { echo "interop: no results from the run against $peer"; return 1; }
 	# The baseline form: verdicts and reasons only, no timestamps, paths, cookies or SPIs, so a
 	# refresh (INTEROP_UPDATE=1) diffs only what changed in the peer's or our behaviour.
 	baseline_of "$dir/results.jsonl" >"$dir/expected"
