@@ -24,3 +24,7 @@ for par in 16 8; do
 	printf 'suite vs ikecheck serve: %d cases, --parallel %d, --silence 1000: %.1f s wall clock (%.1f s one after another)\n' \
 		"$n" "$par" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$seq_s"
 done
+# Where the time goes (issue 14 item 5): the slowest cases of the last run, each with its time.
+echo "slowest cases (--parallel 8):"
+jq -r 'select(.type=="case") | "\(.duration_s) \(.id) \(.verdict)"' "$out/r8/results.jsonl" |
+	sort -rn | head -5 | awk '{printf "  %6.2f s  %s (%s)\n", $1, $2, $3}'
