@@ -68,6 +68,21 @@ bool ik_p1_add_hash(struct ik_msg *out, size_t len); /* placeholder, filled afte
 bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
                       struct ik_status *st);
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor IDs */
+/* HASH_I (initiator_hash) or HASH_R of RFC 2409 5 into out (the PRF's length). */
+bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st);
+/* Signature authentication (phase1_sig.c, RFC 2409 5.1). ik_p1_sig: the chosen transform's
+ * method is RSA signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
+bool ik_p1_sig(const struct ik_sa *sa);
+bool ik_p1_sig_ready(const struct ik_cfg *c);
+bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st); /* sig only */
+/* HASH (PSK) or [CERT,] SIG (signatures), filled after encoding (ik_fill_hash_i / _r). */
+bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
+bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const struct ik_msg *dec,
+                    struct ik_status *st);
+/* HASH_I / HASH_R (PSK) or the peer's certificate, identity and SIG (signatures). */
+bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
+                      struct ik_status *st);
+bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id); /* DN from our certificate */
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */

@@ -1,0 +1,182 @@
+/*
+ * Main mode with RSA signatures (RFC 2409 5.1), engine against engine in one process, with the
+ * test PKI of harness/pki.sh: up in both directions, then each refusal of the peer's CERT or SIG
+ * with the notify it carries (RFC 2408 3.14.1).
+ */
+#include "cunit.h"
+#include "ike_pair.h"
+#include "pki.h"
+
+#include "cert.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* One side's credentials and trust, kept for the cfg that points at them. */
+struct side {
+	struct ik_creds creds;
+	struct ik_trust trust;
+};
+
+static void side_load(struct side *s, const char *name, const char *ca)
+{
+	char cert[32], key[32];
+	struct ik_status st = {0};
+
+	CU_ASSERT_NOT_EQUAL_FATAL(ik_pki()[0], '\0');
+	snprintf(cert, sizeof(cert), "%s.pem", name);
+	snprintf(key, sizeof(key), "%s.key", name);
+	bool ok = ik_creds_load(&s->creds, ik_pki_file(cert), ik_pki_file("inter-ca.pem"),
+	                        ik_pki_file(key), &st) &&
+	          ik_trust_load(&s->trust, ik_pki_file(ca), NULL, &st);
+	if (!ok)
+		fprintf(stderr, "\n  %s: %s\n", name, st.why);
+	CU_ASSERT_TRUE_FATAL(ok);
+}
+
+static void side_free(struct side *s)
+{
+	ik_creds_free(&s->creds);
+	ik_trust_free(&s->trust);
+}
+
+static void id_fqdn(struct ik_id *id, const char *name)
+{
+	memset(id, 0, sizeof(*id));
+	id->type = IK_ID_TYPE_FQDN;
+	id->len = strlen(name);
+	memcpy(id->data, name, id->len);
+}
+
+/* pair_cfg with RSA signatures, our identity FQDN name, any well-formed peer identity: the
+ * certificate is what vouches for it. */
+static void sig_cfg(struct ik_cfg *c, bool initiator, struct side *s, const char *name)
+{
+	pair_cfg(c, initiator);
+	c->p1[0].auth = IK_P1_AUTH_RSA_SIG;
+	c->psk_len = 0;
+	c->creds = &s->creds;
+	c->trust = &s->trust;
+	id_fqdn(&c->id_local, name);
+	memset(&c->id_remote, 0, sizeof(c->id_remote));
+}
+
+/* Run main mode + quick mode: initiator with cert ini (identity ini_id), responder the DUT. */
+static void run(struct ik_pair *p, const char *ini, const char *ini_id, bool tester_starts,
+                const char *mutation)
+{
+	static struct side a, b;
+	struct ik_cfg ci, cr;
+	struct ik_status st;
+	static struct ik_mutation mut;
+
+	side_load(&a, ini, "root-ca.pem");
+	side_load(&b, "dut", "root-ca.pem");
+	sig_cfg(&ci, true, &a, ini_id);
+	sig_cfg(&cr, false, &b, "dut.ikecheck.test");
+	if (!tester_starts) { /* the DUT initiates: the same two sides, roles swapped */
+		sig_cfg(&ci, true, &b, "dut.ikecheck.test");
+		sig_cfg(&cr, false, &a, ini_id);
+	}
+	CU_ASSERT_TRUE_FATAL(pair_open(p, &ci, &cr, &st));
+	if (mutation) {
+		CU_ASSERT_TRUE_FATAL(ik_mutation_parse(mutation, &mut, &st));
+		p->ini.mut = &mut;
+		p->ini.nmut = 1;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ik_initiate(&p->ini));
+	pair_run(p, 1, 4000);
+	if (getenv("IK_SHOW") || (p->failed && !mutation && !strcmp(ini, "tester")))
+		fprintf(stderr, "\n  %s: %s\n", ini, p->why.why);
+	side_free(&a);
+	side_free(&b);
+}
+
+static void test_up_tester_starts(void)
+{
+	struct ik_pair p;
+
+	run(&p, "tester", "tester.ikecheck.test", true, NULL);
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	CU_ASSERT_EQUAL(p.failed, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
+	CU_ASSERT_EQUAL(p.ini.sas->msg, 6);
+	CU_ASSERT_EQUAL(p.ini.sas->chosen.auth, IK_P1_AUTH_RSA_SIG);
+	pair_close(&p);
+}
+
+static void test_up_dut_starts(void)
+{
+	struct ik_pair p;
+
+	run(&p, "tester", "tester.ikecheck.test", false, NULL);
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	CU_ASSERT_EQUAL(p.failed, 0);
+	pair_close(&p);
+}
+
+/* The responder (the DUT, checking the tester's MM5) refused with notify. */
+static void refused(struct ik_pair *p, uint16_t notify, const char *why)
+{
+	struct ik_sa *r = p->res.sas;
+
+	CU_ASSERT_EQUAL(p->p1_up, 0);
+	CU_ASSERT(p->failed >= 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	if (r->st.notify != notify || !strstr(r->st.why, why))
+		fprintf(stderr, "\n  want %u '%s', got %u '%s'\n", notify, why, r->st.notify,
+		        r->st.why);
+	CU_ASSERT_EQUAL(r->st.notify, notify);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r->st.why, why));
+	CU_ASSERT_EQUAL(r->msg, 4); /* MM5 refused: MM4 was the last one done */
+	pair_close(p);
+}
+
+static void test_wrong_ca(void)
+{
+	struct ik_pair p;
+
+	run(&p, "wrongca", "tester.ikecheck.test", true, NULL);
+	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "");
+}
+
+static void test_expired(void)
+{
+	struct ik_pair p;
+
+	run(&p, "expired", "tester.ikecheck.test", true, NULL);
+	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "expired");
+}
+
+/* RFC 4945 3.1: the certificate must name the identity of the ID payload. */
+static void test_identity_mismatch(void)
+{
+	struct ik_pair p;
+
+	run(&p, "noid", "tester.ikecheck.test", true, NULL);
+	refused(&p, IK_NOTIFY_INVALID_ID_INFORMATION, "");
+}
+
+/* A flipped octet in SIG_I, after it was signed: INVALID-SIGNATURE. */
+static void test_flipped_sig(void)
+{
+	struct ik_pair p;
+
+	run(&p, "tester", "tester.ikecheck.test", true, "MM5 SIG.data flip:0");
+	refused(&p, IK_NOTIFY_INVALID_SIGNATURE, "");
+}
+
+static const struct ik_test tests[] = {
+	{"main + quick mode, RSA signatures, tester initiates (RFC 2409 5.1)",
+         test_up_tester_starts},
+	{"main + quick mode, RSA signatures, DUT initiates (RFC 2409 5.1)", test_up_dut_starts},
+	{"certificate of an untrusted CA refused: INVALID-CERTIFICATE", test_wrong_ca},
+	{"expired certificate refused: INVALID-CERTIFICATE (RFC 5280 4.1.2.5)", test_expired},
+	{"certificate not naming the ID refused: INVALID-ID-INFORMATION (RFC 4945 3.1)",
+         test_identity_mismatch},
+	{"flipped SIG_I refused: INVALID-SIGNATURE (RFC 2409 5.1)", test_flipped_sig},
+};
+
+IK_TEST_MAIN("ike_sig", tests)
