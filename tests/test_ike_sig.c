@@ -61,8 +61,11 @@ static void sig_cfg(struct ik_cfg *c, bool initiator, struct side *s, const char
 	memset(&c->id_remote, 0, sizeof(c->id_remote));
 }
 
-/* Run main mode + quick mode: initiator with cert ini (identity ini_id), responder the DUT. */
-static void run(struct ik_pair *p, const char *ini, const char *ini_id, bool tester_starts,
+enum { TESTER_STARTS = 0, DUT_STARTS = 1, AGGRESSIVE = 2 };
+
+/* Run phase 1 + quick mode between the tester (cert ini, identity ini_id) and the DUT; the
+ * tester initiates main mode unless how says otherwise. */
+static void run(struct ik_pair *p, const char *ini, const char *ini_id, int how,
                 const char *mutation)
 {
 	static struct side a, b;
@@ -74,10 +77,11 @@ static void run(struct ik_pair *p, const char *ini, const char *ini_id, bool tes
 	side_load(&b, "dut", "root-ca.pem");
 	sig_cfg(&ci, true, &a, ini_id);
 	sig_cfg(&cr, false, &b, "dut.ikecheck.test");
-	if (!tester_starts) { /* the DUT initiates: the same two sides, roles swapped */
+	if (how & DUT_STARTS) { /* the same two sides, roles swapped */
 		sig_cfg(&ci, true, &b, "dut.ikecheck.test");
 		sig_cfg(&cr, false, &a, ini_id);
 	}
+	ci.aggressive = how & AGGRESSIVE;
 	CU_ASSERT_TRUE_FATAL(pair_open(p, &ci, &cr, &st));
 	if (mutation) {
 		CU_ASSERT_TRUE_FATAL(ik_mutation_parse(mutation, &mut, &st));
@@ -96,7 +100,7 @@ static void test_up_tester_starts(void)
 {
 	struct ik_pair p;
 
-	run(&p, "tester", "tester.ikecheck.test", true, NULL);
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, NULL);
 	CU_ASSERT_EQUAL(p.p1_up, 2);
 	CU_ASSERT_EQUAL(p.p2_up, 2);
 	CU_ASSERT_EQUAL(p.failed, 0);
@@ -110,10 +114,31 @@ static void test_up_dut_starts(void)
 {
 	struct ik_pair p;
 
-	run(&p, "tester", "tester.ikecheck.test", false, NULL);
+	run(&p, "tester", "tester.ikecheck.test", DUT_STARTS, NULL);
 	CU_ASSERT_EQUAL(p.p1_up, 2);
 	CU_ASSERT_EQUAL(p.p2_up, 2);
 	CU_ASSERT_EQUAL(p.failed, 0);
+	pair_close(&p);
+}
+
+/* RFC 2409 5.1 aggressive mode: SIG_R with AM2, SIG_I with AM3. */
+static void test_aggressive(void)
+{
+	for (int how = AGGRESSIVE; how <= (AGGRESSIVE | DUT_STARTS); how++) {
+		struct ik_pair p;
+		run(&p, "tester", "tester.ikecheck.test", how, NULL);
+		CU_ASSERT_EQUAL(p.p1_up, 2);
+		CU_ASSERT_EQUAL(p.p2_up, 2);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
+		CU_ASSERT_EQUAL(p.ini.sas->xchg, IK_X_AGGR);
+		pair_close(&p);
+	}
+	/* The DUT initiates and refuses the AM2 of a tester whose CERT it does not trust. */
+	struct ik_pair p;
+	run(&p, "wrongca", "tester.ikecheck.test", AGGRESSIVE | DUT_STARTS, NULL);
+	CU_ASSERT_EQUAL(p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
+	CU_ASSERT_EQUAL(p.ini.sas->st.notify, IK_NOTIFY_INVALID_CERTIFICATE);
 	pair_close(&p);
 }
 
@@ -138,7 +163,7 @@ static void test_wrong_ca(void)
 {
 	struct ik_pair p;
 
-	run(&p, "wrongca", "tester.ikecheck.test", true, NULL);
+	run(&p, "wrongca", "tester.ikecheck.test", TESTER_STARTS, NULL);
 	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "");
 }
 
@@ -146,7 +171,7 @@ static void test_expired(void)
 {
 	struct ik_pair p;
 
-	run(&p, "expired", "tester.ikecheck.test", true, NULL);
+	run(&p, "expired", "tester.ikecheck.test", TESTER_STARTS, NULL);
 	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "expired");
 }
 
@@ -155,7 +180,7 @@ static void test_identity_mismatch(void)
 {
 	struct ik_pair p;
 
-	run(&p, "noid", "tester.ikecheck.test", true, NULL);
+	run(&p, "noid", "tester.ikecheck.test", TESTER_STARTS, NULL);
 	refused(&p, IK_NOTIFY_INVALID_ID_INFORMATION, "");
 }
 
@@ -164,7 +189,7 @@ static void test_flipped_sig(void)
 {
 	struct ik_pair p;
 
-	run(&p, "tester", "tester.ikecheck.test", true, "MM5 SIG.data flip:0");
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 SIG.data flip:0");
 	refused(&p, IK_NOTIFY_INVALID_SIGNATURE, "");
 }
 
@@ -176,6 +201,7 @@ static const struct ik_test tests[] = {
 	{"expired certificate refused: INVALID-CERTIFICATE (RFC 5280 4.1.2.5)", test_expired},
 	{"certificate not naming the ID refused: INVALID-ID-INFORMATION (RFC 4945 3.1)",
          test_identity_mismatch},
+	{"aggressive mode, RSA signatures, both ways (RFC 2409 5.1)", test_aggressive},
 	{"flipped SIG_I refused: INVALID-SIGNATURE (RFC 2409 5.1)", test_flipped_sig},
 };
 

@@ -155,7 +155,7 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
 		n = known_types(types, n);
 	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH. */
-	bool sig = sa && x != IK_X_QUICK && ik_p1_sig(sa);
+	bool sig = sa && x != IK_X_QUICK && ik_p1_sig_rules(sa);
 	return ik_rules_check_auth(x, msgno, enc, sig, types, n, st);
 }
 

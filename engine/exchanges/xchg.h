@@ -74,6 +74,7 @@ bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_s
  * method is RSA signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
 bool ik_p1_sig(const struct ik_sa *sa);
 bool ik_p1_sig_ready(const struct ik_cfg *c);
+bool ik_p1_sig_rules(const struct ik_sa *sa); /* chosen method, else the one offered */
 bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st); /* sig only */
 /* HASH (PSK) or [CERT,] SIG (signatures), filled after encoding (ik_fill_hash_i / _r). */
 bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
