@@ -18,6 +18,8 @@ struct side {
 	struct ik_trust trust;
 };
 
+static const char *crl; /* the CRL both sides load with their CA: NULL, or a PKI file */
+
 static void side_load(struct side *s, const char *name, const char *ca)
 {
 	char cert[32], key[32];
@@ -28,7 +30,7 @@ static void side_load(struct side *s, const char *name, const char *ca)
 	snprintf(key, sizeof(key), "%s.key", name);
 	bool ok = ik_creds_load(&s->creds, ik_pki_file(cert), ik_pki_file("inter-ca.pem"),
 	                        ik_pki_file(key), &st) &&
-	          ik_trust_load(&s->trust, ik_pki_file(ca), NULL, &st);
+	          ik_trust_load(&s->trust, ik_pki_file(ca), crl ? ik_pki_file(crl) : NULL, &st);
 	if (!ok)
 		fprintf(stderr, "\n  %s: %s\n", name, st.why);
 	CU_ASSERT_TRUE_FATAL(ok);
@@ -48,8 +50,8 @@ static void id_fqdn(struct ik_id *id, const char *name)
 	memcpy(id->data, name, id->len);
 }
 
-/* pair_cfg with RSA signatures, our identity FQDN name, any well-formed peer identity: the
- * certificate is what vouches for it. */
+/* pair_cfg with RSA signatures, our identity FQDN name (NULL: ID_DER_ASN1_DN, the subject of
+ * our certificate), any well-formed peer identity: the certificate is what vouches for it. */
 static void sig_cfg(struct ik_cfg *c, bool initiator, struct side *s, const char *name)
 {
 	pair_cfg(c, initiator);
@@ -57,7 +59,12 @@ static void sig_cfg(struct ik_cfg *c, bool initiator, struct side *s, const char
 	c->psk_len = 0;
 	c->creds = &s->creds;
 	c->trust = &s->trust;
-	id_fqdn(&c->id_local, name);
+	if (name)
+		id_fqdn(&c->id_local, name);
+	else {
+		memset(&c->id_local, 0, sizeof(c->id_local));
+		c->id_local.type = IK_ID_TYPE_DER_ASN1_DN;
+	}
 	memset(&c->id_remote, 0, sizeof(c->id_remote));
 }
 
@@ -121,6 +128,19 @@ static void test_up_dut_starts(void)
 	pair_close(&p);
 }
 
+/* RFC 4945 3.1: ID_DER_ASN1_DN identities, each the DER subject of its certificate. */
+static void test_dn_ids(void)
+{
+	struct ik_pair p;
+
+	run(&p, "tester", NULL, TESTER_STARTS, NULL);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
+	CU_ASSERT_EQUAL(p.res.sas->id_peer.type, IK_ID_TYPE_DER_ASN1_DN);
+	CU_ASSERT_EQUAL(p.res.sas->id_peer.data[0], 0x30); /* a DER SEQUENCE */
+	pair_close(&p);
+}
+
 /* RFC 2409 5.1 aggressive mode: SIG_R with AM2, SIG_I with AM3. */
 static void test_aggressive(void)
 {
@@ -175,6 +195,26 @@ static void test_expired(void)
 	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "expired");
 }
 
+/* RFC 5280 6.3: a certificate the CRL revokes, both sides loading the CRL with their CA. */
+static void test_revoked(void)
+{
+	struct ik_pair p;
+
+	crl = "inter-ca.crl";
+	run(&p, "revoked", "tester.ikecheck.test", TESTER_STARTS, NULL);
+	crl = NULL;
+	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "revoked");
+}
+
+/* RFC 4945 5.1.3.2: keyUsage without digitalSignature. */
+static void test_bad_key_usage(void)
+{
+	struct ik_pair p;
+
+	run(&p, "badku", "tester.ikecheck.test", TESTER_STARTS, NULL);
+	refused(&p, IK_NOTIFY_INVALID_CERTIFICATE, "digitalSignature");
+}
+
 /* RFC 4945 3.1: the certificate must name the identity of the ID payload. */
 static void test_identity_mismatch(void)
 {
@@ -201,6 +241,10 @@ static const struct ik_test tests[] = {
 	{"expired certificate refused: INVALID-CERTIFICATE (RFC 5280 4.1.2.5)", test_expired},
 	{"certificate not naming the ID refused: INVALID-ID-INFORMATION (RFC 4945 3.1)",
          test_identity_mismatch},
+	{"DN identities from the certificates (RFC 4945 3.1)", test_dn_ids},
+	{"revoked certificate refused with the CRL: INVALID-CERTIFICATE (RFC 5280 6.3)",
+         test_revoked},
+	{"keyUsage without digitalSignature refused (RFC 4945 5.1.3.2)", test_bad_key_usage},
 	{"aggressive mode, RSA signatures, both ways (RFC 2409 5.1)", test_aggressive},
 	{"flipped SIG_I refused: INVALID-SIGNATURE (RFC 2409 5.1)", test_flipped_sig},
 };
