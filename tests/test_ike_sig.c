@@ -18,7 +18,8 @@ struct side {
 	struct ik_trust trust;
 };
 
-static const char *crl; /* the CRL both sides load with their CA: NULL, or a PKI file */
+static const char *crl;     /* the CRL both sides load with their CA: NULL, or a PKI file */
+static uint32_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.def) */
 
 static void side_load(struct side *s, const char *name, const char *ca)
 {
@@ -89,6 +90,7 @@ static void run(struct ik_pair *p, const char *ini, const char *ini_id, int how,
 		sig_cfg(&cr, false, &a, ini_id);
 	}
 	ci.aggressive = how & AGGRESSIVE;
+	cr.quirks = dut_quirks;
 	CU_ASSERT_TRUE_FATAL(pair_open(p, &ci, &cr, &st));
 	if (mutation) {
 		CU_ASSERT_TRUE_FATAL(ik_mutation_parse(mutation, &mut, &st));
@@ -233,6 +235,19 @@ static void test_flipped_sig(void)
 	refused(&p, IK_NOTIFY_INVALID_SIGNATURE, "");
 }
 
+/* Quirk answer-unparsed: an MM5 that does not decrypt is answered as if it had come signed;
+ * the initiator still checks the responder's SIG_R in MM6. */
+static void test_answer_unparsed(void)
+{
+	struct ik_pair p;
+
+	dut_quirks = IK_QUIRK_ANSWER_UNPARSED;
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 crypto.iv flip:0");
+	dut_quirks = 0;
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"main + quick mode, RSA signatures, tester initiates (RFC 2409 5.1)",
          test_up_tester_starts},
@@ -246,6 +261,8 @@ static const struct ik_test tests[] = {
          test_revoked},
 	{"keyUsage without digitalSignature refused (RFC 4945 5.1.3.2)", test_bad_key_usage},
 	{"aggressive mode, RSA signatures, both ways (RFC 2409 5.1)", test_aggressive},
+	{"quirk answer-unparsed answers an MM5 it cannot read under signatures",
+         test_answer_unparsed},
 	{"flipped SIG_I refused: INVALID-SIGNATURE (RFC 2409 5.1)", test_flipped_sig},
 };
 

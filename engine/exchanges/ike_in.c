@@ -305,7 +305,7 @@ static void answer_unparsed(struct ik_engine *e, const struct progress *p, const
 		memcpy(p->iv, d->data + d->len - sa->k.blk, sa->k.blk);
 	bool ok = make_up(p, msgno, &fake, &w, &dec, &st);
 	if (ok) {
-		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d};
+		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d, .made_up = true};
 		note_in(sa, p->x, msgno, &dec, false, "made up (quirk answer-unparsed)");
 		ok = ik_run_step(sa, p->qm, s, &in, &st);
 	}

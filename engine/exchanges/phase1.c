@@ -562,6 +562,8 @@ bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_s
 		       ik_fail(st, 0, "ik_p1_fake_input: out of memory");
 	if (msgno == 3 && sa->xchg == IK_X_MAIN)
 		return fake_ke_nonce(m, sa->chosen.group, st);
+	if (msgno == 5 && sa->xchg == IK_X_MAIN && ik_p1_sig(sa)) /* no SIG to make up */
+		return fake_id(sa, m) || ik_fail(st, 0, "ik_p1_fake_input: out of memory");
 	if (msgno == 5 && sa->xchg == IK_X_MAIN) {
 		struct ik_node *h;
 		return fake_id(sa, m) && ik_p1_hash(sa, true, hash, st) &&
