@@ -91,8 +91,9 @@ void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
 /* Quirk answer-unparsed (engine/exchanges/ike_in.c): the payloads of the message a responder waits for,
  * made up from its own side -- MM1/AM1 its first proposal (AM1 with a KE, nonce and the identity
  * it expects), MM3 a KE and a nonce of its own, MM5 the identity it expects and the HASH_I that
- * verifies (under signatures the identity alone, taken as authenticated); QM1 its first proposal, a nonce, a KE if it wants PFS, its client IDs mirrored and a
- * placeholder HASH(1) (filled once encoded). */
+ * verifies (under signatures the identity alone, taken as authenticated); QM1 its first
+ * proposal, a nonce, a KE if it wants PFS, its client IDs mirrored and a placeholder HASH(1)
+ * (filled once encoded). */
 bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st);
 bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st);
 void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);

@@ -1,6 +1,7 @@
 # ikecheck connect against ikecheck serve with RSA signatures (RFC 2409 5.1, issue 11 item 1):
 # the loopback profile pair turned to auth.method rsa-sig over a PKI of harness/pki.sh made for
-# the loopback addresses; main mode and aggressive mode come up with CERT and SIG on the ladder.
+# the loopback addresses; main mode and aggressive mode come up with CERT and SIG on the ladder,
+# and `ikecheck run` PASSes the fixture cases that do not depend on a pre-shared key.
 #
 #   127.0.0.2:T (tester, connect) <---- UDP ----> 127.0.0.1:D (DUT, serve)
 . tests/lib.sh
@@ -33,7 +34,7 @@ wait_exit() {
 	return 124
 }
 
-for n in 1 2; do
+for n in 1 2 3; do
 	sig_profile peers/profiles/loopback-dut.conf "$T/dut$n.conf" $n
 	sig_profile peers/profiles/loopback-tester.conf "$T/tester$n.conf" $n
 done
@@ -60,5 +61,16 @@ check_grep "AM2 carries CERT and SIG" 'AM2 .*CERT, CERT, SIG' "$T/conn2.out"
 check_grep "AM3 carries SIG" 'AM3 .*SIG' "$T/conn2.out"
 wait_exit "$SERVE_PID"
 check "serve --once exits 0 after aggressive mode" test $? -eq 0
+
+# --- ikecheck run: the fixture cases that hold under signatures -----------------------------
+check "serve starts for a run" serve_start "$T/serve3.log" --profile "$T/dut3.conf"
+check "ikecheck run of RUN-001 and RUN-003 under rsa-sig exits 0" $IK run \
+	--profile "$T/dut3.conf" --cases-dir tests/fixtures/run-cases --cases RUN-001,RUN-003 \
+	--silence 1000 --no-alive-check --out "$T/r3"
+for id in RUN-001 RUN-003; do
+	check "$id PASSes with signatures" test "$(jq -r --arg id $id \
+		'select(.type=="case" and .id==$id) | .verdict' "$T/r3/results.jsonl")" = PASS
+done
+serve_stop
 
 exit $TESTS_FAILED
