@@ -131,6 +131,17 @@ static bool peer_ids(struct ik_cfg *c, const struct ik_profile *p, struct ik_sta
 	return true;
 }
 
+/* With signatures a distinguished name is the DER subject of a certificate: ik_cfg_certs fills
+ * it in once the certificates are loaded (RFC 4945 3.1). */
+static bool profile_id(struct ik_id *id, const struct ik_ident *in, bool rsa, struct ik_status *st)
+{
+	if (!rsa || in->type != IK_ID_DER_ASN1_DN)
+		return ik_id_from_ident(id, in, st);
+	memset(id, 0, sizeof(*id));
+	id->type = IK_ID_TYPE_DER_ASN1_DN;
+	return true;
+}
+
 static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_status *st)
 {
 	if (p->p1.n_prop > IK_MAX_XFORMS)
@@ -141,8 +152,8 @@ static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 		if (!q->enc_id || !q->hash_id || !q->group)
 			return ik_fail(st, 0, "%s: phase 1 proposal %zu cannot be used in IKEv1",
 			               p->path, i + 1);
-		/* RFC 2409 Appendix A: one value per attribute class; PSK is the only method the
-		 * engine runs (rsa-sig is refused in ik_cfg_from_profile until it is wired). */
+		/* RFC 2409 Appendix A: one value per attribute class; an rsa-sig profile turns
+		 * every transform to RSA signatures in ik_cfg_certs. */
 		c->p1[i] = (struct ik_p1_xform){.enc = q->enc_id,
 		                                .keylen = q->key_bits,
 		                                .hash = q->hash_id,
@@ -201,16 +212,8 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
 	memset(c, 0, sizeof(*c));
-	/* RFC 2409 5.1: the certificates load and check (profile_cert.c, engine/crypto/cert.h),
-	 * but no exchange handler signs or checks SIG yet: refuse rather than run a PSK exchange
-	 * under an rsa-sig profile (issue 11). */
-	if (p->auth == IK_PROFILE_AUTH_RSA_SIG)
-		return ik_fail(st, 0,
-		               "%s: auth.method rsa-sig: the certificates are loaded and checked, "
-		               "but the exchanges are not wired to sign yet (issue 11); use psk to "
-		               "run exchanges",
-		               p->path);
-	if (p->auth != IK_PROFILE_AUTH_PSK)
+	bool rsa = p->auth == IK_PROFILE_AUTH_RSA_SIG;
+	if (!rsa && p->auth != IK_PROFILE_AUTH_PSK)
 		return ik_fail(st, 0, "%s: only pre-shared key authentication is supported",
 		               p->path);
 	/* The profile already put each endpoint's IKE port into its address. */
@@ -229,8 +232,8 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	memcpy(c->psk, p->psk, p->psk_len);
 	c->psk_len = p->psk_len;
 	struct ik_status why;
-	if (!ik_id_from_ident(&c->id_local, &me->id, &why) ||
-	    !ik_id_from_ident(&c->id_remote, &peer->id, &why) || (as_dut && !peer_ids(c, p, &why)))
+	if (!profile_id(&c->id_local, &me->id, rsa, &why) ||
+	    !profile_id(&c->id_remote, &peer->id, rsa, &why) || (as_dut && !peer_ids(c, p, &why)))
 		return ik_fail(st, 0, "%s: %s", p->path, why.why);
 	if (!fill_p1(c, p, st) || !fill_p2(c, p, st))
 		return false;
@@ -243,7 +246,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */
 	c->initial_contact = !as_dut;
 	c->refuse_aggressive = as_dut && !(p->p1.modes & IK_MODE_AGGRESSIVE);
-	return true;
+	return !rsa || ik_cfg_certs(c, p, as_dut, st);
 }
 
 size_t ik_cfg_one_group(struct ik_cfg *c)

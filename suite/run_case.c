@@ -566,4 +566,5 @@ void ik_crun_free(struct crun *cr)
 	ik_pcapw_close(cr->pcap);
 	cr->pcap = NULL;
 	OPENSSL_cleanse(cr->cfg.psk, sizeof(cr->cfg.psk));
+	ik_cfg_release(&cr->cfg); /* an rsa-sig profile's certificates */
 }

@@ -90,6 +90,7 @@ void ik_run_end(struct ik_run *r)
 	ik_loop_free(&r->loop);
 	ik_keyfile_close(&r->kf);
 	OPENSSL_cleanse(r->cfg.psk, sizeof(r->cfg.psk));
+	ik_cfg_release(&r->cfg); /* an rsa-sig profile's certificates */
 	if (r->p) {
 		ik_profile_wipe(r->p);
 		free(r->p);

@@ -446,19 +446,35 @@ static void test_rsa_sig_refusals(void)
 	}
 }
 
-/* The engine does not sign yet: an rsa-sig profile is refused as a configuration, both views. */
-static void test_rsa_sig_not_wired(void)
+/* RFC 2409 5.1: an rsa-sig profile gives the engine its credentials and trust, RSA signatures in
+ * every phase 1 transform, and a DN identity as the DER subject of each certificate. */
+static void test_rsa_sig_cfg(void)
 {
 	struct ik_profile p;
 	struct ik_cfg cfg;
 	struct ik_status st;
 
-	CU_ASSERT_TRUE_FATAL(rsa_parse(&p, DUT_FILES, TESTER_FILES, "", &st));
-	for (int as_dut = 0; as_dut < 2; as_dut++) {
-		CU_ASSERT_FALSE(ik_cfg_from_profile(&cfg, &p, as_dut, &st));
-		CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "not wired to sign yet"));
+	for (int dn = 0; dn < 2; dn++) {
+		CU_ASSERT_TRUE_FATAL(
+			rsa_parse(&p, DUT_FILES, TESTER_FILES, dn ? "id_type = dn\n" : "", &st));
+		for (int as_dut = 0; as_dut < 2; as_dut++) {
+			bool ok = ik_cfg_from_profile(&cfg, &p, as_dut, &st);
+			if (!ok)
+				fprintf(stderr, "\n  %s\n", st.why);
+			CU_ASSERT_TRUE_FATAL(ok);
+			CU_ASSERT_PTR_NOT_NULL(cfg.creds);
+			CU_ASSERT_PTR_NOT_NULL(cfg.trust);
+			CU_ASSERT_EQUAL(cfg.p1[0].auth, IK_P1_AUTH_RSA_SIG);
+			uint8_t want = dn ? IK_ID_TYPE_DER_ASN1_DN : IK_ID_TYPE_IPV4_ADDR;
+			CU_ASSERT_EQUAL(cfg.id_local.type, want);
+			CU_ASSERT_EQUAL(cfg.id_remote.type, want);
+			CU_ASSERT(cfg.id_local.len >= 4 && cfg.id_remote.len >= 4);
+			CU_ASSERT(!dn || cfg.id_local.data[0] == 0x30); /* a DER SEQUENCE */
+			ik_cfg_release(&cfg);
+			CU_ASSERT_PTR_NULL(cfg.creds);
+		}
+		ik_profile_wipe(&p);
 	}
-	ik_profile_wipe(&p);
 }
 
 static const struct ik_test tests[] = {
@@ -470,7 +486,8 @@ static const struct ik_test tests[] = {
 	{"aggressive mode offers one DH group (RFC 2409 5)", test_one_group},
 	{"rsa-sig: identities from the certificates (auth.id_type)", test_rsa_sig_ids},
 	{"rsa-sig: bad files and identities refused at load", test_rsa_sig_refusals},
-	{"rsa-sig: the engine refuses to run it (not wired yet)", test_rsa_sig_not_wired},
+	{"rsa-sig: credentials, trust, RSA-SIG transforms, DN identities (RFC 2409 5.1)",
+         test_rsa_sig_cfg},
 };
 
 IK_TEST_MAIN("cfg_profile", tests)

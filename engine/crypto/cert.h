@@ -5,8 +5,8 @@
  * (RFC 2408 3.9, 3.10) and SIG_I / SIG_R (RFC 2409 5.1).
  *
  * Every function that can fail fills a struct ik_status with the notify that applies (RFC 2408
- * 3.14.1) and a sentence citing the rule; nothing here aborts on bad input. The exchanges are
- * not wired to this yet (issue 11): docs/certificates.md says which handler calls what.
+ * 3.14.1) and a sentence citing the rule; nothing here aborts on bad input. The exchanges call
+ * it from engine/exchanges/phase1_sig.c; docs/certificates.md says which handler calls what.
  */
 #ifndef IK_CERT_H
 #define IK_CERT_H

@@ -6,8 +6,9 @@
 #include <string.h>
 
 bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t hash,
-                  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8],
-                  const uint8_t cky_r[8], bool initiator, struct ik_status *st)
+                  enum ik_auth_kind auth, const uint8_t *psk, size_t psk_len,
+                  const uint8_t cky_i[8], const uint8_t cky_r[8], bool initiator,
+                  struct ik_status *st)
 {
 	const struct ik_hash_alg *h = ik_hash_by_id(hash);
 	const struct ik_cipher_alg *c = ik_cipher_by_ike(enc, keylen);
@@ -21,8 +22,8 @@ bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t 
 	if (!ik_dh_shared(&k->dh, peer, k->gx_len, gxy, st))
 		return false;
 	struct ik_p1_in in = {
-		.auth = IK_AUTH_PSK,
-		.psk = IK_SPAN(psk, psk_len),
+		.auth = auth,
+		.psk = IK_SPAN(psk, auth == IK_AUTH_PSK ? psk_len : 0),
 		.ni_b = IK_SPAN(k->ni, k->ni_len),
 		.nr_b = IK_SPAN(k->nr, k->nr_len),
 		.gxy = IK_SPAN(gxy, k->dh.g->secret_len),

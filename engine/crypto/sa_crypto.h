@@ -38,10 +38,12 @@ struct ik_qm_keys {
 	size_t keymat_len;
 };
 
-/* DH shared secret from sa->k.dh and the peer's value, then SKEYID... (RFC 2409 5, App. B). */
+/* DH shared secret from sa->k.dh and the peer's value, then SKEYID... (RFC 2409 5, App. B).
+ * auth IK_AUTH_PSK uses psk; IK_AUTH_SIG ignores it (SKEYID = prf(Ni_b | Nr_b, g^xy), 5.1). */
 bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t hash,
-                  const uint8_t *psk, size_t psk_len, const uint8_t cky_i[8],
-                  const uint8_t cky_r[8], bool initiator, struct ik_status *st);
+                  enum ik_auth_kind auth, const uint8_t *psk, size_t psk_len,
+                  const uint8_t cky_i[8], const uint8_t cky_r[8], bool initiator,
+                  struct ik_status *st);
 /* CBC in place over len octets (a multiple of blk); iv is advanced to the last ciphertext block
  * (RFC 2409 App. B chaining). */
 bool ik_p1_crypt(struct ik_sa_keys *k, uint8_t *iv, uint8_t *buf, size_t len, bool encrypt,

@@ -29,6 +29,9 @@ struct ik_id {
 	size_t len;
 };
 
+struct ik_creds;
+struct ik_trust;
+
 /* What one engine negotiates: the numeric form of a DUT profile seen from our side. */
 struct ik_cfg {
 	struct sockaddr_storage local, remote;
@@ -37,6 +40,11 @@ struct ik_cfg {
 	uint16_t remote_natt_port; /* the peer's */
 	uint8_t psk[256];
 	size_t psk_len;
+	/* Signature authentication (RFC 2409 5.1), used when the chosen transform's method is
+	 * IK_P1_AUTH_RSA_SIG: our certificate and key, and what we trust of a peer's (cert.h).
+	 * Owned by the caller; NULL without signatures. */
+	const struct ik_creds *creds;
+	const struct ik_trust *trust;
 	struct ik_id id_local, id_remote; /* phase 1 identities; id_remote.type 0: accept any
 					   * well-formed one (profile auth.peer_ids = any) */
 	struct ik_id id_remote_also[IK_MAX_PEER_IDS - 1]; /* more accepted peer identities */

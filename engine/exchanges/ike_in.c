@@ -141,8 +141,8 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, st
 
 /* The message rules (messages.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
-static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m,
-                     bool enc, struct ik_status *st)
+static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_xchg x, int msgno,
+                     struct ik_msg *m, bool enc, struct ik_status *st)
 {
 	add_missing(e, x, msgno, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
@@ -154,7 +154,9 @@ static bool rules_ok(const struct ik_engine *e, enum ik_xchg x, int msgno, struc
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
 		n = known_types(types, n);
-	return ik_rules_check(x, msgno, enc, types, n, st);
+	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH. */
+	bool sig = sa && x != IK_X_QUICK && ik_p1_sig_rules(sa);
+	return ik_rules_check_auth(x, msgno, enc, sig, types, n, st);
 }
 
 static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
@@ -303,7 +305,7 @@ static void answer_unparsed(struct ik_engine *e, const struct progress *p, const
 		memcpy(p->iv, d->data + d->len - sa->k.blk, sa->k.blk);
 	bool ok = make_up(p, msgno, &fake, &w, &dec, &st);
 	if (ok) {
-		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d};
+		struct ik_in in = {.m = dec, .body = w.p, .len = w.len, .d = d, .made_up = true};
 		note_in(sa, p->x, msgno, &dec, false, "made up (quirk answer-unparsed)");
 		ok = ik_run_step(sa, p->qm, s, &in, &st);
 	}
@@ -377,7 +379,7 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 	bool opened = !enc || open_body(p->sa, m, p->iv, &plain, &st);
 	/* Quirk answer-unparsed: a body that does not decrypt to payloads, or a message not in the
 	 * shape of its message, is answered all the same. */
-	if (unparsed_ok && (!opened || !rules_ok(e, p->x, expect, m, enc, &st))) {
+	if (unparsed_ok && (!opened || !rules_ok(e, p->sa, p->x, expect, m, enc, &st))) {
 		free(plain);
 		answer_unparsed(e, p, d);
 		return;
@@ -388,7 +390,8 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
 	note_in(p->sa, p->x, expect, m, enc, NULL);
-	if (!rules_ok(e, p->x, expect, m, enc, &st) || !ik_run_step(p->sa, p->qm, s, &in, &st))
+	if (!rules_ok(e, p->sa, p->x, expect, m, enc, &st) ||
+	    !ik_run_step(p->sa, p->qm, s, &in, &st))
 		goto refused;
 	ik_digest_of(d->data, d->len, p->last_in);
 	if (ik_state_final(state_of(p)))

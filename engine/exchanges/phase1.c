@@ -190,15 +190,18 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 		            st);
 		return false;
 	}
-	/* We authenticate with a pre-shared key only: a DUT that took another method (an offer we
-	 * broke on purpose) gets no hash we know to be wrong; the exchange stops here. */
-	if (sa->offers[i].auth != IK_P1_AUTH_PSK)
-		return ik_fail(
-			st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-			"the DUT chose authentication method %s, "
-			"which this exchange cannot do (pre-shared key only): stopped, rather than "
-			"sending a hash we know to be wrong",
-			ik_name(IK_T_P1_AUTH, sa->offers[i].auth));
+	/* We authenticate with a pre-shared key, or RSA signatures with credentials (RFC 2409
+	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
+	 * to be wrong; the exchange stops here. */
+	uint16_t auth = sa->offers[i].auth;
+	if (auth != IK_P1_AUTH_PSK &&
+	    !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(&sa->eng->cfg)))
+		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		               "the DUT chose authentication method %s, "
+		               "which this exchange cannot do (pre-shared key%s only): stopped, "
+		               "rather than sending a hash we know to be wrong",
+		               ik_name(IK_T_P1_AUTH, auth),
+		               ik_p1_sig_ready(&sa->eng->cfg) ? " or RSA signatures" : "");
 	sa->chosen = sa->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);
@@ -289,15 +292,21 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
-	return ik_sa_derive(&sa->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash, c->psk,
-	                    c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR, st);
+	enum ik_auth_kind auth = ik_p1_sig(sa) ? IK_AUTH_SIG : IK_AUTH_PSK; /* RFC 2409 5 */
+	return ik_sa_derive(&sa->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash, auth,
+	                    c->psk, c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR,
+	                    st);
 }
 
 /* RFC 2407 4.6.2: phase 1 IDs carry protocol 0 / port 0, or UDP / 500. */
 bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
 {
-	const struct ik_id *id = &sa->eng->cfg.id_local;
+	struct ik_id mine = sa->eng->cfg.id_local;
+	const struct ik_id *id = &mine;
 	uint8_t *b = sa->id_mine_b;
+
+	if (!ik_p1_sig_id(sa, &mine))
+		return false;
 	b[0] = id->type, b[1] = id->proto, b[2] = (uint8_t)(id->port >> 8),
 	b[3] = (uint8_t)id->port;
 	memcpy(b + 4, id->data, id->len);
@@ -434,7 +443,7 @@ static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const ui
 }
 
 /* HASH_I (over IDii_b) or HASH_R (over IDir_b), RFC 2409 5. */
-static bool p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
+bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
 {
 	struct ik_sa_keys *k = &sa->k;
 	bool mine = initiator_hash == (sa->role == IK_INITIATOR);
@@ -461,7 +470,9 @@ static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
 	uint8_t out[IK_MAX_HASH];
 
 	keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
-	if (!h || !p1_hash(sa, initiator_hash, out, st))
+	if (ik_p1_sig(sa)) /* RFC 2409 5.1: SIG_I / SIG_R in place of the hash */
+		return ik_p1_fill_sig(sa, initiator_hash, plain, dec, st);
+	if (!h || !ik_p1_hash(sa, initiator_hash, out, st))
 		return h ? false : ik_fail(st, 0, "no HASH payload to fill");
 	/* A mutation may have resized the HASH payload: never write past it. */
 	size_t n = h->len - 4 < sa->k.p1.h->len ? h->len - 4 : sa->k.p1.h->len;
@@ -488,7 +499,7 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	uint8_t want[IK_MAX_HASH];
 	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), IK_F_HASH_DATA);
 
-	if (!p1_hash(sa, initiator_hash, want, st))
+	if (!ik_p1_hash(sa, initiator_hash, want, st))
 		return false;
 	/* Quirk ignore-hash: never compared. */
 	if (sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH)
@@ -551,9 +562,11 @@ bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_s
 		       ik_fail(st, 0, "ik_p1_fake_input: out of memory");
 	if (msgno == 3 && sa->xchg == IK_X_MAIN)
 		return fake_ke_nonce(m, sa->chosen.group, st);
+	if (msgno == 5 && sa->xchg == IK_X_MAIN && ik_p1_sig(sa)) /* no SIG to make up */
+		return fake_id(sa, m) || ik_fail(st, 0, "ik_p1_fake_input: out of memory");
 	if (msgno == 5 && sa->xchg == IK_X_MAIN) {
 		struct ik_node *h;
-		return fake_id(sa, m) && p1_hash(sa, true, hash, st) &&
+		return fake_id(sa, m) && ik_p1_hash(sa, true, hash, st) &&
 		       (h = ik_pl_add(m, IK_PAYLOAD_HASH)) &&
 		       ik_node_set_bytes(h, IK_F_HASH_DATA, hash, sa->k.p1.h->len);
 	}

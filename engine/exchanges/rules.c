@@ -3,9 +3,13 @@
 #include "rules.h"
 #include "consts.h"
 
+/* Which authentication method a rule applies under (PK() / PS() of messages.def). */
+enum { ANY_AUTH, PSK_ONLY, SIG_ONLY };
+
 struct rule {
 	uint8_t type; /* IK_PAYLOAD_NONE (0) ends a message's list */
 	uint8_t min, max, pos;
+	uint8_t auth;
 };
 
 struct msg_rules {
@@ -17,13 +21,23 @@ struct msg_rules {
 
 /* A message's payload list is a compound literal ended by {0}: the list may be empty. */
 static const struct msg_rules msgs[] = {
-#define P(t, lo, hi, pos) {IK_PAYLOAD_##t, lo, hi, pos},
+#define P(t, lo, hi, pos)  {IK_PAYLOAD_##t, lo, hi, pos, ANY_AUTH},
+#define PK(t, lo, hi, pos) {IK_PAYLOAD_##t, lo, hi, pos, PSK_ONLY},
+#define PS(t, lo, hi, pos) {IK_PAYLOAD_##t, lo, hi, pos, SIG_ONLY},
 #define MSG(state, name, x, n, sender, enc, payloads, ios, hint, handlers) \
 	{x, n, enc, (const struct rule[]){payloads{0}}},
 #include "messages.def"
 #undef MSG
+#undef PS
+#undef PK
 #undef P
 };
+
+/* Whether rule r applies under signatures (sig) or pre-shared keys. */
+static bool applies(const struct rule *r, bool sig)
+{
+	return r->auth == ANY_AUTH || r->auth == (sig ? SIG_ONLY : PSK_ONLY);
+}
 
 static const struct msg_rules *find(enum ik_xchg x, int msg)
 {
@@ -34,10 +48,10 @@ static const struct msg_rules *find(enum ik_xchg x, int msg)
 }
 
 /* The rule of the message for payload type t; NULL when the message may not carry it. */
-static const struct rule *rule_of(const struct msg_rules *m, uint8_t t)
+static const struct rule *rule_of(const struct msg_rules *m, uint8_t t, bool sig)
 {
 	for (const struct rule *r = m ? m->r : NULL; r && r->type; r++)
-		if (r->type == t)
+		if (r->type == t && applies(r, sig))
 			return r;
 	return NULL;
 }
@@ -59,7 +73,7 @@ uint8_t ik_rules_first(enum ik_xchg x, int msg)
 
 unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type)
 {
-	const struct rule *r = rule_of(find(x, msg), type);
+	const struct rule *r = rule_of(find(x, msg), type, false);
 	return r ? r->min : 0;
 }
 
@@ -68,13 +82,19 @@ size_t ik_rules_required(enum ik_xchg x, int msg, uint8_t *types, size_t cap)
 	const struct msg_rules *m = find(x, msg);
 	size_t n = 0;
 	for (const struct rule *r = m ? m->r : NULL; r && r->type; r++)
-		if (r->min >= 1 && n < cap)
+		if (r->min >= 1 && applies(r, false) && n < cap)
 			types[n++] = r->type;
 	return n;
 }
 
 bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
                     struct ik_status *st)
+{
+	return ik_rules_check_auth(x, msg, encrypted, false, types, n, st);
+}
+
+bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, bool sig, const uint8_t *types,
+                         size_t n, struct ik_status *st)
 {
 	char nb[IK_NAME_MAX];
 	const struct msg_rules *mr = find(x, msg);
@@ -85,7 +105,7 @@ bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *type
 		return ik_fail(st, IK_NOTIFY_INVALID_FLAGS, "%s must %sbe encrypted (RFC 2409 5)",
 		               m, e == IK_ENC_YES ? "" : "not ");
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = rule_of(mr, types[i]);
+		const struct rule *r = rule_of(mr, types[i], sig);
 		if (!r)
 			return ik_fail(st, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
 			               "%s may not carry a %s payload (payload %zu)", m,
@@ -98,6 +118,8 @@ bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *type
 	}
 	for (const struct rule *r = mr ? mr->r : NULL; r && r->type; r++) {
 		size_t count = 0;
+		if (!applies(r, sig))
+			continue;
 		for (size_t i = 0; i < n; i++)
 			count += types[i] == r->type;
 		if (count < r->min || count > r->max)

@@ -21,6 +21,11 @@ enum ik_enc { IK_ENC_NO, IK_ENC_YES, IK_ENC_ANY };
  * (missing, repeated or misplaced) or INVALID-FLAGS (encryption wrong), naming the payload. */
 bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
                     struct ik_status *st);
+/* The same under the authentication method chosen: sig, signatures (the PS() rules of
+ * messages.def, RFC 2409 5.1), else pre-shared keys (PK()). ik_rules_check is sig false, as are
+ * ik_rules_min and ik_rules_required. */
+bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, bool sig, const uint8_t *types,
+                         size_t n, struct ik_status *st);
 /* Whether message msg of exchange x must travel encrypted. */
 enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 /* The payload type message msg of exchange x must start with (SA in MM1/MM2/AM1/AM2, HASH in

@@ -17,6 +17,7 @@ struct ik_in {
 	const uint8_t *body; /* plaintext payload chain */
 	size_t len;
 	const struct ik_dgram *d;
+	bool made_up; /* quirk answer-unparsed: made up from our own side (no SIG to check) */
 };
 
 /* Build the reply (or the first message) in out; false with st set to refuse the message. */
@@ -68,14 +69,31 @@ bool ik_p1_add_hash(struct ik_msg *out, size_t len); /* placeholder, filled afte
 bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
                       struct ik_status *st);
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor IDs */
+/* HASH_I (initiator_hash) or HASH_R of RFC 2409 5 into out (the PRF's length). */
+bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st);
+/* Signature authentication (phase1_sig.c, RFC 2409 5.1). ik_p1_sig: the chosen transform's
+ * method is RSA signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
+bool ik_p1_sig(const struct ik_sa *sa);
+bool ik_p1_sig_ready(const struct ik_cfg *c);
+bool ik_p1_sig_rules(const struct ik_sa *sa); /* chosen method, else the one offered */
+bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st); /* sig only */
+/* HASH (PSK) or [CERT,] SIG (signatures), filled after encoding (ik_fill_hash_i / _r). */
+bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
+bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const struct ik_msg *dec,
+                    struct ik_status *st);
+/* HASH_I / HASH_R (PSK) or the peer's certificate, identity and SIG (signatures). */
+bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
+                      struct ik_status *st);
+bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id); /* DN from our certificate */
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
 /* Quirk answer-unparsed (engine/exchanges/ike_in.c): the payloads of the message a responder waits for,
  * made up from its own side -- MM1/AM1 its first proposal (AM1 with a KE, nonce and the identity
  * it expects), MM3 a KE and a nonce of its own, MM5 the identity it expects and the HASH_I that
- * verifies; QM1 its first proposal, a nonce, a KE if it wants PFS, its client IDs mirrored and a
- * placeholder HASH(1) (filled once encoded). */
+ * verifies (under signatures the identity alone, taken as authenticated); QM1 its first
+ * proposal, a nonce, a KE if it wants PFS, its client IDs mirrored and a placeholder HASH(1)
+ * (filled once encoded). */
 bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st);
 bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st);
 void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);

@@ -1,5 +1,7 @@
 /*
- * Aggressive mode with pre-shared keys, RFC 2409 5 and 5.4 (RFC 2408 4.7), both roles.
+ * Aggressive mode with pre-shared keys or signatures, RFC 2409 5, 5.4 and 5.1 (RFC 2408 4.7),
+ * both roles. Under signatures AM2 carries [CERT,] SIG_R and AM3 [CERT,] SIG_I in place of
+ * HASH_R and HASH_I (5.1).
  * NAT-D rides in AM2 and AM3 (RFC 3947 3.2). RFC 2409 5.4 shows AM3 in the clear; that is what
  * we send.
  *
@@ -44,8 +46,7 @@ bool aggr_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 		return false;
 	size_t nvid = out->hdr->nkids - 1;
 	if (!ik_p1_add_ke_nonce(sa, out, st) || !ik_p1_derive_keys(sa, st) ||
-	    !ik_p1_add_id(sa, out) || !ik_p1_add_hash(out, sa->k.p1.h->len) ||
-	    !ik_natd_add(sa, out, st))
+	    !ik_p1_add_id(sa, out) || !ik_p1_add_auth(sa, out, st) || !ik_natd_add(sa, out, st))
 		return false;
 	for (size_t i = 0; i < nvid; i++)
 		ik_node_insert(out->hdr, SIZE_MAX, ik_node_remove(out->hdr, 1));
@@ -58,11 +59,11 @@ bool aggr_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 	(void)qm;
 	if (!ik_p1_accept_reply(sa, in, st) || !ik_p1_take_ke_nonce(sa, in, st) ||
 	    !ik_p1_take_id(sa, in, st) || !ik_p1_derive_keys(sa, st) ||
-	    !ik_p1_check_hash(sa, in, false, st))
+	    !ik_p1_check_auth(sa, in, false, st))
 		return false;
 	ik_natd_check(sa, in); /* RFC 3947 4: AM3 already goes to the NAT-T port */
 	/* AM3 carries HASH_I over IDii, which is not in AM3: hash it from our AM1 now. */
-	return ik_p1_add_hash(out, sa->k.p1.h->len) && ik_natd_add(sa, out, st);
+	return ik_p1_add_auth(sa, out, st) && ik_natd_add(sa, out, st);
 }
 
 bool aggr_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
@@ -70,5 +71,5 @@ bool aggr_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_m
 {
 	(void)qm, (void)out;
 	ik_natd_check(sa, in);
-	return ik_p1_check_hash(sa, in, true, st);
+	return ik_p1_check_auth(sa, in, true, st);
 }

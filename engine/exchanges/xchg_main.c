@@ -1,6 +1,7 @@
 /*
- * Main mode with pre-shared keys, RFC 2409 5 and 5.4 (identity protection exchange, RFC 2408
- * 4.5), both roles. Each handler is a short list of the shared phase 1 steps (phase1.c).
+ * Main mode with pre-shared keys or signatures, RFC 2409 5, 5.4 and 5.1 (identity protection
+ * exchange, RFC 2408 4.5), both roles. Each handler is a short list of the shared phase 1 steps
+ * (phase1.c, phase1_sig.c).
  *
  *      Initiator                          Responder
  *   MM1  HDR, SA                    -->
@@ -9,6 +10,9 @@
  *   MM4                             <--   HDR, KE, Nr [, NAT-D x2]
  *   MM5  HDR*, IDii, HASH_I         -->
  *   MM6                             <--   HDR*, IDir, HASH_R
+ *
+ * Under signatures (5.1) MM3 / MM4 add a CR per CA we trust (RFC 2408 3.10), and MM5 / MM6
+ * carry [CERT,] SIG_I / SIG_R in place of HASH_I / HASH_R.
  */
 #include "consts.h"
 #include "xchg.h"
@@ -34,7 +38,7 @@ bool main_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 {
 	(void)qm;
 	return ik_p1_accept_reply(sa, in, st) && ik_p1_add_ke_nonce(sa, out, st) &&
-	       ik_natd_add(sa, out, st);
+	       ik_natd_add(sa, out, st) && ik_p1_add_cr(sa, out, st);
 }
 
 bool main_inI2_outR2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
@@ -42,7 +46,7 @@ bool main_inI2_outR2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 {
 	(void)qm;
 	if (!ik_p1_take_ke_nonce(sa, in, st) || !ik_p1_add_ke_nonce(sa, out, st) ||
-	    !ik_natd_add(sa, out, st))
+	    !ik_natd_add(sa, out, st) || !ik_p1_add_cr(sa, out, st))
 		return false;
 	ik_natd_check(sa, in);
 	return ik_p1_derive_keys(sa, st);
@@ -71,21 +75,21 @@ bool main_inR2_outI3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 	if (!ik_p1_take_ke_nonce(sa, in, st))
 		return false;
 	ik_natd_check(sa, in); /* RFC 3947 4: float before MM5 when a NAT is seen */
-	return ik_p1_derive_keys(sa, st) && ik_p1_add_id(sa, out) &&
-	       ik_p1_add_hash(out, sa->k.p1.h->len) && initial_contact(sa, out);
+	return ik_p1_derive_keys(sa, st) && ik_p1_add_id(sa, out) && ik_p1_add_auth(sa, out, st) &&
+	       initial_contact(sa, out);
 }
 
 bool main_inI3_outR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
                      struct ik_status *st)
 {
 	(void)qm;
-	return ik_p1_take_id(sa, in, st) && ik_p1_check_hash(sa, in, true, st) &&
-	       ik_p1_add_id(sa, out) && ik_p1_add_hash(out, sa->k.p1.h->len);
+	return ik_p1_take_id(sa, in, st) && ik_p1_check_auth(sa, in, true, st) &&
+	       ik_p1_add_id(sa, out) && ik_p1_add_auth(sa, out, st);
 }
 
 bool main_inR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
                struct ik_status *st)
 {
 	(void)qm, (void)out;
-	return ik_p1_take_id(sa, in, st) && ik_p1_check_hash(sa, in, false, st);
+	return ik_p1_take_id(sa, in, st) && ik_p1_check_auth(sa, in, false, st);
 }

@@ -10,7 +10,7 @@
  *          retransmissions clean, so a DUT that drops the bad message can still complete.
  *   PLACE  a field path of the codec (engine/codec/codec.h: HDR.flags, SA.P[0].T[0].LIFE_DURATION,
  *          HASH.data, NONCE, KE.data, PL[2], VID[1]) -- applied to the payload tree before
- *          encoding; paths into HASH apply after the HASH is filled in;
+ *          encoding; paths into HASH and SIG apply after they are filled in;
  *          plain[OFF]  the plaintext after length fix-ups and HASH filling, before padding and
  *                      encryption (OFF: byte offset from the first payload; omitted: the end);
  *          wire[OFF]   the octets on the wire after encryption (offset from the ISAKMP header);

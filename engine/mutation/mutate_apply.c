@@ -346,11 +346,17 @@ static bool apply_path(const struct ik_mut_ctx *mx, const struct ik_mutation *m,
 	return field_op(mx, m, r.node, r.field);
 }
 
-/* Paths into HASH apply after the filler computed it (else the filler would undo them). */
+static bool path_into(const char *path, const char *type)
+{
+	size_t n = strlen(type);
+	return !strncasecmp(path, type, n) && (path[n] == '.' || path[n] == '[' || !path[n]);
+}
+
+/* Paths into HASH and SIG (RFC 2409 5.1) apply after the filler computed them (else the filler
+ * would undo them). */
 static bool after_fill(const struct ik_mut_ctx *mx, const struct ik_mutation *m)
 {
-	return mx->has_fill && !strncasecmp(m->path, "HASH", 4) &&
-	       (m->path[4] == '.' || m->path[4] == '[' || !m->path[4]);
+	return mx->has_fill && (path_into(m->path, "HASH") || path_into(m->path, "SIG"));
 }
 
 bool ik_mut_tree(struct ik_mut_ctx *mx, struct ik_msg *out, bool post, struct ik_status *st)
@@ -424,11 +430,11 @@ bool ik_mut_after_fill(struct ik_mut_ctx *mx, struct ik_msg *out, struct ik_wr *
 		       after_fill(mx, &mx->e->mut[i]);
 	if (!any)
 		return true;
-	/* The filled HASH values into the tree, then the mutation, then the body again. */
+	/* The filled HASH and SIG values into the tree, then the mutation, then the body again. */
 	for (size_t k = 0; k < out->hdr->nkids; k++) {
 		struct ik_node *h = out->hdr->kids[k];
-		const int f = IK_F_HASH_DATA;
-		if (h->type != IK_PAYLOAD_HASH || h->v[f].omitted)
+		const int f = h->type == IK_PAYLOAD_SIG ? IK_F_SIG_DATA : IK_F_HASH_DATA;
+		if ((h->type != IK_PAYLOAD_HASH && h->type != IK_PAYLOAD_SIG) || h->v[f].omitted)
 			continue;
 		size_t at = h->off - IK_HDR_LEN + field_off(h, f);
 		if (at + h->v[f].len <= plain->len)

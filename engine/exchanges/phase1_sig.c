@@ -1,0 +1,192 @@
+/*
+ * Signature authentication in phase 1 (RFC 2409 5.1): the CR payloads we send (RFC 2408 3.10),
+ * [CERT,] SIG_I / SIG_R in place of HASH_I / HASH_R, and the checks of the peer's: its
+ * certificate through our trust (RFC 5280), its identity against its ID payload (RFC 4945 3.1),
+ * its signature over the HASH we compute. The certificate layer is engine/crypto/cert.h; the
+ * authentication method is the one of the chosen transform.
+ */
+#include "cert.h"
+#include "consts.h"
+#include "xchg.h"
+
+#include <string.h>
+
+#define CERT_MAX 4096 /* one DER certificate in a CERT payload body */
+
+bool ik_p1_sig(const struct ik_sa *sa)
+{
+	return sa->chosen.auth == IK_P1_AUTH_RSA_SIG;
+}
+
+/* The rules to check a message by: the chosen method, or before the choice is read (AM2 at
+ * the initiator) the one we offered. */
+bool ik_p1_sig_rules(const struct ik_sa *sa)
+{
+	if (sa->chosen.auth)
+		return ik_p1_sig(sa);
+	return sa->noffers && sa->offers[0].auth == IK_P1_AUTH_RSA_SIG;
+}
+
+/* Whether this engine can sign and check signatures (credentials with a key, and a trust). */
+bool ik_p1_sig_ready(const struct ik_cfg *c)
+{
+	return c->creds && c->creds->cert && c->creds->key && c->trust && c->trust->store;
+}
+
+/* RFC 2408 3.10: one CR per CA we trust, naming it, so the peer picks a certificate for it. */
+bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
+{
+	const struct ik_trust *t = sa->eng->cfg.trust;
+	uint8_t body[CERT_MAX];
+	size_t len;
+
+	if (!ik_p1_sig(sa) || !t || !t->cas)
+		return true;
+	for (int i = 0; i < sk_X509_num(t->cas) && i < 8; i++) {
+		struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CR);
+		if (!n || !ik_cr_payload(sk_X509_value(t->cas, i), body, sizeof(body), &len, st) ||
+		    !ik_node_set_num(n, IK_F_CR_CERT_TYPE, body[0]) ||
+		    !ik_node_set_bytes(n, IK_F_CR_DATA, body + 1, len - 1))
+			return n ? false : ik_fail(st, 0, "ik_p1_add_cr: out of memory");
+	}
+	return true;
+}
+
+static bool add_cert(struct ik_msg *out, X509 *x, struct ik_status *st)
+{
+	uint8_t body[CERT_MAX];
+	size_t len;
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CERT);
+
+	if (!n)
+		return ik_fail(st, 0, "add_cert: out of memory");
+	return ik_cert_payload(x, body, sizeof(body), &len, st) &&
+	       ik_node_set_num(n, IK_F_CERT_ENCODING, body[0]) &&
+	       ik_node_set_bytes(n, IK_F_CERT_DATA, body + 1, len - 1);
+}
+
+/* RFC 2409 5.1: [CERT,] SIG. Our certificate and its intermediates (so a peer that trusts the
+ * root alone can build the chain, RFC 2408 3.9), then a SIG placeholder of the modulus size
+ * that ik_p1_fill_sig signs once the message is encoded. */
+static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
+{
+	const struct ik_creds *c = sa->eng->cfg.creds;
+	uint8_t zero[1024] = {0};
+	int size = c && c->key ? EVP_PKEY_get_size(c->key) : 0;
+
+	if (!ik_p1_sig_ready(&sa->eng->cfg) || size <= 0 || (size_t)size > sizeof(zero))
+		return ik_fail(st, IK_NOTIFY_AUTHENTICATION_FAILED,
+		               "signature authentication chosen, but no certificate and key to "
+		               "sign with (RFC 2409 5.1)");
+	if (!add_cert(out, c->cert, st))
+		return false;
+	for (int i = 0; i < sk_X509_num(c->chain); i++)
+		if (!add_cert(out, sk_X509_value(c->chain, i), st))
+			return false;
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_SIG);
+	return (n && ik_node_set_bytes(n, IK_F_SIG_DATA, zero, (size_t)size)) ||
+	       ik_fail(st, 0, "add_cert_sig: out of memory");
+}
+
+bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
+{
+	if (ik_p1_sig(sa))
+		return add_cert_sig(sa, out, st);
+	return ik_p1_add_hash(out, sa->k.p1.h->len) || ik_fail(st, 0, "out of memory");
+}
+
+/* SIG = the signature of HASH_I or HASH_R (RFC 2409 5.1), written over the placeholder. */
+bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const struct ik_msg *dec,
+                    struct ik_status *st)
+{
+	const struct ik_node *n = ik_pl_find(dec, IK_PAYLOAD_SIG, 0);
+	uint8_t hash[IK_MAX_HASH], sig[1024];
+	size_t siglen;
+
+	if (!n)
+		return ik_fail(st, 0, "no SIG payload to fill");
+	if (!ik_p1_hash(sa, initiator_hash, hash, st) ||
+	    !ik_sig_sign(sa->eng->cfg.creds->key, hash, sa->k.p1.h->len, sig, sizeof(sig), &siglen,
+	                 st))
+		return false;
+	/* A mutation may have resized the SIG payload: never write past it. */
+	memcpy(plain + n->off + 4, sig, n->len - 4 < siglen ? n->len - 4 : siglen);
+	return true;
+}
+
+/* The peer's certificate: the first CERT payload; the others are intermediates. */
+static X509 *peer_cert(struct ik_in *in, STACK_OF(X509) * more, struct ik_status *st)
+{
+	X509 *first = NULL;
+	size_t len;
+
+	for (size_t i = 0;; i++) {
+		const uint8_t *b =
+			ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CERT, i), in->body, &len);
+		if (!b)
+			break;
+		X509 *x = ik_cert_from_payload(b, len, st);
+		if (!x) {
+			X509_free(first);
+			return NULL;
+		}
+		if (!first)
+			first = x;
+		else if (!sk_X509_push(more, x))
+			X509_free(x);
+	}
+	if (!first)
+		ik_fail(st, IK_NOTIFY_AUTHENTICATION_FAILED,
+		        "no CERT payload, and no certificate of the peer is configured: its SIG "
+		        "cannot be checked (RFC 2409 5.1)");
+	return first;
+}
+
+/* RFC 2409 5.1: the certificate chains to our trust, names the identity of the ID payload,
+ * and its key signed the HASH we compute. */
+static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, struct ik_status *st)
+{
+	const struct ik_val *sig = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_SIG, 0), IK_F_SIG_DATA);
+	const struct ik_trust *t = sa->eng->cfg.trust;
+	STACK_OF(X509) *more = sk_X509_new_null();
+	uint8_t want[IK_MAX_HASH];
+
+	if (!more || !t || !sig) {
+		sk_X509_free(more);
+		return ik_fail(
+			st, sig ? IK_NOTIFY_AUTHENTICATION_FAILED : IK_NOTIFY_PAYLOAD_MALFORMED,
+			sig ? "no trust to check a certificate with" : "SIG payload missing");
+	}
+	X509 *cert = peer_cert(in, more, st);
+	bool ok = cert && ik_cert_verify(t, cert, more, 0, st) &&
+	          ik_cert_id_match(cert, sa->id_peer.type, sa->id_peer.data, sa->id_peer.len, st) &&
+	          ik_p1_hash(sa, initiator_hash, want, st) &&
+	          ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes, sig->len,
+	                        st);
+	X509_free(cert);
+	sk_X509_pop_free(more, X509_free);
+	return ok;
+}
+
+bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, struct ik_status *st)
+{
+	if (!ik_p1_sig(sa))
+		return ik_p1_check_hash(sa, in, initiator_hash, st);
+	/* Quirk ignore-hash: the authentication payload is never checked; quirk answer-unparsed
+	 * made the message up from our side, where no peer's signature can be. */
+	if ((sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH) || in->made_up)
+		return true;
+	return check_sig(sa, in, initiator_hash, st);
+}
+
+/* Our identity of type DER_ASN1_DN configured empty: the subject of our certificate (RFC 4945
+ * 3.1); any other identity is the configured one. */
+bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id)
+{
+	const struct ik_creds *c = sa->eng->cfg.creds;
+	struct ik_status st;
+
+	if (!ik_p1_sig(sa) || id->type != IK_ID_TYPE_DER_ASN1_DN || id->len || !c)
+		return true;
+	return ik_cert_id_data(c->cert, id->type, id->data, sizeof(id->data), &id->len, &st);
+}

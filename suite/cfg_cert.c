@@ -1,0 +1,92 @@
+/*
+ * An rsa-sig profile's certificates for the engine (RFC 2409 5.1): our credentials and the
+ * trust of auth.ca / auth.crl loaded with the engine's certificate layer (engine/crypto/cert.h)
+ * and pointed at from struct ik_cfg, every phase 1 transform offering RSA signatures, and
+ * distinguished-name identities as the DER subjects of the certificates (RFC 4945 3.1).
+ */
+#include "cfg_profile.h"
+#include "cert.h"
+#include "consts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One allocation holds both; c->creds points at its start (ik_cfg_release frees it). */
+struct cfg_pki {
+	struct ik_creds creds;
+	struct ik_trust trust;
+};
+
+/* Peer identity ID_DER_ASN1_DN: the subject of its certificate when the profile names it; else
+ * any (type 0), the certificate's chain to auth.ca then being what vouches for it. */
+static bool peer_dn(struct ik_id *id, const struct ik_endpoint *peer, struct ik_status *st)
+{
+	STACK_OF(X509) *x = peer->cert[0] ? ik_pem_certs(peer->cert, "peer cert", st) : NULL;
+	bool ok = true;
+
+	memset(id, 0, sizeof(*id));
+	if (x)
+		ok = ik_cert_id_data(sk_X509_value(x, 0), IK_ID_TYPE_DER_ASN1_DN, id->data,
+		                     sizeof(id->data), &id->len, st);
+	if (x && ok)
+		id->type = IK_ID_TYPE_DER_ASN1_DN;
+	sk_X509_pop_free(x, X509_free);
+	return ok;
+}
+
+static bool dn_ids(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, struct ik_status *st)
+{
+	const struct ik_endpoint *me = as_dut ? &p->dut : &p->tester;
+	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
+
+	if (me->id.type == IK_ID_DER_ASN1_DN &&
+	    !ik_cert_id_data(c->creds->cert, IK_ID_TYPE_DER_ASN1_DN, c->id_local.data,
+	                     sizeof(c->id_local.data), &c->id_local.len, st))
+		return false;
+	return peer->id.type != IK_ID_DER_ASN1_DN || peer_dn(&c->id_remote, peer, st);
+}
+
+bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, struct ik_status *st)
+{
+	const struct ik_endpoint *me = as_dut ? &p->dut : &p->tester;
+	const char *side = as_dut ? "dut" : "tester";
+	struct cfg_pki *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return ik_fail(st, 0, "out of memory");
+	if (!me->cert[0] || !me->key[0]) {
+		free(k);
+		return ik_fail(st, 0, "%s: %s.cert and %s.key are needed to sign (RFC 2409 5.1)",
+		               p->path, side, side);
+	}
+	if (!ik_creds_load(&k->creds, me->cert, me->chain, me->key, st)) {
+		free(k);
+		return false;
+	}
+	if (!ik_trust_load(&k->trust, p->pki.ca, p->pki.crl, st)) {
+		ik_creds_free(&k->creds);
+		free(k);
+		return false;
+	}
+	c->creds = &k->creds;
+	c->trust = &k->trust;
+	for (size_t i = 0; i < c->np1; i++)
+		c->p1[i].auth = IK_P1_AUTH_RSA_SIG;
+	if (dn_ids(c, p, as_dut, st))
+		return true;
+	ik_cfg_release(c);
+	return false;
+}
+
+void ik_cfg_release(struct ik_cfg *c)
+{
+	struct cfg_pki *k = (struct cfg_pki *)(void *)c->creds;
+
+	if (!k)
+		return;
+	ik_creds_free(&k->creds);
+	ik_trust_free(&k->trust);
+	free(k);
+	c->creds = NULL;
+	c->trust = NULL;
+}
