@@ -63,7 +63,12 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 		free(k);
 		return false;
 	}
-	if (!ik_trust_load(&k->trust, p->pki.ca, p->pki.crl, st)) {
+	/* the peer's chain from the profile helps build its path when it sends its certificate
+	 * alone (RFC 4945 3.3 leaves the chain optional) */
+	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
+	if (!ik_trust_load(&k->trust, p->pki.ca, p->pki.crl, st) ||
+	    (peer->chain[0] && !ik_trust_add_intermediates(&k->trust, peer->chain, st))) {
+		ik_trust_free(&k->trust);
 		ik_creds_free(&k->creds);
 		free(k);
 		return false;

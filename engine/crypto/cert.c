@@ -183,10 +183,29 @@ bool ik_trust_load(struct ik_trust *t, const char *ca_file, const char *crl_file
 	return true;
 }
 
+bool ik_trust_add_intermediates(struct ik_trust *t, const char *file, struct ik_status *st)
+{
+	STACK_OF(X509) *more = ik_pem_certs(file, "intermediate", st);
+	if (!more)
+		return false;
+	if (!t->inter) {
+		t->inter = more;
+		return true;
+	}
+	while (sk_X509_num(more))
+		if (!sk_X509_push(t->inter, sk_X509_shift(more))) {
+			sk_X509_pop_free(more, X509_free);
+			return ik_fail(st, 0, "intermediates '%.100s': out of memory", file);
+		}
+	sk_X509_free(more);
+	return true;
+}
+
 void ik_trust_free(struct ik_trust *t)
 {
 	X509_STORE_free(t->store);
 	sk_X509_pop_free(t->cas, X509_free);
+	sk_X509_pop_free(t->inter, X509_free);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -269,9 +288,15 @@ bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untru
 	if (!t->store || !peer)
 		return ik_fail(st, IK_NOTIFY_INVALID_CERTIFICATE,
 		               "no %s to check the certificate with", t->store ? "peer" : "CA");
-	if (!(ctx = X509_STORE_CTX_new()) ||
-	    X509_STORE_CTX_init(ctx, t->store, peer, untrusted) != 1) {
+	/* what the peer sent first, then the intermediates we knew beforehand */
+	STACK_OF(X509) *all = untrusted ? sk_X509_dup(untrusted) : sk_X509_new_null();
+	for (int i = 0; all && t->inter && i < sk_X509_num(t->inter); i++)
+		if (!sk_X509_push(all, sk_X509_value(t->inter, i)))
+			break;
+	ctx = all ? X509_STORE_CTX_new() : NULL;
+	if (!ctx || X509_STORE_CTX_init(ctx, t->store, peer, all) != 1) {
 		X509_STORE_CTX_free(ctx);
+		sk_X509_free(all);
 		return ik_fail(st, 0, "ik_cert_verify: out of memory");
 	}
 	if (at)
@@ -282,5 +307,6 @@ bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untru
 	if (!ok)
 		chain_fail(ctx, st);
 	X509_STORE_CTX_free(ctx);
+	sk_X509_free(all); /* the stack only: its certificates belong to the caller and to t */
 	return ok && key_usage_ok(peer, st);
 }

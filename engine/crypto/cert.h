@@ -32,6 +32,9 @@ struct ik_trust {
 	X509_STORE *store;
 	STACK_OF(X509) * cas;
 	bool crl; /* a CRL was loaded: the peer's certificate is checked against it */
+	/* Intermediates known beforehand (the peer's chain in the profile): a peer may send its own
+	 * certificate alone (Libreswan does), and its chain must still be built. Not trusted. */
+	STACK_OF(X509) * inter;
 };
 
 /*
@@ -46,6 +49,8 @@ void ik_creds_free(struct ik_creds *c);
 /* ca_file: one or more PEM CA certificates; crl_file (NULL or ""): a PEM CRL (RFC 5280 5). */
 bool ik_trust_load(struct ik_trust *t, const char *ca_file, const char *crl_file,
                    struct ik_status *st);
+/* Add the certificates of a PEM file to t->inter. */
+bool ik_trust_add_intermediates(struct ik_trust *t, const char *file, struct ik_status *st);
 void ik_trust_free(struct ik_trust *t);
 
 /* Read every certificate of a PEM file (1 or more) into a new stack; the first is [0]. */
