@@ -1,7 +1,8 @@
 /*
  * Reading ISAKMP messages out of capture files (libpcap): UDP 500, and UDP 4500 after the
  * 4-octet non-ESP marker (RFC 3948 2.2); ESP-in-UDP and NAT keepalives (RFC 3948 2.3) on 4500
- * are skipped. IPv4 and IPv6; Ethernet (with 802.1Q), Linux cooked v1/v2, raw IP, BSD loopback.
+ * are skipped. IPv4 (fragments put together) and IPv6; Ethernet (with 802.1Q), Linux cooked
+ * v1/v2, raw IP, BSD loopback.
  */
 #ifndef IK_PCAPIO_H
 #define IK_PCAPIO_H

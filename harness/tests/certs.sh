@@ -113,5 +113,46 @@ for role in responder initiator; do
 	check "certs: lab down (libreswan, DUT $role)" lab down
 done
 
+
+# ikecheck's own RSA signatures (RFC 2409 5.1) against the lab peers: connect with the lab's
+# profile, main and aggressive mode against charon with pings through the tunnel, main mode
+# against pluto (no data path there); serve as the tester side while charon initiates. The
+# capture of the connect (tcpdump on the DUT link) is read back by `ikecheck decode --keys`.
+IK=$PWD/build/ikecheck
+check "certs: lab up strongswan --auth rsa-sig (for ikecheck)" lab up strongswan --auth rsa-sig
+check "certs: capture start" lab capture start "$TEST_TMP/rsa.pcap"
+check "certs: ikecheck connect, main mode by signatures, pings through the tunnel" \
+	lab exec tester "$IK" connect --profile "$LAB_DIR/profile.conf" --ping 2 --keys "$TEST_TMP/rsa.keys"
+check_grep "certs: ... MM5 carries ID, CERT and SIG" 'MM5 --->.*HDR\*, ID, CERT, (CERT, )?SIG' "$(last_out)"
+check_grep "certs: ... and the SA carries traffic" '^traffic: [1-2] of 2 pings came back' "$(last_out)"
+check "certs: capture stop" lab capture stop
+check "certs: decode --keys opens MM5 and MM6 of the capture (the signatures inside)" \
+	"$IK" decode --pcap "$TEST_TMP/rsa.pcap" --keys "$TEST_TMP/rsa.keys"
+check_grep "certs: ... a SIG payload decrypted" '^  SIG\[0\]: ' "$(last_out)"
+check "certs: ikecheck connect, aggressive mode by signatures" \
+	lab exec tester "$IK" connect --profile "$LAB_DIR/profile.conf" --aggressive --ping 2
+check_grep "certs: ... AM2 carries CERT and SIG_R" 'AM2 ----.*CERT.*SIG' "$(last_out)"
+check_grep "certs: ... and the SA carries traffic" '^traffic: [1-2] of 2 pings came back' "$(last_out)"
+check "certs: lab down (strongswan for ikecheck)" lab down
+check "certs: lab up strongswan --auth rsa-sig --role initiator (for ikecheck serve)" \
+	lab up strongswan --auth rsa-sig --role initiator
+lab exec tester "$IK" serve --profile "$LAB_DIR/profile.conf" --side tester --once \
+	>"$TEST_TMP/serve-rsa.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 50); do grep -q "listening on" "$TEST_TMP/serve-rsa.log" && break; sleep 0.1; done
+check "certs: charon initiates towards ikecheck serve" lab dut-initiate
+for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+check_grep "certs: ... serve (the responder) authenticates charon by its signature" \
+	'IPsec SA established' "$TEST_TMP/serve-rsa.log"
+kill "$serve_pid" 2>/dev/null
+wait "$serve_pid" 2>/dev/null
+check "certs: lab down (strongswan initiating)" lab down
+check "certs: lab up libreswan --auth rsa-sig (for ikecheck)" lab up libreswan --auth rsa-sig
+check "certs: ikecheck connect against pluto, main mode by signatures" \
+	lab exec tester "$IK" connect --profile "$LAB_DIR/profile.conf"
+check_grep "certs: ... MM6 carries pluto's CERT and SIG (its chain from our profile)" \
+	'MM6 ----.*HDR\*, ID, CERT, SIG' "$(last_out)"
+check_grep "certs: ... established" '^established: ISAKMP SA' "$(last_out)"
+check "certs: lab down (libreswan for ikecheck)" lab down
 check "certs: nothing of the lab is left (namespaces, state, processes)" lab_gone "$LAB_NAME"
 exit $TESTS_FAILED
