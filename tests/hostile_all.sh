@@ -6,9 +6,10 @@
 # Not part of make check: 10 seeds x the whole suite is about 6,000 case runs.
 #
 #   HOSTILE_SEEDS=N (default 10)  HOSTILE_FIRST=S (default 1)  HOSTILE_CASES_GLOB (default '*')
-#   HOSTILE_TIMEOUT=S per seed (default 900)  HOSTILE_KEEP=DIR keeps every seed's output there
+#   HOSTILE_TIMEOUT=S per seed (default 900)  HOSTILE_OUT=DIR (default out/hostile, emptied
+#   first): each seed's run, serve.log (the serve_fuzz: lines to replay a finding) and stderr
 #
-# Seed s runs with --fuzz-rate 0.02, 0.05, 0.1 or 0.5 in turn: a few broken replies deep into the
+# Seed s runs with --fuzz-rate 0.01, 0.02, 0.03, 0.05, 0.1 or 0.5 in turn: a few broken replies deep into the
 # exchanges (most cases run), up to a DUT the liveness probe finds dead (the run stops early).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -17,9 +18,10 @@ cd "$(dirname "$0")/.." || exit 2
 seeds=${HOSTILE_SEEDS:-10}
 first=${HOSTILE_FIRST:-1}
 glob=${HOSTILE_CASES_GLOB:-*}
-out=${HOSTILE_KEEP:-$TEST_TMP}
-rates=(0.02 0.05 0.1 0.5)
-runs=0 bad=0 broke=()
+out=${HOSTILE_OUT:-out/hostile}
+rm -rf "$out"
+rates=(0.01 0.02 0.03 0.05 0.1 0.5)
+runs=0 judged=0 bad=0 broke=()
 start=$SECONDS
 printf '%-6s %-5s %6s %-38s %s\n' seed rate cases verdicts result
 for ((i = 0; i < seeds; i++)); do
@@ -33,6 +35,9 @@ for ((i = 0; i < seeds; i++)); do
 	tally=$(jq -r 'select(.type=="case") | .verdict' "$dir/r/results.jsonl" 2>/dev/null |
 		sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')
 	runs=$((runs + HOSTILE_CASES))
+	# "not run" after the liveness probe found the DUT dead is a verdict, but no case run
+	judged=$((judged + $(jq -r 'select(.type=="case") | .reason' "$dir/r/results.jsonl" 2>/dev/null |
+		grep -cv '^not run:')))
 	if [[ -n $HOSTILE_WHY ]]; then
 		bad=$((bad + 1))
 		broke+=("$seed")
@@ -43,5 +48,5 @@ for ((i = 0; i < seeds; i++)); do
 			"$tally" $((SECONDS - t0)) "$(grep -c '^serve_fuzz: #' "$dir/serve.log")"
 	fi
 done
-echo "hostile: $seeds seeds, $runs case runs in $((SECONDS - start)) s; the tester broke on $bad seed(s)${broke[*]:+: ${broke[*]}}"
+echo "hostile: $seeds seeds, $runs case runs ($judged judged, the rest not run: DUT dead) in $((SECONDS - start)) s; the tester broke on $bad seed(s)${broke[*]:+: ${broke[*]}}"
 [[ $bad -eq 0 ]]
