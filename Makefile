@@ -64,7 +64,7 @@ BENCHES   := $(BENCH_SRC:bench/%.c=build/rel/bench/%)
 FUZZERS   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 .SECONDARY:
-.PHONY: all check demo deps fuzz bench interop loss install clean unit layers format format-check
+.PHONY: all check demo deps fuzz bench interop loss hostile install clean unit layers format format-check
 .DEFAULT_GOAL := all
 
 all: build/ikecheck build/san/ikecheck
@@ -168,6 +168,11 @@ interop: deps all
 # verdict must equal the lossless run's (docs/verdicts.md 7).
 loss: deps all
 	@harness/loss.sh $(PEER) $(if $(RUNS),--runs $(RUNS))
+
+# A hostile DUT: the whole suite (ASan build) against `ikecheck serve --fuzz SEED`, many seeds;
+# every case must still get a verdict (tests/hostile_all.sh; SEEDS=N, default 10).
+hostile: all
+	@HOSTILE_SEEDS=$(or $(SEEDS),10) tests/hostile_all.sh
 
 install: build/ikecheck
 	install -D -m 0755 build/ikecheck $(DESTDIR)$(PREFIX)/bin/ikecheck

@@ -7,6 +7,7 @@
 #include "run_engine.h"
 #include "cli.h"
 #include "datapath.h"
+#include "serve_fuzz.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ struct serve {
 	bool once, list_quirks;
 	bool initiate;   /* --role initiator: also bring one tunnel up towards the peer */
 	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
+	struct ik_fuzz
+		fuzz; /* --fuzz: a hostile DUT, every message we send broken (serve_fuzz.h) */
 };
 
 static bool set_role(void *dst, const char *val, char *why, size_t n)
@@ -52,6 +55,11 @@ static const struct ik_opt opts[] = {
                "behave non-conformantly on purpose (the suite's self-test);\n"
                "NAME[,NAME...], repeatable; --list-quirks shows the names"),
 	IK_FLAG("list-quirks", 0, struct serve, list_quirks, "list the quirks and exit"),
+	IK_SET("fuzz", 0, "SEED", struct serve, fuzz, ik_fuzz_set_seed,
+               "a hostile DUT: every message we send gets a random mutation drawn\n"
+               "from SEED and the datagram's index, printed as serve_fuzz: lines"),
+	IK_SET("fuzz-rate", 0, "P", struct serve, fuzz, ik_fuzz_set_rate,
+               "with --fuzz: the fraction of replies mutated (0..1, default 1)"),
 	IK_OPT_END,
 };
 
@@ -131,6 +139,15 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	}
 }
 
+/* --fuzz: every IKE datagram in or out passes here; a received one draws the next mutations. */
+static void fuzz_tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+                     uint16_t local_port, const uint8_t *p, size_t len)
+{
+	struct serve *s = e->user;
+	(void)peer, (void)local_port, (void)p, (void)len;
+	ik_fuzz_datagram(&s->fuzz, e, sent);
+}
+
 static bool write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -164,6 +181,10 @@ int cmd_serve(int argc, char **argv)
 		ik_quirk_list(stdout);
 		return IK_EXIT_OK;
 	}
+	if (s.fuzz.rate_set && !s.fuzz.on) {
+		fprintf(stderr, "ikecheck serve: --fuzz-rate needs --fuzz SEED\n");
+		return IK_EXIT_USAGE;
+	}
 	if (!ik_run_load(&s.r, true)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
@@ -178,6 +199,8 @@ int cmd_serve(int argc, char **argv)
 	s.r.eng.user = &s;
 	s.r.eng.on_event = on_event;
 	s.r.eng.quiet = !cli.verbose;
+	if (s.fuzz.on)
+		s.r.eng.tap = fuzz_tap;
 	if (s.pidfile && !write_pidfile(s.pidfile)) {
 		ik_run_end(&s.r);
 		return IK_EXIT_USAGE;
@@ -191,6 +214,11 @@ int cmd_serve(int argc, char **argv)
 		char names[512];
 		ik_quirk_names(s.quirks, names, sizeof(names));
 		printf("serve: QUIRKS ACTIVE (non-conformant on purpose): %s\n", names);
+		fflush(stdout);
+	}
+	if (s.fuzz.on) {
+		printf("serve: FUZZING (hostile on purpose): seed %llu, rate %g\n",
+		       (unsigned long long)s.fuzz.seed, s.fuzz.rate);
 		fflush(stdout);
 	}
 	/* --role initiator: one exchange towards the peer; answering goes on as before. */
@@ -210,6 +238,8 @@ int cmd_serve(int argc, char **argv)
 				fprintf(stderr, "cmd_serve: could not start an exchange\n");
 		}
 		ik_run_reap(&s.r.eng);
+		if (s.fuzz.on)
+			ik_fuzz_flush(&s.fuzz); /* a drop or a delay passes no tap */
 	}
 	printf("ikecheck serve: %s, %u ISAKMP SA(s) and %u IPsec SA(s) established; exiting\n",
 	       ik_run_signalled ? "signal received" : "--once: first quick mode done",

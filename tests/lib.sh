@@ -20,7 +20,8 @@
 # range (ip_local_port_range) starts, so no socket bound to port 0 ever takes one; each script has
 # its own slice, offset by $$: selftest 11000-15859, quirk 16000-17999, connect 18000-20999,
 # connect_mutate 21000-22999, run 23000-24599, bench/suite.sh 25000-26999, claims 27000-27999,
-# connect_rsasig 28000-28799, probe 29000-29599, bench/probe.sh 29600-29999;
+# connect_rsasig 28000-28799, probe 29000-29599, bench/probe.sh 29600-29999, hostile 30000-30999
+# (tests/sh/hostile.sh and tests/hostile_all.sh: 30000 + 8 * a slot);
 # make demo uses 10500.
 
 IK=${IK:-build/san/ikecheck}
@@ -150,4 +151,43 @@ fuzz_smoke() {
 	check "seeds present" test -n "$(ls "fuzz/corpus/$corpus")"
 	check "$target runs 10 s clean" fuzz/run.sh "build/fuzz/$target" 10
 	check_grep "fuzzer executed inputs" 'stat::number_of_executed_units: [0-9]{3,}' "$(last_out)"
+}
+
+# hostile_run DIR SEED PORT GLOB RUNARGS...: `$IK serve --fuzz SEED` (HOSTILE_RATE, default 1) on
+# DUT port PORT, then `$IK run --cases GLOB RUNARGS` against it under `timeout HOSTILE_TIMEOUT` (default 120 s),
+# output in DIR (DIR/r the run, DIR/serve.log, DIR/run.err). Sets HOSTILE_WHY to "" when the tester
+# held: exit 0 or 1 (never 2, a signal or the timeout), one verdict per case selected in
+# results.jsonl and an end record, no sanitizer report, report.html written; else to what broke.
+# HOSTILE_CASES: how many cases the run selected. (issue 14 item 4: a DUT cannot break the tester)
+hostile_run() {
+	local dir=$1 seed=$2 port=$3 glob=$4 rc=0 got verdicts
+	shift 4
+	mkdir -p "$dir"
+	loopback_profile peers/profiles/loopback-dut.conf "$dir/p.conf" "$port" $((port + 2))
+	HOSTILE_WHY="serve did not start"
+	serve_start "$dir/serve.log" --profile "$dir/p.conf" --fuzz "$seed" \
+		--fuzz-rate "${HOSTILE_RATE:-1}" >/dev/null || return 0
+	local serve=$SERVE_PID
+	timeout -s KILL "${HOSTILE_TIMEOUT:-120}" $IK run --profile "$dir/p.conf" --out "$dir/r" \
+		--cases "$glob" --quiet "$@" >"$dir/run.out" 2>"$dir/run.err" || rc=$?
+	serve_stop "$serve"
+	HOSTILE_CASES=$($IK list cases --cases "$glob" 2>/dev/null | grep -cE '^[A-Z][A-Z0-9-]*-[0-9]+ ')
+	got=$(jq -r 'select(.type=="case") | .id' "$dir/r/results.jsonl" 2>/dev/null | sort -u | wc -l)
+	verdicts=$(jq -r 'select(.type=="case") | .verdict // empty' "$dir/r/results.jsonl" 2>/dev/null |
+		grep -cE '^(PASS|FAIL|WARN|SKIP|ERROR)$')
+	if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+		HOSTILE_WHY="ikecheck run exited $rc (2: error, 137: killed by the timeout, >128: a signal)"
+	elif grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$dir/run.err"; then
+		HOSTILE_WHY="a sanitizer report: $(grep -m1 -E 'Sanitizer|runtime error' "$dir/run.err")"
+	elif grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$dir/serve.log"; then
+		HOSTILE_WHY="serve --fuzz itself: $(grep -m1 -E 'Sanitizer|runtime error' "$dir/serve.log")"
+	elif [[ $got -ne $HOSTILE_CASES || $verdicts -ne $HOSTILE_CASES ]]; then
+		HOSTILE_WHY="$got cases with $verdicts verdicts in results.jsonl, $HOSTILE_CASES selected"
+	elif ! jq -e 'select(.type=="end")' "$dir/r/results.jsonl" >/dev/null 2>&1; then
+		HOSTILE_WHY="no end record in results.jsonl"
+	elif [[ ! -s $dir/r/report.html ]]; then
+		HOSTILE_WHY="no report.html"
+	else
+		HOSTILE_WHY=
+	fi
 }
