@@ -70,7 +70,15 @@ for way in silent local; do
 		ratio=$(awk -v a="$t" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
 		echo "loss: $way $pct% run $k: $d of $n verdicts differ, $t s (x$ratio)$(grep -m1 '^path:' \
 			"$out/$way-$k.log" | sed 's/^path: */; /')"
-		[[ $d -eq 0 ]] || { sed 's/^/  /' "$out/$way-$k.diff" | head -20; rc=1; }
+		[[ $d -eq 0 ]] || {
+			sed 's/^/  /' "$out/$way-$k.diff" | head -20
+			# why each one changed: its reason in the lossy run (the evidence is in results.jsonl)
+			for id in $(awk '/^>/ {print $2}' "$out/$way-$k.diff" | head -5); do
+				jq -r --arg id "$id" 'select(.type=="case" and .id==$id) | "  \(.id): \(.reason)"' \
+					"$out/$way-$k/results.jsonl"
+			done
+			rc=1
+		}
 	done
 done
 exit $rc
