@@ -12,6 +12,7 @@
 #   serve_start LOG ARGS...       `$IK serve ARGS` in the background, its output in LOG, its pid in
 #                                 SERVE_PID; waits (10 s at most) until it listens. Killed at exit.
 #   serve_stop [PID]              stop serve (default: $SERVE_PID) and reap it
+#   serve_wait PID                its exit status, 10 s at most (then killed: 124)
 #   SERVE_PREFIX=(CMD...)         a command prefix for serve (ip netns exec NS)
 #   track PID                     kill PID at exit too (another background process of the test)
 #   AT_EXIT=CMD                   run CMD at exit as well, before the temporary folder goes
@@ -72,6 +73,17 @@ serve_stop() {
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	return 0
+}
+
+# serve_wait PID: its exit status (10 s at most, then killed and 124), e.g. serve --once.
+serve_wait() {
+	local i
+	for i in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+		sleep 0.1
+	done
+	kill "$1"; wait "$1"
+	return 124
 }
 
 check() {

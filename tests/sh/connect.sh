@@ -21,17 +21,6 @@ profile() {
 	loopback_profile "$1" "$2" $((BASE + 10 * $3)) "${4:-$((BASE + 10 * $3 + 5))}"
 }
 
-# serve_wait PID: its exit status (10 s at most, then killed and 124).
-serve_wait() {
-	local i
-	for i in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
-		sleep 0.1
-	done
-	kill "$1"; wait "$1"
-	return 124
-}
-
 DUT=peers/profiles/loopback-dut.conf
 TESTER=peers/profiles/loopback-tester.conf
 

@@ -23,17 +23,6 @@ sig_profile() {
 		"s|^\[tester\]|[tester]\ncert = $P/tester.pem\nkey = $P/tester.key\nchain = $P/inter-ca.pem|"
 }
 
-# wait_exit PID: its exit status (10 s at most, then killed and 124).
-wait_exit() {
-	local i
-	for i in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
-		sleep 0.1
-	done
-	kill "$1"; wait "$1"
-	return 124
-}
-
 for n in 1 2 3; do
 	sig_profile peers/profiles/loopback-dut.conf "$T/dut$n.conf" $n
 	sig_profile peers/profiles/loopback-tester.conf "$T/tester$n.conf" $n
@@ -49,7 +38,7 @@ check_grep "MM3 carries a CR" 'MM3 .*CR' "$T/conn1.out"
 check_grep "MM5 carries CERT and SIG" 'MM5 .*HDR\*, ID, CERT, CERT, SIG' "$T/conn1.out"
 check_grep "MM6 carries CERT and SIG" 'MM6 .*HDR\*, ID, CERT, CERT, SIG' "$T/conn1.out"
 check_grep "established" '^established: ISAKMP SA' "$T/conn1.out"
-wait_exit "$SERVE_PID"
+serve_wait "$SERVE_PID"
 check "serve --once exits 0 (no sanitizer finding, certificates freed)" test $? -eq 0
 
 # --- aggressive mode ------------------------------------------------------------------------
@@ -59,7 +48,7 @@ check "connect --aggressive comes up with signatures (exit 0)" $IK connect \
 cp "$(last_out)" "$T/conn2.out"
 check_grep "AM2 carries CERT and SIG" 'AM2 .*CERT, CERT, SIG' "$T/conn2.out"
 check_grep "AM3 carries SIG" 'AM3 .*SIG' "$T/conn2.out"
-wait_exit "$SERVE_PID"
+serve_wait "$SERVE_PID"
 check "serve --once exits 0 after aggressive mode" test $? -eq 0
 
 # --- ikecheck run: the fixture cases that hold under signatures -----------------------------
