@@ -7,7 +7,8 @@
 #   make format     format every C file as .clang-format says (make check fails on one that is not)
 #   make demo       deps, build, and the demo run (see README)
 #   make deps       install missing Debian packages (root) or print the apt-get line
-#   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each
+#   make fuzz       run the libFuzzer targets: FUZZ_RUNS_<target> executions each (decode 10^7),
+#                   FUZZ_SECONDS caps the time of each (0: no cap)
 #   make bench      print benchmark numbers
 #   make interop    the suite against strongSwan, Libreswan and ikecheck in the lab (root)
 #   make loss       the suite on a lossy path (PEER=strongswan RUNS=3), verdicts compared (root)
@@ -16,7 +17,9 @@
 VERSION      := 0.1.0
 CC           ?= cc
 FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 0
+FUZZ_RUNS_fuzz_decode  ?= 10000000
+FUZZ_RUNS_fuzz_results ?= 100000
 PREFIX       ?= /usr/local
 
 # Each layer compiles with only the include paths it may use (docs/architecture.md): the engine
@@ -154,7 +157,7 @@ demo: deps
 	@harness/demo.sh
 
 fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do fuzz/run.sh $$f $(FUZZ_SECONDS) || exit 1; done
+	@$(foreach f,$(FUZZERS),fuzz/run.sh $(f) $(or $(FUZZ_RUNS),$(FUZZ_RUNS_$(notdir $(f)))) $(FUZZ_SECONDS) &&) true
 
 bench: $(BENCHES) build/ikecheck
 	@for b in $(BENCHES); do $$b || exit 1; done
