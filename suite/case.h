@@ -87,6 +87,7 @@ enum ik_probe {
 	IK_PROBE_DUMMY,       /* next header 59, random payload (RFC 4303 2.6) */
 	IK_PROBE_REORDER,     /* a ping 30 sequence numbers behind the newest (RFC 4303 3.4.3) */
 	IK_PROBE_DELETE,      /* a protected Delete of the IPsec SA, once (RFC 2408 3.15, 5.15) */
+	IK_PROBE_KEEPALIVE,   /* a NAT-keepalive, one 0xFF octet to the ESP port (RFC 3948 2.3) */
 	IK_PROBE__N
 };
 

@@ -285,7 +285,7 @@ static const char *const probe_names[IK_PROBE__N] = {
 	[IK_PROBE_NONE] = "none",       [IK_PROBE_REPLAY] = "replay",
 	[IK_PROBE_BAD_ICV] = "bad-icv", [IK_PROBE_UNKNOWN_SPI] = "unknown-spi",
 	[IK_PROBE_DUMMY] = "dummy",     [IK_PROBE_REORDER] = "reorder",
-	[IK_PROBE_DELETE] = "delete",
+	[IK_PROBE_DELETE] = "delete",   [IK_PROBE_KEEPALIVE] = "keepalive",
 };
 
 const char *ik_probe_name(enum ik_probe p)

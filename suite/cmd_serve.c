@@ -19,7 +19,7 @@ struct serve {
 	const char *pidfile;
 	bool once, list_quirks;
 	bool initiate;   /* --role initiator: also bring one tunnel up towards the peer */
-	uint32_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
+	ik_quirks_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 	struct ik_fuzz
 		fuzz; /* --fuzz: a hostile DUT, every message we send broken (serve_fuzz.h) */
 };

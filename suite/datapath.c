@@ -122,8 +122,9 @@ static struct ik_datapath *lookup(struct ik_engine *e, const struct ik_dgram *d)
 	return dp;
 }
 
-/* Quirk esp-dummy-fatal (RFC 4303 2.6 not kept): the SA a dummy came on is dropped. */
-static void dummy_fatal(struct ik_datapath *dp)
+/* Quirks esp-dummy-fatal and keepalive-fatal (RFC 4303 2.6, RFC 3948 2.3 not kept): the SA is
+ * dropped. */
+static void drop_dp(struct ik_datapath *dp)
 {
 	ik_dp_stop(dp);
 	if (dp->owned)
@@ -142,8 +143,24 @@ static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
 	return true;
 }
 
+/* RFC 3948 2.3: a NAT-keepalive is ignored. Quirk keepalive-fatal: the peer's data paths go. */
+static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
+{
+	if (!(e->cfg.quirks & IK_QUIRK_KEEPALIVE_FATAL))
+		return;
+	for (struct ik_datapath *dp = e->esp_arg, *next; dp; dp = next) {
+		next = dp->next;
+		if (ik_addr_equal(&dp->to, &d->peer))
+			drop_dp(dp);
+	}
+}
+
 static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 {
+	if (d->kind == IK_DGRAM_KEEPALIVE) {
+		keepalive_in(e, d);
+		return;
+	}
 	struct ik_datapath *dp = lookup(e, d);
 	if (!dp)
 		return; /* RFC 4303 3.4.2: no SA for it, discarded */
@@ -157,7 +174,7 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq))
 		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
 	if (v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) {
-		dummy_fatal(dp);
+		drop_dp(dp);
 		return;
 	}
 	if (v == IK_ESP_DUMMY || (v == IK_ESP_OK && too_old(dp, d)))
@@ -264,6 +281,11 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 bool ik_dp_ping(struct ik_datapath *dp, uint16_t seq, struct ik_status *st)
 {
 	return ik_dp_send(dp, seq, NULL, st);
+}
+
+bool ik_dp_keepalive(struct ik_datapath *dp, struct ik_status *st)
+{
+	return ik_engine_send_keepalive(dp->e, &dp->to, st);
 }
 
 bool ik_dp_resend(struct ik_datapath *dp, struct ik_status *st)

@@ -59,6 +59,8 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
                 struct ik_status *st);
 /* The last packet ik_dp_ping or ik_dp_send sent, again octet for octet (a replay). */
 bool ik_dp_resend(struct ik_datapath *dp, struct ik_status *st);
+/* A NAT-keepalive (RFC 3948 2.3) to where the ESP goes. */
+bool ik_dp_keepalive(struct ik_datapath *dp, struct ik_status *st);
 /* Take dp off its engine and wipe its keys. */
 void ik_dp_stop(struct ik_datapath *dp);
 

@@ -176,6 +176,7 @@ static void probe_text(const struct ik_observed *o, char *buf, size_t n)
 		[IK_PROBE_DUMMY] = "dummy packets (next header 59)",
 		[IK_PROBE_REORDER] = "pings 30 sequence numbers behind the newest",
 		[IK_PROBE_DELETE] = "protected Delete of the IPsec SA",
+		[IK_PROBE_KEEPALIVE] = "NAT-keepalives (0xFF)",
 	};
 	size_t l = strlen(buf);
 	if (o->probe == IK_PROBE_NONE || o->probe >= IK_PROBE__N || l + 1 >= n)
@@ -203,7 +204,8 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 		                       c->expect[i].kind == IK_EXP_STOPS));
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
-	if ((o->probe == IK_PROBE_DUMMY || o->probe == IK_PROBE_DELETE) && o->pongs_before)
+	if ((o->probe == IK_PROBE_DUMMY || o->probe == IK_PROBE_DELETE ||
+	     o->probe == IK_PROBE_KEEPALIVE) && o->pongs_before)
 		return false;
 	if (!o->probes)
 		snprintf(reason, rlen, "inconclusive: the case never reached its probes (%.150s)",

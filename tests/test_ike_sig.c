@@ -19,7 +19,7 @@ struct side {
 };
 
 static const char *crl;     /* the CRL both sides load with their CA: NULL, or a PKI file */
-static uint32_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.def) */
+static ik_quirks_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.def) */
 
 static void side_load(struct side *s, const char *name, const char *ca)
 {

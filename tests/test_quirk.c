@@ -738,13 +738,13 @@ static bool esp_seq_skipped(struct ik_pair *p)
 
 struct row {
 	const char *name;
-	uint32_t quirk;
+	ik_quirks_t quirk;
 	void (*deviate)(struct ik_cfg *ci, struct ik_cfg *cr);
 	bool (*went_along)(struct ik_pair *p);
 };
 
 /* Quirks that change how the initiator judges the responder's reply: set on the initiator. */
-static const uint32_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
+static const ik_quirks_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
 
 static const struct row rows[] = {
 	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK_ESP_WRONG_KEYS, with_natt,
@@ -862,7 +862,7 @@ static void test_every_quirk_has_a_row(void)
 
 static void test_names(void)
 {
-	uint32_t bits = 0;
+	ik_quirks_t bits = 0;
 	char bad[32], buf[128];
 
 	CU_ASSERT_EQUAL(ik_quirk_by_name("any-id"), IK_QUIRK_ANY_ID);

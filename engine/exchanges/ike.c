@@ -227,6 +227,19 @@ bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, 
 	return ik_sock_send_raw(&e->natt, to, p, len, st);
 }
 
+bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage *to,
+                              struct ik_status *st)
+{
+	static const uint8_t ka = 0xff;
+	if (e->natt.fd < 0)
+		return ik_fail(st, 0, "keepalive: no NAT-T socket (RFC 3948 2.3: it goes where UDP-ESP goes)");
+	if (e->wedged)
+		return true;
+	if (e->esp_tap)
+		e->esp_tap(e, true, to, &ka, 1);
+	return ik_sock_send_raw(&e->natt, to, &ka, 1, st);
+}
+
 /* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap)
 {

@@ -68,7 +68,7 @@ struct ik_cfg {
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
 	uint32_t retrans_tries;  /* give up after this many retransmissions */
-	uint32_t
+	ik_quirks_t
 		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
 
@@ -183,7 +183,8 @@ struct ik_engine {
 	void (*tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
 	            uint16_t local_port, const uint8_t *p, size_t len);
 	/* UDP-encapsulated ESP that arrived on the NAT-T port (RFC 3948 2.1), for the caller's ESP
-	 * SAs (engine/esp/); NULL: dropped, as an engine without a data path must. */
+	 * SAs (engine/esp/), and NAT-keepalives (d->kind says which); NULL: dropped, as an
+	 * engine without a data path must. */
 	void (*esp_in)(struct ik_engine *e, const struct ik_dgram *d);
 	void *esp_arg; /* the caller's, for esp_in */
 	/* Sees every ESP packet sent or received on the NAT-T port (case pcaps show the data path). */
@@ -227,6 +228,10 @@ bool ik_send_dpd(struct ik_sa *sa);
  * The tap stays IKE only: the caller that owns the ESP SAs records its own packets. */
 bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,
                         size_t len, struct ik_status *st);
+/* Send one NAT-keepalive (RFC 3948 2.3: a single octet 0xFF, from the NAT-T port to the port
+ * UDP-ESP goes to) to keep a NAT mapping open; the ESP tap sees it. */
+bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage *to,
+                              struct ik_status *st);
 /* Feed one received IKE datagram (the socket callbacks do this; tests may call it directly). */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d);
 /* Log a line (prefixed with the function name by the IK_LOG macro) unless quiet. */

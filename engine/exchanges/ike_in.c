@@ -17,7 +17,7 @@
  * (RFC 2408 5: a notify tells the peer why); afterwards the notify is protected (info.c). */
 static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 {
-	uint32_t quirks = sa->eng->cfg.quirks;
+	ik_quirks_t quirks = sa->eng->cfg.quirks;
 	/* Quirk no-notify: refuse without a word. */
 	bool tell = st->notify && !(quirks & IK_QUIRK_NO_NOTIFY);
 
@@ -81,7 +81,7 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 
 /* The decoder's checks each quirk skips (engine/codec/codec.h); a strict decoder without them. */
 static const struct {
-	uint32_t quirk;
+	ik_quirks_t quirk;
 	unsigned opts;
 } dec_quirks[] = {
 	{IK_QUIRK_ACCEPT_BAD_HEADER, IK_DEC_PAD},
@@ -117,7 +117,7 @@ static size_t known_types(uint8_t *types, size_t n)
  * (any-nonce-length), no identity none (any-id: then the peer's address), no HASH one never
  * compared (ignore-hash). */
 static const struct {
-	uint32_t quirk;
+	ik_quirks_t quirk;
 	uint8_t type;
 } missing_as_empty[] = {
 	{IK_QUIRK_WEAK_KE, IK_PAYLOAD_KE},
@@ -597,9 +597,12 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
 	if (e->tap && d->kind == IK_DGRAM_IKE)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
-	if (d->kind == IK_DGRAM_ESP && e->esp_tap)
+	/* ESP and NAT-keepalives (RFC 3948 2.3) belong to the data path: the caller's esp_in
+	 * ignores keepalives (or, with a quirk, does not). */
+	bool data = d->kind == IK_DGRAM_ESP || d->kind == IK_DGRAM_KEEPALIVE;
+	if (data && e->esp_tap)
 		e->esp_tap(e, false, &d->peer, d->data, d->len);
-	if (d->kind == IK_DGRAM_ESP && e->esp_in && !e->wedged) {
+	if (data && e->esp_in && !e->wedged) {
 		e->esp_in(e, d);
 		return;
 	}

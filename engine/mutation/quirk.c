@@ -11,7 +11,7 @@ static const struct ik_quirk quirks[] = {
 };
 
 /* Every bit must fit in ik_cfg.quirks. */
-_Static_assert(IK_QUIRK_COUNT <= 32, "more quirks than bits in ik_cfg.quirks");
+_Static_assert(IK_QUIRK_COUNT <= 64, "more quirks than bits in ik_cfg.quirks");
 
 const struct ik_quirk *ik_quirk_table(size_t *n)
 {
@@ -19,7 +19,7 @@ const struct ik_quirk *ik_quirk_table(size_t *n)
 	return quirks;
 }
 
-uint32_t ik_quirk_by_name(const char *name)
+ik_quirks_t ik_quirk_by_name(const char *name)
 {
 	for (size_t i = 0; i < IK_ARRAY_SIZE(quirks); i++)
 		if (!strcmp(quirks[i].name, name))
@@ -27,14 +27,14 @@ uint32_t ik_quirk_by_name(const char *name)
 	return 0;
 }
 
-bool ik_quirk_parse(const char *list, uint32_t *bits, char *bad, size_t cap)
+bool ik_quirk_parse(const char *list, ik_quirks_t *bits, char *bad, size_t cap)
 {
 	char word[64];
 	const char *p = list;
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		uint32_t b = 0;
+		ik_quirks_t b = 0;
 		if (len && len < sizeof(word)) {
 			memcpy(word, p, len);
 			word[len] = 0;
@@ -51,7 +51,7 @@ bool ik_quirk_parse(const char *list, uint32_t *bits, char *bad, size_t cap)
 	}
 }
 
-void ik_quirk_names(uint32_t bits, char *buf, size_t cap)
+void ik_quirk_names(ik_quirks_t bits, char *buf, size_t cap)
 {
 	size_t l = 0;
 

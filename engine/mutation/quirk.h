@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* One bit per quirk (more than 32 of them). */
+typedef uint64_t ik_quirks_t;
+
 enum ik_quirk_index {
 #define QUIRK(id, name, what, rfc) IK_QUIRK_I_##id,
 #include "quirk.def"
@@ -18,25 +21,25 @@ enum ik_quirk_index {
 };
 
 enum ik_quirk_bit {
-#define QUIRK(id, name, what, rfc) IK_QUIRK_##id = 1u << IK_QUIRK_I_##id,
+#define QUIRK(id, name, what, rfc) IK_QUIRK_##id = UINT64_C(1) << IK_QUIRK_I_##id,
 #include "quirk.def"
 #undef QUIRK
 };
 
 struct ik_quirk {
-	uint32_t bit;
+	ik_quirks_t bit;
 	const char *name, *what, *rfc;
 };
 
 /* The table, in quirk.def order. */
 const struct ik_quirk *ik_quirk_table(size_t *n);
 /* The bit of a quirk by its command-line name; 0 when unknown. */
-uint32_t ik_quirk_by_name(const char *name);
+ik_quirks_t ik_quirk_by_name(const char *name);
 /* Parse "a,b,c" into *bits (ORed in). False with *bad pointing at the first unknown name
  * (copied into bad, at most cap bytes). */
-bool ik_quirk_parse(const char *list, uint32_t *bits, char *bad, size_t cap);
+bool ik_quirk_parse(const char *list, ik_quirks_t *bits, char *bad, size_t cap);
 /* "any-id,no-notify" into buf ("none" for 0). */
-void ik_quirk_names(uint32_t bits, char *buf, size_t cap);
+void ik_quirk_names(ik_quirks_t bits, char *buf, size_t cap);
 /* One line per quirk: name, what it does, what it violates (`serve --list-quirks`). */
 void ik_quirk_list(FILE *f);
 
