@@ -18,7 +18,7 @@ struct serve {
 	struct ik_run r;
 	const char *pidfile;
 	bool once, list_quirks;
-	bool initiate;   /* --role initiator: also bring one tunnel up towards the peer */
+	bool initiate;      /* --role initiator: also bring one tunnel up towards the peer */
 	ik_quirks_t quirks; /* --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 	struct ik_fuzz
 		fuzz; /* --fuzz: a hostile DUT, every message we send broken (serve_fuzz.h) */

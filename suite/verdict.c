@@ -205,7 +205,8 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
 	if ((o->probe == IK_PROBE_DUMMY || o->probe == IK_PROBE_DELETE ||
-	     o->probe == IK_PROBE_KEEPALIVE) && o->pongs_before)
+	     o->probe == IK_PROBE_KEEPALIVE) &&
+	    o->pongs_before)
 		return false;
 	if (!o->probes)
 		snprintf(reason, rlen, "inconclusive: the case never reached its probes (%.150s)",

@@ -18,7 +18,7 @@ struct side {
 	struct ik_trust trust;
 };
 
-static const char *crl;     /* the CRL both sides load with their CA: NULL, or a PKI file */
+static const char *crl;        /* the CRL both sides load with their CA: NULL, or a PKI file */
 static ik_quirks_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.def) */
 
 static void side_load(struct side *s, const char *name, const char *ca)

@@ -652,7 +652,16 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 /* The ESP receiver quirks: quick mode up, a ping that comes back, then a probe as the ESP cases
  * send it (suite/run_traffic.c); went along = the responder's data path did what the quirk says
  * (RFC 4303 2.6, 3.4.2, 3.4.3, 3.4.4.1). */
-enum esp_try { TRY_REPLAY, TRY_BAD_ICV, TRY_SPI, TRY_DUMMY, TRY_REORDER, TRY_KEYS, TRY_SEQ };
+enum esp_try {
+	TRY_REPLAY,
+	TRY_BAD_ICV,
+	TRY_SPI,
+	TRY_DUMMY,
+	TRY_REORDER,
+	TRY_KEYS,
+	TRY_SEQ,
+	TRY_KEEPALIVE
+};
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
 {
@@ -667,6 +676,10 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		ik_dp_ping(di, 1, st);
 		how.seq_at = di->out.seq - 30;
 		break;
+	case TRY_KEEPALIVE: /* keepalive-fatal: a NAT-keepalive, then a ping that should still come back */
+		ik_dp_keepalive(di, st);
+		ik_dp_ping(di, 3, st);
+		return;
 	case TRY_KEYS: /* esp-wrong-keys: a second plain ping, refused as the first */
 	case TRY_SEQ:  /* esp-seq-gaps: a second plain ping, to see the reply's number */
 		ik_dp_ping(di, 1, st);
@@ -695,10 +708,11 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		SPIN_UNTIL(p, false, 200); /* whatever comes back comes back by then */
 		went = t == TRY_KEYS  ? di.replies == 0 && dr.refused == 2
 		       : t == TRY_SEQ ? di.nin_seq == 2 && (di.in_seq[0] != 1 || di.in_seq[1] != 2)
-		       : t == TRY_REPLAY  ? di.nrep[0] > 1
-		       : t == TRY_DUMMY   ? di.nrep[0] && !di.nrep[3]
-		       : t == TRY_REORDER ? di.nrep[1] && !di.nrep[2]
-		                          : di.nrep[2] > 0;
+		       : t == TRY_REPLAY    ? di.nrep[0] > 1
+		       : t == TRY_DUMMY     ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_KEEPALIVE ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_REORDER   ? di.nrep[1] && !di.nrep[2]
+		                            : di.nrep[2] > 0;
 	}
 	ik_dp_stop(&di);
 	ik_dp_stop(&dr);
@@ -720,6 +734,11 @@ static bool esp_spi_taken(struct ik_pair *p)
 static bool esp_dummy_killed(struct ik_pair *p)
 {
 	return esp_try(p, TRY_DUMMY);
+}
+/* Quirk keepalive-fatal (RFC 3948 2.3: a NAT-keepalive is ignored): the SA goes with it. */
+static bool keepalive_killed(struct ik_pair *p)
+{
+	return esp_try(p, TRY_KEEPALIVE);
 }
 static bool esp_reorder_dropped(struct ik_pair *p)
 {
@@ -753,6 +772,7 @@ static const struct row rows[] = {
 	{"ESP with its ICV flipped", IK_QUIRK_ESP_IGNORE_ICV, with_natt, esp_bad_icv_taken},
 	{"ESP under an unknown SPI", IK_QUIRK_ESP_ANY_SPI, with_natt, esp_spi_taken},
 	{"ESP dummy packet", IK_QUIRK_ESP_DUMMY_FATAL, with_natt, esp_dummy_killed},
+	{"NAT-keepalive", IK_QUIRK_KEEPALIVE_FATAL, with_natt, keepalive_killed},
 	{"ESP 30 behind the newest", IK_QUIRK_ESP_NO_WINDOW, with_natt, esp_reorder_dropped},
 	{"ESP replies counted from 1 by one", IK_QUIRK_ESP_SEQ_GAPS, with_natt, esp_seq_skipped},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,

@@ -232,7 +232,9 @@ bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage
 {
 	static const uint8_t ka = 0xff;
 	if (e->natt.fd < 0)
-		return ik_fail(st, 0, "keepalive: no NAT-T socket (RFC 3948 2.3: it goes where UDP-ESP goes)");
+		return ik_fail(
+			st, 0,
+			"keepalive: no NAT-T socket (RFC 3948 2.3: it goes where UDP-ESP goes)");
 	if (e->wedged)
 		return true;
 	if (e->esp_tap)
