@@ -172,7 +172,7 @@ static void test_catalogue(void)
 		snprintf(spec, sizeof(spec), "%.*s", (int)n, p);
 		CU_ASSERT_TRUE(ik_mutation_parse(spec, &m, &st));
 	}
-	CU_ASSERT_EQUAL(examples, 6);
+	CU_ASSERT_EQUAL(examples, 7);
 	free(buf);
 }
 

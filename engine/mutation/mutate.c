@@ -275,7 +275,12 @@ static bool parse_arg(const struct op_desc *od, const char *arg, struct ik_mutat
 			               "ik_mutation_parse: set:'%s': expected a number (decimal "
 			               "or 0x..) or hex octets (at most %zu)",
 			               arg, sizeof(m->arg));
-		if (m->place != IK_MP_FIELD && !m->arg_len)
+		if (m->place == IK_MP_FRAG && (!m->has_num || m->num > 65535))
+			return ik_fail(
+				st, 0,
+				"ik_mutation_parse: set:'%s': a Fragment ID is a number 0..65535",
+				arg);
+		if (m->place != IK_MP_FIELD && m->place != IK_MP_FRAG && !m->arg_len)
 			return ik_fail(st, 0, "ik_mutation_parse: set:'%s': %s takes hex octets",
 			               arg, place_of(m->place)->name);
 		return true;
