@@ -69,5 +69,16 @@ check "frag: capture stop (off)" lab capture stop
 check "frag: ... no FRAG payload on the wire" bash -c \
 	"! '$IK' decode --pcap '$TEST_TMP/whole.pcap' | grep -q 'FRAG\['"
 check "frag: lab down" lab down
+
+# Libreswan (PSK): pluto announces fragmentation, takes our fragmented MM3 and QM1 (200-octet
+# datagrams once its vendor ID came in MM2) and completes.
+check "frag: lab up libreswan" lab up libreswan
+sed '0,/^\[tester\]/s//[tester]\nfragmentation = yes\nfragment_size = 200/' \
+	peers/profiles/libreswan.conf >"$TEST_TMP/libreswan-frag.conf"
+check "frag: ikecheck connect to pluto, fragments after its vendor ID" \
+	lab exec tester "$IK" connect --profile "$TEST_TMP/libreswan-frag.conf"
+check_grep "frag: ... MM3 went out in fragments" 'MM3 --->.*; in [2-9] fragments' "$(last_out)"
+check_grep "frag: ... established" '^established: ISAKMP SA' "$(last_out)"
+check "frag: lab down (libreswan)" lab down
 check "frag: nothing of the lab is left" lab_gone "$LAB_NAME"
 exit $TESTS_FAILED
