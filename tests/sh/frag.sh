@@ -18,7 +18,7 @@ run() {
 	loopback_profile peers/profiles/loopback-dut.conf "$prof" $((BASE + 8 * n)) $((BASE + 8 * n + 4))
 	serve_start "$T/$name.serve" --profile "$prof" ${q:+--quirk "$q"}
 	$IK run --profile "$prof" --cases 'FRAG-*' --out "$T/$name" --quiet --silence 1200 \
-		>"$T/$name.out" 2>&1 || true
+		--dut-initiate "kill -USR1 $SERVE_PID" >"$T/$name.out" 2>&1 || true
 	serve_stop
 }
 
@@ -29,7 +29,7 @@ verdict() {
 
 # --- the cases: conformant serve passes them all ---------------------------------------------
 run conformant 0
-for id in FRAG-001 FRAG-002 FRAG-003 FRAG-004; do
+for id in FRAG-001 FRAG-002 FRAG-003 FRAG-004 FRAG-005; do
 	check "conformant serve: $id passes" test "$(verdict conformant $id)" = PASS
 done
 check_grep "FRAG-001: our MM3 went out in fragments, reordered" \
@@ -45,12 +45,14 @@ for id in FRAG-001 FRAG-002 FRAG-003; do
 		bash -c "[[ \$(jq -r 'select(.type==\"case\" and .id==\"$id\") | .verdict' \
 			'$T/loose/results.jsonl') =~ ^(FAIL|WARN)\$ ]]"
 done
-check "frag-loose: FRAG-004 still passes" test "$(verdict loose FRAG-004)" = PASS
+for id in FRAG-004 FRAG-005; do
+	check "frag-loose: $id still passes" test "$(verdict loose $id)" = PASS
+done
 check_grep "frag-loose: FRAG-002 says the DUT completed a set missing a fragment" \
 	'"id":"FRAG-002".*completed every step' "$T/loose/results.jsonl"
 
 run nolast 2 frag-no-last
-for id in FRAG-001 FRAG-004; do
+for id in FRAG-001 FRAG-004 FRAG-005; do
 	check "frag-no-last: $id no longer passes (it names the quirk)" \
 		bash -c "[[ \$(jq -r 'select(.type==\"case\" and .id==\"$id\") | .verdict' \
 			'$T/nolast/results.jsonl') =~ ^(FAIL|WARN)\$ ]]"
@@ -60,7 +62,7 @@ for id in FRAG-002 FRAG-003; do
 done
 check "every FRAG case names the quirks that broke it" bash -c \
 	"$IK list cases --breaks frag-loose | grep -c '^FRAG-00[123] ' | grep -qx 3 &&
-	 $IK list cases --breaks frag-no-last | grep -c '^FRAG-00[14] ' | grep -qx 2"
+	 $IK list cases --breaks frag-no-last | grep -c '^FRAG-00[145] ' | grep -qx 3"
 
 # --- decode --pcap shows the fragments and the message they carry ---------------------------
 pcap=$T/conformant/pcap/FRAG-004.pcap
