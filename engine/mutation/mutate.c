@@ -89,8 +89,7 @@ static const struct place_desc {
          "MM5 crypto.iv flip"},
 	{"frag[N]", IK_MP_FRAG,
          B(IK_MO_DROP) | B(IK_MO_DUPLICATE) | B(IK_MO_SET) | B(IK_MO_REORDER),
-         "fragment N (from 1) of MSG when it goes out in IKEv1 fragments (features of the "
-         "profile's "
+         "fragment N (from 1) of MSG when it goes out in IKEv1 fragments (the profile's "
          "tester.fragmentation): drop, duplicate, set:V gives it Fragment ID V, reorder:POS sends "
          "it at position POS (0 = first); not applied when MSG goes out whole",
          "MM5 frag[1] reorder:9"},
