@@ -168,6 +168,7 @@ static const struct {
 	{"traffic", IK_NEED_TRAFFIC},
 	{"anti_replay", IK_NEED_ANTI_REPLAY},
 	{"anti-replay", IK_NEED_ANTI_REPLAY},
+	{"fragmentation", IK_NEED_FRAGMENTATION},
 };
 
 /*
@@ -224,13 +225,13 @@ bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cp
 		while (k < IK_ARRAY_SIZE(features) && strcmp(features[k].name, w[i]))
 			k++;
 		if (k == IK_ARRAY_SIZE(features))
-			return ik_case_fail(
-				at,
-				"needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
-				"nopfs, xauth, modecfg, transport, traffic, anti_replay, "
-				"claimed:PROPOSAL, "
-				"unclaimed:PROPOSAL or offered:phaseN.lifetime=D",
-				w[i]);
+			return ik_case_fail(at,
+			                    "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
+			                    "nopfs, xauth, modecfg, transport, traffic, "
+			                    "anti_replay, fragmentation, "
+			                    "claimed:PROPOSAL, "
+			                    "unclaimed:PROPOSAL or offered:phaseN.lifetime=D",
+			                    w[i]);
 		c->needs |= features[k].bit;
 	}
 	return true;

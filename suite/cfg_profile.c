@@ -243,6 +243,8 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	if (!me->n_subnets && !peer->n_subnets)
 		c->ts_local.type = c->ts_remote.type = 0; /* host to host: no IDs (RFC 2409 5.5) */
 	c->dpd = p->features.dpd;
+	c->frag = (uint8_t)me->fragmentation;
+	c->frag_size = me->fragment_size;
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */
 	c->initial_contact = !as_dut;
 	c->refuse_aggressive = as_dut && !(p->p1.modes & IK_MODE_AGGRESSIVE);

@@ -6,6 +6,10 @@
 #include "cli.h"
 #include "cli_opts.h"
 #include "codec.h"
+#include "consts.h"
+#include "frag.h"
+#include "msg.h"
+#include "net.h"
 #include "pcapio.h"
 #include "trace.h"
 
@@ -22,8 +26,9 @@ struct opts {
 	int check; /* --roundtrip: also require encode(decode(x)) == x */
 	int quiet; /* -q: no tree, only failures */
 	size_t bad, good;
-	struct ik_trace *trace; /* --keys: decrypt what the key file opens */
-	uint16_t port;          /* --port N: IKE on that UDP port too */
+	struct ik_trace *trace;      /* --keys: decrypt what the key file opens */
+	struct ik_frag_table *frags; /* --pcap: IKEv1 fragments put together (frag.h) */
+	uint16_t port;               /* --port N: IKE on that UDP port too */
 };
 
 /* What the command line says, before any input is read. */
@@ -180,6 +185,50 @@ static int from_raw(struct opts *o, const char *path)
 	return IK_EXIT_OK;
 }
 
+/* An IKEv1 fragment (FRAG payload, engine/exchanges/frag.h) of packet k: into the table; the
+ * message of a complete set is decoded (and decrypted with --keys) as if it had come whole. */
+static void fragment(struct opts *o, const struct ik_pkt *k, const char *path)
+{
+	static uint8_t whole[IK_MAX_DGRAM];
+	struct ik_msg m;
+	struct ik_status st;
+	struct sockaddr_storage peer;
+	socklen_t plen;
+	char why[200], where[PATH_MAX + 96];
+	size_t len = 0;
+
+	if (k->len <= IK_HDR_LEN || k->isakmp[16] != IK_PAYLOAD_FRAG ||
+	    !ik_addr_parse(k->src, k->sport, &peer, &plen, &st) ||
+	    !ik_decode(&m, k->isakmp, k->len, &st))
+		return;
+	const struct ik_node *fr = m.hdr->nkids ? m.hdr->kids[0] : NULL;
+	const struct ik_val *data = fr ? ik_fget(fr, IK_F_FRAG_DATA) : NULL;
+	if (data && (o->frags || (o->frags = calloc(1, sizeof(*o->frags))))) {
+		if (!o->frags->lim.max_num)
+			ik_frag_table_init(o->frags);
+		struct ik_frag_in f = {.peer = &peer,
+		                       .cookies = k->isakmp,
+		                       .id = (uint16_t)ik_fnum(fr, IK_F_FRAG_FRAG_ID),
+		                       .num = (uint8_t)ik_fnum(fr, IK_F_FRAG_FRAG_NUM),
+		                       .last = ik_fnum(fr, IK_F_FRAG_FLAGS) & IK_FRAG_LAST,
+		                       .data = data->bytes,
+		                       .len = data->len};
+		uint64_t now = (uint64_t)k->ts.tv_sec * 1000 + (uint64_t)k->ts.tv_usec / 1000;
+		enum ik_frag_res r = ik_frag_add(o->frags, &f, now, whole, sizeof(whole), &len, why,
+		                                 sizeof(why));
+		if (!o->quiet)
+			printf("  fragment: %s\n", why);
+		if (r == IK_FRAG_DONE) {
+			snprintf(where, sizeof(where), "%s: message reassembled at frame %zu", path,
+			         k->num);
+			if (!o->quiet)
+				printf("\n#%zu reassembled (%zu octets)\n", k->num, len);
+			one(o, where, whole, len);
+		}
+	}
+	ik_msg_free(&m);
+}
+
 static int from_pcap(struct opts *o, const char *path)
 {
 	struct ik_status st;
@@ -210,6 +259,7 @@ static int from_pcap(struct opts *o, const char *path)
 		snprintf(where, sizeof(where), "%s frame %zu%s", path, k.num,
 		         k.truncated ? " (cut short by the capture's snap length)" : "");
 		one(o, where, k.isakmp, k.len);
+		fragment(o, &k, path);
 	}
 	if (!o->good && !o->bad)
 		fprintf(stderr,
@@ -217,6 +267,14 @@ static int from_pcap(struct opts *o, const char *path)
 		        "marker)\n",
 		        path);
 	ik_pcap_close(pc);
+	if (o->frags) {
+		if (ik_frag_pending(o->frags))
+			fprintf(stderr, "decode: %s: %u incomplete set(s) of IKE fragments\n", path,
+			        ik_frag_pending(o->frags));
+		ik_frag_table_free(o->frags);
+		free(o->frags);
+		o->frags = NULL;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "decode: %s\n", st.why);
 		return IK_EXIT_USAGE;

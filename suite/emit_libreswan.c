@@ -6,6 +6,7 @@
  * proposal parser (`algparse -v1`).
  */
 #include "emit.h"
+#include "frag.h"
 
 #include <string.h>
 
@@ -228,6 +229,12 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 		fprintf(out, "\tdpddelay=%us\n\tdpdtimeout=%us\n\tdpdaction=clear\n",
 		        p->p1.dpd_delay, 4 * p->p1.dpd_delay);
 	fprintf(out, "\tencapsulation=%s\n", p->features.nat_t ? "auto" : "no");
+	/* IKEv1 fragmentation (engine/exchanges/frag.h): Libreswan knows yes, no and force; it has no
+	 * "accept", so accept is yes (it fragments only what is too big anyway). */
+	fprintf(out, "\tfragmentation=%s\n",
+	        l->fragmentation == IK_FRAG_NO      ? "no"
+	        : l->fragmentation == IK_FRAG_FORCE ? "force"
+	                                            : "yes");
 	fprintf(out, "\tauto=%s\n", o->initiator ? "start" : "add");
 	more_peers(p, o, out);
 	return true;

@@ -4,6 +4,7 @@
  * where to copy them. Keys as documented in strongSwan's swanctl.conf(5).
  */
 #include "emit.h"
+#include "frag.h"
 
 #include <string.h>
 
@@ -126,6 +127,10 @@ static void ike_section(const struct ik_profile *p, const struct ik_emit_opts *o
 	fprintf(out, "\t\tover_time = %us\n", over);
 	if (p->p1.dpd_delay)
 		fprintf(out, "\t\tdpd_delay = %us\n", p->p1.dpd_delay);
+	/* IKEv1 fragmentation (engine/exchanges/frag.h): the same four words as the profile. */
+	static const char *const frag[] = {"no", "yes", "accept", "force"};
+	fprintf(out, "\t\tfragmentation = %s\n",
+	        l->fragmentation >= 0 && l->fragmentation < 4 ? frag[l->fragmentation] : "no");
 	/*
 	 * charon sends CERT only after a CERTREQ by default, and Libreswan's pluto sends none in
 	 * IKEv1 main mode unless rightca is set: it then has no certificate to check the SIG with

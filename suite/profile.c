@@ -6,6 +6,7 @@
  * `ikecheck profile get`, so adding a key is adding a row.
  */
 #include "profile.h"
+#include "frag.h"
 #include "trim.h"
 
 #include <arpa/inet.h>
@@ -53,6 +54,12 @@ static const struct name_val id_type_names[] = {{"address", IK_ID_IPV4_ADDR},
                                                 {"user_fqdn", IK_ID_USER_FQDN},
                                                 {"dn", IK_ID_DER_ASN1_DN},
                                                 {NULL, 0}};
+/* dut./tester.fragmentation: strongSwan's connections.<conn>.fragmentation values (frag.h). */
+static const struct name_val frag_names[] = {{"no", IK_FRAG_NO},
+                                             {"yes", IK_FRAG_YES},
+                                             {"accept", IK_FRAG_ACCEPT},
+                                             {"force", IK_FRAG_FORCE},
+                                             {NULL, 0}};
 static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
                                              {"on", 1},  {"off", 0}, {NULL, 0}};
 
@@ -74,6 +81,7 @@ enum kind {
 	K_PSK_FILE, /* a file holding the secret */
 	K_PEER_IDS, /* "any" or a list of identities (struct ik_profile.peer_ids) */
 	K_FILE,     /* char[IK_PROFILE_TEXT]: a path, relative ones from the profile's directory */
+	K_SIZE,     /* uint16_t octets, IK_FRAG_SIZE_MIN..65535 (an IKE fragment's IP datagram) */
 };
 
 #define SECTION_TABLE S(dut) S(tester) S(auth) S(phase1) S(phase2) S(features)
@@ -109,6 +117,8 @@ static const char *const section_names[] = {
 	KEY(dut, cert, K_FILE, OFF(dut.cert), NULL, false)                                 \
 	KEY(dut, key, K_FILE, OFF(dut.key), NULL, false)                                   \
 	KEY(dut, chain, K_FILE, OFF(dut.chain), NULL, false)                               \
+	KEY(dut, fragmentation, K_ENUM, OFF(dut.fragmentation), frag_names, false)         \
+	KEY(dut, fragment_size, K_SIZE, OFF(dut.fragment_size), NULL, false)               \
 	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                         \
 	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                           \
 	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)               \
@@ -117,6 +127,8 @@ static const char *const section_names[] = {
 	KEY(tester, cert, K_FILE, OFF(tester.cert), NULL, false)                           \
 	KEY(tester, key, K_FILE, OFF(tester.key), NULL, false)                             \
 	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
+	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
+	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                              \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                        \
@@ -375,6 +387,12 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 			               v);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
+	case K_SIZE:
+		if (!ik_uint_parse(v, 65535, &u) || u < IK_FRAG_SIZE_MIN)
+			return fail_at(c, c->line, "%s: '%.64s' is not a size in octets (%d-65535)",
+			               k->full, v, IK_FRAG_SIZE_MIN);
+		*(uint16_t *)field = (uint16_t)u;
+		return true;
 	case K_ID:
 		if (!ik_ident_parse(field, v, &why))
 			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
@@ -468,6 +486,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_TEXT:
 	case K_ADDR:
 	case K_PORT:
+	case K_SIZE:
 	case K_ID:
 	case K_FILE:
 	case K_LIFETIME:
@@ -584,6 +603,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	snprintf(p->name, sizeof(p->name), "%.*s", (int)n, base);
 	p->dut.port = p->tester.port = 500;
 	p->dut.nat_t_port = p->tester.nat_t_port = 4500;
+	p->dut.fragment_size = p->tester.fragment_size = IK_FRAG_SIZE_DEFAULT;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;
@@ -886,14 +906,15 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	uint16_t u16 = 0;
 	int n = -1;
 
-	if (k->kind == K_PORT || k->kind == K_GROUP)
+	if (k->kind == K_PORT || k->kind == K_SIZE || k->kind == K_GROUP)
 		u16 = *(const uint16_t *)field;
 	switch (k->kind) {
 	case K_TEXT:
 	case K_FILE:
 	case K_PSK_FILE: n = snprintf(out, len, "%s", (const char *)field); break;
 	case K_ADDR: n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text); break;
-	case K_PORT: n = snprintf(out, len, "%u", u16); break;
+	case K_PORT:
+	case K_SIZE: n = snprintf(out, len, "%u", u16); break;
 	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_id(u16)->name : "none"); break;
 	case K_ID: n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text); break;
 	case K_ENUM: n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field)); break;

@@ -97,6 +97,10 @@ struct ik_endpoint {
 	/* auth.method = rsa-sig (docs/certificates.md): PEM files, paths resolved from the
 	 * profile's directory; "" when not given. */
 	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT], chain[IK_PROFILE_TEXT];
+	/* IKEv1 fragmentation (engine/exchanges/frag.h): enum ik_frag_mode (default no) and the IP
+	 * datagram size of a fragment (default 1280, as strongSwan). */
+	int fragmentation;
+	uint16_t fragment_size;
 };
 
 struct ik_profile {

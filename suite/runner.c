@@ -112,8 +112,9 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive", "nat_t",     "dpd",   "pfs",     "xauth",
-                                   "modecfg",    "transport", "nopfs", "traffic", "anti_replay"};
+static const char *need_names[] = {"aggressive", "nat_t",       "dpd",          "pfs",
+                                   "xauth",      "modecfg",     "transport",    "nopfs",
+                                   "traffic",    "anti_replay", "fragmentation"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -128,7 +129,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->p2.mode == IK_IPSEC_TRANSPORT,
 	               true, /* nopfs: suite/claims.c decides */
 	               p->features.traffic,
-	               p->features.anti_replay};
+	               p->features.anti_replay,
+	               p->dut.fragmentation != 0};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);

@@ -8,6 +8,7 @@
 #include "pki.h"
 
 #include "cert.h"
+#include "frag.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,20 @@ struct side {
 
 static const char *crl;        /* the CRL both sides load with their CA: NULL, or a PKI file */
 static ik_quirks_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.def) */
+/* IKEv1 fragmentation (frag.h) on both sides, and the fragments each side sent */
+static uint8_t frag_mode;
+static uint16_t frag_size;
+static int res_frag = -1;      /* the responder's mode when not frag_mode */
+static unsigned frags_sent[2]; /* [0] the initiator's, [1] the responder's */
+static struct ik_pair *cur_pair;
+
+static void count_frags(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
+                        uint16_t local_port, const uint8_t *p, size_t len)
+{
+	(void)peer, (void)local_port;
+	if (sent && len > IK_HDR_LEN && p[16] == IK_PAYLOAD_FRAG)
+		frags_sent[e == &cur_pair->ini ? 0 : 1]++;
+}
 
 static void side_load(struct side *s, const char *name, const char *ca)
 {
@@ -91,7 +106,16 @@ static void run(struct ik_pair *p, const char *ini, const char *ini_id, int how,
 	}
 	ci.aggressive = how & AGGRESSIVE;
 	cr.quirks = dut_quirks;
+	ci.frag = cr.frag = frag_mode;
+	if (res_frag >= 0)
+		cr.frag = (uint8_t)res_frag;
+	ci.frag_size = cr.frag_size = frag_size;
 	CU_ASSERT_TRUE_FATAL(pair_open(p, &ci, &cr, &st));
+	frags_sent[0] = frags_sent[1] = 0;
+	if (frag_mode) {
+		p->ini.tap = p->res.tap = count_frags;
+		cur_pair = p;
+	}
 	if (mutation) {
 		CU_ASSERT_TRUE_FATAL(ik_mutation_parse(mutation, &mut, &st));
 		p->ini.mut = &mut;
@@ -248,6 +272,73 @@ static void test_answer_unparsed(void)
 	pair_close(&p);
 }
 
+/* IKEv1 fragmentation forced with 576-octet datagrams: the certificate messages MM5 and MM6
+ * go out in FRAG payloads after encryption, are put together, and main mode completes. */
+static void test_fragmented(void)
+{
+	struct ik_pair p;
+
+	frag_mode = IK_FRAG_FORCE, frag_size = 576;
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, NULL);
+	frag_mode = 0, frag_size = 0;
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	CU_ASSERT(frags_sent[0] >= 2);
+	CU_ASSERT(frags_sent[1] >= 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
+	CU_ASSERT_TRUE(p.ini.sas->peer_frag);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.frags);
+	CU_ASSERT_EQUAL(ik_frag_pending(p.res.frags), 0);
+	pair_close(&p);
+}
+
+/* The same with a fragment of MM5 dropped on its first transmission: the responder never
+ * completes that set, and the retransmission (every fragment again) does. */
+static void test_fragment_lost(void)
+{
+	struct ik_pair p;
+
+	frag_mode = IK_FRAG_YES, frag_size = 576;
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5#1 frag[2] drop");
+	frag_mode = 0, frag_size = 0;
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT_EQUAL(p.ini.mut[0].applied, 1);
+	pair_close(&p);
+}
+
+/* Fragments of MM5 out of order (the last first) are put together by number. */
+static void test_fragments_reordered(void)
+{
+	struct ik_pair p;
+
+	frag_mode = IK_FRAG_YES, frag_size = 576;
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 frag[1] reorder:9");
+	frag_mode = 0, frag_size = 0;
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT(p.ini.mut[0].applied >= 1);
+	pair_close(&p);
+}
+
+/* Without the vendor ID from the peer, "yes" sends whole messages (IP fragments, if any); a
+ * peer that only accepts fragments sends its own whole. */
+static void test_vid_rules(void)
+{
+	struct ik_pair p;
+
+	frag_mode = IK_FRAG_YES, frag_size = 576, res_frag = IK_FRAG_NO;
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, NULL);
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT_EQUAL(frags_sent[0] + frags_sent[1], 0);
+	pair_close(&p);
+	res_frag = IK_FRAG_ACCEPT;
+	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, NULL);
+	frag_mode = 0, frag_size = 0, res_frag = -1;
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT(frags_sent[0] >= 2);
+	CU_ASSERT_EQUAL(frags_sent[1], 0);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"main + quick mode, RSA signatures, tester initiates (RFC 2409 5.1)",
          test_up_tester_starts},
@@ -264,6 +355,10 @@ static const struct ik_test tests[] = {
 	{"quirk answer-unparsed answers an MM5 it cannot read under signatures",
          test_answer_unparsed},
 	{"flipped SIG_I refused: INVALID-SIGNATURE (RFC 2409 5.1)", test_flipped_sig},
+	{"fragmentation forced: MM5/MM6 in FRAG payloads, reassembled", test_fragmented},
+	{"a lost fragment: the set waits, the retransmission completes it", test_fragment_lost},
+	{"fragments out of order put together by number", test_fragments_reordered},
+	{"vendor ID rules: none from the peer, or accept only: whole messages", test_vid_rules},
 };
 
 IK_TEST_MAIN("ike_sig", tests)

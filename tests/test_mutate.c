@@ -41,6 +41,9 @@ static const struct {
 	{"MM3 NONCE.data append:0x0102", IK_X_MAIN, 3, 0, IK_MP_FIELD, IK_MO_APPEND, "NONCE.data",
          -1},
 	{"MM1  SA.P[0].T[0]   omit", IK_X_MAIN, 1, 0, IK_MP_FIELD, IK_MO_OMIT, "SA.P[0].T[0]", -1},
+	{"MM5 frag[2] drop", IK_X_MAIN, 5, 0, IK_MP_FRAG, IK_MO_DROP, "", 2},
+	{"MM3#1 frag[1] reorder:9", IK_X_MAIN, 3, 1, IK_MP_FRAG, IK_MO_REORDER, "", 1},
+	{"QM1 frag[3] set:7", IK_X_QUICK, 1, 0, IK_MP_FRAG, IK_MO_SET, "", 3},
 };
 
 static const struct {
@@ -76,6 +79,11 @@ static const struct {
 	{"AM3 crypto.iv flip", "AM3 is not encrypted"},
 	{"MM1 wire[x] flip", "offset 'x'"},
 	{"MM1 wire[3 flip", "expected wire[OFFSET]"},
+	{"MM5 frag drop", "needs a fragment: frag[N]"},
+	{"MM5 frag[0] drop", "fragment numbers are 1..255"},
+	{"MM5 frag[256] drop", "fragment numbers are 1..255"},
+	{"MM5 frag[1] flip", "'flip' does not apply to frag[N]"},
+	{"MM5 frag[1] set:0x10000", "a Fragment ID is a number 0..65535"},
 	{"MM1 9abc flip", "expected send, recv"},
 	{"MM1 HASH.da$a flip", "expected send, recv"},
 	{"MM5 HASH.data flip:-1", "flip:'-1'"},
@@ -172,7 +180,7 @@ static void test_catalogue(void)
 		snprintf(spec, sizeof(spec), "%.*s", (int)n, p);
 		CU_ASSERT_TRUE(ik_mutation_parse(spec, &m, &st));
 	}
-	CU_ASSERT_EQUAL(examples, 6);
+	CU_ASSERT_EQUAL(examples, 7);
 	free(buf);
 }
 

@@ -13,6 +13,7 @@
 #include "mutate.h"
 #include "payload.h"
 #include "quirk.h"
+#include "frag.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -755,6 +756,38 @@ static bool esp_seq_skipped(struct ik_pair *p)
 	return esp_try(p, TRY_SEQ);
 }
 
+/* IKEv1 fragmentation (frag.h): the initiator fragments MM1 into 36-octet slices, fragment 2 under
+ * Fragment ID 2. A conformant responder never completes the set of ID 1; frag-loose takes every ID
+ * of the SA as one set and answers. */
+static void frag_initiator(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->frag = IK_FRAG_FORCE, ci->frag_size = 100;
+	cr->frag = IK_FRAG_ACCEPT;
+}
+
+static bool frag_mixed_ids_taken(struct ik_pair *p)
+{
+	static struct ik_mutation m;
+	struct ik_status st;
+	if (!ik_mutation_parse("MM1 frag[2] set:2", &m, &st))
+		return false;
+	p->ini.mut = &m, p->ini.nmut = 1;
+	return p1_up(p) && m.applied;
+}
+
+/* The responder fragments its own messages; frag-no-last leaves the LAST flag off, so the
+ * initiator never has MM2 and phase 1 never comes up. */
+static void frag_responder(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->frag = IK_FRAG_ACCEPT;
+	cr->frag = IK_FRAG_FORCE, cr->frag_size = 100;
+}
+
+static bool frag_never_complete(struct ik_pair *p)
+{
+	return !p1_up(p) && p->ini.frags;
+}
+
 struct row {
 	const char *name;
 	ik_quirks_t quirk;
@@ -821,6 +854,10 @@ static const struct row rows[] = {
 	{"Delete of the ISAKMP SA", IK_QUIRK_IGNORE_DELETE, NULL, delete_ignored},
 	{"MM1 cut to 40 octets", IK_QUIRK_ANSWER_UNPARSED, NULL, mm1_truncated},
 	{"QM1 with message ID 0", IK_QUIRK_ANSWER_UNPARSED, NULL, qm1_msgid_zero},
+	{"MM1 fragment 2 under another Fragment ID", IK_QUIRK_FRAG_LOOSE, frag_initiator,
+         frag_mixed_ids_taken},
+	{"the responder's fragments without LAST", IK_QUIRK_FRAG_NO_LAST, frag_responder,
+         frag_never_complete},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -194,7 +194,17 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	if (e->wedged)
 		return true; /* quirk die-on-refusal: a "crashed" daemon sends nothing */
 	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
-	if (!ik_sock_send_ike(s, &sa->peer, p, len, st)) {
+	/* IKEv1 fragmentation (frag.h): after encryption, the complete message in slices. */
+	e->tx_frags = 0;
+	if (ik_frag_wanted(sa, len, s == &e->natt))
+		return ik_frag_send(sa, s, p, len, st);
+	return ik_send_datagram(e, s, &sa->peer, p, len, st);
+}
+
+bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
+                      const uint8_t *p, size_t len, struct ik_status *st)
+{
+	if (!ik_sock_send_ike(s, peer, p, len, st)) {
 		/* Our own host refused the datagram (a firewall answering EPERM, a full queue, no
 		 * route): to the exchange it is a datagram lost on the way, so the retransmission
 		 * timer resends it (RFC 2408 5.1); the count and the reason tell the caller that the
@@ -207,7 +217,7 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	}
 	e->send_failed = false;
 	if (e->tap)
-		e->tap(e, true, &sa->peer, s->port, p, len);
+		e->tap(e, true, peer, s->port, p, len);
 	return true;
 }
 
@@ -328,6 +338,10 @@ static void note_not_sent(const struct ik_engine *e, struct ik_rung *r)
 	size_t l = strlen(r->note);
 	if (e->send_failed && l < sizeof(r->note))
 		snprintf(r->note + l, sizeof(r->note) - l, "%s" IK_NOT_SENT, l ? "; " : "");
+	l = strlen(r->note);
+	if (e->tx_frags && l < sizeof(r->note))
+		snprintf(r->note + l, sizeof(r->note) - l, "%sin %u fragments", l ? "; " : "",
+		         e->tx_frags);
 }
 
 /* Send a message built in out and keep its wire bytes in *keep for retransmission. */
@@ -340,6 +354,7 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 	bool ok;
 
 	ik_wr_init(&wire);
+	sa->eng->tx_frags = 0;
 	if (sa->eng->nmut) {
 		ok = ik_mut_emit(sa, qm, x, msgno, fill, enc, out, iv, keep, note, sizeof(note),
 		                 st);
@@ -367,6 +382,7 @@ static void resend(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_
 {
 	struct ik_status st;
 	char note[sizeof(((struct ik_rung *)0)->note)] = "";
+	sa->eng->tx_frags = 0;
 	bool sent = sa->eng->nmut
 	                    ? ik_mut_resend(sa, x, msgno, keep, false, note, sizeof(note), &st)
 	                    : ik_send_wire(sa, keep->p, keep->len, &st);
@@ -601,6 +617,7 @@ void ik_engine_free(struct ik_engine *e)
 		ik_sa_free(sa);
 	}
 	ik_mut_free(e);
+	ik_frag_free(e);
 	ik_sock_close(&e->sock);
 	ik_sock_close(&e->natt);
 	OPENSSL_cleanse(e->cfg.psk, sizeof(e->cfg.psk));

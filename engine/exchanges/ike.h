@@ -68,6 +68,10 @@ struct ik_cfg {
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
 	uint32_t retrans_tries;  /* give up after this many retransmissions */
+	/* IKEv1 fragmentation (frag.h): enum ik_frag_mode, and the IP datagram size of a fragment
+	 * (0: IK_FRAG_SIZE_DEFAULT) */
+	uint8_t frag;
+	uint16_t frag_size;
 	ik_quirks_t
 		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 };
@@ -124,6 +128,7 @@ struct ik_sa {
 	uint8_t natt_method; /* 0 none; IK_NATT_RFC, IK_NATT_DRAFT02, IK_NATT_DRAFT03 */
 	bool nat_here, nat_there;
 	bool peer_dpd;
+	bool peer_frag; /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
 	uint32_t dpd_seq;
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	struct ik_wr last_out;
@@ -207,6 +212,13 @@ struct ik_engine {
 	/* The datagram being handed to the tap carries a build mutation (its octets are broken on
 	 * purpose): the runner keeps its wire identity to recognise an answer to it. */
 	bool tx_broken;
+	/* IKEv1 fragments (frag.h, frag_io.c): incomplete sets received (NULL until the first
+	 * fragment), the frag[N] mutations of the transmission under way and those that took effect
+	 * (mutate_xmit.c), and how many fragments the message sent or taken last came in (0: one
+	 * datagram), for the ladder. */
+	struct ik_frag_table *frags;
+	unsigned frag_mask, frag_done;
+	unsigned tx_frags, rx_frags;
 };
 
 /* Open the sockets (cfg.local and cfg.natt_port) and hook them on the loop. */

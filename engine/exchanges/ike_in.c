@@ -42,6 +42,10 @@ static void note_in(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik
 	r->notify = n ? (uint16_t)ik_fnum(n, IK_F_N_TYPE) : 0;
 	if (note)
 		snprintf(r->note, sizeof(r->note), "%s", note);
+	size_t l = strlen(r->note);
+	if (sa->eng->rx_frags && l < sizeof(r->note))
+		snprintf(r->note + l, sizeof(r->note) - l, "%sreassembled from %u fragments",
+		         l ? "; " : "", sa->eng->rx_frags);
 }
 
 /* Decrypt the body of m with a copy of iv (advanced to the last ciphertext block) and decode
@@ -680,6 +684,19 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* quirk die-on-refusal: "crashed" */
 	static uint8_t lax[IK_MAX_DGRAM];
 	bool ok;
+	/* IKEv1 fragments (frag.h) are put together before anything else looks at them; E is
+	 * cleared first, as strongSwan does: racoon sets it on fragments that are not encrypted. */
+	if (d->len > IK_HDR_LEN && d->data[16] == IK_PAYLOAD_FRAG) {
+		memcpy(lax, d->data, d->len);
+		lax[19] &= (uint8_t)~IK_HDR_FLAG_ENC;
+		if (ik_decode(&m, lax, d->len, &st))
+			ik_frag_input(e, &m, d);
+		else
+			IK_LOG(e, "malformed fragment from %s dropped: %s",
+			       ik_addr_str(&d->peer, a, sizeof(a)), st.why);
+		ik_msg_free(&m);
+		return;
+	}
 	/* Quirk accept-bad-header: the header as the state expects it, the chain's end believed. */
 	if (e->cfg.quirks & IK_QUIRK_ACCEPT_BAD_HEADER && d->len >= IK_HDR_LEN) {
 		memcpy(lax, d->data, d->len);

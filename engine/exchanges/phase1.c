@@ -50,10 +50,11 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
 	                 add_vid(out, vid_draft02n, 16)))
 		return false;
-	return !c->dpd || add_vid(out, vid_dpd, 16);
+	return (!c->dpd || add_vid(out, vid_dpd, 16)) && ik_frag_add_vid(sa, out);
 }
 
-/* The best NAT-T method both sides know, and DPD support (RFC 3706 5.1). */
+/* The best NAT-T method both sides know, DPD support (RFC 3706 5.1) and IKE fragmentation
+ * (the FRAGMENTATION vendor ID, frag.h). */
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
 {
 	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
@@ -74,6 +75,8 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
 			m = IK_NATT_DRAFT02;
 		else if (!strncmp(name, "DPD", 3))
 			sa->peer_dpd = true;
+		else if (!strcmp(name, "FRAGMENTATION"))
+			sa->peer_frag = true; /* frag.h: we may fragment towards it */
 		if (sa->eng->cfg.natt && m > sa->natt_method)
 			sa->natt_method = m;
 	}
@@ -162,7 +165,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if (sa->natt_method && !add_vid(out, natt_vid(sa->natt_method), 16))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
-	if (c->dpd && !add_vid(out, vid_dpd, 16))
+	if ((c->dpd && !add_vid(out, vid_dpd, 16)) || !ik_frag_add_vid(sa, out))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	return true;
 }

@@ -112,6 +112,18 @@ void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st);
 /* Record the first MUST the peer broke in what it sent (sa->fault: "RULE: why"). */
 void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st);
 bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_status *st);
+/* One datagram out of socket s to peer, with the tap; a refusal by our host counts as a loss. */
+bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
+                      const uint8_t *p, size_t len, struct ik_status *st);
+/* IKEv1 fragmentation (frag_io.c, frag.h): our vendor ID when we announce it; whether a message
+ * of len octets goes out in fragments (natt: from the NAT-T port); sending it so; a FRAG message
+ * received; the reassembly table freed. */
+bool ik_frag_add_vid(const struct ik_sa *sa, struct ik_msg *out);
+bool ik_frag_wanted(const struct ik_sa *sa, size_t len, bool natt);
+bool ik_frag_send(struct ik_sa *sa, struct ik_sock *s, const uint8_t *p, size_t len,
+                  struct ik_status *st);
+void ik_frag_input(struct ik_engine *e, const struct ik_msg *m, const struct ik_dgram *d);
+void ik_frag_free(struct ik_engine *e);
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap);
 bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_filler fill,
              struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st);

@@ -87,6 +87,12 @@ static const struct place_desc {
          "the CBC IV MSG is encrypted with (a copy: the IV chain continues from what was sent); "
          "encrypted messages only",
          "MM5 crypto.iv flip"},
+	{"frag[N]", IK_MP_FRAG,
+         B(IK_MO_DROP) | B(IK_MO_DUPLICATE) | B(IK_MO_SET) | B(IK_MO_REORDER),
+         "fragment N (from 1) of MSG when it goes out in IKEv1 fragments (the profile's "
+         "tester.fragmentation): drop, duplicate, set:V gives it Fragment ID V, reorder:POS sends "
+         "it at position POS (0 = first); not applied when MSG goes out whole",
+         "MM5 frag[1] reorder:9"},
 };
 
 static const char *const more_examples[] = {
@@ -175,18 +181,19 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 	static const struct {
 		const char *kw;
 		enum ik_mut_place p;
-	} kws[] = {{"send", IK_MP_SEND},
-	           {"recv", IK_MP_RECV},
-	           {"crypto.iv", IK_MP_IV},
-	           {"plain", IK_MP_PLAIN},
-	           {"wire", IK_MP_WIRE}};
+	} kws[] = {{"send", IK_MP_SEND},   {"recv", IK_MP_RECV}, {"crypto.iv", IK_MP_IV},
+	           {"plain", IK_MP_PLAIN}, {"wire", IK_MP_WIRE}, {"frag", IK_MP_FRAG}};
 
 	m->offset = -1;
 	for (size_t i = 0; i < IK_ARRAY_SIZE(kws); i++) {
 		size_t n = strlen(kws[i].kw);
 		if (strncasecmp(w, kws[i].kw, n))
 			continue;
-		bool offs = kws[i].p == IK_MP_PLAIN || kws[i].p == IK_MP_WIRE;
+		bool offs =
+			kws[i].p == IK_MP_PLAIN || kws[i].p == IK_MP_WIRE || kws[i].p == IK_MP_FRAG;
+		if (!w[n] && kws[i].p == IK_MP_FRAG)
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: place 'frag' needs a fragment: frag[N]");
 		if (!w[n]) {
 			m->place = kws[i].p;
 			return true;
@@ -206,6 +213,10 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 			               "ik_mutation_parse: place '%s': offset '%s' is not a "
 			               "number 0..65535",
 			               w, buf);
+		if (kws[i].p == IK_MP_FRAG && (!off || off > 255))
+			return ik_fail(st, 0,
+			               "ik_mutation_parse: place '%s': fragment numbers are 1..255",
+			               w);
 		m->place = kws[i].p;
 		m->offset = (long)off;
 		return true;
@@ -263,7 +274,12 @@ static bool parse_arg(const struct op_desc *od, const char *arg, struct ik_mutat
 			               "ik_mutation_parse: set:'%s': expected a number (decimal "
 			               "or 0x..) or hex octets (at most %zu)",
 			               arg, sizeof(m->arg));
-		if (m->place != IK_MP_FIELD && !m->arg_len)
+		if (m->place == IK_MP_FRAG && (!m->has_num || m->num > 65535))
+			return ik_fail(
+				st, 0,
+				"ik_mutation_parse: set:'%s': a Fragment ID is a number 0..65535",
+				arg);
+		if (m->place != IK_MP_FIELD && m->place != IK_MP_FRAG && !m->arg_len)
 			return ik_fail(st, 0, "ik_mutation_parse: set:'%s': %s takes hex octets",
 			               arg, place_of(m->place)->name);
 		return true;

@@ -17,6 +17,8 @@
  *          send        the datagram as a whole: drop, duplicate, delay:MS, replay:MSG;
  *          recv        a datagram we receive (MSG is then the DUT's message): drop, duplicate;
  *          crypto.iv   the CBC IV used to encrypt MSG (the chain follows what was sent).
+ *          frag[N]     fragment N (from 1) of MSG when it goes out in IKEv1 fragments (frag.h):
+ *                      drop, duplicate, set:V (its Fragment ID), reorder:POS (sent at POS).
  *   OP     set:V  omit  empty  duplicate  fill:BYTE[:LEN]  flip[:N]  truncate:N  append:HEX
  *          reorder:POS  drop  delay:MS  replay:MSG  -- which ops a PLACE takes is in the catalogue
  *          (`ikecheck list mutations`).
@@ -41,7 +43,15 @@
 
 #define IK_MAX_MUTATIONS 8
 
-enum ik_mut_place { IK_MP_FIELD, IK_MP_PLAIN, IK_MP_WIRE, IK_MP_SEND, IK_MP_RECV, IK_MP_IV };
+enum ik_mut_place {
+	IK_MP_FIELD,
+	IK_MP_PLAIN,
+	IK_MP_WIRE,
+	IK_MP_SEND,
+	IK_MP_RECV,
+	IK_MP_IV,
+	IK_MP_FRAG /* one IKEv1 fragment of MSG (frag.h), offset = its Fragment Number */
+};
 
 enum ik_mut_op {
 	IK_MO_SET,

@@ -226,14 +226,16 @@ static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t 
 {
 	struct ik_engine *e = sa->eng;
 	struct ik_mut_ctx mx = {.e = e, .sa = sa, .x = x, .msgno = msgno};
-	unsigned drop = 0, dup = 0, late = 0;
+	unsigned drop = 0, dup = 0, late = 0, frag = 0;
 	uint64_t ms = 0;
 
 	for (size_t i = 0; i < ik_mut_n(e); i++) {
 		const struct ik_mutation *m = &e->mut[i];
 		if (!(mask & BIT(i)))
 			continue;
-		if (m->op == IK_MO_DROP)
+		if (m->place == IK_MP_FRAG) /* one fragment: frag_io.c applies it */
+			frag |= BIT(i);
+		else if (m->op == IK_MO_DROP)
 			drop |= BIT(i);
 		else if (m->op == IK_MO_DUPLICATE)
 			dup |= BIT(i);
@@ -262,7 +264,10 @@ static bool transmit(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t 
 	/* broken: p carries a build mutation (the tap tells the runner; replays and delayed copies
 	 * are not marked, so nothing is tied to them) */
 	e->tx_broken = broken;
+	e->frag_mask = frag, e->frag_done = 0;
 	bool ok = ik_send_wire(sa, p, len, st);
+	e->frag_mask = 0;
+	*done |= e->frag_done;
 	if (ok && dup && ik_send_wire(sa, p, len, st))
 		*done |= dup;
 	e->tx_broken = false;
