@@ -112,8 +112,16 @@ static void complete_offer(struct ik_p1_xform *x, const struct ik_p1_xform *ours
 		x->hash = ours->hash;
 	if (!ik_dh_by_id(x->group))
 		x->group = ours->group;
-	if (x->auth != IK_P1_AUTH_PSK)
+	if (!ik_p1_auth_psk(x->auth))
 		x->auth = ours->auth;
+}
+
+/* Pre-shared keys, alone or with XAUTH after phase 1 (draft-beaulieu-ike-xauth-02 7.2: "PreShared"
+ * -> pre-shared key; the keys and HASHes are RFC 2409 5.4's). */
+bool ik_p1_auth_psk(uint16_t auth)
+{
+	return auth == IK_P1_AUTH_PSK || auth == IK_P1_AUTH_XAUTH_INIT_PSK ||
+	       auth == IK_P1_AUTH_XAUTH_RESP_PSK;
 }
 
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
@@ -194,7 +202,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */
 	uint16_t auth = sa->offers[i].auth;
-	if (auth != IK_P1_AUTH_PSK &&
+	if (!ik_p1_auth_psk(auth) &&
 	    !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(&sa->eng->cfg)))
 		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 		               "the DUT chose authentication method %s, "
