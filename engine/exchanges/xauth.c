@@ -171,7 +171,8 @@ static void fill_cfg(const struct ik_sa *sa, const struct ik_cfg_msg *asked, str
 			put(out, IK_CFG_ATTR_INTERNAL_IP4_DNS, x->dns[i], 4);
 }
 
-/* The pool's next address for this SA: the first, plus one per SA handed one before. */
+/* The pool's next address for this SA: the first, plus one per SA handed one before (the
+ * engine's count). */
 static void lease(struct ik_sa *sa)
 {
 	const uint8_t *p = sa->eng->cfg.xauth.pool;
@@ -179,6 +180,11 @@ static void lease(struct ik_sa *sa)
 	             sa->eng->xa_leases++;
 	for (int i = 0; i < 4; i++)
 		sa->xa.addr[i] = (uint8_t)(a >> (24 - 8 * i));
+	/* what the SA was given, for the gateway's own log (IK_EV_MODECFG) */
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	memcpy(sa->xa.netmask, x->netmask, 4);
+	memcpy(sa->xa.dns, x->dns, sizeof(sa->xa.dns));
+	sa->xa.ndns = x->ndns;
 }
 
 static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
