@@ -244,6 +244,11 @@ static int verdict(struct conn *c, bool timed_out)
 	}
 	struct ik_qm *qm = c->p1_up ? (c->qm_failed ? c->qm_failed : sa->qms) : NULL;
 	ik_run_where(sa, qm, where, sizeof(where), &hint);
+	/* draft-beaulieu-ike-xauth-02 6: the gateway refused the user, and deleted phase 1. */
+	if (c->xauth_seen && !sa->xa.xauth_ok) {
+		snprintf(where, sizeof(where), "XAUTH (QM_IDLE)");
+		hint = "the gateway refused the XAUTH user: check xauth.user and xauth.password";
+	}
 	const char *why = c->failed ? sa->st.why : "";
 	if (c->failed && notify_hint(sa))
 		hint = notify_hint(sa);

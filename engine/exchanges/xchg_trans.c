@@ -150,11 +150,14 @@ bool trans_inR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 		               ik_name(IK_T_CFG_TYPE, qm->tx_out.type),
 		               ik_name(IK_T_CFG_TYPE, qm->tx_in.type),
 		               ik_name(IK_T_CFG_TYPE, want));
+	/* draft-beaulieu-ike-xauth-02 6: the same identifier throughout. strongSwan 5.9 answers
+	 * with 0: the message ID and the HASH already tie the answer to our request, so it is
+	 * taken, and said. */
 	if (qm->tx_in.id != qm->tx_out.id)
-		return ik_fail(
-			st, IK_NOTIFY_PAYLOAD_MALFORMED,
-			"answer with identifier %u to our %u (draft-dukes-ike-mode-cfg-02 2)",
-			qm->tx_in.id, qm->tx_out.id);
+		IK_LOG(sa->eng,
+		       "%s answered with identifier %u to our %u (draft-beaulieu-ike-xauth-02 6 "
+		       "wants the same): taken",
+		       ik_name(IK_T_CFG_TYPE, qm->tx_in.type), qm->tx_in.id, qm->tx_out.id);
 	return true;
 }
 
