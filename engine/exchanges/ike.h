@@ -81,7 +81,8 @@ struct ik_xa_state {
 	uint8_t addr[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;
 	unsigned refused;       /* mode-config REQUESTs a gateway refused before XAUTH was done */
-	unsigned early_replies; /* REPLYs a client received to a REQUEST made before XAUTH */
+	uint32_t early_msgid;   /* the client's REQUEST made before XAUTH was done (0: none) */
+	unsigned early_replies; /* addresses a client received for that REQUEST */
 };
 
 struct ik_creds;
@@ -287,6 +288,8 @@ struct ik_sa *ik_initiate(struct ik_engine *e);
 struct ik_qm *ik_quick_initiate(struct ik_sa *sa);
 /* Start a transaction exchange carrying msg (draft-dukes-ike-mode-cfg-02 3.1), as its initiator. */
 struct ik_qm *ik_trans_initiate(struct ik_sa *sa, const struct ik_cfg_msg *msg);
+/* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
+void ik_xa_request_cfg(struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
                     size_t spi_len, const uint8_t *data, size_t dlen);

@@ -244,7 +244,8 @@ static void tx_start(struct ik_sa *sa, struct ik_cfg_msg m)
 	ik_trans_initiate(sa, &m);
 }
 
-/* draft-dukes 5.1: REQUEST INTERNAL_ADDRESS (and what else we want) with empty values. */
+/* draft-dukes 5.1: REQUEST INTERNAL_ADDRESS (and what else we want) with empty values. One
+ * sent while XAUTH is still to come (a test of the gateway) is remembered as early. */
 static void cfg_request(struct ik_sa *sa)
 {
 	uint16_t id;
@@ -254,6 +255,13 @@ static void cfg_request(struct ik_sa *sa)
 	put(&m, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, NULL, 0);
 	put(&m, IK_CFG_ATTR_INTERNAL_IP4_DNS, NULL, 0);
 	tx_start(sa, m);
+	if (sa->eng->cfg.xauth.client && !sa->xa.xauth_done && sa->txs)
+		sa->xa.early_msgid = sa->txs->msgid;
+}
+
+void ik_xa_request_cfg(struct ik_sa *sa)
+{
+	cfg_request(sa);
 }
 
 /* The client has what it waited for: quick mode may go (once). */
@@ -339,9 +347,11 @@ static void next_after_xauth_set(struct ik_sa *sa, struct ik_qm *qm)
 /* Client, the REPLY to its REQUEST: the address; quick mode may go. */
 static void next_after_cfg_reply(struct ik_sa *sa, struct ik_qm *qm)
 {
-	if (sa->eng->cfg.xauth.client && !sa->xa.xauth_done)
-		sa->xa.early_replies++;
 	take_cfg(sa, &qm->tx_in);
+	/* an address for a REQUEST made before XAUTH, while XAUTH is still not done: the gateway
+	 * broke its order (6); a retransmission of it answered after XAUTH is not that */
+	if (qm->msgid == sa->xa.early_msgid && sa->xa.cfg_done && !sa->xa.xauth_done)
+		sa->xa.early_replies++;
 	ik_emit_event(sa, NULL, IK_EV_MODECFG);
 	if (!sa->eng->cfg.xauth.client || sa->xa.xauth_ok)
 		client_ready(sa);

@@ -83,6 +83,28 @@ check "xauth: the quirk lets the wrong password in (exit 0)" $IK connect --profi
 check_grep "xauth: XAUTH OK under the quirk" '^xauth: XAUTH OK' "$(last_out)"
 serve_stop
 
+# --- the suite's XAUTH cases against serve, with and without the quirks they name -----------
+# (the self-test, tests/sh/selftest.sh, leaves XA-* to this script: its profile has no XAUTH)
+xa_profile $DUT "$T/dut5.conf" 5 foobar
+xa_profile $TESTER "$T/tester5.conf" 5 foobar
+# xa_run NAME [QUIRK]: the XA-* cases against serve (with QUIRK), "ID VERDICT" lines in NAME.v
+xa_run() {
+	serve_start "$T/$1.log" --profile "$T/dut5.conf" ${2:+--quirk "$2"} || return 1
+	$IK run --profile "$T/tester5.conf" --cases 'XA-*' --out "$T/$1" --quiet --silence 1500
+	serve_stop
+	jq -r 'select(.type=="case") | "\(.id) \(.verdict)"' "$T/$1/results.jsonl" | sort >"$T/$1.v"
+}
+check "xauth: the XA cases PASS against conformant serve (exit 0)" xa_run conformant
+check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
+for q in xauth-accept-any modecfg-before-xauth; do
+	xa_run "q-$q" "$q" >/dev/null 2>&1
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
+	got=$(grep ' FAIL$' "$T/q-$q.v")
+	check "xauth: under quirk $q exactly its cases FAIL (${want//$'\n'/, })" test -n "$want" -a "$want" = "$got"
+	check "xauth: under quirk $q the others still PASS" \
+		test "$(grep -vc ' FAIL$' "$T/q-$q.v")" = "$(grep -c ' PASS$' "$T/q-$q.v")"
+done
+
 # --- profile errors ----------------------------------------------------------------------------
 loopback_profile $TESTER "$T/bad1.conf" $((BASE + 40)) $((BASE + 45))
 printf 'xauth = yes\n' >>"$T/bad1.conf"
