@@ -72,6 +72,8 @@ static void good_path(bool aggressive, bool push)
 	CU_ASSERT_TRUE(c->xa.xauth_done && c->xa.xauth_ok);
 	CU_ASSERT_TRUE(g->xa.xauth_done && g->xa.xauth_ok);
 	CU_ASSERT_STRING_EQUAL(g->xa.user, "joe");
+	/* draft-beaulieu-ike-xauth-02 4: both sent the XAUTH vendor ID in phase 1 */
+	CU_ASSERT_TRUE(c->xa.peer_vid && g->xa.peer_vid);
 	CU_ASSERT_TRUE(c->xa.cfg_done);
 	CU_ASSERT_TRUE(addr_is(c->xa.addr, "10.9.0.10"));
 	CU_ASSERT_TRUE(addr_is(c->xa.netmask, "255.255.255.0"));

@@ -232,12 +232,18 @@ bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, 
 	return ik_sock_send_raw(&e->natt, to, p, len, st);
 }
 
-/* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */
+/* Short payload list for the ladder: "HDR*, HASH, SA, NONCE", "HDR*, HASH, ATTR(CFG-SET)". */
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap)
 {
 	size_t l = (size_t)snprintf(buf, cap, "HDR%s", enc ? "*" : "");
-	for (size_t i = 0; m->hdr && i < m->hdr->nkids && l < cap; i++)
-		l += (size_t)snprintf(buf + l, cap - l, ", %s", m->hdr->kids[i]->sd->name);
+	for (size_t i = 0; m->hdr && i < m->hdr->nkids && l < cap; i++) {
+		const struct ik_node *k = m->hdr->kids[i];
+		l += (size_t)snprintf(buf + l, cap - l, ", %s", k->sd->name);
+		/* a transaction's ATTR says what it is: "ATTR(CFG-REQUEST)" (draft-dukes 3.2) */
+		if (k->type == IK_PAYLOAD_ATTR && l < cap)
+			l += (size_t)snprintf(buf + l, cap - l, "(%s)",
+			                      ik_name(IK_T_CFG_TYPE, ik_fnum(k, IK_F_ATTR_TYPE)));
+	}
 }
 
 static uint16_t first_notify(const struct ik_msg *m)

@@ -77,6 +77,7 @@ struct ik_xa_state {
 	bool xauth_ok;      /* ... and it was OK */
 	bool cfg_done;      /* an address was handed out / received */
 	bool quick_started; /* the client's quick mode went once all this was done */
+	bool peer_vid;      /* the peer sent the XAUTH vendor ID in phase 1 (xauth-02 4) */
 	char user[IK_XA_STR];
 	uint8_t addr[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;

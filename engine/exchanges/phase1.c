@@ -22,6 +22,10 @@ static const uint8_t vid_dpd[16] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0x
 
 static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const uint8_t *base);
 
+/* draft-beaulieu-ike-xauth-02 4: "Vendor ID = 0x09002689DFD6B712", sent in phase 1 by whoever
+ * does XAUTH (engine/codec/payload_vid.def names it, and Cisco Unity's). */
+static const uint8_t vid_xauth[8] = {0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12};
+
 static bool add_vid(struct ik_msg *out, const uint8_t *v, size_t len)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_VID);
@@ -50,6 +54,8 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
 	                 add_vid(out, vid_draft02n, 16)))
 		return false;
+	if (c->xauth.client && !add_vid(out, vid_xauth, 8))
+		return false;
 	return !c->dpd || add_vid(out, vid_dpd, 16);
 }
 
@@ -74,6 +80,8 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
 			m = IK_NATT_DRAFT02;
 		else if (!strncmp(name, "DPD", 3))
 			sa->peer_dpd = true;
+		else if (!strcmp(name, "XAUTH"))
+			sa->xa.peer_vid = true;
 		if (sa->eng->cfg.natt && m > sa->natt_method)
 			sa->natt_method = m;
 	}
@@ -171,6 +179,8 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	if (sa->natt_method && !add_vid(out, natt_vid(sa->natt_method), 16))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if (c->dpd && !add_vid(out, vid_dpd, 16))
+		return ik_fail(st, 0, "ik_p1_choose: out of memory");
+	if (c->xauth.gateway && !add_vid(out, vid_xauth, 8))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	return true;
 }
