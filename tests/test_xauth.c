@@ -6,6 +6,7 @@
  */
 #include "cunit.h"
 #include "ike_pair.h"
+#include "xchg.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -201,6 +202,35 @@ static void test_quick_before_xauth(void)
 	pair_close(&p);
 }
 
+/* Only the edge device states the result (draft-beaulieu-ike-xauth-02 5): a SET(STATUS=OK) sent
+ * to the gateway, whose profile also holds the client's part, logs nobody in. */
+static void test_set_to_gateway(void)
+{
+	struct ik_engine e;
+	struct ik_sa sa;
+	struct ik_qm qm;
+	struct ik_status st;
+
+	memset(&e, 0, sizeof(e));
+	memset(&sa, 0, sizeof(sa));
+	memset(&qm, 0, sizeof(qm));
+	e.quiet = true;
+	e.cfg.xauth.client = e.cfg.xauth.gateway = true;
+	e.cfg.xauth.cfg_client = e.cfg.xauth.cfg_gateway = true;
+	sa.eng = &e;
+	sa.role = IK_RESPONDER;
+	qm.tx_in = (struct ik_cfg_msg){.type = IK_CFG_TYPE_SET, .id = 7, .n = 1};
+	qm.tx_in.a[0] = (struct ik_cfg_attr){.type = IK_CFG_ATTR_XAUTH_STATUS,
+	                                     .tv = true,
+	                                     .len = 2,
+	                                     .v = {0, IK_XAUTH_STATUS_OK}};
+	CU_ASSERT_FALSE(ik_xa_answer(&sa, &qm, &st));
+	CU_ASSERT_FALSE(sa.xa.xauth_ok);
+	sa.role = IK_INITIATOR; /* the same SET to the client is the gateway's verdict */
+	CU_ASSERT_TRUE(ik_xa_answer(&sa, &qm, &st));
+	CU_ASSERT_TRUE(sa.xa.xauth_ok);
+}
+
 static const struct ik_test tests[] = {
 	{"XAUTH + mode-config after main mode: address, netmask, DNS, quick mode", test_main_mode},
 	{"XAUTH + mode-config after aggressive mode", test_aggressive_mode},
@@ -211,6 +241,7 @@ static const struct ik_test tests[] = {
 	{"mode-config before XAUTH, gateway quirk modecfg-before-xauth: answered",
          test_early_modecfg_quirk},
 	{"quick mode before XAUTH refused by the gateway", test_quick_before_xauth},
+	{"a SET(XAUTH_STATUS=OK) sent to the gateway logs nobody in", test_set_to_gateway},
 };
 
 IK_TEST_MAIN("xauth", tests)

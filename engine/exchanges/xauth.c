@@ -89,6 +89,13 @@ static struct ik_cfg_msg start(uint8_t type, uint16_t id)
 
 /* ---- the client's answers ---- */
 
+/* The client is phase 1's initiator, the gateway its responder (5): a profile gives an engine
+ * both parts, its role picks the one it plays, so a peer cannot make a gateway take its SET. */
+static bool client_side(const struct ik_sa *sa)
+{
+	return sa->role == IK_INITIATOR;
+}
+
 /* 6.1: a REPLY "MUST contain the filled in authentication attributes that were requested", or
  * XAUTH-STATUS FAIL when it cannot fill them; 6.2: XAUTH-TYPE echoed only when it came. */
 static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
@@ -97,8 +104,9 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	const struct ik_cfg_msg *in = &qm->tx_in;
 	struct ik_cfg_msg *out = &qm->tx_out;
 	const struct ik_cfg_attr *type = find(in, IK_CFG_ATTR_XAUTH_TYPE);
-	(void)st;
 
+	if (!client_side(sa))
+		return ik_fail(st, 0, "XAUTH REQUEST to the gateway (phase 1 responder): dropped");
 	*out = start(IK_CFG_TYPE_REPLY, in->id);
 	if (!x->client || (type && tv_value(type) != IK_XAUTH_TYPE_GENERIC)) {
 		put_tv(out, IK_CFG_ATTR_XAUTH_STATUS, IK_XAUTH_STATUS_FAIL);
@@ -116,7 +124,9 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 /* 6.1: the ACK's "attributes are not relevant ... no attributes SHOULD be included". */
 static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 {
-	(void)st;
+	/* only the edge device states the result (5): a SET from the client is no login */
+	if (!client_side(sa))
+		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
 	sa->xa.xauth_ok =
 		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
@@ -144,8 +154,7 @@ static void take_cfg(struct ik_sa *sa, const struct ik_cfg_msg *c)
  * accepted." */
 static bool answer_cfg_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 {
-	(void)st;
-	if (!sa->eng->cfg.xauth.cfg_client)
+	if (!sa->eng->cfg.xauth.cfg_client || !client_side(sa))
 		return ik_fail(st, 0,
 		               "mode-config SET, but we asked for no configuration: dropped");
 	take_cfg(sa, &qm->tx_in);
@@ -190,7 +199,7 @@ static void lease(struct ik_sa *sa)
 static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 {
 	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
-	if (!x->cfg_gateway)
+	if (!x->cfg_gateway || client_side(sa))
 		return ik_fail(st, 0, "mode-config REQUEST, but we hand out no configuration");
 	/* draft-beaulieu-ike-xauth-02 6: XAUTH "MUST be used ... before any other exchange".
 	 * Quirk modecfg-before-xauth: answered all the same. */
