@@ -25,6 +25,8 @@ PKGS=(
 	# (libcharon-extra-plugins) and the rest of its `load =` list (peers/strongswan/strongswan.conf.in)
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins
 	libstrongswan-extra-plugins
+	# XAUTH (harness/tests/xauth.sh): xauth-generic (user and password from swanctl secrets)
+	libcharon-extauth-plugins
 	# pubkey authentication (--auth rsa-sig): charon and swanctl load certificates and keys with
 	# pem, pkcs1, x509, pubkey, revocation (the CRL) and constraints from libstrongswan, RSA with
 	# openssl (libstrongswan-standard-plugins, above)

@@ -76,6 +76,9 @@ enum ik_step_kind {
 	IK_STEP_INITIAL_CONTACT, /* INITIAL-CONTACT notify (RFC 2407 4.6.3.3) */
 	IK_STEP_WAIT,            /* wait arg ms (let a DUT act, e.g. DPD towards us) */
 	IK_STEP_TRAFFIC, /* arg ICMP echo requests through the quick mode's ESP SA (RFC 4303) */
+	IK_STEP_XAUTH, /* wait for the DUT gateway's XAUTH to say OK (draft-beaulieu-ike-xauth-02) */
+	IK_STEP_MODECFG, /* an address by mode-config (draft-dukes-ike-mode-cfg-02 5.1); before
+	                  * XAUTH is done it asks at once: the gateway must not answer (xauth 6) */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */

@@ -320,7 +320,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 }
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
- * wait DURATION, traffic [N] [PROBE]. */
+ * wait DURATION, traffic [N] [PROBE], xauth, modecfg. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -331,6 +331,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"quick", IK_STEP_QUICK},   {"dpd", IK_STEP_DPD},
 		{"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
 		{"wait", IK_STEP_WAIT},     {"traffic", IK_STEP_TRAFFIC},
+		{"xauth", IK_STEP_XAUTH},   {"modecfg", IK_STEP_MODECFG},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -342,7 +343,8 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	if (k == IK_ARRAY_SIZE(names))
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
-		                    "quick, dpd, delete, initial-contact, wait or traffic)",
+		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth "
+		                    "or modecfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);

@@ -205,6 +205,37 @@ static bool fill_p2(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 	return true;
 }
 
+static void ip4_of(uint8_t *dst, const struct ik_addr *a)
+{
+	memcpy(dst, &((const struct sockaddr_in *)&a->ss)->sin_addr, 4);
+}
+
+/*
+ * [xauth] and [modecfg] (docs/xauth.md). The XAUTH gateway is phase 1's responder and the
+ * client its initiator (draft-beaulieu-ike-xauth-02 5: the edge device requests), so one engine
+ * gets both parts and plays the one its role gives it: `connect` the client, `serve` the
+ * gateway. Phase 1 offers XAUTHInitPreShared (7.2): the initiator is the one XAUTH authenticates.
+ */
+static void fill_xauth(struct ik_cfg *c, const struct ik_profile *p)
+{
+	struct ik_xauth_cfg *x = &c->xauth;
+
+	x->client = x->gateway = p->features.xauth;
+	x->cfg_client = x->cfg_gateway = p->features.modecfg;
+	snprintf(x->me.name, sizeof(x->me.name), "%.63s", p->xauth.user);
+	snprintf(x->me.password, sizeof(x->me.password), "%.63s", p->xauth.password);
+	x->users[0] = x->me;
+	x->nusers = p->features.xauth;
+	if (p->features.modecfg) {
+		ip4_of(x->pool, &p->modecfg.pool);
+		ip4_of(x->netmask, &p->modecfg.netmask);
+	}
+	if (p->features.modecfg && p->modecfg.dns.ss.ss_family == AF_INET)
+		ip4_of(x->dns[x->ndns++], &p->modecfg.dns);
+	for (size_t i = 0; p->features.xauth && i < c->np1; i++)
+		c->p1[i].auth = IK_P1_AUTH_XAUTH_INIT_PSK;
+}
+
 bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_dut,
                          struct ik_status *st)
 {
@@ -237,6 +268,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 		return ik_fail(st, 0, "%s: %s", p->path, why.why);
 	if (!fill_p1(c, p, st) || !fill_p2(c, p, st))
 		return false;
+	fill_xauth(c, p);
 	/* Quick mode client IDs: our side's first subnet is IDci when we initiate. */
 	endpoint_ts(&c->ts_local, me);
 	endpoint_ts(&c->ts_remote, peer);

@@ -25,6 +25,7 @@ struct conn {
 	struct ik_sa *sa;
 	struct ik_qm *qm_done, *qm_failed;
 	bool p1_up, failed;
+	bool xauth_seen, modecfg_seen; /* XAUTH ended, mode-config gave an address */
 	struct mutations muts;
 	struct ik_ping_run ping; /* --ping */
 };
@@ -111,6 +112,8 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		if (qm)
 			c->qm_failed = qm;
 		break;
+	case IK_EV_XAUTH: c->xauth_seen = true; break;
+	case IK_EV_MODECFG: c->modecfg_seen = true; break;
 	default: break;
 	}
 }
@@ -188,6 +191,27 @@ static void mutations(const struct conn *c)
 	}
 }
 
+/* XAUTH and mode-config done as the profile asks (docs/xauth.md): they come before quick mode. */
+static bool xa_done(const struct conn *c)
+{
+	const struct ik_xauth_cfg *x = &c->r.cfg.xauth;
+	return (!x->client || c->xauth_seen) && (!x->cfg_client || c->modecfg_seen);
+}
+
+/* The XAUTH result and the address mode-config assigned, one line each. */
+static void xa_lines(const struct conn *c)
+{
+	char buf[160];
+	if (c->xauth_seen) {
+		ik_run_xauth_summary(c->sa, buf, sizeof(buf));
+		printf("xauth: %s\n", buf);
+	}
+	if (c->modecfg_seen) {
+		ik_run_modecfg_summary(c->sa, buf, sizeof(buf));
+		printf("mode-config: %s\n", buf);
+	}
+}
+
 /* The result line (stdout) and, on failure, the hint for the message that never came. */
 static int verdict(struct conn *c, bool timed_out)
 {
@@ -196,7 +220,8 @@ static int verdict(struct conn *c, bool timed_out)
 	const char *hint;
 	bool want_qm = !c->no_quick;
 
-	if (c->p1_up && (!want_qm || c->qm_done)) {
+	xa_lines(c);
+	if (c->p1_up && xa_done(c) && (!want_qm || c->qm_done)) {
 		ik_run_cookies(sa, cky, sizeof(cky));
 		ik_run_p1_summary(sa, p1, sizeof(p1));
 		printf("established: ISAKMP SA %s (%s)", cky, p1);
@@ -219,6 +244,11 @@ static int verdict(struct conn *c, bool timed_out)
 	}
 	struct ik_qm *qm = c->p1_up ? (c->qm_failed ? c->qm_failed : sa->qms) : NULL;
 	ik_run_where(sa, qm, where, sizeof(where), &hint);
+	/* draft-beaulieu-ike-xauth-02 6: the gateway refused the user, and deleted phase 1. */
+	if (c->xauth_seen && !sa->xa.xauth_ok) {
+		snprintf(where, sizeof(where), "XAUTH (QM_IDLE)");
+		hint = "the gateway refused the XAUTH user: check xauth.user and xauth.password";
+	}
 	const char *why = c->failed ? sa->st.why : "";
 	if (c->failed && notify_hint(sa))
 		hint = notify_hint(sa);
@@ -272,7 +302,8 @@ int cmd_connect(int argc, char **argv)
 	}
 	uint64_t end = ik_now_ms() + (uint64_t)c.timeout_s * 1000;
 	bool timed_out = false;
-	while (!c.failed && !(c.p1_up && (c.no_quick || c.qm_done)) && !c.r.loop.stop) {
+	while (!c.failed && !(c.p1_up && xa_done(&c) && (c.no_quick || c.qm_done)) &&
+	       !c.r.loop.stop) {
 		if (ik_now_ms() >= end) {
 			timed_out = true;
 			break;
@@ -290,7 +321,7 @@ int cmd_connect(int argc, char **argv)
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;
 	}
-	if (c.hold && c.p1_up && (c.no_quick || c.qm_done)) {
+	if (c.hold && c.p1_up && xa_done(&c) && (c.no_quick || c.qm_done)) {
 		/* A lab peer: report now, then stay up (DPD, the peer's deletes) until told. */
 		if (!c.quiet)
 			ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);

@@ -120,14 +120,26 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		break;
 	case IK_EV_FAILED: {
 		/* The message that broke is the peer's next one (refused, or never sent). */
-		enum ik_xchg x = qm ? IK_X_QUICK : sa->xchg;
+		enum ik_xchg x = qm ? ik_qm_xchg(qm) : sa->xchg;
 		int msg = qm ? qm->msg : sa->msg;
 		snprintf(where, sizeof(where), "%s (%s)", ik_msg_name(x, msg + 1),
 		         ik_ios_state(x, msg));
-		snprintf(sum, sizeof(sum), "%s failed at %s", qm ? "quick mode" : "phase 1", where);
+		snprintf(sum, sizeof(sum), "%s failed at %s",
+		         !qm      ? "phase 1"
+		         : qm->tx ? "transaction"
+		                  : "quick mode",
+		         where);
 		log_line(sa, "%s: %s", sum, sa->st.why);
 		break;
 	}
+	case IK_EV_XAUTH:
+		ik_run_xauth_summary(sa, sum, sizeof(sum));
+		log_line(sa, "%s%s", sum, "");
+		break;
+	case IK_EV_MODECFG:
+		ik_run_modecfg_summary(sa, sum, sizeof(sum));
+		log_line(sa, "mode-config: %s%s", sum, "");
+		break;
 	case IK_EV_DELETE:
 		/* an IPsec SA the peer deleted (RFC 2408 5.15): its host stops answering on it */
 		if (qm)

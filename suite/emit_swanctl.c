@@ -64,6 +64,47 @@ static void secret_ids(const struct ik_profile *p, const struct ik_emit_opts *o,
 }
 
 /*
+ * XAUTH (docs/xauth.md, draft-beaulieu-ike-xauth-02): a second authentication round after the
+ * PSK. The phase 1 responder is the gateway, asking the client for its user (xauth-generic checks
+ * it against the secrets); the initiator is the client and logs in as xauth.user. charon then
+ * proposes and accepts XAUTHInitPreShared (7.2) in phase 1.
+ */
+static void xauth_round(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	if (!p->features.xauth)
+		return;
+	if (o->initiator)
+		fprintf(out, "\t\tlocal-xauth {\n\t\t\tauth = xauth\n\t\t\txauth_id = %s\n\t\t}\n",
+		        p->xauth.user);
+	else
+		fprintf(out, "\t\tremote-xauth {\n\t\t\tauth = xauth-generic\n\t\t}\n");
+}
+
+/* mode-config (draft-dukes-ike-mode-cfg-02 5.1): the client asks for an address (vips), the
+ * gateway hands out the pool's. */
+static void modecfg_conn(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	if (!p->features.modecfg)
+		return;
+	if (o->initiator)
+		fprintf(out, "\t\tvips = 0.0.0.0\n");
+	else
+		fprintf(out, "\t\tpools = %s-pool\n", o->name);
+}
+
+/* The gateway's pool: the one address of modecfg.pool, its netmask and DNS server. */
+static void modecfg_pool(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
+{
+	if (!p->features.modecfg || o->initiator)
+		return;
+	fprintf(out, "\npools {\n\t%s-pool {\n\t\taddrs = %s-%s\n\t\tnetmask = %s\n", o->name,
+	        p->modecfg.pool.text, p->modecfg.pool.text, p->modecfg.netmask.text);
+	if (p->modecfg.dns.ss.ss_family == AF_INET)
+		fprintf(out, "\t\tdns = %s\n", p->modecfg.dns.text);
+	fprintf(out, "\t}\n}\n");
+}
+
+/*
  * local and remote: psk, or pubkey (RFC 2409 5.1) with our certificate (swanctl/x509/) and the
  * CA the peer must chain to (swanctl/x509ca/); the key is loaded from swanctl/private/.
  */
@@ -83,6 +124,7 @@ static void auth_sections(const struct ik_profile *p, const struct ik_emit_opts 
 	fprintf(out, "\t\t\tid = ");
 	remote_id(p, o, out);
 	fprintf(out, "\n\t\t}\n");
+	xauth_round(p, o, out);
 }
 
 /* Where each file goes: swanctl --load-creds reads these directories (swanctl.conf(5)). */
@@ -139,6 +181,7 @@ static void ike_section(const struct ik_profile *p, const struct ik_emit_opts *o
 	 */
 	if (p->auth == IK_AUTH_RSA_SIG)
 		fprintf(out, "\t\tsend_cert = always\n");
+	modecfg_conn(p, o, out);
 	auth_sections(p, o, out);
 }
 
@@ -207,12 +250,18 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 	ike_section(p, o, out);
 	child_section(p, o, out);
 	fprintf(out, "\t}\n}\n");
+	modecfg_pool(p, o, out);
 	if (p->auth == IK_AUTH_RSA_SIG)
 		return true; /* the private key comes from swanctl/private/ */
 	fprintf(out, "\nsecrets {\n\tike-%s {\n", o->name);
 	secret_ids(p, o, out);
 	fprintf(out, "\t\tsecret = ");
 	ik_emit_psk(p, out);
-	fprintf(out, "\n\t}\n}\n");
+	fprintf(out, "\n\t}\n");
+	/* the XAUTH user: the client's password, the one the gateway checks */
+	if (p->features.xauth)
+		fprintf(out, "\txauth-%s {\n\t\tid = %s\n\t\tsecret = \"%s\"\n\t}\n", o->name,
+		        p->xauth.user, p->xauth.password);
+	fprintf(out, "}\n");
 	return true;
 }

@@ -84,7 +84,7 @@ enum kind {
 	K_SIZE,     /* uint16_t octets, IK_FRAG_SIZE_MIN..65535 (an IKE fragment's IP datagram) */
 };
 
-#define SECTION_TABLE S(dut) S(tester) S(auth) S(phase1) S(phase2) S(features)
+#define SECTION_TABLE S(dut) S(tester) S(auth) S(xauth) S(modecfg) S(phase1) S(phase2) S(features)
 
 enum section {
 #define S(n) SEC_##n,
@@ -136,6 +136,11 @@ static const char *const section_names[] = {
 	KEY(auth, ca, K_FILE, OFF(pki.ca), NULL, false)                                    \
 	KEY(auth, crl, K_FILE, OFF(pki.crl), NULL, false)                                  \
 	KEY(auth, id_type, K_ENUM, OFF(pki.id_type), id_type_names, false)                 \
+	KEY(xauth, user, K_TEXT, OFF(xauth.user), NULL, false)                             \
+	KEY(xauth, password, K_TEXT, OFF(xauth.password), NULL, false)                     \
+	KEY(modecfg, pool, K_ADDR, OFF(modecfg.pool), NULL, false)                         \
+	KEY(modecfg, netmask, K_ADDR, OFF(modecfg.netmask), NULL, false)                   \
+	KEY(modecfg, dns, K_ADDR, OFF(modecfg.dns), NULL, false)                           \
 	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                      \
 	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                   \
 	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                   \
@@ -637,6 +642,37 @@ static bool check_required(struct ctx *c)
 	return true;
 }
 
+/* features.xauth needs a user and password, features.modecfg an IPv4 pool (netmask default
+ * 255.255.255.255: the one address); XAUTH is done here over pre-shared keys only
+ * (draft-beaulieu-ike-xauth-02 7.2 XAUTHInitPreShared). */
+static bool check_xauth(struct ctx *c)
+{
+	struct ik_profile *p = c->p;
+
+	if (p->features.xauth && (!*p->xauth.user || !*p->xauth.password))
+		return fail_at(c, line_of(c, KEY_features_xauth),
+		               "features.xauth = yes needs xauth.user and xauth.password");
+	if (strlen(p->xauth.user) > 63 || strlen(p->xauth.password) > 63)
+		return fail_at(c, line_of(c, KEY_xauth_user),
+		               "xauth.user and xauth.password are at most 63 characters");
+	if (p->features.xauth && p->auth != IK_AUTH_PSK)
+		return fail_at(c, line_of(c, KEY_features_xauth),
+		               "features.xauth = yes is supported with auth.method = psk only "
+		               "(XAUTHInitPreShared)");
+	if (!p->features.modecfg)
+		return true;
+	if (p->modecfg.pool.ss.ss_family != AF_INET)
+		return fail_at(c, line_of(c, KEY_features_modecfg),
+		               "features.modecfg = yes needs modecfg.pool, an IPv4 address");
+	if (!line_of(c, KEY_modecfg_netmask))
+		ik_profile_addr_parse(&p->modecfg.netmask, "255.255.255.255");
+	if (p->modecfg.netmask.ss.ss_family != AF_INET ||
+	    (line_of(c, KEY_modecfg_dns) && p->modecfg.dns.ss.ss_family != AF_INET))
+		return fail_at(c, line_of(c, KEY_modecfg_netmask),
+		               "modecfg.netmask and modecfg.dns must be IPv4 addresses");
+	return true;
+}
+
 /* Rules between keys: credentials, address families, non-empty sets. */
 static bool check_consistent(struct ctx *c)
 {
@@ -656,7 +692,7 @@ static bool check_consistent(struct ctx *c)
 		return fail_at(c, line_of(c, KEY_dut_roles), "dut.roles is empty");
 	if (!p->p1.modes)
 		return fail_at(c, line_of(c, KEY_phase1_modes), "phase1.modes is empty");
-	return true;
+	return check_xauth(c);
 }
 
 /* Feature flags say what the DUT can do: defaults follow its configuration, never contradict it. */

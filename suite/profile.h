@@ -146,6 +146,19 @@ struct ik_profile {
 		enum ik_ipsec_mode mode;
 	} p2;
 
+	/* [xauth] (docs/xauth.md): the user an XAUTH client logs in as and the one a gateway
+	 * accepts (draft-beaulieu-ike-xauth-02 5.1). Used when features.xauth = yes. */
+	struct {
+		char user[IK_PROFILE_TEXT],
+			password[IK_PROFILE_TEXT]; /* wiped by ik_profile_wipe */
+	} xauth;
+	/* [modecfg]: what a mode-config gateway hands out (draft-dukes-ike-mode-cfg-02 5.1): an
+	 * address from the pool (its first), the netmask and a DNS server. Used when
+	 * features.modecfg = yes. */
+	struct {
+		struct ik_addr pool, netmask, dns;
+	} modecfg;
+
 	struct {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */

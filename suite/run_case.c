@@ -148,6 +148,23 @@ static bool mutated_yet(const struct crun *cr)
 	return false;
 }
 
+static bool xa_ready(const struct crun *cr);
+static bool quick(struct crun *cr, const struct ik_case_step *s);
+
+/* A quick step that waited for XAUTH and mode-config, once they are done. */
+static void quick_go(struct crun *cr)
+{
+	const struct ik_case_step *s = cr->quick_wait;
+	if (!s || !xa_ready(cr))
+		return;
+	cr->quick_wait = NULL;
+	if (!quick(cr, s)) {
+		stop_at(cr);
+		cr->o.failed = true;
+		finish(cr);
+	}
+}
+
 static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 {
 	struct crun *cr = e->user;
@@ -205,6 +222,18 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		cr->o.failed = true;
 		finish(cr);
 		return;
+	case IK_EV_XAUTH:
+		if (s && s->kind == IK_STEP_XAUTH && sa->xa.xauth_ok)
+			advance(cr);
+		quick_go(cr);
+		break;
+	case IK_EV_MODECFG:
+		/* the early step (xauth.c early_msgid) goes on only for an address to its REQUEST */
+		if (s && s->kind == IK_STEP_MODECFG &&
+		    (!sa->xa.early_msgid || sa->xa.early_replies))
+			advance(cr);
+		quick_go(cr);
+		break;
 	case IK_EV_DPD_ACK:
 		if (s && s->kind == IK_STEP_DPD) {
 			ik_loop_cancel(&cr->R->loop, cr->step_timer);
@@ -219,7 +248,9 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 			break;
 		stop_at(cr);
 		cr->o.failed = true;
-		cr->o.we_refused = !cr->last_ev_notify;
+		/* the gateway refused our XAUTH user: its answer, not our engine's refusal */
+		cr->o.xauth_refused = sa->xa.xauth_done && !sa->xa.xauth_ok;
+		cr->o.we_refused = !cr->last_ev_notify && !cr->o.xauth_refused;
 		snprintf(cr->o.why, sizeof(cr->o.why), "%s", sa->st.why);
 		finish(cr);
 		break;
@@ -414,6 +445,27 @@ static void trigger_reap(struct crun *cr)
 	cr->trigger_pid = 0;
 }
 
+/* XAUTH and mode-config done as the profile asks (docs/xauth.md): quick mode may start. */
+static bool xa_ready(const struct crun *cr)
+{
+	const struct ik_xauth_cfg *x = &cr->eng.cfg.xauth;
+	const struct ik_sa *sa = cr->sa;
+	return cr->responder ||
+	       ((!x->client || sa->xa.xauth_ok) && (!x->cfg_client || sa->xa.cfg_done));
+}
+
+static bool quick(struct crun *cr, const struct ik_case_step *s)
+{
+	struct ik_engine *e = &cr->eng;
+	if (s->arg)
+		e->cfg.pfs_group = s->arg < 0 ? 0 : (uint16_t)s->arg;
+	cr->have_qm2 = false;
+	cr->qm = ik_quick_initiate(cr->sa);
+	if (!cr->qm)
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send QM1");
+	return cr->qm != NULL;
+}
+
 static bool run_step(struct crun *cr, const struct ik_case_step *s)
 {
 	struct ik_engine *e = &cr->eng;
@@ -436,13 +488,26 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 			return true; /* the DUT starts its quick mode */
 		if (!need_sa(cr, "quick"))
 			return false;
-		if (s->arg)
-			e->cfg.pfs_group = s->arg < 0 ? 0 : (uint16_t)s->arg;
-		cr->have_qm2 = false;
-		cr->qm = ik_quick_initiate(cr->sa);
-		if (!cr->qm)
-			snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "could not send QM1");
-		return cr->qm != NULL;
+		/* draft-beaulieu-ike-xauth-02 6: XAUTH (and the address) before quick mode */
+		if (!xa_ready(cr)) {
+			cr->quick_wait = s;
+			return true;
+		}
+		return quick(cr, s);
+	case IK_STEP_XAUTH:
+		if (!need_sa(cr, "xauth"))
+			return false;
+		if (cr->sa->xa.xauth_ok) /* the DUT's REQUEST came before the step */
+			cr->step_timer = ik_loop_timer(&cr->R->loop, 0, step_timer_fired, cr);
+		return true;
+	case IK_STEP_MODECFG:
+		if (!need_sa(cr, "modecfg"))
+			return false;
+		if (cr->sa->xa.cfg_done)
+			cr->step_timer = ik_loop_timer(&cr->R->loop, 0, step_timer_fired, cr);
+		else if (e->cfg.xauth.client && !cr->sa->xa.xauth_done)
+			ik_xa_request_cfg(cr->sa); /* early; later the engine asks by itself */
+		return true;
 	case IK_STEP_DPD:
 		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
 			return false;

@@ -5,6 +5,7 @@
 #include "rng.h"
 #include "xchg.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <openssl/crypto.h>
@@ -144,6 +145,24 @@ void ik_run_p1_summary(const struct ik_sa *sa, char *buf, size_t n)
 		snprintf(kl, sizeof(kl), "/%u", x->keylen);
 	snprintf(buf, n, "%s%s %s %s, %u s", ik_name(IK_T_P1_ENCR, x->enc), kl,
 	         ik_name(IK_T_P1_HASH, x->hash), ik_name(IK_T_GROUP, x->group), sa->life_s);
+}
+
+void ik_run_xauth_summary(const struct ik_sa *sa, char *buf, size_t n)
+{
+	const char *user = sa->xa.user[0] ? sa->xa.user : sa->eng->cfg.xauth.me.name;
+	snprintf(buf, n, "XAUTH %s as user %s", sa->xa.xauth_ok ? "OK" : "FAIL", user);
+}
+
+void ik_run_modecfg_summary(const struct ik_sa *sa, char *buf, size_t n)
+{
+	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, sa->xa.addr, a, sizeof(a));
+	inet_ntop(AF_INET, sa->xa.netmask, m, sizeof(m));
+	size_t l = (size_t)snprintf(buf, n, "address %s netmask %s", a, m);
+	for (size_t i = 0; i < sa->xa.ndns && l < n; i++) {
+		inet_ntop(AF_INET, sa->xa.dns[i], d, sizeof(d));
+		l += (size_t)snprintf(buf + l, n - l, " DNS %s", d);
+	}
 }
 
 void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n)

@@ -58,6 +58,10 @@ extern volatile sig_atomic_t ik_run_signalled;
 void ik_run_p1_summary(const struct ik_sa *sa, char *buf, size_t n);
 /* "ESP in 0x... out 0x... (ESP_AES/128 HMAC-SHA, PFS MODP-2048, 3600 s, tunnel)" */
 void ik_run_p2_summary(const struct ik_qm *qm, char *buf, size_t n);
+/* XAUTH and mode-config (docs/xauth.md): "XAUTH OK as user joe", "XAUTH FAIL as user joe". */
+void ik_run_xauth_summary(const struct ik_sa *sa, char *buf, size_t n);
+/* "address 10.9.0.10 netmask 255.255.255.0 DNS 10.9.0.53" (what mode-config handed out). */
+void ik_run_modecfg_summary(const struct ik_sa *sa, char *buf, size_t n);
 /* "0123456789abcdef/fedcba9876543210" */
 void ik_run_cookies(const struct ik_sa *sa, char *buf, size_t n);
 /* Where an exchange stopped: "MM5 (MM_KEY_EXCH)"; the hint is for the message expected next. */

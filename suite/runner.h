@@ -39,9 +39,10 @@ struct ik_observed {
 	bool p1_up, p2_up, all_done; /* all_done: every step of the case completed */
 	bool failed;                 /* the exchange stopped */
 	bool silence;                /* it stopped because the DUT made no progress */
-	bool dut_deleted;      /* the DUT deleted our ISAKMP SA in answer to a mutated message */
-	bool we_refused;       /* our engine refused a message of the DUT */
-	bool restarted;        /* the DUT answered with a new responder cookie */
+	bool dut_deleted;   /* the DUT deleted our ISAKMP SA in answer to a mutated message */
+	bool xauth_refused; /* the DUT, an XAUTH gateway, SET XAUTH_STATUS FAIL (draft-beaulieu 6) */
+	bool we_refused;    /* our engine refused a message of the DUT */
+	bool restarted;     /* the DUT answered with a new responder cookie */
 	bool answered_mutated; /* the DUT answered a message we mutated (before a clean copy) */
 	bool accepted_mutated; /* it answered a mutated message with the next message of its
 				       * exchange, or completed the exchange it belongs to */

@@ -263,6 +263,8 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		traffic_text(o, buf, n);
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
+	} else if (o->xauth_refused) {
+		snprintf(buf, n, "refused the XAUTH user after %s (SET XAUTH_STATUS FAIL)", at);
 	} else if (o->dut_deleted) {
 		snprintf(buf, n, "deleted the ISAKMP SA (Delete) after %s", at);
 	} else if (o->silence) {

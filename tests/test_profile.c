@@ -43,7 +43,10 @@ static const char good[] =
 	"lifetime_policy = obey\n"
 	"mode = transport\n"
 	"[features]\n"
-	"xauth = yes\n";
+	"xauth = yes\n"
+	"[xauth]\n"
+	"user = joe\n"
+	"password = foobar\n";
 
 static bool parse(struct ik_profile *p, const char *text, struct ik_status *st)
 {

@@ -127,7 +127,8 @@ static void test_required(void)
 	CU_ASSERT(t[0] == SA && t[1] == KE && t[2] == NO && t[3] == ID);
 	CU_ASSERT_EQUAL(ik_rules_required(IK_X_QUICK, 3, t, 8), 1);
 	CU_ASSERT_EQUAL(t[0], HA);
-	CU_ASSERT_EQUAL(ik_rules_required(IK_X_TRANS, 1, t, 8), 0);
+	CU_ASSERT_EQUAL(ik_rules_required(IK_X_TRANS, 1, t, 8), 2); /* draft-dukes 3.1.1 */
+	CU_ASSERT(t[0] == HA && t[1] == IK_PAYLOAD_ATTR);
 	CU_ASSERT_EQUAL(ik_rules_required(IK_X_MAIN, 1, t, 0), 0);
 }
 
@@ -135,7 +136,7 @@ static void test_required(void)
  * by its sender, and the receiver of the last one takes it (RFC 2409 5, 5.5). */
 static void test_steps(void)
 {
-	static const enum ik_xchg xs[] = {IK_X_MAIN, IK_X_AGGR, IK_X_QUICK};
+	static const enum ik_xchg xs[] = {IK_X_MAIN, IK_X_AGGR, IK_X_QUICK, IK_X_TRANS};
 	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
 		enum ik_who role = IK_INITIATOR;
 		int in = 0, len = ik_xchg_len(xs[i]);

@@ -118,6 +118,11 @@ void ik_qm_free(struct ik_qm *qm)
 
 void ik_sa_free(struct ik_sa *sa)
 {
+	while (sa->txs) {
+		struct ik_qm *q = sa->txs;
+		sa->txs = q->next;
+		ik_qm_free(q);
+	}
 	while (sa->qms) {
 		struct ik_qm *q = sa->qms;
 		sa->qms = q->next;
@@ -179,7 +184,7 @@ void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 		ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
 		sa->rtx_timer = 0;
 	}
-	IK_LOG(sa->eng, "%s: %s", qm ? "quick mode" : "phase 1", st->why);
+	IK_LOG(sa->eng, "%s: %s", !qm ? "phase 1" : qm->tx ? "transaction" : "quick mode", st->why);
 	ik_emit_event(sa, qm, IK_EV_FAILED);
 }
 
@@ -252,12 +257,18 @@ bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage
 	return ik_sock_send_raw(&e->natt, to, &ka, 1, st);
 }
 
-/* Short payload list for the ladder: "HDR*, HASH, SA, NONCE". */
+/* Short payload list for the ladder: "HDR*, HASH, SA, NONCE", "HDR*, HASH, ATTR(CFG-SET)". */
 void ik_ladder_payloads(const struct ik_msg *m, bool enc, char *buf, size_t cap)
 {
 	size_t l = (size_t)snprintf(buf, cap, "HDR%s", enc ? "*" : "");
-	for (size_t i = 0; m->hdr && i < m->hdr->nkids && l < cap; i++)
-		l += (size_t)snprintf(buf + l, cap - l, ", %s", m->hdr->kids[i]->sd->name);
+	for (size_t i = 0; m->hdr && i < m->hdr->nkids && l < cap; i++) {
+		const struct ik_node *k = m->hdr->kids[i];
+		l += (size_t)snprintf(buf + l, cap - l, ", %s", k->sd->name);
+		/* a transaction's ATTR says what it is: "ATTR(CFG-REQUEST)" (draft-dukes 3.2) */
+		if (k->type == IK_PAYLOAD_ATTR && l < cap)
+			l += (size_t)snprintf(buf + l, cap - l, "(%s)",
+			                      ik_name(IK_T_CFG_TYPE, ik_fnum(k, IK_F_ATTR_TYPE)));
+	}
 }
 
 static uint16_t first_notify(const struct ik_msg *m)
@@ -458,14 +469,14 @@ static void qm_rtx_fire(void *arg)
 		return;
 	if (qm->rtx_count >= sa->eng->cfg.retrans_tries) {
 		ik_fail(&st, 0, "no %s from the peer after %u retransmissions of %s: %s",
-		        ik_msg_name(IK_X_QUICK, qm->msg + 1), qm->rtx_count,
-		        ik_state_name(ik_qm_state(qm)), ik_stall_hint(IK_X_QUICK, qm->msg + 1));
+		        ik_msg_name(ik_qm_xchg(qm), qm->msg + 1), qm->rtx_count,
+		        ik_state_name(ik_qm_state(qm)), ik_stall_hint(ik_qm_xchg(qm), qm->msg + 1));
 		local_errors(sa->eng, &st);
 		ik_sa_fail(sa, qm, &st);
 		return;
 	}
 	qm->rtx_count++;
-	resend(sa, IK_X_QUICK, qm->msg, &qm->last_out);
+	resend(sa, ik_qm_xchg(qm), qm->msg, &qm->last_out);
 	arm_rtx(sa, qm);
 }
 
@@ -529,22 +540,36 @@ struct ik_sa *ik_initiate(struct ik_engine *e)
 	return sa;
 }
 
-struct ik_qm *ik_quick_initiate(struct ik_sa *sa)
+/* A quick mode or (tx) a transaction exchange under sa, in its list; msgid 0: a random one. */
+struct ik_qm *ik_qm_new(struct ik_sa *sa, enum ik_who role, uint32_t msgid, bool tx)
 {
-	struct ik_status st;
 	struct ik_qm *qm = calloc(1, sizeof(*qm));
 
 	if (!qm)
 		return NULL;
 	qm->sa = sa;
-	qm->role = IK_INITIATOR;
+	qm->role = role;
+	qm->tx = tx;
+	qm->msgid = msgid;
 	ik_wr_init(&qm->last_out);
 	/* RFC 2408 3.1: a random, non-zero message ID per exchange. */
 	while (!qm->msgid)
 		ik_rng_bytes(&qm->msgid, sizeof(qm->msgid));
+	/* RFC 2409 App. B; draft-dukes-ike-mode-cfg-02 3.1.1 takes the same for transactions. */
 	ik_p1_phase2_iv(&sa->k, qm->msgid, qm->k.iv);
-	qm->next = sa->qms;
-	sa->qms = qm;
+	struct ik_qm **list = tx ? &sa->txs : &sa->qms;
+	qm->next = *list;
+	*list = qm;
+	return qm;
+}
+
+struct ik_qm *ik_quick_initiate(struct ik_sa *sa)
+{
+	struct ik_status st;
+	struct ik_qm *qm = ik_qm_new(sa, IK_INITIATOR, 0, false);
+
+	if (!qm)
+		return NULL;
 	if (!ik_run_step(sa, qm, ik_step_find(IK_X_QUICK, IK_INITIATOR, 0), NULL, &st))
 		ik_sa_fail(sa, qm, &st);
 	return qm;

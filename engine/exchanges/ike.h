@@ -29,6 +29,63 @@ struct ik_id {
 	size_t len;
 };
 
+/* XAUTH (draft-beaulieu-ike-xauth-02) and mode-config (draft-dukes-ike-mode-cfg-02) as one
+ * engine plays them after phase 1 (engine/exchanges/xauth.c). */
+#define IK_XA_STR        64 /* user names and passwords we keep */
+#define IK_XA_MAX_USERS  8
+#define IK_XA_MAX_DNS    2
+#define IK_CFG_MAX_ATTRS 16
+
+struct ik_xauth_user {
+	char name[IK_XA_STR], password[IK_XA_STR];
+};
+
+struct ik_xauth_cfg {
+	bool client;  /* answer the gateway's XAUTH REQUEST with `me` */
+	bool gateway; /* as phase 1 responder, REQUEST user/password and SET the status */
+	struct ik_xauth_user me;
+	struct ik_xauth_user users[IK_XA_MAX_USERS]; /* the gateway's accepted users */
+	size_t nusers;
+	bool cfg_client;  /* REQUEST an address (pull) once XAUTH is done, or at once without */
+	bool cfg_gateway; /* answer REQUESTs from the pool */
+	bool cfg_push;    /* the gateway SETs the address after XAUTH instead of waiting */
+	bool cfg_early;   /* the client REQUESTs at once, XAUTH or not (a test of the gateway) */
+	uint8_t pool[4], netmask[4], dns[IK_XA_MAX_DNS][4];
+	size_t ndns;
+};
+
+/* One attribute of an ATTR payload (draft-dukes-ike-mode-cfg-02 3.2, RFC 2408 3.3). */
+struct ik_cfg_attr {
+	uint16_t type;
+	bool tv; /* basic (AF=1): the value is v[0..1] */
+	uint8_t len;
+	uint8_t v[IK_XA_STR];
+};
+
+/* An ATTR payload: its message type, identifier and attributes. */
+struct ik_cfg_msg {
+	uint8_t type;
+	uint16_t id;
+	struct ik_cfg_attr a[IK_CFG_MAX_ATTRS];
+	size_t n;
+};
+
+/* Where XAUTH and mode-config are on one ISAKMP SA. */
+struct ik_xa_state {
+	uint16_t id;        /* the XAUTH transaction's identifier (gateway) */
+	bool xauth_done;    /* the status was SET and acknowledged */
+	bool xauth_ok;      /* ... and it was OK */
+	bool cfg_done;      /* an address was handed out / received */
+	bool quick_started; /* the client's quick mode went once all this was done */
+	bool peer_vid;      /* the peer sent the XAUTH vendor ID in phase 1 (xauth-02 4) */
+	char user[IK_XA_STR];
+	uint8_t addr[4], netmask[4], dns[IK_XA_MAX_DNS][4];
+	size_t ndns;
+	unsigned refused;       /* mode-config REQUESTs a gateway refused before XAUTH was done */
+	uint32_t early_msgid;   /* the client's REQUEST made before XAUTH was done (0: none) */
+	unsigned early_replies; /* addresses a client received for that REQUEST */
+};
+
 struct ik_creds;
 struct ik_trust;
 
@@ -74,6 +131,7 @@ struct ik_cfg {
 	uint16_t frag_size;
 	ik_quirks_t
 		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
+	struct ik_xauth_cfg xauth; /* XAUTH and mode-config after phase 1 (xauth.c) */
 };
 
 struct ik_engine;
@@ -84,6 +142,8 @@ struct ik_mut_state;
 struct ik_qm {
 	struct ik_sa *sa;
 	enum ik_who role;
+	bool tx; /* a transaction exchange (type 6), not a quick mode: in sa->txs */
+	struct ik_cfg_msg tx_out, tx_in; /* its ATTR payloads: what we sent, what came */
 	uint32_t msgid;
 	int msg; /* last message number done */
 	bool established;
@@ -148,7 +208,9 @@ struct ik_sa {
 	/* The peer chose a transform we broke on purpose (suite/verdict.c: not what "established"
 	 * asks for). "" when it did not. */
 	char chose_broken[160];
-	struct ik_status st; /* why it failed */
+	struct ik_status st;   /* why it failed */
+	struct ik_xa_state xa; /* XAUTH and mode-config (xauth.c) */
+	struct ik_qm *txs;     /* transaction exchanges (draft-dukes-ike-mode-cfg-02 3.1) */
 	struct ik_qm *qms;
 	struct ik_sa *next;
 };
@@ -161,9 +223,15 @@ static inline enum ik_state ik_sa_state(const struct ik_sa *sa)
 	return ik_state_of(sa->xchg, sa->msg);
 }
 
+/* A quick mode or a transaction exchange (both are keyed by message ID under their SA). */
+static inline enum ik_xchg ik_qm_xchg(const struct ik_qm *qm)
+{
+	return qm->tx ? IK_X_TRANS : IK_X_QUICK;
+}
+
 static inline enum ik_state ik_qm_state(const struct ik_qm *qm)
 {
-	return ik_state_of(IK_X_QUICK, qm->msg);
+	return ik_state_of(ik_qm_xchg(qm), qm->msg);
 }
 
 /* What the engine tells its user (connect, serve, the runner, tests). */
@@ -174,6 +242,8 @@ enum ik_event {
 	IK_EV_NOTIFY,  /* a notify arrived (sa->st.notify holds its type) */
 	IK_EV_DELETE,  /* the peer deleted an SA */
 	IK_EV_DPD_ACK, /* R-U-THERE-ACK received */
+	IK_EV_XAUTH,   /* XAUTH ended: sa->xa.xauth_ok says how (draft-beaulieu-ike-xauth-02 5) */
+	IK_EV_MODECFG, /* mode-config handed out / received an address (sa->xa.addr) */
 };
 
 struct ik_engine {
@@ -203,7 +273,8 @@ struct ik_engine {
 	size_t nmut;
 	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
-	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
+	uint32_t xa_leases; /* mode-config addresses handed out from the pool (xauth.c) */
+	bool wedged;        /* quirk die-on-refusal fired: nothing in, nothing out from now on */
 	/* Datagrams our host refused to send (treated as lost: retransmitted), and the last such
 	 * refusal, e.g. "ik_sock_send: to ...: Operation not permitted". */
 	unsigned send_errors;
@@ -229,6 +300,10 @@ void ik_engine_free(struct ik_engine *e); /* frees every SA, wipes every key */
 struct ik_sa *ik_initiate(struct ik_engine *e);
 /* Start a quick mode on an established ISAKMP SA. */
 struct ik_qm *ik_quick_initiate(struct ik_sa *sa);
+/* Start a transaction exchange carrying msg (draft-dukes-ike-mode-cfg-02 3.1), as its initiator. */
+struct ik_qm *ik_trans_initiate(struct ik_sa *sa, const struct ik_cfg_msg *msg);
+/* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
+void ik_xa_request_cfg(struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
                     size_t spi_len, const uint8_t *data, size_t dlen);

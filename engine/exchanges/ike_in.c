@@ -205,7 +205,7 @@ static struct progress progress_of(struct ik_sa *sa, struct ik_qm *qm)
 	if (qm)
 		return (struct progress){.sa = sa,
 		                         .qm = qm,
-		                         .x = IK_X_QUICK,
+		                         .x = ik_qm_xchg(qm),
 		                         .role = qm->role,
 		                         .msg = &qm->msg,
 		                         .iv = qm->k.iv,
@@ -362,6 +362,10 @@ static void complete(struct ik_engine *e, const struct progress *p)
 		return;
 	}
 	p->qm->established = true;
+	if (p->qm->tx) {
+		ik_xa_complete(p->sa, p->qm);
+		return;
+	}
 	e->p2_up++;
 	ik_emit_event(p->sa, p->qm, IK_EV_P2_UP);
 }
@@ -535,6 +539,12 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		IK_LOG(e, "quick mode without an established ISAKMP SA (or message ID 0) dropped");
 		return;
 	}
+	/* draft-beaulieu-ike-xauth-02 6: XAUTH comes "before any other exchange". */
+	if (ik_xa_blocks_quick(sa)) {
+		IK_LOG(e,
+		       "quick mode before XAUTH was done dropped (draft-beaulieu-ike-xauth-02 6)");
+		return;
+	}
 	struct ik_qm *qm = qm_of(e, sa, msgid, d);
 	if (!qm)
 		return;
@@ -546,6 +556,53 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (!(ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC)) {
 		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS,
 		        "quick mode message in the clear (RFC 2409 5.5)");
+		reject(&p, &st);
+		return;
+	}
+	take(e, &p, s, m, d);
+}
+
+/* The transaction exchange a message ID names under sa (sa->txs), or a new one as its responder
+ * (draft-dukes-ike-mode-cfg-02 3.1: the initiator of a transaction need not be phase 1's); NULL
+ * when the message is done with (a retransmission answered, no memory). */
+static struct ik_qm *tx_of(struct ik_sa *sa, uint32_t msgid, const struct ik_dgram *d)
+{
+	for (struct ik_qm *q = sa->txs; q; q = q->next) {
+		if (q->msgid != msgid)
+			continue;
+		struct progress p = progress_of(sa, q);
+		return retransmitted(&p, d) ? NULL : q;
+	}
+	return ik_qm_new(sa, IK_RESPONDER, msgid, true);
+}
+
+/* The front of the transaction exchange (draft-dukes-ike-mode-cfg-02 3.1.1): protected, so only
+ * under an established ISAKMP SA, with its own non-zero message ID, encrypted. The unprotected
+ * form of 3.1.2 is not run. */
+static void tx_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
+{
+	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
+	                              ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes, &d->peer);
+	uint32_t msgid = ik_fnum(m->hdr, IK_F_HDR_MSGID);
+	struct ik_status st;
+
+	ik_status_clear(&st);
+	if (!sa || !sa->established || sa->dead || !msgid) {
+		IK_LOG(e, "transaction without an established ISAKMP SA (or message ID 0) dropped");
+		return;
+	}
+	struct ik_qm *qm = tx_of(sa, msgid, d);
+	if (!qm)
+		return;
+	struct progress p = progress_of(sa, qm);
+	follow(&p, d);
+	const struct ik_step *s = expected(&p);
+	if (!s)
+		return;
+	if (!(ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC)) {
+		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS,
+		        "transaction in the clear under an ISAKMP SA "
+		        "(draft-dukes-ike-mode-cfg-02 3.1.1: HDR*)");
 		reject(&p, &st);
 		return;
 	}
@@ -730,6 +787,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 	case IK_EXCH_ID_PROT:
 	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;
 	case IK_EXCH_QUICK: qm_input(e, &m, d); break;
+	case IK_EXCH_TRANSACTION: tx_input(e, &m, d); break;
 	case IK_EXCH_INFO:
 		ik_info_input(e,
 		              ik_sa_find(e, ik_fget(m.hdr, IK_F_HDR_ICOOKIE)->bytes,

@@ -120,7 +120,8 @@ void ik_p1_done(struct ik_sa *sa)
 		ik_send_notify(sa, IK_NOTIFY_RESPONDER_LIFETIME, IK_PROTO_ISAKMP, spi, 16, data,
 		               12);
 	}
-	if (sa->role == IK_INITIATOR && e->auto_quick)
+	/* XAUTH / mode-config first when configured (xauth.c); then quick mode. */
+	if (!ik_xa_p1_up(sa) && sa->role == IK_INITIATOR && e->auto_quick)
 		ik_quick_initiate(sa);
 }
 

@@ -22,6 +22,10 @@ static const uint8_t vid_dpd[16] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0x
 
 static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const uint8_t *base);
 
+/* draft-beaulieu-ike-xauth-02 4: "Vendor ID = 0x09002689DFD6B712", sent in phase 1 by whoever
+ * does XAUTH (engine/codec/payload_vid.def names it, and Cisco Unity's). */
+static const uint8_t vid_xauth[8] = {0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12};
+
 static bool add_vid(struct ik_msg *out, const uint8_t *v, size_t len)
 {
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_VID);
@@ -50,6 +54,8 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
 	                 add_vid(out, vid_draft02n, 16)))
 		return false;
+	if (c->xauth.client && !add_vid(out, vid_xauth, 8))
+		return false;
 	return (!c->dpd || add_vid(out, vid_dpd, 16)) && ik_frag_add_vid(sa, out);
 }
 
@@ -77,6 +83,8 @@ void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
 			sa->peer_dpd = true;
 		else if (!strcmp(name, "FRAGMENTATION"))
 			sa->peer_frag = true; /* frag.h: we may fragment towards it */
+		else if (!strcmp(name, "XAUTH"))
+			sa->xa.peer_vid = true;
 		if (sa->eng->cfg.natt && m > sa->natt_method)
 			sa->natt_method = m;
 	}
@@ -115,8 +123,16 @@ static void complete_offer(struct ik_p1_xform *x, const struct ik_p1_xform *ours
 		x->hash = ours->hash;
 	if (!ik_dh_by_id(x->group))
 		x->group = ours->group;
-	if (x->auth != IK_P1_AUTH_PSK)
+	if (!ik_p1_auth_psk(x->auth))
 		x->auth = ours->auth;
+}
+
+/* Pre-shared keys, alone or with XAUTH after phase 1 (draft-beaulieu-ike-xauth-02 7.2: "PreShared"
+ * -> pre-shared key; the keys and HASHes are RFC 2409 5.4's). */
+bool ik_p1_auth_psk(uint16_t auth)
+{
+	return auth == IK_P1_AUTH_PSK || auth == IK_P1_AUTH_XAUTH_INIT_PSK ||
+	       auth == IK_P1_AUTH_XAUTH_RESP_PSK;
 }
 
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
@@ -167,6 +183,8 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if ((c->dpd && !add_vid(out, vid_dpd, 16)) || !ik_frag_add_vid(sa, out))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
+	if (c->xauth.gateway && !add_vid(out, vid_xauth, 8))
+		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	return true;
 }
 
@@ -197,7 +215,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */
 	uint16_t auth = sa->offers[i].auth;
-	if (auth != IK_P1_AUTH_PSK &&
+	if (!ik_p1_auth_psk(auth) &&
 	    !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(&sa->eng->cfg)))
 		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 		               "the DUT chose authentication method %s, "

@@ -56,8 +56,22 @@ bool ik_fill_hash_r(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const str
                     struct ik_status *);
 bool ik_fill_qm_hash(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
                      struct ik_status *);
+bool ik_fill_tx_hash(struct ik_sa *, struct ik_qm *, uint8_t *, size_t, const struct ik_msg *,
+                     struct ik_status *);
+/* XAUTH and mode-config over transactions (xauth.c). ik_xa_answer: what to answer the TX1 in
+ * qm->tx_in, into qm->tx_out (false: refused, st says why); ik_xa_complete: what follows a
+ * finished transaction; ik_xa_p1_up: phase 1 is up, start what comes first (true: quick mode
+ * waits for it); ik_xa_blocks_quick: a gateway whose XAUTH is not done takes no quick mode. */
+bool ik_xa_answer(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
+void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm);
+bool ik_xa_p1_up(struct ik_sa *sa);
+bool ik_xa_blocks_quick(const struct ik_sa *sa);
+/* An ATTR payload to and from its neutral form (xchg_trans.c). */
+bool ik_cfg_msg_add(struct ik_msg *out, const struct ik_cfg_msg *c);
+bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_status *st);
 
 /* Shared phase 1 work (phase1.c): the parts main and aggressive mode have in common. */
+bool ik_p1_auth_psk(uint16_t auth); /* PSK, or XAUTH over PSK (draft-beaulieu 7.2) */
 bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out); /* SA + our vendor IDs */
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st);
 bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
@@ -105,6 +119,7 @@ struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
                         const struct sockaddr_storage *peer);
 void ik_sa_free(struct ik_sa *sa);
 void ik_qm_free(struct ik_qm *qm);
+struct ik_qm *ik_qm_new(struct ik_sa *sa, enum ik_who role, uint32_t msgid, bool tx);
 struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
                          const struct sockaddr_storage *peer);
 void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);

@@ -159,8 +159,10 @@ for q in $quirks; do
 	# Failing under the quirk, passing against the conformant responder: what the quirk broke
 	# (with either lifetime policy).
 	got=$( (broken "q-$q" conformant; [[ -d $T/s-$q ]] && broken "s-$q" s-conformant) | sort -u)
+	# XA-* need an XAUTH gateway (features.xauth), which the loopback profile is not: they
+	# SKIP here and tests/sh/xauth.sh runs them against serve with and without their quirks.
 	want=$($IK list cases --breaks "$q" ${sel:+--cases "$sel"} "$CASES" | awk 'NF > 2 {print $1}' |
-		sort | comm -23 - "$T/conformant.warn")
+		grep -v '^XA-' | sort | comm -23 - "$T/conformant.warn")
 	errs=$(cat <(errors "q-$q") <([[ -d $T/s-$q ]] && errors "s-$q"))
 	missed=$(comm -13 <(echo "$got") <(echo "$want") | tr '\n' ' ')
 	extra=$(comm -23 <(echo "$got") <(echo "$want") | tr '\n' ' ')

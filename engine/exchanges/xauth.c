@@ -1,0 +1,430 @@
+/*
+ * XAUTH (draft-beaulieu-ike-xauth-02) and mode-config (draft-dukes-ike-mode-cfg-02) over the
+ * transaction exchange (xchg_trans.c), after main or aggressive mode:
+ *
+ *   client (IPsec host)                               gateway (edge device)
+ *                                  <-- REQUEST(NAME="" PASSWORD="")        XAUTH, 5.1
+ *   REPLY(NAME="joe" PASSWORD="foobar") -->
+ *                                  <-- SET(STATUS=OK | FAIL)
+ *   ACK -->                                       (FAIL: the phase 1 SA is deleted, 6)
+ *   REQUEST(ADDRESS NETMASK DNS) -->                                       mode-config, 5.1
+ *                                  <-- REPLY(ADDRESS=10.0.0.1 ...)
+ *                        or (push) <-- SET(ADDRESS=...)  ACK -->
+ *
+ * A transaction's first message is one of four kinds (kinds[]); what its receiver answers is a
+ * row of answers[], what follows once it is done a row of nexts[]. XAUTH comes "after a phase
+ * 1 exchange has completed and before any other exchange with the exception of Info mode" (6):
+ * a gateway refuses mode-config and quick mode until XAUTH said OK.
+ */
+#include "consts.h"
+#include "crypto.h"
+#include "rng.h"
+#include "util.h"
+#include "xchg.h"
+
+#include <string.h>
+
+enum kind { K_NONE, K_XAUTH_REQ, K_XAUTH_SET, K_CFG_REQ, K_CFG_SET };
+
+static const char *const kind_names[] = {"unknown", "XAUTH REQUEST", "XAUTH SET",
+                                         "mode-config REQUEST", "mode-config SET"};
+
+static const struct ik_cfg_attr *find(const struct ik_cfg_msg *c, uint16_t type)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->a[i].type == type)
+			return &c->a[i];
+	return NULL;
+}
+
+/* draft-beaulieu-ike-xauth-02 6.2: its attributes are 16520-16529 (the private range). */
+static bool has_xauth(const struct ik_cfg_msg *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
+		    c->a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
+			return true;
+	return false;
+}
+
+static enum kind kind_of(const struct ik_cfg_msg *c)
+{
+	if (c->type == IK_CFG_TYPE_REQUEST)
+		return has_xauth(c) ? K_XAUTH_REQ : K_CFG_REQ;
+	if (c->type == IK_CFG_TYPE_SET)
+		return find(c, IK_CFG_ATTR_XAUTH_STATUS) ? K_XAUTH_SET : K_CFG_SET;
+	return K_NONE;
+}
+
+/* ---- building ATTR contents ---- */
+
+static void put(struct ik_cfg_msg *c, uint16_t type, const void *v, size_t len)
+{
+	if (c->n == IK_CFG_MAX_ATTRS)
+		return;
+	struct ik_cfg_attr *a = &c->a[c->n++];
+	memset(a, 0, sizeof(*a));
+	a->type = type;
+	a->len = (uint8_t)(len < sizeof(a->v) ? len : sizeof(a->v));
+	if (a->len)
+		memcpy(a->v, v, a->len);
+}
+
+static void put_tv(struct ik_cfg_msg *c, uint16_t type, uint16_t v)
+{
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	put(c, type, b, 2);
+	c->a[c->n - 1].tv = true;
+}
+
+static uint16_t tv_value(const struct ik_cfg_attr *a)
+{
+	return (uint16_t)(a->v[0] << 8 | a->v[1]);
+}
+
+static struct ik_cfg_msg start(uint8_t type, uint16_t id)
+{
+	return (struct ik_cfg_msg){.type = type, .id = id};
+}
+
+/* ---- the client's answers ---- */
+
+/* The client is phase 1's initiator, the gateway its responder (5): a profile gives an engine
+ * both parts, its role picks the one it plays, so a peer cannot make a gateway take its SET. */
+static bool client_side(const struct ik_sa *sa)
+{
+	return sa->role == IK_INITIATOR;
+}
+
+/* 6.1: a REPLY "MUST contain the filled in authentication attributes that were requested", or
+ * XAUTH-STATUS FAIL when it cannot fill them; 6.2: XAUTH-TYPE echoed only when it came. */
+static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
+{
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	const struct ik_cfg_msg *in = &qm->tx_in;
+	struct ik_cfg_msg *out = &qm->tx_out;
+	const struct ik_cfg_attr *type = find(in, IK_CFG_ATTR_XAUTH_TYPE);
+
+	if (!client_side(sa))
+		return ik_fail(st, 0, "XAUTH REQUEST to the gateway (phase 1 responder): dropped");
+	*out = start(IK_CFG_TYPE_REPLY, in->id);
+	if (!x->client || (type && tv_value(type) != IK_XAUTH_TYPE_GENERIC)) {
+		put_tv(out, IK_CFG_ATTR_XAUTH_STATUS, IK_XAUTH_STATUS_FAIL);
+		return true;
+	}
+	if (type)
+		put_tv(out, IK_CFG_ATTR_XAUTH_TYPE, IK_XAUTH_TYPE_GENERIC);
+	if (find(in, IK_CFG_ATTR_XAUTH_USER_NAME))
+		put(out, IK_CFG_ATTR_XAUTH_USER_NAME, x->me.name, strlen(x->me.name));
+	if (find(in, IK_CFG_ATTR_XAUTH_USER_PASSWORD))
+		put(out, IK_CFG_ATTR_XAUTH_USER_PASSWORD, x->me.password, strlen(x->me.password));
+	return true;
+}
+
+/* 6.1: the ACK's "attributes are not relevant ... no attributes SHOULD be included". */
+static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
+{
+	/* only the edge device states the result (5): a SET from the client is no login */
+	if (!client_side(sa))
+		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
+	sa->xa.xauth_ok =
+		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
+	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
+	return true;
+}
+
+/* What a client keeps of a REPLY or SET: address, netmask, DNS (draft-dukes 3.4). */
+static void take_cfg(struct ik_sa *sa, const struct ik_cfg_msg *c)
+{
+	struct ik_xa_state *xa = &sa->xa;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ik_cfg_attr *a = &c->a[i];
+		if (a->len != 4)
+			continue;
+		if (a->type == IK_CFG_ATTR_INTERNAL_IP4_ADDRESS)
+			memcpy(xa->addr, a->v, 4), xa->cfg_done = true;
+		else if (a->type == IK_CFG_ATTR_INTERNAL_IP4_NETMASK)
+			memcpy(xa->netmask, a->v, 4);
+		else if (a->type == IK_CFG_ATTR_INTERNAL_IP4_DNS && xa->ndns < IK_XA_MAX_DNS)
+			memcpy(xa->dns[xa->ndns++], a->v, 4);
+	}
+}
+
+/* draft-dukes 2: "The Acknowledge code MUST return the zero length attributes that it
+ * accepted." */
+static bool answer_cfg_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
+{
+	if (!sa->eng->cfg.xauth.cfg_client || !client_side(sa))
+		return ik_fail(st, 0,
+		               "mode-config SET, but we asked for no configuration: dropped");
+	take_cfg(sa, &qm->tx_in);
+	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
+	for (size_t i = 0; i < qm->tx_in.n; i++)
+		put(&qm->tx_out, qm->tx_in.a[i].type, NULL, 0);
+	return true;
+}
+
+/* ---- the gateway's answers ---- */
+
+/* The address, netmask and DNS servers a gateway hands out, as asked for (draft-dukes 5.1:
+ * "The responder MAY only send up to the number of addresses requested"; it MAY add others). */
+static void fill_cfg(const struct ik_sa *sa, const struct ik_cfg_msg *asked, struct ik_cfg_msg *out)
+{
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	if (!asked || find(asked, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS))
+		put(out, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, sa->xa.addr, 4);
+	if (!asked || find(asked, IK_CFG_ATTR_INTERNAL_IP4_NETMASK))
+		put(out, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, x->netmask, 4);
+	for (size_t i = 0; i < x->ndns; i++)
+		if (!asked || find(asked, IK_CFG_ATTR_INTERNAL_IP4_DNS))
+			put(out, IK_CFG_ATTR_INTERNAL_IP4_DNS, x->dns[i], 4);
+}
+
+/* The pool's next address for this SA: the first, plus one per SA handed one before (the
+ * engine's count). */
+static void lease(struct ik_sa *sa)
+{
+	const uint8_t *p = sa->eng->cfg.xauth.pool;
+	uint32_t a = ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]) +
+	             sa->eng->xa_leases++;
+	for (int i = 0; i < 4; i++)
+		sa->xa.addr[i] = (uint8_t)(a >> (24 - 8 * i));
+	/* what the SA was given, for the gateway's own log (IK_EV_MODECFG) */
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	memcpy(sa->xa.netmask, x->netmask, 4);
+	memcpy(sa->xa.dns, x->dns, sizeof(sa->xa.dns));
+	sa->xa.ndns = x->ndns;
+}
+
+static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
+{
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	if (!x->cfg_gateway || client_side(sa))
+		return ik_fail(st, 0, "mode-config REQUEST, but we hand out no configuration");
+	/* draft-beaulieu-ike-xauth-02 6: XAUTH "MUST be used ... before any other exchange".
+	 * Quirk modecfg-before-xauth: answered all the same. */
+	if (x->gateway && !sa->xa.xauth_ok &&
+	    !(sa->eng->cfg.quirks & IK_QUIRK_MODECFG_BEFORE_XAUTH)) {
+		sa->xa.refused++;
+		return ik_fail(st, 0,
+		               "mode-config REQUEST before XAUTH was done refused "
+		               "(draft-beaulieu-ike-xauth-02 6)");
+	}
+	if (!sa->xa.addr[0])
+		lease(sa);
+	qm->tx_out = start(IK_CFG_TYPE_REPLY, qm->tx_in.id);
+	fill_cfg(sa, &qm->tx_in, &qm->tx_out);
+	sa->xa.cfg_done = true;
+	return true;
+}
+
+static bool answer_none(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
+{
+	(void)sa;
+	/* draft-dukes 3.3: "Messages with unknown types SHOULD be silently discarded." */
+	return ik_fail(st, 0, "transaction of type %s is no first message: dropped",
+	               ik_name(IK_T_CFG_TYPE, qm->tx_in.type));
+}
+
+static const struct {
+	enum kind k;
+	bool (*fn)(struct ik_sa *, struct ik_qm *, struct ik_status *);
+} answers[] = {
+	{K_NONE, answer_none},           {K_XAUTH_REQ, answer_xauth_req},
+	{K_XAUTH_SET, answer_xauth_set}, {K_CFG_REQ, answer_cfg_req},
+	{K_CFG_SET, answer_cfg_set},
+};
+
+bool ik_xa_answer(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
+{
+	enum kind k = kind_of(&qm->tx_in);
+	for (size_t i = 0; i < IK_ARRAY_SIZE(answers); i++)
+		if (answers[i].k == k)
+			return answers[i].fn(sa, qm, st);
+	return answer_none(sa, qm, st);
+}
+
+/* ---- what follows ---- */
+
+static void tx_start(struct ik_sa *sa, struct ik_cfg_msg m)
+{
+	IK_LOG(sa->eng, "%s %s (identifier %u)", ik_name(IK_T_CFG_TYPE, m.type),
+	       kind_names[kind_of(&m)], m.id);
+	ik_trans_initiate(sa, &m);
+}
+
+/* draft-dukes 5.1: REQUEST INTERNAL_ADDRESS (and what else we want) with empty values. One
+ * sent while XAUTH is still to come (a test of the gateway) is remembered as early. */
+static void cfg_request(struct ik_sa *sa)
+{
+	uint16_t id;
+	ik_rng_bytes(&id, sizeof(id));
+	struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, id);
+	put(&m, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, NULL, 0);
+	put(&m, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, NULL, 0);
+	put(&m, IK_CFG_ATTR_INTERNAL_IP4_DNS, NULL, 0);
+	tx_start(sa, m);
+	if (sa->eng->cfg.xauth.client && !sa->xa.xauth_done && sa->txs)
+		sa->xa.early_msgid = sa->txs->msgid;
+}
+
+void ik_xa_request_cfg(struct ik_sa *sa)
+{
+	cfg_request(sa);
+}
+
+/* The client has what it waited for: quick mode may go (once). */
+static void client_ready(struct ik_sa *sa)
+{
+	if (sa->xa.quick_started || sa->role != IK_INITIATOR || !sa->eng->auto_quick)
+		return;
+	sa->xa.quick_started = true;
+	ik_quick_initiate(sa);
+}
+
+static void fail_sa(struct ik_sa *sa, const char *why)
+{
+	struct ik_status st;
+	ik_fail(&st, 0, "%s", why);
+	ik_sa_fail(sa, NULL, &st);
+}
+
+/* Gateway: the REPLY's user and password against the accepted users (5.1), then SET. */
+static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
+{
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	const struct ik_cfg_attr *u = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_USER_NAME),
+				 *p = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_USER_PASSWORD);
+	bool ok = false;
+	for (size_t i = 0; u && p && i < x->nusers && !ok; i++)
+		ok = u->len == strlen(x->users[i].name) && p->len == strlen(x->users[i].password) &&
+		     !memcmp(u->v, x->users[i].name, u->len) &&
+		     ik_ct_equal(p->v, (const uint8_t *)x->users[i].password, p->len);
+	/* Quirk xauth-accept-any: any user and password pass. */
+	ok = ok || sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ACCEPT_ANY;
+	if (u)
+		snprintf(sa->xa.user, sizeof(sa->xa.user), "%.*s", u->len, (const char *)u->v);
+	sa->xa.xauth_ok = ok;
+	struct ik_cfg_msg m = start(IK_CFG_TYPE_SET, sa->xa.id);
+	put_tv(&m, IK_CFG_ATTR_XAUTH_STATUS, ok ? IK_XAUTH_STATUS_OK : IK_XAUTH_STATUS_FAIL);
+	tx_start(sa, m);
+}
+
+/* Gateway, the status acknowledged: OK goes on (a pushed address), FAIL deletes the SA (6). */
+static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
+{
+	(void)qm;
+	sa->xa.xauth_done = true;
+	ik_emit_event(sa, NULL, IK_EV_XAUTH);
+	if (!sa->xa.xauth_ok) {
+		uint8_t spi[16];
+		memcpy(spi, sa->icookie, 8);
+		memcpy(spi + 8, sa->rcookie, 8);
+		ik_send_delete(sa, IK_PROTO_ISAKMP, spi, 16, 1);
+		fail_sa(sa,
+		        "XAUTH failed: the ISAKMP SA was deleted (draft-beaulieu-ike-xauth-02 6)");
+		return;
+	}
+	if (sa->eng->cfg.xauth.cfg_gateway && sa->eng->cfg.xauth.cfg_push) {
+		uint16_t id;
+		ik_rng_bytes(&id, sizeof(id));
+		struct ik_cfg_msg m = start(IK_CFG_TYPE_SET, id);
+		lease(sa);
+		fill_cfg(sa, NULL, &m);
+		tx_start(sa, m);
+	}
+}
+
+/* Client, the status acknowledged: FAIL ends the SA (6), OK goes on to mode-config. */
+static void next_after_xauth_set(struct ik_sa *sa, struct ik_qm *qm)
+{
+	(void)qm;
+	sa->xa.xauth_done = true;
+	ik_emit_event(sa, NULL, IK_EV_XAUTH);
+	if (!sa->xa.xauth_ok) {
+		fail_sa(sa,
+		        "XAUTH failed: the gateway SET XAUTH_STATUS FAIL "
+		        "(draft-beaulieu-ike-xauth-02 6: the phase 1 SA is deleted)");
+		return;
+	}
+	if (sa->eng->cfg.xauth.cfg_client && !sa->xa.cfg_done && !sa->eng->cfg.xauth.cfg_push)
+		cfg_request(sa);
+	else if (!sa->eng->cfg.xauth.cfg_client || sa->xa.cfg_done)
+		client_ready(sa);
+}
+
+/* Client, the REPLY to its REQUEST: the address; quick mode may go. */
+static void next_after_cfg_reply(struct ik_sa *sa, struct ik_qm *qm)
+{
+	take_cfg(sa, &qm->tx_in);
+	/* an address for a REQUEST made before XAUTH, while XAUTH is still not done: the gateway
+	 * broke its order (6); a retransmission of it answered after XAUTH is not that */
+	if (qm->msgid == sa->xa.early_msgid && sa->xa.cfg_done && !sa->xa.xauth_done)
+		sa->xa.early_replies++;
+	ik_emit_event(sa, NULL, IK_EV_MODECFG);
+	if (!sa->eng->cfg.xauth.client || sa->xa.xauth_ok)
+		client_ready(sa);
+}
+
+/* Client, a pushed address acknowledged; gateway, an address handed out. */
+static void next_cfg_done(struct ik_sa *sa, struct ik_qm *qm)
+{
+	(void)qm;
+	ik_emit_event(sa, NULL, IK_EV_MODECFG);
+	if (sa->role == IK_INITIATOR)
+		client_ready(sa);
+}
+
+static void next_none(struct ik_sa *sa, struct ik_qm *qm)
+{
+	(void)sa, (void)qm;
+}
+
+/* What follows a done transaction, by its kind and whether we started it. */
+static const struct {
+	enum kind k;
+	bool ours;
+	void (*fn)(struct ik_sa *, struct ik_qm *);
+} nexts[] = {
+	{K_XAUTH_REQ, true, next_after_xauth_reply}, {K_XAUTH_SET, true, next_after_xauth_ack},
+	{K_XAUTH_SET, false, next_after_xauth_set},  {K_CFG_REQ, true, next_after_cfg_reply},
+	{K_CFG_REQ, false, next_cfg_done},           {K_CFG_SET, false, next_cfg_done},
+};
+
+void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm)
+{
+	bool ours = qm->role == IK_INITIATOR;
+	enum kind k = kind_of(ours ? &qm->tx_out : &qm->tx_in);
+	for (size_t i = 0; i < IK_ARRAY_SIZE(nexts); i++)
+		if (nexts[i].k == k && nexts[i].ours == ours) {
+			nexts[i].fn(sa, qm);
+			return;
+		}
+	next_none(sa, qm);
+}
+
+/* Phase 1 is up: the gateway REQUESTs user and password (5.1), a mode-config client without
+ * XAUTH (or told to go early) REQUESTs its address. True: quick mode waits. */
+bool ik_xa_p1_up(struct ik_sa *sa)
+{
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	if (sa->role == IK_RESPONDER && x->gateway) {
+		while (!sa->xa.id)
+			ik_rng_bytes(&sa->xa.id, sizeof(sa->xa.id));
+		struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, sa->xa.id);
+		put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
+		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
+		tx_start(sa, m);
+		return false;
+	}
+	if (sa->role != IK_INITIATOR)
+		return false;
+	if (x->cfg_client && !x->cfg_push && (!x->client || x->cfg_early))
+		cfg_request(sa);
+	return x->client || x->cfg_client;
+}
+
+bool ik_xa_blocks_quick(const struct ik_sa *sa)
+{
+	return sa->role == IK_RESPONDER && sa->eng->cfg.xauth.gateway && !sa->xa.xauth_ok;
+}

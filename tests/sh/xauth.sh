@@ -1,0 +1,119 @@
+# XAUTH (draft-beaulieu-ike-xauth-02) and mode-config (draft-dukes-ike-mode-cfg-02) between
+# ikecheck serve (the gateway) and ikecheck connect (the client) on loopback: the user and
+# password accepted and the address handed out, after main and after aggressive mode; a wrong
+# password refused with XAUTH_STATUS FAIL and the SA deleted, and let in by the gateway quirk
+# xauth-accept-any; profile errors for the [xauth] and [modecfg] keys (docs/xauth.md).
+#
+#   127.0.0.2:T (client, connect) <---- UDP ----> 127.0.0.1:D (gateway, serve)
+#
+# Ports 6000-6999 (tests/lib.sh), offset by $$.
+. tests/lib.sh
+
+T=$TEST_TMP
+BASE=$((6000 + ($$ % 20) * 50))
+
+# xa_profile TEMPLATE OUT N PASSWORD: the loopback profile with its ports moved to BASE + 10*N,
+# XAUTH user joe with PASSWORD and a mode-config pool.
+xa_profile() {
+	loopback_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5))
+	cat >>"$2" <<CONF
+xauth       = yes
+modecfg     = yes
+
+[xauth]
+user        = joe
+password    = $4
+
+[modecfg]
+pool        = 10.9.0.10
+netmask     = 255.255.255.0
+dns         = 10.9.0.53
+CONF
+}
+
+DUT=peers/profiles/loopback-dut.conf
+TESTER=peers/profiles/loopback-tester.conf
+
+# --- the good path: main mode, XAUTH, mode-config, quick mode ---------------------------------
+xa_profile $DUT "$T/dut1.conf" 1 foobar
+xa_profile $TESTER "$T/tester1.conf" 1 foobar
+check "xauth: serve starts as the gateway" serve_start "$T/serve1.log" --profile "$T/dut1.conf" --once
+check "xauth: connect logs in and brings quick mode up (exit 0)" \
+	$IK connect --profile "$T/tester1.conf"
+cp "$(last_out)" "$T/conn1.out"
+check_grep "xauth: connect prints the XAUTH result" '^xauth: XAUTH OK as user joe$' "$T/conn1.out"
+check_grep "xauth: connect prints the assigned address" \
+	'^mode-config: address 10\.9\.0\.10 netmask 255\.255\.255\.0 DNS 10\.9\.0\.53$' "$T/conn1.out"
+check_grep "xauth: the ladder shows the transactions" 'TX1' "$T/conn1.out"
+check_grep "xauth: the ladder shows their answers" 'TX2' "$T/conn1.out"
+check_grep "xauth: established after all of it" '^established: ' "$T/conn1.out"
+check "xauth: serve --once exits 0" serve_wait "$SERVE_PID"
+check_grep "xauth: serve logs the user it accepted" 'XAUTH OK as user joe' "$T/serve1.log"
+check_grep "xauth: serve logs the address it handed out" 'mode-config: address 10\.9\.0\.10 netmask 255\.255\.255\.0 DNS 10\.9\.0\.53' \
+	"$T/serve1.log"
+
+# --- aggressive mode ---------------------------------------------------------------------------
+xa_profile $DUT "$T/dut2.conf" 2 foobar
+xa_profile $TESTER "$T/tester2.conf" 2 foobar
+check "xauth: serve starts (aggressive)" serve_start "$T/serve2.log" --profile "$T/dut2.conf" --once
+check "xauth: connect --aggressive logs in" $IK connect --profile "$T/tester2.conf" --aggressive
+check_grep "xauth: aggressive mode used" 'AM3' "$(last_out)"
+check_grep "xauth: address after aggressive mode" '^mode-config: address 10\.9\.0\.10' "$(last_out)"
+serve_stop
+
+# --- a wrong password --------------------------------------------------------------------------
+xa_profile $DUT "$T/dut3.conf" 3 foobar
+xa_profile $TESTER "$T/tester3.conf" 3 wrong
+check "xauth: serve starts (wrong password)" serve_start "$T/serve3.log" --profile "$T/dut3.conf"
+check_fails "xauth: a wrong password is refused (exit 1)" 1 $IK connect --profile "$T/tester3.conf"
+cp "$(last_out)" "$T/conn3.out"
+check_grep "xauth: connect says XAUTH FAIL" '^xauth: XAUTH FAIL as user joe$' "$T/conn3.out"
+check_grep "xauth: and why it failed" 'XAUTH_STATUS FAIL' "$T/conn3.out"
+check "xauth: no address after a failed XAUTH" bash -c "! grep -q '^mode-config:' '$T/conn3.out'"
+check_grep "xauth: serve logs the failure" 'XAUTH FAIL as user joe' "$T/serve3.log"
+check_grep "xauth: serve deleted the ISAKMP SA" 'ISAKMP SA was deleted' "$T/serve3.log"
+serve_stop
+
+# --- the same wrong password against the quirk xauth-accept-any --------------------------------
+xa_profile $DUT "$T/dut4.conf" 4 foobar
+xa_profile $TESTER "$T/tester4.conf" 4 wrong
+check "xauth: serve starts with quirk xauth-accept-any" serve_start "$T/serve4.log" \
+	--profile "$T/dut4.conf" --quirk xauth-accept-any
+check "xauth: the quirk lets the wrong password in (exit 0)" $IK connect --profile "$T/tester4.conf"
+check_grep "xauth: XAUTH OK under the quirk" '^xauth: XAUTH OK' "$(last_out)"
+serve_stop
+
+# --- the suite's XAUTH cases against serve, with and without the quirks they name -----------
+# (the self-test, tests/sh/selftest.sh, leaves XA-* to this script: its profile has no XAUTH)
+xa_profile $DUT "$T/dut5.conf" 5 foobar
+xa_profile $TESTER "$T/tester5.conf" 5 foobar
+# xa_run NAME [QUIRK]: the XA-* cases against serve (with QUIRK), "ID VERDICT" lines in NAME.v
+xa_run() {
+	serve_start "$T/$1.log" --profile "$T/dut5.conf" ${2:+--quirk "$2"} || return 1
+	$IK run --profile "$T/tester5.conf" --cases 'XA-*' --out "$T/$1" --quiet --silence 1500
+	serve_stop
+	jq -r 'select(.type=="case") | "\(.id) \(.verdict)"' "$T/$1/results.jsonl" | sort >"$T/$1.v"
+}
+check "xauth: the XA cases PASS against conformant serve (exit 0)" xa_run conformant
+check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
+for q in xauth-accept-any modecfg-before-xauth; do
+	xa_run "q-$q" "$q" >/dev/null 2>&1
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
+	got=$(grep ' FAIL$' "$T/q-$q.v")
+	check "xauth: under quirk $q exactly its cases FAIL (${want//$'\n'/, })" test -n "$want" -a "$want" = "$got"
+	check "xauth: under quirk $q the others still PASS" \
+		test "$(grep -vc ' FAIL$' "$T/q-$q.v")" = "$(grep -c ' PASS$' "$T/q-$q.v")"
+done
+
+# --- profile errors ----------------------------------------------------------------------------
+loopback_profile $TESTER "$T/bad1.conf" $((BASE + 40)) $((BASE + 45))
+printf 'xauth = yes\n' >>"$T/bad1.conf"
+check_fails "xauth: features.xauth without a user is a profile error (exit 2)" 2 \
+	$IK connect --profile "$T/bad1.conf"
+check_grep "xauth: the error names the keys" 'xauth.user and xauth.password' "$(last_out)"
+loopback_profile $TESTER "$T/bad2.conf" $((BASE + 40)) $((BASE + 45))
+printf 'modecfg = yes\n[modecfg]\npool = 2001:db8::1\n' >>"$T/bad2.conf"
+check_fails "xauth: an IPv6 pool is a profile error (exit 2)" 2 $IK connect --profile "$T/bad2.conf"
+check_grep "xauth: the error names modecfg.pool" 'modecfg.pool' "$(last_out)"
+
+exit $TESTS_FAILED

@@ -1,0 +1,247 @@
+/*
+ * XAUTH (draft-beaulieu-ike-xauth-02) and mode-config (draft-dukes-ike-mode-cfg-02), engine
+ * against engine in one process: the client is phase 1's initiator, the gateway its responder
+ * (tests/ike_pair.c). Each negative test has a twin with the gateway quirk that breaks the rule
+ * (engine/mutation/quirk.def), so the assertion is seen to fail when the rule is not kept.
+ */
+#include "cunit.h"
+#include "ike_pair.h"
+#include "xchg.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static void ip4(uint8_t *dst, const char *a)
+{
+	inet_pton(AF_INET, a, dst);
+}
+
+/* Client joe/foobar asking for an address; gateway knowing joe and handing out 10.9.0.10/24
+ * with DNS 10.9.0.53. Phase 1 offers XAUTHInitPreShared (draft-beaulieu-ike-xauth-02 7.2). */
+static void xa_cfgs(struct ik_cfg *ci, struct ik_cfg *cr, const char *password)
+{
+	pair_cfg(ci, true);
+	pair_cfg(cr, false);
+	ci->p1[0].auth = cr->p1[0].auth = IK_P1_AUTH_XAUTH_INIT_PSK;
+	ci->xauth.client = ci->xauth.cfg_client = true;
+	snprintf(ci->xauth.me.name, IK_XA_STR, "joe");
+	snprintf(ci->xauth.me.password, IK_XA_STR, "%s", password);
+	cr->xauth.gateway = cr->xauth.cfg_gateway = true;
+	snprintf(cr->xauth.users[0].name, IK_XA_STR, "joe");
+	snprintf(cr->xauth.users[0].password, IK_XA_STR, "foobar");
+	cr->xauth.nusers = 1;
+	ip4(cr->xauth.pool, "10.9.0.10");
+	ip4(cr->xauth.netmask, "255.255.255.0");
+	ip4(cr->xauth.dns[0], "10.9.0.53");
+	cr->xauth.ndns = 1;
+}
+
+/* Run until both quick modes are up or ms passed (a refused transaction reports a failure of
+ * that transaction only: pair_run would stop at it). */
+static void run_until_up(struct ik_pair *p, uint64_t ms)
+{
+	uint64_t end = ik_now_ms() + ms;
+	while (p->p2_up < 2 && ik_now_ms() < end)
+		ik_loop_once(&p->loop, 20);
+}
+
+static bool addr_is(const uint8_t *a, const char *want)
+{
+	uint8_t w[4];
+	ip4(w, want);
+	return !memcmp(a, w, 4);
+}
+
+static void good_path(bool aggressive, bool push)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	xa_cfgs(&ci, &cr, "foobar");
+	ci.aggressive = aggressive;
+	ci.xauth.cfg_push = cr.xauth.cfg_push = push;
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	run_until_up(&p, 4000);
+	if (p.failed)
+		fprintf(stderr, "xauth: %s\n", p.why.why);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
+	CU_ASSERT_TRUE_FATAL(c && g);
+	CU_ASSERT_TRUE(c->xa.xauth_done && c->xa.xauth_ok);
+	CU_ASSERT_TRUE(g->xa.xauth_done && g->xa.xauth_ok);
+	CU_ASSERT_STRING_EQUAL(g->xa.user, "joe");
+	/* draft-beaulieu-ike-xauth-02 4: both sent the XAUTH vendor ID in phase 1 */
+	CU_ASSERT_TRUE(c->xa.peer_vid && g->xa.peer_vid);
+	CU_ASSERT_TRUE(c->xa.cfg_done);
+	CU_ASSERT_TRUE(addr_is(c->xa.addr, "10.9.0.10"));
+	CU_ASSERT_TRUE(addr_is(c->xa.netmask, "255.255.255.0"));
+	CU_ASSERT_EQUAL(c->xa.ndns, 1);
+	CU_ASSERT_TRUE(addr_is(c->xa.dns[0], "10.9.0.53"));
+	/* one REQUEST/REPLY and one SET/ACK for XAUTH, one transaction for mode-config */
+	size_t n = 0;
+	for (struct ik_qm *q = g->txs; q; q = q->next)
+		n += q->established;
+	CU_ASSERT_EQUAL(n, 3);
+	pair_close(&p);
+}
+
+static void test_main_mode(void)
+{
+	good_path(false, false);
+}
+
+static void test_aggressive_mode(void)
+{
+	good_path(true, false);
+}
+
+static void test_push(void)
+{
+	good_path(false, true);
+}
+
+/* draft-beaulieu-ike-xauth-02 6: "If the extended authentication fails, then the phase 1 SA
+ * MUST be immediately deleted": SET(STATUS=FAIL), no address, no quick mode, both SAs gone.
+ * With quirk xauth-accept-any the gateway lets the same wrong password in. */
+static void wrong_password(ik_quirks_t quirks)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	xa_cfgs(&ci, &cr, "wrong");
+	cr.quirks = quirks;
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	run_until_up(&p, quirks ? 4000 : 1500);
+	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
+	CU_ASSERT_TRUE_FATAL(c && g);
+	CU_ASSERT_TRUE(g->xa.xauth_done);
+	if (!quirks) {
+		CU_ASSERT_FALSE(g->xa.xauth_ok);
+		CU_ASSERT_FALSE(c->xa.xauth_ok);
+		CU_ASSERT_TRUE(c->dead);
+		CU_ASSERT_TRUE(g->dead);
+		CU_ASSERT_FALSE(c->xa.cfg_done);
+		CU_ASSERT_EQUAL(p.p2_up, 0);
+	} else {
+		CU_ASSERT_TRUE(c->xa.xauth_ok);
+		CU_ASSERT_FALSE(g->dead);
+		CU_ASSERT_EQUAL(p.p2_up, 2);
+	}
+	pair_close(&p);
+}
+
+static void test_wrong_password(void)
+{
+	wrong_password(0);
+}
+
+static void test_wrong_password_quirk(void)
+{
+	wrong_password(IK_QUIRK_XAUTH_ACCEPT_ANY);
+}
+
+/* draft-beaulieu-ike-xauth-02 6: XAUTH comes "before any other exchange": a mode-config REQUEST
+ * sent at once after phase 1 gets no address; once XAUTH is done the client asks again and gets
+ * one. With quirk modecfg-before-xauth the early REQUEST is answered. */
+static void early_modecfg(ik_quirks_t quirks)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	xa_cfgs(&ci, &cr, "foobar");
+	ci.xauth.cfg_early = true;
+	cr.quirks = quirks;
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	run_until_up(&p, 4000);
+	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
+	CU_ASSERT_TRUE_FATAL(c && g);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	CU_ASSERT_TRUE(c->xa.xauth_ok && c->xa.cfg_done);
+	if (!quirks) {
+		CU_ASSERT_TRUE(g->xa.refused >= 1);
+		CU_ASSERT_EQUAL(c->xa.early_replies, 0);
+	} else {
+		CU_ASSERT_EQUAL(g->xa.refused, 0);
+		CU_ASSERT_EQUAL(c->xa.early_replies, 1);
+	}
+	pair_close(&p);
+}
+
+static void test_early_modecfg(void)
+{
+	early_modecfg(0);
+}
+
+static void test_early_modecfg_quirk(void)
+{
+	early_modecfg(IK_QUIRK_MODECFG_BEFORE_XAUTH);
+}
+
+/* A gateway refuses quick mode before XAUTH said OK (draft-beaulieu-ike-xauth-02 6): a client
+ * that knows nothing of XAUTH (plain PSK quick mode at once) gets no IPsec SA. */
+static void test_quick_before_xauth(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	xa_cfgs(&ci, &cr, "foobar");
+	memset(&ci.xauth, 0, sizeof(ci.xauth));
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	run_until_up(&p, 1500);
+	CU_ASSERT_EQUAL(p.p1_up, 2);
+	CU_ASSERT_EQUAL(p.p2_up, 0);
+	pair_close(&p);
+}
+
+/* Only the edge device states the result (draft-beaulieu-ike-xauth-02 5): a SET(STATUS=OK) sent
+ * to the gateway, whose profile also holds the client's part, logs nobody in. */
+static void test_set_to_gateway(void)
+{
+	struct ik_engine e;
+	struct ik_sa sa;
+	struct ik_qm qm;
+	struct ik_status st;
+
+	memset(&e, 0, sizeof(e));
+	memset(&sa, 0, sizeof(sa));
+	memset(&qm, 0, sizeof(qm));
+	e.quiet = true;
+	e.cfg.xauth.client = e.cfg.xauth.gateway = true;
+	e.cfg.xauth.cfg_client = e.cfg.xauth.cfg_gateway = true;
+	sa.eng = &e;
+	sa.role = IK_RESPONDER;
+	qm.tx_in = (struct ik_cfg_msg){.type = IK_CFG_TYPE_SET, .id = 7, .n = 1};
+	qm.tx_in.a[0] = (struct ik_cfg_attr){.type = IK_CFG_ATTR_XAUTH_STATUS,
+	                                     .tv = true,
+	                                     .len = 2,
+	                                     .v = {0, IK_XAUTH_STATUS_OK}};
+	CU_ASSERT_FALSE(ik_xa_answer(&sa, &qm, &st));
+	CU_ASSERT_FALSE(sa.xa.xauth_ok);
+	sa.role = IK_INITIATOR; /* the same SET to the client is the gateway's verdict */
+	CU_ASSERT_TRUE(ik_xa_answer(&sa, &qm, &st));
+	CU_ASSERT_TRUE(sa.xa.xauth_ok);
+}
+
+static const struct ik_test tests[] = {
+	{"XAUTH + mode-config after main mode: address, netmask, DNS, quick mode", test_main_mode},
+	{"XAUTH + mode-config after aggressive mode", test_aggressive_mode},
+	{"XAUTH + mode-config pushed by SET/ACK", test_push},
+	{"XAUTH wrong password: STATUS FAIL, both SAs torn down", test_wrong_password},
+	{"XAUTH wrong password, gateway quirk xauth-accept-any: let in", test_wrong_password_quirk},
+	{"mode-config before XAUTH refused, asked again after it", test_early_modecfg},
+	{"mode-config before XAUTH, gateway quirk modecfg-before-xauth: answered",
+         test_early_modecfg_quirk},
+	{"quick mode before XAUTH refused by the gateway", test_quick_before_xauth},
+	{"a SET(XAUTH_STATUS=OK) sent to the gateway logs nobody in", test_set_to_gateway},
+};
+
+IK_TEST_MAIN("xauth", tests)
