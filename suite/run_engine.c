@@ -182,3 +182,12 @@ void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, siz
 	else
 		snprintf(buf, n, "%s (%s)", ik_msg_name(x, msg), ik_ios_state(x, msg));
 }
+
+void ik_run_fit_retrans(struct ik_cfg *cfg, unsigned timeout_s)
+{
+	uint64_t total = 500, budget = (uint64_t)timeout_s * 1000;
+	cfg->retrans_ms = 500;
+	cfg->retrans_tries = 0;
+	while (cfg->retrans_tries < 8 && total + (500ull << (cfg->retrans_tries + 1)) <= budget)
+		total += 500ull << ++cfg->retrans_tries;
+}
