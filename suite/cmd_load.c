@@ -51,7 +51,8 @@ static const struct ik_opt opts[] = {
                 "delete each tunnel (IPsec SA, then ISAKMP SA) once it is up (the default)"),
 	IK_FLAG("hold", 0, struct ik_load, hold,
                 "with --keep: once done, stay up (answering DPD) until SIGINT/SIGTERM"),
-	IK_FLAG("aggressive", 0, struct ik_load, aggressive, "aggressive mode instead of main mode"),
+	IK_FLAG("aggressive", 0, struct ik_load, aggressive,
+                "aggressive mode instead of main mode"),
 	IK_FLAG("no-quick", 0, struct ik_load, no_quick, "phase 1 only"),
 	IK_SET("timeout", 0, "SEC", struct ik_load, timeout_s, set_timeout,
                "a setup not up after SEC seconds fails (1..3600, default 10)"),
@@ -164,7 +165,8 @@ static bool start_due(struct ik_load *l, uint64_t now)
 		l->started++;
 		struct ik_sa *sa = ik_initiate(&l->r.eng);
 		if (!sa) {
-			fprintf(stderr, "ikecheck load: out of memory after %u setups\n", l->started);
+			fprintf(stderr, "ikecheck load: out of memory after %u setups\n",
+			        l->started);
 			return false;
 		}
 		if (s->sa == IK_LOAD_STARTING)
@@ -268,8 +270,8 @@ static bool setup(struct ik_load *l, bool verbose)
 
 int cmd_load(int argc, char **argv)
 {
-	struct ik_load l = {.r = {.verb = "cmd_load"}, .count = 100, .parallel = 16,
-	                    .timeout_s = 10};
+	struct ik_load l = {
+		.r = {.verb = "cmd_load"}, .count = 100, .parallel = 16, .timeout_s = 10};
 	struct ik_cli cli;
 	int rc = ik_cli_parse(&spec, argc, argv, &l, &cli);
 
@@ -295,8 +297,8 @@ int cmd_load(int argc, char **argv)
 		ik_loop_run(&l.r.loop, 0); /* a lab peer's table stays full until we are told */
 	if (rc == IK_EXIT_OK)
 		rc = l.interrupted || l.oom ? IK_EXIT_USAGE
-		     : l.ok == l.count  ? IK_EXIT_OK
-		                        : IK_EXIT_FAIL;
+		     : l.ok == l.count      ? IK_EXIT_OK
+		                            : IK_EXIT_FAIL;
 	ik_lat_free(&l.lat);
 	free(l.fly);
 	ik_run_end(&l.r);

@@ -19,10 +19,9 @@ void ik_load_reason(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, s
 
 	if (!strncmp(why, "peer sent", 9) && sa->st.notify)
 		snprintf(buf, n, "%s notify after %s", ik_name(IK_T_NOTIFY, sa->st.notify), last);
-	else if (!strncmp(why, "no ", 3) && strstr(why, "retransmission"))
+	else if ((!strncmp(why, "no ", 3) && strstr(why, "retransmission")) ||
+	         strstr(why, "load --timeout")) /* the engine gave up, or our deadline came first */
 		snprintf(buf, n, "no %s (silence after %s)", next, last);
-	else if (strstr(why, "load --timeout"))
-		snprintf(buf, n, "no %s within --timeout (after %s)", next, last);
 	else /* the engine's own sentence up to its first detail */
 		snprintf(buf, n, "%s: %.*s", next, (int)strcspn(why, ":("), why);
 }
@@ -46,11 +45,10 @@ void ik_load_progress(struct ik_load *l, uint64_t now_us, bool last)
 	struct ik_pct p;
 
 	ik_lat_pct(&l->lat, &p);
-	fprintf(stderr, "\rload: %u/%u up, %u failed, %u in flight, %.0f setups/s", l->ok,
-	        l->count, l->failed, l->nfly, secs > 0 ? l->ok / secs : 0.0);
+	fprintf(stderr, "\rload: %u/%u up, %u failed, %u in flight, %.0f setups/s", l->ok, l->count,
+	        l->failed, l->nfly, secs > 0 ? l->ok / secs : 0.0);
 	if (p.n)
-		fprintf(stderr, ", p50 %.1f p90 %.1f p99 %.1f ms", ms(p.p50), ms(p.p90),
-		        ms(p.p99));
+		fprintf(stderr, ", p50 %.1f p90 %.1f p99 %.1f ms", ms(p.p50), ms(p.p90), ms(p.p99));
 	for (size_t i = 0; i < l->why.nrows && i < 2; i++)
 		fprintf(stderr, "; %u %s", l->why.row[i].n, l->why.row[i].reason);
 	if (l->why.nrows > 2)
@@ -118,8 +116,8 @@ static void json_body(struct ik_load *l, FILE *f)
 	jstr(f, "dut", l->r.p->name);
 	jstr(f, "address", ik_addr_str(&l->r.cfg.remote, a, sizeof(a)));
 	jstr(f, "mode", mode(l));
-	fprintf(f, "\"count\":%u,\"started\":%u,\"parallel\":%u,\"rate\":%u,", l->count,
-	        l->started, l->parallel, l->rate);
+	fprintf(f, "\"count\":%u,\"started\":%u,\"parallel\":%u,\"rate\":%u,", l->count, l->started,
+	        l->parallel, l->rate);
 	fprintf(f, "\"ok\":%u,\"failed\":%u,\"elapsed_s\":%.6f,\"setups_per_s\":%.3f,", l->ok,
 	        l->failed, secs, secs > 0 ? l->ok / secs : 0.0);
 	fprintf(f,
