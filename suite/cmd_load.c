@@ -253,6 +253,9 @@ static bool setup(struct ik_load *l, bool verbose)
 	if (l->aggressive)
 		l->r.cfg.aggressive = true;
 	ik_run_fit_retrans(&l->r.cfg, l->timeout_s);
+	/* RFC 2407 4.6.3.3: INITIAL-CONTACT says this is the first SA with the peer, and a peer
+	 * may delete every other SA of ours on it (charon does): many setups at once claim none. */
+	l->r.cfg.initial_contact = false;
 	if (!ik_run_start(&l->r))
 		return false;
 	l->fly = calloc(l->parallel, sizeof(*l->fly));

@@ -9,7 +9,7 @@
 . tests/lib.sh
 
 T=$TEST_TMP
-BASE=$((8000 + ($$ % 20) * 40))
+BASE=$((8000 + ($$ % 19) * 40))
 
 # profile TEMPLATE OUT N [SED...]: the loopback profile with its ports moved to BASE + 10*N.
 profile() {
