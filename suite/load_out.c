@@ -92,7 +92,7 @@ void ik_load_summary(struct ik_load *l, FILE *f)
 	if (l->keep)
 		fprintf(f, "  kept: %u tunnel(s) left up on the DUT (no Delete sent)\n", l->kept);
 	else
-		fprintf(f, "  deleted: %u tunnel(s) (Delete payloads sent once up)\n", l->deleted);
+		fprintf(f, "  deleted: %u ISAKMP SA(s) (Delete payloads sent)\n", l->deleted);
 	fprintf(f, "  cpu: %.3f s (this process), %.3f ms per setup\n", cpu,
 	        l->ok ? cpu * 1000 / l->ok : 0.0);
 }
