@@ -164,7 +164,8 @@ int main(int argc, char **argv)
 			printf("%.1f\n", 1.0 / (dh + sym));
 			continue;
 		}
-		printf("crypto bound group %d (%s): 4 DH ops %.3f ms + %d HMAC-SHA1 and %d AES-128-CBC "
+		printf("crypto bound group %d (%s): 4 DH ops %.3f ms + %d HMAC-SHA1 and %d "
+		       "AES-128-CBC "
 		       "%.3f ms = %.0f setups per CPU-second (OpenSSL alone)\n",
 		       groups[i], groups[i] == 14 ? "MODP-2048, 320-bit exponents" : "ECP-256",
 		       dh * 1e3, PRF_RUNS, CBC_PASSES, sym * 1e3, 1.0 / (dh + sym));

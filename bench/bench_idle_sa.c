@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PER_PAIR 1000
+#define PER_PAIR  1000
 #define IN_FLIGHT 32
-#define LIMIT_S  300.0 /* stop early (and say so) on a machine this slow */
+#define LIMIT_S   300.0 /* stop early (and say so) on a machine this slow */
 
 struct held {
 	struct ik_loop loop;
@@ -128,8 +128,8 @@ int main(int argc, char **argv)
 	size_t h2 = heap();
 	printf("idle ISAKMP SAs: %u main modes up and held in %.1f s%s; heap per SA: responder %zu "
 	       "bytes, initiator %zu bytes (goal <= 4096); RSS growth %ld bytes per SA pair\n",
-	       done, now_s() - t0, done < n ? " (stopped early: time limit)" : "",
-	       (h2 - h0) / done, (h1 - h2) / done, (r1 - r0) / (long)done);
+	       done, now_s() - t0, done < n ? " (stopped early: time limit)" : "", (h2 - h0) / done,
+	       (h1 - h2) / done, (r1 - r0) / (long)done);
 	for (unsigned k = 0; k < npairs; k++) {
 		ik_engine_free(&h[k].res);
 		ik_loop_free(&h[k].loop);
