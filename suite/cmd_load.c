@@ -124,6 +124,7 @@ static void finish(struct ik_load *l, struct ik_load_slot *s, const char *fail)
 			l->deleted++;
 		}
 		sa->dead = true;
+		sa->eng->ndead++;
 	}
 	s->sa = NULL;
 	l->nfly--;

@@ -104,6 +104,9 @@ void ik_run_end(struct ik_run *r)
 
 void ik_run_reap(struct ik_engine *e)
 {
+	if (!e->ndead)
+		return; /* nothing died: no walk over every SA a busy responder holds */
+	e->ndead = 0;
 	for (struct ik_sa **pp = &e->sas; *pp;) {
 		struct ik_sa *sa = *pp;
 		if (sa->dead) {
