@@ -7,9 +7,9 @@
  * and after the initiators are freed, so each role's bytes per SA come out on their own. The
  * process's RSS growth is printed too (it includes what malloc keeps from the system).
  *
- * The SAs are spread over pairs of PER_PAIR each: the engine finds an SA by walking its list
- * (newest first), so a new exchange's first message costs a walk over every SA the engine
- * holds; with 100,000 in one engine the walks alone would take minutes (see bench/README.md).
+ * One engine pair holds them all (PER_PAIR; more pairs beyond that): the engine finds the SA of a
+ * message through its index by initiator cookie, so the 100,000th setup costs what the first
+ * did (before the index, a walk over every SA made this take minutes).
  *
  *   bench_idle_sa [N]    (default 100000)
  */
