@@ -161,6 +161,7 @@ fuzz: $(FUZZERS)
 
 bench: $(BENCHES) build/ikecheck
 	@for b in $(BENCHES); do $$b || exit 1; done
+	@bench/load.sh
 	@bench/suite.sh
 	@bench/probe.sh
 

@@ -118,17 +118,6 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	}
 }
 
-/* Retransmissions (first after 500 ms, doubling) that fit into the timeout: the engine's own
- * verdict ("no MM2 after N retransmissions ...") then comes before our deadline. */
-static void fit_retransmissions(struct ik_cfg *cfg, unsigned timeout_s)
-{
-	uint64_t total = 500, budget = (uint64_t)timeout_s * 1000;
-	cfg->retrans_ms = 500;
-	cfg->retrans_tries = 0;
-	while (cfg->retrans_tries < 8 && total + (500ull << (cfg->retrans_tries + 1)) <= budget)
-		total += 500ull << ++cfg->retrans_tries;
-}
-
 /* RFC 2408 3.15 / RFC 2409 5.7: delete the IPsec SA (our inbound SPI) then the ISAKMP SA
  * (SPI = the two cookies), each in a protected informational exchange. */
 static void delete_sas(struct conn *c)
@@ -282,7 +271,7 @@ int cmd_connect(int argc, char **argv)
 		fprintf(stderr,
 		        "cmd_connect: aggressive mode: only the proposals in the first one's "
 		        "DH group are offered (RFC 2409 5: KE goes in AM1)\n");
-	fit_retransmissions(&c.r.cfg, c.timeout_s);
+	ik_run_fit_retrans(&c.r.cfg, c.timeout_s);
 	if (!ik_run_start(&c.r)) {
 		ik_run_end(&c.r);
 		return IK_EXIT_USAGE;

@@ -105,6 +105,9 @@ void ik_run_end(struct ik_run *r)
 
 void ik_run_reap(struct ik_engine *e)
 {
+	if (!e->ndead)
+		return; /* nothing died: no walk over every SA a busy responder holds */
+	e->ndead = 0;
 	for (struct ik_sa **pp = &e->sas; *pp;) {
 		struct ik_sa *sa = *pp;
 		if (sa->dead) {
@@ -200,4 +203,13 @@ void ik_run_where(const struct ik_sa *sa, const struct ik_qm *qm, char *buf, siz
 		snprintf(buf, n, "before %s (%s)", ik_msg_name(x, 1), ik_ios_state(x, 0));
 	else
 		snprintf(buf, n, "%s (%s)", ik_msg_name(x, msg), ik_ios_state(x, msg));
+}
+
+void ik_run_fit_retrans(struct ik_cfg *cfg, unsigned timeout_s)
+{
+	uint64_t total = 500, budget = (uint64_t)timeout_s * 1000;
+	cfg->retrans_ms = 500;
+	cfg->retrans_tries = 0;
+	while (cfg->retrans_tries < 8 && total + (500ull << (cfg->retrans_tries + 1)) <= budget)
+		total += 500ull << ++cfg->retrans_tries;
 }

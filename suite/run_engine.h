@@ -50,6 +50,10 @@ bool ik_run_start(struct ik_run *r);
 void ik_run_end(struct ik_run *r);
 /* Reap ISAKMP SAs that failed or were deleted (a long-running responder must not grow). */
 void ik_run_reap(struct ik_engine *e);
+/* Retransmissions (first after 500 ms, doubling) that fit into timeout_s: the engine's own
+ * verdict ("no MM2 after N retransmissions ...") then comes before the verb's deadline
+ * (connect --timeout, load --timeout). */
+void ik_run_fit_retrans(struct ik_cfg *cfg, unsigned timeout_s);
 /* Stop r->loop on SIGINT and SIGTERM (the handler only sets loop.stop). */
 void ik_run_signals(struct ik_run *r);
 extern volatile sig_atomic_t ik_run_signalled;

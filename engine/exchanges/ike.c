@@ -85,6 +85,90 @@ void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32])
 	ik_digest(ik_hash_by_id(IK_P1_HASH_SHA2_256), &s, 1, out);
 }
 
+/* ---- the SA index: ISAKMP SAs by initiator cookie ---- */
+
+/* Cookies are random (RFC 2408 2.5.3), ours from the RNG; mixing the 64 bits spreads a peer's
+ * that are not. A peer that picks colliding cookies gets no worse than the list walk. */
+static size_t icky_bucket(const struct ik_engine *e, const uint8_t ck[8])
+{
+	uint64_t x;
+	memcpy(&x, ck, 8);
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return (size_t)x & (e->icky_cap - 1);
+}
+
+/* Twice the buckets (load factor 1). Each chain is moved in order, so SAs with one cookie
+ * stay newest first. */
+static bool icky_grow(struct ik_engine *e)
+{
+	size_t ocap = e->icky_cap, cap = ocap ? 2 * ocap : 64;
+	struct ik_sa **old = e->icky, **b = calloc(cap, sizeof(*b));
+
+	if (!b)
+		return false;
+	e->icky = b;
+	e->icky_cap = cap;
+	for (size_t i = 0; i < ocap; i++) {
+		for (struct ik_sa *s = old[i], *nx; s; s = nx) {
+			struct ik_sa **pp = &b[icky_bucket(e, s->icky_key)];
+			nx = s->icky_next;
+			s->icky_next = NULL;
+			while (*pp)
+				pp = &(*pp)->icky_next;
+			*pp = s;
+		}
+	}
+	free(old);
+	return true;
+}
+
+static void icky_unfile(struct ik_sa *sa)
+{
+	struct ik_engine *e = sa->eng;
+
+	if (!sa->indexed) {
+		if (e->icky_unfiled)
+			e->icky_unfiled--;
+		return;
+	}
+	for (struct ik_sa **pp = &e->icky[icky_bucket(e, sa->icky_key)]; *pp;
+	     pp = &(*pp)->icky_next)
+		if (*pp == sa) {
+			*pp = sa->icky_next;
+			break;
+		}
+	sa->icky_next = NULL;
+	sa->indexed = false;
+	e->icky_n--;
+}
+
+/* File sa under its cookie, at the head of its bucket (it is the newest); when memory runs
+ * out it stays unfiled and ik_sa_find walks the list as before. */
+static void icky_file(struct ik_sa *sa)
+{
+	struct ik_engine *e = sa->eng;
+
+	if (e->icky_n >= e->icky_cap && !icky_grow(e)) {
+		e->icky_unfiled++;
+		return;
+	}
+	memcpy(sa->icky_key, sa->icookie, 8);
+	struct ik_sa **head = &e->icky[icky_bucket(e, sa->icky_key)];
+	sa->icky_next = *head;
+	*head = sa;
+	sa->indexed = true;
+	e->icky_n++;
+}
+
+void ik_sa_set_icookie(struct ik_sa *sa, const uint8_t ck[8])
+{
+	icky_unfile(sa);
+	memcpy(sa->icookie, ck, 8);
+	icky_file(sa);
+}
+
 /* ---- SAs ---- */
 
 struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
@@ -104,6 +188,11 @@ struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
 	sa->next = e->sas;
 	e->sas = sa;
 	e->sa_count++;
+	/* a responder learns the initiator cookie from the message (ik_sa_set_icookie) */
+	if (role == IK_INITIATOR)
+		icky_file(sa);
+	else
+		e->icky_unfiled++;
 	return sa;
 }
 
@@ -123,6 +212,7 @@ void ik_sa_free(struct ik_sa *sa)
 		sa->txs = q->next;
 		ik_qm_free(q);
 	}
+	icky_unfile(sa);
 	while (sa->qms) {
 		struct ik_qm *q = sa->qms;
 		sa->qms = q->next;
@@ -137,25 +227,40 @@ void ik_sa_free(struct ik_sa *sa)
 	free(sa);
 }
 
-struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
-                         const struct sockaddr_storage *peer)
+/* The first SA, newest first, that the cookies name: the one of both cookies, a responder's
+ * still waiting for a retransmitted first message (zero responder cookie, same peer), or our own
+ * first message's before its reply named the responder cookie. */
+static struct ik_sa *named(struct ik_sa *sa, const uint8_t *ic, const uint8_t *rc,
+                           const struct sockaddr_storage *peer)
 {
 	static const uint8_t zero[8];
 
-	for (struct ik_sa *sa = e->sas; sa; sa = sa->next) {
-		if (memcmp(sa->icookie, ic, 8))
-			continue;
-		if (!memcmp(sa->rcookie, rc, 8))
-			return sa;
-		/* A retransmitted first message still carries a zero responder cookie. */
-		if (!memcmp(rc, zero, 8) && sa->role == IK_RESPONDER &&
-		    ik_addr_equal(&sa->peer, peer))
-			return sa;
-		/* Our own first message got its responder cookie in the reply. */
-		if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
-			return sa;
-	}
+	if (memcmp(sa->icookie, ic, 8))
+		return NULL;
+	if (!memcmp(sa->rcookie, rc, 8))
+		return sa;
+	if (!memcmp(rc, zero, 8) && sa->role == IK_RESPONDER && ik_addr_equal(&sa->peer, peer))
+		return sa;
+	if (sa->role == IK_INITIATOR && !memcmp(sa->rcookie, zero, 8))
+		return sa;
 	return NULL;
+}
+
+struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
+                         const struct sockaddr_storage *peer)
+{
+	struct ik_sa *found = NULL;
+
+	/* With every SA filed, its bucket holds all candidates in list order (newest first). */
+	if (!e->icky_unfiled) {
+		for (struct ik_sa *sa = e->icky_cap ? e->icky[icky_bucket(e, ic)] : NULL;
+		     sa && !found; sa = sa->icky_next)
+			found = named(sa, ic, rc, peer);
+		return found;
+	}
+	for (struct ik_sa *sa = e->sas; sa && !found; sa = sa->next)
+		found = named(sa, ic, rc, peer);
+	return found;
 }
 
 void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
@@ -181,6 +286,7 @@ void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 		qm->rtx_timer = 0;
 	} else {
 		sa->dead = true;
+		sa->eng->ndead++;
 		ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
 		sa->rtx_timer = 0;
 	}
@@ -641,6 +747,9 @@ void ik_engine_free(struct ik_engine *e)
 		e->sas = sa->next;
 		ik_sa_free(sa);
 	}
+	free(e->icky);
+	e->icky = NULL;
+	e->icky_cap = e->icky_n = e->icky_unfiled = 0;
 	ik_mut_free(e);
 	ik_frag_free(e);
 	ik_sock_close(&e->sock);

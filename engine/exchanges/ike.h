@@ -213,6 +213,12 @@ struct ik_sa {
 	struct ik_qm *txs;     /* transaction exchanges (draft-dukes-ike-mode-cfg-02 3.1) */
 	struct ik_qm *qms;
 	struct ik_sa *next;
+	/* The engine's index by initiator cookie (ike.c): the next SA in its bucket, the cookie it
+	 * is filed under, and whether it is filed (not yet, for a responder's SA until
+	 * ik_sa_set_icookie names the peer's cookie). */
+	struct ik_sa *icky_next;
+	uint8_t icky_key[8];
+	bool indexed;
 };
 
 enum { IK_NATT_NONE, IK_NATT_DRAFT02, IK_NATT_DRAFT03, IK_NATT_RFC };
@@ -274,7 +280,15 @@ struct ik_engine {
 	struct ik_mut_state *mst; /* the engine's own bookkeeping for them (mutate_apply.c) */
 	unsigned sa_count, p1_up, p2_up;
 	uint32_t xa_leases; /* mode-config addresses handed out from the pool (xauth.c) */
-	bool wedged;        /* quirk die-on-refusal fired: nothing in, nothing out from now on */
+	/* ISAKMP SAs by initiator cookie, so that finding the SA of a message does not walk every SA
+	 * the engine holds (a gateway holding 100,000; ik_sa_find): buckets of SAs chained newest
+	 * first, a power of two of them; the SAs not filed yet are looked for the old way. */
+	struct ik_sa **icky;
+	size_t icky_cap, icky_n, icky_unfiled;
+	/* ISAKMP SAs marked dead since the caller last reaped (suite/run_engine.c ik_run_reap walks
+	 * the list only when this is not 0); whoever sets sa->dead counts it here. */
+	unsigned ndead;
+	bool wedged; /* quirk die-on-refusal fired: nothing in, nothing out from now on */
 	/* Datagrams our host refused to send (treated as lost: retransmitted), and the last such
 	 * refusal, e.g. "ik_sock_send: to ...: Operation not permitted". */
 	unsigned send_errors;

@@ -177,7 +177,7 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	struct ik_sa *sa = ik_sa_new(e, IK_RESPONDER, x, &d->peer);
 	if (!sa)
 		return NULL;
-	memcpy(sa->icookie, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes, 8);
+	ik_sa_set_icookie(sa, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes);
 	sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
 	return sa;
 }
@@ -694,7 +694,7 @@ static void unparsed_datagram(struct ik_engine *e, const struct ik_dgram *d, con
 		            (m && ik_pl_find(m, IK_PAYLOAD_KE, 0));
 		if (!(sa = ik_sa_new(e, IK_RESPONDER, aggr ? IK_X_AGGR : IK_X_MAIN, &d->peer)))
 			return;
-		memcpy(sa->icookie, d->data, 8);
+		ik_sa_set_icookie(sa, d->data);
 		sa->floated = e->natt.fd >= 0 && d->local_port == e->natt.port;
 	}
 	/* an informational is not an exchange step a responder waits for */

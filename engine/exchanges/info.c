@@ -257,8 +257,10 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one;
 	 * quirk ignore-delete: it stays up */
 	if (ik_fnum(d, IK_F_D_PROTO) == IK_PROTO_ISAKMP &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))
+	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE)) {
 		sa->dead = true;
+		sa->eng->ndead++;
+	}
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
 	if (ik_fnum(d, IK_F_D_PROTO) != IK_PROTO_ISAKMP &&
 	    !(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_DELETE))

@@ -118,6 +118,9 @@ void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32]);
 struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
                         const struct sockaddr_storage *peer);
 void ik_sa_free(struct ik_sa *sa);
+/* Name the initiator cookie of an SA (a responder's, from the peer's first message) and file the
+ * SA under it in the engine's index (ik_sa_find); never write sa->icookie directly. */
+void ik_sa_set_icookie(struct ik_sa *sa, const uint8_t ck[8]);
 void ik_qm_free(struct ik_qm *qm);
 struct ik_qm *ik_qm_new(struct ik_sa *sa, enum ik_who role, uint32_t msgid, bool tx);
 struct ik_sa *ik_sa_find(struct ik_engine *e, const uint8_t *ic, const uint8_t *rc,
