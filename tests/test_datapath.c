@@ -1,7 +1,8 @@
 /*
  * The ESP data path (suite/datapath.c) between two engines in one process: after main mode and
  * quick mode, pings through ESP in UDP (RFC 3948) come back decrypted for each ESP transform,
- * and a tunnel keyed wrongly carries nothing (the KEYMAT of RFC 2409 5.5 is what is proven).
+ * ESP_NULL included (RFC 2410), and a tunnel keyed wrongly carries nothing (the KEYMAT of
+ * RFC 2409 5.5 is what is proven).
  */
 #include "cunit.h"
 #include "datapath.h"
@@ -76,6 +77,8 @@ static void test_pings_each_transform(void)
 	         .keylen = 128,
 	         .auth = IK_P2_AUTH_HMAC_SHA2_512},
 		{.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES_GCM_16, .keylen = 128},
+		/* RFC 2410: ESP_NULL, integrity only; KEYMAT is the HMAC key alone (keymat.c) */
+		{.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_NULL, .auth = IK_P2_AUTH_HMAC_SHA},
 	};
 	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
 		struct ik_pair p;
@@ -94,6 +97,24 @@ static void test_pings_each_transform(void)
 		ik_dp_stop(&dr);
 		pair_close(&p);
 	}
+}
+
+/* RFC 4303 3.2: "both algorithms MUST NOT be simultaneously NULL". Both sides configured with
+ * ESP_NULL and no authentication: quick mode never completes. */
+static void test_null_without_auth_refused(void)
+{
+	struct ik_pair p;
+	struct ik_cfg ci, cr;
+	struct ik_status st = {0};
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.p2[0] = cr.p2[0] = (struct ik_p2_xform){.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_NULL};
+	CU_ASSERT_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	pair_run(&p, 1, 1500);
+	CU_ASSERT_PTR_NULL(up_qm(&p.ini));
+	CU_ASSERT_PTR_NULL(up_qm(&p.res));
+	pair_close(&p);
 }
 
 /* The responder keyed with the wrong direction's KEYMAT: every ping is refused, none answered. */
@@ -126,5 +147,7 @@ static void test_wrong_keys_carry_nothing(void)
 static const struct ik_test tests[] = {
 	{"pings through each ESP transform", test_pings_each_transform},
 	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
+	{"ESP_NULL without authentication is refused (RFC 4303 3.2)",
+         test_null_without_auth_refused},
 };
 IK_TEST_MAIN("datapath", tests)

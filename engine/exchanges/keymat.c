@@ -19,10 +19,15 @@ bool ik_qm_keymat(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 	uint8_t gqm[IK_DH_MAX], spi_in[4], spi_out[4];
 	size_t glen = 0;
 
-	if (!c || !c->evp) /* ESP_NULL is named in algs.def, not implemented */
+	/* ESP_NULL (RFC 2410) has no cipher key: KEYMAT is the HMAC key alone. */
+	if (!c || (!c->evp && c->mode != IK_MODE_NULL))
 		return ik_fail(st, IK_NOTIFY_INVALID_TRANSFORM_ID,
 		               "ESP transform %u/%u is not supported by this engine", qm->chosen.id,
 		               qm->chosen.keylen);
+	/* RFC 4303 3.2: "both algorithms MUST NOT be simultaneously NULL". */
+	if (c->mode == IK_MODE_NULL && !ik_esp_auth_keylen(qm->chosen.auth))
+		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		               "ESP_NULL without an authentication algorithm (RFC 4303 3.2)");
 	qm->k.keymat_len = c->key_len + c->salt + ik_esp_auth_keylen(qm->chosen.auth);
 	if (qm->k.keymat_len > IK_MAX_KEYMAT)
 		return ik_fail(st, 0, "KEYMAT of %zu octets too long", qm->k.keymat_len);
