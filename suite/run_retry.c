@@ -29,14 +29,39 @@ static bool mutated_note(const struct ik_rung *g)
 	return !strncmp(g->note, "mutated", 7);
 }
 
-void ik_loss_scan(const struct ik_ladder *l, unsigned *samples, unsigned *events)
+/* The rung before which a ladder says something about the path: our first mutated message, and
+ * in a case that expects a refusal, the message it expects refused (all of it when it names
+ * none and mutates nothing). A case whose `set` lines break the exchange (FRAG-003's 4-octet
+ * fragments) mutates nothing, and a DUT that resends its reply to a message it refused is
+ * refusing ours, not missing it: counted as loss, that made every later case on loopback run
+ * again. c NULL (a liveness probe): the whole ladder. */
+static size_t scan_end(const struct ik_ladder *l, const struct ik_case *c,
+                       const struct ik_profile *p)
 {
-	/* Only the part of the exchange before our first mutated message: after it, a DUT that
-	 * resends or waits may be answering what we broke, not a lost datagram. Informational
-	 * exchanges are not acknowledged, so they say nothing either way. */
 	size_t end = 0;
 	while (end < l->n && !(l->rungs[end].sent && mutated_note(&l->rungs[end])))
 		end++;
+	for (size_t i = 0; c && i < c->nexpect; i++) {
+		const struct ik_expect *x = &c->expect[i];
+		if (x->kind != IK_EXP_REJECTED || !ik_expect_applies(x, p))
+			continue;
+		if (!x->at_msg && !c->nmut)
+			return 0;
+		for (size_t k = 0; x->at_msg && k < end; k++)
+			if (l->rungs[k].sent && l->rungs[k].xchg == x->at_x &&
+			    l->rungs[k].msg == x->at_msg)
+				end = k;
+	}
+	return end;
+}
+
+void ik_loss_scan(const struct ik_ladder *l, const struct ik_case *c, const struct ik_profile *p,
+                  unsigned *samples, unsigned *events)
+{
+	/* Only the part of the exchange before we broke it (scan_end): after it, a DUT that resends
+	 * or waits may be answering what we broke, not a lost datagram. Informational exchanges
+	 * are not acknowledged, so they say nothing either way. */
+	size_t end = scan_end(l, c, p);
 	for (size_t i = 0; i < end; i++) {
 		const struct ik_rung *g = &l->rungs[i];
 		if (g->xchg == IK_X_INFO)
@@ -187,14 +212,15 @@ bool ik_path_lossy(struct ik_runner *R)
 	/* Cases still in flight count too: they have been talking to the DUT all along. */
 	for (const struct crun *cr = R->running; cr; cr = cr->next)
 		if (cr->eng_up && cr->sa)
-			ik_loss_scan(&cr->sa->ladder, &samples, &events);
+			ik_loss_scan(&cr->sa->ladder, cr->probe ? NULL : cr->c, R->base, &samples,
+			             &events);
 	return events > 0 || samples < WARM_SAMPLES;
 }
 
 void ik_loss_note(struct ik_runner *R, const struct crun *cr)
 {
 	if (cr->sa)
-		ik_loss_scan(&cr->sa->ladder, &R->loss_samples, &R->loss_events);
+		ik_loss_scan(&cr->sa->ladder, cr->c, R->base, &R->loss_samples, &R->loss_events);
 	R->loss_events += cr->eng.send_errors;
 }
 

@@ -119,7 +119,9 @@ bool ik_probe_reap(struct ik_runner *R, struct crun *cr);
 bool ik_alive_schedule(struct ik_runner *R);
 
 /* Loss on the path (run_retry.c, docs/verdicts.md section 7). */
-void ik_loss_scan(const struct ik_ladder *l, unsigned *samples, unsigned *events);
+/* Count clean round trips and signs of loss in a ladder; c: its case (NULL: a probe). */
+void ik_loss_scan(const struct ik_ladder *l, const struct ik_case *c, const struct ik_profile *p,
+                  unsigned *samples, unsigned *events);
 void ik_loss_note(struct ik_runner *R, const struct crun *cr);
 bool ik_path_lossy(struct ik_runner *R);
 /* How much of the DUT an attempt showed (higher: judge this attempt). */

@@ -549,7 +549,76 @@ static void test_loop_del_fd(void)
 	close(p[1]);
 }
 
+/* Signs of loss in a ladder (run_retry.c): a rung is sent (S) or received (R), first copy or
+ * retransmission (+), mutated (!). */
+struct loss_row {
+	const char *what;
+	const char *rungs; /* "S1 R2 S3 S3+ R2+": message numbers of main mode */
+	struct ik_expect x;
+	size_t nmut;
+	unsigned samples, events;
+};
+
+static const struct loss_row loss_rows[] = {
+	{"clean round trips", "S1 R2 S3 R4", {.kind = IK_EXP_ESTABLISHED}, 0, 2, 0},
+	{"an answer only to the retransmission",
+         "S1 S1+ R2",
+         {.kind = IK_EXP_ESTABLISHED},
+         0,
+         1,
+         1},
+	{"the DUT resends a reply", "S1 R2 S3 R2+ R4", {.kind = IK_EXP_ESTABLISHED}, 0, 2, 1},
+	{"nothing after our first mutated message",
+         "S1 R2 S3! S3+ R2+",
+         {.kind = IK_EXP_SURVIVES},
+         1,
+         1,
+         0},
+	{"a set line breaks MM3: the DUT refusing it is no loss",
+         "S1 R2 S3 S3+ R2+ S3+",
+         {.kind = IK_EXP_REJECTED, .at_x = IK_X_MAIN, .at_msg = 3, .silence = true},
+         0,
+         1,
+         0},
+	{"a refusal anywhere, nothing mutated: nothing to read",
+         "S1 S1+ R2",
+         {.kind = IK_EXP_REJECTED, .silence = true},
+         0,
+         0,
+         0},
+};
+
+static void test_loss_scan(void)
+{
+	struct ik_profile p = {0};
+	for (size_t i = 0; i < sizeof(loss_rows) / sizeof(loss_rows[0]); i++) {
+		const struct loss_row *row = &loss_rows[i];
+		struct ik_case c = mk_case(IK_LVL_MUST, row->x);
+		struct ik_ladder l;
+		unsigned samples = 0, events = 0;
+		c.nmut = row->nmut;
+		ik_ladder_init(&l);
+		for (const char *s = row->rungs; *s; s++) {
+			if (*s != 'S' && *s != 'R')
+				continue;
+			struct ik_rung *g = ik_ladder_add(&l, *s == 'S', IK_X_MAIN, s[1] - '0');
+			CU_ASSERT_FATAL(g != NULL);
+			g->retransmit = s[2] == '+';
+			if (s[2] == '!')
+				snprintf(g->note, sizeof(g->note), "mutated: test");
+		}
+		ik_loss_scan(&l, &c, &p, &samples, &events);
+		if (samples != row->samples || events != row->events)
+			fprintf(stderr, "loss scan '%s': %u samples, %u events\n", row->what,
+			        samples, events);
+		CU_ASSERT_EQUAL(samples, row->samples);
+		CU_ASSERT_EQUAL(events, row->events);
+		ik_ladder_free(&l);
+	}
+}
+
 static const struct ik_test tests[] = {
+	{"loss on the path: what a ladder says", test_loss_scan},
 	{"judge: expectations against observations", test_judge_table},
 	{"judge: expect lines by lifetime policy", test_judge_policy},
 	{"profile overrides for set lines", test_override},
