@@ -163,7 +163,7 @@ bool ik_obs_stalled(const struct crun *cr)
 }
 
 /* Silence is one of the answers the case accepts (a refusal "or silence", "survives"). */
-static bool silence_accepted(const struct ik_case *c)
+bool ik_silence_accepted(const struct ik_case *c)
 {
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];
@@ -233,7 +233,7 @@ bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v
 		return false; /* a dead DUT, nothing to judge, or a harness fault an attempt repeats */
 	/* Silence that would fail the case, or a setup that never reached the tested message: run
 	 * again whatever the path (rare against a DUT that answers). */
-	if (ik_obs_stalled(cr) || (o->silence && !silence_accepted(cr->c)))
+	if (ik_obs_stalled(cr) || (o->silence && !ik_silence_accepted(cr->c)))
 		return tries < MAX_ATTEMPTS;
 	if (o->send_errors && v != IK_V_PASS)
 		return tries < MAX_ATTEMPTS;

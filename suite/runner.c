@@ -492,13 +492,14 @@ static void reap_all(struct ik_runner *R)
 	}
 }
 
-/* The next case to run: one that met a dead DUT first (it runs again), then the queue. */
+/* The next case to run: one that met a dead DUT first (it runs again), then the queue in the
+ * order run_order.c chose. */
 static bool next_case(const struct ik_runner *R, size_t *idx)
 {
 	if (R->nrequeue)
 		*idx = R->requeue[R->nrequeue - 1];
 	else if (R->next < R->cs.n)
-		*idx = R->next;
+		*idx = R->order[R->next];
 	else
 		return false;
 	return true;
@@ -599,6 +600,8 @@ static bool setup(struct ik_runner *R, struct ik_status *st)
 	if (!R->cs.n)
 		return ik_fail(st, 0, "no case in %s matches%s%s", o->cases, o->glob ? " " : "",
 		               o->glob ? o->glob : "");
+	if (!ik_run_order(R))
+		return ik_fail(st, 0, "out of memory");
 	snprintf(path, sizeof(path), "%s/pcap", o->out);
 	if (!mkdirs(path))
 		return ik_fail(st, 0, "cannot create %s: %s", path, strerror(errno));
@@ -641,6 +644,7 @@ static void teardown(struct ik_runner *R)
 	ik_loop_free(&R->loop);
 	ik_cases_free(&R->cs);
 	free(R->requeue);
+	free(R->order);
 	if (R->base) {
 		ik_profile_wipe(R->base);
 		free(R->base);

@@ -90,6 +90,7 @@ struct ik_runner {
 	char stopped[200]; /* why the run stopped early ("" when it did not) */
 	size_t *requeue; /* cases to run again once the DUT answers (their probe met a dead DUT) */
 	size_t nrequeue;
+	size_t *order; /* the case set's indices in the order they start (run_order.c) */
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */
@@ -130,6 +131,11 @@ int ik_obs_info(const struct crun *cr);
 bool ik_obs_stalled(const struct crun *cr);
 /* Whether the case just judged (verdict v) must be run again before it is believed. */
 bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v);
+/* Silence is one of the answers the case accepts (a refusal "or silence", "survives"). */
+bool ik_silence_accepted(const struct ik_case *c);
+
+/* The order the cases start in (run_order.c): R->order; false when out of memory. */
+bool ik_run_order(struct ik_runner *R);
 
 /* The traffic step (run_traffic.c): start it (false with o.step_fail set), and take its data
  * path down; run_case.c's ik_traffic_done moves on to the next step. */
