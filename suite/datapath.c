@@ -78,6 +78,8 @@ static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 		return; /* a duplicate (a replayed ping answered): counted in nrep only */
 	dp->rtt_ms[in->seq] = (double)(now_us() - dp->sent_us[in->seq]) / 1000.0;
 	dp->replies++;
+	if (dp->on_reply)
+		dp->on_reply(dp->reply_arg);
 }
 
 /* An echo request to our inner address: answered as a host would (RFC 792). */

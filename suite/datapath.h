@@ -33,7 +33,11 @@ struct ik_datapath {
 	uint32_t in_seq[2 *
 	                IK_DP_MAX_PINGS]; /* sequence numbers of the peer's packets, as they came */
 	unsigned nin_seq;
-	bool owned;               /* allocated by ik_dp_host_add: a quirk may free it */
+	bool owned; /* allocated by ik_dp_host_add: a quirk may free it */
+	/* Called at the first reply to each ping (set after ik_dp_start; NULL: nobody waits), so
+	 * a caller pacing its pings can send the next one as soon as this one is back. */
+	void (*on_reply)(void *arg);
+	void *reply_arg;
 	char why[256];            /* the last refusal */
 	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */
 };

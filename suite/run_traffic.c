@@ -5,7 +5,10 @@
  * ...) the step sends BEFORE pings, then PROBES probe packets, then its pings: a probe the DUT
  * answers is its doing (loss never makes a reply), and the pings around the probes show whether
  * the SA carried traffic before and after them. Done when every ping is answered or half a
- * silence window after the last transmission. What came back goes into the observation; the
+ * silence window after the last transmission. A ping whose reply is back is followed by the
+ * next transmission at once rather than at the next tick: waiting out the rest of PING_MS
+ * told nothing (a probe or a Delete has no answer, so after one the full PING_MS stands: the
+ * DUT's time to act on it). What came back goes into the observation; the
  * verdict (suite/verdict.c) decides what it means.
  */
 #include "datapath.h"
@@ -41,6 +44,7 @@ struct ik_traffic {
 	uint16_t first_after;       /* first ping sent after the probes */
 	uint32_t top;               /* ESP sequence number of the jump ping */
 	uint64_t end;               /* when the step gives up waiting */
+	bool ping_last; /* the last transmission was a ping (its reply may end the tick) */
 };
 
 static const struct ik_qm *established_qm(const struct crun *cr)
@@ -197,6 +201,7 @@ static void tick(void *arg)
 		enum act a = t->acts[t->next];
 		size_t probe_no = a == A_PROBE ? cr->o.probes : 0;
 		t->next++;
+		t->ping_last = a == A_PING || a == A_JUMP_PING;
 		if (act(t, a, probe_no, &st)) {
 			cr->last_tx_ms = now;
 			cr->o.probes += a == A_PROBE;
@@ -212,6 +217,18 @@ static void tick(void *arg)
 		return;
 	}
 	cr->step_timer = ik_loop_timer(&cr->R->loop, PING_MS, tick, cr);
+}
+
+/* The reply to the ping just sent is back: the next transmission need not wait for the tick. */
+static void reply_back(void *arg)
+{
+	struct crun *cr = arg;
+	struct ik_traffic *t = cr->tr;
+	if (!t || !t->ping_last || !t->seq || t->dp.rtt_ms[t->seq - 1] < 0 || !cr->step_timer)
+		return;
+	t->ping_last = false;
+	ik_loop_cancel(&cr->R->loop, cr->step_timer);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, 0, tick, cr);
 }
 
 bool ik_traffic_start(struct crun *cr)
@@ -234,6 +251,8 @@ bool ik_traffic_start(struct crun *cr)
 	}
 	memset(cr->tr->probe_seq, 0xff, sizeof(cr->tr->probe_seq));
 	cr->tr->cr = cr;
+	cr->tr->dp.on_reply = reply_back;
+	cr->tr->dp.reply_arg = cr;
 	plan(cr->tr, s->probe, (unsigned)s->arg);
 	cr->o.probes = 0;
 	cr->step_timer = ik_loop_timer(&cr->R->loop, SETTLE_MS, tick, cr);
