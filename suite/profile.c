@@ -158,7 +158,10 @@ static const char *const section_names[] = {
 	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
 	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false) \
 	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)           \
-	KEY(features, anti_replay, K_BOOL, OFF(features.anti_replay), bool_names, false)
+	KEY(features, anti_replay, K_BOOL, OFF(features.anti_replay), bool_names, false)   \
+	KEY(features, parallel_esp, K_BOOL, OFF(features.parallel_esp), bool_names, false) \
+	KEY(features, ic_ignored, K_BOOL, OFF(features.ic_ignored), bool_names, false)     \
+	KEY(features, fresh_init, K_BOOL, OFF(features.fresh_init), bool_names, false)
 
 struct key_def {
 	enum section sec;

@@ -163,6 +163,11 @@ struct ik_profile {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
 		bool anti_replay; /* its inbound ESP SAs drop replays (RFC 4303 3.4.3 "may be disabled") */
+		/* How it keeps concurrent SAs with the one tester apart, so that cases which otherwise
+		 * run alone may run alongside others (suite/run_setup.c ik_case_runs_alone): */
+		bool parallel_esp; /* answers traffic through the SA it came in on */
+		bool ic_ignored;   /* deletes no other SA on INITIAL-CONTACT */
+		bool fresh_init;   /* told to initiate, starts a new ISAKMP SA */
 	} features;
 };
 

@@ -54,13 +54,14 @@ bool ik_run_order(struct ik_runner *R)
 	size_t n = R->cs.n;
 	struct ranked *rk = calloc(n ? n : 1, sizeof(*rk));
 	R->order = calloc(n ? n : 1, sizeof(*R->order));
-	if (!rk || !R->order) {
+	R->started = calloc(n ? n : 1, sizeof(*R->started));
+	if (!rk || !R->order || !R->started) {
 		free(rk);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct ik_case *c = &R->cs.c[i];
-		rk[i] = (struct ranked){i, ik_case_runs_alone(c, R->o),
+		rk[i] = (struct ranked){i, ik_case_runs_alone(c, R->o, R->base),
 		                        cost_ms(c, R->o->silence_ms)};
 	}
 	qsort(rk, n, sizeof(*rk), by_rank);

@@ -210,17 +210,30 @@ bool ik_run_may_claim_initial_contact(const struct ik_runopts *o)
 	return o->parallel <= 1;
 }
 
-/* A case that runs with no other case in flight: one where the DUT initiates (it owns the tester
- * port), one that sends INITIAL-CONTACT on purpose (see above: it may cost the other cases
- * their SAs), and one that sends traffic (every traffic case's SA covers the same inner hosts, so
- * the DUT may answer one case's pings through another case's SA). */
-bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o)
+/* A case that runs with no other case in flight, unless the profile says the DUT keeps what it
+ * fears apart (docs/profile.md [features]):
+ *   - one that sends traffic: every traffic case's SA covers the same inner hosts, so a DUT that
+ *     routes by its policy may answer one case's pings through another case's SA, or through
+ *     the probe SA of a case beside it (parallel_esp: it answers through the SA they came in on);
+ *   - one that sends INITIAL-CONTACT on purpose (see above: it may cost the other cases their
+ *     SAs; ic_ignored: the DUT deletes nothing on it);
+ *   - one where the DUT initiates: told to, a DUT may start quick mode on an ISAKMP SA another
+ *     case holds with the tester instead of a new main mode (fresh_init: it starts a new one).
+ *     Such a case also owns the tester port, where the DUT sends: ik_case_owns_tester_port. */
+bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o,
+                        const struct ik_profile *p)
 {
-	if (c->dut_role == IK_INITIATOR && o->dut_initiate)
+	if (ik_case_owns_tester_port(c, o) && !p->features.fresh_init)
 		return true;
 	for (size_t i = 0; i < c->nsteps; i++)
-		if (c->steps[i].kind == IK_STEP_INITIAL_CONTACT ||
-		    c->steps[i].kind == IK_STEP_TRAFFIC)
+		if ((c->steps[i].kind == IK_STEP_INITIAL_CONTACT && !p->features.ic_ignored) ||
+		    (c->steps[i].kind == IK_STEP_TRAFFIC && !p->features.parallel_esp))
 			return true;
 	return false;
+}
+
+/* The DUT initiates this case to the profile's tester port: one such case at a time. */
+bool ik_case_owns_tester_port(const struct ik_case *c, const struct ik_runopts *o)
+{
+	return c->dut_role == IK_INITIATOR && o->dut_initiate;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -482,8 +483,10 @@ static void reap_all(struct ik_runner *R)
 			continue;
 		}
 		*pp = cr->next;
-		if (cr->c && !cr->revival && ik_case_runs_alone(cr->c, R->o))
+		if (cr->c && !cr->revival && ik_case_runs_alone(cr->c, R->o, R->base))
 			R->exclusive = false;
+		if (cr->c && !cr->revival && ik_case_owns_tester_port(cr->c, R->o))
+			R->port_busy = false;
 		ik_crun_free(cr);
 		free(cr->pending);
 		free(cr->best);
@@ -492,37 +495,54 @@ static void reap_all(struct ik_runner *R)
 	}
 }
 
-/* The next case to run: one that met a dead DUT first (it runs again), then the queue in the
- * order run_order.c chose. */
-static bool next_case(const struct ik_runner *R, size_t *idx)
+/* A case the DUT initiates waits while another holds the tester port. */
+static bool port_free_for(const struct ik_runner *R, size_t idx)
 {
-	if (R->nrequeue)
+	return !R->port_busy || !ik_case_owns_tester_port(&R->cs.c[idx], R->o);
+}
+
+/* The next case to run: one that met a dead DUT first (it runs again), then the first in the
+ * order run_order.c chose that may start now (the cases behind one that waits for the tester
+ * port go first). *pos is its place in that order, SIZE_MAX for a case run again. */
+static bool next_case(struct ik_runner *R, size_t *idx, size_t *pos)
+{
+	while (R->next < R->cs.n && R->started[R->order[R->next]])
+		R->next++;
+	if (R->nrequeue && port_free_for(R, R->requeue[R->nrequeue - 1])) {
 		*idx = R->requeue[R->nrequeue - 1];
-	else if (R->next < R->cs.n)
-		*idx = R->order[R->next];
-	else
-		return false;
-	return true;
+		*pos = SIZE_MAX;
+		return true;
+	}
+	for (size_t k = R->next; k < R->cs.n; k++) {
+		size_t i = R->order[k];
+		if (!R->started[i] && port_free_for(R, i)) {
+			*idx = i, *pos = k;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void schedule(struct ik_runner *R)
 {
-	size_t idx;
+	size_t idx, pos;
 	if (!ik_alive_schedule(R))
 		return;
 	while (!interrupted && !R->exclusive && R->nrunning < R->o->parallel &&
-	       next_case(R, &idx)) {
-		bool alone = ik_case_runs_alone(&R->cs.c[idx], R->o);
+	       next_case(R, &idx, &pos)) {
+		const struct ik_case *c = &R->cs.c[idx];
+		bool alone = ik_case_runs_alone(c, R->o, R->base);
 		if (alone && R->nrunning)
 			break;
-		if (R->nrequeue)
+		if (pos == SIZE_MAX)
 			R->nrequeue--;
 		else
-			R->next++;
+			R->started[idx] = true;
 		struct crun *cr = start_case(R, idx);
 		if (!cr)
 			continue;
 		R->exclusive = alone;
+		R->port_busy = R->port_busy || ik_case_owns_tester_port(c, R->o);
 		cr->next = R->running;
 		R->running = cr;
 		R->nrunning++;
@@ -645,6 +665,7 @@ static void teardown(struct ik_runner *R)
 	ik_cases_free(&R->cs);
 	free(R->requeue);
 	free(R->order);
+	free(R->started);
 	if (R->base) {
 		ik_profile_wipe(R->base);
 		free(R->base);

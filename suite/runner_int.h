@@ -81,6 +81,7 @@ struct ik_runner {
 	bool failed_required;
 	bool tty;       /* stdout is a terminal: live progress line */
 	bool exclusive; /* a case that runs alone is in flight (ik_case_runs_alone) */
+	bool port_busy; /* a case the DUT initiates holds the tester port (ik_case_owns_tester_port) */
 	unsigned loss_samples,
 		loss_events;               /* clean round trips seen; signs of loss (run_retry.c) */
 	unsigned reruns;                   /* attempts beyond the first, over all cases */
@@ -91,6 +92,7 @@ struct ik_runner {
 	size_t *requeue; /* cases to run again once the DUT answers (their probe met a dead DUT) */
 	size_t nrequeue;
 	size_t *order; /* the case set's indices in the order they start (run_order.c) */
+	bool *started; /* by index in the case set: started (or decided without running) */
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */
@@ -102,8 +104,12 @@ bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cf
                  struct ik_status *st);
 /* Whether the tester may send INITIAL-CONTACT with phase 1 (only when cases run one at a time). */
 bool ik_run_may_claim_initial_contact(const struct ik_runopts *o);
-/* Whether a case must run with no other case in flight (DUT-initiated, or INITIAL-CONTACT). */
-bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o);
+/* Whether a case must run with no other case in flight (DUT-initiated, INITIAL-CONTACT,
+ * traffic), given what the profile says the DUT keeps apart. */
+bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o,
+                        const struct ik_profile *p);
+/* Whether the DUT initiates the case to the tester port (one such case in flight at a time). */
+bool ik_case_owns_tester_port(const struct ik_case *c, const struct ik_runopts *o);
 /* Fill the evidence part of a result (ladder, notifies, mutations, where, hint, evidence). */
 void ik_crun_evidence(const struct crun *cr, struct ik_result *r);
 

@@ -461,23 +461,35 @@ static void test_initial_contact_parallel(void)
 	CU_ASSERT_TRUE(cfg.initial_contact);
 	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, NULL, &cfg, &st)); /* the probe after a case */
 	CU_ASSERT_TRUE(cfg.initial_contact);
-	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o));
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o, &base));
 	o.parallel = 4;
 	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, &c, &cfg, &st));
 	CU_ASSERT_FALSE(cfg.initial_contact);
 	CU_ASSERT_TRUE_FATAL(ik_crun_cfg(&R, NULL, &cfg, &st));
 	CU_ASSERT_FALSE(cfg.initial_contact);
-	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o));
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o, &base));
 
 	c.steps[1].kind = IK_STEP_INITIAL_CONTACT; /* INFO-IC-001: main, initial-contact, quick */
 	c.steps[2].kind = IK_STEP_QUICK;
 	c.nsteps = 3;
-	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o));
+	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o, &base));
 	c.steps[1].kind = IK_STEP_DPD;
 	c.dut_role = IK_INITIATOR; /* owns the tester port, but only when we can make it start */
-	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o));
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o, &base));
 	o.dut_initiate = "true";
-	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o));
+	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o, &base));
+	CU_ASSERT_TRUE(ik_case_owns_tester_port(&c, &o));
+	base.features.fresh_init = true; /* a DUT that starts a new ISAKMP SA when told to */
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o, &base));
+	CU_ASSERT_TRUE(ik_case_owns_tester_port(&c, &o)); /* one at a time all the same */
+	c.dut_role = IK_RESPONDER;
+	c.steps[1].kind = IK_STEP_INITIAL_CONTACT;
+	base.features.ic_ignored = true; /* a DUT that deletes nothing on INITIAL-CONTACT */
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o, &base));
+	c.steps[1].kind = IK_STEP_TRAFFIC;
+	CU_ASSERT_TRUE(ik_case_runs_alone(&c, &o, &base));
+	base.features.parallel_esp = true; /* it answers through the SA the traffic came in on */
+	CU_ASSERT_FALSE(ik_case_runs_alone(&c, &o, &base));
 	ik_profile_wipe(&base);
 }
 
