@@ -728,9 +728,14 @@ bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loo
 	}
 	if (!e->cfg.remote_natt_port)
 		e->cfg.remote_natt_port = 4500;
-	ik_loop_add_fd(loop, e->sock.fd, on_ike, e);
-	if (e->natt.fd >= 0)
-		ik_loop_add_fd(loop, e->natt.fd, on_natt, e);
+	/* A socket the loop does not poll would read as a silent DUT: refuse to start instead. */
+	if (!ik_loop_add_fd(loop, e->sock.fd, on_ike, e) ||
+	    (e->natt.fd >= 0 && !ik_loop_add_fd(loop, e->natt.fd, on_natt, e))) {
+		ik_loop_del_fd(loop, e->sock.fd);
+		ik_sock_close(&e->sock);
+		ik_sock_close(&e->natt);
+		return ik_fail(st, 0, "event loop full: more than %d sockets", IK_LOOP_MAX_FDS);
+	}
 	return true;
 }
 

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IK_LOOP_MAX_FDS 128
+/* `ikecheck run --parallel 64` holds 64 engines of two sockets each (IKE and NAT-T), and a
+ * revival probe may come on top while they run: room for that with a margin. */
+#define IK_LOOP_MAX_FDS 256
 
 typedef void (*ik_fd_fn)(void *arg);
 typedef void (*ik_timer_fn)(void *arg);
