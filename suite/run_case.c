@@ -83,8 +83,30 @@ static uint64_t answer_time(unsigned window_ms)
 	return window_ms / 4 > 250 ? window_ms / 4 : 250;
 }
 
-/* Every quarter window: no progress for a whole window (and no transmission of ours still
- * waiting for its answer) is silence. */
+/* A change of progress seen now (the watch polls it; our own transmissions report it at once,
+ * so the window starts when the exchange moved, not at the next poll). */
+static void note_progress(struct crun *cr, uint64_t now)
+{
+	int p = progress(cr);
+	if (p != cr->snap) {
+		cr->snap = p;
+		cr->last_change_ms = now;
+	}
+}
+
+/* When silence is due if nothing happens: a whole window without progress, and the answer time
+ * after our latest transmission (or a second answer time after the window). */
+static uint64_t silence_due(const struct crun *cr, unsigned w)
+{
+	uint64_t window = cr->last_change_ms + w, answer = cr->last_tx_ms + answer_time(w),
+		 cap = window + answer_time(w);
+	uint64_t last = answer < cap ? answer : cap;
+	return window > last ? window : last;
+}
+
+/* Every quarter window, and exactly when silence falls due: no progress for a whole window (and
+ * no transmission of ours still waiting for its answer) is silence. Polling alone declared it
+ * up to a quarter window after it was due (silence then lasted up to 1.5 windows). */
 static void watch(void *arg)
 {
 	struct crun *cr = arg;
@@ -99,12 +121,12 @@ static void watch(void *arg)
 		return;
 	bool waiting = cr->step < cr->nsteps && (cr->steps[cr->step].kind == IK_STEP_WAIT ||
 	                                         cr->steps[cr->step].kind == IK_STEP_TRAFFIC);
-	if (waiting || progress(cr) != cr->snap) { /* a wait or traffic step is not silence */
+	if (waiting) { /* a wait or traffic step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
-	} else if (now - cr->last_change_ms >= w &&
-	           (now - cr->last_tx_ms >= answer_time(w) ||
-	            now - cr->last_change_ms >= w + answer_time(w))) {
+	}
+	note_progress(cr, now);
+	if (now >= silence_due(cr, w)) {
 		stop_at(cr);
 		cr->o.failed = cr->o.silence = true;
 		snprintf(cr->o.why, sizeof(cr->o.why),
@@ -113,7 +135,8 @@ static void watch(void *arg)
 		finish(cr);
 		return;
 	}
-	cr->watch_timer = ik_loop_timer(&cr->R->loop, w / 4 ? w / 4 : 1, watch, cr);
+	uint64_t next = now + (w / 4 ? w / 4 : 1), due = silence_due(cr, w);
+	cr->watch_timer = ik_loop_timer(&cr->R->loop, (due < next ? due : next) - now, watch, cr);
 }
 
 static void advance(struct crun *cr)
@@ -321,8 +344,10 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	ik_addr_set_port(&me, local_port);
 	if (cr->pcap)
 		ik_pcapw_udp(cr->pcap, sent ? &me : peer, sent ? peer : &me, marker, p, len);
-	if (sent)
+	if (sent) {
 		cr->last_tx_ms = ik_now_ms();
+		note_progress(cr, cr->last_tx_ms);
+	}
 	wire_tap(cr, e, sent, peer, p, len);
 	/* An informational message may echo the cookies of a message we broke on purpose (an
 	 * INVALID-COOKIE notify, RFC 2408 5.2): only exchange replies name the DUT's SA. */

@@ -1,7 +1,7 @@
 /*
  * The traffic step (docs/writing-cases.md): ICMP echo through the quick mode's ESP SA (RFC 4303,
  * UDP-encapsulated per RFC 3948) from the first host of the tester's subnet to the first host of
- * the DUT's, one transmission every PING_MS after SETTLE_MS. With a probe ("traffic replay",
+ * the DUT's, one transmission at most every PING_MS after SETTLE_MS. With a probe ("traffic replay",
  * ...) the step sends BEFORE pings, then PROBES probe packets, then its pings: a probe the DUT
  * answers is its doing (loss never makes a reply), and the pings around the probes show whether
  * the SA carried traffic before and after them. Done when every ping is answered or half a

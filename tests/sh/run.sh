@@ -60,8 +60,9 @@ check "shards 1/2 and 2/2 are disjoint and make the whole" \
 	test "$(ids "$T/s1/results.jsonl" "$T/s2/results.jsonl" | tr '\n' ' ')" = "$(ids "$T/r1/results.jsonl" | tr '\n' ' ')"
 check "a shard is not empty when it has cases" test "$(ids "$T/s1/results.jsonl" | wc -l)" -ge 1
 
-# A run killed halfway keeps what it decided and still writes its reports.
-$IK run --profile "$T/p.conf" --cases-dir "$CASES" --silence 1000 --out "$T/k" --parallel 1 \
+# A run killed halfway keeps what it decided and still writes its reports. Both cases start at
+# once (the runner starts the longer one first): the quick RUN-001 is decided while RUN-007 runs.
+$IK run --profile "$T/p.conf" --cases-dir "$CASES" --silence 1000 --out "$T/k" --parallel 2 \
 	--cases 'RUN-001,RUN-007' >"$T/k.out" 2>&1 &
 K=$!
 for _ in $(seq 100); do
