@@ -122,8 +122,8 @@ static struct ik_datapath *lookup(struct ik_engine *e, const struct ik_dgram *d)
 	return dp;
 }
 
-/* Quirks esp-dummy-fatal and keepalive-fatal (RFC 4303 2.6, RFC 3948 2.3 not kept): the SA is
- * dropped. */
+/* Quirks esp-dummy-fatal, esp-padlen-fatal and keepalive-fatal (RFC 4303 2.6, 2.5, RFC 3948 2.3
+ * not kept): the SA is dropped. */
 static void drop_dp(struct ik_datapath *dp)
 {
 	ik_dp_stop(dp);
@@ -173,7 +173,9 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	dp->in.lax &= ~(unsigned)IK_ESP_LAX_SPI;
 	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq))
 		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
-	if (v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) {
+	/* Quirk esp-padlen-fatal (robustness, RFC 4303 2.5): a Pad Length past the payload kills it. */
+	if ((v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) ||
+	    (v == IK_ESP_BAD_PAD_LEN && e->cfg.quirks & IK_QUIRK_ESP_PADLEN_FATAL)) {
 		drop_dp(dp);
 		return;
 	}
@@ -221,11 +223,14 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		ik_esp_sa_free(&dp->out);
 		return false;
 	}
-	/* Quirks esp-no-replay-check and esp-ignore-icv: an inbound SA without those checks. */
+	/* Quirks esp-no-replay-check, esp-ignore-icv and esp-no-pad-check: an inbound SA without
+	 * those checks. */
 	if (e->cfg.quirks & IK_QUIRK_ESP_NO_REPLAY_CHECK)
 		dp->in.replay_on = false;
 	if (e->cfg.quirks & IK_QUIRK_ESP_IGNORE_ICV)
 		dp->in.lax |= IK_ESP_LAX_ICV;
+	if (e->cfg.quirks & IK_QUIRK_ESP_NO_PAD_CHECK)
+		dp->in.lax |= IK_ESP_LAX_PAD;
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
 	if (!sa->floated)
@@ -258,8 +263,8 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		dp->out.spi = how->spi;
 	if (how->seq_at)
 		dp->out.seq = how->seq_at - 1;
-	bool ok = ik_esp_seal(&dp->out, how->dummy ? IK_ESP_NH_NONE : IK_INNER_IPV4, b, n, NULL,
-	                      dp->last, sizeof(dp->last), &m, st);
+	bool ok = ik_esp_seal_trailer(&dp->out, how->dummy ? IK_ESP_NH_NONE : IK_INNER_IPV4, b, n,
+	                              how->trailer, dp->last, sizeof(dp->last), &m, st);
 	dp->out.spi = spi;
 	if (how->seq_at)
 		dp->out.seq = next; /* the counter goes on where it was (RFC 4303 3.3.3) */

@@ -52,6 +52,7 @@ struct ik_dp_how {
 	bool flip_icv;   /* the last ICV octet inverted after sealing */
 	bool dummy;      /* next header 59 and random octets instead of a ping (RFC 4303 2.6) */
 	uint32_t seq_at; /* 0: the next sequence number; else this one (the counter is kept) */
+	enum ik_esp_trailer trailer; /* padding and Pad Length: the default, or broken (esp.h) */
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

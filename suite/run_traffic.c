@@ -101,6 +101,8 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_REORDER: how.seq_at = t->top - BEHIND + (uint32_t)k; break;
 	case IK_PROBE_DELETE: return send_delete(t->cr, st);
 	case IK_PROBE_KEEPALIVE: return ik_dp_keepalive(dp, st);
+	case IK_PROBE_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
+	case IK_PROBE_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
 	}
