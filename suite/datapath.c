@@ -155,6 +155,25 @@ static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
 	}
 }
 
+/* An inner packet that came through the SA: a reply to one of our pings is recorded (what the
+ * peer sent is the evidence, wherever it was addressed); a request to us is answered if it fits
+ * the SA's selectors. RFC 4301 5.2 step 5: "If an IPsec system receives an inbound packet on an
+ * SA and the packet's header fields are not consistent with the selectors for the SA, it MUST
+ * discard the packet." Quirk esp-ignore-selectors: it answers whatever the source. */
+static void deliver(struct ik_datapath *dp, const struct ik_inner *in)
+{
+	bool lax = dp->e->cfg.quirks & IK_QUIRK_ESP_IGNORE_SELECTORS;
+	if (in->proto == IK_INNER_ICMP && in->icmp_type == 0)
+		got_reply(dp, in);
+	else if (!lax && !ik_sel_fits(&dp->sel, in->src, in->dst))
+		refuse(dp, "an inner packet outside the SA's selectors (RFC 4301 5.2)");
+	else if (in->proto == IK_INNER_ICMP && in->icmp_type == 8 &&
+	         in->dst.s_addr == dp->me.s_addr)
+		answer(dp, in);
+	else
+		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
+}
+
 static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 {
 	if (d->kind == IK_DGRAM_KEEPALIVE) {
@@ -189,12 +208,7 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	}
 	/* RFC 3948 3.1 / RFC 3947 5.2: answer where the peer's ESP comes from. */
 	dp->to = d->peer;
-	if (in.proto == IK_INNER_ICMP && in.icmp_type == 0)
-		got_reply(dp, &in);
-	else if (in.proto == IK_INNER_ICMP && in.icmp_type == 8 && in.dst.s_addr == dp->me.s_addr)
-		answer(dp, &in);
-	else
-		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
+	deliver(dp, &in);
 }
 
 bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa *sa,
@@ -231,6 +245,7 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->in.lax |= IK_ESP_LAX_ICV;
 	if (e->cfg.quirks & IK_QUIRK_ESP_NO_PAD_CHECK)
 		dp->in.lax |= IK_ESP_LAX_PAD;
+	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
 	if (!sa->floated)
@@ -257,7 +272,8 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		if (!ik_rng_bytes(b, n))
 			return ik_fail(st, 0, "data path: no random octets");
 	} else {
-		n = ik_inner_echo(b, sizeof(b), dp->me, dp->peer, 8, dp->id, seq, 56);
+		n = ik_inner_echo(b, sizeof(b), how->src.s_addr ? how->src : dp->me, dp->peer, 8,
+		                  dp->id, seq, 56);
 	}
 	if (how->spi)
 		dp->out.spi = how->spi;

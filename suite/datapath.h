@@ -11,6 +11,7 @@
 #include "esp.h"
 #include "ike.h"
 #include "inner.h"
+#include "selectors.h"
 
 #define IK_DP_MAX_PINGS 64
 
@@ -19,8 +20,10 @@ struct ik_datapath {
 	struct ik_esp_sa out, in;
 	struct sockaddr_storage
 		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
-	struct in_addr me, peer;           /* inner addresses: ours and the one we ping */
-	uint16_t id;                       /* ICMP echo identifier of our pings */
+	struct in_addr me, peer; /* inner addresses: ours and the one we ping */
+	struct ik_selectors
+		sel; /* the quick mode's, what an echo request to us must fit (RFC 4301 5.2) */
+	uint16_t id; /* ICMP echo identifier of our pings */
 	uint64_t sent_us[IK_DP_MAX_PINGS]; /* CLOCK_MONOTONIC, microseconds */
 	double rtt_ms[IK_DP_MAX_PINGS];    /* < 0: no reply yet */
 	uint8_t nrep[IK_DP_MAX_PINGS];     /* replies to each (a replayed ping: more than one) */
@@ -53,6 +56,7 @@ struct ik_dp_how {
 	bool dummy;      /* next header 59 and random octets instead of a ping (RFC 4303 2.6) */
 	uint32_t seq_at; /* 0: the next sequence number; else this one (the counter is kept) */
 	enum ik_esp_trailer trailer; /* padding and Pad Length: the default, or broken (esp.h) */
+	struct in_addr src; /* 0: our inner address; else this inner source (RFC 4301 5.2 probes) */
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

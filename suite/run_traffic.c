@@ -40,6 +40,7 @@ struct ik_traffic {
 	                              * or a dummy) */
 	uint16_t first_after;       /* first ping sent after the probes */
 	uint32_t top;               /* ESP sequence number of the jump ping */
+	struct in_addr outside;     /* outside-src: an inner source outside our quick mode ID */
 	uint64_t end;               /* when the step gives up waiting */
 };
 
@@ -103,6 +104,7 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_KEEPALIVE: return ik_dp_keepalive(dp, st);
 	case IK_PROBE_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
 	case IK_PROBE_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
+	case IK_PROBE_OUTSIDE_SRC: how.src = t->outside; break;
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
 	}
@@ -216,6 +218,24 @@ static void tick(void *arg)
 	cr->step_timer = ik_loop_timer(&cr->R->loop, PING_MS, tick, cr);
 }
 
+/* outside-src: a source outside the selectors of the SA as quick mode negotiated them (our IDci;
+ * RFC 4301 5.2), and outside the DUT's side too. */
+static bool pick_outside(struct ik_traffic *t, struct ik_status *st)
+{
+	const struct ik_selectors *s = &t->dp.sel;
+	if (t->probe != IK_PROBE_OUTSIDE_SRC)
+		return true;
+	if (!s->on)
+		return ik_fail(
+			st, 0,
+			"outside-src needs IPv4 client IDs in quick mode (tester.subnet and "
+			"dut.subnet): without them there are no selectors to step outside of");
+	if (!ik_sel_outside(&s->mine, &s->theirs, &t->outside))
+		return ik_fail(st, 0,
+		               "outside-src: no IPv4 address lies outside our quick mode ID");
+	return true;
+}
+
 bool ik_traffic_start(struct crun *cr)
 {
 	const struct ik_profile *p = cr->R->base;
@@ -237,6 +257,10 @@ bool ik_traffic_start(struct crun *cr)
 	memset(cr->tr->probe_seq, 0xff, sizeof(cr->tr->probe_seq));
 	cr->tr->cr = cr;
 	plan(cr->tr, s->probe, (unsigned)s->arg);
+	if (!pick_outside(cr->tr, &st)) {
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s", st.why);
+		return false;
+	}
 	cr->o.probes = 0;
 	cr->step_timer = ik_loop_timer(&cr->R->loop, SETTLE_MS, tick, cr);
 	return true;

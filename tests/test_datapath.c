@@ -2,7 +2,7 @@
  * The ESP data path (suite/datapath.c) between two engines in one process: after main mode and
  * quick mode, pings through ESP in UDP (RFC 3948) come back decrypted for each ESP transform,
  * ESP_NULL included (RFC 2410), and a tunnel keyed wrongly carries nothing (the KEYMAT of
- * RFC 2409 5.5 is what is proven).
+ * RFC 2409 5.5 is what is proven); the inbound selector check of RFC 4301 5.2.
  */
 #include "cunit.h"
 #include "datapath.h"
@@ -144,10 +144,94 @@ static void test_wrong_keys_carry_nothing(void)
 	pair_close(&p);
 }
 
+/* Quick mode IDs as selector ranges (RFC 2407 4.6.2.2, .5, .8), and addresses outside them. */
+static void test_selector_ranges(void)
+{
+	static const struct {
+		uint8_t type;
+		uint8_t data[8];
+		size_t len;
+		bool ok;
+		uint32_t lo, hi;
+	} ids[] = {
+		{IK_ID_TYPE_IPV4_ADDR, {10, 1, 0, 7}, 4, true, 0x0a010007, 0x0a010007},
+		{IK_ID_TYPE_IPV4_ADDR_SUBNET,
+	         {10, 1, 0, 9, 255, 255, 255, 0},
+	         8,
+	         true,
+	         0x0a010000,
+	         0x0a0100ff},
+		{IK_ID_TYPE_IPV4_ADDR_RANGE,
+	         {10, 1, 0, 5, 10, 1, 0, 9},
+	         8,
+	         true,
+	         0x0a010005,
+	         0x0a010009},
+		{IK_ID_TYPE_IPV4_ADDR_RANGE, {10, 1, 0, 9, 10, 1, 0, 5}, 8, false, 0, 0},
+		{IK_ID_TYPE_IPV4_ADDR_SUBNET, {10, 1, 0, 9}, 4, false, 0, 0},
+		{IK_ID_TYPE_FQDN, {'a', '.', 'b'}, 3, false, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct ik_id id = {.type = ids[i].type, .len = ids[i].len};
+		struct ik_sel_range r = {0};
+		memcpy(id.data, ids[i].data, ids[i].len);
+		CU_ASSERT_EQUAL(ik_sel_range_of(&id, &r), ids[i].ok);
+		if (ids[i].ok)
+			CU_ASSERT_TRUE(r.lo == ids[i].lo && r.hi == ids[i].hi);
+	}
+	struct ik_sel_range t = {0x0a010000, 0x0a0100ff}, d = {0x0a010100, 0x0a0101ff};
+	struct in_addr out;
+	CU_ASSERT_TRUE(ik_sel_outside(&t, NULL, &out));
+	CU_ASSERT_EQUAL(ntohl(out.s_addr), 0x0a010101); /* the next /24's first host */
+	CU_ASSERT_TRUE(ik_sel_outside(&t, &d, &out));
+	CU_ASSERT_EQUAL(ntohl(out.s_addr), 0x0a00ff01); /* the one before, the next is the DUT's */
+	struct ik_sel_range all = {0, 0xffffffffu};
+	CU_ASSERT_FALSE(ik_sel_outside(&all, NULL, &out));
+	struct ik_selectors s = {true, {0x0a020000, 0x0a0200ff}, t};
+	CU_ASSERT_TRUE(ik_sel_fits(&s, a4("10.1.0.1"), a4("10.2.0.1")));
+	CU_ASSERT_FALSE(ik_sel_fits(&s, a4("10.1.1.1"), a4("10.2.0.1")));
+	CU_ASSERT_FALSE(ik_sel_fits(&s, a4("10.1.0.1"), a4("10.3.0.1")));
+	s.on = false;
+	CU_ASSERT_TRUE(ik_sel_fits(&s, a4("10.1.1.1"), a4("10.3.0.1")));
+}
+
+/* RFC 4301 5.2 step 5: a ping through the SA from a source outside IDci is discarded by the
+ * responder's data path; pings from inside before and after it are answered. Each side reads the
+ * selectors from its own role. */
+static void test_outside_selectors_dropped(void)
+{
+	static const struct ik_p2_xform x = {.proto = IK_PROTO_ESP,
+	                                     .id = IK_ESP_TRANS_AES,
+	                                     .keylen = 128,
+	                                     .auth = IK_P2_AUTH_HMAC_SHA};
+	struct ik_pair p;
+	struct ik_datapath di, dr;
+	struct ik_status st = {0};
+	CU_ASSERT_FATAL(tunnel(&p, &x, &di, &dr));
+	CU_ASSERT_TRUE(di.sel.on && dr.sel.on);
+	CU_ASSERT_TRUE(di.sel.mine.lo == dr.sel.theirs.lo && di.sel.theirs.hi == dr.sel.mine.hi);
+	ping(&p, &di, 1);
+	CU_ASSERT_TRUE(ik_dp_send(&di, 1, &(struct ik_dp_how){.src = a4("10.1.1.1")}, &st));
+	CU_ASSERT_TRUE(ik_dp_ping(&di, 2, &st));
+	for (int i = 0; i < 100 && di.replies < 2; i++)
+		ik_loop_once(&p.loop, 10);
+	CU_ASSERT_EQUAL(di.nrep[0], 1);
+	CU_ASSERT_EQUAL(di.nrep[1], 0);
+	CU_ASSERT_EQUAL(di.nrep[2], 1);
+	CU_ASSERT_EQUAL(dr.refused, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dr.why, "selectors"));
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"pings through each ESP transform", test_pings_each_transform},
 	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
 	{"ESP_NULL without authentication is refused (RFC 4303 3.2)",
          test_null_without_auth_refused},
+	{"quick mode IDs as selectors (RFC 2407 4.6.2)", test_selector_ranges},
+	{"a ping from outside the selectors is discarded (RFC 4301 5.2)",
+         test_outside_selectors_dropped},
 };
 IK_TEST_MAIN("datapath", tests)

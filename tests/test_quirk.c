@@ -663,7 +663,8 @@ enum esp_try {
 	TRY_SEQ,
 	TRY_KEEPALIVE,
 	TRY_BAD_PAD,
-	TRY_PAD_OVERRUN
+	TRY_PAD_OVERRUN,
+	TRY_OUTSIDE
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -676,6 +677,9 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_DUMMY: how.dummy = true; break;
 	case TRY_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
 	case TRY_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
+	case TRY_OUTSIDE:
+		how.src.s_addr = htonl(0x0a010101);
+		break; /* 10.1.1.1: not in 10.1.0.0/24 */
 	case TRY_REORDER:
 		di->out.seq += 39; /* ping 1 goes out 40 on, the probe 30 behind it */
 		ik_dp_ping(di, 1, st);
@@ -759,6 +763,11 @@ static bool esp_bad_pad_taken(struct ik_pair *p)
 static bool esp_pad_overrun_killed(struct ik_pair *p)
 {
 	return esp_try(p, TRY_PAD_OVERRUN);
+}
+/* Quirk esp-ignore-selectors (RFC 4301 5.2): a ping from outside IDci is answered. */
+static bool esp_outside_answered(struct ik_pair *p)
+{
+	return esp_try(p, TRY_OUTSIDE);
 }
 /* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
 static bool esp_undecryptable(struct ik_pair *p)
@@ -872,6 +881,8 @@ static const struct row rows[] = {
 	{"ESP padded with zeros", IK_QUIRK_ESP_NO_PAD_CHECK, with_natt, esp_bad_pad_taken},
 	{"ESP with a Pad Length past the payload", IK_QUIRK_ESP_PADLEN_FATAL, with_natt,
          esp_pad_overrun_killed},
+	{"ESP from outside the selectors", IK_QUIRK_ESP_IGNORE_SELECTORS, with_natt,
+         esp_outside_answered},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
          p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
