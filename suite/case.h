@@ -84,7 +84,7 @@ enum ik_step_kind {
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
 enum ik_probe {
 	IK_PROBE_NONE,
-#define PROBE(id, name, what, keeps_sa) IK_PROBE_##id,
+#define PROBE(id, name, what, silence_judged) IK_PROBE_##id,
 #include "probes.def"
 #undef PROBE
 	IK_PROBE__N
@@ -209,7 +209,7 @@ const char *ik_level_name(enum ik_level l);
 const char *ik_binds_name(enum ik_binds w);
 const char *ik_probe_name(enum ik_probe p); /* "replay", ... (case_values.c, probes.def) */
 const char *ik_probe_what(enum ik_probe p); /* what it sends, for a verdict's reason */
-bool ik_probe_keeps_sa(enum ik_probe p);    /* a conformant DUT keeps the SA after it */
+bool ik_probe_silence_judged(enum ik_probe p); /* nothing after it is judged (probes.def) */
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
  * the header, each payload the message must carry (engine/exchanges/messages.def), SA.P[0], SA.P[0].T[0] and

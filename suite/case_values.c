@@ -284,10 +284,10 @@ static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct i
 /* The probes a traffic step can send (enum ik_probe): suite/probes.def. */
 static const struct {
 	const char *name, *what;
-	bool keeps_sa;
+	bool silence_judged;
 } probes[IK_PROBE__N] = {
 	[IK_PROBE_NONE] = {"none", "", false},
-#define PROBE(id, name, what, keeps_sa) [IK_PROBE_##id] = {name, what, keeps_sa},
+#define PROBE(id, name, what, silence_judged) [IK_PROBE_##id] = {name, what, silence_judged},
 #include "probes.def"
 #undef PROBE
 };
@@ -302,9 +302,9 @@ const char *ik_probe_what(enum ik_probe p)
 	return p < IK_PROBE__N ? probes[p].what : "?";
 }
 
-bool ik_probe_keeps_sa(enum ik_probe p)
+bool ik_probe_silence_judged(enum ik_probe p)
 {
-	return p < IK_PROBE__N && probes[p].keeps_sa;
+	return p < IK_PROBE__N && probes[p].silence_judged;
 }
 
 /* "traffic [N] [PROBE]": N pings (1..16, 3 by default) and what else goes through the SA. */
@@ -325,7 +325,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 		else
 			return ik_case_fail(at,
 			                    "run: traffic takes a ping count 1-16 and one probe of"
-#define PROBE(id, name, what, keeps_sa) " " name
+#define PROBE(id, name, what, silence_judged) " " name
 #include "probes.def"
 #undef PROBE
 			                    " ('%.40s')",

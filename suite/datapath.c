@@ -131,6 +131,19 @@ static void drop_dp(struct ik_datapath *dp)
 		free(dp);
 }
 
+/* RFC 4301 4.4.2.1: an SA past its lifetime is "replaced with a new SA (and new SPI) or
+ * terminated". A host data path (serve) is terminated when a packet comes for it after its
+ * lifetime, which it then no longer opens; the peer sees the SA stop. Quirk esp-no-lifetime:
+ * it carries on. */
+static bool expired(struct ik_datapath *dp)
+{
+	if (!dp->expires_us || now_us() < dp->expires_us ||
+	    dp->e->cfg.quirks & IK_QUIRK_ESP_NO_LIFETIME)
+		return false;
+	drop_dp(dp);
+	return true;
+}
+
 /* Quirk esp-no-window (RFC 4303 3.4.3 not kept): nothing older than the newest passes. */
 static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
 {
@@ -181,8 +194,8 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	struct ik_datapath *dp = lookup(e, d);
-	if (!dp)
-		return; /* RFC 4303 3.4.2: no SA for it, discarded */
+	if (!dp || expired(dp))
+		return; /* RFC 4303 3.4.2: no SA for it (or no more), discarded */
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
 	size_t n = 0;
 	struct ik_status st = {0};
@@ -343,6 +356,8 @@ bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik
 		return false;
 	}
 	dp->owned = true;
+	if (qm->life_s) /* RFC 2407 4.5: the seconds quick mode settled on */
+		dp->expires_us = now_us() + qm->life_s * 1000000ull;
 	size_t n = 0;
 	struct ik_datapath *last = dp;
 	for (struct ik_datapath *d = dp; d; d = d->next, n++)

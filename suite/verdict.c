@@ -182,9 +182,9 @@ static void probe_text(const struct ik_observed *o, char *buf, size_t n)
 
 /* A probe case that cannot be judged (ERROR, not FAIL): it never reached its probes, or nothing
  * came back after them while they drew no answer either -- a dead SA and a DUT that discarded
- * the probes look the same then. A probe the DUT must discard without harm to the SA (keeps_sa
- * in suite/probes.def: a dummy, a Delete that fails its checks, a broken Pad Length) is the
- * exception: an SA that dies of one is the failure, as long as it carried traffic before. */
+ * the probes look the same then. A probe after which silence is judged (silence_judged in suite/probes.def: one the DUT must
+ * discard without harm to the SA, a dummy, a broken Pad Length; or one that ends it, a Delete, an
+ * expired lifetime) is the exception, as long as the SA carried traffic before. */
 static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed *o,
                                const struct ik_profile *p, char *reason, size_t rlen)
 {
@@ -196,7 +196,7 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 		                       c->expect[i].kind == IK_EXP_STOPS));
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
-	if (ik_probe_keeps_sa(o->probe) && o->pongs_before)
+	if (ik_probe_silence_judged(o->probe) && o->pongs_before)
 		return false;
 	if (!o->probes)
 		snprintf(reason, rlen, "inconclusive: the case never reached its probes (%.150s)",

@@ -769,6 +769,39 @@ static bool esp_outside_answered(struct ik_pair *p)
 {
 	return esp_try(p, TRY_OUTSIDE);
 }
+/* Quirk esp-no-lifetime (RFC 4301 4.4.2.1): quick mode agrees on 1 s; the responder's host data
+ * path (as serve runs it) answers a ping at once, and one after 1.2 s only with the quirk. */
+static void short_p2_life(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	with_natt(ci, cr);
+	ci->p2_life = cr->p2_life = 1;
+}
+
+static bool esp_used_past_lifetime(struct ik_pair *p)
+{
+	struct ik_datapath di = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && sr->qms->life_s == 1 &&
+	    ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_host_add(&p->res, sr, sr->qms, b, a, &st)) {
+		ik_dp_ping(&di, 0, &st);
+		SPIN_UNTIL(p, di.replies >= 1, 500);
+		SPIN_UNTIL(p, false, 1200);
+		ik_dp_ping(&di, 1, &st);
+		SPIN_UNTIL(p, di.replies >= 2, 300);
+		went = di.nrep[0] && di.nrep[1];
+	}
+	ik_dp_stop(&di);
+	ik_dp_host_free(&p->res);
+	return went;
+}
+
 /* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
 static bool esp_undecryptable(struct ik_pair *p)
 {
@@ -883,6 +916,8 @@ static const struct row rows[] = {
          esp_pad_overrun_killed},
 	{"ESP from outside the selectors", IK_QUIRK_ESP_IGNORE_SELECTORS, with_natt,
          esp_outside_answered},
+	{"ESP past a 1 s lifetime", IK_QUIRK_ESP_NO_LIFETIME, short_p2_life,
+         esp_used_past_lifetime},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
          p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,
