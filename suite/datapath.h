@@ -36,8 +36,9 @@ struct ik_datapath {
 	uint32_t in_seq[2 *
 	                IK_DP_MAX_PINGS]; /* sequence numbers of the peer's packets, as they came */
 	unsigned nin_seq;
-	uint64_t expires_us; /* host data paths: when the SA's lifetime ends (0: never; RFC 4301 4.4.2.1) */
-	bool owned;               /* allocated by ik_dp_host_add: a quirk may free it */
+	uint64_t
+		expires_us; /* host data paths: when the SA's lifetime ends (0: never; RFC 4301 4.4.2.1) */
+	bool owned;         /* allocated by ik_dp_host_add: a quirk may free it */
 	char why[256];            /* the last refusal */
 	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */
 };
