@@ -207,8 +207,8 @@ void ik_cases_free(struct ik_caseset *cs);
 void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level);
 const char *ik_level_name(enum ik_level l);
 const char *ik_binds_name(enum ik_binds w);
-const char *ik_probe_name(enum ik_probe p); /* "replay", ... (case_values.c, probes.def) */
-const char *ik_probe_what(enum ik_probe p); /* what it sends, for a verdict's reason */
+const char *ik_probe_name(enum ik_probe p);    /* "replay", ... (case_values.c, probes.def) */
+const char *ik_probe_what(enum ik_probe p);    /* what it sends, for a verdict's reason */
 bool ik_probe_silence_judged(enum ik_probe p); /* nothing after it is judged (probes.def) */
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
