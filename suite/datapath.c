@@ -133,12 +133,16 @@ static void drop_dp(struct ik_datapath *dp)
 
 /* RFC 4301 4.4.2.1: an SA past its lifetime is "replaced with a new SA (and new SPI) or
  * terminated". A host data path (serve) is terminated when a packet comes for it after its
- * lifetime, which it then no longer opens; the peer sees the SA stop. Quirk esp-no-lifetime:
+ * lifetime in seconds, or once either direction carried its kilobytes (counted as payload
+ * octets, a little under what RFC 4301 4.4.2.1 (a) counts: never early), which it then no longer
+ * opens; the peer sees the SA stop. Quirk esp-no-lifetime:
  * it carries on. */
 static bool expired(struct ik_datapath *dp)
 {
-	if (!dp->expires_us || now_us() < dp->expires_us ||
-	    dp->e->cfg.quirks & IK_QUIRK_ESP_NO_LIFETIME)
+	bool over = (dp->expires_us && now_us() >= dp->expires_us) ||
+	            (dp->life_octets &&
+	             (dp->in.octets >= dp->life_octets || dp->out.octets >= dp->life_octets));
+	if (!over || dp->e->cfg.quirks & IK_QUIRK_ESP_NO_LIFETIME)
 		return false;
 	drop_dp(dp);
 	return true;
@@ -273,7 +277,7 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
                 struct ik_status *st)
 {
 	static const struct ik_dp_how plain = {0};
-	uint8_t b[128];
+	uint8_t b[IK_DP_MAX_DATA + 28];
 	size_t m = 0, n = 0;
 	uint32_t spi = dp->out.spi, next = dp->out.seq;
 	if (!how)
@@ -286,7 +290,10 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 			return ik_fail(st, 0, "data path: no random octets");
 	} else {
 		n = ik_inner_echo(b, sizeof(b), how->src.s_addr ? how->src : dp->me, dp->peer, 8,
-		                  dp->id, seq, 56);
+		                  dp->id, seq, how->data_len ? how->data_len : 56);
+		if (!n)
+			return ik_fail(st, 0, "data path: at most %d octets of echo data",
+			               IK_DP_MAX_DATA);
 	}
 	if (how->spi)
 		dp->out.spi = how->spi;
@@ -358,6 +365,7 @@ bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik
 	dp->owned = true;
 	if (qm->life_s) /* RFC 2407 4.5: the seconds quick mode settled on */
 		dp->expires_us = now_us() + qm->life_s * 1000000ull;
+	dp->life_octets = qm->life_kb * 1024ull; /* RFC 2407 4.5: kilobytes */
 	size_t n = 0;
 	struct ik_datapath *last = dp;
 	for (struct ik_datapath *d = dp; d; d = d->next, n++)

@@ -13,7 +13,9 @@
 #include "inner.h"
 #include "selectors.h"
 
-#define IK_DP_MAX_PINGS 64
+#define IK_DP_MAX_PINGS  64
+#define IK_DP_MAX_DATA   1400                   /* echo data of the biggest ping (a volume probe) */
+#define IK_DP_MAX_PACKET (IK_DP_MAX_DATA + 160) /* it sealed: headers, IV, padding, ICV */
 
 struct ik_datapath {
 	struct ik_engine *e;
@@ -27,7 +29,7 @@ struct ik_datapath {
 	uint64_t sent_us[IK_DP_MAX_PINGS]; /* CLOCK_MONOTONIC, microseconds */
 	double rtt_ms[IK_DP_MAX_PINGS];    /* < 0: no reply yet */
 	uint8_t nrep[IK_DP_MAX_PINGS];     /* replies to each (a replayed ping: more than one) */
-	uint8_t last[256];                 /* the last packet sent (ik_dp_resend) */
+	uint8_t last[IK_DP_MAX_PACKET];    /* the last packet sent (ik_dp_resend) */
 	size_t last_len;
 	unsigned sent, replies,
 		answered; /* echo requests sent, replies to them, requests answered */
@@ -36,9 +38,10 @@ struct ik_datapath {
 	uint32_t in_seq[2 *
 	                IK_DP_MAX_PINGS]; /* sequence numbers of the peer's packets, as they came */
 	unsigned nin_seq;
-	uint64_t
-		expires_us; /* host data paths: when the SA's lifetime ends (0: never; RFC 4301 4.4.2.1) */
-	bool owned;         /* allocated by ik_dp_host_add: a quirk may free it */
+	/* Host data paths (serve): when the SA's lifetime ends (0: never) and the octets either
+	 * direction may carry (0: no limit), RFC 4301 4.4.2.1. The tester's have none. */
+	uint64_t expires_us, life_octets;
+	bool owned;               /* allocated by ik_dp_host_add: a quirk may free it */
 	char why[256];            /* the last refusal */
 	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */
 };
@@ -59,6 +62,8 @@ struct ik_dp_how {
 	uint32_t seq_at; /* 0: the next sequence number; else this one (the counter is kept) */
 	enum ik_esp_trailer trailer; /* padding and Pad Length: the default, or broken (esp.h) */
 	struct in_addr src; /* 0: our inner address; else this inner source (RFC 4301 5.2 probes) */
+	uint16_t
+		data_len; /* echo data octets: 0 for the usual 56 (a big ping for volume lifetimes) */
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

@@ -26,6 +26,12 @@
  * the newest: inside any window a conformant receiver keeps. */
 #define JUMP   40
 #define BEHIND 30
+/* RFC 2407 4.5 kilobytes: each volume probe is a ping of VOLUME_DATA octets of echo data (1228
+ * octets of IPv4), so the three carry 3.6 KB each way; a case offers a lifetime of at most
+ * VOLUME_MAX_KB, which they exceed however the DUT counts (RFC 4301 4.4.2.1 (a): the octets the
+ * cipher is applied to; one direction suffices). */
+#define VOLUME_DATA   1200
+#define VOLUME_MAX_KB 3
 
 /* RFC 4301 4.4.2.1: past its lifetime an SA is "replaced with a new SA (and new SPI) or
  * terminated". The expire probe holds the step until the negotiated lifetime, counted from the
@@ -117,6 +123,7 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
 	case IK_PROBE_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
 	case IK_PROBE_OUTSIDE_SRC: how.src = t->outside; break;
+	case IK_PROBE_VOLUME: how.data_len = VOLUME_DATA; break;
 	case IK_PROBE_EXPIRE: /* a hold, not a packet (tick) */
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
@@ -250,6 +257,19 @@ static bool set_expiry(struct ik_traffic *t, const struct ik_qm *qm, struct ik_s
 	return true;
 }
 
+/* volume: the kilobytes quick mode settled on, few enough for the probes to exceed. */
+static bool check_volume(const struct ik_qm *qm, struct ik_status *st)
+{
+	if (!qm->life_kb || qm->life_kb > VOLUME_MAX_KB)
+		return ik_fail(
+			st, 0,
+			"volume sends %d octets past the SA's lifetime in kilobytes, which is "
+			"%s: the case sets one of at most %d KB (set phase2.lifetime_kb)",
+			PROBES * (VOLUME_DATA + 28), qm->life_kb ? "longer" : "not set",
+			VOLUME_MAX_KB);
+	return true;
+}
+
 /* outside-src: a source outside the selectors of the SA as quick mode negotiated them (our IDci;
  * RFC 4301 5.2), and outside the DUT's side too. */
 static bool pick_outside(struct ik_traffic *t, struct ik_status *st)
@@ -289,6 +309,7 @@ bool ik_traffic_start(struct crun *cr)
 	plan(cr->tr, s->probe, (unsigned)s->arg);
 	bool ready = s->probe == IK_PROBE_OUTSIDE_SRC ? pick_outside(cr->tr, &st)
 	             : s->probe == IK_PROBE_EXPIRE    ? set_expiry(cr->tr, qm, &st)
+	             : s->probe == IK_PROBE_VOLUME    ? check_volume(qm, &st)
 	                                              : true;
 	if (!ready) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s", st.why);
