@@ -276,7 +276,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
 		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
-		                        false, 0};
+		                        false, qm->offers[0].life_kb};
 	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
 		return false;
 	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
