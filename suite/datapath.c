@@ -64,6 +64,38 @@ static void refuse(struct ik_datapath *dp, const char *why)
 	snprintf(dp->why, sizeof(dp->why), "%s", why);
 }
 
+/* What ESP carries of an inner IPv4 packet b (n octets, our 20-octet header): in tunnel mode the
+ * packet, next header 4; in transport mode its upper layer, next header its protocol (RFC 4303
+ * 3.1.1: the ESP header goes after the IP header, which the outer packet is). */
+static const uint8_t *carried(const struct ik_datapath *dp, const uint8_t *b, size_t *n,
+                              uint8_t *nh)
+{
+	if (!dp->transport) {
+		*nh = IK_INNER_IPV4;
+		return b;
+	}
+	*nh = b[9];
+	*n -= 20;
+	return b + 20;
+}
+
+/* The inner packet ESP delivered (n octets at clear, cap of room): tunnel mode an IPv4 packet;
+ * transport mode an upper layer, put back behind the IP header its outer packet carried. */
+static bool inner_of(const struct ik_datapath *dp, uint8_t *clear, size_t cap, size_t n, uint8_t nh,
+                     struct ik_inner *in, struct ik_status *st)
+{
+	if (!dp->transport)
+		return nh == IK_INNER_IPV4
+		               ? ik_inner_parse(clear, n, in, st)
+		               : ik_fail(st, 0, "next header %u is not IPv4 (tunnel mode)", nh);
+	if (nh != IK_INNER_ICMP && nh != IK_INNER_UDP)
+		return ik_fail(st, 0, "next header %u is neither ICMP nor UDP (transport mode)",
+		               nh);
+	size_t m = ik_inner_wrap(clear, cap, dp->peer, dp->me, nh, clear, n);
+	return m ? ik_inner_parse(clear, m, in, st)
+	         : ik_fail(st, 0, "transport mode: %zu octets do not fit behind a header", n);
+}
+
 /* An echo reply to one of our pings: its round trip. */
 static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 {
@@ -87,12 +119,14 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	struct ik_status st = {0};
 	size_t n = ik_inner_echo(b, sizeof(b), dp->me, in->src, 0, in->id, in->seq, in->data_len),
 	       m = 0;
+	uint8_t nh = 0;
 	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
 	memcpy(b + 28, in->data, in->data_len);
 	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet. */
 	if (dp->e->cfg.quirks & IK_QUIRK_ESP_SEQ_GAPS)
 		dp->out.seq++;
-	if (!n || !ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, &st) ||
+	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
+	if (!n || !ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st) ||
 	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
 		refuse(dp, st.why[0] ? st.why : "an echo reply that does not fit");
 		return;
@@ -217,10 +251,8 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	}
 	if (v == IK_ESP_DUMMY || (v == IK_ESP_OK && too_old(dp, d)))
 		return;
-	if (v != IK_ESP_OK || nh != IK_INNER_IPV4 || !ik_inner_parse(clear, n, &in, &st)) {
-		refuse(dp, v == IK_ESP_OK && nh != IK_INNER_IPV4
-		                   ? "next header is not IPv4 (tunnel mode)"
-		                   : st.why);
+	if (v != IK_ESP_OK || !inner_of(dp, clear, sizeof(clear), n, nh, &in, &st)) {
+		refuse(dp, st.why);
 		return;
 	}
 	/* RFC 3948 3.1 / RFC 3947 5.2: answer where the peer's ESP comes from. */
@@ -240,9 +272,9 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->rtt_ms[i] = -1;
 	if (qm->chosen.proto != IK_PROTO_ESP || qm->sa != sa || !qm->established)
 		return ik_fail(st, 0, "data path: the quick mode has no established ESP SA");
-	if (qm->chosen.encap == IK_ENCAP_TRANSPORT || qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
-	    qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT)
-		return ik_fail(st, 0, "data path: transport mode is not carried yet (tunnel only)");
+	dp->transport = qm->chosen.encap == IK_ENCAP_TRANSPORT ||
+	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
+	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT;
 	/* Quirk esp-wrong-keys (RFC 2409 5.5 not kept): each direction keyed with the other's. */
 	bool swap = e->cfg.quirks & IK_QUIRK_ESP_WRONG_KEYS;
 	const uint8_t *kin = swap ? qm->k.keymat_out : qm->k.keymat_in,
@@ -299,8 +331,10 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		dp->out.spi = how->spi;
 	if (how->seq_at)
 		dp->out.seq = how->seq_at - 1;
-	bool ok = ik_esp_seal_trailer(&dp->out, how->dummy ? IK_ESP_NH_NONE : IK_INNER_IPV4, b, n,
-	                              how->trailer, dp->last, sizeof(dp->last), &m, st);
+	uint8_t nh = IK_ESP_NH_NONE;
+	const uint8_t *p = how->dummy ? b : carried(dp, b, &n, &nh);
+	bool ok = ik_esp_seal_trailer(&dp->out, nh, p, n, how->trailer, dp->last, sizeof(dp->last),
+	                              &m, st);
 	dp->out.spi = spi;
 	if (how->seq_at)
 		dp->out.seq = next; /* the counter goes on where it was (RFC 4303 3.3.3) */

@@ -2,7 +2,9 @@
  * The ESP data path of one quick mode (issue 12 item 2): ikecheck's own ESP SAs (engine/esp/)
  * keyed from the quick mode's KEYMAT (RFC 2409 5.5), ICMP echo through the tunnel with round
  * trips measured, and echo requests to our inner address answered, so a DUT's ping reaches a
- * host. ESP travels in UDP on the NAT-T port (RFC 3948); tunnel mode. An engine carries any
+ * host. ESP travels in UDP on the NAT-T port (RFC 3948); tunnel mode, or transport mode (RFC 4303
+ * 3.1.1: the upper layer alone, read behind the header the outer packet carried; me and peer then
+ * stand for the outer addresses). An engine carries any
  * number of them: its ESP input finds the one whose inbound SPI the packet names.
  */
 #ifndef IK_DATAPATH_H
@@ -23,6 +25,8 @@ struct ik_datapath {
 	struct sockaddr_storage
 		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
 	struct in_addr me, peer; /* inner addresses: ours and the one we ping */
+	bool transport; /* RFC 4303 3.1.1: ESP carries the upper layer; me and peer stand for the
+	                 * addresses of the outer header (the caller passes them) */
 	struct ik_selectors
 		sel; /* the quick mode's, what an echo request to us must fit (RFC 4301 5.2) */
 	uint16_t id; /* ICMP echo identifier of our pings */

@@ -275,6 +275,10 @@ static bool check_volume(const struct ik_qm *qm, struct ik_status *st)
 static bool pick_outside(struct ik_traffic *t, struct ik_status *st)
 {
 	const struct ik_selectors *s = &t->dp.sel;
+	if (t->dp.transport)
+		return ik_fail(st, 0,
+		               "outside-src needs tunnel mode: in transport mode the source is the "
+		               "outer header's");
 	if (!s->on)
 		return ik_fail(
 			st, 0,

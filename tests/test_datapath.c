@@ -28,13 +28,14 @@ static const struct ik_qm *up_qm(const struct ik_engine *e)
 }
 
 /* Bring a pair up with ESP transform x; both sides' data paths started. */
-static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
-                   struct ik_datapath *dr)
+static bool tunnel_mode(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
+                        struct ik_datapath *dr, bool transport)
 {
 	struct ik_cfg ci, cr;
 	struct ik_status st = {0};
 	pair_cfg(&ci, true);
 	pair_cfg(&cr, false);
+	ci.transport = cr.transport = transport;
 	ci.p2[0] = cr.p2[0] = *x;
 	ci.natt = cr.natt = true; /* NAT-T sockets on ephemeral ports: ESP travels in UDP */
 	CU_ASSERT_FATAL(pair_open(p, &ci, &cr, &st));
@@ -49,6 +50,12 @@ static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_dat
 	if (!ok)
 		fprintf(stderr, "data path: %s\n", st.why);
 	return ok;
+}
+
+static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
+                   struct ik_datapath *dr)
+{
+	return tunnel_mode(p, x, di, dr, false);
 }
 
 static void ping(struct ik_pair *p, struct ik_datapath *di, unsigned n)
@@ -225,6 +232,49 @@ static void test_outside_selectors_dropped(void)
 	pair_close(&p);
 }
 
+/* Transport mode (RFC 4303 3.1.1): ESP carries the ICMP message alone, next header 1, and the
+ * receiver reads it behind the header of the packet it came in; both engines negotiate transport
+ * mode (RFC 2407 4.5 Encapsulation Mode) and pings come back through each transform. */
+static void test_transport_mode(void)
+{
+	static const struct ik_p2_xform xs[] = {
+		{.proto = IK_PROTO_ESP,
+	         .id = IK_ESP_TRANS_AES,
+	         .keylen = 128,
+	         .auth = IK_P2_AUTH_HMAC_SHA},
+		{.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES_GCM_16, .keylen = 128},
+	};
+	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
+		struct ik_pair p;
+		struct ik_datapath di, dr;
+		struct ik_status st = {0};
+		CU_ASSERT_FATAL(tunnel_mode(&p, &xs[k], &di, &dr, true));
+		CU_ASSERT_TRUE(di.transport && dr.transport);
+		ping(&p, &di, 4);
+		CU_ASSERT_EQUAL(di.replies, 4);
+		CU_ASSERT_EQUAL(dr.answered, 4);
+		CU_ASSERT_EQUAL(di.refused + dr.refused, 0);
+		/* What went out is the ICMP echo alone: 8 + 56 octets, next header 1. */
+		const struct ik_qm *qr = up_qm(&p.res);
+		struct ik_esp_xform ex;
+		struct ik_esp_sa chk;
+		uint8_t clear[256], nh = 0;
+		size_t n = 0;
+		CU_ASSERT_FATAL(ik_dp_xform(&xs[k], &ex, &st) &&
+		                ik_esp_sa_init(&chk, &ex, qr->spi_in, qr->k.keymat_in,
+		                               qr->k.keymat_len, 64, &st));
+		CU_ASSERT_EQUAL(
+			ik_esp_open(&chk, di.last, di.last_len, clear, sizeof(clear), &n, &nh, &st),
+			IK_ESP_OK);
+		CU_ASSERT_EQUAL(nh, IK_INNER_ICMP);
+		CU_ASSERT_EQUAL(n, 64);
+		ik_esp_sa_free(&chk);
+		ik_dp_stop(&di);
+		ik_dp_stop(&dr);
+		pair_close(&p);
+	}
+}
+
 static const struct ik_test tests[] = {
 	{"pings through each ESP transform", test_pings_each_transform},
 	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
@@ -233,5 +283,6 @@ static const struct ik_test tests[] = {
 	{"quick mode IDs as selectors (RFC 2407 4.6.2)", test_selector_ranges},
 	{"a ping from outside the selectors is discarded (RFC 4301 5.2)",
          test_outside_selectors_dropped},
+	{"transport mode: the upper layer alone (RFC 4303 3.1.1)", test_transport_mode},
 };
 IK_TEST_MAIN("datapath", tests)
