@@ -169,8 +169,7 @@ static void drop_dp(struct ik_datapath *dp)
  * terminated". A host data path (serve) is terminated when a packet comes for it after its
  * lifetime in seconds, or once either direction carried its kilobytes (counted as payload
  * octets, a little under what RFC 4301 4.4.2.1 (a) counts: never early), which it then no longer
- * opens; the peer sees the SA stop. Quirk esp-no-lifetime:
- * it carries on. */
+ * opens; the peer sees the SA stop. Quirk esp-no-lifetime: it carries on. */
 static bool expired(struct ik_datapath *dp)
 {
 	bool over = (dp->expires_us && now_us() >= dp->expires_us) ||

@@ -275,6 +275,48 @@ static void test_transport_mode(void)
 	}
 }
 
+/* RFC 4301 4.4.2.1, RFC 2407 4.5: quick mode offers 3600 s and 2 KB; the responder's host data
+ * path (as serve runs it) keeps both, answers two pings and the first two of three 1228-octet
+ * pings, and nothing once 2 KB went through: the first limit to expire ends the SA. */
+static void test_kilobytes_end_the_sa(void)
+{
+	static const struct ik_p2_xform x = {.proto = IK_PROTO_ESP,
+	                                     .id = IK_ESP_TRANS_AES,
+	                                     .keylen = 128,
+	                                     .auth = IK_P2_AUTH_HMAC_SHA};
+	struct ik_pair p;
+	struct ik_cfg ci, cr;
+	struct ik_datapath di;
+	struct ik_status st = {0};
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.p2[0] = cr.p2[0] = x;
+	ci.p2_life_kb = 2;
+	ci.natt = cr.natt = true;
+	CU_ASSERT_FATAL(pair_open(&p, &ci, &cr, &st));
+	p.ini.cfg.remote_natt_port = p.res.natt.port;
+	p.res.cfg.remote_natt_port = p.ini.natt.port;
+	ik_initiate(&p.ini);
+	pair_run(&p, 1, 5000);
+	const struct ik_qm *qi = up_qm(&p.ini), *qr = up_qm(&p.res);
+	CU_ASSERT_FATAL(qi && qr);
+	CU_ASSERT_TRUE(qi->life_kb == 2 && qr->life_kb == 2 && qr->life_s == 3600);
+	CU_ASSERT_FATAL(ik_dp_start(&di, &p.ini, qi->sa, qi, a4("10.1.0.1"), a4("10.2.0.1"), &st));
+	CU_ASSERT_FATAL(ik_dp_host_add(&p.res, qr->sa, qr, a4("10.2.0.1"), a4("10.1.0.1"), &st));
+	for (uint16_t i = 0; i < 6; i++) {
+		struct ik_dp_how big = {.data_len = i >= 2 && i < 5 ? 1200 : 0};
+		CU_ASSERT_TRUE(ik_dp_send(&di, i, &big, &st));
+		for (int k = 0; k < 30 && di.nrep[i] == 0; k++)
+			ik_loop_once(&p.loop, 10);
+	}
+	CU_ASSERT_TRUE(di.nrep[0] && di.nrep[1] && di.nrep[2] && di.nrep[3]);
+	CU_ASSERT_TRUE(!di.nrep[4] && !di.nrep[5]);
+	CU_ASSERT_PTR_NULL(p.res.esp_arg); /* the host data path is gone */
+	ik_dp_stop(&di);
+	ik_dp_host_free(&p.res);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"pings through each ESP transform", test_pings_each_transform},
 	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
@@ -284,5 +326,6 @@ static const struct ik_test tests[] = {
 	{"a ping from outside the selectors is discarded (RFC 4301 5.2)",
          test_outside_selectors_dropped},
 	{"transport mode: the upper layer alone (RFC 4303 3.1.1)", test_transport_mode},
+	{"kilobytes end the SA (RFC 4301 4.4.2.1)", test_kilobytes_end_the_sa},
 };
 IK_TEST_MAIN("datapath", tests)
