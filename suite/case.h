@@ -84,13 +84,9 @@ enum ik_step_kind {
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
 enum ik_probe {
 	IK_PROBE_NONE,
-	IK_PROBE_REPLAY,      /* a ping's ESP packet sent again, octet for octet (RFC 4303 3.4.3) */
-	IK_PROBE_BAD_ICV,     /* a ping with its last ICV octet flipped (RFC 4303 3.4.4) */
-	IK_PROBE_UNKNOWN_SPI, /* a ping sealed under an SPI the DUT never gave (RFC 4303 3.4.2) */
-	IK_PROBE_DUMMY,       /* next header 59, random payload (RFC 4303 2.6) */
-	IK_PROBE_REORDER,     /* a ping 30 sequence numbers behind the newest (RFC 4303 3.4.3) */
-	IK_PROBE_DELETE,      /* a protected Delete of the IPsec SA, once (RFC 2408 3.15, 5.15) */
-	IK_PROBE_KEEPALIVE,   /* a NAT-keepalive, one 0xFF octet to the ESP port (RFC 3948 2.3) */
+#define PROBE(id, name, what, silence_judged) IK_PROBE_##id,
+#include "probes.def"
+#undef PROBE
 	IK_PROBE__N
 };
 
@@ -211,7 +207,9 @@ void ik_cases_free(struct ik_caseset *cs);
 void ik_cases_filter(struct ik_caseset *cs, const char *glob, int level);
 const char *ik_level_name(enum ik_level l);
 const char *ik_binds_name(enum ik_binds w);
-const char *ik_probe_name(enum ik_probe p); /* "replay", ... (case_values.c) */
+const char *ik_probe_name(enum ik_probe p);    /* "replay", ... (case_values.c, probes.def) */
+const char *ik_probe_what(enum ik_probe p);    /* what it sends, for a verdict's reason */
+bool ik_probe_silence_judged(enum ik_probe p); /* nothing after it is judged (probes.def) */
 /*
  * The field paths a family line generates for message msg of exchange x (suite/case_family.c):
  * the header, each payload the message must carry (engine/exchanges/messages.def), SA.P[0], SA.P[0].T[0] and

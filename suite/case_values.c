@@ -281,17 +281,30 @@ static bool step_quick_arg(struct ik_case_step *s, const char *w, const struct i
 	return true;
 }
 
-/* The probes a traffic step can send (enum ik_probe), by their case-language names. */
-static const char *const probe_names[IK_PROBE__N] = {
-	[IK_PROBE_NONE] = "none",       [IK_PROBE_REPLAY] = "replay",
-	[IK_PROBE_BAD_ICV] = "bad-icv", [IK_PROBE_UNKNOWN_SPI] = "unknown-spi",
-	[IK_PROBE_DUMMY] = "dummy",     [IK_PROBE_REORDER] = "reorder",
-	[IK_PROBE_DELETE] = "delete",   [IK_PROBE_KEEPALIVE] = "keepalive",
+/* The probes a traffic step can send (enum ik_probe): suite/probes.def. */
+static const struct {
+	const char *name, *what;
+	bool silence_judged;
+} probes[IK_PROBE__N] = {
+	[IK_PROBE_NONE] = {"none", "", false},
+#define PROBE(id, name, what, silence_judged) [IK_PROBE_##id] = {name, what, silence_judged},
+#include "probes.def"
+#undef PROBE
 };
 
 const char *ik_probe_name(enum ik_probe p)
 {
-	return p < IK_PROBE__N ? probe_names[p] : "?";
+	return p < IK_PROBE__N ? probes[p].name : "?";
+}
+
+const char *ik_probe_what(enum ik_probe p)
+{
+	return p < IK_PROBE__N ? probes[p].what : "?";
+}
+
+bool ik_probe_silence_judged(enum ik_probe p)
+{
+	return p < IK_PROBE__N && probes[p].silence_judged;
 }
 
 /* "traffic [N] [PROBE]": N pings (1..16, 3 by default) and what else goes through the SA. */
@@ -303,18 +316,20 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 		char *end = NULL;
 		long v = strtol(w[i], &end, 10);
 		size_t k = 1;
-		while (k < IK_PROBE__N && strcmp(w[i], probe_names[k]))
+		while (k < IK_PROBE__N && strcmp(w[i], probes[k].name))
 			k++;
 		if (end != w[i] && !*end && v >= 1 && v <= 16)
 			s->arg = v;
 		else if (k < IK_PROBE__N && s->probe == IK_PROBE_NONE)
 			s->probe = (enum ik_probe)k;
 		else
-			return ik_case_fail(
-				at,
-				"run: traffic takes a ping count 1-16 and one of replay, "
-				"bad-icv, unknown-spi, dummy, reorder, delete ('%.40s')",
-				w[i]);
+			return ik_case_fail(at,
+			                    "run: traffic takes a ping count 1-16 and one probe of"
+#define PROBE(id, name, what, silence_judged) " " name
+#include "probes.def"
+#undef PROBE
+			                    " ('%.40s')",
+			                    w[i]);
 	}
 	return true;
 }

@@ -200,6 +200,7 @@ static bool fill_p2(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 	for (size_t i = 0; i < c->np2; i++)
 		c->p2[i].group = c->pfs_group;
 	c->p2_life = p->p2.lifetime;
+	c->p2_life_kb = p->p2.lifetime_kb;
 	c->p2_policy = life_policy(p->p2.lifetime_policy);
 	c->transport = p->p2.mode == IK_IPSEC_TRANSPORT;
 	return true;

@@ -64,6 +64,38 @@ static void refuse(struct ik_datapath *dp, const char *why)
 	snprintf(dp->why, sizeof(dp->why), "%s", why);
 }
 
+/* What ESP carries of an inner IPv4 packet b (n octets, our 20-octet header): in tunnel mode the
+ * packet, next header 4; in transport mode its upper layer, next header its protocol (RFC 4303
+ * 3.1.1: the ESP header goes after the IP header, which the outer packet is). */
+static const uint8_t *carried(const struct ik_datapath *dp, const uint8_t *b, size_t *n,
+                              uint8_t *nh)
+{
+	if (!dp->transport) {
+		*nh = IK_INNER_IPV4;
+		return b;
+	}
+	*nh = b[9];
+	*n -= 20;
+	return b + 20;
+}
+
+/* The inner packet ESP delivered (n octets at clear, cap of room): tunnel mode an IPv4 packet;
+ * transport mode an upper layer, put back behind the IP header its outer packet carried. */
+static bool inner_of(const struct ik_datapath *dp, uint8_t *clear, size_t cap, size_t n, uint8_t nh,
+                     struct ik_inner *in, struct ik_status *st)
+{
+	if (!dp->transport)
+		return nh == IK_INNER_IPV4
+		               ? ik_inner_parse(clear, n, in, st)
+		               : ik_fail(st, 0, "next header %u is not IPv4 (tunnel mode)", nh);
+	if (nh != IK_INNER_ICMP && nh != IK_INNER_UDP)
+		return ik_fail(st, 0, "next header %u is neither ICMP nor UDP (transport mode)",
+		               nh);
+	size_t m = ik_inner_wrap(clear, cap, dp->peer, dp->me, nh, clear, n);
+	return m ? ik_inner_parse(clear, m, in, st)
+	         : ik_fail(st, 0, "transport mode: %zu octets do not fit behind a header", n);
+}
+
 /* An echo reply to one of our pings: its round trip. */
 static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 {
@@ -89,12 +121,14 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	struct ik_status st = {0};
 	size_t n = ik_inner_echo(b, sizeof(b), dp->me, in->src, 0, in->id, in->seq, in->data_len),
 	       m = 0;
+	uint8_t nh = 0;
 	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
 	memcpy(b + 28, in->data, in->data_len);
 	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet. */
 	if (dp->e->cfg.quirks & IK_QUIRK_ESP_SEQ_GAPS)
 		dp->out.seq++;
-	if (!n || !ik_esp_seal(&dp->out, IK_INNER_IPV4, b, n, NULL, pkt, sizeof(pkt), &m, &st) ||
+	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
+	if (!n || !ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st) ||
 	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
 		refuse(dp, st.why[0] ? st.why : "an echo reply that does not fit");
 		return;
@@ -124,13 +158,29 @@ static struct ik_datapath *lookup(struct ik_engine *e, const struct ik_dgram *d)
 	return dp;
 }
 
-/* Quirks esp-dummy-fatal and keepalive-fatal (RFC 4303 2.6, RFC 3948 2.3 not kept): the SA is
- * dropped. */
+/* Quirks esp-dummy-fatal, esp-padlen-fatal and keepalive-fatal (RFC 4303 2.6, 2.5, RFC 3948 2.3
+ * not kept): the SA is dropped. */
 static void drop_dp(struct ik_datapath *dp)
 {
 	ik_dp_stop(dp);
 	if (dp->owned)
 		free(dp);
+}
+
+/* RFC 4301 4.4.2.1: an SA past its lifetime is "replaced with a new SA (and new SPI) or
+ * terminated". A host data path (serve) is terminated when a packet comes for it after its
+ * lifetime in seconds, or once either direction carried its kilobytes (counted as payload
+ * octets, a little under what RFC 4301 4.4.2.1 (a) counts: never early), which it then no longer
+ * opens; the peer sees the SA stop. Quirk esp-no-lifetime: it carries on. */
+static bool expired(struct ik_datapath *dp)
+{
+	bool over = (dp->expires_us && now_us() >= dp->expires_us) ||
+	            (dp->life_octets &&
+	             (dp->in.octets >= dp->life_octets || dp->out.octets >= dp->life_octets));
+	if (!over || dp->e->cfg.quirks & IK_QUIRK_ESP_NO_LIFETIME)
+		return false;
+	drop_dp(dp);
+	return true;
 }
 
 /* Quirk esp-no-window (RFC 4303 3.4.3 not kept): nothing older than the newest passes. */
@@ -157,6 +207,25 @@ static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
 	}
 }
 
+/* An inner packet that came through the SA: a reply to one of our pings is recorded (what the
+ * peer sent is the evidence, wherever it was addressed); a request to us is answered if it fits
+ * the SA's selectors. RFC 4301 5.2 step 5: "If an IPsec system receives an inbound packet on an
+ * SA and the packet's header fields are not consistent with the selectors for the SA, it MUST
+ * discard the packet." Quirk esp-ignore-selectors: it answers whatever the source. */
+static void deliver(struct ik_datapath *dp, const struct ik_inner *in)
+{
+	bool lax = dp->e->cfg.quirks & IK_QUIRK_ESP_IGNORE_SELECTORS;
+	if (in->proto == IK_INNER_ICMP && in->icmp_type == 0)
+		got_reply(dp, in);
+	else if (!lax && !ik_sel_fits(&dp->sel, in->src, in->dst))
+		refuse(dp, "an inner packet outside the SA's selectors (RFC 4301 5.2)");
+	else if (in->proto == IK_INNER_ICMP && in->icmp_type == 8 &&
+	         in->dst.s_addr == dp->me.s_addr)
+		answer(dp, in);
+	else
+		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
+}
+
 static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 {
 	if (d->kind == IK_DGRAM_KEEPALIVE) {
@@ -164,8 +233,8 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	struct ik_datapath *dp = lookup(e, d);
-	if (!dp)
-		return; /* RFC 4303 3.4.2: no SA for it, discarded */
+	if (!dp || expired(dp))
+		return; /* RFC 4303 3.4.2: no SA for it (or no more), discarded */
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
 	size_t n = 0;
 	struct ik_status st = {0};
@@ -175,26 +244,21 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	dp->in.lax &= ~(unsigned)IK_ESP_LAX_SPI;
 	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq))
 		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
-	if (v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) {
+	/* Quirk esp-padlen-fatal (robustness, RFC 4303 2.5): a Pad Length past the payload kills it. */
+	if ((v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) ||
+	    (v == IK_ESP_BAD_PAD_LEN && e->cfg.quirks & IK_QUIRK_ESP_PADLEN_FATAL)) {
 		drop_dp(dp);
 		return;
 	}
 	if (v == IK_ESP_DUMMY || (v == IK_ESP_OK && too_old(dp, d)))
 		return;
-	if (v != IK_ESP_OK || nh != IK_INNER_IPV4 || !ik_inner_parse(clear, n, &in, &st)) {
-		refuse(dp, v == IK_ESP_OK && nh != IK_INNER_IPV4
-		                   ? "next header is not IPv4 (tunnel mode)"
-		                   : st.why);
+	if (v != IK_ESP_OK || !inner_of(dp, clear, sizeof(clear), n, nh, &in, &st)) {
+		refuse(dp, st.why);
 		return;
 	}
 	/* RFC 3948 3.1 / RFC 3947 5.2: answer where the peer's ESP comes from. */
 	dp->to = d->peer;
-	if (in.proto == IK_INNER_ICMP && in.icmp_type == 0)
-		got_reply(dp, &in);
-	else if (in.proto == IK_INNER_ICMP && in.icmp_type == 8 && in.dst.s_addr == dp->me.s_addr)
-		answer(dp, &in);
-	else
-		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
+	deliver(dp, &in);
 }
 
 bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa *sa,
@@ -209,9 +273,9 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->rtt_ms[i] = -1;
 	if (qm->chosen.proto != IK_PROTO_ESP || qm->sa != sa || !qm->established)
 		return ik_fail(st, 0, "data path: the quick mode has no established ESP SA");
-	if (qm->chosen.encap == IK_ENCAP_TRANSPORT || qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
-	    qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT)
-		return ik_fail(st, 0, "data path: transport mode is not carried yet (tunnel only)");
+	dp->transport = qm->chosen.encap == IK_ENCAP_TRANSPORT ||
+	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
+	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT;
 	/* Quirk esp-wrong-keys (RFC 2409 5.5 not kept): each direction keyed with the other's. */
 	bool swap = e->cfg.quirks & IK_QUIRK_ESP_WRONG_KEYS;
 	const uint8_t *kin = swap ? qm->k.keymat_out : qm->k.keymat_in,
@@ -223,11 +287,15 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		ik_esp_sa_free(&dp->out);
 		return false;
 	}
-	/* Quirks esp-no-replay-check and esp-ignore-icv: an inbound SA without those checks. */
+	/* Quirks esp-no-replay-check, esp-ignore-icv and esp-no-pad-check: an inbound SA without
+	 * those checks. */
 	if (e->cfg.quirks & IK_QUIRK_ESP_NO_REPLAY_CHECK)
 		dp->in.replay_on = false;
 	if (e->cfg.quirks & IK_QUIRK_ESP_IGNORE_ICV)
 		dp->in.lax |= IK_ESP_LAX_ICV;
+	if (e->cfg.quirks & IK_QUIRK_ESP_NO_PAD_CHECK)
+		dp->in.lax |= IK_ESP_LAX_PAD;
+	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
 	if (!sa->floated)
@@ -242,7 +310,7 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
                 struct ik_status *st)
 {
 	static const struct ik_dp_how plain = {0};
-	uint8_t b[128];
+	uint8_t b[IK_DP_MAX_DATA + 28];
 	size_t m = 0, n = 0;
 	uint32_t spi = dp->out.spi, next = dp->out.seq;
 	if (!how)
@@ -254,14 +322,20 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		if (!ik_rng_bytes(b, n))
 			return ik_fail(st, 0, "data path: no random octets");
 	} else {
-		n = ik_inner_echo(b, sizeof(b), dp->me, dp->peer, 8, dp->id, seq, 56);
+		n = ik_inner_echo(b, sizeof(b), how->src.s_addr ? how->src : dp->me, dp->peer, 8,
+		                  dp->id, seq, how->data_len ? how->data_len : 56);
+		if (!n)
+			return ik_fail(st, 0, "data path: at most %d octets of echo data",
+			               IK_DP_MAX_DATA);
 	}
 	if (how->spi)
 		dp->out.spi = how->spi;
 	if (how->seq_at)
 		dp->out.seq = how->seq_at - 1;
-	bool ok = ik_esp_seal(&dp->out, how->dummy ? IK_ESP_NH_NONE : IK_INNER_IPV4, b, n, NULL,
-	                      dp->last, sizeof(dp->last), &m, st);
+	uint8_t nh = IK_ESP_NH_NONE;
+	const uint8_t *p = how->dummy ? b : carried(dp, b, &n, &nh);
+	bool ok = ik_esp_seal_trailer(&dp->out, nh, p, n, how->trailer, dp->last, sizeof(dp->last),
+	                              &m, st);
 	dp->out.spi = spi;
 	if (how->seq_at)
 		dp->out.seq = next; /* the counter goes on where it was (RFC 4303 3.3.3) */
@@ -324,6 +398,9 @@ bool ik_dp_host_add(struct ik_engine *e, const struct ik_sa *sa, const struct ik
 		return false;
 	}
 	dp->owned = true;
+	if (qm->life_s) /* RFC 2407 4.5: the seconds quick mode settled on */
+		dp->expires_us = now_us() + qm->life_s * 1000000ull;
+	dp->life_octets = qm->life_kb * 1024ull; /* RFC 2407 4.5: kilobytes */
 	size_t n = 0;
 	struct ik_datapath *last = dp;
 	for (struct ik_datapath *d = dp; d; d = d->next, n++)

@@ -2,7 +2,9 @@
  * The ESP data path of one quick mode (issue 12 item 2): ikecheck's own ESP SAs (engine/esp/)
  * keyed from the quick mode's KEYMAT (RFC 2409 5.5), ICMP echo through the tunnel with round
  * trips measured, and echo requests to our inner address answered, so a DUT's ping reaches a
- * host. ESP travels in UDP on the NAT-T port (RFC 3948); tunnel mode. An engine carries any
+ * host. ESP travels in UDP on the NAT-T port (RFC 3948); tunnel mode, or transport mode (RFC 4303
+ * 3.1.1: the upper layer alone, read behind the header the outer packet carried; me and peer then
+ * stand for the outer addresses). An engine carries any
  * number of them: its ESP input finds the one whose inbound SPI the packet names.
  */
 #ifndef IK_DATAPATH_H
@@ -11,20 +13,27 @@
 #include "esp.h"
 #include "ike.h"
 #include "inner.h"
+#include "selectors.h"
 
-#define IK_DP_MAX_PINGS 64
+#define IK_DP_MAX_PINGS  64
+#define IK_DP_MAX_DATA   1400                   /* echo data of the biggest ping (a volume probe) */
+#define IK_DP_MAX_PACKET (IK_DP_MAX_DATA + 160) /* it sealed: headers, IV, padding, ICV */
 
 struct ik_datapath {
 	struct ik_engine *e;
 	struct ik_esp_sa out, in;
 	struct sockaddr_storage
 		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
-	struct in_addr me, peer;           /* inner addresses: ours and the one we ping */
-	uint16_t id;                       /* ICMP echo identifier of our pings */
+	struct in_addr me, peer; /* inner addresses: ours and the one we ping */
+	bool transport; /* RFC 4303 3.1.1: ESP carries the upper layer; me and peer stand for the
+	                 * addresses of the outer header (the caller passes them) */
+	struct ik_selectors
+		sel; /* the quick mode's, what an echo request to us must fit (RFC 4301 5.2) */
+	uint16_t id; /* ICMP echo identifier of our pings */
 	uint64_t sent_us[IK_DP_MAX_PINGS]; /* CLOCK_MONOTONIC, microseconds */
 	double rtt_ms[IK_DP_MAX_PINGS];    /* < 0: no reply yet */
 	uint8_t nrep[IK_DP_MAX_PINGS];     /* replies to each (a replayed ping: more than one) */
-	uint8_t last[256];                 /* the last packet sent (ik_dp_resend) */
+	uint8_t last[IK_DP_MAX_PACKET];    /* the last packet sent (ik_dp_resend) */
 	size_t last_len;
 	unsigned sent, replies,
 		answered; /* echo requests sent, replies to them, requests answered */
@@ -38,6 +47,9 @@ struct ik_datapath {
 	 * a caller pacing its pings can send the next one as soon as this one is back. */
 	void (*on_reply)(void *arg);
 	void *reply_arg;
+	/* Host data paths (serve): when the SA's lifetime ends (0: never) and the octets either
+	 * direction may carry (0: no limit), RFC 4301 4.4.2.1. The tester's have none. */
+	uint64_t expires_us, life_octets;
 	char why[256];            /* the last refusal */
 	struct ik_datapath *next; /* the engine's others (e->esp_arg is the first) */
 };
@@ -56,6 +68,10 @@ struct ik_dp_how {
 	bool flip_icv;   /* the last ICV octet inverted after sealing */
 	bool dummy;      /* next header 59 and random octets instead of a ping (RFC 4303 2.6) */
 	uint32_t seq_at; /* 0: the next sequence number; else this one (the counter is kept) */
+	enum ik_esp_trailer trailer; /* padding and Pad Length: the default, or broken (esp.h) */
+	struct in_addr src; /* 0: our inner address; else this inner source (RFC 4301 5.2 probes) */
+	uint16_t
+		data_len; /* echo data octets: 0 for the usual 56 (a big ping for volume lifetimes) */
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

@@ -73,6 +73,7 @@ enum kind {
 	K_FLAGS,    /* unsigned, comma list of names */
 	K_LIFETIME, /* uint32_t seconds > 0, "8h" "30m" "45s" */
 	K_SECONDS,  /* uint32_t seconds >= 0 */
+	K_KB,       /* uint32_t kilobytes >= 0, decimal (0: none) */
 	K_BOOL,     /* bool */
 	K_P1PROPS,  /* phase 1 proposal list */
 	K_P2PROPS,  /* phase 2 proposal list */
@@ -149,6 +150,7 @@ static const char *const section_names[] = {
 	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                   \
 	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                          \
 	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                   \
+	KEY(phase2, lifetime_kb, K_KB, OFF(p2.lifetime_kb), NULL, false)                   \
 	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false) \
 	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                   \
 	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)     \
@@ -401,6 +403,12 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 			               k->full, v, IK_FRAG_SIZE_MIN);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
+	case K_KB: /* RFC 2407 4.5: SA Life Type kilobytes */
+		if (!ik_uint_parse(v, UINT32_MAX, &u))
+			return fail_at(c, c->line, "%s: '%.64s' is not a number of kilobytes",
+			               k->full, v);
+		*(uint32_t *)field = (uint32_t)u;
+		return true;
 	case K_ID:
 		if (!ik_ident_parse(field, v, &why))
 			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
@@ -497,6 +505,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_SIZE:
 	case K_ID:
 	case K_FILE:
+	case K_KB:
 	case K_LIFETIME:
 	case K_SECONDS: return set_scalar(c, k, field, v);
 	case K_ENUM:
@@ -957,6 +966,7 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_id(u16)->name : "none"); break;
 	case K_ID: n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text); break;
 	case K_ENUM: n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field)); break;
+	case K_KB:
 	case K_LIFETIME:
 	case K_SECONDS: n = snprintf(out, len, "%u", *(const uint32_t *)field); break;
 	case K_BOOL: n = snprintf(out, len, "%s", *(const bool *)field ? "yes" : "no"); break;

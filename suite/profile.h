@@ -140,8 +140,9 @@ struct ik_profile {
 	struct {
 		struct ik_p2_proposal prop[IK_PROFILE_MAX_PROPOSALS];
 		size_t n_prop;
-		uint16_t pfs_group; /* for proposals that name none; 0 = no PFS */
-		uint32_t lifetime;  /* seconds */
+		uint16_t pfs_group;   /* for proposals that name none; 0 = no PFS */
+		uint32_t lifetime;    /* seconds */
+		uint32_t lifetime_kb; /* kilobytes as well (RFC 2407 4.5); 0: none */
 		enum ik_lifetime_policy lifetime_policy;
 		enum ik_ipsec_mode mode;
 	} p2;

@@ -29,8 +29,22 @@
  * the newest: inside any window a conformant receiver keeps. */
 #define JUMP   40
 #define BEHIND 30
+/* RFC 2407 4.5 kilobytes: each volume probe is a ping of VOLUME_DATA octets of echo data (1228
+ * octets of IPv4), so the three carry 3.6 KB each way; a case offers a lifetime of at most
+ * VOLUME_MAX_KB, which they exceed however the DUT counts (RFC 4301 4.4.2.1 (a): the octets the
+ * cipher is applied to; one direction suffices). */
+#define VOLUME_DATA   1200
+#define VOLUME_MAX_KB 3
 
-enum act { A_PING, A_JUMP_PING, A_PROBE, A_WAIT };
+/* RFC 4301 4.4.2.1: past its lifetime an SA is "replaced with a new SA (and new SPI) or
+ * terminated". The expire probe holds the step until the negotiated lifetime, counted from the
+ * step's start (our QM3 is out; the DUT starts its clock no earlier than QM1), has passed by
+ * GRACE_MS: the one-way delay of QM3 and a DUT that checks expiry once a second (Linux XFRM
+ * timers) fit in it. Lifetimes above EXPIRE_MAX_S are refused: a case waits them out. */
+#define GRACE_MS     1500
+#define EXPIRE_MAX_S 30
+
+enum act { A_PING, A_JUMP_PING, A_PROBE, A_WAIT, A_EXPIRE };
 
 struct ik_traffic {
 	struct ik_datapath dp;
@@ -43,8 +57,10 @@ struct ik_traffic {
 	                              * or a dummy) */
 	uint16_t first_after;       /* first ping sent after the probes */
 	uint32_t top;               /* ESP sequence number of the jump ping */
+	struct in_addr outside;     /* outside-src: an inner source outside our quick mode ID */
 	uint64_t end;               /* when the step gives up waiting */
 	bool ping_last; /* the last transmission was a ping (its reply may end the tick) */
+	uint64_t expire_ms;         /* expire: when the SA's lifetime has passed (GRACE_MS on) */
 };
 
 static const struct ik_qm *established_qm(const struct crun *cr)
@@ -65,9 +81,12 @@ static void plan(struct ik_traffic *t, enum ik_probe probe, unsigned pings)
 	if (probe != IK_PROBE_NONE) {
 		for (size_t i = 0; i < BEFORE; i++)
 			t->acts[t->nact++] = i && probe == IK_PROBE_REORDER ? A_JUMP_PING : A_PING;
-		/* one Delete, then two ticks for the DUT to act on it before the pings */
+		/* one Delete, then two ticks for the DUT to act on it before the pings; one hold until
+		 * the lifetime has passed (expire), then two ticks */
+		bool once = probe == IK_PROBE_DELETE || probe == IK_PROBE_EXPIRE;
+		enum act first = probe == IK_PROBE_EXPIRE ? A_EXPIRE : A_PROBE;
 		for (size_t i = 0; i < PROBES; i++)
-			t->acts[t->nact++] = probe == IK_PROBE_DELETE && i ? A_WAIT : A_PROBE;
+			t->acts[t->nact++] = once && i ? A_WAIT : first;
 	}
 	for (unsigned i = 0; i < pings; i++)
 		t->acts[t->nact++] = A_PING;
@@ -105,6 +124,11 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_REORDER: how.seq_at = t->top - BEHIND + (uint32_t)k; break;
 	case IK_PROBE_DELETE: return send_delete(t->cr, st);
 	case IK_PROBE_KEEPALIVE: return ik_dp_keepalive(dp, st);
+	case IK_PROBE_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
+	case IK_PROBE_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
+	case IK_PROBE_OUTSIDE_SRC: how.src = t->outside; break;
+	case IK_PROBE_VOLUME: how.data_len = VOLUME_DATA; break;
+	case IK_PROBE_EXPIRE: /* a hold, not a packet (tick) */
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
 	}
@@ -117,7 +141,7 @@ static bool act(struct ik_traffic *t, enum act a, size_t probe_no, struct ik_sta
 	struct ik_datapath *dp = &t->dp;
 	if (a == A_PROBE)
 		return send_probe(t, probe_no, st);
-	if (a == A_WAIT)
+	if (a == A_WAIT || a == A_EXPIRE)
 		return true;
 	if (a == A_JUMP_PING) {
 		dp->out.seq += JUMP - 1; /* the next packet goes out JUMP numbers on */
@@ -199,12 +223,17 @@ static void tick(void *arg)
 	uint64_t now = ik_now_ms();
 	if (t->next < t->nact) {
 		enum act a = t->acts[t->next];
+		if (a == A_EXPIRE && now < t->expire_ms) { /* hold: the SA is not expired yet */
+			observe(cr, t);
+			cr->step_timer = ik_loop_timer(&cr->R->loop, PING_MS, tick, cr);
+			return;
+		}
 		size_t probe_no = a == A_PROBE ? cr->o.probes : 0;
 		t->next++;
 		t->ping_last = a == A_PING || a == A_JUMP_PING;
 		if (act(t, a, probe_no, &st)) {
 			cr->last_tx_ms = now;
-			cr->o.probes += a == A_PROBE;
+			cr->o.probes += a == A_PROBE || a == A_EXPIRE;
 		}
 	}
 	observe(cr, t);
@@ -231,6 +260,53 @@ static void reply_back(void *arg)
 	cr->step_timer = ik_loop_timer(&cr->R->loop, 0, tick, cr);
 }
 
+/* expire: the lifetime quick mode settled on (RFC 2407 4.5; RESPONDER-LIFETIME taken), short
+ * enough to wait out. */
+static bool set_expiry(struct ik_traffic *t, const struct ik_qm *qm, struct ik_status *st)
+{
+	if (!qm->life_s || qm->life_s > EXPIRE_MAX_S)
+		return ik_fail(
+			st, 0,
+			"expire waits the SA's lifetime out, which is %u s: the case sets one of "
+			"at most %d s (set phase2.lifetime)",
+			qm->life_s ? qm->life_s : 28800, EXPIRE_MAX_S);
+	t->expire_ms = ik_now_ms() + qm->life_s * 1000ull + GRACE_MS;
+	return true;
+}
+
+/* volume: the kilobytes quick mode settled on, few enough for the probes to exceed. */
+static bool check_volume(const struct ik_qm *qm, struct ik_status *st)
+{
+	if (!qm->life_kb || qm->life_kb > VOLUME_MAX_KB)
+		return ik_fail(
+			st, 0,
+			"volume sends %d octets past the SA's lifetime in kilobytes, which is "
+			"%s: the case sets one of at most %d KB (set phase2.lifetime_kb)",
+			PROBES * (VOLUME_DATA + 28), qm->life_kb ? "longer" : "not set",
+			VOLUME_MAX_KB);
+	return true;
+}
+
+/* outside-src: a source outside the selectors of the SA as quick mode negotiated them (our IDci;
+ * RFC 4301 5.2), and outside the DUT's side too. */
+static bool pick_outside(struct ik_traffic *t, struct ik_status *st)
+{
+	const struct ik_selectors *s = &t->dp.sel;
+	if (t->dp.transport)
+		return ik_fail(st, 0,
+		               "outside-src needs tunnel mode: in transport mode the source is the "
+		               "outer header's");
+	if (!s->on)
+		return ik_fail(
+			st, 0,
+			"outside-src needs IPv4 client IDs in quick mode (tester.subnet and "
+			"dut.subnet): without them there are no selectors to step outside of");
+	if (!ik_sel_outside(&s->mine, &s->theirs, &t->outside))
+		return ik_fail(st, 0,
+		               "outside-src: no IPv4 address lies outside our quick mode ID");
+	return true;
+}
+
 bool ik_traffic_start(struct crun *cr)
 {
 	const struct ik_profile *p = cr->R->base;
@@ -254,6 +330,14 @@ bool ik_traffic_start(struct crun *cr)
 	cr->tr->dp.on_reply = reply_back;
 	cr->tr->dp.reply_arg = cr;
 	plan(cr->tr, s->probe, (unsigned)s->arg);
+	bool ready = s->probe == IK_PROBE_OUTSIDE_SRC ? pick_outside(cr->tr, &st)
+	             : s->probe == IK_PROBE_EXPIRE    ? set_expiry(cr->tr, qm, &st)
+	             : s->probe == IK_PROBE_VOLUME    ? check_volume(qm, &st)
+	                                              : true;
+	if (!ready) {
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s", st.why);
+		return false;
+	}
 	cr->o.probes = 0;
 	cr->step_timer = ik_loop_timer(&cr->R->loop, SETTLE_MS, tick, cr);
 	return true;

@@ -169,30 +169,22 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 /* What the probes of a traffic step met (suite/run_traffic.c). */
 static void probe_text(const struct ik_observed *o, char *buf, size_t n)
 {
-	static const char *const what[IK_PROBE__N] = {
-		[IK_PROBE_REPLAY] = "copies of a ping it had answered",
-		[IK_PROBE_BAD_ICV] = "pings with a corrupted ICV",
-		[IK_PROBE_UNKNOWN_SPI] = "pings under an SPI it never gave",
-		[IK_PROBE_DUMMY] = "dummy packets (next header 59)",
-		[IK_PROBE_REORDER] = "pings 30 sequence numbers behind the newest",
-		[IK_PROBE_DELETE] = "protected Delete of the IPsec SA",
-		[IK_PROBE_KEEPALIVE] = "NAT-keepalives (0xFF)",
-	};
 	size_t l = strlen(buf);
 	if (o->probe == IK_PROBE_NONE || o->probe >= IK_PROBE__N || l + 1 >= n)
 		return;
 	snprintf(buf + l, n - l,
 	         "; %u %s drew %u repl%s; through the SA %u of %u pings came back, %u of them "
 	         "after the probes (mean %.2f ms)",
-	         o->probes, what[o->probe], o->probe_replies, o->probe_replies == 1 ? "y" : "ies",
-	         o->pongs, o->pings, o->pongs_after, o->rtt_ms);
+	         o->probes, ik_probe_what(o->probe), o->probe_replies,
+	         o->probe_replies == 1 ? "y" : "ies", o->pongs, o->pings, o->pongs_after,
+	         o->rtt_ms);
 }
 
 /* A probe case that cannot be judged (ERROR, not FAIL): it never reached its probes, or nothing
  * came back after them while they drew no answer either -- a dead SA and a DUT that discarded
- * the probes look the same then. A dummy or a Delete the DUT must discard is the exception: an
- * SA that dies of one is the failure (RFC 4303 2.6 "without prejudice"; RFC 2408 5.15, a
- * Delete that fails its checks is not acted on), as long as it carried traffic before. */
+ * the probes look the same then. A probe after which silence is judged (silence_judged in suite/probes.def: one the DUT must
+ * discard without harm to the SA, a dummy, a broken Pad Length; or one that ends it, a Delete, an
+ * expired lifetime) is the exception, as long as the SA carried traffic before. */
 static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed *o,
                                const struct ik_profile *p, char *reason, size_t rlen)
 {
@@ -204,9 +196,7 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 		                       c->expect[i].kind == IK_EXP_STOPS));
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
-	if ((o->probe == IK_PROBE_DUMMY || o->probe == IK_PROBE_DELETE ||
-	     o->probe == IK_PROBE_KEEPALIVE) &&
-	    o->pongs_before)
+	if (ik_probe_silence_judged(o->probe) && o->pongs_before)
 		return false;
 	if (!o->probes)
 		snprintf(reason, rlen, "inconclusive: the case never reached its probes (%.150s)",

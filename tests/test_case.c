@@ -166,6 +166,23 @@ static void test_expect_forms(void)
 
 /* Bad inputs: refused, naming t.case, the line, and what was expected. */
 
+/* suite/probes.def: every probe has a name and words for the reason; silence after a dummy, a
+ * Delete, a broken Pad Length or a lifetime is judged, after a replay it is not. */
+static void test_probe_table(void)
+{
+	for (int k = 1; k < IK_PROBE__N; k++)
+		CU_ASSERT_TRUE(*ik_probe_name((enum ik_probe)k) &&
+		               *ik_probe_what((enum ik_probe)k));
+	CU_ASSERT_STRING_EQUAL(ik_probe_name(IK_PROBE__N), "?");
+	CU_ASSERT_TRUE(ik_probe_silence_judged(IK_PROBE_DUMMY) &&
+	               ik_probe_silence_judged(IK_PROBE_PAD_OVERRUN) &&
+	               ik_probe_silence_judged(IK_PROBE_EXPIRE) &&
+	               ik_probe_silence_judged(IK_PROBE_VOLUME));
+	CU_ASSERT_FALSE(ik_probe_silence_judged(IK_PROBE_REPLAY) ||
+	                ik_probe_silence_judged(IK_PROBE_BAD_PAD) ||
+	                ik_probe_silence_judged(IK_PROBE_OUTSIDE_SRC));
+}
+
 /* "traffic [N] [PROBE]" and the expects that judge probes (docs/writing-cases.md). */
 static void test_traffic_probes(void)
 {
@@ -182,6 +199,12 @@ static void test_traffic_probes(void)
 		{"traffic dummy", "discards probes", 3, IK_PROBE_DUMMY, NULL},
 		{"traffic reorder", "accepts probes", 3, IK_PROBE_REORDER, NULL},
 		{"traffic delete", "stops traffic", 3, IK_PROBE_DELETE, NULL},
+		{"traffic bad-pad", "discards probes", 3, IK_PROBE_BAD_PAD, NULL},
+		{"traffic pad-overrun", "discards probes", 3, IK_PROBE_PAD_OVERRUN, NULL},
+		{"traffic outside-src", "discards probes", 3, IK_PROBE_OUTSIDE_SRC, NULL},
+		{"traffic expire", "stops traffic", 3, IK_PROBE_EXPIRE, NULL},
+		{"traffic 4 volume", "stops traffic", 4, IK_PROBE_VOLUME, NULL},
+		{"traffic expires", "stops traffic", 0, 0, "probe of replay bad-icv"},
 		{"traffic", "stops traffic", 0, 0, "'expect stops traffic' but no traffic step"},
 		{"traffic replay dummy", "discards probes", 0, 0,
 	         "run: traffic takes a ping count"},
@@ -657,5 +680,6 @@ static const struct ik_test tests[] = {
 	{"load a directory tree", test_load},
 	{"fixtures parse", test_fixtures},
 	{"traffic probes and their expects", test_traffic_probes},
+	{"the probe table (suite/probes.def)", test_probe_table},
 };
 IK_TEST_MAIN("case", tests)

@@ -2,7 +2,7 @@
  * The ESP data path (suite/datapath.c) between two engines in one process: after main mode and
  * quick mode, pings through ESP in UDP (RFC 3948) come back decrypted for each ESP transform,
  * ESP_NULL included (RFC 2410), and a tunnel keyed wrongly carries nothing (the KEYMAT of
- * RFC 2409 5.5 is what is proven).
+ * RFC 2409 5.5 is what is proven); the inbound selector check of RFC 4301 5.2.
  */
 #include "cunit.h"
 #include "datapath.h"
@@ -28,13 +28,14 @@ static const struct ik_qm *up_qm(const struct ik_engine *e)
 }
 
 /* Bring a pair up with ESP transform x; both sides' data paths started. */
-static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
-                   struct ik_datapath *dr)
+static bool tunnel_mode(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
+                        struct ik_datapath *dr, bool transport)
 {
 	struct ik_cfg ci, cr;
 	struct ik_status st = {0};
 	pair_cfg(&ci, true);
 	pair_cfg(&cr, false);
+	ci.transport = cr.transport = transport;
 	ci.p2[0] = cr.p2[0] = *x;
 	ci.natt = cr.natt = true; /* NAT-T sockets on ephemeral ports: ESP travels in UDP */
 	CU_ASSERT_FATAL(pair_open(p, &ci, &cr, &st));
@@ -49,6 +50,12 @@ static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_dat
 	if (!ok)
 		fprintf(stderr, "data path: %s\n", st.why);
 	return ok;
+}
+
+static bool tunnel(struct ik_pair *p, const struct ik_p2_xform *x, struct ik_datapath *di,
+                   struct ik_datapath *dr)
+{
+	return tunnel_mode(p, x, di, dr, false);
 }
 
 static void ping(struct ik_pair *p, struct ik_datapath *di, unsigned n)
@@ -144,10 +151,181 @@ static void test_wrong_keys_carry_nothing(void)
 	pair_close(&p);
 }
 
+/* Quick mode IDs as selector ranges (RFC 2407 4.6.2.2, .5, .8), and addresses outside them. */
+static void test_selector_ranges(void)
+{
+	static const struct {
+		uint8_t type;
+		uint8_t data[8];
+		size_t len;
+		bool ok;
+		uint32_t lo, hi;
+	} ids[] = {
+		{IK_ID_TYPE_IPV4_ADDR, {10, 1, 0, 7}, 4, true, 0x0a010007, 0x0a010007},
+		{IK_ID_TYPE_IPV4_ADDR_SUBNET,
+	         {10, 1, 0, 9, 255, 255, 255, 0},
+	         8,
+	         true,
+	         0x0a010000,
+	         0x0a0100ff},
+		{IK_ID_TYPE_IPV4_ADDR_RANGE,
+	         {10, 1, 0, 5, 10, 1, 0, 9},
+	         8,
+	         true,
+	         0x0a010005,
+	         0x0a010009},
+		{IK_ID_TYPE_IPV4_ADDR_RANGE, {10, 1, 0, 9, 10, 1, 0, 5}, 8, false, 0, 0},
+		{IK_ID_TYPE_IPV4_ADDR_SUBNET, {10, 1, 0, 9}, 4, false, 0, 0},
+		{IK_ID_TYPE_FQDN, {'a', '.', 'b'}, 3, false, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct ik_id id = {.type = ids[i].type, .len = ids[i].len};
+		struct ik_sel_range r = {0};
+		memcpy(id.data, ids[i].data, ids[i].len);
+		CU_ASSERT_EQUAL(ik_sel_range_of(&id, &r), ids[i].ok);
+		if (ids[i].ok)
+			CU_ASSERT_TRUE(r.lo == ids[i].lo && r.hi == ids[i].hi);
+	}
+	struct ik_sel_range t = {0x0a010000, 0x0a0100ff}, d = {0x0a010100, 0x0a0101ff};
+	struct in_addr out;
+	CU_ASSERT_TRUE(ik_sel_outside(&t, NULL, &out));
+	CU_ASSERT_EQUAL(ntohl(out.s_addr), 0x0a010101); /* the next /24's first host */
+	CU_ASSERT_TRUE(ik_sel_outside(&t, &d, &out));
+	CU_ASSERT_EQUAL(ntohl(out.s_addr), 0x0a00ff01); /* the one before, the next is the DUT's */
+	struct ik_sel_range all = {0, 0xffffffffu};
+	CU_ASSERT_FALSE(ik_sel_outside(&all, NULL, &out));
+	struct ik_selectors s = {true, {0x0a020000, 0x0a0200ff}, t};
+	CU_ASSERT_TRUE(ik_sel_fits(&s, a4("10.1.0.1"), a4("10.2.0.1")));
+	CU_ASSERT_FALSE(ik_sel_fits(&s, a4("10.1.1.1"), a4("10.2.0.1")));
+	CU_ASSERT_FALSE(ik_sel_fits(&s, a4("10.1.0.1"), a4("10.3.0.1")));
+	s.on = false;
+	CU_ASSERT_TRUE(ik_sel_fits(&s, a4("10.1.1.1"), a4("10.3.0.1")));
+}
+
+/* RFC 4301 5.2 step 5: a ping through the SA from a source outside IDci is discarded by the
+ * responder's data path; pings from inside before and after it are answered. Each side reads the
+ * selectors from its own role. */
+static void test_outside_selectors_dropped(void)
+{
+	static const struct ik_p2_xform x = {.proto = IK_PROTO_ESP,
+	                                     .id = IK_ESP_TRANS_AES,
+	                                     .keylen = 128,
+	                                     .auth = IK_P2_AUTH_HMAC_SHA};
+	struct ik_pair p;
+	struct ik_datapath di, dr;
+	struct ik_status st = {0};
+	CU_ASSERT_FATAL(tunnel(&p, &x, &di, &dr));
+	CU_ASSERT_TRUE(di.sel.on && dr.sel.on);
+	CU_ASSERT_TRUE(di.sel.mine.lo == dr.sel.theirs.lo && di.sel.theirs.hi == dr.sel.mine.hi);
+	ping(&p, &di, 1);
+	CU_ASSERT_TRUE(ik_dp_send(&di, 1, &(struct ik_dp_how){.src = a4("10.1.1.1")}, &st));
+	CU_ASSERT_TRUE(ik_dp_ping(&di, 2, &st));
+	for (int i = 0; i < 100 && di.replies < 2; i++)
+		ik_loop_once(&p.loop, 10);
+	CU_ASSERT_EQUAL(di.nrep[0], 1);
+	CU_ASSERT_EQUAL(di.nrep[1], 0);
+	CU_ASSERT_EQUAL(di.nrep[2], 1);
+	CU_ASSERT_EQUAL(dr.refused, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dr.why, "selectors"));
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	pair_close(&p);
+}
+
+/* Transport mode (RFC 4303 3.1.1): ESP carries the ICMP message alone, next header 1, and the
+ * receiver reads it behind the header of the packet it came in; both engines negotiate transport
+ * mode (RFC 2407 4.5 Encapsulation Mode) and pings come back through each transform. */
+static void test_transport_mode(void)
+{
+	static const struct ik_p2_xform xs[] = {
+		{.proto = IK_PROTO_ESP,
+	         .id = IK_ESP_TRANS_AES,
+	         .keylen = 128,
+	         .auth = IK_P2_AUTH_HMAC_SHA},
+		{.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES_GCM_16, .keylen = 128},
+	};
+	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
+		struct ik_pair p;
+		struct ik_datapath di, dr;
+		struct ik_status st = {0};
+		CU_ASSERT_FATAL(tunnel_mode(&p, &xs[k], &di, &dr, true));
+		CU_ASSERT_TRUE(di.transport && dr.transport);
+		ping(&p, &di, 4);
+		CU_ASSERT_EQUAL(di.replies, 4);
+		CU_ASSERT_EQUAL(dr.answered, 4);
+		CU_ASSERT_EQUAL(di.refused + dr.refused, 0);
+		/* What went out is the ICMP echo alone: 8 + 56 octets, next header 1. */
+		const struct ik_qm *qr = up_qm(&p.res);
+		struct ik_esp_xform ex;
+		struct ik_esp_sa chk;
+		uint8_t clear[256], nh = 0;
+		size_t n = 0;
+		CU_ASSERT_FATAL(ik_dp_xform(&xs[k], &ex, &st) &&
+		                ik_esp_sa_init(&chk, &ex, qr->spi_in, qr->k.keymat_in,
+		                               qr->k.keymat_len, 64, &st));
+		CU_ASSERT_EQUAL(
+			ik_esp_open(&chk, di.last, di.last_len, clear, sizeof(clear), &n, &nh, &st),
+			IK_ESP_OK);
+		CU_ASSERT_EQUAL(nh, IK_INNER_ICMP);
+		CU_ASSERT_EQUAL(n, 64);
+		ik_esp_sa_free(&chk);
+		ik_dp_stop(&di);
+		ik_dp_stop(&dr);
+		pair_close(&p);
+	}
+}
+
+/* RFC 4301 4.4.2.1, RFC 2407 4.5: quick mode offers 3600 s and 2 KB; the responder's host data
+ * path (as serve runs it) keeps both, answers two pings and the first two of three 1228-octet
+ * pings, and nothing once 2 KB went through: the first limit to expire ends the SA. */
+static void test_kilobytes_end_the_sa(void)
+{
+	static const struct ik_p2_xform x = {.proto = IK_PROTO_ESP,
+	                                     .id = IK_ESP_TRANS_AES,
+	                                     .keylen = 128,
+	                                     .auth = IK_P2_AUTH_HMAC_SHA};
+	struct ik_pair p;
+	struct ik_cfg ci, cr;
+	struct ik_datapath di;
+	struct ik_status st = {0};
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.p2[0] = cr.p2[0] = x;
+	ci.p2_life_kb = 2;
+	ci.natt = cr.natt = true;
+	CU_ASSERT_FATAL(pair_open(&p, &ci, &cr, &st));
+	p.ini.cfg.remote_natt_port = p.res.natt.port;
+	p.res.cfg.remote_natt_port = p.ini.natt.port;
+	ik_initiate(&p.ini);
+	pair_run(&p, 1, 5000);
+	const struct ik_qm *qi = up_qm(&p.ini), *qr = up_qm(&p.res);
+	CU_ASSERT_FATAL(qi && qr);
+	CU_ASSERT_TRUE(qi->life_kb == 2 && qr->life_kb == 2 && qr->life_s == 3600);
+	CU_ASSERT_FATAL(ik_dp_start(&di, &p.ini, qi->sa, qi, a4("10.1.0.1"), a4("10.2.0.1"), &st));
+	CU_ASSERT_FATAL(ik_dp_host_add(&p.res, qr->sa, qr, a4("10.2.0.1"), a4("10.1.0.1"), &st));
+	for (uint16_t i = 0; i < 6; i++) {
+		struct ik_dp_how big = {.data_len = i >= 2 && i < 5 ? 1200 : 0};
+		CU_ASSERT_TRUE(ik_dp_send(&di, i, &big, &st));
+		for (int k = 0; k < 30 && di.nrep[i] == 0; k++)
+			ik_loop_once(&p.loop, 10);
+	}
+	CU_ASSERT_TRUE(di.nrep[0] && di.nrep[1] && di.nrep[2] && di.nrep[3]);
+	CU_ASSERT_TRUE(!di.nrep[4] && !di.nrep[5]);
+	CU_ASSERT_PTR_NULL(p.res.esp_arg); /* the host data path is gone */
+	ik_dp_stop(&di);
+	ik_dp_host_free(&p.res);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"pings through each ESP transform", test_pings_each_transform},
 	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
 	{"ESP_NULL without authentication is refused (RFC 4303 3.2)",
          test_null_without_auth_refused},
+	{"quick mode IDs as selectors (RFC 2407 4.6.2)", test_selector_ranges},
+	{"a ping from outside the selectors is discarded (RFC 4301 5.2)",
+         test_outside_selectors_dropped},
+	{"transport mode: the upper layer alone (RFC 4303 3.1.1)", test_transport_mode},
+	{"kilobytes end the SA (RFC 4301 4.4.2.1)", test_kilobytes_end_the_sa},
 };
 IK_TEST_MAIN("datapath", tests)

@@ -255,7 +255,7 @@ static void test_padding_dummy_malformed(void)
 	CU_ASSERT_EQUAL(in.win.top, 0);
 	n = null_packet(longpad, 8, pkt);
 	CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st),
-	                IK_ESP_MALFORMED);
+	                IK_ESP_BAD_PAD_LEN);
 	/* Next header 59: authentic, counted in the window, discarded (RFC 4303 2.6). */
 	CU_ASSERT_TRUE(ik_esp_seal(&out, IK_ESP_NH_NONE, good, 0, NULL, pkt, sizeof(pkt), &n, &st));
 	CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st), IK_ESP_DUMMY);
@@ -263,6 +263,53 @@ static void test_padding_dummy_malformed(void)
 	for (size_t cut = 0; cut < n; cut += 5)
 		CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, cut, back, sizeof(back), &m, &nh, &st),
 		                IK_ESP_MALFORMED);
+	ik_esp_sa_free(&out);
+	ik_esp_sa_free(&in);
+}
+
+/* The broken trailers of the ESP probes (RFC 4303 2.4, 2.5), every transform, every payload
+ * length: zeros in the padding are refused (and taken by a receiver that does not inspect it,
+ * IK_ESP_LAX_PAD), a Pad Length past the payload is refused whatever the receiver skips; neither
+ * moves the window, and the next good packet still opens. */
+static void test_broken_trailers(void)
+{
+	uint8_t payload[120], pkt[512], back[512], nh = 0;
+	struct ik_status st = {0};
+	memset(payload, 0x42, sizeof(payload));
+	for (size_t k = 0; k < NX; k++)
+		for (size_t len = 0; len < sizeof(payload); len += 13) {
+			struct ik_esp_sa out, in;
+			size_t n = 0, m = 0;
+			pair(&xforms[k], &out, &in);
+			CU_ASSERT_TRUE(ik_esp_seal_trailer(&out, 4, payload, len, IK_ESP_PAD_ZEROS,
+			                                   pkt, sizeof(pkt), &n, &st));
+			CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st),
+			                IK_ESP_BAD_PAD);
+			in.lax |= IK_ESP_LAX_PAD;
+			CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st),
+			                IK_ESP_OK);
+			CU_ASSERT_EQUAL(m, len);
+			CU_ASSERT_TRUE(ik_esp_seal_trailer(&out, 4, payload, len,
+			                                   IK_ESP_PAD_OVERRUN, pkt, sizeof(pkt), &n,
+			                                   &st));
+			CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st),
+			                IK_ESP_BAD_PAD_LEN);
+			CU_ASSERT_EQUAL(m, 0);
+			CU_ASSERT_EQUAL(in.win.top, 1);
+			CU_ASSERT_TRUE(ik_esp_seal(&out, 4, payload, len, NULL, pkt, sizeof(pkt),
+			                           &n, &st));
+			CU_ASSERT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st),
+			                IK_ESP_OK);
+			ik_esp_sa_free(&out);
+			ik_esp_sa_free(&in);
+		}
+	/* A Pad Length of 255 cannot run past 255 octets of payload: refused, not sent. */
+	struct ik_esp_sa out, in;
+	size_t n = 0;
+	uint8_t big[300] = {0};
+	pair(&xforms[0], &out, &in);
+	CU_ASSERT_FALSE(ik_esp_seal_trailer(&out, 4, big, sizeof(big), IK_ESP_PAD_OVERRUN, pkt,
+	                                    sizeof(pkt), &n, &st));
 	ik_esp_sa_free(&out);
 	ik_esp_sa_free(&in);
 }
@@ -405,6 +452,7 @@ static const struct ik_test tests[] = {
 	{"replays and the window edge", test_replay_and_window},
 	{"window against a model", test_window_model},
 	{"padding, dummy, malformed", test_padding_dummy_malformed},
+	{"broken trailers: zero padding, Pad Length overrun", test_broken_trailers},
 	{"SA limits", test_sa_limits},
 	{"tshark decrypts our ESP", test_tshark_decrypts},
 };

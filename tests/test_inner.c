@@ -83,9 +83,31 @@ static void test_malformed(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "length field"));
 }
 
+/* Transport mode (RFC 4303 3.1.1): an echo's upper layer put back behind a header is the echo. */
+static void test_wrap(void)
+{
+	uint8_t b[200], w[200];
+	struct in_addr s, d;
+	struct ik_inner in;
+	struct ik_status st = {0};
+	inet_pton(AF_INET, "192.0.2.1", &s);
+	inet_pton(AF_INET, "192.0.2.2", &d);
+	size_t n = ik_inner_echo(b, sizeof(b), s, d, 8, 7, 9, 40);
+	CU_ASSERT_EQUAL(ik_inner_wrap(w, sizeof(w), s, d, IK_INNER_ICMP, b + 20, n - 20), n);
+	CU_ASSERT_TRUE(ik_inner_parse(w, n, &in, &st));
+	CU_ASSERT_TRUE(in.icmp_type == 8 && in.id == 7 && in.seq == 9 && in.data_len == 40);
+	CU_ASSERT_EQUAL(memcmp(w + 20, b + 20, n - 20), 0);
+	/* in place, as the data path does it */
+	memcpy(w, b + 20, n - 20);
+	CU_ASSERT_EQUAL(ik_inner_wrap(w, sizeof(w), s, d, IK_INNER_ICMP, w, n - 20), n);
+	CU_ASSERT_TRUE(ik_inner_parse(w, n, &in, &st));
+	CU_ASSERT_EQUAL(ik_inner_wrap(w, n - 1, s, d, IK_INNER_ICMP, b + 20, n - 20), 0);
+}
+
 static const struct ik_test tests[] = {
 	{"RFC 3602 sample ping", test_rfc3602_ping},
 	{"echo and UDP round trips", test_round_trips},
 	{"malformed inner packets", test_malformed},
+	{"transport mode: a header put back", test_wrap},
 };
 IK_TEST_MAIN("inner", tests)

@@ -652,7 +652,7 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 
 /* The ESP receiver quirks: quick mode up, a ping that comes back, then a probe as the ESP cases
  * send it (suite/run_traffic.c); went along = the responder's data path did what the quirk says
- * (RFC 4303 2.6, 3.4.2, 3.4.3, 3.4.4.1). */
+ * (RFC 4303 2.4, 2.5, 2.6, 3.4.2, 3.4.3, 3.4.4.1). */
 enum esp_try {
 	TRY_REPLAY,
 	TRY_BAD_ICV,
@@ -661,7 +661,10 @@ enum esp_try {
 	TRY_REORDER,
 	TRY_KEYS,
 	TRY_SEQ,
-	TRY_KEEPALIVE
+	TRY_KEEPALIVE,
+	TRY_BAD_PAD,
+	TRY_PAD_OVERRUN,
+	TRY_OUTSIDE
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -672,6 +675,11 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_BAD_ICV: how.flip_icv = true; break;
 	case TRY_SPI: how.spi = di->out.spi ^ 0x5a5a5a5au; break;
 	case TRY_DUMMY: how.dummy = true; break;
+	case TRY_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
+	case TRY_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
+	case TRY_OUTSIDE:
+		how.src.s_addr = htonl(0x0a010101);
+		break; /* 10.1.1.1: not in 10.1.0.0/24 */
 	case TRY_REORDER:
 		di->out.seq += 39; /* ping 1 goes out 40 on, the probe 30 behind it */
 		ik_dp_ping(di, 1, st);
@@ -687,7 +695,7 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		return;
 	}
 	ik_dp_send(di, 2, &how, st);
-	if (t == TRY_DUMMY)
+	if (t == TRY_DUMMY || t == TRY_PAD_OVERRUN)
 		ik_dp_ping(di, 3, st);
 }
 
@@ -709,11 +717,12 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		SPIN_UNTIL(p, false, 200); /* whatever comes back comes back by then */
 		went = t == TRY_KEYS  ? di.replies == 0 && dr.refused == 2
 		       : t == TRY_SEQ ? di.nin_seq == 2 && (di.in_seq[0] != 1 || di.in_seq[1] != 2)
-		       : t == TRY_REPLAY    ? di.nrep[0] > 1
-		       : t == TRY_DUMMY     ? di.nrep[0] && !di.nrep[3]
-		       : t == TRY_KEEPALIVE ? di.nrep[0] && !di.nrep[3]
-		       : t == TRY_REORDER   ? di.nrep[1] && !di.nrep[2]
-		                            : di.nrep[2] > 0;
+		       : t == TRY_REPLAY      ? di.nrep[0] > 1
+		       : t == TRY_DUMMY       ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_KEEPALIVE   ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_PAD_OVERRUN ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_REORDER     ? di.nrep[1] && !di.nrep[2]
+		                              : di.nrep[2] > 0;
 	}
 	ik_dp_stop(&di);
 	ik_dp_stop(&dr);
@@ -745,6 +754,54 @@ static bool esp_reorder_dropped(struct ik_pair *p)
 {
 	return esp_try(p, TRY_REORDER);
 }
+/* Quirk esp-no-pad-check (RFC 4303 2.4): a ping padded with zeros comes back. */
+static bool esp_bad_pad_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_BAD_PAD);
+}
+/* Quirk esp-padlen-fatal: a Pad Length past the payload takes the SA with it. */
+static bool esp_pad_overrun_killed(struct ik_pair *p)
+{
+	return esp_try(p, TRY_PAD_OVERRUN);
+}
+/* Quirk esp-ignore-selectors (RFC 4301 5.2): a ping from outside IDci is answered. */
+static bool esp_outside_answered(struct ik_pair *p)
+{
+	return esp_try(p, TRY_OUTSIDE);
+}
+/* Quirk esp-no-lifetime (RFC 4301 4.4.2.1): quick mode agrees on 1 s; the responder's host data
+ * path (as serve runs it) answers a ping at once, and one after 1.2 s only with the quirk. */
+static void short_p2_life(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	with_natt(ci, cr);
+	ci->p2_life = cr->p2_life = 1;
+}
+
+static bool esp_used_past_lifetime(struct ik_pair *p)
+{
+	struct ik_datapath di = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && sr->qms->life_s == 1 &&
+	    ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_host_add(&p->res, sr, sr->qms, b, a, &st)) {
+		ik_dp_ping(&di, 0, &st);
+		SPIN_UNTIL(p, di.replies >= 1, 500);
+		SPIN_UNTIL(p, false, 1200);
+		ik_dp_ping(&di, 1, &st);
+		SPIN_UNTIL(p, di.replies >= 2, 300);
+		went = di.nrep[0] && di.nrep[1];
+	}
+	ik_dp_stop(&di);
+	ik_dp_host_free(&p->res);
+	return went;
+}
+
 /* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
 static bool esp_undecryptable(struct ik_pair *p)
 {
@@ -854,6 +911,13 @@ static const struct row rows[] = {
 	{"NAT-keepalive", IK_QUIRK_KEEPALIVE_FATAL, with_natt, keepalive_killed},
 	{"ESP 30 behind the newest", IK_QUIRK_ESP_NO_WINDOW, with_natt, esp_reorder_dropped},
 	{"ESP replies counted from 1 by one", IK_QUIRK_ESP_SEQ_GAPS, with_natt, esp_seq_skipped},
+	{"ESP padded with zeros", IK_QUIRK_ESP_NO_PAD_CHECK, with_natt, esp_bad_pad_taken},
+	{"ESP with a Pad Length past the payload", IK_QUIRK_ESP_PADLEN_FATAL, with_natt,
+         esp_pad_overrun_killed},
+	{"ESP from outside the selectors", IK_QUIRK_ESP_IGNORE_SELECTORS, with_natt,
+         esp_outside_answered},
+	{"ESP past a 1 s lifetime", IK_QUIRK_ESP_NO_LIFETIME, short_p2_life,
+         esp_used_past_lifetime},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,
          p1_life_as_offered},
 	{"86400 s phase 1 lifetime, lenient", IK_QUIRK_ANY_P1_LIFETIME, life_long_lenient,

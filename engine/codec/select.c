@@ -327,9 +327,9 @@ static bool p2_refusal(const struct ik_p2_policy *pol, const struct ik_p2_xform 
 }
 
 /* RFC 2407 4.5.4 applied to quick mode by the profile's policy (phase2.lifetime_policy). An
- * offer in kilobytes only is not honoured as such (we keep no volume lifetime): like a longer one
+ * offer in kilobytes only has no seconds limit: like a longer one
  * it is refused (strict) or answered with our seconds in RESPONDER-LIFETIME (lenient, RFC 2407
- * 4.6.3.1); obey completes without a notify and shortens silently, never keeping an SA longer
+ * 4.6.3.1), the kilobytes kept as well; obey completes without a notify and shortens silently, never keeping an SA longer
  * than configured (IMP-DOI-4.5.4-01). False: refuse this transform. */
 static bool p2_lifetime(const struct ik_p2_policy *pol, const struct ik_p2_xform *o,
                         struct ik_pick *pick, char *why, size_t cap)
@@ -338,6 +338,8 @@ static bool p2_lifetime(const struct ik_p2_policy *pol, const struct ik_p2_xform
 
 	pick->notify_lifetime = false;
 	pick->life_s = o->life_s && !longer ? o->life_s : pol->life_s;
+	pick->life_kb =
+		o->life_kb; /* RFC 4301 4.4.2.1: both kinds supported, the first to expire wins */
 	if ((!longer && !kb_only) || pol->life == IK_LIFE_OBEY)
 		return true;
 	if (pol->life == IK_LIFE_STRICT) {

@@ -83,6 +83,8 @@ struct ik_pick {
 	size_t index;         /* into the offers array */
 	uint32_t life_s;      /* lifetime to use */
 	bool notify_lifetime; /* send RESPONDER-LIFETIME with life_s (RFC 2407 4.6.3.1) */
+	uint32_t
+		life_kb; /* quick mode: the offer's kilobytes, kept as well (RFC 2407 4.5; 0: none) */
 };
 
 /* Attributes of one transform into a struct: RFC 2409 App. A (phase 1), RFC 2407 4.5 (phase 2).

@@ -105,12 +105,28 @@ static bool new_iv(struct ik_esp_sa *sa, uint8_t *iv)
 	return true;
 }
 
-bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
-                 const uint8_t *iv, uint8_t *out, size_t cap, size_t *n, struct ik_status *st)
+/* Padding, Pad Length and Next Header after the payload at ct (RFC 4303 2.4, 2.5). */
+static void trailer(const struct ik_esp_xform *x, uint8_t *ct, size_t len, uint8_t nh,
+                    enum ik_esp_trailer tr)
+{
+	size_t a = align_of(x), pad = (a - (len + 2) % a) % a;
+	if (tr == IK_ESP_PAD_ZEROS && !pad)
+		pad = a; /* padding to break: a block of it (0-255 octets are allowed, 2.4) */
+	for (size_t i = 0; i < pad; i++)
+		ct[len + i] = tr == IK_ESP_PAD_ZEROS ? 0 : (uint8_t)(i + 1); /* 2.4: 1, 2, 3, ... */
+	ct[len + pad] = tr == IK_ESP_PAD_OVERRUN ? 255 : (uint8_t)pad;
+	ct[len + pad + 1] = nh;
+}
+
+static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
+                 const uint8_t *iv, enum ik_esp_trailer tr, uint8_t *out, size_t cap, size_t *n,
+                 struct ik_status *st)
 {
 	const struct ik_esp_xform *x = &sa->x;
-	size_t a = align_of(x), pad = (a - (len + 2) % a) % a;
-	size_t clen = len + pad + 2, total = IK_ESP_HDR + x->iv_len + clen + x->icv_len;
+	size_t a = align_of(x), clen = len + 2 + (a - (len + 2) % a) % a;
+	if (tr == IK_ESP_PAD_ZEROS && clen == len + 2)
+		clen += a;
+	size_t total = IK_ESP_HDR + x->iv_len + clen + x->icv_len;
 
 	if (sa->seq == UINT32_MAX)
 		return ik_fail(st, 0,
@@ -118,6 +134,8 @@ bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 		               "(RFC 4303 3.3.3)");
 	if (total > cap)
 		return ik_fail(st, 0, "ESP: a %zu-octet packet does not fit in %zu", total, cap);
+	if (tr == IK_ESP_PAD_OVERRUN && clen >= 257)
+		return ik_fail(st, 0, "ESP: a Pad Length of 255 fits a %zu-octet payload", len);
 	put32(out, sa->spi);
 	put32(out + 4, ++sa->seq);
 	uint8_t *ivp = out + IK_ESP_HDR, *ct = ivp + x->iv_len;
@@ -126,10 +144,7 @@ bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	else if (!new_iv(sa, ivp))
 		return ik_fail(st, 0, "ESP: no random IV");
 	memmove(ct, payload, len);
-	for (size_t i = 0; i < pad; i++)
-		ct[len + i] = (uint8_t)(i + 1); /* RFC 4303 2.4: 1, 2, 3, ... */
-	ct[len + pad] = (uint8_t)pad;
-	ct[len + pad + 1] = next_header;
+	trailer(x, ct, len, next_header, tr);
 	uint8_t *icv = ct + clen;
 	if (x->cipher && !crypt(sa, ivp, ct, clen, out, icv, true))
 		return ik_fail(st, 0, "ESP: %s encryption failed", x->cipher);
@@ -138,6 +153,19 @@ bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	sa->packets++, sa->octets += len;
 	*n = total;
 	return true;
+}
+
+bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
+                 const uint8_t *iv, uint8_t *out, size_t cap, size_t *n, struct ik_status *st)
+{
+	return seal(sa, next_header, payload, len, iv, IK_ESP_PAD_DEFAULT, out, cap, n, st);
+}
+
+bool ik_esp_seal_trailer(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload,
+                         size_t len, enum ik_esp_trailer tr, uint8_t *out, size_t cap, size_t *n,
+                         struct ik_status *st)
+{
+	return seal(sa, next_header, payload, len, NULL, tr, out, cap, n, st);
 }
 
 /* Decrypt and take the trailer off; the window is not touched here. */
@@ -158,9 +186,10 @@ static enum ik_esp_verdict unwrap(struct ik_esp_sa *sa, const uint8_t *pkt, size
 	size_t padlen = buf[clen - 2];
 	*nh = buf[clen - 1];
 	if (padlen + 2 > clen)
-		return IK_ESP_MALFORMED;
+		return IK_ESP_BAD_PAD_LEN; /* 2.5: the pad octets "immediately preceding it" */
 	*plen = clen - 2 - padlen;
-	for (size_t i = 0; i < padlen; i++)
+	/* 3.4.4.1 step 3: the receiver "SHOULD inspect the Padding field"; lax, it does not. */
+	for (size_t i = 0; i < padlen && !(sa->lax & IK_ESP_LAX_PAD); i++)
 		if (buf[*plen + i] != (uint8_t)(i + 1))
 			return IK_ESP_BAD_PAD;
 	return IK_ESP_OK;

@@ -28,7 +28,7 @@ enum ik_esp_mode { IK_ESP_CBC, IK_ESP_CTR, IK_ESP_GCM, IK_ESP_NULL };
 
 /* Checks of ik_esp_open that ikecheck serve's quirks skip, so the ESP cases can be shown to fail
  * against a receiver that does not make them (engine/mutation/quirk.def). */
-enum { IK_ESP_LAX_SPI = 1, IK_ESP_LAX_ICV = 2 };
+enum { IK_ESP_LAX_SPI = 1, IK_ESP_LAX_ICV = 2, IK_ESP_LAX_PAD = 4 };
 
 struct ik_esp_xform {
 	enum ik_esp_mode mode;
@@ -76,15 +76,27 @@ void ik_esp_sa_free(struct ik_esp_sa *sa);
 bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
                  const uint8_t *iv, uint8_t *out, size_t cap, size_t *n, struct ik_status *st);
 
+/* A trailer that breaks RFC 4303 2.4 / 2.5 on purpose (the ESP cases' probes, suite/run_traffic.c):
+ * the packet is sealed with a valid ICV, so only the receiver's padding checks can stop it. */
+enum ik_esp_trailer {
+	IK_ESP_PAD_DEFAULT, /* 1, 2, 3, ... (RFC 4303 2.4) */
+	IK_ESP_PAD_ZEROS, /* the padding octets are zeros; a block of padding added if none was due */
+	IK_ESP_PAD_OVERRUN, /* Pad Length 255: more than the payload holds (refused when it fits) */
+};
+bool ik_esp_seal_trailer(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload,
+                         size_t len, enum ik_esp_trailer tr, uint8_t *out, size_t cap, size_t *n,
+                         struct ik_status *st);
+
 /* What opening a packet found, for the verdicts of ESP cases. */
 enum ik_esp_verdict {
 	IK_ESP_OK,
-	IK_ESP_DUMMY,     /* next header 59: authentic, to be discarded (RFC 4303 2.6) */
-	IK_ESP_BAD_SPI,   /* not this SA's SPI */
-	IK_ESP_REPLAY,    /* a duplicate, or left of the window (RFC 4303 3.4.3) */
-	IK_ESP_BAD_ICV,   /* integrity check failed (RFC 4303 3.4.4) */
-	IK_ESP_MALFORMED, /* too short, not a whole number of blocks, pad length too long */
-	IK_ESP_BAD_PAD,   /* padding not 1, 2, 3, ... (RFC 4303 2.4 "SHOULD inspect") */
+	IK_ESP_DUMMY,       /* next header 59: authentic, to be discarded (RFC 4303 2.6) */
+	IK_ESP_BAD_SPI,     /* not this SA's SPI */
+	IK_ESP_REPLAY,      /* a duplicate, or left of the window (RFC 4303 3.4.3) */
+	IK_ESP_BAD_ICV,     /* integrity check failed (RFC 4303 3.4.4) */
+	IK_ESP_MALFORMED,   /* too short, not a whole number of blocks */
+	IK_ESP_BAD_PAD,     /* padding not 1, 2, 3, ... (RFC 4303 2.4 "SHOULD inspect") */
+	IK_ESP_BAD_PAD_LEN, /* Pad Length beyond the decrypted payload (RFC 4303 2.5) */
 };
 const char *ik_esp_verdict_name(enum ik_esp_verdict v);
 

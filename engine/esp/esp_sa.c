@@ -117,6 +117,7 @@ const char *ik_esp_verdict_name(enum ik_esp_verdict v)
 		[IK_ESP_BAD_ICV] = "integrity check failed",
 		[IK_ESP_MALFORMED] = "malformed",
 		[IK_ESP_BAD_PAD] = "bad padding",
+		[IK_ESP_BAD_PAD_LEN] = "pad length beyond the payload",
 	};
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }

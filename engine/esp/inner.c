@@ -129,3 +129,14 @@ bool ik_inner_parse(const uint8_t *p, size_t len, struct ik_inner *o, struct ik_
 	memcpy(&o->dst, p + 16, 4);
 	return upper(p, p + hl, total - hl, o, st);
 }
+
+size_t ik_inner_wrap(uint8_t *buf, size_t cap, struct in_addr src, struct in_addr dst,
+                     uint8_t proto, const uint8_t *upper, size_t len)
+{
+	size_t total = 20 + len;
+	if (total > cap || total > 65535)
+		return 0;
+	memmove(buf + 20, upper, len);
+	ipv4(buf, total, proto, src, dst);
+	return total;
+}

@@ -33,6 +33,12 @@ size_t ik_inner_echo(uint8_t *buf, size_t cap, struct in_addr src, struct in_add
 /* A UDP datagram with payload p; its length (0 when it does not fit). */
 size_t ik_inner_udp(uint8_t *buf, size_t cap, struct in_addr src, struct in_addr dst,
                     uint16_t sport, uint16_t dport, const uint8_t *p, size_t len);
+/* Transport mode (RFC 4303 3.1.1): the IP header a receiver puts back in front of the upper
+ * layer it took out of ESP, the outer packet's addresses in it, so ik_inner_parse checks it as a
+ * tunnel's packet; len octets of upper (which may be buf + 20 already); the length, 0 if it does
+ * not fit. */
+size_t ik_inner_wrap(uint8_t *buf, size_t cap, struct in_addr src, struct in_addr dst,
+                     uint8_t proto, const uint8_t *upper, size_t len);
 /* Parse and check an inner IPv4 packet: version, header length and checksum, total length,
  * fragments, and the ICMP or UDP checksum. False with the reason in st. */
 bool ik_inner_parse(const uint8_t *p, size_t len, struct ik_inner *out, struct ik_status *st);

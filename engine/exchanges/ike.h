@@ -116,7 +116,7 @@ struct ik_cfg {
 	struct ik_p2_xform p2[IK_MAX_XFORMS];
 	size_t np2;
 	uint16_t pfs_group;
-	uint32_t p2_life;
+	uint32_t p2_life, p2_life_kb; /* quick mode lifetime: seconds, and kilobytes (0: none) */
 	enum ik_life_policy p2_policy;
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
@@ -152,8 +152,9 @@ struct ik_qm {
 	size_t noffers;
 	struct ik_p2_xform chosen;
 	uint32_t spi_in, spi_out; /* ours (inbound) and the peer's */
-	uint32_t life_s;
-	bool lowered; /* responder lowered the lifetime (RESPONDER-LIFETIME) */
+	uint32_t life_s,
+		life_kb; /* the SA's lifetime: seconds, kilobytes (0: none; RFC 2407 4.5) */
+	bool lowered;    /* responder lowered the lifetime (RESPONDER-LIFETIME) */
 	struct ik_id idci, idcr;
 	bool have_ids;
 	struct ik_wr

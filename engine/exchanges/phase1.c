@@ -163,7 +163,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	 * from our own first proposal where it lacks or names an algorithm we do not have. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL) {
 		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
-		                        false};
+		                        false, 0};
 		complete_offer(&sa->offers[0], &c->p1[0]);
 	} else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
 		ik_node_free(lax);

@@ -88,7 +88,7 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 		x->proposal = (uint8_t)(i + 1), x->number = 1, x->proto = IK_PROTO_ESP;
 		x->group = c->pfs_group;
 		x->encap = encap_mode(sa);
-		x->life_s = c->p2_life;
+		x->life_s = c->p2_life, x->life_kb = c->p2_life_kb;
 	}
 	/* RFC 4303 2.1: SPIs 1-255 are reserved. */
 	while (qm->spi_in < 256)
@@ -276,7 +276,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
 		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
-		                        false};
+		                        false, qm->offers[0].life_kb};
 	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
 		return false;
 	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
@@ -288,6 +288,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	qm->chosen = qm->offers[pick.index];
 	qm->spi_out = spis[pick.index];
 	qm->life_s = pick.life_s;
+	qm->life_kb = pick.life_kb;
 	qm->lowered = pick.notify_lifetime;
 	if (!take_nonce_ke_ids(qm, in, qm->chosen.group, qm->k.ni, &qm->k.ni_len, st) ||
 	    !check_ids_responder(sa, qm, in, st))
@@ -408,6 +409,7 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	qm->chosen = qm->offers[i];
 	qm->spi_out = spis[0];
 	qm->life_s = qm->chosen.life_s;
+	qm->life_kb = qm->chosen.life_kb;
 	if (!take_nonce_ke_ids(qm, in, qm->chosen.group, qm->k.nr, &qm->k.nr_len, st))
 		return false;
 	if (qm->have_ids) {
@@ -478,7 +480,7 @@ bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, stru
 
 	(void)qm;
 	x.proposal = 1, x.number = 1, x.proto = IK_PROTO_ESP, x.group = c->pfs_group;
-	x.encap = encap_mode(sa), x.life_s = c->p2_life;
+	x.encap = encap_mode(sa), x.life_s = c->p2_life, x.life_kb = c->p2_life_kb;
 	while (spi < 256)
 		ik_rng_bytes(&spi, sizeof(spi));
 	bool ok = ik_p1_add_hash(m, sa->k.p1.h->len) && ik_sa_p2_add(m, &x, 1, spi) &&
