@@ -174,9 +174,11 @@ loss: deps all
 	@harness/loss.sh $(PEER) $(if $(RUNS),--runs $(RUNS))
 
 # A hostile DUT: the whole suite (ASan build) against `ikecheck serve --fuzz SEED`, many seeds;
-# every case must still get a verdict (tests/hostile_all.sh; SEEDS=N, default 10).
-hostile: all
-	@HOSTILE_SEEDS=$(or $(SEEDS),10) tests/hostile_all.sh
+# every case must still get a verdict (tests/hostile_all.sh; SEEDS=N, default 10). Then every
+# entry of the generated families, engine against engine (tests/hostile_families.sh).
+hostile: all build/san/tests/test_hostile_families
+	@rc=0; HOSTILE_SEEDS=$(or $(SEEDS),10) tests/hostile_all.sh || rc=1; \
+		tests/hostile_families.sh || rc=1; exit $$rc
 
 install: build/ikecheck
 	install -D -m 0755 build/ikecheck $(DESTDIR)$(PREFIX)/bin/ikecheck

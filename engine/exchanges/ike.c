@@ -436,7 +436,8 @@ bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
 		out->body = malloc(plain.len ? plain.len : 1);
 		if (!out->body)
 			goto done;
-		memcpy(out->body, plain.p, plain.len);
+		if (plain.len) /* a plaintext cut to nothing (plain truncate:0) has no buffer */
+			memcpy(out->body, plain.p, plain.len);
 		out->body_len = plain.len;
 	}
 	if (!ik_encode(out, wire, st) || (mx && !ik_mut_wire(mx, wire, st)))
