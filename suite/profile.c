@@ -127,6 +127,8 @@ static const char *const section_names[] = {
 	KEY(tester, cert, K_FILE, OFF(tester.cert), NULL, false)                           \
 	KEY(tester, key, K_FILE, OFF(tester.key), NULL, false)                             \
 	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
+	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                   \
+	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                 \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
@@ -402,7 +404,12 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 		if (!ik_ident_parse(field, v, &why))
 			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
 		return true;
-	case K_FILE: /* checked in finish(), once the method is known */
+	case K_FILE: /* checked in finish(), once the method is known; "none" unsets it (a case's
+		      * `set dut.cert = none`; ./none is a file of that name) */
+		if (!strcmp(v, "none")) {
+			*(char *)field = '\0';
+			return true;
+		}
 		if (!resolve(c, v, field, IK_PROFILE_TEXT))
 			return fail_at(c, c->line, "%s: path too long", k->full);
 		return true;
@@ -752,6 +759,9 @@ static bool check_certs(struct ctx *c)
 
 	if (!line_of(c, KEY_features_certificates))
 		c->p->features.certificates = c->p->auth == IK_AUTH_RSA_SIG;
+	if (c->p->auth != IK_AUTH_RSA_SIG && *c->p->tester.bad_cert)
+		return fail_at(c, c->key_line[KEY_tester_bad_cert],
+		               "tester.bad_cert: only with auth.method = rsa-sig");
 	if (c->p->auth != IK_AUTH_RSA_SIG ||
 	    ik_profile_check_certs(c->p, line_of(c, KEY_dut_id), line_of(c, KEY_tester_id), &why))
 		return true;
