@@ -13,7 +13,7 @@
 T=${CERT_OUT:-$TEST_TMP}
 mkdir -p "$T"
 P=$T/pki
-BASE=$((31000 + ($$ % 10) * 100))
+BASE=$((31000 + ($$ % 9) * 110)) # 13 profiles of 8 ports a run
 
 check "harness/pki.sh makes a PKI for the loopback addresses" \
 	env PKI_DUT_ADDR=127.0.0.1 PKI_TESTER_ADDR=127.0.0.2 harness/pki.sh "$P"
@@ -70,16 +70,18 @@ check_grep "the SKIP says what the profile lacks" '"id":"CERT-NEG-001".*lacks rs
 n=3
 for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check sig-no-verify \
 	cert-encoding-fatal cr-strict cert-not-sent accept-any-proposal; do
-	prof=$T/sig.conf
-	[[ $q == accept-any-proposal ]] && prof=$T/psk.conf
-	sig_profile "$T/q$n.conf" $n
-	[[ $prof == "$T/sig.conf" ]] && prof=$T/q$n.conf
-	[[ $q == accept-any-proposal ]] &&
-		loopback_profile peers/profiles/loopback-dut.conf "$T/q$n.conf" \
-			$((BASE + 8 * n)) $((BASE + 8 * n + 4)) && prof=$T/q$n.conf
+	prof=$T/q$n.conf
+	if [[ $q == accept-any-proposal ]]; then # CERT-PSK-001: the PSK profile
+		loopback_profile peers/profiles/loopback-dut.conf "$prof" $((BASE + 8 * n)) $((BASE + 8 * n + 4))
+	else
+		sig_profile "$prof" $n
+	fi
 	want=$(ids --breaks "$q")
 	check "quirk $q is named by a certificate case" test -n "$want"
-	run "q-$q" $n "$prof" "$(echo $want | tr ' ' ,)" "$q"
+	# cert-not-sent: CERT-POS-001 too, where the tester knows dut.cert and checks SIG_R with it
+	extra=
+	[[ $q == cert-not-sent ]] && extra=,CERT-POS-001
+	run "q-$q" $n "$prof" "$(echo $want | tr ' ' ,)$extra" "$q"
 	for id in $want; do
 		check "quirk $q: $id no longer passes" \
 			bash -c "[[ \$(jq -r 'select(.type==\"case\" and .id==\"$id\") | .verdict' \
@@ -87,12 +89,13 @@ for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check si
 	done
 	n=$((n + 1))
 done
+check "cert-not-sent: CERT-POS-001 passes, SIG_R checked with the profile's dut.cert (RFC 2409 5.1)" \
+	test "$(verdict q-cert-not-sent CERT-POS-001)" = PASS
 check_grep "cert-no-validity: CERT-NEG-002 says the DUT completed" \
 	'"id":"CERT-NEG-002".*"verdict":"FAIL"' "$T/q-cert-no-validity/results.jsonl"
 
 # --- tester.bad_cert: bad names and missing files are refused with the key named ---------------
 sig_profile "$T/bad1.conf" 0
-printf '[tester]\n' >/dev/null
 sed -i "0,/^\[tester\]/s//[tester]\nbad_cert = ..\/etc\/passwd/" "$T/bad1.conf"
 check_fails "tester.bad_cert = ../etc/passwd: exit 2" 2 $IK profile get "$T/bad1.conf" tester.bad_cert
 check_grep "a path is no certificate name" "tester.bad_cert: '../etc/passwd' is not a certificate name" \
