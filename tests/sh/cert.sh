@@ -13,7 +13,7 @@
 T=${CERT_OUT:-$TEST_TMP}
 mkdir -p "$T"
 P=$T/pki
-BASE=$((31000 + ($$ % 9) * 110)) # 13 profiles of 8 ports a run
+BASE=$((31000 + ($$ % 8) * 120)) # 14 profiles of 8 ports a run
 
 check "harness/pki.sh makes a PKI for the loopback addresses" \
 	env PKI_DUT_ADDR=127.0.0.1 PKI_TESTER_ADDR=127.0.0.2 harness/pki.sh "$P"
@@ -69,7 +69,7 @@ check_grep "the SKIP says what the profile lacks" '"id":"CERT-NEG-001".*lacks rs
 # --- each quirk makes exactly the cases naming it fail (WARN for SHOULD) ----------------------
 n=3
 for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check sig-no-verify \
-	cert-encoding-fatal cr-strict cert-not-sent accept-any-proposal; do
+	cert-encoding-fatal cr-strict cert-not-sent ignore-hash accept-any-proposal; do
 	prof=$T/q$n.conf
 	if [[ $q == accept-any-proposal ]]; then # CERT-PSK-001: the PSK profile
 		loopback_profile peers/profiles/loopback-dut.conf "$prof" $((BASE + 8 * n)) $((BASE + 8 * n + 4))
