@@ -17,9 +17,9 @@ struct cfg_pki {
 	struct ik_trust trust;
 };
 
-/* Peer identity ID_DER_ASN1_DN: the subject of its certificate when the profile names it; else
- * any (type 0), the certificate's chain to auth.ca then being what vouches for it. */
-static bool peer_dn(struct ik_id *id, const struct ik_endpoint *peer, struct ik_status *st)
+/* Identity ID_DER_ASN1_DN of an endpoint: the subject of its certificate when the profile names
+ * it; else any (type 0), the certificate's chain to auth.ca then being what vouches for it. */
+static bool endpoint_dn(struct ik_id *id, const struct ik_endpoint *peer, struct ik_status *st)
 {
 	STACK_OF(X509) *x = peer->cert[0] ? ik_pem_certs(peer->cert, "peer cert", st) : NULL;
 	bool ok = true;
@@ -39,11 +39,16 @@ static bool dn_ids(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, st
 	const struct ik_endpoint *me = as_dut ? &p->dut : &p->tester;
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
-	if (me->id.type == IK_ID_DER_ASN1_DN &&
-	    !ik_cert_id_data(c->creds->cert, IK_ID_TYPE_DER_ASN1_DN, c->id_local.data,
-	                     sizeof(c->id_local.data), &c->id_local.len, st))
+	/* A tester presenting tester.bad_cert keeps the subject of its own certificate as its
+	 * identity: the bad certificate (noid) must not change what the ID payload says. */
+	if (me->id.type == IK_ID_DER_ASN1_DN && !as_dut && *me->bad_cert) {
+		if (!endpoint_dn(&c->id_local, me, st))
+			return false;
+	} else if (me->id.type == IK_ID_DER_ASN1_DN &&
+	           !ik_cert_id_data(c->creds->cert, IK_ID_TYPE_DER_ASN1_DN, c->id_local.data,
+	                            sizeof(c->id_local.data), &c->id_local.len, st))
 		return false;
-	return peer->id.type != IK_ID_DER_ASN1_DN || peer_dn(&c->id_remote, peer, st);
+	return peer->id.type != IK_ID_DER_ASN1_DN || endpoint_dn(&c->id_remote, peer, st);
 }
 
 /* The peer's certificate when the profile names it: it checks the peer's SIG when no CERT
@@ -94,7 +99,7 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 	if (!ik_trust_load(&k->trust, p->pki.ca, p->pki.crl, st) ||
 	    (peer->chain[0] && !ik_trust_add_intermediates(&k->trust, peer->chain, st)) ||
-	    !known_peer(&k->trust, peer, st)) {
+	    (me->use_peer_cert && !known_peer(&k->trust, peer, st))) {
 		ik_trust_free(&k->trust);
 		ik_creds_free(&k->creds);
 		free(k);

@@ -129,6 +129,7 @@ static const char *const section_names[] = {
 	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
 	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                   \
 	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                 \
+	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
@@ -404,12 +405,7 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 		if (!ik_ident_parse(field, v, &why))
 			return fail_at(c, c->line, "%s: %s: '%.64s'", k->full, why, v);
 		return true;
-	case K_FILE: /* checked in finish(), once the method is known; "none" unsets it (a case's
-		      * `set dut.cert = none`; ./none is a file of that name) */
-		if (!strcmp(v, "none")) {
-			*(char *)field = '\0';
-			return true;
-		}
+	case K_FILE: /* checked in finish(), once the method is known */
 		if (!resolve(c, v, field, IK_PROFILE_TEXT))
 			return fail_at(c, c->line, "%s: path too long", k->full);
 		return true;
@@ -616,6 +612,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->dut.port = p->tester.port = 500;
 	p->dut.nat_t_port = p->tester.nat_t_port = 4500;
 	p->dut.fragment_size = p->tester.fragment_size = IK_FRAG_SIZE_DEFAULT;
+	p->dut.use_peer_cert = p->tester.use_peer_cert = true;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;

@@ -100,6 +100,9 @@ struct ik_endpoint {
 	/* tester only (the certificate cases, docs/certificates.md): present bad_certs/NAME.pem signed
 	 * with NAME.key instead of cert/key, unchecked; bad_certs defaults to cert's directory */
 	char bad_cert[IK_PROFILE_TEXT], bad_certs[IK_PROFILE_TEXT];
+	/* tester.use_dut_cert: check the peer's SIG with its `cert` when it sends no CERT (RFC
+	 * 2409 5.1 "[ CERT, ]"); default yes */
+	bool use_peer_cert;
 	/* IKEv1 fragmentation (engine/exchanges/frag.h): enum ik_frag_mode (default no) and the IP
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;
