@@ -15,7 +15,7 @@
 T=${CERT_OUT:-$TEST_TMP}
 mkdir -p "$T"
 P=$T/pki
-BASE=$((31000 + ($$ % 8) * 120)) # 14 profiles of 8 ports a run
+BASE=$((31000 + ($$ % 7) * 130)) # 16 profiles of 8 ports a run
 
 check "harness/pki.sh makes a PKI for the loopback addresses" \
 	env PKI_DUT_ADDR=127.0.0.1 PKI_TESTER_ADDR=127.0.0.2 harness/pki.sh "$P"
@@ -93,6 +93,18 @@ check "cert-not-sent: CERT-POS-001 passes, SIG_R checked with the profile's dut.
 	test "$(verdict q-cert-not-sent CERT-POS-001)" = PASS
 check_grep "cert-no-validity: CERT-NEG-002 says the DUT completed" \
 	'"id":"CERT-NEG-002".*"verdict":"FAIL"' "$T/q-cert-no-validity/results.jsonl"
+
+# --- identities of type dn (auth.id_type): the bad certificates leave the tester's ID its own DN --
+sig_profile "$T/dn.conf" 14
+sed -i 's|^method = rsa-sig$|method = rsa-sig\nid_type = dn|' "$T/dn.conf"
+run dn 14 "$T/dn.conf" 'CERT-*'
+check "id_type = dn: every certificate case but CERT-PSK-001 passes" test -z "$(jq -r \
+	'select(.type=="case" and .verdict!="PASS" and .id!="CERT-PSK-001") | .id' "$T/dn/results.jsonl")"
+sig_profile "$T/dn2.conf" 15
+sed -i 's|^method = rsa-sig$|method = rsa-sig\nid_type = dn|' "$T/dn2.conf"
+run dn-noid 15 "$T/dn2.conf" CERT-NEG-004 cert-no-id-check
+check "id_type = dn, cert-no-id-check: CERT-NEG-004 fails (the ID stayed the tester's DN)" \
+	test "$(verdict dn-noid CERT-NEG-004)" = FAIL
 
 # --- tester.bad_cert: bad names and missing files are refused with the key named ---------------
 sig_profile "$T/bad1.conf" 0
