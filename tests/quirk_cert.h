@@ -124,7 +124,7 @@ static bool qc_bad_sig_taken(struct ik_pair *p)
 /* cert-encoding-fatal: a CERT of encoding 200 beside the good ones (RFC 2408 5.9) refused. */
 static bool qc_odd_cert_refused(struct ik_pair *p)
 {
-	qc_mutate(p, "MM5 CERT[1] duplicate", "MM5 CERT[2].encoding set:200");
+	qc_mutate(p, "MM5 CERT[1] duplicate", "MM5 CERT[2].encoding set:6");
 	return !p->res.p1_up;
 }
 

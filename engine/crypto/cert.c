@@ -265,18 +265,19 @@ static bool chain_fail(X509_STORE_CTX *ctx, struct ik_status *st)
 	               X509_verify_cert_error_string(err));
 }
 
-/* RFC 5280 4.2.1.3: when keyUsage is present it must allow signing (RFC 4945 5.1.3.2). */
+/* RFC 5280 4.2.1.3: when keyUsage is present it must allow signing; RFC 4945 5.1.3.2 takes
+ * digitalSignature or nonRepudiation (either one) for IKE. */
 static bool key_usage_ok(X509 *x, struct ik_status *st)
 {
 	char who[96];
 
 	if (!(X509_get_extension_flags(x) & EXFLAG_KUSAGE) ||
-	    (X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
+	    (X509_get_key_usage(x) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
 		return true;
 	name_text(X509_get_subject_name(x), who, sizeof(who));
 	return ik_fail(st, IK_NOTIFY_INVALID_CERTIFICATE,
-	               "certificate %s: keyUsage lacks digitalSignature, so it may not sign "
-	               "SIG_I/SIG_R (RFC 5280 4.2.1.3, RFC 4945 5.1.3.2)",
+	               "certificate %s: keyUsage lacks digitalSignature (and nonRepudiation), so "
+	               "it may not sign SIG_I/SIG_R (RFC 5280 4.2.1.3, RFC 4945 5.1.3.2)",
 	               who);
 }
 
