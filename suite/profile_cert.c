@@ -189,10 +189,12 @@ bool ik_profile_bad_cert(const struct ik_profile *p, char *cert, char *key, size
 	if (snprintf(cert, n, "%s/%s.pem", dir, e->bad_cert) >= (int)n ||
 	    snprintf(key, n, "%s/%s.key", dir, e->bad_cert) >= (int)n)
 		return ik_fail(st, 0, "tester.bad_cert: path too long");
+	/* The name and the key first: a case's ERROR reason keeps about 150 characters. */
 	if (access(cert, R_OK) || access(key, R_OK))
-		return ik_fail(st, 0,
-		               "tester.bad_cert: cannot read '%.100s' and its key (%s); "
-		               "harness/pki.sh makes them, tester.bad_certs says where they are",
-		               access(cert, R_OK) ? cert : key, strerror(errno));
+		return ik_fail(
+			st, 0,
+			"tester.bad_cert: no %s.%s in tester.bad_certs (harness/pki.sh makes it): "
+			"%s: '%.100s'",
+			e->bad_cert, access(cert, R_OK) ? "pem" : "key", strerror(errno), dir);
 	return true;
 }

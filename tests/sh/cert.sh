@@ -115,10 +115,19 @@ check_grep "a path is no certificate name" "tester.bad_cert: '../etc/passwd' is 
 sig_profile "$T/bad2.conf" 0
 sed -i "0,/^\[tester\]/s//[tester]\nbad_cert = nosuch/" "$T/bad2.conf"
 check_fails "tester.bad_cert = nosuch: exit 2" 2 $IK profile get "$T/bad2.conf" tester.bad_cert
-check_grep "the missing file is named" "tester.bad_cert: cannot read '.*/nosuch.pem'" "$(last_out)"
+check_grep "the missing file is named" "tester.bad_cert: no nosuch.pem in tester.bad_certs .*: No such file or directory: '.*'" "$(last_out)"
 loopback_profile peers/profiles/loopback-dut.conf "$T/bad3.conf" $BASE $((BASE + 4)) \
 	'0,/^\[tester\]/s//[tester]\nbad_cert = expired/'
 check_fails "tester.bad_cert with a PSK profile: exit 2" 2 $IK profile get "$T/bad3.conf" tester.bad_cert
 check_grep "only with rsa-sig" "tester.bad_cert: only with auth.method = rsa-sig" "$(last_out)"
+# A PKI without the bad certificates (tester.bad_certs elsewhere): the cases that need one ERROR
+# naming the file; nothing is sent, so no serve is needed.
+mkdir -p "$T/nobad"
+sig_profile "$T/nobad.conf" 0
+sed -i "0,/^\[tester\]/s||[tester]\nbad_certs = $T/nobad|" "$T/nobad.conf"
+$IK run --profile "$T/nobad.conf" --cases CERT-NEG-002 --out "$T/nobad" --quiet >/dev/null 2>&1
+check "a missing bad certificate: the case ERRORs" test "$(verdict nobad CERT-NEG-002)" = ERROR
+check_grep "... naming the file and tester.bad_certs" \
+	"tester.bad_cert: no expired.pem in tester.bad_certs" "$T/nobad/results.jsonl"
 
 exit $TESTS_FAILED
