@@ -183,9 +183,12 @@ enum {
 	IK_NEED_MODECFG = 32,
 	IK_NEED_TRANSPORT = 64,
 	IK_NEED_NOPFS = 128, /* a DUT without PFS (phase2.pfs = none); checked by suite/claims.c */
-	IK_NEED_TRAFFIC = 256,       /* features.traffic: the DUT forwards ESP to an inner host */
-	IK_NEED_ANTI_REPLAY = 512,   /* features.anti_replay: its ESP SAs check sequence numbers */
-	IK_NEED_FRAGMENTATION = 1024 /* dut.fragmentation not no: it takes IKEv1 fragments */
+	IK_NEED_TRAFFIC = 256,        /* features.traffic: the DUT forwards ESP to an inner host */
+	IK_NEED_ANTI_REPLAY = 512,    /* features.anti_replay: its ESP SAs check sequence numbers */
+	IK_NEED_FRAGMENTATION = 1024, /* dut.fragmentation not no: it takes IKEv1 fragments */
+	IK_NEED_RSA_SIG = 2048,       /* auth.method = rsa-sig (RFC 2409 5.1) */
+	IK_NEED_PSK = 4096,           /* auth.method = psk: a DUT without signatures */
+	IK_NEED_CRL = 8192            /* auth.crl: the DUT checks certificates against a CRL */
 };
 
 struct ik_caseset {

@@ -169,6 +169,10 @@ static const struct {
 	{"anti_replay", IK_NEED_ANTI_REPLAY},
 	{"anti-replay", IK_NEED_ANTI_REPLAY},
 	{"fragmentation", IK_NEED_FRAGMENTATION},
+	{"rsa_sig", IK_NEED_RSA_SIG},
+	{"rsa-sig", IK_NEED_RSA_SIG},
+	{"psk", IK_NEED_PSK},
+	{"crl", IK_NEED_CRL},
 };
 
 /*

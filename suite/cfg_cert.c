@@ -17,9 +17,9 @@ struct cfg_pki {
 	struct ik_trust trust;
 };
 
-/* Peer identity ID_DER_ASN1_DN: the subject of its certificate when the profile names it; else
- * any (type 0), the certificate's chain to auth.ca then being what vouches for it. */
-static bool peer_dn(struct ik_id *id, const struct ik_endpoint *peer, struct ik_status *st)
+/* Identity ID_DER_ASN1_DN of an endpoint: the subject of its certificate when the profile names
+ * it; else any (type 0), the certificate's chain to auth.ca then being what vouches for it. */
+static bool endpoint_dn(struct ik_id *id, const struct ik_endpoint *peer, struct ik_status *st)
 {
 	STACK_OF(X509) *x = peer->cert[0] ? ik_pem_certs(peer->cert, "peer cert", st) : NULL;
 	bool ok = true;
@@ -39,11 +39,42 @@ static bool dn_ids(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, st
 	const struct ik_endpoint *me = as_dut ? &p->dut : &p->tester;
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
-	if (me->id.type == IK_ID_DER_ASN1_DN &&
-	    !ik_cert_id_data(c->creds->cert, IK_ID_TYPE_DER_ASN1_DN, c->id_local.data,
-	                     sizeof(c->id_local.data), &c->id_local.len, st))
+	/* A tester presenting tester.bad_cert keeps the subject of its own certificate as its
+	 * identity: the bad certificate (noid) must not change what the ID payload says. */
+	if (me->id.type == IK_ID_DER_ASN1_DN && !as_dut && *me->bad_cert) {
+		if (!endpoint_dn(&c->id_local, me, st))
+			return false;
+	} else if (me->id.type == IK_ID_DER_ASN1_DN &&
+	           !ik_cert_id_data(c->creds->cert, IK_ID_TYPE_DER_ASN1_DN, c->id_local.data,
+	                            sizeof(c->id_local.data), &c->id_local.len, st))
 		return false;
-	return peer->id.type != IK_ID_DER_ASN1_DN || peer_dn(&c->id_remote, peer, st);
+	return peer->id.type != IK_ID_DER_ASN1_DN || endpoint_dn(&c->id_remote, peer, st);
+}
+
+/* The peer's certificate when the profile names it: it checks the peer's SIG when no CERT
+ * comes (RFC 2409 5.1 "[ CERT, ]"). */
+static bool known_peer(struct ik_trust *t, const struct ik_endpoint *peer, struct ik_status *st)
+{
+	STACK_OF(X509) *x = peer->cert[0] ? ik_pem_certs(peer->cert, "peer cert", st) : NULL;
+
+	if (!x)
+		return !peer->cert[0];
+	t->peer = sk_X509_shift(x);
+	sk_X509_pop_free(x, X509_free);
+	return true;
+}
+
+/* Our certificate, chain and key; the tester with tester.bad_cert presents that certificate,
+ * signed with its own key and unchecked (the certificate cases, suite/cases/cert). */
+static bool load_creds(struct ik_creds *creds, const struct ik_profile *p,
+                       const struct ik_endpoint *me, bool as_dut, struct ik_status *st)
+{
+	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT];
+
+	if (as_dut || !*me->bad_cert)
+		return ik_creds_load(creds, me->cert, me->chain, me->key, st);
+	return ik_profile_bad_cert(p, cert, key, sizeof(cert), st) &&
+	       ik_creds_load(creds, cert, me->chain, key, st);
 }
 
 bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, struct ik_status *st)
@@ -59,7 +90,7 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 		return ik_fail(st, 0, "%s: %s.cert and %s.key are needed to sign (RFC 2409 5.1)",
 		               p->path, side, side);
 	}
-	if (!ik_creds_load(&k->creds, me->cert, me->chain, me->key, st)) {
+	if (!load_creds(&k->creds, p, me, as_dut, st)) {
 		free(k);
 		return false;
 	}
@@ -67,7 +98,8 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	 * alone (RFC 4945 3.3 leaves the chain optional) */
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 	if (!ik_trust_load(&k->trust, p->pki.ca, p->pki.crl, st) ||
-	    (peer->chain[0] && !ik_trust_add_intermediates(&k->trust, peer->chain, st))) {
+	    (peer->chain[0] && !ik_trust_add_intermediates(&k->trust, peer->chain, st)) ||
+	    (me->use_peer_cert && !known_peer(&k->trust, peer, st))) {
 		ik_trust_free(&k->trust);
 		ik_creds_free(&k->creds);
 		free(k);

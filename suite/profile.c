@@ -128,6 +128,9 @@ static const char *const section_names[] = {
 	KEY(tester, cert, K_FILE, OFF(tester.cert), NULL, false)                           \
 	KEY(tester, key, K_FILE, OFF(tester.key), NULL, false)                             \
 	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
+	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                   \
+	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                 \
+	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
@@ -621,6 +624,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->dut.port = p->tester.port = 500;
 	p->dut.nat_t_port = p->tester.nat_t_port = 4500;
 	p->dut.fragment_size = p->tester.fragment_size = IK_FRAG_SIZE_DEFAULT;
+	p->dut.use_peer_cert = p->tester.use_peer_cert = true;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;
@@ -764,6 +768,9 @@ static bool check_certs(struct ctx *c)
 
 	if (!line_of(c, KEY_features_certificates))
 		c->p->features.certificates = c->p->auth == IK_AUTH_RSA_SIG;
+	if (c->p->auth != IK_AUTH_RSA_SIG && *c->p->tester.bad_cert)
+		return fail_at(c, c->key_line[KEY_tester_bad_cert],
+		               "tester.bad_cert: only with auth.method = rsa-sig");
 	if (c->p->auth != IK_AUTH_RSA_SIG ||
 	    ik_profile_check_certs(c->p, line_of(c, KEY_dut_id), line_of(c, KEY_tester_id), &why))
 		return true;

@@ -97,6 +97,12 @@ struct ik_endpoint {
 	/* auth.method = rsa-sig (docs/certificates.md): PEM files, paths resolved from the
 	 * profile's directory; "" when not given. */
 	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT], chain[IK_PROFILE_TEXT];
+	/* tester only (the certificate cases, docs/certificates.md): present bad_certs/NAME.pem signed
+	 * with NAME.key instead of cert/key, unchecked; bad_certs defaults to cert's directory */
+	char bad_cert[IK_PROFILE_TEXT], bad_certs[IK_PROFILE_TEXT];
+	/* tester.use_dut_cert: check the peer's SIG with its `cert` when it sends no CERT (RFC
+	 * 2409 5.1 "[ CERT, ]"); default yes */
+	bool use_peer_cert;
 	/* IKEv1 fragmentation (engine/exchanges/frag.h): enum ik_frag_mode (default no) and the IP
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;
@@ -188,6 +194,10 @@ bool ik_profile_parse(struct ik_profile *p, const char *text, size_t len, const 
  */
 bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_id_set,
                             struct ik_status *st);
+/* tester.bad_cert: the certificate and key files it names (NAME.pem, NAME.key in
+ * tester.bad_certs, by default tester.cert's directory), checked readable; n bytes each. */
+bool ik_profile_bad_cert(const struct ik_profile *p, char *cert, char *key, size_t n,
+                         struct ik_status *st);
 /* Wipe the secrets (OPENSSL_cleanse) and zero the struct. */
 void ik_profile_wipe(struct ik_profile *p);
 

@@ -152,6 +152,49 @@ bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_i
 		               strstr(st->why, "CRL") == st->why ? "crl" : "ca", saved(st, why));
 	ok = endpoint(p, &p->tester, "tester", true, tester_id_set, &t, st) &&
 	     endpoint(p, &p->dut, "dut", false, dut_id_set, &t, st);
+	if (ok && *p->tester.bad_cert) {
+		char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT];
+		ok = ik_profile_bad_cert(p, cert, key, sizeof(cert), st);
+	}
 	ik_trust_free(&t);
 	return ok;
+}
+
+/* A bad certificate's name: letters, digits, '-' and '_' (a file name, never a path). */
+static bool plain_name(const char *s)
+{
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return false;
+	return *s != '\0';
+}
+
+bool ik_profile_bad_cert(const struct ik_profile *p, char *cert, char *key, size_t n,
+                         struct ik_status *st)
+{
+	const struct ik_endpoint *e = &p->tester;
+	char dir[IK_PROFILE_TEXT];
+
+	if (!plain_name(e->bad_cert))
+		return ik_fail(st, 0,
+		               "tester.bad_cert: '%.64s' is not a certificate name (letters, "
+		               "digits, - and _: expired, notyet, wrongca, noid, badku, revoked)",
+		               e->bad_cert);
+	snprintf(dir, sizeof(dir), "%s", e->bad_certs);
+	if (!*dir) { /* the directory of tester.cert, where harness/pki.sh puts them all */
+		const char *slash = strrchr(e->cert, '/');
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - e->cert) : 1,
+		         slash ? e->cert : ".");
+	}
+	if (snprintf(cert, n, "%s/%s.pem", dir, e->bad_cert) >= (int)n ||
+	    snprintf(key, n, "%s/%s.key", dir, e->bad_cert) >= (int)n)
+		return ik_fail(st, 0, "tester.bad_cert: path too long");
+	/* The name and the key first: a case's ERROR reason keeps about 150 characters. */
+	if (access(cert, R_OK) || access(key, R_OK))
+		return ik_fail(
+			st, 0,
+			"tester.bad_cert: no %s.%s in tester.bad_certs (harness/pki.sh makes it): "
+			"%s: '%.100s'",
+			e->bad_cert, access(cert, R_OK) ? "pem" : "key", strerror(errno), dir);
+	return true;
 }

@@ -171,6 +171,20 @@ static bool mutated_yet(const struct crun *cr)
 	return false;
 }
 
+/* The case presents a bad certificate (`set tester.bad_cert`) and the message that carries it
+ * went out (MM5 or AM3 as initiator, MM6 or AM2 as responder): it broke that message on purpose
+ * as a mutation would, so a Delete after it is the DUT's refusal. */
+static bool bad_cert_sent(const struct crun *cr, const struct ik_sa *sa)
+{
+	bool bad = false;
+
+	for (size_t i = 0; cr->c && i < cr->c->nsets; i++)
+		bad = bad || !strcmp(cr->c->set_key[i], "tester.bad_cert");
+	int at = sa->xchg == IK_X_AGGR ? (sa->role == IK_INITIATOR ? 3 : 2)
+	                               : (sa->role == IK_INITIATOR ? 5 : 6);
+	return bad && sa->msg >= at;
+}
+
 static bool xa_ready(const struct crun *cr);
 static bool quick(struct crun *cr, const struct ik_case_step *s);
 
@@ -226,8 +240,8 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		if (!sa->dead || cr->deleted || cr->o.failed)
 			return;
 		/* After a message we broke on purpose, the DUT deleting the ISAKMP SA is its refusal
-		 * (strongSwan answers a wrong HASH_I in AM3 so). */
-		if (mutated_yet(cr)) {
+		 * (strongSwan answers a wrong HASH_I in AM3, or a bad certificate in AM3 or MM6, so). */
+		if (mutated_yet(cr) || bad_cert_sent(cr, sa)) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
 			snprintf(cr->o.why, sizeof(cr->o.why),

@@ -113,9 +113,9 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive", "nat_t",       "dpd",          "pfs",
-                                   "xauth",      "modecfg",     "transport",    "nopfs",
-                                   "traffic",    "anti_replay", "fragmentation"};
+static const char *need_names[] = {"aggressive",    "nat_t",     "dpd",   "pfs",     "xauth",
+                                   "modecfg",       "transport", "nopfs", "traffic", "anti_replay",
+                                   "fragmentation", "rsa_sig",   "psk",   "crl"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -131,7 +131,10 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               true, /* nopfs: suite/claims.c decides */
 	               p->features.traffic,
 	               p->features.anti_replay,
-	               p->dut.fragmentation != 0};
+	               p->dut.fragmentation != 0,
+	               p->auth == IK_PROFILE_AUTH_RSA_SIG,
+	               p->auth == IK_PROFILE_AUTH_PSK,
+	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->pki.crl[0]};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);

@@ -149,6 +149,40 @@ static void test_verify(void)
 	ik_trust_free(&crl);
 }
 
+/* ik_cert_verify_lax (the serve quirks cert-any-ca, cert-no-validity, cert-no-crl, cert-no-ku):
+ * each bad certificate passes with its own check left out, and only with that one. */
+static void test_verify_lax(void)
+{
+	static const struct {
+		const char *cert;
+		unsigned lax;
+	} rows[] = {
+		{"wrongca.pem", IK_CERT_LAX_CA},  {"expired.pem", IK_CERT_LAX_TIME},
+		{"notyet.pem", IK_CERT_LAX_TIME}, {"revoked.pem", IK_CERT_LAX_CRL},
+		{"badku.pem", IK_CERT_LAX_KU},
+	};
+	const unsigned all = IK_CERT_LAX_CA | IK_CERT_LAX_TIME | IK_CERT_LAX_CRL | IK_CERT_LAX_KU;
+	struct ik_trust t;
+	struct ik_status st;
+	STACK_OF(X509) *inter = ik_pem_certs(f("inter-ca.pem"), "chain", &st);
+
+	CU_ASSERT_TRUE_FATAL(ik_trust_load(&t, f("root-ca.pem"), f("inter-ca.crl"), &st));
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		STACK_OF(X509) *c = ik_pem_certs(f(rows[i].cert), "peer", &st);
+		X509 *x = sk_X509_value(c, 0);
+		bool own = ik_cert_verify_lax(&t, x, inter, 0, rows[i].lax, &st);
+		bool others = ik_cert_verify_lax(&t, x, inter, 0, all & ~rows[i].lax, &st);
+		CU_ASSERT_TRUE(own);
+		CU_ASSERT_FALSE(others);
+		if (!own || others)
+			fprintf(stderr, "\n  %s: own %d, the others %d\n", rows[i].cert, own,
+			        others);
+		sk_X509_pop_free(c, X509_free);
+	}
+	sk_X509_pop_free(inter, X509_free);
+	ik_trust_free(&t);
+}
+
 static X509 *cert(const char *name)
 {
 	struct ik_status st;
@@ -405,6 +439,7 @@ static const struct ik_test tests[] = {
 	{"load good credentials and trust", test_load_good},
 	{"load bad files: missing, not PEM, key not the certificate's", test_load_bad},
 	{"verify: chain, wrong CA, expired, not yet valid, revoked, key usage", test_verify},
+	{"verify with checks left out (the certificate quirks)", test_verify_lax},
 	{"identity: IPV4_ADDR, FQDN, USER_FQDN against subjectAltName", test_identity},
 	{"identity: our ID data, DER_ASN1_DN against the subject", test_identity_data},
 	{"CERT payload body round trip and refusals (RFC 2408 3.9)", test_cert_payload},

@@ -887,6 +887,8 @@ static bool modecfg_answered_early(struct ik_pair *p)
 	return p->ini.sas && p->ini.sas->xa.early_replies > 0;
 }
 
+#include "quirk_cert.h"
+
 struct row {
 	const char *name;
 	ik_quirks_t quirk;
@@ -968,6 +970,16 @@ static const struct row rows[] = {
          frag_mixed_ids_taken},
 	{"the responder's fragments without LAST", IK_QUIRK_FRAG_NO_LAST, frag_responder,
          frag_never_complete},
+	{"certificate of an untrusted CA", IK_QUIRK_CERT_ANY_CA, qc_wrongca, p1_up},
+	{"expired certificate", IK_QUIRK_CERT_NO_VALIDITY, qc_expired, p1_up},
+	{"revoked certificate", IK_QUIRK_CERT_NO_CRL, qc_revoked, p1_up},
+	{"certificate without digitalSignature", IK_QUIRK_CERT_NO_KU, qc_badku, p1_up},
+	{"certificate not naming the ID", IK_QUIRK_CERT_NO_ID_CHECK, qc_noid, p1_up},
+	{"SIG_I with one octet inverted", IK_QUIRK_SIG_NO_VERIFY, qc_good, qc_bad_sig_taken},
+	{"CERT of encoding 6 beside the good ones", IK_QUIRK_CERT_ENCODING_FATAL, qc_good,
+         qc_odd_cert_refused},
+	{"CR naming an unknown CA", IK_QUIRK_CR_STRICT, qc_good, qc_odd_cr_refused},
+	{"CERT asked for by CR", IK_QUIRK_CERT_NOT_SENT, qc_good, qc_no_cert_sent},
 };
 
 static bool run_row(const struct row *r, bool quirk)

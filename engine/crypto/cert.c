@@ -206,6 +206,7 @@ void ik_trust_free(struct ik_trust *t)
 	X509_STORE_free(t->store);
 	sk_X509_pop_free(t->cas, X509_free);
 	sk_X509_pop_free(t->inter, X509_free);
+	X509_free(t->peer);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -264,23 +265,59 @@ static bool chain_fail(X509_STORE_CTX *ctx, struct ik_status *st)
 	               X509_verify_cert_error_string(err));
 }
 
-/* RFC 5280 4.2.1.3: when keyUsage is present it must allow signing (RFC 4945 5.1.3.2). */
+/* RFC 5280 4.2.1.3: when keyUsage is present it must allow signing; RFC 4945 5.1.3.2 takes
+ * digitalSignature or nonRepudiation (either one) for IKE. */
 static bool key_usage_ok(X509 *x, struct ik_status *st)
 {
 	char who[96];
 
 	if (!(X509_get_extension_flags(x) & EXFLAG_KUSAGE) ||
-	    (X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
+	    (X509_get_key_usage(x) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
 		return true;
 	name_text(X509_get_subject_name(x), who, sizeof(who));
 	return ik_fail(st, IK_NOTIFY_INVALID_CERTIFICATE,
-	               "certificate %s: keyUsage lacks digitalSignature, so it may not sign "
-	               "SIG_I/SIG_R (RFC 5280 4.2.1.3, RFC 4945 5.1.3.2)",
+	               "certificate %s: keyUsage lacks digitalSignature (and nonRepudiation), so "
+	               "it may not sign SIG_I/SIG_R (RFC 5280 4.2.1.3, RFC 4945 5.1.3.2)",
 	               who);
+}
+
+/* Which lax bit forgives an X509_verify_cert error (0: none does). */
+static unsigned lax_bit(int err)
+{
+	switch (err) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_UNABLE_TO_GET_CRL: /* an unknown issuer has no CRL of ours */
+		return IK_CERT_LAX_CA;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID: return IK_CERT_LAX_TIME;
+	case X509_V_ERR_CERT_REVOKED: return IK_CERT_LAX_CRL;
+	}
+	return 0;
+}
+
+/* X509_verify_cert callback: go on past the errors the lax mask (the app data) forgives. */
+static int lax_cb(int ok, X509_STORE_CTX *ctx)
+{
+	const unsigned *lax = X509_STORE_CTX_get_app_data(ctx);
+
+	if (!ok && lax && (*lax & lax_bit(X509_STORE_CTX_get_error(ctx))))
+		return 1;
+	return ok;
 }
 
 bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untrusted, time_t at,
                     struct ik_status *st)
+{
+	return ik_cert_verify_lax(t, peer, untrusted, at, 0, st);
+}
+
+bool ik_cert_verify_lax(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untrusted, time_t at,
+                        unsigned lax, struct ik_status *st)
 {
 	X509_STORE_CTX *ctx;
 	bool ok;
@@ -301,6 +338,10 @@ bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untru
 	}
 	if (at)
 		X509_STORE_CTX_set_time(ctx, 0, at);
+	if (lax) {
+		X509_STORE_CTX_set_app_data(ctx, &lax);
+		X509_STORE_CTX_set_verify_cb(ctx, lax_cb);
+	}
 	ERR_set_mark();
 	ok = X509_verify_cert(ctx) == 1;
 	ERR_pop_to_mark();
@@ -308,5 +349,5 @@ bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untru
 		chain_fail(ctx, st);
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(all); /* the stack only: its certificates belong to the caller and to t */
-	return ok && key_usage_ok(peer, st);
+	return ok && ((lax & IK_CERT_LAX_KU) || key_usage_ok(peer, st));
 }

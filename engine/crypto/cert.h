@@ -35,6 +35,9 @@ struct ik_trust {
 	/* Intermediates known beforehand (the peer's chain in the profile): a peer may send its own
 	 * certificate alone (Libreswan does), and its chain must still be built. Not trusted. */
 	STACK_OF(X509) * inter;
+	/* The peer's own certificate when the profile names it (dut.cert for the tester): what
+	 * checks its SIG when it sends no CERT (RFC 2409 5.1: "[ CERT, ]" is optional). */
+	X509 *peer;
 };
 
 /*
@@ -65,6 +68,18 @@ STACK_OF(X509) * ik_pem_certs(const char *file, const char *what, struct ik_stat
  */
 bool ik_cert_verify(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untrusted, time_t at,
                     struct ik_status *st);
+
+/* Checks ik_cert_verify_lax leaves out (the serve quirks cert-any-ca, cert-no-validity,
+ * cert-no-crl, cert-no-ku of engine/mutation/quirk.def; never set by a conformant engine). */
+enum ik_cert_lax {
+	IK_CERT_LAX_CA = 1,   /* an issuer that is no trusted CA (RFC 5280 6.1) */
+	IK_CERT_LAX_TIME = 2, /* notBefore / notAfter (RFC 5280 4.1.2.5) */
+	IK_CERT_LAX_CRL = 4,  /* revocation by the CRL (RFC 5280 6.3) */
+	IK_CERT_LAX_KU = 8,   /* keyUsage without digitalSignature (RFC 5280 4.2.1.3) */
+};
+/* ik_cert_verify without the checks named in lax (enum ik_cert_lax ORed). */
+bool ik_cert_verify_lax(const struct ik_trust *t, X509 *peer, STACK_OF(X509) * untrusted, time_t at,
+                        unsigned lax, struct ik_status *st);
 
 /*
  * Whether the ID payload data (RFC 2407 4.6.2, without the DOI header) names the certificate's

@@ -119,7 +119,7 @@ static size_t known_types(uint8_t *types, size_t n)
  * check what it holds anyway, as a parser that hands its handlers "none" as "empty" would: no KE
  * is an empty value (weak-ke: fitted to the group, zero), no nonce an empty nonce
  * (any-nonce-length), no identity none (any-id: then the peer's address), no HASH one never
- * compared (ignore-hash). */
+ * compared (ignore-hash; not under signatures, whose MM5 / MM6 / AM2 / AM3 carry SIG instead). */
 static const struct {
 	ik_quirks_t quirk;
 	uint8_t type;
@@ -130,12 +130,13 @@ static const struct {
 	{IK_QUIRK_IGNORE_HASH, IK_PAYLOAD_HASH},
 };
 
-static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, struct ik_msg *m)
+static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, bool sig,
+                        struct ik_msg *m)
 {
 	for (size_t i = 0; i < sizeof(missing_as_empty) / sizeof(missing_as_empty[0]); i++) {
 		uint8_t t = missing_as_empty[i].type;
-		if (!(e->cfg.quirks & missing_as_empty[i].quirk) || !ik_rules_min(x, msgno, t) ||
-		    ik_pl_find(m, t, 0))
+		if (!(e->cfg.quirks & missing_as_empty[i].quirk) ||
+		    !ik_rules_min_auth(x, msgno, t, sig) || ik_pl_find(m, t, 0))
 			continue;
 		struct ik_node *n = ik_payload_new(t);
 		if (n && !ik_node_insert(m->hdr, ik_rules_first(x, msgno) == t ? 0 : SIZE_MAX, n))
@@ -148,7 +149,9 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, st
 static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_xchg x, int msgno,
                      struct ik_msg *m, bool enc, struct ik_status *st)
 {
-	add_missing(e, x, msgno, m);
+	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH. */
+	bool sig = sa && x != IK_X_QUICK && ik_p1_sig_rules(sa);
+	add_missing(e, x, msgno, sig, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
 		return true;
@@ -158,8 +161,6 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
 		n = known_types(types, n);
-	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH. */
-	bool sig = sa && x != IK_X_QUICK && ik_p1_sig_rules(sa);
 	return ik_rules_check_auth(x, msgno, enc, sig, types, n, st);
 }
 

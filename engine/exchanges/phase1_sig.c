@@ -78,9 +78,11 @@ static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status 
 		return ik_fail(st, IK_NOTIFY_AUTHENTICATION_FAILED,
 		               "signature authentication chosen, but no certificate and key to "
 		               "sign with (RFC 2409 5.1)");
-	if (!add_cert(out, c->cert, st))
+	/* quirk cert-not-sent: SIG alone, whatever the peer asked for in its CR */
+	bool none = sa->eng->cfg.quirks & IK_QUIRK_CERT_NOT_SENT;
+	if (!none && !add_cert(out, c->cert, st))
 		return false;
-	for (int i = 0; i < sk_X509_num(c->chain); i++)
+	for (int i = 0; !none && i < sk_X509_num(c->chain); i++)
 		if (!add_cert(out, sk_X509_value(c->chain, i), st))
 			return false;
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_SIG);
@@ -114,8 +116,22 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 	return true;
 }
 
-/* The peer's certificate: the first CERT payload; the others are intermediates. */
-static X509 *peer_cert(struct ik_in *in, STACK_OF(X509) * more, struct ik_status *st)
+/* RFC 2408 5.9 step 1: a CERT payload of an encoding we do not support is discarded (a notify
+ * MAY be sent; we send none), the message goes on. Quirk cert-encoding-fatal refuses the
+ * message for it instead. */
+static bool discarded(struct ik_sa *sa, const uint8_t *b, size_t len, size_t i)
+{
+	if (!len || b[0] == IK_CERT_ENC_X509_SIG ||
+	    (sa->eng->cfg.quirks & IK_QUIRK_CERT_ENCODING_FATAL))
+		return false;
+	IK_LOG(sa->eng, "CERT[%zu] of encoding %s (%u) discarded (RFC 2408 5.9)", i,
+	       ik_name(IK_T_CERT_ENC, b[0]), b[0]);
+	return true;
+}
+
+/* The peer's certificate: the first CERT payload we take; the others are intermediates. */
+static X509 *peer_cert(struct ik_sa *sa, struct ik_in *in, STACK_OF(X509) * more,
+                       struct ik_status *st)
 {
 	X509 *first = NULL;
 	size_t len;
@@ -125,6 +141,8 @@ static X509 *peer_cert(struct ik_in *in, STACK_OF(X509) * more, struct ik_status
 			ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CERT, i), in->body, &len);
 		if (!b)
 			break;
+		if (discarded(sa, b, len, i))
+			continue;
 		X509 *x = ik_cert_from_payload(b, len, st);
 		if (!x) {
 			X509_free(first);
@@ -135,11 +153,23 @@ static X509 *peer_cert(struct ik_in *in, STACK_OF(X509) * more, struct ik_status
 		else if (!sk_X509_push(more, x))
 			X509_free(x);
 	}
+	const struct ik_trust *t = sa->eng->cfg.trust;
+	if (!first && t && t->peer && X509_up_ref(t->peer))
+		return t->peer; /* RFC 2409 5.1 "[ CERT, ]": the one configured */
 	if (!first)
 		ik_fail(st, IK_NOTIFY_AUTHENTICATION_FAILED,
 		        "no CERT payload, and no certificate of the peer is configured: its SIG "
 		        "cannot be checked (RFC 2409 5.1)");
 	return first;
+}
+
+/* The certificate checks the serve quirks leave out (engine/mutation/quirk.def). */
+static unsigned cert_lax(ik_quirks_t q)
+{
+	return (q & IK_QUIRK_CERT_ANY_CA ? IK_CERT_LAX_CA : 0) |
+	       (q & IK_QUIRK_CERT_NO_VALIDITY ? IK_CERT_LAX_TIME : 0) |
+	       (q & IK_QUIRK_CERT_NO_CRL ? IK_CERT_LAX_CRL : 0) |
+	       (q & IK_QUIRK_CERT_NO_KU ? IK_CERT_LAX_KU : 0);
 }
 
 /* RFC 2409 5.1: the certificate chains to our trust, names the identity of the ID payload,
@@ -157,12 +187,16 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 			st, sig ? IK_NOTIFY_AUTHENTICATION_FAILED : IK_NOTIFY_PAYLOAD_MALFORMED,
 			sig ? "no trust to check a certificate with" : "SIG payload missing");
 	}
-	X509 *cert = peer_cert(in, more, st);
-	bool ok = cert && ik_cert_verify(t, cert, more, 0, st) &&
-	          ik_cert_id_match(cert, sa->id_peer.type, sa->id_peer.data, sa->id_peer.len, st) &&
-	          ik_p1_hash(sa, initiator_hash, want, st) &&
-	          ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes, sig->len,
-	                        st);
+	X509 *cert = peer_cert(sa, in, more, st);
+	ik_quirks_t q = sa->eng->cfg.quirks;
+	bool ok =
+		cert && ik_cert_verify_lax(t, cert, more, 0, cert_lax(q), st) &&
+		((q & IK_QUIRK_CERT_NO_ID_CHECK) ||
+	         ik_cert_id_match(cert, sa->id_peer.type, sa->id_peer.data, sa->id_peer.len, st)) &&
+		ik_p1_hash(sa, initiator_hash, want, st) &&
+		((q & IK_QUIRK_SIG_NO_VERIFY) ||
+	         ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes, sig->len,
+	                       st));
 	X509_free(cert);
 	sk_X509_pop_free(more, X509_free);
 	return ok;
@@ -189,4 +223,23 @@ bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id)
 	if (!ik_p1_sig(sa) || id->type != IK_ID_TYPE_DER_ASN1_DN || id->len || !c)
 		return true;
 	return ik_cert_id_data(c->cert, id->type, id->data, sizeof(id->data), &id->len, &st);
+}
+
+/* RFC 2408 3.10: "The Certificate Request payload MUST be accepted at any point during the
+ * exchange"; a CR we cannot answer is discarded (5.10 step 3) and we send our certificate all
+ * the same. Quirk cr-strict refuses the message when a CR names a CA none of ours is from. */
+bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
+{
+	const struct ik_creds *c = sa->eng->cfg.creds;
+	size_t len;
+
+	if (!(sa->eng->cfg.quirks & IK_QUIRK_CR_STRICT) || !ik_p1_sig(sa) || !c || in->made_up)
+		return true;
+	for (size_t i = 0;; i++) {
+		const uint8_t *b = ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CR, i), in->body, &len);
+		if (!b)
+			return true;
+		if (!ik_creds_for_cr(c, 1, b, len, st))
+			return false;
+	}
 }

@@ -73,7 +73,12 @@ uint8_t ik_rules_first(enum ik_xchg x, int msg)
 
 unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type)
 {
-	const struct rule *r = rule_of(find(x, msg), type, false);
+	return ik_rules_min_auth(x, msg, type, false);
+}
+
+unsigned ik_rules_min_auth(enum ik_xchg x, int msg, uint8_t type, bool sig)
+{
+	const struct rule *r = rule_of(find(x, msg), type, sig);
 	return r ? r->min : 0;
 }
 

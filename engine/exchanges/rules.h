@@ -33,6 +33,8 @@ enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 uint8_t ik_rules_first(enum ik_xchg x, int msg);
 /* How many payloads of type the message must carry at least (0: optional or not allowed). */
 unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type);
+/* The same under the authentication method (sig: the PS() rules, RFC 2409 5.1). */
+unsigned ik_rules_min_auth(enum ik_xchg x, int msg, uint8_t type, bool sig);
 /* The payload types message msg of exchange x must carry (min >= 1), in the table's order, into
  * types (at most cap); how many. */
 size_t ik_rules_required(enum ik_xchg x, int msg, uint8_t *types, size_t cap);

@@ -91,6 +91,8 @@ bool ik_p1_sig(const struct ik_sa *sa);
 bool ik_p1_sig_ready(const struct ik_cfg *c);
 bool ik_p1_sig_rules(const struct ik_sa *sa); /* chosen method, else the one offered */
 bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st); /* sig only */
+/* The peer's CRs: accepted (RFC 2408 3.10); quirk cr-strict refuses one it cannot answer. */
+bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
 /* HASH (PSK) or [CERT,] SIG (signatures), filled after encoding (ik_fill_hash_i / _r). */
 bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const struct ik_msg *dec,

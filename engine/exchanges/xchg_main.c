@@ -45,8 +45,9 @@ bool main_inI2_outR2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
                      struct ik_status *st)
 {
 	(void)qm;
-	if (!ik_p1_take_ke_nonce(sa, in, st) || !ik_p1_add_ke_nonce(sa, out, st) ||
-	    !ik_natd_add(sa, out, st) || !ik_p1_add_cr(sa, out, st))
+	if (!ik_p1_take_ke_nonce(sa, in, st) || !ik_p1_take_cr(sa, in, st) ||
+	    !ik_p1_add_ke_nonce(sa, out, st) || !ik_natd_add(sa, out, st) ||
+	    !ik_p1_add_cr(sa, out, st))
 		return false;
 	ik_natd_check(sa, in);
 	return ik_p1_derive_keys(sa, st);
@@ -72,7 +73,7 @@ bool main_inR2_outI3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
                      struct ik_status *st)
 {
 	(void)qm;
-	if (!ik_p1_take_ke_nonce(sa, in, st))
+	if (!ik_p1_take_ke_nonce(sa, in, st) || !ik_p1_take_cr(sa, in, st))
 		return false;
 	ik_natd_check(sa, in); /* RFC 3947 4: float before MM5 when a NAT is seen */
 	return ik_p1_derive_keys(sa, st) && ik_p1_add_id(sa, out) && ik_p1_add_auth(sa, out, st) &&

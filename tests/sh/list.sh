@@ -88,5 +88,5 @@ awk -v dir="$TEST_TMP/doc/examples" '
 	inb && keep { print > f }
 ' docs/writing-cases.md
 check "the examples of docs/writing-cases.md parse" $IK list cases "$TEST_TMP/doc"
-check_grep "all of them (4 cases + a family of 67)" "^71 cases$" "$(last_out)"
+check_grep "all of them (5 cases + a family of 67)" "^72 cases$" "$(last_out)"
 exit $TESTS_FAILED
