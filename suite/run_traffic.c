@@ -59,8 +59,8 @@ struct ik_traffic {
 	uint32_t top;               /* ESP sequence number of the jump ping */
 	struct in_addr outside;     /* outside-src: an inner source outside our quick mode ID */
 	uint64_t end;               /* when the step gives up waiting */
-	bool ping_last; /* the last transmission was a ping (its reply may end the tick) */
-	uint64_t expire_ms;         /* expire: when the SA's lifetime has passed (GRACE_MS on) */
+	bool ping_last;     /* the last transmission was a ping (its reply may end the tick) */
+	uint64_t expire_ms; /* expire: when the SA's lifetime has passed (GRACE_MS on) */
 };
 
 static const struct ik_qm *established_qm(const struct crun *cr)
