@@ -41,21 +41,34 @@ check_grep "strongswan: the SA carries traffic" '^traffic: [1-3] of 3 pings came
 	"$(last_out)"
 check_grep "strongswan: a round trip printed" '^ping 10\.2\.0\.1 through the tunnel: seq [0-2], [0-9.]+ ms$' \
 	"$(last_out)"
+# A run that judged every case exits 0 or 1 (1: a FAIL); which verdicts are right is checked
+# case by case below (the lifetime cases FAIL against strongSwan 5.9.8, a finding about it).
+judged() {
+	local rc=0
+	"$@" || rc=$?
+	[[ $rc -le 1 ]]
+}
+# fails_only RESULTS GLOB_RE: every FAIL in RESULTS is a case whose id matches the regex.
+fails_only() {
+	[[ -z $(jq -r "select(.type==\"case\" and .verdict==\"FAIL\" and (.id|test(\"$2\")|not)) | .id" "$1") ]]
+}
 check "strongswan: a NAT in front of the tester" lab nat on
 check "strongswan: connect --ping through the NAT" \
 	lab exec tester "$IK" connect --profile peers/profiles/strongswan.conf --ping 3
 check_grep "strongswan: behind the NAT the SA is UDP-encapsulated" 'UDP-ENCAPSULATED-TUNNEL' "$(last_out)"
 check_grep "strongswan: and carries traffic through the float" \
 	'^traffic: [1-3] of 3 pings came back through ESP' "$(last_out)"
-check "strongswan: the NAT-T and ESP cases through the NAT" lab exec tester "$IK" run \
+check "strongswan: the NAT-T and ESP cases through the NAT" judged lab exec tester "$IK" run \
 	--profile peers/profiles/strongswan.conf --cases 'NATT-*,ESP-*' --out "$LAB_DIR/natt-run" --quiet
 # The lifetime cases (ESP-LIFE-*) are left out: strongSwan 5.9.8 with kernel-libipsec takes a
 # quick mode lifetime of 3 s or 2 KB (QM2 echoes it, charon logs "received 3s lifetime") and
 # still answers on the SA after it: they FAIL, a finding about the peer (docs/interop.md).
 check "strongswan: through the NAT every ESP case but the no-PFS and lifetime ones PASSes" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"ESP-\")) and (.id|startswith(\"ESP-LIFE-\")|not) and .id != \"ESP-POS-003\") | .verdict' '$LAB_DIR/natt-run/results.jsonl' | sort -u) == PASS ]]"
+check "strongswan: through the NAT the only FAILs are the lifetime cases" fails_only "$LAB_DIR/natt-run/results.jsonl" "^ESP-LIFE-"
 check "strongswan: NAT off" lab nat off
-check "strongswan: the traffic cases" lab exec tester "$IK" run --profile peers/profiles/strongswan.conf \
+check "strongswan: the traffic cases" judged lab exec tester "$IK" run --profile peers/profiles/strongswan.conf \
 	--cases 'ESP-*' --out "$LAB_DIR/esp-run" --quiet
+check "strongswan: the only ESP FAILs are the lifetime cases" fails_only "$LAB_DIR/esp-run/results.jsonl" "^ESP-LIFE-"
 check "strongswan: ESP-POS-001 and ESP-POS-002 PASS" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id==\"ESP-POS-001\" or .id==\"ESP-POS-002\")) | .verdict' '$LAB_DIR/esp-run/results.jsonl' | sort -u) == PASS ]]"
 check "strongswan: the ESP receiver cases PASS (replay, bad ICV, unknown SPI, dummy, zero padding, Pad Length overrun, outside the selectors, reorder, Delete, Delete with a bad HASH)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|test(\"^ESP-NEG-00[1-7]\$|^ESP-POS-004\$|^ESP-DEL-00[12]\$\"))) | .verdict' '$LAB_DIR/esp-run/results.jsonl' | sort | uniq -c | awk '{print \$1, \$2}') == '10 PASS' ]]"
 # tshark, not ikecheck, reads the replay case's capture: a sequence number the tester sent more
