@@ -68,7 +68,9 @@ check "xauth: serve starts (wrong password)" serve_start "$T/serve3.log" --profi
 check_fails "xauth: a wrong password is refused (exit 1)" 1 $IK connect --profile "$T/tester3.conf"
 cp "$(last_out)" "$T/conn3.out"
 check_grep "xauth: connect says XAUTH FAIL" '^xauth: XAUTH FAIL as user joe$' "$T/conn3.out"
-check_grep "xauth: and why it failed" 'XAUTH_STATUS FAIL' "$T/conn3.out"
+# The gateway deletes the ISAKMP SA right after its SET(XAUTH_STATUS=FAIL): the reason connect
+# ends on is the status or that Delete, by which the client read last (both are the refusal).
+check_grep "xauth: and why it failed" 'XAUTH_STATUS FAIL|failed at XAUTH .*peer deleted ISAKMP SA' "$T/conn3.out"
 check "xauth: no address after a failed XAUTH" bash -c "! grep -q '^mode-config:' '$T/conn3.out'"
 check_grep "xauth: serve logs the failure" 'XAUTH FAIL as user joe' "$T/serve3.log"
 check_grep "xauth: serve deleted the ISAKMP SA" 'ISAKMP SA was deleted' "$T/serve3.log"
