@@ -6,6 +6,7 @@
  * `ikecheck profile get`, so adding a key is adding a row.
  */
 #include "profile.h"
+#include "profile_keys.h"
 #include "frag.h"
 #include "trim.h"
 
@@ -24,12 +25,6 @@ _Static_assert(sizeof(enum ik_auth_method) == sizeof(int), "enum fields are writ
 _Static_assert(sizeof(enum ik_lifetime_policy) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_ipsec_mode) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_id_type) == sizeof(int), "enum fields are written as int");
-
-/* Names for enumerated and bit-set values; the first name of a value is the one printed. */
-struct name_val {
-	const char *name;
-	int val;
-};
 
 static const struct name_val vendor_names[] = {
 	{"generic", IK_VENDOR_GENERIC},     {"strongswan", IK_VENDOR_STRONGSWAN},
@@ -62,37 +57,6 @@ static const struct name_val frag_names[] = {{"no", IK_FRAG_NO},
                                              {NULL, 0}};
 static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
                                              {"on", 1},  {"off", 0}, {NULL, 0}};
-
-enum kind {
-	K_TEXT,     /* char[IK_PROFILE_TEXT] */
-	K_ADDR,     /* struct ik_addr */
-	K_PORT,     /* uint16_t, 1..65535 */
-	K_ID,       /* struct ik_ident */
-	K_SUBNETS,  /* struct ik_endpoint (its subnet list) */
-	K_ENUM,     /* int, one of names */
-	K_FLAGS,    /* unsigned, comma list of names */
-	K_LIFETIME, /* uint32_t seconds > 0, "8h" "30m" "45s" */
-	K_SECONDS,  /* uint32_t seconds >= 0 */
-	K_KB,       /* uint32_t kilobytes >= 0, decimal (0: none) */
-	K_BOOL,     /* bool */
-	K_P1PROPS,  /* phase 1 proposal list */
-	K_P2PROPS,  /* phase 2 proposal list */
-	K_GROUP,    /* uint16_t DH group, "none" = 0 */
-	K_PSK,      /* the secret itself */
-	K_PSK_FILE, /* a file holding the secret */
-	K_PEER_IDS, /* "any" or a list of identities (struct ik_profile.peer_ids) */
-	K_FILE,     /* char[IK_PROFILE_TEXT]: a path, relative ones from the profile's directory */
-	K_SIZE,     /* uint16_t octets, IK_FRAG_SIZE_MIN..65535 (an IKE fragment's IP datagram) */
-};
-
-#define SECTION_TABLE S(dut) S(tester) S(auth) S(xauth) S(modecfg) S(phase1) S(phase2) S(features)
-
-enum section {
-#define S(n) SEC_##n,
-	SECTION_TABLE
-#undef S
-		SEC_COUNT
-};
 
 static const char *const section_names[] = {
 #define S(n) #n,
@@ -168,17 +132,7 @@ static const char *const section_names[] = {
 	KEY(features, ic_ignored, K_BOOL, OFF(features.ic_ignored), bool_names, false)     \
 	KEY(features, fresh_init, K_BOOL, OFF(features.fresh_init), bool_names, false)
 
-struct key_def {
-	enum section sec;
-	const char *key;
-	const char *full; /* "section.key" */
-	enum kind kind;
-	size_t off;
-	const struct name_val *names;
-	bool required;
-};
-
-static const struct key_def keys[] = {
+const struct key_def ik_profile_keys[] = {
 #define KEY(s, k, kind, off, names, req) {SEC_##s, #k, #s "." #k, kind, off, names, req},
 	KEY_TABLE
 #undef KEY
@@ -190,6 +144,7 @@ enum key_id {
 #undef KEY
 		KEY_COUNT
 };
+const size_t ik_profile_nkeys = KEY_COUNT;
 
 /* Where we are in the file, and where each section and key was seen (0 = not seen). */
 struct ctx {
@@ -226,7 +181,7 @@ static int name_lookup(const struct name_val *names, const char *s, bool *ok)
 	return 0;
 }
 
-static const char *name_of(const struct name_val *names, int val)
+const char *ik_profile_name_of(const struct name_val *names, int val)
 {
 	for (size_t i = 0; names[i].name; i++)
 		if (names[i].val == val)
@@ -598,17 +553,17 @@ static bool parse_line(struct ctx *c, char *line, enum section *sec)
 	if (*sec == SEC_COUNT)
 		return fail_at(c, c->line, "key '%.64s' before any [section]", key);
 	for (size_t i = 0; i < KEY_COUNT; i++) {
-		if (keys[i].sec != *sec || strcmp(keys[i].key, key))
+		if (ik_profile_keys[i].sec != *sec || strcmp(ik_profile_keys[i].key, key))
 			continue;
 		if (c->key_line[i])
-			return fail_at(c, c->line, "%s set twice (first at line %u)", keys[i].full,
-			               c->key_line[i]);
+			return fail_at(c, c->line, "%s set twice (first at line %u)",
+			               ik_profile_keys[i].full, c->key_line[i]);
 		c->key_line[i] = c->line;
 		if (*val == '"' && !unquote(c, val))
 			return false;
 		if (!*val)
-			return fail_at(c, c->line, "%s: empty value", keys[i].full);
-		return set_value(c, &keys[i], val);
+			return fail_at(c, c->line, "%s: empty value", ik_profile_keys[i].full);
+		return set_value(c, &ik_profile_keys[i], val);
 	}
 	return fail_at(c, c->line, "unknown key '%.64s' in [%s]", key, section_names[*sec]);
 }
@@ -647,13 +602,15 @@ static unsigned line_of(const struct ctx *c, enum key_id k)
 static bool check_required(struct ctx *c)
 {
 	for (size_t i = 0; i < KEY_COUNT; i++) {
-		if (!keys[i].required || c->key_line[i])
+		if (!ik_profile_keys[i].required || c->key_line[i])
 			continue;
-		if (!c->sec_line[keys[i].sec])
+		if (!c->sec_line[ik_profile_keys[i].sec])
 			return fail_at(c, 0, "missing section [%s] (it must set %s)",
-			               section_names[keys[i].sec], keys[i].key);
-		return fail_at(c, c->sec_line[keys[i].sec], "[%s] lacks required key '%.64s'",
-		               section_names[keys[i].sec], keys[i].key);
+			               section_names[ik_profile_keys[i].sec],
+			               ik_profile_keys[i].key);
+		return fail_at(c, c->sec_line[ik_profile_keys[i].sec],
+		               "[%s] lacks required key '%.64s'",
+		               section_names[ik_profile_keys[i].sec], ik_profile_keys[i].key);
 	}
 	return true;
 }
@@ -776,9 +733,11 @@ static bool check_certs(struct ctx *c)
 		return true;
 	size_t n = strcspn(why.why, ":");
 	for (size_t i = 0; i < KEY_COUNT; i++)
-		if (strlen(keys[i].full) == n && !strncmp(keys[i].full, why.why, n))
+		if (strlen(ik_profile_keys[i].full) == n &&
+		    !strncmp(ik_profile_keys[i].full, why.why, n))
 			return fail_at(c,
-			               c->key_line[i] ? c->key_line[i] : c->sec_line[keys[i].sec],
+			               c->key_line[i] ? c->key_line[i]
+			                              : c->sec_line[ik_profile_keys[i].sec],
 			               "%s", why.why);
 	return fail_at(c, c->sec_line[SEC_auth], "%s", why.why);
 }
@@ -902,100 +861,10 @@ bool ik_profile_accepts_id(const struct ik_profile *p, const struct ik_ident *id
 
 const char *ik_profile_vendor_name(enum ik_vendor v)
 {
-	return name_of(vendor_names, v);
+	return ik_profile_name_of(vendor_names, v);
 }
 
 const char *ik_profile_key_at(size_t i)
 {
-	return i < KEY_COUNT ? keys[i].full : NULL;
-}
-
-/* Appends to out; false once it no longer fits. */
-static bool append(char *out, size_t len, size_t *used, const char *s)
-{
-	int n = snprintf(out + *used, len - *used, "%s%s", *used ? "," : "", s);
-	if (n < 0 || (size_t)n >= len - *used)
-		return false;
-	*used += (size_t)n;
-	return true;
-}
-
-/* The list kinds, comma separated; false once out is full. */
-static bool format_list(const struct ik_profile *p, const struct key_def *k, char *out, size_t len)
-{
-	const void *field = (const char *)p + k->off;
-	char item[IK_PROFILE_TEXT];
-	size_t used = 0;
-	bool ok = true;
-
-	out[0] = '\0';
-	if (k->kind == K_SUBNETS) {
-		const struct ik_endpoint *e = field;
-		for (size_t i = 0; ok && i < e->n_subnets; i++)
-			ok = ik_subnet_format(&e->subnet[i], item, sizeof(item)) &&
-			     append(out, len, &used, item);
-	} else if (k->kind == K_FLAGS) {
-		for (size_t i = 0; ok && k->names[i].name; i++)
-			if (*(const unsigned *)field & (unsigned)k->names[i].val)
-				ok = append(out, len, &used, k->names[i].name);
-	} else if (k->kind == K_PEER_IDS) {
-		if (p->peer_ids.any)
-			ok = append(out, len, &used, "any");
-		for (size_t i = 0; ok && i < p->peer_ids.n; i++)
-			ok = append(out, len, &used, p->peer_ids.id[i].text);
-	} else if (k->kind == K_P1PROPS) {
-		for (size_t i = 0; ok && i < p->p1.n_prop; i++)
-			ok = ik_p1_format(&p->p1.prop[i], item, sizeof(item)) &&
-			     append(out, len, &used, item);
-	} else {
-		for (size_t i = 0; ok && i < p->p2.n_prop; i++)
-			ok = ik_p2_format(&p->p2.prop[i], 0, item, sizeof(item)) &&
-			     append(out, len, &used, item);
-	}
-	return ok;
-}
-
-static bool format_value(const struct ik_profile *p, const struct key_def *k, char *out, size_t len)
-{
-	const void *field = (const char *)p + k->off;
-	uint16_t u16 = 0;
-	int n = -1;
-
-	if (k->kind == K_PORT || k->kind == K_SIZE || k->kind == K_GROUP)
-		u16 = *(const uint16_t *)field;
-	switch (k->kind) {
-	case K_TEXT:
-	case K_FILE:
-	case K_PSK_FILE: n = snprintf(out, len, "%s", (const char *)field); break;
-	case K_ADDR: n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text); break;
-	case K_PORT:
-	case K_SIZE: n = snprintf(out, len, "%u", u16); break;
-	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_id(u16)->name : "none"); break;
-	case K_ID: n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text); break;
-	case K_ENUM: n = snprintf(out, len, "%s", name_of(k->names, *(const int *)field)); break;
-	case K_KB:
-	case K_LIFETIME:
-	case K_SECONDS: n = snprintf(out, len, "%u", *(const uint32_t *)field); break;
-	case K_BOOL: n = snprintf(out, len, "%s", *(const bool *)field ? "yes" : "no"); break;
-	case K_SUBNETS:
-	case K_FLAGS:
-	case K_P1PROPS:
-	case K_P2PROPS:
-	case K_PEER_IDS: return format_list(p, k, out, len);
-	case K_PSK:
-		if (p->psk_len >= len)
-			return false;
-		memcpy(out, p->psk, p->psk_len);
-		out[p->psk_len] = '\0';
-		return true;
-	}
-	return n >= 0 && (size_t)n < len;
-}
-
-bool ik_profile_get(const struct ik_profile *p, const char *key, char *out, size_t len)
-{
-	for (size_t i = 0; i < KEY_COUNT; i++)
-		if (!strcmp(keys[i].full, key))
-			return format_value(p, &keys[i], out, len);
-	return false;
+	return i < KEY_COUNT ? ik_profile_keys[i].full : NULL;
 }

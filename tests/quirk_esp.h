@@ -1,0 +1,173 @@
+/*
+ * The rows of tests/test_quirk.c for the ESP receiver quirks (engine/mutation/quirk.def,
+ * suite/cases/esp): quick mode up over NAT-T, a ping that comes back, then a probe as the ESP
+ * cases send it (suite/run_traffic.c). Included by test_quirk.c only (static functions, as
+ * tests/quirk_cert.h); it uses that file's pair helpers (SPIN_UNTIL, with_natt).
+ */
+#ifndef IK_QUIRK_ESP_H
+#define IK_QUIRK_ESP_H
+
+/* The ESP receiver quirks: quick mode up, a ping that comes back, then a probe as the ESP cases
+ * send it (suite/run_traffic.c); went along = the responder's data path did what the quirk says
+ * (RFC 4303 2.4, 2.5, 2.6, 3.4.2, 3.4.3, 3.4.4.1). */
+enum esp_try {
+	TRY_REPLAY,
+	TRY_BAD_ICV,
+	TRY_SPI,
+	TRY_DUMMY,
+	TRY_REORDER,
+	TRY_KEYS,
+	TRY_SEQ,
+	TRY_KEEPALIVE,
+	TRY_BAD_PAD,
+	TRY_PAD_OVERRUN,
+	TRY_OUTSIDE
+};
+
+static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
+{
+	struct ik_dp_how how = {0};
+	switch (t) {
+	case TRY_REPLAY: ik_dp_resend(di, st); return;
+	case TRY_BAD_ICV: how.flip_icv = true; break;
+	case TRY_SPI: how.spi = di->out.spi ^ 0x5a5a5a5au; break;
+	case TRY_DUMMY: how.dummy = true; break;
+	case TRY_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
+	case TRY_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
+	case TRY_OUTSIDE:
+		how.src.s_addr = htonl(0x0a010101);
+		break; /* 10.1.1.1: not in 10.1.0.0/24 */
+	case TRY_REORDER:
+		di->out.seq += 39; /* ping 1 goes out 40 on, the probe 30 behind it */
+		ik_dp_ping(di, 1, st);
+		how.seq_at = di->out.seq - 30;
+		break;
+	case TRY_KEEPALIVE: /* keepalive-fatal: a NAT-keepalive, then a ping that should still come back */
+		ik_dp_keepalive(di, st);
+		ik_dp_ping(di, 3, st);
+		return;
+	case TRY_KEYS: /* esp-wrong-keys: a second plain ping, refused as the first */
+	case TRY_SEQ:  /* esp-seq-gaps: a second plain ping, to see the reply's number */
+		ik_dp_ping(di, 1, st);
+		return;
+	}
+	ik_dp_send(di, 2, &how, st);
+	if (t == TRY_DUMMY || t == TRY_PAD_OVERRUN)
+		ik_dp_ping(di, 3, st);
+}
+
+static bool esp_try(struct ik_pair *p, enum esp_try t)
+{
+	struct ik_datapath di = {0}, dr = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_start(&dr, &p->res, sr, sr->qms, b, a, &st)) {
+		ik_dp_ping(&di, 0, &st);
+		SPIN_UNTIL(p, di.replies >= 1, 500);
+		esp_probe(&di, t, &st);
+		SPIN_UNTIL(p, false, 200); /* whatever comes back comes back by then */
+		went = t == TRY_KEYS  ? di.replies == 0 && dr.refused == 2
+		       : t == TRY_SEQ ? di.nin_seq == 2 && (di.in_seq[0] != 1 || di.in_seq[1] != 2)
+		       : t == TRY_REPLAY      ? di.nrep[0] > 1
+		       : t == TRY_DUMMY       ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_KEEPALIVE   ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_PAD_OVERRUN ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_REORDER     ? di.nrep[1] && !di.nrep[2]
+		                              : di.nrep[2] > 0;
+	}
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	return went;
+}
+
+static bool esp_replay_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_REPLAY);
+}
+static bool esp_bad_icv_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_BAD_ICV);
+}
+static bool esp_spi_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SPI);
+}
+static bool esp_dummy_killed(struct ik_pair *p)
+{
+	return esp_try(p, TRY_DUMMY);
+}
+/* Quirk keepalive-fatal (RFC 3948 2.3: a NAT-keepalive is ignored): the SA goes with it. */
+static bool keepalive_killed(struct ik_pair *p)
+{
+	return esp_try(p, TRY_KEEPALIVE);
+}
+static bool esp_reorder_dropped(struct ik_pair *p)
+{
+	return esp_try(p, TRY_REORDER);
+}
+/* Quirk esp-no-pad-check (RFC 4303 2.4): a ping padded with zeros comes back. */
+static bool esp_bad_pad_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_BAD_PAD);
+}
+/* Quirk esp-padlen-fatal: a Pad Length past the payload takes the SA with it. */
+static bool esp_pad_overrun_killed(struct ik_pair *p)
+{
+	return esp_try(p, TRY_PAD_OVERRUN);
+}
+/* Quirk esp-ignore-selectors (RFC 4301 5.2): a ping from outside IDci is answered. */
+static bool esp_outside_answered(struct ik_pair *p)
+{
+	return esp_try(p, TRY_OUTSIDE);
+}
+/* Quirk esp-no-lifetime (RFC 4301 4.4.2.1): quick mode agrees on 1 s; the responder's host data
+ * path (as serve runs it) answers a ping at once, and one after 1.2 s only with the quirk. */
+static void short_p2_life(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	with_natt(ci, cr);
+	ci->p2_life = cr->p2_life = 1;
+}
+
+static bool esp_used_past_lifetime(struct ik_pair *p)
+{
+	struct ik_datapath di = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && sr->qms->life_s == 1 &&
+	    ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_host_add(&p->res, sr, sr->qms, b, a, &st)) {
+		ik_dp_ping(&di, 0, &st);
+		SPIN_UNTIL(p, di.replies >= 1, 500);
+		SPIN_UNTIL(p, false, 1200);
+		ik_dp_ping(&di, 1, &st);
+		SPIN_UNTIL(p, di.replies >= 2, 300);
+		went = di.nrep[0] && di.nrep[1];
+	}
+	ik_dp_stop(&di);
+	ik_dp_host_free(&p->res);
+	return went;
+}
+
+/* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
+static bool esp_undecryptable(struct ik_pair *p)
+{
+	return esp_try(p, TRY_KEYS);
+}
+/* Quirk esp-seq-gaps: the responder's replies carry 2, 4, ... instead of 1, 2, ... */
+static bool esp_seq_skipped(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SEQ);
+}
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The rows of tests/test_quirk.c for the XAUTH and mode-config quirks.
+ * Included by test_quirk.c only (static functions, as tests/quirk_cert.h).
+ */
+#ifndef IK_QUIRK_XAUTH_H
+#define IK_QUIRK_XAUTH_H
+
+/* ---- XAUTH and mode-config (draft-beaulieu-ike-xauth-02 6): the responder is the gateway ---- */
+
+static void xauth_pair(struct ik_cfg *ci, struct ik_cfg *cr, const char *password)
+{
+	ci->p1[0].auth = cr->p1[0].auth = IK_P1_AUTH_XAUTH_INIT_PSK;
+	ci->xauth.client = ci->xauth.cfg_client = true;
+	snprintf(ci->xauth.me.name, IK_XA_STR, "joe");
+	snprintf(ci->xauth.me.password, IK_XA_STR, "%s", password);
+	cr->xauth.gateway = cr->xauth.cfg_gateway = true;
+	snprintf(cr->xauth.users[0].name, IK_XA_STR, "joe");
+	snprintf(cr->xauth.users[0].password, IK_XA_STR, "foobar");
+	cr->xauth.nusers = 1;
+	cr->xauth.pool[0] = 10, cr->xauth.pool[3] = 10;
+}
+
+static void xauth_wrong_password(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "wrong");
+}
+
+static void modecfg_early(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	ci->xauth.cfg_early = true;
+}
+
+/* went along: the wrong password got an IPsec SA */
+static bool xauth_let_in(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	pair_spin(p, 1200);
+	return p->p2_up == 2;
+}
+
+/* went along: the REQUEST made before XAUTH was answered */
+static bool modecfg_answered_early(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	pair_spin(p, 1200);
+	return p->ini.sas && p->ini.sas->xa.early_replies > 0;
+}
+
+#endif
