@@ -15,26 +15,14 @@ cd "$(dirname "$0")/.."
 IK=build/ikecheck
 PROFILE=peers/profiles/loopback-dut.conf
 out=${DEMO_OUT:-out/demo}
-pidfile=$(mktemp -u /tmp/ikecheck-demo.XXXXXX.pid)
-serve_pid=
-
-cleanup() {
-	[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-	rm -f "$pidfile"
-}
-trap cleanup EXIT
+# shellcheck source=harness/lib/serve.sh
+source harness/lib/serve.sh
+trap serve_stop EXIT
 
 rm -rf "$out"
 mkdir -p "$out"
 echo "== ikecheck $($IK --version | cut -d' ' -f2): the suite against ikecheck serve on loopback"
-$IK serve --profile "$PROFILE" --pidfile "$pidfile" >"$out/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 50); do
-	[[ -s $pidfile ]] && break
-	kill -0 "$serve_pid" 2>/dev/null || { cat "$out/serve.log" >&2; exit 2; }
-	sleep 0.1
-done
-[[ -s $pidfile ]] || { echo "demo: ikecheck serve did not start" >&2; cat "$out/serve.log" >&2; exit 2; }
+serve_start "$PROFILE" "$out/serve.log"
 
 rc=0
 # serve starts an exchange towards us on SIGUSR1: the cases where the DUT must initiate.
@@ -45,8 +33,7 @@ $IK run --profile "$PROFILE" --out "$out" --dut-initiate "kill -USR1 $serve_pid"
 # stops first). Only for the whole demo (no arguments); DEMO_CERT=0 leaves it out.
 cert=
 if [[ $# -eq 0 && ${DEMO_CERT:-1} != 0 ]]; then
-	cleanup
-	serve_pid=
+	serve_stop
 	echo
 	echo "== the certificate cases against ikecheck serve with RSA signatures ($out/cert)"
 	crc=0

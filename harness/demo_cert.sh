@@ -17,14 +17,9 @@ cd "$(dirname "$0")/.."
 IK=${IK:-build/ikecheck}
 [[ $# -eq 1 ]] || { echo "usage: harness/demo_cert.sh OUTDIR" >&2; exit 2; }
 out=$1
-pidfile=$(mktemp -u /tmp/ikecheck-demo-cert.XXXXXX.pid)
-serve_pid=
-
-cleanup() {
-	[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-	rm -f "$pidfile"
-}
-trap cleanup EXIT
+# shellcheck source=harness/lib/serve.sh
+source harness/lib/serve.sh
+trap serve_stop EXIT
 
 mkdir -p "$out"
 PKI_DUT_ADDR=127.0.0.1 PKI_TESTER_ADDR=127.0.0.2 harness/pki.sh "$out/pki" >/dev/null
@@ -36,13 +31,6 @@ sed -e '/^id /d' -e '/^psk /d' \
 	-e 's|^\[tester\]|[tester]\ncert = pki/tester.pem\nkey = pki/tester.key\nchain = pki/inter-ca.pem|' \
 	peers/profiles/loopback-dut.conf >"$out/profile.conf"
 
-$IK serve --profile "$out/profile.conf" --pidfile "$pidfile" >"$out/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 50); do
-	[[ -s $pidfile ]] && break
-	kill -0 "$serve_pid" 2>/dev/null || { cat "$out/serve.log" >&2; exit 2; }
-	sleep 0.1
-done
-[[ -s $pidfile ]] || { echo "demo: ikecheck serve (rsa-sig) did not start" >&2; exit 2; }
+serve_start "$out/profile.conf" "$out/serve.log"
 $IK run --profile "$out/profile.conf" --out "$out" --cases 'CERT-*' \
 	--dut-initiate "kill -USR1 $serve_pid"

@@ -118,25 +118,6 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	}
 }
 
-/* RFC 2408 3.15 / RFC 2409 5.7: delete the IPsec SA (our inbound SPI) then the ISAKMP SA
- * (SPI = the two cookies), each in a protected informational exchange. */
-static void delete_sas(struct conn *c)
-{
-	struct ik_sa *sa = c->sa;
-
-	for (struct ik_qm *q = sa->qms; q; q = q->next) {
-		if (!q->established)
-			continue;
-		uint8_t spi[4] = {(uint8_t)(q->spi_in >> 24), (uint8_t)(q->spi_in >> 16),
-		                  (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in};
-		ik_send_delete(sa, IK_PROTO_ESP, spi, 4, 1);
-	}
-	uint8_t cookies[16];
-	memcpy(cookies, sa->icookie, 8);
-	memcpy(cookies + 8, sa->rcookie, 8);
-	ik_send_delete(sa, IK_PROTO_ISAKMP, cookies, 16, 1);
-}
-
 /* RFC 2408 3.14.1: when the DUT said why, its notify is a better hint than the stall table. */
 static const struct {
 	uint16_t notify;
@@ -319,14 +300,14 @@ int cmd_connect(int argc, char **argv)
 		fflush(stdout);
 		ik_loop_run(&c.r.loop, 0);
 		if (!c.keep)
-			delete_sas(&c);
+			ik_send_delete_all(c.sa);
 		ik_run_end(&c.r);
 		return rc;
 	}
 	if (c.ping.n && c.qm_done)
 		ik_connect_ping(&c.r, c.sa, c.qm_done, &c.ping);
 	if (c.p1_up && !c.keep)
-		delete_sas(&c);
+		ik_send_delete_all(c.sa);
 	if (!c.quiet)
 		ik_ladder_print(&c.sa->ladder, stdout, c.r.p->name);
 	mutations(&c);

@@ -86,22 +86,6 @@ static struct ik_load_slot *slot_of(struct ik_load *l, const struct ik_sa *sa)
 	return NULL;
 }
 
-/* RFC 2408 3.15 / RFC 2409 5.7: our inbound SPIs of the IPsec SAs, then the ISAKMP SA. */
-static void delete_tunnel(struct ik_sa *sa)
-{
-	for (struct ik_qm *q = sa->qms; q; q = q->next) {
-		if (!q->established)
-			continue;
-		uint8_t spi[4] = {(uint8_t)(q->spi_in >> 24), (uint8_t)(q->spi_in >> 16),
-		                  (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in};
-		ik_send_delete(sa, IK_PROTO_ESP, spi, 4, 1);
-	}
-	uint8_t cookies[16];
-	memcpy(cookies, sa->icookie, 8);
-	memcpy(cookies + 8, sa->rcookie, 8);
-	ik_send_delete(sa, IK_PROTO_ISAKMP, cookies, 16, 1);
-}
-
 /* A setup is over: counted, its slot freed; its SA deleted (or kept) and reaped after the
  * callback returns (ik_run_reap). */
 static void finish(struct ik_load *l, struct ik_load_slot *s, const char *fail)
@@ -120,7 +104,7 @@ static void finish(struct ik_load *l, struct ik_load_slot *s, const char *fail)
 		l->kept++;
 	} else {
 		if (sa->established && !l->keep) {
-			delete_tunnel(sa);
+			ik_send_delete_all(sa);
 			l->deleted++;
 		}
 		sa->dead = true;

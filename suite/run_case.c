@@ -408,16 +408,11 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 
 static bool send_deletes(struct crun *cr)
 {
-	uint8_t spi[4], cookies[16];
+	uint8_t cookies[16];
 	bool ok = true;
 	cr->deleted = true;
-	if (cr->qm && cr->qm->established) {
-		uint32_t v = cr->qm->spi_in;
-		spi[0] = (uint8_t)(v >> 24), spi[1] = (uint8_t)(v >> 16),
-		spi[2] = (uint8_t)(v >> 8);
-		spi[3] = (uint8_t)v;
-		ok = ik_send_delete(cr->sa, IK_PROTO_ESP, spi, 4, 1);
-	}
+	if (cr->qm && cr->qm->established)
+		ok = ik_send_delete_qm(cr->sa, cr->qm);
 	memcpy(cookies, cr->sa->icookie, 8);
 	memcpy(cookies + 8, cr->sa->rcookie, 8);
 	return ik_send_delete(cr->sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;

@@ -97,12 +97,9 @@ static void plan(struct ik_traffic *t, enum ik_probe probe, unsigned pings)
 static bool send_delete(struct crun *cr, struct ik_status *st)
 {
 	const struct ik_qm *qm = established_qm(cr);
-	uint8_t spi[4];
 	if (!qm || !cr->sa)
 		return ik_fail(st, 0, "traffic: no quick mode to delete");
-	for (int i = 0; i < 4; i++)
-		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
-	return ik_send_delete(cr->sa, IK_PROTO_ESP, spi, 4, 1) ||
+	return ik_send_delete_qm(cr->sa, qm) ||
 	       ik_fail(st, 0, "traffic: the Delete could not be sent");
 }
 

@@ -324,6 +324,9 @@ bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_
                     size_t spi_len, const uint8_t *data, size_t dlen);
 bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t spi_len,
                     uint16_t count);
+/* One IPsec SA (our inbound SPI); every established one and then the ISAKMP SA. */
+bool ik_send_delete_qm(struct ik_sa *sa, const struct ik_qm *q);
+bool ik_send_delete_all(struct ik_sa *sa);
 /* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
 bool ik_send_dpd(struct ik_sa *sa);
 /* Send one UDP-encapsulated ESP packet (no non-ESP marker, RFC 3948 2.1) from the NAT-T port.

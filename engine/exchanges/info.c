@@ -135,6 +135,28 @@ bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t
 	return ok;
 }
 
+/* RFC 2408 3.15: one IPsec SA, named by the SPI we receive on (the peer sends to it). */
+bool ik_send_delete_qm(struct ik_sa *sa, const struct ik_qm *q)
+{
+	uint8_t spi[4] = {(uint8_t)(q->spi_in >> 24), (uint8_t)(q->spi_in >> 16),
+	                  (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in};
+	return ik_send_delete(sa, IK_PROTO_ESP, spi, 4, 1);
+}
+
+/* RFC 2408 3.15 / RFC 2409 5.7: every established IPsec SA, then the ISAKMP SA itself (its SPI
+ * is the two cookies), each in its own protected informational exchange. */
+bool ik_send_delete_all(struct ik_sa *sa)
+{
+	uint8_t cookies[16];
+	bool ok = true;
+	for (struct ik_qm *q = sa->qms; q; q = q->next)
+		if (q->established)
+			ok = ik_send_delete_qm(sa, q) && ok;
+	memcpy(cookies, sa->icookie, 8);
+	memcpy(cookies + 8, sa->rcookie, 8);
+	return ik_send_delete(sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;
+}
+
 /* Before the ISAKMP SA exists an error can only go out in the clear (RFC 2408 5). */
 bool ik_send_plain_notify(struct ik_sa *sa, uint16_t type)
 {
