@@ -56,22 +56,87 @@ static bool requeue(struct ik_runner *R, size_t idx)
 	return true;
 }
 
-static void declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result *r)
+void ik_alive_not_decided(const struct ik_runner *R, size_t idx, const char *before, char *why,
+                          size_t n)
 {
-	char why[256];
-	snprintf(why, sizeof(why),
-	         "The DUT stopped answering after this case: %u fresh clean "
-	         "exchanges then failed (last: %.60s). Before that: %.70s",
-	         PROBES, cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
+	char buf[320]; /* then cut to n: the case's own reason comes last */
+	snprintf(buf, sizeof(buf),
+	         "not decided: the DUT had stopped answering (after %.90s)%s%s%.40s", R->dead_since,
+	         R->confirm[idx] ? ", this case among them; it did not come back, so which one "
+	                           "is not known (try --parallel 1)"
+	                         : "",
+	         before ? "; " : "", before ? before : "");
+	size_t l = strlen(buf) < n ? strlen(buf) : n - 1;
+	memcpy(why, buf, l);
+	why[l] = '\0';
+}
+
+bool ik_alive_met_death(struct ik_runner *R, const struct crun *cr, struct ik_result *r)
+{
+	char why[sizeof(r->reason)];
+	if (cr->epoch == R->deaths)
+		return false;
+	if (!R->dead_final && requeue(R, cr->idx))
+		return true;
+	ik_alive_not_decided(R, cr->idx, r->reason, why, sizeof(why));
 	snprintf(r->reason, sizeof(r->reason), "%s", why);
-	r->verdict = IK_V_FAIL;
+	r->verdict = IK_V_ERROR;
+	return false;
+}
+
+/* The other cases in flight (their case or its probe) when the DUT stopped answering: any of them
+ * may have stopped it. Each is marked to run again alone; their ids go into ids. */
+static size_t others_in_flight(struct ik_runner *R, const struct crun *cr, char *ids, size_t n)
+{
+	size_t k = 0, l = strlen(ids);
+	for (const struct crun *x = R->running; x; x = x->next) {
+		if (x == cr || !x->c || x->revival)
+			continue;
+		R->confirm[x->idx] = true;
+		k++;
+		l += (size_t)snprintf(ids + l, l < n ? n - l : 0, ", %s", x->c->id);
+		if (l >= n)
+			l = n - 1;
+	}
+	return k;
+}
+
+/* The DUT answers no probe: blame cr's case when it was the only one in flight (FAIL). With
+ * others in flight, which one stopped the DUT is not known: every one of them runs again alone
+ * once the DUT answers (a second death then has one culprit); false when cr is to be requeued. */
+static bool declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result *r)
+{
+	char why[256], ids[100];
+	bool again = R->confirm[cr->idx];
+	snprintf(ids, sizeof(ids), "%s", r->id);
+	size_t others = others_in_flight(R, cr, ids, sizeof(ids));
+	R->deaths++;
 	R->dut_dead = true;
 	R->dead_at_ms = ik_now_ms();
 	R->revive_at_ms = R->dead_at_ms + REVIVE_EVERY;
-	snprintf(R->dead_since, sizeof(R->dead_since), "%s", r->id);
+	if (others) {
+		R->confirm[cr->idx] = true;
+		snprintf(R->dead_since, sizeof(R->dead_since), "one of the cases %s", ids);
+		if (!R->o->quiet)
+			ik_run_note(R,
+			            "the DUT stopped answering while cases %s were in flight; "
+			            "waiting up to %u s for "
+			            "it, then each runs again alone",
+			            ids, R->o->dead_wait_s);
+		return false;
+	}
+	snprintf(why, sizeof(why),
+	         "The DUT stopped answering after this case%s: %u fresh clean "
+	         "exchanges then failed (last: %.50s). Before that: %.60s",
+	         again ? " (run again alone to tell)" : "", PROBES,
+	         cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	r->verdict = IK_V_FAIL;
+	snprintf(R->dead_since, sizeof(R->dead_since), "case %s", r->id);
 	if (!R->o->quiet)
 		ik_run_note(R, "the DUT stopped answering after case %s; waiting up to %u s for it",
 		            r->id, R->o->dead_wait_s);
+	return true;
 }
 
 /* The case's probes are over: blame, requeue or record. True when the result was recorded (or
@@ -79,18 +144,19 @@ static void declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result 
 static void probe_done(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_result *r = cr->pending;
+	if (cr->o.all_done && ik_alive_met_death(R, cr, r))
+		return; /* the DUT is back, but the case met it dead: it runs again */
 	bool inconclusive = cr->o.step_fail[0] != 0; /* e.g. the DUT deleted the probe's SA */
-	if (!cr->o.all_done && !inconclusive && r->verdict != IK_V_ERROR) {
-		if (!R->dut_dead) {
-			declare_dead(R, cr, r);
+	bool stalled = cr->best_stalled && !cr->best_unsent; /* an ERROR that met silence */
+	if (!cr->o.all_done && !inconclusive && (r->verdict != IK_V_ERROR || stalled)) {
+		if (!R->dut_dead && declare_dead(R, cr, r)) {
+			; /* blamed: FAIL */
 		} else if (!R->dead_final && requeue(R, cr->idx)) {
-			return; /* not judged against a dead DUT: it runs again when the DUT is back */
+			return; /* not judged against a dead DUT (or one of several in flight when it
+			         * stopped): it runs again when the DUT is back */
 		} else {
-			char why[256];
-			snprintf(why, sizeof(why),
-			         "not decided: the DUT had stopped answering (after "
-			         "case %.32s); %.150s",
-			         R->dead_since, r->reason);
+			char why[sizeof(r->reason)];
+			ik_alive_not_decided(R, cr->idx, r->reason, why, sizeof(why));
 			snprintf(r->reason, sizeof(r->reason), "%s", why);
 			r->verdict = IK_V_ERROR;
 		}
@@ -152,7 +218,7 @@ bool ik_alive_schedule(struct ik_runner *R)
 	if (now - R->dead_at_ms >= (uint64_t)R->o->dead_wait_s * 1000) {
 		R->dead_final = true;
 		snprintf(R->stopped, sizeof(R->stopped),
-		         "the DUT stopped answering after case %s "
+		         "the DUT stopped answering after %.120s "
 		         "and did not answer again within %u s",
 		         R->dead_since, R->o->dead_wait_s);
 		if (!R->o->quiet)

@@ -55,7 +55,8 @@ bool ik_run_order(struct ik_runner *R)
 	struct ranked *rk = calloc(n ? n : 1, sizeof(*rk));
 	R->order = calloc(n ? n : 1, sizeof(*R->order));
 	R->started = calloc(n ? n : 1, sizeof(*R->started));
-	if (!rk || !R->order || !R->started) {
+	R->confirm = calloc(n ? n : 1, sizeof(*R->confirm));
+	if (!rk || !R->order || !R->started || !R->confirm) {
 		free(rk);
 		return false;
 	}

@@ -177,7 +177,10 @@ static struct crun *start_case(struct ik_runner *R, size_t idx)
 		return NULL;
 	}
 	if (R->dead_final) {
-		snprintf(why, sizeof(why), "not run: %s", R->stopped);
+		if (R->confirm[idx])
+			ik_alive_not_decided(R, idx, NULL, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "not run: %s", R->stopped);
 		record_now(R, c, IK_V_ERROR, why);
 		return NULL;
 	}
@@ -187,6 +190,7 @@ static struct crun *start_case(struct ik_runner *R, size_t idx)
 	cr->R = R;
 	cr->c = c;
 	cr->idx = idx;
+	cr->epoch = R->deaths;
 	case_init(cr);
 	snprintf(path, sizeof(path), "%s/pcap/%s.pcap", R->o->out, c->id);
 	cr->pcap = ik_pcapw_open(path, &st);
@@ -426,6 +430,12 @@ static void final_attempt(struct crun *cr, struct ik_result *r)
 	r->verdict = IK_V_ERROR;
 }
 
+/* A case runs alone when its kind needs it, or to tell whether it stopped the DUT (run_alive.c). */
+static bool runs_alone(const struct ik_runner *R, size_t idx)
+{
+	return R->confirm[idx] || ik_case_runs_alone(&R->cs.c[idx], R->o, R->base);
+}
+
 /* A finished case run: judge it, run it again, start its probe, or record. True when cr can
  * be freed. */
 static bool reap(struct ik_runner *R, struct crun *cr)
@@ -455,7 +465,15 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	cr->best = NULL;
 	final_attempt(cr, r);
 	bool clean = cr->best_o.all_done && !cr->best_o.restarted;
-	if (clean || R->o->no_alive || r->verdict == IK_V_ERROR || r->verdict == IK_V_SKIP) {
+	if (!clean && r->verdict != IK_V_SKIP && ik_alive_met_death(R, cr, r)) {
+		free(r);
+		return true;
+	}
+	/* A case stalled on its unmutated setup is inconclusive (ERROR), but it may be the first to
+	 * meet a DUT that stopped answering: its probe tells (run_alive.c). */
+	bool stalled = cr->best_stalled && !cr->best_unsent;
+	if (clean || R->o->no_alive || (r->verdict == IK_V_ERROR && !stalled) ||
+	    r->verdict == IK_V_SKIP) {
 		ik_run_record(R, r);
 		free(r);
 		return true;
@@ -486,7 +504,7 @@ static void reap_all(struct ik_runner *R)
 			continue;
 		}
 		*pp = cr->next;
-		if (cr->c && !cr->revival && ik_case_runs_alone(cr->c, R->o, R->base))
+		if (cr->c && !cr->revival && runs_alone(R, cr->idx))
 			R->exclusive = false;
 		if (cr->c && !cr->revival && ik_case_owns_tester_port(cr->c, R->o))
 			R->port_busy = false;
@@ -534,7 +552,7 @@ static void schedule(struct ik_runner *R)
 	while (!interrupted && !R->exclusive && R->nrunning < R->o->parallel &&
 	       next_case(R, &idx, &pos)) {
 		const struct ik_case *c = &R->cs.c[idx];
-		bool alone = ik_case_runs_alone(c, R->o, R->base);
+		bool alone = runs_alone(R, idx);
 		if (alone && R->nrunning)
 			break;
 		if (pos == SIZE_MAX)
@@ -669,6 +687,7 @@ static void teardown(struct ik_runner *R)
 	free(R->requeue);
 	free(R->order);
 	free(R->started);
+	free(R->confirm);
 	if (R->base) {
 		ik_profile_wipe(R->base);
 		free(R->base);

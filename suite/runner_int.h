@@ -60,6 +60,8 @@ struct crun {
 	bool best_unsent;   /* it went silent on a message our own host never sent */
 	char attempts[800]; /* one line per attempt, for the evidence */
 	bool revival;       /* a probe of a DUT declared dead: does it answer again? */
+	unsigned
+		epoch; /* R->deaths when the case started: a death since then means it met a dead DUT */
 	struct crun *next;
 };
 
@@ -76,7 +78,7 @@ struct ik_runner {
 	size_t nrunning, next, decided;
 	size_t counts[IK_V__N];
 	bool dut_dead;
-	char dead_since[40]; /* the case after which the DUT stopped answering */
+	char dead_since[120]; /* "case X", or "one of the cases X, Y" in flight when it stopped */
 	uint64_t t0_ms;
 	bool failed_required;
 	bool tty;       /* stdout is a terminal: live progress line */
@@ -93,6 +95,10 @@ struct ik_runner {
 	size_t nrequeue;
 	size_t *order; /* the case set's indices in the order they start (run_order.c) */
 	bool *started; /* by index in the case set: started (or decided without running) */
+	/* by index: in flight when the DUT stopped answering alongside other cases; it runs again alone
+	 * (once the DUT answers) before anyone is blamed (run_alive.c) */
+	bool *confirm;
+	unsigned deaths; /* how many times the DUT was declared dead */
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */
@@ -124,6 +130,14 @@ bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap,
 bool ik_probe_reap(struct ik_runner *R, struct crun *cr);
 /* While the DUT is dead: revival probes, --dead-wait. True when cases may be started. */
 bool ik_alive_schedule(struct ik_runner *R);
+/* A case run (or its probe) that was in flight when the DUT was declared dead is not judged on
+ * it: requeued to run again once the DUT answers (true); once the run gave up on the DUT, r says it
+ * is not decided (false: record r). */
+bool ik_alive_met_death(struct ik_runner *R, const struct crun *cr, struct ik_result *r);
+/* Why case idx is not decided when the DUT stopped answering (naming the cases in flight when
+ * it was one of them), then before (its own reason, may be NULL). */
+void ik_alive_not_decided(const struct ik_runner *R, size_t idx, const char *before, char *why,
+                          size_t n);
 
 /* Loss on the path (run_retry.c, docs/verdicts.md section 7). */
 /* Count clean round trips and signs of loss in a ladder; c: its case (NULL: a probe). */

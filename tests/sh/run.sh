@@ -105,6 +105,36 @@ check "revival: the cases after it were judged, not reported as not run" \
 check "revival: the run is complete, not stopped early" \
 	bash -c "jq -e 'select(.type==\"end\") | has(\"stopped\") | not' $T/rev/results.jsonl"
 
+# Blame when cases run in parallel (issue 14 item 4): serve "crashes" on the first refusal
+# (--quirk die-on-refusal), i.e. on RUN-002's wrong key, while a slow case is in flight; a
+# supervisor restarts it each time. Which case stopped the DUT is not known from one death, so
+# both run again alone: only RUN-002 stops it again and is blamed; the slow case PASSes.
+serve_stop # the revived one above
+mkdir -p "$T/par/basic"
+sed -n '/^case RUN-002/,/^ *expect/p' "$CASES/basic/"*.case >"$T/par/basic/k.case"
+printf '\ncase RUN-SLOW\n  title    Main mode, a quiet while, then quick mode\n  ref      RFC2409 5.5\n  level    MUST\n  binds    receiver: "the receiving entity (initiator or responder) MUST do the following" (fixture)\n  role     dut=responder\n  run      main, wait 2500ms, quick\n  expect   established\n' >>"$T/par/basic/k.case"
+serve_start "$T/par.serve" --profile "$T/p.conf" --quirk die-on-refusal
+$IK run --profile "$T/p.conf" --cases-dir "$T/par" --silence 1000 --out "$T/par/out" --parallel 8 \
+	--dead-wait 60 >"$T/par.out" 2>&1 &
+PAR=$!
+deaths=0
+while kill -0 $PAR 2>/dev/null; do # the supervisor: a fresh serve after each death noticed
+	n=$(grep -c 'stopped answering' "$T/par.out")
+	if ((n > deaths)); then
+		deaths=$n
+		serve_stop
+		serve_start "$T/par.serve$n" --profile "$T/p.conf" --quirk die-on-refusal
+	fi
+	sleep 0.2
+done
+wait $PAR
+serve_stop
+check_grep "parallel: the first death names both cases in flight, blaming neither" \
+	'stopped answering while cases (RUN-002, RUN-SLOW|RUN-SLOW, RUN-002) were in flight' "$T/par.out"
+check "parallel: RUN-002, run again alone, stopped the DUT again: it is blamed" \
+	bash -c "jq -r 'select(.type==\"case\" and .id==\"RUN-002\") | .verdict + \" \" + .reason' $T/par/out/results.jsonl | grep -q '^FAIL The DUT stopped answering after this case (run again alone'"
+check "parallel: the slow case, run again alone, PASSes" test "$(verdict "$T/par/out" RUN-SLOW)" = PASS
+
 # Usage and input errors: exit 2 with a reason.
 check_fails "no --profile: exit 2" 2 $IK run
 check_fails "bad --level: exit 2" 2 run --level OFTEN
