@@ -216,6 +216,50 @@ static void test_enc_bad_id(void)
 	refused_mm3(&p, IK_NOTIFY_PAYLOAD_MALFORMED, IK_PKE_FAILED);
 }
 
+/* The revised mode (RFC 2409 5.3): the nonce under RSA first, the KE and ID under Ke_i / Ke_r. */
+static void test_rev_tester_starts(void)
+{
+	up(IK_P1_AUTH_RSA_REV_ENC, TESTER_STARTS);
+}
+
+static void test_rev_dut_starts(void)
+{
+	up(IK_P1_AUTH_RSA_REV_ENC, DUT_STARTS);
+}
+
+static void test_rev_wrong_key(void)
+{
+	wrong_key(IK_P1_AUTH_RSA_REV_ENC);
+}
+
+static void test_rev_malformed(void)
+{
+	malformed(IK_P1_AUTH_RSA_REV_ENC, 0, IK_NOTIFY_PAYLOAD_MALFORMED);
+	malformed(IK_P1_AUTH_RSA_REV_ENC, IK_QUIRK_PKE_PADDING_ORACLE,
+	          IK_NOTIFY_INVALID_KEY_INFORMATION);
+}
+
+/* 5.3: the KE and ID under Ke_i broken (a flipped octet, a length off the block): refused at
+ * MM3, never a crash; the nonce moved after the KE breaks "the first payload ... MUST be the
+ * encrypted nonce". */
+static void test_rev_broken_payloads(void)
+{
+	static const char *const muts[] = {"MM3 ID.data flip:3", "MM3 KE.data truncate:100",
+	                                   "MM3 KE.data flip:271", "MM3 NONCE reorder:2"};
+	for (size_t i = 0; i < sizeof(muts) / sizeof(muts[0]); i++) {
+		struct ik_pair p;
+		run(&p, IK_P1_AUTH_RSA_REV_ENC, "dut", TESTER_STARTS, muts[i]);
+		CU_ASSERT_EQUAL(p.ini.mut[0].applied, 1);
+		CU_ASSERT_EQUAL(p.p1_up, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
+		CU_ASSERT_EQUAL(p.res.sas->msg, 2);
+		CU_ASSERT_NOT_EQUAL(p.res.sas->st.notify, 0);
+		if (getenv("IK_SHOW"))
+			fprintf(stderr, "\n  %s: %s\n", muts[i], p.res.sas->st.why);
+		pair_close(&p);
+	}
+}
+
 /* Without the peer's certificate the initiator stops at MM2 rather than guess. */
 static void test_enc_no_peer_cert(void)
 {
@@ -250,6 +294,14 @@ static const struct ik_test tests[] = {
 	{"quirk pke-padding-oracle answers bad padding apart", test_enc_padding_oracle_quirk},
 	{"a broken encrypted ID refused at MM3", test_enc_bad_id},
 	{"no certificate of the peer: the initiator stops at MM2", test_enc_no_peer_cert},
+	{"main + quick mode, revised mode, tester initiates (RFC 2409 5.3)",
+         test_rev_tester_starts},
+	{"main + quick mode, revised mode, DUT initiates (RFC 2409 5.3)", test_rev_dut_starts},
+	{"revised mode: nonce for another key refused at MM3", test_rev_wrong_key},
+	{"revised mode: malformed nonce ciphertexts refused alike (and apart under the quirk)",
+         test_rev_malformed},
+	{"revised mode: broken KE / ID under Ke_i, nonce not first: refused",
+         test_rev_broken_payloads},
 };
 
 IK_TEST_MAIN("ike_enc", tests)
