@@ -173,6 +173,10 @@ static const struct {
 	{"rsa-sig", IK_NEED_RSA_SIG},
 	{"psk", IK_NEED_PSK},
 	{"crl", IK_NEED_CRL},
+	{"rsa_enc", IK_NEED_RSA_ENC},
+	{"rsa-enc", IK_NEED_RSA_ENC},
+	{"rsa_enc_rev", IK_NEED_RSA_ENC_REV},
+	{"rsa-enc-rev", IK_NEED_RSA_ENC_REV},
 };
 
 /*
@@ -454,6 +458,26 @@ bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_c
 		return ik_case_fail(at, "mutate: %s", mst.why);
 	c->nmut++;
 	return true;
+}
+
+/* alike: up to IK_CASE_MAX_ALIKE mutations separated by '|', one per run of the case. */
+bool ik_case_parse_alike(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *save = NULL;
+	struct ik_status mst;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+		t = ik_trim(t);
+		if (!*t)
+			continue;
+		if (c->nalike == IK_CASE_MAX_ALIKE)
+			return ik_case_fail(at, "alike: more than %d variants", IK_CASE_MAX_ALIKE);
+		if (!ik_mutation_parse(t, &c->alike[c->nalike], &mst))
+			return ik_case_fail(at, "alike: %s", mst.why);
+		c->nalike++;
+	}
+	return c->nalike >= 2 || ik_case_fail(at, "alike: at least two variants, separated by '|'");
 }
 
 /* breaks: serve quirks (engine/mutation/quirk.def) under which the case must FAIL (the self-test). */

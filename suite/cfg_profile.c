@@ -244,10 +244,10 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
 	memset(c, 0, sizeof(*c));
-	bool rsa = p->auth == IK_PROFILE_AUTH_RSA_SIG;
+	bool rsa = ik_auth_pki(p->auth);
 	if (!rsa && p->auth != IK_PROFILE_AUTH_PSK)
-		return ik_fail(st, 0, "%s: only pre-shared key authentication is supported",
-		               p->path);
+		return ik_fail(st, 0, "%s: authentication method %d is not supported", p->path,
+		               p->auth);
 	/* The profile already put each endpoint's IKE port into its address. */
 	c->local = me->addr.ss;
 	c->local_len = me->addr.len;

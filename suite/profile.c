@@ -35,8 +35,11 @@ static const struct name_val role_names[] = {
 	{"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
 static const struct name_val mode_names[] = {
 	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
-static const struct name_val auth_names[] = {
-	{"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
+static const struct name_val auth_names[] = {{"psk", IK_AUTH_PSK},
+                                             {"rsa-sig", IK_AUTH_RSA_SIG},
+                                             {"rsa-enc", IK_AUTH_RSA_ENC},
+                                             {"rsa-enc-rev", IK_AUTH_RSA_ENC_REV},
+                                             {NULL, 0}};
 static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
                                                {"lenient", IK_LIFETIME_LENIENT},
                                                {"obey", IK_LIFETIME_OBEY},
@@ -725,10 +728,19 @@ static bool check_certs(struct ctx *c)
 
 	if (!line_of(c, KEY_features_certificates))
 		c->p->features.certificates = c->p->auth == IK_AUTH_RSA_SIG;
-	if (c->p->auth != IK_AUTH_RSA_SIG && *c->p->tester.bad_cert)
+	if (!ik_auth_pki(c->p->auth) && *c->p->tester.bad_cert)
 		return fail_at(c, c->key_line[KEY_tester_bad_cert],
-		               "tester.bad_cert: only with auth.method = rsa-sig");
-	if (c->p->auth != IK_AUTH_RSA_SIG ||
+		               "tester.bad_cert: only with auth.method = rsa-sig, rsa-enc or "
+		               "rsa-enc-rev");
+	/* RFC 2409 5.2: "the initiator must already have the responder's public key"; either
+	 * side may initiate, so each needs the other's certificate. */
+	if (ik_auth_enc(c->p->auth) && (!*c->p->dut.cert || !*c->p->tester.cert))
+		return fail_at(c, c->key_line[*c->p->dut.cert ? KEY_tester_cert : KEY_dut_cert],
+		               "%s.cert: auth.method = %s needs the certificates of both sides: "
+		               "each encrypts its nonce to the other's public key (RFC 2409 5.2)",
+		               *c->p->dut.cert ? "tester" : "dut",
+		               c->p->auth == IK_AUTH_RSA_ENC ? "rsa-enc" : "rsa-enc-rev");
+	if (!ik_auth_pki(c->p->auth) ||
 	    ik_profile_check_certs(c->p, line_of(c, KEY_dut_id), line_of(c, KEY_tester_id), &why))
 		return true;
 	size_t n = strcspn(why.why, ":");

@@ -59,7 +59,12 @@ struct crun {
 	bool best_stalled;  /* that attempt never got past its unmutated setup */
 	bool best_unsent;   /* it went silent on a message our own host never sent */
 	char attempts[800]; /* one line per attempt, for the evidence */
-	bool revival;       /* a probe of a DUT declared dead: does it answer again? */
+	/* a case with alike variants (case.h): the variant running, each one's answer, the first
+	 * variant whose own verdict was not a PASS */
+	unsigned variant;
+	char alike_seen[IK_CASE_MAX_ALIKE][160];
+	struct ik_result *alike_bad;
+	bool revival; /* a probe of a DUT declared dead: does it answer again? */
 	struct crun *next;
 };
 
