@@ -165,6 +165,9 @@ struct ik_case {
 	/* alike: variants, one mutation each; the case runs once per variant, each run judged by
 	 * the expect lines, and the DUT must answer every variant the same way (suite/runner.c) */
 	struct ik_mutation alike[IK_CASE_MAX_ALIKE];
+	/* a variant that is `set KEY = VALUE` instead (alike_key[i][0] set; alike[i] unused) */
+	char alike_key[IK_CASE_MAX_ALIKE][48];
+	char alike_val[IK_CASE_MAX_ALIKE][160];
 	size_t nalike;
 	struct ik_expect expect[IK_CASE_MAX_EXPECT];
 	size_t nexpect;

@@ -278,6 +278,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->dpd = p->features.dpd;
 	c->frag = (uint8_t)me->fragmentation;
 	c->frag_size = me->fragment_size;
+	c->nonce_len = as_dut ? 0 : me->nonce_length;
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */
 	c->initial_contact = !as_dut;
 	c->refuse_aggressive = as_dut && !(p->p1.modes & IK_MODE_AGGRESSIVE);

@@ -100,6 +100,7 @@ static const char *const section_names[] = {
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
+	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)          \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                              \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                        \
@@ -364,6 +365,12 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 			               k->full, v, IK_FRAG_SIZE_MIN);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
+	case K_NONCE: /* RFC 2409 5 allows 8 to 256; shorter ones are for the negative cases */
+		if (!ik_uint_parse(v, 256, &u) || !u)
+			return fail_at(c, c->line, "%s: '%.64s' is not a length in octets (1-256)",
+			               k->full, v);
+		*(uint16_t *)field = (uint16_t)u;
+		return true;
 	case K_KB: /* RFC 2407 4.5: SA Life Type kilobytes */
 		if (!ik_uint_parse(v, UINT32_MAX, &u))
 			return fail_at(c, c->line, "%s: '%.64s' is not a number of kilobytes",
@@ -464,6 +471,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_ADDR:
 	case K_PORT:
 	case K_SIZE:
+	case K_NONCE:
 	case K_ID:
 	case K_FILE:
 	case K_KB:

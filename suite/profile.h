@@ -122,6 +122,9 @@ struct ik_endpoint {
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;
 	uint16_t fragment_size;
+	/* tester.nonce_length: the octets of our phase 1 nonces (0: 32); RFC 2409 5 allows 8 to
+	 * 256, a shorter one is the rsaenc cases' well-padded garbage (suite/cases/rsaenc) */
+	uint16_t nonce_length;
 };
 
 struct ik_profile {

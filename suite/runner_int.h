@@ -105,6 +105,9 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st);
 /* Free what the case run holds (engine, pcap, timers); the record is built before this. */
 void ik_crun_free(struct crun *cr);
 /* The tester-side configuration for a case (profile + the case's `set` lines). */
+/* The same for variant v of a case with alike variants (its `set` variant added). */
+bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned v,
+                         struct ik_cfg *cfg, struct ik_status *st);
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
                  struct ik_status *st);
 /* Whether the tester may send INITIAL-CONTACT with phase 1 (only when cases run one at a time). */

@@ -129,6 +129,9 @@ struct ik_cfg {
 	 * (0: IK_FRAG_SIZE_DEFAULT) */
 	uint8_t frag;
 	uint16_t frag_size;
+	/* the octets of our phase 1 nonces (0: IK_NONCE_LEN); RFC 2409 5 allows 8 to 256, fewer is
+	 * a negative case's (a well-encrypted nonce of a forbidden length, suite/cases/rsaenc) */
+	uint16_t nonce_len;
 	ik_quirks_t
 		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 	struct ik_xauth_cfg xauth; /* XAUTH and mode-config after phase 1 (xauth.c) */

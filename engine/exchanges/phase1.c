@@ -264,12 +264,15 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 	k->gx_len = k->dh.pub_len;
 	memcpy(ini ? k->gxi : k->gxr, k->dh.pub, k->dh.pub_len);
 	uint8_t *nonce = ini ? k->ni : k->nr;
-	ik_rng_bytes(nonce, IK_NONCE_LEN);
-	*(ini ? &k->ni_len : &k->nr_len) = IK_NONCE_LEN;
+	uint16_t nlen = sa->eng->cfg.nonce_len && sa->eng->cfg.nonce_len <= IK_MAX_NONCE
+	                        ? sa->eng->cfg.nonce_len
+	                        : IK_NONCE_LEN;
+	ik_rng_bytes(nonce, nlen);
+	*(ini ? &k->ni_len : &k->nr_len) = nlen;
 	struct ik_node *ke = ik_pl_add(out, IK_PAYLOAD_KE);
 	struct ik_node *no = ik_pl_add(out, IK_PAYLOAD_NONCE);
 	if (!ke || !no || !ik_node_set_bytes(ke, IK_F_KE_DATA, k->dh.pub, k->dh.pub_len) ||
-	    !ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, IK_NONCE_LEN))
+	    !ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, nlen))
 		return ik_fail(st, 0, "ik_p1_add_ke_nonce: out of memory");
 	return true;
 }

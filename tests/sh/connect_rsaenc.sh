@@ -55,6 +55,40 @@ check_fails "connect encrypting to another key fails (exit 1)" 1 $IK connect \
 check_grep "refused at MM3 by PAYLOAD-MALFORMED" "MM3.*PAYLOAD-MALFORMED|PAYLOAD-MALFORMED.*MM3" "$(last_out)"
 serve_stop
 
+# --- the rsaenc cases against serve, and against serve with the padding oracle ---------------
+# rsa-enc cases against an rsa-enc serve (the rsa-enc-rev ones SKIP), then the same for the
+# revised mode; each judged PASS. Under quirk pke-padding-oracle the alike cases (RSAENC-NEG-002,
+# -003) do not PASS: bad padding is answered apart from the other malformed ciphertexts.
+verdict() { jq -r --arg id "$2" 'select(.type=="case" and .id==$id) | .verdict' "$1/results.jsonl"; }
+n=3
+for m in rsa-enc rsa-enc-rev; do
+	for q in none pke-padding-oracle; do
+		n=$((n + 1))
+		enc_profile peers/profiles/loopback-dut.conf "$T/dut$n.conf" $n $m
+		check "serve ($m, quirk $q) starts for a run" serve_start "$T/serve$n.log" \
+			--profile "$T/dut$n.conf" $([[ $q != none ]] && echo --quirk $q)
+		$IK run --profile "$T/dut$n.conf" --cases 'RSAENC-*' --silence 1000 \
+			--out "$T/r$n" >"$T/run$n.out" 2>&1
+		serve_stop
+		if [[ $m == rsa-enc ]]; then pos=RSAENC-POS-001 alike=RSAENC-NEG-002 skip=RSAENC-POS-002
+		else pos=RSAENC-POS-002 alike=RSAENC-NEG-003 skip=RSAENC-POS-001; fi
+		check "$m: $skip SKIPs (the profile claims the other method)" \
+			test "$(verdict "$T/r$n" $skip)" = SKIP
+		if [[ $q == none ]]; then
+			check "$m: $pos PASSes against serve" test "$(verdict "$T/r$n" $pos)" = PASS
+			check "$m: $alike PASSes against serve (every variant answered alike)" \
+				test "$(verdict "$T/r$n" $alike)" = PASS
+			[[ $m == rsa-enc ]] && check "RSAENC-NEG-001 PASSes against serve" \
+				test "$(verdict "$T/r$n" RSAENC-NEG-001)" = PASS
+		else
+			check "$m: $alike does not PASS under pke-padding-oracle (WARN, SHOULD)" \
+				test "$(verdict "$T/r$n" $alike)" = WARN
+			check_grep "$m: the reason says the variants were answered differently" \
+				'answered differently' "$T/r$n/results.jsonl"
+		fi
+	done
+done
+
 # --- renderers: the lab peers have no encrypted nonces ----------------------------------------
 for target in swanctl libreswan-conf libreswan-secrets; do
 	check_fails "profile render --target $target refuses rsa-enc" 2 $IK profile render \
