@@ -73,7 +73,7 @@ static void enc_cfg(struct ik_cfg *c, bool initiator, uint16_t auth, struct side
 	id_fqdn(&c->id_remote, peer);
 }
 
-enum { TESTER_STARTS = 0, DUT_STARTS = 1 };
+enum { TESTER_STARTS = 0, DUT_STARTS = 1, AGGRESSIVE = 2 };
 
 /* Phase 1 + quick mode between the tester (its certificate tester.pem) and the DUT; the tester
  * believes the DUT's certificate is dut_cert. */
@@ -95,6 +95,7 @@ static void run(struct ik_pair *p, uint16_t auth, const char *dut_cert, int how,
 		enc_cfg(&cr, false, auth, &a, t, d);
 	}
 	cr.quirks = dut_quirks;
+	ci.aggressive = how & AGGRESSIVE;
 	CU_ASSERT_TRUE_FATAL(pair_open(p, &ci, &cr, &st));
 	if (mutation) {
 		CU_ASSERT_TRUE_FATAL(ik_mutation_parse(mutation, &mut, &st));
@@ -119,13 +120,14 @@ static void up(uint16_t auth, int how)
 	CU_ASSERT_EQUAL(p.failed, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
-	CU_ASSERT_EQUAL(p.ini.sas->msg, 6);
+	CU_ASSERT_EQUAL(p.ini.sas->msg, how & AGGRESSIVE ? 3 : 6);
+	CU_ASSERT_EQUAL(p.ini.sas->xchg, how & AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN);
 	CU_ASSERT_EQUAL(p.ini.sas->chosen.auth, auth);
 	/* each side decrypted the other's identity (RFC 2409 5.2 / 5.3) */
 	CU_ASSERT_EQUAL(p.res.sas->id_peer.type, IK_ID_TYPE_FQDN);
 	CU_ASSERT_EQUAL(p.ini.sas->id_peer.type, IK_ID_TYPE_FQDN);
 	CU_ASSERT_EQUAL(p.ini.sas->id_peer.len,
-	                strlen(how ? "tester.ikecheck.test" : "dut.ikecheck.test"));
+	                strlen(how & DUT_STARTS ? "tester.ikecheck.test" : "dut.ikecheck.test"));
 	pair_close(&p);
 }
 
@@ -260,6 +262,40 @@ static void test_rev_broken_payloads(void)
 	}
 }
 
+/* Aggressive mode (RFC 2409 5.2 / 5.3): AM1 and AM2 carry the encrypted nonces and IDs, AM2 and
+ * AM3 the HASHes; both methods, both ways. */
+static void test_aggressive(void)
+{
+	for (int how = AGGRESSIVE; how <= (AGGRESSIVE | DUT_STARTS); how++) {
+		up(IK_P1_AUTH_RSA_ENC, how);
+		up(IK_P1_AUTH_RSA_REV_ENC, how);
+	}
+}
+
+/* Aggressive mode: AM1 with a nonce for another key, or with bad padding, is refused at AM1
+ * alike; the revised mode's KE under Ke_i broken too. */
+static void test_aggressive_refused(void)
+{
+	struct ik_pair p;
+
+	run(&p, IK_P1_AUTH_RSA_ENC, "wrongca", AGGRESSIVE, NULL);
+	CU_ASSERT_EQUAL(p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
+	CU_ASSERT_EQUAL(p.res.sas->st.notify, IK_NOTIFY_PAYLOAD_MALFORMED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p.res.sas->st.why, IK_PKE_FAILED));
+	pair_close(&p);
+	run(&p, IK_P1_AUTH_RSA_REV_ENC, "dut", AGGRESSIVE, "AM1 NONCE.data flip:128");
+	CU_ASSERT_EQUAL(p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p.res.sas->st.why, IK_PKE_FAILED));
+	pair_close(&p);
+	run(&p, IK_P1_AUTH_RSA_REV_ENC, "dut", AGGRESSIVE, "AM1 KE.data truncate:100");
+	CU_ASSERT_EQUAL(p.p1_up, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
+	CU_ASSERT_EQUAL(p.res.sas->st.notify, IK_NOTIFY_PAYLOAD_MALFORMED);
+	pair_close(&p);
+}
+
 /* Without the peer's certificate the initiator stops at MM2 rather than guess. */
 static void test_enc_no_peer_cert(void)
 {
@@ -302,6 +338,9 @@ static const struct ik_test tests[] = {
          test_rev_malformed},
 	{"revised mode: broken KE / ID under Ke_i, nonce not first: refused",
          test_rev_broken_payloads},
+	{"aggressive mode, both methods, both ways (RFC 2409 5.2, 5.3)", test_aggressive},
+	{"aggressive mode: another key, bad padding, a broken KE refused at AM1",
+         test_aggressive_refused},
 };
 
 IK_TEST_MAIN("ike_enc", tests)

@@ -144,6 +144,22 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno,
 	}
 }
 
+/* The method of AM1's first transform: the responder reads AM1 before it has chosen, and under
+ * public key encryption AM1's ID is already encrypted (RFC 2409 5.2). */
+static enum ik_rules_auth offered_auth(const struct ik_msg *m)
+{
+	struct ik_p1_xform xf[IK_MAX_XFORMS];
+	struct ik_status st;
+	size_t n = 0;
+
+	if (!ik_sa_p1_read(ik_pl_find(m, IK_PAYLOAD_SA, 0), xf, IK_MAX_XFORMS, &n, &st) || !n)
+		return IK_RULES_PSK;
+	return xf[0].auth == IK_P1_AUTH_RSA_SIG ? IK_RULES_SIG
+	       : xf[0].auth == IK_P1_AUTH_RSA_ENC || xf[0].auth == IK_P1_AUTH_RSA_REV_ENC
+	               ? IK_RULES_ENC
+	               : IK_RULES_PSK;
+}
+
 /* RFC 2409 5.2 / 5.3: an ID payload whose body is a ciphertext is no ID the decoder can judge
  * (its first octet may read as any identification type): what it noted on it is dropped. */
 static void drop_id_findings(enum ik_xchg x, int msgno, struct ik_msg *m)
@@ -166,6 +182,8 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH; 5.2 / 5.3:
 	 * under encryption the IDs come encrypted in MM3 / MM4 (AM1 / AM2). */
 	enum ik_rules_auth auth = sa && x != IK_X_QUICK ? ik_p1_rules_auth(sa) : IK_RULES_PSK;
+	if (x == IK_X_AGGR && msgno == 1)
+		auth = offered_auth(m);
 	if (auth == IK_RULES_ENC)
 		drop_id_findings(x, msgno, m);
 	add_missing(e, x, msgno, auth, m);

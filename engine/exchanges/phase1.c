@@ -527,7 +527,10 @@ static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
 	const struct ik_node *h = ik_pl_find(dec, IK_PAYLOAD_HASH, 0);
 	uint8_t out[IK_MAX_HASH];
 
-	keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
+	/* under encryption (RFC 2409 5.2, 5.3) the ID payload on the wire is a ciphertext: IDir_b
+	 * is the plaintext ik_p1_add_id kept */
+	if (!ik_p1_enc(sa))
+		keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
 	if (ik_p1_sig(sa)) /* RFC 2409 5.1: SIG_I / SIG_R in place of the hash */
 		return ik_p1_fill_sig(sa, initiator_hash, plain, dec, st);
 	if (!h || !ik_p1_hash(sa, initiator_hash, out, st))

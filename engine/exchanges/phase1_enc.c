@@ -163,13 +163,17 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
 
 /* 5.3: "If the HASH payload is sent it MUST be the first payload of the second message
  * exchange and MUST be followed by the encrypted nonce. If the HASH payload is not sent, the
- * first payload ... MUST be the encrypted nonce" (in aggressive mode, after the SA). The index
+ * first payload ... MUST be the encrypted nonce" (in aggressive mode, after the SA and its vendor
+ * IDs). The index
  * of the nonce among the payloads, or -1. */
 static int rev_nonce_at(const struct ik_msg *m)
 {
 	const struct ik_node *h = m->hdr;
 	size_t i = h->nkids && h->kids[0]->type == IK_PAYLOAD_SA;
 
+	/* in aggressive mode the vendor IDs of the SA exchange may come between (in the clear) */
+	while (i && i < h->nkids && h->kids[i]->type == IK_PAYLOAD_VID)
+		i++;
 	i += i < h->nkids && h->kids[i]->type == IK_PAYLOAD_HASH;
 	return i < h->nkids && h->kids[i]->type == IK_PAYLOAD_NONCE ? (int)i : -1;
 }

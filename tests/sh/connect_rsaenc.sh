@@ -41,6 +41,20 @@ for m in rsa-enc rsa-enc-rev; do
 	serve_wait "$SERVE_PID"
 	check "serve --once exits 0 after $m (no sanitizer finding)" test $? -eq 0
 done
+# --- aggressive mode (RFC 2409 5.2 / 5.3: AM1 / AM2 carry the encrypted nonces and IDs) ----
+for n in 1 2; do
+	check "serve starts again (aggressive, profile $n)" serve_start "$T/serve-a$n.log" \
+		--profile "$T/dut$n.conf" --once
+	check "connect --aggressive comes up with profile $n (exit 0)" $IK connect \
+		--profile "$T/tester$n.conf" --aggressive
+	cp "$(last_out)" "$T/conn-a$n.out"
+	check_grep "aggressive $n: AM3 carries HASH_I" 'AM3 .*HASH' "$T/conn-a$n.out"
+	serve_wait "$SERVE_PID"
+	check "serve --once exits 0 after aggressive mode $n" test $? -eq 0
+done
+check_grep "rsa-enc-rev: AM1 carries NONCE, KE, ID after the SA" 'AM1 .*HDR, SA, (VID, )*NONCE, KE, ID' \
+	"$T/conn-a2.out"
+
 check_grep "rsa-enc: MM3 carries KE, ID, NONCE" 'MM3 .*HDR, KE, ID, NONCE' "$T/conn1.out"
 check_grep "rsa-enc-rev: MM3 carries NONCE first, then KE, ID" 'MM3 .*HDR, NONCE, KE, ID$' \
 	"$T/conn2.out"
@@ -70,12 +84,14 @@ for m in rsa-enc rsa-enc-rev; do
 		$IK run --profile "$T/dut$n.conf" --cases 'RSAENC-*' --silence 1000 \
 			--out "$T/r$n" >"$T/run$n.out" 2>&1
 		serve_stop
-		if [[ $m == rsa-enc ]]; then pos=RSAENC-POS-001 alike=RSAENC-NEG-002 skip=RSAENC-POS-002
-		else pos=RSAENC-POS-002 alike=RSAENC-NEG-003 skip=RSAENC-POS-001; fi
+		if [[ $m == rsa-enc ]]; then pos="RSAENC-POS-001 RSAENC-POS-003" alike=RSAENC-NEG-002 skip=RSAENC-POS-002
+		else pos="RSAENC-POS-002 RSAENC-POS-004" alike=RSAENC-NEG-003 skip=RSAENC-POS-001; fi
 		check "$m: $skip SKIPs (the profile claims the other method)" \
 			test "$(verdict "$T/r$n" $skip)" = SKIP
 		if [[ $q == none ]]; then
-			check "$m: $pos PASSes against serve" test "$(verdict "$T/r$n" $pos)" = PASS
+			for c in $pos; do
+				check "$m: $c PASSes against serve" test "$(verdict "$T/r$n" $c)" = PASS
+			done
 			check "$m: $alike PASSes against serve (every variant answered alike)" \
 				test "$(verdict "$T/r$n" $alike)" = PASS
 			[[ $m == rsa-enc ]] && check "RSAENC-NEG-001 PASSes against serve" \
