@@ -743,7 +743,10 @@ static bool check_certs(struct ctx *c)
 	/* RFC 2409 5.2: "the initiator must already have the responder's public key"; either
 	 * side may initiate, so each needs the other's certificate. */
 	if (ik_auth_enc(c->p->auth) && (!*c->p->dut.cert || !*c->p->tester.cert))
-		return fail_at(c, c->key_line[*c->p->dut.cert ? KEY_tester_cert : KEY_dut_cert],
+		return fail_at(c,
+		               c->sec_line[*c->p->dut.cert ? SEC_tester : SEC_dut]
+		                       ? c->sec_line[*c->p->dut.cert ? SEC_tester : SEC_dut]
+		                       : c->sec_line[SEC_auth],
 		               "%s.cert: auth.method = %s needs the certificates of both sides: "
 		               "each encrypts its nonce to the other's public key (RFC 2409 5.2)",
 		               *c->p->dut.cert ? "tester" : "dut",

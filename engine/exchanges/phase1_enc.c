@@ -93,12 +93,12 @@ static bool rev_bodies(struct ik_sa *sa, struct ik_node *ke, struct ik_node *id,
 	bool ok = sym_key(sa, sa->role == IK_INITIATOR, key, &c, st) &&
 	          ik_pke_sym_encrypt(c, key, iv, sa->k.dh.pub, sa->k.dh.pub_len, ct, sizeof(ct),
 	                             &len, st) &&
-	          set_body(ke, ct, len) &&
+	          (set_body(ke, ct, len) || ik_fail(st, 0, "rev_bodies: out of memory")) &&
 	          ik_pke_sym_encrypt(c, key, iv, sa->id_mine_b, sa->id_mine_len, ct, sizeof(ct),
 	                             &len, st) &&
-	          set_body(id, ct, len);
+	          (set_body(id, ct, len) || ik_fail(st, 0, "rev_bodies: out of memory"));
 	OPENSSL_cleanse(key, sizeof(key));
-	return ok || ik_fail(st, st->notify, "%s", st->why[0] ? st->why : "out of memory");
+	return ok;
 }
 
 /* MM3 / MM4 (AM1 / AM2): KE, <ID_b>PubKey, <N_b>PubKey (5.2) or <N_b>PubKey, <KE_b>Ke,
@@ -148,11 +148,13 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
 	const char *cause = NULL;
 	bool any_len = sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH;
 
-	if (!ik_pke_decrypt(sa->eng->cfg.creds->key, b, blen, nonce, IK_PKE_MAX, nlen, &cause, st))
-		;
-	else if (!any_len && (*nlen < 8 || *nlen > IK_MAX_NONCE))
+	bool ok = ik_pke_decrypt(sa->eng->cfg.creds->key, b, blen, nonce, IK_PKE_MAX, nlen, &cause,
+	                         st);
+	if (ok && !any_len && (*nlen < 8 || *nlen > IK_MAX_NONCE)) {
+		ok = false;
 		cause = "the plaintext is no nonce of 8 to 256 octets (RFC 2409 5)";
-	else
+	}
+	if (ok)
 		return true;
 	IK_LOG(sa->eng, "encrypted nonce refused: %s", cause);
 	if (sa->eng->cfg.quirks & IK_QUIRK_PKE_PADDING_ORACLE && !strncmp(cause, "bad PKCS", 8))

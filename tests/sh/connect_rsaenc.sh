@@ -105,6 +105,13 @@ for m in rsa-enc rsa-enc-rev; do
 	done
 done
 
+# --- profile check: rsa-enc needs both certificates (RFC 2409 5.2) -----------------------------
+sed '/^cert = .*tester.pem/d' "$T/dut1.conf" >"$T/nocert.conf"
+check_fails "profile check refuses rsa-enc without tester.cert" 2 $IK profile check "$T/nocert.conf"
+check_grep "the error names the [tester] line, tester.cert and the reason" \
+	'nocert.conf:[1-9][0-9]*: tester.cert: auth.method = rsa-enc needs the certificates of both sides' \
+	"$(last_out)"
+
 # --- renderers: the lab peers have no encrypted nonces ----------------------------------------
 for target in swanctl libreswan-conf libreswan-secrets; do
 	check_fails "profile render --target $target refuses rsa-enc" 2 $IK profile render \
