@@ -22,6 +22,7 @@ struct side {
 };
 
 static ik_quirks_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.def) */
+static bool hash1;             /* the initiator sends HASH(1) (RFC 2409 5.2) */
 
 /* Our key and certificate (name.pem / name.key), the peer's certificate (peer.pem). */
 static void side_load(struct side *s, const char *name, const char *peer)
@@ -96,6 +97,7 @@ static void run(struct ik_pair *p, uint16_t auth, const char *dut_cert, int how,
 	}
 	cr.quirks = dut_quirks;
 	ci.aggressive = how & AGGRESSIVE;
+	ci.pke_hash1 = hash1;
 	CU_ASSERT_TRUE_FATAL(pair_open(p, &ci, &cr, &st));
 	if (mutation) {
 		CU_ASSERT_TRUE_FATAL(ik_mutation_parse(mutation, &mut, &st));
@@ -296,6 +298,23 @@ static void test_aggressive_refused(void)
 	pair_close(&p);
 }
 
+/* HASH(1), the hash of the certificate the initiator encrypts to (RFC 2409 5.2; 5.3: before
+ * the nonce): taken when it names the responder's, refused when it does not. */
+static void test_hash1(void)
+{
+	struct ik_pair p;
+
+	hash1 = true;
+	up(IK_P1_AUTH_RSA_ENC, TESTER_STARTS);
+	up(IK_P1_AUTH_RSA_REV_ENC, TESTER_STARTS);
+	up(IK_P1_AUTH_RSA_REV_ENC, AGGRESSIVE);
+	run(&p, IK_P1_AUTH_RSA_ENC, "dut", TESTER_STARTS, "MM3 HASH.data flip:0");
+	refused_mm3(&p, IK_NOTIFY_INVALID_HASH_INFORMATION, "HASH(1) names a certificate");
+	run(&p, IK_P1_AUTH_RSA_REV_ENC, "dut", TESTER_STARTS, "MM3 HASH.data flip:3");
+	refused_mm3(&p, IK_NOTIFY_INVALID_HASH_INFORMATION, "HASH(1) names a certificate");
+	hash1 = false;
+}
+
 /* Without the peer's certificate the initiator stops at MM2 rather than guess. */
 static void test_enc_no_peer_cert(void)
 {
@@ -339,6 +358,7 @@ static const struct ik_test tests[] = {
 	{"revised mode: broken KE / ID under Ke_i, nonce not first: refused",
          test_rev_broken_payloads},
 	{"aggressive mode, both methods, both ways (RFC 2409 5.2, 5.3)", test_aggressive},
+	{"HASH(1) of our certificate taken, of another refused (RFC 2409 5.2)", test_hash1},
 	{"aggressive mode: another key, bad padding, a broken KE refused at AM1",
          test_aggressive_refused},
 };

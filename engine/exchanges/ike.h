@@ -121,6 +121,9 @@ struct ik_cfg {
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
 	bool natt, dpd, initial_contact;
+	/* public key encryption (RFC 2409 5.2, 5.3): send HASH(1), the hash of the peer's certificate
+	 * we encrypt to, in MM3 / AM1 (a responder with several keys picks its own by it) */
+	bool pke_hash1;
 	uint32_t retrans_ms;     /* first retransmission after this; then longer each time */
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */

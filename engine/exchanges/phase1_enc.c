@@ -8,9 +8,10 @@
  * HASH_I / HASH_R under SKEYID = prf(hash(Ni_b | Nr_b), CKY-I | CKY-R) (RFC 2409 5).
  *
  * Each side must know the other's public key beforehand (5.2): ours is cfg.creds, the peer's
- * certificate cfg.trust->peer. Not done: HASH(1) naming which of several certificates encrypted
- * the payloads is never sent (we hold one) and is ignored when received, so is a <Cert-I_b>Ke_i
- * (5.3: "MAY"): the peer's key is the configured one.
+ * certificate cfg.trust->peer. HASH(1), "a hash (using the negotiated hash function) of the
+ * certificate which the initiator is using to encrypt", is sent when cfg.pke_hash1 says so and,
+ * received, must name our certificate (we hold one key). Not done: a <Cert-I_b>Ke_i (5.3: "MAY")
+ * is decrypted and ignored: the peer's key is the configured one.
  */
 #include "consts.h"
 #include "pke.h"
@@ -101,6 +102,57 @@ static bool rev_bodies(struct ik_sa *sa, struct ik_node *ke, struct ik_node *id,
 	return ok;
 }
 
+/* HASH(1) of RFC 2409 5.2: the negotiated hash of a certificate's DER. */
+static bool cert_hash(const struct ik_sa *sa, X509 *x, uint8_t *out, size_t *len,
+                      struct ik_status *st)
+{
+	const struct ik_hash_alg *h = ik_hash_by_id(sa->chosen.hash);
+	unsigned char *der = NULL;
+	int n = x ? i2d_X509(x, &der) : -1;
+	struct ik_span part = IK_SPAN(der, n > 0 ? (size_t)n : 0);
+	bool ok = h && n > 0 && ik_digest(h, &part, 1, out);
+
+	OPENSSL_free(der);
+	*len = h ? h->len : 0;
+	return ok || ik_fail(st, 0, "HASH(1): the certificate cannot be hashed");
+}
+
+/* 5.2 / 5.3: HASH(1) first among what follows the SA, the nonce right after it (5.3). */
+static bool add_hash1(struct ik_sa *sa, struct ik_msg *out, size_t at, struct ik_status *st)
+{
+	uint8_t hash[IK_MAX_HASH];
+	size_t len;
+	struct ik_node *n;
+
+	if (!cert_hash(sa, sa->eng->cfg.trust->peer, hash, &len, st))
+		return false;
+	if (!(n = ik_payload_new(IK_PAYLOAD_HASH)) ||
+	    !ik_node_set_bytes(n, IK_F_HASH_DATA, hash, len) || !ik_node_insert(out->hdr, at, n)) {
+		ik_node_free(n);
+		return ik_fail(st, 0, "add_hash1: out of memory");
+	}
+	return true;
+}
+
+/* A responder's check of HASH(1) in MM3 / AM1: it must name our certificate, the one key we
+ * decrypt with (5.2: "the responder can determine which corresponding private key to use"). */
+static bool check_hash1(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
+{
+	const struct ik_val *got = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_HASH, 0), IK_F_HASH_DATA);
+	uint8_t want[IK_MAX_HASH];
+	size_t len;
+
+	if (sa->role != IK_RESPONDER || !got)
+		return true;
+	if (!cert_hash(sa, sa->eng->cfg.creds->cert, want, &len, st))
+		return false;
+	if (got->len != len || !ik_ct_equal(got->bytes, want, len))
+		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
+		               "HASH(1) names a certificate that is not ours: we hold no key for "
+		               "what the peer encrypted to (RFC 2409 5.2)");
+	return true;
+}
+
 /* MM3 / MM4 (AM1 / AM2): KE, <ID_b>PubKey, <N_b>PubKey (5.2) or <N_b>PubKey, <KE_b>Ke,
  * <ID_b>Ke (5.3), our nonce and DH value made as under the other methods. */
 bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
@@ -127,16 +179,19 @@ bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	    !set_body(no, ct, len))
 		return false;
 	size_t at = out->hdr->nkids - 3;
-	if (ik_p1_enc_rev(sa)) { /* 5.3: the nonce first, then what Ke encrypts */
+	bool hash1 = ini && c->pke_hash1;
+	if (ik_p1_enc_rev(sa)) { /* 5.3: [HASH(1),] the nonce, then what Ke encrypts */
 		ik_node_remove(out->hdr, at);
-		return ik_node_insert(out->hdr, at + 1, ke) && rev_bodies(sa, ke, id, st);
+		return ik_node_insert(out->hdr, at + 1, ke) && rev_bodies(sa, ke, id, st) &&
+		       (!hash1 || add_hash1(sa, out, at, st));
 	}
 	if (!ik_pke_encrypt(peer, sa->id_mine_b, sa->id_mine_len, ct, sizeof(ct), &len, st) ||
 	    !set_body(id, ct, len))
 		return false;
-	ik_node_remove(out->hdr, at + 1); /* 5.2 shows KE, ID, nonce */
-	return ik_node_insert(out->hdr, SIZE_MAX, no) ||
-	       ik_fail(st, 0, "ik_p1_enc_add: out of memory");
+	ik_node_remove(out->hdr, at + 1); /* 5.2 shows KE, [HASH(1),] ID, nonce */
+	if (!ik_node_insert(out->hdr, SIZE_MAX, no))
+		return ik_fail(st, 0, "ik_p1_enc_add: out of memory");
+	return !hash1 || add_hash1(sa, out, at + 1, st);
 }
 
 /* The peer's nonce out of its RSA ciphertext. Every way it can be malformed -- the wrong
@@ -239,7 +294,7 @@ bool ik_p1_enc_take(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "the encrypted nonce is not the first payload nor right after "
 		               "HASH(1) (RFC 2409 5.3)");
-	if (!take_nonce(sa, b, blen, nonce, &nlen, st))
+	if (!check_hash1(sa, in, st) || !take_nonce(sa, b, blen, nonce, &nlen, st))
 		return false;
 	if (ik_p1_enc_rev(sa)) {
 		/* Ne of the sender needs its nonce first: kept, then the rest decrypted. */
