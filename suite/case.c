@@ -93,6 +93,7 @@ enum kw {
 	KW_MUTATE,
 	KW_EXPECT,
 	KW_BREAKS,
+	KW_ALIKE,
 	KW_CASE,
 	KW_FAMILY
 };
@@ -125,6 +126,7 @@ static const struct keyword {
 	{"mutate", KW_MUTATE, ik_case_parse_mutate, true, false},
 	{"expect", KW_EXPECT, ik_case_parse_expect, true, true},
 	{"breaks", KW_BREAKS, ik_case_parse_breaks, true, false},
+	{"alike", KW_ALIKE, ik_case_parse_alike, false, false},
 	{"case", KW_CASE, NULL, true, false},
 	{"family", KW_FAMILY, NULL, true, false},
 };

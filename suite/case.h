@@ -140,6 +140,8 @@ struct ik_expect {
 	enum ik_adjust adjust;
 };
 
+#define IK_CASE_MAX_ALIKE 4
+
 struct ik_case {
 	char id[32];
 	char title[200];
@@ -160,6 +162,13 @@ struct ik_case {
 	size_t nsets;
 	struct ik_mutation mut[IK_MAX_MUTATIONS];
 	size_t nmut;
+	/* alike: variants, one mutation each; the case runs once per variant, each run judged by
+	 * the expect lines, and the DUT must answer every variant the same way (suite/runner.c) */
+	struct ik_mutation alike[IK_CASE_MAX_ALIKE];
+	/* a variant that is `set KEY = VALUE` instead (alike_key[i][0] set; alike[i] unused) */
+	char alike_key[IK_CASE_MAX_ALIKE][48];
+	char alike_val[IK_CASE_MAX_ALIKE][160];
+	size_t nalike;
 	struct ik_expect expect[IK_CASE_MAX_EXPECT];
 	size_t nexpect;
 	char breaks[IK_CASE_MAX_QUIRKS][32]; /* serve quirk names */
@@ -188,7 +197,9 @@ enum {
 	IK_NEED_FRAGMENTATION = 1024, /* dut.fragmentation not no: it takes IKEv1 fragments */
 	IK_NEED_RSA_SIG = 2048,       /* auth.method = rsa-sig (RFC 2409 5.1) */
 	IK_NEED_PSK = 4096,           /* auth.method = psk: a DUT without signatures */
-	IK_NEED_CRL = 8192            /* auth.crl: the DUT checks certificates against a CRL */
+	IK_NEED_CRL = 8192,           /* auth.crl: the DUT checks certificates against a CRL */
+	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
+	IK_NEED_RSA_ENC_REV = 32768   /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
 };
 
 struct ik_caseset {

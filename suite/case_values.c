@@ -173,6 +173,10 @@ static const struct {
 	{"rsa-sig", IK_NEED_RSA_SIG},
 	{"psk", IK_NEED_PSK},
 	{"crl", IK_NEED_CRL},
+	{"rsa_enc", IK_NEED_RSA_ENC},
+	{"rsa-enc", IK_NEED_RSA_ENC},
+	{"rsa_enc_rev", IK_NEED_RSA_ENC_REV},
+	{"rsa-enc-rev", IK_NEED_RSA_ENC_REV},
 };
 
 /*
@@ -454,6 +458,37 @@ bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_c
 		return ik_case_fail(at, "mutate: %s", mst.why);
 	c->nmut++;
 	return true;
+}
+
+/* alike: up to IK_CASE_MAX_ALIKE variants separated by '|', one per run of the case: each a
+ * mutation, or `set KEY = VALUE`. */
+bool ik_case_parse_alike(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char buf[512], *save = NULL;
+	struct ik_status mst;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+		t = ik_trim(t);
+		if (!*t)
+			continue;
+		if (c->nalike == IK_CASE_MAX_ALIKE)
+			return ik_case_fail(at, "alike: more than %d variants", IK_CASE_MAX_ALIKE);
+		if (!strncmp(t, "set ", 4)) { /* a profile override, checked as `set` checks it */
+			struct ik_case scratch = {0};
+			if (!ik_case_parse_set(&scratch, ik_trim(t + 4), at))
+				return false;
+			memcpy(c->alike_key[c->nalike], scratch.set_key[0],
+			       sizeof(c->alike_key[0]));
+			memcpy(c->alike_val[c->nalike], scratch.set_val[0],
+			       sizeof(c->alike_val[0]));
+			snprintf(c->alike[c->nalike].text, sizeof(c->alike[0].text), "%.*s",
+			         (int)sizeof(c->alike[0].text) - 1, t);
+		} else if (!ik_mutation_parse(t, &c->alike[c->nalike], &mst))
+			return ik_case_fail(at, "alike: %s", mst.why);
+		c->nalike++;
+	}
+	return c->nalike >= 2 || ik_case_fail(at, "alike: at least two variants, separated by '|'");
 }
 
 /* breaks: serve quirks (engine/mutation/quirk.def) under which the case must FAIL (the self-test). */

@@ -1,5 +1,6 @@
 /*
- * An rsa-sig profile's certificates for the engine (RFC 2409 5.1): our credentials and the
+ * An rsa-sig, rsa-enc or rsa-enc-rev profile's certificates for the engine (RFC 2409 5.1, 5.2,
+ * 5.3; the peer's certificate is then the key our nonce is encrypted to): our credentials and the
  * trust of auth.ca / auth.crl loaded with the engine's certificate layer (engine/crypto/cert.h)
  * and pointed at from struct ik_cfg, every phase 1 transform offering RSA signatures, and
  * distinguished-name identities as the DER subjects of the certificates (RFC 4945 3.1).
@@ -52,13 +53,24 @@ static bool dn_ids(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, st
 }
 
 /* The peer's certificate when the profile names it: it checks the peer's SIG when no CERT
- * comes (RFC 2409 5.1 "[ CERT, ]"). */
-static bool known_peer(struct ik_trust *t, const struct ik_endpoint *peer, struct ik_status *st)
+ * comes (RFC 2409 5.1 "[ CERT, ]"), and under public key encryption it is the key our nonce is
+ * encrypted to (5.2). bad: the tester with tester.bad_cert under encryption encrypts to that
+ * certificate instead, whose key the DUT does not hold (suite/cases/rsaenc). */
+static bool known_peer(struct ik_trust *t, const struct ik_profile *p,
+                       const struct ik_endpoint *peer, bool bad, struct ik_status *st)
 {
-	STACK_OF(X509) *x = peer->cert[0] ? ik_pem_certs(peer->cert, "peer cert", st) : NULL;
+	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT];
+	const char *file = peer->cert;
+
+	if (bad && *p->tester.bad_cert) {
+		if (!ik_profile_bad_cert(p, cert, key, sizeof(cert), st))
+			return false;
+		file = cert;
+	}
+	STACK_OF(X509) *x = file[0] ? ik_pem_certs(file, "peer cert", st) : NULL;
 
 	if (!x)
-		return !peer->cert[0];
+		return !file[0];
 	t->peer = sk_X509_shift(x);
 	sk_X509_pop_free(x, X509_free);
 	return true;
@@ -71,7 +83,8 @@ static bool load_creds(struct ik_creds *creds, const struct ik_profile *p,
 {
 	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT];
 
-	if (as_dut || !*me->bad_cert)
+	/* public key encryption: the bad certificate is the one the tester encrypts to */
+	if (as_dut || !*me->bad_cert || ik_auth_enc(p->auth))
 		return ik_creds_load(creds, me->cert, me->chain, me->key, st);
 	return ik_profile_bad_cert(p, cert, key, sizeof(cert), st) &&
 	       ik_creds_load(creds, cert, me->chain, key, st);
@@ -82,13 +95,14 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	const struct ik_endpoint *me = as_dut ? &p->dut : &p->tester;
 	const char *side = as_dut ? "dut" : "tester";
 	struct cfg_pki *k = calloc(1, sizeof(*k));
+	bool enc = ik_auth_enc(p->auth);
 
 	if (!k)
 		return ik_fail(st, 0, "out of memory");
 	if (!me->cert[0] || !me->key[0]) {
 		free(k);
-		return ik_fail(st, 0, "%s: %s.cert and %s.key are needed to sign (RFC 2409 5.1)",
-		               p->path, side, side);
+		return ik_fail(st, 0, "%s: %s.cert and %s.key are needed to %s (RFC 2409 %s)",
+		               p->path, side, side, enc ? "decrypt" : "sign", enc ? "5.2" : "5.1");
 	}
 	if (!load_creds(&k->creds, p, me, as_dut, st)) {
 		free(k);
@@ -99,7 +113,11 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 	if (!ik_trust_load(&k->trust, p->pki.ca, p->pki.crl, st) ||
 	    (peer->chain[0] && !ik_trust_add_intermediates(&k->trust, peer->chain, st)) ||
-	    (me->use_peer_cert && !known_peer(&k->trust, peer, st))) {
+	    ((me->use_peer_cert || enc) && !known_peer(&k->trust, p, peer, enc && !as_dut, st)) ||
+	    (enc && !k->trust.peer &&
+	     !ik_fail(st, 0,
+	              "%s: %s.cert is needed: RFC 2409 5.2 encrypts to the peer's public key",
+	              p->path, as_dut ? "tester" : "dut"))) {
 		ik_trust_free(&k->trust);
 		ik_creds_free(&k->creds);
 		free(k);
@@ -107,8 +125,8 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	}
 	c->creds = &k->creds;
 	c->trust = &k->trust;
-	for (size_t i = 0; i < c->np1; i++)
-		c->p1[i].auth = IK_P1_AUTH_RSA_SIG;
+	for (size_t i = 0; i < c->np1; i++) /* profile.h's values are RFC 2409 App. A's */
+		c->p1[i].auth = (uint16_t)p->auth;
 	if (dn_ids(c, p, as_dut, st))
 		return true;
 	ik_cfg_release(c);

@@ -244,10 +244,10 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	const struct ik_endpoint *peer = as_dut ? &p->tester : &p->dut;
 
 	memset(c, 0, sizeof(*c));
-	bool rsa = p->auth == IK_PROFILE_AUTH_RSA_SIG;
+	bool rsa = ik_auth_pki(p->auth);
 	if (!rsa && p->auth != IK_PROFILE_AUTH_PSK)
-		return ik_fail(st, 0, "%s: only pre-shared key authentication is supported",
-		               p->path);
+		return ik_fail(st, 0, "%s: authentication method %d is not supported", p->path,
+		               p->auth);
 	/* The profile already put each endpoint's IKE port into its address. */
 	c->local = me->addr.ss;
 	c->local_len = me->addr.len;
@@ -278,6 +278,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->dpd = p->features.dpd;
 	c->frag = (uint8_t)me->fragmentation;
 	c->frag_size = me->fragment_size;
+	c->nonce_len = as_dut ? 0 : me->nonce_length;
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */
 	c->initial_contact = !as_dut;
 	c->refuse_aggressive = as_dut && !(p->p1.modes & IK_MODE_AGGRESSIVE);

@@ -423,7 +423,7 @@ bool ik_case_unclaimed(const struct ik_case *c, const struct ik_profile *p, char
 		bool obey = e->dim && e->policy == IK_LIFETIME_OBEY + 1;
 		return !(all_claimed(&j, ph) && (obey || lifetime(&j, ph, true)));
 	}
-	if (e->kind == IK_EXP_REJECTED && !c->nmut)
+	if (e->kind == IK_EXP_REJECTED && !c->nmut && !c->nalike)
 		return !refusal(&j, refused_stage(e, &o));
 	return !all_claimed(&j, 0);
 }

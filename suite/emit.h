@@ -125,10 +125,28 @@ static inline bool ik_emit_certs_ok(const struct ik_profile *p, const struct ik_
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o);
 
-	if (p->auth != IK_AUTH_RSA_SIG || (*l->cert && *l->key))
+	if (!ik_auth_pki(p->auth) || (*l->cert && *l->key))
 		return true;
 	return ik_fail(st, 0, "%s: rsa-sig for the %s side needs %s.cert and %s.key in the profile",
 	               who, ik_emit_side_name(o), ik_emit_side_name(o), ik_emit_side_name(o));
+}
+
+/*
+ * auth.method = rsa-enc / rsa-enc-rev (RFC 2409 5.2 / 5.3) on an implementation that has no
+ * encrypted nonce authentication (strongSwan, Libreswan: neither implements methods 4 and 5):
+ * an error, never a configuration that would silently authenticate otherwise.
+ */
+static inline bool ik_emit_auth_ok(const struct ik_profile *p, const char *who, const char *impl,
+                                   struct ik_status *st)
+{
+	if (!ik_auth_enc(p->auth))
+		return true;
+	return ik_fail(st, 0,
+	               "%s: auth.method = %s: %s has no RSA encrypted nonce authentication (RFC "
+	               "2409 %s, method %d); test such a DUT against ikecheck serve, or use "
+	               "rsa-sig or psk",
+	               who, p->auth == IK_AUTH_RSA_ENC ? "rsa-enc" : "rsa-enc-rev", impl,
+	               p->auth == IK_AUTH_RSA_ENC ? "5.2" : "5.3", p->auth);
 }
 
 #endif

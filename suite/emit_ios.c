@@ -28,8 +28,10 @@ static size_t isakmp_policies(const struct ik_profile *p, FILE *out, FILE *warn)
 		        "crypto isakmp policy %zu\n encr %s\n hash %s\n"
 		        " authentication %s\n group %u\n lifetime %u\n!\n",
 		        n * 10, x->enc->ios_ike, x->hash->ios_ike,
-		        p->auth == IK_AUTH_RSA_SIG ? "rsa-sig" : "pre-share", x->group,
-		        p->p1.lifetime);
+		        p->auth == IK_AUTH_RSA_SIG   ? "rsa-sig"
+		        : p->auth == IK_AUTH_RSA_ENC ? "rsa-encr"
+		                                     : "pre-share",
+		        x->group, p->p1.lifetime);
 	}
 	return n;
 }
@@ -113,6 +115,12 @@ static bool check_renderable(const struct ik_profile *p, const struct ik_emit_op
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
 
+	/* IOS's "authentication rsa-encr" is RSA encrypted nonces; it has no keyword for the
+	 * revised mode of RFC 2409 5.3. */
+	if (p->auth == IK_AUTH_RSA_ENC_REV)
+		return ik_fail(st, 0,
+		               "ik_emit_ios: auth.method = rsa-enc-rev: IOS has no revised-mode "
+		               "authentication (RFC 2409 5.3); its rsa-encr is rsa-enc (5.2)");
 	if (!ik_emit_certs_ok(p, o, "ik_emit_ios", st))
 		return false;
 	if (l->addr.ss.ss_family != AF_INET)
@@ -279,7 +287,12 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 	if (!isakmp_policies(p, out, warn))
 		return ik_fail(st, 0, "ik_emit_ios: no phase 1 proposal of %s is usable with IOS",
 		               p->path);
-	if (p->auth == IK_AUTH_RSA_SIG)
+	if (p->auth == IK_AUTH_RSA_ENC)
+		fprintf(warn,
+		        "ik_emit_ios: rsa-encr: enter the peer's RSA public key (from its "
+		        "certificate) under `crypto key pubkey-chain rsa`, named-key or "
+		        "addressed-key: IOS encrypts its nonce to it (RFC 2409 5.2)\n");
+	if (ik_auth_pki(p->auth))
 		trustpoint(p, o, out, warn);
 	else
 		isakmp_key(p, o, out);

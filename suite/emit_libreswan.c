@@ -189,7 +189,8 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	bool tunnel = p->p2.mode == IK_IPSEC_TUNNEL;
 	uint16_t group = 0;
 
-	if (!ik_emit_certs_ok(p, o, "ik_emit_libreswan_conf", st))
+	if (!ik_emit_auth_ok(p, "ik_emit_libreswan_conf", "Libreswan", st) ||
+	    !ik_emit_certs_ok(p, o, "ik_emit_libreswan_conf", st))
 		return false;
 	size_t n1 = usable_p1(p, p1, warn);
 	size_t n2 = usable_p2(p, p2, &group, warn);
@@ -245,7 +246,8 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
                                FILE *warn, struct ik_status *st)
 {
 	(void)warn;
-	if (!ik_emit_certs_ok(p, o, "ik_emit_libreswan_secrets", st))
+	if (!ik_emit_auth_ok(p, "ik_emit_libreswan_secrets", "Libreswan", st) ||
+	    !ik_emit_certs_ok(p, o, "ik_emit_libreswan_secrets", st))
 		return false;
 	fprintf(out, "# ipsec.secrets for the %s of ikecheck profile %s (%s).\n",
 	        ik_emit_side_name(o), p->path, p->name);

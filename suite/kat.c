@@ -19,6 +19,8 @@ const struct ik_kat_family ik_kat_families[] = {
 	{"rfc3602", "RFC 3602 section 4 AES-CBC and ESP payload cases", kat_run_rfc3602},
 	{"rfc5903", "RFC 5903 section 8 ECP groups 19/20/21", kat_run_rfc5903},
 	{"modp", "MODP primes vs RFC 2409 6.1/6.2 and RFC 3526", kat_run_modp},
+	{"pke", "RFC 2409 5/5.3 encryption SKEYID, Ne_i/Ne_r, Ke_i, payload under Ke (openssl CLI)",
+         kat_run_pke},
 };
 const size_t ik_kat_family_count = IK_ARRAY_SIZE(ik_kat_families);
 

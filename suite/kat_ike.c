@@ -1,12 +1,14 @@
 /*
  * Key-exchange families: NIST CAVS IKEv1 SKEYID (SP 800-135 component test), RFC 5903 section 8
- * ECP values, and the MODP primes of RFC 3526 / RFC 2409 6.1-6.2 against our built-in table.
+ * ECP values, the MODP primes of RFC 3526 / RFC 2409 6.1-6.2 against our built-in table, and
+ * the public key encryption formulas of RFC 2409 5 / 5.3 (vectors/pke, made with openssl).
  */
 #include "kat_internal.h"
 
 #include "consts.h"
 #include "dh.h"
 #include "keys.h"
+#include "pke.h"
 #include "util.h"
 
 #include <openssl/bn.h>
@@ -194,5 +196,78 @@ bool kat_run_modp(struct ik_kat_ctx *c)
 		kat_rec_free(&r);
 		kat_close(kf);
 	}
+	return true;
+}
+
+/* openssl enc names of vectors/pke/make.sh to our strongSwan keywords. */
+static const struct ik_cipher_alg *pke_cipher(const char *name)
+{
+	static const char *const map[][2] = {{"aes-128-cbc", "aes128"},
+	                                     {"aes-192-cbc", "aes192"},
+	                                     {"aes-256-cbc", "aes256"},
+	                                     {"des-ede3-cbc", "3des"}};
+	for (size_t i = 0; name && i < IK_ARRAY_SIZE(map); i++)
+		if (!strcmp(name, map[i][0]))
+			return ik_cipher_by_name(map[i][1]);
+	return NULL;
+}
+
+/* RFC 2409 5 / 5.3: SKEYID of public key encryption, Ne_i, Ne_r, Ke_i, and PLAIN under Ke_i
+ * (IV zero, the 5.3 padding), both ways. */
+static void pke_case(struct ik_kat_ctx *c, struct kat_file *kf, struct kat_rec *r)
+{
+	const struct ik_hash_alg *h =
+		ik_hash_by_keyword(kat_get(r, "HASH") ? kat_get(r, "HASH") : "");
+	const struct ik_cipher_alg *ci = pke_cipher(kat_get(r, "CIPHER"));
+	struct ik_p1_in in = {.auth = IK_AUTH_PKE};
+	uint8_t skeyid[IK_MAX_HASH], nei[IK_MAX_HASH], ner[IK_MAX_HASH], ke[IK_MAX_KEY];
+	uint8_t iv[IK_MAX_BLOCK] = {0}, ct[512], back[512];
+	size_t ci_len = 0, cr_len = 0, plen = 0, ctlen = 0, blen = 0;
+	const uint8_t *cky_i = kat_bin(r, "CKY_I", &ci_len), *cky_r = kat_bin(r, "CKY_R", &cr_len);
+	const uint8_t *plain = kat_bin(r, "PLAIN", &plen);
+	struct ik_status st = {0};
+	const char *bad = NULL;
+
+	in.ni_b.p = kat_bin(r, "Ni", &in.ni_b.len);
+	in.nr_b.p = kat_bin(r, "Nr", &in.nr_b.len);
+	if (!h || !ci || !cky_i || ci_len != 8 || !cky_r || cr_len != 8 || !in.ni_b.p ||
+	    !in.nr_b.p || !plain || plen > 256) {
+		kat_case(c, kf, r, false, "missing or malformed input field");
+		return;
+	}
+	memcpy(in.cky_i, cky_i, 8);
+	memcpy(in.cky_r, cky_r, 8);
+	if (!ik_skeyid(h, &in, skeyid, &st) ||
+	    !ik_pke_ne(h, in.ni_b.p, in.ni_b.len, in.cky_i, nei, &st) ||
+	    !ik_pke_ne(h, in.nr_b.p, in.nr_b.len, in.cky_r, ner, &st) ||
+	    !ik_pke_ke(h, ci, nei, ke, &st) ||
+	    !ik_pke_sym_encrypt(ci, ke, iv, plain, plen, ct, sizeof(ct), &ctlen, &st))
+		bad = st.why;
+	else if (!kat_eq(r, "SKEYID", skeyid, h->len))
+		bad = "SKEYID = prf(hash(Ni_b | Nr_b), CKY-I | CKY-R) differs";
+	else if (!kat_eq(r, "Ne_i", nei, h->len) || !kat_eq(r, "Ne_r", ner, h->len))
+		bad = "Ne_i / Ne_r = prf(N_b, CKY) differs";
+	else if (!kat_eq(r, "Ke_i", ke, ci->key_len))
+		bad = "Ke_i differs";
+	else if (!kat_eq(r, "CIPHERTEXT", ct, ctlen))
+		bad = "PLAIN under Ke_i differs from CIPHERTEXT";
+	else if (memset(iv, 0, sizeof(iv)),
+	         !ik_pke_sym_decrypt(ci, ke, iv, ct, ctlen, back, sizeof(back), &blen, &st) ||
+	                 blen != plen || memcmp(back, plain, plen))
+		bad = "CIPHERTEXT does not decrypt back to PLAIN";
+	kat_case(c, kf, r, !bad, "%s", bad ? bad : "");
+}
+
+bool kat_run_pke(struct ik_kat_ctx *c)
+{
+	struct kat_file *kf = kat_open(c, "pke/rfc2409-pke.txt");
+	struct kat_rec r = {0};
+
+	if (!kf)
+		return false;
+	while (kat_next(kf, &r))
+		pke_case(c, kf, &r);
+	kat_rec_free(&r);
+	kat_close(kf);
 	return true;
 }

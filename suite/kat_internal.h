@@ -76,5 +76,6 @@ bool kat_run_aes_ctr(struct ik_kat_ctx *c);
 bool kat_run_rfc3602(struct ik_kat_ctx *c);
 bool kat_run_rfc5903(struct ik_kat_ctx *c);
 bool kat_run_modp(struct ik_kat_ctx *c);
+bool kat_run_pke(struct ik_kat_ctx *c);
 
 #endif

@@ -35,8 +35,11 @@ static const struct name_val role_names[] = {
 	{"responder", IK_ROLE_RESPONDER}, {"initiator", IK_ROLE_INITIATOR}, {NULL, 0}};
 static const struct name_val mode_names[] = {
 	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
-static const struct name_val auth_names[] = {
-	{"psk", IK_AUTH_PSK}, {"rsa-sig", IK_AUTH_RSA_SIG}, {NULL, 0}};
+static const struct name_val auth_names[] = {{"psk", IK_AUTH_PSK},
+                                             {"rsa-sig", IK_AUTH_RSA_SIG},
+                                             {"rsa-enc", IK_AUTH_RSA_ENC},
+                                             {"rsa-enc-rev", IK_AUTH_RSA_ENC_REV},
+                                             {NULL, 0}};
 static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
                                                {"lenient", IK_LIFETIME_LENIENT},
                                                {"obey", IK_LIFETIME_OBEY},
@@ -97,6 +100,7 @@ static const char *const section_names[] = {
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
+	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)          \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                              \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                        \
@@ -361,6 +365,12 @@ static bool set_scalar(struct ctx *c, const struct key_def *k, void *field, cons
 			               k->full, v, IK_FRAG_SIZE_MIN);
 		*(uint16_t *)field = (uint16_t)u;
 		return true;
+	case K_NONCE: /* RFC 2409 5 allows 8 to 256; shorter ones are for the negative cases */
+		if (!ik_uint_parse(v, 256, &u) || !u)
+			return fail_at(c, c->line, "%s: '%.64s' is not a length in octets (1-256)",
+			               k->full, v);
+		*(uint16_t *)field = (uint16_t)u;
+		return true;
 	case K_KB: /* RFC 2407 4.5: SA Life Type kilobytes */
 		if (!ik_uint_parse(v, UINT32_MAX, &u))
 			return fail_at(c, c->line, "%s: '%.64s' is not a number of kilobytes",
@@ -461,6 +471,7 @@ static bool set_value(struct ctx *c, const struct key_def *k, const char *v)
 	case K_ADDR:
 	case K_PORT:
 	case K_SIZE:
+	case K_NONCE:
 	case K_ID:
 	case K_FILE:
 	case K_KB:
@@ -725,10 +736,22 @@ static bool check_certs(struct ctx *c)
 
 	if (!line_of(c, KEY_features_certificates))
 		c->p->features.certificates = c->p->auth == IK_AUTH_RSA_SIG;
-	if (c->p->auth != IK_AUTH_RSA_SIG && *c->p->tester.bad_cert)
+	if (!ik_auth_pki(c->p->auth) && *c->p->tester.bad_cert)
 		return fail_at(c, c->key_line[KEY_tester_bad_cert],
-		               "tester.bad_cert: only with auth.method = rsa-sig");
-	if (c->p->auth != IK_AUTH_RSA_SIG ||
+		               "tester.bad_cert: only with auth.method = rsa-sig, rsa-enc or "
+		               "rsa-enc-rev");
+	/* RFC 2409 5.2: "the initiator must already have the responder's public key"; either
+	 * side may initiate, so each needs the other's certificate. */
+	if (ik_auth_enc(c->p->auth) && (!*c->p->dut.cert || !*c->p->tester.cert))
+		return fail_at(c,
+		               c->sec_line[*c->p->dut.cert ? SEC_tester : SEC_dut]
+		                       ? c->sec_line[*c->p->dut.cert ? SEC_tester : SEC_dut]
+		                       : c->sec_line[SEC_auth],
+		               "%s.cert: auth.method = %s needs the certificates of both sides: "
+		               "each encrypts its nonce to the other's public key (RFC 2409 5.2)",
+		               *c->p->dut.cert ? "tester" : "dut",
+		               c->p->auth == IK_AUTH_RSA_ENC ? "rsa-enc" : "rsa-enc-rev");
+	if (!ik_auth_pki(c->p->auth) ||
 	    ik_profile_check_certs(c->p, line_of(c, KEY_dut_id), line_of(c, KEY_tester_id), &why))
 		return true;
 	size_t n = strcspn(why.why, ":");

@@ -36,7 +36,22 @@ enum ik_vendor {
 };
 
 /* RFC 2409 Appendix A Authentication Method values. */
-enum ik_auth_method { IK_AUTH_PSK = 1, IK_AUTH_RSA_SIG = 3 };
+enum ik_auth_method {
+	IK_AUTH_PSK = 1,
+	IK_AUTH_RSA_SIG = 3,
+	IK_AUTH_RSA_ENC = 4,     /* RSA encrypted nonces, RFC 2409 5.2 */
+	IK_AUTH_RSA_ENC_REV = 5, /* the revised mode, RFC 2409 5.3 */
+};
+/* The methods that need certificates and keys (docs/certificates.md), and the two of public key
+ * encryption, where each side must hold the other's certificate beforehand (RFC 2409 5.2). */
+static inline bool ik_auth_pki(int method)
+{
+	return method == 3 || method == 4 || method == 5;
+}
+static inline bool ik_auth_enc(int method)
+{
+	return method == 4 || method == 5;
+}
 
 /*
  * What the DUT does with a lifetime longer than its own (RFC 2407 4.5.4 allows all three), for
@@ -107,6 +122,9 @@ struct ik_endpoint {
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;
 	uint16_t fragment_size;
+	/* tester.nonce_length: the octets of our phase 1 nonces (0: 32); RFC 2409 5 allows 8 to
+	 * 256, a shorter one is the rsaenc cases' well-padded garbage (suite/cases/rsaenc) */
+	uint16_t nonce_length;
 };
 
 struct ik_profile {

@@ -59,7 +59,7 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	uint16_t u16 = 0;
 	int n = -1;
 
-	if (k->kind == K_PORT || k->kind == K_SIZE || k->kind == K_GROUP)
+	if (k->kind == K_PORT || k->kind == K_SIZE || k->kind == K_GROUP || k->kind == K_NONCE)
 		u16 = *(const uint16_t *)field;
 	switch (k->kind) {
 	case K_TEXT:
@@ -68,6 +68,7 @@ static bool format_value(const struct ik_profile *p, const struct key_def *k, ch
 	case K_ADDR: n = snprintf(out, len, "%s", ((const struct ik_addr *)field)->text); break;
 	case K_PORT:
 	case K_SIZE: n = snprintf(out, len, "%u", u16); break;
+	case K_NONCE: n = snprintf(out, len, "%u", u16 ? u16 : 32); break;
 	case K_GROUP: n = snprintf(out, len, "%s", u16 ? ik_dh_by_id(u16)->name : "none"); break;
 	case K_ID: n = snprintf(out, len, "%s", ((const struct ik_ident *)field)->text); break;
 	case K_ENUM:

@@ -36,6 +36,7 @@ enum kind {
 	K_PEER_IDS, /* "any" or a list of identities (struct ik_profile.peer_ids) */
 	K_FILE,     /* char[IK_PROFILE_TEXT]: a path, relative ones from the profile's directory */
 	K_SIZE,     /* uint16_t octets, IK_FRAG_SIZE_MIN..65535 (an IKE fragment's IP datagram) */
+	K_NONCE,    /* uint16_t octets, 1..256: the length of our phase 1 nonces (0: 32) */
 };
 
 #define SECTION_TABLE S(dut) S(tester) S(auth) S(xauth) S(modecfg) S(phase1) S(phase2) S(features)

@@ -110,12 +110,25 @@ static void set_values(const struct ik_runner *R, const struct ik_case *c, char 
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
                  struct ik_status *st)
 {
-	char *text = NULL, vals[IK_CASE_MAX_SETS][160];
+	return ik_crun_cfg_variant(R, c, IK_CASE_MAX_ALIKE, cfg, st);
+}
+
+bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned v,
+                         struct ik_cfg *cfg, struct ik_status *st)
+{
+	char *text = NULL, vals[IK_CASE_MAX_SETS + 1][160], keys[IK_CASE_MAX_SETS + 1][48];
 	struct ik_profile *p = calloc(1, sizeof(*p));
+	size_t n = c ? c->nsets : 0;
 	set_values(R, c, vals);
-	bool ok = p && ik_profile_override(R->profile_text, c ? c->set_key : NULL,
-	                                   c ? (const char(*)[160])vals : NULL, c ? c->nsets : 0,
-	                                   &text, st);
+	if (n)
+		memcpy(keys, c->set_key, n * sizeof(keys[0]));
+	if (c && v < c->nalike && c->alike_key[v][0]) { /* a `set` variant (case.h alike) */
+		memcpy(keys[n], c->alike_key[v], sizeof(keys[0]));
+		memcpy(vals[n], c->alike_val[v], sizeof(vals[0]));
+		n++;
+	}
+	bool ok = p && ik_profile_override(R->profile_text, n ? (const char(*)[48])keys : NULL,
+	                                   n ? (const char(*)[160])vals : NULL, n, &text, st);
 	if (!p)
 		ik_fail(st, 0, "out of memory");
 	if (ok && !ik_profile_parse(p, text, strlen(text), R->o->profile, st)) {

@@ -113,9 +113,10 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive",    "nat_t",     "dpd",   "pfs",     "xauth",
-                                   "modecfg",       "transport", "nopfs", "traffic", "anti_replay",
-                                   "fragmentation", "rsa_sig",   "psk",   "crl"};
+static const char *need_names[] = {"aggressive", "nat_t",       "dpd",           "pfs",
+                                   "xauth",      "modecfg",     "transport",     "nopfs",
+                                   "traffic",    "anti_replay", "fragmentation", "rsa_sig",
+                                   "psk",        "crl",         "rsa_enc",       "rsa_enc_rev"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -134,7 +135,9 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->dut.fragmentation != 0,
 	               p->auth == IK_PROFILE_AUTH_RSA_SIG,
 	               p->auth == IK_PROFILE_AUTH_PSK,
-	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->pki.crl[0]};
+	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->pki.crl[0],
+	               p->auth == IK_AUTH_RSA_ENC,
+	               p->auth == IK_AUTH_RSA_ENC_REV};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);
@@ -161,6 +164,9 @@ static void case_init(struct crun *cr)
 	cr->nsteps = c->nsteps;
 	cr->nmut = c->nmut;
 	memcpy(cr->mut, c->mut, sizeof(cr->mut));
+	if (c->nalike && cr->nmut < IK_MAX_MUTATIONS && cr->variant < c->nalike &&
+	    !c->alike_key[cr->variant][0])
+		cr->mut[cr->nmut++] = c->alike[cr->variant];
 	for (size_t i = 0; i < cr->nmut; i++)
 		cr->mut[i].seen = cr->mut[i].applied = 0;
 }
@@ -194,7 +200,7 @@ static struct crun *start_case(struct ik_runner *R, size_t idx)
 	case_init(cr);
 	snprintf(path, sizeof(path), "%s/pcap/%s.pcap", R->o->out, c->id);
 	cr->pcap = ik_pcapw_open(path, &st);
-	if (!cr->pcap || !ik_crun_cfg(R, c, &cr->cfg, &st) || !ik_crun_start(cr, &st)) {
+	if (!cr->pcap || !ik_crun_cfg_variant(R, c, 0, &cr->cfg, &st) || !ik_crun_start(cr, &st)) {
 		snprintf(why, sizeof(why), "harness: %.150s", st.why);
 		record_now(R, c, IK_V_ERROR, why);
 		ik_crun_free(cr);
@@ -217,7 +223,7 @@ static bool restart_case(struct ik_runner *R, struct crun *cr, struct ik_status 
 	cr->R = R, cr->c = c, cr->idx = idx;
 	cr->pcap = pcap;
 	case_init(cr);
-	return ik_crun_cfg(R, c, &cr->cfg, st) && ik_crun_start(cr, st);
+	return ik_crun_cfg_variant(R, c, cr->variant, &cr->cfg, st) && ik_crun_start(cr, st);
 }
 
 /* Whether the DUT answered a mutated message itself: after a rung we sent with a mutation, the
@@ -436,6 +442,92 @@ static bool runs_alone(const struct ik_runner *R, size_t idx)
 	return R->confirm[idx] || ik_case_runs_alone(&R->cs.c[idx], R->o, R->base);
 }
 
+/* How the DUT answered a variant: where it stopped, and with which notify or none. */
+static void answer_of(const struct ik_observed *o, char *buf, size_t n)
+{
+	const char *at = o->at_msg ? ik_msg_name(o->at_x, o->at_msg) : "nothing";
+
+	if (o->all_done)
+		snprintf(buf, n, "completed every step");
+	else if (o->nnotify)
+		snprintf(buf, n, "notify %s after %s", ik_name(IK_T_NOTIFY, o->notify[0]), at);
+	else
+		snprintf(buf, n, "%s after %s", o->silence ? "silence" : "stop without a notify",
+		         at);
+}
+
+static const char *first_other(const struct crun *cr)
+{
+	for (unsigned i = 1; i <= cr->variant; i++)
+		if (strcmp(cr->alike_seen[i], cr->alike_seen[0]))
+			return cr->alike_seen[i];
+	return "";
+}
+
+/* A case with alike variants (case.h): note how the DUT answered this one and start the next
+ * (NULL: it runs), or, after the last, the verdict of them all: the first variant that failed
+ * its expect line, else a FAIL when the answers differ (docs/writing-cases.md "alike"). */
+static struct ik_result *alike_next(struct ik_runner *R, struct crun *cr, struct ik_result *r)
+{
+	const struct ik_case *c = cr->c;
+	struct ik_status st;
+	char list[700] = "";
+
+	answer_of(&cr->best_o, cr->alike_seen[cr->variant], sizeof(cr->alike_seen[0]));
+	if (r->verdict != IK_V_PASS && !cr->alike_bad) {
+		char why[sizeof(r->reason)];
+		snprintf(why, sizeof(why), "variant %u: %.200s", cr->variant + 1, r->reason);
+		snprintf(r->reason, sizeof(r->reason), "%s", why);
+		cr->alike_bad = r;
+	}
+	if (cr->variant + 1 < c->nalike && !R->dut_dead) {
+		if (r != cr->alike_bad)
+			free(r);
+		cr->variant++;
+		cr->attempt = 0;
+		cr->attempts[0] = '\0';
+		cr->best_info = 0;
+		ik_status_clear(&st);
+		if (restart_case(R, cr, &st))
+			return NULL;
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return cr->alike_bad;
+		result_head(R, c, r);
+		r->verdict = IK_V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+		         "harness: variant %u could not start: %.150s", cr->variant + 1, st.why);
+		return r;
+	}
+	bool same = true;
+	for (unsigned i = 0; i <= cr->variant; i++) {
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof(list) - l, "%s%u (%.50s): %.100s", i ? "; " : "", i + 1,
+		         c->alike[i].text, cr->alike_seen[i]);
+		same = same && !strcmp(cr->alike_seen[i], cr->alike_seen[0]);
+	}
+	if (cr->alike_bad && cr->alike_bad != r)
+		free(r);
+	r = cr->alike_bad ? cr->alike_bad : r;
+	cr->alike_bad = NULL;
+	if (r->verdict == IK_V_PASS && !same) {
+		r->verdict = c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN; /* docs/verdicts.md */
+		snprintf(r->reason, sizeof(r->reason),
+		         "the variants were answered differently (their list is in the evidence): "
+		         "%.80s, but %.80s",
+		         cr->alike_seen[0], first_other(cr));
+	} else if (r->verdict == IK_V_PASS) {
+		size_t l = strlen(r->reason);
+		if (l < 150)
+			snprintf(r->reason + l, sizeof(r->reason) - l,
+			         "%severy variant answered alike: %.90s", l ? "; " : "",
+			         cr->alike_seen[0]);
+	}
+	size_t l = strlen(r->evidence);
+	snprintf(r->evidence + l, sizeof(r->evidence) - l, "%svariants: %s", l ? "\n" : "", list);
+	return r;
+}
+
 /* A finished case run: judge it, run it again, start its probe, or record. True when cr can
  * be freed. */
 static bool reap(struct ik_runner *R, struct crun *cr)
@@ -464,6 +556,8 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	r = cr->best;
 	cr->best = NULL;
 	final_attempt(cr, r);
+	if (cr->c->nalike && !(r = alike_next(R, cr, r)))
+		return false; /* the next variant runs */
 	bool clean = cr->best_o.all_done && !cr->best_o.restarted;
 	if (!clean && r->verdict != IK_V_SKIP && ik_alive_met_death(R, cr, r)) {
 		free(r);

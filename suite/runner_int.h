@@ -59,7 +59,12 @@ struct crun {
 	bool best_stalled;  /* that attempt never got past its unmutated setup */
 	bool best_unsent;   /* it went silent on a message our own host never sent */
 	char attempts[800]; /* one line per attempt, for the evidence */
-	bool revival;       /* a probe of a DUT declared dead: does it answer again? */
+	/* a case with alike variants (case.h): the variant running, each one's answer, the first
+	 * variant whose own verdict was not a PASS */
+	unsigned variant;
+	char alike_seen[IK_CASE_MAX_ALIKE][160];
+	struct ik_result *alike_bad;
+	bool revival; /* a probe of a DUT declared dead: does it answer again? */
 	unsigned
 		epoch; /* R->deaths when the case started: a death since then means it met a dead DUT */
 	struct crun *next;
@@ -106,6 +111,9 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st);
 /* Free what the case run holds (engine, pcap, timers); the record is built before this. */
 void ik_crun_free(struct crun *cr);
 /* The tester-side configuration for a case (profile + the case's `set` lines). */
+/* The same for variant v of a case with alike variants (its `set` variant added). */
+bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned v,
+                         struct ik_cfg *cfg, struct ik_status *st);
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
                  struct ik_status *st);
 /* Whether the tester may send INITIAL-CONTACT with phase 1 (only when cases run one at a time). */

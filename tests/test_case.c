@@ -669,7 +669,48 @@ static void test_fixtures(void)
 	ik_cases_free(&cs);
 }
 
+/* alike: variants separated by '|', mutations or `set KEY = VALUE`, at least two; needs rsa_enc
+ * and rsa_enc_rev (suite/cases/rsaenc). */
+static void test_alike(void)
+{
+	static const char text[] =
+		"case RSAENC-X-1\n"
+		"  title  t\n  ref RFC2409 5.2\n  level SHOULD\n"
+		"  binds  robustness: answers that differ reveal the padding\n  role "
+		"dut=responder\n"
+		"  needs  rsa_enc rsa-enc-rev\n  run main\n"
+		"  alike  MM3 NONCE.data flip:128 | MM3 NONCE.data truncate:255\n"
+		"         | set tester.nonce_length = 4\n"
+		"  expect rejected\n";
+	static const char one[] =
+		"case RSAENC-X-2\n"
+		"  title  t\n  ref RFC2409 5.2\n  level SHOULD\n"
+		"  binds  robustness: answers that differ reveal the padding\n"
+		"  role dut=responder\n  run main\n"
+		"  alike  MM3 NONCE.data flip:128\n  expect rejected\n";
+	struct ik_caseset cs = {0};
+	struct ik_status st;
+
+	bool ok = parse(&cs, text, &st);
+	if (!ok)
+		fprintf(stderr, "\n  %s\n", st.why);
+	CU_ASSERT_FATAL(ok);
+	const struct ik_case *c = &cs.c[0];
+	CU_ASSERT_EQUAL(c->needs, IK_NEED_RSA_ENC | IK_NEED_RSA_ENC_REV);
+	CU_ASSERT_EQUAL(c->nalike, 3);
+	CU_ASSERT_EQUAL(c->nmut, 0);
+	CU_ASSERT_STRING_EQUAL(c->alike[1].text, "MM3 NONCE.data truncate:255");
+	CU_ASSERT_EQUAL(c->alike_key[0][0], '\0');
+	CU_ASSERT_STRING_EQUAL(c->alike_key[2], "tester.nonce_length");
+	CU_ASSERT_STRING_EQUAL(c->alike_val[2], "4");
+	ik_cases_free(&cs);
+	CU_ASSERT_FALSE(parse(&cs, one, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "at least two variants"));
+	ik_cases_free(&cs);
+}
+
 static const struct ik_test tests[] = {
+	{"alike variants and the encryption needs", test_alike},
 	{"a full case", test_good_case},
 	{"expect forms", test_expect_forms},
 	{"errors name FILE:LINE and what was expected", test_errors},

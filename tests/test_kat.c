@@ -52,10 +52,16 @@ FAMILY(test_rfc3602, "rfc3602")
 FAMILY(test_rfc5903, "rfc5903")
 FAMILY(test_modp, "modp")
 
+/* RFC 2409 5 / 5.3 public key encryption formulas: the seven records of vectors/pke/make.sh. */
+static void test_pke(void)
+{
+	CU_ASSERT_EQUAL(run_family("pke").passed, 7);
+}
+
 /* Every family in the table has a test above. */
 static void test_family_table(void)
 {
-	CU_ASSERT_EQUAL(ik_kat_family_count, 11);
+	CU_ASSERT_EQUAL(ik_kat_family_count, 12);
 	CU_ASSERT_PTR_NULL(ik_kat_find("no-such-family"));
 }
 
@@ -147,6 +153,7 @@ static const struct ik_test tests[] = {
 	{"RFC 3602 section 4", test_rfc3602},
 	{"RFC 5903 section 8", test_rfc5903},
 	{"MODP primes vs RFC 2409 / RFC 3526", test_modp},
+	{"RFC 2409 5 / 5.3 encryption SKEYID, Ne_i, Ke_i (openssl CLI)", test_pke},
 	{"family table", test_family_table},
 	{"vector file parser", test_parser},
 	{"missing vector directory", test_missing_dir},

@@ -654,6 +654,7 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 #include "quirk_frag.h"
 #include "quirk_xauth.h"
 #include "quirk_cert.h"
+#include "quirk_rsaenc.h"
 
 struct row {
 	const char *name;
@@ -746,6 +747,8 @@ static const struct row rows[] = {
          qc_odd_cert_refused},
 	{"CR naming an unknown CA", IK_QUIRK_CR_STRICT, qc_good, qc_odd_cr_refused},
 	{"CERT asked for by CR", IK_QUIRK_CERT_NOT_SENT, qc_good, qc_no_cert_sent},
+	{"encrypted nonce with bad PKCS #1 padding", IK_QUIRK_PKE_PADDING_ORACLE, qe_pair,
+         qe_padding_told_apart},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -121,6 +121,9 @@ struct ik_cfg {
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
 	bool natt, dpd, initial_contact;
+	/* public key encryption (RFC 2409 5.2, 5.3): send HASH(1), the hash of the peer's certificate
+	 * we encrypt to, in MM3 / AM1 (a responder with several keys picks its own by it) */
+	bool pke_hash1;
 	uint32_t retrans_ms;     /* first retransmission after this; then longer each time */
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
@@ -129,6 +132,9 @@ struct ik_cfg {
 	 * (0: IK_FRAG_SIZE_DEFAULT) */
 	uint8_t frag;
 	uint16_t frag_size;
+	/* the octets of our phase 1 nonces (0: IK_NONCE_LEN); RFC 2409 5 allows 8 to 256, fewer is
+	 * a negative case's (a well-encrypted nonce of a forbidden length, suite/cases/rsaenc) */
+	uint16_t nonce_len;
 	ik_quirks_t
 		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 	struct ik_xauth_cfg xauth; /* XAUTH and mode-config after phase 1 (xauth.c) */

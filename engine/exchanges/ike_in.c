@@ -130,13 +130,13 @@ static const struct {
 	{IK_QUIRK_IGNORE_HASH, IK_PAYLOAD_HASH},
 };
 
-static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, bool sig,
-                        struct ik_msg *m)
+static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno,
+                        enum ik_rules_auth auth, struct ik_msg *m)
 {
 	for (size_t i = 0; i < sizeof(missing_as_empty) / sizeof(missing_as_empty[0]); i++) {
 		uint8_t t = missing_as_empty[i].type;
 		if (!(e->cfg.quirks & missing_as_empty[i].quirk) ||
-		    !ik_rules_min_auth(x, msgno, t, sig) || ik_pl_find(m, t, 0))
+		    !ik_rules_min_auth(x, msgno, t, auth) || ik_pl_find(m, t, 0))
 			continue;
 		struct ik_node *n = ik_payload_new(t);
 		if (n && !ik_node_insert(m->hdr, ik_rules_first(x, msgno) == t ? 0 : SIZE_MAX, n))
@@ -144,14 +144,49 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno, bo
 	}
 }
 
+/* The method of AM1's first transform: the responder reads AM1 before it has chosen, and under
+ * public key encryption AM1's ID is already encrypted (RFC 2409 5.2). */
+static enum ik_rules_auth offered_auth(const struct ik_msg *m)
+{
+	struct ik_p1_xform xf[IK_MAX_XFORMS];
+	struct ik_status st;
+	size_t n = 0;
+
+	if (!ik_sa_p1_read(ik_pl_find(m, IK_PAYLOAD_SA, 0), xf, IK_MAX_XFORMS, &n, &st) || !n)
+		return IK_RULES_PSK;
+	return xf[0].auth == IK_P1_AUTH_RSA_SIG ? IK_RULES_SIG
+	       : xf[0].auth == IK_P1_AUTH_RSA_ENC || xf[0].auth == IK_P1_AUTH_RSA_REV_ENC
+	               ? IK_RULES_ENC
+	               : IK_RULES_PSK;
+}
+
+/* RFC 2409 5.2 / 5.3: an ID payload whose body is a ciphertext is no ID the decoder can judge
+ * (its first octet may read as any identification type): what it noted on it is dropped. */
+static void drop_id_findings(enum ik_xchg x, int msgno, struct ik_msg *m)
+{
+	size_t k = 0;
+
+	if (msgno > (x == IK_X_MAIN ? 4 : 2) || (x == IK_X_MAIN && msgno < 3))
+		return;
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (m->findings[i].notify != IK_NOTIFY_INVALID_ID_INFORMATION)
+			m->findings[k++] = m->findings[i];
+	m->nfindings = k;
+}
+
 /* The message rules (messages.def) and what the decoder noted (RFC 2408 2.5.2: a RESERVED field not
  * zero, 3.1: a minor version above ours -- the receiver SHOULD discard such a message). */
 static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_xchg x, int msgno,
                      struct ik_msg *m, bool enc, struct ik_status *st)
 {
-	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH. */
-	bool sig = sa && x != IK_X_QUICK && ik_p1_sig_rules(sa);
-	add_missing(e, x, msgno, sig, m);
+	/* RFC 2409 5.1: under signatures, [CERT,] SIG where pre-shared keys put HASH; 5.2 / 5.3:
+	 * under encryption the IDs come encrypted in MM3 / MM4 (AM1 / AM2). */
+	enum ik_rules_auth auth = sa && x != IK_X_QUICK ? ik_p1_rules_auth(sa) : IK_RULES_PSK;
+	if (x == IK_X_AGGR && msgno == 1)
+		auth = offered_auth(m);
+	if (auth == IK_RULES_ENC)
+		drop_id_findings(x, msgno, m);
+	add_missing(e, x, msgno, auth, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
 	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
 		return true;
@@ -161,7 +196,7 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
 		n = known_types(types, n);
-	return ik_rules_check_auth(x, msgno, enc, sig, types, n, st);
+	return ik_rules_check_auth(x, msgno, enc, auth, types, n, st);
 }
 
 static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)

@@ -215,14 +215,17 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */
 	uint16_t auth = sa->offers[i].auth;
-	if (!ik_p1_auth_psk(auth) &&
-	    !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(&sa->eng->cfg)))
+	const struct ik_cfg *c = &sa->eng->cfg;
+	bool enc = auth == IK_P1_AUTH_RSA_ENC || auth == IK_P1_AUTH_RSA_REV_ENC;
+	if (!ik_p1_auth_psk(auth) && !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(c)) &&
+	    !(enc && ik_p1_enc_ready(c)))
 		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 		               "the DUT chose authentication method %s, "
-		               "which this exchange cannot do (pre-shared key%s only): stopped, "
+		               "which this exchange cannot do (pre-shared key%s%s only): stopped, "
 		               "rather than sending a hash we know to be wrong",
 		               ik_name(IK_T_P1_AUTH, auth),
-		               ik_p1_sig_ready(&sa->eng->cfg) ? " or RSA signatures" : "");
+		               ik_p1_sig_ready(c) ? " or RSA signatures" : "",
+		               ik_p1_enc_ready(c) ? " or RSA encryption" : "");
 	sa->chosen = sa->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);
@@ -261,12 +264,15 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 	k->gx_len = k->dh.pub_len;
 	memcpy(ini ? k->gxi : k->gxr, k->dh.pub, k->dh.pub_len);
 	uint8_t *nonce = ini ? k->ni : k->nr;
-	ik_rng_bytes(nonce, IK_NONCE_LEN);
-	*(ini ? &k->ni_len : &k->nr_len) = IK_NONCE_LEN;
+	uint16_t nlen = sa->eng->cfg.nonce_len && sa->eng->cfg.nonce_len <= IK_MAX_NONCE
+	                        ? sa->eng->cfg.nonce_len
+	                        : IK_NONCE_LEN;
+	ik_rng_bytes(nonce, nlen);
+	*(ini ? &k->ni_len : &k->nr_len) = nlen;
 	struct ik_node *ke = ik_pl_add(out, IK_PAYLOAD_KE);
 	struct ik_node *no = ik_pl_add(out, IK_PAYLOAD_NONCE);
 	if (!ke || !no || !ik_node_set_bytes(ke, IK_F_KE_DATA, k->dh.pub, k->dh.pub_len) ||
-	    !ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, IK_NONCE_LEN))
+	    !ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, nlen))
 		return ik_fail(st, 0, "ik_p1_add_ke_nonce: out of memory");
 	return true;
 }
@@ -274,38 +280,46 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 /* RFC 2409 5: the KE must fit the negotiated group; nonces are 8 to 256 octets. */
 bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
-	struct ik_sa_keys *k = &sa->k;
 	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
 	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
+
+	if (!ke || !no)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
+	return ik_p1_take_ke_nonce_raw(sa, ke->bytes, ke->len, no->bytes, no->len, st);
+}
+
+bool ik_p1_take_ke_nonce_raw(struct ik_sa *sa, const uint8_t *ke, size_t ke_len, const uint8_t *no,
+                             size_t no_len, struct ik_status *st)
+{
+	struct ik_sa_keys *k = &sa->k;
 	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
 	bool ini = sa->role == IK_INITIATOR;
 
 	uint8_t fit[IK_DH_MAX];
-	const uint8_t *pub = ke ? ke->bytes : NULL;
-	size_t nlen = no ? no->len : 0;
+	const uint8_t *pub = ke;
+	size_t nlen = no_len;
 
-	if (!ke || !no || !g)
+	if (!g)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
 	/* Quirk weak-ke: a KE of another length is used too, fitted to the group. */
-	if (sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE && ke->len != g->len)
-		pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
-	else if (ke->len != g->len)
+	if (sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE && ke_len != g->len)
+		pub = ik_dh_fit(g, ke, ke_len, fit);
+	else if (ke_len != g->len)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
-		               "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke->len, g->id,
+		               "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke_len, g->id,
 		               g->len);
 	/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
-	if (!(sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE) &&
-	    !ik_dh_check_peer(g, ke->bytes, ke->len, st))
+	if (!(sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE) && !ik_dh_check_peer(g, ke, ke_len, st))
 		return false;
 	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
 	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH)
 		nlen = nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
-	else if (no->len < 8 || no->len > IK_MAX_NONCE)
+	else if (no_len < 8 || no_len > IK_MAX_NONCE)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
-		               "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no->len);
+		               "nonce of %zu octets, RFC 2409 5 allows 8 to 256", no_len);
 	k->gx_len = g->len;
 	memcpy(ini ? k->gxr : k->gxi, pub, g->len);
-	memcpy(ini ? k->nr : k->ni, no->bytes, nlen);
+	memcpy(ini ? k->nr : k->ni, no, nlen);
 	*(ini ? &k->nr_len : &k->ni_len) = nlen;
 	return true;
 }
@@ -313,7 +327,10 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
-	enum ik_auth_kind auth = ik_p1_sig(sa) ? IK_AUTH_SIG : IK_AUTH_PSK; /* RFC 2409 5 */
+	/* RFC 2409 5: SKEYID by the method */
+	enum ik_auth_kind auth = ik_p1_sig(sa)   ? IK_AUTH_SIG
+	                         : ik_p1_enc(sa) ? IK_AUTH_PKE
+	                                         : IK_AUTH_PSK;
 	return ik_sa_derive(&sa->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash, auth,
 	                    c->psk, c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR,
 	                    st);
@@ -409,18 +426,38 @@ static bool addr_id(struct ik_sa *sa)
 
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
+	size_t len;
 	const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
-	const struct ik_val *d = ik_fget(n, IK_F_ID_DATA);
-	char nb[IK_NAME_MAX];
+	const uint8_t *b = ik_pl_body(n, in->body, &len);
 
-	if (!n || !d)
+	if (!n || !ik_fget(n, IK_F_ID_DATA))
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
-	uint32_t proto = ik_fnum(n, IK_F_ID_PROTO), port = ik_fnum(n, IK_F_ID_PORT);
-	keep_id(sa->id_peer_b, &sa->id_peer_len, &in->m, in->body);
-	sa->id_peer.type = (uint8_t)ik_fnum(n, IK_F_ID_ID_TYPE);
-	sa->id_peer.len = d->len < IK_MAX_ID ? d->len : IK_MAX_ID;
-	if (sa->id_peer.len)
-		memcpy(sa->id_peer.data, d->bytes, sa->id_peer.len);
+	/* Quirk any-id: the empty ID payload ike_in.c made up for a missing one is the address. */
+	if ((!b || len < 4) && sa->eng->cfg.quirks & IK_QUIRK_ANY_ID) {
+		memset(&sa->id_peer, 0, sizeof(sa->id_peer));
+		return sa->id_peer_len || addr_id(sa);
+	}
+	return ik_p1_take_id_body(sa, b, len, st);
+}
+
+/* An ID payload body (RFC 2407 4.6.2: type, protocol, port, data) as it was on the wire or as
+ * it decrypted (RFC 2409 5.2, 5.3), kept whole: IDii_b / IDir_b of HASH_I / HASH_R. */
+bool ik_p1_take_id_body(struct ik_sa *sa, const uint8_t *b, size_t len, struct ik_status *st)
+{
+	char nb[IK_NAME_MAX];
+	const uint8_t *data = b + 4;
+	size_t dlen = len - 4;
+
+	if (len < 4 || len > IK_MAX_ID + 4)
+		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload body of %zu octets",
+		               len);
+	uint32_t proto = b[1], port = (uint32_t)(b[2] << 8 | b[3]);
+	memcpy(sa->id_peer_b, b, len);
+	sa->id_peer_len = len;
+	sa->id_peer.type = b[0];
+	sa->id_peer.len = dlen;
+	if (dlen)
+		memcpy(sa->id_peer.data, data, dlen);
 	/* Quirk any-id: whoever the peer says it is, well-formed or not, on any protocol and port;
 	 * no identity at all is its address (ike_in.c hands a missing ID payload over empty). */
 	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
@@ -432,15 +469,15 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 			st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			"phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
 			proto, port);
-	const char *bad = id_malformed(sa->id_peer.type, d->bytes, d->len);
+	const char *bad = id_malformed(sa->id_peer.type, data, dlen);
 	if (bad)
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",
 		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), bad);
 	size_t others = sa->eng->cfg.n_id_remote_also;
-	if (!peer_id_accepted(&sa->eng->cfg, sa->id_peer.type, d->bytes, d->len))
+	if (!peer_id_accepted(&sa->eng->cfg, sa->id_peer.type, data, dlen))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 		               "peer identity %s (%zu octets) is not the one configured%s",
-		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), d->len,
+		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), dlen,
 		               others ? " nor one of the others" : "");
 	return true;
 }
@@ -490,7 +527,10 @@ static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
 	const struct ik_node *h = ik_pl_find(dec, IK_PAYLOAD_HASH, 0);
 	uint8_t out[IK_MAX_HASH];
 
-	keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
+	/* under encryption (RFC 2409 5.2, 5.3) the ID payload on the wire is a ciphertext: IDir_b
+	 * is the plaintext ik_p1_add_id kept */
+	if (!ik_p1_enc(sa))
+		keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
 	if (ik_p1_sig(sa)) /* RFC 2409 5.1: SIG_I / SIG_R in place of the hash */
 		return ik_p1_fill_sig(sa, initiator_hash, plain, dec, st);
 	if (!h || !ik_p1_hash(sa, initiator_hash, out, st))
@@ -527,9 +567,11 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
-		               "%s does not verify (RFC 2409 5): pre-shared key mismatch or a "
-		               "changed message",
-		               initiator_hash ? "HASH_I" : "HASH_R");
+		               "%s does not verify (RFC 2409 5): %s or a changed message",
+		               initiator_hash ? "HASH_I" : "HASH_R",
+		               ik_p1_enc(sa)
+		                       ? "a peer that could not decrypt our nonce (RFC 2409 5.2)"
+		                       : "pre-shared key mismatch");
 	return true;
 }
 

@@ -18,15 +18,6 @@ bool ik_p1_sig(const struct ik_sa *sa)
 	return sa->chosen.auth == IK_P1_AUTH_RSA_SIG;
 }
 
-/* The rules to check a message by: the chosen method, or before the choice is read (AM2 at
- * the initiator) the one we offered. */
-bool ik_p1_sig_rules(const struct ik_sa *sa)
-{
-	if (sa->chosen.auth)
-		return ik_p1_sig(sa);
-	return sa->noffers && sa->offers[0].auth == IK_P1_AUTH_RSA_SIG;
-}
-
 /* Whether this engine can sign and check signatures (credentials with a key, and a trust). */
 bool ik_p1_sig_ready(const struct ik_cfg *c)
 {

@@ -3,8 +3,9 @@
 #include "rules.h"
 #include "consts.h"
 
-/* Which authentication method a rule applies under (PK() / PS() of messages.def). */
-enum { ANY_AUTH, PSK_ONLY, SIG_ONLY };
+/* Which authentication method a rule applies under: PK() / PS() / PE() of messages.def, one
+ * more than enum ik_rules_auth. */
+enum { ANY_AUTH, PSK_ONLY, SIG_ONLY, ENC_ONLY };
 
 struct rule {
 	uint8_t type; /* IK_PAYLOAD_NONE (0) ends a message's list */
@@ -24,19 +25,21 @@ static const struct msg_rules msgs[] = {
 #define P(t, lo, hi, pos)  {IK_PAYLOAD_##t, lo, hi, pos, ANY_AUTH},
 #define PK(t, lo, hi, pos) {IK_PAYLOAD_##t, lo, hi, pos, PSK_ONLY},
 #define PS(t, lo, hi, pos) {IK_PAYLOAD_##t, lo, hi, pos, SIG_ONLY},
+#define PE(t, lo, hi, pos) {IK_PAYLOAD_##t, lo, hi, pos, ENC_ONLY},
 #define MSG(state, name, x, n, sender, enc, payloads, ios, hint, handlers) \
 	{x, n, enc, (const struct rule[]){payloads{0}}},
 #include "messages.def"
 #undef MSG
+#undef PE
 #undef PS
 #undef PK
 #undef P
 };
 
-/* Whether rule r applies under signatures (sig) or pre-shared keys. */
-static bool applies(const struct rule *r, bool sig)
+/* Whether rule r applies under the authentication method auth. */
+static bool applies(const struct rule *r, enum ik_rules_auth auth)
 {
-	return r->auth == ANY_AUTH || r->auth == (sig ? SIG_ONLY : PSK_ONLY);
+	return r->auth == ANY_AUTH || r->auth == (int)auth + 1;
 }
 
 static const struct msg_rules *find(enum ik_xchg x, int msg)
@@ -48,10 +51,10 @@ static const struct msg_rules *find(enum ik_xchg x, int msg)
 }
 
 /* The rule of the message for payload type t; NULL when the message may not carry it. */
-static const struct rule *rule_of(const struct msg_rules *m, uint8_t t, bool sig)
+static const struct rule *rule_of(const struct msg_rules *m, uint8_t t, enum ik_rules_auth auth)
 {
 	for (const struct rule *r = m ? m->r : NULL; r && r->type; r++)
-		if (r->type == t && applies(r, sig))
+		if (r->type == t && applies(r, auth))
 			return r;
 	return NULL;
 }
@@ -73,12 +76,12 @@ uint8_t ik_rules_first(enum ik_xchg x, int msg)
 
 unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type)
 {
-	return ik_rules_min_auth(x, msg, type, false);
+	return ik_rules_min_auth(x, msg, type, IK_RULES_PSK);
 }
 
-unsigned ik_rules_min_auth(enum ik_xchg x, int msg, uint8_t type, bool sig)
+unsigned ik_rules_min_auth(enum ik_xchg x, int msg, uint8_t type, enum ik_rules_auth auth)
 {
-	const struct rule *r = rule_of(find(x, msg), type, sig);
+	const struct rule *r = rule_of(find(x, msg), type, auth);
 	return r ? r->min : 0;
 }
 
@@ -87,7 +90,7 @@ size_t ik_rules_required(enum ik_xchg x, int msg, uint8_t *types, size_t cap)
 	const struct msg_rules *m = find(x, msg);
 	size_t n = 0;
 	for (const struct rule *r = m ? m->r : NULL; r && r->type; r++)
-		if (r->min >= 1 && applies(r, false) && n < cap)
+		if (r->min >= 1 && applies(r, IK_RULES_PSK) && n < cap)
 			types[n++] = r->type;
 	return n;
 }
@@ -95,11 +98,11 @@ size_t ik_rules_required(enum ik_xchg x, int msg, uint8_t *types, size_t cap)
 bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
                     struct ik_status *st)
 {
-	return ik_rules_check_auth(x, msg, encrypted, false, types, n, st);
+	return ik_rules_check_auth(x, msg, encrypted, IK_RULES_PSK, types, n, st);
 }
 
-bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, bool sig, const uint8_t *types,
-                         size_t n, struct ik_status *st)
+bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, enum ik_rules_auth auth,
+                         const uint8_t *types, size_t n, struct ik_status *st)
 {
 	char nb[IK_NAME_MAX];
 	const struct msg_rules *mr = find(x, msg);
@@ -110,7 +113,7 @@ bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, bool sig, cons
 		return ik_fail(st, IK_NOTIFY_INVALID_FLAGS, "%s must %sbe encrypted (RFC 2409 5)",
 		               m, e == IK_ENC_YES ? "" : "not ");
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = rule_of(mr, types[i], sig);
+		const struct rule *r = rule_of(mr, types[i], auth);
 		if (!r)
 			return ik_fail(st, IK_NOTIFY_INVALID_PAYLOAD_TYPE,
 			               "%s may not carry a %s payload (payload %zu)", m,
@@ -123,7 +126,7 @@ bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, bool sig, cons
 	}
 	for (const struct rule *r = mr ? mr->r : NULL; r && r->type; r++) {
 		size_t count = 0;
-		if (!applies(r, sig))
+		if (!applies(r, auth))
 			continue;
 		for (size_t i = 0; i < n; i++)
 			count += types[i] == r->type;

@@ -21,11 +21,13 @@ enum ik_enc { IK_ENC_NO, IK_ENC_YES, IK_ENC_ANY };
  * (missing, repeated or misplaced) or INVALID-FLAGS (encryption wrong), naming the payload. */
 bool ik_rules_check(enum ik_xchg x, int msg, bool encrypted, const uint8_t *types, size_t n,
                     struct ik_status *st);
-/* The same under the authentication method chosen: sig, signatures (the PS() rules of
- * messages.def, RFC 2409 5.1), else pre-shared keys (PK()). ik_rules_check is sig false, as are
+/* The authentication method chosen, which picks the PK() (pre-shared keys), PS() (signatures,
+ * RFC 2409 5.1) or PE() (public key encryption, 5.2 and 5.3) rules of messages.def. */
+enum ik_rules_auth { IK_RULES_PSK, IK_RULES_SIG, IK_RULES_ENC };
+/* The same under the authentication method chosen. ik_rules_check is IK_RULES_PSK, as are
  * ik_rules_min and ik_rules_required. */
-bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, bool sig, const uint8_t *types,
-                         size_t n, struct ik_status *st);
+bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, enum ik_rules_auth auth,
+                         const uint8_t *types, size_t n, struct ik_status *st);
 /* Whether message msg of exchange x must travel encrypted. */
 enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 /* The payload type message msg of exchange x must start with (SA in MM1/MM2/AM1/AM2, HASH in
@@ -33,8 +35,8 @@ enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 uint8_t ik_rules_first(enum ik_xchg x, int msg);
 /* How many payloads of type the message must carry at least (0: optional or not allowed). */
 unsigned ik_rules_min(enum ik_xchg x, int msg, uint8_t type);
-/* The same under the authentication method (sig: the PS() rules, RFC 2409 5.1). */
-unsigned ik_rules_min_auth(enum ik_xchg x, int msg, uint8_t type, bool sig);
+/* The same under the authentication method. */
+unsigned ik_rules_min_auth(enum ik_xchg x, int msg, uint8_t type, enum ik_rules_auth auth);
 /* The payload types message msg of exchange x must carry (min >= 1), in the table's order, into
  * types (at most cap); how many. */
 size_t ik_rules_required(enum ik_xchg x, int msg, uint8_t *types, size_t cap);

@@ -9,6 +9,7 @@
 #define IK_XCHG_H
 
 #include "ike.h"
+#include "rules.h"
 
 /* What a handler sees of a received message: the decoded plaintext tree and the bytes its node
  * offsets point into (so HASH inputs are the exact octets that were on the wire). */
@@ -77,8 +78,12 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
 bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
+/* The same checks on a KE and nonce given as octets (decrypted, RFC 2409 5.2 / 5.3). */
+bool ik_p1_take_ke_nonce_raw(struct ik_sa *sa, const uint8_t *ke, size_t ke_len, const uint8_t *no,
+                             size_t no_len, struct ik_status *st);
 bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out);
 bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
+bool ik_p1_take_id_body(struct ik_sa *sa, const uint8_t *b, size_t len, struct ik_status *st);
 bool ik_p1_add_hash(struct ik_msg *out, size_t len); /* placeholder, filled after encoding */
 bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
                       struct ik_status *st);
@@ -89,7 +94,6 @@ bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_s
  * method is RSA signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
 bool ik_p1_sig(const struct ik_sa *sa);
 bool ik_p1_sig_ready(const struct ik_cfg *c);
-bool ik_p1_sig_rules(const struct ik_sa *sa); /* chosen method, else the one offered */
 bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st); /* sig only */
 /* The peer's CRs: accepted (RFC 2408 3.10); quirk cr-strict refuses one it cannot answer. */
 bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
@@ -101,6 +105,17 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
                       struct ik_status *st);
 bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id); /* DN from our certificate */
+/* Public key encryption (phase1_enc.c, RFC 2409 5.2 and the revised mode of 5.3). ik_p1_enc:
+ * the chosen method is either, ik_p1_enc_rev the revised one; ik_p1_enc_ready: cfg has our key
+ * and the peer's certificate. ik_p1_enc_add / _take: the KE, nonce and ID of MM3 / MM4 (AM1 /
+ * AM2) encrypted / decrypted and checked. ik_p1_rules_auth: the message rules to check by
+ * (rules.h), the chosen method or, before the choice is read, the one offered. */
+bool ik_p1_enc(const struct ik_sa *sa);
+bool ik_p1_enc_rev(const struct ik_sa *sa);
+bool ik_p1_enc_ready(const struct ik_cfg *c);
+enum ik_rules_auth ik_p1_rules_auth(const struct ik_sa *sa);
+bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
+bool ik_p1_enc_take(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
 bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st);
 void ik_natd_check(struct ik_sa *sa, struct ik_in *in);
 void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */

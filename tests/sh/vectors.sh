@@ -21,7 +21,7 @@ cavs=$(($(sed -n 's/^ikev1-psk: \([0-9]*\) passed.*/\1/p' "$out") + \
 echo "# NIST CAVS IKEv1 SKEYID cases passed: $cavs"
 check "3400 NIST CAVS IKEv1 cases" test "$cavs" -eq 3400
 
-for fam in hmac aes-cbc 3des-cbc des-cbc aes-gcm aes-ctr rfc3602 rfc5903 modp; do
+for fam in hmac aes-cbc 3des-cbc des-cbc aes-gcm aes-ctr rfc3602 rfc5903 modp pke; do
 	check_grep "family $fam ran and passed" "^$fam: [1-9][0-9]* passed, 0 failed$" "$out"
 done
 
@@ -38,6 +38,15 @@ check_grep "the failing case is named" \
 	"FAIL ikev1-psk: nist-cavs-ikev1/ikev1_psk.fax:[0-9]+ COUNT = 5 .*SKEYID_d differs" \
 	"$(last_out)"
 check_grep "the other cases still pass" "^ikev1-psk: 1699 passed, 1 failed$" "$(last_out)"
+
+# A corrupted public key encryption case: one digit of Ne_i in COUNT = 2 (RFC 2409 5.3).
+f="$TEST_TMP/v/pke/rfc2409-pke.txt"
+line=$(awk '/^COUNT = 2$/ {c = 1} c && /^Ne_i = / {print NR; exit}' "$f")
+[[ -n $line ]] || { echo "not ok - no line to corrupt in $f"; exit 1; }
+sed -i "${line}s/= \(.\)/= X\1/; ${line}s/X0/1/; ${line}s/X[1-9a-f]/0/" "$f"
+check_fails "corrupted Ne_i fails with exit 1" 1 $IK vectors --dir "$TEST_TMP/v" pke
+check_grep "the failing pke case is named" "COUNT = 2 .*Ne_i / Ne_r .* differs" "$(last_out)"
+check_grep "the other pke cases still pass" "^pke: 6 passed, 1 failed$" "$(last_out)"
 
 # A corrupted cipher case (one ciphertext digit of AES-CBC MMT 256 COUNT = 3).
 cp vectors/aes-cbc/CBCMMT256.rsp "$TEST_TMP/v/aes-cbc/CBCMMT256.rsp"
