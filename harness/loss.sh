@@ -65,6 +65,13 @@ for way in silent local; do
 		harness/lab loss "$pct" "${spec[@]}" >/dev/null
 		t=$(run "$way-$k")
 		harness/lab loss off >/dev/null
+		m=$(verdicts "$way-$k" 2>/dev/null | wc -l)
+		if [[ $m -ne $n ]]; then # a run that died decided nothing: never "0 differ"
+			echo "loss: $way $pct% run $k: decided $m of $n cases ($out/$way-$k.log)"
+			tail -5 "$out/$way-$k.log" | sed 's/^/  /'
+			rc=1
+			continue
+		fi
 		diff <(verdicts lossless) <(verdicts "$way-$k") >"$out/$way-$k.diff"
 		d=$(grep -c '^>' "$out/$way-$k.diff")
 		ratio=$(awk -v a="$t" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
