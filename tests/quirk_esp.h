@@ -21,7 +21,8 @@ enum esp_try {
 	TRY_KEEPALIVE,
 	TRY_BAD_PAD,
 	TRY_PAD_OVERRUN,
-	TRY_OUTSIDE
+	TRY_OUTSIDE,
+	TRY_OUTSIDE_DST
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -37,6 +38,9 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_OUTSIDE:
 		how.src.s_addr = htonl(0x0a010101);
 		break; /* 10.1.1.1: not in 10.1.0.0/24 */
+	case TRY_OUTSIDE_DST:
+		how.dst.s_addr = htonl(0x0a020101);
+		break; /* 10.2.1.1: not in 10.2.0.0/24 */
 	case TRY_REORDER:
 		di->out.seq += 39; /* ping 1 goes out 40 on, the probe 30 behind it */
 		ik_dp_ping(di, 1, st);
@@ -125,6 +129,11 @@ static bool esp_pad_overrun_killed(struct ik_pair *p)
 static bool esp_outside_answered(struct ik_pair *p)
 {
 	return esp_try(p, TRY_OUTSIDE);
+}
+/* Quirk esp-any-dst (RFC 4301 5.2): a ping to an address outside IDcr is answered from there. */
+static bool esp_outside_dst_answered(struct ik_pair *p)
+{
+	return esp_try(p, TRY_OUTSIDE_DST);
 }
 /* Quirk esp-no-lifetime (RFC 4301 4.4.2.1): quick mode agrees on 1 s; the responder's host data
  * path (as serve runs it) answers a ping at once, and one after 1.2 s only with the quirk. */

@@ -10,15 +10,16 @@
 #
 #   127.0.0.2:T  ikecheck run  <---- IKE + ESP in UDP ---->  127.0.0.1:D  ikecheck serve [--quirk Q]
 #
-# Ports 32000-32999 (tests/lib.sh): 4 a run, at most 48 runs, offset by $$. No root needed.
+# Ports 32000-32999 (tests/lib.sh; ESP_PORTS=35000 moves them to 35000-35999): 4 a run, at most
+# 48 runs, offset by $$. No root needed.
 # ESP_ALL_QUIRKS=1 runs the cases under every quirk but die-on-refusal (which fails whatever the
 # DUT refuses, tests/sh/selftest.sh), so a quirk they do not name is shown not to fail them.
 . tests/lib.sh
 IK=${ESP_IK:-build/ikecheck}
 
-CASES=${ESP_CASES:-ESP-NEG-005,ESP-NEG-006,ESP-NEG-007,ESP-LIFE-001,ESP-LIFE-002}
+CASES=${ESP_CASES:-ESP-NEG-005,ESP-NEG-006,ESP-NEG-007,ESP-NEG-008,ESP-LIFE-001,ESP-LIFE-002}
 T=$TEST_TMP
-BASE=$((32000 + ($$ % 5) * 192))
+BASE=$((${ESP_PORTS:-32000} + ($$ % 5) * 192))
 
 # run NAME N [QUIRK]: serve (with QUIRK) on ports BASE + 4*N, the cases against it.
 run() {
