@@ -275,6 +275,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	endpoint_ts(&c->ts_remote, peer);
 	if (!me->n_subnets && !peer->n_subnets)
 		c->ts_local.type = c->ts_remote.type = 0; /* host to host: no IDs (RFC 2409 5.5) */
+	c->nat_sim = me->simulate_nat; /* RFC 3947 3.2 as if a NAT were in front of us */
 	c->dpd = p->features.dpd;
 	c->frag = (uint8_t)me->fragmentation;
 	c->frag_size = me->fragment_size;

@@ -107,6 +107,8 @@ struct ik_endpoint {
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;
 	uint16_t fragment_size;
+	/* tester.simulate_nat: act as behind a port-translating NAT (ik_cfg.nat_sim) */
+	bool simulate_nat;
 };
 
 struct ik_profile {

@@ -685,6 +685,7 @@ static const struct row rows[] = {
 	{"ESP from outside the selectors", IK_QUIRK_ESP_IGNORE_SELECTORS, with_natt,
          esp_outside_answered},
 	{"ESP to outside the selectors", IK_QUIRK_ESP_ANY_DST, with_natt, esp_outside_dst_answered},
+	{"QM2 of UDP-encapsulated transport", IK_QUIRK_NO_NAT_OA, natt_transport, natoa_missing},
 	{"ESP past a 1 s lifetime", IK_QUIRK_ESP_NO_LIFETIME, short_p2_life,
          esp_used_past_lifetime},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,

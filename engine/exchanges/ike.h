@@ -121,6 +121,11 @@ struct ik_cfg {
 	bool transport;
 	struct ik_id ts_local, ts_remote; /* quick mode IDci/IDcr (type 0: none sent) */
 	bool natt, dpd, initial_contact;
+	/* A simulated NAT in front of us (a lab without one): our NAT-D for our own address hashes
+	 * the next port, as a port-translating NAT makes it differ (RFC 3947 3.2), and we know we
+	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the
+	 * UDP-encapsulated modes (5.1). */
+	bool nat_sim;
 	uint32_t retrans_ms;     /* first retransmission after this; then longer each time */
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
