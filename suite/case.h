@@ -77,8 +77,10 @@ enum ik_step_kind {
 	IK_STEP_WAIT,            /* wait arg ms (let a DUT act, e.g. DPD towards us) */
 	IK_STEP_TRAFFIC, /* arg ICMP echo requests through the quick mode's ESP SA (RFC 4303) */
 	IK_STEP_XAUTH, /* wait for the DUT gateway's XAUTH to say OK (draft-beaulieu-ike-xauth-02) */
-	IK_STEP_MODECFG, /* an address by mode-config (draft-dukes-ike-mode-cfg-02 5.1); before
+	IK_STEP_MODECFG,    /* an address by mode-config (draft-dukes-ike-mode-cfg-02 5.1); before
 	                  * XAUTH is done it asks at once: the gateway must not answer (xauth 6) */
+	IK_STEP_DPD_LISTEN, /* stay quiet and hear the DUT's own R-U-THEREs (RFC 3706 5.4;
+	                     * run_dpd.c): the first unanswered, the next ones ACKed */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
@@ -112,6 +114,9 @@ enum ik_expect_kind {
 	IK_EXP_DISCARDS, /* the traffic step's probes got no answer, its pings after them did */
 	IK_EXP_ACCEPTS,  /* the traffic step's probes were answered */
 	IK_EXP_STOPS,    /* pings came back before the probes and none after (a Delete acted on) */
+	IK_EXP_QUERIES,  /* the DUT sent R-U-THERE on its own (dpd-listen; its MUSTs are checked
+			     * on every query, RFC 3706 5.3, 6.2); strict: and its SHOULDs, a
+			     * second query after the unanswered first, the cookies as SPI */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
@@ -138,6 +143,7 @@ struct ik_expect {
 				 * plain "rejected" (nnotify 0, silence false): any notify or
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
+	bool strict; /* queries strict */
 };
 
 struct ik_case {
@@ -188,7 +194,8 @@ enum {
 	IK_NEED_FRAGMENTATION = 1024, /* dut.fragmentation not no: it takes IKEv1 fragments */
 	IK_NEED_RSA_SIG = 2048,       /* auth.method = rsa-sig (RFC 2409 5.1) */
 	IK_NEED_PSK = 4096,           /* auth.method = psk: a DUT without signatures */
-	IK_NEED_CRL = 8192            /* auth.crl: the DUT checks certificates against a CRL */
+	IK_NEED_CRL = 8192,           /* auth.crl: the DUT checks certificates against a CRL */
+	IK_NEED_DPD_DELAY = 16384     /* phase1.dpd: the DUT probes an idle peer after that long */
 };
 
 struct ik_caseset {

@@ -115,7 +115,7 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 static const char *need_names[] = {"aggressive",    "nat_t",     "dpd",   "pfs",     "xauth",
                                    "modecfg",       "transport", "nopfs", "traffic", "anti_replay",
-                                   "fragmentation", "rsa_sig",   "psk",   "crl"};
+                                   "fragmentation", "rsa_sig",   "psk",   "crl",     "dpd_delay"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -134,7 +134,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->dut.fragmentation != 0,
 	               p->auth == IK_PROFILE_AUTH_RSA_SIG,
 	               p->auth == IK_PROFILE_AUTH_PSK,
-	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->pki.crl[0]};
+	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->pki.crl[0],
+	               p->features.dpd && p->p1.dpd_delay > 0};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);

@@ -109,6 +109,7 @@ void ik_p1_done(struct ik_sa *sa)
 	ik_loop_cancel(e->loop, sa->rtx_timer);
 	sa->rtx_timer = 0;
 	ik_info_release(sa);
+	ik_dpd_arm(sa); /* RFC 3706 5.5: its idle period starts now */
 	ik_emit_event(sa, NULL, IK_EV_P1_UP);
 	if (sa->role == IK_RESPONDER && sa->life_notify) {
 		/* RFC 2407 4.6.3.1 for the ISAKMP SA: our lifetime as an attribute list. */

@@ -1,13 +1,13 @@
-# The cases of group G: tun or tra.
-cases_of() { [[ $1 == tun ]] && echo "$CASES" || echo "$TCASES"; }
-# The ESP cases of issue 12 item 4 against ikecheck serve on loopback, each shown to catch what
+# The ESP and DPD cases of issue 12 against ikecheck serve on loopback, each shown to catch what
 # it looks for (DESIGN.md "A negative test that can never fail is a defect"):
 #   - against the conformant serve every case here PASSes;
 #   - against serve with a quirk (docs/quirks.md) exactly the cases here that name it on their
 #     `breaks` line FAIL or WARN, the others still PASS.
-# Two groups, each against a serve of its own profile: CASES against peers/profiles/loopback-
+# Three groups, each against a serve of its own profile: CASES against peers/profiles/loopback-
 # dut.conf (tunnel mode between subnets), TCASES against the same in transport mode, host to host
-# (the transport cases ask for phase2.mode = transport, so the tunnel profile SKIPs them). Only
+# (the transport cases need phase2.mode = transport, so the tunnel profile SKIPs them), DCASES
+# against the same with phase1.dpd = 2 (serve probes an idle peer: the DUT-initiated DPD cases
+# need dpd_delay). Only
 # these cases (ESP_CASES='ESP-*' for the whole area), one run per group and quirk, two at a time
 # (the self-test runs them all too). SKIP counts as PASS (ESP-POS-003 needs a DUT without PFS),
 # and so does the ERROR of a probe case under a quirk that leaves the SA without any traffic at
@@ -24,17 +24,26 @@ IK=${ESP_IK:-build/ikecheck}
 
 CASES=${ESP_CASES:-ESP-NEG-005,ESP-NEG-006,ESP-NEG-007,ESP-NEG-008,ESP-LIFE-001,ESP-LIFE-002}
 TCASES=${ESP_TCASES:-ESP-POS-005,ESP-POS-006}
+DCASES=${ESP_DCASES:-DPD-011,DPD-012}
+SETS="tun tra dpd"
 T=$TEST_TMP
 BASE=$((${ESP_PORTS:-32000} + ($$ % 5) * 192))
 
-# The cases of group G: tun or tra.
-cases_of() { [[ $1 == tun ]] && echo "$CASES" || echo "$TCASES"; }
+# The cases of group G: tun, tra or dpd.
+cases_of() {
+	case $1 in
+	tun) echo "$CASES" ;;
+	tra) echo "$TCASES" ;;
+	dpd) echo "$DCASES" ;;
+	esac
+}
 
 # run G NAME N [QUIRK]: serve (with QUIRK) on ports BASE + 4*N, group G's cases against it.
 run() {
 	local g=$1 name=$2 p=$((BASE + 4 * $3)) q=${4:-}
 	local seds=()
-	[[ $g == tun ]] || seds=('s/^mode .*/mode = transport/' '/^subnet /d')
+	[[ $g == tra ]] && seds=('s/^mode .*/mode = transport/' '/^subnet /d')
+	[[ $g == dpd ]] && seds=('s/^\[phase1\]$/[phase1]\ndpd         = 2/')
 	loopback_profile peers/profiles/loopback-dut.conf "$T/$name.conf" $p $((p + 2)) "${seds[@]}"
 	serve_start "$T/$name.serve" --profile "$T/$name.conf" ${q:+--quirk "$q"} || return 1
 	local pid=$SERVE_PID
@@ -66,13 +75,13 @@ quirks_of() {
 	done
 }
 declare -A quirks
-for g in tun tra; do
+for g in $SETS; do
 	quirks[$g]=$(quirks_of $g)
 	check "the $g cases name quirks ($(echo ${quirks[$g]}))" test -n "${quirks[$g]}"
 done
 
 runs=() n=0
-for g in tun tra; do
+for g in $SETS; do
 	runs+=("$g $g-conformant $n") n=$((n + 1))
 	for q in ${quirks[$g]}; do
 		runs+=("$g $g-q-$q $n $q")
@@ -87,7 +96,7 @@ done
 wait
 TEST_PIDS=()
 
-for g in tun tra; do
+for g in $SETS; do
 	cases=$(cases_of $g)
 	all=$($IK list cases --cases "$cases" | awk 'NF > 2 {print $1}' | sort)
 	bad=$(comm -23 <(echo "$all") <(verdicts $g-conformant '^(PASS|SKIP)$') | tr '\n' ' ')
@@ -102,6 +111,11 @@ for g in tun tra; do
 		check "$g: quirk $q: the $(echo "$want" | grep -c .) cases naming it fail, the others pass${missed:+; passed: $missed}${extra:+; not PASS without naming it: $extra}" \
 			test -z "$missed$extra"
 	done
+done
+# The transport and DPD cases ran against their own serve: none SKIPs there.
+for g in tra dpd; do
+	skipped=$(verdicts $g-conformant '^SKIP$' | tr '\n' ' ')
+	check "$g: no case SKIPs against its own serve${skipped:+ (SKIP: $skipped)}" test -z "$skipped"
 done
 # The transport cases really ran in transport mode, the second behind the simulated NAT with
 # NAT-OA both ways (RFC 3947 5.2).
