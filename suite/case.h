@@ -29,7 +29,8 @@
  * line, or after a blank and before a blank: "MM3#1" is no comment); a line starting with '|', or
  * indented deeper than its keyword line and not starting with a keyword, continues the value.
  * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
- * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; each optionally after
+ * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; carries traffic;
+ * discards probes; accepts probes; stops traffic; queries [strict]; each optionally after
  * "policy p1=V:" or "policy p2=V:" (V strict, lenient or obey: the profile's phase1/phase2
  * lifetime_policy; "policy V:" is p1) or "policy ids=any:" / "policy ids=list:" (auth.peer_ids).
  */
