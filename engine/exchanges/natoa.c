@@ -21,6 +21,7 @@
 #include "xchg.h"
 
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 bool ik_encap_udp_transport(uint16_t encap)
@@ -58,49 +59,66 @@ bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct i
 	       ik_fail(st, 0, "ik_natoa_add: out of memory");
 }
 
-void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport)
+/* The NAT-OA payloads of a message (at most 2 kept; the count goes on). */
+static size_t natoas(const struct ik_in *in, const struct ik_node *n[2])
 {
-	const struct ik_node *n[3];
 	size_t count = 0;
-	struct ik_status st;
-	bool ini = sa->role == IK_INITIATOR; /* so the NAT-OAs came in QM2 */
 	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
 		const struct ik_node *k = in->m.hdr->kids[i];
-		if ((k->type == IK_PAYLOAD_NATOA || k->type == IK_PAYLOAD_NATOA_DRAFT) && count < 3)
-			n[count++] = k;
+		if (k->type != IK_PAYLOAD_NATOA && k->type != IK_PAYLOAD_NATOA_DRAFT)
+			continue;
+		if (count < 2)
+			n[count] = k;
+		count++;
 	}
-	if (!transport && !count)
-		return;
+	return count;
+}
+
+static void fault(struct ik_sa *sa, const char *rule, const char *why)
+{
+	struct ik_status st;
+	ik_fail(&st, 0, "%s", why);
+	ik_sa_fault(sa, rule, &st);
+}
+
+void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport)
+{
+	const struct ik_node *n[2];
+	size_t count = natoas(in, n);
+	bool ini = sa->role == IK_INITIATOR; /* so they came in QM2 */
+	char why[120];
 	if (!transport) { /* only a responder is bound here; an initiator may send them anyway */
-		if (ini) {
-			ik_fail(&st, 0,
-			        "QM2 carries NAT-OA, yet the responder chose a tunnel mode");
-			ik_sa_fault(sa,
-			            "RFC 3947 5.2 \"the responder MUST send the payload only if it "
-			            "selected UDP-Encapsulated-Transport mode\"",
-			            &st);
-		}
+		snprintf(why, sizeof(why),
+		         "QM2 carries %zu NAT-OA, the responder chose tunnel mode", count);
+		if (ini && count)
+			fault(sa,
+			      "RFC 3947 5.2 \"the responder MUST send the payload only if it "
+			      "selected "
+			      "UDP-Encapsulated-Transport mode\"",
+			      why);
 		return;
 	}
-	for (size_t i = 0; i < count && count == 2; i++) {
-		uint32_t t = (uint32_t)ik_fnum(n[i], IK_F_NATOA_ID_TYPE);
+	if (count != 2) {
+		snprintf(why, sizeof(why),
+		         "QM%d with UDP-Encapsulated-Transport carries %zu NAT-OA payloads, not 2",
+		         ini ? 2 : 1, count);
+		fault(sa,
+		      ini ? "RFC 3947 5.2 \"In the case of transport mode, both ends MUST send "
+		            "both "
+		            "original Initiator and Responder addresses\""
+		          : "RFC 3947 5.2 \"The initiator MUST send the payloads if it proposes "
+		            "any "
+		            "UDP-Encapsulated-Transport mode\"",
+		      why);
+		return;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned t = (unsigned)ik_fnum(n[i], IK_F_NATOA_ID_TYPE);
 		if (t == IK_ID_TYPE_IPV4_ADDR || t == IK_ID_TYPE_IPV6_ADDR)
 			continue;
-		ik_fail(&st, 0, "its NAT-O%c has ID type %u, not ID_IPV4_ADDR or ID_IPV6_ADDR",
-		        i ? 'r' : 'i', t);
-		ik_sa_fault(sa,
-		            "RFC 3947 5.2 \"Only ID_IPV4_ADDR and ID_IPV6_ADDR types are allowed\"",
-		            &st);
+		snprintf(why, sizeof(why), "NAT-OA %u of 2 has ID type %u", i + 1, t);
+		fault(sa, "RFC 3947 5.2 \"Only ID_IPV4_ADDR and ID_IPV6_ADDR types are allowed\"",
+		      why);
 		return;
 	}
-	if (count == 2)
-		return;
-	ik_fail(&st, 0, "%s with UDP-Encapsulated-Transport carries %zu NAT-OA payloads, not 2",
-	        ini ? "QM2" : "QM1", count);
-	ik_sa_fault(sa,
-	            ini ? "RFC 3947 5.2 \"In the case of transport mode, both ends MUST send both "
-	                  "original Initiator and Responder addresses\""
-	                : "RFC 3947 5.2 \"The initiator MUST send the payloads if it proposes any "
-	                  "UDP-Encapsulated-Transport mode\"",
-	            &st);
 }
