@@ -122,3 +122,12 @@ void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport)
 		return;
 	}
 }
+
+/* QM1: NAT-OA is due when any offer is UDP-Encapsulated-Transport (RFC 3947 5.2). */
+void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in)
+{
+	bool udp_transport = false;
+	for (size_t i = 0; i < qm->noffers; i++)
+		udp_transport |= ik_encap_udp_transport(qm->offers[i].encap);
+	ik_natoa_check(sa, in, udp_transport);
+}

@@ -122,6 +122,7 @@ void ik_dpd_arm(struct ik_sa *sa);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st);
 void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport);
+void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in);
 
 /* Driver internals shared by ike.c (SAs, output), ike_in.c (input) and info.c. */
 uint8_t ik_exch_of(enum ik_xchg x);

@@ -293,10 +293,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	if (!take_nonce_ke_ids(qm, in, qm->chosen.group, qm->k.ni, &qm->k.ni_len, st) ||
 	    !check_ids_responder(sa, qm, in, st))
 		return false;
-	bool udp_transport = false; /* RFC 3947 5.2: then QM1 must carry NAT-OA */
-	for (size_t i = 0; i < qm->noffers; i++)
-		udp_transport |= ik_encap_udp_transport(qm->offers[i].encap);
-	ik_natoa_check(sa, in, udp_transport);
+	ik_natoa_check_qm1(sa, qm, in);
 	while (qm->spi_in < 256)
 		ik_rng_bytes(&qm->spi_in, sizeof(qm->spi_in));
 	if (!ik_p1_add_hash(out, sa->k.p1.h->len) ||
