@@ -159,13 +159,14 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	struct ik_status cst;
 	if (!ik_case_claims_ok(c, &cst)) /* needs claimed:/unclaimed: name a `set` proposal */
 		return ik_case_fail(at, "%s", cst.why);
-	bool nth = false, quick = false, traffic = false, probe = false;
+	bool nth = false, quick = false, traffic = false, probe = false, listen = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;
 	for (size_t i = 0; i < c->nsteps; i++) {
 		quick = quick || c->steps[i].kind == IK_STEP_QUICK;
 		traffic = traffic || c->steps[i].kind == IK_STEP_TRAFFIC;
 		probe = probe || c->steps[i].probe != IK_PROBE_NONE;
+		listen = listen || c->steps[i].kind == IK_STEP_DPD_LISTEN;
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *e = &c->expect[i];
@@ -179,6 +180,11 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			return ik_case_fail(at,
 			                    "case %s: 'expect established phase2' but 'run' "
 			                    "has no quick step",
+			                    c->id);
+		if (e->kind == IK_EXP_QUERIES && !listen)
+			return ik_case_fail(at,
+			                    "case %s: 'expect queries' but 'run' has no "
+			                    "dpd-listen step",
 			                    c->id);
 		if (e->kind == IK_EXP_TRAFFIC && !traffic)
 			return ik_case_fail(at,

@@ -29,7 +29,8 @@
  * line, or after a blank and before a blank: "MM3#1" is no comment); a line starting with '|', or
  * indented deeper than its keyword line and not starting with a keyword, continues the value.
  * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
- * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; each optionally after
+ * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; carries traffic;
+ * discards probes; accepts probes; stops traffic; queries [strict]; each optionally after
  * "policy p1=V:" or "policy p2=V:" (V strict, lenient or obey: the profile's phase1/phase2
  * lifetime_policy; "policy V:" is p1) or "policy ids=any:" / "policy ids=list:" (auth.peer_ids).
  */
@@ -77,8 +78,10 @@ enum ik_step_kind {
 	IK_STEP_WAIT,            /* wait arg ms (let a DUT act, e.g. DPD towards us) */
 	IK_STEP_TRAFFIC, /* arg ICMP echo requests through the quick mode's ESP SA (RFC 4303) */
 	IK_STEP_XAUTH, /* wait for the DUT gateway's XAUTH to say OK (draft-beaulieu-ike-xauth-02) */
-	IK_STEP_MODECFG, /* an address by mode-config (draft-dukes-ike-mode-cfg-02 5.1); before
+	IK_STEP_MODECFG,    /* an address by mode-config (draft-dukes-ike-mode-cfg-02 5.1); before
 	                  * XAUTH is done it asks at once: the gateway must not answer (xauth 6) */
+	IK_STEP_DPD_LISTEN, /* stay quiet and hear the DUT's own R-U-THEREs (RFC 3706 5.4;
+	                     * run_dpd.c): the first unanswered, the next ones ACKed */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
@@ -112,6 +115,9 @@ enum ik_expect_kind {
 	IK_EXP_DISCARDS, /* the traffic step's probes got no answer, its pings after them did */
 	IK_EXP_ACCEPTS,  /* the traffic step's probes were answered */
 	IK_EXP_STOPS,    /* pings came back before the probes and none after (a Delete acted on) */
+	IK_EXP_QUERIES,  /* the DUT sent R-U-THERE on its own (dpd-listen; its MUSTs are checked
+			     * on every query, RFC 3706 5.3, 6.2); strict: and its SHOULDs, a
+			     * second query after the unanswered first, the cookies as SPI */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
@@ -138,6 +144,7 @@ struct ik_expect {
 				 * plain "rejected" (nnotify 0, silence false): any notify or
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
+	bool strict; /* queries strict */
 };
 
 #define IK_CASE_MAX_ALIKE 4
@@ -199,7 +206,8 @@ enum {
 	IK_NEED_PSK = 4096,           /* auth.method = psk: a DUT without signatures */
 	IK_NEED_CRL = 8192,           /* auth.crl: the DUT checks certificates against a CRL */
 	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
-	IK_NEED_RSA_ENC_REV = 32768   /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
+	IK_NEED_RSA_ENC_REV = 32768,  /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
+	IK_NEED_DPD_DELAY = 65536     /* phase1.dpd: the DUT probes an idle peer after that long */
 };
 
 struct ik_caseset {

@@ -177,6 +177,7 @@ static const struct {
 	{"rsa-enc", IK_NEED_RSA_ENC},
 	{"rsa_enc_rev", IK_NEED_RSA_ENC_REV},
 	{"rsa-enc-rev", IK_NEED_RSA_ENC_REV},
+	{"dpd_delay", IK_NEED_DPD_DELAY},
 };
 
 /*
@@ -350,11 +351,17 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		const char *name;
 		enum ik_step_kind kind;
 	} names[] = {
-		{"main", IK_STEP_MAIN},     {"aggressive", IK_STEP_AGGRESSIVE},
-		{"quick", IK_STEP_QUICK},   {"dpd", IK_STEP_DPD},
-		{"delete", IK_STEP_DELETE}, {"initial-contact", IK_STEP_INITIAL_CONTACT},
-		{"wait", IK_STEP_WAIT},     {"traffic", IK_STEP_TRAFFIC},
-		{"xauth", IK_STEP_XAUTH},   {"modecfg", IK_STEP_MODECFG},
+		{"main", IK_STEP_MAIN},
+		{"aggressive", IK_STEP_AGGRESSIVE},
+		{"quick", IK_STEP_QUICK},
+		{"dpd", IK_STEP_DPD},
+		{"delete", IK_STEP_DELETE},
+		{"initial-contact", IK_STEP_INITIAL_CONTACT},
+		{"wait", IK_STEP_WAIT},
+		{"traffic", IK_STEP_TRAFFIC},
+		{"xauth", IK_STEP_XAUTH},
+		{"modecfg", IK_STEP_MODECFG},
+		{"dpd-listen", IK_STEP_DPD_LISTEN},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -366,8 +373,8 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	if (k == IK_ARRAY_SIZE(names))
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
-		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth "
-		                    "or modecfg)",
+		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
+		                    "modecfg or dpd-listen)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
@@ -631,6 +638,12 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->kind = IK_EXP_STOPS;
 		return true;
 	}
+	/* "queries" [strict]: the DUT's own R-U-THEREs heard by a dpd-listen step */
+	if (!strcmp(w[0], "queries") && (n == 1 || (n == 2 && !strcmp(w[1], "strict")))) {
+		e->kind = IK_EXP_QUERIES;
+		e->strict = n == 2;
+		return true;
+	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
 		e->kind = w[0][0] == 'i'   ? IK_EXP_IGNORED
 		          : w[0][0] == 's' ? IK_EXP_SURVIVES
@@ -643,8 +656,8 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 	return ik_case_fail(
 		at,
 		"expect '%.40s': expected established, rejected, adjusted, "
-		"ignored, survives, alive, carries traffic, discards probes, accepts probes or "
-		"stops traffic",
+		"ignored, survives, alive, carries traffic, discards probes, accepts probes, "
+		"stops traffic or queries [strict]",
 		w[0]);
 }
 

@@ -275,7 +275,11 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	endpoint_ts(&c->ts_remote, peer);
 	if (!me->n_subnets && !peer->n_subnets)
 		c->ts_local.type = c->ts_remote.type = 0; /* host to host: no IDs (RFC 2409 5.5) */
+	c->nat_sim = me->simulate_nat; /* RFC 3947 3.2 as if a NAT were in front of us */
 	c->dpd = p->features.dpd;
+	/* RFC 3706 5.5: the DUT side probes an idle peer after phase1.dpd seconds (serve); the tester
+	 * only answers, so a case hears the DUT's queries alone. */
+	c->dpd_delay = as_dut ? p->p1.dpd_delay : 0;
 	c->frag = (uint8_t)me->fragmentation;
 	c->frag_size = me->fragment_size;
 	c->nonce_len = as_dut ? 0 : me->nonce_length;

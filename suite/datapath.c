@@ -100,7 +100,8 @@ static bool inner_of(const struct ik_datapath *dp, uint8_t *clear, size_t cap, s
 static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 {
 	if (in->id != dp->id || in->seq >= IK_DP_MAX_PINGS || in->seq >= dp->sent ||
-	    in->src.s_addr != dp->peer.s_addr) {
+	    (in->src.s_addr != dp->peer.s_addr &&
+	     (!dp->probe_dst.s_addr || in->src.s_addr != dp->probe_dst.s_addr))) {
 		refuse(dp, "an echo reply that answers none of our pings");
 		return;
 	}
@@ -114,12 +115,13 @@ static void got_reply(struct ik_datapath *dp, const struct ik_inner *in)
 		dp->on_reply(dp->reply_arg);
 }
 
-/* An echo request to our inner address: answered as a host would (RFC 792). */
+/* An echo request to our inner address: answered as a host would (RFC 792), from the address it
+ * was sent to (ours; another under quirk esp-any-dst). */
 static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 {
 	uint8_t b[IK_MAX_DGRAM], pkt[IK_MAX_DGRAM];
 	struct ik_status st = {0};
-	size_t n = ik_inner_echo(b, sizeof(b), dp->me, in->src, 0, in->id, in->seq, in->data_len),
+	size_t n = ik_inner_echo(b, sizeof(b), in->dst, in->src, 0, in->id, in->seq, in->data_len),
 	       m = 0;
 	uint8_t nh = 0;
 	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
@@ -211,16 +213,19 @@ static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
  * peer sent is the evidence, wherever it was addressed); a request to us is answered if it fits
  * the SA's selectors. RFC 4301 5.2 step 5: "If an IPsec system receives an inbound packet on an
  * SA and the packet's header fields are not consistent with the selectors for the SA, it MUST
- * discard the packet." Quirk esp-ignore-selectors: it answers whatever the source. */
+ * discard the packet." Quirk esp-ignore-selectors: it answers whatever the source. Quirk
+ * esp-any-dst: the destination is not checked, and a request to another address is answered
+ * from that address (the host a gateway would forward it to). */
 static void deliver(struct ik_datapath *dp, const struct ik_inner *in)
 {
-	bool lax = dp->e->cfg.quirks & IK_QUIRK_ESP_IGNORE_SELECTORS;
+	bool lax = dp->e->cfg.quirks & IK_QUIRK_ESP_IGNORE_SELECTORS,
+	     any_dst = dp->e->cfg.quirks & IK_QUIRK_ESP_ANY_DST;
+	bool echo = in->proto == IK_INNER_ICMP && in->icmp_type == 8;
 	if (in->proto == IK_INNER_ICMP && in->icmp_type == 0)
 		got_reply(dp, in);
-	else if (!lax && !ik_sel_fits(&dp->sel, in->src, in->dst))
+	else if (!lax && !ik_sel_fits(&dp->sel, in->src, any_dst ? dp->me : in->dst))
 		refuse(dp, "an inner packet outside the SA's selectors (RFC 4301 5.2)");
-	else if (in->proto == IK_INNER_ICMP && in->icmp_type == 8 &&
-	         in->dst.s_addr == dp->me.s_addr)
+	else if (echo && (in->dst.s_addr == dp->me.s_addr || (any_dst && !dp->transport)))
 		answer(dp, in);
 	else
 		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
@@ -322,12 +327,15 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		if (!ik_rng_bytes(b, n))
 			return ik_fail(st, 0, "data path: no random octets");
 	} else {
-		n = ik_inner_echo(b, sizeof(b), how->src.s_addr ? how->src : dp->me, dp->peer, 8,
-		                  dp->id, seq, how->data_len ? how->data_len : 56);
+		n = ik_inner_echo(b, sizeof(b), how->src.s_addr ? how->src : dp->me,
+		                  how->dst.s_addr ? how->dst : dp->peer, 8, dp->id, seq,
+		                  how->data_len ? how->data_len : 56);
 		if (!n)
 			return ik_fail(st, 0, "data path: at most %d octets of echo data",
 			               IK_DP_MAX_DATA);
 	}
+	if (how->dst.s_addr)
+		dp->probe_dst = how->dst; /* a reply from there is evidence too */
 	if (how->spi)
 		dp->out.spi = how->spi;
 	if (how->seq_at)

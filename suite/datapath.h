@@ -24,7 +24,8 @@ struct ik_datapath {
 	struct ik_esp_sa out, in;
 	struct sockaddr_storage
 		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
-	struct in_addr me, peer; /* inner addresses: ours and the one we ping */
+	struct in_addr me, peer;  /* inner addresses: ours and the one we ping */
+	struct in_addr probe_dst; /* another destination a probe went to: its replies count too */
 	bool transport; /* RFC 4303 3.1.1: ESP carries the upper layer; me and peer stand for the
 	                 * addresses of the outer header (the caller passes them) */
 	struct ik_selectors
@@ -70,6 +71,7 @@ struct ik_dp_how {
 	uint32_t seq_at; /* 0: the next sequence number; else this one (the counter is kept) */
 	enum ik_esp_trailer trailer; /* padding and Pad Length: the default, or broken (esp.h) */
 	struct in_addr src; /* 0: our inner address; else this inner source (RFC 4301 5.2 probes) */
+	struct in_addr dst; /* 0: the peer's inner address; else this destination (RFC 4301 5.2) */
 	uint16_t
 		data_len; /* echo data octets: 0 for the usual 56 (a big ping for volume lifetimes) */
 };

@@ -261,6 +261,22 @@ static void global_options(const struct ik_profile *p, FILE *out)
 	fprintf(out, "!\n");
 }
 
+/* IOS takes "lifetime 60-86400" for ISAKMP, 120-2592000 seconds and 2560-4294967295 kilobytes
+ * for IPsec SAs: a value outside is rendered (the profile wins) with a warning. */
+static void lifetime_limits(const struct ik_profile *p, FILE *warn)
+{
+	if (p->p1.lifetime < 60 || p->p1.lifetime > 86400)
+		fprintf(warn, "ik_emit_ios: phase1.lifetime %u is outside IOS's 60-86400 seconds\n",
+		        p->p1.lifetime);
+	if (p->p2.lifetime < 120 || p->p2.lifetime > 2592000)
+		fprintf(warn,
+		        "ik_emit_ios: phase2.lifetime %u is outside IOS's 120-2592000 seconds\n",
+		        p->p2.lifetime);
+	if (p->p2.lifetime_kb && p->p2.lifetime_kb < 2560)
+		fprintf(warn, "ik_emit_ios: phase2.lifetime_kb %u is under IOS's 2560 kilobytes\n",
+		        p->p2.lifetime_kb);
+}
+
 bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out, FILE *warn,
                  struct ik_status *st)
 {
@@ -269,14 +285,7 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 
 	if (!check_renderable(p, o, st))
 		return false;
-	/* IOS takes "lifetime 60-86400" for ISAKMP and 120-2592000 seconds for IPsec SAs. */
-	if (p->p1.lifetime < 60 || p->p1.lifetime > 86400)
-		fprintf(warn, "ik_emit_ios: phase1.lifetime %u is outside IOS's 60-86400 seconds\n",
-		        p->p1.lifetime);
-	if (p->p2.lifetime < 120 || p->p2.lifetime > 2592000)
-		fprintf(warn,
-		        "ik_emit_ios: phase2.lifetime %u is outside IOS's 120-2592000 seconds\n",
-		        p->p2.lifetime);
+	lifetime_limits(p, warn);
 	if (p->p1.modes == IK_MODE_AGGRESSIVE)
 		fprintf(warn,
 		        "ik_emit_ios: aggressive-only is not expressible with a crypto map "
@@ -312,8 +321,11 @@ bool ik_emit_ios(const struct ik_profile *p, const struct ik_emit_opts *o, FILE 
 		fprintf(out, " set pfs group%u\n", group);
 	if (peers)
 		fprintf(out, " set isakmp-profile %s-peers\n", o->name);
-	fprintf(out, " set security-association lifetime seconds %u\n match address %s-acl\n!\n",
-	        p->p2.lifetime, o->name);
+	fprintf(out, " set security-association lifetime seconds %u\n", p->p2.lifetime);
+	if (p->p2.lifetime_kb) /* RFC 2407 4.5: proposed with the seconds in quick mode */
+		fprintf(out, " set security-association lifetime kilobytes %u\n",
+		        p->p2.lifetime_kb);
+	fprintf(out, " match address %s-acl\n!\n", o->name);
 	fprintf(out,
 	        "! Apply the map to the interface that owns %s, e.g.:\n"
 	        "! interface GigabitEthernet0/0\n!  crypto map %s\n",

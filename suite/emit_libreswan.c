@@ -221,6 +221,11 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 		        nickname(l->cert));
 	algorithms(out, p1, n1, p2, n2, group);
 	fprintf(out, "\tikelifetime=%us\n\tsalifetime=%us\n", p->p1.lifetime, p->p2.lifetime);
+	/* RFC 2407 4.5 kilobytes of 1024 octets, as pluto's byte limit on the IPsec SA (ipsec-max-bytes,
+	 * Libreswan 4.6 and later; it takes octets). */
+	if (p->p2.lifetime_kb)
+		fprintf(out, "\tipsec-max-bytes=%llu\n",
+		        (unsigned long long)p->p2.lifetime_kb * 1024);
 	/* Libreswan's aggressive=yes makes the conn aggressive-only, as an initiator and responder.
 	 */
 	if (p->p1.modes == IK_MODE_AGGRESSIVE)

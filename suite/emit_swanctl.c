@@ -185,6 +185,22 @@ static void ike_section(const struct ik_profile *p, const struct ik_emit_opts *o
 	auth_sections(p, o, out);
 }
 
+/*
+ * A volume lifetime (RFC 2407 4.5, kilobytes). charon's IKEv1 quick mode proposes life_bytes /
+ * 1000 as its LIFE_DURATION in kilobytes (set_from_proposal_v1 in its proposal_substructure.c),
+ * so life_bytes = kb * 1000 makes it offer exactly the profile's value; it then enforces that
+ * many bytes itself, a little under kb * 1024, which RFC 4301 4.4.2.1 leaves to the peer.
+ */
+static void child_bytes(FILE *out, uint32_t kb)
+{
+	if (!kb)
+		return;
+	uint64_t life = (uint64_t)kb * 1000;
+	fprintf(out, "\t\t\t\tlife_bytes = %llu\n", (unsigned long long)life);
+	fprintf(out, "\t\t\t\trekey_bytes = %llu\n", (unsigned long long)(life - life / 10));
+	fprintf(out, "\t\t\t\trand_bytes = 0\n");
+}
+
 static void child_section(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o), *r = ik_emit_remote(p, o);
@@ -209,6 +225,7 @@ static void child_section(const struct ik_profile *p, const struct ik_emit_opts 
 	fprintf(out, "\t\t\t\tlife_time = %us\n", p->p2.lifetime);
 	fprintf(out, "\t\t\t\trekey_time = %us\n", rekey);
 	fprintf(out, "\t\t\t\trand_time = 0s\n");
+	child_bytes(out, p->p2.lifetime_kb);
 	fprintf(out, "\t\t\t\tstart_action = %s\n", o->initiator ? "start" : "none");
 	fprintf(out, "\t\t\t}\n\t\t}\n");
 }

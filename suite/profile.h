@@ -125,6 +125,8 @@ struct ik_endpoint {
 	/* tester.nonce_length: the octets of our phase 1 nonces (0: 32); RFC 2409 5 allows 8 to
 	 * 256, a shorter one is the rsaenc cases' well-padded garbage (suite/cases/rsaenc) */
 	uint16_t nonce_length;
+	/* tester.simulate_nat: act as behind a port-translating NAT (ik_cfg.nat_sim) */
+	bool simulate_nat;
 };
 
 struct ik_profile {

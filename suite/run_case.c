@@ -119,9 +119,10 @@ static void watch(void *arg)
 	cr->watch_timer = 0;
 	if (cr->finished)
 		return;
-	bool waiting = cr->step < cr->nsteps && (cr->steps[cr->step].kind == IK_STEP_WAIT ||
-	                                         cr->steps[cr->step].kind == IK_STEP_TRAFFIC);
-	if (waiting) { /* a wait or traffic step is not silence */
+	enum ik_step_kind k = cr->step < cr->nsteps ? cr->steps[cr->step].kind : IK_STEP_MAIN;
+	bool waiting = cr->step < cr->nsteps &&
+	               (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC || k == IK_STEP_DPD_LISTEN);
+	if (waiting) { /* a wait, traffic or dpd-listen step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
 	}
@@ -567,6 +568,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 			ik_loop_timer(&cr->R->loop, (uint64_t)s->arg, step_timer_fired, cr);
 		return true;
 	case IK_STEP_TRAFFIC: return ik_traffic_start(cr);
+	case IK_STEP_DPD_LISTEN: return ik_dpd_listen_start(cr);
 	}
 	return false;
 }
@@ -647,6 +649,11 @@ void ik_traffic_done(struct crun *cr)
 {
 	if (!cr->finished)
 		advance(cr);
+}
+
+void ik_step_done(struct crun *cr)
+{
+	ik_traffic_done(cr);
 }
 
 void ik_crun_free(struct crun *cr)

@@ -57,10 +57,10 @@ struct ik_traffic {
 	                              * or a dummy) */
 	uint16_t first_after;       /* first ping sent after the probes */
 	uint32_t top;               /* ESP sequence number of the jump ping */
-	struct in_addr outside;     /* outside-src: an inner source outside our quick mode ID */
-	uint64_t end;               /* when the step gives up waiting */
-	bool ping_last;     /* the last transmission was a ping (its reply may end the tick) */
-	uint64_t expire_ms; /* expire: when the SA's lifetime has passed (GRACE_MS on) */
+	struct in_addr outside; /* outside-src, -dst: an inner address outside the SA's selectors */
+	uint64_t end;           /* when the step gives up waiting */
+	bool ping_last;         /* the last transmission was a ping (its reply may end the tick) */
+	uint64_t expire_ms;     /* expire: when the SA's lifetime has passed (GRACE_MS on) */
 };
 
 static const struct ik_qm *established_qm(const struct crun *cr)
@@ -124,6 +124,7 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
 	case IK_PROBE_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
 	case IK_PROBE_OUTSIDE_SRC: how.src = t->outside; break;
+	case IK_PROBE_OUTSIDE_DST: how.dst = t->outside; break;
 	case IK_PROBE_VOLUME: how.data_len = VOLUME_DATA; break;
 	case IK_PROBE_EXPIRE: /* a hold, not a packet (tick) */
 	case IK_PROBE_NONE:
@@ -285,22 +286,28 @@ static bool check_volume(const struct ik_qm *qm, struct ik_status *st)
 }
 
 /* outside-src: a source outside the selectors of the SA as quick mode negotiated them (our IDci;
- * RFC 4301 5.2), and outside the DUT's side too. */
+ * RFC 4301 5.2), and outside the DUT's side too. outside-dst: a destination outside the DUT's
+ * side (its IDcr), and outside ours. */
 static bool pick_outside(struct ik_traffic *t, struct ik_status *st)
 {
 	const struct ik_selectors *s = &t->dp.sel;
+	bool src = t->probe == IK_PROBE_OUTSIDE_SRC;
+	const char *name = src ? "outside-src" : "outside-dst";
 	if (t->dp.transport)
-		return ik_fail(st, 0,
-		               "outside-src needs tunnel mode: in transport mode the source is the "
-		               "outer header's");
+		return ik_fail(
+			st, 0,
+			"%s needs tunnel mode: in transport mode the inner addresses are the "
+			"outer header's",
+			name);
 	if (!s->on)
 		return ik_fail(
 			st, 0,
-			"outside-src needs IPv4 client IDs in quick mode (tester.subnet and "
-			"dut.subnet): without them there are no selectors to step outside of");
-	if (!ik_sel_outside(&s->mine, &s->theirs, &t->outside))
-		return ik_fail(st, 0,
-		               "outside-src: no IPv4 address lies outside our quick mode ID");
+			"%s needs IPv4 client IDs in quick mode (tester.subnet and "
+			"dut.subnet): without them there are no selectors to step outside of",
+			name);
+	if (!ik_sel_outside(src ? &s->mine : &s->theirs, src ? &s->theirs : &s->mine, &t->outside))
+		return ik_fail(st, 0, "%s: no IPv4 address lies outside %s quick mode ID", name,
+		               src ? "our" : "the DUT's");
 	return true;
 }
 
@@ -327,10 +334,11 @@ bool ik_traffic_start(struct crun *cr)
 	cr->tr->dp.on_reply = reply_back;
 	cr->tr->dp.reply_arg = cr;
 	plan(cr->tr, s->probe, (unsigned)s->arg);
-	bool ready = s->probe == IK_PROBE_OUTSIDE_SRC ? pick_outside(cr->tr, &st)
-	             : s->probe == IK_PROBE_EXPIRE    ? set_expiry(cr->tr, qm, &st)
-	             : s->probe == IK_PROBE_VOLUME    ? check_volume(qm, &st)
-	                                              : true;
+	bool outside = s->probe == IK_PROBE_OUTSIDE_SRC || s->probe == IK_PROBE_OUTSIDE_DST;
+	bool ready = outside                       ? pick_outside(cr->tr, &st)
+	             : s->probe == IK_PROBE_EXPIRE ? set_expiry(cr->tr, qm, &st)
+	             : s->probe == IK_PROBE_VOLUME ? check_volume(qm, &st)
+	                                           : true;
 	if (!ready) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s", st.why);
 		return false;

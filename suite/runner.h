@@ -70,6 +70,12 @@ struct ik_observed {
 	unsigned pongs_before, pongs_after; /* replies to the pings sent before / after them */
 	char traffic_why[160]; /* why a packet of the DUT's was refused (ESP or inner check) */
 	char send_error[120];
+	/* dpd-listen (run_dpd.c): the DUT's own R-U-THEREs heard (copies too), the first and
+	 * last sequence numbers, the wait, and the first SHOULD of RFC 3706 they broke ("" none) */
+	bool dpd_listened;
+	unsigned dpd_queries, dpd_wait_s;
+	uint32_t dpd_first, dpd_last;
+	char dpd_should[200];
 };
 
 /* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and

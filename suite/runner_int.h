@@ -46,6 +46,7 @@ struct crun {
 	char noop[200];  /* a mutation that changed no octet: the case is SKIPped, saying so */
 	bool responder;  /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */
+	uint64_t dpd_until, dpd_done_at; /* dpd-listen: when it gives up, when it is done */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
@@ -170,5 +171,8 @@ bool ik_run_order(struct ik_runner *R);
 bool ik_traffic_start(struct crun *cr);
 void ik_traffic_stop(struct crun *cr);
 void ik_traffic_done(struct crun *cr);
+/* The dpd-listen step (run_dpd.c); run_case.c's ik_step_done moves on to the next step. */
+bool ik_dpd_listen_start(struct crun *cr);
+void ik_step_done(struct crun *cr);
 
 #endif

@@ -91,6 +91,12 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 	case IK_EXP_STOPS:
 		add(buf, n, "%s", "stops traffic (pings answered before the probes, none after)");
 		break;
+	case IK_EXP_QUERIES:
+		add(buf, n, "%s",
+		    x->strict ? "queries strict (R-U-THERE on its own, again when unanswered, "
+		                "the cookies as SPI)"
+		              : "queries (R-U-THERE on its own, its MUSTs kept)");
+		break;
 	}
 }
 
@@ -162,6 +168,8 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_STOPS:
 		return o->all_done && !o->restarted && o->probes && o->pongs_before &&
 		       !o->pongs_after;
+	case IK_EXP_QUERIES:
+		return o->all_done && o->dpd_queries && (!x->strict || !o->dpd_should[0]);
 	}
 	return false;
 }
@@ -236,6 +244,23 @@ static void traffic_text(const struct ik_observed *o, char *buf, size_t n)
 		         o->traffic_why[0] ? ": " : "", o->traffic_why);
 }
 
+/* After a dpd-listen step: the queries the DUT sent on its own, and a SHOULD they broke. */
+static void dpd_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	size_t l = strlen(buf);
+	if (!o->dpd_listened || l + 1 >= n)
+		return;
+	if (!o->dpd_queries)
+		snprintf(buf + l, n - l, "; no R-U-THERE of its own in %u s of our silence",
+		         o->dpd_wait_s);
+	else
+		snprintf(buf + l, n - l,
+		         "; it sent %u R-U-THERE%s of its own (sequence numbers %08x to %08x), "
+		         "the first left unanswered%s%s",
+		         o->dpd_queries, o->dpd_queries == 1 ? "" : "s", o->dpd_first, o->dpd_last,
+		         o->dpd_should[0] ? "; " : "", o->dpd_should);
+}
+
 static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n)
 {
 	char nb[IK_NAME_MAX];
@@ -251,6 +276,7 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		         o->p1_adjusted ? ", lowering the phase 1 lifetime" : "",
 		         o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
 		traffic_text(o, buf, n);
+		dpd_text(o, buf, n);
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->xauth_refused) {
@@ -341,6 +367,14 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 	}
 	if (probe_inconclusive(c, o, p, reason, rlen))
 		return IK_V_ERROR;
+	/* Nothing to judge: RFC 3706 5.4 mandates no query at any time. */
+	if (o->dpd_listened && o->all_done && !o->dpd_queries) {
+		snprintf(reason, rlen,
+		         "inconclusive: no R-U-THERE from the DUT in %u s of silence (phase1.dpd "
+		         "says it probes an idle peer): there is no query to judge",
+		         o->dpd_wait_s);
+		return IK_V_ERROR;
+	}
 	char c1[100], c2[120];
 	snprintf(reason, rlen, "Expected %s, but the DUT %s (%s).", clip(c1, sizeof(c1), expected),
 	         clip(c2, sizeof(c2), observed), c->ref);

@@ -21,7 +21,8 @@ enum esp_try {
 	TRY_KEEPALIVE,
 	TRY_BAD_PAD,
 	TRY_PAD_OVERRUN,
-	TRY_OUTSIDE
+	TRY_OUTSIDE,
+	TRY_OUTSIDE_DST
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -37,6 +38,9 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_OUTSIDE:
 		how.src.s_addr = htonl(0x0a010101);
 		break; /* 10.1.1.1: not in 10.1.0.0/24 */
+	case TRY_OUTSIDE_DST:
+		how.dst.s_addr = htonl(0x0a020101);
+		break; /* 10.2.1.1: not in 10.2.0.0/24 */
 	case TRY_REORDER:
 		di->out.seq += 39; /* ping 1 goes out 40 on, the probe 30 behind it */
 		ik_dp_ping(di, 1, st);
@@ -126,6 +130,30 @@ static bool esp_outside_answered(struct ik_pair *p)
 {
 	return esp_try(p, TRY_OUTSIDE);
 }
+/* Quirk esp-any-dst (RFC 4301 5.2): a ping to an address outside IDcr is answered from there. */
+static bool esp_outside_dst_answered(struct ik_pair *p)
+{
+	return esp_try(p, TRY_OUTSIDE_DST);
+}
+/* Quirk no-nat-oa (RFC 3947 5.2): UDP-encapsulated transport behind a simulated NAT; the
+ * responder's QM2 comes without NAT-OA and the initiator records that as the peer's fault. */
+static void natt_transport(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	with_natt(ci, cr);
+	ci->transport = cr->transport = true;
+	ci->nat_sim = true;
+}
+
+static bool natoa_missing(struct ik_pair *p)
+{
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas;
+	return si && si->floated && si->qms && si->qms->chosen.encap == IK_ENCAP_UDP_TRANSPORT &&
+	       strstr(si->fault, "3947 5.2");
+}
+
 /* Quirk esp-no-lifetime (RFC 4301 4.4.2.1): quick mode agrees on 1 s; the responder's host data
  * path (as serve runs it) answers a ping at once, and one after 1.2 s only with the quirk. */
 static void short_p2_life(struct ik_cfg *ci, struct ik_cfg *cr)

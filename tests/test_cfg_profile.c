@@ -151,6 +151,26 @@ static void test_dut_view(void)
 	CU_ASSERT_FALSE(cfg.transport);
 }
 
+/* phase1.dpd makes the DUT side probe an idle peer (RFC 3706 5.5), never the tester side;
+ * tester.simulate_nat is the tester's simulated NAT (RFC 3947 3.2). */
+static void test_dpd_delay_and_simulated_nat(void)
+{
+	static const struct pcase dut = {"dut", .p1 = "dpd = 7\n", .as_dut = true},
+				  tester = {"tester", .tester = "simulate_nat = yes\n",
+	                                    .p1 = "dpd = 7\n"};
+	struct ik_cfg cfg;
+	struct ik_status st;
+
+	CU_ASSERT_TRUE_FATAL(build(&dut, &cfg, &st));
+	CU_ASSERT_TRUE(cfg.dpd);
+	CU_ASSERT_EQUAL(cfg.dpd_delay, 7);
+	CU_ASSERT_FALSE(cfg.nat_sim);
+	CU_ASSERT_TRUE_FATAL(build(&tester, &cfg, &st));
+	CU_ASSERT_TRUE(cfg.dpd);
+	CU_ASSERT_EQUAL(cfg.dpd_delay, 0);
+	CU_ASSERT_TRUE(cfg.nat_sim);
+}
+
 /* Cases that differ in one or two fields: the table names what each proves. */
 #define L IK_LIFE_LENIENT /* the profile's default phase 1 lifetime policy */
 static void test_table(void)
@@ -481,6 +501,8 @@ static const struct ik_test tests[] = {
 	{"DUT view: peer_ids and phase 2 lifetime policy", test_peer_ids_and_p2_policy},
 	{"tester view: every field from the profile", test_tester_view},
 	{"DUT view: the mirror image, no INITIAL-CONTACT", test_dut_view},
+	{"phase1.dpd probes from the DUT side only; tester.simulate_nat",
+         test_dpd_delay_and_simulated_nat},
 	{"table: modes, NAT-T, DPD, policies, PFS, IDs, refusals", test_table},
 	{"subnet client IDs (RFC 2407 4.6.2.5/7)", test_subnet_ids},
 	{"aggressive mode offers one DH group (RFC 2409 5)", test_one_group},

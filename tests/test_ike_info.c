@@ -149,6 +149,38 @@ static void test_dpd_ack_to_earlier_retry(void)
 }
 
 /* RFC 3947: NAT-T vendor IDs agree on the RFC method; no NAT on loopback, so no float. */
+/* RFC 3706 5.5: with cfg.dpd_delay the responder asks an idle initiator; the initiator judges
+ * each query (5.3, 6.2: engine/exchanges/dpd.c), leaves one unanswered on request (the
+ * responder asks again, one up: 5.4, 6.2) and answers the next; a query with Protocol ID ESP is
+ * the peer's fault. */
+static void test_dpd_probing_judged(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.dpd = cr.dpd = true;
+	cr.dpd_delay = 1;
+	CU_ASSERT_TRUE_FATAL(up(&p, &ci, &cr));
+	struct ik_sa *sa = p.ini.sas;
+	sa->dpd_ack_skip = 1;
+	pair_spin(&p, 2400); /* a query at 1 s, unanswered; again at 2 s, answered */
+	CU_ASSERT_EQUAL_FATAL(sa->n_dpd_rx, 2);
+	CU_ASSERT_NOT_EQUAL(sa->dpd_rx[0].msgid, sa->dpd_rx[1].msgid);
+	CU_ASSERT_EQUAL(sa->dpd_rx[1].seq, sa->dpd_rx[0].seq + 1);
+	CU_ASSERT_TRUE(sa->dpd_rx[0].cookies && sa->dpd_rx[0].spi_len == 16);
+	CU_ASSERT_EQUAL(sa->dpd_rx[0].doi, IK_DOI_IPSEC);
+	CU_ASSERT_EQUAL(p.res.sas->dpd_unacked, 0); /* the second one's ACK came */
+	CU_ASSERT_STRING_EQUAL(sa->fault, "");
+	uint8_t seq[4] = {0, 0, 0, 1};
+	CU_ASSERT_TRUE(
+		ik_send_notify(p.res.sas, IK_NOTIFY_R_U_THERE, IK_PROTO_ESP, NULL, 0, seq, 4));
+	pair_spin(&p, 100);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sa->fault, "RFC 3706 5.3"));
+	pair_close(&p);
+}
+
 static void test_natt_no_nat(void)
 {
 	struct ik_cfg ci, cr;
@@ -201,6 +233,8 @@ static const struct ik_test tests[] = {
 	{"DPD both ways and delete (RFC 3706, RFC 2408 3.15)", test_dpd_and_delete},
 	{"DPD: the ACK to an earlier copy of a retried R-U-THERE counts once (RFC 3706 5.4)",
          test_dpd_ack_to_earlier_retry},
+	{"DPD: the peer's own queries judged, asked again when unanswered (RFC 3706 5.4, 6.2)",
+         test_dpd_probing_judged},
 	{"NAT-T without a NAT: RFC 3947 method, no float", test_natt_no_nat},
 	{"NAT-T with a NAT: float to 4500, UDP-encapsulated tunnel", test_natt_float},
 };

@@ -21,7 +21,7 @@ static const char lab[] = BASE
 	"proposals = aes128-sha1-modp2048, aes256-sha256-modp2048\n"
 	"lifetime = 8h\ndpd = 30\n"
 	"[phase2]\nproposals = aes128-sha1, aes256gcm16\npfs = modp2048\n"
-	"lifetime = 1h\n";
+	"lifetime = 1h\nlifetime_kb = 4608000\n";
 
 typedef bool (*emit_fn)(const struct ik_profile *, const struct ik_emit_opts *, FILE *, FILE *,
                         struct ik_status *);
@@ -115,6 +115,9 @@ static void test_swanctl_dut_responder(void)
 		"esp_proposals = aes128-sha1-modp2048,aes256gcm16-modp2048",
 		"mode = tunnel",
 		"life_time = 3600s",
+		"life_bytes = 4608000000", /* charon proposes life_bytes / 1000 KB */
+		"rekey_bytes = 4147200000",
+		"rand_bytes = 0",
 		"start_action = none",
 		"ike-lab {",
 		"id-1 = 192.0.2.2",
@@ -173,6 +176,7 @@ static void test_swanctl_variants(void)
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	expect_lines(lines);
 	CU_ASSERT_PTR_NULL(strstr(r.out, "local_ts")); /* no subnets: host to host */
+	CU_ASSERT_PTR_NULL(strstr(r.out, "_bytes"));   /* no phase2.lifetime_kb: no volume */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "nat_t = no"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "charon.port = 4501"));
 	/* Transport mode with subnets in the profile: selectors are the hosts, with a warning. */
@@ -205,6 +209,7 @@ static void test_libreswan_conf(void)
 		"pfs=yes",
 		"ikelifetime=28800s",
 		"salifetime=3600s",
+		"ipsec-max-bytes=4718592000",
 		"type=tunnel",
 		"dpddelay=30s",
 		"encapsulation=auto",
@@ -241,6 +246,7 @@ static void test_libreswan_limits(void)
 	render(ik_emit_libreswan_conf, text, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	expect_lines(lines);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "ipsec-max-bytes")); /* no phase2.lifetime_kb */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn,
 	                              "3des-sha1-modp1024 left out: Libreswan 4.10 has no "
 	                              "modp1024"));
@@ -300,6 +306,7 @@ static void test_ios(void)
 		"set transform-set lab-ts1 lab-ts2",
 		"set pfs group14",
 		"set security-association lifetime seconds 3600",
+		"set security-association lifetime kilobytes 4608000",
 		"match address lab-acl",
 		NULL,
 	};
@@ -317,7 +324,7 @@ static void test_ios_limits(void)
 		"[auth]\nmethod = psk\npsk = k\n"
 		"[phase1]\nproposals = aes128-sha1-modp8192, 3des-md5-modp1024\nlifetime = 30\n"
 		"[phase2]\nproposals = aes128ctr-sha1, 3des-md5, "
-		"aes128-sha1-ecp256\nmode = transport\n";
+		"aes128-sha1-ecp256\nmode = transport\nlifetime_kb = 100\n";
 	static const char *const lines[] = {
 		"crypto isakmp policy 10",
 		"encr 3des",
@@ -337,6 +344,8 @@ static void test_ios_limits(void)
 	expect_absent("crypto isakmp policy 20");
 	CU_ASSERT_PTR_NULL(strstr(r.out, "set pfs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "phase1.lifetime 30 is outside IOS"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "phase2.lifetime_kb 100 is under IOS's 2560"));
+	CU_ASSERT_TRUE(has_line(r.out, "set security-association lifetime kilobytes 100"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(r.warn, "aes128-sha1-modp8192 left out: IOS has no modp8192"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "aes128ctr-sha1 left out: IOS has no aes128ctr"));

@@ -655,6 +655,7 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 #include "quirk_xauth.h"
 #include "quirk_cert.h"
 #include "quirk_rsaenc.h"
+#include "quirk_dpd.h"
 
 struct row {
 	const char *name;
@@ -685,6 +686,10 @@ static const struct row rows[] = {
          esp_pad_overrun_killed},
 	{"ESP from outside the selectors", IK_QUIRK_ESP_IGNORE_SELECTORS, with_natt,
          esp_outside_answered},
+	{"ESP to outside the selectors", IK_QUIRK_ESP_ANY_DST, with_natt, esp_outside_dst_answered},
+	{"QM2 of UDP-encapsulated transport", IK_QUIRK_NO_NAT_OA, natt_transport, natoa_missing},
+	{"the responder's R-U-THERE asked again", IK_QUIRK_DPD_SEQ_STUCK, responder_probes,
+         dpd_seq_repeated},
 	{"ESP past a 1 s lifetime", IK_QUIRK_ESP_NO_LIFETIME, short_p2_life,
          esp_used_past_lifetime},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK_ANY_P1_LIFETIME, life_long,

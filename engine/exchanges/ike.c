@@ -221,6 +221,7 @@ void ik_sa_free(struct ik_sa *sa)
 	ik_loop_cancel(sa->eng->loop, sa->held_timer);
 	free(sa->held_info);
 	ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
+	ik_loop_cancel(sa->eng->loop, sa->dpd_timer);
 	ik_sa_keys_wipe(&sa->k);
 	ik_wr_free(&sa->last_out);
 	ik_ladder_free(&sa->ladder);

@@ -124,6 +124,14 @@ struct ik_cfg {
 	/* public key encryption (RFC 2409 5.2, 5.3): send HASH(1), the hash of the peer's certificate
 	 * we encrypt to, in MM3 / AM1 (a responder with several keys picks its own by it) */
 	bool pke_hash1;
+	/* A simulated NAT in front of us (a lab without one): our NAT-D for our own address hashes
+	 * the next port, as a port-translating NAT makes it differ (RFC 3947 3.2), and we know we
+	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the
+	 * UDP-encapsulated modes (5.1). */
+	bool nat_sim;
+	/* RFC 3706 5.5: probe a peer (that sent the DPD vendor ID) idle this many seconds with
+	 * R-U-THERE, again every delay while unanswered (dpd.c); 0: never (we only answer) */
+	uint32_t dpd_delay;
 	uint32_t retrans_ms;     /* first retransmission after this; then longer each time */
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
@@ -143,6 +151,14 @@ struct ik_cfg {
 struct ik_engine;
 struct ik_sa;
 struct ik_mut_state;
+
+/* An R-U-THERE the peer sent us (RFC 3706 5.3), as dpd.c judged it. */
+struct ik_dpd_query {
+	uint32_t msgid, seq, doi;
+	uint8_t spi_len;
+	bool cookies; /* the SPI is CKY-I | CKY-R of this ISAKMP SA */
+};
+#define IK_DPD_RX 8
 
 /* One quick mode (or informational) exchange under an ISAKMP SA, keyed by message ID. */
 struct ik_qm {
@@ -198,6 +214,12 @@ struct ik_sa {
 	bool peer_frag; /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
 	uint32_t dpd_seq;
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
+	uint64_t dpd_timer;   /* cfg.dpd_delay: our next look at the SA's idleness (dpd.c) */
+	uint64_t rx_ms;       /* the peer's last authenticated message (its idle period) */
+	/* The peer's R-U-THEREs: the first IK_DPD_RX, the last, how many; dpd_ack_skip: how many
+	 * of the next ones to leave unanswered (a tester asking for a retransmission) */
+	struct ik_dpd_query dpd_rx[IK_DPD_RX], dpd_last;
+	unsigned n_dpd_rx, dpd_ack_skip;
 	struct ik_wr last_out;
 	uint64_t rtx_timer;
 	uint32_t rtx_count;
@@ -249,14 +271,15 @@ static inline enum ik_state ik_qm_state(const struct ik_qm *qm)
 
 /* What the engine tells its user (connect, serve, the runner, tests). */
 enum ik_event {
-	IK_EV_P1_UP,   /* ISAKMP SA established */
-	IK_EV_P2_UP,   /* quick mode done: IPsec SA pair negotiated */
-	IK_EV_FAILED,  /* sa->st says why and where */
-	IK_EV_NOTIFY,  /* a notify arrived (sa->st.notify holds its type) */
-	IK_EV_DELETE,  /* the peer deleted an SA */
-	IK_EV_DPD_ACK, /* R-U-THERE-ACK received */
-	IK_EV_XAUTH,   /* XAUTH ended: sa->xa.xauth_ok says how (draft-beaulieu-ike-xauth-02 5) */
-	IK_EV_MODECFG, /* mode-config handed out / received an address (sa->xa.addr) */
+	IK_EV_P1_UP,     /* ISAKMP SA established */
+	IK_EV_P2_UP,     /* quick mode done: IPsec SA pair negotiated */
+	IK_EV_FAILED,    /* sa->st says why and where */
+	IK_EV_NOTIFY,    /* a notify arrived (sa->st.notify holds its type) */
+	IK_EV_DELETE,    /* the peer deleted an SA */
+	IK_EV_DPD_ACK,   /* R-U-THERE-ACK received */
+	IK_EV_DPD_QUERY, /* the peer's R-U-THERE received (sa->dpd_last) */
+	IK_EV_XAUTH,     /* XAUTH ended: sa->xa.xauth_ok says how (draft-beaulieu-ike-xauth-02 5) */
+	IK_EV_MODECFG,   /* mode-config handed out / received an address (sa->xa.addr) */
 };
 
 struct ik_engine {

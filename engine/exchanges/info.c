@@ -214,16 +214,17 @@ static void check_p1_lifetime_notify(struct ik_sa *sa, const struct ik_node *n, 
 }
 
 /* RFC 3706 5: answer R-U-THERE with R-U-THERE-ACK carrying the same sequence number. */
-static void on_notify(struct ik_sa *sa, const struct ik_node *n, bool protected)
+static void on_notify(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected)
 {
 	uint16_t type = (uint16_t)ik_fnum(n, IK_F_N_TYPE);
 	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI), *data = ik_fget(n, IK_F_N_DATA);
 	char nb[IK_NAME_MAX];
 
-	if (type == IK_NOTIFY_R_U_THERE && protected) {
-		ik_send_notify(sa, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP,
-		               spi ? spi->bytes : NULL, spi ? spi->len : 0,
-		               data ? data->bytes : NULL, data ? data->len : 0);
+	if (type == IK_NOTIFY_R_U_THERE) {
+		if (ik_dpd_query_in(sa, n, msgid, protected))
+			ik_send_notify(sa, IK_NOTIFY_R_U_THERE_ACK, IK_PROTO_ISAKMP,
+			               spi ? spi->bytes : NULL, spi ? spi->len : 0,
+			               data ? data->bytes : NULL, data ? data->len : 0);
 		return;
 	}
 	if (type == IK_NOTIFY_R_U_THERE_ACK && protected) {
@@ -360,6 +361,8 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 		IK_LOG(e, "informational dropped: %s", st.why);
 		goto out;
 	}
+	if (enc)
+		sa->rx_ms = ik_now_ms(); /* RFC 3706 5.5: not idle (dpd.c) */
 	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, IK_X_INFO, 0);
 	if (r) {
 		ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));
@@ -368,7 +371,7 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 	}
 	for (size_t i = 0; i < m->hdr->nkids; i++) {
 		if (m->hdr->kids[i]->type == IK_PAYLOAD_N)
-			on_notify(sa, m->hdr->kids[i], enc);
+			on_notify(sa, m->hdr->kids[i], msgid, enc);
 		else if (m->hdr->kids[i]->type == IK_PAYLOAD_D && enc)
 			on_delete(sa, m->hdr->kids[i]);
 	}
@@ -383,9 +386,12 @@ bool ik_send_dpd(struct ik_sa *sa)
 
 	if (!sa->established)
 		return false;
-	if (!sa->dpd_seq)
+	bool first = !sa->dpd_seq;
+	if (first)
 		ik_rng_bytes(&sa->dpd_seq, sizeof(sa->dpd_seq)); /* RFC 3706 7: random start */
-	sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
+	/* Quirk dpd-seq-stuck: every query carries the first one's number. */
+	if (first || !(sa->eng->cfg.quirks & IK_QUIRK_DPD_SEQ_STUCK))
+		sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
 	sa->dpd_unacked++;
 	memcpy(spi, sa->icookie, 8);
 	memcpy(spi + 8, sa->rcookie, 8);

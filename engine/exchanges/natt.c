@@ -45,6 +45,9 @@ bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 
 	if (!sa->natt_method)
 		return true;
+	/* cfg.nat_sim: the port a NAT would have translated ours to. */
+	if (sa->eng->cfg.nat_sim)
+		ik_addr_set_port(&me, (uint16_t)(ik_addr_port(&me) + 1));
 	/* RFC 3947 3.2: first the destination (the peer), then our own address(es). */
 	const struct sockaddr_storage *addrs[2] = {&sa->peer, &me};
 	for (int i = 0; i < 2; i++) {
@@ -76,7 +79,7 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 		bool eq_here = v->len == h->len && !memcmp(v->bytes, here, h->len);
 		bool eq_there = v->len == h->len && !memcmp(v->bytes, there, h->len);
 		if (seen++ == 0)
-			sa->nat_here = !eq_here; /* the first one hashes us, as the peer sees us */
+			sa->nat_here = !eq_here || sa->eng->cfg.nat_sim; /* it hashes us as seen */
 		else
 			peer_match |= eq_there;
 	}
@@ -106,6 +109,7 @@ void ik_p1_done(struct ik_sa *sa)
 	ik_loop_cancel(e->loop, sa->rtx_timer);
 	sa->rtx_timer = 0;
 	ik_info_release(sa);
+	ik_dpd_arm(sa); /* RFC 3706 5.5: its idle period starts now */
 	ik_emit_event(sa, NULL, IK_EV_P1_UP);
 	if (sa->role == IK_RESPONDER && sa->life_notify) {
 		/* RFC 2407 4.6.3.1 for the ISAKMP SA: our lifetime as an attribute list. */

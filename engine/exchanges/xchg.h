@@ -128,6 +128,16 @@ void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
 bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st);
 bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st);
 void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
+/* NAT-OA in quick mode (natoa.c, RFC 3947 5.2): our two payloads when encap is
+ * UDP-Encapsulated-Transport; the peer's checked (transport: whether it had to send them). */
+bool ik_encap_udp_transport(uint16_t encap);
+/* DPD (dpd.c, RFC 3706): our probing of an idle peer, armed when phase 1 completes; the peer's
+ * R-U-THERE judged and recorded (true: answer it). */
+void ik_dpd_arm(struct ik_sa *sa);
+bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
+bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st);
+void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport);
+void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in);
 
 /* Driver internals shared by ike.c (SAs, output), ike_in.c (input) and info.c. */
 uint8_t ik_exch_of(enum ik_xchg x);

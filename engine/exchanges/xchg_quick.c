@@ -104,7 +104,7 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 		if (!add_id(out, &qm->idci) || !add_id(out, &qm->idcr))
 			return ik_fail(st, 0, "quick_outI1: out of memory");
 	}
-	return true;
+	return ik_natoa_add(sa, out, encap_mode(sa), st);
 }
 
 /* The nonce, the PFS KE (required exactly when the transform names a group, RFC 2409 5.5) and
@@ -293,6 +293,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	if (!take_nonce_ke_ids(qm, in, qm->chosen.group, qm->k.ni, &qm->k.ni_len, st) ||
 	    !check_ids_responder(sa, qm, in, st))
 		return false;
+	ik_natoa_check_qm1(sa, qm, in);
 	while (qm->spi_in < 256)
 		ik_rng_bytes(&qm->spi_in, sizeof(qm->spi_in));
 	if (!ik_p1_add_hash(out, sa->k.p1.h->len) ||
@@ -303,6 +304,8 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 		return false;
 	if (qm->have_ids && (!add_id(out, &qm->idci) || !add_id(out, &qm->idcr)))
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
+	if (!ik_natoa_add(sa, out, qm->chosen.encap, st))
+		return false;
 	return !qm->lowered || add_responder_lifetime(qm, out) ||
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 }
@@ -425,6 +428,7 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 			               "QM2 client IDs differ from the ones we proposed");
 	}
 	take_responder_lifetime(sa, qm, in);
+	ik_natoa_check(sa, in, ik_encap_udp_transport(qm->chosen.encap));
 	if (!ik_qm_keymat(sa, qm, st))
 		return false;
 	return ik_p1_add_hash(out, sa->k.p1.h->len) || ik_fail(st, 0, "out of memory");

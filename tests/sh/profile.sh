@@ -87,6 +87,14 @@ check_grep "libreswan secrets line" '^192\.0\.2\.1 192\.0\.2\.2 : PSK "ikecheck-
 	"$(last_out)"
 check "render ios" render $SW --target ios --side dut
 check_grep "ios crypto map" '^crypto map ikecheck 10 ipsec-isakmp$' "$(last_out)"
+# phase2.lifetime_kb renders into every target (RFC 2407 4.5 kilobytes).
+sed 's/^\[phase2\]$/[phase2]\nlifetime_kb = 102400/' $SW >"$TEST_TMP/kb.conf"
+check "render swanctl with phase2.lifetime_kb" render "$TEST_TMP/kb.conf" --target swanctl --side dut
+check_grep "swanctl life_bytes = kb * 1000 (what charon proposes / 1000)" '^\s+life_bytes = 102400000$' "$(last_out)"
+check "render libreswan-conf with phase2.lifetime_kb" render "$TEST_TMP/kb.conf" --target libreswan-conf --side dut
+check_grep "libreswan ipsec-max-bytes" '^\s+ipsec-max-bytes=104857600$' "$(last_out)"
+check "render ios with phase2.lifetime_kb" render "$TEST_TMP/kb.conf" --target ios --side dut
+check_grep "ios lifetime kilobytes" '^ set security-association lifetime kilobytes 102400$' "$(last_out)"
 check "render libreswan-conf of ikecheck.conf warns" render $IKC --target libreswan-conf --side dut
 check_grep "libreswan warning names modp1024" 'left out: Libreswan 4.10 has no modp1024' "$(last_out)"
 check_fails "render unknown target exits 2" 2 render $SW --target racoon --side dut
@@ -130,7 +138,7 @@ libreswan_reads() { # PROFILE
 	"$LSX/algparse" -v1 "ike=$ike" && "$LSX/algparse" -v1 -pfs="$pfs" "esp=$esp"
 }
 if [[ -x $LSX/readwriteconf && -x $LSX/algparse ]]; then
-	for f in $LS $SW $IKC; do
+	for f in $LS $SW $IKC "$TEST_TMP/kb.conf"; do
 		check "Libreswan reads rendered $f (readwriteconf, algparse)" libreswan_reads $f
 	done
 else
@@ -216,10 +224,11 @@ if charon_usable; then
 		check "ikecheck.conf (3des, modp1024, ecp256) loads" load_and_list $IKC ikc --side dut
 		sed -e 's/^modes .*/modes = aggressive/' -e 's/^port .*/port = 4501/' \
 			-e 's/^id          = 192.0.2.2/id = @dut.example/' -e 's/^mode .*/mode = transport/' \
-			-e 's/^psk .*/psk = "with \\"quote\\""/' $SW >"$TEST_TMP/variant.conf"
-		check "variant (aggressive, port, fqdn id, transport, hex psk) loads" \
+			-e 's/^psk .*/psk = "with \\"quote\\""/' -e 's/^\[phase2\]$/[phase2]\nlifetime_kb = 102400/' $SW >"$TEST_TMP/variant.conf"
+		check "variant (aggressive, port, fqdn id, transport, hex psk, lifetime_kb) loads" \
 			load_and_list "$TEST_TMP/variant.conf" var --side dut
 		check_grep "variant lists aggressive fqdn" '@dut.example|dut.example' "$CH/list.out"
+		check_grep "variant lists the child volume (life_bytes, rekey_bytes)" 92160000 "$CH/list.out"
 	else
 		echo "not ok - private charon did not start"
 		TESTS_FAILED=1
