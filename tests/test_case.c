@@ -708,59 +708,59 @@ static void test_alike(void)
 	CU_ASSERT_FALSE(parse(&cs, one, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "at least two variants"));
 	ik_cases_free(&cs);
-	/* "dpd-listen" and "expect queries [strict]" (docs/writing-cases.md), with needs dpd_delay. */
-	static void test_dpd_listen(void)
-	{
-		static const struct {
-			const char *run, *expect;
-			bool strict;
-			const char *why; /* NULL: parses */
-		} t[] = {
-			{"main, dpd-listen", "queries", false, NULL},
-			{"main, quick, dpd-listen", "queries strict", true, NULL},
-			{"main", "queries", false,
-		         "'expect queries' but 'run' has no dpd-listen step"},
-			{"main, dpd-listen 5", "queries", false,
-		         "step 'dpd-listen' takes no argument"},
-			{"main, dpd-listen", "queries loose", false, "expect 'queries'"},
-		};
-		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-			char text[512];
-			struct ik_caseset cs = {0};
-			struct ik_status st;
-			snprintf(text, sizeof(text),
-			         HEAD "  needs dpd dpd_delay\n  run %s\n  expect %s\n" BINDS,
-			         t[i].run, t[i].expect);
-			bool ok = parse(&cs, text, &st);
-			CU_ASSERT_EQUAL(ok, t[i].why == NULL);
-			if (!ok) {
-				CU_ASSERT_PTR_NOT_NULL(t[i].why ? strstr(st.why, t[i].why) : NULL);
-				if (!t[i].why || !strstr(st.why, t[i].why))
-					fprintf(stderr, "'%s': %s\n", t[i].run, st.why);
-				continue;
-			}
-			const struct ik_case *c = &cs.c[0];
-			CU_ASSERT_EQUAL(c->steps[c->nsteps - 1].kind, IK_STEP_DPD_LISTEN);
-			CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_QUERIES);
-			CU_ASSERT_EQUAL(c->expect[0].strict, t[i].strict);
-			CU_ASSERT_EQUAL(c->needs, IK_NEED_DPD | IK_NEED_DPD_DELAY);
-			ik_cases_free(&cs);
-		}
-	}
+}
 
-	static const struct ik_test tests[] = {
-		{"alike variants and the encryption needs", test_alike},
-		{"a full case", test_good_case},
-		{"expect forms", test_expect_forms},
-		{"errors name FILE:LINE and what was expected", test_errors},
-		{"duplicate id across files", test_duplicate_across_files},
-		{"family expands per field and operator", test_family},
-		{"family cases judged by suite/fz_rules.def", test_family_rules},
-		{"filter by glob and level", test_filter},
-		{"load a directory tree", test_load},
-		{"fixtures parse", test_fixtures},
-		{"traffic probes and their expects", test_traffic_probes},
-		{"dpd-listen and expect queries", test_dpd_listen},
-		{"the probe table (suite/probes.def)", test_probe_table},
+/* "dpd-listen" and "expect queries [strict]" (docs/writing-cases.md), with needs dpd_delay. */
+static void test_dpd_listen(void)
+{
+	static const struct {
+		const char *run, *expect;
+		bool strict;
+		const char *why; /* NULL: parses */
+	} t[] = {
+		{"main, dpd-listen", "queries", false, NULL},
+		{"main, quick, dpd-listen", "queries strict", true, NULL},
+		{"main", "queries", false, "'expect queries' but 'run' has no dpd-listen step"},
+		{"main, dpd-listen 5", "queries", false, "step 'dpd-listen' takes no argument"},
+		{"main, dpd-listen", "queries loose", false, "expect 'queries'"},
 	};
-	IK_TEST_MAIN("case", tests)
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char text[512];
+		struct ik_caseset cs = {0};
+		struct ik_status st;
+		snprintf(text, sizeof(text),
+		         HEAD "  needs dpd dpd_delay\n  run %s\n  expect %s\n" BINDS, t[i].run,
+		         t[i].expect);
+		bool ok = parse(&cs, text, &st);
+		CU_ASSERT_EQUAL(ok, t[i].why == NULL);
+		if (!ok) {
+			CU_ASSERT_PTR_NOT_NULL(t[i].why ? strstr(st.why, t[i].why) : NULL);
+			if (!t[i].why || !strstr(st.why, t[i].why))
+				fprintf(stderr, "'%s': %s\n", t[i].run, st.why);
+			continue;
+		}
+		const struct ik_case *c = &cs.c[0];
+		CU_ASSERT_EQUAL(c->steps[c->nsteps - 1].kind, IK_STEP_DPD_LISTEN);
+		CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_QUERIES);
+		CU_ASSERT_EQUAL(c->expect[0].strict, t[i].strict);
+		CU_ASSERT_EQUAL(c->needs, IK_NEED_DPD | IK_NEED_DPD_DELAY);
+		ik_cases_free(&cs);
+	}
+}
+
+static const struct ik_test tests[] = {
+	{"alike variants and the encryption needs", test_alike},
+	{"a full case", test_good_case},
+	{"expect forms", test_expect_forms},
+	{"errors name FILE:LINE and what was expected", test_errors},
+	{"duplicate id across files", test_duplicate_across_files},
+	{"family expands per field and operator", test_family},
+	{"family cases judged by suite/fz_rules.def", test_family_rules},
+	{"filter by glob and level", test_filter},
+	{"load a directory tree", test_load},
+	{"fixtures parse", test_fixtures},
+	{"traffic probes and their expects", test_traffic_probes},
+	{"dpd-listen and expect queries", test_dpd_listen},
+	{"the probe table (suite/probes.def)", test_probe_table},
+};
+IK_TEST_MAIN("case", tests)
