@@ -186,7 +186,9 @@ static void test_dh_ecp_checks(void)
 		memcpy(v, a.pub, g->len);
 		v[g->len - 1] ^= 1; /* y changed: off the curve */
 		expect_reject(g, v, g->len, 17, "off-curve");
+		ik_status_clear(&st);
 		CU_ASSERT_FALSE(ik_dh_shared(&a, v, g->len, z, &st));
+		CU_ASSERT_EQUAL(st.notify, 17); /* checked where the point is read */
 		memset(v, 0, g->len);
 		expect_reject(g, v, g->len, 17, "infinity (0,0)");
 		memset(v, 0xff, g->len);
