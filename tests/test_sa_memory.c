@@ -67,6 +67,8 @@ static void check_freed(bool aggressive)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
 	CU_ASSERT_PTR_NULL(p.ini.sas->hs);
 	CU_ASSERT_PTR_NULL(p.res.sas->hs);
+	/* the stored last message in the octets it needs */
+	CU_ASSERT_EQUAL(p.res.sas->last_out.cap, p.res.sas->last_out.len);
 	/* SKEYID goes with it; SKEYID_a stays for every HASH after phase 1 */
 	static const uint8_t zero[IK_MAX_HASH];
 	CU_ASSERT_EQUAL(memcmp(p.res.sas->k.p1.skeyid, zero, sizeof(zero)), 0);
