@@ -50,6 +50,7 @@ static bool open_held(struct held *h)
 	pair_cfg(&ci, true);
 	pair_cfg(&cr, false);
 	ci.p1[0].group = cr.p1[0].group = 19;
+	ci.no_ladder = cr.no_ladder = true; /* as serve and load run */
 	ik_loop_init(&h->loop);
 	if (!ik_engine_init(&h->res, &cr, &h->loop, &st))
 		return fprintf(stderr, "bench_idle_sa: %s\n", st.why), false;

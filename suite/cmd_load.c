@@ -241,6 +241,7 @@ static bool setup(struct ik_load *l, bool verbose)
 	/* RFC 2407 4.6.3.3: INITIAL-CONTACT says this is the first SA with the peer, and a peer
 	 * may delete every other SA of ours on it (charon does): many setups at once claim none. */
 	l->r.cfg.initial_contact = false;
+	l->r.cfg.no_ladder = true; /* no report reads it: a kept SA holds no rungs */
 	if (!ik_run_start(&l->r))
 		return false;
 	l->fly = calloc(l->parallel, sizeof(*l->fly));

@@ -12,6 +12,10 @@
 static void pair_on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev)
 {
 	struct ik_pair *p = e->user;
+	if (ev == IK_EV_P1_UP && sa->hs)
+		*(e == &p->res ? &p->res_hs : &p->ini_hs) = (struct pair_hs){
+			sa->hs->noffers ? sa->hs->offers[0] : (struct ik_p1_xform){0},
+			sa->hs->k.ni_len, sa->hs->id_peer, true};
 	if (ev == IK_EV_P1_UP)
 		p->p1_up++;
 	else if (ev == IK_EV_P2_UP)

@@ -11,12 +11,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* What the responder's handshake part (struct ik_hs, freed right after IK_EV_P1_UP) held when
+ * its phase 1 came up: its first offer as received, the initiator's nonce length, the identity. */
+struct pair_hs {
+	struct ik_p1_xform offer0;
+	size_t ni_len;
+	struct ik_id id_peer;
+	bool seen; /* the event found the handshake part still there */
+};
+
 struct ik_pair {
 	struct ik_loop loop;
 	struct ik_engine ini, res;
 	int p1_up, p2_up, failed, dpd_acks, deletes, notifies;
 	int ipsec_deletes; /* IK_EV_DELETE naming a quick mode: the peer deleted that IPsec SA */
 	struct ik_status why;
+	struct pair_hs res_hs, ini_hs; /* each side's, as its phase 1 came up */
 };
 
 /* An IPv4 address, or a subnet as address and mask, as a phase 1 or phase 2 identity. */

@@ -74,11 +74,32 @@ static void test_wr_grow_and_patch(void)
 	CU_ASSERT_PTR_NULL(w.p);
 }
 
+/* ik_wr_fit: exactly len octets kept, the content intact, writing on grows it again. */
+static void test_wr_fit(void)
+{
+	struct ik_wr w;
+
+	ik_wr_init(&w);
+	ik_wr_fit(&w); /* nothing to fit */
+	CU_ASSERT_PTR_NULL(w.p);
+	CU_ASSERT_TRUE(ik_wr_bytes(&w, "0123456789", 10));
+	CU_ASSERT_EQUAL(w.cap, 256);
+	ik_wr_fit(&w);
+	CU_ASSERT_EQUAL(w.cap, 10);
+	CU_ASSERT_EQUAL(memcmp(w.p, "0123456789", 10), 0);
+	CU_ASSERT_TRUE(ik_wr_bytes(&w, "ab", 2));
+	CU_ASSERT_EQUAL(w.len, 12);
+	CU_ASSERT(w.cap >= 12);
+	CU_ASSERT_EQUAL(memcmp(w.p, "0123456789ab", 12), 0);
+	ik_wr_free(&w);
+}
+
 static const struct ik_test tests[] = {
 	{"reader decodes network byte order", test_rd_numbers},
 	{"reader past end fails and latches", test_rd_past_end_latches},
 	{"sub-reader is bounded", test_rd_sub},
 	{"writer grows and patches in bounds only", test_wr_grow_and_patch},
+	{"writer fitted to its length grows again", test_wr_fit},
 };
 
 IK_TEST_MAIN("buf", tests)

@@ -13,6 +13,8 @@
 
 #include <openssl/bn.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void test_hash_table(void)
 {
@@ -184,7 +186,9 @@ static void test_dh_ecp_checks(void)
 		memcpy(v, a.pub, g->len);
 		v[g->len - 1] ^= 1; /* y changed: off the curve */
 		expect_reject(g, v, g->len, 17, "off-curve");
+		ik_status_clear(&st);
 		CU_ASSERT_FALSE(ik_dh_shared(&a, v, g->len, z, &st));
+		CU_ASSERT_EQUAL(st.notify, 17); /* checked where the point is read */
 		memset(v, 0, g->len);
 		expect_reject(g, v, g->len, 17, "infinity (0,0)");
 		memset(v, 0xff, g->len);
@@ -272,6 +276,33 @@ static void test_dh_exp_bits(void)
 	}
 }
 
+/* The unseeded pool (rng.c): a child of fork() draws fresh octets, never the ones its parent
+ * hands out next (two processes with one cookie, nonce or private value). */
+static void test_rng_pool_fork(void)
+{
+	uint8_t warm[4], mine[16], theirs[16];
+	int fds[2];
+
+	ik_rng_unseed();
+	CU_ASSERT_FATAL(ik_rng_bytes(warm, sizeof(warm))); /* the pool is filled */
+	CU_ASSERT_FATAL(pipe(fds) == 0);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (!pid) {
+		uint8_t b[16];
+		bool ok = ik_rng_bytes(b, sizeof(b)) && write(fds[1], b, sizeof(b)) == sizeof(b);
+		_exit(ok ? 0 : 1);
+	}
+	close(fds[1]);
+	CU_ASSERT(read(fds[0], theirs, sizeof(theirs)) == sizeof(theirs));
+	close(fds[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CU_ASSERT_FATAL(ik_rng_bytes(mine, sizeof(mine)));
+	CU_ASSERT(memcmp(mine, theirs, sizeof(mine)) != 0);
+}
+
 static const struct ik_test tests[] = {
 	{"MODP private values of twice the strength (RFC 3526 8)", test_dh_exp_bits},
 	{"hash table by IKE id", test_hash_table},
@@ -285,5 +316,6 @@ static const struct ik_test tests[] = {
 	{"DH: private value range, group lookup", test_dh_private_range},
 	{"RNG: same seed same bytes, other seed other bytes", test_rng_determinism},
 	{"RNG: seeded DH key pairs reproduce", test_rng_dh_reproducible},
+	{"RNG: a forked child draws other octets than its parent", test_rng_pool_fork},
 };
 IK_TEST_MAIN("crypto", tests)

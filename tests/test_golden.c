@@ -560,10 +560,11 @@ static void gold_decrypt(struct gold_run *r)
 	} p2[8];
 	size_t np2 = 0;
 
-	if (!sa || !sa->k.have_keys ||
-	    !ik_p1_iv(sa->k.p1.h, (struct ik_span)IK_SPAN(sa->k.gxi, sa->k.gx_len),
-	              (struct ik_span)IK_SPAN(sa->k.gxr, sa->k.gx_len), sa->k.blk, iv1, &st))
+	/* the first phase 1 IV, hash(g^xi | g^xr), stays in the keys (the KE values are gone with
+	 * the handshake part once phase 1 is up) */
+	if (!sa || !sa->k.have_keys)
 		return;
+	memcpy(iv1, sa->k.p1.iv, sizeof(iv1));
 	for (size_t i = 0; i < r->tx.n; i++) {
 		struct gold_msg *m = &r->tx.m[i];
 		if (m->len <= 28 || !(m->p[19] & 1) || (m->len - 28) % sa->k.blk)

@@ -126,9 +126,9 @@ static void up(uint16_t auth, int how)
 	CU_ASSERT_EQUAL(p.ini.sas->xchg, how & AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN);
 	CU_ASSERT_EQUAL(p.ini.sas->chosen.auth, auth);
 	/* each side decrypted the other's identity (RFC 2409 5.2 / 5.3) */
-	CU_ASSERT_EQUAL(p.res.sas->id_peer.type, IK_ID_TYPE_FQDN);
-	CU_ASSERT_EQUAL(p.ini.sas->id_peer.type, IK_ID_TYPE_FQDN);
-	CU_ASSERT_EQUAL(p.ini.sas->id_peer.len,
+	CU_ASSERT_EQUAL(p.res_hs.id_peer.type, IK_ID_TYPE_FQDN);
+	CU_ASSERT_EQUAL(p.ini_hs.id_peer.type, IK_ID_TYPE_FQDN);
+	CU_ASSERT_EQUAL(p.ini_hs.id_peer.len,
 	                strlen(how & DUT_STARTS ? "tester.ikecheck.test" : "dut.ikecheck.test"));
 	pair_close(&p);
 }

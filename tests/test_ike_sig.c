@@ -162,8 +162,8 @@ static void test_dn_ids(void)
 	run(&p, "tester", NULL, TESTER_STARTS, NULL);
 	CU_ASSERT_EQUAL(p.p2_up, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
-	CU_ASSERT_EQUAL(p.res.sas->id_peer.type, IK_ID_TYPE_DER_ASN1_DN);
-	CU_ASSERT_EQUAL(p.res.sas->id_peer.data[0], 0x30); /* a DER SEQUENCE */
+	CU_ASSERT_EQUAL(p.res_hs.id_peer.type, IK_ID_TYPE_DER_ASN1_DN);
+	CU_ASSERT_EQUAL(p.res_hs.id_peer.data[0], 0x30); /* a DER SEQUENCE */
 	pair_close(&p);
 }
 

@@ -368,7 +368,7 @@ static void test_p1_lifetime(void)
 	CU_ASSERT_EQUAL(r.p.p2_up, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r.p.res.sas);
 	CU_ASSERT_TRUE(r.p.res.sas->life_notify);
-	CU_ASSERT_EQUAL(r.p.res.sas->offers[0].life_s, 86401);
+	CU_ASSERT_EQUAL(r.p.res_hs.offer0.life_s, 86401);
 	CU_ASSERT_EQUAL(r.p.res.sas->life_s, 28800);
 	CU_ASSERT_EQUAL(r.ini[0].applied, 1);
 	pair_close(&r.p);
@@ -828,7 +828,7 @@ static void test_octet_fields(void)
 		CU_ASSERT_EQUAL(r.ini[0].applied, t[i].applied);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(r.p.res.sas);
 		if (t[i].len) {
-			CU_ASSERT_EQUAL(r.p.res.sas->k.ni_len, t[i].len);
+			CU_ASSERT_EQUAL(r.p.res_hs.ni_len, t[i].len);
 			CU_ASSERT_EQUAL(r.p.p1_up, 2);
 		} else {
 			CU_ASSERT_EQUAL(r.p.res.sas->st.notify, IK_NOTIFY_PAYLOAD_MALFORMED);

@@ -153,9 +153,9 @@ static bool weak_ke(struct ik_pair *p, uint16_t group, const uint8_t *pub, size_
 	p->ini.auto_quick = false;
 	struct ik_sa *sa = ik_initiate(&p->ini);
 	/* MM3 is built when MM2 arrives, from this pair if one is there (phase1.c). */
-	if (!sa || !ik_dh_generate(&sa->k.dh, ik_dh_by_id(group), &st))
+	if (!sa || !sa->hs || !ik_dh_generate(&sa->hs->k.dh, ik_dh_by_id(group), &st))
 		return false;
-	memcpy(sa->k.dh.pub, pub, len);
+	memcpy(sa->hs->k.dh.pub, pub, len);
 	SPIN_UNTIL(p, (p->res.sas && p->res.sas->msg >= 4) || p->failed, 1500);
 	return p->res.sas && p->res.sas->msg >= 4;
 }
@@ -182,10 +182,10 @@ static bool weak_ke_short(struct ik_pair *p)
 	memset(v, 0x5a, sizeof(v));
 	p->ini.auto_quick = false;
 	struct ik_sa *sa = ik_initiate(&p->ini);
-	if (!sa || !ik_dh_generate(&sa->k.dh, ik_dh_by_id(14), &st))
+	if (!sa || !sa->hs || !ik_dh_generate(&sa->hs->k.dh, ik_dh_by_id(14), &st))
 		return false;
-	memcpy(sa->k.dh.pub, v, sizeof(v));
-	sa->k.dh.pub_len = sizeof(v);
+	memcpy(sa->hs->k.dh.pub, v, sizeof(v));
+	sa->hs->k.dh.pub_len = sizeof(v);
 	SPIN_UNTIL(p, (p->res.sas && p->res.sas->msg >= 4) || p->failed, 1500);
 	return p->res.sas && p->res.sas->msg >= 4;
 }

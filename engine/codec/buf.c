@@ -114,6 +114,20 @@ void ik_wr_reset(struct ik_wr *w)
 	w->failed = false;
 }
 
+void ik_wr_fit(struct ik_wr *w)
+{
+	if (!w->p || w->failed || w->cap == w->len)
+		return;
+	size_t cap = w->len ? w->len : 1;
+	uint8_t *p = malloc(cap);
+	if (!p)
+		return; /* the larger buffer still holds it */
+	memcpy(p, w->p, w->len);
+	OPENSSL_clear_free(w->p, w->cap);
+	w->p = p;
+	w->cap = cap;
+}
+
 static bool wr_grow(struct ik_wr *w, size_t n)
 {
 	if (w->failed)

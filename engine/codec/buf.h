@@ -41,6 +41,9 @@ bool ik_rd_skip(struct ik_rd *r, size_t n);
 void ik_wr_init(struct ik_wr *w);
 void ik_wr_free(struct ik_wr *w); /* wipes before freeing: buffers may hold plaintext */
 void ik_wr_reset(struct ik_wr *w);
+/* Keep exactly len octets (a buffer held long: the last message an idle SA keeps for a
+ * retransmission); the larger one is wiped. Writing on grows it again. */
+void ik_wr_fit(struct ik_wr *w);
 bool ik_wr_u8(struct ik_wr *w, uint8_t v);
 bool ik_wr_u16(struct ik_wr *w, uint16_t v);
 bool ik_wr_u32(struct ik_wr *w, uint32_t v);

@@ -324,7 +324,10 @@ bool ik_dh_shared(const struct ik_dh *dh, const uint8_t *peer, size_t len, uint8
 		return ik_fail(st, 0, "ik_dh_shared: no key pair");
 	if (dh->unchecked && len != dh->g->len)
 		return ik_fail(st, N_PAYLOAD_MALFORMED, "ik_dh_shared: KE of %zu bytes", len);
-	if (!dh->unchecked && !ik_dh_check_peer(dh->g, peer, len, st))
+	/* An ECP point is validated where ecp_shared reads it (ecp_point, the same checks): only its
+	 * length first, instead of reading and checking it twice. */
+	if (!dh->unchecked && (dh->g->kind == IK_DH_MODP || len != dh->g->len) &&
+	    !ik_dh_check_peer(dh->g, peer, len, st))
 		return false;
 	bool ok = dh->g->kind == IK_DH_MODP ? modp_shared(dh, peer, out)
 	                                    : ecp_shared(dh, peer, out, st);

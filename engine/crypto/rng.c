@@ -3,10 +3,19 @@
 #include "crypto.h"
 #include "prf.h"
 
+#include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+
+/* Unseeded, small requests are served from this many octets drawn from RAND_bytes at once: each
+ * call costs a lock, a getpid() system call (OpenSSL's fork check) and a DRBG round whatever
+ * its size, and a setup asks for a dozen small pieces (cookie, nonce, private value, SPI,
+ * message IDs); one call per several setups took about 10 % of a group 19 setup's CPU away
+ * (bench/README.md). */
+#define IK_RNG_POOL 1024
 
 static struct {
 	bool seeded;
@@ -14,7 +23,11 @@ static struct {
 	uint64_t counter;
 	uint8_t block[32]; /* current output block */
 	size_t used;       /* bytes of block already handed out */
+	uint8_t pool[IK_RNG_POOL];
+	size_t avail; /* unseeded: octets at the end of pool not handed out yet */
 } rng;
+
+static int atfork = -1; /* pthread_atfork's answer, once registered */
 
 void ik_rng_seed(uint64_t seed)
 {
@@ -51,12 +64,39 @@ static bool next_block(void)
 	               sizeof(ctr), rng.block);
 }
 
+/* A child of fork() must never hand out octets its parent may hand out too: it starts empty. */
+static void pool_drop(void)
+{
+	OPENSSL_cleanse(rng.pool, sizeof(rng.pool));
+	rng.avail = 0;
+}
+
+/* n octets from the pool, refilled when short; each octet handed out is wiped from it. Without
+ * the fork hook, or for a large request, straight from RAND_bytes. */
+static bool pooled(uint8_t *p, size_t n)
+{
+	if (atfork < 0)
+		atfork = pthread_atfork(NULL, NULL, pool_drop);
+	if (atfork != 0 || n > sizeof(rng.pool) / 4)
+		return n <= INT_MAX && RAND_bytes(p, (int)n) == 1;
+	if (rng.avail < n) {
+		if (RAND_bytes(rng.pool, sizeof(rng.pool)) != 1)
+			return false;
+		rng.avail = sizeof(rng.pool);
+	}
+	uint8_t *src = rng.pool + sizeof(rng.pool) - rng.avail;
+	memcpy(p, src, n);
+	OPENSSL_cleanse(src, n);
+	rng.avail -= n;
+	return true;
+}
+
 bool ik_rng_bytes(void *out, size_t n)
 {
 	uint8_t *p = out;
 
 	if (!rng.seeded)
-		return n == 0 || (n <= (size_t)0x7fffffff && RAND_bytes(p, (int)n) == 1);
+		return n == 0 || pooled(p, n);
 	while (n) {
 		if (rng.used == sizeof(rng.block) && !next_block())
 			return false;

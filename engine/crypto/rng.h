@@ -1,7 +1,8 @@
 /*
  * Every random byte the engine uses (cookies, nonces, DH private values, IVs, SPIs, message
  * ids) comes from here, so that `ik_rng_seed()` makes a whole exchange reproducible byte for
- * byte (DESIGN.md "Determinism"). Unseeded, bytes come from OpenSSL's RAND_bytes.
+ * byte (DESIGN.md "Determinism"). Unseeded, bytes come from OpenSSL's RAND_bytes, small requests
+ * through a pool drawn 1 KiB at a time (emptied in a child after fork()).
  *
  * Seeded mode is a counter-mode generator: K = SHA-256("ikecheck rng v1" | seed), block i =
  * HMAC-SHA256(K, i as 8 bytes big-endian). It is for tests and golden transcripts only; it is

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t hash,
-                  enum ik_auth_kind auth, const uint8_t *psk, size_t psk_len,
+bool ik_sa_derive(struct ik_sa_keys *k, const struct ik_p1_hs *hs, uint16_t enc, uint16_t keylen,
+                  uint16_t hash, enum ik_auth_kind auth, const uint8_t *psk, size_t psk_len,
                   const uint8_t cky_i[8], const uint8_t cky_r[8], bool initiator,
                   struct ik_status *st)
 {
@@ -18,17 +18,17 @@ bool ik_sa_derive(struct ik_sa_keys *k, uint16_t enc, uint16_t keylen, uint16_t 
 	if (!h || !c)
 		return ik_fail(st, 17, "ik_sa_derive: no implementation of hash %u / cipher %u/%u",
 		               hash, enc, keylen);
-	const uint8_t *peer = initiator ? k->gxr : k->gxi;
-	if (!ik_dh_shared(&k->dh, peer, k->gx_len, gxy, st))
+	const uint8_t *peer = initiator ? hs->gxr : hs->gxi;
+	if (!ik_dh_shared(&hs->dh, peer, hs->gx_len, gxy, st))
 		return false;
 	struct ik_p1_in in = {
 		.auth = auth,
 		.psk = IK_SPAN(psk, auth == IK_AUTH_PSK ? psk_len : 0),
-		.ni_b = IK_SPAN(k->ni, k->ni_len),
-		.nr_b = IK_SPAN(k->nr, k->nr_len),
-		.gxy = IK_SPAN(gxy, k->dh.g->secret_len),
-		.gxi = IK_SPAN(k->gxi, k->gx_len),
-		.gxr = IK_SPAN(k->gxr, k->gx_len),
+		.ni_b = IK_SPAN(hs->ni, hs->ni_len),
+		.nr_b = IK_SPAN(hs->nr, hs->nr_len),
+		.gxy = IK_SPAN(gxy, hs->dh.g->secret_len),
+		.gxi = IK_SPAN(hs->gxi, hs->gx_len),
+		.gxr = IK_SPAN(hs->gxr, hs->gx_len),
 	};
 	memcpy(in.cky_i, cky_i, 8);
 	memcpy(in.cky_r, cky_r, 8);
@@ -58,23 +58,28 @@ void ik_p1_phase2_iv(const struct ik_sa_keys *k, uint32_t msgid, uint8_t *iv)
 	ik_p2_iv(k->p1.h, k->p1_last, k->blk, msgid, iv, &st);
 }
 
-bool ik_sa_set_sai(struct ik_sa_keys *k, const uint8_t *p, size_t len)
+bool ik_sa_set_sai(struct ik_p1_hs *hs, const uint8_t *p, size_t len)
 {
-	free(k->sai_b);
-	k->sai_b = malloc(len ? len : 1);
-	if (!k->sai_b)
+	free(hs->sai_b);
+	hs->sai_b = malloc(len ? len : 1);
+	if (!hs->sai_b)
 		return false;
-	memcpy(k->sai_b, p, len);
-	k->sai_len = len;
+	memcpy(hs->sai_b, p, len);
+	hs->sai_len = len;
 	return true;
 }
 
 void ik_sa_keys_wipe(struct ik_sa_keys *k)
 {
 	ik_p1_keys_wipe(&k->p1);
-	ik_dh_free(&k->dh);
-	free(k->sai_b);
 	OPENSSL_cleanse(k, sizeof(*k));
+}
+
+void ik_p1_hs_wipe(struct ik_p1_hs *hs)
+{
+	ik_dh_free(&hs->dh);
+	free(hs->sai_b);
+	OPENSSL_cleanse(hs, sizeof(*hs));
 }
 
 void ik_qm_keys_wipe(struct ik_qm_keys *k)

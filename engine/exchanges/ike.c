@@ -175,14 +175,17 @@ struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
                         const struct sockaddr_storage *peer)
 {
 	struct ik_sa *sa = calloc(1, sizeof(*sa));
-	if (!sa)
+	if (!sa || !(sa->hs = calloc(1, sizeof(*sa->hs)))) {
+		free(sa);
 		return NULL;
+	}
 	sa->eng = e;
 	sa->role = role;
 	sa->xchg = x;
 	sa->peer = *peer;
 	ik_wr_init(&sa->last_out);
 	ik_ladder_init(&sa->ladder);
+	sa->ladder.off = e->cfg.no_ladder;
 	/* RFC 2408 2.5.3: cookies unique per SA; from the RNG so seeded runs are reproducible. */
 	ik_rng_bytes(role == IK_INITIATOR ? sa->icookie : sa->rcookie, 8);
 	sa->next = e->sas;
@@ -205,6 +208,17 @@ void ik_qm_free(struct ik_qm *qm)
 	free(qm);
 }
 
+void ik_sa_end_handshake(struct ik_sa *sa)
+{
+	if (!sa->hs)
+		return;
+	ik_p1_hs_wipe(&sa->hs->k);
+	OPENSSL_cleanse(sa->hs, sizeof(*sa->hs));
+	free(sa->hs);
+	sa->hs = NULL;
+	OPENSSL_cleanse(sa->k.p1.skeyid, sizeof(sa->k.p1.skeyid));
+}
+
 void ik_sa_free(struct ik_sa *sa)
 {
 	while (sa->txs) {
@@ -222,6 +236,7 @@ void ik_sa_free(struct ik_sa *sa)
 	free(sa->held_info);
 	ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
 	ik_loop_cancel(sa->eng->loop, sa->dpd_timer);
+	ik_sa_end_handshake(sa);
 	ik_sa_keys_wipe(&sa->k);
 	ik_wr_free(&sa->last_out);
 	ik_ladder_free(&sa->ladder);
@@ -293,6 +308,9 @@ void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 	}
 	IK_LOG(sa->eng, "%s: %s", !qm ? "phase 1" : qm->tx ? "transaction" : "quick mode", st->why);
 	ik_emit_event(sa, qm, IK_EV_FAILED);
+	/* the handlers of the event may still read the handshake part */
+	if (!qm)
+		ik_sa_end_handshake(sa);
 }
 
 /* ---- output ---- */
@@ -597,6 +615,9 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 	uint32_t msgid = qm ? qm->msgid : 0;
 	bool ok;
 
+	/* A phase 1 step once phase 1 is over (its handshake part is gone): none runs. */
+	if (!qm && !sa->hs)
+		return ik_fail(st, 0, "%s: phase 1 is over", s->name);
 	if (s->out &&
 	    !ik_msg_start(&out, sa->icookie, sa->rcookie, ik_exch_of(s->xchg), 0, msgid)) {
 		ik_fail(st, 0, "%s: out of memory", s->name);

@@ -146,6 +146,9 @@ struct ik_cfg {
 	ik_quirks_t
 		quirks; /* ikecheck serve --quirk: deliberate non-conformance (engine/mutation/quirk.def) */
 	struct ik_xauth_cfg xauth; /* XAUTH and mode-config after phase 1 (xauth.c) */
+	/* No message ladder per SA (where.h): a daemon that holds many SAs and writes no report of
+	 * them (serve, load) saves its rungs, several hundred octets each (bench/README.md). */
+	bool no_ladder;
 };
 
 struct ik_engine;
@@ -187,6 +190,24 @@ struct ik_qm {
 	struct ik_qm *next;
 };
 
+/*
+ * The part of an ISAKMP SA only phase 1 reads (RFC 2409 5): the crypto of the handshake (KE values,
+ * nonces, DH pair, SAi_b), the transforms offered or received (RFC 2408 4.2: a reply is checked
+ * against them) and the identities as hashed and checked. Allocated with the SA, wiped and freed
+ * right after IK_EV_P1_UP (the event's handlers may still read it) or when phase 1 fails:
+ * an idle SA a gateway holds keeps none of it (bench/README.md "bytes per idle SA").
+ */
+struct ik_hs {
+	struct ik_p1_hs k;
+	struct ik_p1_xform offers[IK_MAX_XFORMS];
+	size_t noffers;
+	struct ik_id id_peer;
+	/* ID payload bodies as on the wire (IDii_b / IDir_b of RFC 2409 5): aggressive mode hashes
+	 * an ID that is not in the message carrying the HASH. */
+	uint8_t id_mine_b[IK_MAX_ID + 4], id_peer_b[IK_MAX_ID + 4];
+	size_t id_mine_len, id_peer_len;
+};
+
 struct ik_sa {
 	struct ik_engine *eng;
 	enum ik_who role;
@@ -195,18 +216,12 @@ struct ik_sa {
 	bool established, dead;
 	uint8_t icookie[8], rcookie[8];
 	struct sockaddr_storage peer;
-	bool floated; /* moved to the NAT-T port (RFC 3947 4) */
-	struct ik_p1_xform offers[IK_MAX_XFORMS];
-	size_t noffers;
+	bool floated;     /* moved to the NAT-T port (RFC 3947 4) */
+	struct ik_hs *hs; /* NULL once phase 1 is over (up or failed) */
 	struct ik_p1_xform chosen;
 	uint32_t life_s;
 	bool life_notify; /* send RESPONDER-LIFETIME for phase 1 (lenient policy) */
 	struct ik_sa_keys k;
-	struct ik_id id_peer;
-	/* ID payload bodies as on the wire (IDii_b / IDir_b of RFC 2409 5): aggressive mode hashes
-	 * an ID that is not in the message carrying the HASH. */
-	uint8_t id_mine_b[IK_MAX_ID + 4], id_peer_b[IK_MAX_ID + 4];
-	size_t id_mine_len, id_peer_len;
 	/* RFC 3947 / draft NAT-T and RFC 3706 DPD as negotiated by vendor IDs */
 	uint8_t natt_method; /* 0 none; IK_NATT_RFC, IK_NATT_DRAFT02, IK_NATT_DRAFT03 */
 	bool nat_here, nat_there;

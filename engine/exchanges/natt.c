@@ -111,6 +111,10 @@ void ik_p1_done(struct ik_sa *sa)
 	ik_info_release(sa);
 	ik_dpd_arm(sa); /* RFC 3706 5.5: its idle period starts now */
 	ik_emit_event(sa, NULL, IK_EV_P1_UP);
+	/* Nothing from here on reads the handshake part: an idle SA keeps none of it. */
+	ik_sa_end_handshake(sa);
+	/* what it keeps to answer a retransmission of the peer's last message, in octets it needs */
+	ik_wr_fit(&sa->last_out);
 	if (sa->role == IK_RESPONDER && sa->life_notify) {
 		/* RFC 2407 4.6.3.1 for the ISAKMP SA: our lifetime as an attribute list. */
 		uint8_t attrs[8] = {0x80, 11, 0, 1, 0, 12, 0, 0};

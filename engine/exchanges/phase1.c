@@ -43,13 +43,13 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 
-	sa->noffers = c->np1;
+	sa->hs->noffers = c->np1;
 	for (size_t i = 0; i < c->np1; i++) {
-		sa->offers[i] = c->p1[i];
-		sa->offers[i].number = (uint8_t)(i + 1);
-		sa->offers[i].life_s = c->p1_life;
+		sa->hs->offers[i] = c->p1[i];
+		sa->hs->offers[i].number = (uint8_t)(i + 1);
+		sa->hs->offers[i].life_s = c->p1_life;
 	}
-	if (!ik_sa_p1_add(out, sa->offers, sa->noffers))
+	if (!ik_sa_p1_add(out, sa->hs->offers, sa->hs->noffers))
 		return false;
 	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
 	                 add_vid(out, vid_draft02n, 16)))
@@ -95,7 +95,7 @@ static void sa_body(const struct ik_node *sa_pl, const uint8_t *base, struct ik_
 	size_t len;
 	const uint8_t *b = ik_pl_body(sa_pl, base, &len);
 	if (b)
-		ik_sa_set_sai(&sa->k, b, len);
+		ik_sa_set_sai(&sa->hs->k, b, len);
 }
 
 /* RFC 2408 4.2: answer with the chosen transform exactly as offered, numbers kept. */
@@ -153,7 +153,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
 	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
 		ik_sa_strip_unknown(stripped, true), offer = stripped;
-	bool ok = ik_sa_p1_read(offer, sa->offers, IK_MAX_XFORMS, &sa->noffers, st);
+	bool ok = ik_sa_p1_read(offer, sa->hs->offers, IK_MAX_XFORMS, &sa->hs->noffers, st);
 	ik_node_free(stripped);
 	if (!ok) {
 		ik_node_free(lax);
@@ -162,14 +162,15 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	/* Quirk accept-any-proposal: the first transform whatever we have configured, completed
 	 * from our own first proposal where it lacks or names an algorithm we do not have. */
 	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL) {
-		pick = (struct ik_pick){0, sa->offers[0].life_s ? sa->offers[0].life_s : c->p1_life,
-		                        false, 0};
-		complete_offer(&sa->offers[0], &c->p1[0]);
-	} else if (!ik_p1_select(&pol, sa->offers, sa->noffers, &pick, st)) {
+		pick = (struct ik_pick){
+			0, sa->hs->offers[0].life_s ? sa->hs->offers[0].life_s : c->p1_life, false,
+			0};
+		complete_offer(&sa->hs->offers[0], &c->p1[0]);
+	} else if (!ik_p1_select(&pol, sa->hs->offers, sa->hs->noffers, &pick, st)) {
 		ik_node_free(lax);
 		return false;
 	}
-	sa->chosen = sa->offers[pick.index];
+	sa->chosen = sa->hs->offers[pick.index];
 	sa->life_s = pick.life_s;
 	sa->life_notify = pick.notify_lifetime;
 	sa_body(sa_in, in->body, sa);
@@ -205,7 +206,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	/* Quirk accept-any-reply: the choice is never compared with what we offered. */
 	int i = sa->eng->cfg.quirks & IK_QUIRK_ACCEPT_ANY_REPLY
 	                ? 0
-	                : ik_p1_match_reply(sa->offers, sa->noffers, &reply[0], st);
+	                : ik_p1_match_reply(sa->hs->offers, sa->hs->noffers, &reply[0], st);
 	if (i < 0) {
 		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"",
 		            st);
@@ -214,7 +215,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	/* We authenticate with a pre-shared key, or RSA signatures with credentials (RFC 2409
 	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */
-	uint16_t auth = sa->offers[i].auth;
+	uint16_t auth = sa->hs->offers[i].auth;
 	const struct ik_cfg *c = &sa->eng->cfg;
 	bool enc = auth == IK_P1_AUTH_RSA_ENC || auth == IK_P1_AUTH_RSA_REV_ENC;
 	if (!ik_p1_auth_psk(auth) && !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(c)) &&
@@ -226,7 +227,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 		               ik_name(IK_T_P1_AUTH, auth),
 		               ik_p1_sig_ready(c) ? " or RSA signatures" : "",
 		               ik_p1_enc_ready(c) ? " or RSA encryption" : "");
-	sa->chosen = sa->offers[i];
+	sa->chosen = sa->hs->offers[i];
 	sa->life_s = sa->chosen.life_s;
 	ik_p1_vids(sa, in);
 	/* A transform we broke on purpose (an attribute it cannot honour) taken by the peer. */
@@ -250,9 +251,9 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 
 bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 {
-	struct ik_sa_keys *k = &sa->k;
+	struct ik_p1_hs *k = &sa->hs->k;
 	const struct ik_dh_group *g =
-		ik_dh_by_id(sa->chosen.group ? sa->chosen.group : sa->offers[0].group);
+		ik_dh_by_id(sa->chosen.group ? sa->chosen.group : sa->hs->offers[0].group);
 	bool ini = sa->role == IK_INITIATOR;
 
 	if (!g)
@@ -291,7 +292,7 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 bool ik_p1_take_ke_nonce_raw(struct ik_sa *sa, const uint8_t *ke, size_t ke_len, const uint8_t *no,
                              size_t no_len, struct ik_status *st)
 {
-	struct ik_sa_keys *k = &sa->k;
+	struct ik_p1_hs *k = &sa->hs->k;
 	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
 	bool ini = sa->role == IK_INITIATOR;
 
@@ -331,9 +332,9 @@ bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 	enum ik_auth_kind auth = ik_p1_sig(sa)   ? IK_AUTH_SIG
 	                         : ik_p1_enc(sa) ? IK_AUTH_PKE
 	                                         : IK_AUTH_PSK;
-	return ik_sa_derive(&sa->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash, auth,
-	                    c->psk, c->psk_len, sa->icookie, sa->rcookie, sa->role == IK_INITIATOR,
-	                    st);
+	return ik_sa_derive(&sa->k, &sa->hs->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash,
+	                    auth, c->psk, c->psk_len, sa->icookie, sa->rcookie,
+	                    sa->role == IK_INITIATOR, st);
 }
 
 /* RFC 2407 4.6.2: phase 1 IDs carry protocol 0 / port 0, or UDP / 500. */
@@ -341,14 +342,14 @@ bool ik_p1_add_id(struct ik_sa *sa, struct ik_msg *out)
 {
 	struct ik_id mine = sa->eng->cfg.id_local;
 	const struct ik_id *id = &mine;
-	uint8_t *b = sa->id_mine_b;
+	uint8_t *b = sa->hs->id_mine_b;
 
 	if (!ik_p1_sig_id(sa, &mine))
 		return false;
 	b[0] = id->type, b[1] = id->proto, b[2] = (uint8_t)(id->port >> 8),
 	b[3] = (uint8_t)id->port;
 	memcpy(b + 4, id->data, id->len);
-	sa->id_mine_len = id->len + 4;
+	sa->hs->id_mine_len = id->len + 4;
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_ID);
 	return n && ik_node_set_num(n, IK_F_ID_ID_TYPE, id->type) &&
 	       ik_node_set_num(n, IK_F_ID_PROTO, id->proto) &&
@@ -417,10 +418,10 @@ static bool addr_id(struct ik_sa *sa)
 		   : (const void *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
 	size_t len = v6 ? 16 : 4;
 
-	memset(sa->id_peer_b, 0, 4);
-	sa->id_peer_b[0] = v6 ? IK_ID_TYPE_IPV6_ADDR : IK_ID_TYPE_IPV4_ADDR;
-	memcpy(sa->id_peer_b + 4, ip, len);
-	sa->id_peer_len = 4 + len;
+	memset(sa->hs->id_peer_b, 0, 4);
+	sa->hs->id_peer_b[0] = v6 ? IK_ID_TYPE_IPV6_ADDR : IK_ID_TYPE_IPV4_ADDR;
+	memcpy(sa->hs->id_peer_b + 4, ip, len);
+	sa->hs->id_peer_len = 4 + len;
 	return true;
 }
 
@@ -434,8 +435,8 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
 	/* Quirk any-id: the empty ID payload ike_in.c made up for a missing one is the address. */
 	if ((!b || len < 4) && sa->eng->cfg.quirks & IK_QUIRK_ANY_ID) {
-		memset(&sa->id_peer, 0, sizeof(sa->id_peer));
-		return sa->id_peer_len || addr_id(sa);
+		memset(&sa->hs->id_peer, 0, sizeof(sa->hs->id_peer));
+		return sa->hs->id_peer_len || addr_id(sa);
 	}
 	return ik_p1_take_id_body(sa, b, len, st);
 }
@@ -452,16 +453,16 @@ bool ik_p1_take_id_body(struct ik_sa *sa, const uint8_t *b, size_t len, struct i
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload body of %zu octets",
 		               len);
 	uint32_t proto = b[1], port = (uint32_t)(b[2] << 8 | b[3]);
-	memcpy(sa->id_peer_b, b, len);
-	sa->id_peer_len = len;
-	sa->id_peer.type = b[0];
-	sa->id_peer.len = dlen;
+	memcpy(sa->hs->id_peer_b, b, len);
+	sa->hs->id_peer_len = len;
+	sa->hs->id_peer.type = b[0];
+	sa->hs->id_peer.len = dlen;
 	if (dlen)
-		memcpy(sa->id_peer.data, data, dlen);
+		memcpy(sa->hs->id_peer.data, data, dlen);
 	/* Quirk any-id: whoever the peer says it is, well-formed or not, on any protocol and port;
 	 * no identity at all is its address (ike_in.c hands a missing ID payload over empty). */
 	if (sa->eng->cfg.quirks & IK_QUIRK_ANY_ID)
-		return sa->id_peer_len || addr_id(sa);
+		return sa->hs->id_peer_len || addr_id(sa);
 	/* RFC 2407 4.6.2; port 4500 tolerated because RFC 3947 peers send it (catalogue note). */
 	if (!(proto == 0 && port == 0) &&
 	    !(proto == 17 && (port == 0 || port == 500 || port == 4500)))
@@ -469,15 +470,15 @@ bool ik_p1_take_id_body(struct ik_sa *sa, const uint8_t *b, size_t len, struct i
 			st, IK_NOTIFY_INVALID_ID_INFORMATION,
 			"phase 1 ID with protocol %u port %u (RFC 2407 4.6.2: 0/0 or UDP/500)",
 			proto, port);
-	const char *bad = id_malformed(sa->id_peer.type, data, dlen);
+	const char *bad = id_malformed(sa->hs->id_peer.type, data, dlen);
 	if (bad)
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION, "peer identity %s: %s",
-		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), bad);
+		               ik_fmt(nb, IK_T_ID_TYPE, sa->hs->id_peer.type), bad);
 	size_t others = sa->eng->cfg.n_id_remote_also;
-	if (!peer_id_accepted(&sa->eng->cfg, sa->id_peer.type, data, dlen))
+	if (!peer_id_accepted(&sa->eng->cfg, sa->hs->id_peer.type, data, dlen))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 		               "peer identity %s (%zu octets) is not the one configured%s",
-		               ik_fmt(nb, IK_T_ID_TYPE, sa->id_peer.type), dlen,
+		               ik_fmt(nb, IK_T_ID_TYPE, sa->hs->id_peer.type), dlen,
 		               others ? " nor one of the others" : "");
 	return true;
 }
@@ -503,10 +504,10 @@ static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const ui
 /* HASH_I (over IDii_b) or HASH_R (over IDir_b), RFC 2409 5. */
 bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
 {
-	struct ik_sa_keys *k = &sa->k;
+	struct ik_p1_hs *k = &sa->hs->k;
 	bool mine = initiator_hash == (sa->role == IK_INITIATOR);
-	const uint8_t *id = mine ? sa->id_mine_b : sa->id_peer_b;
-	size_t idlen = mine ? sa->id_mine_len : sa->id_peer_len;
+	const uint8_t *id = mine ? sa->hs->id_mine_b : sa->hs->id_peer_b;
+	size_t idlen = mine ? sa->hs->id_mine_len : sa->hs->id_peer_len;
 	struct ik_p1_in in = {
 		.gxi = IK_SPAN(k->gxi, k->gx_len),
 		.gxr = IK_SPAN(k->gxr, k->gx_len),
@@ -517,8 +518,8 @@ bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_s
 	memcpy(in.cky_i, sa->icookie, 8);
 	memcpy(in.cky_r, sa->rcookie, 8);
 	struct ik_span sai = IK_SPAN(k->sai_b, k->sai_len), idb = IK_SPAN(id, idlen);
-	return initiator_hash ? ik_hash_i(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st)
-	                      : ik_hash_r(k->p1.h, k->p1.skeyid, &in, sai, idb, out, st);
+	return initiator_hash ? ik_hash_i(sa->k.p1.h, sa->k.p1.skeyid, &in, sai, idb, out, st)
+	                      : ik_hash_r(sa->k.p1.h, sa->k.p1.skeyid, &in, sai, idb, out, st);
 }
 
 static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
@@ -530,7 +531,7 @@ static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,
 	/* under encryption (RFC 2409 5.2, 5.3) the ID payload on the wire is a ciphertext: IDir_b
 	 * is the plaintext ik_p1_add_id kept */
 	if (!ik_p1_enc(sa))
-		keep_id(sa->id_mine_b, &sa->id_mine_len, dec, plain);
+		keep_id(sa->hs->id_mine_b, &sa->hs->id_mine_len, dec, plain);
 	if (ik_p1_sig(sa)) /* RFC 2409 5.1: SIG_I / SIG_R in place of the hash */
 		return ik_p1_fill_sig(sa, initiator_hash, plain, dec, st);
 	if (!h || !ik_p1_hash(sa, initiator_hash, out, st))
@@ -597,17 +598,17 @@ static bool fake_id(struct ik_sa *sa, struct ik_msg *m)
 	if (!want->type)
 		addr_id(sa);
 	else {
-		sa->id_peer_b[0] = want->type, sa->id_peer_b[1] = want->proto;
-		sa->id_peer_b[2] = (uint8_t)(want->port >> 8),
-		sa->id_peer_b[3] = (uint8_t)want->port;
-		memcpy(sa->id_peer_b + 4, want->data, want->len);
-		sa->id_peer_len = 4 + want->len;
+		sa->hs->id_peer_b[0] = want->type, sa->hs->id_peer_b[1] = want->proto;
+		sa->hs->id_peer_b[2] = (uint8_t)(want->port >> 8),
+		sa->hs->id_peer_b[3] = (uint8_t)want->port;
+		memcpy(sa->hs->id_peer_b + 4, want->data, want->len);
+		sa->hs->id_peer_len = 4 + want->len;
 	}
-	const uint8_t *b = sa->id_peer_b;
+	const uint8_t *b = sa->hs->id_peer_b;
 	return n && ik_node_set_num(n, IK_F_ID_ID_TYPE, b[0]) &&
 	       ik_node_set_num(n, IK_F_ID_PROTO, b[1]) &&
 	       ik_node_set_num(n, IK_F_ID_PORT, (uint32_t)(b[2] << 8 | b[3])) &&
-	       ik_node_set_bytes(n, IK_F_ID_DATA, b + 4, sa->id_peer_len - 4);
+	       ik_node_set_bytes(n, IK_F_ID_DATA, b + 4, sa->hs->id_peer_len - 4);
 }
 
 bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st)

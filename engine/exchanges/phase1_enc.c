@@ -43,7 +43,9 @@ bool ik_p1_enc_ready(const struct ik_cfg *c)
  * the initiator) the one we offered. */
 enum ik_rules_auth ik_p1_rules_auth(const struct ik_sa *sa)
 {
-	uint16_t a = sa->chosen.auth ? sa->chosen.auth : sa->noffers ? sa->offers[0].auth : 0;
+	uint16_t a = sa->chosen.auth   ? sa->chosen.auth
+	             : sa->hs->noffers ? sa->hs->offers[0].auth
+	                               : 0;
 	return a == IK_P1_AUTH_RSA_SIG                                  ? IK_RULES_SIG
 	       : a == IK_P1_AUTH_RSA_ENC || a == IK_P1_AUTH_RSA_REV_ENC ? IK_RULES_ENC
 	                                                                : IK_RULES_PSK;
@@ -70,7 +72,7 @@ static bool sym_key(const struct ik_sa *sa, bool of_initiator, uint8_t *ke,
                     const struct ik_cipher_alg **c, struct ik_status *st)
 {
 	const struct ik_hash_alg *h = ik_hash_by_id(sa->chosen.hash);
-	const struct ik_sa_keys *k = &sa->k;
+	const struct ik_p1_hs *k = &sa->hs->k;
 	uint8_t ne[IK_MAX_HASH];
 
 	*c = ik_cipher_by_ike(sa->chosen.enc, sa->chosen.keylen);
@@ -92,11 +94,11 @@ static bool rev_bodies(struct ik_sa *sa, struct ik_node *ke, struct ik_node *id,
 	size_t len;
 
 	bool ok = sym_key(sa, sa->role == IK_INITIATOR, key, &c, st) &&
-	          ik_pke_sym_encrypt(c, key, iv, sa->k.dh.pub, sa->k.dh.pub_len, ct, sizeof(ct),
-	                             &len, st) &&
+	          ik_pke_sym_encrypt(c, key, iv, sa->hs->k.dh.pub, sa->hs->k.dh.pub_len, ct,
+	                             sizeof(ct), &len, st) &&
 	          (set_body(ke, ct, len) || ik_fail(st, 0, "rev_bodies: out of memory")) &&
-	          ik_pke_sym_encrypt(c, key, iv, sa->id_mine_b, sa->id_mine_len, ct, sizeof(ct),
-	                             &len, st) &&
+	          ik_pke_sym_encrypt(c, key, iv, sa->hs->id_mine_b, sa->hs->id_mine_len, ct,
+	                             sizeof(ct), &len, st) &&
 	          (set_body(id, ct, len) || ik_fail(st, 0, "rev_bodies: out of memory"));
 	OPENSSL_cleanse(key, sizeof(key));
 	return ok;
@@ -174,8 +176,8 @@ bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	struct ik_node *ke = kid[0], *no = kid[1], *id = kid[2];
 	bool ini = sa->role == IK_INITIATOR;
 	EVP_PKEY *peer = X509_get0_pubkey(c->trust->peer);
-	if (!ik_pke_encrypt(peer, ini ? sa->k.ni : sa->k.nr, ini ? sa->k.ni_len : sa->k.nr_len, ct,
-	                    sizeof(ct), &len, st) ||
+	if (!ik_pke_encrypt(peer, ini ? sa->hs->k.ni : sa->hs->k.nr,
+	                    ini ? sa->hs->k.ni_len : sa->hs->k.nr_len, ct, sizeof(ct), &len, st) ||
 	    !set_body(no, ct, len))
 		return false;
 	size_t at = out->hdr->nkids - 3;
@@ -185,7 +187,8 @@ bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 		return ik_node_insert(out->hdr, at + 1, ke) && rev_bodies(sa, ke, id, st) &&
 		       (!hash1 || add_hash1(sa, out, at, st));
 	}
-	if (!ik_pke_encrypt(peer, sa->id_mine_b, sa->id_mine_len, ct, sizeof(ct), &len, st) ||
+	if (!ik_pke_encrypt(peer, sa->hs->id_mine_b, sa->hs->id_mine_len, ct, sizeof(ct), &len,
+	                    st) ||
 	    !set_body(id, ct, len))
 		return false;
 	ik_node_remove(out->hdr, at + 1); /* 5.2 shows KE, [HASH(1),] ID, nonce */
@@ -299,8 +302,10 @@ bool ik_p1_enc_take(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	if (ik_p1_enc_rev(sa)) {
 		/* Ne of the sender needs its nonce first: kept, then the rest decrypted. */
 		bool ini = sa->role == IK_INITIATOR;
-		memcpy(ini ? sa->k.nr : sa->k.ni, nonce, nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE);
-		*(ini ? &sa->k.nr_len : &sa->k.ni_len) = nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
+		memcpy(ini ? sa->hs->k.nr : sa->hs->k.ni, nonce,
+		       nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE);
+		*(ini ? &sa->hs->k.nr_len : &sa->hs->k.ni_len) =
+			nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
 		ok = rev_take(sa, in, at, ke, &ke_len, id, &id_len, st);
 	} else {
 		const struct ik_val *kv =

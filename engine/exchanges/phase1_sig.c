@@ -180,14 +180,14 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	}
 	X509 *cert = peer_cert(sa, in, more, st);
 	ik_quirks_t q = sa->eng->cfg.quirks;
-	bool ok =
-		cert && ik_cert_verify_lax(t, cert, more, 0, cert_lax(q), st) &&
-		((q & IK_QUIRK_CERT_NO_ID_CHECK) ||
-	         ik_cert_id_match(cert, sa->id_peer.type, sa->id_peer.data, sa->id_peer.len, st)) &&
-		ik_p1_hash(sa, initiator_hash, want, st) &&
-		((q & IK_QUIRK_SIG_NO_VERIFY) ||
-	         ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes, sig->len,
-	                       st));
+	bool ok = cert && ik_cert_verify_lax(t, cert, more, 0, cert_lax(q), st) &&
+	          ((q & IK_QUIRK_CERT_NO_ID_CHECK) ||
+	           ik_cert_id_match(cert, sa->hs->id_peer.type, sa->hs->id_peer.data,
+	                            sa->hs->id_peer.len, st)) &&
+	          ik_p1_hash(sa, initiator_hash, want, st) &&
+	          ((q & IK_QUIRK_SIG_NO_VERIFY) ||
+	           ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes,
+	                         sig->len, st));
 	X509_free(cert);
 	sk_X509_pop_free(more, X509_free);
 	return ok;

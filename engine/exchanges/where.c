@@ -113,6 +113,8 @@ void ik_ladder_free(struct ik_ladder *l)
 
 struct ik_rung *ik_ladder_add(struct ik_ladder *l, bool sent, enum ik_xchg x, int msg)
 {
+	if (l->off)
+		return NULL;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		struct ik_rung *r = realloc(l->rungs, cap * sizeof(*r));

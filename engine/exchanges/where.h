@@ -60,6 +60,7 @@ struct ik_rung {
 
 struct ik_ladder {
 	uint64_t t0_ms;
+	bool off; /* nothing reads it (ik_cfg no_ladder): ik_ladder_add keeps no rung */
 	struct ik_rung *rungs;
 	size_t n, cap;
 };
@@ -67,6 +68,7 @@ struct ik_ladder {
 void ik_ladder_init(struct ik_ladder *l);
 void ik_ladder_free(struct ik_ladder *l);
 struct ik_rung *ik_ladder_add(struct ik_ladder *l, bool sent, enum ik_xchg x, int msg);
+/* A new rung at the end; NULL when the ladder is off or memory runs out (callers skip it). */
 /* Print as a two-column ladder: tester on the left, DUT on the right. */
 void ik_ladder_print(const struct ik_ladder *l, FILE *f, const char *dut_name);
 

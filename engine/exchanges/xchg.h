@@ -145,6 +145,9 @@ void ik_digest_of(const uint8_t *p, size_t len, uint8_t out[32]);
 struct ik_sa *ik_sa_new(struct ik_engine *e, enum ik_who role, enum ik_xchg x,
                         const struct sockaddr_storage *peer);
 void ik_sa_free(struct ik_sa *sa);
+/* Phase 1 is over, up or failed: the handshake part (sa->hs, ike.h) is wiped and freed, and
+ * SKEYID with it (only HASH_I / HASH_R and SIG_I / SIG_R are made of it, RFC 2409 5). */
+void ik_sa_end_handshake(struct ik_sa *sa);
 /* Name the initiator cookie of an SA (a responder's, from the peer's first message) and file the
  * SA under it in the engine's index (ik_sa_find); never write sa->icookie directly. */
 void ik_sa_set_icookie(struct ik_sa *sa, const uint8_t ck[8]);

@@ -54,9 +54,9 @@ bool aggr_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 	/* Public key encryption (RFC 2409 5.2, 5.3): AM1 is already encrypted under the method
 	 * offered, and the revised mode's Ke_i under the cipher offered; so one method and one
 	 * cipher, that of the first offer, are taken as chosen until AM2 says (ik_p1_accept_reply). */
-	uint16_t auth = sa->offers[0].auth;
+	uint16_t auth = sa->hs->offers[0].auth;
 	if (auth == IK_P1_AUTH_RSA_ENC || auth == IK_P1_AUTH_RSA_REV_ENC)
-		sa->chosen = sa->offers[0];
+		sa->chosen = sa->hs->offers[0];
 	/* SA must come first (RFC 2409 5): move the VIDs behind KE, Ni and ID. */
 	size_t nvid = out->hdr->nkids - 1;
 	if (!add_ke_nonce_id(sa, out, st))

@@ -107,7 +107,9 @@ static bool wr_op(const struct ik_mut_ctx *mx, const struct ik_mutation *m, stru
 /* KE.data set:zero|one|p-1 in the group of the KE we send (RFC 2409 5 / RFC 2412 E.1). */
 static bool ke_special(const struct ik_mut_ctx *mx, const struct ik_mutation *m, struct ik_val *v)
 {
-	const struct ik_dh_group *g = mx->qm && mx->qm->k.dh.g ? mx->qm->k.dh.g : mx->sa->k.dh.g;
+	const struct ik_dh_group *g = mx->qm && mx->qm->k.dh.g ? mx->qm->k.dh.g
+	                              : mx->sa->hs             ? mx->sa->hs->k.dh.g
+	                                                       : NULL;
 	uint8_t b[IK_DH_MAX] = {0};
 
 	if (!g)

@@ -332,11 +332,14 @@ static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m
 {
 	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
 	bool ini = qm ? qm->role == IK_INITIATOR : sa->role == IK_INITIATOR;
-	uint8_t *dst = qm ? (ini ? qm->k.ni : qm->k.nr) : (ini ? sa->k.ni : sa->k.nr);
-	size_t *len =
-		qm ? (ini ? &qm->k.ni_len : &qm->k.nr_len) : (ini ? &sa->k.ni_len : &sa->k.nr_len);
+	/* phase 1's nonces are in its handshake part, gone once phase 1 is over (ike.h) */
+	struct ik_p1_hs *hk = !qm && sa->hs ? &sa->hs->k : NULL;
+	uint8_t *dst = qm ? (ini ? qm->k.ni : qm->k.nr) : hk ? (ini ? hk->ni : hk->nr) : NULL;
+	size_t *len = qm   ? (ini ? &qm->k.ni_len : &qm->k.nr_len)
+	              : hk ? (ini ? &hk->ni_len : &hk->nr_len)
+	                   : NULL;
 
-	if (v && v->len <= IK_MAX_NONCE) {
+	if (v && dst && v->len <= IK_MAX_NONCE) {
 		memcpy(dst, v->bytes, v->len);
 		*len = v->len;
 	}
@@ -345,9 +348,9 @@ static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m
 	size_t n;
 	struct ik_status st;
 	const struct ik_node *sa_pl = ik_pl_find(m, IK_PAYLOAD_SA, 0);
-	if (!qm && ini && sa_pl && ik_sa_p1_read(sa_pl, offers, IK_MAX_XFORMS, &n, &st) && n) {
-		memcpy(sa->offers, offers, sizeof(offers));
-		sa->noffers = n;
+	if (hk && ini && sa_pl && ik_sa_p1_read(sa_pl, offers, IK_MAX_XFORMS, &n, &st) && n) {
+		memcpy(sa->hs->offers, offers, sizeof(offers));
+		sa->hs->noffers = n;
 	}
 	/* Quick mode likewise: QM2 is compared with the proposals as they went out (docs/verdicts.md 6:
 	 * a lifetime we broke on purpose and the DUT took is not "the responder changed it"). */
