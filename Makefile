@@ -10,7 +10,8 @@
 #   make fuzz       run the libFuzzer targets: FUZZ_RUNS_<target> executions each (decode 10^7),
 #                   FUZZ_SECONDS caps the time of each (0: no cap)
 #   make bench      print benchmark numbers
-#   make interop    the suite against strongSwan, Libreswan and ikecheck in the lab (root)
+#   make interop    the suite against strongSwan, Libreswan and ikecheck in the lab, and the
+#                   certificate cases against both peers with certificates (root)
 #   make loss       the suite on a lossy path (PEER=strongswan RUNS=3), verdicts compared (root)
 #   make clean
 

@@ -4,7 +4,12 @@
 #   netns ikecheck-tester                     netns ikecheck-dut
 #   ikecheck run (tester)  --- veth ---  PEER (the DUT, from peers/profiles/PEER.conf)
 #
-#   harness/interop.sh [PEER...]      default: strongswan libreswan ikecheck
+#   harness/interop.sh [PEER...]      default: strongswan libreswan ikecheck strongswan-rsasig
+#                                     libreswan-rsasig
+#   PEER-rsasig                       the peer with certificates (harness/lab up PEER --auth rsa-sig,
+#                                     the profile the lab makes from peers/profiles/PEER-rsasig.conf):
+#                                     the certificate cases only (INTEROP_RSASIG_CASES, default
+#                                     CERT-*), baseline peers/PEER/expected-rsasig
 #   INTEROP_PARALLEL=N   cases in flight (default 4; Libreswan 1); the reviewed baselines were
 #                        made with 1 (one case at a time)
 #   INTEROP_UPDATE=1     replace peers/PEER/expected with this run's baseline (then review the
@@ -25,9 +30,9 @@ IK=$PWD/build/ikecheck
 OUT=${INTEROP_OUT:-out/interop}
 [[ $OUT == /* ]] || OUT=$PWD/$OUT # the run happens in the tester namespace: one absolute path
 peers=("$@")
-[[ ${#peers[@]} -gt 0 ]] || peers=(strongswan libreswan ikecheck)
+[[ ${#peers[@]} -gt 0 ]] || peers=(strongswan libreswan ikecheck strongswan-rsasig libreswan-rsasig)
 [[ $(id -u) -eq 0 ]] || { echo "interop: needs root (network namespaces)" >&2; exit 2; }
-export LAB_NAME=ikinterop
+export LAB_NAME=${INTEROP_LAB_NAME:-ikinterop}
 rc=0
 
 cleanup() { harness/lab down >/dev/null 2>&1 || true; }
@@ -38,7 +43,8 @@ trap cleanup EXIT
 # the other cases short: Libreswan gets one case at a time.
 parallel_for() {
 	case $1 in
-	libreswan) echo "${INTEROP_PARALLEL:-1}" ;;
+	# The certificate cases are few (18, half a minute) and were reviewed one at a time.
+	libreswan* | *-rsasig) echo "${INTEROP_PARALLEL:-1}" ;;
 	*) echo "${INTEROP_PARALLEL:-4}" ;;
 	esac
 }
@@ -64,36 +70,50 @@ update_baseline() {
 	' >"$2.tmp" && mv "$2.tmp" "$2"
 }
 
+# run_peer RUN: RUN is a peer (its PSK profile, every case) or PEER-rsasig (the lab with
+# certificates, the certificate cases). Results in $OUT/RUN, baseline peers/PEER/expected or
+# peers/PEER/expected-rsasig.
 run_peer() {
-	local peer=$1 dir=$OUT/$1 prof=peers/profiles/$1.conf
+	local run=$1 peer=${1%-rsasig} dir=$OUT/$1 prof=peers/profiles/$1.conf base up=() cases=${INTEROP_CASES:-}
+	base=peers/$peer/expected${1#"$peer"}
+	up=(--profile "$prof")
+	if [[ $run != "$peer" ]]; then
+		# The lab makes the PKI and its copy of the profile ($LAB_DIR/profile.conf, the paths
+		# made absolute): that copy is what ikecheck runs with. Only the certificate cases differ
+		# from the PSK run, so only they run (the baseline holds exactly those).
+		up=(--auth rsa-sig)
+		cases=${cases:-${INTEROP_RSASIG_CASES:-CERT-*}}
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	echo "== $peer: lab up (DUT responder)"
-	if ! harness/lab up "$peer" --profile "$prof" >"$dir/lab.log" 2>&1; then
+	echo "== $run: lab up (DUT responder)"
+	if ! harness/lab up "$peer" "${up[@]}" >"$dir/lab.log" 2>&1; then
 		tail -20 "$dir/lab.log"
 		return 1
 	fi
-	echo "== $peer: ikecheck run"
-	harness/lab exec tester "$IK" run --profile "$PWD/$prof" --out "$dir" \
-		--parallel "$(parallel_for "$peer")" --quiet --dut-initiate "$PWD/harness/lab dut-initiate" \
-		${INTEROP_CASES:+--cases "$INTEROP_CASES"}
+	[[ $run == "$peer" ]] || prof=$(harness/lab profile)
+	[[ $prof == /* ]] || prof=$PWD/$prof
+	echo "== $run: ikecheck run"
+	harness/lab exec tester "$IK" run --profile "$prof" --out "$dir" \
+		--parallel "$(parallel_for "$run")" --quiet --dut-initiate "$PWD/harness/lab dut-initiate" \
+		${cases:+--cases "$cases"}
 	local run_rc=$?
 	harness/lab peer dut logs >"$dir/dut.log" 2>&1 || true
 	harness/lab down >/dev/null 2>&1 || true
-	[[ $run_rc -le 1 ]] || { echo "interop: the run against $peer could not be done"; return 1; }
-	[[ -s $dir/results.jsonl ]] || { echo "interop: no results from the run against $peer"; return 1; }
+	[[ $run_rc -le 1 ]] || { echo "interop: the run against $run could not be done"; return 1; }
+	[[ -s $dir/results.jsonl ]] || { echo "interop: no results from the run against $run"; return 1; }
 	# The baseline form: verdicts and reasons only, no timestamps, paths, cookies or SPIs, so a
 	# refresh (INTEROP_UPDATE=1) diffs only what changed in the peer's or our behaviour.
 	baseline_of "$dir/results.jsonl" >"$dir/expected"
 	if [[ ${INTEROP_UPDATE:-0} == 1 ]]; then
-		update_baseline "$dir/expected" "peers/$peer/expected"
-		echo "interop: peers/$peer/expected updated (review: git diff peers/$peer/expected)"
+		update_baseline "$dir/expected" "$base"
+		echo "interop: $base updated (review: git diff $base)"
 	fi
 	# A partial run (INTEROP_CASES) is not compared: the baseline's other cases did not run.
 	[[ -n ${INTEROP_CASES:-} ]] && return 0
-	if [[ -f peers/$peer/expected ]]; then
-		"$IK" report "$dir" --baseline "peers/$peer/expected" --format text >"$dir/baseline.txt" 2>&1 ||
-			{ echo "interop: $peer differs from peers/$peer/expected:"; cat "$dir/baseline.txt"; return 1; }
+	if [[ -f $base ]]; then
+		"$IK" report "$dir" --baseline "$base" --format text >"$dir/baseline.txt" 2>&1 ||
+			{ echo "interop: $run differs from $base:"; cat "$dir/baseline.txt"; return 1; }
 	fi
 	return 0
 }

@@ -165,6 +165,7 @@ static bool fill_p1(struct ik_cfg *c, const struct ik_profile *p, struct ik_stat
 	c->p1_policy = life_policy(p->p1.lifetime_policy);
 	/* Only aggressive mode allowed: start it (connect --aggressive forces it anyway). */
 	c->aggressive = p->p1.modes == IK_MODE_AGGRESSIVE;
+	c->am3_encrypted = p->p1.am3 == IK_AM3_ENCRYPTED;
 	return true;
 }
 

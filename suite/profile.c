@@ -23,6 +23,7 @@
 _Static_assert(sizeof(enum ik_vendor) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_auth_method) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_lifetime_policy) == sizeof(int), "enum fields are written as int");
+_Static_assert(sizeof(enum ik_am3) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_ipsec_mode) == sizeof(int), "enum fields are written as int");
 _Static_assert(sizeof(enum ik_id_type) == sizeof(int), "enum fields are written as int");
 
@@ -44,6 +45,9 @@ static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
                                                {"lenient", IK_LIFETIME_LENIENT},
                                                {"obey", IK_LIFETIME_OBEY},
                                                {NULL, 0}};
+/* phase1.am3: our last aggressive mode message in the clear (RFC 2409 5.4 as drawn) or HDR*. */
+static const struct name_val am3_names[] = {
+	{"clear", IK_AM3_CLEAR}, {"encrypted", IK_AM3_ENCRYPTED}, {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
 	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
 /* auth.id_type: "address" stands for the endpoint's address, IPv4 or IPv6. */
@@ -119,6 +123,7 @@ static const char *const section_names[] = {
 	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                   \
 	KEY(phase1, lifetime_policy, K_ENUM, OFF(p1.lifetime_policy), policy_names, false) \
 	KEY(phase1, dpd, K_SECONDS, OFF(p1.dpd_delay), NULL, false)                        \
+	KEY(phase1, am3, K_ENUM, OFF(p1.am3), am3_names, false)                            \
 	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                   \
 	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                          \
 	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                   \

@@ -63,6 +63,9 @@ enum ik_lifetime_policy {
 	IK_LIFETIME_OBEY,    /* accept the initiator's value as is */
 };
 
+/* phase1.am3: how our last aggressive mode message goes (RFC 2409 5 allows both). */
+enum ik_am3 { IK_AM3_CLEAR, IK_AM3_ENCRYPTED };
+
 /* RFC 2407 4.5 Encapsulation Mode values. */
 enum ik_ipsec_mode { IK_IPSEC_TUNNEL = 1, IK_IPSEC_TRANSPORT = 2 };
 
@@ -161,6 +164,7 @@ struct ik_profile {
 		uint32_t lifetime; /* seconds */
 		enum ik_lifetime_policy lifetime_policy;
 		uint32_t dpd_delay; /* seconds, 0 = off */
+		enum ik_am3 am3;    /* how we send AM3 (default clear) */
 	} p1;
 
 	struct {

@@ -232,6 +232,34 @@ static void test_table(void)
 	}
 }
 
+/* One to three zero octets after the last payload, counted in the header Length (Libreswan
+ * 4.10 pads its AM1 to four octets): kept as padding, no finding; four, or a non-zero one, are
+ * still UNEQUAL-PAYLOAD-LENGTHS (the table's row). */
+static void test_alignment_pad(void)
+{
+	uint8_t buf[256];
+	struct ik_msg m;
+	struct ik_status st;
+
+	load();
+	for (size_t n = 1; n <= 4; n++) {
+		memcpy(buf, good, good_len);
+		memset(buf + good_len, 0, n);
+		size_t len = good_len + n;
+		buf[26] = (uint8_t)(len >> 8), buf[27] = (uint8_t)len;
+		bool ok = ik_decode(&m, buf, len, &st);
+		CU_ASSERT_EQUAL(ok, n < 4);
+		if (ok) {
+			CU_ASSERT_EQUAL(m.pad_len, n);
+			CU_ASSERT_EQUAL(m.nfindings, 0);
+			ik_msg_free(&m);
+		}
+		buf[good_len + n - 1] = 0x01; /* not zero: not padding */
+		CU_ASSERT_FALSE(ik_decode(&m, buf, len, &st));
+		CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS);
+	}
+}
+
 /* Cut the message at every offset, with and without the header length adjusted: always a
  * clean failure with a reason and a notify, never a crash (ASan watches the reads). */
 static void test_truncate_everywhere(void)
@@ -267,5 +295,6 @@ static void test_truncate_everywhere(void)
 static const struct ik_test tests[] = {
 	{"malformed messages name field and notify", test_table},
 	{"truncated at every offset", test_truncate_everywhere},
+	{"1-3 zero octets of alignment padding taken, 4 or non-zero refused", test_alignment_pad},
 };
 IK_TEST_MAIN("codec_malformed", tests)

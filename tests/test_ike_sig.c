@@ -25,6 +25,7 @@ static ik_quirks_t dut_quirks; /* the responder's quirks (engine/mutation/quirk.
 static uint8_t frag_mode;
 static uint16_t frag_size;
 static int res_frag = -1;      /* the responder's mode when not frag_mode */
+static bool am3_enc;           /* the initiator sends AM3 encrypted (cfg.am3_encrypted) */
 static unsigned frags_sent[2]; /* [0] the initiator's, [1] the responder's */
 static struct ik_pair *cur_pair;
 
@@ -105,6 +106,7 @@ static void run(struct ik_pair *p, const char *ini, const char *ini_id, int how,
 		sig_cfg(&cr, false, &a, ini_id);
 	}
 	ci.aggressive = how & AGGRESSIVE;
+	ci.am3_encrypted = am3_enc;
 	cr.quirks = dut_quirks;
 	ci.frag = cr.frag = frag_mode;
 	if (res_frag >= 0)
@@ -186,6 +188,29 @@ static void test_aggressive(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
 	CU_ASSERT_EQUAL(p.ini.sas->st.notify, IK_NOTIFY_INVALID_CERTIFICATE);
 	pair_close(&p);
+}
+
+/* RFC 2409 5 lets AM3 go encrypted (HDR*); App. B then makes its last CBC block the base of
+ * the phase 2 IVs on both sides (a clear AM3 leaves the first IV there: cfg.am3_encrypted off).
+ * Libreswan 4.10 and Wireshark read the clear case otherwise (docs/interop.md). */
+static void test_aggressive_am3_encrypted(void)
+{
+	for (int enc = 0; enc <= 1; enc++) {
+		for (int how = AGGRESSIVE; how <= (AGGRESSIVE | DUT_STARTS); how++) {
+			struct ik_pair p;
+			am3_enc = enc;
+			run(&p, "tester", "tester.ikecheck.test", how, NULL);
+			am3_enc = false;
+			CU_ASSERT_EQUAL(p.p2_up, 2);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(p.ini.sas);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(p.res.sas);
+			const struct ik_sa_keys *ki = &p.ini.sas->k, *kr = &p.res.sas->k;
+			CU_ASSERT_EQUAL(memcmp(ki->p1_last, kr->p1_last, ki->blk), 0);
+			/* encrypted: the chain moved past the first IV, hash(g^xi | g^xr) */
+			CU_ASSERT_EQUAL(memcmp(ki->p1_last, ki->p1.iv, ki->blk) != 0, enc);
+			pair_close(&p);
+		}
+	}
 }
 
 /* The responder (the DUT, checking the tester's MM5) refused with notify. */
@@ -366,6 +391,9 @@ static const struct ik_test tests[] = {
          test_revoked},
 	{"keyUsage without digitalSignature refused (RFC 4945 5.1.3.2)", test_bad_key_usage},
 	{"aggressive mode, RSA signatures, both ways (RFC 2409 5.1)", test_aggressive},
+	{"aggressive mode with AM3 encrypted or clear: one base for the phase 2 IVs (RFC 2409 5, "
+         "App. B)",
+         test_aggressive_am3_encrypted},
 	{"quirk answer-unparsed answers an MM5 it cannot read under signatures",
          test_answer_unparsed},
 	{"flipped SIG_I refused: INVALID-SIGNATURE (RFC 2409 5.1)", test_flipped_sig},

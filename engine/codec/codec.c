@@ -490,6 +490,24 @@ static bool check_payload(struct dec *d, struct ik_node *k)
 	return true;
 }
 
+/* One to three zero octets after the last payload of a plaintext message, counted in the header
+ * Length: a sender padding the message to four octets (Libreswan 4.10's AM1 after an ID of odd
+ * length). RFC 2408 3.1 counts header and payloads only, but no receiver rule of 5.x refuses it
+ * (5.1 compares the header Length with the datagram, which agree): kept in m->pad, as the
+ * padding of a decrypted body is. Anything longer, or not zero, stays an error. */
+static bool align_pad(const struct ik_rd *r)
+{
+	size_t n = ik_rd_left(r);
+	const uint8_t *p = r->p + r->pos;
+
+	if (n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 /* RFC 2408 3.1 / 5.x: the chain of payloads that starts at the header's next payload. */
 static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow_pad)
 {
@@ -537,7 +555,7 @@ static bool decode_chain(struct dec *d, struct ik_rd *r, uint32_t np, bool allow
 		prev = sd->name;
 		d->path[0] = 0;
 	}
-	if (ik_rd_left(r) && !allow_pad)
+	if (ik_rd_left(r) && !allow_pad && !align_pad(r))
 		return ik_fail(d->st, IK_NOTIFY_UNEQUAL_PAYLOAD_LENGTHS,
 		               "%zu octets after the last payload (%s.np = 0)", ik_rd_left(r),
 		               prev);

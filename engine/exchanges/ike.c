@@ -486,7 +486,10 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
              struct ik_msg *out, uint8_t *iv, struct ik_wr *keep, struct ik_status *st)
 {
 	struct ik_wr wire;
-	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv);
+	/* AM3 may go either way (RFC 2409 5); encrypted, its last CBC block is the base of the
+	 * phase 2 IVs (App. B), which a clear AM3 leaves to readings that differ (docs/interop.md). */
+	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv) ||
+	           (x == IK_X_AGGR && msgno == 3 && sa->eng->cfg.am3_encrypted);
 	char note[sizeof(((struct ik_rung *)0)->note)] = "";
 	bool ok;
 

@@ -107,6 +107,7 @@ struct ik_cfg {
 	struct ik_id id_remote_also[IK_MAX_PEER_IDS - 1]; /* more accepted peer identities */
 	size_t n_id_remote_also;
 	bool aggressive;        /* initiate aggressive mode instead of main mode */
+	bool am3_encrypted;     /* send AM3 as HDR* (RFC 2409 5 allows it in the clear or not) */
 	bool refuse_aggressive; /* as responder: aggressive mode is not in the policy (the DUT
 				 * profile's phase1.modes lacks it; RFC 2409 5 makes it optional) */
 	struct ik_p1_xform p1[IK_MAX_XFORMS];

@@ -163,7 +163,8 @@ check_grep "certs: ... MM6 carries pluto's CERT and SIG (its chain from our prof
 	'MM6 ----.*HDR\*, ID, CERT, SIG' "$(last_out)"
 check_grep "certs: ... established" '^established: ISAKMP SA' "$(last_out)"
 # The certificate cases against pluto: all pass but CERT-NEG-005, a WARN (Libreswan 4.10 takes
-# a key whose keyUsage does not allow signing); the profile has no aggressive mode.
+# a key whose keyUsage does not allow signing), the aggressive ones included (the profile sends
+# AM3 encrypted, phase1.am3; harness/tests/cert_connect.sh has every mode and role).
 lab exec tester "$IK" run --profile "$LAB_DIR/profile.conf" --cases 'CERT-*' --parallel 1 \
 	--quiet --out "$TEST_TMP/cert-ls" --dut-initiate "$PWD/harness/lab dut-initiate" \
 	>"$TEST_TMP/cert-ls.out" 2>&1
