@@ -188,6 +188,15 @@ static void probe_text(const struct ik_observed *o, char *buf, size_t n)
 	         o->rtt_ms);
 }
 
+/* Whether one of the case's expect lines that apply to this profile is of kind k. */
+static bool expects_kind(const struct ik_case *c, const struct ik_profile *p, enum ik_expect_kind k)
+{
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (c->expect[i].kind == k && ik_expect_applies(&c->expect[i], p))
+			return true;
+	return false;
+}
+
 /* A probe case that cannot be judged (ERROR, not FAIL): it never reached its probes, or nothing
  * came back after them while they drew no answer either -- a dead SA and a DUT that discarded
  * the probes look the same then. A probe after which silence is judged (silence_judged in suite/probes.def: one the DUT must
@@ -202,6 +211,16 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 		                      (c->expect[i].kind == IK_EXP_DISCARDS ||
 		                       c->expect[i].kind == IK_EXP_ACCEPTS ||
 		                       c->expect[i].kind == IK_EXP_STOPS));
+	/* Traffic only after an ending probe (a Delete): the SA was not up at the DUT when the probe
+	 * went out (our QM3 lost and resent later, say), so the probe says nothing about it. */
+	if (probing && ik_probe_silence_judged(o->probe) && o->probes && !o->pongs_before &&
+	    o->pongs_after && expects_kind(c, p, IK_EXP_STOPS)) {
+		snprintf(reason, rlen,
+		         "inconclusive: no ping came back before the probes, %u after them: the SA "
+		         "was not up at the DUT when they went out, so they cannot be judged",
+		         o->pongs_after);
+		return true;
+	}
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
 	if (ik_probe_silence_judged(o->probe) && o->pongs_before)

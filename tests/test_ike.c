@@ -1,8 +1,12 @@
 /* Engine against engine, in one process on loopback (RFC 2409 5, 5.4, 5.5; RFC 3947). */
 #include "cunit.h"
 #include "ike_pair.h"
+#include "xchg.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 
 static void test_main_quick_default(void)
 {
@@ -240,6 +244,37 @@ static void test_peer_ids(void)
 	}
 }
 
+/* A datagram our own host refuses (here: to the broadcast address, which a socket without
+ * SO_BROADCAST may not send to) is tried again at once, LOCAL_TRIES times, before it counts as
+ * lost: a QM3 or a Delete is never retransmitted (ik_send_datagram). The next datagram that
+ * leaves clears the failure. */
+static void test_local_refusal_retried(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+	struct sockaddr_storage bc = {0};
+	struct sockaddr_in *in = (struct sockaddr_in *)&bc;
+	static const uint8_t d[8] = {1};
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(9);
+	in->sin_addr.s_addr = htonl(INADDR_BROADCAST);
+	CU_ASSERT_TRUE(ik_send_datagram(&p.ini, &p.ini.sock, &bc, d, sizeof(d), &st));
+	CU_ASSERT_TRUE(p.ini.send_failed);
+	CU_ASSERT_EQUAL(p.ini.send_errors, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p.ini.send_error, "ermi"));
+	struct ik_sa *sa = ik_initiate(&p.ini);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	pair_run(&p, 1, 3000);
+	CU_ASSERT_FALSE(p.ini.send_failed);
+	CU_ASSERT_EQUAL(p.ini.send_errors, 3);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
 	{"main + quick mode, PSK, PFS (RFC 2409 5.4, 5.5)", test_main_quick_default},
 	{"mode x PFS x cipher x hash matrix, groups 2/14/19", test_matrix},
@@ -249,6 +284,7 @@ static const struct ik_test tests[] = {
 	{"RESPONDER-LIFETIME lowers the quick mode lifetime (RFC 2407 4.5.4)",
          test_responder_lifetime},
 	{"peer identities: one, a list, any well-formed (RFC 2407 4.6.2)", test_peer_ids},
+	{"a datagram our host refuses is tried again at once", test_local_refusal_retried},
 };
 
 IK_TEST_MAIN("ike", tests)

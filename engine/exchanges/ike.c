@@ -331,10 +331,15 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	return ik_send_datagram(e, s, &sa->peer, p, len, st);
 }
 
+#define LOCAL_TRIES 3 /* sends of one datagram our host refuses before it counts as lost */
+
 bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
                       const uint8_t *p, size_t len, struct ik_status *st)
 {
-	if (!ik_sock_send_ike(s, peer, p, len, st)) {
+	/* A refusal by our own host is often momentary (a full queue, a firewall dropping a share of
+	 * packets): tried again at once, a few times, because a message nobody answers (QM3, a
+	 * Delete, MM6) is never retransmitted and would be lost for good. */
+	for (int i = 0; !ik_sock_send_ike(s, peer, p, len, st); i++) {
 		/* Our own host refused the datagram (a firewall answering EPERM, a full queue, no
 		 * route): to the exchange it is a datagram lost on the way, so the retransmission
 		 * timer resends it (RFC 2408 5.1); the count and the reason tell the caller that the
@@ -343,7 +348,8 @@ bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct socka
 		e->send_errors++;
 		snprintf(e->send_error, sizeof(e->send_error), "%.119s", st->why);
 		IK_LOG(e, "not sent: %s", st->why);
-		return true;
+		if (i + 1 == LOCAL_TRIES)
+			return true;
 	}
 	e->send_failed = false;
 	if (e->tap)
