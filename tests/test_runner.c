@@ -295,7 +295,8 @@ static const struct judge_row rows[] = {
           .pings = 5,
           .pongs = 5},
          IK_V_WARN},
-	{"traffic only after the Delete: the SA was not up at the DUT yet (our QM3 lost), no verdict",
+	{"traffic only after the Delete: the SA was not up at the DUT yet (our QM3 lost), no "
+         "verdict",
          IK_LVL_SHOULD,
          {.kind = IK_EXP_STOPS},
          {.all_done = true,
