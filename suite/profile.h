@@ -121,6 +121,9 @@ struct ik_endpoint {
 	/* tester.use_dut_cert: check the peer's SIG with its `cert` when it sends no CERT (RFC
 	 * 2409 5.1 "[ CERT, ]"); default yes */
 	bool use_peer_cert;
+	/* tester.need_cr: refuse the DUT's SIG when none of its phase 1 messages carried a CR (RFC
+	 * 2408 3.10 SHOULD; CERT-CR-002); default no */
+	bool need_cr;
 	/* IKEv1 fragmentation (engine/exchanges/frag.h): enum ik_frag_mode (default no) and the IP
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;

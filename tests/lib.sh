@@ -24,7 +24,7 @@
 # connect_rsasig 28000-28799, xauth 6000-6999, frag 7000-7999, load 8000-8999 (tests/sh/load.sh
 # 8000-8799, bench/load.sh 8800-8999), probe 29000-29599, bench/probe.sh 29600-29999, hostile
 # 30000-30999 (tests/sh/hostile.sh and tests/hostile_all.sh: 30000 + 8 * a slot), cert
-# 31000-31999, esp_cases 32000-32999 (or 35000-35999 with ESP_PORTS=35000), connect_rsaenc
+# 31000-31999 (or 37000-37999 with CERT_PORTS=37000), esp_cases 32000-32999 (or 35000-35999 with ESP_PORTS=35000), connect_rsaenc
 # 33000-33999;
 # make demo uses 10500.
 

@@ -98,6 +98,13 @@ static void qc_noid(struct ik_cfg *ci, struct ik_cfg *cr)
 	qc_pair(ci, cr, "noid");
 }
 
+/* cr-not-sent: an initiator that wants a CR from its peer (tester.need_cr, CERT-CR-002). */
+static void qc_need_cr(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	qc_pair(ci, cr, "tester");
+	ci->need_peer_cr = true;
+}
+
 /* The initiator's messages broken by the mutations specs (at most 2), then phase 1 run. */
 static void qc_mutate(struct ik_pair *p, const char *a, const char *b)
 {
@@ -143,6 +150,13 @@ static bool qc_no_cert_sent(struct ik_pair *p)
 	ik_initiate(&p->ini);
 	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
 	return p->res.p1_up && !p->ini.p1_up;
+}
+
+/* cr-not-sent: the responder's MM2 / MM4 / MM6 carried no CR (RFC 2408 3.10), so the initiator
+ * that wants one refused SIG_R in MM6 while the responder took phase 1 up. */
+static bool qc_no_cr_sent(struct ik_pair *p)
+{
+	return qc_no_cert_sent(p);
 }
 
 #endif

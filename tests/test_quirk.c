@@ -752,6 +752,8 @@ static const struct row rows[] = {
          qc_odd_cert_refused},
 	{"CR naming an unknown CA", IK_QUIRK_CR_STRICT, qc_good, qc_odd_cr_refused},
 	{"CERT asked for by CR", IK_QUIRK_CERT_NOT_SENT, qc_good, qc_no_cert_sent},
+	{"CR from a peer with no directory service", IK_QUIRK_CR_NOT_SENT, qc_need_cr,
+         qc_no_cr_sent},
 	{"encrypted nonce with bad PKCS #1 padding", IK_QUIRK_PKE_PADDING_ORACLE, qe_pair,
          qe_padding_told_apart},
 };

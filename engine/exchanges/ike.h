@@ -125,6 +125,9 @@ struct ik_cfg {
 	/* public key encryption (RFC 2409 5.2, 5.3): send HASH(1), the hash of the peer's certificate
 	 * we encrypt to, in MM3 / AM1 (a responder with several keys picks its own by it) */
 	bool pke_hash1;
+	/* signatures: refuse the peer's SIG when none of its phase 1 messages carried a CR (RFC
+	 * 2408 3.10 "SHOULD be included"; tester.need_cr, the check of CERT-CR-002) */
+	bool need_peer_cr;
 	/* A simulated NAT in front of us (a lab without one): our NAT-D for our own address hashes
 	 * the next port, as a port-translating NAT makes it differ (RFC 3947 3.2), and we know we
 	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the
@@ -228,6 +231,7 @@ struct ik_sa {
 	bool nat_here, nat_there;
 	bool peer_dpd;
 	bool peer_frag; /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
+	bool peer_cr;   /* the peer sent a CR in a phase 1 message so far (RFC 2408 3.10) */
 	uint32_t dpd_seq;
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	uint64_t dpd_timer;   /* cfg.dpd_delay: our next look at the SA's idleness (dpd.c) */

@@ -63,6 +63,7 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
  * (the FRAGMENTATION vendor ID, frag.h). */
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in)
 {
+	ik_p1_saw_cr(sa, in); /* a CR may come in the first message too (RFC 2408 3.10) */
 	for (size_t i = 0; i < in->m.hdr->nkids; i++) {
 		const struct ik_node *n = in->m.hdr->kids[i];
 		const struct ik_val *v =

@@ -31,7 +31,8 @@ bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	uint8_t body[CERT_MAX];
 	size_t len;
 
-	if (!ik_p1_sig(sa) || !t || !t->cas)
+	/* quirk cr-not-sent: no CR, as if a directory service gave every certificate */
+	if (!ik_p1_sig(sa) || !t || !t->cas || (sa->eng->cfg.quirks & IK_QUIRK_CR_NOT_SENT))
 		return true;
 	for (int i = 0; i < sk_X509_num(t->cas) && i < 8; i++) {
 		struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CR);
@@ -201,6 +202,15 @@ bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	 * made the message up from our side, where no peer's signature can be. */
 	if ((sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH) || in->made_up)
 		return true;
+	ik_p1_saw_cr(sa, in);
+	/* RFC 2408 3.10: "Certificate Request payloads SHOULD be included in an exchange whenever
+	 * an appropriate directory service ... is not available"; by the peer's last message
+	 * of phase 1 none came (the tester's tester.need_cr, CERT-CR-002) */
+	if (sa->eng->cfg.need_peer_cr && !sa->peer_cr)
+		return ik_fail(
+			st, 0,
+			"no CR payload in any of the peer's phase 1 messages: it asked for no "
+			"certificate (RFC 2408 3.10: CR payloads SHOULD be included)");
 	return check_sig(sa, in, initiator_hash, st);
 }
 
@@ -216,6 +226,14 @@ bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id)
 	return ik_cert_id_data(c->cert, id->type, id->data, sizeof(id->data), &id->len, &st);
 }
 
+/* RFC 2408 3.10: a CR "can appear in any message"; whether the peer sent one is kept for
+ * need_peer_cr (ik_p1_vids, ik_p1_take_cr and ik_p1_check_auth call it: every phase 1 message). */
+void ik_p1_saw_cr(struct ik_sa *sa, const struct ik_in *in)
+{
+	if (ik_pl_find(&in->m, IK_PAYLOAD_CR, 0))
+		sa->peer_cr = true;
+}
+
 /* RFC 2408 3.10: "The Certificate Request payload MUST be accepted at any point during the
  * exchange"; a CR we cannot answer is discarded (5.10 step 3) and we send our certificate all
  * the same. Quirk cr-strict refuses the message when a CR names a CA none of ours is from. */
@@ -224,6 +242,7 @@ bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	const struct ik_creds *c = sa->eng->cfg.creds;
 	size_t len;
 
+	ik_p1_saw_cr(sa, in);
 	if (!(sa->eng->cfg.quirks & IK_QUIRK_CR_STRICT) || !ik_p1_sig(sa) || !c || in->made_up)
 		return true;
 	for (size_t i = 0;; i++) {

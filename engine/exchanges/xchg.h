@@ -104,7 +104,8 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 /* HASH_I / HASH_R (PSK) or the peer's certificate, identity and SIG (signatures). */
 bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
                       struct ik_status *st);
-bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id); /* DN from our certificate */
+bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id);       /* DN from our certificate */
+void ik_p1_saw_cr(struct ik_sa *sa, const struct ik_in *in); /* sa->peer_cr */
 /* Public key encryption (phase1_enc.c, RFC 2409 5.2 and the revised mode of 5.3). ik_p1_enc:
  * the chosen method is either, ik_p1_enc_rev the revised one; ik_p1_enc_ready: cfg has our key
  * and the peer's certificate. ik_p1_enc_add / _take: the KE, nonce and ID of MM3 / MM4 (AM1 /

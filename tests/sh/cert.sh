@@ -9,13 +9,14 @@
 #
 #   127.0.0.2:T (tester, ikecheck run [tester.bad_cert]) <-- UDP --> 127.0.0.1:D (serve [--quirk])
 #
-# Ports: 31000-31999 (tests/lib.sh), offset by $$ so parallel runs do not collide; no root needed.
+# Ports: 31000-31999 (tests/lib.sh; CERT_PORTS=37000 moves them to 37000-37999), offset by $$ so
+# parallel runs do not collide; no root needed.
 . tests/lib.sh
 
 T=${CERT_OUT:-$TEST_TMP}
 mkdir -p "$T"
 P=$T/pki
-BASE=$((31000 + ($$ % 7) * 130)) # 16 profiles of 8 ports a run
+BASE=$((${CERT_PORTS:-31000} + ($$ % 6) * 150)) # 17 profiles of 8 ports a run
 
 check "harness/pki.sh makes a PKI for the loopback addresses" \
 	env PKI_DUT_ADDR=127.0.0.1 PKI_TESTER_ADDR=127.0.0.2 harness/pki.sh "$P"
@@ -71,7 +72,7 @@ check_grep "the SKIP says what the profile lacks" '"id":"CERT-NEG-001".*lacks rs
 # --- each quirk makes exactly the cases naming it fail (WARN for SHOULD) ----------------------
 n=3
 for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check sig-no-verify \
-	cert-encoding-fatal cr-strict cert-not-sent ignore-hash accept-any-proposal; do
+	cert-encoding-fatal cr-strict cert-not-sent cr-not-sent ignore-hash accept-any-proposal; do
 	prof=$T/q$n.conf
 	if [[ $q == accept-any-proposal ]]; then # CERT-PSK-001: the PSK profile
 		loopback_profile peers/profiles/loopback-dut.conf "$prof" $((BASE + 8 * n)) $((BASE + 8 * n + 4))
@@ -95,14 +96,14 @@ check_grep "cert-no-validity: CERT-NEG-002 says the DUT completed" \
 	'"id":"CERT-NEG-002".*"verdict":"FAIL"' "$T/q-cert-no-validity/results.jsonl"
 
 # --- identities of type dn (auth.id_type): the bad certificates leave the tester's ID its own DN --
-sig_profile "$T/dn.conf" 14
+sig_profile "$T/dn.conf" 15
 sed -i 's|^method = rsa-sig$|method = rsa-sig\nid_type = dn|' "$T/dn.conf"
-run dn 14 "$T/dn.conf" 'CERT-*'
+run dn 15 "$T/dn.conf" 'CERT-*'
 check "id_type = dn: every certificate case but CERT-PSK-001 passes" test -z "$(jq -r \
 	'select(.type=="case" and .verdict!="PASS" and .id!="CERT-PSK-001") | .id' "$T/dn/results.jsonl")"
-sig_profile "$T/dn2.conf" 15
+sig_profile "$T/dn2.conf" 16
 sed -i 's|^method = rsa-sig$|method = rsa-sig\nid_type = dn|' "$T/dn2.conf"
-run dn-noid 15 "$T/dn2.conf" CERT-NEG-004 cert-no-id-check
+run dn-noid 16 "$T/dn2.conf" CERT-NEG-004 cert-no-id-check
 check "id_type = dn, cert-no-id-check: CERT-NEG-004 fails (the ID stayed the tester's DN)" \
 	test "$(verdict dn-noid CERT-NEG-004)" = FAIL
 
