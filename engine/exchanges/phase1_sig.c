@@ -207,10 +207,9 @@ bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	 * an appropriate directory service ... is not available"; by the peer's last message
 	 * of phase 1 none came (the tester's tester.need_cr, CERT-CR-002) */
 	if (sa->eng->cfg.need_peer_cr && !sa->peer_cr)
-		return ik_fail(
-			st, 0,
-			"no CR payload in any of the peer's phase 1 messages: it asked for no "
-			"certificate (RFC 2408 3.10: CR payloads SHOULD be included)");
+		return ik_fail(st, 0,
+		               "the peer sent no CR in phase 1 (RFC 2408 3.10: CR payloads SHOULD "
+		               "be included)");
 	return check_sig(sa, in, initiator_hash, st);
 }
 

@@ -92,6 +92,15 @@ for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check si
 done
 check "cert-not-sent: CERT-POS-001 passes, SIG_R checked with the profile's dut.cert (RFC 2409 5.1)" \
 	test "$(verdict q-cert-not-sent CERT-POS-001)" = PASS
+check_grep "cr-not-sent: CERT-CR-002 WARNs (SHOULD), saying no CR came" \
+	'"id":"CERT-CR-002".*"verdict":"WARN".*the peer sent no CR in phase 1' "$T/q-cr-not-sent/results.jsonl"
+check_grep "cr-not-sent: CERT-CR-003 (the DUT as initiator) WARNs, saying no CR came" \
+	'"id":"CERT-CR-003".*"verdict":"WARN".*the peer sent no CR in phase 1' "$T/q-cr-not-sent/results.jsonl"
+check_grep "CERT-NEG-014: the initiating DUT refused our MM6 (wrongca)" \
+	'"id":"CERT-NEG-014".*refused MM6 with notify INVALID-CERTIFICATE' "$T/conformant/results.jsonl"
+check_grep "CERT-NEG-009: expired in AM3, the DUT refused quick mode" \
+	'"id":"CERT-NEG-009".*"verdict":"PASS".*refused QM1 with notify INVALID-CERTIFICATE' \
+	"$T/conformant/results.jsonl"
 check_grep "cert-no-validity: CERT-NEG-002 says the DUT completed" \
 	'"id":"CERT-NEG-002".*"verdict":"FAIL"' "$T/q-cert-no-validity/results.jsonl"
 
