@@ -222,19 +222,21 @@ static void fill_xauth(struct ik_cfg *c, const struct ik_profile *p)
 {
 	struct ik_xauth_cfg *x = &c->xauth;
 
-	x->client = x->gateway = p->features.xauth;
+	bool xa = p->features.xauth || p->features.xauth_client;
+
+	x->client = x->gateway = xa;
 	x->cfg_client = x->cfg_gateway = p->features.modecfg;
 	snprintf(x->me.name, sizeof(x->me.name), "%.63s", p->xauth.user);
 	snprintf(x->me.password, sizeof(x->me.password), "%.63s", p->xauth.password);
 	x->users[0] = x->me;
-	x->nusers = p->features.xauth;
+	x->nusers = xa;
 	if (p->features.modecfg) {
 		ip4_of(x->pool, &p->modecfg.pool);
 		ip4_of(x->netmask, &p->modecfg.netmask);
 	}
 	if (p->features.modecfg && p->modecfg.dns.ss.ss_family == AF_INET)
 		ip4_of(x->dns[x->ndns++], &p->modecfg.dns);
-	for (size_t i = 0; p->features.xauth && i < c->np1; i++)
+	for (size_t i = 0; xa && i < c->np1; i++)
 		c->p1[i].auth = IK_P1_AUTH_XAUTH_INIT_PSK;
 }
 

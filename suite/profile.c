@@ -134,6 +134,7 @@ static const char *const section_names[] = {
 	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)               \
 	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                   \
 	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)               \
+	KEY(features, xauth_client, K_BOOL, OFF(features.xauth_client), bool_names, false) \
 	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
 	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false) \
 	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)           \
@@ -639,14 +640,18 @@ static bool check_xauth(struct ctx *c)
 {
 	struct ik_profile *p = c->p;
 
-	if (p->features.xauth && (!*p->xauth.user || !*p->xauth.password))
-		return fail_at(c, line_of(c, KEY_features_xauth),
+	bool xa = p->features.xauth || p->features.xauth_client;
+	int at = line_of(c, KEY_features_xauth) ? line_of(c, KEY_features_xauth)
+	                                        : line_of(c, KEY_features_xauth_client);
+
+	if (xa && (!*p->xauth.user || !*p->xauth.password))
+		return fail_at(c, at,
 		               "features.xauth = yes needs xauth.user and xauth.password");
 	if (strlen(p->xauth.user) > 63 || strlen(p->xauth.password) > 63)
 		return fail_at(c, line_of(c, KEY_xauth_user),
 		               "xauth.user and xauth.password are at most 63 characters");
-	if (p->features.xauth && p->auth != IK_AUTH_PSK)
-		return fail_at(c, line_of(c, KEY_features_xauth),
+	if (xa && p->auth != IK_AUTH_PSK)
+		return fail_at(c, at,
 		               "features.xauth = yes is supported with auth.method = psk only "
 		               "(XAUTHInitPreShared)");
 	if (!p->features.modecfg)

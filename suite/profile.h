@@ -192,6 +192,9 @@ struct ik_profile {
 
 	struct {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
+		/* the DUT, when it initiates, is an XAUTH client (draft-beaulieu-ike-xauth-02 5): it
+		 * answers the tester's REQUEST as xauth.user; features.xauth claims the gateway */
+		bool xauth_client;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
 		bool anti_replay; /* its inbound ESP SAs drop replays (RFC 4303 3.4.3 "may be disabled") */
 		/* How it keeps concurrent SAs with the one tester apart, so that cases which otherwise

@@ -148,6 +148,9 @@ bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned 
 			if (cfg->natt_port || cfg->natt)
 				cfg->natt_port = 0;
 		}
+		/* As the XAUTH gateway of a DUT client, a FAIL we SET does not end the SA from our
+		 * side: whether the client stops by itself is the question (XA-CLI-002). */
+		cfg->xauth.keep_on_fail = c && c->dut_role == IK_INITIATOR;
 		if (!ik_run_may_claim_initial_contact(R->o))
 			cfg->initial_contact = false;
 		bool aggr = c && c->nsteps && c->steps[0].kind == IK_STEP_AGGRESSIVE;

@@ -127,8 +127,10 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	/* only the edge device states the result (5): a SET from the client is no login */
 	if (!client_side(sa))
 		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
+	/* Quirk xauth-ignore-fail: a FAIL is taken as OK (6: the SA MUST be deleted instead). */
 	sa->xa.xauth_ok =
-		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
+		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK ||
+		sa->eng->cfg.quirks & IK_QUIRK_XAUTH_IGNORE_FAIL;
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
 	return true;
 }
@@ -315,6 +317,12 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 {
 	(void)qm;
 	sa->xa.xauth_done = true;
+	/* A tester judging an XAUTH client (XA-CLI-002) said FAIL and keeps the SA on purpose: what
+	 * the client sends next is taken as after OK, so a client that goes on completes. */
+	if (!sa->xa.xauth_ok && sa->eng->cfg.xauth.keep_on_fail) {
+		sa->xa.fail_said = sa->xa.xauth_ok = true;
+		IK_LOG(sa->eng, "XAUTH FAIL said; the SA is kept to see whether the client stops");
+	}
 	ik_emit_event(sa, NULL, IK_EV_XAUTH);
 	if (!sa->xa.xauth_ok) {
 		uint8_t spi[16];
