@@ -645,8 +645,7 @@ static bool check_xauth(struct ctx *c)
 	                                        : line_of(c, KEY_features_xauth_client);
 
 	if (xa && (!*p->xauth.user || !*p->xauth.password))
-		return fail_at(c, at,
-		               "features.xauth = yes needs xauth.user and xauth.password");
+		return fail_at(c, at, "features.xauth = yes needs xauth.user and xauth.password");
 	if (strlen(p->xauth.user) > 63 || strlen(p->xauth.password) > 63)
 		return fail_at(c, line_of(c, KEY_xauth_user),
 		               "xauth.user and xauth.password are at most 63 characters");

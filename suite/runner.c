@@ -113,10 +113,10 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive",    "nat_t",     "dpd",   "pfs",     "xauth",
-                                   "modecfg",       "transport", "nopfs", "traffic", "anti_replay",
-                                   "fragmentation", "rsa_sig",   "psk",   "crl",     "rsa_enc",
-                                   "rsa_enc_rev",   "dpd_delay",   "xauth_client"};
+static const char *need_names[] = {
+	"aggressive", "nat_t", "dpd",     "pfs",         "xauth",         "modecfg",
+	"transport",  "nopfs", "traffic", "anti_replay", "fragmentation", "rsa_sig",
+	"psk",        "crl",   "rsa_enc", "rsa_enc_rev", "dpd_delay",     "xauth_client"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
