@@ -284,6 +284,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	 * only answers, so a case hears the DUT's queries alone. */
 	c->dpd_delay = as_dut ? p->p1.dpd_delay : 0;
 	c->frag = (uint8_t)me->fragmentation;
+	c->xauth.req_type = as_dut ? 0 : (uint16_t)p->tester.xauth_type;
 	c->frag_size = me->fragment_size;
 	c->nonce_len = as_dut ? 0 : me->nonce_length;
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */

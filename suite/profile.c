@@ -6,6 +6,7 @@
  * `ikecheck profile get`, so adding a key is adding a row.
  */
 #include "profile.h"
+#include "consts.h"
 #include "profile_keys.h"
 #include "frag.h"
 #include "trim.h"
@@ -48,6 +49,12 @@ static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
 /* phase1.am3: our last aggressive mode message in the clear (RFC 2409 5.4 as drawn) or HDR*. */
 static const struct name_val am3_names[] = {
 	{"clear", IK_AM3_CLEAR}, {"encrypted", IK_AM3_ENCRYPTED}, {NULL, 0}};
+/* draft-beaulieu-ike-xauth-02 6.3 */
+static const struct name_val xauth_type_names[] = {{"generic", IK_XAUTH_TYPE_GENERIC},
+                                                   {"radius-chap", IK_XAUTH_TYPE_RADIUS_CHAP},
+                                                   {"otp", IK_XAUTH_TYPE_OTP},
+                                                   {"skey", IK_XAUTH_TYPE_SKEY},
+                                                   {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
 	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
 /* auth.id_type: "address" stands for the endpoint's address, IPv4 or IPv6. */
@@ -101,6 +108,7 @@ static const char *const section_names[] = {
 	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
 	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                   \
 	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                 \
+	KEY(tester, xauth_type, K_ENUM, OFF(tester.xauth_type), xauth_type_names, false)   \
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \

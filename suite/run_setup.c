@@ -199,6 +199,13 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.why);
 	if (cr->o.restarted)
 		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.restart_why);
+	if (cr->sa && cr->sa->xa.type_ignored)
+		cat(r->evidence, sizeof(r->evidence), "\n",
+		    "the DUT answered our XAUTH_TYPE with its password as generic "
+		    "(draft-beaulieu-ike-xauth-02 6.2: the REPLY's type MUST be the REQUEST's)");
+	if (cr->sa && cr->sa->xa.fail_said)
+		cat(r->evidence, sizeof(r->evidence), "\n",
+		    "we SET XAUTH_STATUS FAIL and kept the SA to see whether the DUT stops");
 	if (cr->sa && cr->sa->established) {
 		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s",
 		         ik_name(IK_T_P1_ENCR, cr->sa->chosen.enc),

@@ -34,6 +34,15 @@ static void xauth_fail_kept(struct ik_cfg *ci, struct ik_cfg *cr)
 	cr->xauth.keep_on_fail = true;
 }
 
+/* XA-CLI-004: the gateway asks for RADIUS-CHAP, which the client lacks: it must say FAIL, not
+ * give its password as generic (draft-beaulieu-ike-xauth-02 6.1, 6.2). */
+static void xauth_chap_asked(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	cr->xauth.keep_on_fail = true;
+	cr->xauth.req_type = IK_XAUTH_TYPE_RADIUS_CHAP;
+}
+
 static void modecfg_early(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	xauth_pair(ci, cr, "foobar");

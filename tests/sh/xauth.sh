@@ -103,7 +103,7 @@ xa_run() {
 check "xauth: the XA cases PASS against conformant serve (exit 0)" xa_run conformant
 check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
 check "xauth: the client cases SKIP without features.xauth_client" \
-	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 3
+	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 4
 for q in xauth-accept-any modecfg-before-xauth; do
 	xa_run "q-$q" "$q" >/dev/null 2>&1
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
@@ -119,16 +119,20 @@ xa_profile $TESTER "$T/tester6.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth       = yes\nxauth_client = yes/' "$T/dut6.conf" "$T/tester6.conf"
 N=6 CASES='XA-CLI-*' xa_run cli-conformant
 check "xauth: the client cases PASS against conformant serve" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 3
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 4
 check_grep "xauth: serve, the client, logged in as joe" 'XAUTH OK as user joe' "$T/cli-conformant.log"
 check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS FAIL' \
 	"$T/cli-conformant.log"
-N=6 CASES='XA-CLI-*' xa_run cli-q xauth-ignore-fail >/dev/null 2>&1
-want=$($IK list cases --breaks xauth-ignore-fail suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
-check "xauth: under quirk xauth-ignore-fail exactly its cases FAIL (${want//$'\n'/, })" \
-	test -n "$want" -a "$want" = "$(grep ' FAIL$' "$T/cli-q.v")"
-check "xauth: under quirk xauth-ignore-fail the other client cases PASS" \
-	test "$(grep -c ' PASS$' "$T/cli-q.v")" = 2
+for q in xauth-ignore-fail xauth-any-type; do
+	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
+	check "xauth: under quirk $q exactly its client cases FAIL (${want//$'\n'/, })" \
+		test -n "$want" -a "$want" = "$(grep ' FAIL$' "$T/cli-$q.v")"
+	check "xauth: under quirk $q the other client cases PASS" \
+		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((4 - $(echo "$want" | wc -l)))
+done
+check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE with its password' \
+	"$T/cli-xauth-any-type/results.jsonl"
 
 # --- profile errors ----------------------------------------------------------------------------
 loopback_profile $TESTER "$T/bad1.conf" $((BASE + 40)) $((BASE + 45))
