@@ -141,6 +141,11 @@ printf 'xauth = yes\n' >>"$T/bad1.conf"
 check_fails "xauth: features.xauth without a user is a profile error (exit 2)" 2 \
 	$IK connect --profile "$T/bad1.conf"
 check_grep "xauth: the error names the keys" 'xauth.user and xauth.password' "$(last_out)"
+loopback_profile $TESTER "$T/bad3.conf" $((BASE + 40)) $((BASE + 45))
+printf 'xauth_client = yes\n' >>"$T/bad3.conf"
+check_fails "xauth: features.xauth_client without a user is a profile error (exit 2)" 2 \
+	$IK connect --profile "$T/bad3.conf"
+check_grep "xauth: that error names the keys too" 'xauth.user and xauth.password' "$(last_out)"
 loopback_profile $TESTER "$T/bad2.conf" $((BASE + 40)) $((BASE + 45))
 printf 'modecfg = yes\n[modecfg]\npool = 2001:db8::1\n' >>"$T/bad2.conf"
 check_fails "xauth: an IPv6 pool is a profile error (exit 2)" 2 $IK connect --profile "$T/bad2.conf"
