@@ -349,7 +349,7 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 {
 	(void)qm;
 	sa->xa.xauth_done = true;
-	/* A tester judging an XAUTH client (XA-CLI-002) said FAIL and keeps the SA on purpose: what
+	/* A tester judging an XAUTH client (XA-CLI-003, 004) said FAIL and keeps the SA on purpose: what
 	 * the client sends next is taken as after OK, so a client that goes on completes. */
 	if (!sa->xa.xauth_ok && sa->eng->cfg.xauth.keep_on_fail) {
 		sa->xa.fail_said = sa->xa.xauth_ok = true;
