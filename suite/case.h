@@ -207,7 +207,8 @@ enum {
 	IK_NEED_CRL = 8192,           /* auth.crl: the DUT checks certificates against a CRL */
 	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
 	IK_NEED_RSA_ENC_REV = 32768,  /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
-	IK_NEED_DPD_DELAY = 65536     /* phase1.dpd: the DUT probes an idle peer after that long */
+	IK_NEED_DPD_DELAY = 65536,    /* phase1.dpd: the DUT probes an idle peer after that long */
+	IK_NEED_XAUTH_CLIENT = 131072 /* features.xauth_client: initiating, an XAUTH client */
 };
 
 struct ik_caseset {

@@ -178,6 +178,7 @@ static const struct {
 	{"rsa_enc_rev", IK_NEED_RSA_ENC_REV},
 	{"rsa-enc-rev", IK_NEED_RSA_ENC_REV},
 	{"dpd_delay", IK_NEED_DPD_DELAY},
+	{"xauth_client", IK_NEED_XAUTH_CLIENT},
 };
 
 /*

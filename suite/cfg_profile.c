@@ -222,19 +222,21 @@ static void fill_xauth(struct ik_cfg *c, const struct ik_profile *p)
 {
 	struct ik_xauth_cfg *x = &c->xauth;
 
-	x->client = x->gateway = p->features.xauth;
+	bool xa = p->features.xauth || p->features.xauth_client;
+
+	x->client = x->gateway = xa;
 	x->cfg_client = x->cfg_gateway = p->features.modecfg;
 	snprintf(x->me.name, sizeof(x->me.name), "%.63s", p->xauth.user);
 	snprintf(x->me.password, sizeof(x->me.password), "%.63s", p->xauth.password);
 	x->users[0] = x->me;
-	x->nusers = p->features.xauth;
+	x->nusers = xa;
 	if (p->features.modecfg) {
 		ip4_of(x->pool, &p->modecfg.pool);
 		ip4_of(x->netmask, &p->modecfg.netmask);
 	}
 	if (p->features.modecfg && p->modecfg.dns.ss.ss_family == AF_INET)
 		ip4_of(x->dns[x->ndns++], &p->modecfg.dns);
-	for (size_t i = 0; p->features.xauth && i < c->np1; i++)
+	for (size_t i = 0; xa && i < c->np1; i++)
 		c->p1[i].auth = IK_P1_AUTH_XAUTH_INIT_PSK;
 }
 
@@ -282,6 +284,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	 * only answers, so a case hears the DUT's queries alone. */
 	c->dpd_delay = as_dut ? p->p1.dpd_delay : 0;
 	c->frag = (uint8_t)me->fragmentation;
+	c->xauth.req_type = as_dut ? 0 : (uint16_t)p->tester.xauth_type;
 	c->frag_size = me->fragment_size;
 	c->nonce_len = as_dut ? 0 : me->nonce_length;
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */

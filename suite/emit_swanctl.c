@@ -71,7 +71,8 @@ static void secret_ids(const struct ik_profile *p, const struct ik_emit_opts *o,
  */
 static void xauth_round(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
 {
-	if (!p->features.xauth)
+	/* features.xauth_client: a client DUT, rendered as the initiator (docs/xauth.md) */
+	if (!p->features.xauth && !p->features.xauth_client)
 		return;
 	if (o->initiator)
 		fprintf(out, "\t\tlocal-xauth {\n\t\t\tauth = xauth\n\t\t\txauth_id = %s\n\t\t}\n",
@@ -277,7 +278,7 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 	ik_emit_psk(p, out);
 	fprintf(out, "\n\t}\n");
 	/* the XAUTH user: the client's password, the one the gateway checks */
-	if (p->features.xauth)
+	if (p->features.xauth || p->features.xauth_client)
 		fprintf(out, "\txauth-%s {\n\t\tid = %s\n\t\tsecret = \"%s\"\n\t}\n", o->name,
 		        p->xauth.user, p->xauth.password);
 	fprintf(out, "}\n");

@@ -6,6 +6,7 @@
  * `ikecheck profile get`, so adding a key is adding a row.
  */
 #include "profile.h"
+#include "consts.h"
 #include "profile_keys.h"
 #include "frag.h"
 #include "trim.h"
@@ -48,6 +49,12 @@ static const struct name_val policy_names[] = {{"strict", IK_LIFETIME_STRICT},
 /* phase1.am3: our last aggressive mode message in the clear (RFC 2409 5.4 as drawn) or HDR*. */
 static const struct name_val am3_names[] = {
 	{"clear", IK_AM3_CLEAR}, {"encrypted", IK_AM3_ENCRYPTED}, {NULL, 0}};
+/* draft-beaulieu-ike-xauth-02 6.3 */
+static const struct name_val xauth_type_names[] = {{"generic", IK_XAUTH_TYPE_GENERIC},
+                                                   {"radius-chap", IK_XAUTH_TYPE_RADIUS_CHAP},
+                                                   {"otp", IK_XAUTH_TYPE_OTP},
+                                                   {"skey", IK_XAUTH_TYPE_SKEY},
+                                                   {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
 	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
 /* auth.id_type: "address" stands for the endpoint's address, IPv4 or IPv6. */
@@ -101,6 +108,7 @@ static const char *const section_names[] = {
 	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
 	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                   \
 	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                 \
+	KEY(tester, xauth_type, K_ENUM, OFF(tester.xauth_type), xauth_type_names, false)   \
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
 	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)               \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
@@ -135,6 +143,7 @@ static const char *const section_names[] = {
 	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)               \
 	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                   \
 	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)               \
+	KEY(features, xauth_client, K_BOOL, OFF(features.xauth_client), bool_names, false) \
 	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
 	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false) \
 	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)           \
@@ -640,14 +649,17 @@ static bool check_xauth(struct ctx *c)
 {
 	struct ik_profile *p = c->p;
 
-	if (p->features.xauth && (!*p->xauth.user || !*p->xauth.password))
-		return fail_at(c, line_of(c, KEY_features_xauth),
-		               "features.xauth = yes needs xauth.user and xauth.password");
+	bool xa = p->features.xauth || p->features.xauth_client;
+	int at = line_of(c, KEY_features_xauth) ? line_of(c, KEY_features_xauth)
+	                                        : line_of(c, KEY_features_xauth_client);
+
+	if (xa && (!*p->xauth.user || !*p->xauth.password))
+		return fail_at(c, at, "features.xauth = yes needs xauth.user and xauth.password");
 	if (strlen(p->xauth.user) > 63 || strlen(p->xauth.password) > 63)
 		return fail_at(c, line_of(c, KEY_xauth_user),
 		               "xauth.user and xauth.password are at most 63 characters");
-	if (p->features.xauth && p->auth != IK_AUTH_PSK)
-		return fail_at(c, line_of(c, KEY_features_xauth),
+	if (xa && p->auth != IK_AUTH_PSK)
+		return fail_at(c, at,
 		               "features.xauth = yes is supported with auth.method = psk only "
 		               "(XAUTHInitPreShared)");
 	if (!p->features.modecfg)

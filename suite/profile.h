@@ -131,6 +131,10 @@ struct ik_endpoint {
 	/* tester.nonce_length: the octets of our phase 1 nonces (0: 32); RFC 2409 5 allows 8 to
 	 * 256, a shorter one is the rsaenc cases' well-padded garbage (suite/cases/rsaenc) */
 	uint16_t nonce_length;
+	/* tester.xauth_type: as the XAUTH gateway, REQUEST this XAUTH_TYPE (draft-beaulieu-ike-
+	 * xauth-02 6.3; 0 generic, sent without the attribute): XA-CLI-004 asks for a challenge
+	 * type the client lacks */
+	int xauth_type;
 	/* tester.simulate_nat: act as behind a port-translating NAT (ik_cfg.nat_sim) */
 	bool simulate_nat;
 };
@@ -195,6 +199,9 @@ struct ik_profile {
 
 	struct {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;
+		/* the DUT, when it initiates, is an XAUTH client (draft-beaulieu-ike-xauth-02 5): it
+		 * answers the tester's REQUEST as xauth.user; features.xauth claims the gateway */
+		bool xauth_client;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
 		bool anti_replay; /* its inbound ESP SAs drop replays (RFC 4303 3.4.3 "may be disabled") */
 		/* How it keeps concurrent SAs with the one tester apart, so that cases which otherwise

@@ -153,7 +153,8 @@ void ik_run_p1_summary(const struct ik_sa *sa, char *buf, size_t n)
 void ik_run_xauth_summary(const struct ik_sa *sa, char *buf, size_t n)
 {
 	const char *user = sa->xa.user[0] ? sa->xa.user : sa->eng->cfg.xauth.me.name;
-	snprintf(buf, n, "XAUTH %s as user %s", sa->xa.xauth_ok ? "OK" : "FAIL", user);
+	snprintf(buf, n, "XAUTH %s as user %s",
+	         sa->xa.xauth_ok && !sa->xa.fail_said ? "OK" : "FAIL", user);
 }
 
 void ik_run_modecfg_summary(const struct ik_sa *sa, char *buf, size_t n)

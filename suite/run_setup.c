@@ -148,6 +148,9 @@ bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned 
 			if (cfg->natt_port || cfg->natt)
 				cfg->natt_port = 0;
 		}
+		/* As the XAUTH gateway of a DUT client, a FAIL we SET does not end the SA from our
+		 * side: whether the client stops by itself is the question (XA-CLI-002). */
+		cfg->xauth.keep_on_fail = c && c->dut_role == IK_INITIATOR;
 		if (!ik_run_may_claim_initial_contact(R->o))
 			cfg->initial_contact = false;
 		bool aggr = c && c->nsteps && c->steps[0].kind == IK_STEP_AGGRESSIVE;
@@ -196,6 +199,13 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.why);
 	if (cr->o.restarted)
 		cat(r->evidence, sizeof(r->evidence), "\n", cr->o.restart_why);
+	if (cr->sa && cr->sa->xa.type_ignored)
+		cat(r->evidence, sizeof(r->evidence), "\n",
+		    "the DUT answered our XAUTH_TYPE with its password as generic "
+		    "(draft-beaulieu-ike-xauth-02 6.2: the REPLY's type MUST be the REQUEST's)");
+	if (cr->sa && cr->sa->xa.fail_said)
+		cat(r->evidence, sizeof(r->evidence), "\n",
+		    "we SET XAUTH_STATUS FAIL and kept the SA to see whether the DUT stops");
 	if (cr->sa && cr->sa->established) {
 		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s",
 		         ik_name(IK_T_P1_ENCR, cr->sa->chosen.enc),

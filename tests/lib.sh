@@ -21,11 +21,11 @@
 # range (ip_local_port_range) starts, so no socket bound to port 0 ever takes one; each script has
 # its own slice, offset by $$: selftest 11000-15859, quirk 16000-17999, connect 18000-20999,
 # connect_mutate 21000-22999, run 23000-24599, bench/suite.sh 25000-26999, claims 27000-27999,
-# connect_rsasig 28000-28799, xauth 6000-6999, frag 7000-7999, load 8000-8999 (tests/sh/load.sh
-# 8000-8799, bench/load.sh 8800-8999), probe 29000-29599, bench/probe.sh 29600-29999, hostile
-# 30000-30999 (tests/sh/hostile.sh and tests/hostile_all.sh: 30000 + 8 * a slot), cert
-# 31000-31999 (or 37000-37999 with CERT_PORTS=37000), esp_cases 32000-32999 (or 35000-35999 with ESP_PORTS=35000), connect_rsaenc
-# 33000-33999;
+# connect_rsasig 28000-28799, xauth 6000-6999 (XAUTH_PORTS=38000: 38000-38999), frag 7000-7999,
+# load 8000-8999 (tests/sh/load.sh 8000-8799, bench/load.sh 8800-8999), probe 29000-29599,
+# bench/probe.sh 29600-29999, hostile 30000-30999 (tests/sh/hostile.sh and
+# tests/hostile_all.sh: 30000 + 8 * a slot), cert 31000-31999 (CERT_PORTS=37000: 37000-37999),
+# esp_cases 32000-32999 (or 35000-35999 with ESP_PORTS=35000), connect_rsaenc 33000-33999;
 # make demo uses 10500.
 
 IK=${IK:-build/san/ikecheck}

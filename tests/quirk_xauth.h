@@ -25,13 +25,32 @@ static void xauth_wrong_password(struct ik_cfg *ci, struct ik_cfg *cr)
 	xauth_pair(ci, cr, "wrong");
 }
 
+/* The client is the one judged (XA-CLI-003): the gateway refuses its password and, as the
+ * tester does, keeps the SA after its SET(STATUS=FAIL) to see whether the client stops (the
+ * quirk xauth-ignore-fail is set on the initiator, test_quirk.c initiator_quirks). */
+static void xauth_fail_kept(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "wrong");
+	cr->xauth.keep_on_fail = true;
+}
+
+/* XA-CLI-004: the gateway asks for RADIUS-CHAP, which the client lacks: it must say FAIL, not
+ * give its password as generic (draft-beaulieu-ike-xauth-02 6.1, 6.2). */
+static void xauth_chap_asked(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	cr->xauth.keep_on_fail = true;
+	cr->xauth.req_type = IK_XAUTH_TYPE_RADIUS_CHAP;
+}
+
 static void modecfg_early(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	xauth_pair(ci, cr, "foobar");
 	ci->xauth.cfg_early = true;
 }
 
-/* went along: the wrong password got an IPsec SA */
+/* went along: the wrong password got an IPsec SA (or, XA-CLI-003, the client went on to quick
+ * mode after the FAIL) */
 static bool xauth_let_in(struct ik_pair *p)
 {
 	ik_initiate(&p->ini);

@@ -665,13 +665,17 @@ struct row {
 };
 
 /* Quirks that change how the initiator judges the responder's reply: set on the initiator. */
-static const ik_quirks_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY;
+static const ik_quirks_t initiator_quirks =
+	IK_QUIRK_ACCEPT_ANY_REPLY | IK_QUIRK_XAUTH_IGNORE_FAIL | IK_QUIRK_XAUTH_ANY_TYPE;
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK_XAUTH_ACCEPT_ANY, xauth_wrong_password,
          xauth_let_in},
 	{"mode-config REQUEST before XAUTH", IK_QUIRK_MODECFG_BEFORE_XAUTH, modecfg_early,
          modecfg_answered_early},
+	{"XAUTH client told FAIL", IK_QUIRK_XAUTH_IGNORE_FAIL, xauth_fail_kept, xauth_let_in},
+	{"XAUTH client asked for RADIUS-CHAP", IK_QUIRK_XAUTH_ANY_TYPE, xauth_chap_asked,
+         xauth_let_in},
 	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK_ESP_WRONG_KEYS, with_natt,
          esp_undecryptable},
 	{"ESP packet sent again", IK_QUIRK_ESP_NO_REPLAY_CHECK, with_natt, esp_replay_taken},

@@ -231,6 +231,51 @@ static void test_set_to_gateway(void)
 	CU_ASSERT_TRUE(sa.xa.xauth_ok);
 }
 
+/* The gateway judging a client (XA-CLI-003, XA-CLI-004; suite/run_setup.c keep_on_fail): it SETs
+ * FAIL and keeps the SA. A conformant client stops on its own (draft-beaulieu-ike-xauth-02 6);
+ * one with quirk xauth-ignore-fail goes on to quick mode. With req_type RADIUS-CHAP a conformant
+ * client REPLYs STATUS FAIL (6.1); one with quirk xauth-any-type gives its password as generic,
+ * which the gateway notes (6.2) and lets in. */
+static void client_judged(const char *password, uint16_t req_type, ik_quirks_t quirks)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	struct ik_status st;
+
+	xa_cfgs(&ci, &cr, password);
+	cr.xauth.keep_on_fail = true;
+	cr.xauth.req_type = req_type;
+	ci.quirks = quirks;
+	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+	ik_initiate(&p.ini);
+	run_until_up(&p, quirks ? 4000 : 1500);
+	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
+	CU_ASSERT_TRUE_FATAL(c && g);
+	CU_ASSERT_TRUE(g->xa.xauth_done);
+	CU_ASSERT_FALSE(g->dead); /* kept on purpose */
+	CU_ASSERT_EQUAL(g->xa.type_ignored, req_type && quirks == IK_QUIRK_XAUTH_ANY_TYPE);
+	if (!quirks) {
+		CU_ASSERT_TRUE(g->xa.fail_said);
+		CU_ASSERT_TRUE(c->dead);
+		CU_ASSERT_EQUAL(p.p2_up, 0);
+	} else {
+		CU_ASSERT_EQUAL(p.p2_up, 2);
+	}
+	pair_close(&p);
+}
+
+static void test_client_fail(void)
+{
+	client_judged("wrong", 0, 0);
+	client_judged("wrong", 0, IK_QUIRK_XAUTH_IGNORE_FAIL);
+}
+
+static void test_client_chap(void)
+{
+	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, 0);
+	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, IK_QUIRK_XAUTH_ANY_TYPE);
+}
+
 static const struct ik_test tests[] = {
 	{"XAUTH + mode-config after main mode: address, netmask, DNS, quick mode", test_main_mode},
 	{"XAUTH + mode-config after aggressive mode", test_aggressive_mode},
@@ -242,6 +287,9 @@ static const struct ik_test tests[] = {
          test_early_modecfg_quirk},
 	{"quick mode before XAUTH refused by the gateway", test_quick_before_xauth},
 	{"a SET(XAUTH_STATUS=OK) sent to the gateway logs nobody in", test_set_to_gateway},
+	{"a client told FAIL stops by itself; quirk xauth-ignore-fail goes on", test_client_fail},
+	{"a client asked for RADIUS-CHAP says FAIL; quirk xauth-any-type gives its password",
+         test_client_chap},
 };
 
 IK_TEST_MAIN("xauth", tests)

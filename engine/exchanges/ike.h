@@ -50,6 +50,12 @@ struct ik_xauth_cfg {
 	bool cfg_gateway; /* answer REQUESTs from the pool */
 	bool cfg_push;    /* the gateway SETs the address after XAUTH instead of waiting */
 	bool cfg_early;   /* the client REQUESTs at once, XAUTH or not (a test of the gateway) */
+	/* A tester gateway that SETs XAUTH_STATUS FAIL keeps the SA and takes what the client sends
+	 * next, as though it had said OK: does the client stop on its own (draft-beaulieu 6)? */
+	bool keep_on_fail;
+	/* A gateway REQUESTs this XAUTH_TYPE (6.3; 0: generic, no attribute), with a challenge for
+	 * the challenge types: a test of the client (XA-CLI-004) */
+	uint16_t req_type;
 	uint8_t pool[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;
 };
@@ -75,6 +81,8 @@ struct ik_xa_state {
 	uint16_t id;        /* the XAUTH transaction's identifier (gateway) */
 	bool xauth_done;    /* the status was SET and acknowledged */
 	bool xauth_ok;      /* ... and it was OK */
+	bool fail_said;     /* a gateway SET XAUTH_STATUS FAIL (kept open: keep_on_fail) */
+	bool type_ignored;  /* the client answered req_type with a password as generic (6.2) */
 	bool cfg_done;      /* an address was handed out / received */
 	bool quick_started; /* the client's quick mode went once all this was done */
 	bool peer_vid;      /* the peer sent the XAUTH vendor ID in phase 1 (xauth-02 4) */

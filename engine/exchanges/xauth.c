@@ -108,7 +108,15 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	if (!client_side(sa))
 		return ik_fail(st, 0, "XAUTH REQUEST to the gateway (phase 1 responder): dropped");
 	*out = start(IK_CFG_TYPE_REPLY, in->id);
-	if (!x->client || (type && tv_value(type) != IK_XAUTH_TYPE_GENERIC)) {
+	/* Quirk xauth-any-type: any type is answered with the password, as generic. */
+	bool other = type && tv_value(type) != IK_XAUTH_TYPE_GENERIC &&
+	             !(sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ANY_TYPE);
+	if (!x->client || other) {
+		if (other)
+			IK_LOG(sa->eng,
+			       "XAUTH REQUEST of type %s, which we lack: REPLY XAUTH_STATUS FAIL "
+			       "(draft-beaulieu-ike-xauth-02 5, 6.1)",
+			       ik_name(IK_T_XAUTH_TYPE, tv_value(type)));
 		put_tv(out, IK_CFG_ATTR_XAUTH_STATUS, IK_XAUTH_STATUS_FAIL);
 		return true;
 	}
@@ -127,8 +135,10 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	/* only the edge device states the result (5): a SET from the client is no login */
 	if (!client_side(sa))
 		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
+	/* Quirk xauth-ignore-fail: a FAIL is taken as OK (6: the SA MUST be deleted instead). */
 	sa->xa.xauth_ok =
-		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
+		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK ||
+		sa->eng->cfg.quirks & IK_QUIRK_XAUTH_IGNORE_FAIL;
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
 	return true;
 }
@@ -289,6 +299,28 @@ static void fail_sa(struct ik_sa *sa, const char *why)
 	ik_sa_fail(sa, NULL, &st);
 }
 
+/* Gateway that asked for another type than generic (req_type, a test of the client): a REPLY
+ * of that type, or STATUS FAIL (6.1), is what the client may say; we check no challenge answer,
+ * so both end in FAIL. A password under no or another type is the client ignoring the type
+ * (6.2: "The XAUTH-TYPE in a REPLY MUST be identical to the XAUTH-TYPE in the REQUEST"): it
+ * is checked as a generic login, so a client that goes on shows it. */
+static bool type_answered(struct ik_sa *sa, const struct ik_cfg_msg *in)
+{
+	uint16_t asked = sa->eng->cfg.xauth.req_type;
+	const struct ik_cfg_attr *t = find(in, IK_CFG_ATTR_XAUTH_TYPE);
+	if (!asked)
+		return false;
+	if ((t && tv_value(t) == asked) || find(in, IK_CFG_ATTR_XAUTH_STATUS))
+		return true;
+	sa->xa.type_ignored = true;
+	IK_LOG(sa->eng,
+	       "the client answered XAUTH_TYPE %s as %s (draft-beaulieu-ike-xauth-02 6.2: the "
+	       "REPLY's type MUST be the REQUEST's)",
+	       ik_name(IK_T_XAUTH_TYPE, asked),
+	       t ? ik_name(IK_T_XAUTH_TYPE, tv_value(t)) : "generic (no XAUTH_TYPE)");
+	return false;
+}
+
 /* Gateway: the REPLY's user and password against the accepted users (5.1), then SET. */
 static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 {
@@ -296,6 +328,8 @@ static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 	const struct ik_cfg_attr *u = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_USER_NAME),
 				 *p = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_USER_PASSWORD);
 	bool ok = false;
+	if (type_answered(sa, &qm->tx_in))
+		u = p = NULL; /* FAIL */
 	for (size_t i = 0; u && p && i < x->nusers && !ok; i++)
 		ok = u->len == strlen(x->users[i].name) && p->len == strlen(x->users[i].password) &&
 		     !memcmp(u->v, x->users[i].name, u->len) &&
@@ -315,6 +349,12 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 {
 	(void)qm;
 	sa->xa.xauth_done = true;
+	/* A tester judging an XAUTH client (XA-CLI-003, 004) said FAIL and keeps the SA on purpose: what
+	 * the client sends next is taken as after OK, so a client that goes on completes. */
+	if (!sa->xa.xauth_ok && sa->eng->cfg.xauth.keep_on_fail) {
+		sa->xa.fail_said = sa->xa.xauth_ok = true;
+		IK_LOG(sa->eng, "XAUTH FAIL said; the SA is kept to see whether the client stops");
+	}
 	ik_emit_event(sa, NULL, IK_EV_XAUTH);
 	if (!sa->xa.xauth_ok) {
 		uint8_t spi[16];
@@ -412,8 +452,15 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		while (!sa->xa.id)
 			ik_rng_bytes(&sa->xa.id, sizeof(sa->xa.id));
 		struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, sa->xa.id);
+		uint8_t challenge[16];
+		if (x->req_type) /* 6.2: no XAUTH_TYPE means generic; a challenge only with another */
+			put_tv(&m, IK_CFG_ATTR_XAUTH_TYPE, x->req_type);
 		put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
 		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
+		if (x->req_type) {
+			ik_rng_bytes(challenge, sizeof(challenge));
+			put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
+		}
 		tx_start(sa, m);
 		return false;
 	}

@@ -173,8 +173,9 @@ for q in $quirks; do
 	# Failing under the quirk, passing against the conformant responder: what the quirk broke
 	# (with either lifetime policy).
 	got=$( (broken "q-$q" conformant; [[ -d $T/s-$q ]] && broken "s-$q" s-conformant) | sort -u)
-	# XA-* need an XAUTH gateway (features.xauth), which the loopback profile is not: they
-	# SKIP here and tests/sh/xauth.sh runs them against serve with and without their quirks.
+	# XA-* need an XAUTH gateway (features.xauth) or client (features.xauth_client), which the
+	# loopback profile is not: they SKIP here and tests/sh/xauth.sh runs them against serve with
+	# and without their quirks.
 	# The certificate cases need auth.method = rsa-sig (all but CERT-PSK-001, which runs here):
 	# tests/sh/cert.sh runs them against an rsa-sig serve with and without their quirks; the
 	# rsaenc cases need rsa-enc / rsa-enc-rev: tests/sh/connect_rsaenc.sh runs them.

@@ -2,15 +2,17 @@
 # ikecheck serve (the gateway) and ikecheck connect (the client) on loopback: the user and
 # password accepted and the address handed out, after main and after aggressive mode; a wrong
 # password refused with XAUTH_STATUS FAIL and the SA deleted, and let in by the gateway quirk
-# xauth-accept-any; profile errors for the [xauth] and [modecfg] keys (docs/xauth.md).
+# xauth-accept-any; the XA-* cases against serve as the gateway and, initiating on SIGUSR1, as
+# the client (features.xauth_client), each with and without the quirks that break them; profile
+# errors for the [xauth] and [modecfg] keys (docs/xauth.md).
 #
 #   127.0.0.2:T (client, connect) <---- UDP ----> 127.0.0.1:D (gateway, serve)
 #
-# Ports 6000-6999 (tests/lib.sh), offset by $$.
+# Ports 6000-6999 (tests/lib.sh; XAUTH_PORTS=38000 moves them to 38000-38999), offset by $$.
 . tests/lib.sh
 
 T=$TEST_TMP
-BASE=$((6000 + ($$ % 20) * 50))
+BASE=$((${XAUTH_PORTS:-6000} + ($$ % 11) * 80))
 
 # xa_profile TEMPLATE OUT N PASSWORD: the loopback profile with its ports moved to BASE + 10*N,
 # XAUTH user joe with PASSWORD and a mode-config pool.
@@ -89,23 +91,49 @@ serve_stop
 # (the self-test, tests/sh/selftest.sh, leaves XA-* to this script: its profile has no XAUTH)
 xa_profile $DUT "$T/dut5.conf" 5 foobar
 xa_profile $TESTER "$T/tester5.conf" 5 foobar
-# xa_run NAME [QUIRK]: the XA-* cases against serve (with QUIRK), "ID VERDICT" lines in NAME.v
+# xa_run NAME [QUIRK]: the XA-* cases against serve (with QUIRK), "ID VERDICT" lines in NAME.v;
+# serve is the client of the XA-CLI cases when its profile says features.xauth_client (SIGUSR1)
 xa_run() {
-	serve_start "$T/$1.log" --profile "$T/dut5.conf" ${2:+--quirk "$2"} || return 1
-	$IK run --profile "$T/tester5.conf" --cases 'XA-*' --out "$T/$1" --quiet --silence 1500
+	serve_start "$T/$1.log" --profile "$T/dut${N:-5}.conf" ${2:+--quirk "$2"} || return 1
+	$IK run --profile "$T/tester${N:-5}.conf" --cases "${CASES:-XA-*}" --out "$T/$1" --quiet \
+		--silence 1500 --dut-initiate "kill -USR1 $SERVE_PID"
 	serve_stop
 	jq -r 'select(.type=="case") | "\(.id) \(.verdict)"' "$T/$1/results.jsonl" | sort >"$T/$1.v"
 }
 check "xauth: the XA cases PASS against conformant serve (exit 0)" xa_run conformant
 check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
+check "xauth: the client cases SKIP without features.xauth_client" \
+	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 4
 for q in xauth-accept-any modecfg-before-xauth; do
 	xa_run "q-$q" "$q" >/dev/null 2>&1
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
 	got=$(grep ' FAIL$' "$T/q-$q.v")
 	check "xauth: under quirk $q exactly its cases FAIL (${want//$'\n'/, })" test -n "$want" -a "$want" = "$got"
 	check "xauth: under quirk $q the others still PASS" \
-		test "$(grep -vc ' FAIL$' "$T/q-$q.v")" = "$(grep -c ' PASS$' "$T/q-$q.v")"
+		test "$(grep -v ' SKIP$' "$T/q-$q.v" | grep -vc ' FAIL$')" = "$(grep -c ' PASS$' "$T/q-$q.v")"
 done
+
+# --- serve as the XAUTH client: the XA-CLI cases (the DUT initiates on SIGUSR1) ---------------
+xa_profile $DUT "$T/dut6.conf" 6 foobar
+xa_profile $TESTER "$T/tester6.conf" 6 foobar
+sed -i 's/^xauth       = yes$/xauth       = yes\nxauth_client = yes/' "$T/dut6.conf" "$T/tester6.conf"
+N=6 CASES='XA-CLI-*' xa_run cli-conformant
+check "xauth: the client cases PASS against conformant serve" \
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 4
+check_grep "xauth: serve, the client, logged in as joe" 'XAUTH OK as user joe' "$T/cli-conformant.log"
+check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS FAIL' \
+	"$T/cli-conformant.log"
+for q in xauth-ignore-fail xauth-any-type; do
+	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
+	grep -v ' PASS$\| FAIL$' "$T/cli-$q.v" | sed 's/^/# /'
+	check "xauth: under quirk $q exactly its client cases FAIL (${want//$'\n'/, })" \
+		test -n "$want" -a "$want" = "$(grep ' FAIL$' "$T/cli-$q.v")"
+	check "xauth: under quirk $q the other client cases PASS" \
+		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((4 - $(echo "$want" | wc -l)))
+done
+check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE with its password' \
+	"$T/cli-xauth-any-type/results.jsonl"
 
 # --- profile errors ----------------------------------------------------------------------------
 loopback_profile $TESTER "$T/bad1.conf" $((BASE + 40)) $((BASE + 45))
@@ -113,6 +141,11 @@ printf 'xauth = yes\n' >>"$T/bad1.conf"
 check_fails "xauth: features.xauth without a user is a profile error (exit 2)" 2 \
 	$IK connect --profile "$T/bad1.conf"
 check_grep "xauth: the error names the keys" 'xauth.user and xauth.password' "$(last_out)"
+loopback_profile $TESTER "$T/bad3.conf" $((BASE + 40)) $((BASE + 45))
+printf 'xauth_client = yes\n' >>"$T/bad3.conf"
+check_fails "xauth: features.xauth_client without a user is a profile error (exit 2)" 2 \
+	$IK connect --profile "$T/bad3.conf"
+check_grep "xauth: that error names the keys too" 'xauth.user and xauth.password' "$(last_out)"
 loopback_profile $TESTER "$T/bad2.conf" $((BASE + 40)) $((BASE + 45))
 printf 'modecfg = yes\n[modecfg]\npool = 2001:db8::1\n' >>"$T/bad2.conf"
 check_fails "xauth: an IPv6 pool is a profile error (exit 2)" 2 $IK connect --profile "$T/bad2.conf"
