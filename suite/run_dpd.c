@@ -12,8 +12,8 @@
  * asks besides, the SHOULDs: DOI IPsec, SPI size 16 holding the two cookies (5.3), the high bit
  * of the first number clear (6.2), and a second query after the unanswered first (5.4).
  *
- * It ends a moment (ACK_MS) after a second query was answered, or after LISTEN_ROUNDS idle
- * periods of phase1.dpd and GRACE_MS.
+ * It ends a moment (ACK_MS) after a query that followed one we answered (a new query, whose
+ * number must be new), or after LISTEN_ROUNDS idle periods of phase1.dpd and GRACE_MS.
  */
 #include "runner_int.h"
 
@@ -21,7 +21,7 @@
 
 #define POLL_MS       100
 #define ACK_MS        500
-#define LISTEN_ROUNDS 3
+#define LISTEN_ROUNDS 4
 #define GRACE_MS      2000
 #define LISTEN_MAX_S  60 /* a longer phase1.dpd is not waited out: the step is an ERROR */
 
@@ -70,6 +70,16 @@ static void observe(struct crun *cr)
 	shoulds(sa, o);
 }
 
+/* A query came after one we answered: a new query, whose number must be new (RFC 3706 6.2). */
+static bool asked_after_ack(const struct ik_sa *sa)
+{
+	unsigned kept = sa->n_dpd_rx < IK_DPD_RX ? sa->n_dpd_rx : IK_DPD_RX;
+	for (unsigned i = 1; i < kept; i++)
+		if (sa->dpd_rx[i - 1].acked)
+			return true;
+	return kept < sa->n_dpd_rx;
+}
+
 static void tick(void *arg)
 {
 	struct crun *cr = arg;
@@ -78,8 +88,8 @@ static void tick(void *arg)
 	if (cr->finished || !cr->sa)
 		return;
 	observe(cr);
-	if (cr->o.dpd_queries >= 2 && !cr->dpd_done_at)
-		cr->dpd_done_at = now + ACK_MS; /* the ACK to the second is out: let it arrive */
+	if (asked_after_ack(cr->sa) && !cr->dpd_done_at)
+		cr->dpd_done_at = now + ACK_MS; /* its ACK is out: let it arrive */
 	if ((cr->dpd_done_at && now >= cr->dpd_done_at) || now >= cr->dpd_until) {
 		ik_step_done(cr);
 		return;

@@ -148,6 +148,37 @@ static void test_dpd_ack_to_earlier_retry(void)
 	pair_close(&p);
 }
 
+/* RFC 3706 5.4 / 6.2: a query we left unanswered may come again with its own number (a
+ * retransmission, as strongSwan sends it) and is answered; a new query after that ACK with the
+ * same number is the peer's fault. */
+static void test_dpd_retransmission_same_seq(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+	uint8_t spi[16], seq[4] = {0, 0, 0x12, 0x34};
+
+	pair_cfg(&ci, true);
+	pair_cfg(&cr, false);
+	ci.dpd = cr.dpd = true;
+	CU_ASSERT_TRUE_FATAL(up(&p, &ci, &cr));
+	struct ik_sa *sa = p.ini.sas;
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	sa->dpd_ack_skip = 1;
+	for (int i = 0; i < 3; i++) { /* unanswered, its retransmission (ACKed), a reused number */
+		CU_ASSERT_TRUE(ik_send_notify(p.res.sas, IK_NOTIFY_R_U_THERE, IK_PROTO_ISAKMP, spi,
+		                              16, seq, 4));
+		pair_spin(&p, 100);
+		CU_ASSERT_EQUAL(sa->n_dpd_rx, (unsigned)i + 1);
+		if (i < 2)
+			CU_ASSERT_STRING_EQUAL(sa->fault, "");
+	}
+	CU_ASSERT_FALSE(sa->dpd_rx[0].acked);
+	CU_ASSERT_TRUE(sa->dpd_rx[1].acked);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sa->fault, "RFC 3706 6.2"));
+	pair_close(&p);
+}
+
 /* RFC 3947: NAT-T vendor IDs agree on the RFC method; no NAT on loopback, so no float. */
 /* RFC 3706 5.5: with cfg.dpd_delay the responder asks an idle initiator; the initiator judges
  * each query (5.3, 6.2: engine/exchanges/dpd.c), leaves one unanswered on request (the
@@ -235,6 +266,8 @@ static const struct ik_test tests[] = {
          test_dpd_ack_to_earlier_retry},
 	{"DPD: the peer's own queries judged, asked again when unanswered (RFC 3706 5.4, 6.2)",
          test_dpd_probing_judged},
+	{"DPD: an unanswered query may come again with its number (RFC 3706 5.4)",
+         test_dpd_retransmission_same_seq},
 	{"NAT-T without a NAT: RFC 3947 method, no float", test_natt_no_nat},
 	{"NAT-T with a NAT: float to 4500, UDP-encapsulated tunnel", test_natt_float},
 };

@@ -75,7 +75,12 @@ static bool query_must(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid
 		        data ? data->len : 0);
 		rule = "RFC 3706 5.3 \"Notification Data (4 octets) - MUST be set to the sequence "
 		       "number\"";
-	} else if (last && last->msgid != msgid && seq_of(data) - last->seq - 1 >= IK_DPD_GAP) {
+	} else if (last && last->msgid != msgid && !(seq_of(data) == last->seq && !last->acked) &&
+	           seq_of(data) - last->seq - 1 >= IK_DPD_GAP) {
+		/* A query we left unanswered may come again with its number (RFC 3706 5.4 "SHOULD
+		 * retransmit R-U-THERE queries": a retransmission is not a "subsequent" query of
+		 * 6.2; strongSwan 5.9.8 resends it so), or with the next one; a new query after an
+		 * ACK needs a new number. */
 		ik_fail(&st, 0, "its R-U-THERE after %08x (message ID %08x) carried %08x",
 		        last->seq, last->msgid, seq_of(data));
 		rule = "RFC 3706 6.2 \"Subsequent R-U-THERE messages MUST increment the sequence "
@@ -99,17 +104,14 @@ bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, 
 	q->doi = (uint32_t)ik_fnum(n, IK_F_N_DOI);
 	q->spi_len = spi ? (uint8_t)spi->len : 0;
 	q->cookies = spi && spi->len == 16 && !memcmp(spi->bytes, cookies, 16);
+	/* RFC 3706 5.2: answered when protected; dpd_ack_skip leaves queries unanswered on
+	 * purpose (a tester asking the peer to retransmit, 5.4). */
+	q->acked = protected && ok && !sa->dpd_ack_skip;
+	if (protected && ok && sa->dpd_ack_skip)
+		sa->dpd_ack_skip--;
 	if (sa->n_dpd_rx < IK_DPD_RX)
 		sa->dpd_rx[sa->n_dpd_rx] = *q;
 	sa->n_dpd_rx++;
 	ik_emit_event(sa, NULL, IK_EV_DPD_QUERY);
-	/* RFC 3706 5.2: answered when protected; dpd_ack_skip leaves queries unanswered on
-	 * purpose (a tester asking the peer to retransmit, 5.4). */
-	if (!protected || !ok)
-		return false;
-	if (sa->dpd_ack_skip) {
-		sa->dpd_ack_skip--;
-		return false;
-	}
-	return true;
+	return q->acked;
 }

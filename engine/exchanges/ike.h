@@ -172,6 +172,7 @@ struct ik_dpd_query {
 	uint32_t msgid, seq, doi;
 	uint8_t spi_len;
 	bool cookies; /* the SPI is CKY-I | CKY-R of this ISAKMP SA */
+	bool acked;   /* we answered it with R-U-THERE-ACK */
 };
 #define IK_DPD_RX 8
 
