@@ -237,5 +237,9 @@ bool ik_want_rerun(struct ik_runner *R, const struct crun *cr, enum ik_verdict v
 		return tries < MAX_ATTEMPTS;
 	if (o->send_errors && v != IK_V_PASS)
 		return tries < MAX_ATTEMPTS;
+	/* A FAIL or WARN on the effect of our own unacknowledged message (a Delete, INITIAL-CONTACT):
+	 * its loss leaves no trace on any path, lossy-looking yet or not, so it is confirmed. */
+	if (unacked_step(cr->c) && v != IK_V_PASS && v != IK_V_ERROR)
+		return tries < MAX_ATTEMPTS;
 	return tries < attempts_needed(cr, v) && ik_path_lossy(R);
 }

@@ -13,9 +13,10 @@ static void responder_probes(struct ik_cfg *ci, struct ik_cfg *cr)
 	cr->dpd_delay = 1;
 }
 
-/* Quirk dpd-seq-stuck (RFC 3706 6.2): the initiator leaves the first query unanswered, the
- * responder asks again a second later with the same sequence number, and the initiator records
- * the break as the peer's fault. Conformant: the second query is one up, no fault. */
+/* Quirk dpd-seq-stuck (RFC 3706 6.2): the initiator leaves the first query unanswered and answers
+ * the second (which may repeat the number: a retransmission, 5.4); the responder's next query,
+ * after that ACK, carries the same number again, and the initiator records the break as the
+ * peer's fault. Conformant: each query one up, no fault. */
 static bool dpd_seq_repeated(struct ik_pair *p)
 {
 	ik_initiate(&p->ini);
@@ -24,9 +25,9 @@ static bool dpd_seq_repeated(struct ik_pair *p)
 	if (!si || !si->established)
 		return false;
 	si->dpd_ack_skip = 1;
-	SPIN_UNTIL(p, si->n_dpd_rx >= 2, 3500);
-	return si->n_dpd_rx >= 2 && si->dpd_rx[0].msgid != si->dpd_rx[1].msgid &&
-	       strstr(si->fault, "3706 6.2");
+	SPIN_UNTIL(p, si->n_dpd_rx >= 3, 5000);
+	return si->n_dpd_rx >= 3 && si->dpd_rx[1].acked &&
+	       si->dpd_rx[1].msgid != si->dpd_rx[2].msgid && strstr(si->fault, "3706 6.2");
 }
 
 #endif
