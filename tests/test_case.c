@@ -28,6 +28,22 @@ static bool parse(struct ik_caseset *cs, const char *text, struct ik_status *st)
 	return ik_cases_parse(cs, text, strlen(text), "t.case", "area", st);
 }
 
+/* Parse text; when want_why is set the parse must fail saying so. The case parsed, or NULL (a
+ * failure checked, or an unexpected one reported with label). */
+static const struct ik_case *parse_or_why(struct ik_caseset *cs, const char *text,
+                                          const char *want_why, const char *label)
+{
+	struct ik_status st;
+	bool ok = parse(cs, text, &st);
+	CU_ASSERT_EQUAL(ok, want_why == NULL);
+	if (ok)
+		return &cs->c[0];
+	CU_ASSERT_PTR_NOT_NULL(want_why ? strstr(st.why, want_why) : NULL);
+	if (!want_why || !strstr(st.why, want_why))
+		fprintf(stderr, "'%s': %s\n", label, st.why);
+	return NULL;
+}
+
 static void test_good_case(void)
 {
 	static const char text[] =
@@ -218,20 +234,13 @@ static void test_traffic_probes(void)
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char text[512];
 		struct ik_caseset cs = {0};
-		struct ik_status st;
 		snprintf(text, sizeof(text),
 		         HEAD
 		         "  needs traffic anti_replay\n  run main, quick, %s\n  expect %s\n" BINDS,
 		         t[i].run, t[i].expect);
-		bool ok = parse(&cs, text, &st);
-		CU_ASSERT_EQUAL(ok, t[i].why == NULL);
-		if (!ok) {
-			CU_ASSERT_PTR_NOT_NULL(t[i].why ? strstr(st.why, t[i].why) : NULL);
-			if (!t[i].why || !strstr(st.why, t[i].why))
-				fprintf(stderr, "'%s': %s\n", t[i].run, st.why);
+		const struct ik_case *c = parse_or_why(&cs, text, t[i].why, t[i].run);
+		if (!c)
 			continue;
-		}
-		const struct ik_case *c = &cs.c[0];
 		CU_ASSERT_EQUAL(c->steps[2].kind, IK_STEP_TRAFFIC);
 		CU_ASSERT_EQUAL(c->steps[2].arg, t[i].n);
 		CU_ASSERT_EQUAL(c->steps[2].probe, t[i].probe);
@@ -727,19 +736,12 @@ static void test_dpd_listen(void)
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char text[512];
 		struct ik_caseset cs = {0};
-		struct ik_status st;
 		snprintf(text, sizeof(text),
 		         HEAD "  needs dpd dpd_delay\n  run %s\n  expect %s\n" BINDS, t[i].run,
 		         t[i].expect);
-		bool ok = parse(&cs, text, &st);
-		CU_ASSERT_EQUAL(ok, t[i].why == NULL);
-		if (!ok) {
-			CU_ASSERT_PTR_NOT_NULL(t[i].why ? strstr(st.why, t[i].why) : NULL);
-			if (!t[i].why || !strstr(st.why, t[i].why))
-				fprintf(stderr, "'%s': %s\n", t[i].run, st.why);
+		const struct ik_case *c = parse_or_why(&cs, text, t[i].why, t[i].run);
+		if (!c)
 			continue;
-		}
-		const struct ik_case *c = &cs.c[0];
 		CU_ASSERT_EQUAL(c->steps[c->nsteps - 1].kind, IK_STEP_DPD_LISTEN);
 		CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_QUERIES);
 		CU_ASSERT_EQUAL(c->expect[0].strict, t[i].strict);

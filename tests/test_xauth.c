@@ -46,6 +46,17 @@ static void run_until_up(struct ik_pair *p, uint64_t ms)
 		ik_loop_once(&p->loop, 20);
 }
 
+/* Both engines up, the client initiating, until quick mode is up both ways or ms pass. */
+static bool xa_start(struct ik_pair *p, struct ik_cfg *ci, struct ik_cfg *cr, uint64_t ms)
+{
+	struct ik_status st;
+	if (!pair_open(p, ci, cr, &st))
+		return false;
+	ik_initiate(&p->ini);
+	run_until_up(p, ms);
+	return true;
+}
+
 static bool addr_is(const uint8_t *a, const char *want)
 {
 	uint8_t w[4];
@@ -57,14 +68,11 @@ static void good_path(bool aggressive, bool push)
 {
 	struct ik_cfg ci, cr;
 	struct ik_pair p;
-	struct ik_status st;
 
 	xa_cfgs(&ci, &cr, "foobar");
 	ci.aggressive = aggressive;
 	ci.xauth.cfg_push = cr.xauth.cfg_push = push;
-	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
-	ik_initiate(&p.ini);
-	run_until_up(&p, 4000);
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 4000));
 	if (p.failed)
 		fprintf(stderr, "xauth: %s\n", p.why.why);
 	CU_ASSERT_EQUAL(p.p2_up, 2);
@@ -110,13 +118,10 @@ static void wrong_password(ik_quirks_t quirks)
 {
 	struct ik_cfg ci, cr;
 	struct ik_pair p;
-	struct ik_status st;
 
 	xa_cfgs(&ci, &cr, "wrong");
 	cr.quirks = quirks;
-	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
-	ik_initiate(&p.ini);
-	run_until_up(&p, quirks ? 4000 : 1500);
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, quirks ? 4000 : 1500));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
@@ -152,14 +157,11 @@ static void early_modecfg(ik_quirks_t quirks)
 {
 	struct ik_cfg ci, cr;
 	struct ik_pair p;
-	struct ik_status st;
 
 	xa_cfgs(&ci, &cr, "foobar");
 	ci.xauth.cfg_early = true;
 	cr.quirks = quirks;
-	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
-	ik_initiate(&p.ini);
-	run_until_up(&p, 4000);
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 4000));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_EQUAL(p.p2_up, 2);
@@ -190,13 +192,10 @@ static void test_quick_before_xauth(void)
 {
 	struct ik_cfg ci, cr;
 	struct ik_pair p;
-	struct ik_status st;
 
 	xa_cfgs(&ci, &cr, "foobar");
 	memset(&ci.xauth, 0, sizeof(ci.xauth));
-	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
-	ik_initiate(&p.ini);
-	run_until_up(&p, 1500);
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 1500));
 	CU_ASSERT_EQUAL(p.p1_up, 2);
 	CU_ASSERT_EQUAL(p.p2_up, 0);
 	pair_close(&p);
@@ -240,15 +239,12 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 {
 	struct ik_cfg ci, cr;
 	struct ik_pair p;
-	struct ik_status st;
 
 	xa_cfgs(&ci, &cr, password);
 	cr.xauth.keep_on_fail = true;
 	cr.xauth.req_type = req_type;
 	ci.quirks = quirks;
-	CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
-	ik_initiate(&p.ini);
-	run_until_up(&p, quirks ? 4000 : 1500);
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, quirks ? 4000 : 1500));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
