@@ -61,7 +61,7 @@ void ik_alive_not_decided(const struct ik_runner *R, size_t idx, const char *bef
 {
 	char buf[320]; /* then cut to n: the case's own reason comes last */
 	snprintf(buf, sizeof(buf),
-	         "not decided: the DUT had stopped answering (after %.90s)%s%s%.40s", R->dead_since,
+	         "not decided: the DUT had stopped answering (after %s)%s%s%.40s", R->dead_since,
 	         R->confirm[idx] ? ", this case among them; it did not come back, so which one "
 	                           "is not known (try --parallel 1)"
 	                         : "",
@@ -101,12 +101,33 @@ static size_t others_in_flight(struct ik_runner *R, const struct crun *cr, char 
 	return k;
 }
 
+/* ids ("A, B, C") into dst of n bytes: whole ids only, then " and K more" for those that do not
+ * fit, so a cut list never names half an id or hides that it was cut. */
+static void ids_fit(char *dst, size_t n, const char *ids)
+{
+	size_t total = 1, kept = 0, l = 0;
+	for (const char *p = ids; (p = strstr(p, ", ")); p += 2)
+		total++;
+	dst[0] = '\0';
+	for (const char *p = ids; *p && kept < total;) {
+		const char *e = strstr(p, ", ");
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (l + len + 2 + 24 >= n) /* room for ", id" and " and 9999 more" */
+			break;
+		l += (size_t)snprintf(dst + l, n - l, "%s%.*s", kept ? ", " : "", (int)len, p);
+		kept++;
+		p = e ? e + 2 : p + len;
+	}
+	if (kept < total)
+		snprintf(dst + l, n - l, " and %zu more", total - kept);
+}
+
 /* The DUT answers no probe: blame cr's case when it was the only one in flight (FAIL). With
  * others in flight, which one stopped the DUT is not known: every one of them runs again alone
  * once the DUT answers (a second death then has one culprit); false when cr is to be requeued. */
 static bool declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result *r)
 {
-	char why[256], ids[100];
+	char why[256], ids[2048];
 	bool again = R->confirm[cr->idx];
 	snprintf(ids, sizeof(ids), "%s", r->id);
 	size_t others = others_in_flight(R, cr, ids, sizeof(ids));
@@ -116,7 +137,9 @@ static bool declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result 
 	R->revive_at_ms = R->dead_at_ms + REVIVE_EVERY;
 	if (others) {
 		R->confirm[cr->idx] = true;
-		snprintf(R->dead_since, sizeof(R->dead_since), "one of the cases %s", ids);
+		char some[64]; /* the reason quotes dead_since: keep it short, the note lists all */
+		ids_fit(some, sizeof(some), ids);
+		snprintf(R->dead_since, sizeof(R->dead_since), "one of the cases %s", some);
 		if (!R->o->quiet)
 			ik_run_note(R,
 			            "the DUT stopped answering while cases %s were in flight; "

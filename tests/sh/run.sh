@@ -135,6 +135,30 @@ check "parallel: RUN-002, run again alone, stopped the DUT again: it is blamed" 
 	bash -c "jq -r 'select(.type==\"case\" and .id==\"RUN-002\") | .verdict + \" \" + .reason' $T/par/out/results.jsonl | grep -q '^FAIL The DUT stopped answering after this case (run again alone'"
 check "parallel: the slow case, run again alone, PASSes" test "$(verdict "$T/par/out" RUN-SLOW)" = PASS
 
+# The ids in flight at a death that never ends: the note names every one; each result's reason
+# names whole ids only and says how many more it left out (no id cut in half).
+mkdir -p "$T/many/basic"
+cp "$T/par/basic/k.case" "$T/many/basic/k.case"
+for i in 01 02 03 04 05 06 07 08 09 10; do
+	sed -e "s/^case RUN-SLOW/case RUN-SLOW-WITH-A-LONG-NAME-$i/" -e 's/wait 2500ms/wait 1500ms/' \
+		<(sed -n '/^case RUN-SLOW/,$p' "$T/par/basic/k.case") >>"$T/many/basic/k.case"
+done
+serve_start "$T/many.serve" --profile "$T/p.conf" --quirk die-on-refusal
+$IK run --profile "$T/p.conf" --cases-dir "$T/many" --silence 1000 --out "$T/many/out" \
+	--parallel 16 --dead-wait 3 >"$T/many.out" 2>&1
+serve_stop
+ids=$(jq -r 'select(.type=="case") | .id' "$T/many/out/results.jsonl" | sort)
+note=$(grep -m1 'stopped answering while cases' "$T/many.out")
+check "many in flight: the note names every case in flight" \
+	bash -c "n=0; for id in $(echo $ids); do grep -q \"\$id[,) ]\" <<<'$note ' && n=\$((n+1)); done; test \$n -ge 10"
+jq -r 'select(.type=="case") | .reason' "$T/many/out/results.jsonl" |
+	grep -o 'after one of the cases [^)]*' | sed 's/after one of the cases //' >"$T/many.lists"
+check "many in flight: the reasons name the cases in flight" test -s "$T/many.lists"
+check "many in flight: each reason's list has whole ids and says how many more" \
+	bash -c "while read -r l; do l=\${l% and [0-9]* more}
+		for id in \${l//,/ }; do grep -qx \"\$id\" <<<'$ids' || exit 1; done; done <$T/many.lists"
+check_grep "many in flight: a list too long says so" ' and [0-9]+ more' "$T/many.lists"
+
 # Usage and input errors: exit 2 with a reason.
 check_fails "no --profile: exit 2" 2 $IK run
 check_fails "bad --level: exit 2" 2 run --level OFTEN
