@@ -8,6 +8,7 @@
  * after a blank and followed by a blank, starts a comment ("MM3#1" is not one).
  */
 #include "case_internal.h"
+#include "xauth_check.h" /* ik_xa_check_req: the rows of `expect kept` */
 #include "trim.h"
 #include "util.h"
 
@@ -139,6 +140,24 @@ static const struct keyword *keyword_of(const char *w, size_t n)
 	return NULL;
 }
 
+/* An `expect kept` row is a requirement the case checks: its id must be on the `req` line. */
+static bool kept_in_req(const struct ik_case *c, const struct ik_expect *e,
+                        const struct ik_cpos *at)
+{
+	for (unsigned r = 0; r < 32; r++) {
+		const char *id = (e->kept_rows & 1u << r) ? ik_xa_check_req(r) : NULL;
+		size_t l = id ? strlen(id) : 0;
+		bool found = false;
+		for (const char *p = c->req; id && !found && (p = strstr(p, id)); p += l)
+			found = (p == c->req || p[-1] == ' ') && (!p[l] || p[l] == ' ');
+		if (id && !found)
+			return ik_case_fail(at,
+			                    "case %s: 'expect kept %s' but 'req' does not name %s",
+			                    c->id, id, id);
+	}
+	return true;
+}
+
 /* Checks that need the whole block: required keywords, expectations against steps/mutations. */
 static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 {
@@ -181,6 +200,8 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			                    "case %s: 'expect established phase2' but 'run' "
 			                    "has no quick step",
 			                    c->id);
+		if (e->kind == IK_EXP_KEPT && !kept_in_req(c, e, at))
+			return false;
 		if (e->kind == IK_EXP_QUERIES && !listen)
 			return ik_case_fail(at,
 			                    "case %s: 'expect queries' but 'run' has no "

@@ -30,7 +30,7 @@
  * indented deeper than its keyword line and not starting with a keyword, continues the value.
  * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
  * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; carries traffic;
- * discards probes; accepts probes; stops traffic; queries [strict]; each optionally after
+ * discards probes; accepts probes; stops traffic; queries [strict]; kept REQ-ID...; each optionally after
  * "policy p1=V:" or "policy p2=V:" (V strict, lenient or obey: the profile's phase1/phase2
  * lifetime_policy; "policy V:" is p1) or "policy ids=any:" / "policy ids=list:" (auth.peer_ids).
  */
@@ -118,6 +118,9 @@ enum ik_expect_kind {
 	IK_EXP_QUERIES,  /* the DUT sent R-U-THERE on its own (dpd-listen; its MUSTs are checked
 			     * on every query, RFC 3706 5.3, 6.2); strict: and its SHOULDs, a
 			     * second query after the unanswered first, the cookies as SPI */
+	IK_EXP_KEPT,     /* the DUT's XAUTH messages kept the rows of engine/exchanges/
+			     * xauth_check.def named (kept_rows): each was read at least once and none
+			     * broke (a MAY row never breaks: what it saw is the evidence) */
 };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
@@ -144,7 +147,8 @@ struct ik_expect {
 				 * plain "rejected" (nnotify 0, silence false): any notify or
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
-	bool strict; /* queries strict */
+	bool strict;        /* queries strict */
+	uint32_t kept_rows; /* kept: bit i = row i of xauth_check.def */
 };
 
 #define IK_CASE_MAX_ALIKE 4

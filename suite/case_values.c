@@ -5,6 +5,7 @@
  */
 #include "case_internal.h"
 #include "consts.h"
+#include "xauth_check.h" /* `expect kept` */
 #include "profile.h"
 #include "proposal.h"
 #include "quirk.h"
@@ -645,6 +646,22 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->strict = n == 2;
 		return true;
 	}
+	/* "kept ROW...": rows of engine/exchanges/xauth_check.def, by requirement id */
+	if (!strcmp(w[0], "kept")) {
+		e->kind = IK_EXP_KEPT;
+		for (size_t i = 1; i < n; i++) {
+			int r = ik_xa_check_find(w[i]);
+			if (r < 0)
+				return ik_case_fail(at,
+				                    "expect kept: '%.40s' is no XAUTH check "
+				                    "(engine/exchanges/xauth_check.def)",
+				                    w[i]);
+			e->kept_rows |= 1u << r;
+		}
+		if (!e->kept_rows)
+			return ik_case_fail(at, "expect kept: name the requirement ids it checks");
+		return true;
+	}
 	if (!strcmp(w[0], "ignored") || !strcmp(w[0], "survives") || !strcmp(w[0], "alive")) {
 		e->kind = w[0][0] == 'i'   ? IK_EXP_IGNORED
 		          : w[0][0] == 's' ? IK_EXP_SURVIVES
@@ -658,7 +675,7 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		at,
 		"expect '%.40s': expected established, rejected, adjusted, "
 		"ignored, survives, alive, carries traffic, discards probes, accepts probes, "
-		"stops traffic or queries [strict]",
+		"stops traffic, queries [strict] or kept REQ-ID...",
 		w[0]);
 }
 

@@ -55,6 +55,10 @@ static const struct name_val xauth_type_names[] = {{"generic", IK_XAUTH_TYPE_GEN
                                                    {"otp", IK_XAUTH_TYPE_OTP},
                                                    {"skey", IK_XAUTH_TYPE_SKEY},
                                                    {NULL, 0}};
+/* tester.xauth_reply, tester.xauth_on_fail: what the tester, the client, does to judge a gateway */
+static const struct name_val xauth_reply_names[] = {
+	{"credentials", 0}, {"status-ok", 1}, {NULL, 0}};
+static const struct name_val xauth_on_fail_names[] = {{"stop", 0}, {"go-on", 1}, {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
 	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
 /* auth.id_type: "address" stands for the endpoint's address, IPv4 or IPv6. */
@@ -84,72 +88,74 @@ static const char *const section_names[] = {
  * KEY(section, key, kind, field, names, required). docs/profile.md documents each row;
  * defaults are set in set_defaults().
  */
-#define KEY_TABLE                                                                          \
-	KEY(dut, name, K_TEXT, OFF(name), NULL, false)                                     \
-	KEY(dut, address, K_ADDR, OFF(dut.addr), NULL, true)                               \
-	KEY(dut, port, K_PORT, OFF(dut.port), NULL, false)                                 \
-	KEY(dut, nat_t_port, K_PORT, OFF(dut.nat_t_port), NULL, false)                     \
-	KEY(dut, roles, K_FLAGS, OFF(roles), role_names, false)                            \
-	KEY(dut, vendor, K_ENUM, OFF(vendor), vendor_names, false)                         \
-	KEY(dut, id, K_ID, OFF(dut.id), NULL, false)                                       \
-	KEY(dut, subnet, K_SUBNETS, OFF(dut), NULL, false)                                 \
-	KEY(dut, cert, K_FILE, OFF(dut.cert), NULL, false)                                 \
-	KEY(dut, key, K_FILE, OFF(dut.key), NULL, false)                                   \
-	KEY(dut, chain, K_FILE, OFF(dut.chain), NULL, false)                               \
-	KEY(dut, fragmentation, K_ENUM, OFF(dut.fragmentation), frag_names, false)         \
-	KEY(dut, fragment_size, K_SIZE, OFF(dut.fragment_size), NULL, false)               \
-	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                         \
-	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                           \
-	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)               \
-	KEY(tester, id, K_ID, OFF(tester.id), NULL, false)                                 \
-	KEY(tester, subnet, K_SUBNETS, OFF(tester), NULL, false)                           \
-	KEY(tester, cert, K_FILE, OFF(tester.cert), NULL, false)                           \
-	KEY(tester, key, K_FILE, OFF(tester.key), NULL, false)                             \
-	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                         \
-	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                   \
-	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                 \
-	KEY(tester, xauth_type, K_ENUM, OFF(tester.xauth_type), xauth_type_names, false)   \
-	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)    \
-	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)               \
-	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)   \
-	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)         \
-	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)          \
-	KEY(tester, simulate_nat, K_BOOL, OFF(tester.simulate_nat), bool_names, false)     \
-	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                             \
-	KEY(auth, psk, K_PSK, 0, NULL, false)                                              \
-	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                        \
-	KEY(auth, peer_ids, K_PEER_IDS, OFF(peer_ids), NULL, false)                        \
-	KEY(auth, ca, K_FILE, OFF(pki.ca), NULL, false)                                    \
-	KEY(auth, crl, K_FILE, OFF(pki.crl), NULL, false)                                  \
-	KEY(auth, id_type, K_ENUM, OFF(pki.id_type), id_type_names, false)                 \
-	KEY(xauth, user, K_TEXT, OFF(xauth.user), NULL, false)                             \
-	KEY(xauth, password, K_TEXT, OFF(xauth.password), NULL, false)                     \
-	KEY(modecfg, pool, K_ADDR, OFF(modecfg.pool), NULL, false)                         \
-	KEY(modecfg, netmask, K_ADDR, OFF(modecfg.netmask), NULL, false)                   \
-	KEY(modecfg, dns, K_ADDR, OFF(modecfg.dns), NULL, false)                           \
-	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                      \
-	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                   \
-	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                   \
-	KEY(phase1, lifetime_policy, K_ENUM, OFF(p1.lifetime_policy), policy_names, false) \
-	KEY(phase1, dpd, K_SECONDS, OFF(p1.dpd_delay), NULL, false)                        \
-	KEY(phase1, am3, K_ENUM, OFF(p1.am3), am3_names, false)                            \
-	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                   \
-	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                          \
-	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                   \
-	KEY(phase2, lifetime_kb, K_KB, OFF(p2.lifetime_kb), NULL, false)                   \
-	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false) \
-	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                   \
-	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)     \
-	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)               \
-	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                   \
-	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)               \
-	KEY(features, xauth_client, K_BOOL, OFF(features.xauth_client), bool_names, false) \
-	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)           \
-	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false) \
-	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)           \
-	KEY(features, anti_replay, K_BOOL, OFF(features.anti_replay), bool_names, false)   \
-	KEY(features, parallel_esp, K_BOOL, OFF(features.parallel_esp), bool_names, false) \
-	KEY(features, ic_ignored, K_BOOL, OFF(features.ic_ignored), bool_names, false)     \
+#define KEY_TABLE                                                                                 \
+	KEY(dut, name, K_TEXT, OFF(name), NULL, false)                                            \
+	KEY(dut, address, K_ADDR, OFF(dut.addr), NULL, true)                                      \
+	KEY(dut, port, K_PORT, OFF(dut.port), NULL, false)                                        \
+	KEY(dut, nat_t_port, K_PORT, OFF(dut.nat_t_port), NULL, false)                            \
+	KEY(dut, roles, K_FLAGS, OFF(roles), role_names, false)                                   \
+	KEY(dut, vendor, K_ENUM, OFF(vendor), vendor_names, false)                                \
+	KEY(dut, id, K_ID, OFF(dut.id), NULL, false)                                              \
+	KEY(dut, subnet, K_SUBNETS, OFF(dut), NULL, false)                                        \
+	KEY(dut, cert, K_FILE, OFF(dut.cert), NULL, false)                                        \
+	KEY(dut, key, K_FILE, OFF(dut.key), NULL, false)                                          \
+	KEY(dut, chain, K_FILE, OFF(dut.chain), NULL, false)                                      \
+	KEY(dut, fragmentation, K_ENUM, OFF(dut.fragmentation), frag_names, false)                \
+	KEY(dut, fragment_size, K_SIZE, OFF(dut.fragment_size), NULL, false)                      \
+	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                                \
+	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                                  \
+	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)                      \
+	KEY(tester, id, K_ID, OFF(tester.id), NULL, false)                                        \
+	KEY(tester, subnet, K_SUBNETS, OFF(tester), NULL, false)                                  \
+	KEY(tester, cert, K_FILE, OFF(tester.cert), NULL, false)                                  \
+	KEY(tester, key, K_FILE, OFF(tester.key), NULL, false)                                    \
+	KEY(tester, chain, K_FILE, OFF(tester.chain), NULL, false)                                \
+	KEY(tester, bad_cert, K_TEXT, OFF(tester.bad_cert), NULL, false)                          \
+	KEY(tester, bad_certs, K_FILE, OFF(tester.bad_certs), NULL, false)                        \
+	KEY(tester, xauth_type, K_ENUM, OFF(tester.xauth_type), xauth_type_names, false)          \
+	KEY(tester, xauth_reply, K_ENUM, OFF(tester.xauth_reply), xauth_reply_names, false)       \
+	KEY(tester, xauth_on_fail, K_ENUM, OFF(tester.xauth_on_fail), xauth_on_fail_names, false) \
+	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)           \
+	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)                      \
+	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)          \
+	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)                \
+	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)                 \
+	KEY(tester, simulate_nat, K_BOOL, OFF(tester.simulate_nat), bool_names, false)            \
+	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
+	KEY(auth, psk, K_PSK, 0, NULL, false)                                                     \
+	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                               \
+	KEY(auth, peer_ids, K_PEER_IDS, OFF(peer_ids), NULL, false)                               \
+	KEY(auth, ca, K_FILE, OFF(pki.ca), NULL, false)                                           \
+	KEY(auth, crl, K_FILE, OFF(pki.crl), NULL, false)                                         \
+	KEY(auth, id_type, K_ENUM, OFF(pki.id_type), id_type_names, false)                        \
+	KEY(xauth, user, K_TEXT, OFF(xauth.user), NULL, false)                                    \
+	KEY(xauth, password, K_TEXT, OFF(xauth.password), NULL, false)                            \
+	KEY(modecfg, pool, K_ADDR, OFF(modecfg.pool), NULL, false)                                \
+	KEY(modecfg, netmask, K_ADDR, OFF(modecfg.netmask), NULL, false)                          \
+	KEY(modecfg, dns, K_ADDR, OFF(modecfg.dns), NULL, false)                                  \
+	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                             \
+	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                          \
+	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                          \
+	KEY(phase1, lifetime_policy, K_ENUM, OFF(p1.lifetime_policy), policy_names, false)        \
+	KEY(phase1, dpd, K_SECONDS, OFF(p1.dpd_delay), NULL, false)                               \
+	KEY(phase1, am3, K_ENUM, OFF(p1.am3), am3_names, false)                                   \
+	KEY(phase2, proposals, K_P2PROPS, 0, NULL, true)                                          \
+	KEY(phase2, pfs, K_GROUP, OFF(p2.pfs_group), NULL, false)                                 \
+	KEY(phase2, lifetime, K_LIFETIME, OFF(p2.lifetime), NULL, false)                          \
+	KEY(phase2, lifetime_kb, K_KB, OFF(p2.lifetime_kb), NULL, false)                          \
+	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false)        \
+	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                          \
+	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)            \
+	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)                      \
+	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                          \
+	KEY(features, xauth, K_BOOL, OFF(features.xauth), bool_names, false)                      \
+	KEY(features, xauth_client, K_BOOL, OFF(features.xauth_client), bool_names, false)        \
+	KEY(features, modecfg, K_BOOL, OFF(features.modecfg), bool_names, false)                  \
+	KEY(features, certificates, K_BOOL, OFF(features.certificates), bool_names, false)        \
+	KEY(features, traffic, K_BOOL, OFF(features.traffic), bool_names, false)                  \
+	KEY(features, anti_replay, K_BOOL, OFF(features.anti_replay), bool_names, false)          \
+	KEY(features, parallel_esp, K_BOOL, OFF(features.parallel_esp), bool_names, false)        \
+	KEY(features, ic_ignored, K_BOOL, OFF(features.ic_ignored), bool_names, false)            \
 	KEY(features, fresh_init, K_BOOL, OFF(features.fresh_init), bool_names, false)
 
 const struct key_def ik_profile_keys[] = {

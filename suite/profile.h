@@ -135,6 +135,10 @@ struct ik_endpoint {
 	 * xauth-02 6.3; 0 generic, sent without the attribute): XA-CLI-004 asks for a challenge
 	 * type the client lacks */
 	int xauth_type;
+	/* tester.xauth_reply = status-ok: as the XAUTH client, REPLY XAUTH_STATUS OK and no user
+	 * (XA-EDGE-011); tester.xauth_on_fail = go-on: take a SET(STATUS=FAIL) as OK and go on
+	 * (XA-EDGE-012): tests of the DUT gateway */
+	int xauth_reply, xauth_on_fail;
 	/* tester.simulate_nat: act as behind a port-translating NAT (ik_cfg.nat_sim) */
 	bool simulate_nat;
 };

@@ -41,7 +41,9 @@ bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap,
 	cr->probe = true;
 	bool main_ok = R->base->p1.modes & IK_MODE_MAIN;
 	cr->steps = main_ok ? probe_main : probe_aggr;
-	cr->nsteps = 2;
+	/* An XAUTH gateway answers when phase 1 completes: quick mode waits for its XAUTH, which a
+	 * case may have shown broken (XA-EDGE-010), and a broken XAUTH is no dead DUT. */
+	cr->nsteps = R->base->features.xauth ? 1 : 2;
 	return ik_crun_cfg(R, NULL, &cr->cfg, st) && ik_crun_start(cr, st);
 }
 
@@ -60,8 +62,8 @@ void ik_alive_not_decided(const struct ik_runner *R, size_t idx, const char *bef
                           size_t n)
 {
 	char buf[320]; /* then cut to n: the case's own reason comes last */
-	snprintf(buf, sizeof(buf),
-	         "not decided: the DUT had stopped answering (after %s)%s%s%.40s", R->dead_since,
+	snprintf(buf, sizeof(buf), "not decided: the DUT had stopped answering (after %s)%s%s%.40s",
+	         R->dead_since,
 	         R->confirm[idx] ? ", this case among them; it did not come back, so which one "
 	                           "is not known (try --parallel 1)"
 	                         : "",

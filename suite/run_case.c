@@ -243,9 +243,9 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		/* After a message we broke on purpose, the DUT deleting the ISAKMP SA is its refusal
 		 * (strongSwan answers a wrong HASH_I in AM3, or a bad certificate in AM3 or MM6, so);
 		 * so it is after an XAUTH FAIL we SET or an XAUTH_TYPE it may lack (draft-beaulieu-ike-
-		 * xauth-02 6, 6.1). */
+		 * xauth-02 6, 6.1), or after one it SET that we took as OK to see whether it did so. */
 		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || sa->xa.fail_said ||
-		    sa->eng->cfg.xauth.req_type) {
+		    sa->xa.fail_taken || sa->eng->cfg.xauth.req_type) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
 			snprintf(cr->o.why, sizeof(cr->o.why),

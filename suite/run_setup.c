@@ -173,6 +173,23 @@ static void cat(char *buf, size_t n, const char *sep, const char *s)
 		snprintf(buf + l, n - l, "%s%s", l ? sep : "", s);
 }
 
+/* What the rows of xauth_check.def saw in the DUT's XAUTH messages: those the case's `kept`
+ * lines name (a MAY row's note is all its verdict rests on), and any that broke. */
+static void xauth_evidence(const struct crun *cr, struct ik_result *r)
+{
+	uint32_t rows = cr->o.xc_broke;
+	char line[IK_XC_NOTE + 32];
+	for (size_t i = 0; i < cr->c->nexpect; i++)
+		if (cr->c->expect[i].kind == IK_EXP_KEPT)
+			rows |= cr->c->expect[i].kept_rows;
+	for (unsigned i = 0; i < IK_XC__N; i++)
+		if (rows & cr->o.xc_seen & 1u << i) {
+			snprintf(line, sizeof(line), "%s %s: %s", ik_xa_check_req(i),
+			         cr->o.xc_broke & 1u << i ? "broken" : "seen", cr->o.xc_note[i]);
+			cat(r->evidence, sizeof(r->evidence), "\n", line);
+		}
+}
+
 void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 {
 	char nb[IK_NAME_MAX], line[256];
@@ -206,6 +223,11 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 	if (cr->sa && cr->sa->xa.fail_said)
 		cat(r->evidence, sizeof(r->evidence), "\n",
 		    "we SET XAUTH_STATUS FAIL and kept the SA to see whether the DUT stops");
+	if (cr->sa && cr->sa->xa.fail_taken)
+		cat(r->evidence, sizeof(r->evidence), "\n",
+		    "the DUT SET XAUTH_STATUS FAIL; we took it as OK to see whether it deleted the "
+		    "SA");
+	xauth_evidence(cr, r);
 	if (cr->sa && cr->sa->established) {
 		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s",
 		         ik_name(IK_T_P1_ENCR, cr->sa->chosen.enc),

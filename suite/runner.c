@@ -348,6 +348,9 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 			snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
 		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s",
 		         cr->sa->chose_broken);
+		cr->o.xc_seen = cr->sa->xa.chk_seen, cr->o.xc_broke = cr->sa->xa.chk_broke;
+		if (cr->sa->xa.chk_note)
+			memcpy(cr->o.xc_note, cr->sa->xa.chk_note, sizeof(cr->o.xc_note));
 	}
 	cr->o.send_errors = cr->eng.send_errors;
 	snprintf(cr->o.send_error, sizeof(cr->o.send_error), "%s", cr->eng.send_error);

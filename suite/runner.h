@@ -76,6 +76,10 @@ struct ik_observed {
 	unsigned dpd_queries, dpd_wait_s;
 	uint32_t dpd_first, dpd_last;
 	char dpd_should[200];
+	/* the DUT's XAUTH messages against engine/exchanges/xauth_check.def (sa->xa): the rows read,
+	 * the rows broken, and what each saw (`expect kept`) */
+	uint32_t xc_seen, xc_broke;
+	char xc_note[IK_XC__N][IK_XC_NOTE];
 };
 
 /* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and

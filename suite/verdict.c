@@ -91,6 +91,12 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 	case IK_EXP_STOPS:
 		add(buf, n, "%s", "stops traffic (pings answered before the probes, none after)");
 		break;
+	case IK_EXP_KEPT:
+		add(buf, n, "%s", "kept");
+		for (unsigned r = 0; r < IK_XC__N; r++)
+			if (x->kept_rows & 1u << r)
+				add(buf, n, " %s", ik_xa_check_req(r));
+		break;
 	case IK_EXP_QUERIES:
 		add(buf, n, "%s",
 		    x->strict ? "queries strict (R-U-THERE on its own, again when unanswered, "
@@ -168,6 +174,7 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_STOPS:
 		return o->all_done && !o->restarted && o->probes && o->pongs_before &&
 		       !o->pongs_after;
+	case IK_EXP_KEPT: return !(x->kept_rows & ~o->xc_seen) && !(x->kept_rows & o->xc_broke);
 	case IK_EXP_QUERIES:
 		return o->all_done && o->dpd_queries && (!x->strict || !o->dpd_should[0]);
 	}
@@ -280,6 +287,64 @@ static void dpd_text(const struct ik_observed *o, char *buf, size_t n)
 		         o->dpd_should[0] ? "; " : "", o->dpd_should);
 }
 
+static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n);
+
+/* The rows of the case's applicable `kept` lines that broke (true), as far as read. */
+static bool kept_broke(const struct ik_case *c, const struct ik_observed *o,
+                       const struct ik_profile *p)
+{
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (c->expect[i].kind == IK_EXP_KEPT && ik_expect_applies(&c->expect[i], p) &&
+		    (c->expect[i].kept_rows & o->xc_broke))
+			return true;
+	return false;
+}
+
+/* A `kept` case not met: what each of its rows saw, the broken ones first; a row never read
+ * (the DUT never sent the message it judges) and none broken is inconclusive (ERROR). */
+static bool kept_judged(const struct ik_case *c, const struct ik_observed *o,
+                        const struct ik_profile *p, char *reason, size_t rlen)
+{
+	uint32_t rows = 0;
+	for (size_t i = 0; i < c->nexpect; i++)
+		if (c->expect[i].kind == IK_EXP_KEPT && ik_expect_applies(&c->expect[i], p))
+			rows |= c->expect[i].kept_rows;
+	if (!rows)
+		return false;
+	reason[0] = 0;
+	for (unsigned r = 0; r < IK_XC__N; r++)
+		if (rows & o->xc_broke & 1u << r) {
+			add(reason, rlen, "%s", reason[0] ? "; " : "The DUT broke ");
+			add(reason, rlen, "%s: ", ik_xa_check_req(r));
+			add(reason, rlen, "%s", o->xc_note[r]);
+		}
+	if (reason[0]) {
+		add(reason, rlen, " (%s).", c->ref);
+		return true;
+	}
+	for (unsigned r = 0; r < IK_XC__N; r++)
+		if (rows & ~o->xc_seen & 1u << r) {
+			char ob[160];
+			observed_text(o, false, ob, sizeof(ob));
+			snprintf(reason, rlen,
+			         "inconclusive: the DUT sent no message %s judges (it %.150s)",
+			         ik_xa_check_req(r), ob);
+			return true;
+		}
+	return false;
+}
+
+/* What the `kept` rows of the case saw, for a PASS reason: "XAUTH-6.1-05: its SET ...". */
+static void kept_text(const struct ik_case *c, const struct ik_observed *o, char *buf, size_t n)
+{
+	for (size_t i = 0; i < c->nexpect; i++)
+		for (unsigned r = 0; c->expect[i].kind == IK_EXP_KEPT && r < IK_XC__N; r++)
+			if (c->expect[i].kept_rows & o->xc_seen & 1u << r) {
+				add(buf, n, "; %s: ", ik_xa_check_req(r));
+				add(buf, n, "%s", o->xc_note[r]);
+			}
+}
+
 static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n)
 {
 	char nb[IK_NAME_MAX];
@@ -363,6 +428,14 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		if (strlen(expected) + strlen(one) < elen)
 			strcat(expected, one);
 		if (matches(x, o)) {
+			if (x->kind == IK_EXP_KEPT) {
+				char kt[sizeof(o->xc_note)];
+				kt[0] = 0;
+				kept_text(c, o, kt, sizeof(kt));
+				snprintf(reason, rlen, "As required, %.*s.", (int)rlen - 16,
+				         kt + 2);
+				return IK_V_PASS;
+			}
 			char c1[150], c2[90];
 			snprintf(reason, rlen, "The DUT %s, as expected (%s).",
 			         clip(c1, sizeof(c1), observed), clip(c2, sizeof(c2), one));
@@ -394,6 +467,9 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		         o->dpd_wait_s);
 		return IK_V_ERROR;
 	}
+	if (kept_judged(c, o, p, reason, rlen))
+		return kept_broke(c, o, p) ? (c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN)
+		                           : IK_V_ERROR;
 	char c1[100], c2[120];
 	snprintf(reason, rlen, "Expected %s, but the DUT %s (%s).", clip(c1, sizeof(c1), expected),
 	         clip(c2, sizeof(c2), observed), c->ref);

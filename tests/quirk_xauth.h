@@ -66,4 +66,76 @@ static bool modecfg_answered_early(struct ik_pair *p)
 	return p->ini.sas && p->ini.sas->xa.early_replies > 0;
 }
 
+/* ---- the gateway judged on what it sends (XA-EDGE, engine/exchanges/xauth_check.def) ---- */
+
+static void xauth_good(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+}
+
+/* XA-EDGE-011: the client REPLYs XAUTH_STATUS OK and no credentials. */
+static void xauth_status_ok_reply(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	ci->xauth.reply_status_ok = true;
+}
+
+/* XA-EDGE-012: a wrong password, and the client goes on after the FAIL. */
+static void xauth_fail_go_on(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "wrong");
+	ci->xauth.go_on_fail = true;
+}
+
+/* went along: the row of xauth_check.def broke on the side that reads the peer's message (the
+ * client reads the gateway's REQUEST and SET, the gateway the client's ACK) */
+static bool xa_broke(struct ik_engine *e, unsigned row)
+{
+	return e->sas && (e->sas->xa.chk_broke & 1u << row);
+}
+
+static bool xa_run_pair(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	pair_spin(p, 1200);
+	return p->ini.sas != NULL;
+}
+
+static bool req_not_empty(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_REQ_EMPTY);
+}
+
+static bool answer_bare(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_ANSWER_MSG) &&
+	       xa_broke(&p->ini, IK_XC_ANSWER_ONLY);
+}
+
+static bool set_extra(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_SET_ONLY) &&
+	       xa_broke(&p->ini, IK_XC_CHALLENGE_REQ);
+}
+
+static bool set_new_id(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_SAME_ID);
+}
+
+static bool tx_hash_bad(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_TX_FORMAT);
+}
+
+static bool no_vid(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_VID);
+}
+
+static bool ack_attrs(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_ACK_EMPTY);
+}
+
 #endif

@@ -6,6 +6,7 @@
 #include "case.h"
 #include "consts.h"
 #include "cunit.h"
+#include "xauth_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -750,6 +751,37 @@ static void test_dpd_listen(void)
 	}
 }
 
+/* expect kept: rows of engine/exchanges/xauth_check.def by requirement id, each on the req line */
+static void test_kept(void)
+{
+	static const struct {
+		const char *req, *expect;
+		const char *why; /* NULL: parses */
+	} t[] = {
+		{"XAUTH-6.1-01 XAUTH-6.1-02", "kept XAUTH-6.1-01 XAUTH-6.1-02", NULL},
+		{"XAUTH-6.1-04", "kept XAUTH-6.1-05",
+	         "'expect kept XAUTH-6.1-05' but 'req' does not"},
+		{"XAUTH-6.1-011", "kept XAUTH-6.1-01", "'req' does not name XAUTH-6.1-01"},
+		{"XAUTH-6-03", "kept XAUTH-6-03", "'XAUTH-6-03' is no XAUTH check"},
+		{"XAUTH-6-01", "kept", "expect kept: name the requirement ids"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char text[512];
+		struct ik_caseset cs = {0};
+		snprintf(text, sizeof(text),
+		         HEAD "  req %s\n  needs xauth\n  run main, xauth\n  expect %s\n" BINDS,
+		         t[i].req, t[i].expect);
+		const struct ik_case *c = parse_or_why(&cs, text, t[i].why, t[i].expect);
+		if (c) {
+			CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_KEPT);
+			CU_ASSERT_EQUAL(c->expect[0].kept_rows,
+			                1u << ik_xa_check_find("XAUTH-6.1-01") |
+			                        1u << ik_xa_check_find("XAUTH-6.1-02"));
+		}
+		ik_cases_free(&cs);
+	}
+}
+
 static const struct ik_test tests[] = {
 	{"alike variants and the encryption needs", test_alike},
 	{"a full case", test_good_case},
@@ -763,6 +795,7 @@ static const struct ik_test tests[] = {
 	{"fixtures parse", test_fixtures},
 	{"traffic probes and their expects", test_traffic_probes},
 	{"dpd-listen and expect queries", test_dpd_listen},
+	{"expect kept names XAUTH checks on the req line", test_kept},
 	{"the probe table (suite/probes.def)", test_probe_table},
 };
 IK_TEST_MAIN("case", tests)

@@ -665,8 +665,8 @@ struct row {
 };
 
 /* Quirks that change how the initiator judges the responder's reply: set on the initiator. */
-static const ik_quirks_t initiator_quirks =
-	IK_QUIRK_ACCEPT_ANY_REPLY | IK_QUIRK_XAUTH_IGNORE_FAIL | IK_QUIRK_XAUTH_ANY_TYPE;
+static const ik_quirks_t initiator_quirks = IK_QUIRK_ACCEPT_ANY_REPLY | IK_QUIRK_XAUTH_IGNORE_FAIL |
+                                            IK_QUIRK_XAUTH_ANY_TYPE | IK_QUIRK_XAUTH_ACK_ATTRS;
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK_XAUTH_ACCEPT_ANY, xauth_wrong_password,
@@ -676,6 +676,17 @@ static const struct row rows[] = {
 	{"XAUTH client told FAIL", IK_QUIRK_XAUTH_IGNORE_FAIL, xauth_fail_kept, xauth_let_in},
 	{"XAUTH client asked for RADIUS-CHAP", IK_QUIRK_XAUTH_ANY_TYPE, xauth_chap_asked,
          xauth_let_in},
+	{"XAUTH REQUEST, user filled in", IK_QUIRK_XAUTH_REQ_FILLED, xauth_good, req_not_empty},
+	{"XAUTH REQUEST, bare XAUTH_ANSWER", IK_QUIRK_XAUTH_ANSWER_BARE, xauth_good, answer_bare},
+	{"XAUTH SET with a challenge", IK_QUIRK_XAUTH_SET_EXTRA, xauth_good, set_extra},
+	{"XAUTH SET under a new identifier", IK_QUIRK_XAUTH_SET_NEW_ID, xauth_good, set_new_id},
+	{"transaction HASH over M-ID 0", IK_QUIRK_XAUTH_HASH_NO_MID, xauth_good, tx_hash_bad},
+	{"XAUTH REPLY of STATUS OK only", IK_QUIRK_XAUTH_STATUS_OK, xauth_status_ok_reply,
+         xauth_let_in},
+	{"XAUTH FAIL, the client goes on", IK_QUIRK_XAUTH_KEEP_ON_FAIL, xauth_fail_go_on,
+         xauth_let_in},
+	{"phase 1 of an XAUTH gateway", IK_QUIRK_XAUTH_NO_VID, xauth_good, no_vid},
+	{"XAUTH client ACK", IK_QUIRK_XAUTH_ACK_ATTRS, xauth_good, ack_attrs},
 	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK_ESP_WRONG_KEYS, with_natt,
          esp_undecryptable},
 	{"ESP packet sent again", IK_QUIRK_ESP_NO_REPLAY_CHECK, with_natt, esp_replay_taken},

@@ -641,10 +641,51 @@ static void test_loss_scan(void)
 	}
 }
 
+/* expect kept: PASS when every row was read and none broke (the notes in the reason), FAIL /
+ * WARN by the case's level when one broke (naming it and what it saw), ERROR when a row was never
+ * read (the DUT sent no message it judges) and none broke. */
+static void test_judge_kept(void)
+{
+	char reason[256], exp[160], obs[160];
+	struct ik_profile p = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_LENIENT, false);
+	int a = ik_xa_check_find("XAUTH-6.1-04"), b = ik_xa_check_find("XAUTH-6.1-05");
+	CU_ASSERT_TRUE_FATAL(a >= 0 && b >= 0);
+	struct ik_expect x = {.kind = IK_EXP_KEPT, .kept_rows = 1u << a | 1u << b};
+	struct ik_case c = mk_case(IK_LVL_MUST, x);
+	static struct ik_observed o; /* its notes are large */
+	memset(&o, 0, sizeof(o));
+	o.all_done = o.p1_up = true;
+	o.xc_seen = 1u << a | 1u << b;
+	snprintf(o.xc_note[a], sizeof(o.xc_note[a]), "its SET carries: XAUTH_STATUS = 1");
+	snprintf(o.xc_note[b], sizeof(o.xc_note[b]), "its SET carries no XAUTH_MESSAGE");
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_PASS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "XAUTH-6.1-05: its SET carries no XAUTH_MESSAGE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(exp, "kept XAUTH-6.1-04 XAUTH-6.1-05"));
+	o.xc_broke = 1u << a;
+	snprintf(o.xc_note[a], sizeof(o.xc_note[a]), "its SET carries more: XAUTH_CHALLENGE");
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "The DUT broke XAUTH-6.1-04: its SET carries more"));
+	c.level = IK_LVL_SHOULD;
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_WARN);
+	o.xc_broke = 0, o.xc_seen = 1u << a;
+	CU_ASSERT_EQUAL(
+		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
+		IK_V_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(reason, "inconclusive: the DUT sent no message XAUTH-6.1-05"));
+}
+
 static const struct ik_test tests[] = {
 	{"loss on the path: what a ladder says", test_loss_scan},
 	{"judge: expectations against observations", test_judge_table},
 	{"judge: expect lines by lifetime policy", test_judge_policy},
+	{"judge: expect kept, the XAUTH checks", test_judge_kept},
 	{"profile overrides for set lines", test_override},
 	{"INITIAL-CONTACT only when cases run one at a time", test_initial_contact_parallel},
 	{"pcap writer read back", test_pcap_writer},

@@ -272,7 +272,59 @@ static void test_client_chap(void)
 	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, IK_QUIRK_XAUTH_ANY_TYPE);
 }
 
+/* engine/exchanges/xauth_check.c: against a conformant gateway the client read every row that
+ * judges the gateway and none broke; the gateway read the client's ACK; the MAY rows say what
+ * they saw. */
+static void test_checks_conformant(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+
+	xa_cfgs(&ci, &cr, "foobar");
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 4000));
+	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
+	CU_ASSERT_TRUE_FATAL(c && g && c->xa.chk_note && g->xa.chk_note);
+	uint32_t gw_rows = ((1u << IK_XC__N) - 1) & ~(1u << IK_XC_ACK_EMPTY);
+	CU_ASSERT_EQUAL(c->xa.chk_seen, gw_rows);
+	CU_ASSERT_EQUAL(c->xa.chk_broke, 0);
+	CU_ASSERT_TRUE(g->xa.chk_seen & 1u << IK_XC_ACK_EMPTY);
+	CU_ASSERT_EQUAL(g->xa.chk_broke, 0);
+	CU_ASSERT_STRING_EQUAL(
+		c->xa.chk_note[IK_XC_REQ_ATTRS],
+		"its REQUEST asks: XAUTH_USER_NAME (empty), XAUTH_USER_PASSWORD (empty)");
+	CU_ASSERT_STRING_EQUAL(c->xa.chk_note[IK_XC_PAIRS],
+	                       "it ran 1 REQUEST/REPLY pair before its SET");
+	CU_ASSERT_STRING_EQUAL(c->xa.chk_note[IK_XC_SET_TEXT], "its SET carries no XAUTH_MESSAGE");
+	CU_ASSERT_STRING_EQUAL(g->xa.chk_note[IK_XC_ACK_EMPTY], "its ACK carries no attributes");
+	pair_close(&p);
+}
+
+/* The tester's tests of a gateway: a REPLY of STATUS OK alone logs nobody in (the gateway SETs
+ * FAIL); a client that goes on after a FAIL finds the SA deleted (no quick mode). */
+static void test_tester_client_modes(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+
+	xa_cfgs(&ci, &cr, "foobar");
+	ci.xauth.reply_status_ok = true;
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 1500));
+	CU_ASSERT_EQUAL(p.p2_up, 0);
+	CU_ASSERT_TRUE(p.res.sas == NULL || !p.res.sas->xa.xauth_ok);
+	pair_close(&p);
+
+	xa_cfgs(&ci, &cr, "wrong");
+	ci.xauth.go_on_fail = true;
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 1500));
+	CU_ASSERT_EQUAL(p.p2_up, 0);
+	CU_ASSERT_TRUE(p.ini.sas == NULL || p.ini.sas->xa.fail_taken);
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
+	{"the gateway's XAUTH messages checked (xauth_check.def): none broke",
+         test_checks_conformant},
+	{"tester as client: STATUS OK alone, going on after FAIL", test_tester_client_modes},
 	{"XAUTH + mode-config after main mode: address, netmask, DNS, quick mode", test_main_mode},
 	{"XAUTH + mode-config after aggressive mode", test_aggressive_mode},
 	{"XAUTH + mode-config pushed by SET/ACK", test_push},

@@ -240,6 +240,7 @@ void ik_sa_free(struct ik_sa *sa)
 	ik_sa_keys_wipe(&sa->k);
 	ik_wr_free(&sa->last_out);
 	ik_ladder_free(&sa->ladder);
+	free(sa->xa.chk_note);
 	free(sa);
 }
 

@@ -16,6 +16,7 @@
 #include "where.h"
 #include "mutate.h"
 #include "quirk.h"
+#include "xauth_check.h"
 
 #define IK_NONCE_LEN    32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
 #define IK_MAX_ID       256
@@ -56,6 +57,10 @@ struct ik_xauth_cfg {
 	/* A gateway REQUESTs this XAUTH_TYPE (6.3; 0: generic, no attribute), with a challenge for
 	 * the challenge types: a test of the client (XA-CLI-004) */
 	uint16_t req_type;
+	/* Tests of a gateway, as its client: REPLY XAUTH_STATUS OK and no credentials (6.2: a REPLY
+	 * may carry the status only as FAIL), and take a SET(STATUS=FAIL) as OK and go on, to see
+	 * whether the gateway deleted the SA (6) */
+	bool reply_status_ok, go_on_fail;
 	uint8_t pool[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;
 };
@@ -76,13 +81,16 @@ struct ik_cfg_msg {
 	size_t n;
 };
 
+#define IK_XC_NOTE 120 /* what one row of xauth_check.def saw */
+
 /* Where XAUTH and mode-config are on one ISAKMP SA. */
 struct ik_xa_state {
-	uint16_t id;        /* the XAUTH transaction's identifier (gateway) */
-	bool xauth_done;    /* the status was SET and acknowledged */
-	bool xauth_ok;      /* ... and it was OK */
-	bool fail_said;     /* a gateway SET XAUTH_STATUS FAIL (kept open: keep_on_fail) */
-	bool type_ignored;  /* the client answered req_type with a password as generic (6.2) */
+	uint16_t id;       /* the XAUTH transaction's identifier (gateway) */
+	bool xauth_done;   /* the status was SET and acknowledged */
+	bool xauth_ok;     /* ... and it was OK */
+	bool fail_said;    /* a gateway SET XAUTH_STATUS FAIL (kept open: keep_on_fail) */
+	bool type_ignored; /* the client answered req_type with a password as generic (6.2) */
+	bool fail_taken; /* a client told FAIL went on as told OK (go_on_fail: a test of the gateway) */
 	bool cfg_done;      /* an address was handed out / received */
 	bool quick_started; /* the client's quick mode went once all this was done */
 	bool peer_vid;      /* the peer sent the XAUTH vendor ID in phase 1 (xauth-02 4) */
@@ -92,6 +100,13 @@ struct ik_xa_state {
 	unsigned refused;       /* mode-config REQUESTs a gateway refused before XAUTH was done */
 	uint32_t early_msgid;   /* the client's REQUEST made before XAUTH was done (0: none) */
 	unsigned early_replies; /* addresses a client received for that REQUEST */
+	/* the peer's XAUTH messages against xauth_check.def: rows read, rows broken, what each saw;
+	 * the gateway peer's REQUESTs (their count, the first identifier, their XAUTH_TYPEs) */
+	uint32_t chk_seen, chk_broke;
+	char (*chk_note)[IK_XC_NOTE]; /* IK_XC__N notes, allocated at the first check */
+	unsigned nreq;
+	uint16_t req_id, req_types[4];
+	uint32_t req_msgid;
 };
 
 struct ik_creds;

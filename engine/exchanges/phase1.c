@@ -54,7 +54,8 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	if (c->natt && !(add_vid(out, vid_rfc3947, 16) && add_vid(out, vid_draft03, 16) &&
 	                 add_vid(out, vid_draft02n, 16)))
 		return false;
-	if (c->xauth.client && !add_vid(out, vid_xauth, 8))
+	/* Quirk xauth-no-vid: none (draft-beaulieu-ike-xauth-02 4). */
+	if (c->xauth.client && !(c->quirks & IK_QUIRK_XAUTH_NO_VID) && !add_vid(out, vid_xauth, 8))
 		return false;
 	return (!c->dpd || add_vid(out, vid_dpd, 16)) && ik_frag_add_vid(sa, out);
 }
@@ -185,7 +186,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if ((c->dpd && !add_vid(out, vid_dpd, 16)) || !ik_frag_add_vid(sa, out))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
-	if (c->xauth.gateway && !add_vid(out, vid_xauth, 8))
+	if (c->xauth.gateway && !(c->quirks & IK_QUIRK_XAUTH_NO_VID) && !add_vid(out, vid_xauth, 8))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	return true;
 }

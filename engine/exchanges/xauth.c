@@ -108,6 +108,13 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	if (!client_side(sa))
 		return ik_fail(st, 0, "XAUTH REQUEST to the gateway (phase 1 responder): dropped");
 	*out = start(IK_CFG_TYPE_REPLY, in->id);
+	/* A test of the gateway (XA-EDGE-011): STATUS OK and no credentials, which 6.2 forbids the
+	 * client ("MAY be sent in a REPLY message by a remote peer, in which case it MUST be set to
+	 * FAIL"); the gateway must not log anybody in on it. */
+	if (x->reply_status_ok) {
+		put_tv(out, IK_CFG_ATTR_XAUTH_STATUS, IK_XAUTH_STATUS_OK);
+		return true;
+	}
 	/* Quirk xauth-any-type: any type is answered with the password, as generic. */
 	bool other = type && tv_value(type) != IK_XAUTH_TYPE_GENERIC &&
 	             !(sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ANY_TYPE);
@@ -136,10 +143,19 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	if (!client_side(sa))
 		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
 	/* Quirk xauth-ignore-fail: a FAIL is taken as OK (6: the SA MUST be deleted instead). */
-	sa->xa.xauth_ok =
-		tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK ||
-		sa->eng->cfg.quirks & IK_QUIRK_XAUTH_IGNORE_FAIL;
+	bool ok = tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
+	sa->xa.xauth_ok = ok || sa->eng->cfg.quirks & IK_QUIRK_XAUTH_IGNORE_FAIL;
+	/* A tester judging a gateway (XA-EDGE-012) goes on after a FAIL on purpose: the gateway
+	 * MUST have deleted the SA (6), so what it sends next is judged. */
+	if (!ok && sa->eng->cfg.xauth.go_on_fail) {
+		sa->xa.xauth_ok = sa->xa.fail_taken = true;
+		IK_LOG(sa->eng, "XAUTH FAIL taken as OK to see whether the gateway deleted the SA");
+	}
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
+	/* Quirk xauth-ack-attrs: the user name again (6.1: "no attributes SHOULD be included"). */
+	if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ACK_ATTRS)
+		put(&qm->tx_out, IK_CFG_ATTR_XAUTH_USER_NAME, sa->eng->cfg.xauth.me.name,
+		    strlen(sa->eng->cfg.xauth.me.name));
 	return true;
 }
 
@@ -321,6 +337,19 @@ static bool type_answered(struct ik_sa *sa, const struct ik_cfg_msg *in)
 	return false;
 }
 
+/* Quirks xauth-set-extra (a challenge next to the status, 6.1, 6.2) and xauth-set-new-id
+ * (another identifier than the REQUEST's, 6). */
+static void set_quirks(struct ik_sa *sa, struct ik_cfg_msg *m)
+{
+	uint8_t challenge[16];
+	if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_SET_EXTRA) {
+		ik_rng_bytes(challenge, sizeof(challenge));
+		put(m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
+	}
+	if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_SET_NEW_ID)
+		m->id = (uint16_t)(m->id + 1);
+}
+
 /* Gateway: the REPLY's user and password against the accepted users (5.1), then SET. */
 static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 {
@@ -330,6 +359,11 @@ static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 	bool ok = false;
 	if (type_answered(sa, &qm->tx_in))
 		u = p = NULL; /* FAIL */
+	/* Quirk xauth-status-ok: a client's XAUTH_STATUS OK is a login (5: "a remote device can not
+	 * set XAUTH_STATUS to anything but FAIL"). */
+	const struct ik_cfg_attr *s = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS);
+	ok = s && tv_value(s) == IK_XAUTH_STATUS_OK &&
+	     sa->eng->cfg.quirks & IK_QUIRK_XAUTH_STATUS_OK;
 	for (size_t i = 0; u && p && i < x->nusers && !ok; i++)
 		ok = u->len == strlen(x->users[i].name) && p->len == strlen(x->users[i].password) &&
 		     !memcmp(u->v, x->users[i].name, u->len) &&
@@ -341,6 +375,7 @@ static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 	sa->xa.xauth_ok = ok;
 	struct ik_cfg_msg m = start(IK_CFG_TYPE_SET, sa->xa.id);
 	put_tv(&m, IK_CFG_ATTR_XAUTH_STATUS, ok ? IK_XAUTH_STATUS_OK : IK_XAUTH_STATUS_FAIL);
+	set_quirks(sa, &m);
 	tx_start(sa, m);
 }
 
@@ -351,7 +386,10 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 	sa->xa.xauth_done = true;
 	/* A tester judging an XAUTH client (XA-CLI-003, 004) said FAIL and keeps the SA on purpose: what
 	 * the client sends next is taken as after OK, so a client that goes on completes. */
-	if (!sa->xa.xauth_ok && sa->eng->cfg.xauth.keep_on_fail) {
+	/* Quirk xauth-keep-on-fail: the same in a gateway that is judged (6: "the phase 1 SA MUST be
+	 * immediately deleted"). */
+	if (!sa->xa.xauth_ok && (sa->eng->cfg.xauth.keep_on_fail ||
+	                         sa->eng->cfg.quirks & IK_QUIRK_XAUTH_KEEP_ON_FAIL)) {
 		sa->xa.fail_said = sa->xa.xauth_ok = true;
 		IK_LOG(sa->eng, "XAUTH FAIL said; the SA is kept to see whether the client stops");
 	}
@@ -448,6 +486,7 @@ void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm)
 bool ik_xa_p1_up(struct ik_sa *sa)
 {
 	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	ik_xa_check_p1(sa);
 	if (sa->role == IK_RESPONDER && x->gateway) {
 		while (!sa->xa.id)
 			ik_rng_bytes(&sa->xa.id, sizeof(sa->xa.id));
@@ -455,8 +494,16 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		uint8_t challenge[16];
 		if (x->req_type) /* 6.2: no XAUTH_TYPE means generic; a challenge only with another */
 			put_tv(&m, IK_CFG_ATTR_XAUTH_TYPE, x->req_type);
-		put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
+		/* 6.1: what we want back with length 0. Quirk xauth-req-filled: the user filled in. */
+		if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_REQ_FILLED)
+			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, x->users[0].name,
+			    strlen(x->users[0].name));
+		else
+			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
 		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
+		/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
+		if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ANSWER_BARE)
+			put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
 		if (x->req_type) {
 			ik_rng_bytes(challenge, sizeof(challenge));
 			put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));

@@ -67,6 +67,13 @@ bool ik_xa_answer(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
 void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm);
 bool ik_xa_p1_up(struct ik_sa *sa);
 bool ik_xa_blocks_quick(const struct ik_sa *sa);
+/* The peer's XAUTH messages against xauth_check.def (xauth_check.c): ik_xa_check_msg a
+ * transaction message it sent (qm: its transaction, m: what it said), ik_xa_check_hash_bad one
+ * whose HASH did not verify, ik_xa_check_p1 its phase 1 once up; ik_cfg_find an attribute. */
+void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m);
+void ik_xa_check_hash_bad(struct ik_sa *sa, uint32_t msgid);
+void ik_xa_check_p1(struct ik_sa *sa);
+const struct ik_cfg_attr *ik_cfg_find(const struct ik_cfg_msg *c, uint16_t type);
 /* An ATTR payload to and from its neutral form (xchg_trans.c). */
 bool ik_cfg_msg_add(struct ik_msg *out, const struct ik_cfg_msg *c);
 bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_status *st);

@@ -87,7 +87,9 @@ bool ik_fill_tx_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t 
 {
 	uint8_t h[IK_MAX_HASH];
 	(void)len;
-	if (!ik_hash_after(sa, dec, plain, qm->msgid, NULL, 0, h, st))
+	/* Quirk xauth-hash-no-mid: the HASH over a zero message ID (3.1.1 wants the M-ID in it). */
+	uint32_t mid = sa->eng->cfg.quirks & IK_QUIRK_XAUTH_HASH_NO_MID ? 0 : qm->msgid;
+	if (!ik_hash_after(sa, dec, plain, mid, NULL, 0, h, st))
 		return false;
 	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
 	return true;
@@ -104,10 +106,13 @@ static bool check_hash(struct ik_sa *sa, struct ik_qm *qm, const struct ik_in *i
 	/* Quirk ignore-hash: never compared, as in quick mode and informational. */
 	if (sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH)
 		return true;
-	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
+	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len)) {
+		ik_xa_check_hash_bad(sa,
+		                     qm->msgid); /* IMP-XAUTH-6-01, for the case that judges it */
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
 		               "transaction HASH does not verify (draft-dukes-ike-mode-cfg-02 "
 		               "3.1.1: prf(SKEYID_a, M-ID | ATTR))");
+	}
 	return true;
 }
 
@@ -131,8 +136,10 @@ bool trans_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 bool trans_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_msg *out,
                       struct ik_status *st)
 {
-	return check_hash(sa, qm, in, st) && ik_cfg_msg_read(&in->m, &qm->tx_in, st) &&
-	       ik_xa_answer(sa, qm, st) && add_hash_attr(sa, qm, out, st);
+	if (!check_hash(sa, qm, in, st) || !ik_cfg_msg_read(&in->m, &qm->tx_in, st))
+		return false;
+	ik_xa_check_msg(sa, qm, &qm->tx_in); /* judged before answered (xauth_check.c) */
+	return ik_xa_answer(sa, qm, st) && add_hash_attr(sa, qm, out, st);
 }
 
 /* draft-dukes-ike-mode-cfg-02 2: a REQUEST is answered by a REPLY, a SET by an ACKNOWLEDGE,
@@ -143,6 +150,7 @@ bool trans_inR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 	(void)out;
 	if (!check_hash(sa, qm, in, st) || !ik_cfg_msg_read(&in->m, &qm->tx_in, st))
 		return false;
+	ik_xa_check_msg(sa, qm, &qm->tx_in);
 	uint8_t want = qm->tx_out.type == IK_CFG_TYPE_REQUEST ? IK_CFG_TYPE_REPLY : IK_CFG_TYPE_ACK;
 	if (qm->tx_in.type != want)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,

@@ -100,13 +100,13 @@ xa_run() {
 	serve_stop
 	jq -r 'select(.type=="case") | "\(.id) \(.verdict)"' "$T/$1/results.jsonl" | sort >"$T/$1.v"
 }
-check "xauth: the XA cases PASS against conformant serve (exit 0)" xa_run conformant
+CASES='XA-[CNP]*' check "xauth: the XA-POS and XA-NEG cases PASS against conformant serve (exit 0)" xa_run conformant
 check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
 check "xauth: the client cases SKIP without features.xauth_client" \
-	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 4
+	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 6
 for q in xauth-accept-any modecfg-before-xauth; do
-	xa_run "q-$q" "$q" >/dev/null 2>&1
-	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
+	CASES='XA-[CNP]*' xa_run "q-$q" "$q" >/dev/null 2>&1
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-[CNP]/ {print $1 " FAIL"}' | sort)
 	got=$(grep ' FAIL$' "$T/q-$q.v")
 	check "xauth: under quirk $q exactly its cases FAIL (${want//$'\n'/, })" test -n "$want" -a "$want" = "$got"
 	check "xauth: under quirk $q the others still PASS" \
@@ -119,22 +119,59 @@ xa_profile $TESTER "$T/tester6.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth       = yes\nxauth_client = yes/' "$T/dut6.conf" "$T/tester6.conf"
 N=6 CASES='XA-CLI-*' xa_run cli-conformant
 check "xauth: the client cases PASS against conformant serve" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 4
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 6
 check_grep "xauth: serve, the client, logged in as joe" 'XAUTH OK as user joe' "$T/cli-conformant.log"
 check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS FAIL' \
 	"$T/cli-conformant.log"
-for q in xauth-ignore-fail xauth-any-type; do
+for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid; do
 	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
-	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
+	# a MUST case FAILs, a SHOULD case (XA-CLI-005, 006) WARNs
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-CLI/ {print $1}' | sort)
 	grep -v ' PASS$\| FAIL$' "$T/cli-$q.v" | sed 's/^/# /'
-	check "xauth: under quirk $q exactly its client cases FAIL (${want//$'\n'/, })" \
-		test -n "$want" -a "$want" = "$(grep ' FAIL$' "$T/cli-$q.v")"
+	check "xauth: under quirk $q exactly its client cases FAIL or WARN (${want//$'\n'/, })" \
+		test -n "$want" -a "$want" = "$(grep -E ' (FAIL|WARN)$' "$T/cli-$q.v" | cut -d' ' -f1)"
 	check "xauth: under quirk $q the other client cases PASS" \
-		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((4 - $(echo "$want" | wc -l)))
+		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((6 - $(echo "$want" | wc -l)))
 done
 check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE with its password' \
 	"$T/cli-xauth-any-type/results.jsonl"
 
+
+# --- the XA-EDGE cases: the DUT gateway judged on what it sends (engine/exchanges/xauth_check.def)
+xa_profile $DUT "$T/dut7.conf" 7 foobar
+xa_profile $TESTER "$T/tester7.conf" 7 foobar
+N=7 CASES='XA-EDGE-*' xa_run edge-conformant
+grep -v ' PASS$' "$T/edge-conformant.v" | sed 's/^/# /'
+check "xauth: the 16 XA-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 16
+check_grep "xauth: a MAY case records what the DUT sent (its REQUEST's attributes)" \
+	'XAUTH-5-01 seen: its REQUEST asks: XAUTH_USER_NAME \(empty\), XAUTH_USER_PASSWORD \(empty\)' \
+	"$T/edge-conformant/results.jsonl"
+check_grep "xauth: XA-EDGE-013 records whether the gateway asked again" \
+	'its SET\(XAUTH_STATUS FAIL\) came after 1 REQUEST \(no retry\)' "$T/edge-conformant/results.jsonl"
+check_grep "xauth: XA-EDGE-012: serve deleted the SA it SET FAIL for" \
+	'"id":"XA-EDGE-012".*Delete' "$T/edge-conformant/results.jsonl"
+# Under each quirk the cases that name it FAIL (MUST) or WARN (SHOULD), with the row's finding in
+# the reason; the other XA-EDGE cases still PASS, except under xauth-hash-no-mid, after which no
+# XAUTH message of serve's is read at all (their rows unread: ERROR; XA-EDGE-016 cannot log in).
+for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xauth-set-new-id xauth-hash-no-mid \
+	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash; do
+	N=7 CASES='XA-EDGE-*' xa_run "edge-$q" "$q" >"$T/edge-$q.out" 2>&1 || cat "$T/edge-$q.out"
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-EDGE/ {print $1}' | sort)
+	got=$(grep -E ' (FAIL|WARN)$' "$T/edge-$q.v" | cut -d' ' -f1)
+	grep -v ' PASS$' "$T/edge-$q.v" | sed "s/^/# $q: /"
+	if [ "$q" = xauth-hash-no-mid ]; then
+		check "xauth: under quirk $q its case FAILs (${want//$'\n'/, })" \
+			test -n "$want" -a -z "$(comm -23 <(echo "$want") <(echo "$got"))"
+	else
+		check "xauth: under quirk $q exactly its cases FAIL or WARN (${want//$'\n'/, })" \
+			test -n "$want" -a "$want" = "$got"
+		check "xauth: under quirk $q the other XA-EDGE cases PASS" \
+			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((16 - $(echo "$want" | wc -l)))
+	fi
+done
+check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
+	'XAUTH-6.1-01: its REQUEST carries XAUTH_USER_NAME with 3 octets' "$T/edge-xauth-req-filled/results.jsonl"
 # --- profile errors ----------------------------------------------------------------------------
 loopback_profile $TESTER "$T/bad1.conf" $((BASE + 40)) $((BASE + 45))
 printf 'xauth = yes\n' >>"$T/bad1.conf"
