@@ -11,6 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The line "[sec]" starts (spaces before it allowed): a "[sec]" inside a comment or a value, like
+ * the "[xauth] and [modecfg]" of a profile's header comment, is not the section. NULL if none. */
+static char *find_section(char *text, const char *hdr)
+{
+	size_t hl = strlen(hdr);
+	for (char *line = text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		char *q = line;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!strncmp(q, hdr, hl))
+			return q;
+	}
+	return NULL;
+}
+
 /* Replace "key = ..." inside [section] (or add it at the section's end, or add the section). */
 static bool override_one(char **text, const char *skey, const char *val, struct ik_status *st)
 {
@@ -24,9 +40,10 @@ static bool override_one(char **text, const char *skey, const char *val, struct 
 	snprintf(hdr, sizeof(hdr), "[%s]", sec);
 
 	size_t tl = strlen(*text), kl = strlen(key);
-	char *s = strstr(*text, hdr);
+	char *s = find_section(*text, hdr);
 	size_t at = tl, end = tl; /* insert position; end of the line replaced */
 	if (s) {
+		bool found = false;
 		char *p = strchr(s, '\n');
 		at = p ? (size_t)(p + 1 - *text) : tl;
 		while (at < tl && (*text)[at] != '[') {
@@ -37,11 +54,12 @@ static bool override_one(char **text, const char *skey, const char *val, struct 
 				q++;
 			if (!strncmp(q, key, kl) && strchr(" \t=", q[kl])) {
 				end = at + ll;
+				found = true;
 				break;
 			}
 			at += ll;
 		}
-		if (end == tl)
+		if (!found)       /* (a key on the file's last line ends at tl too) */
 			end = at; /* not found: insert before the next section */
 	}
 	char line[320];

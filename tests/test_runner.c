@@ -440,6 +440,18 @@ static void test_override(void)
 	CU_ASSERT_STRING_EQUAL(p.tester.id.text, "@stranger.test");
 	ik_profile_wipe(&p);
 	free(out);
+	/* A "[xauth]" in a comment before the section (peers/profiles/strongswan-xauth.conf's header) is
+	 * not the section: the key lands under the real header (it went before [dut], an ERROR). */
+	static const char commented[] =
+		"# the same plus [xauth] and [modecfg]\n[dut]\naddress = 1.2.3.4\n"
+		"[xauth]\nuser = joe\npassword = foobar\n";
+	const char xk[1][48] = {"xauth.password"};
+	const char xv[1][160] = {"wrong"};
+	CU_ASSERT_TRUE_FATAL(ik_profile_override(commented, xk, xv, 1, &out, &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[xauth]\nuser = joe\npassword = wrong\n"));
+	CU_ASSERT_PTR_NULL(strstr(out, "foobar"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[modecfg]\n[dut]"));
+	free(out);
 }
 
 /* RFC 2407 4.6.3.3: the tester claims "first SA with you" (INITIAL-CONTACT in MM5) only when one

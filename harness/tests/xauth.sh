@@ -35,6 +35,12 @@ check_fails "xauth: a wrong password is refused by charon (exit 1)" 1 \
 check_grep "xauth: charon said XAUTH FAIL" '^xauth: XAUTH FAIL as user joe$' "$(last_out)"
 expect "dut::peer logs::XAuth authentication of 'joe' failed::YES"
 expect "dut::peer logs::destroying IKE_SA after failed XAuth authentication::YES"
+# The suite's XAUTH cases against charon the gateway: every one the profile claims PASSes (the
+# XA-CLI ones need the DUT as client: SKIP). A conformant gateway; a FAIL here is a false one.
+check "xauth: the XA cases against charon the gateway" lab exec tester "$IK" run --profile "$PROF" \
+	--cases 'XA-*' --out "$LAB_DIR/xa-run" --quiet
+check "xauth: every XA case against charon PASSes or SKIPs (XA-CLI)" bash -c "[[ -z \$(jq -r 'select(.type==\"case\" and .verdict != \"PASS\" and (.verdict != \"SKIP\" or (.id|startswith(\"XA-CLI-\")|not))) | .id' '$LAB_DIR/xa-run/results.jsonl') ]]"
+check "xauth: the XA-EDGE cases ran against charon (16 PASS)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"XA-EDGE-\")) and .verdict==\"PASS\") | .id' '$LAB_DIR/xa-run/results.jsonl' | wc -l) -eq 16 ]]"
 check "xauth: lab down (charon gateway)" lab down
 
 # --- 2. ikecheck serve the gateway, charon the client ---------------------------------------
