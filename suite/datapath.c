@@ -127,7 +127,7 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
 	memcpy(b + 28, in->data, in->data_len);
 	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet. */
-	if (dp->e->cfg.quirks & IK_QUIRK_ESP_SEQ_GAPS)
+	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_GAPS))
 		dp->out.seq++;
 	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
 	if (!n || !ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st) ||
@@ -151,7 +151,7 @@ static struct ik_datapath *lookup(struct ik_engine *e, const struct ik_dgram *d)
 	uint32_t spi = d->len >= 4 ? get32(d->data) : 0;
 	while (dp && dp->in.spi != spi)
 		dp = dp->next;
-	if (dp || !(e->cfg.quirks & IK_QUIRK_ESP_ANY_SPI))
+	if (dp || !(e->cfg.quirks & IK_QUIRK(ESP_ANY_SPI)))
 		return dp;
 	for (dp = e->esp_arg; dp && !ik_addr_equal(&dp->to, &d->peer); dp = dp->next)
 		;
@@ -179,7 +179,7 @@ static bool expired(struct ik_datapath *dp)
 	bool over = (dp->expires_us && now_us() >= dp->expires_us) ||
 	            (dp->life_octets &&
 	             (dp->in.octets >= dp->life_octets || dp->out.octets >= dp->life_octets));
-	if (!over || dp->e->cfg.quirks & IK_QUIRK_ESP_NO_LIFETIME)
+	if (!over || dp->e->cfg.quirks & IK_QUIRK(ESP_NO_LIFETIME))
 		return false;
 	drop_dp(dp);
 	return true;
@@ -189,7 +189,7 @@ static bool expired(struct ik_datapath *dp)
 static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
 {
 	uint32_t seq = get32(d->data + 4);
-	if (!(dp->e->cfg.quirks & IK_QUIRK_ESP_NO_WINDOW) || seq > dp->in_top) {
+	if (!(dp->e->cfg.quirks & IK_QUIRK(ESP_NO_WINDOW)) || seq > dp->in_top) {
 		dp->in_top = seq > dp->in_top ? seq : dp->in_top;
 		return false;
 	}
@@ -200,7 +200,7 @@ static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
 /* RFC 3948 2.3: a NAT-keepalive is ignored. Quirk keepalive-fatal: the peer's data paths go. */
 static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
 {
-	if (!(e->cfg.quirks & IK_QUIRK_KEEPALIVE_FATAL))
+	if (!(e->cfg.quirks & IK_QUIRK(KEEPALIVE_FATAL)))
 		return;
 	for (struct ik_datapath *dp = e->esp_arg, *next; dp; dp = next) {
 		next = dp->next;
@@ -218,8 +218,8 @@ static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
  * from that address (the host a gateway would forward it to). */
 static void deliver(struct ik_datapath *dp, const struct ik_inner *in)
 {
-	bool lax = dp->e->cfg.quirks & IK_QUIRK_ESP_IGNORE_SELECTORS,
-	     any_dst = dp->e->cfg.quirks & IK_QUIRK_ESP_ANY_DST;
+	bool lax = dp->e->cfg.quirks & IK_QUIRK(ESP_IGNORE_SELECTORS),
+	     any_dst = dp->e->cfg.quirks & IK_QUIRK(ESP_ANY_DST);
 	bool echo = in->proto == IK_INNER_ICMP && in->icmp_type == 8;
 	if (in->proto == IK_INNER_ICMP && in->icmp_type == 0)
 		got_reply(dp, in);
@@ -250,8 +250,8 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq))
 		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
 	/* Quirk esp-padlen-fatal (robustness, RFC 4303 2.5): a Pad Length past the payload kills it. */
-	if ((v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK_ESP_DUMMY_FATAL) ||
-	    (v == IK_ESP_BAD_PAD_LEN && e->cfg.quirks & IK_QUIRK_ESP_PADLEN_FATAL)) {
+	if ((v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK(ESP_DUMMY_FATAL)) ||
+	    (v == IK_ESP_BAD_PAD_LEN && e->cfg.quirks & IK_QUIRK(ESP_PADLEN_FATAL))) {
 		drop_dp(dp);
 		return;
 	}
@@ -282,7 +282,7 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
 	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT;
 	/* Quirk esp-wrong-keys (RFC 2409 5.5 not kept): each direction keyed with the other's. */
-	bool swap = e->cfg.quirks & IK_QUIRK_ESP_WRONG_KEYS;
+	bool swap = e->cfg.quirks & IK_QUIRK(ESP_WRONG_KEYS);
 	const uint8_t *kin = swap ? qm->k.keymat_out : qm->k.keymat_in,
 		      *kout = swap ? qm->k.keymat_in : qm->k.keymat_out;
 	if (!ik_dp_xform(&qm->chosen, &x, st) ||
@@ -294,11 +294,11 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	}
 	/* Quirks esp-no-replay-check, esp-ignore-icv and esp-no-pad-check: an inbound SA without
 	 * those checks. */
-	if (e->cfg.quirks & IK_QUIRK_ESP_NO_REPLAY_CHECK)
+	if (e->cfg.quirks & IK_QUIRK(ESP_NO_REPLAY_CHECK))
 		dp->in.replay_on = false;
-	if (e->cfg.quirks & IK_QUIRK_ESP_IGNORE_ICV)
+	if (e->cfg.quirks & IK_QUIRK(ESP_IGNORE_ICV))
 		dp->in.lax |= IK_ESP_LAX_ICV;
-	if (e->cfg.quirks & IK_QUIRK_ESP_NO_PAD_CHECK)
+	if (e->cfg.quirks & IK_QUIRK(ESP_NO_PAD_CHECK))
 		dp->in.lax |= IK_ESP_LAX_PAD;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */

@@ -207,7 +207,7 @@ static void test_enc_malformed(void)
 /* Quirk pke-padding-oracle: the same bad padding answered with its own notify. */
 static void test_enc_padding_oracle_quirk(void)
 {
-	malformed(IK_P1_AUTH_RSA_ENC, IK_QUIRK_PKE_PADDING_ORACLE,
+	malformed(IK_P1_AUTH_RSA_ENC, IK_QUIRK(PKE_PADDING_ORACLE),
 	          IK_NOTIFY_INVALID_KEY_INFORMATION);
 }
 
@@ -239,7 +239,7 @@ static void test_rev_wrong_key(void)
 static void test_rev_malformed(void)
 {
 	malformed(IK_P1_AUTH_RSA_REV_ENC, 0, IK_NOTIFY_PAYLOAD_MALFORMED);
-	malformed(IK_P1_AUTH_RSA_REV_ENC, IK_QUIRK_PKE_PADDING_ORACLE,
+	malformed(IK_P1_AUTH_RSA_REV_ENC, IK_QUIRK(PKE_PADDING_ORACLE),
 	          IK_NOTIFY_INVALID_KEY_INFORMATION);
 }
 

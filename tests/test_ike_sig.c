@@ -290,7 +290,7 @@ static void test_answer_unparsed(void)
 {
 	struct ik_pair p;
 
-	dut_quirks = IK_QUIRK_ANSWER_UNPARSED;
+	dut_quirks = IK_QUIRK(ANSWER_UNPARSED);
 	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 crypto.iv flip:0");
 	dut_quirks = 0;
 	CU_ASSERT_EQUAL(p.p1_up, 2);
@@ -304,7 +304,7 @@ static void test_ignore_hash(void)
 {
 	struct ik_pair p;
 
-	dut_quirks = IK_QUIRK_IGNORE_HASH;
+	dut_quirks = IK_QUIRK(IGNORE_HASH);
 	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 SIG.data flip:100");
 	dut_quirks = 0;
 	CU_ASSERT_EQUAL(p.p1_up, 2);

@@ -147,7 +147,7 @@ static void test_wrong_password(void)
 
 static void test_wrong_password_quirk(void)
 {
-	wrong_password(IK_QUIRK_XAUTH_ACCEPT_ANY);
+	wrong_password(IK_QUIRK(XAUTH_ACCEPT_ANY));
 }
 
 /* draft-beaulieu-ike-xauth-02 6: XAUTH comes "before any other exchange": a mode-config REQUEST
@@ -183,7 +183,7 @@ static void test_early_modecfg(void)
 
 static void test_early_modecfg_quirk(void)
 {
-	early_modecfg(IK_QUIRK_MODECFG_BEFORE_XAUTH);
+	early_modecfg(IK_QUIRK(MODECFG_BEFORE_XAUTH));
 }
 
 /* A gateway refuses quick mode before XAUTH said OK (draft-beaulieu-ike-xauth-02 6): a client
@@ -249,7 +249,7 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
 	CU_ASSERT_FALSE(g->dead); /* kept on purpose */
-	CU_ASSERT_EQUAL(g->xa.type_ignored, req_type && quirks == IK_QUIRK_XAUTH_ANY_TYPE);
+	CU_ASSERT_EQUAL(g->xa.type_ignored, req_type && quirks == IK_QUIRK(XAUTH_ANY_TYPE));
 	if (!quirks) {
 		CU_ASSERT_TRUE(g->xa.fail_said);
 		CU_ASSERT_TRUE(c->dead);
@@ -263,13 +263,13 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 static void test_client_fail(void)
 {
 	client_judged("wrong", 0, 0);
-	client_judged("wrong", 0, IK_QUIRK_XAUTH_IGNORE_FAIL);
+	client_judged("wrong", 0, IK_QUIRK(XAUTH_IGNORE_FAIL));
 }
 
 static void test_client_chap(void)
 {
 	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, 0);
-	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, IK_QUIRK_XAUTH_ANY_TYPE);
+	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, IK_QUIRK(XAUTH_ANY_TYPE));
 }
 
 /* engine/exchanges/xauth_check.c: against a conformant gateway the client read every row that

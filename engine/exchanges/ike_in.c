@@ -19,10 +19,10 @@ static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *s
 {
 	ik_quirks_t quirks = sa->eng->cfg.quirks;
 	/* Quirk no-notify: refuse without a word. */
-	bool tell = st->notify && !(quirks & IK_QUIRK_NO_NOTIFY);
+	bool tell = st->notify && !(quirks & IK_QUIRK(NO_NOTIFY));
 
 	/* Quirk die-on-refusal: the refusal "crashes" us before any answer (quirk.def). */
-	if (quirks & IK_QUIRK_DIE_ON_REFUSAL)
+	if (quirks & IK_QUIRK(DIE_ON_REFUSAL))
 		sa->eng->wedged = true;
 	if (tell && sa->established)
 		ik_send_notify(sa, st->notify, IK_PROTO_ISAKMP, NULL, 0, NULL, 0);
@@ -76,7 +76,7 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	}
 	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either
 	 * (a wrong IV or key garbles them into odd payload types and RESERVED fields). */
-	if (sa->eng->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && (m->nfindings || !m->hdr->nkids))
+	if (sa->eng->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED) && (m->nfindings || !m->hdr->nkids))
 		return ik_fail(st,
 		               m->nfindings ? m->findings[0].notify : IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s", m->nfindings ? m->findings[0].text : "no payload");
@@ -88,12 +88,12 @@ static const struct {
 	ik_quirks_t quirk;
 	unsigned opts;
 } dec_quirks[] = {
-	{IK_QUIRK_ACCEPT_BAD_HEADER, IK_DEC_PAD},
-	{IK_QUIRK_LENIENT_PARSER, IK_DEC_LENIENT},
-	{IK_QUIRK_SKIP_UNKNOWN_PAYLOADS, IK_DEC_SKIP_UNKNOWN},
-	{IK_QUIRK_SKIP_SA_CHECKS, IK_DEC_ANY_SITUATION},
-	{IK_QUIRK_ANY_ID, IK_DEC_ANY_ID_DATA},       /* well-formed or not */
-	{IK_QUIRK_ANY_PROXY_ID, IK_DEC_ANY_ID_DATA}, /* likewise in quick mode */
+	{IK_QUIRK(ACCEPT_BAD_HEADER), IK_DEC_PAD},
+	{IK_QUIRK(LENIENT_PARSER), IK_DEC_LENIENT},
+	{IK_QUIRK(SKIP_UNKNOWN_PAYLOADS), IK_DEC_SKIP_UNKNOWN},
+	{IK_QUIRK(SKIP_SA_CHECKS), IK_DEC_ANY_SITUATION},
+	{IK_QUIRK(ANY_ID), IK_DEC_ANY_ID_DATA},       /* well-formed or not */
+	{IK_QUIRK(ANY_PROXY_ID), IK_DEC_ANY_ID_DATA}, /* likewise in quick mode */
 };
 
 unsigned ik_dec_opts(const struct ik_engine *e)
@@ -124,10 +124,10 @@ static const struct {
 	ik_quirks_t quirk;
 	uint8_t type;
 } missing_as_empty[] = {
-	{IK_QUIRK_WEAK_KE, IK_PAYLOAD_KE},
-	{IK_QUIRK_ANY_NONCE_LENGTH, IK_PAYLOAD_NONCE},
-	{IK_QUIRK_ANY_ID, IK_PAYLOAD_ID},
-	{IK_QUIRK_IGNORE_HASH, IK_PAYLOAD_HASH},
+	{IK_QUIRK(WEAK_KE), IK_PAYLOAD_KE},
+	{IK_QUIRK(ANY_NONCE_LENGTH), IK_PAYLOAD_NONCE},
+	{IK_QUIRK(ANY_ID), IK_PAYLOAD_ID},
+	{IK_QUIRK(IGNORE_HASH), IK_PAYLOAD_HASH},
 };
 
 static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno,
@@ -188,13 +188,13 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 		drop_id_findings(x, msgno, m);
 	add_missing(e, x, msgno, auth, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_MALFORMED)
+	if (e->cfg.quirks & IK_QUIRK(ANSWER_MALFORMED))
 		return true;
 	if (m->nfindings)
 		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
-	if (e->cfg.quirks & IK_QUIRK_SKIP_UNKNOWN_PAYLOADS)
+	if (e->cfg.quirks & IK_QUIRK(SKIP_UNKNOWN_PAYLOADS))
 		n = known_types(types, n);
 	return ik_rules_check_auth(x, msgno, enc, auth, types, n, st);
 }
@@ -414,7 +414,7 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 {
 	int expect = *p->msg + 1;
 	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
-	bool unparsed_ok = e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED;
+	bool unparsed_ok = e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED);
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
 	struct ik_status st;
 	uint8_t *plain = NULL;
@@ -463,8 +463,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (!sa && !(sa = p1_responder(e, m, d)))
 		return;
 	/* Quirk restart-on-retransmit: MM1/AM1 again (no responder cookie) opens a new SA. */
-	if (e->cfg.quirks & IK_QUIRK_RESTART_ON_RETRANSMIT && sa->role == IK_RESPONDER && sa->msg &&
-	    !memcmp(rc, zero, 8) && !(sa = p1_responder(e, m, d)))
+	if (e->cfg.quirks & IK_QUIRK(RESTART_ON_RETRANSMIT) && sa->role == IK_RESPONDER &&
+	    sa->msg && !memcmp(rc, zero, 8) && !(sa = p1_responder(e, m, d)))
 		return;
 	struct progress p = progress_of(sa, NULL);
 	if (retransmitted(&p, d) || sa->dead)
@@ -545,9 +545,9 @@ static struct ik_qm *qm_of(struct ik_engine *e, struct ik_sa *sa, uint32_t msgid
 	/* Quirk restart-on-retransmit: QM1 again opens a new quick mode; quirk replay-qm: so does a
 	 * QM1 with the message ID of a completed one. Both end up in qm_responder below. */
 	if (qm && qm->role == IK_RESPONDER &&
-	    ((e->cfg.quirks & IK_QUIRK_RESTART_ON_RETRANSMIT && qm->msg == 2 &&
+	    ((e->cfg.quirks & IK_QUIRK(RESTART_ON_RETRANSMIT) && qm->msg == 2 &&
 	      same_in(qm->last_in, d)) ||
-	     (e->cfg.quirks & IK_QUIRK_REPLAY_QM && qm->established)))
+	     (e->cfg.quirks & IK_QUIRK(REPLAY_QM) && qm->established)))
 		qm = NULL;
 	if (qm) {
 		struct progress p = progress_of(sa, qm);
@@ -566,7 +566,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	struct ik_status st;
 
 	ik_status_clear(&st);
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && !msgid && sa && sa->established &&
+	if (e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED) && !msgid && sa && sa->established &&
 	    !sa->dead) {
 		qm_under_zero(e, sa, d);
 		return;
@@ -791,7 +791,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	/* Quirk accept-bad-header: the header as the state expects it, the chain's end believed. */
-	if (e->cfg.quirks & IK_QUIRK_ACCEPT_BAD_HEADER && d->len >= IK_HDR_LEN) {
+	if (e->cfg.quirks & IK_QUIRK(ACCEPT_BAD_HEADER) && d->len >= IK_HDR_LEN) {
 		memcpy(lax, d->data, d->len);
 		lax_header(e, lax, d->len, d);
 		ok = ik_decode_with(&m, lax, d->len, ik_dec_opts(e), &st);
@@ -803,18 +803,18 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
 		       ik_name(IK_T_NOTIFY, st.notify));
 		/* Quirk die-on-refusal: a malformed message "crashes" us. */
-		if (e->cfg.quirks & IK_QUIRK_DIE_ON_REFUSAL)
+		if (e->cfg.quirks & IK_QUIRK(DIE_ON_REFUSAL))
 			e->wedged = true;
 		/* Quirk answer-unparsed: it is answered instead (RFC 2408 5.1-5.3: discarded). */
-		if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED)
+		if (e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED))
 			unparsed_datagram(e, d, NULL);
 		return;
 	}
 	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */
-	if (e->cfg.quirks & IK_QUIRK_IGNORE_COOKIES)
+	if (e->cfg.quirks & IK_QUIRK(IGNORE_COOKIES))
 		lax_cookies(e, &m, d);
 	/* Quirk answer-unparsed: what the decoder found fault with is answered as unparsed. */
-	if (e->cfg.quirks & IK_QUIRK_ANSWER_UNPARSED && m.nfindings) {
+	if (e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED) && m.nfindings) {
 		unparsed_datagram(e, d, &m);
 		ik_msg_free(&m);
 		return;

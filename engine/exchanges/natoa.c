@@ -50,7 +50,7 @@ static bool add_one(struct ik_msg *out, uint8_t type, const struct sockaddr_stor
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st)
 {
 	/* Quirk no-nat-oa: the payloads are left out whatever the mode. */
-	if (!ik_encap_udp_transport(encap) || sa->eng->cfg.quirks & IK_QUIRK_NO_NAT_OA)
+	if (!ik_encap_udp_transport(encap) || sa->eng->cfg.quirks & IK_QUIRK(NO_NAT_OA))
 		return true;
 	const struct sockaddr_storage *me = &sa->eng->cfg.local, *peer = &sa->peer;
 	bool ini = sa->role == IK_INITIATOR;

@@ -204,7 +204,7 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
                        size_t *nlen, struct ik_status *st)
 {
 	const char *cause = NULL;
-	bool any_len = sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH;
+	bool any_len = sa->eng->cfg.quirks & IK_QUIRK(ANY_NONCE_LENGTH);
 
 	bool ok = ik_pke_decrypt(sa->eng->cfg.creds->key, b, blen, nonce, IK_PKE_MAX, nlen, &cause,
 	                         st);
@@ -215,7 +215,7 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
 	if (ok)
 		return true;
 	IK_LOG(sa->eng, "encrypted nonce refused: %s", cause);
-	if (sa->eng->cfg.quirks & IK_QUIRK_PKE_PADDING_ORACLE && !strncmp(cause, "bad PKCS", 8))
+	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_PADDING_ORACLE) && !strncmp(cause, "bad PKCS", 8))
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 		               "%s (quirk pke-padding-oracle)", cause);
 	return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, IK_PKE_FAILED);

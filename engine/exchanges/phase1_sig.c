@@ -32,7 +32,7 @@ bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	size_t len;
 
 	/* quirk cr-not-sent: no CR, as if a directory service gave every certificate */
-	if (!ik_p1_sig(sa) || !t || !t->cas || (sa->eng->cfg.quirks & IK_QUIRK_CR_NOT_SENT))
+	if (!ik_p1_sig(sa) || !t || !t->cas || (sa->eng->cfg.quirks & IK_QUIRK(CR_NOT_SENT)))
 		return true;
 	for (int i = 0; i < sk_X509_num(t->cas) && i < 8; i++) {
 		struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CR);
@@ -71,7 +71,7 @@ static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status 
 		               "signature authentication chosen, but no certificate and key to "
 		               "sign with (RFC 2409 5.1)");
 	/* quirk cert-not-sent: SIG alone, whatever the peer asked for in its CR */
-	bool none = sa->eng->cfg.quirks & IK_QUIRK_CERT_NOT_SENT;
+	bool none = sa->eng->cfg.quirks & IK_QUIRK(CERT_NOT_SENT);
 	if (!none && !add_cert(out, c->cert, st))
 		return false;
 	for (int i = 0; !none && i < sk_X509_num(c->chain); i++)
@@ -114,7 +114,7 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 static bool discarded(struct ik_sa *sa, const uint8_t *b, size_t len, size_t i)
 {
 	if (!len || b[0] == IK_CERT_ENC_X509_SIG ||
-	    (sa->eng->cfg.quirks & IK_QUIRK_CERT_ENCODING_FATAL))
+	    (sa->eng->cfg.quirks & IK_QUIRK(CERT_ENCODING_FATAL)))
 		return false;
 	IK_LOG(sa->eng, "CERT[%zu] of encoding %s (%u) discarded (RFC 2408 5.9)", i,
 	       ik_name(IK_T_CERT_ENC, b[0]), b[0]);
@@ -158,10 +158,10 @@ static X509 *peer_cert(struct ik_sa *sa, struct ik_in *in, STACK_OF(X509) * more
 /* The certificate checks the serve quirks leave out (engine/mutation/quirk.def). */
 static unsigned cert_lax(ik_quirks_t q)
 {
-	return (q & IK_QUIRK_CERT_ANY_CA ? IK_CERT_LAX_CA : 0) |
-	       (q & IK_QUIRK_CERT_NO_VALIDITY ? IK_CERT_LAX_TIME : 0) |
-	       (q & IK_QUIRK_CERT_NO_CRL ? IK_CERT_LAX_CRL : 0) |
-	       (q & IK_QUIRK_CERT_NO_KU ? IK_CERT_LAX_KU : 0);
+	return (q & IK_QUIRK(CERT_ANY_CA) ? IK_CERT_LAX_CA : 0) |
+	       (q & IK_QUIRK(CERT_NO_VALIDITY) ? IK_CERT_LAX_TIME : 0) |
+	       (q & IK_QUIRK(CERT_NO_CRL) ? IK_CERT_LAX_CRL : 0) |
+	       (q & IK_QUIRK(CERT_NO_KU) ? IK_CERT_LAX_KU : 0);
 }
 
 /* RFC 2409 5.1: the certificate chains to our trust, names the identity of the ID payload,
@@ -182,11 +182,11 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	X509 *cert = peer_cert(sa, in, more, st);
 	ik_quirks_t q = sa->eng->cfg.quirks;
 	bool ok = cert && ik_cert_verify_lax(t, cert, more, 0, cert_lax(q), st) &&
-	          ((q & IK_QUIRK_CERT_NO_ID_CHECK) ||
+	          ((q & IK_QUIRK(CERT_NO_ID_CHECK)) ||
 	           ik_cert_id_match(cert, sa->hs->id_peer.type, sa->hs->id_peer.data,
 	                            sa->hs->id_peer.len, st)) &&
 	          ik_p1_hash(sa, initiator_hash, want, st) &&
-	          ((q & IK_QUIRK_SIG_NO_VERIFY) ||
+	          ((q & IK_QUIRK(SIG_NO_VERIFY)) ||
 	           ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes,
 	                         sig->len, st));
 	X509_free(cert);
@@ -200,7 +200,7 @@ bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 		return ik_p1_check_hash(sa, in, initiator_hash, st);
 	/* Quirk ignore-hash: the authentication payload is never checked; quirk answer-unparsed
 	 * made the message up from our side, where no peer's signature can be. */
-	if ((sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH) || in->made_up)
+	if ((sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH)) || in->made_up)
 		return true;
 	ik_p1_saw_cr(sa, in);
 	/* RFC 2408 3.10: "Certificate Request payloads SHOULD be included in an exchange whenever
@@ -242,7 +242,7 @@ bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	size_t len;
 
 	ik_p1_saw_cr(sa, in);
-	if (!(sa->eng->cfg.quirks & IK_QUIRK_CR_STRICT) || !ik_p1_sig(sa) || !c || in->made_up)
+	if (!(sa->eng->cfg.quirks & IK_QUIRK(CR_STRICT)) || !ik_p1_sig(sa) || !c || in->made_up)
 		return true;
 	for (size_t i = 0;; i++) {
 		const uint8_t *b = ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CR, i), in->body, &len);

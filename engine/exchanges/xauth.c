@@ -117,7 +117,7 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	}
 	/* Quirk xauth-any-type: any type is answered with the password, as generic. */
 	bool other = type && tv_value(type) != IK_XAUTH_TYPE_GENERIC &&
-	             !(sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ANY_TYPE);
+	             !(sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ANY_TYPE));
 	if (!x->client || other) {
 		if (other)
 			IK_LOG(sa->eng,
@@ -144,7 +144,7 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
 	/* Quirk xauth-ignore-fail: a FAIL is taken as OK (6: the SA MUST be deleted instead). */
 	bool ok = tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
-	sa->xa.xauth_ok = ok || sa->eng->cfg.quirks & IK_QUIRK_XAUTH_IGNORE_FAIL;
+	sa->xa.xauth_ok = ok || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_IGNORE_FAIL);
 	/* A tester judging a gateway (XA-EDGE-012) goes on after a FAIL on purpose: the gateway
 	 * MUST have deleted the SA (6), so what it sends next is judged. */
 	if (!ok && sa->eng->cfg.xauth.go_on_fail) {
@@ -153,7 +153,7 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	}
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
 	/* Quirk xauth-ack-attrs: the user name again (6.1: "no attributes SHOULD be included"). */
-	if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ACK_ATTRS)
+	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_ATTRS))
 		put(&qm->tx_out, IK_CFG_ATTR_XAUTH_USER_NAME, sa->eng->cfg.xauth.me.name,
 		    strlen(sa->eng->cfg.xauth.me.name));
 	return true;
@@ -230,7 +230,7 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 	/* draft-beaulieu-ike-xauth-02 6: XAUTH "MUST be used ... before any other exchange".
 	 * Quirk modecfg-before-xauth: answered all the same. */
 	if (x->gateway && !sa->xa.xauth_ok &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK_MODECFG_BEFORE_XAUTH)) {
+	    !(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_BEFORE_XAUTH))) {
 		sa->xa.refused++;
 		return ik_fail(st, 0,
 		               "mode-config REQUEST before XAUTH was done refused "
@@ -342,11 +342,11 @@ static bool type_answered(struct ik_sa *sa, const struct ik_cfg_msg *in)
 static void set_quirks(struct ik_sa *sa, struct ik_cfg_msg *m)
 {
 	uint8_t challenge[16];
-	if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_SET_EXTRA) {
+	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_SET_EXTRA)) {
 		ik_rng_bytes(challenge, sizeof(challenge));
 		put(m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
 	}
-	if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_SET_NEW_ID)
+	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_SET_NEW_ID))
 		m->id = (uint16_t)(m->id + 1);
 }
 
@@ -363,13 +363,13 @@ static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 	 * set XAUTH_STATUS to anything but FAIL"). */
 	const struct ik_cfg_attr *s = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS);
 	ok = s && tv_value(s) == IK_XAUTH_STATUS_OK &&
-	     sa->eng->cfg.quirks & IK_QUIRK_XAUTH_STATUS_OK;
+	     sa->eng->cfg.quirks & IK_QUIRK(XAUTH_STATUS_OK);
 	for (size_t i = 0; u && p && i < x->nusers && !ok; i++)
 		ok = u->len == strlen(x->users[i].name) && p->len == strlen(x->users[i].password) &&
 		     !memcmp(u->v, x->users[i].name, u->len) &&
 		     ik_ct_equal(p->v, (const uint8_t *)x->users[i].password, p->len);
 	/* Quirk xauth-accept-any: any user and password pass. */
-	ok = ok || sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ACCEPT_ANY;
+	ok = ok || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACCEPT_ANY);
 	if (u)
 		snprintf(sa->xa.user, sizeof(sa->xa.user), "%.*s", u->len, (const char *)u->v);
 	sa->xa.xauth_ok = ok;
@@ -389,7 +389,7 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 	/* Quirk xauth-keep-on-fail: the same in a gateway that is judged (6: "the phase 1 SA MUST be
 	 * immediately deleted"). */
 	if (!sa->xa.xauth_ok && (sa->eng->cfg.xauth.keep_on_fail ||
-	                         sa->eng->cfg.quirks & IK_QUIRK_XAUTH_KEEP_ON_FAIL)) {
+	                         sa->eng->cfg.quirks & IK_QUIRK(XAUTH_KEEP_ON_FAIL))) {
 		sa->xa.fail_said = sa->xa.xauth_ok = true;
 		IK_LOG(sa->eng, "XAUTH FAIL said; the SA is kept to see whether the client stops");
 	}
@@ -495,14 +495,14 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		if (x->req_type) /* 6.2: no XAUTH_TYPE means generic; a challenge only with another */
 			put_tv(&m, IK_CFG_ATTR_XAUTH_TYPE, x->req_type);
 		/* 6.1: what we want back with length 0. Quirk xauth-req-filled: the user filled in. */
-		if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_REQ_FILLED)
+		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_REQ_FILLED))
 			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, x->users[0].name,
 			    strlen(x->users[0].name));
 		else
 			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
 		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
 		/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
-		if (sa->eng->cfg.quirks & IK_QUIRK_XAUTH_ANSWER_BARE)
+		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ANSWER_BARE))
 			put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
 		if (x->req_type) {
 			ik_rng_bytes(challenge, sizeof(challenge));

@@ -43,7 +43,7 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 		               "PFS group %u is not supported by this engine", group);
 	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
 		return false;
-	qm->k.dh.unchecked = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE; /* quirk weak-ke */
+	qm->k.dh.unchecked = qm->sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE); /* quirk weak-ke */
 	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
 	        ik_node_set_bytes(n, IK_F_KE_DATA, qm->k.dh.pub, qm->k.dh.pub_len)) ||
 	       ik_fail(st, 0, "add_ke: out of memory");
@@ -115,7 +115,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
 	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
 	const struct ik_dh_group *g = ik_dh_by_id(group);
-	bool lax_nonce = qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_NONCE_LENGTH;
+	bool lax_nonce = qm->sa->eng->cfg.quirks & IK_QUIRK(ANY_NONCE_LENGTH);
 	uint8_t fit[IK_DH_MAX];
 	const uint8_t *pub = ke ? ke->bytes : NULL;
 
@@ -127,7 +127,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	*nlen = no->len < IK_MAX_NONCE ? no->len : IK_MAX_NONCE;
 	memcpy(nonce, no->bytes, *nlen);
 	/* Quirk any-pfs-group: a Group Description without a KE, or a KE without one, is no PFS. */
-	if (qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PFS_GROUP && !group != !ke)
+	if (qm->sa->eng->cfg.quirks & IK_QUIRK(ANY_PFS_GROUP) && !group != !ke)
 		group = qm->chosen.group = 0, ke = NULL;
 	if (!group && ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
@@ -137,7 +137,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		               "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
 	if (group) {
 		/* Quirk weak-ke: 0, 1, p-1, off-curve points, other lengths (fitted) go through. */
-		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK_WEAK_KE;
+		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE);
 		if (g && weak && ke->len != g->len)
 			pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
 		if (!g || (ke->len != g->len && !weak) ||
@@ -152,7 +152,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	const struct ik_node *i2 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 1);
 	/* Quirk any-proxy-id: IDci alone goes too (check_ids_responder puts our side as IDcr). */
-	if (!!i1 != !!i2 && !(qm->sa->eng->cfg.quirks & IK_QUIRK_ANY_PROXY_ID))
+	if (!!i1 != !!i2 && !(qm->sa->eng->cfg.quirks & IK_QUIRK(ANY_PROXY_ID)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 		               "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
 	return true;
@@ -221,7 +221,7 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 	const struct ik_cfg *c = &sa->eng->cfg;
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	/* Quirk any-proxy-id: whatever traffic the initiator asks for. */
-	bool any = c->quirks & IK_QUIRK_ANY_PROXY_ID;
+	bool any = c->quirks & IK_QUIRK(ANY_PROXY_ID);
 
 	/* RFC 2409 5.5: without client IDs the phase 1 addresses are assumed, which a subnet
 	 * policy cannot match. */
@@ -256,17 +256,17 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
 	struct ik_p2_policy pol = {
 		c->p2,        c->np2,       c->pfs_group, c->p2_life,
-		c->p2_policy, c->transport, sa->floated,  c->quirks & IK_QUIRK_ANY_PFS_GROUP};
+		c->p2_policy, c->transport, sa->floated,  c->quirks & IK_QUIRK(ANY_PFS_GROUP)};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
 	struct ik_node *stripped = NULL;
 	const struct ik_node *offer = sa_in;
 
 	/* Quirk any-p2-lifetime: a longer lifetime is never refused either (strict policy). */
-	if (c->quirks & IK_QUIRK_ANY_P2_LIFETIME)
+	if (c->quirks & IK_QUIRK(ANY_P2_LIFETIME))
 		pol.life = IK_LIFE_OBEY;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK_IGNORE_CRITICAL && offer && (stripped = ik_node_clone(offer)))
+	if (c->quirks & IK_QUIRK(IGNORE_CRITICAL) && offer && (stripped = ik_node_clone(offer)))
 		ik_sa_strip_unknown(stripped, false), offer = stripped;
 	bool ok = ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) &&
 	          ik_sa_p2_read(offer, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st);
@@ -274,13 +274,13 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	if (!ok)
 		return false;
 	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
-	if (c->quirks & IK_QUIRK_ACCEPT_ANY_PROPOSAL)
+	if (c->quirks & IK_QUIRK(ACCEPT_ANY_PROPOSAL))
 		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
 		                        false, qm->offers[0].life_kb};
 	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
 		return false;
 	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
-	if (c->quirks & IK_QUIRK_ANY_P2_LIFETIME) {
+	if (c->quirks & IK_QUIRK(ANY_P2_LIFETIME)) {
 		if (qm->offers[pick.index].life_s)
 			pick.life_s = qm->offers[pick.index].life_s;
 		pick.notify_lifetime = false;
@@ -317,7 +317,7 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	struct ik_node *lax = NULL;
 
 	/* Quirk skip-sa-checks: read, and answered, as the offer we expect (DOI, situation, ESP). */
-	if (sa->eng->cfg.quirks & IK_QUIRK_SKIP_SA_CHECKS && sa_in && (lax = ik_node_clone(sa_in)))
+	if (sa->eng->cfg.quirks & IK_QUIRK(SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, false);
 	bool ok = respond_qm1(sa, qm, in, out, lax ? lax : sa_in, st);
 	ik_node_free(lax);
@@ -445,7 +445,7 @@ bool quick_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 	                 IK_SPAN(qm->k.nr, qm->k.nr_len), want, st))
 		return false;
 	/* Quirk ignore-hash: HASH(3) never compared. */
-	if (!(sa->eng->cfg.quirks & IK_QUIRK_IGNORE_HASH) &&
+	if (!(sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH)) &&
 	    (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len)))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
 		               "HASH(3) does not verify (RFC 2409 5.5)");

@@ -5,13 +5,13 @@
 #include <string.h>
 
 static const struct ik_quirk quirks[] = {
-#define QUIRK(id, name, what, rfc) {IK_QUIRK_##id, name, what, rfc},
+#define QUIRK(id, name, what, rfc) {IK_QUIRK(id), name, what, rfc},
 #include "quirk.def"
 #undef QUIRK
 };
 
 /* Every bit must fit in ik_cfg.quirks. */
-_Static_assert(IK_QUIRK_COUNT <= 64, "more quirks than bits in ik_cfg.quirks");
+_Static_assert(IK_QUIRK_COUNT <= 128, "more quirks than bits in ik_cfg.quirks");
 
 const struct ik_quirk *ik_quirk_table(size_t *n)
 {

@@ -10,8 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One bit per quirk (more than 32 of them). */
-typedef uint64_t ik_quirks_t;
+/* One bit per quirk: more than 64 of them, so GCC/Clang's 128-bit integer (a plain integer
+ * still: |, &, ~ and ! work as on the narrower type it replaced). */
+__extension__ typedef unsigned __int128 ik_quirks_t;
 
 enum ik_quirk_index {
 #define QUIRK(id, name, what, rfc) IK_QUIRK_I_##id,
@@ -20,11 +21,8 @@ enum ik_quirk_index {
 	IK_QUIRK_COUNT
 };
 
-enum ik_quirk_bit {
-#define QUIRK(id, name, what, rfc) IK_QUIRK_##id = UINT64_C(1) << IK_QUIRK_I_##id,
-#include "quirk.def"
-#undef QUIRK
-};
+/* The bit of quirk id: IK_QUIRK(ANY_ID). A macro, not an enum: enum constants are int-sized. */
+#define IK_QUIRK(id) ((ik_quirks_t)1 << IK_QUIRK_I_##id)
 
 struct ik_quirk {
 	ik_quirks_t bit;
