@@ -168,7 +168,8 @@ static void store(struct ik_sa *sa, enum ik_xchg x, int msgno, const uint8_t *p,
 	uint8_t *b = malloc(len ? len : 1);
 	if (!b)
 		return;
-	memcpy(b, p, len);
+	if (len) /* a mutation may have cut the message to nothing: p is NULL then */
+		memcpy(b, p, len);
 	free(s->p);
 	s->p = b, s->len = len;
 }
@@ -208,7 +209,8 @@ static bool delay(struct ik_sa *sa, uint64_t ms, const uint8_t *p, size_t len)
 		free(d);
 		return false;
 	}
-	memcpy(d->p, p, len);
+	if (len) /* p is NULL for a message cut to nothing */
+		memcpy(d->p, p, len);
 	d->len = len;
 	d->e = e;
 	d->s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock; /* as ik_send_wire */
