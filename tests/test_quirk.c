@@ -656,6 +656,7 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 #include "quirk_cert.h"
 #include "quirk_rsaenc.h"
 #include "quirk_dpd.h"
+#include "quirk_natt.h"
 
 struct row {
 	const char *name;
@@ -774,6 +775,8 @@ static const struct row rows[] = {
          qc_no_cr_sent},
 	{"encrypted nonce with bad PKCS #1 padding", IK_QUIRK(PKE_PADDING_ORACLE), qe_pair,
          qe_padding_told_apart},
+	{"IKE after a float behind a NAT", IK_QUIRK(NATT_STALE_PORT), behind_nat, natt_port_stale},
+	{"IKE on the NAT-T port", IK_QUIRK(NATT_NO_MARKER), behind_nat, natt_marker_missing},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -334,13 +334,22 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 
 #define LOCAL_TRIES 3 /* sends of one datagram our host refuses before it counts as lost */
 
+/* One datagram: IKE on the NAT-T port after the non-ESP marker (RFC 3948 2.2), but for the quirk. */
+static bool send_once(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
+                      const uint8_t *p, size_t len, struct ik_status *st)
+{
+	if (s == &e->natt && (e->cfg.quirks & IK_QUIRK(NATT_NO_MARKER)))
+		return ik_sock_send_raw(s, peer, p, len, st);
+	return ik_sock_send_ike(s, peer, p, len, st);
+}
+
 bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
                       const uint8_t *p, size_t len, struct ik_status *st)
 {
 	/* A refusal by our own host is often momentary (a full queue, a firewall dropping a share of
 	 * packets): tried again at once, a few times, because a message nobody answers (QM3, a
 	 * Delete, MM6) is never retransmitted and would be lost for good. */
-	for (int i = 0; !ik_sock_send_ike(s, peer, p, len, st); i++) {
+	for (int i = 0; !send_once(e, s, peer, p, len, st); i++) {
 		/* Our own host refused the datagram (a firewall answering EPERM, a full queue, no
 		 * route): to the exchange it is a datagram lost on the way, so the retransmission
 		 * timer resends it (RFC 2408 5.1); the count and the reason tell the caller that the

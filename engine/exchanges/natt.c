@@ -141,4 +141,7 @@ void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
 		return;
 	sa->floated = true;
 	sa->peer = d->peer;
+	/* quirk natt-stale-port: the NAT's mapping is not followed; the port the profile names is */
+	if (sa->eng->cfg.quirks & IK_QUIRK(NATT_STALE_PORT))
+		ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
 }

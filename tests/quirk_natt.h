@@ -1,0 +1,41 @@
+/*
+ * The rows of tests/test_quirk.c for the NAT-T quirks (engine/mutation/quirk.def, suite/cases/natt):
+ * the initiator fakes a NAT in front of itself (cfg.nat_sim, RFC 3947 3.2), so it floats to the
+ * NAT-T port at MM5 (RFC 3947 4) from its own ephemeral NAT-T port, a port the responder's
+ * configuration does not name: the NAT's mapping Y. Included by test_quirk.c only.
+ */
+#ifndef IK_QUIRK_NATT_H
+#define IK_QUIRK_NATT_H
+
+static void behind_nat(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->natt = cr->natt = true;
+	ci->nat_sim = true;
+}
+
+/* Main mode and quick mode with the float; true when the responder floated but its answers never
+ * got through to the initiator's NAT-T port. */
+static bool float_broke(struct ik_pair *p)
+{
+	p->ini.cfg.remote_natt_port = p->res.natt.port; /* the responder's "4500" */
+	ik_initiate(&p->ini);
+	pair_run(p, 1, 3000);
+	const struct ik_sa *rs = p->res.sas;
+	return rs && rs->floated && p->p2_up < 2;
+}
+
+/* Quirk natt-stale-port: the responder answers at its configured peer port (4500), not Y. */
+static bool natt_port_stale(struct ik_pair *p)
+{
+	bool broke = float_broke(p);
+	const struct ik_sa *rs = p->res.sas;
+	return broke && rs && ik_addr_port(&rs->peer) != p->ini.natt.port;
+}
+
+/* Quirk natt-no-marker: the initiator takes the responder's markerless IKE for ESP. */
+static bool natt_marker_missing(struct ik_pair *p)
+{
+	return float_broke(p);
+}
+
+#endif
