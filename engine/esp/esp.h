@@ -53,13 +53,12 @@ struct ik_esp_replay {
 
 struct ik_esp_sa {
 	struct ik_esp_xform x;
-	uint32_t spi;     /* host order */
-	uint32_t seq;     /* outbound: the last sequence number sent */
-	bool replay_on;   /* inbound: anti-replay enabled (needs integrity, RFC 4303 3.4.3) */
-	unsigned lax;     /* inbound checks a deliberately broken receiver skips (IK_ESP_LAX_*) */
-	uint8_t last_pad; /* inbound: the Pad Length of the last packet opened */
-	uint32_t
-		unaligned; /* inbound: packets opened under IK_ESP_UNALIGNED that were not aligned */
+	uint32_t spi;       /* host order */
+	uint32_t seq;       /* outbound: the last sequence number sent */
+	bool replay_on;     /* inbound: anti-replay enabled (needs integrity, RFC 4303 3.4.3) */
+	unsigned lax;       /* checks a broken receiver skips (IK_ESP_LAX_*); IK_ESP_UNALIGNED */
+	uint8_t last_pad;   /* inbound: the Pad Length of the last packet opened */
+	uint32_t unaligned; /* inbound: unaligned packets opened (IK_ESP_UNALIGNED) */
 	struct ik_esp_replay win;
 	uint8_t salt[8];
 	uint8_t key[IK_ESP_MAX_KEY]; /* the cipher key, to key cipher_ctx for its direction */
