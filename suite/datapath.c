@@ -126,9 +126,13 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	uint8_t nh = 0;
 	/* The reply carries the request's data back (ik_inner_echo wrote a pattern there). */
 	memcpy(b + 28, in->data, in->data_len);
-	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet. */
+	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet.
+	 * Quirk esp-seq-stuck (RFC 4303 2.2 "the sender MUST increment this field for every
+	 * transmitted packet" not kept): it never moves, every packet carries 1. */
 	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_GAPS))
 		dp->out.seq++;
+	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_STUCK))
+		dp->out.seq = 0;
 	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
 	if (!n || !ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st) ||
 	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
@@ -231,6 +235,46 @@ static void deliver(struct ik_datapath *dp, const struct ik_inner *in)
 		refuse(dp, "an inner packet that is neither an echo reply nor a request to us");
 }
 
+static uint64_t tail64(const struct ik_dgram *d)
+{
+	uint64_t v = 0;
+	for (size_t i = d->len >= 8 ? d->len - 8 : 0; i < d->len; i++)
+		v = v << 8 | d->data[i];
+	return v;
+}
+
+/* A packet the window refused (RFC 4303 3.4.3) whose ICV verifies: the peer sent it. A copy the
+ * path made of a packet already taken carries that packet's ICV; any other breaks RFC 4303 2.2
+ * ("the sender MUST increment this field for every transmitted packet"): recorded. */
+static void replay_in(struct ik_datapath *dp, const struct ik_dgram *d)
+{
+	uint32_t seq = get32(d->data + 4);
+	if (!ik_esp_authentic(&dp->in, d->data, d->len))
+		return;
+	for (unsigned i = 0; i < dp->nin_seq; i++)
+		if (dp->in_seq[i] == seq && dp->in_tag[i] == tail64(d))
+			return;
+	if (!dp->seq_reused++)
+		dp->seq_reused_at = seq;
+}
+
+/* Quirks esp-early-window and esp-pad-strict, after the packet was opened: the one moves the
+ * window for a packet whose ICV failed (RFC 4303 3.4.3: "the receiver cannot yet modify its
+ * local counter" before the check), the other refuses padding RFC 4303 2.4 allows (none, or a
+ * block or more: "The sender MAY add 0 to 255 bytes of padding"). True: the packet is dropped. */
+static bool quirks_after_open(struct ik_datapath *dp, const struct ik_dgram *d,
+                              enum ik_esp_verdict v)
+{
+	ik_quirks_t q = dp->e->cfg.quirks;
+	if (v == IK_ESP_BAD_ICV && q & IK_QUIRK(ESP_EARLY_WINDOW) && dp->in.replay_on)
+		ik_esp_replay_update(&dp->in.win, get32(d->data + 4));
+	if (v != IK_ESP_OK || !(q & IK_QUIRK(ESP_PAD_STRICT)) ||
+	    (dp->in.last_pad && dp->in.last_pad < dp->in.x.block))
+		return false;
+	refuse(dp, "quirk esp-pad-strict: no padding, or a block of it or more");
+	return true;
+}
+
 static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 {
 	if (d->kind == IK_DGRAM_KEEPALIVE) {
@@ -247,8 +291,14 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	enum ik_esp_verdict v =
 		ik_esp_open(&dp->in, d->data, d->len, clear, sizeof(clear), &n, &nh, &st);
 	dp->in.lax &= ~(unsigned)IK_ESP_LAX_SPI;
-	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq))
+	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq)) {
+		dp->in_tag[dp->nin_seq] = tail64(d);
 		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
+	}
+	if (v == IK_ESP_REPLAY)
+		replay_in(dp, d);
+	if (quirks_after_open(dp, d, v))
+		return;
 	/* Quirk esp-padlen-fatal (robustness, RFC 4303 2.5): a Pad Length past the payload kills it. */
 	if ((v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK(ESP_DUMMY_FATAL)) ||
 	    (v == IK_ESP_BAD_PAD_LEN && e->cfg.quirks & IK_QUIRK(ESP_PADLEN_FATAL))) {
@@ -285,10 +335,13 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	bool swap = e->cfg.quirks & IK_QUIRK(ESP_WRONG_KEYS);
 	const uint8_t *kin = swap ? qm->k.keymat_out : qm->k.keymat_in,
 		      *kout = swap ? qm->k.keymat_in : qm->k.keymat_out;
+	/* RFC 4303 3.4.3: a window of 64 "SHOULD be employed as the default". Quirk esp-window-32:
+	 * the least allowed, 32. */
+	size_t window = e->cfg.quirks & IK_QUIRK(ESP_WINDOW_32) ? 32 : 64;
 	if (!ik_dp_xform(&qm->chosen, &x, st) ||
-	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, kout, qm->k.keymat_len, 64, st))
+	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, kout, qm->k.keymat_len, window, st))
 		return false;
-	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, kin, qm->k.keymat_len, 64, st)) {
+	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, kin, qm->k.keymat_len, window, st)) {
 		ik_esp_sa_free(&dp->out);
 		return false;
 	}
@@ -300,6 +353,9 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->in.lax |= IK_ESP_LAX_ICV;
 	if (e->cfg.quirks & IK_QUIRK(ESP_NO_PAD_CHECK))
 		dp->in.lax |= IK_ESP_LAX_PAD;
+	/* Quirk esp-bad-align (RFC 4303 2.4 not kept): no padding for the 4-octet alignment. */
+	if (e->cfg.quirks & IK_QUIRK(ESP_BAD_ALIGN))
+		dp->out.lax |= IK_ESP_UNALIGNED;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
@@ -327,9 +383,14 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		if (!ik_rng_bytes(b, n))
 			return ik_fail(st, 0, "data path: no random octets");
 	} else {
+		/* No padding, or 255 octets of it (RFC 4303 2.4): echo data sized so that the
+		 * trailer still ends on the alignment. */
+		uint16_t dl = how->data_len ? how->data_len : 56;
+		while (dl < IK_DP_MAX_DATA &&
+		       !ik_esp_pad_fits(&dp->out.x, dl + (dp->transport ? 8u : 28u), how->trailer))
+			dl++;
 		n = ik_inner_echo(b, sizeof(b), how->src.s_addr ? how->src : dp->me,
-		                  how->dst.s_addr ? how->dst : dp->peer, 8, dp->id, seq,
-		                  how->data_len ? how->data_len : 56);
+		                  how->dst.s_addr ? how->dst : dp->peer, 8, dp->id, seq, dl);
 		if (!n)
 			return ik_fail(st, 0, "data path: at most %d octets of echo data",
 			               IK_DP_MAX_DATA);

@@ -43,6 +43,12 @@ struct ik_datapath {
 	uint32_t in_seq[2 *
 	                IK_DP_MAX_PINGS]; /* sequence numbers of the peer's packets, as they came */
 	unsigned nin_seq;
+	uint64_t in_tag[2 * IK_DP_MAX_PINGS]; /* the last 8 octets of each of them (its ICV) */
+	/* RFC 4303 2.2: an authentic packet of the peer's under a number it had used for another
+	 * packet (not a copy the path made: another ICV), or one left of the window never seen:
+	 * how many, and the first such number. */
+	unsigned seq_reused;
+	uint32_t seq_reused_at;
 	bool owned; /* allocated by ik_dp_host_add: a quirk may free it */
 	/* Called at the first reply to each ping (set after ik_dp_start; NULL: nobody waits), so
 	 * a caller pacing its pings can send the next one as soon as this one is back. */

@@ -24,11 +24,21 @@
 #define SETTLE_MS 250
 #define BEFORE    2 /* pings before the probes */
 #define PROBES    3 /* probe packets: three chances against loss on the path */
-/* RFC 4303 3.4.3: a receiver's window holds at least 32 packets. The reorder probe jumps the
- * counter this far ahead (numbers skipped look like loss to the DUT), then sends BEHIND below
- * the newest: inside any window a conformant receiver keeps. */
-#define JUMP   40
-#define BEHIND 30
+/* RFC 4303 3.4.3: a receiver's window holds at least 32 packets, 64 by default, more if it
+ * chooses. The reorder probes jump the counter ahead (numbers skipped look like loss to the DUT),
+ * then send below the newest, never-sent numbers: reorder inside any window a conformant
+ * receiver keeps (the MUST), window-64 inside 64 but not 32 (the SHOULD), window-wide outside 64
+ * (a larger window MAY be chosen). */
+static const struct reach {
+	enum ik_probe probe;
+	uint32_t jump, behind; /* the jump ping goes jump on; the first probe behind below it */
+} reaches[] = {
+	{IK_PROBE_REORDER, 40, 30},
+	{IK_PROBE_WINDOW_64, 80, 63},
+	{IK_PROBE_WINDOW_WIDE, 120, 100},
+};
+/* ahead-bad-icv: how far ahead of the last packet sent the forged probes go (RFC 4303 3.4.3). */
+#define AHEAD (1u << 20)
 /* RFC 2407 4.5 kilobytes: each volume probe is a ping of VOLUME_DATA octets of echo data (1228
  * octets of IPv4), so the three carry 3.6 KB each way; a case offers a lifetime of at most
  * VOLUME_MAX_KB, which they exceed however the DUT counts (RFC 4301 4.4.2.1 (a): the octets the
@@ -63,6 +73,14 @@ struct ik_traffic {
 	uint64_t expire_ms;     /* expire: when the SA's lifetime has passed (GRACE_MS on) */
 };
 
+static const struct reach *reach_of(enum ik_probe p)
+{
+	for (size_t i = 0; i < sizeof(reaches) / sizeof(reaches[0]); i++)
+		if (reaches[i].probe == p)
+			return &reaches[i];
+	return NULL;
+}
+
 static const struct ik_qm *established_qm(const struct crun *cr)
 {
 	if (cr->qm && cr->qm->established)
@@ -80,7 +98,7 @@ static void plan(struct ik_traffic *t, enum ik_probe probe, unsigned pings)
 	t->probe = probe;
 	if (probe != IK_PROBE_NONE) {
 		for (size_t i = 0; i < BEFORE; i++)
-			t->acts[t->nact++] = i && probe == IK_PROBE_REORDER ? A_JUMP_PING : A_PING;
+			t->acts[t->nact++] = i && reach_of(probe) ? A_JUMP_PING : A_PING;
 		/* one Delete, then two ticks for the DUT to act on it before the pings; one hold until
 		 * the lifetime has passed (expire), then two ticks */
 		bool once = probe == IK_PROBE_DELETE || probe == IK_PROBE_EXPIRE;
@@ -118,7 +136,17 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 		how.spi = how.spi < 256 ? how.spi | 0x10000u : how.spi;
 		break;
 	case IK_PROBE_DUMMY: return ik_dp_send(dp, 0, &(struct ik_dp_how){.dummy = true}, st);
-	case IK_PROBE_REORDER: how.seq_at = t->top - BEHIND + (uint32_t)k; break;
+	case IK_PROBE_REORDER:
+	case IK_PROBE_WINDOW_64:
+	case IK_PROBE_WINDOW_WIDE:
+		how.seq_at = t->top - reach_of(t->probe)->behind + (uint32_t)k;
+		break;
+	case IK_PROBE_AHEAD_BAD_ICV: /* forged far ahead: the window must not follow it */
+		how.flip_icv = true;
+		how.seq_at = dp->out.seq + AHEAD + (uint32_t)k;
+		break;
+	case IK_PROBE_PAD_NONE: how.trailer = IK_ESP_PAD_NONE; break;
+	case IK_PROBE_PAD_MAX: how.trailer = IK_ESP_PAD_MAX; break;
 	case IK_PROBE_DELETE: return send_delete(t->cr, st);
 	case IK_PROBE_KEEPALIVE: return ik_dp_keepalive(dp, st);
 	case IK_PROBE_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
@@ -142,7 +170,7 @@ static bool act(struct ik_traffic *t, enum act a, size_t probe_no, struct ik_sta
 	if (a == A_WAIT || a == A_EXPIRE)
 		return true;
 	if (a == A_JUMP_PING) {
-		dp->out.seq += JUMP - 1; /* the next packet goes out JUMP numbers on */
+		dp->out.seq += reach_of(t->probe)->jump - 1; /* the next packet goes that far on */
 		t->top = dp->out.seq + 1;
 	}
 	if (t->probe != IK_PROBE_NONE && t->next > BEFORE + PROBES && !t->first_after)
@@ -186,17 +214,42 @@ static void observe(struct crun *cr, const struct ik_traffic *t)
 		         dp->why);
 }
 
+/* Probes a conformant DUT answers: a lost answer leaves a gap in its sequence numbers. */
+static bool answered_probe(enum ik_probe p)
+{
+	return reach_of(p) || p == IK_PROBE_PAD_NONE || p == IK_PROBE_PAD_MAX;
+}
+
+/* What the DUT broke in the ESP it sent, whatever was lost (docs/verdicts.md 6): a number used
+ * for two packets (RFC 4303 2.2), a trailer off the 4-octet boundary (2.4). */
+static bool sender_fault(struct crun *cr, const struct ik_datapath *dp)
+{
+	if (dp->seq_reused)
+		snprintf(cr->o.fault, sizeof(cr->o.fault),
+		         "RFC 4303 2.2 (\"the sender MUST increment this field for every "
+		         "transmitted packet\"): %u ESP packets on SPI %08x reused the number of "
+		         "another (ICV verified), first %u",
+		         dp->seq_reused, dp->in.spi, dp->seq_reused_at);
+	else if (dp->in.unaligned)
+		snprintf(cr->o.fault, sizeof(cr->o.fault),
+		         "RFC 4303 2.4 (\"the Pad Length and Next Header fields must be right "
+		         "aligned within a 4-byte word\"): %u ESP packets on SPI %08x end their "
+		         "trailer off the boundary",
+		         dp->in.unaligned, dp->in.spi);
+	return cr->o.fault[0];
+}
+
 /* RFC 4303 3.3.3: the sender's counter starts at 0 and goes up by one for each packet sent, so
  * its packets carry 1, 2, 3, ... Judged only when nothing can have been lost: every ping (and
- * every reorder probe) came back and none of the DUT's packets was refused. A break is a MUST
+ * every probe it answers) came back and none of the DUT's packets was refused. A break is a MUST
  * the DUT broke in what it sent: it fails the case whatever it asked (docs/verdicts.md 6). */
 static void check_seq(struct crun *cr, const struct ik_traffic *t)
 {
 	const struct ik_datapath *dp = &t->dp;
 	const struct ik_observed *o = &cr->o;
 	bool all_back = t->next == t->nact && o->pongs == o->pings && !dp->refused &&
-	                (t->probe != IK_PROBE_REORDER || o->probe_replies >= o->probes);
-	if (!all_back || o->fault[0])
+	                (!answered_probe(t->probe) || o->probe_replies >= o->probes);
+	if (o->fault[0] || sender_fault(cr, dp) || !all_back)
 		return;
 	for (unsigned i = 0; i < dp->nin_seq; i++)
 		if (dp->in_seq[i] != i + 1) {
@@ -330,6 +383,9 @@ bool ik_traffic_start(struct crun *cr)
 		return false;
 	}
 	memset(cr->tr->probe_seq, 0xff, sizeof(cr->tr->probe_seq));
+	/* The DUT's packets off the 4-octet boundary are opened and counted, for the reason
+	 * (RFC 4303 2.4), not refused as malformed. */
+	cr->tr->dp.in.lax |= IK_ESP_UNALIGNED;
 	cr->tr->cr = cr;
 	cr->tr->dp.on_reply = reply_back;
 	cr->tr->dp.reply_arg = cr;

@@ -22,7 +22,12 @@ enum esp_try {
 	TRY_BAD_PAD,
 	TRY_PAD_OVERRUN,
 	TRY_OUTSIDE,
-	TRY_OUTSIDE_DST
+	TRY_OUTSIDE_DST,
+	TRY_WINDOW_64,
+	TRY_AHEAD,
+	TRY_PAD_ALLOWED,
+	TRY_SEQ_STUCK,
+	TRY_ALIGN
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -46,6 +51,25 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		ik_dp_ping(di, 1, st);
 		how.seq_at = di->out.seq - 30;
 		break;
+	case TRY_WINDOW_64: /* esp-window-32: ping 1 goes out 80 on, the probe 63 behind it */
+		di->out.seq += 79;
+		ik_dp_ping(di, 1, st);
+		how.seq_at = di->out.seq - 63;
+		break;
+	case TRY_AHEAD: /* esp-early-window: forged 2^20 ahead, then a ping that should pass */
+		how.flip_icv = true;
+		how.seq_at = di->out.seq + (1u << 20);
+		break;
+	case TRY_PAD_ALLOWED: /* esp-pad-strict: 255 octets of padding (2), none (3) */
+		how.trailer = IK_ESP_PAD_MAX;
+		ik_dp_send(di, 2, &how, st);
+		how.trailer = IK_ESP_PAD_NONE;
+		ik_dp_send(di, 3, &how, st);
+		return;
+	case TRY_SEQ_STUCK: /* esp-seq-stuck: a second ping, its reply under number 1 again */
+	case TRY_ALIGN:     /* esp-bad-align (GCM): a second ping, its reply unaligned */
+		ik_dp_ping(di, 1, st);
+		return;
 	case TRY_KEEPALIVE: /* keepalive-fatal: a NAT-keepalive, then a ping that should still come back */
 		ik_dp_keepalive(di, st);
 		ik_dp_ping(di, 3, st);
@@ -56,7 +80,7 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		return;
 	}
 	ik_dp_send(di, 2, &how, st);
-	if (t == TRY_DUMMY || t == TRY_PAD_OVERRUN)
+	if (t == TRY_DUMMY || t == TRY_PAD_OVERRUN || t == TRY_AHEAD)
 		ik_dp_ping(di, 3, st);
 }
 
@@ -72,6 +96,8 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 	bool went = false;
 	if (si && sr && si->qms && sr->qms && ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
 	    ik_dp_start(&dr, &p->res, sr, sr->qms, b, a, &st)) {
+		di.in.lax |=
+			IK_ESP_UNALIGNED; /* as the tester: opened and counted (run_traffic.c) */
 		ik_dp_ping(&di, 0, &st);
 		SPIN_UNTIL(p, di.replies >= 1, 500);
 		esp_probe(&di, t, &st);
@@ -83,6 +109,11 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_KEEPALIVE   ? di.nrep[0] && !di.nrep[3]
 		       : t == TRY_PAD_OVERRUN ? di.nrep[0] && !di.nrep[3]
 		       : t == TRY_REORDER     ? di.nrep[1] && !di.nrep[2]
+		       : t == TRY_WINDOW_64   ? di.nrep[1] && !di.nrep[2]
+		       : t == TRY_AHEAD       ? di.nrep[0] && !di.nrep[3]
+		       : t == TRY_PAD_ALLOWED ? di.nrep[0] && !di.nrep[2] && !di.nrep[3]
+		       : t == TRY_SEQ_STUCK   ? di.seq_reused > 0
+		       : t == TRY_ALIGN       ? di.nrep[1] && di.in.unaligned > 0
 		                              : di.nrep[2] > 0;
 	}
 	ik_dp_stop(&di);
@@ -124,6 +155,38 @@ static bool esp_bad_pad_taken(struct ik_pair *p)
 static bool esp_pad_overrun_killed(struct ik_pair *p)
 {
 	return esp_try(p, TRY_PAD_OVERRUN);
+}
+/* Quirk esp-window-32 (RFC 4303 3.4.3, 64 the default): a ping 63 behind is dropped. */
+static bool esp_window_narrow(struct ik_pair *p)
+{
+	return esp_try(p, TRY_WINDOW_64);
+}
+/* Quirk esp-early-window (RFC 4303 3.4.3): a forged packet far ahead drags the window. */
+static bool esp_window_dragged(struct ik_pair *p)
+{
+	return esp_try(p, TRY_AHEAD);
+}
+/* Quirk esp-pad-strict (RFC 4303 2.4): 255 octets of padding, and none, are dropped. */
+static bool esp_pad_refused(struct ik_pair *p)
+{
+	return esp_try(p, TRY_PAD_ALLOWED);
+}
+/* Quirk esp-seq-stuck (RFC 4303 2.2): two replies under one number, both authentic. */
+static bool esp_seq_reused(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SEQ_STUCK);
+}
+/* Quirk esp-bad-align (RFC 4303 2.4): a GCM reply whose trailer ends off the 4 octets. */
+static bool esp_unaligned(struct ik_pair *p)
+{
+	return esp_try(p, TRY_ALIGN);
+}
+/* ESP in AES-GCM-16 (RFC 4106), over NAT-T: the stream mode whose alignment is 4 octets. */
+static void with_gcm(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->natt = cr->natt = true;
+	ci->p2[0] = cr->p2[0] = (struct ik_p2_xform){
+		.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES_GCM_16, .keylen = 128};
 }
 /* Quirk esp-ignore-selectors (RFC 4301 5.2): a ping from outside IDci is answered. */
 static bool esp_outside_answered(struct ik_pair *p)
@@ -175,6 +238,8 @@ static bool esp_used_past_lifetime(struct ik_pair *p)
 	if (si && sr && si->qms && sr->qms && sr->qms->life_s == 1 &&
 	    ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
 	    ik_dp_host_add(&p->res, sr, sr->qms, b, a, &st)) {
+		di.in.lax |=
+			IK_ESP_UNALIGNED; /* as the tester: opened and counted (run_traffic.c) */
 		ik_dp_ping(&di, 0, &st);
 		SPIN_UNTIL(p, di.replies >= 1, 500);
 		SPIN_UNTIL(p, false, 1200);

@@ -7,6 +7,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void put32(uint8_t *p, uint32_t v)
@@ -105,13 +106,33 @@ static bool new_iv(struct ik_esp_sa *sa, uint8_t *iv)
 	return true;
 }
 
-/* Padding, Pad Length and Next Header after the payload at ct (RFC 4303 2.4, 2.5). */
-static void trailer(const struct ik_esp_xform *x, uint8_t *ct, size_t len, uint8_t nh,
-                    enum ik_esp_trailer tr)
+/* Octets of padding after a payload of len octets (RFC 4303 2.4): what the alignment asks, or
+ * what trailer tr asks for. Quirk esp-bad-align (IK_ESP_UNALIGNED on an outbound SA): a stream
+ * mode, which needs no whole blocks, leaves out what the 4-octet alignment alone asks. */
+static size_t pad_of(const struct ik_esp_sa *sa, size_t len, enum ik_esp_trailer tr)
 {
-	size_t a = align_of(x), pad = (a - (len + 2) % a) % a;
+	size_t a = align_of(&sa->x), pad = (a - (len + 2) % a) % a;
+	if (tr == IK_ESP_PAD_NONE)
+		return 0;
+	if (tr == IK_ESP_PAD_MAX)
+		return 255;
 	if (tr == IK_ESP_PAD_ZEROS && !pad)
-		pad = a; /* padding to break: a block of it (0-255 octets are allowed, 2.4) */
+		return a; /* padding to break: a block of it (0-255 octets are allowed, 2.4) */
+	if (sa->lax & IK_ESP_UNALIGNED && sa->x.mode != IK_ESP_CBC)
+		return 0;
+	return pad;
+}
+
+bool ik_esp_pad_fits(const struct ik_esp_xform *x, size_t len, enum ik_esp_trailer tr)
+{
+	if (tr != IK_ESP_PAD_NONE && tr != IK_ESP_PAD_MAX)
+		return true; /* the others pad to the alignment themselves */
+	return (len + 2 + (tr == IK_ESP_PAD_MAX ? 255 : 0)) % align_of(x) == 0;
+}
+
+/* Padding, Pad Length and Next Header after the payload at ct (RFC 4303 2.4, 2.5). */
+static void trailer(uint8_t *ct, size_t len, size_t pad, uint8_t nh, enum ik_esp_trailer tr)
+{
 	for (size_t i = 0; i < pad; i++)
 		ct[len + i] = tr == IK_ESP_PAD_ZEROS ? 0 : (uint8_t)(i + 1); /* 2.4: 1, 2, 3, ... */
 	ct[len + pad] = tr == IK_ESP_PAD_OVERRUN ? 255 : (uint8_t)pad;
@@ -123,9 +144,7 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
                  struct ik_status *st)
 {
 	const struct ik_esp_xform *x = &sa->x;
-	size_t a = align_of(x), clen = len + 2 + (a - (len + 2) % a) % a;
-	if (tr == IK_ESP_PAD_ZEROS && clen == len + 2)
-		clen += a;
+	size_t pad = pad_of(sa, len, tr), clen = len + 2 + pad;
 	size_t total = IK_ESP_HDR + x->iv_len + clen + x->icv_len;
 
 	if (sa->seq == UINT32_MAX)
@@ -136,6 +155,9 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 		return ik_fail(st, 0, "ESP: a %zu-octet packet does not fit in %zu", total, cap);
 	if (tr == IK_ESP_PAD_OVERRUN && clen >= 257)
 		return ik_fail(st, 0, "ESP: a Pad Length of 255 fits a %zu-octet payload", len);
+	if (clen % align_of(x) && (x->mode == IK_ESP_CBC || !(sa->lax & IK_ESP_UNALIGNED)))
+		return ik_fail(st, 0, "ESP: %zu octets with %zu of padding are not aligned to %zu",
+		               len, pad, align_of(x));
 	put32(out, sa->spi);
 	put32(out + 4, ++sa->seq);
 	uint8_t *ivp = out + IK_ESP_HDR, *ct = ivp + x->iv_len;
@@ -144,7 +166,7 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	else if (!new_iv(sa, ivp))
 		return ik_fail(st, 0, "ESP: no random IV");
 	memmove(ct, payload, len);
-	trailer(x, ct, len, next_header, tr);
+	trailer(ct, len, pad, next_header, tr);
 	uint8_t *icv = ct + clen;
 	if (x->cipher && !crypt(sa, ivp, ct, clen, out, icv, true))
 		return ik_fail(st, 0, "ESP: %s encryption failed", x->cipher);
@@ -183,7 +205,7 @@ static enum ik_esp_verdict unwrap(struct ik_esp_sa *sa, const uint8_t *pkt, size
 	if (x->cipher && !crypt(sa, iv, buf, clen, pkt, tag, false) &&
 	    !(x->mode == IK_ESP_GCM && sa->lax & IK_ESP_LAX_ICV))
 		return x->mode == IK_ESP_GCM ? IK_ESP_BAD_ICV : IK_ESP_MALFORMED;
-	size_t padlen = buf[clen - 2];
+	size_t padlen = sa->last_pad = buf[clen - 2];
 	*nh = buf[clen - 1];
 	if (padlen + 2 > clen)
 		return IK_ESP_BAD_PAD_LEN; /* 2.5: the pad octets "immediately preceding it" */
@@ -203,7 +225,10 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 	uint8_t icv[IK_ESP_MAX_ICV];
 
 	*n = 0;
-	if (clen < 2 || clen % align_of(x)) {
+	/* RFC 4303 2.4: the trailer ends on 4 octets (and the block). A tester that reports what
+	 * the DUT broke opens a stream mode's unaligned packet all the same and counts it. */
+	bool lax_align = sa->lax & IK_ESP_UNALIGNED && x->mode != IK_ESP_CBC;
+	if (clen < 2 || (clen % align_of(x) && !lax_align)) {
 		ik_fail(st, 0, "ESP: %zu octets do not hold a whole encrypted payload", len);
 		return IK_ESP_MALFORMED;
 	}
@@ -232,6 +257,7 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 	enum ik_esp_verdict v = unwrap(sa, pkt, clen, out, &plen, nh);
 	if (v == IK_ESP_OK) {
 		*n = plen;
+		sa->unaligned += clen % align_of(x) != 0;
 		/* Authentic (RFC 4303 3.4.3: the window moves only after the ICV verified). */
 		if (sa->replay_on)
 			ik_esp_replay_update(&sa->win, seq);
@@ -243,4 +269,27 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 		ik_fail(st, 0, "ESP: sequence number %u: %s", seq, ik_esp_verdict_name(v));
 	}
 	return v;
+}
+
+bool ik_esp_authentic(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len)
+{
+	const struct ik_esp_xform *x = &sa->x;
+	size_t over = IK_ESP_HDR + x->iv_len + x->icv_len;
+	uint8_t icv[IK_ESP_MAX_ICV], tag[16];
+	if (!x->icv_len || len < over + 2)
+		return false; /* without integrity nothing is authentic (RFC 4303 3.4.3) */
+	if (x->integ)
+		return hmac(sa, pkt, len - x->icv_len, icv) &&
+		       !CRYPTO_memcmp(icv, pkt + len - x->icv_len, x->icv_len);
+	/* GCM checks its tag as it decrypts: into a copy, which is wiped. */
+	size_t clen = len - over;
+	uint8_t *buf = malloc(clen);
+	if (!buf)
+		return false;
+	memcpy(buf, pkt + IK_ESP_HDR + x->iv_len, clen);
+	memcpy(tag, pkt + len - 16, 16);
+	bool ok = crypt(sa, pkt + IK_ESP_HDR, buf, clen, pkt, tag, false);
+	OPENSSL_cleanse(buf, clen);
+	free(buf);
+	return ok;
 }

@@ -22,13 +22,17 @@
 #define IK_ESP_MAX_KEY    64 /* encryption key + salt, or an integrity key */
 #define IK_ESP_MAX_ICV    32
 #define IK_ESP_MAX_WINDOW 1024 /* RFC 4303 3.4.3: at least 32, 64 the default */
+#define IK_ESP_MIN_WINDOW 32   /* "A minimum window size of 32 packets MUST be supported" */
 #define IK_ESP_HDR        8    /* SPI and sequence number */
 
 enum ik_esp_mode { IK_ESP_CBC, IK_ESP_CTR, IK_ESP_GCM, IK_ESP_NULL };
 
 /* Checks of ik_esp_open that ikecheck serve's quirks skip, so the ESP cases can be shown to fail
- * against a receiver that does not make them (engine/mutation/quirk.def). */
-enum { IK_ESP_LAX_SPI = 1, IK_ESP_LAX_ICV = 2, IK_ESP_LAX_PAD = 4 };
+ * against a receiver that does not make them (engine/mutation/quirk.def). IK_ESP_UNALIGNED is
+ * both ways: outbound, a stream mode (GCM, CTR, NULL) adds no padding for the 4-octet alignment
+ * RFC 4303 2.4 asks (quirk esp-bad-align); inbound, such a packet is opened and counted in
+ * unaligned rather than refused as malformed (the tester, to say what the DUT broke). */
+enum { IK_ESP_LAX_SPI = 1, IK_ESP_LAX_ICV = 2, IK_ESP_LAX_PAD = 4, IK_ESP_UNALIGNED = 8 };
 
 struct ik_esp_xform {
 	enum ik_esp_mode mode;
@@ -49,10 +53,12 @@ struct ik_esp_replay {
 
 struct ik_esp_sa {
 	struct ik_esp_xform x;
-	uint32_t spi;   /* host order */
-	uint32_t seq;   /* outbound: the last sequence number sent */
-	bool replay_on; /* inbound: anti-replay enabled (needs integrity, RFC 4303 3.4.3) */
-	unsigned lax;   /* inbound checks a deliberately broken receiver skips (IK_ESP_LAX_*) */
+	uint32_t spi;       /* host order */
+	uint32_t seq;       /* outbound: the last sequence number sent */
+	bool replay_on;     /* inbound: anti-replay enabled (needs integrity, RFC 4303 3.4.3) */
+	unsigned lax;       /* checks a broken receiver skips (IK_ESP_LAX_*); IK_ESP_UNALIGNED */
+	uint8_t last_pad;   /* inbound: the Pad Length of the last packet opened */
+	uint32_t unaligned; /* inbound: unaligned packets opened (IK_ESP_UNALIGNED) */
 	struct ik_esp_replay win;
 	uint8_t salt[8];
 	uint8_t key[IK_ESP_MAX_KEY]; /* the cipher key, to key cipher_ctx for its direction */
@@ -76,16 +82,25 @@ void ik_esp_sa_free(struct ik_esp_sa *sa);
 bool ik_esp_seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
                  const uint8_t *iv, uint8_t *out, size_t cap, size_t *n, struct ik_status *st);
 
-/* A trailer that breaks RFC 4303 2.4 / 2.5 on purpose (the ESP cases' probes, suite/run_traffic.c):
- * the packet is sealed with a valid ICV, so only the receiver's padding checks can stop it. */
+/* Trailers of the ESP cases' probes (suite/run_traffic.c), sealed with a valid ICV: the broken
+ * ones (RFC 4303 2.4 / 2.5) only the receiver's padding checks can stop, the allowed ones
+ * (none, 255 octets) a receiver must take. */
 enum ik_esp_trailer {
 	IK_ESP_PAD_DEFAULT, /* 1, 2, 3, ... (RFC 4303 2.4) */
 	IK_ESP_PAD_ZEROS, /* the padding octets are zeros; a block of padding added if none was due */
 	IK_ESP_PAD_OVERRUN, /* Pad Length 255: more than the payload holds (refused when it fits) */
+	/* Padding the RFC allows and a receiver must take (2.4: "The sender MAY add 0 to 255 bytes of
+	 * padding", "all implementations MUST support ... consumption of padding"): none, or 255
+	 * octets 1 .. 255. The payload must be sized for it (ik_esp_pad_fits). */
+	IK_ESP_PAD_NONE,
+	IK_ESP_PAD_MAX,
 };
 bool ik_esp_seal_trailer(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *payload,
                          size_t len, enum ik_esp_trailer tr, uint8_t *out, size_t cap, size_t *n,
                          struct ik_status *st);
+/* Whether a payload of len octets can carry trailer tr: the padding it asks for, with Pad Length
+ * and Next Header, ends on the alignment of RFC 4303 2.4 (the block, at least 4 octets). */
+bool ik_esp_pad_fits(const struct ik_esp_xform *x, size_t len, enum ik_esp_trailer tr);
 
 /* What opening a packet found, for the verdicts of ESP cases. */
 enum ik_esp_verdict {
@@ -105,6 +120,11 @@ const char *ik_esp_verdict_name(enum ik_esp_verdict v);
  * verified (RFC 4303 3.4.3). */
 enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len, uint8_t *out,
                                 size_t cap, size_t *n, uint8_t *nh, struct ik_status *st);
+
+/* Whether the packet's ICV (or GCM tag) verifies under the SA, the window neither checked nor
+ * moved (RFC 4303 3.4.3: only an authentic packet may move it). The tester asks it of a packet
+ * its window refused: an authentic one under a number seen before is the sender's doing. */
+bool ik_esp_authentic(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len);
 
 /* The anti-replay window on its own (esp_replay.c), for tests. */
 void ik_esp_replay_init(struct ik_esp_replay *w, size_t size);

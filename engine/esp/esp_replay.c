@@ -12,13 +12,15 @@
 void ik_esp_replay_init(struct ik_esp_replay *w, size_t size)
 {
 	memset(w, 0, sizeof(*w));
-	/* RFC 4303 3.4.3: "a minimum window size of 32 packets MUST be supported", 64 is the
-	 * default; whole words keep the shift simple. */
-	if (size < 64)
-		size = 64;
+	/* RFC 4303 3.4.3: "A minimum window size of 32 packets MUST be supported", 64 "SHOULD be
+	 * employed as the default", a larger one MAY be. The size asked for, exactly: a window
+	 * wider than asked would hide a receiver configured narrower (quirk esp-window-32). The
+	 * bitmap keeps whole words; bits past the size are never read. */
+	if (size < IK_ESP_MIN_WINDOW)
+		size = IK_ESP_MIN_WINDOW;
 	if (size > IK_ESP_MAX_WINDOW)
 		size = IK_ESP_MAX_WINDOW;
-	w->size = (uint32_t)((size + 63) / 64 * 64);
+	w->size = (uint32_t)size;
 }
 
 bool ik_esp_replay_check(const struct ik_esp_replay *w, uint32_t seq)
