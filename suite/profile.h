@@ -141,6 +141,8 @@ struct ik_endpoint {
 	int xauth_reply, xauth_on_fail;
 	/* tester.simulate_nat: act as behind a port-translating NAT (ik_cfg.nat_sim) */
 	bool simulate_nat;
+	/* tester.start_on_natt: begin phase 1 on the peer's NAT-T port (ik_cfg.natt_start) */
+	bool start_on_natt;
 };
 
 struct ik_profile {

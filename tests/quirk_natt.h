@@ -2,7 +2,8 @@
  * The rows of tests/test_quirk.c for the NAT-T quirks (engine/mutation/quirk.def, suite/cases/natt):
  * the initiator fakes a NAT in front of itself (cfg.nat_sim, RFC 3947 3.2), so it floats to the
  * NAT-T port at MM5 (RFC 3947 4) from its own ephemeral NAT-T port, a port the responder's
- * configuration does not name: the NAT's mapping Y. Included by test_quirk.c only.
+ * configuration does not name: the NAT's mapping Y; or (natt-no-start) it begins there at once.
+ * Included by test_quirk.c only.
  */
 #ifndef IK_QUIRK_NATT_H
 #define IK_QUIRK_NATT_H
@@ -30,6 +31,24 @@ static bool natt_port_stale(struct ik_pair *p)
 	bool broke = float_broke(p);
 	const struct ik_sa *rs = p->res.sas;
 	return broke && rs && ik_addr_port(&rs->peer) != p->ini.natt.port;
+}
+
+/* A negotiation that begins on the NAT-T port (RFC 3947 4). */
+static void start_on_natt(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->natt = cr->natt = true;
+	ci->natt_start = true;
+}
+
+/* Quirk natt-no-start: the responder drops an MM1 that came to its NAT-T port; true when the
+ * initiator began there and got nowhere. */
+static bool natt_start_dropped(struct ik_pair *p)
+{
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	pair_run(p, 1, 3000);
+	const struct ik_sa *is = p->ini.sas;
+	return is && is->floated && p->p2_up < 2;
 }
 
 /* Quirk natt-no-marker: the initiator takes the responder's markerless IKE for ESP. */

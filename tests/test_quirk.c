@@ -783,6 +783,8 @@ static const struct row rows[] = {
          qe_padding_told_apart},
 	{"IKE after a float behind a NAT", IK_QUIRK(NATT_STALE_PORT), behind_nat, natt_port_stale},
 	{"IKE on the NAT-T port", IK_QUIRK(NATT_NO_MARKER), behind_nat, natt_marker_missing},
+	{"phase 1 begun on the NAT-T port", IK_QUIRK(NATT_NO_START), start_on_natt,
+         natt_start_dropped},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -683,6 +683,10 @@ struct ik_sa *ik_initiate(struct ik_engine *e)
 
 	if (!sa)
 		return NULL;
+	if (e->cfg.natt_start && e->natt.fd >= 0) { /* RFC 3947 4: "begin on port 4500" */
+		sa->floated = true;
+		ik_addr_set_port(&sa->peer, e->cfg.remote_natt_port);
+	}
 	if (!ik_run_step(sa, NULL, ik_step_find(x, IK_INITIATOR, 0), NULL, &st))
 		ik_sa_fail(sa, NULL, &st);
 	return sa;

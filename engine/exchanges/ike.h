@@ -156,6 +156,9 @@ struct ik_cfg {
 	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the
 	 * UDP-encapsulated modes (5.1). */
 	bool nat_sim;
+	/* RFC 3947 4: begin phase 1 on the peer's NAT-T port (with the non-ESP marker), as an
+	 * initiator that knows of a NAT before it starts; tester.start_on_natt */
+	bool natt_start;
 	/* RFC 3706 5.5: probe a peer (that sent the DPD vendor ID) idle this many seconds with
 	 * R-U-THERE, again every delay while unanswered (dpd.c); 0: never (we only answer) */
 	uint32_t dpd_delay;

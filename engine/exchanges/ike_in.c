@@ -205,6 +205,10 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	enum ik_xchg x = exch == IK_EXCH_AGGRESSIVE ? IK_X_AGGR : IK_X_MAIN;
 	char a[80];
 
+	/* quirk natt-no-start: no new exchange on the NAT-T port (RFC 3947 4 says "MUST support") */
+	if ((e->cfg.quirks & IK_QUIRK(NATT_NO_START)) && e->natt.fd >= 0 &&
+	    d->local_port == e->natt.port)
+		return NULL;
 	if (ik_fnum(m->hdr, IK_F_HDR_MSGID)) {
 		IK_LOG(e, "%s: phase 1 start with message ID %u dropped (RFC 2408 2.4: must be 0)",
 		       ik_addr_str(&d->peer, a, sizeof(a)), ik_fnum(m->hdr, IK_F_HDR_MSGID));
