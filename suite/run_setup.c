@@ -195,15 +195,16 @@ static void cat(char *buf, size_t n, const char *sep, const char *s)
  * lines name (a MAY row's note is all its verdict rests on), and any that broke. */
 static void xauth_evidence(const struct crun *cr, struct ik_result *r)
 {
-	uint32_t rows = cr->o.xc_broke;
+	uint64_t rows = cr->o.xc_broke;
 	char line[IK_XC_NOTE + 32];
 	for (size_t i = 0; i < cr->c->nexpect; i++)
 		if (cr->c->expect[i].kind == IK_EXP_KEPT)
 			rows |= cr->c->expect[i].kept_rows;
 	for (unsigned i = 0; i < IK_XC__N; i++)
-		if (rows & cr->o.xc_seen & 1u << i) {
+		if (rows & cr->o.xc_seen & IK_XC_BIT(i)) {
 			snprintf(line, sizeof(line), "%s %s: %s", ik_xa_check_req(i),
-			         cr->o.xc_broke & 1u << i ? "broken" : "seen", cr->o.xc_note[i]);
+			         cr->o.xc_broke & IK_XC_BIT(i) ? "broken" : "seen",
+			         cr->o.xc_note[i]);
 			cat(r->evidence, sizeof(r->evidence), "\n", line);
 		}
 }
