@@ -179,6 +179,15 @@ static bool mutated_yet(const struct crun *cr)
 	return false;
 }
 
+/* The `cfg` step's query is broken on purpose (an overrunning ATTR, an unknown message type):
+ * a Delete after it is the DUT's refusal, as after a mutated message. */
+static bool cfgq_broken(const struct crun *cr)
+{
+	const struct ik_qm *q = cr->cfgq;
+	return q && ((q->cfgq & IK_CFGQ_OVERRUN) ||
+	             (q->tx_out.type != IK_CFG_TYPE_REQUEST && q->tx_out.type != IK_CFG_TYPE_SET));
+}
+
 /* The case presents a bad certificate (`set tester.bad_cert`) and the message that carries it
  * went out (MM5 or AM3 as initiator, MM6 or AM2 as responder): it broke that message on purpose
  * as a mutation would, so a Delete after it is the DUT's refusal. */
@@ -250,9 +259,10 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		/* After a message we broke on purpose, the DUT deleting the ISAKMP SA is its refusal
 		 * (strongSwan answers a wrong HASH_I in AM3, or a bad certificate in AM3 or MM6, so);
 		 * so it is after an XAUTH FAIL we SET or an XAUTH_TYPE it may lack (draft-beaulieu-ike-
-		 * xauth-02 6, 6.1), or after one it SET that we took as OK to see whether it did so. */
-		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || sa->xa.fail_said ||
-		    sa->xa.fail_taken || sa->eng->cfg.xauth.req_type) {
+		 * xauth-02 6, 6.1), or after one it SET that we took as OK to see whether it did so, or
+		 * after a broken `cfg` query. */
+		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || cfgq_broken(cr) ||
+		    sa->xa.fail_said || sa->xa.fail_taken || sa->eng->cfg.xauth.req_type) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
 			snprintf(cr->o.why, sizeof(cr->o.why),
