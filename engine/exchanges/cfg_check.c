@@ -330,3 +330,57 @@ bool mc_mid(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m
 	         theirs == 1 ? "" : "s");
 	return true;
 }
+
+/* MAY rows: what the REPLY chose to carry, recorded (3.4: "The responder MAY respond with zero or
+ * more" DNS, NBNS, DHCP server attributes). */
+static bool servers(const struct ik_cfg_msg *m, uint16_t t, char *note, size_t n)
+{
+	unsigned k = count(m, t);
+	size_t l = (size_t)snprintf(note, n, "its REPLY carries %u %s", k, aname(t));
+	for (size_t i = 0; i < m->n && l < n; i++)
+		if (m->a[i].type == t && vlen(&m->a[i]) == 4)
+			l += (size_t)snprintf(note + l, n - l, "%s%u.%u.%u.%u", l ? " " : "",
+			                      m->a[i].v[0], m->a[i].v[1], m->a[i].v[2],
+			                      m->a[i].v[3]);
+	return true;
+}
+
+bool mc_dns(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m, char *note,
+            size_t n)
+{
+	(void)sa, (void)qm;
+	return servers(m, IK_CFG_ATTR_INTERNAL_IP4_DNS, note, n);
+}
+
+bool mc_nbns(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m, char *note,
+             size_t n)
+{
+	(void)sa, (void)qm;
+	return servers(m, IK_CFG_ATTR_INTERNAL_IP4_NBNS, note, n);
+}
+
+bool mc_dhcp(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m, char *note,
+             size_t n)
+{
+	(void)sa, (void)qm;
+	return servers(m, IK_CFG_ATTR_INTERNAL_IP4_DHCP, note, n);
+}
+
+/* MAY: 5.1 "the edge device MAY also send other attributes that were not included in the REQUEST
+ * and MAY ignore the non-mandatory attributes that it does not support": which it did. */
+bool mc_extra(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m, char *note,
+              size_t n)
+{
+	(void)sa;
+	unsigned added = 0, left = 0;
+	for (size_t i = 0; i < m->n; i++)
+		added += !ik_cfg_find(&qm->tx_out, m->a[i].type);
+	for (size_t i = 0; i < qm->tx_out.n; i++)
+		left += !ik_cfg_find(m, qm->tx_out.a[i].type);
+	snprintf(note, n,
+	         "its REPLY carries %zu attributes, %u of them not asked for; %u of the %zu we "
+	         "asked "
+	         "for left out",
+	         m->n, added, left, qm->tx_out.n);
+	return true;
+}
