@@ -179,12 +179,12 @@ static bool mutated_yet(const struct crun *cr)
 	return false;
 }
 
-/* The `cfg` step's query is broken on purpose (an overrunning ATTR, an unknown message type):
+/* The `cfg` step's query is broken on purpose (an overrunning ATTR, two ATTRs, an unknown type):
  * a Delete after it is the DUT's refusal, as after a mutated message. */
 static bool cfgq_broken(const struct crun *cr)
 {
 	const struct ik_qm *q = cr->cfgq;
-	return q && ((q->cfgq & IK_CFGQ_OVERRUN) ||
+	return q && ((q->cfgq & (IK_CFGQ_OVERRUN | IK_CFGQ_TWO_ATTR)) ||
 	             (q->tx_out.type != IK_CFG_TYPE_REQUEST && q->tx_out.type != IK_CFG_TYPE_SET));
 }
 

@@ -251,8 +251,8 @@ static void test_query_all(void)
 	pair_close(&p);
 }
 
-/* 2: an empty REPLY to unknown attributes; 3.4: a private one left out; 3.3 and 3.2: no answer
- * to type 100 nor to an ATTR whose last attribute overruns it. */
+/* 2: an empty REPLY to unknown attributes; 3.4: a private one left out; 3.3, 3.2 and 3.1.1: no
+ * answer to type 100, to an ATTR whose last attribute overruns it, nor to two ATTR payloads. */
 static void test_query_unknown(void)
 {
 	static const uint16_t unknown[] = {16383, 20000}, priv[] = {1, 20000}, addr[] = {1},
@@ -267,6 +267,8 @@ static void test_query_unknown(void)
 	q = query(&p, 100, 0, addr, 1);
 	CU_ASSERT_TRUE(q && !q->established);
 	q = query(&p, IK_CFG_TYPE_REQUEST, IK_CFGQ_OVERRUN, over, 2);
+	CU_ASSERT_TRUE(q && !q->established);
+	q = query(&p, IK_CFG_TYPE_REQUEST, IK_CFGQ_TWO_ATTR, addr, 1);
 	CU_ASSERT_TRUE(q && !q->established);
 	CU_ASSERT_EQUAL(p.ini.sas->xa.chk_broke, 0);
 	CU_ASSERT_FALSE(p.ini.sas->dead); /* the SA stays */

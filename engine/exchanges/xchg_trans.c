@@ -133,7 +133,11 @@ static bool check_hash(struct ik_sa *sa, struct ik_qm *qm, const struct ik_in *i
 static bool add_hash_attr(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *out,
                           struct ik_status *st)
 {
-	if (ik_p1_add_hash(out, sa->k.p1.h->len) && ik_cfg_msg_add(out, &qm->tx_out))
+	/* A query with IK_CFGQ_TWO_ATTR (a test of the receiver): the ATTR twice, which 3.1.1 says
+	 * "MAY NOT" be; the HASH covers both. */
+	bool twice = qm->cfgq & IK_CFGQ_TWO_ATTR;
+	if (ik_p1_add_hash(out, sa->k.p1.h->len) && ik_cfg_msg_add(out, &qm->tx_out) &&
+	    (!twice || ik_cfg_msg_add(out, &qm->tx_out)))
 		return true;
 	return ik_fail(st, 0, "transaction: out of memory");
 }
