@@ -112,8 +112,10 @@ check "serve lists its quirks" test -n "$quirks"
 
 # Issue 10 item 6: a refusal case that only die-on-refusal breaks proves nothing about its check.
 unkillable=$($IK list cases --unkillable "$CASES" | awk 'NF > 2 {print $1}' | sort)
-new=$(comm -23 <(echo "$unkillable") <(printf '%s\n' $UNKILLABLE | sort) | tr '\n' ' ')
-gone=$(comm -13 <(echo "$unkillable") <(printf '%s\n' $UNKILLABLE | sort) | tr '\n' ' ')
+new=$(comm -23 <(echo "$unkillable" | grep .) <(printf '%s\n' $UNKILLABLE | sort) | tr '\n' ' ')
+# (of the known ones, those SELFTEST_CASES selects)
+known=$(printf '%s\n' $UNKILLABLE | sort | comm -12 - <($IK list cases "$CASES" | awk 'NF > 2 {print $1}' | sort))
+gone=$(comm -13 <(echo "$unkillable" | grep .) <(echo "$known" | grep .) | tr '\n' ' ')
 check "every refusal case names a quirk besides die-on-refusal, but the $(echo $UNKILLABLE | wc -w) known ones${new:+ (unkillable: $new)}${gone:+ (breakable now, drop from UNKILLABLE: $gone)}" \
 	test -z "$new$gone"
 
@@ -155,6 +157,11 @@ verdicts conformant '^WARN$' >"$T/conformant.warn"
 
 for q in $quirks; do
 	if [[ $q == die-on-refusal ]]; then
+		# SELFTEST_CASES may select only cases this profile SKIPs (XA-*, MC-*): nothing to kill.
+		if [[ -z $(verdicts conformant '^(PASS|WARN|FAIL)$') ]]; then
+			echo "# quirk $q: no case of $CASES runs against the loopback profile"
+			continue
+		fi
 		# At --parallel 12 the first death usually has company: the cases in flight are named
 		# (ERROR, the DUT never comes back here) rather than one of them blamed on a guess.
 		killer=$(jq -r 'select(.type=="case" and (.verdict=="FAIL" or .verdict=="ERROR")) | .reason' \
