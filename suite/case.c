@@ -145,7 +145,7 @@ static bool kept_in_req(const struct ik_case *c, const struct ik_expect *e,
                         const struct ik_cpos *at)
 {
 	for (unsigned r = 0; r < 32; r++) {
-		const char *id = (e->kept_rows & 1u << r) ? ik_xa_check_req(r) : NULL;
+		const char *id = (e->kept_rows & IK_XC_BIT(r)) ? ik_xa_check_req(r) : NULL;
 		size_t l = id ? strlen(id) : 0;
 		bool found = false;
 		for (const char *p = c->req; id && !found && (p = strstr(p, id)); p += l)

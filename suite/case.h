@@ -82,6 +82,8 @@ enum ik_step_kind {
 	                  * XAUTH is done it asks at once: the gateway must not answer (xauth 6) */
 	IK_STEP_DPD_LISTEN, /* stay quiet and hear the DUT's own R-U-THEREs (RFC 3706 5.4;
 	                     * run_dpd.c): the first unanswered, the next ones ACKed */
+	IK_STEP_CFG, /* a mode-config query of suite/cfgq.def (arg: its row) whose answer the case
+	             * judges (draft-dukes-ike-mode-cfg-02; docs/xauth.md) */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
@@ -148,7 +150,7 @@ struct ik_expect {
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
 	bool strict;        /* queries strict */
-	uint32_t kept_rows; /* kept: bit i = row i of xauth_check.def */
+	uint64_t kept_rows; /* kept: bit i = row i of xauth_check.def */
 };
 
 #define IK_CASE_MAX_ALIKE 4

@@ -5,6 +5,7 @@
  */
 #include "case_internal.h"
 #include "consts.h"
+#include "cfgq.h"        /* the `cfg` step's queries */
 #include "xauth_check.h" /* `expect kept` */
 #include "profile.h"
 #include "proposal.h"
@@ -54,6 +55,15 @@ bool ik_case_msg_by_name(const char *s, enum ik_xchg *x, int *msg)
 				return true;
 			}
 	return false;
+}
+
+/* "TX1": a transaction request of ours (the `cfg` step's query), for "rejected at" only. */
+static bool tx_by_name(const char *s, enum ik_xchg *x, int *msg)
+{
+	if (strcasecmp(s, ik_msg_name(IK_X_TRANS, 1)))
+		return false;
+	*x = IK_X_TRANS, *msg = 1;
+	return true;
 }
 
 /* A section number or name: "5.4", "4.6.3.1", "App.A", "Appendix B", "3". */
@@ -346,7 +356,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 }
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
- * wait DURATION, traffic [N] [PROBE], xauth, modecfg. */
+ * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -364,6 +374,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"xauth", IK_STEP_XAUTH},
 		{"modecfg", IK_STEP_MODECFG},
 		{"dpd-listen", IK_STEP_DPD_LISTEN},
+		{"cfg", IK_STEP_CFG},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -376,7 +387,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
-		                    "modecfg or dpd-listen)",
+		                    "modecfg, dpd-listen or cfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
@@ -393,6 +404,14 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	}
 	if (s->kind == IK_STEP_QUICK && n == 2)
 		return step_quick_arg(s, w[1], at);
+	/* "cfg NAME": a mode-config query of suite/cfgq.def */
+	if (s->kind == IK_STEP_CFG) {
+		s->arg = n == 2 ? ik_cfgq_find(w[1]) : -1;
+		if (s->arg < 0)
+			return ik_case_fail(at, "run: cfg needs one query of suite/cfgq.def (%s)",
+			                    ik_cfgq_names());
+		return true;
+	}
 	if (s->kind == IK_STEP_TRAFFIC)
 		return step_traffic(s, w, n, at);
 	if (n > 1)
@@ -545,10 +564,11 @@ static bool rejected(struct ik_expect *e, char **w, size_t n, const struct ik_cp
 	e->kind = IK_EXP_REJECTED;
 	while (i < n) {
 		if (!strcmp(w[i], "at") && i + 1 < n && !e->at_msg) {
-			if (!ik_case_msg_by_name(w[i + 1], &e->at_x, &e->at_msg))
+			if (!ik_case_msg_by_name(w[i + 1], &e->at_x, &e->at_msg) &&
+			    !tx_by_name(w[i + 1], &e->at_x, &e->at_msg))
 				return ik_case_fail(at,
 				                    "expect: rejected at '%.20s': expected a "
-				                    "message MM1..MM6, AM1..AM3 or QM1..QM3",
+				                    "message MM1..MM6, AM1..AM3, QM1..QM3 or TX1",
 				                    w[i + 1]);
 			i += 2;
 		} else if (!strcmp(w[i], "or") || !strcmp(w[i], "by")) {
@@ -656,7 +676,7 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 				                    "expect kept: '%.40s' is no XAUTH check "
 				                    "(engine/exchanges/xauth_check.def)",
 				                    w[i]);
-			e->kept_rows |= 1u << r;
+			e->kept_rows |= IK_XC_BIT(r);
 		}
 		if (!e->kept_rows)
 			return ik_case_fail(at, "expect kept: name the requirement ids it checks");

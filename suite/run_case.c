@@ -4,8 +4,10 @@
  * Silence is decided by a window without progress (DESIGN.md "Networking": one test must never
  * wait for another's timeout, nor for the DUT's full retransmission schedule).
  */
+#include "cfgq.h"
 #include "consts.h"
 #include "runner_int.h"
+#include "rng.h"
 #include "util.h"
 #include "xchg.h"
 
@@ -70,6 +72,11 @@ static void stop_at(struct crun *cr)
 	if (cr->responder && !cr->qm && cr->sa)
 		cr->qm = cr->sa->qms;
 	const struct ik_sa *sa = cr->sa;
+	/* the `cfg` step's query unanswered: stopped at our TX1 ("rejected at TX1") */
+	if (cr->cfgq && !cr->cfgq->established) {
+		cr->o.at_x = IK_X_TRANS, cr->o.at_msg = cr->cfgq->msg;
+		return;
+	}
 	cr->o.at_x = cr->qm && sa && sa->established ? IK_X_QUICK : sa ? sa->xchg : IK_X_MAIN;
 	cr->o.at_msg = cr->o.at_x == IK_X_QUICK ? cr->qm->msg : sa ? sa->msg : 0;
 }
@@ -172,6 +179,15 @@ static bool mutated_yet(const struct crun *cr)
 	return false;
 }
 
+/* The `cfg` step's query is broken on purpose (an overrunning ATTR, two ATTRs, an unknown type):
+ * a Delete after it is the DUT's refusal, as after a mutated message. */
+static bool cfgq_broken(const struct crun *cr)
+{
+	const struct ik_qm *q = cr->cfgq;
+	return q && ((q->cfgq & (IK_CFGQ_OVERRUN | IK_CFGQ_TWO_ATTR)) ||
+	             (q->tx_out.type != IK_CFG_TYPE_REQUEST && q->tx_out.type != IK_CFG_TYPE_SET));
+}
+
 /* The case presents a bad certificate (`set tester.bad_cert`) and the message that carries it
  * went out (MM5 or AM3 as initiator, MM6 or AM2 as responder): it broke that message on purpose
  * as a mutation would, so a Delete after it is the DUT's refusal. */
@@ -243,9 +259,10 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		/* After a message we broke on purpose, the DUT deleting the ISAKMP SA is its refusal
 		 * (strongSwan answers a wrong HASH_I in AM3, or a bad certificate in AM3 or MM6, so);
 		 * so it is after an XAUTH FAIL we SET or an XAUTH_TYPE it may lack (draft-beaulieu-ike-
-		 * xauth-02 6, 6.1), or after one it SET that we took as OK to see whether it did so. */
-		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || sa->xa.fail_said ||
-		    sa->xa.fail_taken || sa->eng->cfg.xauth.req_type) {
+		 * xauth-02 6, 6.1), or after one it SET that we took as OK to see whether it did so, or
+		 * after a broken `cfg` query. */
+		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || cfgq_broken(cr) ||
+		    sa->xa.fail_said || sa->xa.fail_taken || sa->eng->cfg.xauth.req_type) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
 			snprintf(cr->o.why, sizeof(cr->o.why),
@@ -275,6 +292,10 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 			advance(cr);
 		quick_go(cr);
 		break;
+	case IK_EV_CFGQ:
+		if (s && s->kind == IK_STEP_CFG && qm == cr->cfgq)
+			advance(cr);
+		break;
 	case IK_EV_DPD_ACK:
 		if (s && s->kind == IK_STEP_DPD) {
 			ik_loop_cancel(&cr->R->loop, cr->step_timer);
@@ -285,7 +306,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	case IK_EV_FAILED:
 		if (cr->responder && qm && !cr->qm)
 			cr->qm = qm;
-		if (qm && qm != cr->qm)
+		if (qm && qm != cr->qm && qm != cr->cfgq)
 			break;
 		stop_at(cr);
 		cr->o.failed = true;
@@ -504,6 +525,22 @@ static bool quick(struct crun *cr, const struct ik_case_step *s)
 	return cr->qm != NULL;
 }
 
+/* The `cfg` step: its query of suite/cfgq.def under a fresh identifier (mode-cfg 3.2); the step
+ * ends when it is answered (IK_EV_CFGQ), and silence is the DUT's answer to judge. */
+static bool cfg_query(struct crun *cr, const struct ik_case_step *s)
+{
+	struct ik_cfg_msg m;
+	unsigned flaws;
+	uint16_t id;
+	ik_rng_bytes(&id, sizeof(id));
+	ik_cfgq_build((int)s->arg, id, &m, &flaws);
+	cr->cfgq = ik_cfg_query(cr->sa, &m, flaws);
+	if (!cr->cfgq)
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+		         "could not send the cfg query %s", ik_cfgq_name((int)s->arg));
+	return cr->cfgq != NULL;
+}
+
 static bool run_step(struct crun *cr, const struct ik_case_step *s)
 {
 	struct ik_engine *e = &cr->eng;
@@ -546,6 +583,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 		else if (e->cfg.xauth.client && !cr->sa->xa.xauth_done)
 			ik_xa_request_cfg(cr->sa); /* early; later the engine asks by itself */
 		return true;
+	case IK_STEP_CFG: return need_sa(cr, "cfg") && cfg_query(cr, s);
 	case IK_STEP_DPD:
 		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
 			return false;

@@ -6,6 +6,7 @@
 #include "consts.h"
 #include "result_ladder.h"
 #include "runner_int.h"
+#include "xchg.h" /* ik_cfg_attr_list */
 
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -195,17 +196,40 @@ static void cat(char *buf, size_t n, const char *sep, const char *s)
  * lines name (a MAY row's note is all its verdict rests on), and any that broke. */
 static void xauth_evidence(const struct crun *cr, struct ik_result *r)
 {
-	uint32_t rows = cr->o.xc_broke;
+	uint64_t rows = cr->o.xc_broke;
 	char line[IK_XC_NOTE + 32];
 	for (size_t i = 0; i < cr->c->nexpect; i++)
 		if (cr->c->expect[i].kind == IK_EXP_KEPT)
 			rows |= cr->c->expect[i].kept_rows;
 	for (unsigned i = 0; i < IK_XC__N; i++)
-		if (rows & cr->o.xc_seen & 1u << i) {
+		if (rows & cr->o.xc_seen & IK_XC_BIT(i)) {
 			snprintf(line, sizeof(line), "%s %s: %s", ik_xa_check_req(i),
-			         cr->o.xc_broke & 1u << i ? "broken" : "seen", cr->o.xc_note[i]);
+			         cr->o.xc_broke & IK_XC_BIT(i) ? "broken" : "seen",
+			         cr->o.xc_note[i]);
 			cat(r->evidence, sizeof(r->evidence), "\n", line);
 		}
+}
+
+/* What the DUT answered the `cfg` step's query with (its type, identifier and attributes): the
+ * evidence of a case that judges only whether an answer came (MC-EDGE-013 .. 016). */
+static void cfgq_evidence(const struct crun *cr, struct ik_result *r)
+{
+	const struct ik_qm *q = cr->cfgq;
+	char l[IK_XC_NOTE], line[IK_XC_NOTE + 2 * IK_NAME_MAX + 80], out[IK_NAME_MAX],
+		in[IK_NAME_MAX];
+	if (!q)
+		return;
+	ik_fmt(out, IK_T_CFG_TYPE, q->tx_out.type);
+	ik_fmt(in, IK_T_CFG_TYPE, q->tx_in.type);
+	ik_cfg_attr_list(&q->tx_in, NULL, l, sizeof(l));
+	if (!q->established)
+		snprintf(line, sizeof(line), "our %s (identifier %u) got no answer", out,
+		         q->tx_out.id);
+	else
+		snprintf(line, sizeof(line),
+		         "our %s (identifier %u) was answered by %s (identifier %u): %s", out,
+		         q->tx_out.id, in, q->tx_in.id, l);
+	cat(r->evidence, sizeof(r->evidence), "\n", line);
 }
 
 void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
@@ -246,6 +270,7 @@ void ik_crun_evidence(const struct crun *cr, struct ik_result *r)
 		    "the DUT SET XAUTH_STATUS FAIL; we took it as OK to see whether it deleted the "
 		    "SA");
 	xauth_evidence(cr, r);
+	cfgq_evidence(cr, r);
 	if (cr->sa && cr->sa->established) {
 		snprintf(line, sizeof(line), "ISAKMP SA: %s %s, %u s",
 		         ik_name(IK_T_P1_ENCR, cr->sa->chosen.enc),

@@ -78,7 +78,7 @@ struct ik_observed {
 	char dpd_should[200];
 	/* the DUT's XAUTH messages against engine/exchanges/xauth_check.def (sa->xa): the rows read,
 	 * the rows broken, and what each saw (`expect kept`) */
-	uint32_t xc_seen, xc_broke;
+	uint64_t xc_seen, xc_broke;
 	char xc_note[IK_XC__N][IK_XC_NOTE];
 };
 

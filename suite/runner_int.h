@@ -40,6 +40,7 @@ struct crun {
 	uint8_t qm2[32];   /* digest of the first QM2 of our quick mode */
 	bool have_qm2;
 	const struct ik_case_step *quick_wait; /* a quick step waiting for XAUTH / mode-config */
+	struct ik_qm *cfgq; /* the `cfg` step's query in flight (a transaction under sa) */
 	struct ik_wire_id broken[IK_WIRE_MAX]; /* the datagrams we broke, as sent (run_wire.h) */
 	size_t nbroken;
 	char wire_answer[300]; /* a DUT answer tied to one of them by its octets ("" none) */

@@ -94,7 +94,7 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 	case IK_EXP_KEPT:
 		add(buf, n, "%s", "kept");
 		for (unsigned r = 0; r < IK_XC__N; r++)
-			if (x->kept_rows & 1u << r)
+			if (x->kept_rows & IK_XC_BIT(r))
 				add(buf, n, " %s", ik_xa_check_req(r));
 		break;
 	case IK_EXP_QUERIES:
@@ -305,7 +305,7 @@ static bool kept_broke(const struct ik_case *c, const struct ik_observed *o,
 static bool kept_judged(const struct ik_case *c, const struct ik_observed *o,
                         const struct ik_profile *p, char *reason, size_t rlen)
 {
-	uint32_t rows = 0;
+	uint64_t rows = 0;
 	for (size_t i = 0; i < c->nexpect; i++)
 		if (c->expect[i].kind == IK_EXP_KEPT && ik_expect_applies(&c->expect[i], p))
 			rows |= c->expect[i].kept_rows;
@@ -313,7 +313,7 @@ static bool kept_judged(const struct ik_case *c, const struct ik_observed *o,
 		return false;
 	reason[0] = 0;
 	for (unsigned r = 0; r < IK_XC__N; r++)
-		if (rows & o->xc_broke & 1u << r) {
+		if (rows & o->xc_broke & IK_XC_BIT(r)) {
 			add(reason, rlen, "%s", reason[0] ? "; " : "The DUT broke ");
 			add(reason, rlen, "%s: ", ik_xa_check_req(r));
 			add(reason, rlen, "%s", o->xc_note[r]);
@@ -323,7 +323,7 @@ static bool kept_judged(const struct ik_case *c, const struct ik_observed *o,
 		return true;
 	}
 	for (unsigned r = 0; r < IK_XC__N; r++)
-		if (rows & ~o->xc_seen & 1u << r) {
+		if (rows & ~o->xc_seen & IK_XC_BIT(r)) {
 			char ob[160];
 			observed_text(o, false, ob, sizeof(ob));
 			snprintf(reason, rlen,
@@ -339,7 +339,7 @@ static void kept_text(const struct ik_case *c, const struct ik_observed *o, char
 {
 	for (size_t i = 0; i < c->nexpect; i++)
 		for (unsigned r = 0; c->expect[i].kind == IK_EXP_KEPT && r < IK_XC__N; r++)
-			if (c->expect[i].kept_rows & o->xc_seen & 1u << r) {
+			if (c->expect[i].kept_rows & o->xc_seen & IK_XC_BIT(r)) {
 				add(buf, n, "; %s: ", ik_xa_check_req(r));
 				add(buf, n, "%s", o->xc_note[r]);
 			}

@@ -91,7 +91,7 @@ static void xauth_fail_go_on(struct ik_cfg *ci, struct ik_cfg *cr)
  * client reads the gateway's REQUEST and SET, the gateway the client's ACK) */
 static bool xa_broke(struct ik_engine *e, unsigned row)
 {
-	return e->sas && (e->sas->xa.chk_broke & 1u << row);
+	return e->sas && (e->sas->xa.chk_broke & IK_XC_BIT(row));
 }
 
 static bool xa_run_pair(struct ik_pair *p)
@@ -138,4 +138,70 @@ static bool ack_attrs(struct ik_pair *p)
 	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_ACK_EMPTY);
 }
 
+/* ---- the mode-config gateway judged on its answers (MC-EDGE, engine/exchanges/cfg_check.def) ---- */
+
+/* Quick mode up (XAUTH and the address done), then a query of ours as the `cfg` step sends it:
+ * its type, flaws (IK_CFGQ_*) and attribute types, each asked with a zero-length value. */
+static const struct ik_qm *mc_query(struct ik_pair *p, uint8_t type, unsigned flaws,
+                                    const uint16_t *attrs, size_t n)
+{
+	struct ik_cfg_msg m = {.type = type, .id = 4242};
+	ik_initiate(&p->ini);
+	pair_run(p, 1, 1500);
+	if (!p->ini.sas || !p->ini.sas->established)
+		return NULL;
+	for (size_t i = 0; i < n && m.n < IK_CFG_MAX_ATTRS; i++)
+		m.a[m.n++].type = attrs[i];
+	const struct ik_qm *q = ik_cfg_query(p->ini.sas, &m, flaws);
+	pair_spin(p, 500);
+	return q;
+}
+
+static bool mc_answered(const struct ik_qm *q)
+{
+	return q && q->established;
+}
+
+/* went along: a REQUEST of only attributes it does not know was left unanswered */
+static bool cfg_unknown_silent(struct ik_pair *p)
+{
+	static const uint16_t a[] = {16383, 20000};
+	const struct ik_qm *q = mc_query(p, IK_CFG_TYPE_REQUEST, 0, a, 2);
+	return q && !q->established;
+}
+
+static bool cfg_bad_values(struct ik_pair *p)
+{
+	static const uint16_t a[] = {IK_CFG_ATTR_INTERNAL_IP4_ADDRESS,
+	                             IK_CFG_ATTR_INTERNAL_IP4_NBNS};
+	return mc_answered(mc_query(p, IK_CFG_TYPE_REQUEST, 0, a, 2)) &&
+	       xa_broke(&p->ini, IK_XC_CFG_NO_EMPTY) && xa_broke(&p->ini, IK_XC_CFG_ADDR_COUNT);
+}
+
+/* went along: a message of type 100 answered */
+static bool cfg_type_answered(struct ik_pair *p)
+{
+	static const uint16_t a[] = {IK_CFG_ATTR_INTERNAL_IP4_ADDRESS};
+	return mc_answered(mc_query(p, 100, 0, a, 1));
+}
+
+/* went along: an ATTR whose last attribute overruns it answered */
+static bool cfg_overrun_answered(struct ik_pair *p)
+{
+	static const uint16_t a[] = {IK_CFG_ATTR_INTERNAL_IP4_ADDRESS,
+	                             IK_CFG_ATTR_APPLICATION_VERSION};
+	return mc_answered(mc_query(p, IK_CFG_TYPE_REQUEST, IK_CFGQ_OVERRUN, a, 2));
+}
+
+static bool cfg_new_id(struct ik_pair *p)
+{
+	static const uint16_t a[] = {IK_CFG_ATTR_INTERNAL_IP4_ADDRESS};
+	return mc_answered(mc_query(p, IK_CFG_TYPE_REQUEST, 0, a, 1)) &&
+	       xa_broke(&p->ini, IK_XC_CFG_SAME_ID);
+}
+
+static bool tx_same_mid(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_CFG_MID);
+}
 #endif

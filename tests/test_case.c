@@ -775,8 +775,8 @@ static void test_kept(void)
 		if (c) {
 			CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_KEPT);
 			CU_ASSERT_EQUAL(c->expect[0].kept_rows,
-			                1u << ik_xa_check_find("XAUTH-6.1-01") |
-			                        1u << ik_xa_check_find("XAUTH-6.1-02"));
+			                IK_XC_BIT(ik_xa_check_find("XAUTH-6.1-01")) |
+			                        IK_XC_BIT(ik_xa_check_find("XAUTH-6.1-02")));
 		}
 		ik_cases_free(&cs);
 	}

@@ -662,12 +662,12 @@ static void test_judge_kept(void)
 	struct ik_profile p = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_LENIENT, false);
 	int a = ik_xa_check_find("XAUTH-6.1-04"), b = ik_xa_check_find("XAUTH-6.1-05");
 	CU_ASSERT_TRUE_FATAL(a >= 0 && b >= 0);
-	struct ik_expect x = {.kind = IK_EXP_KEPT, .kept_rows = 1u << a | 1u << b};
+	struct ik_expect x = {.kind = IK_EXP_KEPT, .kept_rows = IK_XC_BIT(a) | IK_XC_BIT(b)};
 	struct ik_case c = mk_case(IK_LVL_MUST, x);
 	static struct ik_observed o; /* its notes are large */
 	memset(&o, 0, sizeof(o));
 	o.all_done = o.p1_up = true;
-	o.xc_seen = 1u << a | 1u << b;
+	o.xc_seen = IK_XC_BIT(a) | IK_XC_BIT(b);
 	snprintf(o.xc_note[a], sizeof(o.xc_note[a]), "its SET carries: XAUTH_STATUS = 1");
 	snprintf(o.xc_note[b], sizeof(o.xc_note[b]), "its SET carries no XAUTH_MESSAGE");
 	CU_ASSERT_EQUAL(
@@ -675,7 +675,7 @@ static void test_judge_kept(void)
 		IK_V_PASS);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "XAUTH-6.1-05: its SET carries no XAUTH_MESSAGE"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(exp, "kept XAUTH-6.1-04 XAUTH-6.1-05"));
-	o.xc_broke = 1u << a;
+	o.xc_broke = IK_XC_BIT(a);
 	snprintf(o.xc_note[a], sizeof(o.xc_note[a]), "its SET carries more: XAUTH_CHALLENGE");
 	CU_ASSERT_EQUAL(
 		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
@@ -685,7 +685,7 @@ static void test_judge_kept(void)
 	CU_ASSERT_EQUAL(
 		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
 		IK_V_WARN);
-	o.xc_broke = 0, o.xc_seen = 1u << a;
+	o.xc_broke = 0, o.xc_seen = IK_XC_BIT(a);
 	CU_ASSERT_EQUAL(
 		ik_judge(&c, &o, &p, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs)),
 		IK_V_ERROR);

@@ -284,10 +284,10 @@ static void test_checks_conformant(void)
 	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 4000));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g && c->xa.chk_note && g->xa.chk_note);
-	uint32_t gw_rows = ((1u << IK_XC__N) - 1) & ~(1u << IK_XC_ACK_EMPTY);
+	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~IK_XC_BIT(IK_XC_ACK_EMPTY);
 	CU_ASSERT_EQUAL(c->xa.chk_seen, gw_rows);
 	CU_ASSERT_EQUAL(c->xa.chk_broke, 0);
-	CU_ASSERT_TRUE(g->xa.chk_seen & 1u << IK_XC_ACK_EMPTY);
+	CU_ASSERT_TRUE(g->xa.chk_seen & IK_XC_BIT(IK_XC_ACK_EMPTY));
 	CU_ASSERT_EQUAL(g->xa.chk_broke, 0);
 	CU_ASSERT_STRING_EQUAL(
 		c->xa.chk_note[IK_XC_REQ_ATTRS],

@@ -348,6 +348,9 @@ static bool decode_attr(struct dec *d, struct ik_node *a, struct ik_rd *r)
 		a->v[IK_F_A_VALUE].num = lv;
 	} else {
 		a->v[IK_F_A_LENGTH].num = lv;
+		/* IK_DEC_CUT_ATTR: cut to what its payload has left. */
+		if (lv > ik_rd_left(r) && d->opts & IK_DEC_CUT_ATTR)
+			lv = (uint16_t)ik_rd_left(r);
 		if (!ik_rd_span(r, &p, lv))
 			return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 			               "%s: attribute length %u runs past its payload (%zu left)",

@@ -79,6 +79,8 @@ enum ik_dec_opt {
 				  * kept as opaque data, without a finding */
 	IK_DEC_ANY_SITUATION = 8, /* an IPsec DOI SA payload is decoded whatever its Situation */
 	IK_DEC_ANY_ID_DATA = 16,  /* no finding for ID data of the wrong length for its type */
+	IK_DEC_CUT_ATTR = 32, /* a data attribute whose Length runs past its payload is cut to it
+			       * (mode-config 3.2 wants the payload discarded) */
 };
 bool ik_decode_with(struct ik_msg *m, const uint8_t *p, size_t len, unsigned opts,
                     struct ik_status *st);

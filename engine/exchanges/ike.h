@@ -102,7 +102,7 @@ struct ik_xa_state {
 	unsigned early_replies; /* addresses a client received for that REQUEST */
 	/* the peer's XAUTH messages against xauth_check.def: rows read, rows broken, what each saw;
 	 * the gateway peer's REQUESTs (their count, the first identifier, their XAUTH_TYPEs) */
-	uint32_t chk_seen, chk_broke;
+	uint64_t chk_seen, chk_broke;
 	char (*chk_note)[IK_XC_NOTE]; /* IK_XC__N notes, allocated at the first check */
 	unsigned nreq;
 	uint16_t req_id, req_types[4];
@@ -200,6 +200,7 @@ struct ik_qm {
 	enum ik_who role;
 	bool tx; /* a transaction exchange (type 6), not a quick mode: in sa->txs */
 	struct ik_cfg_msg tx_out, tx_in; /* its ATTR payloads: what we sent, what came */
+	uint8_t cfgq; /* a query of ours (ik_cfg_query, IK_CFGQ_*): its answer is judged, not used */
 	uint32_t msgid;
 	int msg; /* last message number done */
 	bool established;
@@ -327,6 +328,7 @@ enum ik_event {
 	IK_EV_DPD_QUERY, /* the peer's R-U-THERE received (sa->dpd_last) */
 	IK_EV_XAUTH,     /* XAUTH ended: sa->xa.xauth_ok says how (draft-beaulieu-ike-xauth-02 5) */
 	IK_EV_MODECFG,   /* mode-config handed out / received an address (sa->xa.addr) */
+	IK_EV_CFGQ,      /* a query of ik_cfg_query was answered (qm->tx_in) */
 };
 
 struct ik_engine {
@@ -393,6 +395,12 @@ struct ik_sa *ik_initiate(struct ik_engine *e);
 struct ik_qm *ik_quick_initiate(struct ik_sa *sa);
 /* Start a transaction exchange carrying msg (draft-dukes-ike-mode-cfg-02 3.1), as its initiator. */
 struct ik_qm *ik_trans_initiate(struct ik_sa *sa, const struct ik_cfg_msg *msg);
+/* A mode-config query of the suite's `cfg` step (docs/xauth.md): msg as it is, with the flaws asked
+ * for (IK_CFGQ_OVERRUN: its last attribute's Length says 4 octets more than follow, 3.2;
+ * IK_CFGQ_TWO_ATTR: the ATTR payload twice, 3.1.1). Any
+ * answer ends it (IK_EV_CFGQ) and is only judged (cfg_check.def), never taken. */
+enum { IK_CFGQ_QUERY = 1, IK_CFGQ_OVERRUN = 2, IK_CFGQ_TWO_ATTR = 4 };
+struct ik_qm *ik_cfg_query(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned flaws);
 /* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
 void ik_xa_request_cfg(struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */

@@ -94,6 +94,7 @@ static const struct {
 	{IK_QUIRK(SKIP_SA_CHECKS), IK_DEC_ANY_SITUATION},
 	{IK_QUIRK(ANY_ID), IK_DEC_ANY_ID_DATA},       /* well-formed or not */
 	{IK_QUIRK(ANY_PROXY_ID), IK_DEC_ANY_ID_DATA}, /* likewise in quick mode */
+	{IK_QUIRK(MODECFG_CUT_ATTR), IK_DEC_CUT_ATTR},
 };
 
 unsigned ik_dec_opts(const struct ik_engine *e)
@@ -611,7 +612,13 @@ static struct ik_qm *tx_of(struct ik_sa *sa, uint32_t msgid, const struct ik_dgr
 		if (q->msgid != msgid)
 			continue;
 		struct progress p = progress_of(sa, q);
-		return retransmitted(&p, d) ? NULL : q;
+		if (retransmitted(&p, d))
+			return NULL;
+		/* new octets under the ID of a transaction already done: the peer used its message ID
+		 * again (draft-dukes-ike-mode-cfg-02 3.1.1); dropped as unexpected after this */
+		if (q->established)
+			ik_xa_check_mid_reuse(sa, msgid);
+		return q;
 	}
 	return ik_qm_new(sa, IK_RESPONDER, msgid, true);
 }

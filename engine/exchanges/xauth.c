@@ -192,6 +192,9 @@ static bool answer_cfg_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 
 /* ---- the gateway's answers ---- */
 
+static void fill_more(const struct ik_sa *sa, const struct ik_cfg_msg *asked,
+                      struct ik_cfg_msg *out);
+
 /* The address, netmask and DNS servers a gateway hands out, as asked for (draft-dukes 5.1:
  * "The responder MAY only send up to the number of addresses requested"; it MAY add others). */
 static void fill_cfg(const struct ik_sa *sa, const struct ik_cfg_msg *asked, struct ik_cfg_msg *out)
@@ -204,6 +207,71 @@ static void fill_cfg(const struct ik_sa *sa, const struct ik_cfg_msg *asked, str
 	for (size_t i = 0; i < x->ndns; i++)
 		if (!asked || find(asked, IK_CFG_ATTR_INTERNAL_IP4_DNS))
 			put(out, IK_CFG_ATTR_INTERNAL_IP4_DNS, x->dns[i], 4);
+	if (asked)
+		fill_more(sa, asked, out);
+}
+
+/* 3.4 SUPPORTED_ATTRIBUTES: what a gateway answers, "each in 2 octets" (the IPv4 attributes;
+ * IPv6 ones only with IPv6, which serve does not hand out). */
+static const uint16_t supported[] = {
+	IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, IK_CFG_ATTR_INTERNAL_IP4_NETMASK,
+	IK_CFG_ATTR_INTERNAL_IP4_DNS,     IK_CFG_ATTR_INTERNAL_ADDRESS_EXPIRY,
+	IK_CFG_ATTR_APPLICATION_VERSION,  IK_CFG_ATTR_INTERNAL_IP4_SUBNET,
+	IK_CFG_ATTR_SUPPORTED_ATTRIBUTES,
+};
+
+/* What a gateway has besides address, netmask and DNS, asked for in a REQUEST (3.4): the
+ * address's lifetime (the ISAKMP SA's), its version, the subnet it protects (the profile's,
+ * RFC 2407 4.6.2.5 form: address and mask) and its list of attributes. */
+static void fill_more(const struct ik_sa *sa, const struct ik_cfg_msg *asked,
+                      struct ik_cfg_msg *out)
+{
+	const struct ik_cfg *c = &sa->eng->cfg;
+	static const char version[] = "ikecheck " IKECHECK_VERSION;
+	uint8_t b[2 * IK_ARRAY_SIZE(supported)];
+	uint32_t life = c->p1_life;
+	uint8_t l[4] = {(uint8_t)(life >> 24), (uint8_t)(life >> 16), (uint8_t)(life >> 8),
+	                (uint8_t)life};
+
+	if (life && find(asked, IK_CFG_ATTR_INTERNAL_ADDRESS_EXPIRY))
+		put(out, IK_CFG_ATTR_INTERNAL_ADDRESS_EXPIRY, l, 4);
+	if (find(asked, IK_CFG_ATTR_APPLICATION_VERSION)) /* not NUL terminated */
+		put(out, IK_CFG_ATTR_APPLICATION_VERSION, version, sizeof(version) - 1);
+	if (c->ts_local.type == IK_ID_TYPE_IPV4_ADDR_SUBNET && c->ts_local.len == 8 &&
+	    find(asked, IK_CFG_ATTR_INTERNAL_IP4_SUBNET))
+		put(out, IK_CFG_ATTR_INTERNAL_IP4_SUBNET, c->ts_local.data, 8);
+	for (size_t i = 0; i < IK_ARRAY_SIZE(supported); i++)
+		b[2 * i] = (uint8_t)(supported[i] >> 8), b[2 * i + 1] = (uint8_t)supported[i];
+	if (find(asked, IK_CFG_ATTR_SUPPORTED_ATTRIBUTES))
+		put(out, IK_CFG_ATTR_SUPPORTED_ATTRIBUTES, b, sizeof(b));
+}
+
+/* Quirk modecfg-bad-values: what 3.4 forbids in a REPLY, all at once: a second address (3 asked
+ * for one) with no value, a second netmask that is none, empty values for what it lacks (NBNS,
+ * DHCP), a 2-octet expiry, a NUL-terminated version, a 4-octet subnet, an odd-length list. */
+static void bad_values(struct ik_cfg_msg *out)
+{
+	static const uint8_t odd[] = {0xff, 0x00, 0xff, 0x00};
+	put(out, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, NULL, 0);
+	put(out, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, odd, 4);
+	put(out, IK_CFG_ATTR_INTERNAL_IP4_NBNS, NULL, 0);
+	put(out, IK_CFG_ATTR_INTERNAL_IP4_DHCP, NULL, 0);
+	put(out, IK_CFG_ATTR_INTERNAL_ADDRESS_EXPIRY, odd, 2);
+	put(out, IK_CFG_ATTR_APPLICATION_VERSION, "ikecheck", 9);
+	put(out, IK_CFG_ATTR_INTERNAL_IP4_SUBNET, odd, 4);
+	put(out, IK_CFG_ATTR_SUPPORTED_ATTRIBUTES, odd, 3);
+}
+
+/* Quirk modecfg-any-type: the private attributes asked for (20000) are sent back as known, with
+ * a value (3.4: "Unknown private attributes SHOULD be silently discarded"). */
+static void echo_private(const struct ik_cfg_msg *asked, struct ik_cfg_msg *out)
+{
+	static const uint8_t v[4] = {0, 0, 0, 1};
+	for (size_t i = 0; i < asked->n; i++)
+		if (asked->a[i].type >= 16384 && asked->a[i].type <= 32767 &&
+		    (asked->a[i].type < IK_CFG_ATTR_XAUTH_TYPE ||
+		     asked->a[i].type > IK_CFG_ATTR_XAUTH_ANSWER))
+			put(out, asked->a[i].type, v, 4);
 }
 
 /* The pool's next address for this SA: the first, plus one per SA handed one before (the
@@ -220,6 +288,19 @@ static void lease(struct ik_sa *sa)
 	memcpy(sa->xa.netmask, x->netmask, 4);
 	memcpy(sa->xa.dns, x->dns, sizeof(sa->xa.dns));
 	sa->xa.ndns = x->ndns;
+}
+
+/* The mode-config quirks of a REPLY: modecfg-bad-values, modecfg-any-type's echoes and
+ * modecfg-new-id (another identifier than the REQUEST's, 2: "A common identifier is used"). */
+static void cfg_quirks(const struct ik_sa *sa, struct ik_qm *qm)
+{
+	ik_quirks_t q = sa->eng->cfg.quirks;
+	if (q & IK_QUIRK(MODECFG_BAD_VALUES))
+		bad_values(&qm->tx_out);
+	if (q & IK_QUIRK(MODECFG_ANY_TYPE))
+		echo_private(&qm->tx_in, &qm->tx_out);
+	if (q & IK_QUIRK(MODECFG_NEW_ID))
+		qm->tx_out.id = (uint16_t)(qm->tx_out.id + 1);
 }
 
 static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
@@ -240,13 +321,20 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 		lease(sa);
 	qm->tx_out = start(IK_CFG_TYPE_REPLY, qm->tx_in.id);
 	fill_cfg(sa, &qm->tx_in, &qm->tx_out);
+	cfg_quirks(sa, qm);
+	/* Quirk modecfg-silent: a REQUEST of nothing it knows goes unanswered (2: "A Reply MUST
+	 * always be sent when a Request is received, even if it is an empty Reply"). */
+	if (!qm->tx_out.n && sa->eng->cfg.quirks & IK_QUIRK(MODECFG_SILENT))
+		return ik_fail(st, 0, "mode-config REQUEST of nothing we know left unanswered");
 	sa->xa.cfg_done = true;
 	return true;
 }
 
 static bool answer_none(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 {
-	(void)sa;
+	/* Quirk modecfg-any-type: a message of an unknown type is answered as a REQUEST. */
+	if (sa->eng->cfg.quirks & IK_QUIRK(MODECFG_ANY_TYPE) && qm->tx_in.type > IK_CFG_TYPE_ACK)
+		return answer_cfg_req(sa, qm, st);
 	/* draft-dukes 3.3: "Messages with unknown types SHOULD be silently discarded." */
 	return ik_fail(st, 0, "transaction of type %s is no first message: dropped",
 	               ik_name(IK_T_CFG_TYPE, qm->tx_in.type));
@@ -471,6 +559,10 @@ static const struct {
 
 void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm)
 {
+	if (qm->cfgq) { /* a query of the suite's: answered, for the case to judge */
+		ik_emit_event(sa, qm, IK_EV_CFGQ);
+		return;
+	}
 	bool ours = qm->role == IK_INITIATOR;
 	enum kind k = kind_of(ours ? &qm->tx_out : &qm->tx_in);
 	for (size_t i = 0; i < IK_ARRAY_SIZE(nexts); i++)

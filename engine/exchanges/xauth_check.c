@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { XC_P1 = 1, XC_TX = 2, XC_REQ = 4, XC_SET = 8, XC_ACK = 16 };
-
 const struct ik_cfg_attr *ik_cfg_find(const struct ik_cfg_msg *c, uint16_t type)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -28,8 +26,8 @@ static const char *aname(uint16_t t)
 	return ik_name(IK_T_CFG_ATTR, t);
 }
 
-/* "XAUTH_USER_NAME (empty), XAUTH_MESSAGE (12 octets)" for the attributes of m kept by keep. */
-static void attr_list(const struct ik_cfg_msg *m, bool (*keep)(uint16_t), char *out, size_t n)
+/* xchg.h */
+void ik_cfg_attr_list(const struct ik_cfg_msg *m, bool (*keep)(uint16_t), char *out, size_t n)
 {
 	size_t l = 0;
 	out[0] = 0;
@@ -86,8 +84,7 @@ static const char *type_name(uint16_t t)
 
 /* ---- the rows (xauth_check.def) ---- */
 
-typedef bool chk_fn(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
-                    char *note, size_t n);
+typedef ik_chk_fn chk_fn;
 
 /* mode-cfg 3.1.1 "HDR*, HASH, ATTR", HASH = prf(SKEYID_a, M-ID | ATTR): what did not verify
  * never gets here (ik_xa_check_hash_bad) */
@@ -118,7 +115,7 @@ static bool chk_req_attrs(struct ik_sa *sa, const struct ik_qm *qm, const struct
 {
 	char l[IK_XC_NOTE];
 	(void)sa, (void)qm;
-	attr_list(m, NULL, l, sizeof(l));
+	ik_cfg_attr_list(m, NULL, l, sizeof(l));
 	snprintf(note, n, "its REQUEST asks: %.100s", l);
 	return true;
 }
@@ -188,7 +185,7 @@ static bool chk_req_empty(struct ik_sa *sa, const struct ik_qm *qm, const struct
 			return false;
 		}
 	char l[IK_XC_NOTE];
-	attr_list(m, returned, l, sizeof(l));
+	ik_cfg_attr_list(m, returned, l, sizeof(l));
 	snprintf(note, n, "what its REQUEST wants back is empty: %.90s", l);
 	return true;
 }
@@ -215,7 +212,7 @@ static bool chk_set_only(struct ik_sa *sa, const struct ik_qm *qm, const struct 
 	char l[IK_XC_NOTE];
 	(void)sa, (void)qm;
 	bool other = has_other(m, not_status_text);
-	attr_list(m, other ? not_status_text : NULL, l, sizeof(l));
+	ik_cfg_attr_list(m, other ? not_status_text : NULL, l, sizeof(l));
 	snprintf(note, n, "%s: %.100s",
 	         other ? "its SET carries more than the status and text" : "its SET carries", l);
 	return !other;
@@ -242,7 +239,7 @@ static bool chk_ack_empty(struct ik_sa *sa, const struct ik_qm *qm, const struct
 {
 	char l[IK_XC_NOTE];
 	(void)sa;
-	attr_list(m, NULL, l, sizeof(l));
+	ik_cfg_attr_list(m, NULL, l, sizeof(l));
 	for (size_t i = 0; i < m->n; i++)
 		if (!ik_cfg_find(&qm->tx_out, m->a[i].type)) {
 			snprintf(note, n, "its ACK carries what our SET did not: %.90s", l);
@@ -293,7 +290,7 @@ static bool chk_answer_only(struct ik_sa *sa, const struct ik_qm *qm, const stru
 	(void)sa, (void)qm;
 	bool a = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_ANSWER),
 	     other = a && has_other(m, not_answer_company);
-	attr_list(m, not_answer_company, l, sizeof(l));
+	ik_cfg_attr_list(m, not_answer_company, l, sizeof(l));
 	if (!a)
 		snprintf(note, n, "its REQUEST carries no XAUTH_ANSWER");
 	else
@@ -309,6 +306,7 @@ static const struct {
 } rows[IK_XC__N] = {
 #define XCHK(id, req, from, fn) [IK_XC_##id] = {req, from, fn},
 #include "xauth_check.def"
+#include "cfg_check.def"
 #undef XCHK
 };
 
@@ -342,19 +340,20 @@ static void run_rows(struct ik_sa *sa, unsigned from, const struct ik_qm *qm,
 		return;
 	for (unsigned i = 0; i < IK_XC__N; i++) {
 		char note[IK_XC_NOTE];
-		if (!(rows[i].from & from) || (xa->chk_broke & 1u << i))
+		if (!(rows[i].from & from) || (xa->chk_broke & IK_XC_BIT(i)))
 			continue;
 		bool kept = rows[i].fn(sa, qm, m, note, sizeof(note));
-		xa->chk_seen |= 1u << i;
+		xa->chk_seen |= IK_XC_BIT(i);
 		if (!kept)
-			xa->chk_broke |= 1u << i;
+			xa->chk_broke |= IK_XC_BIT(i);
 		memcpy(xa->chk_note[i], note, sizeof(note));
 	}
 }
 
 static bool xauth_in_play(const struct ik_sa *sa)
 {
-	return sa->eng->cfg.xauth.client || sa->eng->cfg.xauth.gateway;
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	return x->client || x->gateway || x->cfg_client || x->cfg_gateway;
 }
 
 static bool is_xauth(const struct ik_cfg_msg *m)
@@ -391,20 +390,43 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_SET &&
 	           ik_cfg_find(&qm->tx_out, IK_CFG_ATTR_XAUTH_STATUS)) {
 		from = XC_ACK;
+	} else if (sa->role == IK_INITIATOR && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
+	           !is_xauth(&qm->tx_out)) {
+		from = XC_CFG; /* the answer to a mode-config REQUEST of ours */
 	}
 	run_rows(sa, XC_TX | from, qm, m);
 }
 
+/* Row i broken by what no message read shows (a HASH that did not verify, a message ID used
+ * again): recorded once, with what was seen. */
+static void row_broke(struct ik_sa *sa, unsigned i, const char *note)
+{
+	if (!xauth_in_play(sa) || (sa->xa.chk_broke & IK_XC_BIT(i)) || !notes(&sa->xa))
+		return;
+	sa->xa.chk_seen |= IK_XC_BIT(i), sa->xa.chk_broke |= IK_XC_BIT(i);
+	snprintf(sa->xa.chk_note[i], IK_XC_NOTE, "%s", note);
+}
+
 void ik_xa_check_hash_bad(struct ik_sa *sa, uint32_t msgid)
 {
-	unsigned i = IK_XC_TX_FORMAT;
-	if (!xauth_in_play(sa) || (sa->xa.chk_broke & 1u << i) || !notes(&sa->xa))
-		return;
-	sa->xa.chk_seen |= 1u << i, sa->xa.chk_broke |= 1u << i;
-	snprintf(sa->xa.chk_note[i], IK_XC_NOTE,
+	char note[IK_XC_NOTE];
+	snprintf(note, sizeof(note),
 	         "the HASH of its transaction (message ID %08x) does not verify as prf(SKEYID_a, "
 	         "M-ID | ATTR)",
 	         msgid);
+	row_broke(sa, IK_XC_TX_FORMAT, note);
+}
+
+/* mode-cfg 3.1.1: the message ID "MUST NOT be the same as the message ID of another transaction
+ * exchange" */
+void ik_xa_check_mid_reuse(struct ik_sa *sa, uint32_t msgid)
+{
+	char note[IK_XC_NOTE];
+	snprintf(note, sizeof(note),
+	         "it sent a new transaction message under message ID %08x, that of a transaction "
+	         "already done",
+	         msgid);
+	row_broke(sa, IK_XC_CFG_MID, note);
 }
 
 void ik_xa_check_p1(struct ik_sa *sa)

@@ -74,6 +74,22 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 void ik_xa_check_hash_bad(struct ik_sa *sa, uint32_t msgid);
 void ik_xa_check_p1(struct ik_sa *sa);
 const struct ik_cfg_attr *ik_cfg_find(const struct ik_cfg_msg *c, uint16_t type);
+/* The rows of xauth_check.def and cfg_check.def: the peer's messages each reads (XC_P1 its phase
+ * 1, XC_TX every transaction message, XC_REQ / XC_SET the gateway's XAUTH REQUEST / SET, XC_ACK
+ * the client's ACK of our SET, XC_CFG the answer to a mode-config REQUEST of ours) and the
+ * function that reads one: false when it breaks the rule, what it saw in note. */
+enum { XC_P1 = 1, XC_TX = 2, XC_REQ = 4, XC_SET = 8, XC_ACK = 16, XC_CFG = 32 };
+typedef bool ik_chk_fn(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
+                       char *note, size_t n);
+#define XCHK(id, req, from, fn) ik_chk_fn fn;
+#include "cfg_check.def"
+#undef XCHK
+/* "XAUTH_USER_NAME (empty), XAUTH_MESSAGE (12 octets)": the attributes of m that keep keeps (all
+ * with NULL), into out; "no attributes" for none. */
+void ik_cfg_attr_list(const struct ik_cfg_msg *m, bool (*keep)(uint16_t), char *out, size_t n);
+/* The peer sent a new message under the message ID of a finished transaction (ike_in.c tx_of):
+ * MCFG-3.1.1-02 broken (cfg_check.c). */
+void ik_xa_check_mid_reuse(struct ik_sa *sa, uint32_t msgid);
 /* An ATTR payload to and from its neutral form (xchg_trans.c). */
 bool ik_cfg_msg_add(struct ik_msg *out, const struct ik_cfg_msg *c);
 bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_status *st);

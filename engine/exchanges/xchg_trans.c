@@ -82,11 +82,25 @@ bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_sta
 
 /* ---- HASH ---- */
 
+/* A query with IK_CFGQ_OVERRUN (a test of the receiver, 3.2: "If the length does not match ... then
+ * entire payload MUST be discarded"): the last attribute, a TLV at the end of the plaintext (ATTR
+ * is the last payload), says 4 octets more than follow. Done before the HASH, which then covers
+ * the octets as sent: the peer can only discard the message for its ATTR. */
+static void overrun(const struct ik_qm *qm, uint8_t *plain, size_t len)
+{
+	const struct ik_cfg_msg *c = &qm->tx_out;
+	const struct ik_cfg_attr *last = c->n ? &c->a[c->n - 1] : NULL;
+	if (!(qm->cfgq & IK_CFGQ_OVERRUN) || !last || last->tv || len < last->len + 4u)
+		return;
+	size_t at = len - last->len - 2;
+	plain[at] = (uint8_t)((last->len + 4) >> 8), plain[at + 1] = (uint8_t)(last->len + 4);
+}
+
 bool ik_fill_tx_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t len,
                      const struct ik_msg *dec, struct ik_status *st)
 {
 	uint8_t h[IK_MAX_HASH];
-	(void)len;
+	overrun(qm, plain, len);
 	/* Quirk xauth-hash-no-mid: the HASH over a zero message ID (3.1.1 wants the M-ID in it). */
 	uint32_t mid = sa->eng->cfg.quirks & IK_QUIRK(XAUTH_HASH_NO_MID) ? 0 : qm->msgid;
 	if (!ik_hash_after(sa, dec, plain, mid, NULL, 0, h, st))
@@ -119,7 +133,11 @@ static bool check_hash(struct ik_sa *sa, struct ik_qm *qm, const struct ik_in *i
 static bool add_hash_attr(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *out,
                           struct ik_status *st)
 {
-	if (ik_p1_add_hash(out, sa->k.p1.h->len) && ik_cfg_msg_add(out, &qm->tx_out))
+	/* A query with IK_CFGQ_TWO_ATTR (a test of the receiver): the ATTR twice, which 3.1.1 says
+	 * "MAY NOT" be; the HASH covers both. */
+	bool twice = qm->cfgq & IK_CFGQ_TWO_ATTR;
+	if (ik_p1_add_hash(out, sa->k.p1.h->len) && ik_cfg_msg_add(out, &qm->tx_out) &&
+	    (!twice || ik_cfg_msg_add(out, &qm->tx_out)))
 		return true;
 	return ik_fail(st, 0, "transaction: out of memory");
 }
@@ -152,7 +170,11 @@ bool trans_inR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 		return false;
 	ik_xa_check_msg(sa, qm, &qm->tx_in);
 	uint8_t want = qm->tx_out.type == IK_CFG_TYPE_REQUEST ? IK_CFG_TYPE_REPLY : IK_CFG_TYPE_ACK;
-	if (qm->tx_in.type != want)
+	/* A query of an unknown type (3.3, a test of the peer) has no answer of its own: whatever
+	 * comes is the peer answering it, for the case to judge. */
+	bool any = qm->cfgq && qm->tx_out.type != IK_CFG_TYPE_REQUEST &&
+	           qm->tx_out.type != IK_CFG_TYPE_SET;
+	if (qm->tx_in.type != want && !any)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s answered by %s, not %s (draft-dukes-ike-mode-cfg-02 2)",
 		               ik_name(IK_T_CFG_TYPE, qm->tx_out.type),
@@ -169,15 +191,30 @@ bool trans_inR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 	return true;
 }
 
-struct ik_qm *ik_trans_initiate(struct ik_sa *sa, const struct ik_cfg_msg *msg)
+static struct ik_qm *trans_start(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned cfgq)
 {
 	struct ik_status st;
-	struct ik_qm *qm = ik_qm_new(sa, IK_INITIATOR, 0, true);
+	/* Quirk modecfg-same-mid: a new transaction under the last one's message ID (3.1.1: it "MUST
+	 * NOT be the same as the message ID of another transaction exchange"). */
+	uint32_t mid =
+		sa->eng->cfg.quirks & IK_QUIRK(MODECFG_SAME_MID) && sa->txs ? sa->txs->msgid : 0;
+	struct ik_qm *qm = ik_qm_new(sa, IK_INITIATOR, mid, true);
 
 	if (!qm)
 		return NULL;
 	qm->tx_out = *msg;
+	qm->cfgq = (uint8_t)cfgq;
 	if (!ik_run_step(sa, qm, ik_step_find(IK_X_TRANS, IK_INITIATOR, 0), NULL, &st))
 		ik_sa_fail(sa, qm, &st);
 	return qm;
+}
+
+struct ik_qm *ik_trans_initiate(struct ik_sa *sa, const struct ik_cfg_msg *msg)
+{
+	return trans_start(sa, msg, 0);
+}
+
+struct ik_qm *ik_cfg_query(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned flaws)
+{
+	return trans_start(sa, msg, IK_CFGQ_QUERY | flaws);
 }

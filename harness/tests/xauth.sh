@@ -5,7 +5,7 @@
 #   1. charon the gateway (xauth-generic, a swanctl pool), `ikecheck connect` the client: it
 #      logs in as joe and prints the address charon handed out; a wrong password is refused
 #      with XAUTH_STATUS FAIL and charon destroys the IKE_SA by itself (connect --keep sends no
-#      Delete that could do it first).
+#      Delete that could do it first). The XA and MC (mode-config) cases run against it.
 #   2. `ikecheck serve` the gateway, charon the client (`lab initiate`): charon logs in,
 #      installs the virtual IP from serve's pool, and quick mode comes up.
 set -uo pipefail
@@ -41,6 +41,13 @@ check "xauth: the XA cases against charon the gateway" lab exec tester "$IK" run
 	--cases 'XA-*' --out "$LAB_DIR/xa-run" --quiet
 check "xauth: every XA case against charon PASSes or SKIPs (XA-CLI)" bash -c "[[ -z \$(jq -r 'select(.type==\"case\" and .verdict != \"PASS\" and (.verdict != \"SKIP\" or (.id|startswith(\"XA-CLI-\")|not))) | .id' '$LAB_DIR/xa-run/results.jsonl') ]]"
 check "xauth: the XA-EDGE cases ran against charon (16 PASS)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"XA-EDGE-\")) and .verdict==\"PASS\") | .id' '$LAB_DIR/xa-run/results.jsonl' | wc -l) -eq 16 ]]"
+# The mode-config cases against charon the gateway (docs/xauth.md "MC-EDGE"): all PASS but
+# MC-EDGE-015, a SHOULD charon breaks: it answers a message of type 100 with an empty CFG-REPLY
+# (identifier 0) where 3.3 says unknown types "SHOULD be silently discarded" (WARN, not FAIL).
+check "xauth: the MC cases against charon the gateway" lab exec tester "$IK" run --profile "$PROF" \
+	--cases 'MC-*' --out "$LAB_DIR/mc-run" --quiet
+check "xauth: every MC-EDGE case against charon but 015 PASSes (20)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"MC-EDGE-\")) and .id != \"MC-EDGE-015\" and .verdict==\"PASS\") | .id' '$LAB_DIR/mc-run/results.jsonl' | wc -l) -eq 20 ]]"
+check "xauth: MC-EDGE-015 WARNs: charon answers an unknown message type" bash -c "jq -r 'select(.type==\"case\" and .id==\"MC-EDGE-015\") | \"\(.verdict) \(.evidence)\"' '$LAB_DIR/mc-run/results.jsonl' | grep -q '^WARN .*answered by CFG-REPLY'"
 check "xauth: lab down (charon gateway)" lab down
 
 # --- 2. ikecheck serve the gateway, charon the client ---------------------------------------

@@ -3,8 +3,9 @@
 # password accepted and the address handed out, after main and after aggressive mode; a wrong
 # password refused with XAUTH_STATUS FAIL and the SA deleted, and let in by the gateway quirk
 # xauth-accept-any; the XA-* cases against serve as the gateway and, initiating on SIGUSR1, as
-# the client (features.xauth_client), each with and without the quirks that break them; profile
-# errors for the [xauth] and [modecfg] keys (docs/xauth.md).
+# the client (features.xauth_client), each with and without the quirks that break them; the
+# MC-EDGE cases (mode-config answers) likewise; profile errors for the [xauth] and [modecfg] keys
+# (docs/xauth.md).
 #
 #   127.0.0.2:T (client, connect) <---- UDP ----> 127.0.0.1:D (gateway, serve)
 #
@@ -172,6 +173,40 @@ for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xau
 done
 check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
 	'XAUTH-6.1-01: its REQUEST carries XAUTH_USER_NAME with 3 octets' "$T/edge-xauth-req-filled/results.jsonl"
+# --- the MC-EDGE cases: the DUT gateway's mode-config answers (engine/exchanges/cfg_check.def),
+# after XAUTH and its address, to the queries of the `cfg` step (suite/cfgq.def)
+xa_profile $DUT "$T/dut0.conf" 0 foobar
+xa_profile $TESTER "$T/tester0.conf" 0 foobar
+N=0 CASES='MC-EDGE-*' xa_run mc-conformant
+grep -v ' PASS$' "$T/mc-conformant.v" | sed 's/^/# /'
+check "xauth: the 21 MC-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^MC-EDGE-.* PASS$' "$T/mc-conformant.v")" = 21
+check_grep "xauth: MC-EDGE-008 records the version serve answers" \
+	'MCFG-3.4-14: its APPLICATION_VERSION is ..ikecheck ' "$T/mc-conformant/results.jsonl"
+check_grep "xauth: MC-EDGE-014: serve refused the overrunning ATTR" \
+	'"id":"MC-EDGE-014".*refused TX1' "$T/mc-conformant/results.jsonl"
+# Under each quirk the cases that name it FAIL (MUST) or WARN (SHOULD, MAY); the others PASS,
+# except under modecfg-same-mid, whose SET serve sends under its REQUEST's message ID: we drop it,
+# so XAUTH never ends and no case gets to its mode-config (their rows unread: ERROR).
+for q in modecfg-silent modecfg-bad-values modecfg-any-type modecfg-cut-attr modecfg-new-id answer-malformed \
+	modecfg-same-mid; do
+	N=0 CASES='MC-EDGE-*' xa_run "mc-$q" "$q" >"$T/mc-$q.out" 2>&1 || cat "$T/mc-$q.out"
+	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^MC-EDGE/ {print $1}' | sort)
+	got=$(grep -E ' (FAIL|WARN)$' "$T/mc-$q.v" | cut -d' ' -f1)
+	grep -v ' PASS$' "$T/mc-$q.v" | sed "s/^/# $q: /"
+	if [ "$q" = modecfg-same-mid ]; then
+		check "xauth: under quirk $q its case FAILs (${want//$'\n'/, })" \
+			test -n "$want" -a -z "$(comm -23 <(echo "$want") <(echo "$got"))"
+	else
+		check "xauth: under quirk $q exactly its MC-EDGE cases FAIL or WARN (${want//$'\n'/, })" \
+			test -n "$want" -a "$want" = "$got"
+		check "xauth: under quirk $q the other MC-EDGE cases PASS" \
+			test "$(grep -c ' PASS$' "$T/mc-$q.v")" = $((21 - $(echo "$want" | wc -l)))
+	fi
+done
+check_grep "xauth: the MC-EDGE-002 reason names the empty value" \
+	'MCFG-3.4-01: its REPLY carries INTERNAL_IP4_ADDRESS with a zero-length value' \
+	"$T/mc-modecfg-bad-values/results.jsonl"
 # --- profile errors ----------------------------------------------------------------------------
 loopback_profile $TESTER "$T/bad1.conf" $((BASE + 40)) $((BASE + 45))
 printf 'xauth = yes\n' >>"$T/bad1.conf"
