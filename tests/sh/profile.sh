@@ -121,6 +121,16 @@ check "render libreswan-conf of it as the initiator warns (no XAUTH client)" \
 	render $LSX_PROF --target libreswan-conf --side dut --role initiator
 check_grep "... naming what is left out" 'Libreswan as an XAUTH client is not rendered' "$(last_out)"
 
+# A profile that claims the XAUTH client alone (features.xauth_client) renders no gateway.
+CLI_PROF=peers/profiles/strongswan-xauth-client.conf
+check "render swanctl of the XAUTH client profile as responder" \
+	render $CLI_PROF --target swanctl --side dut --role responder
+cp "$(last_out)" "$TEST_TMP/cli-resp.conf"
+check "... no XAUTH gateway round in it" bash -c "grep -q 'connections {' '$TEST_TMP/cli-resp.conf' && ! grep -q xauth-generic '$TEST_TMP/cli-resp.conf'"
+check "render swanctl of the XAUTH client profile as initiator" \
+	render $CLI_PROF --target swanctl --side dut --role initiator
+check_grep "... the client round" '^\s+xauth_id = joe$' "$(last_out)"
+
 # The two richest example profiles render for every target, side and role (under ASan in the
 # san build; libreswan.conf renders in the checks above).
 matrix_ok=0
