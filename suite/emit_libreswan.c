@@ -166,6 +166,36 @@ static void nss_import(const struct ik_profile *p, const struct ik_emit_opts *o,
 	fprintf(out, "# (another NSS directory: pluto --nssdir DIR, and sql:DIR above)\n\n");
 }
 
+/*
+ * XAUTH and mode-config gateway (docs/xauth.md; ipsec.conf(5) leftxauthserver, rightaddresspool,
+ * modecfgpull): pluto REQUESTs the user and checks it with crypt(3) against the file `passwd`
+ * in its --ipsecdir (xauthby=file, "user:hash[:conn[:pool]]"; the lab's peer script writes it),
+ * then hands the pool's one address to the client when it asks (draft-dukes-ike-mode-cfg-02
+ * 5.1: the client pulls). The pool is the client's side of the tunnel, so no rightsubnet.
+ */
+static void xauth_gateway(const struct ik_profile *p, FILE *out)
+{
+	fprintf(out, "\tleftxauthserver=yes\n\trightxauthclient=yes\n\txauthby=file\n");
+	/* ikepad=yes (the default) pads the last payload to 4 octets inside its Payload Length: an
+	 * ATTR with a 14-octet split network then ends in 2 octets that are no attribute, and mode-cfg
+	 * 3.2 has the receiver discard it ("If the length does not match the length of the payload
+	 * headers plus the attributes ... then entire payload MUST be discarded"). */
+	fprintf(out, "\tikepad=no\n");
+	if (!p->features.modecfg)
+		return;
+	fprintf(out, "\tleftmodecfgserver=yes\n\trightmodecfgclient=yes\n\tmodecfgpull=yes\n");
+	fprintf(out, "\trightaddresspool=%s-%s\n", p->modecfg.pool.text, p->modecfg.pool.text);
+	if (p->modecfg.dns.ss.ss_family == AF_INET)
+		fprintf(out, "\tmodecfgdns=%s\n", p->modecfg.dns.text);
+}
+
+/* Whether this side is the XAUTH gateway pluto can be: the responder of a features.xauth
+ * profile (Libreswan as an XAUTH client is not rendered: ik_emit_libreswan_conf warns). */
+static bool is_gateway(const struct ik_profile *p, const struct ik_emit_opts *o)
+{
+	return p->features.xauth && !o->initiator;
+}
+
 /* rightid takes one identity: each further one of auth.peer_ids is a conn of its own that
  * includes the first (also=) and only names another rightid. */
 static void more_peers(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
@@ -201,6 +231,10 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 		               n1 ? "phase 2" : "phase 1", p->path);
 	if (!tunnel && (l->n_subnets || r->n_subnets))
 		fprintf(warn, "ik_emit_libreswan_conf: transport mode: subnets left out\n");
+	if ((p->features.xauth_client && o->initiator) || (p->features.xauth && o->initiator))
+		fprintf(warn,
+		        "ik_emit_libreswan_conf: Libreswan as an XAUTH client is not rendered "
+		        "(leftxauthclient needs whack --xauthpass)\n");
 
 	fprintf(out, "# ipsec.conf for the %s of ikecheck profile %s (%s, role %s).\n",
 	        ik_emit_side_name(o), p->path, p->name, o->initiator ? "initiator" : "responder");
@@ -215,10 +249,14 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	        p->auth == IK_AUTH_RSA_SIG ? "rsasig" : "secret");
 	bool any;
 	endpoint(out, "left", l, &l->id, tunnel);
-	endpoint(out, "right", r, ik_emit_remote_id(p, o, 0, &any), tunnel);
+	/* rightaddresspool names the client's side: pluto refuses it together with rightsubnet */
+	bool pool = is_gateway(p, o) && p->features.modecfg;
+	endpoint(out, "right", r, ik_emit_remote_id(p, o, 0, &any), tunnel && !pool);
 	if (p->auth == IK_AUTH_RSA_SIG) /* RFC 2409 5.1: our certificate, the peer's from CERT */
 		fprintf(out, "\tleftcert=%s\n\tleftrsasigkey=%%cert\n\trightrsasigkey=%%cert\n",
 		        nickname(l->cert));
+	if (is_gateway(p, o))
+		xauth_gateway(p, out);
 	algorithms(out, p1, n1, p2, n2, group);
 	fprintf(out, "\tikelifetime=%us\n\tsalifetime=%us\n", p->p1.lifetime, p->p2.lifetime);
 	/* RFC 2407 4.5 kilobytes of 1024 octets, as pluto's byte limit on the IPsec SA (ipsec-max-bytes,

@@ -71,8 +71,10 @@ static void secret_ids(const struct ik_profile *p, const struct ik_emit_opts *o,
  */
 static void xauth_round(const struct ik_profile *p, const struct ik_emit_opts *o, FILE *out)
 {
-	/* features.xauth_client: a client DUT, rendered as the initiator (docs/xauth.md) */
-	if (!p->features.xauth && !p->features.xauth_client)
+	/* The gateway is what features.xauth claims; the client (the initiator) either flag: a
+	 * profile with xauth_client alone claims no gateway (docs/xauth.md). */
+	bool client = p->features.xauth || p->features.xauth_client;
+	if (o->initiator ? !client : !p->features.xauth)
 		return;
 	if (o->initiator)
 		fprintf(out, "\t\tlocal-xauth {\n\t\t\tauth = xauth\n\t\t\txauth_id = %s\n\t\t}\n",

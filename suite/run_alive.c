@@ -41,9 +41,13 @@ bool ik_probe_start(struct ik_runner *R, struct crun *cr, struct ik_pcapw *pcap,
 	cr->probe = true;
 	bool main_ok = R->base->p1.modes & IK_MODE_MAIN;
 	cr->steps = main_ok ? probe_main : probe_aggr;
+	/* A DUT that does not answer is told to initiate, and we answer on the tester port. */
+	cr->responder = ik_probe_by_dut(R);
 	/* An XAUTH gateway answers when phase 1 completes: quick mode waits for its XAUTH, which a
-	 * case may have shown broken (XA-EDGE-010), and a broken XAUTH is no dead DUT. */
-	cr->nsteps = R->base->features.xauth ? 1 : 2;
+	 * case may have shown broken (XA-EDGE-010), and a broken XAUTH is no dead DUT. So for a
+	 * client: its quick mode waits for our XAUTH and mode-config, which it may refuse. */
+	bool xa = R->base->features.xauth || (cr->responder && R->base->features.xauth_client);
+	cr->nsteps = xa ? 1 : 2;
 	return ik_crun_cfg(R, NULL, &cr->cfg, st) && ik_crun_start(cr, st);
 }
 
@@ -269,4 +273,13 @@ bool ik_alive_schedule(struct ik_runner *R)
 	R->running = cr;
 	R->nrunning++;
 	return false;
+}
+
+/* A DUT whose profile does not claim the responder role (dut.roles = initiator: an XAUTH client,
+ * peers/profiles/strongswan-xauth-client.conf) is not expected to answer our main mode; charon as
+ * a client refuses it at MM5 (no config for XAuthInitPSK as responder). Asking it to initiate
+ * (--dut-initiate) is then the fresh clean exchange that tells whether it is alive. */
+bool ik_probe_by_dut(const struct ik_runner *R)
+{
+	return !(R->base->roles & IK_ROLE_RESPONDER) && R->o->dut_initiate;
 }

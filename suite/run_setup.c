@@ -161,8 +161,9 @@ bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned 
 		ok = ik_cfg_from_profile(cfg, p, false, st);
 	if (ok) {
 		/* Our own ports per case: own cookies and no clash with the profile's tester port,
-		 * except where the DUT initiates: it sends to the tester port the profile names. */
-		if (!c || c->dut_role != IK_INITIATOR) {
+		 * except where the DUT initiates (a case, or a probe of a DUT that only initiates):
+		 * it sends to the tester port the profile names. */
+		if (c ? c->dut_role != IK_INITIATOR : !ik_probe_by_dut(R)) {
 			ik_addr_set_port(&cfg->local, 0);
 			if (cfg->natt_port || cfg->natt)
 				cfg->natt_port = 0;

@@ -145,6 +145,13 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);
 			return true;
 		}
+	/* dut.roles: a DUT that only initiates (an XAUTH client) is not judged as a responder. */
+	unsigned role = c->dut_role == IK_INITIATOR ? IK_ROLE_INITIATOR : IK_ROLE_RESPONDER;
+	if (!(p->roles & role)) {
+		snprintf(why, n, "the profile says the DUT does not play %s (dut.roles)",
+		         role == IK_ROLE_INITIATOR ? "initiator" : "responder");
+		return true;
+	}
 	if (ik_case_unclaimed(c, p, why, n)) /* docs/verdicts.md 4: only what the profile claims */
 		return true;
 	if (c->dut_role == IK_INITIATOR && !R->o->dut_initiate) {

@@ -126,6 +126,9 @@ bool ik_case_runs_alone(const struct ik_case *c, const struct ik_runopts *o,
                         const struct ik_profile *p);
 /* Whether the DUT initiates the case to the tester port (one such case in flight at a time). */
 bool ik_case_owns_tester_port(const struct ik_case *c, const struct ik_runopts *o);
+/* Whether a liveness probe asks the DUT to initiate (--dut-initiate) instead of initiating:
+ * the profile does not claim the DUT answers (dut.roles without responder, run_alive.c). */
+bool ik_probe_by_dut(const struct ik_runner *R);
 /* Fill the evidence part of a result (ladder, notifies, mutations, where, hint, evidence). */
 void ik_crun_evidence(const struct crun *cr, struct ik_result *r);
 

@@ -96,6 +96,11 @@ static void build_all(struct ik_msg *m)
 	struct ik_node *a = kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_USER_NAME, false, 0, 0));
 	OK(ik_val_set_bytes(&a->v[IK_F_A_VALUE], "alice", 5));
 	kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_STATUS, true, IK_XAUTH_STATUS_OK, 0));
+	/* short values by their kind, not as numbers (mode-cfg 3.3) */
+	a = kid(cfg, ik_attr_new(IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, false, 0, 0));
+	OK(ik_val_set_bytes(&a->v[IK_F_A_VALUE], "\x0a\x09\x00\x0a", 4));
+	a = kid(cfg, ik_attr_new(IK_CFG_ATTR_XAUTH_MESSAGE, false, 0, 0));
+	OK(ik_val_set_bytes(&a->v[IK_F_A_VALUE], "joe", 3));
 	bytes(payload(m, IK_PAYLOAD_NATD), IK_F_NATD_DATA, "natd-hash-twenty-oct");
 	bytes(payload(m, IK_PAYLOAD_NATD_DRAFT), IK_F_NATD_DATA, "natd-draft-hash-abcd");
 	struct ik_node *oa = payload(m, IK_PAYLOAD_NATOA);
@@ -159,6 +164,8 @@ static void test_all_payloads_roundtrip(void)
 		"data=10.0.0.0/255.255.255.0",
 		"XAUTH_USER_NAME (16521) = \"alice\"",
 		"XAUTH_STATUS (16527) = OK (1) [TV]",
+		"INTERNAL_IP4_ADDRESS (1) = 10.9.0.10 [TLV length=4]",
+		"XAUTH_MESSAGE (16524) = \"joe\" [TLV length=3]",
 		"vendor=DPD (RFC 3706)",
 		"addr=192.0.2.1",
 		"NAT-OA-DRAFT[0]:",

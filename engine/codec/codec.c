@@ -339,6 +339,16 @@ static bool decode_attr(struct dec *d, struct ik_node *a, struct ik_rd *r)
 	const uint8_t *p;
 	size_t start = pos_of(d, r), left = ik_rd_left(r);
 
+	/* Fewer than 4 octets left: zeros are padding counted in the payload's length (Libreswan's
+	 * ikepad=yes pads the last payload so); for an ATTR payload draft-dukes-ike-mode-cfg-02 3.2
+	 * has the receiver discard it. Said, so that it does not read as garbage. */
+	if (left && left < 4) {
+		uint8_t rest[3] = {0};
+		bool zero = ik_rd_bytes(r, rest, left) && !(rest[0] | rest[1] | rest[2]);
+		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
+		               "%s: attribute header needs 4 octets, %zu left%s", d->path, left,
+		               zero ? " (zeros: padding inside the payload length)" : "");
+	}
 	if (!ik_rd_u16(r, &t) || !ik_rd_u16(r, &lv))
 		return ik_fail(d->st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s: attribute header needs 4 octets, %zu left", d->path, left);

@@ -127,6 +127,44 @@ static void field(FILE *f, const struct ik_node *n, uint8_t i, unsigned flags)
 		fputs(" (pinned)", f);
 }
 
+/*
+ * How a mode-config TLV value reads (draft-dukes-ike-mode-cfg-02 3.3, its "Type" column;
+ * draft-beaulieu-ike-xauth-02 6.2): an IPv4 address, or text. Without this a 3-octet user name
+ * ("joe") printed as the number 6975333 and an address as one 32-bit number.
+ */
+static const struct {
+	uint16_t type;
+	bool text; /* else a 4-octet value is an IPv4 address */
+} cfg_values[] = {
+	{IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, false}, {IK_CFG_ATTR_INTERNAL_IP4_NETMASK, false},
+	{IK_CFG_ATTR_INTERNAL_IP4_DNS, false},     {IK_CFG_ATTR_INTERNAL_IP4_NBNS, false},
+	{IK_CFG_ATTR_INTERNAL_IP4_DHCP, false},    {IK_CFG_ATTR_APPLICATION_VERSION, true},
+	{IK_CFG_ATTR_XAUTH_USER_NAME, true},       {IK_CFG_ATTR_XAUTH_USER_PASSWORD, true},
+	{IK_CFG_ATTR_XAUTH_PASSCODE, true},        {IK_CFG_ATTR_XAUTH_MESSAGE, true},
+	{IK_CFG_ATTR_XAUTH_DOMAIN, true},          {IK_CFG_ATTR_XAUTH_NEXT_PIN, true},
+	{IK_CFG_ATTR_XAUTH_ANSWER, true},
+};
+
+/* A mode-config value printed by its kind; false: print it as any attribute. */
+static bool cfg_value(FILE *f, const struct ik_node *a)
+{
+	const struct ik_val *v = a->v;
+	if (a->ctx != IK_T_CFG_ATTR)
+		return false;
+	for (size_t i = 0; i < sizeof(cfg_values) / sizeof(cfg_values[0]); i++) {
+		if (cfg_values[i].type != v[IK_F_A_TYPE].num)
+			continue;
+		if (cfg_values[i].text && printable(v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len))
+			text(f, v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len);
+		else if (!cfg_values[i].text && v[IK_F_A_VALUE].len == 4)
+			addr(f, v[IK_F_A_VALUE].bytes, 4);
+		else
+			return false;
+		return true;
+	}
+	return false;
+}
+
 static void attr(FILE *f, const struct ik_node *a, unsigned flags)
 {
 	const struct ik_val *v = a->v;
@@ -139,7 +177,9 @@ static void attr(FILE *f, const struct ik_node *a, unsigned flags)
 		fprintf(f, "%s [TV]", ik_fmt(buf, vt, v[IK_F_A_VALUE].num));
 		return;
 	}
-	if (v[IK_F_A_VALUE].len && v[IK_F_A_VALUE].len <= 4 && ik_attr_num(a, &num))
+	if (cfg_value(f, a))
+		; /* an address or text */
+	else if (v[IK_F_A_VALUE].len && v[IK_F_A_VALUE].len <= 4 && ik_attr_num(a, &num))
 		fprintf(f, "%s", ik_fmt(buf, vt, (uint32_t)num));
 	else if (a->ctx == IK_T_CFG_ATTR && printable(v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len))
 		text(f, v[IK_F_A_VALUE].bytes, v[IK_F_A_VALUE].len);

@@ -68,10 +68,12 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	if (!ik_p1_crypt(&sa->k, iv, *plain, m->body_len, false, st))
 		return false;
 	if (!ik_decode_body_with(m, *plain, m->body_len, ik_dec_opts(sa->eng), st)) {
-		/* Garbage after decryption: almost always a wrong key, i.e. a PSK mismatch. */
+		/* Garbage after decryption in phase 1: almost always a wrong key, i.e. a PSK mismatch.
+		 * Once phase 1 is established its keys are proven (HASH_I, HASH_R): a malformed message. */
 		char why[sizeof(st->why)];
-		snprintf(why, sizeof(why),
-		         "%.190s (after decryption: likely a pre-shared key mismatch)", st->why);
+		snprintf(why, sizeof(why), "%.190s (after decryption%s)", st->why,
+		         sa->established ? " with the established ISAKMP SA's keys"
+		                         : ": likely a pre-shared key mismatch");
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s", why);
 	}
 	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either

@@ -8,6 +8,14 @@
 #      Delete that could do it first). The XA and MC (mode-config) cases run against it.
 #   2. `ikecheck serve` the gateway, charon the client (`lab initiate`): charon logs in,
 #      installs the virtual IP from serve's pool, and quick mode comes up.
+#   3. `ikecheck run` the gateway, charon the client (peers/profiles/strongswan-xauth-client.conf,
+#      `lab up strongswan --role initiator`, `run --dut-initiate "harness/lab dut-initiate"`): the
+#      XA-CLI cases. charon passes all but XA-CLI-004, a true FAIL: asked for RADIUS-CHAP it sends
+#      its password as generic (draft-beaulieu-ike-xauth-02 6.2; the evidence is asserted below).
+#   4. pluto (Libreswan 4.10) the gateway (peers/profiles/libreswan-xauth.conf): `connect` logs in
+#      and gets the pool's address, a wrong password is refused, and the XA cases: all PASS but
+#      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6). The host's
+#      /etc/resolv.conf is checked unchanged (pluto's _updown rewrites it for mode-config DNS).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
@@ -64,5 +72,126 @@ expect "dut::peer logs::XAUTH OK as user joe::YES"
 expect "dut::peer logs::mode-config: address 10\.9\.0\.10::YES"
 expect "dut::peer logs::IPsec SA established::YES"
 check "xauth: lab down (serve gateway)" lab down
+
+# --- 3. ikecheck run the gateway, charon the client: the XA-CLI cases -----------------------
+# peers/profiles/strongswan-xauth-client.conf claims features.xauth_client and modecfg (and
+# dut.roles = initiator: liveness is asked of charon by `lab dut-initiate`, and the cases where
+# ikecheck initiates SKIP). charon initiates each case towards ikecheck's tester port.
+CPROF=peers/profiles/strongswan-xauth-client.conf
+check "xauth: lab up, charon the XAUTH client (initiator)" \
+	lab up strongswan --role initiator --profile "$CPROF"
+expect "dut::cat $LAB_DIR/dut/load.log::(warning|failed|error|unknown|invalid|ignored)::NO"
+expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::xauth_id = joe::YES"
+expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::vips = 0\.0\.0\.0::YES"
+CLI=$TEST_TMP/xa-cli
+# Exit 1: XA-CLI-004 FAILs (below).
+check_fails "xauth: the XA-CLI cases with charon the client (exit 1: one FAIL)" 1 \
+	lab exec tester "$IK" run --profile "$CPROF" --cases 'XA-CLI-*' \
+	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$CLI" --quiet
+verdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$CLI/results.jsonl"; }
+for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-005 XA-CLI-006; do
+	check "xauth: charon the client PASSes $id (got $(verdict "$id"))" test "$(verdict "$id")" = PASS
+done
+check "xauth: the six XA-CLI cases ran, none SKIP or ERROR" test "$(jq -r \
+	'select(.type=="case" and (.id|startswith("XA-CLI-")) and .verdict!="SKIP" and .verdict!="ERROR") | .id' \
+	"$CLI/results.jsonl" | wc -l)" -eq 6
+# 001/002: charon logged in and took the address ikecheck handed out, then quick mode.
+expect "dut::peer logs::XAuth authentication of 'joe' \(myself\) successful::YES"
+expect "dut::peer logs::installing new virtual IP 10\.9\.0\.10::YES"
+# 003: told XAUTH_STATUS FAIL, charon ACKs and destroys its phase 1 SA at once, without a Delete
+# (draft-beaulieu-ike-xauth-02 6: "the phase 1 SA MUST be immediately deleted"; silence passes).
+expect "dut::peer logs::XAuth authentication of 'joe' \(myself\) failed::YES"
+# The SA that logged the failed XAUTH goes to DESTROYING within the next lines of charon's log
+# (the ACK is the last thing it sends on it).
+destroyed_after_fail() {
+	$LAB peer dut logs | awk '
+		/\(myself\) failed/ { match($0, /<lab\|[0-9]+>/); t = substr($0, RSTART, RLENGTH); n = NR }
+		t && NR <= n + 20 && index($0, t " IKE_SA") && /CONNECTING => DESTROYING/ { f = 1 }
+		END { exit !f }'
+}
+check "xauth: ... and charon destroys that SA right after the ACK of the FAIL" destroyed_after_fail
+# XA-CLI-004 is a true FAIL of charon 5.9.8. ikecheck, the gateway, REQUESTs XAUTH_TYPE
+# RADIUS-CHAP with an XAUTH_CHALLENGE (tester.xauth_type = radius-chap); charon's xauth-generic
+# REPLYs XAUTH_USER_NAME joe and XAUTH_USER_PASSWORD in the clear with no XAUTH_TYPE, i.e. its
+# password as generic, against draft-beaulieu-ike-xauth-02 6.2: "The XAUTH-TYPE in a REPLY MUST
+# be identical to the XAUTH-TYPE in the REQUEST" (it lacks RADIUS-CHAP, so 6.1 wants a REPLY of
+# XAUTH_STATUS FAIL). The rule binds the client; the case is MUST. The decoded pcap shows it.
+check "xauth: charon the client FAILs XA-CLI-004 (its password as generic to RADIUS-CHAP)" \
+	test "$(verdict XA-CLI-004)" = FAIL
+jq -r 'select(.id=="XA-CLI-004") | .evidence' "$CLI/results.jsonl" >"$TEST_TMP/cli004.ev"
+check_grep "xauth: ... the evidence says it answered the type with its password" \
+	'answered our XAUTH_TYPE with its password as generic' "$TEST_TMP/cli004.ev"
+check "xauth: ... decode the case's pcap with the run's keys" \
+	"$IK" decode --keys "$CLI/keys" --pcap "$CLI/pcap/XA-CLI-004.pcap"
+cp "$(last_out)" "$TEST_TMP/cli004.txt"
+check_grep "xauth: ... our REQUEST asked for RADIUS-CHAP" 'XAUTH_TYPE \(16520\) = RADIUS-CHAP' \
+	"$TEST_TMP/cli004.txt"
+# The attributes of every CFG-REPLY in the decoded pcap.
+reply_attrs() { awk '/type=CFG-REPLY/ {r = 1; next} /^#[0-9]|type=CFG-/ {r = 0} r' "$TEST_TMP/cli004.txt"; }
+generic_reply() { reply_attrs | grep -q XAUTH_USER_PASSWORD && ! reply_attrs | grep -q XAUTH_TYPE; }
+check "xauth: ... charon's REPLY: its password, and no XAUTH_TYPE" generic_reply
+check "xauth: lab down (charon client)" lab down
+
+# --- 4. pluto the gateway (Libreswan 4.10), `ikecheck connect` and the XA cases ------------
+# peers/profiles/libreswan-xauth.conf: leftxauthserver, xauthby=file (the lab writes the user's
+# crypt(3) hash to ipsec.d/passwd), rightaddresspool 10.9.0.10, modecfgpull (docs/xauth.md).
+# Libreswan's _updown rewrites /etc/resolv.conf for mode-config DNS: the peer script gives the
+# namespace its own copy (/etc/netns/NS/resolv.conf) while pluto runs; the host's must not change.
+LPROF=peers/profiles/libreswan-xauth.conf
+HOST_RESOLV=$(cat /etc/resolv.conf)
+check "xauth: lab up libreswan, pluto the XAUTH gateway" lab up libreswan --profile "$LPROF"
+check "xauth: pluto's namespace has its own resolv.conf" test -f "/etc/netns/$LAB_NAME-dut/resolv.conf"
+expect "dut::cat $LAB_DIR/dut/ipsec.d/passwd::^joe:\\\$5\\\$::YES"
+check "xauth: connect logs in against pluto" lab exec tester "$IK" connect --profile "$LPROF"
+cp "$(last_out)" "$TEST_TMP/conn-ls.out"
+check_grep "xauth: pluto said XAUTH OK" '^xauth: XAUTH OK as user joe$' "$TEST_TMP/conn-ls.out"
+check_grep "xauth: connect prints the address pluto handed out" \
+	'^mode-config: address 10\.9\.0\.10 netmask 255\.255\.255\.0 DNS 10\.9\.0\.53$' \
+	"$TEST_TMP/conn-ls.out"
+check_grep "xauth: quick mode after XAUTH and mode-config (pluto)" '^established: .*IPsec SA' \
+	"$TEST_TMP/conn-ls.out"
+expect "dut::peer logs::XAUTH: User joe: Authentication Successful::YES"
+sed 's/^password    = foobar/password    = wrong/' "$LPROF" >"$TEST_TMP/ls-wrong.conf"
+check_fails "xauth: a wrong password is refused by pluto (exit 1)" 1 \
+	lab exec tester "$IK" connect --profile "$TEST_TMP/ls-wrong.conf" --keep
+check_grep "xauth: pluto said XAUTH FAIL" '^xauth: XAUTH FAIL as user joe$' "$(last_out)"
+expect "dut::peer logs::XAUTH: User joe: Authentication Failed: Incorrect Username or Password::YES"
+LSR=$TEST_TMP/xa-ls
+# Exit 1: XA-NEG-002 FAILs (below). One case at a time, as for every Libreswan run.
+check_fails "xauth: the XA cases against pluto the gateway (exit 1: one FAIL)" 1 \
+	lab exec tester "$IK" run --profile "$LPROF" --cases 'XA-*' --parallel 1 --out "$LSR" --quiet
+ls_bad=$(jq -r 'select(.type=="case" and .id!="XA-NEG-002" and .verdict!="PASS" and
+	(.verdict!="SKIP" or (.id|startswith("XA-CLI-")|not))) | .id' "$LSR/results.jsonl")
+check "xauth: pluto PASSes every XA case but XA-NEG-002 (XA-CLI: SKIP)${ls_bad:+ (not: $(echo $ls_bad))}" \
+	test -s "$LSR/results.jsonl" -a -z "$ls_bad"
+check "xauth: the XA-EDGE cases ran against pluto (16 PASS)" test "$(jq -r \
+	'select(.type=="case" and (.id|startswith("XA-EDGE-")) and .verdict=="PASS") | .id' \
+	"$LSR/results.jsonl" | wc -l)" -eq 16
+# XA-NEG-002 is a true FAIL of pluto 4.10. ikecheck sends a mode-config REQUEST right after MM6,
+# before pluto's XAUTH REQUEST (which pluto sends some 80 ms later); pluto REPLYs with
+# INTERNAL_IP4_ADDRESS 10.9.0.10 ("modecfg_inR0", "sent ModeCfg reply" with no XAUTH before
+# on that state), against draft-beaulieu-ike-xauth-02 6: "This authentication MUST be used after
+# a phase 1 exchange has completed and before any other exchange with the exception of Info mode
+# exchanges". The rule binds the gateway (the edge device); the case is MUST.
+check "xauth: pluto the gateway FAILs XA-NEG-002 (an address before XAUTH)" \
+	test "$(jq -r 'select(.id=="XA-NEG-002") | .verdict' "$LSR/results.jsonl")" = FAIL
+check "xauth: ... decode the case's pcap with the run's keys" \
+	"$IK" decode --keys "$LSR/keys" --pcap "$LSR/pcap/XA-NEG-002.pcap"
+cp "$(last_out)" "$TEST_TMP/neg002.txt"
+# pluto's first transaction message is a CFG-REPLY that carries an address: no XAUTH REQUEST
+# came from it before.
+addr_before_xauth() {
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:500 ->") > 0; next }
+		dut && /type=CFG-REQUEST/ { asked = 1 }
+		dut && /type=CFG-REPLY/ && !asked { reply = 1; next }
+		/type=CFG-/ { reply = 0 }
+		reply && /INTERNAL_IP4_ADDRESS \(1\) = 10\.9\.0\.10 \[TLV length=4\]/ { f = 1 }
+		END { exit !f }' "$TEST_TMP/neg002.txt"
+}
+check "xauth: ... pluto's REPLY with an address came before any XAUTH REQUEST of its own" \
+	addr_before_xauth
+check "xauth: lab down (pluto gateway)" lab down
+check "xauth: pluto's namespace resolv.conf is gone" test ! -e "/etc/netns/$LAB_NAME-dut"
+check "xauth: the host's /etc/resolv.conf is unchanged" test "$(cat /etc/resolv.conf)" = "$HOST_RESOLV"
 
 exit $TESTS_FAILED

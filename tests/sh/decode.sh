@@ -44,6 +44,12 @@ run_err 1 "truncated message exits 1" $IK decode --hex "${GOOD:0:200}"
 one_line_reason "truncated: one line, reason, notify" 'HDR.length = 180 but the message has 100 octets -> UNEQUAL-PAYLOAD-LENGTHS \(30\)'
 run_err 1 "truncated header exits 1" $IK decode --hex "${GOOD:0:40}"
 one_line_reason "truncated header: one line" 'truncated header.*PAYLOAD-MALFORMED \(16\)'
+# A mode-config REPLY whose ATTR payload counts 2 zero octets after its last attribute, as
+# Libreswan's ikepad=yes sends it (docs/xauth.md): refused (mode-cfg 3.2) and said to be padding.
+PADDED='01020304050607081112131415161718 0e100600000000010000002e 000000120200000100010004 0a09000a0000'
+run_err 1 "ATTR padded inside its length exits 1" $IK decode --hex "$PADDED"
+one_line_reason "padded ATTR: named as padding" \
+	'ATTR\[0\]\.A\[1\]: attribute header needs 4 octets, 2 left \(zeros: padding inside the payload length\)'
 run_err 1 "wrong length exits 1" $IK decode --hex "${GOOD:0:48}000000b5${GOOD:56}"
 one_line_reason "wrong length: one line" 'HDR.length = 181.*UNEQUAL-PAYLOAD-LENGTHS'
 run_err 1 "bad next payload exits 1" $IK decode --hex "${GOOD:0:32}63${GOOD:34}"

@@ -107,6 +107,30 @@ check_fails "nothing usable for Libreswan exits 2" 2 render "$TEST_TMP/old.conf"
 render "$TEST_TMP/old.conf" --target libreswan-conf --side dut >"$TEST_TMP/stdout" 2>/dev/null
 check "a failed render prints nothing" test ! -s "$TEST_TMP/stdout"
 
+# An XAUTH and mode-config gateway for pluto (docs/xauth.md): the pool takes rightsubnet's place,
+# ikepad=no (mode-cfg 3.2: an ATTR padded inside its length is discarded).
+LSX_PROF=peers/profiles/libreswan-xauth.conf
+check "render libreswan-conf of libreswan-xauth.conf" render $LSX_PROF --target libreswan-conf --side dut
+cp "$(last_out)" "$TEST_TMP/lsx.conf"
+for l in leftxauthserver=yes rightxauthclient=yes xauthby=file leftmodecfgserver=yes \
+	modecfgpull=yes rightaddresspool=10.9.0.10-10.9.0.10 modecfgdns=10.9.0.53 ikepad=no; do
+	check_grep "libreswan xauth gateway: $l" "^\s+$l\$" "$TEST_TMP/lsx.conf"
+done
+check "libreswan xauth gateway: no rightsubnet beside the pool" bash -c "! grep -q rightsubnet '$TEST_TMP/lsx.conf'"
+check "render libreswan-conf of it as the initiator warns (no XAUTH client)" \
+	render $LSX_PROF --target libreswan-conf --side dut --role initiator
+check_grep "... naming what is left out" 'Libreswan as an XAUTH client is not rendered' "$(last_out)"
+
+# A profile that claims the XAUTH client alone (features.xauth_client) renders no gateway.
+CLI_PROF=peers/profiles/strongswan-xauth-client.conf
+check "render swanctl of the XAUTH client profile as responder" \
+	render $CLI_PROF --target swanctl --side dut --role responder
+cp "$(last_out)" "$TEST_TMP/cli-resp.conf"
+check "... no XAUTH gateway round in it" bash -c "grep -q 'connections {' '$TEST_TMP/cli-resp.conf' && ! grep -q xauth-generic '$TEST_TMP/cli-resp.conf'"
+check "render swanctl of the XAUTH client profile as initiator" \
+	render $CLI_PROF --target swanctl --side dut --role initiator
+check_grep "... the client round" '^\s+xauth_id = joe$' "$(last_out)"
+
 # The two richest example profiles render for every target, side and role (under ASan in the
 # san build; libreswan.conf renders in the checks above).
 matrix_ok=0
@@ -138,7 +162,7 @@ libreswan_reads() { # PROFILE
 	"$LSX/algparse" -v1 "ike=$ike" && "$LSX/algparse" -v1 -pfs="$pfs" "esp=$esp"
 }
 if [[ -x $LSX/readwriteconf && -x $LSX/algparse ]]; then
-	for f in $LS $SW $IKC "$TEST_TMP/kb.conf"; do
+	for f in $LS $LSX_PROF $SW $IKC "$TEST_TMP/kb.conf"; do
 		check "Libreswan reads rendered $f (readwriteconf, algparse)" libreswan_reads $f
 	done
 else

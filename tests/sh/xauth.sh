@@ -138,6 +138,40 @@ check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE w
 	"$T/cli-xauth-any-type/results.jsonl"
 
 
+# A client-only DUT (dut.roles = initiator, as peers/profiles/strongswan-xauth-client.conf): the
+# cases where ikecheck initiates SKIP, and the liveness probe after a refused case asks serve to
+# initiate (SIGUSR1) instead of sending it a main mode a client would refuse. (N=6's ports: that
+# serve is gone.)
+xa_profile $DUT "$T/dut8.conf" 6 foobar
+xa_profile $TESTER "$T/tester8.conf" 6 foobar
+sed -i 's/^xauth       = yes$/xauth_client = yes/; s/^\[dut\]$/[dut]\nroles       = initiator/' \
+	"$T/dut8.conf" "$T/tester8.conf"
+N=8 CASES='XA-*,MM-PSK-001' xa_run cli-only
+check "xauth: a client-only DUT passes the six client cases (probed by --dut-initiate)" \
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 6
+check "xauth: ... and nothing else runs against it" \
+	test "$(grep -vc '^XA-CLI-' "$T/cli-only.v")" = "$(grep -c ' SKIP$' "$T/cli-only.v")"
+# Every MM1 in XA-CLI-003's pcap (the case, its retry and its liveness probe, on the DUT's port
+# whichever our port) came from the DUT.
+mm1_from() { # PCAP PORT: the sender address of each MM1 (responder cookie 0)
+	$IK decode --pcap "$1" --port "$2" | awk '/^#[0-9]/ {split($4, a, ":"); from = a[1]}
+		/^HDR: .*rcookie=0000000000000000/ {print from}'
+}
+probe_by_dut() { # two MM1s at least, every one from the DUT (127.0.0.1)
+	local from
+	from=$(mm1_from "$T/cli-only/pcap/XA-CLI-003.pcap" $((BASE + 60)))
+	[[ $(sort -u <<<"$from") == 127.0.0.1 && $(wc -l <<<"$from") -ge 2 ]]
+}
+check "xauth: ... its liveness probe was an exchange the DUT started" probe_by_dut
+check_grep "xauth: ... a case where it would answer SKIPs for dut.roles" \
+	'the profile says the DUT does not play responder' "$T/cli-only/results.jsonl"
+N=8 CASES='XA-CLI-*' xa_run cli-only-fail xauth-ignore-fail >/dev/null 2>&1
+check "xauth: ... under xauth-ignore-fail XA-CLI-003 and 004 FAIL, and no case ERRORs" \
+	test "$(grep -E ' (FAIL|ERROR)$' "$T/cli-only-fail.v" | tr '\n' ' ')" = \
+	"XA-CLI-003 FAIL XA-CLI-004 FAIL "
+
+
+
 # --- the XA-EDGE cases: the DUT gateway judged on what it sends (engine/exchanges/xauth_check.def)
 xa_profile $DUT "$T/dut7.conf" 7 foobar
 xa_profile $TESTER "$T/tester7.conf" 7 foobar
