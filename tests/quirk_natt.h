@@ -57,4 +57,25 @@ static bool natt_marker_missing(struct ik_pair *p)
 	return float_broke(p);
 }
 
+/* Behind a NAT, with DPD (RFC 3706) on both sides. */
+static void behind_nat_dpd(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	behind_nat(ci, cr);
+	ci->dpd = cr->dpd = true;
+}
+
+/* Quirk natt-info-500: after the float the responder's R-U-THERE-ACK comes to the initiator's IKE
+ * port; true when the initiator heard it there and judged it (RFC 3947 4, ike_in.c after_float). */
+static bool natt_info_on_500(struct ik_pair *p)
+{
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	struct ik_sa *si = p->ini.sas;
+	if (!si || !si->established || !si->floated || !ik_send_dpd(si))
+		return false;
+	SPIN_UNTIL(p, si->fault[0], 1000);
+	return strstr(si->fault, "3947 4") != NULL;
+}
+
 #endif

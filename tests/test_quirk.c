@@ -793,6 +793,8 @@ static const struct row rows[] = {
 	{"IKE on the NAT-T port", IK_QUIRK(NATT_NO_MARKER), behind_nat, natt_marker_missing},
 	{"phase 1 begun on the NAT-T port", IK_QUIRK(NATT_NO_START), start_on_natt,
          natt_start_dropped},
+	{"R-U-THERE after a float behind a NAT", IK_QUIRK(NATT_INFO_500), behind_nat_dpd,
+	 natt_info_on_500},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -325,6 +325,10 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	if (e->wedged)
 		return true; /* quirk die-on-refusal: a "crashed" daemon sends nothing */
 	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
+	/* quirk natt-info-500: informationals after the float go where the peer was before it */
+	if ((e->cfg.quirks & IK_QUIRK(NATT_INFO_500)) && s == &e->natt && len > 18 &&
+	    p[18] == IK_EXCH_INFO && sa->peer_ike.ss_family)
+		return ik_send_datagram(e, &e->sock, &sa->peer_ike, p, len, st);
 	/* IKEv1 fragmentation (frag.h): after encryption, the complete message in slices. */
 	e->tx_frags = 0;
 	if (ik_frag_wanted(sa, len, s == &e->natt))

@@ -249,6 +249,7 @@ struct ik_sa {
 	uint8_t icookie[8], rcookie[8];
 	struct sockaddr_storage peer;
 	bool floated;     /* moved to the NAT-T port (RFC 3947 4) */
+	struct sockaddr_storage peer_ike; /* where the peer was before the float (quirk natt-info-500) */
 	struct ik_hs *hs; /* NULL once phase 1 is over (up or failed) */
 	struct ik_p1_xform chosen;
 	uint32_t life_s;

@@ -778,6 +778,34 @@ static void lax_cookies(struct ik_engine *e, struct ik_msg *m, const struct ik_d
 	memcpy(rc->bytes, sa ? sa->rcookie : zero, 8);
 }
 
+/* RFC 3947 4: once an SA has moved to the NAT-T port, "all subsequent packets sent to this peer
+ * (including informational notifications) MUST be sent on port 4500". A quick mode,
+ * transaction or informational of an established, floated SA that reaches our IKE port breaks it
+ * (phase 1 messages are left out: a retransmitted MM4 may still be on its way on 500). */
+static void after_float(struct ik_engine *e, const struct ik_msg *m, const struct ik_dgram *d)
+{
+	uint8_t exch = (uint8_t)ik_fnum(m->hdr, IK_F_HDR_EXCH);
+	if (e->natt.fd < 0 || d->local_port == e->natt.port ||
+	    (exch != IK_EXCH_INFO && exch != IK_EXCH_QUICK && exch != IK_EXCH_TRANSACTION))
+		return;
+	struct ik_sa *sa = ik_sa_find(e, ik_fget(m->hdr, IK_F_HDR_ICOOKIE)->bytes,
+	                              ik_fget(m->hdr, IK_F_HDR_RCOOKIE)->bytes, &d->peer);
+	if (!sa || !sa->established || !sa->floated)
+		return;
+	struct ik_status st;
+	char a[80];
+	ik_fail(&st, 0, "after the float, its %s came to port %u from %s",
+	        ik_name(IK_T_EXCH, exch), d->local_port, ik_addr_str(&d->peer, a, sizeof(a)));
+	/* the sentence that binds the peer in its role */
+	ik_sa_fault(sa,
+	            sa->role == IK_INITIATOR
+	                ? "RFC 3947 4 \"MUST update local state so that all subsequent "
+	                  "packets ... use the new port\""
+	                : "RFC 3947 4 \"All subsequent packets ... MUST be sent on port "
+	                  "4500\"",
+	            &st);
+}
+
 static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 {
 	struct ik_msg m = {0};
@@ -832,6 +860,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		ik_msg_free(&m);
 		return;
 	}
+	after_float(e, &m, d);
 	switch (ik_fnum(m.hdr, IK_F_HDR_EXCH)) {
 	case IK_EXCH_ID_PROT:
 	case IK_EXCH_AGGRESSIVE: p1_input(e, &m, d); break;

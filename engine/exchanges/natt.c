@@ -139,6 +139,8 @@ void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
 {
 	if (sa->eng->natt.fd < 0 || d->local_port != sa->eng->natt.port)
 		return;
+	if (!sa->floated)
+		sa->peer_ike = sa->peer;
 	sa->floated = true;
 	sa->peer = d->peer;
 	/* quirk natt-stale-port: the NAT's mapping is not followed; the port the profile names is */
