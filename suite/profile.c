@@ -122,6 +122,7 @@ static const char *const section_names[] = {
 	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)                 \
 	KEY(tester, simulate_nat, K_BOOL, OFF(tester.simulate_nat), bool_names, false)            \
 	KEY(tester, start_on_natt, K_BOOL, OFF(tester.start_on_natt), bool_names, false)          \
+	KEY(tester, omit_marker, K_BOOL, OFF(tester.omit_marker), bool_names, false)              \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                                     \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                               \

@@ -143,6 +143,8 @@ struct ik_endpoint {
 	bool simulate_nat;
 	/* tester.start_on_natt: begin phase 1 on the peer's NAT-T port (ik_cfg.natt_start) */
 	bool start_on_natt;
+	/* tester.omit_marker: IKE on the NAT-T port without the non-ESP marker (ik_cfg.natt_no_marker) */
+	bool omit_marker;
 };
 
 struct ik_profile {

@@ -377,7 +377,9 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 	struct crun *cr = e->user;
 	static const uint8_t zero[8];
 	struct sockaddr_storage me = e->cfg.local;
-	bool marker = e->natt.fd >= 0 && local_port == e->natt.port;
+	/* the pcap shows what went: no marker where tester.omit_marker left it out (NATT-013) */
+	bool marker =
+		e->natt.fd >= 0 && local_port == e->natt.port && !(sent && e->cfg.natt_no_marker);
 	uint8_t h[32];
 
 	ik_addr_set_port(&me, local_port);

@@ -78,4 +78,21 @@ static bool natt_info_on_500(struct ik_pair *p)
 	return strstr(si->fault, "3947 4") != NULL;
 }
 
+/* Behind a NAT, the initiator's IKE on the NAT-T port without the non-ESP marker (RFC 3948 2.2
+ * broken on purpose, tester.omit_marker). */
+static void behind_nat_no_marker(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	behind_nat(ci, cr);
+	ci->natt_no_marker = true;
+}
+
+/* Quirk natt-marker-optional: true when the markerless MM5 still completed phase 1. */
+static bool natt_markerless_taken(struct ik_pair *p)
+{
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->ini.sas && p->ini.sas->established) || p->failed, 1500);
+	return p->ini.sas && p->ini.sas->established;
+}
+
 #endif

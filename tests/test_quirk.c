@@ -794,7 +794,9 @@ static const struct row rows[] = {
 	{"phase 1 begun on the NAT-T port", IK_QUIRK(NATT_NO_START), start_on_natt,
          natt_start_dropped},
 	{"R-U-THERE after a float behind a NAT", IK_QUIRK(NATT_INFO_500), behind_nat_dpd,
-	 natt_info_on_500},
+         natt_info_on_500},
+	{"MM5 without the non-ESP marker", IK_QUIRK(NATT_MARKER_OPTIONAL), behind_nat_no_marker,
+         natt_markerless_taken},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -342,7 +342,8 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 static bool send_once(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
                       const uint8_t *p, size_t len, struct ik_status *st)
 {
-	if (s == &e->natt && (e->cfg.quirks & IK_QUIRK(NATT_NO_MARKER)))
+	/* cfg.natt_no_marker: the tester breaks RFC 3948 2.2 on purpose (NATT-013) */
+	if (s == &e->natt && ((e->cfg.quirks & IK_QUIRK(NATT_NO_MARKER)) || e->cfg.natt_no_marker))
 		return ik_sock_send_raw(s, peer, p, len, st);
 	return ik_sock_send_ike(s, peer, p, len, st);
 }

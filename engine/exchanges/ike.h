@@ -159,6 +159,9 @@ struct ik_cfg {
 	/* RFC 3947 4: begin phase 1 on the peer's NAT-T port (with the non-ESP marker), as an
 	 * initiator that knows of a NAT before it starts; tester.start_on_natt */
 	bool natt_start;
+	/* RFC 3948 2.2 broken on purpose: IKE on the NAT-T port without the non-ESP marker, which
+	 * a receiver must not take for IKE (tester.omit_marker, NATT-013) */
+	bool natt_no_marker;
 	/* RFC 3706 5.5: probe a peer (that sent the DPD vendor ID) idle this many seconds with
 	 * R-U-THERE, again every delay while unanswered (dpd.c); 0: never (we only answer) */
 	uint32_t dpd_delay;
@@ -248,8 +251,9 @@ struct ik_sa {
 	bool established, dead;
 	uint8_t icookie[8], rcookie[8];
 	struct sockaddr_storage peer;
-	bool floated;     /* moved to the NAT-T port (RFC 3947 4) */
-	struct sockaddr_storage peer_ike; /* where the peer was before the float (quirk natt-info-500) */
+	bool floated; /* moved to the NAT-T port (RFC 3947 4) */
+	struct sockaddr_storage
+		peer_ike; /* where the peer was before the float (quirk natt-info-500) */
 	struct ik_hs *hs; /* NULL once phase 1 is over (up or failed) */
 	struct ik_p1_xform chosen;
 	uint32_t life_s;

@@ -709,6 +709,16 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);
 	/* ESP and NAT-keepalives (RFC 3948 2.3) belong to the data path: the caller's esp_in
 	 * ignores keepalives (or, with a quirk, does not). */
+	/* quirk natt-marker-optional: "ESP" whose first octets are the cookies of an SA is taken for
+	 * IKE, though RFC 3948 2.2 tells them apart by the marker alone */
+	if ((e->cfg.quirks & IK_QUIRK(NATT_MARKER_OPTIONAL)) && d->kind == IK_DGRAM_ESP &&
+	    d->len >= IK_HDR_LEN && ik_sa_find(e, d->data, d->data + 8, &d->peer)) {
+		static struct ik_dgram ike;
+		ike = *d;
+		ike.kind = IK_DGRAM_IKE;
+		input_one(e, &ike);
+		return;
+	}
 	bool data = d->kind == IK_DGRAM_ESP || d->kind == IK_DGRAM_KEEPALIVE;
 	if (data && e->esp_tap)
 		e->esp_tap(e, false, &d->peer, d->data, d->len);
@@ -794,15 +804,15 @@ static void after_float(struct ik_engine *e, const struct ik_msg *m, const struc
 		return;
 	struct ik_status st;
 	char a[80];
-	ik_fail(&st, 0, "after the float, its %s came to port %u from %s",
-	        ik_name(IK_T_EXCH, exch), d->local_port, ik_addr_str(&d->peer, a, sizeof(a)));
+	ik_fail(&st, 0, "after the float, its %s came to port %u from %s", ik_name(IK_T_EXCH, exch),
+	        d->local_port, ik_addr_str(&d->peer, a, sizeof(a)));
 	/* the sentence that binds the peer in its role */
 	ik_sa_fault(sa,
 	            sa->role == IK_INITIATOR
-	                ? "RFC 3947 4 \"MUST update local state so that all subsequent "
-	                  "packets ... use the new port\""
-	                : "RFC 3947 4 \"All subsequent packets ... MUST be sent on port "
-	                  "4500\"",
+	                    ? "RFC 3947 4 \"MUST update local state so that all subsequent "
+	                      "packets ... use the new port\""
+	                    : "RFC 3947 4 \"All subsequent packets ... MUST be sent on port "
+	                      "4500\"",
 	            &st);
 }
 
