@@ -106,6 +106,16 @@ static bool req_not_empty(struct ik_pair *p)
 	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_REQ_EMPTY);
 }
 
+static bool challenge_generic(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_CHALLENGE_GENERIC);
+}
+
+static bool next_pin_extra(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_NEXT_PIN_ONLY);
+}
+
 static bool answer_bare(struct ik_pair *p)
 {
 	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_ANSWER_MSG) &&

@@ -593,10 +593,15 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		else
 			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
 		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
+		/* Quirk xauth-next-pin-extra: a new PIN asked with the login (6.2: NEXT-PIN goes
+		 * only with XAUTH-MESSAGE and / or XAUTH-TYPE). */
+		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_NEXT_PIN_EXTRA))
+			put(&m, IK_CFG_ATTR_XAUTH_NEXT_PIN, NULL, 0);
 		/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
 		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ANSWER_BARE))
 			put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
-		if (x->req_type) {
+		/* Quirk xauth-challenge-generic: a challenge to a generic login (6.2). */
+		if (x->req_type || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_CHALLENGE_GENERIC)) {
 			ik_rng_bytes(challenge, sizeof(challenge));
 			put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
 		}

@@ -299,6 +299,45 @@ static bool chk_answer_only(struct ik_sa *sa, const struct ik_qm *qm, const stru
 	return !other;
 }
 
+/* 6.2 "The XAUTH-CHALLENGE attribute MUST NOT be used when XAUTH-TYPE is set to generic"; 6.2
+ * "If the XAUTH-TYPE is not present, then it is assumed to be Generic" */
+static bool chk_req_generic_challenge(struct ik_sa *sa, const struct ik_qm *qm,
+                                      const struct ik_cfg_msg *m, char *note, size_t n)
+{
+	(void)sa, (void)qm;
+	const struct ik_cfg_attr *t = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_TYPE),
+				 *c = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_CHALLENGE);
+	uint16_t type = t && t->tv ? (uint16_t)(t->v[0] << 8 | t->v[1]) : IK_XAUTH_TYPE_GENERIC;
+	bool generic = type == IK_XAUTH_TYPE_GENERIC;
+	snprintf(note, n, "its REQUEST of type %s%s carries %s", type_name(type),
+	         t ? "" : " (no XAUTH_TYPE)", c ? "an XAUTH_CHALLENGE" : "no XAUTH_CHALLENGE");
+	return !(generic && c);
+}
+
+/* 6.2 XAUTH-NEXT-PIN "MUST NOT be used in conjunction with any attributes other than
+ * XAUTH-MESSAGE and / or XAUTH-TYPE" */
+static bool not_pin_company(uint16_t t)
+{
+	return t != IK_CFG_ATTR_XAUTH_TYPE && t != IK_CFG_ATTR_XAUTH_MESSAGE &&
+	       t != IK_CFG_ATTR_XAUTH_NEXT_PIN;
+}
+
+static bool chk_next_pin_only(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
+                              char *note, size_t n)
+{
+	char l[IK_XC_NOTE];
+	(void)sa, (void)qm;
+	bool p = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_NEXT_PIN),
+	     other = p && has_other(m, not_pin_company);
+	ik_cfg_attr_list(m, not_pin_company, l, sizeof(l));
+	if (!p)
+		snprintf(note, n, "its REQUEST carries no XAUTH_NEXT_PIN");
+	else
+		snprintf(note, n, "its REQUEST's XAUTH_NEXT_PIN comes with %.100s",
+		         other ? l : "only XAUTH_TYPE / XAUTH_MESSAGE");
+	return !other;
+}
+
 static const struct {
 	const char *req;
 	unsigned from;

@@ -177,8 +177,8 @@ xa_profile $DUT "$T/dut7.conf" 7 foobar
 xa_profile $TESTER "$T/tester7.conf" 7 foobar
 N=7 CASES='XA-EDGE-*' xa_run edge-conformant
 grep -v ' PASS$' "$T/edge-conformant.v" | sed 's/^/# /'
-check "xauth: the 16 XA-EDGE cases PASS against conformant serve" \
-	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 16
+check "xauth: the 18 XA-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 18
 check_grep "xauth: a MAY case records what the DUT sent (its REQUEST's attributes)" \
 	'XAUTH-5-01 seen: its REQUEST asks: XAUTH_USER_NAME \(empty\), XAUTH_USER_PASSWORD \(empty\)' \
 	"$T/edge-conformant/results.jsonl"
@@ -190,7 +190,8 @@ check_grep "xauth: XA-EDGE-012: serve deleted the SA it SET FAIL for" \
 # the reason; the other XA-EDGE cases still PASS, except under xauth-hash-no-mid, after which no
 # XAUTH message of serve's is read at all (their rows unread: ERROR; XA-EDGE-016 cannot log in).
 for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xauth-set-new-id xauth-hash-no-mid \
-	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash; do
+	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash xauth-challenge-generic \
+	xauth-next-pin-extra; do
 	N=7 CASES='XA-EDGE-*' xa_run "edge-$q" "$q" >"$T/edge-$q.out" 2>&1 || cat "$T/edge-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-EDGE/ {print $1}' | sort)
 	got=$(grep -E ' (FAIL|WARN)$' "$T/edge-$q.v" | cut -d' ' -f1)
@@ -202,7 +203,7 @@ for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xau
 		check "xauth: under quirk $q exactly its cases FAIL or WARN (${want//$'\n'/, })" \
 			test -n "$want" -a "$want" = "$got"
 		check "xauth: under quirk $q the other XA-EDGE cases PASS" \
-			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((16 - $(echo "$want" | wc -l)))
+			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((18 - $(echo "$want" | wc -l)))
 	fi
 done
 check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
