@@ -428,7 +428,13 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 		from = XC_SET;
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_SET &&
 	           ik_cfg_find(&qm->tx_out, IK_CFG_ATTR_XAUTH_STATUS)) {
-		from = XC_ACK;
+		from = XC_ACK | XC_ANS;
+	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
+	           is_xauth(&qm->tx_out)) {
+		from = XC_ANS; /* the client's REPLY to our XAUTH REQUEST */
+	} else if (sa->role == IK_RESPONDER && theirs && m->type == IK_CFG_TYPE_REQUEST &&
+	           !is_xauth(m)) {
+		from = XC_CREQ; /* the client's mode-config REQUEST */
 	} else if (sa->role == IK_INITIATOR && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
 	           !is_xauth(&qm->tx_out)) {
 		from = XC_CFG; /* the answer to a mode-config REQUEST of ours */
@@ -438,7 +444,7 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 
 /* Row i broken by what no message read shows (a HASH that did not verify, a message ID used
  * again): recorded once, with what was seen. */
-static void row_broke(struct ik_sa *sa, unsigned i, const char *note)
+void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note)
 {
 	if (!xauth_in_play(sa) || (sa->xa.chk_broke & IK_XC_BIT(i)) || !notes(&sa->xa))
 		return;
@@ -453,7 +459,8 @@ void ik_xa_check_hash_bad(struct ik_sa *sa, uint32_t msgid)
 	         "the HASH of its transaction (message ID %08x) does not verify as prf(SKEYID_a, "
 	         "M-ID | ATTR)",
 	         msgid);
-	row_broke(sa, IK_XC_TX_FORMAT, note);
+	ik_xa_row_broke(sa, IK_XC_TX_FORMAT, note);
+	ik_xa_row_broke(sa, IK_XC_CLI_PROTECTED, note);
 }
 
 /* mode-cfg 3.1.1: the message ID "MUST NOT be the same as the message ID of another transaction
@@ -465,7 +472,7 @@ void ik_xa_check_mid_reuse(struct ik_sa *sa, uint32_t msgid)
 	         "it sent a new transaction message under message ID %08x, that of a transaction "
 	         "already done",
 	         msgid);
-	row_broke(sa, IK_XC_CFG_MID, note);
+	ik_xa_row_broke(sa, IK_XC_CFG_MID, note);
 }
 
 void ik_xa_check_p1(struct ik_sa *sa)
