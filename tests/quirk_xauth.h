@@ -106,6 +106,37 @@ static bool req_not_empty(struct ik_pair *p)
 	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_REQ_EMPTY);
 }
 
+static bool challenge_generic(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_CHALLENGE_GENERIC);
+}
+
+static bool next_pin_extra(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_NEXT_PIN_ONLY);
+}
+
+/* the client judged by its gateway (the responder reads the rows; cfg_client_check.c) */
+static bool cli_no_addr(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CLI_ADDR_REQ);
+}
+
+static bool cli_after_quick(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CLI_ORDER);
+}
+
+static bool cli_clear(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CLI_PROTECTED);
+}
+
+static bool cli_ack_new_id(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CFG_SAME_ID);
+}
+
 static bool answer_bare(struct ik_pair *p)
 {
 	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_ANSWER_MSG) &&

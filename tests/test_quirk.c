@@ -666,9 +666,10 @@ struct row {
 };
 
 /* Quirks that change how the initiator judges the responder's reply: set on the initiator. */
-static const ik_quirks_t initiator_quirks = IK_QUIRK(ACCEPT_ANY_REPLY) |
-                                            IK_QUIRK(XAUTH_IGNORE_FAIL) | IK_QUIRK(XAUTH_ANY_TYPE) |
-                                            IK_QUIRK(XAUTH_ACK_ATTRS);
+static const ik_quirks_t initiator_quirks =
+	IK_QUIRK(ACCEPT_ANY_REPLY) | IK_QUIRK(XAUTH_IGNORE_FAIL) | IK_QUIRK(XAUTH_ANY_TYPE) |
+	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
+	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -679,6 +680,17 @@ static const struct row rows[] = {
 	{"XAUTH client asked for RADIUS-CHAP", IK_QUIRK(XAUTH_ANY_TYPE), xauth_chap_asked,
          xauth_let_in},
 	{"XAUTH REQUEST, user filled in", IK_QUIRK(XAUTH_REQ_FILLED), xauth_good, req_not_empty},
+	{"XAUTH REQUEST, generic with a challenge", IK_QUIRK(XAUTH_CHALLENGE_GENERIC), xauth_good,
+         challenge_generic},
+	{"XAUTH REQUEST, NEXT_PIN with the login", IK_QUIRK(XAUTH_NEXT_PIN_EXTRA), xauth_good,
+         next_pin_extra},
+	{"mode-config client REQUEST without an address", IK_QUIRK(MODECFG_REQ_NO_ADDR), xauth_good,
+         cli_no_addr},
+	{"mode-config client, quick mode first", IK_QUIRK(MODECFG_AFTER_QUICK), xauth_good,
+         cli_after_quick},
+	{"mode-config client REQUEST in the clear", IK_QUIRK(MODECFG_CLEAR), xauth_good, cli_clear},
+	{"XAUTH client ACK under a new identifier", IK_QUIRK(XAUTH_ACK_NEW_ID), xauth_good,
+         cli_ack_new_id},
 	{"XAUTH REQUEST, bare XAUTH_ANSWER", IK_QUIRK(XAUTH_ANSWER_BARE), xauth_good, answer_bare},
 	{"XAUTH SET with a challenge", IK_QUIRK(XAUTH_SET_EXTRA), xauth_good, set_extra},
 	{"XAUTH SET under a new identifier", IK_QUIRK(XAUTH_SET_NEW_ID), xauth_good, set_new_id},

@@ -284,10 +284,19 @@ static void test_checks_conformant(void)
 	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 4000));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g && c->xa.chk_note && g->xa.chk_note);
-	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~IK_XC_BIT(IK_XC_ACK_EMPTY);
+	/* the gateway's own rows: the client's ACK, and its mode-config REQUEST
+	 * (cfg_client_check.c) */
+	uint64_t cli_rows = IK_XC_BIT(IK_XC_ACK_EMPTY) | IK_XC_BIT(IK_XC_CLI_ADDR_REQ) |
+	                    IK_XC_BIT(IK_XC_CLI_ORDER);
+	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~cli_rows;
 	CU_ASSERT_EQUAL(c->xa.chk_seen, gw_rows);
 	CU_ASSERT_EQUAL(c->xa.chk_broke, 0);
-	CU_ASSERT_TRUE(g->xa.chk_seen & IK_XC_BIT(IK_XC_ACK_EMPTY));
+	CU_ASSERT_EQUAL(g->xa.chk_seen & (cli_rows | IK_XC_BIT(IK_XC_CFG_SAME_ID) |
+	                                  IK_XC_BIT(IK_XC_CLI_PROTECTED)),
+	                cli_rows | IK_XC_BIT(IK_XC_CFG_SAME_ID) | IK_XC_BIT(IK_XC_CLI_PROTECTED));
+	CU_ASSERT_STRING_EQUAL(
+		g->xa.chk_note[IK_XC_CLI_ORDER],
+		"its mode-config REQUEST came after phase 1 and before any quick mode");
 	CU_ASSERT_EQUAL(g->xa.chk_broke, 0);
 	CU_ASSERT_STRING_EQUAL(
 		c->xa.chk_note[IK_XC_REQ_ATTRS],

@@ -299,8 +299,9 @@ bool mc_same_id(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_ms
                 size_t n)
 {
 	(void)sa;
-	snprintf(note, n, "its %s carries identifier %u, our REQUEST %u",
-	         ik_name(IK_T_CFG_TYPE, m->type), m->id, qm->tx_out.id);
+	snprintf(note, n, "its %s carries identifier %u, our %s %u",
+	         ik_name(IK_T_CFG_TYPE, m->type), m->id, ik_name(IK_T_CFG_TYPE, qm->tx_out.type),
+	         qm->tx_out.id);
 	return m->id == qm->tx_out.id;
 }
 

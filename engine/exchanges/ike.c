@@ -511,6 +511,9 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 	 * phase 2 IVs (App. B), which a clear AM3 leaves to readings that differ (docs/interop.md). */
 	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv) ||
 	           (x == IK_X_AGGR && msgno == 3 && sa->eng->cfg.am3_encrypted);
+	/* Quirk modecfg-clear: a transaction we start goes in the clear (mode-cfg 4, 3.1.1). */
+	if (x == IK_X_TRANS && msgno == 1 && sa->eng->cfg.quirks & IK_QUIRK(MODECFG_CLEAR))
+		enc = false;
 	char note[sizeof(((struct ik_rung *)0)->note)] = "";
 	bool ok;
 

@@ -588,6 +588,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		       "quick mode before XAUTH was done dropped (draft-beaulieu-ike-xauth-02 6)");
 		return;
 	}
+	ik_xa_check_quick(sa); /* the client's order (draft-dukes-ike-mode-cfg-02 5.1) */
 	struct ik_qm *qm = qm_of(e, sa, msgid, d);
 	if (!qm)
 		return;
@@ -652,6 +653,7 @@ static void tx_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		ik_fail(&st, IK_NOTIFY_INVALID_FLAGS,
 		        "transaction in the clear under an ISAKMP SA "
 		        "(draft-dukes-ike-mode-cfg-02 3.1.1: HDR*)");
+		ik_xa_check_clear(sa, msgid);
 		reject(&p, &st);
 		return;
 	}

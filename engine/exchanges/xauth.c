@@ -152,6 +152,9 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 		IK_LOG(sa->eng, "XAUTH FAIL taken as OK to see whether the gateway deleted the SA");
 	}
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
+	/* Quirk xauth-ack-new-id: the ACK under another identifier (mode-cfg 3.2, xauth 6). */
+	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_NEW_ID))
+		qm->tx_out.id ^= 0x5a5a;
 	/* Quirk xauth-ack-attrs: the user name again (6.1: "no attributes SHOULD be included"). */
 	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_ATTRS))
 		put(&qm->tx_out, IK_CFG_ATTR_XAUTH_USER_NAME, sa->eng->cfg.xauth.me.name,
@@ -185,6 +188,9 @@ static bool answer_cfg_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 		               "mode-config SET, but we asked for no configuration: dropped");
 	take_cfg(sa, &qm->tx_in);
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
+	/* Quirk xauth-ack-new-id: the ACK under another identifier (mode-cfg 3.2, xauth 6). */
+	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_NEW_ID))
+		qm->tx_out.id ^= 0x5a5a;
 	for (size_t i = 0; i < qm->tx_in.n; i++)
 		put(&qm->tx_out, qm->tx_in.a[i].type, NULL, 0);
 	return true;
@@ -374,7 +380,10 @@ static void cfg_request(struct ik_sa *sa)
 	uint16_t id;
 	ik_rng_bytes(&id, sizeof(id));
 	struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, id);
-	put(&m, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, NULL, 0);
+	/* Quirk modecfg-req-no-addr: no address asked (5.1: "MUST contain at least an
+	 * INTERNAL_ADDRESS attribute"). */
+	if (!(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_REQ_NO_ADDR)))
+		put(&m, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, NULL, 0);
 	put(&m, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, NULL, 0);
 	put(&m, IK_CFG_ATTR_INTERNAL_IP4_DNS, NULL, 0);
 	tx_start(sa, m);
@@ -513,6 +522,10 @@ static void next_after_xauth_set(struct ik_sa *sa, struct ik_qm *qm)
 		        "(draft-beaulieu-ike-xauth-02 6: the phase 1 SA is deleted)");
 		return;
 	}
+	/* Quirk modecfg-after-quick: quick mode before the address (5.1: the address transaction
+	 * comes "before an ISAKMP phase 2 negotiation has started"). */
+	if (sa->eng->cfg.quirks & IK_QUIRK(MODECFG_AFTER_QUICK))
+		client_ready(sa);
 	if (sa->eng->cfg.xauth.cfg_client && !sa->xa.cfg_done && !sa->eng->cfg.xauth.cfg_push)
 		cfg_request(sa);
 	else if (!sa->eng->cfg.xauth.cfg_client || sa->xa.cfg_done)
@@ -593,10 +606,15 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		else
 			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
 		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
+		/* Quirk xauth-next-pin-extra: a new PIN asked with the login (6.2: NEXT-PIN goes
+		 * only with XAUTH-MESSAGE and / or XAUTH-TYPE). */
+		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_NEXT_PIN_EXTRA))
+			put(&m, IK_CFG_ATTR_XAUTH_NEXT_PIN, NULL, 0);
 		/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
 		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ANSWER_BARE))
 			put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
-		if (x->req_type) {
+		/* Quirk xauth-challenge-generic: a challenge to a generic login (6.2). */
+		if (x->req_type || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_CHALLENGE_GENERIC)) {
 			ik_rng_bytes(challenge, sizeof(challenge));
 			put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
 		}

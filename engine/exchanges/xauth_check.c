@@ -299,6 +299,45 @@ static bool chk_answer_only(struct ik_sa *sa, const struct ik_qm *qm, const stru
 	return !other;
 }
 
+/* 6.2 "The XAUTH-CHALLENGE attribute MUST NOT be used when XAUTH-TYPE is set to generic"; 6.2
+ * "If the XAUTH-TYPE is not present, then it is assumed to be Generic" */
+static bool chk_req_generic_challenge(struct ik_sa *sa, const struct ik_qm *qm,
+                                      const struct ik_cfg_msg *m, char *note, size_t n)
+{
+	(void)sa, (void)qm;
+	const struct ik_cfg_attr *t = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_TYPE),
+				 *c = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_CHALLENGE);
+	uint16_t type = t && t->tv ? (uint16_t)(t->v[0] << 8 | t->v[1]) : IK_XAUTH_TYPE_GENERIC;
+	bool generic = type == IK_XAUTH_TYPE_GENERIC;
+	snprintf(note, n, "its REQUEST of type %s%s carries %s", type_name(type),
+	         t ? "" : " (no XAUTH_TYPE)", c ? "an XAUTH_CHALLENGE" : "no XAUTH_CHALLENGE");
+	return !(generic && c);
+}
+
+/* 6.2 XAUTH-NEXT-PIN "MUST NOT be used in conjunction with any attributes other than
+ * XAUTH-MESSAGE and / or XAUTH-TYPE" */
+static bool not_pin_company(uint16_t t)
+{
+	return t != IK_CFG_ATTR_XAUTH_TYPE && t != IK_CFG_ATTR_XAUTH_MESSAGE &&
+	       t != IK_CFG_ATTR_XAUTH_NEXT_PIN;
+}
+
+static bool chk_next_pin_only(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
+                              char *note, size_t n)
+{
+	char l[IK_XC_NOTE];
+	(void)sa, (void)qm;
+	bool p = ik_cfg_find(m, IK_CFG_ATTR_XAUTH_NEXT_PIN),
+	     other = p && has_other(m, not_pin_company);
+	ik_cfg_attr_list(m, not_pin_company, l, sizeof(l));
+	if (!p)
+		snprintf(note, n, "its REQUEST carries no XAUTH_NEXT_PIN");
+	else
+		snprintf(note, n, "its REQUEST's XAUTH_NEXT_PIN comes with %.100s",
+		         other ? l : "only XAUTH_TYPE / XAUTH_MESSAGE");
+	return !other;
+}
+
 static const struct {
 	const char *req;
 	unsigned from;
@@ -389,7 +428,13 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 		from = XC_SET;
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_SET &&
 	           ik_cfg_find(&qm->tx_out, IK_CFG_ATTR_XAUTH_STATUS)) {
-		from = XC_ACK;
+		from = XC_ACK | XC_ANS;
+	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
+	           is_xauth(&qm->tx_out)) {
+		from = XC_ANS; /* the client's REPLY to our XAUTH REQUEST */
+	} else if (sa->role == IK_RESPONDER && theirs && m->type == IK_CFG_TYPE_REQUEST &&
+	           !is_xauth(m)) {
+		from = XC_CREQ; /* the client's mode-config REQUEST */
 	} else if (sa->role == IK_INITIATOR && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
 	           !is_xauth(&qm->tx_out)) {
 		from = XC_CFG; /* the answer to a mode-config REQUEST of ours */
@@ -399,7 +444,7 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 
 /* Row i broken by what no message read shows (a HASH that did not verify, a message ID used
  * again): recorded once, with what was seen. */
-static void row_broke(struct ik_sa *sa, unsigned i, const char *note)
+void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note)
 {
 	if (!xauth_in_play(sa) || (sa->xa.chk_broke & IK_XC_BIT(i)) || !notes(&sa->xa))
 		return;
@@ -414,7 +459,8 @@ void ik_xa_check_hash_bad(struct ik_sa *sa, uint32_t msgid)
 	         "the HASH of its transaction (message ID %08x) does not verify as prf(SKEYID_a, "
 	         "M-ID | ATTR)",
 	         msgid);
-	row_broke(sa, IK_XC_TX_FORMAT, note);
+	ik_xa_row_broke(sa, IK_XC_TX_FORMAT, note);
+	ik_xa_row_broke(sa, IK_XC_CLI_PROTECTED, note);
 }
 
 /* mode-cfg 3.1.1: the message ID "MUST NOT be the same as the message ID of another transaction
@@ -426,7 +472,7 @@ void ik_xa_check_mid_reuse(struct ik_sa *sa, uint32_t msgid)
 	         "it sent a new transaction message under message ID %08x, that of a transaction "
 	         "already done",
 	         msgid);
-	row_broke(sa, IK_XC_CFG_MID, note);
+	ik_xa_row_broke(sa, IK_XC_CFG_MID, note);
 }
 
 void ik_xa_check_p1(struct ik_sa *sa)

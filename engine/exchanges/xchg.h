@@ -76,9 +76,19 @@ void ik_xa_check_p1(struct ik_sa *sa);
 const struct ik_cfg_attr *ik_cfg_find(const struct ik_cfg_msg *c, uint16_t type);
 /* The rows of xauth_check.def and cfg_check.def: the peer's messages each reads (XC_P1 its phase
  * 1, XC_TX every transaction message, XC_REQ / XC_SET the gateway's XAUTH REQUEST / SET, XC_ACK
- * the client's ACK of our SET, XC_CFG the answer to a mode-config REQUEST of ours) and the
- * function that reads one: false when it breaks the rule, what it saw in note. */
-enum { XC_P1 = 1, XC_TX = 2, XC_REQ = 4, XC_SET = 8, XC_ACK = 16, XC_CFG = 32 };
+ * the client's ACK of our SET, XC_CFG the answer to a mode-config REQUEST of ours, XC_CREQ the
+ * client's mode-config REQUEST to us, XC_ANS the client's REPLY or ACK to an XAUTH message of
+ * ours) and the function that reads one: false when it breaks the rule, what it saw in note. */
+enum {
+	XC_P1 = 1,
+	XC_TX = 2,
+	XC_REQ = 4,
+	XC_SET = 8,
+	XC_ACK = 16,
+	XC_CFG = 32,
+	XC_CREQ = 64,
+	XC_ANS = 128
+};
 typedef bool ik_chk_fn(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
                        char *note, size_t n);
 #define XCHK(id, req, from, fn) ik_chk_fn fn;
@@ -90,6 +100,12 @@ void ik_cfg_attr_list(const struct ik_cfg_msg *m, bool (*keep)(uint16_t), char *
 /* The peer sent a new message under the message ID of a finished transaction (ike_in.c tx_of):
  * MCFG-3.1.1-02 broken (cfg_check.c). */
 void ik_xa_check_mid_reuse(struct ik_sa *sa, uint32_t msgid);
+/* The client's side of mode-config (cfg_client_check.c): a quick mode of the peer begins on sa
+ * (before qm_of makes it), a transaction of the peer came in the clear. */
+void ik_xa_check_quick(struct ik_sa *sa);
+void ik_xa_check_clear(struct ik_sa *sa, uint32_t msgid);
+/* Row i broken by what no message read shows, with what was seen (xauth_check.c). */
+void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note);
 /* An ATTR payload to and from its neutral form (xchg_trans.c). */
 bool ik_cfg_msg_add(struct ik_msg *out, const struct ik_cfg_msg *c);
 bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_status *st);

@@ -10,8 +10,9 @@
 #      installs the virtual IP from serve's pool, and quick mode comes up.
 #   3. `ikecheck run` the gateway, charon the client (peers/profiles/strongswan-xauth-client.conf,
 #      `lab up strongswan --role initiator`, `run --dut-initiate "harness/lab dut-initiate"`): the
-#      XA-CLI cases. charon passes all but XA-CLI-004, a true FAIL: asked for RADIUS-CHAP it sends
-#      its password as generic (draft-beaulieu-ike-xauth-02 6.2; the evidence is asserted below).
+#      XA-CLI cases. charon passes all but XA-CLI-004 and XA-CLI-010, true FAILs: asked for
+#      RADIUS-CHAP it sends its password as generic (draft-beaulieu-ike-xauth-02 6.2), and its
+#      XAUTH REPLY carries identifier 0, not ours (6; the evidence is asserted below).
 #   4. pluto (Libreswan 4.10) the gateway (peers/profiles/libreswan-xauth.conf): `connect` logs in
 #      and gets the pool's address, a wrong password is refused, and the XA cases: all PASS but
 #      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6). The host's
@@ -48,13 +49,18 @@ expect "dut::peer logs::destroying IKE_SA after failed XAuth authentication::YES
 check "xauth: the XA cases against charon the gateway" lab exec tester "$IK" run --profile "$PROF" \
 	--cases 'XA-*' --out "$LAB_DIR/xa-run" --quiet
 check "xauth: every XA case against charon PASSes or SKIPs (XA-CLI)" bash -c "[[ -z \$(jq -r 'select(.type==\"case\" and .verdict != \"PASS\" and (.verdict != \"SKIP\" or (.id|startswith(\"XA-CLI-\")|not))) | .id' '$LAB_DIR/xa-run/results.jsonl') ]]"
-check "xauth: the XA-EDGE cases ran against charon (16 PASS)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"XA-EDGE-\")) and .verdict==\"PASS\") | .id' '$LAB_DIR/xa-run/results.jsonl' | wc -l) -eq 16 ]]"
+check "xauth: the XA-EDGE cases ran against charon (18 PASS)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"XA-EDGE-\")) and .verdict==\"PASS\") | .id' '$LAB_DIR/xa-run/results.jsonl' | wc -l) -eq 18 ]]"
+# XA-EDGE-017/018 (xauth-02 6.2): charon's REQUEST is XAUTH_USER_NAME and XAUTH_USER_PASSWORD,
+# no XAUTH_TYPE (generic), no challenge, no NEXT_PIN.
+check "xauth: charon's REQUEST kept 6.2 (XA-EDGE-017, 018 PASS)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id==\"XA-EDGE-017\" or .id==\"XA-EDGE-018\") and .verdict==\"PASS\") | .id' '$LAB_DIR/xa-run/results.jsonl' | wc -l) -eq 2 ]]"
 # The mode-config cases against charon the gateway (docs/xauth.md "MC-EDGE"): all PASS but
 # MC-EDGE-015, a SHOULD charon breaks: it answers a message of type 100 with an empty CFG-REPLY
 # (identifier 0) where 3.3 says unknown types "SHOULD be silently discarded" (WARN, not FAIL).
 check "xauth: the MC cases against charon the gateway" lab exec tester "$IK" run --profile "$PROF" \
 	--cases 'MC-*' --out "$LAB_DIR/mc-run" --quiet
 check "xauth: every MC-EDGE case against charon but 015 PASSes (20)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"MC-EDGE-\")) and .id != \"MC-EDGE-015\" and .verdict==\"PASS\") | .id' '$LAB_DIR/mc-run/results.jsonl' | wc -l) -eq 20 ]]"
+jq -r 'select(.type=="case" and (.id|startswith("MC-EDGE-")) and .verdict!="PASS") | "# \(.id) \(.verdict): \(.reason)"' \
+	"$LAB_DIR/mc-run/results.jsonl"
 check "xauth: MC-EDGE-015 WARNs: charon answers an unknown message type" bash -c "jq -r 'select(.type==\"case\" and .id==\"MC-EDGE-015\") | \"\(.verdict) \(.evidence)\"' '$LAB_DIR/mc-run/results.jsonl' | grep -q '^WARN .*answered by CFG-REPLY'"
 check "xauth: lab down (charon gateway)" lab down
 
@@ -84,17 +90,44 @@ expect "dut::cat $LAB_DIR/dut/load.log::(warning|failed|error|unknown|invalid|ig
 expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::xauth_id = joe::YES"
 expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::vips = 0\.0\.0\.0::YES"
 CLI=$TEST_TMP/xa-cli
-# Exit 1: XA-CLI-004 FAILs (below).
-check_fails "xauth: the XA-CLI cases with charon the client (exit 1: one FAIL)" 1 \
+# Exit 1: XA-CLI-004 and XA-CLI-010 FAIL (below).
+check_fails "xauth: the XA-CLI cases with charon the client (exit 1: two FAIL)" 1 \
 	lab exec tester "$IK" run --profile "$CPROF" --cases 'XA-CLI-*' \
 	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$CLI" --quiet
 verdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$CLI/results.jsonl"; }
-for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-005 XA-CLI-006; do
+for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-005 XA-CLI-006 XA-CLI-007 XA-CLI-008 XA-CLI-009 \
+	XA-CLI-011; do
 	check "xauth: charon the client PASSes $id (got $(verdict "$id"))" test "$(verdict "$id")" = PASS
 done
-check "xauth: the six XA-CLI cases ran, none SKIP or ERROR" test "$(jq -r \
+check "xauth: the 11 XA-CLI cases ran, none SKIP or ERROR" test "$(jq -r \
 	'select(.type=="case" and (.id|startswith("XA-CLI-")) and .verdict!="SKIP" and .verdict!="ERROR") | .id' \
-	"$CLI/results.jsonl" | wc -l)" -eq 6
+	"$CLI/results.jsonl" | wc -l)" -eq 11
+# 007..011, the mode-config client (cfg_client_check.c): what each row saw of charon.
+cli_note() { jq -c --arg id "$1" 'select(.type=="case" and .id==$id)' "$CLI/results.jsonl"; }
+cli_note XA-CLI-007 | jq -r .reason | sed 's/^/# XA-CLI-007: /'
+check_grep "xauth: ... XA-CLI-007: charon's REQUEST asks for INTERNAL_IP4_ADDRESS" \
+	'REQUEST before quick mode asks: INTERNAL_IP4_ADDRESS' <(cli_note XA-CLI-007)
+check_grep "xauth: ... XA-CLI-008: before quick mode" 'after phase 1 and before any quick mode' \
+	<(cli_note XA-CLI-008)
+# XA-CLI-010 is a true FAIL of charon 5.9.8: ikecheck, the gateway, REQUESTs user and password
+# under identifier N; charon REPLYs under identifier 0 (its ACK of our SET does echo N), against
+# draft-beaulieu-ike-xauth-02 6: "All ISAKMP-Config messages in an extended authentication
+# transaction MUST contain the same ISAKMP-Config transaction identifier" (binds both peers).
+check "xauth: charon the client FAILs XA-CLI-010 (its XAUTH REPLY under identifier 0)" \
+	test "$(verdict XA-CLI-010)" = FAIL
+check_grep "xauth: ... the reason names identifier 0 against ours" \
+	'its CFG-REPLY carries identifier 0, our CFG-REQUEST [1-9]' <(cli_note XA-CLI-010)
+check "xauth: ... decode XA-CLI-010's pcap with the run's keys" \
+	"$IK" decode --keys "$CLI/keys" --pcap "$CLI/pcap/XA-CLI-010.pcap"
+cp "$(last_out)" "$TEST_TMP/cli010.txt"
+# charon's (192.0.2.2's) CFG-REPLY carries another identifier than our CFG-REQUEST before it.
+reply_id_differs() {
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:") && index($0, "192.0.2.2:") < index($0, "->"); next }
+		!dut && /type=CFG-REQUEST/ { split($0, a, "identifier="); ours = a[2] + 0 }
+		dut && /type=CFG-REPLY/ { split($0, a, "identifier="); if (ours && a[2] + 0 != ours) f = 1 }
+		END { exit !f }' "$TEST_TMP/cli010.txt"
+}
+check "xauth: ... charon's CFG-REPLY carries another identifier than our CFG-REQUEST" reply_id_differs
 # 001/002: charon logged in and took the address ikecheck handed out, then quick mode.
 expect "dut::peer logs::XAuth authentication of 'joe' \(myself\) successful::YES"
 expect "dut::peer logs::installing new virtual IP 10\.9\.0\.10::YES"
@@ -164,9 +197,9 @@ ls_bad=$(jq -r 'select(.type=="case" and .id!="XA-NEG-002" and .verdict!="PASS" 
 	(.verdict!="SKIP" or (.id|startswith("XA-CLI-")|not))) | .id' "$LSR/results.jsonl")
 check "xauth: pluto PASSes every XA case but XA-NEG-002 (XA-CLI: SKIP)${ls_bad:+ (not: $(echo $ls_bad))}" \
 	test -s "$LSR/results.jsonl" -a -z "$ls_bad"
-check "xauth: the XA-EDGE cases ran against pluto (16 PASS)" test "$(jq -r \
+check "xauth: the XA-EDGE cases ran against pluto (18 PASS, 017/018 included)" test "$(jq -r \
 	'select(.type=="case" and (.id|startswith("XA-EDGE-")) and .verdict=="PASS") | .id' \
-	"$LSR/results.jsonl" | wc -l)" -eq 16
+	"$LSR/results.jsonl" | wc -l)" -eq 18
 # XA-NEG-002 is a true FAIL of pluto 4.10. ikecheck sends a mode-config REQUEST right after MM6,
 # before pluto's XAUTH REQUEST (which pluto sends some 80 ms later); pluto REPLYs with
 # INTERNAL_IP4_ADDRESS 10.9.0.10 ("modecfg_inR0", "sent ModeCfg reply" with no XAUTH before

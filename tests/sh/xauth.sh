@@ -104,7 +104,7 @@ xa_run() {
 CASES='XA-[CNP]*' check "xauth: the XA-POS and XA-NEG cases PASS against conformant serve (exit 0)" xa_run conformant
 check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
 check "xauth: the client cases SKIP without features.xauth_client" \
-	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 6
+	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 11
 for q in xauth-accept-any modecfg-before-xauth; do
 	CASES='XA-[CNP]*' xa_run "q-$q" "$q" >/dev/null 2>&1
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-[CNP]/ {print $1 " FAIL"}' | sort)
@@ -119,20 +119,30 @@ xa_profile $DUT "$T/dut6.conf" 6 foobar
 xa_profile $TESTER "$T/tester6.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth       = yes\nxauth_client = yes/' "$T/dut6.conf" "$T/tester6.conf"
 N=6 CASES='XA-CLI-*' xa_run cli-conformant
-check "xauth: the client cases PASS against conformant serve" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 6
+check "xauth: the 11 client cases PASS against conformant serve" \
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 11
 check_grep "xauth: serve, the client, logged in as joe" 'XAUTH OK as user joe' "$T/cli-conformant.log"
 check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS FAIL' \
 	"$T/cli-conformant.log"
-for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid; do
+# modecfg-clear, modecfg-same-mid and xauth-hash-no-mid lose serve's transactions at the gateway
+# (dropped in the clear, under a finished ID, with a HASH that does not verify), so later steps
+# of other cases fail with them: only their own cases are asserted (FAIL or WARN).
+for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid modecfg-req-no-addr \
+	modecfg-after-quick xauth-ack-new-id modecfg-clear modecfg-same-mid xauth-hash-no-mid; do
 	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
 	# a MUST case FAILs, a SHOULD case (XA-CLI-005, 006) WARNs
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-CLI/ {print $1}' | sort)
-	grep -v ' PASS$\| FAIL$' "$T/cli-$q.v" | sed 's/^/# /'
+	got=$(grep -E ' (FAIL|WARN)$' "$T/cli-$q.v" | cut -d' ' -f1)
+	grep -v ' PASS$' "$T/cli-$q.v" | sed "s/^/# $q: /"
+	case $q in modecfg-clear | modecfg-same-mid | xauth-hash-no-mid)
+		check "xauth: under quirk $q its client cases FAIL or WARN (${want//$'\n'/, })" \
+			test -n "$want" -a -z "$(comm -23 <(echo "$want") <(echo "$got"))"
+		continue ;;
+	esac
 	check "xauth: under quirk $q exactly its client cases FAIL or WARN (${want//$'\n'/, })" \
-		test -n "$want" -a "$want" = "$(grep -E ' (FAIL|WARN)$' "$T/cli-$q.v" | cut -d' ' -f1)"
+		test -n "$want" -a "$want" = "$got"
 	check "xauth: under quirk $q the other client cases PASS" \
-		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((6 - $(echo "$want" | wc -l)))
+		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((11 - $(echo "$want" | wc -l)))
 done
 check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE with its password' \
 	"$T/cli-xauth-any-type/results.jsonl"
@@ -147,8 +157,8 @@ xa_profile $TESTER "$T/tester8.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth_client = yes/; s/^\[dut\]$/[dut]\nroles       = initiator/' \
 	"$T/dut8.conf" "$T/tester8.conf"
 N=8 CASES='XA-*,MM-PSK-001' xa_run cli-only
-check "xauth: a client-only DUT passes the six client cases (probed by --dut-initiate)" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 6
+check "xauth: a client-only DUT passes the 11 client cases (probed by --dut-initiate)" \
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 11
 check "xauth: ... and nothing else runs against it" \
 	test "$(grep -vc '^XA-CLI-' "$T/cli-only.v")" = "$(grep -c ' SKIP$' "$T/cli-only.v")"
 # Every MM1 in XA-CLI-003's pcap (the case, its retry and its liveness probe, on the DUT's port
@@ -177,8 +187,8 @@ xa_profile $DUT "$T/dut7.conf" 7 foobar
 xa_profile $TESTER "$T/tester7.conf" 7 foobar
 N=7 CASES='XA-EDGE-*' xa_run edge-conformant
 grep -v ' PASS$' "$T/edge-conformant.v" | sed 's/^/# /'
-check "xauth: the 16 XA-EDGE cases PASS against conformant serve" \
-	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 16
+check "xauth: the 18 XA-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 18
 check_grep "xauth: a MAY case records what the DUT sent (its REQUEST's attributes)" \
 	'XAUTH-5-01 seen: its REQUEST asks: XAUTH_USER_NAME \(empty\), XAUTH_USER_PASSWORD \(empty\)' \
 	"$T/edge-conformant/results.jsonl"
@@ -190,7 +200,8 @@ check_grep "xauth: XA-EDGE-012: serve deleted the SA it SET FAIL for" \
 # the reason; the other XA-EDGE cases still PASS, except under xauth-hash-no-mid, after which no
 # XAUTH message of serve's is read at all (their rows unread: ERROR; XA-EDGE-016 cannot log in).
 for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xauth-set-new-id xauth-hash-no-mid \
-	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash; do
+	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash xauth-challenge-generic \
+	xauth-next-pin-extra; do
 	N=7 CASES='XA-EDGE-*' xa_run "edge-$q" "$q" >"$T/edge-$q.out" 2>&1 || cat "$T/edge-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-EDGE/ {print $1}' | sort)
 	got=$(grep -E ' (FAIL|WARN)$' "$T/edge-$q.v" | cut -d' ' -f1)
@@ -202,7 +213,7 @@ for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xau
 		check "xauth: under quirk $q exactly its cases FAIL or WARN (${want//$'\n'/, })" \
 			test -n "$want" -a "$want" = "$got"
 		check "xauth: under quirk $q the other XA-EDGE cases PASS" \
-			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((16 - $(echo "$want" | wc -l)))
+			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((18 - $(echo "$want" | wc -l)))
 	fi
 done
 check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
