@@ -106,7 +106,8 @@ bool ik_cr_payload(X509 *ca, uint8_t *out, size_t cap, size_t *len, struct ik_st
 /*
  * Which of our n credentials answers a CR body: the first whose certificate or chain was
  * issued by the named CA (any of ours for a CR without a CA). NULL with the reason when none
- * does (CERT-TYPE-UNSUPPORTED for another encoding, INVALID-CERT-AUTHORITY for an unknown CA).
+ * does (CERT-TYPE-UNSUPPORTED for another encoding, INVALID-CERT-AUTHORITY for an authority that is
+ * not one DER name, CERTIFICATE-UNAVAILABLE for a CA none of ours is from: RFC 2408 5.10 steps 1-3).
  */
 const struct ik_creds *ik_creds_for_cr(const struct ik_creds *c, size_t n, const uint8_t *body,
                                        size_t len, struct ik_status *st);

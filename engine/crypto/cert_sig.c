@@ -119,7 +119,8 @@ const struct ik_creds *ik_creds_for_cr(const struct ik_creds *c, size_t n, const
 			hit = &c[i];
 	if (!hit) {
 		X509_NAME_oneline(name, text, sizeof(text));
-		ik_fail(st, IK_NOTIFY_INVALID_CERT_AUTHORITY,
+		/* 5.10 step 3: a CA we hold nothing from is "not available", not an invalid one */
+		ik_fail(st, IK_NOTIFY_CERTIFICATE_UNAVAILABLE,
 		        "none of our certificates is issued by the requested CA %s (RFC 2408 3.10)",
 		        text);
 	}
