@@ -173,7 +173,11 @@ for q in $quirks; do
 		check "quirk $q: a case is blamed (FAIL) only when it was alone in flight ($guess blamed, $among named)" \
 			bash -c "(( ($among > 0 && $guess == 0) || ($among == 0 && $guess <= 1) ))"
 		notrun=$(verdicts "q-$q" '^ERROR$' | wc -l)
-		check "quirk $q: later cases are not run against the dead DUT (ERROR: $notrun)" test "$notrun" -ge 1
+		# SELFTEST_CASES may select one case that runs here (CERT-PSK-001 beside the rsa-sig
+		# ones): no case is left to not run after it killed the DUT.
+		if (($(verdicts conformant '^(PASS|WARN|FAIL)$' | wc -l) > 1)); then
+			check "quirk $q: later cases are not run against the dead DUT (ERROR: $notrun)" test "$notrun" -ge 1
+		fi
 		continue
 	fi
 	sel=$(selection "$q")
