@@ -105,6 +105,13 @@ static void qc_sha256(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->p1[0].hash = cr->p1[0].hash = IK_P1_HASH_SHA2_256;
 }
 
+/* cr-bad-ca: an initiator that checks how the responder built its CRs (tester.check_cr). */
+static void qc_check_cr(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	qc_pair(ci, cr, "tester");
+	ci->check_peer_cr = true;
+}
+
 /* cr-not-sent: an initiator that wants a CR from its peer (tester.need_cr, CERT-CR-002). */
 static void qc_need_cr(struct ik_cfg *ci, struct ik_cfg *cr)
 {

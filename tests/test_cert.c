@@ -323,6 +323,17 @@ static void test_cr(void)
 	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_CERT_AUTHORITY);
 	CU_ASSERT_PTR_NULL(ik_creds_for_cr(c, 2, pgp, sizeof(pgp), &st));
 	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_CERT_TYPE_UNSUPPORTED);
+	/* How a sender builds a CR (RFC 2408 5.10): a type of 3.9, an X.509 authority in DER. */
+	static const uint8_t type0[] = {0}, type11[] = {11, 1}, text[] = {4, '/', 'O', '='};
+	CU_ASSERT_TRUE(ik_cr_well_formed(body, 1, &st) && ik_cr_well_formed(pgp, 1, &st));
+	CU_ASSERT_TRUE(ik_cr_payload(root, body, sizeof(body), &len, &st));
+	CU_ASSERT_TRUE(ik_cr_well_formed(body, len, &st));
+	CU_ASSERT_FALSE(ik_cr_well_formed(body, len - 1, &st)); /* a DER name cut short */
+	CU_ASSERT_FALSE(ik_cr_well_formed(junk, sizeof(junk), &st));
+	CU_ASSERT_FALSE(ik_cr_well_formed(text, sizeof(text), &st));
+	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_CERT_AUTHORITY);
+	CU_ASSERT_FALSE(ik_cr_well_formed(type0, 1, &st) || ik_cr_well_formed(type11, 2, &st));
+	CU_ASSERT_FALSE(ik_cr_well_formed(body, 0, &st));
 	ik_creds_free(&c[0]);
 	ik_creds_free(&c[1]);
 	X509_free(inter);

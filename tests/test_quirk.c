@@ -786,6 +786,7 @@ static const struct row rows[] = {
 	{"CR naming an unknown CA", IK_QUIRK(CR_STRICT), qc_good, qc_odd_cr_refused},
 	{"CR of certificate type 6", IK_QUIRK(CR_TYPE_FATAL), qc_good, qc_cr_type_refused},
 	{"CR whose CA is no DER name", IK_QUIRK(CR_CA_FATAL), qc_good, qc_cr_ca_refused},
+	{"CR naming its CA by DER", IK_QUIRK(CR_BAD_CA), qc_check_cr, qc_no_cert_sent},
 	{"SIG_R over a SHA2-256 HASH_R", IK_QUIRK(SIG_HASH_20), qc_sha256, qc_no_cert_sent},
 	{"CERT asked for by CR", IK_QUIRK(CERT_NOT_SENT), qc_good, qc_no_cert_sent},
 	{"CR from a peer with no directory service", IK_QUIRK(CR_NOT_SENT), qc_need_cr,

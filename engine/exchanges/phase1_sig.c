@@ -36,10 +36,16 @@ bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 		return true;
 	for (int i = 0; i < sk_X509_num(t->cas) && i < 8; i++) {
 		struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CR);
-		if (!n || !ik_cr_payload(sk_X509_value(t->cas, i), body, sizeof(body), &len, st) ||
-		    !ik_node_set_num(n, IK_F_CR_CERT_TYPE, body[0]) ||
-		    !ik_node_set_bytes(n, IK_F_CR_DATA, body + 1, len - 1))
+		if (!n || !ik_cr_payload(sk_X509_value(t->cas, i), body, sizeof(body), &len, st))
 			return n ? false : ik_fail(st, 0, "ik_p1_add_cr: out of memory");
+		/* quirk cr-bad-ca: the CA named as text ("/O=.../CN=..."), not as its DER name */
+		if (sa->eng->cfg.quirks & IK_QUIRK(CR_BAD_CA))
+			len = 1 + strlen(X509_NAME_oneline(
+					  X509_get_subject_name(sk_X509_value(t->cas, i)),
+					  (char *)body + 1, (int)sizeof(body) - 1));
+		if (!ik_node_set_num(n, IK_F_CR_CERT_TYPE, body[0]) ||
+		    !ik_node_set_bytes(n, IK_F_CR_DATA, body + 1, len - 1))
+			return false;
 	}
 	return true;
 }
@@ -213,6 +219,9 @@ bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 		return ik_fail(st, 0,
 		               "the peer sent no CR in phase 1 (RFC 2408 3.10: CR payloads SHOULD "
 		               "be included)");
+	/* RFC 2408 5.10: the sender of a CR "MUST" determine its type and the name of the CA */
+	if (sa->eng->cfg.check_peer_cr && sa->hs && sa->hs->peer_cr_bad[0])
+		return ik_fail(st, 0, "the peer sent %s", sa->hs->peer_cr_bad);
 	return check_sig(sa, in, initiator_hash, st);
 }
 
@@ -232,8 +241,16 @@ bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id)
  * need_peer_cr (ik_p1_vids, ik_p1_take_cr and ik_p1_check_auth call it: every phase 1 message). */
 void ik_p1_saw_cr(struct ik_sa *sa, const struct ik_in *in)
 {
+	const uint8_t *b;
+	size_t len;
+	struct ik_status why;
+
 	if (ik_pl_find(&in->m, IK_PAYLOAD_CR, 0))
 		sa->peer_cr = true;
+	for (size_t i = 0; (b = ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CR, i), in->body, &len));
+	     i++)
+		if (sa->hs && !sa->hs->peer_cr_bad[0] && !ik_cr_well_formed(b, len, &why))
+			snprintf(sa->hs->peer_cr_bad, sizeof(sa->hs->peer_cr_bad), "%s", why.why);
 }
 
 /* The quirk that refuses a CR we cannot answer, by the step of RFC 2408 5.10 that has the
