@@ -126,6 +126,7 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	c->creds = &k->creds;
 	c->trust = &k->trust;
 	c->need_peer_cr = !as_dut && me->need_cr && !enc;
+	c->check_peer_cr = !as_dut && me->check_cr && !enc;
 	for (size_t i = 0; i < c->np1; i++) /* profile.h's values are RFC 2409 App. A's */
 		c->p1[i].auth = (uint16_t)p->auth;
 	if (dn_ids(c, p, as_dut, st))

@@ -117,6 +117,7 @@ static const char *const section_names[] = {
 	KEY(tester, xauth_on_fail, K_ENUM, OFF(tester.xauth_on_fail), xauth_on_fail_names, false) \
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)           \
 	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)                      \
+	KEY(tester, check_cr, K_BOOL, OFF(tester.check_cr), bool_names, false)                    \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)          \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)                \
 	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)                 \

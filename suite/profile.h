@@ -124,6 +124,9 @@ struct ik_endpoint {
 	/* tester.need_cr: refuse the DUT's SIG when none of its phase 1 messages carried a CR (RFC
 	 * 2408 3.10 SHOULD; CERT-CR-002); default no */
 	bool need_cr;
+	/* tester.check_cr: refuse the DUT's SIG when a CR it sent has a type RFC 2408 3.9 does not
+	 * list or an X.509 authority that is not one DER name (5.10; CERT-CR-007); default no */
+	bool check_cr;
 	/* IKEv1 fragmentation (engine/exchanges/frag.h): enum ik_frag_mode (default no) and the IP
 	 * datagram size of a fragment (default 1280, as strongSwan). */
 	int fragmentation;

@@ -98,6 +98,20 @@ static void qc_noid(struct ik_cfg *ci, struct ik_cfg *cr)
 	qc_pair(ci, cr, "noid");
 }
 
+/* sig-hash-20: both sides negotiate SHA2-256, so HASH_R is 32 octets (RFC 2409 5.1). */
+static void qc_sha256(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	qc_pair(ci, cr, "tester");
+	ci->p1[0].hash = cr->p1[0].hash = IK_P1_HASH_SHA2_256;
+}
+
+/* cr-bad-ca: an initiator that checks how the responder built its CRs (tester.check_cr). */
+static void qc_check_cr(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	qc_pair(ci, cr, "tester");
+	ci->check_peer_cr = true;
+}
+
 /* cr-not-sent: an initiator that wants a CR from its peer (tester.need_cr, CERT-CR-002). */
 static void qc_need_cr(struct ik_cfg *ci, struct ik_cfg *cr)
 {
@@ -139,6 +153,21 @@ static bool qc_odd_cert_refused(struct ik_pair *p)
 static bool qc_odd_cr_refused(struct ik_pair *p)
 {
 	qc_mutate(p, "MM3 CR.data set:30153113301106035504030c0a756e6b6e6f776e204341", NULL);
+	return !p->res.p1_up;
+}
+
+/* cr-type-fatal: a CR asking for certificate type 6, Kerberos Tokens (RFC 2408 5.10 step 1),
+ * refused. */
+static bool qc_cr_type_refused(struct ik_pair *p)
+{
+	qc_mutate(p, "MM3 CR.cert_type set:6", NULL);
+	return !p->res.p1_up;
+}
+
+/* cr-ca-fatal: a CR(4) whose authority is no DER name (RFC 2408 5.10 step 2) refused. */
+static bool qc_cr_ca_refused(struct ik_pair *p)
+{
+	qc_mutate(p, "MM3 CR.data set:deadbeef", NULL);
 	return !p->res.p1_up;
 }
 

@@ -309,7 +309,7 @@ static void test_cr(void)
 	/* The root issued only the intermediate: the tester answers once it carries its chain. */
 	CU_ASSERT_TRUE(ik_cr_payload(root, body, sizeof(body), &len, &st));
 	CU_ASSERT_PTR_NULL(ik_creds_for_cr(c, 2, body, len, &st));
-	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_CERT_AUTHORITY);
+	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_CERTIFICATE_UNAVAILABLE);
 	CU_ASSERT_TRUE(has(&st, "ikecheck root CA"));
 	ik_creds_free(&c[1]);
 	load(&c[1], "tester-chain.pem", NULL, "tester.key");
@@ -320,8 +320,20 @@ static void test_cr(void)
 	static const uint8_t junk[] = {4, 0x30, 0x03, 0x01}, pgp[] = {2};
 	CU_ASSERT_PTR_NULL(ik_creds_for_cr(c, 2, junk, sizeof(junk), &st));
 	CU_ASSERT_TRUE(has(&st, "not one DER distinguished name"));
+	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_CERT_AUTHORITY);
 	CU_ASSERT_PTR_NULL(ik_creds_for_cr(c, 2, pgp, sizeof(pgp), &st));
 	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_CERT_TYPE_UNSUPPORTED);
+	/* How a sender builds a CR (RFC 2408 5.10): a type of 3.9, an X.509 authority in DER. */
+	static const uint8_t type0[] = {0}, type11[] = {11, 1}, text[] = {4, '/', 'O', '='};
+	CU_ASSERT_TRUE(ik_cr_well_formed(body, 1, &st) && ik_cr_well_formed(pgp, 1, &st));
+	CU_ASSERT_TRUE(ik_cr_payload(root, body, sizeof(body), &len, &st));
+	CU_ASSERT_TRUE(ik_cr_well_formed(body, len, &st));
+	CU_ASSERT_FALSE(ik_cr_well_formed(body, len - 1, &st)); /* a DER name cut short */
+	CU_ASSERT_FALSE(ik_cr_well_formed(junk, sizeof(junk), &st));
+	CU_ASSERT_FALSE(ik_cr_well_formed(text, sizeof(text), &st));
+	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_CERT_AUTHORITY);
+	CU_ASSERT_FALSE(ik_cr_well_formed(type0, 1, &st) || ik_cr_well_formed(type11, 2, &st));
+	CU_ASSERT_FALSE(ik_cr_well_formed(body, 0, &st));
 	ik_creds_free(&c[0]);
 	ik_creds_free(&c[1]);
 	X509_free(inter);

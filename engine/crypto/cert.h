@@ -103,10 +103,15 @@ X509 *ik_cert_from_payload(const uint8_t *body, size_t len, struct ik_status *st
 /* RFC 2408 3.10 CR payload body: encoding 4 and the DER of ca's subject (the issuer name we
  * accept); ca NULL: encoding 4 alone, no authority named (any CA). */
 bool ik_cr_payload(X509 *ca, uint8_t *out, size_t cap, size_t *len, struct ik_status *st);
+/* Whether a CR body is built as RFC 2408 5.10 has its sender build it: a Certificate Type of
+ * 3.9 (1-10), and for the X.509 ones an authority that is absent or one DER distinguished name
+ * (3.10: "the Distinguished Name encoding of the Issuer Name"). False with the reason. */
+bool ik_cr_well_formed(const uint8_t *body, size_t len, struct ik_status *st);
 /*
  * Which of our n credentials answers a CR body: the first whose certificate or chain was
  * issued by the named CA (any of ours for a CR without a CA). NULL with the reason when none
- * does (CERT-TYPE-UNSUPPORTED for another encoding, INVALID-CERT-AUTHORITY for an unknown CA).
+ * does (CERT-TYPE-UNSUPPORTED for another encoding, INVALID-CERT-AUTHORITY for an authority that is
+ * not one DER name, CERTIFICATE-UNAVAILABLE for a CA none of ours is from: RFC 2408 5.10 steps 1-3).
  */
 const struct ik_creds *ik_creds_for_cr(const struct ik_creds *c, size_t n, const uint8_t *body,
                                        size_t len, struct ik_status *st);

@@ -90,6 +90,29 @@ static bool issued_by(const struct ik_creds *c, const X509_NAME *name)
 	return false;
 }
 
+bool ik_cr_well_formed(const uint8_t *body, size_t len, struct ik_status *st)
+{
+	const unsigned char *p = body + 1;
+
+	if (!len || !body[0] || body[0] > 10)
+		return ik_fail(st, IK_NOTIFY_INVALID_CERT_ENCODING,
+		               "a CR of Certificate Type %u, which RFC 2408 3.9 does not list",
+		               len ? body[0] : 0);
+	if (len == 1 || (body[0] != IK_CERT_ENC_X509_SIG && body[0] != 5 && body[0] != 10))
+		return true; /* no authority named (3.10), or one of a type we do not read */
+	ERR_set_mark();
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)(len - 1));
+	ERR_pop_to_mark();
+	X509_NAME_free(name);
+	if (!name || p != body + len)
+		return ik_fail(
+			st, IK_NOTIFY_INVALID_CERT_AUTHORITY,
+			"a CR(%u) whose %zu-octet authority is not one DER distinguished name "
+			"(RFC 2408 3.10, 5.10)",
+			body[0], len - 1);
+	return true;
+}
+
 const struct ik_creds *ik_creds_for_cr(const struct ik_creds *c, size_t n, const uint8_t *body,
                                        size_t len, struct ik_status *st)
 {
@@ -119,7 +142,8 @@ const struct ik_creds *ik_creds_for_cr(const struct ik_creds *c, size_t n, const
 			hit = &c[i];
 	if (!hit) {
 		X509_NAME_oneline(name, text, sizeof(text));
-		ik_fail(st, IK_NOTIFY_INVALID_CERT_AUTHORITY,
+		/* 5.10 step 3: a CA we hold nothing from is "not available", not an invalid one */
+		ik_fail(st, IK_NOTIFY_CERTIFICATE_UNAVAILABLE,
 		        "none of our certificates is issued by the requested CA %s (RFC 2408 3.10)",
 		        text);
 	}

@@ -151,6 +151,9 @@ struct ik_cfg {
 	/* signatures: refuse the peer's SIG when none of its phase 1 messages carried a CR (RFC
 	 * 2408 3.10 "SHOULD be included"; tester.need_cr, the check of CERT-CR-002) */
 	bool need_peer_cr;
+	/* signatures: refuse the peer's SIG when a CR it sent is not built as RFC 2408 3.10 / 5.10
+	 * say (a type of 3.9, an X.509 authority that is one DER name); tester.check_cr, CERT-CR-007 */
+	bool check_peer_cr;
 	/* A simulated NAT in front of us (a lab without one): our NAT-D for our own address hashes
 	 * the next port, as a port-translating NAT makes it differ (RFC 3947 3.2), and we know we
 	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the
@@ -241,6 +244,7 @@ struct ik_hs {
 	 * an ID that is not in the message carrying the HASH. */
 	uint8_t id_mine_b[IK_MAX_ID + 4], id_peer_b[IK_MAX_ID + 4];
 	size_t id_mine_len, id_peer_len;
+	char peer_cr_bad[256]; /* why the first ill-built CR of the peer is (check_peer_cr) */
 };
 
 struct ik_sa {

@@ -36,10 +36,16 @@ bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 		return true;
 	for (int i = 0; i < sk_X509_num(t->cas) && i < 8; i++) {
 		struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CR);
-		if (!n || !ik_cr_payload(sk_X509_value(t->cas, i), body, sizeof(body), &len, st) ||
-		    !ik_node_set_num(n, IK_F_CR_CERT_TYPE, body[0]) ||
-		    !ik_node_set_bytes(n, IK_F_CR_DATA, body + 1, len - 1))
+		if (!n || !ik_cr_payload(sk_X509_value(t->cas, i), body, sizeof(body), &len, st))
 			return n ? false : ik_fail(st, 0, "ik_p1_add_cr: out of memory");
+		/* quirk cr-bad-ca: the CA named as text ("/O=.../CN=..."), not as its DER name */
+		if (sa->eng->cfg.quirks & IK_QUIRK(CR_BAD_CA))
+			len = 1 + strlen(X509_NAME_oneline(
+					  X509_get_subject_name(sk_X509_value(t->cas, i)),
+					  (char *)body + 1, (int)sizeof(body) - 1));
+		if (!ik_node_set_num(n, IK_F_CR_CERT_TYPE, body[0]) ||
+		    !ik_node_set_bytes(n, IK_F_CR_DATA, body + 1, len - 1))
+			return false;
 	}
 	return true;
 }
@@ -99,9 +105,12 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 
 	if (!n)
 		return ik_fail(st, 0, "no SIG payload to fill");
+	size_t hlen = sa->k.p1.h->len;
+	/* quirk sig-hash-20: signs the first 20 octets of HASH, as if every prf were SHA-1's */
+	if ((sa->eng->cfg.quirks & IK_QUIRK(SIG_HASH_20)) && hlen > 20)
+		hlen = 20;
 	if (!ik_p1_hash(sa, initiator_hash, hash, st) ||
-	    !ik_sig_sign(sa->eng->cfg.creds->key, hash, sa->k.p1.h->len, sig, sizeof(sig), &siglen,
-	                 st))
+	    !ik_sig_sign(sa->eng->cfg.creds->key, hash, hlen, sig, sizeof(sig), &siglen, st))
 		return false;
 	/* A mutation may have resized the SIG payload: never write past it. */
 	memcpy(plain + n->off + 4, sig, n->len - 4 < siglen ? n->len - 4 : siglen);
@@ -210,6 +219,9 @@ bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 		return ik_fail(st, 0,
 		               "the peer sent no CR in phase 1 (RFC 2408 3.10: CR payloads SHOULD "
 		               "be included)");
+	/* RFC 2408 5.10: the sender of a CR "MUST" determine its type and the name of the CA */
+	if (sa->eng->cfg.check_peer_cr && sa->hs && sa->hs->peer_cr_bad[0])
+		return ik_fail(st, 0, "the peer sent %s", sa->hs->peer_cr_bad);
 	return check_sig(sa, in, initiator_hash, st);
 }
 
@@ -229,26 +241,51 @@ bool ik_p1_sig_id(struct ik_sa *sa, struct ik_id *id)
  * need_peer_cr (ik_p1_vids, ik_p1_take_cr and ik_p1_check_auth call it: every phase 1 message). */
 void ik_p1_saw_cr(struct ik_sa *sa, const struct ik_in *in)
 {
+	const uint8_t *b;
+	size_t len;
+	struct ik_status why;
+
 	if (ik_pl_find(&in->m, IK_PAYLOAD_CR, 0))
 		sa->peer_cr = true;
+	for (size_t i = 0; (b = ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CR, i), in->body, &len));
+	     i++)
+		if (sa->hs && !sa->hs->peer_cr_bad[0] && !ik_cr_well_formed(b, len, &why))
+			snprintf(sa->hs->peer_cr_bad, sizeof(sa->hs->peer_cr_bad), "%s", why.why);
+}
+
+/* The quirk that refuses a CR we cannot answer, by the step of RFC 2408 5.10 that has the
+ * payload discarded: 1 a type we do not support (cr-type-fatal), 2 an authority that is no DER
+ * name (cr-ca-fatal), 3 a CA none of our certificates is from (cr-strict). */
+static ik_quirks_t cr_quirk(uint16_t notify)
+{
+	switch (notify) {
+	case IK_NOTIFY_CERT_TYPE_UNSUPPORTED:
+	case IK_NOTIFY_PAYLOAD_MALFORMED: /* an empty body names no type */
+		return IK_QUIRK(CR_TYPE_FATAL);
+	case IK_NOTIFY_INVALID_CERT_AUTHORITY: return IK_QUIRK(CR_CA_FATAL);
+	default: return IK_QUIRK(CR_STRICT);
+	}
 }
 
 /* RFC 2408 3.10: "The Certificate Request payload MUST be accepted at any point during the
- * exchange"; a CR we cannot answer is discarded (5.10 step 3) and we send our certificate all
- * the same. Quirk cr-strict refuses the message when a CR names a CA none of ours is from. */
+ * exchange"; a CR we cannot answer is discarded (5.10 steps 1-3) and we send our certificate
+ * all the same. The quirks of cr_quirk refuse the message for it instead. */
 bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	const struct ik_creds *c = sa->eng->cfg.creds;
+	ik_quirks_t q = sa->eng->cfg.quirks &
+	                (IK_QUIRK(CR_STRICT) | IK_QUIRK(CR_TYPE_FATAL) | IK_QUIRK(CR_CA_FATAL));
 	size_t len;
 
 	ik_p1_saw_cr(sa, in);
-	if (!(sa->eng->cfg.quirks & IK_QUIRK(CR_STRICT)) || !ik_p1_sig(sa) || !c || in->made_up)
+	if (!q || !ik_p1_sig(sa) || !c || in->made_up)
 		return true;
 	for (size_t i = 0;; i++) {
 		const uint8_t *b = ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CR, i), in->body, &len);
+		struct ik_status why = {0};
 		if (!b)
 			return true;
-		if (!ik_creds_for_cr(c, 1, b, len, st))
-			return false;
+		if (!ik_creds_for_cr(c, 1, b, len, &why) && (q & cr_quirk(why.notify)))
+			return ik_fail(st, why.notify, "%s", why.why);
 	}
 }

@@ -36,6 +36,12 @@ check_grep "certs: ... the default is psk with peers/profiles/strongswan.conf" \
 expect "dut::peer certs::has private key::NO"
 check "certs: lab down (psk)" lab down
 
+# new_cases DIR: "ID=VERDICT " of the CR-discard and SHA-256 signature cases in DIR's results.
+new_cases() {
+	jq -r 'select(.type=="case" and (.id|test("^CERT-(CR-00[4-8]|POS-00[56])$"))) |
+		"\(.id)=\(.verdict)"' "$1/results.jsonl" 2>/dev/null | sort | tr '\n' ' '
+}
+
 SWC="STRONGSWAN_CONF=$LAB_DIR/dut/strongswan.conf swanctl"
 
 # ---- strongSwan DUT, each role, against a strongSwan tester ----
@@ -142,6 +148,11 @@ bad=$(jq -r 'select(.type=="case" and .verdict!="PASS" and .id!="CERT-PSK-001") 
 	"$TEST_TMP/cert-cases/results.jsonl" 2>/dev/null)
 check "certs: strongSwan passes every certificate case${bad:+ (not: $(echo $bad))}" \
 	test -s "$TEST_TMP/cert-cases/results.jsonl" -a -z "$bad"
+# RFC 2408 5.10 steps 1 and 2: a CR asking for type 6 (as responder and as initiator) or naming
+# no DER authority is discarded; the DUT's own CRs are well built (5.10, CERT-CR-007, -008);
+# RFC 2409 5.1: SIG_R over the HMAC-SHA-256 HASH_R; asked by a CR in AM1, the DUT's CERT in AM2.
+check "certs: strongSwan PASSes CERT-CR-004 .. -008, CERT-POS-005 and -006" \
+	test "$(new_cases "$TEST_TMP/cert-cases")" = "CERT-CR-004=PASS CERT-CR-005=PASS CERT-CR-006=PASS CERT-CR-007=PASS CERT-CR-008=PASS CERT-POS-005=PASS CERT-POS-006=PASS "
 check "certs: lab down (strongswan for ikecheck)" lab down
 check "certs: lab up strongswan --auth rsa-sig --role initiator (for ikecheck serve)" \
 	lab up strongswan --auth rsa-sig --role initiator
@@ -177,6 +188,8 @@ check "certs: Libreswan fails no certificate case${bad:+ (got: $(echo $bad))}" \
 check "certs: ... and WARNs CERT-NEG-005, -012, -017 (keyUsage) and CERT-CR-002 (no CR)" test "$(jq -r \
 	'select(.type=="case" and (.id|test("^CERT-(NEG-005|NEG-012|NEG-017|CR-002)$"))) | .verdict' \
 	"$TEST_TMP/cert-ls/results.jsonl" | sort -u)" = WARN
+check "certs: Libreswan PASSes CERT-CR-004 .. -008, CERT-POS-005 and -006" \
+	test "$(new_cases "$TEST_TMP/cert-ls")" = "CERT-CR-004=PASS CERT-CR-005=PASS CERT-CR-006=PASS CERT-CR-007=PASS CERT-CR-008=PASS CERT-POS-005=PASS CERT-POS-006=PASS "
 check "certs: lab down (libreswan for ikecheck)" lab down
 check "certs: nothing of the lab is left (namespaces, state, processes)" lab_gone "$LAB_NAME"
 exit $TESTS_FAILED

@@ -72,7 +72,8 @@ check_grep "the SKIP says what the profile lacks" '"id":"CERT-NEG-001".*lacks rs
 # --- each quirk makes exactly the cases naming it fail (WARN for SHOULD) ----------------------
 n=3
 for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check sig-no-verify \
-	cert-encoding-fatal cr-strict cert-not-sent cr-not-sent ignore-hash accept-any-proposal; do
+	cert-encoding-fatal cr-strict cr-type-fatal cr-ca-fatal cr-bad-ca sig-hash-20 cert-not-sent \
+	cr-not-sent ignore-hash accept-any-proposal; do
 	prof=$T/q$n.conf
 	if [[ $q == accept-any-proposal ]]; then # CERT-PSK-001: the PSK profile
 		loopback_profile peers/profiles/loopback-dut.conf "$prof" $((BASE + 8 * n)) $((BASE + 8 * n + 4))

@@ -107,7 +107,7 @@ quirks=$($IK serve --list-quirks 2>/dev/null | awk 'NF && $1 !~ /:$/ {print $1}'
 # uses: a run under one is the conformant run again. tests/sh/cert.sh runs them against an
 # rsa-sig serve, with every certificate case. Likewise pke-padding-oracle acts only under RSA
 # encryption: tests/sh/connect_rsaenc.sh runs the rsaenc cases against an rsa-enc serve with it.
-quirks=$(grep -vE '^(cert-.*|sig-no-verify|cr-strict|pke-.*)$' <<<"$quirks")
+quirks=$(grep -vE '^(cert-.*|sig-no-verify|sig-hash-20|cr-.*|pke-.*)$' <<<"$quirks")
 check "serve lists its quirks" test -n "$quirks"
 
 # Issue 10 item 6: a refusal case that only die-on-refusal breaks proves nothing about its check.
@@ -173,7 +173,11 @@ for q in $quirks; do
 		check "quirk $q: a case is blamed (FAIL) only when it was alone in flight ($guess blamed, $among named)" \
 			bash -c "(( ($among > 0 && $guess == 0) || ($among == 0 && $guess <= 1) ))"
 		notrun=$(verdicts "q-$q" '^ERROR$' | wc -l)
-		check "quirk $q: later cases are not run against the dead DUT (ERROR: $notrun)" test "$notrun" -ge 1
+		# SELFTEST_CASES may select one case that runs here (CERT-PSK-001 beside the rsa-sig
+		# ones): no case is left to not run after it killed the DUT.
+		if (($(verdicts conformant '^(PASS|WARN|FAIL)$' | wc -l) > 1)); then
+			check "quirk $q: later cases are not run against the dead DUT (ERROR: $notrun)" test "$notrun" -ge 1
+		fi
 		continue
 	fi
 	sel=$(selection "$q")
