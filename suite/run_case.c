@@ -330,14 +330,26 @@ static bool late_copies(const struct crun *cr)
 	return false;
 }
 
+/* The SA a datagram we sent belongs to: the one its octets 0-7 name when they name one of ours. A
+ * DUT that initiates may run two phase 1s towards us at once (charon answering one dut-initiate
+ * with two MM1s), and the case's SA is then not the sender of every datagram: taking its cookie
+ * for the other's made that cookie look moved, and the DUT's next QM1 a tied answer. */
+static struct ik_sa *sender_of(struct crun *cr, struct ik_engine *e, const uint8_t *p, size_t len)
+{
+	for (struct ik_sa *s = e->sas; len >= 8 && s; s = s->next)
+		if (!memcmp(s->icookie, p, 8))
+			return s;
+	return cr->sa ? cr->sa : e->sas; /* the SA of MM1 is ours before cr->sa is */
+}
+
 /* Issue 10 item 6: keep the wire identity of each datagram we broke as it goes out, and tie to
  * it an answer of the DUT that names no exchange of ours (run_wire.h): a fail-open DUT answers
  * the cookies, exchange type and message ID it read, which the mutation may have moved. */
 static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
                      const struct sockaddr_storage *peer, const uint8_t *p, size_t len)
 {
-	struct ik_sa *sa = cr->sa ? cr->sa : e->sas; /* the SA of MM1 is ours before cr->sa is */
 	if (sent) {
+		struct ik_sa *sa = sender_of(cr, e, p, len);
 		if (e->tx_broken && sa)
 			ik_wire_keep(cr->broken, &cr->nbroken, p, len, sa->icookie,
 			             sa->established ? IK_EXCH_QUICK : ik_exch_of(sa->xchg));
