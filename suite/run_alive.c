@@ -215,8 +215,10 @@ static void revival_done(struct ik_runner *R, const struct crun *cr)
 bool ik_probe_reap(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_status st;
-	if (cr->sa) /* a clean exchange: the best measure of the path */
+	if (cr->sa) { /* a clean exchange: the best measure of the path */
 		ik_loss_scan(&cr->sa->ladder, NULL, R->base, &R->loss_samples, &R->loss_events);
+		ik_rtt_scan(R, &cr->sa->ladder);
+	}
 	R->loss_events += cr->eng.send_errors;
 	if (cr->revival) {
 		revival_done(R, cr);

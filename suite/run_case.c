@@ -680,7 +680,9 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	/* Six transmissions of a message inside the window (0, .1w, .23w, .41w, .65w, .96w), so a
 	 * lossy path is ridden out inside one attempt: silence after six unanswered copies is the
 	 * DUT's (docs/verdicts.md section 7). */
-	cr->cfg.retrans_ms = cr->window_ms / 10 ? cr->window_ms / 10 : 1;
+	/* Longer on a busy machine whose answers come late (run_rtt.c): a copy no loss called for
+	 * would reach a DUT that handles copies badly. */
+	cr->cfg.retrans_ms = ik_rtt_retrans_ms(R, cr->window_ms);
 	cr->cfg.retrans_growth = 33;
 	cr->cfg.retrans_tries = 20;
 	if (!ik_engine_init(&cr->eng, &cr->cfg, &R->loop, st))

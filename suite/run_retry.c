@@ -221,6 +221,8 @@ void ik_loss_note(struct ik_runner *R, const struct crun *cr)
 {
 	if (cr->sa)
 		ik_loss_scan(&cr->sa->ladder, cr->c, R->base, &R->loss_samples, &R->loss_events);
+	if (cr->sa)
+		ik_rtt_scan(R, &cr->sa->ladder);
 	R->loss_events += cr->eng.send_errors;
 }
 

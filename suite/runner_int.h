@@ -92,8 +92,9 @@ struct ik_runner {
 	bool exclusive; /* a case that runs alone is in flight (ik_case_runs_alone) */
 	bool port_busy; /* a case the DUT initiates holds the tester port (ik_case_owns_tester_port) */
 	unsigned loss_samples,
-		loss_events;               /* clean round trips seen; signs of loss (run_retry.c) */
-	unsigned reruns;                   /* attempts beyond the first, over all cases */
+		loss_events; /* clean round trips seen; signs of loss (run_retry.c) */
+	unsigned reruns;     /* attempts beyond the first, over all cases */
+	unsigned rtt_samples, srtt_ms, rttvar_ms; /* the DUT's answer time (run_rtt.c) */
 	uint64_t dead_at_ms, revive_at_ms; /* when the DUT was declared dead; next revival probe */
 	bool dead_final;   /* it did not answer again within --dead-wait: the rest is not run */
 	bool reviving;     /* a revival probe is in flight */
@@ -158,6 +159,10 @@ void ik_loss_scan(const struct ik_ladder *l, const struct ik_case *c, const stru
                   unsigned *samples, unsigned *events);
 void ik_loss_note(struct ik_runner *R, const struct crun *cr);
 bool ik_path_lossy(struct ik_runner *R);
+/* The DUT's round-trip time (run_rtt.c): clean round trips of a ladder moving the estimate; the
+ * retransmission interval of a case with this window. */
+void ik_rtt_scan(struct ik_runner *R, const struct ik_ladder *l);
+unsigned ik_rtt_retrans_ms(const struct ik_runner *R, unsigned window_ms);
 /* How much of the DUT an attempt showed (higher: judge this attempt). */
 int ik_obs_info(const struct crun *cr);
 /* The attempt went silent before any of its mutations was sent. */

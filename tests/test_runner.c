@@ -653,6 +653,52 @@ static void test_loss_scan(void)
 	}
 }
 
+/* The DUT's round-trip time (run_rtt.c, RFC 6298): "S1@0" is our MM1 at 0 ms, "R2@100" its MM2
+ * at 100 ms; "+" a retransmission, "!" a mutated message. */
+static const struct rtt_row {
+	const char *what, *rungs;
+	unsigned samples, retrans; /* samples taken; retransmission interval at window 1200 */
+} rtt_rows[] = {
+	{"no round trip yet: a tenth of the window", "", 0, 120},
+	{"answers within 1 ms: a tenth of the window", "S1@0 R2@1 S3@1 R4@2", 2, 120},
+	{"100 and 200 ms: srtt 112, rttvar 62", "S1@0 R2@100 S3@100 R4@300", 2, 360},
+	{"Karn: an answer after our copy is no sample", "S1@0 S1+@120 R2@500", 0, 120},
+	{"a mutated message is no sample", "S1@0 R2@1 S3!@1 R4@900", 1, 120},
+	{"a message the DUT starts later is no answer", "S1@0 R2@1 S3@1 R1@60000", 1, 120},
+	{"slow answers: at most a third of the window", "S1@0 R2@1000 S3@1000 R4@2000", 2, 400},
+};
+
+static void test_rtt(void)
+{
+	struct ik_runopts o = {.silence_ms = 1200};
+	for (size_t i = 0; i < sizeof(rtt_rows) / sizeof(rtt_rows[0]); i++) {
+		const struct rtt_row *row = &rtt_rows[i];
+		struct ik_runner R;
+		struct ik_ladder l;
+		memset(&R, 0, sizeof(R));
+		R.o = &o;
+		ik_ladder_init(&l);
+		for (const char *s = row->rungs; *s; s++) {
+			if (*s != 'S' && *s != 'R')
+				continue;
+			struct ik_rung *g = ik_ladder_add(&l, *s == 'S', IK_X_MAIN, s[1] - '0');
+			CU_ASSERT_FATAL(g != NULL);
+			g->retransmit = s[2] == '+';
+			if (s[2] == '!')
+				snprintf(g->note, sizeof(g->note), "mutated: test");
+			g->t_ms = strtoull(strchr(s, '@') + 1, NULL, 10);
+		}
+		ik_rtt_scan(&R, &l);
+		unsigned rt = ik_rtt_retrans_ms(&R, 1200);
+		if (R.rtt_samples != row->samples || rt != row->retrans)
+			fprintf(stderr, "rtt '%s': %u samples, retransmit after %u ms\n", row->what,
+			        R.rtt_samples, rt);
+		CU_ASSERT_EQUAL(R.rtt_samples, row->samples);
+		CU_ASSERT_EQUAL(rt, row->retrans);
+		ik_ladder_free(&l);
+	}
+}
+
 /* expect kept: PASS when every row was read and none broke (the notes in the reason), FAIL /
  * WARN by the case's level when one broke (naming it and what it saw), ERROR when a row was never
  * read (the DUT sent no message it judges) and none broke. */
@@ -695,6 +741,7 @@ static void test_judge_kept(void)
 
 static const struct ik_test tests[] = {
 	{"loss on the path: what a ladder says", test_loss_scan},
+	{"the DUT's round-trip time sets the retransmission interval", test_rtt},
 	{"judge: expectations against observations", test_judge_table},
 	{"judge: expect lines by lifetime policy", test_judge_policy},
 	{"judge: expect kept, the XAUTH checks", test_judge_kept},
