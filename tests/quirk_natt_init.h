@@ -18,7 +18,15 @@ static void responder_behind_nat(struct ik_cfg *ci, struct ik_cfg *cr)
 	cr->nat_sim = true;
 }
 
-/* Main mode and quick mode with the responder's NAT faked; the responder's verdict on the MM5 it
+/* The same in aggressive mode: AM3 must float (RFC 3947 4, "The procedure for Aggressive Mode is
+ * very similar"). */
+static void responder_behind_nat_aggr(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	responder_behind_nat(ci, cr);
+	ci->aggressive = true;
+}
+
+/* Main mode (aggressive mode) and quick mode with the responder's NAT faked; the responder's verdict on the MM5 it
  * took: true when it found fault with it under the rule named by part. */
 static bool float_judged(struct ik_pair *p, const char *part)
 {
@@ -30,16 +38,22 @@ static bool float_judged(struct ik_pair *p, const char *part)
 	return rs && strstr(rs->fault, part) != NULL;
 }
 
-/* Quirk natt-no-float-init: MM5 came to the responder's IKE port. */
+/* Quirk natt-no-float-init: MM5 (AM3) came to the responder's IKE port. */
 static bool mm5_not_floated(struct ik_pair *p)
 {
 	return float_judged(p, "MUST change ports");
 }
 
-/* Quirk natt-float-src-500: MM5 came to the NAT-T port from the initiator's IKE port. */
+/* Quirk natt-float-src-500: MM5 (AM3) came to the NAT-T port from the initiator's IKE port. */
 static bool mm5_from_ike_port(struct ik_pair *p)
 {
 	return float_judged(p, "source and destination ports");
+}
+
+/* Quirk natt-no-float-init in aggressive mode: the judge quotes the aggressive mode sentence. */
+static bool am3_not_floated(struct ik_pair *p)
+{
+	return float_judged(p, "After the NAT has been detected");
 }
 
 /* A free UDP port of 127.0.0.1 from 9376 up (below 32768, not 500): what a NAT's mapping of port

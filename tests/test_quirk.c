@@ -642,6 +642,10 @@ static const struct row rows[] = {
          mm5_not_floated},
 	{"MM5 floated to the NAT-T port", IK_QUIRK(NATT_FLOAT_SRC_500), responder_behind_nat,
          mm5_from_ike_port},
+	{"AM3 of an initiator told of a NAT", IK_QUIRK(NATT_NO_FLOAT_INIT),
+         responder_behind_nat_aggr, am3_not_floated},
+	{"AM3 floated to the NAT-T port", IK_QUIRK(NATT_FLOAT_SRC_500), responder_behind_nat_aggr,
+         mm5_from_ike_port},
 	{"MM1 from a low port, not 500", IK_QUIRK(NATT_PORT_500_ONLY), initiator_on_low_port,
          low_port_dropped},
 };
