@@ -669,6 +669,21 @@ static void step_start(struct crun *cr)
 	}
 }
 
+/* The engine on the case's ports. A case that pins its source port (NATT-021, RFC 3947 3) takes
+ * the next free one above it when another run holds it (the self-test runs four suites at once). */
+static bool engine_init(struct crun *cr, struct ik_status *st)
+{
+	uint16_t port = ik_addr_port(&cr->cfg.local);
+	bool pinned = !cr->responder && port && ik_case_pins_port(cr->c);
+	for (unsigned i = 0;; i++) {
+		if (ik_engine_init(&cr->eng, &cr->cfg, &cr->R->loop, st))
+			return true;
+		if (!pinned || i == 63 || !strstr(st->why, "in use"))
+			return false;
+		ik_addr_set_port(&cr->cfg.local, (uint16_t)(port + i + 1));
+	}
+}
+
 bool ik_crun_start(struct crun *cr, struct ik_status *st)
 {
 	struct ik_runner *R = cr->R;
@@ -685,7 +700,7 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	cr->cfg.retrans_ms = ik_rtt_retrans_ms(R, cr->window_ms);
 	cr->cfg.retrans_growth = 33;
 	cr->cfg.retrans_tries = 20;
-	if (!ik_engine_init(&cr->eng, &cr->cfg, &R->loop, st))
+	if (!engine_init(cr, st))
 		return false;
 	cr->eng_up = true;
 	cr->eng.user = cr;

@@ -132,6 +132,14 @@ bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cf
 	return ik_crun_cfg_variant(R, c, IK_CASE_MAX_ALIKE, cfg, st);
 }
 
+bool ik_case_pins_port(const struct ik_case *c)
+{
+	for (size_t i = 0; c && i < c->nsets; i++)
+		if (!strcmp(c->set_key[i], "tester.port"))
+			return true;
+	return false;
+}
+
 bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned v,
                          struct ik_cfg *cfg, struct ik_status *st)
 {
@@ -164,7 +172,9 @@ bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned 
 		 * except where the DUT initiates (a case, or a probe of a DUT that only initiates):
 		 * it sends to the tester port the profile names. */
 		if (c ? c->dut_role != IK_INITIATOR : !ik_probe_by_dut(R)) {
-			ik_addr_set_port(&cfg->local, 0);
+			/* but a case that names its source port (NATT-020: not 500, RFC 3947 3) */
+			if (!ik_case_pins_port(c))
+				ik_addr_set_port(&cfg->local, 0);
 			if (cfg->natt_port || cfg->natt)
 				cfg->natt_port = 0;
 		}

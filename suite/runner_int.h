@@ -117,6 +117,9 @@ void ik_crun_free(struct crun *cr);
 /* The same for variant v of a case with alike variants (its `set` variant added). */
 bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned v,
                          struct ik_cfg *cfg, struct ik_status *st);
+/* Whether case c names the tester's IKE port (`set tester.port`, NATT-021): a case where the DUT
+ * responds then starts from it, or from the next free port above it (ik_crun_start). */
+bool ik_case_pins_port(const struct ik_case *c);
 bool ik_crun_cfg(struct ik_runner *R, const struct ik_case *c, struct ik_cfg *cfg,
                  struct ik_status *st);
 /* Whether the tester may send INITIAL-CONTACT with phase 1 (only when cases run one at a time). */

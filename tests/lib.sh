@@ -26,7 +26,7 @@
 # bench/probe.sh 29600-29999, hostile 30000-30999 (tests/sh/hostile.sh and
 # tests/hostile_all.sh: 30000 + 8 * a slot), cert 31000-31999 (CERT_PORTS=37000: 37000-37999),
 # esp_cases 32000-32999 (or 35000-35999 with ESP_PORTS=35000), connect_rsaenc 33000-33999;
-# make demo uses 10500.
+# make demo uses 10500; case NATT-021 binds 9312 (or the next free port up to 9375).
 
 IK=${IK:-build/san/ikecheck}
 TEST_TMP=$(mktemp -d)

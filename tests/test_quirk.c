@@ -480,6 +480,7 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 #include "quirk_rsaenc.h"
 #include "quirk_dpd.h"
 #include "quirk_natt.h"
+#include "quirk_natt_init.h"
 
 struct row {
 	const char *name;
@@ -492,7 +493,8 @@ struct row {
 static const ik_quirks_t initiator_quirks =
 	IK_QUIRK(ACCEPT_ANY_REPLY) | IK_QUIRK(XAUTH_IGNORE_FAIL) | IK_QUIRK(XAUTH_ANY_TYPE) |
 	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
-	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID);
+	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID) | IK_QUIRK(NATT_NO_FLOAT_INIT) |
+	IK_QUIRK(NATT_FLOAT_SRC_500);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -636,6 +638,16 @@ static const struct row rows[] = {
          natt_info_on_500},
 	{"MM5 without the non-ESP marker", IK_QUIRK(NATT_MARKER_OPTIONAL), behind_nat_no_marker,
          natt_markerless_taken},
+	{"MM5 of an initiator told of a NAT", IK_QUIRK(NATT_NO_FLOAT_INIT), responder_behind_nat,
+         mm5_not_floated},
+	{"MM5 floated to the NAT-T port", IK_QUIRK(NATT_FLOAT_SRC_500), responder_behind_nat,
+         mm5_from_ike_port},
+	{"AM3 of an initiator told of a NAT", IK_QUIRK(NATT_NO_FLOAT_INIT),
+         responder_behind_nat_aggr, am3_not_floated},
+	{"AM3 floated to the NAT-T port", IK_QUIRK(NATT_FLOAT_SRC_500), responder_behind_nat_aggr,
+         mm5_from_ike_port},
+	{"MM1 from a low port, not 500", IK_QUIRK(NATT_PORT_500_ONLY), initiator_on_low_port,
+         low_port_dropped},
 };
 
 static bool run_row(const struct row *r, bool quirk)

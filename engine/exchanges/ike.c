@@ -329,6 +329,14 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	if ((e->cfg.quirks & IK_QUIRK(NATT_INFO_500)) && s == &e->natt && len > 18 &&
 	    p[18] == IK_EXCH_INFO && sa->peer_ike.ss_family)
 		return ik_send_datagram(e, &e->sock, &sa->peer_ike, p, len, st);
+	/* quirk natt-float-src-500: the floated initiator's IKE leaves from its IKE port, marker
+	 * and all, for the peer's NAT-T port */
+	if ((e->cfg.quirks & IK_QUIRK(NATT_FLOAT_SRC_500)) && s == &e->natt &&
+	    sa->role == IK_INITIATOR) {
+		struct ik_sock from = e->sock;
+		from.natt = true;
+		return ik_sock_send_ike(&from, &sa->peer, p, len, st);
+	}
 	/* IKEv1 fragmentation (frag.h): after encryption, the complete message in slices. */
 	e->tx_frags = 0;
 	if (ik_frag_wanted(sa, len, s == &e->natt))

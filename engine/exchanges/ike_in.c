@@ -445,6 +445,8 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 	    !ik_run_step(p->sa, p->qm, s, &in, &st))
 		goto refused;
 	ik_digest_of(d->data, d->len, p->last_in);
+	if (!p->qm)
+		ik_natt_judge_float(p->sa, expect, d); /* RFC 3947 4: where MM5 (AM3) came */
 	if (ik_state_final(state_of(p)))
 		complete(e, p);
 	free(plain);
@@ -818,6 +820,15 @@ static void after_float(struct ik_engine *e, const struct ik_msg *m, const struc
 	            &st);
 }
 
+/* Quirk natt-port-500-only: a source port a NAT made (RFC 3947 3) reaching our IKE port: not 500,
+ * not the peer's configured port, and below the ephemeral ports our own tester sockets take. */
+static bool nat_made_port(const struct ik_engine *e, const struct ik_dgram *d)
+{
+	uint16_t p = ik_addr_port(&d->peer);
+	return d->local_port == e->sock.port && p != 500 && p != ik_addr_port(&e->cfg.remote) &&
+	       p < 32768;
+}
+
 static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 {
 	struct ik_msg m = {0};
@@ -828,6 +839,11 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* keepalives need no answer; ESP without a caller's SAs is dropped */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
+	if ((e->cfg.quirks & IK_QUIRK(NATT_PORT_500_ONLY)) && nat_made_port(e, d)) {
+		IK_LOG(e, "quirk natt-port-500-only: IKE from source port %u dropped",
+		       ik_addr_port(&d->peer));
+		return;
+	}
 	static uint8_t lax[IK_MAX_DGRAM];
 	bool ok;
 	/* IKEv1 fragments (frag.h) are put together before anything else looks at them; E is

@@ -4,6 +4,7 @@
  */
 #include "consts.h"
 #include "crypto.h"
+#include "where.h"
 #include "xchg.h"
 
 #include <netinet/in.h>
@@ -88,8 +89,10 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 	sa->nat_there = !peer_match;
 	/* RFC 3947 4: the initiator moves to the NAT-T port with its next message; the responder
 	 * follows when a message reaches it there (ik_natt_follow). */
+	/* quirk natt-no-float-init: the NAT is seen, the initiator stays on the IKE ports */
+	bool stay = sa->eng->cfg.quirks & IK_QUIRK(NATT_NO_FLOAT_INIT);
 	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated &&
-	    sa->role == IK_INITIATOR) {
+	    sa->role == IK_INITIATOR && !stay) {
 		sa->floated = true;
 		ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
 		IK_LOG(sa->eng, "NAT detected (%s%s): floating to port %u",
@@ -146,4 +149,52 @@ void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
 	/* quirk natt-stale-port: the NAT's mapping is not followed; the port the profile names is */
 	if (sa->eng->cfg.quirks & IK_QUIRK(NATT_STALE_PORT))
 		ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
+}
+
+/* RFC 3947 4, the message that must float: MM5 in main mode, AM3 in aggressive mode. */
+static bool float_msg(const struct ik_sa *sa, int msgno)
+{
+	return msgno == (sa->xchg == IK_X_AGGR ? 3 : 5);
+}
+
+/* What the judge below quotes, by mode. */
+static const char float_mm[] =
+	"RFC 3947 4 \"the initiator MUST change ports when sending the "
+	"ID payload if there is NAT between the hosts\"";
+static const char float_am[] =
+	"RFC 3947 4 \"After the NAT has been detected, the initiator "
+	"sends IP UDP(4500,4500) <4 bytes of non-ESP marker> HDR*, ... "
+	"SIG_I\"";
+
+/* RFC 3947 4, judged in the peer as initiator once we, the responder, saw a NAT (our simulated
+ * one included, cfg.nat_sim): "In Main Mode, the initiator MUST change ports when sending the ID
+ * payload if there is NAT between the hosts. The initiator MUST set both UDP source and
+ * destination ports to 4500." msgno is the message just taken (valid: decrypted and checked).
+ * Where the NAT is our simulation no NAT rewrote the peer's source port, so it must be the
+ * peer's own NAT-T port; behind a real NAT it is the NAT's to choose and is not judged. */
+void ik_natt_judge_float(struct ik_sa *sa, int msgno, const struct ik_dgram *d)
+{
+	const struct ik_engine *e = sa->eng;
+	struct ik_status st;
+	const char *msg = ik_msg_name(sa->xchg, msgno);
+
+	if (sa->role != IK_RESPONDER || !sa->natt_method || e->natt.fd < 0 ||
+	    !(sa->nat_here || sa->nat_there) || !float_msg(sa, msgno))
+		return;
+	if (d->local_port != e->natt.port) {
+		ik_fail(&st, 0,
+		        "with a NAT seen in MM3/MM4 (AM2), its %s came to port %u, not to our "
+		        "NAT-T port %u",
+		        msg, d->local_port, e->natt.port);
+		ik_sa_fault(sa, sa->xchg == IK_X_AGGR ? float_am : float_mm, &st);
+	} else if (e->cfg.nat_sim && ik_addr_port(&d->peer) != e->cfg.remote_natt_port) {
+		ik_fail(&st, 0,
+		        "its %s to our NAT-T port came from port %u, not from its NAT-T "
+		        "port %u (no NAT rewrote it)",
+		        msg, ik_addr_port(&d->peer), e->cfg.remote_natt_port);
+		ik_sa_fault(sa,
+		            "RFC 3947 4 \"The initiator MUST set both UDP source and "
+		            "destination ports to 4500\"",
+		            &st);
+	}
 }

@@ -168,6 +168,9 @@ void ik_p1_done(struct ik_sa *sa); /* driver: phase 1 complete */
 bool ik_p1_fake_input(struct ik_sa *sa, int msgno, struct ik_msg *m, struct ik_status *st);
 bool ik_qm_fake_input(struct ik_sa *sa, struct ik_qm *qm, struct ik_msg *m, struct ik_status *st);
 void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d);
+/* RFC 3947 4: as responder, after a NAT was seen, whether the peer's MM5 (AM3), just taken,
+ * came to our NAT-T port from its own; a break is its fault (ik_sa_fault). */
+void ik_natt_judge_float(struct ik_sa *sa, int msgno, const struct ik_dgram *d);
 /* NAT-OA in quick mode (natoa.c, RFC 3947 5.2): our two payloads when encap is
  * UDP-Encapsulated-Transport; the peer's checked (transport: whether it had to send them). */
 bool ik_encap_udp_transport(uint16_t encap);
