@@ -636,6 +636,10 @@ static const struct row rows[] = {
          natt_info_on_500},
 	{"MM5 without the non-ESP marker", IK_QUIRK(NATT_MARKER_OPTIONAL), behind_nat_no_marker,
          natt_markerless_taken},
+	{"NAT-keepalives of an idle responder behind a NAT", IK_QUIRK(KEEPALIVE_NEVER),
+         res_behind_nat, ka_none},
+	{"NAT-keepalive ports", IK_QUIRK(KEEPALIVE_IKE_PORT), res_behind_nat, ka_wrong_port},
+	{"NAT-keepalive octets", IK_QUIRK(KEEPALIVE_LONG), res_behind_nat, ka_not_one_ff},
 };
 
 static bool run_row(const struct row *r, bool quirk)
