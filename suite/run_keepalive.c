@@ -51,9 +51,10 @@ static void judge(struct crun *cr, const struct ik_dgram *d, uint64_t gap)
 	bool natt = e->natt.fd >= 0 && to == e->natt.port;
 	if (!o->ka_heard++)
 		snprintf(o->ka_first, sizeof(o->ka_first),
-		         "%zu octet%s %s from port %u to port %u, %.1f s after its last packet",
-		         d->len, d->len == 1 ? "" : "s", d->len ? hex : "(none)", from, to,
-		         gap / 1000.0);
+		         "%zu octet%s %s from its port %u to our %s port, %.1f s after its last "
+		         "packet",
+		         d->len, d->len == 1 ? "" : "s", d->len ? hex : "(none)", from,
+		         natt ? "NAT-T" : "IKE", gap / 1000.0);
 	if ((!natt || from != esp_from) && !o->ka_port[0])
 		snprintf(o->ka_port, sizeof(o->ka_port),
 		         "a keepalive went from its port %u to our %s port %u, where its UDP-ESP "
