@@ -178,7 +178,8 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	struct ik_status cst;
 	if (!ik_case_claims_ok(c, &cst)) /* needs claimed:/unclaimed: name a `set` proposal */
 		return ik_case_fail(at, "%s", cst.why);
-	bool nth = false, quick = false, traffic = false, probe = false, listen = false;
+	bool nth = false, quick = false, traffic = false, probe = false, listen = false,
+	     ka_listen = false;
 	for (size_t i = 0; i < c->nmut; i++)
 		nth = nth || c->mut[i].nth;
 	for (size_t i = 0; i < c->nsteps; i++) {
@@ -186,6 +187,7 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 		traffic = traffic || c->steps[i].kind == IK_STEP_TRAFFIC;
 		probe = probe || c->steps[i].probe != IK_PROBE_NONE;
 		listen = listen || c->steps[i].kind == IK_STEP_DPD_LISTEN;
+		ka_listen = ka_listen || c->steps[i].kind == IK_STEP_KA_LISTEN;
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *e = &c->expect[i];
@@ -206,6 +208,11 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 			return ik_case_fail(at,
 			                    "case %s: 'expect queries' but 'run' has no "
 			                    "dpd-listen step",
+			                    c->id);
+		if (e->kind == IK_EXP_KEEPALIVE && !ka_listen)
+			return ik_case_fail(at,
+			                    "case %s: 'expect keepalive' but 'run' has no "
+			                    "keepalive-listen step",
 			                    c->id);
 		if (e->kind == IK_EXP_TRAFFIC && !traffic)
 			return ik_case_fail(at,

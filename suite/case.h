@@ -84,6 +84,8 @@ enum ik_step_kind {
 	                     * run_dpd.c): the first unanswered, the next ones ACKed */
 	IK_STEP_CFG, /* a mode-config query of suite/cfgq.def (arg: its row) whose answer the case
 	             * judges (draft-dukes-ike-mode-cfg-02; docs/xauth.md) */
+	IK_STEP_KA_LISTEN, /* stay quiet and hear the DUT's own NAT-keepalives (RFC 3948 2.3, 4;
+	                    * run_keepalive.c) */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
@@ -120,10 +122,15 @@ enum ik_expect_kind {
 	IK_EXP_QUERIES,  /* the DUT sent R-U-THERE on its own (dpd-listen; its MUSTs are checked
 			     * on every query, RFC 3706 5.3, 6.2); strict: and its SHOULDs, a
 			     * second query after the unanswered first, the cookies as SPI */
-	IK_EXP_KEPT,     /* the DUT's XAUTH messages kept the rows of engine/exchanges/
+	IK_EXP_KEEPALIVE, /* keepalive-listen heard the DUT's NAT-keepalives (RFC 3948 2.3, 4): ka
+			     * says which rule is judged (IK_KA_*) */
+	IK_EXP_KEPT,      /* the DUT's XAUTH messages kept the rows of engine/exchanges/
 			     * xauth_check.def named (kept_rows): each was read at least once and none
 			     * broke (a MAY row never breaks: what it saw is the evidence) */
 };
+
+/* What `expect keepalive` judges (docs/writing-cases.md). */
+enum { IK_KA_PORTS = 1, IK_KA_OCTET, IK_KA_TIMELY };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
 
@@ -150,6 +157,7 @@ struct ik_expect {
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
 	bool strict;        /* queries strict */
+	int ka;             /* keepalive: IK_KA_PORTS, IK_KA_OCTET or IK_KA_TIMELY */
 	uint64_t kept_rows; /* kept: bit i = row i of xauth_check.def */
 };
 
@@ -214,7 +222,8 @@ enum {
 	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
 	IK_NEED_RSA_ENC_REV = 32768,  /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
 	IK_NEED_DPD_DELAY = 65536,    /* phase1.dpd: the DUT probes an idle peer after that long */
-	IK_NEED_XAUTH_CLIENT = 131072 /* features.xauth_client: initiating, an XAUTH client */
+	IK_NEED_XAUTH_CLIENT = 131072, /* features.xauth_client: initiating, an XAUTH client */
+	IK_NEED_KEEPALIVE = 262144     /* natt.keepalive stated: the DUT sends NAT-keepalives */
 };
 
 struct ik_caseset {

@@ -190,6 +190,7 @@ static const struct {
 	{"rsa-enc-rev", IK_NEED_RSA_ENC_REV},
 	{"dpd_delay", IK_NEED_DPD_DELAY},
 	{"xauth_client", IK_NEED_XAUTH_CLIENT},
+	{"keepalive", IK_NEED_KEEPALIVE},
 };
 
 /*
@@ -375,6 +376,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"modecfg", IK_STEP_MODECFG},
 		{"dpd-listen", IK_STEP_DPD_LISTEN},
 		{"cfg", IK_STEP_CFG},
+		{"keepalive-listen", IK_STEP_KA_LISTEN},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -387,7 +389,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
-		                    "modecfg, dpd-listen or cfg)",
+		                    "modecfg, dpd-listen, keepalive-listen or cfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
@@ -666,6 +668,15 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->strict = n == 2;
 		return true;
 	}
+	/* "keepalive ports|octet|timely": the DUT's own NAT-keepalives heard by keepalive-listen */
+	if (!strcmp(w[0], "keepalive")) {
+		static const char *const ka[] = {"ports", "octet", "timely"};
+		for (int i = 0; n == 2 && i < 3; i++)
+			if (!strcmp(w[1], ka[i]))
+				e->ka = IK_KA_PORTS + i;
+		e->kind = IK_EXP_KEEPALIVE;
+		return e->ka || ik_case_fail(at, "expect keepalive needs ports, octet or timely");
+	}
 	/* "kept ROW...": rows of engine/exchanges/xauth_check.def, by requirement id */
 	if (!strcmp(w[0], "kept")) {
 		e->kind = IK_EXP_KEPT;
@@ -695,7 +706,7 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		at,
 		"expect '%.40s': expected established, rejected, adjusted, "
 		"ignored, survives, alive, carries traffic, discards probes, accepts probes, "
-		"stops traffic, queries [strict] or kept REQ-ID...",
+		"stops traffic, queries [strict], keepalive ports|octet|timely or kept REQ-ID...",
 		w[0]);
 }
 

@@ -278,13 +278,17 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	endpoint_ts(&c->ts_remote, peer);
 	if (!me->n_subnets && !peer->n_subnets)
 		c->ts_local.type = c->ts_remote.type = 0; /* host to host: no IDs (RFC 2409 5.5) */
-	c->nat_sim = me->simulate_nat;       /* RFC 3947 3.2 as if a NAT were in front of us */
+	/* RFC 3947 3.2 as if a NAT were in front of us, of the peer, or of both */
+	c->nat_sim = (me->simulate_nat & IK_NATSIM_TESTER) != 0;
+	c->nat_sim_peer = (me->simulate_nat & IK_NATSIM_DUT) != 0;
 	c->natt_start = me->start_on_natt;   /* RFC 3947 4: a negotiation that begins on 4500 */
 	c->natt_no_marker = me->omit_marker; /* RFC 3948 2.2 broken on purpose */
 	c->dpd = p->features.dpd;
 	/* RFC 3706 5.5: the DUT side probes an idle peer after phase1.dpd seconds (serve); the tester
 	 * only answers, so a case hears the DUT's queries alone. */
 	c->dpd_delay = as_dut ? p->p1.dpd_delay : 0;
+	/* RFC 3948 4: the DUT side, behind a NAT, keeps it open every natt.keepalive s (serve) */
+	c->keepalive_ms = as_dut && c->natt ? p->natt.keepalive * 1000u : 0;
 	c->frag = (uint8_t)me->fragmentation;
 	c->xauth.req_type = as_dut ? 0 : (uint16_t)p->tester.xauth_type;
 	c->xauth.reply_status_ok = !as_dut && p->tester.xauth_reply;

@@ -73,6 +73,17 @@ static const struct name_val frag_names[] = {{"no", IK_FRAG_NO},
                                              {"accept", IK_FRAG_ACCEPT},
                                              {"force", IK_FRAG_FORCE},
                                              {NULL, 0}};
+/* tester.simulate_nat: yes (the tester, as before), dut or both (IK_NATSIM_*) */
+static const struct name_val nat_sim_names[] = {{"no", 0},
+                                                {"yes", IK_NATSIM_TESTER},
+                                                {"dut", IK_NATSIM_DUT},
+                                                {"both", 3},
+                                                {"tester", 1},
+                                                {"true", 1},
+                                                {"false", 0},
+                                                {"on", 1},
+                                                {"off", 0},
+                                                {NULL, 0}};
 static const struct name_val bool_names[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0},
                                              {"on", 1},  {"off", 0}, {NULL, 0}};
 
@@ -121,7 +132,7 @@ static const char *const section_names[] = {
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)          \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)                \
 	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)                 \
-	KEY(tester, simulate_nat, K_BOOL, OFF(tester.simulate_nat), bool_names, false)            \
+	KEY(tester, simulate_nat, K_ENUM, OFF(tester.simulate_nat), nat_sim_names, false)         \
 	KEY(tester, start_on_natt, K_BOOL, OFF(tester.start_on_natt), bool_names, false)          \
 	KEY(tester, omit_marker, K_BOOL, OFF(tester.omit_marker), bool_names, false)              \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
@@ -148,6 +159,7 @@ static const char *const section_names[] = {
 	KEY(phase2, lifetime_kb, K_KB, OFF(p2.lifetime_kb), NULL, false)                          \
 	KEY(phase2, lifetime_policy, K_ENUM, OFF(p2.lifetime_policy), policy_names, false)        \
 	KEY(phase2, mode, K_ENUM, OFF(p2.mode), ipsec_mode_names, false)                          \
+	KEY(natt, keepalive, K_SECONDS, OFF(natt.keepalive), NULL, false)                         \
 	KEY(features, aggressive, K_BOOL, OFF(features.aggressive), bool_names, false)            \
 	KEY(features, nat_t, K_BOOL, OFF(features.nat_t), bool_names, false)                      \
 	KEY(features, dpd, K_BOOL, OFF(features.dpd), bool_names, false)                          \
@@ -626,6 +638,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->p2.lifetime_policy = IK_LIFETIME_LENIENT;
 	p->p2.mode = IK_IPSEC_TUNNEL;
 	p->features.nat_t = true;
+	p->natt.keepalive = 20; /* RFC 3948 4: "M ... with a default value of 20 seconds" */
 	p->pki.id_type = IK_ID_IPV4_ADDR; /* "address" */
 }
 
@@ -724,6 +737,7 @@ static bool derive_features(struct ctx *c)
 		               "features.aggressive = no contradicts phase1.modes (line %u) "
 		               "which includes aggressive",
 		               line_of(c, KEY_phase1_modes));
+	p->natt.keepalive_set = line_of(c, KEY_natt_keepalive) != 0;
 	if (!line_of(c, KEY_features_dpd))
 		p->features.dpd = p->p1.dpd_delay > 0;
 	else if (!p->features.dpd && p->p1.dpd_delay)

@@ -105,6 +105,9 @@ struct ik_ident {
 	size_t bin_len;
 };
 
+/* tester.simulate_nat (docs/profile.md): a NAT in front of the tester, of the DUT, or of both */
+enum { IK_NATSIM_TESTER = 1, IK_NATSIM_DUT = 2 };
+
 struct ik_endpoint {
 	struct ik_addr addr;
 	uint16_t port;       /* IKE port, default 500 */
@@ -142,8 +145,9 @@ struct ik_endpoint {
 	 * (XA-EDGE-011); tester.xauth_on_fail = go-on: take a SET(STATUS=FAIL) as OK and go on
 	 * (XA-EDGE-012): tests of the DUT gateway */
 	int xauth_reply, xauth_on_fail;
-	/* tester.simulate_nat: act as behind a port-translating NAT (ik_cfg.nat_sim) */
-	bool simulate_nat;
+	/* tester.simulate_nat: where a simulated port-translating NAT is, IK_NATSIM_* bits: in front
+	 * of the tester (ik_cfg.nat_sim), of the DUT (ik_cfg.nat_sim_peer), or both */
+	int simulate_nat;
 	/* tester.start_on_natt: begin phase 1 on the peer's NAT-T port (ik_cfg.natt_start) */
 	bool start_on_natt;
 	/* tester.omit_marker: IKE on the NAT-T port without the non-ESP marker (ik_cfg.natt_no_marker) */
@@ -207,6 +211,13 @@ struct ik_profile {
 	struct {
 		struct ik_addr pool, netmask, dns;
 	} modecfg;
+
+	/* [natt]: the NAT-keepalive interval M of RFC 3948 4 (seconds, 0: the DUT sends none);
+	 * keepalive_set: the profile states it (the cases that wait for keepalives need it) */
+	struct {
+		uint32_t keepalive;
+		bool keepalive_set;
+	} natt;
 
 	struct {
 		bool aggressive, nat_t, dpd, xauth, modecfg, certificates;

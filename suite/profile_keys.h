@@ -39,7 +39,8 @@ enum kind {
 	K_NONCE,    /* uint16_t octets, 1..256: the length of our phase 1 nonces (0: 32) */
 };
 
-#define SECTION_TABLE S(dut) S(tester) S(auth) S(xauth) S(modecfg) S(phase1) S(phase2) S(features)
+#define SECTION_TABLE \
+	S(dut) S(tester) S(auth) S(xauth) S(modecfg) S(phase1) S(phase2) S(natt) S(features)
 
 enum section {
 #define S(n) SEC_##n,

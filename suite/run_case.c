@@ -127,8 +127,8 @@ static void watch(void *arg)
 	if (cr->finished)
 		return;
 	enum ik_step_kind k = cr->step < cr->nsteps ? cr->steps[cr->step].kind : IK_STEP_MAIN;
-	bool waiting = cr->step < cr->nsteps &&
-	               (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC || k == IK_STEP_DPD_LISTEN);
+	bool waiting = cr->step < cr->nsteps && (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC ||
+	                                         k == IK_STEP_DPD_LISTEN || k == IK_STEP_KA_LISTEN);
 	if (waiting) { /* a wait, traffic or dpd-listen step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
@@ -624,6 +624,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 		return true;
 	case IK_STEP_TRAFFIC: return ik_traffic_start(cr);
 	case IK_STEP_DPD_LISTEN: return ik_dpd_listen_start(cr);
+	case IK_STEP_KA_LISTEN: return ik_ka_listen_start(cr);
 	}
 	return false;
 }
@@ -707,6 +708,7 @@ bool ik_crun_start(struct crun *cr, struct ik_status *st)
 	cr->eng.on_event = on_event;
 	cr->eng.tap = tap;
 	cr->eng.esp_tap = esp_tap;
+	cr->eng.rx_tap = ik_ka_rx_tap;
 	cr->eng.quiet = !R->o->verbose;
 	cr->eng.mut = cr->nmut ? cr->mut : NULL;
 	cr->eng.nmut = cr->nmut;

@@ -76,6 +76,13 @@ struct ik_observed {
 	unsigned dpd_queries, dpd_wait_s;
 	uint32_t dpd_first, dpd_last;
 	char dpd_should[200];
+	/* keepalive-listen (run_keepalive.c): datagrams of fewer than 8 octets from the DUT (a
+	 * NAT-keepalive, RFC 3948 2.3, or what passes for one: no ESP or IKE is that short), the
+	 * longest silence allowed (2M + grace) and the longest seen, the first keepalive, and the
+	 * first that broke the ports (2.3), the octet (2.3) or the interval (4); "" none */
+	bool ka_listened;
+	unsigned ka_heard, ka_limit_ms, ka_gap_ms, ka_wait_s;
+	char ka_first[120], ka_port[160], ka_octet[160], ka_late[200];
 	/* the DUT's XAUTH messages against engine/exchanges/xauth_check.def (sa->xa): the rows read,
 	 * the rows broken, and what each saw (`expect kept`) */
 	uint64_t xc_seen, xc_broke;

@@ -48,6 +48,10 @@ struct crun {
 	bool responder;  /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */
 	uint64_t dpd_until, dpd_done_at; /* dpd-listen: when it gives up, when it is done */
+	/* keepalive-listen (run_keepalive.c): the DUT's last datagram (any, on either port), when the
+	 * step gives up, when it is done; on: the step is listening */
+	uint64_t dut_rx_ms, ka_start_ms, ka_until, ka_done_at;
+	bool ka_on;
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
@@ -185,6 +189,9 @@ void ik_traffic_stop(struct crun *cr);
 void ik_traffic_done(struct crun *cr);
 /* The dpd-listen step (run_dpd.c); run_case.c's ik_step_done moves on to the next step. */
 bool ik_dpd_listen_start(struct crun *cr);
+/* The keepalive-listen step (run_keepalive.c), and its tap of every datagram that arrives. */
+bool ik_ka_listen_start(struct crun *cr);
+void ik_ka_rx_tap(struct ik_engine *e, const struct ik_dgram *d);
 void ik_step_done(struct crun *cr);
 
 #endif

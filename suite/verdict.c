@@ -97,6 +97,12 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 			if (x->kept_rows & IK_XC_BIT(r))
 				add(buf, n, " %s", ik_xa_check_req(r));
 		break;
+	case IK_EXP_KEEPALIVE:
+		add(buf, n, "keepalive %s",
+		    x->ka == IK_KA_PORTS   ? "ports (from its NAT-T port to our floated port)"
+		    : x->ka == IK_KA_OCTET ? "octet (one octet 0xff)"
+		                           : "timely (one when idle for natt.keepalive)");
+		break;
 	case IK_EXP_QUERIES:
 		add(buf, n, "%s",
 		    x->strict ? "queries strict (R-U-THERE on its own, again when unanswered, "
@@ -114,6 +120,8 @@ static uint16_t error_notify(const struct ik_observed *o)
 			return o->notify[i];
 	return 0;
 }
+
+static const char *ka_broke(const struct ik_expect *x, const struct ik_observed *o);
 
 static bool rejected_matches(const struct ik_expect *x, const struct ik_observed *o)
 {
@@ -177,6 +185,8 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_KEPT: return !(x->kept_rows & ~o->xc_seen) && !(x->kept_rows & o->xc_broke);
 	case IK_EXP_QUERIES:
 		return o->all_done && o->dpd_queries && (!x->strict || !o->dpd_should[0]);
+	case IK_EXP_KEEPALIVE:
+		return o->all_done && !ka_broke(x, o)[0] && (o->ka_heard || x->ka == IK_KA_TIMELY);
 	}
 	return false;
 }
@@ -289,6 +299,74 @@ static void dpd_text(const struct ik_observed *o, char *buf, size_t n)
 
 static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n);
 
+/* What keepalive-listen heard, and the first break of the rule an `expect keepalive` judges. */
+static const char *ka_broke(const struct ik_expect *x, const struct ik_observed *o)
+{
+	return x->ka == IK_KA_PORTS ? o->ka_port : x->ka == IK_KA_OCTET ? o->ka_octet : o->ka_late;
+}
+
+static void ka_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	size_t l = strlen(buf);
+	if (!o->ka_listened || l + 1 >= n)
+		return;
+	if (!o->ka_heard)
+		snprintf(buf + l, n - l,
+		         "; no NAT-keepalive in %u s of our silence (longest "
+		         "silence %.1f s)",
+		         o->ka_wait_s, o->ka_gap_ms / 1000.0);
+	else
+		snprintf(buf + l, n - l,
+		         "; %u NAT-keepalive%s in %u s (the first: %s; longest "
+		         "silence %.1f s)",
+		         o->ka_heard, o->ka_heard == 1 ? "" : "s", o->ka_wait_s, o->ka_first,
+		         o->ka_gap_ms / 1000.0);
+}
+
+/* An `expect keepalive` line (RFC 3948 2.3, 4) judged with its own reason: the break it found,
+ * or nothing to judge (none sent: RFC 3948 4 asks for keepalives with a SHOULD only), or PASS. */
+static bool ka_judged(const struct ik_case *c, const struct ik_observed *o,
+                      const struct ik_profile *p, enum ik_verdict *v, char *reason, size_t rlen)
+{
+	const struct ik_expect *x = NULL;
+	for (size_t i = 0; i < c->nexpect && !x; i++)
+		if (c->expect[i].kind == IK_EXP_KEEPALIVE && ik_expect_applies(&c->expect[i], p))
+			x = &c->expect[i];
+	if (!x || !o->ka_listened || !o->all_done)
+		return false;
+	const char *broke = ka_broke(x, o);
+	char heard[300] = "";
+	ka_text(o, heard, sizeof(heard));
+	if (broke[0]) {
+		snprintf(reason, rlen, "The DUT broke RFC 3948 %s: %s.",
+		         x->ka == IK_KA_PORTS
+		                 ? "2.3 (\"the Source Port and Destination Port MUST be "
+		                   "the same as used by UDP-ESP encapsulation\")"
+		         : x->ka == IK_KA_OCTET
+		                 ? "2.3 (\"The sender MUST use a one-octet-long payload "
+		                   "with the value 0xFF\")"
+		                 : "4 (\"A peer SHOULD send a NAT-keepalive packet ... if "
+		                   "no other packet to the peer has been sent in M "
+		                   "seconds\")",
+		         broke);
+		*v = c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
+	} else if (!o->ka_heard && x->ka != IK_KA_TIMELY) {
+		snprintf(
+			reason, rlen,
+			"inconclusive: no NAT-keepalive from the DUT in %u s of our silence behind "
+			"the simulated NAT: none to judge (RFC 3948 4 asks for them with a SHOULD)",
+			o->ka_wait_s);
+		*v = IK_V_ERROR;
+	} else {
+		snprintf(reason, rlen, "As required, the DUT sent%s (%s).",
+		         o->ka_heard ? heard + 1
+		                     : " nothing it had to: it was never silent that long",
+		         c->ref);
+		*v = IK_V_PASS;
+	}
+	return true;
+}
+
 /* The rows of the case's applicable `kept` lines that broke (true), as far as read. */
 static bool kept_broke(const struct ik_case *c, const struct ik_observed *o,
                        const struct ik_profile *p)
@@ -361,6 +439,7 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		         o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
 		traffic_text(o, buf, n);
 		dpd_text(o, buf, n);
+		ka_text(o, buf, n);
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->xauth_refused) {
@@ -417,6 +496,13 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 	if (o->fault[0]) {
 		snprintf(reason, rlen, "The DUT broke %.200s.", o->fault);
 		return IK_V_FAIL;
+	}
+	enum ik_verdict kv;
+	if (ka_judged(c, o, p, &kv, reason, rlen)) {
+		for (size_t i = 0; i < c->nexpect; i++)
+			if (ik_expect_applies(&c->expect[i], p))
+				ik_expect_text(&c->expect[i], expected, elen);
+		return kv;
 	}
 	for (size_t i = 0; i < c->nexpect; i++) {
 		const struct ik_expect *x = &c->expect[i];

@@ -95,4 +95,62 @@ static bool natt_markerless_taken(struct ik_pair *p)
 	return p->ini.sas && p->ini.sas->established;
 }
 
+/* The responder behind a simulated NAT: the initiator's NAT-D for it hashes the next port (RFC
+ * 3947 3.2, tester.simulate_nat = dut), and it keeps the mapping open every 200 ms (RFC 3948 4). */
+static void res_behind_nat(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->natt = cr->natt = true;
+	ci->nat_sim_peer = true;
+	cr->keepalive_ms = 200;
+}
+
+/* The responder's keepalives as the initiator heard them (datagrams under 8 octets, on either
+ * port): how many, how many from its NAT-T port to ours, how many one octet 0xFF. */
+static struct {
+	unsigned n, ports, octet;
+} ka_rx;
+
+static void ka_tap(struct ik_engine *e, const struct ik_dgram *d)
+{
+	const struct ik_pair *p = e->user;
+	if (d->len >= 8 || (d->kind == IK_DGRAM_IKE && d->local_port == e->natt.port))
+		return;
+	ka_rx.n++;
+	ka_rx.ports += d->local_port == e->natt.port && ik_addr_port(&d->peer) == p->res.natt.port;
+	ka_rx.octet += d->len == 1 && d->data[0] == 0xff;
+}
+
+/* Main mode and quick mode with the float, then a second of quiet heard by ka_tap. */
+static bool ka_listen(struct ik_pair *p)
+{
+	memset(&ka_rx, 0, sizeof(ka_rx));
+	p->ini.rx_tap = ka_tap;
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *rs = p->res.sas;
+	if (!rs || !rs->nat_here || !rs->floated || p->p2_up < 2)
+		return false;
+	pair_spin(p, 1000);
+	return true;
+}
+
+/* Quirk keepalive-never: true when the responder, behind the NAT and idle, sent none. */
+static bool ka_none(struct ik_pair *p)
+{
+	return ka_listen(p) && !ka_rx.n;
+}
+
+/* Quirk keepalive-ike-port: true when one came from elsewhere than its NAT-T port. */
+static bool ka_wrong_port(struct ik_pair *p)
+{
+	return ka_listen(p) && ka_rx.n && ka_rx.ports < ka_rx.n;
+}
+
+/* Quirk keepalive-long: true when one was not one octet 0xFF. */
+static bool ka_not_one_ff(struct ik_pair *p)
+{
+	return ka_listen(p) && ka_rx.n && ka_rx.octet < ka_rx.n;
+}
+
 #endif

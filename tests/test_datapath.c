@@ -358,6 +358,52 @@ static void test_natoa_behind_nat(void)
 	}
 }
 
+/* NAT-keepalives the initiator heard from the responder's NAT-T port: one octet 0xFF each. */
+static unsigned ka_good, ka_other;
+static void ka_heard(struct ik_engine *e, const struct ik_dgram *d)
+{
+	const struct ik_pair *p = e->user;
+	if (d->kind == IK_DGRAM_IKE && d->local_port == e->natt.port)
+		return;
+	bool good = d->kind == IK_DGRAM_KEEPALIVE && ik_addr_port(&d->peer) == p->res.natt.port;
+	ka_good += good;
+	ka_other += !good && d->len < 8;
+}
+
+/* RFC 3947 3.2: "the keepalives have to initiate from the peer 'behind' the NAT" (the first
+ * NAT-D does not match its own address); RFC 3948 4: it SHOULD send one once nothing went to
+ * the peer for M, 2.3: from its NAT-T port to where its UDP-ESP goes, one octet 0xFF. The
+ * responder keeps quiet with a NAT in front of the initiator alone (nat_sim), and sends them
+ * with one in front of itself (nat_sim_peer: the initiator's NAT-D for it hashes the next port). */
+static void test_keepalives_behind_nat(void)
+{
+	for (int dut_side = 0; dut_side < 2; dut_side++) {
+		struct ik_pair p;
+		struct ik_cfg ci, cr;
+		struct ik_status st = {0};
+		pair_cfg(&ci, true);
+		pair_cfg(&cr, false);
+		ci.natt = cr.natt = true;
+		ci.nat_sim = !dut_side;
+		ci.nat_sim_peer = dut_side;
+		cr.keepalive_ms = 200;
+		CU_ASSERT_FATAL(pair_open(&p, &ci, &cr, &st));
+		ka_good = ka_other = 0;
+		p.ini.rx_tap = ka_heard;
+		p.ini.cfg.remote_natt_port = p.res.natt.port;
+		ik_initiate(&p.ini);
+		pair_run(&p, 1, 5000);
+		const struct ik_sa *si = p.ini.sas, *sr = p.res.sas;
+		CU_ASSERT_FATAL(si && sr && si->floated && sr->floated);
+		CU_ASSERT_EQUAL(sr->nat_here, dut_side);
+		CU_ASSERT_TRUE(sr->nat_there == !dut_side && si->nat_there == dut_side);
+		pair_spin(&p, 700);
+		CU_ASSERT_TRUE(dut_side ? ka_good >= 2 : !ka_good);
+		CU_ASSERT_EQUAL(ka_other, 0);
+		pair_close(&p);
+	}
+}
+
 static const struct ik_test tests[] = {
 	{"pings through each ESP transform", test_pings_each_transform},
 	{"wrong keys carry nothing", test_wrong_keys_carry_nothing},
@@ -370,5 +416,7 @@ static const struct ik_test tests[] = {
 	{"behind a NAT: UDP encapsulation, NAT-OA in transport mode (RFC 3947 5.2)",
          test_natoa_behind_nat},
 	{"kilobytes end the SA (RFC 4301 4.4.2.1)", test_kilobytes_end_the_sa},
+	{"NAT-keepalives from the side behind the NAT (RFC 3948 2.3, 4)",
+         test_keepalives_behind_nat},
 };
 IK_TEST_MAIN("datapath", tests)

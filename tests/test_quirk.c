@@ -648,6 +648,10 @@ static const struct row rows[] = {
          mm5_from_ike_port},
 	{"MM1 from a low port, not 500", IK_QUIRK(NATT_PORT_500_ONLY), initiator_on_low_port,
          low_port_dropped},
+	{"NAT-keepalives of an idle responder behind a NAT", IK_QUIRK(KEEPALIVE_NEVER),
+         res_behind_nat, ka_none},
+	{"NAT-keepalive ports", IK_QUIRK(KEEPALIVE_IKE_PORT), res_behind_nat, ka_wrong_port},
+	{"NAT-keepalive octets", IK_QUIRK(KEEPALIVE_LONG), res_behind_nat, ka_not_one_ff},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -236,6 +236,7 @@ void ik_sa_free(struct ik_sa *sa)
 	free(sa->held_info);
 	ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
 	ik_loop_cancel(sa->eng->loop, sa->dpd_timer);
+	ik_loop_cancel(sa->eng->loop, sa->ka_timer);
 	ik_sa_end_handshake(sa);
 	ik_sa_keys_wipe(&sa->k);
 	ik_wr_free(&sa->last_out);
@@ -323,7 +324,8 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 {
 	struct ik_engine *e = sa->eng;
 	if (e->wedged)
-		return true; /* quirk die-on-refusal: a "crashed" daemon sends nothing */
+		return true;     /* quirk die-on-refusal: a "crashed" daemon sends nothing */
+	sa->tx_ms = ik_now_ms(); /* RFC 3948 4: a packet to the peer postpones its keepalive */
 	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
 	/* quirk natt-info-500: informationals after the float go where the peer was before it */
 	if ((e->cfg.quirks & IK_QUIRK(NATT_INFO_500)) && s == &e->natt && len > 18 &&

@@ -159,6 +159,11 @@ struct ik_cfg {
 	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the
 	 * UDP-encapsulated modes (5.1). */
 	bool nat_sim;
+	/* A simulated NAT in front of the peer: our NAT-D for the peer's address hashes the next
+	 * port, as if a NAT had translated its port on the way to us (RFC 3947 3.2), so the peer
+	 * finds itself behind a NAT and should keep the mapping open with NAT-keepalives (RFC 3948
+	 * 4); we know of the NAT too, so an initiator floats (3947 4). tester.simulate_nat = dut. */
+	bool nat_sim_peer;
 	/* RFC 3947 4: begin phase 1 on the peer's NAT-T port (with the non-ESP marker), as an
 	 * initiator that knows of a NAT before it starts; tester.start_on_natt */
 	bool natt_start;
@@ -168,6 +173,9 @@ struct ik_cfg {
 	/* RFC 3706 5.5: probe a peer (that sent the DPD vendor ID) idle this many seconds with
 	 * R-U-THERE, again every delay while unanswered (dpd.c); 0: never (we only answer) */
 	uint32_t dpd_delay;
+	/* RFC 3948 4: M, the NAT-keepalive interval in ms of an SA whose side is behind a NAT (the
+	 * DUT side: natt.keepalive); 0: none sent (keepalive.c) */
+	uint32_t keepalive_ms;
 	uint32_t retrans_ms;     /* first retransmission after this; then longer each time */
 	uint32_t retrans_growth; /* percent each interval grows by (0: 100, doubling; RFC 2408 5.1
 				  * asks for increasing intervals, "e.g. exponential backoff") */
@@ -273,6 +281,9 @@ struct ik_sa {
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	uint64_t dpd_timer;   /* cfg.dpd_delay: our next look at the SA's idleness (dpd.c) */
 	uint64_t rx_ms;       /* the peer's last authenticated message (its idle period) */
+	/* RFC 3948 4 (keepalive.c): when we last sent this SA's peer an IKE message or a
+	 * NAT-keepalive, and the timer of our next look at it (cfg.keepalive_ms) */
+	uint64_t tx_ms, ka_timer;
 	/* The peer's R-U-THEREs: the first IK_DPD_RX, the last, how many; dpd_ack_skip: how many
 	 * of the next ones to leave unanswered (a tester asking for a retransmission) */
 	struct ik_dpd_query dpd_rx[IK_DPD_RX], dpd_last;
@@ -359,6 +370,9 @@ struct ik_engine {
 	/* Sees every ESP packet sent or received on the NAT-T port (case pcaps show the data path). */
 	void (*esp_tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
 	                const uint8_t *p, size_t len);
+	/* Sees every datagram that arrives, on either port, before anything reads it (d->kind and
+	 * d->local_port say what and where): the tester hears NAT-keepalives wherever they come. */
+	void (*rx_tap)(struct ik_engine *e, const struct ik_dgram *d);
 	bool quiet;      /* no log lines on stderr */
 	bool auto_quick; /* as initiator, start quick mode when phase 1 is up */
 	/* Deliberate deviations (engine/mutation/mutate.h), owned by the caller; the engine counts in them

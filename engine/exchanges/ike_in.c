@@ -708,6 +708,8 @@ static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct
 /* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
+	if (e->rx_tap)
+		e->rx_tap(e, d);
 	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
 	if (e->tap && d->kind == IK_DGRAM_IKE)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);

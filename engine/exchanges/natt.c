@@ -42,15 +42,17 @@ bool ik_natd_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	uint8_t type = sa->natt_method == IK_NATT_RFC ? IK_PAYLOAD_NATD : IK_PAYLOAD_NATD_DRAFT;
 	const struct ik_hash_alg *h = ik_hash_by_id(sa->chosen.hash);
 	uint8_t hv[IK_MAX_HASH];
-	struct sockaddr_storage me = local_of(sa);
+	struct sockaddr_storage me = local_of(sa), peer = sa->peer;
 
 	if (!sa->natt_method)
 		return true;
-	/* cfg.nat_sim: the port a NAT would have translated ours to. */
+	/* cfg.nat_sim: the port a NAT would have translated ours to; cfg.nat_sim_peer: the peer's. */
 	if (sa->eng->cfg.nat_sim)
 		ik_addr_set_port(&me, (uint16_t)(ik_addr_port(&me) + 1));
+	if (sa->eng->cfg.nat_sim_peer)
+		ik_addr_set_port(&peer, (uint16_t)(ik_addr_port(&peer) + 1));
 	/* RFC 3947 3.2: first the destination (the peer), then our own address(es). */
-	const struct sockaddr_storage *addrs[2] = {&sa->peer, &me};
+	const struct sockaddr_storage *addrs[2] = {&peer, &me};
 	for (int i = 0; i < 2; i++) {
 		struct ik_node *n = ik_pl_add(out, type);
 		if (!h || !n || !natd_hash(sa, addrs[i], hv) ||
@@ -86,7 +88,7 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 	}
 	if (!seen)
 		return;
-	sa->nat_there = !peer_match;
+	sa->nat_there = !peer_match || sa->eng->cfg.nat_sim_peer; /* we made it see one */
 	/* RFC 3947 4: the initiator moves to the NAT-T port with its next message; the responder
 	 * follows when a message reaches it there (ik_natt_follow). */
 	/* quirk natt-no-float-init: the NAT is seen, the initiator stays on the IKE ports */
@@ -113,6 +115,7 @@ void ik_p1_done(struct ik_sa *sa)
 	sa->rtx_timer = 0;
 	ik_info_release(sa);
 	ik_dpd_arm(sa); /* RFC 3706 5.5: its idle period starts now */
+	ik_ka_arm(sa);  /* RFC 3948 4: behind a NAT, keep its mapping open */
 	ik_emit_event(sa, NULL, IK_EV_P1_UP);
 	/* Nothing from here on reads the handshake part: an idle SA keeps none of it. */
 	ik_sa_end_handshake(sa);

@@ -69,6 +69,10 @@ check "strongswan: through the NAT the only FAILs are the lifetime cases" fails_
 # (RFC 3947 4; NATT-014 listens up to 122 s, phase1.dpd = 30), and an
 # MM5 without the non-ESP marker is ESP to it, not IKE (RFC 3948 2.2).
 check "strongswan: through the NAT, NATT-012, NATT-014 (informationals at the floated port) and NATT-013 (no marker, no MM6) PASS" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id==\"NATT-012\" or .id==\"NATT-013\" or .id==\"NATT-014\")) | .verdict' '$LAB_DIR/natt-run/results.jsonl' | sort | uniq -c | awk '{print \$1, \$2}') == '3 PASS' ]]"
+# With the tester's NAT-D also putting charon behind a NAT (tester.simulate_nat = dut), charon
+# sends NAT-keepalives (natt.keepalive = 20, charon.keep_alive): one octet 0xFF from 4500 to the
+# floated port, 20 s after its last packet (RFC 3948 2.3, 4; NATT-015..017 listen up to 50 s).
+check "strongswan: through the NAT, NATT-015..017 (its NAT-keepalives: ports, one octet 0xFF, when idle) PASS" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|test(\"^NATT-01[567]\$\"))) | .verdict' '$LAB_DIR/natt-run/results.jsonl' | sort | uniq -c | awk '{print \$1, \$2}') == '3 PASS' ]]"
 check "strongswan: NAT off" lab nat off
 check "strongswan: the traffic cases" judged lab exec tester "$IK" run --profile peers/profiles/strongswan.conf \
 	--cases 'ESP-*' --out "$LAB_DIR/esp-run" --quiet
