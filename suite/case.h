@@ -214,7 +214,9 @@ enum {
 	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
 	IK_NEED_RSA_ENC_REV = 32768,  /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
 	IK_NEED_DPD_DELAY = 65536,    /* phase1.dpd: the DUT probes an idle peer after that long */
-	IK_NEED_XAUTH_CLIENT = 131072 /* features.xauth_client: initiating, an XAUTH client */
+	IK_NEED_XAUTH_CLIENT = 131072, /* features.xauth_client: initiating, an XAUTH client */
+	IK_NEED_MODECFG_PUSH = 262144, /* modecfg.push: mode-config by SET/ACK (mode-cfg-02 2) */
+	IK_NEED_MODECFG_PULL = 524288  /* features.modecfg, not push: REQUEST/REPLY */
 };
 
 struct ik_caseset {

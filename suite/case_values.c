@@ -190,6 +190,8 @@ static const struct {
 	{"rsa-enc-rev", IK_NEED_RSA_ENC_REV},
 	{"dpd_delay", IK_NEED_DPD_DELAY},
 	{"xauth_client", IK_NEED_XAUTH_CLIENT},
+	{"modecfg_push", IK_NEED_MODECFG_PUSH},
+	{"modecfg_pull", IK_NEED_MODECFG_PULL},
 };
 
 /*

@@ -206,6 +206,7 @@ struct ik_profile {
 	 * features.modecfg = yes. */
 	struct {
 		struct ik_addr pool, netmask, dns;
+		bool push; /* set/acknowledge: the gateway SETs, the client waits for it (2) */
 	} modecfg;
 
 	struct {
