@@ -78,7 +78,7 @@ const struct ik_cfg_attr *ik_cfg_find(const struct ik_cfg_msg *c, uint16_t type)
  * 1, XC_TX every transaction message, XC_REQ / XC_SET the gateway's XAUTH REQUEST / SET, XC_ACK
  * the client's ACK of our SET, XC_CFG the answer to a mode-config REQUEST of ours, XC_CREQ the
  * client's mode-config REQUEST to us, XC_ANS the client's REPLY or ACK to an XAUTH message of
-ours, XC_CACK its ACK of our mode-config SET) and the function that reads one: false when it
+ * ours, XC_CACK its ACK of our mode-config SET) and the function that reads one: false when it
  * breaks the rule, what it saw in note. */
 enum {
 	XC_P1 = 1,
