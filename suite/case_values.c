@@ -191,6 +191,8 @@ static const struct {
 	{"dpd_delay", IK_NEED_DPD_DELAY},
 	{"xauth_client", IK_NEED_XAUTH_CLIENT},
 	{"keepalive", IK_NEED_KEEPALIVE},
+	{"modecfg_push", IK_NEED_MODECFG_PUSH},
+	{"modecfg_pull", IK_NEED_MODECFG_PULL},
 };
 
 /*

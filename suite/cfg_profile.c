@@ -226,6 +226,8 @@ static void fill_xauth(struct ik_cfg *c, const struct ik_profile *p)
 
 	x->client = x->gateway = xa;
 	x->cfg_client = x->cfg_gateway = p->features.modecfg;
+	/* draft-dukes-ike-mode-cfg-02 2: "set/acknowledge" (push) or "request/reply" (pull) */
+	x->cfg_push = p->features.modecfg && p->modecfg.push;
 	snprintf(x->me.name, sizeof(x->me.name), "%.63s", p->xauth.user);
 	snprintf(x->me.password, sizeof(x->me.password), "%.63s", p->xauth.password);
 	x->users[0] = x->me;

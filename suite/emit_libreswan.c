@@ -171,7 +171,7 @@ static void nss_import(const struct ik_profile *p, const struct ik_emit_opts *o,
  * modecfgpull): pluto REQUESTs the user and checks it with crypt(3) against the file `passwd`
  * in its --ipsecdir (xauthby=file, "user:hash[:conn[:pool]]"; the lab's peer script writes it),
  * then hands the pool's one address to the client when it asks (draft-dukes-ike-mode-cfg-02
- * 5.1: the client pulls). The pool is the client's side of the tunnel, so no rightsubnet.
+ * 5.1: the client pulls; with modecfg.push pluto SETs it after XAUTH). The pool is the client's side of the tunnel, so no rightsubnet.
  */
 static void xauth_gateway(const struct ik_profile *p, FILE *out)
 {
@@ -183,7 +183,9 @@ static void xauth_gateway(const struct ik_profile *p, FILE *out)
 	fprintf(out, "\tikepad=no\n");
 	if (!p->features.modecfg)
 		return;
-	fprintf(out, "\tleftmodecfgserver=yes\n\trightmodecfgclient=yes\n\tmodecfgpull=yes\n");
+	/* modecfg.push: pluto SETs the address after XAUTH (draft-dukes-ike-mode-cfg-02 2) */
+	fprintf(out, "\tleftmodecfgserver=yes\n\trightmodecfgclient=yes\n\tmodecfgpull=%s\n",
+	        p->modecfg.push ? "no" : "yes");
 	fprintf(out, "\trightaddresspool=%s-%s\n", p->modecfg.pool.text, p->modecfg.pool.text);
 	if (p->modecfg.dns.ss.ss_family == AF_INET)
 		fprintf(out, "\tmodecfgdns=%s\n", p->modecfg.dns.text);

@@ -93,6 +93,9 @@ static void modecfg_conn(const struct ik_profile *p, const struct ik_emit_opts *
 		fprintf(out, "\t\tvips = 0.0.0.0\n");
 	else
 		fprintf(out, "\t\tpools = %s-pool\n", o->name);
+	/* push mode (modecfg.push, draft-dukes-ike-mode-cfg-02 2): the gateway SETs, the client waits */
+	if (p->modecfg.push)
+		fprintf(out, "\t\tpull = no\n");
 }
 
 /* The gateway's pool: the one address of modecfg.pool, its netmask and DNS server. */

@@ -147,6 +147,7 @@ static const char *const section_names[] = {
 	KEY(modecfg, pool, K_ADDR, OFF(modecfg.pool), NULL, false)                                \
 	KEY(modecfg, netmask, K_ADDR, OFF(modecfg.netmask), NULL, false)                          \
 	KEY(modecfg, dns, K_ADDR, OFF(modecfg.dns), NULL, false)                                  \
+	KEY(modecfg, push, K_BOOL, OFF(modecfg.push), bool_names, false)                          \
 	KEY(phase1, modes, K_FLAGS, OFF(p1.modes), mode_names, false)                             \
 	KEY(phase1, proposals, K_P1PROPS, 0, NULL, true)                                          \
 	KEY(phase1, lifetime, K_LIFETIME, OFF(p1.lifetime), NULL, false)                          \
@@ -684,6 +685,9 @@ static bool check_xauth(struct ctx *c)
 		return fail_at(c, at,
 		               "features.xauth = yes is supported with auth.method = psk only "
 		               "(XAUTHInitPreShared)");
+	if (p->modecfg.push && !p->features.modecfg)
+		return fail_at(c, line_of(c, KEY_modecfg_push),
+		               "modecfg.push = yes needs features.modecfg = yes");
 	if (!p->features.modecfg)
 		return true;
 	if (p->modecfg.pool.ss.ss_family != AF_INET)

@@ -210,6 +210,7 @@ struct ik_profile {
 	 * features.modecfg = yes. */
 	struct {
 		struct ik_addr pool, netmask, dns;
+		bool push; /* set/acknowledge: the gateway SETs, the client waits for it (2) */
 	} modecfg;
 
 	/* [natt]: the NAT-keepalive interval M of RFC 3948 4 (seconds, 0: the DUT sends none);

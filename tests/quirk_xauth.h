@@ -20,6 +20,14 @@ static void xauth_pair(struct ik_cfg *ci, struct ik_cfg *cr, const char *passwor
 	cr->xauth.pool[0] = 10, cr->xauth.pool[3] = 10;
 }
 
+/* mode-config by set/acknowledge (draft-dukes-ike-mode-cfg-02 2): the gateway pushes the address
+ * after XAUTH and the client ACKs it (XA-CLI-012). */
+static void xauth_push(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	ci->xauth.cfg_push = cr->xauth.cfg_push = true;
+}
+
 static void xauth_wrong_password(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	xauth_pair(ci, cr, "wrong");
@@ -135,6 +143,20 @@ static bool cli_clear(struct ik_pair *p)
 static bool cli_ack_new_id(struct ik_pair *p)
 {
 	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CFG_SAME_ID);
+}
+
+/* went along: the push gateway set no address, so the client has none (and no quick mode) */
+static bool push_missing(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	pair_spin(p, 1200);
+	return !(p->ini.sas && p->ini.sas->xa.cfg_done);
+}
+
+/* the gateway read the client's ACK of its pushed SET, which returned values (mode-cfg 2) */
+static bool cli_ack_values(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CLI_ACK_ZERO);
 }
 
 static bool answer_bare(struct ik_pair *p)

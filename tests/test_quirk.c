@@ -494,7 +494,7 @@ static const ik_quirks_t initiator_quirks =
 	IK_QUIRK(ACCEPT_ANY_REPLY) | IK_QUIRK(XAUTH_IGNORE_FAIL) | IK_QUIRK(XAUTH_ANY_TYPE) |
 	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
 	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID) | IK_QUIRK(NATT_NO_FLOAT_INIT) |
-	IK_QUIRK(NATT_FLOAT_SRC_500);
+	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -516,6 +516,9 @@ static const struct row rows[] = {
 	{"mode-config client REQUEST in the clear", IK_QUIRK(MODECFG_CLEAR), xauth_good, cli_clear},
 	{"XAUTH client ACK under a new identifier", IK_QUIRK(XAUTH_ACK_NEW_ID), xauth_good,
          cli_ack_new_id},
+	{"mode-config client ACK of a pushed SET", IK_QUIRK(MODECFG_ACK_VALUES), xauth_push,
+         cli_ack_values},
+	{"mode-config gateway in push mode", IK_QUIRK(MODECFG_NO_PUSH), xauth_push, push_missing},
 	{"XAUTH REQUEST, bare XAUTH_ANSWER", IK_QUIRK(XAUTH_ANSWER_BARE), xauth_good, answer_bare},
 	{"XAUTH SET with a challenge", IK_QUIRK(XAUTH_SET_EXTRA), xauth_good, set_extra},
 	{"XAUTH SET under a new identifier", IK_QUIRK(XAUTH_SET_NEW_ID), xauth_good, set_new_id},

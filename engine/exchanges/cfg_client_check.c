@@ -120,3 +120,24 @@ void ik_xa_check_clear(struct ik_sa *sa, uint32_t msgid)
 	         msgid);
 	ik_xa_row_broke(sa, IK_XC_CLI_PROTECTED, note);
 }
+
+/* 2 "The Acknowledge code MUST return the zero length attributes that it accepted": an
+ * attribute of the client's ACK of our SET that carries a value breaks it (a TV attribute always
+ * does: mode-cfg's own attributes are variable length, 3.2). An ACK of no attribute accepted
+ * none, which 2 allows; the note says so. */
+bool mc_cli_ack_zero(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
+                     char *note, size_t n)
+{
+	char l[IK_XC_NOTE];
+	(void)sa, (void)qm;
+	ik_cfg_attr_list(m, NULL, l, sizeof(l));
+	for (size_t i = 0; i < m->n; i++)
+		if (m->a[i].tv || m->a[i].len) {
+			snprintf(note, n,
+			         "its ACK of our SET returns attributes with a value: %.90s", l);
+			return false;
+		}
+	snprintf(note, n, "its ACK of our SET returns %s%.90s",
+	         m->n ? "zero-length attributes: " : "", m->n ? l : "no attribute (accepts none)");
+	return true;
+}

@@ -191,8 +191,12 @@ static bool answer_cfg_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 	/* Quirk xauth-ack-new-id: the ACK under another identifier (mode-cfg 3.2, xauth 6). */
 	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_NEW_ID))
 		qm->tx_out.id ^= 0x5a5a;
-	for (size_t i = 0; i < qm->tx_in.n; i++)
-		put(&qm->tx_out, qm->tx_in.a[i].type, NULL, 0);
+	/* Quirk modecfg-ack-values: the values come back with the types. */
+	bool values = sa->eng->cfg.quirks & IK_QUIRK(MODECFG_ACK_VALUES);
+	for (size_t i = 0; i < qm->tx_in.n; i++) {
+		const struct ik_cfg_attr *a = &qm->tx_in.a[i];
+		put(&qm->tx_out, a->type, values ? a->v : NULL, values ? a->len : 0);
+	}
 	return true;
 }
 
@@ -500,7 +504,9 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 		        "XAUTH failed: the ISAKMP SA was deleted (draft-beaulieu-ike-xauth-02 6)");
 		return;
 	}
-	if (sa->eng->cfg.xauth.cfg_gateway && sa->eng->cfg.xauth.cfg_push) {
+	/* Quirk modecfg-no-push: the client waits for a SET that never comes (mode-cfg 5.1). */
+	if (sa->eng->cfg.xauth.cfg_gateway && sa->eng->cfg.xauth.cfg_push &&
+	    !(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_NO_PUSH))) {
 		uint16_t id;
 		ik_rng_bytes(&id, sizeof(id));
 		struct ik_cfg_msg m = start(IK_CFG_TYPE_SET, id);
@@ -565,9 +571,13 @@ static const struct {
 	bool ours;
 	void (*fn)(struct ik_sa *, struct ik_qm *);
 } nexts[] = {
-	{K_XAUTH_REQ, true, next_after_xauth_reply}, {K_XAUTH_SET, true, next_after_xauth_ack},
-	{K_XAUTH_SET, false, next_after_xauth_set},  {K_CFG_REQ, true, next_after_cfg_reply},
-	{K_CFG_REQ, false, next_cfg_done},           {K_CFG_SET, false, next_cfg_done},
+	{K_XAUTH_REQ, true, next_after_xauth_reply},
+	{K_XAUTH_SET, true, next_after_xauth_ack},
+	{K_XAUTH_SET, false, next_after_xauth_set},
+	{K_CFG_REQ, true, next_after_cfg_reply},
+	{K_CFG_REQ, false, next_cfg_done},
+	{K_CFG_SET, false, next_cfg_done},
+	{K_CFG_SET, true, next_cfg_done},
 };
 
 void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm)

@@ -429,6 +429,8 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_SET &&
 	           ik_cfg_find(&qm->tx_out, IK_CFG_ATTR_XAUTH_STATUS)) {
 		from = XC_ACK | XC_ANS;
+	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_SET) {
+		from = XC_CACK; /* the client's ACK of our mode-config SET (push, mode-cfg 2) */
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
 	           is_xauth(&qm->tx_out)) {
 		from = XC_ANS; /* the client's REPLY to our XAUTH REQUEST */

@@ -78,7 +78,8 @@ const struct ik_cfg_attr *ik_cfg_find(const struct ik_cfg_msg *c, uint16_t type)
  * 1, XC_TX every transaction message, XC_REQ / XC_SET the gateway's XAUTH REQUEST / SET, XC_ACK
  * the client's ACK of our SET, XC_CFG the answer to a mode-config REQUEST of ours, XC_CREQ the
  * client's mode-config REQUEST to us, XC_ANS the client's REPLY or ACK to an XAUTH message of
- * ours) and the function that reads one: false when it breaks the rule, what it saw in note. */
+ * ours, XC_CACK its ACK of our mode-config SET) and the function that reads one: false when it
+ * breaks the rule, what it saw in note. */
 enum {
 	XC_P1 = 1,
 	XC_TX = 2,
@@ -87,7 +88,8 @@ enum {
 	XC_ACK = 16,
 	XC_CFG = 32,
 	XC_CREQ = 64,
-	XC_ANS = 128
+	XC_ANS = 128,
+	XC_CACK = 256 /* the client's ACK of a mode-config SET of ours (push) */
 };
 typedef bool ik_chk_fn(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
                        char *note, size_t n);

@@ -17,6 +17,8 @@
 #      and gets the pool's address, a wrong password is refused, and the XA cases: all PASS but
 #      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6). The host's
 #      /etc/resolv.conf is checked unchanged (pluto's _updown rewrites it for mode-config DNS).
+#   5. push mode (`modecfg.push = yes`): charon the gateway SETs the address after XAUTH
+#      (connect, XA-POS-002 PASS) and charon the client ACKs our SET (XA-CLI-012 PASS).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
@@ -228,5 +230,45 @@ check "xauth: ... pluto's REPLY with an address came before any XAUTH REQUEST of
 check "xauth: lab down (pluto gateway)" lab down
 check "xauth: pluto's namespace resolv.conf is gone" test ! -e "/etc/netns/$LAB_NAME-dut"
 check "xauth: the host's /etc/resolv.conf is unchanged" test "$(cat /etc/resolv.conf)" = "$HOST_RESOLV"
+
+# --- 5. push mode (modecfg.push = yes, draft-dukes-ike-mode-cfg-02 2 set/acknowledge) -------
+# swanctl `pull = no` on both ends: charon, the gateway, SETs the address after XAUTH unasked
+# (connect and XA-POS-002 wait for it); charon, the client, waits for our SET and ACKs it
+# (XA-CLI-012 reads the ACK: zero-length attributes). pluto 4.10 with modecfgpull=no (the profile
+# renders it) sent no SET after XAUTH in this lab: connect waited 30 s after its ACK of the XAUTH
+# status; not yet known whether that is pluto or the rendered conn, so it is not run here
+# (docs/xauth.md).
+push_of() { sed 's/^\[modecfg\]$/[modecfg]\npush        = yes/' "$1" >"$2"; }
+# the ladder of a connect: two CFG-SET came to us (XAUTH_STATUS, then the address), and no
+# transaction of ours asked for anything (the gateway's XAUTH REQUEST is its own TX1)
+pushed() { test "$(grep -c -e '<--- TX1 .*ATTR(CFG-SET)' "$1") $(grep -c -e '---- TX1 .*ATTR(CFG-REQUEST)' "$1")" = "2 0"; }
+push_of "$PROF" "$TEST_TMP/push.conf"
+check "xauth: push: lab up, charon a push gateway" lab up strongswan --profile "$TEST_TMP/push.conf"
+expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::pull = no::YES"
+check "xauth: push: connect takes the address charon pushes" \
+	lab exec tester "$IK" connect --profile "$TEST_TMP/push.conf"
+cp "$(last_out)" "$TEST_TMP/push-conn.out"
+check_grep "xauth: push: connect prints charon's address" '^mode-config: address 10\.9\.0\.10' \
+	"$TEST_TMP/push-conn.out"
+check "xauth: push: it came in charon's SET; we asked for nothing" pushed "$TEST_TMP/push-conn.out"
+PR=$TEST_TMP/push-run
+check "xauth: push: the XA-POS cases against charon (exit 0)" lab exec tester "$IK" run \
+	--profile "$TEST_TMP/push.conf" --cases 'XA-POS-*' --parallel 1 --out "$PR" --quiet
+verdicts_of() { jq -r 'select(.type=="case") | "\(.id) \(.verdict)"' "$1/results.jsonl" | sort | tr '\n' ' '; }
+check "xauth: push: XA-POS-002 PASSes against charon (XA-POS-001, pull, SKIPs)" \
+	test "$(verdicts_of "$PR")" = "XA-POS-001 SKIP XA-POS-002 PASS "
+check "xauth: lab down (charon push gateway)" lab down
+push_of "$CPROF" "$TEST_TMP/push-client.conf"
+check "xauth: push: lab up, charon a push client" \
+	lab up strongswan --role initiator --profile "$TEST_TMP/push-client.conf"
+PC=$TEST_TMP/push-cli
+check "xauth: push: XA-CLI-001 and XA-CLI-012 with charon the client (exit 0)" \
+	lab exec tester "$IK" run --profile "$TEST_TMP/push-client.conf" --cases 'XA-CLI-001,XA-CLI-012' \
+	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$PC" --quiet
+check "xauth: push: charon PASSes both" test "$(jq -r 'select(.type=="case" and .verdict=="PASS") | .id' \
+	"$PC/results.jsonl" | sort | tr '\n' ' ')" = "XA-CLI-001 XA-CLI-012 "
+jq -r 'select(.id=="XA-CLI-012") | .reason' "$PC/results.jsonl" | sed 's/^/# XA-CLI-012: /'
+expect "dut::peer logs::installing new virtual IP 10\.9\.0\.10::YES"
+check "xauth: lab down (charon push client)" lab down
 
 exit $TESTS_FAILED
