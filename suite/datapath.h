@@ -84,7 +84,8 @@ struct ik_dp_how {
 	uint16_t
 		data_len; /* echo data octets: 0 for the usual 56 (a big ping for volume lifetimes) */
 	bool seq_zero; /* sequence number 0, which no sender uses (RFC 4303 3.3.3), under a valid ICV */
-	uint8_t tos, ttl; /* 0: as usual; else the outer IP header's, for this packet (RFC 4301 4.1) */
+	/* 0: as usual; else the outer IP header's TOS and TTL, for this packet (RFC 4301 4.1) */
+	uint8_t tos, ttl;
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

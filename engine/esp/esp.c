@@ -244,7 +244,7 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 	/* RFC 4303 3.4.3: the first check after the SA lookup, before any cryptography. */
 	/* Quirk esp-seq-zero (IK_ESP_SEQ_ZERO): 0 is judged as any number, not as one never sent. */
 	bool fresh = sa->lax & IK_ESP_SEQ_ZERO ? ik_esp_replay_unseen(&sa->win, seq)
-	                                        : ik_esp_replay_check(&sa->win, seq);
+	                                       : ik_esp_replay_check(&sa->win, seq);
 	if (sa->replay_on && !fresh) {
 		ik_fail(st, 0, "ESP: sequence number %u replayed or left of the window (top %u)",
 		        seq, sa->win.top);

@@ -61,7 +61,8 @@ static bool peer_spi(struct ik_sa *sa, const struct ik_p2_xform *x, uint32_t spi
 		return true;
 	ik_fail(st, IK_NOTIFY_INVALID_SPI, "%s proposal %u gives SPI 0 for its inbound %s SA", msg,
 	        x->proposal, x->proto == IK_PROTO_ESP ? "ESP" : "AH");
-	ik_sa_fault(sa, "RFC 4303 2.1 \"The SPI value of zero (0) ... MUST NOT be sent on the wire\"",
+	ik_sa_fault(sa,
+	            "RFC 4303 2.1 \"The SPI value of zero (0) ... MUST NOT be sent on the wire\"",
 	            st);
 	return false;
 }

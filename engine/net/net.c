@@ -145,8 +145,8 @@ bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, cons
  * returns the octets it takes. */
 static size_t put_int(char *buf, size_t used, int level, int type, int v)
 {
-	struct cmsghdr c = {.cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = level,
-	                    .cmsg_type = type};
+	struct cmsghdr c = {
+		.cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = level, .cmsg_type = type};
 	memcpy(buf + used, &c, sizeof(c));
 	memcpy(CMSG_DATA((struct cmsghdr *)(void *)(buf + used)), &v, sizeof(v));
 	return CMSG_SPACE(sizeof(int));
