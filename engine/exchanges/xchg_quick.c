@@ -57,7 +57,9 @@ static void zero_later_spis(const struct ik_sa *sa, struct ik_node *sap)
 static bool peer_spi(struct ik_sa *sa, const struct ik_p2_xform *x, uint32_t spi, const char *msg,
                      struct ik_status *st)
 {
-	if (spi || (x->proto != IK_PROTO_ESP && x->proto != IK_PROTO_AH))
+	/* An SPI of another size than 4 octets is refused as such (msg.c, IK_BAD_SPI). */
+	if (spi || x->bad_class == IK_BAD_SPI ||
+	    (x->proto != IK_PROTO_ESP && x->proto != IK_PROTO_AH))
 		return true;
 	ik_fail(st, IK_NOTIFY_INVALID_SPI, "%s proposal %u gives SPI 0 for its inbound %s SA", msg,
 	        x->proposal, x->proto == IK_PROTO_ESP ? "ESP" : "AH");
