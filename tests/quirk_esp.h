@@ -29,7 +29,8 @@ enum esp_try {
 	TRY_SEQ_STUCK,
 	TRY_ALIGN,
 	TRY_SEQ_ZERO,
-	TRY_OUTER
+	TRY_OUTER,
+	TRY_IV
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -80,6 +81,7 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		ik_dp_keepalive(di, st);
 		ik_dp_ping(di, 3, st);
 		return;
+	case TRY_IV:   /* esp-implicit-iv: a second plain ping, its reply refused as the first */
 	case TRY_KEYS: /* esp-wrong-keys: a second plain ping, refused as the first */
 	case TRY_SEQ:  /* esp-seq-gaps: a second plain ping, to see the reply's number */
 		ik_dp_ping(di, 1, st);
@@ -121,6 +123,7 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_SEQ_STUCK   ? di.seq_reused > 0
 		       : t == TRY_ALIGN       ? di.nrep[1] && di.in.unaligned > 0
 		       : t == TRY_OUTER       ? di.nrep[0] && !di.nrep[2]
+		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
 		                              : di.nrep[2] > 0;
 	}
 	ik_dp_stop(&di);
@@ -187,6 +190,12 @@ static bool esp_seq_reused(struct ik_pair *p)
 static bool esp_unaligned(struct ik_pair *p)
 {
 	return esp_try(p, TRY_ALIGN);
+}
+/* Quirk esp-implicit-iv (RFC 3602 3): the replies come without their CBC IV; the tester, which
+ * reads the first block as the IV, refuses both. */
+static bool esp_iv_missing(struct ik_pair *p)
+{
+	return esp_try(p, TRY_IV);
 }
 /* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3): a ping under sequence number 0 comes back. */
 static bool esp_seq_zero_taken(struct ik_pair *p)

@@ -554,6 +554,7 @@ static const struct row rows[] = {
 	{"ESP with another outer TOS and TTL", IK_QUIRK(ESP_OUTER_CHECK), with_natt,
          esp_outer_refused},
 	{"quick mode, proposal 2 chosen", IK_QUIRK(ESP_SPI_ZERO), second_proposal, spi_zero_given},
+	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,
          esp_outside_answered},
 	{"ESP to outside the selectors", IK_QUIRK(ESP_ANY_DST), with_natt,

@@ -145,7 +145,12 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 {
 	const struct ik_esp_xform *x = &sa->x;
 	size_t pad = pad_of(sa, len, tr), clen = len + 2 + pad;
-	size_t total = IK_ESP_HDR + x->iv_len + clen + x->icv_len;
+	/* Quirk esp-implicit-iv (IK_ESP_NO_IV): a CBC IV used but not sent (RFC 3602 3 puts it on the
+	 * wire, the first block of the Payload Data; RFC 4303 2.3). */
+	bool hide_iv = sa->lax & IK_ESP_NO_IV && x->mode == IK_ESP_CBC;
+	size_t ivw = hide_iv ? 0 : x->iv_len; /* IV octets on the wire */
+	size_t total = IK_ESP_HDR + ivw + clen + x->icv_len;
+	uint8_t hidden[16];
 
 	/* IK_ESP_SEQ_ZERO: the tester's seq-zero probe, under a number RFC 4303 3.3.3 never sends
 	 * (its IV, 0 in CTR and GCM, is then never used by another packet). */
@@ -164,7 +169,7 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	put32(out, sa->spi);
 	uint32_t seq = zero ? 0 : ++sa->seq;
 	put32(out + 4, seq);
-	uint8_t *ivp = out + IK_ESP_HDR, *ct = ivp + x->iv_len;
+	uint8_t *ivp = hide_iv ? hidden : out + IK_ESP_HDR, *ct = out + IK_ESP_HDR + ivw;
 	if (iv)
 		memcpy(ivp, iv, x->iv_len);
 	else if (!new_iv(sa, seq, ivp))
@@ -174,7 +179,7 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	uint8_t *icv = ct + clen;
 	if (x->cipher && !crypt(sa, ivp, ct, clen, out, icv, true))
 		return ik_fail(st, 0, "ESP: %s encryption failed", x->cipher);
-	if (x->integ && !hmac(sa, out, IK_ESP_HDR + x->iv_len + clen, icv))
+	if (x->integ && !hmac(sa, out, IK_ESP_HDR + ivw + clen, icv))
 		return ik_fail(st, 0, "ESP: HMAC-%s failed", x->integ);
 	sa->packets++, sa->octets += len;
 	*n = total;

@@ -41,7 +41,8 @@ enum {
 	IK_ESP_LAX_ICV = 2,
 	IK_ESP_LAX_PAD = 4,
 	IK_ESP_UNALIGNED = 8,
-	IK_ESP_SEQ_ZERO = 16
+	IK_ESP_SEQ_ZERO = 16,
+	IK_ESP_NO_IV = 32 /* outbound: a CBC IV not sent (quirk esp-implicit-iv, RFC 3602 3) */
 };
 
 struct ik_esp_xform {
