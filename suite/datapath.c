@@ -275,6 +275,24 @@ static bool quirks_after_open(struct ik_datapath *dp, const struct ik_dgram *d,
 	return true;
 }
 
+/* Quirk esp-outer-check (RFC 4301 4.1: the DSCP "MUST NOT be checked as part of SA/packet
+ * validation"; RFC 4303 2: the ICV covers the ESP packet, not the IP header before it): the SA
+ * keeps the outer TOS and TTL of its first packet and drops packets that came with others.
+ * True: the packet is dropped. */
+static bool outer_changed(struct ik_datapath *dp, const struct ik_dgram *d)
+{
+	if (!(dp->e->cfg.quirks & IK_QUIRK(ESP_OUTER_CHECK)))
+		return false;
+	if (!dp->outer_seen) {
+		dp->outer_seen = true, dp->outer_tos = d->tos, dp->outer_ttl = d->ttl;
+		return false;
+	}
+	if (d->tos == dp->outer_tos && d->ttl == dp->outer_ttl)
+		return false;
+	refuse(dp, "quirk esp-outer-check: another outer TOS or TTL than the SA's first packet");
+	return true;
+}
+
 static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 {
 	if (d->kind == IK_DGRAM_KEEPALIVE) {
@@ -282,7 +300,7 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	struct ik_datapath *dp = lookup(e, d);
-	if (!dp || expired(dp))
+	if (!dp || expired(dp) || outer_changed(dp, d))
 		return; /* RFC 4303 3.4.2: no SA for it (or no more), discarded */
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
 	size_t n = 0;
@@ -353,9 +371,15 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->in.lax |= IK_ESP_LAX_ICV;
 	if (e->cfg.quirks & IK_QUIRK(ESP_NO_PAD_CHECK))
 		dp->in.lax |= IK_ESP_LAX_PAD;
+	/* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3 not kept): 0 is one more number in the window. */
+	if (e->cfg.quirks & IK_QUIRK(ESP_SEQ_ZERO))
+		dp->in.lax |= IK_ESP_SEQ_ZERO;
 	/* Quirk esp-bad-align (RFC 4303 2.4 not kept): no padding for the 4-octet alignment. */
 	if (e->cfg.quirks & IK_QUIRK(ESP_BAD_ALIGN))
 		dp->out.lax |= IK_ESP_UNALIGNED;
+	/* Quirk esp-implicit-iv (RFC 3602 3, RFC 4303 2.3 not kept): no CBC IV on the wire. */
+	if (e->cfg.quirks & IK_QUIRK(ESP_IMPLICIT_IV))
+		dp->out.lax |= IK_ESP_NO_IV;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
@@ -401,10 +425,13 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 		dp->out.spi = how->spi;
 	if (how->seq_at)
 		dp->out.seq = how->seq_at - 1;
+	if (how->seq_zero)
+		dp->out.lax |= IK_ESP_SEQ_ZERO; /* the counter stays (esp.h) */
 	uint8_t nh = IK_ESP_NH_NONE;
 	const uint8_t *p = how->dummy ? b : carried(dp, b, &n, &nh);
 	bool ok = ik_esp_seal_trailer(&dp->out, nh, p, n, how->trailer, dp->last, sizeof(dp->last),
 	                              &m, st);
+	dp->out.lax &= ~(unsigned)IK_ESP_SEQ_ZERO;
 	dp->out.spi = spi;
 	if (how->seq_at)
 		dp->out.seq = next; /* the counter goes on where it was (RFC 4303 3.3.3) */
@@ -413,7 +440,7 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 	if (how->flip_icv && dp->out.x.icv_len)
 		dp->last[m - 1] ^= 0xff;
 	dp->last_len = m;
-	if (!ik_engine_send_esp(dp->e, &dp->to, dp->last, m, st))
+	if (!ik_engine_send_esp_marked(dp->e, &dp->to, dp->last, m, how->tos, how->ttl, st))
 		return false;
 	if (how->dummy)
 		return true;

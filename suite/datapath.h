@@ -49,6 +49,9 @@ struct ik_datapath {
 	 * how many, and the first such number. */
 	unsigned seq_reused;
 	uint32_t seq_reused_at;
+	/* Quirk esp-outer-check: the outer TOS and TTL of the first packet in (outer_seen). */
+	bool outer_seen;
+	int outer_tos, outer_ttl;
 	bool owned; /* allocated by ik_dp_host_add: a quirk may free it */
 	/* Called at the first reply to each ping (set after ik_dp_start; NULL: nobody waits), so
 	 * a caller pacing its pings can send the next one as soon as this one is back. */
@@ -80,6 +83,9 @@ struct ik_dp_how {
 	struct in_addr dst; /* 0: the peer's inner address; else this destination (RFC 4301 5.2) */
 	uint16_t
 		data_len; /* echo data octets: 0 for the usual 56 (a big ping for volume lifetimes) */
+	bool seq_zero; /* sequence number 0, which no sender uses (RFC 4303 3.3.3), under a valid ICV */
+	/* 0: as usual; else the outer IP header's TOS and TTL, for this packet (RFC 4301 4.1) */
+	uint8_t tos, ttl;
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

@@ -46,6 +46,13 @@ static const struct reach {
 #define VOLUME_DATA   1200
 #define VOLUME_MAX_KB 3
 
+/* outer-dscp, outer-ttl: the outer IP header of the probes (RFC 4303 2: the ICV covers the ESP
+ * packet, not the header before it; RFC 4301 4.1: the DSCP "MUST NOT be checked as part of
+ * SA/packet validation"). DSCP EF (46), ECN bits clear; a TTL no host starts with, high
+ * enough for any lab path. */
+#define OUTER_TOS 0xb8
+#define OUTER_TTL 17
+
 /* RFC 4301 4.4.2.1: past its lifetime an SA is "replaced with a new SA (and new SPI) or
  * terminated". The expire probe holds the step until the negotiated lifetime, counted from the
  * step's start (our QM3 is out; the DUT starts its clock no earlier than QM1), has passed by
@@ -154,6 +161,9 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_OUTSIDE_SRC: how.src = t->outside; break;
 	case IK_PROBE_OUTSIDE_DST: how.dst = t->outside; break;
 	case IK_PROBE_VOLUME: how.data_len = VOLUME_DATA; break;
+	case IK_PROBE_SEQ_ZERO: how.seq_zero = true; break;
+	case IK_PROBE_OUTER_DSCP: how.tos = OUTER_TOS; break;
+	case IK_PROBE_OUTER_TTL: how.ttl = OUTER_TTL; break;
 	case IK_PROBE_EXPIRE: /* a hold, not a packet (tick) */
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
@@ -217,7 +227,8 @@ static void observe(struct crun *cr, const struct ik_traffic *t)
 /* Probes a conformant DUT answers: a lost answer leaves a gap in its sequence numbers. */
 static bool answered_probe(enum ik_probe p)
 {
-	return reach_of(p) || p == IK_PROBE_PAD_NONE || p == IK_PROBE_PAD_MAX;
+	return reach_of(p) || p == IK_PROBE_PAD_NONE || p == IK_PROBE_PAD_MAX ||
+	       p == IK_PROBE_OUTER_DSCP || p == IK_PROBE_OUTER_TTL;
 }
 
 /* What the DUT broke in the ESP it sent, whatever was lost (docs/verdicts.md 6): a number used

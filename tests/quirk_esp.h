@@ -27,7 +27,10 @@ enum esp_try {
 	TRY_AHEAD,
 	TRY_PAD_ALLOWED,
 	TRY_SEQ_STUCK,
-	TRY_ALIGN
+	TRY_ALIGN,
+	TRY_SEQ_ZERO,
+	TRY_OUTER,
+	TRY_IV
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -40,6 +43,10 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_DUMMY: how.dummy = true; break;
 	case TRY_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
 	case TRY_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
+	case TRY_SEQ_ZERO: how.seq_zero = true; break; /* esp-seq-zero: under 0, a valid ICV */
+	case TRY_OUTER: /* esp-outer-check: DSCP EF and TTL 17 on the outer header */
+		how.tos = 0xb8, how.ttl = 17;
+		break;
 	case TRY_OUTSIDE:
 		how.src.s_addr = htonl(0x0a010101);
 		break; /* 10.1.1.1: not in 10.1.0.0/24 */
@@ -74,6 +81,7 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		ik_dp_keepalive(di, st);
 		ik_dp_ping(di, 3, st);
 		return;
+	case TRY_IV:   /* esp-implicit-iv: a second plain ping, its reply refused as the first */
 	case TRY_KEYS: /* esp-wrong-keys: a second plain ping, refused as the first */
 	case TRY_SEQ:  /* esp-seq-gaps: a second plain ping, to see the reply's number */
 		ik_dp_ping(di, 1, st);
@@ -114,6 +122,8 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_PAD_ALLOWED ? di.nrep[0] && !di.nrep[2] && !di.nrep[3]
 		       : t == TRY_SEQ_STUCK   ? di.seq_reused > 0
 		       : t == TRY_ALIGN       ? di.nrep[1] && di.in.unaligned > 0
+		       : t == TRY_OUTER       ? di.nrep[0] && !di.nrep[2]
+		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
 		                              : di.nrep[2] > 0;
 	}
 	ik_dp_stop(&di);
@@ -180,6 +190,38 @@ static bool esp_seq_reused(struct ik_pair *p)
 static bool esp_unaligned(struct ik_pair *p)
 {
 	return esp_try(p, TRY_ALIGN);
+}
+/* Quirk esp-implicit-iv (RFC 3602 3): the replies come without their CBC IV; the tester, which
+ * reads the first block as the IV, refuses both. */
+static bool esp_iv_missing(struct ik_pair *p)
+{
+	return esp_try(p, TRY_IV);
+}
+/* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3): a ping under sequence number 0 comes back. */
+static bool esp_seq_zero_taken(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SEQ_ZERO);
+}
+/* Quirk esp-outer-check (RFC 4301 4.1): a ping with another outer TOS and TTL is dropped. */
+static bool esp_outer_refused(struct ik_pair *p)
+{
+	return esp_try(p, TRY_OUTER);
+}
+/* Quirk esp-spi-zero (RFC 4303 2.1): the initiator offers a suite the responder lacks, then its
+ * own; the responder chooses proposal 2 and its QM2 gives SPI 0, the initiator's fault. */
+static void second_proposal(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->p2[1] = ci->p2[0];
+	ci->p2[0].keylen = 192;
+	ci->np2 = 2;
+}
+
+static bool spi_zero_given(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed || (p->ini.sas && p->ini.sas->fault[0]), 3000);
+	return p->ini.sas && strstr(p->ini.sas->fault, "4303 2.1");
 }
 /* ESP in AES-GCM-16 (RFC 4106), over NAT-T: the stream mode whose alignment is 4 octets. */
 static void with_gcm(struct ik_cfg *ci, struct ik_cfg *cr)

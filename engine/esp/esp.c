@@ -88,12 +88,12 @@ static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *ic
 /* CTR and GCM need an IV that never repeats under the key; the sequence number is one (RFC 3686
  * 3.1, RFC 4106 3.1 name a counter). CBC needs an unpredictable one (RFC 3602 2.1): random
  * octets, drawn a pool at a time. */
-static bool new_iv(struct ik_esp_sa *sa, uint8_t *iv)
+static bool new_iv(struct ik_esp_sa *sa, uint32_t seq, uint8_t *iv)
 {
 	size_t n = sa->x.iv_len;
 	if (sa->x.mode == IK_ESP_CTR || sa->x.mode == IK_ESP_GCM) {
 		memset(iv, 0, n);
-		put32(iv + n - 4, sa->seq);
+		put32(iv + n - 4, seq);
 		return true;
 	}
 	if (sa->pool_left < n) {
@@ -145,9 +145,17 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 {
 	const struct ik_esp_xform *x = &sa->x;
 	size_t pad = pad_of(sa, len, tr), clen = len + 2 + pad;
-	size_t total = IK_ESP_HDR + x->iv_len + clen + x->icv_len;
+	/* Quirk esp-implicit-iv (IK_ESP_NO_IV): a CBC IV used but not sent (RFC 3602 3 puts it on the
+	 * wire, the first block of the Payload Data; RFC 4303 2.3). */
+	bool hide_iv = sa->lax & IK_ESP_NO_IV && x->mode == IK_ESP_CBC;
+	size_t ivw = hide_iv ? 0 : x->iv_len; /* IV octets on the wire */
+	size_t total = IK_ESP_HDR + ivw + clen + x->icv_len;
+	uint8_t hidden[16];
 
-	if (sa->seq == UINT32_MAX)
+	/* IK_ESP_SEQ_ZERO: the tester's seq-zero probe, under a number RFC 4303 3.3.3 never sends
+	 * (its IV, 0 in CTR and GCM, is then never used by another packet). */
+	bool zero = sa->lax & IK_ESP_SEQ_ZERO;
+	if (sa->seq == UINT32_MAX && !zero)
 		return ik_fail(st, 0,
 		               "ESP: the sequence number would cycle: the SA must be rekeyed "
 		               "(RFC 4303 3.3.3)");
@@ -159,18 +167,19 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 		return ik_fail(st, 0, "ESP: %zu octets with %zu of padding are not aligned to %zu",
 		               len, pad, align_of(x));
 	put32(out, sa->spi);
-	put32(out + 4, ++sa->seq);
-	uint8_t *ivp = out + IK_ESP_HDR, *ct = ivp + x->iv_len;
+	uint32_t seq = zero ? 0 : ++sa->seq;
+	put32(out + 4, seq);
+	uint8_t *ivp = hide_iv ? hidden : out + IK_ESP_HDR, *ct = out + IK_ESP_HDR + ivw;
 	if (iv)
 		memcpy(ivp, iv, x->iv_len);
-	else if (!new_iv(sa, ivp))
+	else if (!new_iv(sa, seq, ivp))
 		return ik_fail(st, 0, "ESP: no random IV");
 	memmove(ct, payload, len);
 	trailer(ct, len, pad, next_header, tr);
 	uint8_t *icv = ct + clen;
 	if (x->cipher && !crypt(sa, ivp, ct, clen, out, icv, true))
 		return ik_fail(st, 0, "ESP: %s encryption failed", x->cipher);
-	if (x->integ && !hmac(sa, out, IK_ESP_HDR + x->iv_len + clen, icv))
+	if (x->integ && !hmac(sa, out, IK_ESP_HDR + ivw + clen, icv))
 		return ik_fail(st, 0, "ESP: HMAC-%s failed", x->integ);
 	sa->packets++, sa->octets += len;
 	*n = total;
@@ -238,7 +247,10 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 	}
 	uint32_t seq = get32(pkt + 4);
 	/* RFC 4303 3.4.3: the first check after the SA lookup, before any cryptography. */
-	if (sa->replay_on && !ik_esp_replay_check(&sa->win, seq)) {
+	/* Quirk esp-seq-zero (IK_ESP_SEQ_ZERO): 0 is judged as any number, not as one never sent. */
+	bool fresh = sa->lax & IK_ESP_SEQ_ZERO ? ik_esp_replay_unseen(&sa->win, seq)
+	                                       : ik_esp_replay_check(&sa->win, seq);
+	if (sa->replay_on && !fresh) {
 		ik_fail(st, 0, "ESP: sequence number %u replayed or left of the window (top %u)",
 		        seq, sa->win.top);
 		return IK_ESP_REPLAY;

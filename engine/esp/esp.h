@@ -31,8 +31,19 @@ enum ik_esp_mode { IK_ESP_CBC, IK_ESP_CTR, IK_ESP_GCM, IK_ESP_NULL };
  * against a receiver that does not make them (engine/mutation/quirk.def). IK_ESP_UNALIGNED is
  * both ways: outbound, a stream mode (GCM, CTR, NULL) adds no padding for the 4-octet alignment
  * RFC 4303 2.4 asks (quirk esp-bad-align); inbound, such a packet is opened and counted in
- * unaligned rather than refused as malformed (the tester, to say what the DUT broke). */
-enum { IK_ESP_LAX_SPI = 1, IK_ESP_LAX_ICV = 2, IK_ESP_LAX_PAD = 4, IK_ESP_UNALIGNED = 8 };
+ * unaligned rather than refused as malformed (the tester, to say what the DUT broke).
+ * IK_ESP_SEQ_ZERO is both ways too: outbound, the next packet carries sequence number 0 and the
+ * counter stays where it was (the tester's seq-zero probe: RFC 4303 3.3.3, a number never sent);
+ * inbound, the window takes 0 for a number like any other, not for one never sent (quirk
+ * esp-seq-zero). */
+enum {
+	IK_ESP_LAX_SPI = 1,
+	IK_ESP_LAX_ICV = 2,
+	IK_ESP_LAX_PAD = 4,
+	IK_ESP_UNALIGNED = 8,
+	IK_ESP_SEQ_ZERO = 16,
+	IK_ESP_NO_IV = 32 /* outbound: a CBC IV not sent (quirk esp-implicit-iv, RFC 3602 3) */
+};
 
 struct ik_esp_xform {
 	enum ik_esp_mode mode;
@@ -129,6 +140,9 @@ bool ik_esp_authentic(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len);
 /* The anti-replay window on its own (esp_replay.c), for tests. */
 void ik_esp_replay_init(struct ik_esp_replay *w, size_t size);
 bool ik_esp_replay_check(const struct ik_esp_replay *w, uint32_t seq);
+/* The same without the rule for 0 (RFC 4303 3.3.3: never sent, so never fresh): 0 is judged
+ * by the window as any number below the newest (quirk esp-seq-zero). */
+bool ik_esp_replay_unseen(const struct ik_esp_replay *w, uint32_t seq);
 void ik_esp_replay_update(struct ik_esp_replay *w, uint32_t seq);
 
 #endif

@@ -23,16 +23,20 @@ void ik_esp_replay_init(struct ik_esp_replay *w, size_t size)
 	w->size = (uint32_t)size;
 }
 
-bool ik_esp_replay_check(const struct ik_esp_replay *w, uint32_t seq)
+bool ik_esp_replay_unseen(const struct ik_esp_replay *w, uint32_t seq)
 {
-	if (seq == 0)
-		return false; /* RFC 4303 3.3.3: the first packet carries 1; 0 is never sent */
 	if (seq > w->top)
 		return true;
 	uint32_t i = w->top - seq;
 	if (i >= w->size)
 		return false;
 	return !(w->bits[i / 64] >> (i % 64) & 1);
+}
+
+bool ik_esp_replay_check(const struct ik_esp_replay *w, uint32_t seq)
+{
+	/* RFC 4303 3.3.3: the first packet carries 1; 0 is never sent */
+	return seq != 0 && ik_esp_replay_unseen(w, seq);
 }
 
 /* Move every bit d places toward the old end (the window slides right by d). */

@@ -385,6 +385,13 @@ bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct socka
 bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,
                         size_t len, struct ik_status *st)
 {
+	return ik_engine_send_esp_marked(e, to, p, len, 0, 0, st);
+}
+
+bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storage *to,
+                               const uint8_t *p, size_t len, uint8_t tos, uint8_t ttl,
+                               struct ik_status *st)
+{
 	if (e->natt.fd < 0)
 		return ik_fail(st, 0, "ESP: no NAT-T socket (ESP travels in UDP here, RFC 3948)");
 	/* RFC 3948 2.1: an ESP packet's SPI is never zero, so no marker is needed to tell it
@@ -395,7 +402,8 @@ bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, 
 		return true;
 	if (e->esp_tap)
 		e->esp_tap(e, true, to, p, len);
-	return ik_sock_send_raw(&e->natt, to, p, len, st);
+	return tos || ttl ? ik_sock_send_marked(&e->natt, to, p, len, tos, ttl, st)
+	                  : ik_sock_send_raw(&e->natt, to, p, len, st);
 }
 
 bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage *to,

@@ -440,6 +440,11 @@ bool ik_send_dpd(struct ik_sa *sa);
  * The tap stays IKE only: the caller that owns the ESP SAs records its own packets. */
 bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,
                         size_t len, struct ik_status *st);
+/* The same with the outer IP header's TOS and TTL set for this packet (0: as usual): the ICV
+ * does not cover them (RFC 4303 2), nor may a receiver validate the DSCP (RFC 4301 4.1). */
+bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storage *to,
+                               const uint8_t *p, size_t len, uint8_t tos, uint8_t ttl,
+                               struct ik_status *st);
 /* Send one NAT-keepalive (RFC 3948 2.3: a single octet 0xFF, from the NAT-T port to the port
  * UDP-ESP goes to) to keep a NAT mapping open; the ESP tap sees it. */
 bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage *to,

@@ -109,6 +109,12 @@ bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, sockl
 	getsockname(s->fd, (struct sockaddr *)&bound, &blen);
 	s->port = ik_addr_port(&bound);
 	s->natt = natt;
+	/* ESP's outer header, as received (struct ik_dgram tos, ttl): best effort, IPv4 only. */
+	int on = 1;
+	if (natt && local->ss_family == AF_INET) {
+		setsockopt(s->fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on));
+		setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+	}
 	return true;
 }
 
@@ -132,6 +138,41 @@ bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, cons
 	if (sendto(s->fd, p, len, 0, (const struct sockaddr *)to, addr_len(to)) < 0)
 		return ik_fail(st, 0, "ik_sock_send: to %s: %s", ik_addr_str(to, a, sizeof(a)),
 		               strerror(errno));
+	return true;
+}
+
+/* One cmsg of an int at buf + used (IP_TOS, IP_TTL, IPV6_TCLASS, IPV6_HOPLIMIT all take one);
+ * returns the octets it takes. */
+static size_t put_int(char *buf, size_t used, int level, int type, int v)
+{
+	struct cmsghdr c = {
+		.cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = level, .cmsg_type = type};
+	memcpy(buf + used, &c, sizeof(c));
+	memcpy(CMSG_DATA((struct cmsghdr *)(void *)(buf + used)), &v, sizeof(v));
+	return CMSG_SPACE(sizeof(int));
+}
+
+bool ik_sock_send_marked(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
+                         size_t len, uint8_t tos, uint8_t ttl, struct ik_status *st)
+{
+	char a[80];
+	union {
+		char buf[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {(void *)p, len};
+	bool v6 = to->ss_family == AF_INET6;
+	int level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	size_t used = 0;
+	memset(u.buf, 0, sizeof(u.buf));
+	if (tos)
+		used += put_int(u.buf, used, level, v6 ? IPV6_TCLASS : IP_TOS, tos);
+	if (ttl)
+		used += put_int(u.buf, used, level, v6 ? IPV6_HOPLIMIT : IP_TTL, ttl);
+	struct msghdr m = {(void *)to, addr_len(to), &iov, 1, used ? u.buf : NULL, used, 0};
+	if (sendmsg(s->fd, &m, 0) < 0)
+		return ik_fail(st, 0, "ik_sock_send_marked: to %s (TOS %u, TTL %u): %s",
+		               ik_addr_str(to, a, sizeof(a)), tos, ttl, strerror(errno));
 	return true;
 }
 
@@ -164,14 +205,37 @@ static void classify_natt(struct ik_dgram *d)
 	}
 }
 
+/* The outer IPv4 TOS and TTL the kernel gave with the datagram (IP_RECVTOS, IP_RECVTTL). */
+static void outer_ip(struct msghdr *m, struct ik_dgram *d)
+{
+	d->tos = d->ttl = -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != IPPROTO_IP)
+			continue;
+		if (c->cmsg_type == IP_TOS && c->cmsg_len >= CMSG_LEN(1))
+			d->tos = *(const uint8_t *)CMSG_DATA(c);
+		else if (c->cmsg_type == IP_TTL && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int v;
+			memcpy(&v, CMSG_DATA(c), sizeof(v));
+			d->ttl = v;
+		}
+	}
+}
+
 bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d)
 {
-	d->peer_len = sizeof(d->peer);
-	ssize_t n = recvfrom(s->fd, d->data, sizeof(d->data), 0, (struct sockaddr *)&d->peer,
-	                     &d->peer_len);
+	union {
+		char buf[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {d->data, sizeof(d->data)};
+	struct msghdr m = {&d->peer, sizeof(d->peer), &iov, 1, u.buf, sizeof(u.buf), 0};
+	ssize_t n = recvmsg(s->fd, &m, 0);
 	if (n < 0)
 		return false;
+	d->peer_len = m.msg_namelen;
 	d->len = (size_t)n;
+	outer_ip(&m, d);
 	d->local_port = s->port;
 	d->kind = IK_DGRAM_IKE;
 	if (s->natt)

@@ -36,6 +36,9 @@ struct ik_dgram {
 	socklen_t peer_len;
 	uint16_t local_port;
 	enum ik_dgram_kind kind;
+	/* The outer IPv4 header's TOS and TTL as received (IP_RECVTOS, IP_RECVTTL on a NAT-T
+	 * socket), -1 when the kernel did not say: what a receiver must not validate (RFC 4301 4.1). */
+	int tos, ttl;
 	size_t len;
 	uint8_t data[IK_MAX_DGRAM];
 };
@@ -58,6 +61,10 @@ bool ik_sock_send_ike(struct ik_sock *s, const struct sockaddr_storage *to, cons
 /* Send raw bytes as they are (ESP, keepalives, deliberately broken datagrams). */
 bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
                       size_t len, struct ik_status *st);
+/* The same with the outer IPv4 header's TOS and TTL set for this datagram alone (0: the
+ * socket's): the tester's outer-dscp and outer-ttl probes (RFC 4301 4.1, RFC 4303 2). */
+bool ik_sock_send_marked(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
+                         size_t len, uint8_t tos, uint8_t ttl, struct ik_status *st);
 /* Receive one datagram without blocking; false when none is waiting (EAGAIN) or on error. */
 bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d);
 
