@@ -661,6 +661,24 @@ static const struct loss_row loss_rows[] = {
          0},
 };
 
+/* A ladder from "S1 R2 S3! S3+ R2+@120": S our message, R the DUT's, the digit its number, "+" a
+ * retransmission, "!" a mutated message, "@T" its time in ms (else 0). */
+static void ladder_of(struct ik_ladder *l, const char *rungs)
+{
+	ik_ladder_init(l);
+	for (const char *s = rungs; *s; s++) {
+		if (*s != 'S' && *s != 'R')
+			continue;
+		struct ik_rung *g = ik_ladder_add(l, *s == 'S', IK_X_MAIN, s[1] - '0');
+		CU_ASSERT_FATAL(g != NULL);
+		g->retransmit = s[2] == '+';
+		if (s[2] == '!')
+			snprintf(g->note, sizeof(g->note), "mutated: test");
+		const char *at = strchr(s, '@'), *next = strchr(s, ' ');
+		g->t_ms = at && (!next || at < next) ? strtoull(at + 1, NULL, 10) : 0;
+	}
+}
+
 static void test_loss_scan(void)
 {
 	struct ik_profile p = {0};
@@ -670,16 +688,7 @@ static void test_loss_scan(void)
 		struct ik_ladder l;
 		unsigned samples = 0, events = 0;
 		c.nmut = row->nmut;
-		ik_ladder_init(&l);
-		for (const char *s = row->rungs; *s; s++) {
-			if (*s != 'S' && *s != 'R')
-				continue;
-			struct ik_rung *g = ik_ladder_add(&l, *s == 'S', IK_X_MAIN, s[1] - '0');
-			CU_ASSERT_FATAL(g != NULL);
-			g->retransmit = s[2] == '+';
-			if (s[2] == '!')
-				snprintf(g->note, sizeof(g->note), "mutated: test");
-		}
+		ladder_of(&l, row->rungs);
 		ik_loss_scan(&l, &c, &p, &samples, &events);
 		if (samples != row->samples || events != row->events)
 			fprintf(stderr, "loss scan '%s': %u samples, %u events\n", row->what,
@@ -691,7 +700,7 @@ static void test_loss_scan(void)
 }
 
 /* The DUT's round-trip time (run_rtt.c, RFC 6298): "S1@0" is our MM1 at 0 ms, "R2@100" its MM2
- * at 100 ms; "+" a retransmission, "!" a mutated message. */
+ * at 100 ms (ladder_of). */
 static const struct rtt_row {
 	const char *what, *rungs;
 	unsigned samples, retrans; /* samples taken; retransmission interval at window 1200 */
@@ -714,17 +723,7 @@ static void test_rtt(void)
 		struct ik_ladder l;
 		memset(&R, 0, sizeof(R));
 		R.o = &o;
-		ik_ladder_init(&l);
-		for (const char *s = row->rungs; *s; s++) {
-			if (*s != 'S' && *s != 'R')
-				continue;
-			struct ik_rung *g = ik_ladder_add(&l, *s == 'S', IK_X_MAIN, s[1] - '0');
-			CU_ASSERT_FATAL(g != NULL);
-			g->retransmit = s[2] == '+';
-			if (s[2] == '!')
-				snprintf(g->note, sizeof(g->note), "mutated: test");
-			g->t_ms = strtoull(strchr(s, '@') + 1, NULL, 10);
-		}
+		ladder_of(&l, row->rungs);
 		ik_rtt_scan(&R, &l);
 		unsigned rt = ik_rtt_retrans_ms(&R, 1200);
 		if (R.rtt_samples != row->samples || rt != row->retrans)
