@@ -334,12 +334,12 @@ static bool late_copies(const struct crun *cr)
  * DUT that initiates may run two phase 1s towards us at once (charon answering one dut-initiate
  * with two MM1s), and the case's SA is then not the sender of every datagram: taking its cookie
  * for the other's made that cookie look moved, and the DUT's next QM1 a tied answer. */
-static struct ik_sa *sender_of(struct crun *cr, struct ik_engine *e, const uint8_t *p, size_t len)
+struct ik_sa *ik_wire_sender(struct ik_sa *sas, struct ik_sa *own, const uint8_t *p, size_t len)
 {
-	for (struct ik_sa *s = e->sas; len >= 8 && s; s = s->next)
+	for (struct ik_sa *s = sas; len >= 8 && s; s = s->next)
 		if (!memcmp(s->icookie, p, 8))
 			return s;
-	return cr->sa ? cr->sa : e->sas; /* the SA of MM1 is ours before cr->sa is */
+	return own ? own : sas; /* the SA of MM1 is ours before cr->sa is */
 }
 
 /* Issue 10 item 6: keep the wire identity of each datagram we broke as it goes out, and tie to
@@ -349,7 +349,7 @@ static void wire_tap(struct crun *cr, struct ik_engine *e, bool sent,
                      const struct sockaddr_storage *peer, const uint8_t *p, size_t len)
 {
 	if (sent) {
-		struct ik_sa *sa = sender_of(cr, e, p, len);
+		struct ik_sa *sa = ik_wire_sender(e->sas, cr->sa, p, len);
 		if (e->tx_broken && sa)
 			ik_wire_keep(cr->broken, &cr->nbroken, p, len, sa->icookie,
 			             sa->established ? IK_EXCH_QUICK : ik_exch_of(sa->xchg));

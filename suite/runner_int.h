@@ -160,6 +160,10 @@ bool ik_alive_met_death(struct ik_runner *R, const struct crun *cr, struct ik_re
 void ik_alive_not_decided(const struct ik_runner *R, size_t idx, const char *before, char *why,
                           size_t n);
 
+/* The SA of ours a datagram we sent belongs to (run_case.c): the one whose initiator cookie its
+ * octets 0-7 are, else own (the case's), else the first of sas. */
+struct ik_sa *ik_wire_sender(struct ik_sa *sas, struct ik_sa *own, const uint8_t *p, size_t len);
+
 /* Loss on the path (run_retry.c, docs/verdicts.md section 7). */
 /* Count clean round trips and signs of loss in a ladder; c: its case (NULL: a probe). */
 void ik_loss_scan(const struct ik_ladder *l, const struct ik_case *c, const struct ik_profile *p,

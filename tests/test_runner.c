@@ -699,6 +699,30 @@ static void test_loss_scan(void)
 	}
 }
 
+/* run_case.c ik_wire_sender: a datagram we broke is kept under the cookie of the SA that sent it.
+ * charon may answer one dut-initiate with two MM1s; our MM4 of its second SA taken for the
+ * case's made that cookie look moved (a false FAIL of CERT-CR-006 in a clean-clone run). */
+static void test_wire_sender(void)
+{
+	struct ik_sa *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	CU_ASSERT_FATAL(a && b);
+	memset(a->icookie, 0xaa, 8);
+	memset(b->icookie, 0xbb, 8);
+	a->next = b;
+	uint8_t d[28];
+	memset(d, 0xbb, sizeof(d));
+	CU_ASSERT_PTR_EQUAL(ik_wire_sender(a, a, d, sizeof(d)), b); /* the other SA's */
+	memset(d, 0xaa, 8);
+	CU_ASSERT_PTR_EQUAL(ik_wire_sender(a, b, d, sizeof(d)), a);
+	memset(d, 0x5c, 8); /* a cookie the mutation moved: the case's SA */
+	CU_ASSERT_PTR_EQUAL(ik_wire_sender(a, b, d, sizeof(d)), b);
+	CU_ASSERT_PTR_EQUAL(ik_wire_sender(a, NULL, d, sizeof(d)), a); /* MM1, before cr->sa */
+	memset(d, 0xbb, 8);
+	CU_ASSERT_PTR_EQUAL(ik_wire_sender(a, a, d, 4), a); /* too short to name one */
+	free(a);
+	free(b);
+}
+
 /* The DUT's round-trip time (run_rtt.c, RFC 6298): "S1@0" is our MM1 at 0 ms, "R2@100" its MM2
  * at 100 ms (ladder_of). */
 static const struct rtt_row {
@@ -778,6 +802,7 @@ static void test_judge_kept(void)
 static const struct ik_test tests[] = {
 	{"loss on the path: what a ladder says", test_loss_scan},
 	{"the DUT's round-trip time sets the retransmission interval", test_rtt},
+	{"a datagram we sent belongs to the SA its cookie names", test_wire_sender},
 	{"judge: expectations against observations", test_judge_table},
 	{"judge: expect lines by lifetime policy", test_judge_policy},
 	{"judge: expect kept, the XAUTH checks", test_judge_kept},
