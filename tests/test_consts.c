@@ -36,6 +36,8 @@ static void test_format(void)
 		{IK_T_ESP_TRANS, 12, "ESP_AES (12)"},
 		{IK_T_ID_TYPE, 9, "ID_DER_ASN1_DN (9)"},
 		{IK_T_CFG_ATTR, 16521, "XAUTH_USER_NAME (16521)"},
+		{IK_T_CFG_ATTR, 28676, "UNITY_SPLIT_INCLUDE (28676)"},
+		{IK_T_CFG_ATTR, 28700, "PRIVATE-USE (28700)"},
 		{IK_T_NONE, 7, "7"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
