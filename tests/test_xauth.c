@@ -125,6 +125,9 @@ static void wrong_password(ik_quirks_t quirks)
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
+	/* fail_set: the gateway sent SET(FAIL), what the runner reads when a client deletes the SA
+	 * before its ACK (suite/run_case.c) */
+	CU_ASSERT_EQUAL(g->xa.fail_set, !quirks);
 	if (!quirks) {
 		CU_ASSERT_FALSE(g->xa.xauth_ok);
 		CU_ASSERT_FALSE(c->xa.xauth_ok);
@@ -250,6 +253,8 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 	CU_ASSERT_TRUE(g->xa.xauth_done);
 	CU_ASSERT_FALSE(g->dead); /* kept on purpose */
 	CU_ASSERT_EQUAL(g->xa.type_ignored, req_type && quirks == IK_QUIRK(XAUTH_ANY_TYPE));
+	/* it SET FAIL to a wrong password, and to RADIUS-CHAP answered in kind or by STATUS FAIL */
+	CU_ASSERT_EQUAL(g->xa.fail_set, strcmp(password, "foobar") || (req_type && !quirks));
 	if (!quirks) {
 		CU_ASSERT_TRUE(g->xa.fail_said);
 		CU_ASSERT_TRUE(c->dead);
