@@ -192,10 +192,37 @@ static void xauth_gateway(const struct ik_profile *p, FILE *out)
 }
 
 /* Whether this side is the XAUTH gateway pluto can be: the responder of a features.xauth
- * profile (Libreswan as an XAUTH client is not rendered: ik_emit_libreswan_conf warns). */
+ * profile. */
 static bool is_gateway(const struct ik_profile *p, const struct ik_emit_opts *o)
 {
 	return p->features.xauth && !o->initiator;
+}
+
+/* Whether this side is the XAUTH client: the initiator of a profile that claims the client
+ * (features.xauth_client) or the gateway (features.xauth; the gateway's peer is its client, as
+ * in the swanctl rendering). */
+static bool is_client(const struct ik_profile *p, const struct ik_emit_opts *o)
+{
+	return (p->features.xauth || p->features.xauth_client) && o->initiator;
+}
+
+/*
+ * XAUTH and mode-config client (docs/xauth.md; ipsec.conf(5) leftxauthclient, leftusername,
+ * leftmodecfgclient, modecfgpull): pluto answers the gateway's REQUEST (draft-beaulieu-ike-xauth-02
+ * 6.1) as leftusername with the password ipsec.secrets(5) holds for it (`@user : XAUTH "..."`,
+ * ik_emit_libreswan_secrets), so no whack --xauthpass prompt is needed; then, with modecfg, it
+ * REQUESTs its address (draft-dukes-ike-mode-cfg-02 5.1, modecfgpull=yes) or, with
+ * modecfg.push, waits for the gateway's SET (2). The address it gets is its side of the tunnel:
+ * no leftsubnet (the caller leaves it out).
+ */
+static void xauth_client(const struct ik_profile *p, FILE *out)
+{
+	fprintf(out, "\tleftxauthclient=yes\n\trightxauthserver=yes\n\tleftusername=%s\n",
+	        p->xauth.user);
+	if (!p->features.modecfg)
+		return;
+	fprintf(out, "\tleftmodecfgclient=yes\n\trightmodecfgserver=yes\n\tmodecfgpull=%s\n",
+	        p->modecfg.push ? "no" : "yes");
 }
 
 /* rightid takes one identity: each further one of auth.peer_ids is a conn of its own that
@@ -233,10 +260,6 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 		               n1 ? "phase 2" : "phase 1", p->path);
 	if (!tunnel && (l->n_subnets || r->n_subnets))
 		fprintf(warn, "ik_emit_libreswan_conf: transport mode: subnets left out\n");
-	if ((p->features.xauth_client && o->initiator) || (p->features.xauth && o->initiator))
-		fprintf(warn,
-		        "ik_emit_libreswan_conf: Libreswan as an XAUTH client is not rendered "
-		        "(leftxauthclient needs whack --xauthpass)\n");
 
 	fprintf(out, "# ipsec.conf for the %s of ikecheck profile %s (%s, role %s).\n",
 	        ik_emit_side_name(o), p->path, p->name, o->initiator ? "initiator" : "responder");
@@ -254,7 +277,9 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	fprintf(out, "conn %s\n\tikev2=no\n\tauthby=%s\n", o->name,
 	        p->auth == IK_AUTH_RSA_SIG ? "rsasig" : "secret");
 	bool any;
-	endpoint(out, "left", l, &l->id, tunnel);
+	/* a mode-config client's side of the tunnel is the address the gateway hands out */
+	bool lease = is_client(p, o) && p->features.modecfg;
+	endpoint(out, "left", l, &l->id, tunnel && !lease);
 	/* rightaddresspool names the client's side: pluto refuses it together with rightsubnet */
 	bool pool = is_gateway(p, o) && p->features.modecfg;
 	endpoint(out, "right", r, ik_emit_remote_id(p, o, 0, &any), tunnel && !pool);
@@ -263,6 +288,8 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 		        nickname(l->cert));
 	if (is_gateway(p, o))
 		xauth_gateway(p, out);
+	else if (is_client(p, o))
+		xauth_client(p, out);
 	algorithms(out, p1, n1, p2, n2, group);
 	fprintf(out, "\tikelifetime=%us\n\tsalifetime=%us\n", p->p1.lifetime, p->p2.lifetime);
 	/* RFC 2407 4.5 kilobytes of 1024 octets, as pluto's byte limit on the IPsec SA (ipsec-max-bytes,
@@ -320,5 +347,9 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
 	fprintf(out, " : PSK ");
 	ik_emit_psk(p, out);
 	fputc('\n', out);
+	/* ipsec.secrets(5): "XAUTH password, used with leftusername=username": what the XAUTH client
+	 * REPLYs (draft-beaulieu-ike-xauth-02 6.1); the gateway checks its passwd file instead. */
+	if (is_client(p, o))
+		fprintf(out, "@%s : XAUTH \"%s\"\n", p->xauth.user, p->xauth.password);
 	return true;
 }

@@ -260,9 +260,12 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		 * (strongSwan answers a wrong HASH_I in AM3, or a bad certificate in AM3 or MM6, so);
 		 * so it is after an XAUTH FAIL we SET or an XAUTH_TYPE it may lack (draft-beaulieu-ike-
 		 * xauth-02 6, 6.1), or after one it SET that we took as OK to see whether it did so, or
-		 * after a broken `cfg` query. */
+		 * after a broken `cfg` query. A client may delete on our SET(FAIL) before any ACK
+		 * (pluto does): 6 wants the SA "immediately deleted" and puts no keyword on the ACK
+		 * (6.1), so fail_set, not only fail_said (set at the ACK). */
 		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || cfgq_broken(cr) ||
-		    sa->xa.fail_said || sa->xa.fail_taken || sa->eng->cfg.xauth.req_type) {
+		    sa->xa.fail_said || sa->xa.fail_set || sa->xa.fail_taken ||
+		    sa->eng->cfg.xauth.req_type) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
 			snprintf(cr->o.why, sizeof(cr->o.why),

@@ -281,6 +281,81 @@ static void test_libreswan_secrets(void)
 	CU_ASSERT_TRUE(has_line(r.out, "192.0.2.1 192.0.2.2 : PSK \"lab-secret\""));
 }
 
+/*
+ * XAUTH and mode-config (docs/xauth.md): the responder of features.xauth is the gateway, the
+ * initiator of features.xauth_client the client (leftxauthclient, leftusername, pull unless
+ * modecfg.push; no leftsubnet: its side is the address it is given) and its password is in
+ * ipsec.secrets (ipsec.secrets(5) "@username : XAUTH \"password\""); the gateway's is not.
+ */
+static void test_libreswan_xauth(void)
+{
+	static const char client[] = BASE
+		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+		"[features]\nxauth_client = yes\nmodecfg = yes\n"
+		"[xauth]\nuser = joe\npassword = foobar\n"
+		"[modecfg]\npool = 10.9.0.10\n";
+	static const char *const cli_lines[] = {
+		"leftxauthclient=yes",
+		"rightxauthserver=yes",
+		"leftusername=joe",
+		"leftmodecfgclient=yes",
+		"rightmodecfgserver=yes",
+		"modecfgpull=yes",
+		"auto=start",
+		NULL,
+	};
+	render(ik_emit_libreswan_conf, client, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_lines(cli_lines);
+	expect_absent("leftsubnet=10.2.0.0/24");
+	expect_absent("leftxauthserver=yes");
+	CU_ASSERT_EQUAL(r.warn_len, 0);
+	render(ik_emit_libreswan_secrets, client, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE(has_line(r.out, "@joe : XAUTH \"foobar\""));
+	/* as the responder the same profile claims no gateway: neither side of XAUTH */
+	render(ik_emit_libreswan_conf, client, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_absent("leftxauthclient=yes");
+	expect_absent("leftxauthserver=yes");
+	CU_ASSERT_TRUE(has_line(r.out, "leftsubnet=10.2.0.0/24"));
+	render(ik_emit_libreswan_secrets, client, IK_SIDE_DUT, false);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "XAUTH"));
+	/* push mode (draft-dukes-ike-mode-cfg-02 2): the client waits for the SET */
+	static const char push[] = BASE
+		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+		"[features]\nxauth_client = yes\nmodecfg = yes\n"
+		"[xauth]\nuser = joe\npassword = foobar\n"
+		"[modecfg]\npool = 10.9.0.10\npush = yes\n";
+	render(ik_emit_libreswan_conf, push, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "modecfgpull=no"));
+	/* the gateway: passwd file, pool in place of rightsubnet, no XAUTH secret */
+	static const char gw[] = BASE
+		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+		"[features]\nxauth = yes\nmodecfg = yes\n"
+		"[xauth]\nuser = joe\npassword = foobar\n"
+		"[modecfg]\npool = 10.9.0.10\n";
+	static const char *const gw_lines[] = {
+		"leftxauthserver=yes",
+		"rightxauthclient=yes",
+		"xauthby=file",
+		"leftmodecfgserver=yes",
+		"modecfgpull=yes",
+		"rightaddresspool=10.9.0.10-10.9.0.10",
+		NULL,
+	};
+	render(ik_emit_libreswan_conf, gw, IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	expect_lines(gw_lines);
+	expect_absent("rightsubnets={10.1.0.0/24 10.9.0.0/16}");
+	render(ik_emit_libreswan_secrets, gw, IK_SIDE_DUT, false);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "XAUTH"));
+	/* the gateway profile's initiator is its client */
+	render(ik_emit_libreswan_conf, gw, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "leftxauthclient=yes"));
+}
+
 static void test_ios(void)
 {
 	static const char *const lines[] = {
@@ -502,6 +577,7 @@ static const struct ik_test tests[] = {
 	{"libreswan: ipsec.conf", test_libreswan_conf},
 	{"libreswan: what 4.10 cannot do", test_libreswan_limits},
 	{"libreswan: ipsec.secrets", test_libreswan_secrets},
+	{"libreswan: XAUTH client and gateway", test_libreswan_xauth},
 	{"ios: classic crypto map", test_ios},
 	{"ios: what IOS cannot do", test_ios_limits},
 	{"peer_ids: %any or the list, per target", test_peer_ids},

@@ -125,6 +125,9 @@ static void wrong_password(ik_quirks_t quirks)
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
+	/* fail_set: the gateway sent SET(FAIL), what the runner reads when a client deletes the SA
+	 * before its ACK (suite/run_case.c) */
+	CU_ASSERT_EQUAL(g->xa.fail_set, !quirks);
 	if (!quirks) {
 		CU_ASSERT_FALSE(g->xa.xauth_ok);
 		CU_ASSERT_FALSE(c->xa.xauth_ok);
@@ -250,6 +253,8 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 	CU_ASSERT_TRUE(g->xa.xauth_done);
 	CU_ASSERT_FALSE(g->dead); /* kept on purpose */
 	CU_ASSERT_EQUAL(g->xa.type_ignored, req_type && quirks == IK_QUIRK(XAUTH_ANY_TYPE));
+	/* it SET FAIL to a wrong password, and to RADIUS-CHAP answered in kind or by STATUS FAIL */
+	CU_ASSERT_EQUAL(g->xa.fail_set, strcmp(password, "foobar") || (req_type && !quirks));
 	if (!quirks) {
 		CU_ASSERT_TRUE(g->xa.fail_said);
 		CU_ASSERT_TRUE(c->dead);
@@ -288,10 +293,11 @@ static void test_checks_conformant(void)
 	 * (cfg_client_check.c) */
 	uint64_t cli_rows = IK_XC_BIT(IK_XC_ACK_EMPTY) | IK_XC_BIT(IK_XC_CLI_ADDR_REQ) |
 	                    IK_XC_BIT(IK_XC_CLI_ORDER);
-	/* CLI_ACK_ZERO reads the client's ACK of a pushed SET: this exchange pulls (test_quirk.c has a
-	 * push row) */
-	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~cli_rows & ~IK_XC_BIT(IK_XC_CLI_ACK_ZERO);
+	/* the client's ACK of a pushed SET (MCFG-2-03): no SET is pushed in pull mode, so no row */
+	uint64_t push_rows = IK_XC_BIT(IK_XC_CLI_ACK_ZERO);
+	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~cli_rows & ~push_rows;
 	CU_ASSERT_EQUAL(c->xa.chk_seen, gw_rows);
+	CU_ASSERT_EQUAL((c->xa.chk_seen | g->xa.chk_seen) & push_rows, 0);
 	CU_ASSERT_EQUAL(c->xa.chk_broke, 0);
 	CU_ASSERT_EQUAL(g->xa.chk_seen & (cli_rows | IK_XC_BIT(IK_XC_CFG_SAME_ID) |
 	                                  IK_XC_BIT(IK_XC_CLI_PROTECTED)),

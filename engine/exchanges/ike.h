@@ -89,6 +89,7 @@ struct ik_xa_state {
 	bool xauth_done;   /* the status was SET and acknowledged */
 	bool xauth_ok;     /* ... and it was OK */
 	bool fail_said;    /* a gateway SET XAUTH_STATUS FAIL (kept open: keep_on_fail) */
+	bool fail_set;     /* a gateway sent SET XAUTH_STATUS FAIL, acknowledged or not */
 	bool type_ignored; /* the client answered req_type with a password as generic (6.2) */
 	bool fail_taken; /* a client told FAIL went on as told OK (go_on_fail: a test of the gateway) */
 	bool cfg_done;      /* an address was handed out / received */

@@ -474,6 +474,7 @@ static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 	if (u)
 		snprintf(sa->xa.user, sizeof(sa->xa.user), "%.*s", u->len, (const char *)u->v);
 	sa->xa.xauth_ok = ok;
+	sa->xa.fail_set = !ok;
 	struct ik_cfg_msg m = start(IK_CFG_TYPE_SET, sa->xa.id);
 	put_tv(&m, IK_CFG_ATTR_XAUTH_STATUS, ok ? IK_XAUTH_STATUS_OK : IK_XAUTH_STATUS_FAIL);
 	set_quirks(sa, &m);

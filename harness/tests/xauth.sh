@@ -18,7 +18,14 @@
 #      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6). The host's
 #      /etc/resolv.conf is checked unchanged (pluto's _updown rewrites it for mode-config DNS).
 #   5. push mode (`modecfg.push = yes`): charon the gateway SETs the address after XAUTH
-#      (connect, XA-POS-002 PASS) and charon the client ACKs our SET (XA-CLI-012 PASS).
+#      (connect, XA-POS-002 PASS) and charon the client ACKs our SET (XA-CLI-012 PASS). pluto the
+#      gateway (modecfgpull=no) SETs it too, but under the message ID of the XAUTH status
+#      transaction just finished: XA-POS-002 and MC-EDGE-012 are true FAILs (mode-cfg 3.1.1).
+#   6. `ikecheck run` the gateway, pluto the client (peers/profiles/libreswan-xauth-client.conf,
+#      `lab up libreswan --role initiator`; the XAUTH password in ipsec.secrets): the XA-CLI
+#      cases, one at a time. pluto passes all 11 (012, push, SKIPs): it deletes the SA on
+#      SET(FAIL) without an ACK (003), ignores a RADIUS-CHAP REQUEST (004, silence) and echoes
+#      our identifier (010).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
@@ -234,10 +241,7 @@ check "xauth: the host's /etc/resolv.conf is unchanged" test "$(cat /etc/resolv.
 # --- 5. push mode (modecfg.push = yes, draft-dukes-ike-mode-cfg-02 2 set/acknowledge) -------
 # swanctl `pull = no` on both ends: charon, the gateway, SETs the address after XAUTH unasked
 # (connect and XA-POS-002 wait for it); charon, the client, waits for our SET and ACKs it
-# (XA-CLI-012 reads the ACK: zero-length attributes). pluto 4.10 with modecfgpull=no (the profile
-# renders it) sent no SET after XAUTH in this lab: connect waited 30 s after its ACK of the XAUTH
-# status; not yet known whether that is pluto or the rendered conn, so it is not run here
-# (docs/xauth.md).
+# (XA-CLI-012 reads the ACK: zero-length attributes). pluto 4.10 with modecfgpull=no: below.
 push_of() { sed 's/^\[modecfg\]$/[modecfg]\npush        = yes/' "$1" >"$2"; }
 # the ladder of a connect: two CFG-SET came to us (XAUTH_STATUS, then the address), and no
 # transaction of ours asked for anything (the gateway's XAUTH REQUEST is its own TX1)
@@ -270,5 +274,120 @@ check "xauth: push: charon PASSes both" test "$(jq -r 'select(.type=="case" and 
 jq -r 'select(.id=="XA-CLI-012") | .reason' "$PC/results.jsonl" | sed 's/^/# XA-CLI-012: /'
 expect "dut::peer logs::installing new virtual IP 10\.9\.0\.10::YES"
 check "xauth: lab down (charon push client)" lab down
+# pluto (Libreswan 4.10) as a push gateway: the profile renders modecfgpull=no and pluto does SET
+# the address after XAUTH ("Sending MODE CONFIG set"), but under the message ID of the XAUTH
+# status transaction that our ACK just finished, against draft-dukes-ike-mode-cfg-02 3.1.1: "the
+# message ID ... is unique to this transaction exchange and MUST NOT be the same as the message
+# ID of another transaction exchange" (binds both peers). ikecheck drops a new message under a
+# finished transaction's ID, so it never takes the address: MC-EDGE-012 and XA-POS-002 are true
+# FAILs (pluto's source: after the ACK of the status a push-mode modecfg server keeps the XAUTH
+# message ID, and the SET picks a new one only when none is kept; docs/xauth.md).
+LPR=$TEST_TMP/push-ls
+push_of "$LPROF" "$TEST_TMP/push-ls.conf"
+check "xauth: push: lab up, pluto a push gateway" lab up libreswan --profile "$TEST_TMP/push-ls.conf"
+expect "dut::cat $LAB_DIR/dut/ipsec.conf::^\s+modecfgpull=no\$::YES"
+check_fails "xauth: push: XA-POS-002 and MC-EDGE-012 against pluto (exit 1: both FAIL)" 1 \
+	lab exec tester "$IK" run --profile "$TEST_TMP/push-ls.conf" --cases 'XA-POS-002,MC-EDGE-012' \
+	--parallel 1 --out "$LPR" --quiet
+check "xauth: push: pluto FAILs both" test "$(verdicts_of "$LPR")" = "MC-EDGE-012 FAIL XA-POS-002 FAIL "
+check_grep "xauth: push: ... the evidence names MCFG-3.1.1-02" \
+	'MCFG-3.1.1-02 broken: it sent a new transaction message under message ID [0-9a-f]+, that of a transaction already done' \
+	<(jq -r 'select(.id=="XA-POS-002") | .evidence' "$LPR/results.jsonl")
+check "xauth: push: ... decode XA-POS-002's pcap" \
+	"$IK" decode --keys "$LPR/keys" --pcap "$LPR/pcap/XA-POS-002.pcap"
+cp "$(last_out)" "$TEST_TMP/push-ls.txt"
+# pluto's CFG-SET with an address comes under the message ID of its CFG-SET(XAUTH_STATUS) and of
+# our CFG-ACK to it.
+set_reuses_id() {
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:500 ->") > 0; next }
+		/exch=TRANSACTION/ { split($0, a, "msgid="); split(a[2], b, " "); mid = b[1] }
+		/type=CFG-ACK/ && !dut { acked[mid] = 1 }
+		/INTERNAL_IP4_ADDRESS \(1\) = 10\.9\.0\.10/ && dut && (mid in acked) { f = 1 }
+		END { exit !f }' "$TEST_TMP/push-ls.txt"
+}
+check "xauth: push: ... pluto's SET of 10.9.0.10 reuses the message ID we ACKed" set_reuses_id
+expect "dut::peer logs::Sending MODE CONFIG set::YES"
+expect "dut::peer logs::STATE_MODE_CFG_R1: retransmission::YES"
+check "xauth: lab down (pluto push gateway)" lab down
+
+# --- 6. ikecheck run the gateway, pluto (Libreswan 4.10) the client: the XA-CLI cases ---------
+# peers/profiles/libreswan-xauth-client.conf claims features.xauth_client and modecfg (pull) and
+# dut.roles = initiator, as charon's in part 3. The rendered conn has leftxauthclient,
+# leftusername=joe, leftmodecfgclient, modecfgpull=yes and no leftsubnet (its side of the tunnel
+# is the address ikecheck hands out; the profile's dut.subnet is that address, 10.9.0.10/32, which
+# pluto proposes as IDci). pluto takes the XAUTH password from ipsec.secrets (`@joe : XAUTH
+# "foobar"`, ipsec.secrets(5)): no whack --xauthpass prompt. pluto initiates each case.
+LCPROF=peers/profiles/libreswan-xauth-client.conf
+check "xauth: lab up, pluto the XAUTH client (initiator)" \
+	lab up libreswan --role initiator --profile "$LCPROF"
+for l in leftxauthclient=yes leftusername=joe leftmodecfgclient=yes modecfgpull=yes; do
+	expect "dut::cat $LAB_DIR/dut/ipsec.conf::^\s+$l\$::YES"
+done
+expect "dut::cat $LAB_DIR/dut/ipsec.conf::leftsubnet::NO"
+expect "dut::cat $LAB_DIR/dut/ipsec.secrets::^@joe : XAUTH \"foobar\"\$::YES"
+LCLI=$TEST_TMP/xa-ls-cli
+# Exit 0: every case PASSes (below). One case at a time, as for every Libreswan run: each
+# `lab dut-initiate` begins with `whack --terminate` of the conn, which would delete the SA of a
+# case still running beside it (the runner's ERROR "the DUT deleted this exchange's ISAKMP SA").
+check "xauth: the XA-CLI cases with pluto the client (exit 0)" \
+	lab exec tester "$IK" run --profile "$LCPROF" --cases 'XA-CLI-*' --parallel 1 \
+	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$LCLI" --quiet
+jq -r 'select(.type=="case" and .verdict!="PASS") | "# \(.id) \(.verdict): \(.reason) | \(.evidence)"' \
+	"$LCLI/results.jsonl"
+lverdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$LCLI/results.jsonl"; }
+for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-004 XA-CLI-005 XA-CLI-006 XA-CLI-007 XA-CLI-008 \
+	XA-CLI-009 XA-CLI-010 XA-CLI-011; do
+	check "xauth: pluto the client PASSes $id (got $(lverdict "$id"))" test "$(lverdict "$id")" = PASS
+done
+# XA-CLI-012 is push mode (needs modecfg_push): the profile pulls.
+check "xauth: ... XA-CLI-012 SKIPs (pull)" test "$(lverdict XA-CLI-012)" = SKIP
+# 001/002: pluto REPLYed joe from its secrets, took SET(OK), asked for and took 10.9.0.10, and
+# brought quick mode up with it as IDci.
+expect "dut::peer logs::XAUTH: Answering XAUTH challenge with user='joe'::YES"
+expect "dut::peer logs::XAUTH: Successfully Authenticated::YES"
+expect "dut::peer logs::Received IPv4 address: 10\.9\.0\.10/32::YES"
+expect "dut::peer logs::IPsec SA established tunnel mode.*username=joe::YES"
+lcli_decode() { # CASE: the case's pcap decoded with the run's keys, into $TEST_TMP/CASE.txt
+	"$IK" decode --keys "$LCLI/keys" --pcap "$LCLI/pcap/$1.pcap" >"$TEST_TMP/$1.txt" 2>&1
+}
+# pluto's (192.0.2.2's) messages of a decoded pcap, one line each: "TYPE ATTRS" for a
+# transaction, "DELETE" for a Delete payload.
+from_pluto() {
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:500 ->") > 0; next }
+		dut && /type=CFG-/ { sub(/.*type=/, ""); print $1 }
+		dut && /^  D\[/ { print "DELETE" }' "$TEST_TMP/$1.txt"
+}
+# 003: told XAUTH_STATUS FAIL, pluto sends no ACK but a Delete of the ISAKMP SA at once ("Received
+# Cisco XAUTH status: FAIL", "XAUTH: aborting entire IKE Exchange"). draft-beaulieu-ike-xauth-02
+# 6: "If the extended authentication fails, then the phase 1 SA MUST be immediately deleted";
+# the ACK carries no keyword (6.1: it "is used solely as an acknowledgement"), so a Delete in its
+# place is conformant. (The runner took a Delete before the ACK for a harness ERROR until it
+# learnt the SA was told FAIL when the SET went out: suite/run_case.c, fail_set.)
+check "xauth: ... decode XA-CLI-003's pcap" lcli_decode XA-CLI-003
+# (a case run again holds its attempts one after the other: each REPLY is followed by a Delete)
+deleted_not_acked() { [[ $(from_pluto XA-CLI-003 | tr '\n' ' ') =~ ^(CFG-REPLY\ DELETE\ )+$ ]]; }
+check "xauth: ... pluto answers our SET(FAIL) with a Delete, no ACK" deleted_not_acked
+check_grep "xauth: ... our SET said FAIL" 'XAUTH_STATUS \(16527\) = FAIL' "$TEST_TMP/XA-CLI-003.txt"
+expect "dut::peer logs::XAUTH: aborting entire IKE Exchange::YES"
+# 004: asked for RADIUS-CHAP (XAUTH_TYPE 1) with a challenge, pluto sends nothing back ("XAUTH:
+# Unsupported type: 1") and the SA goes no further: no password as generic, which 6.2 forbids
+# ("The XAUTH-TYPE in a REPLY MUST be identical to the XAUTH-TYPE in the REQUEST"). 5's REPLY of
+# XAUTH_STATUS FAIL for a type it lacks ("it would send back") is no keyword, so silence PASSes.
+check "xauth: ... decode XA-CLI-004's pcap" lcli_decode XA-CLI-004
+check_grep "xauth: ... our REQUEST asked for RADIUS-CHAP" 'XAUTH_TYPE \(16520\) = RADIUS-CHAP' \
+	"$TEST_TMP/XA-CLI-004.txt"
+no_answer() { ! from_pluto XA-CLI-004 | grep -q CFG-; }
+check "xauth: ... pluto sent no REPLY or ACK to it" no_answer
+expect "dut::peer logs::XAUTH: Unsupported type: 1::YES"
+# 010: pluto's XAUTH REPLY carries our REQUEST's identifier (charon's does not, part 3).
+check "xauth: ... decode XA-CLI-010's pcap" lcli_decode XA-CLI-010
+reply_id_same() {
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:500 ->") > 0; next }
+		!dut && /type=CFG-REQUEST/ { split($0, a, "identifier="); ours = a[2] + 0 }
+		dut && /type=CFG-REPLY/ { split($0, a, "identifier="); n++; if (a[2] + 0 != ours) bad = 1 }
+		END { exit !(n && !bad) }' "$TEST_TMP/XA-CLI-010.txt"
+}
+check "xauth: ... pluto's CFG-REPLY echoes our CFG-REQUEST's identifier" reply_id_same
+check "xauth: lab down (pluto client)" lab down
 
 exit $TESTS_FAILED

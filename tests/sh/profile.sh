@@ -117,9 +117,26 @@ for l in leftxauthserver=yes rightxauthclient=yes xauthby=file leftmodecfgserver
 	check_grep "libreswan xauth gateway: $l" "^\s+$l\$" "$TEST_TMP/lsx.conf"
 done
 check "libreswan xauth gateway: no rightsubnet beside the pool" bash -c "! grep -q rightsubnet '$TEST_TMP/lsx.conf'"
-check "render libreswan-conf of it as the initiator warns (no XAUTH client)" \
-	render $LSX_PROF --target libreswan-conf --side dut --role initiator
-check_grep "... naming what is left out" 'Libreswan as an XAUTH client is not rendered' "$(last_out)"
+# pluto as the XAUTH and mode-config client (the initiator): leftxauthclient, leftusername, pull,
+# no leftsubnet (its side of the tunnel is the address it is given), and the XAUTH password in
+# ipsec.secrets (ipsec.secrets(5) `@user : XAUTH "password"`), only on the client's side.
+LSC_PROF=peers/profiles/libreswan-xauth-client.conf
+check "render libreswan-conf of libreswan-xauth-client.conf as the initiator" \
+	render $LSC_PROF --target libreswan-conf --side dut --role initiator
+cp "$(last_out)" "$TEST_TMP/lsc.conf"
+for l in leftxauthclient=yes rightxauthserver=yes leftusername=joe leftmodecfgclient=yes \
+	rightmodecfgserver=yes modecfgpull=yes; do
+	check_grep "libreswan xauth client: $l" "^\s+$l\$" "$TEST_TMP/lsc.conf"
+done
+check "libreswan xauth client: no leftsubnet, no gateway keys, no warning" bash -c \
+	"! grep -Eq 'leftsubnet|leftxauthserver|leftmodecfgserver|addresspool|warning' '$TEST_TMP/lsc.conf'"
+sed 's/^\[modecfg\]$/[modecfg]\npush        = yes/' $LSC_PROF >"$TEST_TMP/lsc-push.conf"
+check_grep "libreswan xauth client, modecfg.push: modecfgpull=no" '^\s+modecfgpull=no$' \
+	<(render "$TEST_TMP/lsc-push.conf" --target libreswan-conf --side dut --role initiator)
+check_grep "libreswan xauth client: the XAUTH secret" '^@joe : XAUTH "foobar"$' \
+	<(render $LSC_PROF --target libreswan-secrets --side dut --role initiator)
+check "libreswan xauth gateway: no XAUTH secret (it reads passwd)" bash -c \
+	"! $IK profile render $LSX_PROF --target libreswan-secrets --side dut | grep -q XAUTH"
 
 # A profile that claims the XAUTH client alone (features.xauth_client) renders no gateway.
 CLI_PROF=peers/profiles/strongswan-xauth-client.conf
@@ -150,8 +167,9 @@ check "every profile x target x side x role renders" test $matrix_ok -eq 0
 # --- Libreswan's own parsers, when an unpacked tree is at hand -------------------------------
 LSX=${LIBRESWAN_ROOT:-/nonexistent}/usr/libexec/ipsec
 # readwriteconf must read the file without a warning; algparse must accept ike= and esp=.
-libreswan_reads() { # PROFILE
-	render "$1" --target libreswan-conf --side dut >"$TEST_TMP/ipsec.conf" 2>/dev/null || return 1
+libreswan_reads() { # PROFILE [ROLE]
+	render "$1" --target libreswan-conf --side dut --role "${2:-responder}" >"$TEST_TMP/ipsec.conf" \
+		2>/dev/null || return 1
 	"$LSX/readwriteconf" --config "$TEST_TMP/ipsec.conf" >"$TEST_TMP/rwc.out" 2>&1 || {
 		cat "$TEST_TMP/rwc.out"; return 1; }
 	if grep -i 'warning' "$TEST_TMP/rwc.out"; then return 1; fi
@@ -165,6 +183,8 @@ if [[ -x $LSX/readwriteconf && -x $LSX/algparse ]]; then
 	for f in $LS $LSX_PROF $SW $IKC "$TEST_TMP/kb.conf"; do
 		check "Libreswan reads rendered $f (readwriteconf, algparse)" libreswan_reads $f
 	done
+	check "Libreswan reads the rendered XAUTH client ($LSC_PROF, initiator)" \
+		libreswan_reads $LSC_PROF initiator
 else
 	echo "# Libreswan parsers not found (set LIBRESWAN_ROOT): rendered ipsec.conf not parsed"
 fi
