@@ -7,24 +7,32 @@
 #ifndef IK_QUIRK_EDIT_H
 #define IK_QUIRK_EDIT_H
 
+/* m, decoded from what we captured, edited, encoded and handed to the responder; m freed. */
+static bool reinject(struct ik_pair *p, struct ik_msg *m, bool (*edit)(struct ik_msg *m),
+                     struct ik_status *st)
+{
+	struct ik_wr w;
+	ik_wr_init(&w);
+	bool ok = edit(m) && ik_encode(m, &w, st);
+	if (ok)
+		inject(p, w.p, w.len);
+	ik_wr_free(&w);
+	ik_msg_free(m);
+	return ok;
+}
+
 /* The initiator's MM1 edited with the codec and handed to the responder: did it answer MM2? */
 static bool mm1_edited(struct ik_pair *p, bool (*edit)(struct ik_msg *m))
 {
 	struct ik_msg m;
 	struct ik_status st;
-	struct ik_wr w;
 
 	cap.exch = IK_EXCH_ID_PROT;
 	p->ini.auto_quick = false;
 	ik_initiate(&p->ini);
 	if (!cap.len || !ik_decode(&m, cap.buf, cap.len, &st))
 		return false;
-	ik_wr_init(&w);
-	bool ok = edit(&m) && ik_encode(&m, &w, &st);
-	if (ok)
-		inject(p, w.p, w.len);
-	ik_wr_free(&w);
-	ik_msg_free(&m);
+	bool ok = reinject(p, &m, edit, &st);
 	return ok && cap.res_sent == 1 && p->res.sas && p->res.sas->msg == 2;
 }
 
@@ -69,7 +77,6 @@ static bool mm3_edited(struct ik_pair *p, bool (*edit)(struct ik_msg *m))
 {
 	struct ik_msg m;
 	struct ik_status st;
-	struct ik_wr w;
 
 	cap.exch = IK_EXCH_ID_PROT;
 	cap.skip = 1;
@@ -79,12 +86,7 @@ static bool mm3_edited(struct ik_pair *p, bool (*edit)(struct ik_msg *m))
 	if (!cap.len || !p->res.sas || p->res.sas->msg != 2 ||
 	    !ik_decode(&m, cap.buf, cap.len, &st))
 		return false;
-	ik_wr_init(&w);
-	bool ok = edit(&m) && ik_encode(&m, &w, &st);
-	if (ok)
-		inject(p, w.p, w.len);
-	ik_wr_free(&w);
-	ik_msg_free(&m);
+	bool ok = reinject(p, &m, edit, &st);
 	return ok && p->res.sas->msg == 4;
 }
 
