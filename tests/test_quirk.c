@@ -473,6 +473,24 @@ static void with_natt(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->natt = cr->natt = true; /* ESP travels in UDP between the NAT-T sockets */
 }
 
+/* RFC 2409 App. B: the initiator reads MM6 (and the responder MM5) only when both sides chain
+ * the phase 1 IV alike; with a wrong IV on either, the initiator's phase 1 never comes up. */
+static bool p1_iv_broken(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->ini.p1_up || p->failed, 1500);
+	return !p->ini.p1_up;
+}
+
+/* Phase 1 comes up, but the initiator cannot read QM2 (RFC 2409 App. B). */
+static bool qm2_iv_broken(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->ini.p2_up || p->failed, 1500);
+	return p->ini.p1_up && !p->ini.p2_up;
+}
+
 #include "quirk_esp.h"
 #include "quirk_frag.h"
 #include "quirk_xauth.h"
@@ -660,6 +678,9 @@ static const struct row rows[] = {
          res_behind_nat, ka_none},
 	{"NAT-keepalive ports", IK_QUIRK(KEEPALIVE_IKE_PORT), res_behind_nat, ka_wrong_port},
 	{"NAT-keepalive octets", IK_QUIRK(KEEPALIVE_LONG), res_behind_nat, ka_not_one_ff},
+	{"the first phase 1 IV", IK_QUIRK(P1_IV_SWAPPED), NULL, p1_iv_broken},
+	{"MM6's IV", IK_QUIRK(P1_IV_RESTART), NULL, p1_iv_broken},
+	{"QM2's IV", IK_QUIRK(QM_IV_RESTART), NULL, qm2_iv_broken},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -651,6 +651,21 @@ static void qm_rtx_fire(void *arg)
 	arm_rtx(sa, qm);
 }
 
+/* Serve quirks p1-iv-restart and qm-iv-restart: the message goes out under its exchange's first
+ * IV instead of the last cipher block of the message before (RFC 2409 App. B), so the peer
+ * cannot decrypt it. Before the keys exist there is no chain to break. */
+static void quirk_iv_restart(struct ik_sa *sa, struct ik_qm *qm, uint8_t *iv)
+{
+	ik_quirks_t q = sa->eng->cfg.quirks;
+
+	if (!sa->k.have_keys)
+		return;
+	if (!qm && (q & IK_QUIRK(P1_IV_RESTART)))
+		memcpy(iv, sa->k.p1.iv, sa->k.blk);
+	else if (qm && !qm->tx && (q & IK_QUIRK(QM_IV_RESTART)))
+		ik_p1_phase2_iv(&sa->k, qm->msgid, iv);
+}
+
 /* Run one step: build its message, send it, advance. `in` is NULL when the step starts. */
 bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, struct ik_in *in,
                  struct ik_status *st)
@@ -676,6 +691,7 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 	ok = s->fn(sa, qm, in, &out, st);
 	if (ok && s->out) {
 		uint8_t *iv = qm ? qm->k.iv : sa->k.iv;
+		quirk_iv_restart(sa, qm, iv);
 		ok = ik_emit(sa, qm, s->xchg, s->out, s->fill, &out, iv,
 		             qm ? &qm->last_out : &sa->last_out, st);
 	}

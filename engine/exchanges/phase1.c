@@ -328,6 +328,21 @@ bool ik_p1_take_ke_nonce_raw(struct ik_sa *sa, const uint8_t *ke, size_t ke_len,
 	return true;
 }
 
+/* Serve quirk p1-iv-swapped: the first phase 1 IV from g^xr | g^xi, the KE values in the wrong
+ * order (RFC 2409 App. B: "the initiator's public value and the responder's public value"). */
+static bool quirk_iv_swapped(struct ik_sa *sa, struct ik_status *st)
+{
+	struct ik_p1_hs *k = &sa->hs->k;
+	struct ik_sa_keys *sk = &sa->k;
+
+	if (!ik_p1_iv(sk->p1.h, IK_SPAN(k->gxr, k->gx_len), IK_SPAN(k->gxi, k->gx_len), sk->blk,
+	              sk->p1.iv, st))
+		return false;
+	memcpy(sk->iv, sk->p1.iv, sizeof(sk->iv));
+	memcpy(sk->p1_last, sk->p1.iv, sizeof(sk->p1_last));
+	return true;
+}
+
 bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
@@ -335,9 +350,13 @@ bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 	enum ik_auth_kind auth = ik_p1_sig(sa)   ? IK_AUTH_SIG
 	                         : ik_p1_enc(sa) ? IK_AUTH_PKE
 	                                         : IK_AUTH_PSK;
-	return ik_sa_derive(&sa->k, &sa->hs->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash,
-	                    auth, c->psk, c->psk_len, sa->icookie, sa->rcookie,
-	                    sa->role == IK_INITIATOR, st);
+	if (!ik_sa_derive(&sa->k, &sa->hs->k, sa->chosen.enc, sa->chosen.keylen, sa->chosen.hash,
+	                  auth, c->psk, c->psk_len, sa->icookie, sa->rcookie,
+	                  sa->role == IK_INITIATOR, st))
+		return false;
+	if (c->quirks & IK_QUIRK(P1_IV_SWAPPED))
+		return quirk_iv_swapped(sa, st);
+	return true;
 }
 
 /* RFC 2407 4.6.2: phase 1 IDs carry protocol 0 / port 0, or UDP / 500. */

@@ -116,7 +116,12 @@ quirks=$($IK serve --list-quirks 2>/dev/null | awk 'NF && $1 !~ /:$/ {print $1}'
 # The keepalive quirks act only on an SA whose NAT-D put serve behind a NAT and that floated,
 # which here only the keepalive cases bring about, and they SKIP (the loopback profile states no
 # natt.keepalive): tests/sh/esp_cases.sh runs them against a serve with natt.keepalive = 2.
-quirks=$(grep -vE '^(cert-.*|sig-no-verify|sig-hash-20|cr-.*|pke-.*|keepalive-never|keepalive-ike-port|keepalive-long)$' <<<"$quirks")
+# The IV quirks (RFC 2409 App. B) garble every phase 1 (p1-iv-*) or every quick mode
+# (qm-iv-restart) serve takes part in, the liveness probes' too: a run of 12 cases at a time reads
+# such a DUT as one that stopped answering (ERROR: which case stopped it is not known). They run
+# below, each with the cases that name it, one at a time.
+WHOLE='p1-iv-swapped|p1-iv-restart|qm-iv-restart'
+quirks=$(grep -vE "^(cert-.*|sig-no-verify|sig-hash-20|cr-.*|pke-.*|keepalive-never|keepalive-ike-port|keepalive-long|$WHOLE)\$" <<<"$quirks")
 check "serve lists its quirks" test -n "$quirks"
 
 # Issue 10 item 6: a refusal case that only die-on-refusal breaks proves nothing about its check.
@@ -213,5 +218,21 @@ for q in $quirks; do
 	check "quirk $q: exactly the $(echo "$want" | grep -c .) cases that name it fail${missed:+; passed but should fail: $missed}${extra:+; failed but do not name it: $extra}" \
 		test -z "$missed$extra"
 	check "quirk $q: no case ERRORs${errs:+ (got: $(echo $errs))}" test -z "$errs"
+done
+# The IV quirks, one case per run (the first leaves the DUT looking dead to the next): each case
+# that names one FAILs for a message one side could not read (the quirk at work, not a silent DUT).
+for q in ${WHOLE//|/ }; do
+	for c in $($IK list cases --breaks "$q" "$CASES" | awk 'NF > 2 {print $1}'); do
+		prof=$(profile 30)
+		serve_start "$T/w-$q-$c.serve" --profile "$prof" --pidfile "$T/w.pid" --quirk "$q"
+		$IK run --profile "$prof" --cases-dir "$CASES" --out "$T/w-$q-$c" --quiet --silence 1200 \
+			--cases "$c" --parallel 1 --dead-wait 1 --dut-initiate "kill -USR1 $SERVE_PID" \
+			>"$T/w-$q-$c.out" 2>&1
+		serve_stop "$SERVE_PID"
+		# (the DUT's message we could not read, or its refusal of ours it could not read)
+		read=$(jq -r 'select(.type=="case" and .verdict=="FAIL") | .reason + .evidence' \
+			"$T/w-$q-$c/results.jsonl" | grep -cE "which our engine refused|refused MM5 with notify")
+		check "quirk $q: $c FAILs, for the message one side could not read" test "$read" -ge 1
+	done
 done
 exit $TESTS_FAILED
