@@ -5,7 +5,7 @@
 #     `breaks` line FAIL or WARN, the others still PASS.
 # Three groups, each against a serve of its own profile: CASES against peers/profiles/loopback-
 # dut.conf (tunnel mode between subnets), TCASES against the same in transport mode, host to host
-# (the transport cases need phase2.mode = transport, so the tunnel profile SKIPs them; NATT-022:
+# (the transport cases need phase2.mode = transport, so the tunnel profile SKIPs them; NATT-026:
 # serve initiates on SIGUSR1 in transport mode), DCASES
 # against the same with phase1.dpd = 2 (serve probes an idle peer: the DUT-initiated DPD cases
 # need dpd_delay), KCASES against the same with natt.keepalive = 2 (serve, behind the NAT the
@@ -26,7 +26,7 @@
 IK=${ESP_IK:-build/ikecheck}
 
 CASES=${ESP_CASES:-ESP-NEG-005,ESP-NEG-006,ESP-NEG-007,ESP-NEG-008,ESP-NEG-009,ESP-NEG-010,ESP-NEG-011,ESP-POS-007,ESP-POS-008,ESP-POS-009,ESP-POS-010,ESP-POS-011,ESP-POS-012,ESP-SND-001,ESP-SND-002,ESP-SND-003,ESP-LIFE-001,ESP-LIFE-002}
-TCASES=${ESP_TCASES:-ESP-POS-005,ESP-POS-006,NATT-022}
+TCASES=${ESP_TCASES:-ESP-POS-005,ESP-POS-006,NATT-026}
 DCASES=${ESP_DCASES:-DPD-011,DPD-012,NATT-014}
 KCASES=${ESP_KCASES:-NATT-015,NATT-016,NATT-017}
 SETS="tun tra dpd ka"
