@@ -55,4 +55,11 @@ void ik_cfgq_build(int row, uint16_t id, struct ik_cfg_msg *m, unsigned *flaws)
 	*flaws = rows[row].flaws;
 	for (size_t i = 0; i < CFGQ_MAX && rows[row].attrs[i] && m->n < IK_CFG_MAX_ATTRS; i++)
 		m->a[m->n++].type = rows[row].attrs[i];
+	/* IK_CFGQ_SUGGEST: the address a client would like (draft-dukes-ike-mode-cfg-02 2) */
+	static const uint8_t suggested[4] = {10, 9, 9, 9};
+	for (size_t i = 0; i < m->n && (*flaws & IK_CFGQ_SUGGEST); i++)
+		if (m->a[i].type == IK_CFG_ATTR_INTERNAL_IP4_ADDRESS) {
+			m->a[i].len = sizeof(suggested);
+			memcpy(m->a[i].v, suggested, sizeof(suggested));
+		}
 }

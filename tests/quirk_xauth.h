@@ -253,6 +253,21 @@ static bool cfg_new_id(struct ik_pair *p)
 	       xa_broke(&p->ini, IK_XC_CFG_SAME_ID);
 }
 
+/* went along: a REQUEST suggesting an address (draft-dukes-ike-mode-cfg-02 2) left unanswered */
+static bool cfg_suggest_silent(struct ik_pair *p)
+{
+	struct ik_cfg_msg m = {.type = IK_CFG_TYPE_REQUEST, .id = 4243, .n = 1};
+	m.a[0] = (struct ik_cfg_attr){
+		.type = IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, .len = 4, .v = {10, 9, 9, 9}};
+	ik_initiate(&p->ini);
+	pair_run(p, 1, 1500);
+	if (!p->ini.sas || !p->ini.sas->established)
+		return false;
+	const struct ik_qm *q = ik_cfg_query(p->ini.sas, &m, IK_CFGQ_SUGGEST);
+	pair_spin(p, 500);
+	return q && !q->established;
+}
+
 static bool tx_same_mid(struct ik_pair *p)
 {
 	return xa_run_pair(p) && xa_broke(&p->ini, IK_XC_CFG_MID);

@@ -554,6 +554,8 @@ static const struct row rows[] = {
          cfg_type_answered},
 	{"mode-config ATTR overrun", IK_QUIRK(MODECFG_CUT_ATTR), xauth_good, cfg_overrun_answered},
 	{"mode-config REPLY identifier", IK_QUIRK(MODECFG_NEW_ID), xauth_good, cfg_new_id},
+	{"mode-config REQUEST with a suggestion", IK_QUIRK(MODECFG_SUGGEST_SILENT), xauth_good,
+         cfg_suggest_silent},
 	{"transaction message IDs", IK_QUIRK(MODECFG_SAME_MID), xauth_good, tx_same_mid},
 	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK(ESP_WRONG_KEYS), with_natt,
          esp_undecryptable},

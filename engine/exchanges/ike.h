@@ -421,9 +421,10 @@ struct ik_qm *ik_quick_initiate(struct ik_sa *sa);
 struct ik_qm *ik_trans_initiate(struct ik_sa *sa, const struct ik_cfg_msg *msg);
 /* A mode-config query of the suite's `cfg` step (docs/xauth.md): msg as it is, with the flaws asked
  * for (IK_CFGQ_OVERRUN: its last attribute's Length says 4 octets more than follow, 3.2;
- * IK_CFGQ_TWO_ATTR: the ATTR payload twice, 3.1.1). Any
+ * IK_CFGQ_TWO_ATTR: the ATTR payload twice, 3.1.1; IK_CFGQ_SUGGEST: msg's attributes already
+ * carry values, suggestions of the client, 2). Any
  * answer ends it (IK_EV_CFGQ) and is only judged (cfg_check.def), never taken. */
-enum { IK_CFGQ_QUERY = 1, IK_CFGQ_OVERRUN = 2, IK_CFGQ_TWO_ATTR = 4 };
+enum { IK_CFGQ_QUERY = 1, IK_CFGQ_OVERRUN = 2, IK_CFGQ_TWO_ATTR = 4, IK_CFGQ_SUGGEST = 8 };
 struct ik_qm *ik_cfg_query(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned flaws);
 /* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
 void ik_xa_request_cfg(struct ik_sa *sa);

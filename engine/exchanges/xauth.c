@@ -313,6 +313,15 @@ static void cfg_quirks(const struct ik_sa *sa, struct ik_qm *qm)
 		qm->tx_out.id = (uint16_t)(qm->tx_out.id + 1);
 }
 
+/* Whether a REQUEST carries a value, a client's suggestion (draft-dukes-ike-mode-cfg-02 2). */
+static bool suggests(const struct ik_cfg_msg *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->a[i].len)
+			return true;
+	return false;
+}
+
 static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 {
 	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
@@ -327,6 +336,8 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 		               "mode-config REQUEST before XAUTH was done refused "
 		               "(draft-beaulieu-ike-xauth-02 6)");
 	}
+	if (suggests(&qm->tx_in) && sa->eng->cfg.quirks & IK_QUIRK(MODECFG_SUGGEST_SILENT))
+		return ik_fail(st, 0, "mode-config REQUEST with suggested values left unanswered");
 	if (!sa->xa.addr[0])
 		lease(sa);
 	qm->tx_out = start(IK_CFG_TYPE_REPLY, qm->tx_in.id);

@@ -254,8 +254,8 @@ xa_profile $DUT "$T/dut0.conf" 0 foobar
 xa_profile $TESTER "$T/tester0.conf" 0 foobar
 N=0 CASES='MC-EDGE-*' xa_run mc-conformant
 grep -v ' PASS$' "$T/mc-conformant.v" | sed 's/^/# /'
-check "xauth: the 21 MC-EDGE cases PASS against conformant serve" \
-	test "$(grep -c '^MC-EDGE-.* PASS$' "$T/mc-conformant.v")" = 21
+check "xauth: the 22 MC-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^MC-EDGE-.* PASS$' "$T/mc-conformant.v")" = 22
 check_grep "xauth: MC-EDGE-008 records the version serve answers" \
 	'MCFG-3.4-14: its APPLICATION_VERSION is ..ikecheck ' "$T/mc-conformant/results.jsonl"
 check_grep "xauth: MC-EDGE-014: serve refused the overrunning ATTR" \
@@ -263,7 +263,7 @@ check_grep "xauth: MC-EDGE-014: serve refused the overrunning ATTR" \
 # Under each quirk the cases that name it FAIL (MUST) or WARN (SHOULD, MAY); the others PASS,
 # except under modecfg-same-mid, whose SET serve sends under its REQUEST's message ID: we drop it,
 # so XAUTH never ends and no case gets to its mode-config (their rows unread: ERROR).
-for q in modecfg-silent modecfg-bad-values modecfg-any-type modecfg-cut-attr modecfg-new-id answer-malformed \
+for q in modecfg-silent modecfg-bad-values modecfg-any-type modecfg-cut-attr modecfg-new-id answer-malformed modecfg-suggest-silent \
 	modecfg-same-mid; do
 	N=0 CASES='MC-EDGE-*' xa_run "mc-$q" "$q" >"$T/mc-$q.out" 2>&1 || cat "$T/mc-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^MC-EDGE/ {print $1}' | sort)
@@ -276,7 +276,7 @@ for q in modecfg-silent modecfg-bad-values modecfg-any-type modecfg-cut-attr mod
 		check "xauth: under quirk $q exactly its MC-EDGE cases FAIL or WARN (${want//$'\n'/, })" \
 			test -n "$want" -a "$want" = "$got"
 		check "xauth: under quirk $q the other MC-EDGE cases PASS" \
-			test "$(grep -c ' PASS$' "$T/mc-$q.v")" = $((21 - $(echo "$want" | wc -l)))
+			test "$(grep -c ' PASS$' "$T/mc-$q.v")" = $((22 - $(echo "$want" | wc -l)))
 	fi
 done
 check_grep "xauth: the MC-EDGE-002 reason names the empty value" \
