@@ -56,6 +56,7 @@ struct crun {
 	 * (0: none yet), whether the DUT answered the R-U-THERE */
 	uint64_t old_sent_ms;
 	bool old_acked;
+	enum ik_step_kind old_kind; /* which of the two sent it */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
