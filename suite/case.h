@@ -84,8 +84,12 @@ enum ik_step_kind {
 	                     * run_dpd.c): the first unanswered, the next ones ACKed */
 	IK_STEP_CFG, /* a mode-config query of suite/cfgq.def (arg: its row) whose answer the case
 	             * judges (draft-dukes-ike-mode-cfg-02; docs/xauth.md) */
-	IK_STEP_KA_LISTEN, /* stay quiet and hear the DUT's own NAT-keepalives (RFC 3948 2.3, 4;
+	IK_STEP_KA_LISTEN,  /* stay quiet and hear the DUT's own NAT-keepalives (RFC 3948 2.3, 4;
 	                    * run_keepalive.c) */
+	IK_STEP_REPLAY_500, /* after the float, a copy of our last phase 1 message to the DUT's IKE
+	                     * port, which must discard it (RFC 3947 4; run_old_port.c) */
+	IK_STEP_DPD_500,    /* after the float, an R-U-THERE to the DUT's IKE port, which may take
+	                     * it (RFC 3947 4; run_old_port.c) */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */

@@ -359,7 +359,8 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 }
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
- * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY. */
+ * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY, keepalive-listen,
+ * replay-500, dpd-500. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -379,6 +380,8 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"dpd-listen", IK_STEP_DPD_LISTEN},
 		{"cfg", IK_STEP_CFG},
 		{"keepalive-listen", IK_STEP_KA_LISTEN},
+		{"replay-500", IK_STEP_REPLAY_500},
+		{"dpd-500", IK_STEP_DPD_500},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -391,7 +394,8 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
-		                    "modecfg, dpd-listen, keepalive-listen or cfg)",
+		                    "modecfg, dpd-listen, keepalive-listen, replay-500, dpd-500 "
+		                    "or cfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);

@@ -127,8 +127,9 @@ static void watch(void *arg)
 	if (cr->finished)
 		return;
 	enum ik_step_kind k = cr->step < cr->nsteps ? cr->steps[cr->step].kind : IK_STEP_MAIN;
-	bool waiting = cr->step < cr->nsteps && (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC ||
-	                                         k == IK_STEP_DPD_LISTEN || k == IK_STEP_KA_LISTEN);
+	bool waiting = cr->step < cr->nsteps &&
+	               (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC || k == IK_STEP_DPD_LISTEN ||
+	                k == IK_STEP_KA_LISTEN || k == IK_STEP_REPLAY_500 || k == IK_STEP_DPD_500);
 	if (waiting) { /* a wait, traffic or dpd-listen step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
@@ -263,8 +264,9 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		 * after a broken `cfg` query. A client may delete on our SET(FAIL) before any ACK
 		 * (pluto does): 6 wants the SA "immediately deleted" and puts no keyword on the ACK
 		 * (6.1), so fail_set, not only fail_said (set at the ACK). */
+		/* So is one after a datagram we sent to its IKE port after the float (run_old_port.c). */
 		if (mutated_yet(cr) || bad_cert_sent(cr, sa) || cfgq_broken(cr) ||
-		    sa->xa.fail_said || sa->xa.fail_set || sa->xa.fail_taken ||
+		    cr->old_sent_ms || sa->xa.fail_said || sa->xa.fail_set || sa->xa.fail_taken ||
 		    sa->eng->cfg.xauth.req_type) {
 			stop_at(cr);
 			cr->o.failed = cr->o.dut_deleted = true;
@@ -300,6 +302,8 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 			advance(cr);
 		break;
 	case IK_EV_DPD_ACK:
+		if (s && s->kind == IK_STEP_DPD_500)
+			ik_old_port_acked(cr);
 		if (s && s->kind == IK_STEP_DPD) {
 			ik_loop_cancel(&cr->R->loop, cr->step_timer);
 			cr->step_timer = 0;
@@ -405,6 +409,8 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 		note_progress(cr, cr->last_tx_ms);
 	}
 	wire_tap(cr, e, sent, peer, p, len);
+	if (!sent)
+		ik_old_port_rx(cr, local_port, p, len);
 	/* An informational message may echo the cookies of a message we broke on purpose (an
 	 * INVALID-COOKIE notify, RFC 2408 5.2): only exchange replies name the DUT's SA. */
 	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) ||
@@ -628,6 +634,8 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_TRAFFIC: return ik_traffic_start(cr);
 	case IK_STEP_DPD_LISTEN: return ik_dpd_listen_start(cr);
 	case IK_STEP_KA_LISTEN: return ik_ka_listen_start(cr);
+	case IK_STEP_REPLAY_500:
+	case IK_STEP_DPD_500: return ik_old_port_start(cr, s);
 	}
 	return false;
 }
@@ -731,6 +739,16 @@ void ik_traffic_done(struct crun *cr)
 void ik_step_done(struct crun *cr)
 {
 	ik_traffic_done(cr);
+}
+
+void ik_step_fail(struct crun *cr, const char *why)
+{
+	if (cr->finished)
+		return;
+	stop_at(cr);
+	cr->o.failed = true;
+	snprintf(cr->o.why, sizeof(cr->o.why), "%s", why);
+	finish(cr);
 }
 
 void ik_crun_free(struct crun *cr)

@@ -86,6 +86,9 @@ struct ik_observed {
 	/* the DUT's XAUTH messages against engine/exchanges/xauth_check.def (sa->xa): the rows read,
 	 * the rows broken, and what each saw (`expect kept`) */
 	uint64_t xc_seen, xc_broke;
+	/* replay-500, dpd-500 (run_old_port.c): what the DUT did with our datagrams to its IKE port
+	 * after the float ("" no such step) */
+	char old_port[200];
 	char xc_note[IK_XC__N][IK_XC_NOTE];
 };
 

@@ -52,6 +52,11 @@ struct crun {
 	 * step gives up, when it is done; on: the step is listening */
 	uint64_t dut_rx_ms, ka_start_ms, ka_until, ka_done_at;
 	bool ka_on;
+	/* replay-500, dpd-500 (run_old_port.c): when our first datagram to the DUT's IKE port went
+	 * (0: none yet), whether the DUT answered the R-U-THERE */
+	uint64_t old_sent_ms;
+	bool old_acked;
+	enum ik_step_kind old_kind; /* which of the two sent it */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
@@ -197,5 +202,12 @@ bool ik_dpd_listen_start(struct crun *cr);
 bool ik_ka_listen_start(struct crun *cr);
 void ik_ka_rx_tap(struct ik_engine *e, const struct ik_dgram *d);
 void ik_step_done(struct crun *cr);
+/* The exchange stops here for why (the DUT's doing, judged by the case's expect lines). */
+void ik_step_fail(struct crun *cr, const char *why);
+/* The replay-500 and dpd-500 steps (run_old_port.c), the datagrams of the DUT they watch (the
+ * tap: received on our port local_port), and an R-U-THERE-ACK during dpd-500. */
+bool ik_old_port_start(struct crun *cr, const struct ik_case_step *s);
+void ik_old_port_rx(struct crun *cr, uint16_t local_port, const uint8_t *p, size_t len);
+void ik_old_port_acked(struct crun *cr);
 
 #endif

@@ -440,6 +440,8 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		traffic_text(o, buf, n);
 		dpd_text(o, buf, n);
 		ka_text(o, buf, n);
+		if (o->old_port[0])
+			add(buf, n, "; %s", o->old_port);
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->xauth_refused) {

@@ -8,6 +8,8 @@
 #ifndef IK_QUIRK_NATT_H
 #define IK_QUIRK_NATT_H
 
+#include "xchg.h" /* ik_send_datagram: a copy from the IKE port */
+
 static void behind_nat(struct ik_cfg *ci, struct ik_cfg *cr)
 {
 	ci->natt = cr->natt = true;
@@ -151,6 +153,73 @@ static bool ka_wrong_port(struct ik_pair *p)
 static bool ka_not_one_ff(struct ik_pair *p)
 {
 	return ka_listen(p) && ka_rx.n && ka_rx.octet < ka_rx.n;
+}
+
+/* What the initiator heard after sending its MM5 again (RFC 3947 4: "old"): phase 1 datagrams of
+ * its SA, by the port they reached. */
+static struct {
+	unsigned on_ike, on_natt;
+	uint8_t icookie[8];
+} old_rx;
+
+static void old_tap(struct ik_engine *e, const struct ik_dgram *d)
+{
+	if (d->kind != IK_DGRAM_IKE || d->len < 28 || memcmp(d->data, old_rx.icookie, 8) ||
+	    (d->data[18] != IK_EXCH_ID_PROT && d->data[18] != IK_EXCH_AGGRESSIVE))
+		return;
+	if (d->local_port == e->natt.port)
+		old_rx.on_natt++;
+	else
+		old_rx.on_ike++;
+}
+
+/* Main mode and quick mode with the float, then the initiator's MM5 again, octet for octet, from
+ * its IKE port to the responder's (the tester's replay-500); false when there was no float. */
+static bool mm5_copy_sent(struct ik_pair *p)
+{
+	struct ik_status st;
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	struct ik_sa *si = p->ini.sas;
+	if (!si || !si->floated || p->p2_up < 2 || !si->last_out.len)
+		return false;
+	memset(&old_rx, 0, sizeof(old_rx));
+	memcpy(old_rx.icookie, si->icookie, 8);
+	p->ini.rx_tap = old_tap;
+	ik_send_datagram(&p->ini, &p->ini.sock, &p->ini.cfg.remote, si->last_out.p,
+	                 si->last_out.len, &st);
+	pair_spin(p, 400);
+	return true;
+}
+
+/* Quirk natt-old-500: the copy is answered on the IKE ports (RFC 3947 4 "SHOULD be discarded",
+ * and the responder's "MUST respond ... by using UDP(4500,Y)"). */
+static bool old_answered_on_ike(struct ik_pair *p)
+{
+	return mm5_copy_sent(p) && old_rx.on_ike;
+}
+
+/* Quirk natt-old-taken: the copy is answered as a retransmission, on the NAT-T ports. */
+static bool old_answered_on_natt(struct ik_pair *p)
+{
+	return mm5_copy_sent(p) && old_rx.on_natt;
+}
+
+/* Quirk natt-new-500-ignored: after the float, a second main mode from the initiator's IKE port
+ * (a new initiator cookie, a rebooted peer) never comes up (RFC 3947 4 "processed normally"). */
+static bool new_mm_ignored(struct ik_pair *p)
+{
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas;
+	if (!si || !si->floated || p->p2_up < 2)
+		return false;
+	int up = p->p1_up;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p1_up >= up + 2 || p->failed, 1500);
+	return p->p1_up < up + 2;
 }
 
 #endif

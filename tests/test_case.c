@@ -751,6 +751,35 @@ static void test_dpd_listen(void)
 	}
 }
 
+/* The steps that send to the DUT's IKE port after the float (suite/run_old_port.c). */
+static void test_old_port_steps(void)
+{
+	static const struct {
+		const char *run;
+		enum ik_step_kind kind; /* of the third step */
+		const char *why;        /* NULL: parses */
+	} t[] = {
+		{"main, quick, replay-500, dpd", IK_STEP_REPLAY_500, NULL},
+		{"aggressive, quick, dpd-500, dpd", IK_STEP_DPD_500, NULL},
+		{"main, quick, replay-500 MM3", IK_STEP_REPLAY_500,
+	         "step 'replay-500' takes no argument"},
+		{"main, quick, dpd-500 2", IK_STEP_DPD_500, "step 'dpd-500' takes no argument"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char text[512];
+		struct ik_caseset cs = {0};
+		snprintf(text, sizeof(text),
+		         HEAD "  needs nat_t dpd\n  run %s\n  expect established\n" BINDS,
+		         t[i].run);
+		const struct ik_case *c = parse_or_why(&cs, text, t[i].why, t[i].run);
+		if (!c)
+			continue;
+		CU_ASSERT_EQUAL_FATAL(c->nsteps, 4);
+		CU_ASSERT_EQUAL(c->steps[2].kind, t[i].kind);
+		ik_cases_free(&cs);
+	}
+}
+
 /* expect kept: rows of engine/exchanges/xauth_check.def by requirement id, each on the req line */
 static void test_kept(void)
 {
@@ -795,6 +824,7 @@ static const struct ik_test tests[] = {
 	{"fixtures parse", test_fixtures},
 	{"traffic probes and their expects", test_traffic_probes},
 	{"dpd-listen and expect queries", test_dpd_listen},
+	{"replay-500 and dpd-500", test_old_port_steps},
 	{"expect kept names XAUTH checks on the req line", test_kept},
 	{"the probe table (suite/probes.def)", test_probe_table},
 };

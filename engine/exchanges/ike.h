@@ -266,7 +266,7 @@ struct ik_sa {
 	struct sockaddr_storage peer;
 	bool floated; /* moved to the NAT-T port (RFC 3947 4) */
 	struct sockaddr_storage
-		peer_ike; /* where the peer was before the float (quirk natt-info-500) */
+		peer_ike; /* where the peer was before the float (quirks natt-info-500, natt-new-500-ignored) */
 	struct ik_hs *hs; /* NULL once phase 1 is over (up or failed) */
 	struct ik_p1_xform chosen;
 	uint32_t life_s;

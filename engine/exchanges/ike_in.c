@@ -456,6 +456,43 @@ refused:
 	reject(p, &st);
 }
 
+/* RFC 3947 4: "Once port change has occurred, if a packet is received on port 500, that packet
+ * is old. ... If the packet is a Main Mode or an Aggressive Mode packet (with the same cookies as
+ * previous packets), it SHOULD be discarded." True when d is such a packet of sa: dropped, or
+ * (quirk natt-old-500) a copy of the peer's last message answered from our IKE port. Quirk
+ * natt-old-taken: false, so it is taken (a copy answered as a retransmission, on the NAT-T port). */
+static bool old_port(struct ik_engine *e, struct ik_sa *sa, const struct ik_dgram *d)
+{
+	struct ik_status st;
+	char a[80];
+
+	if (e->natt.fd < 0 || !sa->floated || d->local_port == e->natt.port ||
+	    (e->cfg.quirks & IK_QUIRK(NATT_OLD_TAKEN)))
+		return false;
+	if ((e->cfg.quirks & IK_QUIRK(NATT_OLD_500)) && same_in(sa->last_in, d) && sa->last_out.len)
+		ik_send_datagram(e, &e->sock, &d->peer, sa->last_out.p, sa->last_out.len, &st);
+	else
+		IK_LOG(e,
+		       "phase 1 message from %s on port %u after the float dropped (RFC 3947 4: "
+		       "old)",
+		       ik_addr_str(&d->peer, a, sizeof(a)), d->local_port);
+	return true;
+}
+
+/* Quirk natt-new-500-ignored: a new phase 1 on our IKE port from where a peer was before one of
+ * its SAs floated (sa->peer_ike) is taken for an old packet; RFC 3947 4 wants it "processed
+ * normally". The address and port, not the address alone: on loopback every tester shares it. */
+static bool new_500_ignored(const struct ik_engine *e, const struct ik_dgram *d)
+{
+	if (!(e->cfg.quirks & IK_QUIRK(NATT_NEW_500_IGNORED)) || d->local_port == e->natt.port)
+		return false;
+	for (const struct ik_sa *s = e->sas; s; s = s->next)
+		if (s->floated && s->established && !s->dead &&
+		    ik_addr_equal(&s->peer_ike, &d->peer))
+			return true;
+	return false;
+}
+
 /* The front of phase 1: the cookies name the SA (RFC 2408 2.5.3) or a first message starts one,
  * message ID 0 (RFC 2408 3.1), the exchange type of the SA. */
 static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
@@ -469,7 +506,9 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		IK_LOG(e, "phase 1 message for unknown cookies dropped (RFC 2408 2.5.3)");
 		return;
 	}
-	if (!sa && !(sa = p1_responder(e, m, d)))
+	if (!sa && (new_500_ignored(e, d) || !(sa = p1_responder(e, m, d))))
+		return;
+	if (old_port(e, sa, d))
 		return;
 	/* Quirk restart-on-retransmit: MM1/AM1 again (no responder cookie) opens a new SA. */
 	if (e->cfg.quirks & IK_QUIRK(RESTART_ON_RETRANSMIT) && sa->role == IK_RESPONDER &&
