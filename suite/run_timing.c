@@ -1,8 +1,8 @@
 /*
- * Answer times of alike variants (run_timing.h). A variant is told apart when its median answer
- * time differs from the median of all the other variants' answers by more than the bound, and
- * all but one of its runs lie beyond half the bound on that side: a difference that holds run
- * after run, not one slow scheduling moment. The bound is the largest of IK_TIMING_FLOOR_MS, four
+ * Answer times of alike variants (run_timing.h). Two variants are told apart when their median
+ * answer times differ by more than the bound and all but one run of each lies beyond half the
+ * bound from the other's median, on its own side: a difference that holds run after run, not
+ * one slow scheduling moment (any pair counts, so two groups of variants are caught). The bound is the largest of IK_TIMING_FLOOR_MS, four
  * times the noise (the median distance of every answer from its own variant's median, which a
  * real difference between variants does not inflate) and a quarter of the others' median (a DUT
  * slow to answer at all is noisy in proportion). The runs of the variants are interleaved by the
@@ -71,13 +71,13 @@ static unsigned dist(unsigned a, unsigned b)
 	return a > b ? a - b : b - a;
 }
 
-/* The median of every answer but variant v's (v = nvar: all of them). */
-static unsigned others_median(const struct ik_timing *t, size_t nvar, size_t v, const bool *use)
+/* The median of every answer of the variants compared. */
+static unsigned pooled_median(const struct ik_timing *t, size_t nvar, const bool *use)
 {
 	unsigned all[IK_CASE_MAX_ALIKE * IK_CASE_MAX_TIMING];
 	size_t n = 0;
 	for (size_t k = 0; k < nvar; k++)
-		for (unsigned i = 0; use[k] && k != v && i < t->n[k]; i++)
+		for (unsigned i = 0; use[k] && i < t->n[k]; i++)
 			all[n++] = t->ms[k][i];
 	return n ? median(all, n) : 0;
 }
@@ -91,6 +91,22 @@ static unsigned noise(const struct ik_timing *t, size_t nvar, const unsigned *me
 		for (unsigned i = 0; use[k] && i < t->n[k]; i++)
 			d[n++] = dist(t->ms[k][i], med[k]);
 	return n ? median(d, n) : 0;
+}
+
+/* Variant a reliably later than b: the medians more than the bound apart, and all but one run of
+ * each beyond half the bound from the other's median, on its own side. */
+static bool reliably_later(const struct ik_timing *t, size_t a, size_t b, const unsigned *med,
+                           unsigned bound)
+{
+	unsigned na = 0, nb = 0;
+
+	if (med[a] - med[b] <= bound)
+		return false;
+	for (unsigned i = 0; i < t->n[a]; i++)
+		na += t->ms[a][i] > med[b] + bound / 2;
+	for (unsigned i = 0; i < t->n[b]; i++)
+		nb += t->ms[b][i] + bound / 2 < med[a];
+	return na + 1 >= t->n[a] && nb + 1 >= t->n[b];
 }
 
 enum ik_timing_verdict ik_timing_judge(const struct ik_timing *t, size_t nvar,
@@ -120,7 +136,7 @@ enum ik_timing_verdict ik_timing_judge(const struct ik_timing *t, size_t nvar,
 		app(ev, evn, "; not compared: fewer than two variants answered in 3 runs or more");
 		return IK_TIMING_UNJUDGED;
 	}
-	unsigned nz = noise(t, nvar, med, use), all = others_median(t, nvar, nvar, use);
+	unsigned nz = noise(t, nvar, med, use), all = pooled_median(t, nvar, use);
 	unsigned bound = IK_TIMING_FLOOR_MS;
 	bound = 4 * nz > bound ? 4 * nz : bound;
 	bound = all / 4 > bound ? all / 4 : bound;
@@ -128,25 +144,18 @@ enum ik_timing_verdict ik_timing_judge(const struct ik_timing *t, size_t nvar,
 	    "; bound %u ms (the largest of %u ms, 4 x the noise of %u ms, a quarter of the "
 	    "%u ms median)",
 	    bound, IK_TIMING_FLOOR_MS, nz, all);
-	for (size_t k = 0; k < nvar; k++) {
-		if (!use[k])
-			continue;
-		unsigned rest = others_median(t, nvar, k, use), beyond = 0;
-		bool later = med[k] > rest;
-		for (unsigned i = 0; i < t->n[k]; i++)
-			beyond += (later ? t->ms[k][i] > rest : t->ms[k][i] < rest) &&
-			          dist(t->ms[k][i], rest) > bound / 2;
-		if (dist(med[k], rest) > bound && beyond + 1 >= t->n[k]) {
-			snprintf(
-				why, whyn,
-				"variant %zu (%.50s) was answered %u ms %s than the others (median "
-				"%u ms against %u ms, %u of %u runs beyond half the %u ms bound): "
-				"the "
-				"answer time tells the inputs apart",
-				k + 1, texts[k], dist(med[k], rest), later ? "later" : "sooner",
-				med[k], rest, beyond, t->n[k], bound);
+	for (size_t a = 0; a < nvar; a++)
+		for (size_t b = 0; b < nvar; b++) {
+			if (a == b || !use[a] || !use[b] || med[a] <= med[b] ||
+			    !reliably_later(t, a, b, med, bound))
+				continue;
+			snprintf(why, whyn,
+			         "variant %zu (%.40s) was answered %u ms later than variant %zu "
+			         "(%.40s): median %u ms against %u ms, beyond the %u ms bound run "
+			         "after run: the answer time tells the inputs apart",
+			         a + 1, texts[a], med[a] - med[b], b + 1, texts[b], med[a], med[b],
+			         bound);
 			return IK_TIMING_APART;
 		}
-	}
 	return IK_TIMING_ALIKE;
 }
