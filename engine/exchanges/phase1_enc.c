@@ -20,6 +20,7 @@
 
 #include "cert.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <string.h>
 #include <time.h>
@@ -219,9 +220,11 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
 		return true;
 	IK_LOG(sa->eng, "encrypted nonce refused: %s", cause);
 	bool bad_pad = !strncmp(cause, "bad PKCS", 8);
-	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_SLOW_PADDING) && bad_pad)
-		nanosleep(&(struct timespec){.tv_nsec = 150 * 1000000L},
-		          NULL); /* a timing oracle */
+	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_SLOW_PADDING) && bad_pad) { /* a timing oracle */
+		struct timespec left = {.tv_nsec = 150 * 1000000L};
+		while (nanosleep(&left, &left) && errno == EINTR)
+			;
+	}
 	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_PADDING_ORACLE) && bad_pad)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 		               "%s (quirk pke-padding-oracle)", cause);
