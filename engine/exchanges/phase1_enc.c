@@ -10,7 +10,8 @@
  * Each side must know the other's public key beforehand (5.2): ours is cfg.creds, the peer's
  * certificate cfg.trust->peer. HASH(1), "a hash (using the negotiated hash function) of the
  * certificate which the initiator is using to encrypt", is sent when cfg.pke_hash1 says so and,
- * received, must name our certificate (we hold one key). Not done: a <Cert-I_b>Ke_i (5.3: "MAY")
+ * received, must name our certificate (we hold one key) and, in the revised mode, come right
+ * before the nonce (5.3). Not done: a <Cert-I_b>Ke_i (5.3: "MAY")
  * is decrypted and ignored: the peer's key is the configured one.
  */
 #include "consts.h"
