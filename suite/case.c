@@ -95,6 +95,7 @@ enum kw {
 	KW_EXPECT,
 	KW_BREAKS,
 	KW_ALIKE,
+	KW_TIMING,
 	KW_CASE,
 	KW_FAMILY
 };
@@ -128,6 +129,7 @@ static const struct keyword {
 	{"expect", KW_EXPECT, ik_case_parse_expect, true, true},
 	{"breaks", KW_BREAKS, ik_case_parse_breaks, true, false},
 	{"alike", KW_ALIKE, ik_case_parse_alike, false, false},
+	{"timing", KW_TIMING, ik_case_parse_timing, false, false},
 	{"case", KW_CASE, NULL, true, false},
 	{"family", KW_FAMILY, NULL, true, false},
 };
@@ -178,6 +180,11 @@ static bool block_check(struct pstate *ps, const struct ik_cpos *at)
 	struct ik_status cst;
 	if (!ik_case_claims_ok(c, &cst)) /* needs claimed:/unclaimed: name a `set` proposal */
 		return ik_case_fail(at, "%s", cst.why);
+	if (c->timing && !c->nalike)
+		return ik_case_fail(at,
+		                    "case %s: 'timing' compares the answers of 'alike' variants: "
+		                    "it needs an 'alike' line",
+		                    c->id);
 	bool nth = false, quick = false, traffic = false, probe = false, listen = false,
 	     ka_listen = false;
 	for (size_t i = 0; i < c->nmut; i++)

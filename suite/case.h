@@ -165,7 +165,8 @@ struct ik_expect {
 	uint64_t kept_rows; /* kept: bit i = row i of xauth_check.def */
 };
 
-#define IK_CASE_MAX_ALIKE 4
+#define IK_CASE_MAX_ALIKE  4
+#define IK_CASE_MAX_TIMING 9
 
 struct ik_case {
 	char id[32];
@@ -194,6 +195,9 @@ struct ik_case {
 	char alike_key[IK_CASE_MAX_ALIKE][48];
 	char alike_val[IK_CASE_MAX_ALIKE][160];
 	size_t nalike;
+	/* timing N: each alike variant runs N times, interleaved, and the DUT's answer latency is
+	 * compared across variants as well (suite/run_timing.c); 0: answers only */
+	unsigned timing;
 	struct ik_expect expect[IK_CASE_MAX_EXPECT];
 	size_t nexpect;
 	char breaks[IK_CASE_MAX_QUIRKS][32]; /* serve quirk names */

@@ -31,6 +31,7 @@ bool ik_case_parse_mutate(struct ik_case *c, const char *text, const struct ik_c
 bool ik_case_parse_expect(struct ik_case *c, const char *text, const struct ik_cpos *at);
 bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_cpos *at);
 bool ik_case_parse_alike(struct ik_case *c, const char *text, const struct ik_cpos *at);
+bool ik_case_parse_timing(struct ik_case *c, const char *text, const struct ik_cpos *at);
 bool ik_case_parse_binds(struct ik_case *c, const char *text, const struct ik_cpos *at);
 /* The level of a case against its binds line (case_binds.c); what names the case in messages. */
 bool ik_case_check_binds(const struct ik_case *c, const char *what, bool family,

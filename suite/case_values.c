@@ -527,6 +527,22 @@ bool ik_case_parse_alike(struct ik_case *c, const char *text, const struct ik_cp
 	return c->nalike >= 2 || ik_case_fail(at, "alike: at least two variants, separated by '|'");
 }
 
+/* timing N: the alike variants run N times each, interleaved, their answer latencies compared
+ * (suite/run_timing.c); an odd N from 3 to 9 so that each variant has a middle sample. */
+bool ik_case_parse_timing(struct ik_case *c, const char *text, const struct ik_cpos *at)
+{
+	char *end;
+	unsigned long n = strtoul(text, &end, 10);
+
+	if (end == text || end[strspn(end, " \t")] || n < 3 || n > IK_CASE_MAX_TIMING || !(n & 1))
+		return ik_case_fail(at,
+		                    "timing: '%s' is not an odd number of runs per variant from 3 "
+		                    "to %d (e.g. 'timing 5')",
+		                    text, IK_CASE_MAX_TIMING);
+	c->timing = (unsigned)n;
+	return true;
+}
+
 /* breaks: serve quirks (engine/mutation/quirk.def) under which the case must FAIL (the self-test). */
 bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_cpos *at)
 {

@@ -297,6 +297,7 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->xauth.go_on_fail = !as_dut && p->tester.xauth_on_fail;
 	c->frag_size = me->fragment_size;
 	c->nonce_len = as_dut ? 0 : me->nonce_length;
+	c->pke_hash1 = me->send_hash1; /* RFC 2409 5.2 HASH(1) when initiating */
 	/* RFC 2407 4.6.3: the tester starts afresh, so it tells the DUT to drop old SAs. */
 	c->initial_contact = !as_dut;
 	c->refuse_aggressive = as_dut && !(p->p1.modes & IK_MODE_AGGRESSIVE);

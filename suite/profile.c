@@ -113,6 +113,7 @@ static const char *const section_names[] = {
 	KEY(dut, chain, K_FILE, OFF(dut.chain), NULL, false)                                      \
 	KEY(dut, fragmentation, K_ENUM, OFF(dut.fragmentation), frag_names, false)                \
 	KEY(dut, fragment_size, K_SIZE, OFF(dut.fragment_size), NULL, false)                      \
+	KEY(dut, send_hash1, K_BOOL, OFF(dut.send_hash1), bool_names, false)                      \
 	KEY(tester, address, K_ADDR, OFF(tester.addr), NULL, true)                                \
 	KEY(tester, port, K_PORT, OFF(tester.port), NULL, false)                                  \
 	KEY(tester, nat_t_port, K_PORT, OFF(tester.nat_t_port), NULL, false)                      \
@@ -135,6 +136,7 @@ static const char *const section_names[] = {
 	KEY(tester, simulate_nat, K_ENUM, OFF(tester.simulate_nat), nat_sim_names, false)         \
 	KEY(tester, start_on_natt, K_BOOL, OFF(tester.start_on_natt), bool_names, false)          \
 	KEY(tester, omit_marker, K_BOOL, OFF(tester.omit_marker), bool_names, false)              \
+	KEY(tester, send_hash1, K_BOOL, OFF(tester.send_hash1), bool_names, false)                \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                                     \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                               \
@@ -786,6 +788,13 @@ static bool check_certs(struct ctx *c)
 		return fail_at(c, c->key_line[KEY_tester_bad_cert],
 		               "tester.bad_cert: only with auth.method = rsa-sig, rsa-enc or "
 		               "rsa-enc-rev");
+	for (int s = 0; s < 2; s++) /* HASH(1) exists only under encryption (RFC 2409 5.2) */
+		if (!ik_auth_enc(c->p->auth) && (s ? c->p->tester : c->p->dut).send_hash1)
+			return fail_at(
+				c, c->key_line[s ? KEY_tester_send_hash1 : KEY_dut_send_hash1],
+				"%s.send_hash1: only with auth.method = rsa-enc or rsa-enc-rev "
+				"(HASH(1), RFC 2409 5.2)",
+				s ? "tester" : "dut");
 	/* RFC 2409 5.2: "the initiator must already have the responder's public key"; either
 	 * side may initiate, so each needs the other's certificate. */
 	if (ik_auth_enc(c->p->auth) && (!*c->p->dut.cert || !*c->p->tester.cert))

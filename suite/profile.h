@@ -152,6 +152,9 @@ struct ik_endpoint {
 	bool start_on_natt;
 	/* tester.omit_marker: IKE on the NAT-T port without the non-ESP marker (ik_cfg.natt_no_marker) */
 	bool omit_marker;
+	/* send_hash1: initiating under rsa-enc / rsa-enc-rev, send HASH(1), the hash of the
+	 * certificate encrypted to (RFC 2409 5.2, 5.3; ik_cfg.pke_hash1) */
+	bool send_hash1;
 };
 
 struct ik_profile {

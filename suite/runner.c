@@ -353,6 +353,7 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 	}
 	if (cr->sa)
 		cr->o.last_sends = sends_of_last(&cr->sa->ladder);
+	cr->o.answer_ms = cr->sa ? ik_answer_ms(&cr->sa->ladder) : -1;
 	if (cr->sa) {
 		/* the engine's, else what the data path saw (run_traffic.c: ESP sequence numbers) */
 		if (cr->sa->fault[0])
@@ -474,10 +475,39 @@ static void answer_of(const struct ik_observed *o, char *buf, size_t n)
 
 static const char *first_other(const struct crun *cr)
 {
-	for (unsigned i = 1; i <= cr->variant; i++)
+	for (unsigned i = 1; i < cr->c->nalike && i <= cr->run; i++)
 		if (strcmp(cr->alike_seen[i], cr->alike_seen[0]))
 			return cr->alike_seen[i];
 	return "";
+}
+
+/* A case with `timing N` (case.h): the variants' answer times compared (run_timing.h); one
+ * told apart fails the case as a different answer does, the medians go to the evidence. */
+static void alike_timing(struct crun *cr, struct ik_result *r)
+{
+	const struct ik_case *c = cr->c;
+	const char *texts[IK_CASE_MAX_ALIKE];
+	char ev[600], why[sizeof(r->reason)];
+
+	for (size_t i = 0; i < c->nalike; i++)
+		texts[i] = c->alike[i].text;
+	enum ik_timing_verdict tv =
+		ik_timing_judge(&cr->timing, c->nalike, texts, ev, sizeof(ev), why, sizeof(why));
+	size_t l = strlen(r->evidence);
+	snprintf(r->evidence + l, sizeof(r->evidence) - l,
+	         "%stiming, %u runs per variant, interleaved (%u answered otherwise than the "
+	         "variant's first run): %s",
+	         l ? "\n" : "", c->timing, cr->odd_answers, ev);
+	if (tv == IK_TIMING_APART && r->verdict == IK_V_PASS) {
+		r->verdict = c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN; /* docs/verdicts.md */
+		snprintf(r->reason, sizeof(r->reason), "%s", why);
+	} else if (r->verdict == IK_V_PASS) {
+		l = strlen(r->reason);
+		if (l < 200)
+			snprintf(r->reason + l, sizeof(r->reason) - l, "; answer times %s",
+			         tv == IK_TIMING_ALIKE ? "alike within the bound (evidence)"
+			                               : "not compared (too few answers)");
+	}
 }
 
 /* A case with alike variants (case.h): note how the DUT answered this one and start the next
@@ -487,19 +517,29 @@ static struct ik_result *alike_next(struct ik_runner *R, struct crun *cr, struct
 {
 	const struct ik_case *c = cr->c;
 	struct ik_status st;
-	char list[700] = "";
+	char list[700] = "", seen[sizeof(cr->alike_seen[0])];
+	unsigned runs = (unsigned)c->nalike * (c->timing ? c->timing : 1);
 
-	answer_of(&cr->best_o, cr->alike_seen[cr->variant], sizeof(cr->alike_seen[0]));
+	/* each variant's first run says how it is answered; with `timing` the later runs of a
+	 * variant answered the same way give its answer times (run_timing.h) */
+	answer_of(&cr->best_o, seen, sizeof(seen));
+	if (cr->run < c->nalike)
+		memcpy(cr->alike_seen[cr->variant], seen, sizeof(seen));
+	if (strcmp(seen, cr->alike_seen[cr->variant]))
+		cr->odd_answers++;
+	else if (c->timing)
+		ik_timing_add(&cr->timing, cr->variant, cr->best_o.answer_ms);
 	if (r->verdict != IK_V_PASS && !cr->alike_bad) {
 		char why[sizeof(r->reason)];
 		snprintf(why, sizeof(why), "variant %u: %.200s", cr->variant + 1, r->reason);
 		snprintf(r->reason, sizeof(r->reason), "%s", why);
 		cr->alike_bad = r;
 	}
-	if (cr->variant + 1 < c->nalike && !R->dut_dead) {
+	if (cr->run + 1 < runs && !R->dut_dead) {
 		if (r != cr->alike_bad)
 			free(r);
-		cr->variant++;
+		cr->run++;
+		cr->variant = cr->run % (unsigned)c->nalike;
 		cr->attempt = 0;
 		cr->attempts[0] = '\0';
 		cr->best_info = 0;
@@ -516,7 +556,7 @@ static struct ik_result *alike_next(struct ik_runner *R, struct crun *cr, struct
 		return r;
 	}
 	bool same = true;
-	for (unsigned i = 0; i <= cr->variant; i++) {
+	for (unsigned i = 0; i < c->nalike && i <= cr->run; i++) {
 		size_t l = strlen(list);
 		snprintf(list + l, sizeof(list) - l, "%s%u (%.50s): %.100s", i ? "; " : "", i + 1,
 		         c->alike[i].text, cr->alike_seen[i]);
@@ -541,6 +581,8 @@ static struct ik_result *alike_next(struct ik_runner *R, struct crun *cr, struct
 	}
 	size_t l = strlen(r->evidence);
 	snprintf(r->evidence + l, sizeof(r->evidence) - l, "%svariants: %s", l ? "\n" : "", list);
+	if (c->timing)
+		alike_timing(cr, r);
 	return r;
 }
 

@@ -61,6 +61,7 @@ struct ik_observed {
 				       * (suite/run_wire.h): which octets tie the answer to it */
 	unsigned steps_done;    /* steps of the case completed when it stopped */
 	unsigned last_sends;    /* transmissions of our last message that left our host */
+	long answer_ms;         /* the DUT's answer time to our last message (run_timing.h), -1 */
 	unsigned send_errors;  /* datagrams our own host refused to send (engine/exchanges/ike.h) */
 	unsigned pings, pongs; /* traffic step: echo requests sent, replies through the tunnel */
 	double rtt_ms;         /* their mean round trip */

@@ -7,6 +7,7 @@
 
 #include "keyfile.h"
 #include "runner.h"
+#include "run_timing.h"
 #include "run_wire.h"
 
 struct ik_runner;
@@ -73,6 +74,9 @@ struct crun {
 	/* a case with alike variants (case.h): the variant running, each one's answer, the first
 	 * variant whose own verdict was not a PASS */
 	unsigned variant;
+	unsigned run; /* with `timing N`: the run, 0 .. N * variants - 1 (variant = run % n) */
+	unsigned odd_answers;    /* runs of a variant answered otherwise than its first run */
+	struct ik_timing timing; /* the answer times of the runs (run_timing.h) */
 	char alike_seen[IK_CASE_MAX_ALIKE][160];
 	struct ik_result *alike_bad;
 	bool revival; /* a probe of a DUT declared dead: does it answer again? */

@@ -720,6 +720,36 @@ static void test_alike(void)
 	ik_cases_free(&cs);
 }
 
+/* timing N: an odd number of runs per variant, 3 to 9, and only beside an alike line. */
+#define TIMING_CASE(alike, timing)                                                     \
+	"case RSAENC-T-1\n  title  t\n  ref RFC2409 5.2\n  level ADVISORY\n"           \
+	"  binds  advice: a refusal that comes later for bad padding is an oracle\n"   \
+	"  role dut=responder\n  needs rsa_enc\n  run main\n" alike "  timing " timing \
+	"\n  expect rejected\n"
+#define TIMING_ALIKE "  alike  MM3 NONCE.data flip:128 | set tester.nonce_length = 4\n"
+static void test_timing(void)
+{
+	static const struct {
+		const char *text, *why; /* why: NULL, parses */
+		unsigned reps;
+	} t[] = {
+		{TIMING_CASE(TIMING_ALIKE, "5"), NULL, 5},
+		{TIMING_CASE(TIMING_ALIKE, "9"), NULL, 9},
+		{TIMING_CASE(TIMING_ALIKE, "4"), "timing: '4' is not an odd number", 0},
+		{TIMING_CASE(TIMING_ALIKE, "11"), "timing: '11' is not an odd number", 0},
+		{TIMING_CASE(TIMING_ALIKE, "1"), "timing: '1'", 0},
+		{TIMING_CASE(TIMING_ALIKE, "5 runs"), "timing: '5 runs'", 0},
+		{TIMING_CASE("", "5"), "'timing' compares the answers of 'alike' variants", 0},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ik_caseset cs = {0};
+		const struct ik_case *c = parse_or_why(&cs, t[i].text, t[i].why, t[i].text);
+		if (c)
+			CU_ASSERT_EQUAL(c->timing, t[i].reps);
+		ik_cases_free(&cs);
+	}
+}
+
 /* "dpd-listen" and "expect queries [strict]" (docs/writing-cases.md), with needs dpd_delay. */
 static void test_dpd_listen(void)
 {
@@ -813,6 +843,7 @@ static void test_kept(void)
 
 static const struct ik_test tests[] = {
 	{"alike variants and the encryption needs", test_alike},
+	{"timing: runs per variant beside alike", test_timing},
 	{"a full case", test_good_case},
 	{"expect forms", test_expect_forms},
 	{"errors name FILE:LINE and what was expected", test_errors},

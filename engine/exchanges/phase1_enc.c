@@ -10,7 +10,8 @@
  * Each side must know the other's public key beforehand (5.2): ours is cfg.creds, the peer's
  * certificate cfg.trust->peer. HASH(1), "a hash (using the negotiated hash function) of the
  * certificate which the initiator is using to encrypt", is sent when cfg.pke_hash1 says so and,
- * received, must name our certificate (we hold one key). Not done: a <Cert-I_b>Ke_i (5.3: "MAY")
+ * received, must name our certificate (we hold one key) and, in the revised mode, come right
+ * before the nonce (5.3). Not done: a <Cert-I_b>Ke_i (5.3: "MAY")
  * is decrypted and ignored: the peer's key is the configured one.
  */
 #include "consts.h"
@@ -20,8 +21,10 @@
 
 #include "cert.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <time.h>
 
 bool ik_p1_enc(const struct ik_sa *sa)
 {
@@ -144,7 +147,7 @@ static bool check_hash1(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	uint8_t want[IK_MAX_HASH];
 	size_t len;
 
-	if (sa->role != IK_RESPONDER || !got)
+	if (sa->role != IK_RESPONDER || !got || sa->eng->cfg.quirks & IK_QUIRK(PKE_IGNORE_HASH1))
 		return true;
 	if (!cert_hash(sa, sa->eng->cfg.creds->cert, want, &len, st))
 		return false;
@@ -183,9 +186,11 @@ bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	size_t at = out->hdr->nkids - 3;
 	bool hash1 = ini && c->pke_hash1;
 	if (ik_p1_enc_rev(sa)) { /* 5.3: [HASH(1),] the nonce, then what Ke encrypts */
+		/* quirk pke-hash1-late: HASH(1) after the nonce, in the clear */
+		bool late = ini && c->quirks & IK_QUIRK(PKE_HASH1_LATE);
 		ik_node_remove(out->hdr, at);
 		return ik_node_insert(out->hdr, at + 1, ke) && rev_bodies(sa, ke, id, st) &&
-		       (!hash1 || add_hash1(sa, out, at, st));
+		       (!(hash1 || late) || add_hash1(sa, out, at + late, st));
 	}
 	if (!ik_pke_encrypt(peer, sa->hs->id_mine_b, sa->hs->id_mine_len, ct, sizeof(ct), &len,
 	                    st) ||
@@ -215,7 +220,13 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
 	if (ok)
 		return true;
 	IK_LOG(sa->eng, "encrypted nonce refused: %s", cause);
-	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_PADDING_ORACLE) && !strncmp(cause, "bad PKCS", 8))
+	bool bad_pad = !strncmp(cause, "bad PKCS", 8);
+	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_SLOW_PADDING) && bad_pad) { /* a timing oracle */
+		struct timespec left = {.tv_nsec = 150 * 1000000L};
+		while (nanosleep(&left, &left) && errno == EINTR)
+			;
+	}
+	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_PADDING_ORACLE) && bad_pad)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 		               "%s (quirk pke-padding-oracle)", cause);
 	return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, IK_PKE_FAILED);
@@ -236,6 +247,18 @@ static int rev_nonce_at(const struct ik_msg *m)
 		i++;
 	i += i < h->nkids && h->kids[i]->type == IK_PAYLOAD_HASH;
 	return i < h->nkids && h->kids[i]->type == IK_PAYLOAD_NONCE ? (int)i : -1;
+}
+
+/* 5.3: a HASH(1) in MM3 / AM1 anywhere but right before the nonce (after it, where "All
+ * payloads-- in whatever order-- following the encrypted nonce MUST be encrypted", it would be in
+ * the clear) breaks the order; the quirk pke-hash1-late takes it there. The HASH of AM2 is
+ * HASH_R. */
+static bool rev_hash1_placed(const struct ik_sa *sa, const struct ik_msg *m, int at)
+{
+	const struct ik_node *h = ik_pl_find(m, IK_PAYLOAD_HASH, 0);
+
+	return sa->role != IK_RESPONDER || !h || (at > 0 && m->hdr->kids[at - 1] == h) ||
+	       sa->eng->cfg.quirks & IK_QUIRK(PKE_HASH1_LATE);
 }
 
 /* 5.3: the payloads after the nonce under Ke of the sender, in order, the IV chained from zero;
@@ -297,6 +320,12 @@ bool ik_p1_enc_take(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "the encrypted nonce is not the first payload nor right after "
 		               "HASH(1) (RFC 2409 5.3)");
+	if (ik_p1_enc_rev(sa) && !rev_hash1_placed(sa, &in->m, at))
+		return ik_fail(
+			st, IK_NOTIFY_PAYLOAD_MALFORMED,
+			"HASH(1) is not right before the encrypted nonce (RFC 2409 5.3: \"If "
+			"the HASH payload is sent it MUST be the first payload ... and MUST be "
+			"followed by the encrypted nonce\")");
 	if (!check_hash1(sa, in, st) || !take_nonce(sa, b, blen, nonce, &nlen, st))
 		return false;
 	if (ik_p1_enc_rev(sa)) {

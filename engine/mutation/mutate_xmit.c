@@ -329,10 +329,15 @@ static const struct variant *variant_of(struct ik_engine *e, size_t idx, const s
 }
 
 /* Our nonce as the kept message carries it: SKEYID and the quick mode HASHes then use the
- * value the peer got. (A responder derived SKEYID before sending MM4/AM2: not followed.) */
+ * value the peer got. (A responder derived SKEYID before sending MM4/AM2: not followed.) Under
+ * public key encryption phase 1's NONCE carries the nonce's RSA ciphertext (RFC 2409 5.2, 5.3),
+ * not the nonce: ours stays what we encrypted. */
 static void own_state(struct ik_sa *sa, struct ik_qm *qm, const struct ik_msg *m)
 {
-	const struct ik_val *v = ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
+	const struct ik_val *v =
+		qm || ik_p1_rules_auth(sa) != IK_RULES_ENC
+			? ik_fget(ik_pl_find(m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA)
+			: NULL;
 	bool ini = qm ? qm->role == IK_INITIATOR : sa->role == IK_INITIATOR;
 	/* phase 1's nonces are in its handshake part, gone once phase 1 is over (ike.h) */
 	struct ik_p1_hs *hk = !qm && sa->hs ? &sa->hs->k : NULL;

@@ -69,41 +69,76 @@ check_fails "connect encrypting to another key fails (exit 1)" 1 $IK connect \
 check_grep "refused at MM3 by PAYLOAD-MALFORMED" "MM3.*PAYLOAD-MALFORMED|PAYLOAD-MALFORMED.*MM3" "$(last_out)"
 serve_stop
 
-# --- the rsaenc cases against serve, and against serve with the padding oracle ---------------
+# --- the rsaenc cases against serve, conformant and with each pke quirk -----------------------
 # rsa-enc cases against an rsa-enc serve (the rsa-enc-rev ones SKIP), then the same for the
-# revised mode; each judged PASS. Under quirk pke-padding-oracle the alike cases (RSAENC-NEG-002,
-# -003) do not PASS: bad padding is answered apart from the other malformed ciphertexts.
+# revised mode; serve initiates RSAENC-INI-001 on SIGUSR1 (--dut-initiate). Conformant: each
+# case PASSes. Under a quirk only the cases that name it (`ikecheck list cases --breaks Q`) run,
+# and each must FAIL (MUST) or WARN (SHOULD, ADVISORY): pke-padding-oracle answers bad padding
+# apart (RSAENC-NEG-002, -003 and the TIME cases), pke-slow-padding answers it alike but 150 ms
+# later (RSAENC-TIME-*: the answer times), pke-hash1-late takes a HASH(1) behind the nonce and
+# sends one there as initiator, pke-ignore-hash1 decrypts whatever HASH(1) names.
 verdict() { jq -r --arg id "$2" 'select(.type=="case" and .id==$id) | .verdict' "$1/results.jsonl"; }
+declare -A judged
 n=3
 for m in rsa-enc rsa-enc-rev; do
-	for q in none pke-padding-oracle; do
+	for q in none pke-padding-oracle pke-slow-padding pke-hash1-late pke-ignore-hash1; do
 		n=$((n + 1))
 		enc_profile peers/profiles/loopback-dut.conf "$T/dut$n.conf" $n $m
+		cases='RSAENC-*'
+		[[ $q != none ]] && cases=$($IK list cases --cases 'RSAENC-*' --breaks $q |
+			awk 'NF > 2 {printf "%s%s", s, $1; s = ","}')
 		check "serve ($m, quirk $q) starts for a run" serve_start "$T/serve$n.log" \
 			--profile "$T/dut$n.conf" $([[ $q != none ]] && echo --quirk $q)
-		$IK run --profile "$T/dut$n.conf" --cases 'RSAENC-*' --silence 1000 \
-			--out "$T/r$n" >"$T/run$n.out" 2>&1
+		$IK run --profile "$T/dut$n.conf" --cases "$cases" --silence 1000 --out "$T/r$n" \
+			--dut-initiate "kill -USR1 $SERVE_PID" >"$T/run$n.out" 2>&1
 		serve_stop
-		if [[ $m == rsa-enc ]]; then pos="RSAENC-POS-001 RSAENC-POS-003" alike=RSAENC-NEG-002 skip=RSAENC-POS-002
-		else pos="RSAENC-POS-002 RSAENC-POS-004" alike=RSAENC-NEG-003 skip=RSAENC-POS-001; fi
-		check "$m: $skip SKIPs (the profile claims the other method)" \
-			test "$(verdict "$T/r$n" $skip)" = SKIP
 		if [[ $q == none ]]; then
-			for c in $pos; do
-				check "$m: $c PASSes against serve" test "$(verdict "$T/r$n" $c)" = PASS
-			done
-			check "$m: $alike PASSes against serve (every variant answered alike)" \
-				test "$(verdict "$T/r$n" $alike)" = PASS
-			[[ $m == rsa-enc ]] && check "RSAENC-NEG-001 PASSes against serve" \
-				test "$(verdict "$T/r$n" RSAENC-NEG-001)" = PASS
-		else
-			check "$m: $alike does not PASS under pke-padding-oracle (WARN, SHOULD)" \
-				test "$(verdict "$T/r$n" $alike)" = WARN
-			check_grep "$m: the reason says the variants were answered differently" \
-				'answered differently' "$T/r$n/results.jsonl"
+			ran=$(jq -r 'select(.type=="case" and .verdict!="SKIP") | .id' "$T/r$n/results.jsonl" | sort | tr '\n' ' ')
+			bad=$(jq -r 'select(.type=="case" and .verdict!="SKIP" and .verdict!="PASS") | "\(.id) \(.verdict)"' \
+				"$T/r$n/results.jsonl" | tr '\n' ' ')
+			check "$m: every case of the method PASSes against serve (ran: $ran)${bad:+; not: $bad}" \
+				test -z "$bad" -a -n "$ran"
+			skip=RSAENC-POS-002
+			[[ $m == rsa-enc-rev ]] && skip=RSAENC-POS-001
+			check "$m: $skip SKIPs (the profile claims the other method)" \
+				test "$(verdict "$T/r$n" $skip)" = SKIP
+			continue
 		fi
+		for c in ${cases//,/ }; do
+			v=$(verdict "$T/r$n" "$c")
+			[[ $v == SKIP ]] && continue
+			judged[$q]=$((${judged[$q]:-0} + 1))
+			check "$m, quirk $q: $c does not PASS ($v)" test "$v" = FAIL -o "$v" = WARN
+		done
 	done
 done
+for q in pke-padding-oracle pke-slow-padding pke-hash1-late pke-ignore-hash1; do
+	check "quirk $q: cases that name it ran (${judged[$q]:-0})" test "${judged[$q]:-0}" -gt 0
+done
+check_grep "pke-slow-padding: the reason gives the answer-time difference" \
+	'answered [0-9]+ ms later than variant 2' "$T/r6/results.jsonl"
+check_grep "pke-slow-padding: the evidence keeps each variant's median" \
+	'answer times: 1 \(MM3 NONCE.data flip:128\): median [0-9]+ ms' "$T/r6/results.jsonl"
+check_grep "pke-padding-oracle: the reason says the variants were answered differently" \
+	'answered differently' "$T/r5/results.jsonl"
+check_grep "conformant: the TIME case says the answer times were alike" \
+	'answer times alike within the bound' "$T/r4/results.jsonl"
+
+# --- serve initiating the revised mode with HASH(1) ([dut] send_hash1): first, then the nonce ---
+n=$((n + 1))
+enc_profile peers/profiles/loopback-dut.conf "$T/dut$n.conf" $n rsa-enc-rev
+sed -i "s|^\[dut\]|[dut]\nsend_hash1 = yes|" "$T/dut$n.conf"
+check "serve starts with dut.send_hash1 = yes" serve_start "$T/serve$n.log" --profile "$T/dut$n.conf"
+$IK run --profile "$T/dut$n.conf" --cases RSAENC-INI-001 --silence 1000 --out "$T/r$n" \
+	--dut-initiate "kill -USR1 $SERVE_PID" >"$T/run$n.out" 2>&1
+serve_stop
+check "RSAENC-INI-001 PASSes: serve's MM3 starts with HASH(1), the nonce right after it" \
+	test "$(verdict "$T/r$n" RSAENC-INI-001)" = PASS
+check_grep "its MM3 as received: HDR, HASH, NONCE, KE, ID" '"msg":"MM3"[^}]*"payloads":"HDR, HASH, NONCE, KE, ID"' \
+	"$T/r$n/results.jsonl"
+sed "s|^\[tester\]|[tester]\nsend_hash1 = yes|; s|^method = .*|method = psk\npsk = h1-test-secret|" "$T/dut1.conf" >"$T/h1psk.conf"
+check_fails "profile check refuses send_hash1 without RSA encryption" 2 $IK profile check "$T/h1psk.conf"
+check_grep "the error names tester.send_hash1" 'tester.send_hash1: only with auth.method = rsa-enc' "$(last_out)"
 
 # --- profile check: rsa-enc needs both certificates (RFC 2409 5.2) -----------------------------
 sed '/^cert = .*tester.pem/d' "$T/dut1.conf" >"$T/nocert.conf"
