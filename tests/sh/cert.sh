@@ -14,7 +14,7 @@
 . tests/lib.sh
 
 T=${CERT_OUT:-$TEST_TMP}
-mkdir -p \npeer_cert = $P/tester.pem|"$T"
+mkdir -p "$T"
 P=$T/pki
 BASE=$((${CERT_PORTS:-31000} + ($$ % 6) * 150)) # 18 profiles of 8 ports a run
 
