@@ -357,7 +357,10 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
 	fputc('\n', out);
 	/* ipsec.secrets(5): "XAUTH password, used with leftusername=username": what the XAUTH client
 	 * REPLYs (draft-beaulieu-ike-xauth-02 6.1); the gateway checks its passwd file instead. */
-	if (is_client(p, o))
-		fprintf(out, "@%s : XAUTH \"%s\"\n", p->xauth.user, p->xauth.password);
+	if (is_client(p, o)) {
+		fprintf(out, "@%s : XAUTH ", p->xauth.user);
+		ik_emit_xauth_password(p, out); /* 0x-hex when quotes cannot hold it */
+		fputc('\n', out);
+	}
 	return true;
 }

@@ -290,9 +290,11 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 	ik_emit_psk(p, out);
 	fprintf(out, "\n\t}\n");
 	/* the XAUTH user: the client's password, the one the gateway checks */
-	if (p->features.xauth || p->features.xauth_client)
-		fprintf(out, "\txauth-%s {\n\t\tid = %s\n\t\tsecret = \"%s\"\n\t}\n", o->name,
-		        p->xauth.user, p->xauth.password);
+	if (p->features.xauth || p->features.xauth_client) {
+		fprintf(out, "\txauth-%s {\n\t\tid = %s\n\t\tsecret = ", o->name, p->xauth.user);
+		ik_emit_xauth_password(p, out); /* 0x-hex when quotes cannot hold it */
+		fprintf(out, "\n\t}\n");
+	}
 	fprintf(out, "}\n");
 	return true;
 }
