@@ -62,8 +62,10 @@ for role in responder initiator; do
 	expect "dut::$SWC --list-certs::subject: +\"O=ikecheck test PKI, CN=ikecheck root CA\"::YES"
 	expect "dut::$SWC --list-certs::subject: +\"CN=ikecheck intermediate CA, O=ikecheck test PKI\"::YES"
 	expect "dut::$SWC --list-certs::1 revoked certificate::YES"
-	# Only the DUT's own certificate is an end entity there: not the tester's.
-	expect "dut::$SWC --list-certs::CN=tester\.ikecheck\.test::NO"
+	# The tester's certificate too, as the conn's remote certs (dut.peer_cert: a SIG_I without
+	# CERT is checked with it, CERT-POS-007).
+	expect "dut::$SWC --list-certs::subject: +\"CN=tester\.ikecheck\.test, O=ikecheck test PKI\"::YES"
+	expect "dut::$SWC --list-conns::certs: +CN=tester\.ikecheck\.test::YES"
 	expect "dut::$SWC --list-conns::local public key authentication::YES"
 	expect "dut::$SWC --list-conns::remote public key authentication::YES"
 	expect "dut::$SWC --list-conns::id: dut\.ikecheck\.test::YES"
