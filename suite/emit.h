@@ -88,11 +88,6 @@ static inline bool ik_emit_secret_plain(const uint8_t *s, size_t n)
 	return true;
 }
 
-static inline bool ik_emit_psk_plain(const struct ik_profile *p)
-{
-	return ik_emit_secret_plain(p->psk, p->psk_len);
-}
-
 /* A secret (PSK, XAUTH password) as a quoted string or 0x-hex (see ik_emit_secret_plain). */
 static inline void ik_emit_secret(const uint8_t *s, size_t n, FILE *out)
 {
