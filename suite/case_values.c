@@ -193,6 +193,7 @@ static const struct {
 	{"keepalive", IK_NEED_KEEPALIVE},
 	{"modecfg_push", IK_NEED_MODECFG_PUSH},
 	{"modecfg_pull", IK_NEED_MODECFG_PULL},
+	{"peer_cert", IK_NEED_PEER_CERT},
 };
 
 /*

@@ -62,6 +62,10 @@ static bool known_peer(struct ik_trust *t, const struct ik_profile *p,
 	char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT];
 	const char *file = peer->cert;
 
+	/* serve as the DUT: the tester's certificate as the DUT holds it (dut.peer_cert) */
+	if (peer == &p->tester && *p->dut.peer_cert)
+		file = p->dut.peer_cert;
+
 	if (bad && *p->tester.bad_cert) {
 		if (!ik_profile_bad_cert(p, cert, key, sizeof(cert), st))
 			return false;
@@ -127,6 +131,7 @@ bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, str
 	c->trust = &k->trust;
 	c->need_peer_cr = !as_dut && me->need_cr && !enc;
 	c->check_peer_cr = !as_dut && me->check_cr && !enc;
+	c->no_cert = !as_dut && !me->send_cert && !enc; /* tester.send_cert = no: SIG alone */
 	for (size_t i = 0; i < c->np1; i++) /* profile.h's values are RFC 2409 App. A's */
 		c->p1[i].auth = (uint16_t)p->auth;
 	if (dn_ids(c, p, as_dut, st))

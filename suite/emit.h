@@ -72,27 +72,43 @@ static inline const char *ik_emit_side_name(const struct ik_emit_opts *o)
 }
 
 /*
- * True when the PSK can be written between double quotes as is (printable ASCII, no quote or
- * backslash); otherwise emitters write it as 0x-hex, which strongSwan and Libreswan both read.
+ * True when a secret can be written between double quotes as is: printable ASCII, no quote
+ * or backslash, and not starting with 0x / 0s, which swanctl reads as hex / Base64 even
+ * quoted (swanctl.conf(5) secrets). Otherwise emitters write it as 0x-hex, which strongSwan
+ * and Libreswan both read (ipsec.secrets(5): a quoted secret "cannot contain a newline or
+ * double-quote"; "XAUTH is otherwise identical to PSK in syntax"; ipsec_ttodata(3) 0x).
  */
-static inline bool ik_emit_psk_plain(const struct ik_profile *p)
+static inline bool ik_emit_secret_plain(const uint8_t *s, size_t n)
 {
-	for (size_t i = 0; i < p->psk_len; i++)
-		if (p->psk[i] < 0x20 || p->psk[i] > 0x7e || p->psk[i] == '"' || p->psk[i] == '\\')
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 's' || s[1] == 'S'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\')
 			return false;
 	return true;
 }
 
-/* The PSK as a quoted string or 0x-hex (see ik_emit_psk_plain). */
-static inline void ik_emit_psk(const struct ik_profile *p, FILE *out)
+/* A secret (PSK, XAUTH password) as a quoted string or 0x-hex (see ik_emit_secret_plain). */
+static inline void ik_emit_secret(const uint8_t *s, size_t n, FILE *out)
 {
-	if (ik_emit_psk_plain(p)) {
-		fprintf(out, "\"%.*s\"", (int)p->psk_len, (const char *)p->psk);
+	if (ik_emit_secret_plain(s, n)) {
+		fprintf(out, "\"%.*s\"", (int)n, (const char *)s);
 		return;
 	}
 	fputs("0x", out);
-	for (size_t i = 0; i < p->psk_len; i++)
-		fprintf(out, "%02x", p->psk[i]);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%02x", s[i]);
+}
+
+static inline void ik_emit_psk(const struct ik_profile *p, FILE *out)
+{
+	ik_emit_secret(p->psk, p->psk_len, out);
+}
+
+/* The XAUTH password, written as a PSK is. */
+static inline void ik_emit_xauth_password(const struct ik_profile *p, FILE *out)
+{
+	ik_emit_secret((const uint8_t *)p->xauth.password, strlen(p->xauth.password), out);
 }
 
 /*

@@ -157,6 +157,11 @@ static void nss_import(const struct ik_profile *p, const struct ik_emit_opts *o,
 	        l->cert, l->key, *l->chain ? " -certfile " : "", l->chain, nick, nick);
 	fprintf(out, "#   pk12util -i %s.p12 -d %s -W \"\"\n", nick, db);
 	fprintf(out, "#   certutil -A -d %s -n ikecheck-ca -t \"CT,,\" -a -i %s\n", db, p->pki.ca);
+	/* dut.peer_cert: the tester's certificate with no trust of its own (it still chains to the
+	 * CA), for rightcert= */
+	if (o->side == IK_SIDE_DUT && *p->dut.peer_cert)
+		fprintf(out, "#   certutil -A -d %s -n %s -t \",,\" -a -i %s\n", db,
+		        nickname(p->dut.peer_cert), p->dut.peer_cert);
 	/* crlutil -a refuses openssl's PEM CRL (SEC_ERROR_CRL_INVALID); DER imports. */
 	if (*p->pki.crl)
 		fprintf(out,
@@ -286,6 +291,9 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	if (p->auth == IK_AUTH_RSA_SIG) /* RFC 2409 5.1: our certificate, the peer's from CERT */
 		fprintf(out, "\tleftcert=%s\n\tleftrsasigkey=%%cert\n\trightrsasigkey=%%cert\n",
 		        nickname(l->cert));
+	/* dut.peer_cert: the peer's certificate held, so SIG_I without CERT is checked with it */
+	if (p->auth == IK_AUTH_RSA_SIG && o->side == IK_SIDE_DUT && *p->dut.peer_cert)
+		fprintf(out, "\trightcert=%s\n", nickname(p->dut.peer_cert));
 	if (is_gateway(p, o))
 		xauth_gateway(p, out);
 	else if (is_client(p, o))
@@ -349,7 +357,10 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
 	fputc('\n', out);
 	/* ipsec.secrets(5): "XAUTH password, used with leftusername=username": what the XAUTH client
 	 * REPLYs (draft-beaulieu-ike-xauth-02 6.1); the gateway checks its passwd file instead. */
-	if (is_client(p, o))
-		fprintf(out, "@%s : XAUTH \"%s\"\n", p->xauth.user, p->xauth.password);
+	if (is_client(p, o)) {
+		fprintf(out, "@%s : XAUTH ", p->xauth.user);
+		ik_emit_xauth_password(p, out); /* 0x-hex when quotes cannot hold it */
+		fputc('\n', out);
+	}
 	return true;
 }

@@ -127,6 +127,10 @@ static void auth_sections(const struct ik_profile *p, const struct ik_emit_opts 
 	fprintf(out, "\n\t\t}\n\t\tremote {\n\t\t\tauth = %s\n", auth);
 	if (p->auth == IK_AUTH_RSA_SIG)
 		fprintf(out, "\t\t\tcacerts = %s\n", ik_emit_base(p->pki.ca));
+	/* dut.peer_cert: the tester's certificate, held so a SIG_I without CERT is checked with it
+	 * (RFC 2409 5.1 "[ CERT, ]"); remote certs also ties the peer to it (swanctl.conf(5)) */
+	if (p->auth == IK_AUTH_RSA_SIG && o->side == IK_SIDE_DUT && *p->dut.peer_cert)
+		fprintf(out, "\t\t\tcerts = %s\n", ik_emit_base(p->dut.peer_cert));
 	fprintf(out, "\t\t\tid = ");
 	remote_id(p, o, out);
 	fprintf(out, "\n\t\t}\n");
@@ -140,6 +144,9 @@ static void cert_files(const struct ik_profile *p, const struct ik_emit_opts *o,
 
 	fprintf(out, "# Certificates (auth.method rsa-sig), before `swanctl --load-creds`:\n");
 	fprintf(out, "#   cp %s /etc/swanctl/x509/\n", l->cert);
+	if (o->side == IK_SIDE_DUT && *p->dut.peer_cert)
+		fprintf(out, "#   cp %s /etc/swanctl/x509/   (the tester's, remote certs)\n",
+		        p->dut.peer_cert);
 	if (*l->chain)
 		fprintf(out, "#   cp %s /etc/swanctl/x509ca/   (the intermediates)\n", l->chain);
 	fprintf(out, "#   cp %s /etc/swanctl/private/\n", l->key);
@@ -283,9 +290,11 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 	ik_emit_psk(p, out);
 	fprintf(out, "\n\t}\n");
 	/* the XAUTH user: the client's password, the one the gateway checks */
-	if (p->features.xauth || p->features.xauth_client)
-		fprintf(out, "\txauth-%s {\n\t\tid = %s\n\t\tsecret = \"%s\"\n\t}\n", o->name,
-		        p->xauth.user, p->xauth.password);
+	if (p->features.xauth || p->features.xauth_client) {
+		fprintf(out, "\txauth-%s {\n\t\tid = %s\n\t\tsecret = ", o->name, p->xauth.user);
+		ik_emit_xauth_password(p, out); /* 0x-hex when quotes cannot hold it */
+		fprintf(out, "\n\t}\n");
+	}
 	fprintf(out, "}\n");
 	return true;
 }

@@ -111,6 +111,7 @@ static const char *const section_names[] = {
 	KEY(dut, cert, K_FILE, OFF(dut.cert), NULL, false)                                        \
 	KEY(dut, key, K_FILE, OFF(dut.key), NULL, false)                                          \
 	KEY(dut, chain, K_FILE, OFF(dut.chain), NULL, false)                                      \
+	KEY(dut, peer_cert, K_FILE, OFF(dut.peer_cert), NULL, false)                              \
 	KEY(dut, fragmentation, K_ENUM, OFF(dut.fragmentation), frag_names, false)                \
 	KEY(dut, fragment_size, K_SIZE, OFF(dut.fragment_size), NULL, false)                      \
 	KEY(dut, send_hash1, K_BOOL, OFF(dut.send_hash1), bool_names, false)                      \
@@ -130,6 +131,7 @@ static const char *const section_names[] = {
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)           \
 	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)                      \
 	KEY(tester, check_cr, K_BOOL, OFF(tester.check_cr), bool_names, false)                    \
+	KEY(tester, send_cert, K_BOOL, OFF(tester.send_cert), bool_names, false)                  \
 	KEY(tester, fragmentation, K_ENUM, OFF(tester.fragmentation), frag_names, false)          \
 	KEY(tester, fragment_size, K_SIZE, OFF(tester.fragment_size), NULL, false)                \
 	KEY(tester, nonce_length, K_NONCE, OFF(tester.nonce_length), NULL, false)                 \
@@ -631,6 +633,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->dut.nat_t_port = p->tester.nat_t_port = 4500;
 	p->dut.fragment_size = p->tester.fragment_size = IK_FRAG_SIZE_DEFAULT;
 	p->dut.use_peer_cert = p->tester.use_peer_cert = true;
+	p->dut.send_cert = p->tester.send_cert = true;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;
@@ -795,6 +798,11 @@ static bool check_certs(struct ctx *c)
 				"%s.send_hash1: only with auth.method = rsa-enc or rsa-enc-rev "
 				"(HASH(1), RFC 2409 5.2)",
 				s ? "tester" : "dut");
+	if (c->p->auth != IK_AUTH_RSA_SIG && *c->p->dut.peer_cert)
+		return fail_at(
+			c, c->key_line[KEY_dut_peer_cert],
+			"dut.peer_cert: only with auth.method = rsa-sig (the certificate that "
+			"checks SIG_I when no CERT comes, RFC 2409 5.1)");
 	/* RFC 2409 5.2: "the initiator must already have the responder's public key"; either
 	 * side may initiate, so each needs the other's certificate. */
 	if (ik_auth_enc(c->p->auth) && (!*c->p->dut.cert || !*c->p->tester.cert))

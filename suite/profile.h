@@ -124,6 +124,12 @@ struct ik_endpoint {
 	/* tester.use_dut_cert: check the peer's SIG with its `cert` when it sends no CERT (RFC
 	 * 2409 5.1 "[ CERT, ]"); default yes */
 	bool use_peer_cert;
+	/* dut.peer_cert: the tester's certificate as the DUT holds it configured (rendered into
+	 * swanctl.conf remote certs and Libreswan's NSS + rightcert), so it can check SIG_I with
+	 * no CERT payload (RFC 2409 5.1 "[ CERT, ]", CERT-POS-007); "" when the DUT holds none.
+	 * tester.send_cert: send CERT payloads with SIG (default yes). */
+	char peer_cert[IK_PROFILE_TEXT];
+	bool send_cert;
 	/* tester.need_cr: refuse the DUT's SIG when none of its phase 1 messages carried a CR (RFC
 	 * 2408 3.10 SHOULD; CERT-CR-002); default no */
 	bool need_cr;

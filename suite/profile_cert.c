@@ -135,6 +135,29 @@ static bool endpoint(struct ik_profile *p, struct ik_endpoint *e, const char *si
 	return ok;
 }
 
+/* dut.peer_cert names the tester's certificate as the DUT holds it: the one tester.cert is, or
+ * the DUT would check SIG_I with another key (CERT-POS-007). */
+static bool peer_cert_same(const struct ik_profile *p, struct ik_status *st)
+{
+	char why[sizeof(st->why)];
+
+	if (!*p->dut.peer_cert)
+		return true;
+	if (!readable("dut.peer_cert", p->dut.peer_cert, st))
+		return false;
+	STACK_OF(X509) *a = ik_pem_certs(p->dut.peer_cert, "dut.peer_cert", st);
+	if (!a)
+		return ik_fail(st, 0, "dut.peer_cert: %s", saved(st, why));
+	STACK_OF(X509) *b = ik_pem_certs(p->tester.cert, "tester.cert", st);
+	bool same = b && !X509_cmp(sk_X509_value(a, 0), sk_X509_value(b, 0));
+	sk_X509_pop_free(a, X509_free);
+	sk_X509_pop_free(b, X509_free);
+	return same || ik_fail(st, 0,
+	                       "dut.peer_cert: '%.80s' is not the certificate of tester.cert "
+	                       "('%.80s'): the DUT would check SIG_I with another key",
+	                       p->dut.peer_cert, p->tester.cert);
+}
+
 bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_id_set,
                             struct ik_status *st)
 {
@@ -152,6 +175,7 @@ bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_i
 		               strstr(st->why, "CRL") == st->why ? "crl" : "ca", saved(st, why));
 	ok = endpoint(p, &p->tester, "tester", true, tester_id_set, &t, st) &&
 	     endpoint(p, &p->dut, "dut", false, dut_id_set, &t, st);
+	ok = ok && peer_cert_same(p, st);
 	if (ok && *p->tester.bad_cert) {
 		char cert[IK_PROFILE_TEXT], key[IK_PROFILE_TEXT];
 		ok = ik_profile_bad_cert(p, cert, key, sizeof(cert), st);

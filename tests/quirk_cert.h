@@ -112,6 +112,22 @@ static void qc_check_cr(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->check_peer_cr = true;
 }
 
+/* cert-required: the initiator sends SIG_I without CERT (RFC 2409 5.1 "[ CERT, ]"), the
+ * responder holds its certificate (dut.peer_cert, CERT-POS-007). */
+static void qc_no_cert(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	struct ik_status st = {0};
+	STACK_OF(X509) *x = ik_pem_certs(ik_pki_file("tester.pem"), "tester", &st);
+
+	qc_pair(ci, cr, "tester");
+	ci->no_cert = true;
+	qc_sides[1].trust.peer = x ? sk_X509_shift(x) : NULL;
+	/* no CERT brings the intermediate either: the responder holds it (the profile's chain) */
+	CU_ASSERT_TRUE(
+		ik_trust_add_intermediates(&qc_sides[1].trust, ik_pki_file("inter-ca.pem"), &st));
+	sk_X509_pop_free(x, X509_free);
+}
+
 /* cr-not-sent: an initiator that wants a CR from its peer (tester.need_cr, CERT-CR-002). */
 static void qc_need_cr(struct ik_cfg *ci, struct ik_cfg *cr)
 {
@@ -186,6 +202,15 @@ static bool qc_no_cert_sent(struct ik_pair *p)
 static bool qc_no_cr_sent(struct ik_pair *p)
 {
 	return qc_no_cert_sent(p);
+}
+
+/* cert-required: MM5 without CERT refused though the responder holds the certificate. */
+static bool qc_certless_refused(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
+	return !p->res.p1_up;
 }
 
 #endif

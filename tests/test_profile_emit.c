@@ -312,6 +312,25 @@ static void test_libreswan_xauth(void)
 	CU_ASSERT_EQUAL(r.warn_len, 0);
 	render(ik_emit_libreswan_secrets, client, IK_SIDE_DUT, true);
 	CU_ASSERT_TRUE(has_line(r.out, "@joe : XAUTH \"foobar\""));
+	/* ipsec.secrets(5): a quoted secret "cannot contain a newline or double-quote", and "XAUTH
+	 * is otherwise identical to PSK in syntax": such a password goes as 0x-hex (ttodata(3)),
+	 * as does one starting with 0x, which swanctl would read as hex even quoted */
+	static const char quote[] = BASE
+		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+		"[features]\nxauth_client = yes\n"
+		"[xauth]\nuser = joe\npassword = foo\"bar\n";
+	render(ik_emit_libreswan_secrets, quote, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "@joe : XAUTH 0x666f6f22626172"));
+	render(ik_emit_swanctl, quote, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "secret = 0x666f6f22626172"));
+	static const char hexlike[] = BASE
+		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+		"[features]\nxauth_client = yes\n"
+		"[xauth]\nuser = joe\npassword = 0x41\n";
+	render(ik_emit_libreswan_secrets, hexlike, IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE(has_line(r.out, "@joe : XAUTH 0x30783431"));
 	/* as the responder the same profile claims no gateway: neither side of XAUTH */
 	render(ik_emit_libreswan_conf, client, IK_SIDE_DUT, false);
 	CU_ASSERT_TRUE_FATAL(r.ok);
@@ -570,6 +589,49 @@ static void test_rsa_sig(void)
 	release();
 }
 
+/* rsa_profile(true) with dut.peer_cert = FILE of the PKI in [dut]. */
+static const char *peer_cert_profile(const char *file)
+{
+	static char text[2600];
+	const char *base = rsa_profile(true), *t = strstr(base, "[tester]");
+
+	snprintf(text, sizeof(text), "%.*speer_cert = %s/%s\n%s", (int)(t - base), base, ik_pki(),
+	         file, t);
+	return text;
+}
+
+/* dut.peer_cert (CERT-POS-007): the tester's certificate held by the DUT, as swanctl remote
+ * certs and Libreswan rightcert with the NSS import; nothing of it on the tester's side. A
+ * file that is not tester.cert's certificate is refused, naming the key. */
+static void test_peer_cert(void)
+{
+	render(ik_emit_swanctl, peer_cert_profile("tester.pem"), IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "certs = dut.pem"));
+	CU_ASSERT_TRUE(has_line(r.out, "certs = tester.pem"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "/tester.pem /etc/swanctl/x509/"));
+	render(ik_emit_libreswan_conf, peer_cert_profile("tester.pem"), IK_SIDE_DUT, false);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "rightcert=tester"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(r.out, "certutil -A -d sql:/var/lib/ipsec/nss -n tester -t \",,\""));
+	render(ik_emit_libreswan_conf, peer_cert_profile("tester.pem"), IK_SIDE_TESTER, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "rightcert="));
+	render(ik_emit_swanctl, peer_cert_profile("tester.pem"), IK_SIDE_TESTER, true);
+	CU_ASSERT_TRUE_FATAL(r.ok);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "x509/   (the tester's"));
+
+	struct ik_status st;
+	const char *bad = peer_cert_profile("dut.pem");
+	ik_status_clear(&st);
+	CU_ASSERT_FALSE(ik_profile_parse(&prof, bad, strlen(bad), "lab.conf", &st));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "dut.peer_cert: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "is not the certificate of tester.cert"));
+	ik_profile_wipe(&prof);
+	release();
+}
+
 static const struct ik_test tests[] = {
 	{"swanctl: dut as responder", test_swanctl_dut_responder},
 	{"swanctl: tester as initiator (mirror)", test_swanctl_tester_initiator},
@@ -582,6 +644,7 @@ static const struct ik_test tests[] = {
 	{"ios: what IOS cannot do", test_ios_limits},
 	{"peer_ids: %any or the list, per target", test_peer_ids},
 	{"rsa-sig: certificates in swanctl, Libreswan (NSS) and IOS", test_rsa_sig},
+	{"rsa-sig: dut.peer_cert, the tester's certificate held by the DUT", test_peer_cert},
 };
 
 IK_TEST_MAIN("profile_emit", tests)

@@ -656,6 +656,8 @@ static const struct row rows[] = {
 	{"CERT asked for by CR", IK_QUIRK(CERT_NOT_SENT), qc_good, qc_no_cert_sent},
 	{"CR from a peer with no directory service", IK_QUIRK(CR_NOT_SENT), qc_need_cr,
          qc_no_cr_sent},
+	{"MM5 with no CERT, the certificate held", IK_QUIRK(CERT_REQUIRED), qc_no_cert,
+         qc_certless_refused},
 	{"encrypted nonce with bad PKCS #1 padding", IK_QUIRK(PKE_PADDING_ORACLE), qe_pair,
          qe_padding_told_apart},
 	{"revised mode, HASH(1) after the nonce", IK_QUIRK(PKE_HASH1_LATE), qe_rev_hash1,

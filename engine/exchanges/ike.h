@@ -155,6 +155,10 @@ struct ik_cfg {
 	/* signatures: refuse the peer's SIG when a CR it sent is not built as RFC 2408 3.10 / 5.10
 	 * say (a type of 3.9, an X.509 authority that is one DER name); tester.check_cr, CERT-CR-007 */
 	bool check_peer_cr;
+	/* signatures: send SIG without CERT payloads (RFC 2409 5.1 "[ CERT, ]": "One or more
+	 * certificate payloads MAY be optionally passed"); the peer must hold our certificate.
+	 * tester.send_cert = no, CERT-POS-007 */
+	bool no_cert;
 	/* A simulated NAT in front of us (a lab without one): our NAT-D for our own address hashes
 	 * the next port, as a port-translating NAT makes it differ (RFC 3947 3.2), and we know we
 	 * are behind it, so an initiator floats to the NAT-T port (4) and quick mode offers the

@@ -77,7 +77,9 @@ static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status 
 		               "signature authentication chosen, but no certificate and key to "
 		               "sign with (RFC 2409 5.1)");
 	/* quirk cert-not-sent: SIG alone, whatever the peer asked for in its CR */
-	bool none = sa->eng->cfg.quirks & IK_QUIRK(CERT_NOT_SENT);
+	/* cfg no_cert: the same, by choice (RFC 2409 5.1 "One or more certificate payloads MAY be
+	 * optionally passed") */
+	bool none = (sa->eng->cfg.quirks & IK_QUIRK(CERT_NOT_SENT)) || sa->eng->cfg.no_cert;
 	if (!none && !add_cert(out, c->cert, st))
 		return false;
 	for (int i = 0; !none && i < sk_X509_num(c->chain); i++)
@@ -155,12 +157,15 @@ static X509 *peer_cert(struct ik_sa *sa, struct ik_in *in, STACK_OF(X509) * more
 			X509_free(x);
 	}
 	const struct ik_trust *t = sa->eng->cfg.trust;
-	if (!first && t && t->peer && X509_up_ref(t->peer))
+	/* quirk cert-required: a CERT payload is demanded though the peer's certificate is held */
+	bool required = sa->eng->cfg.quirks & IK_QUIRK(CERT_REQUIRED);
+	if (!first && t && t->peer && !required && X509_up_ref(t->peer))
 		return t->peer; /* RFC 2409 5.1 "[ CERT, ]": the one configured */
 	if (!first)
 		ik_fail(st, IK_NOTIFY_AUTHENTICATION_FAILED,
-		        "no CERT payload, and no certificate of the peer is configured: its SIG "
-		        "cannot be checked (RFC 2409 5.1)");
+		        "no CERT payload, and %s: its SIG cannot be checked (RFC 2409 5.1)",
+		        t && t->peer ? "a CERT is required (quirk cert-required)"
+		                     : "no certificate of the peer is configured");
 	return first;
 }
 

@@ -16,18 +16,19 @@
 T=${CERT_OUT:-$TEST_TMP}
 mkdir -p "$T"
 P=$T/pki
-BASE=$((${CERT_PORTS:-31000} + ($$ % 6) * 150)) # 17 profiles of 8 ports a run
+BASE=$((${CERT_PORTS:-31000} + ($$ % 6) * 150)) # 18 profiles of 8 ports a run
 
 check "harness/pki.sh makes a PKI for the loopback addresses" \
 	env PKI_DUT_ADDR=127.0.0.1 PKI_TESTER_ADDR=127.0.0.2 harness/pki.sh "$P"
 
 # sig_profile OUT N: loopback-dut.conf with rsa-sig, both sides' certificates, the CA and the
-# CRL, identities from the certificates (their addresses), ports at BASE + 8*N.
+# CRL, the DUT holding the tester's certificate (dut.peer_cert, CERT-POS-007), identities from
+# the certificates (their addresses), ports at BASE + 8*N.
 sig_profile() {
 	loopback_profile peers/profiles/loopback-dut.conf "$1" $((BASE + 8 * $2)) $((BASE + 8 * $2 + 4)) \
 		'/^id /d' '/^psk /d' \
 		"s|^method .*|method = rsa-sig\nca = $P/root-ca.pem\ncrl = $P/inter-ca.crl|" \
-		"s|^\[dut\]|[dut]\ncert = $P/dut.pem\nkey = $P/dut.key\nchain = $P/inter-ca.pem|" \
+		"s|^\[dut\]|[dut]\ncert = $P/dut.pem\nkey = $P/dut.key\nchain = $P/inter-ca.pem\npeer_cert = $P/tester.pem|" \
 		"s|^\[tester\]|[tester]\ncert = $P/tester.pem\nkey = $P/tester.key\nchain = $P/inter-ca.pem|"
 }
 
@@ -69,11 +70,19 @@ check "PSK serve: CERT-NEG-001 SKIP (needs rsa_sig)" test "$(verdict psk CERT-NE
 check_grep "the SKIP says what the profile lacks" '"id":"CERT-NEG-001".*lacks rsa_sig' \
 	"$T/psk/results.jsonl"
 
+# --- without dut.peer_cert the DUT holds no certificate of ours: CERT-POS-007 is SKIPped --------
+sig_profile "$T/nopeer.conf" 2
+sed -i '/^peer_cert = /d' "$T/nopeer.conf"
+run nopeer 2 "$T/nopeer.conf" 'CERT-POS-00[78]'
+check "no dut.peer_cert: CERT-POS-007 SKIP" test "$(verdict nopeer CERT-POS-007)" = SKIP
+check_grep "the SKIP names dut.peer_cert" '"id":"CERT-POS-007".*lacks peer_cert \(no dut.peer_cert' \
+	"$T/nopeer/results.jsonl"
+
 # --- each quirk makes exactly the cases naming it fail (WARN for SHOULD) ----------------------
 n=3
 for q in cert-any-ca cert-no-validity cert-no-crl cert-no-ku cert-no-id-check sig-no-verify \
 	cert-encoding-fatal cr-strict cr-type-fatal cr-ca-fatal cr-bad-ca sig-hash-20 cert-not-sent \
-	cr-not-sent ignore-hash accept-any-proposal; do
+	cr-not-sent cert-required ignore-hash accept-any-proposal; do
 	prof=$T/q$n.conf
 	if [[ $q == accept-any-proposal ]]; then # CERT-PSK-001: the PSK profile
 		loopback_profile peers/profiles/loopback-dut.conf "$prof" $((BASE + 8 * n)) $((BASE + 8 * n + 4))
