@@ -435,6 +435,8 @@ enum { IK_CFGQ_QUERY = 1, IK_CFGQ_OVERRUN = 2, IK_CFGQ_TWO_ATTR = 4 };
 struct ik_qm *ik_cfg_query(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned flaws);
 /* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
 void ik_xa_request_cfg(struct ik_sa *sa);
+/* The gateway holding back the client's mode-config REPLY (cfg_unanswered) sent it at last. */
+bool ik_xa_rtx_answered(const struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
                     size_t spi_len, const uint8_t *data, size_t dlen);

@@ -22,6 +22,7 @@
 struct ik_xa_rtx {
 	uint32_t mid;           /* the first copy's message ID */
 	unsigned n, held;       /* copies seen, REPLYs held back */
+	bool answered;          /* our REPLY went at last */
 	uint64_t t[RTX_MAX];    /* when each copy came (ms) */
 	uint32_t mids[RTX_MAX]; /* and under which message ID */
 };
@@ -131,8 +132,13 @@ bool ik_xa_rtx_copy(struct ik_sa *sa, const struct ik_qm *q, bool same)
 bool ik_xa_rtx_hold(struct ik_sa *sa, const struct ik_qm *q)
 {
 	struct ik_xa_rtx *r = client_cfg_req(sa, q) ? sa->xa.rtx : NULL;
-	if (!r || r->held >= sa->eng->cfg.xauth.cfg_unanswered || r->held >= r->n)
+	if (!r || r->held >= sa->eng->cfg.xauth.cfg_unanswered || r->held >= r->n) {
+		if (r && r->n && !r->answered) { /* the listening is over (a case's wait step) */
+			r->answered = true;
+			ik_emit_event(sa, NULL, IK_EV_MODECFG);
+		}
 		return false;
+	}
 	r->held++;
 	IK_LOG(sa->eng, "mode-config REPLY (message ID %08x) held back: copy %u left unanswered",
 	       q->msgid, r->held);
@@ -154,4 +160,9 @@ bool ik_xa_rtx_new_mid(struct ik_sa *sa, struct ik_qm *q)
 	q->established = true; /* given up: its timer stops, a late REPLY to it is dropped */
 	ik_trans_initiate(sa, &m);
 	return true;
+}
+
+bool ik_xa_rtx_answered(const struct ik_sa *sa)
+{
+	return sa->xa.rtx && sa->xa.rtx->answered;
 }

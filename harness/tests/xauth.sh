@@ -12,7 +12,10 @@
 #      `lab up strongswan --role initiator`, `run --dut-initiate "harness/lab dut-initiate"`): the
 #      XA-CLI cases. charon passes all but XA-CLI-004 and XA-CLI-010, true FAILs: asked for
 #      RADIUS-CHAP it sends its password as generic (draft-beaulieu-ike-xauth-02 6.2), and its
-#      XAUTH REPLY carries identifier 0, not ours (6; the evidence is asserted below).
+#      XAUTH REPLY carries identifier 0, not ours (6; the evidence is asserted below). A clear
+#      REQUEST for its password before MM6 (XA-CLI-013) it queues, then refuses after phase 1
+#      (no HASH) with a protected PAYLOAD-MALFORMED; its unanswered mode-config REQUEST it resends
+#      unchanged, 2 s then 2.8 s later (XA-CLI-014).
 #   4. pluto (Libreswan 4.10) the gateway (peers/profiles/libreswan-xauth.conf): `connect` logs in
 #      and gets the pool's address, a wrong password is refused, and the XA cases: all PASS but
 #      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6). The host's
@@ -23,9 +26,10 @@
 #      transaction just finished: XA-POS-002 and MC-EDGE-012 are true FAILs (mode-cfg 3.1.1).
 #   6. `ikecheck run` the gateway, pluto the client (peers/profiles/libreswan-xauth-client.conf,
 #      `lab up libreswan --role initiator`; the XAUTH password in ipsec.secrets): the XA-CLI
-#      cases, one at a time. pluto passes all 11 (012, push, SKIPs): it deletes the SA on
-#      SET(FAIL) without an ACK (003), ignores a RADIUS-CHAP REQUEST (004, silence) and echoes
-#      our identifier (010).
+#      cases, one at a time. pluto passes all 13 (012, push, SKIPs): it deletes the SA on
+#      SET(FAIL) without an ACK (003), ignores a RADIUS-CHAP REQUEST (004, silence), echoes
+#      our identifier (010), ignores a clear REQUEST for its password before MM6 (013) and
+#      resends its unanswered mode-config REQUEST unchanged after 0.5 s and 0.5 s (014).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
@@ -107,12 +111,12 @@ check_fails "xauth: the XA-CLI cases with charon the client (exit 1: two FAIL)" 
 	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$CLI" --quiet
 verdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$CLI/results.jsonl"; }
 for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-005 XA-CLI-006 XA-CLI-007 XA-CLI-008 XA-CLI-009 \
-	XA-CLI-011; do
+	XA-CLI-011 XA-CLI-013 XA-CLI-014; do
 	check "xauth: charon the client PASSes $id (got $(verdict "$id"))" test "$(verdict "$id")" = PASS
 done
-check "xauth: the 11 XA-CLI cases ran, none SKIP or ERROR" test "$(jq -r \
+check "xauth: the 13 XA-CLI cases ran, none SKIP or ERROR" test "$(jq -r \
 	'select(.type=="case" and (.id|startswith("XA-CLI-")) and .verdict!="SKIP" and .verdict!="ERROR") | .id' \
-	"$CLI/results.jsonl" | wc -l)" -eq 11
+	"$CLI/results.jsonl" | wc -l)" -eq 13
 # 007..011, the mode-config client (cfg_client_check.c): what each row saw of charon.
 cli_note() { jq -c --arg id "$1" 'select(.type=="case" and .id==$id)' "$CLI/results.jsonl"; }
 cli_note XA-CLI-007 | jq -r .reason | sed 's/^/# XA-CLI-007: /'
@@ -120,6 +124,18 @@ check_grep "xauth: ... XA-CLI-007: charon's REQUEST asks for INTERNAL_IP4_ADDRES
 	'REQUEST before quick mode asks: INTERNAL_IP4_ADDRESS' <(cli_note XA-CLI-007)
 check_grep "xauth: ... XA-CLI-008: before quick mode" 'after phase 1 and before any quick mode' \
 	<(cli_note XA-CLI-008)
+# 013: our clear REQUEST for user and password after MM4 (draft-beaulieu-ike-xauth-02 10):
+# charon queues it until phase 1 is done, then refuses it for its missing HASH and says so in a
+# protected PAYLOAD-MALFORMED; no password in the clear, and XAUTH then runs encrypted.
+check_grep "xauth: ... XA-CLI-013: no password for our clear REQUEST" 'got no password' \
+	<(cli_note XA-CLI-013)
+expect "dut::peer logs::queueing TRANSACTION request as tasks still active::YES"
+expect "dut::peer logs::expected HASH payload as first payload::YES"
+# 014: its mode-config REQUEST unanswered twice (tester.cfg_unanswered = 2), charon resends it
+# unchanged (the same message ID and octets), the lab's strongswan.conf timers: 2 s, then 2.8 s.
+cli_note XA-CLI-014 | jq -r .reason | sed 's/^/# XA-CLI-014: /'
+check_grep "xauth: ... XA-CLI-014: charon resent its REQUEST unchanged" \
+	'resent 2 times unchanged' <(cli_note XA-CLI-014)
 # XA-CLI-010 is a true FAIL of charon 5.9.8: ikecheck, the gateway, REQUESTs user and password
 # under identifier N; charon REPLYs under identifier 0 (its ACK of our SET does echo N), against
 # draft-beaulieu-ike-xauth-02 6: "All ISAKMP-Config messages in an extended authentication
@@ -353,7 +369,7 @@ jq -r 'select(.type=="case" and .verdict!="PASS") | "# \(.id) \(.verdict): \(.re
 	"$LCLI/results.jsonl"
 lverdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$LCLI/results.jsonl"; }
 for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-004 XA-CLI-005 XA-CLI-006 XA-CLI-007 XA-CLI-008 \
-	XA-CLI-009 XA-CLI-010 XA-CLI-011; do
+	XA-CLI-009 XA-CLI-010 XA-CLI-011 XA-CLI-013 XA-CLI-014; do
 	check "xauth: pluto the client PASSes $id (got $(lverdict "$id"))" test "$(lverdict "$id")" = PASS
 done
 # XA-CLI-012 is push mode (needs modecfg_push): the profile pulls.
@@ -405,6 +421,19 @@ reply_id_same() {
 		END { exit !(n && !bad) }' "$TEST_TMP/XA-CLI-010.txt"
 }
 check "xauth: ... pluto's CFG-REPLY echoes our CFG-REQUEST's identifier" reply_id_same
+# 013: pluto sends nothing back to our clear REQUEST before MM6; its password goes only in the
+# encrypted REPLY after phase 1 (HDR flags E).
+check "xauth: ... decode XA-CLI-013's pcap" lcli_decode XA-CLI-013
+no_clear_pw() { ! awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:500 ->") > 0; next }
+	/^HDR:/ { clear = /flags=0x00/ }
+	dut && clear && /XAUTH_USER_PASSWORD/' "$TEST_TMP/XA-CLI-013.txt" | grep -q .; }
+check "xauth: ... pluto sent no XAUTH_USER_PASSWORD in the clear" no_clear_pw
+check_grep "xauth: ... it did send it encrypted after phase 1" \
+	'XAUTH_USER_PASSWORD \(16522\) = "foobar"' "$TEST_TMP/XA-CLI-013.txt"
+# 014: its unanswered mode-config REQUEST resent unchanged ("STATE_MODE_CFG_I1: retransmission").
+check_grep "xauth: ... XA-CLI-014: pluto resent its REQUEST unchanged" 'resent 2 times unchanged' \
+	<(jq -c 'select(.type=="case" and .id=="XA-CLI-014")' "$LCLI/results.jsonl")
+expect "dut::peer logs::STATE_MODE_CFG_I1: retransmission::YES"
 check "xauth: lab down (pluto client)" lab down
 
 exit $TESTS_FAILED
