@@ -652,7 +652,7 @@ static void qm_rtx_fire(void *arg)
 		ik_sa_fail(sa, qm, &st);
 		return;
 	}
-	/* Quirk modecfg-rtx-new-mid: a mode-config REQUEST goes again as a new transaction. */
+	/* Quirk tx-rtx-new-mid: an unanswered REQUEST goes again as a new transaction. */
 	if (ik_xa_rtx_new_mid(sa, qm))
 		return;
 	qm->rtx_count++;

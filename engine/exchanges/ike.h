@@ -64,8 +64,9 @@ struct ik_xauth_cfg {
 	/* Tests of a client, as its gateway: a transaction REQUEST for user and password sent in
 	 * the clear right after main mode message 2 or 4 (0: none), before phase 1 has
 	 * authenticated us (xauth-02 10, XA-CLI-013); the first cfg_unanswered copies of the
-	 * client's mode-config REQUEST left unanswered, as if our REPLY were lost, to see how it
-	 * retransmits (mode-cfg 2, 3.5; XA-CLI-014) */
+	 * peer's REQUEST (a client's mode-config REQUEST, a gateway's XAUTH REQUEST) left
+	 * unanswered, as if our REPLY were lost, to see how it retransmits (mode-cfg 2, 3.5;
+	 * XA-CLI-014, XA-EDGE-019) */
 	uint8_t clear_req_after, cfg_unanswered;
 	uint8_t pool[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;
@@ -435,7 +436,8 @@ enum { IK_CFGQ_QUERY = 1, IK_CFGQ_OVERRUN = 2, IK_CFGQ_TWO_ATTR = 4 };
 struct ik_qm *ik_cfg_query(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned flaws);
 /* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
 void ik_xa_request_cfg(struct ik_sa *sa);
-/* The gateway holding back the client's mode-config REPLY (cfg_unanswered) sent it at last. */
+/* The REPLY held back (cfg_unanswered: to a client's mode-config or a gateway's XAUTH REQUEST)
+ * went at last. */
 bool ik_xa_rtx_answered(const struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,

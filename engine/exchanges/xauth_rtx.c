@@ -1,14 +1,16 @@
 /*
- * How a mode-config client retransmits its REQUEST (draft-dukes-ike-mode-cfg-02 2: "If one is
- * not received, the implementation MAY wish to retransmit the original message"; 3.5:
+ * How a peer retransmits a transaction REQUEST it started (draft-dukes-ike-mode-cfg-02 2: "If
+ * one is not received, the implementation MAY wish to retransmit the original message"; 3.5:
  * "Retransmission SHOULD follow the same retransmission rules used with standard ISAKMP
- * messages"). We, its gateway, leave the first cfg_unanswered copies unanswered (our REPLY is
- * built and kept, as if lost on the way: ik_xa_rtx_hold) and note every copy as it comes. The
- * ISAKMP rules (RFC 2408 5.1): "the ISAKMP message is resent" (the same message: its message ID
- * and its octets), and "successive retransmissions of the same packet should be separated by
- * increasingly longer time intervals". A client that never resends keeps 3.5 (nothing to judge:
- * 2 makes the retransmission a MAY); one that resends under a new message ID, other octets, or
- * sooner than the time before, breaks it. Rows MCFG-2-04 (the note) and MCFG-3.5-01.
+ * messages"): a mode-config client's address REQUEST when we are its gateway (XA-CLI-014), an
+ * XAUTH gateway's REQUEST for user and password when we are its client (XA-EDGE-019). We leave
+ * the first cfg_unanswered copies unanswered (our REPLY is built and kept, as if lost on the
+ * way: ik_xa_rtx_hold) and note every copy as it comes. The ISAKMP rules (RFC 2408 5.1): "the
+ * ISAKMP message is resent" (the same message: its message ID and its octets), and "successive
+ * retransmissions of the same packet should be separated by increasingly longer time
+ * intervals". A peer that never resends keeps 3.5 (nothing to judge: 2 makes the
+ * retransmission a MAY); one that resends under a new message ID, other octets, or sooner than
+ * the time before, breaks it. Rows MCFG-2-04 (the note) and MCFG-3.5-01.
  */
 #include "consts.h"
 #include "util.h"
@@ -27,17 +29,23 @@ struct ik_xa_rtx {
 	uint32_t mids[RTX_MAX]; /* and under which message ID */
 };
 
-/* A mode-config REQUEST the client started (not XAUTH: its REPLY and ACK come under our IDs). */
-static bool client_cfg_req(const struct ik_sa *sa, const struct ik_qm *q)
+static bool is_xauth(const struct ik_cfg_msg *m)
 {
-	if (sa->role != IK_RESPONDER || !q->tx || q->role != IK_RESPONDER ||
-	    q->tx_in.type != IK_CFG_TYPE_REQUEST || !sa->eng->cfg.xauth.cfg_unanswered)
+	for (size_t i = 0; i < m->n; i++)
+		if (m->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE && m->a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
+			return true;
+	return false;
+}
+
+/* The REQUEST whose answer we hold back: one the peer started, a mode-config REQUEST of the
+ * client when we are its gateway (phase 1's responder), the XAUTH REQUEST of the gateway when we
+ * are its client (the client's XAUTH REPLY and ACK come under our IDs, and so on). */
+static bool tracked(const struct ik_sa *sa, const struct ik_qm *q)
+{
+	if (!q->tx || q->role != IK_RESPONDER || q->tx_in.type != IK_CFG_TYPE_REQUEST ||
+	    !sa->eng->cfg.xauth.cfg_unanswered)
 		return false;
-	for (size_t i = 0; i < q->tx_in.n; i++)
-		if (q->tx_in.a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
-		    q->tx_in.a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
-			return false;
-	return true;
+	return sa->role == IK_RESPONDER ? !is_xauth(&q->tx_in) : is_xauth(&q->tx_in);
 }
 
 static struct ik_xa_rtx *state(struct ik_sa *sa)
@@ -93,7 +101,7 @@ bool ik_xa_rtx_copy(struct ik_sa *sa, const struct ik_qm *q, bool same)
 {
 	struct ik_xa_rtx *r;
 	char note[IK_XC_NOTE], iv[80];
-	if (!client_cfg_req(sa, q))
+	if (!tracked(sa, q))
 		return false;
 	if (!(r = state(sa)) || r->n >= RTX_MAX ||
 	    (r->n && r->held < r->n)) /* answered already: a late copy */
@@ -107,31 +115,31 @@ bool ik_xa_rtx_copy(struct ik_sa *sa, const struct ik_qm *q, bool same)
 			"its REQUEST (ID %08x) unanswered, not sent again: 2 makes that a MAY, 3.5 "
 			"judges resends",
 			r->mid);
-		ik_xa_row_kept(sa, IK_XC_CLI_RTX, note);
+		ik_xa_row_kept(sa, IK_XC_RTX, note);
 		snprintf(note, sizeof(note),
 		         "its REQUEST (message ID %08x) left unanswered: not sent again", r->mid);
-		ik_xa_row_kept(sa, IK_XC_CLI_RTX_SEEN, note);
+		ik_xa_row_kept(sa, IK_XC_RTX_SEEN, note);
 		return true;
 	}
 	intervals(r, iv, sizeof(iv));
 	snprintf(note, sizeof(note),
 	         "its REQUEST unanswered, it sent it %u time%s more, after %.60s", k,
 	         k == 1 ? "" : "s", iv);
-	ik_xa_row_kept(sa, IK_XC_CLI_RTX_SEEN, note);
+	ik_xa_row_kept(sa, IK_XC_RTX_SEEN, note);
 	if (broken(r, k, same, note, sizeof(note))) {
-		ik_xa_row_broke(sa, IK_XC_CLI_RTX, note);
+		ik_xa_row_broke(sa, IK_XC_RTX, note);
 		return true;
 	}
 	snprintf(note, sizeof(note),
 	         "its REQUEST resent %u time%s unchanged (ID %08x, the same octets), after %.36s",
 	         k, k == 1 ? "" : "s", r->mid, iv);
-	ik_xa_row_kept(sa, IK_XC_CLI_RTX, note);
+	ik_xa_row_kept(sa, IK_XC_RTX, note);
 	return true;
 }
 
 bool ik_xa_rtx_hold(struct ik_sa *sa, const struct ik_qm *q)
 {
-	struct ik_xa_rtx *r = client_cfg_req(sa, q) ? sa->xa.rtx : NULL;
+	struct ik_xa_rtx *r = tracked(sa, q) ? sa->xa.rtx : NULL;
 	if (!r || r->held >= sa->eng->cfg.xauth.cfg_unanswered || r->held >= r->n) {
 		if (r && r->n && !r->answered) { /* the listening is over (a case's wait step) */
 			r->answered = true;
@@ -145,17 +153,14 @@ bool ik_xa_rtx_hold(struct ik_sa *sa, const struct ik_qm *q)
 	return true;
 }
 
-/* Quirk modecfg-rtx-new-mid: the client's unanswered mode-config REQUEST goes again as a new
- * transaction (a new message ID); the old one is dropped. True: done instead of a resend. */
+/* Quirk tx-rtx-new-mid: a REQUEST we started (a client's mode-config REQUEST, a gateway's XAUTH
+ * REQUEST), unanswered, goes again as a new transaction (a new message ID); the old one is
+ * dropped. True: done instead of a resend. */
 bool ik_xa_rtx_new_mid(struct ik_sa *sa, struct ik_qm *q)
 {
-	if (!(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_RTX_NEW_MID)) || sa->role != IK_INITIATOR ||
-	    !q->tx || q->role != IK_INITIATOR || q->tx_out.type != IK_CFG_TYPE_REQUEST || q->cfgq)
+	if (!(sa->eng->cfg.quirks & IK_QUIRK(TX_RTX_NEW_MID)) || !q->tx ||
+	    q->role != IK_INITIATOR || q->tx_out.type != IK_CFG_TYPE_REQUEST || q->cfgq)
 		return false;
-	for (size_t i = 0; i < q->tx_out.n; i++)
-		if (q->tx_out.a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
-		    q->tx_out.a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
-			return false;
 	struct ik_cfg_msg m = q->tx_out;
 	q->established = true; /* given up: its timer stops, a late REPLY to it is dropped */
 	ik_trans_initiate(sa, &m);

@@ -110,9 +110,10 @@ void ik_xa_check_clear(struct ik_sa *sa, uint32_t msgid);
 void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note);
 /* Row i kept so far, with what was seen (a row read by a hook, not by a message). */
 void ik_xa_row_kept(struct ik_sa *sa, unsigned i, const char *note);
-/* The client's mode-config REQUEST retransmissions (xauth_rtx.c): a copy of the transaction q
+/* A peer's REQUEST retransmissions (xauth_rtx.c: the client's mode-config REQUEST, the
+ * gateway's XAUTH REQUEST): a copy of the transaction q
  * arrived (same: the octets of its first; true: q is such a REQUEST), and whether our REPLY to it is held back (tester
- * cfg_unanswered: the REPLY "lost"); the quirk modecfg-rtx-new-mid's client retransmission. */
+ * cfg_unanswered: the REPLY "lost"); the quirk tx-rtx-new-mid's retransmission. */
 bool ik_xa_rtx_copy(struct ik_sa *sa, const struct ik_qm *q, bool same);
 bool ik_xa_rtx_hold(struct ik_sa *sa, const struct ik_qm *q);
 bool ik_xa_rtx_new_mid(struct ik_sa *sa, struct ik_qm *q);

@@ -129,7 +129,7 @@ check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS F
 # of other cases fail with them: only their own cases are asserted (FAIL or WARN).
 for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid modecfg-req-no-addr \
 	modecfg-after-quick xauth-ack-new-id modecfg-clear modecfg-same-mid xauth-hash-no-mid \
-	xauth-clear-reply modecfg-rtx-new-mid; do
+	xauth-clear-reply tx-rtx-new-mid; do
 	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
 	# a MUST case FAILs, a SHOULD case (XA-CLI-005, 006, 014) WARNs
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-CLI/ {print $1}' | sort)
@@ -218,8 +218,8 @@ xa_profile $DUT "$T/dut7.conf" 7 foobar
 xa_profile $TESTER "$T/tester7.conf" 7 foobar
 N=7 CASES='XA-EDGE-*' xa_run edge-conformant
 grep -v ' PASS$' "$T/edge-conformant.v" | sed 's/^/# /'
-check "xauth: the 18 XA-EDGE cases PASS against conformant serve" \
-	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 18
+check "xauth: the 19 XA-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 19
 check_grep "xauth: a MAY case records what the DUT sent (its REQUEST's attributes)" \
 	'XAUTH-5-01 seen: its REQUEST asks: XAUTH_USER_NAME \(empty\), XAUTH_USER_PASSWORD \(empty\)' \
 	"$T/edge-conformant/results.jsonl"
@@ -232,7 +232,7 @@ check_grep "xauth: XA-EDGE-012: serve deleted the SA it SET FAIL for" \
 # XAUTH message of serve's is read at all (their rows unread: ERROR; XA-EDGE-016 cannot log in).
 for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xauth-set-new-id xauth-hash-no-mid \
 	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash xauth-challenge-generic \
-	xauth-next-pin-extra; do
+	xauth-next-pin-extra tx-rtx-new-mid; do
 	N=7 CASES='XA-EDGE-*' xa_run "edge-$q" "$q" >"$T/edge-$q.out" 2>&1 || cat "$T/edge-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-EDGE/ {print $1}' | sort)
 	got=$(grep -E ' (FAIL|WARN)$' "$T/edge-$q.v" | cut -d' ' -f1)
@@ -244,7 +244,7 @@ for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xau
 		check "xauth: under quirk $q exactly its cases FAIL or WARN (${want//$'\n'/, })" \
 			test -n "$want" -a "$want" = "$got"
 		check "xauth: under quirk $q the other XA-EDGE cases PASS" \
-			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((18 - $(echo "$want" | wc -l)))
+			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((19 - $(echo "$want" | wc -l)))
 	fi
 done
 check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
