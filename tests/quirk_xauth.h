@@ -167,8 +167,8 @@ static void xauth_cfg_unanswered(struct ik_cfg *ci, struct ik_cfg *cr)
 
 static bool cli_rtx_broke(struct ik_pair *p)
 {
-	return xa_run_pair(p) && p->res.sas &&
-	       (p->res.sas->xa.chk_seen & IK_XC_BIT(IK_XC_RTX)) && xa_broke(&p->res, IK_XC_RTX);
+	return xa_run_pair(p) && p->res.sas && (p->res.sas->xa.chk_seen & IK_XC_BIT(IK_XC_RTX)) &&
+	       xa_broke(&p->res, IK_XC_RTX);
 }
 
 /* went along: the push gateway set no address, so the client has none (and no quick mode) */

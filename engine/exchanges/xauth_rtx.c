@@ -32,7 +32,8 @@ struct ik_xa_rtx {
 static bool is_xauth(const struct ik_cfg_msg *m)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (m->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE && m->a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
+		if (m->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
+		    m->a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
 			return true;
 	return false;
 }
