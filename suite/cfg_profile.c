@@ -295,6 +295,8 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->xauth.req_type = as_dut ? 0 : (uint16_t)p->tester.xauth_type;
 	c->xauth.reply_status_ok = !as_dut && p->tester.xauth_reply;
 	c->xauth.go_on_fail = !as_dut && p->tester.xauth_on_fail;
+	c->xauth.clear_req_after = as_dut ? 0 : (uint8_t)p->tester.xauth_clear_request;
+	c->xauth.cfg_unanswered = as_dut ? 0 : (uint8_t)p->tester.cfg_unanswered;
 	c->frag_size = me->fragment_size;
 	c->nonce_len = as_dut ? 0 : me->nonce_length;
 	c->pke_hash1 = me->send_hash1; /* RFC 2409 5.2 HASH(1) when initiating */

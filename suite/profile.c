@@ -59,6 +59,11 @@ static const struct name_val xauth_type_names[] = {{"generic", IK_XAUTH_TYPE_GEN
 static const struct name_val xauth_reply_names[] = {
 	{"credentials", 0}, {"status-ok", 1}, {NULL, 0}};
 static const struct name_val xauth_on_fail_names[] = {{"stop", 0}, {"go-on", 1}, {NULL, 0}};
+/* tester.xauth_clear_request, tester.cfg_unanswered: what the tester, the gateway, does to judge
+ * a client */
+static const struct name_val xauth_clear_names[] = {{"no", 0}, {"mm2", 2}, {"mm4", 4}, {NULL, 0}};
+static const struct name_val unanswered_names[] = {{"0", 0}, {"1", 1}, {"2", 2},
+                                                   {"3", 3}, {"4", 4}, {NULL, 0}};
 static const struct name_val ipsec_mode_names[] = {
 	{"tunnel", IK_IPSEC_TUNNEL}, {"transport", IK_IPSEC_TRANSPORT}, {NULL, 0}};
 /* auth.id_type: "address" stands for the endpoint's address, IPv4 or IPv6. */
@@ -128,6 +133,9 @@ static const char *const section_names[] = {
 	KEY(tester, xauth_type, K_ENUM, OFF(tester.xauth_type), xauth_type_names, false)          \
 	KEY(tester, xauth_reply, K_ENUM, OFF(tester.xauth_reply), xauth_reply_names, false)       \
 	KEY(tester, xauth_on_fail, K_ENUM, OFF(tester.xauth_on_fail), xauth_on_fail_names, false) \
+	KEY(tester, xauth_clear_request, K_ENUM, OFF(tester.xauth_clear_request),                 \
+	    xauth_clear_names, false)                                                             \
+	KEY(tester, cfg_unanswered, K_ENUM, OFF(tester.cfg_unanswered), unanswered_names, false)  \
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)           \
 	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)                      \
 	KEY(tester, check_cr, K_BOOL, OFF(tester.check_cr), bool_names, false)                    \

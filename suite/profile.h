@@ -151,6 +151,11 @@ struct ik_endpoint {
 	 * (XA-EDGE-011); tester.xauth_on_fail = go-on: take a SET(STATUS=FAIL) as OK and go on
 	 * (XA-EDGE-012): tests of the DUT gateway */
 	int xauth_reply, xauth_on_fail;
+	/* tester.xauth_clear_request = mm2 | mm4: as the XAUTH gateway, a clear REQUEST for user
+	 * and password right after that main mode message (XA-CLI-013); tester.cfg_unanswered = N:
+	 * the first N copies of the client's mode-config REQUEST left unanswered (XA-CLI-014):
+	 * tests of the DUT client */
+	int xauth_clear_request, cfg_unanswered;
 	/* tester.simulate_nat: where a simulated port-translating NAT is, IK_NATSIM_* bits: in front
 	 * of the tester (ik_cfg.nat_sim), of the DUT (ik_cfg.nat_sim_peer), or both */
 	int simulate_nat;

@@ -295,6 +295,13 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		if (s && s->kind == IK_STEP_MODECFG &&
 		    (!sa->xa.early_msgid || sa->xa.early_replies))
 			advance(cr);
+		/* a wait that listens to the client resending its REQUEST ends once our REPLY to
+		 * it went at last (tester.cfg_unanswered, XA-CLI-014): nothing more to time */
+		if (s && s->kind == IK_STEP_WAIT && ik_xa_rtx_answered(sa)) {
+			ik_loop_cancel(&cr->R->loop, cr->step_timer);
+			cr->step_timer = 0;
+			advance(cr);
+		}
 		quick_go(cr);
 		break;
 	case IK_EV_CFGQ:

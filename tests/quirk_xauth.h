@@ -145,6 +145,32 @@ static bool cli_ack_new_id(struct ik_pair *p)
 	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CFG_SAME_ID);
 }
 
+/* XA-CLI-013: the gateway asks for the password in the clear right after MM4 (xauth-02 10). */
+static void xauth_clear_asked(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	cr->xauth.clear_req_after = 4;
+}
+
+static bool cli_clear_pw(struct ik_pair *p)
+{
+	return xa_run_pair(p) && xa_broke(&p->res, IK_XC_CLEAR_PW);
+}
+
+/* XA-CLI-014: the gateway leaves the client's mode-config REQUEST unanswered twice (mode-cfg
+ * 3.5); the client's copies come 100 and 200 ms apart (test_quirk.c run_row's timers). */
+static void xauth_cfg_unanswered(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	cr->xauth.cfg_unanswered = 2;
+}
+
+static bool cli_rtx_broke(struct ik_pair *p)
+{
+	return xa_run_pair(p) && p->res.sas && (p->res.sas->xa.chk_seen & IK_XC_BIT(IK_XC_RTX)) &&
+	       xa_broke(&p->res, IK_XC_RTX);
+}
+
 /* went along: the push gateway set no address, so the client has none (and no quick mode) */
 static bool push_missing(struct ik_pair *p)
 {

@@ -512,7 +512,8 @@ static const ik_quirks_t initiator_quirks =
 	IK_QUIRK(ACCEPT_ANY_REPLY) | IK_QUIRK(XAUTH_IGNORE_FAIL) | IK_QUIRK(XAUTH_ANY_TYPE) |
 	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
 	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID) | IK_QUIRK(NATT_NO_FLOAT_INIT) |
-	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES);
+	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES) | IK_QUIRK(XAUTH_CLEAR_REPLY) |
+	IK_QUIRK(TX_RTX_NEW_MID);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -557,6 +558,10 @@ static const struct row rows[] = {
 	{"mode-config REQUEST with a suggestion", IK_QUIRK(MODECFG_SUGGEST_SILENT), xauth_good,
          cfg_suggest_silent},
 	{"transaction message IDs", IK_QUIRK(MODECFG_SAME_MID), xauth_good, tx_same_mid},
+	{"XAUTH client asked in the clear before MM6", IK_QUIRK(XAUTH_CLEAR_REPLY),
+         xauth_clear_asked, cli_clear_pw},
+	{"mode-config client REQUEST unanswered", IK_QUIRK(TX_RTX_NEW_MID), xauth_cfg_unanswered,
+         cli_rtx_broke},
 	{"ESP keyed with the negotiated KEYMAT", IK_QUIRK(ESP_WRONG_KEYS), with_natt,
          esp_undecryptable},
 	{"ESP packet sent again", IK_QUIRK(ESP_NO_REPLAY_CHECK), with_natt, esp_replay_taken},

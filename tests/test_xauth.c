@@ -295,9 +295,12 @@ static void test_checks_conformant(void)
 	                    IK_XC_BIT(IK_XC_CLI_ORDER);
 	/* the client's ACK of a pushed SET (MCFG-2-03): no SET is pushed in pull mode, so no row */
 	uint64_t push_rows = IK_XC_BIT(IK_XC_CLI_ACK_ZERO);
-	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~cli_rows & ~push_rows;
+	/* rows read only when the tester is told to test (xauth_clear.c, xauth_rtx.c) */
+	uint64_t hook_rows =
+		IK_XC_BIT(IK_XC_CLEAR_PW) | IK_XC_BIT(IK_XC_RTX_SEEN) | IK_XC_BIT(IK_XC_RTX);
+	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~cli_rows & ~push_rows & ~hook_rows;
 	CU_ASSERT_EQUAL(c->xa.chk_seen, gw_rows);
-	CU_ASSERT_EQUAL((c->xa.chk_seen | g->xa.chk_seen) & push_rows, 0);
+	CU_ASSERT_EQUAL((c->xa.chk_seen | g->xa.chk_seen) & (push_rows | hook_rows), 0);
 	CU_ASSERT_EQUAL(c->xa.chk_broke, 0);
 	CU_ASSERT_EQUAL(g->xa.chk_seen & (cli_rows | IK_XC_BIT(IK_XC_CFG_SAME_ID) |
 	                                  IK_XC_BIT(IK_XC_CLI_PROTECTED)),
@@ -338,7 +341,35 @@ static void test_tester_client_modes(void)
 	pair_close(&p);
 }
 
+/* XA-CLI-013, XA-CLI-014 (xauth_clear.c, xauth_rtx.c): the gateway asks for the password in
+ * the clear after MM4, and leaves the client's mode-config REQUEST unanswered twice; a conformant
+ * client ignores the first (and logs in encrypted after MM6) and resends the second unchanged,
+ * and everything still comes up. */
+static void test_client_tests(void)
+{
+	struct ik_cfg ci, cr;
+	struct ik_pair p;
+
+	xa_cfgs(&ci, &cr, "foobar");
+	cr.xauth.clear_req_after = 4;
+	cr.xauth.cfg_unanswered = 2;
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, 6000));
+	struct ik_sa *g = p.res.sas;
+	CU_ASSERT_TRUE_FATAL(g && g->xa.chk_note);
+	CU_ASSERT_EQUAL(p.p2_up, 2);
+	uint64_t rows =
+		IK_XC_BIT(IK_XC_CLEAR_PW) | IK_XC_BIT(IK_XC_RTX_SEEN) | IK_XC_BIT(IK_XC_RTX);
+	CU_ASSERT_EQUAL(g->xa.chk_seen & rows, rows);
+	CU_ASSERT_EQUAL(g->xa.chk_broke & rows, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g->xa.chk_note[IK_XC_CLEAR_PW], "got no password"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(g->xa.chk_note[IK_XC_RTX], "resent 2 times unchanged"));
+	CU_ASSERT_TRUE(ik_xa_rtx_answered(g));
+	pair_close(&p);
+}
+
 static const struct ik_test tests[] = {
+	{"the gateway's clear REQUEST ignored, its held REPLY awaited: XA-CLI-013/014",
+         test_client_tests},
 	{"the gateway's XAUTH messages checked (xauth_check.def): none broke",
          test_checks_conformant},
 	{"tester as client: STATUS OK alone, going on after FAIL", test_tester_client_modes},

@@ -242,6 +242,7 @@ void ik_sa_free(struct ik_sa *sa)
 	ik_wr_free(&sa->last_out);
 	ik_ladder_free(&sa->ladder);
 	free(sa->xa.chk_note);
+	free(sa->xa.rtx);
 	free(sa);
 }
 
@@ -541,8 +542,13 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 		ok = ik_mut_emit(sa, qm, x, msgno, fill, enc, out, iv, keep, note, sizeof(note),
 		                 st);
 	} else {
+		/* a REPLY the case leaves unanswered (tester cfg_unanswered): built and kept for
+		 * the client's next copy, not sent, as if lost (xauth_rtx.c) */
+		bool hold = x == IK_X_TRANS && msgno == 2 && qm && ik_xa_rtx_hold(sa, qm);
 		ok = ik_emit_build(sa, qm, fill, enc, out, iv, NULL, &wire, st) &&
-		     ik_send_wire(sa, wire.p, wire.len, st);
+		     (hold || ik_send_wire(sa, wire.p, wire.len, st));
+		if (hold)
+			snprintf(note, sizeof(note), "held: not sent, left unanswered as if lost");
 		if (ok) {
 			ik_wr_reset(keep);
 			ik_wr_bytes(keep, wire.p, wire.len);
@@ -646,6 +652,9 @@ static void qm_rtx_fire(void *arg)
 		ik_sa_fail(sa, qm, &st);
 		return;
 	}
+	/* Quirk tx-rtx-new-mid: an unanswered REQUEST goes again as a new transaction. */
+	if (ik_xa_rtx_new_mid(sa, qm))
+		return;
 	qm->rtx_count++;
 	resend(sa, ik_qm_xchg(qm), qm->msg, &qm->last_out);
 	arm_rtx(sa, qm);
@@ -714,6 +723,9 @@ bool ik_run_step(struct ik_sa *sa, struct ik_qm *qm, const struct ik_step *s, st
 		!ik_step_find(s->xchg, s->role == IK_INITIATOR ? IK_RESPONDER : IK_INITIATOR, done);
 	if (s->out && !last)
 		arm_rtx(sa, qm);
+	/* a test of an XAUTH client: a clear REQUEST after MM2 / MM4 (xauth_clear.c) */
+	if (!qm && s->out && s->xchg == IK_X_MAIN)
+		ik_xa_clear_request(sa, s->out);
 	return true;
 }
 

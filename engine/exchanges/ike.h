@@ -61,6 +61,13 @@ struct ik_xauth_cfg {
 	 * may carry the status only as FAIL), and take a SET(STATUS=FAIL) as OK and go on, to see
 	 * whether the gateway deleted the SA (6) */
 	bool reply_status_ok, go_on_fail;
+	/* Tests of a client, as its gateway: a transaction REQUEST for user and password sent in
+	 * the clear right after main mode message 2 or 4 (0: none), before phase 1 has
+	 * authenticated us (xauth-02 10, XA-CLI-013); the first cfg_unanswered copies of the
+	 * peer's REQUEST (a client's mode-config REQUEST, a gateway's XAUTH REQUEST) left
+	 * unanswered, as if our REPLY were lost, to see how it retransmits (mode-cfg 2, 3.5;
+	 * XA-CLI-014, XA-EDGE-019) */
+	uint8_t clear_req_after, cfg_unanswered;
 	uint8_t pool[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;
 };
@@ -108,6 +115,8 @@ struct ik_xa_state {
 	unsigned nreq;
 	uint16_t req_id, req_types[4];
 	uint32_t req_msgid;
+	uint32_t clear_mid;    /* our clear REQUEST before phase 1 was done (xauth_clear.c) */
+	struct ik_xa_rtx *rtx; /* the client's mode-config REQUEST copies (xauth_rtx.c) */
 };
 
 struct ik_creds;
@@ -432,6 +441,9 @@ enum { IK_CFGQ_QUERY = 1, IK_CFGQ_OVERRUN = 2, IK_CFGQ_TWO_ATTR = 4, IK_CFGQ_SUG
 struct ik_qm *ik_cfg_query(struct ik_sa *sa, const struct ik_cfg_msg *msg, unsigned flaws);
 /* A client's mode-config REQUEST now, XAUTH done or not (the suite's `modecfg` step). */
 void ik_xa_request_cfg(struct ik_sa *sa);
+/* The REPLY held back (cfg_unanswered: to a client's mode-config or a gateway's XAUTH REQUEST)
+ * went at last. */
+bool ik_xa_rtx_answered(const struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
                     size_t spi_len, const uint8_t *data, size_t dlen);

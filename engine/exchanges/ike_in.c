@@ -276,11 +276,20 @@ static bool same_in(const uint8_t *dg, const struct ik_dgram *d)
 	return !memcmp(h, dg, 32);
 }
 
+/* What we sent last, again, for a copy of the message it answered. */
+static void resend_stored(const struct progress *p);
+
 /* The same octets again: answer with what we sent last, and never advance twice. */
 static bool retransmitted(const struct progress *p, const struct ik_dgram *d)
 {
 	if (!same_in(p->last_in, d))
 		return false;
+	resend_stored(p);
+	return true;
+}
+
+static void resend_stored(const struct progress *p)
+{
 	struct ik_sa *sa = p->sa;
 	struct ik_wr *keep = p->last_out;
 	int msgno = *p->msg;
@@ -291,7 +300,12 @@ static bool retransmitted(const struct progress *p, const struct ik_dgram *d)
 		snprintf(r->note, sizeof(r->note), "retransmission: stored reply sent again");
 	}
 	struct ik_status st;
-	if (keep->len && !sa->eng->nmut) {
+	/* a REPLY the case leaves unanswered once more (xauth_rtx.c) */
+	if (p->qm && p->qm->tx && ik_xa_rtx_hold(sa, p->qm)) {
+		if (r)
+			snprintf(r->note, sizeof(r->note),
+			         "held: a copy left unanswered again, as if lost");
+	} else if (keep->len && !sa->eng->nmut) {
 		ik_send_wire(sa, keep->p, keep->len, &st);
 	} else if (keep->len) {
 		/* Our stored reply goes out again: a transmission mutations count (mutate.h #N). */
@@ -301,7 +315,6 @@ static bool retransmitted(const struct progress *p, const struct ik_dgram *d)
 		if (r && note[0])
 			snprintf(r->note, sizeof(r->note), "stored reply sent again; %.70s", note);
 	}
-	return true;
 }
 
 /* Quirk answer-unparsed: HASH(1) of a made-up QM1, now that its octets exist (RFC 2409 5.5). */
@@ -656,8 +669,13 @@ static struct ik_qm *tx_of(struct ik_sa *sa, uint32_t msgid, const struct ik_dgr
 		if (q->msgid != msgid)
 			continue;
 		struct progress p = progress_of(sa, q);
-		if (retransmitted(&p, d))
+		/* a copy of the client's mode-config REQUEST whose REPLY the case holds back is
+		 * timed and compared (xauth_rtx.c), and other octets under its ID taken as a copy */
+		bool same = same_in(p.last_in, d);
+		if (ik_xa_rtx_copy(sa, q, same) || same) {
+			resend_stored(&p);
 			return NULL;
+		}
 		/* new octets under the ID of a transaction already done: the peer used its message ID
 		 * again (draft-dukes-ike-mode-cfg-02 3.1.1); dropped as unexpected after this */
 		if (q->established)
@@ -679,6 +697,8 @@ static void tx_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 
 	ik_status_clear(&st);
 	if (!sa || !sa->established || sa->dead || !msgid) {
+		if (sa && !sa->dead)
+			ik_xa_clear_in(sa, m, d); /* judged, or answered by a quirk */
 		IK_LOG(e, "transaction without an established ISAKMP SA (or message ID 0) dropped");
 		return;
 	}
@@ -695,6 +715,7 @@ static void tx_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 		        "transaction in the clear under an ISAKMP SA "
 		        "(draft-dukes-ike-mode-cfg-02 3.1.1: HDR*)");
 		ik_xa_check_clear(sa, msgid);
+		ik_xa_clear_in(sa, m, d); /* a password in the clear (xauth_clear.c) */
 		reject(&p, &st);
 		return;
 	}

@@ -86,6 +86,21 @@ static const char *type_name(uint16_t t)
 
 typedef ik_chk_fn chk_fn;
 
+/* A row no message reads (from 0): kept or broken by its hook (ik_xa_row_kept, _broke). */
+static bool chk_by_hook(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
+                        char *note, size_t n)
+{
+	(void)sa, (void)qm, (void)m;
+	snprintf(note, n, "-");
+	return true;
+}
+
+bool mc_by_hook(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m, char *note,
+                size_t n)
+{
+	return chk_by_hook(sa, qm, m, note, n);
+}
+
 /* mode-cfg 3.1.1 "HDR*, HASH, ATTR", HASH = prf(SKEYID_a, M-ID | ATTR): what did not verify
  * never gets here (ik_xa_check_hash_bad) */
 static bool chk_tx_format(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m,
@@ -451,6 +466,15 @@ void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note)
 	if (!xauth_in_play(sa) || (sa->xa.chk_broke & IK_XC_BIT(i)) || !notes(&sa->xa))
 		return;
 	sa->xa.chk_seen |= IK_XC_BIT(i), sa->xa.chk_broke |= IK_XC_BIT(i);
+	snprintf(sa->xa.chk_note[i], IK_XC_NOTE, "%s", note);
+}
+
+/* Row i kept so far, with what was seen; a row already broken keeps its break. */
+void ik_xa_row_kept(struct ik_sa *sa, unsigned i, const char *note)
+{
+	if (!xauth_in_play(sa) || (sa->xa.chk_broke & IK_XC_BIT(i)) || !notes(&sa->xa))
+		return;
+	sa->xa.chk_seen |= IK_XC_BIT(i);
 	snprintf(sa->xa.chk_note[i], IK_XC_NOTE, "%s", note);
 }
 

@@ -108,6 +108,20 @@ void ik_xa_check_quick(struct ik_sa *sa);
 void ik_xa_check_clear(struct ik_sa *sa, uint32_t msgid);
 /* Row i broken by what no message read shows, with what was seen (xauth_check.c). */
 void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note);
+/* Row i kept so far, with what was seen (a row read by a hook, not by a message). */
+void ik_xa_row_kept(struct ik_sa *sa, unsigned i, const char *note);
+/* A peer's REQUEST retransmissions (xauth_rtx.c: the client's mode-config REQUEST, the
+ * gateway's XAUTH REQUEST): a copy of the transaction q
+ * arrived (same: the octets of its first; true: q is such a REQUEST), and whether our REPLY to it is held back (tester
+ * cfg_unanswered: the REPLY "lost"); the quirk tx-rtx-new-mid's retransmission. */
+bool ik_xa_rtx_copy(struct ik_sa *sa, const struct ik_qm *q, bool same);
+bool ik_xa_rtx_hold(struct ik_sa *sa, const struct ik_qm *q);
+bool ik_xa_rtx_new_mid(struct ik_sa *sa, struct ik_qm *q);
+/* A transaction before phase 1 was done (xauth_clear.c): our clear REQUEST after MM2 / MM4 as a
+ * gateway testing its client (XAUTH-10-01), and what the peer sends in the exchange type 6
+ * before phase 1 is up (judged; the quirk xauth-clear-reply answers it). */
+void ik_xa_clear_request(struct ik_sa *sa, int msgno);
+void ik_xa_clear_in(struct ik_sa *sa, const struct ik_msg *m, const struct ik_dgram *d);
 /* An ATTR payload to and from its neutral form (xchg_trans.c). */
 bool ik_cfg_msg_add(struct ik_msg *out, const struct ik_cfg_msg *c);
 bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_status *st);

@@ -157,6 +157,7 @@ bool trans_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	if (!check_hash(sa, qm, in, st) || !ik_cfg_msg_read(&in->m, &qm->tx_in, st))
 		return false;
 	ik_xa_check_msg(sa, qm, &qm->tx_in); /* judged before answered (xauth_check.c) */
+	ik_xa_rtx_copy(sa, qm, true);        /* its first copy (xauth_rtx.c) */
 	return ik_xa_answer(sa, qm, st) && add_hash_attr(sa, qm, out, st);
 }
 

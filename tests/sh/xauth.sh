@@ -104,7 +104,7 @@ xa_run() {
 CASES='XA-[CNP]*' check "xauth: the XA-POS and XA-NEG cases PASS against conformant serve (exit 0)" xa_run conformant
 check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
 check "xauth: the client cases SKIP without features.xauth_client" \
-	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 12
+	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 14
 for q in xauth-accept-any modecfg-before-xauth; do
 	CASES='XA-[CNP]*' xa_run "q-$q" "$q" >/dev/null 2>&1
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-[CNP]/ {print $1 " FAIL"}' | sort)
@@ -119,8 +119,8 @@ xa_profile $DUT "$T/dut6.conf" 6 foobar
 xa_profile $TESTER "$T/tester6.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth       = yes\nxauth_client = yes/' "$T/dut6.conf" "$T/tester6.conf"
 N=6 CASES='XA-CLI-*' xa_run cli-conformant
-check "xauth: the 11 client cases PASS against conformant serve" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 11
+check "xauth: the 13 client cases PASS against conformant serve" \
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 13
 check_grep "xauth: serve, the client, logged in as joe" 'XAUTH OK as user joe' "$T/cli-conformant.log"
 check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS FAIL' \
 	"$T/cli-conformant.log"
@@ -128,9 +128,10 @@ check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS F
 # (dropped in the clear, under a finished ID, with a HASH that does not verify), so later steps
 # of other cases fail with them: only their own cases are asserted (FAIL or WARN).
 for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid modecfg-req-no-addr \
-	modecfg-after-quick xauth-ack-new-id modecfg-clear modecfg-same-mid xauth-hash-no-mid; do
+	modecfg-after-quick xauth-ack-new-id modecfg-clear modecfg-same-mid xauth-hash-no-mid \
+	xauth-clear-reply tx-rtx-new-mid; do
 	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
-	# a MUST case FAILs, a SHOULD case (XA-CLI-005, 006) WARNs
+	# a MUST case FAILs, a SHOULD case (XA-CLI-005, 006, 014) WARNs
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-CLI/ {print $1}' | sort)
 	got=$(grep -E ' (FAIL|WARN)$' "$T/cli-$q.v" | cut -d' ' -f1)
 	grep -v ' PASS$' "$T/cli-$q.v" | sed "s/^/# $q: /"
@@ -142,7 +143,7 @@ for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid modecfg-r
 	check "xauth: under quirk $q exactly its client cases FAIL or WARN (${want//$'\n'/, })" \
 		test -n "$want" -a "$want" = "$got"
 	check "xauth: under quirk $q the other client cases PASS" \
-		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((11 - $(echo "$want" | wc -l)))
+		test "$(grep -c ' PASS$' "$T/cli-$q.v")" = $((13 - $(echo "$want" | wc -l)))
 done
 check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE with its password' \
 	"$T/cli-xauth-any-type/results.jsonl"
@@ -157,8 +158,8 @@ xa_profile $TESTER "$T/tester8.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth_client = yes/; s/^\[dut\]$/[dut]\nroles       = initiator/' \
 	"$T/dut8.conf" "$T/tester8.conf"
 N=8 CASES='XA-*,MM-PSK-001' xa_run cli-only
-check "xauth: a client-only DUT passes the 11 client cases (probed by --dut-initiate)" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 11
+check "xauth: a client-only DUT passes the 13 client cases (probed by --dut-initiate)" \
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 13
 check "xauth: ... and nothing else runs against it" \
 	test "$(grep -v '^XA-CLI-' "$T/cli-only.v" | grep -vc ' SKIP$')" = 0
 # Every MM1 in XA-CLI-003's pcap (the case, its retry and its liveness probe, on the DUT's port
@@ -201,7 +202,7 @@ serve_stop
 N=9 CASES='XA-POS-*,XA-CLI-*' xa_run push-conformant
 grep -v ' PASS$' "$T/push-conformant.v" | sed 's/^/# push: /'
 check "xauth: push: XA-POS-002 and XA-CLI-012 PASS against serve, the pull-only cases SKIP" \
-	test "$(grep -E '^XA-(POS-002|CLI-012) PASS$' "$T/push-conformant.v" | wc -l) $(grep -vc ' PASS$' "$T/push-conformant.v") $(grep -c ' SKIP$' "$T/push-conformant.v")" = "2 6 6"
+	test "$(grep -E '^XA-(POS-002|CLI-012) PASS$' "$T/push-conformant.v" | wc -l) $(grep -vc ' PASS$' "$T/push-conformant.v") $(grep -c ' SKIP$' "$T/push-conformant.v")" = "2 7 7"
 for q in modecfg-ack-values modecfg-no-push; do
 	N=9 CASES='XA-POS-*,XA-CLI-*' xa_run "push-$q" "$q" >"$T/push-$q.out" 2>&1 || cat "$T/push-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
@@ -217,8 +218,8 @@ xa_profile $DUT "$T/dut7.conf" 7 foobar
 xa_profile $TESTER "$T/tester7.conf" 7 foobar
 N=7 CASES='XA-EDGE-*' xa_run edge-conformant
 grep -v ' PASS$' "$T/edge-conformant.v" | sed 's/^/# /'
-check "xauth: the 18 XA-EDGE cases PASS against conformant serve" \
-	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 18
+check "xauth: the 19 XA-EDGE cases PASS against conformant serve" \
+	test "$(grep -c '^XA-EDGE-.* PASS$' "$T/edge-conformant.v")" = 19
 check_grep "xauth: a MAY case records what the DUT sent (its REQUEST's attributes)" \
 	'XAUTH-5-01 seen: its REQUEST asks: XAUTH_USER_NAME \(empty\), XAUTH_USER_PASSWORD \(empty\)' \
 	"$T/edge-conformant/results.jsonl"
@@ -231,7 +232,7 @@ check_grep "xauth: XA-EDGE-012: serve deleted the SA it SET FAIL for" \
 # XAUTH message of serve's is read at all (their rows unread: ERROR; XA-EDGE-016 cannot log in).
 for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xauth-set-new-id xauth-hash-no-mid \
 	xauth-status-ok xauth-keep-on-fail xauth-no-vid ignore-hash xauth-challenge-generic \
-	xauth-next-pin-extra; do
+	xauth-next-pin-extra tx-rtx-new-mid; do
 	N=7 CASES='XA-EDGE-*' xa_run "edge-$q" "$q" >"$T/edge-$q.out" 2>&1 || cat "$T/edge-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-EDGE/ {print $1}' | sort)
 	got=$(grep -E ' (FAIL|WARN)$' "$T/edge-$q.v" | cut -d' ' -f1)
@@ -243,7 +244,7 @@ for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xau
 		check "xauth: under quirk $q exactly its cases FAIL or WARN (${want//$'\n'/, })" \
 			test -n "$want" -a "$want" = "$got"
 		check "xauth: under quirk $q the other XA-EDGE cases PASS" \
-			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((18 - $(echo "$want" | wc -l)))
+			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((19 - $(echo "$want" | wc -l)))
 	fi
 done
 check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
