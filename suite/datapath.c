@@ -302,6 +302,13 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	struct ik_datapath *dp = lookup(e, d);
 	if (!dp || expired(dp) || outer_changed(dp, d))
 		return; /* RFC 4303 3.4.2: no SA for it (or no more), discarded */
+	/* Quirk esp-no-reassembly (RFC 4303 3.4.1 not kept: "reassembly is performed prior to ESP
+	 * processing"): a datagram the kernel reassembled from fragments (IP_RECVFRAGSIZE) is
+	 * dropped, as by a receiver that takes only whole datagrams. */
+	if (d->frag && e->cfg.quirks & IK_QUIRK(ESP_NO_REASSEMBLY)) {
+		refuse(dp, "quirk esp-no-reassembly: an ESP datagram that came in IP fragments");
+		return;
+	}
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
 	size_t n = 0;
 	struct ik_status st = {0};
@@ -440,7 +447,9 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 	if (how->flip_icv && dp->out.x.icv_len)
 		dp->last[m - 1] ^= 0xff;
 	dp->last_len = m;
-	if (!ik_engine_send_esp_marked(dp->e, &dp->to, dp->last, m, how->tos, how->ttl, st))
+	if (how->frag ? !ik_engine_send_esp_fragments(dp->e, &dp->to, dp->last, m, how->frag, st)
+	              : !ik_engine_send_esp_marked(dp->e, &dp->to, dp->last, m, how->tos, how->ttl,
+	                                           st))
 		return false;
 	if (how->dummy)
 		return true;
