@@ -134,8 +134,16 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_STUCK))
 		dp->out.seq = 0;
 	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
-	if (!n || !ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st) ||
-	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
+	bool sealed = n && ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st);
+	/* Quirk esp-icv-always (RFC 4303 5, 3.2 not kept: NULL integrity negotiated, an ICV sent
+	 * anyway): on an SA without integrity, 12 octets after the trailer, as HMAC-SHA1-96 would
+	 * put there. */
+	if (sealed && !dp->out.x.icv_len && dp->e->cfg.quirks & IK_QUIRK(ESP_ICV_ALWAYS) &&
+	    m + 12 <= sizeof(pkt)) {
+		memset(pkt + m, 0xa5, 12);
+		m += 12;
+	}
+	if (!sealed || !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
 		refuse(dp, st.why[0] ? st.why : "an echo reply that does not fit");
 		return;
 	}

@@ -563,6 +563,7 @@ static const struct row rows[] = {
 	{"ESP with another outer TOS and TTL", IK_QUIRK(ESP_OUTER_CHECK), with_natt,
          esp_outer_refused},
 	{"ESP in IP fragments", IK_QUIRK(ESP_NO_REASSEMBLY), with_natt, esp_frag_dropped},
+	{"ESP without integrity, replies", IK_QUIRK(ESP_ICV_ALWAYS), with_conf_only, esp_icv_sent},
 	{"quick mode, proposal 2 chosen", IK_QUIRK(ESP_SPI_ZERO), second_proposal, spi_zero_given},
 	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,
