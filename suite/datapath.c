@@ -134,8 +134,16 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_STUCK))
 		dp->out.seq = 0;
 	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
-	if (!n || !ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st) ||
-	    !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
+	bool sealed = n && ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st);
+	/* Quirk esp-icv-always (RFC 4303 5, 3.2 not kept: NULL integrity negotiated, an ICV sent
+	 * anyway): on an SA without integrity, 12 octets after the trailer, as HMAC-SHA1-96 would
+	 * put there. */
+	if (sealed && !dp->out.x.icv_len && dp->e->cfg.quirks & IK_QUIRK(ESP_ICV_ALWAYS) &&
+	    m + 12 <= sizeof(pkt)) {
+		memset(pkt + m, 0xa5, 12);
+		m += 12;
+	}
+	if (!sealed || !ik_engine_send_esp(dp->e, &dp->to, pkt, m, &st)) {
 		refuse(dp, st.why[0] ? st.why : "an echo reply that does not fit");
 		return;
 	}
@@ -302,6 +310,13 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	struct ik_datapath *dp = lookup(e, d);
 	if (!dp || expired(dp) || outer_changed(dp, d))
 		return; /* RFC 4303 3.4.2: no SA for it (or no more), discarded */
+	/* Quirk esp-no-reassembly (RFC 4303 3.4.1 not kept: "reassembly is performed prior to ESP
+	 * processing"): a datagram the kernel reassembled from fragments (IP_RECVFRAGSIZE) is
+	 * dropped, as by a receiver that takes only whole datagrams. */
+	if (d->frag && e->cfg.quirks & IK_QUIRK(ESP_NO_REASSEMBLY)) {
+		refuse(dp, "quirk esp-no-reassembly: an ESP datagram that came in IP fragments");
+		return;
+	}
 	uint8_t clear[IK_MAX_DGRAM], nh = 0;
 	size_t n = 0;
 	struct ik_status st = {0};
@@ -440,7 +455,9 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 	if (how->flip_icv && dp->out.x.icv_len)
 		dp->last[m - 1] ^= 0xff;
 	dp->last_len = m;
-	if (!ik_engine_send_esp_marked(dp->e, &dp->to, dp->last, m, how->tos, how->ttl, st))
+	if (how->frag ? !ik_engine_send_esp_fragments(dp->e, &dp->to, dp->last, m, how->frag, st)
+	              : !ik_engine_send_esp_marked(dp->e, &dp->to, dp->last, m, how->tos, how->ttl,
+	                                           st))
 		return false;
 	if (how->dummy)
 		return true;

@@ -86,6 +86,9 @@ struct ik_dp_how {
 	bool seq_zero; /* sequence number 0, which no sender uses (RFC 4303 3.3.3), under a valid ICV */
 	/* 0: as usual; else the outer IP header's TOS and TTL, for this packet (RFC 4301 4.1) */
 	uint8_t tos, ttl;
+	/* 0: one datagram; else sent as IPv4 fragments of at most this many UDP octets, on a raw
+	 * socket (RFC 4303 3.4.1: the receiver reassembles before ESP) */
+	uint16_t frag;
 };
 /* Send echo request seq (0 .. IK_DP_MAX_PINGS-1; unused for a dummy) sealed as how says. The
  * packet is kept for ik_dp_resend. */

@@ -67,6 +67,16 @@ static size_t usable_p2(const struct ik_profile *p, const struct ik_p2_proposal 
 			        prop, !x->enc->libreswan ? x->enc->name : dh->name);
 			continue;
 		}
+		/* Confidentiality-only ESP (RFC 4303 5, optional): algparse -v1 'esp=aes128-null'
+		 * says "non-AEAD ESP encryption algorithm AES_CBC cannot have 'NONE' as the
+		 * integrity algorithm". */
+		if (!x->integ && !x->enc->aead) {
+			fprintf(warn,
+			        "ik_emit_libreswan_conf: phase 2 proposal %s left out: Libreswan "
+			        "4.10 takes ESP without integrity with an AEAD cipher only\n",
+			        prop);
+			continue;
+		}
 		if (n && g != *group) {
 			fprintf(warn,
 			        "ik_emit_libreswan_conf: phase 2 proposal %s left out: "

@@ -14,8 +14,12 @@
 #include "datapath.h"
 #include "runner_int.h"
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define PING_MS 100
 /* The DUT installs its SAs once it has QM3 (RFC 2409 5.5), and does so at its own pace (charon
@@ -52,6 +56,15 @@ static const struct reach {
  * enough for any lab path. */
 #define OUTER_TOS 0xb8
 #define OUTER_TTL 17
+
+/* fragment: a ping whose UDP-ESP datagram goes as IPv4 fragments (RFC 4303 3.4.1, 3.3.4: "such
+ * fragments must be reassembled prior to ESP processing at a receiver"), cut by us on a raw
+ * socket, so that it is fragmented whatever the path's MTU (loopback's 65536 fits any datagram;
+ * a router's 576, RFC 791, is what the cut stands for). FRAG_DATA octets of echo data make a
+ * datagram of about 1.1 KB, FRAG_UDP the UDP octets of each fragment (a multiple of 8, an IP
+ * packet of 572). The reply fits any path whole. */
+#define FRAG_DATA 1000
+#define FRAG_UDP  552
 
 /* RFC 4301 4.4.2.1: past its lifetime an SA is "replaced with a new SA (and new SPI) or
  * terminated". The expire probe holds the step until the negotiated lifetime, counted from the
@@ -164,6 +177,10 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 	case IK_PROBE_SEQ_ZERO: how.seq_zero = true; break;
 	case IK_PROBE_OUTER_DSCP: how.tos = OUTER_TOS; break;
 	case IK_PROBE_OUTER_TTL: how.ttl = OUTER_TTL; break;
+	case IK_PROBE_FRAGMENT:
+		how.data_len = FRAG_DATA;
+		how.frag = FRAG_UDP;
+		break;
 	case IK_PROBE_EXPIRE: /* a hold, not a packet (tick) */
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
@@ -228,7 +245,7 @@ static void observe(struct crun *cr, const struct ik_traffic *t)
 static bool answered_probe(enum ik_probe p)
 {
 	return reach_of(p) || p == IK_PROBE_PAD_NONE || p == IK_PROBE_PAD_MAX ||
-	       p == IK_PROBE_OUTER_DSCP || p == IK_PROBE_OUTER_TTL;
+	       p == IK_PROBE_OUTER_DSCP || p == IK_PROBE_OUTER_TTL || p == IK_PROBE_FRAGMENT;
 }
 
 /* What the DUT broke in the ESP it sent, whatever was lost (docs/verdicts.md 6): a number used
@@ -422,4 +439,23 @@ void ik_traffic_stop(struct crun *cr)
 	ik_dp_stop(&cr->tr->dp);
 	free(cr->tr);
 	cr->tr = NULL;
+}
+
+bool ik_traffic_cannot(const struct ik_case *c, char *why, size_t n)
+{
+	for (size_t i = 0; i < c->nsteps; i++) {
+		if (c->steps[i].kind != IK_STEP_TRAFFIC || c->steps[i].probe != IK_PROBE_FRAGMENT)
+			continue;
+		int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+		if (fd >= 0) {
+			close(fd);
+			return false;
+		}
+		snprintf(why, n,
+		         "the fragment probe cuts its datagram into IP fragments on a raw socket, "
+		         "which this host refused (%s: run as root, or with CAP_NET_RAW)",
+		         strerror(errno));
+		return true;
+	}
+	return false;
 }

@@ -163,6 +163,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 		         role == IK_ROLE_INITIATOR ? "initiator" : "responder");
 		return true;
 	}
+	if (ik_traffic_cannot(c, why, n))
+		return true;
 	if (ik_case_unclaimed(c, p, why, n)) /* docs/verdicts.md 4: only what the profile claims */
 		return true;
 	if (c->dut_role == IK_INITIATOR && !R->o->dut_initiate) {

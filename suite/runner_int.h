@@ -197,6 +197,9 @@ bool ik_run_order(struct ik_runner *R);
 
 /* The traffic step (run_traffic.c): start it (false with o.step_fail set), and take its data
  * path down; run_case.c's ik_traffic_done moves on to the next step. */
+/* A probe this host cannot send (fragment: no raw socket without CAP_NET_RAW): true, why says
+ * so, and the case is SKIPped rather than judged on a probe that never went. */
+bool ik_traffic_cannot(const struct ik_case *c, char *why, size_t n);
 bool ik_traffic_start(struct crun *cr);
 void ik_traffic_stop(struct crun *cr);
 void ik_traffic_done(struct crun *cr);

@@ -30,7 +30,8 @@ enum esp_try {
 	TRY_ALIGN,
 	TRY_SEQ_ZERO,
 	TRY_OUTER,
-	TRY_IV
+	TRY_IV,
+	TRY_FRAG
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -44,6 +45,9 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_BAD_PAD: how.trailer = IK_ESP_PAD_ZEROS; break;
 	case TRY_PAD_OVERRUN: how.trailer = IK_ESP_PAD_OVERRUN; break;
 	case TRY_SEQ_ZERO: how.seq_zero = true; break; /* esp-seq-zero: under 0, a valid ICV */
+	case TRY_FRAG: /* esp-no-reassembly: the ping as two IPv4 fragments (a raw socket) */
+		how.data_len = 300, how.frag = 256;
+		break;
 	case TRY_OUTER: /* esp-outer-check: DSCP EF and TTL 17 on the outer header */
 		how.tos = 0xb8, how.ttl = 17;
 		break;
@@ -123,6 +127,7 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_SEQ_STUCK   ? di.seq_reused > 0
 		       : t == TRY_ALIGN       ? di.nrep[1] && di.in.unaligned > 0
 		       : t == TRY_OUTER       ? di.nrep[0] && !di.nrep[2]
+		       : t == TRY_FRAG        ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
 		                              : di.nrep[2] > 0;
 	}
@@ -202,6 +207,20 @@ static bool esp_seq_zero_taken(struct ik_pair *p)
 {
 	return esp_try(p, TRY_SEQ_ZERO);
 }
+/* Quirk esp-no-reassembly (RFC 4303 3.4.1): a ping that came in IP fragments is dropped. The
+ * fragments are cut on a raw socket: a host that refuses one (no CAP_NET_RAW) cannot try it, and
+ * the row then reads as the quirk says, with a note. */
+static bool esp_frag_dropped(struct ik_pair *p)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0) {
+		fprintf(stderr, "# esp-no-reassembly: no raw socket (%s), not tried\n",
+		        strerror(errno));
+		return p->res.cfg.quirks & IK_QUIRK(ESP_NO_REASSEMBLY);
+	}
+	close(fd);
+	return esp_try(p, TRY_FRAG);
+}
 /* Quirk esp-outer-check (RFC 4301 4.1): a ping with another outer TOS and TTL is dropped. */
 static bool esp_outer_refused(struct ik_pair *p)
 {
@@ -229,6 +248,20 @@ static void with_gcm(struct ik_cfg *ci, struct ik_cfg *cr)
 	ci->natt = cr->natt = true;
 	ci->p2[0] = cr->p2[0] = (struct ik_p2_xform){
 		.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES_GCM_16, .keylen = 128};
+}
+/* Confidentiality-only ESP over NAT-T: AES-128-CBC without an Authentication Algorithm (RFC 4303
+ * 5, RFC 2407 4.5), so no ICV either way. */
+static void with_conf_only(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	ci->natt = cr->natt = true;
+	ci->p2[0] = cr->p2[0] =
+		(struct ik_p2_xform){.proto = IK_PROTO_ESP, .id = IK_ESP_TRANS_AES, .keylen = 128};
+}
+/* Quirk esp-icv-always (RFC 4303 5, 2.8): the replies carry 12 octets of ICV the SA does not
+ * have; the tester, which opens them without one, refuses both (as the esp-implicit-iv row). */
+static bool esp_icv_sent(struct ik_pair *p)
+{
+	return esp_try(p, TRY_IV);
 }
 /* Quirk esp-ignore-selectors (RFC 4301 5.2): a ping from outside IDci is answered. */
 static bool esp_outside_answered(struct ik_pair *p)

@@ -122,6 +122,12 @@ static void test_every_keyword_round_trips(void)
 		CU_ASSERT_TRUE(ik_p2_format(&p2, d->id, back, sizeof(back)));
 		CU_ASSERT_STRING_EQUAL(back, text);
 	}
+	/* Confidentiality-only ESP (RFC 4303 5): a cipher alone, no Authentication Algorithm. */
+	CU_ASSERT_TRUE(ik_p2_parse("aes128", &p2, &st));
+	CU_ASSERT_EQUAL(p2.auth_alg, 0);
+	CU_ASSERT_PTR_NULL(p2.integ);
+	CU_ASSERT_TRUE(ik_p2_format(&p2, 0, back, sizeof(back)));
+	CU_ASSERT_STRING_EQUAL(back, "aes128");
 }
 
 static void test_aliases(void)
@@ -185,7 +191,7 @@ static const struct {
 	{"aes128-sha1-modp2048-", true, "empty algorithm"},
 	{"aes128-prfsha1-modp2048", true, "unknown algorithm 'prfsha1'"},
 	{"aes128gcm16-sha1", false, "AEAD"},
-	{"aes128", false, "lacks an integrity"},
+	{"null", false, "lacks an integrity"},
 	{"sha1", false, "lacks an encryption"},
 	{"aes128-sha1-esn", false, "unknown algorithm 'esn'"},
 	{"aes128-sha1-thisnameismuchtoolongforanyalgorithmkeyword", false, "too long"},

@@ -15,8 +15,12 @@
 #include "quirk.h"
 #include "frag.h"
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define HDR_EXCH 18 /* RFC 2408 3.1: exchange type octet of the header */
 
@@ -583,6 +587,8 @@ static const struct row rows[] = {
 	{"ESP under sequence number 0", IK_QUIRK(ESP_SEQ_ZERO), with_natt, esp_seq_zero_taken},
 	{"ESP with another outer TOS and TTL", IK_QUIRK(ESP_OUTER_CHECK), with_natt,
          esp_outer_refused},
+	{"ESP in IP fragments", IK_QUIRK(ESP_NO_REASSEMBLY), with_natt, esp_frag_dropped},
+	{"ESP without integrity, replies", IK_QUIRK(ESP_ICV_ALWAYS), with_conf_only, esp_icv_sent},
 	{"quick mode, proposal 2 chosen", IK_QUIRK(ESP_SPI_ZERO), second_proposal, spi_zero_given},
 	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,

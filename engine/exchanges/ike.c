@@ -389,9 +389,10 @@ bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, 
 	return ik_engine_send_esp_marked(e, to, p, len, 0, 0, st);
 }
 
-bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storage *to,
-                               const uint8_t *p, size_t len, uint8_t tos, uint8_t ttl,
-                               struct ik_status *st)
+/* Whether ESP may go (false with st set), the tap told when it does; a wedged engine sends
+ * nothing. */
+static bool esp_goes(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,
+                     size_t len, struct ik_status *st)
 {
 	if (e->natt.fd < 0)
 		return ik_fail(st, 0, "ESP: no NAT-T socket (ESP travels in UDP here, RFC 3948)");
@@ -399,12 +400,29 @@ bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storag
 	 * from IKE. */
 	if (len < 8 || !(p[0] | p[1] | p[2] | p[3]))
 		return ik_fail(st, 0, "ESP: a packet with SPI 0 would read as IKE (RFC 3948 2.1)");
+	if (!e->wedged && e->esp_tap)
+		e->esp_tap(e, true, to, p, len);
+	return true;
+}
+
+bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storage *to,
+                               const uint8_t *p, size_t len, uint8_t tos, uint8_t ttl,
+                               struct ik_status *st)
+{
+	if (!esp_goes(e, to, p, len, st))
+		return false;
 	if (e->wedged)
 		return true;
-	if (e->esp_tap)
-		e->esp_tap(e, true, to, p, len);
 	return tos || ttl ? ik_sock_send_marked(&e->natt, to, p, len, tos, ttl, st)
 	                  : ik_sock_send_raw(&e->natt, to, p, len, st);
+}
+
+bool ik_engine_send_esp_fragments(struct ik_engine *e, const struct sockaddr_storage *to,
+                                  const uint8_t *p, size_t len, size_t frag, struct ik_status *st)
+{
+	if (!esp_goes(e, to, p, len, st))
+		return false;
+	return e->wedged || ik_sock_send_fragments(&e->natt, to, p, len, frag, st);
 }
 
 bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage *to,

@@ -463,6 +463,10 @@ bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, 
 bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storage *to,
                                const uint8_t *p, size_t len, uint8_t tos, uint8_t ttl,
                                struct ik_status *st);
+/* The same as IPv4 fragments of at most frag octets of UDP each, on a raw socket (CAP_NET_RAW):
+ * the peer must reassemble it before ESP processing (RFC 4303 3.4.1). */
+bool ik_engine_send_esp_fragments(struct ik_engine *e, const struct sockaddr_storage *to,
+                                  const uint8_t *p, size_t len, size_t frag, struct ik_status *st);
 /* Send one NAT-keepalive (RFC 3948 2.3: a single octet 0xFF, from the NAT-T port to the port
  * UDP-ESP goes to) to keep a NAT mapping open; the ESP tap sees it. */
 bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage *to,

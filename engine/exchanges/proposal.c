@@ -95,7 +95,11 @@ bool ik_p1_parse(const char *text, struct ik_p1_proposal *out, struct ik_status 
 
 /*
  * RFC 2407 4.4.4 / 4.5: an ESP transform is a cipher plus an Authentication Algorithm attribute,
- * which an AEAD cipher must not carry (RFC 4106 8.4); a group means PFS (RFC 2409 5.5).
+ * which an AEAD cipher must not carry (RFC 4106 8.4); a group means PFS (RFC 2409 5.5). A cipher
+ * alone is confidentiality-only ESP, which RFC 4303 5 makes optional ("If an implementation
+ * offers this service, it MUST also support the negotiation of the NULL integrity algorithm":
+ * in IKEv1 no Authentication Algorithm attribute, RFC 2407 4.5); ESP_NULL alone would leave ESP
+ * neither service (RFC 4303 3.2: "both algorithms MUST NOT be simultaneously NULL").
  */
 bool ik_p2_parse(const char *text, struct ik_p2_proposal *out, struct ik_status *st)
 {
@@ -114,9 +118,11 @@ bool ik_p2_parse(const char *text, struct ik_p2_proposal *out, struct ik_status 
 			st, 0,
 			"phase 2 proposal '%.64s': %s is AEAD and takes no integrity algorithm",
 			text, t.enc->name);
-	if (!t.enc->aead && !t.integ)
-		return ik_fail(st, 0, "phase 2 proposal '%.64s' lacks an integrity algorithm",
-		               text);
+	if (!t.enc->aead && !t.integ && t.enc->mode == IK_MODE_NULL)
+		return ik_fail(st, 0,
+		               "phase 2 proposal '%.64s' lacks an integrity algorithm: with %s "
+		               "neither would be provided (RFC 4303 3.2)",
+		               text, t.enc->name);
 	*out = (struct ik_p2_proposal){
 		.enc = t.enc,
 		.integ = t.integ,

@@ -10,6 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* linux/in.h (Linux 4.10); glibc's netinet/in.h lacks it. */
+#ifndef IP_RECVFRAGSIZE
+#define IP_RECVFRAGSIZE 25
+#endif
+
 /* RFC 3948 2.2: IKE on the NAT-T port is preceded by four zero octets (the non-ESP marker). */
 static const uint8_t non_esp_marker[4];
 
@@ -114,6 +119,7 @@ bool ik_sock_open(struct ik_sock *s, const struct sockaddr_storage *local, sockl
 	if (natt && local->ss_family == AF_INET) {
 		setsockopt(s->fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on));
 		setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+		setsockopt(s->fd, IPPROTO_IP, IP_RECVFRAGSIZE, &on, sizeof(on));
 	}
 	return true;
 }
@@ -205,10 +211,12 @@ static void classify_natt(struct ik_dgram *d)
 	}
 }
 
-/* The outer IPv4 TOS and TTL the kernel gave with the datagram (IP_RECVTOS, IP_RECVTTL). */
+/* The outer IPv4 TOS and TTL the kernel gave with the datagram (IP_RECVTOS, IP_RECVTTL), and
+ * the largest fragment it was reassembled from (IP_RECVFRAGSIZE, absent: it came whole). */
 static void outer_ip(struct msghdr *m, struct ik_dgram *d)
 {
 	d->tos = d->ttl = -1;
+	d->frag = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level != IPPROTO_IP)
 			continue;
@@ -218,14 +226,15 @@ static void outer_ip(struct msghdr *m, struct ik_dgram *d)
 			int v;
 			memcpy(&v, CMSG_DATA(c), sizeof(v));
 			d->ttl = v;
-		}
+		} else if (c->cmsg_type == IP_RECVFRAGSIZE && c->cmsg_len >= CMSG_LEN(sizeof(int)))
+			memcpy(&d->frag, CMSG_DATA(c), sizeof(d->frag));
 	}
 }
 
 bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d)
 {
 	union {
-		char buf[2 * CMSG_SPACE(sizeof(int))];
+		char buf[3 * CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {d->data, sizeof(d->data)};
@@ -249,4 +258,93 @@ uint64_t ik_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Our source address towards to: the socket's own, or the one the route picks when it is bound
+ * to any (a connected scratch socket asks the kernel, nothing is sent). */
+static bool source_of(const struct ik_sock *s, const struct sockaddr_in *to, struct in_addr *src)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof(a);
+	if (getsockname(s->fd, (struct sockaddr *)&a, &n) < 0 || a.sin_family != AF_INET)
+		return false;
+	if (a.sin_addr.s_addr != htonl(INADDR_ANY)) {
+		*src = a.sin_addr;
+		return true;
+	}
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	n = sizeof(a);
+	bool ok = fd >= 0 && connect(fd, (const struct sockaddr *)to, sizeof(*to)) == 0 &&
+	          getsockname(fd, (struct sockaddr *)&a, &n) == 0;
+	if (fd >= 0)
+		close(fd);
+	*src = a.sin_addr;
+	return ok;
+}
+
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+/* One IPv4 fragment of the UDP datagram u (ulen octets): n octets from offset off (a multiple of
+ * 8), More Fragments unless it is the last. The kernel fills in the header checksum (raw(7),
+ * IP_HDRINCL). */
+static bool send_frag(int fd, const struct sockaddr_in *to, struct in_addr src, uint16_t id,
+                      const uint8_t *u, size_t ulen, size_t off, size_t n)
+{
+	uint8_t b[IK_MAX_DGRAM];
+	memset(b, 0, 20);
+	b[0] = 0x45, b[8] = 64, b[9] = IPPROTO_UDP;
+	put16(b + 2, (unsigned)(20 + n));
+	put16(b + 4, id);
+	put16(b + 6, (unsigned)(off / 8) | (off + n < ulen ? 0x2000u : 0)); /* MF, DF clear */
+	memcpy(b + 12, &src, 4);
+	memcpy(b + 16, &to->sin_addr, 4);
+	memcpy(b + 20, u + off, n);
+	struct sockaddr_in dst = *to;
+	dst.sin_port = 0;
+	return sendto(fd, b, 20 + n, 0, (const struct sockaddr *)&dst, sizeof(dst)) ==
+	       (ssize_t)(20 + n);
+}
+
+bool ik_sock_send_fragments(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
+                            size_t len, size_t frag, struct ik_status *st)
+{
+	char a[80];
+	const struct sockaddr_in *to4 = (const struct sockaddr_in *)to;
+	struct in_addr src;
+	static uint16_t id;
+	if (to->ss_family != AF_INET)
+		return ik_fail(st, 0, "IP fragments: IPv4 only, not to %s",
+		               ik_addr_str(to, a, sizeof(a)));
+	size_t ulen = 8 + len;
+	frag &= ~(size_t)7;
+	if (frag < 8 || frag >= ulen || ulen > IK_MAX_DGRAM - 20)
+		return ik_fail(st, 0, "IP fragments: %zu octets do not cut into pieces of %zu",
+		               ulen, frag);
+	if (!source_of(s, to4, &src))
+		return ik_fail(st, 0, "IP fragments: no source address towards %s: %s",
+		               ik_addr_str(to, a, sizeof(a)), strerror(errno));
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0)
+		return ik_fail(st, 0,
+		               "IP fragments are sent on a raw socket, which needs CAP_NET_RAW: %s",
+		               strerror(errno));
+	/* RFC 768 header, our NAT-T socket's port; checksum 0, as RFC 3948 2.1 lets UDP-ESP go. */
+	uint8_t u[IK_MAX_DGRAM];
+	put16(u, s->port);
+	put16(u + 2, ik_addr_port(to));
+	put16(u + 4, (unsigned)ulen);
+	put16(u + 6, 0);
+	memcpy(u + 8, p, len);
+	id = (uint16_t)(id ? id + 1 : (getpid() ^ time(NULL)) | 1);
+	bool ok = true;
+	for (size_t off = 0; ok && off < ulen; off += frag)
+		ok = send_frag(fd, to4, src, id, u, ulen, off,
+		               ulen - off < frag ? ulen - off : frag);
+	int e = errno;
+	close(fd);
+	return ok ||
+	       ik_fail(st, 0, "IP fragments to %s: %s", ik_addr_str(to, a, sizeof(a)), strerror(e));
 }

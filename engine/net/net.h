@@ -39,6 +39,9 @@ struct ik_dgram {
 	/* The outer IPv4 header's TOS and TTL as received (IP_RECVTOS, IP_RECVTTL on a NAT-T
 	 * socket), -1 when the kernel did not say: what a receiver must not validate (RFC 4301 4.1). */
 	int tos, ttl;
+	/* IP_RECVFRAGSIZE: the largest fragment the datagram was reassembled from, 0 when it came
+	 * whole (what a receiver that drops fragments, quirk esp-no-reassembly, goes by). */
+	int frag;
 	size_t len;
 	uint8_t data[IK_MAX_DGRAM];
 };
@@ -65,6 +68,11 @@ bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, cons
  * socket's): the tester's outer-dscp and outer-ttl probes (RFC 4301 4.1, RFC 4303 2). */
 bool ik_sock_send_marked(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
                          size_t len, uint8_t tos, uint8_t ttl, struct ik_status *st);
+/* The datagram as IPv4 fragments of at most frag octets of UDP each (a multiple of 8), built on
+ * a raw socket with the socket's port as source (CAP_NET_RAW): the tester's fragment probe, which
+ * the peer's IP layer must reassemble before ESP sees it (RFC 4303 3.4.1). */
+bool ik_sock_send_fragments(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
+                            size_t len, size_t frag, struct ik_status *st);
 /* Receive one datagram without blocking; false when none is waiting (EAGAIN) or on error. */
 bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d);
 

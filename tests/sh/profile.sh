@@ -97,6 +97,7 @@ check "render ios with phase2.lifetime_kb" render "$TEST_TMP/kb.conf" --target i
 check_grep "ios lifetime kilobytes" '^ set security-association lifetime kilobytes 102400$' "$(last_out)"
 check "render libreswan-conf of ikecheck.conf warns" render $IKC --target libreswan-conf --side dut
 check_grep "libreswan warning names modp1024" 'left out: Libreswan 4.10 has no modp1024' "$(last_out)"
+check_grep "libreswan warning: aes128 alone (no integrity) left out" 'proposal aes128-modp2048 left out: Libreswan 4.10 takes ESP without integrity' "$(last_out)"
 check_fails "render unknown target exits 2" 2 render $SW --target racoon --side dut
 check_fails "render without --side exits 2" 2 render $SW --target swanctl
 check_fails "render bad --name exits 2" 2 render $SW --target swanctl --side dut --name 'a b'
