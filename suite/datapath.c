@@ -380,6 +380,9 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	/* Quirk esp-implicit-iv (RFC 3602 3, RFC 4303 2.3 not kept): no CBC IV on the wire. */
 	if (e->cfg.quirks & IK_QUIRK(ESP_IMPLICIT_IV))
 		dp->out.lax |= IK_ESP_NO_IV;
+	/* Quirk esp-esn-icv (RFC 4303 2.2.1 not kept): the ICV as if ESN had been negotiated. */
+	if (e->cfg.quirks & IK_QUIRK(ESP_ESN_ICV))
+		dp->out.lax |= IK_ESP_ESN_ICV;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;

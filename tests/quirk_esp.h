@@ -30,7 +30,8 @@ enum esp_try {
 	TRY_ALIGN,
 	TRY_SEQ_ZERO,
 	TRY_OUTER,
-	TRY_IV
+	TRY_IV,
+	TRY_ESN
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -81,6 +82,7 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		ik_dp_keepalive(di, st);
 		ik_dp_ping(di, 3, st);
 		return;
+	case TRY_ESN:  /* esp-esn-icv: a second plain ping, its reply's ICV refused as the first */
 	case TRY_IV:   /* esp-implicit-iv: a second plain ping, its reply refused as the first */
 	case TRY_KEYS: /* esp-wrong-keys: a second plain ping, refused as the first */
 	case TRY_SEQ:  /* esp-seq-gaps: a second plain ping, to see the reply's number */
@@ -124,7 +126,11 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_ALIGN       ? di.nrep[1] && di.in.unaligned > 0
 		       : t == TRY_OUTER       ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
-		                              : di.nrep[2] > 0;
+		       : t == TRY_ESN
+		               ? di.replies == 0 && di.refused >= 2 &&
+		                         (strstr(di.why, "ICV") || strstr(di.why, "integrity")) &&
+		                         !dr.refused
+		               : di.nrep[2] > 0;
 	}
 	ik_dp_stop(&di);
 	ik_dp_stop(&dr);
@@ -196,6 +202,13 @@ static bool esp_unaligned(struct ik_pair *p)
 static bool esp_iv_missing(struct ik_pair *p)
 {
 	return esp_try(p, TRY_IV);
+}
+/* Quirk esp-esn-icv (RFC 4303 2.2.1, 3.3.2.1): the replies' ICV covers the high-order 32 bits of
+ * an ESN nobody negotiated; the tester, which computes it without them, refuses both for their
+ * ICV (GCM: their tag), while the responder opened both pings. */
+static bool esp_esn_icv(struct ik_pair *p)
+{
+	return esp_try(p, TRY_ESN);
 }
 /* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3): a ping under sequence number 0 comes back. */
 static bool esp_seq_zero_taken(struct ik_pair *p)
