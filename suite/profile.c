@@ -135,6 +135,7 @@ static const char *const section_names[] = {
 	KEY(tester, simulate_nat, K_ENUM, OFF(tester.simulate_nat), nat_sim_names, false)         \
 	KEY(tester, start_on_natt, K_BOOL, OFF(tester.start_on_natt), bool_names, false)          \
 	KEY(tester, omit_marker, K_BOOL, OFF(tester.omit_marker), bool_names, false)              \
+	KEY(tester, anti_replay, K_BOOL, OFF(tester.anti_replay), bool_names, false)              \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                                     \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                               \
@@ -629,6 +630,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->dut.nat_t_port = p->tester.nat_t_port = 4500;
 	p->dut.fragment_size = p->tester.fragment_size = IK_FRAG_SIZE_DEFAULT;
 	p->dut.use_peer_cert = p->tester.use_peer_cert = true;
+	p->tester.anti_replay = true;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;

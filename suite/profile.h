@@ -152,6 +152,9 @@ struct ik_endpoint {
 	bool start_on_natt;
 	/* tester.omit_marker: IKE on the NAT-T port without the non-ESP marker (ik_cfg.natt_no_marker) */
 	bool omit_marker;
+	/* tester.anti_replay = no: the tester's inbound ESP does no anti-replay and its QM2 says so,
+	 * REPLAY-STATUS 0 (RFC 2407 4.6.3.2; ik_cfg.replay_off); default yes */
+	bool anti_replay;
 };
 
 struct ik_profile {

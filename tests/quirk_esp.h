@@ -307,6 +307,40 @@ static bool esp_used_past_lifetime(struct ik_pair *p)
 	return went;
 }
 
+/* Quirk esp-seq-no-replay (RFC 4303 2.2, 3.3.3): the responder does no anti-replay and says so in
+ * QM2, REPLAY-STATUS 0 (RFC 2407 4.6.3.2); it pings the initiator twice, whose replies, with the
+ * quirk, both carry sequence number 1 (taken: the responder checks nothing), else 1 and 2. */
+static void responder_no_replay(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	with_natt(ci, cr);
+	cr->replay_off = true;
+}
+
+static bool esp_seq_stopped(struct ik_pair *p)
+{
+	struct ik_datapath di = {0}, dr = {0};
+	struct ik_status st = {0};
+	struct in_addr a = {htonl(0x0a010001)}, b = {htonl(0x0a020001)};
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	p->res.cfg.remote_natt_port = p->ini.natt.port; /* the responder's pings go there */
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas, *sr = p->res.sas;
+	bool went = false;
+	if (si && sr && si->qms && sr->qms && si->qms->peer_replay_off &&
+	    ik_dp_start(&di, &p->ini, si, si->qms, a, b, &st) &&
+	    ik_dp_start(&dr, &p->res, sr, sr->qms, b, a, &st) && !dr.in.replay_on) {
+		ik_dp_ping(&dr, 0, &st);
+		SPIN_UNTIL(p, dr.replies >= 1, 500);
+		ik_dp_ping(&dr, 1, &st);
+		SPIN_UNTIL(p, dr.replies >= 2, 500);
+		went = dr.replies == 2 && dr.nin_seq == 2 && dr.in_seq[1] == 1;
+	}
+	ik_dp_stop(&di);
+	ik_dp_stop(&dr);
+	return went;
+}
+
 /* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
 static bool esp_undecryptable(struct ik_pair *p)
 {

@@ -494,7 +494,7 @@ static const ik_quirks_t initiator_quirks =
 	IK_QUIRK(ACCEPT_ANY_REPLY) | IK_QUIRK(XAUTH_IGNORE_FAIL) | IK_QUIRK(XAUTH_ANY_TYPE) |
 	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
 	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID) | IK_QUIRK(NATT_NO_FLOAT_INIT) |
-	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES);
+	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES) | IK_QUIRK(ESP_SEQ_NO_REPLAY);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -560,6 +560,8 @@ static const struct row rows[] = {
          esp_outer_refused},
 	{"quick mode, proposal 2 chosen", IK_QUIRK(ESP_SPI_ZERO), second_proposal, spi_zero_given},
 	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
+	{"ESP replies after REPLAY-STATUS 0", IK_QUIRK(ESP_SEQ_NO_REPLAY), responder_no_replay,
+         esp_seq_stopped},
 	{"ESP replies' ICV without ESN", IK_QUIRK(ESP_ESN_ICV), with_natt, esp_esn_icv},
 	{"ESP replies' GCM tag without ESN", IK_QUIRK(ESP_ESN_ICV), with_gcm, esp_esn_icv},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,
