@@ -744,6 +744,7 @@ static bool derive_features(struct ctx *c)
 		               "which includes aggressive",
 		               line_of(c, KEY_phase1_modes));
 	p->natt.keepalive_set = line_of(c, KEY_natt_keepalive) != 0;
+	p->features.anti_replay_set = line_of(c, KEY_features_anti_replay) != 0;
 	if (!line_of(c, KEY_features_dpd))
 		p->features.dpd = p->p1.dpd_delay > 0;
 	else if (!p->features.dpd && p->p1.dpd_delay)

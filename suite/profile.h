@@ -230,6 +230,7 @@ struct ik_profile {
 		bool xauth_client;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
 		bool anti_replay; /* its inbound ESP SAs drop replays (RFC 4303 3.4.3 "may be disabled") */
+		bool anti_replay_set; /* the profile states features.anti_replay (yes or no) */
 		/* How it keeps concurrent SAs with the one tester apart, so that cases which otherwise
 		 * run alone may run alongside others (suite/run_setup.c ik_case_runs_alone): */
 		bool parallel_esp; /* answers traffic through the SA it came in on */

@@ -113,11 +113,12 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {
-	"aggressive", "nat_t",        "dpd",         "pfs",         "xauth",         "modecfg",
-	"transport",  "nopfs",        "traffic",     "anti_replay", "fragmentation", "rsa_sig",
-	"psk",        "crl",          "rsa_enc",     "rsa_enc_rev", "dpd_delay",     "xauth_client",
-	"keepalive",  "modecfg_push", "modecfg_pull"};
+static const char *need_names[] = {"aggressive",   "nat_t",         "dpd",           "pfs",
+                                   "xauth",        "modecfg",       "transport",     "nopfs",
+                                   "traffic",      "anti_replay",   "fragmentation", "rsa_sig",
+                                   "psk",          "crl",           "rsa_enc",       "rsa_enc_rev",
+                                   "dpd_delay",    "xauth_client",  "keepalive",     "modecfg_push",
+                                   "modecfg_pull", "no_anti_replay"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -143,7 +144,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->features.xauth_client,
 	               p->features.nat_t && p->natt.keepalive_set && p->natt.keepalive > 0,
 	               p->features.modecfg && p->modecfg.push,
-	               p->features.modecfg && !p->modecfg.push};
+	               p->features.modecfg && !p->modecfg.push,
+	               p->features.anti_replay_set && !p->features.anti_replay};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s", need_names[i]);

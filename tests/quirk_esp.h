@@ -341,6 +341,17 @@ static bool esp_seq_stopped(struct ik_pair *p)
 	return went;
 }
 
+/* Quirk no-replay-status (RFC 4303 3.4.3 SHOULD, RFC 2407 4.6.3.2): the responder, without
+ * anti-replay, completes quick mode without REPLAY-STATUS 0 in its QM2, so the initiator never
+ * learns it. */
+static bool replay_status_missing(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	const struct ik_sa *si = p->ini.sas;
+	return p->p2_up >= 2 && si && si->qms && !si->qms->peer_replay_off;
+}
+
 /* Quirk esp-wrong-keys: quick mode completes, then the responder's ESP refuses our pings. */
 static bool esp_undecryptable(struct ik_pair *p)
 {

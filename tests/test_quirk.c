@@ -562,6 +562,8 @@ static const struct row rows[] = {
 	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
 	{"ESP replies after REPLAY-STATUS 0", IK_QUIRK(ESP_SEQ_NO_REPLAY), responder_no_replay,
          esp_seq_stopped},
+	{"QM2 of a responder without anti-replay", IK_QUIRK(NO_REPLAY_STATUS), responder_no_replay,
+         replay_status_missing},
 	{"ESP replies' ICV without ESN", IK_QUIRK(ESP_ESN_ICV), with_natt, esp_esn_icv},
 	{"ESP replies' GCM tag without ESN", IK_QUIRK(ESP_ESN_ICV), with_gcm, esp_esn_icv},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,

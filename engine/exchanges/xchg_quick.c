@@ -368,7 +368,9 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	if (!ik_natoa_add(sa, out, qm->chosen.encap, st))
 		return false;
-	if (c->replay_off && !add_replay_status(qm, out))
+	/* Quirk no-replay-status: without anti-replay, and silent about it. */
+	if (c->replay_off && !(c->quirks & IK_QUIRK(NO_REPLAY_STATUS)) &&
+	    !add_replay_status(qm, out))
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	return !qm->lowered || add_responder_lifetime(qm, out) ||
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
