@@ -131,6 +131,8 @@ enum ik_expect_kind {
 	IK_EXP_KEPT,      /* the DUT's XAUTH messages kept the rows of engine/exchanges/
 			     * xauth_check.def named (kept_rows): each was read at least once and none
 			     * broke (a MAY row never breaks: what it saw is the evidence) */
+	IK_EXP_ANNOUNCED, /* completed, and the DUT's QM2 said REPLAY-STATUS 0 for the SA (RFC 2407
+			     * 4.6.3.2): it will not check sequence numbers, as its profile says */
 };
 
 /* What `expect keepalive` judges (docs/writing-cases.md). */
@@ -230,11 +232,12 @@ enum {
 	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
 	IK_NEED_RSA_ENC_REV = 32768,  /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
 	IK_NEED_DPD_DELAY = 65536,    /* phase1.dpd: the DUT probes an idle peer after that long */
-	IK_NEED_XAUTH_CLIENT = 131072,  /* features.xauth_client: initiating, an XAUTH client */
-	IK_NEED_KEEPALIVE = 262144,     /* natt.keepalive stated: the DUT sends NAT-keepalives */
-	IK_NEED_MODECFG_PUSH = 524288,  /* modecfg.push: mode-config by SET/ACK (mode-cfg-02 2) */
-	IK_NEED_MODECFG_PULL = 1048576, /* features.modecfg, not push: REQUEST/REPLY */
-	IK_NEED_PEER_CERT = 2097152     /* dut.peer_cert: the DUT holds the tester's certificate */
+	IK_NEED_XAUTH_CLIENT = 131072,   /* features.xauth_client: initiating, an XAUTH client */
+	IK_NEED_KEEPALIVE = 262144,      /* natt.keepalive stated: the DUT sends NAT-keepalives */
+	IK_NEED_MODECFG_PUSH = 524288,   /* modecfg.push: mode-config by SET/ACK (mode-cfg-02 2) */
+	IK_NEED_MODECFG_PULL = 1048576,  /* features.modecfg, not push: REQUEST/REPLY */
+	IK_NEED_PEER_CERT = 2097152,     /* dut.peer_cert: the DUT holds the tester's certificate */
+	IK_NEED_NO_ANTI_REPLAY = 4194304 /* features.anti_replay = no, stated: no replay checks */
 };
 
 struct ik_caseset {

@@ -194,6 +194,7 @@ static const struct {
 	{"modecfg_push", IK_NEED_MODECFG_PUSH},
 	{"modecfg_pull", IK_NEED_MODECFG_PULL},
 	{"peer_cert", IK_NEED_PEER_CERT},
+	{"no_anti_replay", IK_NEED_NO_ANTI_REPLAY},
 };
 
 /*
@@ -670,6 +671,11 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 			                    "expect: adjusted needs p1-lifetime or p2-lifetime");
 		return true;
 	}
+	/* "announced no-replay": the DUT's QM2 carried REPLAY-STATUS 0 (RFC 2407 4.6.3.2) */
+	if (!strcmp(w[0], "announced") && n == 2 && !strcmp(w[1], "no-replay")) {
+		e->kind = IK_EXP_ANNOUNCED;
+		return true;
+	}
 	if (!strcmp(w[0], "carries") && n == 2 && !strcmp(w[1], "traffic")) {
 		e->kind = IK_EXP_TRAFFIC;
 		return true;
@@ -729,7 +735,9 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		at,
 		"expect '%.40s': expected established, rejected, adjusted, "
 		"ignored, survives, alive, carries traffic, discards probes, accepts probes, "
-		"stops traffic, queries [strict], keepalive ports|octet|timely or kept REQ-ID...",
+		"stops traffic, queries [strict], keepalive ports|octet|timely, announced "
+		"no-replay or "
+		"kept REQ-ID...",
 		w[0]);
 }
 

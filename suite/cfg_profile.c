@@ -285,6 +285,9 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->nat_sim_peer = (me->simulate_nat & IK_NATSIM_DUT) != 0;
 	c->natt_start = me->start_on_natt;   /* RFC 3947 4: a negotiation that begins on 4500 */
 	c->natt_no_marker = me->omit_marker; /* RFC 3948 2.2 broken on purpose */
+	/* RFC 2407 4.6.3.2, RFC 4303 3.4.3: a receiver without anti-replay says so in its QM2 */
+	c->replay_off =
+		as_dut ? p->features.anti_replay_set && !p->features.anti_replay : !me->anti_replay;
 	c->dpd = p->features.dpd;
 	/* RFC 3706 5.5: the DUT side probes an idle peer after phase1.dpd seconds (serve); the tester
 	 * only answers, so a case hears the DUT's queries alone. */

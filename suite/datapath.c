@@ -131,7 +131,7 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	 * transmitted packet" not kept): it never moves, every packet carries 1. */
 	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_GAPS))
 		dp->out.seq++;
-	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_STUCK))
+	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_STUCK) || dp->out_stuck)
 		dp->out.seq = 0;
 	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
 	bool sealed = n && ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st);
@@ -386,6 +386,14 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->in.lax |= IK_ESP_LAX_ICV;
 	if (e->cfg.quirks & IK_QUIRK(ESP_NO_PAD_CHECK))
 		dp->in.lax |= IK_ESP_LAX_PAD;
+	/* RFC 2407 4.6.3.2: told (by the profile) to do no anti-replay, we do none (RFC 4303 3.4.3:
+	 * "If the receiver does not enable anti-replay for an SA, no inbound checks are performed
+	 * on the Sequence Number"); as responder our QM2 said so. */
+	if (e->cfg.replay_off)
+		dp->in.replay_on = false;
+	/* Quirk esp-seq-no-replay (RFC 4303 2.2, 3.3.3 not kept): told REPLAY-STATUS 0, it stops
+	 * counting. */
+	dp->out_stuck = e->cfg.quirks & IK_QUIRK(ESP_SEQ_NO_REPLAY) && qm->peer_replay_off;
 	/* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3 not kept): 0 is one more number in the window. */
 	if (e->cfg.quirks & IK_QUIRK(ESP_SEQ_ZERO))
 		dp->in.lax |= IK_ESP_SEQ_ZERO;
@@ -395,6 +403,9 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	/* Quirk esp-implicit-iv (RFC 3602 3, RFC 4303 2.3 not kept): no CBC IV on the wire. */
 	if (e->cfg.quirks & IK_QUIRK(ESP_IMPLICIT_IV))
 		dp->out.lax |= IK_ESP_NO_IV;
+	/* Quirk esp-esn-icv (RFC 4303 2.2.1 not kept): the ICV as if ESN had been negotiated. */
+	if (e->cfg.quirks & IK_QUIRK(ESP_ESN_ICV))
+		dp->out.lax |= IK_ESP_ESN_ICV;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;

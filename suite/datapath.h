@@ -53,6 +53,8 @@ struct ik_datapath {
 	bool outer_seen;
 	int outer_tos, outer_ttl;
 	bool owned; /* allocated by ik_dp_host_add: a quirk may free it */
+	/* Quirk esp-seq-no-replay: the peer said REPLAY-STATUS 0, and our counter no longer moves. */
+	bool out_stuck;
 	/* Called at the first reply to each ping (set after ik_dp_start; NULL: nobody waits), so
 	 * a caller pacing its pings can send the next one as soon as this one is back. */
 	void (*on_reply)(void *arg);

@@ -239,6 +239,10 @@ static void child_section(const struct ik_profile *p, const struct ik_emit_opts 
 	fprintf(out, "\t\t\t\trekey_time = %us\n", rekey);
 	fprintf(out, "\t\t\t\trand_time = 0s\n");
 	child_bytes(out, p->p2.lifetime_kb);
+	/* features.anti_replay = no, stated: "a value of 0 disables IPsec replay protection" (swanctl.conf
+	 * children.replay_window; RFC 4303 3.4.3, per SA). Left out, charon's default window. */
+	if (p->features.anti_replay_set && !p->features.anti_replay)
+		fprintf(out, "\t\t\t\treplay_window = 0\n");
 	fprintf(out, "\t\t\t\tstart_action = %s\n", o->initiator ? "start" : "none");
 	fprintf(out, "\t\t\t}\n\t\t}\n");
 }

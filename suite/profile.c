@@ -147,6 +147,7 @@ static const char *const section_names[] = {
 	KEY(tester, start_on_natt, K_BOOL, OFF(tester.start_on_natt), bool_names, false)          \
 	KEY(tester, omit_marker, K_BOOL, OFF(tester.omit_marker), bool_names, false)              \
 	KEY(tester, send_hash1, K_BOOL, OFF(tester.send_hash1), bool_names, false)                \
+	KEY(tester, anti_replay, K_BOOL, OFF(tester.anti_replay), bool_names, false)              \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                                     \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                               \
@@ -642,6 +643,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->dut.fragment_size = p->tester.fragment_size = IK_FRAG_SIZE_DEFAULT;
 	p->dut.use_peer_cert = p->tester.use_peer_cert = true;
 	p->dut.send_cert = p->tester.send_cert = true;
+	p->tester.anti_replay = true;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;
@@ -755,6 +757,7 @@ static bool derive_features(struct ctx *c)
 		               "which includes aggressive",
 		               line_of(c, KEY_phase1_modes));
 	p->natt.keepalive_set = line_of(c, KEY_natt_keepalive) != 0;
+	p->features.anti_replay_set = line_of(c, KEY_features_anti_replay) != 0;
 	if (!line_of(c, KEY_features_dpd))
 		p->features.dpd = p->p1.dpd_delay > 0;
 	else if (!p->features.dpd && p->p1.dpd_delay)

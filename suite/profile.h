@@ -166,6 +166,9 @@ struct ik_endpoint {
 	/* send_hash1: initiating under rsa-enc / rsa-enc-rev, send HASH(1), the hash of the
 	 * certificate encrypted to (RFC 2409 5.2, 5.3; ik_cfg.pke_hash1) */
 	bool send_hash1;
+	/* tester.anti_replay = no: the tester's inbound ESP does no anti-replay and its QM2 says so,
+	 * REPLAY-STATUS 0 (RFC 2407 4.6.3.2; ik_cfg.replay_off); default yes */
+	bool anti_replay;
 };
 
 struct ik_profile {
@@ -241,6 +244,7 @@ struct ik_profile {
 		bool xauth_client;
 		bool traffic; /* forwards ESP to an inner host that answers ping (run_traffic.c) */
 		bool anti_replay; /* its inbound ESP SAs drop replays (RFC 4303 3.4.3 "may be disabled") */
+		bool anti_replay_set; /* the profile states features.anti_replay (yes or no) */
 		/* How it keeps concurrent SAs with the one tester apart, so that cases which otherwise
 		 * run alone may run alongside others (suite/run_setup.c ik_case_runs_alone): */
 		bool parallel_esp; /* answers traffic through the SA it came in on */

@@ -245,6 +245,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		cr->o.p2_up = true;
 		/* A lifetime in kilobytes only (life_s 0) is not a lowered one. */
 		cr->o.p2_adjusted = qm->lowered || (qm->life_s && qm->life_s < e->cfg.p2_life);
+		cr->o.p2_no_replay = qm->peer_replay_off;
 		if (cr->R->kf.f)
 			ik_keyfile_esp(&cr->R->kf, sa, qm);
 		if (s && s->kind == IK_STEP_QUICK)

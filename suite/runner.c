@@ -118,7 +118,7 @@ static const char *need_names[] = {"aggressive",   "nat_t",        "dpd",       
                                    "traffic",      "anti_replay",  "fragmentation", "rsa_sig",
                                    "psk",          "crl",          "rsa_enc",       "rsa_enc_rev",
                                    "dpd_delay",    "xauth_client", "keepalive",     "modecfg_push",
-                                   "modecfg_pull", "peer_cert"};
+                                   "modecfg_pull", "peer_cert",    "no_anti_replay"};
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -145,7 +145,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->features.nat_t && p->natt.keepalive_set && p->natt.keepalive > 0,
 	               p->features.modecfg && p->modecfg.push,
 	               p->features.modecfg && !p->modecfg.push,
-	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->dut.peer_cert[0]};
+	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->dut.peer_cert[0],
+	               p->features.anti_replay_set && !p->features.anti_replay};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s%s", need_names[i],

@@ -48,6 +48,7 @@ struct ik_observed {
 				       * exchange, or completed the exchange it belongs to */
 	char restart_why[160]; /* how the DUT restarted */
 	bool p1_adjusted, p2_adjusted; /* RESPONDER-LIFETIME (or a lower lifetime) from the DUT */
+	bool p2_no_replay;             /* the DUT's QM2 said REPLAY-STATUS 0 (RFC 2407 4.6.3.2) */
 	enum ik_xchg at_x;             /* where it stopped: exchange and last message done */
 	int at_msg;
 	bool dut_answered_after; /* the DUT sent the next message of the exchange */

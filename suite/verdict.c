@@ -81,6 +81,9 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		add(buf, n, "%s", "survives (no SA from the broken message, alive afterwards)");
 		break;
 	case IK_EXP_ALIVE: add(buf, n, "%s", "alive (any outcome, alive afterwards)"); break;
+	case IK_EXP_ANNOUNCED:
+		add(buf, n, "%s", "announced no-replay (REPLAY-STATUS 0 in its QM2)");
+		break;
 	case IK_EXP_TRAFFIC:
 		add(buf, n, "%s", "carries traffic (pings come back through ESP)");
 		break;
@@ -174,6 +177,7 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 	case IK_EXP_IGNORED: return o->all_done && !o->restarted && !o->answered_mutated;
 	case IK_EXP_SURVIVES: return !o->accepted_mutated;
 	case IK_EXP_ALIVE: return true;
+	case IK_EXP_ANNOUNCED: return o->all_done && !o->restarted && o->p2_no_replay;
 	case IK_EXP_TRAFFIC: return o->all_done && !o->restarted && o->pongs > 0;
 	case IK_EXP_DISCARDS:
 		return o->all_done && !o->restarted && o->probes && !o->probe_replies &&
@@ -431,12 +435,14 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 
 	buf[0] = 0;
 	if (o->all_done) {
-		snprintf(buf, n, "completed every step%s%s%s",
+		snprintf(buf, n, "completed every step%s%s%s%s",
 		         o->p2_up   ? " (phase 1 and quick mode up)"
 		         : o->p1_up ? " (phase 1 up)"
 		                    : "",
 		         o->p1_adjusted ? ", lowering the phase 1 lifetime" : "",
-		         o->p2_adjusted ? ", lowering the quick mode lifetime" : "");
+		         o->p2_adjusted ? ", lowering the quick mode lifetime" : "",
+		         o->p2_no_replay ? ", its QM2 saying REPLAY-STATUS 0 (no anti-replay)"
+		                         : "");
 		traffic_text(o, buf, n);
 		dpd_text(o, buf, n);
 		ka_text(o, buf, n);

@@ -157,9 +157,10 @@ static void test_swanctl_variants(void)
 		"[auth]\nmethod = psk\npsk = \"q\\\"x\"\n"
 		"[phase1]\nmodes = aggressive\nproposals = 3des-md5-modp1024\nlifetime = 5\n"
 		"[phase2]\nproposals = aes128ctr-sha512-ecp384, null-sha1\nmode = transport\n"
-		"[features]\nnat_t = no\n";
+		"[features]\nnat_t = no\nanti_replay = no\n";
 	static const char *const lines[] = {
 		"aggressive = yes",
+		"replay_window = 0", /* features.anti_replay = no, stated (RFC 4303 3.4.3) */
 		"local_port = 4501",
 		"remote_port = 4502",
 		"proposals = 3des-md5-modp1024",
@@ -188,6 +189,7 @@ static void test_swanctl_variants(void)
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	CU_ASSERT_PTR_NULL(strstr(r.out, "local_ts"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warn, "transport mode: subnets left out"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "replay_window")); /* anti_replay not stated: default */
 }
 
 static void test_libreswan_conf(void)

@@ -517,7 +517,7 @@ static const ik_quirks_t initiator_quirks =
 	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
 	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID) | IK_QUIRK(NATT_NO_FLOAT_INIT) |
 	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES) | IK_QUIRK(XAUTH_CLEAR_REPLY) |
-	IK_QUIRK(TX_RTX_NEW_MID);
+	IK_QUIRK(TX_RTX_NEW_MID) | IK_QUIRK(ESP_SEQ_NO_REPLAY);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -591,6 +591,12 @@ static const struct row rows[] = {
 	{"ESP without integrity, replies", IK_QUIRK(ESP_ICV_ALWAYS), with_conf_only, esp_icv_sent},
 	{"quick mode, proposal 2 chosen", IK_QUIRK(ESP_SPI_ZERO), second_proposal, spi_zero_given},
 	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
+	{"ESP replies after REPLAY-STATUS 0", IK_QUIRK(ESP_SEQ_NO_REPLAY), responder_no_replay,
+         esp_seq_stopped},
+	{"QM2 of a responder without anti-replay", IK_QUIRK(NO_REPLAY_STATUS), responder_no_replay,
+         replay_status_missing},
+	{"ESP replies' ICV without ESN", IK_QUIRK(ESP_ESN_ICV), with_natt, esp_esn_icv},
+	{"ESP replies' GCM tag without ESN", IK_QUIRK(ESP_ESN_ICV), with_gcm, esp_esn_icv},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,
          esp_outside_answered},
 	{"ESP to outside the selectors", IK_QUIRK(ESP_ANY_DST), with_natt,

@@ -56,13 +56,22 @@ static bool crypt(struct ik_esp_sa *sa, const uint8_t *iv, uint8_t *data, size_t
 	bool gcm = sa->x.mode == IK_ESP_GCM;
 
 	full_iv(sa, iv, civ);
+	/* RFC 4106 5: with ESN the AAD is SPI, high-order 32 bits, low-order 32 bits (IK_ESP_ESN_ICV,
+	 * the high bits 0: the first 2^32 packets). */
+	uint8_t aad12[12] = {0};
+	size_t aad_len = IK_ESP_HDR;
+	if (sa->lax & IK_ESP_ESN_ICV) {
+		memcpy(aad12, aad, 4);
+		memcpy(aad12 + 8, aad + 4, 4);
+		aad = aad12, aad_len = sizeof(aad12);
+	}
 	const uint8_t *key = sa->keyed_dir == (int)enc ? NULL : sa->key;
 	if (!EVP_CipherInit_ex2(ctx, NULL, key, civ, enc, NULL))
 		return false;
 	sa->keyed_dir = enc;
 	if (sa->x.mode == IK_ESP_CBC)
 		EVP_CIPHER_CTX_set_padding(ctx, 0);
-	if (gcm && (!EVP_CipherUpdate(ctx, NULL, &o, aad, IK_ESP_HDR) ||
+	if (gcm && (!EVP_CipherUpdate(ctx, NULL, &o, aad, (int)aad_len) ||
 	            (!enc && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag))))
 		return false;
 	if (len && !EVP_CipherUpdate(ctx, data, &o, data, (int)len))
@@ -76,9 +85,13 @@ static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *ic
 {
 	EVP_MAC_CTX *c = sa->mac;
 	uint8_t full[64];
+	static const uint8_t esn_hi[4]; /* the high-order 32 bits of an ESN, 0 (IK_ESP_ESN_ICV) */
 	size_t n = 0;
-	/* A NULL key restarts HMAC with the key it has: no copy of the context per packet. */
+	/* A NULL key restarts HMAC with the key it has: no copy of the context per packet. RFC 4303
+	 * 3.3.2.1: "If the ESN option is enabled for the SA, the high-order 32 bits of the sequence
+	 * number are appended after the Next Header field for purposes of this computation". */
 	bool ok = EVP_MAC_init(c, NULL, 0, NULL) && EVP_MAC_update(c, p, len) &&
+	          (!(sa->lax & IK_ESP_ESN_ICV) || EVP_MAC_update(c, esn_hi, sizeof(esn_hi))) &&
 	          EVP_MAC_final(c, full, &n, sizeof(full));
 	if (ok)
 		memcpy(icv, full, sa->x.icv_len); /* RFC 2404 2: truncated, leftmost octets */

@@ -42,7 +42,11 @@ enum {
 	IK_ESP_LAX_PAD = 4,
 	IK_ESP_UNALIGNED = 8,
 	IK_ESP_SEQ_ZERO = 16,
-	IK_ESP_NO_IV = 32 /* outbound: a CBC IV not sent (quirk esp-implicit-iv, RFC 3602 3) */
+	IK_ESP_NO_IV = 32, /* outbound: a CBC IV not sent (quirk esp-implicit-iv, RFC 3602 3) */
+	/* The ICV computed as if ESN had been negotiated (quirk esp-esn-icv): the high-order 32 bits
+	 * of the sequence number, 0, appended after the Next Header for the HMAC (RFC 4303 2.2.1,
+	 * 3.3.2.1) and in the GCM AAD between SPI and sequence number (RFC 4106 5). */
+	IK_ESP_ESN_ICV = 64
 };
 
 struct ik_esp_xform {

@@ -114,7 +114,7 @@ const char *ik_esp_verdict_name(enum ik_esp_verdict v)
 		[IK_ESP_DUMMY] = "dummy packet (next header 59)",
 		[IK_ESP_BAD_SPI] = "unknown SPI",
 		[IK_ESP_REPLAY] = "replayed or out-of-window sequence number",
-		[IK_ESP_BAD_ICV] = "integrity check failed",
+		[IK_ESP_BAD_ICV] = "integrity check failed (the ICV or GCM tag does not verify)",
 		[IK_ESP_MALFORMED] = "malformed",
 		[IK_ESP_BAD_PAD] = "bad padding",
 		[IK_ESP_BAD_PAD_LEN] = "pad length beyond the payload",

@@ -184,6 +184,10 @@ struct ik_cfg {
 	/* RFC 3948 2.2 broken on purpose: IKE on the NAT-T port without the non-ESP marker, which
 	 * a receiver must not take for IKE (tester.omit_marker, NATT-013) */
 	bool natt_no_marker;
+	/* RFC 2407 4.6.3.2: our inbound ESP SAs do no anti-replay, and as quick mode responder our
+	 * QM2 says so, REPLAY-STATUS 0 naming our inbound SPI (tester.anti_replay = no; serve:
+	 * features.anti_replay = no) */
+	bool replay_off;
 	/* RFC 3706 5.5: probe a peer (that sent the DPD vendor ID) idle this many seconds with
 	 * R-U-THERE, again every delay while unanswered (dpd.c); 0: never (we only answer) */
 	uint32_t dpd_delay;
@@ -240,6 +244,9 @@ struct ik_qm {
 	uint32_t life_s,
 		life_kb; /* the SA's lifetime: seconds, kilobytes (0: none; RFC 2407 4.5) */
 	bool lowered;    /* responder lowered the lifetime (RESPONDER-LIFETIME) */
+	/* RFC 2407 4.6.3.2: the responder's QM2 said REPLAY-STATUS 0 for this SA (it will not
+	 * check our sequence numbers; RFC 4303 3.3.3: we still count them) */
+	bool peer_replay_off;
 	struct ik_id idci, idcr;
 	bool have_ids;
 	struct ik_wr

@@ -252,6 +252,23 @@ static bool add_responder_lifetime(struct ik_qm *qm, struct ik_msg *out)
 	       ik_node_set_bytes(n, IK_F_N_DATA, data, sizeof(data));
 }
 
+/* RFC 2407 4.6.3.2: REPLAY-STATUS, "positive confirmation of the responder's election on whether
+ * or not he is to perform anti-replay detection", in QM2 (4.6.3: a notify in a quick mode is
+ * protected by its retransmissions): SPI our inbound SPI, data 0 (replay detection disabled). */
+static bool add_replay_status(struct ik_qm *qm, struct ik_msg *out)
+{
+	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_N);
+	uint8_t spi[4], data[4] = {0, 0, 0, 0};
+
+	for (int i = 0; i < 4; i++)
+		spi[i] = (uint8_t)(qm->spi_in >> (24 - 8 * i));
+	return n && ik_node_set_num(n, IK_F_N_DOI, IK_DOI_IPSEC) &&
+	       ik_node_set_num(n, IK_F_N_PROTO, IK_PROTO_ESP) &&
+	       ik_node_set_num(n, IK_F_N_TYPE, IK_NOTIFY_REPLAY_STATUS) &&
+	       ik_node_set_bytes(n, IK_F_N_SPI, spi, 4) &&
+	       ik_node_set_bytes(n, IK_F_N_DATA, data, sizeof(data));
+}
+
 /* A single address (host) identity, as the phase 1 endpoints are (RFC 2407 4.6.2.2, 4.6.2.6). */
 static bool host_id(const struct ik_id *id)
 {
@@ -351,6 +368,10 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	if (!ik_natoa_add(sa, out, qm->chosen.encap, st))
 		return false;
+	/* Quirk no-replay-status: without anti-replay, and silent about it. */
+	if (c->replay_off && !(c->quirks & IK_QUIRK(NO_REPLAY_STATUS)) &&
+	    !add_replay_status(qm, out))
+		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	return !qm->lowered || add_responder_lifetime(qm, out) ||
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 }
@@ -369,10 +390,11 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	return ok;
 }
 
-/* RFC 2407 4.6.3.1: "Protocol ID - set to selected Protocol ID from chosen SA", SPI the two
- * ISAKMP cookies or "the sender's inbound IPSEC SPI" (the SPI of its QM2 proposal). */
-static bool lifetime_notify_names_sa(const struct ik_sa *sa, const struct ik_qm *qm,
-                                     const struct ik_node *n)
+/* RFC 2407 4.6.3.1 and 4.6.3.2 (RESPONDER-LIFETIME, REPLAY-STATUS): "Protocol ID - set to
+ * selected Protocol ID from chosen SA", SPI the two ISAKMP cookies or "the sender's inbound IPSEC
+ * SPI" (the SPI of its QM2 proposal). */
+static bool status_notify_names_sa(const struct ik_sa *sa, const struct ik_qm *qm,
+                                   const struct ik_node *n)
 {
 	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI);
 	uint8_t mine[4] = {(uint8_t)(qm->spi_out >> 24), (uint8_t)(qm->spi_out >> 16),
@@ -396,7 +418,7 @@ static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct i
 		const struct ik_val *d = ik_fget(n, IK_F_N_DATA);
 		if (!n || ik_fnum(n, IK_F_N_TYPE) != IK_NOTIFY_RESPONDER_LIFETIME || !d)
 			continue;
-		if (!lifetime_notify_names_sa(sa, qm, n)) {
+		if (!status_notify_names_sa(sa, qm, n)) {
 			ik_fail(&st, 0,
 			        "RESPONDER-LIFETIME in QM2 names protocol %u and an SPI that are "
 			        "not those of the SA it answers",
@@ -430,6 +452,21 @@ static void take_responder_lifetime(struct ik_sa *sa, struct ik_qm *qm, struct i
 			}
 			o += step;
 		}
+	}
+}
+
+/* REPLAY-STATUS in QM2 (RFC 2407 4.6.3.2): the responder will not check the sequence numbers of
+ * the SA it names (ours to it), when its data is 0. One that names another SA says nothing of
+ * this one. */
+static void take_replay_status(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in)
+{
+	for (size_t k = 0; k < 4; k++) {
+		const struct ik_node *n = ik_pl_find(&in->m, IK_PAYLOAD_N, k);
+		const struct ik_val *d = ik_fget(n, IK_F_N_DATA);
+		if (n && ik_fnum(n, IK_F_N_TYPE) == IK_NOTIFY_REPLAY_STATUS && d && d->len == 4 &&
+		    status_notify_names_sa(sa, qm, n))
+			qm->peer_replay_off =
+				!(d->bytes[0] | d->bytes[1] | d->bytes[2] | d->bytes[3]);
 	}
 }
 
@@ -474,6 +511,7 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 			               "QM2 client IDs differ from the ones we proposed");
 	}
 	take_responder_lifetime(sa, qm, in);
+	take_replay_status(sa, qm, in);
 	ik_natoa_check(sa, in, ik_encap_udp_transport(qm->chosen.encap));
 	if (!ik_qm_keymat(sa, qm, st))
 		return false;

@@ -10,7 +10,8 @@
 # against the same with phase1.dpd = 2 (serve probes an idle peer: the DUT-initiated DPD cases
 # need dpd_delay), KCASES against the same with natt.keepalive = 2 (serve, behind the NAT the
 # tester simulates in front of it, sends NAT-keepalives: the keepalive cases need the profile to
-# state the interval, `needs keepalive`). Only
+# state the interval, `needs keepalive`), NCASES against the same with features.anti_replay = no
+# (ESP-SND-006 looks for REPLAY-STATUS 0 in serve's QM2, `needs no_anti_replay`). Only
 # these cases (ESP_CASES='ESP-*' for the whole area), one run per group and quirk, two at a time
 # (the self-test runs them all too). SKIP counts as PASS (ESP-POS-003 needs a DUT without PFS;
 # ESP-POS-013 SKIPs where no raw socket may be opened: its fragments need CAP_NET_RAW),
@@ -30,7 +31,8 @@ CASES=${ESP_CASES:-ESP-NEG-005,ESP-NEG-006,ESP-NEG-007,ESP-NEG-008,ESP-NEG-009,E
 TCASES=${ESP_TCASES:-ESP-POS-005,ESP-POS-006,NATT-026}
 DCASES=${ESP_DCASES:-DPD-011,DPD-012,NATT-014}
 KCASES=${ESP_KCASES:-NATT-015,NATT-016,NATT-017}
-SETS="tun tra dpd ka"
+NCASES=${ESP_NCASES:-ESP-SND-006}
+SETS="tun tra dpd ka nar"
 T=$TEST_TMP
 BASE=$((${ESP_PORTS:-32000} + ($$ % 5) * 192))
 
@@ -41,6 +43,7 @@ cases_of() {
 	tra) echo "$TCASES" ;;
 	dpd) echo "$DCASES" ;;
 	ka) echo "$KCASES" ;;
+	nar) echo "$NCASES" ;;
 	esac
 }
 
@@ -50,6 +53,7 @@ run() {
 	local seds=()
 	[[ $g == tra ]] && seds=('s/^mode .*/mode = transport/' '/^subnet /d')
 	[[ $g == dpd ]] && seds=('s/^\[phase1\]$/[phase1]\ndpd         = 2/')
+	[[ $g == nar ]] && seds=('s/^anti_replay .*/anti_replay = no/')
 	[[ $g == ka ]] && seds=('s/^\[features\]$/[natt]\nkeepalive   = 2\n\n[features]/')
 	loopback_profile peers/profiles/loopback-dut.conf "$T/$name.conf" $p $((p + 2)) "${seds[@]}"
 	serve_start "$T/$name.serve" --profile "$T/$name.conf" ${q:+--quirk "$q"} || return 1

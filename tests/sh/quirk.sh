@@ -30,7 +30,8 @@ for q in any-p1-lifetime any-p2-lifetime any-pfs-group ignore-hash answer-malfor
 	replay-qm ignore-critical accept-bad-header ignore-cookies lenient-parser \
 	skip-unknown-payloads skip-sa-checks any-nonce-length accept-any-reply ignore-delete \
 	answer-unparsed esp-window-32 esp-early-window esp-pad-strict esp-seq-stuck esp-bad-align \
-	esp-seq-zero esp-spi-zero esp-outer-check esp-implicit-iv; do
+	esp-seq-zero esp-spi-zero esp-outer-check esp-implicit-iv esp-esn-icv esp-seq-no-replay \
+	no-replay-status; do
 	check_grep "--list-quirks names $q" "^$q +[a-z].*\[RFC" "$T/list"
 done
 check "--help mentions --quirk and --list-quirks" bash -c \
