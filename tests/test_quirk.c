@@ -837,14 +837,18 @@ static void test_no_ids_host_to_host(void)
 }
 
 /* The self-test wants exactly the matching cases to fail: with any one quirk on, a conformant
- * initiator still gets main mode and quick mode, with PFS, and aggressive mode. */
+ * initiator still gets main mode and quick mode, with PFS, and aggressive mode. But for the IV
+ * quirks (RFC 2409 App. B), which garble every exchange by design: tests/sh/selftest.sh runs
+ * their cases one per run, and their rows above show the exchange failing. */
 static void test_quirk_alone_still_interoperates(void)
 {
 	size_t n;
 	const struct ik_quirk *q = ik_quirk_table(&n);
+	const ik_quirks_t whole =
+		IK_QUIRK(P1_IV_SWAPPED) | IK_QUIRK(P1_IV_RESTART) | IK_QUIRK(QM_IV_RESTART);
 
 	for (size_t i = 0; i < n; i++)
-		for (int aggr = 0; aggr < 2; aggr++) {
+		for (int aggr = 0; aggr < 2 && !(q[i].bit & whole); aggr++) {
 			struct ik_cfg ci, cr;
 			struct ik_pair p;
 			struct ik_status st;
