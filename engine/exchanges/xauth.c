@@ -38,7 +38,7 @@ static const struct ik_cfg_attr *find(const struct ik_cfg_msg *c, uint16_t type)
 }
 
 /* draft-beaulieu-ike-xauth-02 6.2: its attributes are 16520-16529 (the private range). */
-static bool has_xauth(const struct ik_cfg_msg *c)
+bool ik_cfg_has_xauth(const struct ik_cfg_msg *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (c->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
@@ -50,7 +50,7 @@ static bool has_xauth(const struct ik_cfg_msg *c)
 static enum kind kind_of(const struct ik_cfg_msg *c)
 {
 	if (c->type == IK_CFG_TYPE_REQUEST)
-		return has_xauth(c) ? K_XAUTH_REQ : K_CFG_REQ;
+		return ik_cfg_has_xauth(c) ? K_XAUTH_REQ : K_CFG_REQ;
 	if (c->type == IK_CFG_TYPE_SET)
 		return find(c, IK_CFG_ATTR_XAUTH_STATUS) ? K_XAUTH_SET : K_CFG_SET;
 	return K_NONE;

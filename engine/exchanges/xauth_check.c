@@ -410,15 +410,6 @@ static bool xauth_in_play(const struct ik_sa *sa)
 	return x->client || x->gateway || x->cfg_client || x->cfg_gateway;
 }
 
-static bool is_xauth(const struct ik_cfg_msg *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (m->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
-		    m->a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
-			return true;
-	return false;
-}
-
 void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m)
 {
 	struct ik_xa_state *xa = &sa->xa;
@@ -427,7 +418,8 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 
 	if (!xauth_in_play(sa))
 		return;
-	if (sa->role == IK_INITIATOR && theirs && m->type == IK_CFG_TYPE_REQUEST && is_xauth(m)) {
+	if (sa->role == IK_INITIATOR && theirs && m->type == IK_CFG_TYPE_REQUEST &&
+	    ik_cfg_has_xauth(m)) {
 		from = XC_REQ;
 		if (qm->msgid != xa->req_msgid) { /* a new pair, not its retransmission */
 			if (!xa->nreq)
@@ -447,13 +439,13 @@ void ik_xa_check_msg(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_c
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_SET) {
 		from = XC_CACK; /* the client's ACK of our mode-config SET (push, mode-cfg 2) */
 	} else if (sa->role == IK_RESPONDER && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
-	           is_xauth(&qm->tx_out)) {
+	           ik_cfg_has_xauth(&qm->tx_out)) {
 		from = XC_ANS; /* the client's REPLY to our XAUTH REQUEST */
 	} else if (sa->role == IK_RESPONDER && theirs && m->type == IK_CFG_TYPE_REQUEST &&
-	           !is_xauth(m)) {
+	           !ik_cfg_has_xauth(m)) {
 		from = XC_CREQ; /* the client's mode-config REQUEST */
 	} else if (sa->role == IK_INITIATOR && !theirs && qm->tx_out.type == IK_CFG_TYPE_REQUEST &&
-	           !is_xauth(&qm->tx_out)) {
+	           !ik_cfg_has_xauth(&qm->tx_out)) {
 		from = XC_CFG; /* the answer to a mode-config REQUEST of ours */
 	}
 	run_rows(sa, XC_TX | from, qm, m);

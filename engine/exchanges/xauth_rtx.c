@@ -29,15 +29,6 @@ struct ik_xa_rtx {
 	uint32_t mids[RTX_MAX]; /* and under which message ID */
 };
 
-static bool is_xauth(const struct ik_cfg_msg *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (m->a[i].type >= IK_CFG_ATTR_XAUTH_TYPE &&
-		    m->a[i].type <= IK_CFG_ATTR_XAUTH_ANSWER)
-			return true;
-	return false;
-}
-
 /* The REQUEST whose answer we hold back: one the peer started, a mode-config REQUEST of the
  * client when we are its gateway (phase 1's responder), the XAUTH REQUEST of the gateway when we
  * are its client (the client's XAUTH REPLY and ACK come under our IDs, and so on). */
@@ -46,7 +37,8 @@ static bool tracked(const struct ik_sa *sa, const struct ik_qm *q)
 	if (!q->tx || q->role != IK_RESPONDER || q->tx_in.type != IK_CFG_TYPE_REQUEST ||
 	    !sa->eng->cfg.xauth.cfg_unanswered)
 		return false;
-	return sa->role == IK_RESPONDER ? !is_xauth(&q->tx_in) : is_xauth(&q->tx_in);
+	return sa->role == IK_RESPONDER ? !ik_cfg_has_xauth(&q->tx_in)
+	                                : ik_cfg_has_xauth(&q->tx_in);
 }
 
 static struct ik_xa_rtx *state(struct ik_sa *sa)

@@ -67,6 +67,9 @@ bool ik_xa_answer(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st);
 void ik_xa_complete(struct ik_sa *sa, struct ik_qm *qm);
 bool ik_xa_p1_up(struct ik_sa *sa);
 bool ik_xa_blocks_quick(const struct ik_sa *sa);
+/* Whether an ATTR payload carries an XAUTH attribute (16520-16529, draft-beaulieu-ike-xauth-02
+ * 6.2): an XAUTH transaction rather than mode-config (xauth.c). */
+bool ik_cfg_has_xauth(const struct ik_cfg_msg *c);
 /* The peer's XAUTH messages against xauth_check.def (xauth_check.c): ik_xa_check_msg a
  * transaction message it sent (qm: its transaction, m: what it said), ik_xa_check_hash_bad one
  * whose HASH did not verify, ik_xa_check_p1 its phase 1 once up; ik_cfg_find an attribute. */
