@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The proposals of the XAUTH profiles below, one line each phase. */
+#define P12 "[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
 #define BASE                                                                 \
 	"[dut]\naddress = 192.0.2.2\nsubnet = 10.2.0.0/24\n"                 \
 	"[tester]\naddress = 192.0.2.1\nsubnet = 10.1.0.0/24, 10.9.0.0/16\n" \
@@ -291,8 +293,7 @@ static void test_libreswan_secrets(void)
  */
 static void test_libreswan_xauth(void)
 {
-	static const char client[] = BASE
-		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+	static const char client[] = BASE P12
 		"[features]\nxauth_client = yes\nmodecfg = yes\n"
 		"[xauth]\nuser = joe\npassword = foobar\n"
 		"[modecfg]\npool = 10.9.0.10\n";
@@ -317,8 +318,7 @@ static void test_libreswan_xauth(void)
 	/* ipsec.secrets(5): a quoted secret "cannot contain a newline or double-quote", and "XAUTH
 	 * is otherwise identical to PSK in syntax": such a password goes as 0x-hex (ttodata(3)),
 	 * as does one starting with 0x, which swanctl would read as hex even quoted */
-	static const char quote[] = BASE
-		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+	static const char quote[] = BASE P12
 		"[features]\nxauth_client = yes\n"
 		"[xauth]\nuser = joe\npassword = foo\"bar\n";
 	render(ik_emit_libreswan_secrets, quote, IK_SIDE_DUT, true);
@@ -327,8 +327,7 @@ static void test_libreswan_xauth(void)
 	render(ik_emit_swanctl, quote, IK_SIDE_DUT, true);
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	CU_ASSERT_TRUE(has_line(r.out, "secret = 0x666f6f22626172"));
-	static const char hexlike[] = BASE
-		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+	static const char hexlike[] = BASE P12
 		"[features]\nxauth_client = yes\n"
 		"[xauth]\nuser = joe\npassword = 0x41\n";
 	render(ik_emit_libreswan_secrets, hexlike, IK_SIDE_DUT, true);
@@ -342,8 +341,7 @@ static void test_libreswan_xauth(void)
 	render(ik_emit_libreswan_secrets, client, IK_SIDE_DUT, false);
 	CU_ASSERT_PTR_NULL(strstr(r.out, "XAUTH"));
 	/* push mode (draft-dukes-ike-mode-cfg-02 2): the client waits for the SET */
-	static const char push[] = BASE
-		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+	static const char push[] = BASE P12
 		"[features]\nxauth_client = yes\nmodecfg = yes\n"
 		"[xauth]\nuser = joe\npassword = foobar\n"
 		"[modecfg]\npool = 10.9.0.10\npush = yes\n";
@@ -351,8 +349,7 @@ static void test_libreswan_xauth(void)
 	CU_ASSERT_TRUE_FATAL(r.ok);
 	CU_ASSERT_TRUE(has_line(r.out, "modecfgpull=no"));
 	/* the gateway: passwd file, pool in place of rightsubnet, no XAUTH secret */
-	static const char gw[] = BASE
-		"[phase1]\nproposals = aes128-sha1-modp2048\n[phase2]\nproposals = aes128-sha1\n"
+	static const char gw[] = BASE P12
 		"[features]\nxauth = yes\nmodecfg = yes\n"
 		"[xauth]\nuser = joe\npassword = foobar\n"
 		"[modecfg]\npool = 10.9.0.10\n";
