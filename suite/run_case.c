@@ -511,6 +511,9 @@ static bool trigger(struct crun *cr)
 		return false;
 	}
 	if (!pid) {
+		/* its own process group: trigger_reap ends the whole command (a lab script's
+		 * `whack --initiate` or `swanctl --initiate` too), not only the shell */
+		setpgid(0, 0);
 		int fd = open("/dev/null", O_RDWR);
 		if (fd >= 0) {
 			dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
@@ -519,19 +522,27 @@ static bool trigger(struct crun *cr)
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* either side may run first */
 	cr->trigger_pid = pid;
 	return true;
 }
 
+/* The case is over: whatever its trigger still runs must not overlap the next case's (a
+ * leftover `peer terminate` or initiate would act on the next case's SA). The whole group
+ * goes, also when the shell itself has already exited and left children behind. */
 static void trigger_reap(struct crun *cr)
 {
 	int status;
 	if (cr->trigger_pid <= 0)
 		return;
-	if (waitpid(cr->trigger_pid, &status, WNOHANG) == 0) {
-		kill(cr->trigger_pid, SIGTERM);
-		waitpid(cr->trigger_pid, &status, 0);
-	}
+	kill(-cr->trigger_pid, SIGTERM);
+	waitpid(cr->trigger_pid, &status, 0);
+	/* the shell is gone; its children (now init's) may take a moment to die */
+	int i = 0;
+	while (kill(-cr->trigger_pid, 0) == 0 && i++ < 100)
+		usleep(20000);
+	if (i > 100)
+		kill(-cr->trigger_pid, SIGKILL); /* after 2 s: whatever still holds on */
 	cr->trigger_pid = 0;
 }
 
