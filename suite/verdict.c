@@ -308,6 +308,17 @@ static void dpd_text(const struct ik_observed *o, char *buf, size_t n)
 
 static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n);
 
+/* After a remap step: the ports, and whether anything of the DUT's still came to the old one. */
+static void remap_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	size_t l = strlen(buf);
+	if (!o->remap_to || l + 1 >= n)
+		return;
+	snprintf(buf + l, n - l, "; after our NAT-T port moved from %u to %u, %s", o->remap_from,
+	         o->remap_to,
+	         o->remap_stale[0] ? o->remap_stale : "nothing of it came to the old one");
+}
+
 /* What keepalive-listen heard, and the first break of the rule an `expect keepalive` judges. */
 static const char *ka_broke(const struct ik_expect *x, const struct ik_observed *o)
 {
@@ -449,17 +460,11 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		         o->p2_no_replay ? ", its QM2 saying REPLAY-STATUS 0 (no anti-replay)"
 		                         : "");
 		traffic_text(o, buf, n);
+		remap_text(o, buf, n);
 		dpd_text(o, buf, n);
 		ka_text(o, buf, n);
 		if (o->old_port[0])
 			add(buf, n, "; %s", o->old_port);
-		if (o->remap_to && !o->remap_stale[0]) {
-			size_t l = strlen(buf);
-			snprintf(buf + l, n - l,
-			         "; after our NAT-T port moved from %u to %u nothing of it came to "
-			         "%u",
-			         o->remap_from, o->remap_to, o->remap_from);
-		}
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->xauth_refused) {
@@ -520,8 +525,10 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 	/* RFC 3947 7 (the remap step): the DUT kept the old mapping; at the case's level. */
 	if (o->remap_stale[0]) {
 		snprintf(reason, rlen,
-		         "Our NAT mapping changed: %.150s (RFC 3947 7: the end not behind the NAT "
-		         "\"SHOULD use the last valid UDP encapsulated IKE or IPsec packet\").",
+		         "Our NAT mapping changed (our NAT-T port moved): %.120s (RFC 3947 7: the "
+		         "end "
+		         "not behind the NAT \"SHOULD use the last valid UDP encapsulated IKE or "
+		         "IPsec packet\").",
 		         o->remap_stale);
 		for (size_t i = 0; i < c->nexpect; i++)
 			if (ik_expect_applies(&c->expect[i], p))
