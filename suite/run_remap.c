@@ -14,8 +14,12 @@
  * longer should (o->remap_stale, judged by suite/verdict.c at the case's level). Datagrams of
  * fewer than 8 octets (a keepalive, which "cannot be used for these purposes") are not judged.
  *
+ * The move waits a third of the silence window (at least SETTLE_MS) after the step starts: our
+ * last message from the old port (QM3) must have been taken first. A DUT that takes datagrams on
+ * several threads (charon) may otherwise handle the R-U-THERE before a QM3 sent a moment earlier
+ * and then, rightly, follow the QM3 back to the old port: the last valid packet it processed.
  * The fd table of the loop changes, which a socket callback must not do (the step may start
- * from one: an event of the engine), so the move runs from a timer.
+ * from one: an event of the engine), so the move runs from that timer.
  */
 #include "consts.h"
 #include "pcapw.h"
@@ -24,7 +28,8 @@
 
 #include <string.h>
 
-#define SHORT_DGRAM 8 /* fewer octets: no ESP (RFC 4303 2), no IKE: a keepalive at most */
+#define SHORT_DGRAM 8   /* fewer octets: no ESP (RFC 4303 2), no IKE: a keepalive at most */
+#define SETTLE_MS   300 /* the least wait before the move */
 
 /* What came to the old port: the first one, for the verdict (no random number in it: the
  * reason goes into the reviewed baselines; the ports are in the observed text). */
@@ -98,7 +103,8 @@ bool ik_remap_start(struct crun *cr)
 		         "NAT: main or aggressive before it, set tester.simulate_nat = yes");
 		return false;
 	}
-	cr->step_timer = ik_loop_timer(&cr->R->loop, 0, remap_go, cr);
+	unsigned settle = cr->window_ms / 3 > SETTLE_MS ? cr->window_ms / 3 : SETTLE_MS;
+	cr->step_timer = ik_loop_timer(&cr->R->loop, settle, remap_go, cr);
 	return true;
 }
 
