@@ -81,7 +81,9 @@ enum ik_step_kind {
 	IK_STEP_MODECFG,    /* an address by mode-config (draft-dukes-ike-mode-cfg-02 5.1); before
 	                  * XAUTH is done it asks at once: the gateway must not answer (xauth 6) */
 	IK_STEP_DPD_LISTEN, /* stay quiet and hear the DUT's own R-U-THEREs (RFC 3706 5.4;
-	                     * run_dpd.c): the first unanswered, the next ones ACKed */
+	                     * run_dpd.c): the first unanswered, the next ones ACKed; arg 1
+	                     * (`dpd-listen keepalives`): a NAT-keepalive every second meanwhile
+	                     * (RFC 3948 4) */
 	IK_STEP_CFG, /* a mode-config query of suite/cfgq.def (arg: its row) whose answer the case
 	             * judges (draft-dukes-ike-mode-cfg-02; docs/xauth.md) */
 	IK_STEP_KA_LISTEN,  /* stay quiet and hear the DUT's own NAT-keepalives (RFC 3948 2.3, 4;
@@ -90,6 +92,9 @@ enum ik_step_kind {
 	                     * port, which must discard it (RFC 3947 4; run_old_port.c) */
 	IK_STEP_DPD_500,    /* after the float, an R-U-THERE to the DUT's IKE port, which may take
 	                     * it (RFC 3947 4; run_old_port.c) */
+	IK_STEP_REMAP, /* behind our simulated NAT, its mapping changes: our NAT-T port moves, an
+	                * R-U-THERE goes from the new one, the DUT must follow (RFC 3947 7;
+	                * run_remap.c) */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */

@@ -362,7 +362,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
  * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY, keepalive-listen,
- * replay-500, dpd-500. */
+ * replay-500, dpd-500, remap; dpd-listen [keepalives]. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -384,6 +384,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"keepalive-listen", IK_STEP_KA_LISTEN},
 		{"replay-500", IK_STEP_REPLAY_500},
 		{"dpd-500", IK_STEP_DPD_500},
+		{"remap", IK_STEP_REMAP},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -396,8 +397,8 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		return ik_case_fail(at,
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
-		                    "modecfg, dpd-listen, keepalive-listen, replay-500, dpd-500 "
-		                    "or cfg)",
+		                    "modecfg, dpd-listen, keepalive-listen, replay-500, dpd-500, "
+		                    "remap or cfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
@@ -424,6 +425,11 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 	}
 	if (s->kind == IK_STEP_TRAFFIC)
 		return step_traffic(s, w, n, at);
+	/* "dpd-listen keepalives": NAT-keepalives (RFC 3948 4) flow while the tester listens */
+	if (s->kind == IK_STEP_DPD_LISTEN && n == 2 && !strcmp(w[1], "keepalives")) {
+		s->arg = 1;
+		return true;
+	}
 	if (n > 1)
 		return ik_case_fail(at, "run: step '%s' takes no argument ('%.40s')%s", w[0], w[1],
 		                    s->kind == IK_STEP_MAIN ? "; credentials come from the profile"

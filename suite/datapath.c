@@ -344,8 +344,10 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 		refuse(dp, st.why);
 		return;
 	}
-	/* RFC 3948 3.1 / RFC 3947 5.2: answer where the peer's ESP comes from. */
-	dp->to = d->peer;
+	/* RFC 3948 3.1 / RFC 3947 5.2, 7: answer where the peer's authentic ESP comes from (a NAT's
+	 * new mapping). Quirk natt-no-remap: where it went first. */
+	if (!(e->cfg.quirks & IK_QUIRK(NATT_NO_REMAP)))
+		dp->to = d->peer;
 	deliver(dp, &in);
 }
 

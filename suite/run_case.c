@@ -312,7 +312,7 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 	case IK_EV_DPD_ACK:
 		if (s && s->kind == IK_STEP_DPD_500)
 			ik_old_port_acked(cr);
-		if (s && s->kind == IK_STEP_DPD) {
+		if (s && (s->kind == IK_STEP_DPD || s->kind == IK_STEP_REMAP)) {
 			ik_loop_cancel(&cr->R->loop, cr->step_timer);
 			cr->step_timer = 0;
 			advance(cr);
@@ -476,14 +476,15 @@ static bool send_deletes(struct crun *cr)
 
 /* RFC 3706 5: a sender SHOULD retransmit R-U-THERE when no ACK comes (each with the next sequence
  * number, 6.2); inside the silence window, so a DUT that dropped a bad one can answer the next. */
-static void dpd_retry(void *arg)
+void ik_dpd_retry(void *arg)
 {
 	struct crun *cr = arg;
 	cr->step_timer = 0;
-	if (cr->finished || cr->step >= cr->nsteps || cr->steps[cr->step].kind != IK_STEP_DPD)
+	enum ik_step_kind k = cr->step < cr->nsteps ? cr->steps[cr->step].kind : IK_STEP_MAIN;
+	if (cr->finished || (k != IK_STEP_DPD && k != IK_STEP_REMAP))
 		return;
 	ik_send_dpd(cr->sa);
-	cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 6 + 1, dpd_retry, cr);
+	cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 6 + 1, ik_dpd_retry, cr);
 }
 
 static bool need_sa(struct crun *cr, const char *what)
@@ -626,10 +627,12 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 			ik_xa_request_cfg(cr->sa); /* early; later the engine asks by itself */
 		return true;
 	case IK_STEP_CFG: return need_sa(cr, "cfg") && cfg_query(cr, s);
+	case IK_STEP_REMAP: return need_sa(cr, "remap") && ik_remap_start(cr);
 	case IK_STEP_DPD:
 		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
 			return false;
-		cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 6 + 1, dpd_retry, cr);
+		cr->step_timer =
+			ik_loop_timer(&cr->R->loop, cr->window_ms / 6 + 1, ik_dpd_retry, cr);
 		return true;
 	case IK_STEP_DELETE:
 		if (!need_sa(cr, "delete") || !send_deletes(cr))
@@ -774,6 +777,7 @@ void ik_crun_free(struct crun *cr)
 {
 	trigger_reap(cr);
 	ik_traffic_stop(cr);
+	ik_remap_close(cr);
 	ik_loop_cancel(&cr->R->loop, cr->watch_timer);
 	ik_loop_cancel(&cr->R->loop, cr->step_timer);
 	if (cr->eng_up) {

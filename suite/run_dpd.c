@@ -14,6 +14,12 @@
  *
  * It ends a moment (ACK_MS) after a query that followed one we answered (a new query, whose
  * number must be new), or after LISTEN_ROUNDS idle periods of phase1.dpd and GRACE_MS.
+ *
+ * `dpd-listen keepalives`: meanwhile a NAT-keepalive (one octet 0xFF, RFC 3948 2.3) goes every
+ * KA_EVERY_MS from our NAT-T port to the DUT's, where UDP-ESP goes, and nothing else does. RFC
+ * 3948 4: "Reception of NAT-keepalive packets MUST NOT be used to detect whether a connection
+ * is live", so the DUT's idle period runs as if they did not come, and its queries come as in
+ * the plain step; a DUT that sends none took them for life (suite/verdict.c).
  */
 #include "runner_int.h"
 
@@ -24,6 +30,7 @@
 #define LISTEN_ROUNDS 4
 #define GRACE_MS      2000
 #define LISTEN_MAX_S  60 /* a longer phase1.dpd is not waited out: the step is an ERROR */
+#define KA_EVERY_MS   1000
 
 /* The first SHOULD of RFC 3706 5.3 / 6.2 the queries break, into o->dpd_should. */
 static void shoulds(const struct ik_sa *sa, struct ik_observed *o)
@@ -80,6 +87,17 @@ static bool asked_after_ack(const struct ik_sa *sa)
 	return kept < sa->n_dpd_rx;
 }
 
+/* dpd-listen keepalives: the next NAT-keepalive when it is due (the tap puts it in the pcap). */
+static void keepalive(struct crun *cr, uint64_t now)
+{
+	struct ik_status st;
+	if (!cr->steps[cr->step].arg || now < cr->dpd_ka_next)
+		return;
+	cr->dpd_ka_next = now + KA_EVERY_MS;
+	if (ik_engine_send_keepalive(&cr->eng, &cr->sa->peer, &st))
+		cr->o.dpd_ka_sent++;
+}
+
 static void tick(void *arg)
 {
 	struct crun *cr = arg;
@@ -87,6 +105,7 @@ static void tick(void *arg)
 	cr->step_timer = 0;
 	if (cr->finished || !cr->sa)
 		return;
+	keepalive(cr, now);
 	observe(cr);
 	if (asked_after_ack(cr->sa) && !cr->dpd_done_at)
 		cr->dpd_done_at = now + ACK_MS; /* its ACK is out: let it arrive */
@@ -114,6 +133,13 @@ bool ik_dpd_listen_start(struct crun *cr)
 		         LISTEN_ROUNDS, delay, LISTEN_MAX_S);
 		return false;
 	}
+	if (cr->steps[cr->step].arg && (!cr->sa->floated || cr->eng.natt.fd < 0)) {
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+		         "dpd-listen keepalives needs an ISAKMP SA that floated to the NAT-T port "
+		         "(set tester.simulate_nat = yes)");
+		return false;
+	}
+	cr->dpd_ka_next = ik_now_ms();
 	cr->sa->dpd_ack_skip = 1; /* RFC 3706 5.4: the first unanswered, for a retransmission */
 	cr->dpd_until = ik_now_ms() + (uint64_t)delay * 1000u * LISTEN_ROUNDS + GRACE_MS;
 	cr->dpd_done_at = 0;

@@ -91,6 +91,12 @@ struct ik_observed {
 	/* replay-500, dpd-500 (run_old_port.c): what the DUT did with our datagrams to its IKE port
 	 * after the float ("" no such step) */
 	char old_port[200];
+	/* remap (run_remap.c): our NAT-T port before and after the NAT's mapping changed, and the
+	 * first datagram of the DUT that still came to the old one (RFC 3947 7; "" none) */
+	unsigned remap_from, remap_to;
+	char remap_stale[200];
+	/* dpd-listen keepalives: the NAT-keepalives we sent while listening (RFC 3948 4) */
+	unsigned dpd_ka_sent;
 	char xc_note[IK_XC__N][IK_XC_NOTE];
 };
 

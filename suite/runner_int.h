@@ -58,6 +58,11 @@ struct crun {
 	uint64_t old_sent_ms;
 	bool old_acked;
 	enum ik_step_kind old_kind; /* which of the two sent it */
+	/* remap (run_remap.c): our NAT-T socket before the mapping changed, still heard; open: it
+	 * is (the clearing of a rerun leaves fd 0, not -1) */
+	struct ik_sock remap_old;
+	bool remap_open;
+	uint64_t dpd_ka_next; /* dpd-listen keepalives: when the next one goes */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
 	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
@@ -214,6 +219,11 @@ void ik_traffic_done(struct crun *cr);
 bool ik_dpd_listen_start(struct crun *cr);
 /* The keepalive-listen step (run_keepalive.c), and its tap of every datagram that arrives. */
 bool ik_ka_listen_start(struct crun *cr);
+/* The remap step (run_remap.c): move our NAT-T port, hear the old one; and its close. */
+bool ik_remap_start(struct crun *cr);
+/* The dpd step's timer (run_case.c): the R-U-THERE again until its ACK ends the step. */
+void ik_dpd_retry(void *arg);
+void ik_remap_close(struct crun *cr);
 void ik_ka_rx_tap(struct ik_engine *e, const struct ik_dgram *d);
 void ik_step_done(struct crun *cr);
 /* The exchange stops here for why (the DUT's doing, judged by the case's expect lines). */

@@ -290,7 +290,12 @@ static void dpd_text(const struct ik_observed *o, char *buf, size_t n)
 	size_t l = strlen(buf);
 	if (!o->dpd_listened || l + 1 >= n)
 		return;
-	if (!o->dpd_queries)
+	if (!o->dpd_queries && o->dpd_ka_sent)
+		snprintf(buf + l, n - l,
+		         "; no R-U-THERE of its own in %u s in which we sent it only %u "
+		         "NAT-keepalives",
+		         o->dpd_wait_s, o->dpd_ka_sent);
+	else if (!o->dpd_queries)
 		snprintf(buf + l, n - l, "; no R-U-THERE of its own in %u s of our silence",
 		         o->dpd_wait_s);
 	else
@@ -302,6 +307,17 @@ static void dpd_text(const struct ik_observed *o, char *buf, size_t n)
 }
 
 static void observed_text(const struct ik_observed *o, bool ignoring, char *buf, size_t n);
+
+/* After a remap step: the ports, and whether anything of the DUT's still came to the old one. */
+static void remap_text(const struct ik_observed *o, char *buf, size_t n)
+{
+	size_t l = strlen(buf);
+	if (!o->remap_to || l + 1 >= n)
+		return;
+	snprintf(buf + l, n - l, "; after our NAT-T port moved from %u to %u, %s", o->remap_from,
+	         o->remap_to,
+	         o->remap_stale[0] ? o->remap_stale : "nothing of it came to the old one");
+}
 
 /* What keepalive-listen heard, and the first break of the rule an `expect keepalive` judges. */
 static const char *ka_broke(const struct ik_expect *x, const struct ik_observed *o)
@@ -444,6 +460,7 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		         o->p2_no_replay ? ", its QM2 saying REPLAY-STATUS 0 (no anti-replay)"
 		                         : "");
 		traffic_text(o, buf, n);
+		remap_text(o, buf, n);
 		dpd_text(o, buf, n);
 		ka_text(o, buf, n);
 		if (o->old_port[0])
@@ -505,6 +522,19 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 		snprintf(reason, rlen, "The DUT broke %.200s.", o->fault);
 		return IK_V_FAIL;
 	}
+	/* RFC 3947 7 (the remap step): the DUT kept the old mapping; at the case's level. */
+	if (o->remap_stale[0]) {
+		snprintf(reason, rlen,
+		         "Our NAT mapping changed (our NAT-T port moved): %.120s (RFC 3947 7: the "
+		         "end "
+		         "not behind the NAT \"SHOULD use the last valid UDP encapsulated IKE or "
+		         "IPsec packet\").",
+		         o->remap_stale);
+		for (size_t i = 0; i < c->nexpect; i++)
+			if (ik_expect_applies(&c->expect[i], p))
+				ik_expect_text(&c->expect[i], expected, elen);
+		return c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
+	}
 	enum ik_verdict kv;
 	if (ka_judged(c, o, p, &kv, reason, rlen)) {
 		for (size_t i = 0; i < c->nexpect; i++)
@@ -553,6 +583,17 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 	}
 	if (probe_inconclusive(c, o, p, reason, rlen))
 		return IK_V_ERROR;
+	/* NAT-keepalives flowed and no query came: they were taken for life (RFC 3948 4). */
+	if (o->dpd_listened && o->all_done && !o->dpd_queries && o->dpd_ka_sent) {
+		snprintf(
+			reason, rlen,
+			"The DUT sent no R-U-THERE in %u s in which we sent it nothing but %u "
+			"NAT-keepalives, though phase1.dpd says it probes an idle peer: RFC 3948 4 "
+			"\"Reception of NAT-keepalive packets MUST NOT be used to detect whether a "
+			"connection is live\" (%s).",
+			o->dpd_wait_s, o->dpd_ka_sent, c->ref);
+		return c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
+	}
 	/* Nothing to judge: RFC 3706 5.4 mandates no query at any time. */
 	if (o->dpd_listened && o->all_done && !o->dpd_queries) {
 		snprintf(reason, rlen,

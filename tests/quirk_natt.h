@@ -80,6 +80,55 @@ static bool natt_info_on_500(struct ik_pair *p)
 	return strstr(si->fault, "3947 4") != NULL;
 }
 
+/* Quirk natt-no-remap (RFC 3947 7): after the float the initiator's NAT mapping changes (its
+ * NAT-T socket moves to a new port) and an authenticated R-U-THERE comes from there; true when
+ * the responder still sends to the old port. Conformant: it follows, and the ACK comes back. */
+static bool natt_remap_ignored(struct ik_pair *p)
+{
+	struct ik_sock old;
+	struct ik_status st;
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	struct ik_sa *si = p->ini.sas;
+	const struct ik_sa *rs = p->res.sas;
+	if (!si || !rs || !si->established || !rs->floated ||
+	    !ik_engine_natt_move(&p->ini, &old, &st))
+		return false;
+	int acks = p->dpd_acks;
+	bool sent = ik_send_dpd(si);
+	SPIN_UNTIL(p, p->dpd_acks > acks, 1000);
+	ik_sock_close(&old);
+	return sent && ik_addr_port(&rs->peer) != p->ini.natt.port && p->dpd_acks == acks;
+}
+
+/* Behind a NAT, DPD both ways, the responder probing an initiator idle for 1 s (RFC 3706 5.5). */
+static void behind_nat_probes(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	behind_nat_dpd(ci, cr);
+	cr->dpd_delay = 1;
+}
+
+/* Quirk keepalive-alive (RFC 3948 4: keepalives "MUST NOT be used to detect whether a connection
+ * is live"): after the float the initiator sends the responder nothing but a NAT-keepalive every
+ * 200 ms for 2.4 s; true when no R-U-THERE came. Conformant: it asks after 1 s. */
+static bool ka_taken_for_life(struct ik_pair *p)
+{
+	struct ik_status st;
+	p->ini.cfg.remote_natt_port = p->res.natt.port;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->p2_up >= 2 || p->failed, 3000);
+	struct ik_sa *si = p->ini.sas;
+	if (!si || !si->established || !si->floated)
+		return false;
+	for (int i = 0; i < 12 && !si->n_dpd_rx; i++) {
+		if (!ik_engine_send_keepalive(&p->ini, &si->peer, &st))
+			return false;
+		SPIN_UNTIL(p, si->n_dpd_rx, 200);
+	}
+	return !si->n_dpd_rx;
+}
+
 /* Behind a NAT, the initiator's IKE on the NAT-T port without the non-ESP marker (RFC 3948 2.2
  * broken on purpose, tester.omit_marker). */
 static void behind_nat_no_marker(struct ik_cfg *ci, struct ik_cfg *cr)

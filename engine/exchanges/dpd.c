@@ -48,6 +48,16 @@ void ik_dpd_arm(struct ik_sa *sa)
 	sa->dpd_timer = ik_loop_timer(sa->eng->loop, (uint64_t)c->dpd_delay * 1000u, dpd_fire, sa);
 }
 
+/* Quirk keepalive-alive (RFC 3948 4: "Reception of NAT-keepalive packets MUST NOT be used to
+ * detect whether a connection is live"): a keepalive from the peer of an SA counts as a message
+ * of it, and the SA is not idle. */
+void ik_dpd_keepalive(struct ik_engine *e, const struct ik_dgram *d)
+{
+	for (struct ik_sa *sa = e->sas; sa; sa = sa->next)
+		if (sa->established && !sa->dead && ik_addr_equal(&sa->peer, &d->peer))
+			sa->rx_ms = ik_now_ms();
+}
+
 static uint32_t seq_of(const struct ik_val *v)
 {
 	return (uint32_t)v->bytes[0] << 24 | (uint32_t)v->bytes[1] << 16 |

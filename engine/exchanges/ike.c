@@ -857,6 +857,31 @@ bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loo
 	return true;
 }
 
+/* The tester's NAT mapping changes (RFC 3947 7): a new NAT-T socket on a port the system picks
+ * takes the old one's place, so everything we send from here on leaves from a new source port.
+ * The old socket is no longer polled; it is the caller's (to hear what still comes there). Not
+ * from a socket callback: the loop's table of sockets changes (from a timer, or outside). */
+bool ik_engine_natt_move(struct ik_engine *e, struct ik_sock *old, struct ik_status *st)
+{
+	struct ik_sock n = {.fd = -1};
+	struct sockaddr_storage a = e->cfg.local;
+
+	if (e->natt.fd < 0)
+		return ik_fail(st, 0, "no NAT-T socket whose mapping could move");
+	ik_addr_set_port(&a, 0);
+	if (!ik_sock_open(&n, &a, e->cfg.local_len, true, st))
+		return false;
+	if (!ik_loop_add_fd(e->loop, n.fd, on_natt, e)) {
+		ik_sock_close(&n);
+		return ik_fail(st, 0, "event loop full: more than %d sockets", IK_LOOP_MAX_FDS);
+	}
+	ik_loop_del_fd(e->loop, e->natt.fd);
+	*old = e->natt;
+	e->natt = n;
+	e->cfg.natt_port = n.port;
+	return true;
+}
+
 void ik_engine_free(struct ik_engine *e)
 {
 	if (e->loop) {

@@ -433,6 +433,9 @@ struct ik_engine {
 bool ik_engine_init(struct ik_engine *e, const struct ik_cfg *cfg, struct ik_loop *loop,
                     struct ik_status *st);
 void ik_engine_free(struct ik_engine *e); /* frees every SA, wipes every key */
+/* The tester behind a NAT whose mapping changed (RFC 3947 7): our NAT-T socket moves to a new
+ * port the system picks; the old one, no longer polled, goes to old (the caller closes it). */
+bool ik_engine_natt_move(struct ik_engine *e, struct ik_sock *old, struct ik_status *st);
 /* Start phase 1 as initiator towards cfg.remote (main or aggressive mode by cfg.aggressive). */
 struct ik_sa *ik_initiate(struct ik_engine *e);
 /* Start a quick mode on an established ISAKMP SA. */

@@ -790,6 +790,9 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 		input_one(e, &ike);
 		return;
 	}
+	/* quirk keepalive-alive: a NAT-keepalive restarts the peer's DPD idle period (dpd.c) */
+	if (d->kind == IK_DGRAM_KEEPALIVE && (e->cfg.quirks & IK_QUIRK(KEEPALIVE_ALIVE)))
+		ik_dpd_keepalive(e, d);
 	bool data = d->kind == IK_DGRAM_ESP || d->kind == IK_DGRAM_KEEPALIVE;
 	if (data && e->esp_tap)
 		e->esp_tap(e, false, &d->peer, d->data, d->len);

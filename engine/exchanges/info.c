@@ -390,10 +390,16 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 		IK_LOG(e, "informational dropped: %s", st.why);
 		goto out;
 	}
-	if (enc)
+	if (enc) {
 		sa->rx_ms = ik_now_ms(); /* RFC 3706 5.5: not idle (dpd.c) */
-	if (enc)
+		/* RFC 3947 7: a valid, authenticated IKE packet on the NAT-T port after the float
+		 * names the peer's mapping now ("ends that are NOT behind NAT SHOULD use the last
+		 * valid UDP encapsulated IKE or IPsec packet"), so what we send next goes there.
+		 * Behind a NAT ourselves we do not: "The host behind dynamic NAT MUST NOT do this". */
+		if (sa->floated && !sa->nat_here)
+			ik_natt_follow(sa, d);
 		check_own_mid(sa, msgid);
+	}
 	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, IK_X_INFO, 0);
 	if (r) {
 		ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));

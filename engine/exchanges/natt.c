@@ -145,6 +145,11 @@ void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
 {
 	if (sa->eng->natt.fd < 0 || d->local_port != sa->eng->natt.port)
 		return;
+	/* RFC 3947 7: a later valid message from another address or port is the NAT's new mapping
+	 * (this runs for a message that proves valid, ike_in.c follow). Quirk natt-no-remap: the
+	 * mapping of the float is kept. */
+	if (sa->floated && (sa->eng->cfg.quirks & IK_QUIRK(NATT_NO_REMAP)))
+		return;
 	if (!sa->floated)
 		sa->peer_ike = sa->peer;
 	sa->floated = true;

@@ -196,6 +196,8 @@ bool ik_encap_udp_transport(uint16_t encap);
 /* DPD (dpd.c, RFC 3706): our probing of an idle peer, armed when phase 1 completes; the peer's
  * R-U-THERE judged and recorded (true: answer it). */
 void ik_dpd_arm(struct ik_sa *sa);
+/* Quirk keepalive-alive: a NAT-keepalive from the peer of an SA restarts its DPD idle period. */
+void ik_dpd_keepalive(struct ik_engine *e, const struct ik_dgram *d);
 /* RFC 3948 4: NAT-keepalives from an SA whose own side is behind a NAT (keepalive.c). */
 void ik_ka_arm(struct ik_sa *sa);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
