@@ -158,6 +158,11 @@ check "conformant serve: the run completed (exit 0)" test "$(cat "$T/conformant.
 # Against the conformant responder the only non-PASS allowed are ADVISORY WARNs that the
 # profile's own choices explain (it offers MODP-1024 and aggressive mode with a PSK).
 for c in conformant s-conformant; do
+	# SELFTEST_CASES may hold no case the strict profile runs: that run found nothing to do.
+	if [[ -n ${SELFTEST_CASES:-} && $c == s-conformant && ! -f $T/$c/results.jsonl ]]; then
+		echo "# $c: no case of $CASES for the strict profile"
+		continue
+	fi
 	bad=$(jq -r 'select(.type=="case" and .verdict!="PASS" and .verdict!="SKIP" and
 		(.verdict!="WARN" or .level!="ADVISORY")) | .id' "$T/$c/results.jsonl")
 	check "$c serve: no case FAILs or ERRORs, WARN only for advisories${bad:+ (got: $(echo $bad))}" \
