@@ -12,6 +12,7 @@
 #include "cfg_profile.h" /* first of profile.h/ike.h: see its comment */
 #include "pcapw.h"
 #include "result.h"
+#include "should.h"
 
 #include <stdio.h>
 
@@ -92,6 +93,9 @@ struct ik_observed {
 	 * after the float ("" no such step) */
 	char old_port[200];
 	char xc_note[IK_XC__N][IK_XC_NOTE];
+	/* the SHOULD rows of engine/exchanges/should.def judged in what the DUT sent (sa->sh): a
+	 * case that cites a broken one on its `req` line WARNs (docs/verdicts.md 6) */
+	struct ik_should_state sh;
 };
 
 /* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and
