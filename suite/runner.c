@@ -113,30 +113,15 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
-static const char *need_names[] = {"aggressive",
-                                   "nat_t",
-                                   "dpd",
-                                   "pfs",
-                                   "xauth",
-                                   "modecfg",
-                                   "transport",
-                                   "nopfs",
-                                   "traffic",
-                                   "anti_replay",
-                                   "fragmentation",
-                                   "rsa_sig",
-                                   "psk",
-                                   "crl",
-                                   "rsa_enc",
-                                   "rsa_enc_rev",
-                                   "dpd_delay",
-                                   "xauth_client",
-                                   "keepalive",
-                                   "modecfg_push",
-                                   "modecfg_pull",
-                                   "peer_cert",
-                                   "no_anti_replay",
-                                   "tunnel"};
+/* One name per IK_NEED_* bit, in bit order (suite/case.h). */
+/* clang-format off */
+static const char *need_names[] = {"aggressive",   "nat_t",        "dpd",           "pfs",
+                                   "xauth",        "modecfg",      "transport",     "nopfs",
+                                   "traffic",      "anti_replay",  "fragmentation", "rsa_sig",
+                                   "psk",          "crl",          "rsa_enc",       "rsa_enc_rev",
+                                   "dpd_delay",    "xauth_client", "keepalive",     "modecfg_push",
+                                   "modecfg_pull", "peer_cert",    "no_anti_replay", "tunnel"};
+/* clang-format on */
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
