@@ -374,7 +374,9 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 			snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
 		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s",
 		         cr->sa->chose_broken);
-		cr->o.sh = cr->sa->sh;
+		cr->o.sh_seen = cr->sa->sh.seen, cr->o.sh_broke = cr->sa->sh.broke;
+		if (cr->sa->sh.note)
+			memcpy(cr->o.sh_note, cr->sa->sh.note, sizeof(cr->o.sh_note));
 		cr->o.xc_seen = cr->sa->xa.chk_seen, cr->o.xc_broke = cr->sa->xa.chk_broke;
 		if (cr->sa->xa.chk_note)
 			memcpy(cr->o.xc_note, cr->sa->xa.chk_note, sizeof(cr->o.xc_note));

@@ -95,7 +95,8 @@ struct ik_observed {
 	char xc_note[IK_XC__N][IK_XC_NOTE];
 	/* the SHOULD rows of engine/exchanges/should.def judged in what the DUT sent (sa->sh): a
 	 * case that cites a broken one on its `req` line WARNs (docs/verdicts.md 6) */
-	struct ik_should_state sh;
+	uint32_t sh_seen, sh_broke;
+	char sh_note[IK_SH__N][IK_SH_NOTE];
 };
 
 /* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and

@@ -592,12 +592,12 @@ static enum ik_verdict judge_should(const struct ik_case *c, const struct ik_obs
 		const char *req = ik_should_req(i);
 		if (!cites(c, req))
 			continue;
-		if (o->sh.broke & IK_SH_BIT(i)) {
+		if (o->sh_broke & IK_SH_BIT(i)) {
 			snprintf(reason, rlen, "The DUT broke %s (%s): %s.", ik_should_rule(i), req,
-			         o->sh.note[i]);
+			         o->sh_note[i]);
 			return IK_V_WARN;
 		}
-		if (!(o->sh.seen & IK_SH_BIT(i))) {
+		if (!(o->sh_seen & IK_SH_BIT(i))) {
 			snprintf(reason, rlen,
 			         "inconclusive: nothing the DUT sent came under %s (%s), which the "
 			         "case cites",
@@ -605,7 +605,7 @@ static enum ik_verdict judge_should(const struct ik_case *c, const struct ik_obs
 			return IK_V_ERROR;
 		}
 		size_t l = strlen(kept);
-		snprintf(kept + l, sizeof(kept) - l, " As required (%s), %s.", req, o->sh.note[i]);
+		snprintf(kept + l, sizeof(kept) - l, " As required (%s), %s.", req, o->sh_note[i]);
 	}
 	size_t l = strlen(reason);
 	if (kept[0] && l + 2 < rlen)

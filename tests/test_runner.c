@@ -401,8 +401,8 @@ static void test_judge_should(void)
 	struct ik_observed o = {.p1_up = true, .p2_up = true, .all_done = true};
 	unsigned row = IK_SH_NATOA_TUNNEL;
 #define JUDGE() ik_judge(&c, &o, &L, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs))
-	o.sh.broke = o.sh.seen = IK_SH_BIT(row);
-	snprintf(o.sh.note[row], sizeof(o.sh.note[row]), "its QM1 carried 2 NAT-OA");
+	o.sh_broke = o.sh_seen = IK_SH_BIT(row);
+	snprintf(o.sh_note[row], sizeof(o.sh_note[row]), "its QM1 carried 2 NAT-OA");
 	CU_ASSERT_EQUAL(JUDGE(), IK_V_PASS); /* not cited */
 	snprintf(c.req, sizeof(c.req), "NATT-5.2-01 %s", ik_should_req(row));
 	CU_ASSERT_EQUAL(JUDGE(), IK_V_WARN);
@@ -410,11 +410,11 @@ static void test_judge_should(void)
 	snprintf(c.req, sizeof(c.req), "%s0", ik_should_req(row)); /* another id, a prefix */
 	CU_ASSERT_EQUAL(JUDGE(), IK_V_PASS);
 	snprintf(c.req, sizeof(c.req), "%s", ik_should_req(row));
-	o.sh.broke = 0;
-	snprintf(o.sh.note[row], sizeof(o.sh.note[row]), "its QM1 carried no NAT-OA");
+	o.sh_broke = 0;
+	snprintf(o.sh_note[row], sizeof(o.sh_note[row]), "its QM1 carried no NAT-OA");
 	CU_ASSERT_EQUAL(JUDGE(), IK_V_PASS);
 	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "As required (NATT-5.2-02), its QM1 carried no"));
-	o.sh.seen = 0;
+	o.sh_seen = 0;
 	CU_ASSERT_EQUAL(JUDGE(), IK_V_ERROR);
 	snprintf(o.fault, sizeof(o.fault), "RFC 3947 5.2: a MUST");
 	CU_ASSERT_EQUAL(JUDGE(), IK_V_FAIL);

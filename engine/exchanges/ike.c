@@ -242,6 +242,7 @@ void ik_sa_free(struct ik_sa *sa)
 	ik_wr_free(&sa->last_out);
 	ik_ladder_free(&sa->ladder);
 	free(sa->xa.chk_note);
+	free(sa->sh.note);
 	free(sa->xa.rtx);
 	free(sa);
 }
@@ -319,8 +320,11 @@ void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *f
 	s->seen |= IK_SH_BIT(row);
 	if (!kept)
 		s->broke |= IK_SH_BIT(row);
+	/* no note where no evidence is kept (serve, load: within the SA's memory share) */
+	if (!s->note && !sa->ladder.off)
+		s->note = calloc(IK_SH__N, sizeof(*s->note));
 	/* the note of the first break, else of the first time it was kept */
-	if (s->note[row][0] && !first_break)
+	if (!s->note || (s->note[row][0] && !first_break))
 		return;
 	va_list ap;
 	va_start(ap, fmt);

@@ -23,10 +23,11 @@ _Static_assert(IK_SH__N <= 32, "the rows' sets are 32-bit");
 const char *ik_should_req(unsigned i);
 const char *ik_should_rule(unsigned i);
 
-/* What the peer's messages showed of the rows: those judged, those broken, and a note each. */
+/* What the peer's messages showed of the rows: those judged, those broken, and a note each
+ * (allocated at the first row judged, none when nothing keeps evidence: the SA's ladder off). */
 struct ik_should_state {
 	uint32_t seen, broke;
-	char note[IK_SH__N][IK_SH_NOTE];
+	char (*note)[IK_SH_NOTE]; /* IK_SH__N notes, or NULL */
 };
 
 #endif
