@@ -11,6 +11,7 @@
 
 #include "profile.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,6 +164,27 @@ static inline bool ik_emit_auth_ok(const struct ik_profile *p, const char *who, 
 	               "rsa-sig or psk",
 	               who, p->auth == IK_AUTH_RSA_ENC ? "rsa-enc" : "rsa-enc-rev", impl,
 	               p->auth == IK_AUTH_RSA_ENC ? "5.2" : "5.3", p->auth);
+}
+
+/*
+ * The XAUTH user goes unquoted into swanctl.conf (xauth_id, the secret's id), ipsec.conf
+ * (leftusername) and ipsec.secrets ("@user : XAUTH"), where a blank, quote, '#', '=', brace or
+ * '@' would end or change the value: such a name is refused with a clear error rather than
+ * rendered into a config the peer reads otherwise (the engine sends any name as written).
+ */
+static inline bool ik_emit_xauth_user_ok(const struct ik_profile *p, const char *who,
+                                         struct ik_status *st)
+{
+	if (!p->features.xauth && !p->features.xauth_client)
+		return true;
+	for (const char *c = p->xauth.user; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._+-", *c))
+			return ik_fail(st, 0,
+			               "%s: xauth.user \"%s\" holds '%c', which the generated peer "
+			               "configuration cannot carry unquoted: use letters, digits "
+			               "and . _ + - only",
+			               who, p->xauth.user, *c);
+	return true;
 }
 
 #endif

@@ -263,7 +263,8 @@ bool ik_emit_libreswan_conf(const struct ik_profile *p, const struct ik_emit_opt
 	bool tunnel = p->p2.mode == IK_IPSEC_TUNNEL;
 	uint16_t group = 0;
 
-	if (!ik_emit_auth_ok(p, "ik_emit_libreswan_conf", "Libreswan", st) ||
+	if (!ik_emit_xauth_user_ok(p, "ik_emit_libreswan_conf", st) ||
+	    !ik_emit_auth_ok(p, "ik_emit_libreswan_conf", "Libreswan", st) ||
 	    !ik_emit_certs_ok(p, o, "ik_emit_libreswan_conf", st))
 		return false;
 	size_t n1 = usable_p1(p, p1, warn);
@@ -340,7 +341,8 @@ bool ik_emit_libreswan_secrets(const struct ik_profile *p, const struct ik_emit_
                                FILE *warn, struct ik_status *st)
 {
 	(void)warn;
-	if (!ik_emit_auth_ok(p, "ik_emit_libreswan_secrets", "Libreswan", st) ||
+	if (!ik_emit_xauth_user_ok(p, "ik_emit_libreswan_secrets", st) ||
+	    !ik_emit_auth_ok(p, "ik_emit_libreswan_secrets", "Libreswan", st) ||
 	    !ik_emit_certs_ok(p, o, "ik_emit_libreswan_secrets", st))
 		return false;
 	fprintf(out, "# ipsec.secrets for the %s of ikecheck profile %s (%s).\n",

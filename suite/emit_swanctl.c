@@ -252,7 +252,8 @@ bool ik_emit_swanctl(const struct ik_profile *p, const struct ik_emit_opts *o, F
 {
 	const struct ik_endpoint *l = ik_emit_local(p, o);
 
-	if (!ik_emit_auth_ok(p, "ik_emit_swanctl", "strongSwan", st) ||
+	if (!ik_emit_xauth_user_ok(p, "ik_emit_swanctl", st) ||
+	    !ik_emit_auth_ok(p, "ik_emit_swanctl", "strongSwan", st) ||
 	    !ik_emit_certs_ok(p, o, "ik_emit_swanctl", st))
 		return false;
 	if (p->p2.mode == IK_IPSEC_TRANSPORT && (p->dut.n_subnets || p->tester.n_subnets))

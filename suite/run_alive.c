@@ -66,11 +66,14 @@ void ik_alive_not_decided(const struct ik_runner *R, size_t idx, const char *bef
                           size_t n)
 {
 	char buf[320]; /* then cut to n: the case's own reason comes last */
-	snprintf(buf, sizeof(buf), "not decided: the DUT had stopped answering (after %s)%s%s%.40s",
+	snprintf(buf, sizeof(buf), "not decided: the DUT %s (after %s)%s%s%.40s",
+	         R->dut_took_part ? "had stopped answering"
+	                          : "took part in no exchange of this run",
 	         R->dead_since,
-	         R->confirm[idx] ? ", this case among them; it did not come back, so which one "
-	                           "is not known (try --parallel 1)"
-	                         : "",
+	         R->confirm[idx] && R->dut_took_part
+	                 ? ", this case among them; it did not come back, so which one "
+	                   "is not known (try --parallel 1)"
+	                 : "",
 	         before ? "; " : "", before ? before : "");
 	size_t l = strlen(buf) < n ? strlen(buf) : n - 1;
 	memcpy(why, buf, l);
@@ -128,19 +131,59 @@ static void ids_fit(char *dst, size_t n, const char *ids)
 		snprintf(dst + l, n - l, " and %zu more", total - kept);
 }
 
+/* The reason of the one case in flight when the probes failed: FAIL. Silence and a refusal of
+ * every fresh exchange both leave the DUT unusable; the sentence says which one the probes met. */
+static void blame(struct ik_runner *R, const struct crun *cr, struct ik_result *r)
+{
+	char why[256], met[24] = "";
+	if (cr->probes_answered)
+		snprintf(met, sizeof(met), ", %u refused", cr->probes_answered);
+	snprintf(why, sizeof(why),
+	         "The DUT %s after this case%s: %u fresh clean exchanges then failed%s "
+	         "(last: %.40s). Before that: %.48s",
+	         cr->probes_answered ? "stopped completing exchanges" : "stopped answering",
+	         R->confirm[cr->idx] ? " (run again alone to tell)" : "", PROBES, met,
+	         cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	r->verdict = IK_V_FAIL;
+	snprintf(R->dead_since, sizeof(R->dead_since), "case %s", r->id);
+}
+
+/* Whether the DUT took part in an exchange of this run: of the cases done (R->dut_took_part) or
+ * of one still in flight (its ladder is only scanned when it ends). */
+static bool took_part(struct ik_runner *R)
+{
+	for (const struct crun *x = R->running; x && !R->dut_took_part; x = x->next)
+		if (x->eng_up && x->sa && ik_ladder_dut_took_part(&x->sa->ladder))
+			R->dut_took_part = true;
+	return R->dut_took_part;
+}
+
 /* The DUT answers no probe: blame cr's case when it was the only one in flight (FAIL). With
  * others in flight, which one stopped the DUT is not known: every one of them runs again alone
  * once the DUT answers (a second death then has one culprit); false when cr is to be requeued. */
 static bool declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result *r)
 {
-	char why[256], ids[2048];
-	bool again = R->confirm[cr->idx];
+	char ids[2048];
 	snprintf(ids, sizeof(ids), "%s", r->id);
-	size_t others = others_in_flight(R, cr, ids, sizeof(ids));
+	size_t others = took_part(R) ? others_in_flight(R, cr, ids, sizeof(ids)) : 0;
 	R->deaths++;
 	R->dut_dead = true;
 	R->dead_at_ms = ik_now_ms();
 	R->revive_at_ms = R->dead_at_ms + REVIVE_EVERY;
+	if (!R->dut_took_part) {
+		/* Never shown to work in this run (not there, or the profile does not match it): no
+		 * case stopped it, so none is blamed; each runs when it answers (requeued). */
+		snprintf(R->dead_since, sizeof(R->dead_since), "case %s", r->id);
+		if (!R->o->quiet)
+			ik_run_note(
+				R,
+				"the DUT took part in no exchange so far (%u fresh clean exchanges "
+				"failed, %u refused): is it up, does the profile match it? Waiting "
+				"up to %u s for it",
+				PROBES, cr->probes_answered, R->o->dead_wait_s);
+		return false;
+	}
 	if (others) {
 		R->confirm[cr->idx] = true;
 		char some[64]; /* the reason quotes dead_since: keep it short, the note lists all */
@@ -154,14 +197,7 @@ static bool declare_dead(struct ik_runner *R, struct crun *cr, struct ik_result 
 			            ids, R->o->dead_wait_s);
 		return false;
 	}
-	snprintf(why, sizeof(why),
-	         "The DUT stopped answering after this case%s: %u fresh clean "
-	         "exchanges then failed (last: %.50s). Before that: %.60s",
-	         again ? " (run again alone to tell)" : "", PROBES,
-	         cr->o.why[0] ? cr->o.why : cr->o.step_fail, r->reason);
-	snprintf(r->reason, sizeof(r->reason), "%s", why);
-	r->verdict = IK_V_FAIL;
-	snprintf(R->dead_since, sizeof(R->dead_since), "case %s", r->id);
+	blame(R, cr, r);
 	if (!R->o->quiet)
 		ik_run_note(R, "the DUT stopped answering after case %s; waiting up to %u s for it",
 		            r->id, R->o->dead_wait_s);
@@ -215,10 +251,14 @@ static void revival_done(struct ik_runner *R, const struct crun *cr)
 bool ik_probe_reap(struct ik_runner *R, struct crun *cr)
 {
 	struct ik_status st;
+	if (cr->sa && ik_ladder_dut_took_part(&cr->sa->ladder))
+		R->dut_took_part = true;
 	if (cr->sa) { /* a clean exchange: the best measure of the path */
 		ik_loss_scan(&cr->sa->ladder, NULL, R->base, &R->loss_samples, &R->loss_events);
 		ik_rtt_scan(R, &cr->sa->ladder);
 	}
+	if (!cr->revival && !cr->o.all_done && !cr->o.silence)
+		cr->probes_answered++;
 	R->loss_events += cr->eng.send_errors;
 	if (cr->revival) {
 		revival_done(R, cr);
@@ -248,10 +288,16 @@ bool ik_alive_schedule(struct ik_runner *R)
 		return false;
 	if (now - R->dead_at_ms >= (uint64_t)R->o->dead_wait_s * 1000) {
 		R->dead_final = true;
-		snprintf(R->stopped, sizeof(R->stopped),
-		         "the DUT stopped answering after %.120s "
-		         "and did not answer again within %u s",
-		         R->dead_since, R->o->dead_wait_s);
+		if (R->dut_took_part)
+			snprintf(R->stopped, sizeof(R->stopped),
+			         "the DUT stopped answering after %.120s and did not answer again "
+			         "within %u s",
+			         R->dead_since, R->o->dead_wait_s);
+		else
+			snprintf(R->stopped, sizeof(R->stopped),
+			         "the DUT took part in no exchange of this run, %u s after %.100s: "
+			         "is it up, does the profile match it?",
+			         R->o->dead_wait_s, R->dead_since);
 		if (!R->o->quiet)
 			ik_run_note(R, "%s: the remaining cases are not run", R->stopped);
 		return true;

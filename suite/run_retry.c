@@ -221,8 +221,18 @@ bool ik_path_lossy(struct ik_runner *R)
 	return events > 0 || samples < WARM_SAMPLES;
 }
 
+bool ik_ladder_dut_took_part(const struct ik_ladder *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->rungs[i].sent && l->rungs[i].xchg != IK_X_INFO && l->rungs[i].msg > 0)
+			return true;
+	return false;
+}
+
 void ik_loss_note(struct ik_runner *R, const struct crun *cr)
 {
+	if (cr->sa && ik_ladder_dut_took_part(&cr->sa->ladder))
+		R->dut_took_part = true;
 	if (cr->sa)
 		ik_loss_scan(&cr->sa->ladder, cr->c, R->base, &R->loss_samples, &R->loss_events);
 	if (cr->sa)

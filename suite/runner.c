@@ -651,6 +651,7 @@ static bool reap(struct ik_runner *R, struct crun *cr)
 	cr->pcap = NULL;
 	ik_crun_free(cr);
 	cr->pending = r;
+	cr->probes_answered = 0;
 	ik_status_clear(&st);
 	if (!ik_probe_start(R, cr, pcap, 0, &st)) {
 		snprintf(r->reason, sizeof(r->reason),

@@ -64,6 +64,7 @@ struct crun {
 	bool finished;
 	/* kept across attempts and the probe (start_probe and rerun clear everything above): */
 	struct ik_result *pending; /* the case's result while its liveness probe runs */
+	unsigned probes_answered;  /* of its probes, those that ended on a refusal, not silence */
 	unsigned attempt;          /* 0: the first run of the case; 1.. reruns (run_retry.c) */
 	struct ik_result *best;    /* the attempt that showed most of the DUT so far */
 	struct ik_observed best_o;
@@ -120,6 +121,10 @@ struct ik_runner {
 	 * (once the DUT answers) before anyone is blamed (run_alive.c) */
 	bool *confirm;
 	unsigned deaths; /* how many times the DUT was declared dead */
+	/* The DUT has sent a message of an exchange in this run (not only notifies): until then, a
+	 * run whose probes fail met a DUT that is not there or a profile that does not match it,
+	 * never one a case stopped (run_alive.c declare_dead). */
+	bool dut_took_part;
 };
 
 /* Build the case's engine and start its first step; false with st set (harness fault). */
@@ -178,6 +183,8 @@ struct ik_sa *ik_wire_sender(struct ik_sa *sas, struct ik_sa *own, const uint8_t
 void ik_loss_scan(const struct ik_ladder *l, const struct ik_case *c, const struct ik_profile *p,
                   unsigned *samples, unsigned *events);
 void ik_loss_note(struct ik_runner *R, const struct crun *cr);
+/* Whether the DUT sent a message of an exchange (not a notify) on this ladder. */
+bool ik_ladder_dut_took_part(const struct ik_ladder *l);
 bool ik_path_lossy(struct ik_runner *R);
 /* The DUT's round-trip time (run_rtt.c): clean round trips of a ladder moving the estimate; the
  * retransmission interval of a case with this window. */

@@ -631,6 +631,33 @@ static void test_peer_cert(void)
 	release();
 }
 
+/* An XAUTH user the generated configs cannot carry unquoted (a blank, '#', '@') is refused by
+ * every renderer with a clear error, not written into a config the peer reads otherwise. */
+static void test_xauth_user_unrenderable(void)
+{
+	static const char *const users[] = {"jo e", "joe#1", "joe@lab", "joe\"x"};
+	static const emit_fn fns[] = {ik_emit_swanctl, ik_emit_libreswan_conf,
+	                              ik_emit_libreswan_secrets};
+	char text[512];
+	for (size_t u = 0; u < sizeof(users) / sizeof(users[0]); u++)
+		for (size_t f = 0; f < sizeof(fns) / sizeof(fns[0]); f++) {
+			snprintf(text, sizeof(text),
+			         BASE P12
+			         "[features]\nxauth_client = yes\n"
+			         "[xauth]\nuser = %s\npassword = foobar\n",
+			         users[u]);
+			render(fns[f], text, IK_SIDE_DUT, true);
+			CU_ASSERT_FALSE(r.ok);
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.st.why, "cannot carry unquoted"));
+		}
+	/* the characters it allows go through */
+	render(ik_emit_swanctl,
+	       BASE P12 "[features]\nxauth_client = yes\n[xauth]\nuser = j.o_e+1-x\npassword = f\n",
+	       IK_SIDE_DUT, true);
+	CU_ASSERT_TRUE(r.ok);
+	CU_ASSERT_TRUE(has_line(r.out, "xauth_id = j.o_e+1-x"));
+}
+
 static const struct ik_test tests[] = {
 	{"swanctl: dut as responder", test_swanctl_dut_responder},
 	{"swanctl: tester as initiator (mirror)", test_swanctl_tester_initiator},
@@ -639,6 +666,7 @@ static const struct ik_test tests[] = {
 	{"libreswan: what 4.10 cannot do", test_libreswan_limits},
 	{"libreswan: ipsec.secrets", test_libreswan_secrets},
 	{"libreswan: XAUTH client and gateway", test_libreswan_xauth},
+	{"xauth.user the configs cannot carry: refused", test_xauth_user_unrenderable},
 	{"ios: classic crypto map", test_ios},
 	{"ios: what IOS cannot do", test_ios_limits},
 	{"peer_ids: %any or the list, per target", test_peer_ids},

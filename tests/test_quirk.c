@@ -285,6 +285,14 @@ static bool refused_silently(struct ik_pair *p)
 	return p->ini.sas && p->ini.sas->dead && p->notifies == 0;
 }
 
+/* Quick mode refused (identities): the notify came under QM1's own message ID. */
+static bool notify_under_qm_mid(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->ini.sas && p->ini.sas->fault[0], 1500);
+	return p->ini.sas && strstr(p->ini.sas->fault, "IKE-5.7-01");
+}
+
 #include "quirk_edit.h"
 
 /* QM1 under message ID 0 (RFC 2408 3.1: phase 1's): does the responder answer it with a QM2? */
@@ -644,6 +652,8 @@ static const struct row rows[] = {
 	{"aggressive mode, main mode only configured", IK_QUIRK(ACCEPT_ANY_PROPOSAL),
          aggr_not_allowed, p1_up},
 	{"refusal without a notify", IK_QUIRK(NO_NOTIFY), p1_mismatch, refused_silently},
+	{"quick mode refused: the notify's message ID", IK_QUIRK(INFO_QM_MID), other_subnet,
+         notify_under_qm_mid},
 	{"QM1 replayed after QM3", IK_QUIRK(REPLAY_QM), NULL, qm1_replay_new_qm},
 	{"unknown attribute class in MM1", IK_QUIRK(IGNORE_CRITICAL), NULL, mm1_unknown_attr},
 	{"KE one octet short (MODP-2048)", IK_QUIRK(WEAK_KE), NULL, weak_ke_short},

@@ -461,6 +461,9 @@ void ik_xa_request_cfg(struct ik_sa *sa);
  * went at last. */
 bool ik_xa_rtx_answered(const struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
+/* The same under a message ID of the caller's (quirk info-qm-mid: that of a quick mode). */
+bool ik_send_notify_mid(struct ik_sa *sa, uint32_t msgid, uint16_t type, uint8_t proto,
+                        const uint8_t *spi, size_t spi_len, const uint8_t *data, size_t dlen);
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
                     size_t spi_len, const uint8_t *data, size_t dlen);
 bool ik_send_delete(struct ik_sa *sa, uint8_t proto, const uint8_t *spis, size_t spi_len,

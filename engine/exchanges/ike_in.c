@@ -24,7 +24,12 @@ static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *s
 	/* Quirk die-on-refusal: the refusal "crashes" us before any answer (quirk.def). */
 	if (quirks & IK_QUIRK(DIE_ON_REFUSAL))
 		sa->eng->wedged = true;
-	if (tell && sa->established)
+	/* Quirk info-qm-mid: INVALID-ID-INFORMATION for a quick mode's identities goes under the
+	 * refused exchange's own message ID. */
+	if (tell && sa->established && qm && (quirks & IK_QUIRK(INFO_QM_MID)) &&
+	    st->notify == IK_NOTIFY_INVALID_ID_INFORMATION)
+		ik_send_notify_mid(sa, qm->msgid, st->notify, IK_PROTO_ISAKMP, NULL, 0, NULL, 0);
+	else if (tell && sa->established)
 		ik_send_notify(sa, st->notify, IK_PROTO_ISAKMP, NULL, 0, NULL, 0);
 	else if (tell)
 		ik_send_plain_notify(sa, st->notify);

@@ -108,9 +108,15 @@ static struct ik_node *notify_payload(struct ik_msg *out, uint16_t type, uint8_t
 bool ik_send_notify(struct ik_sa *sa, uint16_t type, uint8_t proto, const uint8_t *spi,
                     size_t spi_len, const uint8_t *data, size_t dlen)
 {
+	return ik_send_notify_mid(sa, fresh_msgid(), type, proto, spi, spi_len, data, dlen);
+}
+
+bool ik_send_notify_mid(struct ik_sa *sa, uint32_t msgid, uint16_t type, uint8_t proto,
+                        const uint8_t *spi, size_t spi_len, const uint8_t *data, size_t dlen)
+{
 	struct ik_msg out;
 	struct ik_status st;
-	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, fresh_msgid()) &&
+	bool ok = ik_msg_start(&out, sa->icookie, sa->rcookie, IK_EXCH_INFO, 0, msgid) &&
 	          ik_p1_add_hash(&out, sa->k.p1.h->len) &&
 	          notify_payload(&out, type, proto, spi, spi_len, data, dlen) &&
 	          send_protected(sa, &out, &st);
@@ -321,6 +327,29 @@ void ik_info_release(struct ik_sa *sa)
 		sa->held_timer = ik_loop_timer(sa->eng->loop, 0, held_fire, sa);
 }
 
+/* RFC 2409 5.7: an informational's message ID "is unique to this exchange and MUST NOT be the
+ * same as the message ID of another phase 2 exchange which generated this informational
+ * exchange": one under the M-ID of a quick mode or transaction of this SA breaks it. */
+static void check_own_mid(struct ik_sa *sa, uint32_t msgid)
+{
+	struct ik_status st;
+	for (int list = 0; list < 2; list++)
+		for (const struct ik_qm *q = list ? sa->txs : sa->qms; q; q = q->next) {
+			if (q->msgid != msgid)
+				continue;
+			ik_fail(&st, 0,
+			        "its informational came under message ID %08x, that of %s exchange "
+			        "under way",
+			        msgid, q->tx ? "a transaction" : "a quick mode");
+			ik_sa_fault(sa,
+			            "IKE-5.7-01 (RFC 2409 5.7 \"MUST NOT be the same as the "
+			            "message ID of "
+			            "another phase 2 exchange\")",
+			            &st);
+			return;
+		}
+}
+
 void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
                    const struct ik_dgram *d)
 {
@@ -363,6 +392,8 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 	}
 	if (enc)
 		sa->rx_ms = ik_now_ms(); /* RFC 3706 5.5: not idle (dpd.c) */
+	if (enc)
+		check_own_mid(sa, msgid);
 	struct ik_rung *r = ik_ladder_add(&sa->ladder, false, IK_X_INFO, 0);
 	if (r) {
 		ik_ladder_payloads(m, enc, r->payloads, sizeof(r->payloads));

@@ -76,25 +76,27 @@ check "interrupted: no end record" bash -c "! jq -r .type $T/k/results.jsonl | g
 check "interrupted: the reports are written" test -s "$T/k/report.html"
 check_grep "interrupted: it says so" 'interrupted; [0-9]+ verdicts? kept' "$T/k.out"
 
-# Nobody answering: the first case goes silent, the liveness probe blames it, the rest are
-# not judged against a dead DUT.
+# Nobody answering: the first case goes silent and so do its liveness probes. A DUT that took part
+# in no exchange of the run was never shown to work: no case stopped it, so none is blamed (a FAIL
+# here would be a false claim); every case is reported as not run, saying why.
 serve_stop "$SERVE"
 check_fails "a DUT that is not there: exit 1" 1 run --out "$T/dead" --parallel 1 --cases 'RUN-00[1-4]' \
 	--dead-wait 2
-check "the first case FAILs: the DUT stopped answering" \
-	bash -c "jq -r 'select(.type==\"case\") | .reason' $T/dead/results.jsonl | head -1 | grep -q 'stopped answering'"
-check "the others are ERROR, not run" test "$(jq -r 'select(.type=="case" and .verdict=="ERROR") | .id' "$T/dead/results.jsonl" | wc -l)" = 3
+check "none is blamed: all four are ERROR, not run" \
+	test "$(jq -r 'select(.type=="case" and .verdict=="ERROR") | .id' "$T/dead/results.jsonl" | wc -l)" = 4
+check "... saying the DUT took part in no exchange" \
+	test "$(jq -r 'select(.type=="case") | .reason' "$T/dead/results.jsonl" | grep -c 'took part in no exchange')" = 4
 check "the end record says why the run stopped early" \
-	bash -c "jq -r 'select(.type==\"end\") | .stopped' $T/dead/results.jsonl | grep -q 'did not answer again within 2 s'"
-check_grep "the text report says it stopped early" 'status +STOPPED EARLY: the DUT stopped answering' "$T/dead/report.txt"
+	bash -c "jq -r 'select(.type==\"end\") | .stopped' $T/dead/results.jsonl | grep -q 'took part in no exchange of this run, 2 s after case RUN-00.: is it up, does the profile match it'"
+check_grep "the text report says it stopped early" 'status +STOPPED EARLY: the DUT took part in no exchange' "$T/dead/report.txt"
 check_grep "the HTML report says it too" 'id="stopped">This run stopped early' "$T/dead/report.html"
 
 # A DUT that comes back (a daemon restarted by its supervisor): the run waits --dead-wait for it,
-# blames the case after which it stopped answering, and runs the rest once it answers again.
+# runs every case once it answers (here it starts late: the first case, never blamed, runs again).
 run --out "$T/rev" --parallel 1 --cases 'RUN-00[1-4]' --dead-wait 60 >"$T/rev.out" 2>&1 &
 REV=$!
 for _ in $(seq 600); do
-	grep -qs 'stopped answering after this case' "$T/rev/results.jsonl" && break
+	grep -qs 'took part in no exchange so far' "$T/rev.out" && break
 	sleep 0.1
 done
 serve_start "$T/serve2.log" --profile "$T/p.conf" --pidfile "$T/serve2.pid"
@@ -105,11 +107,24 @@ check "revival: the cases after it were judged, not reported as not run" \
 check "revival: the run is complete, not stopped early" \
 	bash -c "jq -e 'select(.type==\"end\") | has(\"stopped\") | not' $T/rev/results.jsonl"
 
+# A DUT that answers but refuses every fresh exchange from the start (a profile whose proposals it
+# does not take): not blamed on a case either, and the note says the probes were refused, not
+# unanswered (docs/running-the-suite.md "Liveness").
+serve_stop
+sed 's/^proposals   = aes128-sha1-modp2048.*/proposals   = aes256-sha512-modp4096/' "$T/p.conf" >"$T/other.conf"
+serve_start "$T/other.serve" --profile "$T/other.conf"
+run --out "$T/refuse" --parallel 1 --cases 'RUN-001,RUN-002' --dead-wait 2 >"$T/refuse.out" 2>&1
+check "refusing from the start: no verdict but ERROR" \
+	test "$(jq -r 'select(.type=="case") | .verdict' "$T/refuse/results.jsonl" | sort -u)" = ERROR
+check_grep "refusing from the start: the note says the probes were refused" \
+	'took part in no exchange so far \(3 fresh clean exchanges failed, 3 refused\): is it up, does the profile match it' \
+	"$T/refuse.out"
+
 # Blame when cases run in parallel (issue 14 item 4): serve "crashes" on the first refusal
 # (--quirk die-on-refusal), i.e. on RUN-002's wrong key, while a slow case is in flight; a
 # supervisor restarts it each time. Which case stopped the DUT is not known from one death, so
 # both run again alone: only RUN-002 stops it again and is blamed; the slow case PASSes.
-serve_stop # the revived one above
+serve_stop # the one with other proposals
 mkdir -p "$T/par/basic"
 sed -n '/^case RUN-002/,/^ *expect/p' "$CASES/basic/"*.case >"$T/par/basic/k.case"
 printf '\ncase RUN-SLOW\n  title    Main mode, a quiet while, then quick mode\n  ref      RFC2409 5.5\n  level    MUST\n  binds    receiver: "the receiving entity (initiator or responder) MUST do the following" (fixture)\n  role     dut=responder\n  run      main, wait 2500ms, quick\n  expect   established\n' >>"$T/par/basic/k.case"
