@@ -782,6 +782,8 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
 	if (e->rx_tap)
 		e->rx_tap(e, d);
+	/* RFC 3948 2.1: the peer's ESP under SPI 0 reads as IKE after the non-ESP marker; what is
+	 * not shaped like IKE the data path may claim as such (ik_engine esp_marked). */
 	if (d->kind == IK_DGRAM_IKE && e->esp_marked && e->natt.fd >= 0 &&
 	    d->local_port == e->natt.port && !ike_shaped(d) && e->esp_marked(e, d))
 		return;
