@@ -49,7 +49,7 @@
 #define IK_CASE_MAX_SETS   8
 #define IK_CASE_MAX_NOTIFY 8
 #define IK_CASE_MAX_EXPECT 3
-#define IK_CASE_MAX_QUIRKS 8
+#define IK_CASE_MAX_QUIRKS 12
 #define IK_CASE_MAX_CLAIMS 8
 
 enum ik_level { IK_LVL_MUST, IK_LVL_SHOULD, IK_LVL_MAY, IK_LVL_ADVISORY };
@@ -237,12 +237,13 @@ enum {
 	IK_NEED_RSA_ENC = 16384,      /* auth.method = rsa-enc (RFC 2409 5.2) */
 	IK_NEED_RSA_ENC_REV = 32768,  /* auth.method = rsa-enc-rev (RFC 2409 5.3) */
 	IK_NEED_DPD_DELAY = 65536,    /* phase1.dpd: the DUT probes an idle peer after that long */
-	IK_NEED_XAUTH_CLIENT = 131072,   /* features.xauth_client: initiating, an XAUTH client */
-	IK_NEED_KEEPALIVE = 262144,      /* natt.keepalive stated: the DUT sends NAT-keepalives */
-	IK_NEED_MODECFG_PUSH = 524288,   /* modecfg.push: mode-config by SET/ACK (mode-cfg-02 2) */
-	IK_NEED_MODECFG_PULL = 1048576,  /* features.modecfg, not push: REQUEST/REPLY */
-	IK_NEED_PEER_CERT = 2097152,     /* dut.peer_cert: the DUT holds the tester's certificate */
-	IK_NEED_NO_ANTI_REPLAY = 4194304 /* features.anti_replay = no, stated: no replay checks */
+	IK_NEED_XAUTH_CLIENT = 131072,  /* features.xauth_client: initiating, an XAUTH client */
+	IK_NEED_KEEPALIVE = 262144,     /* natt.keepalive stated: the DUT sends NAT-keepalives */
+	IK_NEED_MODECFG_PUSH = 524288,  /* modecfg.push: mode-config by SET/ACK (mode-cfg-02 2) */
+	IK_NEED_MODECFG_PULL = 1048576, /* features.modecfg, not push: REQUEST/REPLY */
+	IK_NEED_PEER_CERT = 2097152,    /* dut.peer_cert: the DUT holds the tester's certificate */
+	IK_NEED_NO_ANTI_REPLAY = 4194304, /* features.anti_replay = no, stated: no replay checks */
+	IK_NEED_TUNNEL = 8388608          /* phase2.mode = tunnel (RFC 2407 4.5, RFC 3947 5.1) */
 };
 
 struct ik_caseset {

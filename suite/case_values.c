@@ -195,6 +195,7 @@ static const struct {
 	{"modecfg_pull", IK_NEED_MODECFG_PULL},
 	{"peer_cert", IK_NEED_PEER_CERT},
 	{"no_anti_replay", IK_NEED_NO_ANTI_REPLAY},
+	{"tunnel", IK_NEED_TUNNEL},
 };
 
 /*
@@ -253,7 +254,7 @@ bool ik_case_parse_needs(struct ik_case *c, const char *text, const struct ik_cp
 		if (k == IK_ARRAY_SIZE(features))
 			return ik_case_fail(at,
 			                    "needs '%.40s': expected aggressive, nat_t, dpd, pfs, "
-			                    "nopfs, xauth, modecfg, transport, traffic, "
+			                    "nopfs, xauth, modecfg, transport, tunnel, traffic, "
 			                    "anti_replay, fragmentation, "
 			                    "claimed:PROPOSAL, "
 			                    "unclaimed:PROPOSAL or offered:phaseN.lifetime=D",

@@ -351,6 +351,35 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	deliver(dp, &in);
 }
 
+/* engine esp_marked: a datagram after the non-ESP marker that is the peer's ESP under SPI 0
+ * (RFC 3948 2.1) if, the four zero octets put back, its ICV verifies under one of our inbound
+ * SAs (without integrity nothing can be told: it stays IKE). Counted, then dropped: no SA of
+ * ours has SPI 0 (RFC 4303 3.4.2). */
+static bool marked_esp(struct ik_engine *e, const struct ik_dgram *d)
+{
+	static uint8_t pkt[IK_MAX_DGRAM];
+	if (d->len + 4 > sizeof(pkt))
+		return false;
+	memset(pkt, 0, 4);
+	memcpy(pkt + 4, d->data, d->len);
+	for (struct ik_datapath *dp = e->esp_arg; dp; dp = dp->next)
+		if (ik_esp_authentic(&dp->in, pkt, d->len + 4)) {
+			if (!dp->spi_zero++)
+				dp->spi_zero_seq = get32(pkt + 4);
+			if (e->esp_tap)
+				e->esp_tap(e, false, &d->peer, pkt, d->len + 4);
+			return true;
+		}
+	return false;
+}
+
+/* RFC 3947 5.1: the UDP-Encapsulated modes, RFC's and drafts'. */
+static bool udp_mode(uint16_t encap)
+{
+	return encap == IK_ENCAP_UDP_TUNNEL || encap == IK_ENCAP_UDP_TRANSPORT ||
+	       encap == IK_ENCAP_UDP_TUNNEL_DRAFT || encap == IK_ENCAP_UDP_TRANSPORT_DRAFT;
+}
+
 bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa *sa,
                  const struct ik_qm *qm, struct in_addr me, struct in_addr peer,
                  struct ik_status *st)
@@ -408,12 +437,17 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	/* Quirk esp-esn-icv (RFC 4303 2.2.1 not kept): the ICV as if ESN had been negotiated. */
 	if (e->cfg.quirks & IK_QUIRK(ESP_ESN_ICV))
 		dp->out.lax |= IK_ESP_ESN_ICV;
+	/* Quirk esp-udp-spi-zero (RFC 3948 2.1 not kept): SPI 0 in the header of its ESP in a
+	 * UDP-Encapsulated mode, the ICV over it. */
+	if (e->cfg.quirks & IK_QUIRK(ESP_UDP_SPI_ZERO) && udp_mode(qm->chosen.encap))
+		dp->out.spi = 0;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
 	if (!sa->floated)
 		set_port(&dp->to, e->cfg.remote_natt_port);
 	e->esp_in = esp_in;
+	e->esp_marked = marked_esp;
 	dp->next = e->esp_arg;
 	e->esp_arg = dp;
 	return true;
@@ -506,7 +540,7 @@ void ik_dp_stop(struct ik_datapath *dp)
 		if (*pp)
 			*pp = dp->next;
 		if (!dp->e->esp_arg)
-			dp->e->esp_in = NULL;
+			dp->e->esp_in = NULL, dp->e->esp_marked = NULL;
 		dp->e = NULL;
 	}
 	ik_esp_sa_free(&dp->out);

@@ -49,6 +49,11 @@ struct ik_datapath {
 	 * how many, and the first such number. */
 	unsigned seq_reused;
 	uint32_t seq_reused_at;
+	/* RFC 3948 2.1 "The SPI field in the ESP header MUST NOT be a zero value": the peer's
+	 * packets that came with 0 there (read as IKE after a non-ESP marker) and authenticate
+	 * under our inbound SA, and the first one's sequence number. */
+	unsigned spi_zero;
+	uint32_t spi_zero_seq;
 	/* Quirk esp-outer-check: the outer TOS and TTL of the first packet in (outer_seen). */
 	bool outer_seen;
 	int outer_tos, outer_ttl;

@@ -248,11 +248,19 @@ static bool answered_probe(enum ik_probe p)
 	       p == IK_PROBE_OUTER_DSCP || p == IK_PROBE_OUTER_TTL || p == IK_PROBE_FRAGMENT;
 }
 
-/* What the DUT broke in the ESP it sent, whatever was lost (docs/verdicts.md 6): a number used
- * for two packets (RFC 4303 2.2), a trailer off the 4-octet boundary (2.4). */
+/* What the DUT broke in the ESP it sent, whatever was lost (docs/verdicts.md 6): SPI 0 in the
+ * header (RFC 3948 2.1), a number used for two packets (RFC 4303 2.2), a trailer off the
+ * 4-octet boundary (2.4). */
 static bool sender_fault(struct crun *cr, const struct ik_datapath *dp)
 {
-	if (dp->seq_reused)
+	if (dp->spi_zero)
+		snprintf(
+			cr->o.fault, sizeof(cr->o.fault),
+			"RFC 3948 2.1 (\"The SPI field in the ESP header MUST NOT be a zero "
+			"value\"): %u of its UDP-encapsulated ESP packets for our SPI %08x carried "
+			"SPI 0 (ICV verified), first sequence number %u",
+			dp->spi_zero, dp->in.spi, dp->spi_zero_seq);
+	else if (dp->seq_reused)
 		snprintf(cr->o.fault, sizeof(cr->o.fault),
 		         "RFC 4303 2.2 (\"the sender MUST increment this field for every "
 		         "transmitted packet\"): %u ESP packets on SPI %08x reused the number of "

@@ -113,12 +113,15 @@ static void record_now(struct ik_runner *R, const struct ik_case *c, enum ik_ver
 
 /* ---- one slot ---- */
 
+/* One name per IK_NEED_* bit, in bit order (suite/case.h). */
+/* clang-format off */
 static const char *need_names[] = {"aggressive",   "nat_t",        "dpd",           "pfs",
                                    "xauth",        "modecfg",      "transport",     "nopfs",
                                    "traffic",      "anti_replay",  "fragmentation", "rsa_sig",
                                    "psk",          "crl",          "rsa_enc",       "rsa_enc_rev",
                                    "dpd_delay",    "xauth_client", "keepalive",     "modecfg_push",
-                                   "modecfg_pull", "peer_cert",    "no_anti_replay"};
+                                   "modecfg_pull", "peer_cert",    "no_anti_replay", "tunnel"};
+/* clang-format on */
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
 static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why, size_t n)
@@ -146,7 +149,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->features.modecfg && p->modecfg.push,
 	               p->features.modecfg && !p->modecfg.push,
 	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->dut.peer_cert[0],
-	               p->features.anti_replay_set && !p->features.anti_replay};
+	               p->features.anti_replay_set && !p->features.anti_replay,
+	               p->p2.mode != IK_IPSEC_TRANSPORT};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s%s", need_names[i],
@@ -370,6 +374,9 @@ static struct ik_result *judge_case(struct ik_runner *R, struct crun *cr)
 			snprintf(cr->o.fault, sizeof(cr->o.fault), "%s", cr->sa->fault);
 		snprintf(cr->o.chose_broken, sizeof(cr->o.chose_broken), "%s",
 		         cr->sa->chose_broken);
+		cr->o.sh_seen = cr->sa->sh.seen, cr->o.sh_broke = cr->sa->sh.broke;
+		if (cr->sa->sh.note)
+			memcpy(cr->o.sh_note, cr->sa->sh.note, sizeof(cr->o.sh_note));
 		cr->o.xc_seen = cr->sa->xa.chk_seen, cr->o.xc_broke = cr->sa->xa.chk_broke;
 		if (cr->sa->xa.chk_note)
 			memcpy(cr->o.xc_note, cr->sa->xa.chk_note, sizeof(cr->o.xc_note));

@@ -12,6 +12,7 @@
 #include "cfg_profile.h" /* first of profile.h/ike.h: see its comment */
 #include "pcapw.h"
 #include "result.h"
+#include "should.h"
 
 #include <stdio.h>
 
@@ -98,6 +99,10 @@ struct ik_observed {
 	/* dpd-listen keepalives: the NAT-keepalives we sent while listening (RFC 3948 4) */
 	unsigned dpd_ka_sent;
 	char xc_note[IK_XC__N][IK_XC_NOTE];
+	/* the SHOULD rows of engine/exchanges/should.def judged in what the DUT sent (sa->sh): a
+	 * case that cites a broken one on its `req` line WARNs (docs/verdicts.md 6) */
+	uint32_t sh_seen, sh_broke;
+	char sh_note[IK_SH__N][IK_SH_NOTE];
 };
 
 /* Judge one case by the expect lines that apply to profile p's policies: verdict, reason, and

@@ -502,9 +502,9 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 	}
 }
 
-enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
-                         const struct ik_profile *p, char *reason, size_t rlen, char *expected,
-                         size_t elen, char *observed, size_t olen)
+static enum ik_verdict judge_expect(const struct ik_case *c, const struct ik_observed *o,
+                                    const struct ik_profile *p, char *reason, size_t rlen,
+                                    char *expected, size_t elen, char *observed, size_t olen)
 {
 	char one[160];
 
@@ -609,4 +609,55 @@ enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
 	snprintf(reason, rlen, "Expected %s, but the DUT %s (%s).", clip(c1, sizeof(c1), expected),
 	         clip(c2, sizeof(c2), observed), c->ref);
 	return c->level == IK_LVL_MUST ? IK_V_FAIL : IK_V_WARN;
+}
+
+/* Whether the case's `req` line names requirement id req (a whole word). */
+static bool cites(const struct ik_case *c, const char *req)
+{
+	size_t n = strlen(req);
+	for (const char *h = strstr(c->req, req); h; h = strstr(h + 1, req))
+		if ((h == c->req || h[-1] == ' ') && (h[n] == 0 || h[n] == ' '))
+			return true;
+	return false;
+}
+
+/* The SHOULD rows of engine/exchanges/should.def the case cites, after its expectation was met
+ * (docs/verdicts.md 6): one the DUT broke in what it sent makes the PASS a WARN, a SHOULD broken
+ * whatever the case's level; one never judged leaves nothing to judge it by (ERROR); the ones it
+ * kept are said in the reason. */
+static enum ik_verdict judge_should(const struct ik_case *c, const struct ik_observed *o,
+                                    char *reason, size_t rlen)
+{
+	char kept[300] = "";
+	for (unsigned i = 0; i < IK_SH__N; i++) {
+		const char *req = ik_should_req(i);
+		if (!cites(c, req))
+			continue;
+		if (o->sh_broke & IK_SH_BIT(i)) {
+			snprintf(reason, rlen, "The DUT broke %s (%s): %s.", ik_should_rule(i), req,
+			         o->sh_note[i]);
+			return IK_V_WARN;
+		}
+		if (!(o->sh_seen & IK_SH_BIT(i))) {
+			snprintf(reason, rlen,
+			         "inconclusive: nothing the DUT sent came under %s (%s), which the "
+			         "case cites",
+			         req, ik_should_rule(i));
+			return IK_V_ERROR;
+		}
+		size_t l = strlen(kept);
+		snprintf(kept + l, sizeof(kept) - l, " As required (%s), %s.", req, o->sh_note[i]);
+	}
+	size_t l = strlen(reason);
+	if (kept[0] && l + 2 < rlen)
+		snprintf(reason + l, rlen - l, "%s", kept);
+	return IK_V_PASS;
+}
+
+enum ik_verdict ik_judge(const struct ik_case *c, const struct ik_observed *o,
+                         const struct ik_profile *p, char *reason, size_t rlen, char *expected,
+                         size_t elen, char *observed, size_t olen)
+{
+	enum ik_verdict v = judge_expect(c, o, p, reason, rlen, expected, elen, observed, olen);
+	return v == IK_V_PASS ? judge_should(c, o, reason, rlen) : v;
 }

@@ -32,7 +32,8 @@ enum esp_try {
 	TRY_OUTER,
 	TRY_IV,
 	TRY_FRAG,
-	TRY_ESN
+	TRY_ESN,
+	TRY_SPI_FIELD
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -86,6 +87,7 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		ik_dp_keepalive(di, st);
 		ik_dp_ping(di, 3, st);
 		return;
+	case TRY_SPI_FIELD: /* esp-udp-spi-zero: a second plain ping, its reply under SPI 0 too */
 	case TRY_ESN:  /* esp-esn-icv: a second plain ping, its reply's ICV refused as the first */
 	case TRY_IV:   /* esp-implicit-iv: a second plain ping, its reply refused as the first */
 	case TRY_KEYS: /* esp-wrong-keys: a second plain ping, refused as the first */
@@ -131,6 +133,7 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_OUTER       ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_FRAG        ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
+		       : t == TRY_SPI_FIELD   ? di.replies == 0 && di.spi_zero >= 2
 		       : t == TRY_ESN
 		               ? di.replies == 0 && di.refused >= 2 &&
 		                         (strstr(di.why, "ICV") || strstr(di.why, "integrity")) &&
@@ -214,6 +217,12 @@ static bool esp_iv_missing(struct ik_pair *p)
 static bool esp_esn_icv(struct ik_pair *p)
 {
 	return esp_try(p, TRY_ESN);
+}
+/* Quirk esp-udp-spi-zero (RFC 3948 2.1): behind the simulated NAT the responder's replies carry
+ * SPI 0; the initiator's data path knows them by their ICV (suite/datapath.c marked_esp). */
+static bool esp_udp_spi_zero(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SPI_FIELD);
 }
 /* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3): a ping under sequence number 0 comes back. */
 static bool esp_seq_zero_taken(struct ik_pair *p)

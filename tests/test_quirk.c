@@ -511,6 +511,7 @@ static bool qm2_iv_broken(struct ik_pair *p)
 #include "quirk_dpd.h"
 #include "quirk_natt.h"
 #include "quirk_natt_init.h"
+#include "quirk_natt_qm.h"
 
 struct row {
 	const char *name;
@@ -525,7 +526,7 @@ static const ik_quirks_t initiator_quirks =
 	IK_QUIRK(XAUTH_ACK_ATTRS) | IK_QUIRK(MODECFG_REQ_NO_ADDR) | IK_QUIRK(MODECFG_AFTER_QUICK) |
 	IK_QUIRK(MODECFG_CLEAR) | IK_QUIRK(XAUTH_ACK_NEW_ID) | IK_QUIRK(NATT_NO_FLOAT_INIT) |
 	IK_QUIRK(NATT_FLOAT_SRC_500) | IK_QUIRK(MODECFG_ACK_VALUES) | IK_QUIRK(XAUTH_CLEAR_REPLY) |
-	IK_QUIRK(TX_RTX_NEW_MID) | IK_QUIRK(ESP_SEQ_NO_REPLAY);
+	IK_QUIRK(TX_RTX_NEW_MID) | IK_QUIRK(ESP_SEQ_NO_REPLAY) | IK_QUIRK(QM_MIXED_ENCAP);
 
 static const struct row rows[] = {
 	{"XAUTH with a wrong password", IK_QUIRK(XAUTH_ACCEPT_ANY), xauth_wrong_password,
@@ -610,6 +611,10 @@ static const struct row rows[] = {
 	{"ESP to outside the selectors", IK_QUIRK(ESP_ANY_DST), with_natt,
          esp_outside_dst_answered},
 	{"QM2 of UDP-encapsulated transport", IK_QUIRK(NO_NAT_OA), natt_transport, natoa_missing},
+	{"QM2 of UDP-encapsulated tunnel", IK_QUIRK(NAT_OA_TUNNEL), behind_nat, natoa_in_tunnel},
+	{"QM1 of an initiator behind a NAT", IK_QUIRK(QM_MIXED_ENCAP), behind_nat, mixed_offered},
+	{"ESP replies in UDP-encapsulated tunnel", IK_QUIRK(ESP_UDP_SPI_ZERO), behind_nat,
+         esp_udp_spi_zero},
 	{"the responder's R-U-THERE asked again", IK_QUIRK(DPD_SEQ_STUCK), responder_probes,
          dpd_seq_repeated},
 	{"ESP past a 1 s lifetime", IK_QUIRK(ESP_NO_LIFETIME), short_p2_life,
@@ -881,6 +886,31 @@ static void test_quirk_alone_still_interoperates(void)
 		}
 }
 
+/* RFC 3947 5.2 for the initiator (row NATT-5.2-02, a SHOULD NOT: nothing is refused): its QM1
+ * offering UDP-Encapsulated-Tunnel alone carries no NAT-OA, and with quirk nat-oa-tunnel it
+ * does; the responder records the row kept, then broken, and quick mode comes up both times. */
+static void test_natoa_tunnel_initiator(void)
+{
+	for (int quirk = 0; quirk < 2; quirk++) {
+		struct ik_cfg ci, cr;
+		struct ik_pair p;
+		struct ik_status st;
+		pair_cfg(&ci, true);
+		pair_cfg(&cr, false);
+		behind_nat(&ci, &cr);
+		ci.quirks = quirk ? IK_QUIRK(NAT_OA_TUNNEL) : 0;
+		CU_ASSERT_TRUE_FATAL(pair_open(&p, &ci, &cr, &st));
+		qm_behind_nat(&p);
+		const struct ik_sa *sr = p.res.sas;
+		CU_ASSERT_EQUAL(p.p2_up, 2);
+		CU_ASSERT_TRUE_FATAL(sr != NULL);
+		CU_ASSERT_TRUE(sr->sh.seen & IK_SH_BIT(IK_SH_NATOA_TUNNEL));
+		CU_ASSERT_EQUAL(!!(sr->sh.broke & IK_SH_BIT(IK_SH_NATOA_TUNNEL)), quirk);
+		CU_ASSERT_STRING_EQUAL(sr->fault, "");
+		pair_close(&p);
+	}
+}
+
 /* Engine fix (RFC 2408 3.1): a phase 1 message with a message ID is dropped, first or not, and
  * the clean one that follows still completes the exchange. */
 static void test_phase1_msgid(void)
@@ -911,6 +941,8 @@ static const struct ik_test tests[] = {
 	{"conformant refuses, quirk goes along (each row twice)", test_rows},
 	{"each quirk alone: a conformant initiator still gets through",
          test_quirk_alone_still_interoperates},
+	{"RFC 3947 5.2: an initiator's NAT-OA in tunnel mode is a SHOULD NOT, recorded",
+         test_natoa_tunnel_initiator},
 	{"engine: a stale MM1 copy does not kill the SA (RFC 2408 2.5.3)", test_stale_mm1},
 	{"engine: phase 1 messages with a message ID are dropped (RFC 2408 3.1)",
          test_phase1_msgid},

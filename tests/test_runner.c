@@ -389,6 +389,40 @@ static void test_judge_table(void)
 	}
 }
 
+/* A SHOULD row of engine/exchanges/should.def judges only the cases that cite it (docs/verdicts.md
+ * 6): broken, a met expectation WARNs, whatever the level; kept, the reason says so; never
+ * judged, nothing to judge by (ERROR). A MUST fault still FAILs first. */
+static void test_judge_should(void)
+{
+	char reason[512], exp[160], obs[160];
+	static struct ik_profile L;
+	L = policy_profile(IK_LIFETIME_LENIENT, IK_LIFETIME_LENIENT, false);
+	struct ik_case c = mk_case(IK_LVL_MUST, (struct ik_expect){.kind = IK_EXP_ESTABLISHED});
+	struct ik_observed o = {.p1_up = true, .p2_up = true, .all_done = true};
+	unsigned row = IK_SH_NATOA_TUNNEL;
+#define JUDGE() ik_judge(&c, &o, &L, reason, sizeof(reason), exp, sizeof(exp), obs, sizeof(obs))
+	o.sh_broke = o.sh_seen = IK_SH_BIT(row);
+	snprintf(o.sh_note[row], sizeof(o.sh_note[row]), "its QM1 carried 2 NAT-OA");
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_PASS); /* not cited */
+	snprintf(c.req, sizeof(c.req), "NATT-5.2-01 %s", ik_should_req(row));
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_WARN);
+	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "its QM1 carried 2 NAT-OA"));
+	snprintf(c.req, sizeof(c.req), "%s0", ik_should_req(row)); /* another id, a prefix */
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_PASS);
+	snprintf(c.req, sizeof(c.req), "%s", ik_should_req(row));
+	o.sh_broke = 0;
+	snprintf(o.sh_note[row], sizeof(o.sh_note[row]), "its QM1 carried no NAT-OA");
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_PASS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(reason, "As required (NATT-5.2-02), its QM1 carried no"));
+	o.sh_seen = 0;
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_ERROR);
+	snprintf(o.fault, sizeof(o.fault), "RFC 3947 5.2: a MUST");
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_FAIL);
+	o.fault[0] = 0, o.all_done = o.p2_up = false, o.failed = o.silence = true;
+	CU_ASSERT_EQUAL(JUDGE(), IK_V_FAIL); /* the expectation decides first */
+#undef JUDGE
+}
+
 /* An expect line for the other lifetime policy does not apply; one for ours does. */
 static void test_judge_policy(void)
 {
@@ -805,6 +839,7 @@ static const struct ik_test tests[] = {
 	{"a datagram we sent belongs to the SA its cookie names", test_wire_sender},
 	{"judge: expectations against observations", test_judge_table},
 	{"judge: expect lines by lifetime policy", test_judge_policy},
+	{"judge: the SHOULD rows a case cites", test_judge_should},
 	{"judge: expect kept, the XAUTH checks", test_judge_kept},
 	{"profile overrides for set lines", test_override},
 	{"INITIAL-CONTACT only when cases run one at a time", test_initial_contact_parallel},

@@ -242,6 +242,7 @@ void ik_sa_free(struct ik_sa *sa)
 	ik_wr_free(&sa->last_out);
 	ik_ladder_free(&sa->ladder);
 	free(sa->xa.chk_note);
+	free(sa->sh.note);
 	free(sa->xa.rtx);
 	free(sa);
 }
@@ -292,6 +293,43 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
 {
 	if (!sa->fault[0])
 		snprintf(sa->fault, sizeof(sa->fault), "%s: %.100s", rule, st->why);
+}
+
+static const struct {
+	const char *req, *rule;
+} should_rows[] = {
+#define SHOULD(id, req, rule) {req, rule},
+#include "should.def"
+#undef SHOULD
+};
+
+const char *ik_should_req(unsigned i)
+{
+	return i < IK_SH__N ? should_rows[i].req : NULL;
+}
+
+const char *ik_should_rule(unsigned i)
+{
+	return i < IK_SH__N ? should_rows[i].rule : NULL;
+}
+
+void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *fmt, ...)
+{
+	struct ik_should_state *s = &sa->sh;
+	bool first_break = !kept && !(s->broke & IK_SH_BIT(row));
+	s->seen |= IK_SH_BIT(row);
+	if (!kept)
+		s->broke |= IK_SH_BIT(row);
+	/* no note where no evidence is kept (serve, load: within the SA's memory share) */
+	if (!s->note && !sa->ladder.off)
+		s->note = calloc(IK_SH__N, sizeof(*s->note));
+	/* the note of the first break, else of the first time it was kept */
+	if (!s->note || (s->note[row][0] && !first_break))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->note[row], sizeof(s->note[row]), fmt, ap);
+	va_end(ap);
 }
 
 /* The exchange cannot go on: record why and where, stop retransmitting, tell the user. */
@@ -397,8 +435,9 @@ static bool esp_goes(struct ik_engine *e, const struct sockaddr_storage *to, con
 	if (e->natt.fd < 0)
 		return ik_fail(st, 0, "ESP: no NAT-T socket (ESP travels in UDP here, RFC 3948)");
 	/* RFC 3948 2.1: an ESP packet's SPI is never zero, so no marker is needed to tell it
-	 * from IKE. */
-	if (len < 8 || !(p[0] | p[1] | p[2] | p[3]))
+	 * from IKE. Quirk esp-udp-spi-zero: it goes all the same. */
+	if (len < 8 ||
+	    (!(p[0] | p[1] | p[2] | p[3]) && !(e->cfg.quirks & IK_QUIRK(ESP_UDP_SPI_ZERO))))
 		return ik_fail(st, 0, "ESP: a packet with SPI 0 would read as IKE (RFC 3948 2.1)");
 	if (!e->wedged && e->esp_tap)
 		e->esp_tap(e, true, to, p, len);

@@ -17,6 +17,7 @@
 #include "mutate.h"
 #include "quirk.h"
 #include "xauth_check.h"
+#include "should.h"
 
 #define IK_NONCE_LEN    32 /* RFC 2409 5: nonces of 8 to 256 octets; we send 32 */
 #define IK_MAX_ID       256
@@ -326,6 +327,9 @@ struct ik_sa {
 	/* The peer chose a transform we broke on purpose (suite/verdict.c: not what "established"
 	 * asks for). "" when it did not. */
 	char chose_broken[160];
+	/* The SHOULDs of should.def the peer kept or broke in what it sent (ik_sa_should): a case
+	 * citing a broken row WARNs (docs/verdicts.md 6). */
+	struct ik_should_state sh;
 	struct ik_status st;   /* why it failed */
 	struct ik_xa_state xa; /* XAUTH and mode-config (xauth.c) */
 	struct ik_qm *txs;     /* transaction exchanges (draft-dukes-ike-mode-cfg-02 3.1) */
@@ -388,6 +392,11 @@ struct ik_engine {
 	 * engine without a data path must. */
 	void (*esp_in)(struct ik_engine *e, const struct ik_dgram *d);
 	void *esp_arg; /* the caller's, for esp_in */
+	/* RFC 3948 2.1: ESP whose SPI field is 0 arrives on the NAT-T port as an IKE message after a
+	 * non-ESP marker. Shown each one (marker stripped) that does not look like an IKE header,
+	 * the caller's data path claims (true) what authenticates under one of its inbound SAs:
+	 * the peer's ESP under SPI 0, its fault. NULL: every such datagram is IKE. */
+	bool (*esp_marked)(struct ik_engine *e, const struct ik_dgram *d);
 	/* Sees every ESP packet sent or received on the NAT-T port (case pcaps show the data path). */
 	void (*esp_tap)(struct ik_engine *e, bool sent, const struct sockaddr_storage *peer,
 	                const uint8_t *p, size_t len);

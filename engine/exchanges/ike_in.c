@@ -770,11 +770,23 @@ static void lax_header(struct ik_engine *e, uint8_t *b, size_t len, const struct
 	}
 }
 
+/* An IKE header (RFC 2408 3.1) whose Length is the datagram's, version 1.x: what the non-ESP
+ * marker promises. ESP under SPI 0 has its sequence number and IV there instead. */
+static bool ike_shaped(const struct ik_dgram *d)
+{
+	return d->len >= IK_HDR_LEN && d->data[17] >> 4 == 1 && be32(d->data + 24) == d->len;
+}
+
 /* recv mutations (mutate.h) decide how often a datagram is processed: 0 = as if lost. */
 void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 {
 	if (e->rx_tap)
 		e->rx_tap(e, d);
+	/* RFC 3948 2.1: the peer's ESP under SPI 0 reads as IKE after the non-ESP marker; what is
+	 * not shaped like IKE the data path may claim as such (ik_engine esp_marked). */
+	if (d->kind == IK_DGRAM_IKE && e->esp_marked && e->natt.fd >= 0 &&
+	    d->local_port == e->natt.port && !ike_shaped(d) && e->esp_marked(e, d))
+		return;
 	/* The tap sees what arrived, even a datagram a recv mutation then drops (pcaps show the wire). */
 	if (e->tap && d->kind == IK_DGRAM_IKE)
 		e->tap(e, false, &d->peer, d->local_port, d->data, d->len);

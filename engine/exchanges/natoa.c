@@ -15,7 +15,8 @@
  * responder's NAT-OAi is the initiator's as it sees it and NAT-OAr its own. What the peer sends
  * is checked for presence, count and ID type (RFC 3947 5.2: ID_IPV4_ADDR or ID_IPV6_ADDR only);
  * a break is the peer's fault (ik_sa_fault), the exchange goes on: ESP does not need the
- * addresses for ICMP.
+ * addresses for ICMP. In tunnel mode NAT-OA from either end breaks the SHOULD NOT of 5.2 (row
+ * NATT-5.2-02 of should.def: a case that cites it WARNs); from a responder also the MUST above.
  */
 #include "consts.h"
 #include "xchg.h"
@@ -49,8 +50,13 @@ static bool add_one(struct ik_msg *out, uint8_t type, const struct sockaddr_stor
 
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st)
 {
+	ik_quirks_t q = sa->eng->cfg.quirks;
+	/* Quirk nat-oa-tunnel: the payloads in UDP-Encapsulated-Tunnel mode too (RFC 3947 5.2:
+	 * "For tunnel mode, both ends SHOULD NOT send original addresses"). */
+	bool udp_tunnel = encap == IK_ENCAP_UDP_TUNNEL || encap == IK_ENCAP_UDP_TUNNEL_DRAFT;
+	bool due = ik_encap_udp_transport(encap) || (udp_tunnel && q & IK_QUIRK(NAT_OA_TUNNEL));
 	/* Quirk no-nat-oa: the payloads are left out whatever the mode. */
-	if (!ik_encap_udp_transport(encap) || sa->eng->cfg.quirks & IK_QUIRK(NO_NAT_OA))
+	if (!due || q & IK_QUIRK(NO_NAT_OA))
 		return true;
 	const struct sockaddr_storage *me = &sa->eng->cfg.local, *peer = &sa->peer;
 	bool ini = sa->role == IK_INITIATOR;
@@ -81,12 +87,37 @@ static void fault(struct ik_sa *sa, const char *rule, const char *why)
 	ik_sa_fault(sa, rule, &st);
 }
 
-void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport)
+/* Encapsulation Mode tunnel (RFC 2407 4.5), or UDP-Encapsulated-Tunnel (RFC 3947 5.1; the
+ * drafts' value when that is what was negotiated). */
+static bool tunnel_mode(uint16_t encap)
+{
+	return encap == IK_ENCAP_TUNNEL || encap == IK_ENCAP_UDP_TUNNEL ||
+	       encap == IK_ENCAP_UDP_TUNNEL_DRAFT;
+}
+
+/* RFC 3947 5.2 "For tunnel mode, both ends SHOULD NOT send original addresses": the peer's QM1
+ * (all it offers a tunnel mode) or QM2 (it chose one) judged on row NATT-5.2-02 of should.def. */
+static void natoa_tunnel(struct ik_sa *sa, size_t count, int qm, uint16_t encap)
+{
+	char nb[IK_NAME_MAX];
+	const char *mode = ik_fmt(nb, IK_T_ENCAP, encap);
+	if (count)
+		ik_sa_should(sa, IK_SH_NATOA_TUNNEL, false, "its QM%d in %s carried %zu NAT-OA", qm,
+		             mode, count);
+	else
+		ik_sa_should(sa, IK_SH_NATOA_TUNNEL, true, "its QM%d in %s carried no NAT-OA", qm,
+		             mode);
+}
+
+void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, uint16_t encap)
 {
 	const struct ik_node *n[2];
 	size_t count = natoas(in, n);
 	bool ini = sa->role == IK_INITIATOR; /* so they came in QM2 */
+	bool transport = ik_encap_udp_transport(encap);
 	char why[120];
+	if (ini && tunnel_mode(encap))
+		natoa_tunnel(sa, count, 2, encap);
 	if (!transport) { /* only a responder is bound here; an initiator may send them anyway */
 		snprintf(why, sizeof(why),
 		         "QM2 carries %zu NAT-OA, the responder chose tunnel mode", count);
@@ -123,11 +154,20 @@ void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport)
 	}
 }
 
-/* QM1: NAT-OA is due when any offer is UDP-Encapsulated-Transport (RFC 3947 5.2). */
+/* QM1: NAT-OA is due when any offer is UDP-Encapsulated-Transport (RFC 3947 5.2); when every
+ * offer is a tunnel mode, NAT-OA payloads break a SHOULD NOT (an offer of normal transport mode is
+ * judged by neither). */
 void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in)
 {
-	bool udp_transport = false;
-	for (size_t i = 0; i < qm->noffers; i++)
+	bool udp_transport = false, tunnel = qm->noffers > 0;
+	for (size_t i = 0; i < qm->noffers; i++) {
 		udp_transport |= ik_encap_udp_transport(qm->offers[i].encap);
-	ik_natoa_check(sa, in, udp_transport);
+		tunnel &= tunnel_mode(qm->offers[i].encap);
+	}
+	if (tunnel) {
+		const struct ik_node *n[2];
+		natoa_tunnel(sa, natoas(in, n), 1, qm->offers[0].encap);
+		return;
+	}
+	ik_natoa_check(sa, in, udp_transport ? IK_ENCAP_UDP_TRANSPORT : IK_ENCAP_TRANSPORT);
 }

@@ -202,7 +202,7 @@ void ik_dpd_keepalive(struct ik_engine *e, const struct ik_dgram *d);
 void ik_ka_arm(struct ik_sa *sa);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st);
-void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, bool transport);
+void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, uint16_t encap);
 void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in);
 
 /* Driver internals shared by ike.c (SAs, output), ike_in.c (input) and info.c. */
@@ -225,6 +225,10 @@ void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);
 void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st);
 /* Record the first MUST the peer broke in what it sent (sa->fault: "RULE: why"). */
 void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st);
+/* A SHOULD row of should.def judged in what the peer sent: kept or not, and what was seen (the
+ * note of its first break is kept). Never stops the exchange. */
+void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_status *st);
 /* One datagram out of socket s to peer, with the tap; a refusal by our host counts as a loss. */
 bool ik_send_datagram(struct ik_engine *e, struct ik_sock *s, const struct sockaddr_storage *peer,
