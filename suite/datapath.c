@@ -345,9 +345,11 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	/* RFC 3948 3.1 / RFC 3947 5.2, 7: answer where the peer's authentic ESP comes from (a NAT's
-	 * new mapping). Quirk natt-no-remap: where it went first. */
-	if (!(e->cfg.quirks & IK_QUIRK(NATT_NO_REMAP)))
+	 * new mapping). Quirk natt-no-remap: the first mapping seen (the float's, or without one
+	 * the first ESP's) is kept, a later one ignored. */
+	if (!(e->cfg.quirks & IK_QUIRK(NATT_NO_REMAP)) || !dp->mapped)
 		dp->to = d->peer;
+	dp->mapped = true;
 	deliver(dp, &in);
 }
 
@@ -444,6 +446,7 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */
 	dp->to = sa->peer;
+	dp->mapped = sa->floated;
 	if (!sa->floated)
 		set_port(&dp->to, e->cfg.remote_natt_port);
 	e->esp_in = esp_in;

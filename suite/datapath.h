@@ -23,7 +23,8 @@ struct ik_datapath {
 	struct ik_engine *e;
 	struct ik_esp_sa out, in;
 	struct sockaddr_storage
-		to; /* where ESP goes: the peer's NAT-T port, then where it came from */
+		to;  /* where ESP goes: the peer's NAT-T port, then where it came from */
+	bool mapped; /* to is a mapping the peer's packets showed (the float, or its first ESP) */
 	struct in_addr me, peer;  /* inner addresses: ours and the one we ping */
 	struct in_addr probe_dst; /* another destination a probe went to: its replies count too */
 	bool transport; /* RFC 4303 3.1.1: ESP carries the upper layer; me and peer stand for the
