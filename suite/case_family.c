@@ -249,7 +249,7 @@ static bool fz_apply(struct ik_case *c, const struct fz_rule *r, const char **ba
 		size_t n = strcspn(q, " ");
 		char name[sizeof(c->breaks[0])];
 		snprintf(name, sizeof(name), "%.*s", (int)n, q);
-		if (n >= sizeof(name) || !ik_quirk_by_name(name) ||
+		if (n >= sizeof(name) || ik_quirks_none(ik_quirk_by_name(name)) ||
 		    c->nbreaks == IK_CASE_MAX_QUIRKS) {
 			*bad = q;
 			return false;

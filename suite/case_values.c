@@ -559,7 +559,7 @@ bool ik_case_parse_breaks(struct ik_case *c, const char *text, const struct ik_c
 	size_t n = words(text, buf, sizeof(buf), w);
 
 	for (size_t i = 0; i < n; i++) {
-		if (strlen(w[i]) >= sizeof(c->breaks[0]) || !ik_quirk_by_name(w[i]))
+		if (strlen(w[i]) >= sizeof(c->breaks[0]) || ik_quirks_none(ik_quirk_by_name(w[i])))
 			return ik_case_fail(at,
 			                    "breaks '%.40s': unknown quirk (`ikecheck serve "
 			                    "--list-quirks` names them)",

@@ -225,7 +225,7 @@ int cmd_serve(int argc, char **argv)
 		printf(" (NAT-T %u)", s.r.eng.natt.port);
 	printf("\n");
 	fflush(stdout);
-	if (s.quirks) {
+	if (!ik_quirks_none(s.quirks)) {
 		char names[512];
 		ik_quirk_names(s.quirks, names, sizeof(names));
 		printf("serve: QUIRKS ACTIVE (non-conformant on purpose): %s\n", names);

@@ -129,16 +129,16 @@ static void answer(struct ik_datapath *dp, const struct ik_inner *in)
 	/* Quirk esp-seq-gaps (RFC 4303 3.3.3 not kept): the counter skips one before each packet.
 	 * Quirk esp-seq-stuck (RFC 4303 2.2 "the sender MUST increment this field for every
 	 * transmitted packet" not kept): it never moves, every packet carries 1. */
-	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_GAPS))
+	if (IK_HAS(dp->e->cfg.quirks, ESP_SEQ_GAPS))
 		dp->out.seq++;
-	if (dp->e->cfg.quirks & IK_QUIRK(ESP_SEQ_STUCK) || dp->out_stuck)
+	if (IK_HAS(dp->e->cfg.quirks, ESP_SEQ_STUCK) || dp->out_stuck)
 		dp->out.seq = 0;
 	const uint8_t *p = n ? carried(dp, b, &n, &nh) : b;
 	bool sealed = n && ik_esp_seal(&dp->out, nh, p, n, NULL, pkt, sizeof(pkt), &m, &st);
 	/* Quirk esp-icv-always (RFC 4303 5, 3.2 not kept: NULL integrity negotiated, an ICV sent
 	 * anyway): on an SA without integrity, 12 octets after the trailer, as HMAC-SHA1-96 would
 	 * put there. */
-	if (sealed && !dp->out.x.icv_len && dp->e->cfg.quirks & IK_QUIRK(ESP_ICV_ALWAYS) &&
+	if (sealed && !dp->out.x.icv_len && IK_HAS(dp->e->cfg.quirks, ESP_ICV_ALWAYS) &&
 	    m + 12 <= sizeof(pkt)) {
 		memset(pkt + m, 0xa5, 12);
 		m += 12;
@@ -163,7 +163,7 @@ static struct ik_datapath *lookup(struct ik_engine *e, const struct ik_dgram *d)
 	uint32_t spi = d->len >= 4 ? get32(d->data) : 0;
 	while (dp && dp->in.spi != spi)
 		dp = dp->next;
-	if (dp || !(e->cfg.quirks & IK_QUIRK(ESP_ANY_SPI)))
+	if (dp || !(IK_HAS(e->cfg.quirks, ESP_ANY_SPI)))
 		return dp;
 	for (dp = e->esp_arg; dp && !ik_addr_equal(&dp->to, &d->peer); dp = dp->next)
 		;
@@ -191,7 +191,7 @@ static bool expired(struct ik_datapath *dp)
 	bool over = (dp->expires_us && now_us() >= dp->expires_us) ||
 	            (dp->life_octets &&
 	             (dp->in.octets >= dp->life_octets || dp->out.octets >= dp->life_octets));
-	if (!over || dp->e->cfg.quirks & IK_QUIRK(ESP_NO_LIFETIME))
+	if (!over || IK_HAS(dp->e->cfg.quirks, ESP_NO_LIFETIME))
 		return false;
 	drop_dp(dp);
 	return true;
@@ -201,7 +201,7 @@ static bool expired(struct ik_datapath *dp)
 static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
 {
 	uint32_t seq = get32(d->data + 4);
-	if (!(dp->e->cfg.quirks & IK_QUIRK(ESP_NO_WINDOW)) || seq > dp->in_top) {
+	if (!(IK_HAS(dp->e->cfg.quirks, ESP_NO_WINDOW)) || seq > dp->in_top) {
 		dp->in_top = seq > dp->in_top ? seq : dp->in_top;
 		return false;
 	}
@@ -212,7 +212,7 @@ static bool too_old(struct ik_datapath *dp, const struct ik_dgram *d)
 /* RFC 3948 2.3: a NAT-keepalive is ignored. Quirk keepalive-fatal: the peer's data paths go. */
 static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
 {
-	if (!(e->cfg.quirks & IK_QUIRK(KEEPALIVE_FATAL)))
+	if (!(IK_HAS(e->cfg.quirks, KEEPALIVE_FATAL)))
 		return;
 	for (struct ik_datapath *dp = e->esp_arg, *next; dp; dp = next) {
 		next = dp->next;
@@ -230,8 +230,8 @@ static void keepalive_in(struct ik_engine *e, const struct ik_dgram *d)
  * from that address (the host a gateway would forward it to). */
 static void deliver(struct ik_datapath *dp, const struct ik_inner *in)
 {
-	bool lax = dp->e->cfg.quirks & IK_QUIRK(ESP_IGNORE_SELECTORS),
-	     any_dst = dp->e->cfg.quirks & IK_QUIRK(ESP_ANY_DST);
+	bool lax = IK_HAS(dp->e->cfg.quirks, ESP_IGNORE_SELECTORS),
+	     any_dst = IK_HAS(dp->e->cfg.quirks, ESP_ANY_DST);
 	bool echo = in->proto == IK_INNER_ICMP && in->icmp_type == 8;
 	if (in->proto == IK_INNER_ICMP && in->icmp_type == 0)
 		got_reply(dp, in);
@@ -274,9 +274,9 @@ static bool quirks_after_open(struct ik_datapath *dp, const struct ik_dgram *d,
                               enum ik_esp_verdict v)
 {
 	ik_quirks_t q = dp->e->cfg.quirks;
-	if (v == IK_ESP_BAD_ICV && q & IK_QUIRK(ESP_EARLY_WINDOW) && dp->in.replay_on)
+	if (v == IK_ESP_BAD_ICV && IK_HAS(q, ESP_EARLY_WINDOW) && dp->in.replay_on)
 		ik_esp_replay_update(&dp->in.win, get32(d->data + 4));
-	if (v != IK_ESP_OK || !(q & IK_QUIRK(ESP_PAD_STRICT)) ||
+	if (v != IK_ESP_OK || !(IK_HAS(q, ESP_PAD_STRICT)) ||
 	    (dp->in.last_pad && dp->in.last_pad < dp->in.x.block))
 		return false;
 	refuse(dp, "quirk esp-pad-strict: no padding, or a block of it or more");
@@ -289,7 +289,7 @@ static bool quirks_after_open(struct ik_datapath *dp, const struct ik_dgram *d,
  * True: the packet is dropped. */
 static bool outer_changed(struct ik_datapath *dp, const struct ik_dgram *d)
 {
-	if (!(dp->e->cfg.quirks & IK_QUIRK(ESP_OUTER_CHECK)))
+	if (!(IK_HAS(dp->e->cfg.quirks, ESP_OUTER_CHECK)))
 		return false;
 	if (!dp->outer_seen) {
 		dp->outer_seen = true, dp->outer_tos = d->tos, dp->outer_ttl = d->ttl;
@@ -313,7 +313,7 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	/* Quirk esp-no-reassembly (RFC 4303 3.4.1 not kept: "reassembly is performed prior to ESP
 	 * processing"): a datagram the kernel reassembled from fragments (IP_RECVFRAGSIZE) is
 	 * dropped, as by a receiver that takes only whole datagrams. */
-	if (d->frag && e->cfg.quirks & IK_QUIRK(ESP_NO_REASSEMBLY)) {
+	if (d->frag && IK_HAS(e->cfg.quirks, ESP_NO_REASSEMBLY)) {
 		refuse(dp, "quirk esp-no-reassembly: an ESP datagram that came in IP fragments");
 		return;
 	}
@@ -333,8 +333,8 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	if (quirks_after_open(dp, d, v))
 		return;
 	/* Quirk esp-padlen-fatal (robustness, RFC 4303 2.5): a Pad Length past the payload kills it. */
-	if ((v == IK_ESP_DUMMY && e->cfg.quirks & IK_QUIRK(ESP_DUMMY_FATAL)) ||
-	    (v == IK_ESP_BAD_PAD_LEN && e->cfg.quirks & IK_QUIRK(ESP_PADLEN_FATAL))) {
+	if ((v == IK_ESP_DUMMY && IK_HAS(e->cfg.quirks, ESP_DUMMY_FATAL)) ||
+	    (v == IK_ESP_BAD_PAD_LEN && IK_HAS(e->cfg.quirks, ESP_PADLEN_FATAL))) {
 		drop_dp(dp);
 		return;
 	}
@@ -347,7 +347,7 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	/* RFC 3948 3.1 / RFC 3947 5.2, 7: answer where the peer's authentic ESP comes from (a NAT's
 	 * new mapping). Quirk natt-no-remap: the first mapping seen (the float's, or without one
 	 * the first ESP's) is kept, a later one ignored. */
-	if (!(e->cfg.quirks & IK_QUIRK(NATT_NO_REMAP)) || !dp->mapped)
+	if (!(IK_HAS(e->cfg.quirks, NATT_NO_REMAP)) || !dp->mapped)
 		dp->to = d->peer;
 	dp->mapped = true;
 	deliver(dp, &in);
@@ -398,12 +398,12 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT ||
 	                qm->chosen.encap == IK_ENCAP_UDP_TRANSPORT_DRAFT;
 	/* Quirk esp-wrong-keys (RFC 2409 5.5 not kept): each direction keyed with the other's. */
-	bool swap = e->cfg.quirks & IK_QUIRK(ESP_WRONG_KEYS);
+	bool swap = IK_HAS(e->cfg.quirks, ESP_WRONG_KEYS);
 	const uint8_t *kin = swap ? qm->k.keymat_out : qm->k.keymat_in,
 		      *kout = swap ? qm->k.keymat_in : qm->k.keymat_out;
 	/* RFC 4303 3.4.3: a window of 64 "SHOULD be employed as the default". Quirk esp-window-32:
 	 * the least allowed, 32. */
-	size_t window = e->cfg.quirks & IK_QUIRK(ESP_WINDOW_32) ? 32 : 64;
+	size_t window = IK_HAS(e->cfg.quirks, ESP_WINDOW_32) ? 32 : 64;
 	if (!ik_dp_xform(&qm->chosen, &x, st) ||
 	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, kout, qm->k.keymat_len, window, st))
 		return false;
@@ -413,11 +413,11 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	}
 	/* Quirks esp-no-replay-check, esp-ignore-icv and esp-no-pad-check: an inbound SA without
 	 * those checks. */
-	if (e->cfg.quirks & IK_QUIRK(ESP_NO_REPLAY_CHECK))
+	if (IK_HAS(e->cfg.quirks, ESP_NO_REPLAY_CHECK))
 		dp->in.replay_on = false;
-	if (e->cfg.quirks & IK_QUIRK(ESP_IGNORE_ICV))
+	if (IK_HAS(e->cfg.quirks, ESP_IGNORE_ICV))
 		dp->in.lax |= IK_ESP_LAX_ICV;
-	if (e->cfg.quirks & IK_QUIRK(ESP_NO_PAD_CHECK))
+	if (IK_HAS(e->cfg.quirks, ESP_NO_PAD_CHECK))
 		dp->in.lax |= IK_ESP_LAX_PAD;
 	/* RFC 2407 4.6.3.2: told (by the profile) to do no anti-replay, we do none (RFC 4303 3.4.3:
 	 * "If the receiver does not enable anti-replay for an SA, no inbound checks are performed
@@ -426,22 +426,22 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 		dp->in.replay_on = false;
 	/* Quirk esp-seq-no-replay (RFC 4303 2.2, 3.3.3 not kept): told REPLAY-STATUS 0, it stops
 	 * counting. */
-	dp->out_stuck = e->cfg.quirks & IK_QUIRK(ESP_SEQ_NO_REPLAY) && qm->peer_replay_off;
+	dp->out_stuck = IK_HAS(e->cfg.quirks, ESP_SEQ_NO_REPLAY) && qm->peer_replay_off;
 	/* Quirk esp-seq-zero (RFC 4303 3.4.3, 3.3.3 not kept): 0 is one more number in the window. */
-	if (e->cfg.quirks & IK_QUIRK(ESP_SEQ_ZERO))
+	if (IK_HAS(e->cfg.quirks, ESP_SEQ_ZERO))
 		dp->in.lax |= IK_ESP_SEQ_ZERO;
 	/* Quirk esp-bad-align (RFC 4303 2.4 not kept): no padding for the 4-octet alignment. */
-	if (e->cfg.quirks & IK_QUIRK(ESP_BAD_ALIGN))
+	if (IK_HAS(e->cfg.quirks, ESP_BAD_ALIGN))
 		dp->out.lax |= IK_ESP_UNALIGNED;
 	/* Quirk esp-implicit-iv (RFC 3602 3, RFC 4303 2.3 not kept): no CBC IV on the wire. */
-	if (e->cfg.quirks & IK_QUIRK(ESP_IMPLICIT_IV))
+	if (IK_HAS(e->cfg.quirks, ESP_IMPLICIT_IV))
 		dp->out.lax |= IK_ESP_NO_IV;
 	/* Quirk esp-esn-icv (RFC 4303 2.2.1 not kept): the ICV as if ESN had been negotiated. */
-	if (e->cfg.quirks & IK_QUIRK(ESP_ESN_ICV))
+	if (IK_HAS(e->cfg.quirks, ESP_ESN_ICV))
 		dp->out.lax |= IK_ESP_ESN_ICV;
 	/* Quirk esp-udp-spi-zero (RFC 3948 2.1 not kept): SPI 0 in the header of its ESP in a
 	 * UDP-Encapsulated mode, the ICV over it. */
-	if (e->cfg.quirks & IK_QUIRK(ESP_UDP_SPI_ZERO) && udp_mode(qm->chosen.encap))
+	if (IK_HAS(e->cfg.quirks, ESP_UDP_SPI_ZERO) && udp_mode(qm->chosen.encap))
 		dp->out.spi = 0;
 	ik_sel_of_qm(qm, &dp->sel);
 	/* After a float the peer's address is its NAT-T source; before, its configured port. */

@@ -238,7 +238,7 @@ static bool esp_frag_dropped(struct ik_pair *p)
 	if (fd < 0) {
 		fprintf(stderr, "# esp-no-reassembly: no raw socket (%s), not tried\n",
 		        strerror(errno));
-		return p->res.cfg.quirks & IK_QUIRK(ESP_NO_REASSEMBLY);
+		return IK_HAS(p->res.cfg.quirks, ESP_NO_REASSEMBLY);
 	}
 	close(fd);
 	return esp_try(p, TRY_FRAG);

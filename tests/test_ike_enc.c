@@ -196,12 +196,12 @@ static void malformed(uint16_t auth, ik_quirks_t quirks, uint16_t want_padding)
 		            padding && want_padding != IK_NOTIFY_PAYLOAD_MALFORMED ? "PKCS"
 		                                                                   : IK_PKE_FAILED);
 	}
-	dut_quirks = 0;
+	dut_quirks = (ik_quirks_t){0};
 }
 
 static void test_enc_malformed(void)
 {
-	malformed(IK_P1_AUTH_RSA_ENC, 0, IK_NOTIFY_PAYLOAD_MALFORMED);
+	malformed(IK_P1_AUTH_RSA_ENC, (ik_quirks_t){0}, IK_NOTIFY_PAYLOAD_MALFORMED);
 }
 
 /* Quirk pke-padding-oracle: the same bad padding answered with its own notify. */
@@ -238,7 +238,7 @@ static void test_rev_wrong_key(void)
 
 static void test_rev_malformed(void)
 {
-	malformed(IK_P1_AUTH_RSA_REV_ENC, 0, IK_NOTIFY_PAYLOAD_MALFORMED);
+	malformed(IK_P1_AUTH_RSA_REV_ENC, (ik_quirks_t){0}, IK_NOTIFY_PAYLOAD_MALFORMED);
 	malformed(IK_P1_AUTH_RSA_REV_ENC, IK_QUIRK(PKE_PADDING_ORACLE),
 	          IK_NOTIFY_INVALID_KEY_INFORMATION);
 }

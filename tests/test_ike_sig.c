@@ -292,7 +292,7 @@ static void test_answer_unparsed(void)
 
 	dut_quirks = IK_QUIRK(ANSWER_UNPARSED);
 	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 crypto.iv flip:0");
-	dut_quirks = 0;
+	dut_quirks = (ik_quirks_t){0};
 	CU_ASSERT_EQUAL(p.p1_up, 2);
 	pair_close(&p);
 }
@@ -306,7 +306,7 @@ static void test_ignore_hash(void)
 
 	dut_quirks = IK_QUIRK(IGNORE_HASH);
 	run(&p, "tester", "tester.ikecheck.test", TESTER_STARTS, "MM5 SIG.data flip:100");
-	dut_quirks = 0;
+	dut_quirks = (ik_quirks_t){0};
 	CU_ASSERT_EQUAL(p.p1_up, 2);
 	pair_close(&p);
 }

@@ -121,14 +121,14 @@ static void wrong_password(ik_quirks_t quirks)
 
 	xa_cfgs(&ci, &cr, "wrong");
 	cr.quirks = quirks;
-	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, quirks ? 4000 : 1500));
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, !ik_quirks_none(quirks) ? 4000 : 1500));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
 	/* fail_set: the gateway sent SET(FAIL), what the runner reads when a client deletes the SA
 	 * before its ACK (suite/run_case.c) */
-	CU_ASSERT_EQUAL(g->xa.fail_set, !quirks);
-	if (!quirks) {
+	CU_ASSERT_EQUAL(g->xa.fail_set, ik_quirks_none(quirks));
+	if (ik_quirks_none(quirks)) {
 		CU_ASSERT_FALSE(g->xa.xauth_ok);
 		CU_ASSERT_FALSE(c->xa.xauth_ok);
 		CU_ASSERT_TRUE(c->dead);
@@ -145,7 +145,7 @@ static void wrong_password(ik_quirks_t quirks)
 
 static void test_wrong_password(void)
 {
-	wrong_password(0);
+	wrong_password((ik_quirks_t){0});
 }
 
 static void test_wrong_password_quirk(void)
@@ -169,7 +169,7 @@ static void early_modecfg(ik_quirks_t quirks)
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_EQUAL(p.p2_up, 2);
 	CU_ASSERT_TRUE(c->xa.xauth_ok && c->xa.cfg_done);
-	if (!quirks) {
+	if (ik_quirks_none(quirks)) {
 		CU_ASSERT_TRUE(g->xa.refused >= 1);
 		CU_ASSERT_EQUAL(c->xa.early_replies, 0);
 	} else {
@@ -181,7 +181,7 @@ static void early_modecfg(ik_quirks_t quirks)
 
 static void test_early_modecfg(void)
 {
-	early_modecfg(0);
+	early_modecfg((ik_quirks_t){0});
 }
 
 static void test_early_modecfg_quirk(void)
@@ -247,15 +247,17 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 	cr.xauth.keep_on_fail = true;
 	cr.xauth.req_type = req_type;
 	ci.quirks = quirks;
-	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, quirks ? 4000 : 1500));
+	CU_ASSERT_TRUE_FATAL(xa_start(&p, &ci, &cr, !ik_quirks_none(quirks) ? 4000 : 1500));
 	struct ik_sa *c = p.ini.sas, *g = p.res.sas;
 	CU_ASSERT_TRUE_FATAL(c && g);
 	CU_ASSERT_TRUE(g->xa.xauth_done);
 	CU_ASSERT_FALSE(g->dead); /* kept on purpose */
-	CU_ASSERT_EQUAL(g->xa.type_ignored, req_type && quirks == IK_QUIRK(XAUTH_ANY_TYPE));
+	CU_ASSERT_EQUAL(g->xa.type_ignored,
+	                req_type && ik_quirks_eq(quirks, IK_QUIRK(XAUTH_ANY_TYPE)));
 	/* it SET FAIL to a wrong password, and to RADIUS-CHAP answered in kind or by STATUS FAIL */
-	CU_ASSERT_EQUAL(g->xa.fail_set, strcmp(password, "foobar") || (req_type && !quirks));
-	if (!quirks) {
+	CU_ASSERT_EQUAL(g->xa.fail_set,
+	                strcmp(password, "foobar") || (req_type && ik_quirks_none(quirks)));
+	if (ik_quirks_none(quirks)) {
 		CU_ASSERT_TRUE(g->xa.fail_said);
 		CU_ASSERT_TRUE(c->dead);
 		CU_ASSERT_EQUAL(p.p2_up, 0);
@@ -267,13 +269,13 @@ static void client_judged(const char *password, uint16_t req_type, ik_quirks_t q
 
 static void test_client_fail(void)
 {
-	client_judged("wrong", 0, 0);
+	client_judged("wrong", 0, (ik_quirks_t){0});
 	client_judged("wrong", 0, IK_QUIRK(XAUTH_IGNORE_FAIL));
 }
 
 static void test_client_chap(void)
 {
-	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, 0);
+	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, (ik_quirks_t){0});
 	client_judged("foobar", IK_XAUTH_TYPE_RADIUS_CHAP, IK_QUIRK(XAUTH_ANY_TYPE));
 }
 

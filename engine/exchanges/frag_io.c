@@ -111,7 +111,7 @@ bool ik_frag_send(struct ik_sa *sa, struct ik_sock *s, const uint8_t *p, size_t 
 		unsigned k = order[i];
 		size_t off = (k - 1) * chunk, n = len - off < chunk ? len - off : chunk;
 		/* Quirk frag-no-last: the final fragment goes without its LAST flag. */
-		bool last = k == count && !(e->cfg.quirks & IK_QUIRK(FRAG_NO_LAST));
+		bool last = k == count && !(IK_HAS(e->cfg.quirks, FRAG_NO_LAST));
 		ik_wr_reset(&w);
 		if (!build(sa, p, ids[k], (uint8_t)k, last, p + off, n, &w, st)) {
 			ik_wr_free(&w);
@@ -132,7 +132,7 @@ static struct ik_frag_table *table(struct ik_engine *e)
 	if (!(e->frags = malloc(sizeof(*e->frags))))
 		return NULL;
 	ik_frag_table_init(e->frags);
-	if (e->cfg.quirks & IK_QUIRK(FRAG_LOOSE))
+	if (IK_HAS(e->cfg.quirks, FRAG_LOOSE))
 		e->frags->lim = (struct ik_frag_limits){.max_num = IK_FRAG_NUM_CAP,
 		                                        .max_octets = IK_MAX_DGRAM,
 		                                        .timeout_ms = IK_FRAG_TIMEOUT_MS,

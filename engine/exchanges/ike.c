@@ -367,12 +367,12 @@ bool ik_send_wire(struct ik_sa *sa, const uint8_t *p, size_t len, struct ik_stat
 	sa->tx_ms = ik_now_ms(); /* RFC 3948 4: a packet to the peer postpones its keepalive */
 	struct ik_sock *s = sa->floated && e->natt.fd >= 0 ? &e->natt : &e->sock;
 	/* quirk natt-info-500: informationals after the float go where the peer was before it */
-	if ((e->cfg.quirks & IK_QUIRK(NATT_INFO_500)) && s == &e->natt && len > 18 &&
+	if ((IK_HAS(e->cfg.quirks, NATT_INFO_500)) && s == &e->natt && len > 18 &&
 	    p[18] == IK_EXCH_INFO && sa->peer_ike.ss_family)
 		return ik_send_datagram(e, &e->sock, &sa->peer_ike, p, len, st);
 	/* quirk natt-float-src-500: the floated initiator's IKE leaves from its IKE port, marker
 	 * and all, for the peer's NAT-T port */
-	if ((e->cfg.quirks & IK_QUIRK(NATT_FLOAT_SRC_500)) && s == &e->natt &&
+	if ((IK_HAS(e->cfg.quirks, NATT_FLOAT_SRC_500)) && s == &e->natt &&
 	    sa->role == IK_INITIATOR) {
 		struct ik_sock from = e->sock;
 		from.natt = true;
@@ -392,7 +392,7 @@ static bool send_once(struct ik_engine *e, struct ik_sock *s, const struct socka
                       const uint8_t *p, size_t len, struct ik_status *st)
 {
 	/* cfg.natt_no_marker: the tester breaks RFC 3948 2.2 on purpose (NATT-013) */
-	if (s == &e->natt && ((e->cfg.quirks & IK_QUIRK(NATT_NO_MARKER)) || e->cfg.natt_no_marker))
+	if (s == &e->natt && ((IK_HAS(e->cfg.quirks, NATT_NO_MARKER)) || e->cfg.natt_no_marker))
 		return ik_sock_send_raw(s, peer, p, len, st);
 	return ik_sock_send_ike(s, peer, p, len, st);
 }
@@ -436,8 +436,7 @@ static bool esp_goes(struct ik_engine *e, const struct sockaddr_storage *to, con
 		return ik_fail(st, 0, "ESP: no NAT-T socket (ESP travels in UDP here, RFC 3948)");
 	/* RFC 3948 2.1: an ESP packet's SPI is never zero, so no marker is needed to tell it
 	 * from IKE. Quirk esp-udp-spi-zero: it goes all the same. */
-	if (len < 8 ||
-	    (!(p[0] | p[1] | p[2] | p[3]) && !(e->cfg.quirks & IK_QUIRK(ESP_UDP_SPI_ZERO))))
+	if (len < 8 || (!(p[0] | p[1] | p[2] | p[3]) && !(IK_HAS(e->cfg.quirks, ESP_UDP_SPI_ZERO))))
 		return ik_fail(st, 0, "ESP: a packet with SPI 0 would read as IKE (RFC 3948 2.1)");
 	if (!e->wedged && e->esp_tap)
 		e->esp_tap(e, true, to, p, len);
@@ -588,7 +587,7 @@ bool ik_emit(struct ik_sa *sa, struct ik_qm *qm, enum ik_xchg x, int msgno, ik_f
 	bool enc = ik_rules_enc(x, msgno) == IK_ENC_YES || (x == IK_X_INFO && iv) ||
 	           (x == IK_X_AGGR && msgno == 3 && sa->eng->cfg.am3_encrypted);
 	/* Quirk modecfg-clear: a transaction we start goes in the clear (mode-cfg 4, 3.1.1). */
-	if (x == IK_X_TRANS && msgno == 1 && sa->eng->cfg.quirks & IK_QUIRK(MODECFG_CLEAR))
+	if (x == IK_X_TRANS && msgno == 1 && IK_HAS(sa->eng->cfg.quirks, MODECFG_CLEAR))
 		enc = false;
 	char note[sizeof(((struct ik_rung *)0)->note)] = "";
 	bool ok;
@@ -726,9 +725,9 @@ static void quirk_iv_restart(struct ik_sa *sa, struct ik_qm *qm, uint8_t *iv)
 
 	if (!sa->k.have_keys)
 		return;
-	if (!qm && (q & IK_QUIRK(P1_IV_RESTART)))
+	if (!qm && (IK_HAS(q, P1_IV_RESTART)))
 		memcpy(iv, sa->k.p1.iv, sa->k.blk);
-	else if (qm && !qm->tx && (q & IK_QUIRK(QM_IV_RESTART)))
+	else if (qm && !qm->tx && (IK_HAS(q, QM_IV_RESTART)))
 		ik_p1_phase2_iv(&sa->k, qm->msgid, iv);
 }
 

@@ -19,14 +19,14 @@ static void refuse(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *s
 {
 	ik_quirks_t quirks = sa->eng->cfg.quirks;
 	/* Quirk no-notify: refuse without a word. */
-	bool tell = st->notify && !(quirks & IK_QUIRK(NO_NOTIFY));
+	bool tell = st->notify && !(IK_HAS(quirks, NO_NOTIFY));
 
 	/* Quirk die-on-refusal: the refusal "crashes" us before any answer (quirk.def). */
-	if (quirks & IK_QUIRK(DIE_ON_REFUSAL))
+	if (IK_HAS(quirks, DIE_ON_REFUSAL))
 		sa->eng->wedged = true;
 	/* Quirk info-qm-mid: INVALID-ID-INFORMATION for a quick mode's identities goes under the
 	 * refused exchange's own message ID. */
-	if (tell && sa->established && qm && (quirks & IK_QUIRK(INFO_QM_MID)) &&
+	if (tell && sa->established && qm && (IK_HAS(quirks, INFO_QM_MID)) &&
 	    st->notify == IK_NOTIFY_INVALID_ID_INFORMATION)
 		ik_send_notify_mid(sa, qm->msgid, st->notify, IK_PROTO_ISAKMP, NULL, 0, NULL, 0);
 	else if (tell && sa->established)
@@ -83,7 +83,7 @@ static bool open_body(struct ik_sa *sa, struct ik_msg *m, uint8_t *iv, uint8_t *
 	}
 	/* Quirk answer-unparsed: decrypted octets the decoder found fault with do not parse either
 	 * (a wrong IV or key garbles them into odd payload types and RESERVED fields). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED) && (m->nfindings || !m->hdr->nkids))
+	if (IK_HAS(sa->eng->cfg.quirks, ANSWER_UNPARSED) && (m->nfindings || !m->hdr->nkids))
 		return ik_fail(st,
 		               m->nfindings ? m->findings[0].notify : IK_NOTIFY_PAYLOAD_MALFORMED,
 		               "%s", m->nfindings ? m->findings[0].text : "no payload");
@@ -108,7 +108,7 @@ unsigned ik_dec_opts(const struct ik_engine *e)
 {
 	unsigned opts = 0;
 	for (size_t i = 0; i < sizeof(dec_quirks) / sizeof(dec_quirks[0]); i++)
-		if (e->cfg.quirks & dec_quirks[i].quirk)
+		if (ik_quirks_any(e->cfg.quirks, dec_quirks[i].quirk))
 			opts |= dec_quirks[i].opts;
 	return opts;
 }
@@ -143,7 +143,7 @@ static void add_missing(const struct ik_engine *e, enum ik_xchg x, int msgno,
 {
 	for (size_t i = 0; i < sizeof(missing_as_empty) / sizeof(missing_as_empty[0]); i++) {
 		uint8_t t = missing_as_empty[i].type;
-		if (!(e->cfg.quirks & missing_as_empty[i].quirk) ||
+		if (!ik_quirks_any(e->cfg.quirks, missing_as_empty[i].quirk) ||
 		    !ik_rules_min_auth(x, msgno, t, auth) || ik_pl_find(m, t, 0))
 			continue;
 		struct ik_node *n = ik_payload_new(t);
@@ -196,13 +196,13 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 		drop_id_findings(x, msgno, m);
 	add_missing(e, x, msgno, auth, m);
 	/* Quirk answer-malformed: no payload rules, no findings. */
-	if (e->cfg.quirks & IK_QUIRK(ANSWER_MALFORMED))
+	if (IK_HAS(e->cfg.quirks, ANSWER_MALFORMED))
 		return true;
 	if (m->nfindings)
 		return ik_fail(st, m->findings[0].notify, "%s", m->findings[0].text);
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
-	if (e->cfg.quirks & IK_QUIRK(SKIP_UNKNOWN_PAYLOADS))
+	if (IK_HAS(e->cfg.quirks, SKIP_UNKNOWN_PAYLOADS))
 		n = known_types(types, n);
 	return ik_rules_check_auth(x, msgno, enc, auth, types, n, st);
 }
@@ -214,7 +214,7 @@ static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const s
 	char a[80];
 
 	/* quirk natt-no-start: no new exchange on the NAT-T port (RFC 3947 4 says "MUST support") */
-	if ((e->cfg.quirks & IK_QUIRK(NATT_NO_START)) && e->natt.fd >= 0 &&
+	if ((IK_HAS(e->cfg.quirks, NATT_NO_START)) && e->natt.fd >= 0 &&
 	    d->local_port == e->natt.port)
 		return NULL;
 	if (ik_fnum(m->hdr, IK_F_HDR_MSGID)) {
@@ -439,7 +439,7 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 {
 	int expect = *p->msg + 1;
 	bool enc = ik_fnum(m->hdr, IK_F_HDR_FLAGS) & IK_HDR_FLAG_ENC;
-	bool unparsed_ok = e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED);
+	bool unparsed_ok = IK_HAS(e->cfg.quirks, ANSWER_UNPARSED);
 	struct ik_in in = {.body = d->data, .len = d->len, .d = d};
 	struct ik_status st;
 	uint8_t *plain = NULL;
@@ -485,9 +485,9 @@ static bool old_port(struct ik_engine *e, struct ik_sa *sa, const struct ik_dgra
 	char a[80];
 
 	if (e->natt.fd < 0 || !sa->floated || d->local_port == e->natt.port ||
-	    (e->cfg.quirks & IK_QUIRK(NATT_OLD_TAKEN)))
+	    (IK_HAS(e->cfg.quirks, NATT_OLD_TAKEN)))
 		return false;
-	if ((e->cfg.quirks & IK_QUIRK(NATT_OLD_500)) && same_in(sa->last_in, d) && sa->last_out.len)
+	if ((IK_HAS(e->cfg.quirks, NATT_OLD_500)) && same_in(sa->last_in, d) && sa->last_out.len)
 		ik_send_datagram(e, &e->sock, &d->peer, sa->last_out.p, sa->last_out.len, &st);
 	else
 		IK_LOG(e,
@@ -502,7 +502,7 @@ static bool old_port(struct ik_engine *e, struct ik_sa *sa, const struct ik_dgra
  * normally". The address and port, not the address alone: on loopback every tester shares it. */
 static bool new_500_ignored(const struct ik_engine *e, const struct ik_dgram *d)
 {
-	if (!(e->cfg.quirks & IK_QUIRK(NATT_NEW_500_IGNORED)) || d->local_port == e->natt.port)
+	if (!(IK_HAS(e->cfg.quirks, NATT_NEW_500_IGNORED)) || d->local_port == e->natt.port)
 		return false;
 	for (const struct ik_sa *s = e->sas; s; s = s->next)
 		if (s->floated && s->established && !s->dead &&
@@ -529,8 +529,8 @@ static void p1_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	if (old_port(e, sa, d))
 		return;
 	/* Quirk restart-on-retransmit: MM1/AM1 again (no responder cookie) opens a new SA. */
-	if (e->cfg.quirks & IK_QUIRK(RESTART_ON_RETRANSMIT) && sa->role == IK_RESPONDER &&
-	    sa->msg && !memcmp(rc, zero, 8) && !(sa = p1_responder(e, m, d)))
+	if (IK_HAS(e->cfg.quirks, RESTART_ON_RETRANSMIT) && sa->role == IK_RESPONDER && sa->msg &&
+	    !memcmp(rc, zero, 8) && !(sa = p1_responder(e, m, d)))
 		return;
 	struct progress p = progress_of(sa, NULL);
 	if (retransmitted(&p, d) || sa->dead)
@@ -611,9 +611,9 @@ static struct ik_qm *qm_of(struct ik_engine *e, struct ik_sa *sa, uint32_t msgid
 	/* Quirk restart-on-retransmit: QM1 again opens a new quick mode; quirk replay-qm: so does a
 	 * QM1 with the message ID of a completed one. Both end up in qm_responder below. */
 	if (qm && qm->role == IK_RESPONDER &&
-	    ((e->cfg.quirks & IK_QUIRK(RESTART_ON_RETRANSMIT) && qm->msg == 2 &&
+	    ((IK_HAS(e->cfg.quirks, RESTART_ON_RETRANSMIT) && qm->msg == 2 &&
 	      same_in(qm->last_in, d)) ||
-	     (e->cfg.quirks & IK_QUIRK(REPLAY_QM) && qm->established)))
+	     (IK_HAS(e->cfg.quirks, REPLAY_QM) && qm->established)))
 		qm = NULL;
 	if (qm) {
 		struct progress p = progress_of(sa, qm);
@@ -632,7 +632,7 @@ static void qm_input(struct ik_engine *e, struct ik_msg *m, const struct ik_dgra
 	struct ik_status st;
 
 	ik_status_clear(&st);
-	if (e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED) && !msgid && sa && sa->established &&
+	if (IK_HAS(e->cfg.quirks, ANSWER_UNPARSED) && !msgid && sa && sa->established &&
 	    !sa->dead) {
 		qm_under_zero(e, sa, d);
 		return;
@@ -794,7 +794,7 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 	 * ignores keepalives (or, with a quirk, does not). */
 	/* quirk natt-marker-optional: "ESP" whose first octets are the cookies of an SA is taken for
 	 * IKE, though RFC 3948 2.2 tells them apart by the marker alone */
-	if ((e->cfg.quirks & IK_QUIRK(NATT_MARKER_OPTIONAL)) && d->kind == IK_DGRAM_ESP &&
+	if ((IK_HAS(e->cfg.quirks, NATT_MARKER_OPTIONAL)) && d->kind == IK_DGRAM_ESP &&
 	    d->len >= IK_HDR_LEN && ik_sa_find(e, d->data, d->data + 8, &d->peer)) {
 		static struct ik_dgram ike;
 		ike = *d;
@@ -803,7 +803,7 @@ void ik_engine_input(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	/* quirk keepalive-alive: a NAT-keepalive restarts the peer's DPD idle period (dpd.c) */
-	if (d->kind == IK_DGRAM_KEEPALIVE && (e->cfg.quirks & IK_QUIRK(KEEPALIVE_ALIVE)))
+	if (d->kind == IK_DGRAM_KEEPALIVE && (IK_HAS(e->cfg.quirks, KEEPALIVE_ALIVE)))
 		ik_dpd_keepalive(e, d);
 	bool data = d->kind == IK_DGRAM_ESP || d->kind == IK_DGRAM_KEEPALIVE;
 	if (data && e->esp_tap)
@@ -921,7 +921,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return; /* keepalives need no answer; ESP without a caller's SAs is dropped */
 	if (e->wedged)
 		return; /* quirk die-on-refusal: "crashed" */
-	if ((e->cfg.quirks & IK_QUIRK(NATT_PORT_500_ONLY)) && nat_made_port(e, d)) {
+	if ((IK_HAS(e->cfg.quirks, NATT_PORT_500_ONLY)) && nat_made_port(e, d)) {
 		IK_LOG(e, "quirk natt-port-500-only: IKE from source port %u dropped",
 		       ik_addr_port(&d->peer));
 		return;
@@ -942,7 +942,7 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		return;
 	}
 	/* Quirk accept-bad-header: the header as the state expects it, the chain's end believed. */
-	if (e->cfg.quirks & IK_QUIRK(ACCEPT_BAD_HEADER) && d->len >= IK_HDR_LEN) {
+	if (IK_HAS(e->cfg.quirks, ACCEPT_BAD_HEADER) && d->len >= IK_HDR_LEN) {
 		memcpy(lax, d->data, d->len);
 		lax_header(e, lax, d->len, d);
 		ok = ik_decode_with(&m, lax, d->len, ik_dec_opts(e), &st);
@@ -954,18 +954,18 @@ static void input_one(struct ik_engine *e, const struct ik_dgram *d)
 		       ik_addr_str(&d->peer, a, sizeof(a)), st.why,
 		       ik_name(IK_T_NOTIFY, st.notify));
 		/* Quirk die-on-refusal: a malformed message "crashes" us. */
-		if (e->cfg.quirks & IK_QUIRK(DIE_ON_REFUSAL))
+		if (IK_HAS(e->cfg.quirks, DIE_ON_REFUSAL))
 			e->wedged = true;
 		/* Quirk answer-unparsed: it is answered instead (RFC 2408 5.1-5.3: discarded). */
-		if (e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED))
+		if (IK_HAS(e->cfg.quirks, ANSWER_UNPARSED))
 			unparsed_datagram(e, d, NULL);
 		return;
 	}
 	/* Quirk ignore-cookies: a responder cookie naming no SA names the peer's newest one. */
-	if (e->cfg.quirks & IK_QUIRK(IGNORE_COOKIES))
+	if (IK_HAS(e->cfg.quirks, IGNORE_COOKIES))
 		lax_cookies(e, &m, d);
 	/* Quirk answer-unparsed: what the decoder found fault with is answered as unparsed. */
-	if (e->cfg.quirks & IK_QUIRK(ANSWER_UNPARSED) && m.nfindings) {
+	if (IK_HAS(e->cfg.quirks, ANSWER_UNPARSED) && m.nfindings) {
 		unparsed_datagram(e, d, &m);
 		ik_msg_free(&m);
 		return;

@@ -58,7 +58,7 @@ bool ik_check_hash_after(const struct ik_sa *sa, const struct ik_in *in, uint32_
 	if (!ik_hash_after(sa, &in->m, in->body, msgid, ni, ni_len, want, st))
 		return false;
 	/* Quirk ignore-hash: quick mode HASH(1)/(2) and the informational HASH(1) never compared. */
-	if (sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH))
+	if (IK_HAS(sa->eng->cfg.quirks, IGNORE_HASH))
 		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
@@ -286,13 +286,13 @@ static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one;
 	 * quirk ignore-delete: it stays up */
 	if (ik_fnum(d, IK_F_D_PROTO) == IK_PROTO_ISAKMP &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK(IGNORE_DELETE))) {
+	    !(IK_HAS(sa->eng->cfg.quirks, IGNORE_DELETE))) {
 		sa->dead = true;
 		sa->eng->ndead++;
 	}
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
 	if (ik_fnum(d, IK_F_D_PROTO) != IK_PROTO_ISAKMP &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK(IGNORE_DELETE)))
+	    !(IK_HAS(sa->eng->cfg.quirks, IGNORE_DELETE)))
 		ipsec_deleted(sa, d);
 }
 
@@ -427,7 +427,7 @@ bool ik_send_dpd(struct ik_sa *sa)
 	if (first)
 		ik_rng_bytes(&sa->dpd_seq, sizeof(sa->dpd_seq)); /* RFC 3706 7: random start */
 	/* Quirk dpd-seq-stuck: every query carries the first one's number. */
-	if (first || !(sa->eng->cfg.quirks & IK_QUIRK(DPD_SEQ_STUCK)))
+	if (first || !(IK_HAS(sa->eng->cfg.quirks, DPD_SEQ_STUCK)))
 		sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
 	sa->dpd_unacked++;
 	memcpy(spi, sa->icookie, 8);

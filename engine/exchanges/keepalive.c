@@ -24,9 +24,9 @@ static void ka_send(struct ik_sa *sa)
 	struct ik_status st;
 	static const uint8_t two[2] = {0xff, 0xff};
 	bool ok;
-	if (e->cfg.quirks & IK_QUIRK(KEEPALIVE_IKE_PORT)) /* from the IKE port, not the NAT-T one */
+	if (IK_HAS(e->cfg.quirks, KEEPALIVE_IKE_PORT)) /* from the IKE port, not the NAT-T one */
 		ok = e->wedged || ik_sock_send_raw(&e->sock, &sa->peer, two, 1, &st);
-	else if (e->cfg.quirks & IK_QUIRK(KEEPALIVE_LONG)) /* two octets: UDP length 10, not 9 */
+	else if (IK_HAS(e->cfg.quirks, KEEPALIVE_LONG)) /* two octets: UDP length 10, not 9 */
 		ok = e->wedged || ik_sock_send_raw(&e->natt, &sa->peer, two, 2, &st);
 	else
 		ok = ik_engine_send_keepalive(e, &sa->peer, &st);
@@ -53,7 +53,7 @@ void ik_ka_arm(struct ik_sa *sa)
 {
 	const struct ik_engine *e = sa->eng;
 	if (!e->cfg.keepalive_ms || !sa->nat_here || !sa->floated || e->natt.fd < 0 ||
-	    sa->ka_timer || (e->cfg.quirks & IK_QUIRK(KEEPALIVE_NEVER)))
+	    sa->ka_timer || (IK_HAS(e->cfg.quirks, KEEPALIVE_NEVER)))
 		return;
 	sa->ka_timer = ik_loop_timer(sa->eng->loop, e->cfg.keepalive_ms, ka_fire, sa);
 }

@@ -54,9 +54,9 @@ bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct i
 	/* Quirk nat-oa-tunnel: the payloads in UDP-Encapsulated-Tunnel mode too (RFC 3947 5.2:
 	 * "For tunnel mode, both ends SHOULD NOT send original addresses"). */
 	bool udp_tunnel = encap == IK_ENCAP_UDP_TUNNEL || encap == IK_ENCAP_UDP_TUNNEL_DRAFT;
-	bool due = ik_encap_udp_transport(encap) || (udp_tunnel && q & IK_QUIRK(NAT_OA_TUNNEL));
+	bool due = ik_encap_udp_transport(encap) || (udp_tunnel && IK_HAS(q, NAT_OA_TUNNEL));
 	/* Quirk no-nat-oa: the payloads are left out whatever the mode. */
-	if (!due || q & IK_QUIRK(NO_NAT_OA))
+	if (!due || IK_HAS(q, NO_NAT_OA))
 		return true;
 	const struct sockaddr_storage *me = &sa->eng->cfg.local, *peer = &sa->peer;
 	bool ini = sa->role == IK_INITIATOR;

@@ -92,7 +92,7 @@ void ik_natd_check(struct ik_sa *sa, struct ik_in *in)
 	/* RFC 3947 4: the initiator moves to the NAT-T port with its next message; the responder
 	 * follows when a message reaches it there (ik_natt_follow). */
 	/* quirk natt-no-float-init: the NAT is seen, the initiator stays on the IKE ports */
-	bool stay = sa->eng->cfg.quirks & IK_QUIRK(NATT_NO_FLOAT_INIT);
+	bool stay = IK_HAS(sa->eng->cfg.quirks, NATT_NO_FLOAT_INIT);
 	if ((sa->nat_here || sa->nat_there) && sa->eng->natt.fd >= 0 && !sa->floated &&
 	    sa->role == IK_INITIATOR && !stay) {
 		sa->floated = true;
@@ -148,14 +148,14 @@ void ik_natt_follow(struct ik_sa *sa, const struct ik_dgram *d)
 	/* RFC 3947 7: a later valid message from another address or port is the NAT's new mapping
 	 * (this runs for a message that proves valid, ike_in.c follow). Quirk natt-no-remap: the
 	 * mapping of the float is kept. */
-	if (sa->floated && (sa->eng->cfg.quirks & IK_QUIRK(NATT_NO_REMAP)))
+	if (sa->floated && (IK_HAS(sa->eng->cfg.quirks, NATT_NO_REMAP)))
 		return;
 	if (!sa->floated)
 		sa->peer_ike = sa->peer;
 	sa->floated = true;
 	sa->peer = d->peer;
 	/* quirk natt-stale-port: the NAT's mapping is not followed; the port the profile names is */
-	if (sa->eng->cfg.quirks & IK_QUIRK(NATT_STALE_PORT))
+	if (IK_HAS(sa->eng->cfg.quirks, NATT_STALE_PORT))
 		ik_addr_set_port(&sa->peer, sa->eng->cfg.remote_natt_port);
 }
 

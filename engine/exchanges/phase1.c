@@ -55,7 +55,7 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	                 add_vid(out, vid_draft02n, 16)))
 		return false;
 	/* Quirk xauth-no-vid: none (draft-beaulieu-ike-xauth-02 4). */
-	if (c->xauth.client && !(c->quirks & IK_QUIRK(XAUTH_NO_VID)) && !add_vid(out, vid_xauth, 8))
+	if (c->xauth.client && !(IK_HAS(c->quirks, XAUTH_NO_VID)) && !add_vid(out, vid_xauth, 8))
 		return false;
 	return (!c->dpd || add_vid(out, vid_dpd, 16)) && ik_frag_add_vid(sa, out);
 }
@@ -147,13 +147,13 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	const struct ik_node *offer = sa_in;
 
 	/* Quirk any-p1-lifetime: any lifetime as offered, never refused nor answered. */
-	if (c->quirks & IK_QUIRK(ANY_P1_LIFETIME))
+	if (IK_HAS(c->quirks, ANY_P1_LIFETIME))
 		pol.life = IK_LIFE_OBEY;
 	/* Quirk skip-sa-checks: read as the offer we expect (DOI, situation, protocol...). */
-	if (c->quirks & IK_QUIRK(SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
+	if (IK_HAS(c->quirks, SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, true), offer = lax;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK(IGNORE_CRITICAL) && offer && (stripped = ik_node_clone(offer)))
+	if (IK_HAS(c->quirks, IGNORE_CRITICAL) && offer && (stripped = ik_node_clone(offer)))
 		ik_sa_strip_unknown(stripped, true), offer = stripped;
 	bool ok = ik_sa_p1_read(offer, sa->hs->offers, IK_MAX_XFORMS, &sa->hs->noffers, st);
 	ik_node_free(stripped);
@@ -163,7 +163,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	}
 	/* Quirk accept-any-proposal: the first transform whatever we have configured, completed
 	 * from our own first proposal where it lacks or names an algorithm we do not have. */
-	if (c->quirks & IK_QUIRK(ACCEPT_ANY_PROPOSAL)) {
+	if (IK_HAS(c->quirks, ACCEPT_ANY_PROPOSAL)) {
 		pick = (struct ik_pick){
 			0, sa->hs->offers[0].life_s ? sa->hs->offers[0].life_s : c->p1_life, false,
 			0};
@@ -186,8 +186,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	if ((c->dpd && !add_vid(out, vid_dpd, 16)) || !ik_frag_add_vid(sa, out))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
-	if (c->xauth.gateway && !(c->quirks & IK_QUIRK(XAUTH_NO_VID)) &&
-	    !add_vid(out, vid_xauth, 8))
+	if (c->xauth.gateway && !(IK_HAS(c->quirks, XAUTH_NO_VID)) && !add_vid(out, vid_xauth, 8))
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
 	return true;
 }
@@ -207,7 +206,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 		               "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)",
 		               n);
 	/* Quirk accept-any-reply: the choice is never compared with what we offered. */
-	int i = sa->eng->cfg.quirks & IK_QUIRK(ACCEPT_ANY_REPLY)
+	int i = IK_HAS(sa->eng->cfg.quirks, ACCEPT_ANY_REPLY)
 	                ? 0
 	                : ik_p1_match_reply(sa->hs->offers, sa->hs->noffers, &reply[0], st);
 	if (i < 0) {
@@ -264,7 +263,7 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 		               "DH group %u is not supported by this engine", sa->chosen.group);
 	if (!k->dh.g && !ik_dh_generate(&k->dh, g, st))
 		return false;
-	k->dh.unchecked = sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE); /* quirk weak-ke */
+	k->dh.unchecked = IK_HAS(sa->eng->cfg.quirks, WEAK_KE); /* quirk weak-ke */
 	k->gx_len = k->dh.pub_len;
 	memcpy(ini ? k->gxi : k->gxr, k->dh.pub, k->dh.pub_len);
 	uint8_t *nonce = ini ? k->ni : k->nr;
@@ -306,17 +305,17 @@ bool ik_p1_take_ke_nonce_raw(struct ik_sa *sa, const uint8_t *ke, size_t ke_len,
 	if (!g)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
 	/* Quirk weak-ke: a KE of another length is used too, fitted to the group. */
-	if (sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE) && ke_len != g->len)
+	if (IK_HAS(sa->eng->cfg.quirks, WEAK_KE) && ke_len != g->len)
 		pub = ik_dh_fit(g, ke, ke_len, fit);
 	else if (ke_len != g->len)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 		               "KE of %zu octets, group %u needs %zu (RFC 2409 5)", ke_len, g->id,
 		               g->len);
 	/* Quirk weak-ke: 0, 1, p-1, off-curve points go through. */
-	if (!(sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE)) && !ik_dh_check_peer(g, ke, ke_len, st))
+	if (!(IK_HAS(sa->eng->cfg.quirks, WEAK_KE)) && !ik_dh_check_peer(g, ke, ke_len, st))
 		return false;
 	/* Quirk any-nonce-length: any nonce, a longer one cut to what we keep. */
-	if (sa->eng->cfg.quirks & IK_QUIRK(ANY_NONCE_LENGTH))
+	if (IK_HAS(sa->eng->cfg.quirks, ANY_NONCE_LENGTH))
 		nlen = nlen < IK_MAX_NONCE ? nlen : IK_MAX_NONCE;
 	else if (no_len < 8 || no_len > IK_MAX_NONCE)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
@@ -354,7 +353,7 @@ bool ik_p1_derive_keys(struct ik_sa *sa, struct ik_status *st)
 	                  auth, c->psk, c->psk_len, sa->icookie, sa->rcookie,
 	                  sa->role == IK_INITIATOR, st))
 		return false;
-	if (c->quirks & IK_QUIRK(P1_IV_SWAPPED))
+	if (IK_HAS(c->quirks, P1_IV_SWAPPED))
 		return quirk_iv_swapped(sa, st);
 	return true;
 }
@@ -456,7 +455,7 @@ bool ik_p1_take_id(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 	if (!n || !ik_fget(n, IK_F_ID_DATA))
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "ID payload missing");
 	/* Quirk any-id: the empty ID payload ike_in.c made up for a missing one is the address. */
-	if ((!b || len < 4) && sa->eng->cfg.quirks & IK_QUIRK(ANY_ID)) {
+	if ((!b || len < 4) && IK_HAS(sa->eng->cfg.quirks, ANY_ID)) {
 		memset(&sa->hs->id_peer, 0, sizeof(sa->hs->id_peer));
 		return sa->hs->id_peer_len || addr_id(sa);
 	}
@@ -483,7 +482,7 @@ bool ik_p1_take_id_body(struct ik_sa *sa, const uint8_t *b, size_t len, struct i
 		memcpy(sa->hs->id_peer.data, data, dlen);
 	/* Quirk any-id: whoever the peer says it is, well-formed or not, on any protocol and port;
 	 * no identity at all is its address (ike_in.c hands a missing ID payload over empty). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(ANY_ID))
+	if (IK_HAS(sa->eng->cfg.quirks, ANY_ID))
 		return sa->hs->id_peer_len || addr_id(sa);
 	/* RFC 2407 4.6.2; port 4500 tolerated because RFC 3947 peers send it (catalogue note). */
 	if (!(proto == 0 && port == 0) &&
@@ -586,7 +585,7 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	if (!ik_p1_hash(sa, initiator_hash, want, st))
 		return false;
 	/* Quirk ignore-hash: never compared. */
-	if (sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH))
+	if (IK_HAS(sa->eng->cfg.quirks, IGNORE_HASH))
 		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,

@@ -147,7 +147,7 @@ static bool check_hash1(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	uint8_t want[IK_MAX_HASH];
 	size_t len;
 
-	if (sa->role != IK_RESPONDER || !got || sa->eng->cfg.quirks & IK_QUIRK(PKE_IGNORE_HASH1))
+	if (sa->role != IK_RESPONDER || !got || IK_HAS(sa->eng->cfg.quirks, PKE_IGNORE_HASH1))
 		return true;
 	if (!cert_hash(sa, sa->eng->cfg.creds->cert, want, &len, st))
 		return false;
@@ -187,7 +187,7 @@ bool ik_p1_enc_add(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	bool hash1 = ini && c->pke_hash1;
 	if (ik_p1_enc_rev(sa)) { /* 5.3: [HASH(1),] the nonce, then what Ke encrypts */
 		/* quirk pke-hash1-late: HASH(1) after the nonce, in the clear */
-		bool late = ini && c->quirks & IK_QUIRK(PKE_HASH1_LATE);
+		bool late = ini && IK_HAS(c->quirks, PKE_HASH1_LATE);
 		ik_node_remove(out->hdr, at);
 		return ik_node_insert(out->hdr, at + 1, ke) && rev_bodies(sa, ke, id, st) &&
 		       (!(hash1 || late) || add_hash1(sa, out, at + late, st));
@@ -209,7 +209,7 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
                        size_t *nlen, struct ik_status *st)
 {
 	const char *cause = NULL;
-	bool any_len = sa->eng->cfg.quirks & IK_QUIRK(ANY_NONCE_LENGTH);
+	bool any_len = IK_HAS(sa->eng->cfg.quirks, ANY_NONCE_LENGTH);
 
 	bool ok = ik_pke_decrypt(sa->eng->cfg.creds->key, b, blen, nonce, IK_PKE_MAX, nlen, &cause,
 	                         st);
@@ -221,12 +221,12 @@ static bool take_nonce(struct ik_sa *sa, const uint8_t *b, size_t blen, uint8_t 
 		return true;
 	IK_LOG(sa->eng, "encrypted nonce refused: %s", cause);
 	bool bad_pad = !strncmp(cause, "bad PKCS", 8);
-	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_SLOW_PADDING) && bad_pad) { /* a timing oracle */
+	if (IK_HAS(sa->eng->cfg.quirks, PKE_SLOW_PADDING) && bad_pad) { /* a timing oracle */
 		struct timespec left = {.tv_nsec = 150 * 1000000L};
 		while (nanosleep(&left, &left) && errno == EINTR)
 			;
 	}
-	if (sa->eng->cfg.quirks & IK_QUIRK(PKE_PADDING_ORACLE) && bad_pad)
+	if (IK_HAS(sa->eng->cfg.quirks, PKE_PADDING_ORACLE) && bad_pad)
 		return ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
 		               "%s (quirk pke-padding-oracle)", cause);
 	return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, IK_PKE_FAILED);
@@ -258,7 +258,7 @@ static bool rev_hash1_placed(const struct ik_sa *sa, const struct ik_msg *m, int
 	const struct ik_node *h = ik_pl_find(m, IK_PAYLOAD_HASH, 0);
 
 	return sa->role != IK_RESPONDER || !h || (at > 0 && m->hdr->kids[at - 1] == h) ||
-	       sa->eng->cfg.quirks & IK_QUIRK(PKE_HASH1_LATE);
+	       IK_HAS(sa->eng->cfg.quirks, PKE_HASH1_LATE);
 }
 
 /* 5.3: the payloads after the nonce under Ke of the sender, in order, the IV chained from zero;

@@ -32,14 +32,14 @@ bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	size_t len;
 
 	/* quirk cr-not-sent: no CR, as if a directory service gave every certificate */
-	if (!ik_p1_sig(sa) || !t || !t->cas || (sa->eng->cfg.quirks & IK_QUIRK(CR_NOT_SENT)))
+	if (!ik_p1_sig(sa) || !t || !t->cas || (IK_HAS(sa->eng->cfg.quirks, CR_NOT_SENT)))
 		return true;
 	for (int i = 0; i < sk_X509_num(t->cas) && i < 8; i++) {
 		struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_CR);
 		if (!n || !ik_cr_payload(sk_X509_value(t->cas, i), body, sizeof(body), &len, st))
 			return n ? false : ik_fail(st, 0, "ik_p1_add_cr: out of memory");
 		/* quirk cr-bad-ca: the CA named as text ("/O=.../CN=..."), not as its DER name */
-		if (sa->eng->cfg.quirks & IK_QUIRK(CR_BAD_CA))
+		if (IK_HAS(sa->eng->cfg.quirks, CR_BAD_CA))
 			len = 1 + strlen(X509_NAME_oneline(
 					  X509_get_subject_name(sk_X509_value(t->cas, i)),
 					  (char *)body + 1, (int)sizeof(body) - 1));
@@ -79,7 +79,7 @@ static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status 
 	/* quirk cert-not-sent: SIG alone, whatever the peer asked for in its CR */
 	/* cfg no_cert: the same, by choice (RFC 2409 5.1 "One or more certificate payloads MAY be
 	 * optionally passed") */
-	bool none = (sa->eng->cfg.quirks & IK_QUIRK(CERT_NOT_SENT)) || sa->eng->cfg.no_cert;
+	bool none = (IK_HAS(sa->eng->cfg.quirks, CERT_NOT_SENT)) || sa->eng->cfg.no_cert;
 	if (!none && !add_cert(out, c->cert, st))
 		return false;
 	for (int i = 0; !none && i < sk_X509_num(c->chain); i++)
@@ -109,7 +109,7 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 		return ik_fail(st, 0, "no SIG payload to fill");
 	size_t hlen = sa->k.p1.h->len;
 	/* quirk sig-hash-20: signs the first 20 octets of HASH, as if every prf were SHA-1's */
-	if ((sa->eng->cfg.quirks & IK_QUIRK(SIG_HASH_20)) && hlen > 20)
+	if ((IK_HAS(sa->eng->cfg.quirks, SIG_HASH_20)) && hlen > 20)
 		hlen = 20;
 	if (!ik_p1_hash(sa, initiator_hash, hash, st) ||
 	    !ik_sig_sign(sa->eng->cfg.creds->key, hash, hlen, sig, sizeof(sig), &siglen, st))
@@ -125,7 +125,7 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 static bool discarded(struct ik_sa *sa, const uint8_t *b, size_t len, size_t i)
 {
 	if (!len || b[0] == IK_CERT_ENC_X509_SIG ||
-	    (sa->eng->cfg.quirks & IK_QUIRK(CERT_ENCODING_FATAL)))
+	    (IK_HAS(sa->eng->cfg.quirks, CERT_ENCODING_FATAL)))
 		return false;
 	IK_LOG(sa->eng, "CERT[%zu] of encoding %s (%u) discarded (RFC 2408 5.9)", i,
 	       ik_name(IK_T_CERT_ENC, b[0]), b[0]);
@@ -158,7 +158,7 @@ static X509 *peer_cert(struct ik_sa *sa, struct ik_in *in, STACK_OF(X509) * more
 	}
 	const struct ik_trust *t = sa->eng->cfg.trust;
 	/* quirk cert-required: a CERT payload is demanded though the peer's certificate is held */
-	bool required = sa->eng->cfg.quirks & IK_QUIRK(CERT_REQUIRED);
+	bool required = IK_HAS(sa->eng->cfg.quirks, CERT_REQUIRED);
 	if (!first && t && t->peer && !required && X509_up_ref(t->peer))
 		return t->peer; /* RFC 2409 5.1 "[ CERT, ]": the one configured */
 	if (!first)
@@ -172,10 +172,10 @@ static X509 *peer_cert(struct ik_sa *sa, struct ik_in *in, STACK_OF(X509) * more
 /* The certificate checks the serve quirks leave out (engine/mutation/quirk.def). */
 static unsigned cert_lax(ik_quirks_t q)
 {
-	return (q & IK_QUIRK(CERT_ANY_CA) ? IK_CERT_LAX_CA : 0) |
-	       (q & IK_QUIRK(CERT_NO_VALIDITY) ? IK_CERT_LAX_TIME : 0) |
-	       (q & IK_QUIRK(CERT_NO_CRL) ? IK_CERT_LAX_CRL : 0) |
-	       (q & IK_QUIRK(CERT_NO_KU) ? IK_CERT_LAX_KU : 0);
+	return (IK_HAS(q, CERT_ANY_CA) ? IK_CERT_LAX_CA : 0) |
+	       (IK_HAS(q, CERT_NO_VALIDITY) ? IK_CERT_LAX_TIME : 0) |
+	       (IK_HAS(q, CERT_NO_CRL) ? IK_CERT_LAX_CRL : 0) |
+	       (IK_HAS(q, CERT_NO_KU) ? IK_CERT_LAX_KU : 0);
 }
 
 /* RFC 2409 5.1: the certificate chains to our trust, names the identity of the ID payload,
@@ -196,11 +196,11 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	X509 *cert = peer_cert(sa, in, more, st);
 	ik_quirks_t q = sa->eng->cfg.quirks;
 	bool ok = cert && ik_cert_verify_lax(t, cert, more, 0, cert_lax(q), st) &&
-	          ((q & IK_QUIRK(CERT_NO_ID_CHECK)) ||
+	          ((IK_HAS(q, CERT_NO_ID_CHECK)) ||
 	           ik_cert_id_match(cert, sa->hs->id_peer.type, sa->hs->id_peer.data,
 	                            sa->hs->id_peer.len, st)) &&
 	          ik_p1_hash(sa, initiator_hash, want, st) &&
-	          ((q & IK_QUIRK(SIG_NO_VERIFY)) ||
+	          ((IK_HAS(q, SIG_NO_VERIFY)) ||
 	           ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes,
 	                         sig->len, st));
 	X509_free(cert);
@@ -214,7 +214,7 @@ bool ik_p1_check_auth(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 		return ik_p1_check_hash(sa, in, initiator_hash, st);
 	/* Quirk ignore-hash: the authentication payload is never checked; quirk answer-unparsed
 	 * made the message up from our side, where no peer's signature can be. */
-	if ((sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH)) || in->made_up)
+	if ((IK_HAS(sa->eng->cfg.quirks, IGNORE_HASH)) || in->made_up)
 		return true;
 	ik_p1_saw_cr(sa, in);
 	/* RFC 2408 3.10: "Certificate Request payloads SHOULD be included in an exchange whenever
@@ -278,19 +278,19 @@ static ik_quirks_t cr_quirk(uint16_t notify)
 bool ik_p1_take_cr(struct ik_sa *sa, struct ik_in *in, struct ik_status *st)
 {
 	const struct ik_creds *c = sa->eng->cfg.creds;
-	ik_quirks_t q = sa->eng->cfg.quirks &
-	                (IK_QUIRK(CR_STRICT) | IK_QUIRK(CR_TYPE_FATAL) | IK_QUIRK(CR_CA_FATAL));
+	ik_quirks_t q = sa->eng->cfg.quirks;
 	size_t len;
 
 	ik_p1_saw_cr(sa, in);
-	if (!q || !ik_p1_sig(sa) || !c || in->made_up)
+	if (!(IK_HAS(q, CR_STRICT) || IK_HAS(q, CR_TYPE_FATAL) || IK_HAS(q, CR_CA_FATAL)) ||
+	    !ik_p1_sig(sa) || !c || in->made_up)
 		return true;
 	for (size_t i = 0;; i++) {
 		const uint8_t *b = ik_pl_body(ik_pl_find(&in->m, IK_PAYLOAD_CR, i), in->body, &len);
 		struct ik_status why = {0};
 		if (!b)
 			return true;
-		if (!ik_creds_for_cr(c, 1, b, len, &why) && (q & cr_quirk(why.notify)))
+		if (!ik_creds_for_cr(c, 1, b, len, &why) && ik_quirks_any(q, cr_quirk(why.notify)))
 			return ik_fail(st, why.notify, "%s", why.why);
 	}
 }

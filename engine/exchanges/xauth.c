@@ -117,7 +117,7 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	}
 	/* Quirk xauth-any-type: any type is answered with the password, as generic. */
 	bool other = type && tv_value(type) != IK_XAUTH_TYPE_GENERIC &&
-	             !(sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ANY_TYPE));
+	             !(IK_HAS(sa->eng->cfg.quirks, XAUTH_ANY_TYPE));
 	if (!x->client || other) {
 		if (other)
 			IK_LOG(sa->eng,
@@ -144,7 +144,7 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 		return ik_fail(st, 0, "XAUTH SET to the gateway (phase 1 responder): dropped");
 	/* Quirk xauth-ignore-fail: a FAIL is taken as OK (6: the SA MUST be deleted instead). */
 	bool ok = tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
-	sa->xa.xauth_ok = ok || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_IGNORE_FAIL);
+	sa->xa.xauth_ok = ok || IK_HAS(sa->eng->cfg.quirks, XAUTH_IGNORE_FAIL);
 	/* A tester judging a gateway (XA-EDGE-012) goes on after a FAIL on purpose: the gateway
 	 * MUST have deleted the SA (6), so what it sends next is judged. */
 	if (!ok && sa->eng->cfg.xauth.go_on_fail) {
@@ -153,10 +153,10 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	}
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
 	/* Quirk xauth-ack-new-id: the ACK under another identifier (mode-cfg 3.2, xauth 6). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_NEW_ID))
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_ACK_NEW_ID))
 		qm->tx_out.id ^= 0x5a5a;
 	/* Quirk xauth-ack-attrs: the user name again (6.1: "no attributes SHOULD be included"). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_ATTRS))
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_ACK_ATTRS))
 		put(&qm->tx_out, IK_CFG_ATTR_XAUTH_USER_NAME, sa->eng->cfg.xauth.me.name,
 		    strlen(sa->eng->cfg.xauth.me.name));
 	return true;
@@ -189,10 +189,10 @@ static bool answer_cfg_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 	take_cfg(sa, &qm->tx_in);
 	qm->tx_out = start(IK_CFG_TYPE_ACK, qm->tx_in.id);
 	/* Quirk xauth-ack-new-id: the ACK under another identifier (mode-cfg 3.2, xauth 6). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACK_NEW_ID))
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_ACK_NEW_ID))
 		qm->tx_out.id ^= 0x5a5a;
 	/* Quirk modecfg-ack-values: the values come back with the types. */
-	bool values = sa->eng->cfg.quirks & IK_QUIRK(MODECFG_ACK_VALUES);
+	bool values = IK_HAS(sa->eng->cfg.quirks, MODECFG_ACK_VALUES);
 	for (size_t i = 0; i < qm->tx_in.n; i++) {
 		const struct ik_cfg_attr *a = &qm->tx_in.a[i];
 		put(&qm->tx_out, a->type, values ? a->v : NULL, values ? a->len : 0);
@@ -305,11 +305,11 @@ static void lease(struct ik_sa *sa)
 static void cfg_quirks(const struct ik_sa *sa, struct ik_qm *qm)
 {
 	ik_quirks_t q = sa->eng->cfg.quirks;
-	if (q & IK_QUIRK(MODECFG_BAD_VALUES))
+	if (IK_HAS(q, MODECFG_BAD_VALUES))
 		bad_values(&qm->tx_out);
-	if (q & IK_QUIRK(MODECFG_ANY_TYPE))
+	if (IK_HAS(q, MODECFG_ANY_TYPE))
 		echo_private(&qm->tx_in, &qm->tx_out);
-	if (q & IK_QUIRK(MODECFG_NEW_ID))
+	if (IK_HAS(q, MODECFG_NEW_ID))
 		qm->tx_out.id = (uint16_t)(qm->tx_out.id + 1);
 }
 
@@ -330,13 +330,13 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 	/* draft-beaulieu-ike-xauth-02 6: XAUTH "MUST be used ... before any other exchange".
 	 * Quirk modecfg-before-xauth: answered all the same. */
 	if (x->gateway && !sa->xa.xauth_ok &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_BEFORE_XAUTH))) {
+	    !(IK_HAS(sa->eng->cfg.quirks, MODECFG_BEFORE_XAUTH))) {
 		sa->xa.refused++;
 		return ik_fail(st, 0,
 		               "mode-config REQUEST before XAUTH was done refused "
 		               "(draft-beaulieu-ike-xauth-02 6)");
 	}
-	if (suggests(&qm->tx_in) && sa->eng->cfg.quirks & IK_QUIRK(MODECFG_SUGGEST_SILENT))
+	if (suggests(&qm->tx_in) && IK_HAS(sa->eng->cfg.quirks, MODECFG_SUGGEST_SILENT))
 		return ik_fail(st, 0, "mode-config REQUEST with suggested values left unanswered");
 	if (!sa->xa.addr[0])
 		lease(sa);
@@ -345,7 +345,7 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 	cfg_quirks(sa, qm);
 	/* Quirk modecfg-silent: a REQUEST of nothing it knows goes unanswered (2: "A Reply MUST
 	 * always be sent when a Request is received, even if it is an empty Reply"). */
-	if (!qm->tx_out.n && sa->eng->cfg.quirks & IK_QUIRK(MODECFG_SILENT))
+	if (!qm->tx_out.n && IK_HAS(sa->eng->cfg.quirks, MODECFG_SILENT))
 		return ik_fail(st, 0, "mode-config REQUEST of nothing we know left unanswered");
 	sa->xa.cfg_done = true;
 	return true;
@@ -354,7 +354,7 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 static bool answer_none(struct ik_sa *sa, struct ik_qm *qm, struct ik_status *st)
 {
 	/* Quirk modecfg-any-type: a message of an unknown type is answered as a REQUEST. */
-	if (sa->eng->cfg.quirks & IK_QUIRK(MODECFG_ANY_TYPE) && qm->tx_in.type > IK_CFG_TYPE_ACK)
+	if (IK_HAS(sa->eng->cfg.quirks, MODECFG_ANY_TYPE) && qm->tx_in.type > IK_CFG_TYPE_ACK)
 		return answer_cfg_req(sa, qm, st);
 	/* draft-dukes 3.3: "Messages with unknown types SHOULD be silently discarded." */
 	return ik_fail(st, 0, "transaction of type %s is no first message: dropped",
@@ -397,7 +397,7 @@ static void cfg_request(struct ik_sa *sa)
 	struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, id);
 	/* Quirk modecfg-req-no-addr: no address asked (5.1: "MUST contain at least an
 	 * INTERNAL_ADDRESS attribute"). */
-	if (!(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_REQ_NO_ADDR)))
+	if (!(IK_HAS(sa->eng->cfg.quirks, MODECFG_REQ_NO_ADDR)))
 		put(&m, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, NULL, 0);
 	put(&m, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, NULL, 0);
 	put(&m, IK_CFG_ATTR_INTERNAL_IP4_DNS, NULL, 0);
@@ -454,11 +454,11 @@ static bool type_answered(struct ik_sa *sa, const struct ik_cfg_msg *in)
 static void set_quirks(struct ik_sa *sa, struct ik_cfg_msg *m)
 {
 	uint8_t challenge[16];
-	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_SET_EXTRA)) {
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_SET_EXTRA)) {
 		ik_rng_bytes(challenge, sizeof(challenge));
 		put(m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
 	}
-	if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_SET_NEW_ID))
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_SET_NEW_ID))
 		m->id = (uint16_t)(m->id + 1);
 }
 
@@ -474,14 +474,13 @@ static void next_after_xauth_reply(struct ik_sa *sa, struct ik_qm *qm)
 	/* Quirk xauth-status-ok: a client's XAUTH_STATUS OK is a login (5: "a remote device can not
 	 * set XAUTH_STATUS to anything but FAIL"). */
 	const struct ik_cfg_attr *s = find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS);
-	ok = s && tv_value(s) == IK_XAUTH_STATUS_OK &&
-	     sa->eng->cfg.quirks & IK_QUIRK(XAUTH_STATUS_OK);
+	ok = s && tv_value(s) == IK_XAUTH_STATUS_OK && IK_HAS(sa->eng->cfg.quirks, XAUTH_STATUS_OK);
 	for (size_t i = 0; u && p && i < x->nusers && !ok; i++)
 		ok = u->len == strlen(x->users[i].name) && p->len == strlen(x->users[i].password) &&
 		     !memcmp(u->v, x->users[i].name, u->len) &&
 		     ik_ct_equal(p->v, (const uint8_t *)x->users[i].password, p->len);
 	/* Quirk xauth-accept-any: any user and password pass. */
-	ok = ok || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ACCEPT_ANY);
+	ok = ok || IK_HAS(sa->eng->cfg.quirks, XAUTH_ACCEPT_ANY);
 	if (u)
 		snprintf(sa->xa.user, sizeof(sa->xa.user), "%.*s", u->len, (const char *)u->v);
 	sa->xa.xauth_ok = ok;
@@ -501,8 +500,8 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 	 * the client sends next is taken as after OK, so a client that goes on completes. */
 	/* Quirk xauth-keep-on-fail: the same in a gateway that is judged (6: "the phase 1 SA MUST be
 	 * immediately deleted"). */
-	if (!sa->xa.xauth_ok && (sa->eng->cfg.xauth.keep_on_fail ||
-	                         sa->eng->cfg.quirks & IK_QUIRK(XAUTH_KEEP_ON_FAIL))) {
+	if (!sa->xa.xauth_ok &&
+	    (sa->eng->cfg.xauth.keep_on_fail || IK_HAS(sa->eng->cfg.quirks, XAUTH_KEEP_ON_FAIL))) {
 		sa->xa.fail_said = sa->xa.xauth_ok = true;
 		IK_LOG(sa->eng, "XAUTH FAIL said; the SA is kept to see whether the client stops");
 	}
@@ -518,7 +517,7 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 	}
 	/* Quirk modecfg-no-push: the client waits for a SET that never comes (mode-cfg 5.1). */
 	if (sa->eng->cfg.xauth.cfg_gateway && sa->eng->cfg.xauth.cfg_push &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK(MODECFG_NO_PUSH))) {
+	    !(IK_HAS(sa->eng->cfg.quirks, MODECFG_NO_PUSH))) {
 		uint16_t id;
 		ik_rng_bytes(&id, sizeof(id));
 		struct ik_cfg_msg m = start(IK_CFG_TYPE_SET, id);
@@ -542,7 +541,7 @@ static void next_after_xauth_set(struct ik_sa *sa, struct ik_qm *qm)
 	}
 	/* Quirk modecfg-after-quick: quick mode before the address (5.1: the address transaction
 	 * comes "before an ISAKMP phase 2 negotiation has started"). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(MODECFG_AFTER_QUICK))
+	if (IK_HAS(sa->eng->cfg.quirks, MODECFG_AFTER_QUICK))
 		client_ready(sa);
 	if (sa->eng->cfg.xauth.cfg_client && !sa->xa.cfg_done && !sa->eng->cfg.xauth.cfg_push)
 		cfg_request(sa);
@@ -622,7 +621,7 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		if (x->req_type) /* 6.2: no XAUTH_TYPE means generic; a challenge only with another */
 			put_tv(&m, IK_CFG_ATTR_XAUTH_TYPE, x->req_type);
 		/* 6.1: what we want back with length 0. Quirk xauth-req-filled: the user filled in. */
-		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_REQ_FILLED))
+		if (IK_HAS(sa->eng->cfg.quirks, XAUTH_REQ_FILLED))
 			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, x->users[0].name,
 			    strlen(x->users[0].name));
 		else
@@ -630,13 +629,13 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
 		/* Quirk xauth-next-pin-extra: a new PIN asked with the login (6.2: NEXT-PIN goes
 		 * only with XAUTH-MESSAGE and / or XAUTH-TYPE). */
-		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_NEXT_PIN_EXTRA))
+		if (IK_HAS(sa->eng->cfg.quirks, XAUTH_NEXT_PIN_EXTRA))
 			put(&m, IK_CFG_ATTR_XAUTH_NEXT_PIN, NULL, 0);
 		/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
-		if (sa->eng->cfg.quirks & IK_QUIRK(XAUTH_ANSWER_BARE))
+		if (IK_HAS(sa->eng->cfg.quirks, XAUTH_ANSWER_BARE))
 			put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
 		/* Quirk xauth-challenge-generic: a challenge to a generic login (6.2). */
-		if (x->req_type || sa->eng->cfg.quirks & IK_QUIRK(XAUTH_CHALLENGE_GENERIC)) {
+		if (x->req_type || IK_HAS(sa->eng->cfg.quirks, XAUTH_CHALLENGE_GENERIC)) {
 			ik_rng_bytes(challenge, sizeof(challenge));
 			put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
 		}

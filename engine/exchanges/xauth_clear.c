@@ -126,6 +126,6 @@ void ik_xa_clear_in(struct ik_sa *sa, const struct ik_msg *m, const struct ik_dg
 	if (sa->role == IK_RESPONDER && sa->xa.clear_mid && (!sa->established || !enc))
 		judge(sa, m, enc, mid);
 	else if (sa->role == IK_INITIATOR && !enc && !sa->established &&
-	         sa->eng->cfg.xauth.client && sa->eng->cfg.quirks & IK_QUIRK(XAUTH_CLEAR_REPLY))
+	         sa->eng->cfg.xauth.client && IK_HAS(sa->eng->cfg.quirks, XAUTH_CLEAR_REPLY))
 		clear_reply(sa, m, mid);
 }

@@ -151,8 +151,8 @@ bool ik_xa_rtx_hold(struct ik_sa *sa, const struct ik_qm *q)
  * dropped. True: done instead of a resend. */
 bool ik_xa_rtx_new_mid(struct ik_sa *sa, struct ik_qm *q)
 {
-	if (!(sa->eng->cfg.quirks & IK_QUIRK(TX_RTX_NEW_MID)) || !q->tx ||
-	    q->role != IK_INITIATOR || q->tx_out.type != IK_CFG_TYPE_REQUEST || q->cfgq)
+	if (!(IK_HAS(sa->eng->cfg.quirks, TX_RTX_NEW_MID)) || !q->tx || q->role != IK_INITIATOR ||
+	    q->tx_out.type != IK_CFG_TYPE_REQUEST || q->cfgq)
 		return false;
 	struct ik_cfg_msg m = q->tx_out;
 	q->established = true; /* given up: its timer stops, a late REPLY to it is dropped */

@@ -71,8 +71,7 @@ bool aggr_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
 	(void)qm;
 	/* RFC 2409 5: aggressive mode is optional, a policy without it refuses AM1; quirk
 	 * accept-any-proposal takes it whatever the configuration. */
-	if (sa->eng->cfg.refuse_aggressive &&
-	    !(sa->eng->cfg.quirks & IK_QUIRK(ACCEPT_ANY_PROPOSAL)))
+	if (sa->eng->cfg.refuse_aggressive && !(IK_HAS(sa->eng->cfg.quirks, ACCEPT_ANY_PROPOSAL)))
 		return ik_fail(st, IK_NOTIFY_UNSUPPORTED_EXCHANGE_TYPE,
 		               "aggressive mode is not in the policy (phase1.modes)");
 	if (!ik_p1_choose(sa, in, out, st) || !take_ke_nonce_id(sa, in, st))

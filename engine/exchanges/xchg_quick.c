@@ -30,8 +30,7 @@ static uint16_t encap_mode(const struct ik_sa *sa)
 static void mixed_offers(const struct ik_sa *sa, struct ik_qm *qm)
 {
 	size_t n = qm->noffers;
-	if (!sa->floated || !(sa->eng->cfg.quirks & IK_QUIRK(QM_MIXED_ENCAP)) ||
-	    2 * n > IK_MAX_XFORMS)
+	if (!sa->floated || !(IK_HAS(sa->eng->cfg.quirks, QM_MIXED_ENCAP)) || 2 * n > IK_MAX_XFORMS)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct ik_p2_xform *x = &qm->offers[n + i];
@@ -84,7 +83,7 @@ static void judge_mixed(struct ik_sa *sa, const struct ik_qm *qm)
  * wire" (the peer's ESP would carry it). */
 static void own_spi(const struct ik_sa *sa, bool later, uint32_t *spi)
 {
-	if (later && sa->eng->cfg.quirks & IK_QUIRK(ESP_SPI_ZERO)) {
+	if (later && IK_HAS(sa->eng->cfg.quirks, ESP_SPI_ZERO)) {
 		*spi = 0;
 		return;
 	}
@@ -96,8 +95,7 @@ static void own_spi(const struct ik_sa *sa, bool later, uint32_t *spi)
 static void zero_later_spis(const struct ik_sa *sa, struct ik_node *sap)
 {
 	static const uint8_t zero[4];
-	for (size_t p = 1; sap && sa->eng->cfg.quirks & IK_QUIRK(ESP_SPI_ZERO) && p < sap->nkids;
-	     p++)
+	for (size_t p = 1; sap && IK_HAS(sa->eng->cfg.quirks, ESP_SPI_ZERO) && p < sap->nkids; p++)
 		ik_node_set_bytes(sap->kids[p], IK_F_P_SPI, zero, 4);
 }
 
@@ -145,7 +143,7 @@ static bool add_ke(struct ik_qm *qm, uint16_t group, struct ik_msg *out, struct 
 		               "PFS group %u is not supported by this engine", group);
 	if (!qm->k.dh.g && !ik_dh_generate(&qm->k.dh, g, st))
 		return false;
-	qm->k.dh.unchecked = qm->sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE); /* quirk weak-ke */
+	qm->k.dh.unchecked = IK_HAS(qm->sa->eng->cfg.quirks, WEAK_KE); /* quirk weak-ke */
 	return ((n = ik_pl_add(out, IK_PAYLOAD_KE)) &&
 	        ik_node_set_bytes(n, IK_F_KE_DATA, qm->k.dh.pub, qm->k.dh.pub_len)) ||
 	       ik_fail(st, 0, "add_ke: out of memory");
@@ -218,7 +216,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	const struct ik_val *no = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_NONCE, 0), IK_F_NONCE_DATA);
 	const struct ik_val *ke = ik_fget(ik_pl_find(&in->m, IK_PAYLOAD_KE, 0), IK_F_KE_DATA);
 	const struct ik_dh_group *g = ik_dh_by_id(group);
-	bool lax_nonce = qm->sa->eng->cfg.quirks & IK_QUIRK(ANY_NONCE_LENGTH);
+	bool lax_nonce = IK_HAS(qm->sa->eng->cfg.quirks, ANY_NONCE_LENGTH);
 	uint8_t fit[IK_DH_MAX];
 	const uint8_t *pub = ke ? ke->bytes : NULL;
 
@@ -230,7 +228,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	*nlen = no->len < IK_MAX_NONCE ? no->len : IK_MAX_NONCE;
 	memcpy(nonce, no->bytes, *nlen);
 	/* Quirk any-pfs-group: a Group Description without a KE, or a KE without one, is no PFS. */
-	if (qm->sa->eng->cfg.quirks & IK_QUIRK(ANY_PFS_GROUP) && !group != !ke)
+	if (IK_HAS(qm->sa->eng->cfg.quirks, ANY_PFS_GROUP) && !group != !ke)
 		group = qm->chosen.group = 0, ke = NULL;
 	if (!group && ke)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED,
@@ -240,7 +238,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 		               "PFS group %u chosen but no KE payload (RFC 2409 5.5)", group);
 	if (group) {
 		/* Quirk weak-ke: 0, 1, p-1, off-curve points, other lengths (fitted) go through. */
-		bool weak = qm->sa->eng->cfg.quirks & IK_QUIRK(WEAK_KE);
+		bool weak = IK_HAS(qm->sa->eng->cfg.quirks, WEAK_KE);
 		if (g && weak && ke->len != g->len)
 			pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
 		if (!g || (ke->len != g->len && !weak) ||
@@ -255,7 +253,7 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	const struct ik_node *i2 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 1);
 	/* Quirk any-proxy-id: IDci alone goes too (check_ids_responder puts our side as IDcr). */
-	if (!!i1 != !!i2 && !(qm->sa->eng->cfg.quirks & IK_QUIRK(ANY_PROXY_ID)))
+	if (!!i1 != !!i2 && !(IK_HAS(qm->sa->eng->cfg.quirks, ANY_PROXY_ID)))
 		return ik_fail(st, IK_NOTIFY_INVALID_ID_INFORMATION,
 		               "one client ID alone: IDci and IDcr come together (RFC 2409 5.5)");
 	return true;
@@ -341,7 +339,7 @@ static bool check_ids_responder(struct ik_sa *sa, struct ik_qm *qm, struct ik_in
 	const struct ik_cfg *c = &sa->eng->cfg;
 	const struct ik_node *i1 = ik_pl_find(&in->m, IK_PAYLOAD_ID, 0);
 	/* Quirk any-proxy-id: whatever traffic the initiator asks for. */
-	bool any = c->quirks & IK_QUIRK(ANY_PROXY_ID);
+	bool any = IK_HAS(c->quirks, ANY_PROXY_ID);
 
 	/* RFC 2409 5.5: without client IDs the phase 1 addresses are assumed, which a subnet
 	 * policy cannot match. */
@@ -376,17 +374,17 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	/* Quirk any-pfs-group: whatever PFS (or none) the initiator offers. */
 	struct ik_p2_policy pol = {
 		c->p2,        c->np2,       c->pfs_group, c->p2_life,
-		c->p2_policy, c->transport, sa->floated,  c->quirks & IK_QUIRK(ANY_PFS_GROUP)};
+		c->p2_policy, c->transport, sa->floated,  IK_HAS(c->quirks, ANY_PFS_GROUP)};
 	uint32_t spis[IK_MAX_XFORMS];
 	struct ik_pick pick;
 	struct ik_node *stripped = NULL;
 	const struct ik_node *offer = sa_in;
 
 	/* Quirk any-p2-lifetime: a longer lifetime is never refused either (strict policy). */
-	if (c->quirks & IK_QUIRK(ANY_P2_LIFETIME))
+	if (IK_HAS(c->quirks, ANY_P2_LIFETIME))
 		pol.life = IK_LIFE_OBEY;
 	/* Quirk ignore-critical: attributes we do not support are dropped instead of refused. */
-	if (c->quirks & IK_QUIRK(IGNORE_CRITICAL) && offer && (stripped = ik_node_clone(offer)))
+	if (IK_HAS(c->quirks, IGNORE_CRITICAL) && offer && (stripped = ik_node_clone(offer)))
 		ik_sa_strip_unknown(stripped, false), offer = stripped;
 	bool ok = ik_check_hash_after(sa, in, qm->msgid, NULL, 0, "HASH(1)", st) &&
 	          ik_sa_p2_read(offer, qm->offers, spis, IK_MAX_XFORMS, &qm->noffers, st);
@@ -394,13 +392,13 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	if (!ok)
 		return false;
 	/* Quirk accept-any-proposal: the first proposal whatever we have configured. */
-	if (c->quirks & IK_QUIRK(ACCEPT_ANY_PROPOSAL))
+	if (IK_HAS(c->quirks, ACCEPT_ANY_PROPOSAL))
 		pick = (struct ik_pick){0, qm->offers[0].life_s ? qm->offers[0].life_s : c->p2_life,
 		                        false, qm->offers[0].life_kb};
 	else if (!ik_p2_select(&pol, qm->offers, qm->noffers, &pick, st))
 		return false;
 	/* Quirk any-p2-lifetime: the offered lifetime as it is, never lowered nor answered. */
-	if (c->quirks & IK_QUIRK(ANY_P2_LIFETIME)) {
+	if (IK_HAS(c->quirks, ANY_P2_LIFETIME)) {
 		if (qm->offers[pick.index].life_s)
 			pick.life_s = qm->offers[pick.index].life_s;
 		pick.notify_lifetime = false;
@@ -429,8 +427,7 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	if (!ik_natoa_add(sa, out, qm->chosen.encap, st))
 		return false;
 	/* Quirk no-replay-status: without anti-replay, and silent about it. */
-	if (c->replay_off && !(c->quirks & IK_QUIRK(NO_REPLAY_STATUS)) &&
-	    !add_replay_status(qm, out))
+	if (c->replay_off && !(IK_HAS(c->quirks, NO_REPLAY_STATUS)) && !add_replay_status(qm, out))
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	return !qm->lowered || add_responder_lifetime(qm, out) ||
 	       ik_fail(st, 0, "quick_inI1_outR1: out of memory");
@@ -443,7 +440,7 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	struct ik_node *lax = NULL;
 
 	/* Quirk skip-sa-checks: read, and answered, as the offer we expect (DOI, situation, ESP). */
-	if (sa->eng->cfg.quirks & IK_QUIRK(SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
+	if (IK_HAS(sa->eng->cfg.quirks, SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, false);
 	bool ok = respond_qm1(sa, qm, in, out, lax ? lax : sa_in, st);
 	ik_node_free(lax);
@@ -589,7 +586,7 @@ bool quick_inI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_
 	                 IK_SPAN(qm->k.nr, qm->k.nr_len), want, st))
 		return false;
 	/* Quirk ignore-hash: HASH(3) never compared. */
-	if (!(sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH)) &&
+	if (!(IK_HAS(sa->eng->cfg.quirks, IGNORE_HASH)) &&
 	    (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len)))
 		return ik_fail(st, IK_NOTIFY_INVALID_HASH_INFORMATION,
 		               "HASH(3) does not verify (RFC 2409 5.5)");

@@ -102,7 +102,7 @@ bool ik_fill_tx_hash(struct ik_sa *sa, struct ik_qm *qm, uint8_t *plain, size_t 
 	uint8_t h[IK_MAX_HASH];
 	overrun(qm, plain, len);
 	/* Quirk xauth-hash-no-mid: the HASH over a zero message ID (3.1.1 wants the M-ID in it). */
-	uint32_t mid = sa->eng->cfg.quirks & IK_QUIRK(XAUTH_HASH_NO_MID) ? 0 : qm->msgid;
+	uint32_t mid = IK_HAS(sa->eng->cfg.quirks, XAUTH_HASH_NO_MID) ? 0 : qm->msgid;
 	if (!ik_hash_after(sa, dec, plain, mid, NULL, 0, h, st))
 		return false;
 	memcpy(plain + dec->hdr->kids[0]->off + 4, h, sa->k.p1.h->len);
@@ -118,7 +118,7 @@ static bool check_hash(struct ik_sa *sa, struct ik_qm *qm, const struct ik_in *i
 	if (!ik_hash_after(sa, &in->m, in->body, qm->msgid, NULL, 0, want, st))
 		return false;
 	/* Quirk ignore-hash: never compared, as in quick mode and informational. */
-	if (sa->eng->cfg.quirks & IK_QUIRK(IGNORE_HASH))
+	if (IK_HAS(sa->eng->cfg.quirks, IGNORE_HASH))
 		return true;
 	if (!got || got->len != sa->k.p1.h->len || !ik_ct_equal(got->bytes, want, got->len)) {
 		ik_xa_check_hash_bad(sa,
@@ -198,7 +198,7 @@ static struct ik_qm *trans_start(struct ik_sa *sa, const struct ik_cfg_msg *msg,
 	/* Quirk modecfg-same-mid: a new transaction under the last one's message ID (3.1.1: it "MUST
 	 * NOT be the same as the message ID of another transaction exchange"). */
 	uint32_t mid =
-		sa->eng->cfg.quirks & IK_QUIRK(MODECFG_SAME_MID) && sa->txs ? sa->txs->msgid : 0;
+		IK_HAS(sa->eng->cfg.quirks, MODECFG_SAME_MID) && sa->txs ? sa->txs->msgid : 0;
 	struct ik_qm *qm = ik_qm_new(sa, IK_INITIATOR, mid, true);
 
 	if (!qm)

@@ -10,8 +10,8 @@ static const struct ik_quirk quirks[] = {
 #undef QUIRK
 };
 
-/* Every bit must fit in ik_cfg.quirks. */
-_Static_assert(IK_QUIRK_COUNT <= 128, "more quirks than bits in ik_cfg.quirks");
+/* Every quirk must have its bit in ik_quirks_t. */
+_Static_assert(IK_QUIRK_COUNT <= 64 * IK_QUIRK_WORDS, "more quirks than bits in ik_quirks_t");
 
 const struct ik_quirk *ik_quirk_table(size_t *n)
 {
@@ -24,7 +24,7 @@ ik_quirks_t ik_quirk_by_name(const char *name)
 	for (size_t i = 0; i < IK_ARRAY_SIZE(quirks); i++)
 		if (!strcmp(quirks[i].name, name))
 			return quirks[i].bit;
-	return 0;
+	return (ik_quirks_t){0};
 }
 
 bool ik_quirk_parse(const char *list, ik_quirks_t *bits, char *bad, size_t cap)
@@ -34,17 +34,17 @@ bool ik_quirk_parse(const char *list, ik_quirks_t *bits, char *bad, size_t cap)
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		ik_quirks_t b = 0;
+		ik_quirks_t b = {0};
 		if (len && len < sizeof(word)) {
 			memcpy(word, p, len);
 			word[len] = 0;
 			b = ik_quirk_by_name(word);
 		}
-		if (!b) {
+		if (ik_quirks_none(b)) {
 			snprintf(bad, cap, "%.*s", (int)len, p);
 			return false;
 		}
-		*bits |= b;
+		*bits = ik_quirks_or(*bits, b);
 		if (!p[len])
 			return true;
 		p += len + 1;
@@ -59,10 +59,10 @@ void ik_quirk_names(ik_quirks_t bits, char *buf, size_t cap)
 		return;
 	buf[0] = 0;
 	for (size_t i = 0; i < IK_ARRAY_SIZE(quirks) && l < cap; i++)
-		if (bits & quirks[i].bit)
+		if (ik_quirks_any(bits, quirks[i].bit))
 			l += (size_t)snprintf(buf + l, cap - l, "%s%s", l ? "," : "",
 			                      quirks[i].name);
-	if (!bits)
+	if (ik_quirks_none(bits))
 		snprintf(buf, cap, "none");
 }
 
