@@ -204,6 +204,7 @@ int cmd_serve(int argc, char **argv)
 		return IK_EXIT_USAGE;
 	}
 	s.r.cfg.quirks = s.quirks;
+	s.r.cfg.ic_delete = true; /* a peer that restarted loses its old SAs (initial_contact.c) */
 	s.r.cfg.no_ladder = true; /* no report reads it: an idle SA keeps no rungs */
 	if (!ik_run_start(&s.r)) {
 		ik_run_end(&s.r);

@@ -534,6 +534,24 @@ bool ik_dp_resend(struct ik_datapath *dp, struct ik_status *st)
 	return ik_engine_send_esp(dp->e, &dp->to, dp->last, dp->last_len, st);
 }
 
+void ik_dp_pings_reset(struct ik_datapath *dp, uint16_t id)
+{
+	dp->id = id;
+	dp->sent = dp->replies = 0;
+	memset(dp->nrep, 0, sizeof(dp->nrep));
+	for (size_t i = 0; i < IK_DP_MAX_PINGS; i++)
+		dp->rtt_ms[i] = -1;
+}
+
+void ik_dp_sent_elsewhere(struct ik_datapath *dp, uint16_t seq)
+{
+	if (seq >= IK_DP_MAX_PINGS)
+		return;
+	dp->sent_us[seq] = now_us();
+	if (seq + 1u > dp->sent)
+		dp->sent = seq + 1u;
+}
+
 void ik_dp_stop(struct ik_datapath *dp)
 {
 	if (dp->e) {

@@ -106,6 +106,12 @@ bool ik_dp_send(struct ik_datapath *dp, uint16_t seq, const struct ik_dp_how *ho
 bool ik_dp_resend(struct ik_datapath *dp, struct ik_status *st);
 /* A NAT-keepalive (RFC 3948 2.3) to where the ESP goes. */
 bool ik_dp_keepalive(struct ik_datapath *dp, struct ik_status *st);
+/* old-sa (run_traffic.c): forget the pings dp sent so far and number its next ones as another
+ * data path does (its ICMP identifier id), so that the replies to pings it sends for that one,
+ * through whichever SA they come back, count by the same sequence numbers. */
+void ik_dp_pings_reset(struct ik_datapath *dp, uint16_t id);
+/* Ping seq went out through another data path of the same peer: its reply counts here too. */
+void ik_dp_sent_elsewhere(struct ik_datapath *dp, uint16_t seq);
 /* Take dp off its engine and wipe its keys. */
 void ik_dp_stop(struct ik_datapath *dp);
 

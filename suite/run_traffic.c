@@ -91,6 +91,9 @@ struct ik_traffic {
 	uint64_t end;           /* when the step gives up waiting */
 	bool ping_last;         /* the last transmission was a ping (its reply may end the tick) */
 	uint64_t expire_ms;     /* expire: when the SA's lifetime has passed (GRACE_MS on) */
+	/* old-sa: the earlier traffic step, kept with its data path on the first ISAKMP SA's IPsec
+	 * SA (the probes go through it) */
+	struct ik_traffic *prev;
 };
 
 static const struct reach *reach_of(enum ik_probe p)
@@ -181,6 +184,10 @@ static bool send_probe(struct ik_traffic *t, size_t k, struct ik_status *st)
 		how.data_len = FRAG_DATA;
 		how.frag = FRAG_UDP;
 		break;
+	case IK_PROBE_OLD_SA: /* numbered as ours: a reply counts through either SA */
+		t->probe_seq[k] = t->seq;
+		ik_dp_sent_elsewhere(dp, t->seq);
+		return ik_dp_send(&t->prev->dp, t->seq++, &how, st);
 	case IK_PROBE_EXPIRE: /* a hold, not a packet (tick) */
 	case IK_PROBE_NONE:
 	case IK_PROBE__N: return ik_fail(st, 0, "traffic: no probe to send");
@@ -220,7 +227,7 @@ static void observe(struct crun *cr, const struct ik_traffic *t)
 		for (size_t k = 0; probing && k < o->probes; k++)
 			is_probe = is_probe || t->probe_seq[k] == s;
 		if (is_probe) {
-			o->probe_replies += dp->nrep[s];
+			o->probe_replies += dp->nrep[s] + (t->prev ? t->prev->dp.nrep[s] : 0u);
 			continue;
 		}
 		o->pings++;
@@ -400,6 +407,31 @@ static bool pick_outside(struct ik_traffic *t, struct ik_status *st)
 	return true;
 }
 
+static void traffic_free(struct ik_traffic *t)
+{
+	while (t) {
+		struct ik_traffic *prev = t->prev;
+		ik_dp_stop(&t->dp);
+		free(t);
+		t = prev;
+	}
+}
+
+/* An earlier traffic step of the case: kept for an old-sa probe (the probes go through its data
+ * path, the first SA's, and its replies are the proof that SA carried traffic), else let go. */
+static struct ik_traffic *keep_earlier(struct crun *cr, const struct ik_case_step *s)
+{
+	struct ik_traffic *t = cr->tr;
+	cr->tr = NULL;
+	cr->o.old_pongs = 0;
+	if (t && s->probe == IK_PROBE_OLD_SA && !t->prev) {
+		cr->o.old_pongs = cr->o.pongs;
+		return t;
+	}
+	traffic_free(t);
+	return NULL;
+}
+
 bool ik_traffic_start(struct crun *cr)
 {
 	const struct ik_profile *p = cr->R->base;
@@ -411,7 +443,12 @@ bool ik_traffic_start(struct crun *cr)
 		         "step 'traffic' needs an established quick mode: put quick before it");
 		return false;
 	}
-	if (!(cr->tr = calloc(1, sizeof(*cr->tr))) ||
+	struct ik_traffic *prev = keep_earlier(cr, s);
+	if (!(cr->tr = calloc(1, sizeof(*cr->tr))))
+		traffic_free(prev);
+	else
+		cr->tr->prev = prev; /* freed with it (ik_traffic_stop) */
+	if (!cr->tr ||
 	    !ik_dp_start(&cr->tr->dp, &cr->eng, qm->sa, qm, ik_profile_first_host(&p->tester),
 	                 ik_profile_first_host(&p->dut), &st)) {
 		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail), "traffic: %.140s",
@@ -419,6 +456,15 @@ bool ik_traffic_start(struct crun *cr)
 		return false;
 	}
 	memset(cr->tr->probe_seq, 0xff, sizeof(cr->tr->probe_seq));
+	if (prev)
+		ik_dp_pings_reset(&prev->dp, cr->tr->dp.id);
+	else if (s->probe == IK_PROBE_OLD_SA) {
+		snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+		         "traffic old-sa: no earlier traffic step on the first ISAKMP SA's quick "
+		         "mode "
+		         "(run: main, quick, traffic, main, quick, traffic old-sa)");
+		return false;
+	}
 	/* The DUT's packets off the 4-octet boundary are opened and counted, for the reason
 	 * (RFC 4303 2.4), not refused as malformed. */
 	cr->tr->dp.in.lax |= IK_ESP_UNALIGNED;
@@ -442,10 +488,7 @@ bool ik_traffic_start(struct crun *cr)
 
 void ik_traffic_stop(struct crun *cr)
 {
-	if (!cr->tr)
-		return;
-	ik_dp_stop(&cr->tr->dp);
-	free(cr->tr);
+	traffic_free(cr->tr);
 	cr->tr = NULL;
 }
 

@@ -69,6 +69,7 @@ struct ik_observed {
 	double rtt_ms;         /* their mean round trip */
 	enum ik_probe probe; /* what the traffic step sent besides pings (IK_PROBE_NONE: nothing) */
 	unsigned probes;     /* probe packets sent */
+	unsigned old_pongs;  /* old-sa: replies the earlier traffic step had through the first SA */
 	unsigned probe_replies;             /* echo replies the probes drew (none for dummies) */
 	unsigned pongs_before, pongs_after; /* replies to the pings sent before / after them */
 	char traffic_why[160]; /* why a packet of the DUT's was refused (ESP or inner check) */

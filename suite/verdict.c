@@ -242,6 +242,17 @@ static bool probe_inconclusive(const struct ik_case *c, const struct ik_observed
 		         o->pongs_after);
 		return true;
 	}
+	/* old-sa: silence on the first SA after the INITIAL-CONTACT means it ended only if it had
+	 * carried traffic before (the earlier traffic step); with no traffic on the new one either,
+	 * the words below say so. */
+	if (probing && o->probe == IK_PROBE_OLD_SA && !o->old_pongs && !o->probe_replies &&
+	    (o->pongs_before || o->pongs_after)) {
+		snprintf(reason, rlen,
+		         "inconclusive: the first ISAKMP SA's IPsec SA carried no traffic in the "
+		         "earlier traffic step, so its silence after the INITIAL-CONTACT says "
+		         "nothing");
+		return true;
+	}
 	if (!probing || o->probe_replies || o->pongs_after)
 		return false;
 	if (ik_probe_silence_judged(o->probe) && o->pongs_before)

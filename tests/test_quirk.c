@@ -347,6 +347,30 @@ static bool delete_ignored(struct ik_pair *p)
 	return p->deletes > 0 && !p->res.sas->dead;
 }
 
+/* The responder acts on INITIAL-CONTACT (serve's cfg.ic_delete, RFC 3947 6). */
+static void ic_responder(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)ci;
+	cr->ic_delete = true;
+}
+
+/* Phase 1 and quick mode up, then a second phase 1 under the same identity whose MM5 carries
+ * INITIAL-CONTACT (the peer restarted): does the responder keep the first ISAKMP SA? */
+static bool ic_kept(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	struct ik_sa *first = ik_initiate(&p->ini);
+	SPIN_UNTIL(p, (p->res.p1_up && p->ini.p1_up) || p->failed, 2000);
+	if (!first || !first->established || !p->res.sas || !ik_quick_initiate(first))
+		return false;
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	struct ik_sa *old = p->res.sas;
+	p->ini.cfg.initial_contact = true;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p1_up == 2 || p->failed, 2000);
+	return p->res.p1_up == 2 && p->res.p2_up && !old->dead;
+}
+
 static bool mm1_reserved(struct ik_pair *p)
 {
 	return mm1_edited(p, edit_reserved);
@@ -675,6 +699,7 @@ static const struct row rows[] = {
 	{"MM3 with a 4-octet nonce", IK_QUIRK(ANY_NONCE_LENGTH), NULL, mm3_short_nonce},
 	{"MM2 with a lifetime not offered", IK_QUIRK(ACCEPT_ANY_REPLY), NULL, mm2_other_lifetime},
 	{"Delete of the ISAKMP SA", IK_QUIRK(IGNORE_DELETE), NULL, delete_ignored},
+	{"INITIAL-CONTACT of a restarted peer", IK_QUIRK(IC_KEEP), ic_responder, ic_kept},
 	{"MM1 cut to 40 octets", IK_QUIRK(ANSWER_UNPARSED), NULL, mm1_truncated},
 	{"QM1 with message ID 0", IK_QUIRK(ANSWER_UNPARSED), NULL, qm1_msgid_zero},
 	{"MM1 fragment 2 under another Fragment ID", IK_QUIRK(FRAG_LOOSE), frag_initiator,

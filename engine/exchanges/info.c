@@ -245,6 +245,8 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid,
 	}
 	if (type == IK_NOTIFY_RESPONDER_LIFETIME)
 		check_p1_lifetime_notify(sa, n, protected);
+	if (type == IK_NOTIFY_INITIAL_CONTACT && protected && sa->established)
+		ik_ic_received(sa); /* RFC 2407 4.6.3.3: in "a separate Informational Exchange" */
 	sa->st.notify = type;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer sent %s notify %s",
 	         protected ? "a protected" : "an unprotected", ik_fmt(nb, IK_T_NOTIFY, type));

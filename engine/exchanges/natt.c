@@ -114,8 +114,9 @@ void ik_p1_done(struct ik_sa *sa)
 	ik_loop_cancel(e->loop, sa->rtx_timer);
 	sa->rtx_timer = 0;
 	ik_info_release(sa);
-	ik_dpd_arm(sa); /* RFC 3706 5.5: its idle period starts now */
-	ik_ka_arm(sa);  /* RFC 3948 4: behind a NAT, keep its mapping open */
+	ik_dpd_arm(sa);    /* RFC 3706 5.5: its idle period starts now */
+	ik_ka_arm(sa);     /* RFC 3948 4: behind a NAT, keep its mapping open */
+	ik_ic_p1_done(sa); /* its identity, and a restarted peer's earlier SAs ended */
 	ik_emit_event(sa, NULL, IK_EV_P1_UP);
 	/* Nothing from here on reads the handshake part: an idle SA keeps none of it. */
 	ik_sa_end_handshake(sa);

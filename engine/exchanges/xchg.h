@@ -200,6 +200,12 @@ void ik_dpd_arm(struct ik_sa *sa);
 void ik_dpd_keepalive(struct ik_engine *e, const struct ik_dgram *d);
 /* RFC 3948 4: NAT-keepalives from an SA whose own side is behind a NAT (keepalive.c). */
 void ik_ka_arm(struct ik_sa *sa);
+/* INITIAL-CONTACT (initial_contact.c, RFC 2407 4.6.3.3, RFC 3947 6): noted in the last main
+ * mode message, acted on once phase 1 is done (ik_ic_p1_done) or at once in a protected
+ * informational (ik_ic_received). */
+void ik_ic_note(struct ik_sa *sa, const struct ik_in *in);
+void ik_ic_p1_done(struct ik_sa *sa);
+void ik_ic_received(struct ik_sa *sa);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st);
 void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, uint16_t encap);

@@ -101,6 +101,7 @@ bool main_inI3_outR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struc
                      struct ik_status *st)
 {
 	(void)qm;
+	ik_ic_note(sa, in); /* RFC 2407 4.6.3: "a payload in the last Main Mode exchange" */
 	return (ik_p1_enc(sa) || ik_p1_take_id(sa, in, st)) && ik_p1_check_auth(sa, in, true, st) &&
 	       (ik_p1_enc(sa) || ik_p1_add_id(sa, out)) && ik_p1_add_auth(sa, out, st);
 }
@@ -109,5 +110,6 @@ bool main_inR3(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik_m
                struct ik_status *st)
 {
 	(void)qm, (void)out;
+	ik_ic_note(sa, in);
 	return (ik_p1_enc(sa) || ik_p1_take_id(sa, in, st)) && ik_p1_check_auth(sa, in, false, st);
 }
