@@ -711,7 +711,8 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 			if (!strcmp(w[1], ka[i]))
 				e->ka = IK_KA_PORTS + i;
 		e->kind = IK_EXP_KEEPALIVE;
-		return e->ka || ik_case_fail(at, "expect keepalive needs ports, octet, timely or checksum");
+		return e->ka ||
+		       ik_case_fail(at, "expect keepalive needs ports, octet, timely or checksum");
 	}
 	/* "kept ROW...": rows of engine/exchanges/xauth_check.def, by requirement id */
 	if (!strcmp(w[0], "kept")) {

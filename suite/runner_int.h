@@ -66,7 +66,7 @@ struct crun {
 	uint64_t dpd_ka_next; /* dpd-listen keepalives: when the next one goes */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
-	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
+	struct ik_traffic *tr;  /* traffic step (run_traffic.c) */
 	struct ik_udp_tap *tap; /* traffic, keepalive-listen: the UDP checksum tap (udp_tap.h) */
 	bool finished;
 	/* kept across attempts and the probe (start_probe and rerun clear everything above): */

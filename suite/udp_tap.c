@@ -97,15 +97,18 @@ struct ik_udp_tap *ik_udp_tap_open(struct ik_loop *l, const struct sockaddr_stor
                                    const struct sockaddr_storage *to, char *why, size_t n)
 {
 	if (from->ss_family != AF_INET || to->ss_family != AF_INET) {
-		snprintf(why, n, "the UDP checksum tap reads IPv4 alone (RFC 3948 2.1: the IPv4 "
-		                 "UDP checksum)");
+		snprintf(why, n,
+		         "the UDP checksum tap reads IPv4 alone (RFC 3948 2.1: the IPv4 "
+		         "UDP checksum)");
 		return NULL;
 	}
 	struct ik_udp_tap *t = calloc(1, sizeof(*t));
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP);
 	if (!t || fd < 0 || !ik_loop_add_fd(l, fd, readable, t)) {
 		snprintf(why, n, "the UDP checksum tap: %s",
-		         !t ? "out of memory" : fd < 0 ? strerror(errno) : "the event loop is full");
+		         !t       ? "out of memory"
+		         : fd < 0 ? strerror(errno)
+		                  : "the event loop is full");
 		if (fd >= 0)
 			close(fd);
 		free(t);

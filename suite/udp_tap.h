@@ -21,7 +21,7 @@
 struct ik_udp_tap {
 	int fd;
 	struct ik_loop *loop;
-	struct in_addr from, to; /* the DUT's address, ours (INADDR_ANY: any) */
+	struct in_addr from, to;     /* the DUT's address, ours (INADDR_ANY: any) */
 	uint16_t from_port, to_port; /* network order */
 	/* [0]: checksum 0, [1]: not 0 */
 	unsigned esp[2], ka[2];

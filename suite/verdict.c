@@ -102,7 +102,7 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		break;
 	case IK_EXP_KEEPALIVE:
 		add(buf, n, "keepalive %s",
-		    x->ka == IK_KA_PORTS   ? "ports (from its NAT-T port to our floated port)"
+		    x->ka == IK_KA_PORTS      ? "ports (from its NAT-T port to our floated port)"
 		    : x->ka == IK_KA_OCTET    ? "octet (one octet 0xff)"
 		    : x->ka == IK_KA_CHECKSUM ? "checksum (UDP checksum 0)"
 		                              : "timely (one when idle for natt.keepalive)");
@@ -386,16 +386,16 @@ static bool ka_judged(const struct ik_case *c, const struct ik_observed *o,
 		*v = IK_V_ERROR;
 	} else if (x->ka == IK_KA_CHECKSUM && !o->ka_tapped) {
 		snprintf(reason, rlen,
-		         "inconclusive: no NAT-keepalive from the DUT's NAT-T port to ours on the raw "
+		         "inconclusive: no NAT-keepalive from the DUT's NAT-T port to ours on the "
+		         "raw "
 		         "socket, of the %u it sent (%s): no UDP checksum to judge",
-		         o->ka_heard,
-		         o->tap_why[0] ? o->tap_why : "none came that way");
+		         o->ka_heard, o->tap_why[0] ? o->tap_why : "none came that way");
 		*v = IK_V_ERROR;
 	} else {
 		char sum[80] = "";
 		if (x->ka == IK_KA_CHECKSUM)
-			snprintf(sum, sizeof(sum), "; the %u read on a raw socket had UDP checksum 0",
-			         o->ka_tapped);
+			snprintf(sum, sizeof(sum),
+			         "; the %u read on a raw socket had UDP checksum 0", o->ka_tapped);
 		snprintf(reason, rlen, "As required, the DUT sent%s%s (%s).",
 		         o->ka_heard ? heard + 1
 		                     : " nothing it had to: it was never silent that long",
