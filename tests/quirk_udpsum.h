@@ -1,7 +1,7 @@
 /*
  * The rows of tests/test_quirk.c for quirk udp-checksum (RFC 3948 2.1, 2.3: "the IPv4 UDP
  * Checksum SHOULD be transmitted as a zero value"): the responder's UDP-ESP replies and its
- * NAT-keepalives, their UDP header read on the raw socket of suite/udp_tap.c as the cases ESP-SND-009
+ * NAT-keepalives, their UDP header read on the raw socket of suite/udp_tap.c as the cases ESP-SND-010
  * and NATT-018 read it. Went along = one carried a checksum other than 0. A host that refuses
  * the raw socket (no CAP_NET_RAW) cannot try it: the row then reads as the quirk says, with a
  * note. Included by test_quirk.c only, after quirk_esp.h and quirk_natt.h (esp_try, ka_listen).
