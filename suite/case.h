@@ -141,7 +141,7 @@ enum ik_expect_kind {
 };
 
 /* What `expect keepalive` judges (docs/writing-cases.md). */
-enum { IK_KA_PORTS = 1, IK_KA_OCTET, IK_KA_TIMELY };
+enum { IK_KA_PORTS = 1, IK_KA_OCTET, IK_KA_TIMELY, IK_KA_CHECKSUM };
 
 enum ik_adjust { IK_ADJ_P1_LIFETIME = 1, IK_ADJ_P2_LIFETIME };
 
@@ -168,7 +168,7 @@ struct ik_expect {
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
 	bool strict;        /* queries strict */
-	int ka;             /* keepalive: IK_KA_PORTS, IK_KA_OCTET or IK_KA_TIMELY */
+	int ka;             /* keepalive: IK_KA_PORTS, IK_KA_OCTET, IK_KA_TIMELY, IK_KA_CHECKSUM */
 	uint64_t kept_rows; /* kept: bit i = row i of xauth_check.def */
 };
 

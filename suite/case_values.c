@@ -704,14 +704,15 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->strict = n == 2;
 		return true;
 	}
-	/* "keepalive ports|octet|timely": the DUT's own NAT-keepalives heard by keepalive-listen */
+	/* "keepalive ports|octet|timely|checksum": the DUT's own NAT-keepalives heard by keepalive-listen */
 	if (!strcmp(w[0], "keepalive")) {
-		static const char *const ka[] = {"ports", "octet", "timely"};
-		for (int i = 0; n == 2 && i < 3; i++)
+		static const char *const ka[] = {"ports", "octet", "timely", "checksum"};
+		for (int i = 0; n == 2 && i < 4; i++)
 			if (!strcmp(w[1], ka[i]))
 				e->ka = IK_KA_PORTS + i;
 		e->kind = IK_EXP_KEEPALIVE;
-		return e->ka || ik_case_fail(at, "expect keepalive needs ports, octet or timely");
+		return e->ka ||
+		       ik_case_fail(at, "expect keepalive needs ports, octet, timely or checksum");
 	}
 	/* "kept ROW...": rows of engine/exchanges/xauth_check.def, by requirement id */
 	if (!strcmp(w[0], "kept")) {

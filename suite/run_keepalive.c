@@ -19,6 +19,7 @@
  */
 #include "runner_int.h"
 #include "pcapw.h"
+#include "udp_tap.h"
 
 #include <netinet/in.h>
 #include <string.h>
@@ -90,6 +91,41 @@ void ik_ka_rx_tap(struct ik_engine *e, const struct ik_dgram *d)
 		cr->ka_done_at = now + AFTER_MS;
 }
 
+/* A case that expects `keepalive checksum` (or cites UDPE-2.1-02 on a traffic step) opens the
+ * UDP checksum tap on datagrams from dut (the DUT's address and NAT-T port) to our NAT-T port;
+ * when it cannot, tap_why says why and the rows have nothing to judge. */
+void ik_tap_begin(struct crun *cr, const struct sockaddr_storage *dut)
+{
+	if (cr->tap || !ik_udp_tap_wanted(cr->c))
+		return;
+	struct sockaddr_storage me = cr->eng.cfg.local;
+	ik_addr_set_port(&me, cr->eng.natt.port);
+	cr->tap = ik_udp_tap_open(&cr->R->loop, dut, &me, cr->o.tap_why, sizeof(cr->o.tap_why));
+}
+
+void ik_tap_end(struct crun *cr)
+{
+	ik_udp_tap_close(cr->tap);
+	cr->tap = NULL;
+}
+
+/* RFC 3948 2.3 "the IPv4 UDP Checksum SHOULD be transmitted as a zero value": what the tap read
+ * of the keepalives, for `expect keepalive checksum`. */
+static void ka_checksums(struct crun *cr)
+{
+	struct ik_udp_tap *t = cr->tap;
+	if (!t)
+		return;
+	ik_udp_tap_drain(t);
+	cr->o.ka_tapped = t->ka[0] + t->ka[1];
+	if (t->ka[1])
+		snprintf(cr->o.ka_csum, sizeof(cr->o.ka_csum),
+		         "%u of the %u NAT-keepalives it sent to our NAT-T port carried a UDP "
+		         "checksum other than 0 (the first 0x%04x)",
+		         t->ka[1], cr->o.ka_tapped, t->ka_sum);
+	ik_tap_end(cr);
+}
+
 static void tick(void *arg)
 {
 	struct crun *cr = arg;
@@ -108,6 +144,7 @@ static void tick(void *arg)
 	o->ka_wait_s = (unsigned)((now - cr->ka_start_ms + 500) / 1000);
 	if (o->ka_late[0] || (cr->ka_done_at && now >= cr->ka_done_at) || now >= cr->ka_until) {
 		cr->ka_on = false;
+		ka_checksums(cr);
 		ik_step_done(cr);
 		return;
 	}
@@ -139,6 +176,7 @@ bool ik_ka_listen_start(struct crun *cr)
 	cr->ka_on = true;
 	if (!cr->dut_rx_ms)
 		cr->dut_rx_ms = now;
+	ik_tap_begin(cr, &cr->sa->peer);
 	cr->step_timer = ik_loop_timer(&cr->R->loop, POLL_MS, tick, cr);
 	return true;
 }

@@ -7,6 +7,7 @@
 #include "report.h"
 #include "runner_int.h"
 #include "claims.h"
+#include "udp_tap.h"
 #include "util.h"
 
 #include <openssl/crypto.h>
@@ -169,6 +170,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 		return true;
 	}
 	if (ik_traffic_cannot(c, why, n))
+		return true;
+	if (ik_udp_tap_cannot(c, why, n))
 		return true;
 	if (ik_case_unclaimed(c, p, why, n)) /* docs/verdicts.md 4: only what the profile claims */
 		return true;

@@ -87,6 +87,10 @@ struct ik_observed {
 	bool ka_listened;
 	unsigned ka_heard, ka_limit_ms, ka_gap_ms, ka_wait_s;
 	char ka_first[120], ka_port[160], ka_octet[160], ka_late[200];
+	/* keepalive checksum (suite/udp_tap.h): the keepalives the raw socket read, and the first
+	 * with a UDP checksum other than 0 (RFC 3948 2.3), or why there was no tap; "" none */
+	unsigned ka_tapped;
+	char ka_csum[160], tap_why[160];
 	/* the DUT's XAUTH messages against engine/exchanges/xauth_check.def (sa->xa): the rows read,
 	 * the rows broken, and what each saw (`expect kept`) */
 	uint64_t xc_seen, xc_broke;

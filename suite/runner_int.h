@@ -12,6 +12,7 @@
 
 struct ik_runner;
 struct ik_traffic;
+struct ik_udp_tap;
 
 /* One case in flight (or its liveness probe). */
 struct crun {
@@ -65,7 +66,8 @@ struct crun {
 	uint64_t dpd_ka_next; /* dpd-listen keepalives: when the next one goes */
 	struct ik_observed o;
 	struct ik_pcapw *pcap;
-	struct ik_traffic *tr; /* traffic step (run_traffic.c) */
+	struct ik_traffic *tr;  /* traffic step (run_traffic.c) */
+	struct ik_udp_tap *tap; /* traffic, keepalive-listen: the UDP checksum tap (udp_tap.h) */
 	bool finished;
 	/* kept across attempts and the probe (start_probe and rerun clear everything above): */
 	struct ik_result *pending; /* the case's result while its liveness probe runs */
@@ -226,6 +228,10 @@ void ik_dpd_retry(void *arg);
 void ik_remap_close(struct crun *cr);
 void ik_ka_rx_tap(struct ik_engine *e, const struct ik_dgram *d);
 void ik_step_done(struct crun *cr);
+/* The UDP checksum tap of a traffic or keepalive-listen step (run_keepalive.c, udp_tap.h):
+ * opened on datagrams from dut to our NAT-T port when the case judges the checksum; closed. */
+void ik_tap_begin(struct crun *cr, const struct sockaddr_storage *dut);
+void ik_tap_end(struct crun *cr);
 /* The exchange stops here for why (the DUT's doing, judged by the case's expect lines). */
 void ik_step_fail(struct crun *cr, const char *why);
 /* The replay-500 and dpd-500 steps (run_old_port.c), the datagrams of the DUT they watch (the

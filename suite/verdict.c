@@ -102,9 +102,10 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		break;
 	case IK_EXP_KEEPALIVE:
 		add(buf, n, "keepalive %s",
-		    x->ka == IK_KA_PORTS   ? "ports (from its NAT-T port to our floated port)"
-		    : x->ka == IK_KA_OCTET ? "octet (one octet 0xff)"
-		                           : "timely (one when idle for natt.keepalive)");
+		    x->ka == IK_KA_PORTS      ? "ports (from its NAT-T port to our floated port)"
+		    : x->ka == IK_KA_OCTET    ? "octet (one octet 0xff)"
+		    : x->ka == IK_KA_CHECKSUM ? "checksum (UDP checksum 0)"
+		                              : "timely (one when idle for natt.keepalive)");
 		break;
 	case IK_EXP_QUERIES:
 		add(buf, n, "%s",
@@ -333,7 +334,10 @@ static void remap_text(const struct ik_observed *o, char *buf, size_t n)
 /* What keepalive-listen heard, and the first break of the rule an `expect keepalive` judges. */
 static const char *ka_broke(const struct ik_expect *x, const struct ik_observed *o)
 {
-	return x->ka == IK_KA_PORTS ? o->ka_port : x->ka == IK_KA_OCTET ? o->ka_octet : o->ka_late;
+	return x->ka == IK_KA_PORTS      ? o->ka_port
+	       : x->ka == IK_KA_OCTET    ? o->ka_octet
+	       : x->ka == IK_KA_CHECKSUM ? o->ka_csum
+	                                 : o->ka_late;
 }
 
 static void ka_text(const struct ik_observed *o, char *buf, size_t n)
@@ -376,6 +380,9 @@ static bool ka_judged(const struct ik_case *c, const struct ik_observed *o,
 		         : x->ka == IK_KA_OCTET
 		                 ? "2.3 (\"The sender MUST use a one-octet-long payload "
 		                   "with the value 0xFF\")"
+		         : x->ka == IK_KA_CHECKSUM
+		                 ? "2.3 (\"the IPv4 UDP Checksum SHOULD be transmitted as a "
+		                   "zero value\")"
 		                 : "4 (\"A peer SHOULD send a NAT-keepalive packet ... if "
 		                   "no other packet to the peer has been sent in M "
 		                   "seconds\")",
@@ -388,11 +395,22 @@ static bool ka_judged(const struct ik_case *c, const struct ik_observed *o,
 			"the simulated NAT: none to judge (RFC 3948 4 asks for them with a SHOULD)",
 			o->ka_wait_s);
 		*v = IK_V_ERROR;
+	} else if (x->ka == IK_KA_CHECKSUM && !o->ka_tapped) {
+		snprintf(reason, rlen,
+		         "inconclusive: no NAT-keepalive from the DUT's NAT-T port to ours on the "
+		         "raw "
+		         "socket, of the %u it sent (%s): no UDP checksum to judge",
+		         o->ka_heard, o->tap_why[0] ? o->tap_why : "none came that way");
+		*v = IK_V_ERROR;
 	} else {
-		snprintf(reason, rlen, "As required, the DUT sent%s (%s).",
+		char sum[80] = "";
+		if (x->ka == IK_KA_CHECKSUM)
+			snprintf(sum, sizeof(sum),
+			         "; the %u read on a raw socket had UDP checksum 0", o->ka_tapped);
+		snprintf(reason, rlen, "As required, the DUT sent%s%s (%s).",
 		         o->ka_heard ? heard + 1
 		                     : " nothing it had to: it was never silent that long",
-		         c->ref);
+		         sum, c->ref);
 		*v = IK_V_PASS;
 	}
 	return true;

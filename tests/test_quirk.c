@@ -536,6 +536,7 @@ static bool qm2_iv_broken(struct ik_pair *p)
 #include "quirk_natt.h"
 #include "quirk_natt_init.h"
 #include "quirk_natt_qm.h"
+#include "quirk_udpsum.h"
 
 struct row {
 	const char *name;
@@ -764,6 +765,8 @@ static const struct row rows[] = {
 	{"only NAT-keepalives from an idle peer, DPD on", IK_QUIRK(KEEPALIVE_ALIVE),
          behind_nat_probes, ka_taken_for_life},
 	{"NAT-keepalive octets", IK_QUIRK(KEEPALIVE_LONG), res_behind_nat, ka_not_one_ff},
+	{"UDP checksum of ESP replies", IK_QUIRK(UDP_CHECKSUM), with_natt, esp_checksum_set},
+	{"UDP checksum of NAT-keepalives", IK_QUIRK(UDP_CHECKSUM), res_behind_nat, ka_checksum_set},
 	{"the first phase 1 IV", IK_QUIRK(P1_IV_SWAPPED), NULL, p1_iv_broken},
 	{"MM6's IV", IK_QUIRK(P1_IV_RESTART), NULL, p1_iv_broken},
 	{"QM2's IV", IK_QUIRK(QM_IV_RESTART), NULL, qm2_iv_broken},

@@ -443,6 +443,15 @@ static bool esp_goes(struct ik_engine *e, const struct sockaddr_storage *to, con
 	return true;
 }
 
+/* RFC 3948 2.1 (UDP-ESP), 2.3 (NAT-keepalives): "the UDP checksum SHOULD be transmitted as
+ * a zero value" over IPv4. The NAT-T socket also carries IKE, whose checksum stays: the option
+ * is on for this one datagram. Quirk udp-checksum: the kernel's checksum goes on it. */
+static void udp_zero(struct ik_engine *e, bool on)
+{
+	if (!IK_HAS(e->cfg.quirks, UDP_CHECKSUM))
+		ik_sock_no_check(&e->natt, on);
+}
+
 bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storage *to,
                                const uint8_t *p, size_t len, uint8_t tos, uint8_t ttl,
                                struct ik_status *st)
@@ -451,8 +460,11 @@ bool ik_engine_send_esp_marked(struct ik_engine *e, const struct sockaddr_storag
 		return false;
 	if (e->wedged)
 		return true;
-	return tos || ttl ? ik_sock_send_marked(&e->natt, to, p, len, tos, ttl, st)
-	                  : ik_sock_send_raw(&e->natt, to, p, len, st);
+	udp_zero(e, true);
+	bool ok = tos || ttl ? ik_sock_send_marked(&e->natt, to, p, len, tos, ttl, st)
+	                     : ik_sock_send_raw(&e->natt, to, p, len, st);
+	udp_zero(e, false);
+	return ok;
 }
 
 bool ik_engine_send_esp_fragments(struct ik_engine *e, const struct sockaddr_storage *to,
@@ -475,7 +487,10 @@ bool ik_engine_send_keepalive(struct ik_engine *e, const struct sockaddr_storage
 		return true;
 	if (e->esp_tap)
 		e->esp_tap(e, true, to, &ka, 1);
-	return ik_sock_send_raw(&e->natt, to, &ka, 1, st);
+	udp_zero(e, true);
+	bool ok = ik_sock_send_raw(&e->natt, to, &ka, 1, st);
+	udp_zero(e, false);
+	return ok;
 }
 
 /* Short payload list for the ladder: "HDR*, HASH, SA, NONCE", "HDR*, HASH, ATTR(CFG-SET)". */

@@ -147,6 +147,17 @@ bool ik_sock_send_raw(struct ik_sock *s, const struct sockaddr_storage *to, cons
 	return true;
 }
 
+void ik_sock_no_check(struct ik_sock *s, bool on)
+{
+#ifdef SO_NO_CHECK
+	int v = on;
+	if (s->fd >= 0)
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_NO_CHECK, &v, sizeof(v));
+#else
+	(void)s, (void)on;
+#endif
+}
+
 /* One cmsg of an int at buf + used (IP_TOS, IP_TTL, IPV6_TCLASS, IPV6_HOPLIMIT all take one);
  * returns the octets it takes. */
 static size_t put_int(char *buf, size_t used, int level, int type, int v)

@@ -73,6 +73,11 @@ bool ik_sock_send_marked(struct ik_sock *s, const struct sockaddr_storage *to, c
  * the peer's IP layer must reassemble before ESP sees it (RFC 4303 3.4.1). */
 bool ik_sock_send_fragments(struct ik_sock *s, const struct sockaddr_storage *to, const uint8_t *p,
                             size_t len, size_t frag, struct ik_status *st);
+/* RFC 3948 2.1, 2.3: UDP-ESP and NAT-keepalives go over IPv4 with a UDP checksum of 0 (SHOULD).
+ * Linux SO_NO_CHECK turns the checksum off for what the socket sends while on; the caller turns
+ * it on around those sends alone, so that IKE on the same port keeps its checksum. A no-op
+ * where the option does not exist, and for IPv6 (RFC 8200 8.1: a zero checksum is not allowed). */
+void ik_sock_no_check(struct ik_sock *s, bool on);
 /* Receive one datagram without blocking; false when none is waiting (EAGAIN) or on error. */
 bool ik_sock_recv(struct ik_sock *s, struct ik_dgram *d);
 
