@@ -363,7 +363,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
  * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY, keepalive-listen,
- * replay-500, dpd-500, remap; dpd-listen [keepalives]. */
+ * replay-500, dpd-500, remap; dpd-listen [keepalives]; dpd [replay]. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -428,6 +428,11 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		return step_traffic(s, w, n, at);
 	/* "dpd-listen keepalives": NAT-keepalives (RFC 3948 4) flow while the tester listens */
 	if (s->kind == IK_STEP_DPD_LISTEN && n == 2 && !strcmp(w[1], "keepalives")) {
+		s->arg = 1;
+		return true;
+	}
+	/* "dpd replay": our first R-U-THERE's number again, already answered (RFC 3706 6.2) */
+	if (s->kind == IK_STEP_DPD && n == 2 && !strcmp(w[1], "replay")) {
 		s->arg = 1;
 		return true;
 	}

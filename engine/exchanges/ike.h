@@ -300,6 +300,8 @@ struct ik_sa {
 	bool peer_frag; /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
 	bool peer_cr;   /* the peer sent a CR in a phase 1 message so far (RFC 2408 3.10) */
 	uint32_t dpd_seq;
+	uint32_t dpd_seq0;    /* the number of our first R-U-THERE (ik_send_dpd_replay) */
+	bool dpd_replay;      /* a replay of dpd_seq0 is out, its ACK not yet seen */
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	uint64_t dpd_timer;   /* cfg.dpd_delay: our next look at the SA's idleness (dpd.c) */
 	uint64_t rx_ms;       /* the peer's last authenticated message (its idle period) */
@@ -310,6 +312,10 @@ struct ik_sa {
 	 * of the next ones to leave unanswered (a tester asking for a retransmission) */
 	struct ik_dpd_query dpd_rx[IK_DPD_RX], dpd_last;
 	unsigned n_dpd_rx, dpd_ack_skip;
+	/* The last one we took (its checks passed), whose number the next must follow (RFC 3706
+	 * 6.2): a refused one (a replay, one in the clear) does not move it. */
+	struct ik_dpd_query dpd_taken;
+	bool dpd_took;
 	struct ik_wr last_out;
 	uint64_t rtx_timer;
 	uint32_t rtx_count;
@@ -476,6 +482,9 @@ bool ik_send_delete_qm(struct ik_sa *sa, const struct ik_qm *q);
 bool ik_send_delete_all(struct ik_sa *sa);
 /* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
 bool ik_send_dpd(struct ik_sa *sa);
+/* The step `dpd replay` (RFC 3706 6.2): our first R-U-THERE's number again, long answered, in a
+ * new protected informational (a new message ID, a valid HASH); IK_EV_DPD_ACK if answered. */
+bool ik_send_dpd_replay(struct ik_sa *sa);
 /* Send one UDP-encapsulated ESP packet (no non-ESP marker, RFC 3948 2.1) from the NAT-T port.
  * The tap stays IKE only: the caller that owns the ESP SAs records its own packets. */
 bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,

@@ -201,6 +201,8 @@ void ik_dpd_keepalive(struct ik_engine *e, const struct ik_dgram *d);
 /* RFC 3948 4: NAT-keepalives from an SA whose own side is behind a NAT (keepalive.c). */
 void ik_ka_arm(struct ik_sa *sa);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
+/* RFC 3706 6.1: a DPD notify's SPI, when it has one, is the ISAKMP SA's cookie pair. */
+bool ik_dpd_cookies_ok(const struct ik_sa *sa, const struct ik_node *n);
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st);
 void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, uint16_t encap);
 void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in);
