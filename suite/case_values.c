@@ -703,10 +703,13 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->kind = IK_EXP_STOPS;
 		return true;
 	}
-	/* "queries" [strict]: the DUT's own R-U-THEREs heard by a dpd-listen step */
-	if (!strcmp(w[0], "queries") && (n == 1 || (n == 2 && !strcmp(w[1], "strict")))) {
+	/* "queries" [strict|none]: the DUT's own R-U-THEREs heard by a dpd-listen step; none: not
+	 * one may come (we sent no DPD vendor ID, RFC 3706 5.1) */
+	if (!strcmp(w[0], "queries") &&
+	    (n == 1 || (n == 2 && (!strcmp(w[1], "strict") || !strcmp(w[1], "none"))))) {
 		e->kind = IK_EXP_QUERIES;
-		e->strict = n == 2;
+		e->strict = n == 2 && !strcmp(w[1], "strict");
+		e->none = n == 2 && !e->strict;
 		return true;
 	}
 	/* "keepalive ports|octet|timely": the DUT's own NAT-keepalives heard by keepalive-listen */
