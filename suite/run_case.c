@@ -474,8 +474,8 @@ static bool send_deletes(struct crun *cr)
 	return ik_send_delete(cr->sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;
 }
 
-/* The dpd step's R-U-THERE: the next number, or with `dpd replay` the first one's again, which
- * the DUT answered already (RFC 3706 6.2: a receiver "SHOULD reject the R-U-THERE message if it
+/* The dpd step's R-U-THERE: the next number, or with `dpd replay` the first one the DUT
+ * answered, again, after a later one it answered too (RFC 3706 6.2: a receiver "SHOULD reject the R-U-THERE message if it
  * fails to match the expected sequence number"). */
 static bool send_query(struct crun *cr)
 {

@@ -300,7 +300,7 @@ struct ik_sa {
 	bool peer_frag; /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
 	bool peer_cr;   /* the peer sent a CR in a phase 1 message so far (RFC 2408 3.10) */
 	uint32_t dpd_seq;
-	uint32_t dpd_seq0;    /* the number of our first R-U-THERE (ik_send_dpd_replay) */
+	uint32_t dpd_seq0;    /* the first number of ours the peer ACKed (ik_send_dpd_replay) */
 	bool dpd_replay;      /* a replay of dpd_seq0 is out, its ACK not yet seen */
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	uint64_t dpd_timer;   /* cfg.dpd_delay: our next look at the SA's idleness (dpd.c) */
@@ -482,8 +482,9 @@ bool ik_send_delete_qm(struct ik_sa *sa, const struct ik_qm *q);
 bool ik_send_delete_all(struct ik_sa *sa);
 /* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
 bool ik_send_dpd(struct ik_sa *sa);
-/* The step `dpd replay` (RFC 3706 6.2): our first R-U-THERE's number again, long answered, in a
- * new protected informational (a new message ID, a valid HASH); IK_EV_DPD_ACK if answered. */
+/* The step `dpd replay` (RFC 3706 6.2): the first number of ours the peer answered, again, once
+ * a later query was answered too, in a new protected informational (a new message ID, a valid
+ * HASH); IK_EV_DPD_ACK if answered. */
 bool ik_send_dpd_replay(struct ik_sa *sa);
 /* Send one UDP-encapsulated ESP packet (no non-ESP marker, RFC 3948 2.1) from the NAT-T port.
  * The tap stays IKE only: the caller that owns the ESP SAs records its own packets. */

@@ -245,6 +245,8 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid,
 		uint32_t back = (sa->dpd_seq - u32_of(data)) & 0x7fffffff;
 		if (sa->dpd_unacked && back < sa->dpd_unacked) {
 			sa->dpd_unacked = 0;
+			if (!sa->dpd_seq0) /* the first number answered, for ik_send_dpd_replay */
+				sa->dpd_seq0 = u32_of(data);
 			ik_emit_event(sa, NULL, IK_EV_DPD_ACK);
 		}
 		return;
@@ -444,15 +446,13 @@ bool ik_send_dpd(struct ik_sa *sa)
 	/* Quirk dpd-seq-stuck: every query carries the first one's number. */
 	if (first || !(IK_HAS(sa->eng->cfg.quirks, DPD_SEQ_STUCK)))
 		sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
-	if (first)
-		sa->dpd_seq0 = sa->dpd_seq;
 	sa->dpd_unacked++;
 	return send_query(sa, sa->dpd_seq);
 }
 
 bool ik_send_dpd_replay(struct ik_sa *sa)
 {
-	/* only once the first query and every later one were answered: an old number then */
+	/* only once a query was answered, a later one sent and answered too: an old number then */
 	if (!sa->established || !sa->dpd_seq0 || sa->dpd_seq == sa->dpd_seq0 || sa->dpd_unacked)
 		return false;
 	sa->dpd_replay = true;
