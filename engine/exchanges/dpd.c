@@ -45,7 +45,7 @@ void ik_dpd_arm(struct ik_sa *sa)
 	sa->rx_ms = ik_now_ms();
 	/* RFC 3706 5.1: "Both peers of an IKE session MUST send the DPD vendor ID before DPD
 	 * exchanges can begin" (quirk dpd-lax: it probes a peer that sent none). */
-	bool vid = sa->peer_dpd || (c->quirks & IK_QUIRK(DPD_LAX));
+	bool vid = sa->peer_dpd || IK_HAS(c->quirks, DPD_LAX);
 	if (!c->dpd || !c->dpd_delay || !vid || sa->dpd_timer)
 		return;
 	sa->dpd_timer = ik_loop_timer(sa->eng->loop, (uint64_t)c->dpd_delay * 1000u, dpd_fire, sa);
@@ -124,7 +124,7 @@ bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, 
 	/* What a receiver rejects (RFC 3706 5.2: unencrypted, MUST; 6.1: other cookies, SHOULD;
 	 * 6.2: a number that does not follow, SHOULD, query_must). Quirk dpd-lax: none of it. */
 	bool take = (protected && ok && ik_dpd_cookies_ok(sa, n)) ||
-	            (sa->eng->cfg.quirks & IK_QUIRK(DPD_LAX));
+	            IK_HAS(sa->eng->cfg.quirks, DPD_LAX);
 	struct ik_dpd_query *q = &sa->dpd_last; /* the first IK_DPD_RX are kept in dpd_rx too */
 	q->msgid = msgid;
 	q->seq = data && data->len == 4 ? seq_of(data) : 0;
