@@ -30,7 +30,7 @@
  * indented deeper than its keyword line and not starting with a keyword, continues the value.
  * Expect forms: established [phase1|phase2]; rejected [at MSG] [by notify A | B] [or silence];
  * rejected by silence; adjusted p1-lifetime|p2-lifetime; ignored; survives; alive; carries traffic;
- * discards probes; accepts probes; stops traffic; queries [strict]; kept REQ-ID...; each optionally after
+ * discards probes; accepts probes; stops traffic; queries [strict|none]; kept REQ-ID...; each optionally after
  * "policy p1=V:" or "policy p2=V:" (V strict, lenient or obey: the profile's phase1/phase2
  * lifetime_policy; "policy V:" is p1) or "policy ids=any:" / "policy ids=list:" (auth.peer_ids).
  */
@@ -168,6 +168,7 @@ struct ik_expect {
 				 * silence, as long as the exchange does not complete */
 	enum ik_adjust adjust;
 	bool strict;        /* queries strict */
+	bool none;          /* queries none: no R-U-THERE may come (RFC 3706 5.1, DPD-016) */
 	int ka;             /* keepalive: IK_KA_PORTS, IK_KA_OCTET, IK_KA_TIMELY, IK_KA_CHECKSUM */
 	uint64_t kept_rows; /* kept: bit i = row i of xauth_check.def */
 };

@@ -363,7 +363,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
  * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY, keepalive-listen,
- * replay-500, dpd-500, remap; dpd-listen [keepalives]. */
+ * replay-500, dpd-500, remap; dpd-listen [keepalives]; dpd [replay]. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -428,6 +428,11 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		return step_traffic(s, w, n, at);
 	/* "dpd-listen keepalives": NAT-keepalives (RFC 3948 4) flow while the tester listens */
 	if (s->kind == IK_STEP_DPD_LISTEN && n == 2 && !strcmp(w[1], "keepalives")) {
+		s->arg = 1;
+		return true;
+	}
+	/* "dpd replay": our first R-U-THERE's number again, already answered (RFC 3706 6.2) */
+	if (s->kind == IK_STEP_DPD && n == 2 && !strcmp(w[1], "replay")) {
 		s->arg = 1;
 		return true;
 	}
@@ -698,10 +703,13 @@ static bool outcome(struct ik_expect *e, char **w, size_t n, const struct ik_cpo
 		e->kind = IK_EXP_STOPS;
 		return true;
 	}
-	/* "queries" [strict]: the DUT's own R-U-THEREs heard by a dpd-listen step */
-	if (!strcmp(w[0], "queries") && (n == 1 || (n == 2 && !strcmp(w[1], "strict")))) {
+	/* "queries" [strict|none]: the DUT's own R-U-THEREs heard by a dpd-listen step; none: not
+	 * one may come (we sent no DPD vendor ID, RFC 3706 5.1) */
+	if (!strcmp(w[0], "queries") &&
+	    (n == 1 || (n == 2 && (!strcmp(w[1], "strict") || !strcmp(w[1], "none"))))) {
 		e->kind = IK_EXP_QUERIES;
-		e->strict = n == 2;
+		e->strict = n == 2 && !strcmp(w[1], "strict");
+		e->none = n == 2 && !e->strict;
 		return true;
 	}
 	/* "keepalive ports|octet|timely|checksum": the DUT's own NAT-keepalives heard by keepalive-listen */

@@ -288,7 +288,8 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	/* RFC 2407 4.6.3.2, RFC 4303 3.4.3: a receiver without anti-replay says so in its QM2 */
 	c->replay_off =
 		as_dut ? p->features.anti_replay_set && !p->features.anti_replay : !me->anti_replay;
-	c->dpd = p->features.dpd;
+	/* tester.dpd_vid = no: the tester sends no DPD vendor ID (RFC 3706 5.1, DPD-016) */
+	c->dpd = p->features.dpd && (as_dut || p->tester.dpd_vid);
 	/* RFC 3706 5.5: the DUT side probes an idle peer after phase1.dpd seconds (serve); the tester
 	 * only answers, so a case hears the DUT's queries alone. */
 	c->dpd_delay = as_dut ? p->p1.dpd_delay : 0;

@@ -148,6 +148,7 @@ static const char *const section_names[] = {
 	KEY(tester, omit_marker, K_BOOL, OFF(tester.omit_marker), bool_names, false)              \
 	KEY(tester, send_hash1, K_BOOL, OFF(tester.send_hash1), bool_names, false)                \
 	KEY(tester, anti_replay, K_BOOL, OFF(tester.anti_replay), bool_names, false)              \
+	KEY(tester, dpd_vid, K_BOOL, OFF(tester.dpd_vid), bool_names, false)                      \
 	KEY(auth, method, K_ENUM, OFF(auth), auth_names, true)                                    \
 	KEY(auth, psk, K_PSK, 0, NULL, false)                                                     \
 	KEY(auth, psk_file, K_PSK_FILE, OFF(psk_file), NULL, false)                               \
@@ -644,6 +645,7 @@ static void set_defaults(struct ik_profile *p, const char *file)
 	p->dut.use_peer_cert = p->tester.use_peer_cert = true;
 	p->dut.send_cert = p->tester.send_cert = true;
 	p->tester.anti_replay = true;
+	p->tester.dpd_vid = true;
 	p->roles = IK_ROLE_RESPONDER | IK_ROLE_INITIATOR;
 	p->vendor = IK_VENDOR_GENERIC;
 	p->p1.modes = IK_MODE_MAIN;

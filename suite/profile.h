@@ -169,6 +169,9 @@ struct ik_endpoint {
 	/* tester.anti_replay = no: the tester's inbound ESP does no anti-replay and its QM2 says so,
 	 * REPLAY-STATUS 0 (RFC 2407 4.6.3.2; ik_cfg.replay_off); default yes */
 	bool anti_replay;
+	/* tester.dpd_vid = no: no DPD vendor ID from the tester though features.dpd (RFC 3706 5.1: a
+	 * peer that sends none takes no part in DPD; DPD-016); default yes */
+	bool dpd_vid;
 };
 
 struct ik_profile {

@@ -474,6 +474,17 @@ static bool send_deletes(struct crun *cr)
 	return ik_send_delete(cr->sa, IK_PROTO_ISAKMP, cookies, 16, 1) && ok;
 }
 
+/* The dpd step's R-U-THERE: the next number, or with `dpd replay` the first one the DUT
+ * answered, again, after a later one it answered too (RFC 3706 6.2: a receiver "SHOULD reject the R-U-THERE message if it
+ * fails to match the expected sequence number"). */
+static bool send_query(struct crun *cr)
+{
+	const struct ik_case_step *s = cr->step < cr->nsteps ? &cr->steps[cr->step] : NULL;
+	if (s && s->kind == IK_STEP_DPD && s->arg)
+		return ik_send_dpd_replay(cr->sa);
+	return ik_send_dpd(cr->sa);
+}
+
 /* RFC 3706 5: a sender SHOULD retransmit R-U-THERE when no ACK comes (each with the next sequence
  * number, 6.2); inside the silence window, so a DUT that dropped a bad one can answer the next. */
 void ik_dpd_retry(void *arg)
@@ -483,7 +494,7 @@ void ik_dpd_retry(void *arg)
 	enum ik_step_kind k = cr->step < cr->nsteps ? cr->steps[cr->step].kind : IK_STEP_MAIN;
 	if (cr->finished || (k != IK_STEP_DPD && k != IK_STEP_REMAP))
 		return;
-	ik_send_dpd(cr->sa);
+	send_query(cr);
 	cr->step_timer = ik_loop_timer(&cr->R->loop, cr->window_ms / 6 + 1, ik_dpd_retry, cr);
 }
 
@@ -629,8 +640,16 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_CFG: return need_sa(cr, "cfg") && cfg_query(cr, s);
 	case IK_STEP_REMAP: return need_sa(cr, "remap") && ik_remap_start(cr);
 	case IK_STEP_DPD:
-		if (!need_sa(cr, "dpd") || !ik_send_dpd(cr->sa))
+		if (!need_sa(cr, "dpd"))
 			return false;
+		if (!send_query(cr)) {
+			if (s->arg)
+				snprintf(cr->o.step_fail, sizeof(cr->o.step_fail),
+				         "step 'dpd replay' needs an earlier dpd step answered (an "
+				         "old "
+				         "number to repeat)");
+			return false;
+		}
 		cr->step_timer =
 			ik_loop_timer(&cr->R->loop, cr->window_ms / 6 + 1, ik_dpd_retry, cr);
 		return true;

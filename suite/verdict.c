@@ -109,9 +109,10 @@ void ik_expect_text(const struct ik_expect *x, char *buf, size_t n)
 		break;
 	case IK_EXP_QUERIES:
 		add(buf, n, "%s",
-		    x->strict ? "queries strict (R-U-THERE on its own, again when unanswered, "
-		                "the cookies as SPI)"
-		              : "queries (R-U-THERE on its own, its MUSTs kept)");
+		    x->none     ? "queries none (no R-U-THERE to a peer that sent no DPD vendor ID)"
+		    : x->strict ? "queries strict (R-U-THERE on its own, again when unanswered, "
+		                  "the cookies as SPI)"
+		                : "queries (R-U-THERE on its own, its MUSTs kept)");
 		break;
 	}
 }
@@ -189,6 +190,8 @@ static bool matches(const struct ik_expect *x, const struct ik_observed *o)
 		       !o->pongs_after;
 	case IK_EXP_KEPT: return !(x->kept_rows & ~o->xc_seen) && !(x->kept_rows & o->xc_broke);
 	case IK_EXP_QUERIES:
+		if (x->none) /* RFC 3706 5.1: no DPD exchange with a peer without the vendor ID */
+			return o->all_done && o->dpd_listened && !o->dpd_queries;
 		return o->all_done && o->dpd_queries && (!x->strict || !o->dpd_should[0]);
 	case IK_EXP_KEEPALIVE:
 		return o->all_done && !ka_broke(x, o)[0] && (o->ka_heard || x->ka == IK_KA_TIMELY);

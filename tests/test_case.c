@@ -763,6 +763,7 @@ static void test_dpd_listen(void)
 		{"main", "queries", false, "'expect queries' but 'run' has no dpd-listen step"},
 		{"main, dpd-listen 5", "queries", false, "step 'dpd-listen' takes no argument"},
 		{"main, dpd-listen", "queries loose", false, "expect 'queries'"},
+		{"main, quick, dpd-listen", "queries none", false, NULL},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char text[512];
@@ -776,6 +777,7 @@ static void test_dpd_listen(void)
 		CU_ASSERT_EQUAL(c->steps[c->nsteps - 1].kind, IK_STEP_DPD_LISTEN);
 		CU_ASSERT_EQUAL(c->expect[0].kind, IK_EXP_QUERIES);
 		CU_ASSERT_EQUAL(c->expect[0].strict, t[i].strict);
+		CU_ASSERT_EQUAL(c->expect[0].none, !strcmp(t[i].expect, "queries none"));
 		CU_ASSERT_EQUAL(c->needs, IK_NEED_DPD | IK_NEED_DPD_DELAY);
 		ik_cases_free(&cs);
 	}
@@ -794,6 +796,8 @@ static void test_old_port_steps(void)
 		{"main, quick, replay-500 MM3", IK_STEP_REPLAY_500,
 	         "step 'replay-500' takes no argument"},
 		{"main, quick, dpd-500 2", IK_STEP_DPD_500, "step 'dpd-500' takes no argument"},
+		{"main, dpd, dpd replay, dpd", IK_STEP_DPD, NULL},
+		{"main, dpd, dpd again, dpd", IK_STEP_DPD, "step 'dpd' takes no argument"},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char text[512];

@@ -32,6 +32,7 @@ static const struct {
 	{"MM3#1 send drop", IK_X_MAIN, 3, 1, IK_MP_SEND, IK_MO_DROP, "", -1},
 	{"MM2 recv drop", IK_X_MAIN, 2, 0, IK_MP_RECV, IK_MO_DROP, "", -1},
 	{"MM5 crypto.iv flip:0", IK_X_MAIN, 5, 0, IK_MP_IV, IK_MO_FLIP, "", -1},
+	{"INFO crypto omit", IK_X_INFO, 0, 0, IK_MP_CLEAR, IK_MO_OMIT, "", -1},
 	{"am2 plain[4] fill:0xff:3", IK_X_AGGR, 2, 0, IK_MP_PLAIN, IK_MO_FILL, "", 4},
 	{"QM3#2 SEND delay:250", IK_X_QUICK, 3, 2, IK_MP_SEND, IK_MO_DELAY, "", -1},
 	{"MM5 send replay:MM3", IK_X_MAIN, 5, 0, IK_MP_SEND, IK_MO_REPLAY, "", -1},
@@ -77,6 +78,8 @@ static const struct {
 	{"MM5 send replay:INFO", "replay:'INFO'"},
 	{"MM3 crypto.iv flip", "MM3 is not encrypted"},
 	{"AM3 crypto.iv flip", "AM3 is not encrypted"},
+	{"MM1 crypto omit", "MM1 is not encrypted"},
+	{"INFO crypto flip", "'flip' does not apply to crypto"},
 	{"MM1 wire[x] flip", "offset 'x'"},
 	{"MM1 wire[3 flip", "expected wire[OFFSET]"},
 	{"MM5 frag drop", "needs a fragment: frag[N]"},
@@ -162,11 +165,25 @@ static void test_catalogue(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	ik_mutation_catalogue(f);
 	fclose(f);
-	static const char *const words[] = {
-		"plain[OFF]", "wire[OFF]",  "send",       "recv",        "crypto.iv",
-		"set:V",      "omit",       "empty",      "duplicate",   "fill:BYTE[:LEN]",
-		"flip[:N]",   "truncate:N", "append:HEX", "reorder:POS", "drop",
-		"delay:MS",   "replay:MSG", "p-1"};
+	static const char *const words[] = {"plain[OFF]",
+	                                    "wire[OFF]",
+	                                    "send",
+	                                    "recv",
+	                                    "crypto.iv",
+	                                    "crypto",
+	                                    "set:V",
+	                                    "omit",
+	                                    "empty",
+	                                    "duplicate",
+	                                    "fill:BYTE[:LEN]",
+	                                    "flip[:N]",
+	                                    "truncate:N",
+	                                    "append:HEX",
+	                                    "reorder:POS",
+	                                    "drop",
+	                                    "delay:MS",
+	                                    "replay:MSG",
+	                                    "p-1"};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		CU_ASSERT_PTR_NOT_NULL(strstr(buf, words[i]));
 	/* Every quoted example parses. */
@@ -180,7 +197,7 @@ static void test_catalogue(void)
 		snprintf(spec, sizeof(spec), "%.*s", (int)n, p);
 		CU_ASSERT_TRUE(ik_mutation_parse(spec, &m, &st));
 	}
-	CU_ASSERT_EQUAL(examples, 7);
+	CU_ASSERT_EQUAL(examples, 8);
 	free(buf);
 }
 

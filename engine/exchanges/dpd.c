@@ -43,7 +43,10 @@ void ik_dpd_arm(struct ik_sa *sa)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
 	sa->rx_ms = ik_now_ms();
-	if (!c->dpd || !c->dpd_delay || !sa->peer_dpd || sa->dpd_timer)
+	/* RFC 3706 5.1: "Both peers of an IKE session MUST send the DPD vendor ID before DPD
+	 * exchanges can begin" (quirk dpd-lax: it probes a peer that sent none). */
+	bool vid = sa->peer_dpd || IK_HAS(c->quirks, DPD_LAX);
+	if (!c->dpd || !c->dpd_delay || !vid || sa->dpd_timer)
 		return;
 	sa->dpd_timer = ik_loop_timer(sa->eng->loop, (uint64_t)c->dpd_delay * 1000u, dpd_fire, sa);
 }
@@ -68,7 +71,7 @@ static uint32_t seq_of(const struct ik_val *v)
 static bool query_must(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected)
 {
 	const struct ik_val *data = ik_fget(n, IK_F_N_DATA);
-	const struct ik_dpd_query *last = sa->n_dpd_rx ? &sa->dpd_last : NULL;
+	const struct ik_dpd_query *last = sa->dpd_took ? &sa->dpd_taken : NULL;
 	struct ik_status st;
 	const char *rule = NULL;
 	if (!protected) {
@@ -101,24 +104,42 @@ static bool query_must(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid
 	return !rule;
 }
 
+/* RFC 3706 6.1: "both the receiver of the R-U-THERE and the R-U-THERE-ACK message SHOULD check
+ * the validity of the Initiator and Responder cookies presented in the SPI field": an SPI that
+ * is there must be the ISAKMP SA's two cookies, in that order (5.3); none leaves nothing to
+ * check. */
+bool ik_dpd_cookies_ok(const struct ik_sa *sa, const struct ik_node *n)
+{
+	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI);
+	if (!spi || !spi->len)
+		return true;
+	return spi->len == 16 && !memcmp(spi->bytes, sa->icookie, 8) &&
+	       !memcmp(spi->bytes + 8, sa->rcookie, 8);
+}
+
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected)
 {
 	const struct ik_val *spi = ik_fget(n, IK_F_N_SPI), *data = ik_fget(n, IK_F_N_DATA);
-	uint8_t cookies[16];
-	memcpy(cookies, sa->icookie, 8);
-	memcpy(cookies + 8, sa->rcookie, 8);
 	bool ok = query_must(sa, n, msgid, protected);
+	/* What a receiver rejects (RFC 3706 5.2: unencrypted, MUST; 6.1: other cookies, SHOULD;
+	 * 6.2: a number that does not follow, SHOULD, query_must). Quirk dpd-lax: none of it. */
+	bool take = (protected && ok && ik_dpd_cookies_ok(sa, n)) ||
+	            IK_HAS(sa->eng->cfg.quirks, DPD_LAX);
 	struct ik_dpd_query *q = &sa->dpd_last; /* the first IK_DPD_RX are kept in dpd_rx too */
 	q->msgid = msgid;
 	q->seq = data && data->len == 4 ? seq_of(data) : 0;
 	q->doi = (uint32_t)ik_fnum(n, IK_F_N_DOI);
 	q->spi_len = spi ? (uint8_t)spi->len : 0;
-	q->cookies = spi && spi->len == 16 && !memcmp(spi->bytes, cookies, 16);
-	/* RFC 3706 5.2: answered when protected; dpd_ack_skip leaves queries unanswered on
-	 * purpose (a tester asking the peer to retransmit, 5.4). */
-	q->acked = protected && ok && !sa->dpd_ack_skip;
-	if (protected && ok && sa->dpd_ack_skip)
+	q->cookies = spi && spi->len == 16 && ik_dpd_cookies_ok(sa, n);
+	/* RFC 3706 5.2: answered when taken; dpd_ack_skip leaves queries unanswered on purpose (a
+	 * tester asking the peer to retransmit, 5.4). */
+	q->acked = take && !sa->dpd_ack_skip;
+	if (take && sa->dpd_ack_skip)
 		sa->dpd_ack_skip--;
+	if (take) {
+		sa->dpd_taken = *q;
+		sa->dpd_took = true;
+	}
 	if (sa->n_dpd_rx < IK_DPD_RX)
 		sa->dpd_rx[sa->n_dpd_rx] = *q;
 	sa->n_dpd_rx++;

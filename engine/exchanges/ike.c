@@ -527,6 +527,8 @@ bool ik_emit_build(struct ik_sa *sa, struct ik_qm *qm, ik_filler fill, bool enc,
 	bool ok = false;
 
 	ik_wr_init(&plain);
+	if (enc && mx && ik_mut_clear(mx)) /* `MSG crypto omit`: in the clear */
+		enc = false;
 	if (mx && !ik_mut_tree(mx, out, false, st)) /* field paths, before encoding */
 		goto done;
 	if (!ik_encode_body(out, &plain, st))

@@ -301,15 +301,18 @@ struct ik_sa {
 	uint8_t natt_method; /* 0 none; IK_NATT_RFC, IK_NATT_DRAFT02, IK_NATT_DRAFT03 */
 	bool nat_here, nat_there;
 	bool peer_dpd;
-	/* The peer's phase 1 identity (type and data) folded to 64 bits, 0 before phase 1 is up,
-	 * and whether its phase 1 carried INITIAL-CONTACT: initial_contact.c. */
-	uint64_t peer_tag;
-	bool ic_seen;
-	bool peer_frag; /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
-	bool peer_cr;   /* the peer sent a CR in a phase 1 message so far (RFC 2408 3.10) */
+	bool peer_frag;  /* the peer sent the FRAGMENTATION vendor ID (frag.h) */
+	bool peer_cr;    /* the peer sent a CR in a phase 1 message so far (RFC 2408 3.10) */
+	bool ic_seen;    /* its phase 1 carried INITIAL-CONTACT (initial_contact.c) */
+	bool dpd_replay; /* a replay of dpd_seq0 is out, its ACK not yet seen */
+	bool dpd_took;   /* dpd_taken holds a query (below) */
 	uint32_t dpd_seq;
+	uint32_t dpd_seq0;    /* the first number of ours the peer ACKed (ik_send_dpd_replay) */
 	uint32_t dpd_unacked; /* R-U-THEREs sent since the last ACK: retries of one query */
 	uint64_t dpd_timer;   /* cfg.dpd_delay: our next look at the SA's idleness (dpd.c) */
+	/* The peer's phase 1 identity (type and data) folded to 64 bits, 0 before phase 1 is up:
+	 * whose SAs its INITIAL-CONTACT ends (initial_contact.c). */
+	uint64_t peer_tag;
 	uint64_t rx_ms;       /* the peer's last authenticated message (its idle period) */
 	/* RFC 3948 4 (keepalive.c): when we last sent this SA's peer an IKE message or a
 	 * NAT-keepalive, and the timer of our next look at it (cfg.keepalive_ms) */
@@ -318,6 +321,9 @@ struct ik_sa {
 	 * of the next ones to leave unanswered (a tester asking for a retransmission) */
 	struct ik_dpd_query dpd_rx[IK_DPD_RX], dpd_last;
 	unsigned n_dpd_rx, dpd_ack_skip;
+	/* The last one we took (its checks passed), whose number the next must follow (RFC 3706
+	 * 6.2): a refused one (a replay, one in the clear) does not move it. */
+	struct ik_dpd_query dpd_taken;
 	struct ik_wr last_out;
 	uint64_t rtx_timer;
 	uint32_t rtx_count;
@@ -484,6 +490,10 @@ bool ik_send_delete_qm(struct ik_sa *sa, const struct ik_qm *q);
 bool ik_send_delete_all(struct ik_sa *sa);
 /* RFC 3706 5: send R-U-THERE with the next sequence number; IK_EV_DPD_ACK when answered. */
 bool ik_send_dpd(struct ik_sa *sa);
+/* The step `dpd replay` (RFC 3706 6.2): the first number of ours the peer answered, again, once
+ * a later query was answered too, in a new protected informational (a new message ID, a valid
+ * HASH); IK_EV_DPD_ACK if answered. */
+bool ik_send_dpd_replay(struct ik_sa *sa);
 /* Send one UDP-encapsulated ESP packet (no non-ESP marker, RFC 3948 2.1) from the NAT-T port.
  * The tap stays IKE only: the caller that owns the ESP SAs records its own packets. */
 bool ik_engine_send_esp(struct ik_engine *e, const struct sockaddr_storage *to, const uint8_t *p,

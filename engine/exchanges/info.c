@@ -234,11 +234,19 @@ static void on_notify(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid,
 		return;
 	}
 	if (type == IK_NOTIFY_R_U_THERE_ACK && protected) {
+		/* The answer to a replay of our first number (ik_send_dpd_replay). */
+		if (sa->dpd_replay && u32_of(data) == sa->dpd_seq0) {
+			sa->dpd_replay = false;
+			ik_emit_event(sa, NULL, IK_EV_DPD_ACK);
+			return;
+		}
 		/* An ACK for any retry of the outstanding query counts (RFC 3706 5.4: the sender
 		 * retransmits; a slow peer's ACK to the previous retry still proves it alive). */
 		uint32_t back = (sa->dpd_seq - u32_of(data)) & 0x7fffffff;
 		if (sa->dpd_unacked && back < sa->dpd_unacked) {
 			sa->dpd_unacked = 0;
+			if (!sa->dpd_seq0) /* the first number answered, for ik_send_dpd_replay */
+				sa->dpd_seq0 = u32_of(data);
 			ik_emit_event(sa, NULL, IK_EV_DPD_ACK);
 		}
 		return;
@@ -418,11 +426,20 @@ out:
 	free(plain);
 }
 
-/* RFC 3706 5: R-U-THERE with the next sequence number, SPI = the two cookies. */
-bool ik_send_dpd(struct ik_sa *sa)
+/* RFC 3706 5.3: an R-U-THERE carrying seqno, SPI = the two cookies. */
+static bool send_query(struct ik_sa *sa, uint32_t seqno)
 {
 	uint8_t spi[16], seq[4];
+	memcpy(spi, sa->icookie, 8);
+	memcpy(spi + 8, sa->rcookie, 8);
+	for (int i = 0; i < 4; i++)
+		seq[i] = (uint8_t)(seqno >> (24 - 8 * i));
+	return ik_send_notify(sa, IK_NOTIFY_R_U_THERE, IK_PROTO_ISAKMP, spi, 16, seq, 4);
+}
 
+/* RFC 3706 5: R-U-THERE with the next sequence number. */
+bool ik_send_dpd(struct ik_sa *sa)
+{
 	if (!sa->established)
 		return false;
 	bool first = !sa->dpd_seq;
@@ -432,9 +449,14 @@ bool ik_send_dpd(struct ik_sa *sa)
 	if (first || !(IK_HAS(sa->eng->cfg.quirks, DPD_SEQ_STUCK)))
 		sa->dpd_seq = (sa->dpd_seq + 1) & 0x7fffffff;
 	sa->dpd_unacked++;
-	memcpy(spi, sa->icookie, 8);
-	memcpy(spi + 8, sa->rcookie, 8);
-	for (int i = 0; i < 4; i++)
-		seq[i] = (uint8_t)(sa->dpd_seq >> (24 - 8 * i));
-	return ik_send_notify(sa, IK_NOTIFY_R_U_THERE, IK_PROTO_ISAKMP, spi, 16, seq, 4);
+	return send_query(sa, sa->dpd_seq);
+}
+
+bool ik_send_dpd_replay(struct ik_sa *sa)
+{
+	/* only once a query was answered, a later one sent and answered too: an old number then */
+	if (!sa->established || !sa->dpd_seq0 || sa->dpd_seq == sa->dpd_seq0 || sa->dpd_unacked)
+		return false;
+	sa->dpd_replay = true;
+	return send_query(sa, sa->dpd_seq0);
 }

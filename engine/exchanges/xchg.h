@@ -207,6 +207,8 @@ void ik_ic_note(struct ik_sa *sa, const struct ik_in *in);
 void ik_ic_p1_done(struct ik_sa *sa);
 void ik_ic_received(struct ik_sa *sa);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
+/* RFC 3706 6.1: a DPD notify's SPI, when it has one, is the ISAKMP SA's cookie pair. */
+bool ik_dpd_cookies_ok(const struct ik_sa *sa, const struct ik_node *n);
 bool ik_natoa_add(struct ik_sa *sa, struct ik_msg *out, uint16_t encap, struct ik_status *st);
 void ik_natoa_check(struct ik_sa *sa, struct ik_in *in, uint16_t encap);
 void ik_natoa_check_qm1(struct ik_sa *sa, const struct ik_qm *qm, struct ik_in *in);

@@ -87,6 +87,10 @@ static const struct place_desc {
          "the CBC IV MSG is encrypted with (a copy: the IV chain continues from what was sent); "
          "encrypted messages only",
          "MM5 crypto.iv flip"},
+	{"crypto", IK_MP_CLEAR, B(IK_MO_OMIT),
+         "MSG, an encrypted message, goes out in the clear: its plaintext as built (a HASH in it "
+         "still filled unless omitted too) with the E flag clear",
+         "INFO crypto omit"},
 	{"frag[N]", IK_MP_FRAG,
          B(IK_MO_DROP) | B(IK_MO_DUPLICATE) | B(IK_MO_SET) | B(IK_MO_REORDER),
          "fragment N (from 1) of MSG when it goes out in IKEv1 fragments (the profile's "
@@ -181,8 +185,9 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 	static const struct {
 		const char *kw;
 		enum ik_mut_place p;
-	} kws[] = {{"send", IK_MP_SEND},   {"recv", IK_MP_RECV}, {"crypto.iv", IK_MP_IV},
-	           {"plain", IK_MP_PLAIN}, {"wire", IK_MP_WIRE}, {"frag", IK_MP_FRAG}};
+	} kws[] = {{"send", IK_MP_SEND},    {"recv", IK_MP_RECV},   {"crypto.iv", IK_MP_IV},
+	           {"crypto", IK_MP_CLEAR}, {"plain", IK_MP_PLAIN}, {"wire", IK_MP_WIRE},
+	           {"frag", IK_MP_FRAG}};
 
 	m->offset = -1;
 	for (size_t i = 0; i < IK_ARRAY_SIZE(kws); i++) {
@@ -224,7 +229,7 @@ static bool parse_place(const char *w, struct ik_mutation *m, struct ik_status *
 	if (!path_ok(w) || strlen(w) >= sizeof(m->path))
 		return ik_fail(st, 0,
 		               "ik_mutation_parse: place '%s': expected send, recv, crypto.iv, "
-		               "plain[OFF], wire[OFF] or a field path such as HASH.data or "
+		               "crypto, plain[OFF], wire[OFF] or a field path such as HASH.data or "
 		               "SA.P[0].T[0].LIFE_DURATION",
 		               w);
 	m->place = IK_MP_FIELD;
@@ -342,10 +347,10 @@ static bool check_combination(struct ik_mutation *m, struct ik_status *st)
 {
 	const char *mn = m->xchg == IK_X_INFO ? "INFO" : ik_msg_name(m->xchg, m->msg);
 
-	if (m->place == IK_MP_IV && m->xchg != IK_X_INFO &&
+	if ((m->place == IK_MP_IV || m->place == IK_MP_CLEAR) && m->xchg != IK_X_INFO &&
 	    ik_rules_enc(m->xchg, m->msg) != IK_ENC_YES)
 		return ik_fail(st, 0,
-		               "ik_mutation_parse: crypto.iv: %s is not encrypted (RFC 2409 5: "
+		               "ik_mutation_parse: crypto: %s is not encrypted (RFC 2409 5: "
 		               "main mode from MM5, quick mode, informational)",
 		               mn);
 	if (m->op == IK_MO_REPLAY) {

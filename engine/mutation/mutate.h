@@ -17,6 +17,8 @@
  *          send        the datagram as a whole: drop, duplicate, delay:MS, replay:MSG;
  *          recv        a datagram we receive (MSG is then the DUT's message): drop, duplicate;
  *          crypto.iv   the CBC IV used to encrypt MSG (the chain follows what was sent).
+ *          crypto      omit: MSG, an encrypted message, goes out in the clear (its plaintext,
+ *                      the E flag clear; a HASH in it still filled unless omitted too).
  *          frag[N]     fragment N (from 1) of MSG when it goes out in IKEv1 fragments (frag.h):
  *                      drop, duplicate, set:V (its Fragment ID), reorder:POS (sent at POS).
  *   OP     set:V  omit  empty  duplicate  fill:BYTE[:LEN]  flip[:N]  truncate:N  append:HEX
@@ -50,7 +52,8 @@ enum ik_mut_place {
 	IK_MP_SEND,
 	IK_MP_RECV,
 	IK_MP_IV,
-	IK_MP_FRAG /* one IKEv1 fragment of MSG (frag.h), offset = its Fragment Number */
+	IK_MP_CLEAR, /* crypto omit: not encrypted */
+	IK_MP_FRAG   /* one IKEv1 fragment of MSG (frag.h), offset = its Fragment Number */
 };
 
 enum ik_mut_op {

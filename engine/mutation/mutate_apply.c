@@ -459,6 +459,17 @@ bool ik_mut_plain(struct ik_mut_ctx *mx, struct ik_wr *plain, struct ik_status *
 	return !plain->failed;
 }
 
+bool ik_mut_clear(struct ik_mut_ctx *mx)
+{
+	bool clear = false;
+	for (size_t i = 0; i < ik_mut_n(mx->e); i++)
+		if ((mx->mask & BIT(i)) && mx->e->mut[i].place == IK_MP_CLEAR) {
+			mx->done |= BIT(i);
+			clear = true;
+		}
+	return clear;
+}
+
 void ik_mut_iv(struct ik_mut_ctx *mx, uint8_t *iv, size_t blk)
 {
 	for (size_t i = 0; i < ik_mut_n(mx->e); i++) {

@@ -60,6 +60,8 @@ bool ik_mut_after_fill(struct ik_mut_ctx *mx, struct ik_msg *out, struct ik_wr *
                        struct ik_status *st);
 bool ik_mut_plain(struct ik_mut_ctx *mx, struct ik_wr *plain, struct ik_status *st);
 void ik_mut_iv(struct ik_mut_ctx *mx, uint8_t *iv, size_t blk);
+/* `MSG crypto omit` applies to this build: the message goes out in the clear. */
+bool ik_mut_clear(struct ik_mut_ctx *mx);
 bool ik_mut_wire(struct ik_mut_ctx *mx, struct ik_wr *wire, struct ik_status *st);
 
 #endif

@@ -61,7 +61,8 @@ struct ik_mut_state {
 
 static bool build_place(enum ik_mut_place p)
 {
-	return p == IK_MP_FIELD || p == IK_MP_PLAIN || p == IK_MP_WIRE || p == IK_MP_IV;
+	return p == IK_MP_FIELD || p == IK_MP_PLAIN || p == IK_MP_WIRE || p == IK_MP_IV ||
+	       p == IK_MP_CLEAR;
 }
 
 size_t ik_mut_n(const struct ik_engine *e)
