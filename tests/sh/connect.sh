@@ -68,6 +68,9 @@ serve_stop
 
 # --- one long-running serve: several peers, failures, SIGTERM -------------------------------
 profile $DUT "$T/dut2.conf" 2
+# Any peer identity: the four peers below each have their own (INITIAL-CONTACT, which every
+# connect sends in MM5, makes serve end the SAs of the same identity: RFC 3947 6).
+sed -i 's/^\[auth\]$/[auth]\npeer_ids = any/' "$T/dut2.conf"
 profile $TESTER "$T/tester2.conf" 2
 sed 's/^psk .*/psk = "not-the-secret"/' "$T/tester2.conf" >"$T/wrongpsk.conf"
 check "serve starts (no --once)" serve_start "$T/serve2.log" --profile "$T/dut2.conf"
@@ -111,10 +114,12 @@ check "AES-GCM quick mode" $IK connect --profile "$T/gcm.conf" --quiet --keys "$
 check_grep "AES-GCM: named in the result" 'ESP_AES-GCM_16/256, PFS' "$(last_out)"
 check_grep "AES-GCM: key file has key+salt (36 octets) and no integrity" \
 	'"AES-GCM with 16 octet ICV \[RFC4106\]","0x[0-9a-f]{72}","NULL","0x"$' "$T/gcm.keys"
-# Many peers at once: four testers on their own ports, started together.
+# Many peers at once: four testers on their own ports and with their own identities, started
+# together (one identity would be one restarted peer: its INITIAL-CONTACT ends the others' SAs).
 cpids=()
 for k in 1 2 3 4; do
 	profile $TESTER "$T/peer$k.conf" 2 $((BASE + 100 + 2 * k))
+	sed -i "s/^\[tester\]\$/[tester]\nid = @peer$k.loopback.test/" "$T/peer$k.conf"
 	$IK connect --profile "$T/peer$k.conf" --quiet >"$T/peer$k.out" 2>&1 &
 	cpids+=($!)
 done
