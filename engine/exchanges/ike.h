@@ -313,7 +313,7 @@ struct ik_sa {
 	/* The peer's phase 1 identity (type and data) folded to 64 bits, 0 before phase 1 is up:
 	 * whose SAs its INITIAL-CONTACT ends (initial_contact.c). */
 	uint64_t peer_tag;
-	uint64_t rx_ms;       /* the peer's last authenticated message (its idle period) */
+	uint64_t rx_ms; /* the peer's last authenticated message (its idle period) */
 	/* RFC 3948 4 (keepalive.c): when we last sent this SA's peer an IKE message or a
 	 * NAT-keepalive, and the timer of our next look at it (cfg.keepalive_ms) */
 	uint64_t tx_ms, ka_timer;
