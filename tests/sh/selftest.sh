@@ -36,7 +36,8 @@ UNKILLABLE="RSAENC-NEG-001"
 T=${SELFTEST_OUT:-$TEST_TMP}
 mkdir -p "$T"
 # 4 ports a run (about 110 runs: one per quirk, and the lifetime policies), 540 ports a PID slot,
-# so that two self-tests at once (a helper and the lead, say) never share a port below 16000.
+# so that two self-tests at once (a helper and the lead, say) share no port unless their PIDs agree
+# modulo 9 (all stay below 16000).
 BASE=$((11000 + ($$ % 9) * 540))
 CASES=${SELFTEST_CASES:-suite/cases}
 LIFE='*-LIFE-*'
