@@ -533,6 +533,7 @@ static bool qm2_iv_broken(struct ik_pair *p)
 #include "quirk_cert.h"
 #include "quirk_rsaenc.h"
 #include "quirk_dpd.h"
+#include "quirk_info.h"
 #include "quirk_natt.h"
 #include "quirk_natt_init.h"
 #include "quirk_natt_qm.h"
@@ -656,6 +657,13 @@ static const struct row rows[] = {
 	{"R-U-THERE repeating an answered number", IK_QUIRK(DPD_LAX), dpd_both, replay_acked},
 	{"an idle peer without the DPD vendor ID", IK_QUIRK(DPD_LAX), probes_no_vid,
          probed_without_vid},
+	{"R-U-THERE with DOI 9", IK_QUIRK(NOTIFY_LAX), dpd_both, odd_doi_query_acked},
+	{"R-U-THERE with Protocol-ID 99", IK_QUIRK(NOTIFY_LAX), dpd_both, odd_proto_query_acked},
+	{"Delete of the ISAKMP SA with DOI 9", IK_QUIRK(DELETE_LAX), NULL, odd_doi_delete_taken},
+	{"Delete with Protocol-ID 99", IK_QUIRK(DELETE_LAX), NULL, odd_proto_delete_taken},
+	{"Delete naming other cookies", IK_QUIRK(DELETE_LAX), NULL, other_cookies_delete_taken},
+	{"Delete of the cookies and a bogus pair", IK_QUIRK(DELETE_ALL_OR_NONE), NULL,
+         mixed_delete_ignored},
 	{"ESP past a 1 s lifetime", IK_QUIRK(ESP_NO_LIFETIME), short_p2_life,
          esp_used_past_lifetime},
 	{"86400 s phase 1 lifetime, strict", IK_QUIRK(ANY_P1_LIFETIME), life_long,

@@ -78,7 +78,8 @@ static bool query_must(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid
 		ik_fail(&st, 0, "an R-U-THERE outside the protection of the ISAKMP SA");
 		rule = "RFC 2408 4.8 \"the Informational Exchange MUST be transmitted under the "
 		       "protection provided by ... the ISAKMP SA\"";
-	} else if (ik_fnum(n, IK_F_N_PROTO) != IK_PROTO_ISAKMP) {
+	} else if (ik_fnum(n, IK_F_N_PROTO) != IK_PROTO_ISAKMP &&
+	           !IK_HAS(sa->eng->cfg.quirks, NOTIFY_LAX)) { /* notify-lax: any protocol */
 		ik_fail(&st, 0, "an R-U-THERE with Protocol ID %u",
 		        (unsigned)ik_fnum(n, IK_F_N_PROTO));
 		rule = "RFC 3706 5.3 \"Protocol ID (1 octet) - MUST be set to the protocol ID for "

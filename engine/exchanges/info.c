@@ -290,19 +290,23 @@ static void ipsec_deleted(struct ik_sa *sa, const struct ik_node *d)
 
 static void on_delete(struct ik_sa *sa, const struct ik_node *d)
 {
+	uint32_t proto = ik_fnum(d, IK_F_D_PROTO);
+	/* an unknown protocol reaches here only under quirk delete-lax, which takes it for ISAKMP */
+	bool isakmp = proto == IK_PROTO_ISAKMP || proto > IK_PROTO_IPCOMP;
+
+	if (!ik_info_payload_ok(sa, d) || (isakmp && !ik_info_delete_names_sa(sa, d)))
+		return;
 	sa->st.notify = 0;
 	snprintf(sa->st.why, sizeof(sa->st.why), "peer deleted %s SA(s)",
-	         ik_name(IK_T_PROTO, ik_fnum(d, IK_F_D_PROTO)));
+	         ik_name(IK_T_PROTO, proto));
 	/* dead before the event, so the listener can tell an ISAKMP SA delete from an IPsec one;
 	 * quirk ignore-delete: it stays up */
-	if (ik_fnum(d, IK_F_D_PROTO) == IK_PROTO_ISAKMP &&
-	    !(IK_HAS(sa->eng->cfg.quirks, IGNORE_DELETE))) {
+	if (isakmp && !(IK_HAS(sa->eng->cfg.quirks, IGNORE_DELETE))) {
 		sa->dead = true;
 		sa->eng->ndead++;
 	}
 	ik_emit_event(sa, NULL, IK_EV_DELETE);
-	if (ik_fnum(d, IK_F_D_PROTO) != IK_PROTO_ISAKMP &&
-	    !(IK_HAS(sa->eng->cfg.quirks, IGNORE_DELETE)))
+	if (!isakmp && !(IK_HAS(sa->eng->cfg.quirks, IGNORE_DELETE)))
 		ipsec_deleted(sa, d);
 }
 
@@ -417,7 +421,8 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 		r->notify = nn ? (uint16_t)ik_fnum(nn, IK_F_N_TYPE) : 0;
 	}
 	for (size_t i = 0; i < m->hdr->nkids; i++) {
-		if (m->hdr->kids[i]->type == IK_PAYLOAD_N)
+		if (m->hdr->kids[i]->type == IK_PAYLOAD_N &&
+		    ik_info_payload_ok(sa, m->hdr->kids[i]))
 			on_notify(sa, m->hdr->kids[i], msgid, enc);
 		else if (m->hdr->kids[i]->type == IK_PAYLOAD_D && enc)
 			on_delete(sa, m->hdr->kids[i]);

@@ -206,6 +206,9 @@ void ik_ka_arm(struct ik_sa *sa);
 void ik_ic_note(struct ik_sa *sa, const struct ik_in *in);
 void ik_ic_p1_done(struct ik_sa *sa);
 void ik_ic_received(struct ik_sa *sa);
+/* RFC 2408 5.14, 5.15 (info_check.c): may a received Notify or Delete be acted on? */
+bool ik_info_payload_ok(struct ik_sa *sa, const struct ik_node *p);
+bool ik_info_delete_names_sa(struct ik_sa *sa, const struct ik_node *d);
 bool ik_dpd_query_in(struct ik_sa *sa, const struct ik_node *n, uint32_t msgid, bool protected);
 /* RFC 3706 6.1: a DPD notify's SPI, when it has one, is the ISAKMP SA's cookie pair. */
 bool ik_dpd_cookies_ok(const struct ik_sa *sa, const struct ik_node *n);
