@@ -662,6 +662,7 @@ static const struct row rows[] = {
 	{"Delete of the ISAKMP SA with DOI 9", IK_QUIRK(DELETE_LAX), NULL, odd_doi_delete_taken},
 	{"Delete with Protocol-ID 99", IK_QUIRK(DELETE_LAX), NULL, odd_proto_delete_taken},
 	{"Delete naming other cookies", IK_QUIRK(DELETE_LAX), NULL, other_cookies_delete_taken},
+	{"Delete of the ISAKMP SA in the clear", IK_QUIRK(DELETE_LAX), NULL, clear_delete_taken},
 	{"Delete of the cookies and a bogus pair", IK_QUIRK(DELETE_ALL_OR_NONE), NULL,
          mixed_delete_ignored},
 	{"ESP past a 1 s lifetime", IK_QUIRK(ESP_NO_LIFETIME), short_p2_life,

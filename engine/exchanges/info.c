@@ -399,7 +399,12 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 	in.m = *m;
 	uint8_t types[IK_MAX_PAYLOADS];
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
-	if (!ik_rules_check(IK_X_INFO, enc ? 1 : IK_INFO_PLAIN, enc, types, n, &st) ||
+	/* Quirk delete-lax: a Delete in the clear is read too (RFC 2408 5.15 step 1: "the message MUST
+	 * have these security services applied using the ISAKMP SA"). */
+	bool lax_clear =
+		!enc && IK_HAS(e->cfg.quirks, DELETE_LAX) && ik_pl_find(m, IK_PAYLOAD_D, 0);
+	if ((!lax_clear &&
+	     !ik_rules_check(IK_X_INFO, enc ? 1 : IK_INFO_PLAIN, enc, types, n, &st)) ||
 	    (enc && !ik_check_hash_after(sa, &in, msgid, NULL, 0, "informational HASH(1)", &st))) {
 		IK_LOG(e, "informational dropped: %s", st.why);
 		goto out;
@@ -424,7 +429,7 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 		if (m->hdr->kids[i]->type == IK_PAYLOAD_N &&
 		    ik_info_payload_ok(sa, m->hdr->kids[i]))
 			on_notify(sa, m->hdr->kids[i], msgid, enc);
-		else if (m->hdr->kids[i]->type == IK_PAYLOAD_D && enc)
+		else if (m->hdr->kids[i]->type == IK_PAYLOAD_D && (enc || lax_clear))
 			on_delete(sa, m->hdr->kids[i]);
 	}
 out:
