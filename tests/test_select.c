@@ -242,26 +242,30 @@ static void test_p1_reply_match(void)
 		{.number = 2, .enc = TDES, .hash = SHA, .auth = PSK, .group = 2},
 	};
 	struct ik_p1_xform reply = offers[1];
+	bool renumbered;
 	struct ik_status st;
 
-	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), 1);
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), 1);
 	reply.group = 14; /* responder changed an attribute */
-	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "changed the attributes"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, ": group 2 -> 14 ("));
 	reply.life_s = 28800; /* and added a lifetime (RFC 2409 5: "attributes have been added") */
-	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, ": group 2 -> 14, life seconds 0 -> 28800 ("));
 	reply = offers[1];
 	offers[1].tid = 2; /* offered with Transform-ID 2, answered as KEY_IKE (RFC 2408 5.6) */
 	reply.tid = 1;
-	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, ": transform id 2 -> 1 ("));
 	offers[1].tid = 0; /* a configured offer: no Transform-ID read, nothing to compare */
-	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), 1);
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), 1);
 	reply = offers[0];
-	reply.number = 9;
-	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &st), -1);
+	reply.number = 9; /* renumbered (RFC 2408 4.2 "SHOULD retain"): still offer 0 */
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), 0);
+	CU_ASSERT_TRUE(renumbered);
+	reply.group = 5; /* and no offer has its attributes */
+	CU_ASSERT_EQUAL(ik_p1_match_reply(offers, 2, &reply, &renumbered, &st), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "never offered"));
 }
 

@@ -433,25 +433,40 @@ static void p2_changes(const struct ik_p2_xform *o, const struct ik_p2_xform *r,
 	changes_str(f, sizeof(f) / sizeof(f[0]), buf, cap);
 }
 
-int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
-                      struct ik_status *st)
+/* The offer the reply is, attributes and lifetimes alike (a Transform-ID of 0 is one we did not
+ * read off the wire: a configured offer). */
+static bool p1_same_offer(const struct ik_p1_xform *o, const struct ik_p1_xform *r)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (offers[i].number != reply->number)
-			continue;
-		/* A Transform-ID of 0 is one we did not read off the wire (a configured offer). */
-		bool tid_changed = offers[i].tid && reply->tid && offers[i].tid != reply->tid;
-		if (tid_changed || !p1_same_suite(&offers[i], reply) ||
-		    offers[i].life_s != reply->life_s || offers[i].life_kb != reply->life_kb) {
-			char what[160];
-			p1_changes(&offers[i], reply, what, sizeof(what));
-			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-			        "responder changed the attributes of transform #%u: %s (RFC 2408 "
-			        "4.2)",
-			        reply->number, what);
-			return -1;
+	bool tid_changed = o->tid && r->tid && o->tid != r->tid;
+	return !tid_changed && p1_same_suite(o, r) && o->life_s == r->life_s &&
+	       o->life_kb == r->life_kb;
+}
+
+int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
+                      bool *renumbered, struct ik_status *st)
+{
+	size_t i, by_number = n;
+
+	*renumbered = false;
+	for (i = 0; i < n && by_number == n; i++)
+		if (offers[i].number == reply->number)
+			by_number = i;
+	if (by_number < n && p1_same_offer(&offers[by_number], reply))
+		return (int)by_number;
+	/* RFC 2408 4.2: the responder only "SHOULD retain" the numbers; one of our offers, exactly,
+	 * under another number is still that offer. */
+	for (i = 0; i < n; i++)
+		if (p1_same_offer(&offers[i], reply)) {
+			*renumbered = true;
+			return (int)i;
 		}
-		return (int)i;
+	if (by_number < n) {
+		char what[160];
+		p1_changes(&offers[by_number], reply, what, sizeof(what));
+		ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		        "responder changed the attributes of transform #%u: %s (RFC 2408 4.2)",
+		        reply->number, what);
+		return -1;
 	}
 	ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 	        "responder chose transform #%u, which was never offered (RFC 2408 4.2)",
@@ -459,25 +474,35 @@ int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct i
 	return -1;
 }
 
-int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
-                      struct ik_status *st)
+static bool p2_same_offer(const struct ik_p2_xform *o, const struct ik_p2_xform *r)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct ik_p2_xform *o = &offers[i];
-		if (o->proposal != reply->proposal || o->number != reply->number)
-			continue;
-		if (!p2_same_suite(o, reply) || o->group != reply->group ||
-		    o->encap != reply->encap) {
-			char what[160];
-			p2_changes(o, reply, what, sizeof(what));
-			ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
-			        "responder changed the attributes of proposal #%u transform #%u: "
-			        "%s "
-			        "(RFC 2408 4.2)",
-			        reply->proposal, reply->number, what);
-			return -1;
+	return p2_same_suite(o, r) && o->group == r->group && o->encap == r->encap;
+}
+
+int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
+                      bool *renumbered, struct ik_status *st)
+{
+	size_t i, by_number = n;
+
+	*renumbered = false;
+	for (i = 0; i < n && by_number == n; i++)
+		if (offers[i].proposal == reply->proposal && offers[i].number == reply->number)
+			by_number = i;
+	if (by_number < n && p2_same_offer(&offers[by_number], reply))
+		return (int)by_number;
+	for (i = 0; i < n; i++) /* renumbered: as ik_p1_match_reply */
+		if (p2_same_offer(&offers[i], reply)) {
+			*renumbered = true;
+			return (int)i;
 		}
-		return (int)i;
+	if (by_number < n) {
+		char what[160];
+		p2_changes(&offers[by_number], reply, what, sizeof(what));
+		ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
+		        "responder changed the attributes of proposal #%u transform #%u: %s (RFC "
+		        "2408 4.2)",
+		        reply->proposal, reply->number, what);
+		return -1;
 	}
 	ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 	        "responder chose proposal #%u transform #%u, which was never offered (RFC 2408 "

@@ -102,11 +102,12 @@ bool ik_p2_select(const struct ik_p2_policy *pol, const struct ik_p2_xform *offe
                   struct ik_pick *pick, struct ik_status *st);
 
 /* As initiator (RFC 2408 4.2 "MUST verify"): the reply's transform must be one we offered with
- * the same attributes. Returns the index of the matching offer or -1 with a reason. */
+ * the same attributes. Returns the index of the matching offer or -1 with a reason; *renumbered
+ * says it came back under other numbers (4.2: the responder "SHOULD retain" them). */
 int ik_p1_match_reply(const struct ik_p1_xform *offers, size_t n, const struct ik_p1_xform *reply,
-                      struct ik_status *st);
+                      bool *renumbered, struct ik_status *st);
 int ik_p2_match_reply(const struct ik_p2_xform *offers, size_t n, const struct ik_p2_xform *reply,
-                      struct ik_status *st);
+                      bool *renumbered, struct ik_status *st);
 
 /* Whether an attribute class of phase 1 (RFC 2409 App. A) or of an ESP transform (RFC 2407 4.5)
  * is one the selection honours; any other makes the transform unacceptable (RFC 2407 4.5.3). */

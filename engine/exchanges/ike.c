@@ -323,8 +323,9 @@ void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *f
 	/* no note where no evidence is kept (serve, load: within the SA's memory share) */
 	if (!s->note && !sa->ladder.off)
 		s->note = calloc(IK_SH__N, sizeof(*s->note));
-	/* the note of the first break, else of the first time it was kept */
-	if (!s->note || (s->note[row][0] && !first_break))
+	/* the note of the first break, else of the last time it was kept (a quick mode's, after
+	 * phase 1's, for a row both judge) */
+	if (!s->note || ((s->broke & IK_SH_BIT(row)) && !first_break))
 		return;
 	va_list ap;
 	va_start(ap, fmt);

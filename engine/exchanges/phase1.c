@@ -101,7 +101,9 @@ static void sa_body(const struct ik_node *sa_pl, const uint8_t *base, struct ik_
 }
 
 /* RFC 2408 4.2: answer with the chosen transform exactly as offered, numbers kept. */
-static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pick)
+/* Quirk renumber-reply: the choice goes back as proposal #1 transform #1 (RFC 2408 4.2 "SHOULD
+ * retain" the numbers offered). */
+static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pick, bool renumber)
 {
 	struct ik_node *sa_out = ik_node_clone(sa_in);
 	if (!sa_out)
@@ -110,6 +112,8 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 	for (size_t i = p->nkids; i-- > 0;)
 		if (i != pick)
 			ik_node_free(ik_node_remove(p, i));
+	if (renumber && p->nkids)
+		ik_node_set_num(p, IK_F_P_NUMBER, 1), ik_node_set_num(p->kids[0], IK_F_T_NUMBER, 1);
 	if (ik_node_insert(out->hdr, SIZE_MAX, sa_out))
 		return true;
 	ik_node_free(sa_out);
@@ -178,7 +182,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	sa_body(sa_in, in->body, sa);
 	ik_p1_vids(sa, in);
 	/* skip-sa-checks answers with the offer as it read it */
-	ok = reply_sa(out, lax ? lax : sa_in, pick.index);
+	ok = reply_sa(out, lax ? lax : sa_in, pick.index, IK_HAS(c->quirks, RENUMBER_REPLY));
 	ik_node_free(lax);
 	if (!ok)
 		return ik_fail(st, 0, "ik_p1_choose: out of memory");
@@ -206,14 +210,18 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 		               "reply SA holds %zu transforms, exactly one expected (RFC 2408 4.2)",
 		               n);
 	/* Quirk accept-any-reply: the choice is never compared with what we offered. */
+	bool renumbered = false;
 	int i = IK_HAS(sa->eng->cfg.quirks, ACCEPT_ANY_REPLY)
 	                ? 0
-	                : ik_p1_match_reply(sa->hs->offers, sa->hs->noffers, &reply[0], st);
+	                : ik_p1_match_reply(sa->hs->offers, sa->hs->noffers, &reply[0], &renumbered,
+	                                    st);
 	if (i < 0) {
 		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"",
 		            st);
 		return false;
 	}
+	ik_sa_should(sa, IK_SH_KEEP_NUMBERS, !renumbered, "its %s answers our transform #%u as #%u",
+	             ik_msg_name(sa->xchg, 2), sa->hs->offers[i].number, reply[0].number);
 	/* We authenticate with a pre-shared key, or RSA signatures with credentials (RFC 2409
 	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */

@@ -261,7 +261,8 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 
 /* Offers are read proposal by proposal, transform by transform (msg.c); find the pick again
  * in the tree, keep only it, and put our SPI in (RFC 2408 4.2). */
-static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pick, uint32_t spi)
+static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pick, uint32_t spi,
+                     bool renumber)
 {
 	struct ik_node *sa = ik_node_clone(sa_in);
 	size_t idx = 0;
@@ -284,6 +285,9 @@ static bool reply_sa(struct ik_msg *out, const struct ik_node *sa_in, size_t pic
 			if (t != keep)
 				ik_node_free(ik_node_remove(prop, t));
 		ik_node_set_bytes(prop, IK_F_P_SPI, spib, 4);
+		if (renumber && prop->nkids) /* quirk renumber-reply, as in phase1.c */
+			ik_node_set_num(prop, IK_F_P_NUMBER, 1),
+				ik_node_set_num(prop->kids[0], IK_F_T_NUMBER, 1);
 		p++;
 	}
 	if (ik_node_insert(out->hdr, SIZE_MAX, sa))
@@ -417,7 +421,8 @@ static bool respond_qm1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, st
 	judge_mixed(sa, qm);
 	own_spi(sa, qm->chosen.proposal != qm->offers[0].proposal, &qm->spi_in);
 	if (!ik_p1_add_hash(out, sa->k.p1.h->len) ||
-	    !reply_sa(out, sa_in, pick.index, qm->spi_in) ||
+	    !reply_sa(out, sa_in, pick.index, qm->spi_in,
+	              IK_HAS(sa->eng->cfg.quirks, RENUMBER_REPLY)) ||
 	    !add_nonce(out, qm->k.nr, &qm->k.nr_len))
 		return ik_fail(st, 0, "quick_inI1_outR1: out of memory");
 	if (qm->chosen.group && !add_ke(qm, qm->chosen.group, out, st))
@@ -543,12 +548,17 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 		return ik_fail(st, IK_NOTIFY_BAD_PROPOSAL_SYNTAX,
 		               "QM2 SA holds %zu transforms, exactly one expected (RFC 2408 4.2)",
 		               n);
-	int i = ik_p2_match_reply(qm->offers, qm->noffers, &reply[0], st);
+	bool renumbered;
+	int i = ik_p2_match_reply(qm->offers, qm->noffers, &reply[0], &renumbered, st);
 	if (i < 0) {
 		ik_sa_fault(sa, "RFC 2409 5 \"Responders MUST NOT modify attributes of any offer\"",
 		            st);
 		return false;
 	}
+	ik_sa_should(sa, IK_SH_KEEP_NUMBERS, !renumbered,
+	             "its QM2 answers our proposal #%u transform #%u as #%u #%u",
+	             qm->offers[i].proposal, qm->offers[i].number, reply[0].proposal,
+	             reply[0].number);
 	qm->chosen = qm->offers[i];
 	qm->spi_out = spis[0];
 	qm->life_s = qm->chosen.life_s;
