@@ -534,7 +534,7 @@ static bool qm2_iv_broken(struct ik_pair *p)
 #include "quirk_rsaenc.h"
 #include "quirk_dpd.h"
 #include "quirk_info.h"
-#include "quirk_renumber.h"
+#include "quirk_order.h"
 #include "quirk_natt.h"
 #include "quirk_natt_init.h"
 #include "quirk_natt_qm.h"
@@ -665,6 +665,7 @@ static const struct row rows[] = {
 	{"Delete naming other cookies", IK_QUIRK(DELETE_LAX), NULL, other_cookies_delete_taken},
 	{"Delete of the ISAKMP SA in the clear", IK_QUIRK(DELETE_LAX), NULL, clear_delete_taken},
 	{"MM1 transform #7 answered as #1", IK_QUIRK(RENUMBER_REPLY), NULL, reply_renumbered},
+	{"MM3 with its nonce before its KE", IK_QUIRK(FIXED_ORDER), NULL, reordered_refused},
 	{"Delete of the cookies and a bogus pair", IK_QUIRK(DELETE_ALL_OR_NONE), NULL,
          mixed_delete_ignored},
 	{"ESP past a 1 s lifetime", IK_QUIRK(ESP_NO_LIFETIME), short_p2_life,

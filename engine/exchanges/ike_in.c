@@ -204,7 +204,9 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 	size_t n = ik_pl_types(m, types, IK_MAX_PAYLOADS);
 	if (IK_HAS(e->cfg.quirks, SKIP_UNKNOWN_PAYLOADS))
 		n = known_types(types, n);
-	return ik_rules_check_auth(x, msgno, enc, auth, types, n, st);
+	return ik_rules_check_auth(x, msgno, enc, auth, types, n, st) &&
+	       (!IK_HAS(e->cfg.quirks, FIXED_ORDER) ||
+	        ik_rules_in_order(x, msgno, auth, types, n, st));
 }
 
 static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)

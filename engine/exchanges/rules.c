@@ -137,3 +137,24 @@ bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, enum ik_rules_
 	}
 	return true;
 }
+
+/* Quirk fixed-order: the payloads must come in the order of messages.def's rows, which RFC 2409 5
+ * does not ask ("there are no requirements for ISAKMP payloads in any message to be in any
+ * particular order"; RFC 2408 5.2 step 7: processing follows the Next Payload field). */
+bool ik_rules_in_order(enum ik_xchg x, int msg, enum ik_rules_auth auth, const uint8_t *types,
+                       size_t n, struct ik_status *st)
+{
+	const struct msg_rules *mr = find(x, msg);
+	const struct rule *last = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = rule_of(mr, types[i], auth);
+		if (r && last && r < last)
+			return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s: %s after %s",
+			               ik_msg_name(x, msg), ik_name(IK_T_PAYLOAD, r->type),
+			               ik_name(IK_T_PAYLOAD, last->type));
+		if (r)
+			last = r;
+	}
+	return true;
+}

@@ -28,6 +28,9 @@ enum ik_rules_auth { IK_RULES_PSK, IK_RULES_SIG, IK_RULES_ENC };
  * ik_rules_min and ik_rules_required. */
 bool ik_rules_check_auth(enum ik_xchg x, int msg, bool encrypted, enum ik_rules_auth auth,
                          const uint8_t *types, size_t n, struct ik_status *st);
+/* Quirk fixed-order (rules.c): the payloads in the order of messages.def's rows. */
+bool ik_rules_in_order(enum ik_xchg x, int msg, enum ik_rules_auth auth, const uint8_t *types,
+                       size_t n, struct ik_status *st);
 /* Whether message msg of exchange x must travel encrypted. */
 enum ik_enc ik_rules_enc(enum ik_xchg x, int msg);
 /* The payload type message msg of exchange x must start with (SA in MM1/MM2/AM1/AM2, HASH in
