@@ -404,8 +404,14 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	/* RFC 4303 3.4.3: a window of 64 "SHOULD be employed as the default". Quirk esp-window-32:
 	 * the least allowed, 32. */
 	size_t window = IK_HAS(e->cfg.quirks, ESP_WINDOW_32) ? 32 : 64;
-	if (!ik_dp_xform(&qm->chosen, &x, st) ||
-	    !ik_esp_sa_init(&dp->out, &x, qm->spi_out, kout, qm->k.keymat_len, window, st))
+	if (!ik_dp_xform(&qm->chosen, &x, st))
+		return false;
+	/* Quirk esp-sha2-96 (RFC 4868 2.3 not kept): what it sends under HMAC-SHA-2 carries 96 bits of
+	 * ICV, as HMAC-SHA-1 does; what it receives is checked as the RFC says. */
+	struct ik_esp_xform xo = x;
+	if (IK_HAS(e->cfg.quirks, ESP_SHA2_96) && xo.integ && xo.icv_len > 12)
+		xo.icv_len = 12;
+	if (!ik_esp_sa_init(&dp->out, &xo, qm->spi_out, kout, qm->k.keymat_len, window, st))
 		return false;
 	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, kin, qm->k.keymat_len, window, st)) {
 		ik_esp_sa_free(&dp->out);

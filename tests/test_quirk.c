@@ -642,6 +642,7 @@ static const struct row rows[] = {
          replay_status_missing},
 	{"ESP replies' ICV without ESN", IK_QUIRK(ESP_ESN_ICV), with_natt, esp_esn_icv},
 	{"ESP replies' GCM tag without ESN", IK_QUIRK(ESP_ESN_ICV), with_gcm, esp_esn_icv},
+	{"ESP replies under HMAC-SHA-256", IK_QUIRK(ESP_SHA2_96), with_sha256, esp_sha2_96},
 	{"ESP from outside the selectors", IK_QUIRK(ESP_IGNORE_SELECTORS), with_natt,
          esp_outside_answered},
 	{"ESP to outside the selectors", IK_QUIRK(ESP_ANY_DST), with_natt,

@@ -81,10 +81,9 @@ static bool crypt(struct ik_esp_sa *sa, const uint8_t *iv, uint8_t *data, size_t
 	return !gcm || !enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, tag);
 }
 
-static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *icv)
+static bool hmac_full(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t full[64])
 {
 	EVP_MAC_CTX *c = sa->mac;
-	uint8_t full[64];
 	static const uint8_t esn_hi[4]; /* the high-order 32 bits of an ESN, 0 (IK_ESP_ESN_ICV) */
 	size_t n = 0;
 	/* A NULL key restarts HMAC with the key it has: no copy of the context per packet. RFC 4303
@@ -92,10 +91,30 @@ static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *ic
 	 * number are appended after the Next Header field for purposes of this computation". */
 	bool ok = EVP_MAC_init(c, NULL, 0, NULL) && EVP_MAC_update(c, p, len) &&
 	          (!(sa->lax & IK_ESP_ESN_ICV) || EVP_MAC_update(c, esn_hi, sizeof(esn_hi))) &&
-	          EVP_MAC_final(c, full, &n, sizeof(full));
-	if (ok)
-		memcpy(icv, full, sa->x.icv_len); /* RFC 2404 2: truncated, leftmost octets */
+	          EVP_MAC_final(c, full, &n, 64);
 	return ok;
+}
+
+static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *icv)
+{
+	uint8_t full[64];
+	if (!hmac_full(sa, p, len, full))
+		return false;
+	memcpy(icv, full, sa->x.icv_len); /* RFC 2404 2: truncated, leftmost octets */
+	return true;
+}
+
+/* Why an HMAC-SHA-2 ICV failed, when it is the 96-bit truncation some stacks kept from HMAC-SHA-1
+ * (RFC 4868 2.3: "exactly half the algorithm output size -- MUST be supported. No other
+ * authenticator value lengths are supported"): a hint for the evidence, else "". */
+static const char *icv_hint(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len)
+{
+	uint8_t full[64];
+	if (sa->x.icv_len <= 12 || len < IK_ESP_HDR + 12 || !hmac_full(sa, pkt, len - 12, full) ||
+	    CRYPTO_memcmp(full, pkt + len - 12, 12))
+		return "";
+	return " (it verifies as a 96-bit ICV, the HMAC-SHA-1 length: RFC 4868 2.3 makes an "
+	       "HMAC-SHA-2 ICV half the hash output)";
 }
 
 /* CTR and GCM need an IV that never repeats under the key; the sequence number is one (RFC 3686
@@ -251,7 +270,8 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 	 * the DUT broke opens a stream mode's unaligned packet all the same and counts it. */
 	bool lax_align = sa->lax & IK_ESP_UNALIGNED && x->mode != IK_ESP_CBC;
 	if (clen < 2 || (clen % align_of(x) && !lax_align)) {
-		ik_fail(st, 0, "ESP: %zu octets do not hold a whole encrypted payload", len);
+		ik_fail(st, 0, "ESP: %zu octets do not hold a whole encrypted payload%s", len,
+		        icv_hint(sa, pkt, len));
 		return IK_ESP_MALFORMED;
 	}
 	if (get32(pkt) != sa->spi && !(sa->lax & IK_ESP_LAX_SPI)) {
@@ -271,7 +291,8 @@ enum ik_esp_verdict ik_esp_open(struct ik_esp_sa *sa, const uint8_t *pkt, size_t
 	if (x->integ && !(sa->lax & IK_ESP_LAX_ICV) &&
 	    (!hmac(sa, pkt, len - x->icv_len, icv) ||
 	     CRYPTO_memcmp(icv, pkt + len - x->icv_len, x->icv_len))) {
-		ik_fail(st, 0, "ESP: the ICV of sequence number %u does not verify", seq);
+		ik_fail(st, 0, "ESP: the ICV of sequence number %u does not verify%s", seq,
+		        icv_hint(sa, pkt, len));
 		return IK_ESP_BAD_ICV;
 	}
 	if (clen > cap) {
