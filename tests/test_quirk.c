@@ -527,6 +527,33 @@ static bool qm2_iv_broken(struct ik_pair *p)
 	return p->ini.p1_up && !p->ini.p2_up;
 }
 
+/* The responder's record of what the initiator broke in what it sent (sa->fault), and whether
+ * it names rule: the check the quirk is for, not just a failed exchange. */
+static bool res_fault(struct ik_pair *p, const char *rule)
+{
+	for (const struct ik_sa *sa = p->res.sas; sa; sa = sa->next)
+		if (strstr(sa->fault, rule))
+			return true;
+	return false;
+}
+
+/* ke-short: the responder refuses MM3 and blames the initiator's KE length (RFC 2409 5). */
+static bool ke_short_blamed(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p1_up || p->failed, 1500);
+	return !p->res.p1_up && res_fault(p, "KE holds 255 octets");
+}
+
+/* qm-doi-zero: the responder blames QM1's DOI 0 (RFC 2408 3.4, 5.4). */
+static bool qm_doi_blamed(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	return !p->res.p2_up && res_fault(p, "quick mode SA payload has DOI 0");
+}
+
 #include "quirk_esp.h"
 #include "quirk_frag.h"
 #include "quirk_xauth.h"
@@ -552,6 +579,7 @@ static const ik_quirks_t initiator_quirks[] = {
 	IK_QUIRK(MODECFG_CLEAR),      IK_QUIRK(XAUTH_ACK_NEW_ID),    IK_QUIRK(NATT_NO_FLOAT_INIT),
 	IK_QUIRK(NATT_FLOAT_SRC_500), IK_QUIRK(MODECFG_ACK_VALUES),  IK_QUIRK(XAUTH_CLEAR_REPLY),
 	IK_QUIRK(TX_RTX_NEW_MID),     IK_QUIRK(ESP_SEQ_NO_REPLAY),   IK_QUIRK(QM_MIXED_ENCAP),
+	IK_QUIRK(KE_SHORT),           IK_QUIRK(QM_DOI_ZERO),
 };
 
 static bool on_initiator(ik_quirks_t q)
@@ -775,6 +803,8 @@ static const struct row rows[] = {
 	{"the first phase 1 IV", IK_QUIRK(P1_IV_SWAPPED), NULL, p1_iv_broken},
 	{"MM6's IV", IK_QUIRK(P1_IV_RESTART), NULL, p1_iv_broken},
 	{"QM2's IV", IK_QUIRK(QM_IV_RESTART), NULL, qm2_iv_broken},
+	{"the initiator's KE length", IK_QUIRK(KE_SHORT), NULL, ke_short_blamed},
+	{"the DOI of QM1's SA", IK_QUIRK(QM_DOI_ZERO), NULL, qm_doi_blamed},
 };
 
 static bool run_row(const struct row *r, bool quirk)

@@ -295,6 +295,26 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
 		snprintf(sa->fault, sizeof(sa->fault), "%s: %.100s", rule, st->why);
 }
 
+void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, bool phase1)
+{
+	struct ik_status why = {0};
+
+	if (!sa_pl)
+		return;
+	uint32_t doi = ik_fnum(sa_pl, IK_F_SA_DOI), sit = ik_fnum(sa_pl, IK_F_SA_SITUATION);
+	/* An initiator may open another DOI's phase 1 (0, generic; 2, GDOI): ours to refuse. */
+	if (!reply && (phase1 || doi != 0))
+		return;
+	if (doi != IK_DOI_IPSEC)
+		ik_fail(&why, 0, "its %s SA payload has DOI %u%s",
+		        phase1 ? "phase 1" : "quick mode", doi,
+		        reply ? ", our offer's is 1" : ", 0 is for phase 1 only");
+	else if (sit != IK_SIT_IDENTITY_ONLY)
+		ik_fail(&why, 0, "its reply has situation 0x%x, our offer's is 0x1", sit);
+	if (why.why[0])
+		ik_sa_fault(sa, IK_RULE_SA_DOI, &why);
+}
+
 static const struct {
 	const char *req, *rule;
 } should_rows[] = {
