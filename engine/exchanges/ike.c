@@ -295,11 +295,22 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
 		snprintf(sa->fault, sizeof(sa->fault), "%s: %.100s", rule, st->why);
 }
 
+/* Whether a mutation of the case breaks our offer (message 1 of the exchange): the reply to a
+ * broken offer is the case's to judge, not a sender rule's (docs/verdicts.md 6). */
+static bool offer_mutated(const struct ik_sa *sa, bool phase1)
+{
+	for (size_t i = 0; i < sa->eng->nmut; i++)
+		if (sa->eng->mut[i].msg == 1 &&
+		    sa->eng->mut[i].xchg == (phase1 ? sa->xchg : IK_X_QUICK))
+			return true;
+	return false;
+}
+
 void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, bool phase1)
 {
 	struct ik_status why = {0};
 
-	if (!sa_pl)
+	if (!sa_pl || (reply && offer_mutated(sa, phase1)))
 		return;
 	uint32_t doi = ik_fnum(sa_pl, IK_F_SA_DOI), sit = ik_fnum(sa_pl, IK_F_SA_SITUATION);
 	/* An initiator may open another DOI's phase 1 (0, generic; 2, GDOI): ours to refuse. */

@@ -241,7 +241,8 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
 	"RFC 2408 5.4, 3.4 (the DOI \"under which this negotiation is taking place\")"
 /* RFC 2408 5.4 step 1 and 3.4: the DOI of the peer's SA payload, in quick mode (0 names a phase 1
  * generic ISAKMP SA only) or in its reply (the DOI and situation of our offer: 1,
- * SIT_IDENTITY_ONLY); a break is the peer's fault (ik_sa_fault). */
+ * SIT_IDENTITY_ONLY; not judged when a mutation broke that offer); a break is the peer's fault
+ * (ik_sa_fault). */
 void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, bool phase1);
 /* A SHOULD row of should.def judged in what the peer sent: kept or not, and what was seen (the
  * note of its first break is kept). Never stops the exchange. */
