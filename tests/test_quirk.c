@@ -554,6 +554,24 @@ static bool qm_doi_blamed(struct ik_pair *p)
 	return !p->res.p2_up && res_fault(p, "quick mode SA payload has DOI 0");
 }
 
+/* xform-same-number: the initiator offers two phase 1 transforms (SHA-1, then SHA-256). */
+static void two_p1_transforms(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->p1[1] = ci->p1[0];
+	ci->p1[1].hash = IK_P1_HASH_SHA2_256;
+	ci->np1 = 2;
+}
+
+/* xform-same-number: the responder blames the repeated Transform # (RFC 2408 3.6, 5.6). */
+static bool xform_numbers_blamed(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p1_up || p->failed, 1500);
+	return res_fault(p, "transforms 1 and 2 both #1");
+}
+
 #include "quirk_esp.h"
 #include "quirk_frag.h"
 #include "quirk_xauth.h"
@@ -579,7 +597,7 @@ static const ik_quirks_t initiator_quirks[] = {
 	IK_QUIRK(MODECFG_CLEAR),      IK_QUIRK(XAUTH_ACK_NEW_ID),    IK_QUIRK(NATT_NO_FLOAT_INIT),
 	IK_QUIRK(NATT_FLOAT_SRC_500), IK_QUIRK(MODECFG_ACK_VALUES),  IK_QUIRK(XAUTH_CLEAR_REPLY),
 	IK_QUIRK(TX_RTX_NEW_MID),     IK_QUIRK(ESP_SEQ_NO_REPLAY),   IK_QUIRK(QM_MIXED_ENCAP),
-	IK_QUIRK(KE_SHORT),           IK_QUIRK(QM_DOI_ZERO),
+	IK_QUIRK(KE_SHORT),           IK_QUIRK(QM_DOI_ZERO),         IK_QUIRK(XFORM_SAME_NUMBER),
 };
 
 static bool on_initiator(ik_quirks_t q)
@@ -805,6 +823,8 @@ static const struct row rows[] = {
 	{"QM2's IV", IK_QUIRK(QM_IV_RESTART), NULL, qm2_iv_broken},
 	{"the initiator's KE length", IK_QUIRK(KE_SHORT), NULL, ke_short_blamed},
 	{"the DOI of QM1's SA", IK_QUIRK(QM_DOI_ZERO), NULL, qm_doi_blamed},
+	{"MM1's transform numbers", IK_QUIRK(XFORM_SAME_NUMBER), two_p1_transforms,
+         xform_numbers_blamed},
 };
 
 static bool run_row(const struct row *r, bool quirk)

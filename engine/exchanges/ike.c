@@ -326,6 +326,25 @@ void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, 
 		ik_sa_fault(sa, IK_RULE_SA_DOI, &why);
 }
 
+void ik_sa_check_xform_numbers(struct ik_sa *sa, const struct ik_node *sa_pl)
+{
+	struct ik_status why = {0};
+
+	for (size_t i = 0; sa_pl && i < sa_pl->nkids && !why.why[0]; i++) {
+		const struct ik_node *p = sa_pl->kids[i];
+		for (size_t a = 0; a < p->nkids && !why.why[0]; a++)
+			for (size_t b = a + 1; b < p->nkids && !why.why[0]; b++)
+				if (ik_fnum(p->kids[a], IK_F_T_NUMBER) ==
+				    ik_fnum(p->kids[b], IK_F_T_NUMBER))
+					ik_fail(&why, 0,
+					        "proposal #%u has transforms %zu and %zu both #%u",
+					        ik_fnum(p, IK_F_P_NUMBER), a + 1, b + 1,
+					        ik_fnum(p->kids[a], IK_F_T_NUMBER));
+	}
+	if (why.why[0])
+		ik_sa_fault(sa, IK_RULE_XFORM_NUM, &why);
+}
+
 static const struct {
 	const char *req, *rule;
 } should_rows[] = {

@@ -46,7 +46,9 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	sa->hs->noffers = c->np1;
 	for (size_t i = 0; i < c->np1; i++) {
 		sa->hs->offers[i] = c->p1[i];
-		sa->hs->offers[i].number = (uint8_t)(i + 1);
+		/* Quirk xform-same-number: every transform #1 (RFC 2408 3.6: each a unique one). */
+		sa->hs->offers[i].number =
+			IK_HAS(c->quirks, XFORM_SAME_NUMBER) ? 1 : (uint8_t)(i + 1);
 		sa->hs->offers[i].life_s = c->p1_life;
 	}
 	if (!ik_sa_p1_add(out, sa->hs->offers, sa->hs->noffers))
@@ -149,6 +151,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	/* Quirk any-p1-lifetime: any lifetime as offered, never refused nor answered. */
 	if (IK_HAS(c->quirks, ANY_P1_LIFETIME))
 		pol.life = IK_LIFE_OBEY;
+	ik_sa_check_xform_numbers(sa, sa_in);
 	/* Quirk skip-sa-checks: read as the offer we expect (DOI, situation, protocol...). */
 	if (IK_HAS(c->quirks, SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, true), offer = lax;

@@ -244,6 +244,11 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
  * SIT_IDENTITY_ONLY; not judged when a mutation broke that offer); a break is the peer's fault
  * (ik_sa_fault). */
 void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, bool phase1);
+#define IK_RULE_XFORM_NUM \
+	"RFC 2408 5.6, 3.6 (\"each Transform payload has a unique Transform number\")"
+/* RFC 2408 5.6 step 1 and 3.6: the transform numbers within each proposal of the peer's offer
+ * are distinct (the count, # of Transforms, the decoder checks); a repeat is its fault. */
+void ik_sa_check_xform_numbers(struct ik_sa *sa, const struct ik_node *sa_pl);
 /* A SHOULD row of should.def judged in what the peer sent: kept or not, and what was seen (the
  * note of its first break is kept). Never stops the exchange. */
 void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *fmt, ...)

@@ -450,6 +450,7 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	struct ik_node *lax = NULL;
 
 	ik_sa_check_doi(sa, sa_in, false, false);
+	ik_sa_check_xform_numbers(sa, sa_in);
 	/* Quirk skip-sa-checks: read, and answered, as the offer we expect (DOI, situation, ESP). */
 	if (IK_HAS(sa->eng->cfg.quirks, SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, false);
