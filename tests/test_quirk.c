@@ -572,6 +572,14 @@ static bool xform_numbers_blamed(struct ik_pair *p)
 	return res_fault(p, "transforms 1 and 2 both #1");
 }
 
+/* id-data-long: the responder blames IDci's 9 octets of subnet (RFC 2408 5.8, RFC 2407 4.6.2). */
+static bool id_long_blamed(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	return !p->res.p2_up && res_fault(p, "9 octets");
+}
+
 #include "quirk_esp.h"
 #include "quirk_frag.h"
 #include "quirk_xauth.h"
@@ -598,6 +606,7 @@ static const ik_quirks_t initiator_quirks[] = {
 	IK_QUIRK(NATT_FLOAT_SRC_500), IK_QUIRK(MODECFG_ACK_VALUES),  IK_QUIRK(XAUTH_CLEAR_REPLY),
 	IK_QUIRK(TX_RTX_NEW_MID),     IK_QUIRK(ESP_SEQ_NO_REPLAY),   IK_QUIRK(QM_MIXED_ENCAP),
 	IK_QUIRK(KE_SHORT),           IK_QUIRK(QM_DOI_ZERO),         IK_QUIRK(XFORM_SAME_NUMBER),
+	IK_QUIRK(ID_DATA_LONG),
 };
 
 static bool on_initiator(ik_quirks_t q)
@@ -825,6 +834,7 @@ static const struct row rows[] = {
 	{"the DOI of QM1's SA", IK_QUIRK(QM_DOI_ZERO), NULL, qm_doi_blamed},
 	{"MM1's transform numbers", IK_QUIRK(XFORM_SAME_NUMBER), two_p1_transforms,
          xform_numbers_blamed},
+	{"IDci's data length", IK_QUIRK(ID_DATA_LONG), NULL, id_long_blamed},
 };
 
 static bool run_row(const struct row *r, bool quirk)

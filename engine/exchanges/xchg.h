@@ -249,6 +249,7 @@ void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, 
 /* RFC 2408 5.6 step 1 and 3.6: the transform numbers within each proposal of the peer's offer
  * are distinct (the count, # of Transforms, the decoder checks); a repeat is its fault. */
 void ik_sa_check_xform_numbers(struct ik_sa *sa, const struct ik_node *sa_pl);
+#define IK_RULE_ID_DATA "RFC 2408 5.8 (an ID built \"as defined by the DOI\"), RFC 2407 4.6.2"
 /* A SHOULD row of should.def judged in what the peer sent: kept or not, and what was seen (the
  * note of its first break is kept). Never stops the exchange. */
 void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *fmt, ...)

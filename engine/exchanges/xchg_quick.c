@@ -207,6 +207,15 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 		qm->idci = c->ts_local, qm->idcr = c->ts_remote, qm->have_ids = true;
 		if (!add_id(out, &qm->idci) || !add_id(out, &qm->idcr))
 			return ik_fail(st, 0, "quick_outI1: out of memory");
+		/* Quirk id-data-long: IDci's data one zero octet longer than its type (RFC 2407
+		 * 4.6.2). */
+		struct ik_id longer = qm->idci;
+		if (IK_HAS(c->quirks, ID_DATA_LONG) && longer.len < IK_MAX_ID) {
+			longer.data[longer.len] = 0;
+			if (!ik_node_set_bytes(ik_pl_find(out, IK_PAYLOAD_ID, 0), IK_F_ID_DATA,
+			                       longer.data, longer.len + 1))
+				return ik_fail(st, 0, "quick_outI1: out of memory");
+		}
 	}
 	return ik_natoa_add(sa, out, encap_mode(sa), st);
 }
