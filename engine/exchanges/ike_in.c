@@ -209,9 +209,12 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 
 /* RFC 2408 5.8, RFC 2407 4.6.2: an ID of a type of fixed size (an address, a subnet, a range)
  * whose data has another length is the sender's fault, noted by the decoder (the only finding
- * with INVALID-ID-INFORMATION; rules_ok dropped those on encrypted IDs, RFC 2409 5.2). */
-static void id_fault(struct ik_sa *sa, const struct ik_msg *m)
+ * with INVALID-ID-INFORMATION; rules_ok dropped those on encrypted IDs, RFC 2409 5.2). Not in
+ * QM2, whose IDci and IDcr are ours sent back (RFC 2409 5.5), maybe as a case broke them. */
+static void id_fault(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_msg *m)
 {
+	if (x == IK_X_QUICK && msgno == 2)
+		return;
 	for (size_t i = 0; sa && i < m->nfindings; i++)
 		if (m->findings[i].notify == IK_NOTIFY_INVALID_ID_INFORMATION) {
 			struct ik_status why = {0};
@@ -474,7 +477,7 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 	in.m = *m;
 	note_in(p->sa, p->x, expect, m, enc, NULL);
 	if (!rules_ok(e, p->sa, p->x, expect, m, enc, &st)) {
-		id_fault(p->sa, m);
+		id_fault(p->sa, p->x, expect, m);
 		goto refused;
 	}
 	if (!ik_run_step(p->sa, p->qm, s, &in, &st))
