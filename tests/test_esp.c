@@ -556,7 +556,32 @@ static void test_unaligned(void)
 	}
 }
 
+/* RFC 4868 2.3: an HMAC-SHA-256 ICV is 128 bits. A sender that cuts it to 96 (quirk esp-sha2-96)
+ * has its packets refused, and the refusal says they verify as 96 bits; a 128-bit one that is
+ * merely wrong gets no such hint. */
+static void test_sha2_96_hint(void)
+{
+	uint8_t payload[32] = {0}, pkt[256], back[256], nh = 0;
+	struct ik_status st = {0};
+	struct ik_esp_xform x96 = xforms[1];
+	struct ik_esp_sa out, in;
+	size_t n = 0, m = 0;
+	x96.icv_len = 12;
+	pair(&xforms[1], &out, &in);
+	ik_esp_sa_free(&out);
+	CU_ASSERT_FATAL(ik_esp_sa_init(&out, &x96, 0x1234abcd, keymat, sizeof(keymat), 64, &st));
+	CU_ASSERT_TRUE(ik_esp_seal(&out, 4, payload, 30, NULL, pkt, sizeof(pkt), &n, &st));
+	CU_ASSERT_NOT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st), IK_ESP_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "verifies as a 96-bit ICV"));
+	pkt[n - 1] ^= 1;
+	CU_ASSERT_NOT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st), IK_ESP_OK);
+	CU_ASSERT_PTR_NULL(strstr(st.why, "96-bit"));
+	ik_esp_sa_free(&out);
+	ik_esp_sa_free(&in);
+}
+
 static const struct ik_test tests[] = {
+	{"an HMAC-SHA-256 ICV cut to 96 bits is named", test_sha2_96_hint},
 	{"RFC 3602 sample ESP packets", test_rfc3602_packets},
 	{"round trips, every transform", test_round_trips},
 	{"a changed octet is refused", test_tamper},

@@ -527,6 +527,59 @@ static bool qm2_iv_broken(struct ik_pair *p)
 	return p->ini.p1_up && !p->ini.p2_up;
 }
 
+/* The responder's record of what the initiator broke in what it sent (sa->fault), and whether
+ * it names rule: the check the quirk is for, not just a failed exchange. */
+static bool res_fault(struct ik_pair *p, const char *rule)
+{
+	for (const struct ik_sa *sa = p->res.sas; sa; sa = sa->next)
+		if (strstr(sa->fault, rule))
+			return true;
+	return false;
+}
+
+/* ke-short: the responder refuses MM3 and blames the initiator's KE length (RFC 2409 5). */
+static bool ke_short_blamed(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p1_up || p->failed, 1500);
+	return !p->res.p1_up && res_fault(p, "KE holds 255 octets");
+}
+
+/* qm-doi-zero: the responder blames QM1's DOI 0 (RFC 2408 3.4, 5.4). */
+static bool qm_doi_blamed(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	return !p->res.p2_up && res_fault(p, "quick mode SA payload has DOI 0");
+}
+
+/* xform-same-number: the initiator offers two phase 1 transforms (SHA-1, then SHA-256). */
+static void two_p1_transforms(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	(void)cr;
+	ci->p1[1] = ci->p1[0];
+	ci->p1[1].hash = IK_P1_HASH_SHA2_256;
+	ci->np1 = 2;
+}
+
+/* xform-same-number: the responder blames the repeated Transform # (RFC 2408 3.6, 5.6). */
+static bool xform_numbers_blamed(struct ik_pair *p)
+{
+	p->ini.auto_quick = false;
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p1_up || p->failed, 1500);
+	return res_fault(p, "transforms 1 and 2 both #1");
+}
+
+/* id-data-long: the responder blames IDci's 9 octets of subnet (RFC 2408 5.8, RFC 2407 4.6.2). */
+static bool id_long_blamed(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	SPIN_UNTIL(p, p->res.p2_up || p->failed, 2000);
+	return !p->res.p2_up && res_fault(p, "9 octets");
+}
+
 #include "quirk_esp.h"
 #include "quirk_frag.h"
 #include "quirk_xauth.h"
@@ -554,6 +607,8 @@ static const ik_quirks_t initiator_quirks[] = {
 	IK_QUIRK(MODECFG_CLEAR),      IK_QUIRK(XAUTH_ACK_NEW_ID),    IK_QUIRK(NATT_NO_FLOAT_INIT),
 	IK_QUIRK(NATT_FLOAT_SRC_500), IK_QUIRK(MODECFG_ACK_VALUES),  IK_QUIRK(XAUTH_CLEAR_REPLY),
 	IK_QUIRK(TX_RTX_NEW_MID),     IK_QUIRK(ESP_SEQ_NO_REPLAY),   IK_QUIRK(QM_MIXED_ENCAP),
+	IK_QUIRK(KE_SHORT),           IK_QUIRK(QM_DOI_ZERO),         IK_QUIRK(XFORM_SAME_NUMBER),
+	IK_QUIRK(ID_DATA_LONG),
 };
 
 static bool on_initiator(ik_quirks_t q)
@@ -788,6 +843,11 @@ static const struct row rows[] = {
 	{"the first phase 1 IV", IK_QUIRK(P1_IV_SWAPPED), NULL, p1_iv_broken},
 	{"MM6's IV", IK_QUIRK(P1_IV_RESTART), NULL, p1_iv_broken},
 	{"QM2's IV", IK_QUIRK(QM_IV_RESTART), NULL, qm2_iv_broken},
+	{"the initiator's KE length", IK_QUIRK(KE_SHORT), NULL, ke_short_blamed},
+	{"the DOI of QM1's SA", IK_QUIRK(QM_DOI_ZERO), NULL, qm_doi_blamed},
+	{"MM1's transform numbers", IK_QUIRK(XFORM_SAME_NUMBER), two_p1_transforms,
+         xform_numbers_blamed},
+	{"IDci's data length", IK_QUIRK(ID_DATA_LONG), NULL, id_long_blamed},
 };
 
 static bool run_row(const struct row *r, bool quirk)

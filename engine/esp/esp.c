@@ -110,8 +110,8 @@ static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *ic
 static const char *icv_hint(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len)
 {
 	uint8_t full[64];
-	if (sa->x.icv_len <= 12 || len < IK_ESP_HDR + 12 || !hmac_full(sa, pkt, len - 12, full) ||
-	    CRYPTO_memcmp(full, pkt + len - 12, 12))
+	if (!sa->x.integ || !sa->mac || sa->x.icv_len <= 12 || len < IK_ESP_HDR + 12 ||
+	    !hmac_full(sa, pkt, len - 12, full) || CRYPTO_memcmp(full, pkt + len - 12, 12))
 		return "";
 	return " (it verifies as a 96-bit ICV, the HMAC-SHA-1 length: RFC 4868 2.3 makes an "
 	       "HMAC-SHA-2 ICV half the hash output)";

@@ -295,6 +295,56 @@ void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st)
 		snprintf(sa->fault, sizeof(sa->fault), "%s: %.100s", rule, st->why);
 }
 
+/* Whether a mutation of the case breaks our offer (message 1 of the exchange): the reply to a
+ * broken offer is the case's to judge, not a sender rule's (docs/verdicts.md 6). */
+static bool offer_mutated(const struct ik_sa *sa, bool phase1)
+{
+	for (size_t i = 0; i < sa->eng->nmut; i++)
+		if (sa->eng->mut[i].msg == 1 &&
+		    sa->eng->mut[i].xchg == (phase1 ? sa->xchg : IK_X_QUICK))
+			return true;
+	return false;
+}
+
+void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, bool phase1)
+{
+	struct ik_status why = {0};
+
+	if (!sa_pl || (reply && offer_mutated(sa, phase1)))
+		return;
+	uint32_t doi = ik_fnum(sa_pl, IK_F_SA_DOI), sit = ik_fnum(sa_pl, IK_F_SA_SITUATION);
+	/* An initiator may open another DOI's phase 1 (0, generic; 2, GDOI): ours to refuse. */
+	if (!reply && (phase1 || doi != 0))
+		return;
+	if (doi != IK_DOI_IPSEC)
+		ik_fail(&why, 0, "its %s SA payload has DOI %u%s",
+		        phase1 ? "phase 1" : "quick mode", doi,
+		        reply ? ", our offer's is 1" : ", 0 is for phase 1 only");
+	else if (sit != IK_SIT_IDENTITY_ONLY)
+		ik_fail(&why, 0, "its reply has situation 0x%x, our offer's is 0x1", sit);
+	if (why.why[0])
+		ik_sa_fault(sa, IK_RULE_SA_DOI, &why);
+}
+
+void ik_sa_check_xform_numbers(struct ik_sa *sa, const struct ik_node *sa_pl)
+{
+	struct ik_status why = {0};
+
+	for (size_t i = 0; sa_pl && i < sa_pl->nkids && !why.why[0]; i++) {
+		const struct ik_node *p = sa_pl->kids[i];
+		for (size_t a = 0; a < p->nkids && !why.why[0]; a++)
+			for (size_t b = a + 1; b < p->nkids && !why.why[0]; b++)
+				if (ik_fnum(p->kids[a], IK_F_T_NUMBER) ==
+				    ik_fnum(p->kids[b], IK_F_T_NUMBER))
+					ik_fail(&why, 0,
+					        "proposal #%u has transforms %zu and %zu both #%u",
+					        ik_fnum(p, IK_F_P_NUMBER), a + 1, b + 1,
+					        ik_fnum(p->kids[a], IK_F_T_NUMBER));
+	}
+	if (why.why[0])
+		ik_sa_fault(sa, IK_RULE_XFORM_NUM, &why);
+}
+
 static const struct {
 	const char *req, *rule;
 } should_rows[] = {

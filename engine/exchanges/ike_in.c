@@ -209,6 +209,23 @@ static bool rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_
 	        ik_rules_in_order(x, msgno, auth, types, n, st));
 }
 
+/* RFC 2408 5.8, RFC 2407 4.6.2: an ID of a type of fixed size (an address, a subnet, a range)
+ * whose data has another length is the sender's fault, noted by the decoder (the only finding
+ * with INVALID-ID-INFORMATION; rules_ok dropped those on encrypted IDs, RFC 2409 5.2). Not in
+ * QM2, whose IDci and IDcr are ours sent back (RFC 2409 5.5), maybe as a case broke them. */
+static void id_fault(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_msg *m)
+{
+	if (x == IK_X_QUICK && msgno == 2)
+		return;
+	for (size_t i = 0; sa && i < m->nfindings; i++)
+		if (m->findings[i].notify == IK_NOTIFY_INVALID_ID_INFORMATION) {
+			struct ik_status why = {0};
+			ik_fail(&why, 0, "%s", m->findings[i].text);
+			ik_sa_fault(sa, IK_RULE_ID_DATA, &why);
+			return;
+		}
+}
+
 static struct ik_sa *p1_responder(struct ik_engine *e, struct ik_msg *m, const struct ik_dgram *d)
 {
 	uint8_t exch = (uint8_t)ik_fnum(m->hdr, IK_F_HDR_EXCH);
@@ -461,8 +478,11 @@ static void take(struct ik_engine *e, struct progress *p, const struct ik_step *
 		in.body = plain, in.len = m->body_len;
 	in.m = *m;
 	note_in(p->sa, p->x, expect, m, enc, NULL);
-	if (!rules_ok(e, p->sa, p->x, expect, m, enc, &st) ||
-	    !ik_run_step(p->sa, p->qm, s, &in, &st))
+	if (!rules_ok(e, p->sa, p->x, expect, m, enc, &st)) {
+		id_fault(p->sa, p->x, expect, m);
+		goto refused;
+	}
+	if (!ik_run_step(p->sa, p->qm, s, &in, &st))
 		goto refused;
 	ik_digest_of(d->data, d->len, p->last_in);
 	if (!p->qm)

@@ -46,7 +46,9 @@ bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out)
 	sa->hs->noffers = c->np1;
 	for (size_t i = 0; i < c->np1; i++) {
 		sa->hs->offers[i] = c->p1[i];
-		sa->hs->offers[i].number = (uint8_t)(i + 1);
+		/* Quirk xform-same-number: every transform #1 (RFC 2408 3.6: each a unique one). */
+		sa->hs->offers[i].number =
+			IK_HAS(c->quirks, XFORM_SAME_NUMBER) ? 1 : (uint8_t)(i + 1);
 		sa->hs->offers[i].life_s = c->p1_life;
 	}
 	if (!ik_sa_p1_add(out, sa->hs->offers, sa->hs->noffers))
@@ -153,6 +155,7 @@ bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct
 	/* Quirk any-p1-lifetime: any lifetime as offered, never refused nor answered. */
 	if (IK_HAS(c->quirks, ANY_P1_LIFETIME))
 		pol.life = IK_LIFE_OBEY;
+	ik_sa_check_xform_numbers(sa, sa_in);
 	/* Quirk skip-sa-checks: read as the offer we expect (DOI, situation, protocol...). */
 	if (IK_HAS(c->quirks, SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, true), offer = lax;
@@ -203,6 +206,7 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	size_t n;
 	struct ik_msg first = {0};
 
+	ik_sa_check_doi(sa, ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), true, true);
 	if (!ik_sa_p1_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, IK_MAX_XFORMS, &n, st))
 		return false;
 	if (n != 1)
@@ -282,7 +286,10 @@ bool ik_p1_add_ke_nonce(struct ik_sa *sa, struct ik_msg *out, struct ik_status *
 	*(ini ? &k->ni_len : &k->nr_len) = nlen;
 	struct ik_node *ke = ik_pl_add(out, IK_PAYLOAD_KE);
 	struct ik_node *no = ik_pl_add(out, IK_PAYLOAD_NONCE);
-	if (!ke || !no || !ik_node_set_bytes(ke, IK_F_KE_DATA, k->dh.pub, k->dh.pub_len) ||
+	/* Quirk ke-short: as initiator, the public value without its first octet (RFC 2409 5). */
+	size_t cut = ini && IK_HAS(sa->eng->cfg.quirks, KE_SHORT) ? 1 : 0;
+	if (!ke || !no ||
+	    !ik_node_set_bytes(ke, IK_F_KE_DATA, k->dh.pub + cut, k->dh.pub_len - cut) ||
 	    !ik_node_set_bytes(no, IK_F_NONCE_DATA, nonce, nlen))
 		return ik_fail(st, 0, "ik_p1_add_ke_nonce: out of memory");
 	return true;
@@ -296,7 +303,17 @@ bool ik_p1_take_ke_nonce(struct ik_sa *sa, struct ik_in *in, struct ik_status *s
 
 	if (!ke || !no)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "KE or NONCE missing");
-	return ik_p1_take_ke_nonce_raw(sa, ke->bytes, ke->len, no->bytes, no->len, st);
+	bool ok = ik_p1_take_ke_nonce_raw(sa, ke->bytes, ke->len, no->bytes, no->len, st);
+	/* The peer's own KE, as it sent it (not the revised mode's decrypted one): a length other
+	 * than the group's is its fault, whatever we answer (RFC 2408 5.7, RFC 2409 5). */
+	const struct ik_dh_group *g = ik_dh_by_id(sa->chosen.group);
+	if (g && ke->len != g->len) {
+		struct ik_status why = {0};
+		ik_fail(&why, 0, "its KE holds %zu octets, group %u needs %zu", ke->len, g->id,
+		        g->len);
+		ik_sa_fault(sa, IK_RULE_KE_LEN, &why);
+	}
+	return ok;
 }
 
 bool ik_p1_take_ke_nonce_raw(struct ik_sa *sa, const uint8_t *ke, size_t ke_len, const uint8_t *no,

@@ -236,6 +236,23 @@ void ik_emit_event(struct ik_sa *sa, struct ik_qm *qm, enum ik_event ev);
 void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st);
 /* Record the first MUST the peer broke in what it sent (sa->fault: "RULE: why"). */
 void ik_sa_fault(struct ik_sa *sa, const char *rule, const struct ik_status *st);
+/* Sender rules of RFC 2408 5 the peer's messages are judged by (sa->fault fits 200 octets). */
+#define IK_RULE_KE_LEN                                                                         \
+	"RFC 2409 5 \"The Diffie-Hellman public value passed in a KE payload ... MUST be the " \
+	"length of the negotiated Diffie-Hellman group\""
+#define IK_RULE_SA_DOI \
+	"RFC 2408 5.4, 3.4 (the DOI \"under which this negotiation is taking place\")"
+/* RFC 2408 5.4 step 1 and 3.4: the DOI of the peer's SA payload, in quick mode (0 names a phase 1
+ * generic ISAKMP SA only) or in its reply (the DOI and situation of our offer: 1,
+ * SIT_IDENTITY_ONLY; not judged when a mutation broke that offer); a break is the peer's fault
+ * (ik_sa_fault). */
+void ik_sa_check_doi(struct ik_sa *sa, const struct ik_node *sa_pl, bool reply, bool phase1);
+#define IK_RULE_XFORM_NUM \
+	"RFC 2408 5.6, 3.6 (\"each Transform payload has a unique Transform number\")"
+/* RFC 2408 5.6 step 1 and 3.6: the transform numbers within each proposal of the peer's offer
+ * are distinct (the count, # of Transforms, the decoder checks); a repeat is its fault. */
+void ik_sa_check_xform_numbers(struct ik_sa *sa, const struct ik_node *sa_pl);
+#define IK_RULE_ID_DATA "RFC 2408 5.8 (an ID built \"as defined by the DOI\"), RFC 2407 4.6.2"
 /* A SHOULD row of should.def judged in what the peer sent: kept or not, and what was seen (the
  * note of its first break is kept). Never stops the exchange. */
 void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *fmt, ...)

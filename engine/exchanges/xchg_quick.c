@@ -197,6 +197,9 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 	    !(sap = ik_sa_p2_add(out, qm->offers, qm->noffers, qm->spi_in)) ||
 	    !add_nonce(out, qm->k.ni, &qm->k.ni_len))
 		return ik_fail(st, 0, "quick_outI1: out of memory");
+	/* Quirk qm-doi-zero: the generic ISAKMP DOI of phase 1 in a quick mode SA (RFC 2408 3.4). */
+	if (IK_HAS(c->quirks, QM_DOI_ZERO) && !ik_node_set_num(sap, IK_F_SA_DOI, 0))
+		return ik_fail(st, 0, "quick_outI1: out of memory");
 	zero_later_spis(sa, sap);
 	if (c->pfs_group && !add_ke(qm, c->pfs_group, out, st))
 		return false;
@@ -204,6 +207,15 @@ bool quick_outI1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, struct ik
 		qm->idci = c->ts_local, qm->idcr = c->ts_remote, qm->have_ids = true;
 		if (!add_id(out, &qm->idci) || !add_id(out, &qm->idcr))
 			return ik_fail(st, 0, "quick_outI1: out of memory");
+		/* Quirk id-data-long: IDci's data one zero octet longer than its type (RFC 2407
+		 * 4.6.2). */
+		struct ik_id longer = qm->idci;
+		if (IK_HAS(c->quirks, ID_DATA_LONG) && longer.len < IK_MAX_ID) {
+			longer.data[longer.len] = 0;
+			if (!ik_node_set_bytes(ik_pl_find(out, IK_PAYLOAD_ID, 0), IK_F_ID_DATA,
+			                       longer.data, longer.len + 1))
+				return ik_fail(st, 0, "quick_outI1: out of memory");
+		}
 	}
 	return ik_natoa_add(sa, out, encap_mode(sa), st);
 }
@@ -239,6 +251,13 @@ static bool take_nonce_ke_ids(struct ik_qm *qm, struct ik_in *in, uint16_t group
 	if (group) {
 		/* Quirk weak-ke: 0, 1, p-1, off-curve points, other lengths (fitted) go through. */
 		bool weak = IK_HAS(qm->sa->eng->cfg.quirks, WEAK_KE);
+		/* A PFS KE of another length than its group's: the peer's fault (RFC 2409 5). */
+		if (g && ke->len != g->len) {
+			struct ik_status why = {0};
+			ik_fail(&why, 0, "its PFS KE holds %zu octets, group %u needs %zu", ke->len,
+			        group, g->len);
+			ik_sa_fault(qm->sa, IK_RULE_KE_LEN, &why);
+		}
 		if (g && weak && ke->len != g->len)
 			pub = ik_dh_fit(g, ke->bytes, ke->len, fit);
 		if (!g || (ke->len != g->len && !weak) ||
@@ -444,6 +463,8 @@ bool quick_inI1_outR1(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	const struct ik_node *sa_in = ik_pl_find(&in->m, IK_PAYLOAD_SA, 0);
 	struct ik_node *lax = NULL;
 
+	ik_sa_check_doi(sa, sa_in, false, false);
+	ik_sa_check_xform_numbers(sa, sa_in);
 	/* Quirk skip-sa-checks: read, and answered, as the offer we expect (DOI, situation, ESP). */
 	if (IK_HAS(sa->eng->cfg.quirks, SKIP_SA_CHECKS) && sa_in && (lax = ik_node_clone(sa_in)))
 		ik_sa_as_expected(lax, false);
@@ -539,8 +560,10 @@ bool quick_inR1_outI2(struct ik_sa *sa, struct ik_qm *qm, struct ik_in *in, stru
 	uint32_t spis[IK_MAX_XFORMS];
 	size_t n;
 
-	if (!ik_check_hash_after(sa, in, qm->msgid, qm->k.ni, qm->k.ni_len, "HASH(2)", st) ||
-	    !ik_sa_p2_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, spis, IK_MAX_XFORMS, &n,
+	if (!ik_check_hash_after(sa, in, qm->msgid, qm->k.ni, qm->k.ni_len, "HASH(2)", st))
+		return false;
+	ik_sa_check_doi(sa, ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), true, false);
+	if (!ik_sa_p2_read(ik_pl_find(&in->m, IK_PAYLOAD_SA, 0), reply, spis, IK_MAX_XFORMS, &n,
 	                   st) ||
 	    (n && !peer_spi(sa, &reply[0], spis[0], "QM2", st)))
 		return false;
