@@ -69,7 +69,9 @@ check "psk-crack finds serve's key from our --pskcrack line" psk-crack -d "$T/di
 check_grep "psk-crack: the key" 'key "loopback-demo-secret" matches' "$(last_out)"
 
 # --- backoff: serve retransmits MM2 after 0.5 s, then doubling (engine defaults) ------------------
-check "--showbackoff=2: listens, never answers" $IK probe --showbackoff=2 $H
+# The listen window must outlast the 2 s between the third and fourth copies (1.5 s, 3.5 s), or
+# a busy machine that sends the fourth a little late ends the listening first: 3 s of silence.
+check "--showbackoff=3: listens, never answers" $IK probe --showbackoff=3 $H
 cp "$(last_out)" "$T/bo.out"
 check_grep "backoff: at least 4 copies of MM2" "^$H: [4-9] packets$" "$T/bo.out"
 check_grep "backoff: the first retransmission after about 0.5 s" '^ +2 +0\.[4-6][0-9]+ +0\.[4-6][0-9]+$' \

@@ -14,7 +14,7 @@ for f in $SW $LS $IKC; do
 	check_grep "check $f says ok" "^$f: ok \([0-9]+ phase 1, [0-9]+ phase 2 proposals\)$" \
 		"$(last_out)"
 done
-check_grep "strongswan profile counts proposals" "ok \(2 phase 1, 2 phase 2 proposals\)" \
+check_grep "strongswan profile counts proposals" "ok \(2 phase 1, 3 phase 2 proposals\)" \
 	<($IK profile check $SW)
 
 sed 's/^proposals   = aes128-sha1-modp2048.*/proposals = aes128-sha1-modp9999/' $SW \
