@@ -345,44 +345,6 @@ void ik_sa_check_xform_numbers(struct ik_sa *sa, const struct ik_node *sa_pl)
 		ik_sa_fault(sa, IK_RULE_XFORM_NUM, &why);
 }
 
-static const struct {
-	const char *req, *rule;
-} should_rows[] = {
-#define SHOULD(id, req, rule) {req, rule},
-#include "should.def"
-#undef SHOULD
-};
-
-const char *ik_should_req(unsigned i)
-{
-	return i < IK_SH__N ? should_rows[i].req : NULL;
-}
-
-const char *ik_should_rule(unsigned i)
-{
-	return i < IK_SH__N ? should_rows[i].rule : NULL;
-}
-
-void ik_sa_should(struct ik_sa *sa, enum ik_should row, bool kept, const char *fmt, ...)
-{
-	struct ik_should_state *s = &sa->sh;
-	bool first_break = !kept && !(s->broke & IK_SH_BIT(row));
-	s->seen |= IK_SH_BIT(row);
-	if (!kept)
-		s->broke |= IK_SH_BIT(row);
-	/* no note where no evidence is kept (serve, load: within the SA's memory share) */
-	if (!s->note && !sa->ladder.off)
-		s->note = calloc(IK_SH__N, sizeof(*s->note));
-	/* the note of the first break, else of the last time it was kept (a quick mode's, after
-	 * phase 1's, for a row both judge) */
-	if (!s->note || ((s->broke & IK_SH_BIT(row)) && !first_break))
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->note[row], sizeof(s->note[row]), fmt, ap);
-	va_end(ap);
-}
-
 /* The exchange cannot go on: record why and where, stop retransmitting, tell the user. */
 void ik_sa_fail(struct ik_sa *sa, struct ik_qm *qm, const struct ik_status *st)
 {

@@ -291,7 +291,12 @@ void ik_info_input(struct ik_engine *e, struct ik_sa *sa, struct ik_msg *m,
 void ik_info_release(struct ik_sa *sa);
 /* One datagram through the receive path again, without the tap or recv mutations (ike_in.c). */
 void ik_engine_reinput(struct ik_engine *e, const struct ik_dgram *d);
-/* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/exchanges/ike_in.c). */
+/* The decoder checks the engine's quirks skip (enum ik_dec_opt, engine/exchanges/ike_rules_in.c). */
 unsigned ik_dec_opts(const struct ik_engine *e);
+/* ike_rules_in.c: the message rules and the decoder's findings on a received message (RFC 2408 5,
+ * RFC 2409 5), and an ID of the wrong length as the sender's fault (RFC 2408 5.8). */
+bool ik_rules_ok(const struct ik_engine *e, const struct ik_sa *sa, enum ik_xchg x, int msgno,
+                 struct ik_msg *m, bool enc, struct ik_status *st);
+void ik_id_fault(struct ik_sa *sa, enum ik_xchg x, int msgno, const struct ik_msg *m);
 
 #endif
