@@ -235,6 +235,13 @@ static bool eight(const struct ik_cfg_attr *a)
 	return vlen(a) == 8;
 }
 
+/* 3.4 INTERNAL_IP6_SUBNET: "a 16 octet IPv6 address the second being a one octet prefix-mask"
+ * (0 to 128 bits, RFC 4291 2.3) */
+static bool seventeen(const struct ik_cfg_attr *a)
+{
+	return vlen(a) == 17 && a->v[16] <= 128;
+}
+
 static bool pairs(const struct ik_cfg_attr *a)
 {
 	return vlen(a) && !(vlen(a) % 2);
@@ -282,6 +289,16 @@ bool mc_subnet(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg
 	(void)sa, (void)qm;
 	return form_row(m, IK_CFG_ATTR_INTERNAL_IP4_SUBNET, eight, "8 (address and netmask)", note,
 	                n);
+}
+
+/* 3.4 INTERNAL_IP6_SUBNET "An implementation MUST support this attribute" (an IPv6 one: a DUT
+ * without IPv6 leaves it out, which keeps) */
+bool mc_subnet6(struct ik_sa *sa, const struct ik_qm *qm, const struct ik_cfg_msg *m, char *note,
+                size_t n)
+{
+	(void)sa, (void)qm;
+	return form_row(m, IK_CFG_ATTR_INTERNAL_IP6_SUBNET, seventeen,
+	                "17 (address and a prefix length of at most 128)", note, n);
 }
 
 /* 3.4 SUPPORTED_ATTRIBUTES "An implementation MUST support this attribute": "a set of attribute

@@ -230,6 +230,18 @@ static const uint16_t supported[] = {
 	IK_CFG_ATTR_SUPPORTED_ATTRIBUTES,
 };
 
+/* 3.4 INTERNAL_IP6_SUBNET: "a 16 octet IPv6 address the second being a one octet prefix-mask",
+ * from an RFC 2407 4.6.2.7 address and mask (its leading ones). */
+static void put_subnet6(struct ik_cfg_msg *out, const uint8_t *addr_mask)
+{
+	uint8_t v[17];
+	memcpy(v, addr_mask, 16);
+	v[16] = 0;
+	for (int i = 0; i < 128 && (addr_mask[16 + i / 8] & (0x80 >> (i % 8))); i++)
+		v[16]++;
+	put(out, IK_CFG_ATTR_INTERNAL_IP6_SUBNET, v, sizeof(v));
+}
+
 /* What a gateway has besides address, netmask and DNS, asked for in a REQUEST (3.4): the
  * address's lifetime (the ISAKMP SA's), its version, the subnet it protects (the profile's,
  * RFC 2407 4.6.2.5 form: address and mask) and its list of attributes. */
@@ -250,6 +262,9 @@ static void fill_more(const struct ik_sa *sa, const struct ik_cfg_msg *asked,
 	if (c->ts_local.type == IK_ID_TYPE_IPV4_ADDR_SUBNET && c->ts_local.len == 8 &&
 	    find(asked, IK_CFG_ATTR_INTERNAL_IP4_SUBNET))
 		put(out, IK_CFG_ATTR_INTERNAL_IP4_SUBNET, c->ts_local.data, 8);
+	if (c->ts_local.type == IK_ID_TYPE_IPV6_ADDR_SUBNET && c->ts_local.len == 32 &&
+	    find(asked, IK_CFG_ATTR_INTERNAL_IP6_SUBNET))
+		put_subnet6(out, c->ts_local.data);
 	for (size_t i = 0; i < IK_ARRAY_SIZE(supported); i++)
 		b[2 * i] = (uint8_t)(supported[i] >> 8), b[2 * i + 1] = (uint8_t)supported[i];
 	if (find(asked, IK_CFG_ATTR_SUPPORTED_ATTRIBUTES))
@@ -258,10 +273,12 @@ static void fill_more(const struct ik_sa *sa, const struct ik_cfg_msg *asked,
 
 /* Quirk modecfg-bad-values: what 3.4 forbids in a REPLY, all at once: a second address (3 asked
  * for one) with no value, a second netmask that is none, empty values for what it lacks (NBNS,
- * DHCP), a 2-octet expiry, a NUL-terminated version, a 4-octet subnet, an odd-length list. */
+ * DHCP), a 2-octet expiry, a NUL-terminated version, a 4-octet subnet, an IPv6 subnet without its
+ * prefix length, an odd-length list. */
 static void bad_values(struct ik_cfg_msg *out)
 {
 	static const uint8_t odd[] = {0xff, 0x00, 0xff, 0x00};
+	static const uint8_t sixteen[16] = {0x20, 0x01, 0x0d, 0xb8}; /* no prefix length */
 	put(out, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS, NULL, 0);
 	put(out, IK_CFG_ATTR_INTERNAL_IP4_NETMASK, odd, 4);
 	put(out, IK_CFG_ATTR_INTERNAL_IP4_NBNS, NULL, 0);
@@ -269,6 +286,7 @@ static void bad_values(struct ik_cfg_msg *out)
 	put(out, IK_CFG_ATTR_INTERNAL_ADDRESS_EXPIRY, odd, 2);
 	put(out, IK_CFG_ATTR_APPLICATION_VERSION, "ikecheck", 9);
 	put(out, IK_CFG_ATTR_INTERNAL_IP4_SUBNET, odd, 4);
+	put(out, IK_CFG_ATTR_INTERNAL_IP6_SUBNET, sixteen, sizeof(sixteen));
 	put(out, IK_CFG_ATTR_SUPPORTED_ATTRIBUTES, odd, 3);
 }
 
