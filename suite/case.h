@@ -92,6 +92,8 @@ enum ik_step_kind {
 	                     * port, which must discard it (RFC 3947 4; run_old_port.c) */
 	IK_STEP_DPD_500,    /* after the float, an R-U-THERE to the DUT's IKE port, which may take
 	                     * it (RFC 3947 4; run_old_port.c) */
+	IK_STEP_CLEAR_CFG,  /* before phase 1, a clear mode-config REQUEST for APPLICATION_VERSION
+	                    * (draft-dukes-ike-mode-cfg-02 3.1.2; run_clear_cfg.c) */
 	IK_STEP_REMAP, /* behind our simulated NAT, its mapping changes: our NAT-T port moves, an
 	                * R-U-THERE goes from the new one, the DUT must follow (RFC 3947 7;
 	                * run_remap.c) */

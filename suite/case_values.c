@@ -363,7 +363,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
  * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY, keepalive-listen,
- * replay-500, dpd-500, remap; dpd-listen [keepalives]; dpd [replay]. */
+ * replay-500, dpd-500, remap, clear-cfg; dpd-listen [keepalives]; dpd [replay]. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -386,6 +386,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"replay-500", IK_STEP_REPLAY_500},
 		{"dpd-500", IK_STEP_DPD_500},
 		{"remap", IK_STEP_REMAP},
+		{"clear-cfg", IK_STEP_CLEAR_CFG},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -399,7 +400,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
 		                    "modecfg, dpd-listen, keepalive-listen, replay-500, dpd-500, "
-		                    "remap or cfg)",
+		                    "remap, clear-cfg or cfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);
@@ -455,10 +456,14 @@ bool ik_case_parse_run(struct ik_case *c, const char *text, const struct ik_cpos
 			return false;
 	bool p1 = c->nsteps &&
 	          (c->steps[0].kind == IK_STEP_MAIN || c->steps[0].kind == IK_STEP_AGGRESSIVE);
-	if (!p1 && c->steps[0].kind != IK_STEP_WAIT)
-		return ik_case_fail(at,
-		                    "run: the first step must be main or aggressive (phase 1 "
-		                    "comes before anything else)");
+	if (!p1 && c->steps[0].kind != IK_STEP_WAIT && c->steps[0].kind != IK_STEP_CLEAR_CFG)
+		return ik_case_fail(
+			at,
+			"run: the first step must be main or aggressive (phase 1 "
+			"comes before anything else; a wait or clear-cfg may go first)");
+	for (size_t i = 1; i < c->nsteps; i++)
+		if (c->steps[i].kind == IK_STEP_CLEAR_CFG)
+			return ik_case_fail(at, "run: clear-cfg goes first (before phase 1)");
 	return true;
 }
 

@@ -129,7 +129,8 @@ static void watch(void *arg)
 	enum ik_step_kind k = cr->step < cr->nsteps ? cr->steps[cr->step].kind : IK_STEP_MAIN;
 	bool waiting = cr->step < cr->nsteps &&
 	               (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC || k == IK_STEP_DPD_LISTEN ||
-	                k == IK_STEP_KA_LISTEN || k == IK_STEP_REPLAY_500 || k == IK_STEP_DPD_500);
+	                k == IK_STEP_KA_LISTEN || k == IK_STEP_REPLAY_500 || k == IK_STEP_DPD_500 ||
+	                k == IK_STEP_CLEAR_CFG);
 	if (waiting) { /* a wait, traffic or dpd-listen step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
@@ -417,8 +418,10 @@ static void tap(struct ik_engine *e, bool sent, const struct sockaddr_storage *p
 		note_progress(cr, cr->last_tx_ms);
 	}
 	wire_tap(cr, e, sent, peer, p, len);
-	if (!sent)
+	if (!sent) {
 		ik_old_port_rx(cr, local_port, p, len);
+		ik_clear_cfg_rx(cr, p, len);
+	}
 	/* An informational message may echo the cookies of a message we broke on purpose (an
 	 * INVALID-COOKIE notify, RFC 2408 5.2): only exchange replies name the DUT's SA. */
 	if (sent || len < 28 || !cr->sa || memcmp(p, cr->sa->icookie, 8) ||
@@ -677,6 +680,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_KA_LISTEN: return ik_ka_listen_start(cr);
 	case IK_STEP_REPLAY_500:
 	case IK_STEP_DPD_500: return ik_old_port_start(cr, s);
+	case IK_STEP_CLEAR_CFG: return ik_clear_cfg_start(cr);
 	}
 	return false;
 }

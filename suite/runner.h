@@ -97,6 +97,8 @@ struct ik_observed {
 	/* replay-500, dpd-500 (run_old_port.c): what the DUT did with our datagrams to its IKE port
 	 * after the float ("" no such step) */
 	char old_port[200];
+	/* clear-cfg (run_clear_cfg.c): what the DUT answered our clear REQUEST before phase 1 */
+	char clear_cfg[240];
 	/* remap (run_remap.c): our NAT-T port before and after the NAT's mapping changed, and the
 	 * first datagram of the DUT that still came to the old one (RFC 3947 7; "" none) */
 	unsigned remap_from, remap_to;

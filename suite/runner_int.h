@@ -59,6 +59,10 @@ struct crun {
 	uint64_t old_sent_ms;
 	bool old_acked;
 	enum ik_step_kind old_kind; /* which of the two sent it */
+	/* clear-cfg (run_clear_cfg.c): the cookie and identifier of our clear REQUEST, once sent */
+	uint8_t cc_cookie[8];
+	uint16_t cc_id;
+	bool cc_sent;
 	/* remap (run_remap.c): our NAT-T socket before the mapping changed, still heard; open: it
 	 * is (the clearing of a rerun leaves fd 0, not -1) */
 	struct ik_sock remap_old;
@@ -239,5 +243,10 @@ void ik_step_fail(struct crun *cr, const char *why);
 bool ik_old_port_start(struct crun *cr, const struct ik_case_step *s);
 void ik_old_port_rx(struct crun *cr, uint16_t local_port, const uint8_t *p, size_t len);
 void ik_old_port_acked(struct crun *cr);
+/* The clear-cfg step (run_clear_cfg.c), the DUT's datagrams it watches, and what one of them
+ * under our cookie was, in words (the REQUEST's identifier id). */
+bool ik_clear_cfg_start(struct crun *cr);
+void ik_clear_cfg_rx(struct crun *cr, const uint8_t *p, size_t len);
+void ik_clear_cfg_describe(const uint8_t *p, size_t len, uint16_t id, char *out, size_t n);
 
 #endif

@@ -497,6 +497,8 @@ static void observed_text(const struct ik_observed *o, bool ignoring, char *buf,
 		ka_text(o, buf, n);
 		if (o->old_port[0])
 			add(buf, n, "; %s", o->old_port);
+		if (o->clear_cfg[0])
+			add(buf, n, "; %s", o->clear_cfg);
 	} else if (nt) {
 		snprintf(buf, n, "refused %s with notify %s", at, ik_fmt(nb, IK_T_NOTIFY, nt));
 	} else if (o->xauth_refused) {

@@ -937,7 +937,7 @@ static void test_natoa_tunnel_initiator(void)
 		const struct ik_sa *sr = p.res.sas;
 		CU_ASSERT_EQUAL(p.p2_up, 2);
 		CU_ASSERT_TRUE_FATAL(sr != NULL);
-		CU_ASSERT_TRUE(sr->sh.seen & IK_SH_BIT(IK_SH_NATOA_TUNNEL));
+		CU_ASSERT_TRUE((sr->sh.seen & IK_SH_BIT(IK_SH_NATOA_TUNNEL)) != 0);
 		CU_ASSERT_EQUAL(!!(sr->sh.broke & IK_SH_BIT(IK_SH_NATOA_TUNNEL)), quirk);
 		CU_ASSERT_STRING_EQUAL(sr->fault, "");
 		pair_close(&p);

@@ -79,7 +79,7 @@ check "xauth: charon's REQUEST kept 6.2 (XA-EDGE-017, 018 PASS)" bash -c "[[ \$(
 # (identifier 0) where 3.3 says unknown types "SHOULD be silently discarded" (WARN, not FAIL).
 check "xauth: the MC cases against charon the gateway" lab exec tester "$IK" run --profile "$PROF" \
 	--cases 'MC-*' --parallel 1 --out "$LAB_DIR/mc-run" --quiet
-check "xauth: every MC-EDGE case against charon but 015 PASSes (22)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"MC-EDGE-\")) and .id != \"MC-EDGE-015\" and .verdict==\"PASS\") | .id' '$LAB_DIR/mc-run/results.jsonl' | wc -l) -eq 22 ]]"
+check "xauth: every MC-EDGE case against charon but 015 PASSes (23)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"MC-EDGE-\")) and .id != \"MC-EDGE-015\" and .verdict==\"PASS\") | .id' '$LAB_DIR/mc-run/results.jsonl' | wc -l) -eq 23 ]]"
 jq -r 'select(.type=="case" and (.id|startswith("MC-EDGE-")) and .verdict!="PASS") | "# \(.id) \(.verdict): \(.reason)"' \
 	"$LAB_DIR/mc-run/results.jsonl"
 check "xauth: MC-EDGE-015 WARNs: charon answers an unknown message type" bash -c "jq -r 'select(.type==\"case\" and .id==\"MC-EDGE-015\") | \"\(.verdict) \(.evidence)\"' '$LAB_DIR/mc-run/results.jsonl' | grep -q '^WARN .*answered by CFG-REPLY'"
