@@ -324,6 +324,7 @@ static void esp_in(struct ik_engine *e, const struct ik_dgram *d)
 	enum ik_esp_verdict v =
 		ik_esp_open(&dp->in, d->data, d->len, clear, sizeof(clear), &n, &nh, &st);
 	dp->in.lax &= ~(unsigned)IK_ESP_LAX_SPI;
+	ik_dp_cbc_watch(dp, d->data, d->len, v);
 	if ((v == IK_ESP_OK || v == IK_ESP_DUMMY) && dp->nin_seq < IK_ARRAY_SIZE(dp->in_seq)) {
 		dp->in_tag[dp->nin_seq] = tail64(d);
 		dp->in_seq[dp->nin_seq++] = get32(d->data + 4);
@@ -442,6 +443,11 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	/* Quirk esp-implicit-iv (RFC 3602 3, RFC 4303 2.3 not kept): no CBC IV on the wire. */
 	if (IK_HAS(e->cfg.quirks, ESP_IMPLICIT_IV))
 		dp->out.lax |= IK_ESP_NO_IV;
+	/* Quirks esp-cbc-ragged (RFC 3602 2.4) and esp-cbc-iv-counter (RFC 3602 3) not kept. */
+	if (IK_HAS(e->cfg.quirks, ESP_CBC_RAGGED))
+		dp->out.lax |= IK_ESP_CBC_RAGGED;
+	if (IK_HAS(e->cfg.quirks, ESP_CBC_IV_COUNTER))
+		dp->out.lax |= IK_ESP_CBC_IV_COUNTER;
 	/* Quirk esp-esn-icv (RFC 4303 2.2.1 not kept): the ICV as if ESN had been negotiated. */
 	if (IK_HAS(e->cfg.quirks, ESP_ESN_ICV))
 		dp->out.lax |= IK_ESP_ESN_ICV;

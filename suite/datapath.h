@@ -15,7 +15,12 @@
 #include "inner.h"
 #include "selectors.h"
 
-#define IK_DP_MAX_PINGS  64
+#define IK_DP_MAX_PINGS 64
+/* The peer's AES-CBC IVs kept to compare (esp_cbc.c), and the Hamming distance under which two
+ * in a row count as near: 16 of 128 bits, which two random IVs fall under with odds of about
+ * 10^-20 (RFC 3602 3 wants them "randomly distributed"; a counter differs in a bit or two). */
+#define IK_CBC_IVS       32
+#define IK_CBC_NEAR_BITS 16
 #define IK_DP_MAX_DATA   1400                   /* echo data of the biggest ping (a volume probe) */
 #define IK_DP_MAX_PACKET (IK_DP_MAX_DATA + 160) /* it sealed: headers, IV, padding, ICV */
 
@@ -55,6 +60,14 @@ struct ik_datapath {
 	 * under our inbound SA, and the first one's sequence number. */
 	unsigned spi_zero;
 	uint32_t spi_zero_seq;
+	/* RFC 3602, the peer's authentic AES-CBC packets (esp_cbc.c): encrypted data of no whole
+	 * number of blocks (2.4), an IV another number had (3: "chosen at random"), an IV within
+	 * IK_CBC_NEAR_BITS bits of the one before it (3: no "low-Hamming distance source"): how many,
+	 * the first one's sequence number (and distance); the IVs seen, up to IK_CBC_IVS. */
+	unsigned cbc_ragged, cbc_iv_same, cbc_iv_near, cbc_near_bits, ncbc_iv;
+	uint32_t cbc_ragged_seq, cbc_iv_same_seq, cbc_iv_near_seq;
+	uint8_t cbc_iv[IK_CBC_IVS][16];
+	uint32_t cbc_iv_seq[IK_CBC_IVS];
 	/* Quirk esp-outer-check: the outer TOS and TTL of the first packet in (outer_seen). */
 	bool outer_seen;
 	int outer_tos, outer_ttl;
@@ -126,5 +139,8 @@ void ik_dp_host_del(struct ik_engine *e, uint32_t spi);
 
 /* The ESP transform of a quick mode's chosen ESP transform, from the engine's algorithm data. */
 bool ik_dp_xform(const struct ik_p2_xform *chosen, struct ik_esp_xform *x, struct ik_status *st);
+/* RFC 3602 sender checks on one packet of the peer's that ESP opened with verdict v (esp_cbc.c):
+ * nothing unless the inbound SA is AES-CBC. */
+void ik_dp_cbc_watch(struct ik_datapath *dp, const uint8_t *pkt, size_t len, enum ik_esp_verdict v);
 
 #endif

@@ -275,6 +275,27 @@ static bool sender_fault(struct crun *cr, const struct ik_datapath *dp)
 		         "transmitted packet\"): %u ESP packets on SPI %08x reused the number of "
 		         "another (ICV verified), first %u",
 		         dp->seq_reused, dp->in.spi, dp->seq_reused_at);
+	else if (dp->cbc_ragged)
+		snprintf(cr->o.fault, sizeof(cr->o.fault),
+		         "RFC 3602 2.4 (padding MUST make the data to be encrypted \"a multiple of "
+		         "16 "
+		         "octets\"): %u AES-CBC packets on SPI %08x (ICV verified) were not, first "
+		         "seq %u",
+		         dp->cbc_ragged, dp->in.spi, dp->cbc_ragged_seq);
+	else if (dp->cbc_iv_same)
+		snprintf(cr->o.fault, sizeof(cr->o.fault),
+		         "RFC 3602 3 (\"The IV MUST be chosen at random\"): %u AES-CBC packets on "
+		         "SPI "
+		         "%08x reused an earlier packet's IV, first seq %u",
+		         dp->cbc_iv_same, dp->in.spi, dp->cbc_iv_same_seq);
+	else if (dp->cbc_iv_near)
+		snprintf(
+			cr->o.fault, sizeof(cr->o.fault),
+			"RFC 3602 3 (\"MUST NOT use a counter or other low-Hamming distance source "
+			"for IVs\"): on SPI %08x the IV of seq %u is %u bits from the last "
+			"(random: "
+			"~64); %u such",
+			dp->in.spi, dp->cbc_iv_near_seq, dp->cbc_near_bits, dp->cbc_iv_near);
 	else if (dp->in.unaligned)
 		snprintf(cr->o.fault, sizeof(cr->o.fault),
 		         "RFC 4303 2.4 (\"the Pad Length and Next Header fields must be right "

@@ -34,7 +34,9 @@ enum esp_try {
 	TRY_FRAG,
 	TRY_ESN,
 	TRY_SHA2_96,
-	TRY_SPI_FIELD
+	TRY_SPI_FIELD,
+	TRY_CBC_RAGGED,
+	TRY_CBC_IV
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -92,8 +94,10 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 	case TRY_ESN: /* esp-esn-icv: a second plain ping, its reply's ICV refused as the first */
 	case TRY_SHA2_96: /* esp-sha2-96: likewise, its 96-bit ICV named so */
 	case TRY_IV:      /* esp-implicit-iv: a second plain ping, its reply refused as the first */
-	case TRY_KEYS:    /* esp-wrong-keys: a second plain ping, refused as the first */
-	case TRY_SEQ:     /* esp-seq-gaps: a second plain ping, to see the reply's number */
+	case TRY_CBC_RAGGED: /* esp-cbc-ragged: a second plain ping, its reply ragged as the first */
+	case TRY_CBC_IV:     /* esp-cbc-iv-counter: a second plain ping, its reply's IV one up */
+	case TRY_KEYS:       /* esp-wrong-keys: a second plain ping, refused as the first */
+	case TRY_SEQ:        /* esp-seq-gaps: a second plain ping, to see the reply's number */
 		ik_dp_ping(di, 1, st);
 		return;
 	}
@@ -135,6 +139,8 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_OUTER       ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_FRAG        ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
+		       : t == TRY_CBC_RAGGED  ? di.replies == 0 && di.cbc_ragged >= 2
+		       : t == TRY_CBC_IV      ? di.replies == 2 && di.cbc_iv_near >= 1
 		       : t == TRY_SPI_FIELD   ? di.replies == 0 && di.spi_zero >= 2
 		       : t == TRY_SHA2_96
 		               ? di.replies == 0 && di.refused >= 2 && strstr(di.why, "96-bit")
@@ -214,6 +220,18 @@ static bool esp_unaligned(struct ik_pair *p)
 static bool esp_iv_missing(struct ik_pair *p)
 {
 	return esp_try(p, TRY_IV);
+}
+/* Quirk esp-cbc-ragged (RFC 3602 2.4): the AES-CBC replies carry 4 octets past their last block;
+ * the tester cannot open them, and counts them by their ICV (suite/esp_cbc.c). */
+static bool esp_cbc_ragged(struct ik_pair *p)
+{
+	return esp_try(p, TRY_CBC_RAGGED);
+}
+/* Quirk esp-cbc-iv-counter (RFC 3602 3): both replies open, the second's IV two bits at most from
+ * the first's (their sequence numbers). */
+static bool esp_cbc_iv_counter(struct ik_pair *p)
+{
+	return esp_try(p, TRY_CBC_IV);
 }
 /* Quirk esp-esn-icv (RFC 4303 2.2.1, 3.3.2.1): the replies' ICV covers the high-order 32 bits of
  * an ESN nobody negotiated; the tester, which computes it without them, refuses both for their

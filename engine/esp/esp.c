@@ -123,7 +123,8 @@ static const char *icv_hint(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len
 static bool new_iv(struct ik_esp_sa *sa, uint32_t seq, uint8_t *iv)
 {
 	size_t n = sa->x.iv_len;
-	if (sa->x.mode == IK_ESP_CTR || sa->x.mode == IK_ESP_GCM) {
+	if (sa->x.mode == IK_ESP_CTR || sa->x.mode == IK_ESP_GCM ||
+	    sa->lax & IK_ESP_CBC_IV_COUNTER) {
 		memset(iv, 0, n);
 		put32(iv + n - 4, seq);
 		return true;
@@ -181,7 +182,8 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 	 * wire, the first block of the Payload Data; RFC 4303 2.3). */
 	bool hide_iv = sa->lax & IK_ESP_NO_IV && x->mode == IK_ESP_CBC;
 	size_t ivw = hide_iv ? 0 : x->iv_len; /* IV octets on the wire */
-	size_t total = IK_ESP_HDR + ivw + clen + x->icv_len;
+	size_t rag = sa->lax & IK_ESP_CBC_RAGGED && x->mode == IK_ESP_CBC ? 4 : 0;
+	size_t total = IK_ESP_HDR + ivw + clen + rag + x->icv_len;
 	uint8_t hidden[16];
 
 	/* IK_ESP_SEQ_ZERO: the tester's seq-zero probe, under a number RFC 4303 3.3.3 never sends
@@ -208,10 +210,12 @@ static bool seal(struct ik_esp_sa *sa, uint8_t next_header, const uint8_t *paylo
 		return ik_fail(st, 0, "ESP: no random IV");
 	memmove(ct, payload, len);
 	trailer(ct, len, pad, next_header, tr);
-	uint8_t *icv = ct + clen;
+	uint8_t *icv = ct + clen + rag;
 	if (x->cipher && !crypt(sa, ivp, ct, clen, out, icv, true))
 		return ik_fail(st, 0, "ESP: %s encryption failed", x->cipher);
-	if (x->integ && !hmac(sa, out, IK_ESP_HDR + ivw + clen, icv))
+	if (rag) /* quirk esp-cbc-ragged: octets past the last block, under the ICV */
+		memset(ct + clen, 0xa5, rag);
+	if (x->integ && !hmac(sa, out, IK_ESP_HDR + ivw + clen + rag, icv))
 		return ik_fail(st, 0, "ESP: HMAC-%s failed", x->integ);
 	sa->packets++, sa->octets += len;
 	*n = total;

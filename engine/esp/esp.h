@@ -46,7 +46,13 @@ enum {
 	/* The ICV computed as if ESN had been negotiated (quirk esp-esn-icv): the high-order 32 bits
 	 * of the sequence number, 0, appended after the Next Header for the HMAC (RFC 4303 2.2.1,
 	 * 3.3.2.1) and in the GCM AAD between SPI and sequence number (RFC 4106 5). */
-	IK_ESP_ESN_ICV = 64
+	IK_ESP_ESN_ICV = 64,
+	/* outbound AES/3DES-CBC: 4 octets after the ciphertext, under the ICV, so the encrypted data
+	 * is no whole number of blocks (quirk esp-cbc-ragged, RFC 3602 2.4) */
+	IK_ESP_CBC_RAGGED = 128,
+	/* outbound CBC: the IV is the sequence number in its last 4 octets, zeros before, as CTR's
+	 * counter (quirk esp-cbc-iv-counter, RFC 3602 2.1, 3: "random", "unpredictable") */
+	IK_ESP_CBC_IV_COUNTER = 256
 };
 
 struct ik_esp_xform {
