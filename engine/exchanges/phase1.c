@@ -143,6 +143,11 @@ bool ik_p1_auth_psk(uint16_t auth)
 	       auth == IK_P1_AUTH_XAUTH_RESP_PSK;
 }
 
+bool ik_p1_auth_sig(uint16_t auth)
+{
+	return auth == IK_P1_AUTH_RSA_SIG || auth == IK_P1_AUTH_DSS;
+}
+
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
@@ -226,20 +231,20 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	}
 	ik_sa_should(sa, IK_SH_KEEP_NUMBERS, !renumbered, "its %s answers our transform #%u as #%u",
 	             ik_msg_name(sa->xchg, 2), sa->hs->offers[i].number, reply[0].number);
-	/* We authenticate with a pre-shared key, or RSA signatures with credentials (RFC 2409
-	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
+	/* We authenticate with a pre-shared key, or RSA / DSS signatures with credentials (RFC
+	 * 2409 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */
 	uint16_t auth = sa->hs->offers[i].auth;
 	const struct ik_cfg *c = &sa->eng->cfg;
 	bool enc = auth == IK_P1_AUTH_RSA_ENC || auth == IK_P1_AUTH_RSA_REV_ENC;
-	if (!ik_p1_auth_psk(auth) && !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(c)) &&
+	if (!ik_p1_auth_psk(auth) && !(ik_p1_auth_sig(auth) && ik_p1_sig_ready(c)) &&
 	    !(enc && ik_p1_enc_ready(c)))
 		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 		               "the DUT chose authentication method %s, "
 		               "which this exchange cannot do (pre-shared key%s%s only): stopped, "
 		               "rather than sending a hash we know to be wrong",
 		               ik_name(IK_T_P1_AUTH, auth),
-		               ik_p1_sig_ready(c) ? " or RSA signatures" : "",
+		               ik_p1_sig_ready(c) ? " or signatures" : "",
 		               ik_p1_enc_ready(c) ? " or RSA encryption" : "");
 	sa->chosen = sa->hs->offers[i];
 	sa->life_s = sa->chosen.life_s;
