@@ -553,7 +553,8 @@ static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const ui
 }
 
 /* HASH_I (over IDii_b) or HASH_R (over IDir_b), RFC 2409 5. */
-bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
+bool ik_p1_hash_mac(struct ik_sa *sa, bool initiator_hash, const struct ik_hash_alg *mac,
+                    uint8_t *out, struct ik_status *st)
 {
 	struct ik_p1_hs *k = &sa->hs->k;
 	bool mine = initiator_hash == (sa->role == IK_INITIATOR);
@@ -569,8 +570,16 @@ bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_s
 	memcpy(in.cky_i, sa->icookie, 8);
 	memcpy(in.cky_r, sa->rcookie, 8);
 	struct ik_span sai = IK_SPAN(k->sai_b, k->sai_len), idb = IK_SPAN(id, idlen);
+	if (mac) /* RFC 2409 5.1: the signature's own hash, keyed by the prf's SKEYID */
+		return ik_hash_ir_with(mac, sa->k.p1.skeyid, sa->k.p1.h->len, initiator_hash, &in,
+		                       sai, idb, out, st);
 	return initiator_hash ? ik_hash_i(sa->k.p1.h, sa->k.p1.skeyid, &in, sai, idb, out, st)
 	                      : ik_hash_r(sa->k.p1.h, sa->k.p1.skeyid, &in, sai, idb, out, st);
+}
+
+bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
+{
+	return ik_p1_hash_mac(sa, initiator_hash, NULL, out, st);
 }
 
 static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,

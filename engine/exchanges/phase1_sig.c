@@ -5,6 +5,7 @@
  * its signature over the HASH we compute. The certificate layer is engine/crypto/cert.h; the
  * authentication method is the one of the chosen transform.
  */
+#include "algs.h"
 #include "cert.h"
 #include "consts.h"
 #include "xchg.h"
@@ -122,6 +123,19 @@ bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	return ik_p1_add_hash(out, sa->k.p1.h->len) || ik_fail(st, 0, "out of memory");
 }
 
+/* What SIG signs, *len octets (RFC 2409 5.1): HASH_I / HASH_R by the negotiated prf, but for DSS,
+ * "only defined with SHA's 160 bit output", by HMAC-SHA-1 keyed with SKEYID whatever the prf
+ * (IMP-IKE-5.1-01; the same octets when SHA-1 was negotiated). */
+static bool sig_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, size_t *len,
+                     struct ik_status *st)
+{
+	const struct ik_hash_alg *mac =
+		sa->chosen.auth == IK_P1_AUTH_DSS ? ik_hash_by_id(IK_P1_HASH_SHA) : NULL;
+
+	*len = mac ? mac->len : sa->k.p1.h->len;
+	return ik_p1_hash_mac(sa, initiator_hash, mac, out, st);
+}
+
 /* SIG = the signature of HASH_I or HASH_R (RFC 2409 5.1), written over the placeholder. */
 bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const struct ik_msg *dec,
                     struct ik_status *st)
@@ -132,13 +146,13 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 
 	if (!n)
 		return ik_fail(st, 0, "no SIG payload to fill");
-	size_t hlen = sa->k.p1.h->len;
+	size_t hlen;
+	EVP_PKEY *key = sa->eng->cfg.creds->key;
+	if (!sig_hash(sa, initiator_hash, hash, &hlen, st))
+		return false;
 	/* quirk sig-hash-20: signs the first 20 octets of HASH, as if every prf were SHA-1's */
 	if ((IK_HAS(sa->eng->cfg.quirks, SIG_HASH_20)) && hlen > 20)
 		hlen = 20;
-	EVP_PKEY *key = sa->eng->cfg.creds->key;
-	if (!ik_p1_hash(sa, initiator_hash, hash, st))
-		return false;
 	/* quirk dss-der-sig: OpenSSL's DER in place of r||s, as long as the placeholder */
 	if (ik_key_is_dsa(key) && IK_HAS(sa->eng->cfg.quirks, DSS_DER_SIG) && n->len > 4 &&
 	    n->len - 4 <= sizeof(sig)) {
@@ -219,6 +233,7 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	const struct ik_trust *t = sa->eng->cfg.trust;
 	STACK_OF(X509) *more = sk_X509_new_null();
 	uint8_t want[IK_MAX_HASH];
+	size_t wlen = 0;
 
 	if (!more || !t || !sig) {
 		sk_X509_free(more);
@@ -233,10 +248,9 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	           ik_cert_id_match(cert, sa->hs->id_peer.type, sa->hs->id_peer.data,
 	                            sa->hs->id_peer.len, st)) &&
 	          key_fits(sa, X509_get0_pubkey(cert), "the certificate's", st) &&
-	          ik_p1_hash(sa, initiator_hash, want, st) &&
+	          sig_hash(sa, initiator_hash, want, &wlen, st) &&
 	          ((IK_HAS(q, SIG_NO_VERIFY)) ||
-	           ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes,
-	                         sig->len, st));
+	           ik_sig_verify(X509_get0_pubkey(cert), want, wlen, sig->bytes, sig->len, st));
 	X509_free(cert);
 	sk_X509_pop_free(more, X509_free);
 	return ok;

@@ -149,6 +149,9 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor IDs */
 /* HASH_I (initiator_hash) or HASH_R of RFC 2409 5 into out (the PRF's length). */
 bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st);
+/* The same with the HMAC of mac (NULL: the prf), keyed by SKEYID (RFC 2409 5.1, DSS). */
+bool ik_p1_hash_mac(struct ik_sa *sa, bool initiator_hash, const struct ik_hash_alg *mac,
+                    uint8_t *out, struct ik_status *st);
 /* Signature authentication (phase1_sig.c, RFC 2409 5.1). ik_p1_sig: the chosen transform's
  * method is RSA or DSS signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
 bool ik_p1_sig(const struct ik_sa *sa);
