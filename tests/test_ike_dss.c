@@ -59,7 +59,7 @@ static void test_encoding(void)
 	CU_ASSERT_TRUE(ik_sig_verify(pub, hash, sizeof(hash), sig, n, &st));
 	CU_ASSERT_FALSE(ik_sig_verify(pub, hash, sizeof(hash), sig, 39, &st));
 	CU_ASSERT_EQUAL(st.notify, IK_NOTIFY_INVALID_SIGNATURE);
-	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "not the 40 of r followed by s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "not r||s of 40: RFC 2409 5.1"));
 	sig[30] ^= 1;
 	CU_ASSERT_FALSE(ik_sig_verify(pub, hash, sizeof(hash), sig, n, &st));
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "no DSA signature"));
@@ -69,7 +69,7 @@ static void test_encoding(void)
 	CU_ASSERT_TRUE(ik_dss_sign_der(d.creds.key, hash, sizeof(hash), der, len, &st));
 	CU_ASSERT_EQUAL(der[0], 0x30);
 	CU_ASSERT_FALSE(ik_sig_verify(pub, hash, sizeof(hash), der, len, &st));
-	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "(a DER SEQUENCE?)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "octets (DER?), not r||s"));
 	side_free(&d);
 }
 

@@ -95,10 +95,10 @@ bool ik_dss_verify(EVP_PKEY *pub, const uint8_t *hash, size_t hlen, const uint8_
 	if (siglen != IK_DSS_SIG_LEN)
 		return ik_fail(
 			st, IK_NOTIFY_INVALID_SIGNATURE,
-			"SIG is %zu octets, not the %d of r followed by s: RFC 2409 5.1 \"DSS "
-			"signatures MUST be encoded as r followed by s\"%s",
-			siglen, IK_DSS_SIG_LEN,
-			siglen > IK_DSS_SIG_LEN && sig[0] == 0x30 ? " (a DER SEQUENCE?)" : "");
+			"DSS SIG of %zu octets%s, not r||s of %d: RFC 2409 5.1 \"DSS signatures "
+			"MUST be encoded as r followed by s\"",
+			siglen, siglen > IK_DSS_SIG_LEN && sig[0] == 0x30 ? " (DER?)" : "",
+			IK_DSS_SIG_LEN);
 	ECDSA_SIG *s = ECDSA_SIG_new();
 	BIGNUM *r = BN_bin2bn(sig, HALF, NULL), *v = BN_bin2bn(sig + HALF, HALF, NULL);
 	unsigned char *der = NULL;
