@@ -37,6 +37,14 @@ check_fails "dss-sig with an RSA certificate: exit 2" 2 $IK profile get "$T/rsa.
 check_grep "... naming the key type" 'dut.cert: holds a RSA key; auth.method = dss-sig needs DSA' \
 	"$(last_out)"
 
+# strongSwan, Libreswan and IOS have no DSS in IKEv1: render refuses, naming the method.
+for t in swanctl libreswan-conf ios; do
+	check_fails "profile render --target $t refuses dss-sig (exit 2)" 2 \
+		$IK profile render "$T/dut1.conf" --target $t --side dut
+	check_grep "... saying so" 'auth.method = dss-sig: .* has no DSS signature authentication in IKEv1' \
+		"$(last_out)"
+done
+
 # --- main mode + quick mode ----------------------------------------------------------------
 check "serve starts with a dss-sig profile" serve_start "$T/serve1.log" \
 	--profile "$T/dut1.conf" --once
