@@ -2,7 +2,8 @@
 # A test PKI for RSA and DSS signature authentication (RFC 2409 5.1; issue 11 item 2), made
 # with the openssl command line: a root CA, an intermediate CA, the DUT's and the tester's
 # certificates (RSA, and DSA ones for dss-sig), and the bad certificates the certificate cases
-# need. Every file is PEM; MANIFEST lists what each one is for. Nothing here is a secret: the keys exist only for the test.
+# need. Every file is PEM; MANIFEST lists what each one is for. Nothing here is a secret: the
+# keys exist only for the test.
 #
 #   harness/pki.sh OUTDIR        make the PKI in OUTDIR (refuses a non-empty OUTDIR)
 #

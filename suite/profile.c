@@ -792,7 +792,8 @@ static bool peer_ids_default(struct ctx *c)
 }
 
 /*
- * auth.method = rsa-sig, dss-sig, rsa-enc, rsa-enc-rev: the files load and fit together (profile_cert.c). Its sentence starts
+ * auth.method = rsa-sig, dss-sig, rsa-enc, rsa-enc-rev: the files load and fit together
+ * (profile_cert.c). Its sentence starts
  * with the key it is about, so the error points at that key's line (its section's if unset).
  */
 static bool check_certs(struct ctx *c)

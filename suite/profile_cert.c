@@ -1,6 +1,6 @@
 /*
- * auth.method = rsa-sig, dss-sig (or rsa-enc, rsa-enc-rev) in a profile (docs/certificates.md): every file it names is loaded with
- * the engine's certificate layer (engine/crypto/cert.h), so a profile that loads has
+ * auth.method = rsa-sig, dss-sig (or rsa-enc, rsa-enc-rev) in a profile (docs/certificates.md):
+ * every file it names is loaded with the engine's certificate layer (engine/crypto/cert.h), so a profile that loads has
  * credentials that fit together: each key is its certificate's, each certificate chains to
  * auth.ca (and is not revoked by auth.crl), and each endpoint's identity is in its certificate
  * (RFC 4945 3.1), taken from it by auth.id_type when the profile gives none.

@@ -59,7 +59,7 @@ static void qc_cfg(struct ik_cfg *c, struct qc_side *s, const char *fqdn)
 	memset(&c->id_remote, 0, sizeof(c->id_remote)); /* the certificate vouches for it */
 }
 
-/* The tester (certificate `cert`) and the DUT's responder (certificate `dut`), each with its key. */
+/* The tester (certificate `cert`) and the DUT's responder (`dut`), each with its own key. */
 static void qc_pair_of(struct ik_cfg *ci, struct ik_cfg *cr, const char *cert, const char *dut)
 {
 	static bool once;

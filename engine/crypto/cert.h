@@ -1,7 +1,7 @@
 /*
  * Certificates and RSA or DSS signatures for IKEv1 signature authentication (RFC 2409 5.1), on
- * OpenSSL 3 only: our credentials (certificate, chain, RSA or DSA key), the peer's trust (CA bundle,
- * optional CRL), checking a peer's chain and identity, the CERT and CR payload bodies
+ * OpenSSL 3 only: our credentials (certificate, chain, RSA or DSA key), the peer's trust (CA
+ * bundle, optional CRL), checking a peer's chain and identity, the CERT and CR payload bodies
  * (RFC 2408 3.9, 3.10) and SIG_I / SIG_R (RFC 2409 5.1).
  *
  * Every function that can fail fills a struct ik_status with the notify that applies (RFC 2408

@@ -1,6 +1,7 @@
 /*
- * Signature authentication in phase 1 (RFC 2409 5.1; RSA-SIG or DSS-SIG): the CR payloads we send (RFC 2408 3.10),
- * [CERT,] SIG_I / SIG_R in place of HASH_I / HASH_R, and the checks of the peer's: its
+ * Signature authentication in phase 1 (RFC 2409 5.1; RSA-SIG, or DSS-SIG with r||s): the CR
+ * payloads we send (RFC 2408 3.10), [CERT,] SIG_I / SIG_R in place of HASH_I / HASH_R, and the
+ * checks of the peer's: its
  * certificate through our trust (RFC 5280), its identity against its ID payload (RFC 4945 3.1),
  * its signature over the HASH we compute. The certificate layer is engine/crypto/cert.h; the
  * authentication method is the one of the chosen transform.

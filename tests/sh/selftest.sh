@@ -117,9 +117,9 @@ broken() {
 quirks=$($IK serve --list-quirks 2>/dev/null | awk 'NF && $1 !~ /:$/ {print $1}')
 # The certificate quirks act only under RSA signatures, which the loopback profile (PSK) never
 # uses: a run under one is the conformant run again. tests/sh/cert.sh runs them against an
-# rsa-sig serve, with every certificate case (dss-der-sig: against a dss-sig serve). Likewise the pke- quirks act only under RSA
-# encryption: tests/sh/connect_rsaenc.sh runs the rsaenc cases against an rsa-enc and an
-# rsa-enc-rev serve with each of them.
+# rsa-sig serve, with every certificate case (dss-der-sig: against a dss-sig serve). Likewise
+# the pke- quirks act only under RSA encryption: tests/sh/connect_rsaenc.sh runs the rsaenc
+# cases against an rsa-enc and an rsa-enc-rev serve with each of them.
 # The keepalive quirks act only on an SA whose NAT-D put serve behind a NAT and that floated,
 # which here only the keepalive cases bring about, and they SKIP (the loopback profile states no
 # natt.keepalive): tests/sh/esp_cases.sh runs them against a serve with natt.keepalive = 2.
