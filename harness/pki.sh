@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A test PKI for RSA signature authentication (RFC 2409 5.1; issue 11 item 2), made with the
-# openssl command line: a root CA, an intermediate CA, the DUT's and the tester's certificates,
-# and the bad certificates the certificate cases need. Every file is PEM; MANIFEST lists what
-# each one is for. Nothing here is a secret: the keys exist only for the test.
+# A test PKI for RSA and DSS signature authentication (RFC 2409 5.1; issue 11 item 2), made
+# with the openssl command line: a root CA, an intermediate CA, the DUT's and the tester's
+# certificates (RSA, and DSA ones for dss-sig), and the bad certificates the certificate cases
+# need. Every file is PEM; MANIFEST lists what each one is for. Nothing here is a secret: the
+# keys exist only for the test.
 #
 #   harness/pki.sh OUTDIR        make the PKI in OUTDIR (refuses a non-empty OUTDIR)
 #
@@ -158,6 +159,21 @@ openssl ca -batch -config ca/inter-ca/ca.cnf -gencrl -out inter-ca.crl 2>ca/inte
 	die "CRL: $(tail -3 ca/inter-ca/crl.log)"
 note revoked.pem "bad: revoked (keyCompromise) in inter-ca.crl"
 note inter-ca.crl "CRL of the intermediate CA, revoking revoked.pem"
+
+# DSS signatures (RFC 2409 5.1, auth method 2): DSA keys of 1024 bits with a 160-bit q, so a
+# SHA-1 HASH_I / HASH_R (20 octets) is signed whole and r and s are 20 octets each (r||s, 40
+# octets on the wire). The same identities as dut.pem / tester.pem, issued by the RSA
+# intermediate: only the key type differs.
+openssl genpkey -quiet -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 \
+	-pkeyopt dsa_paramgen_q_bits:160 -out ca/dsa-params.pem
+openssl genpkey -quiet -paramfile ca/dsa-params.pem -out dut-dss.key
+openssl genpkey -quiet -paramfile ca/dsa-params.pem -out tester-dss.key
+ee_ext inter-ca dut-dss "$DUT_SAN"
+issue dut-dss inter-ca "$DUT_FQDN" ee
+note dut-dss.pem "the DUT with a DSA key (dut-dss.key; DSS signatures, auth.method = dss-sig)"
+ee_ext inter-ca tester-dss "$TESTER_SAN"
+issue tester-dss inter-ca "$TESTER_FQDN" ee
+note tester-dss.pem "the tester with a DSA key (tester-dss.key), its identities as tester.pem"
 
 root rogue-ca "ikecheck rogue CA"
 ca_dir rogue-ca

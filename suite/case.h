@@ -246,7 +246,8 @@ enum {
 	IK_NEED_MODECFG_PULL = 1048576, /* features.modecfg, not push: REQUEST/REPLY */
 	IK_NEED_PEER_CERT = 2097152,    /* dut.peer_cert: the DUT holds the tester's certificate */
 	IK_NEED_NO_ANTI_REPLAY = 4194304, /* features.anti_replay = no, stated: no replay checks */
-	IK_NEED_TUNNEL = 8388608          /* phase2.mode = tunnel (RFC 2407 4.5, RFC 3947 5.1) */
+	IK_NEED_TUNNEL = 8388608,         /* phase2.mode = tunnel (RFC 2407 4.5, RFC 3947 5.1) */
+	IK_NEED_DSS_SIG = 16777216        /* auth.method = dss-sig (RFC 2409 5.1, r||s) */
 };
 
 struct ik_caseset {

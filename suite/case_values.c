@@ -182,6 +182,8 @@ static const struct {
 	{"fragmentation", IK_NEED_FRAGMENTATION},
 	{"rsa_sig", IK_NEED_RSA_SIG},
 	{"rsa-sig", IK_NEED_RSA_SIG},
+	{"dss_sig", IK_NEED_DSS_SIG},
+	{"dss-sig", IK_NEED_DSS_SIG},
 	{"psk", IK_NEED_PSK},
 	{"crl", IK_NEED_CRL},
 	{"rsa_enc", IK_NEED_RSA_ENC},

@@ -14,19 +14,21 @@
  */
 #define IK_AUTH_PSK     IK_PROFILE_AUTH_PSK
 #define IK_AUTH_RSA_SIG IK_PROFILE_AUTH_RSA_SIG
+#define IK_AUTH_DSS_SIG IK_PROFILE_AUTH_DSS_SIG
 #include "profile.h"
 #undef IK_AUTH_PSK
 #undef IK_AUTH_RSA_SIG
+#undef IK_AUTH_DSS_SIG
 #include "ike.h"
 
 /* Fill *c from *p; as_dut picks the view. False with st->why naming the profile file. An rsa-sig
  * profile loads its certificates (ik_cfg_certs): ik_cfg_release them when done. */
 bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_dut,
                          struct ik_status *st);
-/* auth.method = rsa-sig (cfg_cert.c, RFC 2409 5.1): load our certificate, chain and key and the
- * trust of auth.ca / auth.crl into c->creds / c->trust, offer RSA signatures in every phase 1
- * transform, and give ID_DER_ASN1_DN identities the DER subjects of the certificates. What it
- * loaded is c's until ik_cfg_release (after the engine that copied c is freed). */
+/* auth.method = rsa-sig or dss-sig (cfg_cert.c, RFC 2409 5.1): load our certificate, chain and
+ * key and the trust of auth.ca / auth.crl into c->creds / c->trust, offer that method in every
+ * phase 1 transform, and give ID_DER_ASN1_DN identities the DER subjects of the certificates.
+ * What it loaded is c's until ik_cfg_release (after the engine that copied c is freed). */
 bool ik_cfg_certs(struct ik_cfg *c, const struct ik_profile *p, bool as_dut, struct ik_status *st);
 void ik_cfg_release(struct ik_cfg *c); /* a cfg without certificates: nothing */
 /* An identity as a phase 1 ID payload body (RFC 2407 4.6.2, protocol 0 / port 0). */

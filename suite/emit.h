@@ -153,9 +153,27 @@ static inline bool ik_emit_certs_ok(const struct ik_profile *p, const struct ik_
  * encrypted nonce authentication (strongSwan, Libreswan: neither implements methods 4 and 5):
  * an error, never a configuration that would silently authenticate otherwise.
  */
+/*
+ * auth.method = dss-sig (RFC 2409 5.1, method 2) on an implementation without DSS signatures in
+ * IKEv1 (strongSwan, Libreswan, IOS here): the same kind of error.
+ */
+static inline bool ik_emit_dss_ok(const struct ik_profile *p, const char *who, const char *impl,
+                                  struct ik_status *st)
+{
+	if (p->auth != IK_AUTH_DSS_SIG)
+		return true;
+	return ik_fail(st, 0,
+	               "%s: auth.method = dss-sig: %s has no DSS signature authentication in IKEv1 "
+	               "(RFC 2409 5.1, method 2); test such a DUT against ikecheck serve, or use "
+	               "rsa-sig or psk",
+	               who, impl);
+}
+
 static inline bool ik_emit_auth_ok(const struct ik_profile *p, const char *who, const char *impl,
                                    struct ik_status *st)
 {
+	if (!ik_emit_dss_ok(p, who, impl, st))
+		return false;
 	if (!ik_auth_enc(p->auth))
 		return true;
 	return ik_fail(st, 0,

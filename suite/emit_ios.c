@@ -121,7 +121,8 @@ static bool check_renderable(const struct ik_profile *p, const struct ik_emit_op
 		return ik_fail(st, 0,
 		               "ik_emit_ios: auth.method = rsa-enc-rev: IOS has no revised-mode "
 		               "authentication (RFC 2409 5.3); its rsa-encr is rsa-enc (5.2)");
-	if (!ik_emit_certs_ok(p, o, "ik_emit_ios", st))
+	if (!ik_emit_dss_ok(p, "ik_emit_ios", "IOS", st) ||
+	    !ik_emit_certs_ok(p, o, "ik_emit_ios", st))
 		return false;
 	if (l->addr.ss.ss_family != AF_INET)
 		return ik_fail(st, 0,

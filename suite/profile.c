@@ -38,6 +38,7 @@ static const struct name_val role_names[] = {
 static const struct name_val mode_names[] = {
 	{"main", IK_MODE_MAIN}, {"aggressive", IK_MODE_AGGRESSIVE}, {NULL, 0}};
 static const struct name_val auth_names[] = {{"psk", IK_AUTH_PSK},
+                                             {"dss-sig", IK_AUTH_DSS_SIG},
                                              {"rsa-sig", IK_AUTH_RSA_SIG},
                                              {"rsa-enc", IK_AUTH_RSA_ENC},
                                              {"rsa-enc-rev", IK_AUTH_RSA_ENC_REV},
@@ -791,7 +792,8 @@ static bool peer_ids_default(struct ctx *c)
 }
 
 /*
- * auth.method = rsa-sig: the files load and fit together (profile_cert.c). Its sentence starts
+ * auth.method = rsa-sig, dss-sig, rsa-enc, rsa-enc-rev: the files load and fit together
+ * (profile_cert.c). Its sentence starts
  * with the key it is about, so the error points at that key's line (its section's if unset).
  */
 static bool check_certs(struct ctx *c)
@@ -799,11 +801,11 @@ static bool check_certs(struct ctx *c)
 	struct ik_status why;
 
 	if (!line_of(c, KEY_features_certificates))
-		c->p->features.certificates = c->p->auth == IK_AUTH_RSA_SIG;
+		c->p->features.certificates = ik_auth_sig(c->p->auth);
 	if (!ik_auth_pki(c->p->auth) && *c->p->tester.bad_cert)
 		return fail_at(c, c->key_line[KEY_tester_bad_cert],
-		               "tester.bad_cert: only with auth.method = rsa-sig, rsa-enc or "
-		               "rsa-enc-rev");
+		               "tester.bad_cert: only with auth.method = rsa-sig, dss-sig, rsa-enc "
+		               "or rsa-enc-rev");
 	for (int s = 0; s < 2; s++) /* HASH(1) exists only under encryption (RFC 2409 5.2) */
 		if (!ik_auth_enc(c->p->auth) && (s ? c->p->tester : c->p->dut).send_hash1)
 			return fail_at(
@@ -811,11 +813,11 @@ static bool check_certs(struct ctx *c)
 				"%s.send_hash1: only with auth.method = rsa-enc or rsa-enc-rev "
 				"(HASH(1), RFC 2409 5.2)",
 				s ? "tester" : "dut");
-	if (c->p->auth != IK_AUTH_RSA_SIG && *c->p->dut.peer_cert)
-		return fail_at(
-			c, c->key_line[KEY_dut_peer_cert],
-			"dut.peer_cert: only with auth.method = rsa-sig (the certificate that "
-			"checks SIG_I when no CERT comes, RFC 2409 5.1)");
+	if (!ik_auth_sig(c->p->auth) && *c->p->dut.peer_cert)
+		return fail_at(c, c->key_line[KEY_dut_peer_cert],
+		               "dut.peer_cert: only with auth.method = rsa-sig or dss-sig (the "
+		               "certificate "
+		               "that checks SIG_I when no CERT comes, RFC 2409 5.1)");
 	/* RFC 2409 5.2: "the initiator must already have the responder's public key"; either
 	 * side may initiate, so each needs the other's certificate. */
 	if (ik_auth_enc(c->p->auth) && (!*c->p->dut.cert || !*c->p->tester.cert))

@@ -38,6 +38,7 @@ enum ik_vendor {
 /* RFC 2409 Appendix A Authentication Method values. */
 enum ik_auth_method {
 	IK_AUTH_PSK = 1,
+	IK_AUTH_DSS_SIG = 2, /* DSS signatures, r||s (RFC 2409 5.1) */
 	IK_AUTH_RSA_SIG = 3,
 	IK_AUTH_RSA_ENC = 4,     /* RSA encrypted nonces, RFC 2409 5.2 */
 	IK_AUTH_RSA_ENC_REV = 5, /* the revised mode, RFC 2409 5.3 */
@@ -46,7 +47,12 @@ enum ik_auth_method {
  * encryption, where each side must hold the other's certificate beforehand (RFC 2409 5.2). */
 static inline bool ik_auth_pki(int method)
 {
-	return method == 3 || method == 4 || method == 5;
+	return method == 2 || method == 3 || method == 4 || method == 5;
+}
+/* The two of signatures (RFC 2409 5.1): dss-sig and rsa-sig. */
+static inline bool ik_auth_sig(int method)
+{
+	return method == 2 || method == 3;
 }
 static inline bool ik_auth_enc(int method)
 {

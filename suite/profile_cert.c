@@ -1,6 +1,6 @@
 /*
- * auth.method = rsa-sig in a profile (docs/certificates.md): every file it names is loaded with
- * the engine's certificate layer (engine/crypto/cert.h), so a profile that loads has
+ * auth.method = rsa-sig, dss-sig (or rsa-enc, rsa-enc-rev) in a profile (docs/certificates.md):
+ * every file it names is loaded with the engine's certificate layer (engine/crypto/cert.h), so a profile that loads has
  * credentials that fit together: each key is its certificate's, each certificate chains to
  * auth.ca (and is not revoked by auth.crl), and each endpoint's identity is in its certificate
  * (RFC 4945 3.1), taken from it by auth.id_type when the profile gives none.
@@ -20,6 +20,29 @@ static const char *saved(const struct ik_status *st, char why[sizeof(st->why)])
 {
 	memcpy(why, st->why, sizeof(st->why));
 	return why;
+}
+
+/* The auth.method value, for the sentences that name it. */
+static const char *method(const struct ik_profile *p)
+{
+	return p->auth == IK_AUTH_DSS_SIG       ? "dss-sig"
+	       : p->auth == IK_AUTH_RSA_ENC     ? "rsa-enc"
+	       : p->auth == IK_AUTH_RSA_ENC_REV ? "rsa-enc-rev"
+	                                        : "rsa-sig";
+}
+
+/* RFC 2409 Appendix A: DSS-SIG (2) signs with a DSA key, the others use RSA keys. */
+static bool key_type_fits(const struct ik_profile *p, X509 *x, const char *key,
+                          struct ik_status *st)
+{
+	EVP_PKEY *k = X509_get0_pubkey(x);
+	const char *want = p->auth == IK_AUTH_DSS_SIG ? "DSA" : "RSA";
+
+	if (k && EVP_PKEY_is_a(k, want))
+		return true;
+	return ik_fail(st, 0, "%s: holds a %s key; auth.method = %s needs %s (RFC 2409 5.1, %s)",
+	               key, k ? EVP_PKEY_get0_type_name(k) : "no", method(p), want,
+	               p->auth == IK_AUTH_DSS_SIG ? "DSS signatures" : "Appendix A");
 }
 
 /* The key a file belongs to, readable, or st says which key and path are wrong. */
@@ -112,11 +135,11 @@ static bool endpoint(struct ik_profile *p, struct ik_endpoint *e, const char *si
 	snprintf(k[1], sizeof(k[1]), "%s.key", side);
 	snprintf(k[2], sizeof(k[2]), "%s.chain", side);
 	if (!*e->cert && (need_key || *e->key))
-		return ik_fail(st, 0, "%s: required with auth.method = rsa-sig", k[0]);
+		return ik_fail(st, 0, "%s: required with auth.method = %s", k[0], method(p));
 	if (!*e->cert)
 		return true;
 	if (!*e->key && need_key)
-		return ik_fail(st, 0, "%s: required with auth.method = rsa-sig", k[1]);
+		return ik_fail(st, 0, "%s: required with auth.method = %s", k[1], method(p));
 	if (!readable(k[0], e->cert, st) || (*e->key && !readable(k[1], e->key, st)) ||
 	    (*e->chain && !readable(k[2], e->chain, st)))
 		return false;
@@ -127,6 +150,7 @@ static bool endpoint(struct ik_profile *p, struct ik_endpoint *e, const char *si
 		return ik_fail(st, 0, "%s: %s", k[which], saved(st, why));
 	}
 	bool ok =
+		key_type_fits(p, c.cert, k[0], st) &&
 		(ik_cert_verify(t, c.cert, c.chain, 0, st) ||
 	         ik_fail(st, 0, "%s: does not verify against auth.ca: %s", k[0], saved(st, why))) &&
 		(id_set || id_from_cert(&e->id, c.cert, p->pki.id_type, side, st)) &&
@@ -166,7 +190,7 @@ bool ik_profile_check_certs(struct ik_profile *p, bool dut_id_set, bool tester_i
 	bool ok;
 
 	if (!*p->pki.ca)
-		return ik_fail(st, 0, "auth.ca: required with auth.method = rsa-sig");
+		return ik_fail(st, 0, "auth.ca: required with auth.method = %s", method(p));
 	if (!readable("auth.ca", p->pki.ca, st) ||
 	    (*p->pki.crl && !readable("auth.crl", p->pki.crl, st)))
 		return false;

@@ -183,6 +183,11 @@ bool ik_crun_cfg_variant(struct ik_runner *R, const struct ik_case *c, unsigned 
 		cfg->xauth.keep_on_fail = c && c->dut_role == IK_INITIATOR;
 		if (!ik_run_may_claim_initial_contact(R->o))
 			cfg->initial_contact = false;
+		/* A liveness probe asks whether the DUT answers, not whether its SIG is right (a
+		 * case judges that, CERT-DSS-001 under quirk dss-der-sig): its engine checks the
+		 * DUT's certificate and identity but not the signature (docs/verdicts.md 7). */
+		if (!c)
+			cfg->quirks = ik_quirks_or(cfg->quirks, IK_QUIRK(SIG_NO_VERIFY));
 		bool aggr = c && c->nsteps && c->steps[0].kind == IK_STEP_AGGRESSIVE;
 		if (aggr || (!c && !(R->base->p1.modes & IK_MODE_MAIN)))
 			ik_cfg_one_group(cfg); /* RFC 2409 5: one KE in AM1, one group */

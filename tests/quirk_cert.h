@@ -59,18 +59,31 @@ static void qc_cfg(struct ik_cfg *c, struct qc_side *s, const char *fqdn)
 	memset(&c->id_remote, 0, sizeof(c->id_remote)); /* the certificate vouches for it */
 }
 
-/* The tester presents certificate `cert` (with its own key) to the DUT's responder. */
-static void qc_pair(struct ik_cfg *ci, struct ik_cfg *cr, const char *cert)
+/* The tester (certificate `cert`) and the DUT's responder (`dut`), each with its own key. */
+static void qc_pair_of(struct ik_cfg *ci, struct ik_cfg *cr, const char *cert, const char *dut)
 {
 	static bool once;
 	if (!once && (once = true))
 		atexit(qc_free);
 	qc_free();
 	qc_load(&qc_sides[0], cert);
-	qc_load(&qc_sides[1], "dut");
+	qc_load(&qc_sides[1], dut);
 	qc_loaded = true;
 	qc_cfg(ci, &qc_sides[0], "tester.ikecheck.test");
 	qc_cfg(cr, &qc_sides[1], "dut.ikecheck.test");
+}
+
+/* The tester presents certificate `cert` (with its own key) to the DUT's responder. */
+static void qc_pair(struct ik_cfg *ci, struct ik_cfg *cr, const char *cert)
+{
+	qc_pair_of(ci, cr, cert, "dut");
+}
+
+/* dss-der-sig: both sides with DSA keys and DSS signatures (RFC 2409 5.1, method 2). */
+static void qc_dss(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	qc_pair_of(ci, cr, "tester-dss", "dut-dss");
+	ci->p1[0].auth = cr->p1[0].auth = IK_P1_AUTH_DSS;
 }
 
 static void qc_good(struct ik_cfg *ci, struct ik_cfg *cr)
@@ -188,7 +201,8 @@ static bool qc_cr_ca_refused(struct ik_pair *p)
 }
 
 /* cert-not-sent: the responder's MM6 carried no CERT, so the initiator (which knows no
- * certificate of it) could not check SIG_R. */
+ * certificate of it) could not check SIG_R. Also sig-hash-20 and dss-der-sig: a SIG_R the
+ * initiator refuses (over 20 octets of a longer HASH_R; DER instead of r||s). */
 static bool qc_no_cert_sent(struct ik_pair *p)
 {
 	p->ini.auto_quick = false;

@@ -1,5 +1,6 @@
 /* A DUT profile as an engine configuration, both views (suite/cfg_profile.h). */
 #include "cfg_profile.h" /* first: profile.h and ike.h together */
+#include "cert.h"
 #include "consts.h"
 #include "cunit.h"
 #include "pki.h"
@@ -497,6 +498,51 @@ static void test_rsa_sig_cfg(void)
 	}
 }
 
+/* auth.method = dss-sig (RFC 2409 5.1, method 2): the DSA certificates give DSS-SIG transforms;
+ * an RSA certificate under dss-sig, or a DSA one under rsa-sig, is refused naming the key. */
+static void test_dss_sig_cfg(void)
+{
+	static const char *dss_files[2] = {
+		"cert = dut-dss.pem\nkey = dut-dss.key\nchain = inter-ca.pem\n",
+		"cert = tester-dss.pem\nkey = tester-dss.key\n"};
+	struct ik_profile p;
+	struct ik_cfg cfg;
+	struct ik_status st;
+	char text[2048], file[160];
+
+	CU_ASSERT_NOT_EQUAL_FATAL(ik_pki()[0], '\0');
+	snprintf(file, sizeof(file), "%s/dss.conf", ik_pki());
+	for (int rsa_dut = 0; rsa_dut < 2; rsa_dut++) {
+		snprintf(text, sizeof(text), rsa_base, rsa_dut ? DUT_FILES : dss_files[0],
+		         dss_files[1], "");
+		char *m = strstr(text, "method = rsa-sig");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		memcpy(m + 9, "dss", 3);
+		ik_status_clear(&st);
+		bool ok = ik_profile_parse(&p, text, strlen(text), file, &st);
+		if (rsa_dut) {
+			CU_ASSERT_FALSE(ok);
+			CU_ASSERT_PTR_NOT_NULL(strstr(
+				st.why,
+				"dut.cert: holds a RSA key; auth.method = dss-sig needs DSA"));
+			continue;
+		}
+		if (!ok)
+			fprintf(stderr, "\n  %s\n", st.why);
+		CU_ASSERT_TRUE_FATAL(ok);
+		for (int as_dut = 0; as_dut < 2; as_dut++) {
+			CU_ASSERT_TRUE_FATAL(ik_cfg_from_profile(&cfg, &p, as_dut, &st));
+			CU_ASSERT_EQUAL(cfg.p1[0].auth, IK_P1_AUTH_DSS);
+			CU_ASSERT_TRUE(ik_key_is_dsa(cfg.creds->key));
+			ik_cfg_release(&cfg);
+		}
+		ik_profile_wipe(&p);
+	}
+	CU_ASSERT_FALSE(rsa_parse(&p, DUT_FILES, dss_files[1], "", &st));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(st.why, "tester.cert: holds a DSA key; auth.method = rsa-sig"));
+}
+
 static const struct ik_test tests[] = {
 	{"DUT view: peer_ids and phase 2 lifetime policy", test_peer_ids_and_p2_policy},
 	{"tester view: every field from the profile", test_tester_view},
@@ -510,6 +556,8 @@ static const struct ik_test tests[] = {
 	{"rsa-sig: bad files and identities refused at load", test_rsa_sig_refusals},
 	{"rsa-sig: credentials, trust, RSA-SIG transforms, DN identities (RFC 2409 5.1)",
          test_rsa_sig_cfg},
+	{"dss-sig: DSS-SIG transforms from DSA certificates; key types refused across methods",
+         test_dss_sig_cfg},
 };
 
 IK_TEST_MAIN("cfg_profile", tests)

@@ -713,6 +713,7 @@ static const struct row rows[] = {
 	{"CR naming its CA by DER", IK_QUIRK(CR_BAD_CA), qc_check_cr, qc_no_cert_sent},
 	{"SIG_R over a SHA2-256 HASH_R", IK_QUIRK(SIG_HASH_20), qc_sha256, qc_no_cert_sent},
 	{"CERT asked for by CR", IK_QUIRK(CERT_NOT_SENT), qc_good, qc_no_cert_sent},
+	{"SIG_R of DSS as r||s", IK_QUIRK(DSS_DER_SIG), qc_dss, qc_no_cert_sent},
 	{"CR from a peer with no directory service", IK_QUIRK(CR_NOT_SENT), qc_need_cr,
          qc_no_cr_sent},
 	{"MM5 with no CERT, the certificate held", IK_QUIRK(CERT_REQUIRED), qc_no_cert,

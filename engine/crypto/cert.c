@@ -71,8 +71,9 @@ static EVP_PKEY *pem_key(const char *file, struct ik_status *st)
 	if (!k)
 		ik_fail(st, 0, "key file '%.100s' holds no PEM private key (or it is encrypted)",
 		        file);
-	else if (!EVP_PKEY_is_a(k, "RSA")) {
-		ik_fail(st, 0, "key file '%.100s' holds a %s key; RFC 2409 5.1 here signs with RSA",
+	else if (!EVP_PKEY_is_a(k, "RSA") && !EVP_PKEY_is_a(k, "DSA")) {
+		ik_fail(st, 0,
+		        "key file '%.100s' holds a %s key; RFC 2409 5.1 here signs with RSA or DSS",
 		        file, EVP_PKEY_get0_type_name(k));
 		EVP_PKEY_free(k);
 		k = NULL;

@@ -1,7 +1,7 @@
 /*
- * Certificates and RSA signatures for IKEv1 signature authentication (RFC 2409 5.1), on
- * OpenSSL 3 only: our credentials (certificate, chain, RSA key), the peer's trust (CA bundle,
- * optional CRL), checking a peer's chain and identity, the CERT and CR payload bodies
+ * Certificates and RSA or DSS signatures for IKEv1 signature authentication (RFC 2409 5.1), on
+ * OpenSSL 3 only: our credentials (certificate, chain, RSA or DSA key), the peer's trust (CA
+ * bundle, optional CRL), checking a peer's chain and identity, the CERT and CR payload bodies
  * (RFC 2408 3.9, 3.10) and SIG_I / SIG_R (RFC 2409 5.1).
  *
  * Every function that can fail fills a struct ik_status with the notify that applies (RFC 2408
@@ -20,7 +20,7 @@
 
 #include "status.h"
 
-/* Our side: the end-entity certificate, the intermediates we send with it, its RSA key. */
+/* Our side: the end-entity certificate, the intermediates we send with it, its RSA or DSA key. */
 struct ik_creds {
 	X509 *cert;
 	STACK_OF(X509) * chain; /* never NULL after a successful load; may be empty */
@@ -42,7 +42,7 @@ struct ik_trust {
 
 /*
  * Load PEM files. cert_file holds our certificate first; more certificates after it are chain.
- * chain_file (NULL or "") adds intermediates. key_file holds the RSA private key, which must
+ * chain_file (NULL or "") adds intermediates. key_file holds the RSA or DSA private key, which must
  * match the certificate; NULL or "": the certificate and chain alone (c->key NULL). On failure *c is freed and st->why names the file and the problem.
  */
 bool ik_creds_load(struct ik_creds *c, const char *cert_file, const char *chain_file,
@@ -120,11 +120,32 @@ const struct ik_creds *ik_creds_for_cr(const struct ik_creds *c, size_t n, const
  * SIG_I / SIG_R (RFC 2409 5.1): the RSA signature of HASH_I / HASH_R. As strongSwan
  * (SIGN_RSA_EMSA_PKCS1_NULL), Libreswan and Cisco do, the hash is padded with PKCS#1 v1.5
  * type 1 (RFC 8017 9.2 without the DigestInfo) and signed raw. *siglen = the modulus size.
+ * A DSA key signs DSS r||s instead (ik_dss_sign, *siglen = IK_DSS_SIG_LEN).
  */
 bool ik_sig_sign(EVP_PKEY *key, const uint8_t *hash, size_t hlen, uint8_t *sig, size_t cap,
                  size_t *siglen, struct ik_status *st);
 /* Check sig over hash with the peer's public key; INVALID-SIGNATURE with why it failed. */
 bool ik_sig_verify(EVP_PKEY *pub, const uint8_t *hash, size_t hlen, const uint8_t *sig,
                    size_t siglen, struct ik_status *st);
+
+/*
+ * DSS (RFC 2409 5.1, authentication method 2; cert_dss.c): "DSS signatures MUST be encoded as r
+ * followed by s", each the 20 octets of a 160-bit q, left-padded. ik_sig_sign / ik_sig_verify
+ * call these for a DSA key; hash is signed as DSA's message digest (a SHA-1 HASH_I / HASH_R whole).
+ */
+#define IK_DSS_SIG_LEN 40
+bool ik_key_is_dsa(EVP_PKEY *key);
+bool ik_dss_sign(EVP_PKEY *key, const uint8_t *hash, size_t hlen, uint8_t *sig,
+                 struct ik_status *st);
+/* INVALID-SIGNATURE naming the rule for a SIG that is not exactly IK_DSS_SIG_LEN octets. */
+bool ik_dss_verify(EVP_PKEY *pub, const uint8_t *hash, size_t hlen, const uint8_t *sig,
+                   size_t siglen, struct ik_status *st);
+/* Quirk dss-der-sig: OpenSSL's DER SEQUENCE { r, s } instead of r||s, exactly len octets
+ * (signed again until one is: its length varies with r and s), len from ik_dss_der_len. */
+bool ik_dss_sign_der(EVP_PKEY *key, const uint8_t *hash, size_t hlen, uint8_t *sig, size_t len,
+                     struct ik_status *st);
+size_t ik_dss_der_len(EVP_PKEY *key, struct ik_status *st); /* one DER signature's length */
+/* The SIG payload body our key makes: the modulus for RSA, IK_DSS_SIG_LEN for DSA. */
+size_t ik_sig_size(EVP_PKEY *key);
 
 #endif

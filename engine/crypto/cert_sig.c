@@ -159,7 +159,7 @@ static EVP_PKEY_CTX *raw_ctx(EVP_PKEY *key, bool sign, struct ik_status *st)
 
 	if (!key || !EVP_PKEY_is_a(key, "RSA")) {
 		ik_fail(st, IK_NOTIFY_INVALID_KEY_INFORMATION,
-		        "SIG needs an RSA key (RFC 2409 5.1)");
+		        "SIG needs an RSA or DSA key (RFC 2409 5.1)");
 		return NULL;
 	}
 	ctx = EVP_PKEY_CTX_new(key, NULL);
@@ -172,9 +172,21 @@ static EVP_PKEY_CTX *raw_ctx(EVP_PKEY *key, bool sign, struct ik_status *st)
 	return ctx;
 }
 
+size_t ik_sig_size(EVP_PKEY *key)
+{
+	if (ik_key_is_dsa(key))
+		return IK_DSS_SIG_LEN;
+	return key && EVP_PKEY_get_size(key) > 0 ? (size_t)EVP_PKEY_get_size(key) : 0;
+}
+
 bool ik_sig_sign(EVP_PKEY *key, const uint8_t *hash, size_t hlen, uint8_t *sig, size_t cap,
                  size_t *siglen, struct ik_status *st)
 {
+	if (ik_key_is_dsa(key)) { /* DSS: r||s (RFC 2409 5.1) */
+		*siglen = IK_DSS_SIG_LEN;
+		return cap >= IK_DSS_SIG_LEN ? ik_dss_sign(key, hash, hlen, sig, st)
+		                             : ik_fail(st, 0, "SIG of 40 octets does not fit");
+	}
 	EVP_PKEY_CTX *ctx = raw_ctx(key, true, st);
 	size_t n = cap;
 	bool ok;
@@ -223,6 +235,8 @@ static bool explain_bad(EVP_PKEY *pub, size_t hlen, const uint8_t *sig, size_t s
 bool ik_sig_verify(EVP_PKEY *pub, const uint8_t *hash, size_t hlen, const uint8_t *sig,
                    size_t siglen, struct ik_status *st)
 {
+	if (ik_key_is_dsa(pub))
+		return ik_dss_verify(pub, hash, hlen, sig, siglen, st);
 	EVP_PKEY_CTX *ctx = raw_ctx(pub, false, st);
 	size_t want;
 	bool ok;

@@ -219,28 +219,38 @@ bool ik_ike_decrypt(const struct ik_cipher_alg *c, const uint8_t *key, uint8_t *
 }
 
 /* RFC 2409 5: HASH_I and HASH_R share one shape with the roles swapped. */
-static bool p1_auth_hash(const struct ik_hash_alg *h, const uint8_t *skeyid, struct ik_span g1,
-                         struct ik_span g2, const uint8_t *c1, const uint8_t *c2,
+static bool p1_auth_hash(const struct ik_hash_alg *h, const uint8_t *skeyid, size_t klen,
+                         struct ik_span g1, struct ik_span g2, const uint8_t *c1, const uint8_t *c2,
                          struct ik_span sai_b, struct ik_span id_b, uint8_t *out, const char *what,
                          struct ik_status *st)
 {
 	struct ik_span parts[] = {g1, g2, IK_SPAN(c1, 8), IK_SPAN(c2, 8), sai_b, id_b};
 
-	return prf_or_fail(h, skeyid, h ? h->len : 0, parts, NSPAN(parts), out, what, st);
+	return prf_or_fail(h, skeyid, klen, parts, NSPAN(parts), out, what, st);
 }
 
 bool ik_hash_i(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
                struct ik_span sai_b, struct ik_span idii_b, uint8_t *out, struct ik_status *st)
 {
-	return p1_auth_hash(h, skeyid, in->gxi, in->gxr, in->cky_i, in->cky_r, sai_b, idii_b, out,
-	                    "ik_hash_i", st);
+	return p1_auth_hash(h, skeyid, h ? h->len : 0, in->gxi, in->gxr, in->cky_i, in->cky_r,
+	                    sai_b, idii_b, out, "ik_hash_i", st);
 }
 
 bool ik_hash_r(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
                struct ik_span sai_b, struct ik_span idir_b, uint8_t *out, struct ik_status *st)
 {
-	return p1_auth_hash(h, skeyid, in->gxr, in->gxi, in->cky_r, in->cky_i, sai_b, idir_b, out,
-	                    "ik_hash_r", st);
+	return p1_auth_hash(h, skeyid, h ? h->len : 0, in->gxr, in->gxi, in->cky_r, in->cky_i,
+	                    sai_b, idir_b, out, "ik_hash_r", st);
+}
+
+bool ik_hash_ir_with(const struct ik_hash_alg *mac, const uint8_t *skeyid, size_t klen,
+                     bool initiator, const struct ik_p1_in *in, struct ik_span sai_b,
+                     struct ik_span id_b, uint8_t *out, struct ik_status *st)
+{
+	return initiator ? p1_auth_hash(mac, skeyid, klen, in->gxi, in->gxr, in->cky_i, in->cky_r,
+	                                sai_b, id_b, out, "ik_hash_i", st)
+	                 : p1_auth_hash(mac, skeyid, klen, in->gxr, in->gxi, in->cky_r, in->cky_i,
+	                                sai_b, id_b, out, "ik_hash_r", st);
 }
 
 /* RFC 2409 5.5 and 5.7: prf(SKEYID_a, [0 |] M-ID | a | b). */

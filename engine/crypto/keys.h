@@ -85,6 +85,14 @@ bool ik_hash_i(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct 
 bool ik_hash_r(const struct ik_hash_alg *h, const uint8_t *skeyid, const struct ik_p1_in *in,
                struct ik_span sai_b, struct ik_span idir_b, uint8_t *out, struct ik_status *st);
 
+/* RFC 2409 5.1: HASH_I (initiator) or HASH_R with the HMAC of mac in place of the negotiated
+ * prf, keyed by the klen octets of SKEYID: what a signature tied to a hash signs ("DSS is only
+ * defined with SHA's 160 bit output ... using the HMAC version of the hash algorithm associated
+ * with the signature method"). */
+bool ik_hash_ir_with(const struct ik_hash_alg *mac, const uint8_t *skeyid, size_t klen,
+                     bool initiator, const struct ik_p1_in *in, struct ik_span sai_b,
+                     struct ik_span id_b, uint8_t *out, struct ik_status *st);
+
 /* RFC 2409 5.5: HASH(1) = prf(SKEYID_a, M-ID | rest-of-message-after-HASH). */
 bool ik_qm_hash1(const struct ik_hash_alg *h, const uint8_t *skeyid_a, uint32_t msgid,
                  struct ik_span rest, uint8_t *out, struct ik_status *st);

@@ -81,7 +81,7 @@ static enum ik_rules_auth offered_auth(const struct ik_msg *m)
 
 	if (!ik_sa_p1_read(ik_pl_find(m, IK_PAYLOAD_SA, 0), xf, IK_MAX_XFORMS, &n, &st) || !n)
 		return IK_RULES_PSK;
-	return xf[0].auth == IK_P1_AUTH_RSA_SIG ? IK_RULES_SIG
+	return ik_p1_auth_sig(xf[0].auth) ? IK_RULES_SIG
 	       : xf[0].auth == IK_P1_AUTH_RSA_ENC || xf[0].auth == IK_P1_AUTH_RSA_REV_ENC
 	               ? IK_RULES_ENC
 	               : IK_RULES_PSK;

@@ -143,6 +143,11 @@ bool ik_p1_auth_psk(uint16_t auth)
 	       auth == IK_P1_AUTH_XAUTH_RESP_PSK;
 }
 
+bool ik_p1_auth_sig(uint16_t auth)
+{
+	return auth == IK_P1_AUTH_RSA_SIG || auth == IK_P1_AUTH_DSS;
+}
+
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st)
 {
 	const struct ik_cfg *c = &sa->eng->cfg;
@@ -226,20 +231,20 @@ bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st
 	}
 	ik_sa_should(sa, IK_SH_KEEP_NUMBERS, !renumbered, "its %s answers our transform #%u as #%u",
 	             ik_msg_name(sa->xchg, 2), sa->hs->offers[i].number, reply[0].number);
-	/* We authenticate with a pre-shared key, or RSA signatures with credentials (RFC 2409
-	 * 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
+	/* We authenticate with a pre-shared key, or RSA / DSS signatures with credentials (RFC
+	 * 2409 5.1): a DUT that took another method (an offer we broke on purpose) gets no hash we know
 	 * to be wrong; the exchange stops here. */
 	uint16_t auth = sa->hs->offers[i].auth;
 	const struct ik_cfg *c = &sa->eng->cfg;
 	bool enc = auth == IK_P1_AUTH_RSA_ENC || auth == IK_P1_AUTH_RSA_REV_ENC;
-	if (!ik_p1_auth_psk(auth) && !(auth == IK_P1_AUTH_RSA_SIG && ik_p1_sig_ready(c)) &&
+	if (!ik_p1_auth_psk(auth) && !(ik_p1_auth_sig(auth) && ik_p1_sig_ready(c)) &&
 	    !(enc && ik_p1_enc_ready(c)))
 		return ik_fail(st, IK_NOTIFY_NO_PROPOSAL_CHOSEN,
 		               "the DUT chose authentication method %s, "
 		               "which this exchange cannot do (pre-shared key%s%s only): stopped, "
 		               "rather than sending a hash we know to be wrong",
 		               ik_name(IK_T_P1_AUTH, auth),
-		               ik_p1_sig_ready(c) ? " or RSA signatures" : "",
+		               ik_p1_sig_ready(c) ? " or signatures" : "",
 		               ik_p1_enc_ready(c) ? " or RSA encryption" : "");
 	sa->chosen = sa->hs->offers[i];
 	sa->life_s = sa->chosen.life_s;
@@ -548,7 +553,8 @@ static void keep_id(uint8_t *dst, size_t *dlen, const struct ik_msg *m, const ui
 }
 
 /* HASH_I (over IDii_b) or HASH_R (over IDir_b), RFC 2409 5. */
-bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
+bool ik_p1_hash_mac(struct ik_sa *sa, bool initiator_hash, const struct ik_hash_alg *mac,
+                    uint8_t *out, struct ik_status *st)
 {
 	struct ik_p1_hs *k = &sa->hs->k;
 	bool mine = initiator_hash == (sa->role == IK_INITIATOR);
@@ -564,8 +570,16 @@ bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_s
 	memcpy(in.cky_i, sa->icookie, 8);
 	memcpy(in.cky_r, sa->rcookie, 8);
 	struct ik_span sai = IK_SPAN(k->sai_b, k->sai_len), idb = IK_SPAN(id, idlen);
+	if (mac) /* RFC 2409 5.1: the signature's own hash, keyed by the prf's SKEYID */
+		return ik_hash_ir_with(mac, sa->k.p1.skeyid, sa->k.p1.h->len, initiator_hash, &in,
+		                       sai, idb, out, st);
 	return initiator_hash ? ik_hash_i(sa->k.p1.h, sa->k.p1.skeyid, &in, sai, idb, out, st)
 	                      : ik_hash_r(sa->k.p1.h, sa->k.p1.skeyid, &in, sai, idb, out, st);
+}
+
+bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st)
+{
+	return ik_p1_hash_mac(sa, initiator_hash, NULL, out, st);
 }
 
 static bool fill_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *plain,

@@ -49,7 +49,7 @@ enum ik_rules_auth ik_p1_rules_auth(const struct ik_sa *sa)
 	uint16_t a = sa->chosen.auth   ? sa->chosen.auth
 	             : sa->hs->noffers ? sa->hs->offers[0].auth
 	                               : 0;
-	return a == IK_P1_AUTH_RSA_SIG                                  ? IK_RULES_SIG
+	return ik_p1_auth_sig(a)                                        ? IK_RULES_SIG
 	       : a == IK_P1_AUTH_RSA_ENC || a == IK_P1_AUTH_RSA_REV_ENC ? IK_RULES_ENC
 	                                                                : IK_RULES_PSK;
 }

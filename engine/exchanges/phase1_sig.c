@@ -1,10 +1,12 @@
 /*
- * Signature authentication in phase 1 (RFC 2409 5.1): the CR payloads we send (RFC 2408 3.10),
- * [CERT,] SIG_I / SIG_R in place of HASH_I / HASH_R, and the checks of the peer's: its
+ * Signature authentication in phase 1 (RFC 2409 5.1; RSA-SIG, or DSS-SIG with r||s): the CR
+ * payloads we send (RFC 2408 3.10), [CERT,] SIG_I / SIG_R in place of HASH_I / HASH_R, and the
+ * checks of the peer's: its
  * certificate through our trust (RFC 5280), its identity against its ID payload (RFC 4945 3.1),
  * its signature over the HASH we compute. The certificate layer is engine/crypto/cert.h; the
  * authentication method is the one of the chosen transform.
  */
+#include "algs.h"
 #include "cert.h"
 #include "consts.h"
 #include "xchg.h"
@@ -15,7 +17,7 @@
 
 bool ik_p1_sig(const struct ik_sa *sa)
 {
-	return sa->chosen.auth == IK_P1_AUTH_RSA_SIG;
+	return ik_p1_auth_sig(sa->chosen.auth);
 }
 
 /* Whether this engine can sign and check signatures (credentials with a key, and a trust). */
@@ -63,19 +65,44 @@ static bool add_cert(struct ik_msg *out, X509 *x, struct ik_status *st)
 	       ik_node_set_bytes(n, IK_F_CERT_DATA, body + 1, len - 1);
 }
 
+/* Whether key is of the chosen method's algorithm (RFC 2409 Appendix A: DSS-SIG 2, RSA-SIG 3). */
+static bool key_fits(const struct ik_sa *sa, EVP_PKEY *key, const char *whose, struct ik_status *st)
+{
+	bool dss = sa->chosen.auth == IK_P1_AUTH_DSS;
+
+	if (ik_key_is_dsa(key) == dss)
+		return true;
+	return ik_fail(
+		st, IK_NOTIFY_AUTHENTICATION_FAILED,
+		"%s SIG: the method chosen is %s, but %s key is %s (RFC 2409 5.1, Appendix A)",
+		dss ? "DSS" : "RSA", ik_name(IK_T_P1_AUTH, sa->chosen.auth), whose,
+		key ? EVP_PKEY_get0_type_name(key) : "missing");
+}
+
+/* The SIG body size: the modulus for RSA, 40 for DSS r||s; under quirk dss-der-sig the length
+ * of one DER signature, which ik_p1_fill_sig then makes again to that length. */
+static size_t sig_size(const struct ik_sa *sa, EVP_PKEY *key, struct ik_status *st)
+{
+	if (ik_key_is_dsa(key) && IK_HAS(sa->eng->cfg.quirks, DSS_DER_SIG))
+		return ik_dss_der_len(key, st);
+	return ik_sig_size(key);
+}
+
 /* RFC 2409 5.1: [CERT,] SIG. Our certificate and its intermediates (so a peer that trusts the
- * root alone can build the chain, RFC 2408 3.9), then a SIG placeholder of the modulus size
+ * root alone can build the chain, RFC 2408 3.9), then a SIG placeholder of the signature's size
  * that ik_p1_fill_sig signs once the message is encoded. */
 static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 {
 	const struct ik_creds *c = sa->eng->cfg.creds;
 	uint8_t zero[1024] = {0};
-	int size = c && c->key ? EVP_PKEY_get_size(c->key) : 0;
+	size_t size = c && c->key ? sig_size(sa, c->key, st) : 0;
 
-	if (!ik_p1_sig_ready(&sa->eng->cfg) || size <= 0 || (size_t)size > sizeof(zero))
+	if (!ik_p1_sig_ready(&sa->eng->cfg) || !size || size > sizeof(zero))
 		return ik_fail(st, IK_NOTIFY_AUTHENTICATION_FAILED,
 		               "signature authentication chosen, but no certificate and key to "
 		               "sign with (RFC 2409 5.1)");
+	if (!key_fits(sa, c->key, "our", st))
+		return false;
 	/* quirk cert-not-sent: SIG alone, whatever the peer asked for in its CR */
 	/* cfg no_cert: the same, by choice (RFC 2409 5.1 "One or more certificate payloads MAY be
 	 * optionally passed") */
@@ -86,7 +113,7 @@ static bool add_cert_sig(struct ik_sa *sa, struct ik_msg *out, struct ik_status 
 		if (!add_cert(out, sk_X509_value(c->chain, i), st))
 			return false;
 	struct ik_node *n = ik_pl_add(out, IK_PAYLOAD_SIG);
-	return (n && ik_node_set_bytes(n, IK_F_SIG_DATA, zero, (size_t)size)) ||
+	return (n && ik_node_set_bytes(n, IK_F_SIG_DATA, zero, size)) ||
 	       ik_fail(st, 0, "add_cert_sig: out of memory");
 }
 
@@ -95,6 +122,19 @@ bool ik_p1_add_auth(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st)
 	if (ik_p1_sig(sa))
 		return add_cert_sig(sa, out, st);
 	return ik_p1_add_hash(out, sa->k.p1.h->len) || ik_fail(st, 0, "out of memory");
+}
+
+/* What SIG signs, *len octets (RFC 2409 5.1): HASH_I / HASH_R by the negotiated prf, but for DSS,
+ * "only defined with SHA's 160 bit output", by HMAC-SHA-1 keyed with SKEYID whatever the prf
+ * (IMP-IKE-5.1-01; the same octets when SHA-1 was negotiated). */
+static bool sig_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, size_t *len,
+                     struct ik_status *st)
+{
+	const struct ik_hash_alg *mac =
+		sa->chosen.auth == IK_P1_AUTH_DSS ? ik_hash_by_id(IK_P1_HASH_SHA) : NULL;
+
+	*len = mac ? mac->len : sa->k.p1.h->len;
+	return ik_p1_hash_mac(sa, initiator_hash, mac, out, st);
 }
 
 /* SIG = the signature of HASH_I or HASH_R (RFC 2409 5.1), written over the placeholder. */
@@ -107,12 +147,20 @@ bool ik_p1_fill_sig(struct ik_sa *sa, bool initiator_hash, uint8_t *plain, const
 
 	if (!n)
 		return ik_fail(st, 0, "no SIG payload to fill");
-	size_t hlen = sa->k.p1.h->len;
+	size_t hlen;
+	EVP_PKEY *key = sa->eng->cfg.creds->key;
+	if (!sig_hash(sa, initiator_hash, hash, &hlen, st))
+		return false;
 	/* quirk sig-hash-20: signs the first 20 octets of HASH, as if every prf were SHA-1's */
 	if ((IK_HAS(sa->eng->cfg.quirks, SIG_HASH_20)) && hlen > 20)
 		hlen = 20;
-	if (!ik_p1_hash(sa, initiator_hash, hash, st) ||
-	    !ik_sig_sign(sa->eng->cfg.creds->key, hash, hlen, sig, sizeof(sig), &siglen, st))
+	/* quirk dss-der-sig: OpenSSL's DER in place of r||s, as long as the placeholder */
+	if (ik_key_is_dsa(key) && IK_HAS(sa->eng->cfg.quirks, DSS_DER_SIG) && n->len > 4 &&
+	    n->len - 4 <= sizeof(sig)) {
+		siglen = n->len - 4;
+		if (!ik_dss_sign_der(key, hash, hlen, sig, siglen, st))
+			return false;
+	} else if (!ik_sig_sign(key, hash, hlen, sig, sizeof(sig), &siglen, st))
 		return false;
 	/* A mutation may have resized the SIG payload: never write past it. */
 	memcpy(plain + n->off + 4, sig, n->len - 4 < siglen ? n->len - 4 : siglen);
@@ -186,6 +234,7 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	const struct ik_trust *t = sa->eng->cfg.trust;
 	STACK_OF(X509) *more = sk_X509_new_null();
 	uint8_t want[IK_MAX_HASH];
+	size_t wlen = 0;
 
 	if (!more || !t || !sig) {
 		sk_X509_free(more);
@@ -199,10 +248,10 @@ static bool check_sig(struct ik_sa *sa, struct ik_in *in, bool initiator_hash, s
 	          ((IK_HAS(q, CERT_NO_ID_CHECK)) ||
 	           ik_cert_id_match(cert, sa->hs->id_peer.type, sa->hs->id_peer.data,
 	                            sa->hs->id_peer.len, st)) &&
-	          ik_p1_hash(sa, initiator_hash, want, st) &&
+	          key_fits(sa, X509_get0_pubkey(cert), "the certificate's", st) &&
+	          sig_hash(sa, initiator_hash, want, &wlen, st) &&
 	          ((IK_HAS(q, SIG_NO_VERIFY)) ||
-	           ik_sig_verify(X509_get0_pubkey(cert), want, sa->k.p1.h->len, sig->bytes,
-	                         sig->len, st));
+	           ik_sig_verify(X509_get0_pubkey(cert), want, wlen, sig->bytes, sig->len, st));
 	X509_free(cert);
 	sk_X509_pop_free(more, X509_free);
 	return ok;

@@ -131,6 +131,7 @@ bool ik_cfg_msg_read(const struct ik_msg *m, struct ik_cfg_msg *c, struct ik_sta
 
 /* Shared phase 1 work (phase1.c): the parts main and aggressive mode have in common. */
 bool ik_p1_auth_psk(uint16_t auth); /* PSK, or XAUTH over PSK (draft-beaulieu 7.2) */
+bool ik_p1_auth_sig(uint16_t auth); /* RSA-SIG or DSS-SIG (RFC 2409 5.1, Appendix A 3, 2) */
 bool ik_p1_offer(struct ik_sa *sa, struct ik_msg *out); /* SA + our vendor IDs */
 bool ik_p1_choose(struct ik_sa *sa, struct ik_in *in, struct ik_msg *out, struct ik_status *st);
 bool ik_p1_accept_reply(struct ik_sa *sa, struct ik_in *in, struct ik_status *st);
@@ -148,8 +149,11 @@ bool ik_p1_check_hash(struct ik_sa *sa, struct ik_in *in, bool initiator_hash,
 void ik_p1_vids(struct ik_sa *sa, struct ik_in *in); /* note NAT-T / DPD vendor IDs */
 /* HASH_I (initiator_hash) or HASH_R of RFC 2409 5 into out (the PRF's length). */
 bool ik_p1_hash(struct ik_sa *sa, bool initiator_hash, uint8_t *out, struct ik_status *st);
+/* The same with the HMAC of mac (NULL: the prf), keyed by SKEYID (RFC 2409 5.1, DSS). */
+bool ik_p1_hash_mac(struct ik_sa *sa, bool initiator_hash, const struct ik_hash_alg *mac,
+                    uint8_t *out, struct ik_status *st);
 /* Signature authentication (phase1_sig.c, RFC 2409 5.1). ik_p1_sig: the chosen transform's
- * method is RSA signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
+ * method is RSA or DSS signatures; ik_p1_sig_ready: cfg has credentials with a key and a trust. */
 bool ik_p1_sig(const struct ik_sa *sa);
 bool ik_p1_sig_ready(const struct ik_cfg *c);
 bool ik_p1_add_cr(struct ik_sa *sa, struct ik_msg *out, struct ik_status *st); /* sig only */

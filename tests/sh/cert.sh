@@ -54,7 +54,7 @@ check "the rsa-sig loopback profile loads" $IK profile get "$T/sig.conf" auth.me
 run conformant 1 "$T/sig.conf" 'CERT-*'
 for id in $(ids); do
 	want=PASS
-	[[ $id == CERT-PSK-001 ]] && want=SKIP
+	[[ $id == CERT-PSK-001 || $id == CERT-DSS-* ]] && want=SKIP
 	check "conformant rsa-sig serve: $id $want" test "$(verdict conformant "$id")" = $want
 done
 check_grep "CERT-NEG-002: the DUT said why (expired)" '"id":"CERT-NEG-002".*INVALID-CERTIFICATE' \
@@ -69,6 +69,33 @@ check "PSK serve: CERT-PSK-001 PASS" test "$(verdict psk CERT-PSK-001)" = PASS
 check "PSK serve: CERT-NEG-001 SKIP (needs rsa_sig)" test "$(verdict psk CERT-NEG-001)" = SKIP
 check_grep "the SKIP says what the profile lacks" '"id":"CERT-NEG-001".*lacks rsa_sig' \
 	"$T/psk/results.jsonl"
+
+# --- DSS signatures (RFC 2409 5.1, method 2): the DSA certificates, auth.method = dss-sig ------
+# The conformant serve PASSes CERT-DSS-* (every other certificate case SKIPs: rsa_sig or psk);
+# with quirk dss-der-sig (SIG_R as DER, not r||s) exactly those FAIL, naming the rule.
+sig_profile "$T/dss.conf" 17
+sed -i -e 's|^method = rsa-sig$|method = dss-sig|' -e '/^peer_cert = /d' \
+	-e "s|^cert = $P/dut.pem|cert = $P/dut-dss.pem|" -e "s|^key = $P/dut.key|key = $P/dut-dss.key|" \
+	-e "s|^cert = $P/tester.pem|cert = $P/tester-dss.pem|" \
+	-e "s|^key = $P/tester.key|key = $P/tester-dss.key|" "$T/dss.conf"
+check "the dss-sig loopback profile loads" $IK profile get "$T/dss.conf" auth.method
+run dss 17 "$T/dss.conf" 'CERT-*'
+for id in $(ids); do
+	want=SKIP
+	[[ $id == CERT-DSS-* ]] && want=PASS
+	check "conformant dss-sig serve: $id $want" test "$(verdict dss "$id")" = $want
+done
+check_grep "CERT-POS-001 SKIPs, saying the DUT lacks rsa_sig" '"id":"CERT-POS-001".*lacks rsa_sig' \
+	"$T/dss/results.jsonl"
+run dss-der 17 "$T/dss.conf" 'CERT-*' dss-der-sig
+want=$(ids --breaks dss-der-sig | sort | tr '\n' ' ')
+got=$(jq -r 'select(.type=="case" and (.verdict=="FAIL" or .verdict=="WARN" or .verdict=="ERROR")) | .id' \
+	"$T/dss-der/results.jsonl" | sort | tr '\n' ' ')
+check "quirk dss-der-sig: exactly the cases naming it fail: $(echo $want)" test "$got" = "$want"
+check_grep "CERT-DSS-001 says the SIG was no r||s (RFC 2409 5.1)" \
+	'"id":"CERT-DSS-001".*"verdict":"FAIL".*not r\|\|s of 40: RFC 2409 5.1' "$T/dss-der/results.jsonl"
+check "the rsa-sig serve SKIPs CERT-DSS-001 (needs dss_sig)" \
+	test "$(verdict conformant CERT-DSS-001)" = SKIP
 
 # --- without dut.peer_cert the DUT holds no certificate of ours: CERT-POS-007 is SKIPped --------
 sig_profile "$T/nopeer.conf" 2
@@ -118,8 +145,9 @@ check_grep "cert-no-validity: CERT-NEG-002 says the DUT completed" \
 sig_profile "$T/dn.conf" 15
 sed -i 's|^method = rsa-sig$|method = rsa-sig\nid_type = dn|' "$T/dn.conf"
 run dn 15 "$T/dn.conf" 'CERT-*'
-check "id_type = dn: every certificate case but CERT-PSK-001 passes" test -z "$(jq -r \
-	'select(.type=="case" and .verdict!="PASS" and .id!="CERT-PSK-001") | .id' "$T/dn/results.jsonl")"
+check "id_type = dn: every rsa-sig certificate case passes" test -z "$(jq -r \
+	'select(.type=="case" and .verdict!="PASS" and .id!="CERT-PSK-001" and (.id | startswith("CERT-DSS-") | not)) | .id' \
+	"$T/dn/results.jsonl")"
 sig_profile "$T/dn2.conf" 16
 sed -i 's|^method = rsa-sig$|method = rsa-sig\nid_type = dn|' "$T/dn2.conf"
 run dn-noid 16 "$T/dn2.conf" CERT-NEG-004 cert-no-id-check

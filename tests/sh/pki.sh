@@ -18,6 +18,11 @@ ext() { openssl x509 -in "$p/$1" -noout -ext "$2" 2>&1; }
 for c in dut tester badku noid; do
 	check "$c.pem chains to the root" bash -c "[[ \$(openssl verify -CAfile '$p/root-ca.pem' -untrusted '$p/inter-ca.pem' '$p/$c.pem') == *': OK' ]]"
 done
+for c in dut-dss tester-dss; do
+	check "$c.pem (DSA, dss-sig) chains to the root" bash -c "[[ \$(openssl verify -CAfile '$p/root-ca.pem' -untrusted '$p/inter-ca.pem' '$p/$c.pem') == *': OK' ]]"
+	check "$c.key is DSA of 1024 bits with a 160-bit q (SHA-1, r||s of 40 octets)" bash -c \
+		"openssl pkey -in '$p/$c.key' -noout -text | grep -q 'Private-Key: (1024 bit)' && [[ \$(openssl pkey -in '$p/$c.key' -noout -text | sed -n '/^Q:/,/^G:/p' | grep -o '[0-9a-f][0-9a-f]' | sed '1{/^00$/d}' | wc -l) -eq 20 ]]"
+done
 check "tester.pem passes the CRL check" bash -c "openssl verify -crl_check -CRLfile '$p/inter-ca.crl' -CAfile '$p/root-ca.pem' -untrusted '$p/inter-ca.pem' '$p/tester.pem' | grep -q ': OK'"
 v=$TEST_TMP/v
 verify expired.pem >"$v"

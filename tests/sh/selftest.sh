@@ -117,9 +117,9 @@ broken() {
 quirks=$($IK serve --list-quirks 2>/dev/null | awk 'NF && $1 !~ /:$/ {print $1}')
 # The certificate quirks act only under RSA signatures, which the loopback profile (PSK) never
 # uses: a run under one is the conformant run again. tests/sh/cert.sh runs them against an
-# rsa-sig serve, with every certificate case. Likewise the pke- quirks act only under RSA
-# encryption: tests/sh/connect_rsaenc.sh runs the rsaenc cases against an rsa-enc and an
-# rsa-enc-rev serve with each of them.
+# rsa-sig serve, with every certificate case (dss-der-sig: against a dss-sig serve). Likewise
+# the pke- quirks act only under RSA encryption: tests/sh/connect_rsaenc.sh runs the rsaenc
+# cases against an rsa-enc and an rsa-enc-rev serve with each of them.
 # The keepalive quirks act only on an SA whose NAT-D put serve behind a NAT and that floated,
 # which here only the keepalive cases bring about, and they SKIP (the loopback profile states no
 # natt.keepalive): tests/sh/esp_cases.sh runs them against a serve with natt.keepalive = 2.
@@ -132,7 +132,7 @@ WHOLE='p1-iv-swapped|p1-iv-restart|qm-iv-restart'
 # starts, so every case with role dut=initiator: they too run one case per run, with the cases
 # that name them, each of which must FAIL for the sender fault the tester records.
 INITIATING='ke-short|qm-doi-zero|xform-same-number|id-data-long'
-quirks=$(grep -vE "^(cert-.*|sig-no-verify|sig-hash-20|cr-.*|pke-.*|keepalive-never|keepalive-ike-port|keepalive-long|$WHOLE|$INITIATING)\$" <<<"$quirks")
+quirks=$(grep -vE "^(cert-.*|sig-no-verify|sig-hash-20|dss-der-sig|cr-.*|pke-.*|keepalive-never|keepalive-ike-port|keepalive-long|$WHOLE|$INITIATING)\$" <<<"$quirks")
 check "serve lists its quirks" test -n "$quirks"
 
 # Issue 10 item 6: a refusal case that only die-on-refusal breaks proves nothing about its check.
@@ -222,8 +222,9 @@ for q in $quirks; do
 	# loopback profile is not: they SKIP here and tests/sh/xauth.sh runs them against serve with
 	# and without their quirks.
 	# The certificate cases need auth.method = rsa-sig (all but CERT-PSK-001, which runs here):
-	# tests/sh/cert.sh runs them against an rsa-sig serve with and without their quirks; the
-	# rsaenc cases need rsa-enc / rsa-enc-rev: tests/sh/connect_rsaenc.sh runs them.
+	# tests/sh/cert.sh runs them against an rsa-sig serve (CERT-DSS-*: a dss-sig serve) with
+	# and without their quirks; the rsaenc cases need rsa-enc / rsa-enc-rev:
+	# tests/sh/connect_rsaenc.sh runs them.
 	# The transport-mode cases (ESP-POS-005, ESP-POS-006) need phase2.mode = transport: they SKIP
 	# here and tests/sh/esp_cases.sh runs them against a transport serve with and without theirs
 	# (NATT-026 too: serve initiates quick mode in transport mode).
@@ -232,7 +233,7 @@ for q in $quirks; do
 	# And the NAT-keepalive cases (NATT-015..018: needs keepalive, natt.keepalive stated), against a
 	# serve with natt.keepalive = 2. ESP-SND-006 needs features.anti_replay = no: there too.
 	want=$($IK list cases --breaks "$q" ${sel:+--cases "$sel"} "$CASES" | awk 'NF > 2 {print $1}' |
-		grep -vE '^(XA-|MC-|CERT-(POS|NEG|SIG|CR|ENC)-|RSAENC-|ESP-POS-00[56]|ESP-SND-006|DPD-01[126]|NATT-01[4-8]|NATT-02[67]|NATT-KA-002)' | sort | comm -23 - "$T/conformant.warn" | comm -23 - "$T/conformant.noraw")
+		grep -vE '^(XA-|MC-|CERT-(POS|NEG|SIG|CR|ENC|DSS)-|RSAENC-|ESP-POS-00[56]|ESP-SND-006|DPD-01[126]|NATT-01[4-8]|NATT-02[67]|NATT-KA-002)' | sort | comm -23 - "$T/conformant.warn" | comm -23 - "$T/conformant.noraw")
 	errs=$(cat <(errors "q-$q") <([[ -d $T/s-$q ]] && errors "s-$q"))
 	missed=$(comm -13 <(echo "$got") <(echo "$want") | tr '\n' ' ')
 	extra=$(comm -23 <(echo "$got") <(echo "$want") | tr '\n' ' ')
