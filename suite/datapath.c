@@ -412,6 +412,9 @@ bool ik_dp_start(struct ik_datapath *dp, struct ik_engine *e, const struct ik_sa
 	struct ik_esp_xform xo = x;
 	if (IK_HAS(e->cfg.quirks, ESP_SHA2_96) && xo.integ && xo.icv_len > 12)
 		xo.icv_len = 12;
+	/* Quirk esp-sha1-160 (RFC 2404 2 not kept): under HMAC-SHA-1 it sends the whole 160 bits. */
+	if (IK_HAS(e->cfg.quirks, ESP_SHA1_160) && xo.integ && !strcmp(xo.integ, "SHA1"))
+		xo.icv_len = 20;
 	if (!ik_esp_sa_init(&dp->out, &xo, qm->spi_out, kout, qm->k.keymat_len, window, st))
 		return false;
 	if (!ik_esp_sa_init(&dp->in, &x, qm->spi_in, kin, qm->k.keymat_len, window, st)) {

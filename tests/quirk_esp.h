@@ -36,7 +36,8 @@ enum esp_try {
 	TRY_SHA2_96,
 	TRY_SPI_FIELD,
 	TRY_CBC_RAGGED,
-	TRY_CBC_IV
+	TRY_CBC_IV,
+	TRY_SHA1_160
 };
 
 static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *st)
@@ -92,8 +93,9 @@ static void esp_probe(struct ik_datapath *di, enum esp_try t, struct ik_status *
 		return;
 	case TRY_SPI_FIELD: /* esp-udp-spi-zero: a second plain ping, its reply under SPI 0 too */
 	case TRY_ESN: /* esp-esn-icv: a second plain ping, its reply's ICV refused as the first */
-	case TRY_SHA2_96: /* esp-sha2-96: likewise, its 96-bit ICV named so */
-	case TRY_IV:      /* esp-implicit-iv: a second plain ping, its reply refused as the first */
+	case TRY_SHA2_96:  /* esp-sha2-96: likewise, its 96-bit ICV named so */
+	case TRY_SHA1_160: /* esp-sha1-160: likewise, its 160-bit ICV named so */
+	case TRY_IV: /* esp-implicit-iv: a second plain ping, its reply refused as the first */
 	case TRY_CBC_RAGGED: /* esp-cbc-ragged: a second plain ping, its reply ragged as the first */
 	case TRY_CBC_IV:     /* esp-cbc-iv-counter: a second plain ping, its reply's IV one up */
 	case TRY_KEYS:       /* esp-wrong-keys: a second plain ping, refused as the first */
@@ -140,8 +142,10 @@ static bool esp_try(struct ik_pair *p, enum esp_try t)
 		       : t == TRY_FRAG        ? di.nrep[0] && !di.nrep[2]
 		       : t == TRY_IV          ? di.replies == 0 && di.refused >= 2
 		       : t == TRY_CBC_RAGGED  ? di.replies == 0 && di.cbc_ragged >= 2
-		       : t == TRY_CBC_IV      ? di.replies == 2 && di.cbc_iv_near >= 1
-		       : t == TRY_SPI_FIELD   ? di.replies == 0 && di.spi_zero >= 2
+		       : t == TRY_SHA1_160
+		               ? di.replies == 0 && di.refused >= 2 && strstr(di.why, "160-bit")
+		       : t == TRY_CBC_IV    ? di.replies == 2 && di.cbc_iv_near >= 1
+		       : t == TRY_SPI_FIELD ? di.replies == 0 && di.spi_zero >= 2
 		       : t == TRY_SHA2_96
 		               ? di.replies == 0 && di.refused >= 2 && strstr(di.why, "96-bit")
 		       : t == TRY_ESN
@@ -220,6 +224,12 @@ static bool esp_unaligned(struct ik_pair *p)
 static bool esp_iv_missing(struct ik_pair *p)
 {
 	return esp_try(p, TRY_IV);
+}
+/* Quirk esp-sha1-160 (RFC 2404 2): under HMAC-SHA-1 the replies carry all 160 bits of the HMAC;
+ * the tester refuses both and names the length (engine/esp/esp.c icv_hint). */
+static bool esp_sha1_160(struct ik_pair *p)
+{
+	return esp_try(p, TRY_SHA1_160);
 }
 /* Quirk esp-cbc-ragged (RFC 3602 2.4): the AES-CBC replies carry 4 octets past their last block;
  * the tester cannot open them, and counts them by their ICV (suite/esp_cbc.c). */

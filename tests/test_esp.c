@@ -580,8 +580,31 @@ static void test_sha2_96_hint(void)
 	ik_esp_sa_free(&in);
 }
 
+/* RFC 2404 2: an HMAC-SHA-1-96 ICV is the first 96 bits. A sender that sends all 160 (quirk
+ * esp-sha1-160) has its packets refused, and the refusal says so. */
+static void test_sha1_160_hint(void)
+{
+	uint8_t payload[32] = {0}, pkt[256], back[256], nh = 0;
+	struct ik_status st = {0};
+	struct ik_esp_xform x = xforms[0], x160;
+	struct ik_esp_sa out, in;
+	size_t n = 0, m = 0;
+	CU_ASSERT_FATAL(x.integ && !strcmp(x.integ, "SHA1") && x.icv_len == 12);
+	x160 = x;
+	x160.icv_len = 20;
+	pair(&x, &out, &in);
+	ik_esp_sa_free(&out);
+	CU_ASSERT_FATAL(ik_esp_sa_init(&out, &x160, 0x1234abcd, keymat, sizeof(keymat), 64, &st));
+	CU_ASSERT_TRUE(ik_esp_seal(&out, 4, payload, 26, NULL, pkt, sizeof(pkt), &n, &st));
+	CU_ASSERT_NOT_EQUAL(ik_esp_open(&in, pkt, n, back, sizeof(back), &m, &nh, &st), IK_ESP_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.why, "whole 160-bit HMAC-SHA-1"));
+	ik_esp_sa_free(&out);
+	ik_esp_sa_free(&in);
+}
+
 static const struct ik_test tests[] = {
 	{"an HMAC-SHA-256 ICV cut to 96 bits is named", test_sha2_96_hint},
+	{"an HMAC-SHA-1 ICV of 160 bits is named", test_sha1_160_hint},
 	{"RFC 3602 sample ESP packets", test_rfc3602_packets},
 	{"round trips, every transform", test_round_trips},
 	{"a changed octet is refused", test_tamper},

@@ -608,6 +608,7 @@ static const struct row rows[] = {
 	{"ESP replies in AES-CBC", IK_QUIRK(ESP_IMPLICIT_IV), with_natt, esp_iv_missing},
 	{"ESP replies in whole AES-CBC blocks", IK_QUIRK(ESP_CBC_RAGGED), with_natt,
          esp_cbc_ragged},
+	{"ESP replies under HMAC-SHA-1-96", IK_QUIRK(ESP_SHA1_160), with_natt, esp_sha1_160},
 	{"ESP replies under random AES-CBC IVs", IK_QUIRK(ESP_CBC_IV_COUNTER), with_natt,
          esp_cbc_iv_counter},
 	{"ESP replies after REPLAY-STATUS 0", IK_QUIRK(ESP_SEQ_NO_REPLAY), responder_no_replay,

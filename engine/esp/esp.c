@@ -104,17 +104,45 @@ static bool hmac(struct ik_esp_sa *sa, const uint8_t *p, size_t len, uint8_t *ic
 	return true;
 }
 
-/* Why an HMAC-SHA-2 ICV failed, when it is the 96-bit truncation some stacks kept from HMAC-SHA-1
- * (RFC 4868 2.3: "exactly half the algorithm output size -- MUST be supported. No other
- * authenticator value lengths are supported"): a hint for the evidence, else "". */
+/* Why an ICV failed, when the packet verifies under another length of the same HMAC: the 96-bit
+ * truncation some stacks kept from HMAC-SHA-1 for HMAC-SHA-2 (RFC 4868 2.3: "exactly half the
+ * algorithm output size -- MUST be supported. No other authenticator value lengths are
+ * supported"), or an HMAC-SHA-1 ICV left at 128 or 160 bits (RFC 2404 2: "No other authenticator
+ * value lengths are supported by HMAC-SHA-1-96"). A hint for the evidence, else "". */
+static const struct {
+	size_t ours, theirs;
+	const char *integ, *hint; /* integ: only under that HMAC; NULL any */
+} icv_hints[] = {
+	{16, 12, NULL,
+         " (it verifies as a 96-bit ICV, the HMAC-SHA-1 length: RFC 4868 2.3 makes an "
+         "HMAC-SHA-2 ICV half the hash output)"},
+	{24, 12, NULL,
+         " (it verifies as a 96-bit ICV, the HMAC-SHA-1 length: RFC 4868 2.3 makes an "
+         "HMAC-SHA-2 ICV half the hash output)"},
+	{32, 12, NULL,
+         " (it verifies as a 96-bit ICV, the HMAC-SHA-1 length: RFC 4868 2.3 makes an "
+         "HMAC-SHA-2 ICV half the hash output)"},
+	{12, 20, "SHA1",
+         " (it verifies as the whole 160-bit HMAC-SHA-1: RFC 2404 2 sends its first 96 "
+         "bits)"},
+	{12, 16, "SHA1",
+         " (it verifies as a 128-bit ICV: RFC 2404 2 makes the HMAC-SHA-1 ICV 96 bits)"},
+};
+
 static const char *icv_hint(struct ik_esp_sa *sa, const uint8_t *pkt, size_t len)
 {
 	uint8_t full[64];
-	if (!sa->x.integ || !sa->mac || sa->x.icv_len <= 12 || len < IK_ESP_HDR + 12 ||
-	    !hmac_full(sa, pkt, len - 12, full) || CRYPTO_memcmp(full, pkt + len - 12, 12))
+	if (!sa->x.integ || !sa->mac)
 		return "";
-	return " (it verifies as a 96-bit ICV, the HMAC-SHA-1 length: RFC 4868 2.3 makes an "
-	       "HMAC-SHA-2 ICV half the hash output)";
+	for (size_t i = 0; i < sizeof(icv_hints) / sizeof(icv_hints[0]); i++) {
+		size_t l = icv_hints[i].theirs;
+		if (icv_hints[i].ours != sa->x.icv_len || len < IK_ESP_HDR + l ||
+		    (icv_hints[i].integ && strcmp(sa->x.integ, icv_hints[i].integ)) ||
+		    !hmac_full(sa, pkt, len - l, full) || CRYPTO_memcmp(full, pkt + len - l, l))
+			continue;
+		return icv_hints[i].hint;
+	}
+	return "";
 }
 
 /* CTR and GCM need an IV that never repeats under the key; the sequence number is one (RFC 3686
