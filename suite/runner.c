@@ -121,7 +121,8 @@ static const char *need_names[] = {"aggressive",   "nat_t",        "dpd",       
                                    "traffic",      "anti_replay",  "fragmentation", "rsa_sig",
                                    "psk",          "crl",          "rsa_enc",       "rsa_enc_rev",
                                    "dpd_delay",    "xauth_client", "keepalive",     "modecfg_push",
-                                   "modecfg_pull", "peer_cert",    "no_anti_replay", "tunnel"};
+                                   "modecfg_pull", "peer_cert",    "no_anti_replay", "tunnel",
+                                   "xauth_reauth"};
 /* clang-format on */
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
@@ -151,7 +152,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->features.modecfg && !p->modecfg.push,
 	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->dut.peer_cert[0],
 	               p->features.anti_replay_set && !p->features.anti_replay,
-	               p->p2.mode != IK_IPSEC_TRANSPORT};
+	               p->p2.mode != IK_IPSEC_TRANSPORT,
+	               p->features.xauth && p->xauth.reauth > 0};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s%s", need_names[i],
