@@ -15,7 +15,9 @@
 #      XAUTH REPLY carries identifier 0, not ours (6; the evidence is asserted below). A clear
 #      REQUEST for its password before MM6 (XA-CLI-013) it queues, then refuses after phase 1
 #      (no HASH) with a protected PAYLOAD-MALFORMED; its unanswered mode-config REQUEST it resends
-#      unchanged, 2 s then 2.8 s later (XA-CLI-014).
+#      unchanged, 2 s then 2.8 s later (XA-CLI-014). Given its address with INTERNAL_ADDRESS_EXPIRY
+#      12 s it never asks again ("handling INTERNAL_ADDRESS_EXPIRY attribute failed"): XA-CLI-015,
+#      a true FAIL (draft-dukes-ike-mode-cfg-02 3.4), run on its own.
 #   4. pluto (Libreswan 4.10) the gateway (peers/profiles/libreswan-xauth.conf): `connect` logs in
 #      and gets the pool's address, a wrong password is refused, and the XA cases: all PASS but
 #      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6), and XA-EDGE-019,
@@ -31,7 +33,8 @@
 #      cases, one at a time. pluto passes all 13 (012, push, SKIPs): it deletes the SA on
 #      SET(FAIL) without an ACK (003), ignores a RADIUS-CHAP REQUEST (004, silence), echoes
 #      our identifier (010), ignores a clear REQUEST for its password before MM6 (013) and
-#      resends its unanswered mode-config REQUEST unchanged after 0.5 s and 0.5 s (014).
+#      resends its unanswered mode-config REQUEST unchanged after 0.5 s and 0.5 s (014). It FAILs
+#      XA-CLI-015, run on its own: given the address for 12 s it asks for none again before then.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
@@ -113,7 +116,7 @@ expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::vips = 0\.0\.0\.0::YES"
 CLI=$TEST_TMP/xa-cli
 # Exit 1: XA-CLI-004 and XA-CLI-010 FAIL (below).
 check_fails "xauth: the XA-CLI cases with charon the client (exit 1: two FAIL)" 1 \
-	lab exec tester "$IK" run --profile "$CPROF" --cases 'XA-CLI-*' \
+	lab exec tester "$IK" run --profile "$CPROF" --cases 'XA-CLI-*,!XA-CLI-015' \
 	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$CLI" --quiet
 verdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$CLI/results.jsonl"; }
 for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-005 XA-CLI-006 XA-CLI-007 XA-CLI-008 XA-CLI-009 \
@@ -176,6 +179,34 @@ destroyed_after_fail() {
 		END { exit !f }'
 }
 check "xauth: ... and charon destroys that SA right after the ACK of the FAIL" destroyed_after_fail
+# XA-CLI-015 (run on its own: a true FAIL of PEER): our REPLY gives the address with
+# INTERNAL_ADDRESS_EXPIRY 12 s (tester.cfg_expiry); draft-dukes-ike-mode-cfg-02 3.4: "The host MUST
+# renew the IP address before this expiry time". No address REQUEST comes from it before then,
+# on the SA or in a new phase 1: the decoded pcap has our REPLY with the expiry and no CFG-REQUEST
+# from 192.0.2.2 after it.
+expiry_fail() { # NAME PROFILE
+	local out=$TEST_TMP/xa-cli-015-$1 v
+	lab exec tester "$IK" run --profile "$2" --cases XA-CLI-015 --parallel 1 \
+		--dut-initiate "$PWD/harness/lab dut-initiate" --out "$out" --quiet
+	v=$(jq -r 'select(.type=="case" and .id=="XA-CLI-015") | .verdict' "$out/results.jsonl")
+	jq -r 'select(.type=="case" and .id=="XA-CLI-015") | "# XA-CLI-015 \(.verdict): \(.reason)"' \
+		"$out/results.jsonl"
+	[ "$v" = FAIL ] && grep -q 'given an address for 12 s (INTERNAL_ADDRESS_EXPIRY), it asked for none again' \
+		"$out/results.jsonl" &&
+		"$IK" decode --keys "$out/keys" --pcap "$out/pcap/XA-CLI-015.pcap" >"$TEST_TMP/cli015-$1.txt" 2>&1
+}
+not_renewed() { # NAME: the decoded pcap has our REPLY's expiry and no REQUEST of the DUT after it
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:") && index($0, "192.0.2.2:") < index($0, "->"); next }
+		!dut && /INTERNAL_ADDRESS_EXPIRY \(5\) = 12/ { given = 1 }
+		dut && given && /type=CFG-REQUEST/ { renewed = 1 }
+		END { exit !(given && !renewed) }' "$TEST_TMP/cli015-$1.txt"
+}
+check "xauth: charon the client FAILs XA-CLI-015 (no renewal before INTERNAL_ADDRESS_EXPIRY)" \
+	expiry_fail charon "$CPROF"
+check "xauth: ... its pcap: our REPLY's expiry, no address REQUEST of charon's after it" \
+	not_renewed charon
+# charon takes the address and says it cannot handle the expiry; its IKE_SA rekeys hours later.
+expect "dut::peer logs::handling INTERNAL_ADDRESS_EXPIRY attribute failed::YES"
 # XA-CLI-004 is a true FAIL of charon 5.9.8. ikecheck, the gateway, REQUESTs XAUTH_TYPE
 # RADIUS-CHAP with an XAUTH_CHALLENGE (tester.xauth_type = radius-chap); charon's xauth-generic
 # REPLYs XAUTH_USER_NAME joe and XAUTH_USER_PASSWORD in the clear with no XAUTH_TYPE, i.e. its
@@ -378,7 +409,7 @@ LCLI=$TEST_TMP/xa-ls-cli
 # main too, one run in two ends with the last case so (pluto's log: a second `whack --terminate`
 # some 60 ms after the case's own `lab dut-initiate`); with 13 cases the retry was not enough.)
 lcli_run() {
-	lab exec tester "$IK" run --profile "$LCPROF" --cases 'XA-CLI-*' --parallel 1 \
+	lab exec tester "$IK" run --profile "$LCPROF" --cases 'XA-CLI-*,!XA-CLI-015' --parallel 1 \
 		--dut-initiate "$PWD/harness/lab dut-initiate" --out "$LCLI" --quiet
 }
 lcli_artefact() {
@@ -486,6 +517,12 @@ check_grep "xauth: ... it did send it encrypted after phase 1" \
 check_grep "xauth: ... XA-CLI-014: pluto resent its REQUEST unchanged" 'resent 2 times unchanged' \
 	<(jq -c 'select(.type=="case" and .id=="XA-CLI-014")' "$LCLI/results.jsonl")
 expect "dut::peer logs::STATE_MODE_CFG_I1: retransmission::YES"
+# XA-CLI-015 (expiry_fail, part 3): pluto logs "Received IPv4 address" and asks for none again
+# before the 12 s run out (its next REQUEST comes in the phase 1 it starts after our Deletes).
+check "xauth: pluto the client FAILs XA-CLI-015 (no renewal before INTERNAL_ADDRESS_EXPIRY)" \
+	expiry_fail pluto "$LCPROF"
+check "xauth: ... its pcap: our REPLY's expiry, no address REQUEST of pluto's after it" \
+	not_renewed pluto
 check "xauth: lab down (pluto client)" lab down
 
 exit $TESTS_FAILED
