@@ -176,10 +176,13 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	return true;
 }
 
-/* What a client keeps of a REPLY or SET: address, netmask, DNS (draft-dukes 3.4). */
+/* What a client keeps of a REPLY or SET: address, netmask, DNS (draft-dukes 3.4); a later one
+ * (a renewal) replaces the DNS servers. */
 static void take_cfg(struct ik_sa *sa, const struct ik_cfg_msg *c)
 {
 	struct ik_xa_state *xa = &sa->xa;
+	if (find(c, IK_CFG_ATTR_INTERNAL_IP4_DNS))
+		xa->ndns = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ik_cfg_attr *a = &c->a[i];
 		if (a->len != 4)
