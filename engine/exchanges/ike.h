@@ -110,10 +110,12 @@ struct ik_xa_state {
 	bool cfg_done;      /* an address was handed out / received */
 	bool quick_started; /* the client's quick mode went once all this was done */
 	bool peer_vid;      /* the peer sent the XAUTH vendor ID in phase 1 (xauth-02 4) */
+	bool reauth;        /* a REQUEST for user and password after XAUTH was done (xauth 6) */
+	bool reauth_failed; /* ... we, the tester, failed it: the SA kept to see the Deletes */
 	char user[IK_XA_STR];
 	uint8_t addr[4], netmask[4], dns[IK_XA_MAX_DNS][4];
-	size_t ndns;
-	unsigned refused;       /* mode-config REQUESTs a gateway refused before XAUTH was done */
+	uint8_t ndns;     /* a byte, not a size_t: the SA within 2 KiB (tests/test_sa_memory.c) */
+	unsigned refused; /* mode-config REQUESTs a gateway refused before XAUTH was done */
 	uint32_t early_msgid;   /* the client's REQUEST made before XAUTH was done (0: none) */
 	unsigned early_replies; /* addresses a client received for that REQUEST */
 	/* the peer's XAUTH messages against xauth_check.def: rows read, rows broken, what each saw;
@@ -125,13 +127,8 @@ struct ik_xa_state {
 	uint32_t req_msgid;
 	uint32_t clear_mid;    /* our clear REQUEST before phase 1 was done (xauth_clear.c) */
 	struct ik_xa_rtx *rtx; /* the client's mode-config REQUEST copies (xauth_rtx.c) */
-	/* xauth_reauth.c: a gateway's next re-authentication; a client told a re-authentication
-	 * came (reauth) and failed (reauth_failed, the SA kept to see the gateway's Deletes); a
-	 * client's address renewal timer (INTERNAL_ADDRESS_EXPIRY); a gateway's expiry handed out
-	 * (when, how long, its timer) and whether a renewal was judged */
-	bool reauth, reauth_failed, expiry_judged;
-	uint64_t reauth_timer, renew_timer, expiry_timer, expiry_given_ms;
-	uint32_t expiry_s;
+	/* xauth_reauth.c: its timers and the address expiry, allocated when one is armed */
+	struct ik_xa_later *later;
 };
 
 struct ik_creds;

@@ -22,16 +22,32 @@
 #include "util.h"
 #include "xchg.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define RENEW_MIN_MS 1000u
+
+/* Allocated when a timer is first armed: most SAs never need it. */
+struct ik_xa_later {
+	uint64_t reauth_timer, renew_timer, expiry_timer;
+	uint64_t expiry_given_ms; /* when our REPLY gave the expiry (0: not yet) */
+	uint32_t expiry_s;
+	bool expiry_judged; /* renewed in time, or run out */
+};
+
+static struct ik_xa_later *later(struct ik_sa *sa)
+{
+	if (!sa->xa.later)
+		sa->xa.later = calloc(1, sizeof(*sa->xa.later));
+	return sa->xa.later;
+}
 
 /* ---- the gateway's re-authentication ---- */
 
 static void reauth_fire(void *arg)
 {
 	struct ik_sa *sa = arg;
-	sa->xa.reauth_timer = 0;
+	sa->xa.later->reauth_timer = 0;
 	if (sa->dead || !sa->established || !sa->xa.xauth_ok)
 		return;
 	IK_LOG(sa->eng, "XAUTH re-authentication after %u s (draft-beaulieu-ike-xauth-02 6)",
@@ -44,9 +60,10 @@ static void reauth_fire(void *arg)
 void ik_xa_reauth_arm(struct ik_sa *sa)
 {
 	uint32_t s = sa->eng->cfg.xauth.reauth_s;
-	if (!s || sa->role != IK_RESPONDER || sa->xa.reauth_timer)
+	struct ik_xa_later *l = s && sa->role == IK_RESPONDER ? later(sa) : NULL;
+	if (!l || l->reauth_timer)
 		return;
-	sa->xa.reauth_timer = ik_loop_timer(sa->eng->loop, (uint64_t)s * 1000u, reauth_fire, sa);
+	l->reauth_timer = ik_loop_timer(sa->eng->loop, (uint64_t)s * 1000u, reauth_fire, sa);
 }
 
 /* A re-authentication failed: every IPsec SA, then the ISAKMP SA (6: "all phase 1 and phase 2
@@ -92,7 +109,7 @@ void ik_xa_reauth_judge(struct ik_sa *sa)
 static void renew_fire(void *arg)
 {
 	struct ik_sa *sa = arg;
-	sa->xa.renew_timer = 0;
+	sa->xa.later->renew_timer = 0;
 	if (sa->dead || !sa->established)
 		return;
 	IK_LOG(sa->eng,
@@ -113,11 +130,14 @@ static uint32_t expiry_of(const struct ik_cfg_msg *m)
 void ik_xa_renew_arm(struct ik_sa *sa, const struct ik_cfg_msg *reply)
 {
 	uint32_t s = expiry_of(reply);
-	if (!s || sa->xa.renew_timer || !ik_cfg_find(reply, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS) ||
+	if (!s || !ik_cfg_find(reply, IK_CFG_ATTR_INTERNAL_IP4_ADDRESS) ||
 	    IK_HAS(sa->eng->cfg.quirks, MODECFG_NO_RENEW))
 		return;
+	struct ik_xa_later *l = later(sa);
+	if (!l || l->renew_timer)
+		return;
 	uint64_t ms = (uint64_t)s * 500u;
-	sa->xa.renew_timer =
+	l->renew_timer =
 		ik_loop_timer(sa->eng->loop, ms > RENEW_MIN_MS ? ms : RENEW_MIN_MS, renew_fire, sa);
 }
 
@@ -126,15 +146,16 @@ void ik_xa_renew_arm(struct ik_sa *sa, const struct ik_cfg_msg *reply)
 static void expiry_fire(void *arg)
 {
 	struct ik_sa *sa = arg;
+	struct ik_xa_later *l = sa->xa.later;
 	char note[IK_XC_NOTE];
-	sa->xa.expiry_timer = 0;
-	if (sa->xa.expiry_judged)
+	l->expiry_timer = 0;
+	if (l->expiry_judged)
 		return;
-	sa->xa.expiry_judged = true;
+	l->expiry_judged = true;
 	snprintf(note, sizeof(note),
 	         "given an address for %u s (INTERNAL_ADDRESS_EXPIRY), it asked for none again "
 	         "before it ran out",
-	         sa->xa.expiry_s);
+	         l->expiry_s);
 	ik_xa_row_broke(sa, IK_XC_EXPIRY_RENEW, note);
 	ik_emit_event(sa, NULL, IK_EV_MODECFG);
 }
@@ -146,14 +167,15 @@ static void renewal(struct ik_sa *sa)
 	char note[IK_XC_NOTE];
 	uint64_t now = ik_now_ms();
 	for (struct ik_sa *o = sa->eng->sas; o; o = o->next) {
-		if (!o->xa.expiry_given_ms || o->xa.expiry_judged ||
+		struct ik_xa_later *l = o->xa.later;
+		if (!l || !l->expiry_given_ms || l->expiry_judged ||
 		    !ik_addr_equal(&o->peer, &sa->peer))
 			continue;
-		o->xa.expiry_judged = true;
+		l->expiry_judged = true;
 		snprintf(note, sizeof(note),
 		         "given an address for %u s (INTERNAL_ADDRESS_EXPIRY), it asked again "
 		         "after %.1f s, %s",
-		         o->xa.expiry_s, (double)(now - o->xa.expiry_given_ms) / 1000.0,
+		         l->expiry_s, (double)(now - l->expiry_given_ms) / 1000.0,
 		         o == sa ? "on the same ISAKMP SA" : "in a new phase 1");
 		ik_xa_row_kept(o, IK_XC_EXPIRY_RENEW, note);
 		ik_emit_event(o, NULL, IK_EV_MODECFG);
@@ -182,21 +204,27 @@ void ik_xa_expiry_put(struct ik_sa *sa, const struct ik_cfg_msg *asked, struct i
 	a->len = 4;
 	for (int i = 0; i < 4; i++)
 		a->v[i] = (uint8_t)(s >> (24 - 8 * i));
-	if (sa->xa.expiry_given_ms)
+	struct ik_xa_later *l = later(sa);
+	if (!l || l->expiry_given_ms)
 		return;
-	sa->xa.expiry_given_ms = ik_now_ms();
-	sa->xa.expiry_s = s;
-	sa->xa.expiry_timer = ik_loop_timer(sa->eng->loop, (uint64_t)s * 1000u, expiry_fire, sa);
+	l->expiry_given_ms = ik_now_ms();
+	l->expiry_s = s;
+	l->expiry_timer = ik_loop_timer(sa->eng->loop, (uint64_t)s * 1000u, expiry_fire, sa);
 }
 
 bool ik_xa_expiry_judged(const struct ik_sa *sa)
 {
-	return sa->xa.expiry_judged;
+	return sa->xa.later && sa->xa.later->expiry_judged;
 }
 
 void ik_xa_timers_cancel(struct ik_sa *sa)
 {
-	ik_loop_cancel(sa->eng->loop, sa->xa.reauth_timer);
-	ik_loop_cancel(sa->eng->loop, sa->xa.renew_timer);
-	ik_loop_cancel(sa->eng->loop, sa->xa.expiry_timer);
+	struct ik_xa_later *l = sa->xa.later;
+	if (!l)
+		return;
+	ik_loop_cancel(sa->eng->loop, l->reauth_timer);
+	ik_loop_cancel(sa->eng->loop, l->renew_timer);
+	ik_loop_cancel(sa->eng->loop, l->expiry_timer);
+	free(l);
+	sa->xa.later = NULL;
 }

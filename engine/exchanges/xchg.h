@@ -123,7 +123,7 @@ void ik_xa_reauth_arm(struct ik_sa *sa);
 void ik_xa_reauth_failed(struct ik_sa *sa);
 void ik_xa_renew_arm(struct ik_sa *sa, const struct ik_cfg_msg *reply);
 void ik_xa_expiry_put(struct ik_sa *sa, const struct ik_cfg_msg *asked, struct ik_cfg_msg *out);
-void ik_xa_timers_cancel(struct ik_sa *sa);
+void ik_xa_timers_cancel(struct ik_sa *sa); /* and frees them */
 /* A peer's REQUEST retransmissions (xauth_rtx.c: the client's mode-config REQUEST, the
  * gateway's XAUTH REQUEST): a copy of the transaction q
  * arrived (same: the octets of its first; true: q is such a REQUEST), and whether our REPLY to it is held back (tester

@@ -184,10 +184,18 @@ check "xauth: ... and charon destroys that SA right after the ACK of the FAIL" d
 # renew the IP address before this expiry time". No address REQUEST comes from it before then,
 # on the SA or in a new phase 1: the decoded pcap has our REPLY with the expiry and no CFG-REQUEST
 # from 192.0.2.2 after it.
+# pluto may meet the harness artefact of part 6 (its ISAKMP SA deleted by a second `whack
+# --terminate` mid-case: ERROR): such a run is made again, twice at most.
 expiry_fail() { # NAME PROFILE
-	local out=$TEST_TMP/xa-cli-015-$1 v
-	lab exec tester "$IK" run --profile "$2" --cases XA-CLI-015 --parallel 1 \
-		--dut-initiate "$PWD/harness/lab dut-initiate" --out "$out" --quiet
+	local out=$TEST_TMP/xa-cli-015-$1 v try
+	for try in 1 2 3; do
+		rm -rf "$out"
+		lab exec tester "$IK" run --profile "$2" --cases XA-CLI-015 --parallel 1 \
+			--dut-initiate "$PWD/harness/lab dut-initiate" --out "$out" --quiet
+		jq -e 'select(.type=="case" and .verdict=="ERROR") | .reason |
+			test("deleted this exchange.s ISAKMP SA")' "$out/results.jsonl" >/dev/null || break
+		echo "# XA-CLI-015 against $1: a harness ERROR (its ISAKMP SA deleted mid-case): once more"
+	done
 	v=$(jq -r 'select(.type=="case" and .id=="XA-CLI-015") | .verdict' "$out/results.jsonl")
 	jq -r 'select(.type=="case" and .id=="XA-CLI-015") | "# XA-CLI-015 \(.verdict): \(.reason)"' \
 		"$out/results.jsonl"
