@@ -97,6 +97,9 @@ enum ik_step_kind {
 	IK_STEP_REMAP, /* behind our simulated NAT, its mapping changes: our NAT-T port moves, an
 	                * R-U-THERE goes from the new one, the DUT must follow (RFC 3947 7;
 	                * run_remap.c) */
+	IK_STEP_XAUTH_REAUTH, /* the DUT gateway's XAUTH re-authentication answered with a wrong
+	                       * password, its Deletes heard (draft-beaulieu-ike-xauth-02 6;
+	                       * run_reauth.c) */
 };
 
 /* What a traffic step sends besides its pings (run_traffic.c, docs/writing-cases.md). */
@@ -247,7 +250,8 @@ enum {
 	IK_NEED_PEER_CERT = 2097152,    /* dut.peer_cert: the DUT holds the tester's certificate */
 	IK_NEED_NO_ANTI_REPLAY = 4194304, /* features.anti_replay = no, stated: no replay checks */
 	IK_NEED_TUNNEL = 8388608,         /* phase2.mode = tunnel (RFC 2407 4.5, RFC 3947 5.1) */
-	IK_NEED_DSS_SIG = 16777216        /* auth.method = dss-sig (RFC 2409 5.1, r||s) */
+	IK_NEED_DSS_SIG = 16777216,       /* auth.method = dss-sig (RFC 2409 5.1, r||s) */
+	IK_NEED_XAUTH_REAUTH = 33554432 /* xauth.reauth: the DUT gateway re-runs XAUTH (xauth 6) */
 };
 
 struct ik_caseset {

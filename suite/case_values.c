@@ -198,6 +198,7 @@ static const struct {
 	{"peer_cert", IK_NEED_PEER_CERT},
 	{"no_anti_replay", IK_NEED_NO_ANTI_REPLAY},
 	{"tunnel", IK_NEED_TUNNEL},
+	{"xauth_reauth", IK_NEED_XAUTH_REAUTH},
 };
 
 /*
@@ -365,7 +366,7 @@ static bool step_traffic(struct ik_case_step *s, char **w, size_t n, const struc
 
 /* One step of "run": main, aggressive, quick [pfs=G|nopfs], dpd, delete, initial-contact,
  * wait DURATION, traffic [N] [PROBE], xauth, modecfg, dpd-listen, cfg QUERY, keepalive-listen,
- * replay-500, dpd-500, remap, clear-cfg; dpd-listen [keepalives]; dpd [replay]. */
+ * replay-500, dpd-500, remap, clear-cfg, xauth-reauth; dpd-listen [keepalives]; dpd [replay]. */
 static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 {
 	static const struct {
@@ -389,6 +390,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		{"dpd-500", IK_STEP_DPD_500},
 		{"remap", IK_STEP_REMAP},
 		{"clear-cfg", IK_STEP_CLEAR_CFG},
+		{"xauth-reauth", IK_STEP_XAUTH_REAUTH},
 	};
 	char buf[256], *w[MAX_WORDS];
 	size_t n = words(text, buf, sizeof(buf), w), k = 0;
@@ -402,7 +404,7 @@ static bool step(struct ik_case *c, char *text, const struct ik_cpos *at)
 		                    "run: unknown step '%.40s' (expected main, aggressive, "
 		                    "quick, dpd, delete, initial-contact, wait, traffic, xauth, "
 		                    "modecfg, dpd-listen, keepalive-listen, replay-500, dpd-500, "
-		                    "remap, clear-cfg or cfg)",
+		                    "remap, clear-cfg, xauth-reauth or cfg)",
 		                    w[0]);
 	if (c->nsteps == IK_CASE_MAX_STEPS)
 		return ik_case_fail(at, "run: more than %d steps", IK_CASE_MAX_STEPS);

@@ -301,6 +301,10 @@ bool ik_cfg_from_profile(struct ik_cfg *c, const struct ik_profile *p, bool as_d
 	c->xauth.go_on_fail = !as_dut && p->tester.xauth_on_fail;
 	c->xauth.clear_req_after = as_dut ? 0 : (uint8_t)p->tester.xauth_clear_request;
 	c->xauth.cfg_unanswered = as_dut ? 0 : (uint8_t)p->tester.cfg_unanswered;
+	/* draft-beaulieu-ike-xauth-02 6: the DUT side (serve) re-runs XAUTH after xauth.reauth s;
+	 * draft-dukes-ike-mode-cfg-02 3.4: the tester gateway's INTERNAL_ADDRESS_EXPIRY */
+	c->xauth.reauth_s = as_dut ? p->xauth.reauth : 0;
+	c->xauth.cfg_expiry = as_dut ? 0 : p->tester.cfg_expiry;
 	c->frag_size = me->fragment_size;
 	c->nonce_len = as_dut ? 0 : me->nonce_length;
 	c->pke_hash1 = me->send_hash1; /* RFC 2409 5.2 HASH(1) when initiating */

@@ -137,6 +137,7 @@ static const char *const section_names[] = {
 	KEY(tester, xauth_clear_request, K_ENUM, OFF(tester.xauth_clear_request),                 \
 	    xauth_clear_names, false)                                                             \
 	KEY(tester, cfg_unanswered, K_ENUM, OFF(tester.cfg_unanswered), unanswered_names, false)  \
+	KEY(tester, cfg_expiry, K_SECONDS, OFF(tester.cfg_expiry), NULL, false)                   \
 	KEY(tester, use_dut_cert, K_BOOL, OFF(tester.use_peer_cert), bool_names, false)           \
 	KEY(tester, need_cr, K_BOOL, OFF(tester.need_cr), bool_names, false)                      \
 	KEY(tester, check_cr, K_BOOL, OFF(tester.check_cr), bool_names, false)                    \
@@ -159,6 +160,7 @@ static const char *const section_names[] = {
 	KEY(auth, id_type, K_ENUM, OFF(pki.id_type), id_type_names, false)                        \
 	KEY(xauth, user, K_TEXT, OFF(xauth.user), NULL, false)                                    \
 	KEY(xauth, password, K_TEXT, OFF(xauth.password), NULL, false)                            \
+	KEY(xauth, reauth, K_SECONDS, OFF(xauth.reauth), NULL, false)                             \
 	KEY(modecfg, pool, K_ADDR, OFF(modecfg.pool), NULL, false)                                \
 	KEY(modecfg, netmask, K_ADDR, OFF(modecfg.netmask), NULL, false)                          \
 	KEY(modecfg, dns, K_ADDR, OFF(modecfg.dns), NULL, false)                                  \

@@ -162,6 +162,9 @@ struct ik_endpoint {
 	 * the first N copies of the client's mode-config REQUEST left unanswered (XA-CLI-014):
 	 * tests of the DUT client */
 	int xauth_clear_request, cfg_unanswered;
+	/* tester.cfg_expiry = SECONDS: as the mode-config gateway, its REPLY with an address
+	 * carries INTERNAL_ADDRESS_EXPIRY that long (draft-dukes-ike-mode-cfg-02 3.4; XA-CLI-015) */
+	uint32_t cfg_expiry;
 	/* tester.simulate_nat: where a simulated port-translating NAT is, IK_NATSIM_* bits: in front
 	 * of the tester (ik_cfg.nat_sim), of the DUT (ik_cfg.nat_sim_peer), or both */
 	int simulate_nat;
@@ -230,6 +233,9 @@ struct ik_profile {
 	struct {
 		char user[IK_PROFILE_TEXT],
 			password[IK_PROFILE_TEXT]; /* wiped by ik_profile_wipe */
+		/* xauth.reauth: the DUT gateway re-runs XAUTH about this many seconds after the
+		 * login (draft-beaulieu-ike-xauth-02 6; 0: it does not, XA-EDGE-020 SKIPs) */
+		uint32_t reauth;
 	} xauth;
 	/* [modecfg]: what a mode-config gateway hands out (draft-dukes-ike-mode-cfg-02 5.1): an
 	 * address from the pool (its first), the netmask and a DNS server. Used when

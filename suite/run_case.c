@@ -130,7 +130,7 @@ static void watch(void *arg)
 	bool waiting = cr->step < cr->nsteps &&
 	               (k == IK_STEP_WAIT || k == IK_STEP_TRAFFIC || k == IK_STEP_DPD_LISTEN ||
 	                k == IK_STEP_KA_LISTEN || k == IK_STEP_REPLAY_500 || k == IK_STEP_DPD_500 ||
-	                k == IK_STEP_CLEAR_CFG);
+	                k == IK_STEP_CLEAR_CFG || k == IK_STEP_XAUTH_REAUTH);
 	if (waiting) { /* a wait, traffic or dpd-listen step is not silence */
 		cr->snap = progress(cr);
 		cr->last_change_ms = now;
@@ -257,7 +257,9 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 		cr->last_ev_notify = true;
 		return;
 	case IK_EV_DELETE:
-		if (!sa->dead || cr->deleted || cr->o.failed)
+		/* the Deletes after a failed re-authentication are what xauth-reauth waits for */
+		if (!sa->dead || cr->deleted || cr->o.failed ||
+		    (s && s->kind == IK_STEP_XAUTH_REAUTH))
 			return;
 		/* After a message we broke on purpose, the DUT deleting the ISAKMP SA is its refusal
 		 * (strongSwan answers a wrong HASH_I in AM3, or a bad certificate in AM3 or MM6, so);
@@ -299,7 +301,9 @@ static void on_event(struct ik_engine *e, struct ik_sa *sa, struct ik_qm *qm, en
 			advance(cr);
 		/* a wait that listens to the client resending its REQUEST ends once our REPLY to
 		 * it went at last (tester.cfg_unanswered, XA-CLI-014): nothing more to time */
-		if (s && s->kind == IK_STEP_WAIT && ik_xa_rtx_answered(sa)) {
+		/* ... or once our INTERNAL_ADDRESS_EXPIRY was renewed or ran out (XA-CLI-015) */
+		if (s && s->kind == IK_STEP_WAIT &&
+		    (ik_xa_rtx_answered(sa) || ik_xa_expiry_judged(sa))) {
 			ik_loop_cancel(&cr->R->loop, cr->step_timer);
 			cr->step_timer = 0;
 			advance(cr);
@@ -678,6 +682,7 @@ static bool run_step(struct crun *cr, const struct ik_case_step *s)
 	case IK_STEP_TRAFFIC: return ik_traffic_start(cr);
 	case IK_STEP_DPD_LISTEN: return ik_dpd_listen_start(cr);
 	case IK_STEP_KA_LISTEN: return ik_ka_listen_start(cr);
+	case IK_STEP_XAUTH_REAUTH: return ik_reauth_start(cr);
 	case IK_STEP_REPLAY_500:
 	case IK_STEP_DPD_500: return ik_old_port_start(cr, s);
 	case IK_STEP_CLEAR_CFG: return ik_clear_cfg_start(cr);

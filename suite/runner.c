@@ -122,7 +122,7 @@ static const char *need_names[] = {"aggressive",   "nat_t",        "dpd",       
                                    "psk",          "crl",          "rsa_enc",       "rsa_enc_rev",
                                    "dpd_delay",    "xauth_client", "keepalive",     "modecfg_push",
                                    "modecfg_pull", "peer_cert",    "no_anti_replay", "tunnel",
-                                   "dss_sig"};
+                                   "dss_sig", "xauth_reauth"};
 /* clang-format on */
 
 /* SKIP when the profile says the DUT lacks what the case needs. */
@@ -153,7 +153,8 @@ static bool lacks(const struct ik_runner *R, const struct ik_case *c, char *why,
 	               p->auth == IK_PROFILE_AUTH_RSA_SIG && p->dut.peer_cert[0],
 	               p->features.anti_replay_set && !p->features.anti_replay,
 	               p->p2.mode != IK_IPSEC_TRANSPORT,
-	               p->auth == IK_PROFILE_AUTH_DSS_SIG};
+	               p->auth == IK_PROFILE_AUTH_DSS_SIG,
+	               p->features.xauth && p->xauth.reauth > 0};
 	for (size_t i = 0; i < IK_ARRAY_SIZE(have); i++)
 		if ((c->needs & (1u << i)) && !have[i]) {
 			snprintf(why, n, "the profile says the DUT lacks %s%s", need_names[i],

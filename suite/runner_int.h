@@ -49,7 +49,8 @@ struct crun {
 	char noop[200];  /* a mutation that changed no octet: the case is SKIPped, saying so */
 	bool responder;  /* dut=initiator: we answer on the profile's tester port */
 	int trigger_pid; /* --dut-initiate command, while it runs */
-	uint64_t dpd_until, dpd_done_at; /* dpd-listen: when it gives up, when it is done */
+	uint64_t dpd_until, dpd_done_at;         /* dpd-listen: when it gives up, when it is done */
+	uint64_t ra_start, ra_until, ra_done_at; /* xauth-reauth (run_reauth.c): likewise */
 	/* keepalive-listen (run_keepalive.c): the DUT's last datagram (any, on either port), when the
 	 * step gives up, when it is done; on: the step is listening */
 	uint64_t dut_rx_ms, ka_start_ms, ka_until, ka_done_at;
@@ -223,6 +224,9 @@ void ik_traffic_stop(struct crun *cr);
 void ik_traffic_done(struct crun *cr);
 /* The dpd-listen step (run_dpd.c); run_case.c's ik_step_done moves on to the next step. */
 bool ik_dpd_listen_start(struct crun *cr);
+/* The xauth-reauth step (run_reauth.c): the DUT gateway's re-authentication failed, its
+ * Deletes heard. */
+bool ik_reauth_start(struct crun *cr);
 /* The keepalive-listen step (run_keepalive.c), and its tap of every datagram that arrives. */
 bool ik_ka_listen_start(struct crun *cr);
 /* The remap step (run_remap.c): move our NAT-T port, hear the old one; and its close. */

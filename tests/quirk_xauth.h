@@ -171,6 +171,41 @@ static bool cli_rtx_broke(struct ik_pair *p)
 	       xa_broke(&p->res, IK_XC_RTX);
 }
 
+/* XA-EDGE-020: the gateway re-runs XAUTH after 1 s (xauth-02 6), the client answers it with a
+ * wrong password and keeps the SA to hear the Deletes. */
+static void xauth_reauth_failed(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	cr->xauth.reauth_s = 1;
+	ci->xauth.reauth_fail = true;
+}
+
+/* went along: the re-authentication failed and the client did not see every SA deleted */
+static bool reauth_kept(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	pair_spin(p, 2200);
+	if (!p->ini.sas || !p->ini.sas->xa.reauth_failed)
+		return false;
+	ik_xa_reauth_judge(p->ini.sas);
+	return xa_broke(&p->ini, IK_XC_REAUTH_DOWN);
+}
+
+/* XA-CLI-015: the gateway's REPLY gives the address for 2 s (mode-cfg 3.4). */
+static void xauth_expiry(struct ik_cfg *ci, struct ik_cfg *cr)
+{
+	xauth_pair(ci, cr, "foobar");
+	cr->xauth.cfg_expiry = 2;
+}
+
+/* went along: the expiry ran out with no new REQUEST for the address */
+static bool expiry_ran_out(struct ik_pair *p)
+{
+	ik_initiate(&p->ini);
+	pair_spin(p, 2500);
+	return xa_broke(&p->res, IK_XC_EXPIRY_RENEW);
+}
+
 /* went along: the push gateway set no address, so the client has none (and no quick mode) */
 static bool push_missing(struct ik_pair *p)
 {

@@ -263,8 +263,7 @@ static void test_query_all(void)
 	CU_ASSERT_PTR_NULL(ik_cfg_find(r, IK_CFG_ATTR_INTERNAL_IP4_DHCP));
 	CU_ASSERT_EQUAL(p.ini.sas->xa.chk_broke, 0);
 	CU_ASSERT_TRUE((p.ini.sas->xa.chk_seen & IK_XC_BIT(IK_XC_CFG_NO_EMPTY)) != 0);
-	CU_ASSERT_TRUE((p.ini.sas->xa.chk_seen & IK_XC_BIT(IK_XC_CFG_MID)) !=
-	               0); /* CU_BOOL is an int */
+	CU_ASSERT_TRUE((p.ini.sas->xa.chk_seen & IK_XC_BIT(IK_XC_CFG_MID)) != 0);
 	pair_close(&p);
 }
 

@@ -523,7 +523,7 @@ static const ik_quirks_t initiator_quirks[] = {
 	IK_QUIRK(NATT_FLOAT_SRC_500), IK_QUIRK(MODECFG_ACK_VALUES),  IK_QUIRK(XAUTH_CLEAR_REPLY),
 	IK_QUIRK(TX_RTX_NEW_MID),     IK_QUIRK(ESP_SEQ_NO_REPLAY),   IK_QUIRK(QM_MIXED_ENCAP),
 	IK_QUIRK(KE_SHORT),           IK_QUIRK(QM_DOI_ZERO),         IK_QUIRK(XFORM_SAME_NUMBER),
-	IK_QUIRK(ID_DATA_LONG),
+	IK_QUIRK(ID_DATA_LONG),       IK_QUIRK(MODECFG_NO_RENEW),
 };
 
 static bool on_initiator(ik_quirks_t q)
@@ -565,6 +565,10 @@ static const struct row rows[] = {
          xauth_let_in},
 	{"XAUTH FAIL, the client goes on", IK_QUIRK(XAUTH_KEEP_ON_FAIL), xauth_fail_go_on,
          xauth_let_in},
+	{"XAUTH re-authentication failed", IK_QUIRK(XAUTH_REAUTH_KEEP), xauth_reauth_failed,
+         reauth_kept},
+	{"mode-config address with an expiry", IK_QUIRK(MODECFG_NO_RENEW), xauth_expiry,
+         expiry_ran_out},
 	{"phase 1 of an XAUTH gateway", IK_QUIRK(XAUTH_NO_VID), xauth_good, no_vid},
 	{"XAUTH client ACK", IK_QUIRK(XAUTH_ACK_ATTRS), xauth_good, ack_attrs},
 	{"mode-config REQUEST of unknown attributes", IK_QUIRK(MODECFG_SILENT), xauth_good,

@@ -297,9 +297,11 @@ static void test_checks_conformant(void)
 	                    IK_XC_BIT(IK_XC_CLI_ORDER);
 	/* the client's ACK of a pushed SET (MCFG-2-03): no SET is pushed in pull mode, so no row */
 	uint64_t push_rows = IK_XC_BIT(IK_XC_CLI_ACK_ZERO);
-	/* rows read only when the tester is told to test (xauth_clear.c, xauth_rtx.c) */
-	uint64_t hook_rows =
-		IK_XC_BIT(IK_XC_CLEAR_PW) | IK_XC_BIT(IK_XC_RTX_SEEN) | IK_XC_BIT(IK_XC_RTX);
+	/* rows read only when the tester is told to test (xauth_clear.c, xauth_rtx.c,
+	 * xauth_reauth.c) */
+	uint64_t hook_rows = IK_XC_BIT(IK_XC_CLEAR_PW) | IK_XC_BIT(IK_XC_RTX_SEEN) |
+	                     IK_XC_BIT(IK_XC_RTX) | IK_XC_BIT(IK_XC_REAUTH_DOWN) |
+	                     IK_XC_BIT(IK_XC_EXPIRY_RENEW);
 	uint64_t gw_rows = (IK_XC_BIT(IK_XC__N) - 1) & ~cli_rows & ~push_rows & ~hook_rows;
 	CU_ASSERT_EQUAL(c->xa.chk_seen, gw_rows);
 	CU_ASSERT_EQUAL((c->xa.chk_seen | g->xa.chk_seen) & (push_rows | hook_rows), 0);

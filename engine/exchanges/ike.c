@@ -237,6 +237,7 @@ void ik_sa_free(struct ik_sa *sa)
 	ik_loop_cancel(sa->eng->loop, sa->rtx_timer);
 	ik_loop_cancel(sa->eng->loop, sa->dpd_timer);
 	ik_loop_cancel(sa->eng->loop, sa->ka_timer);
+	ik_xa_timers_cancel(sa);
 	ik_sa_end_handshake(sa);
 	ik_sa_keys_wipe(&sa->k);
 	ik_wr_free(&sa->last_out);

@@ -69,6 +69,13 @@ struct ik_xauth_cfg {
 	 * unanswered, as if our REPLY were lost, to see how it retransmits (mode-cfg 2, 3.5;
 	 * XA-CLI-014, XA-EDGE-019) */
 	uint8_t clear_req_after, cfg_unanswered;
+	/* A gateway re-runs XAUTH this long after each OK (0: never; xauth-02 6 "MAY be initiated by
+	 * the edge device at any time after the initial authentication"); a tester client answers
+	 * such a re-authentication with a wrong password (reauth_fail: XAUTH-6-07, the `xauth-reauth`
+	 * step); a tester gateway's REPLY with an address carries INTERNAL_ADDRESS_EXPIRY cfg_expiry
+	 * seconds (0: only when asked; mode-cfg 3.4, MCFG-3.4-10) */
+	uint32_t reauth_s, cfg_expiry;
+	bool reauth_fail;
 	uint8_t pool[4], netmask[4], dns[IK_XA_MAX_DNS][4];
 	size_t ndns;
 };
@@ -103,10 +110,12 @@ struct ik_xa_state {
 	bool cfg_done;      /* an address was handed out / received */
 	bool quick_started; /* the client's quick mode went once all this was done */
 	bool peer_vid;      /* the peer sent the XAUTH vendor ID in phase 1 (xauth-02 4) */
+	bool reauth;        /* a REQUEST for user and password after XAUTH was done (xauth 6) */
+	bool reauth_failed; /* ... we, the tester, failed it: the SA kept to see the Deletes */
 	char user[IK_XA_STR];
 	uint8_t addr[4], netmask[4], dns[IK_XA_MAX_DNS][4];
-	size_t ndns;
-	unsigned refused;       /* mode-config REQUESTs a gateway refused before XAUTH was done */
+	uint8_t ndns;     /* a byte, not a size_t: the SA within 2 KiB (tests/test_sa_memory.c) */
+	unsigned refused; /* mode-config REQUESTs a gateway refused before XAUTH was done */
 	uint32_t early_msgid;   /* the client's REQUEST made before XAUTH was done (0: none) */
 	unsigned early_replies; /* addresses a client received for that REQUEST */
 	/* the peer's XAUTH messages against xauth_check.def: rows read, rows broken, what each saw;
@@ -118,6 +127,8 @@ struct ik_xa_state {
 	uint32_t req_msgid;
 	uint32_t clear_mid;    /* our clear REQUEST before phase 1 was done (xauth_clear.c) */
 	struct ik_xa_rtx *rtx; /* the client's mode-config REQUEST copies (xauth_rtx.c) */
+	/* xauth_reauth.c: its timers and the address expiry, allocated when one is armed */
+	struct ik_xa_later *later;
 };
 
 struct ik_creds;
@@ -252,6 +263,7 @@ struct ik_qm {
 	/* RFC 2407 4.6.3.2: the responder's QM2 said REPLAY-STATUS 0 for this SA (it will not
 	 * check our sequence numbers; RFC 4303 3.3.3: we still count them) */
 	bool peer_replay_off;
+	bool peer_deleted; /* the peer sent a Delete naming this IPsec SA (info.c) */
 	struct ik_id idci, idcr;
 	bool have_ids;
 	struct ik_wr
@@ -477,6 +489,11 @@ void ik_xa_request_cfg(struct ik_sa *sa);
 /* The REPLY held back (cfg_unanswered: to a client's mode-config or a gateway's XAUTH REQUEST)
  * went at last. */
 bool ik_xa_rtx_answered(const struct ik_sa *sa);
+/* The `xauth-reauth` step (xauth_reauth.c): row XAUTH-6-07 judged from the Deletes that came
+ * after the gateway failed our re-authentication; and whether a gateway's
+ * INTERNAL_ADDRESS_EXPIRY was judged yet (renewed in time, or run out: MCFG-3.4-10). */
+void ik_xa_reauth_judge(struct ik_sa *sa);
+bool ik_xa_expiry_judged(const struct ik_sa *sa);
 /* Send an informational exchange: a notify (type, with SPI if spi_len) or a delete. */
 /* The same under a message ID of the caller's (quirk info-qm-mid: that of a quick mode). */
 bool ik_send_notify_mid(struct ik_sa *sa, uint32_t msgid, uint16_t type, uint8_t proto,

@@ -283,8 +283,10 @@ static void ipsec_deleted(struct ik_sa *sa, const struct ik_node *d)
 		uint32_t spi = (uint32_t)v->bytes[o] << 24 | (uint32_t)v->bytes[o + 1] << 16 |
 		               (uint32_t)v->bytes[o + 2] << 8 | v->bytes[o + 3];
 		for (struct ik_qm *q = sa->qms; q; q = q->next)
-			if (q->established && q->spi_out == spi)
+			if (q->established && q->spi_out == spi) {
+				q->peer_deleted = true;
 				ik_emit_event(sa, q, IK_EV_DELETE);
+			}
 	}
 }
 

@@ -131,8 +131,14 @@ static bool answer_xauth_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 		put_tv(out, IK_CFG_ATTR_XAUTH_TYPE, IK_XAUTH_TYPE_GENERIC);
 	if (find(in, IK_CFG_ATTR_XAUTH_USER_NAME))
 		put(out, IK_CFG_ATTR_XAUTH_USER_NAME, x->me.name, strlen(x->me.name));
+	/* A REQUEST after XAUTH was done is a re-authentication (6); a test of the gateway
+	 * (XA-EDGE-020, reauth_fail) answers it with a wrong password. */
+	sa->xa.reauth = sa->xa.xauth_done;
+	bool wrong = sa->xa.reauth && x->reauth_fail;
 	if (find(in, IK_CFG_ATTR_XAUTH_USER_PASSWORD))
-		put(out, IK_CFG_ATTR_XAUTH_USER_PASSWORD, x->me.password, strlen(x->me.password));
+		put(out, IK_CFG_ATTR_XAUTH_USER_PASSWORD,
+		    wrong ? "not-the-password" : x->me.password,
+		    wrong ? 16 : strlen(x->me.password));
 	return true;
 }
 
@@ -145,6 +151,14 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	/* Quirk xauth-ignore-fail: a FAIL is taken as OK (6: the SA MUST be deleted instead). */
 	bool ok = tv_value(find(&qm->tx_in, IK_CFG_ATTR_XAUTH_STATUS)) == IK_XAUTH_STATUS_OK;
 	sa->xa.xauth_ok = ok || IK_HAS(sa->eng->cfg.quirks, XAUTH_IGNORE_FAIL);
+	/* A re-authentication we failed on purpose: the SA is kept, to see whether the gateway
+	 * tears it down (6, XAUTH-6-07) */
+	if (!ok && sa->xa.reauth && sa->eng->cfg.xauth.reauth_fail) {
+		sa->xa.xauth_ok = sa->xa.reauth_failed = true;
+		IK_LOG(sa->eng,
+		       "XAUTH re-authentication FAIL: the SA is kept to see the gateway's "
+		       "Deletes");
+	}
 	/* A tester judging a gateway (XA-EDGE-012) goes on after a FAIL on purpose: the gateway
 	 * MUST have deleted the SA (6), so what it sends next is judged. */
 	if (!ok && sa->eng->cfg.xauth.go_on_fail) {
@@ -162,10 +176,13 @@ static bool answer_xauth_set(struct ik_sa *sa, struct ik_qm *qm, struct ik_statu
 	return true;
 }
 
-/* What a client keeps of a REPLY or SET: address, netmask, DNS (draft-dukes 3.4). */
+/* What a client keeps of a REPLY or SET: address, netmask, DNS (draft-dukes 3.4); a later one
+ * (a renewal) replaces the DNS servers. */
 static void take_cfg(struct ik_sa *sa, const struct ik_cfg_msg *c)
 {
 	struct ik_xa_state *xa = &sa->xa;
+	if (find(c, IK_CFG_ATTR_INTERNAL_IP4_DNS))
+		xa->ndns = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ik_cfg_attr *a = &c->a[i];
 		if (a->len != 4)
@@ -360,6 +377,7 @@ static bool answer_cfg_req(struct ik_sa *sa, struct ik_qm *qm, struct ik_status 
 		lease(sa);
 	qm->tx_out = start(IK_CFG_TYPE_REPLY, qm->tx_in.id);
 	fill_cfg(sa, &qm->tx_in, &qm->tx_out);
+	ik_xa_expiry_put(sa, &qm->tx_in, &qm->tx_out);
 	cfg_quirks(sa, qm);
 	/* Quirk modecfg-silent: a REQUEST of nothing it knows goes unanswered (2: "A Reply MUST
 	 * always be sent when a Request is received, even if it is an empty Reply"). */
@@ -524,6 +542,11 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 		IK_LOG(sa->eng, "XAUTH FAIL said; the SA is kept to see whether the client stops");
 	}
 	ik_emit_event(sa, NULL, IK_EV_XAUTH);
+	if (!sa->xa.xauth_ok && sa->xa.reauth) {
+		ik_xa_reauth_failed(sa);
+		return;
+	}
+	ik_xa_reauth_arm(sa);
 	if (!sa->xa.xauth_ok) {
 		uint8_t spi[16];
 		memcpy(spi, sa->icookie, 8);
@@ -534,7 +557,7 @@ static void next_after_xauth_ack(struct ik_sa *sa, struct ik_qm *qm)
 		return;
 	}
 	/* Quirk modecfg-no-push: the client waits for a SET that never comes (mode-cfg 5.1). */
-	if (sa->eng->cfg.xauth.cfg_gateway && sa->eng->cfg.xauth.cfg_push &&
+	if (sa->eng->cfg.xauth.cfg_gateway && sa->eng->cfg.xauth.cfg_push && !sa->xa.reauth &&
 	    !(IK_HAS(sa->eng->cfg.quirks, MODECFG_NO_PUSH))) {
 		uint16_t id;
 		ik_rng_bytes(&id, sizeof(id));
@@ -571,6 +594,7 @@ static void next_after_xauth_set(struct ik_sa *sa, struct ik_qm *qm)
 static void next_after_cfg_reply(struct ik_sa *sa, struct ik_qm *qm)
 {
 	take_cfg(sa, &qm->tx_in);
+	ik_xa_renew_arm(sa, &qm->tx_in);
 	/* an address for a REQUEST made before XAUTH, while XAUTH is still not done: the gateway
 	 * broke its order (6); a retransmission of it answered after XAUTH is not that */
 	if (qm->msgid == sa->xa.early_msgid && sa->xa.cfg_done && !sa->xa.xauth_done)
@@ -632,32 +656,7 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
 	ik_xa_check_p1(sa);
 	if (sa->role == IK_RESPONDER && x->gateway) {
-		while (!sa->xa.id)
-			ik_rng_bytes(&sa->xa.id, sizeof(sa->xa.id));
-		struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, sa->xa.id);
-		uint8_t challenge[16];
-		if (x->req_type) /* 6.2: no XAUTH_TYPE means generic; a challenge only with another */
-			put_tv(&m, IK_CFG_ATTR_XAUTH_TYPE, x->req_type);
-		/* 6.1: what we want back with length 0. Quirk xauth-req-filled: the user filled in. */
-		if (IK_HAS(sa->eng->cfg.quirks, XAUTH_REQ_FILLED))
-			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, x->users[0].name,
-			    strlen(x->users[0].name));
-		else
-			put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
-		put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
-		/* Quirk xauth-next-pin-extra: a new PIN asked with the login (6.2: NEXT-PIN goes
-		 * only with XAUTH-MESSAGE and / or XAUTH-TYPE). */
-		if (IK_HAS(sa->eng->cfg.quirks, XAUTH_NEXT_PIN_EXTRA))
-			put(&m, IK_CFG_ATTR_XAUTH_NEXT_PIN, NULL, 0);
-		/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
-		if (IK_HAS(sa->eng->cfg.quirks, XAUTH_ANSWER_BARE))
-			put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
-		/* Quirk xauth-challenge-generic: a challenge to a generic login (6.2). */
-		if (x->req_type || IK_HAS(sa->eng->cfg.quirks, XAUTH_CHALLENGE_GENERIC)) {
-			ik_rng_bytes(challenge, sizeof(challenge));
-			put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
-		}
-		tx_start(sa, m);
+		ik_xa_login_request(sa);
 		return false;
 	}
 	if (sa->role != IK_INITIATOR)
@@ -665,6 +664,38 @@ bool ik_xa_p1_up(struct ik_sa *sa)
 	if (x->cfg_client && !x->cfg_push && (!x->client || x->cfg_early))
 		cfg_request(sa);
 	return x->client || x->cfg_client;
+}
+
+/* The gateway's REQUEST for user and password (5.1), after phase 1 and on a re-authentication
+ * (xauth_reauth.c), under a new identifier. */
+void ik_xa_login_request(struct ik_sa *sa)
+{
+	const struct ik_xauth_cfg *x = &sa->eng->cfg.xauth;
+	while (!sa->xa.id)
+		ik_rng_bytes(&sa->xa.id, sizeof(sa->xa.id));
+	struct ik_cfg_msg m = start(IK_CFG_TYPE_REQUEST, sa->xa.id);
+	uint8_t challenge[16];
+	if (x->req_type) /* 6.2: no XAUTH_TYPE means generic; a challenge only with another */
+		put_tv(&m, IK_CFG_ATTR_XAUTH_TYPE, x->req_type);
+	/* 6.1: what we want back with length 0. Quirk xauth-req-filled: the user filled in. */
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_REQ_FILLED))
+		put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, x->users[0].name, strlen(x->users[0].name));
+	else
+		put(&m, IK_CFG_ATTR_XAUTH_USER_NAME, NULL, 0);
+	put(&m, IK_CFG_ATTR_XAUTH_USER_PASSWORD, NULL, 0);
+	/* Quirk xauth-next-pin-extra: a new PIN asked with the login (6.2: NEXT-PIN goes
+	 * only with XAUTH-MESSAGE and / or XAUTH-TYPE). */
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_NEXT_PIN_EXTRA))
+		put(&m, IK_CFG_ATTR_XAUTH_NEXT_PIN, NULL, 0);
+	/* Quirk xauth-answer-bare: a prompt without its XAUTH_MESSAGE (6.2). */
+	if (IK_HAS(sa->eng->cfg.quirks, XAUTH_ANSWER_BARE))
+		put(&m, IK_CFG_ATTR_XAUTH_ANSWER, NULL, 0);
+	/* Quirk xauth-challenge-generic: a challenge to a generic login (6.2). */
+	if (x->req_type || IK_HAS(sa->eng->cfg.quirks, XAUTH_CHALLENGE_GENERIC)) {
+		ik_rng_bytes(challenge, sizeof(challenge));
+		put(&m, IK_CFG_ATTR_XAUTH_CHALLENGE, challenge, sizeof(challenge));
+	}
+	tx_start(sa, m);
 }
 
 bool ik_xa_blocks_quick(const struct ik_sa *sa)

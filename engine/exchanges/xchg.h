@@ -113,6 +113,17 @@ void ik_xa_check_clear(struct ik_sa *sa, uint32_t msgid);
 void ik_xa_row_broke(struct ik_sa *sa, unsigned i, const char *note);
 /* Row i kept so far, with what was seen (a row read by a hook, not by a message). */
 void ik_xa_row_kept(struct ik_sa *sa, unsigned i, const char *note);
+/* Re-authentication and address expiry (xauth_reauth.c): a gateway arms its re-run of XAUTH
+ * after an OK, and tears the SAs down when one fails; a client keeps the SA after a
+ * re-authentication it failed on purpose and judges the Deletes (XAUTH-6-07); a client renews
+ * its address before an INTERNAL_ADDRESS_EXPIRY; a gateway that handed one out judges whether
+ * the client renewed in time (MCFG-3.4-10). */
+void ik_xa_login_request(struct ik_sa *sa);
+void ik_xa_reauth_arm(struct ik_sa *sa);
+void ik_xa_reauth_failed(struct ik_sa *sa);
+void ik_xa_renew_arm(struct ik_sa *sa, const struct ik_cfg_msg *reply);
+void ik_xa_expiry_put(struct ik_sa *sa, const struct ik_cfg_msg *asked, struct ik_cfg_msg *out);
+void ik_xa_timers_cancel(struct ik_sa *sa); /* and frees them */
 /* A peer's REQUEST retransmissions (xauth_rtx.c: the client's mode-config REQUEST, the
  * gateway's XAUTH REQUEST): a copy of the transaction q
  * arrived (same: the octets of its first; true: q is such a REQUEST), and whether our REPLY to it is held back (tester

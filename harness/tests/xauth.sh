@@ -15,7 +15,9 @@
 #      XAUTH REPLY carries identifier 0, not ours (6; the evidence is asserted below). A clear
 #      REQUEST for its password before MM6 (XA-CLI-013) it queues, then refuses after phase 1
 #      (no HASH) with a protected PAYLOAD-MALFORMED; its unanswered mode-config REQUEST it resends
-#      unchanged, 2 s then 2.8 s later (XA-CLI-014).
+#      unchanged, 2 s then 2.8 s later (XA-CLI-014). Given its address with INTERNAL_ADDRESS_EXPIRY
+#      12 s it never asks again ("handling INTERNAL_ADDRESS_EXPIRY attribute failed"): XA-CLI-015,
+#      a true FAIL (draft-dukes-ike-mode-cfg-02 3.4), run on its own.
 #   4. pluto (Libreswan 4.10) the gateway (peers/profiles/libreswan-xauth.conf): `connect` logs in
 #      and gets the pool's address, a wrong password is refused, and the XA cases: all PASS but
 #      XA-NEG-002, a true FAIL (pluto hands out an address before XAUTH, xauth 6), and XA-EDGE-019,
@@ -31,7 +33,8 @@
 #      cases, one at a time. pluto passes all 13 (012, push, SKIPs): it deletes the SA on
 #      SET(FAIL) without an ACK (003), ignores a RADIUS-CHAP REQUEST (004, silence), echoes
 #      our identifier (010), ignores a clear REQUEST for its password before MM6 (013) and
-#      resends its unanswered mode-config REQUEST unchanged after 0.5 s and 0.5 s (014).
+#      resends its unanswered mode-config REQUEST unchanged after 0.5 s and 0.5 s (014). It FAILs
+#      XA-CLI-015, run on its own: given the address for 12 s it asks for none again before then.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 source harness/lib/labtest.sh
@@ -65,7 +68,7 @@ expect "dut::peer logs::destroying IKE_SA after failed XAuth authentication::YES
 # find it leased ("pool 'lab-pool' is full") and stall before quick mode, a harness artefact.
 check "xauth: the XA cases against charon the gateway" lab exec tester "$IK" run --profile "$PROF" \
 	--cases 'XA-*' --parallel 1 --out "$LAB_DIR/xa-run" --quiet
-check "xauth: every XA case against charon PASSes or SKIPs (XA-CLI, XA-POS-002: push)" bash -c "[[ -z \$(jq -r 'select(.type==\"case\" and .verdict != \"PASS\" and (.verdict != \"SKIP\" or ((.id|startswith(\"XA-CLI-\")) or .id == \"XA-POS-002\"|not))) | .id' '$LAB_DIR/xa-run/results.jsonl') ]]"
+check "xauth: every XA case against charon PASSes or SKIPs (XA-CLI, XA-POS-002: push, XA-EDGE-020: no re-authentication)" bash -c "[[ -z \$(jq -r 'select(.type==\"case\" and .verdict != \"PASS\" and (.verdict != \"SKIP\" or ((.id|startswith(\"XA-CLI-\")) or .id == \"XA-POS-002\" or .id == \"XA-EDGE-020\"|not))) | .id' '$LAB_DIR/xa-run/results.jsonl') ]]"
 check "xauth: the XA-EDGE cases ran against charon (19 PASS)" bash -c "[[ \$(jq -r 'select(.type==\"case\" and (.id|startswith(\"XA-EDGE-\")) and .verdict==\"PASS\") | .id' '$LAB_DIR/xa-run/results.jsonl' | wc -l) -eq 19 ]]"
 # XA-EDGE-019 (mode-cfg 3.5): its XAUTH REQUEST left unanswered twice, charon resends it
 # unchanged (the same message ID and octets), 2 s and 2.8 s later (the lab's timers).
@@ -113,7 +116,7 @@ expect "dut::cat $LAB_DIR/dut/swanctl/swanctl.conf::vips = 0\.0\.0\.0::YES"
 CLI=$TEST_TMP/xa-cli
 # Exit 1: XA-CLI-004 and XA-CLI-010 FAIL (below).
 check_fails "xauth: the XA-CLI cases with charon the client (exit 1: two FAIL)" 1 \
-	lab exec tester "$IK" run --profile "$CPROF" --cases 'XA-CLI-*' \
+	lab exec tester "$IK" run --profile "$CPROF" --cases 'XA-CLI-*,!XA-CLI-015' \
 	--dut-initiate "$PWD/harness/lab dut-initiate" --out "$CLI" --quiet
 verdict() { jq -r --arg id "$1" 'select(.type=="case" and .id==$id) | .verdict' "$CLI/results.jsonl"; }
 for id in XA-CLI-001 XA-CLI-002 XA-CLI-003 XA-CLI-005 XA-CLI-006 XA-CLI-007 XA-CLI-008 XA-CLI-009 \
@@ -176,6 +179,42 @@ destroyed_after_fail() {
 		END { exit !f }'
 }
 check "xauth: ... and charon destroys that SA right after the ACK of the FAIL" destroyed_after_fail
+# XA-CLI-015 (run on its own: a true FAIL of PEER): our REPLY gives the address with
+# INTERNAL_ADDRESS_EXPIRY 12 s (tester.cfg_expiry); draft-dukes-ike-mode-cfg-02 3.4: "The host MUST
+# renew the IP address before this expiry time". No address REQUEST comes from it before then,
+# on the SA or in a new phase 1: the decoded pcap has our REPLY with the expiry and no CFG-REQUEST
+# from 192.0.2.2 after it.
+# pluto may meet the harness artefact of part 6 (its ISAKMP SA deleted by a second `whack
+# --terminate` mid-case: ERROR): such a run is made again, twice at most.
+expiry_fail() { # NAME PROFILE
+	local out=$TEST_TMP/xa-cli-015-$1 v try
+	for try in 1 2 3; do
+		rm -rf "$out"
+		lab exec tester "$IK" run --profile "$2" --cases XA-CLI-015 --parallel 1 \
+			--dut-initiate "$PWD/harness/lab dut-initiate" --out "$out" --quiet
+		jq -e 'select(.type=="case" and .verdict=="ERROR") | .reason |
+			test("deleted this exchange.s ISAKMP SA")' "$out/results.jsonl" >/dev/null || break
+		echo "# XA-CLI-015 against $1: a harness ERROR (its ISAKMP SA deleted mid-case): once more"
+	done
+	v=$(jq -r 'select(.type=="case" and .id=="XA-CLI-015") | .verdict' "$out/results.jsonl")
+	jq -r 'select(.type=="case" and .id=="XA-CLI-015") | "# XA-CLI-015 \(.verdict): \(.reason)"' \
+		"$out/results.jsonl"
+	[ "$v" = FAIL ] && grep -q 'given an address for 12 s (INTERNAL_ADDRESS_EXPIRY), it asked for none again' \
+		"$out/results.jsonl" &&
+		"$IK" decode --keys "$out/keys" --pcap "$out/pcap/XA-CLI-015.pcap" >"$TEST_TMP/cli015-$1.txt" 2>&1
+}
+not_renewed() { # NAME: the decoded pcap has our REPLY's expiry and no REQUEST of the DUT after it
+	awk '/^#[0-9]/ { dut = index($0, "192.0.2.2:") && index($0, "192.0.2.2:") < index($0, "->"); next }
+		!dut && /INTERNAL_ADDRESS_EXPIRY \(5\) = 12/ { given = 1 }
+		dut && given && /type=CFG-REQUEST/ { renewed = 1 }
+		END { exit !(given && !renewed) }' "$TEST_TMP/cli015-$1.txt"
+}
+check "xauth: charon the client FAILs XA-CLI-015 (no renewal before INTERNAL_ADDRESS_EXPIRY)" \
+	expiry_fail charon "$CPROF"
+check "xauth: ... its pcap: our REPLY's expiry, no address REQUEST of charon's after it" \
+	not_renewed charon
+# charon takes the address and says it cannot handle the expiry; its IKE_SA rekeys hours later.
+expect "dut::peer logs::handling INTERNAL_ADDRESS_EXPIRY attribute failed::YES"
 # XA-CLI-004 is a true FAIL of charon 5.9.8. ikecheck, the gateway, REQUESTs XAUTH_TYPE
 # RADIUS-CHAP with an XAUTH_CHALLENGE (tester.xauth_type = radius-chap); charon's xauth-generic
 # REPLYs XAUTH_USER_NAME joe and XAUTH_USER_PASSWORD in the clear with no XAUTH_TYPE, i.e. its
@@ -227,8 +266,8 @@ LSR=$TEST_TMP/xa-ls
 check_fails "xauth: the XA cases against pluto the gateway (exit 1: one FAIL)" 1 \
 	lab exec tester "$IK" run --profile "$LPROF" --cases 'XA-*' --parallel 1 --out "$LSR" --quiet
 ls_bad=$(jq -r 'select(.type=="case" and .id!="XA-NEG-002" and .id!="XA-EDGE-019" and .verdict!="PASS" and
-	(.verdict!="SKIP" or ((.id|startswith("XA-CLI-")) or .id=="XA-POS-002"|not))) | .id' "$LSR/results.jsonl")
-check "xauth: pluto PASSes every XA case but XA-NEG-002 and XA-EDGE-019 (XA-CLI, XA-POS-002 push: SKIP)${ls_bad:+ (not: $(echo $ls_bad))}" \
+	(.verdict!="SKIP" or ((.id|startswith("XA-CLI-")) or .id=="XA-POS-002" or .id=="XA-EDGE-020"|not))) | .id' "$LSR/results.jsonl")
+check "xauth: pluto PASSes every XA case but XA-NEG-002 and XA-EDGE-019 (XA-CLI, XA-POS-002 push, XA-EDGE-020: SKIP)${ls_bad:+ (not: $(echo $ls_bad))}" \
 	test -s "$LSR/results.jsonl" -a -z "$ls_bad"
 check "xauth: the XA-EDGE cases ran against pluto (18 PASS, 017/018 included)" test "$(jq -r \
 	'select(.type=="case" and (.id|startswith("XA-EDGE-")) and .verdict=="PASS") | .id' \
@@ -378,7 +417,7 @@ LCLI=$TEST_TMP/xa-ls-cli
 # main too, one run in two ends with the last case so (pluto's log: a second `whack --terminate`
 # some 60 ms after the case's own `lab dut-initiate`); with 13 cases the retry was not enough.)
 lcli_run() {
-	lab exec tester "$IK" run --profile "$LCPROF" --cases 'XA-CLI-*' --parallel 1 \
+	lab exec tester "$IK" run --profile "$LCPROF" --cases 'XA-CLI-*,!XA-CLI-015' --parallel 1 \
 		--dut-initiate "$PWD/harness/lab dut-initiate" --out "$LCLI" --quiet
 }
 lcli_artefact() {
@@ -486,6 +525,12 @@ check_grep "xauth: ... it did send it encrypted after phase 1" \
 check_grep "xauth: ... XA-CLI-014: pluto resent its REQUEST unchanged" 'resent 2 times unchanged' \
 	<(jq -c 'select(.type=="case" and .id=="XA-CLI-014")' "$LCLI/results.jsonl")
 expect "dut::peer logs::STATE_MODE_CFG_I1: retransmission::YES"
+# XA-CLI-015 (expiry_fail, part 3): pluto logs "Received IPv4 address" and asks for none again
+# before the 12 s run out (its next REQUEST comes in the phase 1 it starts after our Deletes).
+check "xauth: pluto the client FAILs XA-CLI-015 (no renewal before INTERNAL_ADDRESS_EXPIRY)" \
+	expiry_fail pluto "$LCPROF"
+check "xauth: ... its pcap: our REPLY's expiry, no address REQUEST of pluto's after it" \
+	not_renewed pluto
 check "xauth: lab down (pluto client)" lab down
 
 exit $TESTS_FAILED

@@ -104,7 +104,7 @@ xa_run() {
 CASES='XA-[CNP]*' check "xauth: the XA-POS and XA-NEG cases PASS against conformant serve (exit 0)" xa_run conformant
 check "xauth: all three ran and passed" test "$(grep -c ' PASS$' "$T/conformant.v")" = 3
 check "xauth: the client cases SKIP without features.xauth_client" \
-	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 14
+	test "$(grep -c '^XA-CLI-.* SKIP$' "$T/conformant.v")" = 15
 for q in xauth-accept-any modecfg-before-xauth; do
 	CASES='XA-[CNP]*' xa_run "q-$q" "$q" >/dev/null 2>&1
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-[CNP]/ {print $1 " FAIL"}' | sort)
@@ -118,7 +118,8 @@ done
 xa_profile $DUT "$T/dut6.conf" 6 foobar
 xa_profile $TESTER "$T/tester6.conf" 6 foobar
 sed -i 's/^xauth       = yes$/xauth       = yes\nxauth_client = yes/' "$T/dut6.conf" "$T/tester6.conf"
-N=6 CASES='XA-CLI-*' xa_run cli-conformant
+# XA-CLI-015 (serve renews its address halfway to the expiry, 6 s) runs on its own below.
+N=6 CASES='XA-CLI-*,!XA-CLI-015' xa_run cli-conformant
 check "xauth: the 13 client cases PASS against conformant serve" \
 	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-conformant.v")" = 13
 check_grep "xauth: serve, the client, logged in as joe" 'XAUTH OK as user joe' "$T/cli-conformant.log"
@@ -130,7 +131,7 @@ check_grep "xauth: serve, the client, was told FAIL and stopped" 'XAUTH_STATUS F
 for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid modecfg-req-no-addr \
 	modecfg-after-quick xauth-ack-new-id modecfg-clear modecfg-same-mid xauth-hash-no-mid \
 	xauth-clear-reply tx-rtx-new-mid; do
-	N=6 CASES='XA-CLI-*' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
+	N=6 CASES='XA-CLI-*,!XA-CLI-015' xa_run "cli-$q" "$q" >"$T/cli-$q.out" 2>&1 || cat "$T/cli-$q.out" "$T/cli-$q.log"
 	# a MUST case FAILs, a SHOULD case (XA-CLI-005, 006, 014) WARNs
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk '$1 ~ /^XA-CLI/ {print $1}' | sort)
 	got=$(grep -E ' (FAIL|WARN)$' "$T/cli-$q.v" | cut -d' ' -f1)
@@ -147,6 +148,21 @@ for q in xauth-ignore-fail xauth-any-type xauth-ack-attrs xauth-no-vid modecfg-r
 done
 check_grep "xauth: the XA-CLI-004 evidence names the type ignored" 'XAUTH_TYPE with its password' \
 	"$T/cli-xauth-any-type/results.jsonl"
+# XA-CLI-015: our REPLY gives the address for 12 s (INTERNAL_ADDRESS_EXPIRY); serve, the client,
+# asks again after 6 s (PASS); under modecfg-no-renew it never does and the 12 s run out (FAIL).
+N=6 CASES='XA-CLI-015' xa_run cli-renew >/dev/null 2>&1
+check "xauth: XA-CLI-015 PASSes against serve, which renews its address" \
+	test "$(cat "$T/cli-renew.v")" = "XA-CLI-015 PASS"
+check_grep "xauth: ... the reason says when it asked again" \
+	'given an address for 12 s \(INTERNAL_ADDRESS_EXPIRY\), it asked again after 6\.[0-9] s, on the same ISAKMP SA' \
+	"$T/cli-renew/results.jsonl"
+check "xauth: ... serve took the address twice (its REQUEST and the renewal)" \
+	test "$(grep -c 'mode-config: address 10\.9\.0\.10 netmask 255\.255\.255\.0 DNS 10\.9\.0\.53$' "$T/cli-renew.log")" = 2
+N=6 CASES='XA-CLI-015' xa_run cli-no-renew modecfg-no-renew >/dev/null 2>&1
+check "xauth: under quirk modecfg-no-renew XA-CLI-015 FAILs" \
+	test "$(cat "$T/cli-no-renew.v")" = "XA-CLI-015 FAIL"
+check_grep "xauth: ... the reason says the expiry ran out" 'it asked for none again before it ran out' \
+	"$T/cli-no-renew/results.jsonl"
 
 
 # A client-only DUT (dut.roles = initiator, as peers/profiles/strongswan-xauth-client.conf): the
@@ -159,7 +175,7 @@ sed -i 's/^xauth       = yes$/xauth_client = yes/; s/^\[dut\]$/[dut]\nroles     
 	"$T/dut8.conf" "$T/tester8.conf"
 N=8 CASES='XA-*,MM-PSK-001' xa_run cli-only
 check "xauth: a client-only DUT passes the 13 client cases (probed by --dut-initiate)" \
-	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 13
+	test "$(grep -c '^XA-CLI-.* PASS$' "$T/cli-only.v")" = 14
 check "xauth: ... and nothing else runs against it" \
 	test "$(grep -v '^XA-CLI-' "$T/cli-only.v" | grep -vc ' SKIP$')" = 0
 # Every MM1 in XA-CLI-003's pcap (the case, its retry and its liveness probe, on the DUT's port
@@ -202,7 +218,7 @@ serve_stop
 N=9 CASES='XA-POS-*,XA-CLI-*' xa_run push-conformant
 grep -v ' PASS$' "$T/push-conformant.v" | sed 's/^/# push: /'
 check "xauth: push: XA-POS-002 and XA-CLI-012 PASS against serve, the pull-only cases SKIP" \
-	test "$(grep -E '^XA-(POS-002|CLI-012) PASS$' "$T/push-conformant.v" | wc -l) $(grep -vc ' PASS$' "$T/push-conformant.v") $(grep -c ' SKIP$' "$T/push-conformant.v")" = "2 7 7"
+	test "$(grep -E '^XA-(POS-002|CLI-012) PASS$' "$T/push-conformant.v" | wc -l) $(grep -vc ' PASS$' "$T/push-conformant.v") $(grep -c ' SKIP$' "$T/push-conformant.v")" = "2 8 8"
 for q in modecfg-ack-values modecfg-no-push; do
 	N=9 CASES='XA-POS-*,XA-CLI-*' xa_run "push-$q" "$q" >"$T/push-$q.out" 2>&1 || cat "$T/push-$q.out"
 	want=$($IK list cases --breaks "$q" suite/cases/xauth | awk 'NF > 2 {print $1 " FAIL"}' | sort)
@@ -247,6 +263,32 @@ for q in xauth-accept-any xauth-req-filled xauth-set-extra xauth-answer-bare xau
 			test "$(grep -c ' PASS$' "$T/edge-$q.v")" = $((19 - $(echo "$want" | wc -l)))
 	fi
 done
+# XA-EDGE-020: serve the gateway re-runs XAUTH 3 s after each OK (xauth.reauth); we answer with a
+# wrong password and it deletes the IPsec SA and the ISAKMP SA (PASS); under xauth-reauth-keep it
+# keeps both (FAIL). A DUT that never re-runs XAUTH (serve without xauth.reauth, the tester's
+# profile claiming 2 s) leaves nothing to judge: ERROR, saying so.
+xa_profile $DUT "$T/dutr.conf" 4 foobar
+xa_profile $TESTER "$T/testerr.conf" 4 foobar
+sed -i 's/^password    = foobar$/&\nreauth      = 3/' "$T/dutr.conf" "$T/testerr.conf"
+N=r CASES='XA-EDGE-020' xa_run reauth >/dev/null 2>&1
+check "xauth: XA-EDGE-020 PASSes against serve, which deletes its SAs after a failed re-authentication" \
+	test "$(cat "$T/reauth.v")" = "XA-EDGE-020 PASS"
+check_grep "xauth: ... the reason names both Deletes" \
+	'it deleted the ISAKMP SA and 1 of the 1 IPsec SA' "$T/reauth/results.jsonl"
+check "xauth: ... serve logged the login (OK) and the re-authentication (FAIL)" \
+	test "$(grep -cE 'XAUTH (OK|FAIL) as user joe$' "$T/reauth.log")" = 2
+N=r CASES='XA-EDGE-020' xa_run reauth-keep xauth-reauth-keep >/dev/null 2>&1
+check "xauth: under quirk xauth-reauth-keep XA-EDGE-020 FAILs" \
+	test "$(cat "$T/reauth-keep.v")" = "XA-EDGE-020 FAIL"
+check_grep "xauth: ... the reason says nothing was deleted" 'it deleted no ISAKMP SA and 0 of the 1 IPsec SA' \
+	"$T/reauth-keep/results.jsonl"
+sed -i 's/^reauth      = 3$/reauth      = 2/' "$T/testerr.conf"
+sed -i '/^reauth      = 3$/d' "$T/dutr.conf"
+N=r CASES='XA-EDGE-020' xa_run reauth-none >/dev/null 2>&1
+check "xauth: a gateway that never re-runs XAUTH: XA-EDGE-020 is an ERROR, not a FAIL" \
+	test "$(cat "$T/reauth-none.v")" = "XA-EDGE-020 ERROR"
+check_grep "xauth: ... saying there was no re-authentication to judge" \
+	'no re-authentication REQUEST from the DUT in 1[0-9] s' "$T/reauth-none/results.jsonl"
 check_grep "xauth: the XA-EDGE-001 reason names the filled attribute" \
 	'XAUTH-6.1-01: its REQUEST carries XAUTH_USER_NAME with 3 octets' "$T/edge-xauth-req-filled/results.jsonl"
 # --- the MC-EDGE cases: the DUT gateway's mode-config answers (engine/exchanges/cfg_check.def),
