@@ -55,6 +55,18 @@ loopback_profile() {
 	    -e "s/= 20500\$/= $t/" -e "s/= 24500\$/= $((t + 1))/" "${@/#/-e}" "$in" >"$out"
 }
 
+# cert_profile IN OUT D T METHOD SFX PKI: loopback_profile IN -> OUT (ports D, T) turned to
+# auth.method METHOD over the PKI harness/pki.sh made in PKI: each side's certificate and key
+# (dutSFX.pem / testerSFX.pem), the intermediate as chain, the root as CA, and no id or psk, so
+# the identities come from the certificates.
+cert_profile() {
+	local in=$1 out=$2 d=$3 t=$4 method=$5 sfx=$6 pki=$7
+	loopback_profile "$in" "$out" "$d" "$t" '/^id /d' '/^psk /d' \
+		"s|^method .*|method = $method\nca = $pki/root-ca.pem|" \
+		"s|^\[dut\]|[dut]\ncert = $pki/dut$sfx.pem\nkey = $pki/dut$sfx.key\nchain = $pki/inter-ca.pem|" \
+		"s|^\[tester\]|[tester]\ncert = $pki/tester$sfx.pem\nkey = $pki/tester$sfx.key\nchain = $pki/inter-ca.pem|"
+}
+
 # Serve says "listening on" once bound, --pidfile or not, so every caller waits the same way.
 serve_start() {
 	local log=$1 i

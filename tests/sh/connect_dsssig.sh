@@ -17,11 +17,7 @@ check "harness/pki.sh makes a PKI for the loopback addresses" \
 # dss_profile IN OUT N: the loopback profile IN with dss-sig, each side's DSA certificate, key and
 # chain, identities from the certificates (their addresses), ports at BASE + 10*N.
 dss_profile() {
-	loopback_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5)) \
-		'/^id /d' '/^psk /d' \
-		"s|^method .*|method = dss-sig\nca = $P/root-ca.pem|" \
-		"s|^\[dut\]|[dut]\ncert = $P/dut-dss.pem\nkey = $P/dut-dss.key\nchain = $P/inter-ca.pem|" \
-		"s|^\[tester\]|[tester]\ncert = $P/tester-dss.pem\nkey = $P/tester-dss.key\nchain = $P/inter-ca.pem|"
+	cert_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5)) dss-sig -dss "$P"
 }
 
 for n in 1 2 3; do

@@ -18,11 +18,7 @@ check "harness/pki.sh makes a PKI for the loopback addresses" \
 # enc_profile IN OUT N METHOD: the loopback profile IN with METHOD, each side's certificate and
 # key, ports at BASE + 10*N.
 enc_profile() {
-	loopback_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5)) \
-		'/^id /d' '/^psk /d' \
-		"s|^method .*|method = $4\nca = $P/root-ca.pem|" \
-		"s|^\[dut\]|[dut]\ncert = $P/dut.pem\nkey = $P/dut.key\nchain = $P/inter-ca.pem|" \
-		"s|^\[tester\]|[tester]\ncert = $P/tester.pem\nkey = $P/tester.key\nchain = $P/inter-ca.pem|"
+	cert_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5)) "$4" "" "$P"
 }
 
 n=0

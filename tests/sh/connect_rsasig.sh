@@ -16,11 +16,7 @@ check "harness/pki.sh makes a PKI for the loopback addresses" \
 # sig_profile IN OUT N: the loopback profile IN with rsa-sig, each side's certificate, key and
 # chain, identities from the certificates (their addresses), ports at BASE + 10*N.
 sig_profile() {
-	loopback_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5)) \
-		'/^id /d' '/^psk /d' \
-		"s|^method .*|method = rsa-sig\nca = $P/root-ca.pem|" \
-		"s|^\[dut\]|[dut]\ncert = $P/dut.pem\nkey = $P/dut.key\nchain = $P/inter-ca.pem|" \
-		"s|^\[tester\]|[tester]\ncert = $P/tester.pem\nkey = $P/tester.key\nchain = $P/inter-ca.pem|"
+	cert_profile "$1" "$2" $((BASE + 10 * $3)) $((BASE + 10 * $3 + 5)) rsa-sig "" "$P"
 }
 
 for n in 1 2 3; do
