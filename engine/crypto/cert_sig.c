@@ -33,6 +33,11 @@ static bool x509_sig_encoding(const uint8_t *body, size_t len, const char *what,
 	if (!len)
 		return ik_fail(st, IK_NOTIFY_PAYLOAD_MALFORMED, "%s body is empty (RFC 2408 %s)",
 		               what, section);
+	/* 5.9, 5.10 step 1: an encoding 3.9 does not list (RESERVED, 11-255) is invalid, one it
+	 * lists but we lack is not supported; either payload is discarded */
+	if (body[0] > 10)
+		return ik_fail(st, IK_NOTIFY_INVALID_CERT_ENCODING,
+		               "%s encoding %u, which RFC 2408 3.9 reserves (invalid)", what, body[0]);
 	if (body[0] != IK_CERT_ENC_X509_SIG)
 		return ik_fail(st, IK_NOTIFY_CERT_TYPE_UNSUPPORTED,
 		               "%s encoding %s (%u); only X509-SIG (4) is supported (RFC 2408 3.9)",

@@ -308,13 +308,14 @@ void ik_p1_saw_cr(struct ik_sa *sa, const struct ik_in *in)
 }
 
 /* The quirk that refuses a CR we cannot answer, by the step of RFC 2408 5.10 that has the
- * payload discarded: 1 a type we do not support (cr-type-fatal), 2 an authority that is no DER
+ * payload discarded: 1 a type we do not support or an invalid one (cr-type-fatal), 2 an authority that is no DER
  * name (cr-ca-fatal), 3 a CA none of our certificates is from (cr-strict). */
 static ik_quirks_t cr_quirk(uint16_t notify)
 {
 	switch (notify) {
 	case IK_NOTIFY_CERT_TYPE_UNSUPPORTED:
-	case IK_NOTIFY_PAYLOAD_MALFORMED: /* an empty body names no type */
+	case IK_NOTIFY_INVALID_CERT_ENCODING: /* a RESERVED type (3.9) */
+	case IK_NOTIFY_PAYLOAD_MALFORMED:     /* an empty body names no type */
 		return IK_QUIRK(CR_TYPE_FATAL);
 	case IK_NOTIFY_INVALID_CERT_AUTHORITY: return IK_QUIRK(CR_CA_FATAL);
 	default: return IK_QUIRK(CR_STRICT);
