@@ -37,7 +37,8 @@ static bool x509_sig_encoding(const uint8_t *body, size_t len, const char *what,
 	 * lists but we lack is not supported; either payload is discarded */
 	if (body[0] > 10)
 		return ik_fail(st, IK_NOTIFY_INVALID_CERT_ENCODING,
-		               "%s encoding %u, which RFC 2408 3.9 reserves (invalid)", what, body[0]);
+		               "%s encoding %u, which RFC 2408 3.9 reserves (invalid)", what,
+		               body[0]);
 	if (body[0] != IK_CERT_ENC_X509_SIG)
 		return ik_fail(st, IK_NOTIFY_CERT_TYPE_UNSUPPORTED,
 		               "%s encoding %s (%u); only X509-SIG (4) is supported (RFC 2408 3.9)",
