@@ -75,7 +75,7 @@ serve_start() {
 	SERVE_PID=$!
 	track "$SERVE_PID"
 	for i in $(seq 100); do
-		grep -q "listening on" "$log" && return 0
+		grep -qs "listening on" "$log" && return 0 # -s: the log appears once serve runs
 		sleep 0.1
 	done
 	echo "# serve did not start:"

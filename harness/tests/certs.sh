@@ -142,11 +142,13 @@ check "certs: ikecheck connect, aggressive mode by signatures" \
 check_grep "certs: ... AM2 carries CERT and SIG_R" 'AM2 ----.*CERT.*SIG' "$(last_out)"
 check_grep "certs: ... and the SA carries traffic" '^traffic: [1-2] of 2 pings came back' "$(last_out)"
 # The certificate cases (suite/cases/cert): charon passes them all (the bad certificates lie
-# next to tester.pem in the lab's PKI); CERT-PSK-001 needs a PSK DUT and is SKIPped.
+# next to tester.pem in the lab's PKI); CERT-PSK-001 needs a PSK DUT and CERT-DSS-* DSS
+# signatures, which charon lacks in IKEv1: SKIPped, as checked.
 lab exec tester "$IK" run --profile "$LAB_DIR/profile.conf" --cases 'CERT-*' --parallel 1 \
 	--quiet --out "$TEST_TMP/cert-cases" --dut-initiate "$PWD/harness/lab dut-initiate" \
 	>"$TEST_TMP/cert-cases.out" 2>&1
-bad=$(jq -r 'select(.type=="case" and .verdict!="PASS" and .id!="CERT-PSK-001") | .id' \
+bad=$(jq -r 'select(.type=="case" and .verdict!="PASS" and
+	(.verdict!="SKIP" or (.id|test("^CERT-(PSK-001|DSS-00[12])$")|not))) | .id' \
 	"$TEST_TMP/cert-cases/results.jsonl" 2>/dev/null)
 check "certs: strongSwan passes every certificate case${bad:+ (not: $(echo $bad))}" \
 	test -s "$TEST_TMP/cert-cases/results.jsonl" -a -z "$bad"
@@ -177,7 +179,10 @@ check "certs: ikecheck connect against pluto, main mode by signatures" \
 check_grep "certs: ... MM6 carries pluto's CERT and SIG (its chain from our profile)" \
 	'MM6 ----.*HDR\*, ID, CERT, SIG' "$(last_out)"
 check_grep "certs: ... established" '^established: ISAKMP SA' "$(last_out)"
-# The certificate cases against pluto: all pass but three WARNs: CERT-NEG-005, -012 and -017
+# The certificate cases against pluto: all pass but one FAIL and three WARNs. CERT-CR-009 FAILs,
+# a finding: pluto drops the whole MM3 whose CR names the RESERVED type 200 ("cert type of
+# ISAKMP Certificate RequestPayload has an unknown value: 200", "malformed payload in packet"),
+# where RFC 2408 5.10 step 1 discards the payload alone. The WARNs: CERT-NEG-005, -012 and -017
 # (Libreswan 4.10 takes a key whose keyUsage does not allow signing, in main mode, aggressive
 # mode and as initiator); the aggressive ones included (the profile sends AM3 encrypted,
 # phase1.am3; harness/tests/cert_connect.sh has every mode and role). CERT-CR-002 PASSes since
@@ -186,10 +191,12 @@ check_grep "certs: ... established" '^established: ISAKMP SA' "$(last_out)"
 lab exec tester "$IK" run --profile "$LAB_DIR/profile.conf" --cases 'CERT-*' --parallel 1 \
 	--quiet --out "$TEST_TMP/cert-ls" --dut-initiate "$PWD/harness/lab dut-initiate" \
 	>"$TEST_TMP/cert-ls.out" 2>&1
-bad=$(jq -r 'select(.type=="case" and (.verdict=="FAIL" or .verdict=="ERROR" or
+bad=$(jq -r 'select(.type=="case" and ((.verdict=="FAIL" and .id!="CERT-CR-009") or .verdict=="ERROR" or
 	(.verdict=="WARN" and (.id|test("^CERT-(NEG-005|NEG-012|NEG-017)$")|not)))) | .id' "$TEST_TMP/cert-ls/results.jsonl" 2>/dev/null)
-check "certs: Libreswan fails no certificate case${bad:+ (got: $(echo $bad))}" \
+check "certs: Libreswan fails no certificate case but CERT-CR-009${bad:+ (got: $(echo $bad))}" \
 	test -s "$TEST_TMP/cert-ls/results.jsonl" -a -z "$bad"
+check "certs: ... CERT-CR-009 FAILs: pluto went silent after MM3 (the CR of type 200)" bash -c \
+	"jq -r 'select(.type==\"case\" and .id==\"CERT-CR-009\") | \"\\(.verdict) \\(.reason)\"' '$TEST_TMP/cert-ls/results.jsonl' | grep -q '^FAIL .*silent after MM3'"
 check "certs: ... and WARNs CERT-NEG-005, -012, -017 (keyUsage)" test "$(jq -r \
 	'select(.type=="case" and (.id|test("^CERT-(NEG-005|NEG-012|NEG-017)$"))) | .verdict' \
 	"$TEST_TMP/cert-ls/results.jsonl" | sort -u)" = WARN
